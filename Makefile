@@ -1,0 +1,42 @@
+# Entry points. Every target that needs the virtualenv creates it first, so each one
+# works as the first command on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+TYPING_TREE := .cache/typing
+
+.PHONY: setup generate check-generated check-drift update-spec test lint typecheck bench golden clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+generate: $(STAMP)
+	$(BIN)/python -m codegen generate
+
+check-generated: $(STAMP)
+	$(BIN)/python -m codegen check-generated
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check codegen overrides tests generated
+	$(BIN)/ruff format --check codegen overrides tests
+	$(MAKE) typecheck
+
+typecheck: $(STAMP)
+	$(BIN)/python -c "from pathlib import Path; from codegen.assemble import assemble; assemble(Path('generated/lattice_stripe'), Path('$(TYPING_TREE)'))"
+	MYPYPATH=$(TYPING_TREE) $(BIN)/mypy --strict -p lattice_stripe
+	$(BIN)/mypy --strict codegen --exclude codegen/runtime
+
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden.refresh
+
+clean:
+	rm -rf $(VENV) .cache build *.egg-info

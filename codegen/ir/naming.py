@@ -1,0 +1,213 @@
+"""Every naming rule of the generator, in one place.
+
+Python identifiers from spec names (keyword escaping, invalid characters), class and
+module names, and the mapping of an operation's path and HTTP verb to a call path such as
+``accounts.capabilities.list`` or ``accounts.reject``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+# Names a model field or parameter may not take because the base class or the generated
+# method body uses them.
+RESERVED_ATTRS = frozenset({"to_dict", "from_dict", "self", "options", "cls"})
+
+# Explicit method renames, keyed by (HTTP verb, spec path). Stripe calls DELETE on a
+# subscription "cancel", and so do its docs and dashboard.
+METHOD_RENAMES: dict[tuple[str, str], str] = {
+    ("delete", "/v1/subscriptions/{subscription_exposed_id}"): "cancel",
+    ("delete", "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}"): "cancel",
+}
+
+# Resource classes whose natural name is taken by a model class (the singleton resources
+# `client.account` and `client.balance` return an Account and a Balance).
+RESOURCE_CLASS_RENAMES: dict[tuple[str, ...], str] = {
+    ("account",): "AccountResource",
+    ("balance",): "BalanceResource",
+    ("tax", "settings"): "TaxSettingsResource",
+}
+
+
+class NamingError(Exception):
+    """Two things would get the same name, or a name cannot be made safe."""
+
+
+def identifier(name: str) -> str:
+    """A Python-safe identifier for a spec name: ``from`` -> ``from_``, ``3d`` -> ``_3d``."""
+    safe = re.sub(r"\W", "_", name, flags=re.ASCII)
+    if not safe or safe[0].isdigit():
+        safe = "_" + safe
+    if keyword.iskeyword(safe) or keyword.issoftkeyword(safe) or safe in RESERVED_ATTRS:
+        safe += "_"
+    return safe
+
+
+def is_plain_identifier(name: str) -> bool:
+    return identifier(name) == name
+
+
+def words(name: str) -> list[str]:
+    return [w for w in re.split(r"[^0-9A-Za-z]+", name) if w]
+
+
+def class_name(*parts: str) -> str:
+    """``("checkout.session", "line_items")`` -> ``CheckoutSessionLineItems``."""
+    name = "".join(w[:1].upper() + w[1:] for part in parts for w in words(part))
+    if not name:
+        raise NamingError(f"cannot make a class name from {parts!r}")
+    return name if name[0].isalpha() else "N" + name
+
+
+def resource_class_name(chain: Sequence[str]) -> str:
+    """``("checkout", "sessions")`` -> ``CheckoutSessions``, unless renamed above."""
+    return RESOURCE_CLASS_RENAMES.get(tuple(chain)) or class_name(*chain)
+
+
+def module_name(name: str) -> str:
+    """``deleted_terminal.reader`` -> ``deleted_terminal_reader``."""
+    return identifier("_".join(words(name)).lower())
+
+
+def singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") else word
+
+
+def names_match(segment: str, object_name: str) -> bool:
+    """Does a path segment name the kind of object an operation returns?
+
+    ``login_links`` ~ ``login_link``, ``features`` ~ ``financial_account_features``.
+    """
+    obj = object_name.rsplit(".", 1)[-1]
+    seg, one = singular(segment), singular(obj)
+    return seg == one or obj.endswith("_" + segment) or one.endswith("_" + seg)
+
+
+def ensure_unique(items: Iterable[tuple[str, str]], what: str) -> None:
+    """Raise on the first name used twice; items are (name, where it comes from)."""
+    seen: dict[str, str] = {}
+    for name, origin in items:
+        if name in seen and seen[name] != origin:
+            raise NamingError(f"{what} {name!r} would be used by both {seen[name]} and {origin}")
+        seen[name] = origin
+
+
+# --- call paths -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class OperationFacts:
+    """What naming needs to know of one operation."""
+
+    verb: str
+    path: str
+    returns_list: bool
+    object_names: tuple[str, ...]
+
+
+@attrs.frozen
+class CallPath:
+    namespaces: tuple[str, ...]  # client.<namespaces...>
+    resources: tuple[str, ...]  # then the resource chain
+    method: str
+
+    @property
+    def dotted(self) -> str:
+        return ".".join((*self.namespaces, *self.resources, self.method))
+
+
+def _segments(path: str) -> tuple[str, ...]:
+    if not path.startswith("/v1/"):
+        raise NamingError(f"path {path!r} is not under /v1/")
+    return tuple(path[len("/v1/") :].split("/"))
+
+
+def _is_param(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
+
+
+def infer_call_paths(ops: Sequence[OperationFacts]) -> dict[tuple[str, str], CallPath]:
+    """Map every (verb, path) to its call path, and refuse any two that coincide.
+
+    A static segment is a namespace while nothing before it is a resource and it has no
+    operations and no ``{id}`` below it (``checkout``). It is a resource when it has
+    operations or ids (``customers``); below a resource it is a sub-resource when it has
+    ids, lists, or returns objects of its own name (``login_links``), otherwise it starts a
+    custom action (``reject``, ``upcoming/lines`` -> ``upcoming_lines``).
+    """
+    at: dict[tuple[str, ...], list[OperationFacts]] = {}
+    param_below: set[tuple[str, ...]] = set()
+    for op in ops:
+        segs = _segments(op.path)
+        at.setdefault(segs, []).append(op)
+        for i, seg in enumerate(segs):
+            if _is_param(seg) and i > 0:
+                param_below.add(segs[:i])
+
+    def is_collection(prefix: tuple[str, ...]) -> bool:
+        lists = any(o.verb == "get" and o.returns_list for o in at.get(prefix, ()))
+        return prefix in param_below or lists
+
+    def names_itself(prefix: tuple[str, ...]) -> bool:
+        return any(names_match(prefix[-1], n) for o in at.get(prefix, ()) for n in o.object_names)
+
+    result: dict[tuple[str, str], CallPath] = {}
+    for op in ops:
+        segs = _segments(op.path)
+        namespaces: list[str] = []
+        resources: list[str] = []
+        action: list[str] = []
+        role = "root"
+        for i, seg in enumerate(segs):
+            prefix = segs[: i + 1]
+            if _is_param(seg):
+                if role != "resource":
+                    raise NamingError(f"{op.path}: parameter {seg} does not follow a resource")
+                role = "id"
+            elif role in ("root", "namespace"):
+                role = "resource" if prefix in param_below or prefix in at else "namespace"
+                (resources if role == "resource" else namespaces).append(seg)
+            elif role in ("resource", "id") and (is_collection(prefix) or names_itself(prefix)):
+                role = "resource"
+                resources.append(seg)
+            else:
+                role = "action"
+                action.append(seg)
+        if not resources:
+            raise NamingError(f"{op.path}: no resource segment")
+        rename = METHOD_RENAMES.get((op.verb, op.path))
+        if rename:
+            method = rename
+        elif action:
+            method = "_".join(action)
+        elif role == "id":
+            method = {"get": "retrieve", "post": "update", "delete": "delete"}[op.verb]
+        else:
+            method = _collection_method(op, segs, at, is_collection(segs))
+        result[(op.verb, op.path)] = CallPath(
+            tuple(identifier(n) for n in namespaces),
+            tuple(identifier(r) for r in resources),
+            identifier(method),
+        )
+    ensure_unique(((c.dotted, f"{v.upper()} {p}") for (v, p), c in result.items()), "call path")
+    return result
+
+
+def _collection_method(
+    op: OperationFacts,
+    segs: tuple[str, ...],
+    at: dict[tuple[str, ...], list[OperationFacts]],
+    collection: bool,
+) -> str:
+    if op.verb == "get":
+        return "list" if op.returns_list else "retrieve"
+    if op.verb == "delete":
+        return "delete"
+    # POST on a path without an id: a collection creates; a singleton that can also be
+    # read in place (tax settings, a customer's cash balance) updates.
+    singleton = any(o.verb == "get" and not o.returns_list for o in at.get(segs, ()))
+    return "update" if singleton and not collection else "create"

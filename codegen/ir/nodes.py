@@ -1,0 +1,153 @@
+"""The intermediate representation: the only thing templates see.
+
+Every node is frozen and holds ready-to-print strings (identifiers, annotations, shape
+expressions, escaped docstrings), so templates only lay text out.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class Field:
+    """One property of a response model."""
+
+    json_name: str
+    attr: str  # Python-safe attribute name
+    annotation: str
+    shape: str  # a runtime shape expression, or "None" for pass-through
+    required: bool
+    nullable: bool
+    enum: tuple[str, ...] | None
+    doc: str
+    secret: bool = False
+
+
+@attrs.frozen
+class Model:
+    """A response model: a component schema or an inline object inside one."""
+
+    name: str  # class name
+    schema_name: str  # component schema name, or "parent.field" for inline objects
+    fields: tuple[Field, ...]
+    doc: str
+    object_value: str | None
+    deleted: bool
+    base: str = "StripeObject"
+
+
+@attrs.frozen
+class Alias:
+    """A polymorphic component schema (``external_account``): a union of models."""
+
+    name: str
+    schema_name: str
+    members: tuple[str, ...]
+    annotation: str
+    doc: str
+
+
+@attrs.frozen
+class ModelModule:
+    """One generated module: a component schema and the inline objects it owns."""
+
+    module: str
+    models: tuple[Model, ...]
+    aliases: tuple[Alias, ...]
+    imports: tuple[tuple[str, str], ...]  # (module, class name) needed only for typing
+
+    @property
+    def has_secrets(self) -> bool:
+        return any(f.secret for m in self.models for f in m.fields)
+
+
+@attrs.frozen
+class Param:
+    """One request parameter, a keyword argument (or a key of a params TypedDict)."""
+
+    wire_name: str
+    py_name: str
+    annotation: str
+    required: bool
+    enum: tuple[str, ...] | None
+    doc: str
+
+
+@attrs.frozen
+class ParamsDict:
+    """A TypedDict for a nested request parameter."""
+
+    name: str
+    fields: tuple[Param, ...]
+    functional: bool  # some key is not a valid identifier: use the call syntax
+    doc: str
+
+
+@attrs.frozen
+class Operation:
+    operation_id: str
+    http_method: str  # get | post | delete
+    path: str  # the spec path, e.g. /v1/accounts/{account}/reject
+    path_format: str  # the same with {} holes, for the runtime
+    method: str  # Python method name
+    call_path: str  # e.g. accounts.reject
+    path_params: tuple[Param, ...]
+    params: tuple[Param, ...]
+    return_annotation: str
+    response_shape: str
+    encoding: str  # query | form | multipart
+    base: str  # api | files
+    doc: str
+    deprecated: bool
+
+
+@attrs.frozen
+class Resource:
+    """A group of operations reached as ``client.<chain>``, e.g. ``accounts.capabilities``."""
+
+    attr: str
+    class_name: str
+    chain: tuple[str, ...]
+    operations: tuple[Operation, ...]
+    children: tuple[Resource, ...]
+    mixins: tuple[str, ...] = ()  # override classes placed in front of the generated base
+
+
+@attrs.frozen
+class ResourceModule:
+    module: str
+    resources: tuple[Resource, ...]  # the top resource first, then nested ones, depth first
+    params: tuple[ParamsDict, ...]
+    model_imports: tuple[tuple[str, str], ...]
+    params_imports: tuple[str, ...]
+
+
+@attrs.frozen
+class Namespace:
+    """A path prefix with no operations of its own: ``client.checkout``."""
+
+    attr: str
+    class_name: str
+    children: tuple[Namespace | ResourceRef, ...]
+
+
+@attrs.frozen
+class ResourceRef:
+    """Where the client finds a top-level resource class."""
+
+    attr: str
+    class_name: str
+    module: str
+
+
+@attrs.frozen
+class Api:
+    api_version: str
+    sha256: str
+    commit: str
+    root: tuple[Namespace | ResourceRef, ...]
+    namespaces: tuple[Namespace, ...]  # all of them, flattened
+    resource_modules: tuple[ResourceModule, ...]
+    model_modules: tuple[ModelModule, ...]
+    operations: tuple[Operation, ...]  # sorted by call path

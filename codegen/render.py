@@ -1,0 +1,95 @@
+"""IR -> {relative path: file text}. Pure: no disk writes, no clock, sorted iteration."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+import jinja2
+
+from .ir.nodes import Api, Param
+
+TEMPLATES = Path(__file__).parent / "templates"
+PACKAGE = "lattice_stripe"
+
+
+def _pyrepr(value: object) -> str:
+    """A Python literal; strings always double-quoted, as the formatter prefers."""
+    if isinstance(value, str):
+        return '"' + repr(value)[1:-1].replace('"', '\\"').replace("\\'", "'") + '"'
+    return repr(value)
+
+
+def _first_sentence(text: str) -> str:
+    first = text.split("\n\n", 1)[0].replace("\n", " ")
+    end = first.find(". ")
+    return first if end < 0 else first[: end + 1]
+
+
+def _docstring(text: str, indent: int, call: str | None = None, params: Sequence[Param] = ()) -> str:
+    """A triple-quoted docstring; ``text`` is already escaped by the IR builder."""
+    pad = " " * indent
+    paragraphs = [p for p in text.split("\n\n") if p.strip()] if text else []
+    if call:
+        paragraphs.append(f"``{call}``")
+    if params:
+        lines = ["Args:"]
+        for p in params:
+            summary = _first_sentence(p.doc) if p.doc else ""
+            lines.append(f"    {p.py_name}: {summary}".rstrip())
+        paragraphs.append("\n".join(lines))
+    if not paragraphs:
+        return '""""""'
+    body = "\n\n".join(paragraphs)
+    if "\n" not in body and len(body) + indent + 6 <= 100:
+        return f'"""{body}"""'
+    wrapped = []
+    for line in body.split("\n"):
+        stripped = line.strip()
+        lead = line[: len(line) - len(line.lstrip())]
+        wrapped.extend(
+            textwrap.wrap(stripped, width=max(40, 96 - indent - len(lead)), break_long_words=False,
+                          break_on_hyphens=False, initial_indent=lead, subsequent_indent=lead + ("    " if lead else ""))
+            or [""]
+        )
+    return '"""' + wrapped[0] + "\n" + "\n".join((pad + w) if w else "" for w in wrapped[1:]) + "\n" + pad + '"""'
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701 - we emit Python, escaped by the IR and the filters
+    )
+    env.filters["pyrepr"] = _pyrepr
+    env.filters["docstring"] = _docstring
+    return env
+
+
+def render(api: Api) -> dict[str, str]:
+    """Every generated file, keyed by its path under ``generated/``."""
+    env = environment()
+    pkg = PACKAGE
+    files: dict[str, str] = {}
+
+    def put(path: str, template: str, **context: object) -> None:
+        files[path] = env.get_template(template).render(api=api, **context)
+
+    put(f"{pkg}/__init__.py", "package_init.py.jinja")
+    put(f"{pkg}/_version.py", "version.py.jinja")
+    put(f"{pkg}/_client.py", "client.py.jinja")
+    put(f"{pkg}/_manifest.py", "manifest.py.jinja")
+    put(f"{pkg}/py.typed", "py_typed.jinja")
+    put(f"{pkg}/models/__init__.py", "models_init.py.jinja")
+    put(f"{pkg}/resources/__init__.py", "package_marker.py.jinja", doc="Resource classes, one module per top-level resource.")
+    put(f"{pkg}/params/__init__.py", "package_marker.py.jinja", doc="TypedDicts for nested request parameters.")
+    for module in api.model_modules:
+        put(f"{pkg}/models/{module.module}.py", "model_module.py.jinja", module=module)
+    for rmodule in api.resource_modules:
+        put(f"{pkg}/resources/{rmodule.module}.py", "resource_module.py.jinja", module=rmodule)
+        put(f"{pkg}/params/{rmodule.module}.py", "params_module.py.jinja", module=rmodule)
+    return dict(sorted(files.items()))

@@ -1,0 +1,1 @@
+"""The hand-written runtime shipped as ``lattice_stripe._runtime``: the contract generated code renders against."""

@@ -1,0 +1,127 @@
+"""Compiled (un)structure hooks for generated models, registered with one cattrs converter.
+
+Each model class gets its two functions the first time it is used; they are built from the
+class's field table as source text (as cattrs itself does), so structuring a charge is a
+run of dict lookups and slot stores rather than a walk over type annotations.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .models import StripeObject
+
+if TYPE_CHECKING:
+    import cattrs
+
+    from .shapes import Shape, Structurer
+
+_T = TypeVar("_T")
+FieldTable = tuple[tuple[str, str, bool, "Shape | None"], ...]
+
+_structurers: dict[type, Structurer] = {}
+_unstructurers: dict[type, Any] = {}
+
+
+def compile_structurer(cls: type[StripeObject], fields: FieldTable) -> Structurer:
+    """Build ``structure(dict) -> cls`` for one field table."""
+    namespace: dict[str, Any] = {
+        "new": object.__new__,
+        "cls": cls,
+        "known": frozenset(key for _, key, _, _ in fields),
+        "dict_type": dict,
+        "n": len(fields),
+    }
+    lines = ["def structure(d):", "    if type(d) is not dict_type:", "        return d", "    o = new(cls)"]
+    for index, (attr, key, _required, shape) in enumerate(fields):
+        if shape is None:
+            lines.append(f"    o.{attr} = d.get({key!r})")
+        else:
+            namespace[f"s{index}"] = shape.structurer()
+            lines.append(f"    v = d.get({key!r})")
+            lines.append(f"    o.{attr} = None if v is None else s{index}(v)")
+    lines += [
+        "    if known.issuperset(d):",
+        "        o._extra = None",
+        "        o._absent = None if len(d) == n else known.difference(d)",
+        "    else:",
+        "        e = o._extra = {k: v for k, v in d.items() if k not in known}",
+        "        o._absent = None if len(d) - len(e) == n else known.difference(d)",
+        "    return o",
+    ]
+    return _compile(lines, namespace, "structure", cls)
+
+
+def compile_unstructurer(cls: type[StripeObject], fields: FieldTable) -> Any:
+    """Build ``unstructure(obj) -> dict``: every field, except keys the input did not have."""
+    namespace: dict[str, Any] = {"u": unstructure_value}
+    lines = ["def unstructure(o):", "    d = {}", "    a = o._absent or ()"]
+    for attr, key, _required, shape in fields:
+        value = f"o.{attr}" if shape is None else f"u(o.{attr})"
+        lines.append(f"    if {key!r} not in a:")
+        lines.append(f"        d[{key!r}] = {value}")
+    lines.append("    if o._extra:")
+    lines.append("        d.update(o._extra)")
+    lines.append("    return d")
+    return _compile(lines, namespace, "unstructure", cls)
+
+
+def _compile(lines: list[str], namespace: dict[str, Any], name: str, cls: type) -> Any:
+    source = "\n".join(lines)
+    code = compile(source, f"<lattice_stripe {name} {cls.__qualname__}>", "exec")
+    exec(code, namespace)  # noqa: S102 - source built above from identifiers and repr()s
+    return namespace[name]
+
+
+def structurer_for(cls: type[StripeObject]) -> Structurer:
+    fn = _structurers.get(cls)
+    if fn is None:
+        fn = _structurers[cls] = compile_structurer(cls, cls.__stripe_fields__)
+    return fn
+
+
+def unstructurer_for(cls: type[StripeObject]) -> Any:
+    fn = _unstructurers.get(cls)
+    if fn is None:
+        fn = _unstructurers[cls] = compile_unstructurer(cls, cls.__stripe_fields__)
+    return fn
+
+
+def unstructure_value(value: Any) -> Any:
+    """JSON-ready form of any structured value."""
+    if isinstance(value, StripeObject):
+        return unstructurer_for(type(value))(value)
+    if type(value) is list:
+        return [unstructure_value(v) for v in value]
+    if type(value) is dict:
+        return {k: unstructure_value(v) for k, v in value.items()}
+    return value
+
+
+def structure(data: Any, cls: type[_T]) -> _T:
+    """Structure decoded JSON into a model class (or a list/dict type) via the converter."""
+    result: _T = converter().structure(data, cls)
+    return result
+
+
+def unstructure(obj: Any) -> Any:
+    return unstructure_value(obj)
+
+
+def _is_model(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, StripeObject)
+
+
+@functools.cache
+def converter() -> cattrs.Converter:
+    """The package's cattrs converter, with hooks for every generated model.
+
+    Imported on first use: a program that never structures anything never loads cattrs.
+    """
+    import cattrs
+
+    conv = cattrs.Converter()
+    conv.register_structure_hook_func(_is_model, lambda data, cls: structurer_for(cls)(data))
+    conv.register_unstructure_hook_func(_is_model, lambda obj: unstructurer_for(type(obj))(obj))
+    return conv

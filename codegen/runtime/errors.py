@@ -1,0 +1,168 @@
+"""One exception hierarchy for everything a Stripe call can raise.
+
+``StripeError`` carries what Stripe said (type, code, decline code, param, message, doc
+URL), what HTTP said (status, headers, request id) and the raw body, so nothing is lost
+when the body is not the JSON a caller expected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+
+class StripeError(Exception):
+    """Base of every error raised by this SDK."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        http_status: int | None = None,
+        type: str | None = None,
+        code: str | None = None,
+        decline_code: str | None = None,
+        param: str | None = None,
+        doc_url: str | None = None,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        error: dict[str, Any] | None = None,
+        attempts: int = 1,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+        self.type = type
+        self.code = code
+        self.decline_code = decline_code
+        self.param = param
+        self.doc_url = doc_url
+        self.request_id = request_id
+        self.headers = dict(headers or {})
+        self.body = body
+        self.error = error or {}
+        self.attempts = attempts
+
+    def __str__(self) -> str:
+        parts = []
+        if self.http_status is not None:
+            parts.append(str(self.http_status))
+        if self.type:
+            parts.append(self.type)
+        if self.code:
+            parts.append(f"code={self.code}")
+        if self.decline_code:
+            parts.append(f"decline_code={self.decline_code}")
+        if self.param:
+            parts.append(f"param={self.param}")
+        if self.request_id:
+            parts.append(f"request_id={self.request_id}")
+        if self.attempts > 1:
+            parts.append(f"after {self.attempts} attempts")
+        prefix = f"[{' '.join(parts)}] " if parts else ""
+        return prefix + self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+class APIError(StripeError):
+    """Stripe failed (5xx, or an ``api_error``); safe to retry with the same idempotency key."""
+
+
+class InvalidRequestError(StripeError):
+    """The request was wrong: a missing or invalid parameter, or an unknown id (400, 404)."""
+
+
+class IdempotencyError(InvalidRequestError):
+    """An idempotency key was reused with different parameters."""
+
+
+class CardError(StripeError):
+    """The card was declined or cannot be charged (402); see ``decline_code``."""
+
+
+class AuthenticationError(StripeError):
+    """The API key is missing, wrong or revoked (401)."""
+
+
+class PermissionDeniedError(StripeError):
+    """The key may not do this (403)."""
+
+
+class RateLimitError(StripeError):
+    """Too many requests (429), or a lock timeout (409 ``lock_timeout``)."""
+
+
+class APIConnectionError(StripeError):
+    """No HTTP answer: the connection failed or broke before a response arrived."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request took longer than its timeout."""
+
+
+class InvalidArgumentError(StripeError, TypeError):
+    """A call was refused before any HTTP: a wrong argument, named with what was expected."""
+
+
+_BY_TYPE: dict[str, type[StripeError]] = {
+    "card_error": CardError,
+    "idempotency_error": IdempotencyError,
+    "invalid_request_error": InvalidRequestError,
+    "api_error": APIError,
+    "authentication_error": AuthenticationError,
+    "rate_limit_error": RateLimitError,
+}
+_BY_STATUS: dict[int, type[StripeError]] = {
+    400: InvalidRequestError,
+    401: AuthenticationError,
+    402: CardError,
+    403: PermissionDeniedError,
+    404: InvalidRequestError,
+    429: RateLimitError,
+}
+
+
+def error_from_response(
+    status: int, headers: Mapping[str, str], body: bytes, attempts: int = 1
+) -> StripeError:
+    """The right exception for a non-2xx answer, whatever the body holds."""
+    error: dict[str, Any] = {}
+    try:
+        decoded = json.loads(body)
+        if isinstance(decoded, dict) and isinstance(decoded.get("error"), dict):
+            error = decoded["error"]
+    except ValueError:
+        pass
+    kind = error.get("type")
+    if status == 409 and error.get("code") == "lock_timeout":
+        cls: type[StripeError] = RateLimitError
+    elif status in (401, 403, 429):
+        cls = _BY_STATUS[status]
+    elif isinstance(kind, str) and kind in _BY_TYPE:
+        cls = _BY_TYPE[kind]
+    elif status >= 500:
+        cls = APIError
+    else:
+        cls = _BY_STATUS.get(status, InvalidRequestError if 400 <= status < 500 else APIError)
+    message = error.get("message")
+    if not isinstance(message, str):
+        snippet = body[:200].decode("utf-8", "replace").strip()
+        message = f"HTTP {status} with a non-Stripe body: {snippet!r}" if snippet else f"HTTP {status}"
+    return cls(
+        message,
+        http_status=status,
+        type=kind if isinstance(kind, str) else None,
+        code=error.get("code"),
+        decline_code=error.get("decline_code"),
+        param=error.get("param"),
+        doc_url=error.get("doc_url"),
+        request_id=headers.get("request-id"),
+        headers=headers,
+        body=body,
+        error=error,
+        attempts=attempts,
+    )

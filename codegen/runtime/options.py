@@ -1,0 +1,28 @@
+"""Per-request options accepted by every generated method, and upload input types."""
+
+from __future__ import annotations
+
+from typing import IO, Union
+
+from typing import TypedDict
+
+FileInput = Union[bytes, IO[bytes], tuple[str, Union[bytes, IO[bytes]]], tuple[str, Union[bytes, IO[bytes]], str]]
+"""An upload: bytes, a binary file, or ``(filename, content[, content_type])``."""
+
+
+class RequestOptions(TypedDict, total=False):
+    """Options for one call; each overrides the client's setting for that call only."""
+
+    idempotency_key: str
+    """Key making a POST safe to retry; one is generated when not given."""
+    stripe_account: str
+    """Act on a connected account (``Stripe-Account`` header)."""
+    stripe_version: str
+    """Override the API version for this call."""
+    timeout: float
+    """Seconds before giving up on one attempt."""
+    max_retries: int
+    """Retries after the first attempt."""
+
+
+OPTION_NAMES = frozenset(RequestOptions.__annotations__)

@@ -1,0 +1,17 @@
+"""Masking of secrets (API keys, client secrets, bearer URLs) wherever text is produced."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def mask(value: Any) -> str:
+    """``repr`` of a secret: its kind and last four characters at most, never the value."""
+    if value is None:
+        return "None"
+    text = str(value)
+    if text.startswith("http"):
+        return "'<url redacted>'"
+    prefix = text.split("_", 1)[0] + "_" if "_" in text[:8] else ""
+    tail = text[-4:] if len(text) >= 16 else ""
+    return f"'{prefix}***{tail}'"

@@ -1,0 +1,180 @@
+"""Find, verify and load the Stripe OpenAPI spec named by a lock file.
+
+Lookup order: an explicit path, ``$LATTICE_STRIPE_SPEC``, the ``../shared/openapi``
+mirror beside the checkout, the download cache, then a download of the pinned upstream
+commit. Whatever the source, the bytes must match the lock's sha256. Parsed specs are
+cached as JSON keyed by that sha256, because parsing 4 MB of YAML takes seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LOCK = ROOT / "spec" / "stripe.lock"
+CACHE_DIR = ROOT / ".cache" / "spec"
+MIRROR_DIR = ROOT.parent / "shared" / "openapi"
+ENV_VAR = "LATTICE_STRIPE_SPEC"
+
+
+class SpecError(Exception):
+    """The spec could not be found, verified or understood."""
+
+
+@attrs.frozen
+class Lock:
+    api_version: str
+    repository: str
+    commit: str
+    path: str
+    sha256: str
+    url: str
+
+    @classmethod
+    def read(cls, path: Path = DEFAULT_LOCK) -> Lock:
+        try:
+            data = json.loads(path.read_text())
+            return cls(**{f.name: data[f.name] for f in attrs.fields(cls)})
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise SpecError(f"cannot read spec lock {path}: {exc}") from exc
+
+    def write(self, path: Path = DEFAULT_LOCK) -> None:
+        path.write_text(json.dumps(attrs.asdict(self), indent=2) + "\n")
+
+    @staticmethod
+    def upstream_url(repository: str, commit: str, path: str = "openapi/spec3.yaml") -> str:
+        return f"https://raw.githubusercontent.com/{repository}/{commit}/{path}"
+
+
+@attrs.frozen
+class LoadedSpec:
+    lock: Lock
+    source: str
+    document: dict[str, Any]
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def candidates(lock: Lock, explicit: Path | None) -> list[tuple[str, Path]]:
+    """Local places to look, in order, each with a label for error messages."""
+    found: list[tuple[str, Path]] = []
+    if explicit is not None:
+        found.append(("--spec", explicit))
+    if os.environ.get(ENV_VAR):
+        found.append((f"${ENV_VAR}", Path(os.environ[ENV_VAR])))
+    found.append(("shared mirror", MIRROR_DIR / f"spec3.{lock.api_version}.yaml"))
+    found.append(("download cache", CACHE_DIR / f"{lock.sha256}.yaml"))
+    return found
+
+
+def fetch_bytes(lock: Lock, explicit: Path | None = None, download: bool = True) -> tuple[str, bytes]:
+    """Return (source description, verified bytes) of the locked spec."""
+    tried: list[str] = []
+    for label, path in candidates(lock, explicit):
+        if not path.is_file():
+            tried.append(f"{label}: {path} (not found)")
+            continue
+        data = path.read_bytes()
+        digest = sha256_of(data)
+        if digest == lock.sha256:
+            return f"{label}: {path}", data
+        tried.append(f"{label}: {path} (sha256 {digest}, expected {lock.sha256})")
+        if label == "--spec":
+            break  # an explicit file that fails verification is an error, not a hint
+    else:
+        if download:
+            try:
+                with urllib.request.urlopen(lock.url, timeout=60) as response:
+                    data = response.read()
+            except OSError as exc:
+                tried.append(f"download {lock.url} ({exc})")
+            else:
+                digest = sha256_of(data)
+                if digest == lock.sha256:
+                    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+                    (CACHE_DIR / f"{lock.sha256}.yaml").write_bytes(data)
+                    return f"download: {lock.url}", data
+                tried.append(f"download {lock.url} (sha256 {digest}, expected {lock.sha256})")
+    raise SpecError(
+        f"no verified spec for API version {lock.api_version} (sha256 {lock.sha256}).\n"
+        + "Tried:\n  "
+        + "\n  ".join(tried)
+        + f"\nPass --spec PATH, set ${ENV_VAR}, or allow the download of {lock.url}."
+    )
+
+
+def parse(data: bytes, sha256: str, cache: bool = True) -> dict[str, Any]:
+    """Parse YAML or JSON spec bytes, through a JSON cache keyed by sha256."""
+    cached = CACHE_DIR / f"{sha256}.json"
+    if cache and cached.is_file():
+        document: dict[str, Any] = json.loads(cached.read_bytes())
+        return document
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        document = yaml.load(data, Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise SpecError(f"the spec is not valid YAML or JSON: {exc}") from exc
+    validate(document)
+    if cache:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_text(json.dumps(document))
+        tmp.replace(cached)
+    return document
+
+
+def validate(document: object) -> None:
+    """Refuse anything that is not a Stripe OpenAPI 3 document."""
+    if not isinstance(document, dict):
+        raise SpecError("the spec is not a mapping: not an OpenAPI document")
+    if not str(document.get("openapi", "")).startswith("3."):
+        raise SpecError("the spec has no 'openapi: 3.x' field: not an OpenAPI 3 document")
+    paths = document.get("paths")
+    schemas = document.get("components", {}).get("schemas")
+    if not isinstance(paths, dict) or not isinstance(schemas, dict):
+        raise SpecError("the spec has no paths or component schemas")
+    if not any(str(p).startswith("/v1/") for p in paths):
+        raise SpecError("the spec has no /v1/ paths: not a Stripe API spec")
+    if not str(document.get("info", {}).get("version", "")):
+        raise SpecError("the spec has no info.version (the Stripe API version)")
+
+
+def load(
+    lock: Lock | None = None,
+    explicit: Path | None = None,
+    download: bool = True,
+    cache: bool = True,
+) -> LoadedSpec:
+    lock = lock or Lock.read()
+    source, data = fetch_bytes(lock, explicit, download)
+    document = parse(data, lock.sha256, cache)
+    version = str(document["info"]["version"])
+    if version != lock.api_version:
+        raise SpecError(f"{source} is API version {version}, the lock says {lock.api_version}")
+    return LoadedSpec(lock=lock, source=source, document=document)
+
+
+def resolve(document: dict[str, Any], ref: str) -> dict[str, Any]:
+    """Resolve a local ``#/a/b`` reference."""
+    if not ref.startswith("#/"):
+        raise SpecError(f"only local $ref values are supported, got {ref!r}")
+    node: Any = document
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            raise SpecError(f"unresolvable $ref {ref!r}")
+        node = node[part]
+    if not isinstance(node, dict):
+        raise SpecError(f"$ref {ref!r} does not name a schema")
+    return node

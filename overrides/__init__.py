@@ -1,0 +1,1 @@
+"""Hand-written guards layered over generated resources, shipped as ``lattice_stripe.overrides``."""
