@@ -83,6 +83,7 @@ def render(api: Api) -> dict[str, str]:
     put(f"{pkg}/_version.py", "version.py.jinja")
     put(f"{pkg}/_client.py", "client.py.jinja")
     put(f"{pkg}/_manifest.py", "manifest.py.jinja")
+    put(f"{pkg}/_events.py", "events.py.jinja")
     put(f"{pkg}/py.typed", "py_typed.jinja")
     put(f"{pkg}/models/__init__.py", "models_init.py.jinja")
     put(f"{pkg}/resources/__init__.py", "package_marker.py.jinja", doc="Resource classes, one module per top-level resource.")

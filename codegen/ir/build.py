@@ -529,6 +529,17 @@ class _Builder:
                         f" for {models[r.class_name]}: add a rename to naming.RESOURCE_CLASS_RENAMES"
                     )
         all_ops = tuple(sorted((op for _, op, _, _ in ops), key=lambda o: o.call_path))
+        live: dict[str, str] = {}
+        deleted: dict[str, str] = {}
+        for name in sorted(self.schemas):
+            schema = self.schemas[name]
+            value = self.object_value(schema)
+            if value is None or name in self.aliases or self.is_list_object(schema):
+                continue
+            table = deleted if schema.get("properties", {}).get("deleted", {}).get("enum") == [True] else live
+            if value in table and table[value] != self.class_of[name]:
+                raise NamingError(f"object type {value!r} is claimed by {table[value]} and {self.class_of[name]}")
+            table[value] = self.class_of[name]
         return Api(
             api_version=self.loaded.lock.api_version,
             sha256=self.loaded.lock.sha256,
@@ -538,4 +549,15 @@ class _Builder:
             resource_modules=tuple(resource_modules),
             model_modules=model_modules,
             operations=all_ops,
+            object_classes=tuple(sorted(live.items())),
+            deleted_object_classes=tuple(sorted(deleted.items())),
+            event_types=self.event_types(),
         )
+
+    def event_types(self) -> tuple[str, ...]:
+        """Event types, as the spec lists them for webhook endpoints' ``enabled_events``."""
+        op = self.doc_["paths"].get("/v1/webhook_endpoints", {}).get("post", {})
+        content = op.get("requestBody", {}).get("content", {}).get("application/x-www-form-urlencoded", {})
+        prop = content.get("schema", {}).get("properties", {}).get("enabled_events", {})
+        values = self.deref(prop.get("items", {})).get("enum", [])
+        return tuple(sorted(str(v) for v in values if v != "*"))

@@ -151,3 +151,6 @@ class Api:
     resource_modules: tuple[ResourceModule, ...]
     model_modules: tuple[ModelModule, ...]
     operations: tuple[Operation, ...]  # sorted by call path
+    object_classes: tuple[tuple[str, str], ...]  # `object` value -> model class (live objects)
+    deleted_object_classes: tuple[tuple[str, str], ...]  # `object` value -> deleted_* model class
+    event_types: tuple[str, ...]  # every event type the spec names

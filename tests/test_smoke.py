@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from lattice_stripe.models import Customer
+from tests.stripe_server import Reply, StripeServer
+
+
+def test_create_customer_over_the_wire(client, server: StripeServer) -> None:
+    server.reply(Reply(json={"id": "cus_1", "object": "customer", "email": "a@b.c", "new_field": 1}))
+    customer = client.customers.create(email="a@b.c", metadata={"k": "v"}, expand=["default_source"])
+    assert isinstance(customer, Customer)
+    assert customer.id == "cus_1"
+    assert customer["new_field"] == 1
+    req = server.last
+    assert req.method == "POST" and req.path == "/v1/customers"
+    assert req.form == [("email", "a@b.c"), ("expand[]", "default_source"), ("metadata[k]", "v")]
+    assert req.header("authorization") == "Bearer sk_test_123456789012345678"
+    assert req.header("stripe-version") == "2023-08-16"
+    assert req.header("idempotency-key")
