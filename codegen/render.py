@@ -49,11 +49,25 @@ def _docstring(text: str, indent: int, call: str | None = None, params: Sequence
         stripped = line.strip()
         lead = line[: len(line) - len(line.lstrip())]
         wrapped.extend(
-            textwrap.wrap(stripped, width=max(40, 96 - indent - len(lead)), break_long_words=False,
-                          break_on_hyphens=False, initial_indent=lead, subsequent_indent=lead + ("    " if lead else ""))
+            textwrap.wrap(
+                stripped,
+                width=max(40, 96 - indent - len(lead)),
+                break_long_words=False,
+                break_on_hyphens=False,
+                initial_indent=lead,
+                subsequent_indent=lead + ("    " if lead else ""),
+            )
             or [""]
         )
-    return '"""' + wrapped[0] + "\n" + "\n".join((pad + w) if w else "" for w in wrapped[1:]) + "\n" + pad + '"""'
+    return (
+        '"""'
+        + wrapped[0]
+        + "\n"
+        + "\n".join((pad + w) if w else "" for w in wrapped[1:])
+        + "\n"
+        + pad
+        + '"""'
+    )
 
 
 def environment() -> jinja2.Environment:
@@ -86,8 +100,16 @@ def render(api: Api) -> dict[str, str]:
     put(f"{pkg}/_events.py", "events.py.jinja")
     put(f"{pkg}/py.typed", "py_typed.jinja")
     put(f"{pkg}/models/__init__.py", "models_init.py.jinja")
-    put(f"{pkg}/resources/__init__.py", "package_marker.py.jinja", doc="Resource classes, one module per top-level resource.")
-    put(f"{pkg}/params/__init__.py", "package_marker.py.jinja", doc="TypedDicts for nested request parameters.")
+    put(
+        f"{pkg}/resources/__init__.py",
+        "package_marker.py.jinja",
+        doc="Resource classes, one module per top-level resource.",
+    )
+    put(
+        f"{pkg}/params/__init__.py",
+        "package_marker.py.jinja",
+        doc="TypedDicts for nested request parameters.",
+    )
     for module in api.model_modules:
         put(f"{pkg}/models/{module.module}.py", "model_module.py.jinja", module=module)
     for rmodule in api.resource_modules:

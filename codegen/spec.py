@@ -91,9 +91,11 @@ def fetch_bytes(lock: Lock, explicit: Path | None = None, download: bool = True)
         if label == "--spec":
             break  # an explicit file that fails verification is an error, not a hint
     else:
-        if download:
+        if download and not lock.url.startswith("https://"):
+            tried.append(f"download {lock.url} (refused: not an https URL)")
+        elif download:
             try:
-                with urllib.request.urlopen(lock.url, timeout=60) as response:
+                with urllib.request.urlopen(lock.url, timeout=60) as response:  # noqa: S310 - https only
                     data = response.read()
             except OSError as exc:
                 tried.append(f"download {lock.url} ({exc})")

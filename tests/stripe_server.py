@@ -83,14 +83,22 @@ class StripeServer:
                     server.requests.append(rec)
                     reply = server.queue.popleft() if server.queue else None
                 if reply is None:
-                    reply = server.handler(rec) if server.handler else Reply(404, {"error": {"type": "invalid_request_error", "message": "no reply scripted"}})
+                    reply = (
+                        server.handler(rec)
+                        if server.handler
+                        else Reply(
+                            404, {"error": {"type": "invalid_request_error", "message": "no reply scripted"}}
+                        )
+                    )
                 if reply.delay:
                     time.sleep(reply.delay)
                 payload = reply.body if reply.body is not None else json.dumps(reply.json).encode()
                 if reply.reset:
-                    self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"partial")
+                    self.wfile.write(b'HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{"partial')
                     self.wfile.flush()
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+                    )
                     self.close_connection = True
                     return
                 self.send_response(reply.status)
@@ -106,7 +114,9 @@ class StripeServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:

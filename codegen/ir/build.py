@@ -88,6 +88,10 @@ def _split_union(annotation: str) -> list[str]:
     return parts
 
 
+def _depth_first(resource: Resource) -> list[Resource]:
+    return [resource, *(r for child in resource.children for r in _depth_first(child))]
+
+
 @attrs.define
 class _TypeOut:
     annotation: str
@@ -391,8 +395,12 @@ class _Builder:
             for p in op.get("parameters", []):
                 where = f"{verb.upper()} {path}"
                 param = self.param(
-                    p["name"], p.get("schema", {}), bool(p.get("required")),
-                    class_name(params_prefix, p["name"]), dicts, where,
+                    p["name"],
+                    p.get("schema", {}),
+                    bool(p.get("required")),
+                    class_name(params_prefix, p["name"]),
+                    dicts,
+                    where,
                 )
                 (path_params if p["in"] == "path" else query).append(param)
             body: list[Param] = []
@@ -412,15 +420,28 @@ class _Builder:
                 ((p.py_name, p.wire_name) for p in (*path_params, *params)), f"parameter of {path}"
             )
             for p in params:
-                if p.py_name in ("idempotency_key", "stripe_account", "timeout", "max_retries", "stripe_version"):
-                    raise NamingError(f"{verb.upper()} {path}: parameter {p.py_name!r} shadows a request option")
+                if p.py_name in (
+                    "idempotency_key",
+                    "stripe_account",
+                    "timeout",
+                    "max_retries",
+                    "stripe_version",
+                ):
+                    raise NamingError(
+                        f"{verb.upper()} {path}: parameter {p.py_name!r} shadows a request option"
+                    )
             response = self.response_of(op)
             if response.get("binary"):
                 annotation, shape = "bytes", "S.BINARY"
             else:
                 models: list[Model] = []
-                typ = self.response_type(response, class_name(resource_cls, call.method, "response"),
-                                         op["operationId"], models, imports)
+                typ = self.response_type(
+                    response,
+                    class_name(resource_cls, call.method, "response"),
+                    op["operationId"],
+                    models,
+                    imports,
+                )
                 if models:
                     raise SpecError(f"{op['operationId']}: inline response object is not modelled")
                 annotation, shape = typ.annotation, typ.shape
@@ -468,12 +489,18 @@ class _Builder:
 
         def resource(ns: tuple[str, ...], res: tuple[str, ...]) -> Resource:
             children = tuple(
-                resource(ns, r) for (n, r) in sorted(groups) if n == ns and len(r) == len(res) + 1 and r[:-1] == res
+                resource(ns, r)
+                for (n, r) in sorted(groups)
+                if n == ns and len(r) == len(res) + 1 and r[:-1] == res
             )
             operations = tuple(sorted(groups[(ns, res)], key=lambda o: o.method))
-            names = [(o.method, o.path) for o in operations] + [(c.attr, "resource " + c.attr) for c in children]
+            names = [(o.method, o.path) for o in operations] + [
+                (c.attr, "resource " + c.attr) for c in children
+            ]
             naming.ensure_unique(names, f"attribute of {class_name(*ns, *res)}")
-            return Resource(res[-1], naming.resource_class_name((*ns, *res)), (*ns, *res), operations, children)
+            return Resource(
+                res[-1], naming.resource_class_name((*ns, *res)), (*ns, *res), operations, children
+            )
 
         resource_modules = []
         refs: dict[tuple[str, ...], ResourceRef] = {}
@@ -481,14 +508,7 @@ class _Builder:
             if len(res) != 1:
                 continue
             top = resource(ns, res)
-            flat: list[Resource] = []
-
-            def walk(r: Resource) -> None:
-                flat.append(r)
-                for c in r.children:
-                    walk(c)
-
-            walk(top)
+            flat = _depth_first(top)
             module = module_name("_".join((*ns, *res)))
             dicts = sorted({d.name: d for d in group_dicts[(*ns, *res)]}.values(), key=lambda d: d.name)
             naming.ensure_unique(((d.name, repr(d.fields)) for d in group_dicts[(*ns, *res)]), "params class")
@@ -496,18 +516,32 @@ class _Builder:
             model_imports = tuple(
                 sorted(i for i in group_imports[(*ns, *res)] if re.search(rf"\b{i[1]}\b", used))
             )
-            params_imports = tuple(sorted({
-                d.name for d in dicts
-                if any(re.search(rf"\b{d.name}\b", p.annotation) for r in flat for o in r.operations for p in o.params)
-            }))
-            resource_modules.append(ResourceModule(module, tuple(flat), tuple(dicts), model_imports, params_imports))
+            params_imports = tuple(
+                sorted(
+                    {
+                        d.name
+                        for d in dicts
+                        if any(
+                            re.search(rf"\b{d.name}\b", p.annotation)
+                            for r in flat
+                            for o in r.operations
+                            for p in o.params
+                        )
+                    }
+                )
+            )
+            resource_modules.append(
+                ResourceModule(module, tuple(flat), tuple(dicts), model_imports, params_imports)
+            )
             refs[(*ns, *res)] = ResourceRef(top.attr, top.class_name, module)
 
         namespaces: list[Namespace] = []
 
         def tree(prefix: tuple[str, ...]) -> tuple[Namespace | ResourceRef, ...]:
             nodes: list[Namespace | ResourceRef] = []
-            names = sorted({key[len(prefix)] for key in refs if len(key) > len(prefix) and key[: len(prefix)] == prefix})
+            names = sorted(
+                {key[len(prefix)] for key in refs if len(key) > len(prefix) and key[: len(prefix)] == prefix}
+            )
             for name in names:
                 key = (*prefix, name)
                 if key in refs:
@@ -538,7 +572,9 @@ class _Builder:
                 continue
             table = deleted if schema.get("properties", {}).get("deleted", {}).get("enum") == [True] else live
             if value in table and table[value] != self.class_of[name]:
-                raise NamingError(f"object type {value!r} is claimed by {table[value]} and {self.class_of[name]}")
+                raise NamingError(
+                    f"object type {value!r} is claimed by {table[value]} and {self.class_of[name]}"
+                )
             table[value] = self.class_of[name]
         return Api(
             api_version=self.loaded.lock.api_version,

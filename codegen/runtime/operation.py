@@ -13,7 +13,7 @@ T = TypeVar("T")
 class Operation(Generic[T]):
     """Method, path template and response shape of one endpoint (``T`` is its result type)."""
 
-    __slots__ = ("operation_id", "method", "path_format", "shape", "encoding", "base", "_structurer")
+    __slots__ = ("_structurer", "base", "encoding", "method", "operation_id", "path_format", "shape")
 
     def __init__(
         self,
