@@ -30,7 +30,7 @@ class SyncReport:
 def format_tree(folder: Path) -> None:
     """Run ruff's formatter (pinned in pyproject.toml) over every Python file in ``folder``."""
     ruff = Path(sys.executable).parent / "ruff"
-    command = [str(ruff) if ruff.exists() else "ruff", "format", "--quiet", "--no-cache", str(folder)]
+    command = [str(ruff) if ruff.exists() else "ruff", "format", "--no-cache", str(folder)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise RuntimeError(f"formatting generated code failed:\n{result.stderr}{result.stdout}")

@@ -211,7 +211,7 @@ class _Builder:
                 name=cls,
                 schema_name=schema_name,
                 fields=tuple(fields),
-                doc=doc(schema.get("description")),
+                doc=doc(schema.get("description")) or f"The ``{schema_name}`` object.",
                 object_value=self.object_value(schema),
                 deleted=deleted,
             )
@@ -315,7 +315,9 @@ class _Builder:
         if kind == "boolean":
             return "bool"
         if kind == "array":
-            return f"list[{self.param_type(schema.get('items', {}), name, out, where)}]"
+            # Sequence, not list: inputs may be tuples, and resources have a `list` method
+            # that would shadow the builtin inside class bodies.
+            return f"Sequence[{self.param_type(schema.get('items', {}), name, out, where)}]"
         if kind == "object" or "properties" in schema:
             if schema.get("properties"):
                 required = set(schema.get("required", ()))

@@ -38,10 +38,13 @@ class NamingError(Exception):
 
 
 def identifier(name: str) -> str:
-    """A Python-safe identifier for a spec name: ``from`` -> ``from_``, ``3d`` -> ``_3d``."""
+    """A Python-safe identifier for a spec name: ``from`` -> ``from_``, ``3d`` -> ``n3d``.
+
+    No leading underscore either: attrs would strip it from the ``__init__`` argument.
+    """
     safe = re.sub(r"\W", "_", name, flags=re.ASCII)
-    if not safe or safe[0].isdigit():
-        safe = "_" + safe
+    if not safe or safe[0].isdigit() or safe[0] == "_":
+        safe = "n" + safe
     if keyword.iskeyword(safe) or keyword.issoftkeyword(safe) or safe in RESERVED_ATTRS:
         safe += "_"
     return safe

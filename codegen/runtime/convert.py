@@ -50,7 +50,8 @@ def compile_structurer(cls: type[StripeObject], fields: FieldTable) -> Structure
         "        o._absent = None if len(d) - len(e) == n else known.difference(d)",
         "    return o",
     ]
-    return _compile(lines, namespace, "structure", cls)
+    fn: Structurer = _compile(lines, namespace, "structure", cls)
+    return fn
 
 
 def compile_unstructurer(cls: type[StripeObject], fields: FieldTable) -> Any:

@@ -18,8 +18,15 @@ class AsyncResource:
         self._client = client
 
 
-class Namespace:
+class SyncNamespace:
     """A group of resources under a path prefix (``client.checkout``)."""
 
-    def __init__(self, client: SyncBaseClient | AsyncBaseClient) -> None:
+    def __init__(self, client: SyncBaseClient) -> None:
+        self._client = client
+
+
+class AsyncNamespace:
+    """A group of resources under a path prefix (``client.checkout``)."""
+
+    def __init__(self, client: AsyncBaseClient) -> None:
         self._client = client

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ._runtime.client import AsyncBaseClient, SyncBaseClient
-from ._runtime.resource import Namespace
+from ._runtime.resource import AsyncNamespace, SyncNamespace
 
 if TYPE_CHECKING:
     from .resources.account import AsyncAccountResource, AccountResource
@@ -159,7 +159,7 @@ if TYPE_CHECKING:
     from .resources.treasury_transactions import AsyncTreasuryTransactions, TreasuryTransactions
 
 
-class ApplePay(Namespace):
+class ApplePay(SyncNamespace):
     """The `apple_pay` namespace."""
 
     @cached_property
@@ -169,7 +169,7 @@ class ApplePay(Namespace):
         return ApplePayDomains(self._client)
 
 
-class Apps(Namespace):
+class Apps(SyncNamespace):
     """The `apps` namespace."""
 
     @cached_property
@@ -179,7 +179,7 @@ class Apps(Namespace):
         return AppsSecrets(self._client)
 
 
-class BillingPortal(Namespace):
+class BillingPortal(SyncNamespace):
     """The `billing_portal` namespace."""
 
     @cached_property
@@ -195,7 +195,7 @@ class BillingPortal(Namespace):
         return BillingPortalSessions(self._client)
 
 
-class Checkout(Namespace):
+class Checkout(SyncNamespace):
     """The `checkout` namespace."""
 
     @cached_property
@@ -205,7 +205,7 @@ class Checkout(Namespace):
         return CheckoutSessions(self._client)
 
 
-class FinancialConnections(Namespace):
+class FinancialConnections(SyncNamespace):
     """The `financial_connections` namespace."""
 
     @cached_property
@@ -221,7 +221,7 @@ class FinancialConnections(Namespace):
         return FinancialConnectionsSessions(self._client)
 
 
-class Identity(Namespace):
+class Identity(SyncNamespace):
     """The `identity` namespace."""
 
     @cached_property
@@ -237,7 +237,7 @@ class Identity(Namespace):
         return IdentityVerificationSessions(self._client)
 
 
-class Issuing(Namespace):
+class Issuing(SyncNamespace):
     """The `issuing` namespace."""
 
     @cached_property
@@ -277,7 +277,7 @@ class Issuing(Namespace):
         return IssuingTransactions(self._client)
 
 
-class Radar(Namespace):
+class Radar(SyncNamespace):
     """The `radar` namespace."""
 
     @cached_property
@@ -299,7 +299,7 @@ class Radar(Namespace):
         return RadarValueLists(self._client)
 
 
-class Reporting(Namespace):
+class Reporting(SyncNamespace):
     """The `reporting` namespace."""
 
     @cached_property
@@ -315,7 +315,7 @@ class Reporting(Namespace):
         return ReportingReportTypes(self._client)
 
 
-class Sigma(Namespace):
+class Sigma(SyncNamespace):
     """The `sigma` namespace."""
 
     @cached_property
@@ -325,7 +325,7 @@ class Sigma(Namespace):
         return SigmaScheduledQueryRuns(self._client)
 
 
-class Tax(Namespace):
+class Tax(SyncNamespace):
     """The `tax` namespace."""
 
     @cached_property
@@ -347,7 +347,7 @@ class Tax(Namespace):
         return TaxTransactions(self._client)
 
 
-class Terminal(Namespace):
+class Terminal(SyncNamespace):
     """The `terminal` namespace."""
 
     @cached_property
@@ -375,7 +375,7 @@ class Terminal(Namespace):
         return TerminalReaders(self._client)
 
 
-class TestHelpers(Namespace):
+class TestHelpers(SyncNamespace):
     """The `test_helpers` namespace."""
 
     @cached_property
@@ -409,7 +409,7 @@ class TestHelpers(Namespace):
         return TestHelpersTreasury(self._client)
 
 
-class TestHelpersIssuing(Namespace):
+class TestHelpersIssuing(SyncNamespace):
     """The `issuing` namespace."""
 
     @cached_property
@@ -431,7 +431,7 @@ class TestHelpersIssuing(Namespace):
         return TestHelpersIssuingTransactions(self._client)
 
 
-class TestHelpersTerminal(Namespace):
+class TestHelpersTerminal(SyncNamespace):
     """The `terminal` namespace."""
 
     @cached_property
@@ -441,7 +441,7 @@ class TestHelpersTerminal(Namespace):
         return TestHelpersTerminalReaders(self._client)
 
 
-class TestHelpersTreasury(Namespace):
+class TestHelpersTreasury(SyncNamespace):
     """The `treasury` namespace."""
 
     @cached_property
@@ -475,7 +475,7 @@ class TestHelpersTreasury(Namespace):
         return TestHelpersTreasuryReceivedDebits(self._client)
 
 
-class Treasury(Namespace):
+class Treasury(SyncNamespace):
     """The `treasury` namespace."""
 
     @cached_property
@@ -887,7 +887,7 @@ class StripeClient(SyncBaseClient):
         return WebhookEndpoints(self)
 
 
-class AsyncApplePay(Namespace):
+class AsyncApplePay(AsyncNamespace):
     """The `apple_pay` namespace."""
 
     @cached_property
@@ -897,7 +897,7 @@ class AsyncApplePay(Namespace):
         return AsyncApplePayDomains(self._client)
 
 
-class AsyncApps(Namespace):
+class AsyncApps(AsyncNamespace):
     """The `apps` namespace."""
 
     @cached_property
@@ -907,7 +907,7 @@ class AsyncApps(Namespace):
         return AsyncAppsSecrets(self._client)
 
 
-class AsyncBillingPortal(Namespace):
+class AsyncBillingPortal(AsyncNamespace):
     """The `billing_portal` namespace."""
 
     @cached_property
@@ -923,7 +923,7 @@ class AsyncBillingPortal(Namespace):
         return AsyncBillingPortalSessions(self._client)
 
 
-class AsyncCheckout(Namespace):
+class AsyncCheckout(AsyncNamespace):
     """The `checkout` namespace."""
 
     @cached_property
@@ -933,7 +933,7 @@ class AsyncCheckout(Namespace):
         return AsyncCheckoutSessions(self._client)
 
 
-class AsyncFinancialConnections(Namespace):
+class AsyncFinancialConnections(AsyncNamespace):
     """The `financial_connections` namespace."""
 
     @cached_property
@@ -949,7 +949,7 @@ class AsyncFinancialConnections(Namespace):
         return AsyncFinancialConnectionsSessions(self._client)
 
 
-class AsyncIdentity(Namespace):
+class AsyncIdentity(AsyncNamespace):
     """The `identity` namespace."""
 
     @cached_property
@@ -965,7 +965,7 @@ class AsyncIdentity(Namespace):
         return AsyncIdentityVerificationSessions(self._client)
 
 
-class AsyncIssuing(Namespace):
+class AsyncIssuing(AsyncNamespace):
     """The `issuing` namespace."""
 
     @cached_property
@@ -1005,7 +1005,7 @@ class AsyncIssuing(Namespace):
         return AsyncIssuingTransactions(self._client)
 
 
-class AsyncRadar(Namespace):
+class AsyncRadar(AsyncNamespace):
     """The `radar` namespace."""
 
     @cached_property
@@ -1027,7 +1027,7 @@ class AsyncRadar(Namespace):
         return AsyncRadarValueLists(self._client)
 
 
-class AsyncReporting(Namespace):
+class AsyncReporting(AsyncNamespace):
     """The `reporting` namespace."""
 
     @cached_property
@@ -1043,7 +1043,7 @@ class AsyncReporting(Namespace):
         return AsyncReportingReportTypes(self._client)
 
 
-class AsyncSigma(Namespace):
+class AsyncSigma(AsyncNamespace):
     """The `sigma` namespace."""
 
     @cached_property
@@ -1053,7 +1053,7 @@ class AsyncSigma(Namespace):
         return AsyncSigmaScheduledQueryRuns(self._client)
 
 
-class AsyncTax(Namespace):
+class AsyncTax(AsyncNamespace):
     """The `tax` namespace."""
 
     @cached_property
@@ -1075,7 +1075,7 @@ class AsyncTax(Namespace):
         return AsyncTaxTransactions(self._client)
 
 
-class AsyncTerminal(Namespace):
+class AsyncTerminal(AsyncNamespace):
     """The `terminal` namespace."""
 
     @cached_property
@@ -1103,7 +1103,7 @@ class AsyncTerminal(Namespace):
         return AsyncTerminalReaders(self._client)
 
 
-class AsyncTestHelpers(Namespace):
+class AsyncTestHelpers(AsyncNamespace):
     """The `test_helpers` namespace."""
 
     @cached_property
@@ -1137,7 +1137,7 @@ class AsyncTestHelpers(Namespace):
         return AsyncTestHelpersTreasury(self._client)
 
 
-class AsyncTestHelpersIssuing(Namespace):
+class AsyncTestHelpersIssuing(AsyncNamespace):
     """The `issuing` namespace."""
 
     @cached_property
@@ -1159,7 +1159,7 @@ class AsyncTestHelpersIssuing(Namespace):
         return AsyncTestHelpersIssuingTransactions(self._client)
 
 
-class AsyncTestHelpersTerminal(Namespace):
+class AsyncTestHelpersTerminal(AsyncNamespace):
     """The `terminal` namespace."""
 
     @cached_property
@@ -1169,7 +1169,7 @@ class AsyncTestHelpersTerminal(Namespace):
         return AsyncTestHelpersTerminalReaders(self._client)
 
 
-class AsyncTestHelpersTreasury(Namespace):
+class AsyncTestHelpersTreasury(AsyncNamespace):
     """The `treasury` namespace."""
 
     @cached_property
@@ -1209,7 +1209,7 @@ class AsyncTestHelpersTreasury(Namespace):
         return AsyncTestHelpersTreasuryReceivedDebits(self._client)
 
 
-class AsyncTreasury(Namespace):
+class AsyncTreasury(AsyncNamespace):
     """The `treasury` namespace."""
 
     @cached_property

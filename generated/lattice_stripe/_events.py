@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal  # noqa: F401 - unused when the spec lists no event types
 
 EventType = Literal[
     "account.application.authorized",

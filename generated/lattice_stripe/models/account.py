@@ -88,14 +88,11 @@ class Account(StripeObject):
     """The business type."""
 
     capabilities: AccountCapabilities | None = None
-
     charges_enabled: bool | None = None
     """Whether the account can create live charges."""
 
     company: LegalEntityCompany | None = None
-
     controller: AccountUnificationAccountController | None = None
-
     country: str | None = None
     """The account's country."""
 
@@ -122,12 +119,10 @@ class Account(StripeObject):
     """External accounts (bank accounts and debit cards) currently attached to this account"""
 
     future_requirements: AccountFutureRequirements | None = None
-
     id: str
     """Unique identifier for the object."""
 
     individual: Person | None = None
-
     metadata: dict[str, str] | None = None
     """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
     object. This can be useful for storing additional information about the object in a
@@ -141,11 +136,9 @@ class Account(StripeObject):
     """Whether Stripe can send payouts to this account."""
 
     requirements: AccountRequirements | None = None
-
     settings: AccountSettings | None = None
     """Options for customizing how the account functions within Stripe."""
 
     tos_acceptance: AccountTosAcceptance | None = None
-
     type: Literal["custom", "express", "standard"] | None = None
     """The Stripe account type. Can be `standard`, `express`, or `custom`."""

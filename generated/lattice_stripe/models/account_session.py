@@ -72,7 +72,6 @@ class AccountSession(StripeObject):
     """
 
     components: ConnectEmbeddedAccountSessionCreateComponents
-
     expires_at: int
     """The timestamp at which this AccountSession will expire."""
 

@@ -76,7 +76,6 @@ class Balance(StripeObject):
     """Funds that you can pay out using Instant Payouts."""
 
     issuing: BalanceDetail | None = None
-
     livemode: bool
     """Has the value `true` if the object exists in live mode or the value `false` if the object
     exists in test mode.

@@ -50,7 +50,6 @@ class BillingPortalConfiguration(StripeObject):
     """ID of the Connect Application that created the configuration."""
 
     business_profile: PortalBusinessProfile
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
@@ -62,7 +61,6 @@ class BillingPortalConfiguration(StripeObject):
     """
 
     features: PortalFeatures
-
     id: str
     """Unique identifier for the object."""
 
@@ -78,7 +76,6 @@ class BillingPortalConfiguration(StripeObject):
     """
 
     login_page: PortalLoginPage
-
     metadata: dict[str, str] | None = None
     """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
     object. This can be useful for storing additional information about the object in a

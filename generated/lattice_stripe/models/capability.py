@@ -46,7 +46,6 @@ class Capability(StripeObject):
     """The account for which the capability enables functionality."""
 
     future_requirements: AccountCapabilityFutureRequirements | None = None
-
     id: str
     """The identifier for the capability."""
 
@@ -60,6 +59,5 @@ class Capability(StripeObject):
     """Time at which the capability was requested. Measured in seconds since the Unix epoch."""
 
     requirements: AccountCapabilityRequirements | None = None
-
     status: Literal["active", "disabled", "inactive", "pending", "unrequested"]
     """The status of the capability. Can be `active`, `inactive`, `pending`, or `unrequested`."""

@@ -142,7 +142,6 @@ class Charge(StripeObject):
     """
 
     billing_details: BillingDetails
-
     calculated_statement_descriptor: str | None = None
     """The full statement descriptor that is passed to card networks, and that is displayed on your
     customers' credit card and bank statements. Allows you to see what the statement descriptor
@@ -231,7 +230,6 @@ class Charge(StripeObject):
     """Details about the payment method at the time of the transaction."""
 
     radar_options: RadarRadarOptions | None = None
-
     receipt_email: str | None = None
     """This is the email address that the receipt for this charge was sent to."""
 

@@ -205,7 +205,6 @@ class CheckoutSession(StripeObject):
     """Total of all items after discounts and taxes are applied."""
 
     automatic_tax: PaymentPagesCheckoutSessionAutomaticTax
-
     billing_address_collection: Literal["auto", "required"] | None = None
     """Describes whether Checkout should collect the customer's billing address."""
 
@@ -245,7 +244,6 @@ class CheckoutSession(StripeObject):
     """
 
     custom_text: PaymentPagesCheckoutSessionCustomText
-
     customer: str | Customer | DeletedCustomer | None = None
     """The ID of the customer for this Session.
     For Checkout Sessions in `subscription` mode or Checkout Sessions with `customer_creation`
@@ -381,7 +379,6 @@ class CheckoutSession(StripeObject):
     """
 
     phone_number_collection: PaymentPagesCheckoutSessionPhoneNumberCollection | None = None
-
     recovered_from: str | None = None
     """The ID of the original expired Checkout Session that triggered the recovery flow."""
 
@@ -421,7 +418,6 @@ class CheckoutSession(StripeObject):
     """
 
     tax_id_collection: PaymentPagesCheckoutSessionTaxIdCollection | None = None
-
     total_details: PaymentPagesCheckoutSessionTotalDetails | None = None
     """Tax and discount details for the computed total amount."""
 

@@ -66,7 +66,6 @@ class Coupon(StripeObject):
     """
 
     applies_to: CouponAppliesTo | None = None
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 

@@ -144,7 +144,6 @@ class Customer(StripeObject):
     """The prefix for the customer used to generate unique invoice numbers."""
 
     invoice_settings: InvoiceSettingCustomerSetting | None = None
-
     livemode: bool
     """Has the value `true` if the object exists in live mode or the value `false` if the object
     exists in test mode.
@@ -183,7 +182,6 @@ class Customer(StripeObject):
     """The customer's current subscriptions, if any."""
 
     tax: CustomerTax | None = None
-
     tax_exempt: Literal["exempt", "none", "reverse"] | None = None
     """Describes the customer's tax exemption status. One of `none`, `exempt`, or `reverse`. When
     set to `reverse`, invoice and receipt PDFs include the text **"Reverse charge"**.

@@ -96,11 +96,9 @@ class CustomerCashBalanceTransaction(StripeObject):
     adjusted_for_overdraft: (
         CustomerBalanceResourceCashBalanceTransactionResourceAdjustedForOverdraft | None
     ) = None
-
     applied_to_payment: (
         CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTransaction | None
     ) = None
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
@@ -119,7 +117,6 @@ class CustomerCashBalanceTransaction(StripeObject):
     """
 
     funded: CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction | None = None
-
     id: str
     """Unique identifier for the object."""
 
@@ -141,7 +138,6 @@ class CustomerCashBalanceTransaction(StripeObject):
     refunded_from_payment: (
         CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction | None
     ) = None
-
     type: Literal[
         "adjusted_for_overdraft",
         "applied_to_payment",

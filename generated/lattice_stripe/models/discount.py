@@ -61,7 +61,6 @@ class Discount(StripeObject):
     """
 
     coupon: Coupon
-
     customer: str | Customer | DeletedCustomer | None = None
     """The ID of the customer associated with this discount."""
 

@@ -83,9 +83,7 @@ class Dispute(StripeObject):
     """
 
     evidence: DisputeEvidence
-
     evidence_details: DisputeEvidenceDetails
-
     id: str
     """Unique identifier for the object."""
 
@@ -113,7 +111,6 @@ class Dispute(StripeObject):
     """ID of the PaymentIntent that was disputed."""
 
     payment_method_details: DisputePaymentMethodDetails | None = None
-
     reason: str
     """Reason given by cardholder for dispute. Possible values are `bank_cannot_process`,
     `check_returned`, `credit_not_processed`, `customer_initiated`, `debit_not_authorized`,

@@ -111,7 +111,6 @@ class Event(StripeObject):
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     data: NotificationEventData
-
     id: str
     """Unique identifier for the object."""
 

@@ -55,7 +55,6 @@ class FinancialConnectionsSession(StripeObject):
     """A value that will be passed to the client to launch the authentication flow."""
 
     filters: BankConnectionsResourceLinkAccountSessionFilters | None = None
-
     id: str
     """Unique identifier for the object."""
 

@@ -48,7 +48,6 @@ class FundingInstructions(StripeObject):
     )
 
     bank_transfer: FundingInstructionsBankTransfer
-
     currency: str
     """Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in
     lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).

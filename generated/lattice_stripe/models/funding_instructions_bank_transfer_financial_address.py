@@ -37,11 +37,8 @@ class FundingInstructionsBankTransferFinancialAddress(StripeObject):
     )
 
     iban: FundingInstructionsBankTransferIbanRecord | None = None
-
     sort_code: FundingInstructionsBankTransferSortCodeRecord | None = None
-
     spei: FundingInstructionsBankTransferSpeiRecord | None = None
-
     supported_networks: list[Literal["bacs", "fps", "sepa", "spei", "zengin"]] | None = None
     """The payment networks supported by this FinancialAddress"""
 

@@ -69,12 +69,10 @@ class IdentityVerificationReport(StripeObject):
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     document: GelatoDocumentReport | None = None
-
     id: str
     """Unique identifier for the object."""
 
     id_number: GelatoIdNumberReport | None = None
-
     livemode: bool
     """Has the value `true` if the object exists in live mode or the value `false` if the object
     exists in test mode.
@@ -84,9 +82,7 @@ class IdentityVerificationReport(StripeObject):
     """String representing the object's type. Objects of the same type share the same value."""
 
     options_: GelatoVerificationReportOptions | None = None
-
     selfie: GelatoSelfieReport | None = None
-
     type: Literal["document", "id_number"] | None = None
     """Type of report."""
 

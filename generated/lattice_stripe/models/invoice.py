@@ -278,7 +278,6 @@ class Invoice(StripeObject):
     """
 
     automatic_tax: AutomaticTax
-
     billing_reason: (
         Literal[
             "automatic_pending_invoice_item_invoice",
@@ -498,7 +497,6 @@ class Invoice(StripeObject):
     """
 
     payment_settings: InvoicesPaymentSettings
-
     period_end: int
     """End of the usage period during which invoice items were added to this invoice."""
 
@@ -543,7 +541,6 @@ class Invoice(StripeObject):
     """
 
     status_transitions: InvoicesStatusTransitions
-
     subscription: str | Subscription | None = None
     """The subscription that this invoice was prepared for, if any."""
 
@@ -572,7 +569,6 @@ class Invoice(StripeObject):
     """ID of the test clock this invoice belongs to."""
 
     threshold_reason: InvoiceThresholdReason | None = None
-
     total: int
     """Total after discounts and taxes."""
 

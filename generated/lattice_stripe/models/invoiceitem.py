@@ -142,7 +142,6 @@ class Invoiceitem(StripeObject):
     """String representing the object's type. Objects of the same type share the same value."""
 
     period: InvoiceLineItemPeriod
-
     price: Price | None = None
     """The price of the invoice item."""
 

@@ -97,7 +97,6 @@ class IssuingAuthorization(StripeObject):
     """List of balance transactions associated with this authorization."""
 
     card: IssuingCard
-
     cardholder: str | IssuingCardholder | None = None
     """The cardholder to whom this authorization belongs."""
 
@@ -129,7 +128,6 @@ class IssuingAuthorization(StripeObject):
     """
 
     merchant_data: IssuingAuthorizationMerchantData
-
     metadata: dict[str, str]
     """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
     object. This can be useful for storing additional information about the object in a
@@ -170,7 +168,6 @@ class IssuingAuthorization(StripeObject):
     """
 
     verification_data: IssuingAuthorizationVerificationData
-
     wallet: str | None = None
     """The digital wallet used for this transaction. One of `apple_pay`, `google_pay`, or
     `samsung_pay`. Will populate as `null` when no digital wallet was utilized.

@@ -63,7 +63,6 @@ class IssuingCard(StripeObject):
     """The reason why the card was canceled."""
 
     cardholder: IssuingCardholder
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
@@ -130,7 +129,6 @@ class IssuingCard(StripeObject):
     """Where and how the card will be shipped."""
 
     spending_controls: IssuingCardAuthorizationControls
-
     status: Literal["active", "canceled", "inactive"]
     """Whether authorizations can be approved on this card. May be blocked from activating cards
     depending on past-due Cardholder requirements. Defaults to `inactive`.

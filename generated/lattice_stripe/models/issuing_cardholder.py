@@ -57,7 +57,6 @@ class IssuingCardholder(StripeObject):
     )
 
     billing: IssuingCardholderAddress
-
     company: IssuingCardholderCompany | None = None
     """Additional information about a `company` cardholder."""
 
@@ -106,7 +105,6 @@ class IssuingCardholder(StripeObject):
     """
 
     requirements: IssuingCardholderRequirements
-
     spending_controls: IssuingCardholderAuthorizationControls | None = None
     """Rules that control spending across this cardholder's cards. Refer to our
     [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more

@@ -65,7 +65,6 @@ class IssuingDispute(StripeObject):
     """The currency the `transaction` was made in."""
 
     evidence: IssuingDisputeEvidence
-
     id: str
     """Unique identifier for the object."""
 

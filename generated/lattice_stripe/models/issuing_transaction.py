@@ -122,7 +122,6 @@ class IssuingTransaction(StripeObject):
     """The currency with which the merchant is taking payment."""
 
     merchant_data: IssuingAuthorizationMerchantData
-
     metadata: dict[str, str]
     """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an
     object. This can be useful for storing additional information about the object in a

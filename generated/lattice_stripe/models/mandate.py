@@ -44,7 +44,6 @@ class Mandate(StripeObject):
     )
 
     customer_acceptance: CustomerAcceptance
-
     id: str
     """Unique identifier for the object."""
 
@@ -54,7 +53,6 @@ class Mandate(StripeObject):
     """
 
     multi_use: MandateMultiUse | None = None
-
     object: Literal["mandate"]
     """String representing the object's type. Objects of the same type share the same value."""
 
@@ -65,9 +63,7 @@ class Mandate(StripeObject):
     """ID of the payment method associated with this mandate."""
 
     payment_method_details: MandatePaymentMethodDetails
-
     single_use: MandateSingleUse | None = None
-
     status: Literal["active", "inactive", "pending"]
     """The status of the mandate, which indicates whether it can be used to initiate a payment."""
 

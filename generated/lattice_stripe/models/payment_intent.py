@@ -128,7 +128,6 @@ class PaymentIntent(StripeObject):
     """Amount that can be captured from this PaymentIntent."""
 
     amount_details: PaymentFlowsAmountDetails | None = None
-
     amount_received: int | None = None
     """Amount that was collected by this PaymentIntent."""
 
@@ -187,7 +186,6 @@ class PaymentIntent(StripeObject):
     """
 
     confirmation_method: Literal["automatic", "manual"]
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 

@@ -121,7 +121,6 @@ class PaymentLink(StripeObject):
     """
 
     after_completion: PaymentLinksResourceAfterCompletion
-
     allow_promotion_codes: bool
     """Whether user redeemable promotion codes are enabled."""
 
@@ -139,7 +138,6 @@ class PaymentLink(StripeObject):
     """
 
     automatic_tax: PaymentLinksResourceAutomaticTax
-
     billing_address_collection: Literal["auto", "required"]
     """Configuration for collecting the customer's billing address."""
 
@@ -157,7 +155,6 @@ class PaymentLink(StripeObject):
     """
 
     custom_text: PaymentLinksResourceCustomText
-
     customer_creation: Literal["always", "if_required"]
     """Configuration for Customer creation during checkout."""
 
@@ -237,7 +234,6 @@ class PaymentLink(StripeObject):
     """
 
     phone_number_collection: PaymentLinksResourcePhoneNumberCollection
-
     shipping_address_collection: PaymentLinksResourceShippingAddressCollection | None = None
     """Configuration for collecting the customer's shipping address."""
 
@@ -255,7 +251,6 @@ class PaymentLink(StripeObject):
     """
 
     tax_id_collection: PaymentLinksResourceTaxIdCollection
-
     transfer_data: PaymentLinksResourceTransferData | None = None
     """The account (if any) the payments will be attributed to for tax reporting, and where funds
     from each payment will be transferred to.

@@ -118,31 +118,18 @@ class PaymentMethod(StripeObject):
     )
 
     acss_debit: PaymentMethodAcssDebit | None = None
-
     affirm: PaymentMethodAffirm | None = None
-
     afterpay_clearpay: PaymentMethodAfterpayClearpay | None = None
-
     alipay: PaymentFlowsPrivatePaymentMethodsAlipay | None = None
-
     au_becs_debit: PaymentMethodAuBecsDebit | None = None
-
     bacs_debit: PaymentMethodBacsDebit | None = None
-
     bancontact: PaymentMethodBancontact | None = None
-
     billing_details: BillingDetails
-
     blik: PaymentMethodBlik | None = None
-
     boleto: PaymentMethodBoleto | None = None
-
     card: PaymentMethodCard | None = None
-
     card_present: PaymentMethodCardPresent | None = None
-
     cashapp: PaymentMethodCashapp | None = None
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
@@ -152,28 +139,18 @@ class PaymentMethod(StripeObject):
     """
 
     customer_balance: PaymentMethodCustomerBalance | None = None
-
     eps: PaymentMethodEps | None = None
-
     fpx: PaymentMethodFpx | None = None
-
     giropay: PaymentMethodGiropay | None = None
-
     grabpay: PaymentMethodGrabpay | None = None
-
     id: str
     """Unique identifier for the object."""
 
     ideal: PaymentMethodIdeal | None = None
-
     interac_present: PaymentMethodInteracPresent | None = None
-
     klarna: PaymentMethodKlarna | None = None
-
     konbini: PaymentMethodKonbini | None = None
-
     link: PaymentMethodLink | None = None
-
     livemode: bool
     """Has the value `true` if the object exists in live mode or the value `false` if the object
     exists in test mode.
@@ -189,23 +166,14 @@ class PaymentMethod(StripeObject):
     """String representing the object's type. Objects of the same type share the same value."""
 
     oxxo: PaymentMethodOxxo | None = None
-
     p24: PaymentMethodP24 | None = None
-
     paynow: PaymentMethodPaynow | None = None
-
     paypal: PaymentMethodPaypal | None = None
-
     pix: PaymentMethodPix | None = None
-
     promptpay: PaymentMethodPromptpay | None = None
-
     radar_options: RadarRadarOptions | None = None
-
     sepa_debit: PaymentMethodSepaDebit | None = None
-
     sofort: PaymentMethodSofort | None = None
-
     type: Literal[
         "acss_debit",
         "affirm",
@@ -247,7 +215,5 @@ class PaymentMethod(StripeObject):
     """
 
     us_bank_account: PaymentMethodUsBankAccount | None = None
-
     wechat_pay: PaymentMethodWechatPay | None = None
-
     zip: PaymentMethodZip | None = None

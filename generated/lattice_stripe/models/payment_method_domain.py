@@ -51,7 +51,6 @@ class PaymentMethodDomain(StripeObject):
     )
 
     apple_pay: PaymentMethodDomainResourcePaymentMethodStatus
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
@@ -64,12 +63,10 @@ class PaymentMethodDomain(StripeObject):
     """
 
     google_pay: PaymentMethodDomainResourcePaymentMethodStatus
-
     id: str
     """Unique identifier for the object."""
 
     link: PaymentMethodDomainResourcePaymentMethodStatus
-
     livemode: bool
     """Has the value `true` if the object exists in live mode or the value `false` if the object
     exists in test mode.

@@ -86,16 +86,12 @@ class Person(StripeObject):
     """The account the person is associated with."""
 
     address: Address | None = None
-
     address_kana: LegalEntityJapanAddress | None = None
-
     address_kanji: LegalEntityJapanAddress | None = None
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     dob: LegalEntityDob | None = None
-
     email: str | None = None
     """The person's email address."""
 
@@ -112,7 +108,6 @@ class Person(StripeObject):
     """A list of alternate names or aliases that the person is known by."""
 
     future_requirements: PersonFutureRequirements | None = None
-
     gender: str | None = None
     """The person's gender (International regulations require either "male" or "female")."""
 
@@ -162,11 +157,8 @@ class Person(StripeObject):
     """
 
     registered_address: Address | None = None
-
     relationship: PersonRelationship | None = None
-
     requirements: PersonRequirements | None = None
-
     ssn_last_4_provided: bool | None = None
     """Whether the last four digits of the person's Social Security number have been provided (U.S.
     only).

@@ -59,7 +59,6 @@ class PromotionCode(StripeObject):
     """
 
     coupon: Coupon
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
@@ -90,6 +89,5 @@ class PromotionCode(StripeObject):
     """String representing the object's type. Objects of the same type share the same value."""
 
     restrictions: PromotionCodesResourceRestrictions
-
     times_redeemed: int
     """Number of times this promotion code has been used."""

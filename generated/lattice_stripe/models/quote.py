@@ -116,7 +116,6 @@ class Quote(StripeObject):
     """
 
     automatic_tax: QuotesResourceAutomaticTax
-
     collection_method: Literal["charge_automatically", "send_invoice"]
     """Either `charge_automatically`, or `send_invoice`. When charging automatically, Stripe will
     attempt to pay invoices at the end of the subscription cycle or on finalization using the
@@ -126,7 +125,6 @@ class Quote(StripeObject):
     """
 
     computed: QuotesResourceComputed
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
@@ -206,12 +204,10 @@ class Quote(StripeObject):
     """The status of the quote."""
 
     status_transitions: QuotesResourceStatusTransitions
-
     subscription: str | Subscription | None = None
     """The subscription that was created or updated from this quote."""
 
     subscription_data: QuotesResourceSubscriptionDataSubscriptionData
-
     subscription_schedule: str | SubscriptionSchedule | None = None
     """The subscription schedule that was created or updated from this quote."""
 
@@ -219,7 +215,6 @@ class Quote(StripeObject):
     """ID of the test clock this quote belongs to."""
 
     total_details: QuotesResourceTotalDetails
-
     transfer_data: QuotesResourceTransferData | None = None
     """The account (if any) the payments will be attributed to for tax reporting, and where funds
     from each payment will be transferred to for each of the invoices.

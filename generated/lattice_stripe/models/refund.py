@@ -112,7 +112,6 @@ class Refund(StripeObject):
     """
 
     next_action: RefundNextAction | None = None
-
     object: Literal["refund"]
     """String representing the object's type. Objects of the same type share the same value."""
 

@@ -75,7 +75,6 @@ class ReportingReportRun(StripeObject):
     """String representing the object's type. Objects of the same type share the same value."""
 
     parameters: FinancialReportingFinanceReportRunRunParameters
-
     report_type: str
     """The ID of the [report type](https://stripe.com/docs/reports/report-types) to run, such as
     `"balance.summary.1"`.

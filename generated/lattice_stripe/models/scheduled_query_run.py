@@ -54,7 +54,6 @@ class ScheduledQueryRun(StripeObject):
     """When the query was run, Sigma contained a snapshot of your Stripe data at this time."""
 
     error: SigmaScheduledQueryRunError | None = None
-
     file: File | None = None
     """The file object representing the results of the query."""
 

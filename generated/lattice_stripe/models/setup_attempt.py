@@ -115,7 +115,6 @@ class SetupAttempt(StripeObject):
     """ID of the payment method used with this SetupAttempt."""
 
     payment_method_details: SetupAttemptPaymentMethodDetails
-
     setup_error: ApiErrors | None = None
     """The error encountered during this attempt to confirm the SetupIntent, if any."""
 

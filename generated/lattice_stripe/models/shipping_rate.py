@@ -63,7 +63,6 @@ class ShippingRate(StripeObject):
     """
 
     fixed_amount: ShippingRateFixedAmount | None = None
-
     id: str
     """Unique identifier for the object."""
 

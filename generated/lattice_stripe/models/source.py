@@ -113,13 +113,9 @@ class Source(StripeObject):
     )
 
     ach_credit_transfer: SourceTypeAchCreditTransfer | None = None
-
     ach_debit: SourceTypeAchDebit | None = None
-
     acss_debit: SourceTypeAcssDebit | None = None
-
     alipay: SourceTypeAlipay | None = None
-
     amount: int | None = None
     """A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1,
     Japanese Yen being a zero-decimal currency) representing the total amount associated with
@@ -128,18 +124,13 @@ class Source(StripeObject):
     """
 
     au_becs_debit: SourceTypeAuBecsDebit | None = None
-
     bancontact: SourceTypeBancontact | None = None
-
     card: SourceTypeCard | None = None
-
     card_present: SourceTypeCardPresent | None = None
-
     client_secret: str = attrs.field(repr=mask)
     """The client secret of the source. Used for client-side retrieval using a publishable key."""
 
     code_verification: SourceCodeVerificationFlow | None = None
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
@@ -155,21 +146,17 @@ class Source(StripeObject):
     """
 
     eps: SourceTypeEps | None = None
-
     flow: str
     """The authentication `flow` of the source. `flow` is one of `redirect`, `receiver`,
     `code_verification`, `none`.
     """
 
     giropay: SourceTypeGiropay | None = None
-
     id: str
     """Unique identifier for the object."""
 
     ideal: SourceTypeIdeal | None = None
-
     klarna: SourceTypeKlarna | None = None
-
     livemode: bool
     """Has the value `true` if the object exists in live mode or the value `false` if the object
     exists in test mode.
@@ -182,7 +169,6 @@ class Source(StripeObject):
     """
 
     multibanco: SourceTypeMultibanco | None = None
-
     object: Literal["source"]
     """String representing the object's type. Objects of the same type share the same value."""
 
@@ -192,17 +178,11 @@ class Source(StripeObject):
     """
 
     p24: SourceTypeP24 | None = None
-
     receiver: SourceReceiverFlow | None = None
-
     redirect: SourceRedirectFlow | None = None
-
     sepa_debit: SourceTypeSepaDebit | None = None
-
     sofort: SourceTypeSofort | None = None
-
     source_order: SourceOrder | None = None
-
     statement_descriptor: str | None = None
     """Extra information about a source. This will appear on your customer's statement every time
     you charge the source.
@@ -214,7 +194,6 @@ class Source(StripeObject):
     """
 
     three_d_secure: SourceTypeThreeDSecure | None = None
-
     type: Literal[
         "ach_credit_transfer",
         "ach_debit",

@@ -48,7 +48,6 @@ class SourceMandateNotification(StripeObject):
     )
 
     acss_debit: SourceMandateNotificationAcssDebitData | None = None
-
     amount: int | None = None
     """A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1,
     Japanese Yen being a zero-decimal currency) representing the amount associated with the
@@ -57,7 +56,6 @@ class SourceMandateNotification(StripeObject):
     """
 
     bacs_debit: SourceMandateNotificationBacsDebitData | None = None
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
@@ -78,9 +76,7 @@ class SourceMandateNotification(StripeObject):
     """
 
     sepa_debit: SourceMandateNotificationSepaDebitData | None = None
-
     source: Source
-
     status: str
     """The status of the mandate notification. Valid statuses are `pending` or `submitted`."""
 

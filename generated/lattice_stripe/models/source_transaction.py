@@ -73,7 +73,6 @@ class SourceTransaction(StripeObject):
     )
 
     ach_credit_transfer: SourceTransactionAchCreditTransferData | None = None
-
     amount: int
     """A positive integer in the smallest currency unit (that is, 100 cents for $1.00, or 1 for ¥1,
     Japanese Yen being a zero-decimal currency) representing the amount your customer has pushed
@@ -81,7 +80,6 @@ class SourceTransaction(StripeObject):
     """
 
     chf_credit_transfer: SourceTransactionChfCreditTransferData | None = None
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
@@ -91,7 +89,6 @@ class SourceTransaction(StripeObject):
     """
 
     gbp_credit_transfer: SourceTransactionGbpCreditTransferData | None = None
-
     id: str
     """Unique identifier for the object."""
 
@@ -104,9 +101,7 @@ class SourceTransaction(StripeObject):
     """String representing the object's type. Objects of the same type share the same value."""
 
     paper_check: SourceTransactionPaperCheckData | None = None
-
     sepa_credit_transfer: SourceTransactionSepaCreditTransferData | None = None
-
     source: str
     """The ID of the source this transaction is attached to."""
 

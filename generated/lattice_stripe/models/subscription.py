@@ -115,7 +115,6 @@ class Subscription(StripeObject):
     """
 
     automatic_tax: SubscriptionAutomaticTax
-
     billing_cycle_anchor: int
     """Determines the date of the first full invoice, and, for plans with `month` or `year`
     intervals, the day of the month for subsequent invoices. The timestamp is in UTC format.

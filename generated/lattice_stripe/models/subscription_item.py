@@ -62,7 +62,6 @@ class SubscriptionItem(StripeObject):
     """String representing the object's type. Objects of the same type share the same value."""
 
     price: Price
-
     quantity: int | None = None
     """The [quantity](https://stripe.com/docs/subscriptions/quantities) of the plan to which the
     customer should be subscribed.

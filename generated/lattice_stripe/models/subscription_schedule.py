@@ -92,7 +92,6 @@ class SubscriptionSchedule(StripeObject):
     """ID of the customer who owns the subscription schedule."""
 
     default_settings: SubscriptionSchedulesResourceDefaultSettings
-
     end_behavior: Literal["cancel", "none", "release", "renew"]
     """Behavior of the subscription schedule and underlying subscription when it ends. Possible
     values are `release` or `cancel` with the default being `release`. `release` will end the

@@ -83,7 +83,6 @@ class SubscriptionSchedulePhaseConfiguration(StripeObject):
     """
 
     automatic_tax: SchedulesPhaseAutomaticTax | None = None
-
     billing_cycle_anchor: Literal["automatic", "phase_start"] | None = None
     """Possible values are `phase_start` or `automatic`. If `phase_start` then billing cycle anchor
     of the subscription is set to the start of the phase when entering the phase. If `automatic`

@@ -66,7 +66,6 @@ class TaxCalculation(StripeObject):
     """
 
     customer_details: TaxProductResourceCustomerDetails
-
     expires_at: int | None = None
     """Timestamp of date at which the tax calculation will expire."""
 

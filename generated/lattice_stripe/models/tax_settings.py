@@ -41,7 +41,6 @@ class TaxSettings(StripeObject):
     )
 
     defaults: TaxProductResourceTaxSettingsDefaults
-
     head_office: TaxProductResourceTaxSettingsHeadOffice | None = None
     """The place where your business is located."""
 

@@ -69,7 +69,6 @@ class TaxTransaction(StripeObject):
     """
 
     customer_details: TaxProductResourceCustomerDetails
-
     id: str
     """Unique identifier for the transaction."""
 

@@ -49,7 +49,6 @@ class TerminalConfiguration(StripeObject):
     )
 
     bbpos_wisepos_e: TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig | None = None
-
     id: str
     """Unique identifier for the object."""
 
@@ -65,5 +64,4 @@ class TerminalConfiguration(StripeObject):
     """String representing the object's type. Objects of the same type share the same value."""
 
     tipping: TerminalConfigurationConfigurationResourceTipping | None = None
-
     verifone_p400: TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig | None = None

@@ -40,7 +40,6 @@ class TerminalLocation(StripeObject):
     )
 
     address: Address
-
     configuration_overrides: str | None = None
     """The ID of a configuration that will be used to customize all readers in this location."""
 

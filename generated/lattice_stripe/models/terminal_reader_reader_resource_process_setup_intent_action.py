@@ -43,6 +43,5 @@ class TerminalReaderReaderResourceProcessSetupIntentAction(StripeObject):
     """
 
     process_config: TerminalReaderReaderResourceProcessSetupConfig | None = None
-
     setup_intent: str | SetupIntent
     """Most recent SetupIntent processed by the reader."""

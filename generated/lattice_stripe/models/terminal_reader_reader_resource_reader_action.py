@@ -71,13 +71,9 @@ class TerminalReaderReaderResourceReaderAction(StripeObject):
     """Detailed failure message, only set if status is `failed`."""
 
     process_payment_intent: TerminalReaderReaderResourceProcessPaymentIntentAction | None = None
-
     process_setup_intent: TerminalReaderReaderResourceProcessSetupIntentAction | None = None
-
     refund_payment: TerminalReaderReaderResourceRefundPaymentAction | None = None
-
     set_reader_display: TerminalReaderReaderResourceSetReaderDisplayAction | None = None
-
     status: Literal["failed", "in_progress", "succeeded"]
     """Status of the action performed by the reader."""
 

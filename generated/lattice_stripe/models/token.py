@@ -79,9 +79,7 @@ class Token(StripeObject):
     )
 
     bank_account: BankAccount | None = None
-
     card: Card | None = None
-
     client_ip: str | None = None
     """IP address of the client that generated the token."""
 

@@ -102,6 +102,5 @@ class TreasuryCreditReversal(StripeObject):
     """Status of the CreditReversal"""
 
     status_transitions: TreasuryReceivedCreditsResourceStatusTransitions
-
     transaction: str | TreasuryTransaction | None = None
     """The Transaction associated with this object."""

@@ -114,6 +114,5 @@ class TreasuryDebitReversal(StripeObject):
     """Status of the DebitReversal"""
 
     status_transitions: TreasuryReceivedDebitsResourceStatusTransitions
-
     transaction: str | TreasuryTransaction | None = None
     """The Transaction associated with this object."""

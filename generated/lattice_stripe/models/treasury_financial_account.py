@@ -88,7 +88,6 @@ class TreasuryFinancialAccount(StripeObject):
     """The array of paths to active Features in the Features hash."""
 
     balance: TreasuryFinancialAccountsResourceBalance
-
     country: str
     """Two-letter country code ([ISO 3166-1
     alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
@@ -98,7 +97,6 @@ class TreasuryFinancialAccount(StripeObject):
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     features: TreasuryFinancialAccountFeatures | None = None
-
     financial_addresses: list[TreasuryFinancialAccountsResourceFinancialAddress]
     """The set of credentials that resolve to a FinancialAccount."""
 
@@ -164,7 +162,6 @@ class TreasuryFinancialAccount(StripeObject):
     """The enum specifying what state the account is in."""
 
     status_details: TreasuryFinancialAccountsResourceStatusDetails
-
     supported_currencies: list[str]
     """The currencies the FinancialAccount can hold a balance in. Three-letter [ISO currency
     code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.

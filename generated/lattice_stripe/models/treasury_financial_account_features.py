@@ -85,18 +85,12 @@ class TreasuryFinancialAccountFeatures(StripeObject):
     )
 
     card_issuing: TreasuryFinancialAccountsResourceToggleSettings | None = None
-
     deposit_insurance: TreasuryFinancialAccountsResourceToggleSettings | None = None
-
     financial_addresses: TreasuryFinancialAccountsResourceFinancialAddressesFeatures | None = None
-
     inbound_transfers: TreasuryFinancialAccountsResourceInboundTransfers | None = None
-
     intra_stripe_flows: TreasuryFinancialAccountsResourceToggleSettings | None = None
-
     object: Literal["treasury.financial_account_features"]
     """String representing the object's type. Objects of the same type share the same value."""
 
     outbound_payments: TreasuryFinancialAccountsResourceOutboundPayments | None = None
-
     outbound_transfers: TreasuryFinancialAccountsResourceOutboundTransfers | None = None

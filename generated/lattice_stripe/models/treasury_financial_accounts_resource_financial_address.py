@@ -29,7 +29,6 @@ class TreasuryFinancialAccountsResourceFinancialAddress(StripeObject):
     )
 
     aba: TreasuryFinancialAccountsResourceAbaRecord | None = None
-
     supported_networks: list[Literal["ach", "us_domestic_wire"]] | None = None
     """The list of networks that the address supports"""
 

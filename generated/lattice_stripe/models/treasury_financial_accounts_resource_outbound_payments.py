@@ -38,5 +38,4 @@ class TreasuryFinancialAccountsResourceOutboundPayments(StripeObject):
     )
 
     ach: TreasuryFinancialAccountsResourceAchToggleSettings | None = None
-
     us_domestic_wire: TreasuryFinancialAccountsResourceToggleSettings | None = None

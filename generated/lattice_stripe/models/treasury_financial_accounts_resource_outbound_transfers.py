@@ -38,5 +38,4 @@ class TreasuryFinancialAccountsResourceOutboundTransfers(StripeObject):
     )
 
     ach: TreasuryFinancialAccountsResourceAchToggleSettings | None = None
-
     us_domestic_wire: TreasuryFinancialAccountsResourceToggleSettings | None = None

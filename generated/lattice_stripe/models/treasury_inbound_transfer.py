@@ -118,7 +118,6 @@ class TreasuryInboundTransfer(StripeObject):
     """Unique identifier for the object."""
 
     linked_flows: TreasuryInboundTransfersResourceInboundTransferResourceLinkedFlows
-
     livemode: bool
     """Has the value `true` if the object exists in live mode or the value `false` if the object
     exists in test mode.
@@ -157,6 +156,5 @@ class TreasuryInboundTransfer(StripeObject):
     """
 
     status_transitions: TreasuryInboundTransfersResourceInboundTransferResourceStatusTransitions
-
     transaction: str | TreasuryTransaction | None = None
     """The Transaction associated with this object."""

@@ -172,6 +172,5 @@ class TreasuryOutboundPayment(StripeObject):
     """
 
     status_transitions: TreasuryOutboundPaymentsResourceOutboundPaymentResourceStatusTransitions
-
     transaction: str | TreasuryTransaction
     """The Transaction associated with this object."""

@@ -106,7 +106,6 @@ class TreasuryOutboundTransfer(StripeObject):
     """The PaymentMethod used as the payment instrument for an OutboundTransfer."""
 
     destination_payment_method_details: OutboundTransfersPaymentMethodDetails
-
     expected_arrival_date: int
     """The date when funds are expected to arrive in the destination account."""
 
@@ -152,6 +151,5 @@ class TreasuryOutboundTransfer(StripeObject):
     """
 
     status_transitions: TreasuryOutboundTransfersResourceStatusTransitions
-
     transaction: str | TreasuryTransaction
     """The Transaction associated with this object."""

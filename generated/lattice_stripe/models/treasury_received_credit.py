@@ -100,9 +100,7 @@ class TreasuryReceivedCredit(StripeObject):
     initiating_payment_method_details: (
         TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails
     )
-
     linked_flows: TreasuryReceivedCreditsResourceLinkedFlows
-
     livemode: bool
     """Has the value `true` if the object exists in live mode or the value `false` if the object
     exists in test mode.

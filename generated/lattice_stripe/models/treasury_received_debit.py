@@ -100,9 +100,7 @@ class TreasuryReceivedDebit(StripeObject):
     initiating_payment_method_details: (
         TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails | None
     ) = None
-
     linked_flows: TreasuryReceivedDebitsResourceLinkedFlows
-
     livemode: bool
     """Has the value `true` if the object exists in live mode or the value `false` if the object
     exists in test mode.

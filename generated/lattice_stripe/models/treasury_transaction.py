@@ -59,7 +59,6 @@ class TreasuryTransaction(StripeObject):
     """Amount (in cents) transferred."""
 
     balance_impact: TreasuryTransactionsResourceBalanceImpact
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 

@@ -46,7 +46,6 @@ class TreasuryTransactionEntry(StripeObject):
     )
 
     balance_impact: TreasuryTransactionsResourceBalanceImpact
-
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -32,7 +33,7 @@ class AccountsBankAccountsCreateParamsBankAccountDocuments(TypedDict, total=Fals
 class AccountsBankAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(
     TypedDict, total=False
 ):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsBankAccountsUpdateParamsDocuments(TypedDict, total=False):
@@ -44,7 +45,7 @@ class AccountsBankAccountsUpdateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsBankAccountsUpdateParamsDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsCreateParamsBankAccount(TypedDict, total=False):
@@ -66,7 +67,7 @@ class AccountsCreateParamsBankAccountDocuments(TypedDict, total=False):
 
 
 class AccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsCreateParamsBusinessProfile(TypedDict, total=False):
@@ -391,31 +392,31 @@ class AccountsCreateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsCreateParamsDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsCreateParamsDocumentsCompanyLicense(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsCreateParamsDocumentsCompanyMemorandumOfAssociation(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsCreateParamsDocumentsCompanyMinisterialDecree(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsCreateParamsDocumentsCompanyRegistrationVerification(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsCreateParamsDocumentsCompanyTaxIdVerification(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsCreateParamsDocumentsProofOfRegistration(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsCreateParamsIndividual(TypedDict, total=False):
@@ -431,7 +432,7 @@ class AccountsCreateParamsIndividual(TypedDict, total=False):
     first_name: str
     first_name_kana: str
     first_name_kanji: str
-    full_name_aliases: list[str] | Literal[""]
+    full_name_aliases: Sequence[str] | Literal[""]
     gender: str
     id_number: str
     id_number_secondary: str
@@ -607,7 +608,7 @@ class AccountsExternalAccountsCreateParamsBankAccountDocuments(TypedDict, total=
 class AccountsExternalAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(
     TypedDict, total=False
 ):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsExternalAccountsUpdateParamsDocuments(TypedDict, total=False):
@@ -619,7 +620,7 @@ class AccountsExternalAccountsUpdateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsExternalAccountsUpdateParamsDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsListParamsCreated(TypedDict, total=False):
@@ -679,15 +680,15 @@ class AccountsPeopleCreateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsPeopleCreateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class AccountsPeopleCreateParamsDocumentsPassport(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class AccountsPeopleCreateParamsDocumentsVisa(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class AccountsPeopleCreateParamsRegisteredAddress(TypedDict, total=False):
@@ -786,15 +787,15 @@ class AccountsPeopleUpdateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsPeopleUpdateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class AccountsPeopleUpdateParamsDocumentsPassport(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class AccountsPeopleUpdateParamsDocumentsVisa(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class AccountsPeopleUpdateParamsRegisteredAddress(TypedDict, total=False):
@@ -886,15 +887,15 @@ class AccountsPersonsCreateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsPersonsCreateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class AccountsPersonsCreateParamsDocumentsPassport(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class AccountsPersonsCreateParamsDocumentsVisa(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class AccountsPersonsCreateParamsRegisteredAddress(TypedDict, total=False):
@@ -993,15 +994,15 @@ class AccountsPersonsUpdateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsPersonsUpdateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class AccountsPersonsUpdateParamsDocumentsPassport(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class AccountsPersonsUpdateParamsDocumentsVisa(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class AccountsPersonsUpdateParamsRegisteredAddress(TypedDict, total=False):
@@ -1365,31 +1366,31 @@ class AccountsUpdateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsUpdateParamsDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyLicense(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyMemorandumOfAssociation(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyMinisterialDecree(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyRegistrationVerification(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyTaxIdVerification(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsUpdateParamsDocumentsProofOfRegistration(TypedDict, total=False):
-    files: list[str]
+    files: Sequence[str]
 
 
 class AccountsUpdateParamsIndividual(TypedDict, total=False):
@@ -1405,7 +1406,7 @@ class AccountsUpdateParamsIndividual(TypedDict, total=False):
     first_name: str
     first_name_kana: str
     first_name_kanji: str
-    full_name_aliases: list[str] | Literal[""]
+    full_name_aliases: Sequence[str] | Literal[""]
     gender: str
     id_number: str
     id_number_secondary: str

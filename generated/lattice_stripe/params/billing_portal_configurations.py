@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -31,7 +32,9 @@ class BillingPortalConfigurationsCreateParamsFeatures(TypedDict, total=False):
 
 
 class BillingPortalConfigurationsCreateParamsFeaturesCustomerUpdate(TypedDict, total=False):
-    allowed_updates: list[Literal["address", "email", "name", "phone", "shipping", "tax_id"]] | Literal[""]
+    allowed_updates: (
+        Sequence[Literal["address", "email", "name", "phone", "shipping", "tax_id"]] | Literal[""]
+    )
     enabled: Required[bool]
 
 
@@ -54,7 +57,7 @@ BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancelCancellationRea
     "BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancelCancellationReason",
     {
         "enabled": "Required[bool]",
-        "options": "Required[list[Literal['customer_service', 'low_quality', 'missing_features', 'other', 'switched_service', 'too_complex', 'too_expensive', 'unused']] | Literal['']]",
+        "options": "Required[Sequence[Literal['customer_service', 'low_quality', 'missing_features', 'other', 'switched_service', 'too_complex', 'too_expensive', 'unused']] | Literal['']]",
     },
     total=False,
 )
@@ -65,16 +68,16 @@ class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionPause(TypedDict
 
 
 class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdate(TypedDict, total=False):
-    default_allowed_updates: Required[list[Literal["price", "promotion_code", "quantity"]] | Literal[""]]
+    default_allowed_updates: Required[Sequence[Literal["price", "promotion_code", "quantity"]] | Literal[""]]
     enabled: Required[bool]
     products: Required[
-        list[BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdateProducts] | Literal[""]
+        Sequence[BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdateProducts] | Literal[""]
     ]
     proration_behavior: Literal["always_invoice", "create_prorations", "none"]
 
 
 class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdateProducts(TypedDict, total=False):
-    prices: Required[list[str]]
+    prices: Required[Sequence[str]]
     product: Required[str]
 
 
@@ -107,7 +110,9 @@ class BillingPortalConfigurationsUpdateParamsFeatures(TypedDict, total=False):
 
 
 class BillingPortalConfigurationsUpdateParamsFeaturesCustomerUpdate(TypedDict, total=False):
-    allowed_updates: list[Literal["address", "email", "name", "phone", "shipping", "tax_id"]] | Literal[""]
+    allowed_updates: (
+        Sequence[Literal["address", "email", "name", "phone", "shipping", "tax_id"]] | Literal[""]
+    )
     enabled: bool
 
 
@@ -130,7 +135,7 @@ BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancelCancellationRea
     "BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancelCancellationReason",
     {
         "enabled": "Required[bool]",
-        "options": "list[Literal['customer_service', 'low_quality', 'missing_features', 'other', 'switched_service', 'too_complex', 'too_expensive', 'unused']] | Literal['']",
+        "options": "Sequence[Literal['customer_service', 'low_quality', 'missing_features', 'other', 'switched_service', 'too_complex', 'too_expensive', 'unused']] | Literal['']",
     },
     total=False,
 )
@@ -141,14 +146,16 @@ class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionPause(TypedDict
 
 
 class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdate(TypedDict, total=False):
-    default_allowed_updates: list[Literal["price", "promotion_code", "quantity"]] | Literal[""]
+    default_allowed_updates: Sequence[Literal["price", "promotion_code", "quantity"]] | Literal[""]
     enabled: bool
-    products: list[BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdateProducts] | Literal[""]
+    products: (
+        Sequence[BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdateProducts] | Literal[""]
+    )
     proration_behavior: Literal["always_invoice", "create_prorations", "none"]
 
 
 class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdateProducts(TypedDict, total=False):
-    prices: Required[list[str]]
+    prices: Required[Sequence[str]]
     product: Required[str]
 
 

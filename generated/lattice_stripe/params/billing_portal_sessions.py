@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -64,8 +65,8 @@ class BillingPortalSessionsCreateParamsFlowDataSubscriptionUpdate(TypedDict, tot
 
 
 class BillingPortalSessionsCreateParamsFlowDataSubscriptionUpdateConfirm(TypedDict, total=False):
-    discounts: list[BillingPortalSessionsCreateParamsFlowDataSubscriptionUpdateConfirmDiscounts]
-    items: Required[list[BillingPortalSessionsCreateParamsFlowDataSubscriptionUpdateConfirmItems]]
+    discounts: Sequence[BillingPortalSessionsCreateParamsFlowDataSubscriptionUpdateConfirmDiscounts]
+    items: Required[Sequence[BillingPortalSessionsCreateParamsFlowDataSubscriptionUpdateConfirmItems]]
     subscription: Required[str]
 
 

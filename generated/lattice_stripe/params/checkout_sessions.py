@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -50,7 +51,7 @@ class CheckoutSessionsCreateParamsCustomFields(TypedDict, total=False):
 CheckoutSessionsCreateParamsCustomFieldsDropdown = TypedDict(
     "CheckoutSessionsCreateParamsCustomFieldsDropdown",
     {
-        "options": "Required[list[CheckoutSessionsCreateParamsCustomFieldsDropdownOptions]]",
+        "options": "Required[Sequence[CheckoutSessionsCreateParamsCustomFieldsDropdownOptions]]",
     },
     total=False,
 )
@@ -114,8 +115,8 @@ class CheckoutSessionsCreateParamsInvoiceCreation(TypedDict, total=False):
 
 
 class CheckoutSessionsCreateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
-    account_tax_ids: list[str] | Literal[""]
-    custom_fields: list[CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataCustomFields] | Literal[""]
+    account_tax_ids: Sequence[str] | Literal[""]
+    custom_fields: Sequence[CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataCustomFields] | Literal[""]
     description: str
     footer: str
     metadata: dict[str, str]
@@ -133,11 +134,11 @@ class CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataRenderingOptions(Typ
 
 class CheckoutSessionsCreateParamsLineItems(TypedDict, total=False):
     adjustable_quantity: CheckoutSessionsCreateParamsLineItemsAdjustableQuantity
-    dynamic_tax_rates: list[str]
+    dynamic_tax_rates: Sequence[str]
     price: str
     price_data: CheckoutSessionsCreateParamsLineItemsPriceData
     quantity: int
-    tax_rates: list[str]
+    tax_rates: Sequence[str]
 
 
 class CheckoutSessionsCreateParamsLineItemsAdjustableQuantity(TypedDict, total=False):
@@ -158,7 +159,7 @@ class CheckoutSessionsCreateParamsLineItemsPriceData(TypedDict, total=False):
 
 class CheckoutSessionsCreateParamsLineItemsPriceDataProductData(TypedDict, total=False):
     description: str
-    images: list[str]
+    images: Sequence[str]
     metadata: dict[str, str]
     name: Required[str]
     tax_code: str
@@ -252,7 +253,7 @@ class CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebit(TypedDict, total
 
 class CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     custom_mandate_url: str | Literal[""]
-    default_for: list[Literal["invoice", "subscription"]]
+    default_for: Sequence[Literal["invoice", "subscription"]]
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
     transaction_type: Literal["business", "personal"]
@@ -312,7 +313,7 @@ class CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfe
     eu_bank_transfer: (
         CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
     )
-    requested_address_types: list[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
+    requested_address_types: Sequence[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -424,8 +425,8 @@ class CheckoutSessionsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, t
 class CheckoutSessionsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
 
 
 class CheckoutSessionsCreateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
@@ -459,7 +460,7 @@ class CheckoutSessionsCreateParamsShippingAddressCollection(TypedDict, total=Fal
     """When set, provides configuration for Checkout to collect a shipping address from a customer."""
 
     allowed_countries: Required[
-        list[
+        Sequence[
             Literal[
                 "AC",
                 "AD",
@@ -759,7 +760,7 @@ class CheckoutSessionsCreateParamsSubscriptionData(TypedDict, total=False):
 
     application_fee_percent: float
     billing_cycle_anchor: int
-    default_tax_rates: list[str]
+    default_tax_rates: Sequence[str]
     description: str
     metadata: dict[str, str]
     on_behalf_of: str

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -14,7 +15,7 @@ from .._runtime.options import FileInput
 class CouponsCreateParamsAppliesTo(TypedDict, total=False):
     """A hash containing directions for what this Coupon will apply discounts to."""
 
-    products: list[str]
+    products: Sequence[str]
 
 
 class CouponsCreateParamsCurrencyOptionsValue(TypedDict, total=False):

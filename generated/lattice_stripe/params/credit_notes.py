@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -16,7 +17,7 @@ class CreditNotesCreateParamsLines(TypedDict, total=False):
     description: str
     invoice_line_item: str
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
     type: Required[Literal["custom_line_item", "invoice_line_item"]]
     unit_amount: int
     unit_amount_decimal: str
@@ -35,7 +36,7 @@ class CreditNotesPreviewLinesParamsLines(TypedDict, total=False):
     description: str
     invoice_line_item: str
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
     type: Required[Literal["custom_line_item", "invoice_line_item"]]
     unit_amount: int
     unit_amount_decimal: str
@@ -50,7 +51,7 @@ class CreditNotesPreviewParamsLines(TypedDict, total=False):
     description: str
     invoice_line_item: str
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
     type: Required[Literal["custom_line_item", "invoice_line_item"]]
     unit_amount: int
     unit_amount_decimal: str

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -123,7 +124,7 @@ class CustomersCreateParamsCashBalanceSettings(TypedDict, total=False):
 class CustomersCreateParamsInvoiceSettings(TypedDict, total=False):
     """Default invoice settings for this customer."""
 
-    custom_fields: list[CustomersCreateParamsInvoiceSettingsCustomFields] | Literal[""]
+    custom_fields: Sequence[CustomersCreateParamsInvoiceSettingsCustomFields] | Literal[""]
     default_payment_method: str
     footer: str
     rendering_options: CustomersCreateParamsInvoiceSettingsRenderingOptions | Literal[""]
@@ -237,7 +238,7 @@ class CustomersFundingInstructionsCreateParamsBankTransfer(TypedDict, total=Fals
     """Additional parameters for `bank_transfer` funding types"""
 
     eu_bank_transfer: CustomersFundingInstructionsCreateParamsBankTransferEuBankTransfer
-    requested_address_types: list[Literal["iban", "sort_code", "spei", "zengin"]]
+    requested_address_types: Sequence[Literal["iban", "sort_code", "spei", "zengin"]]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -302,7 +303,7 @@ class CustomersSubscriptionsCreateParamsAddInvoiceItems(TypedDict, total=False):
     price: str
     price_data: CustomersSubscriptionsCreateParamsAddInvoiceItemsPriceData
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
 
 
 class CustomersSubscriptionsCreateParamsAddInvoiceItemsPriceData(TypedDict, total=False):
@@ -332,7 +333,7 @@ class CustomersSubscriptionsCreateParamsItems(TypedDict, total=False):
     price: str
     price_data: CustomersSubscriptionsCreateParamsItemsPriceData
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
 
 
 class CustomersSubscriptionsCreateParamsItemsBillingThresholds(TypedDict, total=False):
@@ -358,7 +359,7 @@ class CustomersSubscriptionsCreateParamsPaymentSettings(TypedDict, total=False):
 
     payment_method_options: CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions
     payment_method_types: (
-        list[
+        Sequence[
             Literal[
                 "ach_credit_transfer",
                 "ach_debit",
@@ -480,8 +481,8 @@ class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBan
 class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
 
 
 class CustomersSubscriptionsCreateParamsPendingInvoiceItemInterval(TypedDict, total=False):
@@ -512,7 +513,7 @@ class CustomersSubscriptionsUpdateParamsAddInvoiceItems(TypedDict, total=False):
     price: str
     price_data: CustomersSubscriptionsUpdateParamsAddInvoiceItemsPriceData
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
 
 
 class CustomersSubscriptionsUpdateParamsAddInvoiceItemsPriceData(TypedDict, total=False):
@@ -562,7 +563,7 @@ class CustomersSubscriptionsUpdateParamsItems(TypedDict, total=False):
     price: str
     price_data: CustomersSubscriptionsUpdateParamsItemsPriceData
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
 
 
 class CustomersSubscriptionsUpdateParamsItemsBillingThresholds(TypedDict, total=False):
@@ -593,7 +594,7 @@ class CustomersSubscriptionsUpdateParamsPaymentSettings(TypedDict, total=False):
 
     payment_method_options: CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions
     payment_method_types: (
-        list[
+        Sequence[
             Literal[
                 "ach_credit_transfer",
                 "ach_debit",
@@ -715,8 +716,8 @@ class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBan
 class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
 
 
 class CustomersSubscriptionsUpdateParamsPendingInvoiceItemInterval(TypedDict, total=False):
@@ -787,7 +788,7 @@ class CustomersUpdateParamsCashBalanceSettings(TypedDict, total=False):
 class CustomersUpdateParamsInvoiceSettings(TypedDict, total=False):
     """Default invoice settings for this customer."""
 
-    custom_fields: list[CustomersUpdateParamsInvoiceSettingsCustomFields] | Literal[""]
+    custom_fields: Sequence[CustomersUpdateParamsInvoiceSettingsCustomFields] | Literal[""]
     default_payment_method: str
     footer: str
     rendering_options: CustomersUpdateParamsInvoiceSettingsRenderingOptions | Literal[""]

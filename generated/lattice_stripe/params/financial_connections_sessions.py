@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -22,4 +23,4 @@ class FinancialConnectionsSessionsCreateParamsAccountHolder(TypedDict, total=Fal
 class FinancialConnectionsSessionsCreateParamsFilters(TypedDict, total=False):
     """Filters to restrict the kinds of accounts to collect."""
 
-    countries: Required[list[str]]
+    countries: Required[Sequence[str]]

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -18,7 +19,7 @@ class IdentityVerificationSessionsCreateParamsOptions(TypedDict, total=False):
 
 
 class IdentityVerificationSessionsCreateParamsOptionsDocument(TypedDict, total=False):
-    allowed_types: list[Literal["driving_license", "id_card", "passport"]]
+    allowed_types: Sequence[Literal["driving_license", "id_card", "passport"]]
     require_id_number: bool
     require_live_capture: bool
     require_matching_selfie: bool
@@ -38,7 +39,7 @@ class IdentityVerificationSessionsUpdateParamsOptions(TypedDict, total=False):
 
 
 class IdentityVerificationSessionsUpdateParamsOptionsDocument(TypedDict, total=False):
-    allowed_types: list[Literal["driving_license", "id_card", "passport"]]
+    allowed_types: Sequence[Literal["driving_license", "id_card", "passport"]]
     require_id_number: bool
     require_live_capture: bool
     require_matching_selfie: bool

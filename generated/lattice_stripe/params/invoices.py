@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -45,7 +46,7 @@ class InvoicesCreateParamsPaymentSettings(TypedDict, total=False):
     default_mandate: str | Literal[""]
     payment_method_options: InvoicesCreateParamsPaymentSettingsPaymentMethodOptions
     payment_method_types: (
-        list[
+        Sequence[
             Literal[
                 "ach_credit_transfer",
                 "ach_debit",
@@ -144,8 +145,8 @@ class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(Typed
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
 
 
 class InvoicesCreateParamsRenderingOptions(TypedDict, total=False):
@@ -248,7 +249,7 @@ class InvoicesUpcomingLinesParamsCustomerDetails(TypedDict, total=False):
     shipping: InvoicesUpcomingLinesParamsCustomerDetailsShipping | Literal[""]
     tax: InvoicesUpcomingLinesParamsCustomerDetailsTax
     tax_exempt: Literal["", "exempt", "none", "reverse"]
-    tax_ids: list[InvoicesUpcomingLinesParamsCustomerDetailsTaxIds]
+    tax_ids: Sequence[InvoicesUpcomingLinesParamsCustomerDetailsTaxIds]
 
 
 class InvoicesUpcomingLinesParamsCustomerDetailsAddress(TypedDict, total=False):
@@ -363,7 +364,7 @@ class InvoicesUpcomingLinesParamsInvoiceItems(TypedDict, total=False):
     currency: str
     description: str
     discountable: bool
-    discounts: list[InvoicesUpcomingLinesParamsInvoiceItemsDiscounts] | Literal[""]
+    discounts: Sequence[InvoicesUpcomingLinesParamsInvoiceItemsDiscounts] | Literal[""]
     invoiceitem: str
     metadata: dict[str, str] | Literal[""]
     period: InvoicesUpcomingLinesParamsInvoiceItemsPeriod
@@ -372,7 +373,7 @@ class InvoicesUpcomingLinesParamsInvoiceItems(TypedDict, total=False):
     quantity: int
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tax_code: str | Literal[""]
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
     unit_amount: int
     unit_amount_decimal: str
 
@@ -404,7 +405,7 @@ class InvoicesUpcomingLinesParamsSubscriptionItems(TypedDict, total=False):
     price: str
     price_data: InvoicesUpcomingLinesParamsSubscriptionItemsPriceData
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
 
 
 class InvoicesUpcomingLinesParamsSubscriptionItemsBillingThresholds(TypedDict, total=False):
@@ -434,7 +435,7 @@ class InvoicesUpcomingParamsCustomerDetails(TypedDict, total=False):
     shipping: InvoicesUpcomingParamsCustomerDetailsShipping | Literal[""]
     tax: InvoicesUpcomingParamsCustomerDetailsTax
     tax_exempt: Literal["", "exempt", "none", "reverse"]
-    tax_ids: list[InvoicesUpcomingParamsCustomerDetailsTaxIds]
+    tax_ids: Sequence[InvoicesUpcomingParamsCustomerDetailsTaxIds]
 
 
 class InvoicesUpcomingParamsCustomerDetailsAddress(TypedDict, total=False):
@@ -549,7 +550,7 @@ class InvoicesUpcomingParamsInvoiceItems(TypedDict, total=False):
     currency: str
     description: str
     discountable: bool
-    discounts: list[InvoicesUpcomingParamsInvoiceItemsDiscounts] | Literal[""]
+    discounts: Sequence[InvoicesUpcomingParamsInvoiceItemsDiscounts] | Literal[""]
     invoiceitem: str
     metadata: dict[str, str] | Literal[""]
     period: InvoicesUpcomingParamsInvoiceItemsPeriod
@@ -558,7 +559,7 @@ class InvoicesUpcomingParamsInvoiceItems(TypedDict, total=False):
     quantity: int
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tax_code: str | Literal[""]
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
     unit_amount: int
     unit_amount_decimal: str
 
@@ -590,7 +591,7 @@ class InvoicesUpcomingParamsSubscriptionItems(TypedDict, total=False):
     price: str
     price_data: InvoicesUpcomingParamsSubscriptionItemsPriceData
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
 
 
 class InvoicesUpcomingParamsSubscriptionItemsBillingThresholds(TypedDict, total=False):
@@ -635,7 +636,7 @@ class InvoicesUpdateParamsPaymentSettings(TypedDict, total=False):
     default_mandate: str | Literal[""]
     payment_method_options: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptions
     payment_method_types: (
-        list[
+        Sequence[
             Literal[
                 "ach_credit_transfer",
                 "ach_debit",
@@ -734,8 +735,8 @@ class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(Typed
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
 
 
 class InvoicesUpdateParamsRenderingOptions(TypedDict, total=False):

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -73,7 +74,7 @@ class IssuingCardholdersCreateParamsSpendingControls(TypedDict, total=False):
     details.
     """
 
-    allowed_categories: list[
+    allowed_categories: Sequence[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -372,7 +373,7 @@ class IssuingCardholdersCreateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    blocked_categories: list[
+    blocked_categories: Sequence[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -671,13 +672,13 @@ class IssuingCardholdersCreateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    spending_limits: list[IssuingCardholdersCreateParamsSpendingControlsSpendingLimits]
+    spending_limits: Sequence[IssuingCardholdersCreateParamsSpendingControlsSpendingLimits]
     spending_limits_currency: str
 
 
 class IssuingCardholdersCreateParamsSpendingControlsSpendingLimits(TypedDict, total=False):
     amount: Required[int]
-    categories: list[
+    categories: Sequence[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -1048,7 +1049,7 @@ class IssuingCardholdersUpdateParamsSpendingControls(TypedDict, total=False):
     details.
     """
 
-    allowed_categories: list[
+    allowed_categories: Sequence[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -1347,7 +1348,7 @@ class IssuingCardholdersUpdateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    blocked_categories: list[
+    blocked_categories: Sequence[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -1646,13 +1647,13 @@ class IssuingCardholdersUpdateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    spending_limits: list[IssuingCardholdersUpdateParamsSpendingControlsSpendingLimits]
+    spending_limits: Sequence[IssuingCardholdersUpdateParamsSpendingControlsSpendingLimits]
     spending_limits_currency: str
 
 
 class IssuingCardholdersUpdateParamsSpendingControlsSpendingLimits(TypedDict, total=False):
     amount: Required[int]
-    categories: list[
+    categories: Sequence[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -42,7 +43,7 @@ class IssuingCardsCreateParamsSpendingControls(TypedDict, total=False):
     details.
     """
 
-    allowed_categories: list[
+    allowed_categories: Sequence[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -341,7 +342,7 @@ class IssuingCardsCreateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    blocked_categories: list[
+    blocked_categories: Sequence[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -640,12 +641,12 @@ class IssuingCardsCreateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    spending_limits: list[IssuingCardsCreateParamsSpendingControlsSpendingLimits]
+    spending_limits: Sequence[IssuingCardsCreateParamsSpendingControlsSpendingLimits]
 
 
 class IssuingCardsCreateParamsSpendingControlsSpendingLimits(TypedDict, total=False):
     amount: Required[int]
-    categories: list[
+    categories: Sequence[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -966,7 +967,7 @@ class IssuingCardsUpdateParamsSpendingControls(TypedDict, total=False):
     details.
     """
 
-    allowed_categories: list[
+    allowed_categories: Sequence[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -1265,7 +1266,7 @@ class IssuingCardsUpdateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    blocked_categories: list[
+    blocked_categories: Sequence[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -1564,12 +1565,12 @@ class IssuingCardsUpdateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    spending_limits: list[IssuingCardsUpdateParamsSpendingControlsSpendingLimits]
+    spending_limits: Sequence[IssuingCardsUpdateParamsSpendingControlsSpendingLimits]
 
 
 class IssuingCardsUpdateParamsSpendingControlsSpendingLimits(TypedDict, total=False):
     amount: Required[int]
-    categories: list[
+    categories: Sequence[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -439,7 +440,7 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(TypedDic
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: list[Literal["india"]]
+    supported_types: Sequence[Literal["india"]]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
@@ -460,7 +461,7 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance(TypedDict, 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer(TypedDict, total=False):
     eu_bank_transfer: PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    requested_address_types: list[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
+    requested_address_types: Sequence[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -633,13 +634,13 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccount(TypedDict, to
 class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
     return_url: str
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: list[Literal["ach", "us_domestic_wire"]]
+    requested: Sequence[Literal["ach", "us_domestic_wire"]]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
@@ -1091,7 +1092,7 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(TypedDict
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: list[Literal["india"]]
+    supported_types: Sequence[Literal["india"]]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
@@ -1112,7 +1113,7 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance(TypedDict, t
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(TypedDict, total=False):
     eu_bank_transfer: PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    requested_address_types: list[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
+    requested_address_types: Sequence[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -1283,13 +1284,13 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, tot
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(TypedDict, total=False):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
     return_url: str
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: list[Literal["ach", "us_domestic_wire"]]
+    requested: Sequence[Literal["ach", "us_domestic_wire"]]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
@@ -1744,7 +1745,7 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(TypedDict
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: list[Literal["india"]]
+    supported_types: Sequence[Literal["india"]]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
@@ -1765,7 +1766,7 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance(TypedDict, t
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(TypedDict, total=False):
     eu_bank_transfer: PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    requested_address_types: list[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
+    requested_address_types: Sequence[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -1936,13 +1937,13 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccount(TypedDict, tot
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(TypedDict, total=False):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
     return_url: str
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: list[Literal["ach", "us_domestic_wire"]]
+    requested: Sequence[Literal["ach", "us_domestic_wire"]]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):

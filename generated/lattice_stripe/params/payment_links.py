@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -53,7 +54,7 @@ class PaymentLinksCreateParamsCustomFields(TypedDict, total=False):
 PaymentLinksCreateParamsCustomFieldsDropdown = TypedDict(
     "PaymentLinksCreateParamsCustomFieldsDropdown",
     {
-        "options": "Required[list[PaymentLinksCreateParamsCustomFieldsDropdownOptions]]",
+        "options": "Required[Sequence[PaymentLinksCreateParamsCustomFieldsDropdownOptions]]",
     },
     total=False,
 )
@@ -102,8 +103,8 @@ class PaymentLinksCreateParamsInvoiceCreation(TypedDict, total=False):
 
 
 class PaymentLinksCreateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
-    account_tax_ids: list[str] | Literal[""]
-    custom_fields: list[PaymentLinksCreateParamsInvoiceCreationInvoiceDataCustomFields] | Literal[""]
+    account_tax_ids: Sequence[str] | Literal[""]
+    custom_fields: Sequence[PaymentLinksCreateParamsInvoiceCreationInvoiceDataCustomFields] | Literal[""]
     description: str
     footer: str
     metadata: dict[str, str] | Literal[""]
@@ -153,7 +154,7 @@ class PaymentLinksCreateParamsShippingAddressCollection(TypedDict, total=False):
     """Configuration for collecting the customer's shipping address."""
 
     allowed_countries: Required[
-        list[
+        Sequence[
             Literal[
                 "AC",
                 "AD",
@@ -460,7 +461,7 @@ class PaymentLinksUpdateParamsCustomFields(TypedDict, total=False):
 PaymentLinksUpdateParamsCustomFieldsDropdown = TypedDict(
     "PaymentLinksUpdateParamsCustomFieldsDropdown",
     {
-        "options": "Required[list[PaymentLinksUpdateParamsCustomFieldsDropdownOptions]]",
+        "options": "Required[Sequence[PaymentLinksUpdateParamsCustomFieldsDropdownOptions]]",
     },
     total=False,
 )
@@ -509,8 +510,8 @@ class PaymentLinksUpdateParamsInvoiceCreation(TypedDict, total=False):
 
 
 class PaymentLinksUpdateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
-    account_tax_ids: list[str] | Literal[""]
-    custom_fields: list[PaymentLinksUpdateParamsInvoiceCreationInvoiceDataCustomFields] | Literal[""]
+    account_tax_ids: Sequence[str] | Literal[""]
+    custom_fields: Sequence[PaymentLinksUpdateParamsInvoiceCreationInvoiceDataCustomFields] | Literal[""]
     description: str
     footer: str
     metadata: dict[str, str] | Literal[""]
@@ -540,7 +541,7 @@ class PaymentLinksUpdateParamsLineItemsAdjustableQuantity(TypedDict, total=False
 
 class PaymentLinksUpdateParamsShippingAddressCollection(TypedDict, total=False):
     allowed_countries: Required[
-        list[
+        Sequence[
             Literal[
                 "AC",
                 "AD",

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -14,7 +15,7 @@ from .._runtime.options import FileInput
 class PricesCreateParamsCurrencyOptionsValue(TypedDict, total=False):
     custom_unit_amount: PricesCreateParamsCurrencyOptionsValueCustomUnitAmount
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    tiers: list[PricesCreateParamsCurrencyOptionsValueTiers]
+    tiers: Sequence[PricesCreateParamsCurrencyOptionsValueTiers]
     unit_amount: int
     unit_amount_decimal: str
 
@@ -98,7 +99,7 @@ class PricesListParamsRecurring(TypedDict, total=False):
 class PricesUpdateParamsCurrencyOptionsValue(TypedDict, total=False):
     custom_unit_amount: PricesUpdateParamsCurrencyOptionsValueCustomUnitAmount
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    tiers: list[PricesUpdateParamsCurrencyOptionsValueTiers]
+    tiers: Sequence[PricesUpdateParamsCurrencyOptionsValueTiers]
     unit_amount: int
     unit_amount_decimal: str
 

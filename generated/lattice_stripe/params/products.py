@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -27,7 +28,7 @@ class ProductsCreateParamsDefaultPriceData(TypedDict, total=False):
 class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValue(TypedDict, total=False):
     custom_unit_amount: ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueCustomUnitAmount
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    tiers: list[ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiers]
+    tiers: Sequence[ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiers]
     unit_amount: int
     unit_amount_decimal: str
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -41,7 +42,7 @@ class QuotesCreateParamsLineItems(TypedDict, total=False):
     price: str
     price_data: QuotesCreateParamsLineItemsPriceData
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
 
 
 class QuotesCreateParamsLineItemsPriceData(TypedDict, total=False):
@@ -99,7 +100,7 @@ class QuotesUpdateParamsLineItems(TypedDict, total=False):
     price: str
     price_data: QuotesUpdateParamsLineItemsPriceData
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
 
 
 class QuotesUpdateParamsLineItemsPriceData(TypedDict, total=False):

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -17,7 +18,7 @@ class ReportingReportRunsCreateParamsParameters(TypedDict, total=False):
     Reports](https://stripe.com/docs/reporting/statements/api) documentation.
     """
 
-    columns: list[str]
+    columns: Sequence[str]
     connected_account: str
     currency: str
     interval_end: int

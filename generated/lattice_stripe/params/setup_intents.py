@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -314,7 +315,7 @@ class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebit(TypedDict, total=Fa
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     custom_mandate_url: str | Literal[""]
-    default_for: list[Literal["invoice", "subscription"]]
+    default_for: Sequence[Literal["invoice", "subscription"]]
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
     transaction_type: Literal["business", "personal"]
@@ -348,7 +349,7 @@ class SetupIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(TypedDict,
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: list[Literal["india"]]
+    supported_types: Sequence[Literal["india"]]
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsPaypal(TypedDict, total=False):
@@ -366,13 +367,13 @@ class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccount(TypedDict, tota
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections(TypedDict, total=False):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
     return_url: str
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: list[Literal["ach", "us_domestic_wire"]]
+    requested: Sequence[Literal["ach", "us_domestic_wire"]]
 
 
 class SetupIntentsCreateParamsAutomaticPaymentMethods(TypedDict, total=False):
@@ -673,7 +674,7 @@ class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=Fal
 
 class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     custom_mandate_url: str | Literal[""]
-    default_for: list[Literal["invoice", "subscription"]]
+    default_for: Sequence[Literal["invoice", "subscription"]]
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
     transaction_type: Literal["business", "personal"]
@@ -707,7 +708,7 @@ class SetupIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, 
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: list[Literal["india"]]
+    supported_types: Sequence[Literal["india"]]
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsPaypal(TypedDict, total=False):
@@ -725,13 +726,13 @@ class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(TypedDict, total=False):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
     return_url: str
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: list[Literal["ach", "us_domestic_wire"]]
+    requested: Sequence[Literal["ach", "us_domestic_wire"]]
 
 
 class SetupIntentsCreateParamsSingleUse(TypedDict, total=False):
@@ -1021,7 +1022,7 @@ class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=Fal
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     custom_mandate_url: str | Literal[""]
-    default_for: list[Literal["invoice", "subscription"]]
+    default_for: Sequence[Literal["invoice", "subscription"]]
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
     transaction_type: Literal["business", "personal"]
@@ -1055,7 +1056,7 @@ class SetupIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, 
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: list[Literal["india"]]
+    supported_types: Sequence[Literal["india"]]
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsPaypal(TypedDict, total=False):
@@ -1073,10 +1074,10 @@ class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(TypedDict, total=False):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
     return_url: str
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: list[Literal["ach", "us_domestic_wire"]]
+    requested: Sequence[Literal["ach", "us_domestic_wire"]]

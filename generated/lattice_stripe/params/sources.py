@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -84,7 +85,7 @@ class SourcesCreateParamsSourceOrder(TypedDict, total=False):
     transactional credit (for example Klarna) sources before you can charge it.
     """
 
-    items: list[SourcesCreateParamsSourceOrderItems]
+    items: Sequence[SourcesCreateParamsSourceOrderItems]
     shipping: SourcesCreateParamsSourceOrderShipping
 
 
@@ -171,7 +172,7 @@ class SourcesUpdateParamsSourceOrder(TypedDict, total=False):
     transactional credit (for example Klarna) sources before you can charge it.
     """
 
-    items: list[SourcesUpdateParamsSourceOrderItems]
+    items: Sequence[SourcesUpdateParamsSourceOrderItems]
     shipping: SourcesUpdateParamsSourceOrderShipping
 
 

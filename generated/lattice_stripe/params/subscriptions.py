@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -32,7 +33,7 @@ class SubscriptionsCreateParamsAddInvoiceItems(TypedDict, total=False):
     price: str
     price_data: SubscriptionsCreateParamsAddInvoiceItemsPriceData
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
 
 
 class SubscriptionsCreateParamsAddInvoiceItemsPriceData(TypedDict, total=False):
@@ -62,7 +63,7 @@ class SubscriptionsCreateParamsItems(TypedDict, total=False):
     price: str
     price_data: SubscriptionsCreateParamsItemsPriceData
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
 
 
 class SubscriptionsCreateParamsItemsBillingThresholds(TypedDict, total=False):
@@ -88,7 +89,7 @@ class SubscriptionsCreateParamsPaymentSettings(TypedDict, total=False):
 
     payment_method_options: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions
     payment_method_types: (
-        list[
+        Sequence[
             Literal[
                 "ach_credit_transfer",
                 "ach_debit",
@@ -200,8 +201,8 @@ class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
 
 
 class SubscriptionsCreateParamsPendingInvoiceItemInterval(TypedDict, total=False):
@@ -257,7 +258,7 @@ class SubscriptionsUpdateParamsAddInvoiceItems(TypedDict, total=False):
     price: str
     price_data: SubscriptionsUpdateParamsAddInvoiceItemsPriceData
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
 
 
 class SubscriptionsUpdateParamsAddInvoiceItemsPriceData(TypedDict, total=False):
@@ -307,7 +308,7 @@ class SubscriptionsUpdateParamsItems(TypedDict, total=False):
     price: str
     price_data: SubscriptionsUpdateParamsItemsPriceData
     quantity: int
-    tax_rates: list[str] | Literal[""]
+    tax_rates: Sequence[str] | Literal[""]
 
 
 class SubscriptionsUpdateParamsItemsBillingThresholds(TypedDict, total=False):
@@ -338,7 +339,7 @@ class SubscriptionsUpdateParamsPaymentSettings(TypedDict, total=False):
 
     payment_method_options: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions
     payment_method_types: (
-        list[
+        Sequence[
             Literal[
                 "ach_credit_transfer",
                 "ach_debit",
@@ -450,8 +451,8 @@ class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: list[Literal["balances"]]
+    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: Sequence[Literal["balances"]]
 
 
 class SubscriptionsUpdateParamsPendingInvoiceItemInterval(TypedDict, total=False):

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -17,7 +18,7 @@ class TaxCalculationsCreateParamsCustomerDetails(TypedDict, total=False):
     address: TaxCalculationsCreateParamsCustomerDetailsAddress
     address_source: Literal["billing", "shipping"]
     ip_address: str
-    tax_ids: list[TaxCalculationsCreateParamsCustomerDetailsTaxIds]
+    tax_ids: Sequence[TaxCalculationsCreateParamsCustomerDetailsTaxIds]
     taxability_override: Literal["customer_exempt", "none", "reverse_charge"]
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -26,7 +27,7 @@ class TerminalReadersSetReaderDisplayParamsCart(TypedDict, total=False):
     """Cart"""
 
     currency: Required[str]
-    line_items: Required[list[TerminalReadersSetReaderDisplayParamsCartLineItems]]
+    line_items: Required[Sequence[TerminalReadersSetReaderDisplayParamsCartLineItems]]
     tax: int
     total: Required[int]
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -17,7 +18,7 @@ class TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails(TypedDict, to
     flight: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsFlight
     fuel: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsFuel
     lodging: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsLodging
-    receipt: list[TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsReceipt]
+    receipt: Sequence[TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsReceipt]
     reference: str
 
 
@@ -25,7 +26,7 @@ class TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsFlight(TypedDi
     departure_at: int
     passenger_name: str
     refundable: bool
-    segments: list[TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsFlightSegments]
+    segments: Sequence[TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsFlightSegments]
     travel_agency: str
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -327,7 +328,7 @@ class TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails(Type
     flight: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsFlight
     fuel: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsFuel
     lodging: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsLodging
-    receipt: list[TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsReceipt]
+    receipt: Sequence[TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsReceipt]
     reference: str
 
 
@@ -335,7 +336,7 @@ class TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsFligh
     departure_at: int
     passenger_name: str
     refundable: bool
-    segments: list[TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsFlightSegments]
+    segments: Sequence[TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsFlightSegments]
     travel_agency: str
 
 
@@ -685,7 +686,7 @@ class TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails(Ty
     flight: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsFlight
     fuel: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsFuel
     lodging: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsLodging
-    receipt: list[TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsReceipt]
+    receipt: Sequence[TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsReceipt]
     reference: str
 
 
@@ -693,7 +694,7 @@ class TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsFli
     departure_at: int
     passenger_name: str
     refundable: bool
-    segments: list[TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsFlightSegments]
+    segments: Sequence[TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsFlightSegments]
     travel_agency: str
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -120,7 +121,7 @@ class TokensCreateParamsAccountIndividual(TypedDict, total=False):
     first_name: str
     first_name_kana: str
     first_name_kanji: str
-    full_name_aliases: list[str] | Literal[""]
+    full_name_aliases: Sequence[str] | Literal[""]
     gender: str
     id_number: str
     id_number_secondary: str
@@ -240,7 +241,7 @@ class TokensCreateParamsPerson(TypedDict, total=False):
     first_name: str
     first_name_kana: str
     first_name_kanji: str
-    full_name_aliases: list[str] | Literal[""]
+    full_name_aliases: Sequence[str] | Literal[""]
     gender: str
     id_number: str
     id_number_secondary: str
@@ -300,15 +301,15 @@ class TokensCreateParamsPersonDocuments(TypedDict, total=False):
 
 
 class TokensCreateParamsPersonDocumentsCompanyAuthorization(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class TokensCreateParamsPersonDocumentsPassport(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class TokensCreateParamsPersonDocumentsVisa(TypedDict, total=False):
-    files: list[str | Literal[""]]
+    files: Sequence[str | Literal[""]]
 
 
 class TokensCreateParamsPersonRegisteredAddress(TypedDict, total=False):

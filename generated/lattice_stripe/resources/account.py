@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -33,7 +35,7 @@ class AccountResource(SyncResource):
     def retrieve(
         self,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Retrieves the details of an account.
@@ -59,7 +61,7 @@ class AsyncAccountResource(AsyncResource):
     async def retrieve(
         self,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Retrieves the details of an account.

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -35,7 +37,7 @@ class AccountLinks(SyncResource):
         account: str,
         type: Literal["account_onboarding", "account_update"],
         collect: Literal["currently_due", "eventually_due"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         refresh_url: str | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
@@ -79,7 +81,7 @@ class AsyncAccountLinks(AsyncResource):
         account: str,
         type: Literal["account_onboarding", "account_update"],
         collect: Literal["currently_due", "eventually_due"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         refresh_url: str | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],

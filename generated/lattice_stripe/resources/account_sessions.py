@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -37,7 +39,7 @@ class AccountSessions(SyncResource):
         *,
         account: str,
         components: AccountSessionsCreateParamsComponents,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AccountSession:
         """Creates a AccountSession object that includes a single-use token that the platform can
@@ -71,7 +73,7 @@ class AsyncAccountSessions(AsyncResource):
         *,
         account: str,
         components: AccountSessionsCreateParamsComponents,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AccountSession:
         """Creates a AccountSession object that includes a single-use token that the platform can

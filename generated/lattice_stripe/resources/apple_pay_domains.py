@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -58,7 +60,7 @@ class ApplePayDomains(SyncResource):
         self,
         *,
         domain_name: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Create an apple pay domain.
@@ -101,7 +103,7 @@ class ApplePayDomains(SyncResource):
         *,
         domain_name: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -135,7 +137,7 @@ class ApplePayDomains(SyncResource):
         domain: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Retrieve an apple pay domain.
@@ -162,7 +164,7 @@ class AsyncApplePayDomains(AsyncResource):
         self,
         *,
         domain_name: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Create an apple pay domain.
@@ -205,7 +207,7 @@ class AsyncApplePayDomains(AsyncResource):
         *,
         domain_name: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -239,7 +241,7 @@ class AsyncApplePayDomains(AsyncResource):
         domain: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Retrieve an apple pay domain.

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -89,7 +91,7 @@ class ApplicationFees(SyncResource):
         charge: str | None = None,
         created: ApplicationFeesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -128,7 +130,7 @@ class ApplicationFees(SyncResource):
         *,
         amount: int | None = None,
         directive: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplicationFee:
         """``POST /v1/application_fees/{id}/refund``
@@ -154,7 +156,7 @@ class ApplicationFees(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplicationFee:
         """Retrieves the details of an application fee that your account has collected. The same
@@ -184,7 +186,7 @@ class ApplicationFeesRefunds(SyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
@@ -225,7 +227,7 @@ class ApplicationFeesRefunds(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -261,7 +263,7 @@ class ApplicationFeesRefunds(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
         """By default, you can see the 10 most recent refunds stored directly on the application
@@ -291,7 +293,7 @@ class ApplicationFeesRefunds(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
@@ -334,7 +336,7 @@ class AsyncApplicationFees(AsyncResource):
         charge: str | None = None,
         created: ApplicationFeesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -373,7 +375,7 @@ class AsyncApplicationFees(AsyncResource):
         *,
         amount: int | None = None,
         directive: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplicationFee:
         """``POST /v1/application_fees/{id}/refund``
@@ -399,7 +401,7 @@ class AsyncApplicationFees(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplicationFee:
         """Retrieves the details of an application fee that your account has collected. The same
@@ -429,7 +431,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
@@ -470,7 +472,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -506,7 +508,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
         """By default, you can see the 10 most recent refunds stored directly on the application
@@ -536,7 +538,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:

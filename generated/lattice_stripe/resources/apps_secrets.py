@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -64,7 +66,7 @@ class AppsSecrets(SyncResource):
         name: str,
         payload: str,
         scope: AppsSecretsCreateParamsScope,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
@@ -98,7 +100,7 @@ class AppsSecrets(SyncResource):
         *,
         name: str,
         scope: AppsSecretsDeleteParamsScope,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Deletes a secret from the secret store by name and scope.
@@ -126,7 +128,7 @@ class AppsSecrets(SyncResource):
         *,
         name: str,
         scope: AppsSecretsFindParamsScope,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Finds a secret in the secret store by name and scope.
@@ -154,7 +156,7 @@ class AppsSecrets(SyncResource):
         *,
         scope: AppsSecretsListParamsScope,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -193,7 +195,7 @@ class AsyncAppsSecrets(AsyncResource):
         name: str,
         payload: str,
         scope: AppsSecretsCreateParamsScope,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
@@ -227,7 +229,7 @@ class AsyncAppsSecrets(AsyncResource):
         *,
         name: str,
         scope: AppsSecretsDeleteParamsScope,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Deletes a secret from the secret store by name and scope.
@@ -255,7 +257,7 @@ class AsyncAppsSecrets(AsyncResource):
         *,
         name: str,
         scope: AppsSecretsFindParamsScope,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Finds a secret in the secret store by name and scope.
@@ -283,7 +285,7 @@ class AsyncAppsSecrets(AsyncResource):
         *,
         scope: AppsSecretsListParamsScope,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -57,7 +59,7 @@ class BalanceResource(SyncResource):
     def retrieve(
         self,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Balance:
         """Retrieves the current account balance, based on the authentication that was used to make
@@ -88,7 +90,7 @@ class BalanceHistory(SyncResource):
         created: BalanceHistoryListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payout: str | None = None,
         source: str | None = None,
@@ -138,7 +140,7 @@ class BalanceHistory(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BalanceTransaction:
         """Retrieves the balance transaction with the given ID.
@@ -170,7 +172,7 @@ class AsyncBalanceResource(AsyncResource):
     async def retrieve(
         self,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Balance:
         """Retrieves the current account balance, based on the authentication that was used to make
@@ -201,7 +203,7 @@ class AsyncBalanceHistory(AsyncResource):
         created: BalanceHistoryListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payout: str | None = None,
         source: str | None = None,
@@ -251,7 +253,7 @@ class AsyncBalanceHistory(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BalanceTransaction:
         """Retrieves the balance transaction with the given ID.

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -47,7 +49,7 @@ class BalanceTransactions(SyncResource):
         created: BalanceTransactionsListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payout: str | None = None,
         source: str | None = None,
@@ -97,7 +99,7 @@ class BalanceTransactions(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BalanceTransaction:
         """Retrieves the balance transaction with the given ID.
@@ -128,7 +130,7 @@ class AsyncBalanceTransactions(AsyncResource):
         created: BalanceTransactionsListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payout: str | None = None,
         source: str | None = None,
@@ -178,7 +180,7 @@ class AsyncBalanceTransactions(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BalanceTransaction:
         """Retrieves the balance transaction with the given ID.

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -66,7 +68,7 @@ class BillingPortalConfigurations(SyncResource):
         business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
         features: BillingPortalConfigurationsCreateParamsFeatures,
         default_return_url: str | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         login_page: BillingPortalConfigurationsCreateParamsLoginPage | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -104,7 +106,7 @@ class BillingPortalConfigurations(SyncResource):
         *,
         active: bool | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         is_default: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -141,7 +143,7 @@ class BillingPortalConfigurations(SyncResource):
         configuration: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BillingPortalConfiguration:
         """Retrieves a configuration that describes the functionality of the customer portal.
@@ -168,7 +170,7 @@ class BillingPortalConfigurations(SyncResource):
         active: bool | None = None,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
         default_return_url: str | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         features: BillingPortalConfigurationsUpdateParamsFeatures | None = None,
         login_page: BillingPortalConfigurationsUpdateParamsLoginPage | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -215,7 +217,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
         features: BillingPortalConfigurationsCreateParamsFeatures,
         default_return_url: str | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         login_page: BillingPortalConfigurationsCreateParamsLoginPage | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -253,7 +255,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         *,
         active: bool | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         is_default: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -290,7 +292,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         configuration: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BillingPortalConfiguration:
         """Retrieves a configuration that describes the functionality of the customer portal.
@@ -317,7 +319,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         active: bool | None = None,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
         default_return_url: str | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         features: BillingPortalConfigurationsUpdateParamsFeatures | None = None,
         login_page: BillingPortalConfigurationsUpdateParamsLoginPage | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,

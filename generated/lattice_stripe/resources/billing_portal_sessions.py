@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -37,7 +39,7 @@ class BillingPortalSessions(SyncResource):
         *,
         customer: str,
         configuration: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         flow_data: BillingPortalSessionsCreateParamsFlowData | None = None,
         locale: Literal[
             "auto",
@@ -133,7 +135,7 @@ class AsyncBillingPortalSessions(AsyncResource):
         *,
         customer: str,
         configuration: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         flow_data: BillingPortalSessionsCreateParamsFlowData | None = None,
         locale: Literal[
             "auto",

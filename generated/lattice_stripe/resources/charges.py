@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -156,7 +158,7 @@ class Charges(SyncResource):
         amount: int | None = None,
         application_fee: int | None = None,
         application_fee_amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         receipt_email: str | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
@@ -220,7 +222,7 @@ class Charges(SyncResource):
         customer: str | None = None,
         description: str | None = None,
         destination: ChargesCreateParamsDestination | str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         on_behalf_of: str | None = None,
         radar_options: ChargesCreateParamsRadarOptions | None = None,
@@ -304,7 +306,7 @@ class Charges(SyncResource):
         created: ChargesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -348,7 +350,7 @@ class Charges(SyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_intent: str | None = None,
@@ -407,7 +409,7 @@ class Charges(SyncResource):
         charge: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Charge:
         """Retrieves the details of a charge that has previously been created. Supply the unique
@@ -433,7 +435,7 @@ class Charges(SyncResource):
         self,
         *,
         query: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -473,7 +475,7 @@ class Charges(SyncResource):
         *,
         customer: str | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         fraud_details: ChargesUpdateParamsFraudDetails | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         receipt_email: str | None = None,
@@ -525,7 +527,7 @@ class ChargesDispute(SyncResource):
         charge: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """``POST /v1/charges/{charge}/dispute/close``
@@ -547,7 +549,7 @@ class ChargesDispute(SyncResource):
         charge: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Retrieve a dispute for a specified charge.
@@ -572,7 +574,7 @@ class ChargesDispute(SyncResource):
         /,
         *,
         evidence: ChargesDisputeUpdateParamsEvidence | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         submit: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -610,7 +612,7 @@ class ChargesRefunds(SyncResource):
         amount: int | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         origin: Literal["customer_balance"] | None = None,
@@ -666,7 +668,7 @@ class ChargesRefunds(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -702,7 +704,7 @@ class ChargesRefunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Retrieves the details of an existing refund.
@@ -730,7 +732,7 @@ class ChargesRefunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
@@ -775,7 +777,7 @@ class AsyncCharges(AsyncResource):
         amount: int | None = None,
         application_fee: int | None = None,
         application_fee_amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         receipt_email: str | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
@@ -839,7 +841,7 @@ class AsyncCharges(AsyncResource):
         customer: str | None = None,
         description: str | None = None,
         destination: ChargesCreateParamsDestination | str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         on_behalf_of: str | None = None,
         radar_options: ChargesCreateParamsRadarOptions | None = None,
@@ -923,7 +925,7 @@ class AsyncCharges(AsyncResource):
         created: ChargesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -967,7 +969,7 @@ class AsyncCharges(AsyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_intent: str | None = None,
@@ -1026,7 +1028,7 @@ class AsyncCharges(AsyncResource):
         charge: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Charge:
         """Retrieves the details of a charge that has previously been created. Supply the unique
@@ -1052,7 +1054,7 @@ class AsyncCharges(AsyncResource):
         self,
         *,
         query: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1092,7 +1094,7 @@ class AsyncCharges(AsyncResource):
         *,
         customer: str | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         fraud_details: ChargesUpdateParamsFraudDetails | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         receipt_email: str | None = None,
@@ -1144,7 +1146,7 @@ class AsyncChargesDispute(AsyncResource):
         charge: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """``POST /v1/charges/{charge}/dispute/close``
@@ -1166,7 +1168,7 @@ class AsyncChargesDispute(AsyncResource):
         charge: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Retrieve a dispute for a specified charge.
@@ -1191,7 +1193,7 @@ class AsyncChargesDispute(AsyncResource):
         /,
         *,
         evidence: ChargesDisputeUpdateParamsEvidence | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         submit: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -1229,7 +1231,7 @@ class AsyncChargesRefunds(AsyncResource):
         amount: int | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         origin: Literal["customer_balance"] | None = None,
@@ -1285,7 +1287,7 @@ class AsyncChargesRefunds(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1321,7 +1323,7 @@ class AsyncChargesRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Retrieves the details of an existing refund.
@@ -1349,7 +1351,7 @@ class AsyncChargesRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:

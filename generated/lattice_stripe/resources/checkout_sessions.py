@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -97,17 +99,17 @@ class CheckoutSessions(SyncResource):
         client_reference_id: str | None = None,
         consent_collection: CheckoutSessionsCreateParamsConsentCollection | None = None,
         currency: str | None = None,
-        custom_fields: list[CheckoutSessionsCreateParamsCustomFields] | None = None,
+        custom_fields: Sequence[CheckoutSessionsCreateParamsCustomFields] | None = None,
         custom_text: CheckoutSessionsCreateParamsCustomText | None = None,
         customer: str | None = None,
         customer_creation: Literal["always", "if_required"] | None = None,
         customer_email: str | None = None,
         customer_update: CheckoutSessionsCreateParamsCustomerUpdate | None = None,
-        discounts: list[CheckoutSessionsCreateParamsDiscounts] | None = None,
-        expand: list[str] | None = None,
+        discounts: Sequence[CheckoutSessionsCreateParamsDiscounts] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         invoice_creation: CheckoutSessionsCreateParamsInvoiceCreation | None = None,
-        line_items: list[CheckoutSessionsCreateParamsLineItems] | None = None,
+        line_items: Sequence[CheckoutSessionsCreateParamsLineItems] | None = None,
         locale: Literal[
             "auto",
             "bg",
@@ -157,7 +159,7 @@ class CheckoutSessions(SyncResource):
         payment_intent_data: CheckoutSessionsCreateParamsPaymentIntentData | None = None,
         payment_method_collection: Literal["always", "if_required"] | None = None,
         payment_method_options: CheckoutSessionsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: list[
+        payment_method_types: Sequence[
             Literal[
                 "acss_debit",
                 "affirm",
@@ -196,7 +198,7 @@ class CheckoutSessions(SyncResource):
         phone_number_collection: CheckoutSessionsCreateParamsPhoneNumberCollection | None = None,
         setup_intent_data: CheckoutSessionsCreateParamsSetupIntentData | None = None,
         shipping_address_collection: CheckoutSessionsCreateParamsShippingAddressCollection | None = None,
-        shipping_options: list[CheckoutSessionsCreateParamsShippingOptions] | None = None,
+        shipping_options: Sequence[CheckoutSessionsCreateParamsShippingOptions] | None = None,
         submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
         subscription_data: CheckoutSessionsCreateParamsSubscriptionData | None = None,
         tax_id_collection: CheckoutSessionsCreateParamsTaxIdCollection | None = None,
@@ -310,7 +312,7 @@ class CheckoutSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CheckoutSession:
         """A Session can be expired when it is in one of these statuses: open
@@ -338,7 +340,7 @@ class CheckoutSessions(SyncResource):
         customer: str | None = None,
         customer_details: CheckoutSessionsListParamsCustomerDetails | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         payment_link: str | None = None,
@@ -383,7 +385,7 @@ class CheckoutSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CheckoutSession:
         """Retrieves a Session object.
@@ -412,7 +414,7 @@ class CheckoutSessionsLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -461,17 +463,17 @@ class AsyncCheckoutSessions(AsyncResource):
         client_reference_id: str | None = None,
         consent_collection: CheckoutSessionsCreateParamsConsentCollection | None = None,
         currency: str | None = None,
-        custom_fields: list[CheckoutSessionsCreateParamsCustomFields] | None = None,
+        custom_fields: Sequence[CheckoutSessionsCreateParamsCustomFields] | None = None,
         custom_text: CheckoutSessionsCreateParamsCustomText | None = None,
         customer: str | None = None,
         customer_creation: Literal["always", "if_required"] | None = None,
         customer_email: str | None = None,
         customer_update: CheckoutSessionsCreateParamsCustomerUpdate | None = None,
-        discounts: list[CheckoutSessionsCreateParamsDiscounts] | None = None,
-        expand: list[str] | None = None,
+        discounts: Sequence[CheckoutSessionsCreateParamsDiscounts] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         invoice_creation: CheckoutSessionsCreateParamsInvoiceCreation | None = None,
-        line_items: list[CheckoutSessionsCreateParamsLineItems] | None = None,
+        line_items: Sequence[CheckoutSessionsCreateParamsLineItems] | None = None,
         locale: Literal[
             "auto",
             "bg",
@@ -521,7 +523,7 @@ class AsyncCheckoutSessions(AsyncResource):
         payment_intent_data: CheckoutSessionsCreateParamsPaymentIntentData | None = None,
         payment_method_collection: Literal["always", "if_required"] | None = None,
         payment_method_options: CheckoutSessionsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: list[
+        payment_method_types: Sequence[
             Literal[
                 "acss_debit",
                 "affirm",
@@ -560,7 +562,7 @@ class AsyncCheckoutSessions(AsyncResource):
         phone_number_collection: CheckoutSessionsCreateParamsPhoneNumberCollection | None = None,
         setup_intent_data: CheckoutSessionsCreateParamsSetupIntentData | None = None,
         shipping_address_collection: CheckoutSessionsCreateParamsShippingAddressCollection | None = None,
-        shipping_options: list[CheckoutSessionsCreateParamsShippingOptions] | None = None,
+        shipping_options: Sequence[CheckoutSessionsCreateParamsShippingOptions] | None = None,
         submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
         subscription_data: CheckoutSessionsCreateParamsSubscriptionData | None = None,
         tax_id_collection: CheckoutSessionsCreateParamsTaxIdCollection | None = None,
@@ -674,7 +676,7 @@ class AsyncCheckoutSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CheckoutSession:
         """A Session can be expired when it is in one of these statuses: open
@@ -702,7 +704,7 @@ class AsyncCheckoutSessions(AsyncResource):
         customer: str | None = None,
         customer_details: CheckoutSessionsListParamsCustomerDetails | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         payment_link: str | None = None,
@@ -747,7 +749,7 @@ class AsyncCheckoutSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CheckoutSession:
         """Retrieves a Session object.
@@ -776,7 +778,7 @@ class AsyncCheckoutSessionsLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

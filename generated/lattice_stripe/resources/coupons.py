@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -76,7 +78,7 @@ class Coupons(SyncResource):
         currency_options: dict[str, CouponsCreateParamsCurrencyOptionsValue] | None = None,
         duration: Literal["forever", "once", "repeating"] | None = None,
         duration_in_months: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         id: str | None = None,
         max_redemptions: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -174,7 +176,7 @@ class Coupons(SyncResource):
         *,
         created: CouponsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -208,7 +210,7 @@ class Coupons(SyncResource):
         coupon: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Coupon:
         """Retrieves the coupon with the given ID.
@@ -233,7 +235,7 @@ class Coupons(SyncResource):
         /,
         *,
         currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -277,7 +279,7 @@ class AsyncCoupons(AsyncResource):
         currency_options: dict[str, CouponsCreateParamsCurrencyOptionsValue] | None = None,
         duration: Literal["forever", "once", "repeating"] | None = None,
         duration_in_months: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         id: str | None = None,
         max_redemptions: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -375,7 +377,7 @@ class AsyncCoupons(AsyncResource):
         *,
         created: CouponsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -409,7 +411,7 @@ class AsyncCoupons(AsyncResource):
         coupon: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Coupon:
         """Retrieves the coupon with the given ID.
@@ -434,7 +436,7 @@ class AsyncCoupons(AsyncResource):
         /,
         *,
         currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -103,8 +105,8 @@ class CreditNotes(SyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: list[str] | None = None,
-        lines: list[CreditNotesCreateParamsLines] | None = None,
+        expand: Sequence[str] | None = None,
+        lines: Sequence[CreditNotesCreateParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -188,7 +190,7 @@ class CreditNotes(SyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -227,8 +229,8 @@ class CreditNotes(SyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: list[str] | None = None,
-        lines: list[CreditNotesPreviewParamsLines] | None = None,
+        expand: Sequence[str] | None = None,
+        lines: Sequence[CreditNotesPreviewParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -286,9 +288,9 @@ class CreditNotes(SyncResource):
         credit_amount: int | None = None,
         effective_at: int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
-        lines: list[CreditNotesPreviewLinesParamsLines] | None = None,
+        lines: Sequence[CreditNotesPreviewLinesParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -352,7 +354,7 @@ class CreditNotes(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Retrieves the credit note object with the given identifier.
@@ -376,7 +378,7 @@ class CreditNotes(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -407,7 +409,7 @@ class CreditNotes(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Marks a credit note as void. Learn more about voiding credit notes.
@@ -436,7 +438,7 @@ class CreditNotesLines(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -480,8 +482,8 @@ class AsyncCreditNotes(AsyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: list[str] | None = None,
-        lines: list[CreditNotesCreateParamsLines] | None = None,
+        expand: Sequence[str] | None = None,
+        lines: Sequence[CreditNotesCreateParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -565,7 +567,7 @@ class AsyncCreditNotes(AsyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -604,8 +606,8 @@ class AsyncCreditNotes(AsyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: list[str] | None = None,
-        lines: list[CreditNotesPreviewParamsLines] | None = None,
+        expand: Sequence[str] | None = None,
+        lines: Sequence[CreditNotesPreviewParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -663,9 +665,9 @@ class AsyncCreditNotes(AsyncResource):
         credit_amount: int | None = None,
         effective_at: int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
-        lines: list[CreditNotesPreviewLinesParamsLines] | None = None,
+        lines: Sequence[CreditNotesPreviewLinesParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -729,7 +731,7 @@ class AsyncCreditNotes(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Retrieves the credit note object with the given identifier.
@@ -753,7 +755,7 @@ class AsyncCreditNotes(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -784,7 +786,7 @@ class AsyncCreditNotes(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Marks a credit note as void. Learn more about voiding credit notes.
@@ -813,7 +815,7 @@ class AsyncCreditNotesLines(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -506,7 +508,7 @@ class Customers(SyncResource):
         coupon: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CustomersCreateParamsInvoiceSettings | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -514,13 +516,13 @@ class Customers(SyncResource):
         next_invoice_sequence: int | None = None,
         payment_method: str | None = None,
         phone: str | None = None,
-        preferred_locales: list[str] | None = None,
+        preferred_locales: Sequence[str] | None = None,
         promotion_code: str | None = None,
         shipping: CustomersCreateParamsShipping | Literal[""] | None = None,
         source: str | None = None,
         tax: CustomersCreateParamsTax | None = None,
         tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
-        tax_id_data: list[CustomersCreateParamsTaxIdData] | None = None,
+        tax_id_data: Sequence[CustomersCreateParamsTaxIdData] | None = None,
         test_clock: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer:
@@ -610,7 +612,7 @@ class Customers(SyncResource):
         created: CustomersListParamsCreated | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         test_clock: str | None = None,
@@ -650,7 +652,7 @@ class Customers(SyncResource):
         customer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer | DeletedCustomer:
         """Retrieves a Customer object.
@@ -673,7 +675,7 @@ class Customers(SyncResource):
         self,
         *,
         query: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -723,14 +725,14 @@ class Customers(SyncResource):
         default_source: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CustomersUpdateParamsInvoiceSettings | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         next_invoice_sequence: int | None = None,
         phone: str | None = None,
-        preferred_locales: list[str] | None = None,
+        preferred_locales: Sequence[str] | None = None,
         promotion_code: str | None = None,
         shipping: CustomersUpdateParamsShipping | Literal[""] | None = None,
         source: str | None = None,
@@ -838,7 +840,7 @@ class CustomersBalanceTransactions(SyncResource):
         amount: int,
         currency: str,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
@@ -875,7 +877,7 @@ class CustomersBalanceTransactions(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -908,7 +910,7 @@ class CustomersBalanceTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
         """Retrieves a specific customer balance transaction that updated the customer’s balances.
@@ -937,7 +939,7 @@ class CustomersBalanceTransactions(SyncResource):
         /,
         *,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
@@ -978,7 +980,7 @@ class CustomersBankAccounts(SyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
         card: CustomersBankAccountsCreateParamsCard | str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1026,7 +1028,7 @@ class CustomersBankAccounts(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -1054,7 +1056,7 @@ class CustomersBankAccounts(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1090,7 +1092,7 @@ class CustomersBankAccounts(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """By default, you can see the 10 most recent sources stored on a Customer directly on the
@@ -1130,7 +1132,7 @@ class CustomersBankAccounts(SyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersBankAccountsUpdateParamsOwner | None = None,
@@ -1189,8 +1191,8 @@ class CustomersBankAccounts(SyncResource):
         id: str,
         /,
         *,
-        amounts: list[int] | None = None,
-        expand: list[str] | None = None,
+        amounts: Sequence[int] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """Verify a specified bank account for a given customer.
@@ -1227,7 +1229,7 @@ class CustomersCards(SyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
         card: CustomersCardsCreateParamsCard | str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1275,7 +1277,7 @@ class CustomersCards(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -1303,7 +1305,7 @@ class CustomersCards(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1339,7 +1341,7 @@ class CustomersCards(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Card:
         """You can always see the 10 most recent cards directly on a customer; this method lets you
@@ -1378,7 +1380,7 @@ class CustomersCards(SyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersCardsUpdateParamsOwner | None = None,
@@ -1440,7 +1442,7 @@ class CustomersCashBalance(SyncResource):
         customer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CashBalance:
         """Retrieves a customer’s cash balance.
@@ -1464,7 +1466,7 @@ class CustomersCashBalance(SyncResource):
         customer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         settings: CustomersCashBalanceUpdateParamsSettings | None = None,
         **options: Unpack[RequestOptions],
     ) -> CashBalance:
@@ -1496,7 +1498,7 @@ class CustomersCashBalanceTransactions(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1529,7 +1531,7 @@ class CustomersCashBalanceTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerCashBalanceTransaction:
         """Retrieves a specific cash balance transaction, which updated the customer’s cash
@@ -1578,7 +1580,7 @@ class CustomersDiscount(SyncResource):
         customer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Discount:
         """``GET /v1/customers/{customer}/discount``
@@ -1607,7 +1609,7 @@ class CustomersFundingInstructions(SyncResource):
         bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
         currency: str,
         funding_type: Literal["bank_transfer"],
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FundingInstructions:
         """Retrieve funding instructions for a customer cash balance. If funding instructions do
@@ -1648,7 +1650,7 @@ class CustomersPaymentMethods(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal[
@@ -1717,7 +1719,7 @@ class CustomersPaymentMethods(SyncResource):
         payment_method: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Retrieves a PaymentMethod object for a given Customer.
@@ -1751,7 +1753,7 @@ class CustomersSources(SyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
         card: CustomersSourcesCreateParamsCard | str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1799,7 +1801,7 @@ class CustomersSources(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -1827,7 +1829,7 @@ class CustomersSources(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         object: str | None = None,
         starting_after: str | None = None,
@@ -1863,7 +1865,7 @@ class CustomersSources(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source:
         """Retrieve a specified source for a given customer.
@@ -1901,7 +1903,7 @@ class CustomersSources(SyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersSourcesUpdateParamsOwner | None = None,
@@ -1960,8 +1962,8 @@ class CustomersSources(SyncResource):
         id: str,
         /,
         *,
-        amounts: list[int] | None = None,
-        expand: list[str] | None = None,
+        amounts: Sequence[int] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """Verify a specified bank account for a given customer.
@@ -2000,7 +2002,7 @@ class CustomersSubscriptions(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -2050,7 +2052,7 @@ class CustomersSubscriptions(SyncResource):
         customer: str,
         /,
         *,
-        add_invoice_items: list[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: Sequence[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | None = None,
         backdate_start_date: int | None = None,
@@ -2064,9 +2066,9 @@ class CustomersSubscriptions(SyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: list[str] | Literal[""] | None = None,
-        expand: list[str] | None = None,
-        items: list[CustomersSubscriptionsCreateParamsItems] | None = None,
+        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        expand: Sequence[str] | None = None,
+        items: Sequence[CustomersSubscriptionsCreateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         payment_behavior: Literal[
@@ -2185,7 +2187,7 @@ class CustomersSubscriptions(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2221,7 +2223,7 @@ class CustomersSubscriptions(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Subscription:
         """Retrieves the subscription with the given ID.
@@ -2249,7 +2251,7 @@ class CustomersSubscriptions(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        add_invoice_items: list[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: Sequence[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | None = None,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
@@ -2262,9 +2264,9 @@ class CustomersSubscriptions(SyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | Literal[""] | None = None,
-        default_tax_rates: list[str] | Literal[""] | None = None,
-        expand: list[str] | None = None,
-        items: list[CustomersSubscriptionsUpdateParamsItems] | None = None,
+        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        expand: Sequence[str] | None = None,
+        items: Sequence[CustomersSubscriptionsUpdateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
@@ -2415,7 +2417,7 @@ class CustomersSubscriptionsDiscount(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Discount:
         """``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
@@ -2513,7 +2515,7 @@ class CustomersTaxIds(SyncResource):
             "za_vat",
         ],
         value: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxId:
         """Creates a new tax_id object for a customer.
@@ -2572,7 +2574,7 @@ class CustomersTaxIds(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2605,7 +2607,7 @@ class CustomersTaxIds(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxId:
         """Retrieves the tax_id object with the given identifier.
@@ -2684,7 +2686,7 @@ class AsyncCustomers(AsyncResource):
         coupon: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CustomersCreateParamsInvoiceSettings | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -2692,13 +2694,13 @@ class AsyncCustomers(AsyncResource):
         next_invoice_sequence: int | None = None,
         payment_method: str | None = None,
         phone: str | None = None,
-        preferred_locales: list[str] | None = None,
+        preferred_locales: Sequence[str] | None = None,
         promotion_code: str | None = None,
         shipping: CustomersCreateParamsShipping | Literal[""] | None = None,
         source: str | None = None,
         tax: CustomersCreateParamsTax | None = None,
         tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
-        tax_id_data: list[CustomersCreateParamsTaxIdData] | None = None,
+        tax_id_data: Sequence[CustomersCreateParamsTaxIdData] | None = None,
         test_clock: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer:
@@ -2788,7 +2790,7 @@ class AsyncCustomers(AsyncResource):
         created: CustomersListParamsCreated | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         test_clock: str | None = None,
@@ -2828,7 +2830,7 @@ class AsyncCustomers(AsyncResource):
         customer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer | DeletedCustomer:
         """Retrieves a Customer object.
@@ -2851,7 +2853,7 @@ class AsyncCustomers(AsyncResource):
         self,
         *,
         query: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2901,14 +2903,14 @@ class AsyncCustomers(AsyncResource):
         default_source: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CustomersUpdateParamsInvoiceSettings | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         next_invoice_sequence: int | None = None,
         phone: str | None = None,
-        preferred_locales: list[str] | None = None,
+        preferred_locales: Sequence[str] | None = None,
         promotion_code: str | None = None,
         shipping: CustomersUpdateParamsShipping | Literal[""] | None = None,
         source: str | None = None,
@@ -3016,7 +3018,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         amount: int,
         currency: str,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
@@ -3053,7 +3055,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3086,7 +3088,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
         """Retrieves a specific customer balance transaction that updated the customer’s balances.
@@ -3115,7 +3117,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         /,
         *,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
@@ -3156,7 +3158,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
         card: CustomersBankAccountsCreateParamsCard | str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3204,7 +3206,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -3232,7 +3234,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3268,7 +3270,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """By default, you can see the 10 most recent sources stored on a Customer directly on the
@@ -3308,7 +3310,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersBankAccountsUpdateParamsOwner | None = None,
@@ -3367,8 +3369,8 @@ class AsyncCustomersBankAccounts(AsyncResource):
         id: str,
         /,
         *,
-        amounts: list[int] | None = None,
-        expand: list[str] | None = None,
+        amounts: Sequence[int] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """Verify a specified bank account for a given customer.
@@ -3405,7 +3407,7 @@ class AsyncCustomersCards(AsyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
         card: CustomersCardsCreateParamsCard | str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3453,7 +3455,7 @@ class AsyncCustomersCards(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -3481,7 +3483,7 @@ class AsyncCustomersCards(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3517,7 +3519,7 @@ class AsyncCustomersCards(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Card:
         """You can always see the 10 most recent cards directly on a customer; this method lets you
@@ -3556,7 +3558,7 @@ class AsyncCustomersCards(AsyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersCardsUpdateParamsOwner | None = None,
@@ -3618,7 +3620,7 @@ class AsyncCustomersCashBalance(AsyncResource):
         customer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CashBalance:
         """Retrieves a customer’s cash balance.
@@ -3642,7 +3644,7 @@ class AsyncCustomersCashBalance(AsyncResource):
         customer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         settings: CustomersCashBalanceUpdateParamsSettings | None = None,
         **options: Unpack[RequestOptions],
     ) -> CashBalance:
@@ -3674,7 +3676,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3707,7 +3709,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerCashBalanceTransaction:
         """Retrieves a specific cash balance transaction, which updated the customer’s cash
@@ -3756,7 +3758,7 @@ class AsyncCustomersDiscount(AsyncResource):
         customer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Discount:
         """``GET /v1/customers/{customer}/discount``
@@ -3785,7 +3787,7 @@ class AsyncCustomersFundingInstructions(AsyncResource):
         bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
         currency: str,
         funding_type: Literal["bank_transfer"],
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FundingInstructions:
         """Retrieve funding instructions for a customer cash balance. If funding instructions do
@@ -3826,7 +3828,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal[
@@ -3895,7 +3897,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         payment_method: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Retrieves a PaymentMethod object for a given Customer.
@@ -3929,7 +3931,7 @@ class AsyncCustomersSources(AsyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
         card: CustomersSourcesCreateParamsCard | str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3977,7 +3979,7 @@ class AsyncCustomersSources(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -4005,7 +4007,7 @@ class AsyncCustomersSources(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         object: str | None = None,
         starting_after: str | None = None,
@@ -4041,7 +4043,7 @@ class AsyncCustomersSources(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source:
         """Retrieve a specified source for a given customer.
@@ -4079,7 +4081,7 @@ class AsyncCustomersSources(AsyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersSourcesUpdateParamsOwner | None = None,
@@ -4138,8 +4140,8 @@ class AsyncCustomersSources(AsyncResource):
         id: str,
         /,
         *,
-        amounts: list[int] | None = None,
-        expand: list[str] | None = None,
+        amounts: Sequence[int] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """Verify a specified bank account for a given customer.
@@ -4178,7 +4180,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -4228,7 +4230,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         customer: str,
         /,
         *,
-        add_invoice_items: list[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: Sequence[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | None = None,
         backdate_start_date: int | None = None,
@@ -4242,9 +4244,9 @@ class AsyncCustomersSubscriptions(AsyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: list[str] | Literal[""] | None = None,
-        expand: list[str] | None = None,
-        items: list[CustomersSubscriptionsCreateParamsItems] | None = None,
+        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        expand: Sequence[str] | None = None,
+        items: Sequence[CustomersSubscriptionsCreateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         payment_behavior: Literal[
@@ -4363,7 +4365,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -4399,7 +4401,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Subscription:
         """Retrieves the subscription with the given ID.
@@ -4427,7 +4429,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        add_invoice_items: list[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: Sequence[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | None = None,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
@@ -4440,9 +4442,9 @@ class AsyncCustomersSubscriptions(AsyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | Literal[""] | None = None,
-        default_tax_rates: list[str] | Literal[""] | None = None,
-        expand: list[str] | None = None,
-        items: list[CustomersSubscriptionsUpdateParamsItems] | None = None,
+        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        expand: Sequence[str] | None = None,
+        items: Sequence[CustomersSubscriptionsUpdateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
@@ -4593,7 +4595,7 @@ class AsyncCustomersSubscriptionsDiscount(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Discount:
         """``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
@@ -4691,7 +4693,7 @@ class AsyncCustomersTaxIds(AsyncResource):
             "za_vat",
         ],
         value: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxId:
         """Creates a new tax_id object for a customer.
@@ -4750,7 +4752,7 @@ class AsyncCustomersTaxIds(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -4783,7 +4785,7 @@ class AsyncCustomersTaxIds(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxId:
         """Retrieves the tax_id object with the given identifier.

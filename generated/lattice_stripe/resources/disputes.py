@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -61,7 +63,7 @@ class Disputes(SyncResource):
         dispute: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Closing the dispute for a charge indicates that you do not have any evidence to submit
@@ -90,7 +92,7 @@ class Disputes(SyncResource):
         charge: str | None = None,
         created: DisputesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -129,7 +131,7 @@ class Disputes(SyncResource):
         dispute: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Retrieves the dispute with the given ID.
@@ -154,7 +156,7 @@ class Disputes(SyncResource):
         /,
         *,
         evidence: DisputesUpdateParamsEvidence | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         submit: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -198,7 +200,7 @@ class AsyncDisputes(AsyncResource):
         dispute: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Closing the dispute for a charge indicates that you do not have any evidence to submit
@@ -227,7 +229,7 @@ class AsyncDisputes(AsyncResource):
         charge: str | None = None,
         created: DisputesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -266,7 +268,7 @@ class AsyncDisputes(AsyncResource):
         dispute: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Retrieves the dispute with the given ID.
@@ -291,7 +293,7 @@ class AsyncDisputes(AsyncResource):
         /,
         *,
         evidence: DisputesUpdateParamsEvidence | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         submit: bool | None = None,
         **options: Unpack[RequestOptions],

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -41,7 +43,7 @@ class EphemeralKeys(SyncResource):
         self,
         *,
         customer: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         issuing_card: str | None = None,
         nonce: str | None = None,
         verification_session: str | None = None,
@@ -80,7 +82,7 @@ class EphemeralKeys(SyncResource):
         key: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> EphemeralKey:
         """Invalidates a short-lived API key for a given resource.
@@ -107,7 +109,7 @@ class AsyncEphemeralKeys(AsyncResource):
         self,
         *,
         customer: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         issuing_card: str | None = None,
         nonce: str | None = None,
         verification_session: str | None = None,
@@ -146,7 +148,7 @@ class AsyncEphemeralKeys(AsyncResource):
         key: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> EphemeralKey:
         """Invalidates a short-lived API key for a given resource.

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -47,11 +49,11 @@ class Events(SyncResource):
         created: EventsListParamsCreated | int | None = None,
         delivery_success: bool | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: str | None = None,
-        types: list[str] | None = None,
+        types: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Event]:
         """List events, going back up to 30 days. Each event data is rendered according to Stripe
@@ -91,7 +93,7 @@ class Events(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Event:
         """Retrieves the details of an event. Supply the unique identifier of the event, which you
@@ -121,11 +123,11 @@ class AsyncEvents(AsyncResource):
         created: EventsListParamsCreated | int | None = None,
         delivery_success: bool | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: str | None = None,
-        types: list[str] | None = None,
+        types: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Event]:
         """List events, going back up to 30 days. Each event data is rendered according to Stripe
@@ -165,7 +167,7 @@ class AsyncEvents(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Event:
         """Retrieves the details of an event. Supply the unique identifier of the event, which you

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -59,7 +61,7 @@ class FileLinks(SyncResource):
         self,
         *,
         file: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -92,7 +94,7 @@ class FileLinks(SyncResource):
         *,
         created: FileLinksListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         expired: bool | None = None,
         file: str | None = None,
         limit: int | None = None,
@@ -132,7 +134,7 @@ class FileLinks(SyncResource):
         link: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FileLink:
         """Retrieves the file link with the given ID.
@@ -156,7 +158,7 @@ class FileLinks(SyncResource):
         link: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: Literal["now"] | int | Literal[""] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -191,7 +193,7 @@ class AsyncFileLinks(AsyncResource):
         self,
         *,
         file: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -224,7 +226,7 @@ class AsyncFileLinks(AsyncResource):
         *,
         created: FileLinksListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         expired: bool | None = None,
         file: str | None = None,
         limit: int | None = None,
@@ -264,7 +266,7 @@ class AsyncFileLinks(AsyncResource):
         link: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FileLink:
         """Retrieves the file link with the given ID.
@@ -288,7 +290,7 @@ class AsyncFileLinks(AsyncResource):
         link: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: Literal["now"] | int | Literal[""] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -67,7 +69,7 @@ class Files(SyncResource):
             "tax_document_user_upload",
             "terminal_reader_splashscreen",
         ],
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         file_link_data: FilesCreateParamsFileLinkData | None = None,
         **options: Unpack[RequestOptions],
     ) -> File:
@@ -105,7 +107,7 @@ class Files(SyncResource):
         *,
         created: FilesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         purpose: Literal[
             "account_requirement",
@@ -160,7 +162,7 @@ class Files(SyncResource):
         file: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> File:
         """Retrieves the details of an existing file object. Supply the unique file ID from a file,
@@ -201,7 +203,7 @@ class AsyncFiles(AsyncResource):
             "tax_document_user_upload",
             "terminal_reader_splashscreen",
         ],
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         file_link_data: FilesCreateParamsFileLinkData | None = None,
         **options: Unpack[RequestOptions],
     ) -> File:
@@ -239,7 +241,7 @@ class AsyncFiles(AsyncResource):
         *,
         created: FilesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         purpose: Literal[
             "account_requirement",
@@ -294,7 +296,7 @@ class AsyncFiles(AsyncResource):
         file: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> File:
         """Retrieves the details of an existing file object. Supply the unique file ID from a file,

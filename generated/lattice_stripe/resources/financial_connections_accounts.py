@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -75,7 +77,7 @@ class FinancialConnectionsAccounts(SyncResource):
         account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Disables your access to a Financial Connections Account. You will no longer be able to
@@ -100,7 +102,7 @@ class FinancialConnectionsAccounts(SyncResource):
         *,
         account_holder: FinancialConnectionsAccountsListParamsAccountHolder | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         session: str | None = None,
         starting_after: str | None = None,
@@ -137,8 +139,8 @@ class FinancialConnectionsAccounts(SyncResource):
         account: str,
         /,
         *,
-        features: list[Literal["balance", "ownership"]],
-        expand: list[str] | None = None,
+        features: Sequence[Literal["balance", "ownership"]],
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Refreshes the data associated with a Financial Connections Account.
@@ -164,7 +166,7 @@ class FinancialConnectionsAccounts(SyncResource):
         account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Retrieves the details of an Financial Connections Account.
@@ -194,7 +196,7 @@ class FinancialConnectionsAccountsOwners(SyncResource):
         *,
         ownership: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -236,7 +238,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Disables your access to a Financial Connections Account. You will no longer be able to
@@ -261,7 +263,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         *,
         account_holder: FinancialConnectionsAccountsListParamsAccountHolder | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         session: str | None = None,
         starting_after: str | None = None,
@@ -298,8 +300,8 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         account: str,
         /,
         *,
-        features: list[Literal["balance", "ownership"]],
-        expand: list[str] | None = None,
+        features: Sequence[Literal["balance", "ownership"]],
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Refreshes the data associated with a Financial Connections Account.
@@ -325,7 +327,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Retrieves the details of an Financial Connections Account.
@@ -355,7 +357,7 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
         *,
         ownership: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

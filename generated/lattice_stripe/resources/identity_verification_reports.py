@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -46,7 +48,7 @@ class IdentityVerificationReports(SyncResource):
         *,
         created: IdentityVerificationReportsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal["document", "id_number"] | None = None,
@@ -86,7 +88,7 @@ class IdentityVerificationReports(SyncResource):
         report: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationReport:
         """Retrieves an existing VerificationReport
@@ -114,7 +116,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         *,
         created: IdentityVerificationReportsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal["document", "id_number"] | None = None,
@@ -154,7 +156,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         report: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationReport:
         """Retrieves an existing VerificationReport

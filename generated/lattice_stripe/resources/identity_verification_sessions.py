@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -76,7 +78,7 @@ class IdentityVerificationSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """A VerificationSession object can be canceled when it is in requires_input status.
@@ -102,7 +104,7 @@ class IdentityVerificationSessions(SyncResource):
         self,
         *,
         type: Literal["document", "id_number"],
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         options_: IdentityVerificationSessionsCreateParamsOptions | None = None,
         return_url: str | None = None,
@@ -149,7 +151,7 @@ class IdentityVerificationSessions(SyncResource):
         *,
         created: IdentityVerificationSessionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "processing", "requires_input", "verified"] | None = None,
@@ -186,7 +188,7 @@ class IdentityVerificationSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Redact a VerificationSession to remove all collected information from Stripe. This will
@@ -234,7 +236,7 @@ class IdentityVerificationSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Retrieves the details of a VerificationSession that was previously created.
@@ -261,7 +263,7 @@ class IdentityVerificationSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         options_: IdentityVerificationSessionsUpdateParamsOptions | None = None,
         type: Literal["document", "id_number"] | None = None,
@@ -304,7 +306,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """A VerificationSession object can be canceled when it is in requires_input status.
@@ -330,7 +332,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         self,
         *,
         type: Literal["document", "id_number"],
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         options_: IdentityVerificationSessionsCreateParamsOptions | None = None,
         return_url: str | None = None,
@@ -377,7 +379,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         *,
         created: IdentityVerificationSessionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "processing", "requires_input", "verified"] | None = None,
@@ -414,7 +416,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Redact a VerificationSession to remove all collected information from Stripe. This will
@@ -462,7 +464,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Retrieves the details of a VerificationSession that was previously created.
@@ -489,7 +491,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         options_: IdentityVerificationSessionsUpdateParamsOptions | None = None,
         type: Literal["document", "id_number"] | None = None,

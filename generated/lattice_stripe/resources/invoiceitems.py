@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -78,8 +80,8 @@ class Invoiceitems(SyncResource):
         currency: str | None = None,
         description: str | None = None,
         discountable: bool | None = None,
-        discounts: list[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        discounts: Sequence[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: Sequence[str] | None = None,
         invoice: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         period: InvoiceitemsCreateParamsPeriod | None = None,
@@ -89,7 +91,7 @@ class Invoiceitems(SyncResource):
         subscription: str | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
         tax_code: str | Literal[""] | None = None,
-        tax_rates: list[str] | None = None,
+        tax_rates: Sequence[str] | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | None = None,
         **options: Unpack[RequestOptions],
@@ -182,7 +184,7 @@ class Invoiceitems(SyncResource):
         created: InvoiceitemsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         pending: bool | None = None,
@@ -225,7 +227,7 @@ class Invoiceitems(SyncResource):
         invoiceitem: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Invoiceitem:
         """Retrieves the invoice item with the given ID.
@@ -252,8 +254,8 @@ class Invoiceitems(SyncResource):
         amount: int | None = None,
         description: str | None = None,
         discountable: bool | None = None,
-        discounts: list[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        discounts: Sequence[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         period: InvoiceitemsUpdateParamsPeriod | None = None,
         price: str | None = None,
@@ -261,7 +263,7 @@ class Invoiceitems(SyncResource):
         quantity: int | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
         tax_code: str | Literal[""] | None = None,
-        tax_rates: list[str] | Literal[""] | None = None,
+        tax_rates: Sequence[str] | Literal[""] | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | None = None,
         **options: Unpack[RequestOptions],
@@ -331,8 +333,8 @@ class AsyncInvoiceitems(AsyncResource):
         currency: str | None = None,
         description: str | None = None,
         discountable: bool | None = None,
-        discounts: list[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        discounts: Sequence[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: Sequence[str] | None = None,
         invoice: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         period: InvoiceitemsCreateParamsPeriod | None = None,
@@ -342,7 +344,7 @@ class AsyncInvoiceitems(AsyncResource):
         subscription: str | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
         tax_code: str | Literal[""] | None = None,
-        tax_rates: list[str] | None = None,
+        tax_rates: Sequence[str] | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | None = None,
         **options: Unpack[RequestOptions],
@@ -435,7 +437,7 @@ class AsyncInvoiceitems(AsyncResource):
         created: InvoiceitemsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         pending: bool | None = None,
@@ -478,7 +480,7 @@ class AsyncInvoiceitems(AsyncResource):
         invoiceitem: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Invoiceitem:
         """Retrieves the invoice item with the given ID.
@@ -505,8 +507,8 @@ class AsyncInvoiceitems(AsyncResource):
         amount: int | None = None,
         description: str | None = None,
         discountable: bool | None = None,
-        discounts: list[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        discounts: Sequence[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         period: InvoiceitemsUpdateParamsPeriod | None = None,
         price: str | None = None,
@@ -514,7 +516,7 @@ class AsyncInvoiceitems(AsyncResource):
         quantity: int | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
         tax_code: str | Literal[""] | None = None,
-        tax_rates: list[str] | Literal[""] | None = None,
+        tax_rates: Sequence[str] | Literal[""] | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | None = None,
         **options: Unpack[RequestOptions],

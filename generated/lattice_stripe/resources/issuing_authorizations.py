@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -68,7 +70,7 @@ class IssuingAuthorizations(SyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -103,7 +105,7 @@ class IssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -136,7 +138,7 @@ class IssuingAuthorizations(SyncResource):
         cardholder: str | None = None,
         created: IssuingAuthorizationsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["closed", "pending", "reversed"] | None = None,
@@ -178,7 +180,7 @@ class IssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Retrieves an Issuing Authorization object.
@@ -202,7 +204,7 @@ class IssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -236,7 +238,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -271,7 +273,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -304,7 +306,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         cardholder: str | None = None,
         created: IssuingAuthorizationsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["closed", "pending", "reversed"] | None = None,
@@ -346,7 +348,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Retrieves an Issuing Authorization object.
@@ -370,7 +372,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -70,11 +72,11 @@ class IssuingCardholders(SyncResource):
         name: str,
         company: IssuingCardholdersCreateParamsCompany | None = None,
         email: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         individual: IssuingCardholdersCreateParamsIndividual | None = None,
         metadata: dict[str, str] | None = None,
         phone_number: str | None = None,
-        preferred_locales: list[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
         spending_controls: IssuingCardholdersCreateParamsSpendingControls | None = None,
         status: Literal["active", "inactive"] | None = None,
         type: Literal["company", "individual"] | None = None,
@@ -126,7 +128,7 @@ class IssuingCardholders(SyncResource):
         created: IssuingCardholdersListParamsCreated | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         phone_number: str | None = None,
         starting_after: str | None = None,
@@ -172,7 +174,7 @@ class IssuingCardholders(SyncResource):
         cardholder: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCardholder:
         """Retrieves an Issuing Cardholder object.
@@ -199,11 +201,11 @@ class IssuingCardholders(SyncResource):
         billing: IssuingCardholdersUpdateParamsBilling | None = None,
         company: IssuingCardholdersUpdateParamsCompany | None = None,
         email: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         individual: IssuingCardholdersUpdateParamsIndividual | None = None,
         metadata: dict[str, str] | None = None,
         phone_number: str | None = None,
-        preferred_locales: list[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
         spending_controls: IssuingCardholdersUpdateParamsSpendingControls | None = None,
         status: Literal["active", "inactive"] | None = None,
         **options: Unpack[RequestOptions],
@@ -256,11 +258,11 @@ class AsyncIssuingCardholders(AsyncResource):
         name: str,
         company: IssuingCardholdersCreateParamsCompany | None = None,
         email: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         individual: IssuingCardholdersCreateParamsIndividual | None = None,
         metadata: dict[str, str] | None = None,
         phone_number: str | None = None,
-        preferred_locales: list[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
         spending_controls: IssuingCardholdersCreateParamsSpendingControls | None = None,
         status: Literal["active", "inactive"] | None = None,
         type: Literal["company", "individual"] | None = None,
@@ -312,7 +314,7 @@ class AsyncIssuingCardholders(AsyncResource):
         created: IssuingCardholdersListParamsCreated | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         phone_number: str | None = None,
         starting_after: str | None = None,
@@ -358,7 +360,7 @@ class AsyncIssuingCardholders(AsyncResource):
         cardholder: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCardholder:
         """Retrieves an Issuing Cardholder object.
@@ -385,11 +387,11 @@ class AsyncIssuingCardholders(AsyncResource):
         billing: IssuingCardholdersUpdateParamsBilling | None = None,
         company: IssuingCardholdersUpdateParamsCompany | None = None,
         email: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         individual: IssuingCardholdersUpdateParamsIndividual | None = None,
         metadata: dict[str, str] | None = None,
         phone_number: str | None = None,
-        preferred_locales: list[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
         spending_controls: IssuingCardholdersUpdateParamsSpendingControls | None = None,
         status: Literal["active", "inactive"] | None = None,
         **options: Unpack[RequestOptions],

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -65,7 +67,7 @@ class IssuingCards(SyncResource):
         currency: str,
         type: Literal["physical", "virtual"],
         cardholder: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         financial_account: str | None = None,
         metadata: dict[str, str] | None = None,
         replacement_for: str | None = None,
@@ -123,7 +125,7 @@ class IssuingCards(SyncResource):
         ending_before: str | None = None,
         exp_month: int | None = None,
         exp_year: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         last4: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -173,7 +175,7 @@ class IssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Retrieves an Issuing Card object.
@@ -198,7 +200,7 @@ class IssuingCards(SyncResource):
         /,
         *,
         cancellation_reason: Literal["lost", "stolen"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         pin: IssuingCardsUpdateParamsPin | None = None,
         spending_controls: IssuingCardsUpdateParamsSpendingControls | None = None,
@@ -243,7 +245,7 @@ class AsyncIssuingCards(AsyncResource):
         currency: str,
         type: Literal["physical", "virtual"],
         cardholder: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         financial_account: str | None = None,
         metadata: dict[str, str] | None = None,
         replacement_for: str | None = None,
@@ -301,7 +303,7 @@ class AsyncIssuingCards(AsyncResource):
         ending_before: str | None = None,
         exp_month: int | None = None,
         exp_year: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         last4: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -351,7 +353,7 @@ class AsyncIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Retrieves an Issuing Card object.
@@ -376,7 +378,7 @@ class AsyncIssuingCards(AsyncResource):
         /,
         *,
         cancellation_reason: Literal["lost", "stolen"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         pin: IssuingCardsUpdateParamsPin | None = None,
         spending_controls: IssuingCardsUpdateParamsSpendingControls | None = None,

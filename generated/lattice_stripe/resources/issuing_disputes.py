@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -70,7 +72,7 @@ class IssuingDisputes(SyncResource):
         *,
         amount: int | None = None,
         evidence: IssuingDisputesCreateParamsEvidence | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         transaction: str | None = None,
         treasury: IssuingDisputesCreateParamsTreasury | None = None,
@@ -112,7 +114,7 @@ class IssuingDisputes(SyncResource):
         *,
         created: IssuingDisputesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["expired", "lost", "submitted", "unsubmitted", "won"] | None = None,
@@ -153,7 +155,7 @@ class IssuingDisputes(SyncResource):
         dispute: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
         """Retrieves an Issuing Dispute object.
@@ -177,7 +179,7 @@ class IssuingDisputes(SyncResource):
         dispute: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
@@ -209,7 +211,7 @@ class IssuingDisputes(SyncResource):
         *,
         amount: int | None = None,
         evidence: IssuingDisputesUpdateParamsEvidence | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
@@ -248,7 +250,7 @@ class AsyncIssuingDisputes(AsyncResource):
         *,
         amount: int | None = None,
         evidence: IssuingDisputesCreateParamsEvidence | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         transaction: str | None = None,
         treasury: IssuingDisputesCreateParamsTreasury | None = None,
@@ -290,7 +292,7 @@ class AsyncIssuingDisputes(AsyncResource):
         *,
         created: IssuingDisputesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["expired", "lost", "submitted", "unsubmitted", "won"] | None = None,
@@ -331,7 +333,7 @@ class AsyncIssuingDisputes(AsyncResource):
         dispute: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
         """Retrieves an Issuing Dispute object.
@@ -355,7 +357,7 @@ class AsyncIssuingDisputes(AsyncResource):
         dispute: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
@@ -387,7 +389,7 @@ class AsyncIssuingDisputes(AsyncResource):
         *,
         amount: int | None = None,
         evidence: IssuingDisputesUpdateParamsEvidence | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:

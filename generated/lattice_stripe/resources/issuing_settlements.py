@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -53,7 +55,7 @@ class IssuingSettlements(SyncResource):
         *,
         created: IssuingSettlementsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -88,7 +90,7 @@ class IssuingSettlements(SyncResource):
         settlement: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingSettlement:
         """Retrieves an Issuing Settlement object.
@@ -112,7 +114,7 @@ class IssuingSettlements(SyncResource):
         settlement: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingSettlement:
@@ -145,7 +147,7 @@ class AsyncIssuingSettlements(AsyncResource):
         *,
         created: IssuingSettlementsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -180,7 +182,7 @@ class AsyncIssuingSettlements(AsyncResource):
         settlement: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingSettlement:
         """Retrieves an Issuing Settlement object.
@@ -204,7 +206,7 @@ class AsyncIssuingSettlements(AsyncResource):
         settlement: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingSettlement:

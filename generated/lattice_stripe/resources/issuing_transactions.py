@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -55,7 +57,7 @@ class IssuingTransactions(SyncResource):
         cardholder: str | None = None,
         created: IssuingTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal["capture", "refund"] | None = None,
@@ -97,7 +99,7 @@ class IssuingTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
         """Retrieves an Issuing Transaction object.
@@ -121,7 +123,7 @@ class IssuingTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
@@ -156,7 +158,7 @@ class AsyncIssuingTransactions(AsyncResource):
         cardholder: str | None = None,
         created: IssuingTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal["capture", "refund"] | None = None,
@@ -198,7 +200,7 @@ class AsyncIssuingTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
         """Retrieves an Issuing Transaction object.
@@ -222,7 +224,7 @@ class AsyncIssuingTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:

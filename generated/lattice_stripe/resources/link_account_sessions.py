@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -45,10 +47,10 @@ class LinkAccountSessions(SyncResource):
         self,
         *,
         account_holder: LinkAccountSessionsCreateParamsAccountHolder,
-        permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: list[str] | None = None,
+        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: Sequence[str] | None = None,
         filters: LinkAccountSessionsCreateParamsFilters | None = None,
-        prefetch: list[Literal["balances", "ownership"]] | None = None,
+        prefetch: Sequence[Literal["balances", "ownership"]] | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
@@ -85,7 +87,7 @@ class LinkAccountSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
         """Retrieves the details of a Financial Connections Session
@@ -112,10 +114,10 @@ class AsyncLinkAccountSessions(AsyncResource):
         self,
         *,
         account_holder: LinkAccountSessionsCreateParamsAccountHolder,
-        permissions: list[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: list[str] | None = None,
+        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: Sequence[str] | None = None,
         filters: LinkAccountSessionsCreateParamsFilters | None = None,
-        prefetch: list[Literal["balances", "ownership"]] | None = None,
+        prefetch: Sequence[Literal["balances", "ownership"]] | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
@@ -152,7 +154,7 @@ class AsyncLinkAccountSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
         """Retrieves the details of a Financial Connections Session

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -73,7 +75,7 @@ class LinkedAccounts(SyncResource):
         account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Disables your access to a Financial Connections Account. You will no longer be able to
@@ -98,7 +100,7 @@ class LinkedAccounts(SyncResource):
         *,
         account_holder: LinkedAccountsListParamsAccountHolder | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         session: str | None = None,
         starting_after: str | None = None,
@@ -135,8 +137,8 @@ class LinkedAccounts(SyncResource):
         account: str,
         /,
         *,
-        features: list[Literal["balance", "ownership"]],
-        expand: list[str] | None = None,
+        features: Sequence[Literal["balance", "ownership"]],
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Refreshes the data associated with a Financial Connections Account.
@@ -162,7 +164,7 @@ class LinkedAccounts(SyncResource):
         account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Retrieves the details of an Financial Connections Account.
@@ -192,7 +194,7 @@ class LinkedAccountsOwners(SyncResource):
         *,
         ownership: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -234,7 +236,7 @@ class AsyncLinkedAccounts(AsyncResource):
         account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Disables your access to a Financial Connections Account. You will no longer be able to
@@ -259,7 +261,7 @@ class AsyncLinkedAccounts(AsyncResource):
         *,
         account_holder: LinkedAccountsListParamsAccountHolder | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         session: str | None = None,
         starting_after: str | None = None,
@@ -296,8 +298,8 @@ class AsyncLinkedAccounts(AsyncResource):
         account: str,
         /,
         *,
-        features: list[Literal["balance", "ownership"]],
-        expand: list[str] | None = None,
+        features: Sequence[Literal["balance", "ownership"]],
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Refreshes the data associated with a Financial Connections Account.
@@ -323,7 +325,7 @@ class AsyncLinkedAccounts(AsyncResource):
         account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Retrieves the details of an Financial Connections Account.
@@ -353,7 +355,7 @@ class AsyncLinkedAccountsOwners(AsyncResource):
         *,
         ownership: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -131,7 +133,7 @@ class PaymentIntents(SyncResource):
         *,
         amount: int | None = None,
         currency: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """Manually reconcile the remaining amount for a customer_balance PaymentIntent.
@@ -163,7 +165,7 @@ class PaymentIntents(SyncResource):
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
         | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """A PaymentIntent object can be canceled when it is in one of these statuses:
@@ -201,7 +203,7 @@ class PaymentIntents(SyncResource):
         *,
         amount_to_capture: int | None = None,
         application_fee_amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
@@ -257,7 +259,7 @@ class PaymentIntents(SyncResource):
         capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
         client_secret: str | None = None,
         error_on_requires_action: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         mandate: str | None = None,
         mandate_data: PaymentIntentsConfirmParamsMandateData
         | Literal[""]
@@ -267,7 +269,7 @@ class PaymentIntents(SyncResource):
         payment_method: str | None = None,
         payment_method_data: PaymentIntentsConfirmParamsPaymentMethodData | None = None,
         payment_method_options: PaymentIntentsConfirmParamsPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: Sequence[str] | None = None,
         radar_options: PaymentIntentsConfirmParamsRadarOptions | None = None,
         receipt_email: str | Literal[""] | None = None,
         return_url: str | None = None,
@@ -370,7 +372,7 @@ class PaymentIntents(SyncResource):
         customer: str | None = None,
         description: str | None = None,
         error_on_requires_action: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         mandate: str | None = None,
         mandate_data: PaymentIntentsCreateParamsMandateData | Literal[""] | None = None,
         metadata: dict[str, str] | None = None,
@@ -379,7 +381,7 @@ class PaymentIntents(SyncResource):
         payment_method: str | None = None,
         payment_method_data: PaymentIntentsCreateParamsPaymentMethodData | None = None,
         payment_method_options: PaymentIntentsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: Sequence[str] | None = None,
         radar_options: PaymentIntentsCreateParamsRadarOptions | None = None,
         receipt_email: str | None = None,
         return_url: str | None = None,
@@ -506,7 +508,7 @@ class PaymentIntents(SyncResource):
         amount: int,
         application_fee_amount: int | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData | None = None,
@@ -575,7 +577,7 @@ class PaymentIntents(SyncResource):
         created: PaymentIntentsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -612,7 +614,7 @@ class PaymentIntents(SyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """Retrieves the details of a PaymentIntent that has previously been created.
@@ -643,7 +645,7 @@ class PaymentIntents(SyncResource):
         self,
         *,
         query: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -688,12 +690,12 @@ class PaymentIntents(SyncResource):
         currency: str | None = None,
         customer: str | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_method: str | None = None,
         payment_method_data: PaymentIntentsUpdateParamsPaymentMethodData | None = None,
         payment_method_options: PaymentIntentsUpdateParamsPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: Sequence[str] | None = None,
         receipt_email: str | Literal[""] | None = None,
         setup_future_usage: Literal["", "off_session", "on_session"] | None = None,
         shipping: PaymentIntentsUpdateParamsShipping | Literal[""] | None = None,
@@ -781,10 +783,10 @@ class PaymentIntents(SyncResource):
         intent: str,
         /,
         *,
-        amounts: list[int] | None = None,
+        amounts: Sequence[int] | None = None,
         client_secret: str | None = None,
         descriptor_code: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """Verifies microdeposits on a PaymentIntent object.
@@ -822,7 +824,7 @@ class AsyncPaymentIntents(AsyncResource):
         *,
         amount: int | None = None,
         currency: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """Manually reconcile the remaining amount for a customer_balance PaymentIntent.
@@ -854,7 +856,7 @@ class AsyncPaymentIntents(AsyncResource):
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
         | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """A PaymentIntent object can be canceled when it is in one of these statuses:
@@ -892,7 +894,7 @@ class AsyncPaymentIntents(AsyncResource):
         *,
         amount_to_capture: int | None = None,
         application_fee_amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
@@ -948,7 +950,7 @@ class AsyncPaymentIntents(AsyncResource):
         capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
         client_secret: str | None = None,
         error_on_requires_action: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         mandate: str | None = None,
         mandate_data: PaymentIntentsConfirmParamsMandateData
         | Literal[""]
@@ -958,7 +960,7 @@ class AsyncPaymentIntents(AsyncResource):
         payment_method: str | None = None,
         payment_method_data: PaymentIntentsConfirmParamsPaymentMethodData | None = None,
         payment_method_options: PaymentIntentsConfirmParamsPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: Sequence[str] | None = None,
         radar_options: PaymentIntentsConfirmParamsRadarOptions | None = None,
         receipt_email: str | Literal[""] | None = None,
         return_url: str | None = None,
@@ -1061,7 +1063,7 @@ class AsyncPaymentIntents(AsyncResource):
         customer: str | None = None,
         description: str | None = None,
         error_on_requires_action: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         mandate: str | None = None,
         mandate_data: PaymentIntentsCreateParamsMandateData | Literal[""] | None = None,
         metadata: dict[str, str] | None = None,
@@ -1070,7 +1072,7 @@ class AsyncPaymentIntents(AsyncResource):
         payment_method: str | None = None,
         payment_method_data: PaymentIntentsCreateParamsPaymentMethodData | None = None,
         payment_method_options: PaymentIntentsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: Sequence[str] | None = None,
         radar_options: PaymentIntentsCreateParamsRadarOptions | None = None,
         receipt_email: str | None = None,
         return_url: str | None = None,
@@ -1197,7 +1199,7 @@ class AsyncPaymentIntents(AsyncResource):
         amount: int,
         application_fee_amount: int | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData | None = None,
@@ -1266,7 +1268,7 @@ class AsyncPaymentIntents(AsyncResource):
         created: PaymentIntentsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1303,7 +1305,7 @@ class AsyncPaymentIntents(AsyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """Retrieves the details of a PaymentIntent that has previously been created.
@@ -1334,7 +1336,7 @@ class AsyncPaymentIntents(AsyncResource):
         self,
         *,
         query: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1379,12 +1381,12 @@ class AsyncPaymentIntents(AsyncResource):
         currency: str | None = None,
         customer: str | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_method: str | None = None,
         payment_method_data: PaymentIntentsUpdateParamsPaymentMethodData | None = None,
         payment_method_options: PaymentIntentsUpdateParamsPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: Sequence[str] | None = None,
         receipt_email: str | Literal[""] | None = None,
         setup_future_usage: Literal["", "off_session", "on_session"] | None = None,
         shipping: PaymentIntentsUpdateParamsShipping | Literal[""] | None = None,
@@ -1472,10 +1474,10 @@ class AsyncPaymentIntents(AsyncResource):
         intent: str,
         /,
         *,
-        amounts: list[int] | None = None,
+        amounts: Sequence[int] | None = None,
         client_secret: str | None = None,
         descriptor_code: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """Verifies microdeposits on a PaymentIntent object.

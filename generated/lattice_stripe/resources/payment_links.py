@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -91,7 +93,7 @@ class PaymentLinks(SyncResource):
     def create(
         self,
         *,
-        line_items: list[PaymentLinksCreateParamsLineItems],
+        line_items: Sequence[PaymentLinksCreateParamsLineItems],
         after_completion: PaymentLinksCreateParamsAfterCompletion | None = None,
         allow_promotion_codes: bool | None = None,
         application_fee_amount: int | None = None,
@@ -100,16 +102,16 @@ class PaymentLinks(SyncResource):
         billing_address_collection: Literal["auto", "required"] | None = None,
         consent_collection: PaymentLinksCreateParamsConsentCollection | None = None,
         currency: str | None = None,
-        custom_fields: list[PaymentLinksCreateParamsCustomFields] | None = None,
+        custom_fields: Sequence[PaymentLinksCreateParamsCustomFields] | None = None,
         custom_text: PaymentLinksCreateParamsCustomText | None = None,
         customer_creation: Literal["always", "if_required"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice_creation: PaymentLinksCreateParamsInvoiceCreation | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | None = None,
         payment_intent_data: PaymentLinksCreateParamsPaymentIntentData | None = None,
         payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_types: list[
+        payment_method_types: Sequence[
             Literal[
                 "affirm",
                 "afterpay_clearpay",
@@ -144,7 +146,7 @@ class PaymentLinks(SyncResource):
         | None = None,
         phone_number_collection: PaymentLinksCreateParamsPhoneNumberCollection | None = None,
         shipping_address_collection: PaymentLinksCreateParamsShippingAddressCollection | None = None,
-        shipping_options: list[PaymentLinksCreateParamsShippingOptions] | None = None,
+        shipping_options: Sequence[PaymentLinksCreateParamsShippingOptions] | None = None,
         submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
         subscription_data: PaymentLinksCreateParamsSubscriptionData | None = None,
         tax_id_collection: PaymentLinksCreateParamsTaxIdCollection | None = None,
@@ -240,7 +242,7 @@ class PaymentLinks(SyncResource):
         *,
         active: bool | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -274,7 +276,7 @@ class PaymentLinks(SyncResource):
         payment_link: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentLink:
         """Retrieve a payment link.
@@ -303,15 +305,15 @@ class PaymentLinks(SyncResource):
         allow_promotion_codes: bool | None = None,
         automatic_tax: PaymentLinksUpdateParamsAutomaticTax | None = None,
         billing_address_collection: Literal["auto", "required"] | None = None,
-        custom_fields: list[PaymentLinksUpdateParamsCustomFields] | Literal[""] | None = None,
+        custom_fields: Sequence[PaymentLinksUpdateParamsCustomFields] | Literal[""] | None = None,
         custom_text: PaymentLinksUpdateParamsCustomText | None = None,
         customer_creation: Literal["always", "if_required"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice_creation: PaymentLinksUpdateParamsInvoiceCreation | None = None,
-        line_items: list[PaymentLinksUpdateParamsLineItems] | None = None,
+        line_items: Sequence[PaymentLinksUpdateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_types: list[
+        payment_method_types: Sequence[
             Literal[
                 "affirm",
                 "afterpay_clearpay",
@@ -411,7 +413,7 @@ class PaymentLinksLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -451,7 +453,7 @@ class AsyncPaymentLinks(AsyncResource):
     async def create(
         self,
         *,
-        line_items: list[PaymentLinksCreateParamsLineItems],
+        line_items: Sequence[PaymentLinksCreateParamsLineItems],
         after_completion: PaymentLinksCreateParamsAfterCompletion | None = None,
         allow_promotion_codes: bool | None = None,
         application_fee_amount: int | None = None,
@@ -460,16 +462,16 @@ class AsyncPaymentLinks(AsyncResource):
         billing_address_collection: Literal["auto", "required"] | None = None,
         consent_collection: PaymentLinksCreateParamsConsentCollection | None = None,
         currency: str | None = None,
-        custom_fields: list[PaymentLinksCreateParamsCustomFields] | None = None,
+        custom_fields: Sequence[PaymentLinksCreateParamsCustomFields] | None = None,
         custom_text: PaymentLinksCreateParamsCustomText | None = None,
         customer_creation: Literal["always", "if_required"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice_creation: PaymentLinksCreateParamsInvoiceCreation | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | None = None,
         payment_intent_data: PaymentLinksCreateParamsPaymentIntentData | None = None,
         payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_types: list[
+        payment_method_types: Sequence[
             Literal[
                 "affirm",
                 "afterpay_clearpay",
@@ -504,7 +506,7 @@ class AsyncPaymentLinks(AsyncResource):
         | None = None,
         phone_number_collection: PaymentLinksCreateParamsPhoneNumberCollection | None = None,
         shipping_address_collection: PaymentLinksCreateParamsShippingAddressCollection | None = None,
-        shipping_options: list[PaymentLinksCreateParamsShippingOptions] | None = None,
+        shipping_options: Sequence[PaymentLinksCreateParamsShippingOptions] | None = None,
         submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
         subscription_data: PaymentLinksCreateParamsSubscriptionData | None = None,
         tax_id_collection: PaymentLinksCreateParamsTaxIdCollection | None = None,
@@ -600,7 +602,7 @@ class AsyncPaymentLinks(AsyncResource):
         *,
         active: bool | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -634,7 +636,7 @@ class AsyncPaymentLinks(AsyncResource):
         payment_link: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentLink:
         """Retrieve a payment link.
@@ -663,15 +665,15 @@ class AsyncPaymentLinks(AsyncResource):
         allow_promotion_codes: bool | None = None,
         automatic_tax: PaymentLinksUpdateParamsAutomaticTax | None = None,
         billing_address_collection: Literal["auto", "required"] | None = None,
-        custom_fields: list[PaymentLinksUpdateParamsCustomFields] | Literal[""] | None = None,
+        custom_fields: Sequence[PaymentLinksUpdateParamsCustomFields] | Literal[""] | None = None,
         custom_text: PaymentLinksUpdateParamsCustomText | None = None,
         customer_creation: Literal["always", "if_required"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice_creation: PaymentLinksUpdateParamsInvoiceCreation | None = None,
-        line_items: list[PaymentLinksUpdateParamsLineItems] | None = None,
+        line_items: Sequence[PaymentLinksUpdateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_types: list[
+        payment_method_types: Sequence[
             Literal[
                 "affirm",
                 "afterpay_clearpay",
@@ -771,7 +773,7 @@ class AsyncPaymentLinksLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

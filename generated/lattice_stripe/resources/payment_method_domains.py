@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -64,7 +66,7 @@ class PaymentMethodDomains(SyncResource):
         *,
         domain_name: str,
         enabled: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Creates a payment method domain.
@@ -93,7 +95,7 @@ class PaymentMethodDomains(SyncResource):
         domain_name: str | None = None,
         enabled: bool | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -129,7 +131,7 @@ class PaymentMethodDomains(SyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Retrieves the details of an existing payment method domain.
@@ -154,7 +156,7 @@ class PaymentMethodDomains(SyncResource):
         /,
         *,
         enabled: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Updates an existing payment method domain.
@@ -180,7 +182,7 @@ class PaymentMethodDomains(SyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Some payment methods such as Apple Pay require additional steps to verify a domain. If
@@ -217,7 +219,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         *,
         domain_name: str,
         enabled: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Creates a payment method domain.
@@ -246,7 +248,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         domain_name: str | None = None,
         enabled: bool | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -282,7 +284,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Retrieves the details of an existing payment method domain.
@@ -307,7 +309,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         /,
         *,
         enabled: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Updates an existing payment method domain.
@@ -333,7 +335,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Some payment methods such as Apple Pay require additional steps to verify a domain. If

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -93,7 +95,7 @@ class PaymentMethods(SyncResource):
         /,
         *,
         customer: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Attaches a PaymentMethod object to a Customer.
@@ -147,7 +149,7 @@ class PaymentMethods(SyncResource):
         customer: str | None = None,
         customer_balance: dict[str, Any] | None = None,
         eps: PaymentMethodsCreateParamsEps | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         fpx: PaymentMethodsCreateParamsFpx | None = None,
         giropay: dict[str, Any] | None = None,
         grabpay: dict[str, Any] | None = None,
@@ -342,7 +344,7 @@ class PaymentMethods(SyncResource):
         payment_method: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it
@@ -367,7 +369,7 @@ class PaymentMethods(SyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal[
@@ -439,7 +441,7 @@ class PaymentMethods(SyncResource):
         payment_method: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment
@@ -466,7 +468,7 @@ class PaymentMethods(SyncResource):
         *,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
         card: PaymentMethodsUpdateParamsCard | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         link: dict[str, Any] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         us_bank_account: PaymentMethodsUpdateParamsUsBankAccount | None = None,
@@ -514,7 +516,7 @@ class AsyncPaymentMethods(AsyncResource):
         /,
         *,
         customer: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Attaches a PaymentMethod object to a Customer.
@@ -568,7 +570,7 @@ class AsyncPaymentMethods(AsyncResource):
         customer: str | None = None,
         customer_balance: dict[str, Any] | None = None,
         eps: PaymentMethodsCreateParamsEps | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         fpx: PaymentMethodsCreateParamsFpx | None = None,
         giropay: dict[str, Any] | None = None,
         grabpay: dict[str, Any] | None = None,
@@ -763,7 +765,7 @@ class AsyncPaymentMethods(AsyncResource):
         payment_method: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it
@@ -788,7 +790,7 @@ class AsyncPaymentMethods(AsyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal[
@@ -860,7 +862,7 @@ class AsyncPaymentMethods(AsyncResource):
         payment_method: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment
@@ -887,7 +889,7 @@ class AsyncPaymentMethods(AsyncResource):
         *,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
         card: PaymentMethodsUpdateParamsCard | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         link: dict[str, Any] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         us_bank_account: PaymentMethodsUpdateParamsUsBankAccount | None = None,

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -75,7 +77,7 @@ class Payouts(SyncResource):
         payout: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
         """A previously created payout can be canceled if it has not yet been paid out. Funds will
@@ -102,7 +104,7 @@ class Payouts(SyncResource):
         currency: str,
         description: str | None = None,
         destination: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         method: Literal["instant", "standard"] | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -161,7 +163,7 @@ class Payouts(SyncResource):
         created: PayoutsListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: str | None = None,
@@ -204,7 +206,7 @@ class Payouts(SyncResource):
         payout: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
         """Retrieves the details of an existing payout. Supply the unique payout ID from either a
@@ -230,7 +232,7 @@ class Payouts(SyncResource):
         payout: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
@@ -264,7 +266,7 @@ class Payouts(SyncResource):
         payout: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
@@ -298,7 +300,7 @@ class AsyncPayouts(AsyncResource):
         payout: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
         """A previously created payout can be canceled if it has not yet been paid out. Funds will
@@ -325,7 +327,7 @@ class AsyncPayouts(AsyncResource):
         currency: str,
         description: str | None = None,
         destination: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         method: Literal["instant", "standard"] | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -384,7 +386,7 @@ class AsyncPayouts(AsyncResource):
         created: PayoutsListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: str | None = None,
@@ -427,7 +429,7 @@ class AsyncPayouts(AsyncResource):
         payout: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
         """Retrieves the details of an existing payout. Supply the unique payout ID from either a
@@ -453,7 +455,7 @@ class AsyncPayouts(AsyncResource):
         payout: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
@@ -487,7 +489,7 @@ class AsyncPayouts(AsyncResource):
         payout: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -77,13 +79,13 @@ class Plans(SyncResource):
         amount: int | None = None,
         amount_decimal: str | None = None,
         billing_scheme: Literal["per_unit", "tiered"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         id: str | None = None,
         interval_count: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,
         product: PlansCreateParamsProduct | str | None = None,
-        tiers: list[PlansCreateParamsTiers] | None = None,
+        tiers: Sequence[PlansCreateParamsTiers] | None = None,
         tiers_mode: Literal["graduated", "volume"] | None = None,
         transform_usage: PlansCreateParamsTransformUsage | None = None,
         trial_period_days: int | None = None,
@@ -174,7 +176,7 @@ class Plans(SyncResource):
         active: bool | None = None,
         created: PlansListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         product: str | None = None,
         starting_after: str | None = None,
@@ -213,7 +215,7 @@ class Plans(SyncResource):
         plan: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Plan:
         """Retrieves the plan with the given ID.
@@ -238,7 +240,7 @@ class Plans(SyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,
         product: str | None = None,
@@ -290,13 +292,13 @@ class AsyncPlans(AsyncResource):
         amount: int | None = None,
         amount_decimal: str | None = None,
         billing_scheme: Literal["per_unit", "tiered"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         id: str | None = None,
         interval_count: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,
         product: PlansCreateParamsProduct | str | None = None,
-        tiers: list[PlansCreateParamsTiers] | None = None,
+        tiers: Sequence[PlansCreateParamsTiers] | None = None,
         tiers_mode: Literal["graduated", "volume"] | None = None,
         transform_usage: PlansCreateParamsTransformUsage | None = None,
         trial_period_days: int | None = None,
@@ -387,7 +389,7 @@ class AsyncPlans(AsyncResource):
         active: bool | None = None,
         created: PlansListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         product: str | None = None,
         starting_after: str | None = None,
@@ -426,7 +428,7 @@ class AsyncPlans(AsyncResource):
         plan: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Plan:
         """Retrieves the plan with the given ID.
@@ -451,7 +453,7 @@ class AsyncPlans(AsyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,
         product: str | None = None,

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -79,7 +81,7 @@ class Prices(SyncResource):
         billing_scheme: Literal["per_unit", "tiered"] | None = None,
         currency_options: dict[str, PricesCreateParamsCurrencyOptionsValue] | None = None,
         custom_unit_amount: PricesCreateParamsCustomUnitAmount | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | None = None,
         nickname: str | None = None,
@@ -87,7 +89,7 @@ class Prices(SyncResource):
         product_data: PricesCreateParamsProductData | None = None,
         recurring: PricesCreateParamsRecurring | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tiers: list[PricesCreateParamsTiers] | None = None,
+        tiers: Sequence[PricesCreateParamsTiers] | None = None,
         tiers_mode: Literal["graduated", "volume"] | None = None,
         transfer_lookup_key: bool | None = None,
         transform_quantity: PricesCreateParamsTransformQuantity | None = None,
@@ -167,9 +169,9 @@ class Prices(SyncResource):
         created: PricesListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
-        lookup_keys: list[str] | None = None,
+        lookup_keys: Sequence[str] | None = None,
         product: str | None = None,
         recurring: PricesListParamsRecurring | None = None,
         starting_after: str | None = None,
@@ -217,7 +219,7 @@ class Prices(SyncResource):
         price: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Price:
         """Retrieves the price with the given ID.
@@ -240,7 +242,7 @@ class Prices(SyncResource):
         self,
         *,
         query: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -280,7 +282,7 @@ class Prices(SyncResource):
         *,
         active: bool | None = None,
         currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,
@@ -336,7 +338,7 @@ class AsyncPrices(AsyncResource):
         billing_scheme: Literal["per_unit", "tiered"] | None = None,
         currency_options: dict[str, PricesCreateParamsCurrencyOptionsValue] | None = None,
         custom_unit_amount: PricesCreateParamsCustomUnitAmount | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | None = None,
         nickname: str | None = None,
@@ -344,7 +346,7 @@ class AsyncPrices(AsyncResource):
         product_data: PricesCreateParamsProductData | None = None,
         recurring: PricesCreateParamsRecurring | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tiers: list[PricesCreateParamsTiers] | None = None,
+        tiers: Sequence[PricesCreateParamsTiers] | None = None,
         tiers_mode: Literal["graduated", "volume"] | None = None,
         transfer_lookup_key: bool | None = None,
         transform_quantity: PricesCreateParamsTransformQuantity | None = None,
@@ -424,9 +426,9 @@ class AsyncPrices(AsyncResource):
         created: PricesListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
-        lookup_keys: list[str] | None = None,
+        lookup_keys: Sequence[str] | None = None,
         product: str | None = None,
         recurring: PricesListParamsRecurring | None = None,
         starting_after: str | None = None,
@@ -474,7 +476,7 @@ class AsyncPrices(AsyncResource):
         price: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Price:
         """Retrieves the price with the given ID.
@@ -497,7 +499,7 @@ class AsyncPrices(AsyncResource):
         self,
         *,
         query: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -537,7 +539,7 @@ class AsyncPrices(AsyncResource):
         *,
         active: bool | None = None,
         currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -64,7 +66,7 @@ class PromotionCodes(SyncResource):
         active: bool | None = None,
         code: str | None = None,
         customer: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         max_redemptions: int | None = None,
         metadata: dict[str, str] | None = None,
@@ -115,7 +117,7 @@ class PromotionCodes(SyncResource):
         created: PromotionCodesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -157,7 +159,7 @@ class PromotionCodes(SyncResource):
         promotion_code: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PromotionCode:
         """Retrieves the promotion code with the given ID. In order to retrieve a promotion code by
@@ -183,7 +185,7 @@ class PromotionCodes(SyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         restrictions: PromotionCodesUpdateParamsRestrictions | None = None,
         **options: Unpack[RequestOptions],
@@ -223,7 +225,7 @@ class AsyncPromotionCodes(AsyncResource):
         active: bool | None = None,
         code: str | None = None,
         customer: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         max_redemptions: int | None = None,
         metadata: dict[str, str] | None = None,
@@ -274,7 +276,7 @@ class AsyncPromotionCodes(AsyncResource):
         created: PromotionCodesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -316,7 +318,7 @@ class AsyncPromotionCodes(AsyncResource):
         promotion_code: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PromotionCode:
         """Retrieves the promotion code with the given ID. In order to retrieve a promotion code by
@@ -342,7 +344,7 @@ class AsyncPromotionCodes(AsyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         restrictions: PromotionCodesUpdateParamsRestrictions | None = None,
         **options: Unpack[RequestOptions],

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -126,7 +128,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Accepts the specified quote.
@@ -150,7 +152,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Cancels the quote.
@@ -177,16 +179,16 @@ class Quotes(SyncResource):
         automatic_tax: QuotesCreateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: list[str] | Literal[""] | None = None,
+        default_tax_rates: Sequence[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: list[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        discounts: Sequence[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         from_quote: QuotesCreateParamsFromQuote | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesCreateParamsInvoiceSettings | None = None,
-        line_items: list[QuotesCreateParamsLineItems] | None = None,
+        line_items: Sequence[QuotesCreateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesCreateParamsSubscriptionData | None = None,
@@ -263,7 +265,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
@@ -291,7 +293,7 @@ class Quotes(SyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["accepted", "canceled", "draft", "open"] | None = None,
@@ -331,7 +333,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> bytes:
         """Download the PDF for a finalized quote
@@ -355,7 +357,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Retrieves the quote with the given ID.
@@ -384,15 +386,15 @@ class Quotes(SyncResource):
         automatic_tax: QuotesUpdateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: list[str] | Literal[""] | None = None,
+        default_tax_rates: Sequence[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: list[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        discounts: Sequence[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesUpdateParamsInvoiceSettings | None = None,
-        line_items: list[QuotesUpdateParamsLineItems] | None = None,
+        line_items: Sequence[QuotesUpdateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesUpdateParamsSubscriptionData | None = None,
@@ -468,7 +470,7 @@ class QuotesComputedUpfrontLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -507,7 +509,7 @@ class QuotesLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -553,7 +555,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Accepts the specified quote.
@@ -577,7 +579,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Cancels the quote.
@@ -604,16 +606,16 @@ class AsyncQuotes(AsyncResource):
         automatic_tax: QuotesCreateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: list[str] | Literal[""] | None = None,
+        default_tax_rates: Sequence[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: list[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        discounts: Sequence[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         from_quote: QuotesCreateParamsFromQuote | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesCreateParamsInvoiceSettings | None = None,
-        line_items: list[QuotesCreateParamsLineItems] | None = None,
+        line_items: Sequence[QuotesCreateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesCreateParamsSubscriptionData | None = None,
@@ -690,7 +692,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
@@ -718,7 +720,7 @@ class AsyncQuotes(AsyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["accepted", "canceled", "draft", "open"] | None = None,
@@ -758,7 +760,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> bytes:
         """Download the PDF for a finalized quote
@@ -782,7 +784,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Retrieves the quote with the given ID.
@@ -811,15 +813,15 @@ class AsyncQuotes(AsyncResource):
         automatic_tax: QuotesUpdateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: list[str] | Literal[""] | None = None,
+        default_tax_rates: Sequence[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: list[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        discounts: Sequence[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: Sequence[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesUpdateParamsInvoiceSettings | None = None,
-        line_items: list[QuotesUpdateParamsLineItems] | None = None,
+        line_items: Sequence[QuotesUpdateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesUpdateParamsSubscriptionData | None = None,
@@ -895,7 +897,7 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -934,7 +936,7 @@ class AsyncQuotesLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -43,7 +45,7 @@ class RadarEarlyFraudWarnings(SyncResource):
         *,
         charge: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -80,7 +82,7 @@ class RadarEarlyFraudWarnings(SyncResource):
         early_fraud_warning: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarEarlyFraudWarning:
         """Retrieves the details of an early fraud warning that has previously been created.
@@ -110,7 +112,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
         *,
         charge: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -147,7 +149,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
         early_fraud_warning: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarEarlyFraudWarning:
         """Retrieves the details of an early fraud warning that has previously been created.

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -62,7 +64,7 @@ class RadarValueListItems(SyncResource):
         *,
         value: str,
         value_list: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueListItem:
         """Creates a new ValueListItem object, which is added to the specified parent value list.
@@ -110,7 +112,7 @@ class RadarValueListItems(SyncResource):
         value_list: str,
         created: RadarValueListItemsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         value: str | None = None,
@@ -150,7 +152,7 @@ class RadarValueListItems(SyncResource):
         item: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueListItem:
         """Retrieves a ValueListItem object.
@@ -178,7 +180,7 @@ class AsyncRadarValueListItems(AsyncResource):
         *,
         value: str,
         value_list: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueListItem:
         """Creates a new ValueListItem object, which is added to the specified parent value list.
@@ -226,7 +228,7 @@ class AsyncRadarValueListItems(AsyncResource):
         value_list: str,
         created: RadarValueListItemsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         value: str | None = None,
@@ -266,7 +268,7 @@ class AsyncRadarValueListItems(AsyncResource):
         item: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueListItem:
         """Retrieves a ValueListItem object.

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -69,7 +71,7 @@ class RadarValueLists(SyncResource):
         *,
         alias: str,
         name: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         item_type: Literal[
             "card_bin",
             "card_fingerprint",
@@ -136,7 +138,7 @@ class RadarValueLists(SyncResource):
         contains: str | None = None,
         created: RadarValueListsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -175,7 +177,7 @@ class RadarValueLists(SyncResource):
         value_list: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueList:
         """Retrieves a ValueList object.
@@ -200,7 +202,7 @@ class RadarValueLists(SyncResource):
         /,
         *,
         alias: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -238,7 +240,7 @@ class AsyncRadarValueLists(AsyncResource):
         *,
         alias: str,
         name: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         item_type: Literal[
             "card_bin",
             "card_fingerprint",
@@ -305,7 +307,7 @@ class AsyncRadarValueLists(AsyncResource):
         contains: str | None = None,
         created: RadarValueListsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -344,7 +346,7 @@ class AsyncRadarValueLists(AsyncResource):
         value_list: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueList:
         """Retrieves a ValueList object.
@@ -369,7 +371,7 @@ class AsyncRadarValueLists(AsyncResource):
         /,
         *,
         alias: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -67,7 +69,7 @@ class Refunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Cancels a refund with a status of requires_action.
@@ -96,7 +98,7 @@ class Refunds(SyncResource):
         charge: str | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         origin: Literal["customer_balance"] | None = None,
@@ -154,7 +156,7 @@ class Refunds(SyncResource):
         charge: str | None = None,
         created: RefundsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -195,7 +197,7 @@ class Refunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Retrieves the details of an existing refund.
@@ -219,7 +221,7 @@ class Refunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
@@ -254,7 +256,7 @@ class AsyncRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Cancels a refund with a status of requires_action.
@@ -283,7 +285,7 @@ class AsyncRefunds(AsyncResource):
         charge: str | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         origin: Literal["customer_balance"] | None = None,
@@ -341,7 +343,7 @@ class AsyncRefunds(AsyncResource):
         charge: str | None = None,
         created: RefundsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -382,7 +384,7 @@ class AsyncRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Retrieves the details of an existing refund.
@@ -406,7 +408,7 @@ class AsyncRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -53,7 +55,7 @@ class ReportingReportRuns(SyncResource):
         self,
         *,
         report_type: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         parameters: ReportingReportRunsCreateParamsParameters | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportRun:
@@ -85,7 +87,7 @@ class ReportingReportRuns(SyncResource):
         *,
         created: ReportingReportRunsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -119,7 +121,7 @@ class ReportingReportRuns(SyncResource):
         report_run: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportRun:
         """Retrieves the details of an existing Report Run.
@@ -146,7 +148,7 @@ class AsyncReportingReportRuns(AsyncResource):
         self,
         *,
         report_type: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         parameters: ReportingReportRunsCreateParamsParameters | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportRun:
@@ -178,7 +180,7 @@ class AsyncReportingReportRuns(AsyncResource):
         *,
         created: ReportingReportRunsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -212,7 +214,7 @@ class AsyncReportingReportRuns(AsyncResource):
         report_run: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportRun:
         """Retrieves the details of an existing Report Run.

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -41,7 +43,7 @@ class ReportingReportTypes(SyncResource):
     def list(
         self,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[ReportingReportType]:
         """Returns a full list of Report Types.
@@ -65,7 +67,7 @@ class ReportingReportTypes(SyncResource):
         report_type: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportType:
         """Retrieves the details of a Report Type. (Certain report types require a live-mode API
@@ -92,7 +94,7 @@ class AsyncReportingReportTypes(AsyncResource):
     async def list(
         self,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[ReportingReportType]:
         """Returns a full list of Report Types.
@@ -116,7 +118,7 @@ class AsyncReportingReportTypes(AsyncResource):
         report_type: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportType:
         """Retrieves the details of a Report Type. (Certain report types require a live-mode API

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -53,7 +55,7 @@ class Reviews(SyncResource):
         review: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Review:
         """Approves a Review object, closing it and removing it from the list of reviews.
@@ -77,7 +79,7 @@ class Reviews(SyncResource):
         *,
         created: ReviewsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -113,7 +115,7 @@ class Reviews(SyncResource):
         review: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Review:
         """Retrieves a Review object.
@@ -141,7 +143,7 @@ class AsyncReviews(AsyncResource):
         review: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Review:
         """Approves a Review object, closing it and removing it from the list of reviews.
@@ -165,7 +167,7 @@ class AsyncReviews(AsyncResource):
         *,
         created: ReviewsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -201,7 +203,7 @@ class AsyncReviews(AsyncResource):
         review: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Review:
         """Retrieves a Review object.

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -93,7 +95,7 @@ class SetupIntents(SyncResource):
         /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """A SetupIntent object can be canceled when it is in one of these statuses:
@@ -124,7 +126,7 @@ class SetupIntents(SyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         mandate_data: SetupIntentsConfirmParamsMandateData
         | Literal[""]
         | SetupIntentsConfirmParamsMandateData2
@@ -194,15 +196,15 @@ class SetupIntents(SyncResource):
         confirm: bool | None = None,
         customer: str | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
-        flow_directions: list[Literal["inbound", "outbound"]] | None = None,
+        expand: Sequence[str] | None = None,
+        flow_directions: Sequence[Literal["inbound", "outbound"]] | None = None,
         mandate_data: SetupIntentsCreateParamsMandateData | Literal[""] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | None = None,
         payment_method: str | None = None,
         payment_method_data: SetupIntentsCreateParamsPaymentMethodData | None = None,
         payment_method_options: SetupIntentsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: Sequence[str] | None = None,
         return_url: str | None = None,
         single_use: SetupIntentsCreateParamsSingleUse | None = None,
         usage: Literal["off_session", "on_session"] | None = None,
@@ -282,7 +284,7 @@ class SetupIntents(SyncResource):
         created: SetupIntentsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payment_method: str | None = None,
         starting_after: str | None = None,
@@ -324,7 +326,7 @@ class SetupIntents(SyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """Retrieves the details of a SetupIntent that has previously been created.
@@ -359,13 +361,13 @@ class SetupIntents(SyncResource):
         attach_to_self: bool | None = None,
         customer: str | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
-        flow_directions: list[Literal["inbound", "outbound"]] | None = None,
+        expand: Sequence[str] | None = None,
+        flow_directions: Sequence[Literal["inbound", "outbound"]] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_method: str | None = None,
         payment_method_data: SetupIntentsUpdateParamsPaymentMethodData | None = None,
         payment_method_options: SetupIntentsUpdateParamsPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """Updates a SetupIntent object.
@@ -415,10 +417,10 @@ class SetupIntents(SyncResource):
         intent: str,
         /,
         *,
-        amounts: list[int] | None = None,
+        amounts: Sequence[int] | None = None,
         client_secret: str | None = None,
         descriptor_code: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """Verifies microdeposits on a SetupIntent object.
@@ -455,7 +457,7 @@ class AsyncSetupIntents(AsyncResource):
         /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """A SetupIntent object can be canceled when it is in one of these statuses:
@@ -486,7 +488,7 @@ class AsyncSetupIntents(AsyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         mandate_data: SetupIntentsConfirmParamsMandateData
         | Literal[""]
         | SetupIntentsConfirmParamsMandateData2
@@ -556,15 +558,15 @@ class AsyncSetupIntents(AsyncResource):
         confirm: bool | None = None,
         customer: str | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
-        flow_directions: list[Literal["inbound", "outbound"]] | None = None,
+        expand: Sequence[str] | None = None,
+        flow_directions: Sequence[Literal["inbound", "outbound"]] | None = None,
         mandate_data: SetupIntentsCreateParamsMandateData | Literal[""] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | None = None,
         payment_method: str | None = None,
         payment_method_data: SetupIntentsCreateParamsPaymentMethodData | None = None,
         payment_method_options: SetupIntentsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: Sequence[str] | None = None,
         return_url: str | None = None,
         single_use: SetupIntentsCreateParamsSingleUse | None = None,
         usage: Literal["off_session", "on_session"] | None = None,
@@ -644,7 +646,7 @@ class AsyncSetupIntents(AsyncResource):
         created: SetupIntentsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         payment_method: str | None = None,
         starting_after: str | None = None,
@@ -686,7 +688,7 @@ class AsyncSetupIntents(AsyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """Retrieves the details of a SetupIntent that has previously been created.
@@ -721,13 +723,13 @@ class AsyncSetupIntents(AsyncResource):
         attach_to_self: bool | None = None,
         customer: str | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
-        flow_directions: list[Literal["inbound", "outbound"]] | None = None,
+        expand: Sequence[str] | None = None,
+        flow_directions: Sequence[Literal["inbound", "outbound"]] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_method: str | None = None,
         payment_method_data: SetupIntentsUpdateParamsPaymentMethodData | None = None,
         payment_method_options: SetupIntentsUpdateParamsPaymentMethodOptions | None = None,
-        payment_method_types: list[str] | None = None,
+        payment_method_types: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """Updates a SetupIntent object.
@@ -777,10 +779,10 @@ class AsyncSetupIntents(AsyncResource):
         intent: str,
         /,
         *,
-        amounts: list[int] | None = None,
+        amounts: Sequence[int] | None = None,
         client_secret: str | None = None,
         descriptor_code: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """Verifies microdeposits on a SetupIntent object.

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -63,7 +65,7 @@ class ShippingRates(SyncResource):
         *,
         display_name: str,
         delivery_estimate: ShippingRatesCreateParamsDeliveryEstimate | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         fixed_amount: ShippingRatesCreateParamsFixedAmount | None = None,
         metadata: dict[str, str] | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
@@ -112,7 +114,7 @@ class ShippingRates(SyncResource):
         created: ShippingRatesListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -150,7 +152,7 @@ class ShippingRates(SyncResource):
         shipping_rate_token: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ShippingRate:
         """Returns the shipping rate object with the given ID.
@@ -175,7 +177,7 @@ class ShippingRates(SyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         fixed_amount: ShippingRatesUpdateParamsFixedAmount | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
@@ -216,7 +218,7 @@ class AsyncShippingRates(AsyncResource):
         *,
         display_name: str,
         delivery_estimate: ShippingRatesCreateParamsDeliveryEstimate | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         fixed_amount: ShippingRatesCreateParamsFixedAmount | None = None,
         metadata: dict[str, str] | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
@@ -265,7 +267,7 @@ class AsyncShippingRates(AsyncResource):
         created: ShippingRatesListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -303,7 +305,7 @@ class AsyncShippingRates(AsyncResource):
         shipping_rate_token: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ShippingRate:
         """Returns the shipping rate object with the given ID.
@@ -328,7 +330,7 @@ class AsyncShippingRates(AsyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         fixed_amount: ShippingRatesUpdateParamsFixedAmount | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,

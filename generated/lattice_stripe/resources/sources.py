@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -101,7 +103,7 @@ class Sources(SyncResource):
         amount: int | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         flow: Literal["code_verification", "none", "receiver", "redirect"] | None = None,
         mandate: SourcesCreateParamsMandate | None = None,
         metadata: dict[str, str] | None = None,
@@ -173,7 +175,7 @@ class Sources(SyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Source:
         """Retrieves an existing source object. Supply the unique source ID from a source creation
@@ -201,7 +203,7 @@ class Sources(SyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         mandate: SourcesUpdateParamsMandate | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         owner: SourcesUpdateParamsOwner | None = None,
@@ -248,8 +250,8 @@ class Sources(SyncResource):
         source: str,
         /,
         *,
-        values: list[str],
-        expand: list[str] | None = None,
+        values: Sequence[str],
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Source:
         """Verify a given source.
@@ -280,7 +282,7 @@ class SourcesMandateNotifications(SyncResource):
         mandate_notification: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SourceMandateNotification:
         """Retrieves a new Source MandateNotification.
@@ -312,7 +314,7 @@ class SourcesSourceTransactions(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -345,7 +347,7 @@ class SourcesSourceTransactions(SyncResource):
         source_transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SourceTransaction:
         """Retrieve an existing source transaction object. Supply the unique source ID from a
@@ -387,7 +389,7 @@ class AsyncSources(AsyncResource):
         amount: int | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         flow: Literal["code_verification", "none", "receiver", "redirect"] | None = None,
         mandate: SourcesCreateParamsMandate | None = None,
         metadata: dict[str, str] | None = None,
@@ -459,7 +461,7 @@ class AsyncSources(AsyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Source:
         """Retrieves an existing source object. Supply the unique source ID from a source creation
@@ -487,7 +489,7 @@ class AsyncSources(AsyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         mandate: SourcesUpdateParamsMandate | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         owner: SourcesUpdateParamsOwner | None = None,
@@ -534,8 +536,8 @@ class AsyncSources(AsyncResource):
         source: str,
         /,
         *,
-        values: list[str],
-        expand: list[str] | None = None,
+        values: Sequence[str],
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Source:
         """Verify a given source.
@@ -566,7 +568,7 @@ class AsyncSourcesMandateNotifications(AsyncResource):
         mandate_notification: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SourceMandateNotification:
         """Retrieves a new Source MandateNotification.
@@ -598,7 +600,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -631,7 +633,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         source_transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SourceTransaction:
         """Retrieve an existing source transaction object. Supply the unique source ID from a

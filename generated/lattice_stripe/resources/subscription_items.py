@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -99,7 +101,7 @@ class SubscriptionItems(SyncResource):
         *,
         subscription: str,
         billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
@@ -110,7 +112,7 @@ class SubscriptionItems(SyncResource):
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         quantity: int | None = None,
-        tax_rates: list[str] | Literal[""] | None = None,
+        tax_rates: Sequence[str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Adds a new item to an existing subscription. No existing items will be changed or
@@ -201,7 +203,7 @@ class SubscriptionItems(SyncResource):
         *,
         subscription: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -235,7 +237,7 @@ class SubscriptionItems(SyncResource):
         item: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Retrieves the subscription item with the given ID.
@@ -260,7 +262,7 @@ class SubscriptionItems(SyncResource):
         /,
         *,
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         payment_behavior: Literal[
@@ -272,7 +274,7 @@ class SubscriptionItems(SyncResource):
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         quantity: int | None = None,
-        tax_rates: list[str] | Literal[""] | None = None,
+        tax_rates: Sequence[str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Updates the plan or quantity of an item on a current subscription.
@@ -332,7 +334,7 @@ class SubscriptionItemsUsageRecordSummaries(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -378,7 +380,7 @@ class SubscriptionItemsUsageRecords(SyncResource):
         *,
         quantity: int,
         action: Literal["increment", "set"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         timestamp: Literal["now"] | int | None = None,
         **options: Unpack[RequestOptions],
     ) -> UsageRecord:
@@ -435,7 +437,7 @@ class AsyncSubscriptionItems(AsyncResource):
         *,
         subscription: str,
         billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
@@ -446,7 +448,7 @@ class AsyncSubscriptionItems(AsyncResource):
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         quantity: int | None = None,
-        tax_rates: list[str] | Literal[""] | None = None,
+        tax_rates: Sequence[str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Adds a new item to an existing subscription. No existing items will be changed or
@@ -537,7 +539,7 @@ class AsyncSubscriptionItems(AsyncResource):
         *,
         subscription: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -571,7 +573,7 @@ class AsyncSubscriptionItems(AsyncResource):
         item: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Retrieves the subscription item with the given ID.
@@ -596,7 +598,7 @@ class AsyncSubscriptionItems(AsyncResource):
         /,
         *,
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         payment_behavior: Literal[
@@ -608,7 +610,7 @@ class AsyncSubscriptionItems(AsyncResource):
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         quantity: int | None = None,
-        tax_rates: list[str] | Literal[""] | None = None,
+        tax_rates: Sequence[str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Updates the plan or quantity of an item on a current subscription.
@@ -668,7 +670,7 @@ class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -714,7 +716,7 @@ class AsyncSubscriptionItemsUsageRecords(AsyncResource):
         *,
         quantity: int,
         action: Literal["increment", "set"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         timestamp: Literal["now"] | int | None = None,
         **options: Unpack[RequestOptions],
     ) -> UsageRecord:

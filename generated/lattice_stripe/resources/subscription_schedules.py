@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -81,7 +83,7 @@ class SubscriptionSchedules(SyncResource):
         schedule: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -117,10 +119,10 @@ class SubscriptionSchedules(SyncResource):
         customer: str | None = None,
         default_settings: SubscriptionSchedulesCreateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         from_subscription: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        phases: list[SubscriptionSchedulesCreateParamsPhases] | None = None,
+        phases: Sequence[SubscriptionSchedulesCreateParamsPhases] | None = None,
         start_date: int | Literal["now"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -168,7 +170,7 @@ class SubscriptionSchedules(SyncResource):
         created: SubscriptionSchedulesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         released_at: SubscriptionSchedulesListParamsReleasedAt | int | None = None,
         scheduled: bool | None = None,
@@ -214,7 +216,7 @@ class SubscriptionSchedules(SyncResource):
         schedule: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         preserve_cancel_date: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -246,7 +248,7 @@ class SubscriptionSchedules(SyncResource):
         schedule: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
         """Retrieves the details of an existing subscription schedule. You only need to supply the
@@ -274,9 +276,9 @@ class SubscriptionSchedules(SyncResource):
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        phases: list[SubscriptionSchedulesUpdateParamsPhases] | None = None,
+        phases: Sequence[SubscriptionSchedulesUpdateParamsPhases] | None = None,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -319,7 +321,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         schedule: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -355,10 +357,10 @@ class AsyncSubscriptionSchedules(AsyncResource):
         customer: str | None = None,
         default_settings: SubscriptionSchedulesCreateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         from_subscription: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        phases: list[SubscriptionSchedulesCreateParamsPhases] | None = None,
+        phases: Sequence[SubscriptionSchedulesCreateParamsPhases] | None = None,
         start_date: int | Literal["now"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -406,7 +408,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         created: SubscriptionSchedulesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         released_at: SubscriptionSchedulesListParamsReleasedAt | int | None = None,
         scheduled: bool | None = None,
@@ -452,7 +454,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         schedule: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         preserve_cancel_date: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -484,7 +486,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         schedule: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
         """Retrieves the details of an existing subscription schedule. You only need to supply the
@@ -512,9 +514,9 @@ class AsyncSubscriptionSchedules(AsyncResource):
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        phases: list[SubscriptionSchedulesUpdateParamsPhases] | None = None,
+        phases: Sequence[SubscriptionSchedulesUpdateParamsPhases] | None = None,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:

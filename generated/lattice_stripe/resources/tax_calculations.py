@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -51,10 +53,10 @@ class TaxCalculations(SyncResource):
         self,
         *,
         currency: str,
-        line_items: list[TaxCalculationsCreateParamsLineItems],
+        line_items: Sequence[TaxCalculationsCreateParamsLineItems],
         customer: str | None = None,
         customer_details: TaxCalculationsCreateParamsCustomerDetails | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         shipping_cost: TaxCalculationsCreateParamsShippingCost | None = None,
         tax_date: int | None = None,
         **options: Unpack[RequestOptions],
@@ -99,7 +101,7 @@ class TaxCalculationsLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -138,10 +140,10 @@ class AsyncTaxCalculations(AsyncResource):
         self,
         *,
         currency: str,
-        line_items: list[TaxCalculationsCreateParamsLineItems],
+        line_items: Sequence[TaxCalculationsCreateParamsLineItems],
         customer: str | None = None,
         customer_details: TaxCalculationsCreateParamsCustomerDetails | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         shipping_cost: TaxCalculationsCreateParamsShippingCost | None = None,
         tax_date: int | None = None,
         **options: Unpack[RequestOptions],
@@ -186,7 +188,7 @@ class AsyncTaxCalculationsLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

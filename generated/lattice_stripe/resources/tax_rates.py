@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -64,7 +66,7 @@ class TaxRates(SyncResource):
         active: bool | None = None,
         country: str | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         jurisdiction: str | None = None,
         metadata: dict[str, str] | None = None,
         state: str | None = None,
@@ -132,7 +134,7 @@ class TaxRates(SyncResource):
         active: bool | None = None,
         created: TaxRatesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         inclusive: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -172,7 +174,7 @@ class TaxRates(SyncResource):
         tax_rate: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxRate:
         """Retrieves a tax rate with the given ID
@@ -200,7 +202,7 @@ class TaxRates(SyncResource):
         country: str | None = None,
         description: str | None = None,
         display_name: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         jurisdiction: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         state: str | None = None,
@@ -271,7 +273,7 @@ class AsyncTaxRates(AsyncResource):
         active: bool | None = None,
         country: str | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         jurisdiction: str | None = None,
         metadata: dict[str, str] | None = None,
         state: str | None = None,
@@ -339,7 +341,7 @@ class AsyncTaxRates(AsyncResource):
         active: bool | None = None,
         created: TaxRatesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         inclusive: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -379,7 +381,7 @@ class AsyncTaxRates(AsyncResource):
         tax_rate: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxRate:
         """Retrieves a tax rate with the given ID
@@ -407,7 +409,7 @@ class AsyncTaxRates(AsyncResource):
         country: str | None = None,
         description: str | None = None,
         display_name: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         jurisdiction: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         state: str | None = None,

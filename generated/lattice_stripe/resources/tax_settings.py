@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -44,7 +46,7 @@ class TaxSettingsResource(SyncResource):
     def retrieve(
         self,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxSettings:
         """Retrieves Tax Settings for a merchant.
@@ -67,7 +69,7 @@ class TaxSettingsResource(SyncResource):
         self,
         *,
         defaults: TaxSettingsResourceUpdateParamsDefaults | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         head_office: TaxSettingsResourceUpdateParamsHeadOffice | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxSettings:
@@ -99,7 +101,7 @@ class AsyncTaxSettingsResource(AsyncResource):
     async def retrieve(
         self,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxSettings:
         """Retrieves Tax Settings for a merchant.
@@ -122,7 +124,7 @@ class AsyncTaxSettingsResource(AsyncResource):
         self,
         *,
         defaults: TaxSettingsResourceUpdateParamsDefaults | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         head_office: TaxSettingsResourceUpdateParamsHeadOffice | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxSettings:

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -66,7 +68,7 @@ class TaxTransactions(SyncResource):
         *,
         calculation: str,
         reference: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxTransaction:
@@ -100,9 +102,9 @@ class TaxTransactions(SyncResource):
         mode: Literal["full", "partial"],
         original_transaction: str,
         reference: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         flat_amount: int | None = None,
-        line_items: list[TaxTransactionsCreateReversalParamsLineItems] | None = None,
+        line_items: Sequence[TaxTransactionsCreateReversalParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | None = None,
         **options: Unpack[RequestOptions],
@@ -146,7 +148,7 @@ class TaxTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxTransaction:
         """Retrieves a Tax Transaction object.
@@ -175,7 +177,7 @@ class TaxTransactionsLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -215,7 +217,7 @@ class AsyncTaxTransactions(AsyncResource):
         *,
         calculation: str,
         reference: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxTransaction:
@@ -249,9 +251,9 @@ class AsyncTaxTransactions(AsyncResource):
         mode: Literal["full", "partial"],
         original_transaction: str,
         reference: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         flat_amount: int | None = None,
-        line_items: list[TaxTransactionsCreateReversalParamsLineItems] | None = None,
+        line_items: Sequence[TaxTransactionsCreateReversalParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | None = None,
         **options: Unpack[RequestOptions],
@@ -295,7 +297,7 @@ class AsyncTaxTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxTransaction:
         """Retrieves a Tax Transaction object.
@@ -324,7 +326,7 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

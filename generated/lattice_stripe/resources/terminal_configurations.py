@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -77,7 +79,7 @@ class TerminalConfigurations(SyncResource):
         self,
         *,
         bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | None = None,
         verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | None = None,
         **options: Unpack[RequestOptions],
@@ -127,7 +129,7 @@ class TerminalConfigurations(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         is_account_default: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -162,7 +164,7 @@ class TerminalConfigurations(SyncResource):
         configuration: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalConfiguration | DeletedTerminalConfiguration:
         """Retrieves a Configuration object.
@@ -187,7 +189,7 @@ class TerminalConfigurations(SyncResource):
         /,
         *,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | None = None,
         verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400 | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -224,7 +226,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         self,
         *,
         bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | None = None,
         verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | None = None,
         **options: Unpack[RequestOptions],
@@ -274,7 +276,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         is_account_default: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -309,7 +311,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         configuration: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalConfiguration | DeletedTerminalConfiguration:
         """Retrieves a Configuration object.
@@ -334,7 +336,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         /,
         *,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | None = None,
         verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400 | Literal[""] | None = None,
         **options: Unpack[RequestOptions],

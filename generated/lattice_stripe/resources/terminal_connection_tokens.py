@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -32,7 +34,7 @@ class TerminalConnectionTokens(SyncResource):
     def create(
         self,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         location: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalConnectionToken:
@@ -63,7 +65,7 @@ class AsyncTerminalConnectionTokens(AsyncResource):
     async def create(
         self,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         location: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalConnectionToken:

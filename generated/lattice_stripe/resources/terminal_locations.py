@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -71,7 +73,7 @@ class TerminalLocations(SyncResource):
         address: TerminalLocationsCreateParamsAddress,
         display_name: str,
         configuration_overrides: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation:
@@ -124,7 +126,7 @@ class TerminalLocations(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -156,7 +158,7 @@ class TerminalLocations(SyncResource):
         location: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation | DeletedTerminalLocation:
         """Retrieves a Location object.
@@ -183,7 +185,7 @@ class TerminalLocations(SyncResource):
         address: TerminalLocationsUpdateParamsAddress | None = None,
         configuration_overrides: str | Literal[""] | None = None,
         display_name: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation | DeletedTerminalLocation:
@@ -224,7 +226,7 @@ class AsyncTerminalLocations(AsyncResource):
         address: TerminalLocationsCreateParamsAddress,
         display_name: str,
         configuration_overrides: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation:
@@ -277,7 +279,7 @@ class AsyncTerminalLocations(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -309,7 +311,7 @@ class AsyncTerminalLocations(AsyncResource):
         location: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation | DeletedTerminalLocation:
         """Retrieves a Location object.
@@ -336,7 +338,7 @@ class AsyncTerminalLocations(AsyncResource):
         address: TerminalLocationsUpdateParamsAddress | None = None,
         configuration_overrides: str | Literal[""] | None = None,
         display_name: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation | DeletedTerminalLocation:

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -105,7 +107,7 @@ class TerminalReaders(SyncResource):
         reader: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
         """Cancels the current reader action.
@@ -128,7 +130,7 @@ class TerminalReaders(SyncResource):
         self,
         *,
         registration_code: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         label: str | None = None,
         location: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -190,7 +192,7 @@ class TerminalReaders(SyncResource):
         ]
         | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         location: str | None = None,
         serial_number: str | None = None,
@@ -234,7 +236,7 @@ class TerminalReaders(SyncResource):
         /,
         *,
         payment_intent: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         process_config: TerminalReadersProcessPaymentIntentParamsProcessConfig | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
@@ -265,7 +267,7 @@ class TerminalReaders(SyncResource):
         *,
         customer_consent_collected: bool,
         setup_intent: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         process_config: dict[str, Any] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
@@ -298,7 +300,7 @@ class TerminalReaders(SyncResource):
         *,
         amount: int | None = None,
         charge: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         payment_intent: str | None = None,
         refund_application_fee: bool | None = None,
@@ -342,7 +344,7 @@ class TerminalReaders(SyncResource):
         reader: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader | DeletedTerminalReader:
         """Retrieves a Reader object.
@@ -368,7 +370,7 @@ class TerminalReaders(SyncResource):
         *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
         """Sets reader display to show cart details.
@@ -396,7 +398,7 @@ class TerminalReaders(SyncResource):
         reader: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         label: str | Literal[""] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -432,7 +434,7 @@ class AsyncTerminalReaders(AsyncResource):
         reader: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
         """Cancels the current reader action.
@@ -455,7 +457,7 @@ class AsyncTerminalReaders(AsyncResource):
         self,
         *,
         registration_code: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         label: str | None = None,
         location: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -517,7 +519,7 @@ class AsyncTerminalReaders(AsyncResource):
         ]
         | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         location: str | None = None,
         serial_number: str | None = None,
@@ -561,7 +563,7 @@ class AsyncTerminalReaders(AsyncResource):
         /,
         *,
         payment_intent: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         process_config: TerminalReadersProcessPaymentIntentParamsProcessConfig | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
@@ -592,7 +594,7 @@ class AsyncTerminalReaders(AsyncResource):
         *,
         customer_consent_collected: bool,
         setup_intent: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         process_config: dict[str, Any] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
@@ -625,7 +627,7 @@ class AsyncTerminalReaders(AsyncResource):
         *,
         amount: int | None = None,
         charge: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         payment_intent: str | None = None,
         refund_application_fee: bool | None = None,
@@ -669,7 +671,7 @@ class AsyncTerminalReaders(AsyncResource):
         reader: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader | DeletedTerminalReader:
         """Retrieves a Reader object.
@@ -695,7 +697,7 @@ class AsyncTerminalReaders(AsyncResource):
         *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
         """Sets reader display to show cart details.
@@ -723,7 +725,7 @@ class AsyncTerminalReaders(AsyncResource):
         reader: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         label: str | Literal[""] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -36,7 +38,7 @@ class TestHelpersCustomers(SyncResource):
         *,
         amount: int,
         currency: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         reference: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerCashBalanceTransaction:
@@ -74,7 +76,7 @@ class AsyncTestHelpersCustomers(AsyncResource):
         *,
         amount: int,
         currency: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         reference: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerCashBalanceTransaction:

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -71,7 +73,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         *,
         capture_amount: int | None = None,
         close_authorization: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         purchase_details: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -106,7 +108,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         amount_details: TestHelpersIssuingAuthorizationsCreateParamsAmountDetails | None = None,
         authorization_method: Literal["chip", "contactless", "keyed_in", "online", "swipe"] | None = None,
         currency: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         is_amount_controllable: bool | None = None,
         merchant_data: TestHelpersIssuingAuthorizationsCreateParamsMerchantData | None = None,
         network_data: TestHelpersIssuingAuthorizationsCreateParamsNetworkData | None = None,
@@ -160,7 +162,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Expire a test-mode Authorization.
@@ -185,7 +187,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         /,
         *,
         increment_amount: int,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         is_amount_controllable: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -216,7 +218,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         reverse_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -249,7 +251,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         *,
         capture_amount: int | None = None,
         close_authorization: bool | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         purchase_details: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -284,7 +286,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         amount_details: TestHelpersIssuingAuthorizationsCreateParamsAmountDetails | None = None,
         authorization_method: Literal["chip", "contactless", "keyed_in", "online", "swipe"] | None = None,
         currency: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         is_amount_controllable: bool | None = None,
         merchant_data: TestHelpersIssuingAuthorizationsCreateParamsMerchantData | None = None,
         network_data: TestHelpersIssuingAuthorizationsCreateParamsNetworkData | None = None,
@@ -338,7 +340,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Expire a test-mode Authorization.
@@ -363,7 +365,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         /,
         *,
         increment_amount: int,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         is_amount_controllable: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -394,7 +396,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         reverse_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:

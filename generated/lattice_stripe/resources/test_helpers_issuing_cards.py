@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -55,7 +57,7 @@ class TestHelpersIssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to delivered.
@@ -79,7 +81,7 @@ class TestHelpersIssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to failure.
@@ -103,7 +105,7 @@ class TestHelpersIssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to returned.
@@ -127,7 +129,7 @@ class TestHelpersIssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to shipped.
@@ -155,7 +157,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to delivered.
@@ -179,7 +181,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to failure.
@@ -203,7 +205,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to returned.
@@ -227,7 +229,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to shipped.

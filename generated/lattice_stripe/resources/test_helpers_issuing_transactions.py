@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -55,7 +57,7 @@ class TestHelpersIssuingTransactions(SyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
@@ -94,7 +96,7 @@ class TestHelpersIssuingTransactions(SyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails
         | None = None,
@@ -133,7 +135,7 @@ class TestHelpersIssuingTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         refund_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
@@ -165,7 +167,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
@@ -204,7 +206,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails
         | None = None,
@@ -243,7 +245,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         refund_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -34,7 +36,7 @@ class TestHelpersRefunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Expire a refund with a status of requires_action.
@@ -62,7 +64,7 @@ class AsyncTestHelpersRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Expire a refund with a status of requires_action.

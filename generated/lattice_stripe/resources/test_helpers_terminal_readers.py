@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -40,7 +42,7 @@ class TestHelpersTerminalReaders(SyncResource):
         *,
         amount_tip: int | None = None,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         interac_present: TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent | None = None,
         type: Literal["card_present", "interac_present"] | None = None,
         **options: Unpack[RequestOptions],
@@ -81,7 +83,7 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
         *,
         amount_tip: int | None = None,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         interac_present: TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent | None = None,
         type: Literal["card_present", "interac_present"] | None = None,
         **options: Unpack[RequestOptions],

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -67,7 +69,7 @@ class TestHelpersTestClocks(SyncResource):
         /,
         *,
         frozen_time: int,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Starts advancing a test clock to a specified time in the future. Advancement is done
@@ -93,7 +95,7 @@ class TestHelpersTestClocks(SyncResource):
         self,
         *,
         frozen_time: int,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
@@ -138,7 +140,7 @@ class TestHelpersTestClocks(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -170,7 +172,7 @@ class TestHelpersTestClocks(SyncResource):
         test_clock: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Retrieves a test clock.
@@ -199,7 +201,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         /,
         *,
         frozen_time: int,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Starts advancing a test clock to a specified time in the future. Advancement is done
@@ -225,7 +227,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         self,
         *,
         frozen_time: int,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
@@ -270,7 +272,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -302,7 +304,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         test_clock: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Retrieves a test clock.

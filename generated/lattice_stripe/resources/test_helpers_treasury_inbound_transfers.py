@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -51,7 +53,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
@@ -79,7 +81,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Marks the test mode InboundTransfer object as returned and links the InboundTransfer to
@@ -104,7 +106,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Transitions a test mode created InboundTransfer to the succeeded status. The
@@ -133,7 +135,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
@@ -161,7 +163,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Marks the test mode InboundTransfer object as returned and links the InboundTransfer to
@@ -186,7 +188,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Transitions a test mode created InboundTransfer to the succeeded status. The

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -51,7 +53,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Transitions a test mode created OutboundPayment to the failed status. The
@@ -76,7 +78,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Transitions a test mode created OutboundPayment to the posted status. The
@@ -101,7 +103,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
@@ -133,7 +135,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Transitions a test mode created OutboundPayment to the failed status. The
@@ -158,7 +160,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Transitions a test mode created OutboundPayment to the posted status. The
@@ -183,7 +185,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:

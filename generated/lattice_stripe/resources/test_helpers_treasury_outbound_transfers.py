@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -57,7 +59,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Transitions a test mode created OutboundTransfer to the failed status. The
@@ -82,7 +84,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Transitions a test mode created OutboundTransfer to the posted status. The
@@ -107,7 +109,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
@@ -139,7 +141,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Transitions a test mode created OutboundTransfer to the failed status. The
@@ -164,7 +166,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Transitions a test mode created OutboundTransfer to the posted status. The
@@ -189,7 +191,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -40,7 +42,7 @@ class TestHelpersTreasuryReceivedCredits(SyncResource):
         financial_account: str,
         network: Literal["ach", "us_domestic_wire"],
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         initiating_payment_method_details: TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails
         | None = None,
         **options: Unpack[RequestOptions],
@@ -88,7 +90,7 @@ class AsyncTestHelpersTreasuryReceivedCredits(AsyncResource):
         financial_account: str,
         network: Literal["ach", "us_domestic_wire"],
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         initiating_payment_method_details: TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails
         | None = None,
         **options: Unpack[RequestOptions],

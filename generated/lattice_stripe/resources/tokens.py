@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -53,7 +55,7 @@ class Tokens(SyncResource):
         card: TokensCreateParamsCard | str | None = None,
         customer: str | None = None,
         cvc_update: TokensCreateParamsCvcUpdate | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         person: TokensCreateParamsPerson | None = None,
         pii: TokensCreateParamsPii | None = None,
         **options: Unpack[RequestOptions],
@@ -96,7 +98,7 @@ class Tokens(SyncResource):
         token: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Token:
         """Retrieves the token with the given ID.
@@ -127,7 +129,7 @@ class AsyncTokens(AsyncResource):
         card: TokensCreateParamsCard | str | None = None,
         customer: str | None = None,
         cvc_update: TokensCreateParamsCvcUpdate | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         person: TokensCreateParamsPerson | None = None,
         pii: TokensCreateParamsPii | None = None,
         **options: Unpack[RequestOptions],
@@ -170,7 +172,7 @@ class AsyncTokens(AsyncResource):
         token: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Token:
         """Retrieves the token with the given ID.

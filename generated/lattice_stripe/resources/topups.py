@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -68,7 +70,7 @@ class Topups(SyncResource):
         topup: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
         """Cancels a top-up. Only pending top-ups can be canceled.
@@ -93,7 +95,7 @@ class Topups(SyncResource):
         amount: int,
         currency: str,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         source: str | None = None,
         statement_descriptor: str | None = None,
@@ -139,7 +141,7 @@ class Topups(SyncResource):
         amount: TopupsListParamsAmount | int | None = None,
         created: TopupsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "pending", "succeeded"] | None = None,
@@ -178,7 +180,7 @@ class Topups(SyncResource):
         topup: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
         """Retrieves the details of a top-up that has previously been created. Supply the unique
@@ -205,7 +207,7 @@ class Topups(SyncResource):
         /,
         *,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
@@ -239,7 +241,7 @@ class AsyncTopups(AsyncResource):
         topup: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
         """Cancels a top-up. Only pending top-ups can be canceled.
@@ -264,7 +266,7 @@ class AsyncTopups(AsyncResource):
         amount: int,
         currency: str,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         source: str | None = None,
         statement_descriptor: str | None = None,
@@ -310,7 +312,7 @@ class AsyncTopups(AsyncResource):
         amount: TopupsListParamsAmount | int | None = None,
         created: TopupsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "pending", "succeeded"] | None = None,
@@ -349,7 +351,7 @@ class AsyncTopups(AsyncResource):
         topup: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
         """Retrieves the details of a top-up that has previously been created. Supply the unique
@@ -376,7 +378,7 @@ class AsyncTopups(AsyncResource):
         /,
         *,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:

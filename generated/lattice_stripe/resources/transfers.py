@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -97,7 +99,7 @@ class Transfers(SyncResource):
         destination: str,
         amount: int | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         source_transaction: str | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -147,7 +149,7 @@ class Transfers(SyncResource):
         created: TransfersListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         transfer_group: str | None = None,
@@ -187,7 +189,7 @@ class Transfers(SyncResource):
         transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
         """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
@@ -214,7 +216,7 @@ class Transfers(SyncResource):
         /,
         *,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
@@ -253,7 +255,7 @@ class TransfersReversals(SyncResource):
         *,
         amount: int | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         refund_application_fee: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -298,7 +300,7 @@ class TransfersReversals(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -334,7 +336,7 @@ class TransfersReversals(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
         """By default, you can see the 10 most recent reversals stored directly on the transfer
@@ -364,7 +366,7 @@ class TransfersReversals(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
@@ -408,7 +410,7 @@ class AsyncTransfers(AsyncResource):
         destination: str,
         amount: int | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         source_transaction: str | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -458,7 +460,7 @@ class AsyncTransfers(AsyncResource):
         created: TransfersListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         transfer_group: str | None = None,
@@ -498,7 +500,7 @@ class AsyncTransfers(AsyncResource):
         transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
         """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
@@ -525,7 +527,7 @@ class AsyncTransfers(AsyncResource):
         /,
         *,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
@@ -564,7 +566,7 @@ class AsyncTransfersReversals(AsyncResource):
         *,
         amount: int | None = None,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         refund_application_fee: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -609,7 +611,7 @@ class AsyncTransfersReversals(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -645,7 +647,7 @@ class AsyncTransfersReversals(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
         """By default, you can see the 10 most recent reversals stored directly on the transfer
@@ -675,7 +677,7 @@ class AsyncTransfersReversals(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:

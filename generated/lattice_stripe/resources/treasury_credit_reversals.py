@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -49,7 +51,7 @@ class TreasuryCreditReversals(SyncResource):
         self,
         *,
         received_credit: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryCreditReversal:
@@ -79,7 +81,7 @@ class TreasuryCreditReversals(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         received_credit: str | None = None,
         starting_after: str | None = None,
@@ -119,7 +121,7 @@ class TreasuryCreditReversals(SyncResource):
         credit_reversal: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryCreditReversal:
         """Retrieves the details of an existing CreditReversal by passing the unique CreditReversal
@@ -147,7 +149,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         self,
         *,
         received_credit: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryCreditReversal:
@@ -177,7 +179,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         received_credit: str | None = None,
         starting_after: str | None = None,
@@ -217,7 +219,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         credit_reversal: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryCreditReversal:
         """Retrieves the details of an existing CreditReversal by passing the unique CreditReversal

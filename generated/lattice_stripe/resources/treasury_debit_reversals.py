@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -49,7 +51,7 @@ class TreasuryDebitReversals(SyncResource):
         self,
         *,
         received_debit: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryDebitReversal:
@@ -79,7 +81,7 @@ class TreasuryDebitReversals(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         received_debit: str | None = None,
         resolution: Literal["lost", "won"] | None = None,
@@ -122,7 +124,7 @@ class TreasuryDebitReversals(SyncResource):
         debit_reversal: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryDebitReversal:
         """Retrieves a DebitReversal object.
@@ -149,7 +151,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         self,
         *,
         received_debit: str,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryDebitReversal:
@@ -179,7 +181,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         received_debit: str | None = None,
         resolution: Literal["lost", "won"] | None = None,
@@ -222,7 +224,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         debit_reversal: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryDebitReversal:
         """Retrieves a DebitReversal object.

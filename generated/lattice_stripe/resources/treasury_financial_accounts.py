@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -93,8 +95,8 @@ class TreasuryFinancialAccounts(SyncResource):
     def create(
         self,
         *,
-        supported_currencies: list[str],
-        expand: list[str] | None = None,
+        supported_currencies: Sequence[str],
+        expand: Sequence[str] | None = None,
         features: TreasuryFinancialAccountsCreateParamsFeatures | None = None,
         metadata: dict[str, str] | None = None,
         platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions | None = None,
@@ -132,7 +134,7 @@ class TreasuryFinancialAccounts(SyncResource):
         *,
         created: TreasuryFinancialAccountsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -166,7 +168,7 @@ class TreasuryFinancialAccounts(SyncResource):
         financial_account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryFinancialAccount:
         """Retrieves the details of a FinancialAccount.
@@ -190,7 +192,7 @@ class TreasuryFinancialAccounts(SyncResource):
         financial_account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
         metadata: dict[str, str] | None = None,
         platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions | None = None,
@@ -230,7 +232,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
         financial_account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryFinancialAccountFeatures:
         """Retrieves Features information associated with the FinancialAccount.
@@ -256,7 +258,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
         *,
         card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
         deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         financial_addresses: TreasuryFinancialAccountsFeaturesUpdateParamsFinancialAddresses | None = None,
         inbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsInboundTransfers | None = None,
         intra_stripe_flows: TreasuryFinancialAccountsFeaturesUpdateParamsIntraStripeFlows | None = None,
@@ -314,8 +316,8 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
     async def create(
         self,
         *,
-        supported_currencies: list[str],
-        expand: list[str] | None = None,
+        supported_currencies: Sequence[str],
+        expand: Sequence[str] | None = None,
         features: TreasuryFinancialAccountsCreateParamsFeatures | None = None,
         metadata: dict[str, str] | None = None,
         platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions | None = None,
@@ -353,7 +355,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         *,
         created: TreasuryFinancialAccountsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -387,7 +389,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         financial_account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryFinancialAccount:
         """Retrieves the details of a FinancialAccount.
@@ -411,7 +413,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         financial_account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
         metadata: dict[str, str] | None = None,
         platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions | None = None,
@@ -451,7 +453,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
         financial_account: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryFinancialAccountFeatures:
         """Retrieves Features information associated with the FinancialAccount.
@@ -477,7 +479,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
         *,
         card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
         deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         financial_addresses: TreasuryFinancialAccountsFeaturesUpdateParamsFinancialAddresses | None = None,
         inbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsInboundTransfers | None = None,
         intra_stripe_flows: TreasuryFinancialAccountsFeaturesUpdateParamsIntraStripeFlows | None = None,

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -57,7 +59,7 @@ class TreasuryInboundTransfers(SyncResource):
         inbound_transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Cancels an InboundTransfer.
@@ -84,7 +86,7 @@ class TreasuryInboundTransfers(SyncResource):
         financial_account: str,
         origin_payment_method: str,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -128,7 +130,7 @@ class TreasuryInboundTransfers(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "processing", "succeeded"] | None = None,
@@ -165,7 +167,7 @@ class TreasuryInboundTransfers(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Retrieves the details of an existing InboundTransfer.
@@ -193,7 +195,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         inbound_transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Cancels an InboundTransfer.
@@ -220,7 +222,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         financial_account: str,
         origin_payment_method: str,
         description: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -264,7 +266,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "processing", "succeeded"] | None = None,
@@ -301,7 +303,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Retrieves the details of an existing InboundTransfer.

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -62,7 +64,7 @@ class TreasuryOutboundPayments(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Cancel an OutboundPayment.
@@ -95,7 +97,7 @@ class TreasuryOutboundPayments(SyncResource):
         destination_payment_method_options: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptions
         | None = None,
         end_user_details: TreasuryOutboundPaymentsCreateParamsEndUserDetails | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -150,7 +152,7 @@ class TreasuryOutboundPayments(SyncResource):
         financial_account: str,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
@@ -189,7 +191,7 @@ class TreasuryOutboundPayments(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Retrieves the details of an existing OutboundPayment by passing the unique
@@ -219,7 +221,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Cancel an OutboundPayment.
@@ -252,7 +254,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         destination_payment_method_options: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptions
         | None = None,
         end_user_details: TreasuryOutboundPaymentsCreateParamsEndUserDetails | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -307,7 +309,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         financial_account: str,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
@@ -346,7 +348,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Retrieves the details of an existing OutboundPayment by passing the unique

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -60,7 +62,7 @@ class TreasuryOutboundTransfers(SyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """An OutboundTransfer can be canceled if the funds have not yet been paid out.
@@ -89,7 +91,7 @@ class TreasuryOutboundTransfers(SyncResource):
         destination_payment_method: str | None = None,
         destination_payment_method_options: TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions
         | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -136,7 +138,7 @@ class TreasuryOutboundTransfers(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
@@ -173,7 +175,7 @@ class TreasuryOutboundTransfers(SyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Retrieves the details of an existing OutboundTransfer by passing the unique
@@ -203,7 +205,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """An OutboundTransfer can be canceled if the funds have not yet been paid out.
@@ -232,7 +234,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         destination_payment_method: str | None = None,
         destination_payment_method_options: TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions
         | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -279,7 +281,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
@@ -316,7 +318,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Retrieves the details of an existing OutboundTransfer by passing the unique

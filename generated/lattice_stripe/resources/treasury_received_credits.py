@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -46,7 +48,7 @@ class TreasuryReceivedCredits(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         linked_flows: TreasuryReceivedCreditsListParamsLinkedFlows | None = None,
         starting_after: str | None = None,
@@ -86,7 +88,7 @@ class TreasuryReceivedCredits(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedCredit:
         """Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit
@@ -115,7 +117,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         linked_flows: TreasuryReceivedCreditsListParamsLinkedFlows | None = None,
         starting_after: str | None = None,
@@ -155,7 +157,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedCredit:
         """Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -43,7 +45,7 @@ class TreasuryReceivedDebits(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["failed", "succeeded"] | None = None,
@@ -80,7 +82,7 @@ class TreasuryReceivedDebits(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedDebit:
         """Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit
@@ -109,7 +111,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["failed", "succeeded"] | None = None,
@@ -146,7 +148,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedDebit:
         """Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit

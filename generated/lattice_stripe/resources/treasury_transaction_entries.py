@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -49,7 +51,7 @@ class TreasuryTransactionEntries(SyncResource):
         created: TreasuryTransactionEntriesListParamsCreated | int | None = None,
         effective_at: TreasuryTransactionEntriesListParamsEffectiveAt | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         order_by: Literal["created", "effective_at"] | None = None,
         starting_after: str | None = None,
@@ -93,7 +95,7 @@ class TreasuryTransactionEntries(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryTransactionEntry:
         """Retrieves a TransactionEntry object.
@@ -123,7 +125,7 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         created: TreasuryTransactionEntriesListParamsCreated | int | None = None,
         effective_at: TreasuryTransactionEntriesListParamsEffectiveAt | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         order_by: Literal["created", "effective_at"] | None = None,
         starting_after: str | None = None,
@@ -167,7 +169,7 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryTransactionEntry:
         """Retrieves a TransactionEntry object.

@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -48,7 +50,7 @@ class TreasuryTransactions(SyncResource):
         financial_account: str,
         created: TreasuryTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         order_by: Literal["created", "posted_at"] | None = None,
         starting_after: str | None = None,
@@ -93,7 +95,7 @@ class TreasuryTransactions(SyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryTransaction:
         """Retrieves the details of an existing Transaction.
@@ -122,7 +124,7 @@ class AsyncTreasuryTransactions(AsyncResource):
         financial_account: str,
         created: TreasuryTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         order_by: Literal["created", "posted_at"] | None = None,
         starting_after: str | None = None,
@@ -167,7 +169,7 @@ class AsyncTreasuryTransactions(AsyncResource):
         id: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryTransaction:
         """Retrieves the details of an existing Transaction.

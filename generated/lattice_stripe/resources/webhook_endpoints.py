@@ -12,6 +12,8 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
@@ -64,7 +66,7 @@ class WebhookEndpoints(SyncResource):
     def create(
         self,
         *,
-        enabled_events: list[
+        enabled_events: Sequence[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -396,7 +398,7 @@ class WebhookEndpoints(SyncResource):
         | None = None,
         connect: bool | None = None,
         description: str | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
@@ -458,7 +460,7 @@ class WebhookEndpoints(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -490,7 +492,7 @@ class WebhookEndpoints(SyncResource):
         webhook_endpoint: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
         """Retrieves the webhook endpoint with the given ID.
@@ -516,7 +518,7 @@ class WebhookEndpoints(SyncResource):
         *,
         description: str | Literal[""] | None = None,
         disabled: bool | None = None,
-        enabled_events: list[
+        enabled_events: Sequence[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -744,7 +746,7 @@ class WebhookEndpoints(SyncResource):
             ]
         ]
         | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         url: str | None = None,
         **options: Unpack[RequestOptions],
@@ -784,7 +786,7 @@ class AsyncWebhookEndpoints(AsyncResource):
     async def create(
         self,
         *,
-        enabled_events: list[
+        enabled_events: Sequence[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -1116,7 +1118,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         | None = None,
         connect: bool | None = None,
         description: str | Literal[""] | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
@@ -1178,7 +1180,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1210,7 +1212,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         webhook_endpoint: str,
         /,
         *,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
         """Retrieves the webhook endpoint with the given ID.
@@ -1236,7 +1238,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         *,
         description: str | Literal[""] | None = None,
         disabled: bool | None = None,
-        enabled_events: list[
+        enabled_events: Sequence[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -1464,7 +1466,7 @@ class AsyncWebhookEndpoints(AsyncResource):
             ]
         ]
         | None = None,
-        expand: list[str] | None = None,
+        expand: Sequence[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         url: str | None = None,
         **options: Unpack[RequestOptions],

@@ -1,0 +1,52 @@
+"""Generate a package from a spec file into a folder, and import it in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from codegen import spec as spec_mod
+from codegen.assemble import assemble
+from codegen.ir.build import build
+from codegen.ir.nodes import Api
+from codegen.render import render
+from codegen.write import write
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "openapi"
+OLD_SPEC = SHARED / "spec3.2022-11-15.yaml"
+OLD_LOCK = spec_mod.Lock(
+    api_version="2022-11-15",
+    repository="stripe/openapi",
+    commit="222e640e82c5ce4730948ca8bd3bb97b47f9532b",
+    path="openapi/spec3.yaml",
+    sha256="89c5a5b5f631899ebfa7cadaf1a21feea333ff203222bebd8141ebd1d08c8061",
+    url=spec_mod.Lock.upstream_url("stripe/openapi", "222e640e82c5ce4730948ca8bd3bb97b47f9532b"),
+)
+
+
+def lock_for(spec_path: Path, version: str) -> spec_mod.Lock:
+    """A lock for a local test spec (its sha256 is whatever the file holds)."""
+    sha = spec_mod.sha256_of(spec_path.read_bytes())
+    return spec_mod.Lock(version, "tests/local", "0" * 40, "spec.yaml", sha, "https://example.invalid/spec.yaml")
+
+
+def generate(spec_path: Path, lock: spec_mod.Lock, out: Path) -> Api:
+    """Generate into ``out`` (the folder that receives ``lattice_stripe/``)."""
+    api = build(spec_mod.load(lock, spec_path, download=False))
+    write(render(api), out)
+    return api
+
+
+def run_in(generated: Path, code: str, tmp: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter that imports the package generated in ``generated``."""
+    root = assemble(generated / "lattice_stripe", tmp / "assembled")
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
