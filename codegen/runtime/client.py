@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import platform
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import httpx
 
     from .operation import Operation
+    from .webhooks import WebhookEvent
 
 T = TypeVar("T")
 
@@ -102,6 +103,14 @@ class _ClientCore:
     @property
     def config(self) -> ClientConfig:
         return self._config
+
+    def construct_event(
+        self, payload: bytes, sig_header: str | None, secret: str | Sequence[str], tolerance: int | None = 300
+    ) -> WebhookEvent:
+        """Verify a webhook delivery and return its typed event (see ``webhooks.construct_event``)."""
+        from .webhooks import construct_event
+
+        return construct_event(payload, sig_header, secret, tolerance)
 
     def __repr__(self) -> str:
         c = self._config
