@@ -28,7 +28,9 @@ OLD_LOCK = spec_mod.Lock(
 def lock_for(spec_path: Path, version: str) -> spec_mod.Lock:
     """A lock for a local test spec (its sha256 is whatever the file holds)."""
     sha = spec_mod.sha256_of(spec_path.read_bytes())
-    return spec_mod.Lock(version, "tests/local", "0" * 40, "spec.yaml", sha, "https://example.invalid/spec.yaml")
+    return spec_mod.Lock(
+        version, "tests/local", "0" * 40, "spec.yaml", sha, "https://example.invalid/spec.yaml"
+    )
 
 
 def generate(spec_path: Path, lock: spec_mod.Lock, out: Path) -> Api:

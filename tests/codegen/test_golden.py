@@ -14,13 +14,19 @@ PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 
 def _files(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def test_output_matches_the_golden_record(tmp_path: Path) -> None:
     generate(SPEC, lock_for(SPEC, VERSION), tmp_path)
     assert _files(tmp_path) == _files(EXPECTED), "file set differs: run `make golden` and review"
-    different = [r for r in sorted(_files(EXPECTED)) if not filecmp.cmp(tmp_path / r, EXPECTED / r, shallow=False)]
+    different = [
+        r for r in sorted(_files(EXPECTED)) if not filecmp.cmp(tmp_path / r, EXPECTED / r, shallow=False)
+    ]
     assert different == [], f"golden files differ (run `make golden` and review): {different}"
 
 
@@ -51,7 +57,17 @@ def test_golden_package_is_mypy_strict_clean(tmp_path: Path) -> None:
 
     root = assemble(EXPECTED / "lattice_stripe", tmp_path / "typing")
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--config-file", str(PYPROJECT), "-p", "lattice_stripe"],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--config-file",
+            str(PYPROJECT),
+            "-p",
+            "lattice_stripe",
+        ],
         env={"MYPYPATH": str(root), "PATH": "/usr/bin:/bin"},
         cwd=tmp_path,
         capture_output=True,

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from tests.codegen.helpers import generate, lock_for, run_in
 
-NASTY = 'Ends with a quote " and has """ triple quotes, a backslash \\ , \\n and \\x00 escapes, and {braces}."'
+NASTY = (
+    'Ends with a quote " and has """ triple quotes, a backslash \\ , \\n and \\x00 escapes, and {braces}."'
+)
 
 SPEC = {
     "openapi": "3.0.0",
@@ -17,7 +19,9 @@ SPEC = {
             "post": {
                 "operationId": "PostClassesClass",
                 "description": NASTY,
-                "parameters": [{"name": "class", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "parameters": [
+                    {"name": "class", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
                 "requestBody": {
                     "content": {
                         "application/x-www-form-urlencoded": {
@@ -27,14 +31,21 @@ SPEC = {
                                     "from": {"type": "integer", "description": NASTY},
                                     "import": {
                                         "type": "object",
-                                        "properties": {"not-an-identifier": {"type": "string"}, "def": {"type": "boolean"}},
+                                        "properties": {
+                                            "not-an-identifier": {"type": "string"},
+                                            "def": {"type": "boolean"},
+                                        },
                                     },
                                 },
                             }
                         }
                     }
                 },
-                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/class"}}}}},
+                "responses": {
+                    "200": {
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/class"}}}
+                    }
+                },
             }
         }
     },

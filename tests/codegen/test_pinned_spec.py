@@ -1,0 +1,110 @@
+"""The package generated from the pinned spec: complete, consistent, and faithful to the data."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+
+import pytest
+
+import lattice_stripe
+from codegen import spec as spec_mod
+from codegen.ir.build import build
+from codegen.ir.naming import identifier
+from codegen.ir.nodes import Api
+from lattice_stripe import AsyncStripeClient, StripeClient, models
+from lattice_stripe._runtime import shapes
+from tests.codegen.helpers import OLD_LOCK, OLD_SPEC, SHARED, generate, run_in
+
+FIXTURES = SHARED / "fixtures3.2023-08-16.json"
+
+
+@pytest.fixture(scope="module")
+def api() -> Api:
+    return build(spec_mod.load(download=False))
+
+
+def test_manifest_lists_every_operation_once(api: Api) -> None:
+    ops = lattice_stripe.manifest()
+    assert len(ops) == 468
+    assert len({o.call_path for o in ops}) == 468
+    assert len({o.operation_id for o in ops}) == 468
+    assert {(o.http_method, o.path, o.call_path) for o in ops} == {
+        (o.http_method, o.path, o.call_path) for o in api.operations
+    }
+
+
+def _walk(root: object, dotted: str) -> object:
+    node = root
+    for part in dotted.split("."):
+        node = getattr(node, part)
+    return node
+
+
+def test_every_operation_is_a_method_on_both_clients() -> None:
+    sync, asynchronous = StripeClient("sk_test_x"), AsyncStripeClient("sk_test_x")
+    for op in lattice_stripe.manifest():
+        method = _walk(sync, op.call_path)
+        amethod = _walk(asynchronous, op.call_path)
+        assert callable(method) and not inspect.iscoroutinefunction(method), op.call_path
+        assert inspect.iscoroutinefunction(amethod), op.call_path
+        params = inspect.signature(method).parameters
+        assert list(params) == list(inspect.signature(amethod).parameters)
+        positional = [n for n, p in params.items() if p.kind is p.POSITIONAL_ONLY]
+        keywords = [n for n, p in params.items() if p.kind is p.KEYWORD_ONLY]
+        assert tuple(positional) == op.path_params, op.call_path
+        assert sorted(keywords) == sorted(identifier(p) for p in op.params), op.call_path
+
+
+def test_required_params_are_required(api: Api) -> None:
+    client = StripeClient("sk_test_x")
+    create = inspect.signature(client.payment_intents.create).parameters
+    assert create["amount"].default is inspect.Parameter.empty
+    assert create["currency"].default is inspect.Parameter.empty
+    assert create["customer"].default is None
+    assert "Literal['automatic', 'automatic_async', 'manual']" in str(
+        create["capture_method"].annotation
+    ).replace('"', "'")
+
+
+def test_every_component_schema_has_a_model(api: Api) -> None:
+    document = spec_mod.load(download=False).document
+    assert len(document["components"]["schemas"]) == 819
+    assert sum(len(m.models) + len(m.aliases) for m in api.model_modules) == 819
+    assert len(models.MODULES) == 819
+
+
+def _model_for(name: str) -> object:
+    target = getattr(models, "".join(w[:1].upper() + w[1:] for w in name.replace(".", "_").split("_")))
+    if isinstance(target, str):  # a polymorphic alias: dispatch over its members
+        return shapes.OneOf(*(t.strip() for t in target.split("|")))
+    return target
+
+
+def test_every_fixture_round_trips() -> None:
+    resources = json.loads(FIXTURES.read_text())["resources"]
+    assert len(resources) == 131
+    for name, data in sorted(resources.items()):
+        target = _model_for(name)
+        obj = target.structurer()(data) if isinstance(target, shapes.Shape) else target.from_dict(data)  # type: ignore[attr-defined]
+        assert type(obj).__name__ != "UnknownObject", name
+        assert obj.to_dict() == data, name
+
+
+def test_older_spec_generates_a_package_that_imports(tmp_path: Path) -> None:
+    api = generate(OLD_SPEC, OLD_LOCK, tmp_path / "out")
+    assert 400 < len(api.operations) < 468
+    code = """
+import lattice_stripe
+from lattice_stripe import StripeClient
+from lattice_stripe.models import Charge, Customer
+assert lattice_stripe.API_VERSION == "2022-11-15"
+c = StripeClient("sk_test_x")
+assert callable(c.customers.create) and callable(c.checkout.sessions.list)
+assert not hasattr(c, "account_sessions")
+print(len(lattice_stripe.manifest()))
+"""
+    result = run_in(tmp_path / "out", code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) == len(api.operations)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from codegen import spec as spec_mod
+from codegen.spec import Lock, SpecError
+from tests.codegen.helpers import lock_for
+
+MINIMAL = {
+    "openapi": "3.0.0",
+    "info": {"version": "2099-03-03"},
+    "paths": {"/v1/x": {}},
+    "components": {"schemas": {}},
+}
+
+
+@pytest.fixture
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No mirror, no cache, no env var: only what a test provides."""
+    monkeypatch.setattr(spec_mod, "MIRROR_DIR", tmp_path / "mirror")
+    monkeypatch.setattr(spec_mod, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.delenv(spec_mod.ENV_VAR, raising=False)
+    return tmp_path
+
+
+def test_pinned_lock_matches_the_issue() -> None:
+    lock = Lock.read()
+    assert lock.api_version == "2023-08-16"
+    assert lock.commit == "63a674638635c68de26b9f3add13e58198f4df44"
+    assert lock.sha256 == "eed9ac08a03a5374caa994362bfa080ae87ee75f0a3dc76f9d48b19c705b50bb"
+    assert lock.url.endswith(f"/{lock.commit}/openapi/spec3.yaml")
+
+
+def test_nothing_found_says_what_it_tried(isolated: Path) -> None:
+    lock = Lock("2099-03-03", "r/x", "c" * 40, "p", "0" * 64, "https://example.invalid/spec.yaml")
+    with pytest.raises(SpecError) as info:
+        spec_mod.load(lock, download=False)
+    message = str(info.value)
+    assert "shared mirror" in message and "download cache" in message and "--spec" in message
+
+
+def test_explicit_file_with_wrong_sha256_is_refused(isolated: Path) -> None:
+    path = isolated / "spec.json"
+    path.write_text(json.dumps(MINIMAL))
+    lock = Lock("2099-03-03", "r/x", "c" * 40, "p", "f" * 64, "https://example.invalid/spec.yaml")
+    with pytest.raises(SpecError, match=r"sha256 .* expected f{64}"):
+        spec_mod.load(lock, path, download=False)
+
+
+def test_env_var_is_used_and_parse_is_cached(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = isolated / "spec.json"
+    path.write_text(json.dumps(MINIMAL))
+    monkeypatch.setenv(spec_mod.ENV_VAR, str(path))
+    lock = lock_for(path, "2099-03-03")
+    first = spec_mod.load(lock, download=False)
+    assert first.source.startswith("$LATTICE_STRIPE_SPEC")
+    import yaml
+
+    monkeypatch.setattr(yaml, "load", lambda *a, **k: pytest.fail("YAML parsed twice"))
+    again = spec_mod.load(lock, download=False)
+    assert again.document == first.document
+
+
+def test_a_file_that_is_not_a_stripe_spec_is_refused(isolated: Path) -> None:
+    path = isolated / "spec.yaml"
+    path.write_text("just: a mapping\n")
+    with pytest.raises(SpecError, match="not an OpenAPI 3 document"):
+        spec_mod.load(lock_for(path, "2099-03-03"), path, download=False)
