@@ -29,6 +29,19 @@ if TYPE_CHECKING:
         StripeError,
     )
     from ._runtime.models import ListObject, SearchResult, StripeObject, UnknownObject
+    from ._runtime.webhook_apps import WebhookRouter
+    from ._runtime.webhooks import (
+        InvalidPayloadError,
+        MalformedSignatureError,
+        MissingSignatureError,
+        NoMatchingSignatureError,
+        SignatureVerificationError,
+        TimestampOutsideToleranceError,
+        WebhookError,
+        WebhookEvent,
+        construct_event,
+        generate_test_header,
+    )
 
 _LAZY = {
     "StripeClient": "._client",
@@ -49,6 +62,17 @@ _LAZY = {
     "RateLimitError": "._runtime.errors",
     "APITimeoutError": "._runtime.errors",
     "InvalidArgumentError": "._runtime.errors",
+    "construct_event": "._runtime.webhooks",
+    "generate_test_header": "._runtime.webhooks",
+    "WebhookEvent": "._runtime.webhooks",
+    "WebhookError": "._runtime.webhooks",
+    "SignatureVerificationError": "._runtime.webhooks",
+    "MissingSignatureError": "._runtime.webhooks",
+    "MalformedSignatureError": "._runtime.webhooks",
+    "NoMatchingSignatureError": "._runtime.webhooks",
+    "TimestampOutsideToleranceError": "._runtime.webhooks",
+    "InvalidPayloadError": "._runtime.webhooks",
+    "WebhookRouter": "._runtime.webhook_apps",
 }
 
 __all__ = ["API_VERSION", "SPEC_SHA256", *_LAZY]
