@@ -100,11 +100,12 @@ class EventObject(Shape):
         def structure(value: Any) -> Any:
             if type(value) is not dict:
                 return value
-            kind, deleted = value.get("object"), value.get("deleted") is True
+            kind = value.get("object")
+            kind, deleted = kind if type(kind) is str else None, value.get("deleted") is True
             fn = cache.get((kind, deleted))
             if fn is None:
                 table = models.DELETED_OBJECT_CLASSES if deleted else models.OBJECT_CLASSES
-                name = table.get(kind) if isinstance(kind, str) else None
+                name = table.get(kind) if kind is not None else None
                 cls = resolve(name) if name is not None else UnknownObject
                 fn = cache[(kind, deleted)] = structurer_for(cls)
             return fn(value)
