@@ -481,9 +481,9 @@ class _Builder:
         group_imports: dict[tuple[str, ...], set[tuple[str, str]]] = {}
         for call, op, dicts, imports in ops:
             groups.setdefault((call.namespaces, call.resources), []).append(op)
-            top = (*call.namespaces, call.resources[0])
-            group_dicts.setdefault(top, []).extend(dicts)
-            group_imports.setdefault(top, set()).update(imports)
+            top_key = (*call.namespaces, call.resources[0])
+            group_dicts.setdefault(top_key, []).extend(dicts)
+            group_imports.setdefault(top_key, set()).update(imports)
         # every ancestor resource exists, even without operations of its own
         for ns, res in list(groups):
             for i in range(1, len(res)):
@@ -509,14 +509,15 @@ class _Builder:
         for ns, res in sorted(groups):
             if len(res) != 1:
                 continue
+            key = ns + res
             top = resource(ns, res)
             flat = _depth_first(top)
-            module = module_name("_".join((*ns, *res)))
-            dicts = sorted({d.name: d for d in group_dicts[(*ns, *res)]}.values(), key=lambda d: d.name)
-            naming.ensure_unique(((d.name, repr(d.fields)) for d in group_dicts[(*ns, *res)]), "params class")
+            module = module_name("_".join(key))
+            dicts = sorted({d.name: d for d in group_dicts[key]}.values(), key=lambda d: d.name)
+            naming.ensure_unique(((d.name, repr(d.fields)) for d in group_dicts[key]), "params class")
             used = " ".join(o.return_annotation for r in flat for o in r.operations)
             model_imports = tuple(
-                sorted(i for i in group_imports[(*ns, *res)] if re.search(rf"\b{i[1]}\b", used))
+                sorted(i for i in group_imports[key] if re.search(rf"\b{i[1]}\b", used))
             )
             params_imports = tuple(
                 sorted(
@@ -535,7 +536,7 @@ class _Builder:
             resource_modules.append(
                 ResourceModule(module, tuple(flat), tuple(dicts), model_imports, params_imports)
             )
-            refs[(*ns, *res)] = ResourceRef(top.attr, top.class_name, module)
+            refs[key] = ResourceRef(top.attr, top.class_name, module)
 
         namespaces: list[Namespace] = []
 
