@@ -1,15 +1,20 @@
-"""The request pipeline shared by every generated resource: build, send, parse.
+"""The request pipeline shared by every generated resource: build, send (with retries), parse.
 
-``SyncBaseClient`` and ``AsyncBaseClient`` differ only in how they send; request building
-and response handling are the same functions, so both clients behave identically.
+``SyncBaseClient`` and ``AsyncBaseClient`` differ only in how they send and sleep; request
+building, the retry decision, error mapping and response handling are shared, so both
+clients behave identically.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import platform
+import threading
+import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -20,16 +25,24 @@ from .errors import (
     APIConnectionError,
     APITimeoutError,
     InvalidArgumentError,
+    StripeError,
     error_from_response,
 )
+from .models import StripeObject
+from .observe import Hooks, Observer, RequestHook, ResponseHook, observer_for
 from .options import OPTION_NAMES
+from .response import Call, RawResponse, ResponseMeta
+from .retry import RetryPolicy, retry_delay, should_retry_status
 from .secrets import mask
 from .shapes import Binary
 
 if TYPE_CHECKING:
     import httpx
+    from typing_extensions import Self, Unpack
 
+    from .batch import Outcome
     from .operation import Operation
+    from .options import ClientOptions
     from .webhooks import WebhookEvent
 
 T = TypeVar("T")
@@ -41,9 +54,10 @@ SDK_VERSION = "0.1.0"
 
 
 def _api_version() -> str:
-    from .._version import API_VERSION
-
-    return API_VERSION
+    # The pinned version lives in the generated package; import it by name so this module
+    # also type-checks on its own (as ``codegen.runtime``).
+    version = importlib.import_module(__package__.rsplit(".", 1)[0] + "._version")
+    return str(version.API_VERSION)
 
 
 @attrs.frozen
@@ -57,12 +71,22 @@ class ClientConfig:
     files_base_url: str = DEFAULT_FILES_BASE_URL
     max_retries: int = 2
     timeout: float = DEFAULT_TIMEOUT
+    retry_policy: RetryPolicy = attrs.field(factory=RetryPolicy)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.api_key, str) or not self.api_key.strip():
+            raise InvalidArgumentError("api_key must be a non-empty string (sk_... or rk_...)")
+        if not isinstance(self.max_retries, int) or self.max_retries < 0:
+            raise InvalidArgumentError(f"max_retries must be an int >= 0, got {self.max_retries!r}")
+        if not self.timeout > 0:
+            raise InvalidArgumentError(f"timeout must be > 0 seconds, got {self.timeout!r}")
 
 
 @attrs.frozen
 class PreparedRequest:
     method: str
     url: str
+    path: str  # without base URL and query string: what logs and hooks may show
     headers: dict[str, str] = attrs.field(repr=False)
     content: bytes | None = None
     files: list[tuple[str, Any]] | None = None
@@ -75,7 +99,18 @@ def _user_agent() -> str:
     return f"lattice-stripe/{SDK_VERSION} python/{platform.python_version()}"
 
 
+class _Pool:
+    """The one httpx client behind a client and every client derived from it."""
+
+    def __init__(self, http: Any, owned: bool) -> None:
+        self.http = http
+        self.owned = owned  # a caller-supplied httpx client is the caller's to close
+        self.lock = threading.Lock()
+
+
 class _ClientCore:
+    is_async = False
+
     def __init__(
         self,
         api_key: str,
@@ -86,9 +121,9 @@ class _ClientCore:
         files_base_url: str = DEFAULT_FILES_BASE_URL,
         max_retries: int = 2,
         timeout: float = DEFAULT_TIMEOUT,
+        retry_policy: RetryPolicy | None = None,
+        http_client: Any = None,
     ) -> None:
-        if not isinstance(api_key, str) or not api_key.strip():
-            raise InvalidArgumentError("api_key must be a non-empty string (sk_... or rk_...)")
         self._config = ClientConfig(
             api_key=api_key,
             stripe_account=stripe_account,
@@ -97,8 +132,12 @@ class _ClientCore:
             files_base_url=files_base_url.rstrip("/"),
             max_retries=max_retries,
             timeout=timeout,
+            retry_policy=retry_policy or RetryPolicy(),
         )
         self._user_agent = _user_agent()
+        self._pool = _Pool(http_client, owned=http_client is None)
+        self._owns_pool = True
+        self._hooks = Hooks()
 
     @property
     def config(self) -> ClientConfig:
@@ -114,7 +153,48 @@ class _ClientCore:
 
     def __repr__(self) -> str:
         c = self._config
-        return f"{type(self).__name__}(api_key={mask(c.api_key)}, base_url={c.base_url!r}, api_version={c.api_version!r})"
+        account = f", stripe_account={c.stripe_account!r}" if c.stripe_account else ""
+        return (
+            f"{type(self).__name__}(api_key={mask(c.api_key)}, base_url={c.base_url!r}, "
+            f"api_version={c.api_version!r}{account})"
+        )
+
+    # -- configuration ------------------------------------------------------------------
+
+    def with_options(self, **changes: Unpack[ClientOptions]) -> Self:
+        """A client with some settings changed that shares this one's connection pool and
+        hooks (closing the derived client leaves the pool open)."""
+        if "base_url" in changes:
+            changes["base_url"] = changes["base_url"].rstrip("/")
+        if "files_base_url" in changes:
+            changes["files_base_url"] = changes["files_base_url"].rstrip("/")
+        try:
+            config = attrs.evolve(self._config, **changes)
+        except TypeError as exc:
+            raise InvalidArgumentError(f"with_options: {exc}") from None
+        derived = object.__new__(type(self))
+        # Copy the client's state but not resources cached on it: they hold the old client.
+        cls = type(self)
+        derived.__dict__.update(
+            (name, value)
+            for name, value in self.__dict__.items()
+            if not isinstance(getattr(cls, name, None), functools.cached_property)
+        )
+        derived._config = config
+        derived._owns_pool = False
+        return derived
+
+    def on_request(self, hook: RequestHook) -> RequestHook:
+        """Call ``hook(RequestEvent)`` before every attempt (usable as a decorator)."""
+        self._hooks.on_request.append(hook)
+        return hook
+
+    def on_response(self, hook: ResponseHook) -> ResponseHook:
+        """Call ``hook(ResponseEvent)`` after every attempt (usable as a decorator)."""
+        self._hooks.on_response.append(hook)
+        return hook
+
+    # -- building ----------------------------------------------------------------------
 
     def prepare(
         self,
@@ -124,9 +204,8 @@ class _ClientCore:
         options: Mapping[str, Any],
     ) -> PreparedRequest:
         """Everything needed to send a call; raises before any HTTP if an argument is wrong."""
-        unknown = set(options) - OPTION_NAMES
-        if unknown:
-            names = ", ".join(sorted(unknown))
+        if options and not OPTION_NAMES.issuperset(options):
+            names = ", ".join(sorted(set(options) - OPTION_NAMES))
             raise InvalidArgumentError(
                 f"{op.operation_id}: unexpected keyword argument(s) {names}; "
                 f"request options are {', '.join(sorted(OPTION_NAMES))}"
@@ -138,9 +217,10 @@ class _ClientCore:
                 raise InvalidArgumentError(
                     f"{op.operation_id}: path parameter must be a non-empty id string, got {value!r}"
                 )
+            # safe="" escapes "/", "?", "#" and "%": an id can never leave its path segment.
             segments.append(quote(value, safe=""))
-        base = config.files_base_url if op.base == "files" else config.base_url
-        url = base + op.path_format.format(*segments)
+        path = op.path_format.format(*segments)
+        url = (config.files_base_url if op.base == "files" else config.base_url) + path
         headers = {
             "Authorization": f"Bearer {config.api_key}",
             "Stripe-Version": options.get("stripe_version") or config.api_version,
@@ -154,6 +234,7 @@ class _ClientCore:
         files: list[tuple[str, Any]] | None = None
         data: dict[str, str] | None = None
         if op.method == "post":
+            # Generated once here, so every retry of this request replays the same key.
             headers["Idempotency-Key"] = options.get("idempotency_key") or str(uuid.uuid4())
             if op.encoding == "multipart":
                 files, data = _multipart(params)
@@ -161,12 +242,15 @@ class _ClientCore:
                 content = encode(params).encode("ascii")
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
         else:
+            if options.get("idempotency_key"):
+                headers["Idempotency-Key"] = options["idempotency_key"]
             query = encode(params)
             if query:
                 url += "?" + query
         return PreparedRequest(
             method=op.method.upper(),
             url=url,
+            path=path,
             headers=headers,
             content=content,
             files=files,
@@ -175,27 +259,97 @@ class _ClientCore:
             max_retries=int(options.get("max_retries", config.max_retries)),
         )
 
+    # -- deciding ----------------------------------------------------------------------
+
+    def _observer(self, op: Operation[Any], prepared: PreparedRequest) -> Observer | None:
+        headers = prepared.headers
+        return observer_for(
+            self._hooks,
+            op.operation_id,
+            prepared.method,
+            prepared.path,
+            headers.get("Idempotency-Key"),
+            headers.get("Stripe-Account"),
+        )
+
+    def _delay_after_status(
+        self, prepared: PreparedRequest, retries: int, status: int, headers: Any
+    ) -> float | None:
+        """Seconds to wait before retrying an HTTP answer, or None to stop here."""
+        if status < 300 or retries >= prepared.max_retries or not should_retry_status(status, headers):
+            return None
+        return retry_delay(retries, headers, self._config.retry_policy)
+
+    def _connection_error(
+        self, exc: Exception, prepared: PreparedRequest, attempt: int
+    ) -> tuple[StripeError, bool]:
+        """The SDK error for a transport failure, and whether the failure may be retried.
+
+        Every request is safe to replay: GET and DELETE are idempotent and a POST carries
+        its idempotency key, so a reset mid-response or a read timeout is retried too.
+        """
+        import httpx
+
+        where = f"{prepared.method} {prepared.path}"
+        if isinstance(exc, httpx.TimeoutException):
+            message = f"{where} timed out after {prepared.timeout:g}s ({type(exc).__name__})"
+            return APITimeoutError(message, attempts=attempt), True
+        retryable = isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError))
+        message = f"{where}: connection failed ({type(exc).__name__}: {exc})"
+        return APIConnectionError(message, attempts=attempt), retryable
+
+    def _delay_after_error(self, prepared: PreparedRequest, retries: int, retryable: bool) -> float | None:
+        if not retryable or retries >= prepared.max_retries:
+            return None
+        return retry_delay(retries, None, self._config.retry_policy)
+
+    # -- parsing -----------------------------------------------------------------------
+
     @staticmethod
-    def parse(op: Operation[T], status: int, headers: Mapping[str, str], body: bytes) -> T:
+    def parse(op: Operation[T], status: int, headers: Mapping[str, str], body: bytes, attempts: int = 1) -> T:
         if status >= 300:
-            raise error_from_response(status, headers, body)
+            raise error_from_response(status, headers, body, attempts)
         if isinstance(op.shape, Binary):
             return body  # type: ignore[return-value]
         try:
             data = json.loads(body)
         except ValueError as exc:
-            raise error_from_response(status, headers, body) from exc
+            raise error_from_response(status, headers, body, attempts) from exc
         return op.structure(data)
+
+    def _result(self, call: Call, status: int, headers: Mapping[str, str], body: bytes, attempts: int) -> Any:
+        result = self.parse(call.op, status, headers, body, attempts)
+        if isinstance(result, StripeObject):
+            result._last_response = ResponseMeta(status, headers, attempts, call)
+        return result
+
+    def _raw(
+        self, call: Call, status: int, headers: Mapping[str, str], body: bytes, attempts: int
+    ) -> RawResponse[Any]:
+        if status >= 300:
+            raise error_from_response(status, headers, body, attempts)
+        return RawResponse(
+            status, headers, body, attempts, lambda: self._result(call, status, headers, body, attempts)
+        )
 
 
 def _multipart(params: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict[str, str]]:
+    """Multipart fields; file contents are read now so that a retry resends the same bytes."""
     files: list[tuple[str, Any]] = []
     rest: dict[str, Any] = {}
     for key, value in params.items():
         if value is None:
             continue
-        if isinstance(value, (bytes, bytearray)) or hasattr(value, "read") or isinstance(value, tuple):
-            files.append((key, value if not isinstance(value, (bytes, bytearray)) else (key, bytes(value))))
+        if isinstance(value, (bytes, bytearray)):
+            files.append((key, (key, bytes(value))))
+        elif hasattr(value, "read"):
+            name = str(getattr(value, "name", key)).replace("\\", "/").rsplit("/", 1)[-1]
+            files.append((key, (name, value.read())))
+        elif isinstance(value, tuple):
+            name, content, *content_type = value
+            if hasattr(content, "read"):
+                content = content.read()
+            files.append((key, (name, content, *content_type)))
         else:
             rest[key] = value
     return files, dict(flatten(rest))
@@ -204,16 +358,41 @@ def _multipart(params: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict[s
 class SyncBaseClient(_ClientCore):
     """Sends requests with one pooled ``httpx.Client``, created on first use."""
 
-    def __init__(self, api_key: str, *, http_client: httpx.Client | None = None, **config: Any) -> None:
-        super().__init__(api_key, **config)
-        self._http = http_client
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        stripe_account: str | None = None,
+        api_version: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        files_base_url: str = DEFAULT_FILES_BASE_URL,
+        max_retries: int = 2,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry_policy: RetryPolicy | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            stripe_account=stripe_account,
+            api_version=api_version,
+            base_url=base_url,
+            files_base_url=files_base_url,
+            max_retries=max_retries,
+            timeout=timeout,
+            retry_policy=retry_policy,
+            http_client=http_client,
+        )
 
     def _http_client(self) -> httpx.Client:
-        if self._http is None:
-            import httpx
+        pool = self._pool
+        if pool.http is None:
+            with pool.lock:  # batch() threads may race to create it
+                if pool.http is None:
+                    import httpx
 
-            self._http = httpx.Client()
-        return self._http
+                    pool.http = httpx.Client()
+        http: httpx.Client = pool.http
+        return http
 
     def request(
         self,
@@ -222,30 +401,73 @@ class SyncBaseClient(_ClientCore):
         params: Mapping[str, Any],
         options: Mapping[str, Any],
     ) -> T:
-        prepared = self.prepare(op, path_args, params, options)
+        call = Call(self, op, path_args, params, options)
+        result: T = self._exchange(call, self._result)
+        return result
+
+    def request_raw(
+        self,
+        op: Operation[T],
+        path_args: tuple[str, ...],
+        params: Mapping[str, Any],
+        options: Mapping[str, Any],
+    ) -> RawResponse[T]:
+        call = Call(self, op, path_args, params, options)
+        raw: RawResponse[T] = self._exchange(call, self._raw)
+        return raw
+
+    def _exchange(self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]) -> Any:
         import httpx
 
-        try:
-            response = self._http_client().request(
-                prepared.method,
-                prepared.url,
-                headers=prepared.headers,
-                content=prepared.content,
-                files=prepared.files,
-                data=prepared.data,
-                timeout=prepared.timeout,
-            )
-        except httpx.TimeoutException as exc:
-            raise APITimeoutError(f"request timed out: {exc}") from exc
-        except httpx.TransportError as exc:
-            raise APIConnectionError(f"connection failed: {exc}") from exc
-        return self.parse(op, response.status_code, response.headers, response.content)
+        prepared = self.prepare(call.op, call.path_args, call.params, call.options)
+        http = self._http_client()
+        observer = self._observer(call.op, prepared)
+        retries = 0
+        while True:
+            attempt = retries + 1
+            if observer is not None:
+                observer.sending(attempt)
+            try:
+                response = http.request(
+                    prepared.method,
+                    prepared.url,
+                    headers=prepared.headers,
+                    content=prepared.content,
+                    files=prepared.files,
+                    data=prepared.data,
+                    timeout=prepared.timeout,
+                )
+            except httpx.TransportError as exc:
+                error, retryable = self._connection_error(exc, prepared, attempt)
+                delay = self._delay_after_error(prepared, retries, retryable)
+                if observer is not None:
+                    observer.received(attempt, None, None, error, delay)
+                if delay is None:
+                    raise error from exc
+            else:
+                status = response.status_code
+                delay = self._delay_after_status(prepared, retries, status, response.headers)
+                if observer is not None:
+                    observer.received(attempt, status, response.headers, None, delay)
+                if delay is None:
+                    return finish(call, status, response.headers, response.content, attempt)
+            time.sleep(delay)
+            retries += 1
+
+    def batch(self, calls: Iterable[Callable[[], T]], *, max_workers: int = 8) -> list[Outcome[T]]:
+        """Run calls (zero-argument callables) on a thread pool; see :func:`batch.run_threaded`."""
+        from .batch import run_threaded
+
+        return run_threaded(calls, max_workers=max_workers)
 
     def close(self) -> None:
-        if self._http is not None:
-            self._http.close()
+        """Close the connection pool (not a caller-supplied ``http_client``, nor a shared one)."""
+        pool = self._pool
+        if self._owns_pool and pool.owned and pool.http is not None:
+            pool.http.close()
+            pool.http = None
 
-    def __enter__(self: T) -> T:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -255,16 +477,41 @@ class SyncBaseClient(_ClientCore):
 class AsyncBaseClient(_ClientCore):
     """Sends requests with one pooled ``httpx.AsyncClient``, created on first use."""
 
-    def __init__(self, api_key: str, *, http_client: httpx.AsyncClient | None = None, **config: Any) -> None:
-        super().__init__(api_key, **config)
-        self._http = http_client
+    is_async = True
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        stripe_account: str | None = None,
+        api_version: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        files_base_url: str = DEFAULT_FILES_BASE_URL,
+        max_retries: int = 2,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry_policy: RetryPolicy | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            stripe_account=stripe_account,
+            api_version=api_version,
+            base_url=base_url,
+            files_base_url=files_base_url,
+            max_retries=max_retries,
+            timeout=timeout,
+            retry_policy=retry_policy,
+            http_client=http_client,
+        )
 
     def _http_client(self) -> httpx.AsyncClient:
-        if self._http is None:
+        pool = self._pool
+        if pool.http is None:
             import httpx
 
-            self._http = httpx.AsyncClient()
-        return self._http
+            pool.http = httpx.AsyncClient()
+        http: httpx.AsyncClient = pool.http
+        return http
 
     async def request(
         self,
@@ -273,30 +520,77 @@ class AsyncBaseClient(_ClientCore):
         params: Mapping[str, Any],
         options: Mapping[str, Any],
     ) -> T:
-        prepared = self.prepare(op, path_args, params, options)
+        call = Call(self, op, path_args, params, options)
+        result: T = await self._exchange(call, self._result)
+        return result
+
+    async def request_raw(
+        self,
+        op: Operation[T],
+        path_args: tuple[str, ...],
+        params: Mapping[str, Any],
+        options: Mapping[str, Any],
+    ) -> RawResponse[T]:
+        call = Call(self, op, path_args, params, options)
+        raw: RawResponse[T] = await self._exchange(call, self._raw)
+        return raw
+
+    async def _exchange(self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]) -> Any:
+        import asyncio
+
         import httpx
 
-        try:
-            response = await self._http_client().request(
-                prepared.method,
-                prepared.url,
-                headers=prepared.headers,
-                content=prepared.content,
-                files=prepared.files,
-                data=prepared.data,
-                timeout=prepared.timeout,
-            )
-        except httpx.TimeoutException as exc:
-            raise APITimeoutError(f"request timed out: {exc}") from exc
-        except httpx.TransportError as exc:
-            raise APIConnectionError(f"connection failed: {exc}") from exc
-        return self.parse(op, response.status_code, response.headers, response.content)
+        prepared = self.prepare(call.op, call.path_args, call.params, call.options)
+        http = self._http_client()
+        observer = self._observer(call.op, prepared)
+        retries = 0
+        while True:
+            attempt = retries + 1
+            if observer is not None:
+                observer.sending(attempt)
+            try:
+                response = await http.request(
+                    prepared.method,
+                    prepared.url,
+                    headers=prepared.headers,
+                    content=prepared.content,
+                    files=prepared.files,
+                    data=prepared.data,
+                    timeout=prepared.timeout,
+                )
+            except httpx.TransportError as exc:
+                error, retryable = self._connection_error(exc, prepared, attempt)
+                delay = self._delay_after_error(prepared, retries, retryable)
+                if observer is not None:
+                    observer.received(attempt, None, None, error, delay)
+                if delay is None:
+                    raise error from exc
+            else:
+                status = response.status_code
+                delay = self._delay_after_status(prepared, retries, status, response.headers)
+                if observer is not None:
+                    observer.received(attempt, status, response.headers, None, delay)
+                if delay is None:
+                    return finish(call, status, response.headers, response.content, attempt)
+            await asyncio.sleep(delay)
+            retries += 1
+
+    async def batch(
+        self, calls: Iterable[Awaitable[T] | Callable[[], Awaitable[T]]], *, concurrency: int | None = None
+    ) -> list[Outcome[T]]:
+        """Await calls concurrently; see :func:`batch.run_gathered`."""
+        from .batch import run_gathered
+
+        return await run_gathered(calls, concurrency=concurrency)
 
     async def aclose(self) -> None:
-        if self._http is not None:
-            await self._http.aclose()
+        """Close the connection pool (not a caller-supplied ``http_client``, nor a shared one)."""
+        pool = self._pool
+        if self._owns_pool and pool.owned and pool.http is not None:
+            await pool.http.aclose()
+            pool.http = None
 
-    async def __aenter__(self: T) -> T:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

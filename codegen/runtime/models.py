@@ -23,6 +23,9 @@ from .shapes import ListOf, Shape
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from .pagination import AutoPager
+    from .response import ResponseMeta
+
 T = TypeVar("T")
 
 
@@ -38,6 +41,13 @@ class StripeObject:
     # (so a round trip gives back exactly the JSON that came in).
     _extra: dict[str, Any] | None = attrs.field(default=None, init=False, repr=False, eq=False)
     _absent: frozenset[str] | None = attrs.field(default=None, init=False, repr=False, eq=False)
+    # Set by the client on the object a call returned (nested objects leave the slot unset).
+    _last_response: ResponseMeta | None = attrs.field(default=None, init=False, repr=False, eq=False)
+
+    @property
+    def last_response(self) -> ResponseMeta | None:
+        """Status, headers, request id and attempts of the call that returned this object."""
+        return getattr(self, "_last_response", None)
 
     def __getitem__(self, key: str) -> Any:
         """Any field by its JSON name, including fields this SDK version does not know."""
@@ -112,6 +122,25 @@ class ListObject(StripeObject, Generic[T]):
     def __len__(self) -> int:
         return len(self.data)
 
+    def auto_paging_iter(self) -> AutoPager[T]:
+        """Every item from this page on, fetching further pages as needed (``for`` with a
+        ``StripeClient``, ``async for`` with an ``AsyncStripeClient``)."""
+        from .pagination import AutoPager
+
+        return AutoPager(self)
+
+    def fetch_next_page(self) -> ListObject[T] | None:
+        """The next page, or None after the last one."""
+        from .pagination import fetch_next
+
+        return fetch_next(self)  # type: ignore[return-value]
+
+    async def afetch_next_page(self) -> ListObject[T] | None:
+        """The next page, or None after the last one (``AsyncStripeClient``)."""
+        from .pagination import afetch_next
+
+        return await afetch_next(self)  # type: ignore[return-value]
+
 
 @attrs.define(kw_only=True, weakref_slot=False)
 class SearchResult(StripeObject, Generic[T]):
@@ -138,3 +167,22 @@ class SearchResult(StripeObject, Generic[T]):
 
     def __len__(self) -> int:
         return len(self.data)
+
+    def auto_paging_iter(self) -> AutoPager[T]:
+        """Every item from this page on, fetching further pages as needed (``for`` with a
+        ``StripeClient``, ``async for`` with an ``AsyncStripeClient``)."""
+        from .pagination import AutoPager
+
+        return AutoPager(self)
+
+    def fetch_next_page(self) -> SearchResult[T] | None:
+        """The next page, or None after the last one."""
+        from .pagination import fetch_next
+
+        return fetch_next(self)  # type: ignore[return-value]
+
+    async def afetch_next_page(self) -> SearchResult[T] | None:
+        """The next page, or None after the last one (``AsyncStripeClient``)."""
+        from .pagination import afetch_next
+
+        return await afetch_next(self)  # type: ignore[return-value]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import IO, Union
+from typing import IO, TYPE_CHECKING, TypedDict, Union
 
-from typing import TypedDict
+if TYPE_CHECKING:
+    from .retry import RetryPolicy
 
-FileInput = Union[bytes, IO[bytes], tuple[str, Union[bytes, IO[bytes]]], tuple[str, Union[bytes, IO[bytes]], str]]
+FileInput = Union[
+    bytes, IO[bytes], tuple[str, Union[bytes, IO[bytes]]], tuple[str, Union[bytes, IO[bytes]], str]
+]
 """An upload: bytes, a binary file, or ``(filename, content[, content_type])``."""
 
 
@@ -26,3 +29,16 @@ class RequestOptions(TypedDict, total=False):
 
 
 OPTION_NAMES = frozenset(RequestOptions.__annotations__)
+
+
+class ClientOptions(TypedDict, total=False):
+    """Settings ``client.with_options(...)`` may change; the derived client shares the pool."""
+
+    api_key: str
+    stripe_account: str | None
+    api_version: str
+    base_url: str
+    files_base_url: str
+    max_retries: int
+    timeout: float
+    retry_policy: RetryPolicy

@@ -1,0 +1,84 @@
+"""Fan-out: run several calls at once, each failure kept to its own slot.
+
+One declined card must not cancel the other 49 refunds of a batch, and the caller must be
+able to tell which call failed: results come back in the order the calls were given, each
+an :class:`Outcome` holding a value or the exception. Only ``Exception`` is caught;
+cancellation and ``KeyboardInterrupt`` still stop the batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Outcome(Generic[T]):
+    """The result of one call of a batch: ``ok`` and ``value``, or ``error``."""
+
+    __slots__ = ("error", "value")
+
+    def __init__(self, value: T | None = None, error: Exception | None = None) -> None:
+        self.value = value
+        self.error = error
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def unwrap(self) -> T:
+        """The value, or raise the call's exception."""
+        if self.error is not None:
+            raise self.error
+        return self.value  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return (
+            f"Outcome(error={self.error!r})" if self.error is not None else f"Outcome(value={self.value!r})"
+        )
+
+
+def _run_one(call: Callable[[], T]) -> Outcome[T]:
+    try:
+        return Outcome(call())
+    except Exception as exc:
+        return Outcome(error=exc)
+
+
+def run_threaded(calls: Iterable[Callable[[], T]], *, max_workers: int = 8) -> list[Outcome[T]]:
+    """Run zero-argument callables (``lambda: client.refunds.create(charge=c)``) on a
+    thread pool sharing the client's connection pool; outcomes in call order."""
+    pending = list(calls)
+    if not pending:
+        return []
+    with ThreadPoolExecutor(
+        max_workers=min(max_workers, len(pending)), thread_name_prefix="lattice-stripe"
+    ) as pool:
+        return list(pool.map(_run_one, pending))
+
+
+async def run_gathered(
+    calls: Iterable[Awaitable[T] | Callable[[], Awaitable[T]]], *, concurrency: int | None = None
+) -> list[Outcome[T]]:
+    """Await coroutines, or zero-argument callables returning them (so that at most
+    ``concurrency`` requests are started at a time); outcomes in call order."""
+    limit = asyncio.Semaphore(concurrency) if concurrency else None
+
+    async def one(call: Awaitable[T] | Callable[[], Awaitable[T]]) -> Outcome[T]:
+        try:
+            if limit is None:
+                return Outcome(await _awaitable(call))
+            async with limit:
+                return Outcome(await _awaitable(call))
+        except Exception as exc:
+            return Outcome(error=exc)
+
+    return list(await asyncio.gather(*(one(call) for call in calls)))
+
+
+def _awaitable(call: Awaitable[T] | Callable[[], Awaitable[T]]) -> Awaitable[T]:
+    return call if inspect.isawaitable(call) else call()

@@ -1,0 +1,81 @@
+"""When to retry a Stripe call and how long to wait: small pure functions, no I/O.
+
+The order of the decision matters: Stripe's own ``Stripe-Should-Retry`` header knows more
+than any status-code rule (it says *false* for a 500 whose charge may have gone through
+and *true* for some 4xx), so it is read first; only without it do status codes decide.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from collections.abc import Mapping
+
+import attrs
+
+RETRYABLE_STATUSES = frozenset({409, 429})
+
+
+@attrs.frozen
+class RetryPolicy:
+    """Backoff settings; ``max_retries`` (how many) lives on the client and per request."""
+
+    initial_delay: float = 0.5
+    """Seconds before the first retry; doubled on each further retry."""
+    max_delay: float = 5.0
+    """Cap on one computed backoff."""
+    max_retry_after: float = 60.0
+    """A ``Retry-After`` longer than this is ignored (a proxy asking for an hour would
+    otherwise park a worker); the exponential backoff is used instead."""
+
+
+def should_retry_status(status: int, headers: Mapping[str, str]) -> bool:
+    """Whether an HTTP answer may be retried (the retry budget is checked by the caller)."""
+    verdict = headers.get("stripe-should-retry")
+    if verdict == "true":
+        return True
+    if verdict == "false":
+        return False
+    # 409: lock timeouts and concurrent use of one idempotency key; 429: rate limited;
+    # 5xx: Stripe failed, and the idempotency key makes a replayed POST safe.
+    return status in RETRYABLE_STATUSES or status >= 500
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` value (delta seconds or an HTTP date), else None."""
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        parsed = email.utils.parsedate_tz(value)
+        if parsed is None:
+            return None
+        seconds = email.utils.mktime_tz(parsed) - (time.time() if now is None else now)
+    return seconds if seconds >= 0 else None
+
+
+def backoff_delay(retries_done: int, policy: RetryPolicy, rand: float | None = None) -> float:
+    """Exponential backoff with jitter: a random 50-100% of the capped doubling delay.
+
+    Jitter spreads clients that failed together so they do not retry together; the lower
+    bound keeps a retry from firing immediately.
+    """
+    base = min(policy.initial_delay * 2.0**retries_done, policy.max_delay)
+    factor = 0.5 + 0.5 * (random.random() if rand is None else rand)  # jitter, not crypto
+    return base * factor
+
+
+def retry_delay(
+    retries_done: int,
+    headers: Mapping[str, str] | None,
+    policy: RetryPolicy,
+    rand: float | None = None,
+) -> float:
+    """Seconds to wait before the next attempt: the server's ``Retry-After`` when it is
+    sane, else the backoff (``retries_done`` is 0 before the first retry)."""
+    retry_after = parse_retry_after(headers.get("retry-after") if headers is not None else None)
+    if retry_after is not None and retry_after <= policy.max_retry_after:
+        return retry_after
+    return backoff_delay(retries_done, policy, rand)

@@ -1,0 +1,30 @@
+"""Clients with millisecond backoff, so fault-injection tests retry for real but fast."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from lattice_stripe import AsyncStripeClient, StripeClient
+from lattice_stripe._runtime.retry import RetryPolicy
+from tests.stripe_server import StripeServer
+
+API_KEY = "sk_test_51HsEcRetKeyValue0000abcd"
+FAST = RetryPolicy(initial_delay=0.001, max_delay=0.004, max_retry_after=1.0)
+
+
+@pytest.fixture
+def client(server: StripeServer) -> Iterator[StripeClient]:
+    with StripeClient(
+        API_KEY, base_url=server.url, files_base_url=server.url, retry_policy=FAST, timeout=2.0
+    ) as c:
+        yield c
+
+
+@pytest.fixture
+async def aclient(server: StripeServer) -> AsyncIterator[AsyncStripeClient]:
+    async with AsyncStripeClient(
+        API_KEY, base_url=server.url, files_base_url=server.url, retry_policy=FAST, timeout=2.0
+    ) as c:
+        yield c
