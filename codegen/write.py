@@ -6,7 +6,8 @@ longer produces, so a regeneration diff shows exactly what moved.
 
 from __future__ import annotations
 
-import filecmp
+import functools
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,8 @@ import tempfile
 from pathlib import Path
 
 import attrs
+
+from .spec import ROOT
 
 
 @attrs.frozen
@@ -27,21 +30,58 @@ class SyncReport:
         return bool(self.written or self.deleted)
 
 
-def format_tree(folder: Path) -> None:
-    """Run ruff's formatter (pinned in pyproject.toml) over every Python file in ``folder``."""
-    ruff = Path(sys.executable).parent / "ruff"
-    command = [str(ruff) if ruff.exists() else "ruff", "format", "--no-cache", str(folder)]
+FORMAT_CACHE = ROOT / ".cache" / "format"
+
+
+def _ruff() -> str:
+    local = Path(sys.executable).parent / "ruff"
+    return str(local) if local.exists() else "ruff"
+
+
+@functools.cache
+def _ruff_version() -> str:
+    result = subprocess.run([_ruff(), "--version"], capture_output=True, text=True, check=False)  # noqa: S603
+    return result.stdout.strip()
+
+
+def format_tree(folder: Path, only: list[Path] | None = None) -> None:
+    """Run ruff's formatter (pinned in pyproject.toml) over Python files in ``folder``."""
+    targets = [str(p) for p in only] if only is not None else [str(folder)]
+    if not targets:
+        return
+    command = [_ruff(), "format", "--no-cache", *targets]
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise RuntimeError(f"formatting generated code failed:\n{result.stderr}{result.stdout}")
 
 
-def stage(files: dict[str, str], into: Path) -> None:
+def formatted(files: dict[str, str]) -> dict[str, str]:
+    """The files as the pinned formatter leaves them. Results are cached by the rendered
+    text's hash, so regenerating unchanged output never runs the formatter."""
+    version = _ruff_version()
+    result: dict[str, str] = {}
+    misses: dict[str, Path] = {}
     for rel, text in files.items():
-        path = into / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-    format_tree(into)
+        key = hashlib.sha256(f"{version}\0{rel}\0{text}".encode()).hexdigest()
+        cached = FORMAT_CACHE / f"{key}.txt"
+        if not rel.endswith(".py"):
+            result[rel] = text
+        elif cached.is_file():
+            result[rel] = cached.read_text(encoding="utf-8")
+        else:
+            misses[rel] = cached
+    if misses:
+        with tempfile.TemporaryDirectory(prefix="lattice-stripe-fmt-") as tmp:
+            paths = {rel: Path(tmp) / rel for rel in misses}
+            for rel, path in paths.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(files[rel], encoding="utf-8", newline="\n")
+            format_tree(Path(tmp), list(paths.values()))
+            FORMAT_CACHE.mkdir(parents=True, exist_ok=True)
+            for rel, path in paths.items():
+                result[rel] = path.read_text(encoding="utf-8")
+                shutil.copyfile(path, misses[rel])
+    return dict(sorted(result.items()))
 
 
 def _tree(folder: Path) -> set[str]:
@@ -54,25 +94,23 @@ def _tree(folder: Path) -> set[str]:
     }
 
 
-def sync(staged: Path, target: Path, check: bool = False) -> SyncReport:
-    """Make ``target`` equal ``staged``; with ``check``, only report what would change."""
-    new, old = _tree(staged), _tree(target)
-    written = sorted(r for r in new if r not in old or not filecmp.cmp(staged / r, target / r, shallow=False))
-    deleted = sorted(old - new)
+def write(files: dict[str, str], target: Path, check: bool = False) -> SyncReport:
+    """Make ``target`` hold exactly ``files`` (formatted); with ``check``, only report."""
+    wanted = formatted(files)
+    existing = _tree(target)
+    written = sorted(
+        rel
+        for rel, text in wanted.items()
+        if rel not in existing or (target / rel).read_bytes() != text.encode("utf-8")
+    )
+    deleted = sorted(existing - set(wanted))
     if not check:
         for rel in written:
             (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(staged / rel, target / rel)
+            (target / rel).write_text(wanted[rel], encoding="utf-8", newline="\n")
         for rel in deleted:
             (target / rel).unlink()
         for folder in sorted({(target / r).parent for r in deleted}, reverse=True):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
-    return SyncReport(tuple(written), tuple(deleted), len(new) - len(written))
-
-
-def write(files: dict[str, str], target: Path, check: bool = False) -> SyncReport:
-    with tempfile.TemporaryDirectory(prefix="lattice-stripe-gen-") as tmp:
-        staged = Path(tmp)
-        stage(files, staged)
-        return sync(staged, target, check)
+    return SyncReport(tuple(written), tuple(deleted), len(wanted) - len(written))
