@@ -51,6 +51,7 @@ DEFAULT_BASE_URL = "https://api.stripe.com"
 DEFAULT_FILES_BASE_URL = "https://files.stripe.com"
 DEFAULT_TIMEOUT = 80.0
 SDK_VERSION = "0.1.0"
+_DOT_SEGMENTS = frozenset({".", ".."})
 
 
 def _api_version() -> str:
@@ -213,7 +214,9 @@ class _ClientCore:
         config = self._config
         segments = []
         for value in path_args:
-            if not isinstance(value, str) or not value:
+            # "." and ".." are refused, not escaped: URL normalisation would turn
+            # POST /v1/customers/. into POST /v1/customers (a create).
+            if not isinstance(value, str) or not value or value in _DOT_SEGMENTS:
                 raise InvalidArgumentError(
                     f"{op.operation_id}: path parameter must be a non-empty id string, got {value!r}"
                 )

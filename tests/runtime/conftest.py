@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 
 from lattice_stripe import AsyncStripeClient, StripeClient
@@ -14,10 +15,22 @@ API_KEY = "sk_test_51HsEcRetKeyValue0000abcd"
 FAST = RetryPolicy(initial_delay=0.001, max_delay=0.004, max_retry_after=1.0)
 
 
+@pytest.fixture(scope="session")
+def shared_http() -> Iterator[httpx.Client]:
+    # Creating an httpx.Client costs ~150 ms (it loads the CA bundle); share one.
+    with httpx.Client() as http:
+        yield http
+
+
 @pytest.fixture
-def client(server: StripeServer) -> Iterator[StripeClient]:
+def client(server: StripeServer, shared_http: httpx.Client) -> Iterator[StripeClient]:
     with StripeClient(
-        API_KEY, base_url=server.url, files_base_url=server.url, retry_policy=FAST, timeout=2.0
+        API_KEY,
+        base_url=server.url,
+        files_base_url=server.url,
+        retry_policy=FAST,
+        timeout=2.0,
+        http_client=shared_http,
     ) as c:
         yield c
 

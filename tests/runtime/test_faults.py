@@ -50,7 +50,9 @@ def test_a_get_never_gets_an_idempotency_key(client, server: StripeServer) -> No
 def test_429_honours_retry_after(client, server: StripeServer) -> None:
     events = []
     client.on_response(events.append)
-    rate_limited = {"error": {"type": "invalid_request_error", "code": "rate_limit", "message": "Too many requests"}}
+    rate_limited = {
+        "error": {"type": "invalid_request_error", "code": "rate_limit", "message": "Too many requests"}
+    }
     server.reply(Reply(429, rate_limited, headers={"Retry-After": "0.3"}), Reply(json=CUSTOMER))
     started = time.monotonic()
     client.customers.retrieve("cus_1")
@@ -81,7 +83,9 @@ def test_stripe_should_retry_true_retries_a_400(client, server: StripeServer) ->
 
 
 def test_a_callers_4xx_is_never_retried(client, server: StripeServer) -> None:
-    missing = {"error": {"type": "invalid_request_error", "code": "resource_missing", "message": "No such customer"}}
+    missing = {
+        "error": {"type": "invalid_request_error", "code": "resource_missing", "message": "No such customer"}
+    }
     server.reply(Reply(404, missing), Reply(json=CUSTOMER))
     with pytest.raises(InvalidRequestError):
         client.customers.retrieve("cus_missing")
@@ -109,7 +113,9 @@ def test_read_timeout_exhausted_raises_a_timeout_error(client, server: StripeSer
     assert "timed out" in str(info.value)
 
 
-def test_max_retries_exhausted_raises_the_last_error_with_the_attempt_count(client, server: StripeServer) -> None:
+def test_max_retries_exhausted_raises_the_last_error_with_the_attempt_count(
+    client, server: StripeServer
+) -> None:
     server.reply(
         Reply(500, SERVER_ERROR),
         Reply(503, {"error": {"type": "api_error", "message": "first"}}),
@@ -135,7 +141,9 @@ def test_max_retries_per_request_and_per_client(client, server: StripeServer) ->
 
 
 def test_rate_limit_exhausted_is_a_rate_limit_error(client, server: StripeServer) -> None:
-    server.reply(*[Reply(429, {"error": {"type": "invalid_request_error", "message": "slow down"}}) for _ in range(3)])
+    server.reply(
+        *[Reply(429, {"error": {"type": "invalid_request_error", "message": "slow down"}}) for _ in range(3)]
+    )
     with pytest.raises(RateLimitError):
         client.customers.list()
 
