@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 TYPING_TREE := .cache/typing
 
 .PHONY: setup generate check-generated check-drift update-spec test lint typecheck bench golden clean
@@ -16,6 +17,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The bench extra (the official stripe package, for comparison) on top of the dev install.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
 generate: $(STAMP)
 	$(BIN)/python -m codegen generate
 
@@ -26,14 +32,17 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check codegen overrides tests generated
-	$(BIN)/ruff format --check codegen overrides tests
+	$(BIN)/ruff check codegen overrides tests generated bench
+	$(BIN)/ruff format --check codegen overrides tests bench
 	$(MAKE) typecheck
 
 typecheck: $(STAMP)
 	$(BIN)/python -c "from pathlib import Path; from codegen.assemble import assemble; assemble(Path('generated/lattice_stripe'), Path('$(TYPING_TREE)'))"
 	MYPYPATH=$(TYPING_TREE) $(BIN)/mypy --strict -p lattice_stripe
 	$(BIN)/mypy --strict codegen --exclude codegen/runtime
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.refresh

@@ -1,0 +1,45 @@
+"""The response body every benchmark uses: Stripe's own charge fixture, customer expanded."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+API_VERSION = "2023-08-16"
+FIXTURES_SHA256 = "eb74d3298b5c566ace659da06ac8e395c73246e9e7592e2b0cb6e5e0d9916419"
+FIXTURES_URL = "https://raw.githubusercontent.com/stripe/openapi/63a674638635c68de26b9f3add13e58198f4df44/openapi/fixtures3.json"
+ENV_VAR = "LATTICE_STRIPE_FIXTURES"
+
+
+def _fixtures_bytes() -> bytes:
+    """``$LATTICE_STRIPE_FIXTURES``, the ``../shared/openapi`` mirror, the cache, or a download."""
+    cache = ROOT / ".cache" / "bench" / f"fixtures3.{API_VERSION}.json"
+    mirror = ROOT.parent / "shared" / "openapi" / f"fixtures3.{API_VERSION}.json"
+    for path in (os.environ.get(ENV_VAR), mirror, cache):
+        if path and Path(path).is_file():
+            data = Path(path).read_bytes()
+            break
+    else:
+        with urllib.request.urlopen(FIXTURES_URL, timeout=60) as response:
+            data = response.read()
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(data)
+    if hashlib.sha256(data).hexdigest() != FIXTURES_SHA256:
+        raise SystemExit(f"fixtures file does not match sha256 {FIXTURES_SHA256[:12]}…")
+    return data
+
+
+@functools.cache
+def charge() -> dict[str, Any]:
+    resources = json.loads(_fixtures_bytes())["resources"]
+    return {**resources["charge"], "customer": resources["customer"]}
+
+
+def charge_bytes() -> bytes:
+    return json.dumps(charge()).encode()

@@ -1,0 +1,31 @@
+"""`make bench` keeps working: the benchmark suite runs end to end in its tiny mode.
+
+Benchmarks are not tests; this only checks that every measurement still produces numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_runs_in_quick_mode(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--quick", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "GET client CPU" in proc.stdout
+    result = json.loads(out.read_text())
+    assert len(result["rows"]) == 5
+    for row in result["rows"]:
+        assert row["raw"] > 0 and row["ours"] > 0, row["metric"]
+    assert result["import_loaded"] == [], "import lattice_stripe must not load httpx, cattrs or models"
