@@ -54,6 +54,11 @@ def is_plain_identifier(name: str) -> bool:
     return identifier(name) == name
 
 
+def is_valid_key(name: str) -> bool:
+    """Can ``name`` be a TypedDict key in class syntax?"""
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
 def words(name: str) -> list[str]:
     return [w for w in re.split(r"[^0-9A-Za-z]+", name) if w]
 
