@@ -16,3 +16,12 @@ def test_create_customer_over_the_wire(client, server: StripeServer) -> None:
     assert req.header("authorization") == "Bearer sk_test_123456789012345678"
     assert req.header("stripe-version") == "2023-08-16"
     assert req.header("idempotency-key")
+
+
+def test_polymorphic_field_with_a_strange_object_tag_is_kept() -> None:
+    from lattice_stripe._runtime.shapes import OneOf
+
+    structure = OneOf("BankAccount", "Card").structurer()
+    odd = {"object": ["not", "a", "string"], "id": "x"}
+    kept = structure(odd)
+    assert kept.to_dict() == odd

@@ -118,7 +118,8 @@ class OneOf(Shape):
                 return value
             if tagged is None:
                 tagged = setup()
-            fn = tagged.get((value.get("object"), value.get("deleted") is True))
+            tag = value.get("object")
+            fn = tagged.get((tag, value.get("deleted") is True)) if type(tag) is str else None
             if fn is None and untagged:
                 keys = value.keys()
                 fn = max(untagged, key=lambda entry: len(entry[0] & keys) - len(keys - entry[0]))[1]
