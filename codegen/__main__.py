@@ -1,4 +1,4 @@
-"""Command line: ``python -m codegen generate | check-generated | manifest``."""
+"""Command line: ``python -m codegen generate | check-generated | manifest | check-drift | update-spec``."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import sys
 import time
 from pathlib import Path
 
+from . import drift
 from . import spec as spec_mod
 from .ir.build import build
 from .ir.naming import NamingError
 from .render import render
+from .surface import SurfaceError
+from .update import update
 from .write import write
 
 GENERATED = spec_mod.ROOT / "generated"
@@ -56,6 +59,49 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _spec_hint(exc: spec_mod.SpecError) -> str:
+    text = str(exc)
+    if "expected" in text and "sha256" in text:
+        return (
+            "hint: the file is not the spec the lock pins. To compare against another spec version, "
+            "record it in a lock first:\n  python -m codegen update-spec --version V --commit SHA "
+            "--spec FILE --lock OTHER.lock\nthen pass --lock OTHER.lock (with --spec FILE)."
+        )
+    if "Stripe" in text or "OpenAPI" in text or "YAML" in text or "paths" in text:
+        return "hint: point --spec at Stripe's openapi/spec3.yaml (github.com/stripe/openapi)."
+    return ""
+
+
+def cmd_check_drift(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    if args.spec is not None and not args.spec.is_file():
+        raise spec_mod.SpecError(f"--spec {args.spec}: no such file")
+    report = drift.check(_load(args), args.package_dir)
+    print(drift.render(report, args.format))
+    failing = report.failing(args.fail_on)
+    if args.format in ("text", "github"):
+        verdict = "fails" if failing else "passes"
+        print(
+            f"drift check {verdict} (--fail-on {args.fail_on}) in {time.perf_counter() - started:.2f}s",
+            file=sys.stderr,
+        )
+    return 1 if failing else 0
+
+
+def cmd_update_spec(args: argparse.Namespace) -> int:
+    lock_path = args.lock or spec_mod.DEFAULT_LOCK
+    old = spec_mod.Lock.read(lock_path) if lock_path.is_file() else None
+    loaded = update(args.version, args.commit, lock_path, args.spec, download=not args.offline)
+    lock = loaded.lock
+    before = f"{old.api_version} ({old.commit[:12]})" if old else "nothing"
+    print(f"{lock_path}: {before} -> {lock.api_version} ({lock.commit[:12]}, sha256 {lock.sha256[:12]})")
+    print(f"spec from {loaded.source}\n")
+    print(drift.render(drift.check(loaded, args.package_dir), args.format))
+    print("\nNext: `make generate` resolves the drift above; review the diff, then add the entry from")
+    print("`python -m codegen check-drift --format changelog` (run before regenerating) to CHANGELOG.md.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -75,15 +121,55 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("manifest", help="print every operation with its call path")
     spec_args(p)
 
+    def report_args(p: argparse.ArgumentParser, fmt: str) -> None:
+        p.add_argument("--format", choices=drift.FORMATS, default=fmt, help=f"report format (default: {fmt})")
+        p.add_argument(
+            "--package-dir",
+            type=Path,
+            default=GENERATED,
+            help="folder holding the lattice_stripe package to inspect (default: generated/)",
+        )
+
+    p = sub.add_parser("check-drift", help="compare the generated package's surface with the spec's")
+    spec_args(p)
+    report_args(p, "text")
+    p.add_argument(
+        "--fail-on",
+        choices=("any", "breaking"),
+        default="any",
+        help="exit 1 on any drift (default) or only on breaking drift",
+    )
+    p = sub.add_parser("update-spec", help="pin a new spec version in the lock and show the drift")
+    p.add_argument("--version", required=True, help="Stripe API version, e.g. 2023-08-16")
+    p.add_argument("--commit", required=True, help="stripe/openapi commit (40 hex digits)")
+    p.add_argument("--spec", type=Path, help="local spec3.yaml of that commit (default: download it)")
+    p.add_argument("--lock", type=Path, help="lock file to write (default: spec/stripe.lock)")
+    p.add_argument("--offline", action="store_true", help="never download; use --spec or ../shared/openapi")
+    report_args(p, "text")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "generate":
             return cmd_generate(args)
         if args.command == "check-generated":
             return cmd_generate(args, check=True)
+        if args.command == "check-drift":
+            return cmd_check_drift(args)
+        if args.command == "update-spec":
+            return cmd_update_spec(args)
         return cmd_manifest(args)
     except (spec_mod.SpecError, NamingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        hint = _spec_hint(exc) if isinstance(exc, spec_mod.SpecError) else ""
+        if hint:
+            print(hint, file=sys.stderr)
+        return 2
+    except SurfaceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print(
+            "hint: run `make generate` (or `make check-generated` to see what changed by hand).",
+            file=sys.stderr,
+        )
         return 2
 
 

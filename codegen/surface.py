@@ -1,0 +1,249 @@
+"""The public surface of the API, as the spec implies it and as a generated package exposes it.
+
+Both sides produce the same plain structure, so the drift check can compare them with
+deepdiff::
+
+    {"api_version": "2023-08-16",
+     "resources": {"accounts.capabilities": "AccountsCapabilities", ...},
+     "operations": {"accounts.reject": {"http": "POST /v1/accounts/{}/reject",
+                                        "path_params": "account", "returns": "Account",
+                                        "params": {"reason": {"type": "str", "required": True,
+                                                              "enum": {}}}}},
+     "models": {"capability": {"Capability": {"fields": {"status": {
+         "attr": "status", "type": "Literal", "required": True,
+         "enum": {"active": True, ...}}}}}}}
+
+The spec side goes through the IR, so naming rules live in one place. The package side
+imports the package and walks the client, resource classes, signatures and attrs fields:
+what users actually get, not a file the generator wrote. Annotations are canonical on
+both sides (union members sorted, ``Literal[...]`` values pulled out into ``enum``).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache, cached_property
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import attrs
+
+from .assemble import assemble
+from .ir.nodes import Api, Param
+
+Surface = dict[str, Any]
+PACKAGE = "lattice_stripe"
+RUNTIME = PACKAGE + "._runtime"
+
+
+class SurfaceError(Exception):
+    """The generated package could not be imported or understood."""
+
+
+@cache
+def normalize(annotation: str) -> tuple[str, tuple[str, ...]]:
+    """``'Literal["b", "a"] | None'`` -> ``("Literal | None", ("a", "b"))``."""
+    values: set[str] = set()
+
+    def canon(node: ast.expr) -> str:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            return " | ".join(sorted({canon(node.left), *canon(node.right).split(" | ")}))
+        if isinstance(node, ast.Subscript):
+            if isinstance(node.value, ast.Name) and node.value.id == "Literal":
+                items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+                values.update(str(ast.literal_eval(i)) for i in items)
+                return "Literal"
+            return f"{canon(node.value)}[{canon(node.slice)}]"
+        if isinstance(node, ast.Tuple):
+            return ", ".join(canon(e) for e in node.elts)
+        return ast.unparse(node)
+
+    try:
+        text = canon(ast.parse(annotation, mode="eval").body)
+    except (SyntaxError, ValueError):
+        return annotation, ()
+    return text, tuple(sorted(values))
+
+
+def typed(annotation: str, **extra: Any) -> dict[str, Any]:
+    text, values = normalize(annotation)
+    return {**extra, "type": text, "enum": dict.fromkeys(values, True)}
+
+
+# --- the spec side, through the IR ---------------------------------------------------
+
+
+def _spec_param(p: Param) -> dict[str, Any]:
+    return typed(p.annotation if p.required else f"{p.annotation} | None", required=p.required)
+
+
+def from_api(api: Api) -> Surface:
+    """The surface the spec implies."""
+    return {
+        "api_version": api.api_version,
+        "resources": {".".join(r.chain): r.class_name for rm in api.resource_modules for r in rm.resources},
+        "operations": {
+            op.call_path: {
+                "http": f"{op.http_method.upper()} {op.path_format}",
+                "path_params": ", ".join(p.py_name for p in op.path_params),
+                "returns": normalize(op.return_annotation)[0],
+                "params": {p.py_name: _spec_param(p) for p in op.params},
+            }
+            for op in api.operations
+        },
+        "models": {
+            mm.module: {
+                **{
+                    m.name: {
+                        "fields": {
+                            f.json_name: typed(f.annotation, attr=f.attr, required=f.required)
+                            for f in m.fields
+                        }
+                    }
+                    for m in mm.models
+                },
+                **{a.name: {"alias": normalize(a.annotation)[0]} for a in mm.aliases},
+            }
+            for mm in api.model_modules
+        },
+    }
+
+
+# --- the package side, by importing it ----------------------------------------------
+
+
+@attrs.frozen
+class PackageSurface:
+    surface: Surface  # what StripeClient and the models expose
+    async_surface: Surface  # resources and operations of AsyncStripeClient ("Async" prefix dropped)
+
+
+@contextmanager
+def imported(package_dir: Path) -> Iterator[ModuleType]:
+    """Import ``package_dir/lattice_stripe`` (assembled with runtime and overrides), then forget it."""
+    source = package_dir / PACKAGE
+    if not (source / "__init__.py").is_file():
+        raise SurfaceError(f"no generated package at {source}: run `make generate` (or pass --package-dir)")
+    if PACKAGE in sys.modules:
+        raise SurfaceError(f"{PACKAGE} is already imported in this process; inspect it in a fresh one")
+    with tempfile.TemporaryDirectory(prefix="lattice-drift-") as tmp:
+        root = str(assemble(source, Path(tmp)))
+        sys.path.insert(0, root)
+        try:
+            package = importlib.import_module(PACKAGE)
+            if not str(package.__file__).startswith(root):
+                raise SurfaceError(f"imported {package.__file__} instead of the package in {source}")
+            yield package
+        except SurfaceError:
+            raise
+        except Exception as exc:  # any import-time failure means the package is broken
+            raise SurfaceError(f"cannot import the generated package in {source}: {exc!r}") from exc
+        finally:
+            sys.path.remove(root)
+            for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
+                del sys.modules[name]
+
+
+def from_package(package_dir: Path) -> PackageSurface:
+    """The surface the package in ``package_dir`` (the folder holding ``lattice_stripe/``) exposes."""
+    with imported(package_dir):
+        client_mod = importlib.import_module(f"{PACKAGE}._client")
+        version = importlib.import_module(f"{PACKAGE}._version")
+        sync = _walk_client(client_mod.StripeClient("sk_test_drift_check"))
+        async_ = _walk_client(client_mod.AsyncStripeClient("sk_test_drift_check"))
+        surface = {"api_version": version.API_VERSION, **sync, "models": _models()}
+        return PackageSurface(surface, async_)
+
+
+def _walk_client(client: Any) -> Surface:
+    resources: dict[str, str] = {}
+    operations: dict[str, Any] = {}
+
+    def walk(obj: Any, chain: tuple[str, ...], seen: tuple[type, ...]) -> None:
+        cls = type(obj)
+        if chain and any(b.__name__ in ("SyncResource", "AsyncResource") for b in cls.__mro__):
+            resources[".".join(chain)] = cls.__name__.removeprefix("Async")
+        for name in dir(cls):
+            owner = next((b for b in cls.__mro__ if name in b.__dict__), object)
+            if name.startswith("_") or owner.__module__.startswith(RUNTIME) or owner is object:
+                continue  # runtime helpers (with_raw_response, close, ...) are not API surface
+            static = owner.__dict__[name]
+            if isinstance(static, cached_property | property):
+                child = getattr(obj, name)
+                if type(child).__module__.startswith(PACKAGE + ".") and type(child) not in seen:
+                    walk(child, (*chain, name), (*seen, cls))
+            elif inspect.isfunction(static):
+                operations[".".join((*chain, name))] = _operation(cls, name, static)
+
+    walk(client, (), ())
+    return {"resources": resources, "operations": operations}
+
+
+def _operation(cls: type, name: str, fn: Any) -> dict[str, Any]:
+    sig = inspect.signature(fn)
+    positional = [
+        p.name
+        for p in sig.parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name != "self"
+    ]
+    params = {
+        p.name: typed(str(p.annotation), required=p.default is p.empty)
+        for p in sig.parameters.values()
+        if p.kind is p.KEYWORD_ONLY
+    }
+    op = _operation_object(cls, name)
+    return {
+        "http": f"{op.method.upper()} {op.path_format}" if op is not None else "(no API operation)",
+        "path_params": ", ".join(positional),
+        "returns": normalize(str(sig.return_annotation))[0],
+        "params": params,
+    }
+
+
+def _operation_object(cls: type, name: str) -> Any:
+    """The runtime ``Operation`` a method sends, found in its code (guards call ``super()``)."""
+    for base in cls.__mro__:
+        fn = base.__dict__.get(name)
+        code = getattr(fn, "__code__", None)
+        if code is None:
+            continue
+        for global_name in code.co_names:
+            value = fn.__globals__.get(global_name)  # type: ignore[union-attr]
+            if type(value).__name__ == "Operation" and hasattr(value, "path_format"):
+                return value
+    return None
+
+
+def _models() -> dict[str, Any]:
+    models_pkg = importlib.import_module(f"{PACKAGE}.models")
+    out: dict[str, Any] = {}
+    for info in pkgutil.iter_modules(models_pkg.__path__):
+        module = importlib.import_module(f"{models_pkg.__name__}.{info.name}")
+        entries: dict[str, Any] = {}
+        for name, value in vars(module).items():
+            if isinstance(value, type) and value.__module__ == module.__name__ and attrs.has(value):
+                entries[name] = {"fields": _fields(value)}
+        for name, annotation in vars(module).get("__annotations__", {}).items():
+            if annotation == "TypeAlias":
+                entries[name] = {"alias": normalize(str(getattr(module, name)))[0]}
+        out[info.name] = entries
+    return out
+
+
+def _fields(cls: type) -> dict[str, Any]:
+    declared = {t[0]: (t[1], bool(t[2])) for t in getattr(cls, "__stripe_fields__", ())}
+    fields: dict[str, Any] = {}
+    for a in attrs.fields(cls):
+        if a.name.startswith("_"):
+            continue
+        json_name, required = declared.get(a.name, (a.name, a.default is attrs.NOTHING))
+        fields[json_name] = typed(str(a.type), attr=a.name, required=required)
+    return fields

@@ -1,0 +1,351 @@
+"""Acceptance tests of issue 5: check-drift on real specs, hand edits, errors, update-spec."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen import drift
+from codegen import spec as spec_mod
+from codegen.ir.naming import class_name, identifier, module_name
+from tests.drift.conftest import NEW_SPEC, OLD_COMMIT, OLD_LOCK, OLD_SPEC, Run, codegen
+
+VERBS = ("get", "post", "delete")
+
+
+# --- an independent count, straight from the two spec files ----------------------------
+
+
+def document(path: Path) -> dict[str, Any]:
+    data = path.read_bytes()
+    return spec_mod.parse(data, spec_mod.sha256_of(data))  # the JSON parse cache; no IR
+
+
+NEW, OLD = document(NEW_SPEC), document(OLD_SPEC)
+
+
+def operations(doc: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(v, p) for p, item in doc["paths"].items() for v in item if v in VERBS}
+
+
+def params(doc: dict[str, Any], op: tuple[str, str]) -> set[str]:
+    raw = doc["paths"][op[1]][op[0]]
+    names = {p["name"] for p in raw.get("parameters", []) if p["in"] != "path"}
+    for content in raw.get("requestBody", {}).get("content", {}).values():
+        names |= set(content.get("schema", {}).get("properties", {}))
+    return {identifier(n) for n in names}
+
+
+def schemas(doc: dict[str, Any]) -> dict[str, Any]:
+    return dict(doc["components"]["schemas"])
+
+
+def enum_values(schema: dict[str, Any]) -> set[str]:
+    """Literal values a property's annotation lists: its enum, its items', its anyOf members'."""
+    found = {str(v) for v in schema.get("enum", ())}
+    for sub in (schema.get("items"), *schema.get("anyOf", ())):
+        if isinstance(sub, dict) and "properties" not in sub:
+            found |= enum_values(sub)
+    return found
+
+
+def field_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, set[str]]:
+    """Fields and enum values (as 'Class.field' / 'Class.field=value') only in one spec, per side."""
+    out: dict[str, set[str]] = {
+        "fields_old": set(),
+        "fields_new": set(),
+        "enum_old": set(),
+        "enum_new": set(),
+    }
+    for name in set(schemas(old)) & set(schemas(new)):
+        a, b = schemas(old)[name].get("properties", {}), schemas(new)[name].get("properties", {})
+        cls = class_name(name)
+        out["fields_old"] |= {f"{cls}.{p}" for p in set(a) - set(b)}
+        out["fields_new"] |= {f"{cls}.{p}" for p in set(b) - set(a)}
+        for p in set(a) & set(b):
+            out["enum_old"] |= {f"{cls}.{p}={v}" for v in enum_values(a[p]) - enum_values(b[p])}
+            out["enum_new"] |= {f"{cls}.{p}={v}" for v in enum_values(b[p]) - enum_values(a[p])}
+    return out
+
+
+def top_level(run: Run, action: str, kind: str) -> set[str]:
+    """Changes of one kind on top-level models (a component schema's own class)."""
+    classes = {class_name(s) for s in schemas(NEW)} | {class_name(s) for s in schemas(OLD)}
+    out = set()
+    for c in run.find(action, kind):
+        if c["where"].split(".")[0] in classes:
+            out.add(c["where"] + (f"={c['detail']}" if kind == "enum value" else ""))
+    return out
+
+
+def test_independent_counts_are_the_published_ones() -> None:
+    assert len(operations(NEW) - operations(OLD)) == 16
+    assert not operations(OLD) - operations(NEW)
+    assert len(set(schemas(NEW)) - set(schemas(OLD))) == 38
+    assert len(set(schemas(OLD)) - set(schemas(NEW))) == 8
+
+
+# --- the pinned spec --------------------------------------------------------------------
+
+
+def test_pinned_package_has_no_drift(reports: dict[str, Run]) -> None:
+    run = reports["pinned"]
+    assert run.returncode == 0, run.changes[:5]
+    assert run.changes == []
+
+
+# --- a package newer than the spec -------------------------------------------------------
+
+
+def test_newer_package_against_older_spec(reports: dict[str, Run]) -> None:
+    run = reports["against_old_spec"]
+    assert run.returncode == 1
+    # operations only the newer spec has: present in the package, not in the spec
+    new_only = operations(NEW) - operations(OLD)
+    removed_ops = run.find("removed", "operation")
+    assert len(removed_ops) == len(new_only) == 16
+    assert {c["detail"].split(" ", 1)[0].lower() for c in removed_ops} == {v for v, _ in new_only}
+    assert {c["detail"].split(" ", 1)[1] for c in removed_ops} == {p for _, p in new_only}
+    assert "account_sessions.create" in run.where("removed", "operation")
+    assert {w for w in run.where("removed", "operation") if w.startswith("payment_method_domains.")} == {
+        f"payment_method_domains.{m}" for m in ("create", "list", "retrieve", "update", "validate")
+    }
+    assert not run.find("added", "operation")
+    # schemas: only-older are missing from the package, only-newer are extra in it
+    assert run.where("added", "model") == sorted(
+        module_name(s) for s in set(schemas(OLD)) - set(schemas(NEW))
+    )
+    assert run.where("removed", "model") == sorted(
+        module_name(s) for s in set(schemas(NEW)) - set(schemas(OLD))
+    )
+    # field and enum value changes on the models both specs have
+    fields = field_diff(OLD, NEW)
+    assert top_level(run, "added", "field") == fields["fields_old"]
+    assert top_level(run, "removed", "field") == fields["fields_new"]
+    assert top_level(run, "added", "enum value") == fields["enum_old"]
+    assert top_level(run, "removed", "enum value") == fields["enum_new"]
+    assert fields["fields_new"] and fields["enum_new"]
+    # params of operations both specs have
+    common = operations(NEW) & operations(OLD)
+    assert len(run.find("removed", "param")) == sum(len(params(NEW, o) - params(OLD, o)) for o in common)
+    assert len(run.find("added", "param")) == sum(len(params(OLD, o) - params(NEW, o)) for o in common)
+    # classification: everything the package has and the spec lacks would break users
+    assert all(c["breaking"] for c in run.changes if c["action"] == "removed")
+    assert run.data["summary"]["removed operation"] == 16
+    assert next(c for c in run.changes if c["kind"] == "api version")["detail"] == "2023-08-16 -> 2022-11-15"
+
+
+def test_older_package_against_pinned_spec(reports: dict[str, Run]) -> None:
+    """The reverse: what regenerating from the pinned spec adds and removes."""
+    run, forward = reports["old_package"], reports["against_old_spec"]
+    assert run.returncode == 1
+    added_ops = run.find("added", "operation")
+    assert len(added_ops) == 16 and not any(c["breaking"] for c in added_ops)
+    assert "account_sessions.create" in run.where("added", "operation")
+    assert run.where("added", "model") == forward.where("removed", "model")
+    assert run.where("removed", "model") == forward.where("added", "model")
+    assert all(not c["breaking"] for c in run.find("added", "model"))
+    assert all(c["breaking"] for c in run.find("removed", "model"))
+    fields = field_diff(OLD, NEW)
+    assert top_level(run, "added", "field") == fields["fields_new"]
+    assert top_level(run, "removed", "field") == fields["fields_old"]
+    assert top_level(run, "added", "enum value") == fields["enum_new"]
+    assert top_level(run, "removed", "enum value") == fields["enum_old"]
+    assert all(not c["breaking"] for c in run.find("added", "field") + run.find("added", "enum value"))
+    assert all(c["breaking"] for c in run.find("removed", "field") + run.find("removed", "enum value"))
+    # a new param breaks callers only when it is required (optional ones are typed `X | None`)
+    new_params = run.find("added", "param")
+    assert new_params
+    for c in new_params:
+        assert c["breaking"] == ("None" not in c["detail"].split(" | ")), c
+    # the same differences, seen from the other side
+    for key in ("operation", "model", "field", "param", "enum value"):
+        assert len(run.find("added", key)) == len(forward.find("removed", key)), key
+        assert len(run.find("removed", key)) == len(forward.find("added", key)), key
+
+
+# --- hand edits -------------------------------------------------------------------------
+
+
+def test_hand_edits_are_drift_docstrings_are_not(reports: dict[str, Run]) -> None:
+    run = reports["edited"]
+    assert run.returncode == 1
+    got = {(c["action"], c["kind"], c["where"], c["detail"]) for c in run.changes}
+    assert got == {
+        ("added", "field", "Capability.requested", "bool"),  # deleted by hand: regenerating restores it
+        (
+            "changed",
+            "operation",
+            "charges.capture_now",
+            "renamed to charges.capture (POST /v1/charges/{charge}/capture)",
+        ),
+        ("added", "enum value", "Charge.status", "pending"),
+    }
+    renamed = run.find("changed", "operation")[0]
+    assert renamed["breaking"]
+
+
+# --- could not run ------------------------------------------------------------------------
+
+
+def test_missing_spec_exits_2(work: Path) -> None:
+    (missing,) = codegen(("check-drift", "--spec", work / "nope.yaml", "--offline"))
+    assert missing.returncode == 2
+    assert "no such file" in missing.stderr
+    lock = work / "unknown.lock"
+    spec_mod.Lock(
+        "2099-01-01", "stripe/openapi", "0" * 40, "openapi/spec3.yaml", "f" * 64, "https://x.invalid/s"
+    ).write(lock)
+    (unknown,) = codegen(("check-drift", "--lock", lock, "--offline"))
+    assert unknown.returncode == 2
+    assert "no verified spec for API version 2099-01-01" in unknown.stderr
+    assert "Pass --spec PATH" in unknown.stderr
+
+
+def test_wrong_sha256_exits_2() -> None:
+    (wrong,) = codegen(("check-drift", "--spec", OLD_SPEC, "--offline"))
+    assert wrong.returncode == 2
+    assert f"expected {spec_mod.Lock.read().sha256}" in wrong.stderr
+    assert "update-spec --version V --commit SHA" in wrong.stderr
+
+
+NOT_STRIPE = """openapi: 3.0.0
+info: {title: Petstore, version: 1.0.0}
+paths:
+  /pets: {get: {operationId: listPets, responses: {'200': {description: ok}}}}
+components:
+  schemas:
+    Pet: {type: object, properties: {name: {type: string}}}
+"""
+
+
+def test_not_a_stripe_spec_exits_2(work: Path) -> None:
+    petstore = work / "petstore.yaml"
+    petstore.write_text(NOT_STRIPE)
+    lock = work / "petstore.lock"
+    sha = spec_mod.sha256_of(petstore.read_bytes())
+    spec_mod.Lock("1.0.0", "acme/petstore", "0" * 40, "petstore.yaml", sha, "https://x.invalid/p").write(lock)
+    check, update = codegen(
+        ("check-drift", "--spec", petstore, "--lock", lock, "--offline"),
+        (
+            "update-spec",
+            "--version",
+            "1.0.0",
+            "--commit",
+            "0" * 40,
+            "--spec",
+            petstore,
+            "--lock",
+            work / "p2.lock",
+        ),
+    )
+    for r in (check, update):
+        assert r.returncode == 2, r.stderr
+        assert "not a Stripe API spec" in r.stderr
+        assert "github.com/stripe/openapi" in r.stderr
+    assert not (work / "p2.lock").exists()
+
+
+def test_missing_package_exits_2(work: Path) -> None:
+    (work / "empty").mkdir(exist_ok=True)
+    (r,) = codegen(("check-drift", "--offline", "--package-dir", work / "empty"))
+    assert r.returncode == 2
+    assert "no generated package" in r.stderr and "make generate" in r.stderr
+
+
+# --- update-spec, formats, --fail-on ---------------------------------------------------------
+
+
+def test_update_spec_writes_the_lock_and_prints_the_drift(work: Path, packages: dict[str, Path]) -> None:
+    lock = work / "updated.lock"
+    spec_mod.Lock.read().write(lock)
+    r, bad = codegen(
+        (
+            "update-spec",
+            "--version",
+            "2022-11-15",
+            "--commit",
+            OLD_COMMIT,
+            "--spec",
+            OLD_SPEC,
+            "--lock",
+            lock,
+            "--offline",
+            "--package-dir",
+            packages["new"],
+            "--format",
+            "changelog",
+        ),
+        (
+            "update-spec",
+            "--version",
+            "2021-01-01",
+            "--commit",
+            OLD_COMMIT,
+            "--spec",
+            OLD_SPEC,
+            "--lock",
+            work / "bad.lock",
+            "--offline",
+        ),
+    )
+    assert r.returncode == 0, r.stderr
+    assert spec_mod.Lock.read(lock) == OLD_LOCK
+    assert "2023-08-16 (63a674638635) -> 2022-11-15 (222e640e82c5" in r.stdout
+    assert "### Breaking changes" in r.stdout and "`account_sessions.create`" in r.stdout
+    assert "make generate" in r.stdout
+    assert bad.returncode == 2 and "is API version 2022-11-15, not 2021-01-01" in bad.stderr
+    assert not (work / "bad.lock").exists()
+
+
+def test_every_format_renders(reports: dict[str, Run]) -> None:
+    run = reports["against_old_spec"]
+    report = drift.Report(
+        run.data["spec"], run.data["package"], tuple(drift.Change(**c) for c in run.changes)
+    )
+    text = drift.render(report, "text")
+    assert "REMOVED (in the package, not in the spec)" in text and "account_sessions.create" in text
+    markdown = drift.render(report, "markdown")
+    assert "### Removed" in markdown and "| ⚠️ breaking | operation | `account_sessions.create` |" in markdown
+    github = drift.render(report, "github").splitlines()
+    assert any(
+        line.startswith("::error title=API drift (removed operation)::account_sessions.create")
+        for line in github
+    )
+    assert github[-1].startswith("::error title=API drift::")
+    changelog = drift.render(report, "changelog")
+    assert changelog.startswith("## Unreleased: API 2022-11-15")
+    assert json.loads(drift.render(report, "json"))["changes"] == run.changes
+    empty = drift.Report("s", "p", ())
+    assert "No drift" in drift.render(empty, "text") and "No API surface changes" in drift.render(
+        empty, "changelog"
+    )
+
+
+def test_fail_on_breaking(reports: dict[str, Run]) -> None:
+    additive = drift.Change("added", "operation", "x.create", "POST /v1/x", False)
+    breaking = drift.Change("removed", "field", "X.y", "str", True)
+    assert drift.Report("s", "p", (additive,)).failing("any")
+    assert not drift.Report("s", "p", (additive,)).failing("breaking")
+    assert drift.Report("s", "p", (additive, breaking)).failing("breaking")
+    assert not drift.Report("s", "p", ()).failing("any")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "breaking"),
+    [
+        ("str", "str | None", False),
+        ("Literal", "str", False),
+        ("str", "Literal", True),
+        ("int | str", "int", True),
+        ("Account", "Account | str", False),
+    ],
+)
+def test_type_change_classification(before: str, after: str, breaking: bool) -> None:
+    old = {"operations": {"a.b": {"params": {"p": {"type": before, "required": False, "enum": {}}}}}}
+    new = {"operations": {"a.b": {"params": {"p": {"type": after, "required": False, "enum": {}}}}}}
+    (change,) = drift.diff(old, new)
+    assert (change.action, change.kind, change.breaking) == ("changed", "param", breaking)
