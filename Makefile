@@ -28,6 +28,14 @@ generate: $(STAMP)
 check-generated: $(STAMP)
 	$(BIN)/python -m codegen check-generated
 
+# Fails when the generated surface differs from the pinned spec. DRIFT_ARGS="--format github --fail-on breaking"
+check-drift: $(STAMP)
+	$(BIN)/python -m codegen check-drift $(DRIFT_ARGS)
+
+# Pin a new spec: make update-spec VERSION=2023-10-16 COMMIT=<stripe/openapi sha> [SPEC=path/to/spec3.yaml]
+update-spec: $(STAMP)
+	$(BIN)/python -m codegen update-spec --version "$(VERSION)" --commit "$(COMMIT)" $(if $(SPEC),--spec "$(SPEC)")
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
