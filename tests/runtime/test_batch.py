@@ -26,7 +26,7 @@ CHARGES = ["ch_0", "ch_bad", "ch_1", "ch_missing", "ch_2", "ch_3", "ch_4", "ch_5
 
 def check(outcomes: list[Outcome]) -> None:
     assert len(outcomes) == len(CHARGES)
-    for charge, outcome in zip(CHARGES, outcomes):
+    for charge, outcome in zip(CHARGES, outcomes, strict=True):
         if charge == "ch_bad":
             assert not outcome.ok and isinstance(outcome.error, CardError)
             with pytest.raises(CardError):
