@@ -110,6 +110,20 @@ class _Pool:
 
 
 class _ClientCore:
+    """Configuration, request building and response handling shared by both clients.
+
+    Args:
+        api_key: secret or restricted key; shown masked in every repr.
+        stripe_account: default ``Stripe-Account`` (a per-request ``stripe_account`` wins).
+        api_version: ``Stripe-Version``; defaults to the version the package was generated for.
+        base_url / files_base_url: API host and upload host (tests point both at a fake).
+        max_retries: retries after the first attempt (per request: ``max_retries=``).
+        timeout: seconds per attempt (per request: ``timeout=``).
+        retry_policy: backoff settings (:class:`~.retry.RetryPolicy`).
+        http_client: an ``httpx.Client`` / ``httpx.AsyncClient`` to send with; the caller
+            keeps ownership (closing this client leaves it open).
+    """
+
     is_async = False
 
     def __init__(

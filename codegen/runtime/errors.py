@@ -138,7 +138,8 @@ def error_from_response(
     except ValueError:
         pass
     kind = error.get("type")
-    if status == 409 and error.get("code") == "lock_timeout":
+    code = error.get("code")
+    if (status == 409 and code == "lock_timeout") or (status == 400 and code == "rate_limit"):
         cls: type[StripeError] = RateLimitError
     elif status in (401, 403, 429):
         cls = _BY_STATUS[status]
@@ -156,11 +157,11 @@ def error_from_response(
         message,
         http_status=status,
         type=kind if isinstance(kind, str) else None,
-        code=error.get("code"),
+        code=code,
         decline_code=error.get("decline_code"),
         param=error.get("param"),
         doc_url=error.get("doc_url"),
-        request_id=headers.get("request-id"),
+        request_id=headers.get("request-id") or headers.get("Request-Id"),
         headers=headers,
         body=body,
         error=error,

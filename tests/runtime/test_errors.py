@@ -222,3 +222,17 @@ def test_concurrent_idempotent_request_409_is_an_idempotency_error(client, serve
         client.customers.create(idempotency_key="k1")
     assert info.value.attempts == 3  # 409 is retried, with the same key
     assert {r.header("idempotency-key") for r in server.requests} == {"k1"}
+
+
+def test_a_400_rate_limit_is_a_rate_limit_error(client, server: StripeServer) -> None:
+    body = {
+        "error": {
+            "type": "invalid_request_error",
+            "code": "rate_limit",
+            "message": "Too many test mode requests",
+        }
+    }
+    server.reply(Reply(400, body))
+    with pytest.raises(RateLimitError):
+        client.customers.retrieve("cus_1")
+    assert len(server.requests) == 1  # a 400 is still not retried without Stripe-Should-Retry
