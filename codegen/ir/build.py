@@ -26,6 +26,7 @@ from .nodes import (
     ResourceModule,
     ResourceRef,
 )
+from .overrides import Applier, Overrides, is_minor_units
 
 VERBS = ("get", "post", "delete")
 FILES_BASE_URL = "https://files.stripe.com/"
@@ -40,8 +41,9 @@ SECRET_FIELDS = {
 }
 
 
-def build(loaded: LoadedSpec) -> Api:
-    return _Builder(loaded).api()
+def build(loaded: LoadedSpec, overrides: Overrides | None = None) -> Api:
+    """The IR of a spec, with what ``overrides/`` provides (default: the real registry)."""
+    return _Builder(loaded, overrides or Overrides()).api()
 
 
 def doc(text: str | None) -> str:
@@ -100,8 +102,9 @@ class _TypeOut:
 
 
 class _Builder:
-    def __init__(self, loaded: LoadedSpec) -> None:
+    def __init__(self, loaded: LoadedSpec, overrides: Overrides) -> None:
         self.loaded = loaded
+        self.overrides = Applier(overrides)
         self.doc_ = loaded.document
         self.schemas: dict[str, Any] = self.doc_["components"]["schemas"]
         self.class_of = {n: class_name(n) for n in self.schemas}
@@ -214,6 +217,7 @@ class _Builder:
                 doc=doc(schema.get("description")) or f"The ``{schema_name}`` object.",
                 object_value=self.object_value(schema),
                 deleted=deleted,
+                mixin=self.overrides.model_mixin(schema_name, cls) if top else None,
             )
         )
 
@@ -356,6 +360,25 @@ class _Builder:
             doc=doc(schema.get("description")),
         )
 
+    def minor_units(self, key: str, path: str, schema: dict[str, Any], described: str | None) -> list[str]:
+        """Bracket paths of minor-unit integer amounts within one request parameter."""
+        schema = self.deref(schema)
+        described = schema.get("description") or described
+        if "anyOf" in schema:
+            return sorted({p for s in schema["anyOf"] for p in self.minor_units(key, path, s, described)})
+        kind = schema.get("type")
+        if kind == "integer":
+            return [path] if is_minor_units(key, described) else []
+        if kind == "array":  # an array of amounts (fixed_amounts) is named for its items
+            return self.minor_units(key, path + "[]", schema.get("items", {}), described)
+        found = []
+        for sub_key, sub in sorted(schema.get("properties", {}).items()):
+            found += self.minor_units(sub_key, f"{path}[{sub_key}]", sub, None)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict) and extra:  # a map (currency_options) keyed by the caller
+            found += self.minor_units(key, path + "[]", extra, None)
+        return found
+
     # --- operations ----------------------------------------------------------------
 
     def response_of(self, op: dict[str, Any]) -> dict[str, Any]:
@@ -394,7 +417,10 @@ class _Builder:
             imports: set[tuple[str, str]] = set()
             path_params: list[Param] = []
             query: list[Param] = []
+            param_schemas: dict[str, dict[str, Any]] = {}  # wire name -> schema, non-path params
             for p in op.get("parameters", []):
+                if p["in"] != "path":
+                    param_schemas[p["name"]] = p.get("schema", {})
                 where = f"{verb.upper()} {path}"
                 param = self.param(
                     p["name"],
@@ -413,11 +439,18 @@ class _Builder:
                 schema = self.deref(content.get("schema", {}))
                 required = set(schema.get("required", ()))
                 for key, sub in sorted(schema.get("properties", {}).items()):
+                    param_schemas[key] = sub
                     body.append(
                         self.param(key, sub, key in required, class_name(params_prefix, key), dicts, path)
                     )
             path_params.sort(key=lambda p: path.index("{" + p.wire_name + "}"))
-            params = sorted(query + body, key=lambda p: (not p.required, p.py_name))
+            params = sorted(
+                (self.narrowed(call.dotted, p, param_schemas[p.wire_name]) for p in query + body),
+                key=lambda p: (not p.required, p.py_name),
+            )
+            minor_units = sorted(
+                {u for w, sub in param_schemas.items() for u in self.minor_units(w, w, sub, None)}
+            )
             naming.ensure_unique(
                 ((p.py_name, p.wire_name) for p in (*path_params, *params)), f"parameter of {path}"
             )
@@ -465,9 +498,18 @@ class _Builder:
                 base=base,
                 doc=doc(op.get("description") or op.get("summary")),
                 deprecated=bool(op.get("deprecated")),
+                minor_units=tuple(minor_units),
             )
             result.append((call, operation, dicts, imports))
         return result
+
+    def narrowed(self, call_path: str, param: Param, schema: dict[str, Any]) -> Param:
+        """The param as overrides/registry.py narrows it (the guard enforces the same values)."""
+        override = self.overrides.param(call_path, param.wire_name)
+        if override is None:
+            return param
+        self.overrides.fingerprint(override, param.annotation, self.deref(schema).get("description"))
+        return attrs.evolve(param, annotation=override.annotation, enum=override.allowed)
 
     # --- the resource tree ---------------------------------------------------------
 
@@ -500,9 +542,9 @@ class _Builder:
                 (c.attr, "resource " + c.attr) for c in children
             ]
             naming.ensure_unique(names, f"attribute of {class_name(*ns, *res)}")
-            return Resource(
-                res[-1], naming.resource_class_name((*ns, *res)), (*ns, *res), operations, children
-            )
+            cls = naming.resource_class_name((*ns, *res))
+            guards = self.overrides.guards((*ns, *res), cls, {o.method for o in operations})
+            return Resource(res[-1], cls, (*ns, *res), operations, children, guards)
 
         resource_modules = []
         refs: dict[tuple[str, ...], ResourceRef] = {}
@@ -591,6 +633,7 @@ class _Builder:
             object_classes=tuple(sorted(live.items())),
             deleted_object_classes=tuple(sorted(deleted.items())),
             event_types=self.event_types(),
+            override_reviews=self.overrides.finish(self.loaded.lock.api_version),
         )
 
     def event_types(self) -> tuple[str, ...]:

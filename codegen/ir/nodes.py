@@ -35,6 +35,7 @@ class Model:
     object_value: str | None
     deleted: bool
     base: str = "StripeObject"
+    mixin: tuple[str, str] | None = None  # (module, class) from overrides/, placed before `base`
 
 
 @attrs.frozen
@@ -60,6 +61,10 @@ class ModelModule:
     @property
     def has_secrets(self) -> bool:
         return any(f.secret for m in self.models for f in m.fields)
+
+    @property
+    def mixins(self) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted({m.mixin for m in self.models if m.mixin}))
 
 
 @attrs.frozen
@@ -100,6 +105,26 @@ class Operation:
     base: str  # api | files
     doc: str
     deprecated: bool
+    # Bracket paths of integer minor-unit amounts, e.g. items[][price_data][unit_amount]
+    minor_units: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Guards:
+    """Hand-written classes from overrides/ placed in front of a generated resource class."""
+
+    module: str  # lattice_stripe.overrides.<module>
+    sync_class: str  # e.g. AccountsGuards
+    async_class: str  # e.g. AsyncAccountsGuards
+    methods: tuple[str, ...]  # generated methods they wrap (and call through super())
+
+
+@attrs.frozen
+class OverrideReview:
+    """An override the spec no longer matches as written: a person must look at it."""
+
+    target: str  # e.g. accounts.reject(reason)
+    message: str
 
 
 @attrs.frozen
@@ -111,7 +136,7 @@ class Resource:
     chain: tuple[str, ...]
     operations: tuple[Operation, ...]
     children: tuple[Resource, ...]
-    mixins: tuple[str, ...] = ()  # override classes placed in front of the generated base
+    guards: Guards | None = None  # when set, the generated class is _<Class>Base
 
 
 @attrs.frozen
@@ -121,6 +146,18 @@ class ResourceModule:
     params: tuple[ParamsDict, ...]
     model_imports: tuple[tuple[str, str], ...]
     params_imports: tuple[str, ...]
+
+    @property
+    def override_imports(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(module of lattice_stripe.overrides, names) this module's classes build on."""
+        wanted: dict[str, set[str]] = {}
+        if any(o.minor_units for r in self.resources for o in r.operations):
+            wanted.setdefault("amounts", set()).add("MinorUnits")
+        for r in self.resources:
+            if r.guards:
+                wanted.setdefault(r.guards.module, set()).update((r.guards.sync_class, r.guards.async_class))
+                wanted.setdefault("guard", set()).add("guarded")
+        return tuple((module, tuple(sorted(names))) for module, names in sorted(wanted.items()))
 
 
 @attrs.frozen
@@ -154,3 +191,4 @@ class Api:
     object_classes: tuple[tuple[str, str], ...]  # `object` value -> model class (live objects)
     deleted_object_classes: tuple[tuple[str, str], ...]  # `object` value -> deleted_* model class
     event_types: tuple[str, ...]  # every event type the spec names
+    override_reviews: tuple[OverrideReview, ...] = ()  # see codegen.ir.overrides

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from ..overrides.capabilities import AccountCapabilitiesMixin
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 @attrs.define(kw_only=True, weakref_slot=False)
-class AccountCapabilities(StripeObject):
+class AccountCapabilities(AccountCapabilitiesMixin, StripeObject):
     """The ``account_capabilities`` object."""
 
     __stripe_fields__ = (

@@ -13,6 +13,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from ..overrides.capabilities import CapabilityMixin
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 
 @attrs.define(kw_only=True, weakref_slot=False)
-class Capability(StripeObject):
+class Capability(CapabilityMixin, StripeObject):
     """This is an object representing a capability for a Stripe account.
 
     Related guide: [Account capabilities](https://stripe.com/docs/connect/account-capabilities)

@@ -52,10 +52,10 @@ class AccountLinks(SyncResource):
             type: The type of account link the user is requesting.
             collect: Which information the platform needs to collect from the user.
             expand: Specifies which fields in the response should be expanded.
-            refresh_url: The URL the user will be redirected to if the account link is
-                expired, has been previously-visited, or is otherwise invalid.
-            return_url: The URL that the user will be redirected to upon leaving or
-                completing the linked flow.
+            refresh_url: The URL the user will be redirected to if the account link is expired,
+                has been previously-visited, or is otherwise invalid.
+            return_url: The URL that the user will be redirected to upon leaving or completing
+                the linked flow.
         """
         return self._client.request(
             _PostAccountLinks,
@@ -96,10 +96,10 @@ class AsyncAccountLinks(AsyncResource):
             type: The type of account link the user is requesting.
             collect: Which information the platform needs to collect from the user.
             expand: Specifies which fields in the response should be expanded.
-            refresh_url: The URL the user will be redirected to if the account link is
-                expired, has been previously-visited, or is otherwise invalid.
-            return_url: The URL that the user will be redirected to upon leaving or
-                completing the linked flow.
+            refresh_url: The URL the user will be redirected to if the account link is expired,
+                has been previously-visited, or is otherwise invalid.
+            return_url: The URL that the user will be redirected to upon leaving or completing
+                the linked flow.
         """
         return await self._client.request(
             _PostAccountLinks,

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.accounts import AccountsGuards, AsyncAccountsGuards
+from ..overrides.amounts import MinorUnits
+from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -91,6 +94,10 @@ _PostAccounts: Operation[Account] = Operation(
     "/v1/accounts",
     S.Model("Account"),
 )
+_PostAccounts_amounts = MinorUnits(
+    "accounts.create",
+    "business_profile[monthly_estimated_revenue][amount]",
+)
 
 _DeleteAccountsAccount: Operation[DeletedAccount] = Operation(
     "DeleteAccountsAccount",
@@ -128,6 +135,10 @@ _PostAccountsAccount: Operation[Account] = Operation(
     "post",
     "/v1/accounts/{}",
     S.Model("Account"),
+)
+_PostAccountsAccount_amounts = MinorUnits(
+    "accounts.update",
+    "business_profile[monthly_estimated_revenue][amount]",
 )
 
 _PostAccountsAccountBankAccounts: Operation[BankAccount | Card] = Operation(
@@ -305,8 +316,8 @@ _PostAccountsAccountPersonsPerson: Operation[Person] = Operation(
 )
 
 
-class Accounts(SyncResource):
-    """Operations on `client.accounts`."""
+class _AccountsBase(SyncResource):
+    """Operations on `client.accounts`, as generated: `Accounts` adds the guards."""
 
     @cached_property
     def bank_accounts(self) -> AccountsBankAccounts:
@@ -366,31 +377,30 @@ class Accounts(SyncResource):
         ``POST /v1/accounts``
 
         Args:
-            account_token: An [account
-                token](https://stripe.com/docs/api#create_account_token), used to securely
-                provide details to the account.
+            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
+                used to securely provide details to the account.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
             business_profile: Business information about the account.
             business_type: The business type.
             capabilities: Each key of the dictionary represents a capability, and each
                 capability maps to its settings (e.g.
             company: Information about the company or business.
-            country: The country in which the account holder resides, or in which the
-                business is legally established.
-            default_currency: Three-letter ISO currency code representing the default
-                currency for the account.
+            country: The country in which the account holder resides, or in which the business
+                is legally established.
+            default_currency: Three-letter ISO currency code representing the default currency
+                for the account.
             documents: Documents that may be submitted to satisfy various informational
                 requests.
             email: The email address of the account holder.
             expand: Specifies which fields in the response should be expanded.
             external_account: A card or bank account to attach to the account for receiving
-                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you
-                won’t be able to use it for top-ups).
+                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
+                able to use it for top-ups).
             individual: Information about the person represented by the account.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             settings: Options for customizing how the account functions within Stripe.
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
@@ -399,25 +409,27 @@ class Accounts(SyncResource):
         return self._client.request(
             _PostAccounts,
             (),
-            {
-                "account_token": account_token,
-                "bank_account": bank_account,
-                "business_profile": business_profile,
-                "business_type": business_type,
-                "capabilities": capabilities,
-                "company": company,
-                "country": country,
-                "default_currency": default_currency,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "external_account": external_account,
-                "individual": individual,
-                "metadata": metadata,
-                "settings": settings,
-                "tos_acceptance": tos_acceptance,
-                "type": type,
-            },
+            _PostAccounts_amounts.check(
+                {
+                    "account_token": account_token,
+                    "bank_account": bank_account,
+                    "business_profile": business_profile,
+                    "business_type": business_type,
+                    "capabilities": capabilities,
+                    "company": company,
+                    "country": country,
+                    "default_currency": default_currency,
+                    "documents": documents,
+                    "email": email,
+                    "expand": expand,
+                    "external_account": external_account,
+                    "individual": individual,
+                    "metadata": metadata,
+                    "settings": settings,
+                    "tos_acceptance": tos_acceptance,
+                    "type": type,
+                }
+            ),
             options,
         )
 
@@ -485,7 +497,7 @@ class Accounts(SyncResource):
         account: str,
         /,
         *,
-        reason: str,
+        reason: Literal["fraud", "terms_of_service", "other"],
         expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
@@ -572,26 +584,25 @@ class Accounts(SyncResource):
         ``POST /v1/accounts/{account}``
 
         Args:
-            account_token: An [account
-                token](https://stripe.com/docs/api#create_account_token), used to securely
-                provide details to the account.
+            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
+                used to securely provide details to the account.
             business_profile: Business information about the account.
             business_type: The business type.
             capabilities: Each key of the dictionary represents a capability, and each
                 capability maps to its settings (e.g.
             company: Information about the company or business.
-            default_currency: Three-letter ISO currency code representing the default
-                currency for the account.
+            default_currency: Three-letter ISO currency code representing the default currency
+                for the account.
             documents: Documents that may be submitted to satisfy various informational
                 requests.
             email: The email address of the account holder.
             expand: Specifies which fields in the response should be expanded.
             external_account: A card or bank account to attach to the account for receiving
-                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you
-                won’t be able to use it for top-ups).
+                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
+                able to use it for top-ups).
             individual: Information about the person represented by the account.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             settings: Options for customizing how the account functions within Stripe.
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
@@ -599,24 +610,32 @@ class Accounts(SyncResource):
         return self._client.request(
             _PostAccountsAccount,
             (account,),
-            {
-                "account_token": account_token,
-                "business_profile": business_profile,
-                "business_type": business_type,
-                "capabilities": capabilities,
-                "company": company,
-                "default_currency": default_currency,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "external_account": external_account,
-                "individual": individual,
-                "metadata": metadata,
-                "settings": settings,
-                "tos_acceptance": tos_acceptance,
-            },
+            _PostAccountsAccount_amounts.check(
+                {
+                    "account_token": account_token,
+                    "business_profile": business_profile,
+                    "business_type": business_type,
+                    "capabilities": capabilities,
+                    "company": company,
+                    "default_currency": default_currency,
+                    "documents": documents,
+                    "email": email,
+                    "expand": expand,
+                    "external_account": external_account,
+                    "individual": individual,
+                    "metadata": metadata,
+                    "settings": settings,
+                    "tos_acceptance": tos_acceptance,
+                }
+            ),
             options,
         )
+
+
+class Accounts(AccountsGuards, _AccountsBase):
+    """Operations on `client.accounts`, behind the guards in `lattice_stripe.overrides.accounts`."""
+
+    reject = guarded(_AccountsBase.reject, AccountsGuards.reject)
 
 
 class AccountsBankAccounts(SyncResource):
@@ -640,16 +659,16 @@ class AccountsBankAccounts(SyncResource):
 
         Args:
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
             default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account
-                for its currency.
+                added in this currency, this account becomes the default external account for its
+                currency.
             expand: Specifies which fields in the response should be expanded.
-            external_account: Please refer to full
-                [documentation](https://stripe.com/docs/api) instead.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            external_account: Please refer to full [documentation](https://stripe.com/docs/api)
+                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostAccountsAccountBankAccounts,
@@ -747,8 +766,7 @@ class AccountsBankAccounts(SyncResource):
         ``POST /v1/accounts/{account}/bank_accounts/{id}``
 
         Args:
-            account_holder_name: The name of the person or business that owns the bank
-                account.
+            account_holder_name: The name of the person or business that owns the bank account.
             account_holder_type: The type of entity that holds the account.
             account_type: The bank account type.
             address_city: City/District/Suburb/Town/Village.
@@ -757,15 +775,15 @@ class AccountsBankAccounts(SyncResource):
             address_line2: Address line 2 (Apartment/Suite/Unit/Building).
             address_state: State/County/Province/Region.
             address_zip: ZIP or postal code.
-            default_for_currency: When set to true, this becomes the default external
-                account for its currency.
+            default_for_currency: When set to true, this becomes the default external account
+                for its currency.
             documents: Documents that may be submitted to satisfy various informational
                 requests.
             exp_month: Two digit number representing the card’s expiration month.
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Cardholder name.
         """
         return self._client.request(
@@ -906,16 +924,16 @@ class AccountsExternalAccounts(SyncResource):
 
         Args:
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
             default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account
-                for its currency.
+                added in this currency, this account becomes the default external account for its
+                currency.
             expand: Specifies which fields in the response should be expanded.
-            external_account: Please refer to full
-                [documentation](https://stripe.com/docs/api) instead.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            external_account: Please refer to full [documentation](https://stripe.com/docs/api)
+                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostAccountsAccountExternalAccounts,
@@ -1046,8 +1064,7 @@ class AccountsExternalAccounts(SyncResource):
         ``POST /v1/accounts/{account}/external_accounts/{id}``
 
         Args:
-            account_holder_name: The name of the person or business that owns the bank
-                account.
+            account_holder_name: The name of the person or business that owns the bank account.
             account_holder_type: The type of entity that holds the account.
             account_type: The bank account type.
             address_city: City/District/Suburb/Town/Village.
@@ -1056,15 +1073,15 @@ class AccountsExternalAccounts(SyncResource):
             address_line2: Address line 2 (Apartment/Suite/Unit/Building).
             address_state: State/County/Province/Region.
             address_zip: ZIP or postal code.
-            default_for_currency: When set to true, this becomes the default external
-                account for its currency.
+            default_for_currency: When set to true, this becomes the default external account
+                for its currency.
             documents: Documents that may be submitted to satisfy various informational
                 requests.
             exp_month: Two digit number representing the card’s expiration month.
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Cardholder name.
         """
         return self._client.request(
@@ -1178,8 +1195,7 @@ class AccountsPeople(SyncResource):
             first_name: The person's first name.
             first_name_kana: The Kana variation of the person's first name (Japan only).
             first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known
-                by.
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
             id_number: The person's ID number, as appropriate for their country.
@@ -1189,18 +1205,17 @@ class AccountsPeople(SyncResource):
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens),
-                used to securely provide details to the person.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
             phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives,
-                family members, or other closely related persons, declares that they hold or
-                have held an important public job or function, in any jurisdiction.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held an
+                important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal
-                entity.
+            relationship: The relationship that this person has with the account's legal entity.
             ssn_last_4: The last four digits of the person's Social Security number (U.S.
             verification: The person's verification status.
         """
@@ -1379,8 +1394,7 @@ class AccountsPeople(SyncResource):
             first_name: The person's first name.
             first_name_kana: The Kana variation of the person's first name (Japan only).
             first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known
-                by.
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
             id_number: The person's ID number, as appropriate for their country.
@@ -1390,18 +1404,17 @@ class AccountsPeople(SyncResource):
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens),
-                used to securely provide details to the person.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
             phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives,
-                family members, or other closely related persons, declares that they hold or
-                have held an important public job or function, in any jurisdiction.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held an
+                important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal
-                entity.
+            relationship: The relationship that this person has with the account's legal entity.
             ssn_last_4: The last four digits of the person's Social Security number (U.S.
             verification: The person's verification status.
         """
@@ -1497,8 +1510,7 @@ class AccountsPersons(SyncResource):
             first_name: The person's first name.
             first_name_kana: The Kana variation of the person's first name (Japan only).
             first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known
-                by.
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
             id_number: The person's ID number, as appropriate for their country.
@@ -1508,18 +1520,17 @@ class AccountsPersons(SyncResource):
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens),
-                used to securely provide details to the person.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
             phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives,
-                family members, or other closely related persons, declares that they hold or
-                have held an important public job or function, in any jurisdiction.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held an
+                important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal
-                entity.
+            relationship: The relationship that this person has with the account's legal entity.
             ssn_last_4: The last four digits of the person's Social Security number (U.S.
             verification: The person's verification status.
         """
@@ -1698,8 +1709,7 @@ class AccountsPersons(SyncResource):
             first_name: The person's first name.
             first_name_kana: The Kana variation of the person's first name (Japan only).
             first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known
-                by.
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
             id_number: The person's ID number, as appropriate for their country.
@@ -1709,18 +1719,17 @@ class AccountsPersons(SyncResource):
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens),
-                used to securely provide details to the person.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
             phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives,
-                family members, or other closely related persons, declares that they hold or
-                have held an important public job or function, in any jurisdiction.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held an
+                important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal
-                entity.
+            relationship: The relationship that this person has with the account's legal entity.
             ssn_last_4: The last four digits of the person's Social Security number (U.S.
             verification: The person's verification status.
         """
@@ -1763,8 +1772,8 @@ class AccountsPersons(SyncResource):
         )
 
 
-class AsyncAccounts(AsyncResource):
-    """Operations on `client.accounts`."""
+class _AsyncAccountsBase(AsyncResource):
+    """Operations on `client.accounts`, as generated: `AsyncAccounts` adds the guards."""
 
     @cached_property
     def bank_accounts(self) -> AsyncAccountsBankAccounts:
@@ -1824,31 +1833,30 @@ class AsyncAccounts(AsyncResource):
         ``POST /v1/accounts``
 
         Args:
-            account_token: An [account
-                token](https://stripe.com/docs/api#create_account_token), used to securely
-                provide details to the account.
+            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
+                used to securely provide details to the account.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
             business_profile: Business information about the account.
             business_type: The business type.
             capabilities: Each key of the dictionary represents a capability, and each
                 capability maps to its settings (e.g.
             company: Information about the company or business.
-            country: The country in which the account holder resides, or in which the
-                business is legally established.
-            default_currency: Three-letter ISO currency code representing the default
-                currency for the account.
+            country: The country in which the account holder resides, or in which the business
+                is legally established.
+            default_currency: Three-letter ISO currency code representing the default currency
+                for the account.
             documents: Documents that may be submitted to satisfy various informational
                 requests.
             email: The email address of the account holder.
             expand: Specifies which fields in the response should be expanded.
             external_account: A card or bank account to attach to the account for receiving
-                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you
-                won’t be able to use it for top-ups).
+                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
+                able to use it for top-ups).
             individual: Information about the person represented by the account.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             settings: Options for customizing how the account functions within Stripe.
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
@@ -1857,25 +1865,27 @@ class AsyncAccounts(AsyncResource):
         return await self._client.request(
             _PostAccounts,
             (),
-            {
-                "account_token": account_token,
-                "bank_account": bank_account,
-                "business_profile": business_profile,
-                "business_type": business_type,
-                "capabilities": capabilities,
-                "company": company,
-                "country": country,
-                "default_currency": default_currency,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "external_account": external_account,
-                "individual": individual,
-                "metadata": metadata,
-                "settings": settings,
-                "tos_acceptance": tos_acceptance,
-                "type": type,
-            },
+            _PostAccounts_amounts.check(
+                {
+                    "account_token": account_token,
+                    "bank_account": bank_account,
+                    "business_profile": business_profile,
+                    "business_type": business_type,
+                    "capabilities": capabilities,
+                    "company": company,
+                    "country": country,
+                    "default_currency": default_currency,
+                    "documents": documents,
+                    "email": email,
+                    "expand": expand,
+                    "external_account": external_account,
+                    "individual": individual,
+                    "metadata": metadata,
+                    "settings": settings,
+                    "tos_acceptance": tos_acceptance,
+                    "type": type,
+                }
+            ),
             options,
         )
 
@@ -1943,7 +1953,7 @@ class AsyncAccounts(AsyncResource):
         account: str,
         /,
         *,
-        reason: str,
+        reason: Literal["fraud", "terms_of_service", "other"],
         expand: Sequence[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
@@ -2030,26 +2040,25 @@ class AsyncAccounts(AsyncResource):
         ``POST /v1/accounts/{account}``
 
         Args:
-            account_token: An [account
-                token](https://stripe.com/docs/api#create_account_token), used to securely
-                provide details to the account.
+            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
+                used to securely provide details to the account.
             business_profile: Business information about the account.
             business_type: The business type.
             capabilities: Each key of the dictionary represents a capability, and each
                 capability maps to its settings (e.g.
             company: Information about the company or business.
-            default_currency: Three-letter ISO currency code representing the default
-                currency for the account.
+            default_currency: Three-letter ISO currency code representing the default currency
+                for the account.
             documents: Documents that may be submitted to satisfy various informational
                 requests.
             email: The email address of the account holder.
             expand: Specifies which fields in the response should be expanded.
             external_account: A card or bank account to attach to the account for receiving
-                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you
-                won’t be able to use it for top-ups).
+                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
+                able to use it for top-ups).
             individual: Information about the person represented by the account.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             settings: Options for customizing how the account functions within Stripe.
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
@@ -2057,24 +2066,32 @@ class AsyncAccounts(AsyncResource):
         return await self._client.request(
             _PostAccountsAccount,
             (account,),
-            {
-                "account_token": account_token,
-                "business_profile": business_profile,
-                "business_type": business_type,
-                "capabilities": capabilities,
-                "company": company,
-                "default_currency": default_currency,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "external_account": external_account,
-                "individual": individual,
-                "metadata": metadata,
-                "settings": settings,
-                "tos_acceptance": tos_acceptance,
-            },
+            _PostAccountsAccount_amounts.check(
+                {
+                    "account_token": account_token,
+                    "business_profile": business_profile,
+                    "business_type": business_type,
+                    "capabilities": capabilities,
+                    "company": company,
+                    "default_currency": default_currency,
+                    "documents": documents,
+                    "email": email,
+                    "expand": expand,
+                    "external_account": external_account,
+                    "individual": individual,
+                    "metadata": metadata,
+                    "settings": settings,
+                    "tos_acceptance": tos_acceptance,
+                }
+            ),
             options,
         )
+
+
+class AsyncAccounts(AsyncAccountsGuards, _AsyncAccountsBase):
+    """Operations on `client.accounts`, behind the guards in `lattice_stripe.overrides.accounts`."""
+
+    reject = guarded(_AsyncAccountsBase.reject, AsyncAccountsGuards.reject)
 
 
 class AsyncAccountsBankAccounts(AsyncResource):
@@ -2098,16 +2115,16 @@ class AsyncAccountsBankAccounts(AsyncResource):
 
         Args:
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
             default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account
-                for its currency.
+                added in this currency, this account becomes the default external account for its
+                currency.
             expand: Specifies which fields in the response should be expanded.
-            external_account: Please refer to full
-                [documentation](https://stripe.com/docs/api) instead.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            external_account: Please refer to full [documentation](https://stripe.com/docs/api)
+                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostAccountsAccountBankAccounts,
@@ -2205,8 +2222,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
         ``POST /v1/accounts/{account}/bank_accounts/{id}``
 
         Args:
-            account_holder_name: The name of the person or business that owns the bank
-                account.
+            account_holder_name: The name of the person or business that owns the bank account.
             account_holder_type: The type of entity that holds the account.
             account_type: The bank account type.
             address_city: City/District/Suburb/Town/Village.
@@ -2215,15 +2231,15 @@ class AsyncAccountsBankAccounts(AsyncResource):
             address_line2: Address line 2 (Apartment/Suite/Unit/Building).
             address_state: State/County/Province/Region.
             address_zip: ZIP or postal code.
-            default_for_currency: When set to true, this becomes the default external
-                account for its currency.
+            default_for_currency: When set to true, this becomes the default external account
+                for its currency.
             documents: Documents that may be submitted to satisfy various informational
                 requests.
             exp_month: Two digit number representing the card’s expiration month.
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Cardholder name.
         """
         return await self._client.request(
@@ -2364,16 +2380,16 @@ class AsyncAccountsExternalAccounts(AsyncResource):
 
         Args:
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
             default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account
-                for its currency.
+                added in this currency, this account becomes the default external account for its
+                currency.
             expand: Specifies which fields in the response should be expanded.
-            external_account: Please refer to full
-                [documentation](https://stripe.com/docs/api) instead.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            external_account: Please refer to full [documentation](https://stripe.com/docs/api)
+                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostAccountsAccountExternalAccounts,
@@ -2504,8 +2520,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         ``POST /v1/accounts/{account}/external_accounts/{id}``
 
         Args:
-            account_holder_name: The name of the person or business that owns the bank
-                account.
+            account_holder_name: The name of the person or business that owns the bank account.
             account_holder_type: The type of entity that holds the account.
             account_type: The bank account type.
             address_city: City/District/Suburb/Town/Village.
@@ -2514,15 +2529,15 @@ class AsyncAccountsExternalAccounts(AsyncResource):
             address_line2: Address line 2 (Apartment/Suite/Unit/Building).
             address_state: State/County/Province/Region.
             address_zip: ZIP or postal code.
-            default_for_currency: When set to true, this becomes the default external
-                account for its currency.
+            default_for_currency: When set to true, this becomes the default external account
+                for its currency.
             documents: Documents that may be submitted to satisfy various informational
                 requests.
             exp_month: Two digit number representing the card’s expiration month.
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Cardholder name.
         """
         return await self._client.request(
@@ -2636,8 +2651,7 @@ class AsyncAccountsPeople(AsyncResource):
             first_name: The person's first name.
             first_name_kana: The Kana variation of the person's first name (Japan only).
             first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known
-                by.
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
             id_number: The person's ID number, as appropriate for their country.
@@ -2647,18 +2661,17 @@ class AsyncAccountsPeople(AsyncResource):
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens),
-                used to securely provide details to the person.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
             phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives,
-                family members, or other closely related persons, declares that they hold or
-                have held an important public job or function, in any jurisdiction.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held an
+                important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal
-                entity.
+            relationship: The relationship that this person has with the account's legal entity.
             ssn_last_4: The last four digits of the person's Social Security number (U.S.
             verification: The person's verification status.
         """
@@ -2837,8 +2850,7 @@ class AsyncAccountsPeople(AsyncResource):
             first_name: The person's first name.
             first_name_kana: The Kana variation of the person's first name (Japan only).
             first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known
-                by.
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
             id_number: The person's ID number, as appropriate for their country.
@@ -2848,18 +2860,17 @@ class AsyncAccountsPeople(AsyncResource):
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens),
-                used to securely provide details to the person.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
             phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives,
-                family members, or other closely related persons, declares that they hold or
-                have held an important public job or function, in any jurisdiction.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held an
+                important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal
-                entity.
+            relationship: The relationship that this person has with the account's legal entity.
             ssn_last_4: The last four digits of the person's Social Security number (U.S.
             verification: The person's verification status.
         """
@@ -2955,8 +2966,7 @@ class AsyncAccountsPersons(AsyncResource):
             first_name: The person's first name.
             first_name_kana: The Kana variation of the person's first name (Japan only).
             first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known
-                by.
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
             id_number: The person's ID number, as appropriate for their country.
@@ -2966,18 +2976,17 @@ class AsyncAccountsPersons(AsyncResource):
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens),
-                used to securely provide details to the person.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
             phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives,
-                family members, or other closely related persons, declares that they hold or
-                have held an important public job or function, in any jurisdiction.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held an
+                important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal
-                entity.
+            relationship: The relationship that this person has with the account's legal entity.
             ssn_last_4: The last four digits of the person's Social Security number (U.S.
             verification: The person's verification status.
         """
@@ -3156,8 +3165,7 @@ class AsyncAccountsPersons(AsyncResource):
             first_name: The person's first name.
             first_name_kana: The Kana variation of the person's first name (Japan only).
             first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known
-                by.
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
             id_number: The person's ID number, as appropriate for their country.
@@ -3167,18 +3175,17 @@ class AsyncAccountsPersons(AsyncResource):
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens),
-                used to securely provide details to the person.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
             phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives,
-                family members, or other closely related persons, declares that they hold or
-                have held an important public job or function, in any jurisdiction.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held an
+                important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal
-                entity.
+            relationship: The relationship that this person has with the account's legal entity.
             ssn_last_4: The last four digits of the person's Social Security number (U.S.
             verification: The person's verification status.
         """

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -38,6 +39,10 @@ _PostApplicationFeesIdRefund: Operation[ApplicationFee] = Operation(
     "/v1/application_fees/{}/refund",
     S.Model("ApplicationFee"),
 )
+_PostApplicationFeesIdRefund_amounts = MinorUnits(
+    "application_fees.refund",
+    "amount",
+)
 
 _GetApplicationFeesId: Operation[ApplicationFee] = Operation(
     "GetApplicationFeesId",
@@ -52,6 +57,10 @@ _PostApplicationFeesIdRefunds: Operation[FeeRefund] = Operation(
     "post",
     "/v1/application_fees/{}/refunds",
     S.Model("FeeRefund"),
+)
+_PostApplicationFeesIdRefunds_amounts = MinorUnits(
+    "application_fees.refunds.create",
+    "amount",
 )
 
 _GetApplicationFeesIdRefunds: Operation[ListObject[FeeRefund]] = Operation(
@@ -143,11 +152,13 @@ class ApplicationFees(SyncResource):
         return self._client.request(
             _PostApplicationFeesIdRefund,
             (id,),
-            {
-                "amount": amount,
-                "directive": directive,
-                "expand": expand,
-            },
+            _PostApplicationFeesIdRefund_amounts.check(
+                {
+                    "amount": amount,
+                    "directive": directive,
+                    "expand": expand,
+                }
+            ),
             options,
         )
 
@@ -204,20 +215,22 @@ class ApplicationFeesRefunds(SyncResource):
         ``POST /v1/application_fees/{id}/refunds``
 
         Args:
-            amount: A positive integer, in _cents (or local equivalent)_, representing how
-                much of this fee to refund.
+            amount: A positive integer, in _cents (or local equivalent)_, representing how much
+                of this fee to refund.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostApplicationFeesIdRefunds,
             (id,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "metadata": metadata,
-            },
+            _PostApplicationFeesIdRefunds_amounts.check(
+                {
+                    "amount": amount,
+                    "expand": expand,
+                    "metadata": metadata,
+                }
+            ),
             options,
         )
 
@@ -306,8 +319,8 @@ class ApplicationFeesRefunds(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostApplicationFeesFeeRefundsId,
@@ -388,11 +401,13 @@ class AsyncApplicationFees(AsyncResource):
         return await self._client.request(
             _PostApplicationFeesIdRefund,
             (id,),
-            {
-                "amount": amount,
-                "directive": directive,
-                "expand": expand,
-            },
+            _PostApplicationFeesIdRefund_amounts.check(
+                {
+                    "amount": amount,
+                    "directive": directive,
+                    "expand": expand,
+                }
+            ),
             options,
         )
 
@@ -449,20 +464,22 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         ``POST /v1/application_fees/{id}/refunds``
 
         Args:
-            amount: A positive integer, in _cents (or local equivalent)_, representing how
-                much of this fee to refund.
+            amount: A positive integer, in _cents (or local equivalent)_, representing how much
+                of this fee to refund.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostApplicationFeesIdRefunds,
             (id,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "metadata": metadata,
-            },
+            _PostApplicationFeesIdRefunds_amounts.check(
+                {
+                    "amount": amount,
+                    "expand": expand,
+                    "metadata": metadata,
+                }
+            ),
             options,
         )
 
@@ -551,8 +568,8 @@ class AsyncApplicationFeesRefunds(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostApplicationFeesFeeRefundsId,

@@ -79,8 +79,8 @@ class AppsSecrets(SyncResource):
             payload: The plaintext secret value to be stored.
             scope: Specifies the scoping of the secret.
             expand: Specifies which fields in the response should be expanded.
-            expires_at: The Unix timestamp for the expiry time of the secret, after which
-                the secret deletes.
+            expires_at: The Unix timestamp for the expiry time of the secret, after which the
+                secret deletes.
         """
         return self._client.request(
             _PostAppsSecrets,
@@ -208,8 +208,8 @@ class AsyncAppsSecrets(AsyncResource):
             payload: The plaintext secret value to be stored.
             scope: Specifies the scoping of the secret.
             expand: Specifies which fields in the response should be expanded.
-            expires_at: The Unix timestamp for the expiry time of the secret, after which
-                the secret deletes.
+            expires_at: The Unix timestamp for the expiry time of the secret, after which the
+                secret deletes.
         """
         return await self._client.request(
             _PostAppsSecrets,

@@ -80,12 +80,12 @@ class BillingPortalConfigurations(SyncResource):
         Args:
             business_profile: The business information shown to customers in the portal.
             features: Information about the features available in the portal.
-            default_return_url: The default URL to redirect customers to when they click on
-                the portal's link to return to your website.
+            default_return_url: The default URL to redirect customers to when they click on the
+                portal's link to return to your website.
             expand: Specifies which fields in the response should be expanded.
             login_page: The hosted login page for this configuration.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostBillingPortalConfigurations,
@@ -184,13 +184,13 @@ class BillingPortalConfigurations(SyncResource):
             active: Whether the configuration is active and can be used to create portal
                 sessions.
             business_profile: The business information shown to customers in the portal.
-            default_return_url: The default URL to redirect customers to when they click on
-                the portal's link to return to your website.
+            default_return_url: The default URL to redirect customers to when they click on the
+                portal's link to return to your website.
             expand: Specifies which fields in the response should be expanded.
             features: Information about the features available in the portal.
             login_page: The hosted login page for this configuration.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostBillingPortalConfigurationsConfiguration,
@@ -229,12 +229,12 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         Args:
             business_profile: The business information shown to customers in the portal.
             features: Information about the features available in the portal.
-            default_return_url: The default URL to redirect customers to when they click on
-                the portal's link to return to your website.
+            default_return_url: The default URL to redirect customers to when they click on the
+                portal's link to return to your website.
             expand: Specifies which fields in the response should be expanded.
             login_page: The hosted login page for this configuration.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostBillingPortalConfigurations,
@@ -333,13 +333,13 @@ class AsyncBillingPortalConfigurations(AsyncResource):
             active: Whether the configuration is active and can be used to create portal
                 sessions.
             business_profile: The business information shown to customers in the portal.
-            default_return_url: The default URL to redirect customers to when they click on
-                the portal's link to return to your website.
+            default_return_url: The default URL to redirect customers to when they click on the
+                portal's link to return to your website.
             expand: Specifies which fields in the response should be expanded.
             features: Information about the features available in the portal.
             login_page: The hosted login page for this configuration.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostBillingPortalConfigurationsConfiguration,

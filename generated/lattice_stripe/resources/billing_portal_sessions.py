@@ -102,14 +102,14 @@ class BillingPortalSessions(SyncResource):
         Args:
             customer: The ID of an existing customer.
             configuration: The ID of an existing
-                [configuration](https://stripe.com/docs/api/customer_portal/configuration)
-                to use for this session, describing its functionality and features.
+                [configuration](https://stripe.com/docs/api/customer_portal/configuration) to use
+                for this session, describing its functionality and features.
             expand: Specifies which fields in the response should be expanded.
             flow_data: Information about a specific flow for the customer to go through.
             locale: The IETF language tag of the locale customer portal is displayed in.
             on_behalf_of: The `on_behalf_of` account to use for this session.
-            return_url: The default URL to redirect customers to when they click on the
-                portal's link to return to your website.
+            return_url: The default URL to redirect customers to when they click on the portal's
+                link to return to your website.
         """
         return self._client.request(
             _PostBillingPortalSessions,
@@ -198,14 +198,14 @@ class AsyncBillingPortalSessions(AsyncResource):
         Args:
             customer: The ID of an existing customer.
             configuration: The ID of an existing
-                [configuration](https://stripe.com/docs/api/customer_portal/configuration)
-                to use for this session, describing its functionality and features.
+                [configuration](https://stripe.com/docs/api/customer_portal/configuration) to use
+                for this session, describing its functionality and features.
             expand: Specifies which fields in the response should be expanded.
             flow_data: Information about a specific flow for the customer to go through.
             locale: The IETF language tag of the locale customer portal is displayed in.
             on_behalf_of: The `on_behalf_of` account to use for this session.
-            return_url: The default URL to redirect customers to when they click on the
-                portal's link to return to your website.
+            return_url: The default URL to redirect customers to when they click on the portal's
+                link to return to your website.
         """
         return await self._client.request(
             _PostBillingPortalSessions,

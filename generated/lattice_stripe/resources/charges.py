@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -40,12 +41,25 @@ _PostChargesChargeCapture: Operation[Charge] = Operation(
     "/v1/charges/{}/capture",
     S.Model("Charge"),
 )
+_PostChargesChargeCapture_amounts = MinorUnits(
+    "charges.capture",
+    "amount",
+    "application_fee_amount",
+    "transfer_data[amount]",
+)
 
 _PostCharges: Operation[Charge] = Operation(
     "PostCharges",
     "post",
     "/v1/charges",
     S.Model("Charge"),
+)
+_PostCharges_amounts = MinorUnits(
+    "charges.create",
+    "amount",
+    "application_fee_amount",
+    "destination[amount]",
+    "transfer_data[amount]",
 )
 
 _GetCharges: Operation[ListObject[Charge]] = Operation(
@@ -61,6 +75,10 @@ _PostChargesChargeRefund: Operation[Charge] = Operation(
     "post",
     "/v1/charges/{}/refund",
     S.Model("Charge"),
+)
+_PostChargesChargeRefund_amounts = MinorUnits(
+    "charges.refund",
+    "amount",
 )
 
 _GetChargesCharge: Operation[Charge] = Operation(
@@ -113,6 +131,10 @@ _PostChargesChargeRefunds: Operation[Refund] = Operation(
     "post",
     "/v1/charges/{}/refunds",
     S.Model("Refund"),
+)
+_PostChargesChargeRefunds_amounts = MinorUnits(
+    "charges.refunds.create",
+    "amount",
 )
 
 _GetChargesChargeRefunds: Operation[ListObject[Refund]] = Operation(
@@ -181,14 +203,13 @@ class Charges(SyncResource):
             amount: The amount to capture, which must be less than or equal to the original
                 amount.
             application_fee: An application fee to add on to this charge.
-            application_fee_amount: An application fee amount to add on to this charge,
-                which must be less than or equal to the original amount.
+            application_fee_amount: An application fee amount to add on to this charge, which
+                must be less than or equal to the original amount.
             expand: Specifies which fields in the response should be expanded.
             receipt_email: The email address to send this charge's receipt to.
-            statement_descriptor: For card charges, use `statement_descriptor_suffix`
-                instead.
-            statement_descriptor_suffix: Provides information about the charge that
-                customers see on their statements.
+            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+            statement_descriptor_suffix: Provides information about the charge that customers
+                see on their statements.
             transfer_data: An optional dictionary including the account to automatically
                 transfer to as part of a destination charge.
             transfer_group: A string that identifies this transaction as part of a group.
@@ -196,17 +217,19 @@ class Charges(SyncResource):
         return self._client.request(
             _PostChargesChargeCapture,
             (charge,),
-            {
-                "amount": amount,
-                "application_fee": application_fee,
-                "application_fee_amount": application_fee_amount,
-                "expand": expand,
-                "receipt_email": receipt_email,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-            },
+            _PostChargesChargeCapture_amounts.check(
+                {
+                    "amount": amount,
+                    "application_fee": application_fee,
+                    "application_fee_amount": application_fee_amount,
+                    "expand": expand,
+                    "receipt_email": receipt_email,
+                    "statement_descriptor": statement_descriptor,
+                    "statement_descriptor_suffix": statement_descriptor_suffix,
+                    "transfer_data": transfer_data,
+                    "transfer_group": transfer_group,
+                }
+            ),
             options,
         )
 
@@ -244,30 +267,27 @@ class Charges(SyncResource):
         Args:
             amount: Amount intended to be collected by this payment.
             application_fee:
-            application_fee_amount: A fee in cents (or local equivalent) that will be
-                applied to the charge and transferred to the application owner's Stripe
-                account.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the charge and transferred to the application owner's Stripe account.
             capture: Whether to immediately capture the charge.
-            card: A token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js).
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             currency: Three-letter [ISO currency
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             customer: The ID of an existing customer that will be charged in this request.
             description: An arbitrary string which you can attach to a `Charge` object.
             destination:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             on_behalf_of: The Stripe account ID for which these funds are intended.
             radar_options: Options to configure Radar.
             receipt_email: The email address to which this charge's
                 [receipt](https://stripe.com/docs/dashboard/receipts) will be sent.
             shipping: Shipping information for the charge.
             source: A payment source to be charged.
-            statement_descriptor: For card charges, use `statement_descriptor_suffix`
-                instead.
-            statement_descriptor_suffix: Provides information about the charge that
-                customers see on their statements.
+            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+            statement_descriptor_suffix: Provides information about the charge that customers
+                see on their statements.
             transfer_data: An optional dictionary including the account to automatically
                 transfer to as part of a destination charge.
             transfer_group: A string that identifies this transaction as part of a group.
@@ -275,28 +295,30 @@ class Charges(SyncResource):
         return self._client.request(
             _PostCharges,
             (),
-            {
-                "amount": amount,
-                "application_fee": application_fee,
-                "application_fee_amount": application_fee_amount,
-                "capture": capture,
-                "card": card,
-                "currency": currency,
-                "customer": customer,
-                "description": description,
-                "destination": destination,
-                "expand": expand,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "radar_options": radar_options,
-                "receipt_email": receipt_email,
-                "shipping": shipping,
-                "source": source,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-            },
+            _PostCharges_amounts.check(
+                {
+                    "amount": amount,
+                    "application_fee": application_fee,
+                    "application_fee_amount": application_fee_amount,
+                    "capture": capture,
+                    "card": card,
+                    "currency": currency,
+                    "customer": customer,
+                    "description": description,
+                    "destination": destination,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "radar_options": radar_options,
+                    "receipt_email": receipt_email,
+                    "shipping": shipping,
+                    "source": source,
+                    "statement_descriptor": statement_descriptor,
+                    "statement_descriptor_suffix": statement_descriptor_suffix,
+                    "transfer_data": transfer_data,
+                    "transfer_group": transfer_group,
+                }
+            ),
             options,
         )
 
@@ -381,8 +403,8 @@ class Charges(SyncResource):
             instructions_email: For payment methods without native refund support (e.g.,
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             payment_intent:
             reason:
             refund_application_fee:
@@ -391,16 +413,18 @@ class Charges(SyncResource):
         return self._client.request(
             _PostChargesChargeRefund,
             (charge,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
+            _PostChargesChargeRefund_amounts.check(
+                {
+                    "amount": amount,
+                    "expand": expand,
+                    "instructions_email": instructions_email,
+                    "metadata": metadata,
+                    "payment_intent": payment_intent,
+                    "reason": reason,
+                    "refund_application_fee": refund_application_fee,
+                    "reverse_transfer": reverse_transfer,
+                }
+            ),
             options,
         )
 
@@ -489,16 +513,15 @@ class Charges(SyncResource):
         ``POST /v1/charges/{charge}``
 
         Args:
-            customer: The ID of an existing customer that will be associated with this
-                request.
+            customer: The ID of an existing customer that will be associated with this request.
             description: An arbitrary string which you can attach to a charge object.
             expand: Specifies which fields in the response should be expanded.
             fraud_details: A set of key-value pairs you can attach to a charge giving
                 information about its riskiness.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            receipt_email: This is the email address that the receipt for this charge will
-                be sent to.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            receipt_email: This is the email address that the receipt for this charge will be
+                sent to.
             shipping: Shipping information for the charge.
             transfer_group: A string that identifies this transaction as part of a group.
         """
@@ -584,8 +607,8 @@ class ChargesDispute(SyncResource):
         Args:
             evidence: Evidence to upload, to respond to a dispute.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             submit: Whether to immediately submit evidence to the bank.
         """
         return self._client.request(
@@ -635,8 +658,8 @@ class ChargesRefunds(SyncResource):
             instructions_email: For payment methods without native refund support (e.g.,
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             origin: Origin of the refund
             payment_intent:
             reason:
@@ -646,19 +669,21 @@ class ChargesRefunds(SyncResource):
         return self._client.request(
             _PostChargesChargeRefunds,
             (charge,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "origin": origin,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
+            _PostChargesChargeRefunds_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "customer": customer,
+                    "expand": expand,
+                    "instructions_email": instructions_email,
+                    "metadata": metadata,
+                    "origin": origin,
+                    "payment_intent": payment_intent,
+                    "reason": reason,
+                    "refund_application_fee": refund_application_fee,
+                    "reverse_transfer": reverse_transfer,
+                }
+            ),
             options,
         )
 
@@ -800,14 +825,13 @@ class AsyncCharges(AsyncResource):
             amount: The amount to capture, which must be less than or equal to the original
                 amount.
             application_fee: An application fee to add on to this charge.
-            application_fee_amount: An application fee amount to add on to this charge,
-                which must be less than or equal to the original amount.
+            application_fee_amount: An application fee amount to add on to this charge, which
+                must be less than or equal to the original amount.
             expand: Specifies which fields in the response should be expanded.
             receipt_email: The email address to send this charge's receipt to.
-            statement_descriptor: For card charges, use `statement_descriptor_suffix`
-                instead.
-            statement_descriptor_suffix: Provides information about the charge that
-                customers see on their statements.
+            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+            statement_descriptor_suffix: Provides information about the charge that customers
+                see on their statements.
             transfer_data: An optional dictionary including the account to automatically
                 transfer to as part of a destination charge.
             transfer_group: A string that identifies this transaction as part of a group.
@@ -815,17 +839,19 @@ class AsyncCharges(AsyncResource):
         return await self._client.request(
             _PostChargesChargeCapture,
             (charge,),
-            {
-                "amount": amount,
-                "application_fee": application_fee,
-                "application_fee_amount": application_fee_amount,
-                "expand": expand,
-                "receipt_email": receipt_email,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-            },
+            _PostChargesChargeCapture_amounts.check(
+                {
+                    "amount": amount,
+                    "application_fee": application_fee,
+                    "application_fee_amount": application_fee_amount,
+                    "expand": expand,
+                    "receipt_email": receipt_email,
+                    "statement_descriptor": statement_descriptor,
+                    "statement_descriptor_suffix": statement_descriptor_suffix,
+                    "transfer_data": transfer_data,
+                    "transfer_group": transfer_group,
+                }
+            ),
             options,
         )
 
@@ -863,30 +889,27 @@ class AsyncCharges(AsyncResource):
         Args:
             amount: Amount intended to be collected by this payment.
             application_fee:
-            application_fee_amount: A fee in cents (or local equivalent) that will be
-                applied to the charge and transferred to the application owner's Stripe
-                account.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the charge and transferred to the application owner's Stripe account.
             capture: Whether to immediately capture the charge.
-            card: A token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js).
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             currency: Three-letter [ISO currency
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             customer: The ID of an existing customer that will be charged in this request.
             description: An arbitrary string which you can attach to a `Charge` object.
             destination:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             on_behalf_of: The Stripe account ID for which these funds are intended.
             radar_options: Options to configure Radar.
             receipt_email: The email address to which this charge's
                 [receipt](https://stripe.com/docs/dashboard/receipts) will be sent.
             shipping: Shipping information for the charge.
             source: A payment source to be charged.
-            statement_descriptor: For card charges, use `statement_descriptor_suffix`
-                instead.
-            statement_descriptor_suffix: Provides information about the charge that
-                customers see on their statements.
+            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+            statement_descriptor_suffix: Provides information about the charge that customers
+                see on their statements.
             transfer_data: An optional dictionary including the account to automatically
                 transfer to as part of a destination charge.
             transfer_group: A string that identifies this transaction as part of a group.
@@ -894,28 +917,30 @@ class AsyncCharges(AsyncResource):
         return await self._client.request(
             _PostCharges,
             (),
-            {
-                "amount": amount,
-                "application_fee": application_fee,
-                "application_fee_amount": application_fee_amount,
-                "capture": capture,
-                "card": card,
-                "currency": currency,
-                "customer": customer,
-                "description": description,
-                "destination": destination,
-                "expand": expand,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "radar_options": radar_options,
-                "receipt_email": receipt_email,
-                "shipping": shipping,
-                "source": source,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-            },
+            _PostCharges_amounts.check(
+                {
+                    "amount": amount,
+                    "application_fee": application_fee,
+                    "application_fee_amount": application_fee_amount,
+                    "capture": capture,
+                    "card": card,
+                    "currency": currency,
+                    "customer": customer,
+                    "description": description,
+                    "destination": destination,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "radar_options": radar_options,
+                    "receipt_email": receipt_email,
+                    "shipping": shipping,
+                    "source": source,
+                    "statement_descriptor": statement_descriptor,
+                    "statement_descriptor_suffix": statement_descriptor_suffix,
+                    "transfer_data": transfer_data,
+                    "transfer_group": transfer_group,
+                }
+            ),
             options,
         )
 
@@ -1000,8 +1025,8 @@ class AsyncCharges(AsyncResource):
             instructions_email: For payment methods without native refund support (e.g.,
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             payment_intent:
             reason:
             refund_application_fee:
@@ -1010,16 +1035,18 @@ class AsyncCharges(AsyncResource):
         return await self._client.request(
             _PostChargesChargeRefund,
             (charge,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
+            _PostChargesChargeRefund_amounts.check(
+                {
+                    "amount": amount,
+                    "expand": expand,
+                    "instructions_email": instructions_email,
+                    "metadata": metadata,
+                    "payment_intent": payment_intent,
+                    "reason": reason,
+                    "refund_application_fee": refund_application_fee,
+                    "reverse_transfer": reverse_transfer,
+                }
+            ),
             options,
         )
 
@@ -1108,16 +1135,15 @@ class AsyncCharges(AsyncResource):
         ``POST /v1/charges/{charge}``
 
         Args:
-            customer: The ID of an existing customer that will be associated with this
-                request.
+            customer: The ID of an existing customer that will be associated with this request.
             description: An arbitrary string which you can attach to a charge object.
             expand: Specifies which fields in the response should be expanded.
             fraud_details: A set of key-value pairs you can attach to a charge giving
                 information about its riskiness.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            receipt_email: This is the email address that the receipt for this charge will
-                be sent to.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            receipt_email: This is the email address that the receipt for this charge will be
+                sent to.
             shipping: Shipping information for the charge.
             transfer_group: A string that identifies this transaction as part of a group.
         """
@@ -1203,8 +1229,8 @@ class AsyncChargesDispute(AsyncResource):
         Args:
             evidence: Evidence to upload, to respond to a dispute.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             submit: Whether to immediately submit evidence to the bank.
         """
         return await self._client.request(
@@ -1254,8 +1280,8 @@ class AsyncChargesRefunds(AsyncResource):
             instructions_email: For payment methods without native refund support (e.g.,
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             origin: Origin of the refund
             payment_intent:
             reason:
@@ -1265,19 +1291,21 @@ class AsyncChargesRefunds(AsyncResource):
         return await self._client.request(
             _PostChargesChargeRefunds,
             (charge,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "origin": origin,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
+            _PostChargesChargeRefunds_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "customer": customer,
+                    "expand": expand,
+                    "instructions_email": instructions_email,
+                    "metadata": metadata,
+                    "origin": origin,
+                    "payment_intent": payment_intent,
+                    "reason": reason,
+                    "refund_application_fee": refund_application_fee,
+                    "reverse_transfer": reverse_transfer,
+                }
+            ),
             options,
         )
 

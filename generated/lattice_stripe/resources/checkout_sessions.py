@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -46,6 +47,14 @@ _PostCheckoutSessions: Operation[CheckoutSession] = Operation(
     "post",
     "/v1/checkout/sessions",
     S.Model("CheckoutSession"),
+)
+_PostCheckoutSessions_amounts = MinorUnits(
+    "checkout.sessions.create",
+    "line_items[][price_data][unit_amount]",
+    "payment_intent_data[application_fee_amount]",
+    "payment_intent_data[transfer_data][amount]",
+    "shipping_options[][shipping_rate_data][fixed_amount][amount]",
+    "shipping_options[][shipping_rate_data][fixed_amount][currency_options][][amount]",
 )
 
 _PostCheckoutSessionsSessionExpire: Operation[CheckoutSession] = Operation(
@@ -209,17 +218,16 @@ class CheckoutSessions(SyncResource):
         ``POST /v1/checkout/sessions``
 
         Args:
-            success_url: The URL to which Stripe should send customers when payment or setup
-                is complete.
+            success_url: The URL to which Stripe should send customers when payment or setup is
+                complete.
             after_expiration: Configure actions after a Checkout Session has expired.
             allow_promotion_codes: Enables user redeemable promotion codes.
             automatic_tax: Settings for automatic tax lookup for this session and resulting
                 payments, invoices, and subscriptions.
-            billing_address_collection: Specify whether Checkout should collect the
-                customer's billing address.
-            cancel_url: If set, Checkout displays a back button and customers will be
-                directed to this URL if they decide to cancel payment and return to your
-                website.
+            billing_address_collection: Specify whether Checkout should collect the customer's
+                billing address.
+            cancel_url: If set, Checkout displays a back button and customers will be directed
+                to this URL if they decide to cancel payment and return to your website.
             client_reference_id: A unique string to reference the Checkout Session.
             consent_collection: Configure fields for the Checkout Session to gather active
                 consent from customers.
@@ -230,8 +238,7 @@ class CheckoutSessions(SyncResource):
             custom_text: Display additional text for your customers using custom text.
             customer: ID of an existing Customer, if one exists.
             customer_creation: Configure whether a Checkout Session creates a
-                [Customer](https://stripe.com/docs/api/customers) during Session
-                confirmation.
+                [Customer](https://stripe.com/docs/api/customers) during Session confirmation.
             customer_email: If provided, this value will be used when the Customer object is
                 created.
             customer_update: Controls what fields on Customer can be updated by the Checkout
@@ -242,68 +249,68 @@ class CheckoutSessions(SyncResource):
             invoice_creation: Generate a post-purchase Invoice for one-time payments.
             line_items: A list of items the customer is purchasing.
             locale: The IETF language tag of the locale Checkout is displayed in.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             mode: The mode of the Checkout Session.
-            payment_intent_data: A subset of parameters to be passed to PaymentIntent
-                creation for Checkout Sessions in `payment` mode.
-            payment_method_collection: Specify whether Checkout should collect a payment
-                method.
+            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
+                for Checkout Sessions in `payment` mode.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
             payment_method_options: Payment-method-specific configuration.
             payment_method_types: A list of the types of payment methods (e.g., `card`) this
                 Checkout Session can accept.
-            phone_number_collection: Controls phone number collection settings for the
-                session.
-            setup_intent_data: A subset of parameters to be passed to SetupIntent creation
-                for Checkout Sessions in `setup` mode.
+            phone_number_collection: Controls phone number collection settings for the session.
+            setup_intent_data: A subset of parameters to be passed to SetupIntent creation for
+                Checkout Sessions in `setup` mode.
             shipping_address_collection: When set, provides configuration for Checkout to
                 collect a shipping address from a customer.
             shipping_options: The shipping rate options to apply to this Session.
-            submit_type: Describes the type of transaction being performed by Checkout in
-                order to customize relevant text on the page, such as the submit button.
-            subscription_data: A subset of parameters to be passed to subscription creation
-                for Checkout Sessions in `subscription` mode.
+            submit_type: Describes the type of transaction being performed by Checkout in order
+                to customize relevant text on the page, such as the submit button.
+            subscription_data: A subset of parameters to be passed to subscription creation for
+                Checkout Sessions in `subscription` mode.
             tax_id_collection: Controls tax ID collection settings for the session.
         """
         return self._client.request(
             _PostCheckoutSessions,
             (),
-            {
-                "success_url": success_url,
-                "after_expiration": after_expiration,
-                "allow_promotion_codes": allow_promotion_codes,
-                "automatic_tax": automatic_tax,
-                "billing_address_collection": billing_address_collection,
-                "cancel_url": cancel_url,
-                "client_reference_id": client_reference_id,
-                "consent_collection": consent_collection,
-                "currency": currency,
-                "custom_fields": custom_fields,
-                "custom_text": custom_text,
-                "customer": customer,
-                "customer_creation": customer_creation,
-                "customer_email": customer_email,
-                "customer_update": customer_update,
-                "discounts": discounts,
-                "expand": expand,
-                "expires_at": expires_at,
-                "invoice_creation": invoice_creation,
-                "line_items": line_items,
-                "locale": locale,
-                "metadata": metadata,
-                "mode": mode,
-                "payment_intent_data": payment_intent_data,
-                "payment_method_collection": payment_method_collection,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "phone_number_collection": phone_number_collection,
-                "setup_intent_data": setup_intent_data,
-                "shipping_address_collection": shipping_address_collection,
-                "shipping_options": shipping_options,
-                "submit_type": submit_type,
-                "subscription_data": subscription_data,
-                "tax_id_collection": tax_id_collection,
-            },
+            _PostCheckoutSessions_amounts.check(
+                {
+                    "success_url": success_url,
+                    "after_expiration": after_expiration,
+                    "allow_promotion_codes": allow_promotion_codes,
+                    "automatic_tax": automatic_tax,
+                    "billing_address_collection": billing_address_collection,
+                    "cancel_url": cancel_url,
+                    "client_reference_id": client_reference_id,
+                    "consent_collection": consent_collection,
+                    "currency": currency,
+                    "custom_fields": custom_fields,
+                    "custom_text": custom_text,
+                    "customer": customer,
+                    "customer_creation": customer_creation,
+                    "customer_email": customer_email,
+                    "customer_update": customer_update,
+                    "discounts": discounts,
+                    "expand": expand,
+                    "expires_at": expires_at,
+                    "invoice_creation": invoice_creation,
+                    "line_items": line_items,
+                    "locale": locale,
+                    "metadata": metadata,
+                    "mode": mode,
+                    "payment_intent_data": payment_intent_data,
+                    "payment_method_collection": payment_method_collection,
+                    "payment_method_options": payment_method_options,
+                    "payment_method_types": payment_method_types,
+                    "phone_number_collection": phone_number_collection,
+                    "setup_intent_data": setup_intent_data,
+                    "shipping_address_collection": shipping_address_collection,
+                    "shipping_options": shipping_options,
+                    "submit_type": submit_type,
+                    "subscription_data": subscription_data,
+                    "tax_id_collection": tax_id_collection,
+                }
+            ),
             options,
         )
 
@@ -573,17 +580,16 @@ class AsyncCheckoutSessions(AsyncResource):
         ``POST /v1/checkout/sessions``
 
         Args:
-            success_url: The URL to which Stripe should send customers when payment or setup
-                is complete.
+            success_url: The URL to which Stripe should send customers when payment or setup is
+                complete.
             after_expiration: Configure actions after a Checkout Session has expired.
             allow_promotion_codes: Enables user redeemable promotion codes.
             automatic_tax: Settings for automatic tax lookup for this session and resulting
                 payments, invoices, and subscriptions.
-            billing_address_collection: Specify whether Checkout should collect the
-                customer's billing address.
-            cancel_url: If set, Checkout displays a back button and customers will be
-                directed to this URL if they decide to cancel payment and return to your
-                website.
+            billing_address_collection: Specify whether Checkout should collect the customer's
+                billing address.
+            cancel_url: If set, Checkout displays a back button and customers will be directed
+                to this URL if they decide to cancel payment and return to your website.
             client_reference_id: A unique string to reference the Checkout Session.
             consent_collection: Configure fields for the Checkout Session to gather active
                 consent from customers.
@@ -594,8 +600,7 @@ class AsyncCheckoutSessions(AsyncResource):
             custom_text: Display additional text for your customers using custom text.
             customer: ID of an existing Customer, if one exists.
             customer_creation: Configure whether a Checkout Session creates a
-                [Customer](https://stripe.com/docs/api/customers) during Session
-                confirmation.
+                [Customer](https://stripe.com/docs/api/customers) during Session confirmation.
             customer_email: If provided, this value will be used when the Customer object is
                 created.
             customer_update: Controls what fields on Customer can be updated by the Checkout
@@ -606,68 +611,68 @@ class AsyncCheckoutSessions(AsyncResource):
             invoice_creation: Generate a post-purchase Invoice for one-time payments.
             line_items: A list of items the customer is purchasing.
             locale: The IETF language tag of the locale Checkout is displayed in.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             mode: The mode of the Checkout Session.
-            payment_intent_data: A subset of parameters to be passed to PaymentIntent
-                creation for Checkout Sessions in `payment` mode.
-            payment_method_collection: Specify whether Checkout should collect a payment
-                method.
+            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
+                for Checkout Sessions in `payment` mode.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
             payment_method_options: Payment-method-specific configuration.
             payment_method_types: A list of the types of payment methods (e.g., `card`) this
                 Checkout Session can accept.
-            phone_number_collection: Controls phone number collection settings for the
-                session.
-            setup_intent_data: A subset of parameters to be passed to SetupIntent creation
-                for Checkout Sessions in `setup` mode.
+            phone_number_collection: Controls phone number collection settings for the session.
+            setup_intent_data: A subset of parameters to be passed to SetupIntent creation for
+                Checkout Sessions in `setup` mode.
             shipping_address_collection: When set, provides configuration for Checkout to
                 collect a shipping address from a customer.
             shipping_options: The shipping rate options to apply to this Session.
-            submit_type: Describes the type of transaction being performed by Checkout in
-                order to customize relevant text on the page, such as the submit button.
-            subscription_data: A subset of parameters to be passed to subscription creation
-                for Checkout Sessions in `subscription` mode.
+            submit_type: Describes the type of transaction being performed by Checkout in order
+                to customize relevant text on the page, such as the submit button.
+            subscription_data: A subset of parameters to be passed to subscription creation for
+                Checkout Sessions in `subscription` mode.
             tax_id_collection: Controls tax ID collection settings for the session.
         """
         return await self._client.request(
             _PostCheckoutSessions,
             (),
-            {
-                "success_url": success_url,
-                "after_expiration": after_expiration,
-                "allow_promotion_codes": allow_promotion_codes,
-                "automatic_tax": automatic_tax,
-                "billing_address_collection": billing_address_collection,
-                "cancel_url": cancel_url,
-                "client_reference_id": client_reference_id,
-                "consent_collection": consent_collection,
-                "currency": currency,
-                "custom_fields": custom_fields,
-                "custom_text": custom_text,
-                "customer": customer,
-                "customer_creation": customer_creation,
-                "customer_email": customer_email,
-                "customer_update": customer_update,
-                "discounts": discounts,
-                "expand": expand,
-                "expires_at": expires_at,
-                "invoice_creation": invoice_creation,
-                "line_items": line_items,
-                "locale": locale,
-                "metadata": metadata,
-                "mode": mode,
-                "payment_intent_data": payment_intent_data,
-                "payment_method_collection": payment_method_collection,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "phone_number_collection": phone_number_collection,
-                "setup_intent_data": setup_intent_data,
-                "shipping_address_collection": shipping_address_collection,
-                "shipping_options": shipping_options,
-                "submit_type": submit_type,
-                "subscription_data": subscription_data,
-                "tax_id_collection": tax_id_collection,
-            },
+            _PostCheckoutSessions_amounts.check(
+                {
+                    "success_url": success_url,
+                    "after_expiration": after_expiration,
+                    "allow_promotion_codes": allow_promotion_codes,
+                    "automatic_tax": automatic_tax,
+                    "billing_address_collection": billing_address_collection,
+                    "cancel_url": cancel_url,
+                    "client_reference_id": client_reference_id,
+                    "consent_collection": consent_collection,
+                    "currency": currency,
+                    "custom_fields": custom_fields,
+                    "custom_text": custom_text,
+                    "customer": customer,
+                    "customer_creation": customer_creation,
+                    "customer_email": customer_email,
+                    "customer_update": customer_update,
+                    "discounts": discounts,
+                    "expand": expand,
+                    "expires_at": expires_at,
+                    "invoice_creation": invoice_creation,
+                    "line_items": line_items,
+                    "locale": locale,
+                    "metadata": metadata,
+                    "mode": mode,
+                    "payment_intent_data": payment_intent_data,
+                    "payment_method_collection": payment_method_collection,
+                    "payment_method_options": payment_method_options,
+                    "payment_method_types": payment_method_types,
+                    "phone_number_collection": phone_number_collection,
+                    "setup_intent_data": setup_intent_data,
+                    "shipping_address_collection": shipping_address_collection,
+                    "shipping_options": shipping_options,
+                    "submit_type": submit_type,
+                    "subscription_data": subscription_data,
+                    "tax_id_collection": tax_id_collection,
+                }
+            ),
             options,
         )
 

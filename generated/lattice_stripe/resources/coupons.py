@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,6 +33,11 @@ _PostCoupons: Operation[Coupon] = Operation(
     "post",
     "/v1/coupons",
     S.Model("Coupon"),
+)
+_PostCoupons_amounts = MinorUnits(
+    "coupons.create",
+    "amount_off",
+    "currency_options[][amount_off]",
 )
 
 _DeleteCouponsCoupon: Operation[DeletedCoupon] = Operation(
@@ -63,6 +69,10 @@ _PostCouponsCoupon: Operation[Coupon] = Operation(
     "post",
     "/v1/coupons/{}",
     S.Model("Coupon"),
+)
+_PostCouponsCoupon_amounts = MinorUnits(
+    "coupons.update",
+    "currency_options[][amount_off]",
 )
 
 
@@ -101,53 +111,55 @@ class Coupons(SyncResource):
         ``POST /v1/coupons``
 
         Args:
-            amount_off: A positive integer representing the amount to subtract from an
-                invoice total (required if `percent_off` is not passed).
-            applies_to: A hash containing directions for what this Coupon will apply
-                discounts to.
+            amount_off: A positive integer representing the amount to subtract from an invoice
+                total (required if `percent_off` is not passed).
+            applies_to: A hash containing directions for what this Coupon will apply discounts
+                to.
             currency: Three-letter [ISO code for the
                 currency](https://stripe.com/docs/currencies) of the `amount_off` parameter
                 (required if `amount_off` is passed).
-            currency_options: Coupons defined in each available currency option (only
-                supported if `amount_off` is passed).
+            currency_options: Coupons defined in each available currency option (only supported
+                if `amount_off` is passed).
             duration: Specifies how long the discount will be in effect if used on a
                 subscription.
             duration_in_months: Required only if `duration` is `repeating`, in which case it
-                must be a positive integer that specifies the number of months the discount
-                will be in effect.
+                must be a positive integer that specifies the number of months the discount will be
+                in effect.
             expand: Specifies which fields in the response should be expanded.
             id: Unique string of your choice that will be used to identify this coupon when
                 applying it to a customer.
-            max_redemptions: A positive integer specifying the number of times the coupon
-                can be redeemed before it's no longer valid.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            max_redemptions: A positive integer specifying the number of times the coupon can be
+                redeemed before it's no longer valid.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Name of the coupon displayed to customers on, for instance invoices, or
                 receipts.
             percent_off: A positive float larger than 0, and smaller or equal to 100, that
-                represents the discount the coupon will apply (required if `amount_off` is
-                not passed).
+                represents the discount the coupon will apply (required if `amount_off` is not
+                passed).
             redeem_by: Unix timestamp specifying the last time at which the coupon can be
                 redeemed.
         """
         return self._client.request(
             _PostCoupons,
             (),
-            {
-                "amount_off": amount_off,
-                "applies_to": applies_to,
-                "currency": currency,
-                "currency_options": currency_options,
-                "duration": duration,
-                "duration_in_months": duration_in_months,
-                "expand": expand,
-                "id": id,
-                "max_redemptions": max_redemptions,
-                "metadata": metadata,
-                "name": name,
-                "percent_off": percent_off,
-                "redeem_by": redeem_by,
-            },
+            _PostCoupons_amounts.check(
+                {
+                    "amount_off": amount_off,
+                    "applies_to": applies_to,
+                    "currency": currency,
+                    "currency_options": currency_options,
+                    "duration": duration,
+                    "duration_in_months": duration_in_months,
+                    "expand": expand,
+                    "id": id,
+                    "max_redemptions": max_redemptions,
+                    "metadata": metadata,
+                    "name": name,
+                    "percent_off": percent_off,
+                    "redeem_by": redeem_by,
+                }
+            ),
             options,
         )
 
@@ -246,23 +258,25 @@ class Coupons(SyncResource):
         ``POST /v1/coupons/{coupon}``
 
         Args:
-            currency_options: Coupons defined in each available currency option (only
-                supported if the coupon is amount-based).
+            currency_options: Coupons defined in each available currency option (only supported
+                if the coupon is amount-based).
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Name of the coupon displayed to customers on, for instance invoices, or
                 receipts.
         """
         return self._client.request(
             _PostCouponsCoupon,
             (coupon,),
-            {
-                "currency_options": currency_options,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
+            _PostCouponsCoupon_amounts.check(
+                {
+                    "currency_options": currency_options,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "name": name,
+                }
+            ),
             options,
         )
 
@@ -302,53 +316,55 @@ class AsyncCoupons(AsyncResource):
         ``POST /v1/coupons``
 
         Args:
-            amount_off: A positive integer representing the amount to subtract from an
-                invoice total (required if `percent_off` is not passed).
-            applies_to: A hash containing directions for what this Coupon will apply
-                discounts to.
+            amount_off: A positive integer representing the amount to subtract from an invoice
+                total (required if `percent_off` is not passed).
+            applies_to: A hash containing directions for what this Coupon will apply discounts
+                to.
             currency: Three-letter [ISO code for the
                 currency](https://stripe.com/docs/currencies) of the `amount_off` parameter
                 (required if `amount_off` is passed).
-            currency_options: Coupons defined in each available currency option (only
-                supported if `amount_off` is passed).
+            currency_options: Coupons defined in each available currency option (only supported
+                if `amount_off` is passed).
             duration: Specifies how long the discount will be in effect if used on a
                 subscription.
             duration_in_months: Required only if `duration` is `repeating`, in which case it
-                must be a positive integer that specifies the number of months the discount
-                will be in effect.
+                must be a positive integer that specifies the number of months the discount will be
+                in effect.
             expand: Specifies which fields in the response should be expanded.
             id: Unique string of your choice that will be used to identify this coupon when
                 applying it to a customer.
-            max_redemptions: A positive integer specifying the number of times the coupon
-                can be redeemed before it's no longer valid.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            max_redemptions: A positive integer specifying the number of times the coupon can be
+                redeemed before it's no longer valid.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Name of the coupon displayed to customers on, for instance invoices, or
                 receipts.
             percent_off: A positive float larger than 0, and smaller or equal to 100, that
-                represents the discount the coupon will apply (required if `amount_off` is
-                not passed).
+                represents the discount the coupon will apply (required if `amount_off` is not
+                passed).
             redeem_by: Unix timestamp specifying the last time at which the coupon can be
                 redeemed.
         """
         return await self._client.request(
             _PostCoupons,
             (),
-            {
-                "amount_off": amount_off,
-                "applies_to": applies_to,
-                "currency": currency,
-                "currency_options": currency_options,
-                "duration": duration,
-                "duration_in_months": duration_in_months,
-                "expand": expand,
-                "id": id,
-                "max_redemptions": max_redemptions,
-                "metadata": metadata,
-                "name": name,
-                "percent_off": percent_off,
-                "redeem_by": redeem_by,
-            },
+            _PostCoupons_amounts.check(
+                {
+                    "amount_off": amount_off,
+                    "applies_to": applies_to,
+                    "currency": currency,
+                    "currency_options": currency_options,
+                    "duration": duration,
+                    "duration_in_months": duration_in_months,
+                    "expand": expand,
+                    "id": id,
+                    "max_redemptions": max_redemptions,
+                    "metadata": metadata,
+                    "name": name,
+                    "percent_off": percent_off,
+                    "redeem_by": redeem_by,
+                }
+            ),
             options,
         )
 
@@ -447,22 +463,24 @@ class AsyncCoupons(AsyncResource):
         ``POST /v1/coupons/{coupon}``
 
         Args:
-            currency_options: Coupons defined in each available currency option (only
-                supported if the coupon is amount-based).
+            currency_options: Coupons defined in each available currency option (only supported
+                if the coupon is amount-based).
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Name of the coupon displayed to customers on, for instance invoices, or
                 receipts.
         """
         return await self._client.request(
             _PostCouponsCoupon,
             (coupon,),
-            {
-                "currency_options": currency_options,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
+            _PostCouponsCoupon_amounts.check(
+                {
+                    "currency_options": currency_options,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "name": name,
+                }
+            ),
             options,
         )

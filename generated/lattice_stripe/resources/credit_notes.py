@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,6 +36,15 @@ _PostCreditNotes: Operation[CreditNote] = Operation(
     "/v1/credit_notes",
     S.Model("CreditNote"),
 )
+_PostCreditNotes_amounts = MinorUnits(
+    "credit_notes.create",
+    "amount",
+    "credit_amount",
+    "lines[][amount]",
+    "lines[][unit_amount]",
+    "out_of_band_amount",
+    "refund_amount",
+)
 
 _GetCreditNotes: Operation[ListObject[CreditNote]] = Operation(
     "GetCreditNotes",
@@ -51,6 +61,15 @@ _GetCreditNotesPreview: Operation[CreditNote] = Operation(
     S.Model("CreditNote"),
     encoding="query",
 )
+_GetCreditNotesPreview_amounts = MinorUnits(
+    "credit_notes.preview",
+    "amount",
+    "credit_amount",
+    "lines[][amount]",
+    "lines[][unit_amount]",
+    "out_of_band_amount",
+    "refund_amount",
+)
 
 _GetCreditNotesPreviewLines: Operation[ListObject[CreditNoteLineItem]] = Operation(
     "GetCreditNotesPreviewLines",
@@ -58,6 +77,15 @@ _GetCreditNotesPreviewLines: Operation[ListObject[CreditNoteLineItem]] = Operati
     "/v1/credit_notes/preview/lines",
     S.ListPage(S.Model("CreditNoteLineItem")),
     encoding="query",
+)
+_GetCreditNotesPreviewLines_amounts = MinorUnits(
+    "credit_notes.preview_lines",
+    "amount",
+    "credit_amount",
+    "lines[][amount]",
+    "lines[][unit_amount]",
+    "out_of_band_amount",
+    "refund_amount",
 )
 
 _GetCreditNotesId: Operation[CreditNote] = Operation(
@@ -145,43 +173,45 @@ class CreditNotes(SyncResource):
             invoice: ID of the invoice.
             amount: The integer amount in cents (or local equivalent) representing the total
                 amount of the credit note.
-            credit_amount: The integer amount in cents (or local equivalent) representing
-                the amount to credit the customer's balance, which will be automatically
-                applied to their next invoice.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
             effective_at: The date when this credit note is in effect.
             expand: Specifies which fields in the response should be expanded.
             lines: Line items that make up the credit note.
             memo: The credit note's memo appears on the credit note PDF.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            out_of_band_amount: The integer amount in cents (or local equivalent)
-                representing the amount that is credited outside of Stripe.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
             reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
                 `order_change`, or `product_unsatisfactory`
             refund: ID of an existing refund to link this credit note to.
-            refund_amount: The integer amount in cents (or local equivalent) representing
-                the amount to refund.
-            shipping_cost: When shipping_cost contains the shipping_rate from the invoice,
-                the shipping_cost is included in the credit note.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
         """
         return self._client.request(
             _PostCreditNotes,
             (),
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "effective_at": effective_at,
-                "expand": expand,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-            },
+            _PostCreditNotes_amounts.check(
+                {
+                    "invoice": invoice,
+                    "amount": amount,
+                    "credit_amount": credit_amount,
+                    "effective_at": effective_at,
+                    "expand": expand,
+                    "lines": lines,
+                    "memo": memo,
+                    "metadata": metadata,
+                    "out_of_band_amount": out_of_band_amount,
+                    "reason": reason,
+                    "refund": refund,
+                    "refund_amount": refund_amount,
+                    "shipping_cost": shipping_cost,
+                }
+            ),
             options,
         )
 
@@ -262,21 +292,23 @@ class CreditNotes(SyncResource):
         return self._client.request(
             _GetCreditNotesPreview,
             (),
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "effective_at": effective_at,
-                "expand": expand,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-            },
+            _GetCreditNotesPreview_amounts.check(
+                {
+                    "invoice": invoice,
+                    "amount": amount,
+                    "credit_amount": credit_amount,
+                    "effective_at": effective_at,
+                    "expand": expand,
+                    "lines": lines,
+                    "memo": memo,
+                    "metadata": metadata,
+                    "out_of_band_amount": out_of_band_amount,
+                    "reason": reason,
+                    "refund": refund,
+                    "refund_amount": refund_amount,
+                    "shipping_cost": shipping_cost,
+                }
+            ),
             options,
         )
 
@@ -328,24 +360,26 @@ class CreditNotes(SyncResource):
         return self._client.request(
             _GetCreditNotesPreviewLines,
             (),
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "effective_at": effective_at,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-                "starting_after": starting_after,
-            },
+            _GetCreditNotesPreviewLines_amounts.check(
+                {
+                    "invoice": invoice,
+                    "amount": amount,
+                    "credit_amount": credit_amount,
+                    "effective_at": effective_at,
+                    "ending_before": ending_before,
+                    "expand": expand,
+                    "limit": limit,
+                    "lines": lines,
+                    "memo": memo,
+                    "metadata": metadata,
+                    "out_of_band_amount": out_of_band_amount,
+                    "reason": reason,
+                    "refund": refund,
+                    "refund_amount": refund_amount,
+                    "shipping_cost": shipping_cost,
+                    "starting_after": starting_after,
+                }
+            ),
             options,
         )
 
@@ -390,8 +424,8 @@ class CreditNotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             memo: Credit note memo.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostCreditNotesId,
@@ -522,43 +556,45 @@ class AsyncCreditNotes(AsyncResource):
             invoice: ID of the invoice.
             amount: The integer amount in cents (or local equivalent) representing the total
                 amount of the credit note.
-            credit_amount: The integer amount in cents (or local equivalent) representing
-                the amount to credit the customer's balance, which will be automatically
-                applied to their next invoice.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
             effective_at: The date when this credit note is in effect.
             expand: Specifies which fields in the response should be expanded.
             lines: Line items that make up the credit note.
             memo: The credit note's memo appears on the credit note PDF.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            out_of_band_amount: The integer amount in cents (or local equivalent)
-                representing the amount that is credited outside of Stripe.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
             reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
                 `order_change`, or `product_unsatisfactory`
             refund: ID of an existing refund to link this credit note to.
-            refund_amount: The integer amount in cents (or local equivalent) representing
-                the amount to refund.
-            shipping_cost: When shipping_cost contains the shipping_rate from the invoice,
-                the shipping_cost is included in the credit note.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
         """
         return await self._client.request(
             _PostCreditNotes,
             (),
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "effective_at": effective_at,
-                "expand": expand,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-            },
+            _PostCreditNotes_amounts.check(
+                {
+                    "invoice": invoice,
+                    "amount": amount,
+                    "credit_amount": credit_amount,
+                    "effective_at": effective_at,
+                    "expand": expand,
+                    "lines": lines,
+                    "memo": memo,
+                    "metadata": metadata,
+                    "out_of_band_amount": out_of_band_amount,
+                    "reason": reason,
+                    "refund": refund,
+                    "refund_amount": refund_amount,
+                    "shipping_cost": shipping_cost,
+                }
+            ),
             options,
         )
 
@@ -639,21 +675,23 @@ class AsyncCreditNotes(AsyncResource):
         return await self._client.request(
             _GetCreditNotesPreview,
             (),
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "effective_at": effective_at,
-                "expand": expand,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-            },
+            _GetCreditNotesPreview_amounts.check(
+                {
+                    "invoice": invoice,
+                    "amount": amount,
+                    "credit_amount": credit_amount,
+                    "effective_at": effective_at,
+                    "expand": expand,
+                    "lines": lines,
+                    "memo": memo,
+                    "metadata": metadata,
+                    "out_of_band_amount": out_of_band_amount,
+                    "reason": reason,
+                    "refund": refund,
+                    "refund_amount": refund_amount,
+                    "shipping_cost": shipping_cost,
+                }
+            ),
             options,
         )
 
@@ -705,24 +743,26 @@ class AsyncCreditNotes(AsyncResource):
         return await self._client.request(
             _GetCreditNotesPreviewLines,
             (),
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "effective_at": effective_at,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-                "starting_after": starting_after,
-            },
+            _GetCreditNotesPreviewLines_amounts.check(
+                {
+                    "invoice": invoice,
+                    "amount": amount,
+                    "credit_amount": credit_amount,
+                    "effective_at": effective_at,
+                    "ending_before": ending_before,
+                    "expand": expand,
+                    "limit": limit,
+                    "lines": lines,
+                    "memo": memo,
+                    "metadata": metadata,
+                    "out_of_band_amount": out_of_band_amount,
+                    "reason": reason,
+                    "refund": refund,
+                    "refund_amount": refund_amount,
+                    "shipping_cost": shipping_cost,
+                    "starting_after": starting_after,
+                }
+            ),
             options,
         )
 
@@ -767,8 +807,8 @@ class AsyncCreditNotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             memo: Credit note memo.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostCreditNotesId,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -88,6 +89,10 @@ _PostCustomers: Operation[Customer] = Operation(
     "/v1/customers",
     S.Model("Customer"),
 )
+_PostCustomers_amounts = MinorUnits(
+    "customers.create",
+    "balance",
+)
 
 _DeleteCustomersCustomer: Operation[DeletedCustomer] = Operation(
     "DeleteCustomersCustomer",
@@ -127,12 +132,20 @@ _PostCustomersCustomer: Operation[Customer] = Operation(
     "/v1/customers/{}",
     S.Model("Customer"),
 )
+_PostCustomersCustomer_amounts = MinorUnits(
+    "customers.update",
+    "balance",
+)
 
 _PostCustomersCustomerBalanceTransactions: Operation[CustomerBalanceTransaction] = Operation(
     "PostCustomersCustomerBalanceTransactions",
     "post",
     "/v1/customers/{}/balance_transactions",
     S.Model("CustomerBalanceTransaction"),
+)
+_PostCustomersCustomerBalanceTransactions_amounts = MinorUnits(
+    "customers.balance_transactions.create",
+    "amount",
 )
 
 _GetCustomersCustomerBalanceTransactions: Operation[ListObject[CustomerBalanceTransaction]] = Operation(
@@ -203,6 +216,10 @@ _PostCustomersCustomerBankAccountsIdVerify: Operation[BankAccount] = Operation(
     "post",
     "/v1/customers/{}/bank_accounts/{}/verify",
     S.Model("BankAccount"),
+)
+_PostCustomersCustomerBankAccountsIdVerify_amounts = MinorUnits(
+    "customers.bank_accounts.verify",
+    "amounts[]",
 )
 
 _PostCustomersCustomerCards: Operation[Account | BankAccount | Card | Source] = Operation(
@@ -365,6 +382,10 @@ _PostCustomersCustomerSourcesIdVerify: Operation[BankAccount] = Operation(
     "/v1/customers/{}/sources/{}/verify",
     S.Model("BankAccount"),
 )
+_PostCustomersCustomerSourcesIdVerify_amounts = MinorUnits(
+    "customers.sources.verify",
+    "amounts[]",
+)
 
 _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
     "DeleteCustomersCustomerSubscriptionsSubscriptionExposedId",
@@ -379,6 +400,13 @@ _PostCustomersCustomerSubscriptions: Operation[Subscription] = Operation(
     "post",
     "/v1/customers/{}/subscriptions",
     S.Model("Subscription"),
+)
+_PostCustomersCustomerSubscriptions_amounts = MinorUnits(
+    "customers.subscriptions.create",
+    "add_invoice_items[][price_data][unit_amount]",
+    "billing_thresholds[amount_gte]",
+    "items[][price_data][unit_amount]",
+    "payment_settings[payment_method_options][card][mandate_options][amount]",
 )
 
 _GetCustomersCustomerSubscriptions: Operation[ListObject[Subscription]] = Operation(
@@ -402,6 +430,13 @@ _PostCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription
     "post",
     "/v1/customers/{}/subscriptions/{}",
     S.Model("Subscription"),
+)
+_PostCustomersCustomerSubscriptionsSubscriptionExposedId_amounts = MinorUnits(
+    "customers.subscriptions.update",
+    "add_invoice_items[][price_data][unit_amount]",
+    "billing_thresholds[amount_gte]",
+    "items[][price_data][unit_amount]",
+    "payment_settings[payment_method_options][card][mandate_options][amount]",
 )
 
 _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[DeletedDiscount] = Operation(
@@ -534,17 +569,15 @@ class Customers(SyncResource):
             address: The customer's address.
             balance: An integer amount in cents (or local equivalent) that represents the
                 customer's current balance, which affect the customer's future invoices.
-            cash_balance: Balance information and default balance settings for this
-                customer.
+            cash_balance: Balance information and default balance settings for this customer.
             coupon:
             description: An arbitrary string that you can attach to a customer object.
             email: Customer's email address.
             expand: Specifies which fields in the response should be expanded.
-            invoice_prefix: The prefix for the customer used to generate unique invoice
-                numbers.
+            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
             invoice_settings: Default invoice settings for this customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: The customer's full name or business name.
             next_invoice_sequence: The sequence to be used on the customer's next invoice.
             payment_method:
@@ -561,30 +594,32 @@ class Customers(SyncResource):
         return self._client.request(
             _PostCustomers,
             (),
-            {
-                "address": address,
-                "balance": balance,
-                "cash_balance": cash_balance,
-                "coupon": coupon,
-                "description": description,
-                "email": email,
-                "expand": expand,
-                "invoice_prefix": invoice_prefix,
-                "invoice_settings": invoice_settings,
-                "metadata": metadata,
-                "name": name,
-                "next_invoice_sequence": next_invoice_sequence,
-                "payment_method": payment_method,
-                "phone": phone,
-                "preferred_locales": preferred_locales,
-                "promotion_code": promotion_code,
-                "shipping": shipping,
-                "source": source,
-                "tax": tax,
-                "tax_exempt": tax_exempt,
-                "tax_id_data": tax_id_data,
-                "test_clock": test_clock,
-            },
+            _PostCustomers_amounts.check(
+                {
+                    "address": address,
+                    "balance": balance,
+                    "cash_balance": cash_balance,
+                    "coupon": coupon,
+                    "description": description,
+                    "email": email,
+                    "expand": expand,
+                    "invoice_prefix": invoice_prefix,
+                    "invoice_settings": invoice_settings,
+                    "metadata": metadata,
+                    "name": name,
+                    "next_invoice_sequence": next_invoice_sequence,
+                    "payment_method": payment_method,
+                    "phone": phone,
+                    "preferred_locales": preferred_locales,
+                    "promotion_code": promotion_code,
+                    "shipping": shipping,
+                    "source": source,
+                    "tax": tax,
+                    "tax_exempt": tax_exempt,
+                    "tax_id_data": tax_id_data,
+                    "test_clock": test_clock,
+                }
+            ),
             options,
         )
 
@@ -760,31 +795,27 @@ class Customers(SyncResource):
             balance: An integer amount in cents (or local equivalent) that represents the
                 customer's current balance, which affect the customer's future invoices.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
-            card: A token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js).
-            cash_balance: Balance information and default balance settings for this
-                customer.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
+            cash_balance: Balance information and default balance settings for this customer.
             coupon:
-            default_alipay_account: ID of Alipay account to make the customer's new default
-                for invoice payments.
+            default_alipay_account: ID of Alipay account to make the customer's new default for
+                invoice payments.
             default_bank_account: ID of bank account to make the customer's new default for
                 invoice payments.
-            default_card: ID of card to make the customer's new default for invoice
-                payments.
-            default_source: If you are using payment methods created via the PaymentMethods
-                API, see the
+            default_card: ID of card to make the customer's new default for invoice payments.
+            default_source: If you are using payment methods created via the PaymentMethods API,
+                see the
                 [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
                 parameter.
             description: An arbitrary string that you can attach to a customer object.
             email: Customer's email address.
             expand: Specifies which fields in the response should be expanded.
-            invoice_prefix: The prefix for the customer used to generate unique invoice
-                numbers.
+            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
             invoice_settings: Default invoice settings for this customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: The customer's full name or business name.
             next_invoice_sequence: The sequence to be used on the customer's next invoice.
             phone: The customer's phone number.
@@ -798,33 +829,35 @@ class Customers(SyncResource):
         return self._client.request(
             _PostCustomersCustomer,
             (customer,),
-            {
-                "address": address,
-                "balance": balance,
-                "bank_account": bank_account,
-                "card": card,
-                "cash_balance": cash_balance,
-                "coupon": coupon,
-                "default_alipay_account": default_alipay_account,
-                "default_bank_account": default_bank_account,
-                "default_card": default_card,
-                "default_source": default_source,
-                "description": description,
-                "email": email,
-                "expand": expand,
-                "invoice_prefix": invoice_prefix,
-                "invoice_settings": invoice_settings,
-                "metadata": metadata,
-                "name": name,
-                "next_invoice_sequence": next_invoice_sequence,
-                "phone": phone,
-                "preferred_locales": preferred_locales,
-                "promotion_code": promotion_code,
-                "shipping": shipping,
-                "source": source,
-                "tax": tax,
-                "tax_exempt": tax_exempt,
-            },
+            _PostCustomersCustomer_amounts.check(
+                {
+                    "address": address,
+                    "balance": balance,
+                    "bank_account": bank_account,
+                    "card": card,
+                    "cash_balance": cash_balance,
+                    "coupon": coupon,
+                    "default_alipay_account": default_alipay_account,
+                    "default_bank_account": default_bank_account,
+                    "default_card": default_card,
+                    "default_source": default_source,
+                    "description": description,
+                    "email": email,
+                    "expand": expand,
+                    "invoice_prefix": invoice_prefix,
+                    "invoice_settings": invoice_settings,
+                    "metadata": metadata,
+                    "name": name,
+                    "next_invoice_sequence": next_invoice_sequence,
+                    "phone": phone,
+                    "preferred_locales": preferred_locales,
+                    "promotion_code": promotion_code,
+                    "shipping": shipping,
+                    "source": source,
+                    "tax": tax,
+                    "tax_exempt": tax_exempt,
+                }
+            ),
             options,
         )
 
@@ -855,19 +888,21 @@ class CustomersBalanceTransactions(SyncResource):
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostCustomersCustomerBalanceTransactions,
             (customer,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
+            _PostCustomersCustomerBalanceTransactions_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                }
+            ),
             options,
         )
 
@@ -951,8 +986,8 @@ class CustomersBalanceTransactions(SyncResource):
         Args:
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostCustomersCustomerBalanceTransactionsTransaction,
@@ -998,15 +1033,13 @@ class CustomersBankAccounts(SyncResource):
             alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
                 representing the user’s Alipay account details.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
-            card: A token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js).
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            source: Please refer to full [documentation](https://stripe.com/docs/api)
-                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
         return self._client.request(
             _PostCustomersCustomerBankAccounts,
@@ -1143,8 +1176,7 @@ class CustomersBankAccounts(SyncResource):
         ``POST /v1/customers/{customer}/bank_accounts/{id}``
 
         Args:
-            account_holder_name: The name of the person or business that owns the bank
-                account.
+            account_holder_name: The name of the person or business that owns the bank account.
             account_holder_type: The type of entity that holds the account.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
@@ -1155,8 +1187,8 @@ class CustomersBankAccounts(SyncResource):
             exp_month: Two digit number representing the card’s expiration month.
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Cardholder name.
             owner:
         """
@@ -1200,8 +1232,8 @@ class CustomersBankAccounts(SyncResource):
         ``POST /v1/customers/{customer}/bank_accounts/{id}/verify``
 
         Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the
-                microdeposits sent to the bank account.
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -1210,10 +1242,12 @@ class CustomersBankAccounts(SyncResource):
                 customer,
                 id,
             ),
-            {
-                "amounts": amounts,
-                "expand": expand,
-            },
+            _PostCustomersCustomerBankAccountsIdVerify_amounts.check(
+                {
+                    "amounts": amounts,
+                    "expand": expand,
+                }
+            ),
             options,
         )
 
@@ -1247,15 +1281,13 @@ class CustomersCards(SyncResource):
             alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
                 representing the user’s Alipay account details.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
-            card: A token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js).
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            source: Please refer to full [documentation](https://stripe.com/docs/api)
-                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
         return self._client.request(
             _PostCustomersCustomerCards,
@@ -1391,8 +1423,7 @@ class CustomersCards(SyncResource):
         ``POST /v1/customers/{customer}/cards/{id}``
 
         Args:
-            account_holder_name: The name of the person or business that owns the bank
-                account.
+            account_holder_name: The name of the person or business that owns the bank account.
             account_holder_type: The type of entity that holds the account.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
@@ -1403,8 +1434,8 @@ class CustomersCards(SyncResource):
             exp_month: Two digit number representing the card’s expiration month.
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Cardholder name.
             owner:
         """
@@ -1771,15 +1802,13 @@ class CustomersSources(SyncResource):
             alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
                 representing the user’s Alipay account details.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
-            card: A token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js).
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            source: Please refer to full [documentation](https://stripe.com/docs/api)
-                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
         return self._client.request(
             _PostCustomersCustomerSources,
@@ -1914,8 +1943,7 @@ class CustomersSources(SyncResource):
         ``POST /v1/customers/{customer}/sources/{id}``
 
         Args:
-            account_holder_name: The name of the person or business that owns the bank
-                account.
+            account_holder_name: The name of the person or business that owns the bank account.
             account_holder_type: The type of entity that holds the account.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
@@ -1926,8 +1954,8 @@ class CustomersSources(SyncResource):
             exp_month: Two digit number representing the card’s expiration month.
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Cardholder name.
             owner:
         """
@@ -1971,8 +1999,8 @@ class CustomersSources(SyncResource):
         ``POST /v1/customers/{customer}/sources/{id}/verify``
 
         Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the
-                microdeposits sent to the bank account.
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -1981,10 +2009,12 @@ class CustomersSources(SyncResource):
                 customer,
                 id,
             ),
-            {
-                "amounts": amounts,
-                "expand": expand,
-            },
+            _PostCustomersCustomerSourcesIdVerify_amounts.check(
+                {
+                    "amounts": amounts,
+                    "expand": expand,
+                }
+            ),
             options,
         )
 
@@ -2093,10 +2123,10 @@ class CustomersSubscriptions(SyncResource):
         ``POST /v1/customers/{customer}/subscriptions``
 
         Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice
-                items appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Automatic tax settings for this subscription.
             backdate_start_date: For new subscriptions, a past timestamp to backdate the
                 subscription's start date to.
@@ -2105,8 +2135,8 @@ class CustomersSubscriptions(SyncResource):
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
                 subscription advanced to a new billing period.
             cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel
-                at the end of the current period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
             collection_method: Either `charge_automatically`, or `send_invoice`.
             coupon: The ID of the coupon to apply to this subscription.
             currency: Three-letter [ISO currency
@@ -2115,69 +2145,70 @@ class CustomersSubscriptions(SyncResource):
                 subscription.
             default_payment_method: ID of the default payment method for the subscription.
             default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that
-                does not have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice
-                payment is attempted.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
             payment_behavior: Only applies to subscriptions with
                 `collection_method=charge_automatically`.
-            payment_settings: Payment settings to pass to invoices created by the
-                subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for
-                any pending invoice items.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items.
             promotion_code: The API ID of a promotion code to apply to this subscription.
             proration_behavior: Determines how to handle
                 [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
                 resulting from the `billing_cycle_anchor`.
             transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be
-                found on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer
-                will get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to
-                the subscription.
-            trial_period_days: Integer representing the number of trial period days before
-                the customer is charged for the first time.
+                transferred to the destination and the ID of the resulting transfers will be found
+                on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription.
+            trial_period_days: Integer representing the number of trial period days before the
+                customer is charged for the first time.
             trial_settings: Settings related to subscription trials.
         """
         return self._client.request(
             _PostCustomersCustomerSubscriptions,
             (customer,),
-            {
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "backdate_start_date": backdate_start_date,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "currency": currency,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_period_days": trial_period_days,
-                "trial_settings": trial_settings,
-            },
+            _PostCustomersCustomerSubscriptions_amounts.check(
+                {
+                    "add_invoice_items": add_invoice_items,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "backdate_start_date": backdate_start_date,
+                    "billing_cycle_anchor": billing_cycle_anchor,
+                    "billing_thresholds": billing_thresholds,
+                    "cancel_at": cancel_at,
+                    "cancel_at_period_end": cancel_at_period_end,
+                    "collection_method": collection_method,
+                    "coupon": coupon,
+                    "currency": currency,
+                    "days_until_due": days_until_due,
+                    "default_payment_method": default_payment_method,
+                    "default_source": default_source,
+                    "default_tax_rates": default_tax_rates,
+                    "expand": expand,
+                    "items": items,
+                    "metadata": metadata,
+                    "off_session": off_session,
+                    "payment_behavior": payment_behavior,
+                    "payment_settings": payment_settings,
+                    "pending_invoice_item_interval": pending_invoice_item_interval,
+                    "promotion_code": promotion_code,
+                    "proration_behavior": proration_behavior,
+                    "transfer_data": transfer_data,
+                    "trial_end": trial_end,
+                    "trial_from_plan": trial_from_plan,
+                    "trial_period_days": trial_period_days,
+                    "trial_settings": trial_settings,
+                }
+            ),
             options,
         )
 
@@ -2295,17 +2326,17 @@ class CustomersSubscriptions(SyncResource):
         ``POST /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
 
         Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice
-                items appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Automatic tax settings for this subscription.
             billing_cycle_anchor: Either `now` or `unchanged`.
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
                 subscription advanced to a new billing period.
             cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel
-                at the end of the current period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
             cancellation_details: Details about why this subscription was cancelled
             collection_method: Either `charge_automatically`, or `send_invoice`.
             coupon: The ID of the coupon to apply to this subscription.
@@ -2313,37 +2344,36 @@ class CustomersSubscriptions(SyncResource):
                 subscription.
             default_payment_method: ID of the default payment method for the subscription.
             default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that
-                does not have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice
-                payment is attempted.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
             pause_collection: If specified, payment collection for this subscription will be
                 paused.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
                 `status=past_due` if a payment is required but cannot be paid.
-            payment_settings: Payment settings to pass to invoices created by the
-                subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for
-                any pending invoice items.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items.
             promotion_code: The promotion code to apply to this subscription.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                when the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
                 changes.
-            proration_date: If set, the proration will be calculated as though the
-                subscription was updated at the given time.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time.
             transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be
-                found on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer
-                will get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to
-                the subscription.
+                transferred to the destination and the ID of the resulting transfers will be found
+                on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription.
             trial_settings: Settings related to subscription trials.
         """
         return self._client.request(
@@ -2352,37 +2382,39 @@ class CustomersSubscriptions(SyncResource):
                 customer,
                 subscription_exposed_id,
             ),
-            {
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "cancellation_details": cancellation_details,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "pause_collection": pause_collection,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_settings": trial_settings,
-            },
+            _PostCustomersCustomerSubscriptionsSubscriptionExposedId_amounts.check(
+                {
+                    "add_invoice_items": add_invoice_items,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "billing_cycle_anchor": billing_cycle_anchor,
+                    "billing_thresholds": billing_thresholds,
+                    "cancel_at": cancel_at,
+                    "cancel_at_period_end": cancel_at_period_end,
+                    "cancellation_details": cancellation_details,
+                    "collection_method": collection_method,
+                    "coupon": coupon,
+                    "days_until_due": days_until_due,
+                    "default_payment_method": default_payment_method,
+                    "default_source": default_source,
+                    "default_tax_rates": default_tax_rates,
+                    "expand": expand,
+                    "items": items,
+                    "metadata": metadata,
+                    "off_session": off_session,
+                    "pause_collection": pause_collection,
+                    "payment_behavior": payment_behavior,
+                    "payment_settings": payment_settings,
+                    "pending_invoice_item_interval": pending_invoice_item_interval,
+                    "promotion_code": promotion_code,
+                    "proration_behavior": proration_behavior,
+                    "proration_date": proration_date,
+                    "transfer_data": transfer_data,
+                    "trial_end": trial_end,
+                    "trial_from_plan": trial_from_plan,
+                    "trial_settings": trial_settings,
+                }
+            ),
             options,
         )
 
@@ -2523,15 +2555,14 @@ class CustomersTaxIds(SyncResource):
         ``POST /v1/customers/{customer}/tax_ids``
 
         Args:
-            type: Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`,
-                `au_arn`, `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`,
-                `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`,
-                `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`,
-                `eu_oss_vat`, `eu_vat`, `gb_vat`, `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`,
-                `il_vat`, `in_gst`, `is_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `ke_pin`,
-                `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`, `my_sst`, `no_vat`,
-                `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`, `ru_inn`, `ru_kpp`,
-                `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`, `tr_tin`,
+            type: Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`, `au_arn`,
+                `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`,
+                `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `cn_tin`, `co_nit`,
+                `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`,
+                `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`,
+                `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`,
+                `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`, `ru_inn`,
+                `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`, `tr_tin`,
                 `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or `za_vat`
             value: Value of the tax ID.
             expand: Specifies which fields in the response should be expanded.
@@ -2712,17 +2743,15 @@ class AsyncCustomers(AsyncResource):
             address: The customer's address.
             balance: An integer amount in cents (or local equivalent) that represents the
                 customer's current balance, which affect the customer's future invoices.
-            cash_balance: Balance information and default balance settings for this
-                customer.
+            cash_balance: Balance information and default balance settings for this customer.
             coupon:
             description: An arbitrary string that you can attach to a customer object.
             email: Customer's email address.
             expand: Specifies which fields in the response should be expanded.
-            invoice_prefix: The prefix for the customer used to generate unique invoice
-                numbers.
+            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
             invoice_settings: Default invoice settings for this customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: The customer's full name or business name.
             next_invoice_sequence: The sequence to be used on the customer's next invoice.
             payment_method:
@@ -2739,30 +2768,32 @@ class AsyncCustomers(AsyncResource):
         return await self._client.request(
             _PostCustomers,
             (),
-            {
-                "address": address,
-                "balance": balance,
-                "cash_balance": cash_balance,
-                "coupon": coupon,
-                "description": description,
-                "email": email,
-                "expand": expand,
-                "invoice_prefix": invoice_prefix,
-                "invoice_settings": invoice_settings,
-                "metadata": metadata,
-                "name": name,
-                "next_invoice_sequence": next_invoice_sequence,
-                "payment_method": payment_method,
-                "phone": phone,
-                "preferred_locales": preferred_locales,
-                "promotion_code": promotion_code,
-                "shipping": shipping,
-                "source": source,
-                "tax": tax,
-                "tax_exempt": tax_exempt,
-                "tax_id_data": tax_id_data,
-                "test_clock": test_clock,
-            },
+            _PostCustomers_amounts.check(
+                {
+                    "address": address,
+                    "balance": balance,
+                    "cash_balance": cash_balance,
+                    "coupon": coupon,
+                    "description": description,
+                    "email": email,
+                    "expand": expand,
+                    "invoice_prefix": invoice_prefix,
+                    "invoice_settings": invoice_settings,
+                    "metadata": metadata,
+                    "name": name,
+                    "next_invoice_sequence": next_invoice_sequence,
+                    "payment_method": payment_method,
+                    "phone": phone,
+                    "preferred_locales": preferred_locales,
+                    "promotion_code": promotion_code,
+                    "shipping": shipping,
+                    "source": source,
+                    "tax": tax,
+                    "tax_exempt": tax_exempt,
+                    "tax_id_data": tax_id_data,
+                    "test_clock": test_clock,
+                }
+            ),
             options,
         )
 
@@ -2938,31 +2969,27 @@ class AsyncCustomers(AsyncResource):
             balance: An integer amount in cents (or local equivalent) that represents the
                 customer's current balance, which affect the customer's future invoices.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
-            card: A token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js).
-            cash_balance: Balance information and default balance settings for this
-                customer.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
+            cash_balance: Balance information and default balance settings for this customer.
             coupon:
-            default_alipay_account: ID of Alipay account to make the customer's new default
-                for invoice payments.
+            default_alipay_account: ID of Alipay account to make the customer's new default for
+                invoice payments.
             default_bank_account: ID of bank account to make the customer's new default for
                 invoice payments.
-            default_card: ID of card to make the customer's new default for invoice
-                payments.
-            default_source: If you are using payment methods created via the PaymentMethods
-                API, see the
+            default_card: ID of card to make the customer's new default for invoice payments.
+            default_source: If you are using payment methods created via the PaymentMethods API,
+                see the
                 [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
                 parameter.
             description: An arbitrary string that you can attach to a customer object.
             email: Customer's email address.
             expand: Specifies which fields in the response should be expanded.
-            invoice_prefix: The prefix for the customer used to generate unique invoice
-                numbers.
+            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
             invoice_settings: Default invoice settings for this customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: The customer's full name or business name.
             next_invoice_sequence: The sequence to be used on the customer's next invoice.
             phone: The customer's phone number.
@@ -2976,33 +3003,35 @@ class AsyncCustomers(AsyncResource):
         return await self._client.request(
             _PostCustomersCustomer,
             (customer,),
-            {
-                "address": address,
-                "balance": balance,
-                "bank_account": bank_account,
-                "card": card,
-                "cash_balance": cash_balance,
-                "coupon": coupon,
-                "default_alipay_account": default_alipay_account,
-                "default_bank_account": default_bank_account,
-                "default_card": default_card,
-                "default_source": default_source,
-                "description": description,
-                "email": email,
-                "expand": expand,
-                "invoice_prefix": invoice_prefix,
-                "invoice_settings": invoice_settings,
-                "metadata": metadata,
-                "name": name,
-                "next_invoice_sequence": next_invoice_sequence,
-                "phone": phone,
-                "preferred_locales": preferred_locales,
-                "promotion_code": promotion_code,
-                "shipping": shipping,
-                "source": source,
-                "tax": tax,
-                "tax_exempt": tax_exempt,
-            },
+            _PostCustomersCustomer_amounts.check(
+                {
+                    "address": address,
+                    "balance": balance,
+                    "bank_account": bank_account,
+                    "card": card,
+                    "cash_balance": cash_balance,
+                    "coupon": coupon,
+                    "default_alipay_account": default_alipay_account,
+                    "default_bank_account": default_bank_account,
+                    "default_card": default_card,
+                    "default_source": default_source,
+                    "description": description,
+                    "email": email,
+                    "expand": expand,
+                    "invoice_prefix": invoice_prefix,
+                    "invoice_settings": invoice_settings,
+                    "metadata": metadata,
+                    "name": name,
+                    "next_invoice_sequence": next_invoice_sequence,
+                    "phone": phone,
+                    "preferred_locales": preferred_locales,
+                    "promotion_code": promotion_code,
+                    "shipping": shipping,
+                    "source": source,
+                    "tax": tax,
+                    "tax_exempt": tax_exempt,
+                }
+            ),
             options,
         )
 
@@ -3033,19 +3062,21 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostCustomersCustomerBalanceTransactions,
             (customer,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
+            _PostCustomersCustomerBalanceTransactions_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                }
+            ),
             options,
         )
 
@@ -3129,8 +3160,8 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         Args:
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostCustomersCustomerBalanceTransactionsTransaction,
@@ -3176,15 +3207,13 @@ class AsyncCustomersBankAccounts(AsyncResource):
             alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
                 representing the user’s Alipay account details.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
-            card: A token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js).
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            source: Please refer to full [documentation](https://stripe.com/docs/api)
-                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
         return await self._client.request(
             _PostCustomersCustomerBankAccounts,
@@ -3321,8 +3350,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         ``POST /v1/customers/{customer}/bank_accounts/{id}``
 
         Args:
-            account_holder_name: The name of the person or business that owns the bank
-                account.
+            account_holder_name: The name of the person or business that owns the bank account.
             account_holder_type: The type of entity that holds the account.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
@@ -3333,8 +3361,8 @@ class AsyncCustomersBankAccounts(AsyncResource):
             exp_month: Two digit number representing the card’s expiration month.
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Cardholder name.
             owner:
         """
@@ -3378,8 +3406,8 @@ class AsyncCustomersBankAccounts(AsyncResource):
         ``POST /v1/customers/{customer}/bank_accounts/{id}/verify``
 
         Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the
-                microdeposits sent to the bank account.
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -3388,10 +3416,12 @@ class AsyncCustomersBankAccounts(AsyncResource):
                 customer,
                 id,
             ),
-            {
-                "amounts": amounts,
-                "expand": expand,
-            },
+            _PostCustomersCustomerBankAccountsIdVerify_amounts.check(
+                {
+                    "amounts": amounts,
+                    "expand": expand,
+                }
+            ),
             options,
         )
 
@@ -3425,15 +3455,13 @@ class AsyncCustomersCards(AsyncResource):
             alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
                 representing the user’s Alipay account details.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
-            card: A token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js).
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            source: Please refer to full [documentation](https://stripe.com/docs/api)
-                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
         return await self._client.request(
             _PostCustomersCustomerCards,
@@ -3569,8 +3597,7 @@ class AsyncCustomersCards(AsyncResource):
         ``POST /v1/customers/{customer}/cards/{id}``
 
         Args:
-            account_holder_name: The name of the person or business that owns the bank
-                account.
+            account_holder_name: The name of the person or business that owns the bank account.
             account_holder_type: The type of entity that holds the account.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
@@ -3581,8 +3608,8 @@ class AsyncCustomersCards(AsyncResource):
             exp_month: Two digit number representing the card’s expiration month.
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Cardholder name.
             owner:
         """
@@ -3949,15 +3976,13 @@ class AsyncCustomersSources(AsyncResource):
             alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
                 representing the user’s Alipay account details.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
-                bank account details.
-            card: A token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js).
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
+                account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            source: Please refer to full [documentation](https://stripe.com/docs/api)
-                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
         return await self._client.request(
             _PostCustomersCustomerSources,
@@ -4092,8 +4117,7 @@ class AsyncCustomersSources(AsyncResource):
         ``POST /v1/customers/{customer}/sources/{id}``
 
         Args:
-            account_holder_name: The name of the person or business that owns the bank
-                account.
+            account_holder_name: The name of the person or business that owns the bank account.
             account_holder_type: The type of entity that holds the account.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
@@ -4104,8 +4128,8 @@ class AsyncCustomersSources(AsyncResource):
             exp_month: Two digit number representing the card’s expiration month.
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: Cardholder name.
             owner:
         """
@@ -4149,8 +4173,8 @@ class AsyncCustomersSources(AsyncResource):
         ``POST /v1/customers/{customer}/sources/{id}/verify``
 
         Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the
-                microdeposits sent to the bank account.
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -4159,10 +4183,12 @@ class AsyncCustomersSources(AsyncResource):
                 customer,
                 id,
             ),
-            {
-                "amounts": amounts,
-                "expand": expand,
-            },
+            _PostCustomersCustomerSourcesIdVerify_amounts.check(
+                {
+                    "amounts": amounts,
+                    "expand": expand,
+                }
+            ),
             options,
         )
 
@@ -4271,10 +4297,10 @@ class AsyncCustomersSubscriptions(AsyncResource):
         ``POST /v1/customers/{customer}/subscriptions``
 
         Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice
-                items appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Automatic tax settings for this subscription.
             backdate_start_date: For new subscriptions, a past timestamp to backdate the
                 subscription's start date to.
@@ -4283,8 +4309,8 @@ class AsyncCustomersSubscriptions(AsyncResource):
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
                 subscription advanced to a new billing period.
             cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel
-                at the end of the current period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
             collection_method: Either `charge_automatically`, or `send_invoice`.
             coupon: The ID of the coupon to apply to this subscription.
             currency: Three-letter [ISO currency
@@ -4293,69 +4319,70 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 subscription.
             default_payment_method: ID of the default payment method for the subscription.
             default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that
-                does not have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice
-                payment is attempted.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
             payment_behavior: Only applies to subscriptions with
                 `collection_method=charge_automatically`.
-            payment_settings: Payment settings to pass to invoices created by the
-                subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for
-                any pending invoice items.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items.
             promotion_code: The API ID of a promotion code to apply to this subscription.
             proration_behavior: Determines how to handle
                 [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
                 resulting from the `billing_cycle_anchor`.
             transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be
-                found on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer
-                will get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to
-                the subscription.
-            trial_period_days: Integer representing the number of trial period days before
-                the customer is charged for the first time.
+                transferred to the destination and the ID of the resulting transfers will be found
+                on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription.
+            trial_period_days: Integer representing the number of trial period days before the
+                customer is charged for the first time.
             trial_settings: Settings related to subscription trials.
         """
         return await self._client.request(
             _PostCustomersCustomerSubscriptions,
             (customer,),
-            {
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "backdate_start_date": backdate_start_date,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "currency": currency,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_period_days": trial_period_days,
-                "trial_settings": trial_settings,
-            },
+            _PostCustomersCustomerSubscriptions_amounts.check(
+                {
+                    "add_invoice_items": add_invoice_items,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "backdate_start_date": backdate_start_date,
+                    "billing_cycle_anchor": billing_cycle_anchor,
+                    "billing_thresholds": billing_thresholds,
+                    "cancel_at": cancel_at,
+                    "cancel_at_period_end": cancel_at_period_end,
+                    "collection_method": collection_method,
+                    "coupon": coupon,
+                    "currency": currency,
+                    "days_until_due": days_until_due,
+                    "default_payment_method": default_payment_method,
+                    "default_source": default_source,
+                    "default_tax_rates": default_tax_rates,
+                    "expand": expand,
+                    "items": items,
+                    "metadata": metadata,
+                    "off_session": off_session,
+                    "payment_behavior": payment_behavior,
+                    "payment_settings": payment_settings,
+                    "pending_invoice_item_interval": pending_invoice_item_interval,
+                    "promotion_code": promotion_code,
+                    "proration_behavior": proration_behavior,
+                    "transfer_data": transfer_data,
+                    "trial_end": trial_end,
+                    "trial_from_plan": trial_from_plan,
+                    "trial_period_days": trial_period_days,
+                    "trial_settings": trial_settings,
+                }
+            ),
             options,
         )
 
@@ -4473,17 +4500,17 @@ class AsyncCustomersSubscriptions(AsyncResource):
         ``POST /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
 
         Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice
-                items appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Automatic tax settings for this subscription.
             billing_cycle_anchor: Either `now` or `unchanged`.
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
                 subscription advanced to a new billing period.
             cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel
-                at the end of the current period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
             cancellation_details: Details about why this subscription was cancelled
             collection_method: Either `charge_automatically`, or `send_invoice`.
             coupon: The ID of the coupon to apply to this subscription.
@@ -4491,37 +4518,36 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 subscription.
             default_payment_method: ID of the default payment method for the subscription.
             default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that
-                does not have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice
-                payment is attempted.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
             pause_collection: If specified, payment collection for this subscription will be
                 paused.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
                 `status=past_due` if a payment is required but cannot be paid.
-            payment_settings: Payment settings to pass to invoices created by the
-                subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for
-                any pending invoice items.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items.
             promotion_code: The promotion code to apply to this subscription.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                when the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
                 changes.
-            proration_date: If set, the proration will be calculated as though the
-                subscription was updated at the given time.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time.
             transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be
-                found on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer
-                will get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to
-                the subscription.
+                transferred to the destination and the ID of the resulting transfers will be found
+                on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription.
             trial_settings: Settings related to subscription trials.
         """
         return await self._client.request(
@@ -4530,37 +4556,39 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 customer,
                 subscription_exposed_id,
             ),
-            {
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "cancellation_details": cancellation_details,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "pause_collection": pause_collection,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_settings": trial_settings,
-            },
+            _PostCustomersCustomerSubscriptionsSubscriptionExposedId_amounts.check(
+                {
+                    "add_invoice_items": add_invoice_items,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "billing_cycle_anchor": billing_cycle_anchor,
+                    "billing_thresholds": billing_thresholds,
+                    "cancel_at": cancel_at,
+                    "cancel_at_period_end": cancel_at_period_end,
+                    "cancellation_details": cancellation_details,
+                    "collection_method": collection_method,
+                    "coupon": coupon,
+                    "days_until_due": days_until_due,
+                    "default_payment_method": default_payment_method,
+                    "default_source": default_source,
+                    "default_tax_rates": default_tax_rates,
+                    "expand": expand,
+                    "items": items,
+                    "metadata": metadata,
+                    "off_session": off_session,
+                    "pause_collection": pause_collection,
+                    "payment_behavior": payment_behavior,
+                    "payment_settings": payment_settings,
+                    "pending_invoice_item_interval": pending_invoice_item_interval,
+                    "promotion_code": promotion_code,
+                    "proration_behavior": proration_behavior,
+                    "proration_date": proration_date,
+                    "transfer_data": transfer_data,
+                    "trial_end": trial_end,
+                    "trial_from_plan": trial_from_plan,
+                    "trial_settings": trial_settings,
+                }
+            ),
             options,
         )
 
@@ -4701,15 +4729,14 @@ class AsyncCustomersTaxIds(AsyncResource):
         ``POST /v1/customers/{customer}/tax_ids``
 
         Args:
-            type: Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`,
-                `au_arn`, `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`,
-                `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`,
-                `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`,
-                `eu_oss_vat`, `eu_vat`, `gb_vat`, `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`,
-                `il_vat`, `in_gst`, `is_vat`, `jp_cn`, `jp_rn`, `jp_trn`, `ke_pin`,
-                `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`, `my_sst`, `no_vat`,
-                `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`, `ru_inn`, `ru_kpp`,
-                `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`, `tr_tin`,
+            type: Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`, `au_arn`,
+                `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`,
+                `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `cn_tin`, `co_nit`,
+                `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`,
+                `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`,
+                `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`,
+                `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`, `ru_inn`,
+                `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`, `tr_tin`,
                 `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or `za_vat`
             value: Value of the tax ID.
             expand: Specifies which fields in the response should be expanded.

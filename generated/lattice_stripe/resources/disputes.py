@@ -175,8 +175,8 @@ class Disputes(SyncResource):
         Args:
             evidence: Evidence to upload, to respond to a dispute.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             submit: Whether to immediately submit evidence to the bank.
         """
         return self._client.request(
@@ -312,8 +312,8 @@ class AsyncDisputes(AsyncResource):
         Args:
             evidence: Evidence to upload, to respond to a dispute.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             submit: Whether to immediately submit evidence to the bank.
         """
         return await self._client.request(

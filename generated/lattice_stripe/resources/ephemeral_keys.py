@@ -54,13 +54,13 @@ class EphemeralKeys(SyncResource):
         ``POST /v1/ephemeral_keys``
 
         Args:
-            customer: The ID of the Customer you'd like to modify using the resulting
-                ephemeral key.
+            customer: The ID of the Customer you'd like to modify using the resulting ephemeral
+                key.
             expand: Specifies which fields in the response should be expanded.
-            issuing_card: The ID of the Issuing Card you'd like to access using the
-                resulting ephemeral key.
-            nonce: A single-use token, created by Stripe.js, used for creating ephemeral
-                keys for Issuing Cards without exchanging sensitive information.
+            issuing_card: The ID of the Issuing Card you'd like to access using the resulting
+                ephemeral key.
+            nonce: A single-use token, created by Stripe.js, used for creating ephemeral keys
+                for Issuing Cards without exchanging sensitive information.
             verification_session: The ID of the Identity VerificationSession you'd like to
                 access using the resulting ephemeral key
         """
@@ -120,13 +120,13 @@ class AsyncEphemeralKeys(AsyncResource):
         ``POST /v1/ephemeral_keys``
 
         Args:
-            customer: The ID of the Customer you'd like to modify using the resulting
-                ephemeral key.
+            customer: The ID of the Customer you'd like to modify using the resulting ephemeral
+                key.
             expand: Specifies which fields in the response should be expanded.
-            issuing_card: The ID of the Issuing Card you'd like to access using the
-                resulting ephemeral key.
-            nonce: A single-use token, created by Stripe.js, used for creating ephemeral
-                keys for Issuing Cards without exchanging sensitive information.
+            issuing_card: The ID of the Issuing Card you'd like to access using the resulting
+                ephemeral key.
+            nonce: A single-use token, created by Stripe.js, used for creating ephemeral keys
+                for Issuing Cards without exchanging sensitive information.
             verification_session: The ID of the Identity VerificationSession you'd like to
                 access using the resulting ephemeral key
         """

@@ -74,8 +74,8 @@ class FileLinks(SyncResource):
             file: The ID of the file.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp after which the link will no longer be usable.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostFileLinks,
@@ -171,8 +171,8 @@ class FileLinks(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp after which the link will no longer be usable, or
                 `now` to expire the link immediately.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostFileLinksLink,
@@ -206,8 +206,8 @@ class AsyncFileLinks(AsyncResource):
             file: The ID of the file.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp after which the link will no longer be usable.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostFileLinks,
@@ -303,8 +303,8 @@ class AsyncFileLinks(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp after which the link will no longer be usable, or
                 `now` to expire the link immediately.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostFileLinksLink,

@@ -84,8 +84,8 @@ class Files(SyncResource):
 
         Args:
             file: A file to upload.
-            purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of
-                the uploaded file.
+            purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
+                uploaded file.
             expand: Specifies which fields in the response should be expanded.
             file_link_data: Optional parameters to automatically create a [file
                 link](https://stripe.com/docs/api#file_links) for the newly created file.
@@ -218,8 +218,8 @@ class AsyncFiles(AsyncResource):
 
         Args:
             file: A file to upload.
-            purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of
-                the uploaded file.
+            purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
+                uploaded file.
             expand: Specifies which fields in the response should be expanded.
             file_link_data: Optional parameters to automatically create a [file
                 link](https://stripe.com/docs/api#file_links) for the newly created file.

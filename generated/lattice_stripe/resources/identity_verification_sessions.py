@@ -124,11 +124,10 @@ class IdentityVerificationSessions(SyncResource):
 
         Args:
             type: The type of [verification
-                check](https://stripe.com/docs/identity/verification-checks) to be
-                performed.
+                check](https://stripe.com/docs/identity/verification-checks) to be performed.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             options_: A set of options for the session’s verification checks.
             return_url: The URL that the user will be redirected to upon completing the
                 verification flow.
@@ -278,12 +277,11 @@ class IdentityVerificationSessions(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             options_: A set of options for the session’s verification checks.
             type: The type of [verification
-                check](https://stripe.com/docs/identity/verification-checks) to be
-                performed.
+                check](https://stripe.com/docs/identity/verification-checks) to be performed.
         """
         return self._client.request(
             _PostIdentityVerificationSessionsSession,
@@ -352,11 +350,10 @@ class AsyncIdentityVerificationSessions(AsyncResource):
 
         Args:
             type: The type of [verification
-                check](https://stripe.com/docs/identity/verification-checks) to be
-                performed.
+                check](https://stripe.com/docs/identity/verification-checks) to be performed.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             options_: A set of options for the session’s verification checks.
             return_url: The URL that the user will be redirected to upon completing the
                 verification flow.
@@ -506,12 +503,11 @@ class AsyncIdentityVerificationSessions(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             options_: A set of options for the session’s verification checks.
             type: The type of [verification
-                check](https://stripe.com/docs/identity/verification-checks) to be
-                performed.
+                check](https://stripe.com/docs/identity/verification-checks) to be performed.
         """
         return await self._client.request(
             _PostIdentityVerificationSessionsSession,

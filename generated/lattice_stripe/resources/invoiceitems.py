@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,6 +36,12 @@ _PostInvoiceitems: Operation[Invoiceitem] = Operation(
     "post",
     "/v1/invoiceitems",
     S.Model("Invoiceitem"),
+)
+_PostInvoiceitems_amounts = MinorUnits(
+    "invoiceitems.create",
+    "amount",
+    "price_data[unit_amount]",
+    "unit_amount",
 )
 
 _DeleteInvoiceitemsInvoiceitem: Operation[DeletedInvoiceitem] = Operation(
@@ -66,6 +73,12 @@ _PostInvoiceitemsInvoiceitem: Operation[Invoiceitem] = Operation(
     "post",
     "/v1/invoiceitems/{}",
     S.Model("Invoiceitem"),
+)
+_PostInvoiceitemsInvoiceitem_amounts = MinorUnits(
+    "invoiceitems.update",
+    "amount",
+    "price_data[unit_amount]",
+    "unit_amount",
 )
 
 
@@ -111,16 +124,16 @@ class Invoiceitems(SyncResource):
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             description: An arbitrary string which you can attach to the invoice item.
             discountable: Controls whether discounts apply to this invoice item.
-            discounts: The coupons to redeem into discounts for the invoice item or invoice
-                line item.
+            discounts: The coupons to redeem into discounts for the invoice item or invoice line
+                item.
             expand: Specifies which fields in the response should be expanded.
             invoice: The ID of an existing invoice to add this invoice item to.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             period: The period associated with this invoice item.
             price: The ID of the price object.
-            price_data: Data used to generate a new
-                [Price](https://stripe.com/docs/api/prices) object inline.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
             quantity: Non-negative integer.
             subscription: The ID of a subscription to add this invoice item to.
             tax_behavior: Only required if a [default tax
@@ -128,35 +141,37 @@ class Invoiceitems(SyncResource):
                 was not provided in the Stripe Tax settings.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
             tax_rates: The tax rates which apply to the invoice item.
-            unit_amount: The integer unit amount in cents (or local equivalent) of the
-                charge to be applied to the upcoming invoice.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents
-                (or local equivalent) with at most 12 decimal places.
+            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
+                be applied to the upcoming invoice.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places.
         """
         return self._client.request(
             _PostInvoiceitems,
             (),
-            {
-                "customer": customer,
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "discountable": discountable,
-                "discounts": discounts,
-                "expand": expand,
-                "invoice": invoice,
-                "metadata": metadata,
-                "period": period,
-                "price": price,
-                "price_data": price_data,
-                "quantity": quantity,
-                "subscription": subscription,
-                "tax_behavior": tax_behavior,
-                "tax_code": tax_code,
-                "tax_rates": tax_rates,
-                "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount_decimal,
-            },
+            _PostInvoiceitems_amounts.check(
+                {
+                    "customer": customer,
+                    "amount": amount,
+                    "currency": currency,
+                    "description": description,
+                    "discountable": discountable,
+                    "discounts": discounts,
+                    "expand": expand,
+                    "invoice": invoice,
+                    "metadata": metadata,
+                    "period": period,
+                    "price": price,
+                    "price_data": price_data,
+                    "quantity": quantity,
+                    "subscription": subscription,
+                    "tax_behavior": tax_behavior,
+                    "tax_code": tax_code,
+                    "tax_rates": tax_rates,
+                    "unit_amount": unit_amount,
+                    "unit_amount_decimal": unit_amount_decimal,
+                }
+            ),
             options,
         )
 
@@ -281,43 +296,45 @@ class Invoiceitems(SyncResource):
             discounts: The coupons & existing discounts which apply to the invoice item or
                 invoice line item.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             period: The period associated with this invoice item.
             price: The ID of the price object.
-            price_data: Data used to generate a new
-                [Price](https://stripe.com/docs/api/prices) object inline.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
             quantity: Non-negative integer.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
                 was not provided in the Stripe Tax settings.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
             tax_rates: The tax rates which apply to the invoice item.
-            unit_amount: The integer unit amount in cents (or local equivalent) of the
-                charge to be applied to the upcoming invoice.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents
-                (or local equivalent) with at most 12 decimal places.
+            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
+                be applied to the upcoming invoice.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places.
         """
         return self._client.request(
             _PostInvoiceitemsInvoiceitem,
             (invoiceitem,),
-            {
-                "amount": amount,
-                "description": description,
-                "discountable": discountable,
-                "discounts": discounts,
-                "expand": expand,
-                "metadata": metadata,
-                "period": period,
-                "price": price,
-                "price_data": price_data,
-                "quantity": quantity,
-                "tax_behavior": tax_behavior,
-                "tax_code": tax_code,
-                "tax_rates": tax_rates,
-                "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount_decimal,
-            },
+            _PostInvoiceitemsInvoiceitem_amounts.check(
+                {
+                    "amount": amount,
+                    "description": description,
+                    "discountable": discountable,
+                    "discounts": discounts,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "period": period,
+                    "price": price,
+                    "price_data": price_data,
+                    "quantity": quantity,
+                    "tax_behavior": tax_behavior,
+                    "tax_code": tax_code,
+                    "tax_rates": tax_rates,
+                    "unit_amount": unit_amount,
+                    "unit_amount_decimal": unit_amount_decimal,
+                }
+            ),
             options,
         )
 
@@ -364,16 +381,16 @@ class AsyncInvoiceitems(AsyncResource):
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             description: An arbitrary string which you can attach to the invoice item.
             discountable: Controls whether discounts apply to this invoice item.
-            discounts: The coupons to redeem into discounts for the invoice item or invoice
-                line item.
+            discounts: The coupons to redeem into discounts for the invoice item or invoice line
+                item.
             expand: Specifies which fields in the response should be expanded.
             invoice: The ID of an existing invoice to add this invoice item to.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             period: The period associated with this invoice item.
             price: The ID of the price object.
-            price_data: Data used to generate a new
-                [Price](https://stripe.com/docs/api/prices) object inline.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
             quantity: Non-negative integer.
             subscription: The ID of a subscription to add this invoice item to.
             tax_behavior: Only required if a [default tax
@@ -381,35 +398,37 @@ class AsyncInvoiceitems(AsyncResource):
                 was not provided in the Stripe Tax settings.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
             tax_rates: The tax rates which apply to the invoice item.
-            unit_amount: The integer unit amount in cents (or local equivalent) of the
-                charge to be applied to the upcoming invoice.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents
-                (or local equivalent) with at most 12 decimal places.
+            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
+                be applied to the upcoming invoice.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places.
         """
         return await self._client.request(
             _PostInvoiceitems,
             (),
-            {
-                "customer": customer,
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "discountable": discountable,
-                "discounts": discounts,
-                "expand": expand,
-                "invoice": invoice,
-                "metadata": metadata,
-                "period": period,
-                "price": price,
-                "price_data": price_data,
-                "quantity": quantity,
-                "subscription": subscription,
-                "tax_behavior": tax_behavior,
-                "tax_code": tax_code,
-                "tax_rates": tax_rates,
-                "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount_decimal,
-            },
+            _PostInvoiceitems_amounts.check(
+                {
+                    "customer": customer,
+                    "amount": amount,
+                    "currency": currency,
+                    "description": description,
+                    "discountable": discountable,
+                    "discounts": discounts,
+                    "expand": expand,
+                    "invoice": invoice,
+                    "metadata": metadata,
+                    "period": period,
+                    "price": price,
+                    "price_data": price_data,
+                    "quantity": quantity,
+                    "subscription": subscription,
+                    "tax_behavior": tax_behavior,
+                    "tax_code": tax_code,
+                    "tax_rates": tax_rates,
+                    "unit_amount": unit_amount,
+                    "unit_amount_decimal": unit_amount_decimal,
+                }
+            ),
             options,
         )
 
@@ -534,42 +553,44 @@ class AsyncInvoiceitems(AsyncResource):
             discounts: The coupons & existing discounts which apply to the invoice item or
                 invoice line item.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             period: The period associated with this invoice item.
             price: The ID of the price object.
-            price_data: Data used to generate a new
-                [Price](https://stripe.com/docs/api/prices) object inline.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
             quantity: Non-negative integer.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
                 was not provided in the Stripe Tax settings.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
             tax_rates: The tax rates which apply to the invoice item.
-            unit_amount: The integer unit amount in cents (or local equivalent) of the
-                charge to be applied to the upcoming invoice.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents
-                (or local equivalent) with at most 12 decimal places.
+            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
+                be applied to the upcoming invoice.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places.
         """
         return await self._client.request(
             _PostInvoiceitemsInvoiceitem,
             (invoiceitem,),
-            {
-                "amount": amount,
-                "description": description,
-                "discountable": discountable,
-                "discounts": discounts,
-                "expand": expand,
-                "metadata": metadata,
-                "period": period,
-                "price": price,
-                "price_data": price_data,
-                "quantity": quantity,
-                "tax_behavior": tax_behavior,
-                "tax_code": tax_code,
-                "tax_rates": tax_rates,
-                "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount_decimal,
-            },
+            _PostInvoiceitemsInvoiceitem_amounts.check(
+                {
+                    "amount": amount,
+                    "description": description,
+                    "discountable": discountable,
+                    "discounts": discounts,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "period": period,
+                    "price": price,
+                    "price_data": price_data,
+                    "quantity": quantity,
+                    "tax_behavior": tax_behavior,
+                    "tax_code": tax_code,
+                    "tax_rates": tax_rates,
+                    "unit_amount": unit_amount,
+                    "unit_amount_decimal": unit_amount_decimal,
+                }
+            ),
             options,
         )

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
+from ..overrides.billing import AsyncInvoicesGuards, InvoicesGuards
+from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -58,6 +61,13 @@ _PostInvoices: Operation[Invoice] = Operation(
     "post",
     "/v1/invoices",
     S.Model("Invoice"),
+)
+_PostInvoices_amounts = MinorUnits(
+    "invoices.create",
+    "application_fee_amount",
+    "shipping_cost[shipping_rate_data][fixed_amount][amount]",
+    "shipping_cost[shipping_rate_data][fixed_amount][currency_options][][amount]",
+    "transfer_data[amount]",
 )
 
 _DeleteInvoicesInvoice: Operation[DeletedInvoice] = Operation(
@@ -127,6 +137,13 @@ _GetInvoicesUpcoming: Operation[Invoice] = Operation(
     S.Model("Invoice"),
     encoding="query",
 )
+_GetInvoicesUpcoming_amounts = MinorUnits(
+    "invoices.upcoming",
+    "invoice_items[][amount]",
+    "invoice_items[][price_data][unit_amount]",
+    "invoice_items[][unit_amount]",
+    "subscription_items[][price_data][unit_amount]",
+)
 
 _GetInvoicesUpcomingLines: Operation[ListObject[LineItem]] = Operation(
     "GetInvoicesUpcomingLines",
@@ -135,12 +152,26 @@ _GetInvoicesUpcomingLines: Operation[ListObject[LineItem]] = Operation(
     S.ListPage(S.Model("LineItem")),
     encoding="query",
 )
+_GetInvoicesUpcomingLines_amounts = MinorUnits(
+    "invoices.upcoming_lines",
+    "invoice_items[][amount]",
+    "invoice_items[][price_data][unit_amount]",
+    "invoice_items[][unit_amount]",
+    "subscription_items[][price_data][unit_amount]",
+)
 
 _PostInvoicesInvoice: Operation[Invoice] = Operation(
     "PostInvoicesInvoice",
     "post",
     "/v1/invoices/{}",
     S.Model("Invoice"),
+)
+_PostInvoicesInvoice_amounts = MinorUnits(
+    "invoices.update",
+    "application_fee_amount",
+    "shipping_cost[shipping_rate_data][fixed_amount][amount]",
+    "shipping_cost[shipping_rate_data][fixed_amount][currency_options][][amount]",
+    "transfer_data[amount]",
 )
 
 _PostInvoicesInvoiceVoid: Operation[Invoice] = Operation(
@@ -159,8 +190,8 @@ _GetInvoicesInvoiceLines: Operation[ListObject[LineItem]] = Operation(
 )
 
 
-class Invoices(SyncResource):
-    """Operations on `client.invoices`."""
+class _InvoicesBase(SyncResource):
+    """Operations on `client.invoices`, as generated: `Invoices` adds the guards."""
 
     @cached_property
     def lines(self) -> InvoicesLines:
@@ -208,9 +239,8 @@ class Invoices(SyncResource):
 
         Args:
             account_tax_ids: The account tax IDs associated with the invoice.
-            application_fee_amount: A fee in cents (or local equivalent) that will be
-                applied to the invoice and transferred to the application owner's Stripe
-                account.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the invoice and transferred to the application owner's Stripe account.
             auto_advance: Controls whether Stripe performs [automatic
                 collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
                 of the invoice.
@@ -219,12 +249,11 @@ class Invoices(SyncResource):
             currency: The currency to create this invoice in.
             custom_fields: A list of up to 4 custom fields to be displayed on the invoice.
             customer: The ID of the customer who will be billed.
-            days_until_due: The number of days from when the invoice is created until it is
-                due.
+            days_until_due: The number of days from when the invoice is created until it is due.
             default_payment_method: ID of the default payment method for the invoice.
             default_source: ID of the default payment source for the invoice.
-            default_tax_rates: The tax rates that will apply to any line item that does not
-                have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
             description: An arbitrary string attached to the object.
             discounts: The coupons to redeem into discounts for the invoice.
             due_date: The date on which payment for this invoice is due.
@@ -232,10 +261,10 @@ class Invoices(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             footer: Footer to be displayed on the invoice.
             from_invoice: Revise an existing invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            on_behalf_of: The account (if any) for which the funds of the invoice payment
-                are intended.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            on_behalf_of: The account (if any) for which the funds of the invoice payment are
+                intended.
             payment_settings: Configuration settings for the PaymentIntent that is generated
                 when the invoice is finalized.
             pending_invoice_items_behavior: How to handle pending invoice items on invoice
@@ -246,44 +275,46 @@ class Invoices(SyncResource):
             statement_descriptor: Extra information about a charge for the customer's credit
                 card statement.
             subscription: The ID of the subscription to invoice, if any.
-            transfer_data: If specified, the funds from the invoice will be transferred to
-                the destination and the ID of the resulting transfer will be found on the
-                invoice's charge.
+            transfer_data: If specified, the funds from the invoice will be transferred to the
+                destination and the ID of the resulting transfer will be found on the invoice's
+                charge.
         """
         return self._client.request(
             _PostInvoices,
             (),
-            {
-                "account_tax_ids": account_tax_ids,
-                "application_fee_amount": application_fee_amount,
-                "auto_advance": auto_advance,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "currency": currency,
-                "custom_fields": custom_fields,
-                "customer": customer,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "due_date": due_date,
-                "effective_at": effective_at,
-                "expand": expand,
-                "footer": footer,
-                "from_invoice": from_invoice,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_settings": payment_settings,
-                "pending_invoice_items_behavior": pending_invoice_items_behavior,
-                "rendering_options": rendering_options,
-                "shipping_cost": shipping_cost,
-                "shipping_details": shipping_details,
-                "statement_descriptor": statement_descriptor,
-                "subscription": subscription,
-                "transfer_data": transfer_data,
-            },
+            _PostInvoices_amounts.check(
+                {
+                    "account_tax_ids": account_tax_ids,
+                    "application_fee_amount": application_fee_amount,
+                    "auto_advance": auto_advance,
+                    "automatic_tax": automatic_tax,
+                    "collection_method": collection_method,
+                    "currency": currency,
+                    "custom_fields": custom_fields,
+                    "customer": customer,
+                    "days_until_due": days_until_due,
+                    "default_payment_method": default_payment_method,
+                    "default_source": default_source,
+                    "default_tax_rates": default_tax_rates,
+                    "description": description,
+                    "discounts": discounts,
+                    "due_date": due_date,
+                    "effective_at": effective_at,
+                    "expand": expand,
+                    "footer": footer,
+                    "from_invoice": from_invoice,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "payment_settings": payment_settings,
+                    "pending_invoice_items_behavior": pending_invoice_items_behavior,
+                    "rendering_options": rendering_options,
+                    "shipping_cost": shipping_cost,
+                    "shipping_details": shipping_details,
+                    "statement_descriptor": statement_descriptor,
+                    "subscription": subscription,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -436,15 +467,13 @@ class Invoices(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            forgive: In cases where the source used to pay the invoice has insufficient
-                funds, passing `forgive=true` controls whether a charge should be attempted
-                for the full amount available on the source, up to the amount to fully pay
-                the invoice.
+            forgive: In cases where the source used to pay the invoice has insufficient funds,
+                passing `forgive=true` controls whether a charge should be attempted for the full
+                amount available on the source, up to the amount to fully pay the invoice.
             mandate: ID of the mandate to be used for this invoice.
-            off_session: Indicates if a customer is on or off-session while an invoice
-                payment is attempted.
-            paid_out_of_band: Boolean representing whether an invoice is paid outside of
-                Stripe.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
+            paid_out_of_band: Boolean representing whether an invoice is paid outside of Stripe.
             payment_method: A PaymentMethod to be charged.
             source: A payment source to be charged.
         """
@@ -629,30 +658,32 @@ class Invoices(SyncResource):
         return self._client.request(
             _GetInvoicesUpcoming,
             (),
-            {
-                "automatic_tax": automatic_tax,
-                "coupon": coupon,
-                "currency": currency,
-                "customer": customer,
-                "customer_details": customer_details,
-                "discounts": discounts,
-                "expand": expand,
-                "invoice_items": invoice_items,
-                "schedule": schedule,
-                "subscription": subscription,
-                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
-                "subscription_cancel_at": subscription_cancel_at,
-                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
-                "subscription_cancel_now": subscription_cancel_now,
-                "subscription_default_tax_rates": subscription_default_tax_rates,
-                "subscription_items": subscription_items,
-                "subscription_proration_behavior": subscription_proration_behavior,
-                "subscription_proration_date": subscription_proration_date,
-                "subscription_resume_at": subscription_resume_at,
-                "subscription_start_date": subscription_start_date,
-                "subscription_trial_end": subscription_trial_end,
-                "subscription_trial_from_plan": subscription_trial_from_plan,
-            },
+            _GetInvoicesUpcoming_amounts.check(
+                {
+                    "automatic_tax": automatic_tax,
+                    "coupon": coupon,
+                    "currency": currency,
+                    "customer": customer,
+                    "customer_details": customer_details,
+                    "discounts": discounts,
+                    "expand": expand,
+                    "invoice_items": invoice_items,
+                    "schedule": schedule,
+                    "subscription": subscription,
+                    "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
+                    "subscription_cancel_at": subscription_cancel_at,
+                    "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
+                    "subscription_cancel_now": subscription_cancel_now,
+                    "subscription_default_tax_rates": subscription_default_tax_rates,
+                    "subscription_items": subscription_items,
+                    "subscription_proration_behavior": subscription_proration_behavior,
+                    "subscription_proration_date": subscription_proration_date,
+                    "subscription_resume_at": subscription_resume_at,
+                    "subscription_start_date": subscription_start_date,
+                    "subscription_trial_end": subscription_trial_end,
+                    "subscription_trial_from_plan": subscription_trial_from_plan,
+                }
+            ),
             options,
         )
 
@@ -722,33 +753,35 @@ class Invoices(SyncResource):
         return self._client.request(
             _GetInvoicesUpcomingLines,
             (),
-            {
-                "automatic_tax": automatic_tax,
-                "coupon": coupon,
-                "currency": currency,
-                "customer": customer,
-                "customer_details": customer_details,
-                "discounts": discounts,
-                "ending_before": ending_before,
-                "expand": expand,
-                "invoice_items": invoice_items,
-                "limit": limit,
-                "schedule": schedule,
-                "starting_after": starting_after,
-                "subscription": subscription,
-                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
-                "subscription_cancel_at": subscription_cancel_at,
-                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
-                "subscription_cancel_now": subscription_cancel_now,
-                "subscription_default_tax_rates": subscription_default_tax_rates,
-                "subscription_items": subscription_items,
-                "subscription_proration_behavior": subscription_proration_behavior,
-                "subscription_proration_date": subscription_proration_date,
-                "subscription_resume_at": subscription_resume_at,
-                "subscription_start_date": subscription_start_date,
-                "subscription_trial_end": subscription_trial_end,
-                "subscription_trial_from_plan": subscription_trial_from_plan,
-            },
+            _GetInvoicesUpcomingLines_amounts.check(
+                {
+                    "automatic_tax": automatic_tax,
+                    "coupon": coupon,
+                    "currency": currency,
+                    "customer": customer,
+                    "customer_details": customer_details,
+                    "discounts": discounts,
+                    "ending_before": ending_before,
+                    "expand": expand,
+                    "invoice_items": invoice_items,
+                    "limit": limit,
+                    "schedule": schedule,
+                    "starting_after": starting_after,
+                    "subscription": subscription,
+                    "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
+                    "subscription_cancel_at": subscription_cancel_at,
+                    "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
+                    "subscription_cancel_now": subscription_cancel_now,
+                    "subscription_default_tax_rates": subscription_default_tax_rates,
+                    "subscription_items": subscription_items,
+                    "subscription_proration_behavior": subscription_proration_behavior,
+                    "subscription_proration_date": subscription_proration_date,
+                    "subscription_resume_at": subscription_resume_at,
+                    "subscription_start_date": subscription_start_date,
+                    "subscription_trial_end": subscription_trial_end,
+                    "subscription_trial_from_plan": subscription_trial_from_plan,
+                }
+            ),
             options,
         )
 
@@ -795,9 +828,8 @@ class Invoices(SyncResource):
 
         Args:
             account_tax_ids: The account tax IDs associated with the invoice.
-            application_fee_amount: A fee in cents (or local equivalent) that will be
-                applied to the invoice and transferred to the application owner's Stripe
-                account.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the invoice and transferred to the application owner's Stripe account.
             auto_advance: Controls whether Stripe performs [automatic
                 collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
                 of the invoice.
@@ -808,18 +840,18 @@ class Invoices(SyncResource):
                 due.
             default_payment_method: ID of the default payment method for the invoice.
             default_source: ID of the default payment source for the invoice.
-            default_tax_rates: The tax rates that will apply to any line item that does not
-                have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
             description: An arbitrary string attached to the object.
             discounts: The discounts that will apply to the invoice.
             due_date: The date on which payment for this invoice is due.
             effective_at: The date when this invoice is in effect.
             expand: Specifies which fields in the response should be expanded.
             footer: Footer to be displayed on the invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            on_behalf_of: The account (if any) for which the funds of the invoice payment
-                are intended.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            on_behalf_of: The account (if any) for which the funds of the invoice payment are
+                intended.
             payment_settings: Configuration settings for the PaymentIntent that is generated
                 when the invoice is finalized.
             rendering_options: Options for invoice PDF rendering.
@@ -827,39 +859,41 @@ class Invoices(SyncResource):
             shipping_details: Shipping details for the invoice.
             statement_descriptor: Extra information about a charge for the customer's credit
                 card statement.
-            transfer_data: If specified, the funds from the invoice will be transferred to
-                the destination and the ID of the resulting transfer will be found on the
-                invoice's charge.
+            transfer_data: If specified, the funds from the invoice will be transferred to the
+                destination and the ID of the resulting transfer will be found on the invoice's
+                charge.
         """
         return self._client.request(
             _PostInvoicesInvoice,
             (invoice,),
-            {
-                "account_tax_ids": account_tax_ids,
-                "application_fee_amount": application_fee_amount,
-                "auto_advance": auto_advance,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "custom_fields": custom_fields,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "due_date": due_date,
-                "effective_at": effective_at,
-                "expand": expand,
-                "footer": footer,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_settings": payment_settings,
-                "rendering_options": rendering_options,
-                "shipping_cost": shipping_cost,
-                "shipping_details": shipping_details,
-                "statement_descriptor": statement_descriptor,
-                "transfer_data": transfer_data,
-            },
+            _PostInvoicesInvoice_amounts.check(
+                {
+                    "account_tax_ids": account_tax_ids,
+                    "application_fee_amount": application_fee_amount,
+                    "auto_advance": auto_advance,
+                    "automatic_tax": automatic_tax,
+                    "collection_method": collection_method,
+                    "custom_fields": custom_fields,
+                    "days_until_due": days_until_due,
+                    "default_payment_method": default_payment_method,
+                    "default_source": default_source,
+                    "default_tax_rates": default_tax_rates,
+                    "description": description,
+                    "discounts": discounts,
+                    "due_date": due_date,
+                    "effective_at": effective_at,
+                    "expand": expand,
+                    "footer": footer,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "payment_settings": payment_settings,
+                    "rendering_options": rendering_options,
+                    "shipping_cost": shipping_cost,
+                    "shipping_details": shipping_details,
+                    "statement_descriptor": statement_descriptor,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -888,6 +922,12 @@ class Invoices(SyncResource):
             },
             options,
         )
+
+
+class Invoices(InvoicesGuards, _InvoicesBase):
+    """Operations on `client.invoices`, behind the guards in `lattice_stripe.overrides.billing`."""
+
+    create = guarded(_InvoicesBase.create, InvoicesGuards.create)
 
 
 class InvoicesLines(SyncResource):
@@ -929,8 +969,8 @@ class InvoicesLines(SyncResource):
         )
 
 
-class AsyncInvoices(AsyncResource):
-    """Operations on `client.invoices`."""
+class _AsyncInvoicesBase(AsyncResource):
+    """Operations on `client.invoices`, as generated: `AsyncInvoices` adds the guards."""
 
     @cached_property
     def lines(self) -> AsyncInvoicesLines:
@@ -978,9 +1018,8 @@ class AsyncInvoices(AsyncResource):
 
         Args:
             account_tax_ids: The account tax IDs associated with the invoice.
-            application_fee_amount: A fee in cents (or local equivalent) that will be
-                applied to the invoice and transferred to the application owner's Stripe
-                account.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the invoice and transferred to the application owner's Stripe account.
             auto_advance: Controls whether Stripe performs [automatic
                 collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
                 of the invoice.
@@ -989,12 +1028,11 @@ class AsyncInvoices(AsyncResource):
             currency: The currency to create this invoice in.
             custom_fields: A list of up to 4 custom fields to be displayed on the invoice.
             customer: The ID of the customer who will be billed.
-            days_until_due: The number of days from when the invoice is created until it is
-                due.
+            days_until_due: The number of days from when the invoice is created until it is due.
             default_payment_method: ID of the default payment method for the invoice.
             default_source: ID of the default payment source for the invoice.
-            default_tax_rates: The tax rates that will apply to any line item that does not
-                have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
             description: An arbitrary string attached to the object.
             discounts: The coupons to redeem into discounts for the invoice.
             due_date: The date on which payment for this invoice is due.
@@ -1002,10 +1040,10 @@ class AsyncInvoices(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             footer: Footer to be displayed on the invoice.
             from_invoice: Revise an existing invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            on_behalf_of: The account (if any) for which the funds of the invoice payment
-                are intended.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            on_behalf_of: The account (if any) for which the funds of the invoice payment are
+                intended.
             payment_settings: Configuration settings for the PaymentIntent that is generated
                 when the invoice is finalized.
             pending_invoice_items_behavior: How to handle pending invoice items on invoice
@@ -1016,44 +1054,46 @@ class AsyncInvoices(AsyncResource):
             statement_descriptor: Extra information about a charge for the customer's credit
                 card statement.
             subscription: The ID of the subscription to invoice, if any.
-            transfer_data: If specified, the funds from the invoice will be transferred to
-                the destination and the ID of the resulting transfer will be found on the
-                invoice's charge.
+            transfer_data: If specified, the funds from the invoice will be transferred to the
+                destination and the ID of the resulting transfer will be found on the invoice's
+                charge.
         """
         return await self._client.request(
             _PostInvoices,
             (),
-            {
-                "account_tax_ids": account_tax_ids,
-                "application_fee_amount": application_fee_amount,
-                "auto_advance": auto_advance,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "currency": currency,
-                "custom_fields": custom_fields,
-                "customer": customer,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "due_date": due_date,
-                "effective_at": effective_at,
-                "expand": expand,
-                "footer": footer,
-                "from_invoice": from_invoice,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_settings": payment_settings,
-                "pending_invoice_items_behavior": pending_invoice_items_behavior,
-                "rendering_options": rendering_options,
-                "shipping_cost": shipping_cost,
-                "shipping_details": shipping_details,
-                "statement_descriptor": statement_descriptor,
-                "subscription": subscription,
-                "transfer_data": transfer_data,
-            },
+            _PostInvoices_amounts.check(
+                {
+                    "account_tax_ids": account_tax_ids,
+                    "application_fee_amount": application_fee_amount,
+                    "auto_advance": auto_advance,
+                    "automatic_tax": automatic_tax,
+                    "collection_method": collection_method,
+                    "currency": currency,
+                    "custom_fields": custom_fields,
+                    "customer": customer,
+                    "days_until_due": days_until_due,
+                    "default_payment_method": default_payment_method,
+                    "default_source": default_source,
+                    "default_tax_rates": default_tax_rates,
+                    "description": description,
+                    "discounts": discounts,
+                    "due_date": due_date,
+                    "effective_at": effective_at,
+                    "expand": expand,
+                    "footer": footer,
+                    "from_invoice": from_invoice,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "payment_settings": payment_settings,
+                    "pending_invoice_items_behavior": pending_invoice_items_behavior,
+                    "rendering_options": rendering_options,
+                    "shipping_cost": shipping_cost,
+                    "shipping_details": shipping_details,
+                    "statement_descriptor": statement_descriptor,
+                    "subscription": subscription,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -1206,15 +1246,13 @@ class AsyncInvoices(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            forgive: In cases where the source used to pay the invoice has insufficient
-                funds, passing `forgive=true` controls whether a charge should be attempted
-                for the full amount available on the source, up to the amount to fully pay
-                the invoice.
+            forgive: In cases where the source used to pay the invoice has insufficient funds,
+                passing `forgive=true` controls whether a charge should be attempted for the full
+                amount available on the source, up to the amount to fully pay the invoice.
             mandate: ID of the mandate to be used for this invoice.
-            off_session: Indicates if a customer is on or off-session while an invoice
-                payment is attempted.
-            paid_out_of_band: Boolean representing whether an invoice is paid outside of
-                Stripe.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
+            paid_out_of_band: Boolean representing whether an invoice is paid outside of Stripe.
             payment_method: A PaymentMethod to be charged.
             source: A payment source to be charged.
         """
@@ -1399,30 +1437,32 @@ class AsyncInvoices(AsyncResource):
         return await self._client.request(
             _GetInvoicesUpcoming,
             (),
-            {
-                "automatic_tax": automatic_tax,
-                "coupon": coupon,
-                "currency": currency,
-                "customer": customer,
-                "customer_details": customer_details,
-                "discounts": discounts,
-                "expand": expand,
-                "invoice_items": invoice_items,
-                "schedule": schedule,
-                "subscription": subscription,
-                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
-                "subscription_cancel_at": subscription_cancel_at,
-                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
-                "subscription_cancel_now": subscription_cancel_now,
-                "subscription_default_tax_rates": subscription_default_tax_rates,
-                "subscription_items": subscription_items,
-                "subscription_proration_behavior": subscription_proration_behavior,
-                "subscription_proration_date": subscription_proration_date,
-                "subscription_resume_at": subscription_resume_at,
-                "subscription_start_date": subscription_start_date,
-                "subscription_trial_end": subscription_trial_end,
-                "subscription_trial_from_plan": subscription_trial_from_plan,
-            },
+            _GetInvoicesUpcoming_amounts.check(
+                {
+                    "automatic_tax": automatic_tax,
+                    "coupon": coupon,
+                    "currency": currency,
+                    "customer": customer,
+                    "customer_details": customer_details,
+                    "discounts": discounts,
+                    "expand": expand,
+                    "invoice_items": invoice_items,
+                    "schedule": schedule,
+                    "subscription": subscription,
+                    "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
+                    "subscription_cancel_at": subscription_cancel_at,
+                    "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
+                    "subscription_cancel_now": subscription_cancel_now,
+                    "subscription_default_tax_rates": subscription_default_tax_rates,
+                    "subscription_items": subscription_items,
+                    "subscription_proration_behavior": subscription_proration_behavior,
+                    "subscription_proration_date": subscription_proration_date,
+                    "subscription_resume_at": subscription_resume_at,
+                    "subscription_start_date": subscription_start_date,
+                    "subscription_trial_end": subscription_trial_end,
+                    "subscription_trial_from_plan": subscription_trial_from_plan,
+                }
+            ),
             options,
         )
 
@@ -1492,33 +1532,35 @@ class AsyncInvoices(AsyncResource):
         return await self._client.request(
             _GetInvoicesUpcomingLines,
             (),
-            {
-                "automatic_tax": automatic_tax,
-                "coupon": coupon,
-                "currency": currency,
-                "customer": customer,
-                "customer_details": customer_details,
-                "discounts": discounts,
-                "ending_before": ending_before,
-                "expand": expand,
-                "invoice_items": invoice_items,
-                "limit": limit,
-                "schedule": schedule,
-                "starting_after": starting_after,
-                "subscription": subscription,
-                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
-                "subscription_cancel_at": subscription_cancel_at,
-                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
-                "subscription_cancel_now": subscription_cancel_now,
-                "subscription_default_tax_rates": subscription_default_tax_rates,
-                "subscription_items": subscription_items,
-                "subscription_proration_behavior": subscription_proration_behavior,
-                "subscription_proration_date": subscription_proration_date,
-                "subscription_resume_at": subscription_resume_at,
-                "subscription_start_date": subscription_start_date,
-                "subscription_trial_end": subscription_trial_end,
-                "subscription_trial_from_plan": subscription_trial_from_plan,
-            },
+            _GetInvoicesUpcomingLines_amounts.check(
+                {
+                    "automatic_tax": automatic_tax,
+                    "coupon": coupon,
+                    "currency": currency,
+                    "customer": customer,
+                    "customer_details": customer_details,
+                    "discounts": discounts,
+                    "ending_before": ending_before,
+                    "expand": expand,
+                    "invoice_items": invoice_items,
+                    "limit": limit,
+                    "schedule": schedule,
+                    "starting_after": starting_after,
+                    "subscription": subscription,
+                    "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
+                    "subscription_cancel_at": subscription_cancel_at,
+                    "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
+                    "subscription_cancel_now": subscription_cancel_now,
+                    "subscription_default_tax_rates": subscription_default_tax_rates,
+                    "subscription_items": subscription_items,
+                    "subscription_proration_behavior": subscription_proration_behavior,
+                    "subscription_proration_date": subscription_proration_date,
+                    "subscription_resume_at": subscription_resume_at,
+                    "subscription_start_date": subscription_start_date,
+                    "subscription_trial_end": subscription_trial_end,
+                    "subscription_trial_from_plan": subscription_trial_from_plan,
+                }
+            ),
             options,
         )
 
@@ -1565,9 +1607,8 @@ class AsyncInvoices(AsyncResource):
 
         Args:
             account_tax_ids: The account tax IDs associated with the invoice.
-            application_fee_amount: A fee in cents (or local equivalent) that will be
-                applied to the invoice and transferred to the application owner's Stripe
-                account.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the invoice and transferred to the application owner's Stripe account.
             auto_advance: Controls whether Stripe performs [automatic
                 collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
                 of the invoice.
@@ -1578,18 +1619,18 @@ class AsyncInvoices(AsyncResource):
                 due.
             default_payment_method: ID of the default payment method for the invoice.
             default_source: ID of the default payment source for the invoice.
-            default_tax_rates: The tax rates that will apply to any line item that does not
-                have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
             description: An arbitrary string attached to the object.
             discounts: The discounts that will apply to the invoice.
             due_date: The date on which payment for this invoice is due.
             effective_at: The date when this invoice is in effect.
             expand: Specifies which fields in the response should be expanded.
             footer: Footer to be displayed on the invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            on_behalf_of: The account (if any) for which the funds of the invoice payment
-                are intended.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            on_behalf_of: The account (if any) for which the funds of the invoice payment are
+                intended.
             payment_settings: Configuration settings for the PaymentIntent that is generated
                 when the invoice is finalized.
             rendering_options: Options for invoice PDF rendering.
@@ -1597,39 +1638,41 @@ class AsyncInvoices(AsyncResource):
             shipping_details: Shipping details for the invoice.
             statement_descriptor: Extra information about a charge for the customer's credit
                 card statement.
-            transfer_data: If specified, the funds from the invoice will be transferred to
-                the destination and the ID of the resulting transfer will be found on the
-                invoice's charge.
+            transfer_data: If specified, the funds from the invoice will be transferred to the
+                destination and the ID of the resulting transfer will be found on the invoice's
+                charge.
         """
         return await self._client.request(
             _PostInvoicesInvoice,
             (invoice,),
-            {
-                "account_tax_ids": account_tax_ids,
-                "application_fee_amount": application_fee_amount,
-                "auto_advance": auto_advance,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "custom_fields": custom_fields,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "due_date": due_date,
-                "effective_at": effective_at,
-                "expand": expand,
-                "footer": footer,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_settings": payment_settings,
-                "rendering_options": rendering_options,
-                "shipping_cost": shipping_cost,
-                "shipping_details": shipping_details,
-                "statement_descriptor": statement_descriptor,
-                "transfer_data": transfer_data,
-            },
+            _PostInvoicesInvoice_amounts.check(
+                {
+                    "account_tax_ids": account_tax_ids,
+                    "application_fee_amount": application_fee_amount,
+                    "auto_advance": auto_advance,
+                    "automatic_tax": automatic_tax,
+                    "collection_method": collection_method,
+                    "custom_fields": custom_fields,
+                    "days_until_due": days_until_due,
+                    "default_payment_method": default_payment_method,
+                    "default_source": default_source,
+                    "default_tax_rates": default_tax_rates,
+                    "description": description,
+                    "discounts": discounts,
+                    "due_date": due_date,
+                    "effective_at": effective_at,
+                    "expand": expand,
+                    "footer": footer,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "payment_settings": payment_settings,
+                    "rendering_options": rendering_options,
+                    "shipping_cost": shipping_cost,
+                    "shipping_details": shipping_details,
+                    "statement_descriptor": statement_descriptor,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -1658,6 +1701,12 @@ class AsyncInvoices(AsyncResource):
             },
             options,
         )
+
+
+class AsyncInvoices(AsyncInvoicesGuards, _AsyncInvoicesBase):
+    """Operations on `client.invoices`, behind the guards in `lattice_stripe.overrides.billing`."""
+
+    create = guarded(_AsyncInvoicesBase.create, AsyncInvoicesGuards.create)
 
 
 class AsyncInvoicesLines(AsyncResource):

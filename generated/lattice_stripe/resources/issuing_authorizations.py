@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,6 +29,10 @@ _PostIssuingAuthorizationsAuthorizationApprove: Operation[IssuingAuthorization] 
     "post",
     "/v1/issuing/authorizations/{}/approve",
     S.Model("IssuingAuthorization"),
+)
+_PostIssuingAuthorizationsAuthorizationApprove_amounts = MinorUnits(
+    "issuing.authorizations.approve",
+    "amount",
 )
 
 _PostIssuingAuthorizationsAuthorizationDecline: Operation[IssuingAuthorization] = Operation(
@@ -82,21 +87,23 @@ class IssuingAuthorizations(SyncResource):
         ``POST /v1/issuing/authorizations/{authorization}/approve``
 
         Args:
-            amount: If the authorization's `pending_request.is_amount_controllable` property
-                is `true`, you may provide this value to control how much to hold for the
+            amount: If the authorization's `pending_request.is_amount_controllable` property is
+                `true`, you may provide this value to control how much to hold for the
                 authorization.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostIssuingAuthorizationsAuthorizationApprove,
             (authorization,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "metadata": metadata,
-            },
+            _PostIssuingAuthorizationsAuthorizationApprove_amounts.check(
+                {
+                    "amount": amount,
+                    "expand": expand,
+                    "metadata": metadata,
+                }
+            ),
             options,
         )
 
@@ -118,8 +125,8 @@ class IssuingAuthorizations(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostIssuingAuthorizationsAuthorizationDecline,
@@ -215,8 +222,8 @@ class IssuingAuthorizations(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostIssuingAuthorizationsAuthorization,
@@ -250,21 +257,23 @@ class AsyncIssuingAuthorizations(AsyncResource):
         ``POST /v1/issuing/authorizations/{authorization}/approve``
 
         Args:
-            amount: If the authorization's `pending_request.is_amount_controllable` property
-                is `true`, you may provide this value to control how much to hold for the
+            amount: If the authorization's `pending_request.is_amount_controllable` property is
+                `true`, you may provide this value to control how much to hold for the
                 authorization.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostIssuingAuthorizationsAuthorizationApprove,
             (authorization,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "metadata": metadata,
-            },
+            _PostIssuingAuthorizationsAuthorizationApprove_amounts.check(
+                {
+                    "amount": amount,
+                    "expand": expand,
+                    "metadata": metadata,
+                }
+            ),
             options,
         )
 
@@ -286,8 +295,8 @@ class AsyncIssuingAuthorizations(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostIssuingAuthorizationsAuthorizationDecline,
@@ -383,8 +392,8 @@ class AsyncIssuingAuthorizations(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostIssuingAuthorizationsAuthorization,

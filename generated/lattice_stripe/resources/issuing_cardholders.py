@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,6 +38,10 @@ _PostIssuingCardholders: Operation[IssuingCardholder] = Operation(
     "/v1/issuing/cardholders",
     S.Model("IssuingCardholder"),
 )
+_PostIssuingCardholders_amounts = MinorUnits(
+    "issuing.cardholders.create",
+    "spending_controls[spending_limits][][amount]",
+)
 
 _GetIssuingCardholders: Operation[ListObject[IssuingCardholder]] = Operation(
     "GetIssuingCardholders",
@@ -59,6 +64,10 @@ _PostIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
     "post",
     "/v1/issuing/cardholders/{}",
     S.Model("IssuingCardholder"),
+)
+_PostIssuingCardholdersCardholder_amounts = MinorUnits(
+    "issuing.cardholders.update",
+    "spending_controls[spending_limits][][amount]",
 )
 
 
@@ -93,8 +102,8 @@ class IssuingCardholders(SyncResource):
             email: The cardholder's email address.
             expand: Specifies which fields in the response should be expanded.
             individual: Additional information about an `individual` cardholder.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             phone_number: The cardholder's phone number.
             preferred_locales: The cardholder’s preferred locales (languages), ordered by
                 preference.
@@ -105,20 +114,22 @@ class IssuingCardholders(SyncResource):
         return self._client.request(
             _PostIssuingCardholders,
             (),
-            {
-                "billing": billing,
-                "name": name,
-                "company": company,
-                "email": email,
-                "expand": expand,
-                "individual": individual,
-                "metadata": metadata,
-                "phone_number": phone_number,
-                "preferred_locales": preferred_locales,
-                "spending_controls": spending_controls,
-                "status": status,
-                "type": type,
-            },
+            _PostIssuingCardholders_amounts.check(
+                {
+                    "billing": billing,
+                    "name": name,
+                    "company": company,
+                    "email": email,
+                    "expand": expand,
+                    "individual": individual,
+                    "metadata": metadata,
+                    "phone_number": phone_number,
+                    "preferred_locales": preferred_locales,
+                    "spending_controls": spending_controls,
+                    "status": status,
+                    "type": type,
+                }
+            ),
             options,
         )
 
@@ -221,8 +232,8 @@ class IssuingCardholders(SyncResource):
             email: The cardholder's email address.
             expand: Specifies which fields in the response should be expanded.
             individual: Additional information about an `individual` cardholder.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             phone_number: The cardholder's phone number.
             preferred_locales: The cardholder’s preferred locales (languages), ordered by
                 preference.
@@ -232,18 +243,20 @@ class IssuingCardholders(SyncResource):
         return self._client.request(
             _PostIssuingCardholdersCardholder,
             (cardholder,),
-            {
-                "billing": billing,
-                "company": company,
-                "email": email,
-                "expand": expand,
-                "individual": individual,
-                "metadata": metadata,
-                "phone_number": phone_number,
-                "preferred_locales": preferred_locales,
-                "spending_controls": spending_controls,
-                "status": status,
-            },
+            _PostIssuingCardholdersCardholder_amounts.check(
+                {
+                    "billing": billing,
+                    "company": company,
+                    "email": email,
+                    "expand": expand,
+                    "individual": individual,
+                    "metadata": metadata,
+                    "phone_number": phone_number,
+                    "preferred_locales": preferred_locales,
+                    "spending_controls": spending_controls,
+                    "status": status,
+                }
+            ),
             options,
         )
 
@@ -279,8 +292,8 @@ class AsyncIssuingCardholders(AsyncResource):
             email: The cardholder's email address.
             expand: Specifies which fields in the response should be expanded.
             individual: Additional information about an `individual` cardholder.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             phone_number: The cardholder's phone number.
             preferred_locales: The cardholder’s preferred locales (languages), ordered by
                 preference.
@@ -291,20 +304,22 @@ class AsyncIssuingCardholders(AsyncResource):
         return await self._client.request(
             _PostIssuingCardholders,
             (),
-            {
-                "billing": billing,
-                "name": name,
-                "company": company,
-                "email": email,
-                "expand": expand,
-                "individual": individual,
-                "metadata": metadata,
-                "phone_number": phone_number,
-                "preferred_locales": preferred_locales,
-                "spending_controls": spending_controls,
-                "status": status,
-                "type": type,
-            },
+            _PostIssuingCardholders_amounts.check(
+                {
+                    "billing": billing,
+                    "name": name,
+                    "company": company,
+                    "email": email,
+                    "expand": expand,
+                    "individual": individual,
+                    "metadata": metadata,
+                    "phone_number": phone_number,
+                    "preferred_locales": preferred_locales,
+                    "spending_controls": spending_controls,
+                    "status": status,
+                    "type": type,
+                }
+            ),
             options,
         )
 
@@ -407,8 +422,8 @@ class AsyncIssuingCardholders(AsyncResource):
             email: The cardholder's email address.
             expand: Specifies which fields in the response should be expanded.
             individual: Additional information about an `individual` cardholder.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             phone_number: The cardholder's phone number.
             preferred_locales: The cardholder’s preferred locales (languages), ordered by
                 preference.
@@ -418,17 +433,19 @@ class AsyncIssuingCardholders(AsyncResource):
         return await self._client.request(
             _PostIssuingCardholdersCardholder,
             (cardholder,),
-            {
-                "billing": billing,
-                "company": company,
-                "email": email,
-                "expand": expand,
-                "individual": individual,
-                "metadata": metadata,
-                "phone_number": phone_number,
-                "preferred_locales": preferred_locales,
-                "spending_controls": spending_controls,
-                "status": status,
-            },
+            _PostIssuingCardholdersCardholder_amounts.check(
+                {
+                    "billing": billing,
+                    "company": company,
+                    "email": email,
+                    "expand": expand,
+                    "individual": individual,
+                    "metadata": metadata,
+                    "phone_number": phone_number,
+                    "preferred_locales": preferred_locales,
+                    "spending_controls": spending_controls,
+                    "status": status,
+                }
+            ),
             options,
         )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,6 +34,10 @@ _PostIssuingCards: Operation[IssuingCard] = Operation(
     "/v1/issuing/cards",
     S.Model("IssuingCard"),
 )
+_PostIssuingCards_amounts = MinorUnits(
+    "issuing.cards.create",
+    "spending_controls[spending_limits][][amount]",
+)
 
 _GetIssuingCards: Operation[ListObject[IssuingCard]] = Operation(
     "GetIssuingCards",
@@ -55,6 +60,10 @@ _PostIssuingCardsCard: Operation[IssuingCard] = Operation(
     "post",
     "/v1/issuing/cards/{}",
     S.Model("IssuingCard"),
+)
+_PostIssuingCardsCard_amounts = MinorUnits(
+    "issuing.cards.update",
+    "spending_controls[spending_limits][][amount]",
 )
 
 
@@ -84,16 +93,15 @@ class IssuingCards(SyncResource):
         Args:
             currency: The currency for the card.
             type: The type of card to issue.
-            cardholder: The
-                [Cardholder](https://stripe.com/docs/api#issuing_cardholder_object) object
-                with which the card will be associated.
+            cardholder: The [Cardholder](https://stripe.com/docs/api#issuing_cardholder_object)
+                object with which the card will be associated.
             expand: Specifies which fields in the response should be expanded.
             financial_account:
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             replacement_for: The card this is meant to be a replacement for (if any).
-            replacement_reason: If `replacement_for` is specified, this should indicate why
-                that card is being replaced.
+            replacement_reason: If `replacement_for` is specified, this should indicate why that
+                card is being replaced.
             shipping: The address where the card will be shipped.
             spending_controls: Rules that control spending for this card.
             status: Whether authorizations can be approved on this card.
@@ -101,19 +109,21 @@ class IssuingCards(SyncResource):
         return self._client.request(
             _PostIssuingCards,
             (),
-            {
-                "currency": currency,
-                "type": type,
-                "cardholder": cardholder,
-                "expand": expand,
-                "financial_account": financial_account,
-                "metadata": metadata,
-                "replacement_for": replacement_for,
-                "replacement_reason": replacement_reason,
-                "shipping": shipping,
-                "spending_controls": spending_controls,
-                "status": status,
-            },
+            _PostIssuingCards_amounts.check(
+                {
+                    "currency": currency,
+                    "type": type,
+                    "cardholder": cardholder,
+                    "expand": expand,
+                    "financial_account": financial_account,
+                    "metadata": metadata,
+                    "replacement_for": replacement_for,
+                    "replacement_reason": replacement_reason,
+                    "shipping": shipping,
+                    "spending_controls": spending_controls,
+                    "status": status,
+                }
+            ),
             options,
         )
 
@@ -215,8 +225,8 @@ class IssuingCards(SyncResource):
         Args:
             cancellation_reason: Reason why the `status` of this card is `canceled`.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             pin: The desired new PIN for this card.
             spending_controls: Rules that control spending for this card.
             status: Dictates whether authorizations can be approved on this card.
@@ -224,14 +234,16 @@ class IssuingCards(SyncResource):
         return self._client.request(
             _PostIssuingCardsCard,
             (card,),
-            {
-                "cancellation_reason": cancellation_reason,
-                "expand": expand,
-                "metadata": metadata,
-                "pin": pin,
-                "spending_controls": spending_controls,
-                "status": status,
-            },
+            _PostIssuingCardsCard_amounts.check(
+                {
+                    "cancellation_reason": cancellation_reason,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "pin": pin,
+                    "spending_controls": spending_controls,
+                    "status": status,
+                }
+            ),
             options,
         )
 
@@ -262,16 +274,15 @@ class AsyncIssuingCards(AsyncResource):
         Args:
             currency: The currency for the card.
             type: The type of card to issue.
-            cardholder: The
-                [Cardholder](https://stripe.com/docs/api#issuing_cardholder_object) object
-                with which the card will be associated.
+            cardholder: The [Cardholder](https://stripe.com/docs/api#issuing_cardholder_object)
+                object with which the card will be associated.
             expand: Specifies which fields in the response should be expanded.
             financial_account:
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             replacement_for: The card this is meant to be a replacement for (if any).
-            replacement_reason: If `replacement_for` is specified, this should indicate why
-                that card is being replaced.
+            replacement_reason: If `replacement_for` is specified, this should indicate why that
+                card is being replaced.
             shipping: The address where the card will be shipped.
             spending_controls: Rules that control spending for this card.
             status: Whether authorizations can be approved on this card.
@@ -279,19 +290,21 @@ class AsyncIssuingCards(AsyncResource):
         return await self._client.request(
             _PostIssuingCards,
             (),
-            {
-                "currency": currency,
-                "type": type,
-                "cardholder": cardholder,
-                "expand": expand,
-                "financial_account": financial_account,
-                "metadata": metadata,
-                "replacement_for": replacement_for,
-                "replacement_reason": replacement_reason,
-                "shipping": shipping,
-                "spending_controls": spending_controls,
-                "status": status,
-            },
+            _PostIssuingCards_amounts.check(
+                {
+                    "currency": currency,
+                    "type": type,
+                    "cardholder": cardholder,
+                    "expand": expand,
+                    "financial_account": financial_account,
+                    "metadata": metadata,
+                    "replacement_for": replacement_for,
+                    "replacement_reason": replacement_reason,
+                    "shipping": shipping,
+                    "spending_controls": spending_controls,
+                    "status": status,
+                }
+            ),
             options,
         )
 
@@ -393,8 +406,8 @@ class AsyncIssuingCards(AsyncResource):
         Args:
             cancellation_reason: Reason why the `status` of this card is `canceled`.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             pin: The desired new PIN for this card.
             spending_controls: Rules that control spending for this card.
             status: Dictates whether authorizations can be approved on this card.
@@ -402,13 +415,15 @@ class AsyncIssuingCards(AsyncResource):
         return await self._client.request(
             _PostIssuingCardsCard,
             (card,),
-            {
-                "cancellation_reason": cancellation_reason,
-                "expand": expand,
-                "metadata": metadata,
-                "pin": pin,
-                "spending_controls": spending_controls,
-                "status": status,
-            },
+            _PostIssuingCardsCard_amounts.check(
+                {
+                    "cancellation_reason": cancellation_reason,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "pin": pin,
+                    "spending_controls": spending_controls,
+                    "status": status,
+                }
+            ),
             options,
         )

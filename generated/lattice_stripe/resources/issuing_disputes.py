@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,6 +32,10 @@ _PostIssuingDisputes: Operation[IssuingDispute] = Operation(
     "post",
     "/v1/issuing/disputes",
     S.Model("IssuingDispute"),
+)
+_PostIssuingDisputes_amounts = MinorUnits(
+    "issuing.disputes.create",
+    "amount",
 )
 
 _GetIssuingDisputes: Operation[ListObject[IssuingDispute]] = Operation(
@@ -62,6 +67,10 @@ _PostIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
     "/v1/issuing/disputes/{}",
     S.Model("IssuingDispute"),
 )
+_PostIssuingDisputesDispute_amounts = MinorUnits(
+    "issuing.disputes.update",
+    "amount",
+)
 
 
 class IssuingDisputes(SyncResource):
@@ -90,22 +99,24 @@ class IssuingDisputes(SyncResource):
                 unit](https://stripe.com/docs/currencies#zero-decimal).
             evidence: Evidence provided for the dispute.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             transaction: The ID of the issuing transaction to create a dispute for.
             treasury: Params for disputes related to Treasury FinancialAccounts
         """
         return self._client.request(
             _PostIssuingDisputes,
             (),
-            {
-                "amount": amount,
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-                "transaction": transaction,
-                "treasury": treasury,
-            },
+            _PostIssuingDisputes_amounts.check(
+                {
+                    "amount": amount,
+                    "evidence": evidence,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "transaction": transaction,
+                    "treasury": treasury,
+                }
+            ),
             options,
         )
 
@@ -191,8 +202,8 @@ class IssuingDisputes(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostIssuingDisputesDisputeSubmit,
@@ -226,18 +237,20 @@ class IssuingDisputes(SyncResource):
                 unit](https://stripe.com/docs/currencies#zero-decimal).
             evidence: Evidence provided for the dispute.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostIssuingDisputesDispute,
             (dispute,),
-            {
-                "amount": amount,
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-            },
+            _PostIssuingDisputesDispute_amounts.check(
+                {
+                    "amount": amount,
+                    "evidence": evidence,
+                    "expand": expand,
+                    "metadata": metadata,
+                }
+            ),
             options,
         )
 
@@ -268,22 +281,24 @@ class AsyncIssuingDisputes(AsyncResource):
                 unit](https://stripe.com/docs/currencies#zero-decimal).
             evidence: Evidence provided for the dispute.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             transaction: The ID of the issuing transaction to create a dispute for.
             treasury: Params for disputes related to Treasury FinancialAccounts
         """
         return await self._client.request(
             _PostIssuingDisputes,
             (),
-            {
-                "amount": amount,
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-                "transaction": transaction,
-                "treasury": treasury,
-            },
+            _PostIssuingDisputes_amounts.check(
+                {
+                    "amount": amount,
+                    "evidence": evidence,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "transaction": transaction,
+                    "treasury": treasury,
+                }
+            ),
             options,
         )
 
@@ -369,8 +384,8 @@ class AsyncIssuingDisputes(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostIssuingDisputesDisputeSubmit,
@@ -404,17 +419,19 @@ class AsyncIssuingDisputes(AsyncResource):
                 unit](https://stripe.com/docs/currencies#zero-decimal).
             evidence: Evidence provided for the dispute.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostIssuingDisputesDispute,
             (dispute,),
-            {
-                "amount": amount,
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-            },
+            _PostIssuingDisputesDispute_amounts.check(
+                {
+                    "amount": amount,
+                    "evidence": evidence,
+                    "expand": expand,
+                    "metadata": metadata,
+                }
+            ),
             options,
         )

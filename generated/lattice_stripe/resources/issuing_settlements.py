@@ -125,8 +125,8 @@ class IssuingSettlements(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostIssuingSettlementsSettlement,
@@ -217,8 +217,8 @@ class AsyncIssuingSettlements(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostIssuingSettlementsSettlement,

@@ -134,8 +134,8 @@ class IssuingTransactions(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostIssuingTransactionsTransaction,
@@ -235,8 +235,8 @@ class AsyncIssuingTransactions(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostIssuingTransactionsTransaction,

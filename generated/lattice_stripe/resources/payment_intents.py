@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -48,6 +49,10 @@ _PostPaymentIntentsIntentApplyCustomerBalance: Operation[PaymentIntent] = Operat
     "/v1/payment_intents/{}/apply_customer_balance",
     S.Model("PaymentIntent"),
 )
+_PostPaymentIntentsIntentApplyCustomerBalance_amounts = MinorUnits(
+    "payment_intents.apply_customer_balance",
+    "amount",
+)
 
 _PostPaymentIntentsIntentCancel: Operation[PaymentIntent] = Operation(
     "PostPaymentIntentsIntentCancel",
@@ -62,12 +67,22 @@ _PostPaymentIntentsIntentCapture: Operation[PaymentIntent] = Operation(
     "/v1/payment_intents/{}/capture",
     S.Model("PaymentIntent"),
 )
+_PostPaymentIntentsIntentCapture_amounts = MinorUnits(
+    "payment_intents.capture",
+    "amount_to_capture",
+    "application_fee_amount",
+    "transfer_data[amount]",
+)
 
 _PostPaymentIntentsIntentConfirm: Operation[PaymentIntent] = Operation(
     "PostPaymentIntentsIntentConfirm",
     "post",
     "/v1/payment_intents/{}/confirm",
     S.Model("PaymentIntent"),
+)
+_PostPaymentIntentsIntentConfirm_amounts = MinorUnits(
+    "payment_intents.confirm",
+    "payment_method_options[card][mandate_options][amount]",
 )
 
 _PostPaymentIntents: Operation[PaymentIntent] = Operation(
@@ -76,12 +91,25 @@ _PostPaymentIntents: Operation[PaymentIntent] = Operation(
     "/v1/payment_intents",
     S.Model("PaymentIntent"),
 )
+_PostPaymentIntents_amounts = MinorUnits(
+    "payment_intents.create",
+    "amount",
+    "application_fee_amount",
+    "payment_method_options[card][mandate_options][amount]",
+    "transfer_data[amount]",
+)
 
 _PostPaymentIntentsIntentIncrementAuthorization: Operation[PaymentIntent] = Operation(
     "PostPaymentIntentsIntentIncrementAuthorization",
     "post",
     "/v1/payment_intents/{}/increment_authorization",
     S.Model("PaymentIntent"),
+)
+_PostPaymentIntentsIntentIncrementAuthorization_amounts = MinorUnits(
+    "payment_intents.increment_authorization",
+    "amount",
+    "application_fee_amount",
+    "transfer_data[amount]",
 )
 
 _GetPaymentIntents: Operation[ListObject[PaymentIntent]] = Operation(
@@ -114,12 +142,23 @@ _PostPaymentIntentsIntent: Operation[PaymentIntent] = Operation(
     "/v1/payment_intents/{}",
     S.Model("PaymentIntent"),
 )
+_PostPaymentIntentsIntent_amounts = MinorUnits(
+    "payment_intents.update",
+    "amount",
+    "application_fee_amount",
+    "payment_method_options[card][mandate_options][amount]",
+    "transfer_data[amount]",
+)
 
 _PostPaymentIntentsIntentVerifyMicrodeposits: Operation[PaymentIntent] = Operation(
     "PostPaymentIntentsIntentVerifyMicrodeposits",
     "post",
     "/v1/payment_intents/{}/verify_microdeposits",
     S.Model("PaymentIntent"),
+)
+_PostPaymentIntentsIntentVerifyMicrodeposits_amounts = MinorUnits(
+    "payment_intents.verify_microdeposits",
+    "amounts[]",
 )
 
 
@@ -141,8 +180,8 @@ class PaymentIntents(SyncResource):
         ``POST /v1/payment_intents/{intent}/apply_customer_balance``
 
         Args:
-            amount: Amount intended to be applied to this PaymentIntent from the customer’s
-                cash balance.
+            amount: Amount intended to be applied to this PaymentIntent from the customer’s cash
+                balance.
             currency: Three-letter [ISO currency
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             expand: Specifies which fields in the response should be expanded.
@@ -150,11 +189,13 @@ class PaymentIntents(SyncResource):
         return self._client.request(
             _PostPaymentIntentsIntentApplyCustomerBalance,
             (intent,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "expand": expand,
-            },
+            _PostPaymentIntentsIntentApplyCustomerBalance_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "expand": expand,
+                }
+            ),
             options,
         )
 
@@ -221,16 +262,16 @@ class PaymentIntents(SyncResource):
         ``POST /v1/payment_intents/{intent}/capture``
 
         Args:
-            amount_to_capture: The amount to capture from the PaymentIntent, which must be
-                less than or equal to the original amount.
+            amount_to_capture: The amount to capture from the PaymentIntent, which must be less
+                than or equal to the original amount.
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            statement_descriptor: For non-card charges, you can use this value as the
-                complete description that appears on your customers’ statements.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements.
             statement_descriptor_suffix: Provides information about a card payment that
                 customers see on their statements.
             transfer_data: The parameters used to automatically create a Transfer when the
@@ -239,15 +280,17 @@ class PaymentIntents(SyncResource):
         return self._client.request(
             _PostPaymentIntentsIntentCapture,
             (intent,),
-            {
-                "amount_to_capture": amount_to_capture,
-                "application_fee_amount": application_fee_amount,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-            },
+            _PostPaymentIntentsIntentCapture_amounts.check(
+                {
+                    "amount_to_capture": amount_to_capture,
+                    "application_fee_amount": application_fee_amount,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "statement_descriptor": statement_descriptor,
+                    "statement_descriptor_suffix": statement_descriptor_suffix,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -318,44 +361,45 @@ class PaymentIntents(SyncResource):
             payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
                 Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
                 object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a
-                PaymentMethod.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
             payment_method_options: Payment-method-specific configuration for this
                 PaymentIntent.
             payment_method_types: The list of payment method types (e.g.
             radar_options: Options to configure Radar.
-            receipt_email: Email address that the receipt for the resulting payment will be
-                sent to.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to.
             return_url: The URL to redirect your customer back to after they authenticate or
                 cancel their payment on the payment method's app or site.
             setup_future_usage: Indicates that you intend to make future payments with this
                 PaymentIntent's payment method.
             shipping: Shipping information for this PaymentIntent.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js,
-                iOS, or Android client-side SDKs to handle the next actions.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
         """
         return self._client.request(
             _PostPaymentIntentsIntentConfirm,
             (intent,),
-            {
-                "capture_method": capture_method,
-                "client_secret": client_secret,
-                "error_on_requires_action": error_on_requires_action,
-                "expand": expand,
-                "mandate": mandate,
-                "mandate_data": mandate_data,
-                "off_session": off_session,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "radar_options": radar_options,
-                "receipt_email": receipt_email,
-                "return_url": return_url,
-                "setup_future_usage": setup_future_usage,
-                "shipping": shipping,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
+            _PostPaymentIntentsIntentConfirm_amounts.check(
+                {
+                    "capture_method": capture_method,
+                    "client_secret": client_secret,
+                    "error_on_requires_action": error_on_requires_action,
+                    "expand": expand,
+                    "mandate": mandate,
+                    "mandate_data": mandate_data,
+                    "off_session": off_session,
+                    "payment_method": payment_method,
+                    "payment_method_data": payment_method_data,
+                    "payment_method_options": payment_method_options,
+                    "payment_method_types": payment_method_types,
+                    "radar_options": radar_options,
+                    "receipt_email": receipt_email,
+                    "return_url": return_url,
+                    "setup_future_usage": setup_future_usage,
+                    "shipping": shipping,
+                    "use_stripe_sdk": use_stripe_sdk,
+                }
+            ),
             options,
         )
 
@@ -412,16 +456,16 @@ class PaymentIntents(SyncResource):
             currency: Three-letter [ISO currency
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
             automatic_payment_methods: When enabled, this PaymentIntent will accept payment
                 methods that you have enabled in the Dashboard and are compatible with this
                 PaymentIntent's other parameters.
             capture_method: Controls when the funds will be captured from the customer's
                 account.
             confirm: Set to `true` to attempt to
-                [confirm](https://stripe.com/docs/api/payment_intents/confirm) this
-                PaymentIntent immediately.
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent
+                immediately.
             confirmation_method:
             customer: ID of the Customer this PaymentIntent belongs to, if one exists.
             description: An arbitrary string attached to the object.
@@ -430,73 +474,73 @@ class PaymentIntents(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             mandate: ID of the mandate to be used for this payment.
             mandate_data: This hash contains details about the Mandate to create.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             off_session: Set to `true` to indicate that the customer is not in your checkout
                 flow during this payment attempt, and therefore is unable to authenticate.
             on_behalf_of: The Stripe account ID for which these funds are intended.
             payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
                 Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
                 object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a
-                PaymentMethod.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
             payment_method_options: Payment-method-specific configuration for this
                 PaymentIntent.
             payment_method_types: The list of payment method types (e.g.
             radar_options: Options to configure Radar.
-            receipt_email: Email address that the receipt for the resulting payment will be
-                sent to.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to.
             return_url: The URL to redirect your customer back to after they authenticate or
                 cancel their payment on the payment method's app or site.
             setup_future_usage: Indicates that you intend to make future payments with this
                 PaymentIntent's payment method.
             shipping: Shipping information for this PaymentIntent.
-            statement_descriptor: For non-card charges, you can use this value as the
-                complete description that appears on your customers’ statements.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements.
             statement_descriptor_suffix: Provides information about a card payment that
                 customers see on their statements.
             transfer_data: The parameters used to automatically create a Transfer when the
                 payment succeeds.
-            transfer_group: A string that identifies the resulting payment as part of a
-                group.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js,
-                iOS, or Android client-side SDKs to handle the next actions.
+            transfer_group: A string that identifies the resulting payment as part of a group.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
         """
         return self._client.request(
             _PostPaymentIntents,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "application_fee_amount": application_fee_amount,
-                "automatic_payment_methods": automatic_payment_methods,
-                "capture_method": capture_method,
-                "confirm": confirm,
-                "confirmation_method": confirmation_method,
-                "customer": customer,
-                "description": description,
-                "error_on_requires_action": error_on_requires_action,
-                "expand": expand,
-                "mandate": mandate,
-                "mandate_data": mandate_data,
-                "metadata": metadata,
-                "off_session": off_session,
-                "on_behalf_of": on_behalf_of,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "radar_options": radar_options,
-                "receipt_email": receipt_email,
-                "return_url": return_url,
-                "setup_future_usage": setup_future_usage,
-                "shipping": shipping,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
+            _PostPaymentIntents_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "application_fee_amount": application_fee_amount,
+                    "automatic_payment_methods": automatic_payment_methods,
+                    "capture_method": capture_method,
+                    "confirm": confirm,
+                    "confirmation_method": confirmation_method,
+                    "customer": customer,
+                    "description": description,
+                    "error_on_requires_action": error_on_requires_action,
+                    "expand": expand,
+                    "mandate": mandate,
+                    "mandate_data": mandate_data,
+                    "metadata": metadata,
+                    "off_session": off_session,
+                    "on_behalf_of": on_behalf_of,
+                    "payment_method": payment_method,
+                    "payment_method_data": payment_method_data,
+                    "payment_method_options": payment_method_options,
+                    "payment_method_types": payment_method_types,
+                    "radar_options": radar_options,
+                    "receipt_email": receipt_email,
+                    "return_url": return_url,
+                    "setup_future_usage": setup_future_usage,
+                    "shipping": shipping,
+                    "statement_descriptor": statement_descriptor,
+                    "statement_descriptor_suffix": statement_descriptor_suffix,
+                    "transfer_data": transfer_data,
+                    "transfer_group": transfer_group,
+                    "use_stripe_sdk": use_stripe_sdk,
+                }
+            ),
             options,
         )
 
@@ -545,29 +589,31 @@ class PaymentIntents(SyncResource):
         Args:
             amount: The updated total amount you intend to collect from the cardholder.
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            statement_descriptor: For non-card charges, you can use this value as the
-                complete description that appears on your customers’ statements.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements.
             transfer_data: The parameters used to automatically create a Transfer when the
                 payment is captured.
         """
         return self._client.request(
             _PostPaymentIntentsIntentIncrementAuthorization,
             (intent,),
-            {
-                "amount": amount,
-                "application_fee_amount": application_fee_amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-                "transfer_data": transfer_data,
-            },
+            _PostPaymentIntentsIntentIncrementAuthorization_amounts.check(
+                {
+                    "amount": amount,
+                    "application_fee_amount": application_fee_amount,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "statement_descriptor": statement_descriptor,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -718,8 +764,8 @@ class PaymentIntents(SyncResource):
         Args:
             amount: Amount intended to be collected by this PaymentIntent.
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
             capture_method: Controls when the funds will be captured from the customer's
                 account.
             currency: Three-letter [ISO currency
@@ -727,54 +773,54 @@ class PaymentIntents(SyncResource):
             customer: ID of the Customer this PaymentIntent belongs to, if one exists.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
                 Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
                 object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a
-                PaymentMethod.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
             payment_method_options: Payment-method-specific configuration for this
                 PaymentIntent.
             payment_method_types: The list of payment method types (e.g.
-            receipt_email: Email address that the receipt for the resulting payment will be
-                sent to.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to.
             setup_future_usage: Indicates that you intend to make future payments with this
                 PaymentIntent's payment method.
             shipping: Shipping information for this PaymentIntent.
-            statement_descriptor: For non-card charges, you can use this value as the
-                complete description that appears on your customers’ statements.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements.
             statement_descriptor_suffix: Provides information about a card payment that
                 customers see on their statements.
             transfer_data: The parameters used to automatically create a Transfer when the
                 payment succeeds.
-            transfer_group: A string that identifies the resulting payment as part of a
-                group.
+            transfer_group: A string that identifies the resulting payment as part of a group.
         """
         return self._client.request(
             _PostPaymentIntentsIntent,
             (intent,),
-            {
-                "amount": amount,
-                "application_fee_amount": application_fee_amount,
-                "capture_method": capture_method,
-                "currency": currency,
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "receipt_email": receipt_email,
-                "setup_future_usage": setup_future_usage,
-                "shipping": shipping,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-            },
+            _PostPaymentIntentsIntent_amounts.check(
+                {
+                    "amount": amount,
+                    "application_fee_amount": application_fee_amount,
+                    "capture_method": capture_method,
+                    "currency": currency,
+                    "customer": customer,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "payment_method": payment_method,
+                    "payment_method_data": payment_method_data,
+                    "payment_method_options": payment_method_options,
+                    "payment_method_types": payment_method_types,
+                    "receipt_email": receipt_email,
+                    "setup_future_usage": setup_future_usage,
+                    "shipping": shipping,
+                    "statement_descriptor": statement_descriptor,
+                    "statement_descriptor_suffix": statement_descriptor_suffix,
+                    "transfer_data": transfer_data,
+                    "transfer_group": transfer_group,
+                }
+            ),
             options,
         )
 
@@ -794,22 +840,24 @@ class PaymentIntents(SyncResource):
         ``POST /v1/payment_intents/{intent}/verify_microdeposits``
 
         Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the
-                microdeposits sent to the bank account.
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
             client_secret: The client secret of the PaymentIntent.
-            descriptor_code: A six-character code starting with SM present in the
-                microdeposit sent to the bank account.
+            descriptor_code: A six-character code starting with SM present in the microdeposit
+                sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _PostPaymentIntentsIntentVerifyMicrodeposits,
             (intent,),
-            {
-                "amounts": amounts,
-                "client_secret": client_secret,
-                "descriptor_code": descriptor_code,
-                "expand": expand,
-            },
+            _PostPaymentIntentsIntentVerifyMicrodeposits_amounts.check(
+                {
+                    "amounts": amounts,
+                    "client_secret": client_secret,
+                    "descriptor_code": descriptor_code,
+                    "expand": expand,
+                }
+            ),
             options,
         )
 
@@ -832,8 +880,8 @@ class AsyncPaymentIntents(AsyncResource):
         ``POST /v1/payment_intents/{intent}/apply_customer_balance``
 
         Args:
-            amount: Amount intended to be applied to this PaymentIntent from the customer’s
-                cash balance.
+            amount: Amount intended to be applied to this PaymentIntent from the customer’s cash
+                balance.
             currency: Three-letter [ISO currency
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             expand: Specifies which fields in the response should be expanded.
@@ -841,11 +889,13 @@ class AsyncPaymentIntents(AsyncResource):
         return await self._client.request(
             _PostPaymentIntentsIntentApplyCustomerBalance,
             (intent,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "expand": expand,
-            },
+            _PostPaymentIntentsIntentApplyCustomerBalance_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "expand": expand,
+                }
+            ),
             options,
         )
 
@@ -912,16 +962,16 @@ class AsyncPaymentIntents(AsyncResource):
         ``POST /v1/payment_intents/{intent}/capture``
 
         Args:
-            amount_to_capture: The amount to capture from the PaymentIntent, which must be
-                less than or equal to the original amount.
+            amount_to_capture: The amount to capture from the PaymentIntent, which must be less
+                than or equal to the original amount.
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            statement_descriptor: For non-card charges, you can use this value as the
-                complete description that appears on your customers’ statements.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements.
             statement_descriptor_suffix: Provides information about a card payment that
                 customers see on their statements.
             transfer_data: The parameters used to automatically create a Transfer when the
@@ -930,15 +980,17 @@ class AsyncPaymentIntents(AsyncResource):
         return await self._client.request(
             _PostPaymentIntentsIntentCapture,
             (intent,),
-            {
-                "amount_to_capture": amount_to_capture,
-                "application_fee_amount": application_fee_amount,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-            },
+            _PostPaymentIntentsIntentCapture_amounts.check(
+                {
+                    "amount_to_capture": amount_to_capture,
+                    "application_fee_amount": application_fee_amount,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "statement_descriptor": statement_descriptor,
+                    "statement_descriptor_suffix": statement_descriptor_suffix,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -1009,44 +1061,45 @@ class AsyncPaymentIntents(AsyncResource):
             payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
                 Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
                 object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a
-                PaymentMethod.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
             payment_method_options: Payment-method-specific configuration for this
                 PaymentIntent.
             payment_method_types: The list of payment method types (e.g.
             radar_options: Options to configure Radar.
-            receipt_email: Email address that the receipt for the resulting payment will be
-                sent to.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to.
             return_url: The URL to redirect your customer back to after they authenticate or
                 cancel their payment on the payment method's app or site.
             setup_future_usage: Indicates that you intend to make future payments with this
                 PaymentIntent's payment method.
             shipping: Shipping information for this PaymentIntent.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js,
-                iOS, or Android client-side SDKs to handle the next actions.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
         """
         return await self._client.request(
             _PostPaymentIntentsIntentConfirm,
             (intent,),
-            {
-                "capture_method": capture_method,
-                "client_secret": client_secret,
-                "error_on_requires_action": error_on_requires_action,
-                "expand": expand,
-                "mandate": mandate,
-                "mandate_data": mandate_data,
-                "off_session": off_session,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "radar_options": radar_options,
-                "receipt_email": receipt_email,
-                "return_url": return_url,
-                "setup_future_usage": setup_future_usage,
-                "shipping": shipping,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
+            _PostPaymentIntentsIntentConfirm_amounts.check(
+                {
+                    "capture_method": capture_method,
+                    "client_secret": client_secret,
+                    "error_on_requires_action": error_on_requires_action,
+                    "expand": expand,
+                    "mandate": mandate,
+                    "mandate_data": mandate_data,
+                    "off_session": off_session,
+                    "payment_method": payment_method,
+                    "payment_method_data": payment_method_data,
+                    "payment_method_options": payment_method_options,
+                    "payment_method_types": payment_method_types,
+                    "radar_options": radar_options,
+                    "receipt_email": receipt_email,
+                    "return_url": return_url,
+                    "setup_future_usage": setup_future_usage,
+                    "shipping": shipping,
+                    "use_stripe_sdk": use_stripe_sdk,
+                }
+            ),
             options,
         )
 
@@ -1103,16 +1156,16 @@ class AsyncPaymentIntents(AsyncResource):
             currency: Three-letter [ISO currency
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
             automatic_payment_methods: When enabled, this PaymentIntent will accept payment
                 methods that you have enabled in the Dashboard and are compatible with this
                 PaymentIntent's other parameters.
             capture_method: Controls when the funds will be captured from the customer's
                 account.
             confirm: Set to `true` to attempt to
-                [confirm](https://stripe.com/docs/api/payment_intents/confirm) this
-                PaymentIntent immediately.
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent
+                immediately.
             confirmation_method:
             customer: ID of the Customer this PaymentIntent belongs to, if one exists.
             description: An arbitrary string attached to the object.
@@ -1121,73 +1174,73 @@ class AsyncPaymentIntents(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             mandate: ID of the mandate to be used for this payment.
             mandate_data: This hash contains details about the Mandate to create.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             off_session: Set to `true` to indicate that the customer is not in your checkout
                 flow during this payment attempt, and therefore is unable to authenticate.
             on_behalf_of: The Stripe account ID for which these funds are intended.
             payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
                 Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
                 object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a
-                PaymentMethod.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
             payment_method_options: Payment-method-specific configuration for this
                 PaymentIntent.
             payment_method_types: The list of payment method types (e.g.
             radar_options: Options to configure Radar.
-            receipt_email: Email address that the receipt for the resulting payment will be
-                sent to.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to.
             return_url: The URL to redirect your customer back to after they authenticate or
                 cancel their payment on the payment method's app or site.
             setup_future_usage: Indicates that you intend to make future payments with this
                 PaymentIntent's payment method.
             shipping: Shipping information for this PaymentIntent.
-            statement_descriptor: For non-card charges, you can use this value as the
-                complete description that appears on your customers’ statements.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements.
             statement_descriptor_suffix: Provides information about a card payment that
                 customers see on their statements.
             transfer_data: The parameters used to automatically create a Transfer when the
                 payment succeeds.
-            transfer_group: A string that identifies the resulting payment as part of a
-                group.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js,
-                iOS, or Android client-side SDKs to handle the next actions.
+            transfer_group: A string that identifies the resulting payment as part of a group.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
         """
         return await self._client.request(
             _PostPaymentIntents,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "application_fee_amount": application_fee_amount,
-                "automatic_payment_methods": automatic_payment_methods,
-                "capture_method": capture_method,
-                "confirm": confirm,
-                "confirmation_method": confirmation_method,
-                "customer": customer,
-                "description": description,
-                "error_on_requires_action": error_on_requires_action,
-                "expand": expand,
-                "mandate": mandate,
-                "mandate_data": mandate_data,
-                "metadata": metadata,
-                "off_session": off_session,
-                "on_behalf_of": on_behalf_of,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "radar_options": radar_options,
-                "receipt_email": receipt_email,
-                "return_url": return_url,
-                "setup_future_usage": setup_future_usage,
-                "shipping": shipping,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
+            _PostPaymentIntents_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "application_fee_amount": application_fee_amount,
+                    "automatic_payment_methods": automatic_payment_methods,
+                    "capture_method": capture_method,
+                    "confirm": confirm,
+                    "confirmation_method": confirmation_method,
+                    "customer": customer,
+                    "description": description,
+                    "error_on_requires_action": error_on_requires_action,
+                    "expand": expand,
+                    "mandate": mandate,
+                    "mandate_data": mandate_data,
+                    "metadata": metadata,
+                    "off_session": off_session,
+                    "on_behalf_of": on_behalf_of,
+                    "payment_method": payment_method,
+                    "payment_method_data": payment_method_data,
+                    "payment_method_options": payment_method_options,
+                    "payment_method_types": payment_method_types,
+                    "radar_options": radar_options,
+                    "receipt_email": receipt_email,
+                    "return_url": return_url,
+                    "setup_future_usage": setup_future_usage,
+                    "shipping": shipping,
+                    "statement_descriptor": statement_descriptor,
+                    "statement_descriptor_suffix": statement_descriptor_suffix,
+                    "transfer_data": transfer_data,
+                    "transfer_group": transfer_group,
+                    "use_stripe_sdk": use_stripe_sdk,
+                }
+            ),
             options,
         )
 
@@ -1236,29 +1289,31 @@ class AsyncPaymentIntents(AsyncResource):
         Args:
             amount: The updated total amount you intend to collect from the cardholder.
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            statement_descriptor: For non-card charges, you can use this value as the
-                complete description that appears on your customers’ statements.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements.
             transfer_data: The parameters used to automatically create a Transfer when the
                 payment is captured.
         """
         return await self._client.request(
             _PostPaymentIntentsIntentIncrementAuthorization,
             (intent,),
-            {
-                "amount": amount,
-                "application_fee_amount": application_fee_amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-                "transfer_data": transfer_data,
-            },
+            _PostPaymentIntentsIntentIncrementAuthorization_amounts.check(
+                {
+                    "amount": amount,
+                    "application_fee_amount": application_fee_amount,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "statement_descriptor": statement_descriptor,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -1409,8 +1464,8 @@ class AsyncPaymentIntents(AsyncResource):
         Args:
             amount: Amount intended to be collected by this PaymentIntent.
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
             capture_method: Controls when the funds will be captured from the customer's
                 account.
             currency: Three-letter [ISO currency
@@ -1418,54 +1473,54 @@ class AsyncPaymentIntents(AsyncResource):
             customer: ID of the Customer this PaymentIntent belongs to, if one exists.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
                 Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
                 object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a
-                PaymentMethod.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
             payment_method_options: Payment-method-specific configuration for this
                 PaymentIntent.
             payment_method_types: The list of payment method types (e.g.
-            receipt_email: Email address that the receipt for the resulting payment will be
-                sent to.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to.
             setup_future_usage: Indicates that you intend to make future payments with this
                 PaymentIntent's payment method.
             shipping: Shipping information for this PaymentIntent.
-            statement_descriptor: For non-card charges, you can use this value as the
-                complete description that appears on your customers’ statements.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements.
             statement_descriptor_suffix: Provides information about a card payment that
                 customers see on their statements.
             transfer_data: The parameters used to automatically create a Transfer when the
                 payment succeeds.
-            transfer_group: A string that identifies the resulting payment as part of a
-                group.
+            transfer_group: A string that identifies the resulting payment as part of a group.
         """
         return await self._client.request(
             _PostPaymentIntentsIntent,
             (intent,),
-            {
-                "amount": amount,
-                "application_fee_amount": application_fee_amount,
-                "capture_method": capture_method,
-                "currency": currency,
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "receipt_email": receipt_email,
-                "setup_future_usage": setup_future_usage,
-                "shipping": shipping,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-            },
+            _PostPaymentIntentsIntent_amounts.check(
+                {
+                    "amount": amount,
+                    "application_fee_amount": application_fee_amount,
+                    "capture_method": capture_method,
+                    "currency": currency,
+                    "customer": customer,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "payment_method": payment_method,
+                    "payment_method_data": payment_method_data,
+                    "payment_method_options": payment_method_options,
+                    "payment_method_types": payment_method_types,
+                    "receipt_email": receipt_email,
+                    "setup_future_usage": setup_future_usage,
+                    "shipping": shipping,
+                    "statement_descriptor": statement_descriptor,
+                    "statement_descriptor_suffix": statement_descriptor_suffix,
+                    "transfer_data": transfer_data,
+                    "transfer_group": transfer_group,
+                }
+            ),
             options,
         )
 
@@ -1485,21 +1540,23 @@ class AsyncPaymentIntents(AsyncResource):
         ``POST /v1/payment_intents/{intent}/verify_microdeposits``
 
         Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the
-                microdeposits sent to the bank account.
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
             client_secret: The client secret of the PaymentIntent.
-            descriptor_code: A six-character code starting with SM present in the
-                microdeposit sent to the bank account.
+            descriptor_code: A six-character code starting with SM present in the microdeposit
+                sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _PostPaymentIntentsIntentVerifyMicrodeposits,
             (intent,),
-            {
-                "amounts": amounts,
-                "client_secret": client_secret,
-                "descriptor_code": descriptor_code,
-                "expand": expand,
-            },
+            _PostPaymentIntentsIntentVerifyMicrodeposits_amounts.check(
+                {
+                    "amounts": amounts,
+                    "client_secret": client_secret,
+                    "descriptor_code": descriptor_code,
+                    "expand": expand,
+                }
+            ),
             options,
         )

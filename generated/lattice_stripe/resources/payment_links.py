@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -49,6 +50,11 @@ _PostPaymentLinks: Operation[PaymentLink] = Operation(
     "post",
     "/v1/payment_links",
     S.Model("PaymentLink"),
+)
+_PostPaymentLinks_amounts = MinorUnits(
+    "payment_links.create",
+    "application_fee_amount",
+    "transfer_data[amount]",
 )
 
 _GetPaymentLinks: Operation[ListObject[PaymentLink]] = Operation(
@@ -162,10 +168,10 @@ class PaymentLinks(SyncResource):
             after_completion: Behavior after the purchase is complete.
             allow_promotion_codes: Enables user redeemable promotion codes.
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Configuration for automatic tax collection.
             billing_address_collection: Configuration for collecting the customer's billing
                 address.
@@ -176,29 +182,27 @@ class PaymentLinks(SyncResource):
                 fields.
             custom_text: Display additional text for your customers using custom text.
             customer_creation: Configures whether [checkout
-                sessions](https://stripe.com/docs/api/checkout/sessions) created by this
-                payment link create a [Customer](https://stripe.com/docs/api/customers).
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link create a [Customer](https://stripe.com/docs/api/customers).
             expand: Specifies which fields in the response should be expanded.
             invoice_creation: Generate a post-purchase Invoice for one-time payments.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             on_behalf_of: The account on behalf of which to charge.
-            payment_intent_data: A subset of parameters to be passed to PaymentIntent
-                creation for Checkout Sessions in `payment` mode.
-            payment_method_collection: Specify whether Checkout should collect a payment
-                method.
+            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
+                for Checkout Sessions in `payment` mode.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
             payment_method_types: The list of payment method types that customers can use.
-            phone_number_collection: Controls phone number collection settings during
-                checkout.
-            shipping_address_collection: Configuration for collecting the customer's
-                shipping address.
+            phone_number_collection: Controls phone number collection settings during checkout.
+            shipping_address_collection: Configuration for collecting the customer's shipping
+                address.
             shipping_options: The shipping rate options to apply to [checkout
-                sessions](https://stripe.com/docs/api/checkout/sessions) created by this
-                payment link.
-            submit_type: Describes the type of transaction being performed in order to
-                customize relevant text on the page, such as the submit button.
-            subscription_data: When creating a subscription, the specified configuration
-                data will be used.
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link.
+            submit_type: Describes the type of transaction being performed in order to customize
+                relevant text on the page, such as the submit button.
+            subscription_data: When creating a subscription, the specified configuration data
+                will be used.
             tax_id_collection: Controls tax ID collection during checkout.
             transfer_data: The account (if any) the payments will be attributed to for tax
                 reporting, and where funds from each payment will be transferred to.
@@ -206,34 +210,36 @@ class PaymentLinks(SyncResource):
         return self._client.request(
             _PostPaymentLinks,
             (),
-            {
-                "line_items": line_items,
-                "after_completion": after_completion,
-                "allow_promotion_codes": allow_promotion_codes,
-                "application_fee_amount": application_fee_amount,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_address_collection": billing_address_collection,
-                "consent_collection": consent_collection,
-                "currency": currency,
-                "custom_fields": custom_fields,
-                "custom_text": custom_text,
-                "customer_creation": customer_creation,
-                "expand": expand,
-                "invoice_creation": invoice_creation,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_intent_data": payment_intent_data,
-                "payment_method_collection": payment_method_collection,
-                "payment_method_types": payment_method_types,
-                "phone_number_collection": phone_number_collection,
-                "shipping_address_collection": shipping_address_collection,
-                "shipping_options": shipping_options,
-                "submit_type": submit_type,
-                "subscription_data": subscription_data,
-                "tax_id_collection": tax_id_collection,
-                "transfer_data": transfer_data,
-            },
+            _PostPaymentLinks_amounts.check(
+                {
+                    "line_items": line_items,
+                    "after_completion": after_completion,
+                    "allow_promotion_codes": allow_promotion_codes,
+                    "application_fee_amount": application_fee_amount,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "billing_address_collection": billing_address_collection,
+                    "consent_collection": consent_collection,
+                    "currency": currency,
+                    "custom_fields": custom_fields,
+                    "custom_text": custom_text,
+                    "customer_creation": customer_creation,
+                    "expand": expand,
+                    "invoice_creation": invoice_creation,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "payment_intent_data": payment_intent_data,
+                    "payment_method_collection": payment_method_collection,
+                    "payment_method_types": payment_method_types,
+                    "phone_number_collection": phone_number_collection,
+                    "shipping_address_collection": shipping_address_collection,
+                    "shipping_options": shipping_options,
+                    "submit_type": submit_type,
+                    "subscription_data": subscription_data,
+                    "tax_id_collection": tax_id_collection,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -367,18 +373,17 @@ class PaymentLinks(SyncResource):
                 fields.
             custom_text: Display additional text for your customers using custom text.
             customer_creation: Configures whether [checkout
-                sessions](https://stripe.com/docs/api/checkout/sessions) created by this
-                payment link create a [Customer](https://stripe.com/docs/api/customers).
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link create a [Customer](https://stripe.com/docs/api/customers).
             expand: Specifies which fields in the response should be expanded.
             invoice_creation: Generate a post-purchase Invoice for one-time payments.
             line_items: The line items representing what is being sold.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            payment_method_collection: Specify whether Checkout should collect a payment
-                method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
             payment_method_types: The list of payment method types that customers can use.
-            shipping_address_collection: Configuration for collecting the customer's
-                shipping address.
+            shipping_address_collection: Configuration for collecting the customer's shipping
+                address.
         """
         return self._client.request(
             _PostPaymentLinksPaymentLink,
@@ -522,10 +527,10 @@ class AsyncPaymentLinks(AsyncResource):
             after_completion: Behavior after the purchase is complete.
             allow_promotion_codes: Enables user redeemable promotion codes.
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Configuration for automatic tax collection.
             billing_address_collection: Configuration for collecting the customer's billing
                 address.
@@ -536,29 +541,27 @@ class AsyncPaymentLinks(AsyncResource):
                 fields.
             custom_text: Display additional text for your customers using custom text.
             customer_creation: Configures whether [checkout
-                sessions](https://stripe.com/docs/api/checkout/sessions) created by this
-                payment link create a [Customer](https://stripe.com/docs/api/customers).
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link create a [Customer](https://stripe.com/docs/api/customers).
             expand: Specifies which fields in the response should be expanded.
             invoice_creation: Generate a post-purchase Invoice for one-time payments.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             on_behalf_of: The account on behalf of which to charge.
-            payment_intent_data: A subset of parameters to be passed to PaymentIntent
-                creation for Checkout Sessions in `payment` mode.
-            payment_method_collection: Specify whether Checkout should collect a payment
-                method.
+            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
+                for Checkout Sessions in `payment` mode.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
             payment_method_types: The list of payment method types that customers can use.
-            phone_number_collection: Controls phone number collection settings during
-                checkout.
-            shipping_address_collection: Configuration for collecting the customer's
-                shipping address.
+            phone_number_collection: Controls phone number collection settings during checkout.
+            shipping_address_collection: Configuration for collecting the customer's shipping
+                address.
             shipping_options: The shipping rate options to apply to [checkout
-                sessions](https://stripe.com/docs/api/checkout/sessions) created by this
-                payment link.
-            submit_type: Describes the type of transaction being performed in order to
-                customize relevant text on the page, such as the submit button.
-            subscription_data: When creating a subscription, the specified configuration
-                data will be used.
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link.
+            submit_type: Describes the type of transaction being performed in order to customize
+                relevant text on the page, such as the submit button.
+            subscription_data: When creating a subscription, the specified configuration data
+                will be used.
             tax_id_collection: Controls tax ID collection during checkout.
             transfer_data: The account (if any) the payments will be attributed to for tax
                 reporting, and where funds from each payment will be transferred to.
@@ -566,34 +569,36 @@ class AsyncPaymentLinks(AsyncResource):
         return await self._client.request(
             _PostPaymentLinks,
             (),
-            {
-                "line_items": line_items,
-                "after_completion": after_completion,
-                "allow_promotion_codes": allow_promotion_codes,
-                "application_fee_amount": application_fee_amount,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_address_collection": billing_address_collection,
-                "consent_collection": consent_collection,
-                "currency": currency,
-                "custom_fields": custom_fields,
-                "custom_text": custom_text,
-                "customer_creation": customer_creation,
-                "expand": expand,
-                "invoice_creation": invoice_creation,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_intent_data": payment_intent_data,
-                "payment_method_collection": payment_method_collection,
-                "payment_method_types": payment_method_types,
-                "phone_number_collection": phone_number_collection,
-                "shipping_address_collection": shipping_address_collection,
-                "shipping_options": shipping_options,
-                "submit_type": submit_type,
-                "subscription_data": subscription_data,
-                "tax_id_collection": tax_id_collection,
-                "transfer_data": transfer_data,
-            },
+            _PostPaymentLinks_amounts.check(
+                {
+                    "line_items": line_items,
+                    "after_completion": after_completion,
+                    "allow_promotion_codes": allow_promotion_codes,
+                    "application_fee_amount": application_fee_amount,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "billing_address_collection": billing_address_collection,
+                    "consent_collection": consent_collection,
+                    "currency": currency,
+                    "custom_fields": custom_fields,
+                    "custom_text": custom_text,
+                    "customer_creation": customer_creation,
+                    "expand": expand,
+                    "invoice_creation": invoice_creation,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "payment_intent_data": payment_intent_data,
+                    "payment_method_collection": payment_method_collection,
+                    "payment_method_types": payment_method_types,
+                    "phone_number_collection": phone_number_collection,
+                    "shipping_address_collection": shipping_address_collection,
+                    "shipping_options": shipping_options,
+                    "submit_type": submit_type,
+                    "subscription_data": subscription_data,
+                    "tax_id_collection": tax_id_collection,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -727,18 +732,17 @@ class AsyncPaymentLinks(AsyncResource):
                 fields.
             custom_text: Display additional text for your customers using custom text.
             customer_creation: Configures whether [checkout
-                sessions](https://stripe.com/docs/api/checkout/sessions) created by this
-                payment link create a [Customer](https://stripe.com/docs/api/customers).
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link create a [Customer](https://stripe.com/docs/api/customers).
             expand: Specifies which fields in the response should be expanded.
             invoice_creation: Generate a post-purchase Invoice for one-time payments.
             line_items: The line items representing what is being sold.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            payment_method_collection: Specify whether Checkout should collect a payment
-                method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
             payment_method_types: The list of payment method types that customers can use.
-            shipping_address_collection: Configuration for collecting the customer's
-                shipping address.
+            shipping_address_collection: Configuration for collecting the customer's shipping
+                address.
         """
         return await self._client.request(
             _PostPaymentLinksPaymentLink,

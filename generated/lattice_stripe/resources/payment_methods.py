@@ -220,73 +220,72 @@ class PaymentMethods(SyncResource):
         Args:
             acss_debit: If this is an `acss_debit` PaymentMethod, this hash contains details
                 about the ACSS Debit payment method.
-            affirm: If this is an `affirm` PaymentMethod, this hash contains details about
-                the Affirm payment method.
+            affirm: If this is an `affirm` PaymentMethod, this hash contains details about the
+                Affirm payment method.
             afterpay_clearpay: If this is an `AfterpayClearpay` PaymentMethod, this hash
                 contains details about the AfterpayClearpay payment method.
-            alipay: If this is an `Alipay` PaymentMethod, this hash contains details about
-                the Alipay payment method.
+            alipay: If this is an `Alipay` PaymentMethod, this hash contains details about the
+                Alipay payment method.
             au_becs_debit: If this is an `au_becs_debit` PaymentMethod, this hash contains
                 details about the bank account.
             bacs_debit: If this is a `bacs_debit` PaymentMethod, this hash contains details
                 about the Bacs Direct Debit bank account.
             bancontact: If this is a `bancontact` PaymentMethod, this hash contains details
                 about the Bancontact payment method.
-            billing_details: Billing information associated with the PaymentMethod that may
-                be used or required by particular types of payment methods.
-            blik: If this is a `blik` PaymentMethod, this hash contains details about the
-                BLIK payment method.
-            boleto: If this is a `boleto` PaymentMethod, this hash contains details about
-                the Boleto payment method.
-            card: If this is a `card` PaymentMethod, this hash contains the user's card
-                details.
-            cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about
-                the Cash App Pay payment method.
+            billing_details: Billing information associated with the PaymentMethod that may be
+                used or required by particular types of payment methods.
+            blik: If this is a `blik` PaymentMethod, this hash contains details about the BLIK
+                payment method.
+            boleto: If this is a `boleto` PaymentMethod, this hash contains details about the
+                Boleto payment method.
+            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
+            cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the
+                Cash App Pay payment method.
             customer: The `Customer` to whom the original PaymentMethod is attached.
-            customer_balance: If this is a `customer_balance` PaymentMethod, this hash
-                contains details about the CustomerBalance payment method.
+            customer_balance: If this is a `customer_balance` PaymentMethod, this hash contains
+                details about the CustomerBalance payment method.
             eps: If this is an `eps` PaymentMethod, this hash contains details about the EPS
                 payment method.
             expand: Specifies which fields in the response should be expanded.
             fpx: If this is an `fpx` PaymentMethod, this hash contains details about the FPX
                 payment method.
-            giropay: If this is a `giropay` PaymentMethod, this hash contains details about
-                the Giropay payment method.
-            grabpay: If this is a `grabpay` PaymentMethod, this hash contains details about
-                the GrabPay payment method.
+            giropay: If this is a `giropay` PaymentMethod, this hash contains details about the
+                Giropay payment method.
+            grabpay: If this is a `grabpay` PaymentMethod, this hash contains details about the
+                GrabPay payment method.
             ideal: If this is an `ideal` PaymentMethod, this hash contains details about the
                 iDEAL payment method.
-            interac_present: If this is an `interac_present` PaymentMethod, this hash
-                contains details about the Interac Present payment method.
-            klarna: If this is a `klarna` PaymentMethod, this hash contains details about
-                the Klarna payment method.
-            konbini: If this is a `konbini` PaymentMethod, this hash contains details about
-                the Konbini payment method.
-            link: If this is an `Link` PaymentMethod, this hash contains details about the
-                Link payment method.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the
-                OXXO payment method.
+            interac_present: If this is an `interac_present` PaymentMethod, this hash contains
+                details about the Interac Present payment method.
+            klarna: If this is a `klarna` PaymentMethod, this hash contains details about the
+                Klarna payment method.
+            konbini: If this is a `konbini` PaymentMethod, this hash contains details about the
+                Konbini payment method.
+            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
+                payment method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO
+                payment method.
             p24: If this is a `p24` PaymentMethod, this hash contains details about the P24
                 payment method.
             payment_method: The PaymentMethod to share.
-            paynow: If this is a `paynow` PaymentMethod, this hash contains details about
-                the PayNow payment method.
-            paypal: If this is a `paypal` PaymentMethod, this hash contains details about
-                the PayPal payment method.
+            paynow: If this is a `paynow` PaymentMethod, this hash contains details about the
+                PayNow payment method.
+            paypal: If this is a `paypal` PaymentMethod, this hash contains details about the
+                PayPal payment method.
             pix: If this is a `pix` PaymentMethod, this hash contains details about the Pix
                 payment method.
-            promptpay: If this is a `promptpay` PaymentMethod, this hash contains details
-                about the PromptPay payment method.
+            promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about
+                the PromptPay payment method.
             radar_options: Options to configure Radar.
             sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details
                 about the SEPA debit bank account.
-            sofort: If this is a `sofort` PaymentMethod, this hash contains details about
-                the SOFORT payment method.
+            sofort: If this is a `sofort` PaymentMethod, this hash contains details about the
+                SOFORT payment method.
             type: The type of the PaymentMethod.
-            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash
-                contains details about the US bank account payment method.
+            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
+                details about the US bank account payment method.
             wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details
                 about the wechat_pay payment method.
             zip: If this is a `zip` PaymentMethod, this hash contains details about the Zip
@@ -480,17 +479,16 @@ class PaymentMethods(SyncResource):
         ``POST /v1/payment_methods/{payment_method}``
 
         Args:
-            billing_details: Billing information associated with the PaymentMethod that may
-                be used or required by particular types of payment methods.
-            card: If this is a `card` PaymentMethod, this hash contains the user's card
-                details.
+            billing_details: Billing information associated with the PaymentMethod that may be
+                used or required by particular types of payment methods.
+            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
             expand: Specifies which fields in the response should be expanded.
-            link: If this is an `Link` PaymentMethod, this hash contains details about the
-                Link payment method.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash
-                contains details about the US bank account payment method.
+            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
+                payment method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
+                details about the US bank account payment method.
         """
         return self._client.request(
             _PostPaymentMethodsPaymentMethod,
@@ -641,73 +639,72 @@ class AsyncPaymentMethods(AsyncResource):
         Args:
             acss_debit: If this is an `acss_debit` PaymentMethod, this hash contains details
                 about the ACSS Debit payment method.
-            affirm: If this is an `affirm` PaymentMethod, this hash contains details about
-                the Affirm payment method.
+            affirm: If this is an `affirm` PaymentMethod, this hash contains details about the
+                Affirm payment method.
             afterpay_clearpay: If this is an `AfterpayClearpay` PaymentMethod, this hash
                 contains details about the AfterpayClearpay payment method.
-            alipay: If this is an `Alipay` PaymentMethod, this hash contains details about
-                the Alipay payment method.
+            alipay: If this is an `Alipay` PaymentMethod, this hash contains details about the
+                Alipay payment method.
             au_becs_debit: If this is an `au_becs_debit` PaymentMethod, this hash contains
                 details about the bank account.
             bacs_debit: If this is a `bacs_debit` PaymentMethod, this hash contains details
                 about the Bacs Direct Debit bank account.
             bancontact: If this is a `bancontact` PaymentMethod, this hash contains details
                 about the Bancontact payment method.
-            billing_details: Billing information associated with the PaymentMethod that may
-                be used or required by particular types of payment methods.
-            blik: If this is a `blik` PaymentMethod, this hash contains details about the
-                BLIK payment method.
-            boleto: If this is a `boleto` PaymentMethod, this hash contains details about
-                the Boleto payment method.
-            card: If this is a `card` PaymentMethod, this hash contains the user's card
-                details.
-            cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about
-                the Cash App Pay payment method.
+            billing_details: Billing information associated with the PaymentMethod that may be
+                used or required by particular types of payment methods.
+            blik: If this is a `blik` PaymentMethod, this hash contains details about the BLIK
+                payment method.
+            boleto: If this is a `boleto` PaymentMethod, this hash contains details about the
+                Boleto payment method.
+            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
+            cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the
+                Cash App Pay payment method.
             customer: The `Customer` to whom the original PaymentMethod is attached.
-            customer_balance: If this is a `customer_balance` PaymentMethod, this hash
-                contains details about the CustomerBalance payment method.
+            customer_balance: If this is a `customer_balance` PaymentMethod, this hash contains
+                details about the CustomerBalance payment method.
             eps: If this is an `eps` PaymentMethod, this hash contains details about the EPS
                 payment method.
             expand: Specifies which fields in the response should be expanded.
             fpx: If this is an `fpx` PaymentMethod, this hash contains details about the FPX
                 payment method.
-            giropay: If this is a `giropay` PaymentMethod, this hash contains details about
-                the Giropay payment method.
-            grabpay: If this is a `grabpay` PaymentMethod, this hash contains details about
-                the GrabPay payment method.
+            giropay: If this is a `giropay` PaymentMethod, this hash contains details about the
+                Giropay payment method.
+            grabpay: If this is a `grabpay` PaymentMethod, this hash contains details about the
+                GrabPay payment method.
             ideal: If this is an `ideal` PaymentMethod, this hash contains details about the
                 iDEAL payment method.
-            interac_present: If this is an `interac_present` PaymentMethod, this hash
-                contains details about the Interac Present payment method.
-            klarna: If this is a `klarna` PaymentMethod, this hash contains details about
-                the Klarna payment method.
-            konbini: If this is a `konbini` PaymentMethod, this hash contains details about
-                the Konbini payment method.
-            link: If this is an `Link` PaymentMethod, this hash contains details about the
-                Link payment method.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the
-                OXXO payment method.
+            interac_present: If this is an `interac_present` PaymentMethod, this hash contains
+                details about the Interac Present payment method.
+            klarna: If this is a `klarna` PaymentMethod, this hash contains details about the
+                Klarna payment method.
+            konbini: If this is a `konbini` PaymentMethod, this hash contains details about the
+                Konbini payment method.
+            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
+                payment method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO
+                payment method.
             p24: If this is a `p24` PaymentMethod, this hash contains details about the P24
                 payment method.
             payment_method: The PaymentMethod to share.
-            paynow: If this is a `paynow` PaymentMethod, this hash contains details about
-                the PayNow payment method.
-            paypal: If this is a `paypal` PaymentMethod, this hash contains details about
-                the PayPal payment method.
+            paynow: If this is a `paynow` PaymentMethod, this hash contains details about the
+                PayNow payment method.
+            paypal: If this is a `paypal` PaymentMethod, this hash contains details about the
+                PayPal payment method.
             pix: If this is a `pix` PaymentMethod, this hash contains details about the Pix
                 payment method.
-            promptpay: If this is a `promptpay` PaymentMethod, this hash contains details
-                about the PromptPay payment method.
+            promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about
+                the PromptPay payment method.
             radar_options: Options to configure Radar.
             sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details
                 about the SEPA debit bank account.
-            sofort: If this is a `sofort` PaymentMethod, this hash contains details about
-                the SOFORT payment method.
+            sofort: If this is a `sofort` PaymentMethod, this hash contains details about the
+                SOFORT payment method.
             type: The type of the PaymentMethod.
-            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash
-                contains details about the US bank account payment method.
+            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
+                details about the US bank account payment method.
             wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details
                 about the wechat_pay payment method.
             zip: If this is a `zip` PaymentMethod, this hash contains details about the Zip
@@ -901,17 +898,16 @@ class AsyncPaymentMethods(AsyncResource):
         ``POST /v1/payment_methods/{payment_method}``
 
         Args:
-            billing_details: Billing information associated with the PaymentMethod that may
-                be used or required by particular types of payment methods.
-            card: If this is a `card` PaymentMethod, this hash contains the user's card
-                details.
+            billing_details: Billing information associated with the PaymentMethod that may be
+                used or required by particular types of payment methods.
+            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
             expand: Specifies which fields in the response should be expanded.
-            link: If this is an `Link` PaymentMethod, this hash contains details about the
-                Link payment method.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash
-                contains details about the US bank account payment method.
+            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
+                payment method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
+                details about the US bank account payment method.
         """
         return await self._client.request(
             _PostPaymentMethodsPaymentMethod,

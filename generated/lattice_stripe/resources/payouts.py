@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -36,6 +37,10 @@ _PostPayouts: Operation[Payout] = Operation(
     "post",
     "/v1/payouts",
     S.Model("Payout"),
+)
+_PostPayouts_amounts = MinorUnits(
+    "payouts.create",
+    "amount",
 )
 
 _GetPayouts: Operation[ListObject[Payout]] = Operation(
@@ -131,10 +136,9 @@ class Payouts(SyncResource):
             description: An arbitrary string attached to the object.
             destination: The ID of a bank account or a card to send the payout to.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            method: The method used to send this payout, which can be `standard` or
-                `instant`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            method: The method used to send this payout, which can be `standard` or `instant`.
             source_type: The balance type of your Stripe balance to draw this payout from.
             statement_descriptor: A string to be displayed on the recipient's bank or card
                 statement.
@@ -142,17 +146,19 @@ class Payouts(SyncResource):
         return self._client.request(
             _PostPayouts,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "destination": destination,
-                "expand": expand,
-                "metadata": metadata,
-                "method": method,
-                "source_type": source_type,
-                "statement_descriptor": statement_descriptor,
-            },
+            _PostPayouts_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "description": description,
+                    "destination": destination,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "method": method,
+                    "source_type": source_type,
+                    "statement_descriptor": statement_descriptor,
+                }
+            ),
             options,
         )
 
@@ -248,8 +254,8 @@ class Payouts(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostPayoutsPayoutReverse,
@@ -278,8 +284,8 @@ class Payouts(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostPayoutsPayout,
@@ -354,10 +360,9 @@ class AsyncPayouts(AsyncResource):
             description: An arbitrary string attached to the object.
             destination: The ID of a bank account or a card to send the payout to.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            method: The method used to send this payout, which can be `standard` or
-                `instant`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            method: The method used to send this payout, which can be `standard` or `instant`.
             source_type: The balance type of your Stripe balance to draw this payout from.
             statement_descriptor: A string to be displayed on the recipient's bank or card
                 statement.
@@ -365,17 +370,19 @@ class AsyncPayouts(AsyncResource):
         return await self._client.request(
             _PostPayouts,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "destination": destination,
-                "expand": expand,
-                "metadata": metadata,
-                "method": method,
-                "source_type": source_type,
-                "statement_descriptor": statement_descriptor,
-            },
+            _PostPayouts_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "description": description,
+                    "destination": destination,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "method": method,
+                    "source_type": source_type,
+                    "statement_descriptor": statement_descriptor,
+                }
+            ),
             options,
         )
 
@@ -471,8 +478,8 @@ class AsyncPayouts(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostPayoutsPayoutReverse,
@@ -501,8 +508,8 @@ class AsyncPayouts(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostPayoutsPayout,

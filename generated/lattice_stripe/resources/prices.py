@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -36,6 +37,15 @@ _PostPrices: Operation[Price] = Operation(
     "post",
     "/v1/prices",
     S.Model("Price"),
+)
+_PostPrices_amounts = MinorUnits(
+    "prices.create",
+    "currency_options[][tiers][][flat_amount]",
+    "currency_options[][tiers][][unit_amount]",
+    "currency_options[][unit_amount]",
+    "tiers[][flat_amount]",
+    "tiers[][unit_amount]",
+    "unit_amount",
 )
 
 _GetPrices: Operation[ListObject[Price]] = Operation(
@@ -67,6 +77,12 @@ _PostPricesPrice: Operation[Price] = Operation(
     "post",
     "/v1/prices/{}",
     S.Model("Price"),
+)
+_PostPricesPrice_amounts = MinorUnits(
+    "prices.update",
+    "currency_options[][tiers][][flat_amount]",
+    "currency_options[][tiers][][unit_amount]",
+    "currency_options[][unit_amount]",
 )
 
 
@@ -107,58 +123,57 @@ class Prices(SyncResource):
             active: Whether the price can be used for new purchases.
             billing_scheme: Describes how to compute the price per period.
             currency_options: Prices defined in each available currency option.
-            custom_unit_amount: When set, provides configuration for the amount to be
-                adjusted by the customer during Checkout Sessions and Payment Links.
+            custom_unit_amount: When set, provides configuration for the amount to be adjusted
+                by the customer during Checkout Sessions and Payment Links.
             expand: Specifies which fields in the response should be expanded.
-            lookup_key: A lookup key used to retrieve prices dynamically from a static
-                string.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             nickname: A brief description of the price, hidden from customers.
             product: The ID of the product that this price will belong to.
-            product_data: These fields can be used to create a new product that this price
-                will belong to.
-            recurring: The recurring components of a price such as `interval` and
-                `usage_type`.
+            product_data: These fields can be used to create a new product that this price will
+                belong to.
+            recurring: The recurring components of a price such as `interval` and `usage_type`.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
                 was not provided in the Stripe Tax settings.
             tiers: Each element represents a pricing tier.
-            tiers_mode: Defines if the tiering price should be `graduated` or `volume`
-                based.
-            transfer_lookup_key: If set to true, will atomically remove the lookup key from
-                the existing price, and assign it to this price.
+            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based.
+            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
+                existing price, and assign it to this price.
             transform_quantity: Apply a transformation to the reported usage or set quantity
                 before computing the billed price.
             unit_amount: A positive integer in cents (or local equivalent) (or 0 for a free
                 price) representing how much to charge.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents
-                (or local equivalent) with at most 12 decimal places.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places.
         """
         return self._client.request(
             _PostPrices,
             (),
-            {
-                "currency": currency,
-                "active": active,
-                "billing_scheme": billing_scheme,
-                "currency_options": currency_options,
-                "custom_unit_amount": custom_unit_amount,
-                "expand": expand,
-                "lookup_key": lookup_key,
-                "metadata": metadata,
-                "nickname": nickname,
-                "product": product,
-                "product_data": product_data,
-                "recurring": recurring,
-                "tax_behavior": tax_behavior,
-                "tiers": tiers,
-                "tiers_mode": tiers_mode,
-                "transfer_lookup_key": transfer_lookup_key,
-                "transform_quantity": transform_quantity,
-                "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount_decimal,
-            },
+            _PostPrices_amounts.check(
+                {
+                    "currency": currency,
+                    "active": active,
+                    "billing_scheme": billing_scheme,
+                    "currency_options": currency_options,
+                    "custom_unit_amount": custom_unit_amount,
+                    "expand": expand,
+                    "lookup_key": lookup_key,
+                    "metadata": metadata,
+                    "nickname": nickname,
+                    "product": product,
+                    "product_data": product_data,
+                    "recurring": recurring,
+                    "tax_behavior": tax_behavior,
+                    "tiers": tiers,
+                    "tiers_mode": tiers_mode,
+                    "transfer_lookup_key": transfer_lookup_key,
+                    "transform_quantity": transform_quantity,
+                    "unit_amount": unit_amount,
+                    "unit_amount_decimal": unit_amount_decimal,
+                }
+            ),
             options,
         )
 
@@ -299,30 +314,31 @@ class Prices(SyncResource):
             active: Whether the price can be used for new purchases.
             currency_options: Prices defined in each available currency option.
             expand: Specifies which fields in the response should be expanded.
-            lookup_key: A lookup key used to retrieve prices dynamically from a static
-                string.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             nickname: A brief description of the price, hidden from customers.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
                 was not provided in the Stripe Tax settings.
-            transfer_lookup_key: If set to true, will atomically remove the lookup key from
-                the existing price, and assign it to this price.
+            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
+                existing price, and assign it to this price.
         """
         return self._client.request(
             _PostPricesPrice,
             (price,),
-            {
-                "active": active,
-                "currency_options": currency_options,
-                "expand": expand,
-                "lookup_key": lookup_key,
-                "metadata": metadata,
-                "nickname": nickname,
-                "tax_behavior": tax_behavior,
-                "transfer_lookup_key": transfer_lookup_key,
-            },
+            _PostPricesPrice_amounts.check(
+                {
+                    "active": active,
+                    "currency_options": currency_options,
+                    "expand": expand,
+                    "lookup_key": lookup_key,
+                    "metadata": metadata,
+                    "nickname": nickname,
+                    "tax_behavior": tax_behavior,
+                    "transfer_lookup_key": transfer_lookup_key,
+                }
+            ),
             options,
         )
 
@@ -364,58 +380,57 @@ class AsyncPrices(AsyncResource):
             active: Whether the price can be used for new purchases.
             billing_scheme: Describes how to compute the price per period.
             currency_options: Prices defined in each available currency option.
-            custom_unit_amount: When set, provides configuration for the amount to be
-                adjusted by the customer during Checkout Sessions and Payment Links.
+            custom_unit_amount: When set, provides configuration for the amount to be adjusted
+                by the customer during Checkout Sessions and Payment Links.
             expand: Specifies which fields in the response should be expanded.
-            lookup_key: A lookup key used to retrieve prices dynamically from a static
-                string.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             nickname: A brief description of the price, hidden from customers.
             product: The ID of the product that this price will belong to.
-            product_data: These fields can be used to create a new product that this price
-                will belong to.
-            recurring: The recurring components of a price such as `interval` and
-                `usage_type`.
+            product_data: These fields can be used to create a new product that this price will
+                belong to.
+            recurring: The recurring components of a price such as `interval` and `usage_type`.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
                 was not provided in the Stripe Tax settings.
             tiers: Each element represents a pricing tier.
-            tiers_mode: Defines if the tiering price should be `graduated` or `volume`
-                based.
-            transfer_lookup_key: If set to true, will atomically remove the lookup key from
-                the existing price, and assign it to this price.
+            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based.
+            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
+                existing price, and assign it to this price.
             transform_quantity: Apply a transformation to the reported usage or set quantity
                 before computing the billed price.
             unit_amount: A positive integer in cents (or local equivalent) (or 0 for a free
                 price) representing how much to charge.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents
-                (or local equivalent) with at most 12 decimal places.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places.
         """
         return await self._client.request(
             _PostPrices,
             (),
-            {
-                "currency": currency,
-                "active": active,
-                "billing_scheme": billing_scheme,
-                "currency_options": currency_options,
-                "custom_unit_amount": custom_unit_amount,
-                "expand": expand,
-                "lookup_key": lookup_key,
-                "metadata": metadata,
-                "nickname": nickname,
-                "product": product,
-                "product_data": product_data,
-                "recurring": recurring,
-                "tax_behavior": tax_behavior,
-                "tiers": tiers,
-                "tiers_mode": tiers_mode,
-                "transfer_lookup_key": transfer_lookup_key,
-                "transform_quantity": transform_quantity,
-                "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount_decimal,
-            },
+            _PostPrices_amounts.check(
+                {
+                    "currency": currency,
+                    "active": active,
+                    "billing_scheme": billing_scheme,
+                    "currency_options": currency_options,
+                    "custom_unit_amount": custom_unit_amount,
+                    "expand": expand,
+                    "lookup_key": lookup_key,
+                    "metadata": metadata,
+                    "nickname": nickname,
+                    "product": product,
+                    "product_data": product_data,
+                    "recurring": recurring,
+                    "tax_behavior": tax_behavior,
+                    "tiers": tiers,
+                    "tiers_mode": tiers_mode,
+                    "transfer_lookup_key": transfer_lookup_key,
+                    "transform_quantity": transform_quantity,
+                    "unit_amount": unit_amount,
+                    "unit_amount_decimal": unit_amount_decimal,
+                }
+            ),
             options,
         )
 
@@ -556,29 +571,30 @@ class AsyncPrices(AsyncResource):
             active: Whether the price can be used for new purchases.
             currency_options: Prices defined in each available currency option.
             expand: Specifies which fields in the response should be expanded.
-            lookup_key: A lookup key used to retrieve prices dynamically from a static
-                string.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             nickname: A brief description of the price, hidden from customers.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
                 was not provided in the Stripe Tax settings.
-            transfer_lookup_key: If set to true, will atomically remove the lookup key from
-                the existing price, and assign it to this price.
+            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
+                existing price, and assign it to this price.
         """
         return await self._client.request(
             _PostPricesPrice,
             (price,),
-            {
-                "active": active,
-                "currency_options": currency_options,
-                "expand": expand,
-                "lookup_key": lookup_key,
-                "metadata": metadata,
-                "nickname": nickname,
-                "tax_behavior": tax_behavior,
-                "transfer_lookup_key": transfer_lookup_key,
-            },
+            _PostPricesPrice_amounts.check(
+                {
+                    "active": active,
+                    "currency_options": currency_options,
+                    "expand": expand,
+                    "lookup_key": lookup_key,
+                    "metadata": metadata,
+                    "nickname": nickname,
+                    "tax_behavior": tax_behavior,
+                    "transfer_lookup_key": transfer_lookup_key,
+                }
+            ),
             options,
         )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,6 +31,11 @@ _PostPromotionCodes: Operation[PromotionCode] = Operation(
     "post",
     "/v1/promotion_codes",
     S.Model("PromotionCode"),
+)
+_PostPromotionCodes_amounts = MinorUnits(
+    "promotion_codes.create",
+    "restrictions[currency_options][][minimum_amount]",
+    "restrictions[minimum_amount]",
 )
 
 _GetPromotionCodes: Operation[ListObject[PromotionCode]] = Operation(
@@ -53,6 +59,10 @@ _PostPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
     "post",
     "/v1/promotion_codes/{}",
     S.Model("PromotionCode"),
+)
+_PostPromotionCodesPromotionCode_amounts = MinorUnits(
+    "promotion_codes.update",
+    "restrictions[currency_options][][minimum_amount]",
 )
 
 
@@ -87,24 +97,26 @@ class PromotionCodes(SyncResource):
             expires_at: The timestamp at which this promotion code will expire.
             max_redemptions: A positive integer specifying the number of times the promotion
                 code can be redeemed.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
         return self._client.request(
             _PostPromotionCodes,
             (),
-            {
-                "coupon": coupon,
-                "active": active,
-                "code": code,
-                "customer": customer,
-                "expand": expand,
-                "expires_at": expires_at,
-                "max_redemptions": max_redemptions,
-                "metadata": metadata,
-                "restrictions": restrictions,
-            },
+            _PostPromotionCodes_amounts.check(
+                {
+                    "coupon": coupon,
+                    "active": active,
+                    "code": code,
+                    "customer": customer,
+                    "expand": expand,
+                    "expires_at": expires_at,
+                    "max_redemptions": max_redemptions,
+                    "metadata": metadata,
+                    "restrictions": restrictions,
+                }
+            ),
             options,
         )
 
@@ -198,19 +210,21 @@ class PromotionCodes(SyncResource):
         Args:
             active: Whether the promotion code is currently active.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
         return self._client.request(
             _PostPromotionCodesPromotionCode,
             (promotion_code,),
-            {
-                "active": active,
-                "expand": expand,
-                "metadata": metadata,
-                "restrictions": restrictions,
-            },
+            _PostPromotionCodesPromotionCode_amounts.check(
+                {
+                    "active": active,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "restrictions": restrictions,
+                }
+            ),
             options,
         )
 
@@ -246,24 +260,26 @@ class AsyncPromotionCodes(AsyncResource):
             expires_at: The timestamp at which this promotion code will expire.
             max_redemptions: A positive integer specifying the number of times the promotion
                 code can be redeemed.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
         return await self._client.request(
             _PostPromotionCodes,
             (),
-            {
-                "coupon": coupon,
-                "active": active,
-                "code": code,
-                "customer": customer,
-                "expand": expand,
-                "expires_at": expires_at,
-                "max_redemptions": max_redemptions,
-                "metadata": metadata,
-                "restrictions": restrictions,
-            },
+            _PostPromotionCodes_amounts.check(
+                {
+                    "coupon": coupon,
+                    "active": active,
+                    "code": code,
+                    "customer": customer,
+                    "expand": expand,
+                    "expires_at": expires_at,
+                    "max_redemptions": max_redemptions,
+                    "metadata": metadata,
+                    "restrictions": restrictions,
+                }
+            ),
             options,
         )
 
@@ -357,18 +373,20 @@ class AsyncPromotionCodes(AsyncResource):
         Args:
             active: Whether the promotion code is currently active.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             restrictions: Settings that restrict the redemption of the promotion code.
         """
         return await self._client.request(
             _PostPromotionCodesPromotionCode,
             (promotion_code,),
-            {
-                "active": active,
-                "expand": expand,
-                "metadata": metadata,
-                "restrictions": restrictions,
-            },
+            _PostPromotionCodesPromotionCode_amounts.check(
+                {
+                    "active": active,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "restrictions": restrictions,
+                }
+            ),
             options,
         )

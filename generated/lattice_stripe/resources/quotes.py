@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -56,6 +57,12 @@ _PostQuotes: Operation[Quote] = Operation(
     "/v1/quotes",
     S.Model("Quote"),
 )
+_PostQuotes_amounts = MinorUnits(
+    "quotes.create",
+    "application_fee_amount",
+    "line_items[][price_data][unit_amount]",
+    "transfer_data[amount]",
+)
 
 _PostQuotesQuoteFinalize: Operation[Quote] = Operation(
     "PostQuotesQuoteFinalize",
@@ -93,6 +100,12 @@ _PostQuotesQuote: Operation[Quote] = Operation(
     "post",
     "/v1/quotes/{}",
     S.Model("Quote"),
+)
+_PostQuotesQuote_amounts = MinorUnits(
+    "quotes.update",
+    "application_fee_amount",
+    "line_items[][price_data][unit_amount]",
+    "transfer_data[amount]",
 )
 
 _GetQuotesQuoteComputedUpfrontLineItems: Operation[ListObject[Item]] = Operation(
@@ -203,60 +216,62 @@ class Quotes(SyncResource):
 
         Args:
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Settings for automatic tax lookup for this quote and resulting
                 invoices and subscriptions.
             collection_method: Either `charge_automatically`, or `send_invoice`.
             customer: The customer for which this quote belongs to.
-            default_tax_rates: The tax rates that will apply to any line item that does not
-                have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
             description: A description that will be displayed on the quote PDF.
             discounts: The discounts applied to the quote.
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open`
-                or `draft` status.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status.
             footer: A footer that will be displayed on the quote PDF.
             from_quote: Clone an existing quote.
             header: A header that will be displayed on the quote PDF.
             invoice_settings: All invoices will be billed using the specified settings.
             line_items: A list of line items the customer is being quoted for.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             on_behalf_of: The account on behalf of which to charge.
             subscription_data: When creating a subscription or subscription schedule, the
                 specified configuration data will be used.
             test_clock: ID of the test clock to attach to the quote.
-            transfer_data: The data with which to automatically create a Transfer for each
-                of the invoices.
+            transfer_data: The data with which to automatically create a Transfer for each of
+                the invoices.
         """
         return self._client.request(
             _PostQuotes,
             (),
-            {
-                "application_fee_amount": application_fee_amount,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "customer": customer,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "expand": expand,
-                "expires_at": expires_at,
-                "footer": footer,
-                "from_quote": from_quote,
-                "header": header,
-                "invoice_settings": invoice_settings,
-                "line_items": line_items,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "subscription_data": subscription_data,
-                "test_clock": test_clock,
-                "transfer_data": transfer_data,
-            },
+            _PostQuotes_amounts.check(
+                {
+                    "application_fee_amount": application_fee_amount,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "collection_method": collection_method,
+                    "customer": customer,
+                    "default_tax_rates": default_tax_rates,
+                    "description": description,
+                    "discounts": discounts,
+                    "expand": expand,
+                    "expires_at": expires_at,
+                    "footer": footer,
+                    "from_quote": from_quote,
+                    "header": header,
+                    "invoice_settings": invoice_settings,
+                    "line_items": line_items,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "subscription_data": subscription_data,
+                    "test_clock": test_clock,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -275,8 +290,8 @@ class Quotes(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open`
-                or `draft` status.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status.
         """
         return self._client.request(
             _PostQuotesQuoteFinalize,
@@ -407,56 +422,58 @@ class Quotes(SyncResource):
 
         Args:
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Settings for automatic tax lookup for this quote and resulting
                 invoices and subscriptions.
             collection_method: Either `charge_automatically`, or `send_invoice`.
             customer: The customer for which this quote belongs to.
-            default_tax_rates: The tax rates that will apply to any line item that does not
-                have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
             description: A description that will be displayed on the quote PDF.
             discounts: The discounts applied to the quote.
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open`
-                or `draft` status.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status.
             footer: A footer that will be displayed on the quote PDF.
             header: A header that will be displayed on the quote PDF.
             invoice_settings: All invoices will be billed using the specified settings.
             line_items: A list of line items the customer is being quoted for.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             on_behalf_of: The account on behalf of which to charge.
             subscription_data: When creating a subscription or subscription schedule, the
                 specified configuration data will be used.
-            transfer_data: The data with which to automatically create a Transfer for each
-                of the invoices.
+            transfer_data: The data with which to automatically create a Transfer for each of
+                the invoices.
         """
         return self._client.request(
             _PostQuotesQuote,
             (quote,),
-            {
-                "application_fee_amount": application_fee_amount,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "customer": customer,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "expand": expand,
-                "expires_at": expires_at,
-                "footer": footer,
-                "header": header,
-                "invoice_settings": invoice_settings,
-                "line_items": line_items,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "subscription_data": subscription_data,
-                "transfer_data": transfer_data,
-            },
+            _PostQuotesQuote_amounts.check(
+                {
+                    "application_fee_amount": application_fee_amount,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "collection_method": collection_method,
+                    "customer": customer,
+                    "default_tax_rates": default_tax_rates,
+                    "description": description,
+                    "discounts": discounts,
+                    "expand": expand,
+                    "expires_at": expires_at,
+                    "footer": footer,
+                    "header": header,
+                    "invoice_settings": invoice_settings,
+                    "line_items": line_items,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "subscription_data": subscription_data,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -630,60 +647,62 @@ class AsyncQuotes(AsyncResource):
 
         Args:
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Settings for automatic tax lookup for this quote and resulting
                 invoices and subscriptions.
             collection_method: Either `charge_automatically`, or `send_invoice`.
             customer: The customer for which this quote belongs to.
-            default_tax_rates: The tax rates that will apply to any line item that does not
-                have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
             description: A description that will be displayed on the quote PDF.
             discounts: The discounts applied to the quote.
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open`
-                or `draft` status.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status.
             footer: A footer that will be displayed on the quote PDF.
             from_quote: Clone an existing quote.
             header: A header that will be displayed on the quote PDF.
             invoice_settings: All invoices will be billed using the specified settings.
             line_items: A list of line items the customer is being quoted for.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             on_behalf_of: The account on behalf of which to charge.
             subscription_data: When creating a subscription or subscription schedule, the
                 specified configuration data will be used.
             test_clock: ID of the test clock to attach to the quote.
-            transfer_data: The data with which to automatically create a Transfer for each
-                of the invoices.
+            transfer_data: The data with which to automatically create a Transfer for each of
+                the invoices.
         """
         return await self._client.request(
             _PostQuotes,
             (),
-            {
-                "application_fee_amount": application_fee_amount,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "customer": customer,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "expand": expand,
-                "expires_at": expires_at,
-                "footer": footer,
-                "from_quote": from_quote,
-                "header": header,
-                "invoice_settings": invoice_settings,
-                "line_items": line_items,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "subscription_data": subscription_data,
-                "test_clock": test_clock,
-                "transfer_data": transfer_data,
-            },
+            _PostQuotes_amounts.check(
+                {
+                    "application_fee_amount": application_fee_amount,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "collection_method": collection_method,
+                    "customer": customer,
+                    "default_tax_rates": default_tax_rates,
+                    "description": description,
+                    "discounts": discounts,
+                    "expand": expand,
+                    "expires_at": expires_at,
+                    "footer": footer,
+                    "from_quote": from_quote,
+                    "header": header,
+                    "invoice_settings": invoice_settings,
+                    "line_items": line_items,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "subscription_data": subscription_data,
+                    "test_clock": test_clock,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 
@@ -702,8 +721,8 @@ class AsyncQuotes(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open`
-                or `draft` status.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status.
         """
         return await self._client.request(
             _PostQuotesQuoteFinalize,
@@ -834,56 +853,58 @@ class AsyncQuotes(AsyncResource):
 
         Args:
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application
-                owner's Stripe account.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+                requested to be applied to the payment and transferred to the application owner's
+                Stripe account.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Settings for automatic tax lookup for this quote and resulting
                 invoices and subscriptions.
             collection_method: Either `charge_automatically`, or `send_invoice`.
             customer: The customer for which this quote belongs to.
-            default_tax_rates: The tax rates that will apply to any line item that does not
-                have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
             description: A description that will be displayed on the quote PDF.
             discounts: The discounts applied to the quote.
             expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open`
-                or `draft` status.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status.
             footer: A footer that will be displayed on the quote PDF.
             header: A header that will be displayed on the quote PDF.
             invoice_settings: All invoices will be billed using the specified settings.
             line_items: A list of line items the customer is being quoted for.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             on_behalf_of: The account on behalf of which to charge.
             subscription_data: When creating a subscription or subscription schedule, the
                 specified configuration data will be used.
-            transfer_data: The data with which to automatically create a Transfer for each
-                of the invoices.
+            transfer_data: The data with which to automatically create a Transfer for each of
+                the invoices.
         """
         return await self._client.request(
             _PostQuotesQuote,
             (quote,),
-            {
-                "application_fee_amount": application_fee_amount,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "customer": customer,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "expand": expand,
-                "expires_at": expires_at,
-                "footer": footer,
-                "header": header,
-                "invoice_settings": invoice_settings,
-                "line_items": line_items,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "subscription_data": subscription_data,
-                "transfer_data": transfer_data,
-            },
+            _PostQuotesQuote_amounts.check(
+                {
+                    "application_fee_amount": application_fee_amount,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "collection_method": collection_method,
+                    "customer": customer,
+                    "default_tax_rates": default_tax_rates,
+                    "description": description,
+                    "discounts": discounts,
+                    "expand": expand,
+                    "expires_at": expires_at,
+                    "footer": footer,
+                    "header": header,
+                    "invoice_settings": invoice_settings,
+                    "line_items": line_items,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "subscription_data": subscription_data,
+                    "transfer_data": transfer_data,
+                }
+            ),
             options,
         )
 

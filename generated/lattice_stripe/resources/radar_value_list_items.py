@@ -74,8 +74,8 @@ class RadarValueListItems(SyncResource):
         Args:
             value: The value of the item (whose type must match the type of the parent value
                 list).
-            value_list: The identifier of the value list which the created item will be
-                added to.
+            value_list: The identifier of the value list which the created item will be added
+                to.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -190,8 +190,8 @@ class AsyncRadarValueListItems(AsyncResource):
         Args:
             value: The value of the item (whose type must match the type of the parent value
                 list).
-            value_list: The identifier of the value list which the created item will be
-                added to.
+            value_list: The identifier of the value list which the created item will be added
+                to.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(

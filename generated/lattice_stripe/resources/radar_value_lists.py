@@ -97,8 +97,8 @@ class RadarValueLists(SyncResource):
             name: The human-readable name of the value list.
             expand: Specifies which fields in the response should be expanded.
             item_type: Type of the items in the value list.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostRadarValueLists,
@@ -215,8 +215,8 @@ class RadarValueLists(SyncResource):
         Args:
             alias: The name of the value list for use in rules.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: The human-readable name of the value list.
         """
         return self._client.request(
@@ -266,8 +266,8 @@ class AsyncRadarValueLists(AsyncResource):
             name: The human-readable name of the value list.
             expand: Specifies which fields in the response should be expanded.
             item_type: Type of the items in the value list.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostRadarValueLists,
@@ -384,8 +384,8 @@ class AsyncRadarValueLists(AsyncResource):
         Args:
             alias: The name of the value list for use in rules.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             name: The human-readable name of the value list.
         """
         return await self._client.request(

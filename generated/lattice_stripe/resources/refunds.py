@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,6 +36,10 @@ _PostRefunds: Operation[Refund] = Operation(
     "post",
     "/v1/refunds",
     S.Model("Refund"),
+)
+_PostRefunds_amounts = MinorUnits(
+    "refunds.create",
+    "amount",
 )
 
 _GetRefunds: Operation[ListObject[Refund]] = Operation(
@@ -122,8 +127,8 @@ class Refunds(SyncResource):
             instructions_email: For payment methods without native refund support (e.g.,
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             origin: Origin of the refund
             payment_intent:
             reason:
@@ -133,20 +138,22 @@ class Refunds(SyncResource):
         return self._client.request(
             _PostRefunds,
             (),
-            {
-                "amount": amount,
-                "charge": charge,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "origin": origin,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
+            _PostRefunds_amounts.check(
+                {
+                    "amount": amount,
+                    "charge": charge,
+                    "currency": currency,
+                    "customer": customer,
+                    "expand": expand,
+                    "instructions_email": instructions_email,
+                    "metadata": metadata,
+                    "origin": origin,
+                    "payment_intent": payment_intent,
+                    "reason": reason,
+                    "refund_application_fee": refund_application_fee,
+                    "reverse_transfer": reverse_transfer,
+                }
+            ),
             options,
         )
 
@@ -234,8 +241,8 @@ class Refunds(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostRefundsRefund,
@@ -309,8 +316,8 @@ class AsyncRefunds(AsyncResource):
             instructions_email: For payment methods without native refund support (e.g.,
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             origin: Origin of the refund
             payment_intent:
             reason:
@@ -320,20 +327,22 @@ class AsyncRefunds(AsyncResource):
         return await self._client.request(
             _PostRefunds,
             (),
-            {
-                "amount": amount,
-                "charge": charge,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "origin": origin,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
+            _PostRefunds_amounts.check(
+                {
+                    "amount": amount,
+                    "charge": charge,
+                    "currency": currency,
+                    "customer": customer,
+                    "expand": expand,
+                    "instructions_email": instructions_email,
+                    "metadata": metadata,
+                    "origin": origin,
+                    "payment_intent": payment_intent,
+                    "reason": reason,
+                    "refund_application_fee": refund_application_fee,
+                    "reverse_transfer": reverse_transfer,
+                }
+            ),
             options,
         )
 
@@ -421,8 +430,8 @@ class AsyncRefunds(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostRefundsRefund,

@@ -66,8 +66,8 @@ class ReportingReportRuns(SyncResource):
 
         Args:
             report_type: The ID of the [report
-                type](https://stripe.com/docs/reporting/statements/api#report-types) to run,
-                such as `"balance.summary.1"`.
+                type](https://stripe.com/docs/reporting/statements/api#report-types) to run, such as
+                `"balance.summary.1"`.
             expand: Specifies which fields in the response should be expanded.
             parameters: Parameters specifying how the report should be run.
         """
@@ -159,8 +159,8 @@ class AsyncReportingReportRuns(AsyncResource):
 
         Args:
             report_type: The ID of the [report
-                type](https://stripe.com/docs/reporting/statements/api#report-types) to run,
-                such as `"balance.summary.1"`.
+                type](https://stripe.com/docs/reporting/statements/api#report-types) to run, such as
+                `"balance.summary.1"`.
             expand: Specifies which fields in the response should be expanded.
             parameters: Parameters specifying how the report should be run.
         """

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -47,12 +48,21 @@ _PostSetupIntentsIntentConfirm: Operation[SetupIntent] = Operation(
     "/v1/setup_intents/{}/confirm",
     S.Model("SetupIntent"),
 )
+_PostSetupIntentsIntentConfirm_amounts = MinorUnits(
+    "setup_intents.confirm",
+    "payment_method_options[card][mandate_options][amount]",
+)
 
 _PostSetupIntents: Operation[SetupIntent] = Operation(
     "PostSetupIntents",
     "post",
     "/v1/setup_intents",
     S.Model("SetupIntent"),
+)
+_PostSetupIntents_amounts = MinorUnits(
+    "setup_intents.create",
+    "payment_method_options[card][mandate_options][amount]",
+    "single_use[amount]",
 )
 
 _GetSetupIntents: Operation[ListObject[SetupIntent]] = Operation(
@@ -77,12 +87,20 @@ _PostSetupIntentsIntent: Operation[SetupIntent] = Operation(
     "/v1/setup_intents/{}",
     S.Model("SetupIntent"),
 )
+_PostSetupIntentsIntent_amounts = MinorUnits(
+    "setup_intents.update",
+    "payment_method_options[card][mandate_options][amount]",
+)
 
 _PostSetupIntentsIntentVerifyMicrodeposits: Operation[SetupIntent] = Operation(
     "PostSetupIntentsIntentVerifyMicrodeposits",
     "post",
     "/v1/setup_intents/{}/verify_microdeposits",
     S.Model("SetupIntent"),
+)
+_PostSetupIntentsIntentVerifyMicrodeposits_amounts = MinorUnits(
+    "setup_intents.verify_microdeposits",
+    "amounts[]",
 )
 
 
@@ -161,30 +179,31 @@ class SetupIntents(SyncResource):
             mandate_data: This hash contains details about the Mandate to create
             payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
                 object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is
-                set as the
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
                 [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
                 value in the SetupIntent.
-            payment_method_options: Payment-method-specific configuration for this
-                SetupIntent.
-            return_url: The URL to redirect your customer back to after they authenticate on
-                the payment method's app or site.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js,
-                iOS, or Android client-side SDKs to handle the next actions.
+            payment_method_options: Payment-method-specific configuration for this SetupIntent.
+            return_url: The URL to redirect your customer back to after they authenticate on the
+                payment method's app or site.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
         """
         return self._client.request(
             _PostSetupIntentsIntentConfirm,
             (intent,),
-            {
-                "client_secret": client_secret,
-                "expand": expand,
-                "mandate_data": mandate_data,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "return_url": return_url,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
+            _PostSetupIntentsIntentConfirm_amounts.check(
+                {
+                    "client_secret": client_secret,
+                    "expand": expand,
+                    "mandate_data": mandate_data,
+                    "payment_method": payment_method,
+                    "payment_method_data": payment_method_data,
+                    "payment_method_options": payment_method_options,
+                    "return_url": return_url,
+                    "use_stripe_sdk": use_stripe_sdk,
+                }
+            ),
             options,
         )
 
@@ -219,8 +238,8 @@ class SetupIntents(SyncResource):
         ``POST /v1/setup_intents``
 
         Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to
-                the in-context Stripe Account.
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
             automatic_payment_methods: When enabled, this SetupIntent will accept payment
                 methods that you have enabled in the Dashboard and are compatible with this
                 SetupIntent's other parameters.
@@ -228,52 +247,53 @@ class SetupIntents(SyncResource):
             customer: ID of the Customer this SetupIntent belongs to, if one exists.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            flow_directions: Indicates the directions of money movement for which this
-                payment method is intended to be used.
+            flow_directions: Indicates the directions of money movement for which this payment
+                method is intended to be used.
             mandate_data: This hash contains details about the Mandate to create.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             on_behalf_of: The Stripe account ID for which this SetupIntent is created.
             payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
                 object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is
-                set as the
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
                 [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
                 value in the SetupIntent.
-            payment_method_options: Payment-method-specific configuration for this
-                SetupIntent.
+            payment_method_options: Payment-method-specific configuration for this SetupIntent.
             payment_method_types: The list of payment method types (e.g.
             return_url: The URL to redirect your customer back to after they authenticate or
                 cancel their payment on the payment method's app or site.
-            single_use: If this hash is populated, this SetupIntent will generate a
-                single_use Mandate on success.
+            single_use: If this hash is populated, this SetupIntent will generate a single_use
+                Mandate on success.
             usage: Indicates how the payment method is intended to be used in the future.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js,
-                iOS, or Android client-side SDKs to handle the next actions.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
         """
         return self._client.request(
             _PostSetupIntents,
             (),
-            {
-                "attach_to_self": attach_to_self,
-                "automatic_payment_methods": automatic_payment_methods,
-                "confirm": confirm,
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "flow_directions": flow_directions,
-                "mandate_data": mandate_data,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "return_url": return_url,
-                "single_use": single_use,
-                "usage": usage,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
+            _PostSetupIntents_amounts.check(
+                {
+                    "attach_to_self": attach_to_self,
+                    "automatic_payment_methods": automatic_payment_methods,
+                    "confirm": confirm,
+                    "customer": customer,
+                    "description": description,
+                    "expand": expand,
+                    "flow_directions": flow_directions,
+                    "mandate_data": mandate_data,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "payment_method": payment_method,
+                    "payment_method_data": payment_method_data,
+                    "payment_method_options": payment_method_options,
+                    "payment_method_types": payment_method_types,
+                    "return_url": return_url,
+                    "single_use": single_use,
+                    "usage": usage,
+                    "use_stripe_sdk": use_stripe_sdk,
+                }
+            ),
             options,
         )
 
@@ -375,40 +395,41 @@ class SetupIntents(SyncResource):
         ``POST /v1/setup_intents/{intent}``
 
         Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to
-                the in-context Stripe Account.
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
             customer: ID of the Customer this SetupIntent belongs to, if one exists.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            flow_directions: Indicates the directions of money movement for which this
-                payment method is intended to be used.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            flow_directions: Indicates the directions of money movement for which this payment
+                method is intended to be used.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
                 object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is
-                set as the
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
                 [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
                 value in the SetupIntent.
-            payment_method_options: Payment-method-specific configuration for this
-                SetupIntent.
+            payment_method_options: Payment-method-specific configuration for this SetupIntent.
             payment_method_types: The list of payment method types (e.g.
         """
         return self._client.request(
             _PostSetupIntentsIntent,
             (intent,),
-            {
-                "attach_to_self": attach_to_self,
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "flow_directions": flow_directions,
-                "metadata": metadata,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-            },
+            _PostSetupIntentsIntent_amounts.check(
+                {
+                    "attach_to_self": attach_to_self,
+                    "customer": customer,
+                    "description": description,
+                    "expand": expand,
+                    "flow_directions": flow_directions,
+                    "metadata": metadata,
+                    "payment_method": payment_method,
+                    "payment_method_data": payment_method_data,
+                    "payment_method_options": payment_method_options,
+                    "payment_method_types": payment_method_types,
+                }
+            ),
             options,
         )
 
@@ -428,22 +449,24 @@ class SetupIntents(SyncResource):
         ``POST /v1/setup_intents/{intent}/verify_microdeposits``
 
         Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the
-                microdeposits sent to the bank account.
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
             client_secret: The client secret of the SetupIntent.
-            descriptor_code: A six-character code starting with SM present in the
-                microdeposit sent to the bank account.
+            descriptor_code: A six-character code starting with SM present in the microdeposit
+                sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _PostSetupIntentsIntentVerifyMicrodeposits,
             (intent,),
-            {
-                "amounts": amounts,
-                "client_secret": client_secret,
-                "descriptor_code": descriptor_code,
-                "expand": expand,
-            },
+            _PostSetupIntentsIntentVerifyMicrodeposits_amounts.check(
+                {
+                    "amounts": amounts,
+                    "client_secret": client_secret,
+                    "descriptor_code": descriptor_code,
+                    "expand": expand,
+                }
+            ),
             options,
         )
 
@@ -523,30 +546,31 @@ class AsyncSetupIntents(AsyncResource):
             mandate_data: This hash contains details about the Mandate to create
             payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
                 object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is
-                set as the
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
                 [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
                 value in the SetupIntent.
-            payment_method_options: Payment-method-specific configuration for this
-                SetupIntent.
-            return_url: The URL to redirect your customer back to after they authenticate on
-                the payment method's app or site.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js,
-                iOS, or Android client-side SDKs to handle the next actions.
+            payment_method_options: Payment-method-specific configuration for this SetupIntent.
+            return_url: The URL to redirect your customer back to after they authenticate on the
+                payment method's app or site.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
         """
         return await self._client.request(
             _PostSetupIntentsIntentConfirm,
             (intent,),
-            {
-                "client_secret": client_secret,
-                "expand": expand,
-                "mandate_data": mandate_data,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "return_url": return_url,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
+            _PostSetupIntentsIntentConfirm_amounts.check(
+                {
+                    "client_secret": client_secret,
+                    "expand": expand,
+                    "mandate_data": mandate_data,
+                    "payment_method": payment_method,
+                    "payment_method_data": payment_method_data,
+                    "payment_method_options": payment_method_options,
+                    "return_url": return_url,
+                    "use_stripe_sdk": use_stripe_sdk,
+                }
+            ),
             options,
         )
 
@@ -581,8 +605,8 @@ class AsyncSetupIntents(AsyncResource):
         ``POST /v1/setup_intents``
 
         Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to
-                the in-context Stripe Account.
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
             automatic_payment_methods: When enabled, this SetupIntent will accept payment
                 methods that you have enabled in the Dashboard and are compatible with this
                 SetupIntent's other parameters.
@@ -590,52 +614,53 @@ class AsyncSetupIntents(AsyncResource):
             customer: ID of the Customer this SetupIntent belongs to, if one exists.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            flow_directions: Indicates the directions of money movement for which this
-                payment method is intended to be used.
+            flow_directions: Indicates the directions of money movement for which this payment
+                method is intended to be used.
             mandate_data: This hash contains details about the Mandate to create.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             on_behalf_of: The Stripe account ID for which this SetupIntent is created.
             payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
                 object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is
-                set as the
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
                 [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
                 value in the SetupIntent.
-            payment_method_options: Payment-method-specific configuration for this
-                SetupIntent.
+            payment_method_options: Payment-method-specific configuration for this SetupIntent.
             payment_method_types: The list of payment method types (e.g.
             return_url: The URL to redirect your customer back to after they authenticate or
                 cancel their payment on the payment method's app or site.
-            single_use: If this hash is populated, this SetupIntent will generate a
-                single_use Mandate on success.
+            single_use: If this hash is populated, this SetupIntent will generate a single_use
+                Mandate on success.
             usage: Indicates how the payment method is intended to be used in the future.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js,
-                iOS, or Android client-side SDKs to handle the next actions.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
         """
         return await self._client.request(
             _PostSetupIntents,
             (),
-            {
-                "attach_to_self": attach_to_self,
-                "automatic_payment_methods": automatic_payment_methods,
-                "confirm": confirm,
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "flow_directions": flow_directions,
-                "mandate_data": mandate_data,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "return_url": return_url,
-                "single_use": single_use,
-                "usage": usage,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
+            _PostSetupIntents_amounts.check(
+                {
+                    "attach_to_self": attach_to_self,
+                    "automatic_payment_methods": automatic_payment_methods,
+                    "confirm": confirm,
+                    "customer": customer,
+                    "description": description,
+                    "expand": expand,
+                    "flow_directions": flow_directions,
+                    "mandate_data": mandate_data,
+                    "metadata": metadata,
+                    "on_behalf_of": on_behalf_of,
+                    "payment_method": payment_method,
+                    "payment_method_data": payment_method_data,
+                    "payment_method_options": payment_method_options,
+                    "payment_method_types": payment_method_types,
+                    "return_url": return_url,
+                    "single_use": single_use,
+                    "usage": usage,
+                    "use_stripe_sdk": use_stripe_sdk,
+                }
+            ),
             options,
         )
 
@@ -737,40 +762,41 @@ class AsyncSetupIntents(AsyncResource):
         ``POST /v1/setup_intents/{intent}``
 
         Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to
-                the in-context Stripe Account.
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
             customer: ID of the Customer this SetupIntent belongs to, if one exists.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            flow_directions: Indicates the directions of money movement for which this
-                payment method is intended to be used.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            flow_directions: Indicates the directions of money movement for which this payment
+                method is intended to be used.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
                 object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is
-                set as the
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
                 [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
                 value in the SetupIntent.
-            payment_method_options: Payment-method-specific configuration for this
-                SetupIntent.
+            payment_method_options: Payment-method-specific configuration for this SetupIntent.
             payment_method_types: The list of payment method types (e.g.
         """
         return await self._client.request(
             _PostSetupIntentsIntent,
             (intent,),
-            {
-                "attach_to_self": attach_to_self,
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "flow_directions": flow_directions,
-                "metadata": metadata,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-            },
+            _PostSetupIntentsIntent_amounts.check(
+                {
+                    "attach_to_self": attach_to_self,
+                    "customer": customer,
+                    "description": description,
+                    "expand": expand,
+                    "flow_directions": flow_directions,
+                    "metadata": metadata,
+                    "payment_method": payment_method,
+                    "payment_method_data": payment_method_data,
+                    "payment_method_options": payment_method_options,
+                    "payment_method_types": payment_method_types,
+                }
+            ),
             options,
         )
 
@@ -790,21 +816,23 @@ class AsyncSetupIntents(AsyncResource):
         ``POST /v1/setup_intents/{intent}/verify_microdeposits``
 
         Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the
-                microdeposits sent to the bank account.
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
             client_secret: The client secret of the SetupIntent.
-            descriptor_code: A six-character code starting with SM present in the
-                microdeposit sent to the bank account.
+            descriptor_code: A six-character code starting with SM present in the microdeposit
+                sent to the bank account.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _PostSetupIntentsIntentVerifyMicrodeposits,
             (intent,),
-            {
-                "amounts": amounts,
-                "client_secret": client_secret,
-                "descriptor_code": descriptor_code,
-                "expand": expand,
-            },
+            _PostSetupIntentsIntentVerifyMicrodeposits_amounts.check(
+                {
+                    "amounts": amounts,
+                    "client_secret": client_secret,
+                    "descriptor_code": descriptor_code,
+                    "expand": expand,
+                }
+            ),
             options,
         )

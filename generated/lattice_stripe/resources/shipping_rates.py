@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,6 +32,11 @@ _PostShippingRates: Operation[ShippingRate] = Operation(
     "post",
     "/v1/shipping_rates",
     S.Model("ShippingRate"),
+)
+_PostShippingRates_amounts = MinorUnits(
+    "shipping_rates.create",
+    "fixed_amount[amount]",
+    "fixed_amount[currency_options][][amount]",
 )
 
 _GetShippingRates: Operation[ListObject[ShippingRate]] = Operation(
@@ -54,6 +60,10 @@ _PostShippingRatesShippingRateToken: Operation[ShippingRate] = Operation(
     "post",
     "/v1/shipping_rates/{}",
     S.Model("ShippingRate"),
+)
+_PostShippingRatesShippingRateToken_amounts = MinorUnits(
+    "shipping_rates.update",
+    "fixed_amount[currency_options][][amount]",
 )
 
 
@@ -80,12 +90,12 @@ class ShippingRates(SyncResource):
         Args:
             display_name: The name of the shipping rate, meant to be displayable to the
                 customer.
-            delivery_estimate: The estimated range for how long shipping will take, meant to
-                be displayable to the customer.
+            delivery_estimate: The estimated range for how long shipping will take, meant to be
+                displayable to the customer.
             expand: Specifies which fields in the response should be expanded.
             fixed_amount: Describes a fixed amount to charge for shipping.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
                 exclusive of taxes.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
@@ -94,16 +104,18 @@ class ShippingRates(SyncResource):
         return self._client.request(
             _PostShippingRates,
             (),
-            {
-                "display_name": display_name,
-                "delivery_estimate": delivery_estimate,
-                "expand": expand,
-                "fixed_amount": fixed_amount,
-                "metadata": metadata,
-                "tax_behavior": tax_behavior,
-                "tax_code": tax_code,
-                "type": type,
-            },
+            _PostShippingRates_amounts.check(
+                {
+                    "display_name": display_name,
+                    "delivery_estimate": delivery_estimate,
+                    "expand": expand,
+                    "fixed_amount": fixed_amount,
+                    "metadata": metadata,
+                    "tax_behavior": tax_behavior,
+                    "tax_code": tax_code,
+                    "type": type,
+                }
+            ),
             options,
         )
 
@@ -191,21 +203,23 @@ class ShippingRates(SyncResource):
             active: Whether the shipping rate can be used for new purchases.
             expand: Specifies which fields in the response should be expanded.
             fixed_amount: Describes a fixed amount to charge for shipping.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
                 exclusive of taxes.
         """
         return self._client.request(
             _PostShippingRatesShippingRateToken,
             (shipping_rate_token,),
-            {
-                "active": active,
-                "expand": expand,
-                "fixed_amount": fixed_amount,
-                "metadata": metadata,
-                "tax_behavior": tax_behavior,
-            },
+            _PostShippingRatesShippingRateToken_amounts.check(
+                {
+                    "active": active,
+                    "expand": expand,
+                    "fixed_amount": fixed_amount,
+                    "metadata": metadata,
+                    "tax_behavior": tax_behavior,
+                }
+            ),
             options,
         )
 
@@ -233,12 +247,12 @@ class AsyncShippingRates(AsyncResource):
         Args:
             display_name: The name of the shipping rate, meant to be displayable to the
                 customer.
-            delivery_estimate: The estimated range for how long shipping will take, meant to
-                be displayable to the customer.
+            delivery_estimate: The estimated range for how long shipping will take, meant to be
+                displayable to the customer.
             expand: Specifies which fields in the response should be expanded.
             fixed_amount: Describes a fixed amount to charge for shipping.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
                 exclusive of taxes.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
@@ -247,16 +261,18 @@ class AsyncShippingRates(AsyncResource):
         return await self._client.request(
             _PostShippingRates,
             (),
-            {
-                "display_name": display_name,
-                "delivery_estimate": delivery_estimate,
-                "expand": expand,
-                "fixed_amount": fixed_amount,
-                "metadata": metadata,
-                "tax_behavior": tax_behavior,
-                "tax_code": tax_code,
-                "type": type,
-            },
+            _PostShippingRates_amounts.check(
+                {
+                    "display_name": display_name,
+                    "delivery_estimate": delivery_estimate,
+                    "expand": expand,
+                    "fixed_amount": fixed_amount,
+                    "metadata": metadata,
+                    "tax_behavior": tax_behavior,
+                    "tax_code": tax_code,
+                    "type": type,
+                }
+            ),
             options,
         )
 
@@ -344,20 +360,22 @@ class AsyncShippingRates(AsyncResource):
             active: Whether the shipping rate can be used for new purchases.
             expand: Specifies which fields in the response should be expanded.
             fixed_amount: Describes a fixed amount to charge for shipping.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
                 exclusive of taxes.
         """
         return await self._client.request(
             _PostShippingRatesShippingRateToken,
             (shipping_rate_token,),
-            {
-                "active": active,
-                "expand": expand,
-                "fixed_amount": fixed_amount,
-                "metadata": metadata,
-                "tax_behavior": tax_behavior,
-            },
+            _PostShippingRatesShippingRateToken_amounts.check(
+                {
+                    "active": active,
+                    "expand": expand,
+                    "fixed_amount": fixed_amount,
+                    "metadata": metadata,
+                    "tax_behavior": tax_behavior,
+                }
+            ),
             options,
         )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -38,6 +39,12 @@ _PostSources: Operation[Source] = Operation(
     "/v1/sources",
     S.Model("Source"),
 )
+_PostSources_amounts = MinorUnits(
+    "sources.create",
+    "amount",
+    "mandate[amount]",
+    "source_order[items][][amount]",
+)
 
 _GetSourcesSource: Operation[Source] = Operation(
     "GetSourcesSource",
@@ -52,6 +59,12 @@ _PostSourcesSource: Operation[Source] = Operation(
     "post",
     "/v1/sources/{}",
     S.Model("Source"),
+)
+_PostSourcesSource_amounts = MinorUnits(
+    "sources.update",
+    "amount",
+    "mandate[amount]",
+    "source_order[items][][amount]",
 )
 
 _PostSourcesSourceVerify: Operation[Source] = Operation(
@@ -137,8 +150,7 @@ class Sources(SyncResource):
                 required by particular source types.
             receiver: Optional parameters for the receiver flow.
             redirect: Parameters required for the redirect flow.
-            source_order: Information about the items and shipping associated with the
-                source.
+            source_order: Information about the items and shipping associated with the source.
             statement_descriptor: An arbitrary string to be displayed on your customer's
                 statement.
             token: An optional token used to create the source.
@@ -148,24 +160,26 @@ class Sources(SyncResource):
         return self._client.request(
             _PostSources,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "flow": flow,
-                "mandate": mandate,
-                "metadata": metadata,
-                "original_source": original_source,
-                "owner": owner,
-                "receiver": receiver,
-                "redirect": redirect,
-                "source_order": source_order,
-                "statement_descriptor": statement_descriptor,
-                "token": token,
-                "type": type,
-                "usage": usage,
-            },
+            _PostSources_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "customer": customer,
+                    "expand": expand,
+                    "flow": flow,
+                    "mandate": mandate,
+                    "metadata": metadata,
+                    "original_source": original_source,
+                    "owner": owner,
+                    "receiver": receiver,
+                    "redirect": redirect,
+                    "source_order": source_order,
+                    "statement_descriptor": statement_descriptor,
+                    "token": token,
+                    "type": type,
+                    "usage": usage,
+                }
+            ),
             options,
         )
 
@@ -224,24 +238,25 @@ class Sources(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             mandate: Information about a mandate possibility attached to a source object
                 (generally for bank debits) as well as its acceptance status.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             owner: Information about the owner of the payment instrument that may be used or
                 required by particular source types.
-            source_order: Information about the items and shipping associated with the
-                source.
+            source_order: Information about the items and shipping associated with the source.
         """
         return self._client.request(
             _PostSourcesSource,
             (source,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "mandate": mandate,
-                "metadata": metadata,
-                "owner": owner,
-                "source_order": source_order,
-            },
+            _PostSourcesSource_amounts.check(
+                {
+                    "amount": amount,
+                    "expand": expand,
+                    "mandate": mandate,
+                    "metadata": metadata,
+                    "owner": owner,
+                    "source_order": source_order,
+                }
+            ),
             options,
         )
 
@@ -423,8 +438,7 @@ class AsyncSources(AsyncResource):
                 required by particular source types.
             receiver: Optional parameters for the receiver flow.
             redirect: Parameters required for the redirect flow.
-            source_order: Information about the items and shipping associated with the
-                source.
+            source_order: Information about the items and shipping associated with the source.
             statement_descriptor: An arbitrary string to be displayed on your customer's
                 statement.
             token: An optional token used to create the source.
@@ -434,24 +448,26 @@ class AsyncSources(AsyncResource):
         return await self._client.request(
             _PostSources,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "flow": flow,
-                "mandate": mandate,
-                "metadata": metadata,
-                "original_source": original_source,
-                "owner": owner,
-                "receiver": receiver,
-                "redirect": redirect,
-                "source_order": source_order,
-                "statement_descriptor": statement_descriptor,
-                "token": token,
-                "type": type,
-                "usage": usage,
-            },
+            _PostSources_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "customer": customer,
+                    "expand": expand,
+                    "flow": flow,
+                    "mandate": mandate,
+                    "metadata": metadata,
+                    "original_source": original_source,
+                    "owner": owner,
+                    "receiver": receiver,
+                    "redirect": redirect,
+                    "source_order": source_order,
+                    "statement_descriptor": statement_descriptor,
+                    "token": token,
+                    "type": type,
+                    "usage": usage,
+                }
+            ),
             options,
         )
 
@@ -510,24 +526,25 @@ class AsyncSources(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             mandate: Information about a mandate possibility attached to a source object
                 (generally for bank debits) as well as its acceptance status.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             owner: Information about the owner of the payment instrument that may be used or
                 required by particular source types.
-            source_order: Information about the items and shipping associated with the
-                source.
+            source_order: Information about the items and shipping associated with the source.
         """
         return await self._client.request(
             _PostSourcesSource,
             (source,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "mandate": mandate,
-                "metadata": metadata,
-                "owner": owner,
-                "source_order": source_order,
-            },
+            _PostSourcesSource_amounts.check(
+                {
+                    "amount": amount,
+                    "expand": expand,
+                    "mandate": mandate,
+                    "metadata": metadata,
+                    "owner": owner,
+                    "source_order": source_order,
+                }
+            ),
             options,
         )
 

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
+from ..overrides.billing import AsyncSubscriptionItemsGuards, SubscriptionItemsGuards
+from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,6 +37,10 @@ _PostSubscriptionItems: Operation[SubscriptionItem] = Operation(
     "post",
     "/v1/subscription_items",
     S.Model("SubscriptionItem"),
+)
+_PostSubscriptionItems_amounts = MinorUnits(
+    "subscription_items.create",
+    "price_data[unit_amount]",
 )
 
 _DeleteSubscriptionItemsItem: Operation[DeletedSubscriptionItem] = Operation(
@@ -66,6 +73,10 @@ _PostSubscriptionItemsItem: Operation[SubscriptionItem] = Operation(
     "/v1/subscription_items/{}",
     S.Model("SubscriptionItem"),
 )
+_PostSubscriptionItemsItem_amounts = MinorUnits(
+    "subscription_items.update",
+    "price_data[unit_amount]",
+)
 
 _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries: Operation[ListObject[UsageRecordSummary]] = (
     Operation(
@@ -85,8 +96,8 @@ _PostSubscriptionItemsSubscriptionItemUsageRecords: Operation[UsageRecord] = Ope
 )
 
 
-class SubscriptionItems(SyncResource):
-    """Operations on `client.subscription_items`."""
+class _SubscriptionItemsBase(SyncResource):
+    """Operations on `client.subscription_items`, as generated: `SubscriptionItems` adds the guards."""
 
     @cached_property
     def usage_record_summaries(self) -> SubscriptionItemsUsageRecordSummaries:
@@ -125,40 +136,41 @@ class SubscriptionItems(SyncResource):
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
                 subscription advanced to a new billing period.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
                 `status=past_due` if a payment is required but cannot be paid.
             price: The ID of the price object.
-            price_data: Data used to generate a new
-                [Price](https://stripe.com/docs/api/prices) object inline.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                when the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
                 changes.
-            proration_date: If set, the proration will be calculated as though the
-                subscription was updated at the given time.
-            quantity: The quantity you'd like to apply to the subscription item you're
-                creating.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time.
+            quantity: The quantity you'd like to apply to the subscription item you're creating.
             tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids.
         """
         return self._client.request(
             _PostSubscriptionItems,
             (),
-            {
-                "subscription": subscription,
-                "billing_thresholds": billing_thresholds,
-                "expand": expand,
-                "metadata": metadata,
-                "payment_behavior": payment_behavior,
-                "price": price,
-                "price_data": price_data,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "quantity": quantity,
-                "tax_rates": tax_rates,
-            },
+            _PostSubscriptionItems_amounts.check(
+                {
+                    "subscription": subscription,
+                    "billing_thresholds": billing_thresholds,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "payment_behavior": payment_behavior,
+                    "price": price,
+                    "price_data": price_data,
+                    "proration_behavior": proration_behavior,
+                    "proration_date": proration_date,
+                    "quantity": quantity,
+                    "tax_rates": tax_rates,
+                }
+            ),
             options,
         )
 
@@ -180,12 +192,12 @@ class SubscriptionItems(SyncResource):
         Args:
             clear_usage: Delete all usage for the given subscription item.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                when the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
                 changes.
-            proration_date: If set, the proration will be calculated as though the
-                subscription was updated at the given time.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time.
         """
         return self._client.request(
             _DeleteSubscriptionItemsItem,
@@ -285,44 +297,55 @@ class SubscriptionItems(SyncResource):
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
                 subscription advanced to a new billing period.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice
-                payment is attempted.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
                 `status=past_due` if a payment is required but cannot be paid.
             price: The ID of the price object.
-            price_data: Data used to generate a new
-                [Price](https://stripe.com/docs/api/prices) object inline.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                when the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
                 changes.
-            proration_date: If set, the proration will be calculated as though the
-                subscription was updated at the given time.
-            quantity: The quantity you'd like to apply to the subscription item you're
-                creating.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time.
+            quantity: The quantity you'd like to apply to the subscription item you're creating.
             tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids.
         """
         return self._client.request(
             _PostSubscriptionItemsItem,
             (item,),
-            {
-                "billing_thresholds": billing_thresholds,
-                "expand": expand,
-                "metadata": metadata,
-                "off_session": off_session,
-                "payment_behavior": payment_behavior,
-                "price": price,
-                "price_data": price_data,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "quantity": quantity,
-                "tax_rates": tax_rates,
-            },
+            _PostSubscriptionItemsItem_amounts.check(
+                {
+                    "billing_thresholds": billing_thresholds,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "off_session": off_session,
+                    "payment_behavior": payment_behavior,
+                    "price": price,
+                    "price_data": price_data,
+                    "proration_behavior": proration_behavior,
+                    "proration_date": proration_date,
+                    "quantity": quantity,
+                    "tax_rates": tax_rates,
+                }
+            ),
             options,
         )
+
+
+class SubscriptionItems(SubscriptionItemsGuards, _SubscriptionItemsBase):
+    """Operations on `client.subscription_items`, behind the guards in `lattice_stripe.overrides.billing`."""
+
+    create = guarded(_SubscriptionItemsBase.create, SubscriptionItemsGuards.create)
+
+    delete = guarded(_SubscriptionItemsBase.delete, SubscriptionItemsGuards.delete)
+
+    update = guarded(_SubscriptionItemsBase.update, SubscriptionItemsGuards.update)
 
 
 class SubscriptionItemsUsageRecordSummaries(SyncResource):
@@ -421,8 +444,8 @@ class SubscriptionItemsUsageRecords(SyncResource):
         )
 
 
-class AsyncSubscriptionItems(AsyncResource):
-    """Operations on `client.subscription_items`."""
+class _AsyncSubscriptionItemsBase(AsyncResource):
+    """Operations on `client.subscription_items`, as generated: `AsyncSubscriptionItems` adds the guards."""
 
     @cached_property
     def usage_record_summaries(self) -> AsyncSubscriptionItemsUsageRecordSummaries:
@@ -461,40 +484,41 @@ class AsyncSubscriptionItems(AsyncResource):
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
                 subscription advanced to a new billing period.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
                 `status=past_due` if a payment is required but cannot be paid.
             price: The ID of the price object.
-            price_data: Data used to generate a new
-                [Price](https://stripe.com/docs/api/prices) object inline.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                when the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
                 changes.
-            proration_date: If set, the proration will be calculated as though the
-                subscription was updated at the given time.
-            quantity: The quantity you'd like to apply to the subscription item you're
-                creating.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time.
+            quantity: The quantity you'd like to apply to the subscription item you're creating.
             tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids.
         """
         return await self._client.request(
             _PostSubscriptionItems,
             (),
-            {
-                "subscription": subscription,
-                "billing_thresholds": billing_thresholds,
-                "expand": expand,
-                "metadata": metadata,
-                "payment_behavior": payment_behavior,
-                "price": price,
-                "price_data": price_data,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "quantity": quantity,
-                "tax_rates": tax_rates,
-            },
+            _PostSubscriptionItems_amounts.check(
+                {
+                    "subscription": subscription,
+                    "billing_thresholds": billing_thresholds,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "payment_behavior": payment_behavior,
+                    "price": price,
+                    "price_data": price_data,
+                    "proration_behavior": proration_behavior,
+                    "proration_date": proration_date,
+                    "quantity": quantity,
+                    "tax_rates": tax_rates,
+                }
+            ),
             options,
         )
 
@@ -516,12 +540,12 @@ class AsyncSubscriptionItems(AsyncResource):
         Args:
             clear_usage: Delete all usage for the given subscription item.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                when the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
                 changes.
-            proration_date: If set, the proration will be calculated as though the
-                subscription was updated at the given time.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time.
         """
         return await self._client.request(
             _DeleteSubscriptionItemsItem,
@@ -621,44 +645,55 @@ class AsyncSubscriptionItems(AsyncResource):
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
                 subscription advanced to a new billing period.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice
-                payment is attempted.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
                 `status=past_due` if a payment is required but cannot be paid.
             price: The ID of the price object.
-            price_data: Data used to generate a new
-                [Price](https://stripe.com/docs/api/prices) object inline.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                when the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
                 changes.
-            proration_date: If set, the proration will be calculated as though the
-                subscription was updated at the given time.
-            quantity: The quantity you'd like to apply to the subscription item you're
-                creating.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time.
+            quantity: The quantity you'd like to apply to the subscription item you're creating.
             tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids.
         """
         return await self._client.request(
             _PostSubscriptionItemsItem,
             (item,),
-            {
-                "billing_thresholds": billing_thresholds,
-                "expand": expand,
-                "metadata": metadata,
-                "off_session": off_session,
-                "payment_behavior": payment_behavior,
-                "price": price,
-                "price_data": price_data,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "quantity": quantity,
-                "tax_rates": tax_rates,
-            },
+            _PostSubscriptionItemsItem_amounts.check(
+                {
+                    "billing_thresholds": billing_thresholds,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "off_session": off_session,
+                    "payment_behavior": payment_behavior,
+                    "price": price,
+                    "price_data": price_data,
+                    "proration_behavior": proration_behavior,
+                    "proration_date": proration_date,
+                    "quantity": quantity,
+                    "tax_rates": tax_rates,
+                }
+            ),
             options,
         )
+
+
+class AsyncSubscriptionItems(AsyncSubscriptionItemsGuards, _AsyncSubscriptionItemsBase):
+    """Operations on `client.subscription_items`, behind the guards in `lattice_stripe.overrides.billing`."""
+
+    create = guarded(_AsyncSubscriptionItemsBase.create, AsyncSubscriptionItemsGuards.create)
+
+    delete = guarded(_AsyncSubscriptionItemsBase.delete, AsyncSubscriptionItemsGuards.delete)
+
+    update = guarded(_AsyncSubscriptionItemsBase.update, AsyncSubscriptionItemsGuards.update)
 
 
 class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -43,6 +44,13 @@ _PostSubscriptionSchedules: Operation[SubscriptionSchedule] = Operation(
     "/v1/subscription_schedules",
     S.Model("SubscriptionSchedule"),
 )
+_PostSubscriptionSchedules_amounts = MinorUnits(
+    "subscription_schedules.create",
+    "default_settings[billing_thresholds][amount_gte]",
+    "phases[][add_invoice_items][][price_data][unit_amount]",
+    "phases[][billing_thresholds][amount_gte]",
+    "phases[][items][][price_data][unit_amount]",
+)
 
 _GetSubscriptionSchedules: Operation[ListObject[SubscriptionSchedule]] = Operation(
     "GetSubscriptionSchedules",
@@ -73,6 +81,13 @@ _PostSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
     "/v1/subscription_schedules/{}",
     S.Model("SubscriptionSchedule"),
 )
+_PostSubscriptionSchedulesSchedule_amounts = MinorUnits(
+    "subscription_schedules.update",
+    "default_settings[billing_thresholds][amount_gte]",
+    "phases[][add_invoice_items][][price_data][unit_amount]",
+    "phases[][billing_thresholds][amount_gte]",
+    "phases[][items][][price_data][unit_amount]",
+)
 
 
 class SubscriptionSchedules(SyncResource):
@@ -96,9 +111,9 @@ class SubscriptionSchedules(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            invoice_now: If the subscription schedule is `active`, indicates if a final
-                invoice will be generated that contains any un-invoiced metered usage and
-                new/pending proration invoice items.
+            invoice_now: If the subscription schedule is `active`, indicates if a final invoice
+                will be generated that contains any un-invoiced metered usage and new/pending
+                proration invoice items.
             prorate: If the subscription schedule is `active`, indicates if the cancellation
                 should be prorated.
         """
@@ -132,33 +147,33 @@ class SubscriptionSchedules(SyncResource):
         ``POST /v1/subscription_schedules``
 
         Args:
-            customer: The identifier of the customer to create the subscription schedule
-                for.
-            default_settings: Object representing the subscription schedule's default
-                settings.
-            end_behavior: Behavior of the subscription schedule and underlying subscription
-                when it ends.
+            customer: The identifier of the customer to create the subscription schedule for.
+            default_settings: Object representing the subscription schedule's default settings.
+            end_behavior: Behavior of the subscription schedule and underlying subscription when
+                it ends.
             expand: Specifies which fields in the response should be expanded.
-            from_subscription: Migrate an existing subscription to be managed by a
-                subscription schedule.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            from_subscription: Migrate an existing subscription to be managed by a subscription
+                schedule.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             phases: List representing phases of the subscription schedule.
             start_date: When the subscription schedule starts.
         """
         return self._client.request(
             _PostSubscriptionSchedules,
             (),
-            {
-                "customer": customer,
-                "default_settings": default_settings,
-                "end_behavior": end_behavior,
-                "expand": expand,
-                "from_subscription": from_subscription,
-                "metadata": metadata,
-                "phases": phases,
-                "start_date": start_date,
-            },
+            _PostSubscriptionSchedules_amounts.check(
+                {
+                    "customer": customer,
+                    "default_settings": default_settings,
+                    "end_behavior": end_behavior,
+                    "expand": expand,
+                    "from_subscription": from_subscription,
+                    "metadata": metadata,
+                    "phases": phases,
+                    "start_date": start_date,
+                }
+            ),
             options,
         )
 
@@ -230,8 +245,8 @@ class SubscriptionSchedules(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            preserve_cancel_date: Keep any cancellation on the subscription that the
-                schedule has set
+            preserve_cancel_date: Keep any cancellation on the subscription that the schedule
+                has set
         """
         return self._client.request(
             _PostSubscriptionSchedulesScheduleRelease,
@@ -287,28 +302,29 @@ class SubscriptionSchedules(SyncResource):
         ``POST /v1/subscription_schedules/{schedule}``
 
         Args:
-            default_settings: Object representing the subscription schedule's default
-                settings.
-            end_behavior: Behavior of the subscription schedule and underlying subscription
-                when it ends.
+            default_settings: Object representing the subscription schedule's default settings.
+            end_behavior: Behavior of the subscription schedule and underlying subscription when
+                it ends.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             phases: List representing phases of the subscription schedule.
-            proration_behavior: If the update changes the current phase, indicates whether
-                the changes should be prorated.
+            proration_behavior: If the update changes the current phase, indicates whether the
+                changes should be prorated.
         """
         return self._client.request(
             _PostSubscriptionSchedulesSchedule,
             (schedule,),
-            {
-                "default_settings": default_settings,
-                "end_behavior": end_behavior,
-                "expand": expand,
-                "metadata": metadata,
-                "phases": phases,
-                "proration_behavior": proration_behavior,
-            },
+            _PostSubscriptionSchedulesSchedule_amounts.check(
+                {
+                    "default_settings": default_settings,
+                    "end_behavior": end_behavior,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "phases": phases,
+                    "proration_behavior": proration_behavior,
+                }
+            ),
             options,
         )
 
@@ -334,9 +350,9 @@ class AsyncSubscriptionSchedules(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            invoice_now: If the subscription schedule is `active`, indicates if a final
-                invoice will be generated that contains any un-invoiced metered usage and
-                new/pending proration invoice items.
+            invoice_now: If the subscription schedule is `active`, indicates if a final invoice
+                will be generated that contains any un-invoiced metered usage and new/pending
+                proration invoice items.
             prorate: If the subscription schedule is `active`, indicates if the cancellation
                 should be prorated.
         """
@@ -370,33 +386,33 @@ class AsyncSubscriptionSchedules(AsyncResource):
         ``POST /v1/subscription_schedules``
 
         Args:
-            customer: The identifier of the customer to create the subscription schedule
-                for.
-            default_settings: Object representing the subscription schedule's default
-                settings.
-            end_behavior: Behavior of the subscription schedule and underlying subscription
-                when it ends.
+            customer: The identifier of the customer to create the subscription schedule for.
+            default_settings: Object representing the subscription schedule's default settings.
+            end_behavior: Behavior of the subscription schedule and underlying subscription when
+                it ends.
             expand: Specifies which fields in the response should be expanded.
-            from_subscription: Migrate an existing subscription to be managed by a
-                subscription schedule.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            from_subscription: Migrate an existing subscription to be managed by a subscription
+                schedule.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             phases: List representing phases of the subscription schedule.
             start_date: When the subscription schedule starts.
         """
         return await self._client.request(
             _PostSubscriptionSchedules,
             (),
-            {
-                "customer": customer,
-                "default_settings": default_settings,
-                "end_behavior": end_behavior,
-                "expand": expand,
-                "from_subscription": from_subscription,
-                "metadata": metadata,
-                "phases": phases,
-                "start_date": start_date,
-            },
+            _PostSubscriptionSchedules_amounts.check(
+                {
+                    "customer": customer,
+                    "default_settings": default_settings,
+                    "end_behavior": end_behavior,
+                    "expand": expand,
+                    "from_subscription": from_subscription,
+                    "metadata": metadata,
+                    "phases": phases,
+                    "start_date": start_date,
+                }
+            ),
             options,
         )
 
@@ -468,8 +484,8 @@ class AsyncSubscriptionSchedules(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            preserve_cancel_date: Keep any cancellation on the subscription that the
-                schedule has set
+            preserve_cancel_date: Keep any cancellation on the subscription that the schedule
+                has set
         """
         return await self._client.request(
             _PostSubscriptionSchedulesScheduleRelease,
@@ -525,27 +541,28 @@ class AsyncSubscriptionSchedules(AsyncResource):
         ``POST /v1/subscription_schedules/{schedule}``
 
         Args:
-            default_settings: Object representing the subscription schedule's default
-                settings.
-            end_behavior: Behavior of the subscription schedule and underlying subscription
-                when it ends.
+            default_settings: Object representing the subscription schedule's default settings.
+            end_behavior: Behavior of the subscription schedule and underlying subscription when
+                it ends.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             phases: List representing phases of the subscription schedule.
-            proration_behavior: If the update changes the current phase, indicates whether
-                the changes should be prorated.
+            proration_behavior: If the update changes the current phase, indicates whether the
+                changes should be prorated.
         """
         return await self._client.request(
             _PostSubscriptionSchedulesSchedule,
             (schedule,),
-            {
-                "default_settings": default_settings,
-                "end_behavior": end_behavior,
-                "expand": expand,
-                "metadata": metadata,
-                "phases": phases,
-                "proration_behavior": proration_behavior,
-            },
+            _PostSubscriptionSchedulesSchedule_amounts.check(
+                {
+                    "default_settings": default_settings,
+                    "end_behavior": end_behavior,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "phases": phases,
+                    "proration_behavior": proration_behavior,
+                }
+            ),
             options,
         )

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
+from ..overrides.billing import AsyncSubscriptionsGuards, SubscriptionsGuards
+from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -60,6 +63,13 @@ _PostSubscriptions: Operation[Subscription] = Operation(
     "/v1/subscriptions",
     S.Model("Subscription"),
 )
+_PostSubscriptions_amounts = MinorUnits(
+    "subscriptions.create",
+    "add_invoice_items[][price_data][unit_amount]",
+    "billing_thresholds[amount_gte]",
+    "items[][price_data][unit_amount]",
+    "payment_settings[payment_method_options][card][mandate_options][amount]",
+)
 
 _GetSubscriptions: Operation[ListObject[Subscription]] = Operation(
     "GetSubscriptions",
@@ -98,6 +108,13 @@ _PostSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
     "/v1/subscriptions/{}",
     S.Model("Subscription"),
 )
+_PostSubscriptionsSubscriptionExposedId_amounts = MinorUnits(
+    "subscriptions.update",
+    "add_invoice_items[][price_data][unit_amount]",
+    "billing_thresholds[amount_gte]",
+    "items[][price_data][unit_amount]",
+    "payment_settings[payment_method_options][card][mandate_options][amount]",
+)
 
 _DeleteSubscriptionsSubscriptionExposedIdDiscount: Operation[DeletedDiscount] = Operation(
     "DeleteSubscriptionsSubscriptionExposedIdDiscount",
@@ -108,8 +125,8 @@ _DeleteSubscriptionsSubscriptionExposedIdDiscount: Operation[DeletedDiscount] = 
 )
 
 
-class Subscriptions(SyncResource):
-    """Operations on `client.subscriptions`."""
+class _SubscriptionsBase(SyncResource):
+    """Operations on `client.subscriptions`, as generated: `Subscriptions` adds the guards."""
 
     @cached_property
     def discount(self) -> SubscriptionsDiscount:
@@ -147,10 +164,10 @@ class Subscriptions(SyncResource):
         Args:
             cancellation_details: Details about why this subscription was cancelled
             expand: Specifies which fields in the response should be expanded.
-            invoice_now: Will generate a final invoice that invoices for any un-invoiced
-                metered usage and new/pending proration invoice items.
-            prorate: Will generate a proration invoice item that credits remaining unused
-                time until the subscription period end.
+            invoice_now: Will generate a final invoice that invoices for any un-invoiced metered
+                usage and new/pending proration invoice items.
+            prorate: Will generate a proration invoice item that credits remaining unused time
+                until the subscription period end.
         """
         return self._client.request(
             _DeleteSubscriptionsSubscriptionExposedId,
@@ -222,10 +239,10 @@ class Subscriptions(SyncResource):
 
         Args:
             customer: The identifier of the customer to subscribe.
-            add_invoice_items: A list of prices and quantities that will generate invoice
-                items appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Automatic tax settings for this subscription.
             backdate_start_date: For new subscriptions, a past timestamp to backdate the
                 subscription's start date to.
@@ -234,8 +251,8 @@ class Subscriptions(SyncResource):
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
                 subscription advanced to a new billing period.
             cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel
-                at the end of the current period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
             collection_method: Either `charge_automatically`, or `send_invoice`.
             coupon: The ID of the coupon to apply to this subscription.
             currency: Three-letter [ISO currency
@@ -244,76 +261,77 @@ class Subscriptions(SyncResource):
                 subscription.
             default_payment_method: ID of the default payment method for the subscription.
             default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that
-                does not have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set.
             description: The subscription's description, meant to be displayable to the
                 customer.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice
-                payment is attempted.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
             on_behalf_of: The account on behalf of which to charge, for each of the
                 subscription's invoices.
             payment_behavior: Only applies to subscriptions with
                 `collection_method=charge_automatically`.
-            payment_settings: Payment settings to pass to invoices created by the
-                subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for
-                any pending invoice items.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items.
             promotion_code: The API ID of a promotion code to apply to this subscription.
             proration_behavior: Determines how to handle
                 [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
                 resulting from the `billing_cycle_anchor`.
             transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be
-                found on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer
-                will get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to
-                the subscription.
-            trial_period_days: Integer representing the number of trial period days before
-                the customer is charged for the first time.
+                transferred to the destination and the ID of the resulting transfers will be found
+                on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription.
+            trial_period_days: Integer representing the number of trial period days before the
+                customer is charged for the first time.
             trial_settings: Settings related to subscription trials.
         """
         return self._client.request(
             _PostSubscriptions,
             (),
-            {
-                "customer": customer,
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "backdate_start_date": backdate_start_date,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "currency": currency,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "on_behalf_of": on_behalf_of,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_period_days": trial_period_days,
-                "trial_settings": trial_settings,
-            },
+            _PostSubscriptions_amounts.check(
+                {
+                    "customer": customer,
+                    "add_invoice_items": add_invoice_items,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "backdate_start_date": backdate_start_date,
+                    "billing_cycle_anchor": billing_cycle_anchor,
+                    "billing_thresholds": billing_thresholds,
+                    "cancel_at": cancel_at,
+                    "cancel_at_period_end": cancel_at_period_end,
+                    "collection_method": collection_method,
+                    "coupon": coupon,
+                    "currency": currency,
+                    "days_until_due": days_until_due,
+                    "default_payment_method": default_payment_method,
+                    "default_source": default_source,
+                    "default_tax_rates": default_tax_rates,
+                    "description": description,
+                    "expand": expand,
+                    "items": items,
+                    "metadata": metadata,
+                    "off_session": off_session,
+                    "on_behalf_of": on_behalf_of,
+                    "payment_behavior": payment_behavior,
+                    "payment_settings": payment_settings,
+                    "pending_invoice_item_interval": pending_invoice_item_interval,
+                    "promotion_code": promotion_code,
+                    "proration_behavior": proration_behavior,
+                    "transfer_data": transfer_data,
+                    "trial_end": trial_end,
+                    "trial_from_plan": trial_from_plan,
+                    "trial_period_days": trial_period_days,
+                    "trial_settings": trial_settings,
+                }
+            ),
             options,
         )
 
@@ -411,12 +429,12 @@ class Subscriptions(SyncResource):
             billing_cycle_anchor: Either `now` or `unchanged`.
             expand: Specifies which fields in the response should be expanded.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                when the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
                 changes.
-            proration_date: If set, the proration will be calculated as though the
-                subscription was resumed at the given time.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was resumed at the given time.
         """
         return self._client.request(
             _PostSubscriptionsSubscriptionResume,
@@ -542,17 +560,17 @@ class Subscriptions(SyncResource):
         ``POST /v1/subscriptions/{subscription_exposed_id}``
 
         Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice
-                items appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Automatic tax settings for this subscription.
             billing_cycle_anchor: Either `now` or `unchanged`.
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
                 subscription advanced to a new billing period.
             cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel
-                at the end of the current period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
             cancellation_details: Details about why this subscription was cancelled
             collection_method: Either `charge_automatically`, or `send_invoice`.
             coupon: The ID of the coupon to apply to this subscription.
@@ -560,81 +578,88 @@ class Subscriptions(SyncResource):
                 subscription.
             default_payment_method: ID of the default payment method for the subscription.
             default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that
-                does not have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set.
             description: The subscription's description, meant to be displayable to the
                 customer.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice
-                payment is attempted.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
             on_behalf_of: The account on behalf of which to charge, for each of the
                 subscription's invoices.
             pause_collection: If specified, payment collection for this subscription will be
                 paused.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
                 `status=past_due` if a payment is required but cannot be paid.
-            payment_settings: Payment settings to pass to invoices created by the
-                subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for
-                any pending invoice items.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items.
             promotion_code: The promotion code to apply to this subscription.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                when the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
                 changes.
-            proration_date: If set, the proration will be calculated as though the
-                subscription was updated at the given time.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time.
             transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be
-                found on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer
-                will get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to
-                the subscription.
+                transferred to the destination and the ID of the resulting transfers will be found
+                on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription.
             trial_settings: Settings related to subscription trials.
         """
         return self._client.request(
             _PostSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
-            {
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "cancellation_details": cancellation_details,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "on_behalf_of": on_behalf_of,
-                "pause_collection": pause_collection,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_settings": trial_settings,
-            },
+            _PostSubscriptionsSubscriptionExposedId_amounts.check(
+                {
+                    "add_invoice_items": add_invoice_items,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "billing_cycle_anchor": billing_cycle_anchor,
+                    "billing_thresholds": billing_thresholds,
+                    "cancel_at": cancel_at,
+                    "cancel_at_period_end": cancel_at_period_end,
+                    "cancellation_details": cancellation_details,
+                    "collection_method": collection_method,
+                    "coupon": coupon,
+                    "days_until_due": days_until_due,
+                    "default_payment_method": default_payment_method,
+                    "default_source": default_source,
+                    "default_tax_rates": default_tax_rates,
+                    "description": description,
+                    "expand": expand,
+                    "items": items,
+                    "metadata": metadata,
+                    "off_session": off_session,
+                    "on_behalf_of": on_behalf_of,
+                    "pause_collection": pause_collection,
+                    "payment_behavior": payment_behavior,
+                    "payment_settings": payment_settings,
+                    "pending_invoice_item_interval": pending_invoice_item_interval,
+                    "promotion_code": promotion_code,
+                    "proration_behavior": proration_behavior,
+                    "proration_date": proration_date,
+                    "transfer_data": transfer_data,
+                    "trial_end": trial_end,
+                    "trial_from_plan": trial_from_plan,
+                    "trial_settings": trial_settings,
+                }
+            ),
             options,
         )
+
+
+class Subscriptions(SubscriptionsGuards, _SubscriptionsBase):
+    """Operations on `client.subscriptions`, behind the guards in `lattice_stripe.overrides.billing`."""
+
+    update = guarded(_SubscriptionsBase.update, SubscriptionsGuards.update)
 
 
 class SubscriptionsDiscount(SyncResource):
@@ -658,8 +683,8 @@ class SubscriptionsDiscount(SyncResource):
         )
 
 
-class AsyncSubscriptions(AsyncResource):
-    """Operations on `client.subscriptions`."""
+class _AsyncSubscriptionsBase(AsyncResource):
+    """Operations on `client.subscriptions`, as generated: `AsyncSubscriptions` adds the guards."""
 
     @cached_property
     def discount(self) -> AsyncSubscriptionsDiscount:
@@ -697,10 +722,10 @@ class AsyncSubscriptions(AsyncResource):
         Args:
             cancellation_details: Details about why this subscription was cancelled
             expand: Specifies which fields in the response should be expanded.
-            invoice_now: Will generate a final invoice that invoices for any un-invoiced
-                metered usage and new/pending proration invoice items.
-            prorate: Will generate a proration invoice item that credits remaining unused
-                time until the subscription period end.
+            invoice_now: Will generate a final invoice that invoices for any un-invoiced metered
+                usage and new/pending proration invoice items.
+            prorate: Will generate a proration invoice item that credits remaining unused time
+                until the subscription period end.
         """
         return await self._client.request(
             _DeleteSubscriptionsSubscriptionExposedId,
@@ -772,10 +797,10 @@ class AsyncSubscriptions(AsyncResource):
 
         Args:
             customer: The identifier of the customer to subscribe.
-            add_invoice_items: A list of prices and quantities that will generate invoice
-                items appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Automatic tax settings for this subscription.
             backdate_start_date: For new subscriptions, a past timestamp to backdate the
                 subscription's start date to.
@@ -784,8 +809,8 @@ class AsyncSubscriptions(AsyncResource):
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
                 subscription advanced to a new billing period.
             cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel
-                at the end of the current period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
             collection_method: Either `charge_automatically`, or `send_invoice`.
             coupon: The ID of the coupon to apply to this subscription.
             currency: Three-letter [ISO currency
@@ -794,76 +819,77 @@ class AsyncSubscriptions(AsyncResource):
                 subscription.
             default_payment_method: ID of the default payment method for the subscription.
             default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that
-                does not have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set.
             description: The subscription's description, meant to be displayable to the
                 customer.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice
-                payment is attempted.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
             on_behalf_of: The account on behalf of which to charge, for each of the
                 subscription's invoices.
             payment_behavior: Only applies to subscriptions with
                 `collection_method=charge_automatically`.
-            payment_settings: Payment settings to pass to invoices created by the
-                subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for
-                any pending invoice items.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items.
             promotion_code: The API ID of a promotion code to apply to this subscription.
             proration_behavior: Determines how to handle
                 [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
                 resulting from the `billing_cycle_anchor`.
             transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be
-                found on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer
-                will get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to
-                the subscription.
-            trial_period_days: Integer representing the number of trial period days before
-                the customer is charged for the first time.
+                transferred to the destination and the ID of the resulting transfers will be found
+                on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription.
+            trial_period_days: Integer representing the number of trial period days before the
+                customer is charged for the first time.
             trial_settings: Settings related to subscription trials.
         """
         return await self._client.request(
             _PostSubscriptions,
             (),
-            {
-                "customer": customer,
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "backdate_start_date": backdate_start_date,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "currency": currency,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "on_behalf_of": on_behalf_of,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_period_days": trial_period_days,
-                "trial_settings": trial_settings,
-            },
+            _PostSubscriptions_amounts.check(
+                {
+                    "customer": customer,
+                    "add_invoice_items": add_invoice_items,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "backdate_start_date": backdate_start_date,
+                    "billing_cycle_anchor": billing_cycle_anchor,
+                    "billing_thresholds": billing_thresholds,
+                    "cancel_at": cancel_at,
+                    "cancel_at_period_end": cancel_at_period_end,
+                    "collection_method": collection_method,
+                    "coupon": coupon,
+                    "currency": currency,
+                    "days_until_due": days_until_due,
+                    "default_payment_method": default_payment_method,
+                    "default_source": default_source,
+                    "default_tax_rates": default_tax_rates,
+                    "description": description,
+                    "expand": expand,
+                    "items": items,
+                    "metadata": metadata,
+                    "off_session": off_session,
+                    "on_behalf_of": on_behalf_of,
+                    "payment_behavior": payment_behavior,
+                    "payment_settings": payment_settings,
+                    "pending_invoice_item_interval": pending_invoice_item_interval,
+                    "promotion_code": promotion_code,
+                    "proration_behavior": proration_behavior,
+                    "transfer_data": transfer_data,
+                    "trial_end": trial_end,
+                    "trial_from_plan": trial_from_plan,
+                    "trial_period_days": trial_period_days,
+                    "trial_settings": trial_settings,
+                }
+            ),
             options,
         )
 
@@ -961,12 +987,12 @@ class AsyncSubscriptions(AsyncResource):
             billing_cycle_anchor: Either `now` or `unchanged`.
             expand: Specifies which fields in the response should be expanded.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                when the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
                 changes.
-            proration_date: If set, the proration will be calculated as though the
-                subscription was resumed at the given time.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was resumed at the given time.
         """
         return await self._client.request(
             _PostSubscriptionsSubscriptionResume,
@@ -1092,17 +1118,17 @@ class AsyncSubscriptions(AsyncResource):
         ``POST /v1/subscriptions/{subscription_exposed_id}``
 
         Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice
-                items appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most
-                two decimal places.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places.
             automatic_tax: Automatic tax settings for this subscription.
             billing_cycle_anchor: Either `now` or `unchanged`.
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
                 subscription advanced to a new billing period.
             cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel
-                at the end of the current period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
             cancellation_details: Details about why this subscription was cancelled
             collection_method: Either `charge_automatically`, or `send_invoice`.
             coupon: The ID of the coupon to apply to this subscription.
@@ -1110,81 +1136,88 @@ class AsyncSubscriptions(AsyncResource):
                 subscription.
             default_payment_method: ID of the default payment method for the subscription.
             default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that
-                does not have `tax_rates` set.
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set.
             description: The subscription's description, meant to be displayable to the
                 customer.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice
-                payment is attempted.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
             on_behalf_of: The account on behalf of which to charge, for each of the
                 subscription's invoices.
             pause_collection: If specified, payment collection for this subscription will be
                 paused.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
                 `status=past_due` if a payment is required but cannot be paid.
-            payment_settings: Payment settings to pass to invoices created by the
-                subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for
-                any pending invoice items.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items.
             promotion_code: The promotion code to apply to this subscription.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                when the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
+                the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
                 changes.
-            proration_date: If set, the proration will be calculated as though the
-                subscription was updated at the given time.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time.
             transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be
-                found on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer
-                will get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to
-                the subscription.
+                transferred to the destination and the ID of the resulting transfers will be found
+                on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription.
             trial_settings: Settings related to subscription trials.
         """
         return await self._client.request(
             _PostSubscriptionsSubscriptionExposedId,
             (subscription_exposed_id,),
-            {
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "cancellation_details": cancellation_details,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "on_behalf_of": on_behalf_of,
-                "pause_collection": pause_collection,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_settings": trial_settings,
-            },
+            _PostSubscriptionsSubscriptionExposedId_amounts.check(
+                {
+                    "add_invoice_items": add_invoice_items,
+                    "application_fee_percent": application_fee_percent,
+                    "automatic_tax": automatic_tax,
+                    "billing_cycle_anchor": billing_cycle_anchor,
+                    "billing_thresholds": billing_thresholds,
+                    "cancel_at": cancel_at,
+                    "cancel_at_period_end": cancel_at_period_end,
+                    "cancellation_details": cancellation_details,
+                    "collection_method": collection_method,
+                    "coupon": coupon,
+                    "days_until_due": days_until_due,
+                    "default_payment_method": default_payment_method,
+                    "default_source": default_source,
+                    "default_tax_rates": default_tax_rates,
+                    "description": description,
+                    "expand": expand,
+                    "items": items,
+                    "metadata": metadata,
+                    "off_session": off_session,
+                    "on_behalf_of": on_behalf_of,
+                    "pause_collection": pause_collection,
+                    "payment_behavior": payment_behavior,
+                    "payment_settings": payment_settings,
+                    "pending_invoice_item_interval": pending_invoice_item_interval,
+                    "promotion_code": promotion_code,
+                    "proration_behavior": proration_behavior,
+                    "proration_date": proration_date,
+                    "transfer_data": transfer_data,
+                    "trial_end": trial_end,
+                    "trial_from_plan": trial_from_plan,
+                    "trial_settings": trial_settings,
+                }
+            ),
             options,
         )
+
+
+class AsyncSubscriptions(AsyncSubscriptionsGuards, _AsyncSubscriptionsBase):
+    """Operations on `client.subscriptions`, behind the guards in `lattice_stripe.overrides.billing`."""
+
+    update = guarded(_AsyncSubscriptionsBase.update, AsyncSubscriptionsGuards.update)
 
 
 class AsyncSubscriptionsDiscount(AsyncResource):

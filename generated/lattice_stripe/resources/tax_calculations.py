@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,6 +32,11 @@ _PostTaxCalculations: Operation[TaxCalculation] = Operation(
     "post",
     "/v1/tax/calculations",
     S.Model("TaxCalculation"),
+)
+_PostTaxCalculations_amounts = MinorUnits(
+    "tax.calculations.create",
+    "line_items[][amount]",
+    "shipping_cost[amount]",
 )
 
 _GetTaxCalculationsCalculationLineItems: Operation[ListObject[TaxCalculationLineItem]] = Operation(
@@ -73,21 +79,23 @@ class TaxCalculations(SyncResource):
             customer_details: Details about the customer, including address and tax IDs.
             expand: Specifies which fields in the response should be expanded.
             shipping_cost: Shipping cost details to be used for the calculation.
-            tax_date: Timestamp of date at which the tax rules and rates in effect applies
-                for the calculation.
+            tax_date: Timestamp of date at which the tax rules and rates in effect applies for
+                the calculation.
         """
         return self._client.request(
             _PostTaxCalculations,
             (),
-            {
-                "currency": currency,
-                "line_items": line_items,
-                "customer": customer,
-                "customer_details": customer_details,
-                "expand": expand,
-                "shipping_cost": shipping_cost,
-                "tax_date": tax_date,
-            },
+            _PostTaxCalculations_amounts.check(
+                {
+                    "currency": currency,
+                    "line_items": line_items,
+                    "customer": customer,
+                    "customer_details": customer_details,
+                    "expand": expand,
+                    "shipping_cost": shipping_cost,
+                    "tax_date": tax_date,
+                }
+            ),
             options,
         )
 
@@ -160,21 +168,23 @@ class AsyncTaxCalculations(AsyncResource):
             customer_details: Details about the customer, including address and tax IDs.
             expand: Specifies which fields in the response should be expanded.
             shipping_cost: Shipping cost details to be used for the calculation.
-            tax_date: Timestamp of date at which the tax rules and rates in effect applies
-                for the calculation.
+            tax_date: Timestamp of date at which the tax rules and rates in effect applies for
+                the calculation.
         """
         return await self._client.request(
             _PostTaxCalculations,
             (),
-            {
-                "currency": currency,
-                "line_items": line_items,
-                "customer": customer,
-                "customer_details": customer_details,
-                "expand": expand,
-                "shipping_cost": shipping_cost,
-                "tax_date": tax_date,
-            },
+            _PostTaxCalculations_amounts.check(
+                {
+                    "currency": currency,
+                    "line_items": line_items,
+                    "customer": customer,
+                    "customer_details": customer_details,
+                    "expand": expand,
+                    "shipping_cost": shipping_cost,
+                    "tax_date": tax_date,
+                }
+            ),
             options,
         )
 

@@ -103,10 +103,10 @@ class TaxRates(SyncResource):
                 only.
             expand: Specifies which fields in the response should be expanded.
             jurisdiction: The jurisdiction for the tax rate.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            state: [ISO 3166-2 subdivision
-                code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+                without country prefix.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
         return self._client.request(
@@ -237,10 +237,10 @@ class TaxRates(SyncResource):
             display_name: The display name of the tax rate, which will be shown to users.
             expand: Specifies which fields in the response should be expanded.
             jurisdiction: The jurisdiction for the tax rate.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            state: [ISO 3166-2 subdivision
-                code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+                without country prefix.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
         return self._client.request(
@@ -310,10 +310,10 @@ class AsyncTaxRates(AsyncResource):
                 only.
             expand: Specifies which fields in the response should be expanded.
             jurisdiction: The jurisdiction for the tax rate.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            state: [ISO 3166-2 subdivision
-                code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+                without country prefix.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
         return await self._client.request(
@@ -444,10 +444,10 @@ class AsyncTaxRates(AsyncResource):
             display_name: The display name of the tax rate, which will be shown to users.
             expand: Specifies which fields in the response should be expanded.
             jurisdiction: The jurisdiction for the tax rate.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            state: [ISO 3166-2 subdivision
-                code](https://en.wikipedia.org/wiki/ISO_3166-2:US), without country prefix.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+                without country prefix.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
         return await self._client.request(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,6 +38,14 @@ _PostTaxTransactionsCreateReversal: Operation[TaxTransaction] = Operation(
     "post",
     "/v1/tax/transactions/create_reversal",
     S.Model("TaxTransaction"),
+)
+_PostTaxTransactionsCreateReversal_amounts = MinorUnits(
+    "tax.transactions.create_reversal",
+    "flat_amount",
+    "line_items[][amount]",
+    "line_items[][amount_tax]",
+    "shipping_cost[amount]",
+    "shipping_cost[amount_tax]",
 )
 
 _GetTaxTransactionsTransaction: Operation[TaxTransaction] = Operation(
@@ -77,12 +86,11 @@ class TaxTransactions(SyncResource):
         ``POST /v1/tax/transactions/create_from_calculation``
 
         Args:
-            calculation: Tax Calculation ID to be used as input when creating the
-                transaction.
+            calculation: Tax Calculation ID to be used as input when creating the transaction.
             reference: A custom order or sale identifier, such as 'myOrder_123'.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostTaxTransactionsCreateFromCalculation,
@@ -114,32 +122,33 @@ class TaxTransactions(SyncResource):
         ``POST /v1/tax/transactions/create_reversal``
 
         Args:
-            mode: If `partial`, the provided line item or shipping cost amounts are
-                reversed.
+            mode: If `partial`, the provided line item or shipping cost amounts are reversed.
             original_transaction: The ID of the Transaction to partially or fully reverse.
-            reference: A custom identifier for this reversal, such as
-                `myOrder_123-refund_1`, which must be unique across all transactions.
+            reference: A custom identifier for this reversal, such as `myOrder_123-refund_1`,
+                which must be unique across all transactions.
             expand: Specifies which fields in the response should be expanded.
             flat_amount: A flat amount to reverse across the entire transaction, in negative
                 integer cents.
             line_items: The line item amounts to reverse.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             shipping_cost: The shipping cost to reverse.
         """
         return self._client.request(
             _PostTaxTransactionsCreateReversal,
             (),
-            {
-                "mode": mode,
-                "original_transaction": original_transaction,
-                "reference": reference,
-                "expand": expand,
-                "flat_amount": flat_amount,
-                "line_items": line_items,
-                "metadata": metadata,
-                "shipping_cost": shipping_cost,
-            },
+            _PostTaxTransactionsCreateReversal_amounts.check(
+                {
+                    "mode": mode,
+                    "original_transaction": original_transaction,
+                    "reference": reference,
+                    "expand": expand,
+                    "flat_amount": flat_amount,
+                    "line_items": line_items,
+                    "metadata": metadata,
+                    "shipping_cost": shipping_cost,
+                }
+            ),
             options,
         )
 
@@ -226,12 +235,11 @@ class AsyncTaxTransactions(AsyncResource):
         ``POST /v1/tax/transactions/create_from_calculation``
 
         Args:
-            calculation: Tax Calculation ID to be used as input when creating the
-                transaction.
+            calculation: Tax Calculation ID to be used as input when creating the transaction.
             reference: A custom order or sale identifier, such as 'myOrder_123'.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostTaxTransactionsCreateFromCalculation,
@@ -263,32 +271,33 @@ class AsyncTaxTransactions(AsyncResource):
         ``POST /v1/tax/transactions/create_reversal``
 
         Args:
-            mode: If `partial`, the provided line item or shipping cost amounts are
-                reversed.
+            mode: If `partial`, the provided line item or shipping cost amounts are reversed.
             original_transaction: The ID of the Transaction to partially or fully reverse.
-            reference: A custom identifier for this reversal, such as
-                `myOrder_123-refund_1`, which must be unique across all transactions.
+            reference: A custom identifier for this reversal, such as `myOrder_123-refund_1`,
+                which must be unique across all transactions.
             expand: Specifies which fields in the response should be expanded.
             flat_amount: A flat amount to reverse across the entire transaction, in negative
                 integer cents.
             line_items: The line item amounts to reverse.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             shipping_cost: The shipping cost to reverse.
         """
         return await self._client.request(
             _PostTaxTransactionsCreateReversal,
             (),
-            {
-                "mode": mode,
-                "original_transaction": original_transaction,
-                "reference": reference,
-                "expand": expand,
-                "flat_amount": flat_amount,
-                "line_items": line_items,
-                "metadata": metadata,
-                "shipping_cost": shipping_cost,
-            },
+            _PostTaxTransactionsCreateReversal_amounts.check(
+                {
+                    "mode": mode,
+                    "original_transaction": original_transaction,
+                    "reference": reference,
+                    "expand": expand,
+                    "flat_amount": flat_amount,
+                    "line_items": line_items,
+                    "metadata": metadata,
+                    "shipping_cost": shipping_cost,
+                }
+            ),
             options,
         )
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,6 +35,23 @@ _PostTerminalConfigurations: Operation[TerminalConfiguration] = Operation(
     "post",
     "/v1/terminal/configurations",
     S.Model("TerminalConfiguration"),
+)
+_PostTerminalConfigurations_amounts = MinorUnits(
+    "terminal.configurations.create",
+    "tipping[aud][fixed_amounts][]",
+    "tipping[cad][fixed_amounts][]",
+    "tipping[chf][fixed_amounts][]",
+    "tipping[czk][fixed_amounts][]",
+    "tipping[dkk][fixed_amounts][]",
+    "tipping[eur][fixed_amounts][]",
+    "tipping[gbp][fixed_amounts][]",
+    "tipping[hkd][fixed_amounts][]",
+    "tipping[myr][fixed_amounts][]",
+    "tipping[nok][fixed_amounts][]",
+    "tipping[nzd][fixed_amounts][]",
+    "tipping[sek][fixed_amounts][]",
+    "tipping[sgd][fixed_amounts][]",
+    "tipping[usd][fixed_amounts][]",
 )
 
 _DeleteTerminalConfigurationsConfiguration: Operation[DeletedTerminalConfiguration] = Operation(
@@ -70,6 +88,23 @@ _PostTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | Dele
         S.OneOf("TerminalConfiguration", "DeletedTerminalConfiguration"),
     )
 )
+_PostTerminalConfigurationsConfiguration_amounts = MinorUnits(
+    "terminal.configurations.update",
+    "tipping[aud][fixed_amounts][]",
+    "tipping[cad][fixed_amounts][]",
+    "tipping[chf][fixed_amounts][]",
+    "tipping[czk][fixed_amounts][]",
+    "tipping[dkk][fixed_amounts][]",
+    "tipping[eur][fixed_amounts][]",
+    "tipping[gbp][fixed_amounts][]",
+    "tipping[hkd][fixed_amounts][]",
+    "tipping[myr][fixed_amounts][]",
+    "tipping[nok][fixed_amounts][]",
+    "tipping[nzd][fixed_amounts][]",
+    "tipping[sek][fixed_amounts][]",
+    "tipping[sgd][fixed_amounts][]",
+    "tipping[usd][fixed_amounts][]",
+)
 
 
 class TerminalConfigurations(SyncResource):
@@ -93,18 +128,20 @@ class TerminalConfigurations(SyncResource):
                 WisePOS E readers
             expand: Specifies which fields in the response should be expanded.
             tipping: Tipping configurations for readers supporting on-reader tips
-            verifone_p400: An object containing device type specific settings for Verifone
-                P400 readers
+            verifone_p400: An object containing device type specific settings for Verifone P400
+                readers
         """
         return self._client.request(
             _PostTerminalConfigurations,
             (),
-            {
-                "bbpos_wisepos_e": bbpos_wisepos_e,
-                "expand": expand,
-                "tipping": tipping,
-                "verifone_p400": verifone_p400,
-            },
+            _PostTerminalConfigurations_amounts.check(
+                {
+                    "bbpos_wisepos_e": bbpos_wisepos_e,
+                    "expand": expand,
+                    "tipping": tipping,
+                    "verifone_p400": verifone_p400,
+                }
+            ),
             options,
         )
 
@@ -203,18 +240,20 @@ class TerminalConfigurations(SyncResource):
                 WisePOS E readers
             expand: Specifies which fields in the response should be expanded.
             tipping: Tipping configurations for readers supporting on-reader tips
-            verifone_p400: An object containing device type specific settings for Verifone
-                P400 readers
+            verifone_p400: An object containing device type specific settings for Verifone P400
+                readers
         """
         return self._client.request(
             _PostTerminalConfigurationsConfiguration,
             (configuration,),
-            {
-                "bbpos_wisepos_e": bbpos_wisepos_e,
-                "expand": expand,
-                "tipping": tipping,
-                "verifone_p400": verifone_p400,
-            },
+            _PostTerminalConfigurationsConfiguration_amounts.check(
+                {
+                    "bbpos_wisepos_e": bbpos_wisepos_e,
+                    "expand": expand,
+                    "tipping": tipping,
+                    "verifone_p400": verifone_p400,
+                }
+            ),
             options,
         )
 
@@ -240,18 +279,20 @@ class AsyncTerminalConfigurations(AsyncResource):
                 WisePOS E readers
             expand: Specifies which fields in the response should be expanded.
             tipping: Tipping configurations for readers supporting on-reader tips
-            verifone_p400: An object containing device type specific settings for Verifone
-                P400 readers
+            verifone_p400: An object containing device type specific settings for Verifone P400
+                readers
         """
         return await self._client.request(
             _PostTerminalConfigurations,
             (),
-            {
-                "bbpos_wisepos_e": bbpos_wisepos_e,
-                "expand": expand,
-                "tipping": tipping,
-                "verifone_p400": verifone_p400,
-            },
+            _PostTerminalConfigurations_amounts.check(
+                {
+                    "bbpos_wisepos_e": bbpos_wisepos_e,
+                    "expand": expand,
+                    "tipping": tipping,
+                    "verifone_p400": verifone_p400,
+                }
+            ),
             options,
         )
 
@@ -350,17 +391,19 @@ class AsyncTerminalConfigurations(AsyncResource):
                 WisePOS E readers
             expand: Specifies which fields in the response should be expanded.
             tipping: Tipping configurations for readers supporting on-reader tips
-            verifone_p400: An object containing device type specific settings for Verifone
-                P400 readers
+            verifone_p400: An object containing device type specific settings for Verifone P400
+                readers
         """
         return await self._client.request(
             _PostTerminalConfigurationsConfiguration,
             (configuration,),
-            {
-                "bbpos_wisepos_e": bbpos_wisepos_e,
-                "expand": expand,
-                "tipping": tipping,
-                "verifone_p400": verifone_p400,
-            },
+            _PostTerminalConfigurationsConfiguration_amounts.check(
+                {
+                    "bbpos_wisepos_e": bbpos_wisepos_e,
+                    "expand": expand,
+                    "tipping": tipping,
+                    "verifone_p400": verifone_p400,
+                }
+            ),
             options,
         )

@@ -86,11 +86,11 @@ class TerminalLocations(SyncResource):
         Args:
             address: The full address of the location.
             display_name: A name for the location.
-            configuration_overrides: The ID of a configuration that will be used to
-                customize all readers in this location.
+            configuration_overrides: The ID of a configuration that will be used to customize
+                all readers in this location.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostTerminalLocations,
@@ -196,12 +196,12 @@ class TerminalLocations(SyncResource):
 
         Args:
             address: The full address of the location.
-            configuration_overrides: The ID of a configuration that will be used to
-                customize all readers in this location.
+            configuration_overrides: The ID of a configuration that will be used to customize
+                all readers in this location.
             display_name: A name for the location.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostTerminalLocationsLocation,
@@ -239,11 +239,11 @@ class AsyncTerminalLocations(AsyncResource):
         Args:
             address: The full address of the location.
             display_name: A name for the location.
-            configuration_overrides: The ID of a configuration that will be used to
-                customize all readers in this location.
+            configuration_overrides: The ID of a configuration that will be used to customize
+                all readers in this location.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostTerminalLocations,
@@ -349,12 +349,12 @@ class AsyncTerminalLocations(AsyncResource):
 
         Args:
             address: The full address of the location.
-            configuration_overrides: The ID of a configuration that will be used to
-                customize all readers in this location.
+            configuration_overrides: The ID of a configuration that will be used to customize
+                all readers in this location.
             display_name: A name for the location.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostTerminalLocationsLocation,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -61,6 +62,10 @@ _PostTerminalReadersReaderProcessPaymentIntent: Operation[TerminalReader] = Oper
     "/v1/terminal/readers/{}/process_payment_intent",
     S.Model("TerminalReader"),
 )
+_PostTerminalReadersReaderProcessPaymentIntent_amounts = MinorUnits(
+    "terminal.readers.process_payment_intent",
+    "process_config[tipping][amount_eligible]",
+)
 
 _PostTerminalReadersReaderProcessSetupIntent: Operation[TerminalReader] = Operation(
     "PostTerminalReadersReaderProcessSetupIntent",
@@ -74,6 +79,10 @@ _PostTerminalReadersReaderRefundPayment: Operation[TerminalReader] = Operation(
     "post",
     "/v1/terminal/readers/{}/refund_payment",
     S.Model("TerminalReader"),
+)
+_PostTerminalReadersReaderRefundPayment_amounts = MinorUnits(
+    "terminal.readers.refund_payment",
+    "amount",
 )
 
 _GetTerminalReadersReader: Operation[TerminalReader | DeletedTerminalReader] = Operation(
@@ -89,6 +98,10 @@ _PostTerminalReadersReaderSetReaderDisplay: Operation[TerminalReader] = Operatio
     "post",
     "/v1/terminal/readers/{}/set_reader_display",
     S.Model("TerminalReader"),
+)
+_PostTerminalReadersReaderSetReaderDisplay_amounts = MinorUnits(
+    "terminal.readers.set_reader_display",
+    "cart[line_items][][amount]",
 )
 
 _PostTerminalReadersReader: Operation[TerminalReader | DeletedTerminalReader] = Operation(
@@ -146,8 +159,8 @@ class TerminalReaders(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             label: Custom label given to the reader for easier identification.
             location: The location to assign the reader to.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostTerminalReaders,
@@ -252,11 +265,13 @@ class TerminalReaders(SyncResource):
         return self._client.request(
             _PostTerminalReadersReaderProcessPaymentIntent,
             (reader,),
-            {
-                "payment_intent": payment_intent,
-                "expand": expand,
-                "process_config": process_config,
-            },
+            _PostTerminalReadersReaderProcessPaymentIntent_amounts.check(
+                {
+                    "payment_intent": payment_intent,
+                    "expand": expand,
+                    "process_config": process_config,
+                }
+            ),
             options,
         )
 
@@ -316,26 +331,28 @@ class TerminalReaders(SyncResource):
                 refund.
             charge: ID of the Charge to refund.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             payment_intent: ID of the PaymentIntent to refund.
             refund_application_fee: Boolean indicating whether the application fee should be
                 refunded when refunding this charge.
-            reverse_transfer: Boolean indicating whether the transfer should be reversed
-                when refunding this charge.
+            reverse_transfer: Boolean indicating whether the transfer should be reversed when
+                refunding this charge.
         """
         return self._client.request(
             _PostTerminalReadersReaderRefundPayment,
             (reader,),
-            {
-                "amount": amount,
-                "charge": charge,
-                "expand": expand,
-                "metadata": metadata,
-                "payment_intent": payment_intent,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
+            _PostTerminalReadersReaderRefundPayment_amounts.check(
+                {
+                    "amount": amount,
+                    "charge": charge,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "payment_intent": payment_intent,
+                    "refund_application_fee": refund_application_fee,
+                    "reverse_transfer": reverse_transfer,
+                }
+            ),
             options,
         )
 
@@ -385,11 +402,13 @@ class TerminalReaders(SyncResource):
         return self._client.request(
             _PostTerminalReadersReaderSetReaderDisplay,
             (reader,),
-            {
-                "type": type,
-                "cart": cart,
-                "expand": expand,
-            },
+            _PostTerminalReadersReaderSetReaderDisplay_amounts.check(
+                {
+                    "type": type,
+                    "cart": cart,
+                    "expand": expand,
+                }
+            ),
             options,
         )
 
@@ -411,8 +430,8 @@ class TerminalReaders(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             label: The new label of the reader.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostTerminalReadersReader,
@@ -473,8 +492,8 @@ class AsyncTerminalReaders(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             label: Custom label given to the reader for easier identification.
             location: The location to assign the reader to.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostTerminalReaders,
@@ -579,11 +598,13 @@ class AsyncTerminalReaders(AsyncResource):
         return await self._client.request(
             _PostTerminalReadersReaderProcessPaymentIntent,
             (reader,),
-            {
-                "payment_intent": payment_intent,
-                "expand": expand,
-                "process_config": process_config,
-            },
+            _PostTerminalReadersReaderProcessPaymentIntent_amounts.check(
+                {
+                    "payment_intent": payment_intent,
+                    "expand": expand,
+                    "process_config": process_config,
+                }
+            ),
             options,
         )
 
@@ -643,26 +664,28 @@ class AsyncTerminalReaders(AsyncResource):
                 refund.
             charge: ID of the Charge to refund.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             payment_intent: ID of the PaymentIntent to refund.
             refund_application_fee: Boolean indicating whether the application fee should be
                 refunded when refunding this charge.
-            reverse_transfer: Boolean indicating whether the transfer should be reversed
-                when refunding this charge.
+            reverse_transfer: Boolean indicating whether the transfer should be reversed when
+                refunding this charge.
         """
         return await self._client.request(
             _PostTerminalReadersReaderRefundPayment,
             (reader,),
-            {
-                "amount": amount,
-                "charge": charge,
-                "expand": expand,
-                "metadata": metadata,
-                "payment_intent": payment_intent,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
+            _PostTerminalReadersReaderRefundPayment_amounts.check(
+                {
+                    "amount": amount,
+                    "charge": charge,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "payment_intent": payment_intent,
+                    "refund_application_fee": refund_application_fee,
+                    "reverse_transfer": reverse_transfer,
+                }
+            ),
             options,
         )
 
@@ -712,11 +735,13 @@ class AsyncTerminalReaders(AsyncResource):
         return await self._client.request(
             _PostTerminalReadersReaderSetReaderDisplay,
             (reader,),
-            {
-                "type": type,
-                "cart": cart,
-                "expand": expand,
-            },
+            _PostTerminalReadersReaderSetReaderDisplay_amounts.check(
+                {
+                    "type": type,
+                    "cart": cart,
+                    "expand": expand,
+                }
+            ),
             options,
         )
 
@@ -738,8 +763,8 @@ class AsyncTerminalReaders(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             label: The new label of the reader.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostTerminalReadersReader,

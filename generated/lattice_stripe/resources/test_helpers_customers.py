@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -25,6 +26,10 @@ _PostTestHelpersCustomersCustomerFundCashBalance: Operation[CustomerCashBalanceT
     "post",
     "/v1/test_helpers/customers/{}/fund_cash_balance",
     S.Model("CustomerCashBalanceTransaction"),
+)
+_PostTestHelpersCustomersCustomerFundCashBalance_amounts = MinorUnits(
+    "test_helpers.customers.fund_cash_balance",
+    "amount",
 )
 
 
@@ -56,12 +61,14 @@ class TestHelpersCustomers(SyncResource):
         return self._client.request(
             _PostTestHelpersCustomersCustomerFundCashBalance,
             (customer,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "expand": expand,
-                "reference": reference,
-            },
+            _PostTestHelpersCustomersCustomerFundCashBalance_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "expand": expand,
+                    "reference": reference,
+                }
+            ),
             options,
         )
 
@@ -94,11 +101,13 @@ class AsyncTestHelpersCustomers(AsyncResource):
         return await self._client.request(
             _PostTestHelpersCustomersCustomerFundCashBalance,
             (customer,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "expand": expand,
-                "reference": reference,
-            },
+            _PostTestHelpersCustomersCustomerFundCashBalance_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "expand": expand,
+                    "reference": reference,
+                }
+            ),
             options,
         )

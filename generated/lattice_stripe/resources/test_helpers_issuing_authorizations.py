@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,12 +34,21 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationCapture: Operation[IssuingAuth
     "/v1/test_helpers/issuing/authorizations/{}/capture",
     S.Model("IssuingAuthorization"),
 )
+_PostTestHelpersIssuingAuthorizationsAuthorizationCapture_amounts = MinorUnits(
+    "test_helpers.issuing.authorizations.capture",
+    "capture_amount",
+)
 
 _PostTestHelpersIssuingAuthorizations: Operation[IssuingAuthorization] = Operation(
     "PostTestHelpersIssuingAuthorizations",
     "post",
     "/v1/test_helpers/issuing/authorizations",
     S.Model("IssuingAuthorization"),
+)
+_PostTestHelpersIssuingAuthorizations_amounts = MinorUnits(
+    "test_helpers.issuing.authorizations.create",
+    "amount",
+    "amount_details[cashback_amount]",
 )
 
 _PostTestHelpersIssuingAuthorizationsAuthorizationExpire: Operation[IssuingAuthorization] = Operation(
@@ -54,12 +64,20 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement: Operation[IssuingAu
     "/v1/test_helpers/issuing/authorizations/{}/increment",
     S.Model("IssuingAuthorization"),
 )
+_PostTestHelpersIssuingAuthorizationsAuthorizationIncrement_amounts = MinorUnits(
+    "test_helpers.issuing.authorizations.increment",
+    "increment_amount",
+)
 
 _PostTestHelpersIssuingAuthorizationsAuthorizationReverse: Operation[IssuingAuthorization] = Operation(
     "PostTestHelpersIssuingAuthorizationsAuthorizationReverse",
     "post",
     "/v1/test_helpers/issuing/authorizations/{}/reverse",
     S.Model("IssuingAuthorization"),
+)
+_PostTestHelpersIssuingAuthorizationsAuthorizationReverse_amounts = MinorUnits(
+    "test_helpers.issuing.authorizations.reverse",
+    "reverse_amount",
 )
 
 
@@ -85,18 +103,20 @@ class TestHelpersIssuingAuthorizations(SyncResource):
             capture_amount: The amount to capture from the authorization.
             close_authorization: Whether to close the authorization after capture.
             expand: Specifies which fields in the response should be expanded.
-            purchase_details: Additional purchase information that is optionally provided by
-                the merchant.
+            purchase_details: Additional purchase information that is optionally provided by the
+                merchant.
         """
         return self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
             (authorization,),
-            {
-                "capture_amount": capture_amount,
-                "close_authorization": close_authorization,
-                "expand": expand,
-                "purchase_details": purchase_details,
-            },
+            _PostTestHelpersIssuingAuthorizationsAuthorizationCapture_amounts.check(
+                {
+                    "capture_amount": capture_amount,
+                    "close_authorization": close_authorization,
+                    "expand": expand,
+                    "purchase_details": purchase_details,
+                }
+            ),
             options,
         )
 
@@ -130,10 +150,10 @@ class TestHelpersIssuingAuthorizations(SyncResource):
             is_amount_controllable: If set `true`, you may provide
                 [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
                 to control how much to hold for the authorization.
-            merchant_data: Details about the seller (grocery store, e-commerce website,
-                etc.) where the card authorization happened.
-            network_data: Details about the authorization, such as identifiers, set by the
-                card network.
+            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
+                where the card authorization happened.
+            network_data: Details about the authorization, such as identifiers, set by the card
+                network.
             verification_data: Verifications that Stripe performed on information that the
                 cardholder provided to the merchant.
             wallet: The digital wallet used for this transaction.
@@ -141,19 +161,21 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         return self._client.request(
             _PostTestHelpersIssuingAuthorizations,
             (),
-            {
-                "amount": amount,
-                "card": card,
-                "amount_details": amount_details,
-                "authorization_method": authorization_method,
-                "currency": currency,
-                "expand": expand,
-                "is_amount_controllable": is_amount_controllable,
-                "merchant_data": merchant_data,
-                "network_data": network_data,
-                "verification_data": verification_data,
-                "wallet": wallet,
-            },
+            _PostTestHelpersIssuingAuthorizations_amounts.check(
+                {
+                    "amount": amount,
+                    "card": card,
+                    "amount_details": amount_details,
+                    "authorization_method": authorization_method,
+                    "currency": currency,
+                    "expand": expand,
+                    "is_amount_controllable": is_amount_controllable,
+                    "merchant_data": merchant_data,
+                    "network_data": network_data,
+                    "verification_data": verification_data,
+                    "wallet": wallet,
+                }
+            ),
             options,
         )
 
@@ -205,11 +227,13 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         return self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
             (authorization,),
-            {
-                "increment_amount": increment_amount,
-                "expand": expand,
-                "is_amount_controllable": is_amount_controllable,
-            },
+            _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement_amounts.check(
+                {
+                    "increment_amount": increment_amount,
+                    "expand": expand,
+                    "is_amount_controllable": is_amount_controllable,
+                }
+            ),
             options,
         )
 
@@ -233,10 +257,12 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         return self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
             (authorization,),
-            {
-                "expand": expand,
-                "reverse_amount": reverse_amount,
-            },
+            _PostTestHelpersIssuingAuthorizationsAuthorizationReverse_amounts.check(
+                {
+                    "expand": expand,
+                    "reverse_amount": reverse_amount,
+                }
+            ),
             options,
         )
 
@@ -263,18 +289,20 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
             capture_amount: The amount to capture from the authorization.
             close_authorization: Whether to close the authorization after capture.
             expand: Specifies which fields in the response should be expanded.
-            purchase_details: Additional purchase information that is optionally provided by
-                the merchant.
+            purchase_details: Additional purchase information that is optionally provided by the
+                merchant.
         """
         return await self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
             (authorization,),
-            {
-                "capture_amount": capture_amount,
-                "close_authorization": close_authorization,
-                "expand": expand,
-                "purchase_details": purchase_details,
-            },
+            _PostTestHelpersIssuingAuthorizationsAuthorizationCapture_amounts.check(
+                {
+                    "capture_amount": capture_amount,
+                    "close_authorization": close_authorization,
+                    "expand": expand,
+                    "purchase_details": purchase_details,
+                }
+            ),
             options,
         )
 
@@ -308,10 +336,10 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
             is_amount_controllable: If set `true`, you may provide
                 [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
                 to control how much to hold for the authorization.
-            merchant_data: Details about the seller (grocery store, e-commerce website,
-                etc.) where the card authorization happened.
-            network_data: Details about the authorization, such as identifiers, set by the
-                card network.
+            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
+                where the card authorization happened.
+            network_data: Details about the authorization, such as identifiers, set by the card
+                network.
             verification_data: Verifications that Stripe performed on information that the
                 cardholder provided to the merchant.
             wallet: The digital wallet used for this transaction.
@@ -319,19 +347,21 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         return await self._client.request(
             _PostTestHelpersIssuingAuthorizations,
             (),
-            {
-                "amount": amount,
-                "card": card,
-                "amount_details": amount_details,
-                "authorization_method": authorization_method,
-                "currency": currency,
-                "expand": expand,
-                "is_amount_controllable": is_amount_controllable,
-                "merchant_data": merchant_data,
-                "network_data": network_data,
-                "verification_data": verification_data,
-                "wallet": wallet,
-            },
+            _PostTestHelpersIssuingAuthorizations_amounts.check(
+                {
+                    "amount": amount,
+                    "card": card,
+                    "amount_details": amount_details,
+                    "authorization_method": authorization_method,
+                    "currency": currency,
+                    "expand": expand,
+                    "is_amount_controllable": is_amount_controllable,
+                    "merchant_data": merchant_data,
+                    "network_data": network_data,
+                    "verification_data": verification_data,
+                    "wallet": wallet,
+                }
+            ),
             options,
         )
 
@@ -383,11 +413,13 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         return await self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
             (authorization,),
-            {
-                "increment_amount": increment_amount,
-                "expand": expand,
-                "is_amount_controllable": is_amount_controllable,
-            },
+            _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement_amounts.check(
+                {
+                    "increment_amount": increment_amount,
+                    "expand": expand,
+                    "is_amount_controllable": is_amount_controllable,
+                }
+            ),
             options,
         )
 
@@ -411,9 +443,11 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         return await self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
             (authorization,),
-            {
-                "expand": expand,
-                "reverse_amount": reverse_amount,
-            },
+            _PostTestHelpersIssuingAuthorizationsAuthorizationReverse_amounts.check(
+                {
+                    "expand": expand,
+                    "reverse_amount": reverse_amount,
+                }
+            ),
             options,
         )

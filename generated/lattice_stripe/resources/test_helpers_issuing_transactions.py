@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,6 +33,10 @@ _PostTestHelpersIssuingTransactionsCreateForceCapture: Operation[IssuingTransact
     "/v1/test_helpers/issuing/transactions/create_force_capture",
     S.Model("IssuingTransaction"),
 )
+_PostTestHelpersIssuingTransactionsCreateForceCapture_amounts = MinorUnits(
+    "test_helpers.issuing.transactions.create_force_capture",
+    "amount",
+)
 
 _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund: Operation[IssuingTransaction] = Operation(
     "PostTestHelpersIssuingTransactionsCreateUnlinkedRefund",
@@ -39,12 +44,20 @@ _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund: Operation[IssuingTransa
     "/v1/test_helpers/issuing/transactions/create_unlinked_refund",
     S.Model("IssuingTransaction"),
 )
+_PostTestHelpersIssuingTransactionsCreateUnlinkedRefund_amounts = MinorUnits(
+    "test_helpers.issuing.transactions.create_unlinked_refund",
+    "amount",
+)
 
 _PostTestHelpersIssuingTransactionsTransactionRefund: Operation[IssuingTransaction] = Operation(
     "PostTestHelpersIssuingTransactionsTransactionRefund",
     "post",
     "/v1/test_helpers/issuing/transactions/{}/refund",
     S.Model("IssuingTransaction"),
+)
+_PostTestHelpersIssuingTransactionsTransactionRefund_amounts = MinorUnits(
+    "test_helpers.issuing.transactions.refund",
+    "refund_amount",
 )
 
 
@@ -71,22 +84,24 @@ class TestHelpersIssuingTransactions(SyncResource):
             card: Card associated with this transaction.
             currency: The currency of the capture.
             expand: Specifies which fields in the response should be expanded.
-            merchant_data: Details about the seller (grocery store, e-commerce website,
-                etc.) where the card authorization happened.
-            purchase_details: Additional purchase information that is optionally provided by
-                the merchant.
+            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
+                where the card authorization happened.
+            purchase_details: Additional purchase information that is optionally provided by the
+                merchant.
         """
         return self._client.request(
             _PostTestHelpersIssuingTransactionsCreateForceCapture,
             (),
-            {
-                "amount": amount,
-                "card": card,
-                "currency": currency,
-                "expand": expand,
-                "merchant_data": merchant_data,
-                "purchase_details": purchase_details,
-            },
+            _PostTestHelpersIssuingTransactionsCreateForceCapture_amounts.check(
+                {
+                    "amount": amount,
+                    "card": card,
+                    "currency": currency,
+                    "expand": expand,
+                    "merchant_data": merchant_data,
+                    "purchase_details": purchase_details,
+                }
+            ),
             options,
         )
 
@@ -111,22 +126,24 @@ class TestHelpersIssuingTransactions(SyncResource):
             card: Card associated with this unlinked refund transaction.
             currency: The currency of the unlinked refund.
             expand: Specifies which fields in the response should be expanded.
-            merchant_data: Details about the seller (grocery store, e-commerce website,
-                etc.) where the card authorization happened.
-            purchase_details: Additional purchase information that is optionally provided by
-                the merchant.
+            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
+                where the card authorization happened.
+            purchase_details: Additional purchase information that is optionally provided by the
+                merchant.
         """
         return self._client.request(
             _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
             (),
-            {
-                "amount": amount,
-                "card": card,
-                "currency": currency,
-                "expand": expand,
-                "merchant_data": merchant_data,
-                "purchase_details": purchase_details,
-            },
+            _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund_amounts.check(
+                {
+                    "amount": amount,
+                    "card": card,
+                    "currency": currency,
+                    "expand": expand,
+                    "merchant_data": merchant_data,
+                    "purchase_details": purchase_details,
+                }
+            ),
             options,
         )
 
@@ -150,10 +167,12 @@ class TestHelpersIssuingTransactions(SyncResource):
         return self._client.request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,
             (transaction,),
-            {
-                "expand": expand,
-                "refund_amount": refund_amount,
-            },
+            _PostTestHelpersIssuingTransactionsTransactionRefund_amounts.check(
+                {
+                    "expand": expand,
+                    "refund_amount": refund_amount,
+                }
+            ),
             options,
         )
 
@@ -181,22 +200,24 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
             card: Card associated with this transaction.
             currency: The currency of the capture.
             expand: Specifies which fields in the response should be expanded.
-            merchant_data: Details about the seller (grocery store, e-commerce website,
-                etc.) where the card authorization happened.
-            purchase_details: Additional purchase information that is optionally provided by
-                the merchant.
+            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
+                where the card authorization happened.
+            purchase_details: Additional purchase information that is optionally provided by the
+                merchant.
         """
         return await self._client.request(
             _PostTestHelpersIssuingTransactionsCreateForceCapture,
             (),
-            {
-                "amount": amount,
-                "card": card,
-                "currency": currency,
-                "expand": expand,
-                "merchant_data": merchant_data,
-                "purchase_details": purchase_details,
-            },
+            _PostTestHelpersIssuingTransactionsCreateForceCapture_amounts.check(
+                {
+                    "amount": amount,
+                    "card": card,
+                    "currency": currency,
+                    "expand": expand,
+                    "merchant_data": merchant_data,
+                    "purchase_details": purchase_details,
+                }
+            ),
             options,
         )
 
@@ -221,22 +242,24 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
             card: Card associated with this unlinked refund transaction.
             currency: The currency of the unlinked refund.
             expand: Specifies which fields in the response should be expanded.
-            merchant_data: Details about the seller (grocery store, e-commerce website,
-                etc.) where the card authorization happened.
-            purchase_details: Additional purchase information that is optionally provided by
-                the merchant.
+            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
+                where the card authorization happened.
+            purchase_details: Additional purchase information that is optionally provided by the
+                merchant.
         """
         return await self._client.request(
             _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
             (),
-            {
-                "amount": amount,
-                "card": card,
-                "currency": currency,
-                "expand": expand,
-                "merchant_data": merchant_data,
-                "purchase_details": purchase_details,
-            },
+            _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund_amounts.check(
+                {
+                    "amount": amount,
+                    "card": card,
+                    "currency": currency,
+                    "expand": expand,
+                    "merchant_data": merchant_data,
+                    "purchase_details": purchase_details,
+                }
+            ),
             options,
         )
 
@@ -260,9 +283,11 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         return await self._client.request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,
             (transaction,),
-            {
-                "expand": expand,
-                "refund_amount": refund_amount,
-            },
+            _PostTestHelpersIssuingTransactionsTransactionRefund_amounts.check(
+                {
+                    "expand": expand,
+                    "refund_amount": refund_amount,
+                }
+            ),
             options,
         )

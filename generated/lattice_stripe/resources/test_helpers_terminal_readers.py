@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,6 +30,10 @@ _PostTestHelpersTerminalReadersReaderPresentPaymentMethod: Operation[TerminalRea
     "post",
     "/v1/test_helpers/terminal/readers/{}/present_payment_method",
     S.Model("TerminalReader"),
+)
+_PostTestHelpersTerminalReadersReaderPresentPaymentMethod_amounts = MinorUnits(
+    "test_helpers.terminal.readers.present_payment_method",
+    "amount_tip",
 )
 
 
@@ -62,13 +67,15 @@ class TestHelpersTerminalReaders(SyncResource):
         return self._client.request(
             _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
             (reader,),
-            {
-                "amount_tip": amount_tip,
-                "card_present": card_present,
-                "expand": expand,
-                "interac_present": interac_present,
-                "type": type,
-            },
+            _PostTestHelpersTerminalReadersReaderPresentPaymentMethod_amounts.check(
+                {
+                    "amount_tip": amount_tip,
+                    "card_present": card_present,
+                    "expand": expand,
+                    "interac_present": interac_present,
+                    "type": type,
+                }
+            ),
             options,
         )
 
@@ -103,12 +110,14 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
         return await self._client.request(
             _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
             (reader,),
-            {
-                "amount_tip": amount_tip,
-                "card_present": card_present,
-                "expand": expand,
-                "interac_present": interac_present,
-                "type": type,
-            },
+            _PostTestHelpersTerminalReadersReaderPresentPaymentMethod_amounts.check(
+                {
+                    "amount_tip": amount_tip,
+                    "card_present": card_present,
+                    "expand": expand,
+                    "interac_present": interac_present,
+                    "type": type,
+                }
+            ),
             options,
         )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,6 +29,10 @@ _PostTestHelpersTreasuryReceivedDebits: Operation[TreasuryReceivedDebit] = Opera
     "post",
     "/v1/test_helpers/treasury/received_debits",
     S.Model("TreasuryReceivedDebit"),
+)
+_PostTestHelpersTreasuryReceivedDebits_amounts = MinorUnits(
+    "test_helpers.treasury.received_debits.create",
+    "amount",
 )
 
 
@@ -60,21 +65,22 @@ class TestHelpersTreasuryReceivedDebits(SyncResource):
             network: The rails used for the object.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            initiating_payment_method_details: Initiating payment method details for the
-                object.
+            initiating_payment_method_details: Initiating payment method details for the object.
         """
         return self._client.request(
             _PostTestHelpersTreasuryReceivedDebits,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "network": network,
-                "description": description,
-                "expand": expand,
-                "initiating_payment_method_details": initiating_payment_method_details,
-            },
+            _PostTestHelpersTreasuryReceivedDebits_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "financial_account": financial_account,
+                    "network": network,
+                    "description": description,
+                    "expand": expand,
+                    "initiating_payment_method_details": initiating_payment_method_details,
+                }
+            ),
             options,
         )
 
@@ -108,20 +114,21 @@ class AsyncTestHelpersTreasuryReceivedDebits(AsyncResource):
             network: The rails used for the object.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            initiating_payment_method_details: Initiating payment method details for the
-                object.
+            initiating_payment_method_details: Initiating payment method details for the object.
         """
         return await self._client.request(
             _PostTestHelpersTreasuryReceivedDebits,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "network": network,
-                "description": description,
-                "expand": expand,
-                "initiating_payment_method_details": initiating_payment_method_details,
-            },
+            _PostTestHelpersTreasuryReceivedDebits_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "financial_account": financial_account,
+                    "network": network,
+                    "description": description,
+                    "expand": expand,
+                    "initiating_payment_method_details": initiating_payment_method_details,
+                }
+            ),
             options,
         )

@@ -70,8 +70,8 @@ class Tokens(SyncResource):
             account: Information for the account this token will represent.
             bank_account: The bank account this token will represent.
             card: The card this token will represent.
-            customer: The customer (owned by the application's account) for which to create
-                a token.
+            customer: The customer (owned by the application's account) for which to create a
+                token.
             cvc_update: The updated CVC value this token will represent.
             expand: Specifies which fields in the response should be expanded.
             person: Information for the person this token will represent.
@@ -144,8 +144,8 @@ class AsyncTokens(AsyncResource):
             account: Information for the account this token will represent.
             bank_account: The bank account this token will represent.
             card: The card this token will represent.
-            customer: The customer (owned by the application's account) for which to create
-                a token.
+            customer: The customer (owned by the application's account) for which to create a
+                token.
             cvc_update: The updated CVC value this token will represent.
             expand: Specifies which fields in the response should be expanded.
             person: Information for the person this token will represent.

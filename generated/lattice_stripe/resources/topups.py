@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,6 +38,10 @@ _PostTopups: Operation[Topup] = Operation(
     "/v1/topups",
     S.Model("Topup"),
 )
+_PostTopups_amounts = MinorUnits(
+    "topups.create",
+    "amount",
+)
 
 _GetTopups: Operation[ListObject[Topup]] = Operation(
     "GetTopups",
@@ -44,6 +49,10 @@ _GetTopups: Operation[ListObject[Topup]] = Operation(
     "/v1/topups",
     S.ListPage(S.Model("Topup")),
     encoding="query",
+)
+_GetTopups_amounts = MinorUnits(
+    "topups.list",
+    "amount",
 )
 
 _GetTopupsTopup: Operation[Topup] = Operation(
@@ -112,8 +121,8 @@ class Topups(SyncResource):
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             source: The ID of a source to transfer funds from.
             statement_descriptor: Extra information about a top-up for the source's bank
                 statement.
@@ -122,16 +131,18 @@ class Topups(SyncResource):
         return self._client.request(
             _PostTopups,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-                "statement_descriptor": statement_descriptor,
-                "transfer_group": transfer_group,
-            },
+            _PostTopups_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "source": source,
+                    "statement_descriptor": statement_descriptor,
+                    "transfer_group": transfer_group,
+                }
+            ),
             options,
         )
 
@@ -163,15 +174,17 @@ class Topups(SyncResource):
         return self._client.request(
             _GetTopups,
             (),
-            {
-                "amount": amount,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
+            _GetTopups_amounts.check(
+                {
+                    "amount": amount,
+                    "created": created,
+                    "ending_before": ending_before,
+                    "expand": expand,
+                    "limit": limit,
+                    "starting_after": starting_after,
+                    "status": status,
+                }
+            ),
             options,
         )
 
@@ -218,8 +231,8 @@ class Topups(SyncResource):
         Args:
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostTopupsTopup,
@@ -283,8 +296,8 @@ class AsyncTopups(AsyncResource):
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             source: The ID of a source to transfer funds from.
             statement_descriptor: Extra information about a top-up for the source's bank
                 statement.
@@ -293,16 +306,18 @@ class AsyncTopups(AsyncResource):
         return await self._client.request(
             _PostTopups,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-                "statement_descriptor": statement_descriptor,
-                "transfer_group": transfer_group,
-            },
+            _PostTopups_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "source": source,
+                    "statement_descriptor": statement_descriptor,
+                    "transfer_group": transfer_group,
+                }
+            ),
             options,
         )
 
@@ -334,15 +349,17 @@ class AsyncTopups(AsyncResource):
         return await self._client.request(
             _GetTopups,
             (),
-            {
-                "amount": amount,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
+            _GetTopups_amounts.check(
+                {
+                    "amount": amount,
+                    "created": created,
+                    "ending_before": ending_before,
+                    "expand": expand,
+                    "limit": limit,
+                    "starting_after": starting_after,
+                    "status": status,
+                }
+            ),
             options,
         )
 
@@ -389,8 +406,8 @@ class AsyncTopups(AsyncResource):
         Args:
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostTopupsTopup,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,6 +30,10 @@ _PostTransfers: Operation[Transfer] = Operation(
     "post",
     "/v1/transfers",
     S.Model("Transfer"),
+)
+_PostTransfers_amounts = MinorUnits(
+    "transfers.create",
+    "amount",
 )
 
 _GetTransfers: Operation[ListObject[Transfer]] = Operation(
@@ -59,6 +64,10 @@ _PostTransfersIdReversals: Operation[TransferReversal] = Operation(
     "post",
     "/v1/transfers/{}/reversals",
     S.Model("TransferReversal"),
+)
+_PostTransfersIdReversals_amounts = MinorUnits(
+    "transfers.reversals.create",
+    "amount",
 )
 
 _GetTransfersIdReversals: Operation[ListObject[TransferReversal]] = Operation(
@@ -115,12 +124,12 @@ class Transfers(SyncResource):
         Args:
             currency: 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
             destination: The ID of a connected Stripe account.
-            amount: A positive integer in cents (or local equivalent) representing how much
-                to transfer.
+            amount: A positive integer in cents (or local equivalent) representing how much to
+                transfer.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             source_transaction: You can use this parameter to transfer funds from a charge
                 before they are added to your available balance.
             source_type: The source balance to use for this transfer.
@@ -129,17 +138,19 @@ class Transfers(SyncResource):
         return self._client.request(
             _PostTransfers,
             (),
-            {
-                "currency": currency,
-                "destination": destination,
-                "amount": amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "source_transaction": source_transaction,
-                "source_type": source_type,
-                "transfer_group": transfer_group,
-            },
+            _PostTransfers_amounts.check(
+                {
+                    "currency": currency,
+                    "destination": destination,
+                    "amount": amount,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "source_transaction": source_transaction,
+                    "source_type": source_type,
+                    "transfer_group": transfer_group,
+                }
+            ),
             options,
         )
 
@@ -230,8 +241,8 @@ class Transfers(SyncResource):
         Args:
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostTransfersTransfer,
@@ -272,25 +283,27 @@ class TransfersReversals(SyncResource):
         ``POST /v1/transfers/{id}/reversals``
 
         Args:
-            amount: A positive integer in cents (or local equivalent) representing how much
-                of this transfer to reverse.
+            amount: A positive integer in cents (or local equivalent) representing how much of
+                this transfer to reverse.
             description: An arbitrary string which you can attach to a reversal object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             refund_application_fee: Boolean indicating whether the application fee should be
                 refunded when reversing this transfer.
         """
         return self._client.request(
             _PostTransfersIdReversals,
             (id,),
-            {
-                "amount": amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "refund_application_fee": refund_application_fee,
-            },
+            _PostTransfersIdReversals_amounts.check(
+                {
+                    "amount": amount,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "refund_application_fee": refund_application_fee,
+                }
+            ),
             options,
         )
 
@@ -379,8 +392,8 @@ class TransfersReversals(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostTransfersTransferReversalsId,
@@ -426,12 +439,12 @@ class AsyncTransfers(AsyncResource):
         Args:
             currency: 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
             destination: The ID of a connected Stripe account.
-            amount: A positive integer in cents (or local equivalent) representing how much
-                to transfer.
+            amount: A positive integer in cents (or local equivalent) representing how much to
+                transfer.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             source_transaction: You can use this parameter to transfer funds from a charge
                 before they are added to your available balance.
             source_type: The source balance to use for this transfer.
@@ -440,17 +453,19 @@ class AsyncTransfers(AsyncResource):
         return await self._client.request(
             _PostTransfers,
             (),
-            {
-                "currency": currency,
-                "destination": destination,
-                "amount": amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "source_transaction": source_transaction,
-                "source_type": source_type,
-                "transfer_group": transfer_group,
-            },
+            _PostTransfers_amounts.check(
+                {
+                    "currency": currency,
+                    "destination": destination,
+                    "amount": amount,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "source_transaction": source_transaction,
+                    "source_type": source_type,
+                    "transfer_group": transfer_group,
+                }
+            ),
             options,
         )
 
@@ -541,8 +556,8 @@ class AsyncTransfers(AsyncResource):
         Args:
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostTransfersTransfer,
@@ -583,25 +598,27 @@ class AsyncTransfersReversals(AsyncResource):
         ``POST /v1/transfers/{id}/reversals``
 
         Args:
-            amount: A positive integer in cents (or local equivalent) representing how much
-                of this transfer to reverse.
+            amount: A positive integer in cents (or local equivalent) representing how much of
+                this transfer to reverse.
             description: An arbitrary string which you can attach to a reversal object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             refund_application_fee: Boolean indicating whether the application fee should be
                 refunded when reversing this transfer.
         """
         return await self._client.request(
             _PostTransfersIdReversals,
             (id,),
-            {
-                "amount": amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "refund_application_fee": refund_application_fee,
-            },
+            _PostTransfersIdReversals_amounts.check(
+                {
+                    "amount": amount,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "refund_application_fee": refund_application_fee,
+                }
+            ),
             options,
         )
 
@@ -690,8 +707,8 @@ class AsyncTransfersReversals(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostTransfersTransferReversalsId,

@@ -62,8 +62,8 @@ class TreasuryCreditReversals(SyncResource):
         Args:
             received_credit: The ReceivedCredit to reverse.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostTreasuryCreditReversals,
@@ -160,8 +160,8 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         Args:
             received_credit: The ReceivedCredit to reverse.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostTreasuryCreditReversals,

@@ -62,8 +62,8 @@ class TreasuryDebitReversals(SyncResource):
         Args:
             received_debit: The ReceivedDebit to reverse.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostTreasuryDebitReversals,
@@ -162,8 +162,8 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         Args:
             received_debit: The ReceivedDebit to reverse.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostTreasuryDebitReversals,

@@ -111,10 +111,10 @@ class TreasuryFinancialAccounts(SyncResource):
             supported_currencies: The currencies the FinancialAccount can hold a balance in.
             expand: Specifies which fields in the response should be expanded.
             features: Encodes whether a FinancialAccount has access to a particular feature.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            platform_restrictions: The set of functionalities that the platform can restrict
-                on the FinancialAccount.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            platform_restrictions: The set of functionalities that the platform can restrict on
+                the FinancialAccount.
         """
         return self._client.request(
             _PostTreasuryFinancialAccounts,
@@ -206,10 +206,10 @@ class TreasuryFinancialAccounts(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             features: Encodes whether a FinancialAccount has access to a particular feature,
                 with a status enum and associated `status_details`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            platform_restrictions: The set of functionalities that the platform can restrict
-                on the FinancialAccount.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            platform_restrictions: The set of functionalities that the platform can restrict on
+                the FinancialAccount.
         """
         return self._client.request(
             _PostTreasuryFinancialAccountsFinancialAccount,
@@ -272,22 +272,21 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
 
         Args:
             card_issuing: Encodes the FinancialAccount's ability to be used with the Issuing
-                product, including attaching cards to and drawing funds from the
-                FinancialAccount.
-            deposit_insurance: Represents whether this FinancialAccount is eligible for
-                deposit insurance.
+                product, including attaching cards to and drawing funds from the FinancialAccount.
+            deposit_insurance: Represents whether this FinancialAccount is eligible for deposit
+                insurance.
             expand: Specifies which fields in the response should be expanded.
             financial_addresses: Contains Features that add FinancialAddresses to the
                 FinancialAccount.
-            inbound_transfers: Contains settings related to adding funds to a
-                FinancialAccount from another Account with the same owner.
-            intra_stripe_flows: Represents the ability for the FinancialAccount to send
-                money to, or receive money from other FinancialAccounts (for example, via
+            inbound_transfers: Contains settings related to adding funds to a FinancialAccount
+                from another Account with the same owner.
+            intra_stripe_flows: Represents the ability for the FinancialAccount to send money
+                to, or receive money from other FinancialAccounts (for example, via
                 OutboundPayment).
-            outbound_payments: Includes Features related to initiating money movement out of
-                the FinancialAccount to someone else's bucket of money.
-            outbound_transfers: Contains a Feature and settings related to moving money out
-                of the FinancialAccount into another Account with the same owner.
+            outbound_payments: Includes Features related to initiating money movement out of the
+                FinancialAccount to someone else's bucket of money.
+            outbound_transfers: Contains a Feature and settings related to moving money out of
+                the FinancialAccount into another Account with the same owner.
         """
         return self._client.request(
             _PostTreasuryFinancialAccountsFinancialAccountFeatures,
@@ -332,10 +331,10 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             supported_currencies: The currencies the FinancialAccount can hold a balance in.
             expand: Specifies which fields in the response should be expanded.
             features: Encodes whether a FinancialAccount has access to a particular feature.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            platform_restrictions: The set of functionalities that the platform can restrict
-                on the FinancialAccount.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            platform_restrictions: The set of functionalities that the platform can restrict on
+                the FinancialAccount.
         """
         return await self._client.request(
             _PostTreasuryFinancialAccounts,
@@ -427,10 +426,10 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             features: Encodes whether a FinancialAccount has access to a particular feature,
                 with a status enum and associated `status_details`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            platform_restrictions: The set of functionalities that the platform can restrict
-                on the FinancialAccount.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            platform_restrictions: The set of functionalities that the platform can restrict on
+                the FinancialAccount.
         """
         return await self._client.request(
             _PostTreasuryFinancialAccountsFinancialAccount,
@@ -493,22 +492,21 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
 
         Args:
             card_issuing: Encodes the FinancialAccount's ability to be used with the Issuing
-                product, including attaching cards to and drawing funds from the
-                FinancialAccount.
-            deposit_insurance: Represents whether this FinancialAccount is eligible for
-                deposit insurance.
+                product, including attaching cards to and drawing funds from the FinancialAccount.
+            deposit_insurance: Represents whether this FinancialAccount is eligible for deposit
+                insurance.
             expand: Specifies which fields in the response should be expanded.
             financial_addresses: Contains Features that add FinancialAddresses to the
                 FinancialAccount.
-            inbound_transfers: Contains settings related to adding funds to a
-                FinancialAccount from another Account with the same owner.
-            intra_stripe_flows: Represents the ability for the FinancialAccount to send
-                money to, or receive money from other FinancialAccounts (for example, via
+            inbound_transfers: Contains settings related to adding funds to a FinancialAccount
+                from another Account with the same owner.
+            intra_stripe_flows: Represents the ability for the FinancialAccount to send money
+                to, or receive money from other FinancialAccounts (for example, via
                 OutboundPayment).
-            outbound_payments: Includes Features related to initiating money movement out of
-                the FinancialAccount to someone else's bucket of money.
-            outbound_transfers: Contains a Feature and settings related to moving money out
-                of the FinancialAccount into another Account with the same owner.
+            outbound_payments: Includes Features related to initiating money movement out of the
+                FinancialAccount to someone else's bucket of money.
+            outbound_transfers: Contains a Feature and settings related to moving money out of
+                the FinancialAccount into another Account with the same owner.
         """
         return await self._client.request(
             _PostTreasuryFinancialAccountsFinancialAccountFeatures,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,6 +33,10 @@ _PostTreasuryInboundTransfers: Operation[TreasuryInboundTransfer] = Operation(
     "post",
     "/v1/treasury/inbound_transfers",
     S.Model("TreasuryInboundTransfer"),
+)
+_PostTreasuryInboundTransfers_amounts = MinorUnits(
+    "treasury.inbound_transfers.create",
+    "amount",
 )
 
 _GetTreasuryInboundTransfers: Operation[ListObject[TreasuryInboundTransfer]] = Operation(
@@ -104,24 +109,26 @@ class TreasuryInboundTransfers(SyncResource):
                 InboundTransfer.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             statement_descriptor: The complete description that appears on your customers'
                 statements.
         """
         return self._client.request(
             _PostTreasuryInboundTransfers,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "origin_payment_method": origin_payment_method,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-            },
+            _PostTreasuryInboundTransfers_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "financial_account": financial_account,
+                    "origin_payment_method": origin_payment_method,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "statement_descriptor": statement_descriptor,
+                }
+            ),
             options,
         )
 
@@ -240,24 +247,26 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
                 InboundTransfer.
             description: An arbitrary string attached to the object.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             statement_descriptor: The complete description that appears on your customers'
                 statements.
         """
         return await self._client.request(
             _PostTreasuryInboundTransfers,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "origin_payment_method": origin_payment_method,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-            },
+            _PostTreasuryInboundTransfers_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "financial_account": financial_account,
+                    "origin_payment_method": origin_payment_method,
+                    "description": description,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "statement_descriptor": statement_descriptor,
+                }
+            ),
             options,
         )
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,6 +38,10 @@ _PostTreasuryOutboundPayments: Operation[TreasuryOutboundPayment] = Operation(
     "post",
     "/v1/treasury/outbound_payments",
     S.Model("TreasuryOutboundPayment"),
+)
+_PostTreasuryOutboundPayments_amounts = MinorUnits(
+    "treasury.outbound_payments.create",
+    "amount",
 )
 
 _GetTreasuryOutboundPayments: Operation[ListObject[TreasuryOutboundPayment]] = Operation(
@@ -113,36 +118,38 @@ class TreasuryOutboundPayments(SyncResource):
             financial_account: The FinancialAccount to pull funds from.
             customer: ID of the customer to whom the OutboundPayment is sent.
             description: An arbitrary string attached to the object.
-            destination_payment_method: The PaymentMethod to use as the payment instrument
-                for the OutboundPayment.
-            destination_payment_method_data: Hash used to generate the PaymentMethod to be
-                used for this OutboundPayment.
-            destination_payment_method_options: Payment method-specific configuration for
-                this OutboundPayment.
+            destination_payment_method: The PaymentMethod to use as the payment instrument for
+                the OutboundPayment.
+            destination_payment_method_data: Hash used to generate the PaymentMethod to be used
+                for this OutboundPayment.
+            destination_payment_method_options: Payment method-specific configuration for this
+                OutboundPayment.
             end_user_details: End user details.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             statement_descriptor: The description that appears on the receiving end for this
                 OutboundPayment (for example, bank statement for external bank transfer).
         """
         return self._client.request(
             _PostTreasuryOutboundPayments,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "customer": customer,
-                "description": description,
-                "destination_payment_method": destination_payment_method,
-                "destination_payment_method_data": destination_payment_method_data,
-                "destination_payment_method_options": destination_payment_method_options,
-                "end_user_details": end_user_details,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-            },
+            _PostTreasuryOutboundPayments_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "financial_account": financial_account,
+                    "customer": customer,
+                    "description": description,
+                    "destination_payment_method": destination_payment_method,
+                    "destination_payment_method_data": destination_payment_method_data,
+                    "destination_payment_method_options": destination_payment_method_options,
+                    "end_user_details": end_user_details,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "statement_descriptor": statement_descriptor,
+                }
+            ),
             options,
         )
 
@@ -270,36 +277,38 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
             financial_account: The FinancialAccount to pull funds from.
             customer: ID of the customer to whom the OutboundPayment is sent.
             description: An arbitrary string attached to the object.
-            destination_payment_method: The PaymentMethod to use as the payment instrument
-                for the OutboundPayment.
-            destination_payment_method_data: Hash used to generate the PaymentMethod to be
-                used for this OutboundPayment.
-            destination_payment_method_options: Payment method-specific configuration for
-                this OutboundPayment.
+            destination_payment_method: The PaymentMethod to use as the payment instrument for
+                the OutboundPayment.
+            destination_payment_method_data: Hash used to generate the PaymentMethod to be used
+                for this OutboundPayment.
+            destination_payment_method_options: Payment method-specific configuration for this
+                OutboundPayment.
             end_user_details: End user details.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             statement_descriptor: The description that appears on the receiving end for this
                 OutboundPayment (for example, bank statement for external bank transfer).
         """
         return await self._client.request(
             _PostTreasuryOutboundPayments,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "customer": customer,
-                "description": description,
-                "destination_payment_method": destination_payment_method,
-                "destination_payment_method_data": destination_payment_method_data,
-                "destination_payment_method_options": destination_payment_method_options,
-                "end_user_details": end_user_details,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-            },
+            _PostTreasuryOutboundPayments_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "financial_account": financial_account,
+                    "customer": customer,
+                    "description": description,
+                    "destination_payment_method": destination_payment_method,
+                    "destination_payment_method_data": destination_payment_method_data,
+                    "destination_payment_method_options": destination_payment_method_options,
+                    "end_user_details": end_user_details,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "statement_descriptor": statement_descriptor,
+                }
+            ),
             options,
         )
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,6 +36,10 @@ _PostTreasuryOutboundTransfers: Operation[TreasuryOutboundTransfer] = Operation(
     "post",
     "/v1/treasury/outbound_transfers",
     S.Model("TreasuryOutboundTransfer"),
+)
+_PostTreasuryOutboundTransfers_amounts = MinorUnits(
+    "treasury.outbound_transfers.create",
+    "amount",
 )
 
 _GetTreasuryOutboundTransfers: Operation[ListObject[TreasuryOutboundTransfer]] = Operation(
@@ -106,30 +111,32 @@ class TreasuryOutboundTransfers(SyncResource):
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             financial_account: The FinancialAccount to pull funds from.
             description: An arbitrary string attached to the object.
-            destination_payment_method: The PaymentMethod to use as the payment instrument
-                for the OutboundTransfer.
+            destination_payment_method: The PaymentMethod to use as the payment instrument for
+                the OutboundTransfer.
             destination_payment_method_options: Hash describing payment method configuration
                 details.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            statement_descriptor: Statement descriptor to be shown on the receiving end of
-                an OutboundTransfer.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            statement_descriptor: Statement descriptor to be shown on the receiving end of an
+                OutboundTransfer.
         """
         return self._client.request(
             _PostTreasuryOutboundTransfers,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "description": description,
-                "destination_payment_method": destination_payment_method,
-                "destination_payment_method_options": destination_payment_method_options,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-            },
+            _PostTreasuryOutboundTransfers_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "financial_account": financial_account,
+                    "description": description,
+                    "destination_payment_method": destination_payment_method,
+                    "destination_payment_method_options": destination_payment_method_options,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "statement_descriptor": statement_descriptor,
+                }
+            ),
             options,
         )
 
@@ -249,30 +256,32 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
                 code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
             financial_account: The FinancialAccount to pull funds from.
             description: An arbitrary string attached to the object.
-            destination_payment_method: The PaymentMethod to use as the payment instrument
-                for the OutboundTransfer.
+            destination_payment_method: The PaymentMethod to use as the payment instrument for
+                the OutboundTransfer.
             destination_payment_method_options: Hash describing payment method configuration
                 details.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
-            statement_descriptor: Statement descriptor to be shown on the receiving end of
-                an OutboundTransfer.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
+            statement_descriptor: Statement descriptor to be shown on the receiving end of an
+                OutboundTransfer.
         """
         return await self._client.request(
             _PostTreasuryOutboundTransfers,
             (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "description": description,
-                "destination_payment_method": destination_payment_method,
-                "destination_payment_method_options": destination_payment_method_options,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-            },
+            _PostTreasuryOutboundTransfers_amounts.check(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "financial_account": financial_account,
+                    "description": description,
+                    "destination_payment_method": destination_payment_method,
+                    "destination_payment_method_options": destination_payment_method_options,
+                    "expand": expand,
+                    "metadata": metadata,
+                    "statement_descriptor": statement_descriptor,
+                }
+            ),
             options,
         )
 

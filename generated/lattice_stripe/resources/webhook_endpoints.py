@@ -414,14 +414,14 @@ class WebhookEndpoints(SyncResource):
         Args:
             enabled_events: The list of events to enable for this endpoint.
             url: The URL of the webhook endpoint.
-            api_version: Events sent to this endpoint will be generated with this Stripe
-                Version instead of your account's default Stripe Version.
+            api_version: Events sent to this endpoint will be generated with this Stripe Version
+                instead of your account's default Stripe Version.
             connect: Whether this endpoint should receive events from connected accounts
                 (`true`), or from your account (`false`).
             description: An optional description of what the webhook is used for.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return self._client.request(
             _PostWebhookEndpoints,
@@ -761,8 +761,8 @@ class WebhookEndpoints(SyncResource):
             disabled: Disable the webhook endpoint if set to true.
             enabled_events: The list of events to enable for this endpoint.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             url: The URL of the webhook endpoint.
         """
         return self._client.request(
@@ -1134,14 +1134,14 @@ class AsyncWebhookEndpoints(AsyncResource):
         Args:
             enabled_events: The list of events to enable for this endpoint.
             url: The URL of the webhook endpoint.
-            api_version: Events sent to this endpoint will be generated with this Stripe
-                Version instead of your account's default Stripe Version.
+            api_version: Events sent to this endpoint will be generated with this Stripe Version
+                instead of your account's default Stripe Version.
             connect: Whether this endpoint should receive events from connected accounts
                 (`true`), or from your account (`false`).
             description: An optional description of what the webhook is used for.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
         """
         return await self._client.request(
             _PostWebhookEndpoints,
@@ -1481,8 +1481,8 @@ class AsyncWebhookEndpoints(AsyncResource):
             disabled: Disable the webhook endpoint if set to true.
             enabled_events: The list of events to enable for this endpoint.
             expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that
-                you can attach to an object.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object.
             url: The URL of the webhook endpoint.
         """
         return await self._client.request(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
+from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -36,6 +37,10 @@ _PostWidgets: Operation[Widget] = Operation(
     "post",
     "/v1/widgets",
     S.Model("Widget"),
+)
+_PostWidgets_amounts = MinorUnits(
+    "widgets.create",
+    "amount",
 )
 
 _DeleteWidgetsWidget: Operation[DeletedWidget] = Operation(
@@ -113,12 +118,14 @@ class Widgets(SyncResource):
         return self._client.request(
             _PostWidgets,
             (),
-            {
-                "amount": amount,
-                "color": color,
-                "metadata": metadata,
-                "parts": parts,
-            },
+            _PostWidgets_amounts.check(
+                {
+                    "amount": amount,
+                    "color": color,
+                    "metadata": metadata,
+                    "parts": parts,
+                }
+            ),
             options,
         )
 
@@ -238,12 +245,14 @@ class AsyncWidgets(AsyncResource):
         return await self._client.request(
             _PostWidgets,
             (),
-            {
-                "amount": amount,
-                "color": color,
-                "metadata": metadata,
-                "parts": parts,
-            },
+            _PostWidgets_amounts.check(
+                {
+                    "amount": amount,
+                    "color": color,
+                    "metadata": metadata,
+                    "parts": parts,
+                }
+            ),
             options,
         )
 
