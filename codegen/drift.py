@@ -2,11 +2,17 @@
 
 Direction: every change is what regenerating from the spec would do to the package.
 *added* = in the spec, not in the package; *removed* = in the package, not in the spec;
-*changed* = in both, different. Removals, new required params, params becoming required,
-fields becoming optional and type changes other than pure widening are breaking; the rest
-is additive. Param overrides (``overrides.registry.PARAM_OVERRIDES``) are applied to the
-spec side first, so intentional differences are not drift; a guard whose premise moved
-(the spec's type or description of the param changed) is reported as ``review``.
+*changed* = in both, different.
+
+Breaking: removals (enum values included), new required params, params becoming required,
+fields becoming optional, and type changes against the data flow (a param type that no
+longer accepts what it did; a field or return type that may now hold what it could not).
+The rest is additive.
+
+Overrides: the spec side comes from the IR with ``overrides/`` applied (the narrowed
+``accounts.reject(reason)`` is what the spec side expects), so intentional differences are
+not drift. An override whose premise moved in the spec (the param's type or description
+changed, or its target is gone) is reported as ``review`` and always fails.
 """
 
 from __future__ import annotations
@@ -77,10 +83,13 @@ def compare(api: Api, package: PackageSurface) -> list[Change]:
     """Changes that turn the package's surface into the spec's (overrides applied, as in the IR)."""
     changes = [Change("review", "override", r.target, r.message, True) for r in api.override_reviews]
     changes += diff(package.surface, surface.from_api(api))
-    # The async client must mirror the sync one exactly.
-    sync = {k: package.surface[k] for k in ("resources", "operations")}
-    for c in diff(package.async_surface, sync):
-        changes.append(attrs.evolve(c, kind="async", where=f"AsyncStripeClient {c.kind} {c.where}"))
+    # The async client must mirror the sync one exactly: any difference is a defect.
+    clients = ("resources", "operations")
+    sync, async_ = ({k: s[k] for k in clients} for s in (package.surface, package.async_surface))
+    for c in diff(async_, sync):
+        changes.append(
+            attrs.evolve(c, kind="async", where=f"AsyncStripeClient {c.kind} {c.where}", breaking=True)
+        )
     return changes
 
 
@@ -99,6 +108,13 @@ def diff(old: Surface, new: Surface) -> list[Change]:
     return _pair_renames(changes)
 
 
+# section -> kinds of (module, class, member), and whether members are inputs (params)
+NESTED = {
+    "models": ("model", "class", "field", False),
+    "params": ("params module", "params type", "param key", True),
+}
+
+
 def _classify(report: str, path: list[str], before: Any, after: Any) -> Change:
     action = {"dictionary_item_added": "added", "dictionary_item_removed": "removed"}.get(report, "changed")
     value = after if action == "added" else before
@@ -111,47 +127,59 @@ def _classify(report: str, path: list[str], before: Any, after: Any) -> Change:
     if section == "operations":
         if not rest:
             return Change(action, "operation", key, _http(value), action != "added")
-        if rest[0] != "params":
-            return _changed("operation", f"{key} {rest[0]}", before, after, _narrowing)
-        where = f"{key}({rest[1]})"
-        if len(rest) == 2:
-            required = action == "added" and bool(value.get("required"))
-            return Change(action, "param", where, value["type"], action == "removed" or required)
-        if rest[2] == "enum":
-            return Change(action, "enum value", where, rest[3], action == "removed")
-        if rest[2] == "required":
-            return _changed("param", f"{where} required", before, after, lambda a, b: b is True)
-        return _changed("param", f"{where} {rest[2]}", before, after, _narrowing)
-    # models: module -> class -> fields -> json name -> attr/type/required/enum
+        if rest[0] == "params":
+            return _member(action, "param", f"{key}({rest[1]})", rest[2:], value, before, after, True)
+        return _changed(
+            "operation",
+            f"{key} {rest[0]}",
+            before,
+            after,
+            lambda a, b: rest[0] != "returns" or _type_breaks(a, b, inputs=False),
+        )
+    # models and params: module -> class -> "fields" -> key -> attr/type/required/enum
+    module_kind, class_kind, member_kind, inputs = NESTED[section]
     if not rest:
-        return Change(action, "model", key, ", ".join(sorted(value)), action != "added")
+        return Change(action, module_kind, key, ", ".join(sorted(value)), action != "added")
     cls = rest[0]
     if len(rest) == 1:
-        return Change(action, "class", cls, f"in models/{key}.py", action != "added")
+        return Change(action, class_kind, cls, f"in {section}/{key}.py", action != "added")
     if rest[1] == "alias":
-        return _changed("alias", cls, before, after, _narrowing)
+        return _changed("alias", cls, before, after, lambda a, b: _type_breaks(a, b, inputs=False))
     if len(rest) == 2:  # a class became an alias or the other way round
-        return _changed("class", cls, before, after, lambda a, b: True)
-    where = f"{cls}.{rest[2]}"
-    if len(rest) == 3:
-        return Change(action, "field", where, value["type"], action == "removed")
-    if rest[3] == "enum":
-        return Change(action, "enum value", where, rest[4], action == "removed")
-    if rest[3] == "required":
-        return _changed("field", f"{where} required", before, after, lambda a, b: b is False)
-    return _changed("field", f"{where} {rest[3]}", before, after, _narrowing)
+        return _changed(class_kind, cls, before, after, lambda a, b: True)
+    where = f"{cls}[{rest[2]!r}]" if inputs else f"{cls}.{rest[2]}"
+    return _member(action, member_kind, where, rest[3:], value, before, after, inputs)
+
+
+def _member(
+    action: str, kind: str, where: str, rest: list[str], value: Any, before: Any, after: Any, inputs: bool
+) -> Change:
+    """A param, a params TypedDict key or a model field; ``rest`` is the path below it."""
+    if not rest:
+        new_required = inputs and action == "added" and bool(value.get("required"))
+        return Change(action, kind, where, value["type"], action == "removed" or new_required)
+    if rest[0] == "enum":
+        return Change(action, "enum value", where, rest[1], action == "removed")
+    if (
+        rest[0] == "required"
+    ):  # callers break when an input becomes required, readers when an output may be absent
+        return _changed(kind, f"{where} required", before, after, lambda a, b: b is inputs)
+    return _changed(kind, f"{where} {rest[0]}", before, after, lambda a, b: _type_breaks(a, b, inputs))
 
 
 def _changed(kind: str, where: str, before: Any, after: Any, breaking: Callable[[Any, Any], bool]) -> Change:
     return Change("changed", kind, where, f"{before} -> {after}", breaking(before, after))
 
 
-def _narrowing(before: Any, after: Any) -> bool:
-    """Anything but a pure widening (every old union member still accepted) is breaking."""
+def _type_breaks(before: Any, after: Any, inputs: bool) -> bool:
+    """Inputs break unless every old member is still accepted (widening); outputs break unless
+    every new member was already possible (narrowing). ``Literal`` counts as a kind of ``str``."""
     if not isinstance(before, str) or not isinstance(after, str):
         return True
-    new = set(after.split(" | "))
-    return not all(m in new or (m == "Literal" and "str" in new) for m in before.split(" | "))
+    old, new = before.split(" | "), after.split(" | ")
+    if not inputs:
+        old, new = new, old
+    return not all(m in new or (m == "Literal" and "str" in new) for m in old)
 
 
 def _http(op: dict[str, Any]) -> str:

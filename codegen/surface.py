@@ -35,6 +35,7 @@ from types import ModuleType
 from typing import Any
 
 import attrs
+from typing_extensions import is_typeddict
 
 from .assemble import assemble
 from .ir.nodes import Api, Param
@@ -55,7 +56,7 @@ def normalize(annotation: str) -> tuple[str, tuple[str, ...]]:
 
     def canon(node: ast.expr) -> str:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            return " | ".join(sorted({canon(node.left), *canon(node.right).split(" | ")}))
+            return " | ".join(sorted({*canon(node.left).split(" | "), *canon(node.right).split(" | ")}))
         if isinstance(node, ast.Subscript):
             if isinstance(node.value, ast.Name) and node.value.id == "Literal":
                 items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
@@ -81,8 +82,9 @@ def typed(annotation: str, **extra: Any) -> dict[str, Any]:
 # --- the spec side, through the IR ---------------------------------------------------
 
 
-def _spec_param(p: Param) -> dict[str, Any]:
-    return typed(p.annotation if p.required else f"{p.annotation} | None", required=p.required)
+def _spec_param(p: Param, optional: str = " | None") -> dict[str, Any]:
+    """A keyword argument (optional ones are ``X | None = None``) or a TypedDict key (no None)."""
+    return typed(p.annotation if p.required else p.annotation + optional, required=p.required)
 
 
 def from_api(api: Api) -> Surface:
@@ -98,6 +100,13 @@ def from_api(api: Api) -> Surface:
                 "params": {p.py_name: _spec_param(p) for p in op.params},
             }
             for op in api.operations
+        },
+        "params": {
+            rm.module: {
+                d.name: {"fields": {f.wire_name: _spec_param(f, "") for f in d.fields}} for d in rm.params
+            }
+            for rm in api.resource_modules
+            if rm.params
         },
         "models": {
             mm.module: {
@@ -159,7 +168,7 @@ def from_package(package_dir: Path) -> PackageSurface:
         version = importlib.import_module(f"{PACKAGE}._version")
         sync = _walk_client(client_mod.StripeClient("sk_test_drift_check"))
         async_ = _walk_client(client_mod.AsyncStripeClient("sk_test_drift_check"))
-        surface = {"api_version": version.API_VERSION, **sync, "models": _models()}
+        surface = {"api_version": version.API_VERSION, **sync, "params": _params(), "models": _models()}
         return PackageSurface(surface, async_)
 
 
@@ -223,10 +232,8 @@ def _operation_object(cls: type, name: str) -> Any:
 
 
 def _models() -> dict[str, Any]:
-    models_pkg = importlib.import_module(f"{PACKAGE}.models")
     out: dict[str, Any] = {}
-    for info in pkgutil.iter_modules(models_pkg.__path__):
-        module = importlib.import_module(f"{models_pkg.__name__}.{info.name}")
+    for module in _submodules("models"):
         entries: dict[str, Any] = {}
         for name, value in vars(module).items():
             if isinstance(value, type) and value.__module__ == module.__name__ and attrs.has(value):
@@ -234,8 +241,32 @@ def _models() -> dict[str, Any]:
         for name, annotation in vars(module).get("__annotations__", {}).items():
             if annotation == "TypeAlias":
                 entries[name] = {"alias": normalize(str(getattr(module, name)))[0]}
-        out[info.name] = entries
+        out[module.__name__.rsplit(".", 1)[-1]] = entries
     return out
+
+
+def _params() -> dict[str, Any]:
+    """TypedDicts of nested request params (``params/``, otherwise imported only by type checkers)."""
+    out: dict[str, Any] = {}
+    for module in _submodules("params"):
+        entries = {}
+        for name, value in vars(module).items():
+            if is_typeddict(value) and value.__module__ == module.__name__:
+                keys = {}
+                for key, ref in value.__annotations__.items():
+                    text = getattr(ref, "__forward_arg__", str(ref))  # annotations stay strings
+                    required = text.startswith("Required[")  # not in __required_keys__ for strings
+                    keys[key] = typed(text[9:-1] if required else text, required=required)
+                entries[name] = {"fields": keys}
+        if entries:
+            out[module.__name__.rsplit(".", 1)[-1]] = entries
+    return out
+
+
+def _submodules(package: str) -> Iterator[ModuleType]:
+    parent = importlib.import_module(f"{PACKAGE}.{package}")
+    for info in pkgutil.iter_modules(parent.__path__):
+        yield importlib.import_module(f"{parent.__name__}.{info.name}")
 
 
 def _fields(cls: type) -> dict[str, Any]:

@@ -335,17 +335,106 @@ def test_fail_on_breaking(reports: dict[str, Run]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("before", "after", "breaking"),
+    ("before", "after", "param_breaks", "field_breaks"),
     [
-        ("str", "str | None", False),
-        ("Literal", "str", False),
-        ("str", "Literal", True),
-        ("int | str", "int", True),
-        ("Account", "Account | str", False),
+        ("str", "None | str", False, True),  # accepts more; may now be None
+        ("None | str", "str", True, False),
+        ("Literal", "str", False, True),
+        ("str", "Literal", True, False),
+        ("int | str", "int", True, False),
+        ("Account", "Account | str", False, True),
+        ("int", "str", True, True),
     ],
 )
-def test_type_change_classification(before: str, after: str, breaking: bool) -> None:
-    old = {"operations": {"a.b": {"params": {"p": {"type": before, "required": False, "enum": {}}}}}}
-    new = {"operations": {"a.b": {"params": {"p": {"type": after, "required": False, "enum": {}}}}}}
-    (change,) = drift.diff(old, new)
-    assert (change.action, change.kind, change.breaking) == ("changed", "param", breaking)
+def test_type_changes_follow_the_data_flow(
+    before: str, after: str, param_breaks: bool, field_breaks: bool
+) -> None:
+    def param(t: str) -> dict[str, Any]:
+        return {"operations": {"a.b": {"params": {"p": {"type": t, "required": False, "enum": {}}}}}}
+
+    def field(t: str) -> dict[str, Any]:
+        return {"models": {"m": {"M": {"fields": {"f": {"type": t, "required": True, "enum": {}}}}}}}
+
+    (p,) = drift.diff(param(before), param(after))
+    (f,) = drift.diff(field(before), field(after))
+    assert (p.action, p.kind, p.where, p.breaking) == ("changed", "param", "a.b(p) type", param_breaks)
+    assert (f.action, f.kind, f.where, f.breaking) == ("changed", "field", "M.f type", field_breaks)
+
+
+def test_required_changes_follow_the_data_flow() -> None:
+    def entry(section: str, required: bool) -> dict[str, Any]:
+        member = {"x": {"type": "str", "required": required, "enum": {}}}
+        if section == "params":
+            return {"operations": {"a.b": {"params": member}}}
+        return {"models": {"m": {"M": {"fields": member}}}}
+
+    assert drift.diff(entry("params", False), entry("params", True))[
+        0
+    ].breaking  # now required: callers break
+    assert not drift.diff(entry("params", True), entry("params", False))[0].breaking
+    assert drift.diff(entry("models", True), entry("models", False))[
+        0
+    ].breaking  # may be absent: readers break
+    assert not drift.diff(entry("models", False), entry("models", True))[0].breaking
+
+
+# --- overrides ------------------------------------------------------------------------------
+
+
+def test_guard_narrowing_is_not_drift(packages: dict[str, Path], reports: dict[str, Run]) -> None:
+    """The pinned package narrows accounts.reject(reason), and the pinned check still passes."""
+    source = (packages["new"] / "lattice_stripe" / "resources" / "accounts.py").read_text()
+    assert "class Accounts(AccountsGuards, _AccountsBase)" in source
+    assert 'reason: Literal["fraud", "terms_of_service", "other"]' in source
+    assert reports["pinned"].changes == []
+
+
+def test_override_whose_premise_moved_needs_review() -> None:
+    from codegen.ir.build import build
+    from codegen.ir.overrides import Overrides
+    from codegen.surface import PackageSurface, from_api
+    from overrides.registry import ParamOverride, Registry
+
+    def override(call_path: str, param: str, spec_annotation: str, sha: str) -> ParamOverride:
+        return ParamOverride(
+            call_path=call_path,
+            param=param,
+            allowed=("fraud", "other"),
+            api_version="2023-08-16",
+            spec_annotation=spec_annotation,
+            spec_description_sha256=sha,
+        )
+
+    registry = Registry(
+        params=(
+            override("accounts.reject", "reason", "int", "0" * 64),  # the spec "changed" type and prose
+            override("accounts.reject", "no_such_param", "str", "0" * 64),  # the spec "dropped" it
+        )
+    )
+    api = build(spec_mod.load(download=False), Overrides(registry=registry, strict=False))
+    package = from_api(api)  # a package generated with these overrides: nothing else differs
+    changes = drift.compare(api, PackageSurface(package, package))
+    assert {c.action for c in changes} == {"review"}
+    assert all(c.breaking for c in changes)
+    messages = " ".join(c.detail for c in changes)
+    assert "type is now str (was int)" in messages and "description is now" in messages
+    assert "no_such_param" in messages
+    assert drift.Report("s", "p", tuple(changes)).failing("breaking")
+
+
+def test_async_client_must_mirror_the_sync_one() -> None:
+    import copy
+
+    from codegen.ir.build import build
+    from codegen.surface import PackageSurface, from_api
+
+    api = build(spec_mod.load(download=False))
+    sync = from_api(api)
+    async_ = copy.deepcopy({k: sync[k] for k in ("resources", "operations")})
+    del async_["operations"]["refunds.cancel"]
+    async_["operations"]["refunds.create"]["params"]["amount"]["required"] = True
+    changes = drift.compare(api, PackageSurface(sync, async_))
+    assert {(c.kind, c.where, c.breaking) for c in changes} == {
+        ("async", "AsyncStripeClient operation refunds.cancel", True),
+        ("async", "AsyncStripeClient param refunds.create(amount) required", True),
+    }
