@@ -212,6 +212,7 @@ def test_unknown_field_and_enum_value_are_kept(call: Any, server: StripeServer) 
 def test_quote_pdf_is_bytes(call: Any, server: StripeServer) -> None:
     server.reply(Reply(body=b"%PDF-1.4 binary\x00\xff", headers={"Content-Type": "application/pdf"}))
     assert call("quotes.pdf", "qt_1") == b"%PDF-1.4 binary\x00\xff"
+    assert server.last.path == "/files-host/v1/quotes/qt_1/pdf"
 
 
 def test_file_upload_is_multipart_to_the_files_host(call: Any, server: StripeServer) -> None:

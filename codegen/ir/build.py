@@ -30,6 +30,8 @@ from .overrides import Applier, Overrides, is_minor_units
 
 VERBS = ("get", "post", "delete")
 FILES_BASE_URL = "https://files.stripe.com/"
+# Served by the files host although the public spec gives them no `servers` override.
+FILES_HOST_OPERATIONS = frozenset({("get", "/v1/quotes/{quote}/pdf")})
 
 # Values that must never be printed: masked in repr/str, readable as attributes.
 SECRET_FIELDS = {
@@ -329,7 +331,7 @@ class _Builder:
                     self.param(key, sub, key in required, class_name(name, key), out, where)
                     for key, sub in sorted(schema["properties"].items())
                 )
-                functional = not all(naming.is_plain_identifier(f.wire_name) for f in fields)
+                functional = not all(naming.is_valid_key(f.wire_name) for f in fields)
                 out.append(ParamsDict(name, fields, functional, doc(schema.get("description"))))
                 return name
             extra = schema.get("additionalProperties")
@@ -481,7 +483,8 @@ class _Builder:
                     raise SpecError(f"{op['operationId']}: inline response object is not modelled")
                 annotation, shape = typ.annotation, typ.shape
             servers = op.get("servers") or []
-            base = "files" if servers and servers[0].get("url") == FILES_BASE_URL else "api"
+            on_files_host = servers and servers[0].get("url") == FILES_BASE_URL
+            base = "files" if on_files_host or (verb, path) in FILES_HOST_OPERATIONS else "api"
             path_format = re.sub(r"\{[^}]+\}", "{}", path)
             operation = Operation(
                 operation_id=op["operationId"],
@@ -558,23 +561,15 @@ class _Builder:
             dicts = sorted({d.name: d for d in group_dicts[key]}.values(), key=lambda d: d.name)
             naming.ensure_unique(((d.name, repr(d.fields)) for d in group_dicts[key]), "params class")
             used = " ".join(o.return_annotation for r in flat for o in r.operations)
-            model_imports = tuple(
-                sorted(i for i in group_imports[key] if re.search(rf"\b{i[1]}\b", used))
-            )
-            params_imports = tuple(
-                sorted(
-                    {
-                        d.name
-                        for d in dicts
-                        if any(
-                            re.search(rf"\b{d.name}\b", p.annotation)
-                            for r in flat
-                            for o in r.operations
-                            for p in o.params
-                        )
-                    }
-                )
-            )
+            model_imports = tuple(sorted(i for i in group_imports[key] if re.search(rf"\b{i[1]}\b", used)))
+            mentioned = {
+                word
+                for r in flat
+                for o in r.operations
+                for p in o.params
+                for word in re.findall(r"\w+", p.annotation)
+            }
+            params_imports = tuple(sorted(d.name for d in dicts if d.name in mentioned))
             resource_modules.append(
                 ResourceModule(module, tuple(flat), tuple(dicts), model_imports, params_imports)
             )

@@ -53,14 +53,25 @@ class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancel(TypedDic
     proration_behavior: Literal["always_invoice", "create_prorations", "none"]
 
 
-BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancelCancellationReason = TypedDict(
-    "BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancelCancellationReason",
-    {
-        "enabled": "Required[bool]",
-        "options": "Required[Sequence[Literal['customer_service', 'low_quality', 'missing_features', 'other', 'switched_service', 'too_complex', 'too_expensive', 'unused']] | Literal['']]",
-    },
-    total=False,
-)
+class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancelCancellationReason(
+    TypedDict, total=False
+):
+    enabled: Required[bool]
+    options: Required[
+        Sequence[
+            Literal[
+                "customer_service",
+                "low_quality",
+                "missing_features",
+                "other",
+                "switched_service",
+                "too_complex",
+                "too_expensive",
+                "unused",
+            ]
+        ]
+        | Literal[""]
+    ]
 
 
 class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionPause(TypedDict, total=False):
@@ -131,14 +142,25 @@ class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancel(TypedDic
     proration_behavior: Literal["always_invoice", "create_prorations", "none"]
 
 
-BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancelCancellationReason = TypedDict(
-    "BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancelCancellationReason",
-    {
-        "enabled": "Required[bool]",
-        "options": "Sequence[Literal['customer_service', 'low_quality', 'missing_features', 'other', 'switched_service', 'too_complex', 'too_expensive', 'unused']] | Literal['']",
-    },
-    total=False,
-)
+class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancelCancellationReason(
+    TypedDict, total=False
+):
+    enabled: Required[bool]
+    options: (
+        Sequence[
+            Literal[
+                "customer_service",
+                "low_quality",
+                "missing_features",
+                "other",
+                "switched_service",
+                "too_complex",
+                "too_expensive",
+                "unused",
+            ]
+        ]
+        | Literal[""]
+    )
 
 
 class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionPause(TypedDict, total=False):

@@ -48,13 +48,8 @@ class CheckoutSessionsCreateParamsCustomFields(TypedDict, total=False):
     type: Required[Literal["dropdown", "numeric", "text"]]
 
 
-CheckoutSessionsCreateParamsCustomFieldsDropdown = TypedDict(
-    "CheckoutSessionsCreateParamsCustomFieldsDropdown",
-    {
-        "options": "Required[Sequence[CheckoutSessionsCreateParamsCustomFieldsDropdownOptions]]",
-    },
-    total=False,
-)
+class CheckoutSessionsCreateParamsCustomFieldsDropdown(TypedDict, total=False):
+    options: Required[Sequence[CheckoutSessionsCreateParamsCustomFieldsDropdownOptions]]
 
 
 class CheckoutSessionsCreateParamsCustomFieldsDropdownOptions(TypedDict, total=False):

@@ -51,13 +51,8 @@ class PaymentLinksCreateParamsCustomFields(TypedDict, total=False):
     type: Required[Literal["dropdown", "numeric", "text"]]
 
 
-PaymentLinksCreateParamsCustomFieldsDropdown = TypedDict(
-    "PaymentLinksCreateParamsCustomFieldsDropdown",
-    {
-        "options": "Required[Sequence[PaymentLinksCreateParamsCustomFieldsDropdownOptions]]",
-    },
-    total=False,
-)
+class PaymentLinksCreateParamsCustomFieldsDropdown(TypedDict, total=False):
+    options: Required[Sequence[PaymentLinksCreateParamsCustomFieldsDropdownOptions]]
 
 
 class PaymentLinksCreateParamsCustomFieldsDropdownOptions(TypedDict, total=False):
@@ -458,13 +453,8 @@ class PaymentLinksUpdateParamsCustomFields(TypedDict, total=False):
     type: Required[Literal["dropdown", "numeric", "text"]]
 
 
-PaymentLinksUpdateParamsCustomFieldsDropdown = TypedDict(
-    "PaymentLinksUpdateParamsCustomFieldsDropdown",
-    {
-        "options": "Required[Sequence[PaymentLinksUpdateParamsCustomFieldsDropdownOptions]]",
-    },
-    total=False,
-)
+class PaymentLinksUpdateParamsCustomFieldsDropdown(TypedDict, total=False):
+    options: Required[Sequence[PaymentLinksUpdateParamsCustomFieldsDropdownOptions]]
 
 
 class PaymentLinksUpdateParamsCustomFieldsDropdownOptions(TypedDict, total=False):

@@ -85,6 +85,7 @@ _GetQuotesQuotePdf: Operation[bytes] = Operation(
     "/v1/quotes/{}/pdf",
     S.BINARY,
     encoding="query",
+    base="files",
 )
 
 _GetQuotesQuote: Operation[Quote] = Operation(
