@@ -28,7 +28,11 @@ if TYPE_CHECKING:
         RateLimitError,
         StripeError,
     )
+    from ._runtime.batch import Outcome
     from ._runtime.models import ListObject, SearchResult, StripeObject, UnknownObject
+    from ._runtime.observe import RequestEvent, ResponseEvent
+    from ._runtime.response import RawResponse, ResponseMeta
+    from ._runtime.retry import RetryPolicy
     from ._runtime.webhook_apps import WebhookRouter
     from ._runtime.webhooks import (
         InvalidPayloadError,
@@ -51,6 +55,12 @@ _LAZY = {
     "ListObject": "._runtime.models",
     "SearchResult": "._runtime.models",
     "UnknownObject": "._runtime.models",
+    "Outcome": "._runtime.batch",
+    "RequestEvent": "._runtime.observe",
+    "ResponseEvent": "._runtime.observe",
+    "RawResponse": "._runtime.response",
+    "ResponseMeta": "._runtime.response",
+    "RetryPolicy": "._runtime.retry",
     "StripeError": "._runtime.errors",
     "APIError": "._runtime.errors",
     "APIConnectionError": "._runtime.errors",
