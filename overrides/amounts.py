@@ -9,7 +9,7 @@ so a call only looks up the few keys that can hold an amount.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .guard import refuse
@@ -39,30 +39,56 @@ class MinorUnits:
 
     def check(self, params: dict[str, Any]) -> dict[str, Any]:
         """Return ``params`` unchanged, or refuse the first amount that is not an int."""
-        self._walk(self.tree, params, "")
+        if not _all_ints(self.tree, params):
+            self._refuse(self.tree, params, "")  # the slow walk, only to name the culprit
         return params
 
-    def _walk(self, tree: Tree, value: Any, where: str) -> None:
-        for key, sub in tree.items():
-            if key == _EACH:
-                items = value.items() if isinstance(value, Mapping) else enumerate(value)
-                for k, v in items if isinstance(value, (Mapping, list, tuple)) else ():
-                    self._visit(sub, v, f"{where}[{k}]")
-            elif isinstance(value, Mapping):
-                v = value.get(key)
-                if v is not None:
-                    self._visit(sub, v, f"{where}[{key}]" if where else key)
+    def _refuse(self, tree: Tree, value: Any, where: str) -> None:
+        for sub, path, v in _children(tree, value, where):
+            if sub is not None:
+                self._refuse(sub, v, path)
+            elif not _is_amount(v):
+                refuse(
+                    self.call_path,
+                    path,
+                    v,
+                    "amounts are integers in the currency's minor unit (1099 for 10.99 USD), "
+                    "not floats, Decimals, bools or strings",
+                )
 
-    def _visit(self, sub: Tree | None, value: Any, where: str) -> None:
-        if sub is not None:
-            self._walk(sub, value, where)
-        elif type(value) is not int and value != "":  # "" unsets, where the spec allows it
-            if isinstance(value, int) and not isinstance(value, bool):
-                return  # an int subclass (IntEnum) is still an integer
-            refuse(
-                self.call_path,
-                where,
-                value,
-                "amounts are integers in the currency's minor unit (1099 for 10.99 USD), "
-                "not floats, Decimals, bools or strings",
-            )
+
+def _is_amount(value: Any) -> bool:
+    # bool is an int subclass; "" unsets a field where the spec allows it.
+    return type(value) is int or value == "" or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _all_ints(tree: Tree, value: Any) -> bool:
+    """The fast path: no strings built, one lookup per key that can hold an amount."""
+    is_map = type(value) is dict or isinstance(value, Mapping)
+    for key, sub in tree.items():
+        if key != _EACH:
+            v = value.get(key) if is_map else None
+            if v is None or (sub is None and type(v) is int):
+                continue
+            if not (_is_amount(v) if sub is None else _all_ints(sub, v)):
+                return False
+            continue
+        values = value.values() if is_map else value if isinstance(value, (list, tuple)) else ()
+        for v in values:
+            if v is not None and not (_is_amount(v) if sub is None else _all_ints(sub, v)):
+                return False
+    return True
+
+
+def _children(tree: Tree, value: Any, where: str) -> Iterator[tuple[Tree | None, str, Any]]:
+    """(subtree, bracket path, value) of each child present, for the error message."""
+    for key, sub in tree.items():
+        if key != _EACH:
+            v = value.get(key) if isinstance(value, Mapping) else None
+            items: Any = [(key, v)]
+        else:
+            items = value.items() if isinstance(value, Mapping) else enumerate(value)
+            items = items if isinstance(value, (Mapping, list, tuple)) else ()
+        for k, v in items:
+            if v is not None:
+                yield sub, (f"{where}[{k}]" if where else k), v

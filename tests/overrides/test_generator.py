@@ -13,7 +13,6 @@ from codegen.ir.nodes import Api, Resource
 from codegen.ir.overrides import (
     OverrideError,
     Overrides,
-    ParamOverride,
     Registry,
     ResourceGuards,
     is_minor_units,
@@ -48,7 +47,10 @@ def _guard_module(tmp_path: Path, source: str) -> Overrides:
 def test_the_registry_shapes_the_ir(api: Api) -> None:
     accounts = _resource(api, "accounts")
     assert accounts.guards is not None
-    assert (accounts.guards.sync_class, accounts.guards.async_class) == ("AccountsGuards", "AsyncAccountsGuards")
+    assert (accounts.guards.sync_class, accounts.guards.async_class) == (
+        "AccountsGuards",
+        "AsyncAccountsGuards",
+    )
     assert accounts.guards.methods == ("reject",)
     assert _resource(api, "subscription_items").guards.methods == ("create", "delete", "update")  # type: ignore[union-attr]
     reject = next(o for o in accounts.operations if o.method == "reject")
@@ -77,7 +79,9 @@ def test_a_guard_for_a_method_the_spec_lacks_is_a_generation_error(
     with pytest.raises(OverrideError) as caught:
         build(loaded, overrides)
     message = str(caught.value)
-    assert "AccountsGuards.frobnicate guards client.accounts.frobnicate, which the spec does not have" in message
+    assert (
+        "AccountsGuards.frobnicate guards client.accounts.frobnicate, which the spec does not have" in message
+    )
     assert "(client.accounts has: create, delete, list, reject, retrieve, update)" in message
     assert "API 2023-08-16" in message and "How to add a guard" in message
 
@@ -115,7 +119,9 @@ def test_lenient_mode_reports_instead_of_raising(loaded: spec_mod.LoadedSpec) ->
 
 def test_a_changed_spec_description_asks_for_review(loaded: spec_mod.LoadedSpec) -> None:
     # As if Stripe had reworded `reason` (say, to list a new value) since the guard was written.
-    reviewed_elsewhere = attrs.evolve(PARAM_OVERRIDES[0], spec_description_sha256="0" * 64, spec_annotation="int")
+    reviewed_elsewhere = attrs.evolve(
+        PARAM_OVERRIDES[0], spec_description_sha256="0" * 64, spec_annotation="int"
+    )
     api = build(loaded, Overrides(attrs.evolve(REGISTRY, params=(reviewed_elsewhere,))))
     [review] = api.override_reviews
     assert review.target == "accounts.reject(reason)"
@@ -137,7 +143,9 @@ def test_a_changed_spec_description_asks_for_review(loaded: spec_mod.LoadedSpec)
         ("limit", "A limit on the number of objects", False),
     ],
 )
-def test_minor_unit_params_are_found_by_name_or_prose(name: str, description: str | None, expected: bool) -> None:
+def test_minor_unit_params_are_found_by_name_or_prose(
+    name: str, description: str | None, expected: bool
+) -> None:
     assert is_minor_units(name, description) is expected
 
 

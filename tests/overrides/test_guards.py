@@ -38,7 +38,9 @@ def any_client(request: pytest.FixtureRequest, client: Any, aclient: Any) -> Any
 
 
 @pytest.mark.parametrize("reason", ["Fraud", "spam", "", None])
-async def test_reject_refuses_a_reason_outside_the_spec_list(any_client: Any, server: StripeServer, reason: Any) -> None:
+async def test_reject_refuses_a_reason_outside_the_spec_list(
+    any_client: Any, server: StripeServer, reason: Any
+) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
         await call(any_client, "accounts.reject", "acct_1", reason=reason)
     message = str(caught.value)
@@ -100,13 +102,28 @@ async def test_non_integer_amount_is_refused(any_client: Any, server: StripeServ
 
 
 async def test_nested_amounts_are_checked_where_they_are(any_client: Any, server: StripeServer) -> None:
-    items = [{"price": "price_1"}, {"price_data": {"currency": "usd", "product": "prod_1", "unit_amount": 9.5}}]
+    items = [
+        {"price": "price_1"},
+        {"price_data": {"currency": "usd", "product": "prod_1", "unit_amount": 9.5}},
+    ]
     with pytest.raises(InvalidArgumentError, match=r"items\[1\]\[price_data\]\[unit_amount\]=9\.5"):
         await call(any_client, "subscriptions.create", customer="cus_1", items=items)
     options = {"eur": {"amount": Decimal("5")}}
-    shipping = [{"shipping_rate_data": {"fixed_amount": {"amount": 500, "currency": "usd", "currency_options": options}}}]
+    shipping = [
+        {
+            "shipping_rate_data": {
+                "fixed_amount": {"amount": 500, "currency": "usd", "currency_options": options}
+            }
+        }
+    ]
     with pytest.raises(InvalidArgumentError, match=r"\[currency_options\]\[eur\]\[amount\]=Decimal"):
-        await call(any_client, "checkout.sessions.create", mode="payment", success_url="https://x.test", shipping_options=shipping)
+        await call(
+            any_client,
+            "checkout.sessions.create",
+            mode="payment",
+            success_url="https://x.test",
+            shipping_options=shipping,
+        )
     assert server.requests == []
 
 
@@ -126,7 +143,9 @@ async def test_empty_string_still_unsets_an_amount(any_client: Any, server: Stri
 # --- warnings: invoices and subscriptions ---------------------------------------------
 
 
-async def test_invoice_without_auto_advance_warns_at_the_call_site(any_client: Any, server: StripeServer) -> None:
+async def test_invoice_without_auto_advance_warns_at_the_call_site(
+    any_client: Any, server: StripeServer
+) -> None:
     with pytest.warns(GuardWarning, match="auto_advance") as record:
         await call(any_client, "invoices.create", customer="cus_1")
     assert record[0].filename == __file__
@@ -134,7 +153,9 @@ async def test_invoice_without_auto_advance_warns_at_the_call_site(any_client: A
 
 
 @pytest.mark.parametrize("auto_advance", [True, False])
-async def test_invoice_with_auto_advance_is_quiet(any_client: Any, server: StripeServer, auto_advance: bool) -> None:
+async def test_invoice_with_auto_advance_is_quiet(
+    any_client: Any, server: StripeServer, auto_advance: bool
+) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", GuardWarning)
         await call(any_client, "invoices.create", customer="cus_1", auto_advance=auto_advance)
@@ -147,7 +168,9 @@ async def test_guard_warnings_as_errors_stop_the_call(any_client: Any, server: S
         with pytest.raises(GuardWarning):
             await call(any_client, "invoices.create", customer="cus_1")
         with pytest.raises(GuardWarning, match="proration_behavior"):
-            await call(any_client, "subscriptions.update", "sub_1", items=[{"id": "si_1", "price": "price_2"}])
+            await call(
+                any_client, "subscriptions.update", "sub_1", items=[{"id": "si_1", "price": "price_2"}]
+            )
     assert server.requests == []
 
 
@@ -196,3 +219,27 @@ def test_webhook_verification_refuses_a_parsed_or_decoded_body(payload: Any) -> 
 
     with pytest.raises(InvalidArgumentError, match="raw request body as bytes"):
         construct_event(payload, "t=1,v1=00", "whsec_test")
+
+
+def test_minor_units_walks_lists_maps_and_accepts_int_subclasses() -> None:
+    from enum import IntEnum
+
+    from lattice_stripe.overrides.amounts import MinorUnits
+
+    class Cents(IntEnum):
+        TEN = 10
+
+    check = MinorUnits(
+        "x.create", "amount", "tiers[][flat_amount]", "options[][amount]", "fixed_amounts[]"
+    ).check
+    good = {
+        "amount": Cents.TEN,
+        "tiers": ({"flat_amount": 5}, {"up_to": 3}),
+        "options": {"eur": {"amount": 1}},
+    }
+    assert check(good) is good
+    assert check({"fixed_amounts": [100, 200], "unrelated": 1.5}) is not None
+    with pytest.raises(InvalidArgumentError, match=r"fixed_amounts\[1\]=2\.5"):
+        check({"fixed_amounts": [100, 2.5]})
+    with pytest.raises(InvalidArgumentError, match=r"tiers\[0\]\[flat_amount\]=False"):
+        check({"tiers": [{"flat_amount": False}]})
