@@ -54,9 +54,11 @@ class Change:
 
 @attrs.frozen
 class Report:
-    spec: str  # what the spec side is, e.g. "API 2023-08-16 (sha256 eed9ac08…)"
+    spec: str  # what the spec side is, e.g. "API 2023-08-16 from ... (sha256 eed9ac08a03a)"
     package: str
     changes: tuple[Change, ...]
+    spec_version: str = ""
+    package_version: str = ""
 
     def failing(self, fail_on: str) -> bool:
         return any(c.breaking or fail_on == "any" for c in self.changes)
@@ -76,6 +78,8 @@ def check(loaded: LoadedSpec, package_dir: Path) -> Report:
         spec=f"API {api.api_version} from {loaded.source} (sha256 {api.sha256[:12]})",
         package=f"API {package.surface['api_version']} in {package_dir}",
         changes=tuple(compare(api, package)),
+        spec_version=api.api_version,
+        package_version=str(package.surface["api_version"]),
     )
 
 
@@ -211,20 +215,34 @@ def render(report: Report, fmt: str) -> str:
     ](report)
 
 
+KINDS = (
+    "override", "api version", "resource", "operation", "param", "params module", "params type",
+    "param key", "model", "class", "alias", "field", "enum value", "async",
+)  # fmt: skip
+
+
 def _ordered(report: Report) -> list[Change]:
-    return sorted(report.changes, key=lambda c: (ACTIONS.index(c.action), c.kind, c.where, c.detail))
+    def key(c: Change) -> tuple[int, int, str, str]:
+        return (
+            ACTIONS.index(c.action),
+            KINDS.index(c.kind) if c.kind in KINDS else len(KINDS),
+            c.where,
+            c.detail,
+        )
+
+    return sorted(report.changes, key=key)
 
 
 def _grouped(changes: Iterable[Change]) -> list[Change]:
-    """Enum values of one field or param folded into one line, for people."""
+    """For people: enum values quoted, and those of one field or param folded into one line."""
     out: list[Change] = []
     for c in changes:
+        if c.kind != "enum value":
+            out.append(c)
+            continue
+        c = attrs.evolve(c, detail=json.dumps(c.detail))
         last = out[-1] if out else None
-        if (
-            last
-            and c.kind == "enum value"
-            and (last.action, last.kind, last.where) == (c.action, c.kind, c.where)
-        ):
+        if last and (last.action, last.kind, last.where) == (c.action, c.kind, c.where):
             out[-1] = attrs.evolve(
                 last, detail=f"{last.detail}, {c.detail}", breaking=last.breaking or c.breaking
             )
@@ -316,7 +334,8 @@ def _github(report: Report) -> str:
 
 def _changelog(report: Report) -> str:
     """A CHANGELOG section: what regenerating from the spec changes for users."""
-    lines = [f"## Unreleased: {report.spec}", ""]
+    moved = f" (from {report.package_version})" if report.package_version != report.spec_version else ""
+    lines = [f"## Unreleased: Stripe API {report.spec_version}{moved}", ""]
     titles = {"breaking": "### Breaking changes", "added": "### Added", "changed": "### Changed"}
     buckets: dict[str, list[Change]] = {k: [] for k in titles}
     for c in _grouped(_ordered(report)):

@@ -7,16 +7,17 @@ deepdiff::
      "resources": {"accounts.capabilities": "AccountsCapabilities", ...},
      "operations": {"accounts.reject": {"http": "POST /v1/accounts/{}/reject",
                                         "path_params": "account", "returns": "Account",
-                                        "params": {"reason": {"type": "str", "required": True,
-                                                              "enum": {}}}}},
+                                        "params": {"reason": {"type": "Literal", "required": True,
+                                                              "enum": {"fraud": True, ...}}}}},
+     "params": {"accounts": {"AccountsCreateParamsCompany": {"fields": {"structure": {...}}}}},
      "models": {"capability": {"Capability": {"fields": {"status": {
          "attr": "status", "type": "Literal", "required": True,
          "enum": {"active": True, ...}}}}}}}
 
 The spec side goes through the IR, so naming rules live in one place. The package side
-imports the package and walks the client, resource classes, signatures and attrs fields:
-what users actually get, not a file the generator wrote. Annotations are canonical on
-both sides (union members sorted, ``Literal[...]`` values pulled out into ``enum``).
+imports the package and walks the client, resource classes, signatures, params TypedDicts
+and attrs fields: what users actually get, not a file the generator wrote. Annotations are
+canonical on both sides (union members sorted, ``Literal[...]`` values pulled out into ``enum``).
 """
 
 from __future__ import annotations

@@ -303,9 +303,8 @@ def test_update_spec_writes_the_lock_and_prints_the_drift(work: Path, packages: 
 
 def test_every_format_renders(reports: dict[str, Run]) -> None:
     run = reports["against_old_spec"]
-    report = drift.Report(
-        run.data["spec"], run.data["package"], tuple(drift.Change(**c) for c in run.changes)
-    )
+    changes = tuple(drift.Change(**c) for c in run.changes)
+    report = drift.Report(run.data["spec"], run.data["package"], changes, "2022-11-15", "2023-08-16")
     text = drift.render(report, "text")
     assert "REMOVED (in the package, not in the spec)" in text and "account_sessions.create" in text
     markdown = drift.render(report, "markdown")
@@ -317,7 +316,11 @@ def test_every_format_renders(reports: dict[str, Run]) -> None:
     )
     assert github[-1].startswith("::error title=API drift::")
     changelog = drift.render(report, "changelog")
-    assert changelog.startswith("## Unreleased: API 2022-11-15")
+    assert changelog.startswith("## Unreleased: Stripe API 2022-11-15 (from 2023-08-16)\n")
+    breaking = changelog.split("### Breaking changes")[1].split("###")[0]
+    assert breaking.index("removed operation `account_sessions.create`") < breaking.index("removed field")
+    assert "removed enum value `Charge.status`" not in breaking  # 2022 lists every Charge.status value
+    assert '"verification_directors_mismatch"' in breaking  # enum values quoted (some are "")
     assert json.loads(drift.render(report, "json"))["changes"] == run.changes
     empty = drift.Report("s", "p", ())
     assert "No drift" in drift.render(empty, "text") and "No API surface changes" in drift.render(
