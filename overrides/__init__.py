@@ -2,13 +2,20 @@
 
 ``registry`` lists what this folder provides; the generator reads it. This file imports
 nothing, so the generator can read ``registry`` without the SDK runtime; the names below load
-on first use (for precise types, import them from their modules).
+on first use.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .capabilities import AccountCapabilitiesMixin as AccountCapabilitiesMixin
+    from .capabilities import CapabilityMixin as CapabilityMixin
+    from .capabilities import CapabilityStatus as CapabilityStatus
+    from .capabilities import capability_status as capability_status
+    from .guard import GuardWarning as GuardWarning
 
 __all__ = [
     "AccountCapabilitiesMixin",

@@ -10,42 +10,48 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._version import API_VERSION, SPEC_SHA256
+from ._version import API_VERSION as API_VERSION
+from ._version import SPEC_SHA256 as SPEC_SHA256
 
 if TYPE_CHECKING:
-    from ._client import AsyncStripeClient, StripeClient
-    from ._manifest import manifest
-    from ._runtime.errors import (
-        APIConnectionError,
-        APIError,
-        AuthenticationError,
-        CardError,
-        IdempotencyError,
-        InvalidRequestError,
-        APITimeoutError,
-        InvalidArgumentError,
-        PermissionDeniedError,
-        RateLimitError,
-        StripeError,
-    )
-    from ._runtime.batch import Outcome
-    from ._runtime.models import ListObject, SearchResult, StripeObject, UnknownObject
-    from ._runtime.observe import RequestEvent, ResponseEvent
-    from ._runtime.response import RawResponse, ResponseMeta
-    from ._runtime.retry import RetryPolicy
-    from ._runtime.webhook_apps import WebhookRouter
-    from ._runtime.webhooks import (
-        InvalidPayloadError,
-        MalformedSignatureError,
-        MissingSignatureError,
-        NoMatchingSignatureError,
-        SignatureVerificationError,
-        TimestampOutsideToleranceError,
-        WebhookError,
-        WebhookEvent,
-        construct_event,
-        generate_test_header,
-    )
+    from ._client import StripeClient as StripeClient
+    from ._client import AsyncStripeClient as AsyncStripeClient
+    from ._manifest import manifest as manifest
+    from ._runtime.models import StripeObject as StripeObject
+    from ._runtime.models import ListObject as ListObject
+    from ._runtime.models import SearchResult as SearchResult
+    from ._runtime.models import UnknownObject as UnknownObject
+    from ._runtime.errors import StripeError as StripeError
+    from ._runtime.errors import APIError as APIError
+    from ._runtime.errors import APIConnectionError as APIConnectionError
+    from ._runtime.errors import APITimeoutError as APITimeoutError
+    from ._runtime.errors import AuthenticationError as AuthenticationError
+    from ._runtime.errors import CardError as CardError
+    from ._runtime.errors import IdempotencyError as IdempotencyError
+    from ._runtime.errors import InvalidArgumentError as InvalidArgumentError
+    from ._runtime.errors import InvalidRequestError as InvalidRequestError
+    from ._runtime.errors import PermissionDeniedError as PermissionDeniedError
+    from ._runtime.errors import RateLimitError as RateLimitError
+    from ._runtime.retry import RetryPolicy as RetryPolicy
+    from ._runtime.response import RawResponse as RawResponse
+    from ._runtime.response import ResponseMeta as ResponseMeta
+    from ._runtime.batch import Outcome as Outcome
+    from ._runtime.observe import RequestEvent as RequestEvent
+    from ._runtime.observe import ResponseEvent as ResponseEvent
+    from ._runtime.webhooks import construct_event as construct_event
+    from ._runtime.webhooks import generate_test_header as generate_test_header
+    from ._runtime.webhooks import WebhookEvent as WebhookEvent
+    from ._runtime.webhooks import WebhookError as WebhookError
+    from ._runtime.webhooks import SignatureVerificationError as SignatureVerificationError
+    from ._runtime.webhooks import MissingSignatureError as MissingSignatureError
+    from ._runtime.webhooks import MalformedSignatureError as MalformedSignatureError
+    from ._runtime.webhooks import NoMatchingSignatureError as NoMatchingSignatureError
+    from ._runtime.webhooks import TimestampOutsideToleranceError as TimestampOutsideToleranceError
+    from ._runtime.webhooks import InvalidPayloadError as InvalidPayloadError
+    from ._runtime.webhook_apps import WebhookRouter as WebhookRouter
+    from .overrides.guard import GuardWarning as GuardWarning
+    from .overrides.capabilities import CapabilityStatus as CapabilityStatus
+    from .overrides.capabilities import capability_status as capability_status
 
 _LAZY = {
     "StripeClient": "._client",
@@ -55,23 +61,23 @@ _LAZY = {
     "ListObject": "._runtime.models",
     "SearchResult": "._runtime.models",
     "UnknownObject": "._runtime.models",
-    "Outcome": "._runtime.batch",
-    "RequestEvent": "._runtime.observe",
-    "ResponseEvent": "._runtime.observe",
-    "RawResponse": "._runtime.response",
-    "ResponseMeta": "._runtime.response",
-    "RetryPolicy": "._runtime.retry",
     "StripeError": "._runtime.errors",
     "APIError": "._runtime.errors",
     "APIConnectionError": "._runtime.errors",
+    "APITimeoutError": "._runtime.errors",
     "AuthenticationError": "._runtime.errors",
     "CardError": "._runtime.errors",
     "IdempotencyError": "._runtime.errors",
+    "InvalidArgumentError": "._runtime.errors",
     "InvalidRequestError": "._runtime.errors",
     "PermissionDeniedError": "._runtime.errors",
     "RateLimitError": "._runtime.errors",
-    "APITimeoutError": "._runtime.errors",
-    "InvalidArgumentError": "._runtime.errors",
+    "RetryPolicy": "._runtime.retry",
+    "RawResponse": "._runtime.response",
+    "ResponseMeta": "._runtime.response",
+    "Outcome": "._runtime.batch",
+    "RequestEvent": "._runtime.observe",
+    "ResponseEvent": "._runtime.observe",
     "construct_event": "._runtime.webhooks",
     "generate_test_header": "._runtime.webhooks",
     "WebhookEvent": "._runtime.webhooks",
@@ -83,6 +89,9 @@ _LAZY = {
     "TimestampOutsideToleranceError": "._runtime.webhooks",
     "InvalidPayloadError": "._runtime.webhooks",
     "WebhookRouter": "._runtime.webhook_apps",
+    "GuardWarning": ".overrides.guard",
+    "CapabilityStatus": ".overrides.capabilities",
+    "capability_status": ".overrides.capabilities",
 }
 
 __all__ = ["API_VERSION", "SPEC_SHA256", *_LAZY]
