@@ -82,6 +82,8 @@ def fetch_bytes(lock: Lock, explicit: Path | None = None, download: bool = True)
     for label, path in candidates(lock, explicit):
         if not path.is_file():
             tried.append(f"{label}: {path} (not found)")
+            if label == "--spec":
+                break  # a file named explicitly must be that file
             continue
         data = path.read_bytes()
         digest = sha256_of(data)

@@ -18,7 +18,7 @@ class GuardWarning(UserWarning):
 
     Make these errors with ``warnings.simplefilter("error", GuardWarning)`` (or
     ``-W error::lattice_stripe.overrides.GuardWarning``), or per client with
-    ``strict_guards=True`` where the client supports it.
+    ``StripeClient(..., strict_guards=True)``.
     """
 
 

@@ -73,6 +73,7 @@ class ClientConfig:
     max_retries: int = 2
     timeout: float = DEFAULT_TIMEOUT
     retry_policy: RetryPolicy = attrs.field(factory=RetryPolicy)
+    strict_guards: bool = False  # guard warnings (lattice_stripe.GuardWarning) raise instead
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.api_key, str) or not self.api_key.strip():
@@ -120,6 +121,7 @@ class _ClientCore:
         max_retries: retries after the first attempt (per request: ``max_retries=``).
         timeout: seconds per attempt (per request: ``timeout=``).
         retry_policy: backoff settings (:class:`~.retry.RetryPolicy`).
+        strict_guards: raise guard warnings (``GuardWarning``) as errors.
         http_client: an ``httpx.Client`` / ``httpx.AsyncClient`` to send with; the caller
             keeps ownership (closing this client leaves it open).
     """
@@ -137,6 +139,7 @@ class _ClientCore:
         max_retries: int = 2,
         timeout: float = DEFAULT_TIMEOUT,
         retry_policy: RetryPolicy | None = None,
+        strict_guards: bool = False,
         http_client: Any = None,
     ) -> None:
         self._config = ClientConfig(
@@ -148,6 +151,7 @@ class _ClientCore:
             max_retries=max_retries,
             timeout=timeout,
             retry_policy=retry_policy or RetryPolicy(),
+            strict_guards=strict_guards,
         )
         self._user_agent = _user_agent()
         self._pool = _Pool(http_client, owned=http_client is None)

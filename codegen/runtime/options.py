@@ -42,3 +42,4 @@ class ClientOptions(TypedDict, total=False):
     max_retries: int
     timeout: float
     retry_policy: RetryPolicy
+    strict_guards: bool

@@ -69,3 +69,9 @@ def test_a_file_that_is_not_a_stripe_spec_is_refused(isolated: Path) -> None:
     path.write_text("just: a mapping\n")
     with pytest.raises(SpecError, match="not an OpenAPI 3 document"):
         spec_mod.load(lock_for(path, "2099-03-03"), path, download=False)
+
+
+def test_a_missing_explicit_file_is_an_error_not_a_fallback(isolated: Path) -> None:
+    lock = Lock.read()  # the pinned lock: the shared mirror would match, but --spec names a file
+    with pytest.raises(SpecError, match=r"--spec: .*nope\.yaml \(not found\)"):
+        spec_mod.load(lock, isolated / "nope.yaml", download=False)

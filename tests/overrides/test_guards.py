@@ -5,13 +5,12 @@ from __future__ import annotations
 import inspect
 import warnings
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from lattice_stripe._runtime.errors import InvalidArgumentError
-from lattice_stripe.overrides.guard import GuardWarning, warn
+from lattice_stripe.overrides.guard import GuardWarning
 from tests.stripe_server import Reply, StripeServer
 
 
@@ -174,9 +173,14 @@ async def test_guard_warnings_as_errors_stop_the_call(any_client: Any, server: S
     assert server.requests == []
 
 
-def test_a_strict_client_raises_guard_warnings() -> None:
-    with pytest.raises(GuardWarning, match="boom"):
-        warn(SimpleNamespace(config=SimpleNamespace(strict_guards=True)), "boom")
+def test_a_strict_client_raises_guard_warnings(client: Any, server: StripeServer) -> None:
+    strict = client.with_options(strict_guards=True)
+    with pytest.raises(GuardWarning, match="auto_advance"):
+        strict.invoices.create(customer="cus_1")
+    assert server.requests == []
+    with pytest.warns(GuardWarning):  # the client it came from still only warns
+        client.invoices.create(customer="cus_1")
+    assert len(server.requests) == 1
 
 
 @pytest.mark.parametrize(
