@@ -71,7 +71,8 @@ def test_a_file_that_is_not_a_stripe_spec_is_refused(isolated: Path) -> None:
         spec_mod.load(lock_for(path, "2099-03-03"), path, download=False)
 
 
-def test_a_missing_explicit_file_is_an_error_not_a_fallback(isolated: Path) -> None:
-    lock = Lock.read()  # the pinned lock: the shared mirror would match, but --spec names a file
+def test_a_missing_explicit_file_is_an_error_not_a_fallback(tmp_path: Path) -> None:
+    lock = Lock.read()  # the shared mirror holds this spec, but --spec names another file
+    assert spec_mod.load(lock, download=False).source.startswith("shared mirror")
     with pytest.raises(SpecError, match=r"--spec: .*nope\.yaml \(not found\)"):
-        spec_mod.load(lock, isolated / "nope.yaml", download=False)
+        spec_mod.load(lock, tmp_path / "nope.yaml", download=False)
