@@ -47,7 +47,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/python -c "from pathlib import Path; from codegen.assemble import assemble; assemble(Path('generated/lattice_stripe'), Path('$(TYPING_TREE)'))"
 	MYPYPATH=$(TYPING_TREE) $(BIN)/mypy --strict -p lattice_stripe
-	$(BIN)/mypy --strict codegen --exclude codegen/runtime
+	MYPYPATH=$(TYPING_TREE) $(BIN)/mypy --strict codegen --exclude codegen/runtime
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run

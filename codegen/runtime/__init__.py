@@ -1,1 +1,4 @@
-"""The hand-written runtime shipped as ``lattice_stripe._runtime``: the contract generated code renders against."""
+"""The hand-written runtime, shipped as ``lattice_stripe._runtime``.
+
+It is the contract that generated code renders against.
+"""
