@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
 
 import attrs
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .webhooks import WebhookEvent
 
 T = TypeVar("T")
+HttpT = TypeVar("HttpT")  # httpx.Client or httpx.AsyncClient
 
 DEFAULT_BASE_URL = "https://api.stripe.com"
 DEFAULT_FILES_BASE_URL = "https://files.stripe.com"
@@ -110,7 +111,7 @@ class _Pool:
         self.lock = threading.Lock()
 
 
-class _ClientCore:
+class _ClientCore(Generic[HttpT]):
     """Configuration, request building and response handling shared by both clients.
 
     Args:
@@ -140,7 +141,7 @@ class _ClientCore:
         timeout: float = DEFAULT_TIMEOUT,
         retry_policy: RetryPolicy | None = None,
         strict_guards: bool = False,
-        http_client: Any = None,
+        http_client: HttpT | None = None,
     ) -> None:
         self._config = ClientConfig(
             api_key=api_key,
@@ -376,33 +377,8 @@ def _multipart(params: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict[s
     return files, dict(flatten(rest))
 
 
-class SyncBaseClient(_ClientCore):
+class SyncBaseClient(_ClientCore["httpx.Client"]):
     """Sends requests with one pooled ``httpx.Client``, created on first use."""
-
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        stripe_account: str | None = None,
-        api_version: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        files_base_url: str = DEFAULT_FILES_BASE_URL,
-        max_retries: int = 2,
-        timeout: float = DEFAULT_TIMEOUT,
-        retry_policy: RetryPolicy | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        super().__init__(
-            api_key,
-            stripe_account=stripe_account,
-            api_version=api_version,
-            base_url=base_url,
-            files_base_url=files_base_url,
-            max_retries=max_retries,
-            timeout=timeout,
-            retry_policy=retry_policy,
-            http_client=http_client,
-        )
 
     def _http_client(self) -> httpx.Client:
         pool = self._pool
@@ -495,35 +471,10 @@ class SyncBaseClient(_ClientCore):
         self.close()
 
 
-class AsyncBaseClient(_ClientCore):
+class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     """Sends requests with one pooled ``httpx.AsyncClient``, created on first use."""
 
     is_async = True
-
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        stripe_account: str | None = None,
-        api_version: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        files_base_url: str = DEFAULT_FILES_BASE_URL,
-        max_retries: int = 2,
-        timeout: float = DEFAULT_TIMEOUT,
-        retry_policy: RetryPolicy | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        super().__init__(
-            api_key,
-            stripe_account=stripe_account,
-            api_version=api_version,
-            base_url=base_url,
-            files_base_url=files_base_url,
-            max_retries=max_retries,
-            timeout=timeout,
-            retry_policy=retry_policy,
-            http_client=http_client,
-        )
 
     def _http_client(self) -> httpx.AsyncClient:
         pool = self._pool

@@ -174,9 +174,14 @@ async def test_guard_warnings_as_errors_stop_the_call(any_client: Any, server: S
 
 
 def test_a_strict_client_raises_guard_warnings(client: Any, server: StripeServer) -> None:
-    strict = client.with_options(strict_guards=True)
-    with pytest.raises(GuardWarning, match="auto_advance"):
-        strict.invoices.create(customer="cus_1")
+    from lattice_stripe import StripeClient
+
+    for strict in (
+        client.with_options(strict_guards=True),
+        StripeClient("sk_test_1", base_url=server.url, strict_guards=True),
+    ):
+        with pytest.raises(GuardWarning, match="auto_advance"):
+            strict.invoices.create(customer="cus_1")
     assert server.requests == []
     with pytest.warns(GuardWarning):  # the client it came from still only warns
         client.invoices.create(customer="cus_1")
