@@ -1,0 +1,96 @@
+"""Request parameters: spec schemas -> annotations, TypedDicts and minor-unit amount paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..spec import SpecError
+from . import naming
+from .naming import class_name, identifier
+from .nodes import Param, ParamsDict
+from .overrides import is_minor_units
+from .schema import SchemaView
+from .text import doc, literal, union
+
+
+class ParamTypes(SchemaView):
+    def param_type(self, schema: dict[str, Any], name: str, out: list[ParamsDict], where: str) -> str:
+        schema = self.deref(schema)
+        if "anyOf" in schema:
+            return union(
+                self.param_type(s, f"{name}{i}" if i else name, out, where)
+                for i, s in enumerate(schema["anyOf"])
+            )
+        kind = schema.get("type")
+        if kind == "string":
+            if "enum" in schema:
+                return literal(schema["enum"])
+            if schema.get("format") == "binary":
+                return "FileInput"
+            return "str"
+        if kind == "integer":
+            return "int"
+        if kind == "number":
+            return "float"
+        if kind == "boolean":
+            return "bool"
+        if kind == "array":
+            # Sequence, not list: inputs may be tuples, and resources have a `list` method
+            # that would shadow the builtin inside class bodies.
+            return f"Sequence[{self.param_type(schema.get('items', {}), name, out, where)}]"
+        if kind == "object" or "properties" in schema:
+            if schema.get("properties"):
+                required = set(schema.get("required", ()))
+                fields = tuple(
+                    self.param(key, sub, key in required, class_name(name, key), out, where)
+                    for key, sub in sorted(schema["properties"].items())
+                )
+                functional = not all(naming.is_valid_key(f.wire_name) for f in fields)
+                out.append(ParamsDict(name, fields, functional, doc(schema.get("description"))))
+                return name
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict) and extra:
+                return f"dict[str, {self.param_type(extra, name + 'Value', out, where)}]"
+            return "dict[str, Any]"
+        if not schema:
+            return "Any"
+        raise SpecError(f"{where}: unsupported parameter schema {sorted(schema)}")
+
+    def param(
+        self,
+        wire: str,
+        schema: dict[str, Any],
+        required: bool,
+        dict_name: str,
+        out: list[ParamsDict],
+        where: str,
+    ) -> Param:
+        annotation = self.param_type(schema, dict_name, out, f"{where} {wire}")
+        enum = self.deref(schema).get("enum")
+        return Param(
+            wire_name=wire,
+            py_name=identifier(wire),
+            annotation=annotation,
+            required=required,
+            enum=tuple(str(v) for v in enum) if enum else None,
+            doc=doc(schema.get("description")),
+        )
+
+    def minor_units(self, key: str, path: str, schema: dict[str, Any], described: str | None) -> list[str]:
+        """Bracket paths of minor-unit integer amounts within one request parameter."""
+        schema = self.deref(schema)
+        described = schema.get("description") or described
+        if "anyOf" in schema:
+            return sorted({p for s in schema["anyOf"] for p in self.minor_units(key, path, s, described)})
+        kind = schema.get("type")
+        if kind == "integer":
+            return [path] if is_minor_units(key, described) else []
+        if kind == "array":  # an array of amounts (fixed_amounts) is named for its items
+            return self.minor_units(key, path + "[]", schema.get("items", {}), described)
+        found = []
+        for sub_key, sub in sorted(schema.get("properties", {}).items()):
+            found += self.minor_units(sub_key, f"{path}[{sub_key}]", sub, None)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict) and extra:  # a map (currency_options) keyed by the caller
+            found += self.minor_units(key, path + "[]", extra, None)
+        return found

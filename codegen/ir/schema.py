@@ -1,0 +1,57 @@
+"""Read-only access to the spec's component schemas, shared by the IR builders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..spec import LoadedSpec, resolve
+from . import naming
+from .naming import class_name, module_name
+from .overrides import Applier
+
+
+class SchemaView:
+    """The spec document plus the names every component schema gets."""
+
+    def __init__(self, loaded: LoadedSpec, overrides: Applier) -> None:
+        self.loaded = loaded
+        self.overrides = overrides
+        self.doc_ = loaded.document
+        self.schemas: dict[str, Any] = self.doc_["components"]["schemas"]
+        self.class_of = {n: class_name(n) for n in self.schemas}
+        naming.ensure_unique(((c, n) for n, c in self.class_of.items()), "model class")
+        self.module_of = {n: module_name(n) for n in self.schemas}
+        naming.ensure_unique(((m, n) for n, m in self.module_of.items()), "model module")
+        self.aliases = {n: s for n, s in self.schemas.items() if "anyOf" in s and "properties" not in s}
+
+    def deref(self, schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            schema = resolve(self.doc_, schema["$ref"])
+        return schema
+
+    @staticmethod
+    def ref_name(schema: dict[str, Any]) -> str:
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
+
+    def members(self, name: str) -> list[str]:
+        """Component names a ref stands for (a polymorphic alias stands for several)."""
+        if name in self.aliases:
+            out: list[str] = []
+            for sub in self.aliases[name]["anyOf"]:
+                out += self.members(self.ref_name(sub))
+            return out
+        return [name]
+
+    def object_value(self, schema: dict[str, Any]) -> str | None:
+        enum = schema.get("properties", {}).get("object", {}).get("enum")
+        return str(enum[0]) if enum and len(enum) == 1 else None
+
+    @staticmethod
+    def is_list_object(schema: dict[str, Any]) -> str | None:
+        props = schema.get("properties", {})
+        kind = props.get("object", {}).get("enum")
+        if kind == ["list"] and "data" in props:
+            return "list"
+        if kind == ["search_result"] and "data" in props:
+            return "search"
+        return None
