@@ -88,8 +88,10 @@ class ParamTypes(SchemaView):
         if kind == "array":  # an array of amounts (fixed_amounts) is named for its items
             return self.minor_units(key, path + "[]", schema.get("items", {}), described)
         found = []
+        # Integers inside an amount-named object are amounts too (custom_unit_amount[maximum]).
+        inherited = key if is_minor_units(key, None) else None
         for sub_key, sub in sorted(schema.get("properties", {}).items()):
-            found += self.minor_units(sub_key, f"{path}[{sub_key}]", sub, None)
+            found += self.minor_units(inherited or sub_key, f"{path}[{sub_key}]", sub, None)
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict) and extra:  # a map (currency_options) keyed by the caller
             found += self.minor_units(key, path + "[]", extra, None)

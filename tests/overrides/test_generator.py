@@ -157,6 +157,13 @@ def test_amount_paths_cover_nested_params(api: Api) -> None:
     assert "line_items[][price_data][unit_amount]" in ops["checkout.sessions.create"].minor_units
     assert "balance" in ops["customers.create"].minor_units
     assert ops["customers.list"].minor_units == ()
+    # integers inside an amount-named object: a custom price's bounds, an amount range filter
+    assert {
+        "custom_unit_amount[minimum]",
+        "custom_unit_amount[maximum]",
+        "custom_unit_amount[preset]",
+    } <= set(ops["prices.create"].minor_units)
+    assert "amount[gte]" in ops["topups.list"].minor_units
 
 
 def test_regenerating_reproduces_generated_byte_for_byte(api: Api) -> None:

@@ -40,9 +40,15 @@ _PostPrices: Operation[Price] = Operation(
 )
 _PostPrices_amounts = MinorUnits(
     "prices.create",
+    "currency_options[][custom_unit_amount][maximum]",
+    "currency_options[][custom_unit_amount][minimum]",
+    "currency_options[][custom_unit_amount][preset]",
     "currency_options[][tiers][][flat_amount]",
     "currency_options[][tiers][][unit_amount]",
     "currency_options[][unit_amount]",
+    "custom_unit_amount[maximum]",
+    "custom_unit_amount[minimum]",
+    "custom_unit_amount[preset]",
     "tiers[][flat_amount]",
     "tiers[][unit_amount]",
     "unit_amount",
@@ -80,6 +86,9 @@ _PostPricesPrice: Operation[Price] = Operation(
 )
 _PostPricesPrice_amounts = MinorUnits(
     "prices.update",
+    "currency_options[][custom_unit_amount][maximum]",
+    "currency_options[][custom_unit_amount][minimum]",
+    "currency_options[][custom_unit_amount][preset]",
     "currency_options[][tiers][][flat_amount]",
     "currency_options[][tiers][][unit_amount]",
     "currency_options[][unit_amount]",

@@ -38,6 +38,9 @@ _PostProducts: Operation[Product] = Operation(
 )
 _PostProducts_amounts = MinorUnits(
     "products.create",
+    "default_price_data[currency_options][][custom_unit_amount][maximum]",
+    "default_price_data[currency_options][][custom_unit_amount][minimum]",
+    "default_price_data[currency_options][][custom_unit_amount][preset]",
     "default_price_data[currency_options][][tiers][][flat_amount]",
     "default_price_data[currency_options][][tiers][][unit_amount]",
     "default_price_data[currency_options][][unit_amount]",

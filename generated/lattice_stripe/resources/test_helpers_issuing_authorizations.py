@@ -48,6 +48,7 @@ _PostTestHelpersIssuingAuthorizations: Operation[IssuingAuthorization] = Operati
 _PostTestHelpersIssuingAuthorizations_amounts = MinorUnits(
     "test_helpers.issuing.authorizations.create",
     "amount",
+    "amount_details[atm_fee]",
     "amount_details[cashback_amount]",
 )
 

@@ -53,6 +53,10 @@ _GetTopups: Operation[ListObject[Topup]] = Operation(
 _GetTopups_amounts = MinorUnits(
     "topups.list",
     "amount",
+    "amount[gt]",
+    "amount[gte]",
+    "amount[lt]",
+    "amount[lte]",
 )
 
 _GetTopupsTopup: Operation[Topup] = Operation(
