@@ -77,6 +77,7 @@ class Param:
     required: bool
     enum: tuple[str, ...] | None
     doc: str
+    kinds: str = "any"  # what the runtime accepts before any HTTP, e.g. "map|str" (see operation.py)
 
 
 @attrs.frozen

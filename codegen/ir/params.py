@@ -74,7 +74,19 @@ class ParamTypes(SchemaView):
             required=required,
             enum=tuple(str(v) for v in enum) if enum else None,
             doc=doc(schema.get("description")),
+            kinds="|".join(sorted(self.kinds(schema))),
         )
+
+    def kinds(self, schema: dict[str, Any]) -> set[str]:
+        """The runtime kinds a parameter accepts: str, int, float, bool, seq, map, file, any."""
+        schema = self.deref(schema)
+        if "anyOf" in schema:
+            return {k for s in schema["anyOf"] for k in self.kinds(s)}
+        kind = schema.get("type")
+        if kind == "string":
+            return {"file" if schema.get("format") == "binary" else "str"}
+        simple = {"integer": "int", "number": "float", "boolean": "bool", "array": "seq", "object": "map"}
+        return {simple[kind]} if kind in simple else {"any"}
 
     def minor_units(self, key: str, path: str, schema: dict[str, Any], described: str | None) -> list[str]:
         """Bracket paths of minor-unit integer amounts within one request parameter."""

@@ -224,10 +224,11 @@ class _ClientCore(Generic[HttpT]):
         options: Mapping[str, Any],
     ) -> PreparedRequest:
         """Everything needed to send a call; raises before any HTTP if an argument is wrong."""
+        op.check(params)
         if options and not OPTION_NAMES.issuperset(options):
             names = ", ".join(sorted(set(options) - OPTION_NAMES))
             raise InvalidArgumentError(
-                f"{op.operation_id}: unexpected keyword argument(s) {names}; "
+                f"{op.call_path}: unexpected keyword argument(s) {names}; "
                 f"request options are {', '.join(sorted(OPTION_NAMES))}"
             )
         config = self._config
@@ -237,7 +238,7 @@ class _ClientCore(Generic[HttpT]):
             # POST /v1/customers/. into POST /v1/customers (a create).
             if not isinstance(value, str) or not value or value in _DOT_SEGMENTS:
                 raise InvalidArgumentError(
-                    f"{op.operation_id}: path parameter must be a non-empty id string, got {value!r}"
+                    f"{op.call_path}: path parameter must be a non-empty id string, got {value!r}"
                 )
             # safe="" escapes "/", "?", "#" and "%": an id can never leave its path segment.
             segments.append(quote(value, safe=""))

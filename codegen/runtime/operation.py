@@ -2,36 +2,103 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from .errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     from .shapes import Shape, Structurer
 
 T = TypeVar("T")
 
+# What each parameter kind accepts (bool is refused where only numbers are expected).
+_ACCEPTS: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "seq": (list, tuple),
+    "map": (Mapping,),
+    "file": (bytes, bytearray, tuple),
+    "any": (object,),
+}
+_EXPECTED = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a bool",
+    "seq": "a list",
+    "map": "a dict",
+    "file": "bytes, a binary file or (filename, content)",
+    "any": "any value",
+}
+
+
+def _acceptor(kinds: str) -> tuple[tuple[type, ...], bool, str]:
+    """(accepted types, whether bool is welcome, description) for a kinds string."""
+    names = kinds.split("|")
+    types = tuple(t for name in names for t in _ACCEPTS[name])
+    return types, "bool" in names or "any" in names, " or ".join(_EXPECTED[n] for n in names)
+
 
 class Operation(Generic[T]):
     """Method, path template and response shape of one endpoint (``T`` is its result type)."""
 
-    __slots__ = ("_structurer", "base", "encoding", "method", "operation_id", "path_format", "shape")
+    __slots__ = (
+        "_acceptors",
+        "_structurer",
+        "base",
+        "call_path",
+        "encoding",
+        "kinds",
+        "method",
+        "operation_id",
+        "path_format",
+        "shape",
+    )
 
     def __init__(
         self,
         operation_id: str,
+        call_path: str,
         method: str,
         path_format: str,
         shape: Shape,
         *,
         encoding: str = "form",
         base: str = "api",
+        kinds: Mapping[str, str] | None = None,
     ) -> None:
         self.operation_id = operation_id
+        self.call_path = call_path
         self.method = method
         self.path_format = path_format
         self.shape = shape
         self.encoding = encoding
         self.base = base
+        self.kinds = kinds or {}
         self._structurer: Structurer | None = None
+        self._acceptors: dict[str, tuple[tuple[type, ...], bool, str]] | None = None
+
+    def check(self, params: Mapping[str, Any]) -> None:
+        """Refuse a parameter of the wrong kind before any HTTP (``expand="customer"``,
+        a model object where an id belongs); nested fields are left to the type checker."""
+        acceptors = self._acceptors
+        if acceptors is None:
+            acceptors = self._acceptors = {name: _acceptor(k) for name, k in self.kinds.items()}
+        for name, value in params.items():
+            if value is None or name not in acceptors:
+                continue
+            types, bool_ok, expected = acceptors[name]
+            if isinstance(value, types) and (bool_ok or type(value) is not bool):
+                continue
+            if hasattr(value, "read") and "file" in self.kinds[name]:
+                continue
+            raise InvalidArgumentError(
+                f"{self.call_path}: {name} must be {expected}, got {type(value).__name__} {value!r:.80}",
+                param=name,
+            )
 
     def structure(self, data: Any) -> T:
         fn = self._structurer

@@ -22,10 +22,14 @@ if TYPE_CHECKING:
 
 _GetAccount: Operation[Account] = Operation(
     "GetAccount",
+    "account.retrieve",
     "get",
     "/v1/account",
     S.Model("Account"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -22,9 +22,18 @@ if TYPE_CHECKING:
 
 _PostAccountLinks: Operation[AccountLink] = Operation(
     "PostAccountLinks",
+    "account_links.create",
     "post",
     "/v1/account_links",
     S.Model("AccountLink"),
+    kinds={
+        "account": "str",
+        "type": "str",
+        "collect": "str",
+        "expand": "seq",
+        "refresh_url": "str",
+        "return_url": "str",
+    },
 )
 
 

@@ -25,9 +25,15 @@ if TYPE_CHECKING:
 
 _PostAccountSessions: Operation[AccountSession] = Operation(
     "PostAccountSessions",
+    "account_sessions.create",
     "post",
     "/v1/account_sessions",
     S.Model("AccountSession"),
+    kinds={
+        "account": "str",
+        "components": "map",
+        "expand": "seq",
+    },
 )
 
 

@@ -23,13 +23,19 @@ if TYPE_CHECKING:
 
 _PostApplePayDomains: Operation[ApplePayDomain] = Operation(
     "PostApplePayDomains",
+    "apple_pay.domains.create",
     "post",
     "/v1/apple_pay/domains",
     S.Model("ApplePayDomain"),
+    kinds={
+        "domain_name": "str",
+        "expand": "seq",
+    },
 )
 
 _DeleteApplePayDomainsDomain: Operation[DeletedApplePayDomain] = Operation(
     "DeleteApplePayDomainsDomain",
+    "apple_pay.domains.delete",
     "delete",
     "/v1/apple_pay/domains/{}",
     S.Model("DeletedApplePayDomain"),
@@ -38,18 +44,30 @@ _DeleteApplePayDomainsDomain: Operation[DeletedApplePayDomain] = Operation(
 
 _GetApplePayDomains: Operation[ListObject[ApplePayDomain]] = Operation(
     "GetApplePayDomains",
+    "apple_pay.domains.list",
     "get",
     "/v1/apple_pay/domains",
     S.ListPage(S.Model("ApplePayDomain")),
     encoding="query",
+    kinds={
+        "domain_name": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetApplePayDomainsDomain: Operation[ApplePayDomain] = Operation(
     "GetApplePayDomainsDomain",
+    "apple_pay.domains.retrieve",
     "get",
     "/v1/apple_pay/domains/{}",
     S.Model("ApplePayDomain"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

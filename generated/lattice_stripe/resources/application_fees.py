@@ -27,17 +27,32 @@ if TYPE_CHECKING:
 
 _GetApplicationFees: Operation[ListObject[ApplicationFee]] = Operation(
     "GetApplicationFees",
+    "application_fees.list",
     "get",
     "/v1/application_fees",
     S.ListPage(S.Model("ApplicationFee")),
     encoding="query",
+    kinds={
+        "charge": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _PostApplicationFeesIdRefund: Operation[ApplicationFee] = Operation(
     "PostApplicationFeesIdRefund",
+    "application_fees.refund",
     "post",
     "/v1/application_fees/{}/refund",
     S.Model("ApplicationFee"),
+    kinds={
+        "amount": "int",
+        "directive": "str",
+        "expand": "seq",
+    },
 )
 _PostApplicationFeesIdRefund_amounts = MinorUnits(
     "application_fees.refund",
@@ -46,17 +61,27 @@ _PostApplicationFeesIdRefund_amounts = MinorUnits(
 
 _GetApplicationFeesId: Operation[ApplicationFee] = Operation(
     "GetApplicationFeesId",
+    "application_fees.retrieve",
     "get",
     "/v1/application_fees/{}",
     S.Model("ApplicationFee"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostApplicationFeesIdRefunds: Operation[FeeRefund] = Operation(
     "PostApplicationFeesIdRefunds",
+    "application_fees.refunds.create",
     "post",
     "/v1/application_fees/{}/refunds",
     S.Model("FeeRefund"),
+    kinds={
+        "amount": "int",
+        "expand": "seq",
+        "metadata": "map",
+    },
 )
 _PostApplicationFeesIdRefunds_amounts = MinorUnits(
     "application_fees.refunds.create",
@@ -65,25 +90,41 @@ _PostApplicationFeesIdRefunds_amounts = MinorUnits(
 
 _GetApplicationFeesIdRefunds: Operation[ListObject[FeeRefund]] = Operation(
     "GetApplicationFeesIdRefunds",
+    "application_fees.refunds.list",
     "get",
     "/v1/application_fees/{}/refunds",
     S.ListPage(S.Model("FeeRefund")),
     encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
     "GetApplicationFeesFeeRefundsId",
+    "application_fees.refunds.retrieve",
     "get",
     "/v1/application_fees/{}/refunds/{}",
     S.Model("FeeRefund"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
     "PostApplicationFeesFeeRefundsId",
+    "application_fees.refunds.update",
     "post",
     "/v1/application_fees/{}/refunds/{}",
     S.Model("FeeRefund"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
 )
 
 

@@ -28,32 +28,60 @@ if TYPE_CHECKING:
 
 _PostAppsSecrets: Operation[AppsSecret] = Operation(
     "PostAppsSecrets",
+    "apps.secrets.create",
     "post",
     "/v1/apps/secrets",
     S.Model("AppsSecret"),
+    kinds={
+        "name": "str",
+        "payload": "str",
+        "scope": "map",
+        "expand": "seq",
+        "expires_at": "int",
+    },
 )
 
 _PostAppsSecretsDelete: Operation[AppsSecret] = Operation(
     "PostAppsSecretsDelete",
+    "apps.secrets.delete",
     "post",
     "/v1/apps/secrets/delete",
     S.Model("AppsSecret"),
+    kinds={
+        "name": "str",
+        "scope": "map",
+        "expand": "seq",
+    },
 )
 
 _GetAppsSecretsFind: Operation[AppsSecret] = Operation(
     "GetAppsSecretsFind",
+    "apps.secrets.find",
     "get",
     "/v1/apps/secrets/find",
     S.Model("AppsSecret"),
     encoding="query",
+    kinds={
+        "name": "str",
+        "scope": "map",
+        "expand": "seq",
+    },
 )
 
 _GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
     "GetAppsSecrets",
+    "apps.secrets.list",
     "get",
     "/v1/apps/secrets",
     S.ListPage(S.Model("AppsSecret")),
     encoding="query",
+    kinds={
+        "scope": "map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 

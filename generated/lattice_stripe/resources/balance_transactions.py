@@ -25,18 +25,34 @@ if TYPE_CHECKING:
 
 _GetBalanceTransactions: Operation[ListObject[BalanceTransaction]] = Operation(
     "GetBalanceTransactions",
+    "balance_transactions.list",
     "get",
     "/v1/balance_transactions",
     S.ListPage(S.Model("BalanceTransaction")),
     encoding="query",
+    kinds={
+        "created": "int|map",
+        "currency": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payout": "str",
+        "source": "str",
+        "starting_after": "str",
+        "type": "str",
+    },
 )
 
 _GetBalanceTransactionsId: Operation[BalanceTransaction] = Operation(
     "GetBalanceTransactionsId",
+    "balance_transactions.retrieve",
     "get",
     "/v1/balance_transactions/{}",
     S.Model("BalanceTransaction"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

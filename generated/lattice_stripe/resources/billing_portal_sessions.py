@@ -25,9 +25,19 @@ if TYPE_CHECKING:
 
 _PostBillingPortalSessions: Operation[BillingPortalSession] = Operation(
     "PostBillingPortalSessions",
+    "billing_portal.sessions.create",
     "post",
     "/v1/billing_portal/sessions",
     S.Model("BillingPortalSession"),
+    kinds={
+        "customer": "str",
+        "configuration": "str",
+        "expand": "seq",
+        "flow_data": "map",
+        "locale": "str",
+        "on_behalf_of": "str",
+        "return_url": "str",
+    },
 )
 
 

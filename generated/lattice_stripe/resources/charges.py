@@ -37,9 +37,21 @@ if TYPE_CHECKING:
 
 _PostChargesChargeCapture: Operation[Charge] = Operation(
     "PostChargesChargeCapture",
+    "charges.capture",
     "post",
     "/v1/charges/{}/capture",
     S.Model("Charge"),
+    kinds={
+        "amount": "int",
+        "application_fee": "int",
+        "application_fee_amount": "int",
+        "expand": "seq",
+        "receipt_email": "str",
+        "statement_descriptor": "str",
+        "statement_descriptor_suffix": "str",
+        "transfer_data": "map",
+        "transfer_group": "str",
+    },
 )
 _PostChargesChargeCapture_amounts = MinorUnits(
     "charges.capture",
@@ -50,9 +62,32 @@ _PostChargesChargeCapture_amounts = MinorUnits(
 
 _PostCharges: Operation[Charge] = Operation(
     "PostCharges",
+    "charges.create",
     "post",
     "/v1/charges",
     S.Model("Charge"),
+    kinds={
+        "amount": "int",
+        "application_fee": "int",
+        "application_fee_amount": "int",
+        "capture": "bool",
+        "card": "map|str",
+        "currency": "str",
+        "customer": "str",
+        "description": "str",
+        "destination": "map|str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "on_behalf_of": "str",
+        "radar_options": "map",
+        "receipt_email": "str",
+        "shipping": "map",
+        "source": "str",
+        "statement_descriptor": "str",
+        "statement_descriptor_suffix": "str",
+        "transfer_data": "map",
+        "transfer_group": "str",
+    },
 )
 _PostCharges_amounts = MinorUnits(
     "charges.create",
@@ -64,17 +99,39 @@ _PostCharges_amounts = MinorUnits(
 
 _GetCharges: Operation[ListObject[Charge]] = Operation(
     "GetCharges",
+    "charges.list",
     "get",
     "/v1/charges",
     S.ListPage(S.Model("Charge")),
     encoding="query",
+    kinds={
+        "created": "int|map",
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payment_intent": "str",
+        "starting_after": "str",
+        "transfer_group": "str",
+    },
 )
 
 _PostChargesChargeRefund: Operation[Charge] = Operation(
     "PostChargesChargeRefund",
+    "charges.refund",
     "post",
     "/v1/charges/{}/refund",
     S.Model("Charge"),
+    kinds={
+        "amount": "int",
+        "expand": "seq",
+        "instructions_email": "str",
+        "metadata": "map|str",
+        "payment_intent": "str",
+        "reason": "str",
+        "refund_application_fee": "bool",
+        "reverse_transfer": "bool",
+    },
 )
 _PostChargesChargeRefund_amounts = MinorUnits(
     "charges.refund",
@@ -83,54 +140,105 @@ _PostChargesChargeRefund_amounts = MinorUnits(
 
 _GetChargesCharge: Operation[Charge] = Operation(
     "GetChargesCharge",
+    "charges.retrieve",
     "get",
     "/v1/charges/{}",
     S.Model("Charge"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _GetChargesSearch: Operation[SearchResult[Charge]] = Operation(
     "GetChargesSearch",
+    "charges.search",
     "get",
     "/v1/charges/search",
     S.SearchPage(S.Model("Charge")),
     encoding="query",
+    kinds={
+        "query": "str",
+        "expand": "seq",
+        "limit": "int",
+        "page": "str",
+    },
 )
 
 _PostChargesCharge: Operation[Charge] = Operation(
     "PostChargesCharge",
+    "charges.update",
     "post",
     "/v1/charges/{}",
     S.Model("Charge"),
+    kinds={
+        "customer": "str",
+        "description": "str",
+        "expand": "seq",
+        "fraud_details": "map",
+        "metadata": "map|str",
+        "receipt_email": "str",
+        "shipping": "map",
+        "transfer_group": "str",
+    },
 )
 
 _PostChargesChargeDisputeClose: Operation[Dispute] = Operation(
     "PostChargesChargeDisputeClose",
+    "charges.dispute.close",
     "post",
     "/v1/charges/{}/dispute/close",
     S.Model("Dispute"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _GetChargesChargeDispute: Operation[Dispute] = Operation(
     "GetChargesChargeDispute",
+    "charges.dispute.retrieve",
     "get",
     "/v1/charges/{}/dispute",
     S.Model("Dispute"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostChargesChargeDispute: Operation[Dispute] = Operation(
     "PostChargesChargeDispute",
+    "charges.dispute.update",
     "post",
     "/v1/charges/{}/dispute",
     S.Model("Dispute"),
+    kinds={
+        "evidence": "map",
+        "expand": "seq",
+        "metadata": "map|str",
+        "submit": "bool",
+    },
 )
 
 _PostChargesChargeRefunds: Operation[Refund] = Operation(
     "PostChargesChargeRefunds",
+    "charges.refunds.create",
     "post",
     "/v1/charges/{}/refunds",
     S.Model("Refund"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "customer": "str",
+        "expand": "seq",
+        "instructions_email": "str",
+        "metadata": "map|str",
+        "origin": "str",
+        "payment_intent": "str",
+        "reason": "str",
+        "refund_application_fee": "bool",
+        "reverse_transfer": "bool",
+    },
 )
 _PostChargesChargeRefunds_amounts = MinorUnits(
     "charges.refunds.create",
@@ -139,25 +247,41 @@ _PostChargesChargeRefunds_amounts = MinorUnits(
 
 _GetChargesChargeRefunds: Operation[ListObject[Refund]] = Operation(
     "GetChargesChargeRefunds",
+    "charges.refunds.list",
     "get",
     "/v1/charges/{}/refunds",
     S.ListPage(S.Model("Refund")),
     encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetChargesChargeRefundsRefund: Operation[Refund] = Operation(
     "GetChargesChargeRefundsRefund",
+    "charges.refunds.retrieve",
     "get",
     "/v1/charges/{}/refunds/{}",
     S.Model("Refund"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostChargesChargeRefundsRefund: Operation[Refund] = Operation(
     "PostChargesChargeRefundsRefund",
+    "charges.refunds.update",
     "post",
     "/v1/charges/{}/refunds/{}",
     S.Model("Refund"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
 )
 
 

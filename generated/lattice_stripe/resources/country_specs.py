@@ -22,18 +22,29 @@ if TYPE_CHECKING:
 
 _GetCountrySpecs: Operation[ListObject[CountrySpec]] = Operation(
     "GetCountrySpecs",
+    "country_specs.list",
     "get",
     "/v1/country_specs",
     S.ListPage(S.Model("CountrySpec")),
     encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetCountrySpecsCountry: Operation[CountrySpec] = Operation(
     "GetCountrySpecsCountry",
+    "country_specs.retrieve",
     "get",
     "/v1/country_specs/{}",
     S.Model("CountrySpec"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

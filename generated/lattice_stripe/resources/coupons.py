@@ -30,9 +30,25 @@ if TYPE_CHECKING:
 
 _PostCoupons: Operation[Coupon] = Operation(
     "PostCoupons",
+    "coupons.create",
     "post",
     "/v1/coupons",
     S.Model("Coupon"),
+    kinds={
+        "amount_off": "int",
+        "applies_to": "map",
+        "currency": "str",
+        "currency_options": "map",
+        "duration": "str",
+        "duration_in_months": "int",
+        "expand": "seq",
+        "id": "str",
+        "max_redemptions": "int",
+        "metadata": "map|str",
+        "name": "str",
+        "percent_off": "float",
+        "redeem_by": "int",
+    },
 )
 _PostCoupons_amounts = MinorUnits(
     "coupons.create",
@@ -42,6 +58,7 @@ _PostCoupons_amounts = MinorUnits(
 
 _DeleteCouponsCoupon: Operation[DeletedCoupon] = Operation(
     "DeleteCouponsCoupon",
+    "coupons.delete",
     "delete",
     "/v1/coupons/{}",
     S.Model("DeletedCoupon"),
@@ -50,25 +67,44 @@ _DeleteCouponsCoupon: Operation[DeletedCoupon] = Operation(
 
 _GetCoupons: Operation[ListObject[Coupon]] = Operation(
     "GetCoupons",
+    "coupons.list",
     "get",
     "/v1/coupons",
     S.ListPage(S.Model("Coupon")),
     encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetCouponsCoupon: Operation[Coupon] = Operation(
     "GetCouponsCoupon",
+    "coupons.retrieve",
     "get",
     "/v1/coupons/{}",
     S.Model("Coupon"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostCouponsCoupon: Operation[Coupon] = Operation(
     "PostCouponsCoupon",
+    "coupons.update",
     "post",
     "/v1/coupons/{}",
     S.Model("Coupon"),
+    kinds={
+        "currency_options": "map",
+        "expand": "seq",
+        "metadata": "map|str",
+        "name": "str",
+    },
 )
 _PostCouponsCoupon_amounts = MinorUnits(
     "coupons.update",

@@ -26,32 +26,57 @@ if TYPE_CHECKING:
 
 _PostDisputesDisputeClose: Operation[Dispute] = Operation(
     "PostDisputesDisputeClose",
+    "disputes.close",
     "post",
     "/v1/disputes/{}/close",
     S.Model("Dispute"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _GetDisputes: Operation[ListObject[Dispute]] = Operation(
     "GetDisputes",
+    "disputes.list",
     "get",
     "/v1/disputes",
     S.ListPage(S.Model("Dispute")),
     encoding="query",
+    kinds={
+        "charge": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payment_intent": "str",
+        "starting_after": "str",
+    },
 )
 
 _GetDisputesDispute: Operation[Dispute] = Operation(
     "GetDisputesDispute",
+    "disputes.retrieve",
     "get",
     "/v1/disputes/{}",
     S.Model("Dispute"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostDisputesDispute: Operation[Dispute] = Operation(
     "PostDisputesDispute",
+    "disputes.update",
     "post",
     "/v1/disputes/{}",
     S.Model("Dispute"),
+    kinds={
+        "evidence": "map",
+        "expand": "seq",
+        "metadata": "map|str",
+        "submit": "bool",
+    },
 )
 
 

@@ -22,17 +22,29 @@ if TYPE_CHECKING:
 
 _PostEphemeralKeys: Operation[EphemeralKey] = Operation(
     "PostEphemeralKeys",
+    "ephemeral_keys.create",
     "post",
     "/v1/ephemeral_keys",
     S.Model("EphemeralKey"),
+    kinds={
+        "customer": "str",
+        "expand": "seq",
+        "issuing_card": "str",
+        "nonce": "str",
+        "verification_session": "str",
+    },
 )
 
 _DeleteEphemeralKeysKey: Operation[EphemeralKey] = Operation(
     "DeleteEphemeralKeysKey",
+    "ephemeral_keys.delete",
     "delete",
     "/v1/ephemeral_keys/{}",
     S.Model("EphemeralKey"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

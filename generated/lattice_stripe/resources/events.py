@@ -25,18 +25,33 @@ if TYPE_CHECKING:
 
 _GetEvents: Operation[ListObject[Event]] = Operation(
     "GetEvents",
+    "events.list",
     "get",
     "/v1/events",
     S.ListPage(S.Model("Event")),
     encoding="query",
+    kinds={
+        "created": "int|map",
+        "delivery_success": "bool",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "type": "str",
+        "types": "seq",
+    },
 )
 
 _GetEventsId: Operation[Event] = Operation(
     "GetEventsId",
+    "events.retrieve",
     "get",
     "/v1/events/{}",
     S.Model("Event"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

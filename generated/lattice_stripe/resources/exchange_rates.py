@@ -22,18 +22,29 @@ if TYPE_CHECKING:
 
 _GetExchangeRates: Operation[ListObject[ExchangeRate]] = Operation(
     "GetExchangeRates",
+    "exchange_rates.list",
     "get",
     "/v1/exchange_rates",
     S.ListPage(S.Model("ExchangeRate")),
     encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetExchangeRatesRateId: Operation[ExchangeRate] = Operation(
     "GetExchangeRatesRateId",
+    "exchange_rates.retrieve",
     "get",
     "/v1/exchange_rates/{}",
     S.Model("ExchangeRate"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -26,17 +26,30 @@ if TYPE_CHECKING:
 
 _PostFinancialConnectionsSessions: Operation[FinancialConnectionsSession] = Operation(
     "PostFinancialConnectionsSessions",
+    "financial_connections.sessions.create",
     "post",
     "/v1/financial_connections/sessions",
     S.Model("FinancialConnectionsSession"),
+    kinds={
+        "account_holder": "map",
+        "permissions": "seq",
+        "expand": "seq",
+        "filters": "map",
+        "prefetch": "seq",
+        "return_url": "str",
+    },
 )
 
 _GetFinancialConnectionsSessionsSession: Operation[FinancialConnectionsSession] = Operation(
     "GetFinancialConnectionsSessionsSession",
+    "financial_connections.sessions.retrieve",
     "get",
     "/v1/financial_connections/sessions/{}",
     S.Model("FinancialConnectionsSession"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -25,18 +25,32 @@ if TYPE_CHECKING:
 
 _GetIdentityVerificationReports: Operation[ListObject[IdentityVerificationReport]] = Operation(
     "GetIdentityVerificationReports",
+    "identity.verification_reports.list",
     "get",
     "/v1/identity/verification_reports",
     S.ListPage(S.Model("IdentityVerificationReport")),
     encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "type": "str",
+        "verification_session": "str",
+    },
 )
 
 _GetIdentityVerificationReportsReport: Operation[IdentityVerificationReport] = Operation(
     "GetIdentityVerificationReportsReport",
+    "identity.verification_reports.retrieve",
     "get",
     "/v1/identity/verification_reports/{}",
     S.Model("IdentityVerificationReport"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -26,9 +26,15 @@ if TYPE_CHECKING:
 
 _PostIssuingAuthorizationsAuthorizationApprove: Operation[IssuingAuthorization] = Operation(
     "PostIssuingAuthorizationsAuthorizationApprove",
+    "issuing.authorizations.approve",
     "post",
     "/v1/issuing/authorizations/{}/approve",
     S.Model("IssuingAuthorization"),
+    kinds={
+        "amount": "int",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
 )
 _PostIssuingAuthorizationsAuthorizationApprove_amounts = MinorUnits(
     "issuing.authorizations.approve",
@@ -37,32 +43,57 @@ _PostIssuingAuthorizationsAuthorizationApprove_amounts = MinorUnits(
 
 _PostIssuingAuthorizationsAuthorizationDecline: Operation[IssuingAuthorization] = Operation(
     "PostIssuingAuthorizationsAuthorizationDecline",
+    "issuing.authorizations.decline",
     "post",
     "/v1/issuing/authorizations/{}/decline",
     S.Model("IssuingAuthorization"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
 )
 
 _GetIssuingAuthorizations: Operation[ListObject[IssuingAuthorization]] = Operation(
     "GetIssuingAuthorizations",
+    "issuing.authorizations.list",
     "get",
     "/v1/issuing/authorizations",
     S.ListPage(S.Model("IssuingAuthorization")),
     encoding="query",
+    kinds={
+        "card": "str",
+        "cardholder": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
 )
 
 _GetIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Operation(
     "GetIssuingAuthorizationsAuthorization",
+    "issuing.authorizations.retrieve",
     "get",
     "/v1/issuing/authorizations/{}",
     S.Model("IssuingAuthorization"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Operation(
     "PostIssuingAuthorizationsAuthorization",
+    "issuing.authorizations.update",
     "post",
     "/v1/issuing/authorizations/{}",
     S.Model("IssuingAuthorization"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
 )
 
 

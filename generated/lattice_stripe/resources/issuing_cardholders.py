@@ -34,9 +34,24 @@ if TYPE_CHECKING:
 
 _PostIssuingCardholders: Operation[IssuingCardholder] = Operation(
     "PostIssuingCardholders",
+    "issuing.cardholders.create",
     "post",
     "/v1/issuing/cardholders",
     S.Model("IssuingCardholder"),
+    kinds={
+        "billing": "map",
+        "name": "str",
+        "company": "map",
+        "email": "str",
+        "expand": "seq",
+        "individual": "map",
+        "metadata": "map",
+        "phone_number": "str",
+        "preferred_locales": "seq",
+        "spending_controls": "map",
+        "status": "str",
+        "type": "str",
+    },
 )
 _PostIssuingCardholders_amounts = MinorUnits(
     "issuing.cardholders.create",
@@ -45,25 +60,54 @@ _PostIssuingCardholders_amounts = MinorUnits(
 
 _GetIssuingCardholders: Operation[ListObject[IssuingCardholder]] = Operation(
     "GetIssuingCardholders",
+    "issuing.cardholders.list",
     "get",
     "/v1/issuing/cardholders",
     S.ListPage(S.Model("IssuingCardholder")),
     encoding="query",
+    kinds={
+        "created": "int|map",
+        "email": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "phone_number": "str",
+        "starting_after": "str",
+        "status": "str",
+        "type": "str",
+    },
 )
 
 _GetIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
     "GetIssuingCardholdersCardholder",
+    "issuing.cardholders.retrieve",
     "get",
     "/v1/issuing/cardholders/{}",
     S.Model("IssuingCardholder"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
     "PostIssuingCardholdersCardholder",
+    "issuing.cardholders.update",
     "post",
     "/v1/issuing/cardholders/{}",
     S.Model("IssuingCardholder"),
+    kinds={
+        "billing": "map",
+        "company": "map",
+        "email": "str",
+        "expand": "seq",
+        "individual": "map",
+        "metadata": "map",
+        "phone_number": "str",
+        "preferred_locales": "seq",
+        "spending_controls": "map",
+        "status": "str",
+    },
 )
 _PostIssuingCardholdersCardholder_amounts = MinorUnits(
     "issuing.cardholders.update",

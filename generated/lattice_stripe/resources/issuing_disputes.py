@@ -29,9 +29,18 @@ if TYPE_CHECKING:
 
 _PostIssuingDisputes: Operation[IssuingDispute] = Operation(
     "PostIssuingDisputes",
+    "issuing.disputes.create",
     "post",
     "/v1/issuing/disputes",
     S.Model("IssuingDispute"),
+    kinds={
+        "amount": "int",
+        "evidence": "map",
+        "expand": "seq",
+        "metadata": "map",
+        "transaction": "str",
+        "treasury": "map",
+    },
 )
 _PostIssuingDisputes_amounts = MinorUnits(
     "issuing.disputes.create",
@@ -40,32 +49,58 @@ _PostIssuingDisputes_amounts = MinorUnits(
 
 _GetIssuingDisputes: Operation[ListObject[IssuingDispute]] = Operation(
     "GetIssuingDisputes",
+    "issuing.disputes.list",
     "get",
     "/v1/issuing/disputes",
     S.ListPage(S.Model("IssuingDispute")),
     encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+        "transaction": "str",
+    },
 )
 
 _GetIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
     "GetIssuingDisputesDispute",
+    "issuing.disputes.retrieve",
     "get",
     "/v1/issuing/disputes/{}",
     S.Model("IssuingDispute"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostIssuingDisputesDisputeSubmit: Operation[IssuingDispute] = Operation(
     "PostIssuingDisputesDisputeSubmit",
+    "issuing.disputes.submit",
     "post",
     "/v1/issuing/disputes/{}/submit",
     S.Model("IssuingDispute"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
 )
 
 _PostIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
     "PostIssuingDisputesDispute",
+    "issuing.disputes.update",
     "post",
     "/v1/issuing/disputes/{}",
     S.Model("IssuingDispute"),
+    kinds={
+        "amount": "int",
+        "evidence": "map",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
 )
 _PostIssuingDisputesDispute_amounts = MinorUnits(
     "issuing.disputes.update",

@@ -25,25 +25,42 @@ if TYPE_CHECKING:
 
 _GetIssuingSettlements: Operation[ListObject[IssuingSettlement]] = Operation(
     "GetIssuingSettlements",
+    "issuing.settlements.list",
     "get",
     "/v1/issuing/settlements",
     S.ListPage(S.Model("IssuingSettlement")),
     encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
     "GetIssuingSettlementsSettlement",
+    "issuing.settlements.retrieve",
     "get",
     "/v1/issuing/settlements/{}",
     S.Model("IssuingSettlement"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
     "PostIssuingSettlementsSettlement",
+    "issuing.settlements.update",
     "post",
     "/v1/issuing/settlements/{}",
     S.Model("IssuingSettlement"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map",
+    },
 )
 
 

@@ -25,25 +25,45 @@ if TYPE_CHECKING:
 
 _GetIssuingTransactions: Operation[ListObject[IssuingTransaction]] = Operation(
     "GetIssuingTransactions",
+    "issuing.transactions.list",
     "get",
     "/v1/issuing/transactions",
     S.ListPage(S.Model("IssuingTransaction")),
     encoding="query",
+    kinds={
+        "card": "str",
+        "cardholder": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "type": "str",
+    },
 )
 
 _GetIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
     "GetIssuingTransactionsTransaction",
+    "issuing.transactions.retrieve",
     "get",
     "/v1/issuing/transactions/{}",
     S.Model("IssuingTransaction"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
     "PostIssuingTransactionsTransaction",
+    "issuing.transactions.update",
     "post",
     "/v1/issuing/transactions/{}",
     S.Model("IssuingTransaction"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
 )
 
 

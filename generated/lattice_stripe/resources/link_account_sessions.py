@@ -26,17 +26,30 @@ if TYPE_CHECKING:
 
 _PostLinkAccountSessions: Operation[FinancialConnectionsSession] = Operation(
     "PostLinkAccountSessions",
+    "link_account_sessions.create",
     "post",
     "/v1/link_account_sessions",
     S.Model("FinancialConnectionsSession"),
+    kinds={
+        "account_holder": "map",
+        "permissions": "seq",
+        "expand": "seq",
+        "filters": "map",
+        "prefetch": "seq",
+        "return_url": "str",
+    },
 )
 
 _GetLinkAccountSessionsSession: Operation[FinancialConnectionsSession] = Operation(
     "GetLinkAccountSessionsSession",
+    "link_account_sessions.retrieve",
     "get",
     "/v1/link_account_sessions/{}",
     S.Model("FinancialConnectionsSession"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

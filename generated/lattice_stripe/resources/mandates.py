@@ -22,10 +22,14 @@ if TYPE_CHECKING:
 
 _GetMandatesMandate: Operation[Mandate] = Operation(
     "GetMandatesMandate",
+    "mandates.retrieve",
     "get",
     "/v1/mandates/{}",
     S.Model("Mandate"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

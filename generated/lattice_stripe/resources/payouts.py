@@ -27,16 +27,32 @@ if TYPE_CHECKING:
 
 _PostPayoutsPayoutCancel: Operation[Payout] = Operation(
     "PostPayoutsPayoutCancel",
+    "payouts.cancel",
     "post",
     "/v1/payouts/{}/cancel",
     S.Model("Payout"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostPayouts: Operation[Payout] = Operation(
     "PostPayouts",
+    "payouts.create",
     "post",
     "/v1/payouts",
     S.Model("Payout"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "description": "str",
+        "destination": "str",
+        "expand": "seq",
+        "metadata": "map",
+        "method": "str",
+        "source_type": "str",
+        "statement_descriptor": "str",
+    },
 )
 _PostPayouts_amounts = MinorUnits(
     "payouts.create",
@@ -45,32 +61,57 @@ _PostPayouts_amounts = MinorUnits(
 
 _GetPayouts: Operation[ListObject[Payout]] = Operation(
     "GetPayouts",
+    "payouts.list",
     "get",
     "/v1/payouts",
     S.ListPage(S.Model("Payout")),
     encoding="query",
+    kinds={
+        "arrival_date": "int|map",
+        "created": "int|map",
+        "destination": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
 )
 
 _GetPayoutsPayout: Operation[Payout] = Operation(
     "GetPayoutsPayout",
+    "payouts.retrieve",
     "get",
     "/v1/payouts/{}",
     S.Model("Payout"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostPayoutsPayoutReverse: Operation[Payout] = Operation(
     "PostPayoutsPayoutReverse",
+    "payouts.reverse",
     "post",
     "/v1/payouts/{}/reverse",
     S.Model("Payout"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map",
+    },
 )
 
 _PostPayoutsPayout: Operation[Payout] = Operation(
     "PostPayoutsPayout",
+    "payouts.update",
     "post",
     "/v1/payouts/{}",
     S.Model("Payout"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
 )
 
 

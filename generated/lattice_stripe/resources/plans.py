@@ -30,9 +30,30 @@ if TYPE_CHECKING:
 
 _PostPlans: Operation[Plan] = Operation(
     "PostPlans",
+    "plans.create",
     "post",
     "/v1/plans",
     S.Model("Plan"),
+    kinds={
+        "currency": "str",
+        "interval": "str",
+        "active": "bool",
+        "aggregate_usage": "str",
+        "amount": "int",
+        "amount_decimal": "str",
+        "billing_scheme": "str",
+        "expand": "seq",
+        "id": "str",
+        "interval_count": "int",
+        "metadata": "map|str",
+        "nickname": "str",
+        "product": "map|str",
+        "tiers": "seq",
+        "tiers_mode": "str",
+        "transform_usage": "map",
+        "trial_period_days": "int",
+        "usage_type": "str",
+    },
 )
 _PostPlans_amounts = MinorUnits(
     "plans.create",
@@ -43,6 +64,7 @@ _PostPlans_amounts = MinorUnits(
 
 _DeletePlansPlan: Operation[DeletedPlan] = Operation(
     "DeletePlansPlan",
+    "plans.delete",
     "delete",
     "/v1/plans/{}",
     S.Model("DeletedPlan"),
@@ -51,25 +73,48 @@ _DeletePlansPlan: Operation[DeletedPlan] = Operation(
 
 _GetPlans: Operation[ListObject[Plan]] = Operation(
     "GetPlans",
+    "plans.list",
     "get",
     "/v1/plans",
     S.ListPage(S.Model("Plan")),
     encoding="query",
+    kinds={
+        "active": "bool",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "product": "str",
+        "starting_after": "str",
+    },
 )
 
 _GetPlansPlan: Operation[Plan] = Operation(
     "GetPlansPlan",
+    "plans.retrieve",
     "get",
     "/v1/plans/{}",
     S.Model("Plan"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostPlansPlan: Operation[Plan] = Operation(
     "PostPlansPlan",
+    "plans.update",
     "post",
     "/v1/plans/{}",
     S.Model("Plan"),
+    kinds={
+        "active": "bool",
+        "expand": "seq",
+        "metadata": "map|str",
+        "nickname": "str",
+        "product": "str",
+        "trial_period_days": "int",
+    },
 )
 
 

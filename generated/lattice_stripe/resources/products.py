@@ -32,9 +32,27 @@ if TYPE_CHECKING:
 
 _PostProducts: Operation[Product] = Operation(
     "PostProducts",
+    "products.create",
     "post",
     "/v1/products",
     S.Model("Product"),
+    kinds={
+        "name": "str",
+        "active": "bool",
+        "default_price_data": "map",
+        "description": "str",
+        "expand": "seq",
+        "features": "seq",
+        "id": "str",
+        "images": "seq",
+        "metadata": "map",
+        "package_dimensions": "map",
+        "shippable": "bool",
+        "statement_descriptor": "str",
+        "tax_code": "str",
+        "unit_label": "str",
+        "url": "str",
+    },
 )
 _PostProducts_amounts = MinorUnits(
     "products.create",
@@ -49,6 +67,7 @@ _PostProducts_amounts = MinorUnits(
 
 _DeleteProductsId: Operation[DeletedProduct] = Operation(
     "DeleteProductsId",
+    "products.delete",
     "delete",
     "/v1/products/{}",
     S.Model("DeletedProduct"),
@@ -57,33 +76,73 @@ _DeleteProductsId: Operation[DeletedProduct] = Operation(
 
 _GetProducts: Operation[ListObject[Product]] = Operation(
     "GetProducts",
+    "products.list",
     "get",
     "/v1/products",
     S.ListPage(S.Model("Product")),
     encoding="query",
+    kinds={
+        "active": "bool",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "ids": "seq",
+        "limit": "int",
+        "shippable": "bool",
+        "starting_after": "str",
+        "url": "str",
+    },
 )
 
 _GetProductsId: Operation[Product] = Operation(
     "GetProductsId",
+    "products.retrieve",
     "get",
     "/v1/products/{}",
     S.Model("Product"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _GetProductsSearch: Operation[SearchResult[Product]] = Operation(
     "GetProductsSearch",
+    "products.search",
     "get",
     "/v1/products/search",
     S.SearchPage(S.Model("Product")),
     encoding="query",
+    kinds={
+        "query": "str",
+        "expand": "seq",
+        "limit": "int",
+        "page": "str",
+    },
 )
 
 _PostProductsId: Operation[Product] = Operation(
     "PostProductsId",
+    "products.update",
     "post",
     "/v1/products/{}",
     S.Model("Product"),
+    kinds={
+        "active": "bool",
+        "default_price": "str",
+        "description": "str",
+        "expand": "seq",
+        "features": "seq|str",
+        "images": "seq|str",
+        "metadata": "map|str",
+        "name": "str",
+        "package_dimensions": "map|str",
+        "shippable": "bool",
+        "statement_descriptor": "str",
+        "tax_code": "str",
+        "unit_label": "str",
+        "url": "str",
+    },
 )
 
 

@@ -28,9 +28,21 @@ if TYPE_CHECKING:
 
 _PostPromotionCodes: Operation[PromotionCode] = Operation(
     "PostPromotionCodes",
+    "promotion_codes.create",
     "post",
     "/v1/promotion_codes",
     S.Model("PromotionCode"),
+    kinds={
+        "coupon": "str",
+        "active": "bool",
+        "code": "str",
+        "customer": "str",
+        "expand": "seq",
+        "expires_at": "int",
+        "max_redemptions": "int",
+        "metadata": "map",
+        "restrictions": "map",
+    },
 )
 _PostPromotionCodes_amounts = MinorUnits(
     "promotion_codes.create",
@@ -40,25 +52,48 @@ _PostPromotionCodes_amounts = MinorUnits(
 
 _GetPromotionCodes: Operation[ListObject[PromotionCode]] = Operation(
     "GetPromotionCodes",
+    "promotion_codes.list",
     "get",
     "/v1/promotion_codes",
     S.ListPage(S.Model("PromotionCode")),
     encoding="query",
+    kinds={
+        "active": "bool",
+        "code": "str",
+        "coupon": "str",
+        "created": "int|map",
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
     "GetPromotionCodesPromotionCode",
+    "promotion_codes.retrieve",
     "get",
     "/v1/promotion_codes/{}",
     S.Model("PromotionCode"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
     "PostPromotionCodesPromotionCode",
+    "promotion_codes.update",
     "post",
     "/v1/promotion_codes/{}",
     S.Model("PromotionCode"),
+    kinds={
+        "active": "bool",
+        "expand": "seq",
+        "metadata": "map|str",
+        "restrictions": "map",
+    },
 )
 _PostPromotionCodesPromotionCode_amounts = MinorUnits(
     "promotion_codes.update",

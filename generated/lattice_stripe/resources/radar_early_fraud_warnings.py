@@ -22,18 +22,31 @@ if TYPE_CHECKING:
 
 _GetRadarEarlyFraudWarnings: Operation[ListObject[RadarEarlyFraudWarning]] = Operation(
     "GetRadarEarlyFraudWarnings",
+    "radar.early_fraud_warnings.list",
     "get",
     "/v1/radar/early_fraud_warnings",
     S.ListPage(S.Model("RadarEarlyFraudWarning")),
     encoding="query",
+    kinds={
+        "charge": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payment_intent": "str",
+        "starting_after": "str",
+    },
 )
 
 _GetRadarEarlyFraudWarningsEarlyFraudWarning: Operation[RadarEarlyFraudWarning] = Operation(
     "GetRadarEarlyFraudWarningsEarlyFraudWarning",
+    "radar.early_fraud_warnings.retrieve",
     "get",
     "/v1/radar/early_fraud_warnings/{}",
     S.Model("RadarEarlyFraudWarning"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -26,13 +26,20 @@ if TYPE_CHECKING:
 
 _PostRadarValueListItems: Operation[RadarValueListItem] = Operation(
     "PostRadarValueListItems",
+    "radar.value_list_items.create",
     "post",
     "/v1/radar/value_list_items",
     S.Model("RadarValueListItem"),
+    kinds={
+        "value": "str",
+        "value_list": "str",
+        "expand": "seq",
+    },
 )
 
 _DeleteRadarValueListItemsItem: Operation[DeletedRadarValueListItem] = Operation(
     "DeleteRadarValueListItemsItem",
+    "radar.value_list_items.delete",
     "delete",
     "/v1/radar/value_list_items/{}",
     S.Model("DeletedRadarValueListItem"),
@@ -41,18 +48,32 @@ _DeleteRadarValueListItemsItem: Operation[DeletedRadarValueListItem] = Operation
 
 _GetRadarValueListItems: Operation[ListObject[RadarValueListItem]] = Operation(
     "GetRadarValueListItems",
+    "radar.value_list_items.list",
     "get",
     "/v1/radar/value_list_items",
     S.ListPage(S.Model("RadarValueListItem")),
     encoding="query",
+    kinds={
+        "value_list": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "value": "str",
+    },
 )
 
 _GetRadarValueListItemsItem: Operation[RadarValueListItem] = Operation(
     "GetRadarValueListItemsItem",
+    "radar.value_list_items.retrieve",
     "get",
     "/v1/radar/value_list_items/{}",
     S.Model("RadarValueListItem"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -26,13 +26,22 @@ if TYPE_CHECKING:
 
 _PostRadarValueLists: Operation[RadarValueList] = Operation(
     "PostRadarValueLists",
+    "radar.value_lists.create",
     "post",
     "/v1/radar/value_lists",
     S.Model("RadarValueList"),
+    kinds={
+        "alias": "str",
+        "name": "str",
+        "expand": "seq",
+        "item_type": "str",
+        "metadata": "map",
+    },
 )
 
 _DeleteRadarValueListsValueList: Operation[DeletedRadarValueList] = Operation(
     "DeleteRadarValueListsValueList",
+    "radar.value_lists.delete",
     "delete",
     "/v1/radar/value_lists/{}",
     S.Model("DeletedRadarValueList"),
@@ -41,25 +50,46 @@ _DeleteRadarValueListsValueList: Operation[DeletedRadarValueList] = Operation(
 
 _GetRadarValueLists: Operation[ListObject[RadarValueList]] = Operation(
     "GetRadarValueLists",
+    "radar.value_lists.list",
     "get",
     "/v1/radar/value_lists",
     S.ListPage(S.Model("RadarValueList")),
     encoding="query",
+    kinds={
+        "alias": "str",
+        "contains": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetRadarValueListsValueList: Operation[RadarValueList] = Operation(
     "GetRadarValueListsValueList",
+    "radar.value_lists.retrieve",
     "get",
     "/v1/radar/value_lists/{}",
     S.Model("RadarValueList"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostRadarValueListsValueList: Operation[RadarValueList] = Operation(
     "PostRadarValueListsValueList",
+    "radar.value_lists.update",
     "post",
     "/v1/radar/value_lists/{}",
     S.Model("RadarValueList"),
+    kinds={
+        "alias": "str",
+        "expand": "seq",
+        "metadata": "map",
+        "name": "str",
+    },
 )
 
 

@@ -22,18 +22,26 @@ if TYPE_CHECKING:
 
 _GetReportingReportTypes: Operation[ListObject[ReportingReportType]] = Operation(
     "GetReportingReportTypes",
+    "reporting.report_types.list",
     "get",
     "/v1/reporting/report_types",
     S.ListPage(S.Model("ReportingReportType")),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _GetReportingReportTypesReportType: Operation[ReportingReportType] = Operation(
     "GetReportingReportTypesReportType",
+    "reporting.report_types.retrieve",
     "get",
     "/v1/reporting/report_types/{}",
     S.Model("ReportingReportType"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

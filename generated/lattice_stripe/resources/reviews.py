@@ -25,25 +25,41 @@ if TYPE_CHECKING:
 
 _PostReviewsReviewApprove: Operation[Review] = Operation(
     "PostReviewsReviewApprove",
+    "reviews.approve",
     "post",
     "/v1/reviews/{}/approve",
     S.Model("Review"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _GetReviews: Operation[ListObject[Review]] = Operation(
     "GetReviews",
+    "reviews.list",
     "get",
     "/v1/reviews",
     S.ListPage(S.Model("Review")),
     encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetReviewsReview: Operation[Review] = Operation(
     "GetReviewsReview",
+    "reviews.retrieve",
     "get",
     "/v1/reviews/{}",
     S.Model("Review"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -25,10 +25,19 @@ if TYPE_CHECKING:
 
 _GetSetupAttempts: Operation[ListObject[SetupAttempt]] = Operation(
     "GetSetupAttempts",
+    "setup_attempts.list",
     "get",
     "/v1/setup_attempts",
     S.ListPage(S.Model("SetupAttempt")),
     encoding="query",
+    kinds={
+        "setup_intent": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 

@@ -37,16 +37,32 @@ if TYPE_CHECKING:
 
 _PostSetupIntentsIntentCancel: Operation[SetupIntent] = Operation(
     "PostSetupIntentsIntentCancel",
+    "setup_intents.cancel",
     "post",
     "/v1/setup_intents/{}/cancel",
     S.Model("SetupIntent"),
+    kinds={
+        "cancellation_reason": "str",
+        "expand": "seq",
+    },
 )
 
 _PostSetupIntentsIntentConfirm: Operation[SetupIntent] = Operation(
     "PostSetupIntentsIntentConfirm",
+    "setup_intents.confirm",
     "post",
     "/v1/setup_intents/{}/confirm",
     S.Model("SetupIntent"),
+    kinds={
+        "client_secret": "str",
+        "expand": "seq",
+        "mandate_data": "map|str",
+        "payment_method": "str",
+        "payment_method_data": "map",
+        "payment_method_options": "map",
+        "return_url": "str",
+        "use_stripe_sdk": "bool",
+    },
 )
 _PostSetupIntentsIntentConfirm_amounts = MinorUnits(
     "setup_intents.confirm",
@@ -55,9 +71,30 @@ _PostSetupIntentsIntentConfirm_amounts = MinorUnits(
 
 _PostSetupIntents: Operation[SetupIntent] = Operation(
     "PostSetupIntents",
+    "setup_intents.create",
     "post",
     "/v1/setup_intents",
     S.Model("SetupIntent"),
+    kinds={
+        "attach_to_self": "bool",
+        "automatic_payment_methods": "map",
+        "confirm": "bool",
+        "customer": "str",
+        "description": "str",
+        "expand": "seq",
+        "flow_directions": "seq",
+        "mandate_data": "map|str",
+        "metadata": "map",
+        "on_behalf_of": "str",
+        "payment_method": "str",
+        "payment_method_data": "map",
+        "payment_method_options": "map",
+        "payment_method_types": "seq",
+        "return_url": "str",
+        "single_use": "map",
+        "usage": "str",
+        "use_stripe_sdk": "bool",
+    },
 )
 _PostSetupIntents_amounts = MinorUnits(
     "setup_intents.create",
@@ -67,25 +104,54 @@ _PostSetupIntents_amounts = MinorUnits(
 
 _GetSetupIntents: Operation[ListObject[SetupIntent]] = Operation(
     "GetSetupIntents",
+    "setup_intents.list",
     "get",
     "/v1/setup_intents",
     S.ListPage(S.Model("SetupIntent")),
     encoding="query",
+    kinds={
+        "attach_to_self": "bool",
+        "created": "int|map",
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payment_method": "str",
+        "starting_after": "str",
+    },
 )
 
 _GetSetupIntentsIntent: Operation[SetupIntent] = Operation(
     "GetSetupIntentsIntent",
+    "setup_intents.retrieve",
     "get",
     "/v1/setup_intents/{}",
     S.Model("SetupIntent"),
     encoding="query",
+    kinds={
+        "client_secret": "str",
+        "expand": "seq",
+    },
 )
 
 _PostSetupIntentsIntent: Operation[SetupIntent] = Operation(
     "PostSetupIntentsIntent",
+    "setup_intents.update",
     "post",
     "/v1/setup_intents/{}",
     S.Model("SetupIntent"),
+    kinds={
+        "attach_to_self": "bool",
+        "customer": "str",
+        "description": "str",
+        "expand": "seq",
+        "flow_directions": "seq",
+        "metadata": "map|str",
+        "payment_method": "str",
+        "payment_method_data": "map",
+        "payment_method_options": "map",
+        "payment_method_types": "seq",
+    },
 )
 _PostSetupIntentsIntent_amounts = MinorUnits(
     "setup_intents.update",
@@ -94,9 +160,16 @@ _PostSetupIntentsIntent_amounts = MinorUnits(
 
 _PostSetupIntentsIntentVerifyMicrodeposits: Operation[SetupIntent] = Operation(
     "PostSetupIntentsIntentVerifyMicrodeposits",
+    "setup_intents.verify_microdeposits",
     "post",
     "/v1/setup_intents/{}/verify_microdeposits",
     S.Model("SetupIntent"),
+    kinds={
+        "amounts": "seq",
+        "client_secret": "str",
+        "descriptor_code": "str",
+        "expand": "seq",
+    },
 )
 _PostSetupIntentsIntentVerifyMicrodeposits_amounts = MinorUnits(
     "setup_intents.verify_microdeposits",

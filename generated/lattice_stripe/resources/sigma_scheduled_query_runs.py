@@ -22,18 +22,29 @@ if TYPE_CHECKING:
 
 _GetSigmaScheduledQueryRuns: Operation[ListObject[ScheduledQueryRun]] = Operation(
     "GetSigmaScheduledQueryRuns",
+    "sigma.scheduled_query_runs.list",
     "get",
     "/v1/sigma/scheduled_query_runs",
     S.ListPage(S.Model("ScheduledQueryRun")),
     encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetSigmaScheduledQueryRunsScheduledQueryRun: Operation[ScheduledQueryRun] = Operation(
     "GetSigmaScheduledQueryRunsScheduledQueryRun",
+    "sigma.scheduled_query_runs.retrieve",
     "get",
     "/v1/sigma/scheduled_query_runs/{}",
     S.Model("ScheduledQueryRun"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -33,16 +33,33 @@ if TYPE_CHECKING:
 
 _PostSubscriptionSchedulesScheduleCancel: Operation[SubscriptionSchedule] = Operation(
     "PostSubscriptionSchedulesScheduleCancel",
+    "subscription_schedules.cancel",
     "post",
     "/v1/subscription_schedules/{}/cancel",
     S.Model("SubscriptionSchedule"),
+    kinds={
+        "expand": "seq",
+        "invoice_now": "bool",
+        "prorate": "bool",
+    },
 )
 
 _PostSubscriptionSchedules: Operation[SubscriptionSchedule] = Operation(
     "PostSubscriptionSchedules",
+    "subscription_schedules.create",
     "post",
     "/v1/subscription_schedules",
     S.Model("SubscriptionSchedule"),
+    kinds={
+        "customer": "str",
+        "default_settings": "map",
+        "end_behavior": "str",
+        "expand": "seq",
+        "from_subscription": "str",
+        "metadata": "map|str",
+        "phases": "seq",
+        "start_date": "int|str",
+    },
 )
 _PostSubscriptionSchedules_amounts = MinorUnits(
     "subscription_schedules.create",
@@ -54,32 +71,63 @@ _PostSubscriptionSchedules_amounts = MinorUnits(
 
 _GetSubscriptionSchedules: Operation[ListObject[SubscriptionSchedule]] = Operation(
     "GetSubscriptionSchedules",
+    "subscription_schedules.list",
     "get",
     "/v1/subscription_schedules",
     S.ListPage(S.Model("SubscriptionSchedule")),
     encoding="query",
+    kinds={
+        "canceled_at": "int|map",
+        "completed_at": "int|map",
+        "created": "int|map",
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "released_at": "int|map",
+        "scheduled": "bool",
+        "starting_after": "str",
+    },
 )
 
 _PostSubscriptionSchedulesScheduleRelease: Operation[SubscriptionSchedule] = Operation(
     "PostSubscriptionSchedulesScheduleRelease",
+    "subscription_schedules.release",
     "post",
     "/v1/subscription_schedules/{}/release",
     S.Model("SubscriptionSchedule"),
+    kinds={
+        "expand": "seq",
+        "preserve_cancel_date": "bool",
+    },
 )
 
 _GetSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
     "GetSubscriptionSchedulesSchedule",
+    "subscription_schedules.retrieve",
     "get",
     "/v1/subscription_schedules/{}",
     S.Model("SubscriptionSchedule"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
     "PostSubscriptionSchedulesSchedule",
+    "subscription_schedules.update",
     "post",
     "/v1/subscription_schedules/{}",
     S.Model("SubscriptionSchedule"),
+    kinds={
+        "default_settings": "map",
+        "end_behavior": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "phases": "seq",
+        "proration_behavior": "str",
+    },
 )
 _PostSubscriptionSchedulesSchedule_amounts = MinorUnits(
     "subscription_schedules.update",

@@ -29,9 +29,19 @@ if TYPE_CHECKING:
 
 _PostTaxCalculations: Operation[TaxCalculation] = Operation(
     "PostTaxCalculations",
+    "tax.calculations.create",
     "post",
     "/v1/tax/calculations",
     S.Model("TaxCalculation"),
+    kinds={
+        "currency": "str",
+        "line_items": "seq",
+        "customer": "str",
+        "customer_details": "map",
+        "expand": "seq",
+        "shipping_cost": "map",
+        "tax_date": "int",
+    },
 )
 _PostTaxCalculations_amounts = MinorUnits(
     "tax.calculations.create",
@@ -41,10 +51,17 @@ _PostTaxCalculations_amounts = MinorUnits(
 
 _GetTaxCalculationsCalculationLineItems: Operation[ListObject[TaxCalculationLineItem]] = Operation(
     "GetTaxCalculationsCalculationLineItems",
+    "tax.calculations.line_items.list",
     "get",
     "/v1/tax/calculations/{}/line_items",
     S.ListPage(S.Model("TaxCalculationLineItem")),
     encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 

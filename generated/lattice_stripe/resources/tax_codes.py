@@ -22,18 +22,29 @@ if TYPE_CHECKING:
 
 _GetTaxCodes: Operation[ListObject[TaxCode]] = Operation(
     "GetTaxCodes",
+    "tax_codes.list",
     "get",
     "/v1/tax_codes",
     S.ListPage(S.Model("TaxCode")),
     encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetTaxCodesId: Operation[TaxCode] = Operation(
     "GetTaxCodesId",
+    "tax_codes.retrieve",
     "get",
     "/v1/tax_codes/{}",
     S.Model("TaxCode"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -26,17 +26,27 @@ if TYPE_CHECKING:
 
 _GetTaxSettings: Operation[TaxSettings] = Operation(
     "GetTaxSettings",
+    "tax.settings.retrieve",
     "get",
     "/v1/tax/settings",
     S.Model("TaxSettings"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostTaxSettings: Operation[TaxSettings] = Operation(
     "PostTaxSettings",
+    "tax.settings.update",
     "post",
     "/v1/tax/settings",
     S.Model("TaxSettings"),
+    kinds={
+        "defaults": "map",
+        "expand": "seq",
+        "head_office": "map",
+    },
 )
 
 

@@ -28,16 +28,34 @@ if TYPE_CHECKING:
 
 _PostTaxTransactionsCreateFromCalculation: Operation[TaxTransaction] = Operation(
     "PostTaxTransactionsCreateFromCalculation",
+    "tax.transactions.create_from_calculation",
     "post",
     "/v1/tax/transactions/create_from_calculation",
     S.Model("TaxTransaction"),
+    kinds={
+        "calculation": "str",
+        "reference": "str",
+        "expand": "seq",
+        "metadata": "map",
+    },
 )
 
 _PostTaxTransactionsCreateReversal: Operation[TaxTransaction] = Operation(
     "PostTaxTransactionsCreateReversal",
+    "tax.transactions.create_reversal",
     "post",
     "/v1/tax/transactions/create_reversal",
     S.Model("TaxTransaction"),
+    kinds={
+        "mode": "str",
+        "original_transaction": "str",
+        "reference": "str",
+        "expand": "seq",
+        "flat_amount": "int",
+        "line_items": "seq",
+        "metadata": "map",
+        "shipping_cost": "map",
+    },
 )
 _PostTaxTransactionsCreateReversal_amounts = MinorUnits(
     "tax.transactions.create_reversal",
@@ -50,18 +68,29 @@ _PostTaxTransactionsCreateReversal_amounts = MinorUnits(
 
 _GetTaxTransactionsTransaction: Operation[TaxTransaction] = Operation(
     "GetTaxTransactionsTransaction",
+    "tax.transactions.retrieve",
     "get",
     "/v1/tax/transactions/{}",
     S.Model("TaxTransaction"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _GetTaxTransactionsTransactionLineItems: Operation[ListObject[TaxTransactionLineItem]] = Operation(
     "GetTaxTransactionsTransactionLineItems",
+    "tax.transactions.line_items.list",
     "get",
     "/v1/tax/transactions/{}/line_items",
     S.ListPage(S.Model("TaxTransactionLineItem")),
     encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 

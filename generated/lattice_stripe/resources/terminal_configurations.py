@@ -32,9 +32,16 @@ if TYPE_CHECKING:
 
 _PostTerminalConfigurations: Operation[TerminalConfiguration] = Operation(
     "PostTerminalConfigurations",
+    "terminal.configurations.create",
     "post",
     "/v1/terminal/configurations",
     S.Model("TerminalConfiguration"),
+    kinds={
+        "bbpos_wisepos_e": "map",
+        "expand": "seq",
+        "tipping": "map|str",
+        "verifone_p400": "map",
+    },
 )
 _PostTerminalConfigurations_amounts = MinorUnits(
     "terminal.configurations.create",
@@ -56,6 +63,7 @@ _PostTerminalConfigurations_amounts = MinorUnits(
 
 _DeleteTerminalConfigurationsConfiguration: Operation[DeletedTerminalConfiguration] = Operation(
     "DeleteTerminalConfigurationsConfiguration",
+    "terminal.configurations.delete",
     "delete",
     "/v1/terminal/configurations/{}",
     S.Model("DeletedTerminalConfiguration"),
@@ -64,28 +72,47 @@ _DeleteTerminalConfigurationsConfiguration: Operation[DeletedTerminalConfigurati
 
 _GetTerminalConfigurations: Operation[ListObject[TerminalConfiguration]] = Operation(
     "GetTerminalConfigurations",
+    "terminal.configurations.list",
     "get",
     "/v1/terminal/configurations",
     S.ListPage(S.Model("TerminalConfiguration")),
     encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "is_account_default": "bool",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | DeletedTerminalConfiguration] = (
     Operation(
         "GetTerminalConfigurationsConfiguration",
+        "terminal.configurations.retrieve",
         "get",
         "/v1/terminal/configurations/{}",
         S.OneOf("TerminalConfiguration", "DeletedTerminalConfiguration"),
         encoding="query",
+        kinds={
+            "expand": "seq",
+        },
     )
 )
 
 _PostTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | DeletedTerminalConfiguration] = (
     Operation(
         "PostTerminalConfigurationsConfiguration",
+        "terminal.configurations.update",
         "post",
         "/v1/terminal/configurations/{}",
         S.OneOf("TerminalConfiguration", "DeletedTerminalConfiguration"),
+        kinds={
+            "bbpos_wisepos_e": "map|str",
+            "expand": "seq",
+            "tipping": "map|str",
+            "verifone_p400": "map|str",
+        },
     )
 )
 _PostTerminalConfigurationsConfiguration_amounts = MinorUnits(

@@ -22,9 +22,14 @@ if TYPE_CHECKING:
 
 _PostTerminalConnectionTokens: Operation[TerminalConnectionToken] = Operation(
     "PostTerminalConnectionTokens",
+    "terminal.connection_tokens.create",
     "post",
     "/v1/terminal/connection_tokens",
     S.Model("TerminalConnectionToken"),
+    kinds={
+        "expand": "seq",
+        "location": "str",
+    },
 )
 
 

@@ -23,9 +23,16 @@ if TYPE_CHECKING:
 
 _PostTestHelpersCustomersCustomerFundCashBalance: Operation[CustomerCashBalanceTransaction] = Operation(
     "PostTestHelpersCustomersCustomerFundCashBalance",
+    "test_helpers.customers.fund_cash_balance",
     "post",
     "/v1/test_helpers/customers/{}/fund_cash_balance",
     S.Model("CustomerCashBalanceTransaction"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "expand": "seq",
+        "reference": "str",
+    },
 )
 _PostTestHelpersCustomersCustomerFundCashBalance_amounts = MinorUnits(
     "test_helpers.customers.fund_cash_balance",

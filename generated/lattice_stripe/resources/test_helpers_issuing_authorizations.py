@@ -30,9 +30,16 @@ if TYPE_CHECKING:
 
 _PostTestHelpersIssuingAuthorizationsAuthorizationCapture: Operation[IssuingAuthorization] = Operation(
     "PostTestHelpersIssuingAuthorizationsAuthorizationCapture",
+    "test_helpers.issuing.authorizations.capture",
     "post",
     "/v1/test_helpers/issuing/authorizations/{}/capture",
     S.Model("IssuingAuthorization"),
+    kinds={
+        "capture_amount": "int",
+        "close_authorization": "bool",
+        "expand": "seq",
+        "purchase_details": "map",
+    },
 )
 _PostTestHelpersIssuingAuthorizationsAuthorizationCapture_amounts = MinorUnits(
     "test_helpers.issuing.authorizations.capture",
@@ -41,9 +48,23 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationCapture_amounts = MinorUnits(
 
 _PostTestHelpersIssuingAuthorizations: Operation[IssuingAuthorization] = Operation(
     "PostTestHelpersIssuingAuthorizations",
+    "test_helpers.issuing.authorizations.create",
     "post",
     "/v1/test_helpers/issuing/authorizations",
     S.Model("IssuingAuthorization"),
+    kinds={
+        "amount": "int",
+        "card": "str",
+        "amount_details": "map",
+        "authorization_method": "str",
+        "currency": "str",
+        "expand": "seq",
+        "is_amount_controllable": "bool",
+        "merchant_data": "map",
+        "network_data": "map",
+        "verification_data": "map",
+        "wallet": "str",
+    },
 )
 _PostTestHelpersIssuingAuthorizations_amounts = MinorUnits(
     "test_helpers.issuing.authorizations.create",
@@ -54,16 +75,26 @@ _PostTestHelpersIssuingAuthorizations_amounts = MinorUnits(
 
 _PostTestHelpersIssuingAuthorizationsAuthorizationExpire: Operation[IssuingAuthorization] = Operation(
     "PostTestHelpersIssuingAuthorizationsAuthorizationExpire",
+    "test_helpers.issuing.authorizations.expire",
     "post",
     "/v1/test_helpers/issuing/authorizations/{}/expire",
     S.Model("IssuingAuthorization"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement: Operation[IssuingAuthorization] = Operation(
     "PostTestHelpersIssuingAuthorizationsAuthorizationIncrement",
+    "test_helpers.issuing.authorizations.increment",
     "post",
     "/v1/test_helpers/issuing/authorizations/{}/increment",
     S.Model("IssuingAuthorization"),
+    kinds={
+        "increment_amount": "int",
+        "expand": "seq",
+        "is_amount_controllable": "bool",
+    },
 )
 _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement_amounts = MinorUnits(
     "test_helpers.issuing.authorizations.increment",
@@ -72,9 +103,14 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement_amounts = MinorUnits
 
 _PostTestHelpersIssuingAuthorizationsAuthorizationReverse: Operation[IssuingAuthorization] = Operation(
     "PostTestHelpersIssuingAuthorizationsAuthorizationReverse",
+    "test_helpers.issuing.authorizations.reverse",
     "post",
     "/v1/test_helpers/issuing/authorizations/{}/reverse",
     S.Model("IssuingAuthorization"),
+    kinds={
+        "expand": "seq",
+        "reverse_amount": "int",
+    },
 )
 _PostTestHelpersIssuingAuthorizationsAuthorizationReverse_amounts = MinorUnits(
     "test_helpers.issuing.authorizations.reverse",

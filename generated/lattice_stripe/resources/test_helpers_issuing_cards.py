@@ -22,30 +22,46 @@ if TYPE_CHECKING:
 
 _PostTestHelpersIssuingCardsCardShippingDeliver: Operation[IssuingCard] = Operation(
     "PostTestHelpersIssuingCardsCardShippingDeliver",
+    "test_helpers.issuing.cards.shipping_deliver",
     "post",
     "/v1/test_helpers/issuing/cards/{}/shipping/deliver",
     S.Model("IssuingCard"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostTestHelpersIssuingCardsCardShippingFail: Operation[IssuingCard] = Operation(
     "PostTestHelpersIssuingCardsCardShippingFail",
+    "test_helpers.issuing.cards.shipping_fail",
     "post",
     "/v1/test_helpers/issuing/cards/{}/shipping/fail",
     S.Model("IssuingCard"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostTestHelpersIssuingCardsCardShippingReturn: Operation[IssuingCard] = Operation(
     "PostTestHelpersIssuingCardsCardShippingReturn",
+    "test_helpers.issuing.cards.shipping_return",
     "post",
     "/v1/test_helpers/issuing/cards/{}/shipping/return",
     S.Model("IssuingCard"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostTestHelpersIssuingCardsCardShippingShip: Operation[IssuingCard] = Operation(
     "PostTestHelpersIssuingCardsCardShippingShip",
+    "test_helpers.issuing.cards.shipping_ship",
     "post",
     "/v1/test_helpers/issuing/cards/{}/shipping/ship",
     S.Model("IssuingCard"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

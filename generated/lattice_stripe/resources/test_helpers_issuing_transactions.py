@@ -29,9 +29,18 @@ if TYPE_CHECKING:
 
 _PostTestHelpersIssuingTransactionsCreateForceCapture: Operation[IssuingTransaction] = Operation(
     "PostTestHelpersIssuingTransactionsCreateForceCapture",
+    "test_helpers.issuing.transactions.create_force_capture",
     "post",
     "/v1/test_helpers/issuing/transactions/create_force_capture",
     S.Model("IssuingTransaction"),
+    kinds={
+        "amount": "int",
+        "card": "str",
+        "currency": "str",
+        "expand": "seq",
+        "merchant_data": "map",
+        "purchase_details": "map",
+    },
 )
 _PostTestHelpersIssuingTransactionsCreateForceCapture_amounts = MinorUnits(
     "test_helpers.issuing.transactions.create_force_capture",
@@ -40,9 +49,18 @@ _PostTestHelpersIssuingTransactionsCreateForceCapture_amounts = MinorUnits(
 
 _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund: Operation[IssuingTransaction] = Operation(
     "PostTestHelpersIssuingTransactionsCreateUnlinkedRefund",
+    "test_helpers.issuing.transactions.create_unlinked_refund",
     "post",
     "/v1/test_helpers/issuing/transactions/create_unlinked_refund",
     S.Model("IssuingTransaction"),
+    kinds={
+        "amount": "int",
+        "card": "str",
+        "currency": "str",
+        "expand": "seq",
+        "merchant_data": "map",
+        "purchase_details": "map",
+    },
 )
 _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund_amounts = MinorUnits(
     "test_helpers.issuing.transactions.create_unlinked_refund",
@@ -51,9 +69,14 @@ _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund_amounts = MinorUnits(
 
 _PostTestHelpersIssuingTransactionsTransactionRefund: Operation[IssuingTransaction] = Operation(
     "PostTestHelpersIssuingTransactionsTransactionRefund",
+    "test_helpers.issuing.transactions.refund",
     "post",
     "/v1/test_helpers/issuing/transactions/{}/refund",
     S.Model("IssuingTransaction"),
+    kinds={
+        "expand": "seq",
+        "refund_amount": "int",
+    },
 )
 _PostTestHelpersIssuingTransactionsTransactionRefund_amounts = MinorUnits(
     "test_helpers.issuing.transactions.refund",

@@ -22,9 +22,13 @@ if TYPE_CHECKING:
 
 _PostTestHelpersRefundsRefundExpire: Operation[Refund] = Operation(
     "PostTestHelpersRefundsRefundExpire",
+    "test_helpers.refunds.expire",
     "post",
     "/v1/test_helpers/refunds/{}/expire",
     S.Model("Refund"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -27,9 +27,17 @@ if TYPE_CHECKING:
 
 _PostTestHelpersTerminalReadersReaderPresentPaymentMethod: Operation[TerminalReader] = Operation(
     "PostTestHelpersTerminalReadersReaderPresentPaymentMethod",
+    "test_helpers.terminal.readers.present_payment_method",
     "post",
     "/v1/test_helpers/terminal/readers/{}/present_payment_method",
     S.Model("TerminalReader"),
+    kinds={
+        "amount_tip": "int",
+        "card_present": "map",
+        "expand": "seq",
+        "interac_present": "map",
+        "type": "str",
+    },
 )
 _PostTestHelpersTerminalReadersReaderPresentPaymentMethod_amounts = MinorUnits(
     "test_helpers.terminal.readers.present_payment_method",

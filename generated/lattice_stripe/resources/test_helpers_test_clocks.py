@@ -23,20 +23,32 @@ if TYPE_CHECKING:
 
 _PostTestHelpersTestClocksTestClockAdvance: Operation[TestHelpersTestClock] = Operation(
     "PostTestHelpersTestClocksTestClockAdvance",
+    "test_helpers.test_clocks.advance",
     "post",
     "/v1/test_helpers/test_clocks/{}/advance",
     S.Model("TestHelpersTestClock"),
+    kinds={
+        "frozen_time": "int",
+        "expand": "seq",
+    },
 )
 
 _PostTestHelpersTestClocks: Operation[TestHelpersTestClock] = Operation(
     "PostTestHelpersTestClocks",
+    "test_helpers.test_clocks.create",
     "post",
     "/v1/test_helpers/test_clocks",
     S.Model("TestHelpersTestClock"),
+    kinds={
+        "frozen_time": "int",
+        "expand": "seq",
+        "name": "str",
+    },
 )
 
 _DeleteTestHelpersTestClocksTestClock: Operation[DeletedTestHelpersTestClock] = Operation(
     "DeleteTestHelpersTestClocksTestClock",
+    "test_helpers.test_clocks.delete",
     "delete",
     "/v1/test_helpers/test_clocks/{}",
     S.Model("DeletedTestHelpersTestClock"),
@@ -45,18 +57,29 @@ _DeleteTestHelpersTestClocksTestClock: Operation[DeletedTestHelpersTestClock] = 
 
 _GetTestHelpersTestClocks: Operation[ListObject[TestHelpersTestClock]] = Operation(
     "GetTestHelpersTestClocks",
+    "test_helpers.test_clocks.list",
     "get",
     "/v1/test_helpers/test_clocks",
     S.ListPage(S.Model("TestHelpersTestClock")),
     encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetTestHelpersTestClocksTestClock: Operation[TestHelpersTestClock] = Operation(
     "GetTestHelpersTestClocksTestClock",
+    "test_helpers.test_clocks.retrieve",
     "get",
     "/v1/test_helpers/test_clocks/{}",
     S.Model("TestHelpersTestClock"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -25,23 +25,36 @@ if TYPE_CHECKING:
 
 _PostTestHelpersTreasuryOutboundPaymentsIdFail: Operation[TreasuryOutboundPayment] = Operation(
     "PostTestHelpersTreasuryOutboundPaymentsIdFail",
+    "test_helpers.treasury.outbound_payments.fail",
     "post",
     "/v1/test_helpers/treasury/outbound_payments/{}/fail",
     S.Model("TreasuryOutboundPayment"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostTestHelpersTreasuryOutboundPaymentsIdPost: Operation[TreasuryOutboundPayment] = Operation(
     "PostTestHelpersTreasuryOutboundPaymentsIdPost",
+    "test_helpers.treasury.outbound_payments.post",
     "post",
     "/v1/test_helpers/treasury/outbound_payments/{}/post",
     S.Model("TreasuryOutboundPayment"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostTestHelpersTreasuryOutboundPaymentsIdReturn: Operation[TreasuryOutboundPayment] = Operation(
     "PostTestHelpersTreasuryOutboundPaymentsIdReturn",
+    "test_helpers.treasury.outbound_payments.return_",
     "post",
     "/v1/test_helpers/treasury/outbound_payments/{}/return",
     S.Model("TreasuryOutboundPayment"),
+    kinds={
+        "expand": "seq",
+        "returned_details": "map",
+    },
 )
 
 

@@ -26,9 +26,19 @@ if TYPE_CHECKING:
 
 _PostTestHelpersTreasuryReceivedCredits: Operation[TreasuryReceivedCredit] = Operation(
     "PostTestHelpersTreasuryReceivedCredits",
+    "test_helpers.treasury.received_credits.create",
     "post",
     "/v1/test_helpers/treasury/received_credits",
     S.Model("TreasuryReceivedCredit"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "financial_account": "str",
+        "network": "str",
+        "description": "str",
+        "expand": "seq",
+        "initiating_payment_method_details": "map",
+    },
 )
 _PostTestHelpersTreasuryReceivedCredits_amounts = MinorUnits(
     "test_helpers.treasury.received_credits.create",

@@ -26,9 +26,19 @@ if TYPE_CHECKING:
 
 _PostTestHelpersTreasuryReceivedDebits: Operation[TreasuryReceivedDebit] = Operation(
     "PostTestHelpersTreasuryReceivedDebits",
+    "test_helpers.treasury.received_debits.create",
     "post",
     "/v1/test_helpers/treasury/received_debits",
     S.Model("TreasuryReceivedDebit"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "financial_account": "str",
+        "network": "str",
+        "description": "str",
+        "expand": "seq",
+        "initiating_payment_method_details": "map",
+    },
 )
 _PostTestHelpersTreasuryReceivedDebits_amounts = MinorUnits(
     "test_helpers.treasury.received_debits.create",

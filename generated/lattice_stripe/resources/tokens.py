@@ -30,17 +30,32 @@ if TYPE_CHECKING:
 
 _PostTokens: Operation[Token] = Operation(
     "PostTokens",
+    "tokens.create",
     "post",
     "/v1/tokens",
     S.Model("Token"),
+    kinds={
+        "account": "map",
+        "bank_account": "map",
+        "card": "map|str",
+        "customer": "str",
+        "cvc_update": "map",
+        "expand": "seq",
+        "person": "map",
+        "pii": "map",
+    },
 )
 
 _GetTokensToken: Operation[Token] = Operation(
     "GetTokensToken",
+    "tokens.retrieve",
     "get",
     "/v1/tokens/{}",
     S.Model("Token"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -27,16 +27,31 @@ if TYPE_CHECKING:
 
 _PostTopupsTopupCancel: Operation[Topup] = Operation(
     "PostTopupsTopupCancel",
+    "topups.cancel",
     "post",
     "/v1/topups/{}/cancel",
     S.Model("Topup"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostTopups: Operation[Topup] = Operation(
     "PostTopups",
+    "topups.create",
     "post",
     "/v1/topups",
     S.Model("Topup"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "source": "str",
+        "statement_descriptor": "str",
+        "transfer_group": "str",
+    },
 )
 _PostTopups_amounts = MinorUnits(
     "topups.create",
@@ -45,10 +60,20 @@ _PostTopups_amounts = MinorUnits(
 
 _GetTopups: Operation[ListObject[Topup]] = Operation(
     "GetTopups",
+    "topups.list",
     "get",
     "/v1/topups",
     S.ListPage(S.Model("Topup")),
     encoding="query",
+    kinds={
+        "amount": "int|map",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
 )
 _GetTopups_amounts = MinorUnits(
     "topups.list",
@@ -61,17 +86,27 @@ _GetTopups_amounts = MinorUnits(
 
 _GetTopupsTopup: Operation[Topup] = Operation(
     "GetTopupsTopup",
+    "topups.retrieve",
     "get",
     "/v1/topups/{}",
     S.Model("Topup"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostTopupsTopup: Operation[Topup] = Operation(
     "PostTopupsTopup",
+    "topups.update",
     "post",
     "/v1/topups/{}",
     S.Model("Topup"),
+    kinds={
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
 )
 
 

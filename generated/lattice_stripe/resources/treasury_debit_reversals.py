@@ -22,25 +22,46 @@ if TYPE_CHECKING:
 
 _PostTreasuryDebitReversals: Operation[TreasuryDebitReversal] = Operation(
     "PostTreasuryDebitReversals",
+    "treasury.debit_reversals.create",
     "post",
     "/v1/treasury/debit_reversals",
     S.Model("TreasuryDebitReversal"),
+    kinds={
+        "received_debit": "str",
+        "expand": "seq",
+        "metadata": "map",
+    },
 )
 
 _GetTreasuryDebitReversals: Operation[ListObject[TreasuryDebitReversal]] = Operation(
     "GetTreasuryDebitReversals",
+    "treasury.debit_reversals.list",
     "get",
     "/v1/treasury/debit_reversals",
     S.ListPage(S.Model("TreasuryDebitReversal")),
     encoding="query",
+    kinds={
+        "financial_account": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "received_debit": "str",
+        "resolution": "str",
+        "starting_after": "str",
+        "status": "str",
+    },
 )
 
 _GetTreasuryDebitReversalsDebitReversal: Operation[TreasuryDebitReversal] = Operation(
     "GetTreasuryDebitReversalsDebitReversal",
+    "treasury.debit_reversals.retrieve",
     "get",
     "/v1/treasury/debit_reversals/{}",
     S.Model("TreasuryDebitReversal"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

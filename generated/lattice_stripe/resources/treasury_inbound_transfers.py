@@ -23,16 +23,31 @@ if TYPE_CHECKING:
 
 _PostTreasuryInboundTransfersInboundTransferCancel: Operation[TreasuryInboundTransfer] = Operation(
     "PostTreasuryInboundTransfersInboundTransferCancel",
+    "treasury.inbound_transfers.cancel",
     "post",
     "/v1/treasury/inbound_transfers/{}/cancel",
     S.Model("TreasuryInboundTransfer"),
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostTreasuryInboundTransfers: Operation[TreasuryInboundTransfer] = Operation(
     "PostTreasuryInboundTransfers",
+    "treasury.inbound_transfers.create",
     "post",
     "/v1/treasury/inbound_transfers",
     S.Model("TreasuryInboundTransfer"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "financial_account": "str",
+        "origin_payment_method": "str",
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map",
+        "statement_descriptor": "str",
+    },
 )
 _PostTreasuryInboundTransfers_amounts = MinorUnits(
     "treasury.inbound_transfers.create",
@@ -41,18 +56,31 @@ _PostTreasuryInboundTransfers_amounts = MinorUnits(
 
 _GetTreasuryInboundTransfers: Operation[ListObject[TreasuryInboundTransfer]] = Operation(
     "GetTreasuryInboundTransfers",
+    "treasury.inbound_transfers.list",
     "get",
     "/v1/treasury/inbound_transfers",
     S.ListPage(S.Model("TreasuryInboundTransfer")),
     encoding="query",
+    kinds={
+        "financial_account": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
 )
 
 _GetTreasuryInboundTransfersId: Operation[TreasuryInboundTransfer] = Operation(
     "GetTreasuryInboundTransfersId",
+    "treasury.inbound_transfers.retrieve",
     "get",
     "/v1/treasury/inbound_transfers/{}",
     S.Model("TreasuryInboundTransfer"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -25,18 +25,32 @@ if TYPE_CHECKING:
 
 _GetTreasuryReceivedCredits: Operation[ListObject[TreasuryReceivedCredit]] = Operation(
     "GetTreasuryReceivedCredits",
+    "treasury.received_credits.list",
     "get",
     "/v1/treasury/received_credits",
     S.ListPage(S.Model("TreasuryReceivedCredit")),
     encoding="query",
+    kinds={
+        "financial_account": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "linked_flows": "map",
+        "starting_after": "str",
+        "status": "str",
+    },
 )
 
 _GetTreasuryReceivedCreditsId: Operation[TreasuryReceivedCredit] = Operation(
     "GetTreasuryReceivedCreditsId",
+    "treasury.received_credits.retrieve",
     "get",
     "/v1/treasury/received_credits/{}",
     S.Model("TreasuryReceivedCredit"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -22,18 +22,31 @@ if TYPE_CHECKING:
 
 _GetTreasuryReceivedDebits: Operation[ListObject[TreasuryReceivedDebit]] = Operation(
     "GetTreasuryReceivedDebits",
+    "treasury.received_debits.list",
     "get",
     "/v1/treasury/received_debits",
     S.ListPage(S.Model("TreasuryReceivedDebit")),
     encoding="query",
+    kinds={
+        "financial_account": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
 )
 
 _GetTreasuryReceivedDebitsId: Operation[TreasuryReceivedDebit] = Operation(
     "GetTreasuryReceivedDebitsId",
+    "treasury.received_debits.retrieve",
     "get",
     "/v1/treasury/received_debits/{}",
     S.Model("TreasuryReceivedDebit"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -26,18 +26,34 @@ if TYPE_CHECKING:
 
 _GetTreasuryTransactionEntries: Operation[ListObject[TreasuryTransactionEntry]] = Operation(
     "GetTreasuryTransactionEntries",
+    "treasury.transaction_entries.list",
     "get",
     "/v1/treasury/transaction_entries",
     S.ListPage(S.Model("TreasuryTransactionEntry")),
     encoding="query",
+    kinds={
+        "financial_account": "str",
+        "created": "int|map",
+        "effective_at": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "order_by": "str",
+        "starting_after": "str",
+        "transaction": "str",
+    },
 )
 
 _GetTreasuryTransactionEntriesId: Operation[TreasuryTransactionEntry] = Operation(
     "GetTreasuryTransactionEntriesId",
+    "treasury.transaction_entries.retrieve",
     "get",
     "/v1/treasury/transaction_entries/{}",
     S.Model("TreasuryTransactionEntry"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

@@ -26,18 +26,34 @@ if TYPE_CHECKING:
 
 _GetTreasuryTransactions: Operation[ListObject[TreasuryTransaction]] = Operation(
     "GetTreasuryTransactions",
+    "treasury.transactions.list",
     "get",
     "/v1/treasury/transactions",
     S.ListPage(S.Model("TreasuryTransaction")),
     encoding="query",
+    kinds={
+        "financial_account": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "order_by": "str",
+        "starting_after": "str",
+        "status": "str",
+        "status_transitions": "map",
+    },
 )
 
 _GetTreasuryTransactionsId: Operation[TreasuryTransaction] = Operation(
     "GetTreasuryTransactionsId",
+    "treasury.transactions.retrieve",
     "get",
     "/v1/treasury/transactions/{}",
     S.Model("TreasuryTransaction"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 

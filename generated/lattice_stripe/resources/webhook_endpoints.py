@@ -23,13 +23,24 @@ if TYPE_CHECKING:
 
 _PostWebhookEndpoints: Operation[WebhookEndpoint] = Operation(
     "PostWebhookEndpoints",
+    "webhook_endpoints.create",
     "post",
     "/v1/webhook_endpoints",
     S.Model("WebhookEndpoint"),
+    kinds={
+        "enabled_events": "seq",
+        "url": "str",
+        "api_version": "str",
+        "connect": "bool",
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
 )
 
 _DeleteWebhookEndpointsWebhookEndpoint: Operation[DeletedWebhookEndpoint] = Operation(
     "DeleteWebhookEndpointsWebhookEndpoint",
+    "webhook_endpoints.delete",
     "delete",
     "/v1/webhook_endpoints/{}",
     S.Model("DeletedWebhookEndpoint"),
@@ -38,25 +49,45 @@ _DeleteWebhookEndpointsWebhookEndpoint: Operation[DeletedWebhookEndpoint] = Oper
 
 _GetWebhookEndpoints: Operation[ListObject[WebhookEndpoint]] = Operation(
     "GetWebhookEndpoints",
+    "webhook_endpoints.list",
     "get",
     "/v1/webhook_endpoints",
     S.ListPage(S.Model("WebhookEndpoint")),
     encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
 )
 
 _GetWebhookEndpointsWebhookEndpoint: Operation[WebhookEndpoint] = Operation(
     "GetWebhookEndpointsWebhookEndpoint",
+    "webhook_endpoints.retrieve",
     "get",
     "/v1/webhook_endpoints/{}",
     S.Model("WebhookEndpoint"),
     encoding="query",
+    kinds={
+        "expand": "seq",
+    },
 )
 
 _PostWebhookEndpointsWebhookEndpoint: Operation[WebhookEndpoint] = Operation(
     "PostWebhookEndpointsWebhookEndpoint",
+    "webhook_endpoints.update",
     "post",
     "/v1/webhook_endpoints/{}",
     S.Model("WebhookEndpoint"),
+    kinds={
+        "description": "str",
+        "disabled": "bool",
+        "enabled_events": "seq",
+        "expand": "seq",
+        "metadata": "map|str",
+        "url": "str",
+    },
 )
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 _GetToolsGadgetsGadgetParts: Operation[ListObject[Part]] = Operation(
     "GetToolsGadgetsGadgetParts",
+    "tools.gadgets.parts.list",
     "get",
     "/v1/tools/gadgets/{}/parts",
     S.ListPage(S.Model("Part")),

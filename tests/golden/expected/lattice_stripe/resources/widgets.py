@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 _PostWidgetsWidgetActivate: Operation[Widget] = Operation(
     "PostWidgetsWidgetActivate",
+    "widgets.activate",
     "post",
     "/v1/widgets/{}/activate",
     S.Model("Widget"),
@@ -34,9 +35,16 @@ _PostWidgetsWidgetActivate: Operation[Widget] = Operation(
 
 _PostWidgets: Operation[Widget] = Operation(
     "PostWidgets",
+    "widgets.create",
     "post",
     "/v1/widgets",
     S.Model("Widget"),
+    kinds={
+        "amount": "int",
+        "color": "str",
+        "metadata": "map|str",
+        "parts": "seq",
+    },
 )
 _PostWidgets_amounts = MinorUnits(
     "widgets.create",
@@ -45,6 +53,7 @@ _PostWidgets_amounts = MinorUnits(
 
 _DeleteWidgetsWidget: Operation[DeletedWidget] = Operation(
     "DeleteWidgetsWidget",
+    "widgets.delete",
     "delete",
     "/v1/widgets/{}",
     S.Model("DeletedWidget"),
@@ -53,14 +62,20 @@ _DeleteWidgetsWidget: Operation[DeletedWidget] = Operation(
 
 _GetWidgets: Operation[ListObject[Widget]] = Operation(
     "GetWidgets",
+    "widgets.list",
     "get",
     "/v1/widgets",
     S.ListPage(S.Model("Widget")),
     encoding="query",
+    kinds={
+        "expand": "seq",
+        "limit": "int",
+    },
 )
 
 _GetWidgetsWidget: Operation[Widget] = Operation(
     "GetWidgetsWidget",
+    "widgets.retrieve",
     "get",
     "/v1/widgets/{}",
     S.Model("Widget"),
@@ -69,10 +84,14 @@ _GetWidgetsWidget: Operation[Widget] = Operation(
 
 _GetWidgetsSearch: Operation[SearchResult[Widget]] = Operation(
     "GetWidgetsSearch",
+    "widgets.search",
     "get",
     "/v1/widgets/search",
     S.SearchPage(S.Model("Widget")),
     encoding="query",
+    kinds={
+        "query": "str",
+    },
 )
 
 
