@@ -11,6 +11,7 @@ import functools
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .models import StripeObject
+from .shapes import Model, resolve
 
 if TYPE_CHECKING:
     import cattrs
@@ -38,7 +39,7 @@ def compile_structurer(cls: type[StripeObject], fields: FieldTable) -> Structure
         if shape is None:
             lines.append(f"    o.{attr} = d.get({key!r})")
         else:
-            namespace[f"s{index}"] = shape.structurer()
+            namespace[f"s{index}"] = _bind(shape, namespace, f"s{index}")
             lines.append(f"    v = d.get({key!r})")
             lines.append(f"    o.{attr} = None if v is None else s{index}(v)")
     lines += [
@@ -52,6 +53,22 @@ def compile_structurer(cls: type[StripeObject], fields: FieldTable) -> Structure
     ]
     fn: Structurer = _compile(lines, namespace, "structure", cls)
     return fn
+
+
+def _bind(shape: Shape, namespace: dict[str, Any], slot: str) -> Structurer:
+    """The structurer for one field. A single model is resolved on first use and then
+    patched into the compiled function's globals, so later calls skip the lazy wrapper."""
+    if type(shape) is not Model:
+        return shape.structurer()
+    name = shape.name
+
+    def first_use(value: Any) -> Any:
+        if type(value) is not dict:
+            return value
+        hook = namespace[slot] = structurer_for(resolve(name))
+        return hook(value)
+
+    return first_use
 
 
 def compile_unstructurer(cls: type[StripeObject], fields: FieldTable) -> Any:
