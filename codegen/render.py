@@ -116,7 +116,8 @@ def render(api: Api) -> dict[str, str]:
         doc="TypedDicts for nested request parameters.",
     )
     for module in api.model_modules:
-        put(f"{pkg}/models/{module.module}.py", "model_module.py.jinja", module=module)
+        template = "model_module.py.jinja" if module.models else "alias_module.py.jinja"
+        put(f"{pkg}/models/{module.module}.py", template, module=module)
     for rmodule in api.resource_modules:
         put(f"{pkg}/resources/{rmodule.module}.py", "resource_module.py.jinja", module=rmodule)
         put(f"{pkg}/params/{rmodule.module}.py", "params_module.py.jinja", module=rmodule)

@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from functools import cache, cached_property
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, get_args
 
 import attrs
 from typing_extensions import is_typeddict
@@ -240,8 +240,9 @@ def _models() -> dict[str, Any]:
             if isinstance(value, type) and value.__module__ == module.__name__ and attrs.has(value):
                 entries[name] = {"fields": _fields(value)}
         for name, annotation in vars(module).get("__annotations__", {}).items():
-            if annotation == "TypeAlias":
-                entries[name] = {"alias": normalize(str(getattr(module, name)))[0]}
+            if annotation == "TypeAlias":  # a runtime union of model classes
+                members = " | ".join(member.__name__ for member in get_args(getattr(module, name)))
+                entries[name] = {"alias": normalize(members)[0]}
         out[module.__name__.rsplit(".", 1)[-1]] = entries
     return out
 

@@ -41,9 +41,10 @@ class ModelTypes(SchemaView):
                 members = tuple(self.class_of[m] for m in self.members(name))
                 for m in self.members(name):
                     imports.add((self.module_of[m], self.class_of[m]))
-                alias = Alias(
-                    self.class_of[name], name, members, union(members), doc(schema.get("description"))
+                summary = doc(schema.get("description")) or (
+                    f"One of {', '.join(members)}, told apart by their ``object`` field."
                 )
+                alias = Alias(self.class_of[name], name, members, union(members), summary)
                 modules.append(ModelModule(module, (), (alias,), tuple(sorted(imports))))
                 continue
             models: list[Model] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import typing
 from pathlib import Path
 
 import pytest
@@ -77,8 +78,8 @@ def test_every_component_schema_has_a_model(api: Api) -> None:
 
 def _model_for(name: str) -> object:
     target = getattr(models, "".join(w[:1].upper() + w[1:] for w in name.replace(".", "_").split("_")))
-    if isinstance(target, str):  # a polymorphic alias: dispatch over its members
-        return shapes.OneOf(*(t.strip() for t in target.split("|")))
+    if not isinstance(target, type):  # a polymorphic alias: dispatch over its members
+        return shapes.OneOf(*(member.__name__ for member in typing.get_args(target)))
     return target
 
 

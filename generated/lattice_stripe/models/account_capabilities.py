@@ -13,8 +13,6 @@ from .._runtime.models import StripeObject
 from ..overrides.capabilities import AccountCapabilitiesMixin
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
 
 

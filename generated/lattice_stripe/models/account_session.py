@@ -23,8 +23,6 @@ from .._runtime.models import StripeObject
 from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .connect_embedded_account_session_create_components import (
         ConnectEmbeddedAccountSessionCreateComponents,

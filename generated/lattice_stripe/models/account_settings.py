@@ -12,8 +12,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .account_bacs_debit_payments_settings import AccountBacsDebitPaymentsSettings
     from .account_branding_settings import AccountBrandingSettings

@@ -28,8 +28,6 @@ from .._runtime.models import StripeObject
 from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .billing_portal_configuration import BillingPortalConfiguration
     from .portal_flows_flow import PortalFlowsFlow

@@ -16,8 +16,6 @@ from .._runtime.models import StripeObject
 from ..overrides.capabilities import CapabilityMixin
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .account import Account
     from .account_capability_future_requirements import AccountCapabilityFutureRequirements

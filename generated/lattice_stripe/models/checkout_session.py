@@ -27,8 +27,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .checkout_session_payment_method_options import CheckoutSessionPaymentMethodOptions
     from .customer import Customer

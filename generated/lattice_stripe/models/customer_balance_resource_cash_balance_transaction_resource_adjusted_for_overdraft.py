@@ -14,8 +14,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .balance_transaction import BalanceTransaction
     from .customer_cash_balance_transaction import CustomerCashBalanceTransaction

@@ -18,8 +18,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .customer import Customer
     from .customer_balance_resource_cash_balance_transaction_resource_adjusted_for_overdraft import (

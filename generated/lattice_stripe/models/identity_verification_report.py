@@ -25,8 +25,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .gelato_document_report import GelatoDocumentReport
     from .gelato_id_number_report import GelatoIdNumberReport

@@ -25,8 +25,6 @@ from .._runtime.models import StripeObject
 from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .gelato_session_last_error import GelatoSessionLastError
     from .gelato_verification_session_options import GelatoVerificationSessionOptions

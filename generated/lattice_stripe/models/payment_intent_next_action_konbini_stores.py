@@ -12,8 +12,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .payment_intent_next_action_konbini_familymart import PaymentIntentNextActionKonbiniFamilymart
     from .payment_intent_next_action_konbini_lawson import PaymentIntentNextActionKonbiniLawson

@@ -28,8 +28,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .deleted_product import DeletedProduct
     from .plan_tier import PlanTier

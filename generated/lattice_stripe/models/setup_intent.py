@@ -46,8 +46,6 @@ from .._runtime.models import StripeObject
 from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .account import Account
     from .api_errors import ApiErrors

@@ -12,8 +12,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .setup_intent_payment_method_options_acss_debit import SetupIntentPaymentMethodOptionsAcssDebit
     from .setup_intent_payment_method_options_card import SetupIntentPaymentMethodOptionsCard

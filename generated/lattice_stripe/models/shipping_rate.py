@@ -15,8 +15,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .shipping_rate_delivery_estimate import ShippingRateDeliveryEstimate
     from .shipping_rate_fixed_amount import ShippingRateFixedAmount

@@ -26,8 +26,6 @@ from .._runtime.models import StripeObject
 from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .source_code_verification_flow import SourceCodeVerificationFlow
     from .source_order import SourceOrder

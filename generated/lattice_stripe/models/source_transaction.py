@@ -16,8 +16,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .source_transaction_ach_credit_transfer_data import SourceTransactionAchCreditTransferData
     from .source_transaction_chf_credit_transfer_data import SourceTransactionChfCreditTransferData

@@ -15,8 +15,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .tax_calculation_line_item import TaxCalculationLineItem
     from .tax_product_resource_customer_details import TaxProductResourceCustomerDetails

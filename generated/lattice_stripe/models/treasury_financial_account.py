@@ -15,8 +15,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .treasury_financial_account_features import TreasuryFinancialAccountFeatures
     from .treasury_financial_accounts_resource_balance import TreasuryFinancialAccountsResourceBalance

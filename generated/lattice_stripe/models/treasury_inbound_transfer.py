@@ -16,8 +16,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .inbound_transfers import InboundTransfers
     from .treasury_inbound_transfers_resource_failure_details import (

@@ -15,8 +15,6 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .._runtime.models import ListObject, SearchResult
     from .received_payment_method_details_financial_account import (
         ReceivedPaymentMethodDetailsFinancialAccount,
