@@ -1,0 +1,91 @@
+"""Stripe's bracket form encoding, checked by decoding what it writes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lattice_stripe._runtime.encoding import encode, flatten
+
+# Keys as Stripe's schemas have them (a key of digits only reads as a list index, which is
+# the format's own ambiguity: Stripe resolves it by the parameter's schema).
+keys = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="[]"), min_size=1, max_size=8
+).filter(lambda k: not k.isdigit())
+scalars = st.one_of(st.text(max_size=12), st.integers(-(10**12), 10**12), st.booleans())
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.dictionaries(keys, inner, min_size=1, max_size=4),
+        st.lists(scalars, min_size=1, max_size=4),
+        st.lists(st.dictionaries(keys, inner, min_size=1, max_size=3), min_size=1, max_size=3),
+    ),
+    max_leaves=12,
+)
+params = st.dictionaries(keys, values, max_size=6)
+
+
+def _wire(value: Any) -> Any:
+    """What Stripe sees: every scalar as text, booleans as true/false."""
+    if isinstance(value, dict):
+        return {k: _wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wire(v) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _decode(body: str) -> dict[str, Any]:
+    """Rebuild nested params from ``a[b][0][c]=v`` and ``a[]=v`` pairs (how Stripe reads them)."""
+    root: dict[str, Any] = {}
+    for name, value in parse_qsl(body, keep_blank_values=True):
+        head = name.split("[", 1)[0]
+        path = re.findall(r"\[([^\]]*)\]", name[len(head) :])
+        node: Any = root
+        keys_ = [head, *path]
+        for i, key in enumerate(keys_):
+            last = i == len(keys_) - 1
+            nxt = None if last else keys_[i + 1]
+            child_default: Any = [] if nxt is not None and (nxt == "" or nxt.isdigit()) else {}
+            if isinstance(node, list):
+                if key == "":
+                    node.append(value if last else child_default)
+                    node = node[-1]
+                    continue
+                index = int(key)
+                while len(node) <= index:
+                    node.append(child_default)
+                if last:
+                    node[index] = value
+                node = node[index]
+            elif last:
+                node[key] = value
+            else:
+                node = node.setdefault(key, child_default)
+    return root
+
+
+@settings(max_examples=300, deadline=None)
+@given(params)
+def test_encoding_round_trips_through_stripes_bracket_rules(data: dict[str, Any]) -> None:
+    body = encode(data)
+    assert body == urlencode(list(flatten(data)))  # the fast path writes what the walk writes
+    assert _decode(body) == _wire(data)
+
+
+def test_examples_from_stripes_docs() -> None:
+    assert encode({"metadata": {"order_id": "6735"}}) == "metadata%5Border_id%5D=6735"
+    assert encode({"items": [{"price": "price_1", "quantity": 2}]}) == (
+        "items%5B0%5D%5Bprice%5D=price_1&items%5B0%5D%5Bquantity%5D=2"
+    )
+    assert encode({"expand": ["customer", "invoice.subscription"]}) == (
+        "expand%5B%5D=customer&expand%5B%5D=invoice.subscription"
+    )
+    assert encode({"capture": False, "amount": 0, "description": "a b&c", "skip": None}) == (
+        "capture=false&amount=0&description=a+b%26c"
+    )
