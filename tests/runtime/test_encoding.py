@@ -70,7 +70,7 @@ def _decode(body: str) -> dict[str, Any]:
     return root
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(params)
 def test_encoding_round_trips_through_stripes_bracket_rules(data: dict[str, Any]) -> None:
     body = encode(data)
