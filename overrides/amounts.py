@@ -37,11 +37,10 @@ class MinorUnits:
                 node = child
             node[steps[-1]] = None
 
-    def check(self, params: dict[str, Any]) -> dict[str, Any]:
-        """Return ``params`` unchanged, or refuse the first amount that is not an int."""
+    def check(self, params: Mapping[str, Any]) -> None:
+        """Refuse the first amount that is not an int (``Operation.check`` calls this)."""
         if not _all_ints(self.tree, params):
             self._refuse(self.tree, params, "")  # the slow walk, only to name the culprit
-        return params
 
     def _refuse(self, tree: Tree, value: Any, where: str) -> None:
         for sub, path, v in _children(tree, value, where):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from .errors import InvalidArgumentError
 
@@ -35,6 +35,12 @@ _EXPECTED = {
 }
 
 
+class ParamCheck(Protocol):
+    """A hand-written check of one operation's parameters (a guard in ``overrides/``)."""
+
+    def check(self, params: Mapping[str, Any]) -> object: ...
+
+
 def _acceptor(kinds: str) -> tuple[tuple[type, ...], bool, str]:
     """(accepted types, whether bool is welcome, description) for a kinds string."""
     names = kinds.split("|")
@@ -50,6 +56,7 @@ class Operation(Generic[T]):
         "_structurer",
         "base",
         "call_path",
+        "checks",
         "encoding",
         "kinds",
         "method",
@@ -69,6 +76,7 @@ class Operation(Generic[T]):
         encoding: str = "form",
         base: str = "api",
         kinds: Mapping[str, str] | None = None,
+        checks: tuple[ParamCheck, ...] = (),
     ) -> None:
         self.operation_id = operation_id
         self.call_path = call_path
@@ -78,12 +86,16 @@ class Operation(Generic[T]):
         self.encoding = encoding
         self.base = base
         self.kinds = kinds or {}
+        self.checks = checks
         self._structurer: Structurer | None = None
         self._acceptors: dict[str, tuple[tuple[type, ...], bool, str]] | None = None
 
     def check(self, params: Mapping[str, Any]) -> None:
-        """Refuse a parameter of the wrong kind before any HTTP (``expand="customer"``,
-        a model object where an id belongs); nested fields are left to the type checker."""
+        """Refuse wrong parameters before any HTTP: first the operation's guards (amounts in
+        minor units), then each parameter's kind (``expand="customer"``, a model object where
+        an id belongs); nested fields are left to the type checker."""
+        for guard in self.checks:
+            guard.check(params)
         acceptors = self._acceptors
         if acceptors is None:
             acceptors = self._acceptors = {name: _acceptor(k) for name, k in self.kinds.items()}

@@ -113,10 +113,12 @@ _PostAccounts: Operation[Account] = Operation(
         "tos_acceptance": "map",
         "type": "str",
     },
-)
-_PostAccounts_amounts = MinorUnits(
-    "accounts.create",
-    "business_profile[monthly_estimated_revenue][amount]",
+    checks=(
+        MinorUnits(
+            "accounts.create",
+            "business_profile[monthly_estimated_revenue][amount]",
+        ),
+    ),
 )
 
 _DeleteAccountsAccount: Operation[DeletedAccount] = Operation(
@@ -190,10 +192,12 @@ _PostAccountsAccount: Operation[Account] = Operation(
         "settings": "map",
         "tos_acceptance": "map",
     },
-)
-_PostAccountsAccount_amounts = MinorUnits(
-    "accounts.update",
-    "business_profile[monthly_estimated_revenue][amount]",
+    checks=(
+        MinorUnits(
+            "accounts.update",
+            "business_profile[monthly_estimated_revenue][amount]",
+        ),
+    ),
 )
 
 _PostAccountsAccountBankAccounts: Operation[BankAccount | Card] = Operation(
@@ -698,27 +702,25 @@ class _AccountsBase(SyncResource):
         return self._client.request(
             _PostAccounts,
             (),
-            _PostAccounts_amounts.check(
-                {
-                    "account_token": account_token,
-                    "bank_account": bank_account,
-                    "business_profile": business_profile,
-                    "business_type": business_type,
-                    "capabilities": capabilities,
-                    "company": company,
-                    "country": country,
-                    "default_currency": default_currency,
-                    "documents": documents,
-                    "email": email,
-                    "expand": expand,
-                    "external_account": external_account,
-                    "individual": individual,
-                    "metadata": metadata,
-                    "settings": settings,
-                    "tos_acceptance": tos_acceptance,
-                    "type": type,
-                }
-            ),
+            {
+                "account_token": account_token,
+                "bank_account": bank_account,
+                "business_profile": business_profile,
+                "business_type": business_type,
+                "capabilities": capabilities,
+                "company": company,
+                "country": country,
+                "default_currency": default_currency,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "external_account": external_account,
+                "individual": individual,
+                "metadata": metadata,
+                "settings": settings,
+                "tos_acceptance": tos_acceptance,
+                "type": type,
+            },
             options,
         )
 
@@ -899,24 +901,22 @@ class _AccountsBase(SyncResource):
         return self._client.request(
             _PostAccountsAccount,
             (account,),
-            _PostAccountsAccount_amounts.check(
-                {
-                    "account_token": account_token,
-                    "business_profile": business_profile,
-                    "business_type": business_type,
-                    "capabilities": capabilities,
-                    "company": company,
-                    "default_currency": default_currency,
-                    "documents": documents,
-                    "email": email,
-                    "expand": expand,
-                    "external_account": external_account,
-                    "individual": individual,
-                    "metadata": metadata,
-                    "settings": settings,
-                    "tos_acceptance": tos_acceptance,
-                }
-            ),
+            {
+                "account_token": account_token,
+                "business_profile": business_profile,
+                "business_type": business_type,
+                "capabilities": capabilities,
+                "company": company,
+                "default_currency": default_currency,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "external_account": external_account,
+                "individual": individual,
+                "metadata": metadata,
+                "settings": settings,
+                "tos_acceptance": tos_acceptance,
+            },
             options,
         )
 
@@ -2154,27 +2154,25 @@ class _AsyncAccountsBase(AsyncResource):
         return await self._client.request(
             _PostAccounts,
             (),
-            _PostAccounts_amounts.check(
-                {
-                    "account_token": account_token,
-                    "bank_account": bank_account,
-                    "business_profile": business_profile,
-                    "business_type": business_type,
-                    "capabilities": capabilities,
-                    "company": company,
-                    "country": country,
-                    "default_currency": default_currency,
-                    "documents": documents,
-                    "email": email,
-                    "expand": expand,
-                    "external_account": external_account,
-                    "individual": individual,
-                    "metadata": metadata,
-                    "settings": settings,
-                    "tos_acceptance": tos_acceptance,
-                    "type": type,
-                }
-            ),
+            {
+                "account_token": account_token,
+                "bank_account": bank_account,
+                "business_profile": business_profile,
+                "business_type": business_type,
+                "capabilities": capabilities,
+                "company": company,
+                "country": country,
+                "default_currency": default_currency,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "external_account": external_account,
+                "individual": individual,
+                "metadata": metadata,
+                "settings": settings,
+                "tos_acceptance": tos_acceptance,
+                "type": type,
+            },
             options,
         )
 
@@ -2355,24 +2353,22 @@ class _AsyncAccountsBase(AsyncResource):
         return await self._client.request(
             _PostAccountsAccount,
             (account,),
-            _PostAccountsAccount_amounts.check(
-                {
-                    "account_token": account_token,
-                    "business_profile": business_profile,
-                    "business_type": business_type,
-                    "capabilities": capabilities,
-                    "company": company,
-                    "default_currency": default_currency,
-                    "documents": documents,
-                    "email": email,
-                    "expand": expand,
-                    "external_account": external_account,
-                    "individual": individual,
-                    "metadata": metadata,
-                    "settings": settings,
-                    "tos_acceptance": tos_acceptance,
-                }
-            ),
+            {
+                "account_token": account_token,
+                "business_profile": business_profile,
+                "business_type": business_type,
+                "capabilities": capabilities,
+                "company": company,
+                "default_currency": default_currency,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "external_account": external_account,
+                "individual": individual,
+                "metadata": metadata,
+                "settings": settings,
+                "tos_acceptance": tos_acceptance,
+            },
             options,
         )
 

@@ -53,10 +53,12 @@ _PostApplicationFeesIdRefund: Operation[ApplicationFee] = Operation(
         "directive": "str",
         "expand": "seq",
     },
-)
-_PostApplicationFeesIdRefund_amounts = MinorUnits(
-    "application_fees.refund",
-    "amount",
+    checks=(
+        MinorUnits(
+            "application_fees.refund",
+            "amount",
+        ),
+    ),
 )
 
 _GetApplicationFeesId: Operation[ApplicationFee] = Operation(
@@ -82,10 +84,12 @@ _PostApplicationFeesIdRefunds: Operation[FeeRefund] = Operation(
         "expand": "seq",
         "metadata": "map",
     },
-)
-_PostApplicationFeesIdRefunds_amounts = MinorUnits(
-    "application_fees.refunds.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "application_fees.refunds.create",
+            "amount",
+        ),
+    ),
 )
 
 _GetApplicationFeesIdRefunds: Operation[ListObject[FeeRefund]] = Operation(
@@ -193,13 +197,11 @@ class ApplicationFees(SyncResource):
         return self._client.request(
             _PostApplicationFeesIdRefund,
             (id,),
-            _PostApplicationFeesIdRefund_amounts.check(
-                {
-                    "amount": amount,
-                    "directive": directive,
-                    "expand": expand,
-                }
-            ),
+            {
+                "amount": amount,
+                "directive": directive,
+                "expand": expand,
+            },
             options,
         )
 
@@ -265,13 +267,11 @@ class ApplicationFeesRefunds(SyncResource):
         return self._client.request(
             _PostApplicationFeesIdRefunds,
             (id,),
-            _PostApplicationFeesIdRefunds_amounts.check(
-                {
-                    "amount": amount,
-                    "expand": expand,
-                    "metadata": metadata,
-                }
-            ),
+            {
+                "amount": amount,
+                "expand": expand,
+                "metadata": metadata,
+            },
             options,
         )
 
@@ -442,13 +442,11 @@ class AsyncApplicationFees(AsyncResource):
         return await self._client.request(
             _PostApplicationFeesIdRefund,
             (id,),
-            _PostApplicationFeesIdRefund_amounts.check(
-                {
-                    "amount": amount,
-                    "directive": directive,
-                    "expand": expand,
-                }
-            ),
+            {
+                "amount": amount,
+                "directive": directive,
+                "expand": expand,
+            },
             options,
         )
 
@@ -514,13 +512,11 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         return await self._client.request(
             _PostApplicationFeesIdRefunds,
             (id,),
-            _PostApplicationFeesIdRefunds_amounts.check(
-                {
-                    "amount": amount,
-                    "expand": expand,
-                    "metadata": metadata,
-                }
-            ),
+            {
+                "amount": amount,
+                "expand": expand,
+                "metadata": metadata,
+            },
             options,
         )
 

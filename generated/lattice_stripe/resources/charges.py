@@ -52,12 +52,14 @@ _PostChargesChargeCapture: Operation[Charge] = Operation(
         "transfer_data": "map",
         "transfer_group": "str",
     },
-)
-_PostChargesChargeCapture_amounts = MinorUnits(
-    "charges.capture",
-    "amount",
-    "application_fee_amount",
-    "transfer_data[amount]",
+    checks=(
+        MinorUnits(
+            "charges.capture",
+            "amount",
+            "application_fee_amount",
+            "transfer_data[amount]",
+        ),
+    ),
 )
 
 _PostCharges: Operation[Charge] = Operation(
@@ -88,13 +90,15 @@ _PostCharges: Operation[Charge] = Operation(
         "transfer_data": "map",
         "transfer_group": "str",
     },
-)
-_PostCharges_amounts = MinorUnits(
-    "charges.create",
-    "amount",
-    "application_fee_amount",
-    "destination[amount]",
-    "transfer_data[amount]",
+    checks=(
+        MinorUnits(
+            "charges.create",
+            "amount",
+            "application_fee_amount",
+            "destination[amount]",
+            "transfer_data[amount]",
+        ),
+    ),
 )
 
 _GetCharges: Operation[ListObject[Charge]] = Operation(
@@ -132,10 +136,12 @@ _PostChargesChargeRefund: Operation[Charge] = Operation(
         "refund_application_fee": "bool",
         "reverse_transfer": "bool",
     },
-)
-_PostChargesChargeRefund_amounts = MinorUnits(
-    "charges.refund",
-    "amount",
+    checks=(
+        MinorUnits(
+            "charges.refund",
+            "amount",
+        ),
+    ),
 )
 
 _GetChargesCharge: Operation[Charge] = Operation(
@@ -239,10 +245,12 @@ _PostChargesChargeRefunds: Operation[Refund] = Operation(
         "refund_application_fee": "bool",
         "reverse_transfer": "bool",
     },
-)
-_PostChargesChargeRefunds_amounts = MinorUnits(
-    "charges.refunds.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "charges.refunds.create",
+            "amount",
+        ),
+    ),
 )
 
 _GetChargesChargeRefunds: Operation[ListObject[Refund]] = Operation(
@@ -341,19 +349,17 @@ class Charges(SyncResource):
         return self._client.request(
             _PostChargesChargeCapture,
             (charge,),
-            _PostChargesChargeCapture_amounts.check(
-                {
-                    "amount": amount,
-                    "application_fee": application_fee,
-                    "application_fee_amount": application_fee_amount,
-                    "expand": expand,
-                    "receipt_email": receipt_email,
-                    "statement_descriptor": statement_descriptor,
-                    "statement_descriptor_suffix": statement_descriptor_suffix,
-                    "transfer_data": transfer_data,
-                    "transfer_group": transfer_group,
-                }
-            ),
+            {
+                "amount": amount,
+                "application_fee": application_fee,
+                "application_fee_amount": application_fee_amount,
+                "expand": expand,
+                "receipt_email": receipt_email,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+            },
             options,
         )
 
@@ -419,30 +425,28 @@ class Charges(SyncResource):
         return self._client.request(
             _PostCharges,
             (),
-            _PostCharges_amounts.check(
-                {
-                    "amount": amount,
-                    "application_fee": application_fee,
-                    "application_fee_amount": application_fee_amount,
-                    "capture": capture,
-                    "card": card,
-                    "currency": currency,
-                    "customer": customer,
-                    "description": description,
-                    "destination": destination,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "on_behalf_of": on_behalf_of,
-                    "radar_options": radar_options,
-                    "receipt_email": receipt_email,
-                    "shipping": shipping,
-                    "source": source,
-                    "statement_descriptor": statement_descriptor,
-                    "statement_descriptor_suffix": statement_descriptor_suffix,
-                    "transfer_data": transfer_data,
-                    "transfer_group": transfer_group,
-                }
-            ),
+            {
+                "amount": amount,
+                "application_fee": application_fee,
+                "application_fee_amount": application_fee_amount,
+                "capture": capture,
+                "card": card,
+                "currency": currency,
+                "customer": customer,
+                "description": description,
+                "destination": destination,
+                "expand": expand,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "radar_options": radar_options,
+                "receipt_email": receipt_email,
+                "shipping": shipping,
+                "source": source,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+            },
             options,
         )
 
@@ -537,18 +541,16 @@ class Charges(SyncResource):
         return self._client.request(
             _PostChargesChargeRefund,
             (charge,),
-            _PostChargesChargeRefund_amounts.check(
-                {
-                    "amount": amount,
-                    "expand": expand,
-                    "instructions_email": instructions_email,
-                    "metadata": metadata,
-                    "payment_intent": payment_intent,
-                    "reason": reason,
-                    "refund_application_fee": refund_application_fee,
-                    "reverse_transfer": reverse_transfer,
-                }
-            ),
+            {
+                "amount": amount,
+                "expand": expand,
+                "instructions_email": instructions_email,
+                "metadata": metadata,
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
             options,
         )
 
@@ -793,21 +795,19 @@ class ChargesRefunds(SyncResource):
         return self._client.request(
             _PostChargesChargeRefunds,
             (charge,),
-            _PostChargesChargeRefunds_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "customer": customer,
-                    "expand": expand,
-                    "instructions_email": instructions_email,
-                    "metadata": metadata,
-                    "origin": origin,
-                    "payment_intent": payment_intent,
-                    "reason": reason,
-                    "refund_application_fee": refund_application_fee,
-                    "reverse_transfer": reverse_transfer,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "customer": customer,
+                "expand": expand,
+                "instructions_email": instructions_email,
+                "metadata": metadata,
+                "origin": origin,
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
             options,
         )
 
@@ -963,19 +963,17 @@ class AsyncCharges(AsyncResource):
         return await self._client.request(
             _PostChargesChargeCapture,
             (charge,),
-            _PostChargesChargeCapture_amounts.check(
-                {
-                    "amount": amount,
-                    "application_fee": application_fee,
-                    "application_fee_amount": application_fee_amount,
-                    "expand": expand,
-                    "receipt_email": receipt_email,
-                    "statement_descriptor": statement_descriptor,
-                    "statement_descriptor_suffix": statement_descriptor_suffix,
-                    "transfer_data": transfer_data,
-                    "transfer_group": transfer_group,
-                }
-            ),
+            {
+                "amount": amount,
+                "application_fee": application_fee,
+                "application_fee_amount": application_fee_amount,
+                "expand": expand,
+                "receipt_email": receipt_email,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+            },
             options,
         )
 
@@ -1041,30 +1039,28 @@ class AsyncCharges(AsyncResource):
         return await self._client.request(
             _PostCharges,
             (),
-            _PostCharges_amounts.check(
-                {
-                    "amount": amount,
-                    "application_fee": application_fee,
-                    "application_fee_amount": application_fee_amount,
-                    "capture": capture,
-                    "card": card,
-                    "currency": currency,
-                    "customer": customer,
-                    "description": description,
-                    "destination": destination,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "on_behalf_of": on_behalf_of,
-                    "radar_options": radar_options,
-                    "receipt_email": receipt_email,
-                    "shipping": shipping,
-                    "source": source,
-                    "statement_descriptor": statement_descriptor,
-                    "statement_descriptor_suffix": statement_descriptor_suffix,
-                    "transfer_data": transfer_data,
-                    "transfer_group": transfer_group,
-                }
-            ),
+            {
+                "amount": amount,
+                "application_fee": application_fee,
+                "application_fee_amount": application_fee_amount,
+                "capture": capture,
+                "card": card,
+                "currency": currency,
+                "customer": customer,
+                "description": description,
+                "destination": destination,
+                "expand": expand,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "radar_options": radar_options,
+                "receipt_email": receipt_email,
+                "shipping": shipping,
+                "source": source,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+            },
             options,
         )
 
@@ -1159,18 +1155,16 @@ class AsyncCharges(AsyncResource):
         return await self._client.request(
             _PostChargesChargeRefund,
             (charge,),
-            _PostChargesChargeRefund_amounts.check(
-                {
-                    "amount": amount,
-                    "expand": expand,
-                    "instructions_email": instructions_email,
-                    "metadata": metadata,
-                    "payment_intent": payment_intent,
-                    "reason": reason,
-                    "refund_application_fee": refund_application_fee,
-                    "reverse_transfer": reverse_transfer,
-                }
-            ),
+            {
+                "amount": amount,
+                "expand": expand,
+                "instructions_email": instructions_email,
+                "metadata": metadata,
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
             options,
         )
 
@@ -1415,21 +1409,19 @@ class AsyncChargesRefunds(AsyncResource):
         return await self._client.request(
             _PostChargesChargeRefunds,
             (charge,),
-            _PostChargesChargeRefunds_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "customer": customer,
-                    "expand": expand,
-                    "instructions_email": instructions_email,
-                    "metadata": metadata,
-                    "origin": origin,
-                    "payment_intent": payment_intent,
-                    "reason": reason,
-                    "refund_application_fee": refund_application_fee,
-                    "reverse_transfer": reverse_transfer,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "customer": customer,
+                "expand": expand,
+                "instructions_email": instructions_email,
+                "metadata": metadata,
+                "origin": origin,
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
             options,
         )
 

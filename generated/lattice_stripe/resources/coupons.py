@@ -49,11 +49,13 @@ _PostCoupons: Operation[Coupon] = Operation(
         "percent_off": "float",
         "redeem_by": "int",
     },
-)
-_PostCoupons_amounts = MinorUnits(
-    "coupons.create",
-    "amount_off",
-    "currency_options[][amount_off]",
+    checks=(
+        MinorUnits(
+            "coupons.create",
+            "amount_off",
+            "currency_options[][amount_off]",
+        ),
+    ),
 )
 
 _DeleteCouponsCoupon: Operation[DeletedCoupon] = Operation(
@@ -105,10 +107,12 @@ _PostCouponsCoupon: Operation[Coupon] = Operation(
         "metadata": "map|str",
         "name": "str",
     },
-)
-_PostCouponsCoupon_amounts = MinorUnits(
-    "coupons.update",
-    "currency_options[][amount_off]",
+    checks=(
+        MinorUnits(
+            "coupons.update",
+            "currency_options[][amount_off]",
+        ),
+    ),
 )
 
 
@@ -179,23 +183,21 @@ class Coupons(SyncResource):
         return self._client.request(
             _PostCoupons,
             (),
-            _PostCoupons_amounts.check(
-                {
-                    "amount_off": amount_off,
-                    "applies_to": applies_to,
-                    "currency": currency,
-                    "currency_options": currency_options,
-                    "duration": duration,
-                    "duration_in_months": duration_in_months,
-                    "expand": expand,
-                    "id": id,
-                    "max_redemptions": max_redemptions,
-                    "metadata": metadata,
-                    "name": name,
-                    "percent_off": percent_off,
-                    "redeem_by": redeem_by,
-                }
-            ),
+            {
+                "amount_off": amount_off,
+                "applies_to": applies_to,
+                "currency": currency,
+                "currency_options": currency_options,
+                "duration": duration,
+                "duration_in_months": duration_in_months,
+                "expand": expand,
+                "id": id,
+                "max_redemptions": max_redemptions,
+                "metadata": metadata,
+                "name": name,
+                "percent_off": percent_off,
+                "redeem_by": redeem_by,
+            },
             options,
         )
 
@@ -305,14 +307,12 @@ class Coupons(SyncResource):
         return self._client.request(
             _PostCouponsCoupon,
             (coupon,),
-            _PostCouponsCoupon_amounts.check(
-                {
-                    "currency_options": currency_options,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "name": name,
-                }
-            ),
+            {
+                "currency_options": currency_options,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+            },
             options,
         )
 
@@ -384,23 +384,21 @@ class AsyncCoupons(AsyncResource):
         return await self._client.request(
             _PostCoupons,
             (),
-            _PostCoupons_amounts.check(
-                {
-                    "amount_off": amount_off,
-                    "applies_to": applies_to,
-                    "currency": currency,
-                    "currency_options": currency_options,
-                    "duration": duration,
-                    "duration_in_months": duration_in_months,
-                    "expand": expand,
-                    "id": id,
-                    "max_redemptions": max_redemptions,
-                    "metadata": metadata,
-                    "name": name,
-                    "percent_off": percent_off,
-                    "redeem_by": redeem_by,
-                }
-            ),
+            {
+                "amount_off": amount_off,
+                "applies_to": applies_to,
+                "currency": currency,
+                "currency_options": currency_options,
+                "duration": duration,
+                "duration_in_months": duration_in_months,
+                "expand": expand,
+                "id": id,
+                "max_redemptions": max_redemptions,
+                "metadata": metadata,
+                "name": name,
+                "percent_off": percent_off,
+                "redeem_by": redeem_by,
+            },
             options,
         )
 
@@ -510,13 +508,11 @@ class AsyncCoupons(AsyncResource):
         return await self._client.request(
             _PostCouponsCoupon,
             (coupon,),
-            _PostCouponsCoupon_amounts.check(
-                {
-                    "currency_options": currency_options,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "name": name,
-                }
-            ),
+            {
+                "currency_options": currency_options,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+            },
             options,
         )

@@ -51,15 +51,17 @@ _PostCreditNotes: Operation[CreditNote] = Operation(
         "refund_amount": "int",
         "shipping_cost": "map",
     },
-)
-_PostCreditNotes_amounts = MinorUnits(
-    "credit_notes.create",
-    "amount",
-    "credit_amount",
-    "lines[][amount]",
-    "lines[][unit_amount]",
-    "out_of_band_amount",
-    "refund_amount",
+    checks=(
+        MinorUnits(
+            "credit_notes.create",
+            "amount",
+            "credit_amount",
+            "lines[][amount]",
+            "lines[][unit_amount]",
+            "out_of_band_amount",
+            "refund_amount",
+        ),
+    ),
 )
 
 _GetCreditNotes: Operation[ListObject[CreditNote]] = Operation(
@@ -101,15 +103,17 @@ _GetCreditNotesPreview: Operation[CreditNote] = Operation(
         "refund_amount": "int",
         "shipping_cost": "map",
     },
-)
-_GetCreditNotesPreview_amounts = MinorUnits(
-    "credit_notes.preview",
-    "amount",
-    "credit_amount",
-    "lines[][amount]",
-    "lines[][unit_amount]",
-    "out_of_band_amount",
-    "refund_amount",
+    checks=(
+        MinorUnits(
+            "credit_notes.preview",
+            "amount",
+            "credit_amount",
+            "lines[][amount]",
+            "lines[][unit_amount]",
+            "out_of_band_amount",
+            "refund_amount",
+        ),
+    ),
 )
 
 _GetCreditNotesPreviewLines: Operation[ListObject[CreditNoteLineItem]] = Operation(
@@ -137,15 +141,17 @@ _GetCreditNotesPreviewLines: Operation[ListObject[CreditNoteLineItem]] = Operati
         "shipping_cost": "map",
         "starting_after": "str",
     },
-)
-_GetCreditNotesPreviewLines_amounts = MinorUnits(
-    "credit_notes.preview_lines",
-    "amount",
-    "credit_amount",
-    "lines[][amount]",
-    "lines[][unit_amount]",
-    "out_of_band_amount",
-    "refund_amount",
+    checks=(
+        MinorUnits(
+            "credit_notes.preview_lines",
+            "amount",
+            "credit_amount",
+            "lines[][amount]",
+            "lines[][unit_amount]",
+            "out_of_band_amount",
+            "refund_amount",
+        ),
+    ),
 )
 
 _GetCreditNotesId: Operation[CreditNote] = Operation(
@@ -276,23 +282,21 @@ class CreditNotes(SyncResource):
         return self._client.request(
             _PostCreditNotes,
             (),
-            _PostCreditNotes_amounts.check(
-                {
-                    "invoice": invoice,
-                    "amount": amount,
-                    "credit_amount": credit_amount,
-                    "effective_at": effective_at,
-                    "expand": expand,
-                    "lines": lines,
-                    "memo": memo,
-                    "metadata": metadata,
-                    "out_of_band_amount": out_of_band_amount,
-                    "reason": reason,
-                    "refund": refund,
-                    "refund_amount": refund_amount,
-                    "shipping_cost": shipping_cost,
-                }
-            ),
+            {
+                "invoice": invoice,
+                "amount": amount,
+                "credit_amount": credit_amount,
+                "effective_at": effective_at,
+                "expand": expand,
+                "lines": lines,
+                "memo": memo,
+                "metadata": metadata,
+                "out_of_band_amount": out_of_band_amount,
+                "reason": reason,
+                "refund": refund,
+                "refund_amount": refund_amount,
+                "shipping_cost": shipping_cost,
+            },
             options,
         )
 
@@ -373,23 +377,21 @@ class CreditNotes(SyncResource):
         return self._client.request(
             _GetCreditNotesPreview,
             (),
-            _GetCreditNotesPreview_amounts.check(
-                {
-                    "invoice": invoice,
-                    "amount": amount,
-                    "credit_amount": credit_amount,
-                    "effective_at": effective_at,
-                    "expand": expand,
-                    "lines": lines,
-                    "memo": memo,
-                    "metadata": metadata,
-                    "out_of_band_amount": out_of_band_amount,
-                    "reason": reason,
-                    "refund": refund,
-                    "refund_amount": refund_amount,
-                    "shipping_cost": shipping_cost,
-                }
-            ),
+            {
+                "invoice": invoice,
+                "amount": amount,
+                "credit_amount": credit_amount,
+                "effective_at": effective_at,
+                "expand": expand,
+                "lines": lines,
+                "memo": memo,
+                "metadata": metadata,
+                "out_of_band_amount": out_of_band_amount,
+                "reason": reason,
+                "refund": refund,
+                "refund_amount": refund_amount,
+                "shipping_cost": shipping_cost,
+            },
             options,
         )
 
@@ -441,26 +443,24 @@ class CreditNotes(SyncResource):
         return self._client.request(
             _GetCreditNotesPreviewLines,
             (),
-            _GetCreditNotesPreviewLines_amounts.check(
-                {
-                    "invoice": invoice,
-                    "amount": amount,
-                    "credit_amount": credit_amount,
-                    "effective_at": effective_at,
-                    "ending_before": ending_before,
-                    "expand": expand,
-                    "limit": limit,
-                    "lines": lines,
-                    "memo": memo,
-                    "metadata": metadata,
-                    "out_of_band_amount": out_of_band_amount,
-                    "reason": reason,
-                    "refund": refund,
-                    "refund_amount": refund_amount,
-                    "shipping_cost": shipping_cost,
-                    "starting_after": starting_after,
-                }
-            ),
+            {
+                "invoice": invoice,
+                "amount": amount,
+                "credit_amount": credit_amount,
+                "effective_at": effective_at,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "lines": lines,
+                "memo": memo,
+                "metadata": metadata,
+                "out_of_band_amount": out_of_band_amount,
+                "reason": reason,
+                "refund": refund,
+                "refund_amount": refund_amount,
+                "shipping_cost": shipping_cost,
+                "starting_after": starting_after,
+            },
             options,
         )
 
@@ -659,23 +659,21 @@ class AsyncCreditNotes(AsyncResource):
         return await self._client.request(
             _PostCreditNotes,
             (),
-            _PostCreditNotes_amounts.check(
-                {
-                    "invoice": invoice,
-                    "amount": amount,
-                    "credit_amount": credit_amount,
-                    "effective_at": effective_at,
-                    "expand": expand,
-                    "lines": lines,
-                    "memo": memo,
-                    "metadata": metadata,
-                    "out_of_band_amount": out_of_band_amount,
-                    "reason": reason,
-                    "refund": refund,
-                    "refund_amount": refund_amount,
-                    "shipping_cost": shipping_cost,
-                }
-            ),
+            {
+                "invoice": invoice,
+                "amount": amount,
+                "credit_amount": credit_amount,
+                "effective_at": effective_at,
+                "expand": expand,
+                "lines": lines,
+                "memo": memo,
+                "metadata": metadata,
+                "out_of_band_amount": out_of_band_amount,
+                "reason": reason,
+                "refund": refund,
+                "refund_amount": refund_amount,
+                "shipping_cost": shipping_cost,
+            },
             options,
         )
 
@@ -756,23 +754,21 @@ class AsyncCreditNotes(AsyncResource):
         return await self._client.request(
             _GetCreditNotesPreview,
             (),
-            _GetCreditNotesPreview_amounts.check(
-                {
-                    "invoice": invoice,
-                    "amount": amount,
-                    "credit_amount": credit_amount,
-                    "effective_at": effective_at,
-                    "expand": expand,
-                    "lines": lines,
-                    "memo": memo,
-                    "metadata": metadata,
-                    "out_of_band_amount": out_of_band_amount,
-                    "reason": reason,
-                    "refund": refund,
-                    "refund_amount": refund_amount,
-                    "shipping_cost": shipping_cost,
-                }
-            ),
+            {
+                "invoice": invoice,
+                "amount": amount,
+                "credit_amount": credit_amount,
+                "effective_at": effective_at,
+                "expand": expand,
+                "lines": lines,
+                "memo": memo,
+                "metadata": metadata,
+                "out_of_band_amount": out_of_band_amount,
+                "reason": reason,
+                "refund": refund,
+                "refund_amount": refund_amount,
+                "shipping_cost": shipping_cost,
+            },
             options,
         )
 
@@ -824,26 +820,24 @@ class AsyncCreditNotes(AsyncResource):
         return await self._client.request(
             _GetCreditNotesPreviewLines,
             (),
-            _GetCreditNotesPreviewLines_amounts.check(
-                {
-                    "invoice": invoice,
-                    "amount": amount,
-                    "credit_amount": credit_amount,
-                    "effective_at": effective_at,
-                    "ending_before": ending_before,
-                    "expand": expand,
-                    "limit": limit,
-                    "lines": lines,
-                    "memo": memo,
-                    "metadata": metadata,
-                    "out_of_band_amount": out_of_band_amount,
-                    "reason": reason,
-                    "refund": refund,
-                    "refund_amount": refund_amount,
-                    "shipping_cost": shipping_cost,
-                    "starting_after": starting_after,
-                }
-            ),
+            {
+                "invoice": invoice,
+                "amount": amount,
+                "credit_amount": credit_amount,
+                "effective_at": effective_at,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "lines": lines,
+                "memo": memo,
+                "metadata": metadata,
+                "out_of_band_amount": out_of_band_amount,
+                "reason": reason,
+                "refund": refund,
+                "refund_amount": refund_amount,
+                "shipping_cost": shipping_cost,
+                "starting_after": starting_after,
+            },
             options,
         )
 

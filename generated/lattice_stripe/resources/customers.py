@@ -113,10 +113,12 @@ _PostCustomers: Operation[Customer] = Operation(
         "tax_id_data": "seq",
         "test_clock": "str",
     },
-)
-_PostCustomers_amounts = MinorUnits(
-    "customers.create",
-    "balance",
+    checks=(
+        MinorUnits(
+            "customers.create",
+            "balance",
+        ),
+    ),
 )
 
 _DeleteCustomersCustomer: Operation[DeletedCustomer] = Operation(
@@ -206,10 +208,12 @@ _PostCustomersCustomer: Operation[Customer] = Operation(
         "tax": "map",
         "tax_exempt": "str",
     },
-)
-_PostCustomersCustomer_amounts = MinorUnits(
-    "customers.update",
-    "balance",
+    checks=(
+        MinorUnits(
+            "customers.update",
+            "balance",
+        ),
+    ),
 )
 
 _PostCustomersCustomerBalanceTransactions: Operation[CustomerBalanceTransaction] = Operation(
@@ -225,10 +229,12 @@ _PostCustomersCustomerBalanceTransactions: Operation[CustomerBalanceTransaction]
         "expand": "seq",
         "metadata": "map|str",
     },
-)
-_PostCustomersCustomerBalanceTransactions_amounts = MinorUnits(
-    "customers.balance_transactions.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "customers.balance_transactions.create",
+            "amount",
+        ),
+    ),
 )
 
 _GetCustomersCustomerBalanceTransactions: Operation[ListObject[CustomerBalanceTransaction]] = Operation(
@@ -362,10 +368,12 @@ _PostCustomersCustomerBankAccountsIdVerify: Operation[BankAccount] = Operation(
         "amounts": "seq",
         "expand": "seq",
     },
-)
-_PostCustomersCustomerBankAccountsIdVerify_amounts = MinorUnits(
-    "customers.bank_accounts.verify",
-    "amounts[]",
+    checks=(
+        MinorUnits(
+            "customers.bank_accounts.verify",
+            "amounts[]",
+        ),
+    ),
 )
 
 _PostCustomersCustomerCards: Operation[Account | BankAccount | Card | Source] = Operation(
@@ -659,10 +667,12 @@ _PostCustomersCustomerSourcesIdVerify: Operation[BankAccount] = Operation(
         "amounts": "seq",
         "expand": "seq",
     },
-)
-_PostCustomersCustomerSourcesIdVerify_amounts = MinorUnits(
-    "customers.sources.verify",
-    "amounts[]",
+    checks=(
+        MinorUnits(
+            "customers.sources.verify",
+            "amounts[]",
+        ),
+    ),
 )
 
 _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
@@ -716,13 +726,15 @@ _PostCustomersCustomerSubscriptions: Operation[Subscription] = Operation(
         "trial_period_days": "int",
         "trial_settings": "map",
     },
-)
-_PostCustomersCustomerSubscriptions_amounts = MinorUnits(
-    "customers.subscriptions.create",
-    "add_invoice_items[][price_data][unit_amount]",
-    "billing_thresholds[amount_gte]",
-    "items[][price_data][unit_amount]",
-    "payment_settings[payment_method_options][card][mandate_options][amount]",
+    checks=(
+        MinorUnits(
+            "customers.subscriptions.create",
+            "add_invoice_items[][price_data][unit_amount]",
+            "billing_thresholds[amount_gte]",
+            "items[][price_data][unit_amount]",
+            "payment_settings[payment_method_options][card][mandate_options][amount]",
+        ),
+    ),
 )
 
 _GetCustomersCustomerSubscriptions: Operation[ListObject[Subscription]] = Operation(
@@ -789,13 +801,15 @@ _PostCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription
         "trial_from_plan": "bool",
         "trial_settings": "map",
     },
-)
-_PostCustomersCustomerSubscriptionsSubscriptionExposedId_amounts = MinorUnits(
-    "customers.subscriptions.update",
-    "add_invoice_items[][price_data][unit_amount]",
-    "billing_thresholds[amount_gte]",
-    "items[][price_data][unit_amount]",
-    "payment_settings[payment_method_options][card][mandate_options][amount]",
+    checks=(
+        MinorUnits(
+            "customers.subscriptions.update",
+            "add_invoice_items[][price_data][unit_amount]",
+            "billing_thresholds[amount_gte]",
+            "items[][price_data][unit_amount]",
+            "payment_settings[payment_method_options][card][mandate_options][amount]",
+        ),
+    ),
 )
 
 _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[DeletedDiscount] = Operation(
@@ -976,32 +990,30 @@ class Customers(SyncResource):
         return self._client.request(
             _PostCustomers,
             (),
-            _PostCustomers_amounts.check(
-                {
-                    "address": address,
-                    "balance": balance,
-                    "cash_balance": cash_balance,
-                    "coupon": coupon,
-                    "description": description,
-                    "email": email,
-                    "expand": expand,
-                    "invoice_prefix": invoice_prefix,
-                    "invoice_settings": invoice_settings,
-                    "metadata": metadata,
-                    "name": name,
-                    "next_invoice_sequence": next_invoice_sequence,
-                    "payment_method": payment_method,
-                    "phone": phone,
-                    "preferred_locales": preferred_locales,
-                    "promotion_code": promotion_code,
-                    "shipping": shipping,
-                    "source": source,
-                    "tax": tax,
-                    "tax_exempt": tax_exempt,
-                    "tax_id_data": tax_id_data,
-                    "test_clock": test_clock,
-                }
-            ),
+            {
+                "address": address,
+                "balance": balance,
+                "cash_balance": cash_balance,
+                "coupon": coupon,
+                "description": description,
+                "email": email,
+                "expand": expand,
+                "invoice_prefix": invoice_prefix,
+                "invoice_settings": invoice_settings,
+                "metadata": metadata,
+                "name": name,
+                "next_invoice_sequence": next_invoice_sequence,
+                "payment_method": payment_method,
+                "phone": phone,
+                "preferred_locales": preferred_locales,
+                "promotion_code": promotion_code,
+                "shipping": shipping,
+                "source": source,
+                "tax": tax,
+                "tax_exempt": tax_exempt,
+                "tax_id_data": tax_id_data,
+                "test_clock": test_clock,
+            },
             options,
         )
 
@@ -1211,35 +1223,33 @@ class Customers(SyncResource):
         return self._client.request(
             _PostCustomersCustomer,
             (customer,),
-            _PostCustomersCustomer_amounts.check(
-                {
-                    "address": address,
-                    "balance": balance,
-                    "bank_account": bank_account,
-                    "card": card,
-                    "cash_balance": cash_balance,
-                    "coupon": coupon,
-                    "default_alipay_account": default_alipay_account,
-                    "default_bank_account": default_bank_account,
-                    "default_card": default_card,
-                    "default_source": default_source,
-                    "description": description,
-                    "email": email,
-                    "expand": expand,
-                    "invoice_prefix": invoice_prefix,
-                    "invoice_settings": invoice_settings,
-                    "metadata": metadata,
-                    "name": name,
-                    "next_invoice_sequence": next_invoice_sequence,
-                    "phone": phone,
-                    "preferred_locales": preferred_locales,
-                    "promotion_code": promotion_code,
-                    "shipping": shipping,
-                    "source": source,
-                    "tax": tax,
-                    "tax_exempt": tax_exempt,
-                }
-            ),
+            {
+                "address": address,
+                "balance": balance,
+                "bank_account": bank_account,
+                "card": card,
+                "cash_balance": cash_balance,
+                "coupon": coupon,
+                "default_alipay_account": default_alipay_account,
+                "default_bank_account": default_bank_account,
+                "default_card": default_card,
+                "default_source": default_source,
+                "description": description,
+                "email": email,
+                "expand": expand,
+                "invoice_prefix": invoice_prefix,
+                "invoice_settings": invoice_settings,
+                "metadata": metadata,
+                "name": name,
+                "next_invoice_sequence": next_invoice_sequence,
+                "phone": phone,
+                "preferred_locales": preferred_locales,
+                "promotion_code": promotion_code,
+                "shipping": shipping,
+                "source": source,
+                "tax": tax,
+                "tax_exempt": tax_exempt,
+            },
             options,
         )
 
@@ -1276,15 +1286,13 @@ class CustomersBalanceTransactions(SyncResource):
         return self._client.request(
             _PostCustomersCustomerBalanceTransactions,
             (customer,),
-            _PostCustomersCustomerBalanceTransactions_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+            },
             options,
         )
 
@@ -1624,12 +1632,10 @@ class CustomersBankAccounts(SyncResource):
                 customer,
                 id,
             ),
-            _PostCustomersCustomerBankAccountsIdVerify_amounts.check(
-                {
-                    "amounts": amounts,
-                    "expand": expand,
-                }
-            ),
+            {
+                "amounts": amounts,
+                "expand": expand,
+            },
             options,
         )
 
@@ -2391,12 +2397,10 @@ class CustomersSources(SyncResource):
                 customer,
                 id,
             ),
-            _PostCustomersCustomerSourcesIdVerify_amounts.check(
-                {
-                    "amounts": amounts,
-                    "expand": expand,
-                }
-            ),
+            {
+                "amounts": amounts,
+                "expand": expand,
+            },
             options,
         )
 
@@ -2558,39 +2562,37 @@ class CustomersSubscriptions(SyncResource):
         return self._client.request(
             _PostCustomersCustomerSubscriptions,
             (customer,),
-            _PostCustomersCustomerSubscriptions_amounts.check(
-                {
-                    "add_invoice_items": add_invoice_items,
-                    "application_fee_percent": application_fee_percent,
-                    "automatic_tax": automatic_tax,
-                    "backdate_start_date": backdate_start_date,
-                    "billing_cycle_anchor": billing_cycle_anchor,
-                    "billing_thresholds": billing_thresholds,
-                    "cancel_at": cancel_at,
-                    "cancel_at_period_end": cancel_at_period_end,
-                    "collection_method": collection_method,
-                    "coupon": coupon,
-                    "currency": currency,
-                    "days_until_due": days_until_due,
-                    "default_payment_method": default_payment_method,
-                    "default_source": default_source,
-                    "default_tax_rates": default_tax_rates,
-                    "expand": expand,
-                    "items": items,
-                    "metadata": metadata,
-                    "off_session": off_session,
-                    "payment_behavior": payment_behavior,
-                    "payment_settings": payment_settings,
-                    "pending_invoice_item_interval": pending_invoice_item_interval,
-                    "promotion_code": promotion_code,
-                    "proration_behavior": proration_behavior,
-                    "transfer_data": transfer_data,
-                    "trial_end": trial_end,
-                    "trial_from_plan": trial_from_plan,
-                    "trial_period_days": trial_period_days,
-                    "trial_settings": trial_settings,
-                }
-            ),
+            {
+                "add_invoice_items": add_invoice_items,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "backdate_start_date": backdate_start_date,
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "billing_thresholds": billing_thresholds,
+                "cancel_at": cancel_at,
+                "cancel_at_period_end": cancel_at_period_end,
+                "collection_method": collection_method,
+                "coupon": coupon,
+                "currency": currency,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "expand": expand,
+                "items": items,
+                "metadata": metadata,
+                "off_session": off_session,
+                "payment_behavior": payment_behavior,
+                "payment_settings": payment_settings,
+                "pending_invoice_item_interval": pending_invoice_item_interval,
+                "promotion_code": promotion_code,
+                "proration_behavior": proration_behavior,
+                "transfer_data": transfer_data,
+                "trial_end": trial_end,
+                "trial_from_plan": trial_from_plan,
+                "trial_period_days": trial_period_days,
+                "trial_settings": trial_settings,
+            },
             options,
         )
 
@@ -2764,39 +2766,37 @@ class CustomersSubscriptions(SyncResource):
                 customer,
                 subscription_exposed_id,
             ),
-            _PostCustomersCustomerSubscriptionsSubscriptionExposedId_amounts.check(
-                {
-                    "add_invoice_items": add_invoice_items,
-                    "application_fee_percent": application_fee_percent,
-                    "automatic_tax": automatic_tax,
-                    "billing_cycle_anchor": billing_cycle_anchor,
-                    "billing_thresholds": billing_thresholds,
-                    "cancel_at": cancel_at,
-                    "cancel_at_period_end": cancel_at_period_end,
-                    "cancellation_details": cancellation_details,
-                    "collection_method": collection_method,
-                    "coupon": coupon,
-                    "days_until_due": days_until_due,
-                    "default_payment_method": default_payment_method,
-                    "default_source": default_source,
-                    "default_tax_rates": default_tax_rates,
-                    "expand": expand,
-                    "items": items,
-                    "metadata": metadata,
-                    "off_session": off_session,
-                    "pause_collection": pause_collection,
-                    "payment_behavior": payment_behavior,
-                    "payment_settings": payment_settings,
-                    "pending_invoice_item_interval": pending_invoice_item_interval,
-                    "promotion_code": promotion_code,
-                    "proration_behavior": proration_behavior,
-                    "proration_date": proration_date,
-                    "transfer_data": transfer_data,
-                    "trial_end": trial_end,
-                    "trial_from_plan": trial_from_plan,
-                    "trial_settings": trial_settings,
-                }
-            ),
+            {
+                "add_invoice_items": add_invoice_items,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "billing_thresholds": billing_thresholds,
+                "cancel_at": cancel_at,
+                "cancel_at_period_end": cancel_at_period_end,
+                "cancellation_details": cancellation_details,
+                "collection_method": collection_method,
+                "coupon": coupon,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "expand": expand,
+                "items": items,
+                "metadata": metadata,
+                "off_session": off_session,
+                "pause_collection": pause_collection,
+                "payment_behavior": payment_behavior,
+                "payment_settings": payment_settings,
+                "pending_invoice_item_interval": pending_invoice_item_interval,
+                "promotion_code": promotion_code,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "transfer_data": transfer_data,
+                "trial_end": trial_end,
+                "trial_from_plan": trial_from_plan,
+                "trial_settings": trial_settings,
+            },
             options,
         )
 
@@ -3150,32 +3150,30 @@ class AsyncCustomers(AsyncResource):
         return await self._client.request(
             _PostCustomers,
             (),
-            _PostCustomers_amounts.check(
-                {
-                    "address": address,
-                    "balance": balance,
-                    "cash_balance": cash_balance,
-                    "coupon": coupon,
-                    "description": description,
-                    "email": email,
-                    "expand": expand,
-                    "invoice_prefix": invoice_prefix,
-                    "invoice_settings": invoice_settings,
-                    "metadata": metadata,
-                    "name": name,
-                    "next_invoice_sequence": next_invoice_sequence,
-                    "payment_method": payment_method,
-                    "phone": phone,
-                    "preferred_locales": preferred_locales,
-                    "promotion_code": promotion_code,
-                    "shipping": shipping,
-                    "source": source,
-                    "tax": tax,
-                    "tax_exempt": tax_exempt,
-                    "tax_id_data": tax_id_data,
-                    "test_clock": test_clock,
-                }
-            ),
+            {
+                "address": address,
+                "balance": balance,
+                "cash_balance": cash_balance,
+                "coupon": coupon,
+                "description": description,
+                "email": email,
+                "expand": expand,
+                "invoice_prefix": invoice_prefix,
+                "invoice_settings": invoice_settings,
+                "metadata": metadata,
+                "name": name,
+                "next_invoice_sequence": next_invoice_sequence,
+                "payment_method": payment_method,
+                "phone": phone,
+                "preferred_locales": preferred_locales,
+                "promotion_code": promotion_code,
+                "shipping": shipping,
+                "source": source,
+                "tax": tax,
+                "tax_exempt": tax_exempt,
+                "tax_id_data": tax_id_data,
+                "test_clock": test_clock,
+            },
             options,
         )
 
@@ -3385,35 +3383,33 @@ class AsyncCustomers(AsyncResource):
         return await self._client.request(
             _PostCustomersCustomer,
             (customer,),
-            _PostCustomersCustomer_amounts.check(
-                {
-                    "address": address,
-                    "balance": balance,
-                    "bank_account": bank_account,
-                    "card": card,
-                    "cash_balance": cash_balance,
-                    "coupon": coupon,
-                    "default_alipay_account": default_alipay_account,
-                    "default_bank_account": default_bank_account,
-                    "default_card": default_card,
-                    "default_source": default_source,
-                    "description": description,
-                    "email": email,
-                    "expand": expand,
-                    "invoice_prefix": invoice_prefix,
-                    "invoice_settings": invoice_settings,
-                    "metadata": metadata,
-                    "name": name,
-                    "next_invoice_sequence": next_invoice_sequence,
-                    "phone": phone,
-                    "preferred_locales": preferred_locales,
-                    "promotion_code": promotion_code,
-                    "shipping": shipping,
-                    "source": source,
-                    "tax": tax,
-                    "tax_exempt": tax_exempt,
-                }
-            ),
+            {
+                "address": address,
+                "balance": balance,
+                "bank_account": bank_account,
+                "card": card,
+                "cash_balance": cash_balance,
+                "coupon": coupon,
+                "default_alipay_account": default_alipay_account,
+                "default_bank_account": default_bank_account,
+                "default_card": default_card,
+                "default_source": default_source,
+                "description": description,
+                "email": email,
+                "expand": expand,
+                "invoice_prefix": invoice_prefix,
+                "invoice_settings": invoice_settings,
+                "metadata": metadata,
+                "name": name,
+                "next_invoice_sequence": next_invoice_sequence,
+                "phone": phone,
+                "preferred_locales": preferred_locales,
+                "promotion_code": promotion_code,
+                "shipping": shipping,
+                "source": source,
+                "tax": tax,
+                "tax_exempt": tax_exempt,
+            },
             options,
         )
 
@@ -3450,15 +3446,13 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         return await self._client.request(
             _PostCustomersCustomerBalanceTransactions,
             (customer,),
-            _PostCustomersCustomerBalanceTransactions_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+            },
             options,
         )
 
@@ -3798,12 +3792,10 @@ class AsyncCustomersBankAccounts(AsyncResource):
                 customer,
                 id,
             ),
-            _PostCustomersCustomerBankAccountsIdVerify_amounts.check(
-                {
-                    "amounts": amounts,
-                    "expand": expand,
-                }
-            ),
+            {
+                "amounts": amounts,
+                "expand": expand,
+            },
             options,
         )
 
@@ -4565,12 +4557,10 @@ class AsyncCustomersSources(AsyncResource):
                 customer,
                 id,
             ),
-            _PostCustomersCustomerSourcesIdVerify_amounts.check(
-                {
-                    "amounts": amounts,
-                    "expand": expand,
-                }
-            ),
+            {
+                "amounts": amounts,
+                "expand": expand,
+            },
             options,
         )
 
@@ -4732,39 +4722,37 @@ class AsyncCustomersSubscriptions(AsyncResource):
         return await self._client.request(
             _PostCustomersCustomerSubscriptions,
             (customer,),
-            _PostCustomersCustomerSubscriptions_amounts.check(
-                {
-                    "add_invoice_items": add_invoice_items,
-                    "application_fee_percent": application_fee_percent,
-                    "automatic_tax": automatic_tax,
-                    "backdate_start_date": backdate_start_date,
-                    "billing_cycle_anchor": billing_cycle_anchor,
-                    "billing_thresholds": billing_thresholds,
-                    "cancel_at": cancel_at,
-                    "cancel_at_period_end": cancel_at_period_end,
-                    "collection_method": collection_method,
-                    "coupon": coupon,
-                    "currency": currency,
-                    "days_until_due": days_until_due,
-                    "default_payment_method": default_payment_method,
-                    "default_source": default_source,
-                    "default_tax_rates": default_tax_rates,
-                    "expand": expand,
-                    "items": items,
-                    "metadata": metadata,
-                    "off_session": off_session,
-                    "payment_behavior": payment_behavior,
-                    "payment_settings": payment_settings,
-                    "pending_invoice_item_interval": pending_invoice_item_interval,
-                    "promotion_code": promotion_code,
-                    "proration_behavior": proration_behavior,
-                    "transfer_data": transfer_data,
-                    "trial_end": trial_end,
-                    "trial_from_plan": trial_from_plan,
-                    "trial_period_days": trial_period_days,
-                    "trial_settings": trial_settings,
-                }
-            ),
+            {
+                "add_invoice_items": add_invoice_items,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "backdate_start_date": backdate_start_date,
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "billing_thresholds": billing_thresholds,
+                "cancel_at": cancel_at,
+                "cancel_at_period_end": cancel_at_period_end,
+                "collection_method": collection_method,
+                "coupon": coupon,
+                "currency": currency,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "expand": expand,
+                "items": items,
+                "metadata": metadata,
+                "off_session": off_session,
+                "payment_behavior": payment_behavior,
+                "payment_settings": payment_settings,
+                "pending_invoice_item_interval": pending_invoice_item_interval,
+                "promotion_code": promotion_code,
+                "proration_behavior": proration_behavior,
+                "transfer_data": transfer_data,
+                "trial_end": trial_end,
+                "trial_from_plan": trial_from_plan,
+                "trial_period_days": trial_period_days,
+                "trial_settings": trial_settings,
+            },
             options,
         )
 
@@ -4938,39 +4926,37 @@ class AsyncCustomersSubscriptions(AsyncResource):
                 customer,
                 subscription_exposed_id,
             ),
-            _PostCustomersCustomerSubscriptionsSubscriptionExposedId_amounts.check(
-                {
-                    "add_invoice_items": add_invoice_items,
-                    "application_fee_percent": application_fee_percent,
-                    "automatic_tax": automatic_tax,
-                    "billing_cycle_anchor": billing_cycle_anchor,
-                    "billing_thresholds": billing_thresholds,
-                    "cancel_at": cancel_at,
-                    "cancel_at_period_end": cancel_at_period_end,
-                    "cancellation_details": cancellation_details,
-                    "collection_method": collection_method,
-                    "coupon": coupon,
-                    "days_until_due": days_until_due,
-                    "default_payment_method": default_payment_method,
-                    "default_source": default_source,
-                    "default_tax_rates": default_tax_rates,
-                    "expand": expand,
-                    "items": items,
-                    "metadata": metadata,
-                    "off_session": off_session,
-                    "pause_collection": pause_collection,
-                    "payment_behavior": payment_behavior,
-                    "payment_settings": payment_settings,
-                    "pending_invoice_item_interval": pending_invoice_item_interval,
-                    "promotion_code": promotion_code,
-                    "proration_behavior": proration_behavior,
-                    "proration_date": proration_date,
-                    "transfer_data": transfer_data,
-                    "trial_end": trial_end,
-                    "trial_from_plan": trial_from_plan,
-                    "trial_settings": trial_settings,
-                }
-            ),
+            {
+                "add_invoice_items": add_invoice_items,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "billing_thresholds": billing_thresholds,
+                "cancel_at": cancel_at,
+                "cancel_at_period_end": cancel_at_period_end,
+                "cancellation_details": cancellation_details,
+                "collection_method": collection_method,
+                "coupon": coupon,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "expand": expand,
+                "items": items,
+                "metadata": metadata,
+                "off_session": off_session,
+                "pause_collection": pause_collection,
+                "payment_behavior": payment_behavior,
+                "payment_settings": payment_settings,
+                "pending_invoice_item_interval": pending_invoice_item_interval,
+                "promotion_code": promotion_code,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "transfer_data": transfer_data,
+                "trial_end": trial_end,
+                "trial_from_plan": trial_from_plan,
+                "trial_settings": trial_settings,
+            },
             options,
         )
 

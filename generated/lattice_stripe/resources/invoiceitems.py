@@ -58,12 +58,14 @@ _PostInvoiceitems: Operation[Invoiceitem] = Operation(
         "unit_amount": "int",
         "unit_amount_decimal": "str",
     },
-)
-_PostInvoiceitems_amounts = MinorUnits(
-    "invoiceitems.create",
-    "amount",
-    "price_data[unit_amount]",
-    "unit_amount",
+    checks=(
+        MinorUnits(
+            "invoiceitems.create",
+            "amount",
+            "price_data[unit_amount]",
+            "unit_amount",
+        ),
+    ),
 )
 
 _DeleteInvoiceitemsInvoiceitem: Operation[DeletedInvoiceitem] = Operation(
@@ -129,12 +131,14 @@ _PostInvoiceitemsInvoiceitem: Operation[Invoiceitem] = Operation(
         "unit_amount": "int",
         "unit_amount_decimal": "str",
     },
-)
-_PostInvoiceitemsInvoiceitem_amounts = MinorUnits(
-    "invoiceitems.update",
-    "amount",
-    "price_data[unit_amount]",
-    "unit_amount",
+    checks=(
+        MinorUnits(
+            "invoiceitems.update",
+            "amount",
+            "price_data[unit_amount]",
+            "unit_amount",
+        ),
+    ),
 )
 
 
@@ -205,29 +209,27 @@ class Invoiceitems(SyncResource):
         return self._client.request(
             _PostInvoiceitems,
             (),
-            _PostInvoiceitems_amounts.check(
-                {
-                    "customer": customer,
-                    "amount": amount,
-                    "currency": currency,
-                    "description": description,
-                    "discountable": discountable,
-                    "discounts": discounts,
-                    "expand": expand,
-                    "invoice": invoice,
-                    "metadata": metadata,
-                    "period": period,
-                    "price": price,
-                    "price_data": price_data,
-                    "quantity": quantity,
-                    "subscription": subscription,
-                    "tax_behavior": tax_behavior,
-                    "tax_code": tax_code,
-                    "tax_rates": tax_rates,
-                    "unit_amount": unit_amount,
-                    "unit_amount_decimal": unit_amount_decimal,
-                }
-            ),
+            {
+                "customer": customer,
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "discountable": discountable,
+                "discounts": discounts,
+                "expand": expand,
+                "invoice": invoice,
+                "metadata": metadata,
+                "period": period,
+                "price": price,
+                "price_data": price_data,
+                "quantity": quantity,
+                "subscription": subscription,
+                "tax_behavior": tax_behavior,
+                "tax_code": tax_code,
+                "tax_rates": tax_rates,
+                "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount_decimal,
+            },
             options,
         )
 
@@ -372,25 +374,23 @@ class Invoiceitems(SyncResource):
         return self._client.request(
             _PostInvoiceitemsInvoiceitem,
             (invoiceitem,),
-            _PostInvoiceitemsInvoiceitem_amounts.check(
-                {
-                    "amount": amount,
-                    "description": description,
-                    "discountable": discountable,
-                    "discounts": discounts,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "period": period,
-                    "price": price,
-                    "price_data": price_data,
-                    "quantity": quantity,
-                    "tax_behavior": tax_behavior,
-                    "tax_code": tax_code,
-                    "tax_rates": tax_rates,
-                    "unit_amount": unit_amount,
-                    "unit_amount_decimal": unit_amount_decimal,
-                }
-            ),
+            {
+                "amount": amount,
+                "description": description,
+                "discountable": discountable,
+                "discounts": discounts,
+                "expand": expand,
+                "metadata": metadata,
+                "period": period,
+                "price": price,
+                "price_data": price_data,
+                "quantity": quantity,
+                "tax_behavior": tax_behavior,
+                "tax_code": tax_code,
+                "tax_rates": tax_rates,
+                "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount_decimal,
+            },
             options,
         )
 
@@ -462,29 +462,27 @@ class AsyncInvoiceitems(AsyncResource):
         return await self._client.request(
             _PostInvoiceitems,
             (),
-            _PostInvoiceitems_amounts.check(
-                {
-                    "customer": customer,
-                    "amount": amount,
-                    "currency": currency,
-                    "description": description,
-                    "discountable": discountable,
-                    "discounts": discounts,
-                    "expand": expand,
-                    "invoice": invoice,
-                    "metadata": metadata,
-                    "period": period,
-                    "price": price,
-                    "price_data": price_data,
-                    "quantity": quantity,
-                    "subscription": subscription,
-                    "tax_behavior": tax_behavior,
-                    "tax_code": tax_code,
-                    "tax_rates": tax_rates,
-                    "unit_amount": unit_amount,
-                    "unit_amount_decimal": unit_amount_decimal,
-                }
-            ),
+            {
+                "customer": customer,
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "discountable": discountable,
+                "discounts": discounts,
+                "expand": expand,
+                "invoice": invoice,
+                "metadata": metadata,
+                "period": period,
+                "price": price,
+                "price_data": price_data,
+                "quantity": quantity,
+                "subscription": subscription,
+                "tax_behavior": tax_behavior,
+                "tax_code": tax_code,
+                "tax_rates": tax_rates,
+                "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount_decimal,
+            },
             options,
         )
 
@@ -629,24 +627,22 @@ class AsyncInvoiceitems(AsyncResource):
         return await self._client.request(
             _PostInvoiceitemsInvoiceitem,
             (invoiceitem,),
-            _PostInvoiceitemsInvoiceitem_amounts.check(
-                {
-                    "amount": amount,
-                    "description": description,
-                    "discountable": discountable,
-                    "discounts": discounts,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "period": period,
-                    "price": price,
-                    "price_data": price_data,
-                    "quantity": quantity,
-                    "tax_behavior": tax_behavior,
-                    "tax_code": tax_code,
-                    "tax_rates": tax_rates,
-                    "unit_amount": unit_amount,
-                    "unit_amount_decimal": unit_amount_decimal,
-                }
-            ),
+            {
+                "amount": amount,
+                "description": description,
+                "discountable": discountable,
+                "discounts": discounts,
+                "expand": expand,
+                "metadata": metadata,
+                "period": period,
+                "price": price,
+                "price_data": price_data,
+                "quantity": quantity,
+                "tax_behavior": tax_behavior,
+                "tax_code": tax_code,
+                "tax_rates": tax_rates,
+                "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount_decimal,
+            },
             options,
         )

@@ -35,10 +35,12 @@ _PostIssuingAuthorizationsAuthorizationApprove: Operation[IssuingAuthorization] 
         "expand": "seq",
         "metadata": "map|str",
     },
-)
-_PostIssuingAuthorizationsAuthorizationApprove_amounts = MinorUnits(
-    "issuing.authorizations.approve",
-    "amount",
+    checks=(
+        MinorUnits(
+            "issuing.authorizations.approve",
+            "amount",
+        ),
+    ),
 )
 
 _PostIssuingAuthorizationsAuthorizationDecline: Operation[IssuingAuthorization] = Operation(
@@ -128,13 +130,11 @@ class IssuingAuthorizations(SyncResource):
         return self._client.request(
             _PostIssuingAuthorizationsAuthorizationApprove,
             (authorization,),
-            _PostIssuingAuthorizationsAuthorizationApprove_amounts.check(
-                {
-                    "amount": amount,
-                    "expand": expand,
-                    "metadata": metadata,
-                }
-            ),
+            {
+                "amount": amount,
+                "expand": expand,
+                "metadata": metadata,
+            },
             options,
         )
 
@@ -298,13 +298,11 @@ class AsyncIssuingAuthorizations(AsyncResource):
         return await self._client.request(
             _PostIssuingAuthorizationsAuthorizationApprove,
             (authorization,),
-            _PostIssuingAuthorizationsAuthorizationApprove_amounts.check(
-                {
-                    "amount": amount,
-                    "expand": expand,
-                    "metadata": metadata,
-                }
-            ),
+            {
+                "amount": amount,
+                "expand": expand,
+                "metadata": metadata,
+            },
             options,
         )
 

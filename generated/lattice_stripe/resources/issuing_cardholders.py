@@ -52,10 +52,12 @@ _PostIssuingCardholders: Operation[IssuingCardholder] = Operation(
         "status": "str",
         "type": "str",
     },
-)
-_PostIssuingCardholders_amounts = MinorUnits(
-    "issuing.cardholders.create",
-    "spending_controls[spending_limits][][amount]",
+    checks=(
+        MinorUnits(
+            "issuing.cardholders.create",
+            "spending_controls[spending_limits][][amount]",
+        ),
+    ),
 )
 
 _GetIssuingCardholders: Operation[ListObject[IssuingCardholder]] = Operation(
@@ -108,10 +110,12 @@ _PostIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
         "spending_controls": "map",
         "status": "str",
     },
-)
-_PostIssuingCardholdersCardholder_amounts = MinorUnits(
-    "issuing.cardholders.update",
-    "spending_controls[spending_limits][][amount]",
+    checks=(
+        MinorUnits(
+            "issuing.cardholders.update",
+            "spending_controls[spending_limits][][amount]",
+        ),
+    ),
 )
 
 
@@ -158,22 +162,20 @@ class IssuingCardholders(SyncResource):
         return self._client.request(
             _PostIssuingCardholders,
             (),
-            _PostIssuingCardholders_amounts.check(
-                {
-                    "billing": billing,
-                    "name": name,
-                    "company": company,
-                    "email": email,
-                    "expand": expand,
-                    "individual": individual,
-                    "metadata": metadata,
-                    "phone_number": phone_number,
-                    "preferred_locales": preferred_locales,
-                    "spending_controls": spending_controls,
-                    "status": status,
-                    "type": type,
-                }
-            ),
+            {
+                "billing": billing,
+                "name": name,
+                "company": company,
+                "email": email,
+                "expand": expand,
+                "individual": individual,
+                "metadata": metadata,
+                "phone_number": phone_number,
+                "preferred_locales": preferred_locales,
+                "spending_controls": spending_controls,
+                "status": status,
+                "type": type,
+            },
             options,
         )
 
@@ -287,20 +289,18 @@ class IssuingCardholders(SyncResource):
         return self._client.request(
             _PostIssuingCardholdersCardholder,
             (cardholder,),
-            _PostIssuingCardholdersCardholder_amounts.check(
-                {
-                    "billing": billing,
-                    "company": company,
-                    "email": email,
-                    "expand": expand,
-                    "individual": individual,
-                    "metadata": metadata,
-                    "phone_number": phone_number,
-                    "preferred_locales": preferred_locales,
-                    "spending_controls": spending_controls,
-                    "status": status,
-                }
-            ),
+            {
+                "billing": billing,
+                "company": company,
+                "email": email,
+                "expand": expand,
+                "individual": individual,
+                "metadata": metadata,
+                "phone_number": phone_number,
+                "preferred_locales": preferred_locales,
+                "spending_controls": spending_controls,
+                "status": status,
+            },
             options,
         )
 
@@ -348,22 +348,20 @@ class AsyncIssuingCardholders(AsyncResource):
         return await self._client.request(
             _PostIssuingCardholders,
             (),
-            _PostIssuingCardholders_amounts.check(
-                {
-                    "billing": billing,
-                    "name": name,
-                    "company": company,
-                    "email": email,
-                    "expand": expand,
-                    "individual": individual,
-                    "metadata": metadata,
-                    "phone_number": phone_number,
-                    "preferred_locales": preferred_locales,
-                    "spending_controls": spending_controls,
-                    "status": status,
-                    "type": type,
-                }
-            ),
+            {
+                "billing": billing,
+                "name": name,
+                "company": company,
+                "email": email,
+                "expand": expand,
+                "individual": individual,
+                "metadata": metadata,
+                "phone_number": phone_number,
+                "preferred_locales": preferred_locales,
+                "spending_controls": spending_controls,
+                "status": status,
+                "type": type,
+            },
             options,
         )
 
@@ -477,19 +475,17 @@ class AsyncIssuingCardholders(AsyncResource):
         return await self._client.request(
             _PostIssuingCardholdersCardholder,
             (cardholder,),
-            _PostIssuingCardholdersCardholder_amounts.check(
-                {
-                    "billing": billing,
-                    "company": company,
-                    "email": email,
-                    "expand": expand,
-                    "individual": individual,
-                    "metadata": metadata,
-                    "phone_number": phone_number,
-                    "preferred_locales": preferred_locales,
-                    "spending_controls": spending_controls,
-                    "status": status,
-                }
-            ),
+            {
+                "billing": billing,
+                "company": company,
+                "email": email,
+                "expand": expand,
+                "individual": individual,
+                "metadata": metadata,
+                "phone_number": phone_number,
+                "preferred_locales": preferred_locales,
+                "spending_controls": spending_controls,
+                "status": status,
+            },
             options,
         )

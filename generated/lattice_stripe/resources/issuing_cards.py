@@ -47,10 +47,12 @@ _PostIssuingCards: Operation[IssuingCard] = Operation(
         "spending_controls": "map",
         "status": "str",
     },
-)
-_PostIssuingCards_amounts = MinorUnits(
-    "issuing.cards.create",
-    "spending_controls[spending_limits][][amount]",
+    checks=(
+        MinorUnits(
+            "issuing.cards.create",
+            "spending_controls[spending_limits][][amount]",
+        ),
+    ),
 )
 
 _GetIssuingCards: Operation[ListObject[IssuingCard]] = Operation(
@@ -101,10 +103,12 @@ _PostIssuingCardsCard: Operation[IssuingCard] = Operation(
         "spending_controls": "map",
         "status": "str",
     },
-)
-_PostIssuingCardsCard_amounts = MinorUnits(
-    "issuing.cards.update",
-    "spending_controls[spending_limits][][amount]",
+    checks=(
+        MinorUnits(
+            "issuing.cards.update",
+            "spending_controls[spending_limits][][amount]",
+        ),
+    ),
 )
 
 
@@ -150,21 +154,19 @@ class IssuingCards(SyncResource):
         return self._client.request(
             _PostIssuingCards,
             (),
-            _PostIssuingCards_amounts.check(
-                {
-                    "currency": currency,
-                    "type": type,
-                    "cardholder": cardholder,
-                    "expand": expand,
-                    "financial_account": financial_account,
-                    "metadata": metadata,
-                    "replacement_for": replacement_for,
-                    "replacement_reason": replacement_reason,
-                    "shipping": shipping,
-                    "spending_controls": spending_controls,
-                    "status": status,
-                }
-            ),
+            {
+                "currency": currency,
+                "type": type,
+                "cardholder": cardholder,
+                "expand": expand,
+                "financial_account": financial_account,
+                "metadata": metadata,
+                "replacement_for": replacement_for,
+                "replacement_reason": replacement_reason,
+                "shipping": shipping,
+                "spending_controls": spending_controls,
+                "status": status,
+            },
             options,
         )
 
@@ -275,16 +277,14 @@ class IssuingCards(SyncResource):
         return self._client.request(
             _PostIssuingCardsCard,
             (card,),
-            _PostIssuingCardsCard_amounts.check(
-                {
-                    "cancellation_reason": cancellation_reason,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "pin": pin,
-                    "spending_controls": spending_controls,
-                    "status": status,
-                }
-            ),
+            {
+                "cancellation_reason": cancellation_reason,
+                "expand": expand,
+                "metadata": metadata,
+                "pin": pin,
+                "spending_controls": spending_controls,
+                "status": status,
+            },
             options,
         )
 
@@ -331,21 +331,19 @@ class AsyncIssuingCards(AsyncResource):
         return await self._client.request(
             _PostIssuingCards,
             (),
-            _PostIssuingCards_amounts.check(
-                {
-                    "currency": currency,
-                    "type": type,
-                    "cardholder": cardholder,
-                    "expand": expand,
-                    "financial_account": financial_account,
-                    "metadata": metadata,
-                    "replacement_for": replacement_for,
-                    "replacement_reason": replacement_reason,
-                    "shipping": shipping,
-                    "spending_controls": spending_controls,
-                    "status": status,
-                }
-            ),
+            {
+                "currency": currency,
+                "type": type,
+                "cardholder": cardholder,
+                "expand": expand,
+                "financial_account": financial_account,
+                "metadata": metadata,
+                "replacement_for": replacement_for,
+                "replacement_reason": replacement_reason,
+                "shipping": shipping,
+                "spending_controls": spending_controls,
+                "status": status,
+            },
             options,
         )
 
@@ -456,15 +454,13 @@ class AsyncIssuingCards(AsyncResource):
         return await self._client.request(
             _PostIssuingCardsCard,
             (card,),
-            _PostIssuingCardsCard_amounts.check(
-                {
-                    "cancellation_reason": cancellation_reason,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "pin": pin,
-                    "spending_controls": spending_controls,
-                    "status": status,
-                }
-            ),
+            {
+                "cancellation_reason": cancellation_reason,
+                "expand": expand,
+                "metadata": metadata,
+                "pin": pin,
+                "spending_controls": spending_controls,
+                "status": status,
+            },
             options,
         )

@@ -41,10 +41,12 @@ _PostIssuingDisputes: Operation[IssuingDispute] = Operation(
         "transaction": "str",
         "treasury": "map",
     },
-)
-_PostIssuingDisputes_amounts = MinorUnits(
-    "issuing.disputes.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "issuing.disputes.create",
+            "amount",
+        ),
+    ),
 )
 
 _GetIssuingDisputes: Operation[ListObject[IssuingDispute]] = Operation(
@@ -101,10 +103,12 @@ _PostIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
         "expand": "seq",
         "metadata": "map|str",
     },
-)
-_PostIssuingDisputesDispute_amounts = MinorUnits(
-    "issuing.disputes.update",
-    "amount",
+    checks=(
+        MinorUnits(
+            "issuing.disputes.update",
+            "amount",
+        ),
+    ),
 )
 
 
@@ -142,16 +146,14 @@ class IssuingDisputes(SyncResource):
         return self._client.request(
             _PostIssuingDisputes,
             (),
-            _PostIssuingDisputes_amounts.check(
-                {
-                    "amount": amount,
-                    "evidence": evidence,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "transaction": transaction,
-                    "treasury": treasury,
-                }
-            ),
+            {
+                "amount": amount,
+                "evidence": evidence,
+                "expand": expand,
+                "metadata": metadata,
+                "transaction": transaction,
+                "treasury": treasury,
+            },
             options,
         )
 
@@ -278,14 +280,12 @@ class IssuingDisputes(SyncResource):
         return self._client.request(
             _PostIssuingDisputesDispute,
             (dispute,),
-            _PostIssuingDisputesDispute_amounts.check(
-                {
-                    "amount": amount,
-                    "evidence": evidence,
-                    "expand": expand,
-                    "metadata": metadata,
-                }
-            ),
+            {
+                "amount": amount,
+                "evidence": evidence,
+                "expand": expand,
+                "metadata": metadata,
+            },
             options,
         )
 
@@ -324,16 +324,14 @@ class AsyncIssuingDisputes(AsyncResource):
         return await self._client.request(
             _PostIssuingDisputes,
             (),
-            _PostIssuingDisputes_amounts.check(
-                {
-                    "amount": amount,
-                    "evidence": evidence,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "transaction": transaction,
-                    "treasury": treasury,
-                }
-            ),
+            {
+                "amount": amount,
+                "evidence": evidence,
+                "expand": expand,
+                "metadata": metadata,
+                "transaction": transaction,
+                "treasury": treasury,
+            },
             options,
         )
 
@@ -460,13 +458,11 @@ class AsyncIssuingDisputes(AsyncResource):
         return await self._client.request(
             _PostIssuingDisputesDispute,
             (dispute,),
-            _PostIssuingDisputesDispute_amounts.check(
-                {
-                    "amount": amount,
-                    "evidence": evidence,
-                    "expand": expand,
-                    "metadata": metadata,
-                }
-            ),
+            {
+                "amount": amount,
+                "evidence": evidence,
+                "expand": expand,
+                "metadata": metadata,
+            },
             options,
         )

@@ -54,10 +54,12 @@ _PostPaymentIntentsIntentApplyCustomerBalance: Operation[PaymentIntent] = Operat
         "currency": "str",
         "expand": "seq",
     },
-)
-_PostPaymentIntentsIntentApplyCustomerBalance_amounts = MinorUnits(
-    "payment_intents.apply_customer_balance",
-    "amount",
+    checks=(
+        MinorUnits(
+            "payment_intents.apply_customer_balance",
+            "amount",
+        ),
+    ),
 )
 
 _PostPaymentIntentsIntentCancel: Operation[PaymentIntent] = Operation(
@@ -87,12 +89,14 @@ _PostPaymentIntentsIntentCapture: Operation[PaymentIntent] = Operation(
         "statement_descriptor_suffix": "str",
         "transfer_data": "map",
     },
-)
-_PostPaymentIntentsIntentCapture_amounts = MinorUnits(
-    "payment_intents.capture",
-    "amount_to_capture",
-    "application_fee_amount",
-    "transfer_data[amount]",
+    checks=(
+        MinorUnits(
+            "payment_intents.capture",
+            "amount_to_capture",
+            "application_fee_amount",
+            "transfer_data[amount]",
+        ),
+    ),
 )
 
 _PostPaymentIntentsIntentConfirm: Operation[PaymentIntent] = Operation(
@@ -120,10 +124,12 @@ _PostPaymentIntentsIntentConfirm: Operation[PaymentIntent] = Operation(
         "shipping": "map|str",
         "use_stripe_sdk": "bool",
     },
-)
-_PostPaymentIntentsIntentConfirm_amounts = MinorUnits(
-    "payment_intents.confirm",
-    "payment_method_options[card][mandate_options][amount]",
+    checks=(
+        MinorUnits(
+            "payment_intents.confirm",
+            "payment_method_options[card][mandate_options][amount]",
+        ),
+    ),
 )
 
 _PostPaymentIntents: Operation[PaymentIntent] = Operation(
@@ -164,13 +170,15 @@ _PostPaymentIntents: Operation[PaymentIntent] = Operation(
         "transfer_group": "str",
         "use_stripe_sdk": "bool",
     },
-)
-_PostPaymentIntents_amounts = MinorUnits(
-    "payment_intents.create",
-    "amount",
-    "application_fee_amount",
-    "payment_method_options[card][mandate_options][amount]",
-    "transfer_data[amount]",
+    checks=(
+        MinorUnits(
+            "payment_intents.create",
+            "amount",
+            "application_fee_amount",
+            "payment_method_options[card][mandate_options][amount]",
+            "transfer_data[amount]",
+        ),
+    ),
 )
 
 _PostPaymentIntentsIntentIncrementAuthorization: Operation[PaymentIntent] = Operation(
@@ -188,12 +196,14 @@ _PostPaymentIntentsIntentIncrementAuthorization: Operation[PaymentIntent] = Oper
         "statement_descriptor": "str",
         "transfer_data": "map",
     },
-)
-_PostPaymentIntentsIntentIncrementAuthorization_amounts = MinorUnits(
-    "payment_intents.increment_authorization",
-    "amount",
-    "application_fee_amount",
-    "transfer_data[amount]",
+    checks=(
+        MinorUnits(
+            "payment_intents.increment_authorization",
+            "amount",
+            "application_fee_amount",
+            "transfer_data[amount]",
+        ),
+    ),
 )
 
 _GetPaymentIntents: Operation[ListObject[PaymentIntent]] = Operation(
@@ -268,13 +278,15 @@ _PostPaymentIntentsIntent: Operation[PaymentIntent] = Operation(
         "transfer_data": "map",
         "transfer_group": "str",
     },
-)
-_PostPaymentIntentsIntent_amounts = MinorUnits(
-    "payment_intents.update",
-    "amount",
-    "application_fee_amount",
-    "payment_method_options[card][mandate_options][amount]",
-    "transfer_data[amount]",
+    checks=(
+        MinorUnits(
+            "payment_intents.update",
+            "amount",
+            "application_fee_amount",
+            "payment_method_options[card][mandate_options][amount]",
+            "transfer_data[amount]",
+        ),
+    ),
 )
 
 _PostPaymentIntentsIntentVerifyMicrodeposits: Operation[PaymentIntent] = Operation(
@@ -289,10 +301,12 @@ _PostPaymentIntentsIntentVerifyMicrodeposits: Operation[PaymentIntent] = Operati
         "descriptor_code": "str",
         "expand": "seq",
     },
-)
-_PostPaymentIntentsIntentVerifyMicrodeposits_amounts = MinorUnits(
-    "payment_intents.verify_microdeposits",
-    "amounts[]",
+    checks=(
+        MinorUnits(
+            "payment_intents.verify_microdeposits",
+            "amounts[]",
+        ),
+    ),
 )
 
 
@@ -323,13 +337,11 @@ class PaymentIntents(SyncResource):
         return self._client.request(
             _PostPaymentIntentsIntentApplyCustomerBalance,
             (intent,),
-            _PostPaymentIntentsIntentApplyCustomerBalance_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "expand": expand,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "expand": expand,
+            },
             options,
         )
 
@@ -414,17 +426,15 @@ class PaymentIntents(SyncResource):
         return self._client.request(
             _PostPaymentIntentsIntentCapture,
             (intent,),
-            _PostPaymentIntentsIntentCapture_amounts.check(
-                {
-                    "amount_to_capture": amount_to_capture,
-                    "application_fee_amount": application_fee_amount,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "statement_descriptor": statement_descriptor,
-                    "statement_descriptor_suffix": statement_descriptor_suffix,
-                    "transfer_data": transfer_data,
-                }
-            ),
+            {
+                "amount_to_capture": amount_to_capture,
+                "application_fee_amount": application_fee_amount,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+            },
             options,
         )
 
@@ -513,27 +523,25 @@ class PaymentIntents(SyncResource):
         return self._client.request(
             _PostPaymentIntentsIntentConfirm,
             (intent,),
-            _PostPaymentIntentsIntentConfirm_amounts.check(
-                {
-                    "capture_method": capture_method,
-                    "client_secret": client_secret,
-                    "error_on_requires_action": error_on_requires_action,
-                    "expand": expand,
-                    "mandate": mandate,
-                    "mandate_data": mandate_data,
-                    "off_session": off_session,
-                    "payment_method": payment_method,
-                    "payment_method_data": payment_method_data,
-                    "payment_method_options": payment_method_options,
-                    "payment_method_types": payment_method_types,
-                    "radar_options": radar_options,
-                    "receipt_email": receipt_email,
-                    "return_url": return_url,
-                    "setup_future_usage": setup_future_usage,
-                    "shipping": shipping,
-                    "use_stripe_sdk": use_stripe_sdk,
-                }
-            ),
+            {
+                "capture_method": capture_method,
+                "client_secret": client_secret,
+                "error_on_requires_action": error_on_requires_action,
+                "expand": expand,
+                "mandate": mandate,
+                "mandate_data": mandate_data,
+                "off_session": off_session,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "radar_options": radar_options,
+                "receipt_email": receipt_email,
+                "return_url": return_url,
+                "setup_future_usage": setup_future_usage,
+                "shipping": shipping,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
             options,
         )
 
@@ -641,40 +649,38 @@ class PaymentIntents(SyncResource):
         return self._client.request(
             _PostPaymentIntents,
             (),
-            _PostPaymentIntents_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "application_fee_amount": application_fee_amount,
-                    "automatic_payment_methods": automatic_payment_methods,
-                    "capture_method": capture_method,
-                    "confirm": confirm,
-                    "confirmation_method": confirmation_method,
-                    "customer": customer,
-                    "description": description,
-                    "error_on_requires_action": error_on_requires_action,
-                    "expand": expand,
-                    "mandate": mandate,
-                    "mandate_data": mandate_data,
-                    "metadata": metadata,
-                    "off_session": off_session,
-                    "on_behalf_of": on_behalf_of,
-                    "payment_method": payment_method,
-                    "payment_method_data": payment_method_data,
-                    "payment_method_options": payment_method_options,
-                    "payment_method_types": payment_method_types,
-                    "radar_options": radar_options,
-                    "receipt_email": receipt_email,
-                    "return_url": return_url,
-                    "setup_future_usage": setup_future_usage,
-                    "shipping": shipping,
-                    "statement_descriptor": statement_descriptor,
-                    "statement_descriptor_suffix": statement_descriptor_suffix,
-                    "transfer_data": transfer_data,
-                    "transfer_group": transfer_group,
-                    "use_stripe_sdk": use_stripe_sdk,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "application_fee_amount": application_fee_amount,
+                "automatic_payment_methods": automatic_payment_methods,
+                "capture_method": capture_method,
+                "confirm": confirm,
+                "confirmation_method": confirmation_method,
+                "customer": customer,
+                "description": description,
+                "error_on_requires_action": error_on_requires_action,
+                "expand": expand,
+                "mandate": mandate,
+                "mandate_data": mandate_data,
+                "metadata": metadata,
+                "off_session": off_session,
+                "on_behalf_of": on_behalf_of,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "radar_options": radar_options,
+                "receipt_email": receipt_email,
+                "return_url": return_url,
+                "setup_future_usage": setup_future_usage,
+                "shipping": shipping,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
             options,
         )
 
@@ -737,17 +743,15 @@ class PaymentIntents(SyncResource):
         return self._client.request(
             _PostPaymentIntentsIntentIncrementAuthorization,
             (intent,),
-            _PostPaymentIntentsIntentIncrementAuthorization_amounts.check(
-                {
-                    "amount": amount,
-                    "application_fee_amount": application_fee_amount,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "statement_descriptor": statement_descriptor,
-                    "transfer_data": transfer_data,
-                }
-            ),
+            {
+                "amount": amount,
+                "application_fee_amount": application_fee_amount,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+                "transfer_data": transfer_data,
+            },
             options,
         )
 
@@ -932,29 +936,27 @@ class PaymentIntents(SyncResource):
         return self._client.request(
             _PostPaymentIntentsIntent,
             (intent,),
-            _PostPaymentIntentsIntent_amounts.check(
-                {
-                    "amount": amount,
-                    "application_fee_amount": application_fee_amount,
-                    "capture_method": capture_method,
-                    "currency": currency,
-                    "customer": customer,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "payment_method": payment_method,
-                    "payment_method_data": payment_method_data,
-                    "payment_method_options": payment_method_options,
-                    "payment_method_types": payment_method_types,
-                    "receipt_email": receipt_email,
-                    "setup_future_usage": setup_future_usage,
-                    "shipping": shipping,
-                    "statement_descriptor": statement_descriptor,
-                    "statement_descriptor_suffix": statement_descriptor_suffix,
-                    "transfer_data": transfer_data,
-                    "transfer_group": transfer_group,
-                }
-            ),
+            {
+                "amount": amount,
+                "application_fee_amount": application_fee_amount,
+                "capture_method": capture_method,
+                "currency": currency,
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "receipt_email": receipt_email,
+                "setup_future_usage": setup_future_usage,
+                "shipping": shipping,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+            },
             options,
         )
 
@@ -984,14 +986,12 @@ class PaymentIntents(SyncResource):
         return self._client.request(
             _PostPaymentIntentsIntentVerifyMicrodeposits,
             (intent,),
-            _PostPaymentIntentsIntentVerifyMicrodeposits_amounts.check(
-                {
-                    "amounts": amounts,
-                    "client_secret": client_secret,
-                    "descriptor_code": descriptor_code,
-                    "expand": expand,
-                }
-            ),
+            {
+                "amounts": amounts,
+                "client_secret": client_secret,
+                "descriptor_code": descriptor_code,
+                "expand": expand,
+            },
             options,
         )
 
@@ -1023,13 +1023,11 @@ class AsyncPaymentIntents(AsyncResource):
         return await self._client.request(
             _PostPaymentIntentsIntentApplyCustomerBalance,
             (intent,),
-            _PostPaymentIntentsIntentApplyCustomerBalance_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "expand": expand,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "expand": expand,
+            },
             options,
         )
 
@@ -1114,17 +1112,15 @@ class AsyncPaymentIntents(AsyncResource):
         return await self._client.request(
             _PostPaymentIntentsIntentCapture,
             (intent,),
-            _PostPaymentIntentsIntentCapture_amounts.check(
-                {
-                    "amount_to_capture": amount_to_capture,
-                    "application_fee_amount": application_fee_amount,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "statement_descriptor": statement_descriptor,
-                    "statement_descriptor_suffix": statement_descriptor_suffix,
-                    "transfer_data": transfer_data,
-                }
-            ),
+            {
+                "amount_to_capture": amount_to_capture,
+                "application_fee_amount": application_fee_amount,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+            },
             options,
         )
 
@@ -1213,27 +1209,25 @@ class AsyncPaymentIntents(AsyncResource):
         return await self._client.request(
             _PostPaymentIntentsIntentConfirm,
             (intent,),
-            _PostPaymentIntentsIntentConfirm_amounts.check(
-                {
-                    "capture_method": capture_method,
-                    "client_secret": client_secret,
-                    "error_on_requires_action": error_on_requires_action,
-                    "expand": expand,
-                    "mandate": mandate,
-                    "mandate_data": mandate_data,
-                    "off_session": off_session,
-                    "payment_method": payment_method,
-                    "payment_method_data": payment_method_data,
-                    "payment_method_options": payment_method_options,
-                    "payment_method_types": payment_method_types,
-                    "radar_options": radar_options,
-                    "receipt_email": receipt_email,
-                    "return_url": return_url,
-                    "setup_future_usage": setup_future_usage,
-                    "shipping": shipping,
-                    "use_stripe_sdk": use_stripe_sdk,
-                }
-            ),
+            {
+                "capture_method": capture_method,
+                "client_secret": client_secret,
+                "error_on_requires_action": error_on_requires_action,
+                "expand": expand,
+                "mandate": mandate,
+                "mandate_data": mandate_data,
+                "off_session": off_session,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "radar_options": radar_options,
+                "receipt_email": receipt_email,
+                "return_url": return_url,
+                "setup_future_usage": setup_future_usage,
+                "shipping": shipping,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
             options,
         )
 
@@ -1341,40 +1335,38 @@ class AsyncPaymentIntents(AsyncResource):
         return await self._client.request(
             _PostPaymentIntents,
             (),
-            _PostPaymentIntents_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "application_fee_amount": application_fee_amount,
-                    "automatic_payment_methods": automatic_payment_methods,
-                    "capture_method": capture_method,
-                    "confirm": confirm,
-                    "confirmation_method": confirmation_method,
-                    "customer": customer,
-                    "description": description,
-                    "error_on_requires_action": error_on_requires_action,
-                    "expand": expand,
-                    "mandate": mandate,
-                    "mandate_data": mandate_data,
-                    "metadata": metadata,
-                    "off_session": off_session,
-                    "on_behalf_of": on_behalf_of,
-                    "payment_method": payment_method,
-                    "payment_method_data": payment_method_data,
-                    "payment_method_options": payment_method_options,
-                    "payment_method_types": payment_method_types,
-                    "radar_options": radar_options,
-                    "receipt_email": receipt_email,
-                    "return_url": return_url,
-                    "setup_future_usage": setup_future_usage,
-                    "shipping": shipping,
-                    "statement_descriptor": statement_descriptor,
-                    "statement_descriptor_suffix": statement_descriptor_suffix,
-                    "transfer_data": transfer_data,
-                    "transfer_group": transfer_group,
-                    "use_stripe_sdk": use_stripe_sdk,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "application_fee_amount": application_fee_amount,
+                "automatic_payment_methods": automatic_payment_methods,
+                "capture_method": capture_method,
+                "confirm": confirm,
+                "confirmation_method": confirmation_method,
+                "customer": customer,
+                "description": description,
+                "error_on_requires_action": error_on_requires_action,
+                "expand": expand,
+                "mandate": mandate,
+                "mandate_data": mandate_data,
+                "metadata": metadata,
+                "off_session": off_session,
+                "on_behalf_of": on_behalf_of,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "radar_options": radar_options,
+                "receipt_email": receipt_email,
+                "return_url": return_url,
+                "setup_future_usage": setup_future_usage,
+                "shipping": shipping,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
             options,
         )
 
@@ -1437,17 +1429,15 @@ class AsyncPaymentIntents(AsyncResource):
         return await self._client.request(
             _PostPaymentIntentsIntentIncrementAuthorization,
             (intent,),
-            _PostPaymentIntentsIntentIncrementAuthorization_amounts.check(
-                {
-                    "amount": amount,
-                    "application_fee_amount": application_fee_amount,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "statement_descriptor": statement_descriptor,
-                    "transfer_data": transfer_data,
-                }
-            ),
+            {
+                "amount": amount,
+                "application_fee_amount": application_fee_amount,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+                "transfer_data": transfer_data,
+            },
             options,
         )
 
@@ -1632,29 +1622,27 @@ class AsyncPaymentIntents(AsyncResource):
         return await self._client.request(
             _PostPaymentIntentsIntent,
             (intent,),
-            _PostPaymentIntentsIntent_amounts.check(
-                {
-                    "amount": amount,
-                    "application_fee_amount": application_fee_amount,
-                    "capture_method": capture_method,
-                    "currency": currency,
-                    "customer": customer,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "payment_method": payment_method,
-                    "payment_method_data": payment_method_data,
-                    "payment_method_options": payment_method_options,
-                    "payment_method_types": payment_method_types,
-                    "receipt_email": receipt_email,
-                    "setup_future_usage": setup_future_usage,
-                    "shipping": shipping,
-                    "statement_descriptor": statement_descriptor,
-                    "statement_descriptor_suffix": statement_descriptor_suffix,
-                    "transfer_data": transfer_data,
-                    "transfer_group": transfer_group,
-                }
-            ),
+            {
+                "amount": amount,
+                "application_fee_amount": application_fee_amount,
+                "capture_method": capture_method,
+                "currency": currency,
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "receipt_email": receipt_email,
+                "setup_future_usage": setup_future_usage,
+                "shipping": shipping,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+            },
             options,
         )
 
@@ -1684,13 +1672,11 @@ class AsyncPaymentIntents(AsyncResource):
         return await self._client.request(
             _PostPaymentIntentsIntentVerifyMicrodeposits,
             (intent,),
-            _PostPaymentIntentsIntentVerifyMicrodeposits_amounts.check(
-                {
-                    "amounts": amounts,
-                    "client_secret": client_secret,
-                    "descriptor_code": descriptor_code,
-                    "expand": expand,
-                }
-            ),
+            {
+                "amounts": amounts,
+                "client_secret": client_secret,
+                "descriptor_code": descriptor_code,
+                "expand": expand,
+            },
             options,
         )

@@ -53,10 +53,12 @@ _PostPayouts: Operation[Payout] = Operation(
         "source_type": "str",
         "statement_descriptor": "str",
     },
-)
-_PostPayouts_amounts = MinorUnits(
-    "payouts.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "payouts.create",
+            "amount",
+        ),
+    ),
 )
 
 _GetPayouts: Operation[ListObject[Payout]] = Operation(
@@ -187,19 +189,17 @@ class Payouts(SyncResource):
         return self._client.request(
             _PostPayouts,
             (),
-            _PostPayouts_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "description": description,
-                    "destination": destination,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "method": method,
-                    "source_type": source_type,
-                    "statement_descriptor": statement_descriptor,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "destination": destination,
+                "expand": expand,
+                "metadata": metadata,
+                "method": method,
+                "source_type": source_type,
+                "statement_descriptor": statement_descriptor,
+            },
             options,
         )
 
@@ -411,19 +411,17 @@ class AsyncPayouts(AsyncResource):
         return await self._client.request(
             _PostPayouts,
             (),
-            _PostPayouts_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "description": description,
-                    "destination": destination,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "method": method,
-                    "source_type": source_type,
-                    "statement_descriptor": statement_descriptor,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "destination": destination,
+                "expand": expand,
+                "metadata": metadata,
+                "method": method,
+                "source_type": source_type,
+                "statement_descriptor": statement_descriptor,
+            },
             options,
         )
 

@@ -54,12 +54,14 @@ _PostPlans: Operation[Plan] = Operation(
         "trial_period_days": "int",
         "usage_type": "str",
     },
-)
-_PostPlans_amounts = MinorUnits(
-    "plans.create",
-    "amount",
-    "tiers[][flat_amount]",
-    "tiers[][unit_amount]",
+    checks=(
+        MinorUnits(
+            "plans.create",
+            "amount",
+            "tiers[][flat_amount]",
+            "tiers[][unit_amount]",
+        ),
+    ),
 )
 
 _DeletePlansPlan: Operation[DeletedPlan] = Operation(
@@ -180,28 +182,26 @@ class Plans(SyncResource):
         return self._client.request(
             _PostPlans,
             (),
-            _PostPlans_amounts.check(
-                {
-                    "currency": currency,
-                    "interval": interval,
-                    "active": active,
-                    "aggregate_usage": aggregate_usage,
-                    "amount": amount,
-                    "amount_decimal": amount_decimal,
-                    "billing_scheme": billing_scheme,
-                    "expand": expand,
-                    "id": id,
-                    "interval_count": interval_count,
-                    "metadata": metadata,
-                    "nickname": nickname,
-                    "product": product,
-                    "tiers": tiers,
-                    "tiers_mode": tiers_mode,
-                    "transform_usage": transform_usage,
-                    "trial_period_days": trial_period_days,
-                    "usage_type": usage_type,
-                }
-            ),
+            {
+                "currency": currency,
+                "interval": interval,
+                "active": active,
+                "aggregate_usage": aggregate_usage,
+                "amount": amount,
+                "amount_decimal": amount_decimal,
+                "billing_scheme": billing_scheme,
+                "expand": expand,
+                "id": id,
+                "interval_count": interval_count,
+                "metadata": metadata,
+                "nickname": nickname,
+                "product": product,
+                "tiers": tiers,
+                "tiers_mode": tiers_mode,
+                "transform_usage": transform_usage,
+                "trial_period_days": trial_period_days,
+                "usage_type": usage_type,
+            },
             options,
         )
 
@@ -394,28 +394,26 @@ class AsyncPlans(AsyncResource):
         return await self._client.request(
             _PostPlans,
             (),
-            _PostPlans_amounts.check(
-                {
-                    "currency": currency,
-                    "interval": interval,
-                    "active": active,
-                    "aggregate_usage": aggregate_usage,
-                    "amount": amount,
-                    "amount_decimal": amount_decimal,
-                    "billing_scheme": billing_scheme,
-                    "expand": expand,
-                    "id": id,
-                    "interval_count": interval_count,
-                    "metadata": metadata,
-                    "nickname": nickname,
-                    "product": product,
-                    "tiers": tiers,
-                    "tiers_mode": tiers_mode,
-                    "transform_usage": transform_usage,
-                    "trial_period_days": trial_period_days,
-                    "usage_type": usage_type,
-                }
-            ),
+            {
+                "currency": currency,
+                "interval": interval,
+                "active": active,
+                "aggregate_usage": aggregate_usage,
+                "amount": amount,
+                "amount_decimal": amount_decimal,
+                "billing_scheme": billing_scheme,
+                "expand": expand,
+                "id": id,
+                "interval_count": interval_count,
+                "metadata": metadata,
+                "nickname": nickname,
+                "product": product,
+                "tiers": tiers,
+                "tiers_mode": tiers_mode,
+                "transform_usage": transform_usage,
+                "trial_period_days": trial_period_days,
+                "usage_type": usage_type,
+            },
             options,
         )
 

@@ -59,21 +59,23 @@ _PostPrices: Operation[Price] = Operation(
         "unit_amount": "int",
         "unit_amount_decimal": "str",
     },
-)
-_PostPrices_amounts = MinorUnits(
-    "prices.create",
-    "currency_options[][custom_unit_amount][maximum]",
-    "currency_options[][custom_unit_amount][minimum]",
-    "currency_options[][custom_unit_amount][preset]",
-    "currency_options[][tiers][][flat_amount]",
-    "currency_options[][tiers][][unit_amount]",
-    "currency_options[][unit_amount]",
-    "custom_unit_amount[maximum]",
-    "custom_unit_amount[minimum]",
-    "custom_unit_amount[preset]",
-    "tiers[][flat_amount]",
-    "tiers[][unit_amount]",
-    "unit_amount",
+    checks=(
+        MinorUnits(
+            "prices.create",
+            "currency_options[][custom_unit_amount][maximum]",
+            "currency_options[][custom_unit_amount][minimum]",
+            "currency_options[][custom_unit_amount][preset]",
+            "currency_options[][tiers][][flat_amount]",
+            "currency_options[][tiers][][unit_amount]",
+            "currency_options[][unit_amount]",
+            "custom_unit_amount[maximum]",
+            "custom_unit_amount[minimum]",
+            "custom_unit_amount[preset]",
+            "tiers[][flat_amount]",
+            "tiers[][unit_amount]",
+            "unit_amount",
+        ),
+    ),
 )
 
 _GetPrices: Operation[ListObject[Price]] = Operation(
@@ -141,15 +143,17 @@ _PostPricesPrice: Operation[Price] = Operation(
         "tax_behavior": "str",
         "transfer_lookup_key": "bool",
     },
-)
-_PostPricesPrice_amounts = MinorUnits(
-    "prices.update",
-    "currency_options[][custom_unit_amount][maximum]",
-    "currency_options[][custom_unit_amount][minimum]",
-    "currency_options[][custom_unit_amount][preset]",
-    "currency_options[][tiers][][flat_amount]",
-    "currency_options[][tiers][][unit_amount]",
-    "currency_options[][unit_amount]",
+    checks=(
+        MinorUnits(
+            "prices.update",
+            "currency_options[][custom_unit_amount][maximum]",
+            "currency_options[][custom_unit_amount][minimum]",
+            "currency_options[][custom_unit_amount][preset]",
+            "currency_options[][tiers][][flat_amount]",
+            "currency_options[][tiers][][unit_amount]",
+            "currency_options[][unit_amount]",
+        ),
+    ),
 )
 
 
@@ -218,29 +222,27 @@ class Prices(SyncResource):
         return self._client.request(
             _PostPrices,
             (),
-            _PostPrices_amounts.check(
-                {
-                    "currency": currency,
-                    "active": active,
-                    "billing_scheme": billing_scheme,
-                    "currency_options": currency_options,
-                    "custom_unit_amount": custom_unit_amount,
-                    "expand": expand,
-                    "lookup_key": lookup_key,
-                    "metadata": metadata,
-                    "nickname": nickname,
-                    "product": product,
-                    "product_data": product_data,
-                    "recurring": recurring,
-                    "tax_behavior": tax_behavior,
-                    "tiers": tiers,
-                    "tiers_mode": tiers_mode,
-                    "transfer_lookup_key": transfer_lookup_key,
-                    "transform_quantity": transform_quantity,
-                    "unit_amount": unit_amount,
-                    "unit_amount_decimal": unit_amount_decimal,
-                }
-            ),
+            {
+                "currency": currency,
+                "active": active,
+                "billing_scheme": billing_scheme,
+                "currency_options": currency_options,
+                "custom_unit_amount": custom_unit_amount,
+                "expand": expand,
+                "lookup_key": lookup_key,
+                "metadata": metadata,
+                "nickname": nickname,
+                "product": product,
+                "product_data": product_data,
+                "recurring": recurring,
+                "tax_behavior": tax_behavior,
+                "tiers": tiers,
+                "tiers_mode": tiers_mode,
+                "transfer_lookup_key": transfer_lookup_key,
+                "transform_quantity": transform_quantity,
+                "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount_decimal,
+            },
             options,
         )
 
@@ -394,18 +396,16 @@ class Prices(SyncResource):
         return self._client.request(
             _PostPricesPrice,
             (price,),
-            _PostPricesPrice_amounts.check(
-                {
-                    "active": active,
-                    "currency_options": currency_options,
-                    "expand": expand,
-                    "lookup_key": lookup_key,
-                    "metadata": metadata,
-                    "nickname": nickname,
-                    "tax_behavior": tax_behavior,
-                    "transfer_lookup_key": transfer_lookup_key,
-                }
-            ),
+            {
+                "active": active,
+                "currency_options": currency_options,
+                "expand": expand,
+                "lookup_key": lookup_key,
+                "metadata": metadata,
+                "nickname": nickname,
+                "tax_behavior": tax_behavior,
+                "transfer_lookup_key": transfer_lookup_key,
+            },
             options,
         )
 
@@ -475,29 +475,27 @@ class AsyncPrices(AsyncResource):
         return await self._client.request(
             _PostPrices,
             (),
-            _PostPrices_amounts.check(
-                {
-                    "currency": currency,
-                    "active": active,
-                    "billing_scheme": billing_scheme,
-                    "currency_options": currency_options,
-                    "custom_unit_amount": custom_unit_amount,
-                    "expand": expand,
-                    "lookup_key": lookup_key,
-                    "metadata": metadata,
-                    "nickname": nickname,
-                    "product": product,
-                    "product_data": product_data,
-                    "recurring": recurring,
-                    "tax_behavior": tax_behavior,
-                    "tiers": tiers,
-                    "tiers_mode": tiers_mode,
-                    "transfer_lookup_key": transfer_lookup_key,
-                    "transform_quantity": transform_quantity,
-                    "unit_amount": unit_amount,
-                    "unit_amount_decimal": unit_amount_decimal,
-                }
-            ),
+            {
+                "currency": currency,
+                "active": active,
+                "billing_scheme": billing_scheme,
+                "currency_options": currency_options,
+                "custom_unit_amount": custom_unit_amount,
+                "expand": expand,
+                "lookup_key": lookup_key,
+                "metadata": metadata,
+                "nickname": nickname,
+                "product": product,
+                "product_data": product_data,
+                "recurring": recurring,
+                "tax_behavior": tax_behavior,
+                "tiers": tiers,
+                "tiers_mode": tiers_mode,
+                "transfer_lookup_key": transfer_lookup_key,
+                "transform_quantity": transform_quantity,
+                "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount_decimal,
+            },
             options,
         )
 
@@ -651,17 +649,15 @@ class AsyncPrices(AsyncResource):
         return await self._client.request(
             _PostPricesPrice,
             (price,),
-            _PostPricesPrice_amounts.check(
-                {
-                    "active": active,
-                    "currency_options": currency_options,
-                    "expand": expand,
-                    "lookup_key": lookup_key,
-                    "metadata": metadata,
-                    "nickname": nickname,
-                    "tax_behavior": tax_behavior,
-                    "transfer_lookup_key": transfer_lookup_key,
-                }
-            ),
+            {
+                "active": active,
+                "currency_options": currency_options,
+                "expand": expand,
+                "lookup_key": lookup_key,
+                "metadata": metadata,
+                "nickname": nickname,
+                "tax_behavior": tax_behavior,
+                "transfer_lookup_key": transfer_lookup_key,
+            },
             options,
         )

@@ -53,16 +53,18 @@ _PostProducts: Operation[Product] = Operation(
         "unit_label": "str",
         "url": "str",
     },
-)
-_PostProducts_amounts = MinorUnits(
-    "products.create",
-    "default_price_data[currency_options][][custom_unit_amount][maximum]",
-    "default_price_data[currency_options][][custom_unit_amount][minimum]",
-    "default_price_data[currency_options][][custom_unit_amount][preset]",
-    "default_price_data[currency_options][][tiers][][flat_amount]",
-    "default_price_data[currency_options][][tiers][][unit_amount]",
-    "default_price_data[currency_options][][unit_amount]",
-    "default_price_data[unit_amount]",
+    checks=(
+        MinorUnits(
+            "products.create",
+            "default_price_data[currency_options][][custom_unit_amount][maximum]",
+            "default_price_data[currency_options][][custom_unit_amount][minimum]",
+            "default_price_data[currency_options][][custom_unit_amount][preset]",
+            "default_price_data[currency_options][][tiers][][flat_amount]",
+            "default_price_data[currency_options][][tiers][][unit_amount]",
+            "default_price_data[currency_options][][unit_amount]",
+            "default_price_data[unit_amount]",
+        ),
+    ),
 )
 
 _DeleteProductsId: Operation[DeletedProduct] = Operation(
@@ -197,25 +199,23 @@ class Products(SyncResource):
         return self._client.request(
             _PostProducts,
             (),
-            _PostProducts_amounts.check(
-                {
-                    "name": name,
-                    "active": active,
-                    "default_price_data": default_price_data,
-                    "description": description,
-                    "expand": expand,
-                    "features": features,
-                    "id": id,
-                    "images": images,
-                    "metadata": metadata,
-                    "package_dimensions": package_dimensions,
-                    "shippable": shippable,
-                    "statement_descriptor": statement_descriptor,
-                    "tax_code": tax_code,
-                    "unit_label": unit_label,
-                    "url": url,
-                }
-            ),
+            {
+                "name": name,
+                "active": active,
+                "default_price_data": default_price_data,
+                "description": description,
+                "expand": expand,
+                "features": features,
+                "id": id,
+                "images": images,
+                "metadata": metadata,
+                "package_dimensions": package_dimensions,
+                "shippable": shippable,
+                "statement_descriptor": statement_descriptor,
+                "tax_code": tax_code,
+                "unit_label": unit_label,
+                "url": url,
+            },
             options,
         )
 
@@ -468,25 +468,23 @@ class AsyncProducts(AsyncResource):
         return await self._client.request(
             _PostProducts,
             (),
-            _PostProducts_amounts.check(
-                {
-                    "name": name,
-                    "active": active,
-                    "default_price_data": default_price_data,
-                    "description": description,
-                    "expand": expand,
-                    "features": features,
-                    "id": id,
-                    "images": images,
-                    "metadata": metadata,
-                    "package_dimensions": package_dimensions,
-                    "shippable": shippable,
-                    "statement_descriptor": statement_descriptor,
-                    "tax_code": tax_code,
-                    "unit_label": unit_label,
-                    "url": url,
-                }
-            ),
+            {
+                "name": name,
+                "active": active,
+                "default_price_data": default_price_data,
+                "description": description,
+                "expand": expand,
+                "features": features,
+                "id": id,
+                "images": images,
+                "metadata": metadata,
+                "package_dimensions": package_dimensions,
+                "shippable": shippable,
+                "statement_descriptor": statement_descriptor,
+                "tax_code": tax_code,
+                "unit_label": unit_label,
+                "url": url,
+            },
             options,
         )
 

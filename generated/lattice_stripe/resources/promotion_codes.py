@@ -43,11 +43,13 @@ _PostPromotionCodes: Operation[PromotionCode] = Operation(
         "metadata": "map",
         "restrictions": "map",
     },
-)
-_PostPromotionCodes_amounts = MinorUnits(
-    "promotion_codes.create",
-    "restrictions[currency_options][][minimum_amount]",
-    "restrictions[minimum_amount]",
+    checks=(
+        MinorUnits(
+            "promotion_codes.create",
+            "restrictions[currency_options][][minimum_amount]",
+            "restrictions[minimum_amount]",
+        ),
+    ),
 )
 
 _GetPromotionCodes: Operation[ListObject[PromotionCode]] = Operation(
@@ -94,10 +96,12 @@ _PostPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
         "metadata": "map|str",
         "restrictions": "map",
     },
-)
-_PostPromotionCodesPromotionCode_amounts = MinorUnits(
-    "promotion_codes.update",
-    "restrictions[currency_options][][minimum_amount]",
+    checks=(
+        MinorUnits(
+            "promotion_codes.update",
+            "restrictions[currency_options][][minimum_amount]",
+        ),
+    ),
 )
 
 
@@ -139,19 +143,17 @@ class PromotionCodes(SyncResource):
         return self._client.request(
             _PostPromotionCodes,
             (),
-            _PostPromotionCodes_amounts.check(
-                {
-                    "coupon": coupon,
-                    "active": active,
-                    "code": code,
-                    "customer": customer,
-                    "expand": expand,
-                    "expires_at": expires_at,
-                    "max_redemptions": max_redemptions,
-                    "metadata": metadata,
-                    "restrictions": restrictions,
-                }
-            ),
+            {
+                "coupon": coupon,
+                "active": active,
+                "code": code,
+                "customer": customer,
+                "expand": expand,
+                "expires_at": expires_at,
+                "max_redemptions": max_redemptions,
+                "metadata": metadata,
+                "restrictions": restrictions,
+            },
             options,
         )
 
@@ -252,14 +254,12 @@ class PromotionCodes(SyncResource):
         return self._client.request(
             _PostPromotionCodesPromotionCode,
             (promotion_code,),
-            _PostPromotionCodesPromotionCode_amounts.check(
-                {
-                    "active": active,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "restrictions": restrictions,
-                }
-            ),
+            {
+                "active": active,
+                "expand": expand,
+                "metadata": metadata,
+                "restrictions": restrictions,
+            },
             options,
         )
 
@@ -302,19 +302,17 @@ class AsyncPromotionCodes(AsyncResource):
         return await self._client.request(
             _PostPromotionCodes,
             (),
-            _PostPromotionCodes_amounts.check(
-                {
-                    "coupon": coupon,
-                    "active": active,
-                    "code": code,
-                    "customer": customer,
-                    "expand": expand,
-                    "expires_at": expires_at,
-                    "max_redemptions": max_redemptions,
-                    "metadata": metadata,
-                    "restrictions": restrictions,
-                }
-            ),
+            {
+                "coupon": coupon,
+                "active": active,
+                "code": code,
+                "customer": customer,
+                "expand": expand,
+                "expires_at": expires_at,
+                "max_redemptions": max_redemptions,
+                "metadata": metadata,
+                "restrictions": restrictions,
+            },
             options,
         )
 
@@ -415,13 +413,11 @@ class AsyncPromotionCodes(AsyncResource):
         return await self._client.request(
             _PostPromotionCodesPromotionCode,
             (promotion_code,),
-            _PostPromotionCodesPromotionCode_amounts.check(
-                {
-                    "active": active,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "restrictions": restrictions,
-                }
-            ),
+            {
+                "active": active,
+                "expand": expand,
+                "metadata": metadata,
+                "restrictions": restrictions,
+            },
             options,
         )

@@ -55,10 +55,12 @@ _PostRefunds: Operation[Refund] = Operation(
         "refund_application_fee": "bool",
         "reverse_transfer": "bool",
     },
-)
-_PostRefunds_amounts = MinorUnits(
-    "refunds.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "refunds.create",
+            "amount",
+        ),
+    ),
 )
 
 _GetRefunds: Operation[ListObject[Refund]] = Operation(
@@ -176,22 +178,20 @@ class Refunds(SyncResource):
         return self._client.request(
             _PostRefunds,
             (),
-            _PostRefunds_amounts.check(
-                {
-                    "amount": amount,
-                    "charge": charge,
-                    "currency": currency,
-                    "customer": customer,
-                    "expand": expand,
-                    "instructions_email": instructions_email,
-                    "metadata": metadata,
-                    "origin": origin,
-                    "payment_intent": payment_intent,
-                    "reason": reason,
-                    "refund_application_fee": refund_application_fee,
-                    "reverse_transfer": reverse_transfer,
-                }
-            ),
+            {
+                "amount": amount,
+                "charge": charge,
+                "currency": currency,
+                "customer": customer,
+                "expand": expand,
+                "instructions_email": instructions_email,
+                "metadata": metadata,
+                "origin": origin,
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
             options,
         )
 
@@ -365,22 +365,20 @@ class AsyncRefunds(AsyncResource):
         return await self._client.request(
             _PostRefunds,
             (),
-            _PostRefunds_amounts.check(
-                {
-                    "amount": amount,
-                    "charge": charge,
-                    "currency": currency,
-                    "customer": customer,
-                    "expand": expand,
-                    "instructions_email": instructions_email,
-                    "metadata": metadata,
-                    "origin": origin,
-                    "payment_intent": payment_intent,
-                    "reason": reason,
-                    "refund_application_fee": refund_application_fee,
-                    "reverse_transfer": reverse_transfer,
-                }
-            ),
+            {
+                "amount": amount,
+                "charge": charge,
+                "currency": currency,
+                "customer": customer,
+                "expand": expand,
+                "instructions_email": instructions_email,
+                "metadata": metadata,
+                "origin": origin,
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
             options,
         )
 

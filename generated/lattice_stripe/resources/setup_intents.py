@@ -63,10 +63,12 @@ _PostSetupIntentsIntentConfirm: Operation[SetupIntent] = Operation(
         "return_url": "str",
         "use_stripe_sdk": "bool",
     },
-)
-_PostSetupIntentsIntentConfirm_amounts = MinorUnits(
-    "setup_intents.confirm",
-    "payment_method_options[card][mandate_options][amount]",
+    checks=(
+        MinorUnits(
+            "setup_intents.confirm",
+            "payment_method_options[card][mandate_options][amount]",
+        ),
+    ),
 )
 
 _PostSetupIntents: Operation[SetupIntent] = Operation(
@@ -95,11 +97,13 @@ _PostSetupIntents: Operation[SetupIntent] = Operation(
         "usage": "str",
         "use_stripe_sdk": "bool",
     },
-)
-_PostSetupIntents_amounts = MinorUnits(
-    "setup_intents.create",
-    "payment_method_options[card][mandate_options][amount]",
-    "single_use[amount]",
+    checks=(
+        MinorUnits(
+            "setup_intents.create",
+            "payment_method_options[card][mandate_options][amount]",
+            "single_use[amount]",
+        ),
+    ),
 )
 
 _GetSetupIntents: Operation[ListObject[SetupIntent]] = Operation(
@@ -152,10 +156,12 @@ _PostSetupIntentsIntent: Operation[SetupIntent] = Operation(
         "payment_method_options": "map",
         "payment_method_types": "seq",
     },
-)
-_PostSetupIntentsIntent_amounts = MinorUnits(
-    "setup_intents.update",
-    "payment_method_options[card][mandate_options][amount]",
+    checks=(
+        MinorUnits(
+            "setup_intents.update",
+            "payment_method_options[card][mandate_options][amount]",
+        ),
+    ),
 )
 
 _PostSetupIntentsIntentVerifyMicrodeposits: Operation[SetupIntent] = Operation(
@@ -170,10 +176,12 @@ _PostSetupIntentsIntentVerifyMicrodeposits: Operation[SetupIntent] = Operation(
         "descriptor_code": "str",
         "expand": "seq",
     },
-)
-_PostSetupIntentsIntentVerifyMicrodeposits_amounts = MinorUnits(
-    "setup_intents.verify_microdeposits",
-    "amounts[]",
+    checks=(
+        MinorUnits(
+            "setup_intents.verify_microdeposits",
+            "amounts[]",
+        ),
+    ),
 )
 
 
@@ -265,18 +273,16 @@ class SetupIntents(SyncResource):
         return self._client.request(
             _PostSetupIntentsIntentConfirm,
             (intent,),
-            _PostSetupIntentsIntentConfirm_amounts.check(
-                {
-                    "client_secret": client_secret,
-                    "expand": expand,
-                    "mandate_data": mandate_data,
-                    "payment_method": payment_method,
-                    "payment_method_data": payment_method_data,
-                    "payment_method_options": payment_method_options,
-                    "return_url": return_url,
-                    "use_stripe_sdk": use_stripe_sdk,
-                }
-            ),
+            {
+                "client_secret": client_secret,
+                "expand": expand,
+                "mandate_data": mandate_data,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "return_url": return_url,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
             options,
         )
 
@@ -345,28 +351,26 @@ class SetupIntents(SyncResource):
         return self._client.request(
             _PostSetupIntents,
             (),
-            _PostSetupIntents_amounts.check(
-                {
-                    "attach_to_self": attach_to_self,
-                    "automatic_payment_methods": automatic_payment_methods,
-                    "confirm": confirm,
-                    "customer": customer,
-                    "description": description,
-                    "expand": expand,
-                    "flow_directions": flow_directions,
-                    "mandate_data": mandate_data,
-                    "metadata": metadata,
-                    "on_behalf_of": on_behalf_of,
-                    "payment_method": payment_method,
-                    "payment_method_data": payment_method_data,
-                    "payment_method_options": payment_method_options,
-                    "payment_method_types": payment_method_types,
-                    "return_url": return_url,
-                    "single_use": single_use,
-                    "usage": usage,
-                    "use_stripe_sdk": use_stripe_sdk,
-                }
-            ),
+            {
+                "attach_to_self": attach_to_self,
+                "automatic_payment_methods": automatic_payment_methods,
+                "confirm": confirm,
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "flow_directions": flow_directions,
+                "mandate_data": mandate_data,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "return_url": return_url,
+                "single_use": single_use,
+                "usage": usage,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
             options,
         )
 
@@ -489,20 +493,18 @@ class SetupIntents(SyncResource):
         return self._client.request(
             _PostSetupIntentsIntent,
             (intent,),
-            _PostSetupIntentsIntent_amounts.check(
-                {
-                    "attach_to_self": attach_to_self,
-                    "customer": customer,
-                    "description": description,
-                    "expand": expand,
-                    "flow_directions": flow_directions,
-                    "metadata": metadata,
-                    "payment_method": payment_method,
-                    "payment_method_data": payment_method_data,
-                    "payment_method_options": payment_method_options,
-                    "payment_method_types": payment_method_types,
-                }
-            ),
+            {
+                "attach_to_self": attach_to_self,
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "flow_directions": flow_directions,
+                "metadata": metadata,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+            },
             options,
         )
 
@@ -532,14 +534,12 @@ class SetupIntents(SyncResource):
         return self._client.request(
             _PostSetupIntentsIntentVerifyMicrodeposits,
             (intent,),
-            _PostSetupIntentsIntentVerifyMicrodeposits_amounts.check(
-                {
-                    "amounts": amounts,
-                    "client_secret": client_secret,
-                    "descriptor_code": descriptor_code,
-                    "expand": expand,
-                }
-            ),
+            {
+                "amounts": amounts,
+                "client_secret": client_secret,
+                "descriptor_code": descriptor_code,
+                "expand": expand,
+            },
             options,
         )
 
@@ -632,18 +632,16 @@ class AsyncSetupIntents(AsyncResource):
         return await self._client.request(
             _PostSetupIntentsIntentConfirm,
             (intent,),
-            _PostSetupIntentsIntentConfirm_amounts.check(
-                {
-                    "client_secret": client_secret,
-                    "expand": expand,
-                    "mandate_data": mandate_data,
-                    "payment_method": payment_method,
-                    "payment_method_data": payment_method_data,
-                    "payment_method_options": payment_method_options,
-                    "return_url": return_url,
-                    "use_stripe_sdk": use_stripe_sdk,
-                }
-            ),
+            {
+                "client_secret": client_secret,
+                "expand": expand,
+                "mandate_data": mandate_data,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "return_url": return_url,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
             options,
         )
 
@@ -712,28 +710,26 @@ class AsyncSetupIntents(AsyncResource):
         return await self._client.request(
             _PostSetupIntents,
             (),
-            _PostSetupIntents_amounts.check(
-                {
-                    "attach_to_self": attach_to_self,
-                    "automatic_payment_methods": automatic_payment_methods,
-                    "confirm": confirm,
-                    "customer": customer,
-                    "description": description,
-                    "expand": expand,
-                    "flow_directions": flow_directions,
-                    "mandate_data": mandate_data,
-                    "metadata": metadata,
-                    "on_behalf_of": on_behalf_of,
-                    "payment_method": payment_method,
-                    "payment_method_data": payment_method_data,
-                    "payment_method_options": payment_method_options,
-                    "payment_method_types": payment_method_types,
-                    "return_url": return_url,
-                    "single_use": single_use,
-                    "usage": usage,
-                    "use_stripe_sdk": use_stripe_sdk,
-                }
-            ),
+            {
+                "attach_to_self": attach_to_self,
+                "automatic_payment_methods": automatic_payment_methods,
+                "confirm": confirm,
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "flow_directions": flow_directions,
+                "mandate_data": mandate_data,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "return_url": return_url,
+                "single_use": single_use,
+                "usage": usage,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
             options,
         )
 
@@ -856,20 +852,18 @@ class AsyncSetupIntents(AsyncResource):
         return await self._client.request(
             _PostSetupIntentsIntent,
             (intent,),
-            _PostSetupIntentsIntent_amounts.check(
-                {
-                    "attach_to_self": attach_to_self,
-                    "customer": customer,
-                    "description": description,
-                    "expand": expand,
-                    "flow_directions": flow_directions,
-                    "metadata": metadata,
-                    "payment_method": payment_method,
-                    "payment_method_data": payment_method_data,
-                    "payment_method_options": payment_method_options,
-                    "payment_method_types": payment_method_types,
-                }
-            ),
+            {
+                "attach_to_self": attach_to_self,
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "flow_directions": flow_directions,
+                "metadata": metadata,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+            },
             options,
         )
 
@@ -899,13 +893,11 @@ class AsyncSetupIntents(AsyncResource):
         return await self._client.request(
             _PostSetupIntentsIntentVerifyMicrodeposits,
             (intent,),
-            _PostSetupIntentsIntentVerifyMicrodeposits_amounts.check(
-                {
-                    "amounts": amounts,
-                    "client_secret": client_secret,
-                    "descriptor_code": descriptor_code,
-                    "expand": expand,
-                }
-            ),
+            {
+                "amounts": amounts,
+                "client_secret": client_secret,
+                "descriptor_code": descriptor_code,
+                "expand": expand,
+            },
             options,
         )

@@ -43,11 +43,13 @@ _PostShippingRates: Operation[ShippingRate] = Operation(
         "tax_code": "str",
         "type": "str",
     },
-)
-_PostShippingRates_amounts = MinorUnits(
-    "shipping_rates.create",
-    "fixed_amount[amount]",
-    "fixed_amount[currency_options][][amount]",
+    checks=(
+        MinorUnits(
+            "shipping_rates.create",
+            "fixed_amount[amount]",
+            "fixed_amount[currency_options][][amount]",
+        ),
+    ),
 )
 
 _GetShippingRates: Operation[ListObject[ShippingRate]] = Operation(
@@ -93,10 +95,12 @@ _PostShippingRatesShippingRateToken: Operation[ShippingRate] = Operation(
         "metadata": "map|str",
         "tax_behavior": "str",
     },
-)
-_PostShippingRatesShippingRateToken_amounts = MinorUnits(
-    "shipping_rates.update",
-    "fixed_amount[currency_options][][amount]",
+    checks=(
+        MinorUnits(
+            "shipping_rates.update",
+            "fixed_amount[currency_options][][amount]",
+        ),
+    ),
 )
 
 
@@ -137,18 +141,16 @@ class ShippingRates(SyncResource):
         return self._client.request(
             _PostShippingRates,
             (),
-            _PostShippingRates_amounts.check(
-                {
-                    "display_name": display_name,
-                    "delivery_estimate": delivery_estimate,
-                    "expand": expand,
-                    "fixed_amount": fixed_amount,
-                    "metadata": metadata,
-                    "tax_behavior": tax_behavior,
-                    "tax_code": tax_code,
-                    "type": type,
-                }
-            ),
+            {
+                "display_name": display_name,
+                "delivery_estimate": delivery_estimate,
+                "expand": expand,
+                "fixed_amount": fixed_amount,
+                "metadata": metadata,
+                "tax_behavior": tax_behavior,
+                "tax_code": tax_code,
+                "type": type,
+            },
             options,
         )
 
@@ -244,15 +246,13 @@ class ShippingRates(SyncResource):
         return self._client.request(
             _PostShippingRatesShippingRateToken,
             (shipping_rate_token,),
-            _PostShippingRatesShippingRateToken_amounts.check(
-                {
-                    "active": active,
-                    "expand": expand,
-                    "fixed_amount": fixed_amount,
-                    "metadata": metadata,
-                    "tax_behavior": tax_behavior,
-                }
-            ),
+            {
+                "active": active,
+                "expand": expand,
+                "fixed_amount": fixed_amount,
+                "metadata": metadata,
+                "tax_behavior": tax_behavior,
+            },
             options,
         )
 
@@ -294,18 +294,16 @@ class AsyncShippingRates(AsyncResource):
         return await self._client.request(
             _PostShippingRates,
             (),
-            _PostShippingRates_amounts.check(
-                {
-                    "display_name": display_name,
-                    "delivery_estimate": delivery_estimate,
-                    "expand": expand,
-                    "fixed_amount": fixed_amount,
-                    "metadata": metadata,
-                    "tax_behavior": tax_behavior,
-                    "tax_code": tax_code,
-                    "type": type,
-                }
-            ),
+            {
+                "display_name": display_name,
+                "delivery_estimate": delivery_estimate,
+                "expand": expand,
+                "fixed_amount": fixed_amount,
+                "metadata": metadata,
+                "tax_behavior": tax_behavior,
+                "tax_code": tax_code,
+                "type": type,
+            },
             options,
         )
 
@@ -401,14 +399,12 @@ class AsyncShippingRates(AsyncResource):
         return await self._client.request(
             _PostShippingRatesShippingRateToken,
             (shipping_rate_token,),
-            _PostShippingRatesShippingRateToken_amounts.check(
-                {
-                    "active": active,
-                    "expand": expand,
-                    "fixed_amount": fixed_amount,
-                    "metadata": metadata,
-                    "tax_behavior": tax_behavior,
-                }
-            ),
+            {
+                "active": active,
+                "expand": expand,
+                "fixed_amount": fixed_amount,
+                "metadata": metadata,
+                "tax_behavior": tax_behavior,
+            },
             options,
         )

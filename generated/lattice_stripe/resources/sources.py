@@ -57,12 +57,14 @@ _PostSources: Operation[Source] = Operation(
         "type": "str",
         "usage": "str",
     },
-)
-_PostSources_amounts = MinorUnits(
-    "sources.create",
-    "amount",
-    "mandate[amount]",
-    "source_order[items][][amount]",
+    checks=(
+        MinorUnits(
+            "sources.create",
+            "amount",
+            "mandate[amount]",
+            "source_order[items][][amount]",
+        ),
+    ),
 )
 
 _GetSourcesSource: Operation[Source] = Operation(
@@ -92,12 +94,14 @@ _PostSourcesSource: Operation[Source] = Operation(
         "owner": "map",
         "source_order": "map",
     },
-)
-_PostSourcesSource_amounts = MinorUnits(
-    "sources.update",
-    "amount",
-    "mandate[amount]",
-    "source_order[items][][amount]",
+    checks=(
+        MinorUnits(
+            "sources.update",
+            "amount",
+            "mandate[amount]",
+            "source_order[items][][amount]",
+        ),
+    ),
 )
 
 _PostSourcesSourceVerify: Operation[Source] = Operation(
@@ -213,26 +217,24 @@ class Sources(SyncResource):
         return self._client.request(
             _PostSources,
             (),
-            _PostSources_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "customer": customer,
-                    "expand": expand,
-                    "flow": flow,
-                    "mandate": mandate,
-                    "metadata": metadata,
-                    "original_source": original_source,
-                    "owner": owner,
-                    "receiver": receiver,
-                    "redirect": redirect,
-                    "source_order": source_order,
-                    "statement_descriptor": statement_descriptor,
-                    "token": token,
-                    "type": type,
-                    "usage": usage,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "customer": customer,
+                "expand": expand,
+                "flow": flow,
+                "mandate": mandate,
+                "metadata": metadata,
+                "original_source": original_source,
+                "owner": owner,
+                "receiver": receiver,
+                "redirect": redirect,
+                "source_order": source_order,
+                "statement_descriptor": statement_descriptor,
+                "token": token,
+                "type": type,
+                "usage": usage,
+            },
             options,
         )
 
@@ -300,16 +302,14 @@ class Sources(SyncResource):
         return self._client.request(
             _PostSourcesSource,
             (source,),
-            _PostSourcesSource_amounts.check(
-                {
-                    "amount": amount,
-                    "expand": expand,
-                    "mandate": mandate,
-                    "metadata": metadata,
-                    "owner": owner,
-                    "source_order": source_order,
-                }
-            ),
+            {
+                "amount": amount,
+                "expand": expand,
+                "mandate": mandate,
+                "metadata": metadata,
+                "owner": owner,
+                "source_order": source_order,
+            },
             options,
         )
 
@@ -501,26 +501,24 @@ class AsyncSources(AsyncResource):
         return await self._client.request(
             _PostSources,
             (),
-            _PostSources_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "customer": customer,
-                    "expand": expand,
-                    "flow": flow,
-                    "mandate": mandate,
-                    "metadata": metadata,
-                    "original_source": original_source,
-                    "owner": owner,
-                    "receiver": receiver,
-                    "redirect": redirect,
-                    "source_order": source_order,
-                    "statement_descriptor": statement_descriptor,
-                    "token": token,
-                    "type": type,
-                    "usage": usage,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "customer": customer,
+                "expand": expand,
+                "flow": flow,
+                "mandate": mandate,
+                "metadata": metadata,
+                "original_source": original_source,
+                "owner": owner,
+                "receiver": receiver,
+                "redirect": redirect,
+                "source_order": source_order,
+                "statement_descriptor": statement_descriptor,
+                "token": token,
+                "type": type,
+                "usage": usage,
+            },
             options,
         )
 
@@ -588,16 +586,14 @@ class AsyncSources(AsyncResource):
         return await self._client.request(
             _PostSourcesSource,
             (source,),
-            _PostSourcesSource_amounts.check(
-                {
-                    "amount": amount,
-                    "expand": expand,
-                    "mandate": mandate,
-                    "metadata": metadata,
-                    "owner": owner,
-                    "source_order": source_order,
-                }
-            ),
+            {
+                "amount": amount,
+                "expand": expand,
+                "mandate": mandate,
+                "metadata": metadata,
+                "owner": owner,
+                "source_order": source_order,
+            },
             options,
         )
 

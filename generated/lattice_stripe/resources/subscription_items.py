@@ -51,10 +51,12 @@ _PostSubscriptionItems: Operation[SubscriptionItem] = Operation(
         "quantity": "int",
         "tax_rates": "seq|str",
     },
-)
-_PostSubscriptionItems_amounts = MinorUnits(
-    "subscription_items.create",
-    "price_data[unit_amount]",
+    checks=(
+        MinorUnits(
+            "subscription_items.create",
+            "price_data[unit_amount]",
+        ),
+    ),
 )
 
 _DeleteSubscriptionItemsItem: Operation[DeletedSubscriptionItem] = Operation(
@@ -118,10 +120,12 @@ _PostSubscriptionItemsItem: Operation[SubscriptionItem] = Operation(
         "quantity": "int",
         "tax_rates": "seq|str",
     },
-)
-_PostSubscriptionItemsItem_amounts = MinorUnits(
-    "subscription_items.update",
-    "price_data[unit_amount]",
+    checks=(
+        MinorUnits(
+            "subscription_items.update",
+            "price_data[unit_amount]",
+        ),
+    ),
 )
 
 _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries: Operation[ListObject[UsageRecordSummary]] = (
@@ -216,21 +220,19 @@ class _SubscriptionItemsBase(SyncResource):
         return self._client.request(
             _PostSubscriptionItems,
             (),
-            _PostSubscriptionItems_amounts.check(
-                {
-                    "subscription": subscription,
-                    "billing_thresholds": billing_thresholds,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "payment_behavior": payment_behavior,
-                    "price": price,
-                    "price_data": price_data,
-                    "proration_behavior": proration_behavior,
-                    "proration_date": proration_date,
-                    "quantity": quantity,
-                    "tax_rates": tax_rates,
-                }
-            ),
+            {
+                "subscription": subscription,
+                "billing_thresholds": billing_thresholds,
+                "expand": expand,
+                "metadata": metadata,
+                "payment_behavior": payment_behavior,
+                "price": price,
+                "price_data": price_data,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "quantity": quantity,
+                "tax_rates": tax_rates,
+            },
             options,
         )
 
@@ -379,21 +381,19 @@ class _SubscriptionItemsBase(SyncResource):
         return self._client.request(
             _PostSubscriptionItemsItem,
             (item,),
-            _PostSubscriptionItemsItem_amounts.check(
-                {
-                    "billing_thresholds": billing_thresholds,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "off_session": off_session,
-                    "payment_behavior": payment_behavior,
-                    "price": price,
-                    "price_data": price_data,
-                    "proration_behavior": proration_behavior,
-                    "proration_date": proration_date,
-                    "quantity": quantity,
-                    "tax_rates": tax_rates,
-                }
-            ),
+            {
+                "billing_thresholds": billing_thresholds,
+                "expand": expand,
+                "metadata": metadata,
+                "off_session": off_session,
+                "payment_behavior": payment_behavior,
+                "price": price,
+                "price_data": price_data,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "quantity": quantity,
+                "tax_rates": tax_rates,
+            },
             options,
         )
 
@@ -564,21 +564,19 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         return await self._client.request(
             _PostSubscriptionItems,
             (),
-            _PostSubscriptionItems_amounts.check(
-                {
-                    "subscription": subscription,
-                    "billing_thresholds": billing_thresholds,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "payment_behavior": payment_behavior,
-                    "price": price,
-                    "price_data": price_data,
-                    "proration_behavior": proration_behavior,
-                    "proration_date": proration_date,
-                    "quantity": quantity,
-                    "tax_rates": tax_rates,
-                }
-            ),
+            {
+                "subscription": subscription,
+                "billing_thresholds": billing_thresholds,
+                "expand": expand,
+                "metadata": metadata,
+                "payment_behavior": payment_behavior,
+                "price": price,
+                "price_data": price_data,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "quantity": quantity,
+                "tax_rates": tax_rates,
+            },
             options,
         )
 
@@ -727,21 +725,19 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         return await self._client.request(
             _PostSubscriptionItemsItem,
             (item,),
-            _PostSubscriptionItemsItem_amounts.check(
-                {
-                    "billing_thresholds": billing_thresholds,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "off_session": off_session,
-                    "payment_behavior": payment_behavior,
-                    "price": price,
-                    "price_data": price_data,
-                    "proration_behavior": proration_behavior,
-                    "proration_date": proration_date,
-                    "quantity": quantity,
-                    "tax_rates": tax_rates,
-                }
-            ),
+            {
+                "billing_thresholds": billing_thresholds,
+                "expand": expand,
+                "metadata": metadata,
+                "off_session": off_session,
+                "payment_behavior": payment_behavior,
+                "price": price,
+                "price_data": price_data,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "quantity": quantity,
+                "tax_rates": tax_rates,
+            },
             options,
         )
 

@@ -60,13 +60,15 @@ _PostSubscriptionSchedules: Operation[SubscriptionSchedule] = Operation(
         "phases": "seq",
         "start_date": "int|str",
     },
-)
-_PostSubscriptionSchedules_amounts = MinorUnits(
-    "subscription_schedules.create",
-    "default_settings[billing_thresholds][amount_gte]",
-    "phases[][add_invoice_items][][price_data][unit_amount]",
-    "phases[][billing_thresholds][amount_gte]",
-    "phases[][items][][price_data][unit_amount]",
+    checks=(
+        MinorUnits(
+            "subscription_schedules.create",
+            "default_settings[billing_thresholds][amount_gte]",
+            "phases[][add_invoice_items][][price_data][unit_amount]",
+            "phases[][billing_thresholds][amount_gte]",
+            "phases[][items][][price_data][unit_amount]",
+        ),
+    ),
 )
 
 _GetSubscriptionSchedules: Operation[ListObject[SubscriptionSchedule]] = Operation(
@@ -128,13 +130,15 @@ _PostSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
         "phases": "seq",
         "proration_behavior": "str",
     },
-)
-_PostSubscriptionSchedulesSchedule_amounts = MinorUnits(
-    "subscription_schedules.update",
-    "default_settings[billing_thresholds][amount_gte]",
-    "phases[][add_invoice_items][][price_data][unit_amount]",
-    "phases[][billing_thresholds][amount_gte]",
-    "phases[][items][][price_data][unit_amount]",
+    checks=(
+        MinorUnits(
+            "subscription_schedules.update",
+            "default_settings[billing_thresholds][amount_gte]",
+            "phases[][add_invoice_items][][price_data][unit_amount]",
+            "phases[][billing_thresholds][amount_gte]",
+            "phases[][items][][price_data][unit_amount]",
+        ),
+    ),
 )
 
 
@@ -210,18 +214,16 @@ class SubscriptionSchedules(SyncResource):
         return self._client.request(
             _PostSubscriptionSchedules,
             (),
-            _PostSubscriptionSchedules_amounts.check(
-                {
-                    "customer": customer,
-                    "default_settings": default_settings,
-                    "end_behavior": end_behavior,
-                    "expand": expand,
-                    "from_subscription": from_subscription,
-                    "metadata": metadata,
-                    "phases": phases,
-                    "start_date": start_date,
-                }
-            ),
+            {
+                "customer": customer,
+                "default_settings": default_settings,
+                "end_behavior": end_behavior,
+                "expand": expand,
+                "from_subscription": from_subscription,
+                "metadata": metadata,
+                "phases": phases,
+                "start_date": start_date,
+            },
             options,
         )
 
@@ -363,16 +365,14 @@ class SubscriptionSchedules(SyncResource):
         return self._client.request(
             _PostSubscriptionSchedulesSchedule,
             (schedule,),
-            _PostSubscriptionSchedulesSchedule_amounts.check(
-                {
-                    "default_settings": default_settings,
-                    "end_behavior": end_behavior,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "phases": phases,
-                    "proration_behavior": proration_behavior,
-                }
-            ),
+            {
+                "default_settings": default_settings,
+                "end_behavior": end_behavior,
+                "expand": expand,
+                "metadata": metadata,
+                "phases": phases,
+                "proration_behavior": proration_behavior,
+            },
             options,
         )
 
@@ -449,18 +449,16 @@ class AsyncSubscriptionSchedules(AsyncResource):
         return await self._client.request(
             _PostSubscriptionSchedules,
             (),
-            _PostSubscriptionSchedules_amounts.check(
-                {
-                    "customer": customer,
-                    "default_settings": default_settings,
-                    "end_behavior": end_behavior,
-                    "expand": expand,
-                    "from_subscription": from_subscription,
-                    "metadata": metadata,
-                    "phases": phases,
-                    "start_date": start_date,
-                }
-            ),
+            {
+                "customer": customer,
+                "default_settings": default_settings,
+                "end_behavior": end_behavior,
+                "expand": expand,
+                "from_subscription": from_subscription,
+                "metadata": metadata,
+                "phases": phases,
+                "start_date": start_date,
+            },
             options,
         )
 
@@ -602,15 +600,13 @@ class AsyncSubscriptionSchedules(AsyncResource):
         return await self._client.request(
             _PostSubscriptionSchedulesSchedule,
             (schedule,),
-            _PostSubscriptionSchedulesSchedule_amounts.check(
-                {
-                    "default_settings": default_settings,
-                    "end_behavior": end_behavior,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "phases": phases,
-                    "proration_behavior": proration_behavior,
-                }
-            ),
+            {
+                "default_settings": default_settings,
+                "end_behavior": end_behavior,
+                "expand": expand,
+                "metadata": metadata,
+                "phases": phases,
+                "proration_behavior": proration_behavior,
+            },
             options,
         )

@@ -42,11 +42,13 @@ _PostTaxCalculations: Operation[TaxCalculation] = Operation(
         "shipping_cost": "map",
         "tax_date": "int",
     },
-)
-_PostTaxCalculations_amounts = MinorUnits(
-    "tax.calculations.create",
-    "line_items[][amount]",
-    "shipping_cost[amount]",
+    checks=(
+        MinorUnits(
+            "tax.calculations.create",
+            "line_items[][amount]",
+            "shipping_cost[amount]",
+        ),
+    ),
 )
 
 _GetTaxCalculationsCalculationLineItems: Operation[ListObject[TaxCalculationLineItem]] = Operation(
@@ -102,17 +104,15 @@ class TaxCalculations(SyncResource):
         return self._client.request(
             _PostTaxCalculations,
             (),
-            _PostTaxCalculations_amounts.check(
-                {
-                    "currency": currency,
-                    "line_items": line_items,
-                    "customer": customer,
-                    "customer_details": customer_details,
-                    "expand": expand,
-                    "shipping_cost": shipping_cost,
-                    "tax_date": tax_date,
-                }
-            ),
+            {
+                "currency": currency,
+                "line_items": line_items,
+                "customer": customer,
+                "customer_details": customer_details,
+                "expand": expand,
+                "shipping_cost": shipping_cost,
+                "tax_date": tax_date,
+            },
             options,
         )
 
@@ -191,17 +191,15 @@ class AsyncTaxCalculations(AsyncResource):
         return await self._client.request(
             _PostTaxCalculations,
             (),
-            _PostTaxCalculations_amounts.check(
-                {
-                    "currency": currency,
-                    "line_items": line_items,
-                    "customer": customer,
-                    "customer_details": customer_details,
-                    "expand": expand,
-                    "shipping_cost": shipping_cost,
-                    "tax_date": tax_date,
-                }
-            ),
+            {
+                "currency": currency,
+                "line_items": line_items,
+                "customer": customer,
+                "customer_details": customer_details,
+                "expand": expand,
+                "shipping_cost": shipping_cost,
+                "tax_date": tax_date,
+            },
             options,
         )
 

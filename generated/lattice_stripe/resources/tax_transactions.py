@@ -56,14 +56,16 @@ _PostTaxTransactionsCreateReversal: Operation[TaxTransaction] = Operation(
         "metadata": "map",
         "shipping_cost": "map",
     },
-)
-_PostTaxTransactionsCreateReversal_amounts = MinorUnits(
-    "tax.transactions.create_reversal",
-    "flat_amount",
-    "line_items[][amount]",
-    "line_items[][amount_tax]",
-    "shipping_cost[amount]",
-    "shipping_cost[amount_tax]",
+    checks=(
+        MinorUnits(
+            "tax.transactions.create_reversal",
+            "flat_amount",
+            "line_items[][amount]",
+            "line_items[][amount_tax]",
+            "shipping_cost[amount]",
+            "shipping_cost[amount_tax]",
+        ),
+    ),
 )
 
 _GetTaxTransactionsTransaction: Operation[TaxTransaction] = Operation(
@@ -166,18 +168,16 @@ class TaxTransactions(SyncResource):
         return self._client.request(
             _PostTaxTransactionsCreateReversal,
             (),
-            _PostTaxTransactionsCreateReversal_amounts.check(
-                {
-                    "mode": mode,
-                    "original_transaction": original_transaction,
-                    "reference": reference,
-                    "expand": expand,
-                    "flat_amount": flat_amount,
-                    "line_items": line_items,
-                    "metadata": metadata,
-                    "shipping_cost": shipping_cost,
-                }
-            ),
+            {
+                "mode": mode,
+                "original_transaction": original_transaction,
+                "reference": reference,
+                "expand": expand,
+                "flat_amount": flat_amount,
+                "line_items": line_items,
+                "metadata": metadata,
+                "shipping_cost": shipping_cost,
+            },
             options,
         )
 
@@ -315,18 +315,16 @@ class AsyncTaxTransactions(AsyncResource):
         return await self._client.request(
             _PostTaxTransactionsCreateReversal,
             (),
-            _PostTaxTransactionsCreateReversal_amounts.check(
-                {
-                    "mode": mode,
-                    "original_transaction": original_transaction,
-                    "reference": reference,
-                    "expand": expand,
-                    "flat_amount": flat_amount,
-                    "line_items": line_items,
-                    "metadata": metadata,
-                    "shipping_cost": shipping_cost,
-                }
-            ),
+            {
+                "mode": mode,
+                "original_transaction": original_transaction,
+                "reference": reference,
+                "expand": expand,
+                "flat_amount": flat_amount,
+                "line_items": line_items,
+                "metadata": metadata,
+                "shipping_cost": shipping_cost,
+            },
             options,
         )
 

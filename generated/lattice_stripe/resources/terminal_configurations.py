@@ -42,23 +42,25 @@ _PostTerminalConfigurations: Operation[TerminalConfiguration] = Operation(
         "tipping": "map|str",
         "verifone_p400": "map",
     },
-)
-_PostTerminalConfigurations_amounts = MinorUnits(
-    "terminal.configurations.create",
-    "tipping[aud][fixed_amounts][]",
-    "tipping[cad][fixed_amounts][]",
-    "tipping[chf][fixed_amounts][]",
-    "tipping[czk][fixed_amounts][]",
-    "tipping[dkk][fixed_amounts][]",
-    "tipping[eur][fixed_amounts][]",
-    "tipping[gbp][fixed_amounts][]",
-    "tipping[hkd][fixed_amounts][]",
-    "tipping[myr][fixed_amounts][]",
-    "tipping[nok][fixed_amounts][]",
-    "tipping[nzd][fixed_amounts][]",
-    "tipping[sek][fixed_amounts][]",
-    "tipping[sgd][fixed_amounts][]",
-    "tipping[usd][fixed_amounts][]",
+    checks=(
+        MinorUnits(
+            "terminal.configurations.create",
+            "tipping[aud][fixed_amounts][]",
+            "tipping[cad][fixed_amounts][]",
+            "tipping[chf][fixed_amounts][]",
+            "tipping[czk][fixed_amounts][]",
+            "tipping[dkk][fixed_amounts][]",
+            "tipping[eur][fixed_amounts][]",
+            "tipping[gbp][fixed_amounts][]",
+            "tipping[hkd][fixed_amounts][]",
+            "tipping[myr][fixed_amounts][]",
+            "tipping[nok][fixed_amounts][]",
+            "tipping[nzd][fixed_amounts][]",
+            "tipping[sek][fixed_amounts][]",
+            "tipping[sgd][fixed_amounts][]",
+            "tipping[usd][fixed_amounts][]",
+        ),
+    ),
 )
 
 _DeleteTerminalConfigurationsConfiguration: Operation[DeletedTerminalConfiguration] = Operation(
@@ -113,24 +115,26 @@ _PostTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | Dele
             "tipping": "map|str",
             "verifone_p400": "map|str",
         },
+        checks=(
+            MinorUnits(
+                "terminal.configurations.update",
+                "tipping[aud][fixed_amounts][]",
+                "tipping[cad][fixed_amounts][]",
+                "tipping[chf][fixed_amounts][]",
+                "tipping[czk][fixed_amounts][]",
+                "tipping[dkk][fixed_amounts][]",
+                "tipping[eur][fixed_amounts][]",
+                "tipping[gbp][fixed_amounts][]",
+                "tipping[hkd][fixed_amounts][]",
+                "tipping[myr][fixed_amounts][]",
+                "tipping[nok][fixed_amounts][]",
+                "tipping[nzd][fixed_amounts][]",
+                "tipping[sek][fixed_amounts][]",
+                "tipping[sgd][fixed_amounts][]",
+                "tipping[usd][fixed_amounts][]",
+            ),
+        ),
     )
-)
-_PostTerminalConfigurationsConfiguration_amounts = MinorUnits(
-    "terminal.configurations.update",
-    "tipping[aud][fixed_amounts][]",
-    "tipping[cad][fixed_amounts][]",
-    "tipping[chf][fixed_amounts][]",
-    "tipping[czk][fixed_amounts][]",
-    "tipping[dkk][fixed_amounts][]",
-    "tipping[eur][fixed_amounts][]",
-    "tipping[gbp][fixed_amounts][]",
-    "tipping[hkd][fixed_amounts][]",
-    "tipping[myr][fixed_amounts][]",
-    "tipping[nok][fixed_amounts][]",
-    "tipping[nzd][fixed_amounts][]",
-    "tipping[sek][fixed_amounts][]",
-    "tipping[sgd][fixed_amounts][]",
-    "tipping[usd][fixed_amounts][]",
 )
 
 
@@ -161,14 +165,12 @@ class TerminalConfigurations(SyncResource):
         return self._client.request(
             _PostTerminalConfigurations,
             (),
-            _PostTerminalConfigurations_amounts.check(
-                {
-                    "bbpos_wisepos_e": bbpos_wisepos_e,
-                    "expand": expand,
-                    "tipping": tipping,
-                    "verifone_p400": verifone_p400,
-                }
-            ),
+            {
+                "bbpos_wisepos_e": bbpos_wisepos_e,
+                "expand": expand,
+                "tipping": tipping,
+                "verifone_p400": verifone_p400,
+            },
             options,
         )
 
@@ -273,14 +275,12 @@ class TerminalConfigurations(SyncResource):
         return self._client.request(
             _PostTerminalConfigurationsConfiguration,
             (configuration,),
-            _PostTerminalConfigurationsConfiguration_amounts.check(
-                {
-                    "bbpos_wisepos_e": bbpos_wisepos_e,
-                    "expand": expand,
-                    "tipping": tipping,
-                    "verifone_p400": verifone_p400,
-                }
-            ),
+            {
+                "bbpos_wisepos_e": bbpos_wisepos_e,
+                "expand": expand,
+                "tipping": tipping,
+                "verifone_p400": verifone_p400,
+            },
             options,
         )
 
@@ -312,14 +312,12 @@ class AsyncTerminalConfigurations(AsyncResource):
         return await self._client.request(
             _PostTerminalConfigurations,
             (),
-            _PostTerminalConfigurations_amounts.check(
-                {
-                    "bbpos_wisepos_e": bbpos_wisepos_e,
-                    "expand": expand,
-                    "tipping": tipping,
-                    "verifone_p400": verifone_p400,
-                }
-            ),
+            {
+                "bbpos_wisepos_e": bbpos_wisepos_e,
+                "expand": expand,
+                "tipping": tipping,
+                "verifone_p400": verifone_p400,
+            },
             options,
         )
 
@@ -424,13 +422,11 @@ class AsyncTerminalConfigurations(AsyncResource):
         return await self._client.request(
             _PostTerminalConfigurationsConfiguration,
             (configuration,),
-            _PostTerminalConfigurationsConfiguration_amounts.check(
-                {
-                    "bbpos_wisepos_e": bbpos_wisepos_e,
-                    "expand": expand,
-                    "tipping": tipping,
-                    "verifone_p400": verifone_p400,
-                }
-            ),
+            {
+                "bbpos_wisepos_e": bbpos_wisepos_e,
+                "expand": expand,
+                "tipping": tipping,
+                "verifone_p400": verifone_p400,
+            },
             options,
         )

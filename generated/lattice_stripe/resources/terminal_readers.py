@@ -91,10 +91,12 @@ _PostTerminalReadersReaderProcessPaymentIntent: Operation[TerminalReader] = Oper
         "expand": "seq",
         "process_config": "map",
     },
-)
-_PostTerminalReadersReaderProcessPaymentIntent_amounts = MinorUnits(
-    "terminal.readers.process_payment_intent",
-    "process_config[tipping][amount_eligible]",
+    checks=(
+        MinorUnits(
+            "terminal.readers.process_payment_intent",
+            "process_config[tipping][amount_eligible]",
+        ),
+    ),
 )
 
 _PostTerminalReadersReaderProcessSetupIntent: Operation[TerminalReader] = Operation(
@@ -126,10 +128,12 @@ _PostTerminalReadersReaderRefundPayment: Operation[TerminalReader] = Operation(
         "refund_application_fee": "bool",
         "reverse_transfer": "bool",
     },
-)
-_PostTerminalReadersReaderRefundPayment_amounts = MinorUnits(
-    "terminal.readers.refund_payment",
-    "amount",
+    checks=(
+        MinorUnits(
+            "terminal.readers.refund_payment",
+            "amount",
+        ),
+    ),
 )
 
 _GetTerminalReadersReader: Operation[TerminalReader | DeletedTerminalReader] = Operation(
@@ -155,10 +159,12 @@ _PostTerminalReadersReaderSetReaderDisplay: Operation[TerminalReader] = Operatio
         "cart": "map",
         "expand": "seq",
     },
-)
-_PostTerminalReadersReaderSetReaderDisplay_amounts = MinorUnits(
-    "terminal.readers.set_reader_display",
-    "cart[line_items][][amount]",
+    checks=(
+        MinorUnits(
+            "terminal.readers.set_reader_display",
+            "cart[line_items][][amount]",
+        ),
+    ),
 )
 
 _PostTerminalReadersReader: Operation[TerminalReader | DeletedTerminalReader] = Operation(
@@ -328,13 +334,11 @@ class TerminalReaders(SyncResource):
         return self._client.request(
             _PostTerminalReadersReaderProcessPaymentIntent,
             (reader,),
-            _PostTerminalReadersReaderProcessPaymentIntent_amounts.check(
-                {
-                    "payment_intent": payment_intent,
-                    "expand": expand,
-                    "process_config": process_config,
-                }
-            ),
+            {
+                "payment_intent": payment_intent,
+                "expand": expand,
+                "process_config": process_config,
+            },
             options,
         )
 
@@ -405,17 +409,15 @@ class TerminalReaders(SyncResource):
         return self._client.request(
             _PostTerminalReadersReaderRefundPayment,
             (reader,),
-            _PostTerminalReadersReaderRefundPayment_amounts.check(
-                {
-                    "amount": amount,
-                    "charge": charge,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "payment_intent": payment_intent,
-                    "refund_application_fee": refund_application_fee,
-                    "reverse_transfer": reverse_transfer,
-                }
-            ),
+            {
+                "amount": amount,
+                "charge": charge,
+                "expand": expand,
+                "metadata": metadata,
+                "payment_intent": payment_intent,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
             options,
         )
 
@@ -465,13 +467,11 @@ class TerminalReaders(SyncResource):
         return self._client.request(
             _PostTerminalReadersReaderSetReaderDisplay,
             (reader,),
-            _PostTerminalReadersReaderSetReaderDisplay_amounts.check(
-                {
-                    "type": type,
-                    "cart": cart,
-                    "expand": expand,
-                }
-            ),
+            {
+                "type": type,
+                "cart": cart,
+                "expand": expand,
+            },
             options,
         )
 
@@ -661,13 +661,11 @@ class AsyncTerminalReaders(AsyncResource):
         return await self._client.request(
             _PostTerminalReadersReaderProcessPaymentIntent,
             (reader,),
-            _PostTerminalReadersReaderProcessPaymentIntent_amounts.check(
-                {
-                    "payment_intent": payment_intent,
-                    "expand": expand,
-                    "process_config": process_config,
-                }
-            ),
+            {
+                "payment_intent": payment_intent,
+                "expand": expand,
+                "process_config": process_config,
+            },
             options,
         )
 
@@ -738,17 +736,15 @@ class AsyncTerminalReaders(AsyncResource):
         return await self._client.request(
             _PostTerminalReadersReaderRefundPayment,
             (reader,),
-            _PostTerminalReadersReaderRefundPayment_amounts.check(
-                {
-                    "amount": amount,
-                    "charge": charge,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "payment_intent": payment_intent,
-                    "refund_application_fee": refund_application_fee,
-                    "reverse_transfer": reverse_transfer,
-                }
-            ),
+            {
+                "amount": amount,
+                "charge": charge,
+                "expand": expand,
+                "metadata": metadata,
+                "payment_intent": payment_intent,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
             options,
         )
 
@@ -798,13 +794,11 @@ class AsyncTerminalReaders(AsyncResource):
         return await self._client.request(
             _PostTerminalReadersReaderSetReaderDisplay,
             (reader,),
-            _PostTerminalReadersReaderSetReaderDisplay_amounts.check(
-                {
-                    "type": type,
-                    "cart": cart,
-                    "expand": expand,
-                }
-            ),
+            {
+                "type": type,
+                "cart": cart,
+                "expand": expand,
+            },
             options,
         )
 

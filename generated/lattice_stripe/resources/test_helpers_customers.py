@@ -33,10 +33,12 @@ _PostTestHelpersCustomersCustomerFundCashBalance: Operation[CustomerCashBalanceT
         "expand": "seq",
         "reference": "str",
     },
-)
-_PostTestHelpersCustomersCustomerFundCashBalance_amounts = MinorUnits(
-    "test_helpers.customers.fund_cash_balance",
-    "amount",
+    checks=(
+        MinorUnits(
+            "test_helpers.customers.fund_cash_balance",
+            "amount",
+        ),
+    ),
 )
 
 
@@ -68,14 +70,12 @@ class TestHelpersCustomers(SyncResource):
         return self._client.request(
             _PostTestHelpersCustomersCustomerFundCashBalance,
             (customer,),
-            _PostTestHelpersCustomersCustomerFundCashBalance_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "expand": expand,
-                    "reference": reference,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "expand": expand,
+                "reference": reference,
+            },
             options,
         )
 
@@ -108,13 +108,11 @@ class AsyncTestHelpersCustomers(AsyncResource):
         return await self._client.request(
             _PostTestHelpersCustomersCustomerFundCashBalance,
             (customer,),
-            _PostTestHelpersCustomersCustomerFundCashBalance_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "expand": expand,
-                    "reference": reference,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "expand": expand,
+                "reference": reference,
+            },
             options,
         )

@@ -40,10 +40,12 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationCapture: Operation[IssuingAuth
         "expand": "seq",
         "purchase_details": "map",
     },
-)
-_PostTestHelpersIssuingAuthorizationsAuthorizationCapture_amounts = MinorUnits(
-    "test_helpers.issuing.authorizations.capture",
-    "capture_amount",
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.authorizations.capture",
+            "capture_amount",
+        ),
+    ),
 )
 
 _PostTestHelpersIssuingAuthorizations: Operation[IssuingAuthorization] = Operation(
@@ -65,12 +67,14 @@ _PostTestHelpersIssuingAuthorizations: Operation[IssuingAuthorization] = Operati
         "verification_data": "map",
         "wallet": "str",
     },
-)
-_PostTestHelpersIssuingAuthorizations_amounts = MinorUnits(
-    "test_helpers.issuing.authorizations.create",
-    "amount",
-    "amount_details[atm_fee]",
-    "amount_details[cashback_amount]",
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.authorizations.create",
+            "amount",
+            "amount_details[atm_fee]",
+            "amount_details[cashback_amount]",
+        ),
+    ),
 )
 
 _PostTestHelpersIssuingAuthorizationsAuthorizationExpire: Operation[IssuingAuthorization] = Operation(
@@ -95,10 +99,12 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement: Operation[IssuingAu
         "expand": "seq",
         "is_amount_controllable": "bool",
     },
-)
-_PostTestHelpersIssuingAuthorizationsAuthorizationIncrement_amounts = MinorUnits(
-    "test_helpers.issuing.authorizations.increment",
-    "increment_amount",
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.authorizations.increment",
+            "increment_amount",
+        ),
+    ),
 )
 
 _PostTestHelpersIssuingAuthorizationsAuthorizationReverse: Operation[IssuingAuthorization] = Operation(
@@ -111,10 +117,12 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationReverse: Operation[IssuingAuth
         "expand": "seq",
         "reverse_amount": "int",
     },
-)
-_PostTestHelpersIssuingAuthorizationsAuthorizationReverse_amounts = MinorUnits(
-    "test_helpers.issuing.authorizations.reverse",
-    "reverse_amount",
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.authorizations.reverse",
+            "reverse_amount",
+        ),
+    ),
 )
 
 
@@ -146,14 +154,12 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         return self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
             (authorization,),
-            _PostTestHelpersIssuingAuthorizationsAuthorizationCapture_amounts.check(
-                {
-                    "capture_amount": capture_amount,
-                    "close_authorization": close_authorization,
-                    "expand": expand,
-                    "purchase_details": purchase_details,
-                }
-            ),
+            {
+                "capture_amount": capture_amount,
+                "close_authorization": close_authorization,
+                "expand": expand,
+                "purchase_details": purchase_details,
+            },
             options,
         )
 
@@ -198,21 +204,19 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         return self._client.request(
             _PostTestHelpersIssuingAuthorizations,
             (),
-            _PostTestHelpersIssuingAuthorizations_amounts.check(
-                {
-                    "amount": amount,
-                    "card": card,
-                    "amount_details": amount_details,
-                    "authorization_method": authorization_method,
-                    "currency": currency,
-                    "expand": expand,
-                    "is_amount_controllable": is_amount_controllable,
-                    "merchant_data": merchant_data,
-                    "network_data": network_data,
-                    "verification_data": verification_data,
-                    "wallet": wallet,
-                }
-            ),
+            {
+                "amount": amount,
+                "card": card,
+                "amount_details": amount_details,
+                "authorization_method": authorization_method,
+                "currency": currency,
+                "expand": expand,
+                "is_amount_controllable": is_amount_controllable,
+                "merchant_data": merchant_data,
+                "network_data": network_data,
+                "verification_data": verification_data,
+                "wallet": wallet,
+            },
             options,
         )
 
@@ -264,13 +268,11 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         return self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
             (authorization,),
-            _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement_amounts.check(
-                {
-                    "increment_amount": increment_amount,
-                    "expand": expand,
-                    "is_amount_controllable": is_amount_controllable,
-                }
-            ),
+            {
+                "increment_amount": increment_amount,
+                "expand": expand,
+                "is_amount_controllable": is_amount_controllable,
+            },
             options,
         )
 
@@ -294,12 +296,10 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         return self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
             (authorization,),
-            _PostTestHelpersIssuingAuthorizationsAuthorizationReverse_amounts.check(
-                {
-                    "expand": expand,
-                    "reverse_amount": reverse_amount,
-                }
-            ),
+            {
+                "expand": expand,
+                "reverse_amount": reverse_amount,
+            },
             options,
         )
 
@@ -332,14 +332,12 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         return await self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
             (authorization,),
-            _PostTestHelpersIssuingAuthorizationsAuthorizationCapture_amounts.check(
-                {
-                    "capture_amount": capture_amount,
-                    "close_authorization": close_authorization,
-                    "expand": expand,
-                    "purchase_details": purchase_details,
-                }
-            ),
+            {
+                "capture_amount": capture_amount,
+                "close_authorization": close_authorization,
+                "expand": expand,
+                "purchase_details": purchase_details,
+            },
             options,
         )
 
@@ -384,21 +382,19 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         return await self._client.request(
             _PostTestHelpersIssuingAuthorizations,
             (),
-            _PostTestHelpersIssuingAuthorizations_amounts.check(
-                {
-                    "amount": amount,
-                    "card": card,
-                    "amount_details": amount_details,
-                    "authorization_method": authorization_method,
-                    "currency": currency,
-                    "expand": expand,
-                    "is_amount_controllable": is_amount_controllable,
-                    "merchant_data": merchant_data,
-                    "network_data": network_data,
-                    "verification_data": verification_data,
-                    "wallet": wallet,
-                }
-            ),
+            {
+                "amount": amount,
+                "card": card,
+                "amount_details": amount_details,
+                "authorization_method": authorization_method,
+                "currency": currency,
+                "expand": expand,
+                "is_amount_controllable": is_amount_controllable,
+                "merchant_data": merchant_data,
+                "network_data": network_data,
+                "verification_data": verification_data,
+                "wallet": wallet,
+            },
             options,
         )
 
@@ -450,13 +446,11 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         return await self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
             (authorization,),
-            _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement_amounts.check(
-                {
-                    "increment_amount": increment_amount,
-                    "expand": expand,
-                    "is_amount_controllable": is_amount_controllable,
-                }
-            ),
+            {
+                "increment_amount": increment_amount,
+                "expand": expand,
+                "is_amount_controllable": is_amount_controllable,
+            },
             options,
         )
 
@@ -480,11 +474,9 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         return await self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
             (authorization,),
-            _PostTestHelpersIssuingAuthorizationsAuthorizationReverse_amounts.check(
-                {
-                    "expand": expand,
-                    "reverse_amount": reverse_amount,
-                }
-            ),
+            {
+                "expand": expand,
+                "reverse_amount": reverse_amount,
+            },
             options,
         )

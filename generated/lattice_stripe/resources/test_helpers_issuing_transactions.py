@@ -41,10 +41,12 @@ _PostTestHelpersIssuingTransactionsCreateForceCapture: Operation[IssuingTransact
         "merchant_data": "map",
         "purchase_details": "map",
     },
-)
-_PostTestHelpersIssuingTransactionsCreateForceCapture_amounts = MinorUnits(
-    "test_helpers.issuing.transactions.create_force_capture",
-    "amount",
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.transactions.create_force_capture",
+            "amount",
+        ),
+    ),
 )
 
 _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund: Operation[IssuingTransaction] = Operation(
@@ -61,10 +63,12 @@ _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund: Operation[IssuingTransa
         "merchant_data": "map",
         "purchase_details": "map",
     },
-)
-_PostTestHelpersIssuingTransactionsCreateUnlinkedRefund_amounts = MinorUnits(
-    "test_helpers.issuing.transactions.create_unlinked_refund",
-    "amount",
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.transactions.create_unlinked_refund",
+            "amount",
+        ),
+    ),
 )
 
 _PostTestHelpersIssuingTransactionsTransactionRefund: Operation[IssuingTransaction] = Operation(
@@ -77,10 +81,12 @@ _PostTestHelpersIssuingTransactionsTransactionRefund: Operation[IssuingTransacti
         "expand": "seq",
         "refund_amount": "int",
     },
-)
-_PostTestHelpersIssuingTransactionsTransactionRefund_amounts = MinorUnits(
-    "test_helpers.issuing.transactions.refund",
-    "refund_amount",
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.transactions.refund",
+            "refund_amount",
+        ),
+    ),
 )
 
 
@@ -115,16 +121,14 @@ class TestHelpersIssuingTransactions(SyncResource):
         return self._client.request(
             _PostTestHelpersIssuingTransactionsCreateForceCapture,
             (),
-            _PostTestHelpersIssuingTransactionsCreateForceCapture_amounts.check(
-                {
-                    "amount": amount,
-                    "card": card,
-                    "currency": currency,
-                    "expand": expand,
-                    "merchant_data": merchant_data,
-                    "purchase_details": purchase_details,
-                }
-            ),
+            {
+                "amount": amount,
+                "card": card,
+                "currency": currency,
+                "expand": expand,
+                "merchant_data": merchant_data,
+                "purchase_details": purchase_details,
+            },
             options,
         )
 
@@ -157,16 +161,14 @@ class TestHelpersIssuingTransactions(SyncResource):
         return self._client.request(
             _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
             (),
-            _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund_amounts.check(
-                {
-                    "amount": amount,
-                    "card": card,
-                    "currency": currency,
-                    "expand": expand,
-                    "merchant_data": merchant_data,
-                    "purchase_details": purchase_details,
-                }
-            ),
+            {
+                "amount": amount,
+                "card": card,
+                "currency": currency,
+                "expand": expand,
+                "merchant_data": merchant_data,
+                "purchase_details": purchase_details,
+            },
             options,
         )
 
@@ -190,12 +192,10 @@ class TestHelpersIssuingTransactions(SyncResource):
         return self._client.request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,
             (transaction,),
-            _PostTestHelpersIssuingTransactionsTransactionRefund_amounts.check(
-                {
-                    "expand": expand,
-                    "refund_amount": refund_amount,
-                }
-            ),
+            {
+                "expand": expand,
+                "refund_amount": refund_amount,
+            },
             options,
         )
 
@@ -231,16 +231,14 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         return await self._client.request(
             _PostTestHelpersIssuingTransactionsCreateForceCapture,
             (),
-            _PostTestHelpersIssuingTransactionsCreateForceCapture_amounts.check(
-                {
-                    "amount": amount,
-                    "card": card,
-                    "currency": currency,
-                    "expand": expand,
-                    "merchant_data": merchant_data,
-                    "purchase_details": purchase_details,
-                }
-            ),
+            {
+                "amount": amount,
+                "card": card,
+                "currency": currency,
+                "expand": expand,
+                "merchant_data": merchant_data,
+                "purchase_details": purchase_details,
+            },
             options,
         )
 
@@ -273,16 +271,14 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         return await self._client.request(
             _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
             (),
-            _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund_amounts.check(
-                {
-                    "amount": amount,
-                    "card": card,
-                    "currency": currency,
-                    "expand": expand,
-                    "merchant_data": merchant_data,
-                    "purchase_details": purchase_details,
-                }
-            ),
+            {
+                "amount": amount,
+                "card": card,
+                "currency": currency,
+                "expand": expand,
+                "merchant_data": merchant_data,
+                "purchase_details": purchase_details,
+            },
             options,
         )
 
@@ -306,11 +302,9 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         return await self._client.request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,
             (transaction,),
-            _PostTestHelpersIssuingTransactionsTransactionRefund_amounts.check(
-                {
-                    "expand": expand,
-                    "refund_amount": refund_amount,
-                }
-            ),
+            {
+                "expand": expand,
+                "refund_amount": refund_amount,
+            },
             options,
         )

@@ -38,10 +38,12 @@ _PostTestHelpersTerminalReadersReaderPresentPaymentMethod: Operation[TerminalRea
         "interac_present": "map",
         "type": "str",
     },
-)
-_PostTestHelpersTerminalReadersReaderPresentPaymentMethod_amounts = MinorUnits(
-    "test_helpers.terminal.readers.present_payment_method",
-    "amount_tip",
+    checks=(
+        MinorUnits(
+            "test_helpers.terminal.readers.present_payment_method",
+            "amount_tip",
+        ),
+    ),
 )
 
 
@@ -75,15 +77,13 @@ class TestHelpersTerminalReaders(SyncResource):
         return self._client.request(
             _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
             (reader,),
-            _PostTestHelpersTerminalReadersReaderPresentPaymentMethod_amounts.check(
-                {
-                    "amount_tip": amount_tip,
-                    "card_present": card_present,
-                    "expand": expand,
-                    "interac_present": interac_present,
-                    "type": type,
-                }
-            ),
+            {
+                "amount_tip": amount_tip,
+                "card_present": card_present,
+                "expand": expand,
+                "interac_present": interac_present,
+                "type": type,
+            },
             options,
         )
 
@@ -118,14 +118,12 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
         return await self._client.request(
             _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
             (reader,),
-            _PostTestHelpersTerminalReadersReaderPresentPaymentMethod_amounts.check(
-                {
-                    "amount_tip": amount_tip,
-                    "card_present": card_present,
-                    "expand": expand,
-                    "interac_present": interac_present,
-                    "type": type,
-                }
-            ),
+            {
+                "amount_tip": amount_tip,
+                "card_present": card_present,
+                "expand": expand,
+                "interac_present": interac_present,
+                "type": type,
+            },
             options,
         )

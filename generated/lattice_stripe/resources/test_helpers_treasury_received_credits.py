@@ -39,10 +39,12 @@ _PostTestHelpersTreasuryReceivedCredits: Operation[TreasuryReceivedCredit] = Ope
         "expand": "seq",
         "initiating_payment_method_details": "map",
     },
-)
-_PostTestHelpersTreasuryReceivedCredits_amounts = MinorUnits(
-    "test_helpers.treasury.received_credits.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "test_helpers.treasury.received_credits.create",
+            "amount",
+        ),
+    ),
 )
 
 
@@ -80,17 +82,15 @@ class TestHelpersTreasuryReceivedCredits(SyncResource):
         return self._client.request(
             _PostTestHelpersTreasuryReceivedCredits,
             (),
-            _PostTestHelpersTreasuryReceivedCredits_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "financial_account": financial_account,
-                    "network": network,
-                    "description": description,
-                    "expand": expand,
-                    "initiating_payment_method_details": initiating_payment_method_details,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "network": network,
+                "description": description,
+                "expand": expand,
+                "initiating_payment_method_details": initiating_payment_method_details,
+            },
             options,
         )
 
@@ -129,16 +129,14 @@ class AsyncTestHelpersTreasuryReceivedCredits(AsyncResource):
         return await self._client.request(
             _PostTestHelpersTreasuryReceivedCredits,
             (),
-            _PostTestHelpersTreasuryReceivedCredits_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "financial_account": financial_account,
-                    "network": network,
-                    "description": description,
-                    "expand": expand,
-                    "initiating_payment_method_details": initiating_payment_method_details,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "network": network,
+                "description": description,
+                "expand": expand,
+                "initiating_payment_method_details": initiating_payment_method_details,
+            },
             options,
         )

@@ -39,10 +39,12 @@ _PostTestHelpersTreasuryReceivedDebits: Operation[TreasuryReceivedDebit] = Opera
         "expand": "seq",
         "initiating_payment_method_details": "map",
     },
-)
-_PostTestHelpersTreasuryReceivedDebits_amounts = MinorUnits(
-    "test_helpers.treasury.received_debits.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "test_helpers.treasury.received_debits.create",
+            "amount",
+        ),
+    ),
 )
 
 
@@ -80,17 +82,15 @@ class TestHelpersTreasuryReceivedDebits(SyncResource):
         return self._client.request(
             _PostTestHelpersTreasuryReceivedDebits,
             (),
-            _PostTestHelpersTreasuryReceivedDebits_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "financial_account": financial_account,
-                    "network": network,
-                    "description": description,
-                    "expand": expand,
-                    "initiating_payment_method_details": initiating_payment_method_details,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "network": network,
+                "description": description,
+                "expand": expand,
+                "initiating_payment_method_details": initiating_payment_method_details,
+            },
             options,
         )
 
@@ -129,16 +129,14 @@ class AsyncTestHelpersTreasuryReceivedDebits(AsyncResource):
         return await self._client.request(
             _PostTestHelpersTreasuryReceivedDebits,
             (),
-            _PostTestHelpersTreasuryReceivedDebits_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "financial_account": financial_account,
-                    "network": network,
-                    "description": description,
-                    "expand": expand,
-                    "initiating_payment_method_details": initiating_payment_method_details,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "network": network,
+                "description": description,
+                "expand": expand,
+                "initiating_payment_method_details": initiating_payment_method_details,
+            },
             options,
         )

@@ -52,10 +52,12 @@ _PostTopups: Operation[Topup] = Operation(
         "statement_descriptor": "str",
         "transfer_group": "str",
     },
-)
-_PostTopups_amounts = MinorUnits(
-    "topups.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "topups.create",
+            "amount",
+        ),
+    ),
 )
 
 _GetTopups: Operation[ListObject[Topup]] = Operation(
@@ -74,14 +76,16 @@ _GetTopups: Operation[ListObject[Topup]] = Operation(
         "starting_after": "str",
         "status": "str",
     },
-)
-_GetTopups_amounts = MinorUnits(
-    "topups.list",
-    "amount",
-    "amount[gt]",
-    "amount[gte]",
-    "amount[lt]",
-    "amount[lte]",
+    checks=(
+        MinorUnits(
+            "topups.list",
+            "amount",
+            "amount[gt]",
+            "amount[gte]",
+            "amount[lt]",
+            "amount[lte]",
+        ),
+    ),
 )
 
 _GetTopupsTopup: Operation[Topup] = Operation(
@@ -170,18 +174,16 @@ class Topups(SyncResource):
         return self._client.request(
             _PostTopups,
             (),
-            _PostTopups_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "source": source,
-                    "statement_descriptor": statement_descriptor,
-                    "transfer_group": transfer_group,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "source": source,
+                "statement_descriptor": statement_descriptor,
+                "transfer_group": transfer_group,
+            },
             options,
         )
 
@@ -213,17 +215,15 @@ class Topups(SyncResource):
         return self._client.request(
             _GetTopups,
             (),
-            _GetTopups_amounts.check(
-                {
-                    "amount": amount,
-                    "created": created,
-                    "ending_before": ending_before,
-                    "expand": expand,
-                    "limit": limit,
-                    "starting_after": starting_after,
-                    "status": status,
-                }
-            ),
+            {
+                "amount": amount,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
             options,
         )
 
@@ -345,18 +345,16 @@ class AsyncTopups(AsyncResource):
         return await self._client.request(
             _PostTopups,
             (),
-            _PostTopups_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "source": source,
-                    "statement_descriptor": statement_descriptor,
-                    "transfer_group": transfer_group,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "source": source,
+                "statement_descriptor": statement_descriptor,
+                "transfer_group": transfer_group,
+            },
             options,
         )
 
@@ -388,17 +386,15 @@ class AsyncTopups(AsyncResource):
         return await self._client.request(
             _GetTopups,
             (),
-            _GetTopups_amounts.check(
-                {
-                    "amount": amount,
-                    "created": created,
-                    "ending_before": ending_before,
-                    "expand": expand,
-                    "limit": limit,
-                    "starting_after": starting_after,
-                    "status": status,
-                }
-            ),
+            {
+                "amount": amount,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
             options,
         )
 

@@ -42,10 +42,12 @@ _PostTransfers: Operation[Transfer] = Operation(
         "source_type": "str",
         "transfer_group": "str",
     },
-)
-_PostTransfers_amounts = MinorUnits(
-    "transfers.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "transfers.create",
+            "amount",
+        ),
+    ),
 )
 
 _GetTransfers: Operation[ListObject[Transfer]] = Operation(
@@ -104,10 +106,12 @@ _PostTransfersIdReversals: Operation[TransferReversal] = Operation(
         "metadata": "map|str",
         "refund_application_fee": "bool",
     },
-)
-_PostTransfersIdReversals_amounts = MinorUnits(
-    "transfers.reversals.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "transfers.reversals.create",
+            "amount",
+        ),
+    ),
 )
 
 _GetTransfersIdReversals: Operation[ListObject[TransferReversal]] = Operation(
@@ -194,19 +198,17 @@ class Transfers(SyncResource):
         return self._client.request(
             _PostTransfers,
             (),
-            _PostTransfers_amounts.check(
-                {
-                    "currency": currency,
-                    "destination": destination,
-                    "amount": amount,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "source_transaction": source_transaction,
-                    "source_type": source_type,
-                    "transfer_group": transfer_group,
-                }
-            ),
+            {
+                "currency": currency,
+                "destination": destination,
+                "amount": amount,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "source_transaction": source_transaction,
+                "source_type": source_type,
+                "transfer_group": transfer_group,
+            },
             options,
         )
 
@@ -351,15 +353,13 @@ class TransfersReversals(SyncResource):
         return self._client.request(
             _PostTransfersIdReversals,
             (id,),
-            _PostTransfersIdReversals_amounts.check(
-                {
-                    "amount": amount,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "refund_application_fee": refund_application_fee,
-                }
-            ),
+            {
+                "amount": amount,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "refund_application_fee": refund_application_fee,
+            },
             options,
         )
 
@@ -509,19 +509,17 @@ class AsyncTransfers(AsyncResource):
         return await self._client.request(
             _PostTransfers,
             (),
-            _PostTransfers_amounts.check(
-                {
-                    "currency": currency,
-                    "destination": destination,
-                    "amount": amount,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "source_transaction": source_transaction,
-                    "source_type": source_type,
-                    "transfer_group": transfer_group,
-                }
-            ),
+            {
+                "currency": currency,
+                "destination": destination,
+                "amount": amount,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "source_transaction": source_transaction,
+                "source_type": source_type,
+                "transfer_group": transfer_group,
+            },
             options,
         )
 
@@ -666,15 +664,13 @@ class AsyncTransfersReversals(AsyncResource):
         return await self._client.request(
             _PostTransfersIdReversals,
             (id,),
-            _PostTransfersIdReversals_amounts.check(
-                {
-                    "amount": amount,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "refund_application_fee": refund_application_fee,
-                }
-            ),
+            {
+                "amount": amount,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "refund_application_fee": refund_application_fee,
+            },
             options,
         )
 

@@ -48,10 +48,12 @@ _PostTreasuryInboundTransfers: Operation[TreasuryInboundTransfer] = Operation(
         "metadata": "map",
         "statement_descriptor": "str",
     },
-)
-_PostTreasuryInboundTransfers_amounts = MinorUnits(
-    "treasury.inbound_transfers.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "treasury.inbound_transfers.create",
+            "amount",
+        ),
+    ),
 )
 
 _GetTreasuryInboundTransfers: Operation[ListObject[TreasuryInboundTransfer]] = Operation(
@@ -145,18 +147,16 @@ class TreasuryInboundTransfers(SyncResource):
         return self._client.request(
             _PostTreasuryInboundTransfers,
             (),
-            _PostTreasuryInboundTransfers_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "financial_account": financial_account,
-                    "origin_payment_method": origin_payment_method,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "statement_descriptor": statement_descriptor,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "origin_payment_method": origin_payment_method,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+            },
             options,
         )
 
@@ -283,18 +283,16 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         return await self._client.request(
             _PostTreasuryInboundTransfers,
             (),
-            _PostTreasuryInboundTransfers_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "financial_account": financial_account,
-                    "origin_payment_method": origin_payment_method,
-                    "description": description,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "statement_descriptor": statement_descriptor,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "origin_payment_method": origin_payment_method,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+            },
             options,
         )
 

@@ -57,10 +57,12 @@ _PostTreasuryOutboundPayments: Operation[TreasuryOutboundPayment] = Operation(
         "metadata": "map",
         "statement_descriptor": "str",
     },
-)
-_PostTreasuryOutboundPayments_amounts = MinorUnits(
-    "treasury.outbound_payments.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "treasury.outbound_payments.create",
+            "amount",
+        ),
+    ),
 )
 
 _GetTreasuryOutboundPayments: Operation[ListObject[TreasuryOutboundPayment]] = Operation(
@@ -167,22 +169,20 @@ class TreasuryOutboundPayments(SyncResource):
         return self._client.request(
             _PostTreasuryOutboundPayments,
             (),
-            _PostTreasuryOutboundPayments_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "financial_account": financial_account,
-                    "customer": customer,
-                    "description": description,
-                    "destination_payment_method": destination_payment_method,
-                    "destination_payment_method_data": destination_payment_method_data,
-                    "destination_payment_method_options": destination_payment_method_options,
-                    "end_user_details": end_user_details,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "statement_descriptor": statement_descriptor,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "customer": customer,
+                "description": description,
+                "destination_payment_method": destination_payment_method,
+                "destination_payment_method_data": destination_payment_method_data,
+                "destination_payment_method_options": destination_payment_method_options,
+                "end_user_details": end_user_details,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+            },
             options,
         )
 
@@ -326,22 +326,20 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         return await self._client.request(
             _PostTreasuryOutboundPayments,
             (),
-            _PostTreasuryOutboundPayments_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "financial_account": financial_account,
-                    "customer": customer,
-                    "description": description,
-                    "destination_payment_method": destination_payment_method,
-                    "destination_payment_method_data": destination_payment_method_data,
-                    "destination_payment_method_options": destination_payment_method_options,
-                    "end_user_details": end_user_details,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "statement_descriptor": statement_descriptor,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "customer": customer,
+                "description": description,
+                "destination_payment_method": destination_payment_method,
+                "destination_payment_method_data": destination_payment_method_data,
+                "destination_payment_method_options": destination_payment_method_options,
+                "end_user_details": end_user_details,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+            },
             options,
         )
 

@@ -52,10 +52,12 @@ _PostTreasuryOutboundTransfers: Operation[TreasuryOutboundTransfer] = Operation(
         "metadata": "map",
         "statement_descriptor": "str",
     },
-)
-_PostTreasuryOutboundTransfers_amounts = MinorUnits(
-    "treasury.outbound_transfers.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "treasury.outbound_transfers.create",
+            "amount",
+        ),
+    ),
 )
 
 _GetTreasuryOutboundTransfers: Operation[ListObject[TreasuryOutboundTransfer]] = Operation(
@@ -153,19 +155,17 @@ class TreasuryOutboundTransfers(SyncResource):
         return self._client.request(
             _PostTreasuryOutboundTransfers,
             (),
-            _PostTreasuryOutboundTransfers_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "financial_account": financial_account,
-                    "description": description,
-                    "destination_payment_method": destination_payment_method,
-                    "destination_payment_method_options": destination_payment_method_options,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "statement_descriptor": statement_descriptor,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "description": description,
+                "destination_payment_method": destination_payment_method,
+                "destination_payment_method_options": destination_payment_method_options,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+            },
             options,
         )
 
@@ -298,19 +298,17 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         return await self._client.request(
             _PostTreasuryOutboundTransfers,
             (),
-            _PostTreasuryOutboundTransfers_amounts.check(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "financial_account": financial_account,
-                    "description": description,
-                    "destination_payment_method": destination_payment_method,
-                    "destination_payment_method_options": destination_payment_method_options,
-                    "expand": expand,
-                    "metadata": metadata,
-                    "statement_descriptor": statement_descriptor,
-                }
-            ),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "description": description,
+                "destination_payment_method": destination_payment_method,
+                "destination_payment_method_options": destination_payment_method_options,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+            },
             options,
         )
 

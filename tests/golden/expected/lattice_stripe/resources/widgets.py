@@ -45,10 +45,12 @@ _PostWidgets: Operation[Widget] = Operation(
         "metadata": "map|str",
         "parts": "seq",
     },
-)
-_PostWidgets_amounts = MinorUnits(
-    "widgets.create",
-    "amount",
+    checks=(
+        MinorUnits(
+            "widgets.create",
+            "amount",
+        ),
+    ),
 )
 
 _DeleteWidgetsWidget: Operation[DeletedWidget] = Operation(
@@ -137,14 +139,12 @@ class Widgets(SyncResource):
         return self._client.request(
             _PostWidgets,
             (),
-            _PostWidgets_amounts.check(
-                {
-                    "amount": amount,
-                    "color": color,
-                    "metadata": metadata,
-                    "parts": parts,
-                }
-            ),
+            {
+                "amount": amount,
+                "color": color,
+                "metadata": metadata,
+                "parts": parts,
+            },
             options,
         )
 
@@ -264,14 +264,12 @@ class AsyncWidgets(AsyncResource):
         return await self._client.request(
             _PostWidgets,
             (),
-            _PostWidgets_amounts.check(
-                {
-                    "amount": amount,
-                    "color": color,
-                    "metadata": metadata,
-                    "parts": parts,
-                }
-            ),
+            {
+                "amount": amount,
+                "color": color,
+                "metadata": metadata,
+                "parts": parts,
+            },
             options,
         )
 
