@@ -45,7 +45,9 @@ def identifier(name: str) -> str:
     safe = re.sub(r"\W", "_", name, flags=re.ASCII)
     if not safe or safe[0].isdigit() or safe[0] == "_":
         safe = "n" + safe
-    if keyword.iskeyword(safe) or keyword.issoftkeyword(safe) or safe in RESERVED_ATTRS:
+    # Hard keywords only: soft keywords (match, case, type) are valid names, and their list
+    # grows with Python versions, which would make output depend on the generator's Python.
+    if keyword.iskeyword(safe) or safe in RESERVED_ATTRS:
         safe += "_"
     return safe
 

@@ -12,7 +12,8 @@ from codegen.ir.naming import CallPath, NamingError, OperationFacts, infer_call_
         ("amount", "amount"),
         ("from", "from_"),
         ("class", "class_"),
-        ("match", "match_"),
+        ("match", "match"),  # soft keywords are valid names (and vary by Python version)
+        ("type", "type"),
         ("some-key", "some_key"),
         ("3d_secure", "n3d_secure"),
         ("_private", "n_private"),
