@@ -17,9 +17,15 @@ from .text import doc, literal, union
 SECRET_FIELDS = {
     ("*", "client_secret"),
     ("ephemeral_key", "secret"),
-    ("account_link", "url"),
+    ("webhook_endpoint", "secret"),  # the signing secret, returned on create
+    ("terminal.connection_token", "secret"),
+    ("apps.secret", "payload"),
+    ("issuing.card", "number"),
+    ("issuing.card", "cvc"),
+    ("account_link", "url"),  # bearer URLs: whoever holds one acts as the account or customer
     ("login_link", "url"),
     ("billing_portal.session", "url"),
+    ("identity.verification_session", "url"),
 }
 
 

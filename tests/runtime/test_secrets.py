@@ -21,7 +21,19 @@ PORTAL_URL = "https://billing.stripe.com/p/session/test_PORTALTOKEN"
 ACCT_SESSION_SECRET = "accs_secret__ACCOUNTSESSIONSECRET123"
 VS_SECRET = "vs_1_secret_live_VERIFSESSIONSECRET123"
 FC_SECRET = "fcsess_client_secret_FCSECRETVALUE1234"
+WEBHOOK_SECRET = "whsec_WEBHOOKSIGNINGSECRET1234567890"
+CONNECTION_TOKEN = "pst_test_CONNECTIONTOKENSECRET12345"
+APP_SECRET = "APPSECRETPAYLOADVALUE1234567890"
+CARD_NUMBER = "4242424242424242"
+CARD_CVC = "987654321"
+VS_URL = "https://verify.stripe.com/start/test_VERIFYURLTOKEN"
 SECRETS = [
+    WEBHOOK_SECRET,
+    CONNECTION_TOKEN,
+    APP_SECRET,
+    CARD_NUMBER,
+    CARD_CVC,
+    VS_URL,
     PI_SECRET,
     SI_SECRET,
     SRC_SECRET,
@@ -99,6 +111,42 @@ def calls(c: StripeClient):
             {"id": "fcsess_1", "object": "financial_connections.session", "client_secret": FC_SECRET},
             ("client_secret",),
             FC_SECRET,
+        ),
+        (
+            lambda: c.webhook_endpoints.create(url="https://example.com/hook", enabled_events=["*"]),
+            {"id": "we_1", "object": "webhook_endpoint", "secret": WEBHOOK_SECRET},
+            ("secret",),
+            WEBHOOK_SECRET,
+        ),
+        (
+            lambda: c.terminal.connection_tokens.create(),
+            {"object": "terminal.connection_token", "secret": CONNECTION_TOKEN},
+            ("secret",),
+            CONNECTION_TOKEN,
+        ),
+        (
+            lambda: c.apps.secrets.find(name="k", scope={"type": "account"}, expand=["payload"]),
+            {"id": "appsecret_1", "object": "apps.secret", "name": "k", "payload": APP_SECRET},
+            ("payload",),
+            APP_SECRET,
+        ),
+        (
+            lambda: c.issuing.cards.retrieve("ic_1", expand=["number"]),
+            {"id": "ic_1", "object": "issuing.card", "number": CARD_NUMBER, "cvc": CARD_CVC},
+            ("number",),
+            CARD_NUMBER,
+        ),
+        (
+            lambda: c.issuing.cards.retrieve("ic_1", expand=["cvc"]),
+            {"id": "ic_1", "object": "issuing.card", "number": CARD_NUMBER, "cvc": CARD_CVC},
+            ("cvc",),
+            CARD_CVC,
+        ),
+        (
+            lambda: c.identity.verification_sessions.retrieve("vs_1"),
+            {"id": "vs_1", "object": "identity.verification_session", "url": VS_URL},
+            ("url",),
+            VS_URL,
         ),
         (
             lambda: c.invoices.retrieve("in_1", expand=["payment_intent"]),

@@ -25,6 +25,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -86,7 +87,7 @@ class AppsSecret(StripeObject):
     object: Literal["apps.secret"]
     """String representing the object's type. Objects of the same type share the same value."""
 
-    payload: str | None = None
+    payload: str | None = attrs.field(default=None, repr=mask)
     """The plaintext secret value to be stored."""
 
     scope: SecretServiceResourceScope

@@ -133,7 +133,7 @@ class IdentityVerificationSession(StripeObject):
     performed.
     """
 
-    url: str | None = None
+    url: str | None = attrs.field(default=None, repr=mask)
     """The short-lived URL that you use to redirect a user to Stripe to submit their identity
     information. This URL expires after 48 hours and can only be used once. Don’t store it, log
     it, send it in emails or expose it to anyone other than the user. Refer to our docs on

@@ -12,6 +12,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -69,7 +70,7 @@ class IssuingCard(StripeObject):
     lowercase. Supported currencies are `usd` in the US, `eur` in the EU, and `gbp` in the UK.
     """
 
-    cvc: str | None = None
+    cvc: str | None = attrs.field(default=None, repr=mask)
     """The card's CVC. For security reasons, this is only available for virtual cards, and will be
     omitted unless you explicitly request it with [the `expand`
     parameter](https://stripe.com/docs/api/expanding_objects). Additionally, it's only available
@@ -103,7 +104,7 @@ class IssuingCard(StripeObject):
     structured format.
     """
 
-    number: str | None = None
+    number: str | None = attrs.field(default=None, repr=mask)
     """The full unredacted card number. For security reasons, this is only available for virtual
     cards, and will be omitted unless you explicitly request it with [the `expand`
     parameter](https://stripe.com/docs/api/expanding_objects). Additionally, it's only available

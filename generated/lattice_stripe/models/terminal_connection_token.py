@@ -13,6 +13,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -41,5 +42,5 @@ class TerminalConnectionToken(StripeObject):
     object: Literal["terminal.connection_token"]
     """String representing the object's type. Objects of the same type share the same value."""
 
-    secret: str
+    secret: str = attrs.field(repr=mask)
     """Your application should pass this token to the Stripe Terminal SDK."""

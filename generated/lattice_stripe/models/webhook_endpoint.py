@@ -18,6 +18,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -85,7 +86,7 @@ class WebhookEndpoint(StripeObject):
     object: Literal["webhook_endpoint"]
     """String representing the object's type. Objects of the same type share the same value."""
 
-    secret: str | None = None
+    secret: str | None = attrs.field(default=None, repr=mask)
     """The endpoint's secret, used to generate [webhook
     signatures](https://stripe.com/docs/webhooks/signatures). Only returned at creation.
     """
