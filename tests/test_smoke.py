@@ -25,3 +25,10 @@ def test_polymorphic_field_with_a_strange_object_tag_is_kept() -> None:
     odd = {"object": ["not", "a", "string"], "id": "x"}
     kept = structure(odd)
     assert kept.to_dict() == odd
+
+
+def test_to_dict_keeps_values_set_after_parsing() -> None:
+    customer = Customer.from_dict({"id": "cus_1", "object": "customer"})
+    assert customer.to_dict() == {"id": "cus_1", "object": "customer"}
+    customer.email = "a@b.c"
+    assert customer.to_dict() == {"id": "cus_1", "object": "customer", "email": "a@b.c"}

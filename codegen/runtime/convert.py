@@ -8,10 +8,13 @@ run of dict lookups and slot stores rather than a walk over type annotations.
 from __future__ import annotations
 
 import functools
+import types
+import typing
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .models import StripeObject
-from .shapes import Model, resolve
+from .shapes import Model, OneOf, resolve
 
 if TYPE_CHECKING:
     import cattrs
@@ -72,12 +75,13 @@ def _bind(shape: Shape, namespace: dict[str, Any], slot: str) -> Structurer:
 
 
 def compile_unstructurer(cls: type[StripeObject], fields: FieldTable) -> Any:
-    """Build ``unstructure(obj) -> dict``: every field, except keys the input did not have."""
+    """Build ``unstructure(obj) -> dict``: every field, except keys the input did not have
+    and nobody has set since."""
     namespace: dict[str, Any] = {"u": unstructure_value}
     lines = ["def unstructure(o):", "    d = {}", "    a = o._absent or ()"]
     for attr, key, _required, shape in fields:
         value = f"o.{attr}" if shape is None else f"u(o.{attr})"
-        lines.append(f"    if {key!r} not in a:")
+        lines.append(f"    if {key!r} not in a or o.{attr} is not None:")  # absent, unless set since
         lines.append(f"        d[{key!r}] = {value}")
     lines.append("    if o._extra:")
     lines.append("        d.update(o._extra)")
@@ -117,18 +121,24 @@ def unstructure_value(value: Any) -> Any:
     return value
 
 
-def structure(data: Any, cls: type[_T]) -> _T:
-    """Structure decoded JSON into a model class (or a list/dict type) via the converter."""
-    result: _T = converter().structure(data, cls)
-    return result
-
-
-def unstructure(obj: Any) -> Any:
-    return unstructure_value(obj)
+def structure(data: Any, cls: Any) -> Any:
+    """Structure decoded JSON into a model class, a union of models (``ExternalAccount``)
+    or a list/dict of them, via the converter."""
+    return converter().structure(data, cls)
 
 
 def _is_model(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, StripeObject)
+
+
+def _is_model_union(cls: Any) -> bool:
+    members = typing.get_args(cls)
+    return typing.get_origin(cls) in (typing.Union, types.UnionType) and all(map(_is_model, members))
+
+
+def _model_union_hook(cls: Any) -> Callable[[Any, Any], Any]:
+    fn = OneOf(*(member.__name__ for member in typing.get_args(cls))).structurer()
+    return lambda data, _: fn(data)
 
 
 @functools.cache
@@ -141,5 +151,6 @@ def converter() -> cattrs.Converter:
 
     conv = cattrs.Converter()
     conv.register_structure_hook_func(_is_model, lambda data, cls: structurer_for(cls)(data))
+    conv.register_structure_hook_factory(_is_model_union, _model_union_hook)
     conv.register_unstructure_hook_func(_is_model, lambda obj: unstructurer_for(type(obj))(obj))
     return conv

@@ -68,15 +68,16 @@ class StripeObject:
     @classmethod
     def from_dict(cls: type[_M], data: dict[str, Any]) -> _M:
         """Build the model from a decoded JSON object (unknown keys are kept)."""
-        from .convert import structure
+        from .convert import structurer_for
 
-        return structure(data, cls)
+        result: _M = structurer_for(cls)(data)
+        return result
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object this model stands for, unknown keys included."""
-        from .convert import unstructure
+        from .convert import unstructurer_for
 
-        result: dict[str, Any] = unstructure(self)
+        result: dict[str, Any] = unstructurer_for(type(self))(self)
         return result
 
 
