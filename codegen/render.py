@@ -43,7 +43,7 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
 
 
 def _docstring(text: str, indent: int, call: str | None = None, params: Sequence[Param] = ()) -> str:
-    """A triple-quoted docstring; ``text`` is already escaped by the IR builder."""
+    """A triple-quoted docstring; ``text`` and ``call`` are already escaped by the IR builder."""
     pad = " " * indent
     paragraphs = [p for p in text.split("\n\n") if p.strip()] if text else []
     if call:

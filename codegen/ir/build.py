@@ -136,6 +136,7 @@ class _Builder(ModelTypes, ParamTypes):
                 http_method=verb,
                 path=path,
                 path_format=path_format,
+                http_line=doc(f"{verb.upper()} {path}"),
                 method=call.method,
                 call_path=call.dotted,
                 path_params=tuple(path_params),

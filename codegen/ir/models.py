@@ -103,7 +103,7 @@ class ModelTypes(SchemaView):
                 name=cls,
                 schema_name=schema_name,
                 fields=tuple(fields),
-                doc=doc(schema.get("description")) or f"The ``{schema_name}`` object.",
+                doc=doc(schema.get("description") or f"The ``{schema_name}`` object."),
                 object_value=self.object_value(schema),
                 deleted=deleted,
                 mixin=self.overrides.model_mixin(schema_name, cls) if top else None,

@@ -96,6 +96,7 @@ class Operation:
     http_method: str  # get | post | delete
     path: str  # the spec path, e.g. /v1/accounts/{account}/reject
     path_format: str  # the same with {} holes, for the runtime
+    http_line: str  # "POST /v1/accounts/{account}/reject", escaped for a docstring
     method: str  # Python method name
     call_path: str  # e.g. accounts.reject
     path_params: tuple[Param, ...]

@@ -15,6 +15,21 @@ SPEC = {
     "openapi": "3.0.0",
     "info": {"title": "Names", "version": "2099-02-02"},
     "paths": {
+        '/v1/classes/{class}/x"""y\\': {
+            "post": {
+                "operationId": "PostOdd",
+                "parameters": [
+                    {"name": "class", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": '#/components/schemas/odd"""name\\'}}
+                        }
+                    }
+                },
+            }
+        },
         "/v1/classes/{class}": {
             "post": {
                 "operationId": "PostClassesClass",
@@ -47,10 +62,11 @@ SPEC = {
                     }
                 },
             }
-        }
+        },
     },
     "components": {
         "schemas": {
+            'odd"""name\\': {"type": "object", "properties": {"x": {"type": "string"}}},
             "class": {
                 "type": "object",
                 "description": NASTY,
@@ -63,7 +79,7 @@ SPEC = {
                     "to_dict": {"type": "string"},
                     "object": {"type": "string", "enum": ["class"]},
                 },
-            }
+            },
         }
     },
 }
@@ -75,7 +91,11 @@ def test_crafted_names_generate_modules_that_import(tmp_path: Path) -> None:
     out = tmp_path / "out"
     generate(spec_path, lock_for(spec_path, "2099-02-02"), out)
     code = """
-import inspect
+import importlib, inspect, pkgutil
+import lattice_stripe
+for info in pkgutil.walk_packages(lattice_stripe.__path__, "lattice_stripe."):
+    if "._runtime" not in info.name and ".overrides" not in info.name:
+        importlib.import_module(info.name)  # every generated module compiles and imports
 from lattice_stripe import StripeClient
 from lattice_stripe.models import Class
 import lattice_stripe.params.classes
