@@ -86,8 +86,10 @@ def _children(tree: Tree, value: Any, where: str) -> Iterator[tuple[Tree | None,
             v = value.get(key) if isinstance(value, Mapping) else None
             items: Any = [(key, v)]
         else:
-            items = value.items() if isinstance(value, Mapping) else enumerate(value)
-            items = items if isinstance(value, (Mapping, list, tuple)) else ()
+            if isinstance(value, Mapping):
+                items = value.items()
+            else:  # a wrong shape here is the kind check's to report, not ours
+                items = enumerate(value) if isinstance(value, (list, tuple)) else ()
         for k, v in items:
             if v is not None:
                 yield sub, (f"{where}[{k}]" if where else k), v

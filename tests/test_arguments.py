@@ -69,3 +69,13 @@ def test_unknown_keyword_names_the_call(client: StripeClient, server: StripeServ
     ):
         client.customers.create(emial="jo@example.com")  # type: ignore[call-arg]
     assert server.requests == []
+
+
+def test_a_wrong_shape_around_an_amount_is_named_not_a_crash(
+    client: StripeClient, server: StripeServer
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"prices\.create: unit_amount=9\.99 \(float\)"):
+        client.prices.create(currency="usd", unit_amount=9.99, tiers=5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match=r"prices\.create: tiers must be a list, got int"):
+        client.prices.create(currency="usd", unit_amount=999, tiers=5)  # type: ignore[arg-type]
+    assert server.requests == []

@@ -30,7 +30,7 @@ from .errors import (
 )
 from .models import StripeObject
 from .observe import Hooks, Observer, RequestHook, ResponseHook, observer_for
-from .options import OPTION_NAMES
+from .options import DEFAULT_WEBHOOK_TOLERANCE, OPTION_NAMES
 from .response import Call, RawResponse, ResponseMeta
 from .retry import RetryPolicy, retry_delay, should_retry_status
 from .secrets import mask
@@ -164,7 +164,11 @@ class _ClientCore(Generic[HttpT]):
         return self._config
 
     def construct_event(
-        self, payload: bytes, sig_header: str | None, secret: str | Sequence[str], tolerance: int | None = 300
+        self,
+        payload: bytes,
+        sig_header: str | None,
+        secret: str | Sequence[str],
+        tolerance: float | None = DEFAULT_WEBHOOK_TOLERANCE,
     ) -> WebhookEvent:
         """Verify a webhook delivery and return its typed event (see ``webhooks.construct_event``)."""
         from .webhooks import construct_event

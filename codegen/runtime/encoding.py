@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from enum import Enum
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote_plus
@@ -30,6 +31,8 @@ def _pairs(name: str, value: Any) -> Iterator[tuple[str, str]]:
                 yield from _pairs(f"{name}[]" if scalars else f"{name}[{index}]", item)
     elif isinstance(value, bool):
         yield name, "true" if value else "false"
+    elif isinstance(value, Enum):  # a str/int Enum member: its value, not "Plan.PRO"
+        yield from _pairs(name, value.value)
     else:
         yield name, str(value)
 

@@ -43,3 +43,7 @@ class ClientOptions(TypedDict, total=False):
     timeout: float
     retry_policy: RetryPolicy
     strict_guards: bool
+
+
+DEFAULT_WEBHOOK_TOLERANCE = 300
+"""Seconds a webhook signature's timestamp may be from now (either way) and still verify."""

@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from .errors import InvalidArgumentError
-from .webhooks import DEFAULT_TOLERANCE, WebhookError, WebhookEvent, construct_event
+from .webhooks import (
+    DEFAULT_TOLERANCE,
+    WebhookError,
+    WebhookEvent,
+    check_secrets,
+    check_tolerance,
+    construct_event,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -79,11 +86,11 @@ class WebhookRouter:
         self,
         secret: str | Sequence[str],
         *,
-        tolerance: int | None = DEFAULT_TOLERANCE,
+        tolerance: float | None = DEFAULT_TOLERANCE,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
-        if not secret:
-            raise InvalidArgumentError("WebhookRouter needs the endpoint's signing secret (whsec_...)")
+        check_secrets(secret)  # at startup, not on the first delivery
+        check_tolerance(tolerance)
         self.secret = secret
         self.tolerance = tolerance
         self.max_body_size = max_body_size

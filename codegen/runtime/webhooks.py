@@ -35,13 +35,13 @@ import attrs
 
 from .errors import InvalidArgumentError, StripeError
 from .models import StripeObject, UnknownObject
+from .options import DEFAULT_WEBHOOK_TOLERANCE as DEFAULT_TOLERANCE
 from .shapes import Model, Shape, Structurer, resolve
 
 if TYPE_CHECKING:
     from .._events import EventType
     from ..models import NotificationEventRequest
 
-DEFAULT_TOLERANCE = 300
 SCHEME = "v1"
 _TIMESTAMP = re.compile(r"[0-9]{1,15}")  # ASCII digits only; 15 digits is far beyond any real date
 
@@ -69,7 +69,7 @@ class NoMatchingSignatureError(SignatureVerificationError):
 class TimestampOutsideToleranceError(SignatureVerificationError):
     """The signed timestamp is too old (a replay) or too far in the future (clock skew)."""
 
-    def __init__(self, message: str, *, timestamp: int, now: int, tolerance: int) -> None:
+    def __init__(self, message: str, *, timestamp: int, now: int, tolerance: float) -> None:
         super().__init__(message)
         self.timestamp = timestamp
         self.now = now
@@ -212,7 +212,7 @@ def generate_test_header(
     """
     raw = payload.encode("utf-8") if isinstance(payload, str) else _raw_bytes(payload)
     ts = int(time.time()) if timestamp is None else int(timestamp)
-    return f"t={ts},{scheme}={compute_signature(raw, _secrets(secret)[0], ts)}"
+    return f"t={ts},{scheme}={compute_signature(raw, check_secrets(secret)[0], ts)}"
 
 
 def _raw_bytes(payload: object) -> bytes:
@@ -232,13 +232,21 @@ def _raw_bytes(payload: object) -> bytes:
     )
 
 
-def _secrets(secret: str | Sequence[str]) -> list[str]:
+def check_secrets(secret: str | Sequence[str]) -> list[str]:
     secrets = [secret] if isinstance(secret, str) else list(secret) if isinstance(secret, Sequence) else []
     if not secrets or not all(isinstance(s, str) and s for s in secrets):
         raise InvalidArgumentError(
             "secret must be a non-empty endpoint signing secret (whsec_...) or a list of them"
         )
     return secrets
+
+
+def check_tolerance(tolerance: float | None) -> None:
+    """A tolerance is a non-negative number of seconds (or None: no timestamp check)."""
+    if tolerance is not None and (
+        isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 <= tolerance
+    ):
+        raise InvalidArgumentError("tolerance must be a non-negative number of seconds, or None")
 
 
 def _parse_header(sig_header: str | bytes | None) -> tuple[str, list[str]]:
@@ -273,13 +281,12 @@ def verify_header(
     payload: bytes,
     sig_header: str | bytes | None,
     secret: str | Sequence[str],
-    tolerance: int | None = DEFAULT_TOLERANCE,
+    tolerance: float | None = DEFAULT_TOLERANCE,
 ) -> None:
     """Raise a :class:`SignatureVerificationError` unless the header signs ``payload``."""
     raw = _raw_bytes(payload)
-    secrets = _secrets(secret)
-    if tolerance is not None and (not isinstance(tolerance, int) or tolerance < 0):
-        raise InvalidArgumentError("tolerance must be a non-negative number of seconds, or None")
+    secrets = check_secrets(secret)
+    check_tolerance(tolerance)
     timestamp, signatures = _parse_header(sig_header)
     if not signatures:
         raise NoMatchingSignatureError(f"Stripe-Signature has no {SCHEME} signature")
@@ -325,7 +332,7 @@ def construct_event(
     payload: bytes,
     sig_header: str | bytes | None,
     secret: str | Sequence[str],
-    tolerance: int | None = DEFAULT_TOLERANCE,
+    tolerance: float | None = DEFAULT_TOLERANCE,
 ) -> WebhookEvent:
     """Verify a webhook delivery and return its typed event.
 

@@ -89,3 +89,17 @@ def test_examples_from_stripes_docs() -> None:
     assert encode({"capture": False, "amount": 0, "description": "a b&c", "skip": None}) == (
         "capture=false&amount=0&description=a+b%26c"
     )
+
+
+def test_enum_members_are_sent_as_their_values() -> None:
+    from enum import Enum, IntEnum
+
+    class Plan(str, Enum):
+        PRO = "pro"
+
+    class Qty(IntEnum):
+        TWO = 2
+
+    assert encode({"metadata": {"plan": Plan.PRO}, "items": [{"quantity": Qty.TWO}], "flag": Plan.PRO}) == (
+        "metadata%5Bplan%5D=pro&items%5B0%5D%5Bquantity%5D=2&flag=pro"
+    )
