@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
-from enum import Enum
 from collections.abc import Iterator, Mapping
+from enum import Enum
 from typing import Any
 from urllib.parse import quote_plus
 
