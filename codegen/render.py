@@ -13,11 +13,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 PACKAGE = "lattice_stripe"
 
 
-def _pyrepr(value: object) -> str:
-    """A Python literal; strings always double-quoted, as the formatter prefers."""
-    if isinstance(value, str):
-        return '"' + repr(value)[1:-1].replace('"', '\\"').replace("\\'", "'") + '"'
-    return repr(value)
 
 
 def _first_sentence(text: str) -> str:
@@ -84,7 +79,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # noqa: S701 - we emit Python, escaped by the IR and the filters
     )
-    env.filters["pyrepr"] = _pyrepr
+    env.filters["pyrepr"] = repr  # the formatter then settles the quotes
     env.filters["docstring"] = _docstring
     return env
 
