@@ -13,8 +13,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 PACKAGE = "lattice_stripe"
 
 
-
-
 def _first_sentence(text: str) -> str:
     first = text.split("\n\n", 1)[0].replace("\n", " ")
     end = first.find(". ")

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from .errors import InvalidArgumentError
+from .options import DEFAULT_WEBHOOK_TOLERANCE
 from .webhooks import (
-    DEFAULT_TOLERANCE,
     WebhookError,
     WebhookEvent,
     check_secrets,
@@ -86,7 +86,7 @@ class WebhookRouter:
         self,
         secret: str | Sequence[str],
         *,
-        tolerance: float | None = DEFAULT_TOLERANCE,
+        tolerance: float | None = DEFAULT_WEBHOOK_TOLERANCE,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         check_secrets(secret)  # at startup, not on the first delivery

@@ -35,7 +35,7 @@ import attrs
 
 from .errors import InvalidArgumentError, StripeError
 from .models import StripeObject, UnknownObject
-from .options import DEFAULT_WEBHOOK_TOLERANCE as DEFAULT_TOLERANCE
+from .options import DEFAULT_WEBHOOK_TOLERANCE
 from .shapes import Model, Shape, Structurer, resolve
 
 if TYPE_CHECKING:
@@ -281,7 +281,7 @@ def verify_header(
     payload: bytes,
     sig_header: str | bytes | None,
     secret: str | Sequence[str],
-    tolerance: float | None = DEFAULT_TOLERANCE,
+    tolerance: float | None = DEFAULT_WEBHOOK_TOLERANCE,
 ) -> None:
     """Raise a :class:`SignatureVerificationError` unless the header signs ``payload``."""
     raw = _raw_bytes(payload)
@@ -332,7 +332,7 @@ def construct_event(
     payload: bytes,
     sig_header: str | bytes | None,
     secret: str | Sequence[str],
-    tolerance: float | None = DEFAULT_TOLERANCE,
+    tolerance: float | None = DEFAULT_WEBHOOK_TOLERANCE,
 ) -> WebhookEvent:
     """Verify a webhook delivery and return its typed event.
 
