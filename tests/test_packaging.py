@@ -57,3 +57,11 @@ def test_wheel_holds_generated_runtime_and_overrides_and_nothing_else(tmp_path: 
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     )
     assert requires == ["attrs", "cattrs", "httpx"]
+
+
+def test_user_agent_version_is_the_distribution_version() -> None:
+    from importlib.metadata import version
+
+    from lattice_stripe._runtime.client import SDK_VERSION
+
+    assert version("lattice-stripe") == SDK_VERSION

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from ..runtime.options import OPTION_NAMES
 from ..spec import LoadedSpec, SpecError
 from . import naming
 from .models import ModelTypes
@@ -25,7 +26,6 @@ VERBS = ("get", "post", "delete")
 FILES_BASE_URL = "https://files.stripe.com/"
 # Served by the files host although the public spec gives them no `servers` override.
 FILES_HOST_OPERATIONS = frozenset({("get", "/v1/quotes/{quote}/pdf")})
-REQUEST_OPTIONS = ("idempotency_key", "stripe_account", "timeout", "max_retries", "stripe_version")
 
 
 def build(loaded: LoadedSpec, overrides: Overrides | None = None) -> Api:
@@ -108,7 +108,7 @@ class _Builder(ModelTypes, ParamTypes):
                 ((p.py_name, p.wire_name) for p in (*path_params, *params)), f"parameter of {path}"
             )
             for p in params:
-                if p.py_name in REQUEST_OPTIONS:
+                if p.py_name in OPTION_NAMES:  # **options would swallow it
                     raise NamingError(
                         f"{verb.upper()} {path}: parameter {p.py_name!r} shadows a request option"
                     )

@@ -7,7 +7,6 @@ and *true* for some 4xx), so it is read first; only without it do status codes d
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 from collections.abc import Mapping
@@ -49,6 +48,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     try:
         seconds = float(value)
     except ValueError:
+        import email.utils  # rare (an HTTP date), and ~20 ms to import: only when needed
+
         parsed = email.utils.parsedate_tz(value)
         if parsed is None:
             return None
