@@ -23,6 +23,8 @@ from .shapes import ListOf, Shape
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from typing_extensions import Self
+
     from .pagination import AutoPager
     from .response import ResponseMeta
 
@@ -102,17 +104,9 @@ class UnknownObject(StripeObject):
 
 
 @attrs.define(kw_only=True, weakref_slot=False)
-class ListObject(StripeObject, Generic[T]):
-    """A Stripe list object: one page of ``data`` and whether more exist."""
+class _Page(StripeObject, Generic[T]):
+    """What list and search pages share: iteration over ``data`` and fetching more."""
 
-    __stripe_fields__ = (
-        ("object", "object", True, None),
-        ("data", "data", True, ListOf(None)),
-        ("has_more", "has_more", True, None),
-        ("url", "url", True, None),
-    )
-
-    object: str = "list"
     data: list[T] = attrs.field(factory=list)
     has_more: bool = False
     url: str | None = None
@@ -130,13 +124,13 @@ class ListObject(StripeObject, Generic[T]):
 
         return AutoPager(self)
 
-    def fetch_next_page(self) -> ListObject[T] | None:
+    def fetch_next_page(self) -> Self | None:
         """The next page, or None after the last one."""
         from .pagination import fetch_next
 
         return fetch_next(self)  # type: ignore[return-value]
 
-    async def afetch_next_page(self) -> ListObject[T] | None:
+    async def afetch_next_page(self) -> Self | None:
         """The next page, or None after the last one (``AsyncStripeClient``)."""
         from .pagination import afetch_next
 
@@ -144,7 +138,21 @@ class ListObject(StripeObject, Generic[T]):
 
 
 @attrs.define(kw_only=True, weakref_slot=False)
-class SearchResult(StripeObject, Generic[T]):
+class ListObject(_Page[T]):
+    """A Stripe list object: one page of ``data`` and whether more exist."""
+
+    __stripe_fields__ = (
+        ("object", "object", True, None),
+        ("data", "data", True, ListOf(None)),
+        ("has_more", "has_more", True, None),
+        ("url", "url", True, None),
+    )
+
+    object: str = "list"
+
+
+@attrs.define(kw_only=True, weakref_slot=False)
+class SearchResult(_Page[T]):
     """A Stripe search result page, continued with ``next_page``."""
 
     __stripe_fields__ = (
@@ -157,33 +165,5 @@ class SearchResult(StripeObject, Generic[T]):
     )
 
     object: str = "search_result"
-    data: list[T] = attrs.field(factory=list)
-    has_more: bool = False
     next_page: str | None = None
     total_count: int | None = None
-    url: str | None = None
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(self.data)
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def auto_paging_iter(self) -> AutoPager[T]:
-        """Every item from this page on, fetching further pages as needed (``for`` with a
-        ``StripeClient``, ``async for`` with an ``AsyncStripeClient``)."""
-        from .pagination import AutoPager
-
-        return AutoPager(self)
-
-    def fetch_next_page(self) -> SearchResult[T] | None:
-        """The next page, or None after the last one."""
-        from .pagination import fetch_next
-
-        return fetch_next(self)  # type: ignore[return-value]
-
-    async def afetch_next_page(self) -> SearchResult[T] | None:
-        """The next page, or None after the last one (``AsyncStripeClient``)."""
-        from .pagination import afetch_next
-
-        return await afetch_next(self)  # type: ignore[return-value]

@@ -11,16 +11,15 @@ Search follows ``next_page``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import InvalidArgumentError
 
 if TYPE_CHECKING:
-    from .models import ListObject, SearchResult
+    from .models import _Page as Page
     from .response import Call
 
 T = TypeVar("T")
-Page = Union["ListObject[T]", "SearchResult[T]"]
 
 
 def _item_id(item: Any) -> str:
