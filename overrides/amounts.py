@@ -58,7 +58,7 @@ class MinorUnits:
 
 def _is_amount(value: Any) -> bool:
     # bool is an int subclass; "" unsets a field where the spec allows it.
-    return type(value) is int or value == "" or (isinstance(value, int) and not isinstance(value, bool))
+    return (isinstance(value, int) and not isinstance(value, bool)) or value == ""
 
 
 def _all_ints(tree: Tree, value: Any) -> bool:

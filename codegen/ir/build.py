@@ -146,7 +146,6 @@ class _Builder(ModelTypes, ParamTypes):
                 encoding=encoding,
                 base=base,
                 doc=doc(op.get("description") or op.get("summary")),
-                deprecated=bool(op.get("deprecated")),
                 minor_units=tuple(minor_units),
             )
             result.append((call, operation, dicts, imports))
@@ -158,7 +157,7 @@ class _Builder(ModelTypes, ParamTypes):
         if override is None:
             return param
         self.overrides.fingerprint(override, param.annotation, self.deref(schema).get("description"))
-        return attrs.evolve(param, annotation=override.annotation, enum=override.allowed)
+        return attrs.evolve(param, annotation=override.annotation)
 
     def api(self) -> Api:
         model_modules = self.model_modules()

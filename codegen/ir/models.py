@@ -33,7 +33,6 @@ SECRET_FIELDS = {
 class TypeOut:
     annotation: str
     shape: str  # a runtime shape expression; "None" = pass-through
-    enum: tuple[str, ...] | None = None
 
 
 class ModelTypes(SchemaView):
@@ -88,8 +87,6 @@ class ModelTypes(SchemaView):
                     annotation=annotation,
                     shape=typ.shape,
                     required=prop in required,
-                    nullable=bool(sub.get("nullable")),
-                    enum=typ.enum,
                     doc=doc(sub.get("description")),
                     secret=secret,
                 )
@@ -150,8 +147,7 @@ class ModelTypes(SchemaView):
         kind = schema.get("type")
         if kind == "string":
             if "enum" in schema:
-                values = tuple(str(v) for v in schema["enum"])
-                return TypeOut(literal(values), "None", values)
+                return TypeOut(literal(schema["enum"]), "None")
             return TypeOut("str", "None")
         if kind == "integer":
             return TypeOut("int", "None")

@@ -52,10 +52,6 @@ def identifier(name: str) -> str:
     return safe
 
 
-def is_plain_identifier(name: str) -> bool:
-    return identifier(name) == name
-
-
 def is_valid_key(name: str) -> bool:
     """Can ``name`` be a TypedDict key in class syntax?"""
     return name.isidentifier() and not keyword.iskeyword(name)

@@ -18,8 +18,6 @@ class Field:
     annotation: str
     shape: str  # a runtime shape expression, or "None" for pass-through
     required: bool
-    nullable: bool
-    enum: tuple[str, ...] | None
     doc: str
     secret: bool = False
 
@@ -34,7 +32,6 @@ class Model:
     doc: str
     object_value: str | None
     deleted: bool
-    base: str = "StripeObject"
     mixin: tuple[str, str] | None = None  # (module, class) from overrides/, placed before `base`
 
 
@@ -75,7 +72,6 @@ class Param:
     py_name: str
     annotation: str
     required: bool
-    enum: tuple[str, ...] | None
     doc: str
     kinds: str = "any"  # what the runtime accepts before any HTTP, e.g. "map|str" (see operation.py)
 
@@ -106,7 +102,6 @@ class Operation:
     encoding: str  # query | form | multipart
     base: str  # api | files
     doc: str
-    deprecated: bool
     # Bracket paths of integer minor-unit amounts, e.g. items[][price_data][unit_amount]
     minor_units: tuple[str, ...] = ()
 

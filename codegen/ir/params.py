@@ -66,13 +66,11 @@ class ParamTypes(SchemaView):
         where: str,
     ) -> Param:
         annotation = self.param_type(schema, dict_name, out, f"{where} {wire}")
-        enum = self.deref(schema).get("enum")
         return Param(
             wire_name=wire,
             py_name=identifier(wire),
             annotation=annotation,
             required=required,
-            enum=tuple(str(v) for v in enum) if enum else None,
             doc=doc(schema.get("description")),
             kinds="|".join(sorted(self.kinds(schema))),
         )
