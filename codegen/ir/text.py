@@ -15,10 +15,15 @@ def doc(text: str | None) -> str:
     text = re.sub(r"</?(p|code|a|strong|em|ul|li|br|b|i)\b[^>]*>", "", text)
     text = html.unescape(text).strip()
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in text)
+    text = "".join(c if c.isprintable() or c == "\n" else _escape(c) for c in text)
     if text.endswith('"'):
         text += " "
     return text
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def literal(values: Iterable[Any]) -> str:

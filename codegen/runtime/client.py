@@ -62,6 +62,10 @@ def _api_version() -> str:
     return str(version.API_VERSION)
 
 
+def _without_trailing_slash(url: str) -> str:
+    return url.rstrip("/")
+
+
 @attrs.frozen
 class ClientConfig:
     """Everything a client is configured with; per-call options override it."""
@@ -69,8 +73,8 @@ class ClientConfig:
     api_key: str = attrs.field(repr=mask)
     stripe_account: str | None = None
     api_version: str = attrs.field(factory=_api_version)
-    base_url: str = DEFAULT_BASE_URL
-    files_base_url: str = DEFAULT_FILES_BASE_URL
+    base_url: str = attrs.field(default=DEFAULT_BASE_URL, converter=_without_trailing_slash)
+    files_base_url: str = attrs.field(default=DEFAULT_FILES_BASE_URL, converter=_without_trailing_slash)
     max_retries: int = 2
     timeout: float = DEFAULT_TIMEOUT
     retry_policy: RetryPolicy = attrs.field(factory=RetryPolicy)
@@ -147,8 +151,8 @@ class _ClientCore(Generic[HttpT]):
             api_key=api_key,
             stripe_account=stripe_account,
             api_version=api_version or _api_version(),
-            base_url=base_url.rstrip("/"),
-            files_base_url=files_base_url.rstrip("/"),
+            base_url=base_url,
+            files_base_url=files_base_url,
             max_retries=max_retries,
             timeout=timeout,
             retry_policy=retry_policy or RetryPolicy(),
@@ -188,10 +192,6 @@ class _ClientCore(Generic[HttpT]):
     def with_options(self, **changes: Unpack[ClientOptions]) -> Self:
         """A client with some settings changed that shares this one's connection pool and
         hooks (closing the derived client leaves the pool open)."""
-        if "base_url" in changes:
-            changes["base_url"] = changes["base_url"].rstrip("/")
-        if "files_base_url" in changes:
-            changes["files_base_url"] = changes["files_base_url"].rstrip("/")
         try:
             config = attrs.evolve(self._config, **changes)
         except TypeError as exc:
