@@ -79,3 +79,16 @@ def test_a_wrong_shape_around_an_amount_is_named_not_a_crash(
     with pytest.raises(InvalidArgumentError, match=r"prices\.create: tiers must be a list, got int"):
         client.prices.create(currency="usd", unit_amount=999, tiers=5)  # type: ignore[arg-type]
     assert server.requests == []
+
+
+def test_decimal_strings_take_a_decimal(client: StripeClient, server: StripeServer) -> None:
+    from decimal import Decimal
+
+    server.reply(Reply(json={"id": "price_1", "object": "price"}))
+    client.prices.create(currency="usd", unit_amount_decimal=Decimal("1E+2"), product="prod_1")
+    assert ("unit_amount_decimal", "100") in server.last.form
+    with pytest.raises(
+        InvalidArgumentError,
+        match="unit_amount_decimal must be a decimal string, an int or a Decimal, got float",
+    ):
+        client.prices.create(currency="usd", unit_amount_decimal=1.5, product="prod_1")  # type: ignore[arg-type]

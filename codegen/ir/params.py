@@ -27,6 +27,8 @@ class ParamTypes(SchemaView):
                 return literal(schema["enum"])
             if schema.get("format") == "binary":
                 return "FileInput"
+            if schema.get("format") == "decimal":
+                return "str | Decimal"
             return "str"
         if kind == "integer":
             return "int"
@@ -76,13 +78,13 @@ class ParamTypes(SchemaView):
         )
 
     def kinds(self, schema: dict[str, Any]) -> set[str]:
-        """The runtime kinds a parameter accepts: str, int, float, bool, seq, map, file, any."""
+        """The runtime kinds a parameter accepts: str, decimal, int, float, bool, seq, map, file, any."""
         schema = self.deref(schema)
         if "anyOf" in schema:
             return {k for s in schema["anyOf"] for k in self.kinds(s)}
         kind = schema.get("type")
         if kind == "string":
-            return {"file" if schema.get("format") == "binary" else "str"}
+            return {{"binary": "file", "decimal": "decimal"}.get(schema.get("format", ""), "str")}
         simple = {"integer": "int", "number": "float", "boolean": "bool", "array": "seq", "object": "map"}
         return {simple[kind]} if kind in simple else {"any"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from enum import Enum
 from typing import Any
@@ -33,8 +34,15 @@ def _pairs(name: str, value: Any) -> Iterator[tuple[str, str]]:
         yield name, "true" if value else "false"
     elif isinstance(value, Enum):  # a str/int Enum member: its value, not "Plan.PRO"
         yield from _pairs(name, value.value)
+    elif _is_decimal(value):
+        yield name, format(value, "f")  # plain digits: str() may write 1E+2
     else:
         yield name, str(value)
+
+
+def _is_decimal(value: Any) -> bool:
+    decimal = sys.modules.get("decimal")  # no Decimal can exist before the module is imported
+    return decimal is not None and isinstance(value, decimal.Decimal)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -15,6 +15,7 @@ T = TypeVar("T")
 # What each parameter kind accepts (bool is refused where only numbers are expected).
 _ACCEPTS: dict[str, tuple[type, ...]] = {
     "str": (str,),
+    "decimal": (str, int),  # and decimal.Decimal, added on first use (see _acceptor)
     "int": (int,),
     "float": (int, float),
     "bool": (bool,),
@@ -25,6 +26,7 @@ _ACCEPTS: dict[str, tuple[type, ...]] = {
 }
 _EXPECTED = {
     "str": "a string",
+    "decimal": "a decimal string, an int or a Decimal",
     "int": "an integer",
     "float": "a number",
     "bool": "a bool",
@@ -45,6 +47,10 @@ def _acceptor(kinds: str) -> tuple[tuple[type, ...], bool, str]:
     """(accepted types, whether bool is welcome, description) for a kinds string."""
     names = kinds.split("|")
     types = tuple(t for name in names for t in _ACCEPTS[name])
+    if "decimal" in names:  # imported only for operations that take decimal strings
+        from decimal import Decimal
+
+        types += (Decimal,)
     return types, "bool" in names or "any" in names, " or ".join(_EXPECTED[n] for n in names)
 
 

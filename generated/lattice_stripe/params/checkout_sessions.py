@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -149,7 +150,7 @@ class CheckoutSessionsCreateParamsLineItemsPriceData(TypedDict, total=False):
     recurring: CheckoutSessionsCreateParamsLineItemsPriceDataRecurring
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class CheckoutSessionsCreateParamsLineItemsPriceDataProductData(TypedDict, total=False):

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -20,7 +21,7 @@ class CreditNotesCreateParamsLines(TypedDict, total=False):
     tax_rates: Sequence[str] | Literal[""]
     type: Required[Literal["custom_line_item", "invoice_line_item"]]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class CreditNotesCreateParamsShippingCost(TypedDict, total=False):
@@ -39,7 +40,7 @@ class CreditNotesPreviewLinesParamsLines(TypedDict, total=False):
     tax_rates: Sequence[str] | Literal[""]
     type: Required[Literal["custom_line_item", "invoice_line_item"]]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class CreditNotesPreviewLinesParamsShippingCost(TypedDict, total=False):
@@ -54,7 +55,7 @@ class CreditNotesPreviewParamsLines(TypedDict, total=False):
     tax_rates: Sequence[str] | Literal[""]
     type: Required[Literal["custom_line_item", "invoice_line_item"]]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class CreditNotesPreviewParamsShippingCost(TypedDict, total=False):

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -311,7 +312,7 @@ class CustomersSubscriptionsCreateParamsAddInvoiceItemsPriceData(TypedDict, tota
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class CustomersSubscriptionsCreateParamsAutomaticTax(TypedDict, total=False):
@@ -346,7 +347,7 @@ class CustomersSubscriptionsCreateParamsItemsPriceData(TypedDict, total=False):
     recurring: Required[CustomersSubscriptionsCreateParamsItemsPriceDataRecurring]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class CustomersSubscriptionsCreateParamsItemsPriceDataRecurring(TypedDict, total=False):
@@ -521,7 +522,7 @@ class CustomersSubscriptionsUpdateParamsAddInvoiceItemsPriceData(TypedDict, tota
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class CustomersSubscriptionsUpdateParamsAutomaticTax(TypedDict, total=False):
@@ -576,7 +577,7 @@ class CustomersSubscriptionsUpdateParamsItemsPriceData(TypedDict, total=False):
     recurring: Required[CustomersSubscriptionsUpdateParamsItemsPriceDataRecurring]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class CustomersSubscriptionsUpdateParamsItemsPriceDataRecurring(TypedDict, total=False):

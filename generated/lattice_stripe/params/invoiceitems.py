@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -37,7 +38,7 @@ class InvoiceitemsCreateParamsPriceData(TypedDict, total=False):
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class InvoiceitemsListParamsCreated(TypedDict, total=False):
@@ -72,4 +73,4 @@ class InvoiceitemsUpdateParamsPriceData(TypedDict, total=False):
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal

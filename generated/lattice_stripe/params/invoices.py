@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -375,7 +376,7 @@ class InvoicesUpcomingLinesParamsInvoiceItems(TypedDict, total=False):
     tax_code: str | Literal[""]
     tax_rates: Sequence[str] | Literal[""]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class InvoicesUpcomingLinesParamsInvoiceItemsDiscounts(TypedDict, total=False):
@@ -393,7 +394,7 @@ class InvoicesUpcomingLinesParamsInvoiceItemsPriceData(TypedDict, total=False):
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class InvoicesUpcomingLinesParamsSubscriptionItems(TypedDict, total=False):
@@ -418,7 +419,7 @@ class InvoicesUpcomingLinesParamsSubscriptionItemsPriceData(TypedDict, total=Fal
     recurring: Required[InvoicesUpcomingLinesParamsSubscriptionItemsPriceDataRecurring]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class InvoicesUpcomingLinesParamsSubscriptionItemsPriceDataRecurring(TypedDict, total=False):
@@ -561,7 +562,7 @@ class InvoicesUpcomingParamsInvoiceItems(TypedDict, total=False):
     tax_code: str | Literal[""]
     tax_rates: Sequence[str] | Literal[""]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class InvoicesUpcomingParamsInvoiceItemsDiscounts(TypedDict, total=False):
@@ -579,7 +580,7 @@ class InvoicesUpcomingParamsInvoiceItemsPriceData(TypedDict, total=False):
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class InvoicesUpcomingParamsSubscriptionItems(TypedDict, total=False):
@@ -604,7 +605,7 @@ class InvoicesUpcomingParamsSubscriptionItemsPriceData(TypedDict, total=False):
     recurring: Required[InvoicesUpcomingParamsSubscriptionItemsPriceDataRecurring]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class InvoicesUpcomingParamsSubscriptionItemsPriceDataRecurring(TypedDict, total=False):

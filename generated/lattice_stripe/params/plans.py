@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -29,9 +30,9 @@ class PlansCreateParamsProduct(TypedDict, total=False):
 
 class PlansCreateParamsTiers(TypedDict, total=False):
     flat_amount: int
-    flat_amount_decimal: str
+    flat_amount_decimal: str | Decimal
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
     up_to: Required[Literal["inf"] | int]
 
 

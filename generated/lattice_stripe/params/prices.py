@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -17,7 +18,7 @@ class PricesCreateParamsCurrencyOptionsValue(TypedDict, total=False):
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tiers: Sequence[PricesCreateParamsCurrencyOptionsValueTiers]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class PricesCreateParamsCurrencyOptionsValueCustomUnitAmount(TypedDict, total=False):
@@ -29,9 +30,9 @@ class PricesCreateParamsCurrencyOptionsValueCustomUnitAmount(TypedDict, total=Fa
 
 class PricesCreateParamsCurrencyOptionsValueTiers(TypedDict, total=False):
     flat_amount: int
-    flat_amount_decimal: str
+    flat_amount_decimal: str | Decimal
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
     up_to: Required[Literal["inf"] | int]
 
 
@@ -69,9 +70,9 @@ class PricesCreateParamsRecurring(TypedDict, total=False):
 
 class PricesCreateParamsTiers(TypedDict, total=False):
     flat_amount: int
-    flat_amount_decimal: str
+    flat_amount_decimal: str | Decimal
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
     up_to: Required[Literal["inf"] | int]
 
 
@@ -101,7 +102,7 @@ class PricesUpdateParamsCurrencyOptionsValue(TypedDict, total=False):
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tiers: Sequence[PricesUpdateParamsCurrencyOptionsValueTiers]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class PricesUpdateParamsCurrencyOptionsValueCustomUnitAmount(TypedDict, total=False):
@@ -113,7 +114,7 @@ class PricesUpdateParamsCurrencyOptionsValueCustomUnitAmount(TypedDict, total=Fa
 
 class PricesUpdateParamsCurrencyOptionsValueTiers(TypedDict, total=False):
     flat_amount: int
-    flat_amount_decimal: str
+    flat_amount_decimal: str | Decimal
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
     up_to: Required[Literal["inf"] | int]

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -22,7 +23,7 @@ class ProductsCreateParamsDefaultPriceData(TypedDict, total=False):
     recurring: ProductsCreateParamsDefaultPriceDataRecurring
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValue(TypedDict, total=False):
@@ -30,7 +31,7 @@ class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValue(TypedDict, total=
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tiers: Sequence[ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiers]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueCustomUnitAmount(TypedDict, total=False):
@@ -42,9 +43,9 @@ class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueCustomUnitAmount(T
 
 class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiers(TypedDict, total=False):
     flat_amount: int
-    flat_amount_decimal: str
+    flat_amount_decimal: str | Decimal
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
     up_to: Required[Literal["inf"] | int]
 
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -51,7 +52,7 @@ class QuotesCreateParamsLineItemsPriceData(TypedDict, total=False):
     recurring: QuotesCreateParamsLineItemsPriceDataRecurring
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class QuotesCreateParamsLineItemsPriceDataRecurring(TypedDict, total=False):
@@ -109,7 +110,7 @@ class QuotesUpdateParamsLineItemsPriceData(TypedDict, total=False):
     recurring: QuotesUpdateParamsLineItemsPriceDataRecurring
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class QuotesUpdateParamsLineItemsPriceDataRecurring(TypedDict, total=False):

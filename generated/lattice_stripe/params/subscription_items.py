@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -24,7 +25,7 @@ class SubscriptionItemsCreateParamsPriceData(TypedDict, total=False):
     recurring: Required[SubscriptionItemsCreateParamsPriceDataRecurring]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class SubscriptionItemsCreateParamsPriceDataRecurring(TypedDict, total=False):
@@ -44,7 +45,7 @@ class SubscriptionItemsUpdateParamsPriceData(TypedDict, total=False):
     recurring: Required[SubscriptionItemsUpdateParamsPriceDataRecurring]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class SubscriptionItemsUpdateParamsPriceDataRecurring(TypedDict, total=False):

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -81,7 +82,7 @@ class SubscriptionSchedulesCreateParamsPhasesAddInvoiceItemsPriceData(TypedDict,
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class SubscriptionSchedulesCreateParamsPhasesAutomaticTax(TypedDict, total=False):
@@ -116,7 +117,7 @@ class SubscriptionSchedulesCreateParamsPhasesItemsPriceData(TypedDict, total=Fal
     recurring: Required[SubscriptionSchedulesCreateParamsPhasesItemsPriceDataRecurring]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class SubscriptionSchedulesCreateParamsPhasesItemsPriceDataRecurring(TypedDict, total=False):
@@ -226,7 +227,7 @@ class SubscriptionSchedulesUpdateParamsPhasesAddInvoiceItemsPriceData(TypedDict,
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class SubscriptionSchedulesUpdateParamsPhasesAutomaticTax(TypedDict, total=False):
@@ -261,7 +262,7 @@ class SubscriptionSchedulesUpdateParamsPhasesItemsPriceData(TypedDict, total=Fal
     recurring: Required[SubscriptionSchedulesUpdateParamsPhasesItemsPriceDataRecurring]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItemsPriceDataRecurring(TypedDict, total=False):

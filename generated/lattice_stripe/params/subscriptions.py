@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -41,7 +42,7 @@ class SubscriptionsCreateParamsAddInvoiceItemsPriceData(TypedDict, total=False):
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class SubscriptionsCreateParamsAutomaticTax(TypedDict, total=False):
@@ -76,7 +77,7 @@ class SubscriptionsCreateParamsItemsPriceData(TypedDict, total=False):
     recurring: Required[SubscriptionsCreateParamsItemsPriceDataRecurring]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class SubscriptionsCreateParamsItemsPriceDataRecurring(TypedDict, total=False):
@@ -266,7 +267,7 @@ class SubscriptionsUpdateParamsAddInvoiceItemsPriceData(TypedDict, total=False):
     product: Required[str]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class SubscriptionsUpdateParamsAutomaticTax(TypedDict, total=False):
@@ -321,7 +322,7 @@ class SubscriptionsUpdateParamsItemsPriceData(TypedDict, total=False):
     recurring: Required[SubscriptionsUpdateParamsItemsPriceDataRecurring]
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     unit_amount: int
-    unit_amount_decimal: str
+    unit_amount_decimal: str | Decimal
 
 
 class SubscriptionsUpdateParamsItemsPriceDataRecurring(TypedDict, total=False):

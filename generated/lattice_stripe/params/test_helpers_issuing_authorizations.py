@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -42,8 +43,8 @@ class TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsFlightSegments
 class TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsFuel(TypedDict, total=False):
     type: Literal["diesel", "other", "unleaded_plus", "unleaded_regular", "unleaded_super"]
     unit: Literal["liter", "us_gallon"]
-    unit_cost_decimal: str
-    volume_decimal: str
+    unit_cost_decimal: str | Decimal
+    volume_decimal: str | Decimal
 
 
 class TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsLodging(TypedDict, total=False):
@@ -53,7 +54,7 @@ class TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsLodging(TypedD
 
 class TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsReceipt(TypedDict, total=False):
     description: str
-    quantity: str
+    quantity: str | Decimal
     total: int
     unit_cost: int
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
@@ -354,8 +355,8 @@ class TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsFligh
 class TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsFuel(TypedDict, total=False):
     type: Literal["diesel", "other", "unleaded_plus", "unleaded_regular", "unleaded_super"]
     unit: Literal["liter", "us_gallon"]
-    unit_cost_decimal: str
-    volume_decimal: str
+    unit_cost_decimal: str | Decimal
+    volume_decimal: str | Decimal
 
 
 class TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsLodging(TypedDict, total=False):
@@ -365,7 +366,7 @@ class TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsLodgi
 
 class TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsReceipt(TypedDict, total=False):
     description: str
-    quantity: str
+    quantity: str | Decimal
     total: int
     unit_cost: int
 
@@ -712,8 +713,8 @@ class TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsFli
 class TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsFuel(TypedDict, total=False):
     type: Literal["diesel", "other", "unleaded_plus", "unleaded_regular", "unleaded_super"]
     unit: Literal["liter", "us_gallon"]
-    unit_cost_decimal: str
-    volume_decimal: str
+    unit_cost_decimal: str | Decimal
+    volume_decimal: str | Decimal
 
 
 class TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsLodging(TypedDict, total=False):
@@ -723,6 +724,6 @@ class TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsLod
 
 class TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsReceipt(TypedDict, total=False):
     description: str
-    quantity: str
+    quantity: str | Decimal
     total: int
     unit_cost: int

@@ -13,6 +13,7 @@ from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from decimal import Decimal
 
     from typing_extensions import Unpack
 

@@ -14,6 +14,7 @@ from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from decimal import Decimal
 
     from typing_extensions import Unpack
 
@@ -56,7 +57,7 @@ _PostInvoiceitems: Operation[Invoiceitem] = Operation(
         "tax_code": "str",
         "tax_rates": "seq",
         "unit_amount": "int",
-        "unit_amount_decimal": "str",
+        "unit_amount_decimal": "decimal",
     },
     checks=(
         MinorUnits(
@@ -129,7 +130,7 @@ _PostInvoiceitemsInvoiceitem: Operation[Invoiceitem] = Operation(
         "tax_code": "str",
         "tax_rates": "seq|str",
         "unit_amount": "int",
-        "unit_amount_decimal": "str",
+        "unit_amount_decimal": "decimal",
     },
     checks=(
         MinorUnits(
@@ -166,7 +167,7 @@ class Invoiceitems(SyncResource):
         tax_code: str | Literal[""] | None = None,
         tax_rates: Sequence[str] | None = None,
         unit_amount: int | None = None,
-        unit_amount_decimal: str | None = None,
+        unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
     ) -> Invoiceitem:
         """Creates an item to be added to a draft invoice (up to 250 items per invoice). If no
@@ -338,7 +339,7 @@ class Invoiceitems(SyncResource):
         tax_code: str | Literal[""] | None = None,
         tax_rates: Sequence[str] | Literal[""] | None = None,
         unit_amount: int | None = None,
-        unit_amount_decimal: str | None = None,
+        unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
     ) -> Invoiceitem:
         """Updates the amount or description of an invoice item on an upcoming invoice. Updating an
@@ -419,7 +420,7 @@ class AsyncInvoiceitems(AsyncResource):
         tax_code: str | Literal[""] | None = None,
         tax_rates: Sequence[str] | None = None,
         unit_amount: int | None = None,
-        unit_amount_decimal: str | None = None,
+        unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
     ) -> Invoiceitem:
         """Creates an item to be added to a draft invoice (up to 250 items per invoice). If no
@@ -591,7 +592,7 @@ class AsyncInvoiceitems(AsyncResource):
         tax_code: str | Literal[""] | None = None,
         tax_rates: Sequence[str] | Literal[""] | None = None,
         unit_amount: int | None = None,
-        unit_amount_decimal: str | None = None,
+        unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
     ) -> Invoiceitem:
         """Updates the amount or description of an invoice item on an upcoming invoice. Updating an

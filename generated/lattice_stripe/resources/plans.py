@@ -14,6 +14,7 @@ from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from decimal import Decimal
 
     from typing_extensions import Unpack
 
@@ -40,7 +41,7 @@ _PostPlans: Operation[Plan] = Operation(
         "active": "bool",
         "aggregate_usage": "str",
         "amount": "int",
-        "amount_decimal": "str",
+        "amount_decimal": "decimal",
         "billing_scheme": "str",
         "expand": "seq",
         "id": "str",
@@ -131,7 +132,7 @@ class Plans(SyncResource):
         active: bool | None = None,
         aggregate_usage: Literal["last_during_period", "last_ever", "max", "sum"] | None = None,
         amount: int | None = None,
-        amount_decimal: str | None = None,
+        amount_decimal: str | Decimal | None = None,
         billing_scheme: Literal["per_unit", "tiered"] | None = None,
         expand: Sequence[str] | None = None,
         id: str | None = None,
@@ -343,7 +344,7 @@ class AsyncPlans(AsyncResource):
         active: bool | None = None,
         aggregate_usage: Literal["last_during_period", "last_ever", "max", "sum"] | None = None,
         amount: int | None = None,
-        amount_decimal: str | None = None,
+        amount_decimal: str | Decimal | None = None,
         billing_scheme: Literal["per_unit", "tiered"] | None = None,
         expand: Sequence[str] | None = None,
         id: str | None = None,

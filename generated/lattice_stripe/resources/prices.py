@@ -14,6 +14,7 @@ from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from decimal import Decimal
 
     from typing_extensions import Unpack
 
@@ -57,7 +58,7 @@ _PostPrices: Operation[Price] = Operation(
         "transfer_lookup_key": "bool",
         "transform_quantity": "map",
         "unit_amount": "int",
-        "unit_amount_decimal": "str",
+        "unit_amount_decimal": "decimal",
     },
     checks=(
         MinorUnits(
@@ -181,7 +182,7 @@ class Prices(SyncResource):
         transfer_lookup_key: bool | None = None,
         transform_quantity: PricesCreateParamsTransformQuantity | None = None,
         unit_amount: int | None = None,
-        unit_amount_decimal: str | None = None,
+        unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
     ) -> Price:
         """Creates a new price for an existing product. The price can be recurring or one-time.
@@ -434,7 +435,7 @@ class AsyncPrices(AsyncResource):
         transfer_lookup_key: bool | None = None,
         transform_quantity: PricesCreateParamsTransformQuantity | None = None,
         unit_amount: int | None = None,
-        unit_amount_decimal: str | None = None,
+        unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
     ) -> Price:
         """Creates a new price for an existing product. The price can be recurring or one-time.

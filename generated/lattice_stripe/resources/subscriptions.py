@@ -16,6 +16,7 @@ from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from decimal import Decimal
 
     from typing_extensions import Unpack
 

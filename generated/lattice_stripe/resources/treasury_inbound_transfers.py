@@ -14,6 +14,7 @@ from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from decimal import Decimal
 
     from typing_extensions import Unpack
 
