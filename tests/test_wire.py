@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from lattice_stripe import AsyncStripeClient, StripeClient, models
-from lattice_stripe._runtime.models import ListObject, SearchResult
+from lattice_stripe._runtime.pages import ListObject, SearchResult
 from tests.codegen.helpers import SHARED
 from tests.stripe_server import Reply, StripeServer
 

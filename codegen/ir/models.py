@@ -28,6 +28,10 @@ SECRET_FIELDS = {
     ("identity.verification_session", "url"),
 }
 
+# Free-form objects that hold an API resource: typed by their `object` value at run time
+# (so the resource's model, masking included, applies), as webhook events are.
+RESOURCE_FIELDS = {("notification_event_data", "object")}
+
 
 @attrs.define
 class TypeOut:
@@ -77,6 +81,8 @@ class ModelTypes(SchemaView):
             sub = schema["properties"][prop]
             attr = identifier(prop)
             typ = self.response_type(sub, class_name(cls, prop), f"{schema_name}.{prop}", out, imports)
+            if (schema_name, prop) in RESOURCE_FIELDS:
+                typ = TypeOut("StripeObject", "S.AnyObject()")
             nullable = bool(sub.get("nullable")) or prop not in required
             annotation = union([typ.annotation, "None"]) if nullable else typ.annotation
             secret = (owner, prop) in SECRET_FIELDS or ("*", prop) in SECRET_FIELDS

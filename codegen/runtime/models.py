@@ -1,41 +1,64 @@
-"""Model base classes and the structuring machinery behind every generated model.
+"""Model base classes, and the compiler that turns a model's field table into functions.
 
 Generated model classes are slotted attrs classes that carry a field table
-(``__stripe_fields__``): ``(attribute, json key, required, shape)``. A shape says how a
-JSON value becomes a Python value (see :mod:`.shapes`). On first use, each class gets a
-structure and an unstructure function compiled from its table and registered with the
-package's cattrs converter, so ``converter.structure(data, Charge)`` works and costs little
-more than the attribute stores themselves.
+(``__stripe_fields__``): ``(attribute, json key, required, shape)``. A shape is anything
+with a ``structurer()`` method (see :mod:`.shapes`); ``None`` keeps the JSON value as it
+is. On first use, each class gets a structure and an unstructure function compiled from
+its table as source text (as cattrs itself does), so ``Charge.from_dict(data)`` is a run of
+dict lookups and slot stores rather than a walk over type annotations.
+
+This module is the leaf of the runtime: it imports nothing from it.
 
 Forward compatibility: keys the table does not know are kept in ``_extra`` and come back
-on unstructure; enum values are never checked; an unknown ``object`` in a polymorphic
-field becomes an :class:`UnknownObject` holding the data.
+on unstructure; enum values are never checked.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 import attrs
 
-from .shapes import ListOf, Shape
-
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from typing_extensions import Self
 
-    from .pagination import AutoPager
     from .response import ResponseMeta
 
-T = TypeVar("T")
+Structurer = Callable[[Any], Any]
+
+
+class FieldShape(Protocol):
+    """How one field's JSON value becomes a Python value (implemented in :mod:`.shapes`)."""
+
+    def structurer(self) -> Structurer: ...
+
+
+FieldTable = tuple[tuple[str, str, bool, "FieldShape | None"], ...]
+
+
+class Nested:
+    """A field kept as the JSON value on its own, that may hold models once a container
+    gives it a shape (a page's ``data``): unstructured recursively."""
+
+    __slots__ = ()
+
+    def structurer(self) -> Structurer:
+        return identity
+
+
+NESTED = Nested()
+
+
+def identity(value: Any) -> Any:
+    return value
 
 
 @attrs.define(kw_only=True, weakref_slot=False)
 class StripeObject:
     """Base of every generated model."""
 
-    __stripe_fields__: ClassVar[tuple[tuple[str, str, bool, Shape | None], ...]] = ()
+    __stripe_fields__: ClassVar[FieldTable] = ()
     __stripe_object__: ClassVar[str | None] = None  # the `object` value, when the spec fixes one
     __stripe_deleted__: ClassVar[bool] = False  # a `deleted_*` variant
 
@@ -67,23 +90,34 @@ class StripeObject:
             return False
         return True
 
+    # Pickle and copy carry the data, never the call that fetched it: ``last_response``
+    # holds the client (its pool, its locks), which is neither picklable nor the object's.
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.to_dict())
+
+    def __copy__(self) -> Self:
+        return type(self).from_dict(self.to_dict())
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        return self.__copy__()  # to_dict() builds fresh containers all the way down
+
     @classmethod
     def from_dict(cls: type[_M], data: dict[str, Any]) -> _M:
         """Build the model from a decoded JSON object (unknown keys are kept)."""
-        from .convert import structurer_for
-
         result: _M = structurer_for(cls)(data)
         return result
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object this model stands for, unknown keys included."""
-        from .convert import unstructurer_for
-
         result: dict[str, Any] = unstructurer_for(type(self))(self)
         return result
 
 
 _M = TypeVar("_M", bound=StripeObject)
+
+
+def _rebuild(cls: type[StripeObject], data: dict[str, Any]) -> StripeObject:
+    return cls.from_dict(data)
 
 
 @attrs.define(kw_only=True, weakref_slot=False)
@@ -103,67 +137,98 @@ class UnknownObject(StripeObject):
             raise AttributeError(name) from None
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
-class _Page(StripeObject, Generic[T]):
-    """What list and search pages share: iteration over ``data`` and fetching more."""
+# -- compiled (un)structure functions ------------------------------------------------------
 
-    data: list[T] = attrs.field(factory=list)
-    has_more: bool = False
-    url: str | None = None
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(self.data)
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def auto_paging_iter(self) -> AutoPager[T]:
-        """Every item from this page on, fetching further pages as needed (``for`` with a
-        ``StripeClient``, ``async for`` with an ``AsyncStripeClient``)."""
-        from .pagination import AutoPager
-
-        return AutoPager(self)
-
-    def fetch_next_page(self) -> Self | None:
-        """The next page, or None after the last one."""
-        from .pagination import fetch_next
-
-        return fetch_next(self)  # type: ignore[return-value]
-
-    async def afetch_next_page(self) -> Self | None:
-        """The next page, or None after the last one (``AsyncStripeClient``)."""
-        from .pagination import afetch_next
-
-        return await afetch_next(self)  # type: ignore[return-value]
+_structurers: dict[type, Structurer] = {}
+_unstructurers: dict[type, Structurer] = {}
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
-class ListObject(_Page[T]):
-    """A Stripe list object: one page of ``data`` and whether more exist."""
-
-    __stripe_fields__ = (
-        ("object", "object", True, None),
-        ("data", "data", True, ListOf(None)),
-        ("has_more", "has_more", True, None),
-        ("url", "url", True, None),
-    )
-
-    object: str = "list"
+def structurer_for(cls: type[StripeObject]) -> Structurer:
+    """``structure(dict) -> cls`` for a model class, compiled on first use."""
+    fn = _structurers.get(cls)
+    if fn is None:
+        fn = _structurers[cls] = compile_structurer(cls, cls.__stripe_fields__)
+    return fn
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
-class SearchResult(_Page[T]):
-    """A Stripe search result page, continued with ``next_page``."""
+def unstructurer_for(cls: type[StripeObject]) -> Structurer:
+    """``unstructure(obj) -> dict`` for a model class, compiled on first use."""
+    fn = _unstructurers.get(cls)
+    if fn is None:
+        fn = _unstructurers[cls] = compile_unstructurer(cls, cls.__stripe_fields__)
+    return fn
 
-    __stripe_fields__ = (
-        ("object", "object", True, None),
-        ("data", "data", True, ListOf(None)),
-        ("has_more", "has_more", True, None),
-        ("next_page", "next_page", True, None),
-        ("total_count", "total_count", False, None),
-        ("url", "url", True, None),
-    )
 
-    object: str = "search_result"
-    next_page: str | None = None
-    total_count: int | None = None
+def compile_structurer(cls: type[StripeObject], fields: FieldTable) -> Structurer:
+    """Build ``structure(dict) -> cls`` for one field table."""
+    namespace: dict[str, Any] = {
+        "new": object.__new__,
+        "cls": cls,
+        "known": frozenset(key for _, key, _, _ in fields),
+        "dict_type": dict,
+        "n": len(fields),
+    }
+    lines = ["def structure(d):", "    if type(d) is not dict_type:", "        return d", "    o = new(cls)"]
+    for index, (attr, key, _required, shape) in enumerate(fields):
+        if shape is None:
+            lines.append(f"    o.{attr} = d.get({key!r})")
+        else:
+            namespace[f"s{index}"] = _lazy(shape, namespace, f"s{index}")
+            lines.append(f"    v = d.get({key!r})")
+            lines.append(f"    o.{attr} = None if v is None else s{index}(v)")
+    lines += [
+        "    if known.issuperset(d):",
+        "        o._extra = None",
+        "        o._absent = None if len(d) == n else known.difference(d)",
+        "    else:",
+        "        e = o._extra = {k: v for k, v in d.items() if k not in known}",
+        "        o._absent = None if len(d) - len(e) == n else known.difference(d)",
+        "    return o",
+    ]
+    fn: Structurer = _compile(lines, namespace, "structure", cls)
+    return fn
+
+
+def _lazy(shape: FieldShape, namespace: dict[str, Any], slot: str) -> Structurer:
+    """The field's structurer, built on the field's first value and then patched into the
+    compiled function's globals, so that compiling a Charge does not compile a Customer."""
+
+    def first_use(value: Any) -> Any:
+        hook = namespace[slot] = shape.structurer()
+        return hook(value)
+
+    return first_use
+
+
+def compile_unstructurer(cls: type[StripeObject], fields: FieldTable) -> Structurer:
+    """Build ``unstructure(obj) -> dict``: every field, except keys the input did not have
+    and nobody has set since."""
+    namespace: dict[str, Any] = {"u": unstructure_value}
+    lines = ["def unstructure(o):", "    d = {}", "    a = o._absent or ()"]
+    for attr, key, _required, shape in fields:
+        value = f"o.{attr}" if shape is None else f"u(o.{attr})"
+        lines.append(f"    if {key!r} not in a or o.{attr} is not None:")  # absent, unless set since
+        lines.append(f"        d[{key!r}] = {value}")
+    lines.append("    if o._extra:")
+    lines.append("        d.update(o._extra)")
+    lines.append("    return d")
+    fn: Structurer = _compile(lines, namespace, "unstructure", cls)
+    return fn
+
+
+def _compile(lines: list[str], namespace: dict[str, Any], name: str, cls: type) -> Any:
+    source = "\n".join(lines)
+    code = compile(source, f"<lattice_stripe {name} {cls.__qualname__}>", "exec")
+    exec(code, namespace)  # noqa: S102 - source built above from identifiers and repr()s
+    return namespace[name]
+
+
+def unstructure_value(value: Any) -> Any:
+    """JSON-ready form of any structured value."""
+    if isinstance(value, StripeObject):
+        return unstructurer_for(type(value))(value)
+    if type(value) is list:
+        return [unstructure_value(v) for v in value]
+    if type(value) is dict:
+        return {k: unstructure_value(v) for k, v in value.items()}
+    return value

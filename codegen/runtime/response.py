@@ -9,7 +9,7 @@ the model only on ``parse()``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import attrs
 
@@ -19,11 +19,39 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class SyncRequester(Protocol):
+    """What a page needs from a ``StripeClient`` to fetch the next one."""
+
+    is_async: bool
+
+    def request(
+        self,
+        op: Operation[T],
+        path_args: tuple[str, ...],
+        params: Mapping[str, Any],
+        options: Mapping[str, Any],
+    ) -> T: ...
+
+
+class AsyncRequester(Protocol):
+    """What a page needs from an ``AsyncStripeClient`` to fetch the next one."""
+
+    is_async: bool
+
+    async def request(
+        self,
+        op: Operation[T],
+        path_args: tuple[str, ...],
+        params: Mapping[str, Any],
+        options: Mapping[str, Any],
+    ) -> T: ...
+
+
 @attrs.frozen
 class Call:
     """What produced a result: pagination re-sends it with a new cursor."""
 
-    client: Any  # SyncBaseClient | AsyncBaseClient; Any keeps this module import-free
+    client: SyncRequester | AsyncRequester
     op: Operation[Any]
     path_args: tuple[str, ...]
     params: Mapping[str, Any]

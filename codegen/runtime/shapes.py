@@ -4,34 +4,46 @@
 free-form dicts). The other shapes name models by class name and resolve them on first
 use, so structuring a Charge never imports the Customer module unless a customer was
 actually expanded.
+
+Polymorphic values go through one dispatch on their ``object`` tag (and ``deleted``):
+:class:`OneOf` over the models a field allows, :class:`AnyObject` over every model with an
+``object`` value (an event's ``data.object``, from the API and from webhooks alike). A
+tag this version does not know gives an :class:`~.models.UnknownObject` with all its data.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import Any
 
-if TYPE_CHECKING:
-    from .models import StripeObject
+from .models import (
+    FieldTable,
+    StripeObject,
+    UnknownObject,
+    compile_structurer,
+    identity,
+    structurer_for,
+)
+from .models import (
+    Structurer as Structurer,  # re-exported: operation.py types its cache with it
+)
+from .pages import ListObject, SearchResult
 
-Structurer = Callable[[Any], Any]
 _models_module: Any = None
+
+
+def _generated_models() -> Any:
+    global _models_module
+    if _models_module is None:
+        _models_module = importlib.import_module(__package__.rsplit(".", 1)[0] + ".models")
+    return _models_module
 
 
 def resolve(name: str) -> type[StripeObject]:
     """The generated model class called ``name``."""
-    global _models_module
-    if _models_module is None:
-        _models_module = importlib.import_module(__package__.rsplit(".", 1)[0] + ".models")
-    cls: type[StripeObject] = getattr(_models_module, name)
+    cls: type[StripeObject] = getattr(_generated_models(), name)
     return cls
-
-
-def _structure_fn(cls: type[StripeObject]) -> Structurer:
-    from .convert import structurer_for
-
-    return structurer_for(cls)
 
 
 class Shape:
@@ -62,28 +74,54 @@ class Shape:
 
 
 class Model(Shape):
-    """One model class."""
+    """One model class, by generated class name (or the class itself, for runtime models)."""
 
     __slots__ = ("name",)
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str | type[StripeObject]) -> None:
         self.name = name
 
     def _key(self) -> tuple[Any, ...]:
         return (self.name,)
 
     def _build(self) -> Structurer:
-        hook: Structurer | None = None
+        name = self.name
+        cls = resolve(name) if isinstance(name, str) else name
+        return structurer_for(cls)
 
-        def structure(value: Any) -> Any:
-            nonlocal hook
-            if type(value) is not dict:
-                return value  # unexpected wire shape: keep it rather than fail
-            if hook is None:
-                hook = _structure_fn(resolve(self.name))
-            return hook(value)
 
-        return structure
+# -- the one `object` dispatch ---------------------------------------------------------------
+
+Tag = tuple[Any, bool]  # (object value, deleted)
+
+
+def _dispatcher(
+    tagged: Callable[[Tag], Structurer | None],
+    untagged: Iterable[type[StripeObject]] = (),
+) -> Structurer:
+    """``structure(value)`` choosing the model by ``object``/``deleted`` via ``tagged``;
+    for a value without a known tag, the ``untagged`` model sharing most keys; else
+    :class:`UnknownObject`."""
+    by_keys = [(frozenset(f[1] for f in cls.__stripe_fields__), structurer_for(cls)) for cls in untagged]
+    unknown = structurer_for(UnknownObject)
+    cache: dict[Tag, Structurer] = {}
+
+    def structure(value: Any) -> Any:
+        if type(value) is not dict:
+            return value  # unexpected wire shape: keep it rather than fail
+        kind = value.get("object")
+        tag = (kind if type(kind) is str else None, value.get("deleted") is True)
+        fn = cache.get(tag)
+        if fn is None:
+            found = tagged(tag) if tag[0] is not None else None
+            if found is None and by_keys:
+                keys = value.keys()
+                found = max(by_keys, key=lambda entry: len(entry[0] & keys) - len(keys - entry[0]))[1]
+                return found(value)  # chosen by keys: not cacheable by tag
+            fn = cache[tag] = found or unknown
+        return fn(value)
+
+    return structure
 
 
 class OneOf(Shape):
@@ -98,38 +136,33 @@ class OneOf(Shape):
         return self.names
 
     def _build(self) -> Structurer:
-        tagged: dict[tuple[Any, bool], Structurer] | None = None
-        untagged: list[tuple[frozenset[str], Structurer]] = []
+        table: dict[Tag, Structurer] = {}
+        untagged = []
+        for cls in map(resolve, self.names):
+            if cls.__stripe_object__ is None:
+                untagged.append(cls)
+            else:
+                table.setdefault((cls.__stripe_object__, cls.__stripe_deleted__), structurer_for(cls))
+        return _dispatcher(table.get, untagged)
 
-        def setup() -> dict[tuple[Any, bool], Structurer]:
-            table: dict[tuple[Any, bool], Structurer] = {}
-            for name in self.names:
-                cls = resolve(name)
-                fn = _structure_fn(cls)
-                if cls.__stripe_object__ is None:
-                    untagged.append((frozenset(f[1] for f in cls.__stripe_fields__), fn))
-                else:
-                    table.setdefault((cls.__stripe_object__, cls.__stripe_deleted__), fn)
-            return table
 
-        def structure(value: Any) -> Any:
-            nonlocal tagged
-            if type(value) is not dict:
-                return value
-            if tagged is None:
-                tagged = setup()
-            tag = value.get("object")
-            fn = tagged.get((tag, value.get("deleted") is True)) if type(tag) is str else None
-            if fn is None and untagged:
-                keys = value.keys()
-                fn = max(untagged, key=lambda entry: len(entry[0] & keys) - len(keys - entry[0]))[1]
-            if fn is None:
-                from .models import UnknownObject
+class AnyObject(Shape):
+    """Any API resource, by its ``object`` value: the whole generated ``object`` table."""
 
-                fn = _structure_fn(UnknownObject)
-            return fn(value)
+    __slots__ = ()
 
-        return structure
+    def _key(self) -> tuple[Any, ...]:
+        return ()
+
+    def _build(self) -> Structurer:
+        models = _generated_models()
+
+        def tagged(tag: Tag) -> Structurer | None:
+            table = models.DELETED_OBJECT_CLASSES if tag[1] else models.OBJECT_CLASSES
+            name = table.get(tag[0])
+            return None if name is None else structurer_for(resolve(name))
+
+        return _dispatcher(tagged)
 
 
 class Expandable(OneOf):
@@ -146,6 +179,9 @@ class Expandable(OneOf):
         return structure
 
 
+# -- containers ----------------------------------------------------------------------------
+
+
 class ListOf(Shape):
     __slots__ = ("item",)
 
@@ -157,7 +193,7 @@ class ListOf(Shape):
 
     def _build(self) -> Structurer:
         if self.item is None:
-            return _identity
+            return identity
         item = self.item.structurer()
 
         def structure(value: Any) -> Any:
@@ -179,7 +215,7 @@ class MapOf(Shape):
 
     def _build(self) -> Structurer:
         if self.value is None:
-            return _identity
+            return identity
         inner = self.value.structurer()
 
         def structure(value: Any) -> Any:
@@ -190,11 +226,11 @@ class MapOf(Shape):
         return structure
 
 
-class _Page(Shape):
+class _PageShape(Shape):
     """A list object or search result whose ``data`` items have a shape."""
 
     __slots__ = ("item",)
-    page_class_name = ""
+    page_class: type[StripeObject] = StripeObject
 
     def __init__(self, item: Shape | None) -> None:
         self.item = item
@@ -203,26 +239,22 @@ class _Page(Shape):
         return (self.item,)
 
     def _build(self) -> Structurer:
-        from . import models
-        from .convert import compile_structurer
-
-        cls = getattr(models, self.page_class_name)
-        fields = tuple(
+        cls = self.page_class
+        fields: FieldTable = tuple(
             (attr, key, required, ListOf(self.item) if key == "data" else shape)
             for attr, key, required, shape in cls.__stripe_fields__
         )
-        fn: Structurer = compile_structurer(cls, fields)
-        return fn
+        return compile_structurer(cls, fields)
 
 
-class ListPage(_Page):
+class ListPage(_PageShape):
     __slots__ = ()
-    page_class_name = "ListObject"
+    page_class = ListObject
 
 
-class SearchPage(_Page):
+class SearchPage(_PageShape):
     __slots__ = ()
-    page_class_name = "SearchResult"
+    page_class = SearchResult
 
 
 class Binary(Shape):
@@ -234,11 +266,7 @@ class Binary(Shape):
         return ()
 
     def _build(self) -> Structurer:
-        return _identity
+        return identity
 
 
 BINARY = Binary()
-
-
-def _identity(value: Any) -> Any:
-    return value

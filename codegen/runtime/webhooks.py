@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .errors import InvalidArgumentError, StripeError
-from .models import StripeObject, UnknownObject
+from .models import StripeObject, structurer_for
 from .options import DEFAULT_WEBHOOK_TOLERANCE
-from .shapes import Model, Shape, Structurer, resolve
+from .shapes import AnyObject, Model
 
 if TYPE_CHECKING:
     from .._events import EventType
@@ -83,57 +83,12 @@ class InvalidPayloadError(WebhookError, ValueError):
 # -- typed events ---------------------------------------------------------------------------
 
 
-class EventObject(Shape):
-    """``data.object``: the model its ``object`` (and ``deleted``) names, else UnknownObject."""
-
-    __slots__ = ()
-
-    def _key(self) -> tuple[Any, ...]:
-        return ()
-
-    def _build(self) -> Structurer:
-        from .. import models
-        from .convert import structurer_for
-
-        cache: dict[tuple[Any, bool], Structurer] = {}
-
-        def structure(value: Any) -> Any:
-            if type(value) is not dict:
-                return value
-            kind = value.get("object")
-            kind, deleted = kind if type(kind) is str else None, value.get("deleted") is True
-            fn = cache.get((kind, deleted))
-            if fn is None:
-                table = models.DELETED_OBJECT_CLASSES if deleted else models.OBJECT_CLASSES
-                name = table.get(kind) if kind is not None else None
-                cls = resolve(name) if name is not None else UnknownObject
-                fn = cache[(kind, deleted)] = structurer_for(cls)
-            return fn(value)
-
-        return structure
-
-
-class _EventData(Shape):
-    """``data``: a :class:`WebhookEventData` (defined here, not among the generated models)."""
-
-    __slots__ = ()
-
-    def _key(self) -> tuple[Any, ...]:
-        return ()
-
-    def _build(self) -> Structurer:
-        from .convert import structurer_for
-
-        inner = structurer_for(WebhookEventData)
-        return lambda value: inner(value) if type(value) is dict else value
-
-
 @attrs.define(kw_only=True, weakref_slot=False)
 class WebhookEventData(StripeObject):
     """The event's ``data``: the typed object, and what changed for ``*.updated`` events."""
 
     __stripe_fields__ = (
-        ("object", "object", True, EventObject()),
+        ("object", "object", True, AnyObject()),
         ("previous_attributes", "previous_attributes", False, None),
     )
 
@@ -154,7 +109,7 @@ class WebhookEvent(StripeObject):
         ("account", "account", False, None),
         ("api_version", "api_version", False, None),
         ("created", "created", True, None),
-        ("data", "data", True, _EventData()),
+        ("data", "data", True, Model(WebhookEventData)),
         ("id", "id", True, None),
         ("livemode", "livemode", True, None),
         ("object", "object", True, None),
@@ -184,8 +139,6 @@ class WebhookEvent(StripeObject):
 
 
 def _structure_event(data: dict[str, Any]) -> WebhookEvent:
-    from .convert import structurer_for
-
     event: WebhookEvent = structurer_for(WebhookEvent)(data)
     return event
 

@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from ._client import AsyncStripeClient as AsyncStripeClient
     from ._manifest import manifest as manifest
     from ._runtime.models import StripeObject as StripeObject
-    from ._runtime.models import ListObject as ListObject
-    from ._runtime.models import SearchResult as SearchResult
     from ._runtime.models import UnknownObject as UnknownObject
+    from ._runtime.pages import ListObject as ListObject
+    from ._runtime.pages import SearchResult as SearchResult
     from ._runtime.errors import StripeError as StripeError
     from ._runtime.errors import APIError as APIError
     from ._runtime.errors import APIConnectionError as APIConnectionError
@@ -58,9 +58,9 @@ _LAZY = {
     "AsyncStripeClient": "._client",
     "manifest": "._manifest",
     "StripeObject": "._runtime.models",
-    "ListObject": "._runtime.models",
-    "SearchResult": "._runtime.models",
     "UnknownObject": "._runtime.models",
+    "ListObject": "._runtime.pages",
+    "SearchResult": "._runtime.pages",
     "StripeError": "._runtime.errors",
     "APIError": "._runtime.errors",
     "APIConnectionError": "._runtime.errors",

@@ -23,7 +23,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .account_business_profile import AccountBusinessProfile
     from .account_capabilities import AccountCapabilities
     from .account_future_requirements import AccountFutureRequirements

@@ -23,7 +23,7 @@ from .._runtime.models import StripeObject
 from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .connect_embedded_account_session_create_components import (
         ConnectEmbeddedAccountSessionCreateComponents,
     )

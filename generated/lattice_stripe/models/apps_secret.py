@@ -28,7 +28,7 @@ from .._runtime.models import StripeObject
 from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .secret_service_resource_scope import SecretServiceResourceScope
 
 

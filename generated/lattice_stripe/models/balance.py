@@ -25,7 +25,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .balance_amount import BalanceAmount
     from .balance_detail import BalanceDetail
 

@@ -18,7 +18,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .application_fee import ApplicationFee
     from .charge import Charge
     from .connect_collection_transfer import ConnectCollectionTransfer

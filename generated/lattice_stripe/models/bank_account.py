@@ -22,7 +22,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .account import Account
     from .customer import Customer
     from .deleted_customer import DeletedCustomer

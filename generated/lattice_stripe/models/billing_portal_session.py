@@ -28,7 +28,7 @@ from .._runtime.models import StripeObject
 from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .billing_portal_configuration import BillingPortalConfiguration
     from .portal_flows_flow import PortalFlowsFlow
 

@@ -16,7 +16,7 @@ from .._runtime.models import StripeObject
 from ..overrides.capabilities import CapabilityMixin
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .account import Account
     from .account_capability_future_requirements import AccountCapabilityFutureRequirements
     from .account_capability_requirements import AccountCapabilityRequirements

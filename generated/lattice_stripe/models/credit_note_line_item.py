@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .credit_note_tax_amount import CreditNoteTaxAmount
     from .discounts_resource_discount_amount import DiscountsResourceDiscountAmount
     from .tax_rate import TaxRate

@@ -14,7 +14,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .balance_transaction import BalanceTransaction
     from .customer_cash_balance_transaction import CustomerCashBalanceTransaction
 

@@ -22,7 +22,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .credit_note import CreditNote
     from .customer import Customer
     from .invoice import Invoice

@@ -18,7 +18,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .customer import Customer
     from .customer_balance_resource_cash_balance_transaction_resource_adjusted_for_overdraft import (
         CustomerBalanceResourceCashBalanceTransactionResourceAdjustedForOverdraft,

@@ -14,7 +14,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .bank_connections_resource_accountholder import BankConnectionsResourceAccountholder
     from .bank_connections_resource_balance import BankConnectionsResourceBalance
     from .bank_connections_resource_balance_refresh import BankConnectionsResourceBalanceRefresh

@@ -15,7 +15,7 @@ from .._runtime.models import StripeObject
 from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .bank_connections_resource_accountholder import BankConnectionsResourceAccountholder
     from .bank_connections_resource_link_account_session_filters import (
         BankConnectionsResourceLinkAccountSessionFilters,

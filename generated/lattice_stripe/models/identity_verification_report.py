@@ -25,7 +25,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .gelato_document_report import GelatoDocumentReport
     from .gelato_id_number_report import GelatoIdNumberReport
     from .gelato_selfie_report import GelatoSelfieReport

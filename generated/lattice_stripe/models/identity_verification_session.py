@@ -25,7 +25,7 @@ from .._runtime.models import StripeObject
 from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .gelato_session_last_error import GelatoSessionLastError
     from .gelato_verification_session_options import GelatoVerificationSessionOptions
     from .gelato_verified_outputs import GelatoVerifiedOutputs

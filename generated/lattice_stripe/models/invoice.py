@@ -46,7 +46,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .account import Account
     from .address import Address
     from .api_errors import ApiErrors

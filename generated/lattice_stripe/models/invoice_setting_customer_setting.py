@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .invoice_setting_custom_field import InvoiceSettingCustomField
     from .invoice_setting_rendering_options import InvoiceSettingRenderingOptions
     from .payment_method import PaymentMethod

@@ -15,7 +15,7 @@ from .._runtime.models import StripeObject
 from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .issuing_card_authorization_controls import IssuingCardAuthorizationControls
     from .issuing_card_shipping import IssuingCardShipping
     from .issuing_card_wallets import IssuingCardWallets

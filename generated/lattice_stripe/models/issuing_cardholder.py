@@ -17,7 +17,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .issuing_cardholder_address import IssuingCardholderAddress
     from .issuing_cardholder_authorization_controls import IssuingCardholderAuthorizationControls
     from .issuing_cardholder_company import IssuingCardholderCompany

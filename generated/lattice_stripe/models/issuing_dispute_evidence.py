@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .issuing_dispute_canceled_evidence import IssuingDisputeCanceledEvidence
     from .issuing_dispute_duplicate_evidence import IssuingDisputeDuplicateEvidence
     from .issuing_dispute_fraudulent_evidence import IssuingDisputeFraudulentEvidence

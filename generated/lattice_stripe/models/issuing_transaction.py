@@ -19,7 +19,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .balance_transaction import BalanceTransaction
     from .issuing_authorization import IssuingAuthorization
     from .issuing_authorization_merchant_data import IssuingAuthorizationMerchantData

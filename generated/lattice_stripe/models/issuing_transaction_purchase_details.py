@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .issuing_transaction_flight_data import IssuingTransactionFlightData
     from .issuing_transaction_fuel_data import IssuingTransactionFuelData
     from .issuing_transaction_lodging_data import IssuingTransactionLodgingData

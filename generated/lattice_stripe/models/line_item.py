@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .discount import Discount
     from .discounts_resource_discount_amount import DiscountsResourceDiscountAmount
     from .invoice_line_item_period import InvoiceLineItemPeriod

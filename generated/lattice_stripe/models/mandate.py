@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .customer_acceptance import CustomerAcceptance
     from .mandate_multi_use import MandateMultiUse
     from .mandate_payment_method_details import MandatePaymentMethodDetails

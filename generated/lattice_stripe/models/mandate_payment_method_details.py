@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .card_mandate_payment_method_details import CardMandatePaymentMethodDetails
     from .mandate_acss_debit import MandateAcssDebit
     from .mandate_au_becs_debit import MandateAuBecsDebit

@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
 
 
 @attrs.define(kw_only=True, weakref_slot=False)
@@ -20,11 +20,11 @@ class NotificationEventData(StripeObject):
     """The ``notification_event_data`` object."""
 
     __stripe_fields__ = (
-        ("object", "object", True, None),
+        ("object", "object", True, S.AnyObject()),
         ("previous_attributes", "previous_attributes", False, None),
     )
 
-    object: dict[str, Any]
+    object: StripeObject
     """Object containing the API resource relevant to the event. For example, an `invoice.created`
     event will have a full [invoice object](https://stripe.com/docs/api#invoice_object) as the
     value of the object key.

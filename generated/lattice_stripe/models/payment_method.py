@@ -19,7 +19,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .billing_details import BillingDetails
     from .customer import Customer
     from .payment_flows_private_payment_methods_alipay import PaymentFlowsPrivatePaymentMethodsAlipay

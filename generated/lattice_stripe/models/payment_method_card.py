@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .networks import Networks
     from .payment_method_card_checks import PaymentMethodCardChecks
     from .payment_method_card_generated_card import PaymentMethodCardGeneratedCard

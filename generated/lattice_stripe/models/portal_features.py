@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .portal_customer_update import PortalCustomerUpdate
     from .portal_invoice_list import PortalInvoiceList
     from .portal_payment_method_update import PortalPaymentMethodUpdate

@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .portal_flows_flow_after_completion import PortalFlowsFlowAfterCompletion
     from .portal_flows_flow_subscription_cancel import PortalFlowsFlowSubscriptionCancel
     from .portal_flows_flow_subscription_update import PortalFlowsFlowSubscriptionUpdate

@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .portal_flows_after_completion_hosted_confirmation import (
         PortalFlowsAfterCompletionHostedConfirmation,
     )

@@ -26,7 +26,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .currency_option import CurrencyOption
     from .custom_unit_amount import CustomUnitAmount
     from .deleted_product import DeletedProduct

@@ -16,7 +16,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .file import File
     from .sigma_scheduled_query_run_error import SigmaScheduledQueryRunError
 

@@ -15,7 +15,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .shipping_rate_delivery_estimate import ShippingRateDeliveryEstimate
     from .shipping_rate_fixed_amount import ShippingRateFixedAmount
     from .tax_code import TaxCode

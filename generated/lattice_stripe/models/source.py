@@ -26,7 +26,7 @@ from .._runtime.models import StripeObject
 from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .source_code_verification_flow import SourceCodeVerificationFlow
     from .source_order import SourceOrder
     from .source_owner import SourceOwner

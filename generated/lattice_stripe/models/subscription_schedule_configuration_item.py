@@ -12,7 +12,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .deleted_price import DeletedPrice
     from .price import Price
     from .subscription_item_billing_thresholds import SubscriptionItemBillingThresholds

@@ -16,7 +16,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .terminal_location import TerminalLocation
     from .terminal_reader_reader_resource_reader_action import TerminalReaderReaderResourceReaderAction
 

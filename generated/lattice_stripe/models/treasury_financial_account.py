@@ -15,7 +15,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .treasury_financial_account_features import TreasuryFinancialAccountFeatures
     from .treasury_financial_accounts_resource_balance import TreasuryFinancialAccountsResourceBalance
     from .treasury_financial_accounts_resource_financial_address import (

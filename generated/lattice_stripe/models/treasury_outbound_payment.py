@@ -19,7 +19,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .outbound_payments_payment_method_details import OutboundPaymentsPaymentMethodDetails
     from .treasury_outbound_payments_resource_outbound_payment_resource_end_user_details import (
         TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails,

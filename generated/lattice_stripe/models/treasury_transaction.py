@@ -14,7 +14,7 @@ from .._runtime import shapes as S
 from .._runtime.models import StripeObject
 
 if TYPE_CHECKING:
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .treasury_transaction_entry import TreasuryTransactionEntry
     from .treasury_transactions_resource_abstract_transaction_resource_status_transitions import (
         TreasuryTransactionsResourceAbstractTransactionResourceStatusTransitions,

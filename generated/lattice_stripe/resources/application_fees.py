@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions
     from ..models.application_fee import ApplicationFee
     from ..models.fee_refund import FeeRefund

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.models import ListObject, SearchResult
+    from .._runtime.pages import ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions
     from ..models.deleted_discount import DeletedDiscount
     from ..models.subscription import Subscription
