@@ -67,6 +67,18 @@ class StripeError(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's default re-calls __init__ with the message alone, which fails for
+        # subclasses with required keywords; rebuild from the attributes instead.
+        return _restore, (type(self), self.message, dict(self.__dict__))
+
+
+def _restore(cls: type[StripeError], message: str, state: dict[str, Any]) -> StripeError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class APIError(StripeError):
     """Stripe failed (5xx, or an ``api_error``); safe to retry with the same idempotency key."""

@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 import attrs
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
-
     from .response import ResponseMeta
 
 Structurer = Callable[[Any], Any]
@@ -90,16 +88,13 @@ class StripeObject:
             return False
         return True
 
-    # Pickle and copy carry the data, never the call that fetched it: ``last_response``
-    # holds the client (its pool, its locks), which is neither picklable nor the object's.
+    # Pickle and copy (shallow and deep) carry the data, never the call that fetched it:
+    # ``last_response`` holds the client (its pool, its locks), which is not the object's.
     def __reduce__(self) -> tuple[Any, ...]:
-        return _rebuild, (type(self), self.to_dict())
-
-    def __copy__(self) -> Self:
-        return type(self).from_dict(self.to_dict())
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
-        return self.__copy__()  # to_dict() builds fresh containers all the way down
+        state = {
+            a.name: getattr(self, a.name) for a in attrs.fields(type(self)) if a.name != "_last_response"
+        }
+        return _rebuild, (type(self), state)
 
     @classmethod
     def from_dict(cls: type[_M], data: dict[str, Any]) -> _M:
@@ -116,8 +111,12 @@ class StripeObject:
 _M = TypeVar("_M", bound=StripeObject)
 
 
-def _rebuild(cls: type[StripeObject], data: dict[str, Any]) -> StripeObject:
-    return cls.from_dict(data)
+def _rebuild(cls: type[StripeObject], state: dict[str, Any]) -> StripeObject:
+    obj = object.__new__(cls)
+    for name, value in state.items():
+        setattr(obj, name, value)
+    obj._last_response = None
+    return obj
 
 
 @attrs.define(kw_only=True, weakref_slot=False)
