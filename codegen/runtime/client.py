@@ -452,7 +452,9 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
                 if observer is not None:
                     observer.received(attempt, status, response.headers, None, delay)
                 if delay is None:
-                    return finish(call, status, response.headers, response.content, attempt)
+                    headers, body = response.headers, response.content
+                    del response  # httpx responses sit in a cycle: let GC free this one while we structure
+                    return finish(call, status, headers, body, attempt)
             time.sleep(delay)
             retries += 1
 
@@ -484,9 +486,9 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     def _http_client(self) -> httpx.AsyncClient:
         pool = self._pool
         if pool.http is None:
-            import httpx
+            from .transports import default_async_client  # aiohttp's pool when installed
 
-            pool.http = httpx.AsyncClient()
+            pool.http = default_async_client()
         http: httpx.AsyncClient = pool.http
         return http
 
@@ -548,7 +550,9 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
                 if observer is not None:
                     observer.received(attempt, status, response.headers, None, delay)
                 if delay is None:
-                    return finish(call, status, response.headers, response.content, attempt)
+                    headers, body = response.headers, response.content
+                    del response  # httpx responses sit in a cycle: let GC free this one while we structure
+                    return finish(call, status, headers, body, attempt)
             await asyncio.sleep(delay)
             retries += 1
 

@@ -12,7 +12,7 @@ RUNTIME = Path(__file__).resolve().parents[2] / "codegen" / "runtime"
 
 # Each layer may import only from the layers listed before it (type-only imports aside).
 LAYERS = (
-    {"errors", "secrets", "retry", "encoding", "manifest", "batch"},
+    {"errors", "secrets", "retry", "encoding", "manifest", "batch", "transports"},
     {"models"},  # base classes and the field-table compiler: imports nothing from the runtime
     {"pages"},  # list/search pages and pagers, typed against the requester protocols
     {"shapes"},  # JSON -> Python values, and the one `object` dispatch

@@ -1,0 +1,160 @@
+"""The async client over each transport it can send with: httpx's own and aiohttp (the
+``aiohttp`` extra, used by default when installed). Same scenarios, same expectations,
+over real sockets on 127.0.0.1."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from lattice_stripe import APIConnectionError, APITimeoutError, AsyncStripeClient, CardError
+from lattice_stripe._runtime import transports
+from lattice_stripe._runtime.retry import RetryPolicy
+from lattice_stripe._runtime.transports import AiohttpTransport, default_async_client
+from lattice_stripe.models import Customer, File
+from tests.stripe_server import Reply, StripeServer
+
+pytest.importorskip("aiohttp")  # a dev dependency: the extra's transport is always tested here
+
+FAST = RetryPolicy(initial_delay=0.001, max_delay=0.004, max_retry_after=1.0)
+KEY = "sk_test_51TransportKey0000wxyz"
+
+
+def make_transport(name: str) -> httpx.AsyncBaseTransport:
+    return AiohttpTransport() if name == "aiohttp" else httpx.AsyncHTTPTransport()
+
+
+@pytest.fixture(params=["httpx", "aiohttp"])
+async def tclient(request: pytest.FixtureRequest, server: StripeServer) -> AsyncIterator[AsyncStripeClient]:
+    async with httpx.AsyncClient(transport=make_transport(request.param)) as http:
+        yield AsyncStripeClient(
+            KEY,
+            base_url=server.url,
+            files_base_url=server.url,
+            retry_policy=FAST,
+            timeout=2.0,
+            http_client=http,
+        )
+
+
+async def test_get_sends_query_and_headers_and_structures(tclient, server: StripeServer) -> None:
+    server.reply(Reply(json={"id": "cus_1", "object": "customer", "email": "a@b.c"}))
+    customer = await tclient.customers.retrieve("cus_1", expand=["default_source"], stripe_account="acct_9")
+    assert isinstance(customer, Customer) and customer.email == "a@b.c"
+    req = server.last
+    assert (req.method, req.path, req.query) == (
+        "GET",
+        "/v1/customers/cus_1",
+        [("expand[]", "default_source")],
+    )
+    assert req.header("Authorization") == f"Bearer {KEY}" and req.header("Stripe-Account") == "acct_9"
+    assert customer.last_response.request_id == "req_1"
+
+
+async def test_post_retries_a_500_with_the_same_idempotency_key(tclient, server: StripeServer) -> None:
+    server.reply(
+        Reply(500, {"error": {"type": "api_error"}}), Reply(json={"id": "cus_1", "object": "customer"})
+    )
+    customer = await tclient.customers.create(email="a@b.c", metadata={"k": "v"})
+    first, second = server.requests
+    assert first.form_dict == second.form_dict == {"email": "a@b.c", "metadata[k]": "v"}
+    assert first.header("Idempotency-Key") == second.header("Idempotency-Key") is not None
+    assert customer.last_response.attempts == 2
+
+
+async def test_multipart_upload(tclient, server: StripeServer) -> None:
+    server.reply(Reply(json={"id": "file_1", "object": "file"}))
+    uploaded = await tclient.files.create(
+        file=("r.pdf", b"%PDF-1.4 body", "application/pdf"), purpose="dispute_evidence"
+    )
+    assert isinstance(uploaded, File)
+    req = server.last
+    assert req.header("Content-Type").startswith("multipart/form-data; boundary=")
+    assert (
+        b'filename="r.pdf"' in req.body and b"%PDF-1.4 body" in req.body and b"dispute_evidence" in req.body
+    )
+
+
+async def test_per_attempt_read_timeout_is_retried_then_raised(tclient, server: StripeServer) -> None:
+    server.reply(*[Reply(json={}, delay=0.5)] * 3)
+    with pytest.raises(APITimeoutError) as caught:
+        await tclient.customers.retrieve("cus_1", timeout=0.1, max_retries=1)
+    assert caught.value.attempts == 2 and len(server.requests) == 2
+
+
+async def test_a_reset_mid_response_is_retried(tclient, server: StripeServer) -> None:
+    server.reply(Reply(reset=True), Reply(json={"id": "cus_1", "object": "customer"}))
+    customer = await tclient.customers.retrieve("cus_1")
+    assert customer.id == "cus_1" and customer.last_response.attempts == 2
+
+
+async def test_a_refused_connection_is_retried_then_raised(request: pytest.FixtureRequest) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nothing listens there
+    for name in ("httpx", "aiohttp"):
+        async with httpx.AsyncClient(transport=make_transport(name)) as http:
+            client = AsyncStripeClient(
+                KEY, base_url=f"http://127.0.0.1:{port}", retry_policy=FAST, max_retries=2, http_client=http
+            )
+            with pytest.raises(APIConnectionError) as caught:
+                await client.customers.retrieve("cus_1")
+        assert caught.value.attempts == 3, name
+        assert not isinstance(caught.value, APITimeoutError), name
+        assert "ConnectError" in str(caught.value), name
+
+
+async def test_errors_are_mapped(tclient, server: StripeServer) -> None:
+    error = {
+        "type": "card_error",
+        "code": "card_declined",
+        "decline_code": "insufficient_funds",
+        "message": "No.",
+    }
+    server.reply(Reply(402, {"error": error}))
+    with pytest.raises(CardError) as caught:
+        await tclient.customers.create(email="a@b.c")
+    assert (caught.value.http_status, caught.value.decline_code, caught.value.request_id) == (
+        402,
+        "insufficient_funds",
+        "req_1",
+    )
+
+
+async def test_a_gzip_body_is_decoded(tclient, server: StripeServer) -> None:
+    body = gzip.compress(json.dumps({"id": "cus_1", "object": "customer"}).encode())
+    server.reply(Reply(body=body, headers={"Content-Encoding": "gzip"}))
+    assert (await tclient.customers.retrieve("cus_1")).id == "cus_1"
+
+
+async def test_the_client_made_pool_uses_aiohttp_and_closes(server: StripeServer) -> None:
+    server.reply(Reply(json={"id": "cus_1", "object": "customer"}))
+    async with AsyncStripeClient(KEY, base_url=server.url) as client:
+        await client.customers.retrieve("cus_1")
+        transport = client._pool.http._transport
+        assert isinstance(transport, AiohttpTransport)
+        session = transport._session
+    assert session.closed
+
+
+def test_without_aiohttp_the_default_is_httpx_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(transports, "aiohttp_installed", lambda: False)
+    assert isinstance(default_async_client()._transport, httpx.AsyncHTTPTransport)
+    monkeypatch.setattr(transports, "aiohttp_installed", lambda: True)
+    assert isinstance(default_async_client()._transport, AiohttpTransport)
+
+
+def test_importing_and_constructing_never_loads_aiohttp() -> None:
+    code = (
+        "import sys; from lattice_stripe import AsyncStripeClient; AsyncStripeClient('sk_test_x');"
+        "print('aiohttp' in sys.modules, 'httpx' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.split() == ["False", "False"]
