@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from lattice_stripe import APIConnectionError, APITimeoutError, AsyncStripeClient, CardError
 from lattice_stripe._runtime import transports
 from lattice_stripe._runtime.retry import RetryPolicy
-from lattice_stripe._runtime.transports import AiohttpTransport, default_async_client
+from lattice_stripe._runtime.transports import AiohttpClient, default_async_client
 from lattice_stripe.models import Customer, File
 from tests.stripe_server import Reply, StripeServer
 
@@ -27,21 +28,17 @@ FAST = RetryPolicy(initial_delay=0.001, max_delay=0.004, max_retry_after=1.0)
 KEY = "sk_test_51TransportKey0000wxyz"
 
 
-def make_transport(name: str) -> httpx.AsyncBaseTransport:
-    return AiohttpTransport() if name == "aiohttp" else httpx.AsyncHTTPTransport()
+def make_http(name: str) -> Any:
+    return AiohttpClient() if name == "aiohttp" else httpx.AsyncClient()
 
 
 @pytest.fixture(params=["httpx", "aiohttp"])
 async def tclient(request: pytest.FixtureRequest, server: StripeServer) -> AsyncIterator[AsyncStripeClient]:
-    async with httpx.AsyncClient(transport=make_transport(request.param)) as http:
-        yield AsyncStripeClient(
-            KEY,
-            base_url=server.url,
-            files_base_url=server.url,
-            retry_policy=FAST,
-            timeout=2.0,
-            http_client=http,
-        )
+    http = make_http(request.param)
+    yield AsyncStripeClient(
+        KEY, base_url=server.url, files_base_url=server.url, retry_policy=FAST, timeout=2.0, http_client=http
+    )
+    await http.aclose()
 
 
 async def test_get_sends_query_and_headers_and_structures(tclient, server: StripeServer) -> None:
@@ -95,17 +92,18 @@ async def test_a_reset_mid_response_is_retried(tclient, server: StripeServer) ->
     assert customer.id == "cus_1" and customer.last_response.attempts == 2
 
 
-async def test_a_refused_connection_is_retried_then_raised(request: pytest.FixtureRequest) -> None:
+async def test_a_refused_connection_is_retried_then_raised() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed again: nothing listens there
     for name in ("httpx", "aiohttp"):
-        async with httpx.AsyncClient(transport=make_transport(name)) as http:
-            client = AsyncStripeClient(
-                KEY, base_url=f"http://127.0.0.1:{port}", retry_policy=FAST, max_retries=2, http_client=http
-            )
-            with pytest.raises(APIConnectionError) as caught:
-                await client.customers.retrieve("cus_1")
+        http = make_http(name)
+        client = AsyncStripeClient(
+            KEY, base_url=f"http://127.0.0.1:{port}", retry_policy=FAST, max_retries=2, http_client=http
+        )
+        with pytest.raises(APIConnectionError) as caught:
+            await client.customers.retrieve("cus_1")
+        await http.aclose()
         assert caught.value.attempts == 3, name
         assert not isinstance(caught.value, APITimeoutError), name
         assert "ConnectError" in str(caught.value), name
@@ -138,17 +136,17 @@ async def test_the_client_made_pool_uses_aiohttp_and_closes(server: StripeServer
     server.reply(Reply(json={"id": "cus_1", "object": "customer"}))
     async with AsyncStripeClient(KEY, base_url=server.url) as client:
         await client.customers.retrieve("cus_1")
-        transport = client._pool.http._transport
-        assert isinstance(transport, AiohttpTransport)
-        session = transport._session
+        http = client._pool.http
+        assert isinstance(http, AiohttpClient)
+        session = http._session
     assert session.closed
 
 
 def test_without_aiohttp_the_default_is_httpx_own(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(transports, "aiohttp_installed", lambda: False)
-    assert isinstance(default_async_client()._transport, httpx.AsyncHTTPTransport)
+    assert type(default_async_client()) is httpx.AsyncClient
     monkeypatch.setattr(transports, "aiohttp_installed", lambda: True)
-    assert isinstance(default_async_client()._transport, AiohttpTransport)
+    assert type(default_async_client()) is AiohttpClient
 
 
 def test_importing_and_constructing_never_loads_aiohttp() -> None:
@@ -158,3 +156,22 @@ def test_importing_and_constructing_never_loads_aiohttp() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.split() == ["False", "False"]
+
+
+async def test_headers_are_case_insensitive_like_httpx(tclient, server: StripeServer) -> None:
+    server.reply(
+        Reply(429, {"error": {"type": "rate_limit"}}, headers={"Retry-After": "0"}), Reply(json={"id": "c"})
+    )
+    customer = await tclient.customers.retrieve("c")
+    headers = customer.last_response.headers
+    assert headers["request-id"] == headers["Request-Id"] == "req_2"
+    assert customer.last_response.attempts == 2
+
+
+async def test_an_error_never_quotes_the_query_string(tclient) -> None:
+    tclient_closed = AsyncStripeClient(
+        KEY, base_url="http://127.0.0.1:9", max_retries=0, http_client=tclient._pool.http
+    )
+    with pytest.raises(APIConnectionError) as caught:
+        await tclient_closed.customers.list(email="secret@example.com")
+    assert "secret@example.com" not in str(caught.value) and "secret" not in repr(caught.value)
