@@ -43,3 +43,21 @@ def charge() -> dict[str, Any]:
 
 def charge_bytes() -> bytes:
     return json.dumps(charge()).encode()
+
+
+@functools.cache
+def _plain_charge() -> dict[str, Any]:
+    return dict(json.loads(_fixtures_bytes())["resources"]["charge"])
+
+
+def list_charges(start: int, count: int) -> list[dict[str, Any]]:
+    """``count`` charges (the fixture, unexpanded) with ids ``ch_<start>`` onwards."""
+    template = _plain_charge()
+    return [{**template, "id": f"ch_{n:05d}"} for n in range(start, start + count)]
+
+
+def list_page(start: int, count: int, total: int) -> bytes:
+    """A list object holding charges ``start..start+count`` of ``total``."""
+    data = list_charges(start, count)
+    body = {"object": "list", "data": data, "has_more": start + count < total, "url": "/v1/charges"}
+    return json.dumps(body).encode()

@@ -1,4 +1,6 @@
-"""A minimal HTTP/1.1 keep-alive server that answers every request with the charge JSON.
+"""A minimal HTTP/1.1 keep-alive server: the charge JSON for every request, except
+``GET /v1/charges?...`` (a list), answered with pages over ``LIST_TOTAL`` charges by the
+``limit`` / ``starting_after`` cursor.
 
 It runs in its own process (``python -m bench.server``), so none of its CPU is counted
 against the client being measured. It prints its port, then serves until its stdin closes.
@@ -10,8 +12,27 @@ import asyncio
 import os
 import sys
 import threading
+from urllib.parse import parse_qsl, urlsplit
 
-from bench.fixtures import charge_bytes
+from bench.fixtures import charge_bytes, list_page
+
+LIST_TOTAL = 10_000
+
+
+def _http(body: bytes) -> bytes:
+    head = (
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nRequest-Id: req_bench\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def _list_response(target: bytes) -> bytes:
+    query = dict(parse_qsl(urlsplit(target.decode()).query))
+    limit = int(query.get("limit", 10))
+    after = query.get("starting_after")
+    start = int(after.removeprefix("ch_")) + 1 if after else 0
+    return _http(list_page(start, min(limit, LIST_TOTAL - start), LIST_TOTAL))
 
 
 class _Protocol(asyncio.Protocol):
@@ -32,17 +53,15 @@ class _Protocol(asyncio.Protocol):
                     length = int(value)
             if len(self.buffer) < end + 4 + length:
                 return
+            request_line = self.buffer[: self.buffer.find(b"\r\n")]
             self.buffer = self.buffer[end + 4 + length :]
-            self.transport.write(self.response)  # type: ignore[attr-defined]
+            method, target = request_line.split(b" ")[:2]
+            is_list = method == b"GET" and target.startswith(b"/v1/charges?") and b"limit=" in target
+            self.transport.write(_list_response(target) if is_list else self.response)  # type: ignore[attr-defined]
 
 
 async def _serve() -> None:
-    body = charge_bytes()
-    head = (
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\nRequest-Id: req_bench\r\n\r\n"
-    )
-    response = head.encode() + body
+    response = _http(charge_bytes())
     server = await asyncio.get_running_loop().create_server(lambda: _Protocol(response), "127.0.0.1", 0)
     print(server.sockets[0].getsockname()[1], flush=True)
     await server.serve_forever()

@@ -176,26 +176,31 @@ def _async_requester(call: Call) -> AsyncRequester:
     return call.client  # type: ignore[return-value]
 
 
-def fetch_next(page: Page[T]) -> Page[T] | None:
-    """The next page (one request), or None; sync clients only."""
+def _following(page: Page[Any]) -> tuple[Call, dict[str, Any]] | None:
+    """The call and parameters that fetch the page after ``page``, or None."""
     if not page.has_more:
         return None
     call = _call_of(page)
     params = next_params(page, dict(call.params))
-    if params is None:
+    return None if params is None else (call, params)
+
+
+def fetch_next(page: Page[T]) -> Page[T] | None:
+    """The next page (one request), or None; sync clients only."""
+    following = _following(page)
+    if following is None:
         return None
+    call, params = following
     result: Page[T] = _sync_requester(call).request(call.op, call.path_args, params, call.options)
     return result
 
 
 async def afetch_next(page: Page[T]) -> Page[T] | None:
     """The next page (one request), or None; async clients only."""
-    if not page.has_more:
+    following = _following(page)
+    if following is None:
         return None
-    call = _call_of(page)
-    params = next_params(page, dict(call.params))
-    if params is None:
-        return None
+    call, params = following
     result: Page[T] = await _async_requester(call).request(call.op, call.path_args, params, call.options)
     return result
 
@@ -221,7 +226,11 @@ class AutoPager(Generic[T]):
         page = self._page
         while page is not None:
             yield from _ordered(page, _params(page))
-            page = fetch_next(page)
+            following = _following(page)
+            page = None  # release this page before the next one arrives
+            if following is not None:
+                call, params = following
+                page = _sync_requester(call).request(call.op, call.path_args, params, call.options)
 
     def __aiter__(self) -> AsyncIterator[T]:
         raise InvalidArgumentError(
@@ -249,4 +258,8 @@ class AsyncAutoPager(AutoPager[T]):
         while page is not None:
             for item in _ordered(page, _params(page)):
                 yield item
-            page = await afetch_next(page)
+            following = _following(page)
+            page = None  # release this page before the next one arrives
+            if following is not None:
+                call, params = following
+                page = await _async_requester(call).request(call.op, call.path_args, params, call.options)
