@@ -26,7 +26,9 @@ HEADERS = {"Authorization": f"Bearer {API_KEY}", "Stripe-Version": "2023-08-16"}
 Factory = Callable[[str], Awaitable[tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[None]]]]]
 
 
-async def _ours(url: str, *, fast: bool) -> tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[None]]]:
+async def _ours(
+    url: str, *, fast: bool
+) -> tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[None]]]:
     import httpx
 
     from lattice_stripe import AsyncStripeClient
@@ -42,7 +44,9 @@ async def _ours(url: str, *, fast: bool) -> tuple[Callable[[], Awaitable[Any]], 
     return lambda: client.charges.retrieve("ch_1", expand=["customer"]), close
 
 
-async def _official(url: str, *, fast: bool) -> tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[None]]]:
+async def _official(
+    url: str, *, fast: bool
+) -> tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[None]]]:
     import stripe
     from stripe._http_client import AIOHTTPClient, HTTPXClient
 

@@ -13,8 +13,11 @@ tag this version does not know gives an :class:`~.models.UnknownObject` with all
 
 from __future__ import annotations
 
+import gc
 import importlib
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .models import (
@@ -226,6 +229,34 @@ class MapOf(Shape):
         return structure
 
 
+# Structuring a long page creates tens of thousands of objects while the decoded JSON is
+# still alive; the cyclic GC would rescan all of them every few hundred allocations, making
+# each object dearer the more there are. Nothing structured here forms a cycle, so the
+# collector waits until the page is built.
+LONG_PAGE = 50
+_paused = 0
+_resume = False
+_pause_lock = threading.Lock()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold the cyclic GC off (if it was on) until every thread inside this has left it."""
+    global _paused, _resume
+    with _pause_lock:
+        if _paused == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _paused -= 1
+            if _paused == 0 and _resume:
+                gc.enable()
+
+
 class _PageShape(Shape):
     """A list object or search result whose ``data`` items have a shape."""
 
@@ -244,7 +275,16 @@ class _PageShape(Shape):
             (attr, key, required, ListOf(self.item) if key == "data" else shape)
             for attr, key, required, shape in cls.__stripe_fields__
         )
-        return compile_structurer(cls, fields)
+        page = compile_structurer(cls, fields)
+
+        def structure(value: Any) -> Any:
+            data = value.get("data") if type(value) is dict else None
+            if type(data) is not list or len(data) < LONG_PAGE:
+                return page(value)
+            with gc_paused():
+                return page(value)
+
+        return structure
 
 
 class ListPage(_PageShape):
