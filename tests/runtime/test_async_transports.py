@@ -175,3 +175,23 @@ async def test_an_error_never_quotes_the_query_string(tclient) -> None:
     with pytest.raises(APIConnectionError) as caught:
         await tclient_closed.customers.list(email="secret@example.com")
     assert "secret@example.com" not in str(caught.value) and "secret" not in repr(caught.value)
+
+
+def test_a_missing_module_is_remembered_as_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "lattice_stripe_no_such_module"
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    transports.remember_missing(name)
+    assert sys.modules[name] is None
+    with pytest.raises(ImportError):
+        __import__(name)
+    monkeypatch.delitem(sys.modules, name)
+    transports.remember_missing("json")  # installed: left alone
+    assert sys.modules["json"] is not None
+
+
+def test_httpx_fallback_does_not_search_for_sniffio_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(transports, "aiohttp_installed", lambda: False)
+    monkeypatch.setattr(transports.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.delitem(sys.modules, "sniffio", raising=False)
+    default_async_client()
+    assert "sniffio" in sys.modules and sys.modules["sniffio"] is None
