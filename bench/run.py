@@ -6,7 +6,11 @@
    in this process, which runs no server threads, so only client work is counted);
 2. bytes -> object for one charge, against ``json.loads`` alone;
 3. memory retained per charge object (tracemalloc), against the decoded dict;
-4. import time in fresh interpreters (``-X importtime``, cumulative for the package).
+4. import time in fresh interpreters (``-X importtime``, cumulative for the package);
+5. what users feel (:mod:`bench.user`): cold processes from a wheel install (import +
+   construction; client + one GET), async GETs at 20 and 100 in flight (default and fast
+   transport, the official package's two, raw httpx and raw aiohttp), auto-paging 10,000
+   charges (time, peak memory, flatness in pages), and lists of 10 / 1,000 / 10,000.
 
 Every measurement is repeated; the table shows medians, and ratios are medians of
 per-round ratios (the sides take turns within a round), which keeps machine noise out.
@@ -28,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench import user
 from bench.fixtures import ROOT, charge, charge_bytes
 
 API_KEY = "sk_test_" + "b" * 24
@@ -36,6 +41,10 @@ SIDES = ("raw", "ours", "official")
 # (rounds, GET requests per round, structurings per round, objects kept, import runs)
 FULL = (9, 600, 2000, 200, 9)
 QUICK = (1, 20, 50, 10, 1)
+# What users feel: (cold runs, async requests per round, async rounds, paged items,
+# paging rounds, list sizes, list rounds, build a wheel venv)
+USER_FULL = (9, 500, 5, 10_000, 3, (10, 1_000, 10_000), 5, True)
+USER_QUICK = (1, 40, 1, 1_000, 1, (10, 100), 1, False)
 
 Samples = dict[str, list[float]]
 
@@ -213,6 +222,23 @@ def bench_import(runs: int) -> tuple[Samples, list[str]]:
     return samples, eager
 
 
+# -- 5. what users feel ------------------------------------------------------------------------
+
+
+def bench_user(config: tuple[Any, ...]) -> list[dict[str, Any]]:
+    cold_runs, async_requests, async_rounds, items, paging_rounds, sizes, list_rounds, wheel = config
+    server, url = _start_server()
+    try:
+        rows = user.cold_rows(cold_runs, url, wheel)
+        rows += user.async_rows(url, async_requests, async_rounds)
+        rows += user.paging_rows(url, items, paging_rounds)
+    finally:
+        assert server.stdin is not None
+        server.stdin.close()
+        server.wait(timeout=10)
+    return rows + user.list_rows(sizes, list_rounds)
+
+
 # -- report ----------------------------------------------------------------------------------
 
 
@@ -291,10 +317,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(render(rows, header))
     print(f"import lattice_stripe also loaded: {', '.join(eager) or 'nothing heavy'} (want nothing heavy)")
+    user_rows = bench_user(USER_QUICK if args.quick else USER_FULL)
+    print("\nWhat users feel (median of rounds; min and max beside it):\n")
+    print(user.render(user_rows))
     elapsed = time.perf_counter() - started
     print(f"({elapsed:.0f} s)")
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    result = {"header": header, "rows": rows, "import_loaded": eager}
+    result = {"header": header, "rows": rows, "import_loaded": eager, "user_rows": user_rows}
     args.json.write_text(json.dumps(result, indent=2) + "\n")
     return 0
 

@@ -119,7 +119,7 @@ def _data(page: Page[T]) -> list[T]:
     if data is None:  # `data: null` on the wire: an empty page
         return []
     if not isinstance(data, list):
-        raise APIError(f"a {type(page).__name__} whose data is not a list: {data!r:.200}")
+        raise APIError(f"a {type(page).__name__} whose data is {type(data).__name__}, not a list")
     return data
 
 
