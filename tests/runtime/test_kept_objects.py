@@ -112,7 +112,7 @@ def test_embedded_list_with_data_null_is_empty(client, server: StripeServer) -> 
 def test_data_that_is_not_a_list_is_an_api_error(client, server: StripeServer) -> None:
     server.reply(Reply(json=page({"oops": 1})))
     result = client.events.list()
-    with pytest.raises(APIError, match="data is not a list"):
+    with pytest.raises(APIError, match="data is dict, not a list"):
         list(result.auto_paging_iter())
 
 
