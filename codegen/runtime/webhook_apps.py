@@ -22,10 +22,11 @@ import json
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
+from .delivery import Ledger, deliver, deliver_async, is_async
 from .errors import InvalidArgumentError
 from .options import DEFAULT_WEBHOOK_TOLERANCE
 from .webhooks import (
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
     from .._events import EventType
+    from .ledger import EventLedger
 
 logger = logging.getLogger("lattice_stripe.webhooks")
 
@@ -88,12 +90,15 @@ class WebhookRouter:
         *,
         tolerance: float | None = DEFAULT_WEBHOOK_TOLERANCE,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        ledger: Ledger | None = None,
     ) -> None:
         check_secrets(secret)  # at startup, not on the first delivery
         check_tolerance(tolerance)
         self.secret = secret
         self.tolerance = tolerance
         self.max_body_size = max_body_size
+        self.ledger = ledger
+        """Where applied event ids are kept, so a redelivery does not run its handler again."""
         self._handlers: dict[str, Handler] = {}
         self._fallback: Handler | None = None
 
@@ -156,6 +161,13 @@ class WebhookRouter:
         event = self._verify(payload, sig_header)
         if isinstance(event, WebhookResponse):
             return event
+        if self.ledger is None:
+            return self._run(event)
+        if is_async(self.ledger):
+            raise TypeError("an async ledger needs an async router: serve it with router.asgi()")
+        return deliver(cast("EventLedger", self.ledger), event, lambda: self._run(event), WebhookResponse.of)
+
+    def _run(self, event: WebhookEvent) -> WebhookResponse:
         handler = self.handler_for(event.type)
         try:
             result = handler(event) if handler is not None else None
@@ -172,6 +184,11 @@ class WebhookRouter:
         event = self._verify(payload, sig_header)
         if isinstance(event, WebhookResponse):
             return event
+        if self.ledger is None:
+            return await self._run_async(event)
+        return await deliver_async(self.ledger, event, lambda: self._run_async(event), WebhookResponse.of)
+
+    async def _run_async(self, event: WebhookEvent) -> WebhookResponse:
         handler = self.handler_for(event.type)
         try:
             if handler is not None:
