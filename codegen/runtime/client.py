@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
 
@@ -32,7 +32,7 @@ from .models import StripeObject
 from .observe import Hooks, Observer, RequestHook, ResponseHook, observer_for
 from .options import DEFAULT_WEBHOOK_TOLERANCE, OPTION_NAMES
 from .response import Call, RawResponse, ResponseMeta
-from .retry import RetryPolicy, retry_delay, should_retry_status
+from .retry import RetryAttempt, RetryPolicy, RetryStrategy
 from .secrets import mask
 from .shapes import Binary
 
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .batch import Outcome
     from .operation import Operation
     from .options import ClientOptions
+    from .tracing import CallTrace
     from .webhooks import WebhookEvent
 
 T = TypeVar("T")
@@ -79,6 +80,8 @@ class ClientConfig:
     timeout: float = DEFAULT_TIMEOUT
     retry_policy: RetryPolicy = attrs.field(factory=RetryPolicy)
     strict_guards: bool = False  # guard warnings (lattice_stripe.GuardWarning) raise instead
+    retry_strategy: RetryStrategy | None = None  # None: retry_policy decides
+    tracing: Any = False  # True or a TracerProvider: OpenTelemetry spans (see tracing.py)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.api_key, str) or not self.api_key.strip():
@@ -87,6 +90,7 @@ class ClientConfig:
             raise InvalidArgumentError(f"max_retries must be an int >= 0, got {self.max_retries!r}")
         if not self.timeout > 0:
             raise InvalidArgumentError(f"timeout must be > 0 seconds, got {self.timeout!r}")
+        _check_strategy("retry_strategy", self.retry_strategy)
 
 
 @attrs.frozen
@@ -100,6 +104,15 @@ class PreparedRequest:
     data: dict[str, str] | None = None
     timeout: float = DEFAULT_TIMEOUT
     max_retries: int = 0
+    retry_strategy: RetryStrategy = attrs.field(factory=RetryPolicy, repr=False)
+
+
+def _check_strategy(where: str, strategy: object) -> None:
+    if strategy is not None and not callable(strategy):
+        raise InvalidArgumentError(
+            f"{where} must be a callable taking a RetryAttempt and returning seconds or None, "
+            f"got {type(strategy).__name__}"
+        )
 
 
 def _user_agent() -> str:
@@ -126,7 +139,11 @@ class _ClientCore(Generic[HttpT]):
         max_retries: retries after the first attempt (per request: ``max_retries=``).
         timeout: seconds per attempt (per request: ``timeout=``).
         retry_policy: backoff settings (:class:`~.retry.RetryPolicy`).
+        retry_strategy: decides retries instead of ``retry_policy`` (per request:
+            ``retry_strategy=``); see :data:`~.retry.RetryStrategy`.
         strict_guards: raise guard warnings (``GuardWarning``) as errors.
+        tracing: True (the global tracer provider) or a ``TracerProvider``: OpenTelemetry
+            spans per call and attempt (needs ``lattice-stripe[otel]``).
         http_client: an ``httpx.Client`` / ``httpx.AsyncClient`` to send with; the caller
             keeps ownership (closing this client leaves it open).
     """
@@ -146,6 +163,8 @@ class _ClientCore(Generic[HttpT]):
         retry_policy: RetryPolicy | None = None,
         strict_guards: bool = False,
         http_client: HttpT | None = None,
+        retry_strategy: RetryStrategy | None = None,
+        tracing: Any = False,
     ) -> None:
         self._config = ClientConfig(
             api_key=api_key,
@@ -157,6 +176,8 @@ class _ClientCore(Generic[HttpT]):
             timeout=timeout,
             retry_policy=retry_policy or RetryPolicy(),
             strict_guards=strict_guards,
+            retry_strategy=retry_strategy,
+            tracing=tracing,
         )
         self._user_agent = _user_agent()
         self._pool = _Pool(http_client, owned=http_client is None)
@@ -274,6 +295,8 @@ class _ClientCore(Generic[HttpT]):
             query = encode(params)
             if query:
                 url += "?" + query
+        strategy = options.get("retry_strategy")
+        _check_strategy(f"{op.call_path}: retry_strategy", strategy)
         return PreparedRequest(
             method=op.method.upper(),
             url=url,
@@ -284,6 +307,7 @@ class _ClientCore(Generic[HttpT]):
             data=data,
             timeout=float(options.get("timeout", config.timeout)),
             max_retries=int(options.get("max_retries", config.max_retries)),
+            retry_strategy=strategy or config.retry_strategy or config.retry_policy,
         )
 
     # -- deciding ----------------------------------------------------------------------
@@ -299,18 +323,10 @@ class _ClientCore(Generic[HttpT]):
             headers.get("Stripe-Account"),
         )
 
-    def _delay_after_status(
-        self, prepared: PreparedRequest, retries: int, status: int, headers: Any
-    ) -> float | None:
-        """Seconds to wait before retrying an HTTP answer, or None to stop here."""
-        if status < 300 or retries >= prepared.max_retries or not should_retry_status(status, headers):
-            return None
-        return retry_delay(retries, headers, self._config.retry_policy)
-
     def _connection_error(
         self, exc: Exception, prepared: PreparedRequest, attempt: int
     ) -> tuple[StripeError, bool]:
-        """The SDK error for a transport failure, and whether the failure may be retried.
+        """The SDK error for a transport failure, and whether the failure may pass.
 
         Every request is safe to replay: GET and DELETE are idempotent and a POST carries
         its idempotency key, so a reset mid-response or a read timeout is retried too.
@@ -321,14 +337,84 @@ class _ClientCore(Generic[HttpT]):
         if isinstance(exc, httpx.TimeoutException):
             message = f"{where} timed out after {prepared.timeout:g}s ({type(exc).__name__})"
             return APITimeoutError(message, attempts=attempt), True
-        retryable = isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError))
+        transient = isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError))
         message = f"{where}: connection failed ({type(exc).__name__}: {exc})"
-        return APIConnectionError(message, attempts=attempt), retryable
+        return APIConnectionError(message, attempts=attempt), transient
 
-    def _delay_after_error(self, prepared: PreparedRequest, retries: int, retryable: bool) -> float | None:
-        if not retryable or retries >= prepared.max_retries:
+    def _attempts(
+        self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]
+    ) -> Generator[PreparedRequest | float, Any, Any]:
+        """The retry loop without I/O: yields the request to send (and is sent the
+        ``httpx.Response``, or has the ``httpx.TransportError`` thrown in) or the seconds to
+        sleep; returns ``finish(...)``. The sync and async clients only carry out the steps."""
+        import httpx
+
+        op = call.op
+        prepared = self.prepare(op, call.path_args, call.params, call.options)
+        observer = self._observer(op, prepared)
+        traced = self._trace(op, prepared)
+        attempt, status, headers = 0, None, None
+        failure: BaseException | None = None
+        try:
+            while True:
+                attempt += 1
+                if observer is not None:
+                    observer.sending(attempt)
+                if traced is not None:
+                    traced.attempt(attempt)
+                error: StripeError | None = None
+                status = headers = delay = None
+                try:
+                    response = yield prepared
+                except httpx.TransportError as exc:
+                    error, transient = self._connection_error(exc, prepared, attempt)
+                    decision = RetryAttempt(
+                        attempt, prepared.max_retries, op.operation_id, prepared.method,
+                        error=error, transient=transient,
+                    )  # fmt: skip
+                    delay = self._retry_delay(prepared, decision)
+                    if delay is None:
+                        raise error from exc
+                else:
+                    status, headers = response.status_code, response.headers
+                    decision = RetryAttempt(
+                        attempt, prepared.max_retries, op.operation_id, prepared.method, status, headers
+                    )
+                    delay = None if status < 300 else self._retry_delay(prepared, decision)
+                    if delay is None:
+                        return finish(call, status, headers, response.content, attempt)
+                finally:
+                    if observer is not None and (error is not None or status is not None):
+                        observer.received(attempt, status, headers, error, delay)
+                if traced is not None:
+                    traced.attempted(status, headers, error)
+                yield delay
+        except BaseException as exc:
+            failure = exc
+            raise
+        finally:
+            if traced is not None:
+                traced.finished(attempt, status, headers, failure)
+
+    @staticmethod
+    def _retry_delay(prepared: PreparedRequest, attempt: RetryAttempt) -> float | None:
+        """The strategy's answer while the budget lasts, checked to be seconds or None."""
+        if attempt.retries >= prepared.max_retries:
             return None
-        return retry_delay(retries, None, self._config.retry_policy)
+        delay = prepared.retry_strategy(attempt)
+        if delay is None:
+            return None
+        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not delay >= 0:
+            raise InvalidArgumentError(f"retry_strategy must return seconds >= 0 or None, got {delay!r}")
+        return float(delay)
+
+    def _trace(self, op: Operation[Any], prepared: PreparedRequest) -> CallTrace | None:
+        if not self._config.tracing:
+            return None
+        from .tracing import CallTrace, tracer_for
+
+        account = prepared.headers.get("Stripe-Account")
+        return CallTrace(tracer_for(self._config.tracing), op, prepared.method, prepared.url, account)
 
     # -- parsing -----------------------------------------------------------------------
 
@@ -419,42 +505,29 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         return raw
 
     def _exchange(self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]) -> Any:
-        import httpx
-
-        prepared = self.prepare(call.op, call.path_args, call.params, call.options)
-        http = self._http_client()
-        observer = self._observer(call.op, prepared)
-        retries = 0
-        while True:
-            attempt = retries + 1
-            if observer is not None:
-                observer.sending(attempt)
-            try:
-                response = http.request(
-                    prepared.method,
-                    prepared.url,
-                    headers=prepared.headers,
-                    content=prepared.content,
-                    files=prepared.files,
-                    data=prepared.data,
-                    timeout=prepared.timeout,
-                )
-            except httpx.TransportError as exc:
-                error, retryable = self._connection_error(exc, prepared, attempt)
-                delay = self._delay_after_error(prepared, retries, retryable)
-                if observer is not None:
-                    observer.received(attempt, None, None, error, delay)
-                if delay is None:
-                    raise error from exc
-            else:
-                status = response.status_code
-                delay = self._delay_after_status(prepared, retries, status, response.headers)
-                if observer is not None:
-                    observer.received(attempt, status, response.headers, None, delay)
-                if delay is None:
-                    return finish(call, status, response.headers, response.content, attempt)
-            time.sleep(delay)
-            retries += 1
+        steps = self._attempts(call, finish)
+        try:
+            step = next(steps)
+            while True:
+                try:
+                    if isinstance(step, PreparedRequest):
+                        result: Any = self._http_client().request(
+                            step.method,
+                            step.url,
+                            headers=step.headers,
+                            content=step.content,
+                            files=step.files,
+                            data=step.data,
+                            timeout=step.timeout,
+                        )
+                    else:
+                        result = time.sleep(step)
+                except BaseException as exc:  # the loop decides: retry, or raise it as an SDK error
+                    step = steps.throw(exc)
+                else:
+                    step = steps.send(result)
+        except StopIteration as stop:
+            return stop.value
 
     def batch(self, calls: Iterable[Callable[[], T]], *, max_workers: int = 8) -> list[Outcome[T]]:
         """Run calls (zero-argument callables) on a thread pool; see :func:`batch.run_threaded`."""
@@ -515,42 +588,29 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     async def _exchange(self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]) -> Any:
         import asyncio
 
-        import httpx
-
-        prepared = self.prepare(call.op, call.path_args, call.params, call.options)
-        http = self._http_client()
-        observer = self._observer(call.op, prepared)
-        retries = 0
-        while True:
-            attempt = retries + 1
-            if observer is not None:
-                observer.sending(attempt)
-            try:
-                response = await http.request(
-                    prepared.method,
-                    prepared.url,
-                    headers=prepared.headers,
-                    content=prepared.content,
-                    files=prepared.files,
-                    data=prepared.data,
-                    timeout=prepared.timeout,
-                )
-            except httpx.TransportError as exc:
-                error, retryable = self._connection_error(exc, prepared, attempt)
-                delay = self._delay_after_error(prepared, retries, retryable)
-                if observer is not None:
-                    observer.received(attempt, None, None, error, delay)
-                if delay is None:
-                    raise error from exc
-            else:
-                status = response.status_code
-                delay = self._delay_after_status(prepared, retries, status, response.headers)
-                if observer is not None:
-                    observer.received(attempt, status, response.headers, None, delay)
-                if delay is None:
-                    return finish(call, status, response.headers, response.content, attempt)
-            await asyncio.sleep(delay)
-            retries += 1
+        steps = self._attempts(call, finish)
+        try:
+            step = next(steps)
+            while True:
+                try:
+                    if isinstance(step, PreparedRequest):
+                        result: Any = await self._http_client().request(
+                            step.method,
+                            step.url,
+                            headers=step.headers,
+                            content=step.content,
+                            files=step.files,
+                            data=step.data,
+                            timeout=step.timeout,
+                        )
+                    else:
+                        result = await asyncio.sleep(step)
+                except BaseException as exc:  # the loop decides: retry, or raise it as an SDK error
+                    step = steps.throw(exc)
+                else:
+                    step = steps.send(result)
+        except StopIteration as stop:
+            return stop.value
 
     async def batch(
         self, calls: Iterable[Awaitable[T] | Callable[[], Awaitable[T]]], *, concurrency: int | None = None

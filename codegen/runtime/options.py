@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING, TypedDict, Union
+from typing import IO, TYPE_CHECKING, Any, TypedDict, Union
 
 if TYPE_CHECKING:
-    from .retry import RetryPolicy
+    from .retry import RetryPolicy, RetryStrategy
 
 FileInput = Union[
     bytes, IO[bytes], tuple[str, Union[bytes, IO[bytes]]], tuple[str, Union[bytes, IO[bytes]], str]
@@ -26,6 +26,8 @@ class RequestOptions(TypedDict, total=False):
     """Seconds before giving up on one attempt."""
     max_retries: int
     """Retries after the first attempt."""
+    retry_strategy: RetryStrategy
+    """Decides this call's retries (see ``retry.RetryStrategy``)."""
 
 
 OPTION_NAMES = frozenset(RequestOptions.__annotations__)
@@ -42,7 +44,9 @@ class ClientOptions(TypedDict, total=False):
     max_retries: int
     timeout: float
     retry_policy: RetryPolicy
+    retry_strategy: RetryStrategy | None
     strict_guards: bool
+    tracing: Any
 
 
 DEFAULT_WEBHOOK_TOLERANCE = 300
