@@ -63,15 +63,18 @@ def refusal(event: WebhookEvent, claim: Claim | None, answer: Answer[R]) -> R | 
 Step = tuple[str, tuple[Any, ...]]
 """What the delivery needs next: ``("run", ())`` or a ledger method and its arguments."""
 
+OUTCOMES = {200: "handled", 409: "in_progress", 500: "failed"}
 
-def _steps(event: WebhookEvent, answer: Answer[R]) -> Generator[Step, Any, R]:
-    """The decisions, free of I/O: the sync and async drivers only carry out each step."""
+
+def _once(event: WebhookEvent, answer: Answer[R], seen: list[Claim | None]) -> Generator[Step, Any, R]:
+    """Claim, run, then record or release: the decisions, free of I/O."""
     owner = uuid.uuid4().hex
     try:
         claim: Claim | None = yield ("claim", (event.id, owner))
     except Exception:
         logger.exception("webhook ledger claim for %s failed; Stripe will retry", event.id)
         claim = None
+    seen.append(claim)
     refused = refusal(event, claim, answer)
     if refused is not None:
         return refused
@@ -86,9 +89,41 @@ def _steps(event: WebhookEvent, answer: Answer[R]) -> Generator[Step, Any, R]:
     return response
 
 
-def deliver(ledger: EventLedger, event: WebhookEvent, run: Callable[[], R], answer: Answer[R]) -> R:
+def _steps(event: WebhookEvent, ledger: object, answer: Answer[R], tracing: Any) -> Generator[Step, Any, R]:
+    """The delivery with or without a ledger, inside its span when tracing is on."""
+    seen: list[Claim | None] = []
+    if tracing:
+        from .tracing import DeliveryTrace, tracer_for
+
+        trace: DeliveryTrace | None = DeliveryTrace(tracer_for(tracing), str(event.type), event.id)
+    else:
+        trace = None
+    response: R | None = None
+    try:
+        if ledger is None:
+            response = yield ("run", ())
+        else:
+            response = yield from _once(event, answer, seen)
+        return response
+    finally:
+        if trace is not None:
+            status = response.status if response is not None else 500
+            claim = seen[0] if seen else Claim.ACQUIRED
+            outcome = {Claim.DONE: "duplicate", None: "ledger_unavailable"}.get(
+                claim, OUTCOMES.get(status, "failed")
+            )
+            trace.finished(status, outcome, claim is Claim.DONE if seen else None)
+
+
+def deliver(
+    ledger: EventLedger | None,
+    event: WebhookEvent,
+    run: Callable[[], R],
+    answer: Answer[R],
+    tracing: Any = False,
+) -> R:
     """Run ``run`` (the handler, answering 200 or 500) at most once per event id."""
-    steps = _steps(event, answer)
+    steps = _steps(event, ledger, answer, tracing)
     try:
         step = next(steps)
         while True:
@@ -105,10 +140,14 @@ def deliver(ledger: EventLedger, event: WebhookEvent, run: Callable[[], R], answ
 
 
 async def deliver_async(
-    ledger: Ledger, event: WebhookEvent, run: Callable[[], Awaitable[R]], answer: Answer[R]
+    ledger: Ledger | None,
+    event: WebhookEvent,
+    run: Callable[[], Awaitable[R]],
+    answer: Answer[R],
+    tracing: Any = False,
 ) -> R:
     """:func:`deliver` for async routers; a sync ledger runs in a worker thread."""
-    steps = _steps(event, answer)
+    steps = _steps(event, ledger, answer, tracing)
     try:
         step = next(steps)
         while True:
@@ -116,7 +155,7 @@ async def deliver_async(
             try:
                 if name == "run":
                     result = await run()
-                elif is_async(ledger):
+                elif ledger is not None and is_async(ledger):
                     result = await getattr(ledger, name)(*args)
                 else:
                     result = await asyncio.to_thread(getattr(ledger, name), *args)

@@ -80,14 +80,20 @@ class CallTrace:
         if number > 1:
             self._attempt.set_attribute("http.request.resend_count", number - 1)
 
-    def attempted(self, status: int | None, headers: Mapping[str, str] | None, error: BaseException | None) -> None:
+    def attempted(
+        self, status: int | None, headers: Mapping[str, str] | None, error: BaseException | None
+    ) -> None:
         span, self._attempt = self._attempt, None
         if span is not None:
             _outcome(span, status, headers, error)
             span.end()
 
     def finished(
-        self, attempts: int, status: int | None, headers: Mapping[str, str] | None, error: BaseException | None
+        self,
+        attempts: int,
+        status: int | None,
+        headers: Mapping[str, str] | None,
+        error: BaseException | None,
     ) -> None:
         self.attempted(status, headers, error)
         self._span.set_attribute("stripe.retry_count", attempts - 1)

@@ -91,6 +91,7 @@ class WebhookRouter:
         tolerance: float | None = DEFAULT_WEBHOOK_TOLERANCE,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         ledger: Ledger | None = None,
+        tracing: Any = False,
     ) -> None:
         check_secrets(secret)  # at startup, not on the first delivery
         check_tolerance(tolerance)
@@ -99,6 +100,8 @@ class WebhookRouter:
         self.max_body_size = max_body_size
         self.ledger = ledger
         """Where applied event ids are kept, so a redelivery does not run its handler again."""
+        self.tracing = tracing
+        """True or a ``TracerProvider``: an OpenTelemetry span per delivery (``lattice-stripe[otel]``)."""
         self._handlers: dict[str, Handler] = {}
         self._fallback: Handler | None = None
 
@@ -161,11 +164,10 @@ class WebhookRouter:
         event = self._verify(payload, sig_header)
         if isinstance(event, WebhookResponse):
             return event
-        if self.ledger is None:
-            return self._run(event)
-        if is_async(self.ledger):
+        if self.ledger is not None and is_async(self.ledger):
             raise TypeError("an async ledger needs an async router: serve it with router.asgi()")
-        return deliver(cast("EventLedger", self.ledger), event, lambda: self._run(event), WebhookResponse.of)
+        ledger = cast("EventLedger | None", self.ledger)
+        return deliver(ledger, event, lambda: self._run(event), WebhookResponse.of, self.tracing)
 
     def _run(self, event: WebhookEvent) -> WebhookResponse:
         handler = self.handler_for(event.type)
@@ -184,9 +186,8 @@ class WebhookRouter:
         event = self._verify(payload, sig_header)
         if isinstance(event, WebhookResponse):
             return event
-        if self.ledger is None:
-            return await self._run_async(event)
-        return await deliver_async(self.ledger, event, lambda: self._run_async(event), WebhookResponse.of)
+        run = lambda: self._run_async(event)  # noqa: E731
+        return await deliver_async(self.ledger, event, run, WebhookResponse.of, self.tracing)
 
     async def _run_async(self, event: WebhookEvent) -> WebhookResponse:
         handler = self.handler_for(event.type)
