@@ -521,7 +521,8 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
                             timeout=step.timeout,
                         )
                     else:
-                        result = time.sleep(step)
+                        time.sleep(step)
+                        result = None
                 except BaseException as exc:  # the loop decides: retry, or raise it as an SDK error
                     step = steps.throw(exc)
                 else:
@@ -604,7 +605,8 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
                             timeout=step.timeout,
                         )
                     else:
-                        result = await asyncio.sleep(step)
+                        await asyncio.sleep(step)
+                        result = None
                 except BaseException as exc:  # the loop decides: retry, or raise it as an SDK error
                     step = steps.throw(exc)
                 else:
