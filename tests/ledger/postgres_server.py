@@ -70,7 +70,7 @@ class PostgresServer:
         options = f"-h 127.0.0.1 -p {self.port} -k {self.root} " + " ".join(f"-c {s}" for s in _SETTINGS)
         self._run([pg_ctl, "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start"])
         # Stops the server when our end of its stdin closes: at stop(), or when this process dies.
-        watchdog = f"import subprocess, sys; sys.stdin.read(); subprocess.run({self._stop_argv()!r})"
+        watchdog = f"import subprocess, sys; sys.stdin.read(); subprocess.run({self._stop_argv()!r}, capture_output=True)"
         self._watchdog = subprocess.Popen([sys.executable, "-c", watchdog], stdin=subprocess.PIPE)
         return self
 
