@@ -106,6 +106,17 @@ class PreparedRequest:
     max_retries: int = 0
     retry_strategy: RetryStrategy = attrs.field(factory=RetryPolicy, repr=False)
 
+    @property
+    def send_args(self) -> dict[str, Any]:
+        """The keyword arguments of ``httpx.Client.request`` besides method and URL."""
+        return {
+            "headers": self.headers,
+            "content": self.content,
+            "files": self.files,
+            "data": self.data,
+            "timeout": self.timeout,
+        }
+
 
 def _check_strategy(where: str, strategy: object) -> None:
     if strategy is not None and not callable(strategy):
@@ -511,15 +522,7 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
             while True:
                 try:
                     if isinstance(step, PreparedRequest):
-                        result: Any = self._http_client().request(
-                            step.method,
-                            step.url,
-                            headers=step.headers,
-                            content=step.content,
-                            files=step.files,
-                            data=step.data,
-                            timeout=step.timeout,
-                        )
+                        result: Any = self._http_client().request(step.method, step.url, **step.send_args)
                     else:
                         time.sleep(step)
                         result = None
@@ -596,13 +599,7 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
                 try:
                     if isinstance(step, PreparedRequest):
                         result: Any = await self._http_client().request(
-                            step.method,
-                            step.url,
-                            headers=step.headers,
-                            content=step.content,
-                            files=step.files,
-                            data=step.data,
-                            timeout=step.timeout,
+                            step.method, step.url, **step.send_args
                         )
                     else:
                         await asyncio.sleep(step)
