@@ -35,6 +35,7 @@ from .response import Call, RawResponse, ResponseMeta
 from .retry import RetryAttempt, RetryPolicy, RetryStrategy
 from .secrets import mask
 from .shapes import Binary
+from .tracing import check_tracing
 
 if TYPE_CHECKING:
     import httpx
@@ -91,6 +92,7 @@ class ClientConfig:
         if not self.timeout > 0:
             raise InvalidArgumentError(f"timeout must be > 0 seconds, got {self.timeout!r}")
         _check_strategy("retry_strategy", self.retry_strategy)
+        check_tracing("StripeClient", self.tracing)
 
 
 @attrs.frozen

@@ -21,14 +21,18 @@ from __future__ import annotations
 
 import enum
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
+
+from .errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    import sqlite3
 
 DEFAULT_LEASE = 300.0
 """Seconds a claim lives: longer than any handler should take."""
@@ -90,9 +94,16 @@ class AsyncEventLedger(Protocol):
     async def latest(self, object_id: str) -> AppliedEvent | None: ...
 
 
-def check_lease(lease: float) -> float:
-    from .errors import InvalidArgumentError
+def check_ledger(ledger: object) -> None:
+    if ledger is not None and not all(
+        callable(getattr(ledger, m, None)) for m in ("claim", "complete", "release")
+    ):
+        raise InvalidArgumentError(
+            f"ledger must be an EventLedger (claim, complete, release, latest), got {type(ledger).__name__}"
+        )
 
+
+def check_lease(lease: float) -> float:
     if isinstance(lease, bool) or not isinstance(lease, (int, float)) or not lease > 0:
         raise InvalidArgumentError(f"lease must be a positive number of seconds, got {lease!r}")
     return float(lease)
@@ -160,6 +171,8 @@ class SQLiteLedger:
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None or self._local.pid != os.getpid():  # a forked child opens its own
+            import sqlite3  # only where the SQLite store is used
+
             conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")

@@ -1,7 +1,7 @@
 """OpenTelemetry spans for API calls and webhook deliveries (``lattice-stripe[otel]``).
 
-Imported only when a client or router is given ``tracing=``, so ``import lattice_stripe`` and
-an untraced client never load OpenTelemetry. Attributes follow OpenTelemetry's HTTP client
+OpenTelemetry is imported on the first traced call or delivery, so ``import lattice_stripe``
+and an untraced client never load it. Attributes follow OpenTelemetry's HTTP client
 conventions. Span names and attributes hold the URL *template* (``/v1/customers/{customer}``),
 never an id from the path, a query string, params, headers or the API key.
 
@@ -17,10 +17,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from opentelemetry import trace
+from .errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from opentelemetry import trace
 
     from .operation import Operation
 
@@ -30,7 +32,17 @@ Tracing = Any
 _SCOPE = "lattice_stripe"
 
 
+def check_tracing(where: str, tracing: object) -> None:
+    if not (tracing is None or isinstance(tracing, bool) or hasattr(tracing, "get_tracer")):
+        raise InvalidArgumentError(
+            f"{where}: tracing must be True, False or an OpenTelemetry TracerProvider, "
+            f"got {type(tracing).__name__}"
+        )
+
+
 def tracer_for(tracing: Tracing) -> trace.Tracer:
+    from opentelemetry import trace
+
     from .client import SDK_VERSION
 
     provider = None if tracing is True else tracing
@@ -54,6 +66,8 @@ class CallTrace:
     """The spans of one API call: started with the call, one child per attempt."""
 
     def __init__(self, tracer: trace.Tracer, op: Operation[Any], method: str, url: str, account: str | None):
+        from opentelemetry import trace
+
         parts = urlsplit(url)
         template = _url_templates().get(op.operation_id, op.path_format)
         self._tracer = tracer
@@ -74,6 +88,8 @@ class CallTrace:
         self._attempt: trace.Span | None = None
 
     def attempt(self, number: int) -> None:
+        from opentelemetry import trace
+
         self._attempt = self._tracer.start_span(
             self._name, context=self._context, kind=trace.SpanKind.CLIENT, attributes=self._attributes
         )
@@ -109,6 +125,8 @@ def _outcome(
     request_id = headers.get("request-id") if headers is not None else None
     if request_id:
         span.set_attribute("stripe.request_id", request_id)
+    from opentelemetry import trace
+
     error_type = _error_type(status, error)
     if error_type is not None:
         span.set_attribute("error.type", error_type)
@@ -119,6 +137,8 @@ class DeliveryTrace:
     """The span of one webhook delivery: its event, whether the ledger had it, the outcome."""
 
     def __init__(self, tracer: trace.Tracer, event_type: str, event_id: str) -> None:
+        from opentelemetry import trace
+
         self._span = tracer.start_span(
             f"stripe webhook {event_type}",
             kind=trace.SpanKind.SERVER,
@@ -131,5 +151,7 @@ class DeliveryTrace:
         if ledger_hit is not None:
             self._span.set_attribute("stripe.webhook.ledger_hit", ledger_hit)
         if status >= 500:
+            from opentelemetry import trace
+
             self._span.set_status(trace.StatusCode.ERROR, outcome)
         self._span.end()

@@ -28,7 +28,9 @@ import attrs
 
 from .delivery import Ledger, deliver, deliver_async, is_async
 from .errors import InvalidArgumentError
+from .ledger import check_ledger
 from .options import DEFAULT_WEBHOOK_TOLERANCE
+from .tracing import check_tracing
 from .webhooks import (
     WebhookError,
     WebhookEvent,
@@ -95,6 +97,8 @@ class WebhookRouter:
     ) -> None:
         check_secrets(secret)  # at startup, not on the first delivery
         check_tolerance(tolerance)
+        check_ledger(ledger)
+        check_tracing("WebhookRouter", tracing)
         self.secret = secret
         self.tolerance = tolerance
         self.max_body_size = max_body_size

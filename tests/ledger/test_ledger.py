@@ -153,3 +153,9 @@ async def test_the_async_router_with_a_sync_ledger(tmp_path: Any) -> None:
     assert await _send_async(router, delivery("evt_1")) == APPLIED
     assert await _send_async(router, delivery("evt_1")) == DUPLICATE
     assert applied == ["evt_1"]
+
+
+@pytest.mark.parametrize("bad", ["ledger.sqlite3", object(), {"claim": 1}])
+def test_a_ledger_must_be_an_event_ledger(bad: Any) -> None:
+    with pytest.raises(InvalidArgumentError, match="ledger must be an EventLedger"):
+        WebhookRouter(SECRET, ledger=bad)

@@ -14,7 +14,13 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from lattice_stripe import APIConnectionError, AsyncStripeClient, StripeClient, WebhookRouter
+from lattice_stripe import (
+    APIConnectionError,
+    AsyncStripeClient,
+    InvalidArgumentError,
+    StripeClient,
+    WebhookRouter,
+)
 from lattice_stripe._runtime.ledger import SQLiteLedger
 from tests.runtime.conftest import API_KEY, FAST
 from tests.stripe_server import Reply, StripeServer
@@ -179,7 +185,15 @@ def test_import_and_client_construction_load_no_opentelemetry() -> None:
     code = (
         "import sys, lattice_stripe; c = lattice_stripe.StripeClient('sk_test_1'); "
         "r = lattice_stripe.WebhookRouter('whsec_1'); "
-        "print([m for m in sys.modules if m.startswith('opentelemetry') or m.startswith('psycopg')])"
+        "print([m for m in sys.modules if m.split('.')[0] in ('opentelemetry', 'psycopg', 'sqlite3')])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("bad", ["yes", 1, object()])
+def test_tracing_must_be_a_bool_or_a_tracer_provider(bad: Any) -> None:
+    with pytest.raises(InvalidArgumentError, match="StripeClient: tracing must be True, False or"):
+        StripeClient(API_KEY, tracing=bad)
+    with pytest.raises(InvalidArgumentError, match="WebhookRouter: tracing must be True, False or"):
+        WebhookRouter(SECRET, tracing=bad)
