@@ -381,19 +381,13 @@ class _ClientCore(Generic[HttpT]):
                     response = yield prepared
                 except httpx.TransportError as exc:
                     error, transient = self._connection_error(exc, prepared, attempt)
-                    decision = RetryAttempt(
-                        attempt, prepared.max_retries, op.operation_id, prepared.method,
-                        error=error, transient=transient,
-                    )  # fmt: skip
-                    delay = self._retry_delay(prepared, decision)
+                    delay = self._retry_delay(prepared, op, attempt, error=error, transient=transient)
                     if delay is None:
                         raise error from exc
                 else:
                     status, headers = response.status_code, response.headers
-                    decision = RetryAttempt(
-                        attempt, prepared.max_retries, op.operation_id, prepared.method, status, headers
-                    )
-                    delay = None if status < 300 else self._retry_delay(prepared, decision)
+                    if status >= 300:
+                        delay = self._retry_delay(prepared, op, attempt, status=status, headers=headers)
                     if delay is None:
                         return finish(call, status, headers, response.content, attempt)
                 finally:
@@ -410,11 +404,14 @@ class _ClientCore(Generic[HttpT]):
                 traced.finished(attempt, status, headers, failure)
 
     @staticmethod
-    def _retry_delay(prepared: PreparedRequest, attempt: RetryAttempt) -> float | None:
+    def _retry_delay(
+        prepared: PreparedRequest, op: Operation[Any], attempt: int, **outcome: Any
+    ) -> float | None:
         """The strategy's answer while the budget lasts, checked to be seconds or None."""
-        if attempt.retries >= prepared.max_retries:
+        if attempt > prepared.max_retries:
             return None
-        delay = prepared.retry_strategy(attempt)
+        failed = RetryAttempt(attempt, prepared.max_retries, op.operation_id, prepared.method, **outcome)
+        delay = prepared.retry_strategy(failed)
         if delay is None:
             return None
         if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not delay >= 0:
