@@ -10,6 +10,7 @@ per thread for :class:`PostgresLedger`, one per ledger for :class:`AsyncPostgres
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 import time
@@ -142,7 +143,7 @@ class PostgresLedger(_Base):
 class AsyncPostgresLedger(_Base):
     """The ledger in PostgreSQL through psycopg's async API (ASGI routers).
 
-    ``async with AsyncPostgresLedger(dsn) as ledger:`` closes its connection on exit.
+    It connects on first use; ``await ledger.aclose()`` (or ``async with``) closes it.
     """
 
     def __init__(
@@ -156,6 +157,7 @@ class AsyncPostgresLedger(_Base):
         super().__init__(conninfo, lease=lease, clock=clock)
         self._connect = connect
         self._conn: psycopg.AsyncConnection[Any] | None = None
+        self._connecting = asyncio.Lock()  # concurrent first deliveries open one connection
 
     async def __aenter__(self) -> AsyncPostgresLedger:
         await self._connection()
@@ -165,16 +167,18 @@ class AsyncPostgresLedger(_Base):
         await self.aclose()
 
     async def _connection(self) -> psycopg.AsyncConnection[Any]:
-        if self._conn is None or self._conn.closed:
-            import psycopg
+        async with self._connecting:
+            if self._conn is None or self._conn.closed:
+                import psycopg
 
-            if self._connect:
-                self._conn = await self._connect()
-            else:
-                self._conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
-            if not self._schema_ready:
-                await self._create_schema(self._conn)
-        return self._conn
+                if self._connect:
+                    conn = await self._connect()
+                else:
+                    conn = await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True)
+                if not self._schema_ready:
+                    await self._create_schema(conn)
+                self._conn = conn
+            return self._conn
 
     async def _create_schema(self, conn: psycopg.AsyncConnection[Any]) -> None:
         async with conn.transaction():
