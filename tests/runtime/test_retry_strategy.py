@@ -91,6 +91,19 @@ async def test_the_per_request_strategy_wins_over_the_clients(make_client: Any, 
         await create(client)
 
 
+async def test_with_options_sets_a_strategy_on_the_derived_client(
+    make_client: Any, server: StripeServer
+) -> None:
+    server.reply(Reply(400, BAD_REQUEST), Reply(json=CUSTOMER))
+    base = make_client()
+    assert (await create(base.with_options(retry_strategy=retry_400))).id == "cus_1"
+    server.reply(Reply(400, BAD_REQUEST))
+    with pytest.raises(Exception, match="not yet"):
+        await create(base)  # the base client keeps the default policy
+    with pytest.raises(InvalidArgumentError, match="retry_strategy must be a callable"):
+        base.with_options(retry_strategy="often")
+
+
 async def test_max_retries_bounds_any_strategy(make_client: Any, server: StripeServer) -> None:
     server.reply(*[Reply(400, BAD_REQUEST) for _ in range(4)])
     strategy = Recording(lambda attempt: 0.0)
