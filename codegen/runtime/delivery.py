@@ -2,8 +2,9 @@
 
 The router verifies the signature and finds the handler; this module decides whether the
 handler runs at all (a ledger hit answers 200 without it, a live claim elsewhere answers 409
-so Stripe delivers again later) and what the ledger keeps afterwards. The decisions are one
-generator of steps; the sync and async drivers only carry them out.
+so Stripe delivers again later) and what the ledger keeps afterwards; with tracing on, the
+delivery is one span. The decisions are one generator of steps; the sync and async drivers
+only carry them out.
 """
 
 from __future__ import annotations
