@@ -15,3 +15,9 @@ def mask(value: Any) -> str:
     prefix = text.split("_", 1)[0] + "_" if "_" in text[:8] else ""
     tail = text[-4:] if len(text) >= 16 else ""
     return f"'{prefix}***{tail}'"
+
+
+def params_repr(params: Any) -> str:
+    """``repr`` of a call's parameters, echoed in ``last_response.call``: the names only, since
+    any value may be a secret (a ``client_secret`` passed to retrieve a PaymentIntent)."""
+    return "{" + ", ".join(f"{name!r}: ..." for name in params) + "}"
