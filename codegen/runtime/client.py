@@ -624,9 +624,13 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
 
     async def aclose(self) -> None:
         """Close the connection pool (not a caller-supplied ``http_client``, nor a shared one)."""
+        import asyncio
+
         pool = self._pool
         if self._owns_pool and pool.owned and pool.http is not None:
-            await pool.http.aclose()
+            if pool.loop is asyncio.get_running_loop():
+                await pool.http.aclose()
+            # else its connections died with the loop that opened them: nothing to close
             pool.http = None
 
     async def __aenter__(self) -> Self:
