@@ -22,6 +22,7 @@ from .errors import InvalidArgumentError
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # needs no percent-encoding
 MAX_DEPTH = 20  # Stripe's parameters nest a handful of levels; a cycle would recurse forever
 MAX_DECIMAL_DIGITS = 100  # Decimal("1e100000000") is 11 characters but 100 MB as plain digits
+MAX_INT = 2**63 - 1  # Stripe's integers are 64-bit; str() of a huge int may even raise
 
 
 def _refuse(name: str, problem: str) -> InvalidArgumentError:
@@ -31,9 +32,11 @@ def _refuse(name: str, problem: str) -> InvalidArgumentError:
 def flatten(params: Mapping[str, Any], prefix: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
     """(key, value) pairs in bracket notation; ``None`` values are left out."""
     for key, value in params.items():
-        if not isinstance(key, str):
+        if not isinstance(key, str) or not key or "[" in key or "]" in key:
+            # A bracket or an empty key would change the structure Stripe decodes.
             raise _refuse(
-                prefix or "params", f"dict keys must be strings, got {type(key).__name__} {key!r:.40}"
+                prefix or "params",
+                f"dict keys must be non-empty strings without [ or ], got {type(key).__name__} {key!r:.40}",
             )
         if value is None:
             continue
@@ -42,8 +45,10 @@ def flatten(params: Mapping[str, Any], prefix: str = "", depth: int = 0) -> Iter
 
 
 def _pairs(name: str, value: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
-    if isinstance(value, (str, int)) and not isinstance(value, (bool, Enum)):
-        yield name, str(value) if type(value) is str or type(value) is int else _plain(value)
+    if isinstance(value, str) and not isinstance(value, Enum):
+        yield name, str.__str__(value)  # a str subclass: its plain value, not a custom __str__
+    elif isinstance(value, int) and not isinstance(value, (bool, Enum)):
+        yield name, _integer(name, value)
     elif isinstance(value, (Mapping, list, tuple)):
         if depth >= MAX_DEPTH:
             raise _refuse(
@@ -73,9 +78,10 @@ def _pairs(name: str, value: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
         )
 
 
-def _plain(value: str | int) -> str:
-    # str and int subclasses (IntEnum is handled above): their plain value, not a custom __str__.
-    return str.__str__(value) if isinstance(value, str) else int.__repr__(value)
+def _integer(name: str, value: int) -> str:
+    if not -MAX_INT <= value <= MAX_INT:
+        raise _refuse(name, f"integer out of Stripe's 64-bit range ({value.bit_length()} bits)")
+    return int.__repr__(value)
 
 
 def _decimal_digits(name: str, value: Any) -> str:
@@ -124,7 +130,7 @@ def encode(params: Mapping[str, Any]) -> str:
         kind = type(value)
         if value is None:
             continue
-        if kind is str or kind is int:
+        if kind is str or (kind is int and -MAX_INT <= value <= MAX_INT):
             parts.append(f"{_quote(key, key, True)}={_quote(key, str(value))}")
         else:
             parts += [f"{_quote(k, k, True)}={_quote(k, v)}" for k, v in flatten({key: value})]
