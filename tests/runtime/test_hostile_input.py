@@ -17,7 +17,7 @@ from lattice_stripe import (
     StripeClient,
     WebhookRouter,
 )
-from tests.runtime.conftest import API_KEY, FAST
+from tests.runtime.conftest import API_KEY
 from tests.stripe_server import StripeServer
 
 BAD_HEADER_VALUES: list[Any] = [

@@ -14,7 +14,6 @@ import math
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
-from urllib.parse import parse_qsl
 
 import httpx
 import pytest
