@@ -149,7 +149,8 @@ def check_request_options(call_path: str, options: Mapping[str, Any]) -> None:
     try:
         for name, value in options.items():
             if name in HEADER_OPTIONS:
-                check_header(name, value)
+                if value is not None:  # None: the client's setting (or none), as if not given
+                    check_header(name, value)
             elif name == "timeout":
                 check_seconds(name, value)
             else:

@@ -18,7 +18,7 @@ from lattice_stripe import (
     WebhookRouter,
 )
 from tests.runtime.conftest import API_KEY
-from tests.stripe_server import StripeServer
+from tests.stripe_server import Reply, StripeServer
 
 BAD_HEADER_VALUES: list[Any] = [
     "acct_1\r\nX-Evil: 1",
@@ -232,18 +232,21 @@ REQUIRED_NONE = [
     ("payment_intents.create", lambda c: c.payment_intents.create(amount=100, currency=None), "currency"),
     ("files.create", lambda c: c.files.create(file=None, purpose="dispute_evidence"), "file"),
     (
-        "refunds.create",
+        "customers.balance_transactions.create",
         lambda c: c.customers.balance_transactions.create("cus_1", amount=1, currency=None),
         "currency",
     ),
 ]
 
 
-@pytest.mark.parametrize(("where", "call", "param"), REQUIRED_NONE, ids=[r[2] for r in REQUIRED_NONE])
+@pytest.mark.parametrize(
+    ("where", "call", "param"), REQUIRED_NONE, ids=[f"{r[0]}:{r[2]}" for r in REQUIRED_NONE]
+)
 def test_none_for_a_required_parameter_is_refused(client, server, where, call, param) -> None:
     with pytest.raises(InvalidArgumentError) as info:
         call(client)
     assert info.value.param == param and "required" in str(info.value)
+    assert str(info.value).startswith(f"[param={param}] {where}: ")
     assert server.requests == []
 
 
@@ -278,8 +281,6 @@ async def test_async_malformed_file_tuple_is_refused(aclient, server) -> None:
 
 
 def test_a_well_formed_file_tuple_is_still_sent(client, server) -> None:
-    from tests.stripe_server import Reply
-
     server.reply(Reply(json={"id": "file_1", "object": "file"}))
     client.files.create(file=("a.pdf", b"%PDF", "application/pdf"), purpose="dispute_evidence")
     assert b"%PDF" in server.last.body
@@ -324,3 +325,11 @@ def test_router_refuses_a_bad_max_body_size_at_construction(size: Any) -> None:
     with pytest.raises(InvalidArgumentError) as info:
         WebhookRouter("whsec_test", max_body_size=size)
     assert info.value.param == "max_body_size"
+
+
+def test_none_for_a_header_option_means_the_clients_setting(server: StripeServer) -> None:
+    server.reply(Reply(json={"id": "cus_1", "object": "customer"}))
+    with StripeClient(API_KEY, base_url=server.url, stripe_account="acct_default") as client:
+        client.customers.create(stripe_account=None, idempotency_key=None, stripe_version=None)
+    assert server.last.header("stripe-account") == "acct_default"
+    assert server.last.header("idempotency-key")  # generated
