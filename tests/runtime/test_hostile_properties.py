@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from lattice_stripe import InvalidArgumentError, StripeClient, StripeError, models
+from lattice_stripe import AsyncStripeClient, InvalidArgumentError, StripeClient, StripeError, models
 from tests.runtime.conftest import API_KEY, FAST
 from tests.stripe_server import Reply, StripeServer
 
@@ -111,6 +112,36 @@ def test_any_response_raises_only_documented_errors(srv, sdk, name, call, cls, d
         pass
     finally:
         srv.queue.clear()
+
+
+def test_async_any_response_raises_only_documented_errors(srv) -> None:
+    loop = asyncio.new_event_loop()
+    client = AsyncStripeClient(API_KEY, base_url=srv.url, retry_policy=FAST, max_retries=0)
+
+    async def call() -> None:
+        try:
+            await client.invoices.list(limit=3)
+            await client.customers.retrieve("cus_1")
+        except StripeError:
+            pass
+
+    @settings(SETTINGS, max_examples=60)
+    @given(
+        status=st.sampled_from([200, 200, 400, 500]),
+        body=bodies | _object_like(models.Invoice).map(lambda v: json.dumps(v).encode()),
+    )
+    def one(status: int, body: bytes) -> None:
+        srv.reply(Reply(status=status, body=body), Reply(status=status, body=body))
+        try:
+            loop.run_until_complete(call())
+        finally:
+            srv.queue.clear()
+
+    try:
+        one()
+    finally:
+        loop.run_until_complete(client.aclose())
+        loop.close()
 
 
 # -- 2. arbitrary params -----------------------------------------------------------------------
