@@ -190,11 +190,14 @@ def test_every_covered_field_is_masked_in_repr_and_readable(secret_fields) -> No
                 for mod in _model_modules()
                 if hasattr(mod, model.name) and owner.replace(".", "_") in mod.__name__
             )
-        value = f"https://pay.example/{model.name}/{json_name}/TOKEN0123456789"
-        obj = cls.from_dict({json_name: value})
-        assert getattr(obj, attr) == value
-        assert obj.to_dict()[json_name] == value
-        assert "TOKEN0123456789" not in repr(obj) and "TOKEN0123456789" not in str(obj), (model.name, attr)
+        for value in (f"https://pay.example/{model.name}/TOKEN0123456789", "tok_TOKEN0123456789wxyz"):
+            obj = cls.from_dict({json_name: value})
+            assert getattr(obj, attr) == value
+            assert obj.to_dict()[json_name] == value
+            assert "TOKEN0123456789" not in repr(obj) and "TOKEN0123456789" not in str(obj), (
+                model.name,
+                attr,
+            )
         checked += 1
     assert checked == len(secret_fields) > 40
 
