@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -21,3 +22,11 @@ def params_repr(params: Any) -> str:
     """``repr`` of a call's parameters, echoed in ``last_response.call``: the names only, since
     any value may be a secret (a ``client_secret`` passed to retrieve a PaymentIntent)."""
     return "{" + ", ".join(f"{name!r}: ..." for name in params) + "}"
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each (non-empty) secret replaced by ``***``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text

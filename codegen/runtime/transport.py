@@ -23,6 +23,7 @@ import httpcore
 import httpx
 
 from .errors import APIConnectionError, APITimeoutError, StripeError
+from .secrets import scrub
 
 # When the running attempt must end (time.monotonic()); None outside an SDK attempt.
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
@@ -127,13 +128,6 @@ def new_async_http() -> httpx.AsyncClient:
     return httpx.AsyncClient()
 
 
-def _scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
 def transport_error(
     exc: Exception, where: str, timeout: float, headers: Mapping[str, str], url: str, attempt: int
 ) -> tuple[StripeError, bool, BaseException | None]:
@@ -150,7 +144,7 @@ def transport_error(
         return APITimeoutError(message, attempts=attempt), True, exc
     query = url.partition("?")[2]
     original = str(exc)
-    text = _scrub(original, [*headers.values(), query, *query.split("&")])
+    text = scrub(original, [*headers.values(), query, *query.split("&")])
     retryable = isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError, httpx.DecodingError))
     message = f"{where}: request failed ({type(exc).__name__}: {text})"
     return APIConnectionError(message, attempts=attempt), retryable, exc if text == original else None
