@@ -9,6 +9,7 @@ idempotent replay, ``seed``, and ``event`` for signed webhook deliveries.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import threading
@@ -330,6 +331,8 @@ class FakeStripe:
             return _Reply(200, b"%PDF-1.4\n% lattice_stripe fake\n", {"Content-Type": "application/pdf"})
         result = self._perform(op, [values[n] for n in route.names], params)
         expand = params.get("expand") or []
+        if expand:
+            result = copy.deepcopy(result)  # expanding never changes what the fake holds
         for dotted in expand:
             self._expand(result, dotted.split("."))
         return _Reply(200, json.dumps(result).encode(), {"Content-Type": "application/json"})

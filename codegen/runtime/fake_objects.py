@@ -66,6 +66,23 @@ PREFIXES = {
     "transfer_reversal": "trr",
     "webhook_endpoint": "we",
 }
+# Where a new object starts (the spec's first enum value is not always the first state).
+INITIAL_STATUS = {
+    "charge": "succeeded",
+    "checkout.session": "open",
+    "credit_note": "issued",
+    "dispute": "needs_response",
+    "invoice": "draft",
+    "payment_intent": "requires_payment_method",
+    "payout": "pending",
+    "quote": "draft",
+    "refund": "succeeded",
+    "setup_intent": "requires_payment_method",
+    "subscription": "active",
+    "subscription_schedule": "not_started",
+    "topup": "pending",
+    "transfer_reversal": "succeeded",
+}
 _ALNUM = string.ascii_letters + string.digits
 _MAX_DEPTH = 6
 
@@ -165,6 +182,8 @@ class Builder:
                 out[key] = {}
             else:
                 out[key] = self.value(sub, depth, key)
+        if kind in INITIAL_STATUS and "status" in props:
+            out["status"] = INITIAL_STATUS[kind]
         return out
 
     def merge(self, schema: dict[str, Any], obj: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
