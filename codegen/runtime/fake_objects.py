@@ -182,6 +182,8 @@ class Builder:
                 out[key] = {}
             else:
                 out[key] = self.value(sub, depth, key)
+        if kind and "id" in props and not out.get("id"):  # optional only for previews (upcoming invoice)
+            out["id"] = self.ids.new(kind)
         if kind in INITIAL_STATUS and "status" in props:
             out["status"] = INITIAL_STATUS[kind]
         return out
