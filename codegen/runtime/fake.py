@@ -210,10 +210,9 @@ class FakeStripe:
 
     def seed(self, schema: str, fields: Mapping[str, Any] | None = None, *, parent: str | None = None) -> dict[str, Any]:
         """Put an object in the fake: a component name (``customer``) plus fields laid over
-        a spec-shaped default. Returns the stored dict."""
-        obj = self._build.build(schema, dict(fields or {}))
-        if fields:
-            obj.update({k: v for k, v in fields.items() if k not in obj})
+        a spec-shaped default; ``parent`` is the id it lists under (``accounts.capabilities``).
+        Returns the stored dict."""
+        obj = {**self._build.build(schema), **(fields or {})}  # the caller's fields win as given
         with self._lock:
             self._objects[obj["id"]] = (schema, obj, parent)
         return obj

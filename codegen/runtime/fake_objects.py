@@ -256,7 +256,10 @@ def _fit_object(schema: dict[str, Any], value: Any) -> Any:
         return _NO if any(v is _NO for v in out.values()) else out
     if props.get("object", {}).get("enum") == ["list"]:
         return _NO
-    fitted = {k: fit(props[k], v) if k in props else _NO for k, v in value.items()}
-    return _NO if any(v is _NO for v in fitted.values()) else fitted
+    # Request-only keys (a phase's `iterations`) are dropped; a hash sharing no key does not fit.
+    fitted = {k: fit(props[k], v) for k, v in value.items() if k in props}
+    if (value and not fitted) or any(v is _NO for v in fitted.values()):
+        return _NO
+    return fitted
 
 

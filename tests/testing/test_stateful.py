@@ -59,6 +59,7 @@ FLOWS: list[tuple[str, Callable[[StripeClient], str] | None, dict[str, Any], dic
 
 
 LIST_ARGS = {"subscription_items": {"subscription": "sub_1"}}
+DELETE_ARGS = {"subscription_items": {"proration_behavior": "none"}}
 
 
 @pytest.mark.parametrize("flow", FLOWS, ids=[f[0] for f in FLOWS])
@@ -80,7 +81,7 @@ def test_create_retrieve_update_list_delete(
     assert page.has_more
     assert [o.id for o in page.auto_paging_iter()] == [o.id for o in reversed(created)]
     if hasattr(resource, "delete"):
-        deleted = resource.delete(*parent, first.id)
+        deleted = resource.delete(*parent, first.id, **DELETE_ARGS.get(name, {}))
         assert deleted.id == first.id and deleted["deleted"] is True
         with pytest.raises(InvalidRequestError) as missing:
             resource.retrieve(*parent, first.id)
