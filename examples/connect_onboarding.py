@@ -42,7 +42,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         on_behalf_of=account.id,
         transfer_group="order_42",
     )
-    say(f"destination charge {intent.id}: {intent.amount} to {intent.transfer_data.destination}, fee {intent.application_fee_amount}")
+    destination = intent.transfer_data.destination if intent.transfer_data else None
+    say(f"destination charge {intent.id}: {intent.amount} to {destination}, fee {intent.application_fee_amount}")
     run.confirm("payment_intent.succeeded", intent)
     login = client.accounts.login_links.create(account.id)
     say(f"login link created {login.created} (the URL is a credential: never log it)")

@@ -22,7 +22,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     sub = client.subscriptions.create(
         customer=customer.id, items=[{"price": monthly.id}], expand=["customer", "latest_invoice"]
     )
-    say(f"subscription {sub.id}: {sub.status}, customer {sub.customer.email}")
+    expanded = sub.customer if not isinstance(sub.customer, str) else None  # stripe-mock may not expand
+    say(f"subscription {sub.id}: {sub.status}, customer {expanded.email if expanded else sub.customer}")
     run.confirm("customer.subscription.created", sub)
     schedule = client.subscription_schedules.create(
         customer=customer.id,
