@@ -17,7 +17,9 @@ class Run:
 
     def __init__(self, argv: Sequence[str] | None, description: str) -> None:
         parser = argparse.ArgumentParser(description=description)
-        parser.add_argument("--base-url", help="a Stripe-compatible server (stripe-mock, or https://api.stripe.com)")
+        parser.add_argument(
+            "--base-url", help="a Stripe-compatible server (stripe-mock, or https://api.stripe.com)"
+        )
         parser.add_argument("--api-key", default=os.environ.get("STRIPE_API_KEY", "sk_test_123"))
         args = parser.parse_args(argv)
         self.fake = None if args.base_url else FakeStripe()
@@ -39,4 +41,4 @@ class Run:
 
 
 def say(text: str) -> None:
-    print(text)  # noqa: T201 - examples narrate
+    print(text)

@@ -15,11 +15,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     client = run.client
     charges = [client.charges.create(amount=1000 + i, currency="usd", source="tok_visa").id for i in range(5)]
     if run.fake is not None:  # make one of them fail, as an already-refunded charge would
-        run.fake.fail_next("refunds.create", status=400, code="charge_already_refunded",
-                           message="Charge has already been refunded.", param="charge")  # fmt: skip
-    outcomes = client.batch([lambda c=c: client.refunds.create(charge=c, idempotency_key=f"refund-{c}")
-                             for c in charges])  # fmt: skip
-    for charge, outcome in zip(charges, outcomes):
+        run.fake.fail_next(
+            "refunds.create",
+            status=400,
+            code="charge_already_refunded",
+            message="Charge has already been refunded.",
+            param="charge",
+        )
+    outcomes = client.batch(
+        [lambda c=c: client.refunds.create(charge=c, idempotency_key=f"refund-{c}") for c in charges]
+    )
+    for charge, outcome in zip(charges, outcomes, strict=True):
         if outcome.ok:
             say(f"  {charge}: refunded as {outcome.value.id}")
         else:

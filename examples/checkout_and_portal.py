@@ -17,14 +17,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     session = client.checkout.sessions.create(
         mode="payment",
         customer=customer.id,
-        line_items=[{"price_data": {"currency": "usd", "unit_amount": 1500, "product_data": {"name": "T-shirt"}},
-                     "quantity": 2}],  # fmt: skip
+        line_items=[
+            {
+                "price_data": {"currency": "usd", "unit_amount": 1500, "product_data": {"name": "T-shirt"}},
+                "quantity": 2,
+            }
+        ],
         success_url="https://example.com/thanks?session={CHECKOUT_SESSION_ID}",
         cancel_url="https://example.com/cart",
     )
     say(f"checkout session {session.id}: {session.status}; redirect the customer to its url")
     run.confirm("checkout.session.completed", session)  # fulfil here, not on the redirect
-    portal = client.billing_portal.sessions.create(customer=customer.id, return_url="https://example.com/account")
+    portal = client.billing_portal.sessions.create(
+        customer=customer.id, return_url="https://example.com/account"
+    )
     say(f"portal session for {portal.customer} (its url is a bearer credential: {portal!r:.50})")
 
 

@@ -30,7 +30,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     say(f"onboarding link (a bearer URL, shown masked): {link!r:.60}")
     if run.fake is not None:  # onboarding happens in the browser: on the fake, say how it ended
         for name in ("card_payments", "transfers"):
-            run.fake.seed("capability", {"id": name, "account": account.id, "status": "active"}, parent=account.id)
+            run.fake.seed(
+                "capability", {"id": name, "account": account.id, "status": "active"}, parent=account.id
+            )
     run.confirm("account.updated", account)  # capabilities become active here, not on create
     for cap in client.accounts.capabilities.list(account.id).data:
         say(f"  capability {cap.id}: {cap.typed_status.value} (active={cap.is_active})")
@@ -43,12 +45,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         transfer_group="order_42",
     )
     destination = intent.transfer_data.destination if intent.transfer_data else None
-    say(f"destination charge {intent.id}: {intent.amount} to {destination}, fee {intent.application_fee_amount}")
+    fee = intent.application_fee_amount
+    say(f"destination charge {intent.id}: {intent.amount} to {destination}, fee {fee}")
     run.confirm("payment_intent.succeeded", intent)
     login = client.accounts.login_links.create(account.id)
     say(f"login link created {login.created} (the URL is a credential: never log it)")
-    suspicious = client.accounts.create(type="custom", country="US",
-                                        capabilities={"transfers": {"requested": True}})  # fmt: skip
+    suspicious = client.accounts.create(
+        type="custom", country="US", capabilities={"transfers": {"requested": True}}
+    )
     rejected = client.accounts.reject(suspicious.id, reason="fraud")
     say(f"rejected {rejected.id}")
 

@@ -20,7 +20,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     say(f"invoice {invoice.id}: {invoice.status}")
     preview = client.credit_notes.preview(invoice=invoice.id, amount=1500, reason="order_change")
     say(f"preview: would credit {preview.amount} {preview.currency}, nothing issued yet")
-    note = client.credit_notes.create(invoice=invoice.id, amount=1500, reason="order_change", memo="Downgrade")
+    note = client.credit_notes.create(
+        invoice=invoice.id, amount=1500, reason="order_change", memo="Downgrade"
+    )
     say(f"credit note {note.id}: {note.amount} ({note.reason}), status {note.status}")
     run.confirm("credit_note.created", note)
 

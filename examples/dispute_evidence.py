@@ -25,10 +25,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     say(f"uploaded {receipt.id} ({receipt.purpose})")
     updated = client.disputes.update(
         dispute.id,
-        evidence={"receipt": receipt.id, "customer_email_address": "jo@example.com",
-                  "uncategorized_text": "Delivered 2024-03-02, signed for."},
+        evidence={
+            "receipt": receipt.id,
+            "customer_email_address": "jo@example.com",
+            "uncategorized_text": "Delivered 2024-03-02, signed for.",
+        },
         submit=True,
-    )  # fmt: skip
+    )
     say(f"evidence attached and submitted: receipt={updated.evidence.receipt}")
     run.confirm("charge.dispute.updated", updated)
     say("the outcome arrives later as charge.dispute.closed (won or lost)")

@@ -15,10 +15,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     run = Run(argv, __doc__)
     client = run.client
     product = client.products.create(name="Pro plan")
-    monthly = client.prices.create(product=product.id, currency="usd", unit_amount=2000, recurring={"interval": "month"})
-    yearly = client.prices.create(product=product.id, currency="usd", unit_amount=20000, recurring={"interval": "year"})
-    customer = client.customers.create(email="sub@example.com", payment_method="pm_card_visa",
-                                       invoice_settings={"default_payment_method": "pm_card_visa"})  # fmt: skip
+    monthly = client.prices.create(
+        product=product.id, currency="usd", unit_amount=2000, recurring={"interval": "month"}
+    )
+    yearly = client.prices.create(
+        product=product.id, currency="usd", unit_amount=20000, recurring={"interval": "year"}
+    )
+    customer = client.customers.create(
+        email="sub@example.com",
+        payment_method="pm_card_visa",
+        invoice_settings={"default_payment_method": "pm_card_visa"},
+    )
     sub = client.subscriptions.create(
         customer=customer.id, items=[{"price": monthly.id}], expand=["customer", "latest_invoice"]
     )

@@ -17,7 +17,7 @@ from lattice_stripe.models import PaymentIntent
 def main(argv: Sequence[str] | None = None) -> None:
     run = Run(argv, __doc__)
     client = run.client
-    secret = "whsec_example"
+    secret = "whsec_example"  # noqa: S105 - a test signing secret
     hooks = WebhookRouter(secret)
     handled: list[str] = []
 
@@ -38,8 +38,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         delivery = run.fake.event("payment_intent.succeeded", intent, secret=secret)
         payload, header = delivery.payload, delivery.header
     else:  # sign a delivery locally, as Stripe would send it for this object
-        event = {"id": "evt_local", "object": "event", "type": "payment_intent.succeeded", "created": 0,
-                 "livemode": False, "pending_webhooks": 1, "data": {"object": intent.to_dict()}}  # fmt: skip
+        event = {
+            "id": "evt_local",
+            "object": "event",
+            "type": "payment_intent.succeeded",
+            "created": 0,
+            "livemode": False,
+            "pending_webhooks": 1,
+            "data": {"object": intent.to_dict()},
+        }
         payload = json.dumps(event).encode()
         header = generate_test_header(payload, secret)
     answer = hooks.handle(payload, header)

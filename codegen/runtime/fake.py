@@ -123,7 +123,7 @@ class FakeStripe:
     ``stateful=False`` answers any id with a fresh object (as Stripe's mock server does)
     instead of 404. ``seed`` makes generated ids repeat from run to run."""
 
-    webhook_secret = "whsec_fake"
+    webhook_secret = "whsec_fake"  # noqa: S105 - the fake signs its test events with it
 
     def __init__(self, *, stateful: bool = True, seed: int = 0) -> None:
         self.stateful = stateful
@@ -167,7 +167,7 @@ class FakeStripe:
         match: str | None = None,
         *,
         status: int = 400,
-        type: str = "invalid_request_error",  # noqa: A002 - Stripe's field name
+        type: str = "invalid_request_error",
         code: str | None = None,
         message: str = "Injected by FakeStripe.fail_next",
         headers: Mapping[str, str] | None = None,
@@ -195,9 +195,13 @@ class FakeStripe:
     def rate_limit_next(self, match: str | None = None, *, retry_after: float | None = None) -> None:
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         self.fail_next(
-            match, status=429, type="invalid_request_error", code="rate_limit", headers=headers,
+            match,
+            status=429,
+            type="invalid_request_error",
+            code="rate_limit",
+            headers=headers,
             message="Too many requests hit the API too quickly.",
-        )  # fmt: skip
+        )
 
     def server_error_next(self, match: str | None = None, *, should_retry: bool = True) -> None:
         self.fail_next(
@@ -208,7 +212,9 @@ class FakeStripe:
             message="An unknown error occurred.",
         )
 
-    def seed(self, schema: str, fields: Mapping[str, Any] | None = None, *, parent: str | None = None) -> dict[str, Any]:
+    def seed(
+        self, schema: str, fields: Mapping[str, Any] | None = None, *, parent: str | None = None
+    ) -> dict[str, Any]:
         """Put an object in the fake: a component name (``customer``) plus fields laid over
         a spec-shaped default; ``parent`` is the id it lists under (``accounts.capabilities``).
         Returns the stored dict."""
@@ -228,7 +234,7 @@ class FakeStripe:
 
     def event(
         self,
-        type: str,  # noqa: A002 - the event's field name
+        type: str,
         obj: str | Mapping[str, Any] | Any,
         *,
         previous_attributes: Mapping[str, Any] | None = None,
@@ -245,7 +251,10 @@ class FakeStripe:
         event.update(
             type=type,
             api_version=self.api_version,
-            data={"object": data, **({"previous_attributes": dict(previous_attributes)} if previous_attributes else {})},
+            data={
+                "object": data,
+                **({"previous_attributes": dict(previous_attributes)} if previous_attributes else {}),
+            },
         )
         with self._lock:
             self._objects[event["id"]] = ("event", event, None)
@@ -270,7 +279,9 @@ class FakeStripe:
         except ValueError:
             params = {}
         call = route.op["call"] if route else None
-        headers = {k.lower(): mask(v) if k.lower() == "authorization" else v for k, v in request.headers.items()}
+        headers = {
+            k.lower(): mask(v) if k.lower() == "authorization" else v for k, v in request.headers.items()
+        }
         self.requests.append(ReceivedRequest(request.method, path, call, params, headers))
         try:
             if not request.headers.get("authorization", "").startswith("Bearer "):
@@ -324,7 +335,12 @@ class FakeStripe:
         except ParamError as exc:
             raise _StripeErrorReply(
                 400,
-                {"type": "invalid_request_error", "code": exc.code, "param": exc.param, "message": exc.message},
+                {
+                    "type": "invalid_request_error",
+                    "code": exc.code,
+                    "param": exc.param,
+                    "message": exc.message,
+                },
             ) from None
         if not op["response"]:
             return _Reply(200, b"%PDF-1.4\n% lattice_stripe fake\n", {"Content-Type": "application/pdf"})
@@ -359,7 +375,7 @@ class FakeStripe:
         if target is not None and target in self._objects and self._objects[target][0] in names:
             return self._act(op, target, params)
         if target is not None and self.stateful:
-            self._require(ids[:-1] + [target], op)
+            self._require(ids, op)
         obj = self._build.build(schema, params)
         if "id" in obj and op["verb"] == "post" and not schema.startswith("deleted_"):
             self._objects[obj["id"]] = (schema, obj, target)
@@ -372,7 +388,13 @@ class FakeStripe:
                 raise _missing(op["path"].split("/")[2].rstrip("s"), object_id)
 
     def _on_item(
-        self, op: dict[str, Any], schema: str, names: list[str], target: str, ids: list[str], params: dict[str, Any]
+        self,
+        op: dict[str, Any],
+        schema: str,
+        names: list[str],
+        target: str,
+        ids: list[str],
+        params: dict[str, Any],
     ) -> dict[str, Any]:
         found = self._objects.get(target)
         if schema.startswith("deleted_"):
@@ -403,7 +425,9 @@ class FakeStripe:
             obj["status"] = status
         return obj
 
-    def _matching(self, schemas: list[str], parent: str | None, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    def _matching(
+        self, schemas: list[str], parent: str | None, filters: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         found = []
         for schema, obj, owner in reversed(list(self._objects.values())):  # newest first
             if schema not in schemas or (parent is not None and owner != parent):
@@ -416,7 +440,9 @@ class FakeStripe:
         self, op: dict[str, Any], schemas: list[str], parent: str | None, params: dict[str, Any]
     ) -> dict[str, Any]:
         filters = {
-            k: v for k, v in params.items() if isinstance(v, (str, int)) and k not in _PAGING and not isinstance(v, bool)
+            k: v
+            for k, v in params.items()
+            if isinstance(v, (str, int)) and k not in _PAGING and not isinstance(v, bool)
         }
         items = self._matching(schemas, parent, filters)
         limit = int(params.get("limit") or 10)

@@ -261,5 +261,3 @@ def _fit_object(schema: dict[str, Any], value: Any) -> Any:
     if (value and not fitted) or any(v is _NO for v in fitted.values()):
         return _NO
     return fitted
-
-

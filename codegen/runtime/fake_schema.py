@@ -37,7 +37,7 @@ def operations() -> dict[str, dict[str, Any]]:
     return {call: json.loads(text) for call, text in _fake_tables.OPERATIONS.items()}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def component(name: str) -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(_fake_tables.SCHEMAS[name])
     return schema
@@ -114,8 +114,10 @@ def coerce(schema: dict[str, Any], value: Any, name: str) -> Any:
             except ParamError as exc:
                 errors.append(exc)
         kind = _kind(value)
-        for branch, exc in zip(branches, errors):
-            if deref(branch).get("type", kind) == kind and not (kind == "string" and deref(branch).get("enum") == [""]):
+        for branch, exc in zip(branches, errors, strict=True):
+            if deref(branch).get("type", kind) == kind and not (
+                kind == "string" and deref(branch).get("enum") == [""]
+            ):
                 raise exc
         raise errors[0]
     typ = schema.get("type")
@@ -131,7 +133,9 @@ def coerce(schema: dict[str, Any], value: Any, name: str) -> Any:
         limit = schema.get("maxLength")
         if limit is not None and len(value) > limit:
             raise ParamError(
-                name, f"Invalid string: {value[:20]}...; must be at most {limit} characters", "string_too_long"
+                name,
+                f"Invalid string: {value[:20]}...; must be at most {limit} characters",
+                "string_too_long",
             )
         return value
     if typ == "integer":

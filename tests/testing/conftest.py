@@ -30,7 +30,7 @@ def stripe_mock() -> Iterator[str]:
     if not binary:
         pytest.skip(f"stripe-mock not found at {BINARY} or on PATH")
     http, https = _free_port(), _free_port()
-    proc = subprocess.Popen(  # noqa: S603 - a local test binary
+    proc = subprocess.Popen(
         [str(binary), "-http-addr", f"127.0.0.1:{http}", "-https-addr", f"127.0.0.1:{https}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -49,5 +49,3 @@ def stripe_mock() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-

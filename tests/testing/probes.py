@@ -10,7 +10,9 @@ from lattice_stripe._runtime.fake_schema import deref, operations
 from .surface import minimal
 
 
-def _leaves(schema: dict[str, Any], path: list[str], depth: int = 0) -> Iterator[tuple[list[str], dict[str, Any]]]:
+def _leaves(
+    schema: dict[str, Any], path: list[str], depth: int = 0
+) -> Iterator[tuple[list[str], dict[str, Any]]]:
     """(bracket path, schema) of every scalar reachable through objects, lists and unions."""
     schema = deref(schema)
     if depth > 4:
@@ -80,7 +82,12 @@ def probes(call: str) -> dict[str, tuple[dict[str, Any], str]]:
         if path[0] in base and len(path) > 1:
             continue
         name = wire(path)
-        if "enum" not in found and leaf.get("type") == "string" and leaf.get("enum") and not leaf.get("bypass"):
+        if (
+            "enum" not in found
+            and leaf.get("type") == "string"
+            and leaf.get("enum")
+            and not leaf.get("bypass")
+        ):
             if "" not in leaf["enum"] and "0" not in path:
                 found["enum"] = ({**base, **_nest(path, "not_a_real_value", schema)}, name)
         if "type" not in found and leaf.get("type") in ("integer", "boolean") and "0" not in path:

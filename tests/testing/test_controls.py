@@ -28,7 +28,9 @@ from lattice_stripe.testing import FakeStripe
 FAST = RetryPolicy(initial_delay=0.001, max_delay=0.002)
 
 
-def test_fixtures_come_from_the_entry_point(stripe_fake: FakeStripe, stripe_fake_client: StripeClient) -> None:
+def test_fixtures_come_from_the_entry_point(
+    stripe_fake: FakeStripe, stripe_fake_client: StripeClient
+) -> None:
     (plugin,) = [e for e in entry_points(group="pytest11") if e.name == "lattice_stripe"]
     assert plugin.value == "lattice_stripe._runtime.fake_pytest"
     customer = stripe_fake_client.customers.create(email="a@example.com")
@@ -48,8 +50,10 @@ def test_decline_next_then_succeed() -> None:
         with pytest.raises(CardError) as caught:
             client.payment_intents.create(amount=100, currency="usd", confirm=True)
         assert (caught.value.http_status, caught.value.code, caught.value.decline_code) == (
-            402, "card_declined", "insufficient_funds",
-        )  # fmt: skip
+            402,
+            "card_declined",
+            "insufficient_funds",
+        )
         assert client.payment_intents.create(amount=100, currency="usd").amount == 100
         client.customers.create()  # a non-matching call was never at risk
 
@@ -59,7 +63,9 @@ def test_rate_limit_is_retried_honouring_retry_after() -> None:
     with fake.stripe_client(retry_policy=FAST) as client:
         fake.rate_limit_next("POST /v1/customers", retry_after=0.001)
         assert client.customers.create().last_response.attempts == 2
-        fake.fail_next("customers.create", status=429, times=3, type="invalid_request_error", code="rate_limit")
+        fake.fail_next(
+            "customers.create", status=429, times=3, type="invalid_request_error", code="rate_limit"
+        )
         with pytest.raises(RateLimitError) as caught:
             client.customers.create()
         assert caught.value.attempts == 3  # max_retries=2

@@ -18,7 +18,11 @@ RECIPES = sorted(p.stem for p in EXAMPLES.glob("*.py") if not p.name.startswith(
 # What each recipe must report on the fake: the flow reached its end and the webhook confirmed it.
 EXPECT = {
     "batch_fanout": ["failed (charge_already_refunded), the others went on", "4 of 5 refunded"],
-    "checkout_and_portal": ["checkout session cs_test_", "webhook checkout.session.completed", "portal session for cus_"],
+    "checkout_and_portal": [
+        "checkout session cs_test_",
+        "webhook checkout.session.completed",
+        "portal session for cus_",
+    ],
     "connect_onboarding": ["capability card_payments: active", "to acct_", "fee 1230", "rejected acct_"],
     "credit_note": ["preview: would credit 1500 usd", "status issued", "webhook credit_note.created"],
     "dispute_evidence": ["needs_response", "receipt=file_", "webhook charge.dispute.updated"],

@@ -36,24 +36,74 @@ def _customer(client: StripeClient) -> str:
 FLOWS: list[tuple[str, Callable[[StripeClient], str] | None, dict[str, Any], dict[str, Any], str, Any]] = [
     ("customers", None, {"email": "a@example.com"}, {"name": "Ada"}, "name", "Ada"),
     ("products", None, {"name": "Pro"}, {"description": "Best"}, "description", "Best"),
-    ("plans", None, {"currency": "usd", "interval": "month", "amount": 500, "product": "prod_1"},
-     {"nickname": "monthly"}, "nickname", "monthly"),
+    (
+        "plans",
+        None,
+        {"currency": "usd", "interval": "month", "amount": 500, "product": "prod_1"},
+        {"nickname": "monthly"},
+        "nickname",
+        "monthly",
+    ),
     ("coupons", None, {"percent_off": 10, "duration": "once"}, {"name": "Ten"}, "name", "Ten"),
-    ("invoiceitems", None, {"customer": "cus_1", "amount": 100, "currency": "usd"},
-     {"description": "Setup"}, "description", "Setup"),
-    ("webhook_endpoints", None, {"url": "https://example.com/hook", "enabled_events": ["*"]},
-     {"description": "orders"}, "description", "orders"),
+    (
+        "invoiceitems",
+        None,
+        {"customer": "cus_1", "amount": 100, "currency": "usd"},
+        {"description": "Setup"},
+        "description",
+        "Setup",
+    ),
+    (
+        "webhook_endpoints",
+        None,
+        {"url": "https://example.com/hook", "enabled_events": ["*"]},
+        {"description": "orders"},
+        "description",
+        "orders",
+    ),
     ("accounts", None, {"type": "express"}, {"metadata": {"tier": "gold"}}, "metadata", {"tier": "gold"}),
     ("accounts.persons", _account, {"first_name": "Ada"}, {"last_name": "Lovelace"}, "last_name", "Lovelace"),
-    ("accounts.external_accounts", _account, {"external_account": "btok_1"},
-     {"metadata": {"a": "b"}}, "metadata", {"a": "b"}),
-    ("terminal.locations", None,
-     {"display_name": "HQ", "address": {"country": "US", "line1": "1 Main", "city": "SF", "postal_code": "94107", "state": "CA"}},
-     {"display_name": "Head office"}, "display_name", "Head office"),
-    ("radar.value_lists", None, {"alias": "blocked", "name": "Blocked"}, {"name": "Blocked emails"}, "name",
-     "Blocked emails"),
-    ("subscription_items", None, {"subscription": "sub_1", "price": "price_1", "proration_behavior": "none"},
-     {"quantity": 3, "proration_behavior": "none"}, "quantity", 3),
+    (
+        "accounts.external_accounts",
+        _account,
+        {"external_account": "btok_1"},
+        {"metadata": {"a": "b"}},
+        "metadata",
+        {"a": "b"},
+    ),
+    (
+        "terminal.locations",
+        None,
+        {
+            "display_name": "HQ",
+            "address": {
+                "country": "US",
+                "line1": "1 Main",
+                "city": "SF",
+                "postal_code": "94107",
+                "state": "CA",
+            },
+        },
+        {"display_name": "Head office"},
+        "display_name",
+        "Head office",
+    ),
+    (
+        "radar.value_lists",
+        None,
+        {"alias": "blocked", "name": "Blocked"},
+        {"name": "Blocked emails"},
+        "name",
+        "Blocked emails",
+    ),
+    (
+        "subscription_items",
+        None,
+        {"subscription": "sub_1", "price": "price_1", "proration_behavior": "none"},
+        {"quantity": 3, "proration_behavior": "none"},
+        "quantity",
+        3,
+    ),
     ("customers.tax_ids", _customer, {"type": "eu_vat", "value": "DE123456789"}, {}, "value", "DE123456789"),
 ]
 
@@ -95,7 +145,9 @@ def test_at_least_ten_resources_go_the_whole_way() -> None:
     assert len({f[0] for f in FLOWS}) >= 10
 
 
-def test_auto_paging_a_thousand_customers_yields_each_exactly_once(fake: FakeStripe, client: StripeClient) -> None:
+def test_auto_paging_a_thousand_customers_yields_each_exactly_once(
+    fake: FakeStripe, client: StripeClient
+) -> None:
     ids = [client.customers.create(metadata={"n": str(i)}).id for i in range(1000)]
     seen = [c.id for c in client.customers.list(limit=100).auto_paging_iter()]
     assert len(seen) == 1000 and set(seen) == set(ids)
@@ -106,11 +158,18 @@ def test_auto_paging_a_thousand_customers_yields_each_exactly_once(fake: FakeStr
 
 
 def test_unknown_ids_answer_404_resource_missing(client: StripeClient) -> None:
-    for call in (lambda: client.charges.retrieve("ch_nope"), lambda: client.customers.update("cus_nope", name="x"),
-                 lambda: client.accounts.login_links.create("acct_nope")):  # fmt: skip
+    for call in (
+        lambda: client.charges.retrieve("ch_nope"),
+        lambda: client.customers.update("cus_nope", name="x"),
+        lambda: client.accounts.login_links.create("acct_nope"),
+    ):
         with pytest.raises(InvalidRequestError) as caught:
             call()
-        assert (caught.value.http_status, caught.value.code, caught.value.param) == (404, "resource_missing", "id")
+        assert (caught.value.http_status, caught.value.code, caught.value.param) == (
+            404,
+            "resource_missing",
+            "id",
+        )
         assert "nope" in str(caught.value)
 
 
@@ -138,7 +197,9 @@ def test_search_finds_by_field_and_metadata(client: StripeClient) -> None:
 
 def test_expand_returns_the_held_object(client: StripeClient) -> None:
     customer = client.customers.create(email="x@example.com")
-    intent = client.payment_intents.create(amount=500, currency="usd", customer=customer.id, expand=["customer"])
+    intent = client.payment_intents.create(
+        amount=500, currency="usd", customer=customer.id, expand=["customer"]
+    )
     assert intent.customer.id == customer.id and intent.customer.email == "x@example.com"
     listed = client.payment_intents.list(expand=["data.customer"]).data[0]
     assert listed.customer.email == "x@example.com"
@@ -168,7 +229,9 @@ def test_a_retried_post_creates_one_object(fake: FakeStripe, client: StripeClien
     customer = client.customers.create(email="a@example.com")
     assert customer.last_response.attempts == 2
     creates = [r for r in fake.requests if r.call_path == "customers.create"]
-    assert len(creates) == 2 and creates[0].headers["idempotency-key"] == creates[1].headers["idempotency-key"]
+    assert (
+        len(creates) == 2 and creates[0].headers["idempotency-key"] == creates[1].headers["idempotency-key"]
+    )
     assert [c["id"] for c in fake.objects("customer")] == [customer.id]
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 
 from lattice_stripe.testing import FakeStripe
 

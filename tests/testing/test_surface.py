@@ -72,9 +72,7 @@ def _loose(client: StripeClient | AsyncStripeClient, call: str) -> Operation[Any
     """The generated operation without the SDK's own pre-HTTP checks, so the fake judges."""
     bound = method(client, call)
     module = sys.modules[type(bound.__self__).__mro__[0].__module__]
-    op = next(
-        v for v in vars(module).values() if isinstance(v, Operation) and v.call_path == call
-    )
+    op = next(v for v in vars(module).values() if isinstance(v, Operation) and v.call_path == call)
     return Operation(op.operation_id, op.call_path, op.method, op.path_format, op.shape, base=op.base)
 
 
