@@ -527,10 +527,11 @@ class FakeStripe:
             for part in message.iter_parts():
                 name = part.get_param("name", header="content-disposition")
                 payload = part.get_payload(decode=True)
-                if part.get_filename():
-                    pairs.append((str(name), f"<{len(payload or b'')} bytes: {part.get_filename()}>"))
+                data = payload if isinstance(payload, bytes) else b""
+                if part.get_filename():  # the content itself is not kept, only its size
+                    pairs.append((str(name), f"<{len(data)} bytes: {part.get_filename()}>"))
                 else:
-                    pairs.append((str(name), (payload or b"").decode()))
+                    pairs.append((str(name), data.decode()))
         elif body:
             pairs += parse_qsl(body.decode(), keep_blank_values=True)
         return decode_form(pairs)

@@ -15,7 +15,7 @@ import pytest
 try:  # strict-mode pytest-asyncio wants its own decorator for async fixtures
     from pytest_asyncio import fixture as async_fixture
 except ImportError:  # pragma: no cover - without pytest-asyncio, anyio or auto mode run it
-    async_fixture = pytest.fixture
+    async_fixture = pytest.fixture  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from .._client import AsyncStripeClient, StripeClient

@@ -113,13 +113,7 @@ def coerce(schema: dict[str, Any], value: Any, name: str) -> Any:
                 return coerce(branch, value, name)
             except ParamError as exc:
                 errors.append(exc)
-        kind = _kind(value)
-        for branch, exc in zip(branches, errors, strict=True):
-            if deref(branch).get("type", kind) == kind and not (
-                kind == "string" and deref(branch).get("enum") == [""]
-            ):
-                raise exc
-        raise errors[0]
+        raise _closest(branches, errors, _kind(value))
     typ = schema.get("type")
     if value == "" and schema.get("nullable"):
         return None
@@ -160,6 +154,16 @@ def coerce(schema: dict[str, Any], value: Any, name: str) -> Any:
     if typ == "object":
         return _coerce_object(schema, value, name)
     return value  # no type: anything goes
+
+
+def _closest(branches: list[dict[str, Any]], errors: list[ParamError], kind: str) -> ParamError:
+    """The error of the branch shaped like the value (a hash for ``shipping[name]``), as
+    Stripe reports it; the first one if none is."""
+    for branch, error in zip(branches, errors, strict=True):
+        schema = deref(branch)
+        if schema.get("type", kind) == kind and not (kind == "string" and schema.get("enum") == [""]):
+            return error
+    return errors[0]
 
 
 def _show(value: Any) -> str:
