@@ -13,7 +13,7 @@ import copy
 import json
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import TYPE_CHECKING, Any
@@ -223,6 +223,23 @@ class FakeStripe:
             self._objects[obj["id"]] = (schema, obj, parent)
         return obj
 
+    def seed_objects(self, objects: Iterable[Mapping[str, Any]]) -> int:
+        """Store ready-made objects as they are (Stripe's ``fixtures3.json`` resources, API
+        responses saved from test mode), each typed by its ``object``; returns how many.
+        ``deleted: true`` objects stand for an absence and are skipped."""
+        kinds = schema_of_object()
+        count = 0
+        for obj in objects:
+            if obj.get("deleted") is True:
+                continue
+            schema = kinds.get(str(obj.get("object")))
+            if schema is None or not isinstance(obj.get("id"), str):
+                raise ValueError(f"cannot seed {str(obj)[:80]}: it needs an id and a known object type")
+            with self._lock:
+                self._objects[obj["id"]] = (schema, copy.deepcopy(dict(obj)), None)
+            count += 1
+        return count
+
     def get(self, object_id: str) -> dict[str, Any] | None:
         """The stored object with this id (its JSON dict), or None."""
         found = self._objects.get(object_id)
@@ -266,7 +283,8 @@ class FakeStripe:
     def handle(self, request: httpx.Request) -> httpx.Response:
         with self._lock:
             reply = self._handle(request)
-        headers = {"Request-Id": "req_" + self._ids.new("").strip("_"), "Stripe-Version": self.api_version}
+            request_id = "req_" + self._ids.new("")
+        headers = {"Request-Id": request_id, "Stripe-Version": self.api_version}
         headers.update(reply.headers)
         return httpx.Response(reply.status, content=reply.body, headers=headers)
 

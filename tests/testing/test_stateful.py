@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -233,6 +235,23 @@ def test_a_retried_post_creates_one_object(fake: FakeStripe, client: StripeClien
         len(creates) == 2 and creates[0].headers["idempotency-key"] == creates[1].headers["idempotency-key"]
     )
     assert [c["id"] for c in fake.objects("customer")] == [customer.id]
+
+
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "openapi" / "fixtures3.2023-08-16.json"
+
+
+def test_seeding_stripes_own_fixtures(fake: FakeStripe, client: StripeClient) -> None:
+    if not FIXTURES.is_file():
+        pytest.skip(f"{FIXTURES} not available")
+    resources = json.loads(FIXTURES.read_text())["resources"]
+    with_ids = [r for r in resources.values() if isinstance(r.get("id"), str) and r.get("object") != "list"]
+    live = [r for r in with_ids if not r.get("deleted")]
+    assert fake.seed_objects(with_ids) == len(live) > 100
+    charge = client.charges.retrieve(resources["charge"]["id"], expand=["customer"])
+    assert charge.amount == resources["charge"]["amount"]
+    assert client.customers.retrieve(resources["customer"]["id"]).to_dict() == resources["customer"]
+    with pytest.raises(ValueError, match="known object type"):
+        fake.seed_objects([{"id": "x_1", "object": "not_a_thing"}])
 
 
 def test_seeded_objects_are_served(fake: FakeStripe, client: StripeClient) -> None:
