@@ -29,10 +29,8 @@ def problems(schema: dict[str, Any], value: Any, where: str) -> list[str]:
                 return []
         return [f"{where}: fits no branch of the union"]
     typ = schema.get("type")
-    if (
-        typ
-        and not isinstance(value, _TYPES[typ])
-        or (typ in ("integer", "number") and isinstance(value, bool))
+    if (typ and not isinstance(value, _TYPES[typ])) or (
+        typ in ("integer", "number") and isinstance(value, bool)
     ):
         return [f"{where}: {type(value).__name__} is not {typ}"]
     if "enum" in schema and value not in schema["enum"]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from codegen.ir.fake import slim
 from lattice_stripe import manifest
 from lattice_stripe._fake_tables import API_VERSION, OPERATIONS, SCHEMAS
 from lattice_stripe._version import API_VERSION as PACKAGE_VERSION
-
-from codegen.ir.fake import slim
 
 
 def test_slim_keeps_validation_and_shape_keywords_only() -> None:
