@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from _harness import Run, say
 
+from lattice_stripe import InvalidRequestError
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     run = Run(argv, __doc__)
@@ -23,6 +25,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     if run.fake is not None:
         sent = [r.headers.get("stripe-account") for r in run.fake.requests]
         say(f"Stripe-Account headers sent: {sent}")
+        try:  # objects live in their account: without the header the platform sees nothing
+            client.customers.retrieve(one_off.id)
+        except InvalidRequestError as err:
+            say(f"without stripe_account: {err.http_status} {err.code}")
 
 
 if __name__ == "__main__":

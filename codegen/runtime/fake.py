@@ -83,6 +83,19 @@ class _Failure:
     times: int
 
 
+@attrs.define
+class _Held:
+    """An object the fake holds, the list it belongs to, and the account it lives in."""
+
+    schema: str
+    obj: dict[str, Any]
+    parent: str | None = None
+    account: str | None = None  # its Stripe-Account; None: the platform
+
+    def visible_to(self, account: str | None) -> bool:
+        return self.account == account or self.schema == "account"  # accounts are the platform's
+
+
 @attrs.frozen
 class _Route:
     op: dict[str, Any]
@@ -131,7 +144,8 @@ class FakeStripe:
         self.requests: list[ReceivedRequest] = []
         self._ids = Ids(seed)
         self._build = Builder(self._ids)
-        self._objects: dict[str, tuple[str, dict[str, Any], str | None]] = {}  # id -> (schema, obj, parent)
+        self._objects: dict[str, _Held] = {}
+        self._account: str | None = None  # the Stripe-Account of the request being answered
         self._idempotent: dict[tuple[str | None, str], tuple[str, dict[str, Any], _Reply]] = {}
         self._failures: list[_Failure] = []
         self._lock = threading.RLock()
@@ -213,14 +227,19 @@ class FakeStripe:
         )
 
     def seed(
-        self, schema: str, fields: Mapping[str, Any] | None = None, *, parent: str | None = None
+        self,
+        schema: str,
+        fields: Mapping[str, Any] | None = None,
+        *,
+        parent: str | None = None,
+        account: str | None = None,
     ) -> dict[str, Any]:
         """Put an object in the fake: a component name (``customer``) plus fields laid over
-        a spec-shaped default; ``parent`` is the id it lists under (``accounts.capabilities``).
-        Returns the stored dict."""
+        a spec-shaped default; ``parent`` is the id it lists under (``accounts.capabilities``),
+        ``account`` the connected account it lives in. Returns the stored dict."""
         obj = {**self._build.build(schema), **(fields or {})}  # the caller's fields win as given
         with self._lock:
-            self._objects[obj["id"]] = (schema, obj, parent)
+            self._objects[obj["id"]] = _Held(schema, obj, parent, account)
         return obj
 
     def seed_objects(self, objects: Iterable[Mapping[str, Any]]) -> int:
@@ -236,18 +255,18 @@ class FakeStripe:
             if schema is None or not isinstance(obj.get("id"), str):
                 raise ValueError(f"cannot seed {str(obj)[:80]}: it needs an id and a known object type")
             with self._lock:
-                self._objects[obj["id"]] = (schema, copy.deepcopy(dict(obj)), None)
+                self._objects[obj["id"]] = _Held(schema, copy.deepcopy(dict(obj)))
             count += 1
         return count
 
     def get(self, object_id: str) -> dict[str, Any] | None:
         """The stored object with this id (its JSON dict), or None."""
         found = self._objects.get(object_id)
-        return found[1] if found else None
+        return found.obj if found else None
 
     def objects(self, kind: str) -> list[dict[str, Any]]:
         """Stored objects whose ``object`` is ``kind``, oldest first."""
-        return [o for s, o, _ in list(self._objects.values()) if o.get("object") == kind]
+        return [h.obj for h in list(self._objects.values()) if h.obj.get("object") == kind]
 
     def event(
         self,
@@ -274,7 +293,7 @@ class FakeStripe:
             },
         )
         with self._lock:
-            self._objects[event["id"]] = ("event", event, None)
+            self._objects[event["id"]] = _Held("event", event)
         payload = json.dumps(event).encode()
         return SignedEvent(payload, generate_test_header(payload, secret or self.webhook_secret), event)
 
@@ -297,6 +316,7 @@ class FakeStripe:
         except ValueError:
             params = {}
         call = route.op["call"] if route else None
+        self._account = request.headers.get("stripe-account")
         headers = {
             k.lower(): mask(v) if k.lower() == "authorization" else v for k, v in request.headers.items()
         }
@@ -390,19 +410,25 @@ class FakeStripe:
             return self._build.value(response, 0, "response") or {}
         if target is not None and last_is_id:
             return self._on_item(op, schema, names, target, ids, params)
-        if target is not None and target in self._objects and self._objects[target][0] in names:
-            return self._act(op, target, params)
+        held = self._held(target)
+        if held is not None and held.schema in names:
+            return self._act(op, held, params)
         if target is not None and self.stateful:
             self._require(ids, op)
         obj = self._build.build(schema, params)
         if "id" in obj and op["verb"] == "post" and not schema.startswith("deleted_"):
-            self._objects[obj["id"]] = (schema, obj, target)
+            self._objects[obj["id"]] = _Held(schema, obj, target, self._account)
         return obj
+
+    def _held(self, object_id: str | None) -> _Held | None:
+        """The object with this id, if the requesting account can see it."""
+        held = self._objects.get(object_id) if object_id is not None else None
+        return held if held is not None and held.visible_to(self._account) else None
 
     def _require(self, ids: list[str], op: dict[str, Any]) -> None:
         """Path ids must name objects the fake holds (the account, the customer, ...)."""
         for object_id in ids:
-            if object_id not in self._objects and not op["path"].startswith("/v1/test_helpers"):
+            if self._held(object_id) is None and not op["path"].startswith("/v1/test_helpers"):
                 raise _missing(op["path"].split("/")[2].rstrip("s"), object_id)
 
     def _on_item(
@@ -414,27 +440,26 @@ class FakeStripe:
         ids: list[str],
         params: dict[str, Any],
     ) -> dict[str, Any]:
-        found = self._objects.get(target)
+        found = self._held(target)
         if schema.startswith("deleted_"):
             if found is None and self.stateful:
                 raise _missing(object_kind(schema), target)
             self._objects.pop(target, None)
             return {**self._build.build(schema), "id": target}
-        if found is None or found[0] not in names:
+        if found is None or found.schema not in names:
             if self.stateful:
                 raise _missing(object_kind(schema), target)
             obj = self._build.build(schema, params if op["verb"] == "post" else None)
             obj["id"] = target
             return obj
-        obj = found[1]
         if op["verb"] == "post":
-            self._build.merge({"$ref": found[0]}, obj, params)
+            self._build.merge({"$ref": found.schema}, found.obj, params)
         elif op["verb"] == "delete":
-            return self._act(op, target, params)
-        return obj
+            return self._act(op, found, params)
+        return found.obj
 
-    def _act(self, op: dict[str, Any], target: str, params: dict[str, Any]) -> dict[str, Any]:
-        schema, obj, _ = self._objects[target]
+    def _act(self, op: dict[str, Any], held: _Held, params: dict[str, Any]) -> dict[str, Any]:
+        schema, obj = held.schema, held.obj
         self._build.merge({"$ref": schema}, obj, params)
         action = op["path"].rsplit("/", 1)[-1] if op["verb"] == "post" else "cancel"
         status = _ACTION_STATUS.get(action)
@@ -447,11 +472,11 @@ class FakeStripe:
         self, schemas: list[str], parent: str | None, filters: dict[str, Any]
     ) -> list[dict[str, Any]]:
         found = []
-        for schema, obj, owner in reversed(list(self._objects.values())):  # newest first
-            if schema not in schemas or (parent is not None and owner != parent):
+        for held in reversed(list(self._objects.values())):  # newest first
+            if held.schema not in schemas or (parent is not None and held.parent != parent):
                 continue
-            if all(_same(obj.get(k), v) for k, v in filters.items()):
-                found.append(obj)
+            if held.visible_to(self._account) and all(_same(held.obj.get(k), v) for k, v in filters.items()):
+                found.append(held.obj)
         return found
 
     def _list(
@@ -509,8 +534,8 @@ class FakeStripe:
             prop = deref({"$ref": schema}).get("properties", {}).get(head, {}) if schema else {}
             kinds = prop.get("expansions") or []
             if kinds:
-                stored = self._objects.get(value)
-                value = stored[1] if stored else {**self._build.build(kinds[0]), "id": value}
+                stored = self._held(value)
+                value = stored.obj if stored else {**self._build.build(kinds[0]), "id": value}
                 obj[head] = value
         self._expand(value, rest)
 

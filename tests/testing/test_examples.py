@@ -27,7 +27,12 @@ EXPECT = {
     "credit_note": ["preview: would credit 1500 usd", "status issued", "webhook credit_note.created"],
     "dispute_evidence": ["needs_response", "receipt=file_", "webhook charge.dispute.updated"],
     "quote": ["draft", "finalized: open", "accepted: accepted", "webhook quote.accepted"],
-    "stripe_account": ["per request: customer cus_", "per client: product prod_", "[None, 'acct_"],
+    "stripe_account": [
+        "per request: customer cus_",
+        "per client: product prod_",
+        "[None, 'acct_",
+        "without stripe_account: 404 resource_missing",
+    ],
     "subscription_lifecycle": ["customer sub@example.com", "2 phases", "canceled", "subscription.deleted"],
     "webhook_handling": ["fulfil order for pi_", "router answered 200", "tampered body answers 400"],
 }

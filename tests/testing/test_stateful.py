@@ -259,3 +259,18 @@ def test_seeded_objects_are_served(fake: FakeStripe, client: StripeClient) -> No
     fetched = client.customers.retrieve(seeded["id"])
     assert fetched.email == "seed@example.com" and fetched.metadata == {"from": "fixture"}
     assert fetched.id.startswith("cus_")
+
+
+def test_objects_live_in_the_account_that_created_them(fake: FakeStripe, client: StripeClient) -> None:
+    account = client.accounts.create(type="standard").id
+    connected = client.with_options(stripe_account=account)
+    mine = connected.customers.create(email="shop@example.com")
+    platform = client.customers.create(email="platform@example.com")
+    assert connected.customers.retrieve(mine.id).email == "shop@example.com"
+    assert client.customers.retrieve(mine.id, stripe_account=account).id == mine.id
+    with pytest.raises(InvalidRequestError) as caught:
+        client.customers.retrieve(mine.id)  # forgot stripe_account: Stripe answers 404 too
+    assert caught.value.code == "resource_missing"
+    assert [c.id for c in connected.customers.list().data] == [mine.id]
+    assert [c.id for c in client.customers.list().data] == [platform.id]
+    assert connected.accounts.retrieve(account).id == account  # the account itself is the platform's
