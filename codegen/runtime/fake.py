@@ -134,19 +134,19 @@ class FakeStripe:
     """A Stripe that lives in the test process.
 
     ``stateful=False`` answers any id with a fresh object (as Stripe's mock server does)
-    instead of 404. ``seed`` makes generated ids repeat from run to run."""
+    instead of 404. ``random_seed`` makes generated ids repeat from run to run."""
 
     webhook_secret = "whsec_fake"  # noqa: S105 - the fake signs its test events with it
 
-    def __init__(self, *, stateful: bool = True, seed: int = 0) -> None:
+    def __init__(self, *, stateful: bool = True, random_seed: int = 0) -> None:
         self.stateful = stateful
         self.api_version = _fake_tables.API_VERSION
         self.requests: list[ReceivedRequest] = []
-        self._ids = Ids(seed)
+        self._ids = Ids(random_seed)
         self._build = Builder(self._ids)
         self._objects: dict[str, _Held] = {}
         self._account: str | None = None  # the Stripe-Account of the request being answered
-        self._idempotent: dict[tuple[str | None, str], tuple[str, dict[str, Any], _Reply]] = {}
+        self._idempotent: dict[tuple[str | None, str], tuple[str, _Reply]] = {}  # key -> (request, reply)
         self._failures: list[_Failure] = []
         self._lock = threading.RLock()
         self._routes: dict[tuple[str, int], list[_Route]] | None = None
@@ -360,10 +360,10 @@ class FakeStripe:
                         "parameters they were first used with.",
                     },
                 )
-            reply = seen[2]
+            reply = seen[1]
             return _Reply(reply.status, reply.body, {**reply.headers, "Idempotent-Replayed": "true"})
         reply = self._answer(route, values, params)
-        self._idempotent[key] = (signature, params, reply)
+        self._idempotent[key] = (signature, reply)
         return reply
 
     def _answer(self, route: _Route, values: dict[str, str], raw: dict[str, Any]) -> _Reply:
@@ -409,7 +409,7 @@ class FakeStripe:
         if schema is None:
             return self._build.value(response, 0, "response") or {}
         if target is not None and last_is_id:
-            return self._on_item(op, schema, names, target, ids, params)
+            return self._on_item(op, schema, names, target, params)
         held = self._held(target)
         if held is not None and held.schema in names:
             return self._act(op, held, params)
