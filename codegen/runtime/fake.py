@@ -437,7 +437,6 @@ class FakeStripe:
         schema: str,
         names: list[str],
         target: str,
-        ids: list[str],
         params: dict[str, Any],
     ) -> dict[str, Any]:
         found = self._held(target)
