@@ -26,7 +26,7 @@ def corpus() -> list[tuple[str, str, str, str, str | None]]:
         for value in ids:
             path = re.sub(r"\{[^}]+\}", value, path, count=1)
         cases: list[tuple[str, dict[str, Any], str | None]] = [("valid", kwargs, None)]
-        cases += [(kind, params, param) for kind, (params, param) in probes(call).items()]
+        cases += [(kind, params, param or None) for kind, (params, param) in probes(call).items()]
         for kind, params, param in cases:
             rows.append((f"{call}:{kind}", op["verb"].upper(), path, encode(params), param))
     return rows

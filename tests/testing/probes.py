@@ -59,7 +59,8 @@ def _nest(path: list[str], value: Any, schema: dict[str, Any]) -> dict[str, Any]
 
 
 def probes(call: str) -> dict[str, tuple[dict[str, Any], str]]:
-    """Per kind of mistake: (params to send as a form, the param the error must name)."""
+    """Per kind of mistake: (params to send as a form, the param the error must name; "" for
+    the valid ``unset`` probe)."""
     op = operations()[call]
     schema = op["params"]
     props = schema.get("properties", {})
@@ -92,4 +93,22 @@ def probes(call: str) -> dict[str, tuple[dict[str, Any], str]]:
                 found["enum"] = ({**base, **_nest(path, "not_a_real_value", schema)}, name)
         if "type" not in found and leaf.get("type") in ("integer", "boolean") and "0" not in path:
             found["type"] = ({**base, **_nest(path, "not_a_number", schema)}, name)
+        limit = leaf.get("maxLength")
+        if (
+            "too_long" not in found
+            and leaf.get("type") == "string"
+            and limit
+            and limit < 6000
+            and "0" not in path
+        ):
+            if not leaf.get("enum"):
+                found["too_long"] = ({**base, **_nest(path, "x" * (limit + 1), schema)}, name)
+    for key, sub in sorted(props.items()):
+        if key in base:
+            continue
+        sub = deref(sub)
+        if "array" not in found and sub.get("type") == "array":
+            found["array"] = ({**base, key: {"nested": "x"}}, key)  # a hash where a list belongs
+        if "unset" not in found and any(deref(b).get("enum") == [""] for b in sub.get("anyOf", [])):
+            found["unset"] = ({**base, key: ""}, "")  # "" clears the field: valid
     return found
