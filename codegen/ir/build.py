@@ -1,7 +1,7 @@
 """Spec -> IR: operations and the whole API, from the model, parameter and tree builders.
 
-With ``schema.py``, ``models.py``, ``params.py`` and ``tree.py``, the only code that reads the
-raw spec and its ``x-*`` extensions.
+With ``schema.py``, ``models.py``, ``params.py``, ``tree.py`` and ``fake.py``, the only code
+that reads the raw spec and its ``x-*`` extensions.
 """
 
 from __future__ import annotations
