@@ -401,6 +401,8 @@ class FakeStripe:
         if page_kind in (["list"], ["search_result"]) and "data" in props:
             item_schemas = ref_names(props["data"].get("items", {}))
             parent = target if not last_is_id else None
+            if parent is not None and self.stateful:
+                self._require(ids, op)
             if page_kind == ["search_result"]:
                 return self._search(op, item_schemas, params)
             return self._list(op, item_schemas, parent, params)

@@ -137,6 +137,8 @@ def test_signed_event_verifies_and_dispatches_typed() -> None:
 
     assert router.handle(delivery.payload, delivery.headers["Stripe-Signature"]).status == 200
     assert seen == [paid.id]
+    with fake.stripe_client() as client:
+        assert client.events.retrieve(event.id).type == "invoice.paid"  # the fake keeps what it sent
     assert router.handle(delivery.payload + b" ", delivery.header).status == 400  # bytes are what is signed
     with pytest.raises(KeyError):
         fake.event("invoice.paid", "in_not_held")

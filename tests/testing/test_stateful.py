@@ -161,6 +161,7 @@ def test_auto_paging_a_thousand_customers_yields_each_exactly_once(
 
 def test_unknown_ids_answer_404_resource_missing(client: StripeClient) -> None:
     for call in (
+        lambda: client.customers.tax_ids.list("cus_nope"),
         lambda: client.charges.retrieve("ch_nope"),
         lambda: client.customers.update("cus_nope", name="x"),
         lambda: client.accounts.login_links.create("acct_nope"),
