@@ -131,11 +131,16 @@ async def test_a_connection_failure_reaches_the_strategy_as_a_transient_error(
 
 
 async def test_the_default_strategy_is_the_retry_policy(make_client: Any, server: StripeServer) -> None:
-    policy = Recording(RetryPolicy(initial_delay=0.001))
-    server.reply(Reply(500, SERVER_ERROR), Reply(json=CUSTOMER))
-    client = make_client(retry_policy=policy)
-    assert (await create(client)).id == "cus_1"
-    assert [a.status for a in policy.seen] == [500]
+    """With no strategy the client's RetryPolicy decides; passing it as the strategy is the same."""
+    policy = RetryPolicy(initial_delay=0.001)
+    answers = [Reply(500, SERVER_ERROR), Reply(400, BAD_REQUEST, headers={"Stripe-Should-Retry": "true"})]
+    for client in (make_client(retry_policy=policy), make_client(retry_strategy=policy)):
+        server.reply(*answers, Reply(json=CUSTOMER))
+        assert (await create(client)).last_response.attempts == 3
+        server.reply(Reply(400, BAD_REQUEST))
+        with pytest.raises(Exception, match="not yet"):
+            await create(client)
+    assert len(server.requests) == 8
 
 
 @pytest.mark.parametrize("bad", [0.5, "retry", object()])
