@@ -32,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import bench.router
 from bench import user
 from bench.fixtures import ROOT, charge, charge_bytes
 
@@ -191,7 +192,13 @@ def bench_memory(rounds: int, n: int) -> Samples:
 # -- 4. import time --------------------------------------------------------------------------
 
 MODULES = {"raw": "httpx", "ours": "lattice_stripe", "official": "stripe"}
-EAGER = ("httpx", "cattrs", "lattice_stripe._client", "lattice_stripe.models.charge")
+EAGER = (
+    "httpx",
+    "cattrs",
+    "lattice_stripe._client",
+    "lattice_stripe.models.charge",
+    "lattice_stripe._fake_tables",
+)
 
 
 def _import_once(module: str) -> tuple[float, list[str]]:
@@ -317,13 +324,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(render(rows, header))
     print(f"import lattice_stripe also loaded: {', '.join(eager) or 'nothing heavy'} (want nothing heavy)")
+    router_table, router_result = bench.router.report(args.quick)
+    print(router_table)
     user_rows = bench_user(USER_QUICK if args.quick else USER_FULL)
     print("\nWhat users feel (median of rounds; min and max beside it):\n")
     print(user.render(user_rows))
     elapsed = time.perf_counter() - started
     print(f"({elapsed:.0f} s)")
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    result = {"header": header, "rows": rows, "import_loaded": eager, "user_rows": user_rows}
+    result = {
+        "header": header,
+        "rows": rows,
+        "import_loaded": eager,
+        "router": router_result,
+        "user_rows": user_rows,
+    }
     args.json.write_text(json.dumps(result, indent=2) + "\n")
     return 0
 

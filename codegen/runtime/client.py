@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
 
@@ -23,18 +23,28 @@ import attrs
 from .encoding import encode, flatten
 from .errors import (
     APIConnectionError,
-    APITimeoutError,
     InvalidArgumentError,
     StripeError,
     error_from_response,
+    unreadable_body,
 )
 from .models import StripeObject
 from .observe import Hooks, Observer, RequestHook, ResponseHook, observer_for
-from .options import DEFAULT_WEBHOOK_TOLERANCE, OPTION_NAMES
+from .options import (
+    DEFAULT_WEBHOOK_TOLERANCE,
+    check_base_url,
+    check_count,
+    check_header,
+    check_request_options,
+    check_seconds,
+    check_strategy,
+)
 from .response import Call, RawResponse, ResponseMeta
-from .retry import RetryPolicy, retry_delay, should_retry_status
+from .retry import RetryAttempt, RetryPolicy, RetryStrategy
 from .secrets import mask
 from .shapes import Binary
+from .tracing import check_tracing
+from .version import SDK_VERSION
 
 if TYPE_CHECKING:
     import httpx
@@ -43,6 +53,7 @@ if TYPE_CHECKING:
     from .batch import Outcome
     from .operation import Operation
     from .options import ClientOptions
+    from .tracing import CallTrace
     from .webhooks import WebhookEvent
 
 T = TypeVar("T")
@@ -51,8 +62,8 @@ HttpT = TypeVar("HttpT")  # httpx.Client or httpx.AsyncClient
 DEFAULT_BASE_URL = "https://api.stripe.com"
 DEFAULT_FILES_BASE_URL = "https://files.stripe.com"
 DEFAULT_TIMEOUT = 80.0
-SDK_VERSION = "0.1.0"  # pyproject.toml's version (a test keeps them equal; metadata costs 30 ms)
 _DOT_SEGMENTS = frozenset({".", ".."})
+MAX_URL_LENGTH = 16_384  # far above any real call; httpx refuses 65,536 only while sending
 
 
 def _api_version() -> str:
@@ -62,8 +73,8 @@ def _api_version() -> str:
     return str(version.API_VERSION)
 
 
-def _without_trailing_slash(url: str) -> str:
-    return url.rstrip("/")
+def _without_trailing_slash(url: Any) -> Any:
+    return url.rstrip("/") if isinstance(url, str) else url  # anything else fails the check below
 
 
 @attrs.frozen
@@ -79,14 +90,30 @@ class ClientConfig:
     timeout: float = DEFAULT_TIMEOUT
     retry_policy: RetryPolicy = attrs.field(factory=RetryPolicy)
     strict_guards: bool = False  # guard warnings (lattice_stripe.GuardWarning) raise instead
+    retry_strategy: RetryStrategy | None = None  # None: retry_policy decides
+    tracing: Any = False  # True or a TracerProvider: OpenTelemetry spans (see tracing.py)
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.api_key, str) or not self.api_key.strip():
-            raise InvalidArgumentError("api_key must be a non-empty string (sk_... or rk_...)")
-        if not isinstance(self.max_retries, int) or self.max_retries < 0:
-            raise InvalidArgumentError(f"max_retries must be an int >= 0, got {self.max_retries!r}")
-        if not self.timeout > 0:
-            raise InvalidArgumentError(f"timeout must be > 0 seconds, got {self.timeout!r}")
+        # Every value that becomes a header or a URL is checked here, so a client (or a
+        # with_options copy) that exists can send; an API key read from a file with its
+        # newline fails now, not inside httpx with the key in the message.
+        check_header("api_key", self.api_key)
+        if self.stripe_account is not None:
+            check_header("stripe_account", self.stripe_account)
+        check_header("api_version", self.api_version)
+        check_base_url("base_url", self.base_url)
+        check_base_url("files_base_url", self.files_base_url)
+        check_count("max_retries", self.max_retries)
+        check_seconds("timeout", self.timeout)
+        if not isinstance(self.retry_policy, RetryPolicy):
+            raise InvalidArgumentError(
+                f"retry_policy must be a RetryPolicy, got {type(self.retry_policy).__name__}",
+                param="retry_policy",
+            )
+        if not isinstance(self.strict_guards, bool):
+            raise InvalidArgumentError("strict_guards must be a bool", param="strict_guards")
+        check_strategy("retry_strategy", self.retry_strategy)
+        check_tracing("StripeClient", self.tracing)
 
 
 @attrs.frozen
@@ -100,6 +127,18 @@ class PreparedRequest:
     data: dict[str, str] | None = None
     timeout: float = DEFAULT_TIMEOUT
     max_retries: int = 0
+    retry_strategy: RetryStrategy = attrs.field(factory=RetryPolicy, repr=False)
+
+    @property
+    def send_args(self) -> dict[str, Any]:
+        """The keyword arguments of ``httpx.Client.request`` besides method and URL."""
+        return {
+            "headers": self.headers,
+            "content": self.content,
+            "files": self.files,
+            "data": self.data,
+            "timeout": self.timeout,
+        }
 
 
 def _user_agent() -> str:
@@ -113,6 +152,7 @@ class _Pool:
         self.http = http
         self.owned = owned  # a caller-supplied httpx client is the caller's to close
         self.lock = threading.Lock()
+        self.loop: object = None  # async: the event loop the pool's connections belong to
 
 
 class _ClientCore(Generic[HttpT]):
@@ -126,7 +166,11 @@ class _ClientCore(Generic[HttpT]):
         max_retries: retries after the first attempt (per request: ``max_retries=``).
         timeout: seconds per attempt (per request: ``timeout=``).
         retry_policy: backoff settings (:class:`~.retry.RetryPolicy`).
+        retry_strategy: decides retries instead of ``retry_policy`` (per request:
+            ``retry_strategy=``); see :data:`~.retry.RetryStrategy`.
         strict_guards: raise guard warnings (``GuardWarning``) as errors.
+        tracing: True (the global tracer provider) or a ``TracerProvider``: OpenTelemetry
+            spans per call and attempt (needs ``lattice-stripe[otel]``).
         http_client: an ``httpx.Client`` / ``httpx.AsyncClient`` to send with; the caller
             keeps ownership (closing this client leaves it open).
     """
@@ -146,6 +190,8 @@ class _ClientCore(Generic[HttpT]):
         retry_policy: RetryPolicy | None = None,
         strict_guards: bool = False,
         http_client: HttpT | None = None,
+        retry_strategy: RetryStrategy | None = None,
+        tracing: Any = False,
     ) -> None:
         self._config = ClientConfig(
             api_key=api_key,
@@ -157,6 +203,8 @@ class _ClientCore(Generic[HttpT]):
             timeout=timeout,
             retry_policy=retry_policy or RetryPolicy(),
             strict_guards=strict_guards,
+            retry_strategy=retry_strategy,
+            tracing=tracing,
         )
         self._user_agent = _user_agent()
         self._pool = _Pool(http_client, owned=http_client is None)
@@ -194,6 +242,8 @@ class _ClientCore(Generic[HttpT]):
         hooks (closing the derived client leaves the pool open)."""
         try:
             config = attrs.evolve(self._config, **changes)
+        except InvalidArgumentError:
+            raise
         except TypeError as exc:
             raise InvalidArgumentError(f"with_options: {exc}") from None
         derived = object.__new__(type(self))
@@ -229,12 +279,8 @@ class _ClientCore(Generic[HttpT]):
     ) -> PreparedRequest:
         """Everything needed to send a call; raises before any HTTP if an argument is wrong."""
         op.check(params)
-        if options and not OPTION_NAMES.issuperset(options):
-            names = ", ".join(sorted(set(options) - OPTION_NAMES))
-            raise InvalidArgumentError(
-                f"{op.call_path}: unexpected keyword argument(s) {names}; "
-                f"request options are {', '.join(sorted(OPTION_NAMES))}"
-            )
+        if options:
+            check_request_options(op.call_path, options)
         config = self._config
         segments = []
         for value in path_args:
@@ -260,20 +306,28 @@ class _ClientCore(Generic[HttpT]):
         content: bytes | None = None
         files: list[tuple[str, Any]] | None = None
         data: dict[str, str] | None = None
-        if op.method == "post":
-            # Generated once here, so every retry of this request replays the same key.
-            headers["Idempotency-Key"] = options.get("idempotency_key") or str(uuid.uuid4())
-            if op.encoding == "multipart":
-                files, data = _multipart(params)
+        try:
+            if op.method == "post":
+                # Generated once here, so every retry of this request replays the same key.
+                headers["Idempotency-Key"] = options.get("idempotency_key") or str(uuid.uuid4())
+                if op.encoding == "multipart":
+                    files, data = _multipart(params)
+                else:
+                    content = encode(params).encode("ascii")
+                    headers["Content-Type"] = "application/x-www-form-urlencoded"
             else:
-                content = encode(params).encode("ascii")
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-        else:
-            if options.get("idempotency_key"):
-                headers["Idempotency-Key"] = options["idempotency_key"]
-            query = encode(params)
-            if query:
-                url += "?" + query
+                if options.get("idempotency_key"):
+                    headers["Idempotency-Key"] = options["idempotency_key"]
+                query = encode(params)
+                if query:
+                    url += "?" + query
+        except InvalidArgumentError as exc:
+            raise InvalidArgumentError(f"{op.call_path}: {exc.message}", param=exc.param) from None
+        if len(url) > MAX_URL_LENGTH:
+            raise InvalidArgumentError(
+                f"{op.call_path}: the request URL would be {len(url)} characters, over "
+                f"{MAX_URL_LENGTH}: an id or query parameter (expand?) is far too long"
+            )
         return PreparedRequest(
             method=op.method.upper(),
             url=url,
@@ -283,7 +337,8 @@ class _ClientCore(Generic[HttpT]):
             files=files,
             data=data,
             timeout=float(options.get("timeout", config.timeout)),
-            max_retries=int(options.get("max_retries", config.max_retries)),
+            max_retries=options.get("max_retries", config.max_retries),
+            retry_strategy=options.get("retry_strategy") or config.retry_strategy or config.retry_policy,
         )
 
     # -- deciding ----------------------------------------------------------------------
@@ -299,36 +354,89 @@ class _ClientCore(Generic[HttpT]):
             headers.get("Stripe-Account"),
         )
 
-    def _delay_after_status(
-        self, prepared: PreparedRequest, retries: int, status: int, headers: Any
-    ) -> float | None:
-        """Seconds to wait before retrying an HTTP answer, or None to stop here."""
-        if status < 300 or retries >= prepared.max_retries or not should_retry_status(status, headers):
-            return None
-        return retry_delay(retries, headers, self._config.retry_policy)
-
     def _connection_error(
         self, exc: Exception, prepared: PreparedRequest, attempt: int
-    ) -> tuple[StripeError, bool]:
-        """The SDK error for a transport failure, and whether the failure may be retried.
-
-        Every request is safe to replay: GET and DELETE are idempotent and a POST carries
-        its idempotency key, so a reset mid-response or a read timeout is retried too.
-        """
-        import httpx
+    ) -> tuple[StripeError, bool, BaseException | None]:
+        """The SDK error for a transport failure (see :func:`transport.transport_error`)."""
+        from .transport import transport_error
 
         where = f"{prepared.method} {prepared.path}"
-        if isinstance(exc, httpx.TimeoutException):
-            message = f"{where} timed out after {prepared.timeout:g}s ({type(exc).__name__})"
-            return APITimeoutError(message, attempts=attempt), True
-        retryable = isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError))
-        message = f"{where}: connection failed ({type(exc).__name__}: {exc})"
-        return APIConnectionError(message, attempts=attempt), retryable
+        return transport_error(exc, where, prepared.timeout, prepared.headers, prepared.url, attempt)
 
-    def _delay_after_error(self, prepared: PreparedRequest, retries: int, retryable: bool) -> float | None:
-        if not retryable or retries >= prepared.max_retries:
+    def _attempts(
+        self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]
+    ) -> Generator[PreparedRequest | float, Any, Any]:
+        """The retry loop without I/O: yields the request to send (and is sent the
+        ``httpx.Response``, or has the ``httpx.RequestError`` or attempt timeout thrown in) or
+        the seconds to sleep; returns ``finish(...)``. The sync and async clients only carry
+        out the steps."""
+        import asyncio
+
+        import httpx
+
+        op = call.op
+        prepared = self.prepare(op, call.path_args, call.params, call.options)
+        observer = self._observer(op, prepared)
+        traced = self._trace(op, prepared)
+        attempt, status, headers = 0, None, None
+        failure: BaseException | None = None
+        try:
+            while True:
+                attempt += 1
+                if observer is not None:
+                    observer.sending(attempt)
+                if traced is not None:
+                    traced.attempt(attempt)
+                error: StripeError | None = None
+                status = headers = delay = None
+                try:
+                    response = yield prepared
+                except (httpx.RequestError, asyncio.TimeoutError) as exc:
+                    error, transient, cause = self._connection_error(exc, prepared, attempt)
+                    delay = self._retry_delay(prepared, op, attempt, error=error, transient=transient)
+                    if delay is None:
+                        raise error from cause
+                else:
+                    status, headers = response.status_code, response.headers
+                    if status >= 300:
+                        delay = self._retry_delay(prepared, op, attempt, status=status, headers=headers)
+                    if delay is None:
+                        return finish(call, status, headers, response.content, attempt)
+                finally:
+                    if observer is not None and (error is not None or status is not None):
+                        observer.received(attempt, status, headers, error, delay)
+                if traced is not None:
+                    traced.attempted(status, headers, error)
+                yield delay
+        except BaseException as exc:
+            failure = exc
+            raise
+        finally:
+            if traced is not None:
+                traced.finished(attempt, status, headers, failure)
+
+    @staticmethod
+    def _retry_delay(
+        prepared: PreparedRequest, op: Operation[Any], attempt: int, **outcome: Any
+    ) -> float | None:
+        """The strategy's answer while the budget lasts, checked to be seconds or None."""
+        if attempt > prepared.max_retries:
             return None
-        return retry_delay(retries, None, self._config.retry_policy)
+        failed = RetryAttempt(attempt, prepared.max_retries, op.operation_id, prepared.method, **outcome)
+        delay = prepared.retry_strategy(failed)
+        if delay is None:
+            return None
+        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not delay >= 0:
+            raise InvalidArgumentError(f"retry_strategy must return seconds >= 0 or None, got {delay!r}")
+        return float(delay)
+
+    def _trace(self, op: Operation[Any], prepared: PreparedRequest) -> CallTrace | None:
+        if not self._config.tracing:
+            return None
+        from .tracing import CallTrace, tracer_for
+
+        account = prepared.headers.get("Stripe-Account")
+        return CallTrace(tracer_for(self._config.tracing), op, prepared.method, prepared.url, account)
 
     # -- parsing -----------------------------------------------------------------------
 
@@ -342,7 +450,20 @@ class _ClientCore(Generic[HttpT]):
             data = json.loads(body)
         except ValueError as exc:
             raise error_from_response(status, headers, body, attempts) from exc
-        return op.structure(data)
+        except RecursionError:
+            raise unreadable_body(status, headers, body, attempts, "with JSON nested too deep") from None
+        if not isinstance(data, dict):  # every Stripe answer is an object; quoting it is safe
+            raise unreadable_body(
+                status, headers, body, attempts, "with a JSON body that is not an object", True
+            )
+        try:
+            return op.structure(data)
+        except RecursionError:
+            raise unreadable_body(status, headers, body, attempts, "with JSON nested too deep") from None
+        except Exception as exc:  # a body no Stripe version sends: an APIError, never a raw TypeError
+            # Neither the body nor the exception is quoted: both may hold a client_secret.
+            why = f"with an object that does not fit {op.call_path}'s result ({type(exc).__name__})"
+            raise unreadable_body(status, headers, body, attempts, why) from None
 
     def _result(self, call: Call, status: int, headers: Mapping[str, str], body: bytes, attempts: int) -> Any:
         result = self.parse(call.op, status, headers, body, attempts)
@@ -390,9 +511,9 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         if pool.http is None:
             with pool.lock:  # batch() threads may race to create it
                 if pool.http is None:
-                    import httpx
+                    from .transport import new_sync_http
 
-                    pool.http = httpx.Client()
+                    pool.http = new_sync_http()
         http: httpx.Client = pool.http
         return http
 
@@ -419,44 +540,28 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         return raw
 
     def _exchange(self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]) -> Any:
-        import httpx
+        from .transport import end_attempt, start_attempt
 
-        prepared = self.prepare(call.op, call.path_args, call.params, call.options)
-        http = self._http_client()
-        observer = self._observer(call.op, prepared)
-        retries = 0
-        while True:
-            attempt = retries + 1
-            if observer is not None:
-                observer.sending(attempt)
-            try:
-                response = http.request(
-                    prepared.method,
-                    prepared.url,
-                    headers=prepared.headers,
-                    content=prepared.content,
-                    files=prepared.files,
-                    data=prepared.data,
-                    timeout=prepared.timeout,
-                )
-            except httpx.TransportError as exc:
-                error, retryable = self._connection_error(exc, prepared, attempt)
-                delay = self._delay_after_error(prepared, retries, retryable)
-                if observer is not None:
-                    observer.received(attempt, None, None, error, delay)
-                if delay is None:
-                    raise error from exc
-            else:
-                status = response.status_code
-                delay = self._delay_after_status(prepared, retries, status, response.headers)
-                if observer is not None:
-                    observer.received(attempt, status, response.headers, None, delay)
-                if delay is None:
-                    headers, body = response.headers, response.content
-                    del response  # httpx responses sit in a cycle: let GC free this one while we structure
-                    return finish(call, status, headers, body, attempt)
-            time.sleep(delay)
-            retries += 1
+        steps = self._attempts(call, finish)
+        try:
+            step = next(steps)
+            while True:
+                try:
+                    if isinstance(step, PreparedRequest):
+                        deadline = start_attempt(step.timeout)
+                        try:
+                            result: Any = self._http_client().request(step.method, step.url, **step.send_args)
+                        finally:
+                            end_attempt(deadline)
+                    else:
+                        time.sleep(step)
+                        result = None
+                except BaseException as exc:  # the loop decides: retry, or raise it as an SDK error
+                    step = steps.throw(exc)
+                else:
+                    step = steps.send(result)
+        except StopIteration as stop:
+            return stop.value
 
     def batch(self, calls: Iterable[Callable[[], T]], *, max_workers: int = 8) -> list[Outcome[T]]:
         """Run calls (zero-argument callables) on a thread pool; see :func:`batch.run_threaded`."""
@@ -484,11 +589,28 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     is_async = True
 
     def _http_client(self) -> httpx.AsyncClient:
-        pool = self._pool
-        if pool.http is None:
-            from .transports import default_async_client  # aiohttp's pool when installed
+        """The pool for the running event loop. Connections belong to the loop that opened
+        them, so a client used across ``asyncio.run()`` calls gets a fresh pool on each new
+        loop (the old loop is closed: its pool cannot be closed, only dropped); a caller's
+        own ``http_client`` cannot be rebuilt, so it is refused before anything is sent."""
+        import asyncio
 
-            pool.http = default_async_client()
+        pool = self._pool
+        loop = asyncio.get_running_loop()
+        if pool.loop is not loop:
+            if pool.http is not None and pool.loop is not None and not pool.owned:
+                raise APIConnectionError(
+                    "the http_client given to this AsyncStripeClient was first used on another event "
+                    "loop and cannot be used on this one; nothing was sent (create the client, or "
+                    "pass an httpx.AsyncClient created, inside each asyncio.run())"
+                )
+            if pool.owned:
+                pool.http = None
+            pool.loop = loop
+        if pool.http is None:
+            from .transport import new_async_http
+
+            pool.http = new_async_http()
         http: httpx.AsyncClient = pool.http
         return http
 
@@ -517,44 +639,30 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     async def _exchange(self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]) -> Any:
         import asyncio
 
-        import httpx
+        from .transport import end_attempt, start_attempt
 
-        prepared = self.prepare(call.op, call.path_args, call.params, call.options)
-        http = self._http_client()
-        observer = self._observer(call.op, prepared)
-        retries = 0
-        while True:
-            attempt = retries + 1
-            if observer is not None:
-                observer.sending(attempt)
-            try:
-                response = await http.request(
-                    prepared.method,
-                    prepared.url,
-                    headers=prepared.headers,
-                    content=prepared.content,
-                    files=prepared.files,
-                    data=prepared.data,
-                    timeout=prepared.timeout,
-                )
-            except httpx.TransportError as exc:
-                error, retryable = self._connection_error(exc, prepared, attempt)
-                delay = self._delay_after_error(prepared, retries, retryable)
-                if observer is not None:
-                    observer.received(attempt, None, None, error, delay)
-                if delay is None:
-                    raise error from exc
-            else:
-                status = response.status_code
-                delay = self._delay_after_status(prepared, retries, status, response.headers)
-                if observer is not None:
-                    observer.received(attempt, status, response.headers, None, delay)
-                if delay is None:
-                    headers, body = response.headers, response.content
-                    del response  # httpx responses sit in a cycle: let GC free this one while we structure
-                    return finish(call, status, headers, body, attempt)
-            await asyncio.sleep(delay)
-            retries += 1
+        steps = self._attempts(call, finish)
+        try:
+            step = next(steps)
+            while True:
+                try:
+                    if isinstance(step, PreparedRequest):
+                        deadline = start_attempt(step.timeout)
+                        try:
+                            # wait_for bounds the whole attempt; httpx's timeout bounds each read.
+                            send = self._http_client().request(step.method, step.url, **step.send_args)
+                            result: Any = await asyncio.wait_for(send, step.timeout)
+                        finally:
+                            end_attempt(deadline)
+                    else:
+                        await asyncio.sleep(step)
+                        result = None
+                except BaseException as exc:  # the loop decides: retry, or raise it as an SDK error
+                    step = steps.throw(exc)
+                else:
+                    step = steps.send(result)
+        except StopIteration as stop:
+            return stop.value
 
     async def batch(
         self, calls: Iterable[Awaitable[T] | Callable[[], Awaitable[T]]], *, concurrency: int | None = None
@@ -566,9 +674,13 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
 
     async def aclose(self) -> None:
         """Close the connection pool (not a caller-supplied ``http_client``, nor a shared one)."""
+        import asyncio
+
         pool = self._pool
         if self._owns_pool and pool.owned and pool.http is not None:
-            await pool.http.aclose()
+            if pool.loop is asyncio.get_running_loop():
+                await pool.http.aclose()
+            # else its connections died with the loop that opened them: nothing to close
             pool.http = None
 
     async def __aenter__(self) -> Self:

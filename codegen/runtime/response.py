@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import attrs
 
+from .secrets import params_repr
+
 if TYPE_CHECKING:
     from .operation import Operation
 
@@ -54,8 +56,8 @@ class Call:
     client: SyncRequester | AsyncRequester
     op: Operation[Any]
     path_args: tuple[str, ...]
-    params: Mapping[str, Any]
-    options: Mapping[str, Any]
+    params: Mapping[str, Any] = attrs.field(repr=params_repr)
+    options: Mapping[str, Any] = attrs.field(repr=params_repr)
 
 
 @attrs.frozen

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import socket
 import subprocess
 import sys
@@ -16,9 +17,10 @@ import httpx
 import pytest
 
 from lattice_stripe import APIConnectionError, APITimeoutError, AsyncStripeClient, CardError
-from lattice_stripe._runtime import transports
+from lattice_stripe._runtime import aiohttp_client, transport
+from lattice_stripe._runtime.aiohttp_client import AiohttpClient
 from lattice_stripe._runtime.retry import RetryPolicy
-from lattice_stripe._runtime.transports import AiohttpClient, default_async_client
+from lattice_stripe._runtime.transport import new_async_http
 from lattice_stripe.models import Customer, File
 from tests.stripe_server import Reply, StripeServer
 
@@ -143,10 +145,10 @@ async def test_the_client_made_pool_uses_aiohttp_and_closes(server: StripeServer
 
 
 def test_without_aiohttp_the_default_is_httpx_own(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transports, "aiohttp_installed", lambda: False)
-    assert type(default_async_client()) is httpx.AsyncClient
-    monkeypatch.setattr(transports, "aiohttp_installed", lambda: True)
-    assert type(default_async_client()) is AiohttpClient
+    monkeypatch.setattr(transport, "aiohttp_installed", lambda: False)
+    assert type(new_async_http()) is httpx.AsyncClient
+    monkeypatch.setattr(transport, "aiohttp_installed", lambda: True)
+    assert type(new_async_http()) is AiohttpClient
 
 
 def test_importing_and_constructing_never_loads_aiohttp() -> None:
@@ -180,18 +182,28 @@ async def test_an_error_never_quotes_the_query_string(tclient) -> None:
 def test_a_missing_module_is_remembered_as_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     name = "lattice_stripe_no_such_module"
     monkeypatch.delitem(sys.modules, name, raising=False)
-    transports.remember_missing(name)
+    aiohttp_client.remember_missing(name)
     assert sys.modules[name] is None
     with pytest.raises(ImportError):
         __import__(name)
     monkeypatch.delitem(sys.modules, name)
-    transports.remember_missing("json")  # installed: left alone
+    aiohttp_client.remember_missing("json")  # installed: left alone
     assert sys.modules["json"] is not None
 
 
 def test_httpx_fallback_does_not_search_for_sniffio_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transports, "aiohttp_installed", lambda: False)
-    monkeypatch.setattr(transports.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(transport, "aiohttp_installed", lambda: False)
+    monkeypatch.setattr(aiohttp_client.importlib.util, "find_spec", lambda name: None)
     monkeypatch.delitem(sys.modules, "sniffio", raising=False)
-    default_async_client()
+    new_async_http()
     assert "sniffio" in sys.modules and sys.modules["sniffio"] is None
+
+
+async def test_no_logger_prints_the_query_string_over_aiohttp(server: StripeServer, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    server.reply(Reply(json={"object": "list", "data": [], "has_more": False, "url": "/v1/customers"}))
+    async with AsyncStripeClient(KEY, base_url=server.url) as client:
+        assert type(client._http_client()) is AiohttpClient
+        await client.customers.list(email="jo.secret@example.com")
+    assert server.last.query == [("email", "jo.secret@example.com")]
+    assert not [r for r in caplog.records if "jo.secret" in r.getMessage()]

@@ -12,14 +12,34 @@ RUNTIME = Path(__file__).resolve().parents[2] / "codegen" / "runtime"
 
 # Each layer may import only from the layers listed before it (type-only imports aside).
 LAYERS = (
-    {"errors", "secrets", "retry", "encoding", "manifest", "batch", "transports"},
+    {
+        "errors",
+        "secrets",
+        "manifest",
+        "batch",
+        "observe",
+        "resource",
+        "version",
+        "aiohttp_client",
+        "fake_schema",
+    },
     {"models"},  # base classes and the field-table compiler: imports nothing from the runtime
     {"pages"},  # list/search pages and pagers, typed against the requester protocols
     {"shapes"},  # JSON -> Python values, and the one `object` dispatch
-    {"convert", "operation", "response", "options", "observe"},
-    {"webhooks"},
-    {"client"},
-    {"webhook_apps", "resource"},
+    {
+        "convert",
+        "encoding",
+        "options",
+        "operation",
+        "response",
+        "idempotency",
+        "ledger",
+        "tracing",
+        "transport",
+    },
+    {"retry", "webhooks", "ledger_postgres", "delivery", "fake_objects"},
+    {"client", "webhook_apps", "fake"},
+    {"fake_pytest"},
 )
 
 

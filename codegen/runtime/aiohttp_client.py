@@ -1,6 +1,6 @@
-"""The HTTP client an ``AsyncStripeClient`` sends with when the caller gives none.
+"""The pool an ``AsyncStripeClient`` creates when the ``aiohttp`` extra is installed.
 
-With the ``aiohttp`` extra installed (``pip install 'lattice-stripe[aiohttp]'``) that is
+With ``pip install 'lattice-stripe[aiohttp]'``, :func:`.transport.new_async_http` gives
 :class:`AiohttpClient`: aiohttp's connection pool behind the small part of the
 ``httpx.AsyncClient`` interface the runtime uses (``request(...)`` returning status,
 ``httpx.Headers`` and body bytes; ``aclose()``). Failures are raised as the httpx
@@ -25,14 +25,6 @@ import httpx
 
 def aiohttp_installed() -> bool:
     return importlib.util.find_spec("aiohttp") is not None
-
-
-def default_async_client() -> Any:
-    """A new pooled async client: aiohttp's when it is installed, else httpx's own."""
-    if aiohttp_installed():
-        return AiohttpClient()
-    remember_missing("sniffio")
-    return httpx.AsyncClient()
 
 
 def remember_missing(module: str) -> None:
