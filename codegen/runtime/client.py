@@ -374,6 +374,8 @@ class _ClientCore(Generic[HttpT]):
 
         import httpx
 
+        from .transport import release
+
         op = call.op
         prepared = self.prepare(op, call.path_args, call.params, call.options)
         observer = self._observer(op, prepared)
@@ -401,7 +403,10 @@ class _ClientCore(Generic[HttpT]):
                     if status >= 300:
                         delay = self._retry_delay(prepared, op, attempt, status=status, headers=headers)
                     if delay is None:
-                        return finish(call, status, headers, response.content, attempt)
+                        body = response.content
+                        release(response)
+                        del response
+                        return finish(call, status, headers, body, attempt)
                 finally:
                     if observer is not None and (error is not None or status is not None):
                         observer.received(attempt, status, headers, error, delay)

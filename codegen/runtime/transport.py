@@ -134,6 +134,17 @@ def new_async_http() -> Any:
     return httpx.AsyncClient()
 
 
+_EMPTY = httpx.ByteStream(b"")
+
+
+def release(response: Any) -> None:
+    """Break httpx's ``Response`` <-> stream reference cycle once the body has been read, so
+    a finished response is freed as soon as the SDK drops it instead of waiting for the
+    cyclic GC (auto-paging would otherwise keep several dead pages' bodies alive)."""
+    if isinstance(response, httpx.Response):
+        response.stream = _EMPTY
+
+
 def transport_error(
     exc: Exception, where: str, timeout: float, headers: Mapping[str, str], url: str, attempt: int
 ) -> tuple[StripeError, bool, BaseException | None]:
