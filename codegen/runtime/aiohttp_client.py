@@ -54,6 +54,8 @@ class AiohttpClient:
     """One ``aiohttp.ClientSession`` (made on first use, inside the running event loop)
     speaking the subset of ``httpx.AsyncClient.request`` the runtime calls."""
 
+    bounds_attempts = True  # ``timeout`` bounds the whole attempt, not each read
+
     def __init__(self, *, max_connections: int = 100, keepalive_expiry: float = 5.0) -> None:
         self._max_connections = max_connections
         self._keepalive_expiry = keepalive_expiry
@@ -96,7 +98,10 @@ class AiohttpClient:
                 body.add_field(
                     name, file_content, filename=filename, content_type=next(iter(content_type), None)
                 )
-        limits = aiohttp.ClientTimeout(total=None, connect=timeout, sock_connect=timeout, sock_read=timeout)
+        # ``total`` is the whole attempt (connect, send, every read): the per-attempt deadline.
+        limits = aiohttp.ClientTimeout(
+            total=timeout, connect=timeout, sock_connect=timeout, sock_read=timeout
+        )
         try:
             async with session.request(
                 method, url, headers=headers, data=body, allow_redirects=False, timeout=limits

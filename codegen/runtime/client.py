@@ -655,8 +655,13 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
                         deadline = start_attempt(step.timeout)
                         try:
                             # wait_for bounds the whole attempt; httpx's timeout bounds each read.
-                            send = self._http_client().request(step.method, step.url, **step.send_args)
-                            result: Any = await asyncio.wait_for(send, step.timeout)
+                            # aiohttp's pool bounds the attempt itself (no extra task per request).
+                            http = self._http_client()
+                            send = http.request(step.method, step.url, **step.send_args)
+                            if getattr(http, "bounds_attempts", False):
+                                result: Any = await send
+                            else:
+                                result = await asyncio.wait_for(send, step.timeout)
                         finally:
                             end_attempt(deadline)
                     else:
