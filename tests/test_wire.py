@@ -15,15 +15,19 @@ import pytest
 
 from lattice_stripe import AsyncStripeClient, StripeClient, models
 from lattice_stripe._runtime.models import ListObject, SearchResult
-from tests.codegen.helpers import SHARED
 from tests.stripe_server import Reply, StripeServer
 
-FIXTURES = json.loads((SHARED / "fixtures3.2023-08-16.json").read_text())["resources"]
 KEY = "sk_test_wire_0123456789abcdef"
 
 
-def fixture(name: str, **changes: Any) -> dict[str, Any]:
-    return {**json.loads(json.dumps(FIXTURES[name])), **changes}
+@pytest.fixture
+def fixture(fixtures3: dict[str, dict[str, Any]]) -> Any:
+    """``fixture(name, **changes)``: a fresh copy of Stripe's example object, with changes."""
+
+    def make(name: str, **changes: Any) -> dict[str, Any]:
+        return {**json.loads(json.dumps(fixtures3[name])), **changes}
+
+    return make
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -52,7 +56,7 @@ def call(request: pytest.FixtureRequest, server: StripeServer) -> Iterator[Any]:
     loop.close()
 
 
-def test_customers_create_form_body_and_headers(call: Any, server: StripeServer) -> None:
+def test_customers_create_form_body_and_headers(call: Any, server: StripeServer, fixture: Any) -> None:
     server.reply(Reply(json=fixture("customer", id="cus_9")))
     customer = call(
         "customers.create", email="jo@example.com", metadata={"plan": "pro"}, preferred_locales=["en", "fr"]
@@ -73,7 +77,7 @@ def test_customers_create_form_body_and_headers(call: Any, server: StripeServer)
     assert req.header("user-agent").startswith("lattice-stripe/")
 
 
-def test_payment_intents_create_nested_params(call: Any, server: StripeServer) -> None:
+def test_payment_intents_create_nested_params(call: Any, server: StripeServer, fixture: Any) -> None:
     server.reply(Reply(json=fixture("payment_intent")))
     intent = call(
         "payment_intents.create",
@@ -95,7 +99,7 @@ def test_payment_intents_create_nested_params(call: Any, server: StripeServer) -
     ]
 
 
-def test_subscriptions_create_list_of_objects(call: Any, server: StripeServer) -> None:
+def test_subscriptions_create_list_of_objects(call: Any, server: StripeServer, fixture: Any) -> None:
     server.reply(Reply(json=fixture("subscription")))
     sub = call(
         "subscriptions.create",
@@ -113,7 +117,7 @@ def test_subscriptions_create_list_of_objects(call: Any, server: StripeServer) -
     ]
 
 
-def test_checkout_session_line_items_deep_nesting(call: Any, server: StripeServer) -> None:
+def test_checkout_session_line_items_deep_nesting(call: Any, server: StripeServer, fixture: Any) -> None:
     server.reply(Reply(json=fixture("checkout.session")))
     session = call(
         "checkout.sessions.create",
@@ -131,7 +135,9 @@ def test_checkout_session_line_items_deep_nesting(call: Any, server: StripeServe
     assert ("line_items[0][price_data][product_data][name]", "Tee") in server.last.form
 
 
-def test_charges_retrieve_expandable_as_id_and_as_object(call: Any, server: StripeServer) -> None:
+def test_charges_retrieve_expandable_as_id_and_as_object(
+    call: Any, server: StripeServer, fixture: Any
+) -> None:
     server.reply(Reply(json=fixture("charge", customer="cus_1")))
     charge = call("charges.retrieve", "ch_1")
     assert charge.customer == "cus_1"
@@ -157,7 +163,7 @@ def test_customers_delete_returns_deleted_model(call: Any, server: StripeServer)
     assert (server.last.method, server.last.path) == ("DELETE", "/v1/customers/cus_1")
 
 
-def test_customer_sources_polymorphic(call: Any, server: StripeServer) -> None:
+def test_customer_sources_polymorphic(call: Any, server: StripeServer, fixture: Any) -> None:
     server.reply(Reply(json=fixture("bank_account")))
     source = call("customers.sources.retrieve", "cus_1", "ba_1")
     assert isinstance(source, models.BankAccount)
@@ -166,7 +172,7 @@ def test_customer_sources_polymorphic(call: Any, server: StripeServer) -> None:
     assert server.last.path == "/v1/customers/cus_1/sources/card_1"
 
 
-def test_accounts_reject_and_capabilities_list(call: Any, server: StripeServer) -> None:
+def test_accounts_reject_and_capabilities_list(call: Any, server: StripeServer, fixture: Any) -> None:
     server.reply(Reply(json=fixture("account")))
     account = call("accounts.reject", "acct_1", reason="fraud")
     assert isinstance(account, models.Account)
@@ -184,7 +190,7 @@ def test_accounts_reject_and_capabilities_list(call: Any, server: StripeServer) 
     assert isinstance(capabilities.data[0], models.Capability)
 
 
-def test_search_returns_a_typed_search_page(call: Any, server: StripeServer) -> None:
+def test_search_returns_a_typed_search_page(call: Any, server: StripeServer, fixture: Any) -> None:
     page = {
         "object": "search_result",
         "data": [fixture("product")],
@@ -199,7 +205,7 @@ def test_search_returns_a_typed_search_page(call: Any, server: StripeServer) -> 
     assert server.last.query == [("query", "active:'true'"), ("limit", "1")]
 
 
-def test_unknown_field_and_enum_value_are_kept(call: Any, server: StripeServer) -> None:
+def test_unknown_field_and_enum_value_are_kept(call: Any, server: StripeServer, fixture: Any) -> None:
     body = fixture("refund", status="teleported", brand_new_field={"nested": [1, 2]})
     server.reply(Reply(json=body))
     refund = call("refunds.retrieve", "re_1")
@@ -215,7 +221,7 @@ def test_quote_pdf_is_bytes(call: Any, server: StripeServer) -> None:
     assert server.last.path == "/files-host/v1/quotes/qt_1/pdf"
 
 
-def test_file_upload_is_multipart_to_the_files_host(call: Any, server: StripeServer) -> None:
+def test_file_upload_is_multipart_to_the_files_host(call: Any, server: StripeServer, fixture: Any) -> None:
     server.reply(Reply(json=fixture("file")))
     uploaded = call("files.create", file=("id.png", b"\x89PNG data"), purpose="identity_document")
     assert isinstance(uploaded, models.File)
@@ -226,7 +232,7 @@ def test_file_upload_is_multipart_to_the_files_host(call: Any, server: StripeSer
     assert b'filename="id.png"' in req.body and b"\x89PNG data" in req.body
 
 
-def test_namespaced_and_test_helper_resources(call: Any, server: StripeServer) -> None:
+def test_namespaced_and_test_helper_resources(call: Any, server: StripeServer, fixture: Any) -> None:
     server.reply(Reply(json=fixture("billing_portal.session")))
     session = call("billing_portal.sessions.create", customer="cus_1")
     assert isinstance(session, models.BillingPortalSession)

@@ -23,7 +23,9 @@ def flatten(params: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, 
 
 
 def _pairs(name: str, value: Any) -> Iterator[tuple[str, str]]:
-    if isinstance(value, Mapping):
+    if isinstance(value, (Mapping, list, tuple)) and not value:
+        yield name, ""  # Stripe's empty value: `metadata={}` clears every key, as `metadata=""` does
+    elif isinstance(value, Mapping):
         yield from flatten(value, name)
     elif isinstance(value, (list, tuple)):
         scalars = all(not isinstance(v, (Mapping, list, tuple)) for v in value)

@@ -8,6 +8,7 @@ import pytest
 from codegen import spec as spec_mod
 from codegen.spec import Lock, SpecError
 from tests.codegen.helpers import lock_for
+from tests.shared import PINNED_SPEC, need
 
 MINIMAL = {
     "openapi": "3.0.0",
@@ -71,7 +72,10 @@ def test_a_file_that_is_not_a_stripe_spec_is_refused(isolated: Path) -> None:
         spec_mod.load(lock_for(path, "2099-03-03"), path, download=False)
 
 
-def test_a_missing_explicit_file_is_an_error_not_a_fallback(tmp_path: Path) -> None:
+def test_a_missing_explicit_file_is_an_error_not_a_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spec_mod, "MIRROR_DIR", need(PINNED_SPEC).parent)
     lock = Lock.read()  # the shared mirror holds this spec, but --spec names another file
     assert spec_mod.load(lock, download=False).source.startswith("shared mirror")
     with pytest.raises(SpecError, match=r"--spec: .*nope\.yaml \(not found\)"):

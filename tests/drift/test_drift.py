@@ -11,7 +11,8 @@ import pytest
 from codegen import drift
 from codegen import spec as spec_mod
 from codegen.ir.naming import class_name, identifier, module_name
-from tests.drift.conftest import NEW_SPEC, OLD_COMMIT, OLD_LOCK, OLD_SPEC, Run, codegen
+from tests.drift.conftest import Run, codegen
+from tests.shared import OLD_COMMIT, OLD_LOCK
 
 VERBS = ("get", "post", "delete")
 
@@ -24,7 +25,13 @@ def document(path: Path) -> dict[str, Any]:
     return spec_mod.parse(data, spec_mod.sha256_of(data))  # the JSON parse cache; no IR
 
 
-NEW, OLD = document(NEW_SPEC), document(OLD_SPEC)
+Docs = tuple[dict[str, Any], dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def docs(new_spec: Path, old_spec: Path) -> Docs:
+    """The pinned and the 2022-11-15 spec documents: (new, old)."""
+    return document(new_spec), document(old_spec)
 
 
 def operations(doc: dict[str, Any]) -> set[tuple[str, str]]:
@@ -71,8 +78,9 @@ def field_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, set[str]]:
     return out
 
 
-def top_level(run: Run, action: str, kind: str) -> set[str]:
+def top_level(docs: Docs, run: Run, action: str, kind: str) -> set[str]:
     """Changes of one kind on top-level models (a component schema's own class)."""
+    NEW, OLD = docs
     classes = {class_name(s) for s in schemas(NEW)} | {class_name(s) for s in schemas(OLD)}
     out = set()
     for c in run.find(action, kind):
@@ -81,7 +89,8 @@ def top_level(run: Run, action: str, kind: str) -> set[str]:
     return out
 
 
-def test_independent_counts_are_the_published_ones() -> None:
+def test_independent_counts_are_the_published_ones(docs: Docs) -> None:
+    NEW, OLD = docs
     assert len(operations(NEW) - operations(OLD)) == 16
     assert not operations(OLD) - operations(NEW)
     assert len(set(schemas(NEW)) - set(schemas(OLD))) == 38
@@ -100,7 +109,8 @@ def test_pinned_package_has_no_drift(reports: dict[str, Run]) -> None:
 # --- a package newer than the spec -------------------------------------------------------
 
 
-def test_newer_package_against_older_spec(reports: dict[str, Run]) -> None:
+def test_newer_package_against_older_spec(reports: dict[str, Run], docs: Docs) -> None:
+    NEW, OLD = docs
     run = reports["against_old_spec"]
     assert run.returncode == 1
     # operations only the newer spec has: present in the package, not in the spec
@@ -123,10 +133,10 @@ def test_newer_package_against_older_spec(reports: dict[str, Run]) -> None:
     )
     # field and enum value changes on the models both specs have
     fields = field_diff(OLD, NEW)
-    assert top_level(run, "added", "field") == fields["fields_old"]
-    assert top_level(run, "removed", "field") == fields["fields_new"]
-    assert top_level(run, "added", "enum value") == fields["enum_old"]
-    assert top_level(run, "removed", "enum value") == fields["enum_new"]
+    assert top_level(docs, run, "added", "field") == fields["fields_old"]
+    assert top_level(docs, run, "removed", "field") == fields["fields_new"]
+    assert top_level(docs, run, "added", "enum value") == fields["enum_old"]
+    assert top_level(docs, run, "removed", "enum value") == fields["enum_new"]
     assert fields["fields_new"] and fields["enum_new"]
     # params of operations both specs have
     common = operations(NEW) & operations(OLD)
@@ -138,8 +148,9 @@ def test_newer_package_against_older_spec(reports: dict[str, Run]) -> None:
     assert next(c for c in run.changes if c["kind"] == "api version")["detail"] == "2023-08-16 -> 2022-11-15"
 
 
-def test_older_package_against_pinned_spec(reports: dict[str, Run]) -> None:
+def test_older_package_against_pinned_spec(reports: dict[str, Run], docs: Docs) -> None:
     """The reverse: what regenerating from the pinned spec adds and removes."""
+    NEW, OLD = docs
     run, forward = reports["old_package"], reports["against_old_spec"]
     assert run.returncode == 1
     added_ops = run.find("added", "operation")
@@ -150,10 +161,10 @@ def test_older_package_against_pinned_spec(reports: dict[str, Run]) -> None:
     assert all(not c["breaking"] for c in run.find("added", "model"))
     assert all(c["breaking"] for c in run.find("removed", "model"))
     fields = field_diff(OLD, NEW)
-    assert top_level(run, "added", "field") == fields["fields_new"]
-    assert top_level(run, "removed", "field") == fields["fields_old"]
-    assert top_level(run, "added", "enum value") == fields["enum_new"]
-    assert top_level(run, "removed", "enum value") == fields["enum_old"]
+    assert top_level(docs, run, "added", "field") == fields["fields_new"]
+    assert top_level(docs, run, "removed", "field") == fields["fields_old"]
+    assert top_level(docs, run, "added", "enum value") == fields["enum_new"]
+    assert top_level(docs, run, "removed", "enum value") == fields["enum_old"]
     assert all(not c["breaking"] for c in run.find("added", "field") + run.find("added", "enum value"))
     assert all(c["breaking"] for c in run.find("removed", "field") + run.find("removed", "enum value"))
     # a new param breaks callers only when it is required (optional ones are typed `X | None`)
@@ -205,8 +216,8 @@ def test_missing_spec_exits_2(work: Path) -> None:
     assert "Pass --spec PATH" in unknown.stderr
 
 
-def test_wrong_sha256_exits_2() -> None:
-    (wrong,) = codegen(("check-drift", "--spec", OLD_SPEC, "--offline"))
+def test_wrong_sha256_exits_2(old_spec: Path) -> None:
+    (wrong,) = codegen(("check-drift", "--spec", old_spec, "--offline"))
     assert wrong.returncode == 2
     assert f"expected {spec_mod.Lock.read().sha256}" in wrong.stderr
     assert "update-spec --version V --commit SHA" in wrong.stderr
@@ -259,7 +270,9 @@ def test_missing_package_exits_2(work: Path) -> None:
 # --- update-spec, formats, --fail-on ---------------------------------------------------------
 
 
-def test_update_spec_writes_the_lock_and_prints_the_drift(work: Path, packages: dict[str, Path]) -> None:
+def test_update_spec_writes_the_lock_and_prints_the_drift(
+    work: Path, packages: dict[str, Path], old_spec: Path
+) -> None:
     lock = work / "updated.lock"
     spec_mod.Lock.read().write(lock)
     r, bad = codegen(
@@ -270,7 +283,7 @@ def test_update_spec_writes_the_lock_and_prints_the_drift(work: Path, packages: 
             "--commit",
             OLD_COMMIT,
             "--spec",
-            OLD_SPEC,
+            old_spec,
             "--lock",
             lock,
             "--offline",
@@ -286,7 +299,7 @@ def test_update_spec_writes_the_lock_and_prints_the_drift(work: Path, packages: 
             "--commit",
             OLD_COMMIT,
             "--spec",
-            OLD_SPEC,
+            old_spec,
             "--lock",
             work / "bad.lock",
             "--offline",

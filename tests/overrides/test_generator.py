@@ -20,14 +20,14 @@ from codegen.ir.overrides import (
 from codegen.render import render
 from codegen.write import write
 from overrides.registry import PARAM_OVERRIDES, REGISTRY, ModelMixin
-from tests.codegen.helpers import OLD_LOCK, OLD_SPEC
+from tests.shared import OLD_LOCK
 
 GENERATED = spec_mod.ROOT / "generated"
 
 
 @pytest.fixture(scope="module")
-def loaded() -> spec_mod.LoadedSpec:
-    return spec_mod.load(download=False)
+def loaded(pinned_spec: spec_mod.LoadedSpec) -> spec_mod.LoadedSpec:
+    return pinned_spec
 
 
 @pytest.fixture(scope="module")
@@ -171,21 +171,21 @@ def test_regenerating_reproduces_generated_byte_for_byte(api: Api) -> None:
     assert not report.changed, f"run `make generate`: {report.written} {report.deleted}"
 
 
-def test_the_2022_spec_keeps_every_override() -> None:
+def test_the_2022_spec_keeps_every_override(old_spec: Path) -> None:
     # Same description and type of `reason` in 2022-11-15: nothing to review, guards apply.
-    old = build(spec_mod.load(OLD_LOCK, OLD_SPEC, download=False))
+    old = build(spec_mod.load(OLD_LOCK, old_spec, download=False))
     assert old.override_reviews == ()
     assert _resource(old, "accounts").guards is not None
 
 
-def test_the_2022_spec_generates_a_guarded_package(tmp_path: Path) -> None:
+def test_the_2022_spec_generates_a_guarded_package(tmp_path: Path, old_spec: Path) -> None:
     from codegen.__main__ import main
     from tests.codegen.helpers import run_in
 
     lock = tmp_path / "stripe.lock"
     OLD_LOCK.write(lock)
     out = tmp_path / "out"
-    args = ["--spec", str(OLD_SPEC), "--lock", str(lock), "--out", str(out), "--offline"]
+    args = ["--spec", str(old_spec), "--lock", str(lock), "--out", str(out), "--offline"]
     assert main(["generate", *args]) == 0
     assert main(["check-generated", *args]) == 0
     source = (out / "lattice_stripe" / "resources" / "accounts.py").read_text()
