@@ -1,0 +1,55 @@
+"""The ../shared rule (tests/shared.py): without it, collection succeeds and tests say why they skip."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.shared import ROOT
+
+# One test per fixture that reads ../shared, and one that needs none.
+NEEDS_SHARED = [
+    "test_customers_create_form_body_and_headers",  # fixtures3 (sync and async)
+    "test_the_spec_lists_the_statuses_the_enum_knows",  # pinned_spec
+    "test_the_2022_spec_keeps_every_override",  # old_spec
+    "test_pinned_package_has_no_drift",  # the drift session fixtures
+]
+NEEDS_NOTHING = "test_examples_from_stripes_docs"
+
+
+def _pytest(shared: Path, *args: str, require: bool = False) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "LATTICE_STRIPE_REQUIRE_SHARED"}
+    env["LATTICE_STRIPE_SHARED"] = str(shared)
+    if require:
+        env["LATTICE_STRIPE_REQUIRE_SHARED"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=", "-q", "-rsf", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_without_shared_every_file_collects_and_each_test_skips_with_the_path(tmp_path: Path) -> None:
+    missing = tmp_path / "no-shared"
+    selection = " or ".join([*NEEDS_SHARED, NEEDS_NOTHING])
+    result = _pytest(missing, "tests", "-k", selection, "--ignore", "tests/test_shared_data.py")
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert "error" not in out.lower(), out  # no file fails to collect
+    assert "1 passed, 5 skipped" in out, out
+    assert out.count(f"needs {missing / 'openapi'}") == len(NEEDS_SHARED), out  # one line per file
+
+
+def test_in_ci_a_missing_shared_file_is_a_clear_failure(tmp_path: Path) -> None:
+    missing = tmp_path / "no-shared"
+    result = _pytest(missing, "tests/overrides/test_capabilities.py", require=True)
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out
+    assert f"needs {missing / 'openapi' / 'spec3.2023-08-16.yaml'}" in out
+    assert "1 error" in out, out  # the fixture fails: the test errors at setup, loudly
