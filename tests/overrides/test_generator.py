@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import attrs
@@ -65,7 +66,11 @@ def test_the_registry_shapes_the_ir(api: Api) -> None:
 def test_the_reject_fingerprint_matches_the_pinned_spec(loaded: spec_mod.LoadedSpec) -> None:
     [override] = [p for p in PARAM_OVERRIDES if p.key == ("accounts.reject", "reason")]
     assert override.api_version == loaded.lock.api_version
-    assert override.spec_annotation == "str"
+    body = loaded.document["paths"]["/v1/accounts/{account}/reject"]["post"]["requestBody"]
+    reason = body["content"]["application/x-www-form-urlencoded"]["schema"]["properties"]["reason"]
+    assert override.spec_annotation == "str" == {"string": "str"}[reason["type"]]
+    # recomputed from the spec's own text, not through the registry's helper
+    assert override.spec_description_sha256 == hashlib.sha256(reason["description"].encode()).hexdigest()
 
 
 def test_a_guard_for_a_method_the_spec_lacks_is_a_generation_error(
