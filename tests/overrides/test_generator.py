@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import attrs
@@ -21,6 +22,7 @@ from codegen.ir.overrides import (
 from codegen.render import render
 from codegen.write import write
 from overrides.registry import PARAM_OVERRIDES, REGISTRY, ModelMixin
+from tests import shared
 from tests.shared import OLD_LOCK
 
 GENERATED = spec_mod.ROOT / "generated"
@@ -113,6 +115,43 @@ def test_guard_classes_must_exist_and_match(loaded: spec_mod.LoadedSpec, tmp_pat
         build(loaded, overrides)
     assert "stale.py: AccountsGuards.reject must be def" in str(caught.value)
     assert "stale.py defines no class AsyncAccountsGuards" in str(caught.value)
+
+
+def test_sync_and_async_guards_of_different_methods_are_a_generation_error(
+    loaded: spec_mod.LoadedSpec, tmp_path: Path
+) -> None:
+    overrides = _guard_module(
+        tmp_path,
+        "class AccountsGuards:\n    def reject(self): ...\n    def update(self): ...\n"
+        "class AsyncAccountsGuards:\n    async def reject(self): ...\n",
+    )
+    with pytest.raises(OverrideError) as caught:
+        build(loaded, overrides)
+    assert (
+        "AccountsGuards and AsyncAccountsGuards must guard the same methods: "
+        "('reject', 'update') != ('reject',)"
+    ) in str(caught.value)
+
+
+def test_check_generated_fails_when_the_tree_differs(tmp_path: Path) -> None:
+    """The CI gate: exit 1 for a hand edit, a stray file or a missing one; 0 for a fresh copy."""
+    from codegen.__main__ import main
+
+    args = ["check-generated", "--offline", "--spec", str(shared.need(shared.PINNED_SPEC))]
+    copy = tmp_path / "tree"
+    shutil.copytree(GENERATED, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert main([*args, "--out", str(copy)]) == 0
+    edited = copy / "lattice_stripe" / "resources" / "refunds.py"
+    original = edited.read_text()
+    edited.write_text(original.replace("class Refunds(", "class Refundz(", 1))
+    assert main([*args, "--out", str(copy)]) == 1
+    edited.write_text(original)
+    (copy / "lattice_stripe" / "models" / "stray.py").write_text("x = 1\n")
+    assert main([*args, "--out", str(copy)]) == 1
+    (copy / "lattice_stripe" / "models" / "stray.py").unlink()
+    (copy / "lattice_stripe" / "models" / "refund.py").unlink()
+    assert main([*args, "--out", str(copy)]) == 1
+    assert not (copy / "lattice_stripe" / "models" / "refund.py").exists()  # a check never writes
 
 
 def test_lenient_mode_reports_instead_of_raising(loaded: spec_mod.LoadedSpec) -> None:
