@@ -113,45 +113,73 @@ def packages(old_spec: Path, old_lock: Path) -> dict[str, Path]:
     return {"new": ROOT / "generated", "old": old}
 
 
+class Copy:
+    """A copy of a package to edit by hand, as a developer might."""
+
+    def __init__(self, source: Path, dest: Path) -> None:
+        shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__"))
+        self.root, self.pkg = dest, dest / "lattice_stripe"
+
+    def edit(self, rel: str, old: str, new: str, count: int = 1, after: str = "") -> None:
+        """Replace ``old`` (``count`` times) in ``rel``, only past the first ``after``."""
+        text = (self.pkg / rel).read_text()
+        cut = text.index(after) if after else 0
+        head, tail = text[:cut], text[cut:]
+        assert tail.count(old) >= count, (rel, old)
+        (self.pkg / rel).write_text(head + tail.replace(old, new, count))
+
+
 @pytest.fixture(scope="session")
 def edited(work: Path, packages: dict[str, Path]) -> Path:
-    """A copy of the pinned package with hand edits: the drift check must see all but the docstring."""
-    copy = work / "edited"
-    shutil.copytree(packages["new"], copy, ignore=shutil.ignore_patterns("__pycache__"))
-    pkg = copy / "lattice_stripe"
-
-    def edit(rel: str, old: str, new: str, count: int = 1) -> None:
-        path = pkg / rel
-        text = path.read_text()
-        assert text.count(old) >= count, (rel, old)
-        path.write_text(text.replace(old, new, count))
-
-    edit("models/capability.py", "    requested: bool\n", "")  # a field deleted
-    edit("resources/charges.py", "def capture(", "def capture_now(", 2)  # a method renamed (sync and async)
-    edit(
+    """The pinned package with hand edits: the drift check must see all but the docstrings."""
+    copy = Copy(packages["new"], work / "edited")
+    copy.edit("models/capability.py", "    requested: bool\n", "")  # a field deleted
+    copy.edit("resources/charges.py", "def capture(", "def capture_now(", 2)  # renamed, sync and async
+    copy.edit(
         "models/charge.py",
         'status: Literal["failed", "pending", "succeeded"]',
         'status: Literal["failed", "succeeded"]',
     )
-    text = (pkg / "resources/customers.py").read_text()
+    # The async client alone diverges: a method renamed, an optional param made required.
+    copy.edit("resources/refunds.py", "    async def cancel(", "    async def cancel_later(")
+    copy.edit(
+        "resources/refunds.py", "amount: int | None = None,", "amount: int,", after="class AsyncRefunds("
+    )
+    text = (copy.pkg / "resources/customers.py").read_text()
     docs = re.sub(r'("""[A-Z])', r"\1 (edited docstring) ", text)
     assert docs != text
-    (pkg / "resources/customers.py").write_text(docs)  # docstrings only: not drift
-    edit("models/customer.py", '"""', '"""Edited docstring. ')
-    return copy
+    (copy.pkg / "resources/customers.py").write_text(docs)  # docstrings only: not drift
+    copy.edit("models/customer.py", '"""', '"""Edited docstring. ')
+    return copy.root
+
+
+@pytest.fixture(scope="session")
+def additive(work: Path, packages: dict[str, Path]) -> Path:
+    """The pinned package missing only what regenerating would add: additive drift, nothing breaking."""
+    copy = Copy(packages["new"], work / "additive")
+    copy.edit("models/capability.py", "    requested: bool\n", "")
+    return copy.root
 
 
 @pytest.fixture(scope="session")
 def reports(
-    packages: dict[str, Path], edited: Path, old_lock: Path, new_spec: Path, old_spec: Path
+    packages: dict[str, Path],
+    edited: Path,
+    additive: Path,
+    old_lock: Path,
+    new_spec: Path,
+    old_spec: Path,
 ) -> dict[str, Run]:
-    """check-drift --format json: pinned vs pinned, against 2022-11-15, old package, hand edits."""
+    """check-drift --format json through the CLI: pinned vs pinned, against 2022-11-15, old
+    package, hand edits, and additive-only drift under both --fail-on levels."""
     base = ("check-drift", "--offline", "--format", "json", "--package-dir")
-    names = ["pinned", "against_old_spec", "old_package", "edited"]
+    names = ["pinned", "against_old_spec", "old_package", "edited", "additive_any", "additive_breaking"]
     results = codegen(
         (*base, packages["new"], "--spec", new_spec),
         (*base, packages["new"], "--spec", old_spec, "--lock", old_lock),
         (*base, packages["old"], "--spec", new_spec),
         (*base, edited, "--spec", new_spec),
+        (*base, additive, "--spec", new_spec),
+        (*base, additive, "--spec", new_spec, "--fail-on", "breaking"),
     )
     return {name: Run(r) for name, r in zip(names, results, strict=True)}

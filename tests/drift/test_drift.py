@@ -194,9 +194,19 @@ def test_hand_edits_are_drift_docstrings_are_not(reports: dict[str, Run]) -> Non
             "renamed to charges.capture (POST /v1/charges/{charge}/capture)",
         ),
         ("added", "enum value", "Charge.status", "pending"),
+        # found by walking the async client of the edited package, not derived from the spec
+        (
+            "changed",
+            "async",
+            "AsyncStripeClient operation refunds.cancel_later",
+            "renamed to refunds.cancel (POST /v1/refunds/{refund}/cancel)",
+        ),
+        ("changed", "async", "AsyncStripeClient param refunds.create(amount) required", "True -> False"),
+        ("changed", "async", "AsyncStripeClient param refunds.create(amount) type", "int -> None | int"),
     }
     renamed = run.find("changed", "operation")[0]
     assert renamed["breaking"]
+    assert all(c["breaking"] for c in run.changes if c["kind"] == "async")
 
 
 # --- could not run ------------------------------------------------------------------------
@@ -341,6 +351,16 @@ def test_every_format_renders(reports: dict[str, Run]) -> None:
     )
 
 
+def test_fail_on_breaking_through_the_cli(reports: dict[str, Run]) -> None:
+    """The same additive-only drift fails `--fail-on any` (the default) and passes `breaking`."""
+    strict, lenient = reports["additive_any"], reports["additive_breaking"]
+    assert strict.changes == lenient.changes
+    assert [(c["action"], c["kind"], c["where"], c["breaking"]) for c in strict.changes] == [
+        ("added", "field", "Capability.requested", False)
+    ]
+    assert (strict.returncode, lenient.returncode) == (1, 0)
+
+
 def test_fail_on_breaking(reports: dict[str, Run]) -> None:
     additive = drift.Change("added", "operation", "x.create", "POST /v1/x", False)
     breaking = drift.Change("removed", "field", "X.y", "str", True)
@@ -405,7 +425,7 @@ def test_guard_narrowing_is_not_drift(packages: dict[str, Path], reports: dict[s
     assert reports["pinned"].changes == []
 
 
-def test_override_whose_premise_moved_needs_review() -> None:
+def test_override_whose_premise_moved_needs_review(pinned_spec: spec_mod.LoadedSpec) -> None:
     from codegen.ir.build import build
     from codegen.ir.overrides import Overrides
     from codegen.surface import PackageSurface, from_api
@@ -427,7 +447,7 @@ def test_override_whose_premise_moved_needs_review() -> None:
             override("accounts.reject", "no_such_param", "str", "0" * 64),  # the spec "dropped" it
         )
     )
-    api = build(spec_mod.load(download=False), Overrides(registry=registry, strict=False))
+    api = build(pinned_spec, Overrides(registry=registry, strict=False))
     package = from_api(api)  # a package generated with these overrides: nothing else differs
     changes = drift.compare(api, PackageSurface(package, package))
     assert {c.action for c in changes} == {"review"}
@@ -438,13 +458,14 @@ def test_override_whose_premise_moved_needs_review() -> None:
     assert drift.Report("s", "p", tuple(changes)).failing("breaking")
 
 
-def test_async_client_must_mirror_the_sync_one() -> None:
+def test_async_mirror_classification(pinned_spec: spec_mod.LoadedSpec) -> None:
+    """The comparison alone, on surfaces built from the IR (the edited package tests the walker)."""
     import copy
 
     from codegen.ir.build import build
     from codegen.surface import PackageSurface, from_api
 
-    api = build(spec_mod.load(download=False))
+    api = build(pinned_spec)
     sync = from_api(api)
     async_ = copy.deepcopy({k: sync[k] for k in ("resources", "operations")})
     del async_["operations"]["refunds.cancel"]
