@@ -1,4 +1,8 @@
-"""Acceptance tests of issue 5: check-drift on real specs, hand edits, errors, update-spec."""
+"""check-drift on real specs, hand edits, errors, update-spec.
+
+Tests marked ``drift`` run check-drift over whole generated packages (a few CPU-seconds
+each): ``make test-drift`` runs them, and CI (``.ci/run``); ``make test`` runs the rest.
+"""
 
 from __future__ import annotations
 
@@ -100,6 +104,7 @@ def test_independent_counts_are_the_published_ones(docs: Docs) -> None:
 # --- the pinned spec --------------------------------------------------------------------
 
 
+@pytest.mark.drift
 def test_pinned_package_has_no_drift(reports: dict[str, Run]) -> None:
     run = reports["pinned"]
     assert run.returncode == 0, run.changes[:5]
@@ -109,6 +114,7 @@ def test_pinned_package_has_no_drift(reports: dict[str, Run]) -> None:
 # --- a package newer than the spec -------------------------------------------------------
 
 
+@pytest.mark.drift
 def test_newer_package_against_older_spec(reports: dict[str, Run], docs: Docs) -> None:
     NEW, OLD = docs
     run = reports["against_old_spec"]
@@ -148,6 +154,7 @@ def test_newer_package_against_older_spec(reports: dict[str, Run], docs: Docs) -
     assert next(c for c in run.changes if c["kind"] == "api version")["detail"] == "2023-08-16 -> 2022-11-15"
 
 
+@pytest.mark.drift
 def test_older_package_against_pinned_spec(reports: dict[str, Run], docs: Docs) -> None:
     """The reverse: what regenerating from the pinned spec adds and removes."""
     NEW, OLD = docs
@@ -181,6 +188,7 @@ def test_older_package_against_pinned_spec(reports: dict[str, Run], docs: Docs) 
 # --- hand edits -------------------------------------------------------------------------
 
 
+@pytest.mark.drift
 def test_hand_edits_are_drift_docstrings_are_not(reports: dict[str, Run]) -> None:
     run = reports["edited"]
     assert run.returncode == 1
@@ -280,6 +288,7 @@ def test_missing_package_exits_2(work: Path) -> None:
 # --- update-spec, formats, --fail-on ---------------------------------------------------------
 
 
+@pytest.mark.drift
 def test_update_spec_writes_the_lock_and_prints_the_drift(
     work: Path, packages: dict[str, Path], old_spec: Path
 ) -> None:
@@ -324,6 +333,7 @@ def test_update_spec_writes_the_lock_and_prints_the_drift(
     assert not (work / "bad.lock").exists()
 
 
+@pytest.mark.drift
 def test_every_format_renders(reports: dict[str, Run]) -> None:
     run = reports["against_old_spec"]
     changes = tuple(drift.Change(**c) for c in run.changes)
@@ -351,6 +361,7 @@ def test_every_format_renders(reports: dict[str, Run]) -> None:
     )
 
 
+@pytest.mark.drift
 def test_fail_on_breaking_through_the_cli(reports: dict[str, Run]) -> None:
     """The same additive-only drift fails `--fail-on any` (the default) and passes `breaking`."""
     strict, lenient = reports["additive_any"], reports["additive_breaking"]
@@ -361,7 +372,7 @@ def test_fail_on_breaking_through_the_cli(reports: dict[str, Run]) -> None:
     assert (strict.returncode, lenient.returncode) == (1, 0)
 
 
-def test_fail_on_breaking(reports: dict[str, Run]) -> None:
+def test_fail_on_breaking() -> None:
     additive = drift.Change("added", "operation", "x.create", "POST /v1/x", False)
     breaking = drift.Change("removed", "field", "X.y", "str", True)
     assert drift.Report("s", "p", (additive,)).failing("any")
@@ -417,6 +428,7 @@ def test_required_changes_follow_the_data_flow() -> None:
 # --- overrides ------------------------------------------------------------------------------
 
 
+@pytest.mark.drift
 def test_guard_narrowing_is_not_drift(packages: dict[str, Path], reports: dict[str, Run]) -> None:
     """The pinned package narrows accounts.reject(reason), and the pinned check still passes."""
     source = (packages["new"] / "lattice_stripe" / "resources" / "accounts.py").read_text()

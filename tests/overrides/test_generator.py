@@ -133,25 +133,34 @@ def test_sync_and_async_guards_of_different_methods_are_a_generation_error(
     ) in str(caught.value)
 
 
-def test_check_generated_fails_when_the_tree_differs(tmp_path: Path) -> None:
-    """The CI gate: exit 1 for a hand edit, a stray file or a missing one; 0 for a fresh copy."""
+def test_check_generated_fails_when_the_tree_differs(api: Api, tmp_path: Path) -> None:
+    """The CI gate: exit 1 for a hand edit; a stray or a missing file is a difference too."""
     from codegen.__main__ import main
 
-    args = ["check-generated", "--offline", "--spec", str(shared.need(shared.PINNED_SPEC))]
     copy = tmp_path / "tree"
     shutil.copytree(GENERATED, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    assert main([*args, "--out", str(copy)]) == 0
-    edited = copy / "lattice_stripe" / "resources" / "refunds.py"
+    pkg = copy / "lattice_stripe"
+    edited = pkg / "resources" / "refunds.py"
     original = edited.read_text()
     edited.write_text(original.replace("class Refunds(", "class Refundz(", 1))
-    assert main([*args, "--out", str(copy)]) == 1
+    args = [
+        "check-generated",
+        "--offline",
+        "--spec",
+        str(shared.need(shared.PINNED_SPEC)),
+        "--out",
+        str(copy),
+    ]
+    assert main(args) == 1
     edited.write_text(original)
-    (copy / "lattice_stripe" / "models" / "stray.py").write_text("x = 1\n")
-    assert main([*args, "--out", str(copy)]) == 1
-    (copy / "lattice_stripe" / "models" / "stray.py").unlink()
-    (copy / "lattice_stripe" / "models" / "refund.py").unlink()
-    assert main([*args, "--out", str(copy)]) == 1
-    assert not (copy / "lattice_stripe" / "models" / "refund.py").exists()  # a check never writes
+    assert main(args) == 0
+    files = render(api)
+    (pkg / "models" / "stray.py").write_text("x = 1\n")
+    assert write(files, copy, check=True).deleted == ("lattice_stripe/models/stray.py",)
+    (pkg / "models" / "stray.py").unlink()
+    (pkg / "models" / "refund.py").unlink()
+    assert write(files, copy, check=True).written == ("lattice_stripe/models/refund.py",)
+    assert not (pkg / "models" / "refund.py").exists()  # a check never writes
 
 
 def test_lenient_mode_reports_instead_of_raising(loaded: spec_mod.LoadedSpec) -> None:
