@@ -42,9 +42,12 @@ def _resource(api: Api, dotted: str) -> Resource:
     return next(r for m in api.resource_modules for r in m.resources if ".".join(r.chain) == dotted)
 
 
-def _guard_module(tmp_path: Path, source: str) -> Overrides:
+def _guard_module_error(loaded: spec_mod.LoadedSpec, tmp_path: Path, source: str) -> str:
+    """The generation error for a guard module ``stale.py`` holding ``source``, guarding accounts."""
     (tmp_path / "stale.py").write_text(source)
-    return Overrides(Registry(resources=(ResourceGuards("accounts", "stale"),)), tmp_path)
+    with pytest.raises(OverrideError) as caught:
+        build(loaded, Overrides(Registry(resources=(ResourceGuards("accounts", "stale"),)), tmp_path))
+    return str(caught.value)
 
 
 def test_the_registry_shapes_the_ir(api: Api) -> None:
@@ -78,14 +81,12 @@ def test_the_reject_fingerprint_matches_the_pinned_spec(loaded: spec_mod.LoadedS
 def test_a_guard_for_a_method_the_spec_lacks_is_a_generation_error(
     loaded: spec_mod.LoadedSpec, tmp_path: Path
 ) -> None:
-    overrides = _guard_module(
+    message = _guard_module_error(
+        loaded,
         tmp_path,
         "class AccountsGuards:\n    def frobnicate(self): ...\n"
         "class AsyncAccountsGuards:\n    async def frobnicate(self): ...\n",
     )
-    with pytest.raises(OverrideError) as caught:
-        build(loaded, overrides)
-    message = str(caught.value)
     assert (
         "AccountsGuards.frobnicate guards client.accounts.frobnicate, which the spec does not have" in message
     )
@@ -110,27 +111,26 @@ def test_stale_registry_entries_are_generation_errors(loaded: spec_mod.LoadedSpe
 
 
 def test_guard_classes_must_exist_and_match(loaded: spec_mod.LoadedSpec, tmp_path: Path) -> None:
-    overrides = _guard_module(tmp_path, "class AccountsGuards:\n    async def reject(self): ...\n")
-    with pytest.raises(OverrideError) as caught:
-        build(loaded, overrides)
-    assert "stale.py: AccountsGuards.reject must be def" in str(caught.value)
-    assert "stale.py defines no class AsyncAccountsGuards" in str(caught.value)
+    message = _guard_module_error(
+        loaded, tmp_path, "class AccountsGuards:\n    async def reject(self): ...\n"
+    )
+    assert "stale.py: AccountsGuards.reject must be def" in message
+    assert "stale.py defines no class AsyncAccountsGuards" in message
 
 
 def test_sync_and_async_guards_of_different_methods_are_a_generation_error(
     loaded: spec_mod.LoadedSpec, tmp_path: Path
 ) -> None:
-    overrides = _guard_module(
+    message = _guard_module_error(
+        loaded,
         tmp_path,
         "class AccountsGuards:\n    def reject(self): ...\n    def update(self): ...\n"
         "class AsyncAccountsGuards:\n    async def reject(self): ...\n",
     )
-    with pytest.raises(OverrideError) as caught:
-        build(loaded, overrides)
     assert (
         "AccountsGuards and AsyncAccountsGuards must guard the same methods: "
         "('reject', 'update') != ('reject',)"
-    ) in str(caught.value)
+    ) in message
 
 
 def test_check_generated_fails_when_the_tree_differs(api: Api, tmp_path: Path) -> None:
