@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests import shared
 from tests.shared import ROOT
 
 # One test per fixture that reads ../shared, and one that needs none.
@@ -19,11 +23,9 @@ NEEDS_SHARED = [
 NEEDS_NOTHING = "test_examples_from_stripes_docs"
 
 
-def _pytest(shared: Path, *args: str, require: bool = False) -> subprocess.CompletedProcess[str]:
+def _pytest(shared_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "LATTICE_STRIPE_REQUIRE_SHARED"}
-    env["LATTICE_STRIPE_SHARED"] = str(shared)
-    if require:
-        env["LATTICE_STRIPE_REQUIRE_SHARED"] = "1"
+    env["LATTICE_STRIPE_SHARED"] = str(shared_dir)
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=", "-q", "-rsf", *args],
         cwd=ROOT,
@@ -46,10 +48,13 @@ def test_without_shared_every_file_collects_and_each_test_skips_with_the_path(tm
     assert out.count(f"needs {missing / 'openapi'}") == len(NEEDS_SHARED), out  # one line per file
 
 
-def test_in_ci_a_missing_shared_file_is_a_clear_failure(tmp_path: Path) -> None:
-    missing = tmp_path / "no-shared"
-    result = _pytest(missing, "tests/overrides/test_capabilities.py", require=True)
-    out = result.stdout + result.stderr
-    assert result.returncode == 1, out
-    assert f"needs {missing / 'openapi' / 'spec3.2023-08-16.yaml'}" in out
-    assert "1 error" in out, out  # the fixture fails: the test errors at setup, loudly
+def test_need_skips_with_the_path_or_fails_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(shared, "OPENAPI", tmp_path)
+    monkeypatch.delenv("LATTICE_STRIPE_REQUIRE_SHARED", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=re.escape(f"needs {tmp_path / 'spec3.x.yaml'}")):
+        shared.need("spec3.x.yaml")
+    monkeypatch.setenv("LATTICE_STRIPE_REQUIRE_SHARED", "1")
+    with pytest.raises(pytest.fail.Exception, match=re.escape(f"needs {tmp_path / 'spec3.x.yaml'}")):
+        shared.need("spec3.x.yaml")
+    (tmp_path / "spec3.x.yaml").write_text("")
+    assert shared.need("spec3.x.yaml") == tmp_path / "spec3.x.yaml"

@@ -151,10 +151,10 @@ def test_check_generated_fails_when_the_tree_differs(api: Api, tmp_path: Path) -
         "--out",
         str(copy),
     ]
-    assert main(args) == 1
+    assert main(args) == 1  # what CI runs (`make check-generated`), on a hand-edited tree
     edited.write_text(original)
-    assert main(args) == 0
     files = render(api)
+    assert not write(files, copy, check=True).changed
     (pkg / "models" / "stray.py").write_text("x = 1\n")
     assert write(files, copy, check=True).deleted == ("lattice_stripe/models/stray.py",)
     (pkg / "models" / "stray.py").unlink()
