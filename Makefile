@@ -44,8 +44,8 @@ test-drift: $(STAMP)
 	$(BIN)/python -m pytest -m drift
 
 lint: $(STAMP)
-	$(BIN)/ruff check codegen overrides tests generated bench
-	$(BIN)/ruff format --check codegen overrides tests bench
+	$(BIN)/ruff check codegen overrides tests generated bench examples
+	$(BIN)/ruff format --check codegen overrides tests bench examples
 	$(MAKE) typecheck
 
 typecheck: $(STAMP)

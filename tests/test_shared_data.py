@@ -50,7 +50,7 @@ def test_without_shared_every_file_collects_and_each_test_skips_with_the_path(tm
 
 
 def test_need_skips_with_the_path_or_fails_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(shared, "OPENAPI", tmp_path)
+    monkeypatch.setattr(shared, "SHARED", tmp_path)
     monkeypatch.delenv("LATTICE_STRIPE_REQUIRE_SHARED", raising=False)
     with pytest.raises(pytest.skip.Exception, match=re.escape(f"needs {tmp_path / 'spec3.x.yaml'}")):
         shared.need("spec3.x.yaml")

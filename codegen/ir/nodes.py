@@ -105,6 +105,11 @@ class Operation:
     # Bracket paths of integer minor-unit amounts, e.g. items[][price_data][unit_amount]
     minor_units: tuple[str, ...] = ()
 
+    @property
+    def required_params(self) -> tuple[str, ...]:
+        """Wire names of the required body/query parameters (None for one is refused)."""
+        return tuple(p.wire_name for p in self.params if p.required)
+
 
 @attrs.frozen
 class Guards:
@@ -176,6 +181,22 @@ class ResourceRef:
 
 
 @attrs.frozen
+class FakeOperation:
+    """One operation as the in-process fake sees it: compact JSON (see codegen.ir.fake)."""
+
+    call_path: str
+    json: str
+
+
+@attrs.frozen
+class FakeTables:
+    """What ``lattice_stripe.testing`` routes, validates and answers from."""
+
+    operations: tuple[FakeOperation, ...] = ()
+    schemas: tuple[tuple[str, str], ...] = ()  # component name -> compact JSON
+
+
+@attrs.frozen
 class Api:
     api_version: str
     sha256: str
@@ -189,3 +210,4 @@ class Api:
     deleted_object_classes: tuple[tuple[str, str], ...]  # `object` value -> deleted_* model class
     event_types: tuple[str, ...]  # every event type the spec names
     override_reviews: tuple[OverrideReview, ...] = ()  # see codegen.ir.overrides
+    fake: FakeTables = FakeTables()  # see codegen.ir.fake

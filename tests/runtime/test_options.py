@@ -194,11 +194,11 @@ def test_dot_ids_cannot_turn_an_update_into_a_create(client, server: StripeServe
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ({"api_key": ""}, "api_key must be a non-empty string"),
-        ({"api_key": "   "}, "api_key must be a non-empty string"),
-        ({"api_key": None}, "api_key must be a non-empty string"),
-        ({"timeout": 0}, "timeout must be > 0 seconds, got 0"),
-        ({"timeout": -1.5}, "timeout must be > 0 seconds, got -1.5"),
+        ({"api_key": ""}, "api_key must be non-empty"),
+        ({"api_key": "   "}, "api_key must be non-empty"),
+        ({"api_key": None}, "api_key must be a string"),
+        ({"timeout": 0}, "timeout must be a finite number of seconds > 0, got 0"),
+        ({"timeout": -1.5}, "timeout must be a finite number of seconds > 0, got -1.5"),
     ],
 )
 def test_client_config_refuses_an_empty_key_and_a_timeout_not_above_zero(
@@ -212,8 +212,9 @@ def test_client_config_refuses_an_empty_key_and_a_timeout_not_above_zero(
         lambda: StripeClient(**args),
         lambda: AsyncStripeClient(**args),
     ):
-        with pytest.raises(InvalidArgumentError, match=message):
+        with pytest.raises(InvalidArgumentError, match=message) as info:
             make()
+        assert info.value.param == next(iter(config))
 
 
 def test_a_callers_idempotency_key_on_a_get_is_sent(server: StripeServer) -> None:

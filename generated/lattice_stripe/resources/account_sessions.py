@@ -35,6 +35,7 @@ _PostAccountSessions: Operation[AccountSession] = Operation(
         "components": "map",
         "expand": "seq",
     },
+    required=("account", "components"),
 )
 
 

@@ -40,6 +40,7 @@ _PostAppsSecrets: Operation[AppsSecret] = Operation(
         "expand": "seq",
         "expires_at": "int",
     },
+    required=("name", "payload", "scope"),
 )
 
 _PostAppsSecretsDelete: Operation[AppsSecret] = Operation(
@@ -53,6 +54,7 @@ _PostAppsSecretsDelete: Operation[AppsSecret] = Operation(
         "scope": "map",
         "expand": "seq",
     },
+    required=("name", "scope"),
 )
 
 _GetAppsSecretsFind: Operation[AppsSecret] = Operation(
@@ -67,6 +69,7 @@ _GetAppsSecretsFind: Operation[AppsSecret] = Operation(
         "scope": "map",
         "expand": "seq",
     },
+    required=("name", "scope"),
 )
 
 _GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
@@ -83,6 +86,7 @@ _GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
         "limit": "int",
         "starting_after": "str",
     },
+    required=("scope",),
 )
 
 

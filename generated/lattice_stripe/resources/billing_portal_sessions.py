@@ -39,6 +39,7 @@ _PostBillingPortalSessions: Operation[BillingPortalSession] = Operation(
         "on_behalf_of": "str",
         "return_url": "str",
     },
+    required=("customer",),
 )
 
 

@@ -170,6 +170,7 @@ _GetChargesSearch: Operation[SearchResult[Charge]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostChargesCharge: Operation[Charge] = Operation(

@@ -174,6 +174,7 @@ _GetCustomersSearch: Operation[SearchResult[Customer]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostCustomersCustomer: Operation[Customer] = Operation(
@@ -230,6 +231,7 @@ _PostCustomersCustomerBalanceTransactions: Operation[CustomerBalanceTransaction]
         "expand": "seq",
         "metadata": "map|str",
     },
+    required=("amount", "currency"),
     checks=(
         MinorUnits(
             "customers.balance_transactions.create",
@@ -546,6 +548,7 @@ _PostCustomersCustomerFundingInstructions: Operation[FundingInstructions] = Oper
         "funding_type": "str",
         "expand": "seq",
     },
+    required=("bank_transfer", "currency", "funding_type"),
 )
 
 _GetCustomersCustomerPaymentMethods: Operation[ListObject[PaymentMethod]] = Operation(
@@ -845,6 +848,7 @@ _PostCustomersCustomerTaxIds: Operation[TaxId] = Operation(
         "value": "str",
         "expand": "seq",
     },
+    required=("type", "value"),
 )
 
 _DeleteCustomersCustomerTaxIdsId: Operation[DeletedTaxId] = Operation(

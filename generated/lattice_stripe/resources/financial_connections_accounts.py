@@ -63,6 +63,7 @@ _PostFinancialConnectionsAccountsAccountRefresh: Operation[FinancialConnectionsA
         "features": "seq",
         "expand": "seq",
     },
+    required=("features",),
 )
 
 _GetFinancialConnectionsAccountsAccount: Operation[FinancialConnectionsAccount] = Operation(
@@ -92,6 +93,7 @@ _GetFinancialConnectionsAccountsAccountOwners: Operation[ListObject[FinancialCon
             "limit": "int",
             "starting_after": "str",
         },
+        required=("ownership",),
     )
 )
 

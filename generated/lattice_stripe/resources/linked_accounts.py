@@ -63,6 +63,7 @@ _PostLinkedAccountsAccountRefresh: Operation[FinancialConnectionsAccount] = Oper
         "features": "seq",
         "expand": "seq",
     },
+    required=("features",),
 )
 
 _GetLinkedAccountsAccount: Operation[FinancialConnectionsAccount] = Operation(
@@ -91,6 +92,7 @@ _GetLinkedAccountsAccountOwners: Operation[ListObject[FinancialConnectionsAccoun
         "limit": "int",
         "starting_after": "str",
     },
+    required=("ownership",),
 )
 
 

@@ -55,6 +55,7 @@ _PostPlans: Operation[Plan] = Operation(
         "trial_period_days": "int",
         "usage_type": "str",
     },
+    required=("currency", "interval"),
     checks=(
         MinorUnits(
             "plans.create",

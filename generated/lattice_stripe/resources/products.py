@@ -54,6 +54,7 @@ _PostProducts: Operation[Product] = Operation(
         "unit_label": "str",
         "url": "str",
     },
+    required=("name",),
     checks=(
         MinorUnits(
             "products.create",
@@ -122,6 +123,7 @@ _GetProductsSearch: Operation[SearchResult[Product]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostProductsId: Operation[Product] = Operation(

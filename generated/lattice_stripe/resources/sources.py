@@ -115,6 +115,7 @@ _PostSourcesSourceVerify: Operation[Source] = Operation(
         "values": "seq",
         "expand": "seq",
     },
+    required=("values",),
 )
 
 _GetSourcesSourceMandateNotificationsMandateNotification: Operation[SourceMandateNotification] = Operation(

@@ -52,6 +52,7 @@ _PostSubscriptionItems: Operation[SubscriptionItem] = Operation(
         "quantity": "int",
         "tax_rates": "seq|str",
     },
+    required=("subscription",),
     checks=(
         MinorUnits(
             "subscription_items.create",
@@ -88,6 +89,7 @@ _GetSubscriptionItems: Operation[ListObject[SubscriptionItem]] = Operation(
         "limit": "int",
         "starting_after": "str",
     },
+    required=("subscription",),
 )
 
 _GetSubscriptionItemsItem: Operation[SubscriptionItem] = Operation(
@@ -158,6 +160,7 @@ _PostSubscriptionItemsSubscriptionItemUsageRecords: Operation[UsageRecord] = Ope
         "expand": "seq",
         "timestamp": "int|str",
     },
+    required=("quantity",),
 )
 
 

@@ -43,6 +43,7 @@ _PostTaxRates: Operation[TaxRate] = Operation(
         "state": "str",
         "tax_type": "str",
     },
+    required=("display_name", "inclusive", "percentage"),
 )
 
 _GetTaxRates: Operation[ListObject[TaxRate]] = Operation(

@@ -32,6 +32,7 @@ _PostTreasuryCreditReversals: Operation[TreasuryCreditReversal] = Operation(
         "expand": "seq",
         "metadata": "map",
     },
+    required=("received_credit",),
 )
 
 _GetTreasuryCreditReversals: Operation[ListObject[TreasuryCreditReversal]] = Operation(
@@ -50,6 +51,7 @@ _GetTreasuryCreditReversals: Operation[ListObject[TreasuryCreditReversal]] = Ope
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryCreditReversalsCreditReversal: Operation[TreasuryCreditReversal] = Operation(

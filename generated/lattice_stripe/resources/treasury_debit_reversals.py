@@ -32,6 +32,7 @@ _PostTreasuryDebitReversals: Operation[TreasuryDebitReversal] = Operation(
         "expand": "seq",
         "metadata": "map",
     },
+    required=("received_debit",),
 )
 
 _GetTreasuryDebitReversals: Operation[ListObject[TreasuryDebitReversal]] = Operation(
@@ -51,6 +52,7 @@ _GetTreasuryDebitReversals: Operation[ListObject[TreasuryDebitReversal]] = Opera
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryDebitReversalsDebitReversal: Operation[TreasuryDebitReversal] = Operation(

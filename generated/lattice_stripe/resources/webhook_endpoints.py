@@ -37,6 +37,7 @@ _PostWebhookEndpoints: Operation[WebhookEndpoint] = Operation(
         "expand": "seq",
         "metadata": "map|str",
     },
+    required=("enabled_events", "url"),
 )
 
 _DeleteWebhookEndpointsWebhookEndpoint: Operation[DeletedWebhookEndpoint] = Operation(

@@ -46,6 +46,7 @@ _PostWidgets: Operation[Widget] = Operation(
         "metadata": "map|str",
         "parts": "seq",
     },
+    required=("amount",),
     checks=(
         MinorUnits(
             "widgets.create",
@@ -95,6 +96,7 @@ _GetWidgetsSearch: Operation[SearchResult[Widget]] = Operation(
     kinds={
         "query": "str",
     },
+    required=("query",),
 )
 
 
