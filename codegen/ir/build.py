@@ -61,10 +61,17 @@ class _Builder(ModelTypes, ParamTypes):
             if verb in VERBS
         ]
         calls = naming.infer_call_paths([self.facts(v, p, o) for v, p, o in raw])
+        chains = {
+            (*c.namespaces, *c.resources[:i]) for c in calls.values() for i in range(1, len(c.resources) + 1)
+        }
+        namespaces = {c.namespaces[:i] for c in calls.values() for i in range(1, len(c.namespaces) + 1)}
+        self.resource_classes = naming.resource_class_names(
+            chains, {*self.class_of.values(), *(class_name(*ns) for ns in namespaces)}
+        )
         result = []
         for verb, path, op in raw:
             call = calls[(verb, path)]
-            resource_cls = naming.resource_class_name((*call.namespaces, *call.resources))
+            resource_cls = self.resource_classes[(*call.namespaces, *call.resources)]
             params_prefix = class_name(resource_cls, call.method, "params")
             dicts: list[ParamsDict] = []
             imports: set[tuple[str, str]] = set()
@@ -162,15 +169,7 @@ class _Builder(ModelTypes, ParamTypes):
     def api(self) -> Api:
         model_modules = self.model_modules()
         ops = self.operations()
-        tree = resource_tree(ops, self.overrides.guards)
-        models = {m.name: m.schema_name for mod in model_modules for m in mod.models}
-        for rm in tree.modules:
-            for r in rm.resources:
-                if r.class_name in models:
-                    raise NamingError(
-                        f"resource class {r.class_name} (client.{'.'.join(r.chain)}) collides with the model"
-                        f" for {models[r.class_name]}: add a rename to naming.RESOURCE_CLASS_RENAMES"
-                    )
+        tree = resource_tree(ops, self.resource_classes, self.overrides.guards)
         live, deleted = self.object_classes()
         return Api(
             api_version=self.loaded.lock.api_version,

@@ -61,6 +61,14 @@ class ModelTypes(SchemaView):
         naming.ensure_unique(names, "model class")
         return tuple(modules)
 
+    def inline_class(self, plain: str) -> str:
+        """A class name for an inline object: component schemas' names come first."""
+        name, n = plain, 2
+        while name in self.model_classes_taken:
+            name, n = f"{plain}{n}", n + 1
+        self.model_classes_taken.add(name)
+        return name
+
     def model(
         self,
         schema_name: str,
@@ -169,8 +177,9 @@ class ModelTypes(SchemaView):
                 shape_class = "ListPage" if page == "list" else "SearchPage"
                 return TypeOut(f"{wrapper}[{item.annotation}]", f"S.{shape_class}({item.shape})")
             if schema.get("properties"):
-                self.model(where, inline_name, schema, out, imports)
-                return TypeOut(inline_name, f'S.Model("{inline_name}")')
+                name = self.inline_class(inline_name)
+                self.model(where, name, schema, out, imports)
+                return TypeOut(name, f'S.Model("{name}")')
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra:
                 value = self.response_type(extra, inline_name + "Value", where, out, imports)

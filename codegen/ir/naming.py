@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import attrs
 
 # Names a model field or parameter may not take because the base class or the generated
 # method body uses them.
+K = TypeVar("K")
+
 RESERVED_ATTRS = frozenset({"to_dict", "from_dict", "self", "options", "cls"})
 
 # Explicit method renames, keyed by (HTTP verb, spec path). Stripe calls DELETE on a
@@ -24,13 +27,9 @@ METHOD_RENAMES: dict[tuple[str, str], str] = {
     ("delete", "/v1/customers/{customer}/subscriptions/{subscription_exposed_id}"): "cancel",
 }
 
-# Resource classes whose natural name is taken by a model class (the singleton resources
-# `client.account` and `client.balance` return an Account and a Balance).
-RESOURCE_CLASS_RENAMES: dict[tuple[str, ...], str] = {
-    ("account",): "AccountResource",
-    ("balance",): "BalanceResource",
-    ("tax", "settings"): "TaxSettingsResource",
-}
+# A resource class whose plain name is a model class's (the singleton `client.account`
+# returns an `Account`) takes this suffix: resource modules import the models they return.
+RESOURCE_SUFFIX = "Resource"
 
 
 class NamingError(Exception):
@@ -69,9 +68,52 @@ def class_name(*parts: str) -> str:
     return name if name[0].isalpha() else "N" + name
 
 
-def resource_class_name(chain: Sequence[str]) -> str:
-    """``("checkout", "sessions")`` -> ``CheckoutSessions``, unless renamed above."""
-    return RESOURCE_CLASS_RENAMES.get(tuple(chain)) or class_name(*chain)
+def unique_names(
+    plain: Mapping[K, str], preferred: Callable[[K], object], taken: Iterable[str] = ()
+) -> dict[K, str]:
+    """One name per key, distinct by construction, and the same for the same input.
+
+    Keys whose plain names fold together (``issuing.card_pin`` and ``issuing_card_pin``
+    both give ``IssuingCardPin``) are ranked by ``preferred`` (smallest first, then the key
+    itself): the first keeps the plain name, the next ones get ``2``, ``3``, ... appended,
+    skipping every name already used or in ``taken``.
+    """
+    used = set(taken)
+    groups: dict[str, list[K]] = {}
+    for key, name in plain.items():
+        groups.setdefault(name, []).append(key)
+    result: dict[K, str] = {}
+    for name in sorted(groups):
+        ranked = sorted(groups[name], key=lambda k: (preferred(k), str(k)))
+        if name not in used and name not in result.values():
+            result[ranked.pop(0)] = name
+            used.add(name)
+    for name in sorted(groups):
+        n = 2
+        for key in sorted(groups[name], key=lambda k: (preferred(k), str(k))):
+            if key in result:
+                continue
+            while f"{name}{n}" in used or f"{name}{n}" in plain.values():
+                n += 1
+            result[key] = f"{name}{n}"
+            used.add(result[key])
+    return result
+
+
+def resource_class_names(
+    chains: Iterable[tuple[str, ...]], model_classes: Iterable[str]
+) -> dict[tuple[str, ...], str]:
+    """``("checkout", "sessions")`` -> ``CheckoutSessions``; ``("account",)`` -> ``AccountResource``.
+
+    Resource classes and model classes are kept apart: a plain name that is a model
+    class's takes :data:`RESOURCE_SUFFIX`; chains folding together are ranked by length.
+    """
+    models = set(model_classes)
+    plain = {}
+    for chain in chains:
+        name = class_name(*chain)
+        plain[chain] = name + RESOURCE_SUFFIX if name in models else name
+    return unique_names(plain, len, models)
 
 
 def module_name(name: str) -> str:

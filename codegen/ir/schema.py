@@ -18,10 +18,14 @@ class SchemaView:
         self.overrides = overrides
         self.doc_ = loaded.document
         self.schemas: dict[str, Any] = self.doc_["components"]["schemas"]
-        self.class_of = {n: class_name(n) for n in self.schemas}
-        naming.ensure_unique(((c, n) for n, c in self.class_of.items()), "model class")
-        self.module_of = {n: module_name(n) for n in self.schemas}
-        naming.ensure_unique(((m, n) for n, m in self.module_of.items()), "model module")
+
+        # Two schemas that fold to one name: the API object (x-resourceId) keeps it.
+        def preferred(name: str) -> bool:
+            return "x-resourceId" not in self.schemas[name]
+
+        self.class_of = naming.unique_names({n: class_name(n) for n in self.schemas}, preferred)
+        self.module_of = naming.unique_names({n: module_name(n) for n in self.schemas}, preferred)
+        self.model_classes_taken = set(self.class_of.values())  # inline classes join as they are made
         self.aliases = {n: s for n, s in self.schemas.items() if "anyOf" in s and "properties" not in s}
 
     def deref(self, schema: dict[str, Any]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ def _depth_first(resource: Resource) -> list[Resource]:
     return [resource, *(r for child in resource.children for r in _depth_first(child))]
 
 
-def resource_tree(ops: Iterable[Built], guards_for: GuardsFor) -> Tree:
+def resource_tree(ops: Iterable[Built], class_of: dict[tuple[str, ...], str], guards_for: GuardsFor) -> Tree:
     # (namespaces, resources) -> operations
     groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Operation]] = {}
     group_dicts: dict[tuple[str, ...], list[ParamsDict]] = {}
@@ -51,7 +51,7 @@ def resource_tree(ops: Iterable[Built], guards_for: GuardsFor) -> Tree:
         operations = tuple(sorted(groups[(ns, res)], key=lambda o: o.method))
         names = [(o.method, o.path) for o in operations] + [(c.attr, "resource " + c.attr) for c in children]
         naming.ensure_unique(names, f"attribute of {class_name(*ns, *res)}")
-        cls = naming.resource_class_name((*ns, *res))
+        cls = class_of[(*ns, *res)]
         guards = guards_for((*ns, *res), cls, {o.method for o in operations})
         return Resource(res[-1], cls, (*ns, *res), operations, children, guards)
 

@@ -29,8 +29,17 @@ def test_identifier(name: str, expected: str) -> None:
 def test_class_and_module_names() -> None:
     assert naming.class_name("checkout.session", "line_items") == "CheckoutSessionLineItems"
     assert naming.module_name("deleted_terminal.reader") == "deleted_terminal_reader"
-    assert naming.resource_class_name(("checkout", "sessions")) == "CheckoutSessions"
-    assert naming.resource_class_name(("account",)) == "AccountResource"
+    got = naming.resource_class_names([("checkout", "sessions"), ("account",)], {"Account"})
+    assert got == {("checkout", "sessions"): "CheckoutSessions", ("account",): "AccountResource"}
+
+
+def test_unique_names_ranks_folded_names_and_skips_taken_ones() -> None:
+    plain = {"issuing.card_pin": "IssuingCardPin", "issuing_card_pin": "IssuingCardPin", "pin": "Pin"}
+    got = naming.unique_names(plain, lambda k: k != "issuing.card_pin")
+    assert got == {"issuing.card_pin": "IssuingCardPin", "issuing_card_pin": "IssuingCardPin2", "pin": "Pin"}
+    # a taken plain name is never handed out; numbering skips names other keys hold
+    plain = {"a": "X", "b": "X", "c": "X2"}
+    assert naming.unique_names(plain, str, taken={"X"}) == {"a": "X3", "b": "X4", "c": "X2"}
 
 
 def _paths(*ops: tuple[str, str, bool, tuple[str, ...]]) -> dict[tuple[str, str], str]:
