@@ -17,10 +17,11 @@ from . import naming
 from .models import ModelTypes
 from .naming import NamingError, class_name
 from .nodes import Api, Model, Operation, Param, ParamsDict
-from .overrides import Applier, Overrides
+from .overrides import OVERRIDES_WHERE, Applier, OverrideError, Overrides
 from .params import ParamTypes
+from .problems import GenerationError, Problem, fix_for
 from .text import doc
-from .tree import resource_tree
+from .tree import Built, resource_tree
 
 VERBS = ("get", "post", "delete")
 FILES_BASE_URL = "https://files.stripe.com/"
@@ -30,7 +31,7 @@ FILES_HOST_OPERATIONS = frozenset({("get", "/v1/quotes/{quote}/pdf")})
 
 def build(loaded: LoadedSpec, overrides: Overrides | None = None) -> Api:
     """The IR of a spec, with what ``overrides/`` provides (default: the real registry)."""
-    return _Builder(loaded, Applier(overrides or Overrides())).api()
+    return _Builder(loaded, Applier(overrides or Overrides(), loaded.lock.api_version)).api()
 
 
 class _Builder(ModelTypes, ParamTypes):
@@ -41,7 +42,7 @@ class _Builder(ModelTypes, ParamTypes):
             return schema
         if content:
             return {"binary": True}
-        raise SpecError(f"{op.get('operationId')}: no 200 response")
+        raise SpecError("no 200 response")
 
     def facts(self, verb: str, path: str, op: dict[str, Any]) -> naming.OperationFacts:
         schema = self.response_of(op)
@@ -53,14 +54,22 @@ class _Builder(ModelTypes, ParamTypes):
                     names.append(value or n)
         return naming.OperationFacts(verb, path, self.is_list_object(schema) == "list", tuple(names))
 
-    def operations(self) -> list[tuple[naming.CallPath, Operation, list[ParamsDict], set[tuple[str, str]]]]:
+    def operations(self) -> list[Built]:
         raw = [
             (verb, path, op)
             for path, item in sorted(self.doc_["paths"].items())
             for verb, op in sorted(item.items())
             if verb in VERBS
         ]
-        calls = naming.infer_call_paths([self.facts(v, p, o) for v, p, o in raw])
+        facts = []
+        for verb, path, op in raw:
+            try:
+                facts.append(self.facts(verb, path, op))
+            except (SpecError, NamingError) as exc:
+                self.problem(verb, path, op, exc)
+        plan = naming.infer_call_paths(facts)
+        self.problems += plan.problems
+        calls = plan.paths
         chains = {
             (*c.namespaces, *c.resources[:i]) for c in calls.values() for i in range(1, len(c.resources) + 1)
         }
@@ -70,93 +79,104 @@ class _Builder(ModelTypes, ParamTypes):
         )
         result = []
         for verb, path, op in raw:
-            call = calls[(verb, path)]
-            resource_cls = self.resource_classes[(*call.namespaces, *call.resources)]
-            params_prefix = class_name(resource_cls, call.method, "params")
-            dicts: list[ParamsDict] = []
-            imports: set[tuple[str, str]] = set()
-            path_params: list[Param] = []
-            query: list[Param] = []
-            param_schemas: dict[str, dict[str, Any]] = {}  # wire name -> schema, non-path params
-            for p in op.get("parameters", []):
-                if p["in"] != "path":
-                    param_schemas[p["name"]] = p.get("schema", {})
-                where = f"{verb.upper()} {path}"
-                param = self.param(
-                    p["name"],
-                    p.get("schema", {}),
-                    bool(p.get("required")),
-                    class_name(params_prefix, p["name"]),
-                    dicts,
-                    where,
-                )
-                (path_params if p["in"] == "path" else query).append(param)
-            body: list[Param] = []
-            encoding = "query" if verb in ("get", "delete") else "form"
-            for content_type, content in op.get("requestBody", {}).get("content", {}).items():
-                if content_type == "multipart/form-data":
-                    encoding = "multipart"
-                schema = self.deref(content.get("schema", {}))
-                required = set(schema.get("required", ()))
-                for key, sub in sorted(schema.get("properties", {}).items()):
-                    param_schemas[key] = sub
-                    body.append(
-                        self.param(key, sub, key in required, class_name(params_prefix, key), dicts, path)
-                    )
-            path_params.sort(key=lambda p: path.index("{" + p.wire_name + "}"))
-            params = sorted(
-                (self.narrowed(call.dotted, p, param_schemas[p.wire_name]) for p in query + body),
-                key=lambda p: (not p.required, p.py_name),
-            )
-            minor_units = sorted(
-                {u for w, sub in param_schemas.items() for u in self.minor_units(w, w, sub, None)}
-            )
-            naming.ensure_unique(
-                ((p.py_name, p.wire_name) for p in (*path_params, *params)), f"parameter of {path}"
-            )
-            for p in params:
-                if p.py_name in OPTION_NAMES:  # **options would swallow it
-                    raise NamingError(
-                        f"{verb.upper()} {path}: parameter {p.py_name!r} shadows a request option"
-                    )
-            response = self.response_of(op)
-            if response.get("binary"):
-                annotation, shape = "bytes", "S.BINARY"
-            else:
-                models: list[Model] = []
-                typ = self.response_type(
-                    response,
-                    class_name(resource_cls, call.method, "response"),
-                    op["operationId"],
-                    models,
-                    imports,
-                )
-                if models:
-                    raise SpecError(f"{op['operationId']}: inline response object is not modelled")
-                annotation, shape = typ.annotation, typ.shape
-            servers = op.get("servers") or []
-            on_files_host = servers and servers[0].get("url") == FILES_BASE_URL
-            base = "files" if on_files_host or (verb, path) in FILES_HOST_OPERATIONS else "api"
-            path_format = re.sub(r"\{[^}]+\}", "{}", path)
-            operation = Operation(
-                operation_id=op["operationId"],
-                http_method=verb,
-                path=path,
-                path_format=path_format,
-                http_line=doc(f"{verb.upper()} {path}"),
-                method=call.method,
-                call_path=call.dotted,
-                path_params=tuple(path_params),
-                params=tuple(params),
-                return_annotation=annotation,
-                response_shape=shape,
-                encoding=encoding,
-                base=base,
-                doc=doc(op.get("description") or op.get("summary")),
-                minor_units=tuple(minor_units),
-            )
-            result.append((call, operation, dicts, imports))
+            if (verb, path) not in calls:
+                continue
+            try:
+                result.append(self.operation(verb, path, op, calls[(verb, path)]))
+            except (SpecError, NamingError) as exc:
+                self.problem(verb, path, op, exc)
         return result
+
+    def problem(self, verb: str, path: str, op: dict[str, Any], exc: Exception) -> None:
+        where = f"{verb.upper()} {path} ({op.get('operationId', 'no operationId')})"
+        self.problems.append(Problem(where, str(exc), fix_for(exc)))
+
+    def operation(self, verb: str, path: str, op: dict[str, Any], call: naming.CallPath) -> Built:
+        resource_cls = self.resource_classes[(*call.namespaces, *call.resources)]
+        params_prefix = class_name(resource_cls, call.method, "params")
+        dicts: list[ParamsDict] = []
+        imports: set[tuple[str, str]] = set()
+        path_params: list[Param] = []
+        query: list[Param] = []
+        param_schemas: dict[str, dict[str, Any]] = {}  # wire name -> schema, non-path params
+        for p in op.get("parameters", []):
+            if p["in"] != "path":
+                param_schemas[p["name"]] = p.get("schema", {})
+            where = f"{verb.upper()} {path}"
+            param = self.param(
+                p["name"],
+                p.get("schema", {}),
+                bool(p.get("required")),
+                class_name(params_prefix, p["name"]),
+                dicts,
+                where,
+            )
+            (path_params if p["in"] == "path" else query).append(param)
+        body: list[Param] = []
+        encoding = "query" if verb in ("get", "delete") else "form"
+        for content_type, content in op.get("requestBody", {}).get("content", {}).items():
+            if content_type == "multipart/form-data":
+                encoding = "multipart"
+            schema = self.deref(content.get("schema", {}))
+            required = set(schema.get("required", ()))
+            for key, sub in sorted(schema.get("properties", {}).items()):
+                if encoding == "multipart":
+                    sub = self.multipart_part(sub)
+                param_schemas[key] = sub
+                body.append(
+                    self.param(key, sub, key in required, class_name(params_prefix, key), dicts, path)
+                )
+        path_params.sort(key=lambda p: path.index("{" + p.wire_name + "}"))
+        params = sorted(
+            (self.narrowed(call.dotted, p, param_schemas[p.wire_name]) for p in query + body),
+            key=lambda p: (not p.required, p.py_name),
+        )
+        minor_units = sorted(
+            {u for w, sub in param_schemas.items() for u in self.minor_units(w, w, sub, None)}
+        )
+        naming.ensure_unique(
+            ((p.py_name, p.wire_name) for p in (*path_params, *params)), f"parameter of {path}"
+        )
+        for p in params:
+            if p.py_name in OPTION_NAMES:  # **options would swallow it
+                raise NamingError(f"parameter {p.py_name!r} shadows a request option")
+        response = self.response_of(op)
+        if response.get("binary"):
+            annotation, shape = "bytes", "S.BINARY"
+        else:
+            models: list[Model] = []
+            typ = self.response_type(
+                response,
+                class_name(resource_cls, call.method, "response"),
+                op["operationId"],
+                models,
+                imports,
+            )
+            if models:
+                raise SpecError("an inline response object is not modelled")
+            annotation, shape = typ.annotation, typ.shape
+        servers = op.get("servers") or []
+        on_files_host = servers and servers[0].get("url") == FILES_BASE_URL
+        base = "files" if on_files_host or (verb, path) in FILES_HOST_OPERATIONS else "api"
+        path_format = re.sub(r"\{[^}]+\}", "{}", path)
+        operation = Operation(
+            operation_id=op["operationId"],
+            http_method=verb,
+            path=path,
+            path_format=path_format,
+            http_line=doc(f"{verb.upper()} {path}"),
+            method=call.method,
+            call_path=call.dotted,
+            path_params=tuple(path_params),
+            params=tuple(params),
+            return_annotation=annotation,
+            response_shape=shape,
+            encoding=encoding,
+            base=base,
+            doc=doc(op.get("description") or op.get("summary")),
+            minor_units=tuple(minor_units),
+        )
+        return (call, operation, dicts, imports)
 
     def narrowed(self, call_path: str, param: Param, schema: dict[str, Any]) -> Param:
         """The param as overrides/registry.py narrows it (the guard enforces the same values)."""
@@ -171,6 +191,13 @@ class _Builder(ModelTypes, ParamTypes):
         ops = self.operations()
         tree = resource_tree(ops, self.resource_classes, self.overrides.guards)
         live, deleted = self.object_classes()
+        reviews = self.overrides.finish()
+        self.problems += self.overrides.problems
+        if self.problems:
+            only_overrides = all(p.where == OVERRIDES_WHERE for p in self.problems)
+            raise (OverrideError if only_overrides else GenerationError)(
+                self.loaded.lock.api_version, self.problems
+            )
         return Api(
             api_version=self.loaded.lock.api_version,
             sha256=self.loaded.lock.sha256,
@@ -183,7 +210,8 @@ class _Builder(ModelTypes, ParamTypes):
             object_classes=tuple(sorted(live.items())),
             deleted_object_classes=tuple(sorted(deleted.items())),
             event_types=self.event_types(),
-            override_reviews=self.overrides.finish(self.loaded.lock.api_version),
+            override_reviews=reviews,
+            notes=tuple(self.overrides.notes),
         )
 
     def event_types(self) -> tuple[str, ...]:

@@ -8,8 +8,9 @@ import attrs
 
 from ..spec import SpecError
 from . import naming
-from .naming import NamingError, class_name, identifier
+from .naming import class_name, identifier
 from .nodes import Alias, Field, Model, ModelModule
+from .problems import Problem, fix_for
 from .schema import SchemaView
 from .text import doc, literal, union
 
@@ -53,12 +54,14 @@ class ModelTypes(SchemaView):
                 modules.append(ModelModule(module, (), (alias,), tuple(sorted(imports))))
                 continue
             models: list[Model] = []
-            self.model(name, self.class_of[name], schema, models, imports, top=True)
+            try:
+                self.model(name, self.class_of[name], schema, models, imports, top=True)
+            except SpecError as exc:
+                self.problems.append(Problem(f"components.schemas.{name}", str(exc), fix_for(exc)))
+                continue
             own = {m.name for m in models}
             imports = {i for i in imports if i[1] not in own}
             modules.append(ModelModule(module, tuple(models), (), tuple(sorted(imports))))
-        names = [(m.name, m.schema_name) for mod in modules for m in mod.models]
-        naming.ensure_unique(names, "model class")
         return tuple(modules)
 
     def inline_class(self, plain: str) -> str:
@@ -201,8 +204,9 @@ class ModelTypes(SchemaView):
                 continue
             table = deleted if schema.get("properties", {}).get("deleted", {}).get("enum") == [True] else live
             if value in table and table[value] != self.class_of[name]:
-                raise NamingError(
-                    f"object type {value!r} is claimed by {table[value]} and {self.class_of[name]}"
-                )
+                what = f"object type {value!r} is also claimed by {table[value]}"
+                fix = "give one schema its own `object` value, or a dispatch rule in codegen/ir/models.py"
+                self.problems.append(Problem(f"components.schemas.{name}", what, fix))
+                continue
             table[value] = self.class_of[name]
         return live, deleted

@@ -189,3 +189,4 @@ class Api:
     deleted_object_classes: tuple[tuple[str, str], ...]  # `object` value -> deleted_* model class
     event_types: tuple[str, ...]  # every event type the spec names
     override_reviews: tuple[OverrideReview, ...] = ()  # see codegen.ir.overrides
+    notes: tuple[str, ...] = ()  # guards left out: their target is newer than this spec

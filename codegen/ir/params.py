@@ -58,6 +58,14 @@ class ParamTypes(SchemaView):
             return "Any"
         raise SpecError(f"{where}: unsupported parameter schema {sorted(schema)}")
 
+    def multipart_part(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A multipart body's free-text string part is an upload: OpenAPI 3.0 spells it
+        ``format: binary``, which older Stripe specs leave out (``files.create(file=...)``)."""
+        target = self.deref(schema)
+        if target.get("type") == "string" and not {"enum", "format"} & target.keys():
+            return {**target, "format": "binary"}
+        return schema
+
     def param(
         self,
         wire: str,

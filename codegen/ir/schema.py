@@ -8,6 +8,7 @@ from ..spec import LoadedSpec, resolve
 from . import naming
 from .naming import class_name, module_name
 from .overrides import Applier
+from .problems import Problem
 
 
 class SchemaView:
@@ -25,6 +26,7 @@ class SchemaView:
 
         self.class_of = naming.unique_names({n: class_name(n) for n in self.schemas}, preferred)
         self.module_of = naming.unique_names({n: module_name(n) for n in self.schemas}, preferred)
+        self.problems: list[Problem] = []
         self.model_classes_taken = set(self.class_of.values())  # inline classes join as they are made
         self.aliases = {n: s for n, s in self.schemas.items() if "anyOf" in s and "properties" not in s}
 
