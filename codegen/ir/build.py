@@ -92,7 +92,7 @@ class _Builder(ModelTypes, ParamTypes):
         self.problems.append(Problem(where, str(exc), fix_for(exc)))
 
     def operation(self, verb: str, path: str, op: dict[str, Any], call: naming.CallPath) -> Built:
-        resource_cls = self.resource_classes[(*call.namespaces, *call.resources)]
+        resource_cls = self.resource_classes[call.namespaces + call.resources]
         params_prefix = class_name(resource_cls, call.method, "params")
         dicts: list[ParamsDict] = []
         imports: set[tuple[str, str]] = set()

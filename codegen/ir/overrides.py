@@ -196,9 +196,9 @@ class Applier:
         Strict (generation): those become :attr:`problems`; otherwise override reviews.
         """
         missing: list[tuple[ParamOverride | ResourceGuards | ModelMixin, str, str]] = []
-        for entry in self.overrides.registry.params:
-            target = f"ParamOverride {entry.call_path}({entry.param})"
-            missing.append((entry, target, "the spec has no such parameter"))
+        for p in self.overrides.registry.params:
+            target = f"ParamOverride {p.call_path}({p.param})"
+            missing.append((p, target, "the spec has no such parameter"))
         for r in self.overrides.registry.resources:
             target = f"ResourceGuards {r.resource!r}"
             missing.append((r, target, f"the spec has no resource client.{r.resource}"))

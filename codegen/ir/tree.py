@@ -51,7 +51,7 @@ def resource_tree(ops: Iterable[Built], class_of: dict[tuple[str, ...], str], gu
         operations = tuple(sorted(groups[(ns, res)], key=lambda o: o.method))
         names = [(o.method, o.path) for o in operations] + [(c.attr, "resource " + c.attr) for c in children]
         naming.ensure_unique(names, f"attribute of {class_name(*ns, *res)}")
-        cls = class_of[(*ns, *res)]
+        cls = class_of[ns + res]
         guards = guards_for((*ns, *res), cls, {o.method for o in operations})
         return Resource(res[-1], cls, (*ns, *res), operations, children, guards)
 

@@ -208,8 +208,9 @@ def test_missing_spec_exits_2(work: Path) -> None:
 def test_wrong_sha256_exits_2() -> None:
     (wrong,) = codegen(("check-drift", "--spec", OLD_SPEC, "--offline"))
     assert wrong.returncode == 2
-    assert f"expected {spec_mod.Lock.read().sha256}" in wrong.stderr
-    assert "update-spec --version V --commit SHA" in wrong.stderr
+    assert f"--spec {OLD_SPEC} was given, but it is not the pinned spec" in wrong.stderr
+    assert f"(sha256 {spec_mod.Lock.read().sha256})" in wrong.stderr
+    assert f"update-spec --version VERSION --commit STRIPE_OPENAPI_SHA --spec {OLD_SPEC} --lock OTHER.lock" in wrong.stderr
 
 
 NOT_STRIPE = """openapi: 3.0.0
@@ -296,7 +297,10 @@ def test_update_spec_writes_the_lock_and_prints_the_drift(work: Path, packages: 
     assert spec_mod.Lock.read(lock) == OLD_LOCK
     assert "2023-08-16 (63a674638635) -> 2022-11-15 (222e640e82c5" in r.stdout
     assert "### Breaking changes" in r.stdout and "`account_sessions.create`" in r.stdout
-    assert "make generate" in r.stdout
+    # the next steps name the lock that was written, not the pinned one
+    assert f"Next: `python -m codegen generate --lock {lock} --spec {OLD_SPEC} --out DIR`" in r.stdout
+    assert f"`python -m codegen check-drift --lock {lock} --spec {OLD_SPEC} --format changelog`" in r.stdout
+    assert "make generate" not in r.stdout
     assert bad.returncode == 2 and "is API version 2022-11-15, not 2021-01-01" in bad.stderr
     assert not (work / "bad.lock").exists()
 
