@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 TYPING_TREE := .cache/typing
 
-.PHONY: setup generate check-generated check-drift update-spec test lint typecheck bench golden clean
+.PHONY: setup generate check-generated check-drift check-specs update-spec test lint typecheck bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ check-generated: $(STAMP)
 # Fails when the generated surface differs from the pinned spec. DRIFT_ARGS="--format github --fail-on breaking"
 check-drift: $(STAMP)
 	$(BIN)/python -m codegen check-drift $(DRIFT_ARGS)
+
+# Every real spec in ../shared/openapi/ end to end (generate, import, mypy, fixtures, drift
+# between neighbours, stripe-mock when present); see tests/specs/.
+check-specs: $(STAMP)
+	LATTICE_STRIPE_CHECK_SPECS=1 $(BIN)/python -m pytest tests/specs -rs
 
 # Pin a new spec: make update-spec VERSION=2023-10-16 COMMIT=<stripe/openapi sha> [SPEC=path/to/spec3.yaml]
 update-spec: $(STAMP)
