@@ -8,6 +8,7 @@ interpreters (``probe.py``), each importing its own ``lattice_stripe``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import socket
@@ -37,7 +38,7 @@ def _locks() -> dict[str, Path]:
 
 LOCKS = _locks()
 VERSIONS = tuple(LOCKS)  # oldest first
-ADJACENT = tuple(zip(VERSIONS, VERSIONS[1:], strict=False))
+ADJACENT = tuple(itertools.pairwise(VERSIONS))
 
 
 def spec_file(version: str) -> Path:

@@ -65,7 +65,6 @@ def fixtures(path: str) -> dict[str, Any]:
 def upload(fixtures_path: str) -> dict[str, Any]:
     """``files.create`` with a (name, content, type) tuple: sent as a multipart file part."""
     from lattice_stripe import InvalidArgumentError, StripeClient
-
     from tests.stripe_server import Reply, StripeServer
 
     file_object = json.loads(open(fixtures_path, encoding="utf-8").read())["resources"]["file"]
