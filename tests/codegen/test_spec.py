@@ -51,7 +51,10 @@ def test_explicit_file_with_wrong_sha256_is_refused(isolated: Path) -> None:
     message = str(info.value)
     assert f"--spec {path} was given, but it is not the pinned spec" in message
     assert "pins API 2099-03-03 (sha256 " + "f" * 64 in message
-    assert f"update-spec --version VERSION --commit STRIPE_OPENAPI_SHA --spec {path} --lock OTHER.lock" in message
+    assert (
+        f"update-spec --version VERSION --commit STRIPE_OPENAPI_SHA --spec {path} --lock OTHER.lock"
+        in message
+    )
     assert "Pass --spec PATH" not in message  # the user just did
 
 
@@ -66,7 +69,9 @@ def test_env_var_with_wrong_sha256_is_an_error_not_a_fall_through(
     lock = lock_for(pinned, "2099-03-03")
     assert spec_mod.load(lock, download=False).source.startswith("shared mirror")
     monkeypatch.setenv(spec_mod.ENV_VAR, str(wrong))
-    with pytest.raises(SpecError, match=r"\$LATTICE_STRIPE_SPEC .*spec\.json was given, but it is not the pinned"):
+    with pytest.raises(
+        SpecError, match=r"\$LATTICE_STRIPE_SPEC .*spec\.json was given, but it is not the pinned"
+    ):
         spec_mod.load(lock, download=False)
     monkeypatch.setenv(spec_mod.ENV_VAR, str(isolated / "gone.json"))
     with pytest.raises(SpecError, match=r"\$LATTICE_STRIPE_SPEC .*gone\.json: no such file"):

@@ -210,7 +210,10 @@ def test_wrong_sha256_exits_2() -> None:
     assert wrong.returncode == 2
     assert f"--spec {OLD_SPEC} was given, but it is not the pinned spec" in wrong.stderr
     assert f"(sha256 {spec_mod.Lock.read().sha256})" in wrong.stderr
-    assert f"update-spec --version VERSION --commit STRIPE_OPENAPI_SHA --spec {OLD_SPEC} --lock OTHER.lock" in wrong.stderr
+    assert (
+        f"update-spec --version VERSION --commit STRIPE_OPENAPI_SHA --spec {OLD_SPEC} --lock OTHER.lock"
+        in wrong.stderr
+    )
 
 
 NOT_STRIPE = """openapi: 3.0.0
