@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from codegen.ir import naming
-from codegen.ir.naming import CallPath, NamingError, OperationFacts, infer_call_paths
+from codegen.ir.naming import CallPath, OperationFacts, infer_call_paths
 
 
 @pytest.mark.parametrize(
