@@ -176,7 +176,7 @@ class _Builder(ModelTypes, ParamTypes):
             doc=doc(op.get("description") or op.get("summary")),
             minor_units=tuple(minor_units),
         )
-        return (call, operation, dicts, imports)
+        return Built(call, operation, tuple(dicts), frozenset(imports))
 
     def narrowed(self, call_path: str, param: Param, schema: dict[str, Any]) -> Param:
         """The param as overrides/registry.py narrows it (the guard enforces the same values)."""
@@ -206,7 +206,7 @@ class _Builder(ModelTypes, ParamTypes):
             namespaces=tree.namespaces,
             resource_modules=tree.modules,
             model_modules=model_modules,
-            operations=tuple(sorted((op for _, op, _, _ in ops), key=lambda o: o.call_path)),
+            operations=tuple(sorted((b.operation for b in ops), key=lambda o: o.call_path)),
             object_classes=tuple(sorted(live.items())),
             deleted_object_classes=tuple(sorted(deleted.items())),
             event_types=self.event_types(),

@@ -13,7 +13,16 @@ from .naming import CallPath, class_name, module_name
 from .nodes import Guards, Namespace, Operation, ParamsDict, Resource, ResourceModule, ResourceRef
 
 GuardsFor = Callable[[tuple[str, ...], str, set[str]], "Guards | None"]
-Built = tuple[CallPath, Operation, list[ParamsDict], set[tuple[str, str]]]
+
+
+@attrs.frozen
+class Built:
+    """One operation as the builder made it, with what its resource module must hold."""
+
+    call: CallPath
+    operation: Operation
+    params_dicts: tuple[ParamsDict, ...]  # TypedDicts its nested parameters use
+    model_imports: frozenset[tuple[str, str]]  # (module, class) of the models it returns
 
 
 @attrs.frozen
@@ -32,11 +41,12 @@ def resource_tree(ops: Iterable[Built], class_of: dict[tuple[str, ...], str], gu
     groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Operation]] = {}
     group_dicts: dict[tuple[str, ...], list[ParamsDict]] = {}
     group_imports: dict[tuple[str, ...], set[tuple[str, str]]] = {}
-    for call, op, dicts, imports in ops:
+    for built in ops:
+        call, op = built.call, built.operation
         groups.setdefault((call.namespaces, call.resources), []).append(op)
         top_key = (*call.namespaces, call.resources[0])
-        group_dicts.setdefault(top_key, []).extend(dicts)
-        group_imports.setdefault(top_key, set()).update(imports)
+        group_dicts.setdefault(top_key, []).extend(built.params_dicts)
+        group_imports.setdefault(top_key, set()).update(built.model_imports)
     # every ancestor resource exists, even without operations of its own
     for ns, res in list(groups):
         for i in range(1, len(res)):
