@@ -6,6 +6,8 @@ expressions, escaped docstrings), so templates only lay text out.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import attrs
 
 
@@ -161,6 +163,7 @@ class ResourceModule:
 class Namespace:
     """A path prefix with no operations of its own: ``client.checkout``."""
 
+    kind: ClassVar[str] = "namespace"
     attr: str
     class_name: str
     children: tuple[Namespace | ResourceRef, ...]
@@ -170,6 +173,7 @@ class Namespace:
 class ResourceRef:
     """Where the client finds a top-level resource class."""
 
+    kind: ClassVar[str] = "resource"
     attr: str
     class_name: str
     module: str

@@ -21,18 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.account import Account
 
-_GetAccount: Operation[Account] = Operation(
-    "GetAccount",
-    "account.retrieve",
-    "get",
-    "/v1/account",
-    S.Model("Account"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class AccountResource(SyncResource):
     """Operations on `client.account`."""
@@ -84,3 +72,18 @@ class AsyncAccountResource(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetAccount: Operation[Account] = Operation(
+    "GetAccount",
+    "account.retrieve",
+    "get",
+    "/v1/account",
+    S.Model("Account"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -21,22 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.account_link import AccountLink
 
-_PostAccountLinks: Operation[AccountLink] = Operation(
-    "PostAccountLinks",
-    "account_links.create",
-    "post",
-    "/v1/account_links",
-    S.Model("AccountLink"),
-    kinds={
-        "account": "str",
-        "type": "str",
-        "collect": "str",
-        "expand": "seq",
-        "refresh_url": "str",
-        "return_url": "str",
-    },
-)
-
 
 class AccountLinks(SyncResource):
     """Operations on `client.account_links`."""
@@ -124,3 +108,22 @@ class AsyncAccountLinks(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostAccountLinks: Operation[AccountLink] = Operation(
+    "PostAccountLinks",
+    "account_links.create",
+    "post",
+    "/v1/account_links",
+    S.Model("AccountLink"),
+    kinds={
+        "account": "str",
+        "type": "str",
+        "collect": "str",
+        "expand": "seq",
+        "refresh_url": "str",
+        "return_url": "str",
+    },
+)

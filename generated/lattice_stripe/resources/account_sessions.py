@@ -24,19 +24,6 @@ if TYPE_CHECKING:
         AccountSessionsCreateParamsComponents,
     )
 
-_PostAccountSessions: Operation[AccountSession] = Operation(
-    "PostAccountSessions",
-    "account_sessions.create",
-    "post",
-    "/v1/account_sessions",
-    S.Model("AccountSession"),
-    kinds={
-        "account": "str",
-        "components": "map",
-        "expand": "seq",
-    },
-)
-
 
 class AccountSessions(SyncResource):
     """Operations on `client.account_sessions`."""
@@ -104,3 +91,19 @@ class AsyncAccountSessions(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostAccountSessions: Operation[AccountSession] = Operation(
+    "PostAccountSessions",
+    "account_sessions.create",
+    "post",
+    "/v1/account_sessions",
+    S.Model("AccountSession"),
+    kinds={
+        "account": "str",
+        "components": "map",
+        "expand": "seq",
+    },
+)

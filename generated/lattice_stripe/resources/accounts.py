@@ -89,526 +89,6 @@ if TYPE_CHECKING:
         AccountsUpdateParamsTosAcceptance,
     )
 
-_PostAccounts: Operation[Account] = Operation(
-    "PostAccounts",
-    "accounts.create",
-    "post",
-    "/v1/accounts",
-    S.Model("Account"),
-    kinds={
-        "account_token": "str",
-        "bank_account": "map|str",
-        "business_profile": "map",
-        "business_type": "str",
-        "capabilities": "map",
-        "company": "map",
-        "country": "str",
-        "default_currency": "str",
-        "documents": "map",
-        "email": "str",
-        "expand": "seq",
-        "external_account": "str",
-        "individual": "map",
-        "metadata": "map|str",
-        "settings": "map",
-        "tos_acceptance": "map",
-        "type": "str",
-    },
-    checks=(
-        MinorUnits(
-            "accounts.create",
-            "business_profile[monthly_estimated_revenue][amount]",
-        ),
-    ),
-)
-
-_DeleteAccountsAccount: Operation[DeletedAccount] = Operation(
-    "DeleteAccountsAccount",
-    "accounts.delete",
-    "delete",
-    "/v1/accounts/{}",
-    S.Model("DeletedAccount"),
-    encoding="query",
-)
-
-_GetAccounts: Operation[ListObject[Account]] = Operation(
-    "GetAccounts",
-    "accounts.list",
-    "get",
-    "/v1/accounts",
-    S.ListPage(S.Model("Account")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_PostAccountsAccountReject: Operation[Account] = Operation(
-    "PostAccountsAccountReject",
-    "accounts.reject",
-    "post",
-    "/v1/accounts/{}/reject",
-    S.Model("Account"),
-    kinds={
-        "reason": "str",
-        "expand": "seq",
-    },
-)
-
-_GetAccountsAccount: Operation[Account] = Operation(
-    "GetAccountsAccount",
-    "accounts.retrieve",
-    "get",
-    "/v1/accounts/{}",
-    S.Model("Account"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostAccountsAccount: Operation[Account] = Operation(
-    "PostAccountsAccount",
-    "accounts.update",
-    "post",
-    "/v1/accounts/{}",
-    S.Model("Account"),
-    kinds={
-        "account_token": "str",
-        "business_profile": "map",
-        "business_type": "str",
-        "capabilities": "map",
-        "company": "map",
-        "default_currency": "str",
-        "documents": "map",
-        "email": "str",
-        "expand": "seq",
-        "external_account": "str",
-        "individual": "map",
-        "metadata": "map|str",
-        "settings": "map",
-        "tos_acceptance": "map",
-    },
-    checks=(
-        MinorUnits(
-            "accounts.update",
-            "business_profile[monthly_estimated_revenue][amount]",
-        ),
-    ),
-)
-
-_PostAccountsAccountBankAccounts: Operation[BankAccount | Card] = Operation(
-    "PostAccountsAccountBankAccounts",
-    "accounts.bank_accounts.create",
-    "post",
-    "/v1/accounts/{}/bank_accounts",
-    S.OneOf("BankAccount", "Card"),
-    kinds={
-        "bank_account": "map|str",
-        "default_for_currency": "bool",
-        "expand": "seq",
-        "external_account": "str",
-        "metadata": "map",
-    },
-)
-
-_DeleteAccountsAccountBankAccountsId: Operation[DeletedBankAccount | DeletedCard] = Operation(
-    "DeleteAccountsAccountBankAccountsId",
-    "accounts.bank_accounts.delete",
-    "delete",
-    "/v1/accounts/{}/bank_accounts/{}",
-    S.OneOf("DeletedBankAccount", "DeletedCard"),
-    encoding="query",
-)
-
-_GetAccountsAccountBankAccountsId: Operation[BankAccount | Card] = Operation(
-    "GetAccountsAccountBankAccountsId",
-    "accounts.bank_accounts.retrieve",
-    "get",
-    "/v1/accounts/{}/bank_accounts/{}",
-    S.OneOf("BankAccount", "Card"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostAccountsAccountBankAccountsId: Operation[BankAccount | Card] = Operation(
-    "PostAccountsAccountBankAccountsId",
-    "accounts.bank_accounts.update",
-    "post",
-    "/v1/accounts/{}/bank_accounts/{}",
-    S.OneOf("BankAccount", "Card"),
-    kinds={
-        "account_holder_name": "str",
-        "account_holder_type": "str",
-        "account_type": "str",
-        "address_city": "str",
-        "address_country": "str",
-        "address_line1": "str",
-        "address_line2": "str",
-        "address_state": "str",
-        "address_zip": "str",
-        "default_for_currency": "bool",
-        "documents": "map",
-        "exp_month": "str",
-        "exp_year": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
-    },
-)
-
-_GetAccountsAccountCapabilities: Operation[ListObject[Capability]] = Operation(
-    "GetAccountsAccountCapabilities",
-    "accounts.capabilities.list",
-    "get",
-    "/v1/accounts/{}/capabilities",
-    S.ListPage(S.Model("Capability")),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetAccountsAccountCapabilitiesCapability: Operation[Capability] = Operation(
-    "GetAccountsAccountCapabilitiesCapability",
-    "accounts.capabilities.retrieve",
-    "get",
-    "/v1/accounts/{}/capabilities/{}",
-    S.Model("Capability"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostAccountsAccountCapabilitiesCapability: Operation[Capability] = Operation(
-    "PostAccountsAccountCapabilitiesCapability",
-    "accounts.capabilities.update",
-    "post",
-    "/v1/accounts/{}/capabilities/{}",
-    S.Model("Capability"),
-    kinds={
-        "expand": "seq",
-        "requested": "bool",
-    },
-)
-
-_PostAccountsAccountExternalAccounts: Operation[BankAccount | Card] = Operation(
-    "PostAccountsAccountExternalAccounts",
-    "accounts.external_accounts.create",
-    "post",
-    "/v1/accounts/{}/external_accounts",
-    S.OneOf("BankAccount", "Card"),
-    kinds={
-        "bank_account": "map|str",
-        "default_for_currency": "bool",
-        "expand": "seq",
-        "external_account": "str",
-        "metadata": "map",
-    },
-)
-
-_DeleteAccountsAccountExternalAccountsId: Operation[DeletedBankAccount | DeletedCard] = Operation(
-    "DeleteAccountsAccountExternalAccountsId",
-    "accounts.external_accounts.delete",
-    "delete",
-    "/v1/accounts/{}/external_accounts/{}",
-    S.OneOf("DeletedBankAccount", "DeletedCard"),
-    encoding="query",
-)
-
-_GetAccountsAccountExternalAccounts: Operation[ListObject[BankAccount | Card]] = Operation(
-    "GetAccountsAccountExternalAccounts",
-    "accounts.external_accounts.list",
-    "get",
-    "/v1/accounts/{}/external_accounts",
-    S.ListPage(S.OneOf("BankAccount", "Card")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetAccountsAccountExternalAccountsId: Operation[BankAccount | Card] = Operation(
-    "GetAccountsAccountExternalAccountsId",
-    "accounts.external_accounts.retrieve",
-    "get",
-    "/v1/accounts/{}/external_accounts/{}",
-    S.OneOf("BankAccount", "Card"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostAccountsAccountExternalAccountsId: Operation[BankAccount | Card] = Operation(
-    "PostAccountsAccountExternalAccountsId",
-    "accounts.external_accounts.update",
-    "post",
-    "/v1/accounts/{}/external_accounts/{}",
-    S.OneOf("BankAccount", "Card"),
-    kinds={
-        "account_holder_name": "str",
-        "account_holder_type": "str",
-        "account_type": "str",
-        "address_city": "str",
-        "address_country": "str",
-        "address_line1": "str",
-        "address_line2": "str",
-        "address_state": "str",
-        "address_zip": "str",
-        "default_for_currency": "bool",
-        "documents": "map",
-        "exp_month": "str",
-        "exp_year": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
-    },
-)
-
-_PostAccountsAccountLoginLinks: Operation[LoginLink] = Operation(
-    "PostAccountsAccountLoginLinks",
-    "accounts.login_links.create",
-    "post",
-    "/v1/accounts/{}/login_links",
-    S.Model("LoginLink"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostAccountsAccountPeople: Operation[Person] = Operation(
-    "PostAccountsAccountPeople",
-    "accounts.people.create",
-    "post",
-    "/v1/accounts/{}/people",
-    S.Model("Person"),
-    kinds={
-        "address": "map",
-        "address_kana": "map",
-        "address_kanji": "map",
-        "dob": "map|str",
-        "documents": "map",
-        "email": "str",
-        "expand": "seq",
-        "first_name": "str",
-        "first_name_kana": "str",
-        "first_name_kanji": "str",
-        "full_name_aliases": "seq|str",
-        "gender": "str",
-        "id_number": "str",
-        "id_number_secondary": "str",
-        "last_name": "str",
-        "last_name_kana": "str",
-        "last_name_kanji": "str",
-        "maiden_name": "str",
-        "metadata": "map|str",
-        "nationality": "str",
-        "person_token": "str",
-        "phone": "str",
-        "political_exposure": "str",
-        "registered_address": "map",
-        "relationship": "map",
-        "ssn_last_4": "str",
-        "verification": "map",
-    },
-)
-
-_DeleteAccountsAccountPeoplePerson: Operation[DeletedPerson] = Operation(
-    "DeleteAccountsAccountPeoplePerson",
-    "accounts.people.delete",
-    "delete",
-    "/v1/accounts/{}/people/{}",
-    S.Model("DeletedPerson"),
-    encoding="query",
-)
-
-_GetAccountsAccountPeople: Operation[ListObject[Person]] = Operation(
-    "GetAccountsAccountPeople",
-    "accounts.people.list",
-    "get",
-    "/v1/accounts/{}/people",
-    S.ListPage(S.Model("Person")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "relationship": "map",
-        "starting_after": "str",
-    },
-)
-
-_GetAccountsAccountPeoplePerson: Operation[Person] = Operation(
-    "GetAccountsAccountPeoplePerson",
-    "accounts.people.retrieve",
-    "get",
-    "/v1/accounts/{}/people/{}",
-    S.Model("Person"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostAccountsAccountPeoplePerson: Operation[Person] = Operation(
-    "PostAccountsAccountPeoplePerson",
-    "accounts.people.update",
-    "post",
-    "/v1/accounts/{}/people/{}",
-    S.Model("Person"),
-    kinds={
-        "address": "map",
-        "address_kana": "map",
-        "address_kanji": "map",
-        "dob": "map|str",
-        "documents": "map",
-        "email": "str",
-        "expand": "seq",
-        "first_name": "str",
-        "first_name_kana": "str",
-        "first_name_kanji": "str",
-        "full_name_aliases": "seq|str",
-        "gender": "str",
-        "id_number": "str",
-        "id_number_secondary": "str",
-        "last_name": "str",
-        "last_name_kana": "str",
-        "last_name_kanji": "str",
-        "maiden_name": "str",
-        "metadata": "map|str",
-        "nationality": "str",
-        "person_token": "str",
-        "phone": "str",
-        "political_exposure": "str",
-        "registered_address": "map",
-        "relationship": "map",
-        "ssn_last_4": "str",
-        "verification": "map",
-    },
-)
-
-_PostAccountsAccountPersons: Operation[Person] = Operation(
-    "PostAccountsAccountPersons",
-    "accounts.persons.create",
-    "post",
-    "/v1/accounts/{}/persons",
-    S.Model("Person"),
-    kinds={
-        "address": "map",
-        "address_kana": "map",
-        "address_kanji": "map",
-        "dob": "map|str",
-        "documents": "map",
-        "email": "str",
-        "expand": "seq",
-        "first_name": "str",
-        "first_name_kana": "str",
-        "first_name_kanji": "str",
-        "full_name_aliases": "seq|str",
-        "gender": "str",
-        "id_number": "str",
-        "id_number_secondary": "str",
-        "last_name": "str",
-        "last_name_kana": "str",
-        "last_name_kanji": "str",
-        "maiden_name": "str",
-        "metadata": "map|str",
-        "nationality": "str",
-        "person_token": "str",
-        "phone": "str",
-        "political_exposure": "str",
-        "registered_address": "map",
-        "relationship": "map",
-        "ssn_last_4": "str",
-        "verification": "map",
-    },
-)
-
-_DeleteAccountsAccountPersonsPerson: Operation[DeletedPerson] = Operation(
-    "DeleteAccountsAccountPersonsPerson",
-    "accounts.persons.delete",
-    "delete",
-    "/v1/accounts/{}/persons/{}",
-    S.Model("DeletedPerson"),
-    encoding="query",
-)
-
-_GetAccountsAccountPersons: Operation[ListObject[Person]] = Operation(
-    "GetAccountsAccountPersons",
-    "accounts.persons.list",
-    "get",
-    "/v1/accounts/{}/persons",
-    S.ListPage(S.Model("Person")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "relationship": "map",
-        "starting_after": "str",
-    },
-)
-
-_GetAccountsAccountPersonsPerson: Operation[Person] = Operation(
-    "GetAccountsAccountPersonsPerson",
-    "accounts.persons.retrieve",
-    "get",
-    "/v1/accounts/{}/persons/{}",
-    S.Model("Person"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostAccountsAccountPersonsPerson: Operation[Person] = Operation(
-    "PostAccountsAccountPersonsPerson",
-    "accounts.persons.update",
-    "post",
-    "/v1/accounts/{}/persons/{}",
-    S.Model("Person"),
-    kinds={
-        "address": "map",
-        "address_kana": "map",
-        "address_kanji": "map",
-        "dob": "map|str",
-        "documents": "map",
-        "email": "str",
-        "expand": "seq",
-        "first_name": "str",
-        "first_name_kana": "str",
-        "first_name_kanji": "str",
-        "full_name_aliases": "seq|str",
-        "gender": "str",
-        "id_number": "str",
-        "id_number_secondary": "str",
-        "last_name": "str",
-        "last_name_kana": "str",
-        "last_name_kanji": "str",
-        "maiden_name": "str",
-        "metadata": "map|str",
-        "nationality": "str",
-        "person_token": "str",
-        "phone": "str",
-        "political_exposure": "str",
-        "registered_address": "map",
-        "relationship": "map",
-        "ssn_last_4": "str",
-        "verification": "map",
-    },
-)
-
 
 class _AccountsBase(SyncResource):
     """Operations on `client.accounts`, as generated: `Accounts` adds the guards."""
@@ -3512,3 +2992,526 @@ class AsyncAccountsPersons(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostAccounts: Operation[Account] = Operation(
+    "PostAccounts",
+    "accounts.create",
+    "post",
+    "/v1/accounts",
+    S.Model("Account"),
+    kinds={
+        "account_token": "str",
+        "bank_account": "map|str",
+        "business_profile": "map",
+        "business_type": "str",
+        "capabilities": "map",
+        "company": "map",
+        "country": "str",
+        "default_currency": "str",
+        "documents": "map",
+        "email": "str",
+        "expand": "seq",
+        "external_account": "str",
+        "individual": "map",
+        "metadata": "map|str",
+        "settings": "map",
+        "tos_acceptance": "map",
+        "type": "str",
+    },
+    checks=(
+        MinorUnits(
+            "accounts.create",
+            "business_profile[monthly_estimated_revenue][amount]",
+        ),
+    ),
+)
+
+_DeleteAccountsAccount: Operation[DeletedAccount] = Operation(
+    "DeleteAccountsAccount",
+    "accounts.delete",
+    "delete",
+    "/v1/accounts/{}",
+    S.Model("DeletedAccount"),
+    encoding="query",
+)
+
+_GetAccounts: Operation[ListObject[Account]] = Operation(
+    "GetAccounts",
+    "accounts.list",
+    "get",
+    "/v1/accounts",
+    S.ListPage(S.Model("Account")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_PostAccountsAccountReject: Operation[Account] = Operation(
+    "PostAccountsAccountReject",
+    "accounts.reject",
+    "post",
+    "/v1/accounts/{}/reject",
+    S.Model("Account"),
+    kinds={
+        "reason": "str",
+        "expand": "seq",
+    },
+)
+
+_GetAccountsAccount: Operation[Account] = Operation(
+    "GetAccountsAccount",
+    "accounts.retrieve",
+    "get",
+    "/v1/accounts/{}",
+    S.Model("Account"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostAccountsAccount: Operation[Account] = Operation(
+    "PostAccountsAccount",
+    "accounts.update",
+    "post",
+    "/v1/accounts/{}",
+    S.Model("Account"),
+    kinds={
+        "account_token": "str",
+        "business_profile": "map",
+        "business_type": "str",
+        "capabilities": "map",
+        "company": "map",
+        "default_currency": "str",
+        "documents": "map",
+        "email": "str",
+        "expand": "seq",
+        "external_account": "str",
+        "individual": "map",
+        "metadata": "map|str",
+        "settings": "map",
+        "tos_acceptance": "map",
+    },
+    checks=(
+        MinorUnits(
+            "accounts.update",
+            "business_profile[monthly_estimated_revenue][amount]",
+        ),
+    ),
+)
+
+_PostAccountsAccountBankAccounts: Operation[BankAccount | Card] = Operation(
+    "PostAccountsAccountBankAccounts",
+    "accounts.bank_accounts.create",
+    "post",
+    "/v1/accounts/{}/bank_accounts",
+    S.OneOf("BankAccount", "Card"),
+    kinds={
+        "bank_account": "map|str",
+        "default_for_currency": "bool",
+        "expand": "seq",
+        "external_account": "str",
+        "metadata": "map",
+    },
+)
+
+_DeleteAccountsAccountBankAccountsId: Operation[DeletedBankAccount | DeletedCard] = Operation(
+    "DeleteAccountsAccountBankAccountsId",
+    "accounts.bank_accounts.delete",
+    "delete",
+    "/v1/accounts/{}/bank_accounts/{}",
+    S.OneOf("DeletedBankAccount", "DeletedCard"),
+    encoding="query",
+)
+
+_GetAccountsAccountBankAccountsId: Operation[BankAccount | Card] = Operation(
+    "GetAccountsAccountBankAccountsId",
+    "accounts.bank_accounts.retrieve",
+    "get",
+    "/v1/accounts/{}/bank_accounts/{}",
+    S.OneOf("BankAccount", "Card"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostAccountsAccountBankAccountsId: Operation[BankAccount | Card] = Operation(
+    "PostAccountsAccountBankAccountsId",
+    "accounts.bank_accounts.update",
+    "post",
+    "/v1/accounts/{}/bank_accounts/{}",
+    S.OneOf("BankAccount", "Card"),
+    kinds={
+        "account_holder_name": "str",
+        "account_holder_type": "str",
+        "account_type": "str",
+        "address_city": "str",
+        "address_country": "str",
+        "address_line1": "str",
+        "address_line2": "str",
+        "address_state": "str",
+        "address_zip": "str",
+        "default_for_currency": "bool",
+        "documents": "map",
+        "exp_month": "str",
+        "exp_year": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "name": "str",
+    },
+)
+
+_GetAccountsAccountCapabilities: Operation[ListObject[Capability]] = Operation(
+    "GetAccountsAccountCapabilities",
+    "accounts.capabilities.list",
+    "get",
+    "/v1/accounts/{}/capabilities",
+    S.ListPage(S.Model("Capability")),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetAccountsAccountCapabilitiesCapability: Operation[Capability] = Operation(
+    "GetAccountsAccountCapabilitiesCapability",
+    "accounts.capabilities.retrieve",
+    "get",
+    "/v1/accounts/{}/capabilities/{}",
+    S.Model("Capability"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostAccountsAccountCapabilitiesCapability: Operation[Capability] = Operation(
+    "PostAccountsAccountCapabilitiesCapability",
+    "accounts.capabilities.update",
+    "post",
+    "/v1/accounts/{}/capabilities/{}",
+    S.Model("Capability"),
+    kinds={
+        "expand": "seq",
+        "requested": "bool",
+    },
+)
+
+_PostAccountsAccountExternalAccounts: Operation[BankAccount | Card] = Operation(
+    "PostAccountsAccountExternalAccounts",
+    "accounts.external_accounts.create",
+    "post",
+    "/v1/accounts/{}/external_accounts",
+    S.OneOf("BankAccount", "Card"),
+    kinds={
+        "bank_account": "map|str",
+        "default_for_currency": "bool",
+        "expand": "seq",
+        "external_account": "str",
+        "metadata": "map",
+    },
+)
+
+_DeleteAccountsAccountExternalAccountsId: Operation[DeletedBankAccount | DeletedCard] = Operation(
+    "DeleteAccountsAccountExternalAccountsId",
+    "accounts.external_accounts.delete",
+    "delete",
+    "/v1/accounts/{}/external_accounts/{}",
+    S.OneOf("DeletedBankAccount", "DeletedCard"),
+    encoding="query",
+)
+
+_GetAccountsAccountExternalAccounts: Operation[ListObject[BankAccount | Card]] = Operation(
+    "GetAccountsAccountExternalAccounts",
+    "accounts.external_accounts.list",
+    "get",
+    "/v1/accounts/{}/external_accounts",
+    S.ListPage(S.OneOf("BankAccount", "Card")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetAccountsAccountExternalAccountsId: Operation[BankAccount | Card] = Operation(
+    "GetAccountsAccountExternalAccountsId",
+    "accounts.external_accounts.retrieve",
+    "get",
+    "/v1/accounts/{}/external_accounts/{}",
+    S.OneOf("BankAccount", "Card"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostAccountsAccountExternalAccountsId: Operation[BankAccount | Card] = Operation(
+    "PostAccountsAccountExternalAccountsId",
+    "accounts.external_accounts.update",
+    "post",
+    "/v1/accounts/{}/external_accounts/{}",
+    S.OneOf("BankAccount", "Card"),
+    kinds={
+        "account_holder_name": "str",
+        "account_holder_type": "str",
+        "account_type": "str",
+        "address_city": "str",
+        "address_country": "str",
+        "address_line1": "str",
+        "address_line2": "str",
+        "address_state": "str",
+        "address_zip": "str",
+        "default_for_currency": "bool",
+        "documents": "map",
+        "exp_month": "str",
+        "exp_year": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "name": "str",
+    },
+)
+
+_PostAccountsAccountLoginLinks: Operation[LoginLink] = Operation(
+    "PostAccountsAccountLoginLinks",
+    "accounts.login_links.create",
+    "post",
+    "/v1/accounts/{}/login_links",
+    S.Model("LoginLink"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostAccountsAccountPeople: Operation[Person] = Operation(
+    "PostAccountsAccountPeople",
+    "accounts.people.create",
+    "post",
+    "/v1/accounts/{}/people",
+    S.Model("Person"),
+    kinds={
+        "address": "map",
+        "address_kana": "map",
+        "address_kanji": "map",
+        "dob": "map|str",
+        "documents": "map",
+        "email": "str",
+        "expand": "seq",
+        "first_name": "str",
+        "first_name_kana": "str",
+        "first_name_kanji": "str",
+        "full_name_aliases": "seq|str",
+        "gender": "str",
+        "id_number": "str",
+        "id_number_secondary": "str",
+        "last_name": "str",
+        "last_name_kana": "str",
+        "last_name_kanji": "str",
+        "maiden_name": "str",
+        "metadata": "map|str",
+        "nationality": "str",
+        "person_token": "str",
+        "phone": "str",
+        "political_exposure": "str",
+        "registered_address": "map",
+        "relationship": "map",
+        "ssn_last_4": "str",
+        "verification": "map",
+    },
+)
+
+_DeleteAccountsAccountPeoplePerson: Operation[DeletedPerson] = Operation(
+    "DeleteAccountsAccountPeoplePerson",
+    "accounts.people.delete",
+    "delete",
+    "/v1/accounts/{}/people/{}",
+    S.Model("DeletedPerson"),
+    encoding="query",
+)
+
+_GetAccountsAccountPeople: Operation[ListObject[Person]] = Operation(
+    "GetAccountsAccountPeople",
+    "accounts.people.list",
+    "get",
+    "/v1/accounts/{}/people",
+    S.ListPage(S.Model("Person")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "relationship": "map",
+        "starting_after": "str",
+    },
+)
+
+_GetAccountsAccountPeoplePerson: Operation[Person] = Operation(
+    "GetAccountsAccountPeoplePerson",
+    "accounts.people.retrieve",
+    "get",
+    "/v1/accounts/{}/people/{}",
+    S.Model("Person"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostAccountsAccountPeoplePerson: Operation[Person] = Operation(
+    "PostAccountsAccountPeoplePerson",
+    "accounts.people.update",
+    "post",
+    "/v1/accounts/{}/people/{}",
+    S.Model("Person"),
+    kinds={
+        "address": "map",
+        "address_kana": "map",
+        "address_kanji": "map",
+        "dob": "map|str",
+        "documents": "map",
+        "email": "str",
+        "expand": "seq",
+        "first_name": "str",
+        "first_name_kana": "str",
+        "first_name_kanji": "str",
+        "full_name_aliases": "seq|str",
+        "gender": "str",
+        "id_number": "str",
+        "id_number_secondary": "str",
+        "last_name": "str",
+        "last_name_kana": "str",
+        "last_name_kanji": "str",
+        "maiden_name": "str",
+        "metadata": "map|str",
+        "nationality": "str",
+        "person_token": "str",
+        "phone": "str",
+        "political_exposure": "str",
+        "registered_address": "map",
+        "relationship": "map",
+        "ssn_last_4": "str",
+        "verification": "map",
+    },
+)
+
+_PostAccountsAccountPersons: Operation[Person] = Operation(
+    "PostAccountsAccountPersons",
+    "accounts.persons.create",
+    "post",
+    "/v1/accounts/{}/persons",
+    S.Model("Person"),
+    kinds={
+        "address": "map",
+        "address_kana": "map",
+        "address_kanji": "map",
+        "dob": "map|str",
+        "documents": "map",
+        "email": "str",
+        "expand": "seq",
+        "first_name": "str",
+        "first_name_kana": "str",
+        "first_name_kanji": "str",
+        "full_name_aliases": "seq|str",
+        "gender": "str",
+        "id_number": "str",
+        "id_number_secondary": "str",
+        "last_name": "str",
+        "last_name_kana": "str",
+        "last_name_kanji": "str",
+        "maiden_name": "str",
+        "metadata": "map|str",
+        "nationality": "str",
+        "person_token": "str",
+        "phone": "str",
+        "political_exposure": "str",
+        "registered_address": "map",
+        "relationship": "map",
+        "ssn_last_4": "str",
+        "verification": "map",
+    },
+)
+
+_DeleteAccountsAccountPersonsPerson: Operation[DeletedPerson] = Operation(
+    "DeleteAccountsAccountPersonsPerson",
+    "accounts.persons.delete",
+    "delete",
+    "/v1/accounts/{}/persons/{}",
+    S.Model("DeletedPerson"),
+    encoding="query",
+)
+
+_GetAccountsAccountPersons: Operation[ListObject[Person]] = Operation(
+    "GetAccountsAccountPersons",
+    "accounts.persons.list",
+    "get",
+    "/v1/accounts/{}/persons",
+    S.ListPage(S.Model("Person")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "relationship": "map",
+        "starting_after": "str",
+    },
+)
+
+_GetAccountsAccountPersonsPerson: Operation[Person] = Operation(
+    "GetAccountsAccountPersonsPerson",
+    "accounts.persons.retrieve",
+    "get",
+    "/v1/accounts/{}/persons/{}",
+    S.Model("Person"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostAccountsAccountPersonsPerson: Operation[Person] = Operation(
+    "PostAccountsAccountPersonsPerson",
+    "accounts.persons.update",
+    "post",
+    "/v1/accounts/{}/persons/{}",
+    S.Model("Person"),
+    kinds={
+        "address": "map",
+        "address_kana": "map",
+        "address_kanji": "map",
+        "dob": "map|str",
+        "documents": "map",
+        "email": "str",
+        "expand": "seq",
+        "first_name": "str",
+        "first_name_kana": "str",
+        "first_name_kanji": "str",
+        "full_name_aliases": "seq|str",
+        "gender": "str",
+        "id_number": "str",
+        "id_number_secondary": "str",
+        "last_name": "str",
+        "last_name_kana": "str",
+        "last_name_kanji": "str",
+        "maiden_name": "str",
+        "metadata": "map|str",
+        "nationality": "str",
+        "person_token": "str",
+        "phone": "str",
+        "political_exposure": "str",
+        "registered_address": "map",
+        "relationship": "map",
+        "ssn_last_4": "str",
+        "verification": "map",
+    },
+)

@@ -22,55 +22,6 @@ if TYPE_CHECKING:
     from ..models.apple_pay_domain import ApplePayDomain
     from ..models.deleted_apple_pay_domain import DeletedApplePayDomain
 
-_PostApplePayDomains: Operation[ApplePayDomain] = Operation(
-    "PostApplePayDomains",
-    "apple_pay.domains.create",
-    "post",
-    "/v1/apple_pay/domains",
-    S.Model("ApplePayDomain"),
-    kinds={
-        "domain_name": "str",
-        "expand": "seq",
-    },
-)
-
-_DeleteApplePayDomainsDomain: Operation[DeletedApplePayDomain] = Operation(
-    "DeleteApplePayDomainsDomain",
-    "apple_pay.domains.delete",
-    "delete",
-    "/v1/apple_pay/domains/{}",
-    S.Model("DeletedApplePayDomain"),
-    encoding="query",
-)
-
-_GetApplePayDomains: Operation[ListObject[ApplePayDomain]] = Operation(
-    "GetApplePayDomains",
-    "apple_pay.domains.list",
-    "get",
-    "/v1/apple_pay/domains",
-    S.ListPage(S.Model("ApplePayDomain")),
-    encoding="query",
-    kinds={
-        "domain_name": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetApplePayDomainsDomain: Operation[ApplePayDomain] = Operation(
-    "GetApplePayDomainsDomain",
-    "apple_pay.domains.retrieve",
-    "get",
-    "/v1/apple_pay/domains/{}",
-    S.Model("ApplePayDomain"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class ApplePayDomains(SyncResource):
     """Operations on `client.apple_pay.domains`."""
@@ -278,3 +229,55 @@ class AsyncApplePayDomains(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostApplePayDomains: Operation[ApplePayDomain] = Operation(
+    "PostApplePayDomains",
+    "apple_pay.domains.create",
+    "post",
+    "/v1/apple_pay/domains",
+    S.Model("ApplePayDomain"),
+    kinds={
+        "domain_name": "str",
+        "expand": "seq",
+    },
+)
+
+_DeleteApplePayDomainsDomain: Operation[DeletedApplePayDomain] = Operation(
+    "DeleteApplePayDomainsDomain",
+    "apple_pay.domains.delete",
+    "delete",
+    "/v1/apple_pay/domains/{}",
+    S.Model("DeletedApplePayDomain"),
+    encoding="query",
+)
+
+_GetApplePayDomains: Operation[ListObject[ApplePayDomain]] = Operation(
+    "GetApplePayDomains",
+    "apple_pay.domains.list",
+    "get",
+    "/v1/apple_pay/domains",
+    S.ListPage(S.Model("ApplePayDomain")),
+    encoding="query",
+    kinds={
+        "domain_name": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetApplePayDomainsDomain: Operation[ApplePayDomain] = Operation(
+    "GetApplePayDomainsDomain",
+    "apple_pay.domains.retrieve",
+    "get",
+    "/v1/apple_pay/domains/{}",
+    S.Model("ApplePayDomain"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

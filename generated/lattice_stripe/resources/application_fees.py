@@ -26,112 +26,6 @@ if TYPE_CHECKING:
         ApplicationFeesListParamsCreated,
     )
 
-_GetApplicationFees: Operation[ListObject[ApplicationFee]] = Operation(
-    "GetApplicationFees",
-    "application_fees.list",
-    "get",
-    "/v1/application_fees",
-    S.ListPage(S.Model("ApplicationFee")),
-    encoding="query",
-    kinds={
-        "charge": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_PostApplicationFeesIdRefund: Operation[ApplicationFee] = Operation(
-    "PostApplicationFeesIdRefund",
-    "application_fees.refund",
-    "post",
-    "/v1/application_fees/{}/refund",
-    S.Model("ApplicationFee"),
-    kinds={
-        "amount": "int",
-        "directive": "str",
-        "expand": "seq",
-    },
-    checks=(
-        MinorUnits(
-            "application_fees.refund",
-            "amount",
-        ),
-    ),
-)
-
-_GetApplicationFeesId: Operation[ApplicationFee] = Operation(
-    "GetApplicationFeesId",
-    "application_fees.retrieve",
-    "get",
-    "/v1/application_fees/{}",
-    S.Model("ApplicationFee"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostApplicationFeesIdRefunds: Operation[FeeRefund] = Operation(
-    "PostApplicationFeesIdRefunds",
-    "application_fees.refunds.create",
-    "post",
-    "/v1/application_fees/{}/refunds",
-    S.Model("FeeRefund"),
-    kinds={
-        "amount": "int",
-        "expand": "seq",
-        "metadata": "map",
-    },
-    checks=(
-        MinorUnits(
-            "application_fees.refunds.create",
-            "amount",
-        ),
-    ),
-)
-
-_GetApplicationFeesIdRefunds: Operation[ListObject[FeeRefund]] = Operation(
-    "GetApplicationFeesIdRefunds",
-    "application_fees.refunds.list",
-    "get",
-    "/v1/application_fees/{}/refunds",
-    S.ListPage(S.Model("FeeRefund")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
-    "GetApplicationFeesFeeRefundsId",
-    "application_fees.refunds.retrieve",
-    "get",
-    "/v1/application_fees/{}/refunds/{}",
-    S.Model("FeeRefund"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
-    "PostApplicationFeesFeeRefundsId",
-    "application_fees.refunds.update",
-    "post",
-    "/v1/application_fees/{}/refunds/{}",
-    S.Model("FeeRefund"),
-    kinds={
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
 
 class ApplicationFees(SyncResource):
     """Operations on `client.application_fees`."""
@@ -621,3 +515,112 @@ class AsyncApplicationFeesRefunds(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetApplicationFees: Operation[ListObject[ApplicationFee]] = Operation(
+    "GetApplicationFees",
+    "application_fees.list",
+    "get",
+    "/v1/application_fees",
+    S.ListPage(S.Model("ApplicationFee")),
+    encoding="query",
+    kinds={
+        "charge": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_PostApplicationFeesIdRefund: Operation[ApplicationFee] = Operation(
+    "PostApplicationFeesIdRefund",
+    "application_fees.refund",
+    "post",
+    "/v1/application_fees/{}/refund",
+    S.Model("ApplicationFee"),
+    kinds={
+        "amount": "int",
+        "directive": "str",
+        "expand": "seq",
+    },
+    checks=(
+        MinorUnits(
+            "application_fees.refund",
+            "amount",
+        ),
+    ),
+)
+
+_GetApplicationFeesId: Operation[ApplicationFee] = Operation(
+    "GetApplicationFeesId",
+    "application_fees.retrieve",
+    "get",
+    "/v1/application_fees/{}",
+    S.Model("ApplicationFee"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostApplicationFeesIdRefunds: Operation[FeeRefund] = Operation(
+    "PostApplicationFeesIdRefunds",
+    "application_fees.refunds.create",
+    "post",
+    "/v1/application_fees/{}/refunds",
+    S.Model("FeeRefund"),
+    kinds={
+        "amount": "int",
+        "expand": "seq",
+        "metadata": "map",
+    },
+    checks=(
+        MinorUnits(
+            "application_fees.refunds.create",
+            "amount",
+        ),
+    ),
+)
+
+_GetApplicationFeesIdRefunds: Operation[ListObject[FeeRefund]] = Operation(
+    "GetApplicationFeesIdRefunds",
+    "application_fees.refunds.list",
+    "get",
+    "/v1/application_fees/{}/refunds",
+    S.ListPage(S.Model("FeeRefund")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
+    "GetApplicationFeesFeeRefundsId",
+    "application_fees.refunds.retrieve",
+    "get",
+    "/v1/application_fees/{}/refunds/{}",
+    S.Model("FeeRefund"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
+    "PostApplicationFeesFeeRefundsId",
+    "application_fees.refunds.update",
+    "post",
+    "/v1/application_fees/{}/refunds/{}",
+    S.Model("FeeRefund"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)

@@ -27,64 +27,6 @@ if TYPE_CHECKING:
         AppsSecretsListParamsScope,
     )
 
-_PostAppsSecrets: Operation[AppsSecret] = Operation(
-    "PostAppsSecrets",
-    "apps.secrets.create",
-    "post",
-    "/v1/apps/secrets",
-    S.Model("AppsSecret"),
-    kinds={
-        "name": "str",
-        "payload": "str",
-        "scope": "map",
-        "expand": "seq",
-        "expires_at": "int",
-    },
-)
-
-_PostAppsSecretsDelete: Operation[AppsSecret] = Operation(
-    "PostAppsSecretsDelete",
-    "apps.secrets.delete",
-    "post",
-    "/v1/apps/secrets/delete",
-    S.Model("AppsSecret"),
-    kinds={
-        "name": "str",
-        "scope": "map",
-        "expand": "seq",
-    },
-)
-
-_GetAppsSecretsFind: Operation[AppsSecret] = Operation(
-    "GetAppsSecretsFind",
-    "apps.secrets.find",
-    "get",
-    "/v1/apps/secrets/find",
-    S.Model("AppsSecret"),
-    encoding="query",
-    kinds={
-        "name": "str",
-        "scope": "map",
-        "expand": "seq",
-    },
-)
-
-_GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
-    "GetAppsSecrets",
-    "apps.secrets.list",
-    "get",
-    "/v1/apps/secrets",
-    S.ListPage(S.Model("AppsSecret")),
-    encoding="query",
-    kinds={
-        "scope": "map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
 
 class AppsSecrets(SyncResource):
     """Operations on `client.apps.secrets`."""
@@ -342,3 +284,64 @@ class AsyncAppsSecrets(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostAppsSecrets: Operation[AppsSecret] = Operation(
+    "PostAppsSecrets",
+    "apps.secrets.create",
+    "post",
+    "/v1/apps/secrets",
+    S.Model("AppsSecret"),
+    kinds={
+        "name": "str",
+        "payload": "str",
+        "scope": "map",
+        "expand": "seq",
+        "expires_at": "int",
+    },
+)
+
+_PostAppsSecretsDelete: Operation[AppsSecret] = Operation(
+    "PostAppsSecretsDelete",
+    "apps.secrets.delete",
+    "post",
+    "/v1/apps/secrets/delete",
+    S.Model("AppsSecret"),
+    kinds={
+        "name": "str",
+        "scope": "map",
+        "expand": "seq",
+    },
+)
+
+_GetAppsSecretsFind: Operation[AppsSecret] = Operation(
+    "GetAppsSecretsFind",
+    "apps.secrets.find",
+    "get",
+    "/v1/apps/secrets/find",
+    S.Model("AppsSecret"),
+    encoding="query",
+    kinds={
+        "name": "str",
+        "scope": "map",
+        "expand": "seq",
+    },
+)
+
+_GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
+    "GetAppsSecrets",
+    "apps.secrets.list",
+    "get",
+    "/v1/apps/secrets",
+    S.ListPage(S.Model("AppsSecret")),
+    encoding="query",
+    kinds={
+        "scope": "map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)

@@ -25,50 +25,6 @@ if TYPE_CHECKING:
         BalanceHistoryListParamsCreated,
     )
 
-_GetBalance: Operation[Balance] = Operation(
-    "GetBalance",
-    "balance.retrieve",
-    "get",
-    "/v1/balance",
-    S.Model("Balance"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetBalanceHistory: Operation[ListObject[BalanceTransaction]] = Operation(
-    "GetBalanceHistory",
-    "balance.history.list",
-    "get",
-    "/v1/balance/history",
-    S.ListPage(S.Model("BalanceTransaction")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "currency": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payout": "str",
-        "source": "str",
-        "starting_after": "str",
-        "type": "str",
-    },
-)
-
-_GetBalanceHistoryId: Operation[BalanceTransaction] = Operation(
-    "GetBalanceHistoryId",
-    "balance.history.retrieve",
-    "get",
-    "/v1/balance/history/{}",
-    S.Model("BalanceTransaction"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class BalanceResource(SyncResource):
     """Operations on `client.balance`."""
@@ -294,3 +250,50 @@ class AsyncBalanceHistory(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetBalance: Operation[Balance] = Operation(
+    "GetBalance",
+    "balance.retrieve",
+    "get",
+    "/v1/balance",
+    S.Model("Balance"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetBalanceHistory: Operation[ListObject[BalanceTransaction]] = Operation(
+    "GetBalanceHistory",
+    "balance.history.list",
+    "get",
+    "/v1/balance/history",
+    S.ListPage(S.Model("BalanceTransaction")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "currency": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payout": "str",
+        "source": "str",
+        "starting_after": "str",
+        "type": "str",
+    },
+)
+
+_GetBalanceHistoryId: Operation[BalanceTransaction] = Operation(
+    "GetBalanceHistoryId",
+    "balance.history.retrieve",
+    "get",
+    "/v1/balance/history/{}",
+    S.Model("BalanceTransaction"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

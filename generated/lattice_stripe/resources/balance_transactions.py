@@ -24,38 +24,6 @@ if TYPE_CHECKING:
         BalanceTransactionsListParamsCreated,
     )
 
-_GetBalanceTransactions: Operation[ListObject[BalanceTransaction]] = Operation(
-    "GetBalanceTransactions",
-    "balance_transactions.list",
-    "get",
-    "/v1/balance_transactions",
-    S.ListPage(S.Model("BalanceTransaction")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "currency": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payout": "str",
-        "source": "str",
-        "starting_after": "str",
-        "type": "str",
-    },
-)
-
-_GetBalanceTransactionsId: Operation[BalanceTransaction] = Operation(
-    "GetBalanceTransactionsId",
-    "balance_transactions.retrieve",
-    "get",
-    "/v1/balance_transactions/{}",
-    S.Model("BalanceTransaction"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class BalanceTransactions(SyncResource):
     """Operations on `client.balance_transactions`."""
@@ -217,3 +185,38 @@ class AsyncBalanceTransactions(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetBalanceTransactions: Operation[ListObject[BalanceTransaction]] = Operation(
+    "GetBalanceTransactions",
+    "balance_transactions.list",
+    "get",
+    "/v1/balance_transactions",
+    S.ListPage(S.Model("BalanceTransaction")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "currency": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payout": "str",
+        "source": "str",
+        "starting_after": "str",
+        "type": "str",
+    },
+)
+
+_GetBalanceTransactionsId: Operation[BalanceTransaction] = Operation(
+    "GetBalanceTransactionsId",
+    "balance_transactions.retrieve",
+    "get",
+    "/v1/balance_transactions/{}",
+    S.Model("BalanceTransaction"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

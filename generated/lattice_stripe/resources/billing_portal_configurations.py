@@ -29,68 +29,6 @@ if TYPE_CHECKING:
         BillingPortalConfigurationsUpdateParamsLoginPage,
     )
 
-_PostBillingPortalConfigurations: Operation[BillingPortalConfiguration] = Operation(
-    "PostBillingPortalConfigurations",
-    "billing_portal.configurations.create",
-    "post",
-    "/v1/billing_portal/configurations",
-    S.Model("BillingPortalConfiguration"),
-    kinds={
-        "business_profile": "map",
-        "features": "map",
-        "default_return_url": "str",
-        "expand": "seq",
-        "login_page": "map",
-        "metadata": "map",
-    },
-)
-
-_GetBillingPortalConfigurations: Operation[ListObject[BillingPortalConfiguration]] = Operation(
-    "GetBillingPortalConfigurations",
-    "billing_portal.configurations.list",
-    "get",
-    "/v1/billing_portal/configurations",
-    S.ListPage(S.Model("BillingPortalConfiguration")),
-    encoding="query",
-    kinds={
-        "active": "bool",
-        "ending_before": "str",
-        "expand": "seq",
-        "is_default": "bool",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetBillingPortalConfigurationsConfiguration: Operation[BillingPortalConfiguration] = Operation(
-    "GetBillingPortalConfigurationsConfiguration",
-    "billing_portal.configurations.retrieve",
-    "get",
-    "/v1/billing_portal/configurations/{}",
-    S.Model("BillingPortalConfiguration"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostBillingPortalConfigurationsConfiguration: Operation[BillingPortalConfiguration] = Operation(
-    "PostBillingPortalConfigurationsConfiguration",
-    "billing_portal.configurations.update",
-    "post",
-    "/v1/billing_portal/configurations/{}",
-    S.Model("BillingPortalConfiguration"),
-    kinds={
-        "active": "bool",
-        "business_profile": "map",
-        "default_return_url": "str",
-        "expand": "seq",
-        "features": "map",
-        "login_page": "map",
-        "metadata": "map|str",
-    },
-)
-
 
 class BillingPortalConfigurations(SyncResource):
     """Operations on `client.billing_portal.configurations`."""
@@ -388,3 +326,68 @@ class AsyncBillingPortalConfigurations(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostBillingPortalConfigurations: Operation[BillingPortalConfiguration] = Operation(
+    "PostBillingPortalConfigurations",
+    "billing_portal.configurations.create",
+    "post",
+    "/v1/billing_portal/configurations",
+    S.Model("BillingPortalConfiguration"),
+    kinds={
+        "business_profile": "map",
+        "features": "map",
+        "default_return_url": "str",
+        "expand": "seq",
+        "login_page": "map",
+        "metadata": "map",
+    },
+)
+
+_GetBillingPortalConfigurations: Operation[ListObject[BillingPortalConfiguration]] = Operation(
+    "GetBillingPortalConfigurations",
+    "billing_portal.configurations.list",
+    "get",
+    "/v1/billing_portal/configurations",
+    S.ListPage(S.Model("BillingPortalConfiguration")),
+    encoding="query",
+    kinds={
+        "active": "bool",
+        "ending_before": "str",
+        "expand": "seq",
+        "is_default": "bool",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetBillingPortalConfigurationsConfiguration: Operation[BillingPortalConfiguration] = Operation(
+    "GetBillingPortalConfigurationsConfiguration",
+    "billing_portal.configurations.retrieve",
+    "get",
+    "/v1/billing_portal/configurations/{}",
+    S.Model("BillingPortalConfiguration"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostBillingPortalConfigurationsConfiguration: Operation[BillingPortalConfiguration] = Operation(
+    "PostBillingPortalConfigurationsConfiguration",
+    "billing_portal.configurations.update",
+    "post",
+    "/v1/billing_portal/configurations/{}",
+    S.Model("BillingPortalConfiguration"),
+    kinds={
+        "active": "bool",
+        "business_profile": "map",
+        "default_return_url": "str",
+        "expand": "seq",
+        "features": "map",
+        "login_page": "map",
+        "metadata": "map|str",
+    },
+)

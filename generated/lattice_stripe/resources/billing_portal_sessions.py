@@ -24,23 +24,6 @@ if TYPE_CHECKING:
         BillingPortalSessionsCreateParamsFlowData,
     )
 
-_PostBillingPortalSessions: Operation[BillingPortalSession] = Operation(
-    "PostBillingPortalSessions",
-    "billing_portal.sessions.create",
-    "post",
-    "/v1/billing_portal/sessions",
-    S.Model("BillingPortalSession"),
-    kinds={
-        "customer": "str",
-        "configuration": "str",
-        "expand": "seq",
-        "flow_data": "map",
-        "locale": "str",
-        "on_behalf_of": "str",
-        "return_url": "str",
-    },
-)
-
 
 class BillingPortalSessions(SyncResource):
     """Operations on `client.billing_portal.sessions`."""
@@ -232,3 +215,23 @@ class AsyncBillingPortalSessions(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostBillingPortalSessions: Operation[BillingPortalSession] = Operation(
+    "PostBillingPortalSessions",
+    "billing_portal.sessions.create",
+    "post",
+    "/v1/billing_portal/sessions",
+    S.Model("BillingPortalSession"),
+    kinds={
+        "customer": "str",
+        "configuration": "str",
+        "expand": "seq",
+        "flow_data": "map",
+        "locale": "str",
+        "on_behalf_of": "str",
+        "return_url": "str",
+    },
+)

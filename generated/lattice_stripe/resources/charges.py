@@ -36,263 +36,6 @@ if TYPE_CHECKING:
         ChargesUpdateParamsShipping,
     )
 
-_PostChargesChargeCapture: Operation[Charge] = Operation(
-    "PostChargesChargeCapture",
-    "charges.capture",
-    "post",
-    "/v1/charges/{}/capture",
-    S.Model("Charge"),
-    kinds={
-        "amount": "int",
-        "application_fee": "int",
-        "application_fee_amount": "int",
-        "expand": "seq",
-        "receipt_email": "str",
-        "statement_descriptor": "str",
-        "statement_descriptor_suffix": "str",
-        "transfer_data": "map",
-        "transfer_group": "str",
-    },
-    checks=(
-        MinorUnits(
-            "charges.capture",
-            "amount",
-            "application_fee_amount",
-            "transfer_data[amount]",
-        ),
-    ),
-)
-
-_PostCharges: Operation[Charge] = Operation(
-    "PostCharges",
-    "charges.create",
-    "post",
-    "/v1/charges",
-    S.Model("Charge"),
-    kinds={
-        "amount": "int",
-        "application_fee": "int",
-        "application_fee_amount": "int",
-        "capture": "bool",
-        "card": "map|str",
-        "currency": "str",
-        "customer": "str",
-        "description": "str",
-        "destination": "map|str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "on_behalf_of": "str",
-        "radar_options": "map",
-        "receipt_email": "str",
-        "shipping": "map",
-        "source": "str",
-        "statement_descriptor": "str",
-        "statement_descriptor_suffix": "str",
-        "transfer_data": "map",
-        "transfer_group": "str",
-    },
-    checks=(
-        MinorUnits(
-            "charges.create",
-            "amount",
-            "application_fee_amount",
-            "destination[amount]",
-            "transfer_data[amount]",
-        ),
-    ),
-)
-
-_GetCharges: Operation[ListObject[Charge]] = Operation(
-    "GetCharges",
-    "charges.list",
-    "get",
-    "/v1/charges",
-    S.ListPage(S.Model("Charge")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_intent": "str",
-        "starting_after": "str",
-        "transfer_group": "str",
-    },
-)
-
-_PostChargesChargeRefund: Operation[Charge] = Operation(
-    "PostChargesChargeRefund",
-    "charges.refund",
-    "post",
-    "/v1/charges/{}/refund",
-    S.Model("Charge"),
-    kinds={
-        "amount": "int",
-        "expand": "seq",
-        "instructions_email": "str",
-        "metadata": "map|str",
-        "payment_intent": "str",
-        "reason": "str",
-        "refund_application_fee": "bool",
-        "reverse_transfer": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "charges.refund",
-            "amount",
-        ),
-    ),
-)
-
-_GetChargesCharge: Operation[Charge] = Operation(
-    "GetChargesCharge",
-    "charges.retrieve",
-    "get",
-    "/v1/charges/{}",
-    S.Model("Charge"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetChargesSearch: Operation[SearchResult[Charge]] = Operation(
-    "GetChargesSearch",
-    "charges.search",
-    "get",
-    "/v1/charges/search",
-    S.SearchPage(S.Model("Charge")),
-    encoding="query",
-    kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
-    },
-)
-
-_PostChargesCharge: Operation[Charge] = Operation(
-    "PostChargesCharge",
-    "charges.update",
-    "post",
-    "/v1/charges/{}",
-    S.Model("Charge"),
-    kinds={
-        "customer": "str",
-        "description": "str",
-        "expand": "seq",
-        "fraud_details": "map",
-        "metadata": "map|str",
-        "receipt_email": "str",
-        "shipping": "map",
-        "transfer_group": "str",
-    },
-)
-
-_PostChargesChargeDisputeClose: Operation[Dispute] = Operation(
-    "PostChargesChargeDisputeClose",
-    "charges.dispute.close",
-    "post",
-    "/v1/charges/{}/dispute/close",
-    S.Model("Dispute"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetChargesChargeDispute: Operation[Dispute] = Operation(
-    "GetChargesChargeDispute",
-    "charges.dispute.retrieve",
-    "get",
-    "/v1/charges/{}/dispute",
-    S.Model("Dispute"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostChargesChargeDispute: Operation[Dispute] = Operation(
-    "PostChargesChargeDispute",
-    "charges.dispute.update",
-    "post",
-    "/v1/charges/{}/dispute",
-    S.Model("Dispute"),
-    kinds={
-        "evidence": "map",
-        "expand": "seq",
-        "metadata": "map|str",
-        "submit": "bool",
-    },
-)
-
-_PostChargesChargeRefunds: Operation[Refund] = Operation(
-    "PostChargesChargeRefunds",
-    "charges.refunds.create",
-    "post",
-    "/v1/charges/{}/refunds",
-    S.Model("Refund"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "customer": "str",
-        "expand": "seq",
-        "instructions_email": "str",
-        "metadata": "map|str",
-        "origin": "str",
-        "payment_intent": "str",
-        "reason": "str",
-        "refund_application_fee": "bool",
-        "reverse_transfer": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "charges.refunds.create",
-            "amount",
-        ),
-    ),
-)
-
-_GetChargesChargeRefunds: Operation[ListObject[Refund]] = Operation(
-    "GetChargesChargeRefunds",
-    "charges.refunds.list",
-    "get",
-    "/v1/charges/{}/refunds",
-    S.ListPage(S.Model("Refund")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetChargesChargeRefundsRefund: Operation[Refund] = Operation(
-    "GetChargesChargeRefundsRefund",
-    "charges.refunds.retrieve",
-    "get",
-    "/v1/charges/{}/refunds/{}",
-    S.Model("Refund"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostChargesChargeRefundsRefund: Operation[Refund] = Operation(
-    "PostChargesChargeRefundsRefund",
-    "charges.refunds.update",
-    "post",
-    "/v1/charges/{}/refunds/{}",
-    S.Model("Refund"),
-    kinds={
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
 
 class Charges(SyncResource):
     """Operations on `client.charges`."""
@@ -1520,3 +1263,263 @@ class AsyncChargesRefunds(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostChargesChargeCapture: Operation[Charge] = Operation(
+    "PostChargesChargeCapture",
+    "charges.capture",
+    "post",
+    "/v1/charges/{}/capture",
+    S.Model("Charge"),
+    kinds={
+        "amount": "int",
+        "application_fee": "int",
+        "application_fee_amount": "int",
+        "expand": "seq",
+        "receipt_email": "str",
+        "statement_descriptor": "str",
+        "statement_descriptor_suffix": "str",
+        "transfer_data": "map",
+        "transfer_group": "str",
+    },
+    checks=(
+        MinorUnits(
+            "charges.capture",
+            "amount",
+            "application_fee_amount",
+            "transfer_data[amount]",
+        ),
+    ),
+)
+
+_PostCharges: Operation[Charge] = Operation(
+    "PostCharges",
+    "charges.create",
+    "post",
+    "/v1/charges",
+    S.Model("Charge"),
+    kinds={
+        "amount": "int",
+        "application_fee": "int",
+        "application_fee_amount": "int",
+        "capture": "bool",
+        "card": "map|str",
+        "currency": "str",
+        "customer": "str",
+        "description": "str",
+        "destination": "map|str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "on_behalf_of": "str",
+        "radar_options": "map",
+        "receipt_email": "str",
+        "shipping": "map",
+        "source": "str",
+        "statement_descriptor": "str",
+        "statement_descriptor_suffix": "str",
+        "transfer_data": "map",
+        "transfer_group": "str",
+    },
+    checks=(
+        MinorUnits(
+            "charges.create",
+            "amount",
+            "application_fee_amount",
+            "destination[amount]",
+            "transfer_data[amount]",
+        ),
+    ),
+)
+
+_GetCharges: Operation[ListObject[Charge]] = Operation(
+    "GetCharges",
+    "charges.list",
+    "get",
+    "/v1/charges",
+    S.ListPage(S.Model("Charge")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payment_intent": "str",
+        "starting_after": "str",
+        "transfer_group": "str",
+    },
+)
+
+_PostChargesChargeRefund: Operation[Charge] = Operation(
+    "PostChargesChargeRefund",
+    "charges.refund",
+    "post",
+    "/v1/charges/{}/refund",
+    S.Model("Charge"),
+    kinds={
+        "amount": "int",
+        "expand": "seq",
+        "instructions_email": "str",
+        "metadata": "map|str",
+        "payment_intent": "str",
+        "reason": "str",
+        "refund_application_fee": "bool",
+        "reverse_transfer": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "charges.refund",
+            "amount",
+        ),
+    ),
+)
+
+_GetChargesCharge: Operation[Charge] = Operation(
+    "GetChargesCharge",
+    "charges.retrieve",
+    "get",
+    "/v1/charges/{}",
+    S.Model("Charge"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetChargesSearch: Operation[SearchResult[Charge]] = Operation(
+    "GetChargesSearch",
+    "charges.search",
+    "get",
+    "/v1/charges/search",
+    S.SearchPage(S.Model("Charge")),
+    encoding="query",
+    kinds={
+        "query": "str",
+        "expand": "seq",
+        "limit": "int",
+        "page": "str",
+    },
+)
+
+_PostChargesCharge: Operation[Charge] = Operation(
+    "PostChargesCharge",
+    "charges.update",
+    "post",
+    "/v1/charges/{}",
+    S.Model("Charge"),
+    kinds={
+        "customer": "str",
+        "description": "str",
+        "expand": "seq",
+        "fraud_details": "map",
+        "metadata": "map|str",
+        "receipt_email": "str",
+        "shipping": "map",
+        "transfer_group": "str",
+    },
+)
+
+_PostChargesChargeDisputeClose: Operation[Dispute] = Operation(
+    "PostChargesChargeDisputeClose",
+    "charges.dispute.close",
+    "post",
+    "/v1/charges/{}/dispute/close",
+    S.Model("Dispute"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetChargesChargeDispute: Operation[Dispute] = Operation(
+    "GetChargesChargeDispute",
+    "charges.dispute.retrieve",
+    "get",
+    "/v1/charges/{}/dispute",
+    S.Model("Dispute"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostChargesChargeDispute: Operation[Dispute] = Operation(
+    "PostChargesChargeDispute",
+    "charges.dispute.update",
+    "post",
+    "/v1/charges/{}/dispute",
+    S.Model("Dispute"),
+    kinds={
+        "evidence": "map",
+        "expand": "seq",
+        "metadata": "map|str",
+        "submit": "bool",
+    },
+)
+
+_PostChargesChargeRefunds: Operation[Refund] = Operation(
+    "PostChargesChargeRefunds",
+    "charges.refunds.create",
+    "post",
+    "/v1/charges/{}/refunds",
+    S.Model("Refund"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "customer": "str",
+        "expand": "seq",
+        "instructions_email": "str",
+        "metadata": "map|str",
+        "origin": "str",
+        "payment_intent": "str",
+        "reason": "str",
+        "refund_application_fee": "bool",
+        "reverse_transfer": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "charges.refunds.create",
+            "amount",
+        ),
+    ),
+)
+
+_GetChargesChargeRefunds: Operation[ListObject[Refund]] = Operation(
+    "GetChargesChargeRefunds",
+    "charges.refunds.list",
+    "get",
+    "/v1/charges/{}/refunds",
+    S.ListPage(S.Model("Refund")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetChargesChargeRefundsRefund: Operation[Refund] = Operation(
+    "GetChargesChargeRefundsRefund",
+    "charges.refunds.retrieve",
+    "get",
+    "/v1/charges/{}/refunds/{}",
+    S.Model("Refund"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostChargesChargeRefundsRefund: Operation[Refund] = Operation(
+    "PostChargesChargeRefundsRefund",
+    "charges.refunds.update",
+    "post",
+    "/v1/charges/{}/refunds/{}",
+    S.Model("Refund"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)

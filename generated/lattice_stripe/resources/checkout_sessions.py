@@ -43,118 +43,6 @@ if TYPE_CHECKING:
         CheckoutSessionsListParamsCustomerDetails,
     )
 
-_PostCheckoutSessions: Operation[CheckoutSession] = Operation(
-    "PostCheckoutSessions",
-    "checkout.sessions.create",
-    "post",
-    "/v1/checkout/sessions",
-    S.Model("CheckoutSession"),
-    kinds={
-        "success_url": "str",
-        "after_expiration": "map",
-        "allow_promotion_codes": "bool",
-        "automatic_tax": "map",
-        "billing_address_collection": "str",
-        "cancel_url": "str",
-        "client_reference_id": "str",
-        "consent_collection": "map",
-        "currency": "str",
-        "custom_fields": "seq",
-        "custom_text": "map",
-        "customer": "str",
-        "customer_creation": "str",
-        "customer_email": "str",
-        "customer_update": "map",
-        "discounts": "seq",
-        "expand": "seq",
-        "expires_at": "int",
-        "invoice_creation": "map",
-        "line_items": "seq",
-        "locale": "str",
-        "metadata": "map",
-        "mode": "str",
-        "payment_intent_data": "map",
-        "payment_method_collection": "str",
-        "payment_method_options": "map",
-        "payment_method_types": "seq",
-        "phone_number_collection": "map",
-        "setup_intent_data": "map",
-        "shipping_address_collection": "map",
-        "shipping_options": "seq",
-        "submit_type": "str",
-        "subscription_data": "map",
-        "tax_id_collection": "map",
-    },
-    checks=(
-        MinorUnits(
-            "checkout.sessions.create",
-            "line_items[][price_data][unit_amount]",
-            "payment_intent_data[application_fee_amount]",
-            "payment_intent_data[transfer_data][amount]",
-            "shipping_options[][shipping_rate_data][fixed_amount][amount]",
-            "shipping_options[][shipping_rate_data][fixed_amount][currency_options][][amount]",
-        ),
-    ),
-)
-
-_PostCheckoutSessionsSessionExpire: Operation[CheckoutSession] = Operation(
-    "PostCheckoutSessionsSessionExpire",
-    "checkout.sessions.expire",
-    "post",
-    "/v1/checkout/sessions/{}/expire",
-    S.Model("CheckoutSession"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetCheckoutSessions: Operation[ListObject[CheckoutSession]] = Operation(
-    "GetCheckoutSessions",
-    "checkout.sessions.list",
-    "get",
-    "/v1/checkout/sessions",
-    S.ListPage(S.Model("CheckoutSession")),
-    encoding="query",
-    kinds={
-        "customer": "str",
-        "customer_details": "map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_intent": "str",
-        "payment_link": "str",
-        "starting_after": "str",
-        "subscription": "str",
-    },
-)
-
-_GetCheckoutSessionsSession: Operation[CheckoutSession] = Operation(
-    "GetCheckoutSessionsSession",
-    "checkout.sessions.retrieve",
-    "get",
-    "/v1/checkout/sessions/{}",
-    S.Model("CheckoutSession"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetCheckoutSessionsSessionLineItems: Operation[ListObject[Item]] = Operation(
-    "GetCheckoutSessionsSessionLineItems",
-    "checkout.sessions.line_items.list",
-    "get",
-    "/v1/checkout/sessions/{}/line_items",
-    S.ListPage(S.Model("Item")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
 
 class CheckoutSessions(SyncResource):
     """Operations on `client.checkout.sessions`."""
@@ -874,3 +762,118 @@ class AsyncCheckoutSessionsLineItems(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostCheckoutSessions: Operation[CheckoutSession] = Operation(
+    "PostCheckoutSessions",
+    "checkout.sessions.create",
+    "post",
+    "/v1/checkout/sessions",
+    S.Model("CheckoutSession"),
+    kinds={
+        "success_url": "str",
+        "after_expiration": "map",
+        "allow_promotion_codes": "bool",
+        "automatic_tax": "map",
+        "billing_address_collection": "str",
+        "cancel_url": "str",
+        "client_reference_id": "str",
+        "consent_collection": "map",
+        "currency": "str",
+        "custom_fields": "seq",
+        "custom_text": "map",
+        "customer": "str",
+        "customer_creation": "str",
+        "customer_email": "str",
+        "customer_update": "map",
+        "discounts": "seq",
+        "expand": "seq",
+        "expires_at": "int",
+        "invoice_creation": "map",
+        "line_items": "seq",
+        "locale": "str",
+        "metadata": "map",
+        "mode": "str",
+        "payment_intent_data": "map",
+        "payment_method_collection": "str",
+        "payment_method_options": "map",
+        "payment_method_types": "seq",
+        "phone_number_collection": "map",
+        "setup_intent_data": "map",
+        "shipping_address_collection": "map",
+        "shipping_options": "seq",
+        "submit_type": "str",
+        "subscription_data": "map",
+        "tax_id_collection": "map",
+    },
+    checks=(
+        MinorUnits(
+            "checkout.sessions.create",
+            "line_items[][price_data][unit_amount]",
+            "payment_intent_data[application_fee_amount]",
+            "payment_intent_data[transfer_data][amount]",
+            "shipping_options[][shipping_rate_data][fixed_amount][amount]",
+            "shipping_options[][shipping_rate_data][fixed_amount][currency_options][][amount]",
+        ),
+    ),
+)
+
+_PostCheckoutSessionsSessionExpire: Operation[CheckoutSession] = Operation(
+    "PostCheckoutSessionsSessionExpire",
+    "checkout.sessions.expire",
+    "post",
+    "/v1/checkout/sessions/{}/expire",
+    S.Model("CheckoutSession"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetCheckoutSessions: Operation[ListObject[CheckoutSession]] = Operation(
+    "GetCheckoutSessions",
+    "checkout.sessions.list",
+    "get",
+    "/v1/checkout/sessions",
+    S.ListPage(S.Model("CheckoutSession")),
+    encoding="query",
+    kinds={
+        "customer": "str",
+        "customer_details": "map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payment_intent": "str",
+        "payment_link": "str",
+        "starting_after": "str",
+        "subscription": "str",
+    },
+)
+
+_GetCheckoutSessionsSession: Operation[CheckoutSession] = Operation(
+    "GetCheckoutSessionsSession",
+    "checkout.sessions.retrieve",
+    "get",
+    "/v1/checkout/sessions/{}",
+    S.Model("CheckoutSession"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetCheckoutSessionsSessionLineItems: Operation[ListObject[Item]] = Operation(
+    "GetCheckoutSessionsSessionLineItems",
+    "checkout.sessions.line_items.list",
+    "get",
+    "/v1/checkout/sessions/{}/line_items",
+    S.ListPage(S.Model("Item")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)

@@ -21,33 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.country_spec import CountrySpec
 
-_GetCountrySpecs: Operation[ListObject[CountrySpec]] = Operation(
-    "GetCountrySpecs",
-    "country_specs.list",
-    "get",
-    "/v1/country_specs",
-    S.ListPage(S.Model("CountrySpec")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetCountrySpecsCountry: Operation[CountrySpec] = Operation(
-    "GetCountrySpecsCountry",
-    "country_specs.retrieve",
-    "get",
-    "/v1/country_specs/{}",
-    S.Model("CountrySpec"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class CountrySpecs(SyncResource):
     """Operations on `client.country_specs`."""
@@ -165,3 +138,33 @@ class AsyncCountrySpecs(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetCountrySpecs: Operation[ListObject[CountrySpec]] = Operation(
+    "GetCountrySpecs",
+    "country_specs.list",
+    "get",
+    "/v1/country_specs",
+    S.ListPage(S.Model("CountrySpec")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetCountrySpecsCountry: Operation[CountrySpec] = Operation(
+    "GetCountrySpecsCountry",
+    "country_specs.retrieve",
+    "get",
+    "/v1/country_specs/{}",
+    S.Model("CountrySpec"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

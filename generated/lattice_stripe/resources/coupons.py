@@ -29,93 +29,6 @@ if TYPE_CHECKING:
         CouponsUpdateParamsCurrencyOptionsValue,
     )
 
-_PostCoupons: Operation[Coupon] = Operation(
-    "PostCoupons",
-    "coupons.create",
-    "post",
-    "/v1/coupons",
-    S.Model("Coupon"),
-    kinds={
-        "amount_off": "int",
-        "applies_to": "map",
-        "currency": "str",
-        "currency_options": "map",
-        "duration": "str",
-        "duration_in_months": "int",
-        "expand": "seq",
-        "id": "str",
-        "max_redemptions": "int",
-        "metadata": "map|str",
-        "name": "str",
-        "percent_off": "float",
-        "redeem_by": "int",
-    },
-    checks=(
-        MinorUnits(
-            "coupons.create",
-            "amount_off",
-            "currency_options[][amount_off]",
-        ),
-    ),
-)
-
-_DeleteCouponsCoupon: Operation[DeletedCoupon] = Operation(
-    "DeleteCouponsCoupon",
-    "coupons.delete",
-    "delete",
-    "/v1/coupons/{}",
-    S.Model("DeletedCoupon"),
-    encoding="query",
-)
-
-_GetCoupons: Operation[ListObject[Coupon]] = Operation(
-    "GetCoupons",
-    "coupons.list",
-    "get",
-    "/v1/coupons",
-    S.ListPage(S.Model("Coupon")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetCouponsCoupon: Operation[Coupon] = Operation(
-    "GetCouponsCoupon",
-    "coupons.retrieve",
-    "get",
-    "/v1/coupons/{}",
-    S.Model("Coupon"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostCouponsCoupon: Operation[Coupon] = Operation(
-    "PostCouponsCoupon",
-    "coupons.update",
-    "post",
-    "/v1/coupons/{}",
-    S.Model("Coupon"),
-    kinds={
-        "currency_options": "map",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
-    },
-    checks=(
-        MinorUnits(
-            "coupons.update",
-            "currency_options[][amount_off]",
-        ),
-    ),
-)
-
 
 class Coupons(SyncResource):
     """Operations on `client.coupons`."""
@@ -517,3 +430,93 @@ class AsyncCoupons(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostCoupons: Operation[Coupon] = Operation(
+    "PostCoupons",
+    "coupons.create",
+    "post",
+    "/v1/coupons",
+    S.Model("Coupon"),
+    kinds={
+        "amount_off": "int",
+        "applies_to": "map",
+        "currency": "str",
+        "currency_options": "map",
+        "duration": "str",
+        "duration_in_months": "int",
+        "expand": "seq",
+        "id": "str",
+        "max_redemptions": "int",
+        "metadata": "map|str",
+        "name": "str",
+        "percent_off": "float",
+        "redeem_by": "int",
+    },
+    checks=(
+        MinorUnits(
+            "coupons.create",
+            "amount_off",
+            "currency_options[][amount_off]",
+        ),
+    ),
+)
+
+_DeleteCouponsCoupon: Operation[DeletedCoupon] = Operation(
+    "DeleteCouponsCoupon",
+    "coupons.delete",
+    "delete",
+    "/v1/coupons/{}",
+    S.Model("DeletedCoupon"),
+    encoding="query",
+)
+
+_GetCoupons: Operation[ListObject[Coupon]] = Operation(
+    "GetCoupons",
+    "coupons.list",
+    "get",
+    "/v1/coupons",
+    S.ListPage(S.Model("Coupon")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetCouponsCoupon: Operation[Coupon] = Operation(
+    "GetCouponsCoupon",
+    "coupons.retrieve",
+    "get",
+    "/v1/coupons/{}",
+    S.Model("Coupon"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostCouponsCoupon: Operation[Coupon] = Operation(
+    "PostCouponsCoupon",
+    "coupons.update",
+    "post",
+    "/v1/coupons/{}",
+    S.Model("Coupon"),
+    kinds={
+        "currency_options": "map",
+        "expand": "seq",
+        "metadata": "map|str",
+        "name": "str",
+    },
+    checks=(
+        MinorUnits(
+            "coupons.update",
+            "currency_options[][amount_off]",
+        ),
+    ),
+)

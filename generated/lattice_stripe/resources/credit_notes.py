@@ -31,181 +31,6 @@ if TYPE_CHECKING:
         CreditNotesPreviewParamsShippingCost,
     )
 
-_PostCreditNotes: Operation[CreditNote] = Operation(
-    "PostCreditNotes",
-    "credit_notes.create",
-    "post",
-    "/v1/credit_notes",
-    S.Model("CreditNote"),
-    kinds={
-        "invoice": "str",
-        "amount": "int",
-        "credit_amount": "int",
-        "effective_at": "int",
-        "expand": "seq",
-        "lines": "seq",
-        "memo": "str",
-        "metadata": "map",
-        "out_of_band_amount": "int",
-        "reason": "str",
-        "refund": "str",
-        "refund_amount": "int",
-        "shipping_cost": "map",
-    },
-    checks=(
-        MinorUnits(
-            "credit_notes.create",
-            "amount",
-            "credit_amount",
-            "lines[][amount]",
-            "lines[][unit_amount]",
-            "out_of_band_amount",
-            "refund_amount",
-        ),
-    ),
-)
-
-_GetCreditNotes: Operation[ListObject[CreditNote]] = Operation(
-    "GetCreditNotes",
-    "credit_notes.list",
-    "get",
-    "/v1/credit_notes",
-    S.ListPage(S.Model("CreditNote")),
-    encoding="query",
-    kinds={
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "invoice": "str",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetCreditNotesPreview: Operation[CreditNote] = Operation(
-    "GetCreditNotesPreview",
-    "credit_notes.preview",
-    "get",
-    "/v1/credit_notes/preview",
-    S.Model("CreditNote"),
-    encoding="query",
-    kinds={
-        "invoice": "str",
-        "amount": "int",
-        "credit_amount": "int",
-        "effective_at": "int",
-        "expand": "seq",
-        "lines": "seq",
-        "memo": "str",
-        "metadata": "map",
-        "out_of_band_amount": "int",
-        "reason": "str",
-        "refund": "str",
-        "refund_amount": "int",
-        "shipping_cost": "map",
-    },
-    checks=(
-        MinorUnits(
-            "credit_notes.preview",
-            "amount",
-            "credit_amount",
-            "lines[][amount]",
-            "lines[][unit_amount]",
-            "out_of_band_amount",
-            "refund_amount",
-        ),
-    ),
-)
-
-_GetCreditNotesPreviewLines: Operation[ListObject[CreditNoteLineItem]] = Operation(
-    "GetCreditNotesPreviewLines",
-    "credit_notes.preview_lines",
-    "get",
-    "/v1/credit_notes/preview/lines",
-    S.ListPage(S.Model("CreditNoteLineItem")),
-    encoding="query",
-    kinds={
-        "invoice": "str",
-        "amount": "int",
-        "credit_amount": "int",
-        "effective_at": "int",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "lines": "seq",
-        "memo": "str",
-        "metadata": "map",
-        "out_of_band_amount": "int",
-        "reason": "str",
-        "refund": "str",
-        "refund_amount": "int",
-        "shipping_cost": "map",
-        "starting_after": "str",
-    },
-    checks=(
-        MinorUnits(
-            "credit_notes.preview_lines",
-            "amount",
-            "credit_amount",
-            "lines[][amount]",
-            "lines[][unit_amount]",
-            "out_of_band_amount",
-            "refund_amount",
-        ),
-    ),
-)
-
-_GetCreditNotesId: Operation[CreditNote] = Operation(
-    "GetCreditNotesId",
-    "credit_notes.retrieve",
-    "get",
-    "/v1/credit_notes/{}",
-    S.Model("CreditNote"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostCreditNotesId: Operation[CreditNote] = Operation(
-    "PostCreditNotesId",
-    "credit_notes.update",
-    "post",
-    "/v1/credit_notes/{}",
-    S.Model("CreditNote"),
-    kinds={
-        "expand": "seq",
-        "memo": "str",
-        "metadata": "map",
-    },
-)
-
-_PostCreditNotesIdVoid: Operation[CreditNote] = Operation(
-    "PostCreditNotesIdVoid",
-    "credit_notes.void",
-    "post",
-    "/v1/credit_notes/{}/void",
-    S.Model("CreditNote"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetCreditNotesCreditNoteLines: Operation[ListObject[CreditNoteLineItem]] = Operation(
-    "GetCreditNotesCreditNoteLines",
-    "credit_notes.lines.list",
-    "get",
-    "/v1/credit_notes/{}/lines",
-    S.ListPage(S.Model("CreditNoteLineItem")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
 
 class CreditNotes(SyncResource):
     """Operations on `client.credit_notes`."""
@@ -959,3 +784,181 @@ class AsyncCreditNotesLines(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostCreditNotes: Operation[CreditNote] = Operation(
+    "PostCreditNotes",
+    "credit_notes.create",
+    "post",
+    "/v1/credit_notes",
+    S.Model("CreditNote"),
+    kinds={
+        "invoice": "str",
+        "amount": "int",
+        "credit_amount": "int",
+        "effective_at": "int",
+        "expand": "seq",
+        "lines": "seq",
+        "memo": "str",
+        "metadata": "map",
+        "out_of_band_amount": "int",
+        "reason": "str",
+        "refund": "str",
+        "refund_amount": "int",
+        "shipping_cost": "map",
+    },
+    checks=(
+        MinorUnits(
+            "credit_notes.create",
+            "amount",
+            "credit_amount",
+            "lines[][amount]",
+            "lines[][unit_amount]",
+            "out_of_band_amount",
+            "refund_amount",
+        ),
+    ),
+)
+
+_GetCreditNotes: Operation[ListObject[CreditNote]] = Operation(
+    "GetCreditNotes",
+    "credit_notes.list",
+    "get",
+    "/v1/credit_notes",
+    S.ListPage(S.Model("CreditNote")),
+    encoding="query",
+    kinds={
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "invoice": "str",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetCreditNotesPreview: Operation[CreditNote] = Operation(
+    "GetCreditNotesPreview",
+    "credit_notes.preview",
+    "get",
+    "/v1/credit_notes/preview",
+    S.Model("CreditNote"),
+    encoding="query",
+    kinds={
+        "invoice": "str",
+        "amount": "int",
+        "credit_amount": "int",
+        "effective_at": "int",
+        "expand": "seq",
+        "lines": "seq",
+        "memo": "str",
+        "metadata": "map",
+        "out_of_band_amount": "int",
+        "reason": "str",
+        "refund": "str",
+        "refund_amount": "int",
+        "shipping_cost": "map",
+    },
+    checks=(
+        MinorUnits(
+            "credit_notes.preview",
+            "amount",
+            "credit_amount",
+            "lines[][amount]",
+            "lines[][unit_amount]",
+            "out_of_band_amount",
+            "refund_amount",
+        ),
+    ),
+)
+
+_GetCreditNotesPreviewLines: Operation[ListObject[CreditNoteLineItem]] = Operation(
+    "GetCreditNotesPreviewLines",
+    "credit_notes.preview_lines",
+    "get",
+    "/v1/credit_notes/preview/lines",
+    S.ListPage(S.Model("CreditNoteLineItem")),
+    encoding="query",
+    kinds={
+        "invoice": "str",
+        "amount": "int",
+        "credit_amount": "int",
+        "effective_at": "int",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "lines": "seq",
+        "memo": "str",
+        "metadata": "map",
+        "out_of_band_amount": "int",
+        "reason": "str",
+        "refund": "str",
+        "refund_amount": "int",
+        "shipping_cost": "map",
+        "starting_after": "str",
+    },
+    checks=(
+        MinorUnits(
+            "credit_notes.preview_lines",
+            "amount",
+            "credit_amount",
+            "lines[][amount]",
+            "lines[][unit_amount]",
+            "out_of_band_amount",
+            "refund_amount",
+        ),
+    ),
+)
+
+_GetCreditNotesId: Operation[CreditNote] = Operation(
+    "GetCreditNotesId",
+    "credit_notes.retrieve",
+    "get",
+    "/v1/credit_notes/{}",
+    S.Model("CreditNote"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostCreditNotesId: Operation[CreditNote] = Operation(
+    "PostCreditNotesId",
+    "credit_notes.update",
+    "post",
+    "/v1/credit_notes/{}",
+    S.Model("CreditNote"),
+    kinds={
+        "expand": "seq",
+        "memo": "str",
+        "metadata": "map",
+    },
+)
+
+_PostCreditNotesIdVoid: Operation[CreditNote] = Operation(
+    "PostCreditNotesIdVoid",
+    "credit_notes.void",
+    "post",
+    "/v1/credit_notes/{}/void",
+    S.Model("CreditNote"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetCreditNotesCreditNoteLines: Operation[ListObject[CreditNoteLineItem]] = Operation(
+    "GetCreditNotesCreditNoteLines",
+    "credit_notes.lines.list",
+    "get",
+    "/v1/credit_notes/{}/lines",
+    S.ListPage(S.Model("CreditNoteLineItem")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)

@@ -84,805 +84,6 @@ if TYPE_CHECKING:
         CustomersUpdateParamsTax,
     )
 
-_PostCustomers: Operation[Customer] = Operation(
-    "PostCustomers",
-    "customers.create",
-    "post",
-    "/v1/customers",
-    S.Model("Customer"),
-    kinds={
-        "address": "map|str",
-        "balance": "int",
-        "cash_balance": "map",
-        "coupon": "str",
-        "description": "str",
-        "email": "str",
-        "expand": "seq",
-        "invoice_prefix": "str",
-        "invoice_settings": "map",
-        "metadata": "map|str",
-        "name": "str",
-        "next_invoice_sequence": "int",
-        "payment_method": "str",
-        "phone": "str",
-        "preferred_locales": "seq",
-        "promotion_code": "str",
-        "shipping": "map|str",
-        "source": "str",
-        "tax": "map",
-        "tax_exempt": "str",
-        "tax_id_data": "seq",
-        "test_clock": "str",
-    },
-    checks=(
-        MinorUnits(
-            "customers.create",
-            "balance",
-        ),
-    ),
-)
-
-_DeleteCustomersCustomer: Operation[DeletedCustomer] = Operation(
-    "DeleteCustomersCustomer",
-    "customers.delete",
-    "delete",
-    "/v1/customers/{}",
-    S.Model("DeletedCustomer"),
-    encoding="query",
-)
-
-_GetCustomers: Operation[ListObject[Customer]] = Operation(
-    "GetCustomers",
-    "customers.list",
-    "get",
-    "/v1/customers",
-    S.ListPage(S.Model("Customer")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "email": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "test_clock": "str",
-    },
-)
-
-_GetCustomersCustomer: Operation[Customer | DeletedCustomer] = Operation(
-    "GetCustomersCustomer",
-    "customers.retrieve",
-    "get",
-    "/v1/customers/{}",
-    S.OneOf("Customer", "DeletedCustomer"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetCustomersSearch: Operation[SearchResult[Customer]] = Operation(
-    "GetCustomersSearch",
-    "customers.search",
-    "get",
-    "/v1/customers/search",
-    S.SearchPage(S.Model("Customer")),
-    encoding="query",
-    kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
-    },
-)
-
-_PostCustomersCustomer: Operation[Customer] = Operation(
-    "PostCustomersCustomer",
-    "customers.update",
-    "post",
-    "/v1/customers/{}",
-    S.Model("Customer"),
-    kinds={
-        "address": "map|str",
-        "balance": "int",
-        "bank_account": "map|str",
-        "card": "map|str",
-        "cash_balance": "map",
-        "coupon": "str",
-        "default_alipay_account": "str",
-        "default_bank_account": "str",
-        "default_card": "str",
-        "default_source": "str",
-        "description": "str",
-        "email": "str",
-        "expand": "seq",
-        "invoice_prefix": "str",
-        "invoice_settings": "map",
-        "metadata": "map|str",
-        "name": "str",
-        "next_invoice_sequence": "int",
-        "phone": "str",
-        "preferred_locales": "seq",
-        "promotion_code": "str",
-        "shipping": "map|str",
-        "source": "str",
-        "tax": "map",
-        "tax_exempt": "str",
-    },
-    checks=(
-        MinorUnits(
-            "customers.update",
-            "balance",
-        ),
-    ),
-)
-
-_PostCustomersCustomerBalanceTransactions: Operation[CustomerBalanceTransaction] = Operation(
-    "PostCustomersCustomerBalanceTransactions",
-    "customers.balance_transactions.create",
-    "post",
-    "/v1/customers/{}/balance_transactions",
-    S.Model("CustomerBalanceTransaction"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-    checks=(
-        MinorUnits(
-            "customers.balance_transactions.create",
-            "amount",
-        ),
-    ),
-)
-
-_GetCustomersCustomerBalanceTransactions: Operation[ListObject[CustomerBalanceTransaction]] = Operation(
-    "GetCustomersCustomerBalanceTransactions",
-    "customers.balance_transactions.list",
-    "get",
-    "/v1/customers/{}/balance_transactions",
-    S.ListPage(S.Model("CustomerBalanceTransaction")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetCustomersCustomerBalanceTransactionsTransaction: Operation[CustomerBalanceTransaction] = Operation(
-    "GetCustomersCustomerBalanceTransactionsTransaction",
-    "customers.balance_transactions.retrieve",
-    "get",
-    "/v1/customers/{}/balance_transactions/{}",
-    S.Model("CustomerBalanceTransaction"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostCustomersCustomerBalanceTransactionsTransaction: Operation[CustomerBalanceTransaction] = Operation(
-    "PostCustomersCustomerBalanceTransactionsTransaction",
-    "customers.balance_transactions.update",
-    "post",
-    "/v1/customers/{}/balance_transactions/{}",
-    S.Model("CustomerBalanceTransaction"),
-    kinds={
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
-_PostCustomersCustomerBankAccounts: Operation[Account | BankAccount | Card | Source] = Operation(
-    "PostCustomersCustomerBankAccounts",
-    "customers.bank_accounts.create",
-    "post",
-    "/v1/customers/{}/bank_accounts",
-    S.OneOf("Account", "BankAccount", "Card", "Source"),
-    kinds={
-        "alipay_account": "str",
-        "bank_account": "map|str",
-        "card": "map|str",
-        "expand": "seq",
-        "metadata": "map",
-        "source": "str",
-    },
-)
-
-_DeleteCustomersCustomerBankAccountsId: Operation[
-    Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard
-] = Operation(
-    "DeleteCustomersCustomerBankAccountsId",
-    "customers.bank_accounts.delete",
-    "delete",
-    "/v1/customers/{}/bank_accounts/{}",
-    S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetCustomersCustomerBankAccounts: Operation[ListObject[BankAccount]] = Operation(
-    "GetCustomersCustomerBankAccounts",
-    "customers.bank_accounts.list",
-    "get",
-    "/v1/customers/{}/bank_accounts",
-    S.ListPage(S.Model("BankAccount")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetCustomersCustomerBankAccountsId: Operation[BankAccount] = Operation(
-    "GetCustomersCustomerBankAccountsId",
-    "customers.bank_accounts.retrieve",
-    "get",
-    "/v1/customers/{}/bank_accounts/{}",
-    S.Model("BankAccount"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostCustomersCustomerBankAccountsId: Operation[Card | BankAccount | Source] = Operation(
-    "PostCustomersCustomerBankAccountsId",
-    "customers.bank_accounts.update",
-    "post",
-    "/v1/customers/{}/bank_accounts/{}",
-    S.OneOf("Card", "BankAccount", "Source"),
-    kinds={
-        "account_holder_name": "str",
-        "account_holder_type": "str",
-        "address_city": "str",
-        "address_country": "str",
-        "address_line1": "str",
-        "address_line2": "str",
-        "address_state": "str",
-        "address_zip": "str",
-        "exp_month": "str",
-        "exp_year": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
-        "owner": "map",
-    },
-)
-
-_PostCustomersCustomerBankAccountsIdVerify: Operation[BankAccount] = Operation(
-    "PostCustomersCustomerBankAccountsIdVerify",
-    "customers.bank_accounts.verify",
-    "post",
-    "/v1/customers/{}/bank_accounts/{}/verify",
-    S.Model("BankAccount"),
-    kinds={
-        "amounts": "seq",
-        "expand": "seq",
-    },
-    checks=(
-        MinorUnits(
-            "customers.bank_accounts.verify",
-            "amounts[]",
-        ),
-    ),
-)
-
-_PostCustomersCustomerCards: Operation[Account | BankAccount | Card | Source] = Operation(
-    "PostCustomersCustomerCards",
-    "customers.cards.create",
-    "post",
-    "/v1/customers/{}/cards",
-    S.OneOf("Account", "BankAccount", "Card", "Source"),
-    kinds={
-        "alipay_account": "str",
-        "bank_account": "map|str",
-        "card": "map|str",
-        "expand": "seq",
-        "metadata": "map",
-        "source": "str",
-    },
-)
-
-_DeleteCustomersCustomerCardsId: Operation[
-    Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard
-] = Operation(
-    "DeleteCustomersCustomerCardsId",
-    "customers.cards.delete",
-    "delete",
-    "/v1/customers/{}/cards/{}",
-    S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetCustomersCustomerCards: Operation[ListObject[Card]] = Operation(
-    "GetCustomersCustomerCards",
-    "customers.cards.list",
-    "get",
-    "/v1/customers/{}/cards",
-    S.ListPage(S.Model("Card")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetCustomersCustomerCardsId: Operation[Card] = Operation(
-    "GetCustomersCustomerCardsId",
-    "customers.cards.retrieve",
-    "get",
-    "/v1/customers/{}/cards/{}",
-    S.Model("Card"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostCustomersCustomerCardsId: Operation[Card | BankAccount | Source] = Operation(
-    "PostCustomersCustomerCardsId",
-    "customers.cards.update",
-    "post",
-    "/v1/customers/{}/cards/{}",
-    S.OneOf("Card", "BankAccount", "Source"),
-    kinds={
-        "account_holder_name": "str",
-        "account_holder_type": "str",
-        "address_city": "str",
-        "address_country": "str",
-        "address_line1": "str",
-        "address_line2": "str",
-        "address_state": "str",
-        "address_zip": "str",
-        "exp_month": "str",
-        "exp_year": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
-        "owner": "map",
-    },
-)
-
-_GetCustomersCustomerCashBalance: Operation[CashBalance] = Operation(
-    "GetCustomersCustomerCashBalance",
-    "customers.cash_balance.retrieve",
-    "get",
-    "/v1/customers/{}/cash_balance",
-    S.Model("CashBalance"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostCustomersCustomerCashBalance: Operation[CashBalance] = Operation(
-    "PostCustomersCustomerCashBalance",
-    "customers.cash_balance.update",
-    "post",
-    "/v1/customers/{}/cash_balance",
-    S.Model("CashBalance"),
-    kinds={
-        "expand": "seq",
-        "settings": "map",
-    },
-)
-
-_GetCustomersCustomerCashBalanceTransactions: Operation[ListObject[CustomerCashBalanceTransaction]] = (
-    Operation(
-        "GetCustomersCustomerCashBalanceTransactions",
-        "customers.cash_balance_transactions.list",
-        "get",
-        "/v1/customers/{}/cash_balance_transactions",
-        S.ListPage(S.Model("CustomerCashBalanceTransaction")),
-        encoding="query",
-        kinds={
-            "ending_before": "str",
-            "expand": "seq",
-            "limit": "int",
-            "starting_after": "str",
-        },
-    )
-)
-
-_GetCustomersCustomerCashBalanceTransactionsTransaction: Operation[CustomerCashBalanceTransaction] = (
-    Operation(
-        "GetCustomersCustomerCashBalanceTransactionsTransaction",
-        "customers.cash_balance_transactions.retrieve",
-        "get",
-        "/v1/customers/{}/cash_balance_transactions/{}",
-        S.Model("CustomerCashBalanceTransaction"),
-        encoding="query",
-        kinds={
-            "expand": "seq",
-        },
-    )
-)
-
-_DeleteCustomersCustomerDiscount: Operation[DeletedDiscount] = Operation(
-    "DeleteCustomersCustomerDiscount",
-    "customers.discount.delete",
-    "delete",
-    "/v1/customers/{}/discount",
-    S.Model("DeletedDiscount"),
-    encoding="query",
-)
-
-_GetCustomersCustomerDiscount: Operation[Discount] = Operation(
-    "GetCustomersCustomerDiscount",
-    "customers.discount.retrieve",
-    "get",
-    "/v1/customers/{}/discount",
-    S.Model("Discount"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostCustomersCustomerFundingInstructions: Operation[FundingInstructions] = Operation(
-    "PostCustomersCustomerFundingInstructions",
-    "customers.funding_instructions.create",
-    "post",
-    "/v1/customers/{}/funding_instructions",
-    S.Model("FundingInstructions"),
-    kinds={
-        "bank_transfer": "map",
-        "currency": "str",
-        "funding_type": "str",
-        "expand": "seq",
-    },
-)
-
-_GetCustomersCustomerPaymentMethods: Operation[ListObject[PaymentMethod]] = Operation(
-    "GetCustomersCustomerPaymentMethods",
-    "customers.payment_methods.list",
-    "get",
-    "/v1/customers/{}/payment_methods",
-    S.ListPage(S.Model("PaymentMethod")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
-    },
-)
-
-_GetCustomersCustomerPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Operation(
-    "GetCustomersCustomerPaymentMethodsPaymentMethod",
-    "customers.payment_methods.retrieve",
-    "get",
-    "/v1/customers/{}/payment_methods/{}",
-    S.Model("PaymentMethod"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostCustomersCustomerSources: Operation[Account | BankAccount | Card | Source] = Operation(
-    "PostCustomersCustomerSources",
-    "customers.sources.create",
-    "post",
-    "/v1/customers/{}/sources",
-    S.OneOf("Account", "BankAccount", "Card", "Source"),
-    kinds={
-        "alipay_account": "str",
-        "bank_account": "map|str",
-        "card": "map|str",
-        "expand": "seq",
-        "metadata": "map",
-        "source": "str",
-    },
-)
-
-_DeleteCustomersCustomerSourcesId: Operation[
-    Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard
-] = Operation(
-    "DeleteCustomersCustomerSourcesId",
-    "customers.sources.delete",
-    "delete",
-    "/v1/customers/{}/sources/{}",
-    S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetCustomersCustomerSources: Operation[ListObject[BankAccount | Card | Source]] = Operation(
-    "GetCustomersCustomerSources",
-    "customers.sources.list",
-    "get",
-    "/v1/customers/{}/sources",
-    S.ListPage(S.OneOf("BankAccount", "Card", "Source")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "object": "str",
-        "starting_after": "str",
-    },
-)
-
-_GetCustomersCustomerSourcesId: Operation[Account | BankAccount | Card | Source] = Operation(
-    "GetCustomersCustomerSourcesId",
-    "customers.sources.retrieve",
-    "get",
-    "/v1/customers/{}/sources/{}",
-    S.OneOf("Account", "BankAccount", "Card", "Source"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostCustomersCustomerSourcesId: Operation[Card | BankAccount | Source] = Operation(
-    "PostCustomersCustomerSourcesId",
-    "customers.sources.update",
-    "post",
-    "/v1/customers/{}/sources/{}",
-    S.OneOf("Card", "BankAccount", "Source"),
-    kinds={
-        "account_holder_name": "str",
-        "account_holder_type": "str",
-        "address_city": "str",
-        "address_country": "str",
-        "address_line1": "str",
-        "address_line2": "str",
-        "address_state": "str",
-        "address_zip": "str",
-        "exp_month": "str",
-        "exp_year": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
-        "owner": "map",
-    },
-)
-
-_PostCustomersCustomerSourcesIdVerify: Operation[BankAccount] = Operation(
-    "PostCustomersCustomerSourcesIdVerify",
-    "customers.sources.verify",
-    "post",
-    "/v1/customers/{}/sources/{}/verify",
-    S.Model("BankAccount"),
-    kinds={
-        "amounts": "seq",
-        "expand": "seq",
-    },
-    checks=(
-        MinorUnits(
-            "customers.sources.verify",
-            "amounts[]",
-        ),
-    ),
-)
-
-_DeleteCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
-    "DeleteCustomersCustomerSubscriptionsSubscriptionExposedId",
-    "customers.subscriptions.cancel",
-    "delete",
-    "/v1/customers/{}/subscriptions/{}",
-    S.Model("Subscription"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-        "invoice_now": "bool",
-        "prorate": "bool",
-    },
-)
-
-_PostCustomersCustomerSubscriptions: Operation[Subscription] = Operation(
-    "PostCustomersCustomerSubscriptions",
-    "customers.subscriptions.create",
-    "post",
-    "/v1/customers/{}/subscriptions",
-    S.Model("Subscription"),
-    kinds={
-        "add_invoice_items": "seq",
-        "application_fee_percent": "float",
-        "automatic_tax": "map",
-        "backdate_start_date": "int",
-        "billing_cycle_anchor": "int",
-        "billing_thresholds": "map|str",
-        "cancel_at": "int",
-        "cancel_at_period_end": "bool",
-        "collection_method": "str",
-        "coupon": "str",
-        "currency": "str",
-        "days_until_due": "int",
-        "default_payment_method": "str",
-        "default_source": "str",
-        "default_tax_rates": "seq|str",
-        "expand": "seq",
-        "items": "seq",
-        "metadata": "map|str",
-        "off_session": "bool",
-        "payment_behavior": "str",
-        "payment_settings": "map",
-        "pending_invoice_item_interval": "map|str",
-        "promotion_code": "str",
-        "proration_behavior": "str",
-        "transfer_data": "map",
-        "trial_end": "int|str",
-        "trial_from_plan": "bool",
-        "trial_period_days": "int",
-        "trial_settings": "map",
-    },
-    checks=(
-        MinorUnits(
-            "customers.subscriptions.create",
-            "add_invoice_items[][price_data][unit_amount]",
-            "billing_thresholds[amount_gte]",
-            "items[][price_data][unit_amount]",
-            "payment_settings[payment_method_options][card][mandate_options][amount]",
-        ),
-    ),
-)
-
-_GetCustomersCustomerSubscriptions: Operation[ListObject[Subscription]] = Operation(
-    "GetCustomersCustomerSubscriptions",
-    "customers.subscriptions.list",
-    "get",
-    "/v1/customers/{}/subscriptions",
-    S.ListPage(S.Model("Subscription")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
-    "GetCustomersCustomerSubscriptionsSubscriptionExposedId",
-    "customers.subscriptions.retrieve",
-    "get",
-    "/v1/customers/{}/subscriptions/{}",
-    S.Model("Subscription"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
-    "PostCustomersCustomerSubscriptionsSubscriptionExposedId",
-    "customers.subscriptions.update",
-    "post",
-    "/v1/customers/{}/subscriptions/{}",
-    S.Model("Subscription"),
-    kinds={
-        "add_invoice_items": "seq",
-        "application_fee_percent": "float",
-        "automatic_tax": "map",
-        "billing_cycle_anchor": "str",
-        "billing_thresholds": "map|str",
-        "cancel_at": "int|str",
-        "cancel_at_period_end": "bool",
-        "cancellation_details": "map",
-        "collection_method": "str",
-        "coupon": "str",
-        "days_until_due": "int",
-        "default_payment_method": "str",
-        "default_source": "str",
-        "default_tax_rates": "seq|str",
-        "expand": "seq",
-        "items": "seq",
-        "metadata": "map|str",
-        "off_session": "bool",
-        "pause_collection": "map|str",
-        "payment_behavior": "str",
-        "payment_settings": "map",
-        "pending_invoice_item_interval": "map|str",
-        "promotion_code": "str",
-        "proration_behavior": "str",
-        "proration_date": "int",
-        "transfer_data": "map|str",
-        "trial_end": "int|str",
-        "trial_from_plan": "bool",
-        "trial_settings": "map",
-    },
-    checks=(
-        MinorUnits(
-            "customers.subscriptions.update",
-            "add_invoice_items[][price_data][unit_amount]",
-            "billing_thresholds[amount_gte]",
-            "items[][price_data][unit_amount]",
-            "payment_settings[payment_method_options][card][mandate_options][amount]",
-        ),
-    ),
-)
-
-_DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[DeletedDiscount] = Operation(
-    "DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount",
-    "customers.subscriptions.discount.delete",
-    "delete",
-    "/v1/customers/{}/subscriptions/{}/discount",
-    S.Model("DeletedDiscount"),
-    encoding="query",
-)
-
-_GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[Discount] = Operation(
-    "GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount",
-    "customers.subscriptions.discount.retrieve",
-    "get",
-    "/v1/customers/{}/subscriptions/{}/discount",
-    S.Model("Discount"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostCustomersCustomerTaxIds: Operation[TaxId] = Operation(
-    "PostCustomersCustomerTaxIds",
-    "customers.tax_ids.create",
-    "post",
-    "/v1/customers/{}/tax_ids",
-    S.Model("TaxId"),
-    kinds={
-        "type": "str",
-        "value": "str",
-        "expand": "seq",
-    },
-)
-
-_DeleteCustomersCustomerTaxIdsId: Operation[DeletedTaxId] = Operation(
-    "DeleteCustomersCustomerTaxIdsId",
-    "customers.tax_ids.delete",
-    "delete",
-    "/v1/customers/{}/tax_ids/{}",
-    S.Model("DeletedTaxId"),
-    encoding="query",
-)
-
-_GetCustomersCustomerTaxIds: Operation[ListObject[TaxId]] = Operation(
-    "GetCustomersCustomerTaxIds",
-    "customers.tax_ids.list",
-    "get",
-    "/v1/customers/{}/tax_ids",
-    S.ListPage(S.Model("TaxId")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetCustomersCustomerTaxIdsId: Operation[TaxId] = Operation(
-    "GetCustomersCustomerTaxIdsId",
-    "customers.tax_ids.retrieve",
-    "get",
-    "/v1/customers/{}/tax_ids/{}",
-    S.Model("TaxId"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class Customers(SyncResource):
     """Operations on `client.customers`."""
@@ -5202,3 +4403,805 @@ class AsyncCustomersTaxIds(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostCustomers: Operation[Customer] = Operation(
+    "PostCustomers",
+    "customers.create",
+    "post",
+    "/v1/customers",
+    S.Model("Customer"),
+    kinds={
+        "address": "map|str",
+        "balance": "int",
+        "cash_balance": "map",
+        "coupon": "str",
+        "description": "str",
+        "email": "str",
+        "expand": "seq",
+        "invoice_prefix": "str",
+        "invoice_settings": "map",
+        "metadata": "map|str",
+        "name": "str",
+        "next_invoice_sequence": "int",
+        "payment_method": "str",
+        "phone": "str",
+        "preferred_locales": "seq",
+        "promotion_code": "str",
+        "shipping": "map|str",
+        "source": "str",
+        "tax": "map",
+        "tax_exempt": "str",
+        "tax_id_data": "seq",
+        "test_clock": "str",
+    },
+    checks=(
+        MinorUnits(
+            "customers.create",
+            "balance",
+        ),
+    ),
+)
+
+_DeleteCustomersCustomer: Operation[DeletedCustomer] = Operation(
+    "DeleteCustomersCustomer",
+    "customers.delete",
+    "delete",
+    "/v1/customers/{}",
+    S.Model("DeletedCustomer"),
+    encoding="query",
+)
+
+_GetCustomers: Operation[ListObject[Customer]] = Operation(
+    "GetCustomers",
+    "customers.list",
+    "get",
+    "/v1/customers",
+    S.ListPage(S.Model("Customer")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "email": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "test_clock": "str",
+    },
+)
+
+_GetCustomersCustomer: Operation[Customer | DeletedCustomer] = Operation(
+    "GetCustomersCustomer",
+    "customers.retrieve",
+    "get",
+    "/v1/customers/{}",
+    S.OneOf("Customer", "DeletedCustomer"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetCustomersSearch: Operation[SearchResult[Customer]] = Operation(
+    "GetCustomersSearch",
+    "customers.search",
+    "get",
+    "/v1/customers/search",
+    S.SearchPage(S.Model("Customer")),
+    encoding="query",
+    kinds={
+        "query": "str",
+        "expand": "seq",
+        "limit": "int",
+        "page": "str",
+    },
+)
+
+_PostCustomersCustomer: Operation[Customer] = Operation(
+    "PostCustomersCustomer",
+    "customers.update",
+    "post",
+    "/v1/customers/{}",
+    S.Model("Customer"),
+    kinds={
+        "address": "map|str",
+        "balance": "int",
+        "bank_account": "map|str",
+        "card": "map|str",
+        "cash_balance": "map",
+        "coupon": "str",
+        "default_alipay_account": "str",
+        "default_bank_account": "str",
+        "default_card": "str",
+        "default_source": "str",
+        "description": "str",
+        "email": "str",
+        "expand": "seq",
+        "invoice_prefix": "str",
+        "invoice_settings": "map",
+        "metadata": "map|str",
+        "name": "str",
+        "next_invoice_sequence": "int",
+        "phone": "str",
+        "preferred_locales": "seq",
+        "promotion_code": "str",
+        "shipping": "map|str",
+        "source": "str",
+        "tax": "map",
+        "tax_exempt": "str",
+    },
+    checks=(
+        MinorUnits(
+            "customers.update",
+            "balance",
+        ),
+    ),
+)
+
+_PostCustomersCustomerBalanceTransactions: Operation[CustomerBalanceTransaction] = Operation(
+    "PostCustomersCustomerBalanceTransactions",
+    "customers.balance_transactions.create",
+    "post",
+    "/v1/customers/{}/balance_transactions",
+    S.Model("CustomerBalanceTransaction"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+    checks=(
+        MinorUnits(
+            "customers.balance_transactions.create",
+            "amount",
+        ),
+    ),
+)
+
+_GetCustomersCustomerBalanceTransactions: Operation[ListObject[CustomerBalanceTransaction]] = Operation(
+    "GetCustomersCustomerBalanceTransactions",
+    "customers.balance_transactions.list",
+    "get",
+    "/v1/customers/{}/balance_transactions",
+    S.ListPage(S.Model("CustomerBalanceTransaction")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetCustomersCustomerBalanceTransactionsTransaction: Operation[CustomerBalanceTransaction] = Operation(
+    "GetCustomersCustomerBalanceTransactionsTransaction",
+    "customers.balance_transactions.retrieve",
+    "get",
+    "/v1/customers/{}/balance_transactions/{}",
+    S.Model("CustomerBalanceTransaction"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostCustomersCustomerBalanceTransactionsTransaction: Operation[CustomerBalanceTransaction] = Operation(
+    "PostCustomersCustomerBalanceTransactionsTransaction",
+    "customers.balance_transactions.update",
+    "post",
+    "/v1/customers/{}/balance_transactions/{}",
+    S.Model("CustomerBalanceTransaction"),
+    kinds={
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)
+
+_PostCustomersCustomerBankAccounts: Operation[Account | BankAccount | Card | Source] = Operation(
+    "PostCustomersCustomerBankAccounts",
+    "customers.bank_accounts.create",
+    "post",
+    "/v1/customers/{}/bank_accounts",
+    S.OneOf("Account", "BankAccount", "Card", "Source"),
+    kinds={
+        "alipay_account": "str",
+        "bank_account": "map|str",
+        "card": "map|str",
+        "expand": "seq",
+        "metadata": "map",
+        "source": "str",
+    },
+)
+
+_DeleteCustomersCustomerBankAccountsId: Operation[
+    Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard
+] = Operation(
+    "DeleteCustomersCustomerBankAccountsId",
+    "customers.bank_accounts.delete",
+    "delete",
+    "/v1/customers/{}/bank_accounts/{}",
+    S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetCustomersCustomerBankAccounts: Operation[ListObject[BankAccount]] = Operation(
+    "GetCustomersCustomerBankAccounts",
+    "customers.bank_accounts.list",
+    "get",
+    "/v1/customers/{}/bank_accounts",
+    S.ListPage(S.Model("BankAccount")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetCustomersCustomerBankAccountsId: Operation[BankAccount] = Operation(
+    "GetCustomersCustomerBankAccountsId",
+    "customers.bank_accounts.retrieve",
+    "get",
+    "/v1/customers/{}/bank_accounts/{}",
+    S.Model("BankAccount"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostCustomersCustomerBankAccountsId: Operation[Card | BankAccount | Source] = Operation(
+    "PostCustomersCustomerBankAccountsId",
+    "customers.bank_accounts.update",
+    "post",
+    "/v1/customers/{}/bank_accounts/{}",
+    S.OneOf("Card", "BankAccount", "Source"),
+    kinds={
+        "account_holder_name": "str",
+        "account_holder_type": "str",
+        "address_city": "str",
+        "address_country": "str",
+        "address_line1": "str",
+        "address_line2": "str",
+        "address_state": "str",
+        "address_zip": "str",
+        "exp_month": "str",
+        "exp_year": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "name": "str",
+        "owner": "map",
+    },
+)
+
+_PostCustomersCustomerBankAccountsIdVerify: Operation[BankAccount] = Operation(
+    "PostCustomersCustomerBankAccountsIdVerify",
+    "customers.bank_accounts.verify",
+    "post",
+    "/v1/customers/{}/bank_accounts/{}/verify",
+    S.Model("BankAccount"),
+    kinds={
+        "amounts": "seq",
+        "expand": "seq",
+    },
+    checks=(
+        MinorUnits(
+            "customers.bank_accounts.verify",
+            "amounts[]",
+        ),
+    ),
+)
+
+_PostCustomersCustomerCards: Operation[Account | BankAccount | Card | Source] = Operation(
+    "PostCustomersCustomerCards",
+    "customers.cards.create",
+    "post",
+    "/v1/customers/{}/cards",
+    S.OneOf("Account", "BankAccount", "Card", "Source"),
+    kinds={
+        "alipay_account": "str",
+        "bank_account": "map|str",
+        "card": "map|str",
+        "expand": "seq",
+        "metadata": "map",
+        "source": "str",
+    },
+)
+
+_DeleteCustomersCustomerCardsId: Operation[
+    Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard
+] = Operation(
+    "DeleteCustomersCustomerCardsId",
+    "customers.cards.delete",
+    "delete",
+    "/v1/customers/{}/cards/{}",
+    S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetCustomersCustomerCards: Operation[ListObject[Card]] = Operation(
+    "GetCustomersCustomerCards",
+    "customers.cards.list",
+    "get",
+    "/v1/customers/{}/cards",
+    S.ListPage(S.Model("Card")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetCustomersCustomerCardsId: Operation[Card] = Operation(
+    "GetCustomersCustomerCardsId",
+    "customers.cards.retrieve",
+    "get",
+    "/v1/customers/{}/cards/{}",
+    S.Model("Card"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostCustomersCustomerCardsId: Operation[Card | BankAccount | Source] = Operation(
+    "PostCustomersCustomerCardsId",
+    "customers.cards.update",
+    "post",
+    "/v1/customers/{}/cards/{}",
+    S.OneOf("Card", "BankAccount", "Source"),
+    kinds={
+        "account_holder_name": "str",
+        "account_holder_type": "str",
+        "address_city": "str",
+        "address_country": "str",
+        "address_line1": "str",
+        "address_line2": "str",
+        "address_state": "str",
+        "address_zip": "str",
+        "exp_month": "str",
+        "exp_year": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "name": "str",
+        "owner": "map",
+    },
+)
+
+_GetCustomersCustomerCashBalance: Operation[CashBalance] = Operation(
+    "GetCustomersCustomerCashBalance",
+    "customers.cash_balance.retrieve",
+    "get",
+    "/v1/customers/{}/cash_balance",
+    S.Model("CashBalance"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostCustomersCustomerCashBalance: Operation[CashBalance] = Operation(
+    "PostCustomersCustomerCashBalance",
+    "customers.cash_balance.update",
+    "post",
+    "/v1/customers/{}/cash_balance",
+    S.Model("CashBalance"),
+    kinds={
+        "expand": "seq",
+        "settings": "map",
+    },
+)
+
+_GetCustomersCustomerCashBalanceTransactions: Operation[ListObject[CustomerCashBalanceTransaction]] = (
+    Operation(
+        "GetCustomersCustomerCashBalanceTransactions",
+        "customers.cash_balance_transactions.list",
+        "get",
+        "/v1/customers/{}/cash_balance_transactions",
+        S.ListPage(S.Model("CustomerCashBalanceTransaction")),
+        encoding="query",
+        kinds={
+            "ending_before": "str",
+            "expand": "seq",
+            "limit": "int",
+            "starting_after": "str",
+        },
+    )
+)
+
+_GetCustomersCustomerCashBalanceTransactionsTransaction: Operation[CustomerCashBalanceTransaction] = (
+    Operation(
+        "GetCustomersCustomerCashBalanceTransactionsTransaction",
+        "customers.cash_balance_transactions.retrieve",
+        "get",
+        "/v1/customers/{}/cash_balance_transactions/{}",
+        S.Model("CustomerCashBalanceTransaction"),
+        encoding="query",
+        kinds={
+            "expand": "seq",
+        },
+    )
+)
+
+_DeleteCustomersCustomerDiscount: Operation[DeletedDiscount] = Operation(
+    "DeleteCustomersCustomerDiscount",
+    "customers.discount.delete",
+    "delete",
+    "/v1/customers/{}/discount",
+    S.Model("DeletedDiscount"),
+    encoding="query",
+)
+
+_GetCustomersCustomerDiscount: Operation[Discount] = Operation(
+    "GetCustomersCustomerDiscount",
+    "customers.discount.retrieve",
+    "get",
+    "/v1/customers/{}/discount",
+    S.Model("Discount"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostCustomersCustomerFundingInstructions: Operation[FundingInstructions] = Operation(
+    "PostCustomersCustomerFundingInstructions",
+    "customers.funding_instructions.create",
+    "post",
+    "/v1/customers/{}/funding_instructions",
+    S.Model("FundingInstructions"),
+    kinds={
+        "bank_transfer": "map",
+        "currency": "str",
+        "funding_type": "str",
+        "expand": "seq",
+    },
+)
+
+_GetCustomersCustomerPaymentMethods: Operation[ListObject[PaymentMethod]] = Operation(
+    "GetCustomersCustomerPaymentMethods",
+    "customers.payment_methods.list",
+    "get",
+    "/v1/customers/{}/payment_methods",
+    S.ListPage(S.Model("PaymentMethod")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "type": "str",
+    },
+)
+
+_GetCustomersCustomerPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Operation(
+    "GetCustomersCustomerPaymentMethodsPaymentMethod",
+    "customers.payment_methods.retrieve",
+    "get",
+    "/v1/customers/{}/payment_methods/{}",
+    S.Model("PaymentMethod"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostCustomersCustomerSources: Operation[Account | BankAccount | Card | Source] = Operation(
+    "PostCustomersCustomerSources",
+    "customers.sources.create",
+    "post",
+    "/v1/customers/{}/sources",
+    S.OneOf("Account", "BankAccount", "Card", "Source"),
+    kinds={
+        "alipay_account": "str",
+        "bank_account": "map|str",
+        "card": "map|str",
+        "expand": "seq",
+        "metadata": "map",
+        "source": "str",
+    },
+)
+
+_DeleteCustomersCustomerSourcesId: Operation[
+    Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard
+] = Operation(
+    "DeleteCustomersCustomerSourcesId",
+    "customers.sources.delete",
+    "delete",
+    "/v1/customers/{}/sources/{}",
+    S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetCustomersCustomerSources: Operation[ListObject[BankAccount | Card | Source]] = Operation(
+    "GetCustomersCustomerSources",
+    "customers.sources.list",
+    "get",
+    "/v1/customers/{}/sources",
+    S.ListPage(S.OneOf("BankAccount", "Card", "Source")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "object": "str",
+        "starting_after": "str",
+    },
+)
+
+_GetCustomersCustomerSourcesId: Operation[Account | BankAccount | Card | Source] = Operation(
+    "GetCustomersCustomerSourcesId",
+    "customers.sources.retrieve",
+    "get",
+    "/v1/customers/{}/sources/{}",
+    S.OneOf("Account", "BankAccount", "Card", "Source"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostCustomersCustomerSourcesId: Operation[Card | BankAccount | Source] = Operation(
+    "PostCustomersCustomerSourcesId",
+    "customers.sources.update",
+    "post",
+    "/v1/customers/{}/sources/{}",
+    S.OneOf("Card", "BankAccount", "Source"),
+    kinds={
+        "account_holder_name": "str",
+        "account_holder_type": "str",
+        "address_city": "str",
+        "address_country": "str",
+        "address_line1": "str",
+        "address_line2": "str",
+        "address_state": "str",
+        "address_zip": "str",
+        "exp_month": "str",
+        "exp_year": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "name": "str",
+        "owner": "map",
+    },
+)
+
+_PostCustomersCustomerSourcesIdVerify: Operation[BankAccount] = Operation(
+    "PostCustomersCustomerSourcesIdVerify",
+    "customers.sources.verify",
+    "post",
+    "/v1/customers/{}/sources/{}/verify",
+    S.Model("BankAccount"),
+    kinds={
+        "amounts": "seq",
+        "expand": "seq",
+    },
+    checks=(
+        MinorUnits(
+            "customers.sources.verify",
+            "amounts[]",
+        ),
+    ),
+)
+
+_DeleteCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
+    "DeleteCustomersCustomerSubscriptionsSubscriptionExposedId",
+    "customers.subscriptions.cancel",
+    "delete",
+    "/v1/customers/{}/subscriptions/{}",
+    S.Model("Subscription"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+        "invoice_now": "bool",
+        "prorate": "bool",
+    },
+)
+
+_PostCustomersCustomerSubscriptions: Operation[Subscription] = Operation(
+    "PostCustomersCustomerSubscriptions",
+    "customers.subscriptions.create",
+    "post",
+    "/v1/customers/{}/subscriptions",
+    S.Model("Subscription"),
+    kinds={
+        "add_invoice_items": "seq",
+        "application_fee_percent": "float",
+        "automatic_tax": "map",
+        "backdate_start_date": "int",
+        "billing_cycle_anchor": "int",
+        "billing_thresholds": "map|str",
+        "cancel_at": "int",
+        "cancel_at_period_end": "bool",
+        "collection_method": "str",
+        "coupon": "str",
+        "currency": "str",
+        "days_until_due": "int",
+        "default_payment_method": "str",
+        "default_source": "str",
+        "default_tax_rates": "seq|str",
+        "expand": "seq",
+        "items": "seq",
+        "metadata": "map|str",
+        "off_session": "bool",
+        "payment_behavior": "str",
+        "payment_settings": "map",
+        "pending_invoice_item_interval": "map|str",
+        "promotion_code": "str",
+        "proration_behavior": "str",
+        "transfer_data": "map",
+        "trial_end": "int|str",
+        "trial_from_plan": "bool",
+        "trial_period_days": "int",
+        "trial_settings": "map",
+    },
+    checks=(
+        MinorUnits(
+            "customers.subscriptions.create",
+            "add_invoice_items[][price_data][unit_amount]",
+            "billing_thresholds[amount_gte]",
+            "items[][price_data][unit_amount]",
+            "payment_settings[payment_method_options][card][mandate_options][amount]",
+        ),
+    ),
+)
+
+_GetCustomersCustomerSubscriptions: Operation[ListObject[Subscription]] = Operation(
+    "GetCustomersCustomerSubscriptions",
+    "customers.subscriptions.list",
+    "get",
+    "/v1/customers/{}/subscriptions",
+    S.ListPage(S.Model("Subscription")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
+    "GetCustomersCustomerSubscriptionsSubscriptionExposedId",
+    "customers.subscriptions.retrieve",
+    "get",
+    "/v1/customers/{}/subscriptions/{}",
+    S.Model("Subscription"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
+    "PostCustomersCustomerSubscriptionsSubscriptionExposedId",
+    "customers.subscriptions.update",
+    "post",
+    "/v1/customers/{}/subscriptions/{}",
+    S.Model("Subscription"),
+    kinds={
+        "add_invoice_items": "seq",
+        "application_fee_percent": "float",
+        "automatic_tax": "map",
+        "billing_cycle_anchor": "str",
+        "billing_thresholds": "map|str",
+        "cancel_at": "int|str",
+        "cancel_at_period_end": "bool",
+        "cancellation_details": "map",
+        "collection_method": "str",
+        "coupon": "str",
+        "days_until_due": "int",
+        "default_payment_method": "str",
+        "default_source": "str",
+        "default_tax_rates": "seq|str",
+        "expand": "seq",
+        "items": "seq",
+        "metadata": "map|str",
+        "off_session": "bool",
+        "pause_collection": "map|str",
+        "payment_behavior": "str",
+        "payment_settings": "map",
+        "pending_invoice_item_interval": "map|str",
+        "promotion_code": "str",
+        "proration_behavior": "str",
+        "proration_date": "int",
+        "transfer_data": "map|str",
+        "trial_end": "int|str",
+        "trial_from_plan": "bool",
+        "trial_settings": "map",
+    },
+    checks=(
+        MinorUnits(
+            "customers.subscriptions.update",
+            "add_invoice_items[][price_data][unit_amount]",
+            "billing_thresholds[amount_gte]",
+            "items[][price_data][unit_amount]",
+            "payment_settings[payment_method_options][card][mandate_options][amount]",
+        ),
+    ),
+)
+
+_DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[DeletedDiscount] = Operation(
+    "DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount",
+    "customers.subscriptions.discount.delete",
+    "delete",
+    "/v1/customers/{}/subscriptions/{}/discount",
+    S.Model("DeletedDiscount"),
+    encoding="query",
+)
+
+_GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[Discount] = Operation(
+    "GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount",
+    "customers.subscriptions.discount.retrieve",
+    "get",
+    "/v1/customers/{}/subscriptions/{}/discount",
+    S.Model("Discount"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostCustomersCustomerTaxIds: Operation[TaxId] = Operation(
+    "PostCustomersCustomerTaxIds",
+    "customers.tax_ids.create",
+    "post",
+    "/v1/customers/{}/tax_ids",
+    S.Model("TaxId"),
+    kinds={
+        "type": "str",
+        "value": "str",
+        "expand": "seq",
+    },
+)
+
+_DeleteCustomersCustomerTaxIdsId: Operation[DeletedTaxId] = Operation(
+    "DeleteCustomersCustomerTaxIdsId",
+    "customers.tax_ids.delete",
+    "delete",
+    "/v1/customers/{}/tax_ids/{}",
+    S.Model("DeletedTaxId"),
+    encoding="query",
+)
+
+_GetCustomersCustomerTaxIds: Operation[ListObject[TaxId]] = Operation(
+    "GetCustomersCustomerTaxIds",
+    "customers.tax_ids.list",
+    "get",
+    "/v1/customers/{}/tax_ids",
+    S.ListPage(S.Model("TaxId")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetCustomersCustomerTaxIdsId: Operation[TaxId] = Operation(
+    "GetCustomersCustomerTaxIdsId",
+    "customers.tax_ids.retrieve",
+    "get",
+    "/v1/customers/{}/tax_ids/{}",
+    S.Model("TaxId"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

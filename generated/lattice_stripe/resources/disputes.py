@@ -25,61 +25,6 @@ if TYPE_CHECKING:
         DisputesUpdateParamsEvidence,
     )
 
-_PostDisputesDisputeClose: Operation[Dispute] = Operation(
-    "PostDisputesDisputeClose",
-    "disputes.close",
-    "post",
-    "/v1/disputes/{}/close",
-    S.Model("Dispute"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetDisputes: Operation[ListObject[Dispute]] = Operation(
-    "GetDisputes",
-    "disputes.list",
-    "get",
-    "/v1/disputes",
-    S.ListPage(S.Model("Dispute")),
-    encoding="query",
-    kinds={
-        "charge": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_intent": "str",
-        "starting_after": "str",
-    },
-)
-
-_GetDisputesDispute: Operation[Dispute] = Operation(
-    "GetDisputesDispute",
-    "disputes.retrieve",
-    "get",
-    "/v1/disputes/{}",
-    S.Model("Dispute"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostDisputesDispute: Operation[Dispute] = Operation(
-    "PostDisputesDispute",
-    "disputes.update",
-    "post",
-    "/v1/disputes/{}",
-    S.Model("Dispute"),
-    kinds={
-        "evidence": "map",
-        "expand": "seq",
-        "metadata": "map|str",
-        "submit": "bool",
-    },
-)
-
 
 class Disputes(SyncResource):
     """Operations on `client.disputes`."""
@@ -353,3 +298,61 @@ class AsyncDisputes(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostDisputesDisputeClose: Operation[Dispute] = Operation(
+    "PostDisputesDisputeClose",
+    "disputes.close",
+    "post",
+    "/v1/disputes/{}/close",
+    S.Model("Dispute"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetDisputes: Operation[ListObject[Dispute]] = Operation(
+    "GetDisputes",
+    "disputes.list",
+    "get",
+    "/v1/disputes",
+    S.ListPage(S.Model("Dispute")),
+    encoding="query",
+    kinds={
+        "charge": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payment_intent": "str",
+        "starting_after": "str",
+    },
+)
+
+_GetDisputesDispute: Operation[Dispute] = Operation(
+    "GetDisputesDispute",
+    "disputes.retrieve",
+    "get",
+    "/v1/disputes/{}",
+    S.Model("Dispute"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostDisputesDispute: Operation[Dispute] = Operation(
+    "PostDisputesDispute",
+    "disputes.update",
+    "post",
+    "/v1/disputes/{}",
+    S.Model("Dispute"),
+    kinds={
+        "evidence": "map",
+        "expand": "seq",
+        "metadata": "map|str",
+        "submit": "bool",
+    },
+)

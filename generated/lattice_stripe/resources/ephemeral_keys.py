@@ -21,33 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.ephemeral_key import EphemeralKey
 
-_PostEphemeralKeys: Operation[EphemeralKey] = Operation(
-    "PostEphemeralKeys",
-    "ephemeral_keys.create",
-    "post",
-    "/v1/ephemeral_keys",
-    S.Model("EphemeralKey"),
-    kinds={
-        "customer": "str",
-        "expand": "seq",
-        "issuing_card": "str",
-        "nonce": "str",
-        "verification_session": "str",
-    },
-)
-
-_DeleteEphemeralKeysKey: Operation[EphemeralKey] = Operation(
-    "DeleteEphemeralKeysKey",
-    "ephemeral_keys.delete",
-    "delete",
-    "/v1/ephemeral_keys/{}",
-    S.Model("EphemeralKey"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class EphemeralKeys(SyncResource):
     """Operations on `client.ephemeral_keys`."""
@@ -179,3 +152,33 @@ class AsyncEphemeralKeys(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostEphemeralKeys: Operation[EphemeralKey] = Operation(
+    "PostEphemeralKeys",
+    "ephemeral_keys.create",
+    "post",
+    "/v1/ephemeral_keys",
+    S.Model("EphemeralKey"),
+    kinds={
+        "customer": "str",
+        "expand": "seq",
+        "issuing_card": "str",
+        "nonce": "str",
+        "verification_session": "str",
+    },
+)
+
+_DeleteEphemeralKeysKey: Operation[EphemeralKey] = Operation(
+    "DeleteEphemeralKeysKey",
+    "ephemeral_keys.delete",
+    "delete",
+    "/v1/ephemeral_keys/{}",
+    S.Model("EphemeralKey"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -24,37 +24,6 @@ if TYPE_CHECKING:
         EventsListParamsCreated,
     )
 
-_GetEvents: Operation[ListObject[Event]] = Operation(
-    "GetEvents",
-    "events.list",
-    "get",
-    "/v1/events",
-    S.ListPage(S.Model("Event")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "delivery_success": "bool",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
-        "types": "seq",
-    },
-)
-
-_GetEventsId: Operation[Event] = Operation(
-    "GetEventsId",
-    "events.retrieve",
-    "get",
-    "/v1/events/{}",
-    S.Model("Event"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class Events(SyncResource):
     """Operations on `client.events`."""
@@ -202,3 +171,37 @@ class AsyncEvents(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetEvents: Operation[ListObject[Event]] = Operation(
+    "GetEvents",
+    "events.list",
+    "get",
+    "/v1/events",
+    S.ListPage(S.Model("Event")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "delivery_success": "bool",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "type": "str",
+        "types": "seq",
+    },
+)
+
+_GetEventsId: Operation[Event] = Operation(
+    "GetEventsId",
+    "events.retrieve",
+    "get",
+    "/v1/events/{}",
+    S.Model("Event"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

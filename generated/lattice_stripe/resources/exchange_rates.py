@@ -21,33 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.exchange_rate import ExchangeRate
 
-_GetExchangeRates: Operation[ListObject[ExchangeRate]] = Operation(
-    "GetExchangeRates",
-    "exchange_rates.list",
-    "get",
-    "/v1/exchange_rates",
-    S.ListPage(S.Model("ExchangeRate")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetExchangeRatesRateId: Operation[ExchangeRate] = Operation(
-    "GetExchangeRatesRateId",
-    "exchange_rates.retrieve",
-    "get",
-    "/v1/exchange_rates/{}",
-    S.Model("ExchangeRate"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class ExchangeRates(SyncResource):
     """Operations on `client.exchange_rates`."""
@@ -167,3 +140,33 @@ class AsyncExchangeRates(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetExchangeRates: Operation[ListObject[ExchangeRate]] = Operation(
+    "GetExchangeRates",
+    "exchange_rates.list",
+    "get",
+    "/v1/exchange_rates",
+    S.ListPage(S.Model("ExchangeRate")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetExchangeRatesRateId: Operation[ExchangeRate] = Operation(
+    "GetExchangeRatesRateId",
+    "exchange_rates.retrieve",
+    "get",
+    "/v1/exchange_rates/{}",
+    S.Model("ExchangeRate"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -24,63 +24,6 @@ if TYPE_CHECKING:
         FileLinksListParamsCreated,
     )
 
-_PostFileLinks: Operation[FileLink] = Operation(
-    "PostFileLinks",
-    "file_links.create",
-    "post",
-    "/v1/file_links",
-    S.Model("FileLink"),
-    kinds={
-        "file": "str",
-        "expand": "seq",
-        "expires_at": "int",
-        "metadata": "map|str",
-    },
-)
-
-_GetFileLinks: Operation[ListObject[FileLink]] = Operation(
-    "GetFileLinks",
-    "file_links.list",
-    "get",
-    "/v1/file_links",
-    S.ListPage(S.Model("FileLink")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "expired": "bool",
-        "file": "str",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetFileLinksLink: Operation[FileLink] = Operation(
-    "GetFileLinksLink",
-    "file_links.retrieve",
-    "get",
-    "/v1/file_links/{}",
-    S.Model("FileLink"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostFileLinksLink: Operation[FileLink] = Operation(
-    "PostFileLinksLink",
-    "file_links.update",
-    "post",
-    "/v1/file_links/{}",
-    S.Model("FileLink"),
-    kinds={
-        "expand": "seq",
-        "expires_at": "int|str",
-        "metadata": "map|str",
-    },
-)
-
 
 class FileLinks(SyncResource):
     """Operations on `client.file_links`."""
@@ -344,3 +287,63 @@ class AsyncFileLinks(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostFileLinks: Operation[FileLink] = Operation(
+    "PostFileLinks",
+    "file_links.create",
+    "post",
+    "/v1/file_links",
+    S.Model("FileLink"),
+    kinds={
+        "file": "str",
+        "expand": "seq",
+        "expires_at": "int",
+        "metadata": "map|str",
+    },
+)
+
+_GetFileLinks: Operation[ListObject[FileLink]] = Operation(
+    "GetFileLinks",
+    "file_links.list",
+    "get",
+    "/v1/file_links",
+    S.ListPage(S.Model("FileLink")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "expired": "bool",
+        "file": "str",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetFileLinksLink: Operation[FileLink] = Operation(
+    "GetFileLinksLink",
+    "file_links.retrieve",
+    "get",
+    "/v1/file_links/{}",
+    S.Model("FileLink"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostFileLinksLink: Operation[FileLink] = Operation(
+    "PostFileLinksLink",
+    "file_links.update",
+    "post",
+    "/v1/file_links/{}",
+    S.Model("FileLink"),
+    kinds={
+        "expand": "seq",
+        "expires_at": "int|str",
+        "metadata": "map|str",
+    },
+)

@@ -25,51 +25,6 @@ if TYPE_CHECKING:
         FilesListParamsCreated,
     )
 
-_PostFiles: Operation[File] = Operation(
-    "PostFiles",
-    "files.create",
-    "post",
-    "/v1/files",
-    S.Model("File"),
-    encoding="multipart",
-    base="files",
-    kinds={
-        "file": "file",
-        "purpose": "str",
-        "expand": "seq",
-        "file_link_data": "map",
-    },
-)
-
-_GetFiles: Operation[ListObject[File]] = Operation(
-    "GetFiles",
-    "files.list",
-    "get",
-    "/v1/files",
-    S.ListPage(S.Model("File")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "purpose": "str",
-        "starting_after": "str",
-    },
-)
-
-_GetFilesFile: Operation[File] = Operation(
-    "GetFilesFile",
-    "files.retrieve",
-    "get",
-    "/v1/files/{}",
-    S.Model("File"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class Files(SyncResource):
     """Operations on `client.files`."""
@@ -337,3 +292,51 @@ class AsyncFiles(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostFiles: Operation[File] = Operation(
+    "PostFiles",
+    "files.create",
+    "post",
+    "/v1/files",
+    S.Model("File"),
+    encoding="multipart",
+    base="files",
+    kinds={
+        "file": "file",
+        "purpose": "str",
+        "expand": "seq",
+        "file_link_data": "map",
+    },
+)
+
+_GetFiles: Operation[ListObject[File]] = Operation(
+    "GetFiles",
+    "files.list",
+    "get",
+    "/v1/files",
+    S.ListPage(S.Model("File")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "purpose": "str",
+        "starting_after": "str",
+    },
+)
+
+_GetFilesFile: Operation[File] = Operation(
+    "GetFilesFile",
+    "files.retrieve",
+    "get",
+    "/v1/files/{}",
+    S.Model("File"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

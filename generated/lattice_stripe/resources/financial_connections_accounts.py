@@ -25,76 +25,6 @@ if TYPE_CHECKING:
         FinancialConnectionsAccountsListParamsAccountHolder,
     )
 
-_PostFinancialConnectionsAccountsAccountDisconnect: Operation[FinancialConnectionsAccount] = Operation(
-    "PostFinancialConnectionsAccountsAccountDisconnect",
-    "financial_connections.accounts.disconnect",
-    "post",
-    "/v1/financial_connections/accounts/{}/disconnect",
-    S.Model("FinancialConnectionsAccount"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetFinancialConnectionsAccounts: Operation[ListObject[FinancialConnectionsAccount]] = Operation(
-    "GetFinancialConnectionsAccounts",
-    "financial_connections.accounts.list",
-    "get",
-    "/v1/financial_connections/accounts",
-    S.ListPage(S.Model("FinancialConnectionsAccount")),
-    encoding="query",
-    kinds={
-        "account_holder": "map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "session": "str",
-        "starting_after": "str",
-    },
-)
-
-_PostFinancialConnectionsAccountsAccountRefresh: Operation[FinancialConnectionsAccount] = Operation(
-    "PostFinancialConnectionsAccountsAccountRefresh",
-    "financial_connections.accounts.refresh",
-    "post",
-    "/v1/financial_connections/accounts/{}/refresh",
-    S.Model("FinancialConnectionsAccount"),
-    kinds={
-        "features": "seq",
-        "expand": "seq",
-    },
-)
-
-_GetFinancialConnectionsAccountsAccount: Operation[FinancialConnectionsAccount] = Operation(
-    "GetFinancialConnectionsAccountsAccount",
-    "financial_connections.accounts.retrieve",
-    "get",
-    "/v1/financial_connections/accounts/{}",
-    S.Model("FinancialConnectionsAccount"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetFinancialConnectionsAccountsAccountOwners: Operation[ListObject[FinancialConnectionsAccountOwner]] = (
-    Operation(
-        "GetFinancialConnectionsAccountsAccountOwners",
-        "financial_connections.accounts.owners.list",
-        "get",
-        "/v1/financial_connections/accounts/{}/owners",
-        S.ListPage(S.Model("FinancialConnectionsAccountOwner")),
-        encoding="query",
-        kinds={
-            "ownership": "str",
-            "ending_before": "str",
-            "expand": "seq",
-            "limit": "int",
-            "starting_after": "str",
-        },
-    )
-)
-
 
 class FinancialConnectionsAccounts(SyncResource):
     """Operations on `client.financial_connections.accounts`."""
@@ -416,3 +346,76 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostFinancialConnectionsAccountsAccountDisconnect: Operation[FinancialConnectionsAccount] = Operation(
+    "PostFinancialConnectionsAccountsAccountDisconnect",
+    "financial_connections.accounts.disconnect",
+    "post",
+    "/v1/financial_connections/accounts/{}/disconnect",
+    S.Model("FinancialConnectionsAccount"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetFinancialConnectionsAccounts: Operation[ListObject[FinancialConnectionsAccount]] = Operation(
+    "GetFinancialConnectionsAccounts",
+    "financial_connections.accounts.list",
+    "get",
+    "/v1/financial_connections/accounts",
+    S.ListPage(S.Model("FinancialConnectionsAccount")),
+    encoding="query",
+    kinds={
+        "account_holder": "map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "session": "str",
+        "starting_after": "str",
+    },
+)
+
+_PostFinancialConnectionsAccountsAccountRefresh: Operation[FinancialConnectionsAccount] = Operation(
+    "PostFinancialConnectionsAccountsAccountRefresh",
+    "financial_connections.accounts.refresh",
+    "post",
+    "/v1/financial_connections/accounts/{}/refresh",
+    S.Model("FinancialConnectionsAccount"),
+    kinds={
+        "features": "seq",
+        "expand": "seq",
+    },
+)
+
+_GetFinancialConnectionsAccountsAccount: Operation[FinancialConnectionsAccount] = Operation(
+    "GetFinancialConnectionsAccountsAccount",
+    "financial_connections.accounts.retrieve",
+    "get",
+    "/v1/financial_connections/accounts/{}",
+    S.Model("FinancialConnectionsAccount"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetFinancialConnectionsAccountsAccountOwners: Operation[ListObject[FinancialConnectionsAccountOwner]] = (
+    Operation(
+        "GetFinancialConnectionsAccountsAccountOwners",
+        "financial_connections.accounts.owners.list",
+        "get",
+        "/v1/financial_connections/accounts/{}/owners",
+        S.ListPage(S.Model("FinancialConnectionsAccountOwner")),
+        encoding="query",
+        kinds={
+            "ownership": "str",
+            "ending_before": "str",
+            "expand": "seq",
+            "limit": "int",
+            "starting_after": "str",
+        },
+    )
+)

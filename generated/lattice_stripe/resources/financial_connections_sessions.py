@@ -25,34 +25,6 @@ if TYPE_CHECKING:
         FinancialConnectionsSessionsCreateParamsFilters,
     )
 
-_PostFinancialConnectionsSessions: Operation[FinancialConnectionsSession] = Operation(
-    "PostFinancialConnectionsSessions",
-    "financial_connections.sessions.create",
-    "post",
-    "/v1/financial_connections/sessions",
-    S.Model("FinancialConnectionsSession"),
-    kinds={
-        "account_holder": "map",
-        "permissions": "seq",
-        "expand": "seq",
-        "filters": "map",
-        "prefetch": "seq",
-        "return_url": "str",
-    },
-)
-
-_GetFinancialConnectionsSessionsSession: Operation[FinancialConnectionsSession] = Operation(
-    "GetFinancialConnectionsSessionsSession",
-    "financial_connections.sessions.retrieve",
-    "get",
-    "/v1/financial_connections/sessions/{}",
-    S.Model("FinancialConnectionsSession"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class FinancialConnectionsSessions(SyncResource):
     """Operations on `client.financial_connections.sessions`."""
@@ -186,3 +158,34 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostFinancialConnectionsSessions: Operation[FinancialConnectionsSession] = Operation(
+    "PostFinancialConnectionsSessions",
+    "financial_connections.sessions.create",
+    "post",
+    "/v1/financial_connections/sessions",
+    S.Model("FinancialConnectionsSession"),
+    kinds={
+        "account_holder": "map",
+        "permissions": "seq",
+        "expand": "seq",
+        "filters": "map",
+        "prefetch": "seq",
+        "return_url": "str",
+    },
+)
+
+_GetFinancialConnectionsSessionsSession: Operation[FinancialConnectionsSession] = Operation(
+    "GetFinancialConnectionsSessionsSession",
+    "financial_connections.sessions.retrieve",
+    "get",
+    "/v1/financial_connections/sessions/{}",
+    S.Model("FinancialConnectionsSession"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

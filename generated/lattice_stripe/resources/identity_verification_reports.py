@@ -24,36 +24,6 @@ if TYPE_CHECKING:
         IdentityVerificationReportsListParamsCreated,
     )
 
-_GetIdentityVerificationReports: Operation[ListObject[IdentityVerificationReport]] = Operation(
-    "GetIdentityVerificationReports",
-    "identity.verification_reports.list",
-    "get",
-    "/v1/identity/verification_reports",
-    S.ListPage(S.Model("IdentityVerificationReport")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
-        "verification_session": "str",
-    },
-)
-
-_GetIdentityVerificationReportsReport: Operation[IdentityVerificationReport] = Operation(
-    "GetIdentityVerificationReportsReport",
-    "identity.verification_reports.retrieve",
-    "get",
-    "/v1/identity/verification_reports/{}",
-    S.Model("IdentityVerificationReport"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class IdentityVerificationReports(SyncResource):
     """Operations on `client.identity.verification_reports`."""
@@ -189,3 +159,36 @@ class AsyncIdentityVerificationReports(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetIdentityVerificationReports: Operation[ListObject[IdentityVerificationReport]] = Operation(
+    "GetIdentityVerificationReports",
+    "identity.verification_reports.list",
+    "get",
+    "/v1/identity/verification_reports",
+    S.ListPage(S.Model("IdentityVerificationReport")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "type": "str",
+        "verification_session": "str",
+    },
+)
+
+_GetIdentityVerificationReportsReport: Operation[IdentityVerificationReport] = Operation(
+    "GetIdentityVerificationReportsReport",
+    "identity.verification_reports.retrieve",
+    "get",
+    "/v1/identity/verification_reports/{}",
+    S.Model("IdentityVerificationReport"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -26,86 +26,6 @@ if TYPE_CHECKING:
         IdentityVerificationSessionsUpdateParamsOptions,
     )
 
-_PostIdentityVerificationSessionsSessionCancel: Operation[IdentityVerificationSession] = Operation(
-    "PostIdentityVerificationSessionsSessionCancel",
-    "identity.verification_sessions.cancel",
-    "post",
-    "/v1/identity/verification_sessions/{}/cancel",
-    S.Model("IdentityVerificationSession"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostIdentityVerificationSessions: Operation[IdentityVerificationSession] = Operation(
-    "PostIdentityVerificationSessions",
-    "identity.verification_sessions.create",
-    "post",
-    "/v1/identity/verification_sessions",
-    S.Model("IdentityVerificationSession"),
-    kinds={
-        "type": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "options": "map",
-        "return_url": "str",
-    },
-)
-
-_GetIdentityVerificationSessions: Operation[ListObject[IdentityVerificationSession]] = Operation(
-    "GetIdentityVerificationSessions",
-    "identity.verification_sessions.list",
-    "get",
-    "/v1/identity/verification_sessions",
-    S.ListPage(S.Model("IdentityVerificationSession")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-    },
-)
-
-_PostIdentityVerificationSessionsSessionRedact: Operation[IdentityVerificationSession] = Operation(
-    "PostIdentityVerificationSessionsSessionRedact",
-    "identity.verification_sessions.redact",
-    "post",
-    "/v1/identity/verification_sessions/{}/redact",
-    S.Model("IdentityVerificationSession"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetIdentityVerificationSessionsSession: Operation[IdentityVerificationSession] = Operation(
-    "GetIdentityVerificationSessionsSession",
-    "identity.verification_sessions.retrieve",
-    "get",
-    "/v1/identity/verification_sessions/{}",
-    S.Model("IdentityVerificationSession"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostIdentityVerificationSessionsSession: Operation[IdentityVerificationSession] = Operation(
-    "PostIdentityVerificationSessionsSession",
-    "identity.verification_sessions.update",
-    "post",
-    "/v1/identity/verification_sessions/{}",
-    S.Model("IdentityVerificationSession"),
-    kinds={
-        "expand": "seq",
-        "metadata": "map",
-        "options": "map",
-        "type": "str",
-    },
-)
-
 
 class IdentityVerificationSessions(SyncResource):
     """Operations on `client.identity.verification_sessions`."""
@@ -557,3 +477,86 @@ class AsyncIdentityVerificationSessions(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostIdentityVerificationSessionsSessionCancel: Operation[IdentityVerificationSession] = Operation(
+    "PostIdentityVerificationSessionsSessionCancel",
+    "identity.verification_sessions.cancel",
+    "post",
+    "/v1/identity/verification_sessions/{}/cancel",
+    S.Model("IdentityVerificationSession"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostIdentityVerificationSessions: Operation[IdentityVerificationSession] = Operation(
+    "PostIdentityVerificationSessions",
+    "identity.verification_sessions.create",
+    "post",
+    "/v1/identity/verification_sessions",
+    S.Model("IdentityVerificationSession"),
+    kinds={
+        "type": "str",
+        "expand": "seq",
+        "metadata": "map",
+        "options": "map",
+        "return_url": "str",
+    },
+)
+
+_GetIdentityVerificationSessions: Operation[ListObject[IdentityVerificationSession]] = Operation(
+    "GetIdentityVerificationSessions",
+    "identity.verification_sessions.list",
+    "get",
+    "/v1/identity/verification_sessions",
+    S.ListPage(S.Model("IdentityVerificationSession")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
+)
+
+_PostIdentityVerificationSessionsSessionRedact: Operation[IdentityVerificationSession] = Operation(
+    "PostIdentityVerificationSessionsSessionRedact",
+    "identity.verification_sessions.redact",
+    "post",
+    "/v1/identity/verification_sessions/{}/redact",
+    S.Model("IdentityVerificationSession"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetIdentityVerificationSessionsSession: Operation[IdentityVerificationSession] = Operation(
+    "GetIdentityVerificationSessionsSession",
+    "identity.verification_sessions.retrieve",
+    "get",
+    "/v1/identity/verification_sessions/{}",
+    S.Model("IdentityVerificationSession"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostIdentityVerificationSessionsSession: Operation[IdentityVerificationSession] = Operation(
+    "PostIdentityVerificationSessionsSession",
+    "identity.verification_sessions.update",
+    "post",
+    "/v1/identity/verification_sessions/{}",
+    S.Model("IdentityVerificationSession"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map",
+        "options": "map",
+        "type": "str",
+    },
+)

@@ -32,116 +32,6 @@ if TYPE_CHECKING:
         InvoiceitemsUpdateParamsPriceData,
     )
 
-_PostInvoiceitems: Operation[Invoiceitem] = Operation(
-    "PostInvoiceitems",
-    "invoiceitems.create",
-    "post",
-    "/v1/invoiceitems",
-    S.Model("Invoiceitem"),
-    kinds={
-        "customer": "str",
-        "amount": "int",
-        "currency": "str",
-        "description": "str",
-        "discountable": "bool",
-        "discounts": "seq|str",
-        "expand": "seq",
-        "invoice": "str",
-        "metadata": "map|str",
-        "period": "map",
-        "price": "str",
-        "price_data": "map",
-        "quantity": "int",
-        "subscription": "str",
-        "tax_behavior": "str",
-        "tax_code": "str",
-        "tax_rates": "seq",
-        "unit_amount": "int",
-        "unit_amount_decimal": "decimal",
-    },
-    checks=(
-        MinorUnits(
-            "invoiceitems.create",
-            "amount",
-            "price_data[unit_amount]",
-            "unit_amount",
-        ),
-    ),
-)
-
-_DeleteInvoiceitemsInvoiceitem: Operation[DeletedInvoiceitem] = Operation(
-    "DeleteInvoiceitemsInvoiceitem",
-    "invoiceitems.delete",
-    "delete",
-    "/v1/invoiceitems/{}",
-    S.Model("DeletedInvoiceitem"),
-    encoding="query",
-)
-
-_GetInvoiceitems: Operation[ListObject[Invoiceitem]] = Operation(
-    "GetInvoiceitems",
-    "invoiceitems.list",
-    "get",
-    "/v1/invoiceitems",
-    S.ListPage(S.Model("Invoiceitem")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "invoice": "str",
-        "limit": "int",
-        "pending": "bool",
-        "starting_after": "str",
-    },
-)
-
-_GetInvoiceitemsInvoiceitem: Operation[Invoiceitem] = Operation(
-    "GetInvoiceitemsInvoiceitem",
-    "invoiceitems.retrieve",
-    "get",
-    "/v1/invoiceitems/{}",
-    S.Model("Invoiceitem"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostInvoiceitemsInvoiceitem: Operation[Invoiceitem] = Operation(
-    "PostInvoiceitemsInvoiceitem",
-    "invoiceitems.update",
-    "post",
-    "/v1/invoiceitems/{}",
-    S.Model("Invoiceitem"),
-    kinds={
-        "amount": "int",
-        "description": "str",
-        "discountable": "bool",
-        "discounts": "seq|str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "period": "map",
-        "price": "str",
-        "price_data": "map",
-        "quantity": "int",
-        "tax_behavior": "str",
-        "tax_code": "str",
-        "tax_rates": "seq|str",
-        "unit_amount": "int",
-        "unit_amount_decimal": "decimal",
-    },
-    checks=(
-        MinorUnits(
-            "invoiceitems.update",
-            "amount",
-            "price_data[unit_amount]",
-            "unit_amount",
-        ),
-    ),
-)
-
 
 class Invoiceitems(SyncResource):
     """Operations on `client.invoiceitems`."""
@@ -647,3 +537,116 @@ class AsyncInvoiceitems(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostInvoiceitems: Operation[Invoiceitem] = Operation(
+    "PostInvoiceitems",
+    "invoiceitems.create",
+    "post",
+    "/v1/invoiceitems",
+    S.Model("Invoiceitem"),
+    kinds={
+        "customer": "str",
+        "amount": "int",
+        "currency": "str",
+        "description": "str",
+        "discountable": "bool",
+        "discounts": "seq|str",
+        "expand": "seq",
+        "invoice": "str",
+        "metadata": "map|str",
+        "period": "map",
+        "price": "str",
+        "price_data": "map",
+        "quantity": "int",
+        "subscription": "str",
+        "tax_behavior": "str",
+        "tax_code": "str",
+        "tax_rates": "seq",
+        "unit_amount": "int",
+        "unit_amount_decimal": "decimal",
+    },
+    checks=(
+        MinorUnits(
+            "invoiceitems.create",
+            "amount",
+            "price_data[unit_amount]",
+            "unit_amount",
+        ),
+    ),
+)
+
+_DeleteInvoiceitemsInvoiceitem: Operation[DeletedInvoiceitem] = Operation(
+    "DeleteInvoiceitemsInvoiceitem",
+    "invoiceitems.delete",
+    "delete",
+    "/v1/invoiceitems/{}",
+    S.Model("DeletedInvoiceitem"),
+    encoding="query",
+)
+
+_GetInvoiceitems: Operation[ListObject[Invoiceitem]] = Operation(
+    "GetInvoiceitems",
+    "invoiceitems.list",
+    "get",
+    "/v1/invoiceitems",
+    S.ListPage(S.Model("Invoiceitem")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "invoice": "str",
+        "limit": "int",
+        "pending": "bool",
+        "starting_after": "str",
+    },
+)
+
+_GetInvoiceitemsInvoiceitem: Operation[Invoiceitem] = Operation(
+    "GetInvoiceitemsInvoiceitem",
+    "invoiceitems.retrieve",
+    "get",
+    "/v1/invoiceitems/{}",
+    S.Model("Invoiceitem"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostInvoiceitemsInvoiceitem: Operation[Invoiceitem] = Operation(
+    "PostInvoiceitemsInvoiceitem",
+    "invoiceitems.update",
+    "post",
+    "/v1/invoiceitems/{}",
+    S.Model("Invoiceitem"),
+    kinds={
+        "amount": "int",
+        "description": "str",
+        "discountable": "bool",
+        "discounts": "seq|str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "period": "map",
+        "price": "str",
+        "price_data": "map",
+        "quantity": "int",
+        "tax_behavior": "str",
+        "tax_code": "str",
+        "tax_rates": "seq|str",
+        "unit_amount": "int",
+        "unit_amount_decimal": "decimal",
+    },
+    checks=(
+        MinorUnits(
+            "invoiceitems.update",
+            "amount",
+            "price_data[unit_amount]",
+            "unit_amount",
+        ),
+    ),
+)

@@ -57,318 +57,6 @@ if TYPE_CHECKING:
         InvoicesUpdateParamsTransferData,
     )
 
-_PostInvoices: Operation[Invoice] = Operation(
-    "PostInvoices",
-    "invoices.create",
-    "post",
-    "/v1/invoices",
-    S.Model("Invoice"),
-    kinds={
-        "account_tax_ids": "seq|str",
-        "application_fee_amount": "int",
-        "auto_advance": "bool",
-        "automatic_tax": "map",
-        "collection_method": "str",
-        "currency": "str",
-        "custom_fields": "seq|str",
-        "customer": "str",
-        "days_until_due": "int",
-        "default_payment_method": "str",
-        "default_source": "str",
-        "default_tax_rates": "seq",
-        "description": "str",
-        "discounts": "seq|str",
-        "due_date": "int",
-        "effective_at": "int",
-        "expand": "seq",
-        "footer": "str",
-        "from_invoice": "map",
-        "metadata": "map|str",
-        "on_behalf_of": "str",
-        "payment_settings": "map",
-        "pending_invoice_items_behavior": "str",
-        "rendering_options": "map|str",
-        "shipping_cost": "map",
-        "shipping_details": "map",
-        "statement_descriptor": "str",
-        "subscription": "str",
-        "transfer_data": "map",
-    },
-    checks=(
-        MinorUnits(
-            "invoices.create",
-            "application_fee_amount",
-            "shipping_cost[shipping_rate_data][fixed_amount][amount]",
-            "shipping_cost[shipping_rate_data][fixed_amount][currency_options][][amount]",
-            "transfer_data[amount]",
-        ),
-    ),
-)
-
-_DeleteInvoicesInvoice: Operation[DeletedInvoice] = Operation(
-    "DeleteInvoicesInvoice",
-    "invoices.delete",
-    "delete",
-    "/v1/invoices/{}",
-    S.Model("DeletedInvoice"),
-    encoding="query",
-)
-
-_PostInvoicesInvoiceFinalize: Operation[Invoice] = Operation(
-    "PostInvoicesInvoiceFinalize",
-    "invoices.finalize",
-    "post",
-    "/v1/invoices/{}/finalize",
-    S.Model("Invoice"),
-    kinds={
-        "auto_advance": "bool",
-        "expand": "seq",
-    },
-)
-
-_GetInvoices: Operation[ListObject[Invoice]] = Operation(
-    "GetInvoices",
-    "invoices.list",
-    "get",
-    "/v1/invoices",
-    S.ListPage(S.Model("Invoice")),
-    encoding="query",
-    kinds={
-        "collection_method": "str",
-        "created": "int|map",
-        "customer": "str",
-        "due_date": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-        "subscription": "str",
-    },
-)
-
-_PostInvoicesInvoiceMarkUncollectible: Operation[Invoice] = Operation(
-    "PostInvoicesInvoiceMarkUncollectible",
-    "invoices.mark_uncollectible",
-    "post",
-    "/v1/invoices/{}/mark_uncollectible",
-    S.Model("Invoice"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostInvoicesInvoicePay: Operation[Invoice] = Operation(
-    "PostInvoicesInvoicePay",
-    "invoices.pay",
-    "post",
-    "/v1/invoices/{}/pay",
-    S.Model("Invoice"),
-    kinds={
-        "expand": "seq",
-        "forgive": "bool",
-        "mandate": "str",
-        "off_session": "bool",
-        "paid_out_of_band": "bool",
-        "payment_method": "str",
-        "source": "str",
-    },
-)
-
-_GetInvoicesInvoice: Operation[Invoice] = Operation(
-    "GetInvoicesInvoice",
-    "invoices.retrieve",
-    "get",
-    "/v1/invoices/{}",
-    S.Model("Invoice"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetInvoicesSearch: Operation[SearchResult[Invoice]] = Operation(
-    "GetInvoicesSearch",
-    "invoices.search",
-    "get",
-    "/v1/invoices/search",
-    S.SearchPage(S.Model("Invoice")),
-    encoding="query",
-    kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
-    },
-)
-
-_PostInvoicesInvoiceSend: Operation[Invoice] = Operation(
-    "PostInvoicesInvoiceSend",
-    "invoices.send",
-    "post",
-    "/v1/invoices/{}/send",
-    S.Model("Invoice"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetInvoicesUpcoming: Operation[Invoice] = Operation(
-    "GetInvoicesUpcoming",
-    "invoices.upcoming",
-    "get",
-    "/v1/invoices/upcoming",
-    S.Model("Invoice"),
-    encoding="query",
-    kinds={
-        "automatic_tax": "map",
-        "coupon": "str",
-        "currency": "str",
-        "customer": "str",
-        "customer_details": "map",
-        "discounts": "seq|str",
-        "expand": "seq",
-        "invoice_items": "seq",
-        "schedule": "str",
-        "subscription": "str",
-        "subscription_billing_cycle_anchor": "int|str",
-        "subscription_cancel_at": "int|str",
-        "subscription_cancel_at_period_end": "bool",
-        "subscription_cancel_now": "bool",
-        "subscription_default_tax_rates": "seq|str",
-        "subscription_items": "seq",
-        "subscription_proration_behavior": "str",
-        "subscription_proration_date": "int",
-        "subscription_resume_at": "str",
-        "subscription_start_date": "int",
-        "subscription_trial_end": "int|str",
-        "subscription_trial_from_plan": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "invoices.upcoming",
-            "invoice_items[][amount]",
-            "invoice_items[][price_data][unit_amount]",
-            "invoice_items[][unit_amount]",
-            "subscription_items[][price_data][unit_amount]",
-        ),
-    ),
-)
-
-_GetInvoicesUpcomingLines: Operation[ListObject[LineItem]] = Operation(
-    "GetInvoicesUpcomingLines",
-    "invoices.upcoming_lines",
-    "get",
-    "/v1/invoices/upcoming/lines",
-    S.ListPage(S.Model("LineItem")),
-    encoding="query",
-    kinds={
-        "automatic_tax": "map",
-        "coupon": "str",
-        "currency": "str",
-        "customer": "str",
-        "customer_details": "map",
-        "discounts": "seq|str",
-        "ending_before": "str",
-        "expand": "seq",
-        "invoice_items": "seq",
-        "limit": "int",
-        "schedule": "str",
-        "starting_after": "str",
-        "subscription": "str",
-        "subscription_billing_cycle_anchor": "int|str",
-        "subscription_cancel_at": "int|str",
-        "subscription_cancel_at_period_end": "bool",
-        "subscription_cancel_now": "bool",
-        "subscription_default_tax_rates": "seq|str",
-        "subscription_items": "seq",
-        "subscription_proration_behavior": "str",
-        "subscription_proration_date": "int",
-        "subscription_resume_at": "str",
-        "subscription_start_date": "int",
-        "subscription_trial_end": "int|str",
-        "subscription_trial_from_plan": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "invoices.upcoming_lines",
-            "invoice_items[][amount]",
-            "invoice_items[][price_data][unit_amount]",
-            "invoice_items[][unit_amount]",
-            "subscription_items[][price_data][unit_amount]",
-        ),
-    ),
-)
-
-_PostInvoicesInvoice: Operation[Invoice] = Operation(
-    "PostInvoicesInvoice",
-    "invoices.update",
-    "post",
-    "/v1/invoices/{}",
-    S.Model("Invoice"),
-    kinds={
-        "account_tax_ids": "seq|str",
-        "application_fee_amount": "int",
-        "auto_advance": "bool",
-        "automatic_tax": "map",
-        "collection_method": "str",
-        "custom_fields": "seq|str",
-        "days_until_due": "int",
-        "default_payment_method": "str",
-        "default_source": "str",
-        "default_tax_rates": "seq|str",
-        "description": "str",
-        "discounts": "seq|str",
-        "due_date": "int",
-        "effective_at": "int|str",
-        "expand": "seq",
-        "footer": "str",
-        "metadata": "map|str",
-        "on_behalf_of": "str",
-        "payment_settings": "map",
-        "rendering_options": "map|str",
-        "shipping_cost": "map|str",
-        "shipping_details": "map|str",
-        "statement_descriptor": "str",
-        "transfer_data": "map|str",
-    },
-    checks=(
-        MinorUnits(
-            "invoices.update",
-            "application_fee_amount",
-            "shipping_cost[shipping_rate_data][fixed_amount][amount]",
-            "shipping_cost[shipping_rate_data][fixed_amount][currency_options][][amount]",
-            "transfer_data[amount]",
-        ),
-    ),
-)
-
-_PostInvoicesInvoiceVoid: Operation[Invoice] = Operation(
-    "PostInvoicesInvoiceVoid",
-    "invoices.void",
-    "post",
-    "/v1/invoices/{}/void",
-    S.Model("Invoice"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetInvoicesInvoiceLines: Operation[ListObject[LineItem]] = Operation(
-    "GetInvoicesInvoiceLines",
-    "invoices.lines.list",
-    "get",
-    "/v1/invoices/{}/lines",
-    S.ListPage(S.Model("LineItem")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
 
 class _InvoicesBase(SyncResource):
     """Operations on `client.invoices`, as generated: `Invoices` adds the guards."""
@@ -1910,3 +1598,318 @@ class AsyncInvoicesLines(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostInvoices: Operation[Invoice] = Operation(
+    "PostInvoices",
+    "invoices.create",
+    "post",
+    "/v1/invoices",
+    S.Model("Invoice"),
+    kinds={
+        "account_tax_ids": "seq|str",
+        "application_fee_amount": "int",
+        "auto_advance": "bool",
+        "automatic_tax": "map",
+        "collection_method": "str",
+        "currency": "str",
+        "custom_fields": "seq|str",
+        "customer": "str",
+        "days_until_due": "int",
+        "default_payment_method": "str",
+        "default_source": "str",
+        "default_tax_rates": "seq",
+        "description": "str",
+        "discounts": "seq|str",
+        "due_date": "int",
+        "effective_at": "int",
+        "expand": "seq",
+        "footer": "str",
+        "from_invoice": "map",
+        "metadata": "map|str",
+        "on_behalf_of": "str",
+        "payment_settings": "map",
+        "pending_invoice_items_behavior": "str",
+        "rendering_options": "map|str",
+        "shipping_cost": "map",
+        "shipping_details": "map",
+        "statement_descriptor": "str",
+        "subscription": "str",
+        "transfer_data": "map",
+    },
+    checks=(
+        MinorUnits(
+            "invoices.create",
+            "application_fee_amount",
+            "shipping_cost[shipping_rate_data][fixed_amount][amount]",
+            "shipping_cost[shipping_rate_data][fixed_amount][currency_options][][amount]",
+            "transfer_data[amount]",
+        ),
+    ),
+)
+
+_DeleteInvoicesInvoice: Operation[DeletedInvoice] = Operation(
+    "DeleteInvoicesInvoice",
+    "invoices.delete",
+    "delete",
+    "/v1/invoices/{}",
+    S.Model("DeletedInvoice"),
+    encoding="query",
+)
+
+_PostInvoicesInvoiceFinalize: Operation[Invoice] = Operation(
+    "PostInvoicesInvoiceFinalize",
+    "invoices.finalize",
+    "post",
+    "/v1/invoices/{}/finalize",
+    S.Model("Invoice"),
+    kinds={
+        "auto_advance": "bool",
+        "expand": "seq",
+    },
+)
+
+_GetInvoices: Operation[ListObject[Invoice]] = Operation(
+    "GetInvoices",
+    "invoices.list",
+    "get",
+    "/v1/invoices",
+    S.ListPage(S.Model("Invoice")),
+    encoding="query",
+    kinds={
+        "collection_method": "str",
+        "created": "int|map",
+        "customer": "str",
+        "due_date": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+        "subscription": "str",
+    },
+)
+
+_PostInvoicesInvoiceMarkUncollectible: Operation[Invoice] = Operation(
+    "PostInvoicesInvoiceMarkUncollectible",
+    "invoices.mark_uncollectible",
+    "post",
+    "/v1/invoices/{}/mark_uncollectible",
+    S.Model("Invoice"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostInvoicesInvoicePay: Operation[Invoice] = Operation(
+    "PostInvoicesInvoicePay",
+    "invoices.pay",
+    "post",
+    "/v1/invoices/{}/pay",
+    S.Model("Invoice"),
+    kinds={
+        "expand": "seq",
+        "forgive": "bool",
+        "mandate": "str",
+        "off_session": "bool",
+        "paid_out_of_band": "bool",
+        "payment_method": "str",
+        "source": "str",
+    },
+)
+
+_GetInvoicesInvoice: Operation[Invoice] = Operation(
+    "GetInvoicesInvoice",
+    "invoices.retrieve",
+    "get",
+    "/v1/invoices/{}",
+    S.Model("Invoice"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetInvoicesSearch: Operation[SearchResult[Invoice]] = Operation(
+    "GetInvoicesSearch",
+    "invoices.search",
+    "get",
+    "/v1/invoices/search",
+    S.SearchPage(S.Model("Invoice")),
+    encoding="query",
+    kinds={
+        "query": "str",
+        "expand": "seq",
+        "limit": "int",
+        "page": "str",
+    },
+)
+
+_PostInvoicesInvoiceSend: Operation[Invoice] = Operation(
+    "PostInvoicesInvoiceSend",
+    "invoices.send",
+    "post",
+    "/v1/invoices/{}/send",
+    S.Model("Invoice"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetInvoicesUpcoming: Operation[Invoice] = Operation(
+    "GetInvoicesUpcoming",
+    "invoices.upcoming",
+    "get",
+    "/v1/invoices/upcoming",
+    S.Model("Invoice"),
+    encoding="query",
+    kinds={
+        "automatic_tax": "map",
+        "coupon": "str",
+        "currency": "str",
+        "customer": "str",
+        "customer_details": "map",
+        "discounts": "seq|str",
+        "expand": "seq",
+        "invoice_items": "seq",
+        "schedule": "str",
+        "subscription": "str",
+        "subscription_billing_cycle_anchor": "int|str",
+        "subscription_cancel_at": "int|str",
+        "subscription_cancel_at_period_end": "bool",
+        "subscription_cancel_now": "bool",
+        "subscription_default_tax_rates": "seq|str",
+        "subscription_items": "seq",
+        "subscription_proration_behavior": "str",
+        "subscription_proration_date": "int",
+        "subscription_resume_at": "str",
+        "subscription_start_date": "int",
+        "subscription_trial_end": "int|str",
+        "subscription_trial_from_plan": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "invoices.upcoming",
+            "invoice_items[][amount]",
+            "invoice_items[][price_data][unit_amount]",
+            "invoice_items[][unit_amount]",
+            "subscription_items[][price_data][unit_amount]",
+        ),
+    ),
+)
+
+_GetInvoicesUpcomingLines: Operation[ListObject[LineItem]] = Operation(
+    "GetInvoicesUpcomingLines",
+    "invoices.upcoming_lines",
+    "get",
+    "/v1/invoices/upcoming/lines",
+    S.ListPage(S.Model("LineItem")),
+    encoding="query",
+    kinds={
+        "automatic_tax": "map",
+        "coupon": "str",
+        "currency": "str",
+        "customer": "str",
+        "customer_details": "map",
+        "discounts": "seq|str",
+        "ending_before": "str",
+        "expand": "seq",
+        "invoice_items": "seq",
+        "limit": "int",
+        "schedule": "str",
+        "starting_after": "str",
+        "subscription": "str",
+        "subscription_billing_cycle_anchor": "int|str",
+        "subscription_cancel_at": "int|str",
+        "subscription_cancel_at_period_end": "bool",
+        "subscription_cancel_now": "bool",
+        "subscription_default_tax_rates": "seq|str",
+        "subscription_items": "seq",
+        "subscription_proration_behavior": "str",
+        "subscription_proration_date": "int",
+        "subscription_resume_at": "str",
+        "subscription_start_date": "int",
+        "subscription_trial_end": "int|str",
+        "subscription_trial_from_plan": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "invoices.upcoming_lines",
+            "invoice_items[][amount]",
+            "invoice_items[][price_data][unit_amount]",
+            "invoice_items[][unit_amount]",
+            "subscription_items[][price_data][unit_amount]",
+        ),
+    ),
+)
+
+_PostInvoicesInvoice: Operation[Invoice] = Operation(
+    "PostInvoicesInvoice",
+    "invoices.update",
+    "post",
+    "/v1/invoices/{}",
+    S.Model("Invoice"),
+    kinds={
+        "account_tax_ids": "seq|str",
+        "application_fee_amount": "int",
+        "auto_advance": "bool",
+        "automatic_tax": "map",
+        "collection_method": "str",
+        "custom_fields": "seq|str",
+        "days_until_due": "int",
+        "default_payment_method": "str",
+        "default_source": "str",
+        "default_tax_rates": "seq|str",
+        "description": "str",
+        "discounts": "seq|str",
+        "due_date": "int",
+        "effective_at": "int|str",
+        "expand": "seq",
+        "footer": "str",
+        "metadata": "map|str",
+        "on_behalf_of": "str",
+        "payment_settings": "map",
+        "rendering_options": "map|str",
+        "shipping_cost": "map|str",
+        "shipping_details": "map|str",
+        "statement_descriptor": "str",
+        "transfer_data": "map|str",
+    },
+    checks=(
+        MinorUnits(
+            "invoices.update",
+            "application_fee_amount",
+            "shipping_cost[shipping_rate_data][fixed_amount][amount]",
+            "shipping_cost[shipping_rate_data][fixed_amount][currency_options][][amount]",
+            "transfer_data[amount]",
+        ),
+    ),
+)
+
+_PostInvoicesInvoiceVoid: Operation[Invoice] = Operation(
+    "PostInvoicesInvoiceVoid",
+    "invoices.void",
+    "post",
+    "/v1/invoices/{}/void",
+    S.Model("Invoice"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetInvoicesInvoiceLines: Operation[ListObject[LineItem]] = Operation(
+    "GetInvoicesInvoiceLines",
+    "invoices.lines.list",
+    "get",
+    "/v1/invoices/{}/lines",
+    S.ListPage(S.Model("LineItem")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)

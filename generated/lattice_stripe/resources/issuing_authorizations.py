@@ -25,80 +25,6 @@ if TYPE_CHECKING:
         IssuingAuthorizationsListParamsCreated,
     )
 
-_PostIssuingAuthorizationsAuthorizationApprove: Operation[IssuingAuthorization] = Operation(
-    "PostIssuingAuthorizationsAuthorizationApprove",
-    "issuing.authorizations.approve",
-    "post",
-    "/v1/issuing/authorizations/{}/approve",
-    S.Model("IssuingAuthorization"),
-    kinds={
-        "amount": "int",
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-    checks=(
-        MinorUnits(
-            "issuing.authorizations.approve",
-            "amount",
-        ),
-    ),
-)
-
-_PostIssuingAuthorizationsAuthorizationDecline: Operation[IssuingAuthorization] = Operation(
-    "PostIssuingAuthorizationsAuthorizationDecline",
-    "issuing.authorizations.decline",
-    "post",
-    "/v1/issuing/authorizations/{}/decline",
-    S.Model("IssuingAuthorization"),
-    kinds={
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
-_GetIssuingAuthorizations: Operation[ListObject[IssuingAuthorization]] = Operation(
-    "GetIssuingAuthorizations",
-    "issuing.authorizations.list",
-    "get",
-    "/v1/issuing/authorizations",
-    S.ListPage(S.Model("IssuingAuthorization")),
-    encoding="query",
-    kinds={
-        "card": "str",
-        "cardholder": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-    },
-)
-
-_GetIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Operation(
-    "GetIssuingAuthorizationsAuthorization",
-    "issuing.authorizations.retrieve",
-    "get",
-    "/v1/issuing/authorizations/{}",
-    S.Model("IssuingAuthorization"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Operation(
-    "PostIssuingAuthorizationsAuthorization",
-    "issuing.authorizations.update",
-    "post",
-    "/v1/issuing/authorizations/{}",
-    S.Model("IssuingAuthorization"),
-    kinds={
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
 
 class IssuingAuthorizations(SyncResource):
     """Operations on `client.issuing.authorizations`."""
@@ -434,3 +360,80 @@ class AsyncIssuingAuthorizations(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostIssuingAuthorizationsAuthorizationApprove: Operation[IssuingAuthorization] = Operation(
+    "PostIssuingAuthorizationsAuthorizationApprove",
+    "issuing.authorizations.approve",
+    "post",
+    "/v1/issuing/authorizations/{}/approve",
+    S.Model("IssuingAuthorization"),
+    kinds={
+        "amount": "int",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+    checks=(
+        MinorUnits(
+            "issuing.authorizations.approve",
+            "amount",
+        ),
+    ),
+)
+
+_PostIssuingAuthorizationsAuthorizationDecline: Operation[IssuingAuthorization] = Operation(
+    "PostIssuingAuthorizationsAuthorizationDecline",
+    "issuing.authorizations.decline",
+    "post",
+    "/v1/issuing/authorizations/{}/decline",
+    S.Model("IssuingAuthorization"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)
+
+_GetIssuingAuthorizations: Operation[ListObject[IssuingAuthorization]] = Operation(
+    "GetIssuingAuthorizations",
+    "issuing.authorizations.list",
+    "get",
+    "/v1/issuing/authorizations",
+    S.ListPage(S.Model("IssuingAuthorization")),
+    encoding="query",
+    kinds={
+        "card": "str",
+        "cardholder": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
+)
+
+_GetIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Operation(
+    "GetIssuingAuthorizationsAuthorization",
+    "issuing.authorizations.retrieve",
+    "get",
+    "/v1/issuing/authorizations/{}",
+    S.Model("IssuingAuthorization"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Operation(
+    "PostIssuingAuthorizationsAuthorization",
+    "issuing.authorizations.update",
+    "post",
+    "/v1/issuing/authorizations/{}",
+    S.Model("IssuingAuthorization"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)

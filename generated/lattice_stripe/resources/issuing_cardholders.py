@@ -33,92 +33,6 @@ if TYPE_CHECKING:
         IssuingCardholdersUpdateParamsSpendingControls,
     )
 
-_PostIssuingCardholders: Operation[IssuingCardholder] = Operation(
-    "PostIssuingCardholders",
-    "issuing.cardholders.create",
-    "post",
-    "/v1/issuing/cardholders",
-    S.Model("IssuingCardholder"),
-    kinds={
-        "billing": "map",
-        "name": "str",
-        "company": "map",
-        "email": "str",
-        "expand": "seq",
-        "individual": "map",
-        "metadata": "map",
-        "phone_number": "str",
-        "preferred_locales": "seq",
-        "spending_controls": "map",
-        "status": "str",
-        "type": "str",
-    },
-    checks=(
-        MinorUnits(
-            "issuing.cardholders.create",
-            "spending_controls[spending_limits][][amount]",
-        ),
-    ),
-)
-
-_GetIssuingCardholders: Operation[ListObject[IssuingCardholder]] = Operation(
-    "GetIssuingCardholders",
-    "issuing.cardholders.list",
-    "get",
-    "/v1/issuing/cardholders",
-    S.ListPage(S.Model("IssuingCardholder")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "email": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "phone_number": "str",
-        "starting_after": "str",
-        "status": "str",
-        "type": "str",
-    },
-)
-
-_GetIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
-    "GetIssuingCardholdersCardholder",
-    "issuing.cardholders.retrieve",
-    "get",
-    "/v1/issuing/cardholders/{}",
-    S.Model("IssuingCardholder"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
-    "PostIssuingCardholdersCardholder",
-    "issuing.cardholders.update",
-    "post",
-    "/v1/issuing/cardholders/{}",
-    S.Model("IssuingCardholder"),
-    kinds={
-        "billing": "map",
-        "company": "map",
-        "email": "str",
-        "expand": "seq",
-        "individual": "map",
-        "metadata": "map",
-        "phone_number": "str",
-        "preferred_locales": "seq",
-        "spending_controls": "map",
-        "status": "str",
-    },
-    checks=(
-        MinorUnits(
-            "issuing.cardholders.update",
-            "spending_controls[spending_limits][][amount]",
-        ),
-    ),
-)
-
 
 class IssuingCardholders(SyncResource):
     """Operations on `client.issuing.cardholders`."""
@@ -490,3 +404,92 @@ class AsyncIssuingCardholders(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostIssuingCardholders: Operation[IssuingCardholder] = Operation(
+    "PostIssuingCardholders",
+    "issuing.cardholders.create",
+    "post",
+    "/v1/issuing/cardholders",
+    S.Model("IssuingCardholder"),
+    kinds={
+        "billing": "map",
+        "name": "str",
+        "company": "map",
+        "email": "str",
+        "expand": "seq",
+        "individual": "map",
+        "metadata": "map",
+        "phone_number": "str",
+        "preferred_locales": "seq",
+        "spending_controls": "map",
+        "status": "str",
+        "type": "str",
+    },
+    checks=(
+        MinorUnits(
+            "issuing.cardholders.create",
+            "spending_controls[spending_limits][][amount]",
+        ),
+    ),
+)
+
+_GetIssuingCardholders: Operation[ListObject[IssuingCardholder]] = Operation(
+    "GetIssuingCardholders",
+    "issuing.cardholders.list",
+    "get",
+    "/v1/issuing/cardholders",
+    S.ListPage(S.Model("IssuingCardholder")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "email": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "phone_number": "str",
+        "starting_after": "str",
+        "status": "str",
+        "type": "str",
+    },
+)
+
+_GetIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
+    "GetIssuingCardholdersCardholder",
+    "issuing.cardholders.retrieve",
+    "get",
+    "/v1/issuing/cardholders/{}",
+    S.Model("IssuingCardholder"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
+    "PostIssuingCardholdersCardholder",
+    "issuing.cardholders.update",
+    "post",
+    "/v1/issuing/cardholders/{}",
+    S.Model("IssuingCardholder"),
+    kinds={
+        "billing": "map",
+        "company": "map",
+        "email": "str",
+        "expand": "seq",
+        "individual": "map",
+        "metadata": "map",
+        "phone_number": "str",
+        "preferred_locales": "seq",
+        "spending_controls": "map",
+        "status": "str",
+    },
+    checks=(
+        MinorUnits(
+            "issuing.cardholders.update",
+            "spending_controls[spending_limits][][amount]",
+        ),
+    ),
+)

@@ -29,89 +29,6 @@ if TYPE_CHECKING:
         IssuingCardsUpdateParamsSpendingControls,
     )
 
-_PostIssuingCards: Operation[IssuingCard] = Operation(
-    "PostIssuingCards",
-    "issuing.cards.create",
-    "post",
-    "/v1/issuing/cards",
-    S.Model("IssuingCard"),
-    kinds={
-        "currency": "str",
-        "type": "str",
-        "cardholder": "str",
-        "expand": "seq",
-        "financial_account": "str",
-        "metadata": "map",
-        "replacement_for": "str",
-        "replacement_reason": "str",
-        "shipping": "map",
-        "spending_controls": "map",
-        "status": "str",
-    },
-    checks=(
-        MinorUnits(
-            "issuing.cards.create",
-            "spending_controls[spending_limits][][amount]",
-        ),
-    ),
-)
-
-_GetIssuingCards: Operation[ListObject[IssuingCard]] = Operation(
-    "GetIssuingCards",
-    "issuing.cards.list",
-    "get",
-    "/v1/issuing/cards",
-    S.ListPage(S.Model("IssuingCard")),
-    encoding="query",
-    kinds={
-        "cardholder": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "exp_month": "int",
-        "exp_year": "int",
-        "expand": "seq",
-        "last4": "str",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-        "type": "str",
-    },
-)
-
-_GetIssuingCardsCard: Operation[IssuingCard] = Operation(
-    "GetIssuingCardsCard",
-    "issuing.cards.retrieve",
-    "get",
-    "/v1/issuing/cards/{}",
-    S.Model("IssuingCard"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostIssuingCardsCard: Operation[IssuingCard] = Operation(
-    "PostIssuingCardsCard",
-    "issuing.cards.update",
-    "post",
-    "/v1/issuing/cards/{}",
-    S.Model("IssuingCard"),
-    kinds={
-        "cancellation_reason": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "pin": "map",
-        "spending_controls": "map",
-        "status": "str",
-    },
-    checks=(
-        MinorUnits(
-            "issuing.cards.update",
-            "spending_controls[spending_limits][][amount]",
-        ),
-    ),
-)
-
 
 class IssuingCards(SyncResource):
     """Operations on `client.issuing.cards`."""
@@ -465,3 +382,89 @@ class AsyncIssuingCards(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostIssuingCards: Operation[IssuingCard] = Operation(
+    "PostIssuingCards",
+    "issuing.cards.create",
+    "post",
+    "/v1/issuing/cards",
+    S.Model("IssuingCard"),
+    kinds={
+        "currency": "str",
+        "type": "str",
+        "cardholder": "str",
+        "expand": "seq",
+        "financial_account": "str",
+        "metadata": "map",
+        "replacement_for": "str",
+        "replacement_reason": "str",
+        "shipping": "map",
+        "spending_controls": "map",
+        "status": "str",
+    },
+    checks=(
+        MinorUnits(
+            "issuing.cards.create",
+            "spending_controls[spending_limits][][amount]",
+        ),
+    ),
+)
+
+_GetIssuingCards: Operation[ListObject[IssuingCard]] = Operation(
+    "GetIssuingCards",
+    "issuing.cards.list",
+    "get",
+    "/v1/issuing/cards",
+    S.ListPage(S.Model("IssuingCard")),
+    encoding="query",
+    kinds={
+        "cardholder": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "exp_month": "int",
+        "exp_year": "int",
+        "expand": "seq",
+        "last4": "str",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+        "type": "str",
+    },
+)
+
+_GetIssuingCardsCard: Operation[IssuingCard] = Operation(
+    "GetIssuingCardsCard",
+    "issuing.cards.retrieve",
+    "get",
+    "/v1/issuing/cards/{}",
+    S.Model("IssuingCard"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostIssuingCardsCard: Operation[IssuingCard] = Operation(
+    "PostIssuingCardsCard",
+    "issuing.cards.update",
+    "post",
+    "/v1/issuing/cards/{}",
+    S.Model("IssuingCard"),
+    kinds={
+        "cancellation_reason": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "pin": "map",
+        "spending_controls": "map",
+        "status": "str",
+    },
+    checks=(
+        MinorUnits(
+            "issuing.cards.update",
+            "spending_controls[spending_limits][][amount]",
+        ),
+    ),
+)

@@ -28,90 +28,6 @@ if TYPE_CHECKING:
         IssuingDisputesUpdateParamsEvidence,
     )
 
-_PostIssuingDisputes: Operation[IssuingDispute] = Operation(
-    "PostIssuingDisputes",
-    "issuing.disputes.create",
-    "post",
-    "/v1/issuing/disputes",
-    S.Model("IssuingDispute"),
-    kinds={
-        "amount": "int",
-        "evidence": "map",
-        "expand": "seq",
-        "metadata": "map",
-        "transaction": "str",
-        "treasury": "map",
-    },
-    checks=(
-        MinorUnits(
-            "issuing.disputes.create",
-            "amount",
-        ),
-    ),
-)
-
-_GetIssuingDisputes: Operation[ListObject[IssuingDispute]] = Operation(
-    "GetIssuingDisputes",
-    "issuing.disputes.list",
-    "get",
-    "/v1/issuing/disputes",
-    S.ListPage(S.Model("IssuingDispute")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-        "transaction": "str",
-    },
-)
-
-_GetIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
-    "GetIssuingDisputesDispute",
-    "issuing.disputes.retrieve",
-    "get",
-    "/v1/issuing/disputes/{}",
-    S.Model("IssuingDispute"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostIssuingDisputesDisputeSubmit: Operation[IssuingDispute] = Operation(
-    "PostIssuingDisputesDisputeSubmit",
-    "issuing.disputes.submit",
-    "post",
-    "/v1/issuing/disputes/{}/submit",
-    S.Model("IssuingDispute"),
-    kinds={
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
-_PostIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
-    "PostIssuingDisputesDispute",
-    "issuing.disputes.update",
-    "post",
-    "/v1/issuing/disputes/{}",
-    S.Model("IssuingDispute"),
-    kinds={
-        "amount": "int",
-        "evidence": "map",
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-    checks=(
-        MinorUnits(
-            "issuing.disputes.update",
-            "amount",
-        ),
-    ),
-)
-
 
 class IssuingDisputes(SyncResource):
     """Operations on `client.issuing.disputes`."""
@@ -467,3 +383,90 @@ class AsyncIssuingDisputes(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostIssuingDisputes: Operation[IssuingDispute] = Operation(
+    "PostIssuingDisputes",
+    "issuing.disputes.create",
+    "post",
+    "/v1/issuing/disputes",
+    S.Model("IssuingDispute"),
+    kinds={
+        "amount": "int",
+        "evidence": "map",
+        "expand": "seq",
+        "metadata": "map",
+        "transaction": "str",
+        "treasury": "map",
+    },
+    checks=(
+        MinorUnits(
+            "issuing.disputes.create",
+            "amount",
+        ),
+    ),
+)
+
+_GetIssuingDisputes: Operation[ListObject[IssuingDispute]] = Operation(
+    "GetIssuingDisputes",
+    "issuing.disputes.list",
+    "get",
+    "/v1/issuing/disputes",
+    S.ListPage(S.Model("IssuingDispute")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+        "transaction": "str",
+    },
+)
+
+_GetIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
+    "GetIssuingDisputesDispute",
+    "issuing.disputes.retrieve",
+    "get",
+    "/v1/issuing/disputes/{}",
+    S.Model("IssuingDispute"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostIssuingDisputesDisputeSubmit: Operation[IssuingDispute] = Operation(
+    "PostIssuingDisputesDisputeSubmit",
+    "issuing.disputes.submit",
+    "post",
+    "/v1/issuing/disputes/{}/submit",
+    S.Model("IssuingDispute"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)
+
+_PostIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
+    "PostIssuingDisputesDispute",
+    "issuing.disputes.update",
+    "post",
+    "/v1/issuing/disputes/{}",
+    S.Model("IssuingDispute"),
+    kinds={
+        "amount": "int",
+        "evidence": "map",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+    checks=(
+        MinorUnits(
+            "issuing.disputes.update",
+            "amount",
+        ),
+    ),
+)

@@ -24,46 +24,6 @@ if TYPE_CHECKING:
         IssuingSettlementsListParamsCreated,
     )
 
-_GetIssuingSettlements: Operation[ListObject[IssuingSettlement]] = Operation(
-    "GetIssuingSettlements",
-    "issuing.settlements.list",
-    "get",
-    "/v1/issuing/settlements",
-    S.ListPage(S.Model("IssuingSettlement")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
-    "GetIssuingSettlementsSettlement",
-    "issuing.settlements.retrieve",
-    "get",
-    "/v1/issuing/settlements/{}",
-    S.Model("IssuingSettlement"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
-    "PostIssuingSettlementsSettlement",
-    "issuing.settlements.update",
-    "post",
-    "/v1/issuing/settlements/{}",
-    S.Model("IssuingSettlement"),
-    kinds={
-        "expand": "seq",
-        "metadata": "map",
-    },
-)
-
 
 class IssuingSettlements(SyncResource):
     """Operations on `client.issuing.settlements`."""
@@ -247,3 +207,46 @@ class AsyncIssuingSettlements(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetIssuingSettlements: Operation[ListObject[IssuingSettlement]] = Operation(
+    "GetIssuingSettlements",
+    "issuing.settlements.list",
+    "get",
+    "/v1/issuing/settlements",
+    S.ListPage(S.Model("IssuingSettlement")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
+    "GetIssuingSettlementsSettlement",
+    "issuing.settlements.retrieve",
+    "get",
+    "/v1/issuing/settlements/{}",
+    S.Model("IssuingSettlement"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
+    "PostIssuingSettlementsSettlement",
+    "issuing.settlements.update",
+    "post",
+    "/v1/issuing/settlements/{}",
+    S.Model("IssuingSettlement"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map",
+    },
+)

@@ -24,49 +24,6 @@ if TYPE_CHECKING:
         IssuingTransactionsListParamsCreated,
     )
 
-_GetIssuingTransactions: Operation[ListObject[IssuingTransaction]] = Operation(
-    "GetIssuingTransactions",
-    "issuing.transactions.list",
-    "get",
-    "/v1/issuing/transactions",
-    S.ListPage(S.Model("IssuingTransaction")),
-    encoding="query",
-    kinds={
-        "card": "str",
-        "cardholder": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
-    },
-)
-
-_GetIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
-    "GetIssuingTransactionsTransaction",
-    "issuing.transactions.retrieve",
-    "get",
-    "/v1/issuing/transactions/{}",
-    S.Model("IssuingTransaction"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
-    "PostIssuingTransactionsTransaction",
-    "issuing.transactions.update",
-    "post",
-    "/v1/issuing/transactions/{}",
-    S.Model("IssuingTransaction"),
-    kinds={
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
 
 class IssuingTransactions(SyncResource):
     """Operations on `client.issuing.transactions`."""
@@ -268,3 +225,49 @@ class AsyncIssuingTransactions(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetIssuingTransactions: Operation[ListObject[IssuingTransaction]] = Operation(
+    "GetIssuingTransactions",
+    "issuing.transactions.list",
+    "get",
+    "/v1/issuing/transactions",
+    S.ListPage(S.Model("IssuingTransaction")),
+    encoding="query",
+    kinds={
+        "card": "str",
+        "cardholder": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "type": "str",
+    },
+)
+
+_GetIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
+    "GetIssuingTransactionsTransaction",
+    "issuing.transactions.retrieve",
+    "get",
+    "/v1/issuing/transactions/{}",
+    S.Model("IssuingTransaction"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
+    "PostIssuingTransactionsTransaction",
+    "issuing.transactions.update",
+    "post",
+    "/v1/issuing/transactions/{}",
+    S.Model("IssuingTransaction"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)

@@ -25,34 +25,6 @@ if TYPE_CHECKING:
         LinkAccountSessionsCreateParamsFilters,
     )
 
-_PostLinkAccountSessions: Operation[FinancialConnectionsSession] = Operation(
-    "PostLinkAccountSessions",
-    "link_account_sessions.create",
-    "post",
-    "/v1/link_account_sessions",
-    S.Model("FinancialConnectionsSession"),
-    kinds={
-        "account_holder": "map",
-        "permissions": "seq",
-        "expand": "seq",
-        "filters": "map",
-        "prefetch": "seq",
-        "return_url": "str",
-    },
-)
-
-_GetLinkAccountSessionsSession: Operation[FinancialConnectionsSession] = Operation(
-    "GetLinkAccountSessionsSession",
-    "link_account_sessions.retrieve",
-    "get",
-    "/v1/link_account_sessions/{}",
-    S.Model("FinancialConnectionsSession"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class LinkAccountSessions(SyncResource):
     """Operations on `client.link_account_sessions`."""
@@ -186,3 +158,34 @@ class AsyncLinkAccountSessions(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostLinkAccountSessions: Operation[FinancialConnectionsSession] = Operation(
+    "PostLinkAccountSessions",
+    "link_account_sessions.create",
+    "post",
+    "/v1/link_account_sessions",
+    S.Model("FinancialConnectionsSession"),
+    kinds={
+        "account_holder": "map",
+        "permissions": "seq",
+        "expand": "seq",
+        "filters": "map",
+        "prefetch": "seq",
+        "return_url": "str",
+    },
+)
+
+_GetLinkAccountSessionsSession: Operation[FinancialConnectionsSession] = Operation(
+    "GetLinkAccountSessionsSession",
+    "link_account_sessions.retrieve",
+    "get",
+    "/v1/link_account_sessions/{}",
+    S.Model("FinancialConnectionsSession"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -25,74 +25,6 @@ if TYPE_CHECKING:
         LinkedAccountsListParamsAccountHolder,
     )
 
-_PostLinkedAccountsAccountDisconnect: Operation[FinancialConnectionsAccount] = Operation(
-    "PostLinkedAccountsAccountDisconnect",
-    "linked_accounts.disconnect",
-    "post",
-    "/v1/linked_accounts/{}/disconnect",
-    S.Model("FinancialConnectionsAccount"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetLinkedAccounts: Operation[ListObject[FinancialConnectionsAccount]] = Operation(
-    "GetLinkedAccounts",
-    "linked_accounts.list",
-    "get",
-    "/v1/linked_accounts",
-    S.ListPage(S.Model("FinancialConnectionsAccount")),
-    encoding="query",
-    kinds={
-        "account_holder": "map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "session": "str",
-        "starting_after": "str",
-    },
-)
-
-_PostLinkedAccountsAccountRefresh: Operation[FinancialConnectionsAccount] = Operation(
-    "PostLinkedAccountsAccountRefresh",
-    "linked_accounts.refresh",
-    "post",
-    "/v1/linked_accounts/{}/refresh",
-    S.Model("FinancialConnectionsAccount"),
-    kinds={
-        "features": "seq",
-        "expand": "seq",
-    },
-)
-
-_GetLinkedAccountsAccount: Operation[FinancialConnectionsAccount] = Operation(
-    "GetLinkedAccountsAccount",
-    "linked_accounts.retrieve",
-    "get",
-    "/v1/linked_accounts/{}",
-    S.Model("FinancialConnectionsAccount"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetLinkedAccountsAccountOwners: Operation[ListObject[FinancialConnectionsAccountOwner]] = Operation(
-    "GetLinkedAccountsAccountOwners",
-    "linked_accounts.owners.list",
-    "get",
-    "/v1/linked_accounts/{}/owners",
-    S.ListPage(S.Model("FinancialConnectionsAccountOwner")),
-    encoding="query",
-    kinds={
-        "ownership": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
 
 class LinkedAccounts(SyncResource):
     """Operations on `client.linked_accounts`."""
@@ -414,3 +346,74 @@ class AsyncLinkedAccountsOwners(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostLinkedAccountsAccountDisconnect: Operation[FinancialConnectionsAccount] = Operation(
+    "PostLinkedAccountsAccountDisconnect",
+    "linked_accounts.disconnect",
+    "post",
+    "/v1/linked_accounts/{}/disconnect",
+    S.Model("FinancialConnectionsAccount"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetLinkedAccounts: Operation[ListObject[FinancialConnectionsAccount]] = Operation(
+    "GetLinkedAccounts",
+    "linked_accounts.list",
+    "get",
+    "/v1/linked_accounts",
+    S.ListPage(S.Model("FinancialConnectionsAccount")),
+    encoding="query",
+    kinds={
+        "account_holder": "map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "session": "str",
+        "starting_after": "str",
+    },
+)
+
+_PostLinkedAccountsAccountRefresh: Operation[FinancialConnectionsAccount] = Operation(
+    "PostLinkedAccountsAccountRefresh",
+    "linked_accounts.refresh",
+    "post",
+    "/v1/linked_accounts/{}/refresh",
+    S.Model("FinancialConnectionsAccount"),
+    kinds={
+        "features": "seq",
+        "expand": "seq",
+    },
+)
+
+_GetLinkedAccountsAccount: Operation[FinancialConnectionsAccount] = Operation(
+    "GetLinkedAccountsAccount",
+    "linked_accounts.retrieve",
+    "get",
+    "/v1/linked_accounts/{}",
+    S.Model("FinancialConnectionsAccount"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetLinkedAccountsAccountOwners: Operation[ListObject[FinancialConnectionsAccountOwner]] = Operation(
+    "GetLinkedAccountsAccountOwners",
+    "linked_accounts.owners.list",
+    "get",
+    "/v1/linked_accounts/{}/owners",
+    S.ListPage(S.Model("FinancialConnectionsAccountOwner")),
+    encoding="query",
+    kinds={
+        "ownership": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)

@@ -21,18 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.mandate import Mandate
 
-_GetMandatesMandate: Operation[Mandate] = Operation(
-    "GetMandatesMandate",
-    "mandates.retrieve",
-    "get",
-    "/v1/mandates/{}",
-    S.Model("Mandate"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class Mandates(SyncResource):
     """Operations on `client.mandates`."""
@@ -88,3 +76,18 @@ class AsyncMandates(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetMandatesMandate: Operation[Mandate] = Operation(
+    "GetMandatesMandate",
+    "mandates.retrieve",
+    "get",
+    "/v1/mandates/{}",
+    S.Model("Mandate"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -44,272 +44,6 @@ if TYPE_CHECKING:
         PaymentIntentsUpdateParamsTransferData,
     )
 
-_PostPaymentIntentsIntentApplyCustomerBalance: Operation[PaymentIntent] = Operation(
-    "PostPaymentIntentsIntentApplyCustomerBalance",
-    "payment_intents.apply_customer_balance",
-    "post",
-    "/v1/payment_intents/{}/apply_customer_balance",
-    S.Model("PaymentIntent"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "expand": "seq",
-    },
-    checks=(
-        MinorUnits(
-            "payment_intents.apply_customer_balance",
-            "amount",
-        ),
-    ),
-)
-
-_PostPaymentIntentsIntentCancel: Operation[PaymentIntent] = Operation(
-    "PostPaymentIntentsIntentCancel",
-    "payment_intents.cancel",
-    "post",
-    "/v1/payment_intents/{}/cancel",
-    S.Model("PaymentIntent"),
-    kinds={
-        "cancellation_reason": "str",
-        "expand": "seq",
-    },
-)
-
-_PostPaymentIntentsIntentCapture: Operation[PaymentIntent] = Operation(
-    "PostPaymentIntentsIntentCapture",
-    "payment_intents.capture",
-    "post",
-    "/v1/payment_intents/{}/capture",
-    S.Model("PaymentIntent"),
-    kinds={
-        "amount_to_capture": "int",
-        "application_fee_amount": "int",
-        "expand": "seq",
-        "metadata": "map|str",
-        "statement_descriptor": "str",
-        "statement_descriptor_suffix": "str",
-        "transfer_data": "map",
-    },
-    checks=(
-        MinorUnits(
-            "payment_intents.capture",
-            "amount_to_capture",
-            "application_fee_amount",
-            "transfer_data[amount]",
-        ),
-    ),
-)
-
-_PostPaymentIntentsIntentConfirm: Operation[PaymentIntent] = Operation(
-    "PostPaymentIntentsIntentConfirm",
-    "payment_intents.confirm",
-    "post",
-    "/v1/payment_intents/{}/confirm",
-    S.Model("PaymentIntent"),
-    kinds={
-        "capture_method": "str",
-        "client_secret": "str",
-        "error_on_requires_action": "bool",
-        "expand": "seq",
-        "mandate": "str",
-        "mandate_data": "map|str",
-        "off_session": "bool|str",
-        "payment_method": "str",
-        "payment_method_data": "map",
-        "payment_method_options": "map",
-        "payment_method_types": "seq",
-        "radar_options": "map",
-        "receipt_email": "str",
-        "return_url": "str",
-        "setup_future_usage": "str",
-        "shipping": "map|str",
-        "use_stripe_sdk": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "payment_intents.confirm",
-            "payment_method_options[card][mandate_options][amount]",
-        ),
-    ),
-)
-
-_PostPaymentIntents: Operation[PaymentIntent] = Operation(
-    "PostPaymentIntents",
-    "payment_intents.create",
-    "post",
-    "/v1/payment_intents",
-    S.Model("PaymentIntent"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "application_fee_amount": "int",
-        "automatic_payment_methods": "map",
-        "capture_method": "str",
-        "confirm": "bool",
-        "confirmation_method": "str",
-        "customer": "str",
-        "description": "str",
-        "error_on_requires_action": "bool",
-        "expand": "seq",
-        "mandate": "str",
-        "mandate_data": "map|str",
-        "metadata": "map",
-        "off_session": "bool|str",
-        "on_behalf_of": "str",
-        "payment_method": "str",
-        "payment_method_data": "map",
-        "payment_method_options": "map",
-        "payment_method_types": "seq",
-        "radar_options": "map",
-        "receipt_email": "str",
-        "return_url": "str",
-        "setup_future_usage": "str",
-        "shipping": "map",
-        "statement_descriptor": "str",
-        "statement_descriptor_suffix": "str",
-        "transfer_data": "map",
-        "transfer_group": "str",
-        "use_stripe_sdk": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "payment_intents.create",
-            "amount",
-            "application_fee_amount",
-            "payment_method_options[card][mandate_options][amount]",
-            "transfer_data[amount]",
-        ),
-    ),
-)
-
-_PostPaymentIntentsIntentIncrementAuthorization: Operation[PaymentIntent] = Operation(
-    "PostPaymentIntentsIntentIncrementAuthorization",
-    "payment_intents.increment_authorization",
-    "post",
-    "/v1/payment_intents/{}/increment_authorization",
-    S.Model("PaymentIntent"),
-    kinds={
-        "amount": "int",
-        "application_fee_amount": "int",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "statement_descriptor": "str",
-        "transfer_data": "map",
-    },
-    checks=(
-        MinorUnits(
-            "payment_intents.increment_authorization",
-            "amount",
-            "application_fee_amount",
-            "transfer_data[amount]",
-        ),
-    ),
-)
-
-_GetPaymentIntents: Operation[ListObject[PaymentIntent]] = Operation(
-    "GetPaymentIntents",
-    "payment_intents.list",
-    "get",
-    "/v1/payment_intents",
-    S.ListPage(S.Model("PaymentIntent")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetPaymentIntentsIntent: Operation[PaymentIntent] = Operation(
-    "GetPaymentIntentsIntent",
-    "payment_intents.retrieve",
-    "get",
-    "/v1/payment_intents/{}",
-    S.Model("PaymentIntent"),
-    encoding="query",
-    kinds={
-        "client_secret": "str",
-        "expand": "seq",
-    },
-)
-
-_GetPaymentIntentsSearch: Operation[SearchResult[PaymentIntent]] = Operation(
-    "GetPaymentIntentsSearch",
-    "payment_intents.search",
-    "get",
-    "/v1/payment_intents/search",
-    S.SearchPage(S.Model("PaymentIntent")),
-    encoding="query",
-    kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
-    },
-)
-
-_PostPaymentIntentsIntent: Operation[PaymentIntent] = Operation(
-    "PostPaymentIntentsIntent",
-    "payment_intents.update",
-    "post",
-    "/v1/payment_intents/{}",
-    S.Model("PaymentIntent"),
-    kinds={
-        "amount": "int",
-        "application_fee_amount": "int|str",
-        "capture_method": "str",
-        "currency": "str",
-        "customer": "str",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "payment_method": "str",
-        "payment_method_data": "map",
-        "payment_method_options": "map",
-        "payment_method_types": "seq",
-        "receipt_email": "str",
-        "setup_future_usage": "str",
-        "shipping": "map|str",
-        "statement_descriptor": "str",
-        "statement_descriptor_suffix": "str",
-        "transfer_data": "map",
-        "transfer_group": "str",
-    },
-    checks=(
-        MinorUnits(
-            "payment_intents.update",
-            "amount",
-            "application_fee_amount",
-            "payment_method_options[card][mandate_options][amount]",
-            "transfer_data[amount]",
-        ),
-    ),
-)
-
-_PostPaymentIntentsIntentVerifyMicrodeposits: Operation[PaymentIntent] = Operation(
-    "PostPaymentIntentsIntentVerifyMicrodeposits",
-    "payment_intents.verify_microdeposits",
-    "post",
-    "/v1/payment_intents/{}/verify_microdeposits",
-    S.Model("PaymentIntent"),
-    kinds={
-        "amounts": "seq",
-        "client_secret": "str",
-        "descriptor_code": "str",
-        "expand": "seq",
-    },
-    checks=(
-        MinorUnits(
-            "payment_intents.verify_microdeposits",
-            "amounts[]",
-        ),
-    ),
-)
-
 
 class PaymentIntents(SyncResource):
     """Operations on `client.payment_intents`."""
@@ -1681,3 +1415,272 @@ class AsyncPaymentIntents(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostPaymentIntentsIntentApplyCustomerBalance: Operation[PaymentIntent] = Operation(
+    "PostPaymentIntentsIntentApplyCustomerBalance",
+    "payment_intents.apply_customer_balance",
+    "post",
+    "/v1/payment_intents/{}/apply_customer_balance",
+    S.Model("PaymentIntent"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "expand": "seq",
+    },
+    checks=(
+        MinorUnits(
+            "payment_intents.apply_customer_balance",
+            "amount",
+        ),
+    ),
+)
+
+_PostPaymentIntentsIntentCancel: Operation[PaymentIntent] = Operation(
+    "PostPaymentIntentsIntentCancel",
+    "payment_intents.cancel",
+    "post",
+    "/v1/payment_intents/{}/cancel",
+    S.Model("PaymentIntent"),
+    kinds={
+        "cancellation_reason": "str",
+        "expand": "seq",
+    },
+)
+
+_PostPaymentIntentsIntentCapture: Operation[PaymentIntent] = Operation(
+    "PostPaymentIntentsIntentCapture",
+    "payment_intents.capture",
+    "post",
+    "/v1/payment_intents/{}/capture",
+    S.Model("PaymentIntent"),
+    kinds={
+        "amount_to_capture": "int",
+        "application_fee_amount": "int",
+        "expand": "seq",
+        "metadata": "map|str",
+        "statement_descriptor": "str",
+        "statement_descriptor_suffix": "str",
+        "transfer_data": "map",
+    },
+    checks=(
+        MinorUnits(
+            "payment_intents.capture",
+            "amount_to_capture",
+            "application_fee_amount",
+            "transfer_data[amount]",
+        ),
+    ),
+)
+
+_PostPaymentIntentsIntentConfirm: Operation[PaymentIntent] = Operation(
+    "PostPaymentIntentsIntentConfirm",
+    "payment_intents.confirm",
+    "post",
+    "/v1/payment_intents/{}/confirm",
+    S.Model("PaymentIntent"),
+    kinds={
+        "capture_method": "str",
+        "client_secret": "str",
+        "error_on_requires_action": "bool",
+        "expand": "seq",
+        "mandate": "str",
+        "mandate_data": "map|str",
+        "off_session": "bool|str",
+        "payment_method": "str",
+        "payment_method_data": "map",
+        "payment_method_options": "map",
+        "payment_method_types": "seq",
+        "radar_options": "map",
+        "receipt_email": "str",
+        "return_url": "str",
+        "setup_future_usage": "str",
+        "shipping": "map|str",
+        "use_stripe_sdk": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "payment_intents.confirm",
+            "payment_method_options[card][mandate_options][amount]",
+        ),
+    ),
+)
+
+_PostPaymentIntents: Operation[PaymentIntent] = Operation(
+    "PostPaymentIntents",
+    "payment_intents.create",
+    "post",
+    "/v1/payment_intents",
+    S.Model("PaymentIntent"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "application_fee_amount": "int",
+        "automatic_payment_methods": "map",
+        "capture_method": "str",
+        "confirm": "bool",
+        "confirmation_method": "str",
+        "customer": "str",
+        "description": "str",
+        "error_on_requires_action": "bool",
+        "expand": "seq",
+        "mandate": "str",
+        "mandate_data": "map|str",
+        "metadata": "map",
+        "off_session": "bool|str",
+        "on_behalf_of": "str",
+        "payment_method": "str",
+        "payment_method_data": "map",
+        "payment_method_options": "map",
+        "payment_method_types": "seq",
+        "radar_options": "map",
+        "receipt_email": "str",
+        "return_url": "str",
+        "setup_future_usage": "str",
+        "shipping": "map",
+        "statement_descriptor": "str",
+        "statement_descriptor_suffix": "str",
+        "transfer_data": "map",
+        "transfer_group": "str",
+        "use_stripe_sdk": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "payment_intents.create",
+            "amount",
+            "application_fee_amount",
+            "payment_method_options[card][mandate_options][amount]",
+            "transfer_data[amount]",
+        ),
+    ),
+)
+
+_PostPaymentIntentsIntentIncrementAuthorization: Operation[PaymentIntent] = Operation(
+    "PostPaymentIntentsIntentIncrementAuthorization",
+    "payment_intents.increment_authorization",
+    "post",
+    "/v1/payment_intents/{}/increment_authorization",
+    S.Model("PaymentIntent"),
+    kinds={
+        "amount": "int",
+        "application_fee_amount": "int",
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map",
+        "statement_descriptor": "str",
+        "transfer_data": "map",
+    },
+    checks=(
+        MinorUnits(
+            "payment_intents.increment_authorization",
+            "amount",
+            "application_fee_amount",
+            "transfer_data[amount]",
+        ),
+    ),
+)
+
+_GetPaymentIntents: Operation[ListObject[PaymentIntent]] = Operation(
+    "GetPaymentIntents",
+    "payment_intents.list",
+    "get",
+    "/v1/payment_intents",
+    S.ListPage(S.Model("PaymentIntent")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetPaymentIntentsIntent: Operation[PaymentIntent] = Operation(
+    "GetPaymentIntentsIntent",
+    "payment_intents.retrieve",
+    "get",
+    "/v1/payment_intents/{}",
+    S.Model("PaymentIntent"),
+    encoding="query",
+    kinds={
+        "client_secret": "str",
+        "expand": "seq",
+    },
+)
+
+_GetPaymentIntentsSearch: Operation[SearchResult[PaymentIntent]] = Operation(
+    "GetPaymentIntentsSearch",
+    "payment_intents.search",
+    "get",
+    "/v1/payment_intents/search",
+    S.SearchPage(S.Model("PaymentIntent")),
+    encoding="query",
+    kinds={
+        "query": "str",
+        "expand": "seq",
+        "limit": "int",
+        "page": "str",
+    },
+)
+
+_PostPaymentIntentsIntent: Operation[PaymentIntent] = Operation(
+    "PostPaymentIntentsIntent",
+    "payment_intents.update",
+    "post",
+    "/v1/payment_intents/{}",
+    S.Model("PaymentIntent"),
+    kinds={
+        "amount": "int",
+        "application_fee_amount": "int|str",
+        "capture_method": "str",
+        "currency": "str",
+        "customer": "str",
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "payment_method": "str",
+        "payment_method_data": "map",
+        "payment_method_options": "map",
+        "payment_method_types": "seq",
+        "receipt_email": "str",
+        "setup_future_usage": "str",
+        "shipping": "map|str",
+        "statement_descriptor": "str",
+        "statement_descriptor_suffix": "str",
+        "transfer_data": "map",
+        "transfer_group": "str",
+    },
+    checks=(
+        MinorUnits(
+            "payment_intents.update",
+            "amount",
+            "application_fee_amount",
+            "payment_method_options[card][mandate_options][amount]",
+            "transfer_data[amount]",
+        ),
+    ),
+)
+
+_PostPaymentIntentsIntentVerifyMicrodeposits: Operation[PaymentIntent] = Operation(
+    "PostPaymentIntentsIntentVerifyMicrodeposits",
+    "payment_intents.verify_microdeposits",
+    "post",
+    "/v1/payment_intents/{}/verify_microdeposits",
+    S.Model("PaymentIntent"),
+    kinds={
+        "amounts": "seq",
+        "client_secret": "str",
+        "descriptor_code": "str",
+        "expand": "seq",
+    },
+    checks=(
+        MinorUnits(
+            "payment_intents.verify_microdeposits",
+            "amounts[]",
+        ),
+    ),
+)

@@ -46,117 +46,6 @@ if TYPE_CHECKING:
         PaymentLinksUpdateParamsShippingAddressCollection,
     )
 
-_PostPaymentLinks: Operation[PaymentLink] = Operation(
-    "PostPaymentLinks",
-    "payment_links.create",
-    "post",
-    "/v1/payment_links",
-    S.Model("PaymentLink"),
-    kinds={
-        "line_items": "seq",
-        "after_completion": "map",
-        "allow_promotion_codes": "bool",
-        "application_fee_amount": "int",
-        "application_fee_percent": "float",
-        "automatic_tax": "map",
-        "billing_address_collection": "str",
-        "consent_collection": "map",
-        "currency": "str",
-        "custom_fields": "seq",
-        "custom_text": "map",
-        "customer_creation": "str",
-        "expand": "seq",
-        "invoice_creation": "map",
-        "metadata": "map",
-        "on_behalf_of": "str",
-        "payment_intent_data": "map",
-        "payment_method_collection": "str",
-        "payment_method_types": "seq",
-        "phone_number_collection": "map",
-        "shipping_address_collection": "map",
-        "shipping_options": "seq",
-        "submit_type": "str",
-        "subscription_data": "map",
-        "tax_id_collection": "map",
-        "transfer_data": "map",
-    },
-    checks=(
-        MinorUnits(
-            "payment_links.create",
-            "application_fee_amount",
-            "transfer_data[amount]",
-        ),
-    ),
-)
-
-_GetPaymentLinks: Operation[ListObject[PaymentLink]] = Operation(
-    "GetPaymentLinks",
-    "payment_links.list",
-    "get",
-    "/v1/payment_links",
-    S.ListPage(S.Model("PaymentLink")),
-    encoding="query",
-    kinds={
-        "active": "bool",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetPaymentLinksPaymentLink: Operation[PaymentLink] = Operation(
-    "GetPaymentLinksPaymentLink",
-    "payment_links.retrieve",
-    "get",
-    "/v1/payment_links/{}",
-    S.Model("PaymentLink"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostPaymentLinksPaymentLink: Operation[PaymentLink] = Operation(
-    "PostPaymentLinksPaymentLink",
-    "payment_links.update",
-    "post",
-    "/v1/payment_links/{}",
-    S.Model("PaymentLink"),
-    kinds={
-        "active": "bool",
-        "after_completion": "map",
-        "allow_promotion_codes": "bool",
-        "automatic_tax": "map",
-        "billing_address_collection": "str",
-        "custom_fields": "seq|str",
-        "custom_text": "map",
-        "customer_creation": "str",
-        "expand": "seq",
-        "invoice_creation": "map",
-        "line_items": "seq",
-        "metadata": "map",
-        "payment_method_collection": "str",
-        "payment_method_types": "seq|str",
-        "shipping_address_collection": "map|str",
-    },
-)
-
-_GetPaymentLinksPaymentLinkLineItems: Operation[ListObject[Item]] = Operation(
-    "GetPaymentLinksPaymentLinkLineItems",
-    "payment_links.line_items.list",
-    "get",
-    "/v1/payment_links/{}/line_items",
-    S.ListPage(S.Model("Item")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
 
 class PaymentLinks(SyncResource):
     """Operations on `client.payment_links`."""
@@ -870,3 +759,117 @@ class AsyncPaymentLinksLineItems(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostPaymentLinks: Operation[PaymentLink] = Operation(
+    "PostPaymentLinks",
+    "payment_links.create",
+    "post",
+    "/v1/payment_links",
+    S.Model("PaymentLink"),
+    kinds={
+        "line_items": "seq",
+        "after_completion": "map",
+        "allow_promotion_codes": "bool",
+        "application_fee_amount": "int",
+        "application_fee_percent": "float",
+        "automatic_tax": "map",
+        "billing_address_collection": "str",
+        "consent_collection": "map",
+        "currency": "str",
+        "custom_fields": "seq",
+        "custom_text": "map",
+        "customer_creation": "str",
+        "expand": "seq",
+        "invoice_creation": "map",
+        "metadata": "map",
+        "on_behalf_of": "str",
+        "payment_intent_data": "map",
+        "payment_method_collection": "str",
+        "payment_method_types": "seq",
+        "phone_number_collection": "map",
+        "shipping_address_collection": "map",
+        "shipping_options": "seq",
+        "submit_type": "str",
+        "subscription_data": "map",
+        "tax_id_collection": "map",
+        "transfer_data": "map",
+    },
+    checks=(
+        MinorUnits(
+            "payment_links.create",
+            "application_fee_amount",
+            "transfer_data[amount]",
+        ),
+    ),
+)
+
+_GetPaymentLinks: Operation[ListObject[PaymentLink]] = Operation(
+    "GetPaymentLinks",
+    "payment_links.list",
+    "get",
+    "/v1/payment_links",
+    S.ListPage(S.Model("PaymentLink")),
+    encoding="query",
+    kinds={
+        "active": "bool",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetPaymentLinksPaymentLink: Operation[PaymentLink] = Operation(
+    "GetPaymentLinksPaymentLink",
+    "payment_links.retrieve",
+    "get",
+    "/v1/payment_links/{}",
+    S.Model("PaymentLink"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostPaymentLinksPaymentLink: Operation[PaymentLink] = Operation(
+    "PostPaymentLinksPaymentLink",
+    "payment_links.update",
+    "post",
+    "/v1/payment_links/{}",
+    S.Model("PaymentLink"),
+    kinds={
+        "active": "bool",
+        "after_completion": "map",
+        "allow_promotion_codes": "bool",
+        "automatic_tax": "map",
+        "billing_address_collection": "str",
+        "custom_fields": "seq|str",
+        "custom_text": "map",
+        "customer_creation": "str",
+        "expand": "seq",
+        "invoice_creation": "map",
+        "line_items": "seq",
+        "metadata": "map",
+        "payment_method_collection": "str",
+        "payment_method_types": "seq|str",
+        "shipping_address_collection": "map|str",
+    },
+)
+
+_GetPaymentLinksPaymentLinkLineItems: Operation[ListObject[Item]] = Operation(
+    "GetPaymentLinksPaymentLinkLineItems",
+    "payment_links.line_items.list",
+    "get",
+    "/v1/payment_links/{}/line_items",
+    S.ListPage(S.Model("Item")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)

@@ -21,71 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.payment_method_domain import PaymentMethodDomain
 
-_PostPaymentMethodDomains: Operation[PaymentMethodDomain] = Operation(
-    "PostPaymentMethodDomains",
-    "payment_method_domains.create",
-    "post",
-    "/v1/payment_method_domains",
-    S.Model("PaymentMethodDomain"),
-    kinds={
-        "domain_name": "str",
-        "enabled": "bool",
-        "expand": "seq",
-    },
-)
-
-_GetPaymentMethodDomains: Operation[ListObject[PaymentMethodDomain]] = Operation(
-    "GetPaymentMethodDomains",
-    "payment_method_domains.list",
-    "get",
-    "/v1/payment_method_domains",
-    S.ListPage(S.Model("PaymentMethodDomain")),
-    encoding="query",
-    kinds={
-        "domain_name": "str",
-        "enabled": "bool",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetPaymentMethodDomainsPaymentMethodDomain: Operation[PaymentMethodDomain] = Operation(
-    "GetPaymentMethodDomainsPaymentMethodDomain",
-    "payment_method_domains.retrieve",
-    "get",
-    "/v1/payment_method_domains/{}",
-    S.Model("PaymentMethodDomain"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostPaymentMethodDomainsPaymentMethodDomain: Operation[PaymentMethodDomain] = Operation(
-    "PostPaymentMethodDomainsPaymentMethodDomain",
-    "payment_method_domains.update",
-    "post",
-    "/v1/payment_method_domains/{}",
-    S.Model("PaymentMethodDomain"),
-    kinds={
-        "enabled": "bool",
-        "expand": "seq",
-    },
-)
-
-_PostPaymentMethodDomainsPaymentMethodDomainValidate: Operation[PaymentMethodDomain] = Operation(
-    "PostPaymentMethodDomainsPaymentMethodDomainValidate",
-    "payment_method_domains.validate",
-    "post",
-    "/v1/payment_method_domains/{}/validate",
-    S.Model("PaymentMethodDomain"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class PaymentMethodDomains(SyncResource):
     """Operations on `client.payment_method_domains`."""
@@ -391,3 +326,71 @@ class AsyncPaymentMethodDomains(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostPaymentMethodDomains: Operation[PaymentMethodDomain] = Operation(
+    "PostPaymentMethodDomains",
+    "payment_method_domains.create",
+    "post",
+    "/v1/payment_method_domains",
+    S.Model("PaymentMethodDomain"),
+    kinds={
+        "domain_name": "str",
+        "enabled": "bool",
+        "expand": "seq",
+    },
+)
+
+_GetPaymentMethodDomains: Operation[ListObject[PaymentMethodDomain]] = Operation(
+    "GetPaymentMethodDomains",
+    "payment_method_domains.list",
+    "get",
+    "/v1/payment_method_domains",
+    S.ListPage(S.Model("PaymentMethodDomain")),
+    encoding="query",
+    kinds={
+        "domain_name": "str",
+        "enabled": "bool",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetPaymentMethodDomainsPaymentMethodDomain: Operation[PaymentMethodDomain] = Operation(
+    "GetPaymentMethodDomainsPaymentMethodDomain",
+    "payment_method_domains.retrieve",
+    "get",
+    "/v1/payment_method_domains/{}",
+    S.Model("PaymentMethodDomain"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostPaymentMethodDomainsPaymentMethodDomain: Operation[PaymentMethodDomain] = Operation(
+    "PostPaymentMethodDomainsPaymentMethodDomain",
+    "payment_method_domains.update",
+    "post",
+    "/v1/payment_method_domains/{}",
+    S.Model("PaymentMethodDomain"),
+    kinds={
+        "enabled": "bool",
+        "expand": "seq",
+    },
+)
+
+_PostPaymentMethodDomainsPaymentMethodDomainValidate: Operation[PaymentMethodDomain] = Operation(
+    "PostPaymentMethodDomainsPaymentMethodDomainValidate",
+    "payment_method_domains.validate",
+    "post",
+    "/v1/payment_method_domains/{}/validate",
+    S.Model("PaymentMethodDomain"),
+    kinds={
+        "expand": "seq",
+    },
+)

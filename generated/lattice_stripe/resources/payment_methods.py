@@ -42,123 +42,6 @@ if TYPE_CHECKING:
         PaymentMethodsUpdateParamsUsBankAccount,
     )
 
-_PostPaymentMethodsPaymentMethodAttach: Operation[PaymentMethod] = Operation(
-    "PostPaymentMethodsPaymentMethodAttach",
-    "payment_methods.attach",
-    "post",
-    "/v1/payment_methods/{}/attach",
-    S.Model("PaymentMethod"),
-    kinds={
-        "customer": "str",
-        "expand": "seq",
-    },
-)
-
-_PostPaymentMethods: Operation[PaymentMethod] = Operation(
-    "PostPaymentMethods",
-    "payment_methods.create",
-    "post",
-    "/v1/payment_methods",
-    S.Model("PaymentMethod"),
-    kinds={
-        "acss_debit": "map",
-        "affirm": "map",
-        "afterpay_clearpay": "map",
-        "alipay": "map",
-        "au_becs_debit": "map",
-        "bacs_debit": "map",
-        "bancontact": "map",
-        "billing_details": "map",
-        "blik": "map",
-        "boleto": "map",
-        "card": "map",
-        "cashapp": "map",
-        "customer": "str",
-        "customer_balance": "map",
-        "eps": "map",
-        "expand": "seq",
-        "fpx": "map",
-        "giropay": "map",
-        "grabpay": "map",
-        "ideal": "map",
-        "interac_present": "map",
-        "klarna": "map",
-        "konbini": "map",
-        "link": "map",
-        "metadata": "map",
-        "oxxo": "map",
-        "p24": "map",
-        "payment_method": "str",
-        "paynow": "map",
-        "paypal": "map",
-        "pix": "map",
-        "promptpay": "map",
-        "radar_options": "map",
-        "sepa_debit": "map",
-        "sofort": "map",
-        "type": "str",
-        "us_bank_account": "map",
-        "wechat_pay": "map",
-        "zip": "map",
-    },
-)
-
-_PostPaymentMethodsPaymentMethodDetach: Operation[PaymentMethod] = Operation(
-    "PostPaymentMethodsPaymentMethodDetach",
-    "payment_methods.detach",
-    "post",
-    "/v1/payment_methods/{}/detach",
-    S.Model("PaymentMethod"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetPaymentMethods: Operation[ListObject[PaymentMethod]] = Operation(
-    "GetPaymentMethods",
-    "payment_methods.list",
-    "get",
-    "/v1/payment_methods",
-    S.ListPage(S.Model("PaymentMethod")),
-    encoding="query",
-    kinds={
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
-    },
-)
-
-_GetPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Operation(
-    "GetPaymentMethodsPaymentMethod",
-    "payment_methods.retrieve",
-    "get",
-    "/v1/payment_methods/{}",
-    S.Model("PaymentMethod"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Operation(
-    "PostPaymentMethodsPaymentMethod",
-    "payment_methods.update",
-    "post",
-    "/v1/payment_methods/{}",
-    S.Model("PaymentMethod"),
-    kinds={
-        "billing_details": "map",
-        "card": "map",
-        "expand": "seq",
-        "link": "map",
-        "metadata": "map|str",
-        "us_bank_account": "map",
-    },
-)
-
 
 class PaymentMethods(SyncResource):
     """Operations on `client.payment_methods`."""
@@ -996,3 +879,123 @@ class AsyncPaymentMethods(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostPaymentMethodsPaymentMethodAttach: Operation[PaymentMethod] = Operation(
+    "PostPaymentMethodsPaymentMethodAttach",
+    "payment_methods.attach",
+    "post",
+    "/v1/payment_methods/{}/attach",
+    S.Model("PaymentMethod"),
+    kinds={
+        "customer": "str",
+        "expand": "seq",
+    },
+)
+
+_PostPaymentMethods: Operation[PaymentMethod] = Operation(
+    "PostPaymentMethods",
+    "payment_methods.create",
+    "post",
+    "/v1/payment_methods",
+    S.Model("PaymentMethod"),
+    kinds={
+        "acss_debit": "map",
+        "affirm": "map",
+        "afterpay_clearpay": "map",
+        "alipay": "map",
+        "au_becs_debit": "map",
+        "bacs_debit": "map",
+        "bancontact": "map",
+        "billing_details": "map",
+        "blik": "map",
+        "boleto": "map",
+        "card": "map",
+        "cashapp": "map",
+        "customer": "str",
+        "customer_balance": "map",
+        "eps": "map",
+        "expand": "seq",
+        "fpx": "map",
+        "giropay": "map",
+        "grabpay": "map",
+        "ideal": "map",
+        "interac_present": "map",
+        "klarna": "map",
+        "konbini": "map",
+        "link": "map",
+        "metadata": "map",
+        "oxxo": "map",
+        "p24": "map",
+        "payment_method": "str",
+        "paynow": "map",
+        "paypal": "map",
+        "pix": "map",
+        "promptpay": "map",
+        "radar_options": "map",
+        "sepa_debit": "map",
+        "sofort": "map",
+        "type": "str",
+        "us_bank_account": "map",
+        "wechat_pay": "map",
+        "zip": "map",
+    },
+)
+
+_PostPaymentMethodsPaymentMethodDetach: Operation[PaymentMethod] = Operation(
+    "PostPaymentMethodsPaymentMethodDetach",
+    "payment_methods.detach",
+    "post",
+    "/v1/payment_methods/{}/detach",
+    S.Model("PaymentMethod"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetPaymentMethods: Operation[ListObject[PaymentMethod]] = Operation(
+    "GetPaymentMethods",
+    "payment_methods.list",
+    "get",
+    "/v1/payment_methods",
+    S.ListPage(S.Model("PaymentMethod")),
+    encoding="query",
+    kinds={
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "type": "str",
+    },
+)
+
+_GetPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Operation(
+    "GetPaymentMethodsPaymentMethod",
+    "payment_methods.retrieve",
+    "get",
+    "/v1/payment_methods/{}",
+    S.Model("PaymentMethod"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Operation(
+    "PostPaymentMethodsPaymentMethod",
+    "payment_methods.update",
+    "post",
+    "/v1/payment_methods/{}",
+    S.Model("PaymentMethod"),
+    kinds={
+        "billing_details": "map",
+        "card": "map",
+        "expand": "seq",
+        "link": "map",
+        "metadata": "map|str",
+        "us_bank_account": "map",
+    },
+)

@@ -26,97 +26,6 @@ if TYPE_CHECKING:
         PayoutsListParamsCreated,
     )
 
-_PostPayoutsPayoutCancel: Operation[Payout] = Operation(
-    "PostPayoutsPayoutCancel",
-    "payouts.cancel",
-    "post",
-    "/v1/payouts/{}/cancel",
-    S.Model("Payout"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostPayouts: Operation[Payout] = Operation(
-    "PostPayouts",
-    "payouts.create",
-    "post",
-    "/v1/payouts",
-    S.Model("Payout"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "description": "str",
-        "destination": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "method": "str",
-        "source_type": "str",
-        "statement_descriptor": "str",
-    },
-    checks=(
-        MinorUnits(
-            "payouts.create",
-            "amount",
-        ),
-    ),
-)
-
-_GetPayouts: Operation[ListObject[Payout]] = Operation(
-    "GetPayouts",
-    "payouts.list",
-    "get",
-    "/v1/payouts",
-    S.ListPage(S.Model("Payout")),
-    encoding="query",
-    kinds={
-        "arrival_date": "int|map",
-        "created": "int|map",
-        "destination": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-    },
-)
-
-_GetPayoutsPayout: Operation[Payout] = Operation(
-    "GetPayoutsPayout",
-    "payouts.retrieve",
-    "get",
-    "/v1/payouts/{}",
-    S.Model("Payout"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostPayoutsPayoutReverse: Operation[Payout] = Operation(
-    "PostPayoutsPayoutReverse",
-    "payouts.reverse",
-    "post",
-    "/v1/payouts/{}/reverse",
-    S.Model("Payout"),
-    kinds={
-        "expand": "seq",
-        "metadata": "map",
-    },
-)
-
-_PostPayoutsPayout: Operation[Payout] = Operation(
-    "PostPayoutsPayout",
-    "payouts.update",
-    "post",
-    "/v1/payouts/{}",
-    S.Model("Payout"),
-    kinds={
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
 
 class Payouts(SyncResource):
     """Operations on `client.payouts`."""
@@ -560,3 +469,97 @@ class AsyncPayouts(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostPayoutsPayoutCancel: Operation[Payout] = Operation(
+    "PostPayoutsPayoutCancel",
+    "payouts.cancel",
+    "post",
+    "/v1/payouts/{}/cancel",
+    S.Model("Payout"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostPayouts: Operation[Payout] = Operation(
+    "PostPayouts",
+    "payouts.create",
+    "post",
+    "/v1/payouts",
+    S.Model("Payout"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "description": "str",
+        "destination": "str",
+        "expand": "seq",
+        "metadata": "map",
+        "method": "str",
+        "source_type": "str",
+        "statement_descriptor": "str",
+    },
+    checks=(
+        MinorUnits(
+            "payouts.create",
+            "amount",
+        ),
+    ),
+)
+
+_GetPayouts: Operation[ListObject[Payout]] = Operation(
+    "GetPayouts",
+    "payouts.list",
+    "get",
+    "/v1/payouts",
+    S.ListPage(S.Model("Payout")),
+    encoding="query",
+    kinds={
+        "arrival_date": "int|map",
+        "created": "int|map",
+        "destination": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
+)
+
+_GetPayoutsPayout: Operation[Payout] = Operation(
+    "GetPayoutsPayout",
+    "payouts.retrieve",
+    "get",
+    "/v1/payouts/{}",
+    S.Model("Payout"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostPayoutsPayoutReverse: Operation[Payout] = Operation(
+    "PostPayoutsPayoutReverse",
+    "payouts.reverse",
+    "post",
+    "/v1/payouts/{}/reverse",
+    S.Model("Payout"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map",
+    },
+)
+
+_PostPayoutsPayout: Operation[Payout] = Operation(
+    "PostPayoutsPayout",
+    "payouts.update",
+    "post",
+    "/v1/payouts/{}",
+    S.Model("Payout"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)

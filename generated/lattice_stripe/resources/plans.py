@@ -29,97 +29,6 @@ if TYPE_CHECKING:
         PlansListParamsCreated,
     )
 
-_PostPlans: Operation[Plan] = Operation(
-    "PostPlans",
-    "plans.create",
-    "post",
-    "/v1/plans",
-    S.Model("Plan"),
-    kinds={
-        "currency": "str",
-        "interval": "str",
-        "active": "bool",
-        "aggregate_usage": "str",
-        "amount": "int",
-        "amount_decimal": "decimal",
-        "billing_scheme": "str",
-        "expand": "seq",
-        "id": "str",
-        "interval_count": "int",
-        "metadata": "map|str",
-        "nickname": "str",
-        "product": "map|str",
-        "tiers": "seq",
-        "tiers_mode": "str",
-        "transform_usage": "map",
-        "trial_period_days": "int",
-        "usage_type": "str",
-    },
-    checks=(
-        MinorUnits(
-            "plans.create",
-            "amount",
-            "tiers[][flat_amount]",
-            "tiers[][unit_amount]",
-        ),
-    ),
-)
-
-_DeletePlansPlan: Operation[DeletedPlan] = Operation(
-    "DeletePlansPlan",
-    "plans.delete",
-    "delete",
-    "/v1/plans/{}",
-    S.Model("DeletedPlan"),
-    encoding="query",
-)
-
-_GetPlans: Operation[ListObject[Plan]] = Operation(
-    "GetPlans",
-    "plans.list",
-    "get",
-    "/v1/plans",
-    S.ListPage(S.Model("Plan")),
-    encoding="query",
-    kinds={
-        "active": "bool",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "product": "str",
-        "starting_after": "str",
-    },
-)
-
-_GetPlansPlan: Operation[Plan] = Operation(
-    "GetPlansPlan",
-    "plans.retrieve",
-    "get",
-    "/v1/plans/{}",
-    S.Model("Plan"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostPlansPlan: Operation[Plan] = Operation(
-    "PostPlansPlan",
-    "plans.update",
-    "post",
-    "/v1/plans/{}",
-    S.Model("Plan"),
-    kinds={
-        "active": "bool",
-        "expand": "seq",
-        "metadata": "map|str",
-        "nickname": "str",
-        "product": "str",
-        "trial_period_days": "int",
-    },
-)
-
 
 class Plans(SyncResource):
     """Operations on `client.plans`."""
@@ -543,3 +452,97 @@ class AsyncPlans(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostPlans: Operation[Plan] = Operation(
+    "PostPlans",
+    "plans.create",
+    "post",
+    "/v1/plans",
+    S.Model("Plan"),
+    kinds={
+        "currency": "str",
+        "interval": "str",
+        "active": "bool",
+        "aggregate_usage": "str",
+        "amount": "int",
+        "amount_decimal": "decimal",
+        "billing_scheme": "str",
+        "expand": "seq",
+        "id": "str",
+        "interval_count": "int",
+        "metadata": "map|str",
+        "nickname": "str",
+        "product": "map|str",
+        "tiers": "seq",
+        "tiers_mode": "str",
+        "transform_usage": "map",
+        "trial_period_days": "int",
+        "usage_type": "str",
+    },
+    checks=(
+        MinorUnits(
+            "plans.create",
+            "amount",
+            "tiers[][flat_amount]",
+            "tiers[][unit_amount]",
+        ),
+    ),
+)
+
+_DeletePlansPlan: Operation[DeletedPlan] = Operation(
+    "DeletePlansPlan",
+    "plans.delete",
+    "delete",
+    "/v1/plans/{}",
+    S.Model("DeletedPlan"),
+    encoding="query",
+)
+
+_GetPlans: Operation[ListObject[Plan]] = Operation(
+    "GetPlans",
+    "plans.list",
+    "get",
+    "/v1/plans",
+    S.ListPage(S.Model("Plan")),
+    encoding="query",
+    kinds={
+        "active": "bool",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "product": "str",
+        "starting_after": "str",
+    },
+)
+
+_GetPlansPlan: Operation[Plan] = Operation(
+    "GetPlansPlan",
+    "plans.retrieve",
+    "get",
+    "/v1/plans/{}",
+    S.Model("Plan"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostPlansPlan: Operation[Plan] = Operation(
+    "PostPlansPlan",
+    "plans.update",
+    "post",
+    "/v1/plans/{}",
+    S.Model("Plan"),
+    kinds={
+        "active": "bool",
+        "expand": "seq",
+        "metadata": "map|str",
+        "nickname": "str",
+        "product": "str",
+        "trial_period_days": "int",
+    },
+)

@@ -33,130 +33,6 @@ if TYPE_CHECKING:
         PricesUpdateParamsCurrencyOptionsValue,
     )
 
-_PostPrices: Operation[Price] = Operation(
-    "PostPrices",
-    "prices.create",
-    "post",
-    "/v1/prices",
-    S.Model("Price"),
-    kinds={
-        "currency": "str",
-        "active": "bool",
-        "billing_scheme": "str",
-        "currency_options": "map",
-        "custom_unit_amount": "map",
-        "expand": "seq",
-        "lookup_key": "str",
-        "metadata": "map",
-        "nickname": "str",
-        "product": "str",
-        "product_data": "map",
-        "recurring": "map",
-        "tax_behavior": "str",
-        "tiers": "seq",
-        "tiers_mode": "str",
-        "transfer_lookup_key": "bool",
-        "transform_quantity": "map",
-        "unit_amount": "int",
-        "unit_amount_decimal": "decimal",
-    },
-    checks=(
-        MinorUnits(
-            "prices.create",
-            "currency_options[][custom_unit_amount][maximum]",
-            "currency_options[][custom_unit_amount][minimum]",
-            "currency_options[][custom_unit_amount][preset]",
-            "currency_options[][tiers][][flat_amount]",
-            "currency_options[][tiers][][unit_amount]",
-            "currency_options[][unit_amount]",
-            "custom_unit_amount[maximum]",
-            "custom_unit_amount[minimum]",
-            "custom_unit_amount[preset]",
-            "tiers[][flat_amount]",
-            "tiers[][unit_amount]",
-            "unit_amount",
-        ),
-    ),
-)
-
-_GetPrices: Operation[ListObject[Price]] = Operation(
-    "GetPrices",
-    "prices.list",
-    "get",
-    "/v1/prices",
-    S.ListPage(S.Model("Price")),
-    encoding="query",
-    kinds={
-        "active": "bool",
-        "created": "int|map",
-        "currency": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "lookup_keys": "seq",
-        "product": "str",
-        "recurring": "map",
-        "starting_after": "str",
-        "type": "str",
-    },
-)
-
-_GetPricesPrice: Operation[Price] = Operation(
-    "GetPricesPrice",
-    "prices.retrieve",
-    "get",
-    "/v1/prices/{}",
-    S.Model("Price"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetPricesSearch: Operation[SearchResult[Price]] = Operation(
-    "GetPricesSearch",
-    "prices.search",
-    "get",
-    "/v1/prices/search",
-    S.SearchPage(S.Model("Price")),
-    encoding="query",
-    kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
-    },
-)
-
-_PostPricesPrice: Operation[Price] = Operation(
-    "PostPricesPrice",
-    "prices.update",
-    "post",
-    "/v1/prices/{}",
-    S.Model("Price"),
-    kinds={
-        "active": "bool",
-        "currency_options": "map|str",
-        "expand": "seq",
-        "lookup_key": "str",
-        "metadata": "map|str",
-        "nickname": "str",
-        "tax_behavior": "str",
-        "transfer_lookup_key": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "prices.update",
-            "currency_options[][custom_unit_amount][maximum]",
-            "currency_options[][custom_unit_amount][minimum]",
-            "currency_options[][custom_unit_amount][preset]",
-            "currency_options[][tiers][][flat_amount]",
-            "currency_options[][tiers][][unit_amount]",
-            "currency_options[][unit_amount]",
-        ),
-    ),
-)
-
 
 class Prices(SyncResource):
     """Operations on `client.prices`."""
@@ -662,3 +538,130 @@ class AsyncPrices(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostPrices: Operation[Price] = Operation(
+    "PostPrices",
+    "prices.create",
+    "post",
+    "/v1/prices",
+    S.Model("Price"),
+    kinds={
+        "currency": "str",
+        "active": "bool",
+        "billing_scheme": "str",
+        "currency_options": "map",
+        "custom_unit_amount": "map",
+        "expand": "seq",
+        "lookup_key": "str",
+        "metadata": "map",
+        "nickname": "str",
+        "product": "str",
+        "product_data": "map",
+        "recurring": "map",
+        "tax_behavior": "str",
+        "tiers": "seq",
+        "tiers_mode": "str",
+        "transfer_lookup_key": "bool",
+        "transform_quantity": "map",
+        "unit_amount": "int",
+        "unit_amount_decimal": "decimal",
+    },
+    checks=(
+        MinorUnits(
+            "prices.create",
+            "currency_options[][custom_unit_amount][maximum]",
+            "currency_options[][custom_unit_amount][minimum]",
+            "currency_options[][custom_unit_amount][preset]",
+            "currency_options[][tiers][][flat_amount]",
+            "currency_options[][tiers][][unit_amount]",
+            "currency_options[][unit_amount]",
+            "custom_unit_amount[maximum]",
+            "custom_unit_amount[minimum]",
+            "custom_unit_amount[preset]",
+            "tiers[][flat_amount]",
+            "tiers[][unit_amount]",
+            "unit_amount",
+        ),
+    ),
+)
+
+_GetPrices: Operation[ListObject[Price]] = Operation(
+    "GetPrices",
+    "prices.list",
+    "get",
+    "/v1/prices",
+    S.ListPage(S.Model("Price")),
+    encoding="query",
+    kinds={
+        "active": "bool",
+        "created": "int|map",
+        "currency": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "lookup_keys": "seq",
+        "product": "str",
+        "recurring": "map",
+        "starting_after": "str",
+        "type": "str",
+    },
+)
+
+_GetPricesPrice: Operation[Price] = Operation(
+    "GetPricesPrice",
+    "prices.retrieve",
+    "get",
+    "/v1/prices/{}",
+    S.Model("Price"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetPricesSearch: Operation[SearchResult[Price]] = Operation(
+    "GetPricesSearch",
+    "prices.search",
+    "get",
+    "/v1/prices/search",
+    S.SearchPage(S.Model("Price")),
+    encoding="query",
+    kinds={
+        "query": "str",
+        "expand": "seq",
+        "limit": "int",
+        "page": "str",
+    },
+)
+
+_PostPricesPrice: Operation[Price] = Operation(
+    "PostPricesPrice",
+    "prices.update",
+    "post",
+    "/v1/prices/{}",
+    S.Model("Price"),
+    kinds={
+        "active": "bool",
+        "currency_options": "map|str",
+        "expand": "seq",
+        "lookup_key": "str",
+        "metadata": "map|str",
+        "nickname": "str",
+        "tax_behavior": "str",
+        "transfer_lookup_key": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "prices.update",
+            "currency_options[][custom_unit_amount][maximum]",
+            "currency_options[][custom_unit_amount][minimum]",
+            "currency_options[][custom_unit_amount][preset]",
+            "currency_options[][tiers][][flat_amount]",
+            "currency_options[][tiers][][unit_amount]",
+            "currency_options[][unit_amount]",
+        ),
+    ),
+)

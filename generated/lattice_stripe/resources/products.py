@@ -31,123 +31,6 @@ if TYPE_CHECKING:
         ProductsUpdateParamsPackageDimensions,
     )
 
-_PostProducts: Operation[Product] = Operation(
-    "PostProducts",
-    "products.create",
-    "post",
-    "/v1/products",
-    S.Model("Product"),
-    kinds={
-        "name": "str",
-        "active": "bool",
-        "default_price_data": "map",
-        "description": "str",
-        "expand": "seq",
-        "features": "seq",
-        "id": "str",
-        "images": "seq",
-        "metadata": "map",
-        "package_dimensions": "map",
-        "shippable": "bool",
-        "statement_descriptor": "str",
-        "tax_code": "str",
-        "unit_label": "str",
-        "url": "str",
-    },
-    checks=(
-        MinorUnits(
-            "products.create",
-            "default_price_data[currency_options][][custom_unit_amount][maximum]",
-            "default_price_data[currency_options][][custom_unit_amount][minimum]",
-            "default_price_data[currency_options][][custom_unit_amount][preset]",
-            "default_price_data[currency_options][][tiers][][flat_amount]",
-            "default_price_data[currency_options][][tiers][][unit_amount]",
-            "default_price_data[currency_options][][unit_amount]",
-            "default_price_data[unit_amount]",
-        ),
-    ),
-)
-
-_DeleteProductsId: Operation[DeletedProduct] = Operation(
-    "DeleteProductsId",
-    "products.delete",
-    "delete",
-    "/v1/products/{}",
-    S.Model("DeletedProduct"),
-    encoding="query",
-)
-
-_GetProducts: Operation[ListObject[Product]] = Operation(
-    "GetProducts",
-    "products.list",
-    "get",
-    "/v1/products",
-    S.ListPage(S.Model("Product")),
-    encoding="query",
-    kinds={
-        "active": "bool",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "ids": "seq",
-        "limit": "int",
-        "shippable": "bool",
-        "starting_after": "str",
-        "url": "str",
-    },
-)
-
-_GetProductsId: Operation[Product] = Operation(
-    "GetProductsId",
-    "products.retrieve",
-    "get",
-    "/v1/products/{}",
-    S.Model("Product"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetProductsSearch: Operation[SearchResult[Product]] = Operation(
-    "GetProductsSearch",
-    "products.search",
-    "get",
-    "/v1/products/search",
-    S.SearchPage(S.Model("Product")),
-    encoding="query",
-    kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
-    },
-)
-
-_PostProductsId: Operation[Product] = Operation(
-    "PostProductsId",
-    "products.update",
-    "post",
-    "/v1/products/{}",
-    S.Model("Product"),
-    kinds={
-        "active": "bool",
-        "default_price": "str",
-        "description": "str",
-        "expand": "seq",
-        "features": "seq|str",
-        "images": "seq|str",
-        "metadata": "map|str",
-        "name": "str",
-        "package_dimensions": "map|str",
-        "shippable": "bool",
-        "statement_descriptor": "str",
-        "tax_code": "str",
-        "unit_label": "str",
-        "url": "str",
-    },
-)
-
 
 class Products(SyncResource):
     """Operations on `client.products`."""
@@ -685,3 +568,123 @@ class AsyncProducts(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostProducts: Operation[Product] = Operation(
+    "PostProducts",
+    "products.create",
+    "post",
+    "/v1/products",
+    S.Model("Product"),
+    kinds={
+        "name": "str",
+        "active": "bool",
+        "default_price_data": "map",
+        "description": "str",
+        "expand": "seq",
+        "features": "seq",
+        "id": "str",
+        "images": "seq",
+        "metadata": "map",
+        "package_dimensions": "map",
+        "shippable": "bool",
+        "statement_descriptor": "str",
+        "tax_code": "str",
+        "unit_label": "str",
+        "url": "str",
+    },
+    checks=(
+        MinorUnits(
+            "products.create",
+            "default_price_data[currency_options][][custom_unit_amount][maximum]",
+            "default_price_data[currency_options][][custom_unit_amount][minimum]",
+            "default_price_data[currency_options][][custom_unit_amount][preset]",
+            "default_price_data[currency_options][][tiers][][flat_amount]",
+            "default_price_data[currency_options][][tiers][][unit_amount]",
+            "default_price_data[currency_options][][unit_amount]",
+            "default_price_data[unit_amount]",
+        ),
+    ),
+)
+
+_DeleteProductsId: Operation[DeletedProduct] = Operation(
+    "DeleteProductsId",
+    "products.delete",
+    "delete",
+    "/v1/products/{}",
+    S.Model("DeletedProduct"),
+    encoding="query",
+)
+
+_GetProducts: Operation[ListObject[Product]] = Operation(
+    "GetProducts",
+    "products.list",
+    "get",
+    "/v1/products",
+    S.ListPage(S.Model("Product")),
+    encoding="query",
+    kinds={
+        "active": "bool",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "ids": "seq",
+        "limit": "int",
+        "shippable": "bool",
+        "starting_after": "str",
+        "url": "str",
+    },
+)
+
+_GetProductsId: Operation[Product] = Operation(
+    "GetProductsId",
+    "products.retrieve",
+    "get",
+    "/v1/products/{}",
+    S.Model("Product"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetProductsSearch: Operation[SearchResult[Product]] = Operation(
+    "GetProductsSearch",
+    "products.search",
+    "get",
+    "/v1/products/search",
+    S.SearchPage(S.Model("Product")),
+    encoding="query",
+    kinds={
+        "query": "str",
+        "expand": "seq",
+        "limit": "int",
+        "page": "str",
+    },
+)
+
+_PostProductsId: Operation[Product] = Operation(
+    "PostProductsId",
+    "products.update",
+    "post",
+    "/v1/products/{}",
+    S.Model("Product"),
+    kinds={
+        "active": "bool",
+        "default_price": "str",
+        "description": "str",
+        "expand": "seq",
+        "features": "seq|str",
+        "images": "seq|str",
+        "metadata": "map|str",
+        "name": "str",
+        "package_dimensions": "map|str",
+        "shippable": "bool",
+        "statement_descriptor": "str",
+        "tax_code": "str",
+        "unit_label": "str",
+        "url": "str",
+    },
+)

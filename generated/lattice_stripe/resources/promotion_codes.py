@@ -27,84 +27,6 @@ if TYPE_CHECKING:
         PromotionCodesUpdateParamsRestrictions,
     )
 
-_PostPromotionCodes: Operation[PromotionCode] = Operation(
-    "PostPromotionCodes",
-    "promotion_codes.create",
-    "post",
-    "/v1/promotion_codes",
-    S.Model("PromotionCode"),
-    kinds={
-        "coupon": "str",
-        "active": "bool",
-        "code": "str",
-        "customer": "str",
-        "expand": "seq",
-        "expires_at": "int",
-        "max_redemptions": "int",
-        "metadata": "map",
-        "restrictions": "map",
-    },
-    checks=(
-        MinorUnits(
-            "promotion_codes.create",
-            "restrictions[currency_options][][minimum_amount]",
-            "restrictions[minimum_amount]",
-        ),
-    ),
-)
-
-_GetPromotionCodes: Operation[ListObject[PromotionCode]] = Operation(
-    "GetPromotionCodes",
-    "promotion_codes.list",
-    "get",
-    "/v1/promotion_codes",
-    S.ListPage(S.Model("PromotionCode")),
-    encoding="query",
-    kinds={
-        "active": "bool",
-        "code": "str",
-        "coupon": "str",
-        "created": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
-    "GetPromotionCodesPromotionCode",
-    "promotion_codes.retrieve",
-    "get",
-    "/v1/promotion_codes/{}",
-    S.Model("PromotionCode"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
-    "PostPromotionCodesPromotionCode",
-    "promotion_codes.update",
-    "post",
-    "/v1/promotion_codes/{}",
-    S.Model("PromotionCode"),
-    kinds={
-        "active": "bool",
-        "expand": "seq",
-        "metadata": "map|str",
-        "restrictions": "map",
-    },
-    checks=(
-        MinorUnits(
-            "promotion_codes.update",
-            "restrictions[currency_options][][minimum_amount]",
-        ),
-    ),
-)
-
 
 class PromotionCodes(SyncResource):
     """Operations on `client.promotion_codes`."""
@@ -422,3 +344,84 @@ class AsyncPromotionCodes(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostPromotionCodes: Operation[PromotionCode] = Operation(
+    "PostPromotionCodes",
+    "promotion_codes.create",
+    "post",
+    "/v1/promotion_codes",
+    S.Model("PromotionCode"),
+    kinds={
+        "coupon": "str",
+        "active": "bool",
+        "code": "str",
+        "customer": "str",
+        "expand": "seq",
+        "expires_at": "int",
+        "max_redemptions": "int",
+        "metadata": "map",
+        "restrictions": "map",
+    },
+    checks=(
+        MinorUnits(
+            "promotion_codes.create",
+            "restrictions[currency_options][][minimum_amount]",
+            "restrictions[minimum_amount]",
+        ),
+    ),
+)
+
+_GetPromotionCodes: Operation[ListObject[PromotionCode]] = Operation(
+    "GetPromotionCodes",
+    "promotion_codes.list",
+    "get",
+    "/v1/promotion_codes",
+    S.ListPage(S.Model("PromotionCode")),
+    encoding="query",
+    kinds={
+        "active": "bool",
+        "code": "str",
+        "coupon": "str",
+        "created": "int|map",
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
+    "GetPromotionCodesPromotionCode",
+    "promotion_codes.retrieve",
+    "get",
+    "/v1/promotion_codes/{}",
+    S.Model("PromotionCode"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
+    "PostPromotionCodesPromotionCode",
+    "promotion_codes.update",
+    "post",
+    "/v1/promotion_codes/{}",
+    S.Model("PromotionCode"),
+    kinds={
+        "active": "bool",
+        "expand": "seq",
+        "metadata": "map|str",
+        "restrictions": "map",
+    },
+    checks=(
+        MinorUnits(
+            "promotion_codes.update",
+            "restrictions[currency_options][][minimum_amount]",
+        ),
+    ),
+)

@@ -38,187 +38,6 @@ if TYPE_CHECKING:
         QuotesUpdateParamsTransferData,
     )
 
-_PostQuotesQuoteAccept: Operation[Quote] = Operation(
-    "PostQuotesQuoteAccept",
-    "quotes.accept",
-    "post",
-    "/v1/quotes/{}/accept",
-    S.Model("Quote"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostQuotesQuoteCancel: Operation[Quote] = Operation(
-    "PostQuotesQuoteCancel",
-    "quotes.cancel",
-    "post",
-    "/v1/quotes/{}/cancel",
-    S.Model("Quote"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostQuotes: Operation[Quote] = Operation(
-    "PostQuotes",
-    "quotes.create",
-    "post",
-    "/v1/quotes",
-    S.Model("Quote"),
-    kinds={
-        "application_fee_amount": "int|str",
-        "application_fee_percent": "float|str",
-        "automatic_tax": "map",
-        "collection_method": "str",
-        "customer": "str",
-        "default_tax_rates": "seq|str",
-        "description": "str",
-        "discounts": "seq|str",
-        "expand": "seq",
-        "expires_at": "int",
-        "footer": "str",
-        "from_quote": "map",
-        "header": "str",
-        "invoice_settings": "map",
-        "line_items": "seq",
-        "metadata": "map",
-        "on_behalf_of": "str",
-        "subscription_data": "map",
-        "test_clock": "str",
-        "transfer_data": "map|str",
-    },
-    checks=(
-        MinorUnits(
-            "quotes.create",
-            "application_fee_amount",
-            "line_items[][price_data][unit_amount]",
-            "transfer_data[amount]",
-        ),
-    ),
-)
-
-_PostQuotesQuoteFinalize: Operation[Quote] = Operation(
-    "PostQuotesQuoteFinalize",
-    "quotes.finalize",
-    "post",
-    "/v1/quotes/{}/finalize",
-    S.Model("Quote"),
-    kinds={
-        "expand": "seq",
-        "expires_at": "int",
-    },
-)
-
-_GetQuotes: Operation[ListObject[Quote]] = Operation(
-    "GetQuotes",
-    "quotes.list",
-    "get",
-    "/v1/quotes",
-    S.ListPage(S.Model("Quote")),
-    encoding="query",
-    kinds={
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-        "test_clock": "str",
-    },
-)
-
-_GetQuotesQuotePdf: Operation[bytes] = Operation(
-    "GetQuotesQuotePdf",
-    "quotes.pdf",
-    "get",
-    "/v1/quotes/{}/pdf",
-    S.BINARY,
-    encoding="query",
-    base="files",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetQuotesQuote: Operation[Quote] = Operation(
-    "GetQuotesQuote",
-    "quotes.retrieve",
-    "get",
-    "/v1/quotes/{}",
-    S.Model("Quote"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostQuotesQuote: Operation[Quote] = Operation(
-    "PostQuotesQuote",
-    "quotes.update",
-    "post",
-    "/v1/quotes/{}",
-    S.Model("Quote"),
-    kinds={
-        "application_fee_amount": "int|str",
-        "application_fee_percent": "float|str",
-        "automatic_tax": "map",
-        "collection_method": "str",
-        "customer": "str",
-        "default_tax_rates": "seq|str",
-        "description": "str",
-        "discounts": "seq|str",
-        "expand": "seq",
-        "expires_at": "int",
-        "footer": "str",
-        "header": "str",
-        "invoice_settings": "map",
-        "line_items": "seq",
-        "metadata": "map",
-        "on_behalf_of": "str",
-        "subscription_data": "map",
-        "transfer_data": "map|str",
-    },
-    checks=(
-        MinorUnits(
-            "quotes.update",
-            "application_fee_amount",
-            "line_items[][price_data][unit_amount]",
-            "transfer_data[amount]",
-        ),
-    ),
-)
-
-_GetQuotesQuoteComputedUpfrontLineItems: Operation[ListObject[Item]] = Operation(
-    "GetQuotesQuoteComputedUpfrontLineItems",
-    "quotes.computed_upfront_line_items.list",
-    "get",
-    "/v1/quotes/{}/computed_upfront_line_items",
-    S.ListPage(S.Model("Item")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetQuotesQuoteLineItems: Operation[ListObject[Item]] = Operation(
-    "GetQuotesQuoteLineItems",
-    "quotes.line_items.list",
-    "get",
-    "/v1/quotes/{}/line_items",
-    S.ListPage(S.Model("Item")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
 
 class Quotes(SyncResource):
     """Operations on `client.quotes`."""
@@ -1072,3 +891,187 @@ class AsyncQuotesLineItems(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostQuotesQuoteAccept: Operation[Quote] = Operation(
+    "PostQuotesQuoteAccept",
+    "quotes.accept",
+    "post",
+    "/v1/quotes/{}/accept",
+    S.Model("Quote"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostQuotesQuoteCancel: Operation[Quote] = Operation(
+    "PostQuotesQuoteCancel",
+    "quotes.cancel",
+    "post",
+    "/v1/quotes/{}/cancel",
+    S.Model("Quote"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostQuotes: Operation[Quote] = Operation(
+    "PostQuotes",
+    "quotes.create",
+    "post",
+    "/v1/quotes",
+    S.Model("Quote"),
+    kinds={
+        "application_fee_amount": "int|str",
+        "application_fee_percent": "float|str",
+        "automatic_tax": "map",
+        "collection_method": "str",
+        "customer": "str",
+        "default_tax_rates": "seq|str",
+        "description": "str",
+        "discounts": "seq|str",
+        "expand": "seq",
+        "expires_at": "int",
+        "footer": "str",
+        "from_quote": "map",
+        "header": "str",
+        "invoice_settings": "map",
+        "line_items": "seq",
+        "metadata": "map",
+        "on_behalf_of": "str",
+        "subscription_data": "map",
+        "test_clock": "str",
+        "transfer_data": "map|str",
+    },
+    checks=(
+        MinorUnits(
+            "quotes.create",
+            "application_fee_amount",
+            "line_items[][price_data][unit_amount]",
+            "transfer_data[amount]",
+        ),
+    ),
+)
+
+_PostQuotesQuoteFinalize: Operation[Quote] = Operation(
+    "PostQuotesQuoteFinalize",
+    "quotes.finalize",
+    "post",
+    "/v1/quotes/{}/finalize",
+    S.Model("Quote"),
+    kinds={
+        "expand": "seq",
+        "expires_at": "int",
+    },
+)
+
+_GetQuotes: Operation[ListObject[Quote]] = Operation(
+    "GetQuotes",
+    "quotes.list",
+    "get",
+    "/v1/quotes",
+    S.ListPage(S.Model("Quote")),
+    encoding="query",
+    kinds={
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+        "test_clock": "str",
+    },
+)
+
+_GetQuotesQuotePdf: Operation[bytes] = Operation(
+    "GetQuotesQuotePdf",
+    "quotes.pdf",
+    "get",
+    "/v1/quotes/{}/pdf",
+    S.BINARY,
+    encoding="query",
+    base="files",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetQuotesQuote: Operation[Quote] = Operation(
+    "GetQuotesQuote",
+    "quotes.retrieve",
+    "get",
+    "/v1/quotes/{}",
+    S.Model("Quote"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostQuotesQuote: Operation[Quote] = Operation(
+    "PostQuotesQuote",
+    "quotes.update",
+    "post",
+    "/v1/quotes/{}",
+    S.Model("Quote"),
+    kinds={
+        "application_fee_amount": "int|str",
+        "application_fee_percent": "float|str",
+        "automatic_tax": "map",
+        "collection_method": "str",
+        "customer": "str",
+        "default_tax_rates": "seq|str",
+        "description": "str",
+        "discounts": "seq|str",
+        "expand": "seq",
+        "expires_at": "int",
+        "footer": "str",
+        "header": "str",
+        "invoice_settings": "map",
+        "line_items": "seq",
+        "metadata": "map",
+        "on_behalf_of": "str",
+        "subscription_data": "map",
+        "transfer_data": "map|str",
+    },
+    checks=(
+        MinorUnits(
+            "quotes.update",
+            "application_fee_amount",
+            "line_items[][price_data][unit_amount]",
+            "transfer_data[amount]",
+        ),
+    ),
+)
+
+_GetQuotesQuoteComputedUpfrontLineItems: Operation[ListObject[Item]] = Operation(
+    "GetQuotesQuoteComputedUpfrontLineItems",
+    "quotes.computed_upfront_line_items.list",
+    "get",
+    "/v1/quotes/{}/computed_upfront_line_items",
+    S.ListPage(S.Model("Item")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetQuotesQuoteLineItems: Operation[ListObject[Item]] = Operation(
+    "GetQuotesQuoteLineItems",
+    "quotes.line_items.list",
+    "get",
+    "/v1/quotes/{}/line_items",
+    S.ListPage(S.Model("Item")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)

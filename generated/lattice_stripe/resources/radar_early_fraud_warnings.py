@@ -21,35 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.radar_early_fraud_warning import RadarEarlyFraudWarning
 
-_GetRadarEarlyFraudWarnings: Operation[ListObject[RadarEarlyFraudWarning]] = Operation(
-    "GetRadarEarlyFraudWarnings",
-    "radar.early_fraud_warnings.list",
-    "get",
-    "/v1/radar/early_fraud_warnings",
-    S.ListPage(S.Model("RadarEarlyFraudWarning")),
-    encoding="query",
-    kinds={
-        "charge": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_intent": "str",
-        "starting_after": "str",
-    },
-)
-
-_GetRadarEarlyFraudWarningsEarlyFraudWarning: Operation[RadarEarlyFraudWarning] = Operation(
-    "GetRadarEarlyFraudWarningsEarlyFraudWarning",
-    "radar.early_fraud_warnings.retrieve",
-    "get",
-    "/v1/radar/early_fraud_warnings/{}",
-    S.Model("RadarEarlyFraudWarning"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class RadarEarlyFraudWarnings(SyncResource):
     """Operations on `client.radar.early_fraud_warnings`."""
@@ -183,3 +154,35 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetRadarEarlyFraudWarnings: Operation[ListObject[RadarEarlyFraudWarning]] = Operation(
+    "GetRadarEarlyFraudWarnings",
+    "radar.early_fraud_warnings.list",
+    "get",
+    "/v1/radar/early_fraud_warnings",
+    S.ListPage(S.Model("RadarEarlyFraudWarning")),
+    encoding="query",
+    kinds={
+        "charge": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payment_intent": "str",
+        "starting_after": "str",
+    },
+)
+
+_GetRadarEarlyFraudWarningsEarlyFraudWarning: Operation[RadarEarlyFraudWarning] = Operation(
+    "GetRadarEarlyFraudWarningsEarlyFraudWarning",
+    "radar.early_fraud_warnings.retrieve",
+    "get",
+    "/v1/radar/early_fraud_warnings/{}",
+    S.Model("RadarEarlyFraudWarning"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -25,58 +25,6 @@ if TYPE_CHECKING:
         RadarValueListItemsListParamsCreated,
     )
 
-_PostRadarValueListItems: Operation[RadarValueListItem] = Operation(
-    "PostRadarValueListItems",
-    "radar.value_list_items.create",
-    "post",
-    "/v1/radar/value_list_items",
-    S.Model("RadarValueListItem"),
-    kinds={
-        "value": "str",
-        "value_list": "str",
-        "expand": "seq",
-    },
-)
-
-_DeleteRadarValueListItemsItem: Operation[DeletedRadarValueListItem] = Operation(
-    "DeleteRadarValueListItemsItem",
-    "radar.value_list_items.delete",
-    "delete",
-    "/v1/radar/value_list_items/{}",
-    S.Model("DeletedRadarValueListItem"),
-    encoding="query",
-)
-
-_GetRadarValueListItems: Operation[ListObject[RadarValueListItem]] = Operation(
-    "GetRadarValueListItems",
-    "radar.value_list_items.list",
-    "get",
-    "/v1/radar/value_list_items",
-    S.ListPage(S.Model("RadarValueListItem")),
-    encoding="query",
-    kinds={
-        "value_list": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "value": "str",
-    },
-)
-
-_GetRadarValueListItemsItem: Operation[RadarValueListItem] = Operation(
-    "GetRadarValueListItemsItem",
-    "radar.value_list_items.retrieve",
-    "get",
-    "/v1/radar/value_list_items/{}",
-    S.Model("RadarValueListItem"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class RadarValueListItems(SyncResource):
     """Operations on `client.radar.value_list_items`."""
@@ -308,3 +256,58 @@ class AsyncRadarValueListItems(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostRadarValueListItems: Operation[RadarValueListItem] = Operation(
+    "PostRadarValueListItems",
+    "radar.value_list_items.create",
+    "post",
+    "/v1/radar/value_list_items",
+    S.Model("RadarValueListItem"),
+    kinds={
+        "value": "str",
+        "value_list": "str",
+        "expand": "seq",
+    },
+)
+
+_DeleteRadarValueListItemsItem: Operation[DeletedRadarValueListItem] = Operation(
+    "DeleteRadarValueListItemsItem",
+    "radar.value_list_items.delete",
+    "delete",
+    "/v1/radar/value_list_items/{}",
+    S.Model("DeletedRadarValueListItem"),
+    encoding="query",
+)
+
+_GetRadarValueListItems: Operation[ListObject[RadarValueListItem]] = Operation(
+    "GetRadarValueListItems",
+    "radar.value_list_items.list",
+    "get",
+    "/v1/radar/value_list_items",
+    S.ListPage(S.Model("RadarValueListItem")),
+    encoding="query",
+    kinds={
+        "value_list": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "value": "str",
+    },
+)
+
+_GetRadarValueListItemsItem: Operation[RadarValueListItem] = Operation(
+    "GetRadarValueListItemsItem",
+    "radar.value_list_items.retrieve",
+    "get",
+    "/v1/radar/value_list_items/{}",
+    S.Model("RadarValueListItem"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -25,74 +25,6 @@ if TYPE_CHECKING:
         RadarValueListsListParamsCreated,
     )
 
-_PostRadarValueLists: Operation[RadarValueList] = Operation(
-    "PostRadarValueLists",
-    "radar.value_lists.create",
-    "post",
-    "/v1/radar/value_lists",
-    S.Model("RadarValueList"),
-    kinds={
-        "alias": "str",
-        "name": "str",
-        "expand": "seq",
-        "item_type": "str",
-        "metadata": "map",
-    },
-)
-
-_DeleteRadarValueListsValueList: Operation[DeletedRadarValueList] = Operation(
-    "DeleteRadarValueListsValueList",
-    "radar.value_lists.delete",
-    "delete",
-    "/v1/radar/value_lists/{}",
-    S.Model("DeletedRadarValueList"),
-    encoding="query",
-)
-
-_GetRadarValueLists: Operation[ListObject[RadarValueList]] = Operation(
-    "GetRadarValueLists",
-    "radar.value_lists.list",
-    "get",
-    "/v1/radar/value_lists",
-    S.ListPage(S.Model("RadarValueList")),
-    encoding="query",
-    kinds={
-        "alias": "str",
-        "contains": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetRadarValueListsValueList: Operation[RadarValueList] = Operation(
-    "GetRadarValueListsValueList",
-    "radar.value_lists.retrieve",
-    "get",
-    "/v1/radar/value_lists/{}",
-    S.Model("RadarValueList"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostRadarValueListsValueList: Operation[RadarValueList] = Operation(
-    "PostRadarValueListsValueList",
-    "radar.value_lists.update",
-    "post",
-    "/v1/radar/value_lists/{}",
-    S.Model("RadarValueList"),
-    kinds={
-        "alias": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "name": "str",
-    },
-)
-
 
 class RadarValueLists(SyncResource):
     """Operations on `client.radar.value_lists`."""
@@ -430,3 +362,74 @@ class AsyncRadarValueLists(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostRadarValueLists: Operation[RadarValueList] = Operation(
+    "PostRadarValueLists",
+    "radar.value_lists.create",
+    "post",
+    "/v1/radar/value_lists",
+    S.Model("RadarValueList"),
+    kinds={
+        "alias": "str",
+        "name": "str",
+        "expand": "seq",
+        "item_type": "str",
+        "metadata": "map",
+    },
+)
+
+_DeleteRadarValueListsValueList: Operation[DeletedRadarValueList] = Operation(
+    "DeleteRadarValueListsValueList",
+    "radar.value_lists.delete",
+    "delete",
+    "/v1/radar/value_lists/{}",
+    S.Model("DeletedRadarValueList"),
+    encoding="query",
+)
+
+_GetRadarValueLists: Operation[ListObject[RadarValueList]] = Operation(
+    "GetRadarValueLists",
+    "radar.value_lists.list",
+    "get",
+    "/v1/radar/value_lists",
+    S.ListPage(S.Model("RadarValueList")),
+    encoding="query",
+    kinds={
+        "alias": "str",
+        "contains": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetRadarValueListsValueList: Operation[RadarValueList] = Operation(
+    "GetRadarValueListsValueList",
+    "radar.value_lists.retrieve",
+    "get",
+    "/v1/radar/value_lists/{}",
+    S.Model("RadarValueList"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostRadarValueListsValueList: Operation[RadarValueList] = Operation(
+    "PostRadarValueListsValueList",
+    "radar.value_lists.update",
+    "post",
+    "/v1/radar/value_lists/{}",
+    S.Model("RadarValueList"),
+    kinds={
+        "alias": "str",
+        "expand": "seq",
+        "metadata": "map",
+        "name": "str",
+    },
+)

@@ -25,87 +25,6 @@ if TYPE_CHECKING:
         RefundsListParamsCreated,
     )
 
-_PostRefundsRefundCancel: Operation[Refund] = Operation(
-    "PostRefundsRefundCancel",
-    "refunds.cancel",
-    "post",
-    "/v1/refunds/{}/cancel",
-    S.Model("Refund"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostRefunds: Operation[Refund] = Operation(
-    "PostRefunds",
-    "refunds.create",
-    "post",
-    "/v1/refunds",
-    S.Model("Refund"),
-    kinds={
-        "amount": "int",
-        "charge": "str",
-        "currency": "str",
-        "customer": "str",
-        "expand": "seq",
-        "instructions_email": "str",
-        "metadata": "map|str",
-        "origin": "str",
-        "payment_intent": "str",
-        "reason": "str",
-        "refund_application_fee": "bool",
-        "reverse_transfer": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "refunds.create",
-            "amount",
-        ),
-    ),
-)
-
-_GetRefunds: Operation[ListObject[Refund]] = Operation(
-    "GetRefunds",
-    "refunds.list",
-    "get",
-    "/v1/refunds",
-    S.ListPage(S.Model("Refund")),
-    encoding="query",
-    kinds={
-        "charge": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_intent": "str",
-        "starting_after": "str",
-    },
-)
-
-_GetRefundsRefund: Operation[Refund] = Operation(
-    "GetRefundsRefund",
-    "refunds.retrieve",
-    "get",
-    "/v1/refunds/{}",
-    S.Model("Refund"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostRefundsRefund: Operation[Refund] = Operation(
-    "PostRefundsRefund",
-    "refunds.update",
-    "post",
-    "/v1/refunds/{}",
-    S.Model("Refund"),
-    kinds={
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
 
 class Refunds(SyncResource):
     """Operations on `client.refunds`."""
@@ -479,3 +398,87 @@ class AsyncRefunds(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostRefundsRefundCancel: Operation[Refund] = Operation(
+    "PostRefundsRefundCancel",
+    "refunds.cancel",
+    "post",
+    "/v1/refunds/{}/cancel",
+    S.Model("Refund"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostRefunds: Operation[Refund] = Operation(
+    "PostRefunds",
+    "refunds.create",
+    "post",
+    "/v1/refunds",
+    S.Model("Refund"),
+    kinds={
+        "amount": "int",
+        "charge": "str",
+        "currency": "str",
+        "customer": "str",
+        "expand": "seq",
+        "instructions_email": "str",
+        "metadata": "map|str",
+        "origin": "str",
+        "payment_intent": "str",
+        "reason": "str",
+        "refund_application_fee": "bool",
+        "reverse_transfer": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "refunds.create",
+            "amount",
+        ),
+    ),
+)
+
+_GetRefunds: Operation[ListObject[Refund]] = Operation(
+    "GetRefunds",
+    "refunds.list",
+    "get",
+    "/v1/refunds",
+    S.ListPage(S.Model("Refund")),
+    encoding="query",
+    kinds={
+        "charge": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payment_intent": "str",
+        "starting_after": "str",
+    },
+)
+
+_GetRefundsRefund: Operation[Refund] = Operation(
+    "GetRefundsRefund",
+    "refunds.retrieve",
+    "get",
+    "/v1/refunds/{}",
+    S.Model("Refund"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostRefundsRefund: Operation[Refund] = Operation(
+    "PostRefundsRefund",
+    "refunds.update",
+    "post",
+    "/v1/refunds/{}",
+    S.Model("Refund"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)

@@ -25,47 +25,6 @@ if TYPE_CHECKING:
         ReportingReportRunsListParamsCreated,
     )
 
-_PostReportingReportRuns: Operation[ReportingReportRun] = Operation(
-    "PostReportingReportRuns",
-    "reporting.report_runs.create",
-    "post",
-    "/v1/reporting/report_runs",
-    S.Model("ReportingReportRun"),
-    kinds={
-        "report_type": "str",
-        "expand": "seq",
-        "parameters": "map",
-    },
-)
-
-_GetReportingReportRuns: Operation[ListObject[ReportingReportRun]] = Operation(
-    "GetReportingReportRuns",
-    "reporting.report_runs.list",
-    "get",
-    "/v1/reporting/report_runs",
-    S.ListPage(S.Model("ReportingReportRun")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetReportingReportRunsReportRun: Operation[ReportingReportRun] = Operation(
-    "GetReportingReportRunsReportRun",
-    "reporting.report_runs.retrieve",
-    "get",
-    "/v1/reporting/report_runs/{}",
-    S.Model("ReportingReportRun"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class ReportingReportRuns(SyncResource):
     """Operations on `client.reporting.report_runs`."""
@@ -251,3 +210,47 @@ class AsyncReportingReportRuns(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostReportingReportRuns: Operation[ReportingReportRun] = Operation(
+    "PostReportingReportRuns",
+    "reporting.report_runs.create",
+    "post",
+    "/v1/reporting/report_runs",
+    S.Model("ReportingReportRun"),
+    kinds={
+        "report_type": "str",
+        "expand": "seq",
+        "parameters": "map",
+    },
+)
+
+_GetReportingReportRuns: Operation[ListObject[ReportingReportRun]] = Operation(
+    "GetReportingReportRuns",
+    "reporting.report_runs.list",
+    "get",
+    "/v1/reporting/report_runs",
+    S.ListPage(S.Model("ReportingReportRun")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetReportingReportRunsReportRun: Operation[ReportingReportRun] = Operation(
+    "GetReportingReportRunsReportRun",
+    "reporting.report_runs.retrieve",
+    "get",
+    "/v1/reporting/report_runs/{}",
+    S.Model("ReportingReportRun"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

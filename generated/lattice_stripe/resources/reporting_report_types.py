@@ -21,30 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.reporting_report_type import ReportingReportType
 
-_GetReportingReportTypes: Operation[ListObject[ReportingReportType]] = Operation(
-    "GetReportingReportTypes",
-    "reporting.report_types.list",
-    "get",
-    "/v1/reporting/report_types",
-    S.ListPage(S.Model("ReportingReportType")),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetReportingReportTypesReportType: Operation[ReportingReportType] = Operation(
-    "GetReportingReportTypesReportType",
-    "reporting.report_types.retrieve",
-    "get",
-    "/v1/reporting/report_types/{}",
-    S.Model("ReportingReportType"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class ReportingReportTypes(SyncResource):
     """Operations on `client.reporting.report_types`."""
@@ -146,3 +122,30 @@ class AsyncReportingReportTypes(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetReportingReportTypes: Operation[ListObject[ReportingReportType]] = Operation(
+    "GetReportingReportTypes",
+    "reporting.report_types.list",
+    "get",
+    "/v1/reporting/report_types",
+    S.ListPage(S.Model("ReportingReportType")),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetReportingReportTypesReportType: Operation[ReportingReportType] = Operation(
+    "GetReportingReportTypesReportType",
+    "reporting.report_types.retrieve",
+    "get",
+    "/v1/reporting/report_types/{}",
+    S.Model("ReportingReportType"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

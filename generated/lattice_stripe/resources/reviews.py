@@ -24,45 +24,6 @@ if TYPE_CHECKING:
         ReviewsListParamsCreated,
     )
 
-_PostReviewsReviewApprove: Operation[Review] = Operation(
-    "PostReviewsReviewApprove",
-    "reviews.approve",
-    "post",
-    "/v1/reviews/{}/approve",
-    S.Model("Review"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetReviews: Operation[ListObject[Review]] = Operation(
-    "GetReviews",
-    "reviews.list",
-    "get",
-    "/v1/reviews",
-    S.ListPage(S.Model("Review")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetReviewsReview: Operation[Review] = Operation(
-    "GetReviewsReview",
-    "reviews.retrieve",
-    "get",
-    "/v1/reviews/{}",
-    S.Model("Review"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class Reviews(SyncResource):
     """Operations on `client.reviews`."""
@@ -238,3 +199,45 @@ class AsyncReviews(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostReviewsReviewApprove: Operation[Review] = Operation(
+    "PostReviewsReviewApprove",
+    "reviews.approve",
+    "post",
+    "/v1/reviews/{}/approve",
+    S.Model("Review"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetReviews: Operation[ListObject[Review]] = Operation(
+    "GetReviews",
+    "reviews.list",
+    "get",
+    "/v1/reviews",
+    S.ListPage(S.Model("Review")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetReviewsReview: Operation[Review] = Operation(
+    "GetReviewsReview",
+    "reviews.retrieve",
+    "get",
+    "/v1/reviews/{}",
+    S.Model("Review"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

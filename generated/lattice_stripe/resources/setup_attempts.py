@@ -24,23 +24,6 @@ if TYPE_CHECKING:
         SetupAttemptsListParamsCreated,
     )
 
-_GetSetupAttempts: Operation[ListObject[SetupAttempt]] = Operation(
-    "GetSetupAttempts",
-    "setup_attempts.list",
-    "get",
-    "/v1/setup_attempts",
-    S.ListPage(S.Model("SetupAttempt")),
-    encoding="query",
-    kinds={
-        "setup_intent": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
 
 class SetupAttempts(SyncResource):
     """Operations on `client.setup_attempts`."""
@@ -122,3 +105,23 @@ class AsyncSetupAttempts(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetSetupAttempts: Operation[ListObject[SetupAttempt]] = Operation(
+    "GetSetupAttempts",
+    "setup_attempts.list",
+    "get",
+    "/v1/setup_attempts",
+    S.ListPage(S.Model("SetupAttempt")),
+    encoding="query",
+    kinds={
+        "setup_intent": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)

@@ -36,155 +36,6 @@ if TYPE_CHECKING:
         SetupIntentsUpdateParamsPaymentMethodOptions,
     )
 
-_PostSetupIntentsIntentCancel: Operation[SetupIntent] = Operation(
-    "PostSetupIntentsIntentCancel",
-    "setup_intents.cancel",
-    "post",
-    "/v1/setup_intents/{}/cancel",
-    S.Model("SetupIntent"),
-    kinds={
-        "cancellation_reason": "str",
-        "expand": "seq",
-    },
-)
-
-_PostSetupIntentsIntentConfirm: Operation[SetupIntent] = Operation(
-    "PostSetupIntentsIntentConfirm",
-    "setup_intents.confirm",
-    "post",
-    "/v1/setup_intents/{}/confirm",
-    S.Model("SetupIntent"),
-    kinds={
-        "client_secret": "str",
-        "expand": "seq",
-        "mandate_data": "map|str",
-        "payment_method": "str",
-        "payment_method_data": "map",
-        "payment_method_options": "map",
-        "return_url": "str",
-        "use_stripe_sdk": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "setup_intents.confirm",
-            "payment_method_options[card][mandate_options][amount]",
-        ),
-    ),
-)
-
-_PostSetupIntents: Operation[SetupIntent] = Operation(
-    "PostSetupIntents",
-    "setup_intents.create",
-    "post",
-    "/v1/setup_intents",
-    S.Model("SetupIntent"),
-    kinds={
-        "attach_to_self": "bool",
-        "automatic_payment_methods": "map",
-        "confirm": "bool",
-        "customer": "str",
-        "description": "str",
-        "expand": "seq",
-        "flow_directions": "seq",
-        "mandate_data": "map|str",
-        "metadata": "map",
-        "on_behalf_of": "str",
-        "payment_method": "str",
-        "payment_method_data": "map",
-        "payment_method_options": "map",
-        "payment_method_types": "seq",
-        "return_url": "str",
-        "single_use": "map",
-        "usage": "str",
-        "use_stripe_sdk": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "setup_intents.create",
-            "payment_method_options[card][mandate_options][amount]",
-            "single_use[amount]",
-        ),
-    ),
-)
-
-_GetSetupIntents: Operation[ListObject[SetupIntent]] = Operation(
-    "GetSetupIntents",
-    "setup_intents.list",
-    "get",
-    "/v1/setup_intents",
-    S.ListPage(S.Model("SetupIntent")),
-    encoding="query",
-    kinds={
-        "attach_to_self": "bool",
-        "created": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_method": "str",
-        "starting_after": "str",
-    },
-)
-
-_GetSetupIntentsIntent: Operation[SetupIntent] = Operation(
-    "GetSetupIntentsIntent",
-    "setup_intents.retrieve",
-    "get",
-    "/v1/setup_intents/{}",
-    S.Model("SetupIntent"),
-    encoding="query",
-    kinds={
-        "client_secret": "str",
-        "expand": "seq",
-    },
-)
-
-_PostSetupIntentsIntent: Operation[SetupIntent] = Operation(
-    "PostSetupIntentsIntent",
-    "setup_intents.update",
-    "post",
-    "/v1/setup_intents/{}",
-    S.Model("SetupIntent"),
-    kinds={
-        "attach_to_self": "bool",
-        "customer": "str",
-        "description": "str",
-        "expand": "seq",
-        "flow_directions": "seq",
-        "metadata": "map|str",
-        "payment_method": "str",
-        "payment_method_data": "map",
-        "payment_method_options": "map",
-        "payment_method_types": "seq",
-    },
-    checks=(
-        MinorUnits(
-            "setup_intents.update",
-            "payment_method_options[card][mandate_options][amount]",
-        ),
-    ),
-)
-
-_PostSetupIntentsIntentVerifyMicrodeposits: Operation[SetupIntent] = Operation(
-    "PostSetupIntentsIntentVerifyMicrodeposits",
-    "setup_intents.verify_microdeposits",
-    "post",
-    "/v1/setup_intents/{}/verify_microdeposits",
-    S.Model("SetupIntent"),
-    kinds={
-        "amounts": "seq",
-        "client_secret": "str",
-        "descriptor_code": "str",
-        "expand": "seq",
-    },
-    checks=(
-        MinorUnits(
-            "setup_intents.verify_microdeposits",
-            "amounts[]",
-        ),
-    ),
-)
-
 
 class SetupIntents(SyncResource):
     """Operations on `client.setup_intents`."""
@@ -902,3 +753,155 @@ class AsyncSetupIntents(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostSetupIntentsIntentCancel: Operation[SetupIntent] = Operation(
+    "PostSetupIntentsIntentCancel",
+    "setup_intents.cancel",
+    "post",
+    "/v1/setup_intents/{}/cancel",
+    S.Model("SetupIntent"),
+    kinds={
+        "cancellation_reason": "str",
+        "expand": "seq",
+    },
+)
+
+_PostSetupIntentsIntentConfirm: Operation[SetupIntent] = Operation(
+    "PostSetupIntentsIntentConfirm",
+    "setup_intents.confirm",
+    "post",
+    "/v1/setup_intents/{}/confirm",
+    S.Model("SetupIntent"),
+    kinds={
+        "client_secret": "str",
+        "expand": "seq",
+        "mandate_data": "map|str",
+        "payment_method": "str",
+        "payment_method_data": "map",
+        "payment_method_options": "map",
+        "return_url": "str",
+        "use_stripe_sdk": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "setup_intents.confirm",
+            "payment_method_options[card][mandate_options][amount]",
+        ),
+    ),
+)
+
+_PostSetupIntents: Operation[SetupIntent] = Operation(
+    "PostSetupIntents",
+    "setup_intents.create",
+    "post",
+    "/v1/setup_intents",
+    S.Model("SetupIntent"),
+    kinds={
+        "attach_to_self": "bool",
+        "automatic_payment_methods": "map",
+        "confirm": "bool",
+        "customer": "str",
+        "description": "str",
+        "expand": "seq",
+        "flow_directions": "seq",
+        "mandate_data": "map|str",
+        "metadata": "map",
+        "on_behalf_of": "str",
+        "payment_method": "str",
+        "payment_method_data": "map",
+        "payment_method_options": "map",
+        "payment_method_types": "seq",
+        "return_url": "str",
+        "single_use": "map",
+        "usage": "str",
+        "use_stripe_sdk": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "setup_intents.create",
+            "payment_method_options[card][mandate_options][amount]",
+            "single_use[amount]",
+        ),
+    ),
+)
+
+_GetSetupIntents: Operation[ListObject[SetupIntent]] = Operation(
+    "GetSetupIntents",
+    "setup_intents.list",
+    "get",
+    "/v1/setup_intents",
+    S.ListPage(S.Model("SetupIntent")),
+    encoding="query",
+    kinds={
+        "attach_to_self": "bool",
+        "created": "int|map",
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "payment_method": "str",
+        "starting_after": "str",
+    },
+)
+
+_GetSetupIntentsIntent: Operation[SetupIntent] = Operation(
+    "GetSetupIntentsIntent",
+    "setup_intents.retrieve",
+    "get",
+    "/v1/setup_intents/{}",
+    S.Model("SetupIntent"),
+    encoding="query",
+    kinds={
+        "client_secret": "str",
+        "expand": "seq",
+    },
+)
+
+_PostSetupIntentsIntent: Operation[SetupIntent] = Operation(
+    "PostSetupIntentsIntent",
+    "setup_intents.update",
+    "post",
+    "/v1/setup_intents/{}",
+    S.Model("SetupIntent"),
+    kinds={
+        "attach_to_self": "bool",
+        "customer": "str",
+        "description": "str",
+        "expand": "seq",
+        "flow_directions": "seq",
+        "metadata": "map|str",
+        "payment_method": "str",
+        "payment_method_data": "map",
+        "payment_method_options": "map",
+        "payment_method_types": "seq",
+    },
+    checks=(
+        MinorUnits(
+            "setup_intents.update",
+            "payment_method_options[card][mandate_options][amount]",
+        ),
+    ),
+)
+
+_PostSetupIntentsIntentVerifyMicrodeposits: Operation[SetupIntent] = Operation(
+    "PostSetupIntentsIntentVerifyMicrodeposits",
+    "setup_intents.verify_microdeposits",
+    "post",
+    "/v1/setup_intents/{}/verify_microdeposits",
+    S.Model("SetupIntent"),
+    kinds={
+        "amounts": "seq",
+        "client_secret": "str",
+        "descriptor_code": "str",
+        "expand": "seq",
+    },
+    checks=(
+        MinorUnits(
+            "setup_intents.verify_microdeposits",
+            "amounts[]",
+        ),
+    ),
+)

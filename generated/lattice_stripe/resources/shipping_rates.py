@@ -28,82 +28,6 @@ if TYPE_CHECKING:
         ShippingRatesUpdateParamsFixedAmount,
     )
 
-_PostShippingRates: Operation[ShippingRate] = Operation(
-    "PostShippingRates",
-    "shipping_rates.create",
-    "post",
-    "/v1/shipping_rates",
-    S.Model("ShippingRate"),
-    kinds={
-        "display_name": "str",
-        "delivery_estimate": "map",
-        "expand": "seq",
-        "fixed_amount": "map",
-        "metadata": "map",
-        "tax_behavior": "str",
-        "tax_code": "str",
-        "type": "str",
-    },
-    checks=(
-        MinorUnits(
-            "shipping_rates.create",
-            "fixed_amount[amount]",
-            "fixed_amount[currency_options][][amount]",
-        ),
-    ),
-)
-
-_GetShippingRates: Operation[ListObject[ShippingRate]] = Operation(
-    "GetShippingRates",
-    "shipping_rates.list",
-    "get",
-    "/v1/shipping_rates",
-    S.ListPage(S.Model("ShippingRate")),
-    encoding="query",
-    kinds={
-        "active": "bool",
-        "created": "int|map",
-        "currency": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetShippingRatesShippingRateToken: Operation[ShippingRate] = Operation(
-    "GetShippingRatesShippingRateToken",
-    "shipping_rates.retrieve",
-    "get",
-    "/v1/shipping_rates/{}",
-    S.Model("ShippingRate"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostShippingRatesShippingRateToken: Operation[ShippingRate] = Operation(
-    "PostShippingRatesShippingRateToken",
-    "shipping_rates.update",
-    "post",
-    "/v1/shipping_rates/{}",
-    S.Model("ShippingRate"),
-    kinds={
-        "active": "bool",
-        "expand": "seq",
-        "fixed_amount": "map",
-        "metadata": "map|str",
-        "tax_behavior": "str",
-    },
-    checks=(
-        MinorUnits(
-            "shipping_rates.update",
-            "fixed_amount[currency_options][][amount]",
-        ),
-    ),
-)
-
 
 class ShippingRates(SyncResource):
     """Operations on `client.shipping_rates`."""
@@ -409,3 +333,82 @@ class AsyncShippingRates(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostShippingRates: Operation[ShippingRate] = Operation(
+    "PostShippingRates",
+    "shipping_rates.create",
+    "post",
+    "/v1/shipping_rates",
+    S.Model("ShippingRate"),
+    kinds={
+        "display_name": "str",
+        "delivery_estimate": "map",
+        "expand": "seq",
+        "fixed_amount": "map",
+        "metadata": "map",
+        "tax_behavior": "str",
+        "tax_code": "str",
+        "type": "str",
+    },
+    checks=(
+        MinorUnits(
+            "shipping_rates.create",
+            "fixed_amount[amount]",
+            "fixed_amount[currency_options][][amount]",
+        ),
+    ),
+)
+
+_GetShippingRates: Operation[ListObject[ShippingRate]] = Operation(
+    "GetShippingRates",
+    "shipping_rates.list",
+    "get",
+    "/v1/shipping_rates",
+    S.ListPage(S.Model("ShippingRate")),
+    encoding="query",
+    kinds={
+        "active": "bool",
+        "created": "int|map",
+        "currency": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetShippingRatesShippingRateToken: Operation[ShippingRate] = Operation(
+    "GetShippingRatesShippingRateToken",
+    "shipping_rates.retrieve",
+    "get",
+    "/v1/shipping_rates/{}",
+    S.Model("ShippingRate"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostShippingRatesShippingRateToken: Operation[ShippingRate] = Operation(
+    "PostShippingRatesShippingRateToken",
+    "shipping_rates.update",
+    "post",
+    "/v1/shipping_rates/{}",
+    S.Model("ShippingRate"),
+    kinds={
+        "active": "bool",
+        "expand": "seq",
+        "fixed_amount": "map",
+        "metadata": "map|str",
+        "tax_behavior": "str",
+    },
+    checks=(
+        MinorUnits(
+            "shipping_rates.update",
+            "fixed_amount[currency_options][][amount]",
+        ),
+    ),
+)

@@ -21,33 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.scheduled_query_run import ScheduledQueryRun
 
-_GetSigmaScheduledQueryRuns: Operation[ListObject[ScheduledQueryRun]] = Operation(
-    "GetSigmaScheduledQueryRuns",
-    "sigma.scheduled_query_runs.list",
-    "get",
-    "/v1/sigma/scheduled_query_runs",
-    S.ListPage(S.Model("ScheduledQueryRun")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetSigmaScheduledQueryRunsScheduledQueryRun: Operation[ScheduledQueryRun] = Operation(
-    "GetSigmaScheduledQueryRunsScheduledQueryRun",
-    "sigma.scheduled_query_runs.retrieve",
-    "get",
-    "/v1/sigma/scheduled_query_runs/{}",
-    S.Model("ScheduledQueryRun"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class SigmaScheduledQueryRuns(SyncResource):
     """Operations on `client.sigma.scheduled_query_runs`."""
@@ -165,3 +138,33 @@ class AsyncSigmaScheduledQueryRuns(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetSigmaScheduledQueryRuns: Operation[ListObject[ScheduledQueryRun]] = Operation(
+    "GetSigmaScheduledQueryRuns",
+    "sigma.scheduled_query_runs.list",
+    "get",
+    "/v1/sigma/scheduled_query_runs",
+    S.ListPage(S.Model("ScheduledQueryRun")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetSigmaScheduledQueryRunsScheduledQueryRun: Operation[ScheduledQueryRun] = Operation(
+    "GetSigmaScheduledQueryRunsScheduledQueryRun",
+    "sigma.scheduled_query_runs.retrieve",
+    "get",
+    "/v1/sigma/scheduled_query_runs/{}",
+    S.Model("ScheduledQueryRun"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

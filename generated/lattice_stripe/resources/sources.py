@@ -34,128 +34,6 @@ if TYPE_CHECKING:
         SourcesUpdateParamsSourceOrder,
     )
 
-_PostSources: Operation[Source] = Operation(
-    "PostSources",
-    "sources.create",
-    "post",
-    "/v1/sources",
-    S.Model("Source"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "customer": "str",
-        "expand": "seq",
-        "flow": "str",
-        "mandate": "map",
-        "metadata": "map",
-        "original_source": "str",
-        "owner": "map",
-        "receiver": "map",
-        "redirect": "map",
-        "source_order": "map",
-        "statement_descriptor": "str",
-        "token": "str",
-        "type": "str",
-        "usage": "str",
-    },
-    checks=(
-        MinorUnits(
-            "sources.create",
-            "amount",
-            "mandate[amount]",
-            "source_order[items][][amount]",
-        ),
-    ),
-)
-
-_GetSourcesSource: Operation[Source] = Operation(
-    "GetSourcesSource",
-    "sources.retrieve",
-    "get",
-    "/v1/sources/{}",
-    S.Model("Source"),
-    encoding="query",
-    kinds={
-        "client_secret": "str",
-        "expand": "seq",
-    },
-)
-
-_PostSourcesSource: Operation[Source] = Operation(
-    "PostSourcesSource",
-    "sources.update",
-    "post",
-    "/v1/sources/{}",
-    S.Model("Source"),
-    kinds={
-        "amount": "int",
-        "expand": "seq",
-        "mandate": "map",
-        "metadata": "map|str",
-        "owner": "map",
-        "source_order": "map",
-    },
-    checks=(
-        MinorUnits(
-            "sources.update",
-            "amount",
-            "mandate[amount]",
-            "source_order[items][][amount]",
-        ),
-    ),
-)
-
-_PostSourcesSourceVerify: Operation[Source] = Operation(
-    "PostSourcesSourceVerify",
-    "sources.verify",
-    "post",
-    "/v1/sources/{}/verify",
-    S.Model("Source"),
-    kinds={
-        "values": "seq",
-        "expand": "seq",
-    },
-)
-
-_GetSourcesSourceMandateNotificationsMandateNotification: Operation[SourceMandateNotification] = Operation(
-    "GetSourcesSourceMandateNotificationsMandateNotification",
-    "sources.mandate_notifications.retrieve",
-    "get",
-    "/v1/sources/{}/mandate_notifications/{}",
-    S.Model("SourceMandateNotification"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetSourcesSourceSourceTransactions: Operation[ListObject[SourceTransaction]] = Operation(
-    "GetSourcesSourceSourceTransactions",
-    "sources.source_transactions.list",
-    "get",
-    "/v1/sources/{}/source_transactions",
-    S.ListPage(S.Model("SourceTransaction")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetSourcesSourceSourceTransactionsSourceTransaction: Operation[SourceTransaction] = Operation(
-    "GetSourcesSourceSourceTransactionsSourceTransaction",
-    "sources.source_transactions.retrieve",
-    "get",
-    "/v1/sources/{}/source_transactions/{}",
-    S.Model("SourceTransaction"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class Sources(SyncResource):
     """Operations on `client.sources`."""
@@ -723,3 +601,128 @@ class AsyncSourcesSourceTransactions(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostSources: Operation[Source] = Operation(
+    "PostSources",
+    "sources.create",
+    "post",
+    "/v1/sources",
+    S.Model("Source"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "customer": "str",
+        "expand": "seq",
+        "flow": "str",
+        "mandate": "map",
+        "metadata": "map",
+        "original_source": "str",
+        "owner": "map",
+        "receiver": "map",
+        "redirect": "map",
+        "source_order": "map",
+        "statement_descriptor": "str",
+        "token": "str",
+        "type": "str",
+        "usage": "str",
+    },
+    checks=(
+        MinorUnits(
+            "sources.create",
+            "amount",
+            "mandate[amount]",
+            "source_order[items][][amount]",
+        ),
+    ),
+)
+
+_GetSourcesSource: Operation[Source] = Operation(
+    "GetSourcesSource",
+    "sources.retrieve",
+    "get",
+    "/v1/sources/{}",
+    S.Model("Source"),
+    encoding="query",
+    kinds={
+        "client_secret": "str",
+        "expand": "seq",
+    },
+)
+
+_PostSourcesSource: Operation[Source] = Operation(
+    "PostSourcesSource",
+    "sources.update",
+    "post",
+    "/v1/sources/{}",
+    S.Model("Source"),
+    kinds={
+        "amount": "int",
+        "expand": "seq",
+        "mandate": "map",
+        "metadata": "map|str",
+        "owner": "map",
+        "source_order": "map",
+    },
+    checks=(
+        MinorUnits(
+            "sources.update",
+            "amount",
+            "mandate[amount]",
+            "source_order[items][][amount]",
+        ),
+    ),
+)
+
+_PostSourcesSourceVerify: Operation[Source] = Operation(
+    "PostSourcesSourceVerify",
+    "sources.verify",
+    "post",
+    "/v1/sources/{}/verify",
+    S.Model("Source"),
+    kinds={
+        "values": "seq",
+        "expand": "seq",
+    },
+)
+
+_GetSourcesSourceMandateNotificationsMandateNotification: Operation[SourceMandateNotification] = Operation(
+    "GetSourcesSourceMandateNotificationsMandateNotification",
+    "sources.mandate_notifications.retrieve",
+    "get",
+    "/v1/sources/{}/mandate_notifications/{}",
+    S.Model("SourceMandateNotification"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetSourcesSourceSourceTransactions: Operation[ListObject[SourceTransaction]] = Operation(
+    "GetSourcesSourceSourceTransactions",
+    "sources.source_transactions.list",
+    "get",
+    "/v1/sources/{}/source_transactions",
+    S.ListPage(S.Model("SourceTransaction")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetSourcesSourceSourceTransactionsSourceTransaction: Operation[SourceTransaction] = Operation(
+    "GetSourcesSourceSourceTransactionsSourceTransaction",
+    "sources.source_transactions.retrieve",
+    "get",
+    "/v1/sources/{}/source_transactions/{}",
+    S.Model("SourceTransaction"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

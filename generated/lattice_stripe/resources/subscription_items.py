@@ -33,133 +33,6 @@ if TYPE_CHECKING:
         SubscriptionItemsUpdateParamsPriceData,
     )
 
-_PostSubscriptionItems: Operation[SubscriptionItem] = Operation(
-    "PostSubscriptionItems",
-    "subscription_items.create",
-    "post",
-    "/v1/subscription_items",
-    S.Model("SubscriptionItem"),
-    kinds={
-        "subscription": "str",
-        "billing_thresholds": "map|str",
-        "expand": "seq",
-        "metadata": "map",
-        "payment_behavior": "str",
-        "price": "str",
-        "price_data": "map",
-        "proration_behavior": "str",
-        "proration_date": "int",
-        "quantity": "int",
-        "tax_rates": "seq|str",
-    },
-    checks=(
-        MinorUnits(
-            "subscription_items.create",
-            "price_data[unit_amount]",
-        ),
-    ),
-)
-
-_DeleteSubscriptionItemsItem: Operation[DeletedSubscriptionItem] = Operation(
-    "DeleteSubscriptionItemsItem",
-    "subscription_items.delete",
-    "delete",
-    "/v1/subscription_items/{}",
-    S.Model("DeletedSubscriptionItem"),
-    encoding="query",
-    kinds={
-        "clear_usage": "bool",
-        "proration_behavior": "str",
-        "proration_date": "int",
-    },
-)
-
-_GetSubscriptionItems: Operation[ListObject[SubscriptionItem]] = Operation(
-    "GetSubscriptionItems",
-    "subscription_items.list",
-    "get",
-    "/v1/subscription_items",
-    S.ListPage(S.Model("SubscriptionItem")),
-    encoding="query",
-    kinds={
-        "subscription": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetSubscriptionItemsItem: Operation[SubscriptionItem] = Operation(
-    "GetSubscriptionItemsItem",
-    "subscription_items.retrieve",
-    "get",
-    "/v1/subscription_items/{}",
-    S.Model("SubscriptionItem"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostSubscriptionItemsItem: Operation[SubscriptionItem] = Operation(
-    "PostSubscriptionItemsItem",
-    "subscription_items.update",
-    "post",
-    "/v1/subscription_items/{}",
-    S.Model("SubscriptionItem"),
-    kinds={
-        "billing_thresholds": "map|str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "off_session": "bool",
-        "payment_behavior": "str",
-        "price": "str",
-        "price_data": "map",
-        "proration_behavior": "str",
-        "proration_date": "int",
-        "quantity": "int",
-        "tax_rates": "seq|str",
-    },
-    checks=(
-        MinorUnits(
-            "subscription_items.update",
-            "price_data[unit_amount]",
-        ),
-    ),
-)
-
-_GetSubscriptionItemsSubscriptionItemUsageRecordSummaries: Operation[ListObject[UsageRecordSummary]] = (
-    Operation(
-        "GetSubscriptionItemsSubscriptionItemUsageRecordSummaries",
-        "subscription_items.usage_record_summaries.list",
-        "get",
-        "/v1/subscription_items/{}/usage_record_summaries",
-        S.ListPage(S.Model("UsageRecordSummary")),
-        encoding="query",
-        kinds={
-            "ending_before": "str",
-            "expand": "seq",
-            "limit": "int",
-            "starting_after": "str",
-        },
-    )
-)
-
-_PostSubscriptionItemsSubscriptionItemUsageRecords: Operation[UsageRecord] = Operation(
-    "PostSubscriptionItemsSubscriptionItemUsageRecords",
-    "subscription_items.usage_records.create",
-    "post",
-    "/v1/subscription_items/{}/usage_records",
-    S.Model("UsageRecord"),
-    kinds={
-        "quantity": "int",
-        "action": "str",
-        "expand": "seq",
-        "timestamp": "int|str",
-    },
-)
-
 
 class _SubscriptionItemsBase(SyncResource):
     """Operations on `client.subscription_items`, as generated: `SubscriptionItems` adds the guards."""
@@ -847,3 +720,133 @@ class AsyncSubscriptionItemsUsageRecords(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostSubscriptionItems: Operation[SubscriptionItem] = Operation(
+    "PostSubscriptionItems",
+    "subscription_items.create",
+    "post",
+    "/v1/subscription_items",
+    S.Model("SubscriptionItem"),
+    kinds={
+        "subscription": "str",
+        "billing_thresholds": "map|str",
+        "expand": "seq",
+        "metadata": "map",
+        "payment_behavior": "str",
+        "price": "str",
+        "price_data": "map",
+        "proration_behavior": "str",
+        "proration_date": "int",
+        "quantity": "int",
+        "tax_rates": "seq|str",
+    },
+    checks=(
+        MinorUnits(
+            "subscription_items.create",
+            "price_data[unit_amount]",
+        ),
+    ),
+)
+
+_DeleteSubscriptionItemsItem: Operation[DeletedSubscriptionItem] = Operation(
+    "DeleteSubscriptionItemsItem",
+    "subscription_items.delete",
+    "delete",
+    "/v1/subscription_items/{}",
+    S.Model("DeletedSubscriptionItem"),
+    encoding="query",
+    kinds={
+        "clear_usage": "bool",
+        "proration_behavior": "str",
+        "proration_date": "int",
+    },
+)
+
+_GetSubscriptionItems: Operation[ListObject[SubscriptionItem]] = Operation(
+    "GetSubscriptionItems",
+    "subscription_items.list",
+    "get",
+    "/v1/subscription_items",
+    S.ListPage(S.Model("SubscriptionItem")),
+    encoding="query",
+    kinds={
+        "subscription": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetSubscriptionItemsItem: Operation[SubscriptionItem] = Operation(
+    "GetSubscriptionItemsItem",
+    "subscription_items.retrieve",
+    "get",
+    "/v1/subscription_items/{}",
+    S.Model("SubscriptionItem"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostSubscriptionItemsItem: Operation[SubscriptionItem] = Operation(
+    "PostSubscriptionItemsItem",
+    "subscription_items.update",
+    "post",
+    "/v1/subscription_items/{}",
+    S.Model("SubscriptionItem"),
+    kinds={
+        "billing_thresholds": "map|str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "off_session": "bool",
+        "payment_behavior": "str",
+        "price": "str",
+        "price_data": "map",
+        "proration_behavior": "str",
+        "proration_date": "int",
+        "quantity": "int",
+        "tax_rates": "seq|str",
+    },
+    checks=(
+        MinorUnits(
+            "subscription_items.update",
+            "price_data[unit_amount]",
+        ),
+    ),
+)
+
+_GetSubscriptionItemsSubscriptionItemUsageRecordSummaries: Operation[ListObject[UsageRecordSummary]] = (
+    Operation(
+        "GetSubscriptionItemsSubscriptionItemUsageRecordSummaries",
+        "subscription_items.usage_record_summaries.list",
+        "get",
+        "/v1/subscription_items/{}/usage_record_summaries",
+        S.ListPage(S.Model("UsageRecordSummary")),
+        encoding="query",
+        kinds={
+            "ending_before": "str",
+            "expand": "seq",
+            "limit": "int",
+            "starting_after": "str",
+        },
+    )
+)
+
+_PostSubscriptionItemsSubscriptionItemUsageRecords: Operation[UsageRecord] = Operation(
+    "PostSubscriptionItemsSubscriptionItemUsageRecords",
+    "subscription_items.usage_records.create",
+    "post",
+    "/v1/subscription_items/{}/usage_records",
+    S.Model("UsageRecord"),
+    kinds={
+        "quantity": "int",
+        "action": "str",
+        "expand": "seq",
+        "timestamp": "int|str",
+    },
+)

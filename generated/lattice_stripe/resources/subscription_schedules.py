@@ -32,116 +32,6 @@ if TYPE_CHECKING:
         SubscriptionSchedulesUpdateParamsPhases,
     )
 
-_PostSubscriptionSchedulesScheduleCancel: Operation[SubscriptionSchedule] = Operation(
-    "PostSubscriptionSchedulesScheduleCancel",
-    "subscription_schedules.cancel",
-    "post",
-    "/v1/subscription_schedules/{}/cancel",
-    S.Model("SubscriptionSchedule"),
-    kinds={
-        "expand": "seq",
-        "invoice_now": "bool",
-        "prorate": "bool",
-    },
-)
-
-_PostSubscriptionSchedules: Operation[SubscriptionSchedule] = Operation(
-    "PostSubscriptionSchedules",
-    "subscription_schedules.create",
-    "post",
-    "/v1/subscription_schedules",
-    S.Model("SubscriptionSchedule"),
-    kinds={
-        "customer": "str",
-        "default_settings": "map",
-        "end_behavior": "str",
-        "expand": "seq",
-        "from_subscription": "str",
-        "metadata": "map|str",
-        "phases": "seq",
-        "start_date": "int|str",
-    },
-    checks=(
-        MinorUnits(
-            "subscription_schedules.create",
-            "default_settings[billing_thresholds][amount_gte]",
-            "phases[][add_invoice_items][][price_data][unit_amount]",
-            "phases[][billing_thresholds][amount_gte]",
-            "phases[][items][][price_data][unit_amount]",
-        ),
-    ),
-)
-
-_GetSubscriptionSchedules: Operation[ListObject[SubscriptionSchedule]] = Operation(
-    "GetSubscriptionSchedules",
-    "subscription_schedules.list",
-    "get",
-    "/v1/subscription_schedules",
-    S.ListPage(S.Model("SubscriptionSchedule")),
-    encoding="query",
-    kinds={
-        "canceled_at": "int|map",
-        "completed_at": "int|map",
-        "created": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "released_at": "int|map",
-        "scheduled": "bool",
-        "starting_after": "str",
-    },
-)
-
-_PostSubscriptionSchedulesScheduleRelease: Operation[SubscriptionSchedule] = Operation(
-    "PostSubscriptionSchedulesScheduleRelease",
-    "subscription_schedules.release",
-    "post",
-    "/v1/subscription_schedules/{}/release",
-    S.Model("SubscriptionSchedule"),
-    kinds={
-        "expand": "seq",
-        "preserve_cancel_date": "bool",
-    },
-)
-
-_GetSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
-    "GetSubscriptionSchedulesSchedule",
-    "subscription_schedules.retrieve",
-    "get",
-    "/v1/subscription_schedules/{}",
-    S.Model("SubscriptionSchedule"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
-    "PostSubscriptionSchedulesSchedule",
-    "subscription_schedules.update",
-    "post",
-    "/v1/subscription_schedules/{}",
-    S.Model("SubscriptionSchedule"),
-    kinds={
-        "default_settings": "map",
-        "end_behavior": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "phases": "seq",
-        "proration_behavior": "str",
-    },
-    checks=(
-        MinorUnits(
-            "subscription_schedules.update",
-            "default_settings[billing_thresholds][amount_gte]",
-            "phases[][add_invoice_items][][price_data][unit_amount]",
-            "phases[][billing_thresholds][amount_gte]",
-            "phases[][items][][price_data][unit_amount]",
-        ),
-    ),
-)
-
 
 class SubscriptionSchedules(SyncResource):
     """Operations on `client.subscription_schedules`."""
@@ -611,3 +501,116 @@ class AsyncSubscriptionSchedules(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostSubscriptionSchedulesScheduleCancel: Operation[SubscriptionSchedule] = Operation(
+    "PostSubscriptionSchedulesScheduleCancel",
+    "subscription_schedules.cancel",
+    "post",
+    "/v1/subscription_schedules/{}/cancel",
+    S.Model("SubscriptionSchedule"),
+    kinds={
+        "expand": "seq",
+        "invoice_now": "bool",
+        "prorate": "bool",
+    },
+)
+
+_PostSubscriptionSchedules: Operation[SubscriptionSchedule] = Operation(
+    "PostSubscriptionSchedules",
+    "subscription_schedules.create",
+    "post",
+    "/v1/subscription_schedules",
+    S.Model("SubscriptionSchedule"),
+    kinds={
+        "customer": "str",
+        "default_settings": "map",
+        "end_behavior": "str",
+        "expand": "seq",
+        "from_subscription": "str",
+        "metadata": "map|str",
+        "phases": "seq",
+        "start_date": "int|str",
+    },
+    checks=(
+        MinorUnits(
+            "subscription_schedules.create",
+            "default_settings[billing_thresholds][amount_gte]",
+            "phases[][add_invoice_items][][price_data][unit_amount]",
+            "phases[][billing_thresholds][amount_gte]",
+            "phases[][items][][price_data][unit_amount]",
+        ),
+    ),
+)
+
+_GetSubscriptionSchedules: Operation[ListObject[SubscriptionSchedule]] = Operation(
+    "GetSubscriptionSchedules",
+    "subscription_schedules.list",
+    "get",
+    "/v1/subscription_schedules",
+    S.ListPage(S.Model("SubscriptionSchedule")),
+    encoding="query",
+    kinds={
+        "canceled_at": "int|map",
+        "completed_at": "int|map",
+        "created": "int|map",
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "released_at": "int|map",
+        "scheduled": "bool",
+        "starting_after": "str",
+    },
+)
+
+_PostSubscriptionSchedulesScheduleRelease: Operation[SubscriptionSchedule] = Operation(
+    "PostSubscriptionSchedulesScheduleRelease",
+    "subscription_schedules.release",
+    "post",
+    "/v1/subscription_schedules/{}/release",
+    S.Model("SubscriptionSchedule"),
+    kinds={
+        "expand": "seq",
+        "preserve_cancel_date": "bool",
+    },
+)
+
+_GetSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
+    "GetSubscriptionSchedulesSchedule",
+    "subscription_schedules.retrieve",
+    "get",
+    "/v1/subscription_schedules/{}",
+    S.Model("SubscriptionSchedule"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
+    "PostSubscriptionSchedulesSchedule",
+    "subscription_schedules.update",
+    "post",
+    "/v1/subscription_schedules/{}",
+    S.Model("SubscriptionSchedule"),
+    kinds={
+        "default_settings": "map",
+        "end_behavior": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "phases": "seq",
+        "proration_behavior": "str",
+    },
+    checks=(
+        MinorUnits(
+            "subscription_schedules.update",
+            "default_settings[billing_thresholds][amount_gte]",
+            "phases[][add_invoice_items][][price_data][unit_amount]",
+            "phases[][billing_thresholds][amount_gte]",
+            "phases[][items][][price_data][unit_amount]",
+        ),
+    ),
+)

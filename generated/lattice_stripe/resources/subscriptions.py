@@ -50,196 +50,6 @@ if TYPE_CHECKING:
         SubscriptionsUpdateParamsTrialSettings,
     )
 
-_DeleteSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
-    "DeleteSubscriptionsSubscriptionExposedId",
-    "subscriptions.cancel",
-    "delete",
-    "/v1/subscriptions/{}",
-    S.Model("Subscription"),
-    encoding="query",
-    kinds={
-        "cancellation_details": "map",
-        "expand": "seq",
-        "invoice_now": "bool",
-        "prorate": "bool",
-    },
-)
-
-_PostSubscriptions: Operation[Subscription] = Operation(
-    "PostSubscriptions",
-    "subscriptions.create",
-    "post",
-    "/v1/subscriptions",
-    S.Model("Subscription"),
-    kinds={
-        "customer": "str",
-        "add_invoice_items": "seq",
-        "application_fee_percent": "float",
-        "automatic_tax": "map",
-        "backdate_start_date": "int",
-        "billing_cycle_anchor": "int",
-        "billing_thresholds": "map|str",
-        "cancel_at": "int",
-        "cancel_at_period_end": "bool",
-        "collection_method": "str",
-        "coupon": "str",
-        "currency": "str",
-        "days_until_due": "int",
-        "default_payment_method": "str",
-        "default_source": "str",
-        "default_tax_rates": "seq|str",
-        "description": "str",
-        "expand": "seq",
-        "items": "seq",
-        "metadata": "map|str",
-        "off_session": "bool",
-        "on_behalf_of": "str",
-        "payment_behavior": "str",
-        "payment_settings": "map",
-        "pending_invoice_item_interval": "map|str",
-        "promotion_code": "str",
-        "proration_behavior": "str",
-        "transfer_data": "map",
-        "trial_end": "int|str",
-        "trial_from_plan": "bool",
-        "trial_period_days": "int",
-        "trial_settings": "map",
-    },
-    checks=(
-        MinorUnits(
-            "subscriptions.create",
-            "add_invoice_items[][price_data][unit_amount]",
-            "billing_thresholds[amount_gte]",
-            "items[][price_data][unit_amount]",
-            "payment_settings[payment_method_options][card][mandate_options][amount]",
-        ),
-    ),
-)
-
-_GetSubscriptions: Operation[ListObject[Subscription]] = Operation(
-    "GetSubscriptions",
-    "subscriptions.list",
-    "get",
-    "/v1/subscriptions",
-    S.ListPage(S.Model("Subscription")),
-    encoding="query",
-    kinds={
-        "automatic_tax": "map",
-        "collection_method": "str",
-        "created": "int|map",
-        "current_period_end": "int|map",
-        "current_period_start": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "price": "str",
-        "starting_after": "str",
-        "status": "str",
-        "test_clock": "str",
-    },
-)
-
-_PostSubscriptionsSubscriptionResume: Operation[Subscription] = Operation(
-    "PostSubscriptionsSubscriptionResume",
-    "subscriptions.resume",
-    "post",
-    "/v1/subscriptions/{}/resume",
-    S.Model("Subscription"),
-    kinds={
-        "billing_cycle_anchor": "str",
-        "expand": "seq",
-        "proration_behavior": "str",
-        "proration_date": "int",
-    },
-)
-
-_GetSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
-    "GetSubscriptionsSubscriptionExposedId",
-    "subscriptions.retrieve",
-    "get",
-    "/v1/subscriptions/{}",
-    S.Model("Subscription"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetSubscriptionsSearch: Operation[SearchResult[Subscription]] = Operation(
-    "GetSubscriptionsSearch",
-    "subscriptions.search",
-    "get",
-    "/v1/subscriptions/search",
-    S.SearchPage(S.Model("Subscription")),
-    encoding="query",
-    kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
-    },
-)
-
-_PostSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
-    "PostSubscriptionsSubscriptionExposedId",
-    "subscriptions.update",
-    "post",
-    "/v1/subscriptions/{}",
-    S.Model("Subscription"),
-    kinds={
-        "add_invoice_items": "seq",
-        "application_fee_percent": "float",
-        "automatic_tax": "map",
-        "billing_cycle_anchor": "str",
-        "billing_thresholds": "map|str",
-        "cancel_at": "int|str",
-        "cancel_at_period_end": "bool",
-        "cancellation_details": "map",
-        "collection_method": "str",
-        "coupon": "str",
-        "days_until_due": "int",
-        "default_payment_method": "str",
-        "default_source": "str",
-        "default_tax_rates": "seq|str",
-        "description": "str",
-        "expand": "seq",
-        "items": "seq",
-        "metadata": "map|str",
-        "off_session": "bool",
-        "on_behalf_of": "str",
-        "pause_collection": "map|str",
-        "payment_behavior": "str",
-        "payment_settings": "map",
-        "pending_invoice_item_interval": "map|str",
-        "promotion_code": "str",
-        "proration_behavior": "str",
-        "proration_date": "int",
-        "transfer_data": "map|str",
-        "trial_end": "int|str",
-        "trial_from_plan": "bool",
-        "trial_settings": "map",
-    },
-    checks=(
-        MinorUnits(
-            "subscriptions.update",
-            "add_invoice_items[][price_data][unit_amount]",
-            "billing_thresholds[amount_gte]",
-            "items[][price_data][unit_amount]",
-            "payment_settings[payment_method_options][card][mandate_options][amount]",
-        ),
-    ),
-)
-
-_DeleteSubscriptionsSubscriptionExposedIdDiscount: Operation[DeletedDiscount] = Operation(
-    "DeleteSubscriptionsSubscriptionExposedIdDiscount",
-    "subscriptions.discount.delete",
-    "delete",
-    "/v1/subscriptions/{}/discount",
-    S.Model("DeletedDiscount"),
-    encoding="query",
-)
-
 
 class _SubscriptionsBase(SyncResource):
     """Operations on `client.subscriptions`, as generated: `Subscriptions` adds the guards."""
@@ -1347,3 +1157,196 @@ class AsyncSubscriptionsDiscount(AsyncResource):
             {},
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_DeleteSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
+    "DeleteSubscriptionsSubscriptionExposedId",
+    "subscriptions.cancel",
+    "delete",
+    "/v1/subscriptions/{}",
+    S.Model("Subscription"),
+    encoding="query",
+    kinds={
+        "cancellation_details": "map",
+        "expand": "seq",
+        "invoice_now": "bool",
+        "prorate": "bool",
+    },
+)
+
+_PostSubscriptions: Operation[Subscription] = Operation(
+    "PostSubscriptions",
+    "subscriptions.create",
+    "post",
+    "/v1/subscriptions",
+    S.Model("Subscription"),
+    kinds={
+        "customer": "str",
+        "add_invoice_items": "seq",
+        "application_fee_percent": "float",
+        "automatic_tax": "map",
+        "backdate_start_date": "int",
+        "billing_cycle_anchor": "int",
+        "billing_thresholds": "map|str",
+        "cancel_at": "int",
+        "cancel_at_period_end": "bool",
+        "collection_method": "str",
+        "coupon": "str",
+        "currency": "str",
+        "days_until_due": "int",
+        "default_payment_method": "str",
+        "default_source": "str",
+        "default_tax_rates": "seq|str",
+        "description": "str",
+        "expand": "seq",
+        "items": "seq",
+        "metadata": "map|str",
+        "off_session": "bool",
+        "on_behalf_of": "str",
+        "payment_behavior": "str",
+        "payment_settings": "map",
+        "pending_invoice_item_interval": "map|str",
+        "promotion_code": "str",
+        "proration_behavior": "str",
+        "transfer_data": "map",
+        "trial_end": "int|str",
+        "trial_from_plan": "bool",
+        "trial_period_days": "int",
+        "trial_settings": "map",
+    },
+    checks=(
+        MinorUnits(
+            "subscriptions.create",
+            "add_invoice_items[][price_data][unit_amount]",
+            "billing_thresholds[amount_gte]",
+            "items[][price_data][unit_amount]",
+            "payment_settings[payment_method_options][card][mandate_options][amount]",
+        ),
+    ),
+)
+
+_GetSubscriptions: Operation[ListObject[Subscription]] = Operation(
+    "GetSubscriptions",
+    "subscriptions.list",
+    "get",
+    "/v1/subscriptions",
+    S.ListPage(S.Model("Subscription")),
+    encoding="query",
+    kinds={
+        "automatic_tax": "map",
+        "collection_method": "str",
+        "created": "int|map",
+        "current_period_end": "int|map",
+        "current_period_start": "int|map",
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "price": "str",
+        "starting_after": "str",
+        "status": "str",
+        "test_clock": "str",
+    },
+)
+
+_PostSubscriptionsSubscriptionResume: Operation[Subscription] = Operation(
+    "PostSubscriptionsSubscriptionResume",
+    "subscriptions.resume",
+    "post",
+    "/v1/subscriptions/{}/resume",
+    S.Model("Subscription"),
+    kinds={
+        "billing_cycle_anchor": "str",
+        "expand": "seq",
+        "proration_behavior": "str",
+        "proration_date": "int",
+    },
+)
+
+_GetSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
+    "GetSubscriptionsSubscriptionExposedId",
+    "subscriptions.retrieve",
+    "get",
+    "/v1/subscriptions/{}",
+    S.Model("Subscription"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetSubscriptionsSearch: Operation[SearchResult[Subscription]] = Operation(
+    "GetSubscriptionsSearch",
+    "subscriptions.search",
+    "get",
+    "/v1/subscriptions/search",
+    S.SearchPage(S.Model("Subscription")),
+    encoding="query",
+    kinds={
+        "query": "str",
+        "expand": "seq",
+        "limit": "int",
+        "page": "str",
+    },
+)
+
+_PostSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
+    "PostSubscriptionsSubscriptionExposedId",
+    "subscriptions.update",
+    "post",
+    "/v1/subscriptions/{}",
+    S.Model("Subscription"),
+    kinds={
+        "add_invoice_items": "seq",
+        "application_fee_percent": "float",
+        "automatic_tax": "map",
+        "billing_cycle_anchor": "str",
+        "billing_thresholds": "map|str",
+        "cancel_at": "int|str",
+        "cancel_at_period_end": "bool",
+        "cancellation_details": "map",
+        "collection_method": "str",
+        "coupon": "str",
+        "days_until_due": "int",
+        "default_payment_method": "str",
+        "default_source": "str",
+        "default_tax_rates": "seq|str",
+        "description": "str",
+        "expand": "seq",
+        "items": "seq",
+        "metadata": "map|str",
+        "off_session": "bool",
+        "on_behalf_of": "str",
+        "pause_collection": "map|str",
+        "payment_behavior": "str",
+        "payment_settings": "map",
+        "pending_invoice_item_interval": "map|str",
+        "promotion_code": "str",
+        "proration_behavior": "str",
+        "proration_date": "int",
+        "transfer_data": "map|str",
+        "trial_end": "int|str",
+        "trial_from_plan": "bool",
+        "trial_settings": "map",
+    },
+    checks=(
+        MinorUnits(
+            "subscriptions.update",
+            "add_invoice_items[][price_data][unit_amount]",
+            "billing_thresholds[amount_gte]",
+            "items[][price_data][unit_amount]",
+            "payment_settings[payment_method_options][card][mandate_options][amount]",
+        ),
+    ),
+)
+
+_DeleteSubscriptionsSubscriptionExposedIdDiscount: Operation[DeletedDiscount] = Operation(
+    "DeleteSubscriptionsSubscriptionExposedIdDiscount",
+    "subscriptions.discount.delete",
+    "delete",
+    "/v1/subscriptions/{}/discount",
+    S.Model("DeletedDiscount"),
+    encoding="query",
+)

@@ -28,45 +28,6 @@ if TYPE_CHECKING:
         TaxCalculationsCreateParamsShippingCost,
     )
 
-_PostTaxCalculations: Operation[TaxCalculation] = Operation(
-    "PostTaxCalculations",
-    "tax.calculations.create",
-    "post",
-    "/v1/tax/calculations",
-    S.Model("TaxCalculation"),
-    kinds={
-        "currency": "str",
-        "line_items": "seq",
-        "customer": "str",
-        "customer_details": "map",
-        "expand": "seq",
-        "shipping_cost": "map",
-        "tax_date": "int",
-    },
-    checks=(
-        MinorUnits(
-            "tax.calculations.create",
-            "line_items[][amount]",
-            "shipping_cost[amount]",
-        ),
-    ),
-)
-
-_GetTaxCalculationsCalculationLineItems: Operation[ListObject[TaxCalculationLineItem]] = Operation(
-    "GetTaxCalculationsCalculationLineItems",
-    "tax.calculations.line_items.list",
-    "get",
-    "/v1/tax/calculations/{}/line_items",
-    S.ListPage(S.Model("TaxCalculationLineItem")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
 
 class TaxCalculations(SyncResource):
     """Operations on `client.tax.calculations`."""
@@ -240,3 +201,45 @@ class AsyncTaxCalculationsLineItems(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTaxCalculations: Operation[TaxCalculation] = Operation(
+    "PostTaxCalculations",
+    "tax.calculations.create",
+    "post",
+    "/v1/tax/calculations",
+    S.Model("TaxCalculation"),
+    kinds={
+        "currency": "str",
+        "line_items": "seq",
+        "customer": "str",
+        "customer_details": "map",
+        "expand": "seq",
+        "shipping_cost": "map",
+        "tax_date": "int",
+    },
+    checks=(
+        MinorUnits(
+            "tax.calculations.create",
+            "line_items[][amount]",
+            "shipping_cost[amount]",
+        ),
+    ),
+)
+
+_GetTaxCalculationsCalculationLineItems: Operation[ListObject[TaxCalculationLineItem]] = Operation(
+    "GetTaxCalculationsCalculationLineItems",
+    "tax.calculations.line_items.list",
+    "get",
+    "/v1/tax/calculations/{}/line_items",
+    S.ListPage(S.Model("TaxCalculationLineItem")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)

@@ -21,33 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.tax_code import TaxCode
 
-_GetTaxCodes: Operation[ListObject[TaxCode]] = Operation(
-    "GetTaxCodes",
-    "tax_codes.list",
-    "get",
-    "/v1/tax_codes",
-    S.ListPage(S.Model("TaxCode")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetTaxCodesId: Operation[TaxCode] = Operation(
-    "GetTaxCodesId",
-    "tax_codes.retrieve",
-    "get",
-    "/v1/tax_codes/{}",
-    S.Model("TaxCode"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TaxCodes(SyncResource):
     """Operations on `client.tax_codes`."""
@@ -169,3 +142,33 @@ class AsyncTaxCodes(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetTaxCodes: Operation[ListObject[TaxCode]] = Operation(
+    "GetTaxCodes",
+    "tax_codes.list",
+    "get",
+    "/v1/tax_codes",
+    S.ListPage(S.Model("TaxCode")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetTaxCodesId: Operation[TaxCode] = Operation(
+    "GetTaxCodesId",
+    "tax_codes.retrieve",
+    "get",
+    "/v1/tax_codes/{}",
+    S.Model("TaxCode"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

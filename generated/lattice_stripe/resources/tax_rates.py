@@ -24,76 +24,6 @@ if TYPE_CHECKING:
         TaxRatesListParamsCreated,
     )
 
-_PostTaxRates: Operation[TaxRate] = Operation(
-    "PostTaxRates",
-    "tax_rates.create",
-    "post",
-    "/v1/tax_rates",
-    S.Model("TaxRate"),
-    kinds={
-        "display_name": "str",
-        "inclusive": "bool",
-        "percentage": "float",
-        "active": "bool",
-        "country": "str",
-        "description": "str",
-        "expand": "seq",
-        "jurisdiction": "str",
-        "metadata": "map",
-        "state": "str",
-        "tax_type": "str",
-    },
-)
-
-_GetTaxRates: Operation[ListObject[TaxRate]] = Operation(
-    "GetTaxRates",
-    "tax_rates.list",
-    "get",
-    "/v1/tax_rates",
-    S.ListPage(S.Model("TaxRate")),
-    encoding="query",
-    kinds={
-        "active": "bool",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "inclusive": "bool",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetTaxRatesTaxRate: Operation[TaxRate] = Operation(
-    "GetTaxRatesTaxRate",
-    "tax_rates.retrieve",
-    "get",
-    "/v1/tax_rates/{}",
-    S.Model("TaxRate"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTaxRatesTaxRate: Operation[TaxRate] = Operation(
-    "PostTaxRatesTaxRate",
-    "tax_rates.update",
-    "post",
-    "/v1/tax_rates/{}",
-    S.Model("TaxRate"),
-    kinds={
-        "active": "bool",
-        "country": "str",
-        "description": "str",
-        "display_name": "str",
-        "expand": "seq",
-        "jurisdiction": "str",
-        "metadata": "map|str",
-        "state": "str",
-        "tax_type": "str",
-    },
-)
-
 
 class TaxRates(SyncResource):
     """Operations on `client.tax_rates`."""
@@ -507,3 +437,76 @@ class AsyncTaxRates(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTaxRates: Operation[TaxRate] = Operation(
+    "PostTaxRates",
+    "tax_rates.create",
+    "post",
+    "/v1/tax_rates",
+    S.Model("TaxRate"),
+    kinds={
+        "display_name": "str",
+        "inclusive": "bool",
+        "percentage": "float",
+        "active": "bool",
+        "country": "str",
+        "description": "str",
+        "expand": "seq",
+        "jurisdiction": "str",
+        "metadata": "map",
+        "state": "str",
+        "tax_type": "str",
+    },
+)
+
+_GetTaxRates: Operation[ListObject[TaxRate]] = Operation(
+    "GetTaxRates",
+    "tax_rates.list",
+    "get",
+    "/v1/tax_rates",
+    S.ListPage(S.Model("TaxRate")),
+    encoding="query",
+    kinds={
+        "active": "bool",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "inclusive": "bool",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetTaxRatesTaxRate: Operation[TaxRate] = Operation(
+    "GetTaxRatesTaxRate",
+    "tax_rates.retrieve",
+    "get",
+    "/v1/tax_rates/{}",
+    S.Model("TaxRate"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTaxRatesTaxRate: Operation[TaxRate] = Operation(
+    "PostTaxRatesTaxRate",
+    "tax_rates.update",
+    "post",
+    "/v1/tax_rates/{}",
+    S.Model("TaxRate"),
+    kinds={
+        "active": "bool",
+        "country": "str",
+        "description": "str",
+        "display_name": "str",
+        "expand": "seq",
+        "jurisdiction": "str",
+        "metadata": "map|str",
+        "state": "str",
+        "tax_type": "str",
+    },
+)

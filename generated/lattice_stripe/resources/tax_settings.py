@@ -25,31 +25,6 @@ if TYPE_CHECKING:
         TaxSettingsResourceUpdateParamsHeadOffice,
     )
 
-_GetTaxSettings: Operation[TaxSettings] = Operation(
-    "GetTaxSettings",
-    "tax.settings.retrieve",
-    "get",
-    "/v1/tax/settings",
-    S.Model("TaxSettings"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTaxSettings: Operation[TaxSettings] = Operation(
-    "PostTaxSettings",
-    "tax.settings.update",
-    "post",
-    "/v1/tax/settings",
-    S.Model("TaxSettings"),
-    kinds={
-        "defaults": "map",
-        "expand": "seq",
-        "head_office": "map",
-    },
-)
-
 
 class TaxSettingsResource(SyncResource):
     """Operations on `client.tax.settings`."""
@@ -159,3 +134,31 @@ class AsyncTaxSettingsResource(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetTaxSettings: Operation[TaxSettings] = Operation(
+    "GetTaxSettings",
+    "tax.settings.retrieve",
+    "get",
+    "/v1/tax/settings",
+    S.Model("TaxSettings"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTaxSettings: Operation[TaxSettings] = Operation(
+    "PostTaxSettings",
+    "tax.settings.update",
+    "post",
+    "/v1/tax/settings",
+    S.Model("TaxSettings"),
+    kinds={
+        "defaults": "map",
+        "expand": "seq",
+        "head_office": "map",
+    },
+)

@@ -27,75 +27,6 @@ if TYPE_CHECKING:
         TaxTransactionsCreateReversalParamsShippingCost,
     )
 
-_PostTaxTransactionsCreateFromCalculation: Operation[TaxTransaction] = Operation(
-    "PostTaxTransactionsCreateFromCalculation",
-    "tax.transactions.create_from_calculation",
-    "post",
-    "/v1/tax/transactions/create_from_calculation",
-    S.Model("TaxTransaction"),
-    kinds={
-        "calculation": "str",
-        "reference": "str",
-        "expand": "seq",
-        "metadata": "map",
-    },
-)
-
-_PostTaxTransactionsCreateReversal: Operation[TaxTransaction] = Operation(
-    "PostTaxTransactionsCreateReversal",
-    "tax.transactions.create_reversal",
-    "post",
-    "/v1/tax/transactions/create_reversal",
-    S.Model("TaxTransaction"),
-    kinds={
-        "mode": "str",
-        "original_transaction": "str",
-        "reference": "str",
-        "expand": "seq",
-        "flat_amount": "int",
-        "line_items": "seq",
-        "metadata": "map",
-        "shipping_cost": "map",
-    },
-    checks=(
-        MinorUnits(
-            "tax.transactions.create_reversal",
-            "flat_amount",
-            "line_items[][amount]",
-            "line_items[][amount_tax]",
-            "shipping_cost[amount]",
-            "shipping_cost[amount_tax]",
-        ),
-    ),
-)
-
-_GetTaxTransactionsTransaction: Operation[TaxTransaction] = Operation(
-    "GetTaxTransactionsTransaction",
-    "tax.transactions.retrieve",
-    "get",
-    "/v1/tax/transactions/{}",
-    S.Model("TaxTransaction"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_GetTaxTransactionsTransactionLineItems: Operation[ListObject[TaxTransactionLineItem]] = Operation(
-    "GetTaxTransactionsTransactionLineItems",
-    "tax.transactions.line_items.list",
-    "get",
-    "/v1/tax/transactions/{}/line_items",
-    S.ListPage(S.Model("TaxTransactionLineItem")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
 
 class TaxTransactions(SyncResource):
     """Operations on `client.tax.transactions`."""
@@ -389,3 +320,75 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTaxTransactionsCreateFromCalculation: Operation[TaxTransaction] = Operation(
+    "PostTaxTransactionsCreateFromCalculation",
+    "tax.transactions.create_from_calculation",
+    "post",
+    "/v1/tax/transactions/create_from_calculation",
+    S.Model("TaxTransaction"),
+    kinds={
+        "calculation": "str",
+        "reference": "str",
+        "expand": "seq",
+        "metadata": "map",
+    },
+)
+
+_PostTaxTransactionsCreateReversal: Operation[TaxTransaction] = Operation(
+    "PostTaxTransactionsCreateReversal",
+    "tax.transactions.create_reversal",
+    "post",
+    "/v1/tax/transactions/create_reversal",
+    S.Model("TaxTransaction"),
+    kinds={
+        "mode": "str",
+        "original_transaction": "str",
+        "reference": "str",
+        "expand": "seq",
+        "flat_amount": "int",
+        "line_items": "seq",
+        "metadata": "map",
+        "shipping_cost": "map",
+    },
+    checks=(
+        MinorUnits(
+            "tax.transactions.create_reversal",
+            "flat_amount",
+            "line_items[][amount]",
+            "line_items[][amount_tax]",
+            "shipping_cost[amount]",
+            "shipping_cost[amount_tax]",
+        ),
+    ),
+)
+
+_GetTaxTransactionsTransaction: Operation[TaxTransaction] = Operation(
+    "GetTaxTransactionsTransaction",
+    "tax.transactions.retrieve",
+    "get",
+    "/v1/tax/transactions/{}",
+    S.Model("TaxTransaction"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_GetTaxTransactionsTransactionLineItems: Operation[ListObject[TaxTransactionLineItem]] = Operation(
+    "GetTaxTransactionsTransactionLineItems",
+    "tax.transactions.line_items.list",
+    "get",
+    "/v1/tax/transactions/{}/line_items",
+    S.ListPage(S.Model("TaxTransactionLineItem")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)

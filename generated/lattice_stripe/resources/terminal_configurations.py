@@ -31,113 +31,6 @@ if TYPE_CHECKING:
         TerminalConfigurationsUpdateParamsVerifoneP400,
     )
 
-_PostTerminalConfigurations: Operation[TerminalConfiguration] = Operation(
-    "PostTerminalConfigurations",
-    "terminal.configurations.create",
-    "post",
-    "/v1/terminal/configurations",
-    S.Model("TerminalConfiguration"),
-    kinds={
-        "bbpos_wisepos_e": "map",
-        "expand": "seq",
-        "tipping": "map|str",
-        "verifone_p400": "map",
-    },
-    checks=(
-        MinorUnits(
-            "terminal.configurations.create",
-            "tipping[aud][fixed_amounts][]",
-            "tipping[cad][fixed_amounts][]",
-            "tipping[chf][fixed_amounts][]",
-            "tipping[czk][fixed_amounts][]",
-            "tipping[dkk][fixed_amounts][]",
-            "tipping[eur][fixed_amounts][]",
-            "tipping[gbp][fixed_amounts][]",
-            "tipping[hkd][fixed_amounts][]",
-            "tipping[myr][fixed_amounts][]",
-            "tipping[nok][fixed_amounts][]",
-            "tipping[nzd][fixed_amounts][]",
-            "tipping[sek][fixed_amounts][]",
-            "tipping[sgd][fixed_amounts][]",
-            "tipping[usd][fixed_amounts][]",
-        ),
-    ),
-)
-
-_DeleteTerminalConfigurationsConfiguration: Operation[DeletedTerminalConfiguration] = Operation(
-    "DeleteTerminalConfigurationsConfiguration",
-    "terminal.configurations.delete",
-    "delete",
-    "/v1/terminal/configurations/{}",
-    S.Model("DeletedTerminalConfiguration"),
-    encoding="query",
-)
-
-_GetTerminalConfigurations: Operation[ListObject[TerminalConfiguration]] = Operation(
-    "GetTerminalConfigurations",
-    "terminal.configurations.list",
-    "get",
-    "/v1/terminal/configurations",
-    S.ListPage(S.Model("TerminalConfiguration")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "is_account_default": "bool",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | DeletedTerminalConfiguration] = (
-    Operation(
-        "GetTerminalConfigurationsConfiguration",
-        "terminal.configurations.retrieve",
-        "get",
-        "/v1/terminal/configurations/{}",
-        S.OneOf("TerminalConfiguration", "DeletedTerminalConfiguration"),
-        encoding="query",
-        kinds={
-            "expand": "seq",
-        },
-    )
-)
-
-_PostTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | DeletedTerminalConfiguration] = (
-    Operation(
-        "PostTerminalConfigurationsConfiguration",
-        "terminal.configurations.update",
-        "post",
-        "/v1/terminal/configurations/{}",
-        S.OneOf("TerminalConfiguration", "DeletedTerminalConfiguration"),
-        kinds={
-            "bbpos_wisepos_e": "map|str",
-            "expand": "seq",
-            "tipping": "map|str",
-            "verifone_p400": "map|str",
-        },
-        checks=(
-            MinorUnits(
-                "terminal.configurations.update",
-                "tipping[aud][fixed_amounts][]",
-                "tipping[cad][fixed_amounts][]",
-                "tipping[chf][fixed_amounts][]",
-                "tipping[czk][fixed_amounts][]",
-                "tipping[dkk][fixed_amounts][]",
-                "tipping[eur][fixed_amounts][]",
-                "tipping[gbp][fixed_amounts][]",
-                "tipping[hkd][fixed_amounts][]",
-                "tipping[myr][fixed_amounts][]",
-                "tipping[nok][fixed_amounts][]",
-                "tipping[nzd][fixed_amounts][]",
-                "tipping[sek][fixed_amounts][]",
-                "tipping[sgd][fixed_amounts][]",
-                "tipping[usd][fixed_amounts][]",
-            ),
-        ),
-    )
-)
-
 
 class TerminalConfigurations(SyncResource):
     """Operations on `client.terminal.configurations`."""
@@ -431,3 +324,113 @@ class AsyncTerminalConfigurations(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTerminalConfigurations: Operation[TerminalConfiguration] = Operation(
+    "PostTerminalConfigurations",
+    "terminal.configurations.create",
+    "post",
+    "/v1/terminal/configurations",
+    S.Model("TerminalConfiguration"),
+    kinds={
+        "bbpos_wisepos_e": "map",
+        "expand": "seq",
+        "tipping": "map|str",
+        "verifone_p400": "map",
+    },
+    checks=(
+        MinorUnits(
+            "terminal.configurations.create",
+            "tipping[aud][fixed_amounts][]",
+            "tipping[cad][fixed_amounts][]",
+            "tipping[chf][fixed_amounts][]",
+            "tipping[czk][fixed_amounts][]",
+            "tipping[dkk][fixed_amounts][]",
+            "tipping[eur][fixed_amounts][]",
+            "tipping[gbp][fixed_amounts][]",
+            "tipping[hkd][fixed_amounts][]",
+            "tipping[myr][fixed_amounts][]",
+            "tipping[nok][fixed_amounts][]",
+            "tipping[nzd][fixed_amounts][]",
+            "tipping[sek][fixed_amounts][]",
+            "tipping[sgd][fixed_amounts][]",
+            "tipping[usd][fixed_amounts][]",
+        ),
+    ),
+)
+
+_DeleteTerminalConfigurationsConfiguration: Operation[DeletedTerminalConfiguration] = Operation(
+    "DeleteTerminalConfigurationsConfiguration",
+    "terminal.configurations.delete",
+    "delete",
+    "/v1/terminal/configurations/{}",
+    S.Model("DeletedTerminalConfiguration"),
+    encoding="query",
+)
+
+_GetTerminalConfigurations: Operation[ListObject[TerminalConfiguration]] = Operation(
+    "GetTerminalConfigurations",
+    "terminal.configurations.list",
+    "get",
+    "/v1/terminal/configurations",
+    S.ListPage(S.Model("TerminalConfiguration")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "is_account_default": "bool",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | DeletedTerminalConfiguration] = (
+    Operation(
+        "GetTerminalConfigurationsConfiguration",
+        "terminal.configurations.retrieve",
+        "get",
+        "/v1/terminal/configurations/{}",
+        S.OneOf("TerminalConfiguration", "DeletedTerminalConfiguration"),
+        encoding="query",
+        kinds={
+            "expand": "seq",
+        },
+    )
+)
+
+_PostTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | DeletedTerminalConfiguration] = (
+    Operation(
+        "PostTerminalConfigurationsConfiguration",
+        "terminal.configurations.update",
+        "post",
+        "/v1/terminal/configurations/{}",
+        S.OneOf("TerminalConfiguration", "DeletedTerminalConfiguration"),
+        kinds={
+            "bbpos_wisepos_e": "map|str",
+            "expand": "seq",
+            "tipping": "map|str",
+            "verifone_p400": "map|str",
+        },
+        checks=(
+            MinorUnits(
+                "terminal.configurations.update",
+                "tipping[aud][fixed_amounts][]",
+                "tipping[cad][fixed_amounts][]",
+                "tipping[chf][fixed_amounts][]",
+                "tipping[czk][fixed_amounts][]",
+                "tipping[dkk][fixed_amounts][]",
+                "tipping[eur][fixed_amounts][]",
+                "tipping[gbp][fixed_amounts][]",
+                "tipping[hkd][fixed_amounts][]",
+                "tipping[myr][fixed_amounts][]",
+                "tipping[nok][fixed_amounts][]",
+                "tipping[nzd][fixed_amounts][]",
+                "tipping[sek][fixed_amounts][]",
+                "tipping[sgd][fixed_amounts][]",
+                "tipping[usd][fixed_amounts][]",
+            ),
+        ),
+    )
+)

@@ -21,18 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.terminal_connection_token import TerminalConnectionToken
 
-_PostTerminalConnectionTokens: Operation[TerminalConnectionToken] = Operation(
-    "PostTerminalConnectionTokens",
-    "terminal.connection_tokens.create",
-    "post",
-    "/v1/terminal/connection_tokens",
-    S.Model("TerminalConnectionToken"),
-    kinds={
-        "expand": "seq",
-        "location": "str",
-    },
-)
-
 
 class TerminalConnectionTokens(SyncResource):
     """Operations on `client.terminal.connection_tokens`."""
@@ -94,3 +82,18 @@ class AsyncTerminalConnectionTokens(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTerminalConnectionTokens: Operation[TerminalConnectionToken] = Operation(
+    "PostTerminalConnectionTokens",
+    "terminal.connection_tokens.create",
+    "post",
+    "/v1/terminal/connection_tokens",
+    S.Model("TerminalConnectionToken"),
+    kinds={
+        "expand": "seq",
+        "location": "str",
+    },
+)

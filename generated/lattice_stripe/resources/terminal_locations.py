@@ -26,72 +26,6 @@ if TYPE_CHECKING:
         TerminalLocationsUpdateParamsAddress,
     )
 
-_PostTerminalLocations: Operation[TerminalLocation] = Operation(
-    "PostTerminalLocations",
-    "terminal.locations.create",
-    "post",
-    "/v1/terminal/locations",
-    S.Model("TerminalLocation"),
-    kinds={
-        "address": "map",
-        "display_name": "str",
-        "configuration_overrides": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
-_DeleteTerminalLocationsLocation: Operation[DeletedTerminalLocation] = Operation(
-    "DeleteTerminalLocationsLocation",
-    "terminal.locations.delete",
-    "delete",
-    "/v1/terminal/locations/{}",
-    S.Model("DeletedTerminalLocation"),
-    encoding="query",
-)
-
-_GetTerminalLocations: Operation[ListObject[TerminalLocation]] = Operation(
-    "GetTerminalLocations",
-    "terminal.locations.list",
-    "get",
-    "/v1/terminal/locations",
-    S.ListPage(S.Model("TerminalLocation")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetTerminalLocationsLocation: Operation[TerminalLocation | DeletedTerminalLocation] = Operation(
-    "GetTerminalLocationsLocation",
-    "terminal.locations.retrieve",
-    "get",
-    "/v1/terminal/locations/{}",
-    S.OneOf("TerminalLocation", "DeletedTerminalLocation"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTerminalLocationsLocation: Operation[TerminalLocation | DeletedTerminalLocation] = Operation(
-    "PostTerminalLocationsLocation",
-    "terminal.locations.update",
-    "post",
-    "/v1/terminal/locations/{}",
-    S.OneOf("TerminalLocation", "DeletedTerminalLocation"),
-    kinds={
-        "address": "map",
-        "configuration_overrides": "str",
-        "display_name": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
 
 class TerminalLocations(SyncResource):
     """Operations on `client.terminal.locations`."""
@@ -397,3 +331,72 @@ class AsyncTerminalLocations(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTerminalLocations: Operation[TerminalLocation] = Operation(
+    "PostTerminalLocations",
+    "terminal.locations.create",
+    "post",
+    "/v1/terminal/locations",
+    S.Model("TerminalLocation"),
+    kinds={
+        "address": "map",
+        "display_name": "str",
+        "configuration_overrides": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)
+
+_DeleteTerminalLocationsLocation: Operation[DeletedTerminalLocation] = Operation(
+    "DeleteTerminalLocationsLocation",
+    "terminal.locations.delete",
+    "delete",
+    "/v1/terminal/locations/{}",
+    S.Model("DeletedTerminalLocation"),
+    encoding="query",
+)
+
+_GetTerminalLocations: Operation[ListObject[TerminalLocation]] = Operation(
+    "GetTerminalLocations",
+    "terminal.locations.list",
+    "get",
+    "/v1/terminal/locations",
+    S.ListPage(S.Model("TerminalLocation")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetTerminalLocationsLocation: Operation[TerminalLocation | DeletedTerminalLocation] = Operation(
+    "GetTerminalLocationsLocation",
+    "terminal.locations.retrieve",
+    "get",
+    "/v1/terminal/locations/{}",
+    S.OneOf("TerminalLocation", "DeletedTerminalLocation"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTerminalLocationsLocation: Operation[TerminalLocation | DeletedTerminalLocation] = Operation(
+    "PostTerminalLocationsLocation",
+    "terminal.locations.update",
+    "post",
+    "/v1/terminal/locations/{}",
+    S.OneOf("TerminalLocation", "DeletedTerminalLocation"),
+    kinds={
+        "address": "map",
+        "configuration_overrides": "str",
+        "display_name": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)

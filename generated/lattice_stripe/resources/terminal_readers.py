@@ -27,160 +27,6 @@ if TYPE_CHECKING:
         TerminalReadersSetReaderDisplayParamsCart,
     )
 
-_PostTerminalReadersReaderCancelAction: Operation[TerminalReader] = Operation(
-    "PostTerminalReadersReaderCancelAction",
-    "terminal.readers.cancel_action",
-    "post",
-    "/v1/terminal/readers/{}/cancel_action",
-    S.Model("TerminalReader"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTerminalReaders: Operation[TerminalReader] = Operation(
-    "PostTerminalReaders",
-    "terminal.readers.create",
-    "post",
-    "/v1/terminal/readers",
-    S.Model("TerminalReader"),
-    kinds={
-        "registration_code": "str",
-        "expand": "seq",
-        "label": "str",
-        "location": "str",
-        "metadata": "map|str",
-    },
-)
-
-_DeleteTerminalReadersReader: Operation[DeletedTerminalReader] = Operation(
-    "DeleteTerminalReadersReader",
-    "terminal.readers.delete",
-    "delete",
-    "/v1/terminal/readers/{}",
-    S.Model("DeletedTerminalReader"),
-    encoding="query",
-)
-
-_GetTerminalReaders: Operation[ListObject[TerminalReader]] = Operation(
-    "GetTerminalReaders",
-    "terminal.readers.list",
-    "get",
-    "/v1/terminal/readers",
-    S.ListPage(S.Model("TerminalReader")),
-    encoding="query",
-    kinds={
-        "device_type": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "location": "str",
-        "serial_number": "str",
-        "starting_after": "str",
-        "status": "str",
-    },
-)
-
-_PostTerminalReadersReaderProcessPaymentIntent: Operation[TerminalReader] = Operation(
-    "PostTerminalReadersReaderProcessPaymentIntent",
-    "terminal.readers.process_payment_intent",
-    "post",
-    "/v1/terminal/readers/{}/process_payment_intent",
-    S.Model("TerminalReader"),
-    kinds={
-        "payment_intent": "str",
-        "expand": "seq",
-        "process_config": "map",
-    },
-    checks=(
-        MinorUnits(
-            "terminal.readers.process_payment_intent",
-            "process_config[tipping][amount_eligible]",
-        ),
-    ),
-)
-
-_PostTerminalReadersReaderProcessSetupIntent: Operation[TerminalReader] = Operation(
-    "PostTerminalReadersReaderProcessSetupIntent",
-    "terminal.readers.process_setup_intent",
-    "post",
-    "/v1/terminal/readers/{}/process_setup_intent",
-    S.Model("TerminalReader"),
-    kinds={
-        "customer_consent_collected": "bool",
-        "setup_intent": "str",
-        "expand": "seq",
-        "process_config": "map",
-    },
-)
-
-_PostTerminalReadersReaderRefundPayment: Operation[TerminalReader] = Operation(
-    "PostTerminalReadersReaderRefundPayment",
-    "terminal.readers.refund_payment",
-    "post",
-    "/v1/terminal/readers/{}/refund_payment",
-    S.Model("TerminalReader"),
-    kinds={
-        "amount": "int",
-        "charge": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "payment_intent": "str",
-        "refund_application_fee": "bool",
-        "reverse_transfer": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "terminal.readers.refund_payment",
-            "amount",
-        ),
-    ),
-)
-
-_GetTerminalReadersReader: Operation[TerminalReader | DeletedTerminalReader] = Operation(
-    "GetTerminalReadersReader",
-    "terminal.readers.retrieve",
-    "get",
-    "/v1/terminal/readers/{}",
-    S.OneOf("TerminalReader", "DeletedTerminalReader"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTerminalReadersReaderSetReaderDisplay: Operation[TerminalReader] = Operation(
-    "PostTerminalReadersReaderSetReaderDisplay",
-    "terminal.readers.set_reader_display",
-    "post",
-    "/v1/terminal/readers/{}/set_reader_display",
-    S.Model("TerminalReader"),
-    kinds={
-        "type": "str",
-        "cart": "map",
-        "expand": "seq",
-    },
-    checks=(
-        MinorUnits(
-            "terminal.readers.set_reader_display",
-            "cart[line_items][][amount]",
-        ),
-    ),
-)
-
-_PostTerminalReadersReader: Operation[TerminalReader | DeletedTerminalReader] = Operation(
-    "PostTerminalReadersReader",
-    "terminal.readers.update",
-    "post",
-    "/v1/terminal/readers/{}",
-    S.OneOf("TerminalReader", "DeletedTerminalReader"),
-    kinds={
-        "expand": "seq",
-        "label": "str",
-        "metadata": "map|str",
-    },
-)
-
 
 class TerminalReaders(SyncResource):
     """Operations on `client.terminal.readers`."""
@@ -834,3 +680,160 @@ class AsyncTerminalReaders(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTerminalReadersReaderCancelAction: Operation[TerminalReader] = Operation(
+    "PostTerminalReadersReaderCancelAction",
+    "terminal.readers.cancel_action",
+    "post",
+    "/v1/terminal/readers/{}/cancel_action",
+    S.Model("TerminalReader"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTerminalReaders: Operation[TerminalReader] = Operation(
+    "PostTerminalReaders",
+    "terminal.readers.create",
+    "post",
+    "/v1/terminal/readers",
+    S.Model("TerminalReader"),
+    kinds={
+        "registration_code": "str",
+        "expand": "seq",
+        "label": "str",
+        "location": "str",
+        "metadata": "map|str",
+    },
+)
+
+_DeleteTerminalReadersReader: Operation[DeletedTerminalReader] = Operation(
+    "DeleteTerminalReadersReader",
+    "terminal.readers.delete",
+    "delete",
+    "/v1/terminal/readers/{}",
+    S.Model("DeletedTerminalReader"),
+    encoding="query",
+)
+
+_GetTerminalReaders: Operation[ListObject[TerminalReader]] = Operation(
+    "GetTerminalReaders",
+    "terminal.readers.list",
+    "get",
+    "/v1/terminal/readers",
+    S.ListPage(S.Model("TerminalReader")),
+    encoding="query",
+    kinds={
+        "device_type": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "location": "str",
+        "serial_number": "str",
+        "starting_after": "str",
+        "status": "str",
+    },
+)
+
+_PostTerminalReadersReaderProcessPaymentIntent: Operation[TerminalReader] = Operation(
+    "PostTerminalReadersReaderProcessPaymentIntent",
+    "terminal.readers.process_payment_intent",
+    "post",
+    "/v1/terminal/readers/{}/process_payment_intent",
+    S.Model("TerminalReader"),
+    kinds={
+        "payment_intent": "str",
+        "expand": "seq",
+        "process_config": "map",
+    },
+    checks=(
+        MinorUnits(
+            "terminal.readers.process_payment_intent",
+            "process_config[tipping][amount_eligible]",
+        ),
+    ),
+)
+
+_PostTerminalReadersReaderProcessSetupIntent: Operation[TerminalReader] = Operation(
+    "PostTerminalReadersReaderProcessSetupIntent",
+    "terminal.readers.process_setup_intent",
+    "post",
+    "/v1/terminal/readers/{}/process_setup_intent",
+    S.Model("TerminalReader"),
+    kinds={
+        "customer_consent_collected": "bool",
+        "setup_intent": "str",
+        "expand": "seq",
+        "process_config": "map",
+    },
+)
+
+_PostTerminalReadersReaderRefundPayment: Operation[TerminalReader] = Operation(
+    "PostTerminalReadersReaderRefundPayment",
+    "terminal.readers.refund_payment",
+    "post",
+    "/v1/terminal/readers/{}/refund_payment",
+    S.Model("TerminalReader"),
+    kinds={
+        "amount": "int",
+        "charge": "str",
+        "expand": "seq",
+        "metadata": "map",
+        "payment_intent": "str",
+        "refund_application_fee": "bool",
+        "reverse_transfer": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "terminal.readers.refund_payment",
+            "amount",
+        ),
+    ),
+)
+
+_GetTerminalReadersReader: Operation[TerminalReader | DeletedTerminalReader] = Operation(
+    "GetTerminalReadersReader",
+    "terminal.readers.retrieve",
+    "get",
+    "/v1/terminal/readers/{}",
+    S.OneOf("TerminalReader", "DeletedTerminalReader"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTerminalReadersReaderSetReaderDisplay: Operation[TerminalReader] = Operation(
+    "PostTerminalReadersReaderSetReaderDisplay",
+    "terminal.readers.set_reader_display",
+    "post",
+    "/v1/terminal/readers/{}/set_reader_display",
+    S.Model("TerminalReader"),
+    kinds={
+        "type": "str",
+        "cart": "map",
+        "expand": "seq",
+    },
+    checks=(
+        MinorUnits(
+            "terminal.readers.set_reader_display",
+            "cart[line_items][][amount]",
+        ),
+    ),
+)
+
+_PostTerminalReadersReader: Operation[TerminalReader | DeletedTerminalReader] = Operation(
+    "PostTerminalReadersReader",
+    "terminal.readers.update",
+    "post",
+    "/v1/terminal/readers/{}",
+    S.OneOf("TerminalReader", "DeletedTerminalReader"),
+    kinds={
+        "expand": "seq",
+        "label": "str",
+        "metadata": "map|str",
+    },
+)

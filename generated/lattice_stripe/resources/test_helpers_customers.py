@@ -22,26 +22,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.customer_cash_balance_transaction import CustomerCashBalanceTransaction
 
-_PostTestHelpersCustomersCustomerFundCashBalance: Operation[CustomerCashBalanceTransaction] = Operation(
-    "PostTestHelpersCustomersCustomerFundCashBalance",
-    "test_helpers.customers.fund_cash_balance",
-    "post",
-    "/v1/test_helpers/customers/{}/fund_cash_balance",
-    S.Model("CustomerCashBalanceTransaction"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "expand": "seq",
-        "reference": "str",
-    },
-    checks=(
-        MinorUnits(
-            "test_helpers.customers.fund_cash_balance",
-            "amount",
-        ),
-    ),
-)
-
 
 class TestHelpersCustomers(SyncResource):
     """Operations on `client.test_helpers.customers`."""
@@ -117,3 +97,26 @@ class AsyncTestHelpersCustomers(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersCustomersCustomerFundCashBalance: Operation[CustomerCashBalanceTransaction] = Operation(
+    "PostTestHelpersCustomersCustomerFundCashBalance",
+    "test_helpers.customers.fund_cash_balance",
+    "post",
+    "/v1/test_helpers/customers/{}/fund_cash_balance",
+    S.Model("CustomerCashBalanceTransaction"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "expand": "seq",
+        "reference": "str",
+    },
+    checks=(
+        MinorUnits(
+            "test_helpers.customers.fund_cash_balance",
+            "amount",
+        ),
+    ),
+)

@@ -29,103 +29,6 @@ if TYPE_CHECKING:
         TestHelpersIssuingAuthorizationsCreateParamsVerificationData,
     )
 
-_PostTestHelpersIssuingAuthorizationsAuthorizationCapture: Operation[IssuingAuthorization] = Operation(
-    "PostTestHelpersIssuingAuthorizationsAuthorizationCapture",
-    "test_helpers.issuing.authorizations.capture",
-    "post",
-    "/v1/test_helpers/issuing/authorizations/{}/capture",
-    S.Model("IssuingAuthorization"),
-    kinds={
-        "capture_amount": "int",
-        "close_authorization": "bool",
-        "expand": "seq",
-        "purchase_details": "map",
-    },
-    checks=(
-        MinorUnits(
-            "test_helpers.issuing.authorizations.capture",
-            "capture_amount",
-        ),
-    ),
-)
-
-_PostTestHelpersIssuingAuthorizations: Operation[IssuingAuthorization] = Operation(
-    "PostTestHelpersIssuingAuthorizations",
-    "test_helpers.issuing.authorizations.create",
-    "post",
-    "/v1/test_helpers/issuing/authorizations",
-    S.Model("IssuingAuthorization"),
-    kinds={
-        "amount": "int",
-        "card": "str",
-        "amount_details": "map",
-        "authorization_method": "str",
-        "currency": "str",
-        "expand": "seq",
-        "is_amount_controllable": "bool",
-        "merchant_data": "map",
-        "network_data": "map",
-        "verification_data": "map",
-        "wallet": "str",
-    },
-    checks=(
-        MinorUnits(
-            "test_helpers.issuing.authorizations.create",
-            "amount",
-            "amount_details[atm_fee]",
-            "amount_details[cashback_amount]",
-        ),
-    ),
-)
-
-_PostTestHelpersIssuingAuthorizationsAuthorizationExpire: Operation[IssuingAuthorization] = Operation(
-    "PostTestHelpersIssuingAuthorizationsAuthorizationExpire",
-    "test_helpers.issuing.authorizations.expire",
-    "post",
-    "/v1/test_helpers/issuing/authorizations/{}/expire",
-    S.Model("IssuingAuthorization"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTestHelpersIssuingAuthorizationsAuthorizationIncrement: Operation[IssuingAuthorization] = Operation(
-    "PostTestHelpersIssuingAuthorizationsAuthorizationIncrement",
-    "test_helpers.issuing.authorizations.increment",
-    "post",
-    "/v1/test_helpers/issuing/authorizations/{}/increment",
-    S.Model("IssuingAuthorization"),
-    kinds={
-        "increment_amount": "int",
-        "expand": "seq",
-        "is_amount_controllable": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "test_helpers.issuing.authorizations.increment",
-            "increment_amount",
-        ),
-    ),
-)
-
-_PostTestHelpersIssuingAuthorizationsAuthorizationReverse: Operation[IssuingAuthorization] = Operation(
-    "PostTestHelpersIssuingAuthorizationsAuthorizationReverse",
-    "test_helpers.issuing.authorizations.reverse",
-    "post",
-    "/v1/test_helpers/issuing/authorizations/{}/reverse",
-    S.Model("IssuingAuthorization"),
-    kinds={
-        "expand": "seq",
-        "reverse_amount": "int",
-    },
-    checks=(
-        MinorUnits(
-            "test_helpers.issuing.authorizations.reverse",
-            "reverse_amount",
-        ),
-    ),
-)
-
 
 class TestHelpersIssuingAuthorizations(SyncResource):
     """Operations on `client.test_helpers.issuing.authorizations`."""
@@ -481,3 +384,103 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersIssuingAuthorizationsAuthorizationCapture: Operation[IssuingAuthorization] = Operation(
+    "PostTestHelpersIssuingAuthorizationsAuthorizationCapture",
+    "test_helpers.issuing.authorizations.capture",
+    "post",
+    "/v1/test_helpers/issuing/authorizations/{}/capture",
+    S.Model("IssuingAuthorization"),
+    kinds={
+        "capture_amount": "int",
+        "close_authorization": "bool",
+        "expand": "seq",
+        "purchase_details": "map",
+    },
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.authorizations.capture",
+            "capture_amount",
+        ),
+    ),
+)
+
+_PostTestHelpersIssuingAuthorizations: Operation[IssuingAuthorization] = Operation(
+    "PostTestHelpersIssuingAuthorizations",
+    "test_helpers.issuing.authorizations.create",
+    "post",
+    "/v1/test_helpers/issuing/authorizations",
+    S.Model("IssuingAuthorization"),
+    kinds={
+        "amount": "int",
+        "card": "str",
+        "amount_details": "map",
+        "authorization_method": "str",
+        "currency": "str",
+        "expand": "seq",
+        "is_amount_controllable": "bool",
+        "merchant_data": "map",
+        "network_data": "map",
+        "verification_data": "map",
+        "wallet": "str",
+    },
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.authorizations.create",
+            "amount",
+            "amount_details[atm_fee]",
+            "amount_details[cashback_amount]",
+        ),
+    ),
+)
+
+_PostTestHelpersIssuingAuthorizationsAuthorizationExpire: Operation[IssuingAuthorization] = Operation(
+    "PostTestHelpersIssuingAuthorizationsAuthorizationExpire",
+    "test_helpers.issuing.authorizations.expire",
+    "post",
+    "/v1/test_helpers/issuing/authorizations/{}/expire",
+    S.Model("IssuingAuthorization"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTestHelpersIssuingAuthorizationsAuthorizationIncrement: Operation[IssuingAuthorization] = Operation(
+    "PostTestHelpersIssuingAuthorizationsAuthorizationIncrement",
+    "test_helpers.issuing.authorizations.increment",
+    "post",
+    "/v1/test_helpers/issuing/authorizations/{}/increment",
+    S.Model("IssuingAuthorization"),
+    kinds={
+        "increment_amount": "int",
+        "expand": "seq",
+        "is_amount_controllable": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.authorizations.increment",
+            "increment_amount",
+        ),
+    ),
+)
+
+_PostTestHelpersIssuingAuthorizationsAuthorizationReverse: Operation[IssuingAuthorization] = Operation(
+    "PostTestHelpersIssuingAuthorizationsAuthorizationReverse",
+    "test_helpers.issuing.authorizations.reverse",
+    "post",
+    "/v1/test_helpers/issuing/authorizations/{}/reverse",
+    S.Model("IssuingAuthorization"),
+    kinds={
+        "expand": "seq",
+        "reverse_amount": "int",
+    },
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.authorizations.reverse",
+            "reverse_amount",
+        ),
+    ),
+)

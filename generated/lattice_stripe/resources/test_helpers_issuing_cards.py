@@ -21,50 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.issuing_card import IssuingCard
 
-_PostTestHelpersIssuingCardsCardShippingDeliver: Operation[IssuingCard] = Operation(
-    "PostTestHelpersIssuingCardsCardShippingDeliver",
-    "test_helpers.issuing.cards.shipping_deliver",
-    "post",
-    "/v1/test_helpers/issuing/cards/{}/shipping/deliver",
-    S.Model("IssuingCard"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTestHelpersIssuingCardsCardShippingFail: Operation[IssuingCard] = Operation(
-    "PostTestHelpersIssuingCardsCardShippingFail",
-    "test_helpers.issuing.cards.shipping_fail",
-    "post",
-    "/v1/test_helpers/issuing/cards/{}/shipping/fail",
-    S.Model("IssuingCard"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTestHelpersIssuingCardsCardShippingReturn: Operation[IssuingCard] = Operation(
-    "PostTestHelpersIssuingCardsCardShippingReturn",
-    "test_helpers.issuing.cards.shipping_return",
-    "post",
-    "/v1/test_helpers/issuing/cards/{}/shipping/return",
-    S.Model("IssuingCard"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTestHelpersIssuingCardsCardShippingShip: Operation[IssuingCard] = Operation(
-    "PostTestHelpersIssuingCardsCardShippingShip",
-    "test_helpers.issuing.cards.shipping_ship",
-    "post",
-    "/v1/test_helpers/issuing/cards/{}/shipping/ship",
-    S.Model("IssuingCard"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TestHelpersIssuingCards(SyncResource):
     """Operations on `client.test_helpers.issuing.cards`."""
@@ -264,3 +220,50 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersIssuingCardsCardShippingDeliver: Operation[IssuingCard] = Operation(
+    "PostTestHelpersIssuingCardsCardShippingDeliver",
+    "test_helpers.issuing.cards.shipping_deliver",
+    "post",
+    "/v1/test_helpers/issuing/cards/{}/shipping/deliver",
+    S.Model("IssuingCard"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTestHelpersIssuingCardsCardShippingFail: Operation[IssuingCard] = Operation(
+    "PostTestHelpersIssuingCardsCardShippingFail",
+    "test_helpers.issuing.cards.shipping_fail",
+    "post",
+    "/v1/test_helpers/issuing/cards/{}/shipping/fail",
+    S.Model("IssuingCard"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTestHelpersIssuingCardsCardShippingReturn: Operation[IssuingCard] = Operation(
+    "PostTestHelpersIssuingCardsCardShippingReturn",
+    "test_helpers.issuing.cards.shipping_return",
+    "post",
+    "/v1/test_helpers/issuing/cards/{}/shipping/return",
+    S.Model("IssuingCard"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTestHelpersIssuingCardsCardShippingShip: Operation[IssuingCard] = Operation(
+    "PostTestHelpersIssuingCardsCardShippingShip",
+    "test_helpers.issuing.cards.shipping_ship",
+    "post",
+    "/v1/test_helpers/issuing/cards/{}/shipping/ship",
+    S.Model("IssuingCard"),
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -28,68 +28,6 @@ if TYPE_CHECKING:
         TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails,
     )
 
-_PostTestHelpersIssuingTransactionsCreateForceCapture: Operation[IssuingTransaction] = Operation(
-    "PostTestHelpersIssuingTransactionsCreateForceCapture",
-    "test_helpers.issuing.transactions.create_force_capture",
-    "post",
-    "/v1/test_helpers/issuing/transactions/create_force_capture",
-    S.Model("IssuingTransaction"),
-    kinds={
-        "amount": "int",
-        "card": "str",
-        "currency": "str",
-        "expand": "seq",
-        "merchant_data": "map",
-        "purchase_details": "map",
-    },
-    checks=(
-        MinorUnits(
-            "test_helpers.issuing.transactions.create_force_capture",
-            "amount",
-        ),
-    ),
-)
-
-_PostTestHelpersIssuingTransactionsCreateUnlinkedRefund: Operation[IssuingTransaction] = Operation(
-    "PostTestHelpersIssuingTransactionsCreateUnlinkedRefund",
-    "test_helpers.issuing.transactions.create_unlinked_refund",
-    "post",
-    "/v1/test_helpers/issuing/transactions/create_unlinked_refund",
-    S.Model("IssuingTransaction"),
-    kinds={
-        "amount": "int",
-        "card": "str",
-        "currency": "str",
-        "expand": "seq",
-        "merchant_data": "map",
-        "purchase_details": "map",
-    },
-    checks=(
-        MinorUnits(
-            "test_helpers.issuing.transactions.create_unlinked_refund",
-            "amount",
-        ),
-    ),
-)
-
-_PostTestHelpersIssuingTransactionsTransactionRefund: Operation[IssuingTransaction] = Operation(
-    "PostTestHelpersIssuingTransactionsTransactionRefund",
-    "test_helpers.issuing.transactions.refund",
-    "post",
-    "/v1/test_helpers/issuing/transactions/{}/refund",
-    S.Model("IssuingTransaction"),
-    kinds={
-        "expand": "seq",
-        "refund_amount": "int",
-    },
-    checks=(
-        MinorUnits(
-            "test_helpers.issuing.transactions.refund",
-            "refund_amount",
-        ),
-    ),
-)
-
 
 class TestHelpersIssuingTransactions(SyncResource):
     """Operations on `client.test_helpers.issuing.transactions`."""
@@ -309,3 +247,68 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersIssuingTransactionsCreateForceCapture: Operation[IssuingTransaction] = Operation(
+    "PostTestHelpersIssuingTransactionsCreateForceCapture",
+    "test_helpers.issuing.transactions.create_force_capture",
+    "post",
+    "/v1/test_helpers/issuing/transactions/create_force_capture",
+    S.Model("IssuingTransaction"),
+    kinds={
+        "amount": "int",
+        "card": "str",
+        "currency": "str",
+        "expand": "seq",
+        "merchant_data": "map",
+        "purchase_details": "map",
+    },
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.transactions.create_force_capture",
+            "amount",
+        ),
+    ),
+)
+
+_PostTestHelpersIssuingTransactionsCreateUnlinkedRefund: Operation[IssuingTransaction] = Operation(
+    "PostTestHelpersIssuingTransactionsCreateUnlinkedRefund",
+    "test_helpers.issuing.transactions.create_unlinked_refund",
+    "post",
+    "/v1/test_helpers/issuing/transactions/create_unlinked_refund",
+    S.Model("IssuingTransaction"),
+    kinds={
+        "amount": "int",
+        "card": "str",
+        "currency": "str",
+        "expand": "seq",
+        "merchant_data": "map",
+        "purchase_details": "map",
+    },
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.transactions.create_unlinked_refund",
+            "amount",
+        ),
+    ),
+)
+
+_PostTestHelpersIssuingTransactionsTransactionRefund: Operation[IssuingTransaction] = Operation(
+    "PostTestHelpersIssuingTransactionsTransactionRefund",
+    "test_helpers.issuing.transactions.refund",
+    "post",
+    "/v1/test_helpers/issuing/transactions/{}/refund",
+    S.Model("IssuingTransaction"),
+    kinds={
+        "expand": "seq",
+        "refund_amount": "int",
+    },
+    checks=(
+        MinorUnits(
+            "test_helpers.issuing.transactions.refund",
+            "refund_amount",
+        ),
+    ),
+)

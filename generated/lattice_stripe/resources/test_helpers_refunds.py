@@ -21,17 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.refund import Refund
 
-_PostTestHelpersRefundsRefundExpire: Operation[Refund] = Operation(
-    "PostTestHelpersRefundsRefundExpire",
-    "test_helpers.refunds.expire",
-    "post",
-    "/v1/test_helpers/refunds/{}/expire",
-    S.Model("Refund"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TestHelpersRefunds(SyncResource):
     """Operations on `client.test_helpers.refunds`."""
@@ -87,3 +76,17 @@ class AsyncTestHelpersRefunds(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersRefundsRefundExpire: Operation[Refund] = Operation(
+    "PostTestHelpersRefundsRefundExpire",
+    "test_helpers.refunds.expire",
+    "post",
+    "/v1/test_helpers/refunds/{}/expire",
+    S.Model("Refund"),
+    kinds={
+        "expand": "seq",
+    },
+)

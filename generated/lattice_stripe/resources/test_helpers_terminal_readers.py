@@ -26,27 +26,6 @@ if TYPE_CHECKING:
         TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent,
     )
 
-_PostTestHelpersTerminalReadersReaderPresentPaymentMethod: Operation[TerminalReader] = Operation(
-    "PostTestHelpersTerminalReadersReaderPresentPaymentMethod",
-    "test_helpers.terminal.readers.present_payment_method",
-    "post",
-    "/v1/test_helpers/terminal/readers/{}/present_payment_method",
-    S.Model("TerminalReader"),
-    kinds={
-        "amount_tip": "int",
-        "card_present": "map",
-        "expand": "seq",
-        "interac_present": "map",
-        "type": "str",
-    },
-    checks=(
-        MinorUnits(
-            "test_helpers.terminal.readers.present_payment_method",
-            "amount_tip",
-        ),
-    ),
-)
-
 
 class TestHelpersTerminalReaders(SyncResource):
     """Operations on `client.test_helpers.terminal.readers`."""
@@ -128,3 +107,27 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersTerminalReadersReaderPresentPaymentMethod: Operation[TerminalReader] = Operation(
+    "PostTestHelpersTerminalReadersReaderPresentPaymentMethod",
+    "test_helpers.terminal.readers.present_payment_method",
+    "post",
+    "/v1/test_helpers/terminal/readers/{}/present_payment_method",
+    S.Model("TerminalReader"),
+    kinds={
+        "amount_tip": "int",
+        "card_present": "map",
+        "expand": "seq",
+        "interac_present": "map",
+        "type": "str",
+    },
+    checks=(
+        MinorUnits(
+            "test_helpers.terminal.readers.present_payment_method",
+            "amount_tip",
+        ),
+    ),
+)

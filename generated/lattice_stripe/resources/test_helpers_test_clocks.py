@@ -22,67 +22,6 @@ if TYPE_CHECKING:
     from ..models.deleted_test_helpers_test_clock import DeletedTestHelpersTestClock
     from ..models.test_helpers_test_clock import TestHelpersTestClock
 
-_PostTestHelpersTestClocksTestClockAdvance: Operation[TestHelpersTestClock] = Operation(
-    "PostTestHelpersTestClocksTestClockAdvance",
-    "test_helpers.test_clocks.advance",
-    "post",
-    "/v1/test_helpers/test_clocks/{}/advance",
-    S.Model("TestHelpersTestClock"),
-    kinds={
-        "frozen_time": "int",
-        "expand": "seq",
-    },
-)
-
-_PostTestHelpersTestClocks: Operation[TestHelpersTestClock] = Operation(
-    "PostTestHelpersTestClocks",
-    "test_helpers.test_clocks.create",
-    "post",
-    "/v1/test_helpers/test_clocks",
-    S.Model("TestHelpersTestClock"),
-    kinds={
-        "frozen_time": "int",
-        "expand": "seq",
-        "name": "str",
-    },
-)
-
-_DeleteTestHelpersTestClocksTestClock: Operation[DeletedTestHelpersTestClock] = Operation(
-    "DeleteTestHelpersTestClocksTestClock",
-    "test_helpers.test_clocks.delete",
-    "delete",
-    "/v1/test_helpers/test_clocks/{}",
-    S.Model("DeletedTestHelpersTestClock"),
-    encoding="query",
-)
-
-_GetTestHelpersTestClocks: Operation[ListObject[TestHelpersTestClock]] = Operation(
-    "GetTestHelpersTestClocks",
-    "test_helpers.test_clocks.list",
-    "get",
-    "/v1/test_helpers/test_clocks",
-    S.ListPage(S.Model("TestHelpersTestClock")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetTestHelpersTestClocksTestClock: Operation[TestHelpersTestClock] = Operation(
-    "GetTestHelpersTestClocksTestClock",
-    "test_helpers.test_clocks.retrieve",
-    "get",
-    "/v1/test_helpers/test_clocks/{}",
-    S.Model("TestHelpersTestClock"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TestHelpersTestClocks(SyncResource):
     """Operations on `client.test_helpers.test_clocks`."""
@@ -346,3 +285,67 @@ class AsyncTestHelpersTestClocks(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersTestClocksTestClockAdvance: Operation[TestHelpersTestClock] = Operation(
+    "PostTestHelpersTestClocksTestClockAdvance",
+    "test_helpers.test_clocks.advance",
+    "post",
+    "/v1/test_helpers/test_clocks/{}/advance",
+    S.Model("TestHelpersTestClock"),
+    kinds={
+        "frozen_time": "int",
+        "expand": "seq",
+    },
+)
+
+_PostTestHelpersTestClocks: Operation[TestHelpersTestClock] = Operation(
+    "PostTestHelpersTestClocks",
+    "test_helpers.test_clocks.create",
+    "post",
+    "/v1/test_helpers/test_clocks",
+    S.Model("TestHelpersTestClock"),
+    kinds={
+        "frozen_time": "int",
+        "expand": "seq",
+        "name": "str",
+    },
+)
+
+_DeleteTestHelpersTestClocksTestClock: Operation[DeletedTestHelpersTestClock] = Operation(
+    "DeleteTestHelpersTestClocksTestClock",
+    "test_helpers.test_clocks.delete",
+    "delete",
+    "/v1/test_helpers/test_clocks/{}",
+    S.Model("DeletedTestHelpersTestClock"),
+    encoding="query",
+)
+
+_GetTestHelpersTestClocks: Operation[ListObject[TestHelpersTestClock]] = Operation(
+    "GetTestHelpersTestClocks",
+    "test_helpers.test_clocks.list",
+    "get",
+    "/v1/test_helpers/test_clocks",
+    S.ListPage(S.Model("TestHelpersTestClock")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetTestHelpersTestClocksTestClock: Operation[TestHelpersTestClock] = Operation(
+    "GetTestHelpersTestClocksTestClock",
+    "test_helpers.test_clocks.retrieve",
+    "get",
+    "/v1/test_helpers/test_clocks/{}",
+    S.Model("TestHelpersTestClock"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -24,40 +24,6 @@ if TYPE_CHECKING:
         TestHelpersTreasuryInboundTransfersFailParamsFailureDetails,
     )
 
-_PostTestHelpersTreasuryInboundTransfersIdFail: Operation[TreasuryInboundTransfer] = Operation(
-    "PostTestHelpersTreasuryInboundTransfersIdFail",
-    "test_helpers.treasury.inbound_transfers.fail",
-    "post",
-    "/v1/test_helpers/treasury/inbound_transfers/{}/fail",
-    S.Model("TreasuryInboundTransfer"),
-    kinds={
-        "expand": "seq",
-        "failure_details": "map",
-    },
-)
-
-_PostTestHelpersTreasuryInboundTransfersIdReturn: Operation[TreasuryInboundTransfer] = Operation(
-    "PostTestHelpersTreasuryInboundTransfersIdReturn",
-    "test_helpers.treasury.inbound_transfers.return_",
-    "post",
-    "/v1/test_helpers/treasury/inbound_transfers/{}/return",
-    S.Model("TreasuryInboundTransfer"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTestHelpersTreasuryInboundTransfersIdSucceed: Operation[TreasuryInboundTransfer] = Operation(
-    "PostTestHelpersTreasuryInboundTransfersIdSucceed",
-    "test_helpers.treasury.inbound_transfers.succeed",
-    "post",
-    "/v1/test_helpers/treasury/inbound_transfers/{}/succeed",
-    S.Model("TreasuryInboundTransfer"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TestHelpersTreasuryInboundTransfers(SyncResource):
     """Operations on `client.test_helpers.treasury.inbound_transfers`."""
@@ -221,3 +187,40 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersTreasuryInboundTransfersIdFail: Operation[TreasuryInboundTransfer] = Operation(
+    "PostTestHelpersTreasuryInboundTransfersIdFail",
+    "test_helpers.treasury.inbound_transfers.fail",
+    "post",
+    "/v1/test_helpers/treasury/inbound_transfers/{}/fail",
+    S.Model("TreasuryInboundTransfer"),
+    kinds={
+        "expand": "seq",
+        "failure_details": "map",
+    },
+)
+
+_PostTestHelpersTreasuryInboundTransfersIdReturn: Operation[TreasuryInboundTransfer] = Operation(
+    "PostTestHelpersTreasuryInboundTransfersIdReturn",
+    "test_helpers.treasury.inbound_transfers.return_",
+    "post",
+    "/v1/test_helpers/treasury/inbound_transfers/{}/return",
+    S.Model("TreasuryInboundTransfer"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTestHelpersTreasuryInboundTransfersIdSucceed: Operation[TreasuryInboundTransfer] = Operation(
+    "PostTestHelpersTreasuryInboundTransfersIdSucceed",
+    "test_helpers.treasury.inbound_transfers.succeed",
+    "post",
+    "/v1/test_helpers/treasury/inbound_transfers/{}/succeed",
+    S.Model("TreasuryInboundTransfer"),
+    kinds={
+        "expand": "seq",
+    },
+)

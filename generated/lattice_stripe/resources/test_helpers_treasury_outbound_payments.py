@@ -24,40 +24,6 @@ if TYPE_CHECKING:
         TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails,
     )
 
-_PostTestHelpersTreasuryOutboundPaymentsIdFail: Operation[TreasuryOutboundPayment] = Operation(
-    "PostTestHelpersTreasuryOutboundPaymentsIdFail",
-    "test_helpers.treasury.outbound_payments.fail",
-    "post",
-    "/v1/test_helpers/treasury/outbound_payments/{}/fail",
-    S.Model("TreasuryOutboundPayment"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTestHelpersTreasuryOutboundPaymentsIdPost: Operation[TreasuryOutboundPayment] = Operation(
-    "PostTestHelpersTreasuryOutboundPaymentsIdPost",
-    "test_helpers.treasury.outbound_payments.post",
-    "post",
-    "/v1/test_helpers/treasury/outbound_payments/{}/post",
-    S.Model("TreasuryOutboundPayment"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTestHelpersTreasuryOutboundPaymentsIdReturn: Operation[TreasuryOutboundPayment] = Operation(
-    "PostTestHelpersTreasuryOutboundPaymentsIdReturn",
-    "test_helpers.treasury.outbound_payments.return_",
-    "post",
-    "/v1/test_helpers/treasury/outbound_payments/{}/return",
-    S.Model("TreasuryOutboundPayment"),
-    kinds={
-        "expand": "seq",
-        "returned_details": "map",
-    },
-)
-
 
 class TestHelpersTreasuryOutboundPayments(SyncResource):
     """Operations on `client.test_helpers.treasury.outbound_payments`."""
@@ -221,3 +187,40 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersTreasuryOutboundPaymentsIdFail: Operation[TreasuryOutboundPayment] = Operation(
+    "PostTestHelpersTreasuryOutboundPaymentsIdFail",
+    "test_helpers.treasury.outbound_payments.fail",
+    "post",
+    "/v1/test_helpers/treasury/outbound_payments/{}/fail",
+    S.Model("TreasuryOutboundPayment"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTestHelpersTreasuryOutboundPaymentsIdPost: Operation[TreasuryOutboundPayment] = Operation(
+    "PostTestHelpersTreasuryOutboundPaymentsIdPost",
+    "test_helpers.treasury.outbound_payments.post",
+    "post",
+    "/v1/test_helpers/treasury/outbound_payments/{}/post",
+    S.Model("TreasuryOutboundPayment"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTestHelpersTreasuryOutboundPaymentsIdReturn: Operation[TreasuryOutboundPayment] = Operation(
+    "PostTestHelpersTreasuryOutboundPaymentsIdReturn",
+    "test_helpers.treasury.outbound_payments.return_",
+    "post",
+    "/v1/test_helpers/treasury/outbound_payments/{}/return",
+    S.Model("TreasuryOutboundPayment"),
+    kinds={
+        "expand": "seq",
+        "returned_details": "map",
+    },
+)

@@ -24,46 +24,6 @@ if TYPE_CHECKING:
         TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails,
     )
 
-_PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail: Operation[TreasuryOutboundTransfer] = (
-    Operation(
-        "PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail",
-        "test_helpers.treasury.outbound_transfers.fail",
-        "post",
-        "/v1/test_helpers/treasury/outbound_transfers/{}/fail",
-        S.Model("TreasuryOutboundTransfer"),
-        kinds={
-            "expand": "seq",
-        },
-    )
-)
-
-_PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost: Operation[TreasuryOutboundTransfer] = (
-    Operation(
-        "PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost",
-        "test_helpers.treasury.outbound_transfers.post",
-        "post",
-        "/v1/test_helpers/treasury/outbound_transfers/{}/post",
-        S.Model("TreasuryOutboundTransfer"),
-        kinds={
-            "expand": "seq",
-        },
-    )
-)
-
-_PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn: Operation[TreasuryOutboundTransfer] = (
-    Operation(
-        "PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn",
-        "test_helpers.treasury.outbound_transfers.return_",
-        "post",
-        "/v1/test_helpers/treasury/outbound_transfers/{}/return",
-        S.Model("TreasuryOutboundTransfer"),
-        kinds={
-            "expand": "seq",
-            "returned_details": "map",
-        },
-    )
-)
-
 
 class TestHelpersTreasuryOutboundTransfers(SyncResource):
     """Operations on `client.test_helpers.treasury.outbound_transfers`."""
@@ -227,3 +187,46 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail: Operation[TreasuryOutboundTransfer] = (
+    Operation(
+        "PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail",
+        "test_helpers.treasury.outbound_transfers.fail",
+        "post",
+        "/v1/test_helpers/treasury/outbound_transfers/{}/fail",
+        S.Model("TreasuryOutboundTransfer"),
+        kinds={
+            "expand": "seq",
+        },
+    )
+)
+
+_PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost: Operation[TreasuryOutboundTransfer] = (
+    Operation(
+        "PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost",
+        "test_helpers.treasury.outbound_transfers.post",
+        "post",
+        "/v1/test_helpers/treasury/outbound_transfers/{}/post",
+        S.Model("TreasuryOutboundTransfer"),
+        kinds={
+            "expand": "seq",
+        },
+    )
+)
+
+_PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn: Operation[TreasuryOutboundTransfer] = (
+    Operation(
+        "PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn",
+        "test_helpers.treasury.outbound_transfers.return_",
+        "post",
+        "/v1/test_helpers/treasury/outbound_transfers/{}/return",
+        S.Model("TreasuryOutboundTransfer"),
+        kinds={
+            "expand": "seq",
+            "returned_details": "map",
+        },
+    )
+)

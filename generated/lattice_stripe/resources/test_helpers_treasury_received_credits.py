@@ -25,29 +25,6 @@ if TYPE_CHECKING:
         TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails,
     )
 
-_PostTestHelpersTreasuryReceivedCredits: Operation[TreasuryReceivedCredit] = Operation(
-    "PostTestHelpersTreasuryReceivedCredits",
-    "test_helpers.treasury.received_credits.create",
-    "post",
-    "/v1/test_helpers/treasury/received_credits",
-    S.Model("TreasuryReceivedCredit"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "financial_account": "str",
-        "network": "str",
-        "description": "str",
-        "expand": "seq",
-        "initiating_payment_method_details": "map",
-    },
-    checks=(
-        MinorUnits(
-            "test_helpers.treasury.received_credits.create",
-            "amount",
-        ),
-    ),
-)
-
 
 class TestHelpersTreasuryReceivedCredits(SyncResource):
     """Operations on `client.test_helpers.treasury.received_credits`."""
@@ -141,3 +118,29 @@ class AsyncTestHelpersTreasuryReceivedCredits(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersTreasuryReceivedCredits: Operation[TreasuryReceivedCredit] = Operation(
+    "PostTestHelpersTreasuryReceivedCredits",
+    "test_helpers.treasury.received_credits.create",
+    "post",
+    "/v1/test_helpers/treasury/received_credits",
+    S.Model("TreasuryReceivedCredit"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "financial_account": "str",
+        "network": "str",
+        "description": "str",
+        "expand": "seq",
+        "initiating_payment_method_details": "map",
+    },
+    checks=(
+        MinorUnits(
+            "test_helpers.treasury.received_credits.create",
+            "amount",
+        ),
+    ),
+)

@@ -25,29 +25,6 @@ if TYPE_CHECKING:
         TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails,
     )
 
-_PostTestHelpersTreasuryReceivedDebits: Operation[TreasuryReceivedDebit] = Operation(
-    "PostTestHelpersTreasuryReceivedDebits",
-    "test_helpers.treasury.received_debits.create",
-    "post",
-    "/v1/test_helpers/treasury/received_debits",
-    S.Model("TreasuryReceivedDebit"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "financial_account": "str",
-        "network": "str",
-        "description": "str",
-        "expand": "seq",
-        "initiating_payment_method_details": "map",
-    },
-    checks=(
-        MinorUnits(
-            "test_helpers.treasury.received_debits.create",
-            "amount",
-        ),
-    ),
-)
-
 
 class TestHelpersTreasuryReceivedDebits(SyncResource):
     """Operations on `client.test_helpers.treasury.received_debits`."""
@@ -141,3 +118,29 @@ class AsyncTestHelpersTreasuryReceivedDebits(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersTreasuryReceivedDebits: Operation[TreasuryReceivedDebit] = Operation(
+    "PostTestHelpersTreasuryReceivedDebits",
+    "test_helpers.treasury.received_debits.create",
+    "post",
+    "/v1/test_helpers/treasury/received_debits",
+    S.Model("TreasuryReceivedDebit"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "financial_account": "str",
+        "network": "str",
+        "description": "str",
+        "expand": "seq",
+        "initiating_payment_method_details": "map",
+    },
+    checks=(
+        MinorUnits(
+            "test_helpers.treasury.received_debits.create",
+            "amount",
+        ),
+    ),
+)

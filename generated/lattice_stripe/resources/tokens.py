@@ -29,36 +29,6 @@ if TYPE_CHECKING:
         TokensCreateParamsPii,
     )
 
-_PostTokens: Operation[Token] = Operation(
-    "PostTokens",
-    "tokens.create",
-    "post",
-    "/v1/tokens",
-    S.Model("Token"),
-    kinds={
-        "account": "map",
-        "bank_account": "map",
-        "card": "map|str",
-        "customer": "str",
-        "cvc_update": "map",
-        "expand": "seq",
-        "person": "map",
-        "pii": "map",
-    },
-)
-
-_GetTokensToken: Operation[Token] = Operation(
-    "GetTokensToken",
-    "tokens.retrieve",
-    "get",
-    "/v1/tokens/{}",
-    S.Model("Token"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class Tokens(SyncResource):
     """Operations on `client.tokens`."""
@@ -206,3 +176,36 @@ class AsyncTokens(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTokens: Operation[Token] = Operation(
+    "PostTokens",
+    "tokens.create",
+    "post",
+    "/v1/tokens",
+    S.Model("Token"),
+    kinds={
+        "account": "map",
+        "bank_account": "map",
+        "card": "map|str",
+        "customer": "str",
+        "cvc_update": "map",
+        "expand": "seq",
+        "person": "map",
+        "pii": "map",
+    },
+)
+
+_GetTokensToken: Operation[Token] = Operation(
+    "GetTokensToken",
+    "tokens.retrieve",
+    "get",
+    "/v1/tokens/{}",
+    S.Model("Token"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -26,94 +26,6 @@ if TYPE_CHECKING:
         TopupsListParamsCreated,
     )
 
-_PostTopupsTopupCancel: Operation[Topup] = Operation(
-    "PostTopupsTopupCancel",
-    "topups.cancel",
-    "post",
-    "/v1/topups/{}/cancel",
-    S.Model("Topup"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTopups: Operation[Topup] = Operation(
-    "PostTopups",
-    "topups.create",
-    "post",
-    "/v1/topups",
-    S.Model("Topup"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "source": "str",
-        "statement_descriptor": "str",
-        "transfer_group": "str",
-    },
-    checks=(
-        MinorUnits(
-            "topups.create",
-            "amount",
-        ),
-    ),
-)
-
-_GetTopups: Operation[ListObject[Topup]] = Operation(
-    "GetTopups",
-    "topups.list",
-    "get",
-    "/v1/topups",
-    S.ListPage(S.Model("Topup")),
-    encoding="query",
-    kinds={
-        "amount": "int|map",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-    },
-    checks=(
-        MinorUnits(
-            "topups.list",
-            "amount",
-            "amount[gt]",
-            "amount[gte]",
-            "amount[lt]",
-            "amount[lte]",
-        ),
-    ),
-)
-
-_GetTopupsTopup: Operation[Topup] = Operation(
-    "GetTopupsTopup",
-    "topups.retrieve",
-    "get",
-    "/v1/topups/{}",
-    S.Model("Topup"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTopupsTopup: Operation[Topup] = Operation(
-    "PostTopupsTopup",
-    "topups.update",
-    "post",
-    "/v1/topups/{}",
-    S.Model("Topup"),
-    kinds={
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
 
 class Topups(SyncResource):
     """Operations on `client.topups`."""
@@ -455,3 +367,94 @@ class AsyncTopups(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTopupsTopupCancel: Operation[Topup] = Operation(
+    "PostTopupsTopupCancel",
+    "topups.cancel",
+    "post",
+    "/v1/topups/{}/cancel",
+    S.Model("Topup"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTopups: Operation[Topup] = Operation(
+    "PostTopups",
+    "topups.create",
+    "post",
+    "/v1/topups",
+    S.Model("Topup"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "source": "str",
+        "statement_descriptor": "str",
+        "transfer_group": "str",
+    },
+    checks=(
+        MinorUnits(
+            "topups.create",
+            "amount",
+        ),
+    ),
+)
+
+_GetTopups: Operation[ListObject[Topup]] = Operation(
+    "GetTopups",
+    "topups.list",
+    "get",
+    "/v1/topups",
+    S.ListPage(S.Model("Topup")),
+    encoding="query",
+    kinds={
+        "amount": "int|map",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
+    checks=(
+        MinorUnits(
+            "topups.list",
+            "amount",
+            "amount[gt]",
+            "amount[gte]",
+            "amount[lt]",
+            "amount[lte]",
+        ),
+    ),
+)
+
+_GetTopupsTopup: Operation[Topup] = Operation(
+    "GetTopupsTopup",
+    "topups.retrieve",
+    "get",
+    "/v1/topups/{}",
+    S.Model("Topup"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTopupsTopup: Operation[Topup] = Operation(
+    "PostTopupsTopup",
+    "topups.update",
+    "post",
+    "/v1/topups/{}",
+    S.Model("Topup"),
+    kinds={
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)

@@ -26,134 +26,6 @@ if TYPE_CHECKING:
         TransfersListParamsCreated,
     )
 
-_PostTransfers: Operation[Transfer] = Operation(
-    "PostTransfers",
-    "transfers.create",
-    "post",
-    "/v1/transfers",
-    S.Model("Transfer"),
-    kinds={
-        "currency": "str",
-        "destination": "str",
-        "amount": "int",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "source_transaction": "str",
-        "source_type": "str",
-        "transfer_group": "str",
-    },
-    checks=(
-        MinorUnits(
-            "transfers.create",
-            "amount",
-        ),
-    ),
-)
-
-_GetTransfers: Operation[ListObject[Transfer]] = Operation(
-    "GetTransfers",
-    "transfers.list",
-    "get",
-    "/v1/transfers",
-    S.ListPage(S.Model("Transfer")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "destination": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "transfer_group": "str",
-    },
-)
-
-_GetTransfersTransfer: Operation[Transfer] = Operation(
-    "GetTransfersTransfer",
-    "transfers.retrieve",
-    "get",
-    "/v1/transfers/{}",
-    S.Model("Transfer"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTransfersTransfer: Operation[Transfer] = Operation(
-    "PostTransfersTransfer",
-    "transfers.update",
-    "post",
-    "/v1/transfers/{}",
-    S.Model("Transfer"),
-    kinds={
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
-_PostTransfersIdReversals: Operation[TransferReversal] = Operation(
-    "PostTransfersIdReversals",
-    "transfers.reversals.create",
-    "post",
-    "/v1/transfers/{}/reversals",
-    S.Model("TransferReversal"),
-    kinds={
-        "amount": "int",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "refund_application_fee": "bool",
-    },
-    checks=(
-        MinorUnits(
-            "transfers.reversals.create",
-            "amount",
-        ),
-    ),
-)
-
-_GetTransfersIdReversals: Operation[ListObject[TransferReversal]] = Operation(
-    "GetTransfersIdReversals",
-    "transfers.reversals.list",
-    "get",
-    "/v1/transfers/{}/reversals",
-    S.ListPage(S.Model("TransferReversal")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetTransfersTransferReversalsId: Operation[TransferReversal] = Operation(
-    "GetTransfersTransferReversalsId",
-    "transfers.reversals.retrieve",
-    "get",
-    "/v1/transfers/{}/reversals/{}",
-    S.Model("TransferReversal"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTransfersTransferReversalsId: Operation[TransferReversal] = Operation(
-    "PostTransfersTransferReversalsId",
-    "transfers.reversals.update",
-    "post",
-    "/v1/transfers/{}/reversals/{}",
-    S.Model("TransferReversal"),
-    kinds={
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
 
 class Transfers(SyncResource):
     """Operations on `client.transfers`."""
@@ -775,3 +647,134 @@ class AsyncTransfersReversals(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTransfers: Operation[Transfer] = Operation(
+    "PostTransfers",
+    "transfers.create",
+    "post",
+    "/v1/transfers",
+    S.Model("Transfer"),
+    kinds={
+        "currency": "str",
+        "destination": "str",
+        "amount": "int",
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map",
+        "source_transaction": "str",
+        "source_type": "str",
+        "transfer_group": "str",
+    },
+    checks=(
+        MinorUnits(
+            "transfers.create",
+            "amount",
+        ),
+    ),
+)
+
+_GetTransfers: Operation[ListObject[Transfer]] = Operation(
+    "GetTransfers",
+    "transfers.list",
+    "get",
+    "/v1/transfers",
+    S.ListPage(S.Model("Transfer")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "destination": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "transfer_group": "str",
+    },
+)
+
+_GetTransfersTransfer: Operation[Transfer] = Operation(
+    "GetTransfersTransfer",
+    "transfers.retrieve",
+    "get",
+    "/v1/transfers/{}",
+    S.Model("Transfer"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTransfersTransfer: Operation[Transfer] = Operation(
+    "PostTransfersTransfer",
+    "transfers.update",
+    "post",
+    "/v1/transfers/{}",
+    S.Model("Transfer"),
+    kinds={
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)
+
+_PostTransfersIdReversals: Operation[TransferReversal] = Operation(
+    "PostTransfersIdReversals",
+    "transfers.reversals.create",
+    "post",
+    "/v1/transfers/{}/reversals",
+    S.Model("TransferReversal"),
+    kinds={
+        "amount": "int",
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+        "refund_application_fee": "bool",
+    },
+    checks=(
+        MinorUnits(
+            "transfers.reversals.create",
+            "amount",
+        ),
+    ),
+)
+
+_GetTransfersIdReversals: Operation[ListObject[TransferReversal]] = Operation(
+    "GetTransfersIdReversals",
+    "transfers.reversals.list",
+    "get",
+    "/v1/transfers/{}/reversals",
+    S.ListPage(S.Model("TransferReversal")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetTransfersTransferReversalsId: Operation[TransferReversal] = Operation(
+    "GetTransfersTransferReversalsId",
+    "transfers.reversals.retrieve",
+    "get",
+    "/v1/transfers/{}/reversals/{}",
+    S.Model("TransferReversal"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTransfersTransferReversalsId: Operation[TransferReversal] = Operation(
+    "PostTransfersTransferReversalsId",
+    "transfers.reversals.update",
+    "post",
+    "/v1/transfers/{}/reversals/{}",
+    S.Model("TransferReversal"),
+    kinds={
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)

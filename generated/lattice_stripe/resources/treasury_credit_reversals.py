@@ -21,49 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.treasury_credit_reversal import TreasuryCreditReversal
 
-_PostTreasuryCreditReversals: Operation[TreasuryCreditReversal] = Operation(
-    "PostTreasuryCreditReversals",
-    "treasury.credit_reversals.create",
-    "post",
-    "/v1/treasury/credit_reversals",
-    S.Model("TreasuryCreditReversal"),
-    kinds={
-        "received_credit": "str",
-        "expand": "seq",
-        "metadata": "map",
-    },
-)
-
-_GetTreasuryCreditReversals: Operation[ListObject[TreasuryCreditReversal]] = Operation(
-    "GetTreasuryCreditReversals",
-    "treasury.credit_reversals.list",
-    "get",
-    "/v1/treasury/credit_reversals",
-    S.ListPage(S.Model("TreasuryCreditReversal")),
-    encoding="query",
-    kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "received_credit": "str",
-        "starting_after": "str",
-        "status": "str",
-    },
-)
-
-_GetTreasuryCreditReversalsCreditReversal: Operation[TreasuryCreditReversal] = Operation(
-    "GetTreasuryCreditReversalsCreditReversal",
-    "treasury.credit_reversals.retrieve",
-    "get",
-    "/v1/treasury/credit_reversals/{}",
-    S.Model("TreasuryCreditReversal"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TreasuryCreditReversals(SyncResource):
     """Operations on `client.treasury.credit_reversals`."""
@@ -259,3 +216,49 @@ class AsyncTreasuryCreditReversals(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTreasuryCreditReversals: Operation[TreasuryCreditReversal] = Operation(
+    "PostTreasuryCreditReversals",
+    "treasury.credit_reversals.create",
+    "post",
+    "/v1/treasury/credit_reversals",
+    S.Model("TreasuryCreditReversal"),
+    kinds={
+        "received_credit": "str",
+        "expand": "seq",
+        "metadata": "map",
+    },
+)
+
+_GetTreasuryCreditReversals: Operation[ListObject[TreasuryCreditReversal]] = Operation(
+    "GetTreasuryCreditReversals",
+    "treasury.credit_reversals.list",
+    "get",
+    "/v1/treasury/credit_reversals",
+    S.ListPage(S.Model("TreasuryCreditReversal")),
+    encoding="query",
+    kinds={
+        "financial_account": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "received_credit": "str",
+        "starting_after": "str",
+        "status": "str",
+    },
+)
+
+_GetTreasuryCreditReversalsCreditReversal: Operation[TreasuryCreditReversal] = Operation(
+    "GetTreasuryCreditReversalsCreditReversal",
+    "treasury.credit_reversals.retrieve",
+    "get",
+    "/v1/treasury/credit_reversals/{}",
+    S.Model("TreasuryCreditReversal"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

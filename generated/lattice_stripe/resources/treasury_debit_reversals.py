@@ -21,50 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.treasury_debit_reversal import TreasuryDebitReversal
 
-_PostTreasuryDebitReversals: Operation[TreasuryDebitReversal] = Operation(
-    "PostTreasuryDebitReversals",
-    "treasury.debit_reversals.create",
-    "post",
-    "/v1/treasury/debit_reversals",
-    S.Model("TreasuryDebitReversal"),
-    kinds={
-        "received_debit": "str",
-        "expand": "seq",
-        "metadata": "map",
-    },
-)
-
-_GetTreasuryDebitReversals: Operation[ListObject[TreasuryDebitReversal]] = Operation(
-    "GetTreasuryDebitReversals",
-    "treasury.debit_reversals.list",
-    "get",
-    "/v1/treasury/debit_reversals",
-    S.ListPage(S.Model("TreasuryDebitReversal")),
-    encoding="query",
-    kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "received_debit": "str",
-        "resolution": "str",
-        "starting_after": "str",
-        "status": "str",
-    },
-)
-
-_GetTreasuryDebitReversalsDebitReversal: Operation[TreasuryDebitReversal] = Operation(
-    "GetTreasuryDebitReversalsDebitReversal",
-    "treasury.debit_reversals.retrieve",
-    "get",
-    "/v1/treasury/debit_reversals/{}",
-    S.Model("TreasuryDebitReversal"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TreasuryDebitReversals(SyncResource):
     """Operations on `client.treasury.debit_reversals`."""
@@ -264,3 +220,50 @@ class AsyncTreasuryDebitReversals(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTreasuryDebitReversals: Operation[TreasuryDebitReversal] = Operation(
+    "PostTreasuryDebitReversals",
+    "treasury.debit_reversals.create",
+    "post",
+    "/v1/treasury/debit_reversals",
+    S.Model("TreasuryDebitReversal"),
+    kinds={
+        "received_debit": "str",
+        "expand": "seq",
+        "metadata": "map",
+    },
+)
+
+_GetTreasuryDebitReversals: Operation[ListObject[TreasuryDebitReversal]] = Operation(
+    "GetTreasuryDebitReversals",
+    "treasury.debit_reversals.list",
+    "get",
+    "/v1/treasury/debit_reversals",
+    S.ListPage(S.Model("TreasuryDebitReversal")),
+    encoding="query",
+    kinds={
+        "financial_account": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "received_debit": "str",
+        "resolution": "str",
+        "starting_after": "str",
+        "status": "str",
+    },
+)
+
+_GetTreasuryDebitReversalsDebitReversal: Operation[TreasuryDebitReversal] = Operation(
+    "GetTreasuryDebitReversalsDebitReversal",
+    "treasury.debit_reversals.retrieve",
+    "get",
+    "/v1/treasury/debit_reversals/{}",
+    S.Model("TreasuryDebitReversal"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -36,97 +36,6 @@ if TYPE_CHECKING:
         TreasuryFinancialAccountsUpdateParamsPlatformRestrictions,
     )
 
-_PostTreasuryFinancialAccounts: Operation[TreasuryFinancialAccount] = Operation(
-    "PostTreasuryFinancialAccounts",
-    "treasury.financial_accounts.create",
-    "post",
-    "/v1/treasury/financial_accounts",
-    S.Model("TreasuryFinancialAccount"),
-    kinds={
-        "supported_currencies": "seq",
-        "expand": "seq",
-        "features": "map",
-        "metadata": "map",
-        "platform_restrictions": "map",
-    },
-)
-
-_GetTreasuryFinancialAccounts: Operation[ListObject[TreasuryFinancialAccount]] = Operation(
-    "GetTreasuryFinancialAccounts",
-    "treasury.financial_accounts.list",
-    "get",
-    "/v1/treasury/financial_accounts",
-    S.ListPage(S.Model("TreasuryFinancialAccount")),
-    encoding="query",
-    kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetTreasuryFinancialAccountsFinancialAccount: Operation[TreasuryFinancialAccount] = Operation(
-    "GetTreasuryFinancialAccountsFinancialAccount",
-    "treasury.financial_accounts.retrieve",
-    "get",
-    "/v1/treasury/financial_accounts/{}",
-    S.Model("TreasuryFinancialAccount"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTreasuryFinancialAccountsFinancialAccount: Operation[TreasuryFinancialAccount] = Operation(
-    "PostTreasuryFinancialAccountsFinancialAccount",
-    "treasury.financial_accounts.update",
-    "post",
-    "/v1/treasury/financial_accounts/{}",
-    S.Model("TreasuryFinancialAccount"),
-    kinds={
-        "expand": "seq",
-        "features": "map",
-        "metadata": "map",
-        "platform_restrictions": "map",
-    },
-)
-
-_GetTreasuryFinancialAccountsFinancialAccountFeatures: Operation[TreasuryFinancialAccountFeatures] = (
-    Operation(
-        "GetTreasuryFinancialAccountsFinancialAccountFeatures",
-        "treasury.financial_accounts.features.retrieve",
-        "get",
-        "/v1/treasury/financial_accounts/{}/features",
-        S.Model("TreasuryFinancialAccountFeatures"),
-        encoding="query",
-        kinds={
-            "expand": "seq",
-        },
-    )
-)
-
-_PostTreasuryFinancialAccountsFinancialAccountFeatures: Operation[TreasuryFinancialAccountFeatures] = (
-    Operation(
-        "PostTreasuryFinancialAccountsFinancialAccountFeatures",
-        "treasury.financial_accounts.features.update",
-        "post",
-        "/v1/treasury/financial_accounts/{}/features",
-        S.Model("TreasuryFinancialAccountFeatures"),
-        kinds={
-            "card_issuing": "map",
-            "deposit_insurance": "map",
-            "expand": "seq",
-            "financial_addresses": "map",
-            "inbound_transfers": "map",
-            "intra_stripe_flows": "map",
-            "outbound_payments": "map",
-            "outbound_transfers": "map",
-        },
-    )
-)
-
 
 class TreasuryFinancialAccounts(SyncResource):
     """Operations on `client.treasury.financial_accounts`."""
@@ -566,3 +475,97 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTreasuryFinancialAccounts: Operation[TreasuryFinancialAccount] = Operation(
+    "PostTreasuryFinancialAccounts",
+    "treasury.financial_accounts.create",
+    "post",
+    "/v1/treasury/financial_accounts",
+    S.Model("TreasuryFinancialAccount"),
+    kinds={
+        "supported_currencies": "seq",
+        "expand": "seq",
+        "features": "map",
+        "metadata": "map",
+        "platform_restrictions": "map",
+    },
+)
+
+_GetTreasuryFinancialAccounts: Operation[ListObject[TreasuryFinancialAccount]] = Operation(
+    "GetTreasuryFinancialAccounts",
+    "treasury.financial_accounts.list",
+    "get",
+    "/v1/treasury/financial_accounts",
+    S.ListPage(S.Model("TreasuryFinancialAccount")),
+    encoding="query",
+    kinds={
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetTreasuryFinancialAccountsFinancialAccount: Operation[TreasuryFinancialAccount] = Operation(
+    "GetTreasuryFinancialAccountsFinancialAccount",
+    "treasury.financial_accounts.retrieve",
+    "get",
+    "/v1/treasury/financial_accounts/{}",
+    S.Model("TreasuryFinancialAccount"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTreasuryFinancialAccountsFinancialAccount: Operation[TreasuryFinancialAccount] = Operation(
+    "PostTreasuryFinancialAccountsFinancialAccount",
+    "treasury.financial_accounts.update",
+    "post",
+    "/v1/treasury/financial_accounts/{}",
+    S.Model("TreasuryFinancialAccount"),
+    kinds={
+        "expand": "seq",
+        "features": "map",
+        "metadata": "map",
+        "platform_restrictions": "map",
+    },
+)
+
+_GetTreasuryFinancialAccountsFinancialAccountFeatures: Operation[TreasuryFinancialAccountFeatures] = (
+    Operation(
+        "GetTreasuryFinancialAccountsFinancialAccountFeatures",
+        "treasury.financial_accounts.features.retrieve",
+        "get",
+        "/v1/treasury/financial_accounts/{}/features",
+        S.Model("TreasuryFinancialAccountFeatures"),
+        encoding="query",
+        kinds={
+            "expand": "seq",
+        },
+    )
+)
+
+_PostTreasuryFinancialAccountsFinancialAccountFeatures: Operation[TreasuryFinancialAccountFeatures] = (
+    Operation(
+        "PostTreasuryFinancialAccountsFinancialAccountFeatures",
+        "treasury.financial_accounts.features.update",
+        "post",
+        "/v1/treasury/financial_accounts/{}/features",
+        S.Model("TreasuryFinancialAccountFeatures"),
+        kinds={
+            "card_issuing": "map",
+            "deposit_insurance": "map",
+            "expand": "seq",
+            "financial_addresses": "map",
+            "inbound_transfers": "map",
+            "intra_stripe_flows": "map",
+            "outbound_payments": "map",
+            "outbound_transfers": "map",
+        },
+    )
+)

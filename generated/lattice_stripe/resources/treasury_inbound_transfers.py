@@ -22,70 +22,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
 
-_PostTreasuryInboundTransfersInboundTransferCancel: Operation[TreasuryInboundTransfer] = Operation(
-    "PostTreasuryInboundTransfersInboundTransferCancel",
-    "treasury.inbound_transfers.cancel",
-    "post",
-    "/v1/treasury/inbound_transfers/{}/cancel",
-    S.Model("TreasuryInboundTransfer"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTreasuryInboundTransfers: Operation[TreasuryInboundTransfer] = Operation(
-    "PostTreasuryInboundTransfers",
-    "treasury.inbound_transfers.create",
-    "post",
-    "/v1/treasury/inbound_transfers",
-    S.Model("TreasuryInboundTransfer"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "financial_account": "str",
-        "origin_payment_method": "str",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "statement_descriptor": "str",
-    },
-    checks=(
-        MinorUnits(
-            "treasury.inbound_transfers.create",
-            "amount",
-        ),
-    ),
-)
-
-_GetTreasuryInboundTransfers: Operation[ListObject[TreasuryInboundTransfer]] = Operation(
-    "GetTreasuryInboundTransfers",
-    "treasury.inbound_transfers.list",
-    "get",
-    "/v1/treasury/inbound_transfers",
-    S.ListPage(S.Model("TreasuryInboundTransfer")),
-    encoding="query",
-    kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-    },
-)
-
-_GetTreasuryInboundTransfersId: Operation[TreasuryInboundTransfer] = Operation(
-    "GetTreasuryInboundTransfersId",
-    "treasury.inbound_transfers.retrieve",
-    "get",
-    "/v1/treasury/inbound_transfers/{}",
-    S.Model("TreasuryInboundTransfer"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TreasuryInboundTransfers(SyncResource):
     """Operations on `client.treasury.inbound_transfers`."""
@@ -357,3 +293,70 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTreasuryInboundTransfersInboundTransferCancel: Operation[TreasuryInboundTransfer] = Operation(
+    "PostTreasuryInboundTransfersInboundTransferCancel",
+    "treasury.inbound_transfers.cancel",
+    "post",
+    "/v1/treasury/inbound_transfers/{}/cancel",
+    S.Model("TreasuryInboundTransfer"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTreasuryInboundTransfers: Operation[TreasuryInboundTransfer] = Operation(
+    "PostTreasuryInboundTransfers",
+    "treasury.inbound_transfers.create",
+    "post",
+    "/v1/treasury/inbound_transfers",
+    S.Model("TreasuryInboundTransfer"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "financial_account": "str",
+        "origin_payment_method": "str",
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map",
+        "statement_descriptor": "str",
+    },
+    checks=(
+        MinorUnits(
+            "treasury.inbound_transfers.create",
+            "amount",
+        ),
+    ),
+)
+
+_GetTreasuryInboundTransfers: Operation[ListObject[TreasuryInboundTransfer]] = Operation(
+    "GetTreasuryInboundTransfers",
+    "treasury.inbound_transfers.list",
+    "get",
+    "/v1/treasury/inbound_transfers",
+    S.ListPage(S.Model("TreasuryInboundTransfer")),
+    encoding="query",
+    kinds={
+        "financial_account": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
+)
+
+_GetTreasuryInboundTransfersId: Operation[TreasuryInboundTransfer] = Operation(
+    "GetTreasuryInboundTransfersId",
+    "treasury.inbound_transfers.retrieve",
+    "get",
+    "/v1/treasury/inbound_transfers/{}",
+    S.Model("TreasuryInboundTransfer"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

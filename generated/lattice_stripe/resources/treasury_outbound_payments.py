@@ -27,75 +27,6 @@ if TYPE_CHECKING:
         TreasuryOutboundPaymentsCreateParamsEndUserDetails,
     )
 
-_PostTreasuryOutboundPaymentsIdCancel: Operation[TreasuryOutboundPayment] = Operation(
-    "PostTreasuryOutboundPaymentsIdCancel",
-    "treasury.outbound_payments.cancel",
-    "post",
-    "/v1/treasury/outbound_payments/{}/cancel",
-    S.Model("TreasuryOutboundPayment"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTreasuryOutboundPayments: Operation[TreasuryOutboundPayment] = Operation(
-    "PostTreasuryOutboundPayments",
-    "treasury.outbound_payments.create",
-    "post",
-    "/v1/treasury/outbound_payments",
-    S.Model("TreasuryOutboundPayment"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "financial_account": "str",
-        "customer": "str",
-        "description": "str",
-        "destination_payment_method": "str",
-        "destination_payment_method_data": "map",
-        "destination_payment_method_options": "map",
-        "end_user_details": "map",
-        "expand": "seq",
-        "metadata": "map",
-        "statement_descriptor": "str",
-    },
-    checks=(
-        MinorUnits(
-            "treasury.outbound_payments.create",
-            "amount",
-        ),
-    ),
-)
-
-_GetTreasuryOutboundPayments: Operation[ListObject[TreasuryOutboundPayment]] = Operation(
-    "GetTreasuryOutboundPayments",
-    "treasury.outbound_payments.list",
-    "get",
-    "/v1/treasury/outbound_payments",
-    S.ListPage(S.Model("TreasuryOutboundPayment")),
-    encoding="query",
-    kinds={
-        "financial_account": "str",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-    },
-)
-
-_GetTreasuryOutboundPaymentsId: Operation[TreasuryOutboundPayment] = Operation(
-    "GetTreasuryOutboundPaymentsId",
-    "treasury.outbound_payments.retrieve",
-    "get",
-    "/v1/treasury/outbound_payments/{}",
-    S.Model("TreasuryOutboundPayment"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TreasuryOutboundPayments(SyncResource):
     """Operations on `client.treasury.outbound_payments`."""
@@ -409,3 +340,75 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTreasuryOutboundPaymentsIdCancel: Operation[TreasuryOutboundPayment] = Operation(
+    "PostTreasuryOutboundPaymentsIdCancel",
+    "treasury.outbound_payments.cancel",
+    "post",
+    "/v1/treasury/outbound_payments/{}/cancel",
+    S.Model("TreasuryOutboundPayment"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTreasuryOutboundPayments: Operation[TreasuryOutboundPayment] = Operation(
+    "PostTreasuryOutboundPayments",
+    "treasury.outbound_payments.create",
+    "post",
+    "/v1/treasury/outbound_payments",
+    S.Model("TreasuryOutboundPayment"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "financial_account": "str",
+        "customer": "str",
+        "description": "str",
+        "destination_payment_method": "str",
+        "destination_payment_method_data": "map",
+        "destination_payment_method_options": "map",
+        "end_user_details": "map",
+        "expand": "seq",
+        "metadata": "map",
+        "statement_descriptor": "str",
+    },
+    checks=(
+        MinorUnits(
+            "treasury.outbound_payments.create",
+            "amount",
+        ),
+    ),
+)
+
+_GetTreasuryOutboundPayments: Operation[ListObject[TreasuryOutboundPayment]] = Operation(
+    "GetTreasuryOutboundPayments",
+    "treasury.outbound_payments.list",
+    "get",
+    "/v1/treasury/outbound_payments",
+    S.ListPage(S.Model("TreasuryOutboundPayment")),
+    encoding="query",
+    kinds={
+        "financial_account": "str",
+        "customer": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
+)
+
+_GetTreasuryOutboundPaymentsId: Operation[TreasuryOutboundPayment] = Operation(
+    "GetTreasuryOutboundPaymentsId",
+    "treasury.outbound_payments.retrieve",
+    "get",
+    "/v1/treasury/outbound_payments/{}",
+    S.Model("TreasuryOutboundPayment"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

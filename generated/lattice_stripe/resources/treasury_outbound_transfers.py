@@ -25,71 +25,6 @@ if TYPE_CHECKING:
         TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions,
     )
 
-_PostTreasuryOutboundTransfersOutboundTransferCancel: Operation[TreasuryOutboundTransfer] = Operation(
-    "PostTreasuryOutboundTransfersOutboundTransferCancel",
-    "treasury.outbound_transfers.cancel",
-    "post",
-    "/v1/treasury/outbound_transfers/{}/cancel",
-    S.Model("TreasuryOutboundTransfer"),
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTreasuryOutboundTransfers: Operation[TreasuryOutboundTransfer] = Operation(
-    "PostTreasuryOutboundTransfers",
-    "treasury.outbound_transfers.create",
-    "post",
-    "/v1/treasury/outbound_transfers",
-    S.Model("TreasuryOutboundTransfer"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "financial_account": "str",
-        "description": "str",
-        "destination_payment_method": "str",
-        "destination_payment_method_options": "map",
-        "expand": "seq",
-        "metadata": "map",
-        "statement_descriptor": "str",
-    },
-    checks=(
-        MinorUnits(
-            "treasury.outbound_transfers.create",
-            "amount",
-        ),
-    ),
-)
-
-_GetTreasuryOutboundTransfers: Operation[ListObject[TreasuryOutboundTransfer]] = Operation(
-    "GetTreasuryOutboundTransfers",
-    "treasury.outbound_transfers.list",
-    "get",
-    "/v1/treasury/outbound_transfers",
-    S.ListPage(S.Model("TreasuryOutboundTransfer")),
-    encoding="query",
-    kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-    },
-)
-
-_GetTreasuryOutboundTransfersOutboundTransfer: Operation[TreasuryOutboundTransfer] = Operation(
-    "GetTreasuryOutboundTransfersOutboundTransfer",
-    "treasury.outbound_transfers.retrieve",
-    "get",
-    "/v1/treasury/outbound_transfers/{}",
-    S.Model("TreasuryOutboundTransfer"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TreasuryOutboundTransfers(SyncResource):
     """Operations on `client.treasury.outbound_transfers`."""
@@ -375,3 +310,71 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTreasuryOutboundTransfersOutboundTransferCancel: Operation[TreasuryOutboundTransfer] = Operation(
+    "PostTreasuryOutboundTransfersOutboundTransferCancel",
+    "treasury.outbound_transfers.cancel",
+    "post",
+    "/v1/treasury/outbound_transfers/{}/cancel",
+    S.Model("TreasuryOutboundTransfer"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTreasuryOutboundTransfers: Operation[TreasuryOutboundTransfer] = Operation(
+    "PostTreasuryOutboundTransfers",
+    "treasury.outbound_transfers.create",
+    "post",
+    "/v1/treasury/outbound_transfers",
+    S.Model("TreasuryOutboundTransfer"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "financial_account": "str",
+        "description": "str",
+        "destination_payment_method": "str",
+        "destination_payment_method_options": "map",
+        "expand": "seq",
+        "metadata": "map",
+        "statement_descriptor": "str",
+    },
+    checks=(
+        MinorUnits(
+            "treasury.outbound_transfers.create",
+            "amount",
+        ),
+    ),
+)
+
+_GetTreasuryOutboundTransfers: Operation[ListObject[TreasuryOutboundTransfer]] = Operation(
+    "GetTreasuryOutboundTransfers",
+    "treasury.outbound_transfers.list",
+    "get",
+    "/v1/treasury/outbound_transfers",
+    S.ListPage(S.Model("TreasuryOutboundTransfer")),
+    encoding="query",
+    kinds={
+        "financial_account": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
+)
+
+_GetTreasuryOutboundTransfersOutboundTransfer: Operation[TreasuryOutboundTransfer] = Operation(
+    "GetTreasuryOutboundTransfersOutboundTransfer",
+    "treasury.outbound_transfers.retrieve",
+    "get",
+    "/v1/treasury/outbound_transfers/{}",
+    S.Model("TreasuryOutboundTransfer"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -24,36 +24,6 @@ if TYPE_CHECKING:
         TreasuryReceivedCreditsListParamsLinkedFlows,
     )
 
-_GetTreasuryReceivedCredits: Operation[ListObject[TreasuryReceivedCredit]] = Operation(
-    "GetTreasuryReceivedCredits",
-    "treasury.received_credits.list",
-    "get",
-    "/v1/treasury/received_credits",
-    S.ListPage(S.Model("TreasuryReceivedCredit")),
-    encoding="query",
-    kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "linked_flows": "map",
-        "starting_after": "str",
-        "status": "str",
-    },
-)
-
-_GetTreasuryReceivedCreditsId: Operation[TreasuryReceivedCredit] = Operation(
-    "GetTreasuryReceivedCreditsId",
-    "treasury.received_credits.retrieve",
-    "get",
-    "/v1/treasury/received_credits/{}",
-    S.Model("TreasuryReceivedCredit"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TreasuryReceivedCredits(SyncResource):
     """Operations on `client.treasury.received_credits`."""
@@ -191,3 +161,36 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetTreasuryReceivedCredits: Operation[ListObject[TreasuryReceivedCredit]] = Operation(
+    "GetTreasuryReceivedCredits",
+    "treasury.received_credits.list",
+    "get",
+    "/v1/treasury/received_credits",
+    S.ListPage(S.Model("TreasuryReceivedCredit")),
+    encoding="query",
+    kinds={
+        "financial_account": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "linked_flows": "map",
+        "starting_after": "str",
+        "status": "str",
+    },
+)
+
+_GetTreasuryReceivedCreditsId: Operation[TreasuryReceivedCredit] = Operation(
+    "GetTreasuryReceivedCreditsId",
+    "treasury.received_credits.retrieve",
+    "get",
+    "/v1/treasury/received_credits/{}",
+    S.Model("TreasuryReceivedCredit"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -21,35 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.treasury_received_debit import TreasuryReceivedDebit
 
-_GetTreasuryReceivedDebits: Operation[ListObject[TreasuryReceivedDebit]] = Operation(
-    "GetTreasuryReceivedDebits",
-    "treasury.received_debits.list",
-    "get",
-    "/v1/treasury/received_debits",
-    S.ListPage(S.Model("TreasuryReceivedDebit")),
-    encoding="query",
-    kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-    },
-)
-
-_GetTreasuryReceivedDebitsId: Operation[TreasuryReceivedDebit] = Operation(
-    "GetTreasuryReceivedDebitsId",
-    "treasury.received_debits.retrieve",
-    "get",
-    "/v1/treasury/received_debits/{}",
-    S.Model("TreasuryReceivedDebit"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TreasuryReceivedDebits(SyncResource):
     """Operations on `client.treasury.received_debits`."""
@@ -181,3 +152,35 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetTreasuryReceivedDebits: Operation[ListObject[TreasuryReceivedDebit]] = Operation(
+    "GetTreasuryReceivedDebits",
+    "treasury.received_debits.list",
+    "get",
+    "/v1/treasury/received_debits",
+    S.ListPage(S.Model("TreasuryReceivedDebit")),
+    encoding="query",
+    kinds={
+        "financial_account": "str",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+        "status": "str",
+    },
+)
+
+_GetTreasuryReceivedDebitsId: Operation[TreasuryReceivedDebit] = Operation(
+    "GetTreasuryReceivedDebitsId",
+    "treasury.received_debits.retrieve",
+    "get",
+    "/v1/treasury/received_debits/{}",
+    S.Model("TreasuryReceivedDebit"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

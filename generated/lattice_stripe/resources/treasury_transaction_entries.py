@@ -25,38 +25,6 @@ if TYPE_CHECKING:
         TreasuryTransactionEntriesListParamsEffectiveAt,
     )
 
-_GetTreasuryTransactionEntries: Operation[ListObject[TreasuryTransactionEntry]] = Operation(
-    "GetTreasuryTransactionEntries",
-    "treasury.transaction_entries.list",
-    "get",
-    "/v1/treasury/transaction_entries",
-    S.ListPage(S.Model("TreasuryTransactionEntry")),
-    encoding="query",
-    kinds={
-        "financial_account": "str",
-        "created": "int|map",
-        "effective_at": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "order_by": "str",
-        "starting_after": "str",
-        "transaction": "str",
-    },
-)
-
-_GetTreasuryTransactionEntriesId: Operation[TreasuryTransactionEntry] = Operation(
-    "GetTreasuryTransactionEntriesId",
-    "treasury.transaction_entries.retrieve",
-    "get",
-    "/v1/treasury/transaction_entries/{}",
-    S.Model("TreasuryTransactionEntry"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TreasuryTransactionEntries(SyncResource):
     """Operations on `client.treasury.transaction_entries`."""
@@ -204,3 +172,38 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetTreasuryTransactionEntries: Operation[ListObject[TreasuryTransactionEntry]] = Operation(
+    "GetTreasuryTransactionEntries",
+    "treasury.transaction_entries.list",
+    "get",
+    "/v1/treasury/transaction_entries",
+    S.ListPage(S.Model("TreasuryTransactionEntry")),
+    encoding="query",
+    kinds={
+        "financial_account": "str",
+        "created": "int|map",
+        "effective_at": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "order_by": "str",
+        "starting_after": "str",
+        "transaction": "str",
+    },
+)
+
+_GetTreasuryTransactionEntriesId: Operation[TreasuryTransactionEntry] = Operation(
+    "GetTreasuryTransactionEntriesId",
+    "treasury.transaction_entries.retrieve",
+    "get",
+    "/v1/treasury/transaction_entries/{}",
+    S.Model("TreasuryTransactionEntry"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -25,38 +25,6 @@ if TYPE_CHECKING:
         TreasuryTransactionsListParamsStatusTransitions,
     )
 
-_GetTreasuryTransactions: Operation[ListObject[TreasuryTransaction]] = Operation(
-    "GetTreasuryTransactions",
-    "treasury.transactions.list",
-    "get",
-    "/v1/treasury/transactions",
-    S.ListPage(S.Model("TreasuryTransaction")),
-    encoding="query",
-    kinds={
-        "financial_account": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "order_by": "str",
-        "starting_after": "str",
-        "status": "str",
-        "status_transitions": "map",
-    },
-)
-
-_GetTreasuryTransactionsId: Operation[TreasuryTransaction] = Operation(
-    "GetTreasuryTransactionsId",
-    "treasury.transactions.retrieve",
-    "get",
-    "/v1/treasury/transactions/{}",
-    S.Model("TreasuryTransaction"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
 
 class TreasuryTransactions(SyncResource):
     """Operations on `client.treasury.transactions`."""
@@ -204,3 +172,38 @@ class AsyncTreasuryTransactions(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetTreasuryTransactions: Operation[ListObject[TreasuryTransaction]] = Operation(
+    "GetTreasuryTransactions",
+    "treasury.transactions.list",
+    "get",
+    "/v1/treasury/transactions",
+    S.ListPage(S.Model("TreasuryTransaction")),
+    encoding="query",
+    kinds={
+        "financial_account": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "order_by": "str",
+        "starting_after": "str",
+        "status": "str",
+        "status_transitions": "map",
+    },
+)
+
+_GetTreasuryTransactionsId: Operation[TreasuryTransaction] = Operation(
+    "GetTreasuryTransactionsId",
+    "treasury.transactions.retrieve",
+    "get",
+    "/v1/treasury/transactions/{}",
+    S.Model("TreasuryTransaction"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)

@@ -22,75 +22,6 @@ if TYPE_CHECKING:
     from ..models.deleted_webhook_endpoint import DeletedWebhookEndpoint
     from ..models.webhook_endpoint import WebhookEndpoint
 
-_PostWebhookEndpoints: Operation[WebhookEndpoint] = Operation(
-    "PostWebhookEndpoints",
-    "webhook_endpoints.create",
-    "post",
-    "/v1/webhook_endpoints",
-    S.Model("WebhookEndpoint"),
-    kinds={
-        "enabled_events": "seq",
-        "url": "str",
-        "api_version": "str",
-        "connect": "bool",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-    },
-)
-
-_DeleteWebhookEndpointsWebhookEndpoint: Operation[DeletedWebhookEndpoint] = Operation(
-    "DeleteWebhookEndpointsWebhookEndpoint",
-    "webhook_endpoints.delete",
-    "delete",
-    "/v1/webhook_endpoints/{}",
-    S.Model("DeletedWebhookEndpoint"),
-    encoding="query",
-)
-
-_GetWebhookEndpoints: Operation[ListObject[WebhookEndpoint]] = Operation(
-    "GetWebhookEndpoints",
-    "webhook_endpoints.list",
-    "get",
-    "/v1/webhook_endpoints",
-    S.ListPage(S.Model("WebhookEndpoint")),
-    encoding="query",
-    kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-)
-
-_GetWebhookEndpointsWebhookEndpoint: Operation[WebhookEndpoint] = Operation(
-    "GetWebhookEndpointsWebhookEndpoint",
-    "webhook_endpoints.retrieve",
-    "get",
-    "/v1/webhook_endpoints/{}",
-    S.Model("WebhookEndpoint"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostWebhookEndpointsWebhookEndpoint: Operation[WebhookEndpoint] = Operation(
-    "PostWebhookEndpointsWebhookEndpoint",
-    "webhook_endpoints.update",
-    "post",
-    "/v1/webhook_endpoints/{}",
-    S.Model("WebhookEndpoint"),
-    kinds={
-        "description": "str",
-        "disabled": "bool",
-        "enabled_events": "seq",
-        "expand": "seq",
-        "metadata": "map|str",
-        "url": "str",
-    },
-)
-
 
 class WebhookEndpoints(SyncResource):
     """Operations on `client.webhook_endpoints`."""
@@ -1530,3 +1461,75 @@ class AsyncWebhookEndpoints(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostWebhookEndpoints: Operation[WebhookEndpoint] = Operation(
+    "PostWebhookEndpoints",
+    "webhook_endpoints.create",
+    "post",
+    "/v1/webhook_endpoints",
+    S.Model("WebhookEndpoint"),
+    kinds={
+        "enabled_events": "seq",
+        "url": "str",
+        "api_version": "str",
+        "connect": "bool",
+        "description": "str",
+        "expand": "seq",
+        "metadata": "map|str",
+    },
+)
+
+_DeleteWebhookEndpointsWebhookEndpoint: Operation[DeletedWebhookEndpoint] = Operation(
+    "DeleteWebhookEndpointsWebhookEndpoint",
+    "webhook_endpoints.delete",
+    "delete",
+    "/v1/webhook_endpoints/{}",
+    S.Model("DeletedWebhookEndpoint"),
+    encoding="query",
+)
+
+_GetWebhookEndpoints: Operation[ListObject[WebhookEndpoint]] = Operation(
+    "GetWebhookEndpoints",
+    "webhook_endpoints.list",
+    "get",
+    "/v1/webhook_endpoints",
+    S.ListPage(S.Model("WebhookEndpoint")),
+    encoding="query",
+    kinds={
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+)
+
+_GetWebhookEndpointsWebhookEndpoint: Operation[WebhookEndpoint] = Operation(
+    "GetWebhookEndpointsWebhookEndpoint",
+    "webhook_endpoints.retrieve",
+    "get",
+    "/v1/webhook_endpoints/{}",
+    S.Model("WebhookEndpoint"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostWebhookEndpointsWebhookEndpoint: Operation[WebhookEndpoint] = Operation(
+    "PostWebhookEndpointsWebhookEndpoint",
+    "webhook_endpoints.update",
+    "post",
+    "/v1/webhook_endpoints/{}",
+    S.Model("WebhookEndpoint"),
+    kinds={
+        "description": "str",
+        "disabled": "bool",
+        "enabled_events": "seq",
+        "expand": "seq",
+        "metadata": "map|str",
+        "url": "str",
+    },
+)

@@ -21,15 +21,6 @@ if TYPE_CHECKING:
     from .._runtime.options import FileInput, RequestOptions
     from ..models.part import Part
 
-_GetToolsGadgetsGadgetParts: Operation[ListObject[Part]] = Operation(
-    "GetToolsGadgetsGadgetParts",
-    "tools.gadgets.parts.list",
-    "get",
-    "/v1/tools/gadgets/{}/parts",
-    S.ListPage(S.Model("Part")),
-    encoding="query",
-)
-
 
 class ToolsGadgets(SyncResource):
     """Operations on `client.tools.gadgets`."""
@@ -81,3 +72,15 @@ class AsyncToolsGadgetsParts(AsyncResource):
             {},
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetToolsGadgetsGadgetParts: Operation[ListObject[Part]] = Operation(
+    "GetToolsGadgetsGadgetParts",
+    "tools.gadgets.parts.list",
+    "get",
+    "/v1/tools/gadgets/{}/parts",
+    S.ListPage(S.Model("Part")),
+    encoding="query",
+)

@@ -26,77 +26,6 @@ if TYPE_CHECKING:
         WidgetsCreateParamsParts,
     )
 
-_PostWidgetsWidgetActivate: Operation[Widget] = Operation(
-    "PostWidgetsWidgetActivate",
-    "widgets.activate",
-    "post",
-    "/v1/widgets/{}/activate",
-    S.Model("Widget"),
-)
-
-_PostWidgets: Operation[Widget] = Operation(
-    "PostWidgets",
-    "widgets.create",
-    "post",
-    "/v1/widgets",
-    S.Model("Widget"),
-    kinds={
-        "amount": "int",
-        "color": "str",
-        "metadata": "map|str",
-        "parts": "seq",
-    },
-    checks=(
-        MinorUnits(
-            "widgets.create",
-            "amount",
-        ),
-    ),
-)
-
-_DeleteWidgetsWidget: Operation[DeletedWidget] = Operation(
-    "DeleteWidgetsWidget",
-    "widgets.delete",
-    "delete",
-    "/v1/widgets/{}",
-    S.Model("DeletedWidget"),
-    encoding="query",
-)
-
-_GetWidgets: Operation[ListObject[Widget]] = Operation(
-    "GetWidgets",
-    "widgets.list",
-    "get",
-    "/v1/widgets",
-    S.ListPage(S.Model("Widget")),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-        "limit": "int",
-    },
-)
-
-_GetWidgetsWidget: Operation[Widget] = Operation(
-    "GetWidgetsWidget",
-    "widgets.retrieve",
-    "get",
-    "/v1/widgets/{}",
-    S.Model("Widget"),
-    encoding="query",
-)
-
-_GetWidgetsSearch: Operation[SearchResult[Widget]] = Operation(
-    "GetWidgetsSearch",
-    "widgets.search",
-    "get",
-    "/v1/widgets/search",
-    S.SearchPage(S.Model("Widget")),
-    encoding="query",
-    kinds={
-        "query": "str",
-    },
-)
-
 
 class Widgets(SyncResource):
     """Operations on `client.widgets`."""
@@ -346,3 +275,77 @@ class AsyncWidgets(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostWidgetsWidgetActivate: Operation[Widget] = Operation(
+    "PostWidgetsWidgetActivate",
+    "widgets.activate",
+    "post",
+    "/v1/widgets/{}/activate",
+    S.Model("Widget"),
+)
+
+_PostWidgets: Operation[Widget] = Operation(
+    "PostWidgets",
+    "widgets.create",
+    "post",
+    "/v1/widgets",
+    S.Model("Widget"),
+    kinds={
+        "amount": "int",
+        "color": "str",
+        "metadata": "map|str",
+        "parts": "seq",
+    },
+    checks=(
+        MinorUnits(
+            "widgets.create",
+            "amount",
+        ),
+    ),
+)
+
+_DeleteWidgetsWidget: Operation[DeletedWidget] = Operation(
+    "DeleteWidgetsWidget",
+    "widgets.delete",
+    "delete",
+    "/v1/widgets/{}",
+    S.Model("DeletedWidget"),
+    encoding="query",
+)
+
+_GetWidgets: Operation[ListObject[Widget]] = Operation(
+    "GetWidgets",
+    "widgets.list",
+    "get",
+    "/v1/widgets",
+    S.ListPage(S.Model("Widget")),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+        "limit": "int",
+    },
+)
+
+_GetWidgetsWidget: Operation[Widget] = Operation(
+    "GetWidgetsWidget",
+    "widgets.retrieve",
+    "get",
+    "/v1/widgets/{}",
+    S.Model("Widget"),
+    encoding="query",
+)
+
+_GetWidgetsSearch: Operation[SearchResult[Widget]] = Operation(
+    "GetWidgetsSearch",
+    "widgets.search",
+    "get",
+    "/v1/widgets/search",
+    S.SearchPage(S.Model("Widget")),
+    encoding="query",
+    kinds={
+        "query": "str",
+    },
+)
