@@ -24,6 +24,50 @@ from .text import doc
 from .tree import Built, resource_tree
 
 VERBS = ("get", "post", "delete")
+# The public names of `lattice_stripe`, each loaded on first access: (module, names).
+EXPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("._client", ("StripeClient", "AsyncStripeClient")),
+    ("._manifest", ("manifest",)),
+    ("._runtime.models", ("StripeObject", "ListObject", "SearchResult", "UnknownObject")),
+    (
+        "._runtime.errors",
+        (
+            "StripeError",
+            "APIError",
+            "APIConnectionError",
+            "APITimeoutError",
+            "AuthenticationError",
+            "CardError",
+            "IdempotencyError",
+            "InvalidArgumentError",
+            "InvalidRequestError",
+            "PermissionDeniedError",
+            "RateLimitError",
+        ),
+    ),
+    ("._runtime.retry", ("RetryPolicy",)),
+    ("._runtime.response", ("RawResponse", "ResponseMeta")),
+    ("._runtime.batch", ("Outcome",)),
+    ("._runtime.observe", ("RequestEvent", "ResponseEvent")),
+    (
+        "._runtime.webhooks",
+        (
+            "construct_event",
+            "generate_test_header",
+            "WebhookEvent",
+            "WebhookError",
+            "SignatureVerificationError",
+            "MissingSignatureError",
+            "MalformedSignatureError",
+            "NoMatchingSignatureError",
+            "TimestampOutsideToleranceError",
+            "InvalidPayloadError",
+        ),
+    ),
+    ("._runtime.webhook_apps", ("WebhookRouter",)),
+    (".overrides.guard", ("GuardWarning",)),
+    (".overrides.capabilities", ("CapabilityStatus", "capability_status")),
+)
 FILES_BASE_URL = "https://files.stripe.com/"
 # Served by the files host although the public spec gives them no `servers` override.
 FILES_HOST_OPERATIONS = frozenset({("get", "/v1/quotes/{quote}/pdf")})
@@ -165,7 +209,7 @@ class _Builder(ModelTypes, ParamTypes):
             path=path,
             path_format=path_format,
             http_line=doc(f"{verb.upper()} {path}"),
-            method=call.method,
+            py_name=call.method,
             call_path=call.dotted,
             path_params=tuple(path_params),
             params=tuple(params),
@@ -212,6 +256,7 @@ class _Builder(ModelTypes, ParamTypes):
             event_types=self.event_types(),
             override_reviews=reviews,
             notes=tuple(self.overrides.notes),
+            exports=EXPORTS,
         )
 
     def event_types(self) -> tuple[str, ...]:

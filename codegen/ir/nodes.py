@@ -95,7 +95,7 @@ class Operation:
     path: str  # the spec path, e.g. /v1/accounts/{account}/reject
     path_format: str  # the same with {} holes, for the runtime
     http_line: str  # "POST /v1/accounts/{account}/reject", escaped for a docstring
-    method: str  # Python method name
+    py_name: str  # the Python method name (``http_method`` is the verb)
     call_path: str  # e.g. accounts.reject
     path_params: tuple[Param, ...]
     params: tuple[Param, ...]
@@ -194,3 +194,4 @@ class Api:
     event_types: tuple[str, ...]  # every event type the spec names
     override_reviews: tuple[OverrideReview, ...] = ()  # see codegen.ir.overrides
     notes: tuple[str, ...] = ()  # guards left out: their target is newer than this spec
+    exports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names) of `lattice_stripe`

@@ -58,11 +58,11 @@ def resource_tree(ops: Iterable[Built], class_of: dict[tuple[str, ...], str], gu
             for (n, r) in sorted(groups)
             if n == ns and len(r) == len(res) + 1 and r[:-1] == res
         )
-        operations = tuple(sorted(groups[(ns, res)], key=lambda o: o.method))
-        names = [(o.method, o.path) for o in operations] + [(c.attr, "resource " + c.attr) for c in children]
+        operations = tuple(sorted(groups[(ns, res)], key=lambda o: o.py_name))
+        names = [(o.py_name, o.path) for o in operations] + [(c.attr, "resource " + c.attr) for c in children]
         naming.ensure_unique(names, f"attribute of {class_name(*ns, *res)}")
         cls = class_of[ns + res]
-        guards = guards_for((*ns, *res), cls, {o.method for o in operations})
+        guards = guards_for((*ns, *res), cls, {o.py_name for o in operations})
         return Resource(res[-1], cls, (*ns, *res), operations, children, guards)
 
     resource_modules = []

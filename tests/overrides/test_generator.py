@@ -53,7 +53,7 @@ def test_the_registry_shapes_the_ir(api: Api) -> None:
     )
     assert accounts.guards.methods == ("reject",)
     assert _resource(api, "subscription_items").guards.methods == ("create", "delete", "update")  # type: ignore[union-attr]
-    reject = next(o for o in accounts.operations if o.method == "reject")
+    reject = next(o for o in accounts.operations if o.py_name == "reject")
     reason = next(p for p in reject.params if p.wire_name == "reason")
     assert reason.annotation == 'Literal["fraud", "terms_of_service", "other"]'
     models = {m.schema_name: m for mod in api.model_modules for m in mod.models}
