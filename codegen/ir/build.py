@@ -16,7 +16,7 @@ from ..spec import LoadedSpec, SpecError
 from . import naming
 from .models import ModelTypes
 from .naming import NamingError, class_name
-from .nodes import Api, Model, Operation, Param, ParamsDict
+from .nodes import Api, Operation, Param, ParamsDict
 from .overrides import OVERRIDES_WHERE, Applier, OverrideError, Overrides
 from .params import ParamTypes
 from .problems import GenerationError, Problem, fix_for
@@ -139,7 +139,6 @@ class _Builder(ModelTypes, ParamTypes):
         resource_cls = self.resource_classes[call.namespaces + call.resources]
         params_prefix = class_name(resource_cls, call.method, "params")
         dicts: list[ParamsDict] = []
-        imports: set[tuple[str, str]] = set()
         path_params: list[Param] = []
         query: list[Param] = []
         param_schemas: dict[str, dict[str, Any]] = {}  # wire name -> schema, non-path params
@@ -186,19 +185,14 @@ class _Builder(ModelTypes, ParamTypes):
                 raise NamingError(f"parameter {p.py_name!r} shadows a request option")
         response = self.response_of(op)
         if response.get("binary"):
-            annotation, shape = "bytes", "S.BINARY"
+            annotation, shape, imports = "bytes", "S.BINARY", frozenset[tuple[str, str]]()
         else:
-            models: list[Model] = []
             typ = self.response_type(
-                response,
-                class_name(resource_cls, call.method, "response"),
-                op["operationId"],
-                models,
-                imports,
+                response, class_name(resource_cls, call.method, "response"), op["operationId"]
             )
-            if models:
+            if typ.models:
                 raise SpecError("an inline response object is not modelled")
-            annotation, shape = typ.annotation, typ.shape
+            annotation, shape, imports = typ.annotation, typ.shape, typ.imports
         servers = op.get("servers") or []
         on_files_host = servers and servers[0].get("url") == FILES_BASE_URL
         base = "files" if on_files_host or (verb, path) in FILES_HOST_OPERATIONS else "api"
@@ -220,7 +214,7 @@ class _Builder(ModelTypes, ParamTypes):
             doc=doc(op.get("description") or op.get("summary")),
             minor_units=tuple(minor_units),
         )
-        return Built(call, operation, tuple(dicts), frozenset(imports))
+        return Built(call, operation, tuple(dicts), imports)
 
     def narrowed(self, call_path: str, param: Param, schema: dict[str, Any]) -> Param:
         """The param as overrides/registry.py narrows it (the guard enforces the same values)."""
