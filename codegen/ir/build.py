@@ -146,15 +146,15 @@ class _Builder(ModelTypes, ParamTypes):
             if p["in"] != "path":
                 param_schemas[p["name"]] = p.get("schema", {})
             where = f"{verb.upper()} {path}"
-            param = self.param(
+            out = self.param(
                 p["name"],
                 p.get("schema", {}),
                 bool(p.get("required")),
                 class_name(params_prefix, p["name"]),
-                dicts,
                 where,
             )
-            (path_params if p["in"] == "path" else query).append(param)
+            dicts += out.dicts
+            (path_params if p["in"] == "path" else query).append(out.param)
         body: list[Param] = []
         encoding = "query" if verb in ("get", "delete") else "form"
         for content_type, content in op.get("requestBody", {}).get("content", {}).items():
@@ -166,9 +166,9 @@ class _Builder(ModelTypes, ParamTypes):
                 if encoding == "multipart":
                     sub = self.multipart_part(sub)
                 param_schemas[key] = sub
-                body.append(
-                    self.param(key, sub, key in required, class_name(params_prefix, key), dicts, path)
-                )
+                out = self.param(key, sub, key in required, class_name(params_prefix, key), path)
+                dicts += out.dicts
+                body.append(out.param)
         path_params.sort(key=lambda p: path.index("{" + p.wire_name + "}"))
         params = sorted(
             (self.narrowed(call.dotted, p, param_schemas[p.wire_name]) for p in query + body),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from ..spec import SpecError
 from . import naming
 from .naming import class_name, identifier
@@ -12,50 +14,70 @@ from .overrides import is_minor_units
 from .schema import SchemaView
 from .text import doc, literal, union
 
+_SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}
+
+
+@attrs.frozen
+class ParamOut:
+    """A request parameter and the TypedDicts its annotation names (nested ones first)."""
+
+    param: Param
+    dicts: tuple[ParamsDict, ...] = ()
+
+
+@attrs.frozen
+class Annotation:
+    text: str
+    dicts: tuple[ParamsDict, ...] = ()
+
+
+def _joined(parts: list[Annotation], text: str) -> Annotation:
+    return Annotation(text, tuple(d for p in parts for d in p.dicts))
+
 
 class ParamTypes(SchemaView):
-    def param_type(self, schema: dict[str, Any], name: str, out: list[ParamsDict], where: str) -> str:
+    def param_type(self, schema: dict[str, Any], name: str, where: str) -> Annotation:
         schema = self.deref(schema)
         if "anyOf" in schema:
-            return union(
-                self.param_type(s, f"{name}{i}" if i else name, out, where)
-                for i, s in enumerate(schema["anyOf"])
-            )
+            parts = [
+                self.param_type(s, f"{name}{i}" if i else name, where) for i, s in enumerate(schema["anyOf"])
+            ]
+            return _joined(parts, union(p.text for p in parts))
         kind = schema.get("type")
         if kind == "string":
             if "enum" in schema:
-                return literal(schema["enum"])
+                return Annotation(literal(schema["enum"]))
             if schema.get("format") == "binary":
-                return "FileInput"
+                return Annotation("FileInput")
             if schema.get("format") == "decimal":
-                return "str | Decimal"
-            return "str"
-        if kind == "integer":
-            return "int"
-        if kind == "number":
-            return "float"
-        if kind == "boolean":
-            return "bool"
+                return Annotation("str | Decimal")
+            return Annotation("str")
+        if kind in _SCALARS:
+            return Annotation(_SCALARS[kind])
         if kind == "array":
             # Sequence, not list: inputs may be tuples, and resources have a `list` method
             # that would shadow the builtin inside class bodies.
-            return f"Sequence[{self.param_type(schema.get('items', {}), name, out, where)}]"
+            item = self.param_type(schema.get("items", {}), name, where)
+            return _joined([item], f"Sequence[{item.text}]")
         if kind == "object" or "properties" in schema:
             if schema.get("properties"):
                 required = set(schema.get("required", ()))
-                fields = tuple(
-                    self.param(key, sub, key in required, class_name(name, key), out, where)
+                fields = [
+                    self.param(key, sub, key in required, class_name(name, key), where)
                     for key, sub in sorted(schema["properties"].items())
+                ]
+                functional = not all(naming.is_valid_key(f.param.wire_name) for f in fields)
+                own = ParamsDict(
+                    name, tuple(f.param for f in fields), functional, doc(schema.get("description"))
                 )
-                functional = not all(naming.is_valid_key(f.wire_name) for f in fields)
-                out.append(ParamsDict(name, fields, functional, doc(schema.get("description"))))
-                return name
+                return Annotation(name, (*(d for f in fields for d in f.dicts), own))
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra:
-                return f"dict[str, {self.param_type(extra, name + 'Value', out, where)}]"
-            return "dict[str, Any]"
+                value = self.param_type(extra, name + "Value", where)
+                return _joined([value], f"dict[str, {value.text}]")
+            return Annotation("dict[str, Any]")
         if not schema:
-            return "Any"
+            return Annotation("Any")
         raise SpecError(f"{where}: unsupported parameter schema {sorted(schema)}")
 
     def multipart_part(self, schema: dict[str, Any]) -> dict[str, Any]:
@@ -67,23 +89,18 @@ class ParamTypes(SchemaView):
         return schema
 
     def param(
-        self,
-        wire: str,
-        schema: dict[str, Any],
-        required: bool,
-        dict_name: str,
-        out: list[ParamsDict],
-        where: str,
-    ) -> Param:
-        annotation = self.param_type(schema, dict_name, out, f"{where} {wire}")
-        return Param(
+        self, wire: str, schema: dict[str, Any], required: bool, dict_name: str, where: str
+    ) -> ParamOut:
+        annotation = self.param_type(schema, dict_name, f"{where} {wire}")
+        param = Param(
             wire_name=wire,
             py_name=identifier(wire),
-            annotation=annotation,
+            annotation=annotation.text,
             required=required,
             doc=doc(schema.get("description")),
             kinds="|".join(sorted(self.kinds(schema))),
         )
+        return ParamOut(param, annotation.dicts)
 
     def kinds(self, schema: dict[str, Any]) -> set[str]:
         """The runtime kinds a parameter accepts: str, decimal, int, float, bool, seq, map, file, any."""
