@@ -120,7 +120,9 @@ def edited(work: Path, packages: dict[str, Path]) -> Path:
         path.write_text(text.replace(old, new, count))
 
     edit("models/capability.py", "    requested: bool\n", "")  # a field deleted
-    edit("resources/charges.py", "def capture(", "def capture_now(", 2)  # a method renamed (sync and async)
+    # a method renamed (sync and async), with the table that links it to its operation
+    edit("resources/charges.py", "def capture(", "def capture_now(", 2)
+    edit("resources/charges.py", "Charges.capture\"", "Charges.capture_now\"", 2)
     edit(
         "models/charge.py",
         'status: Literal["failed", "pending", "succeeded"]',

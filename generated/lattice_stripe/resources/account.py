@@ -87,3 +87,10 @@ _GetAccount: Operation[Account] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "AccountResource.retrieve": _GetAccount,
+    "AsyncAccountResource.retrieve": _GetAccount,
+}

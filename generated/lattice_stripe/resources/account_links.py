@@ -127,3 +127,10 @@ _PostAccountLinks: Operation[AccountLink] = Operation(
         "return_url": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "AccountLinks.create": _PostAccountLinks,
+    "AsyncAccountLinks.create": _PostAccountLinks,
+}

@@ -107,3 +107,10 @@ _PostAccountSessions: Operation[AccountSession] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "AccountSessions.create": _PostAccountSessions,
+    "AsyncAccountSessions.create": _PostAccountSessions,
+}

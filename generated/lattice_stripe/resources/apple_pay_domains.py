@@ -281,3 +281,16 @@ _GetApplePayDomainsDomain: Operation[ApplePayDomain] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ApplePayDomains.create": _PostApplePayDomains,
+    "ApplePayDomains.delete": _DeleteApplePayDomainsDomain,
+    "ApplePayDomains.list": _GetApplePayDomains,
+    "ApplePayDomains.retrieve": _GetApplePayDomainsDomain,
+    "AsyncApplePayDomains.create": _PostApplePayDomains,
+    "AsyncApplePayDomains.delete": _DeleteApplePayDomainsDomain,
+    "AsyncApplePayDomains.list": _GetApplePayDomains,
+    "AsyncApplePayDomains.retrieve": _GetApplePayDomainsDomain,
+}

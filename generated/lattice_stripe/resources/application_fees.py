@@ -624,3 +624,22 @@ _PostApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
         "metadata": "map|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ApplicationFees.list": _GetApplicationFees,
+    "ApplicationFees.refund": _PostApplicationFeesIdRefund,
+    "ApplicationFees.retrieve": _GetApplicationFeesId,
+    "ApplicationFeesRefunds.create": _PostApplicationFeesIdRefunds,
+    "ApplicationFeesRefunds.list": _GetApplicationFeesIdRefunds,
+    "ApplicationFeesRefunds.retrieve": _GetApplicationFeesFeeRefundsId,
+    "ApplicationFeesRefunds.update": _PostApplicationFeesFeeRefundsId,
+    "AsyncApplicationFees.list": _GetApplicationFees,
+    "AsyncApplicationFees.refund": _PostApplicationFeesIdRefund,
+    "AsyncApplicationFees.retrieve": _GetApplicationFeesId,
+    "AsyncApplicationFeesRefunds.create": _PostApplicationFeesIdRefunds,
+    "AsyncApplicationFeesRefunds.list": _GetApplicationFeesIdRefunds,
+    "AsyncApplicationFeesRefunds.retrieve": _GetApplicationFeesFeeRefundsId,
+    "AsyncApplicationFeesRefunds.update": _PostApplicationFeesFeeRefundsId,
+}

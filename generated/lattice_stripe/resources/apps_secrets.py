@@ -345,3 +345,16 @@ _GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
         "starting_after": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "AppsSecrets.create": _PostAppsSecrets,
+    "AppsSecrets.delete": _PostAppsSecretsDelete,
+    "AppsSecrets.find": _GetAppsSecretsFind,
+    "AppsSecrets.list": _GetAppsSecrets,
+    "AsyncAppsSecrets.create": _PostAppsSecrets,
+    "AsyncAppsSecrets.delete": _PostAppsSecretsDelete,
+    "AsyncAppsSecrets.find": _GetAppsSecretsFind,
+    "AsyncAppsSecrets.list": _GetAppsSecrets,
+}

@@ -297,3 +297,14 @@ _GetBalanceHistoryId: Operation[BalanceTransaction] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "BalanceResource.retrieve": _GetBalance,
+    "BalanceHistory.list": _GetBalanceHistory,
+    "BalanceHistory.retrieve": _GetBalanceHistoryId,
+    "AsyncBalanceResource.retrieve": _GetBalance,
+    "AsyncBalanceHistory.list": _GetBalanceHistory,
+    "AsyncBalanceHistory.retrieve": _GetBalanceHistoryId,
+}

@@ -220,3 +220,12 @@ _GetBalanceTransactionsId: Operation[BalanceTransaction] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "BalanceTransactions.list": _GetBalanceTransactions,
+    "BalanceTransactions.retrieve": _GetBalanceTransactionsId,
+    "AsyncBalanceTransactions.list": _GetBalanceTransactions,
+    "AsyncBalanceTransactions.retrieve": _GetBalanceTransactionsId,
+}

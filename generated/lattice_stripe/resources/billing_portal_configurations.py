@@ -391,3 +391,16 @@ _PostBillingPortalConfigurationsConfiguration: Operation[BillingPortalConfigurat
         "metadata": "map|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "BillingPortalConfigurations.create": _PostBillingPortalConfigurations,
+    "BillingPortalConfigurations.list": _GetBillingPortalConfigurations,
+    "BillingPortalConfigurations.retrieve": _GetBillingPortalConfigurationsConfiguration,
+    "BillingPortalConfigurations.update": _PostBillingPortalConfigurationsConfiguration,
+    "AsyncBillingPortalConfigurations.create": _PostBillingPortalConfigurations,
+    "AsyncBillingPortalConfigurations.list": _GetBillingPortalConfigurations,
+    "AsyncBillingPortalConfigurations.retrieve": _GetBillingPortalConfigurationsConfiguration,
+    "AsyncBillingPortalConfigurations.update": _PostBillingPortalConfigurationsConfiguration,
+}

@@ -235,3 +235,10 @@ _PostBillingPortalSessions: Operation[BillingPortalSession] = Operation(
         "return_url": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "BillingPortalSessions.create": _PostBillingPortalSessions,
+    "AsyncBillingPortalSessions.create": _PostBillingPortalSessions,
+}

@@ -1523,3 +1523,36 @@ _PostChargesChargeRefundsRefund: Operation[Refund] = Operation(
         "metadata": "map|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Charges.capture": _PostChargesChargeCapture,
+    "Charges.create": _PostCharges,
+    "Charges.list": _GetCharges,
+    "Charges.refund": _PostChargesChargeRefund,
+    "Charges.retrieve": _GetChargesCharge,
+    "Charges.search": _GetChargesSearch,
+    "Charges.update": _PostChargesCharge,
+    "ChargesDispute.close": _PostChargesChargeDisputeClose,
+    "ChargesDispute.retrieve": _GetChargesChargeDispute,
+    "ChargesDispute.update": _PostChargesChargeDispute,
+    "ChargesRefunds.create": _PostChargesChargeRefunds,
+    "ChargesRefunds.list": _GetChargesChargeRefunds,
+    "ChargesRefunds.retrieve": _GetChargesChargeRefundsRefund,
+    "ChargesRefunds.update": _PostChargesChargeRefundsRefund,
+    "AsyncCharges.capture": _PostChargesChargeCapture,
+    "AsyncCharges.create": _PostCharges,
+    "AsyncCharges.list": _GetCharges,
+    "AsyncCharges.refund": _PostChargesChargeRefund,
+    "AsyncCharges.retrieve": _GetChargesCharge,
+    "AsyncCharges.search": _GetChargesSearch,
+    "AsyncCharges.update": _PostChargesCharge,
+    "AsyncChargesDispute.close": _PostChargesChargeDisputeClose,
+    "AsyncChargesDispute.retrieve": _GetChargesChargeDispute,
+    "AsyncChargesDispute.update": _PostChargesChargeDispute,
+    "AsyncChargesRefunds.create": _PostChargesChargeRefunds,
+    "AsyncChargesRefunds.list": _GetChargesChargeRefunds,
+    "AsyncChargesRefunds.retrieve": _GetChargesChargeRefundsRefund,
+    "AsyncChargesRefunds.update": _PostChargesChargeRefundsRefund,
+}

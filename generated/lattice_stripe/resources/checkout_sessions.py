@@ -877,3 +877,18 @@ _GetCheckoutSessionsSessionLineItems: Operation[ListObject[Item]] = Operation(
         "starting_after": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "CheckoutSessions.create": _PostCheckoutSessions,
+    "CheckoutSessions.expire": _PostCheckoutSessionsSessionExpire,
+    "CheckoutSessions.list": _GetCheckoutSessions,
+    "CheckoutSessions.retrieve": _GetCheckoutSessionsSession,
+    "CheckoutSessionsLineItems.list": _GetCheckoutSessionsSessionLineItems,
+    "AsyncCheckoutSessions.create": _PostCheckoutSessions,
+    "AsyncCheckoutSessions.expire": _PostCheckoutSessionsSessionExpire,
+    "AsyncCheckoutSessions.list": _GetCheckoutSessions,
+    "AsyncCheckoutSessions.retrieve": _GetCheckoutSessionsSession,
+    "AsyncCheckoutSessionsLineItems.list": _GetCheckoutSessionsSessionLineItems,
+}

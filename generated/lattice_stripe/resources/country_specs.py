@@ -168,3 +168,12 @@ _GetCountrySpecsCountry: Operation[CountrySpec] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "CountrySpecs.list": _GetCountrySpecs,
+    "CountrySpecs.retrieve": _GetCountrySpecsCountry,
+    "AsyncCountrySpecs.list": _GetCountrySpecs,
+    "AsyncCountrySpecs.retrieve": _GetCountrySpecsCountry,
+}

@@ -520,3 +520,18 @@ _PostCouponsCoupon: Operation[Coupon] = Operation(
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Coupons.create": _PostCoupons,
+    "Coupons.delete": _DeleteCouponsCoupon,
+    "Coupons.list": _GetCoupons,
+    "Coupons.retrieve": _GetCouponsCoupon,
+    "Coupons.update": _PostCouponsCoupon,
+    "AsyncCoupons.create": _PostCoupons,
+    "AsyncCoupons.delete": _DeleteCouponsCoupon,
+    "AsyncCoupons.list": _GetCoupons,
+    "AsyncCoupons.retrieve": _GetCouponsCoupon,
+    "AsyncCoupons.update": _PostCouponsCoupon,
+}

@@ -962,3 +962,24 @@ _GetCreditNotesCreditNoteLines: Operation[ListObject[CreditNoteLineItem]] = Oper
         "starting_after": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "CreditNotes.create": _PostCreditNotes,
+    "CreditNotes.list": _GetCreditNotes,
+    "CreditNotes.preview": _GetCreditNotesPreview,
+    "CreditNotes.preview_lines": _GetCreditNotesPreviewLines,
+    "CreditNotes.retrieve": _GetCreditNotesId,
+    "CreditNotes.update": _PostCreditNotesId,
+    "CreditNotes.void": _PostCreditNotesIdVoid,
+    "CreditNotesLines.list": _GetCreditNotesCreditNoteLines,
+    "AsyncCreditNotes.create": _PostCreditNotes,
+    "AsyncCreditNotes.list": _GetCreditNotes,
+    "AsyncCreditNotes.preview": _GetCreditNotesPreview,
+    "AsyncCreditNotes.preview_lines": _GetCreditNotesPreviewLines,
+    "AsyncCreditNotes.retrieve": _GetCreditNotesId,
+    "AsyncCreditNotes.update": _PostCreditNotesId,
+    "AsyncCreditNotes.void": _PostCreditNotesIdVoid,
+    "AsyncCreditNotesLines.list": _GetCreditNotesCreditNoteLines,
+}

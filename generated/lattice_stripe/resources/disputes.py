@@ -356,3 +356,16 @@ _PostDisputesDispute: Operation[Dispute] = Operation(
         "submit": "bool",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Disputes.close": _PostDisputesDisputeClose,
+    "Disputes.list": _GetDisputes,
+    "Disputes.retrieve": _GetDisputesDispute,
+    "Disputes.update": _PostDisputesDispute,
+    "AsyncDisputes.close": _PostDisputesDisputeClose,
+    "AsyncDisputes.list": _GetDisputes,
+    "AsyncDisputes.retrieve": _GetDisputesDispute,
+    "AsyncDisputes.update": _PostDisputesDispute,
+}

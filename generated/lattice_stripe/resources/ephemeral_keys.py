@@ -182,3 +182,12 @@ _DeleteEphemeralKeysKey: Operation[EphemeralKey] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "EphemeralKeys.create": _PostEphemeralKeys,
+    "EphemeralKeys.delete": _DeleteEphemeralKeysKey,
+    "AsyncEphemeralKeys.create": _PostEphemeralKeys,
+    "AsyncEphemeralKeys.delete": _DeleteEphemeralKeysKey,
+}

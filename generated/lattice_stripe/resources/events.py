@@ -205,3 +205,12 @@ _GetEventsId: Operation[Event] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Events.list": _GetEvents,
+    "Events.retrieve": _GetEventsId,
+    "AsyncEvents.list": _GetEvents,
+    "AsyncEvents.retrieve": _GetEventsId,
+}

@@ -170,3 +170,12 @@ _GetExchangeRatesRateId: Operation[ExchangeRate] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ExchangeRates.list": _GetExchangeRates,
+    "ExchangeRates.retrieve": _GetExchangeRatesRateId,
+    "AsyncExchangeRates.list": _GetExchangeRates,
+    "AsyncExchangeRates.retrieve": _GetExchangeRatesRateId,
+}

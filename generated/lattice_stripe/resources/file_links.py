@@ -347,3 +347,16 @@ _PostFileLinksLink: Operation[FileLink] = Operation(
         "metadata": "map|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "FileLinks.create": _PostFileLinks,
+    "FileLinks.list": _GetFileLinks,
+    "FileLinks.retrieve": _GetFileLinksLink,
+    "FileLinks.update": _PostFileLinksLink,
+    "AsyncFileLinks.create": _PostFileLinks,
+    "AsyncFileLinks.list": _GetFileLinks,
+    "AsyncFileLinks.retrieve": _GetFileLinksLink,
+    "AsyncFileLinks.update": _PostFileLinksLink,
+}

@@ -340,3 +340,14 @@ _GetFilesFile: Operation[File] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Files.create": _PostFiles,
+    "Files.list": _GetFiles,
+    "Files.retrieve": _GetFilesFile,
+    "AsyncFiles.create": _PostFiles,
+    "AsyncFiles.list": _GetFiles,
+    "AsyncFiles.retrieve": _GetFilesFile,
+}

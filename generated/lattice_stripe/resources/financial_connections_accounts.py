@@ -419,3 +419,18 @@ _GetFinancialConnectionsAccountsAccountOwners: Operation[ListObject[FinancialCon
         },
     )
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "FinancialConnectionsAccounts.disconnect": _PostFinancialConnectionsAccountsAccountDisconnect,
+    "FinancialConnectionsAccounts.list": _GetFinancialConnectionsAccounts,
+    "FinancialConnectionsAccounts.refresh": _PostFinancialConnectionsAccountsAccountRefresh,
+    "FinancialConnectionsAccounts.retrieve": _GetFinancialConnectionsAccountsAccount,
+    "FinancialConnectionsAccountsOwners.list": _GetFinancialConnectionsAccountsAccountOwners,
+    "AsyncFinancialConnectionsAccounts.disconnect": _PostFinancialConnectionsAccountsAccountDisconnect,
+    "AsyncFinancialConnectionsAccounts.list": _GetFinancialConnectionsAccounts,
+    "AsyncFinancialConnectionsAccounts.refresh": _PostFinancialConnectionsAccountsAccountRefresh,
+    "AsyncFinancialConnectionsAccounts.retrieve": _GetFinancialConnectionsAccountsAccount,
+    "AsyncFinancialConnectionsAccountsOwners.list": _GetFinancialConnectionsAccountsAccountOwners,
+}

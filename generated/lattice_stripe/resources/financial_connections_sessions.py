@@ -189,3 +189,12 @@ _GetFinancialConnectionsSessionsSession: Operation[FinancialConnectionsSession] 
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "FinancialConnectionsSessions.create": _PostFinancialConnectionsSessions,
+    "FinancialConnectionsSessions.retrieve": _GetFinancialConnectionsSessionsSession,
+    "AsyncFinancialConnectionsSessions.create": _PostFinancialConnectionsSessions,
+    "AsyncFinancialConnectionsSessions.retrieve": _GetFinancialConnectionsSessionsSession,
+}

@@ -192,3 +192,12 @@ _GetIdentityVerificationReportsReport: Operation[IdentityVerificationReport] = O
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IdentityVerificationReports.list": _GetIdentityVerificationReports,
+    "IdentityVerificationReports.retrieve": _GetIdentityVerificationReportsReport,
+    "AsyncIdentityVerificationReports.list": _GetIdentityVerificationReports,
+    "AsyncIdentityVerificationReports.retrieve": _GetIdentityVerificationReportsReport,
+}

@@ -560,3 +560,20 @@ _PostIdentityVerificationSessionsSession: Operation[IdentityVerificationSession]
         "type": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IdentityVerificationSessions.cancel": _PostIdentityVerificationSessionsSessionCancel,
+    "IdentityVerificationSessions.create": _PostIdentityVerificationSessions,
+    "IdentityVerificationSessions.list": _GetIdentityVerificationSessions,
+    "IdentityVerificationSessions.redact": _PostIdentityVerificationSessionsSessionRedact,
+    "IdentityVerificationSessions.retrieve": _GetIdentityVerificationSessionsSession,
+    "IdentityVerificationSessions.update": _PostIdentityVerificationSessionsSession,
+    "AsyncIdentityVerificationSessions.cancel": _PostIdentityVerificationSessionsSessionCancel,
+    "AsyncIdentityVerificationSessions.create": _PostIdentityVerificationSessions,
+    "AsyncIdentityVerificationSessions.list": _GetIdentityVerificationSessions,
+    "AsyncIdentityVerificationSessions.redact": _PostIdentityVerificationSessionsSessionRedact,
+    "AsyncIdentityVerificationSessions.retrieve": _GetIdentityVerificationSessionsSession,
+    "AsyncIdentityVerificationSessions.update": _PostIdentityVerificationSessionsSession,
+}

@@ -650,3 +650,18 @@ _PostInvoiceitemsInvoiceitem: Operation[Invoiceitem] = Operation(
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Invoiceitems.create": _PostInvoiceitems,
+    "Invoiceitems.delete": _DeleteInvoiceitemsInvoiceitem,
+    "Invoiceitems.list": _GetInvoiceitems,
+    "Invoiceitems.retrieve": _GetInvoiceitemsInvoiceitem,
+    "Invoiceitems.update": _PostInvoiceitemsInvoiceitem,
+    "AsyncInvoiceitems.create": _PostInvoiceitems,
+    "AsyncInvoiceitems.delete": _DeleteInvoiceitemsInvoiceitem,
+    "AsyncInvoiceitems.list": _GetInvoiceitems,
+    "AsyncInvoiceitems.retrieve": _GetInvoiceitemsInvoiceitem,
+    "AsyncInvoiceitems.update": _PostInvoiceitemsInvoiceitem,
+}

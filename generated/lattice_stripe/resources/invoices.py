@@ -1913,3 +1913,36 @@ _GetInvoicesInvoiceLines: Operation[ListObject[LineItem]] = Operation(
         "starting_after": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Invoices.create": _PostInvoices,
+    "Invoices.delete": _DeleteInvoicesInvoice,
+    "Invoices.finalize": _PostInvoicesInvoiceFinalize,
+    "Invoices.list": _GetInvoices,
+    "Invoices.mark_uncollectible": _PostInvoicesInvoiceMarkUncollectible,
+    "Invoices.pay": _PostInvoicesInvoicePay,
+    "Invoices.retrieve": _GetInvoicesInvoice,
+    "Invoices.search": _GetInvoicesSearch,
+    "Invoices.send": _PostInvoicesInvoiceSend,
+    "Invoices.upcoming": _GetInvoicesUpcoming,
+    "Invoices.upcoming_lines": _GetInvoicesUpcomingLines,
+    "Invoices.update": _PostInvoicesInvoice,
+    "Invoices.void": _PostInvoicesInvoiceVoid,
+    "InvoicesLines.list": _GetInvoicesInvoiceLines,
+    "AsyncInvoices.create": _PostInvoices,
+    "AsyncInvoices.delete": _DeleteInvoicesInvoice,
+    "AsyncInvoices.finalize": _PostInvoicesInvoiceFinalize,
+    "AsyncInvoices.list": _GetInvoices,
+    "AsyncInvoices.mark_uncollectible": _PostInvoicesInvoiceMarkUncollectible,
+    "AsyncInvoices.pay": _PostInvoicesInvoicePay,
+    "AsyncInvoices.retrieve": _GetInvoicesInvoice,
+    "AsyncInvoices.search": _GetInvoicesSearch,
+    "AsyncInvoices.send": _PostInvoicesInvoiceSend,
+    "AsyncInvoices.upcoming": _GetInvoicesUpcoming,
+    "AsyncInvoices.upcoming_lines": _GetInvoicesUpcomingLines,
+    "AsyncInvoices.update": _PostInvoicesInvoice,
+    "AsyncInvoices.void": _PostInvoicesInvoiceVoid,
+    "AsyncInvoicesLines.list": _GetInvoicesInvoiceLines,
+}

@@ -437,3 +437,18 @@ _PostIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Opera
         "metadata": "map|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IssuingAuthorizations.approve": _PostIssuingAuthorizationsAuthorizationApprove,
+    "IssuingAuthorizations.decline": _PostIssuingAuthorizationsAuthorizationDecline,
+    "IssuingAuthorizations.list": _GetIssuingAuthorizations,
+    "IssuingAuthorizations.retrieve": _GetIssuingAuthorizationsAuthorization,
+    "IssuingAuthorizations.update": _PostIssuingAuthorizationsAuthorization,
+    "AsyncIssuingAuthorizations.approve": _PostIssuingAuthorizationsAuthorizationApprove,
+    "AsyncIssuingAuthorizations.decline": _PostIssuingAuthorizationsAuthorizationDecline,
+    "AsyncIssuingAuthorizations.list": _GetIssuingAuthorizations,
+    "AsyncIssuingAuthorizations.retrieve": _GetIssuingAuthorizationsAuthorization,
+    "AsyncIssuingAuthorizations.update": _PostIssuingAuthorizationsAuthorization,
+}

@@ -493,3 +493,16 @@ _PostIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IssuingCardholders.create": _PostIssuingCardholders,
+    "IssuingCardholders.list": _GetIssuingCardholders,
+    "IssuingCardholders.retrieve": _GetIssuingCardholdersCardholder,
+    "IssuingCardholders.update": _PostIssuingCardholdersCardholder,
+    "AsyncIssuingCardholders.create": _PostIssuingCardholders,
+    "AsyncIssuingCardholders.list": _GetIssuingCardholders,
+    "AsyncIssuingCardholders.retrieve": _GetIssuingCardholdersCardholder,
+    "AsyncIssuingCardholders.update": _PostIssuingCardholdersCardholder,
+}

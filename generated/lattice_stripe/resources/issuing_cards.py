@@ -468,3 +468,16 @@ _PostIssuingCardsCard: Operation[IssuingCard] = Operation(
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IssuingCards.create": _PostIssuingCards,
+    "IssuingCards.list": _GetIssuingCards,
+    "IssuingCards.retrieve": _GetIssuingCardsCard,
+    "IssuingCards.update": _PostIssuingCardsCard,
+    "AsyncIssuingCards.create": _PostIssuingCards,
+    "AsyncIssuingCards.list": _GetIssuingCards,
+    "AsyncIssuingCards.retrieve": _GetIssuingCardsCard,
+    "AsyncIssuingCards.update": _PostIssuingCardsCard,
+}

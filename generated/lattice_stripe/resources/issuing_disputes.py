@@ -470,3 +470,18 @@ _PostIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IssuingDisputes.create": _PostIssuingDisputes,
+    "IssuingDisputes.list": _GetIssuingDisputes,
+    "IssuingDisputes.retrieve": _GetIssuingDisputesDispute,
+    "IssuingDisputes.submit": _PostIssuingDisputesDisputeSubmit,
+    "IssuingDisputes.update": _PostIssuingDisputesDispute,
+    "AsyncIssuingDisputes.create": _PostIssuingDisputes,
+    "AsyncIssuingDisputes.list": _GetIssuingDisputes,
+    "AsyncIssuingDisputes.retrieve": _GetIssuingDisputesDispute,
+    "AsyncIssuingDisputes.submit": _PostIssuingDisputesDisputeSubmit,
+    "AsyncIssuingDisputes.update": _PostIssuingDisputesDispute,
+}

@@ -250,3 +250,14 @@ _PostIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
         "metadata": "map",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IssuingSettlements.list": _GetIssuingSettlements,
+    "IssuingSettlements.retrieve": _GetIssuingSettlementsSettlement,
+    "IssuingSettlements.update": _PostIssuingSettlementsSettlement,
+    "AsyncIssuingSettlements.list": _GetIssuingSettlements,
+    "AsyncIssuingSettlements.retrieve": _GetIssuingSettlementsSettlement,
+    "AsyncIssuingSettlements.update": _PostIssuingSettlementsSettlement,
+}

@@ -271,3 +271,14 @@ _PostIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
         "metadata": "map|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IssuingTransactions.list": _GetIssuingTransactions,
+    "IssuingTransactions.retrieve": _GetIssuingTransactionsTransaction,
+    "IssuingTransactions.update": _PostIssuingTransactionsTransaction,
+    "AsyncIssuingTransactions.list": _GetIssuingTransactions,
+    "AsyncIssuingTransactions.retrieve": _GetIssuingTransactionsTransaction,
+    "AsyncIssuingTransactions.update": _PostIssuingTransactionsTransaction,
+}

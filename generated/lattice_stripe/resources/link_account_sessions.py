@@ -189,3 +189,12 @@ _GetLinkAccountSessionsSession: Operation[FinancialConnectionsSession] = Operati
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "LinkAccountSessions.create": _PostLinkAccountSessions,
+    "LinkAccountSessions.retrieve": _GetLinkAccountSessionsSession,
+    "AsyncLinkAccountSessions.create": _PostLinkAccountSessions,
+    "AsyncLinkAccountSessions.retrieve": _GetLinkAccountSessionsSession,
+}

@@ -417,3 +417,18 @@ _GetLinkedAccountsAccountOwners: Operation[ListObject[FinancialConnectionsAccoun
         "starting_after": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "LinkedAccounts.disconnect": _PostLinkedAccountsAccountDisconnect,
+    "LinkedAccounts.list": _GetLinkedAccounts,
+    "LinkedAccounts.refresh": _PostLinkedAccountsAccountRefresh,
+    "LinkedAccounts.retrieve": _GetLinkedAccountsAccount,
+    "LinkedAccountsOwners.list": _GetLinkedAccountsAccountOwners,
+    "AsyncLinkedAccounts.disconnect": _PostLinkedAccountsAccountDisconnect,
+    "AsyncLinkedAccounts.list": _GetLinkedAccounts,
+    "AsyncLinkedAccounts.refresh": _PostLinkedAccountsAccountRefresh,
+    "AsyncLinkedAccounts.retrieve": _GetLinkedAccountsAccount,
+    "AsyncLinkedAccountsOwners.list": _GetLinkedAccountsAccountOwners,
+}

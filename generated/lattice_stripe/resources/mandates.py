@@ -91,3 +91,10 @@ _GetMandatesMandate: Operation[Mandate] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Mandates.retrieve": _GetMandatesMandate,
+    "AsyncMandates.retrieve": _GetMandatesMandate,
+}

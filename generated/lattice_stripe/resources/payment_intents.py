@@ -1684,3 +1684,30 @@ _PostPaymentIntentsIntentVerifyMicrodeposits: Operation[PaymentIntent] = Operati
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "PaymentIntents.apply_customer_balance": _PostPaymentIntentsIntentApplyCustomerBalance,
+    "PaymentIntents.cancel": _PostPaymentIntentsIntentCancel,
+    "PaymentIntents.capture": _PostPaymentIntentsIntentCapture,
+    "PaymentIntents.confirm": _PostPaymentIntentsIntentConfirm,
+    "PaymentIntents.create": _PostPaymentIntents,
+    "PaymentIntents.increment_authorization": _PostPaymentIntentsIntentIncrementAuthorization,
+    "PaymentIntents.list": _GetPaymentIntents,
+    "PaymentIntents.retrieve": _GetPaymentIntentsIntent,
+    "PaymentIntents.search": _GetPaymentIntentsSearch,
+    "PaymentIntents.update": _PostPaymentIntentsIntent,
+    "PaymentIntents.verify_microdeposits": _PostPaymentIntentsIntentVerifyMicrodeposits,
+    "AsyncPaymentIntents.apply_customer_balance": _PostPaymentIntentsIntentApplyCustomerBalance,
+    "AsyncPaymentIntents.cancel": _PostPaymentIntentsIntentCancel,
+    "AsyncPaymentIntents.capture": _PostPaymentIntentsIntentCapture,
+    "AsyncPaymentIntents.confirm": _PostPaymentIntentsIntentConfirm,
+    "AsyncPaymentIntents.create": _PostPaymentIntents,
+    "AsyncPaymentIntents.increment_authorization": _PostPaymentIntentsIntentIncrementAuthorization,
+    "AsyncPaymentIntents.list": _GetPaymentIntents,
+    "AsyncPaymentIntents.retrieve": _GetPaymentIntentsIntent,
+    "AsyncPaymentIntents.search": _GetPaymentIntentsSearch,
+    "AsyncPaymentIntents.update": _PostPaymentIntentsIntent,
+    "AsyncPaymentIntents.verify_microdeposits": _PostPaymentIntentsIntentVerifyMicrodeposits,
+}

@@ -873,3 +873,18 @@ _GetPaymentLinksPaymentLinkLineItems: Operation[ListObject[Item]] = Operation(
         "starting_after": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "PaymentLinks.create": _PostPaymentLinks,
+    "PaymentLinks.list": _GetPaymentLinks,
+    "PaymentLinks.retrieve": _GetPaymentLinksPaymentLink,
+    "PaymentLinks.update": _PostPaymentLinksPaymentLink,
+    "PaymentLinksLineItems.list": _GetPaymentLinksPaymentLinkLineItems,
+    "AsyncPaymentLinks.create": _PostPaymentLinks,
+    "AsyncPaymentLinks.list": _GetPaymentLinks,
+    "AsyncPaymentLinks.retrieve": _GetPaymentLinksPaymentLink,
+    "AsyncPaymentLinks.update": _PostPaymentLinksPaymentLink,
+    "AsyncPaymentLinksLineItems.list": _GetPaymentLinksPaymentLinkLineItems,
+}

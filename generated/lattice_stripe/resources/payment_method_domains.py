@@ -394,3 +394,18 @@ _PostPaymentMethodDomainsPaymentMethodDomainValidate: Operation[PaymentMethodDom
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "PaymentMethodDomains.create": _PostPaymentMethodDomains,
+    "PaymentMethodDomains.list": _GetPaymentMethodDomains,
+    "PaymentMethodDomains.retrieve": _GetPaymentMethodDomainsPaymentMethodDomain,
+    "PaymentMethodDomains.update": _PostPaymentMethodDomainsPaymentMethodDomain,
+    "PaymentMethodDomains.validate": _PostPaymentMethodDomainsPaymentMethodDomainValidate,
+    "AsyncPaymentMethodDomains.create": _PostPaymentMethodDomains,
+    "AsyncPaymentMethodDomains.list": _GetPaymentMethodDomains,
+    "AsyncPaymentMethodDomains.retrieve": _GetPaymentMethodDomainsPaymentMethodDomain,
+    "AsyncPaymentMethodDomains.update": _PostPaymentMethodDomainsPaymentMethodDomain,
+    "AsyncPaymentMethodDomains.validate": _PostPaymentMethodDomainsPaymentMethodDomainValidate,
+}

@@ -999,3 +999,20 @@ _PostPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Operation(
         "us_bank_account": "map",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "PaymentMethods.attach": _PostPaymentMethodsPaymentMethodAttach,
+    "PaymentMethods.create": _PostPaymentMethods,
+    "PaymentMethods.detach": _PostPaymentMethodsPaymentMethodDetach,
+    "PaymentMethods.list": _GetPaymentMethods,
+    "PaymentMethods.retrieve": _GetPaymentMethodsPaymentMethod,
+    "PaymentMethods.update": _PostPaymentMethodsPaymentMethod,
+    "AsyncPaymentMethods.attach": _PostPaymentMethodsPaymentMethodAttach,
+    "AsyncPaymentMethods.create": _PostPaymentMethods,
+    "AsyncPaymentMethods.detach": _PostPaymentMethodsPaymentMethodDetach,
+    "AsyncPaymentMethods.list": _GetPaymentMethods,
+    "AsyncPaymentMethods.retrieve": _GetPaymentMethodsPaymentMethod,
+    "AsyncPaymentMethods.update": _PostPaymentMethodsPaymentMethod,
+}

@@ -563,3 +563,20 @@ _PostPayoutsPayout: Operation[Payout] = Operation(
         "metadata": "map|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Payouts.cancel": _PostPayoutsPayoutCancel,
+    "Payouts.create": _PostPayouts,
+    "Payouts.list": _GetPayouts,
+    "Payouts.retrieve": _GetPayoutsPayout,
+    "Payouts.reverse": _PostPayoutsPayoutReverse,
+    "Payouts.update": _PostPayoutsPayout,
+    "AsyncPayouts.cancel": _PostPayoutsPayoutCancel,
+    "AsyncPayouts.create": _PostPayouts,
+    "AsyncPayouts.list": _GetPayouts,
+    "AsyncPayouts.retrieve": _GetPayoutsPayout,
+    "AsyncPayouts.reverse": _PostPayoutsPayoutReverse,
+    "AsyncPayouts.update": _PostPayoutsPayout,
+}

@@ -546,3 +546,18 @@ _PostPlansPlan: Operation[Plan] = Operation(
         "trial_period_days": "int",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Plans.create": _PostPlans,
+    "Plans.delete": _DeletePlansPlan,
+    "Plans.list": _GetPlans,
+    "Plans.retrieve": _GetPlansPlan,
+    "Plans.update": _PostPlansPlan,
+    "AsyncPlans.create": _PostPlans,
+    "AsyncPlans.delete": _DeletePlansPlan,
+    "AsyncPlans.list": _GetPlans,
+    "AsyncPlans.retrieve": _GetPlansPlan,
+    "AsyncPlans.update": _PostPlansPlan,
+}

@@ -665,3 +665,18 @@ _PostPricesPrice: Operation[Price] = Operation(
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Prices.create": _PostPrices,
+    "Prices.list": _GetPrices,
+    "Prices.retrieve": _GetPricesPrice,
+    "Prices.search": _GetPricesSearch,
+    "Prices.update": _PostPricesPrice,
+    "AsyncPrices.create": _PostPrices,
+    "AsyncPrices.list": _GetPrices,
+    "AsyncPrices.retrieve": _GetPricesPrice,
+    "AsyncPrices.search": _GetPricesSearch,
+    "AsyncPrices.update": _PostPricesPrice,
+}

@@ -688,3 +688,20 @@ _PostProductsId: Operation[Product] = Operation(
         "url": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Products.create": _PostProducts,
+    "Products.delete": _DeleteProductsId,
+    "Products.list": _GetProducts,
+    "Products.retrieve": _GetProductsId,
+    "Products.search": _GetProductsSearch,
+    "Products.update": _PostProductsId,
+    "AsyncProducts.create": _PostProducts,
+    "AsyncProducts.delete": _DeleteProductsId,
+    "AsyncProducts.list": _GetProducts,
+    "AsyncProducts.retrieve": _GetProductsId,
+    "AsyncProducts.search": _GetProductsSearch,
+    "AsyncProducts.update": _PostProductsId,
+}

@@ -425,3 +425,16 @@ _PostPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "PromotionCodes.create": _PostPromotionCodes,
+    "PromotionCodes.list": _GetPromotionCodes,
+    "PromotionCodes.retrieve": _GetPromotionCodesPromotionCode,
+    "PromotionCodes.update": _PostPromotionCodesPromotionCode,
+    "AsyncPromotionCodes.create": _PostPromotionCodes,
+    "AsyncPromotionCodes.list": _GetPromotionCodes,
+    "AsyncPromotionCodes.retrieve": _GetPromotionCodesPromotionCode,
+    "AsyncPromotionCodes.update": _PostPromotionCodesPromotionCode,
+}

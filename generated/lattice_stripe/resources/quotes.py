@@ -1075,3 +1075,28 @@ _GetQuotesQuoteLineItems: Operation[ListObject[Item]] = Operation(
         "starting_after": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Quotes.accept": _PostQuotesQuoteAccept,
+    "Quotes.cancel": _PostQuotesQuoteCancel,
+    "Quotes.create": _PostQuotes,
+    "Quotes.finalize": _PostQuotesQuoteFinalize,
+    "Quotes.list": _GetQuotes,
+    "Quotes.pdf": _GetQuotesQuotePdf,
+    "Quotes.retrieve": _GetQuotesQuote,
+    "Quotes.update": _PostQuotesQuote,
+    "QuotesComputedUpfrontLineItems.list": _GetQuotesQuoteComputedUpfrontLineItems,
+    "QuotesLineItems.list": _GetQuotesQuoteLineItems,
+    "AsyncQuotes.accept": _PostQuotesQuoteAccept,
+    "AsyncQuotes.cancel": _PostQuotesQuoteCancel,
+    "AsyncQuotes.create": _PostQuotes,
+    "AsyncQuotes.finalize": _PostQuotesQuoteFinalize,
+    "AsyncQuotes.list": _GetQuotes,
+    "AsyncQuotes.pdf": _GetQuotesQuotePdf,
+    "AsyncQuotes.retrieve": _GetQuotesQuote,
+    "AsyncQuotes.update": _PostQuotesQuote,
+    "AsyncQuotesComputedUpfrontLineItems.list": _GetQuotesQuoteComputedUpfrontLineItems,
+    "AsyncQuotesLineItems.list": _GetQuotesQuoteLineItems,
+}

@@ -186,3 +186,12 @@ _GetRadarEarlyFraudWarningsEarlyFraudWarning: Operation[RadarEarlyFraudWarning] 
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "RadarEarlyFraudWarnings.list": _GetRadarEarlyFraudWarnings,
+    "RadarEarlyFraudWarnings.retrieve": _GetRadarEarlyFraudWarningsEarlyFraudWarning,
+    "AsyncRadarEarlyFraudWarnings.list": _GetRadarEarlyFraudWarnings,
+    "AsyncRadarEarlyFraudWarnings.retrieve": _GetRadarEarlyFraudWarningsEarlyFraudWarning,
+}

@@ -311,3 +311,16 @@ _GetRadarValueListItemsItem: Operation[RadarValueListItem] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "RadarValueListItems.create": _PostRadarValueListItems,
+    "RadarValueListItems.delete": _DeleteRadarValueListItemsItem,
+    "RadarValueListItems.list": _GetRadarValueListItems,
+    "RadarValueListItems.retrieve": _GetRadarValueListItemsItem,
+    "AsyncRadarValueListItems.create": _PostRadarValueListItems,
+    "AsyncRadarValueListItems.delete": _DeleteRadarValueListItemsItem,
+    "AsyncRadarValueListItems.list": _GetRadarValueListItems,
+    "AsyncRadarValueListItems.retrieve": _GetRadarValueListItemsItem,
+}

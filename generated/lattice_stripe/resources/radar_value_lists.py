@@ -433,3 +433,18 @@ _PostRadarValueListsValueList: Operation[RadarValueList] = Operation(
         "name": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "RadarValueLists.create": _PostRadarValueLists,
+    "RadarValueLists.delete": _DeleteRadarValueListsValueList,
+    "RadarValueLists.list": _GetRadarValueLists,
+    "RadarValueLists.retrieve": _GetRadarValueListsValueList,
+    "RadarValueLists.update": _PostRadarValueListsValueList,
+    "AsyncRadarValueLists.create": _PostRadarValueLists,
+    "AsyncRadarValueLists.delete": _DeleteRadarValueListsValueList,
+    "AsyncRadarValueLists.list": _GetRadarValueLists,
+    "AsyncRadarValueLists.retrieve": _GetRadarValueListsValueList,
+    "AsyncRadarValueLists.update": _PostRadarValueListsValueList,
+}

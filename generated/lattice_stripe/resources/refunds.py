@@ -482,3 +482,18 @@ _PostRefundsRefund: Operation[Refund] = Operation(
         "metadata": "map|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Refunds.cancel": _PostRefundsRefundCancel,
+    "Refunds.create": _PostRefunds,
+    "Refunds.list": _GetRefunds,
+    "Refunds.retrieve": _GetRefundsRefund,
+    "Refunds.update": _PostRefundsRefund,
+    "AsyncRefunds.cancel": _PostRefundsRefundCancel,
+    "AsyncRefunds.create": _PostRefunds,
+    "AsyncRefunds.list": _GetRefunds,
+    "AsyncRefunds.retrieve": _GetRefundsRefund,
+    "AsyncRefunds.update": _PostRefundsRefund,
+}

@@ -254,3 +254,14 @@ _GetReportingReportRunsReportRun: Operation[ReportingReportRun] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ReportingReportRuns.create": _PostReportingReportRuns,
+    "ReportingReportRuns.list": _GetReportingReportRuns,
+    "ReportingReportRuns.retrieve": _GetReportingReportRunsReportRun,
+    "AsyncReportingReportRuns.create": _PostReportingReportRuns,
+    "AsyncReportingReportRuns.list": _GetReportingReportRuns,
+    "AsyncReportingReportRuns.retrieve": _GetReportingReportRunsReportRun,
+}

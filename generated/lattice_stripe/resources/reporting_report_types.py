@@ -149,3 +149,12 @@ _GetReportingReportTypesReportType: Operation[ReportingReportType] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ReportingReportTypes.list": _GetReportingReportTypes,
+    "ReportingReportTypes.retrieve": _GetReportingReportTypesReportType,
+    "AsyncReportingReportTypes.list": _GetReportingReportTypes,
+    "AsyncReportingReportTypes.retrieve": _GetReportingReportTypesReportType,
+}

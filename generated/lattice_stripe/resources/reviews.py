@@ -241,3 +241,14 @@ _GetReviewsReview: Operation[Review] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Reviews.approve": _PostReviewsReviewApprove,
+    "Reviews.list": _GetReviews,
+    "Reviews.retrieve": _GetReviewsReview,
+    "AsyncReviews.approve": _PostReviewsReviewApprove,
+    "AsyncReviews.list": _GetReviews,
+    "AsyncReviews.retrieve": _GetReviewsReview,
+}

@@ -125,3 +125,10 @@ _GetSetupAttempts: Operation[ListObject[SetupAttempt]] = Operation(
         "starting_after": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "SetupAttempts.list": _GetSetupAttempts,
+    "AsyncSetupAttempts.list": _GetSetupAttempts,
+}

@@ -905,3 +905,22 @@ _PostSetupIntentsIntentVerifyMicrodeposits: Operation[SetupIntent] = Operation(
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "SetupIntents.cancel": _PostSetupIntentsIntentCancel,
+    "SetupIntents.confirm": _PostSetupIntentsIntentConfirm,
+    "SetupIntents.create": _PostSetupIntents,
+    "SetupIntents.list": _GetSetupIntents,
+    "SetupIntents.retrieve": _GetSetupIntentsIntent,
+    "SetupIntents.update": _PostSetupIntentsIntent,
+    "SetupIntents.verify_microdeposits": _PostSetupIntentsIntentVerifyMicrodeposits,
+    "AsyncSetupIntents.cancel": _PostSetupIntentsIntentCancel,
+    "AsyncSetupIntents.confirm": _PostSetupIntentsIntentConfirm,
+    "AsyncSetupIntents.create": _PostSetupIntents,
+    "AsyncSetupIntents.list": _GetSetupIntents,
+    "AsyncSetupIntents.retrieve": _GetSetupIntentsIntent,
+    "AsyncSetupIntents.update": _PostSetupIntentsIntent,
+    "AsyncSetupIntents.verify_microdeposits": _PostSetupIntentsIntentVerifyMicrodeposits,
+}

@@ -412,3 +412,16 @@ _PostShippingRatesShippingRateToken: Operation[ShippingRate] = Operation(
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ShippingRates.create": _PostShippingRates,
+    "ShippingRates.list": _GetShippingRates,
+    "ShippingRates.retrieve": _GetShippingRatesShippingRateToken,
+    "ShippingRates.update": _PostShippingRatesShippingRateToken,
+    "AsyncShippingRates.create": _PostShippingRates,
+    "AsyncShippingRates.list": _GetShippingRates,
+    "AsyncShippingRates.retrieve": _GetShippingRatesShippingRateToken,
+    "AsyncShippingRates.update": _PostShippingRatesShippingRateToken,
+}

@@ -168,3 +168,12 @@ _GetSigmaScheduledQueryRunsScheduledQueryRun: Operation[ScheduledQueryRun] = Ope
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "SigmaScheduledQueryRuns.list": _GetSigmaScheduledQueryRuns,
+    "SigmaScheduledQueryRuns.retrieve": _GetSigmaScheduledQueryRunsScheduledQueryRun,
+    "AsyncSigmaScheduledQueryRuns.list": _GetSigmaScheduledQueryRuns,
+    "AsyncSigmaScheduledQueryRuns.retrieve": _GetSigmaScheduledQueryRunsScheduledQueryRun,
+}

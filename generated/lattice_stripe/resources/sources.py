@@ -726,3 +726,22 @@ _GetSourcesSourceSourceTransactionsSourceTransaction: Operation[SourceTransactio
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Sources.create": _PostSources,
+    "Sources.retrieve": _GetSourcesSource,
+    "Sources.update": _PostSourcesSource,
+    "Sources.verify": _PostSourcesSourceVerify,
+    "SourcesMandateNotifications.retrieve": _GetSourcesSourceMandateNotificationsMandateNotification,
+    "SourcesSourceTransactions.list": _GetSourcesSourceSourceTransactions,
+    "SourcesSourceTransactions.retrieve": _GetSourcesSourceSourceTransactionsSourceTransaction,
+    "AsyncSources.create": _PostSources,
+    "AsyncSources.retrieve": _GetSourcesSource,
+    "AsyncSources.update": _PostSourcesSource,
+    "AsyncSources.verify": _PostSourcesSourceVerify,
+    "AsyncSourcesMandateNotifications.retrieve": _GetSourcesSourceMandateNotificationsMandateNotification,
+    "AsyncSourcesSourceTransactions.list": _GetSourcesSourceSourceTransactions,
+    "AsyncSourcesSourceTransactions.retrieve": _GetSourcesSourceSourceTransactionsSourceTransaction,
+}

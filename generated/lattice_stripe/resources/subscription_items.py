@@ -850,3 +850,22 @@ _PostSubscriptionItemsSubscriptionItemUsageRecords: Operation[UsageRecord] = Ope
         "timestamp": "int|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "SubscriptionItems.create": _PostSubscriptionItems,
+    "SubscriptionItems.delete": _DeleteSubscriptionItemsItem,
+    "SubscriptionItems.list": _GetSubscriptionItems,
+    "SubscriptionItems.retrieve": _GetSubscriptionItemsItem,
+    "SubscriptionItems.update": _PostSubscriptionItemsItem,
+    "SubscriptionItemsUsageRecordSummaries.list": _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries,
+    "SubscriptionItemsUsageRecords.create": _PostSubscriptionItemsSubscriptionItemUsageRecords,
+    "AsyncSubscriptionItems.create": _PostSubscriptionItems,
+    "AsyncSubscriptionItems.delete": _DeleteSubscriptionItemsItem,
+    "AsyncSubscriptionItems.list": _GetSubscriptionItems,
+    "AsyncSubscriptionItems.retrieve": _GetSubscriptionItemsItem,
+    "AsyncSubscriptionItems.update": _PostSubscriptionItemsItem,
+    "AsyncSubscriptionItemsUsageRecordSummaries.list": _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries,
+    "AsyncSubscriptionItemsUsageRecords.create": _PostSubscriptionItemsSubscriptionItemUsageRecords,
+}

@@ -614,3 +614,20 @@ _PostSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "SubscriptionSchedules.cancel": _PostSubscriptionSchedulesScheduleCancel,
+    "SubscriptionSchedules.create": _PostSubscriptionSchedules,
+    "SubscriptionSchedules.list": _GetSubscriptionSchedules,
+    "SubscriptionSchedules.release": _PostSubscriptionSchedulesScheduleRelease,
+    "SubscriptionSchedules.retrieve": _GetSubscriptionSchedulesSchedule,
+    "SubscriptionSchedules.update": _PostSubscriptionSchedulesSchedule,
+    "AsyncSubscriptionSchedules.cancel": _PostSubscriptionSchedulesScheduleCancel,
+    "AsyncSubscriptionSchedules.create": _PostSubscriptionSchedules,
+    "AsyncSubscriptionSchedules.list": _GetSubscriptionSchedules,
+    "AsyncSubscriptionSchedules.release": _PostSubscriptionSchedulesScheduleRelease,
+    "AsyncSubscriptionSchedules.retrieve": _GetSubscriptionSchedulesSchedule,
+    "AsyncSubscriptionSchedules.update": _PostSubscriptionSchedulesSchedule,
+}

@@ -1350,3 +1350,24 @@ _DeleteSubscriptionsSubscriptionExposedIdDiscount: Operation[DeletedDiscount] = 
     S.Model("DeletedDiscount"),
     encoding="query",
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Subscriptions.cancel": _DeleteSubscriptionsSubscriptionExposedId,
+    "Subscriptions.create": _PostSubscriptions,
+    "Subscriptions.list": _GetSubscriptions,
+    "Subscriptions.resume": _PostSubscriptionsSubscriptionResume,
+    "Subscriptions.retrieve": _GetSubscriptionsSubscriptionExposedId,
+    "Subscriptions.search": _GetSubscriptionsSearch,
+    "Subscriptions.update": _PostSubscriptionsSubscriptionExposedId,
+    "SubscriptionsDiscount.delete": _DeleteSubscriptionsSubscriptionExposedIdDiscount,
+    "AsyncSubscriptions.cancel": _DeleteSubscriptionsSubscriptionExposedId,
+    "AsyncSubscriptions.create": _PostSubscriptions,
+    "AsyncSubscriptions.list": _GetSubscriptions,
+    "AsyncSubscriptions.resume": _PostSubscriptionsSubscriptionResume,
+    "AsyncSubscriptions.retrieve": _GetSubscriptionsSubscriptionExposedId,
+    "AsyncSubscriptions.search": _GetSubscriptionsSearch,
+    "AsyncSubscriptions.update": _PostSubscriptionsSubscriptionExposedId,
+    "AsyncSubscriptionsDiscount.delete": _DeleteSubscriptionsSubscriptionExposedIdDiscount,
+}

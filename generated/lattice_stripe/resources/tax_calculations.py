@@ -243,3 +243,12 @@ _GetTaxCalculationsCalculationLineItems: Operation[ListObject[TaxCalculationLine
         "starting_after": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TaxCalculations.create": _PostTaxCalculations,
+    "TaxCalculationsLineItems.list": _GetTaxCalculationsCalculationLineItems,
+    "AsyncTaxCalculations.create": _PostTaxCalculations,
+    "AsyncTaxCalculationsLineItems.list": _GetTaxCalculationsCalculationLineItems,
+}

@@ -172,3 +172,12 @@ _GetTaxCodesId: Operation[TaxCode] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TaxCodes.list": _GetTaxCodes,
+    "TaxCodes.retrieve": _GetTaxCodesId,
+    "AsyncTaxCodes.list": _GetTaxCodes,
+    "AsyncTaxCodes.retrieve": _GetTaxCodesId,
+}

@@ -510,3 +510,16 @@ _PostTaxRatesTaxRate: Operation[TaxRate] = Operation(
         "tax_type": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TaxRates.create": _PostTaxRates,
+    "TaxRates.list": _GetTaxRates,
+    "TaxRates.retrieve": _GetTaxRatesTaxRate,
+    "TaxRates.update": _PostTaxRatesTaxRate,
+    "AsyncTaxRates.create": _PostTaxRates,
+    "AsyncTaxRates.list": _GetTaxRates,
+    "AsyncTaxRates.retrieve": _GetTaxRatesTaxRate,
+    "AsyncTaxRates.update": _PostTaxRatesTaxRate,
+}

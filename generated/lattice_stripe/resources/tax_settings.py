@@ -162,3 +162,12 @@ _PostTaxSettings: Operation[TaxSettings] = Operation(
         "head_office": "map",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TaxSettingsResource.retrieve": _GetTaxSettings,
+    "TaxSettingsResource.update": _PostTaxSettings,
+    "AsyncTaxSettingsResource.retrieve": _GetTaxSettings,
+    "AsyncTaxSettingsResource.update": _PostTaxSettings,
+}

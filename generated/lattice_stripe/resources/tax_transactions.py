@@ -392,3 +392,16 @@ _GetTaxTransactionsTransactionLineItems: Operation[ListObject[TaxTransactionLine
         "starting_after": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TaxTransactions.create_from_calculation": _PostTaxTransactionsCreateFromCalculation,
+    "TaxTransactions.create_reversal": _PostTaxTransactionsCreateReversal,
+    "TaxTransactions.retrieve": _GetTaxTransactionsTransaction,
+    "TaxTransactionsLineItems.list": _GetTaxTransactionsTransactionLineItems,
+    "AsyncTaxTransactions.create_from_calculation": _PostTaxTransactionsCreateFromCalculation,
+    "AsyncTaxTransactions.create_reversal": _PostTaxTransactionsCreateReversal,
+    "AsyncTaxTransactions.retrieve": _GetTaxTransactionsTransaction,
+    "AsyncTaxTransactionsLineItems.list": _GetTaxTransactionsTransactionLineItems,
+}

@@ -434,3 +434,18 @@ _PostTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | Dele
         ),
     )
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TerminalConfigurations.create": _PostTerminalConfigurations,
+    "TerminalConfigurations.delete": _DeleteTerminalConfigurationsConfiguration,
+    "TerminalConfigurations.list": _GetTerminalConfigurations,
+    "TerminalConfigurations.retrieve": _GetTerminalConfigurationsConfiguration,
+    "TerminalConfigurations.update": _PostTerminalConfigurationsConfiguration,
+    "AsyncTerminalConfigurations.create": _PostTerminalConfigurations,
+    "AsyncTerminalConfigurations.delete": _DeleteTerminalConfigurationsConfiguration,
+    "AsyncTerminalConfigurations.list": _GetTerminalConfigurations,
+    "AsyncTerminalConfigurations.retrieve": _GetTerminalConfigurationsConfiguration,
+    "AsyncTerminalConfigurations.update": _PostTerminalConfigurationsConfiguration,
+}

@@ -97,3 +97,10 @@ _PostTerminalConnectionTokens: Operation[TerminalConnectionToken] = Operation(
         "location": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TerminalConnectionTokens.create": _PostTerminalConnectionTokens,
+    "AsyncTerminalConnectionTokens.create": _PostTerminalConnectionTokens,
+}

@@ -400,3 +400,18 @@ _PostTerminalLocationsLocation: Operation[TerminalLocation | DeletedTerminalLoca
         "metadata": "map|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TerminalLocations.create": _PostTerminalLocations,
+    "TerminalLocations.delete": _DeleteTerminalLocationsLocation,
+    "TerminalLocations.list": _GetTerminalLocations,
+    "TerminalLocations.retrieve": _GetTerminalLocationsLocation,
+    "TerminalLocations.update": _PostTerminalLocationsLocation,
+    "AsyncTerminalLocations.create": _PostTerminalLocations,
+    "AsyncTerminalLocations.delete": _DeleteTerminalLocationsLocation,
+    "AsyncTerminalLocations.list": _GetTerminalLocations,
+    "AsyncTerminalLocations.retrieve": _GetTerminalLocationsLocation,
+    "AsyncTerminalLocations.update": _PostTerminalLocationsLocation,
+}

@@ -837,3 +837,28 @@ _PostTerminalReadersReader: Operation[TerminalReader | DeletedTerminalReader] = 
         "metadata": "map|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TerminalReaders.cancel_action": _PostTerminalReadersReaderCancelAction,
+    "TerminalReaders.create": _PostTerminalReaders,
+    "TerminalReaders.delete": _DeleteTerminalReadersReader,
+    "TerminalReaders.list": _GetTerminalReaders,
+    "TerminalReaders.process_payment_intent": _PostTerminalReadersReaderProcessPaymentIntent,
+    "TerminalReaders.process_setup_intent": _PostTerminalReadersReaderProcessSetupIntent,
+    "TerminalReaders.refund_payment": _PostTerminalReadersReaderRefundPayment,
+    "TerminalReaders.retrieve": _GetTerminalReadersReader,
+    "TerminalReaders.set_reader_display": _PostTerminalReadersReaderSetReaderDisplay,
+    "TerminalReaders.update": _PostTerminalReadersReader,
+    "AsyncTerminalReaders.cancel_action": _PostTerminalReadersReaderCancelAction,
+    "AsyncTerminalReaders.create": _PostTerminalReaders,
+    "AsyncTerminalReaders.delete": _DeleteTerminalReadersReader,
+    "AsyncTerminalReaders.list": _GetTerminalReaders,
+    "AsyncTerminalReaders.process_payment_intent": _PostTerminalReadersReaderProcessPaymentIntent,
+    "AsyncTerminalReaders.process_setup_intent": _PostTerminalReadersReaderProcessSetupIntent,
+    "AsyncTerminalReaders.refund_payment": _PostTerminalReadersReaderRefundPayment,
+    "AsyncTerminalReaders.retrieve": _GetTerminalReadersReader,
+    "AsyncTerminalReaders.set_reader_display": _PostTerminalReadersReaderSetReaderDisplay,
+    "AsyncTerminalReaders.update": _PostTerminalReadersReader,
+}

@@ -120,3 +120,10 @@ _PostTestHelpersCustomersCustomerFundCashBalance: Operation[CustomerCashBalanceT
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersCustomers.fund_cash_balance": _PostTestHelpersCustomersCustomerFundCashBalance,
+    "AsyncTestHelpersCustomers.fund_cash_balance": _PostTestHelpersCustomersCustomerFundCashBalance,
+}

@@ -484,3 +484,18 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationReverse: Operation[IssuingAuth
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersIssuingAuthorizations.capture": _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
+    "TestHelpersIssuingAuthorizations.create": _PostTestHelpersIssuingAuthorizations,
+    "TestHelpersIssuingAuthorizations.expire": _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
+    "TestHelpersIssuingAuthorizations.increment": _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
+    "TestHelpersIssuingAuthorizations.reverse": _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
+    "AsyncTestHelpersIssuingAuthorizations.capture": _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
+    "AsyncTestHelpersIssuingAuthorizations.create": _PostTestHelpersIssuingAuthorizations,
+    "AsyncTestHelpersIssuingAuthorizations.expire": _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
+    "AsyncTestHelpersIssuingAuthorizations.increment": _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
+    "AsyncTestHelpersIssuingAuthorizations.reverse": _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
+}

@@ -267,3 +267,16 @@ _PostTestHelpersIssuingCardsCardShippingShip: Operation[IssuingCard] = Operation
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersIssuingCards.shipping_deliver": _PostTestHelpersIssuingCardsCardShippingDeliver,
+    "TestHelpersIssuingCards.shipping_fail": _PostTestHelpersIssuingCardsCardShippingFail,
+    "TestHelpersIssuingCards.shipping_return": _PostTestHelpersIssuingCardsCardShippingReturn,
+    "TestHelpersIssuingCards.shipping_ship": _PostTestHelpersIssuingCardsCardShippingShip,
+    "AsyncTestHelpersIssuingCards.shipping_deliver": _PostTestHelpersIssuingCardsCardShippingDeliver,
+    "AsyncTestHelpersIssuingCards.shipping_fail": _PostTestHelpersIssuingCardsCardShippingFail,
+    "AsyncTestHelpersIssuingCards.shipping_return": _PostTestHelpersIssuingCardsCardShippingReturn,
+    "AsyncTestHelpersIssuingCards.shipping_ship": _PostTestHelpersIssuingCardsCardShippingShip,
+}

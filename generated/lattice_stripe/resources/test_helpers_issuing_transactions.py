@@ -312,3 +312,14 @@ _PostTestHelpersIssuingTransactionsTransactionRefund: Operation[IssuingTransacti
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersIssuingTransactions.create_force_capture": _PostTestHelpersIssuingTransactionsCreateForceCapture,
+    "TestHelpersIssuingTransactions.create_unlinked_refund": _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
+    "TestHelpersIssuingTransactions.refund": _PostTestHelpersIssuingTransactionsTransactionRefund,
+    "AsyncTestHelpersIssuingTransactions.create_force_capture": _PostTestHelpersIssuingTransactionsCreateForceCapture,
+    "AsyncTestHelpersIssuingTransactions.create_unlinked_refund": _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
+    "AsyncTestHelpersIssuingTransactions.refund": _PostTestHelpersIssuingTransactionsTransactionRefund,
+}

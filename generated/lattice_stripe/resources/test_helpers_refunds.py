@@ -90,3 +90,10 @@ _PostTestHelpersRefundsRefundExpire: Operation[Refund] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersRefunds.expire": _PostTestHelpersRefundsRefundExpire,
+    "AsyncTestHelpersRefunds.expire": _PostTestHelpersRefundsRefundExpire,
+}

@@ -131,3 +131,10 @@ _PostTestHelpersTerminalReadersReaderPresentPaymentMethod: Operation[TerminalRea
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTerminalReaders.present_payment_method": _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
+    "AsyncTestHelpersTerminalReaders.present_payment_method": _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
+}

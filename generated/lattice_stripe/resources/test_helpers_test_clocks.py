@@ -349,3 +349,18 @@ _GetTestHelpersTestClocksTestClock: Operation[TestHelpersTestClock] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTestClocks.advance": _PostTestHelpersTestClocksTestClockAdvance,
+    "TestHelpersTestClocks.create": _PostTestHelpersTestClocks,
+    "TestHelpersTestClocks.delete": _DeleteTestHelpersTestClocksTestClock,
+    "TestHelpersTestClocks.list": _GetTestHelpersTestClocks,
+    "TestHelpersTestClocks.retrieve": _GetTestHelpersTestClocksTestClock,
+    "AsyncTestHelpersTestClocks.advance": _PostTestHelpersTestClocksTestClockAdvance,
+    "AsyncTestHelpersTestClocks.create": _PostTestHelpersTestClocks,
+    "AsyncTestHelpersTestClocks.delete": _DeleteTestHelpersTestClocksTestClock,
+    "AsyncTestHelpersTestClocks.list": _GetTestHelpersTestClocks,
+    "AsyncTestHelpersTestClocks.retrieve": _GetTestHelpersTestClocksTestClock,
+}

@@ -224,3 +224,14 @@ _PostTestHelpersTreasuryInboundTransfersIdSucceed: Operation[TreasuryInboundTran
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTreasuryInboundTransfers.fail": _PostTestHelpersTreasuryInboundTransfersIdFail,
+    "TestHelpersTreasuryInboundTransfers.return_": _PostTestHelpersTreasuryInboundTransfersIdReturn,
+    "TestHelpersTreasuryInboundTransfers.succeed": _PostTestHelpersTreasuryInboundTransfersIdSucceed,
+    "AsyncTestHelpersTreasuryInboundTransfers.fail": _PostTestHelpersTreasuryInboundTransfersIdFail,
+    "AsyncTestHelpersTreasuryInboundTransfers.return_": _PostTestHelpersTreasuryInboundTransfersIdReturn,
+    "AsyncTestHelpersTreasuryInboundTransfers.succeed": _PostTestHelpersTreasuryInboundTransfersIdSucceed,
+}

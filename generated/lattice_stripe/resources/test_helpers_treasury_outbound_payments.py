@@ -224,3 +224,14 @@ _PostTestHelpersTreasuryOutboundPaymentsIdReturn: Operation[TreasuryOutboundPaym
         "returned_details": "map",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTreasuryOutboundPayments.fail": _PostTestHelpersTreasuryOutboundPaymentsIdFail,
+    "TestHelpersTreasuryOutboundPayments.post": _PostTestHelpersTreasuryOutboundPaymentsIdPost,
+    "TestHelpersTreasuryOutboundPayments.return_": _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
+    "AsyncTestHelpersTreasuryOutboundPayments.fail": _PostTestHelpersTreasuryOutboundPaymentsIdFail,
+    "AsyncTestHelpersTreasuryOutboundPayments.post": _PostTestHelpersTreasuryOutboundPaymentsIdPost,
+    "AsyncTestHelpersTreasuryOutboundPayments.return_": _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
+}

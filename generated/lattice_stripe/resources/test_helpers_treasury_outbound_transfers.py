@@ -230,3 +230,14 @@ _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn: Operation[Treas
         },
     )
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTreasuryOutboundTransfers.fail": _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
+    "TestHelpersTreasuryOutboundTransfers.post": _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
+    "TestHelpersTreasuryOutboundTransfers.return_": _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
+    "AsyncTestHelpersTreasuryOutboundTransfers.fail": _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
+    "AsyncTestHelpersTreasuryOutboundTransfers.post": _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
+    "AsyncTestHelpersTreasuryOutboundTransfers.return_": _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
+}

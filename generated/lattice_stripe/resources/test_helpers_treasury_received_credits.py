@@ -144,3 +144,10 @@ _PostTestHelpersTreasuryReceivedCredits: Operation[TreasuryReceivedCredit] = Ope
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTreasuryReceivedCredits.create": _PostTestHelpersTreasuryReceivedCredits,
+    "AsyncTestHelpersTreasuryReceivedCredits.create": _PostTestHelpersTreasuryReceivedCredits,
+}

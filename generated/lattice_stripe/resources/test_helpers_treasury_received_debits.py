@@ -144,3 +144,10 @@ _PostTestHelpersTreasuryReceivedDebits: Operation[TreasuryReceivedDebit] = Opera
         ),
     ),
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTreasuryReceivedDebits.create": _PostTestHelpersTreasuryReceivedDebits,
+    "AsyncTestHelpersTreasuryReceivedDebits.create": _PostTestHelpersTreasuryReceivedDebits,
+}

@@ -209,3 +209,12 @@ _GetTokensToken: Operation[Token] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Tokens.create": _PostTokens,
+    "Tokens.retrieve": _GetTokensToken,
+    "AsyncTokens.create": _PostTokens,
+    "AsyncTokens.retrieve": _GetTokensToken,
+}

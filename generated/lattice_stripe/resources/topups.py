@@ -458,3 +458,18 @@ _PostTopupsTopup: Operation[Topup] = Operation(
         "metadata": "map|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Topups.cancel": _PostTopupsTopupCancel,
+    "Topups.create": _PostTopups,
+    "Topups.list": _GetTopups,
+    "Topups.retrieve": _GetTopupsTopup,
+    "Topups.update": _PostTopupsTopup,
+    "AsyncTopups.cancel": _PostTopupsTopupCancel,
+    "AsyncTopups.create": _PostTopups,
+    "AsyncTopups.list": _GetTopups,
+    "AsyncTopups.retrieve": _GetTopupsTopup,
+    "AsyncTopups.update": _PostTopupsTopup,
+}

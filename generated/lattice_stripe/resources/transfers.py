@@ -778,3 +778,24 @@ _PostTransfersTransferReversalsId: Operation[TransferReversal] = Operation(
         "metadata": "map|str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Transfers.create": _PostTransfers,
+    "Transfers.list": _GetTransfers,
+    "Transfers.retrieve": _GetTransfersTransfer,
+    "Transfers.update": _PostTransfersTransfer,
+    "TransfersReversals.create": _PostTransfersIdReversals,
+    "TransfersReversals.list": _GetTransfersIdReversals,
+    "TransfersReversals.retrieve": _GetTransfersTransferReversalsId,
+    "TransfersReversals.update": _PostTransfersTransferReversalsId,
+    "AsyncTransfers.create": _PostTransfers,
+    "AsyncTransfers.list": _GetTransfers,
+    "AsyncTransfers.retrieve": _GetTransfersTransfer,
+    "AsyncTransfers.update": _PostTransfersTransfer,
+    "AsyncTransfersReversals.create": _PostTransfersIdReversals,
+    "AsyncTransfersReversals.list": _GetTransfersIdReversals,
+    "AsyncTransfersReversals.retrieve": _GetTransfersTransferReversalsId,
+    "AsyncTransfersReversals.update": _PostTransfersTransferReversalsId,
+}

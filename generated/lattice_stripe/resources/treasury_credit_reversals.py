@@ -262,3 +262,14 @@ _GetTreasuryCreditReversalsCreditReversal: Operation[TreasuryCreditReversal] = O
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryCreditReversals.create": _PostTreasuryCreditReversals,
+    "TreasuryCreditReversals.list": _GetTreasuryCreditReversals,
+    "TreasuryCreditReversals.retrieve": _GetTreasuryCreditReversalsCreditReversal,
+    "AsyncTreasuryCreditReversals.create": _PostTreasuryCreditReversals,
+    "AsyncTreasuryCreditReversals.list": _GetTreasuryCreditReversals,
+    "AsyncTreasuryCreditReversals.retrieve": _GetTreasuryCreditReversalsCreditReversal,
+}

@@ -267,3 +267,14 @@ _GetTreasuryDebitReversalsDebitReversal: Operation[TreasuryDebitReversal] = Oper
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryDebitReversals.create": _PostTreasuryDebitReversals,
+    "TreasuryDebitReversals.list": _GetTreasuryDebitReversals,
+    "TreasuryDebitReversals.retrieve": _GetTreasuryDebitReversalsDebitReversal,
+    "AsyncTreasuryDebitReversals.create": _PostTreasuryDebitReversals,
+    "AsyncTreasuryDebitReversals.list": _GetTreasuryDebitReversals,
+    "AsyncTreasuryDebitReversals.retrieve": _GetTreasuryDebitReversalsDebitReversal,
+}

@@ -569,3 +569,20 @@ _PostTreasuryFinancialAccountsFinancialAccountFeatures: Operation[TreasuryFinanc
         },
     )
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryFinancialAccounts.create": _PostTreasuryFinancialAccounts,
+    "TreasuryFinancialAccounts.list": _GetTreasuryFinancialAccounts,
+    "TreasuryFinancialAccounts.retrieve": _GetTreasuryFinancialAccountsFinancialAccount,
+    "TreasuryFinancialAccounts.update": _PostTreasuryFinancialAccountsFinancialAccount,
+    "TreasuryFinancialAccountsFeatures.retrieve": _GetTreasuryFinancialAccountsFinancialAccountFeatures,
+    "TreasuryFinancialAccountsFeatures.update": _PostTreasuryFinancialAccountsFinancialAccountFeatures,
+    "AsyncTreasuryFinancialAccounts.create": _PostTreasuryFinancialAccounts,
+    "AsyncTreasuryFinancialAccounts.list": _GetTreasuryFinancialAccounts,
+    "AsyncTreasuryFinancialAccounts.retrieve": _GetTreasuryFinancialAccountsFinancialAccount,
+    "AsyncTreasuryFinancialAccounts.update": _PostTreasuryFinancialAccountsFinancialAccount,
+    "AsyncTreasuryFinancialAccountsFeatures.retrieve": _GetTreasuryFinancialAccountsFinancialAccountFeatures,
+    "AsyncTreasuryFinancialAccountsFeatures.update": _PostTreasuryFinancialAccountsFinancialAccountFeatures,
+}

@@ -360,3 +360,16 @@ _GetTreasuryInboundTransfersId: Operation[TreasuryInboundTransfer] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryInboundTransfers.cancel": _PostTreasuryInboundTransfersInboundTransferCancel,
+    "TreasuryInboundTransfers.create": _PostTreasuryInboundTransfers,
+    "TreasuryInboundTransfers.list": _GetTreasuryInboundTransfers,
+    "TreasuryInboundTransfers.retrieve": _GetTreasuryInboundTransfersId,
+    "AsyncTreasuryInboundTransfers.cancel": _PostTreasuryInboundTransfersInboundTransferCancel,
+    "AsyncTreasuryInboundTransfers.create": _PostTreasuryInboundTransfers,
+    "AsyncTreasuryInboundTransfers.list": _GetTreasuryInboundTransfers,
+    "AsyncTreasuryInboundTransfers.retrieve": _GetTreasuryInboundTransfersId,
+}

@@ -412,3 +412,16 @@ _GetTreasuryOutboundPaymentsId: Operation[TreasuryOutboundPayment] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryOutboundPayments.cancel": _PostTreasuryOutboundPaymentsIdCancel,
+    "TreasuryOutboundPayments.create": _PostTreasuryOutboundPayments,
+    "TreasuryOutboundPayments.list": _GetTreasuryOutboundPayments,
+    "TreasuryOutboundPayments.retrieve": _GetTreasuryOutboundPaymentsId,
+    "AsyncTreasuryOutboundPayments.cancel": _PostTreasuryOutboundPaymentsIdCancel,
+    "AsyncTreasuryOutboundPayments.create": _PostTreasuryOutboundPayments,
+    "AsyncTreasuryOutboundPayments.list": _GetTreasuryOutboundPayments,
+    "AsyncTreasuryOutboundPayments.retrieve": _GetTreasuryOutboundPaymentsId,
+}

@@ -378,3 +378,16 @@ _GetTreasuryOutboundTransfersOutboundTransfer: Operation[TreasuryOutboundTransfe
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryOutboundTransfers.cancel": _PostTreasuryOutboundTransfersOutboundTransferCancel,
+    "TreasuryOutboundTransfers.create": _PostTreasuryOutboundTransfers,
+    "TreasuryOutboundTransfers.list": _GetTreasuryOutboundTransfers,
+    "TreasuryOutboundTransfers.retrieve": _GetTreasuryOutboundTransfersOutboundTransfer,
+    "AsyncTreasuryOutboundTransfers.cancel": _PostTreasuryOutboundTransfersOutboundTransferCancel,
+    "AsyncTreasuryOutboundTransfers.create": _PostTreasuryOutboundTransfers,
+    "AsyncTreasuryOutboundTransfers.list": _GetTreasuryOutboundTransfers,
+    "AsyncTreasuryOutboundTransfers.retrieve": _GetTreasuryOutboundTransfersOutboundTransfer,
+}

@@ -194,3 +194,12 @@ _GetTreasuryReceivedCreditsId: Operation[TreasuryReceivedCredit] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryReceivedCredits.list": _GetTreasuryReceivedCredits,
+    "TreasuryReceivedCredits.retrieve": _GetTreasuryReceivedCreditsId,
+    "AsyncTreasuryReceivedCredits.list": _GetTreasuryReceivedCredits,
+    "AsyncTreasuryReceivedCredits.retrieve": _GetTreasuryReceivedCreditsId,
+}

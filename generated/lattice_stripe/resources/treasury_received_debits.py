@@ -184,3 +184,12 @@ _GetTreasuryReceivedDebitsId: Operation[TreasuryReceivedDebit] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryReceivedDebits.list": _GetTreasuryReceivedDebits,
+    "TreasuryReceivedDebits.retrieve": _GetTreasuryReceivedDebitsId,
+    "AsyncTreasuryReceivedDebits.list": _GetTreasuryReceivedDebits,
+    "AsyncTreasuryReceivedDebits.retrieve": _GetTreasuryReceivedDebitsId,
+}

@@ -207,3 +207,12 @@ _GetTreasuryTransactionEntriesId: Operation[TreasuryTransactionEntry] = Operatio
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryTransactionEntries.list": _GetTreasuryTransactionEntries,
+    "TreasuryTransactionEntries.retrieve": _GetTreasuryTransactionEntriesId,
+    "AsyncTreasuryTransactionEntries.list": _GetTreasuryTransactionEntries,
+    "AsyncTreasuryTransactionEntries.retrieve": _GetTreasuryTransactionEntriesId,
+}

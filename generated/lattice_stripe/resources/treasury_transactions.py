@@ -207,3 +207,12 @@ _GetTreasuryTransactionsId: Operation[TreasuryTransaction] = Operation(
         "expand": "seq",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryTransactions.list": _GetTreasuryTransactions,
+    "TreasuryTransactions.retrieve": _GetTreasuryTransactionsId,
+    "AsyncTreasuryTransactions.list": _GetTreasuryTransactions,
+    "AsyncTreasuryTransactions.retrieve": _GetTreasuryTransactionsId,
+}

@@ -1533,3 +1533,18 @@ _PostWebhookEndpointsWebhookEndpoint: Operation[WebhookEndpoint] = Operation(
         "url": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "WebhookEndpoints.create": _PostWebhookEndpoints,
+    "WebhookEndpoints.delete": _DeleteWebhookEndpointsWebhookEndpoint,
+    "WebhookEndpoints.list": _GetWebhookEndpoints,
+    "WebhookEndpoints.retrieve": _GetWebhookEndpointsWebhookEndpoint,
+    "WebhookEndpoints.update": _PostWebhookEndpointsWebhookEndpoint,
+    "AsyncWebhookEndpoints.create": _PostWebhookEndpoints,
+    "AsyncWebhookEndpoints.delete": _DeleteWebhookEndpointsWebhookEndpoint,
+    "AsyncWebhookEndpoints.list": _GetWebhookEndpoints,
+    "AsyncWebhookEndpoints.retrieve": _GetWebhookEndpointsWebhookEndpoint,
+    "AsyncWebhookEndpoints.update": _PostWebhookEndpointsWebhookEndpoint,
+}

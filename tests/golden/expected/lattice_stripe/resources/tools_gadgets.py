@@ -84,3 +84,10 @@ _GetToolsGadgetsGadgetParts: Operation[ListObject[Part]] = Operation(
     S.ListPage(S.Model("Part")),
     encoding="query",
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ToolsGadgetsParts.list": _GetToolsGadgetsGadgetParts,
+    "AsyncToolsGadgetsParts.list": _GetToolsGadgetsGadgetParts,
+}

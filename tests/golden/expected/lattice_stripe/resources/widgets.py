@@ -349,3 +349,20 @@ _GetWidgetsSearch: Operation[SearchResult[Widget]] = Operation(
         "query": "str",
     },
 )
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Widgets.activate": _PostWidgetsWidgetActivate,
+    "Widgets.create": _PostWidgets,
+    "Widgets.delete": _DeleteWidgetsWidget,
+    "Widgets.list": _GetWidgets,
+    "Widgets.retrieve": _GetWidgetsWidget,
+    "Widgets.search": _GetWidgetsSearch,
+    "AsyncWidgets.activate": _PostWidgetsWidgetActivate,
+    "AsyncWidgets.create": _PostWidgets,
+    "AsyncWidgets.delete": _DeleteWidgetsWidget,
+    "AsyncWidgets.list": _GetWidgets,
+    "AsyncWidgets.retrieve": _GetWidgetsWidget,
+    "AsyncWidgets.search": _GetWidgetsSearch,
+}
