@@ -45,8 +45,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check codegen overrides tests generated bench
-	$(BIN)/ruff format --check codegen overrides tests bench
+	$(BIN)/ruff check codegen overrides tests generated bench examples
+	$(BIN)/ruff format --check codegen overrides tests bench examples
 	$(MAKE) typecheck
 
 typecheck: $(STAMP)

@@ -1,7 +1,7 @@
 """Spec -> IR: operations and the whole API, from the model, parameter and tree builders.
 
-With ``schema.py``, ``models.py``, ``params.py`` and ``tree.py``, the only code that reads the
-raw spec and its ``x-*`` extensions.
+With ``schema.py``, ``models.py``, ``params.py``, ``tree.py`` and ``fake.py``, the only code
+that reads the raw spec and its ``x-*`` extensions.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import attrs
 from ..runtime.options import OPTION_NAMES
 from ..spec import LoadedSpec, SpecError
 from . import naming
+from .fake import fake_tables
 from .models import ModelTypes
 from .naming import NamingError, class_name
 from .nodes import Api, Operation, Param, ParamsDict
@@ -236,6 +237,7 @@ class _Builder(ModelTypes, ParamTypes):
             raise (OverrideError if only_overrides else GenerationError)(
                 self.loaded.lock.api_version, self.problems
             )
+        operations = tuple(sorted((b.operation for b in ops), key=lambda o: o.call_path))
         return Api(
             api_version=self.loaded.lock.api_version,
             sha256=self.loaded.lock.sha256,
@@ -244,13 +246,14 @@ class _Builder(ModelTypes, ParamTypes):
             namespaces=tree.namespaces,
             resource_modules=tree.modules,
             model_modules=model_modules,
-            operations=tuple(sorted((b.operation for b in ops), key=lambda o: o.call_path)),
+            operations=operations,
             object_classes=tuple(sorted(live.items())),
             deleted_object_classes=tuple(sorted(deleted.items())),
             event_types=self.event_types(),
             override_reviews=reviews,
             notes=tuple(self.overrides.notes),
             exports=EXPORTS,
+            fake=fake_tables(self, operations),
         )
 
     def event_types(self) -> tuple[str, ...]:

@@ -180,6 +180,22 @@ class ResourceRef:
 
 
 @attrs.frozen
+class FakeOperation:
+    """One operation as the in-process fake sees it: compact JSON (see codegen.ir.fake)."""
+
+    call_path: str
+    json: str
+
+
+@attrs.frozen
+class FakeTables:
+    """What ``lattice_stripe.testing`` routes, validates and answers from."""
+
+    operations: tuple[FakeOperation, ...] = ()
+    schemas: tuple[tuple[str, str], ...] = ()  # component name -> compact JSON
+
+
+@attrs.frozen
 class Api:
     api_version: str
     sha256: str
@@ -195,3 +211,4 @@ class Api:
     override_reviews: tuple[OverrideReview, ...] = ()  # see codegen.ir.overrides
     notes: tuple[str, ...] = ()  # guards left out: their target is newer than this spec
     exports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names) of `lattice_stripe`
+    fake: FakeTables = FakeTables()  # see codegen.ir.fake
