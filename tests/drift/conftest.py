@@ -122,7 +122,7 @@ def edited(work: Path, packages: dict[str, Path]) -> Path:
     edit("models/capability.py", "    requested: bool\n", "")  # a field deleted
     # a method renamed (sync and async), with the table that links it to its operation
     edit("resources/charges.py", "def capture(", "def capture_now(", 2)
-    edit("resources/charges.py", "Charges.capture\"", "Charges.capture_now\"", 2)
+    edit("resources/charges.py", 'Charges.capture"', 'Charges.capture_now"', 2)
     edit(
         "models/charge.py",
         'status: Literal["failed", "pending", "succeeded"]',
