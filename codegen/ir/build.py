@@ -140,6 +140,7 @@ class _Builder(ModelTypes, ParamTypes):
         resource_cls = self.resource_classes[call.namespaces + call.resources]
         params_prefix = class_name(resource_cls, call.method, "params")
         dicts: list[ParamsDict] = []
+        amounts: set[str] = set()  # bracket paths of minor-unit integers, checked before sending
         path_params: list[Param] = []
         query: list[Param] = []
         param_schemas: dict[str, dict[str, Any]] = {}  # wire name -> schema, non-path params
@@ -155,6 +156,8 @@ class _Builder(ModelTypes, ParamTypes):
                 where,
             )
             dicts += out.dicts
+            if p["in"] != "path":
+                amounts.update(out.amounts)
             (path_params if p["in"] == "path" else query).append(out.param)
         body: list[Param] = []
         encoding = "query" if verb in ("get", "delete") else "form"
@@ -169,14 +172,12 @@ class _Builder(ModelTypes, ParamTypes):
                 param_schemas[key] = sub
                 out = self.param(key, sub, key in required, class_name(params_prefix, key), path)
                 dicts += out.dicts
+                amounts.update(out.amounts)
                 body.append(out.param)
         path_params.sort(key=lambda p: path.index("{" + p.wire_name + "}"))
         params = sorted(
             (self.narrowed(call.dotted, p, param_schemas[p.wire_name]) for p in query + body),
             key=lambda p: (not p.required, p.py_name),
-        )
-        minor_units = sorted(
-            {u for w, sub in param_schemas.items() for u in self.minor_units(w, w, sub, None)}
         )
         naming.ensure_unique(
             ((p.py_name, p.wire_name) for p in (*path_params, *params)), f"parameter of {path}"
@@ -213,7 +214,7 @@ class _Builder(ModelTypes, ParamTypes):
             encoding=encoding,
             base=base,
             doc=doc(op.get("description") or op.get("summary")),
-            minor_units=tuple(minor_units),
+            minor_units=tuple(sorted(amounts)),
         )
         return Built(call, operation, tuple(dicts), imports)
 
