@@ -21,6 +21,7 @@ from .nodes import Api, Operation, Param, ParamsDict
 from .overrides import OVERRIDES_WHERE, Applier, OverrideError, Overrides
 from .params import ParamTypes
 from .problems import GenerationError, Problem, fix_for
+from .schema import SchemaView
 from .text import doc
 from .tree import Built, resource_tree
 
@@ -79,7 +80,14 @@ def build(loaded: LoadedSpec, overrides: Overrides | None = None) -> Api:
     return _Builder(loaded, Applier(overrides or Overrides(), loaded.lock.api_version)).api()
 
 
-class _Builder(ModelTypes, ParamTypes):
+class _Builder:
+    def __init__(self, loaded: LoadedSpec, overrides: Applier) -> None:
+        self.view = SchemaView(loaded)
+        self.overrides = overrides
+        self.models = ModelTypes(self.view, overrides)
+        self.params = ParamTypes(self.view)
+        self.problems: list[Problem] = []
+
     def response_of(self, op: dict[str, Any]) -> dict[str, Any]:
         content = op.get("responses", {}).get("200", {}).get("content", {})
         if "application/json" in content:
@@ -94,15 +102,15 @@ class _Builder(ModelTypes, ParamTypes):
         names: list[str] = []
         for sub in schema.get("anyOf", [schema]):
             if "$ref" in sub:
-                for n in self.members(self.ref_name(sub)):
-                    value = self.object_value(self.schemas[n])
+                for n in self.view.members(self.view.ref_name(sub)):
+                    value = self.view.object_value(self.view.schemas[n])
                     names.append(value or n)
-        return naming.OperationFacts(verb, path, self.is_list_object(schema) == "list", tuple(names))
+        return naming.OperationFacts(verb, path, self.view.is_list_object(schema) == "list", tuple(names))
 
     def operations(self) -> list[Built]:
         raw = [
             (verb, path, op)
-            for path, item in sorted(self.doc_["paths"].items())
+            for path, item in sorted(self.view.doc_["paths"].items())
             for verb, op in sorted(item.items())
             if verb in VERBS
         ]
@@ -120,7 +128,7 @@ class _Builder(ModelTypes, ParamTypes):
         }
         namespaces = {c.namespaces[:i] for c in calls.values() for i in range(1, len(c.namespaces) + 1)}
         self.resource_classes = naming.resource_class_names(
-            chains, {*self.class_of.values(), *(class_name(*ns) for ns in namespaces)}
+            chains, {*self.view.class_of.values(), *(class_name(*ns) for ns in namespaces)}
         )
         result = []
         for verb, path, op in raw:
@@ -148,7 +156,7 @@ class _Builder(ModelTypes, ParamTypes):
             if p["in"] != "path":
                 param_schemas[p["name"]] = p.get("schema", {})
             where = f"{verb.upper()} {path}"
-            out = self.param(
+            out = self.params.param(
                 p["name"],
                 p.get("schema", {}),
                 bool(p.get("required")),
@@ -164,13 +172,13 @@ class _Builder(ModelTypes, ParamTypes):
         for content_type, content in op.get("requestBody", {}).get("content", {}).items():
             if content_type == "multipart/form-data":
                 encoding = "multipart"
-            schema = self.deref(content.get("schema", {}))
+            schema = self.view.deref(content.get("schema", {}))
             required = set(schema.get("required", ()))
             for key, sub in sorted(schema.get("properties", {}).items()):
                 if encoding == "multipart":
-                    sub = self.multipart_part(sub)
+                    sub = self.params.multipart_part(sub)
                 param_schemas[key] = sub
-                out = self.param(key, sub, key in required, class_name(params_prefix, key), path)
+                out = self.params.param(key, sub, key in required, class_name(params_prefix, key), path)
                 dicts += out.dicts
                 amounts.update(out.amounts)
                 body.append(out.param)
@@ -189,7 +197,7 @@ class _Builder(ModelTypes, ParamTypes):
         if response.get("binary"):
             annotation, shape, imports = "bytes", "S.BINARY", frozenset[tuple[str, str]]()
         else:
-            typ = self.response_type(
+            typ = self.models.response_type(
                 response, class_name(resource_cls, call.method, "response"), op["operationId"]
             )
             if typ.models:
@@ -223,26 +231,26 @@ class _Builder(ModelTypes, ParamTypes):
         override = self.overrides.param(call_path, param.wire_name)
         if override is None:
             return param
-        self.overrides.fingerprint(override, param.annotation, self.deref(schema).get("description"))
+        self.overrides.fingerprint(override, param.annotation, self.view.deref(schema).get("description"))
         return attrs.evolve(param, annotation=override.annotation)
 
     def api(self) -> Api:
-        model_modules = self.model_modules()
+        model_modules = self.models.model_modules()
         ops = self.operations()
         tree = resource_tree(ops, self.resource_classes, self.overrides.guards)
-        live, deleted = self.object_classes()
+        live, deleted = self.models.object_classes()
         reviews = self.overrides.finish()
-        self.problems += self.overrides.problems
-        if self.problems:
-            only_overrides = all(p.where == OVERRIDES_WHERE for p in self.problems)
+        problems = [*self.models.problems, *self.problems, *self.overrides.problems]
+        if problems:
+            only_overrides = all(p.where == OVERRIDES_WHERE for p in problems)
             raise (OverrideError if only_overrides else GenerationError)(
-                self.loaded.lock.api_version, self.problems
+                self.view.loaded.lock.api_version, problems
             )
         operations = tuple(sorted((b.operation for b in ops), key=lambda o: o.call_path))
         return Api(
-            api_version=self.loaded.lock.api_version,
-            sha256=self.loaded.lock.sha256,
-            commit=self.loaded.lock.commit,
+            api_version=self.view.loaded.lock.api_version,
+            sha256=self.view.loaded.lock.sha256,
+            commit=self.view.loaded.lock.commit,
             root=tree.root,
             namespaces=tree.namespaces,
             resource_modules=tree.modules,
@@ -254,13 +262,13 @@ class _Builder(ModelTypes, ParamTypes):
             override_reviews=reviews,
             notes=tuple(self.overrides.notes),
             exports=EXPORTS,
-            fake=fake_tables(self, operations),
+            fake=fake_tables(self.view, operations),
         )
 
     def event_types(self) -> tuple[str, ...]:
         """Event types, as the spec lists them for webhook endpoints' ``enabled_events``."""
-        op = self.doc_["paths"].get("/v1/webhook_endpoints", {}).get("post", {})
+        op = self.view.doc_["paths"].get("/v1/webhook_endpoints", {}).get("post", {})
         content = op.get("requestBody", {}).get("content", {}).get("application/x-www-form-urlencoded", {})
         prop = content.get("schema", {}).get("properties", {}).get("enabled_events", {})
-        values = self.deref(prop.get("items", {})).get("enum", [])
+        values = self.view.deref(prop.get("items", {})).get("enum", [])
         return tuple(sorted(str(v) for v in values if v != "*"))

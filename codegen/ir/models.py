@@ -10,6 +10,7 @@ from ..spec import SpecError
 from . import naming
 from .naming import class_name, identifier
 from .nodes import Alias, Field, Model, ModelModule
+from .overrides import Applier
 from .problems import Problem, fix_for
 from .schema import SchemaView
 from .text import doc, literal, union
@@ -49,23 +50,31 @@ class TypeOut:
 _SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}
 
 
-class ModelTypes(SchemaView):
+class ModelTypes:
+    """Response models and types, over one spec's schemas."""
+
+    def __init__(self, view: SchemaView, overrides: Applier) -> None:
+        self.view = view
+        self.overrides = overrides
+        self.problems: list[Problem] = []
+        self.model_classes_taken = set(view.class_of.values())  # inline classes join as they are made
+
     def model_modules(self) -> tuple[ModelModule, ...]:
         modules = []
-        for name in sorted(self.schemas):
-            schema = self.schemas[name]
-            module = self.module_of[name]
-            if name in self.aliases:
-                members = tuple(self.class_of[m] for m in self.members(name))
-                imports = {(self.module_of[m], self.class_of[m]) for m in self.members(name)}
+        for name in sorted(self.view.schemas):
+            schema = self.view.schemas[name]
+            module = self.view.module_of[name]
+            if name in self.view.aliases:
+                members = tuple(self.view.class_of[m] for m in self.view.members(name))
+                imports = {(self.view.module_of[m], self.view.class_of[m]) for m in self.view.members(name)}
                 summary = doc(schema.get("description")) or (
                     f"One of {', '.join(members)}, told apart by their ``object`` field."
                 )
-                alias = Alias(self.class_of[name], name, members, union(members), summary)
+                alias = Alias(self.view.class_of[name], name, members, union(members), summary)
                 modules.append(ModelModule(module, (), (alias,), tuple(sorted(imports))))
                 continue
             try:
-                built = self.model(name, self.class_of[name], schema, top=True)
+                built = self.model(name, self.view.class_of[name], schema, top=True)
             except SpecError as exc:
                 self.problems.append(Problem(f"components.schemas.{name}", str(exc), fix_for(exc)))
                 continue
@@ -115,7 +124,7 @@ class ModelTypes(SchemaView):
             schema_name=schema_name,
             fields=tuple(fields),
             doc=doc(schema.get("description") or f"The ``{schema_name}`` object."),
-            object_value=self.object_value(schema),
+            object_value=self.view.object_value(schema),
             deleted=deleted,
             mixin=self.overrides.model_mixin(schema_name, cls) if top else None,
         )
@@ -127,8 +136,8 @@ class ModelTypes(SchemaView):
 
     def refs(self, names: list[str]) -> TypeOut:
         """Component models by schema name: one model, or a union told apart by ``object``."""
-        classes = [self.class_of[n] for n in names]
-        imports = frozenset((self.module_of[n], self.class_of[n]) for n in names)
+        classes = [self.view.class_of[n] for n in names]
+        imports = frozenset((self.view.module_of[n], self.view.class_of[n]) for n in names)
         if len(classes) == 1:
             return TypeOut(classes[0], f'S.Model("{classes[0]}")', (), imports)
         quoted = ", ".join(f'"{c}"' for c in classes)
@@ -136,15 +145,15 @@ class ModelTypes(SchemaView):
 
     def response_type(self, schema: dict[str, Any], inline_name: str, where: str) -> TypeOut:
         if "$ref" in schema:
-            return self.refs(self.members(self.ref_name(schema)))
+            return self.refs(self.view.members(self.view.ref_name(schema)))
         if "anyOf" in schema:
             refs = [s for s in schema["anyOf"] if "$ref" in s]
             others = [s for s in schema["anyOf"] if "$ref" not in s]
             if refs and all(s.get("type") == "string" and "enum" not in s for s in others):
-                names = [n for r in refs for n in self.members(self.ref_name(r))]
+                names = [n for r in refs for n in self.view.members(self.view.ref_name(r))]
                 models = self.refs(names)
                 if others:  # an id, or the object when expanded
-                    classes = [self.class_of[n] for n in names]
+                    classes = [self.view.class_of[n] for n in names]
                     quoted = ", ".join(f'"{c}"' for c in classes)
                     return models.around(union(["str", *classes]), f"S.Expandable({quoted})")
                 return models
@@ -164,7 +173,7 @@ class ModelTypes(SchemaView):
             shape = "None" if item.shape == "None" else f"S.ListOf({item.shape})"
             return item.around(f"list[{item.annotation}]", shape)
         if kind == "object" or "properties" in schema:
-            page = self.is_list_object(schema)
+            page = self.view.is_list_object(schema)
             if page:
                 item = self.response_type(
                     schema["properties"]["data"].get("items", {}), inline_name + "Item", where
@@ -188,16 +197,16 @@ class ModelTypes(SchemaView):
         """`object` value -> model class, for live objects and for ``deleted_*`` ones."""
         live: dict[str, str] = {}
         deleted: dict[str, str] = {}
-        for name in sorted(self.schemas):
-            schema = self.schemas[name]
-            value = self.object_value(schema)
-            if value is None or name in self.aliases or self.is_list_object(schema):
+        for name in sorted(self.view.schemas):
+            schema = self.view.schemas[name]
+            value = self.view.object_value(schema)
+            if value is None or name in self.view.aliases or self.view.is_list_object(schema):
                 continue
             table = deleted if schema.get("properties", {}).get("deleted", {}).get("enum") == [True] else live
-            if value in table and table[value] != self.class_of[name]:
+            if value in table and table[value] != self.view.class_of[name]:
                 what = f"object type {value!r} is also claimed by {table[value]}"
                 fix = "give one schema its own `object` value, or a dispatch rule in codegen/ir/models.py"
                 self.problems.append(Problem(f"components.schemas.{name}", what, fix))
                 continue
-            table[value] = self.class_of[name]
+            table[value] = self.view.class_of[name]
         return live, deleted

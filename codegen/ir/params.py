@@ -53,10 +53,15 @@ def _joined(parts: list[Shape], annotation: str, kinds: frozenset[str]) -> Shape
     return Shape(annotation, kinds, dicts, tuple(a for p in parts for a in p.amounts))
 
 
-class ParamTypes(SchemaView):
+class ParamTypes:
+    """Request parameters, over one spec's schemas."""
+
+    def __init__(self, view: SchemaView) -> None:
+        self.view = view
+
     def walk(self, schema: dict[str, Any], at: Place) -> Shape:
         """Annotation, runtime kinds, TypedDicts and amounts of a parameter schema, in one pass."""
-        schema = self.deref(schema)
+        schema = self.view.deref(schema)
         at = attrs.evolve(at, described=schema.get("description") or at.described)
         if "anyOf" in schema:
             parts = [
@@ -121,7 +126,7 @@ class ParamTypes(SchemaView):
     def multipart_part(self, schema: dict[str, Any]) -> dict[str, Any]:
         """A multipart body's free-text string part is an upload: OpenAPI 3.0 spells it
         ``format: binary``, which older Stripe specs leave out (``files.create(file=...)``)."""
-        target = self.deref(schema)
+        target = self.view.deref(schema)
         if target.get("type") == "string" and not {"enum", "format"} & target.keys():
             return {**target, "format": "binary"}
         return schema

@@ -1,4 +1,4 @@
-"""Read-only access to the spec's component schemas, shared by the IR builders."""
+"""Read-only access to the spec's component schemas, which every IR builder is given."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ from typing import Any
 from ..spec import LoadedSpec, resolve
 from . import naming
 from .naming import class_name, module_name
-from .overrides import Applier
-from .problems import Problem
 
 
 class SchemaView:
     """The spec document plus the names every component schema gets."""
 
-    def __init__(self, loaded: LoadedSpec, overrides: Applier) -> None:
+    def __init__(self, loaded: LoadedSpec) -> None:
         self.loaded = loaded
-        self.overrides = overrides
         self.doc_ = loaded.document
         self.schemas: dict[str, Any] = self.doc_["components"]["schemas"]
 
@@ -26,8 +23,6 @@ class SchemaView:
 
         self.class_of = naming.unique_names({n: class_name(n) for n in self.schemas}, preferred)
         self.module_of = naming.unique_names({n: module_name(n) for n in self.schemas}, preferred)
-        self.problems: list[Problem] = []
-        self.model_classes_taken = set(self.class_of.values())  # inline classes join as they are made
         self.aliases = {n: s for n, s in self.schemas.items() if "anyOf" in s and "properties" not in s}
 
     def deref(self, schema: dict[str, Any]) -> dict[str, Any]:
