@@ -106,6 +106,7 @@ _PostAccountSessions: Operation[AccountSession] = Operation(
         "components": "map",
         "expand": "seq",
     },
+    required=("account", "components"),
 )
 
 

@@ -301,6 +301,7 @@ _PostAppsSecrets: Operation[AppsSecret] = Operation(
         "expand": "seq",
         "expires_at": "int",
     },
+    required=("name", "payload", "scope"),
 )
 
 _PostAppsSecretsDelete: Operation[AppsSecret] = Operation(
@@ -314,6 +315,7 @@ _PostAppsSecretsDelete: Operation[AppsSecret] = Operation(
         "scope": "map",
         "expand": "seq",
     },
+    required=("name", "scope"),
 )
 
 _GetAppsSecretsFind: Operation[AppsSecret] = Operation(
@@ -328,6 +330,7 @@ _GetAppsSecretsFind: Operation[AppsSecret] = Operation(
         "scope": "map",
         "expand": "seq",
     },
+    required=("name", "scope"),
 )
 
 _GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
@@ -344,6 +347,7 @@ _GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
         "limit": "int",
         "starting_after": "str",
     },
+    required=("scope",),
 )
 
 

@@ -234,6 +234,7 @@ _PostBillingPortalSessions: Operation[BillingPortalSession] = Operation(
         "on_behalf_of": "str",
         "return_url": "str",
     },
+    required=("customer",),
 )
 
 

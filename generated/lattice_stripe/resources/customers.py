@@ -4497,6 +4497,7 @@ _GetCustomersSearch: Operation[SearchResult[Customer]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostCustomersCustomer: Operation[Customer] = Operation(
@@ -4553,6 +4554,7 @@ _PostCustomersCustomerBalanceTransactions: Operation[CustomerBalanceTransaction]
         "expand": "seq",
         "metadata": "map|str",
     },
+    required=("amount", "currency"),
     checks=(
         MinorUnits(
             "customers.balance_transactions.create",
@@ -4869,6 +4871,7 @@ _PostCustomersCustomerFundingInstructions: Operation[FundingInstructions] = Oper
         "funding_type": "str",
         "expand": "seq",
     },
+    required=("bank_transfer", "currency", "funding_type"),
 )
 
 _GetCustomersCustomerPaymentMethods: Operation[ListObject[PaymentMethod]] = Operation(
@@ -5168,6 +5171,7 @@ _PostCustomersCustomerTaxIds: Operation[TaxId] = Operation(
         "value": "str",
         "expand": "seq",
     },
+    required=("type", "value"),
 )
 
 _DeleteCustomersCustomerTaxIdsId: Operation[DeletedTaxId] = Operation(

@@ -388,6 +388,7 @@ _PostFinancialConnectionsAccountsAccountRefresh: Operation[FinancialConnectionsA
         "features": "seq",
         "expand": "seq",
     },
+    required=("features",),
 )
 
 _GetFinancialConnectionsAccountsAccount: Operation[FinancialConnectionsAccount] = Operation(
@@ -417,6 +418,7 @@ _GetFinancialConnectionsAccountsAccountOwners: Operation[ListObject[FinancialCon
             "limit": "int",
             "starting_after": "str",
         },
+        required=("ownership",),
     )
 )
 

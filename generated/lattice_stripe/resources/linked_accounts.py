@@ -388,6 +388,7 @@ _PostLinkedAccountsAccountRefresh: Operation[FinancialConnectionsAccount] = Oper
         "features": "seq",
         "expand": "seq",
     },
+    required=("features",),
 )
 
 _GetLinkedAccountsAccount: Operation[FinancialConnectionsAccount] = Operation(
@@ -416,6 +417,7 @@ _GetLinkedAccountsAccountOwners: Operation[ListObject[FinancialConnectionsAccoun
         "limit": "int",
         "starting_after": "str",
     },
+    required=("ownership",),
 )
 
 

@@ -1546,6 +1546,7 @@ _PostPaymentIntents: Operation[PaymentIntent] = Operation(
         "transfer_group": "str",
         "use_stripe_sdk": "bool",
     },
+    required=("amount", "currency"),
     checks=(
         MinorUnits(
             "payment_intents.create",
@@ -1572,6 +1573,7 @@ _PostPaymentIntentsIntentIncrementAuthorization: Operation[PaymentIntent] = Oper
         "statement_descriptor": "str",
         "transfer_data": "map",
     },
+    required=("amount",),
     checks=(
         MinorUnits(
             "payment_intents.increment_authorization",
@@ -1625,6 +1627,7 @@ _GetPaymentIntentsSearch: Operation[SearchResult[PaymentIntent]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostPaymentIntentsIntent: Operation[PaymentIntent] = Operation(

@@ -595,6 +595,7 @@ _PostProducts: Operation[Product] = Operation(
         "unit_label": "str",
         "url": "str",
     },
+    required=("name",),
     checks=(
         MinorUnits(
             "products.create",
@@ -663,6 +664,7 @@ _GetProductsSearch: Operation[SearchResult[Product]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostProductsId: Operation[Product] = Operation(

@@ -686,6 +686,7 @@ _PostSourcesSourceVerify: Operation[Source] = Operation(
         "values": "seq",
         "expand": "seq",
     },
+    required=("values",),
 )
 
 _GetSourcesSourceMandateNotificationsMandateNotification: Operation[SourceMandateNotification] = Operation(

@@ -1216,6 +1216,7 @@ _PostSubscriptions: Operation[Subscription] = Operation(
         "trial_period_days": "int",
         "trial_settings": "map",
     },
+    required=("customer",),
     checks=(
         MinorUnits(
             "subscriptions.create",
@@ -1290,6 +1291,7 @@ _GetSubscriptionsSearch: Operation[SearchResult[Subscription]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(

@@ -336,6 +336,7 @@ _PostTaxTransactionsCreateFromCalculation: Operation[TaxTransaction] = Operation
         "expand": "seq",
         "metadata": "map",
     },
+    required=("calculation", "reference"),
 )
 
 _PostTaxTransactionsCreateReversal: Operation[TaxTransaction] = Operation(
@@ -354,6 +355,7 @@ _PostTaxTransactionsCreateReversal: Operation[TaxTransaction] = Operation(
         "metadata": "map",
         "shipping_cost": "map",
     },
+    required=("mode", "original_transaction", "reference"),
     checks=(
         MinorUnits(
             "tax.transactions.create_reversal",

@@ -427,6 +427,7 @@ _PostTestHelpersIssuingAuthorizations: Operation[IssuingAuthorization] = Operati
         "verification_data": "map",
         "wallet": "str",
     },
+    required=("amount", "card"),
     checks=(
         MinorUnits(
             "test_helpers.issuing.authorizations.create",
@@ -459,6 +460,7 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement: Operation[IssuingAu
         "expand": "seq",
         "is_amount_controllable": "bool",
     },
+    required=("increment_amount",),
     checks=(
         MinorUnits(
             "test_helpers.issuing.authorizations.increment",

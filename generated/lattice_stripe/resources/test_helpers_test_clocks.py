@@ -299,6 +299,7 @@ _PostTestHelpersTestClocksTestClockAdvance: Operation[TestHelpersTestClock] = Op
         "frozen_time": "int",
         "expand": "seq",
     },
+    required=("frozen_time",),
 )
 
 _PostTestHelpersTestClocks: Operation[TestHelpersTestClock] = Operation(
@@ -312,6 +313,7 @@ _PostTestHelpersTestClocks: Operation[TestHelpersTestClock] = Operation(
         "expand": "seq",
         "name": "str",
     },
+    required=("frozen_time",),
 )
 
 _DeleteTestHelpersTestClocksTestClock: Operation[DeletedTestHelpersTestClock] = Operation(

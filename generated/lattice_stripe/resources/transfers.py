@@ -668,6 +668,7 @@ _PostTransfers: Operation[Transfer] = Operation(
         "source_type": "str",
         "transfer_group": "str",
     },
+    required=("currency", "destination"),
     checks=(
         MinorUnits(
             "transfers.create",

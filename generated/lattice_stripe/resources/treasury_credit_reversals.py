@@ -231,6 +231,7 @@ _PostTreasuryCreditReversals: Operation[TreasuryCreditReversal] = Operation(
         "expand": "seq",
         "metadata": "map",
     },
+    required=("received_credit",),
 )
 
 _GetTreasuryCreditReversals: Operation[ListObject[TreasuryCreditReversal]] = Operation(
@@ -249,6 +250,7 @@ _GetTreasuryCreditReversals: Operation[ListObject[TreasuryCreditReversal]] = Ope
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryCreditReversalsCreditReversal: Operation[TreasuryCreditReversal] = Operation(

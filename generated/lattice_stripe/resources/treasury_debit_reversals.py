@@ -235,6 +235,7 @@ _PostTreasuryDebitReversals: Operation[TreasuryDebitReversal] = Operation(
         "expand": "seq",
         "metadata": "map",
     },
+    required=("received_debit",),
 )
 
 _GetTreasuryDebitReversals: Operation[ListObject[TreasuryDebitReversal]] = Operation(
@@ -254,6 +255,7 @@ _GetTreasuryDebitReversals: Operation[ListObject[TreasuryDebitReversal]] = Opera
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryDebitReversalsDebitReversal: Operation[TreasuryDebitReversal] = Operation(

@@ -324,6 +324,7 @@ _PostTreasuryInboundTransfers: Operation[TreasuryInboundTransfer] = Operation(
         "metadata": "map",
         "statement_descriptor": "str",
     },
+    required=("amount", "currency", "financial_account", "origin_payment_method"),
     checks=(
         MinorUnits(
             "treasury.inbound_transfers.create",
@@ -347,6 +348,7 @@ _GetTreasuryInboundTransfers: Operation[ListObject[TreasuryInboundTransfer]] = O
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryInboundTransfersId: Operation[TreasuryInboundTransfer] = Operation(

@@ -375,6 +375,7 @@ _PostTreasuryOutboundPayments: Operation[TreasuryOutboundPayment] = Operation(
         "metadata": "map",
         "statement_descriptor": "str",
     },
+    required=("amount", "currency", "financial_account"),
     checks=(
         MinorUnits(
             "treasury.outbound_payments.create",
@@ -399,6 +400,7 @@ _GetTreasuryOutboundPayments: Operation[ListObject[TreasuryOutboundPayment]] = O
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryOutboundPaymentsId: Operation[TreasuryOutboundPayment] = Operation(

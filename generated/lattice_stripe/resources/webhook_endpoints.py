@@ -1480,6 +1480,7 @@ _PostWebhookEndpoints: Operation[WebhookEndpoint] = Operation(
         "expand": "seq",
         "metadata": "map|str",
     },
+    required=("enabled_events", "url"),
 )
 
 _DeleteWebhookEndpointsWebhookEndpoint: Operation[DeletedWebhookEndpoint] = Operation(

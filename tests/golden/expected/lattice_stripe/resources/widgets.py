@@ -299,6 +299,7 @@ _PostWidgets: Operation[Widget] = Operation(
         "metadata": "map|str",
         "parts": "seq",
     },
+    required=("amount",),
     checks=(
         MinorUnits(
             "widgets.create",
@@ -348,6 +349,7 @@ _GetWidgetsSearch: Operation[SearchResult[Widget]] = Operation(
     kinds={
         "query": "str",
     },
+    required=("query",),
 )
 
 
