@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import bench.router
 from bench.fixtures import ROOT, charge, charge_bytes
 
 API_KEY = "sk_test_" + "b" * 24
@@ -297,10 +298,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(render(rows, header))
     print(f"import lattice_stripe also loaded: {', '.join(eager) or 'nothing heavy'} (want nothing heavy)")
+    router_table, router_result = bench.router.report(args.quick)
+    print(router_table)
     elapsed = time.perf_counter() - started
     print(f"({elapsed:.0f} s)")
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    result = {"header": header, "rows": rows, "import_loaded": eager}
+    result = {"header": header, "rows": rows, "import_loaded": eager, "router": router_result}
     args.json.write_text(json.dumps(result, indent=2) + "\n")
     return 0
 

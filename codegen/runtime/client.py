@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
 
@@ -37,11 +37,13 @@ from .options import (
     check_header,
     check_request_options,
     check_seconds,
+    check_strategy,
 )
 from .response import Call, RawResponse, ResponseMeta
-from .retry import RetryPolicy, retry_delay, should_retry_status
+from .retry import RetryAttempt, RetryPolicy, RetryStrategy
 from .secrets import mask
 from .shapes import Binary
+from .tracing import check_tracing
 
 if TYPE_CHECKING:
     import httpx
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from .batch import Outcome
     from .operation import Operation
     from .options import ClientOptions
+    from .tracing import CallTrace
     from .webhooks import WebhookEvent
 
 T = TypeVar("T")
@@ -87,6 +90,8 @@ class ClientConfig:
     timeout: float = DEFAULT_TIMEOUT
     retry_policy: RetryPolicy = attrs.field(factory=RetryPolicy)
     strict_guards: bool = False  # guard warnings (lattice_stripe.GuardWarning) raise instead
+    retry_strategy: RetryStrategy | None = None  # None: retry_policy decides
+    tracing: Any = False  # True or a TracerProvider: OpenTelemetry spans (see tracing.py)
 
     def __attrs_post_init__(self) -> None:
         # Every value that becomes a header or a URL is checked here, so a client (or a
@@ -107,6 +112,8 @@ class ClientConfig:
             )
         if not isinstance(self.strict_guards, bool):
             raise InvalidArgumentError("strict_guards must be a bool", param="strict_guards")
+        check_strategy("retry_strategy", self.retry_strategy)
+        check_tracing("StripeClient", self.tracing)
 
 
 @attrs.frozen
@@ -120,6 +127,18 @@ class PreparedRequest:
     data: dict[str, str] | None = None
     timeout: float = DEFAULT_TIMEOUT
     max_retries: int = 0
+    retry_strategy: RetryStrategy = attrs.field(factory=RetryPolicy, repr=False)
+
+    @property
+    def send_args(self) -> dict[str, Any]:
+        """The keyword arguments of ``httpx.Client.request`` besides method and URL."""
+        return {
+            "headers": self.headers,
+            "content": self.content,
+            "files": self.files,
+            "data": self.data,
+            "timeout": self.timeout,
+        }
 
 
 def _user_agent() -> str:
@@ -147,7 +166,11 @@ class _ClientCore(Generic[HttpT]):
         max_retries: retries after the first attempt (per request: ``max_retries=``).
         timeout: seconds per attempt (per request: ``timeout=``).
         retry_policy: backoff settings (:class:`~.retry.RetryPolicy`).
+        retry_strategy: decides retries instead of ``retry_policy`` (per request:
+            ``retry_strategy=``); see :data:`~.retry.RetryStrategy`.
         strict_guards: raise guard warnings (``GuardWarning``) as errors.
+        tracing: True (the global tracer provider) or a ``TracerProvider``: OpenTelemetry
+            spans per call and attempt (needs ``lattice-stripe[otel]``).
         http_client: an ``httpx.Client`` / ``httpx.AsyncClient`` to send with; the caller
             keeps ownership (closing this client leaves it open).
     """
@@ -167,6 +190,8 @@ class _ClientCore(Generic[HttpT]):
         retry_policy: RetryPolicy | None = None,
         strict_guards: bool = False,
         http_client: HttpT | None = None,
+        retry_strategy: RetryStrategy | None = None,
+        tracing: Any = False,
     ) -> None:
         self._config = ClientConfig(
             api_key=api_key,
@@ -178,6 +203,8 @@ class _ClientCore(Generic[HttpT]):
             timeout=timeout,
             retry_policy=retry_policy or RetryPolicy(),
             strict_guards=strict_guards,
+            retry_strategy=retry_strategy,
+            tracing=tracing,
         )
         self._user_agent = _user_agent()
         self._pool = _Pool(http_client, owned=http_client is None)
@@ -311,6 +338,7 @@ class _ClientCore(Generic[HttpT]):
             data=data,
             timeout=float(options.get("timeout", config.timeout)),
             max_retries=options.get("max_retries", config.max_retries),
+            retry_strategy=options.get("retry_strategy") or config.retry_strategy or config.retry_policy,
         )
 
     # -- deciding ----------------------------------------------------------------------
@@ -326,14 +354,6 @@ class _ClientCore(Generic[HttpT]):
             headers.get("Stripe-Account"),
         )
 
-    def _delay_after_status(
-        self, prepared: PreparedRequest, retries: int, status: int, headers: Any
-    ) -> float | None:
-        """Seconds to wait before retrying an HTTP answer, or None to stop here."""
-        if status < 300 or retries >= prepared.max_retries or not should_retry_status(status, headers):
-            return None
-        return retry_delay(retries, headers, self._config.retry_policy)
-
     def _connection_error(
         self, exc: Exception, prepared: PreparedRequest, attempt: int
     ) -> tuple[StripeError, bool, BaseException | None]:
@@ -343,10 +363,80 @@ class _ClientCore(Generic[HttpT]):
         where = f"{prepared.method} {prepared.path}"
         return transport_error(exc, where, prepared.timeout, prepared.headers, prepared.url, attempt)
 
-    def _delay_after_error(self, prepared: PreparedRequest, retries: int, retryable: bool) -> float | None:
-        if not retryable or retries >= prepared.max_retries:
+    def _attempts(
+        self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]
+    ) -> Generator[PreparedRequest | float, Any, Any]:
+        """The retry loop without I/O: yields the request to send (and is sent the
+        ``httpx.Response``, or has the ``httpx.RequestError`` or attempt timeout thrown in) or
+        the seconds to sleep; returns ``finish(...)``. The sync and async clients only carry
+        out the steps."""
+        import asyncio
+
+        import httpx
+
+        op = call.op
+        prepared = self.prepare(op, call.path_args, call.params, call.options)
+        observer = self._observer(op, prepared)
+        traced = self._trace(op, prepared)
+        attempt, status, headers = 0, None, None
+        failure: BaseException | None = None
+        try:
+            while True:
+                attempt += 1
+                if observer is not None:
+                    observer.sending(attempt)
+                if traced is not None:
+                    traced.attempt(attempt)
+                error: StripeError | None = None
+                status = headers = delay = None
+                try:
+                    response = yield prepared
+                except (httpx.RequestError, asyncio.TimeoutError) as exc:
+                    error, transient, cause = self._connection_error(exc, prepared, attempt)
+                    delay = self._retry_delay(prepared, op, attempt, error=error, transient=transient)
+                    if delay is None:
+                        raise error from cause
+                else:
+                    status, headers = response.status_code, response.headers
+                    if status >= 300:
+                        delay = self._retry_delay(prepared, op, attempt, status=status, headers=headers)
+                    if delay is None:
+                        return finish(call, status, headers, response.content, attempt)
+                finally:
+                    if observer is not None and (error is not None or status is not None):
+                        observer.received(attempt, status, headers, error, delay)
+                if traced is not None:
+                    traced.attempted(status, headers, error)
+                yield delay
+        except BaseException as exc:
+            failure = exc
+            raise
+        finally:
+            if traced is not None:
+                traced.finished(attempt, status, headers, failure)
+
+    @staticmethod
+    def _retry_delay(
+        prepared: PreparedRequest, op: Operation[Any], attempt: int, **outcome: Any
+    ) -> float | None:
+        """The strategy's answer while the budget lasts, checked to be seconds or None."""
+        if attempt > prepared.max_retries:
             return None
-        return retry_delay(retries, None, self._config.retry_policy)
+        failed = RetryAttempt(attempt, prepared.max_retries, op.operation_id, prepared.method, **outcome)
+        delay = prepared.retry_strategy(failed)
+        if delay is None:
+            return None
+        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not delay >= 0:
+            raise InvalidArgumentError(f"retry_strategy must return seconds >= 0 or None, got {delay!r}")
+        return float(delay)
+
+    def _trace(self, op: Operation[Any], prepared: PreparedRequest) -> CallTrace | None:
+        if not self._config.tracing:
+            return None
+        from .tracing import CallTrace, tracer_for
+
+        account = prepared.headers.get("Stripe-Account")
+        return CallTrace(tracer_for(self._config.tracing), op, prepared.method, prepared.url, account)
 
     # -- parsing -----------------------------------------------------------------------
 
@@ -450,47 +540,28 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         return raw
 
     def _exchange(self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]) -> Any:
-        import httpx
-
         from .transport import end_attempt, start_attempt
 
-        prepared = self.prepare(call.op, call.path_args, call.params, call.options)
-        http = self._http_client()
-        observer = self._observer(call.op, prepared)
-        retries = 0
-        while True:
-            attempt = retries + 1
-            if observer is not None:
-                observer.sending(attempt)
-            deadline = start_attempt(prepared.timeout)
-            try:
-                response = http.request(
-                    prepared.method,
-                    prepared.url,
-                    headers=prepared.headers,
-                    content=prepared.content,
-                    files=prepared.files,
-                    data=prepared.data,
-                    timeout=prepared.timeout,
-                )
-            except httpx.RequestError as exc:
-                error, retryable, cause = self._connection_error(exc, prepared, attempt)
-                delay = self._delay_after_error(prepared, retries, retryable)
-                if observer is not None:
-                    observer.received(attempt, None, None, error, delay)
-                if delay is None:
-                    raise error from cause
-            else:
-                status = response.status_code
-                delay = self._delay_after_status(prepared, retries, status, response.headers)
-                if observer is not None:
-                    observer.received(attempt, status, response.headers, None, delay)
-                if delay is None:
-                    return finish(call, status, response.headers, response.content, attempt)
-            finally:
-                end_attempt(deadline)
-            time.sleep(delay)
-            retries += 1
+        steps = self._attempts(call, finish)
+        try:
+            step = next(steps)
+            while True:
+                try:
+                    if isinstance(step, PreparedRequest):
+                        deadline = start_attempt(step.timeout)
+                        try:
+                            result: Any = self._http_client().request(step.method, step.url, **step.send_args)
+                        finally:
+                            end_attempt(deadline)
+                    else:
+                        time.sleep(step)
+                        result = None
+                except BaseException as exc:  # the loop decides: retry, or raise it as an SDK error
+                    step = steps.throw(exc)
+                else:
+                    step = steps.send(result)
+        except StopIteration as stop:
+            return stop.value
 
     def batch(self, calls: Iterable[Callable[[], T]], *, max_workers: int = 8) -> list[Outcome[T]]:
         """Run calls (zero-argument callables) on a thread pool; see :func:`batch.run_threaded`."""
@@ -568,51 +639,30 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     async def _exchange(self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]) -> Any:
         import asyncio
 
-        import httpx
-
         from .transport import end_attempt, start_attempt
 
-        prepared = self.prepare(call.op, call.path_args, call.params, call.options)
-        http = self._http_client()
-        observer = self._observer(call.op, prepared)
-        retries = 0
-        while True:
-            attempt = retries + 1
-            if observer is not None:
-                observer.sending(attempt)
-            deadline = start_attempt(prepared.timeout)
-            try:
-                # wait_for bounds the whole attempt; httpx's timeout bounds each read.
-                response = await asyncio.wait_for(
-                    http.request(
-                        prepared.method,
-                        prepared.url,
-                        headers=prepared.headers,
-                        content=prepared.content,
-                        files=prepared.files,
-                        data=prepared.data,
-                        timeout=prepared.timeout,
-                    ),
-                    prepared.timeout,
-                )
-            except (httpx.RequestError, asyncio.TimeoutError) as exc:
-                error, retryable, cause = self._connection_error(exc, prepared, attempt)
-                delay = self._delay_after_error(prepared, retries, retryable)
-                if observer is not None:
-                    observer.received(attempt, None, None, error, delay)
-                if delay is None:
-                    raise error from cause
-            else:
-                status = response.status_code
-                delay = self._delay_after_status(prepared, retries, status, response.headers)
-                if observer is not None:
-                    observer.received(attempt, status, response.headers, None, delay)
-                if delay is None:
-                    return finish(call, status, response.headers, response.content, attempt)
-            finally:
-                end_attempt(deadline)
-            await asyncio.sleep(delay)
-            retries += 1
+        steps = self._attempts(call, finish)
+        try:
+            step = next(steps)
+            while True:
+                try:
+                    if isinstance(step, PreparedRequest):
+                        deadline = start_attempt(step.timeout)
+                        try:
+                            # wait_for bounds the whole attempt; httpx's timeout bounds each read.
+                            send = self._http_client().request(step.method, step.url, **step.send_args)
+                            result: Any = await asyncio.wait_for(send, step.timeout)
+                        finally:
+                            end_attempt(deadline)
+                    else:
+                        await asyncio.sleep(step)
+                        result = None
+                except BaseException as exc:  # the loop decides: retry, or raise it as an SDK error
+                    step = steps.throw(exc)
+                else:
+                    step = steps.send(result)
+        except StopIteration as stop:
+            return stop.value
 
     async def batch(
         self, calls: Iterable[Awaitable[T] | Callable[[], Awaitable[T]]], *, concurrency: int | None = None

@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any, TypedDict, Union
 from .errors import InvalidArgumentError
 
 if TYPE_CHECKING:
-    from .retry import RetryPolicy
+    from .retry import RetryPolicy, RetryStrategy
 
 FileInput = Union[
     bytes, IO[bytes], tuple[str, Union[bytes, IO[bytes]]], tuple[str, Union[bytes, IO[bytes]], str]
@@ -32,6 +32,8 @@ class RequestOptions(TypedDict, total=False):
     """Seconds before giving up on one attempt."""
     max_retries: int
     """Retries after the first attempt."""
+    retry_strategy: RetryStrategy
+    """Decides this call's retries (see ``retry.RetryStrategy``)."""
 
 
 OPTION_NAMES = frozenset(RequestOptions.__annotations__)
@@ -49,7 +51,9 @@ class ClientOptions(TypedDict, total=False):
     max_retries: int
     timeout: float
     retry_policy: RetryPolicy
+    retry_strategy: RetryStrategy | None
     strict_guards: bool
+    tracing: Any
 
 
 DEFAULT_WEBHOOK_TOLERANCE = 300
@@ -111,6 +115,16 @@ def check_count(name: str, value: Any) -> int:
     return value
 
 
+def check_strategy(name: str, strategy: Any) -> None:
+    """None (the client's strategy) or a callable taking a RetryAttempt."""
+    if strategy is not None and not callable(strategy):
+        raise InvalidArgumentError(
+            f"{name} must be a callable taking a RetryAttempt and returning seconds or None, "
+            f"got {_kind(strategy)}",
+            param=name,
+        )
+
+
 def check_base_url(name: str, value: Any) -> str:
     """An ``http(s)://host[:port][/prefix]`` URL without query, fragment or whitespace."""
     from urllib.parse import urlsplit
@@ -153,6 +167,8 @@ def check_request_options(call_path: str, options: Mapping[str, Any]) -> None:
                     check_header(name, value)
             elif name == "timeout":
                 check_seconds(name, value)
+            elif name == "retry_strategy":
+                check_strategy(name, value)
             else:
                 check_count(name, value)
     except InvalidArgumentError as exc:

@@ -1,6 +1,11 @@
 """When to retry a Stripe call and how long to wait: small pure functions, no I/O.
 
-The order of the decision matters: Stripe's own ``Stripe-Should-Retry`` header knows more
+A *retry strategy* is any callable taking the :class:`RetryAttempt` that just failed and
+returning the seconds to wait before the next one, or None to stop. The client asks it only
+while the request's ``max_retries`` budget lasts, and every retry replays the request as
+built, idempotency key included. :class:`RetryPolicy` is the default strategy.
+
+The order of the default decision matters: Stripe's own ``Stripe-Should-Retry`` header knows more
 than any status-code rule (it says *false* for a 500 whose charge may have gone through
 and *true* for some 4xx), so it is read first; only without it do status codes decide.
 """
@@ -9,7 +14,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import attrs
 
@@ -19,8 +24,41 @@ RETRYABLE_STATUSES = frozenset({409, 429})
 
 
 @attrs.frozen
+class RetryAttempt:
+    """One failed attempt, as a retry strategy sees it."""
+
+    attempt: int
+    """1 for the first attempt; ``attempt - 1`` retries were made before it."""
+    max_retries: int
+    """The request's retry budget (the client never exceeds it)."""
+    operation_id: str
+    """The spec's operationId (``PostCustomers``)."""
+    method: str
+    """The HTTP verb (``POST``)."""
+    status: int | None = None
+    """The HTTP status, or None when no response came (see ``error``)."""
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    """The response headers (``Stripe-Should-Retry``, ``Retry-After``); empty without a response."""
+    error: Exception | None = None
+    """The SDK error for a transport failure (``APIConnectionError``, ``APITimeoutError``)."""
+    transient: bool = False
+    """For a transport failure: whether it may pass (a timeout, a reset), not a request that
+    can never be sent (a malformed URL)."""
+
+    @property
+    def retries(self) -> int:
+        """Retries made before this attempt."""
+        return self.attempt - 1
+
+
+RetryStrategy = Callable[[RetryAttempt], "float | None"]
+"""Seconds to wait before retrying the attempt, or None to stop and raise its error."""
+
+
+@attrs.frozen
 class RetryPolicy:
-    """Backoff settings; ``max_retries`` (how many) lives on the client and per request."""
+    """The default retry strategy and its backoff settings; ``max_retries`` (how many) lives
+    on the client and per request."""
 
     initial_delay: float = 0.5
     """Seconds before the first retry; doubled on each further retry."""
@@ -34,6 +72,14 @@ class RetryPolicy:
         # Checked when the policy is made, not at the first retry (after a request was sent).
         for field in attrs.fields(RetryPolicy):
             check_seconds(f"RetryPolicy.{field.name}", getattr(self, field.name), zero_ok=True)
+
+    def __call__(self, attempt: RetryAttempt) -> float | None:
+        """Transient transport failures, and answers :func:`should_retry_status` allows."""
+        if attempt.status is None:
+            return backoff_delay(attempt.retries, self) if attempt.transient else None
+        if not should_retry_status(attempt.status, attempt.headers):
+            return None
+        return retry_delay(attempt.retries, attempt.headers, self)
 
 
 def should_retry_status(status: int, headers: Mapping[str, str]) -> bool:

@@ -22,12 +22,15 @@ import json
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
+from .delivery import Ledger, deliver, deliver_async, is_async
 from .errors import InvalidArgumentError
+from .ledger import check_ledger
 from .options import DEFAULT_WEBHOOK_TOLERANCE
+from .tracing import check_tracing
 from .webhooks import (
     WebhookError,
     WebhookEvent,
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
     from .._events import EventType
+    from .ledger import EventLedger
 
 logger = logging.getLogger("lattice_stripe.webhooks")
 
@@ -88,6 +92,8 @@ class WebhookRouter:
         *,
         tolerance: float | None = DEFAULT_WEBHOOK_TOLERANCE,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        ledger: Ledger | None = None,
+        tracing: Any = False,
     ) -> None:
         check_secrets(secret)  # at startup, not on the first delivery
         check_tolerance(tolerance)
@@ -97,9 +103,15 @@ class WebhookRouter:
                 f"{max_body_size!r:.40}",
                 param="max_body_size",
             )
+        check_ledger(ledger)
+        check_tracing("WebhookRouter", tracing)
         self.secret = secret
         self.tolerance = tolerance
         self.max_body_size = max_body_size
+        self.ledger = ledger
+        """Where applied event ids are kept, so a redelivery does not run its handler again."""
+        self.tracing = tracing
+        """True or a ``TracerProvider``: an OpenTelemetry span per delivery (``lattice-stripe[otel]``)."""
         self._handlers: dict[str, Handler] = {}
         self._fallback: Handler | None = None
 
@@ -168,6 +180,12 @@ class WebhookRouter:
         event = self._verify(payload, sig_header)
         if isinstance(event, WebhookResponse):
             return event
+        if self.ledger is not None and is_async(self.ledger):
+            raise TypeError("an async ledger needs an async router: serve it with router.asgi()")
+        ledger = cast("EventLedger | None", self.ledger)
+        return deliver(ledger, event, lambda: self._run(event), WebhookResponse.of, self.tracing)
+
+    def _run(self, event: WebhookEvent) -> WebhookResponse:
         handler = self.handler_for(event.type)
         try:
             result = handler(event) if handler is not None else None
@@ -184,6 +202,10 @@ class WebhookRouter:
         event = self._verify(payload, sig_header)
         if isinstance(event, WebhookResponse):
             return event
+        run = lambda: self._run_async(event)  # noqa: E731
+        return await deliver_async(self.ledger, event, run, WebhookResponse.of, self.tracing)
+
+    async def _run_async(self, event: WebhookEvent) -> WebhookResponse:
         handler = self.handler_for(event.type)
         try:
             if handler is not None:

@@ -33,6 +33,16 @@ if TYPE_CHECKING:
     from ._runtime.errors import PermissionDeniedError as PermissionDeniedError
     from ._runtime.errors import RateLimitError as RateLimitError
     from ._runtime.retry import RetryPolicy as RetryPolicy
+    from ._runtime.retry import RetryAttempt as RetryAttempt
+    from ._runtime.retry import RetryStrategy as RetryStrategy
+    from ._runtime.idempotency import idempotency_key_for as idempotency_key_for
+    from ._runtime.ledger import EventLedger as EventLedger
+    from ._runtime.ledger import AsyncEventLedger as AsyncEventLedger
+    from ._runtime.ledger import SQLiteLedger as SQLiteLedger
+    from ._runtime.ledger import AppliedEvent as AppliedEvent
+    from ._runtime.ledger import Claim as Claim
+    from ._runtime.ledger_postgres import PostgresLedger as PostgresLedger
+    from ._runtime.ledger_postgres import AsyncPostgresLedger as AsyncPostgresLedger
     from ._runtime.response import RawResponse as RawResponse
     from ._runtime.response import ResponseMeta as ResponseMeta
     from ._runtime.batch import Outcome as Outcome
@@ -73,6 +83,16 @@ _LAZY = {
     "PermissionDeniedError": "._runtime.errors",
     "RateLimitError": "._runtime.errors",
     "RetryPolicy": "._runtime.retry",
+    "RetryAttempt": "._runtime.retry",
+    "RetryStrategy": "._runtime.retry",
+    "idempotency_key_for": "._runtime.idempotency",
+    "EventLedger": "._runtime.ledger",
+    "AsyncEventLedger": "._runtime.ledger",
+    "SQLiteLedger": "._runtime.ledger",
+    "AppliedEvent": "._runtime.ledger",
+    "Claim": "._runtime.ledger",
+    "PostgresLedger": "._runtime.ledger_postgres",
+    "AsyncPostgresLedger": "._runtime.ledger_postgres",
     "RawResponse": "._runtime.response",
     "ResponseMeta": "._runtime.response",
     "Outcome": "._runtime.batch",
