@@ -240,7 +240,11 @@ class _Builder:
     def api(self) -> Api:
         model_modules = self.models.model_modules()
         ops = self.operations()
-        tree = resource_tree(ops, self.resource_classes, self.overrides.guards)
+        try:
+            tree = resource_tree(ops, self.resource_classes, self.overrides.guards)
+        except NamingError as exc:  # reported with everything else below
+            tree = None
+            self.problems.append(Problem("the resource tree", str(exc), fix_for(exc)))
         live, deleted = self.models.object_classes()
         reviews = self.overrides.finish()
         problems = [*self.models.problems, *self.problems, *self.overrides.problems]
@@ -249,6 +253,7 @@ class _Builder:
             raise (OverrideError if only_overrides else GenerationError)(
                 self.view.loaded.lock.api_version, problems
             )
+        assert tree is not None  # a failed tree is one of the problems above
         operations = tuple(sorted((b.operation for b in ops), key=lambda o: o.call_path))
         return Api(
             api_version=self.view.loaded.lock.api_version,
