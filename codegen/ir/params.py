@@ -58,6 +58,15 @@ class ParamTypes:
 
     def __init__(self, view: SchemaView) -> None:
         self.view = view
+        self.dict_names: set[str] = set()
+
+    def dict_name(self, plain: str) -> str:
+        """A TypedDict name no other one has: two that fold together get ``2``, ``3``, ..."""
+        name, n = plain, 2
+        while name in self.dict_names:
+            name, n = f"{plain}{n}", n + 1
+        self.dict_names.add(name)
+        return name
 
     def walk(self, schema: dict[str, Any], at: Place) -> Shape:
         """Annotation, runtime kinds, TypedDicts and amounts of a parameter schema, in one pass."""
@@ -106,6 +115,7 @@ class ParamTypes:
             if values is None:
                 return Shape("dict[str, Any]", kinds)
             return _joined([values], f"dict[str, {values.annotation}]", kinds)
+        at = attrs.evolve(at, name=self.dict_name(at.name))
         # Integers inside an amount-named object are amounts too (custom_unit_amount[maximum]).
         inherited = at.key if is_minor_units(at.key, None) else None
         required = set(schema.get("required", ()))

@@ -31,6 +31,10 @@ def _object(value: str, **props: Any) -> dict[str, Any]:
     }
 
 
+def _nested(key: str) -> dict[str, Any]:
+    return {"type": "object", "properties": {key: {"type": "string"}}}
+
+
 COLLIDING = {
     "openapi": "3.0.0",
     "info": {"title": "Collisions", "version": "2099-04-04"},
@@ -40,7 +44,27 @@ COLLIDING = {
         # two schemas folding to one name: `widget.part` (an API object) and `widget_part`
         "/v1/widget/parts/{part}": {"get": {"operationId": "GetPart", "responses": _returns("widget.part")}},
         # a call-path clash: two spellings of one action
-        "/v1/widgets/{widget}": {"get": {"operationId": "GetWidget", "responses": _returns("widget")}},
+        "/v1/widgets/{widget}": {
+            "get": {"operationId": "GetWidget", "responses": _returns("widget")},
+            # params TypedDicts folding to one name: a[b_c] and a_b[c] both give ...ParamsABC
+            "post": {
+                "operationId": "PostWidget",
+                "requestBody": {
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "a": {"type": "object", "properties": {"b_c": _nested("x")}},
+                                    "a_b": {"type": "object", "properties": {"c": _nested("y")}},
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": _returns("widget"),
+            },
+        },
         "/v1/widgets/upcoming/lines": {"get": {"operationId": "GetLines", "responses": _returns("widget")}},
         "/v1/widgets/upcoming_lines": {"get": {"operationId": "GetLines2", "responses": _returns("widget")}},
     },
@@ -83,6 +107,9 @@ def test_each_collision_class_is_resolved_by_its_rule(colliding: tuple[Any, Path
     assert (modules["widget.part"], modules["widget_part"]) == ("widget_part", "widget_part2")
     assert models["widget_spec"] == "WidgetSpec"  # component schemas come before inline objects
     assert models["widget.spec"] == "WidgetSpec2"
+    dicts = {d.name: [f.wire_name for f in d.fields] for m in api.resource_modules for d in m.params}
+    assert dicts["WidgetsUpdateParamsABC"] == ["x"]  # the first in walk order keeps the name
+    assert dicts["WidgetsUpdateParamsABC2"] == ["y"]
     calls = {(o.http_method, o.path): o.call_path for o in api.operations}
     assert calls[("get", "/v1/widgets/upcoming_lines")] == "widgets.upcoming_lines"  # the shorter path
     assert calls[("get", "/v1/widgets/upcoming/lines")] == "widgets.upcoming_lines2"
