@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
-from ..overrides.accounts import AccountsGuards, AsyncAccountsGuards
+from ..overrides.accounts import AccountsGuards
 from ..overrides.amounts import MinorUnits
 from ..overrides.guard import guarded
 
@@ -922,10 +922,10 @@ class _AccountsBase(SyncResource):
         )
 
 
-class Accounts(AccountsGuards, _AccountsBase):
-    """Operations on `client.accounts`, behind the guards in `lattice_stripe.overrides.accounts`."""
+class Accounts(_AccountsBase):
+    """Operations on `client.accounts`, behind the checks in `lattice_stripe.overrides.accounts`."""
 
-    reject = guarded(_AccountsBase.reject, AccountsGuards.reject)
+    reject = guarded(_AccountsBase.reject, AccountsGuards.reject, "accounts.reject")
 
 
 class AccountsBankAccounts(SyncResource):
@@ -2374,10 +2374,10 @@ class _AsyncAccountsBase(AsyncResource):
         )
 
 
-class AsyncAccounts(AsyncAccountsGuards, _AsyncAccountsBase):
-    """Operations on `client.accounts`, behind the guards in `lattice_stripe.overrides.accounts`."""
+class AsyncAccounts(_AsyncAccountsBase):
+    """Operations on `client.accounts`, behind the checks in `lattice_stripe.overrides.accounts`."""
 
-    reject = guarded(_AsyncAccountsBase.reject, AsyncAccountsGuards.reject)
+    reject = guarded(_AsyncAccountsBase.reject, AccountsGuards.reject, "accounts.reject")
 
 
 class AsyncAccountsBankAccounts(AsyncResource):

@@ -11,7 +11,7 @@ from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
-from ..overrides.billing import AsyncInvoicesGuards, InvoicesGuards
+from ..overrides.billing import InvoicesGuards
 from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
@@ -1096,10 +1096,10 @@ class _InvoicesBase(SyncResource):
         )
 
 
-class Invoices(InvoicesGuards, _InvoicesBase):
-    """Operations on `client.invoices`, behind the guards in `lattice_stripe.overrides.billing`."""
+class Invoices(_InvoicesBase):
+    """Operations on `client.invoices`, behind the checks in `lattice_stripe.overrides.billing`."""
 
-    create = guarded(_InvoicesBase.create, InvoicesGuards.create)
+    create = guarded(_InvoicesBase.create, InvoicesGuards.create, "invoices.create")
 
 
 class InvoicesLines(SyncResource):
@@ -1867,10 +1867,10 @@ class _AsyncInvoicesBase(AsyncResource):
         )
 
 
-class AsyncInvoices(AsyncInvoicesGuards, _AsyncInvoicesBase):
-    """Operations on `client.invoices`, behind the guards in `lattice_stripe.overrides.billing`."""
+class AsyncInvoices(_AsyncInvoicesBase):
+    """Operations on `client.invoices`, behind the checks in `lattice_stripe.overrides.billing`."""
 
-    create = guarded(_AsyncInvoicesBase.create, AsyncInvoicesGuards.create)
+    create = guarded(_AsyncInvoicesBase.create, InvoicesGuards.create, "invoices.create")
 
 
 class AsyncInvoicesLines(AsyncResource):

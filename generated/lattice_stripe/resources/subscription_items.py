@@ -11,7 +11,7 @@ from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
-from ..overrides.billing import AsyncSubscriptionItemsGuards, SubscriptionItemsGuards
+from ..overrides.billing import SubscriptionItemsGuards
 from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
@@ -399,14 +399,20 @@ class _SubscriptionItemsBase(SyncResource):
         )
 
 
-class SubscriptionItems(SubscriptionItemsGuards, _SubscriptionItemsBase):
-    """Operations on `client.subscription_items`, behind the guards in `lattice_stripe.overrides.billing`."""
+class SubscriptionItems(_SubscriptionItemsBase):
+    """Operations on `client.subscription_items`, behind the checks in `lattice_stripe.overrides.billing`."""
 
-    create = guarded(_SubscriptionItemsBase.create, SubscriptionItemsGuards.create)
+    create = guarded(
+        _SubscriptionItemsBase.create, SubscriptionItemsGuards.create, "subscription_items.create"
+    )
 
-    delete = guarded(_SubscriptionItemsBase.delete, SubscriptionItemsGuards.delete)
+    delete = guarded(
+        _SubscriptionItemsBase.delete, SubscriptionItemsGuards.delete, "subscription_items.delete"
+    )
 
-    update = guarded(_SubscriptionItemsBase.update, SubscriptionItemsGuards.update)
+    update = guarded(
+        _SubscriptionItemsBase.update, SubscriptionItemsGuards.update, "subscription_items.update"
+    )
 
 
 class SubscriptionItemsUsageRecordSummaries(SyncResource):
@@ -743,14 +749,20 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         )
 
 
-class AsyncSubscriptionItems(AsyncSubscriptionItemsGuards, _AsyncSubscriptionItemsBase):
-    """Operations on `client.subscription_items`, behind the guards in `lattice_stripe.overrides.billing`."""
+class AsyncSubscriptionItems(_AsyncSubscriptionItemsBase):
+    """Operations on `client.subscription_items`, behind the checks in `lattice_stripe.overrides.billing`."""
 
-    create = guarded(_AsyncSubscriptionItemsBase.create, AsyncSubscriptionItemsGuards.create)
+    create = guarded(
+        _AsyncSubscriptionItemsBase.create, SubscriptionItemsGuards.create, "subscription_items.create"
+    )
 
-    delete = guarded(_AsyncSubscriptionItemsBase.delete, AsyncSubscriptionItemsGuards.delete)
+    delete = guarded(
+        _AsyncSubscriptionItemsBase.delete, SubscriptionItemsGuards.delete, "subscription_items.delete"
+    )
 
-    update = guarded(_AsyncSubscriptionItemsBase.update, AsyncSubscriptionItemsGuards.update)
+    update = guarded(
+        _AsyncSubscriptionItemsBase.update, SubscriptionItemsGuards.update, "subscription_items.update"
+    )
 
 
 class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):

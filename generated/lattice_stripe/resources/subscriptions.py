@@ -11,7 +11,7 @@ from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
-from ..overrides.billing import AsyncSubscriptionsGuards, SubscriptionsGuards
+from ..overrides.billing import SubscriptionsGuards
 from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
@@ -768,10 +768,10 @@ class _SubscriptionsBase(SyncResource):
         )
 
 
-class Subscriptions(SubscriptionsGuards, _SubscriptionsBase):
-    """Operations on `client.subscriptions`, behind the guards in `lattice_stripe.overrides.billing`."""
+class Subscriptions(_SubscriptionsBase):
+    """Operations on `client.subscriptions`, behind the checks in `lattice_stripe.overrides.billing`."""
 
-    update = guarded(_SubscriptionsBase.update, SubscriptionsGuards.update)
+    update = guarded(_SubscriptionsBase.update, SubscriptionsGuards.update, "subscriptions.update")
 
 
 class SubscriptionsDiscount(SyncResource):
@@ -1322,10 +1322,10 @@ class _AsyncSubscriptionsBase(AsyncResource):
         )
 
 
-class AsyncSubscriptions(AsyncSubscriptionsGuards, _AsyncSubscriptionsBase):
-    """Operations on `client.subscriptions`, behind the guards in `lattice_stripe.overrides.billing`."""
+class AsyncSubscriptions(_AsyncSubscriptionsBase):
+    """Operations on `client.subscriptions`, behind the checks in `lattice_stripe.overrides.billing`."""
 
-    update = guarded(_AsyncSubscriptionsBase.update, AsyncSubscriptionsGuards.update)
+    update = guarded(_AsyncSubscriptionsBase.update, SubscriptionsGuards.update, "subscriptions.update")
 
 
 class AsyncSubscriptionsDiscount(AsyncResource):
