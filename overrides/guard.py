@@ -113,7 +113,8 @@ def _signature_error(
     if len(args) > len(positional):
         takes = f"{len(positional)} positional argument{'s' if len(positional) != 1 else ''}"
         named = f" ({', '.join(positional)})" if positional else ""
-        return f"{call_path}() takes {takes}{named} but {len(args)} {'was' if len(args) == 1 else 'were'} given; pass the others by keyword"
+        given = f"{len(args)} {'was' if len(args) == 1 else 'were'} given"
+        return f"{call_path}() takes {takes}{named} but {given}; pass the others by keyword"
     return f"{call_path}(): {exc}"
 
 
