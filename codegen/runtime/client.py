@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
 import attrs
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from .batch import Outcome
     from .operation import Operation
-    from .options import ClientOptions
+    from .options import ClientOptions, RequestOptions
     from .webhooks import WebhookEvent
 
 T = TypeVar("T")
@@ -265,6 +265,9 @@ class _ClientCore(Generic[HttpT]):
             headers["Idempotency-Key"] = options.get("idempotency_key") or str(uuid.uuid4())
             if op.encoding == "multipart":
                 files, data = _multipart(params)
+            elif op.encoding == "json":  # the v2 API (raw_request)
+                content = json.dumps(params, separators=(",", ":")).encode("utf-8")
+                headers["Content-Type"] = "application/json"
             else:
                 content = encode(params).encode("ascii")
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -285,6 +288,54 @@ class _ClientCore(Generic[HttpT]):
             timeout=float(options.get("timeout", config.timeout)),
             max_retries=int(options.get("max_retries", config.max_retries)),
         )
+
+    # -- raw requests ------------------------------------------------------------------
+
+    def _raw_call(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        encoding: str | None,
+        base_url: str | None,
+        api_key: str | None,
+    ) -> tuple[Self, Operation[Any]]:
+        """The client and the ad-hoc operation ``raw_request`` sends through the usual pipeline."""
+        from .operation import Operation
+        from .webhooks import EventObject  # `object` -> its model, else UnknownObject
+
+        verb = method.lower() if isinstance(method, str) else method
+        if verb not in ("get", "post", "delete"):
+            raise InvalidArgumentError(
+                f"raw_request: method must be 'get', 'post' or 'delete', got {method!r}"
+            )
+        if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
+            raise InvalidArgumentError(
+                f"raw_request: path must start with '/' and carry no query (pass params=), got {path!r}"
+            )
+        if params is not None and not isinstance(params, Mapping):
+            raise InvalidArgumentError(f"raw_request: params must be a dict, got {type(params).__name__}")
+        if encoding is None:
+            encoding = "json" if path.startswith("/v2/") else "form"
+        if encoding not in ("form", "json"):
+            raise InvalidArgumentError(f"raw_request: encoding must be 'form' or 'json', got {encoding!r}")
+        changes: dict[str, Any] = {}
+        if base_url is not None:
+            changes["base_url"] = base_url
+        if api_key is not None:
+            changes["api_key"] = api_key
+        client = self.with_options(**changes) if changes else self
+        # Braces are doubled: the path is sent as given, never formatted.
+        path_format = path.replace("{", "{{").replace("}", "}}")
+        op: Operation[Any] = Operation(
+            "raw_request",
+            f"raw_request {verb.upper()} {path}",
+            verb,
+            path_format,
+            EventObject(),
+            encoding=encoding,
+        )
+        return client, op
 
     # -- deciding ----------------------------------------------------------------------
 
@@ -456,6 +507,29 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
             time.sleep(delay)
             retries += 1
 
+    def raw_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        encoding: Literal["form", "json"] | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> StripeObject:
+        """Call an endpoint this package does not generate (newer than its API version, or v2).
+
+        It goes through the same pipeline as generated methods: auth, ``Stripe-Version``,
+        retries with one idempotency key, errors, hooks, logging and masking. ``params`` is
+        the query string of a GET or DELETE and the body of a POST, form-encoded for ``/v1``
+        paths and sent as JSON for ``/v2`` ones (``encoding=`` decides otherwise).
+        ``base_url`` and ``api_key`` apply to this call only. The result is the model its
+        ``object`` names, or an :class:`UnknownObject` holding all the data.
+        """
+        client, op = self._raw_call(method, path, params, encoding, base_url, api_key)
+        return client.request(op, (), dict(params or {}), options)
+
     def batch(self, calls: Iterable[Callable[[], T]], *, max_workers: int = 8) -> list[Outcome[T]]:
         """Run calls (zero-argument callables) on a thread pool; see :func:`batch.run_threaded`."""
         from .batch import run_threaded
@@ -551,6 +625,22 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
                     return finish(call, status, response.headers, response.content, attempt)
             await asyncio.sleep(delay)
             retries += 1
+
+    async def raw_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        encoding: Literal["form", "json"] | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> StripeObject:
+        """Call an endpoint this package does not generate; see ``StripeClient.raw_request``."""
+        client, op = self._raw_call(method, path, params, encoding, base_url, api_key)
+        result: StripeObject = await client.request(op, (), dict(params or {}), options)
+        return result
 
     async def batch(
         self, calls: Iterable[Awaitable[T] | Callable[[], Awaitable[T]]], *, concurrency: int | None = None
