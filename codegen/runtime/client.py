@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import attrs
 
@@ -64,6 +64,12 @@ def _api_version() -> str:
 
 def _without_trailing_slash(url: str) -> str:
     return url.rstrip("/")
+
+
+def _files_url_for(base_url: str) -> str:
+    """Uploads go where API calls go (stripe-mock, a proxy), unless that is Stripe itself."""
+    base_url = _without_trailing_slash(base_url)
+    return DEFAULT_FILES_BASE_URL if base_url == DEFAULT_BASE_URL else base_url
 
 
 @attrs.frozen
@@ -122,7 +128,8 @@ class _ClientCore(Generic[HttpT]):
         api_key: secret or restricted key; shown masked in every repr.
         stripe_account: default ``Stripe-Account`` (a per-request ``stripe_account`` wins).
         api_version: ``Stripe-Version``; defaults to the version the package was generated for.
-        base_url / files_base_url: API host and upload host (tests point both at a fake).
+        base_url / files_base_url: API host and upload host; uploads follow ``base_url``
+            unless it is Stripe's own (``files.stripe.com``) or ``files_base_url`` is given.
         max_retries: retries after the first attempt (per request: ``max_retries=``).
         timeout: seconds per attempt (per request: ``timeout=``).
         retry_policy: backoff settings (:class:`~.retry.RetryPolicy`).
@@ -140,7 +147,7 @@ class _ClientCore(Generic[HttpT]):
         stripe_account: str | None = None,
         api_version: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
-        files_base_url: str = DEFAULT_FILES_BASE_URL,
+        files_base_url: str | None = None,
         max_retries: int = 2,
         timeout: float = DEFAULT_TIMEOUT,
         retry_policy: RetryPolicy | None = None,
@@ -152,7 +159,7 @@ class _ClientCore(Generic[HttpT]):
             stripe_account=stripe_account,
             api_version=api_version or _api_version(),
             base_url=base_url,
-            files_base_url=files_base_url,
+            files_base_url=_files_url_for(base_url) if files_base_url is None else files_base_url,
             max_retries=max_retries,
             timeout=timeout,
             retry_policy=retry_policy or RetryPolicy(),
@@ -192,6 +199,13 @@ class _ClientCore(Generic[HttpT]):
     def with_options(self, **changes: Unpack[ClientOptions]) -> Self:
         """A client with some settings changed that shares this one's connection pool and
         hooks (closing the derived client leaves the pool open)."""
+        old = self._config
+        if (
+            "base_url" in changes
+            and "files_base_url" not in changes
+            and (old.files_base_url == _files_url_for(old.base_url))
+        ):  # uploads kept following base_url: keep following it
+            changes["files_base_url"] = _files_url_for(changes["base_url"])
         try:
             config = attrs.evolve(self._config, **changes)
         except TypeError as exc:
@@ -368,7 +382,8 @@ class _ClientCore(Generic[HttpT]):
         """
         import httpx
 
-        where = f"{prepared.method} {prepared.path}"
+        host = urlsplit(prepared.url)
+        where = f"{prepared.method} {host.scheme}://{host.netloc}{prepared.path}"  # which host failed
         if isinstance(exc, httpx.TimeoutException):
             message = f"{where} timed out after {prepared.timeout:g}s ({type(exc).__name__})"
             return APITimeoutError(message, attempts=attempt), True
