@@ -543,7 +543,8 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         ``object`` names, or an :class:`UnknownObject` holding all the data.
         """
         client, op = self._raw_call(method, path, params, encoding, base_url, api_key)
-        return client.request(op, (), dict(params or {}), options)
+        result: StripeObject = client.request(op, (), dict(params or {}), options)
+        return result
 
     def batch(self, calls: Iterable[Callable[[], T]], *, max_workers: int = 8) -> list[Outcome[T]]:
         """Run calls (zero-argument callables) on a thread pool; see :func:`batch.run_threaded`."""

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING, TypedDict, Union
+from collections.abc import Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, Protocol, SupportsIndex, TypedDict, TypeVar, Union, overload
 
 if TYPE_CHECKING:
     from .retry import RetryPolicy
+
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class SequenceNotStr(Protocol[_T_co]):
+    """What array parameters accept: a list or tuple, never a bare ``str``.
+
+    ``str`` is a ``Sequence[str]``, so ``expand="customer"`` would type-check; its
+    ``__contains__`` takes only ``str``, which this protocol's ``object`` rules out."""
+
+    @overload
+    def __getitem__(self, index: SupportsIndex, /) -> _T_co: ...
+    @overload
+    def __getitem__(self, index: slice, /) -> Sequence[_T_co]: ...
+    def __contains__(self, value: object, /) -> bool: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[_T_co]: ...
+    def __reversed__(self) -> Iterator[_T_co]: ...
+    def index(self, value: Any, start: int = 0, stop: int = ..., /) -> int: ...
+    def count(self, value: Any, /) -> int: ...
+
 
 FileInput = Union[
     bytes, IO[bytes], tuple[str, Union[bytes, IO[bytes]]], tuple[str, Union[bytes, IO[bytes]], str]

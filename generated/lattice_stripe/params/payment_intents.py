@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class PaymentIntentsCaptureParamsTransferData(TypedDict, total=False):
@@ -441,7 +440,7 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(TypedDic
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: Sequence[Literal["india"]]
+    supported_types: SequenceNotStr[Literal["india"]]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
@@ -462,7 +461,9 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance(TypedDict, 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer(TypedDict, total=False):
     eu_bank_transfer: PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    requested_address_types: Sequence[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
+    requested_address_types: SequenceNotStr[
+        Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]
+    ]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -635,13 +636,13 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccount(TypedDict, to
 class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
     return_url: str
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: Sequence[Literal["ach", "us_domestic_wire"]]
+    requested: SequenceNotStr[Literal["ach", "us_domestic_wire"]]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
@@ -1093,7 +1094,7 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(TypedDict
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: Sequence[Literal["india"]]
+    supported_types: SequenceNotStr[Literal["india"]]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
@@ -1114,7 +1115,9 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance(TypedDict, t
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(TypedDict, total=False):
     eu_bank_transfer: PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    requested_address_types: Sequence[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
+    requested_address_types: SequenceNotStr[
+        Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]
+    ]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -1285,13 +1288,13 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, tot
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(TypedDict, total=False):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
     return_url: str
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: Sequence[Literal["ach", "us_domestic_wire"]]
+    requested: SequenceNotStr[Literal["ach", "us_domestic_wire"]]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
@@ -1746,7 +1749,7 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(TypedDict
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: Sequence[Literal["india"]]
+    supported_types: SequenceNotStr[Literal["india"]]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
@@ -1767,7 +1770,9 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance(TypedDict, t
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(TypedDict, total=False):
     eu_bank_transfer: PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    requested_address_types: Sequence[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
+    requested_address_types: SequenceNotStr[
+        Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]
+    ]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -1938,13 +1943,13 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccount(TypedDict, tot
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(TypedDict, total=False):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
     return_url: str
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: Sequence[Literal["ach", "us_domestic_wire"]]
+    requested: SequenceNotStr[Literal["ach", "us_domestic_wire"]]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account_link import AccountLink
 
 _PostAccountLinks: Operation[AccountLink] = Operation(
@@ -47,7 +46,7 @@ class AccountLinks(SyncResource):
         account: str,
         type: Literal["account_onboarding", "account_update"],
         collect: Literal["currently_due", "eventually_due"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         refresh_url: str | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
@@ -91,7 +90,7 @@ class AsyncAccountLinks(AsyncResource):
         account: str,
         type: Literal["account_onboarding", "account_update"],
         collect: Literal["currently_due", "eventually_due"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         refresh_url: str | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account_session import AccountSession
     from ..params.account_sessions import (
         AccountSessionsCreateParamsComponents,
@@ -46,7 +45,7 @@ class AccountSessions(SyncResource):
         *,
         account: str,
         components: AccountSessionsCreateParamsComponents,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AccountSession:
         """Creates a AccountSession object that includes a single-use token that the platform can
@@ -80,7 +79,7 @@ class AsyncAccountSessions(AsyncResource):
         *,
         account: str,
         components: AccountSessionsCreateParamsComponents,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AccountSession:
         """Creates a AccountSession object that includes a single-use token that the platform can

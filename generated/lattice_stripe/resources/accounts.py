@@ -15,13 +15,12 @@ from ..overrides.amounts import MinorUnits
 from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account import Account
     from ..models.bank_account import BankAccount
     from ..models.capability import Capability
@@ -650,7 +649,7 @@ class _AccountsBase(SyncResource):
         default_currency: str | None = None,
         documents: AccountsCreateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         individual: AccountsCreateParamsIndividual | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -754,7 +753,7 @@ class _AccountsBase(SyncResource):
         *,
         created: AccountsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -790,7 +789,7 @@ class _AccountsBase(SyncResource):
         /,
         *,
         reason: Literal["fraud", "terms_of_service", "other"],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """With Connect, you may flag accounts as suspicious.
@@ -819,7 +818,7 @@ class _AccountsBase(SyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Retrieves the details of an account.
@@ -851,7 +850,7 @@ class _AccountsBase(SyncResource):
         default_currency: str | None = None,
         documents: AccountsUpdateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         individual: AccountsUpdateParamsIndividual | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -938,7 +937,7 @@ class AccountsBankAccounts(SyncResource):
         *,
         bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1000,7 +999,7 @@ class AccountsBankAccounts(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount | Card:
         """Retrieve a specified external account for a given account.
@@ -1041,7 +1040,7 @@ class AccountsBankAccounts(SyncResource):
         documents: AccountsBankAccountsUpdateParamsDocuments | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1112,7 +1111,7 @@ class AccountsCapabilities(SyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Capability]:
         """Returns a list of capabilities associated with the account. The capabilities are
@@ -1138,7 +1137,7 @@ class AccountsCapabilities(SyncResource):
         capability: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Capability:
         """Retrieves information about the specified Account Capability.
@@ -1166,7 +1165,7 @@ class AccountsCapabilities(SyncResource):
         capability: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         requested: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> Capability:
@@ -1203,7 +1202,7 @@ class AccountsExternalAccounts(SyncResource):
         *,
         bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1265,7 +1264,7 @@ class AccountsExternalAccounts(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1298,7 +1297,7 @@ class AccountsExternalAccounts(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount | Card:
         """Retrieve a specified external account for a given account.
@@ -1339,7 +1338,7 @@ class AccountsExternalAccounts(SyncResource):
         documents: AccountsExternalAccountsUpdateParamsDocuments | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1410,7 +1409,7 @@ class AccountsLoginLinks(SyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> LoginLink:
         """Creates a single-use login link for an Express account to access their Stripe dashboard.
@@ -1446,11 +1445,11 @@ class AccountsPeople(SyncResource):
         dob: AccountsPeopleCreateParamsDob | Literal[""] | None = None,
         documents: AccountsPeopleCreateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -1574,7 +1573,7 @@ class AccountsPeople(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         relationship: AccountsPeopleListParamsRelationship | None = None,
         starting_after: str | None = None,
@@ -1611,7 +1610,7 @@ class AccountsPeople(SyncResource):
         person: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Person:
         """Retrieves an existing person.
@@ -1645,11 +1644,11 @@ class AccountsPeople(SyncResource):
         dob: AccountsPeopleUpdateParamsDob | Literal[""] | None = None,
         documents: AccountsPeopleUpdateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -1761,11 +1760,11 @@ class AccountsPersons(SyncResource):
         dob: AccountsPersonsCreateParamsDob | Literal[""] | None = None,
         documents: AccountsPersonsCreateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -1889,7 +1888,7 @@ class AccountsPersons(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         relationship: AccountsPersonsListParamsRelationship | None = None,
         starting_after: str | None = None,
@@ -1926,7 +1925,7 @@ class AccountsPersons(SyncResource):
         person: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Person:
         """Retrieves an existing person.
@@ -1960,11 +1959,11 @@ class AccountsPersons(SyncResource):
         dob: AccountsPersonsUpdateParamsDob | Literal[""] | None = None,
         documents: AccountsPersonsUpdateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -2102,7 +2101,7 @@ class _AsyncAccountsBase(AsyncResource):
         default_currency: str | None = None,
         documents: AccountsCreateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         individual: AccountsCreateParamsIndividual | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -2206,7 +2205,7 @@ class _AsyncAccountsBase(AsyncResource):
         *,
         created: AccountsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2242,7 +2241,7 @@ class _AsyncAccountsBase(AsyncResource):
         /,
         *,
         reason: Literal["fraud", "terms_of_service", "other"],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """With Connect, you may flag accounts as suspicious.
@@ -2271,7 +2270,7 @@ class _AsyncAccountsBase(AsyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Retrieves the details of an account.
@@ -2303,7 +2302,7 @@ class _AsyncAccountsBase(AsyncResource):
         default_currency: str | None = None,
         documents: AccountsUpdateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         individual: AccountsUpdateParamsIndividual | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -2390,7 +2389,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
         *,
         bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2452,7 +2451,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount | Card:
         """Retrieve a specified external account for a given account.
@@ -2493,7 +2492,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
         documents: AccountsBankAccountsUpdateParamsDocuments | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2564,7 +2563,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Capability]:
         """Returns a list of capabilities associated with the account. The capabilities are
@@ -2590,7 +2589,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         capability: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Capability:
         """Retrieves information about the specified Account Capability.
@@ -2618,7 +2617,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         capability: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         requested: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> Capability:
@@ -2655,7 +2654,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         *,
         bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2717,7 +2716,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2750,7 +2749,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount | Card:
         """Retrieve a specified external account for a given account.
@@ -2791,7 +2790,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         documents: AccountsExternalAccountsUpdateParamsDocuments | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2862,7 +2861,7 @@ class AsyncAccountsLoginLinks(AsyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> LoginLink:
         """Creates a single-use login link for an Express account to access their Stripe dashboard.
@@ -2898,11 +2897,11 @@ class AsyncAccountsPeople(AsyncResource):
         dob: AccountsPeopleCreateParamsDob | Literal[""] | None = None,
         documents: AccountsPeopleCreateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -3026,7 +3025,7 @@ class AsyncAccountsPeople(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         relationship: AccountsPeopleListParamsRelationship | None = None,
         starting_after: str | None = None,
@@ -3063,7 +3062,7 @@ class AsyncAccountsPeople(AsyncResource):
         person: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Person:
         """Retrieves an existing person.
@@ -3097,11 +3096,11 @@ class AsyncAccountsPeople(AsyncResource):
         dob: AccountsPeopleUpdateParamsDob | Literal[""] | None = None,
         documents: AccountsPeopleUpdateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -3213,11 +3212,11 @@ class AsyncAccountsPersons(AsyncResource):
         dob: AccountsPersonsCreateParamsDob | Literal[""] | None = None,
         documents: AccountsPersonsCreateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -3341,7 +3340,7 @@ class AsyncAccountsPersons(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         relationship: AccountsPersonsListParamsRelationship | None = None,
         starting_after: str | None = None,
@@ -3378,7 +3377,7 @@ class AsyncAccountsPersons(AsyncResource):
         person: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Person:
         """Retrieves an existing person.
@@ -3412,11 +3411,11 @@ class AsyncAccountsPersons(AsyncResource):
         dob: AccountsPersonsUpdateParamsDob | Literal[""] | None = None,
         documents: AccountsPersonsUpdateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,

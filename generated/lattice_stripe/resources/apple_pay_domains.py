@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.apple_pay_domain import ApplePayDomain
     from ..models.deleted_apple_pay_domain import DeletedApplePayDomain
 
@@ -79,7 +78,7 @@ class ApplePayDomains(SyncResource):
         self,
         *,
         domain_name: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Create an apple pay domain.
@@ -122,7 +121,7 @@ class ApplePayDomains(SyncResource):
         *,
         domain_name: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -156,7 +155,7 @@ class ApplePayDomains(SyncResource):
         domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Retrieve an apple pay domain.
@@ -183,7 +182,7 @@ class AsyncApplePayDomains(AsyncResource):
         self,
         *,
         domain_name: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Create an apple pay domain.
@@ -226,7 +225,7 @@ class AsyncApplePayDomains(AsyncResource):
         *,
         domain_name: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -260,7 +259,7 @@ class AsyncApplePayDomains(AsyncResource):
         domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Retrieve an apple pay domain.

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.application_fee import ApplicationFee
     from ..models.fee_refund import FeeRefund
     from ..params.application_fees import (
@@ -146,7 +145,7 @@ class ApplicationFees(SyncResource):
         charge: str | None = None,
         created: ApplicationFeesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -185,7 +184,7 @@ class ApplicationFees(SyncResource):
         *,
         amount: int | None = None,
         directive: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplicationFee:
         """``POST /v1/application_fees/{id}/refund``
@@ -211,7 +210,7 @@ class ApplicationFees(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplicationFee:
         """Retrieves the details of an application fee that your account has collected. The same
@@ -241,7 +240,7 @@ class ApplicationFeesRefunds(SyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
@@ -282,7 +281,7 @@ class ApplicationFeesRefunds(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -318,7 +317,7 @@ class ApplicationFeesRefunds(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
         """By default, you can see the 10 most recent refunds stored directly on the application
@@ -348,7 +347,7 @@ class ApplicationFeesRefunds(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
@@ -391,7 +390,7 @@ class AsyncApplicationFees(AsyncResource):
         charge: str | None = None,
         created: ApplicationFeesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -430,7 +429,7 @@ class AsyncApplicationFees(AsyncResource):
         *,
         amount: int | None = None,
         directive: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplicationFee:
         """``POST /v1/application_fees/{id}/refund``
@@ -456,7 +455,7 @@ class AsyncApplicationFees(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplicationFee:
         """Retrieves the details of an application fee that your account has collected. The same
@@ -486,7 +485,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
@@ -527,7 +526,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -563,7 +562,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
         """By default, you can see the 10 most recent refunds stored directly on the application
@@ -593,7 +592,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.apps_secret import AppsSecret
     from ..params.apps_secrets import (
         AppsSecretsCreateParamsScope,
@@ -95,7 +94,7 @@ class AppsSecrets(SyncResource):
         name: str,
         payload: str,
         scope: AppsSecretsCreateParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
@@ -129,7 +128,7 @@ class AppsSecrets(SyncResource):
         *,
         name: str,
         scope: AppsSecretsDeleteParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Deletes a secret from the secret store by name and scope.
@@ -157,7 +156,7 @@ class AppsSecrets(SyncResource):
         *,
         name: str,
         scope: AppsSecretsFindParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Finds a secret in the secret store by name and scope.
@@ -185,7 +184,7 @@ class AppsSecrets(SyncResource):
         *,
         scope: AppsSecretsListParamsScope,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -224,7 +223,7 @@ class AsyncAppsSecrets(AsyncResource):
         name: str,
         payload: str,
         scope: AppsSecretsCreateParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
@@ -258,7 +257,7 @@ class AsyncAppsSecrets(AsyncResource):
         *,
         name: str,
         scope: AppsSecretsDeleteParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Deletes a secret from the secret store by name and scope.
@@ -286,7 +285,7 @@ class AsyncAppsSecrets(AsyncResource):
         *,
         name: str,
         scope: AppsSecretsFindParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Finds a secret in the secret store by name and scope.
@@ -314,7 +313,7 @@ class AsyncAppsSecrets(AsyncResource):
         *,
         scope: AppsSecretsListParamsScope,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

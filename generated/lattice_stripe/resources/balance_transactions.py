@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.balance_transaction import BalanceTransaction
     from ..params.balance_transactions import (
         BalanceTransactionsListParamsCreated,
@@ -66,7 +65,7 @@ class BalanceTransactions(SyncResource):
         created: BalanceTransactionsListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payout: str | None = None,
         source: str | None = None,
@@ -116,7 +115,7 @@ class BalanceTransactions(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BalanceTransaction:
         """Retrieves the balance transaction with the given ID.
@@ -147,7 +146,7 @@ class AsyncBalanceTransactions(AsyncResource):
         created: BalanceTransactionsListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payout: str | None = None,
         source: str | None = None,
@@ -197,7 +196,7 @@ class AsyncBalanceTransactions(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BalanceTransaction:
         """Retrieves the balance transaction with the given ID.

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.billing_portal_configuration import BillingPortalConfiguration
     from ..params.billing_portal_configurations import (
         BillingPortalConfigurationsCreateParamsBusinessProfile,
@@ -101,7 +100,7 @@ class BillingPortalConfigurations(SyncResource):
         business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
         features: BillingPortalConfigurationsCreateParamsFeatures,
         default_return_url: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         login_page: BillingPortalConfigurationsCreateParamsLoginPage | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -139,7 +138,7 @@ class BillingPortalConfigurations(SyncResource):
         *,
         active: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_default: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -176,7 +175,7 @@ class BillingPortalConfigurations(SyncResource):
         configuration: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BillingPortalConfiguration:
         """Retrieves a configuration that describes the functionality of the customer portal.
@@ -203,7 +202,7 @@ class BillingPortalConfigurations(SyncResource):
         active: bool | None = None,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
         default_return_url: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         features: BillingPortalConfigurationsUpdateParamsFeatures | None = None,
         login_page: BillingPortalConfigurationsUpdateParamsLoginPage | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -250,7 +249,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
         features: BillingPortalConfigurationsCreateParamsFeatures,
         default_return_url: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         login_page: BillingPortalConfigurationsCreateParamsLoginPage | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -288,7 +287,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         *,
         active: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_default: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -325,7 +324,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         configuration: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BillingPortalConfiguration:
         """Retrieves a configuration that describes the functionality of the customer portal.
@@ -352,7 +351,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         active: bool | None = None,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
         default_return_url: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         features: BillingPortalConfigurationsUpdateParamsFeatures | None = None,
         login_page: BillingPortalConfigurationsUpdateParamsLoginPage | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,

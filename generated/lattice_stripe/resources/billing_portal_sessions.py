@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.billing_portal_session import BillingPortalSession
     from ..params.billing_portal_sessions import (
         BillingPortalSessionsCreateParamsFlowData,
@@ -50,7 +49,7 @@ class BillingPortalSessions(SyncResource):
         *,
         customer: str,
         configuration: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         flow_data: BillingPortalSessionsCreateParamsFlowData | None = None,
         locale: Literal[
             "auto",
@@ -146,7 +145,7 @@ class AsyncBillingPortalSessions(AsyncResource):
         *,
         customer: str,
         configuration: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         flow_data: BillingPortalSessionsCreateParamsFlowData | None = None,
         locale: Literal[
             "auto",

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.charge import Charge
     from ..models.dispute import Dispute
     from ..models.refund import Refund
@@ -313,7 +312,7 @@ class Charges(SyncResource):
         amount: int | None = None,
         application_fee: int | None = None,
         application_fee_amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         receipt_email: str | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
@@ -376,7 +375,7 @@ class Charges(SyncResource):
         customer: str | None = None,
         description: str | None = None,
         destination: ChargesCreateParamsDestination | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         on_behalf_of: str | None = None,
         radar_options: ChargesCreateParamsRadarOptions | None = None,
@@ -457,7 +456,7 @@ class Charges(SyncResource):
         created: ChargesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -501,7 +500,7 @@ class Charges(SyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_intent: str | None = None,
@@ -560,7 +559,7 @@ class Charges(SyncResource):
         charge: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Charge:
         """Retrieves the details of a charge that has previously been created. Supply the unique
@@ -586,7 +585,7 @@ class Charges(SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -626,7 +625,7 @@ class Charges(SyncResource):
         *,
         customer: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fraud_details: ChargesUpdateParamsFraudDetails | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         receipt_email: str | None = None,
@@ -677,7 +676,7 @@ class ChargesDispute(SyncResource):
         charge: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """``POST /v1/charges/{charge}/dispute/close``
@@ -699,7 +698,7 @@ class ChargesDispute(SyncResource):
         charge: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Retrieve a dispute for a specified charge.
@@ -724,7 +723,7 @@ class ChargesDispute(SyncResource):
         /,
         *,
         evidence: ChargesDisputeUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         submit: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -762,7 +761,7 @@ class ChargesRefunds(SyncResource):
         amount: int | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         origin: Literal["customer_balance"] | None = None,
@@ -818,7 +817,7 @@ class ChargesRefunds(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -854,7 +853,7 @@ class ChargesRefunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Retrieves the details of an existing refund.
@@ -882,7 +881,7 @@ class ChargesRefunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
@@ -927,7 +926,7 @@ class AsyncCharges(AsyncResource):
         amount: int | None = None,
         application_fee: int | None = None,
         application_fee_amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         receipt_email: str | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
@@ -990,7 +989,7 @@ class AsyncCharges(AsyncResource):
         customer: str | None = None,
         description: str | None = None,
         destination: ChargesCreateParamsDestination | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         on_behalf_of: str | None = None,
         radar_options: ChargesCreateParamsRadarOptions | None = None,
@@ -1071,7 +1070,7 @@ class AsyncCharges(AsyncResource):
         created: ChargesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -1115,7 +1114,7 @@ class AsyncCharges(AsyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_intent: str | None = None,
@@ -1174,7 +1173,7 @@ class AsyncCharges(AsyncResource):
         charge: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Charge:
         """Retrieves the details of a charge that has previously been created. Supply the unique
@@ -1200,7 +1199,7 @@ class AsyncCharges(AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1240,7 +1239,7 @@ class AsyncCharges(AsyncResource):
         *,
         customer: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fraud_details: ChargesUpdateParamsFraudDetails | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         receipt_email: str | None = None,
@@ -1291,7 +1290,7 @@ class AsyncChargesDispute(AsyncResource):
         charge: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """``POST /v1/charges/{charge}/dispute/close``
@@ -1313,7 +1312,7 @@ class AsyncChargesDispute(AsyncResource):
         charge: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Retrieve a dispute for a specified charge.
@@ -1338,7 +1337,7 @@ class AsyncChargesDispute(AsyncResource):
         /,
         *,
         evidence: ChargesDisputeUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         submit: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -1376,7 +1375,7 @@ class AsyncChargesRefunds(AsyncResource):
         amount: int | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         origin: Literal["customer_balance"] | None = None,
@@ -1432,7 +1431,7 @@ class AsyncChargesRefunds(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1468,7 +1467,7 @@ class AsyncChargesRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Retrieves the details of an existing refund.
@@ -1496,7 +1495,7 @@ class AsyncChargesRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:

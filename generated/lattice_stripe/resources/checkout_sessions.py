@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.checkout_session import CheckoutSession
     from ..models.item import Item
     from ..params.checkout_sessions import (
@@ -175,17 +174,17 @@ class CheckoutSessions(SyncResource):
         client_reference_id: str | None = None,
         consent_collection: CheckoutSessionsCreateParamsConsentCollection | None = None,
         currency: str | None = None,
-        custom_fields: Sequence[CheckoutSessionsCreateParamsCustomFields] | None = None,
+        custom_fields: SequenceNotStr[CheckoutSessionsCreateParamsCustomFields] | None = None,
         custom_text: CheckoutSessionsCreateParamsCustomText | None = None,
         customer: str | None = None,
         customer_creation: Literal["always", "if_required"] | None = None,
         customer_email: str | None = None,
         customer_update: CheckoutSessionsCreateParamsCustomerUpdate | None = None,
-        discounts: Sequence[CheckoutSessionsCreateParamsDiscounts] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[CheckoutSessionsCreateParamsDiscounts] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         invoice_creation: CheckoutSessionsCreateParamsInvoiceCreation | None = None,
-        line_items: Sequence[CheckoutSessionsCreateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[CheckoutSessionsCreateParamsLineItems] | None = None,
         locale: Literal[
             "auto",
             "bg",
@@ -235,7 +234,7 @@ class CheckoutSessions(SyncResource):
         payment_intent_data: CheckoutSessionsCreateParamsPaymentIntentData | None = None,
         payment_method_collection: Literal["always", "if_required"] | None = None,
         payment_method_options: CheckoutSessionsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[
+        payment_method_types: SequenceNotStr[
             Literal[
                 "acss_debit",
                 "affirm",
@@ -274,7 +273,7 @@ class CheckoutSessions(SyncResource):
         phone_number_collection: CheckoutSessionsCreateParamsPhoneNumberCollection | None = None,
         setup_intent_data: CheckoutSessionsCreateParamsSetupIntentData | None = None,
         shipping_address_collection: CheckoutSessionsCreateParamsShippingAddressCollection | None = None,
-        shipping_options: Sequence[CheckoutSessionsCreateParamsShippingOptions] | None = None,
+        shipping_options: SequenceNotStr[CheckoutSessionsCreateParamsShippingOptions] | None = None,
         submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
         subscription_data: CheckoutSessionsCreateParamsSubscriptionData | None = None,
         tax_id_collection: CheckoutSessionsCreateParamsTaxIdCollection | None = None,
@@ -384,7 +383,7 @@ class CheckoutSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CheckoutSession:
         """A Session can be expired when it is in one of these statuses: open
@@ -412,7 +411,7 @@ class CheckoutSessions(SyncResource):
         customer: str | None = None,
         customer_details: CheckoutSessionsListParamsCustomerDetails | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         payment_link: str | None = None,
@@ -457,7 +456,7 @@ class CheckoutSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CheckoutSession:
         """Retrieves a Session object.
@@ -486,7 +485,7 @@ class CheckoutSessionsLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -535,17 +534,17 @@ class AsyncCheckoutSessions(AsyncResource):
         client_reference_id: str | None = None,
         consent_collection: CheckoutSessionsCreateParamsConsentCollection | None = None,
         currency: str | None = None,
-        custom_fields: Sequence[CheckoutSessionsCreateParamsCustomFields] | None = None,
+        custom_fields: SequenceNotStr[CheckoutSessionsCreateParamsCustomFields] | None = None,
         custom_text: CheckoutSessionsCreateParamsCustomText | None = None,
         customer: str | None = None,
         customer_creation: Literal["always", "if_required"] | None = None,
         customer_email: str | None = None,
         customer_update: CheckoutSessionsCreateParamsCustomerUpdate | None = None,
-        discounts: Sequence[CheckoutSessionsCreateParamsDiscounts] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[CheckoutSessionsCreateParamsDiscounts] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         invoice_creation: CheckoutSessionsCreateParamsInvoiceCreation | None = None,
-        line_items: Sequence[CheckoutSessionsCreateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[CheckoutSessionsCreateParamsLineItems] | None = None,
         locale: Literal[
             "auto",
             "bg",
@@ -595,7 +594,7 @@ class AsyncCheckoutSessions(AsyncResource):
         payment_intent_data: CheckoutSessionsCreateParamsPaymentIntentData | None = None,
         payment_method_collection: Literal["always", "if_required"] | None = None,
         payment_method_options: CheckoutSessionsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[
+        payment_method_types: SequenceNotStr[
             Literal[
                 "acss_debit",
                 "affirm",
@@ -634,7 +633,7 @@ class AsyncCheckoutSessions(AsyncResource):
         phone_number_collection: CheckoutSessionsCreateParamsPhoneNumberCollection | None = None,
         setup_intent_data: CheckoutSessionsCreateParamsSetupIntentData | None = None,
         shipping_address_collection: CheckoutSessionsCreateParamsShippingAddressCollection | None = None,
-        shipping_options: Sequence[CheckoutSessionsCreateParamsShippingOptions] | None = None,
+        shipping_options: SequenceNotStr[CheckoutSessionsCreateParamsShippingOptions] | None = None,
         submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
         subscription_data: CheckoutSessionsCreateParamsSubscriptionData | None = None,
         tax_id_collection: CheckoutSessionsCreateParamsTaxIdCollection | None = None,
@@ -744,7 +743,7 @@ class AsyncCheckoutSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CheckoutSession:
         """A Session can be expired when it is in one of these statuses: open
@@ -772,7 +771,7 @@ class AsyncCheckoutSessions(AsyncResource):
         customer: str | None = None,
         customer_details: CheckoutSessionsListParamsCustomerDetails | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         payment_link: str | None = None,
@@ -817,7 +816,7 @@ class AsyncCheckoutSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CheckoutSession:
         """Retrieves a Session object.
@@ -846,7 +845,7 @@ class AsyncCheckoutSessionsLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

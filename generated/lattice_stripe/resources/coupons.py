@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.coupon import Coupon
     from ..models.deleted_coupon import DeletedCoupon
     from ..params.coupons import (
@@ -129,7 +128,7 @@ class Coupons(SyncResource):
         currency_options: dict[str, CouponsCreateParamsCurrencyOptionsValue] | None = None,
         duration: Literal["forever", "once", "repeating"] | None = None,
         duration_in_months: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         id: str | None = None,
         max_redemptions: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -227,7 +226,7 @@ class Coupons(SyncResource):
         *,
         created: CouponsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -261,7 +260,7 @@ class Coupons(SyncResource):
         coupon: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Coupon:
         """Retrieves the coupon with the given ID.
@@ -286,7 +285,7 @@ class Coupons(SyncResource):
         /,
         *,
         currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -330,7 +329,7 @@ class AsyncCoupons(AsyncResource):
         currency_options: dict[str, CouponsCreateParamsCurrencyOptionsValue] | None = None,
         duration: Literal["forever", "once", "repeating"] | None = None,
         duration_in_months: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         id: str | None = None,
         max_redemptions: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -428,7 +427,7 @@ class AsyncCoupons(AsyncResource):
         *,
         created: CouponsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -462,7 +461,7 @@ class AsyncCoupons(AsyncResource):
         coupon: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Coupon:
         """Retrieves the coupon with the given ID.
@@ -487,7 +486,7 @@ class AsyncCoupons(AsyncResource):
         /,
         *,
         currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],

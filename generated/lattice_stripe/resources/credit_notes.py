@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.credit_note import CreditNote
     from ..models.credit_note_line_item import CreditNoteLineItem
     from ..params.credit_notes import (
@@ -221,8 +220,8 @@ class CreditNotes(SyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesCreateParamsLines] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesCreateParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -306,7 +305,7 @@ class CreditNotes(SyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -345,8 +344,8 @@ class CreditNotes(SyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesPreviewParamsLines] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -404,9 +403,9 @@ class CreditNotes(SyncResource):
         credit_amount: int | None = None,
         effective_at: int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
-        lines: Sequence[CreditNotesPreviewLinesParamsLines] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewLinesParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -470,7 +469,7 @@ class CreditNotes(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Retrieves the credit note object with the given identifier.
@@ -494,7 +493,7 @@ class CreditNotes(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -525,7 +524,7 @@ class CreditNotes(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Marks a credit note as void. Learn more about voiding credit notes.
@@ -554,7 +553,7 @@ class CreditNotesLines(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -598,8 +597,8 @@ class AsyncCreditNotes(AsyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesCreateParamsLines] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesCreateParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -683,7 +682,7 @@ class AsyncCreditNotes(AsyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -722,8 +721,8 @@ class AsyncCreditNotes(AsyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesPreviewParamsLines] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -781,9 +780,9 @@ class AsyncCreditNotes(AsyncResource):
         credit_amount: int | None = None,
         effective_at: int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
-        lines: Sequence[CreditNotesPreviewLinesParamsLines] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewLinesParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -847,7 +846,7 @@ class AsyncCreditNotes(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Retrieves the credit note object with the given identifier.
@@ -871,7 +870,7 @@ class AsyncCreditNotes(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -902,7 +901,7 @@ class AsyncCreditNotes(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Marks a credit note as void. Learn more about voiding credit notes.
@@ -931,7 +930,7 @@ class AsyncCreditNotesLines(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account import Account
     from ..models.bank_account import BankAccount
     from ..models.card import Card
@@ -940,7 +939,7 @@ class Customers(SyncResource):
         coupon: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CustomersCreateParamsInvoiceSettings | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -948,13 +947,13 @@ class Customers(SyncResource):
         next_invoice_sequence: int | None = None,
         payment_method: str | None = None,
         phone: str | None = None,
-        preferred_locales: Sequence[str] | None = None,
+        preferred_locales: SequenceNotStr[str] | None = None,
         promotion_code: str | None = None,
         shipping: CustomersCreateParamsShipping | Literal[""] | None = None,
         source: str | None = None,
         tax: CustomersCreateParamsTax | None = None,
         tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
-        tax_id_data: Sequence[CustomersCreateParamsTaxIdData] | None = None,
+        tax_id_data: SequenceNotStr[CustomersCreateParamsTaxIdData] | None = None,
         test_clock: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer:
@@ -1042,7 +1041,7 @@ class Customers(SyncResource):
         created: CustomersListParamsCreated | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         test_clock: str | None = None,
@@ -1082,7 +1081,7 @@ class Customers(SyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer | DeletedCustomer:
         """Retrieves a Customer object.
@@ -1105,7 +1104,7 @@ class Customers(SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1155,14 +1154,14 @@ class Customers(SyncResource):
         default_source: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CustomersUpdateParamsInvoiceSettings | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         next_invoice_sequence: int | None = None,
         phone: str | None = None,
-        preferred_locales: Sequence[str] | None = None,
+        preferred_locales: SequenceNotStr[str] | None = None,
         promotion_code: str | None = None,
         shipping: CustomersUpdateParamsShipping | Literal[""] | None = None,
         source: str | None = None,
@@ -1266,7 +1265,7 @@ class CustomersBalanceTransactions(SyncResource):
         amount: int,
         currency: str,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
@@ -1303,7 +1302,7 @@ class CustomersBalanceTransactions(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1336,7 +1335,7 @@ class CustomersBalanceTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
         """Retrieves a specific customer balance transaction that updated the customer’s balances.
@@ -1365,7 +1364,7 @@ class CustomersBalanceTransactions(SyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
@@ -1406,7 +1405,7 @@ class CustomersBankAccounts(SyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
         card: CustomersBankAccountsCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1452,7 +1451,7 @@ class CustomersBankAccounts(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -1480,7 +1479,7 @@ class CustomersBankAccounts(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1516,7 +1515,7 @@ class CustomersBankAccounts(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """By default, you can see the 10 most recent sources stored on a Customer directly on the
@@ -1556,7 +1555,7 @@ class CustomersBankAccounts(SyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersBankAccountsUpdateParamsOwner | None = None,
@@ -1614,8 +1613,8 @@ class CustomersBankAccounts(SyncResource):
         id: str,
         /,
         *,
-        amounts: Sequence[int] | None = None,
-        expand: Sequence[str] | None = None,
+        amounts: SequenceNotStr[int] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """Verify a specified bank account for a given customer.
@@ -1652,7 +1651,7 @@ class CustomersCards(SyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
         card: CustomersCardsCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1698,7 +1697,7 @@ class CustomersCards(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -1726,7 +1725,7 @@ class CustomersCards(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1762,7 +1761,7 @@ class CustomersCards(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Card:
         """You can always see the 10 most recent cards directly on a customer; this method lets you
@@ -1801,7 +1800,7 @@ class CustomersCards(SyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersCardsUpdateParamsOwner | None = None,
@@ -1862,7 +1861,7 @@ class CustomersCashBalance(SyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CashBalance:
         """Retrieves a customer’s cash balance.
@@ -1886,7 +1885,7 @@ class CustomersCashBalance(SyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         settings: CustomersCashBalanceUpdateParamsSettings | None = None,
         **options: Unpack[RequestOptions],
     ) -> CashBalance:
@@ -1918,7 +1917,7 @@ class CustomersCashBalanceTransactions(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1951,7 +1950,7 @@ class CustomersCashBalanceTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerCashBalanceTransaction:
         """Retrieves a specific cash balance transaction, which updated the customer’s cash
@@ -2000,7 +1999,7 @@ class CustomersDiscount(SyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Discount:
         """``GET /v1/customers/{customer}/discount``
@@ -2029,7 +2028,7 @@ class CustomersFundingInstructions(SyncResource):
         bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
         currency: str,
         funding_type: Literal["bank_transfer"],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FundingInstructions:
         """Retrieve funding instructions for a customer cash balance. If funding instructions do
@@ -2070,7 +2069,7 @@ class CustomersPaymentMethods(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal[
@@ -2139,7 +2138,7 @@ class CustomersPaymentMethods(SyncResource):
         payment_method: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Retrieves a PaymentMethod object for a given Customer.
@@ -2173,7 +2172,7 @@ class CustomersSources(SyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
         card: CustomersSourcesCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2219,7 +2218,7 @@ class CustomersSources(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -2247,7 +2246,7 @@ class CustomersSources(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         object: str | None = None,
         starting_after: str | None = None,
@@ -2283,7 +2282,7 @@ class CustomersSources(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source:
         """Retrieve a specified source for a given customer.
@@ -2321,7 +2320,7 @@ class CustomersSources(SyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersSourcesUpdateParamsOwner | None = None,
@@ -2379,8 +2378,8 @@ class CustomersSources(SyncResource):
         id: str,
         /,
         *,
-        amounts: Sequence[int] | None = None,
-        expand: Sequence[str] | None = None,
+        amounts: SequenceNotStr[int] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """Verify a specified bank account for a given customer.
@@ -2419,7 +2418,7 @@ class CustomersSubscriptions(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -2469,7 +2468,7 @@ class CustomersSubscriptions(SyncResource):
         customer: str,
         /,
         *,
-        add_invoice_items: Sequence[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: SequenceNotStr[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | None = None,
         backdate_start_date: int | None = None,
@@ -2483,9 +2482,9 @@ class CustomersSubscriptions(SyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[CustomersSubscriptionsCreateParamsItems] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[CustomersSubscriptionsCreateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         payment_behavior: Literal[
@@ -2603,7 +2602,7 @@ class CustomersSubscriptions(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2639,7 +2638,7 @@ class CustomersSubscriptions(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Subscription:
         """Retrieves the subscription with the given ID.
@@ -2667,7 +2666,7 @@ class CustomersSubscriptions(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        add_invoice_items: Sequence[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: SequenceNotStr[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | None = None,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
@@ -2680,9 +2679,9 @@ class CustomersSubscriptions(SyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | Literal[""] | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[CustomersSubscriptionsUpdateParamsItems] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[CustomersSubscriptionsUpdateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
@@ -2832,7 +2831,7 @@ class CustomersSubscriptionsDiscount(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Discount:
         """``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
@@ -2930,7 +2929,7 @@ class CustomersTaxIds(SyncResource):
             "za_vat",
         ],
         value: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxId:
         """Creates a new tax_id object for a customer.
@@ -2988,7 +2987,7 @@ class CustomersTaxIds(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3021,7 +3020,7 @@ class CustomersTaxIds(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxId:
         """Retrieves the tax_id object with the given identifier.
@@ -3100,7 +3099,7 @@ class AsyncCustomers(AsyncResource):
         coupon: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CustomersCreateParamsInvoiceSettings | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -3108,13 +3107,13 @@ class AsyncCustomers(AsyncResource):
         next_invoice_sequence: int | None = None,
         payment_method: str | None = None,
         phone: str | None = None,
-        preferred_locales: Sequence[str] | None = None,
+        preferred_locales: SequenceNotStr[str] | None = None,
         promotion_code: str | None = None,
         shipping: CustomersCreateParamsShipping | Literal[""] | None = None,
         source: str | None = None,
         tax: CustomersCreateParamsTax | None = None,
         tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
-        tax_id_data: Sequence[CustomersCreateParamsTaxIdData] | None = None,
+        tax_id_data: SequenceNotStr[CustomersCreateParamsTaxIdData] | None = None,
         test_clock: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer:
@@ -3202,7 +3201,7 @@ class AsyncCustomers(AsyncResource):
         created: CustomersListParamsCreated | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         test_clock: str | None = None,
@@ -3242,7 +3241,7 @@ class AsyncCustomers(AsyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer | DeletedCustomer:
         """Retrieves a Customer object.
@@ -3265,7 +3264,7 @@ class AsyncCustomers(AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3315,14 +3314,14 @@ class AsyncCustomers(AsyncResource):
         default_source: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CustomersUpdateParamsInvoiceSettings | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         next_invoice_sequence: int | None = None,
         phone: str | None = None,
-        preferred_locales: Sequence[str] | None = None,
+        preferred_locales: SequenceNotStr[str] | None = None,
         promotion_code: str | None = None,
         shipping: CustomersUpdateParamsShipping | Literal[""] | None = None,
         source: str | None = None,
@@ -3426,7 +3425,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         amount: int,
         currency: str,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
@@ -3463,7 +3462,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3496,7 +3495,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
         """Retrieves a specific customer balance transaction that updated the customer’s balances.
@@ -3525,7 +3524,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
@@ -3566,7 +3565,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
         card: CustomersBankAccountsCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3612,7 +3611,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -3640,7 +3639,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3676,7 +3675,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """By default, you can see the 10 most recent sources stored on a Customer directly on the
@@ -3716,7 +3715,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersBankAccountsUpdateParamsOwner | None = None,
@@ -3774,8 +3773,8 @@ class AsyncCustomersBankAccounts(AsyncResource):
         id: str,
         /,
         *,
-        amounts: Sequence[int] | None = None,
-        expand: Sequence[str] | None = None,
+        amounts: SequenceNotStr[int] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """Verify a specified bank account for a given customer.
@@ -3812,7 +3811,7 @@ class AsyncCustomersCards(AsyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
         card: CustomersCardsCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3858,7 +3857,7 @@ class AsyncCustomersCards(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -3886,7 +3885,7 @@ class AsyncCustomersCards(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3922,7 +3921,7 @@ class AsyncCustomersCards(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Card:
         """You can always see the 10 most recent cards directly on a customer; this method lets you
@@ -3961,7 +3960,7 @@ class AsyncCustomersCards(AsyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersCardsUpdateParamsOwner | None = None,
@@ -4022,7 +4021,7 @@ class AsyncCustomersCashBalance(AsyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CashBalance:
         """Retrieves a customer’s cash balance.
@@ -4046,7 +4045,7 @@ class AsyncCustomersCashBalance(AsyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         settings: CustomersCashBalanceUpdateParamsSettings | None = None,
         **options: Unpack[RequestOptions],
     ) -> CashBalance:
@@ -4078,7 +4077,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -4111,7 +4110,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerCashBalanceTransaction:
         """Retrieves a specific cash balance transaction, which updated the customer’s cash
@@ -4160,7 +4159,7 @@ class AsyncCustomersDiscount(AsyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Discount:
         """``GET /v1/customers/{customer}/discount``
@@ -4189,7 +4188,7 @@ class AsyncCustomersFundingInstructions(AsyncResource):
         bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
         currency: str,
         funding_type: Literal["bank_transfer"],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FundingInstructions:
         """Retrieve funding instructions for a customer cash balance. If funding instructions do
@@ -4230,7 +4229,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal[
@@ -4299,7 +4298,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         payment_method: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Retrieves a PaymentMethod object for a given Customer.
@@ -4333,7 +4332,7 @@ class AsyncCustomersSources(AsyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
         card: CustomersSourcesCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -4379,7 +4378,7 @@ class AsyncCustomersSources(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -4407,7 +4406,7 @@ class AsyncCustomersSources(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         object: str | None = None,
         starting_after: str | None = None,
@@ -4443,7 +4442,7 @@ class AsyncCustomersSources(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source:
         """Retrieve a specified source for a given customer.
@@ -4481,7 +4480,7 @@ class AsyncCustomersSources(AsyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersSourcesUpdateParamsOwner | None = None,
@@ -4539,8 +4538,8 @@ class AsyncCustomersSources(AsyncResource):
         id: str,
         /,
         *,
-        amounts: Sequence[int] | None = None,
-        expand: Sequence[str] | None = None,
+        amounts: SequenceNotStr[int] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """Verify a specified bank account for a given customer.
@@ -4579,7 +4578,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -4629,7 +4628,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         customer: str,
         /,
         *,
-        add_invoice_items: Sequence[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: SequenceNotStr[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | None = None,
         backdate_start_date: int | None = None,
@@ -4643,9 +4642,9 @@ class AsyncCustomersSubscriptions(AsyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[CustomersSubscriptionsCreateParamsItems] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[CustomersSubscriptionsCreateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         payment_behavior: Literal[
@@ -4763,7 +4762,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -4799,7 +4798,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Subscription:
         """Retrieves the subscription with the given ID.
@@ -4827,7 +4826,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        add_invoice_items: Sequence[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: SequenceNotStr[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | None = None,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
@@ -4840,9 +4839,9 @@ class AsyncCustomersSubscriptions(AsyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | Literal[""] | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[CustomersSubscriptionsUpdateParamsItems] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[CustomersSubscriptionsUpdateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
@@ -4992,7 +4991,7 @@ class AsyncCustomersSubscriptionsDiscount(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Discount:
         """``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
@@ -5090,7 +5089,7 @@ class AsyncCustomersTaxIds(AsyncResource):
             "za_vat",
         ],
         value: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxId:
         """Creates a new tax_id object for a customer.
@@ -5148,7 +5147,7 @@ class AsyncCustomersTaxIds(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -5181,7 +5180,7 @@ class AsyncCustomersTaxIds(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxId:
         """Retrieves the tax_id object with the given identifier.

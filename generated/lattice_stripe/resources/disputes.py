@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.dispute import Dispute
     from ..params.disputes import (
         DisputesListParamsCreated,
@@ -89,7 +88,7 @@ class Disputes(SyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Closing the dispute for a charge indicates that you do not have any evidence to submit
@@ -118,7 +117,7 @@ class Disputes(SyncResource):
         charge: str | None = None,
         created: DisputesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -157,7 +156,7 @@ class Disputes(SyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Retrieves the dispute with the given ID.
@@ -182,7 +181,7 @@ class Disputes(SyncResource):
         /,
         *,
         evidence: DisputesUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         submit: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -226,7 +225,7 @@ class AsyncDisputes(AsyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Closing the dispute for a charge indicates that you do not have any evidence to submit
@@ -255,7 +254,7 @@ class AsyncDisputes(AsyncResource):
         charge: str | None = None,
         created: DisputesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -294,7 +293,7 @@ class AsyncDisputes(AsyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Retrieves the dispute with the given ID.
@@ -319,7 +318,7 @@ class AsyncDisputes(AsyncResource):
         /,
         *,
         evidence: DisputesUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         submit: bool | None = None,
         **options: Unpack[RequestOptions],

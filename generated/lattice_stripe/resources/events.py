@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.event import Event
     from ..params.events import (
         EventsListParamsCreated,
@@ -65,11 +64,11 @@ class Events(SyncResource):
         created: EventsListParamsCreated | int | None = None,
         delivery_success: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: str | None = None,
-        types: Sequence[str] | None = None,
+        types: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Event]:
         """List events, going back up to 30 days. Each event data is rendered according to Stripe
@@ -109,7 +108,7 @@ class Events(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Event:
         """Retrieves the details of an event. Supply the unique identifier of the event, which you
@@ -139,11 +138,11 @@ class AsyncEvents(AsyncResource):
         created: EventsListParamsCreated | int | None = None,
         delivery_success: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: str | None = None,
-        types: Sequence[str] | None = None,
+        types: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Event]:
         """List events, going back up to 30 days. Each event data is rendered according to Stripe
@@ -183,7 +182,7 @@ class AsyncEvents(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Event:
         """Retrieves the details of an event. Supply the unique identifier of the event, which you

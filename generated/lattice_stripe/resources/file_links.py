@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.file_link import FileLink
     from ..params.file_links import (
         FileLinksListParamsCreated,
@@ -89,7 +88,7 @@ class FileLinks(SyncResource):
         self,
         *,
         file: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -122,7 +121,7 @@ class FileLinks(SyncResource):
         *,
         created: FileLinksListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expired: bool | None = None,
         file: str | None = None,
         limit: int | None = None,
@@ -162,7 +161,7 @@ class FileLinks(SyncResource):
         link: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FileLink:
         """Retrieves the file link with the given ID.
@@ -186,7 +185,7 @@ class FileLinks(SyncResource):
         link: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: Literal["now"] | int | Literal[""] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -221,7 +220,7 @@ class AsyncFileLinks(AsyncResource):
         self,
         *,
         file: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -254,7 +253,7 @@ class AsyncFileLinks(AsyncResource):
         *,
         created: FileLinksListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expired: bool | None = None,
         file: str | None = None,
         limit: int | None = None,
@@ -294,7 +293,7 @@ class AsyncFileLinks(AsyncResource):
         link: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FileLink:
         """Retrieves the file link with the given ID.
@@ -318,7 +317,7 @@ class AsyncFileLinks(AsyncResource):
         link: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: Literal["now"] | int | Literal[""] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],

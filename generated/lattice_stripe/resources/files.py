@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.file import File
     from ..params.files import (
         FilesCreateParamsFileLinkData,
@@ -90,7 +89,7 @@ class Files(SyncResource):
             "tax_document_user_upload",
             "terminal_reader_splashscreen",
         ],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         file_link_data: FilesCreateParamsFileLinkData | None = None,
         **options: Unpack[RequestOptions],
     ) -> File:
@@ -128,7 +127,7 @@ class Files(SyncResource):
         *,
         created: FilesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         purpose: Literal[
             "account_requirement",
@@ -183,7 +182,7 @@ class Files(SyncResource):
         file: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> File:
         """Retrieves the details of an existing file object. Supply the unique file ID from a file,
@@ -224,7 +223,7 @@ class AsyncFiles(AsyncResource):
             "tax_document_user_upload",
             "terminal_reader_splashscreen",
         ],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         file_link_data: FilesCreateParamsFileLinkData | None = None,
         **options: Unpack[RequestOptions],
     ) -> File:
@@ -262,7 +261,7 @@ class AsyncFiles(AsyncResource):
         *,
         created: FilesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         purpose: Literal[
             "account_requirement",
@@ -317,7 +316,7 @@ class AsyncFiles(AsyncResource):
         file: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> File:
         """Retrieves the details of an existing file object. Supply the unique file ID from a file,

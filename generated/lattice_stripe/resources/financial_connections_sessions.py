@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_session import FinancialConnectionsSession
     from ..params.financial_connections_sessions import (
         FinancialConnectionsSessionsCreateParamsAccountHolder,
@@ -61,10 +60,10 @@ class FinancialConnectionsSessions(SyncResource):
         self,
         *,
         account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
-        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | None = None,
+        permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: SequenceNotStr[str] | None = None,
         filters: FinancialConnectionsSessionsCreateParamsFilters | None = None,
-        prefetch: Sequence[Literal["balances", "ownership"]] | None = None,
+        prefetch: SequenceNotStr[Literal["balances", "ownership"]] | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
@@ -101,7 +100,7 @@ class FinancialConnectionsSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
         """Retrieves the details of a Financial Connections Session
@@ -128,10 +127,10 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         self,
         *,
         account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
-        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | None = None,
+        permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: SequenceNotStr[str] | None = None,
         filters: FinancialConnectionsSessionsCreateParamsFilters | None = None,
-        prefetch: Sequence[Literal["balances", "ownership"]] | None = None,
+        prefetch: SequenceNotStr[Literal["balances", "ownership"]] | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
@@ -168,7 +167,7 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
         """Retrieves the details of a Financial Connections Session

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.identity_verification_report import IdentityVerificationReport
     from ..params.identity_verification_reports import (
         IdentityVerificationReportsListParamsCreated,
@@ -63,7 +62,7 @@ class IdentityVerificationReports(SyncResource):
         *,
         created: IdentityVerificationReportsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal["document", "id_number"] | None = None,
@@ -103,7 +102,7 @@ class IdentityVerificationReports(SyncResource):
         report: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationReport:
         """Retrieves an existing VerificationReport
@@ -131,7 +130,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         *,
         created: IdentityVerificationReportsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal["document", "id_number"] | None = None,
@@ -171,7 +170,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         report: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationReport:
         """Retrieves an existing VerificationReport

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.identity_verification_session import IdentityVerificationSession
     from ..params.identity_verification_sessions import (
         IdentityVerificationSessionsCreateParamsOptions,
@@ -115,7 +114,7 @@ class IdentityVerificationSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """A VerificationSession object can be canceled when it is in requires_input status.
@@ -141,7 +140,7 @@ class IdentityVerificationSessions(SyncResource):
         self,
         *,
         type: Literal["document", "id_number"],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         options_: IdentityVerificationSessionsCreateParamsOptions | None = None,
         return_url: str | None = None,
@@ -187,7 +186,7 @@ class IdentityVerificationSessions(SyncResource):
         *,
         created: IdentityVerificationSessionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "processing", "requires_input", "verified"] | None = None,
@@ -224,7 +223,7 @@ class IdentityVerificationSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Redact a VerificationSession to remove all collected information from Stripe. This will
@@ -272,7 +271,7 @@ class IdentityVerificationSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Retrieves the details of a VerificationSession that was previously created.
@@ -299,7 +298,7 @@ class IdentityVerificationSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         options_: IdentityVerificationSessionsUpdateParamsOptions | None = None,
         type: Literal["document", "id_number"] | None = None,
@@ -341,7 +340,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """A VerificationSession object can be canceled when it is in requires_input status.
@@ -367,7 +366,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         self,
         *,
         type: Literal["document", "id_number"],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         options_: IdentityVerificationSessionsCreateParamsOptions | None = None,
         return_url: str | None = None,
@@ -413,7 +412,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         *,
         created: IdentityVerificationSessionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "processing", "requires_input", "verified"] | None = None,
@@ -450,7 +449,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Redact a VerificationSession to remove all collected information from Stripe. This will
@@ -498,7 +497,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Retrieves the details of a VerificationSession that was previously created.
@@ -525,7 +524,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         options_: IdentityVerificationSessionsUpdateParamsOptions | None = None,
         type: Literal["document", "id_number"] | None = None,

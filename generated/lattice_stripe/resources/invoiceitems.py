@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_invoiceitem import DeletedInvoiceitem
     from ..models.invoiceitem import Invoiceitem
     from ..params.invoiceitems import (
@@ -154,8 +153,8 @@ class Invoiceitems(SyncResource):
         currency: str | None = None,
         description: str | None = None,
         discountable: bool | None = None,
-        discounts: Sequence[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         period: InvoiceitemsCreateParamsPeriod | None = None,
@@ -165,7 +164,7 @@ class Invoiceitems(SyncResource):
         subscription: str | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
         tax_code: str | Literal[""] | None = None,
-        tax_rates: Sequence[str] | None = None,
+        tax_rates: SequenceNotStr[str] | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
@@ -258,7 +257,7 @@ class Invoiceitems(SyncResource):
         created: InvoiceitemsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         pending: bool | None = None,
@@ -301,7 +300,7 @@ class Invoiceitems(SyncResource):
         invoiceitem: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Invoiceitem:
         """Retrieves the invoice item with the given ID.
@@ -328,8 +327,8 @@ class Invoiceitems(SyncResource):
         amount: int | None = None,
         description: str | None = None,
         discountable: bool | None = None,
-        discounts: Sequence[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         period: InvoiceitemsUpdateParamsPeriod | None = None,
         price: str | None = None,
@@ -337,7 +336,7 @@ class Invoiceitems(SyncResource):
         quantity: int | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
         tax_code: str | Literal[""] | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
@@ -407,8 +406,8 @@ class AsyncInvoiceitems(AsyncResource):
         currency: str | None = None,
         description: str | None = None,
         discountable: bool | None = None,
-        discounts: Sequence[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         period: InvoiceitemsCreateParamsPeriod | None = None,
@@ -418,7 +417,7 @@ class AsyncInvoiceitems(AsyncResource):
         subscription: str | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
         tax_code: str | Literal[""] | None = None,
-        tax_rates: Sequence[str] | None = None,
+        tax_rates: SequenceNotStr[str] | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
@@ -511,7 +510,7 @@ class AsyncInvoiceitems(AsyncResource):
         created: InvoiceitemsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         pending: bool | None = None,
@@ -554,7 +553,7 @@ class AsyncInvoiceitems(AsyncResource):
         invoiceitem: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Invoiceitem:
         """Retrieves the invoice item with the given ID.
@@ -581,8 +580,8 @@ class AsyncInvoiceitems(AsyncResource):
         amount: int | None = None,
         description: str | None = None,
         discountable: bool | None = None,
-        discounts: Sequence[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         period: InvoiceitemsUpdateParamsPeriod | None = None,
         price: str | None = None,
@@ -590,7 +589,7 @@ class AsyncInvoiceitems(AsyncResource):
         quantity: int | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
         tax_code: str | Literal[""] | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_authorization import IssuingAuthorization
     from ..params.issuing_authorizations import (
         IssuingAuthorizationsListParamsCreated,
@@ -109,7 +108,7 @@ class IssuingAuthorizations(SyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -144,7 +143,7 @@ class IssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -177,7 +176,7 @@ class IssuingAuthorizations(SyncResource):
         cardholder: str | None = None,
         created: IssuingAuthorizationsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["closed", "pending", "reversed"] | None = None,
@@ -219,7 +218,7 @@ class IssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Retrieves an Issuing Authorization object.
@@ -243,7 +242,7 @@ class IssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -277,7 +276,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -312,7 +311,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -345,7 +344,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         cardholder: str | None = None,
         created: IssuingAuthorizationsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["closed", "pending", "reversed"] | None = None,
@@ -387,7 +386,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Retrieves an Issuing Authorization object.
@@ -411,7 +410,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_cardholder import IssuingCardholder
     from ..params.issuing_cardholders import (
         IssuingCardholdersCreateParamsBilling,
@@ -130,11 +129,11 @@ class IssuingCardholders(SyncResource):
         name: str,
         company: IssuingCardholdersCreateParamsCompany | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         individual: IssuingCardholdersCreateParamsIndividual | None = None,
         metadata: dict[str, str] | None = None,
         phone_number: str | None = None,
-        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        preferred_locales: SequenceNotStr[Literal["de", "en", "es", "fr", "it"]] | None = None,
         spending_controls: IssuingCardholdersCreateParamsSpendingControls | None = None,
         status: Literal["active", "inactive"] | None = None,
         type: Literal["company", "individual"] | None = None,
@@ -186,7 +185,7 @@ class IssuingCardholders(SyncResource):
         created: IssuingCardholdersListParamsCreated | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         phone_number: str | None = None,
         starting_after: str | None = None,
@@ -232,7 +231,7 @@ class IssuingCardholders(SyncResource):
         cardholder: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCardholder:
         """Retrieves an Issuing Cardholder object.
@@ -259,11 +258,11 @@ class IssuingCardholders(SyncResource):
         billing: IssuingCardholdersUpdateParamsBilling | None = None,
         company: IssuingCardholdersUpdateParamsCompany | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         individual: IssuingCardholdersUpdateParamsIndividual | None = None,
         metadata: dict[str, str] | None = None,
         phone_number: str | None = None,
-        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        preferred_locales: SequenceNotStr[Literal["de", "en", "es", "fr", "it"]] | None = None,
         spending_controls: IssuingCardholdersUpdateParamsSpendingControls | None = None,
         status: Literal["active", "inactive"] | None = None,
         **options: Unpack[RequestOptions],
@@ -316,11 +315,11 @@ class AsyncIssuingCardholders(AsyncResource):
         name: str,
         company: IssuingCardholdersCreateParamsCompany | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         individual: IssuingCardholdersCreateParamsIndividual | None = None,
         metadata: dict[str, str] | None = None,
         phone_number: str | None = None,
-        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        preferred_locales: SequenceNotStr[Literal["de", "en", "es", "fr", "it"]] | None = None,
         spending_controls: IssuingCardholdersCreateParamsSpendingControls | None = None,
         status: Literal["active", "inactive"] | None = None,
         type: Literal["company", "individual"] | None = None,
@@ -372,7 +371,7 @@ class AsyncIssuingCardholders(AsyncResource):
         created: IssuingCardholdersListParamsCreated | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         phone_number: str | None = None,
         starting_after: str | None = None,
@@ -418,7 +417,7 @@ class AsyncIssuingCardholders(AsyncResource):
         cardholder: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCardholder:
         """Retrieves an Issuing Cardholder object.
@@ -445,11 +444,11 @@ class AsyncIssuingCardholders(AsyncResource):
         billing: IssuingCardholdersUpdateParamsBilling | None = None,
         company: IssuingCardholdersUpdateParamsCompany | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         individual: IssuingCardholdersUpdateParamsIndividual | None = None,
         metadata: dict[str, str] | None = None,
         phone_number: str | None = None,
-        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        preferred_locales: SequenceNotStr[Literal["de", "en", "es", "fr", "it"]] | None = None,
         spending_controls: IssuingCardholdersUpdateParamsSpendingControls | None = None,
         status: Literal["active", "inactive"] | None = None,
         **options: Unpack[RequestOptions],

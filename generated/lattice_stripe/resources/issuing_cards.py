@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_card import IssuingCard
     from ..params.issuing_cards import (
         IssuingCardsCreateParamsShipping,
@@ -122,7 +121,7 @@ class IssuingCards(SyncResource):
         currency: str,
         type: Literal["physical", "virtual"],
         cardholder: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         financial_account: str | None = None,
         metadata: dict[str, str] | None = None,
         replacement_for: str | None = None,
@@ -179,7 +178,7 @@ class IssuingCards(SyncResource):
         ending_before: str | None = None,
         exp_month: int | None = None,
         exp_year: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         last4: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -229,7 +228,7 @@ class IssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Retrieves an Issuing Card object.
@@ -254,7 +253,7 @@ class IssuingCards(SyncResource):
         /,
         *,
         cancellation_reason: Literal["lost", "stolen"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         pin: IssuingCardsUpdateParamsPin | None = None,
         spending_controls: IssuingCardsUpdateParamsSpendingControls | None = None,
@@ -299,7 +298,7 @@ class AsyncIssuingCards(AsyncResource):
         currency: str,
         type: Literal["physical", "virtual"],
         cardholder: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         financial_account: str | None = None,
         metadata: dict[str, str] | None = None,
         replacement_for: str | None = None,
@@ -356,7 +355,7 @@ class AsyncIssuingCards(AsyncResource):
         ending_before: str | None = None,
         exp_month: int | None = None,
         exp_year: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         last4: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -406,7 +405,7 @@ class AsyncIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Retrieves an Issuing Card object.
@@ -431,7 +430,7 @@ class AsyncIssuingCards(AsyncResource):
         /,
         *,
         cancellation_reason: Literal["lost", "stolen"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         pin: IssuingCardsUpdateParamsPin | None = None,
         spending_controls: IssuingCardsUpdateParamsSpendingControls | None = None,

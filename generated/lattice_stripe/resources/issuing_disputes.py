@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_dispute import IssuingDispute
     from ..params.issuing_disputes import (
         IssuingDisputesCreateParamsEvidence,
@@ -121,7 +120,7 @@ class IssuingDisputes(SyncResource):
         *,
         amount: int | None = None,
         evidence: IssuingDisputesCreateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         transaction: str | None = None,
         treasury: IssuingDisputesCreateParamsTreasury | None = None,
@@ -163,7 +162,7 @@ class IssuingDisputes(SyncResource):
         *,
         created: IssuingDisputesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["expired", "lost", "submitted", "unsubmitted", "won"] | None = None,
@@ -204,7 +203,7 @@ class IssuingDisputes(SyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
         """Retrieves an Issuing Dispute object.
@@ -228,7 +227,7 @@ class IssuingDisputes(SyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
@@ -260,7 +259,7 @@ class IssuingDisputes(SyncResource):
         *,
         amount: int | None = None,
         evidence: IssuingDisputesUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
@@ -299,7 +298,7 @@ class AsyncIssuingDisputes(AsyncResource):
         *,
         amount: int | None = None,
         evidence: IssuingDisputesCreateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         transaction: str | None = None,
         treasury: IssuingDisputesCreateParamsTreasury | None = None,
@@ -341,7 +340,7 @@ class AsyncIssuingDisputes(AsyncResource):
         *,
         created: IssuingDisputesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["expired", "lost", "submitted", "unsubmitted", "won"] | None = None,
@@ -382,7 +381,7 @@ class AsyncIssuingDisputes(AsyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
         """Retrieves an Issuing Dispute object.
@@ -406,7 +405,7 @@ class AsyncIssuingDisputes(AsyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
@@ -438,7 +437,7 @@ class AsyncIssuingDisputes(AsyncResource):
         *,
         amount: int | None = None,
         evidence: IssuingDisputesUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_settlement import IssuingSettlement
     from ..params.issuing_settlements import (
         IssuingSettlementsListParamsCreated,
@@ -73,7 +72,7 @@ class IssuingSettlements(SyncResource):
         *,
         created: IssuingSettlementsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -108,7 +107,7 @@ class IssuingSettlements(SyncResource):
         settlement: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingSettlement:
         """Retrieves an Issuing Settlement object.
@@ -132,7 +131,7 @@ class IssuingSettlements(SyncResource):
         settlement: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingSettlement:
@@ -165,7 +164,7 @@ class AsyncIssuingSettlements(AsyncResource):
         *,
         created: IssuingSettlementsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -200,7 +199,7 @@ class AsyncIssuingSettlements(AsyncResource):
         settlement: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingSettlement:
         """Retrieves an Issuing Settlement object.
@@ -224,7 +223,7 @@ class AsyncIssuingSettlements(AsyncResource):
         settlement: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingSettlement:

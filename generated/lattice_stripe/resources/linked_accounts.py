@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_account import FinancialConnectionsAccount
     from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
     from ..params.linked_accounts import (
@@ -106,7 +105,7 @@ class LinkedAccounts(SyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Disables your access to a Financial Connections Account. You will no longer be able to
@@ -131,7 +130,7 @@ class LinkedAccounts(SyncResource):
         *,
         account_holder: LinkedAccountsListParamsAccountHolder | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         session: str | None = None,
         starting_after: str | None = None,
@@ -168,8 +167,8 @@ class LinkedAccounts(SyncResource):
         account: str,
         /,
         *,
-        features: Sequence[Literal["balance", "ownership"]],
-        expand: Sequence[str] | None = None,
+        features: SequenceNotStr[Literal["balance", "ownership"]],
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Refreshes the data associated with a Financial Connections Account.
@@ -195,7 +194,7 @@ class LinkedAccounts(SyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Retrieves the details of an Financial Connections Account.
@@ -225,7 +224,7 @@ class LinkedAccountsOwners(SyncResource):
         *,
         ownership: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -267,7 +266,7 @@ class AsyncLinkedAccounts(AsyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Disables your access to a Financial Connections Account. You will no longer be able to
@@ -292,7 +291,7 @@ class AsyncLinkedAccounts(AsyncResource):
         *,
         account_holder: LinkedAccountsListParamsAccountHolder | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         session: str | None = None,
         starting_after: str | None = None,
@@ -329,8 +328,8 @@ class AsyncLinkedAccounts(AsyncResource):
         account: str,
         /,
         *,
-        features: Sequence[Literal["balance", "ownership"]],
-        expand: Sequence[str] | None = None,
+        features: SequenceNotStr[Literal["balance", "ownership"]],
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Refreshes the data associated with a Financial Connections Account.
@@ -356,7 +355,7 @@ class AsyncLinkedAccounts(AsyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Retrieves the details of an Financial Connections Account.
@@ -386,7 +385,7 @@ class AsyncLinkedAccountsOwners(AsyncResource):
         *,
         ownership: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

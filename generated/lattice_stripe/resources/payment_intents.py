@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_intent import PaymentIntent
     from ..params.payment_intents import (
         PaymentIntentsCaptureParamsTransferData,
@@ -321,7 +320,7 @@ class PaymentIntents(SyncResource):
         *,
         amount: int | None = None,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """Manually reconcile the remaining amount for a customer_balance PaymentIntent.
@@ -353,7 +352,7 @@ class PaymentIntents(SyncResource):
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
         | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """A PaymentIntent object can be canceled when it is in one of these statuses:
@@ -391,7 +390,7 @@ class PaymentIntents(SyncResource):
         *,
         amount_to_capture: int | None = None,
         application_fee_amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
@@ -447,7 +446,7 @@ class PaymentIntents(SyncResource):
         capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
         client_secret: str | None = None,
         error_on_requires_action: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         mandate: str | None = None,
         mandate_data: PaymentIntentsConfirmParamsMandateData
         | Literal[""]
@@ -457,7 +456,7 @@ class PaymentIntents(SyncResource):
         payment_method: str | None = None,
         payment_method_data: PaymentIntentsConfirmParamsPaymentMethodData | None = None,
         payment_method_options: PaymentIntentsConfirmParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
         radar_options: PaymentIntentsConfirmParamsRadarOptions | None = None,
         receipt_email: str | Literal[""] | None = None,
         return_url: str | None = None,
@@ -559,7 +558,7 @@ class PaymentIntents(SyncResource):
         customer: str | None = None,
         description: str | None = None,
         error_on_requires_action: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         mandate: str | None = None,
         mandate_data: PaymentIntentsCreateParamsMandateData | Literal[""] | None = None,
         metadata: dict[str, str] | None = None,
@@ -568,7 +567,7 @@ class PaymentIntents(SyncResource):
         payment_method: str | None = None,
         payment_method_data: PaymentIntentsCreateParamsPaymentMethodData | None = None,
         payment_method_options: PaymentIntentsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
         radar_options: PaymentIntentsCreateParamsRadarOptions | None = None,
         receipt_email: str | None = None,
         return_url: str | None = None,
@@ -693,7 +692,7 @@ class PaymentIntents(SyncResource):
         amount: int,
         application_fee_amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData | None = None,
@@ -762,7 +761,7 @@ class PaymentIntents(SyncResource):
         created: PaymentIntentsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -799,7 +798,7 @@ class PaymentIntents(SyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """Retrieves the details of a PaymentIntent that has previously been created.
@@ -830,7 +829,7 @@ class PaymentIntents(SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -875,12 +874,12 @@ class PaymentIntents(SyncResource):
         currency: str | None = None,
         customer: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_method: str | None = None,
         payment_method_data: PaymentIntentsUpdateParamsPaymentMethodData | None = None,
         payment_method_options: PaymentIntentsUpdateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
         receipt_email: str | Literal[""] | None = None,
         setup_future_usage: Literal["", "off_session", "on_session"] | None = None,
         shipping: PaymentIntentsUpdateParamsShipping | Literal[""] | None = None,
@@ -966,10 +965,10 @@ class PaymentIntents(SyncResource):
         intent: str,
         /,
         *,
-        amounts: Sequence[int] | None = None,
+        amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
         descriptor_code: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """Verifies microdeposits on a PaymentIntent object.
@@ -1007,7 +1006,7 @@ class AsyncPaymentIntents(AsyncResource):
         *,
         amount: int | None = None,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """Manually reconcile the remaining amount for a customer_balance PaymentIntent.
@@ -1039,7 +1038,7 @@ class AsyncPaymentIntents(AsyncResource):
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
         | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """A PaymentIntent object can be canceled when it is in one of these statuses:
@@ -1077,7 +1076,7 @@ class AsyncPaymentIntents(AsyncResource):
         *,
         amount_to_capture: int | None = None,
         application_fee_amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
@@ -1133,7 +1132,7 @@ class AsyncPaymentIntents(AsyncResource):
         capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
         client_secret: str | None = None,
         error_on_requires_action: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         mandate: str | None = None,
         mandate_data: PaymentIntentsConfirmParamsMandateData
         | Literal[""]
@@ -1143,7 +1142,7 @@ class AsyncPaymentIntents(AsyncResource):
         payment_method: str | None = None,
         payment_method_data: PaymentIntentsConfirmParamsPaymentMethodData | None = None,
         payment_method_options: PaymentIntentsConfirmParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
         radar_options: PaymentIntentsConfirmParamsRadarOptions | None = None,
         receipt_email: str | Literal[""] | None = None,
         return_url: str | None = None,
@@ -1245,7 +1244,7 @@ class AsyncPaymentIntents(AsyncResource):
         customer: str | None = None,
         description: str | None = None,
         error_on_requires_action: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         mandate: str | None = None,
         mandate_data: PaymentIntentsCreateParamsMandateData | Literal[""] | None = None,
         metadata: dict[str, str] | None = None,
@@ -1254,7 +1253,7 @@ class AsyncPaymentIntents(AsyncResource):
         payment_method: str | None = None,
         payment_method_data: PaymentIntentsCreateParamsPaymentMethodData | None = None,
         payment_method_options: PaymentIntentsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
         radar_options: PaymentIntentsCreateParamsRadarOptions | None = None,
         receipt_email: str | None = None,
         return_url: str | None = None,
@@ -1379,7 +1378,7 @@ class AsyncPaymentIntents(AsyncResource):
         amount: int,
         application_fee_amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData | None = None,
@@ -1448,7 +1447,7 @@ class AsyncPaymentIntents(AsyncResource):
         created: PaymentIntentsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1485,7 +1484,7 @@ class AsyncPaymentIntents(AsyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """Retrieves the details of a PaymentIntent that has previously been created.
@@ -1516,7 +1515,7 @@ class AsyncPaymentIntents(AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1561,12 +1560,12 @@ class AsyncPaymentIntents(AsyncResource):
         currency: str | None = None,
         customer: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_method: str | None = None,
         payment_method_data: PaymentIntentsUpdateParamsPaymentMethodData | None = None,
         payment_method_options: PaymentIntentsUpdateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
         receipt_email: str | Literal[""] | None = None,
         setup_future_usage: Literal["", "off_session", "on_session"] | None = None,
         shipping: PaymentIntentsUpdateParamsShipping | Literal[""] | None = None,
@@ -1652,10 +1651,10 @@ class AsyncPaymentIntents(AsyncResource):
         intent: str,
         /,
         *,
-        amounts: Sequence[int] | None = None,
+        amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
         descriptor_code: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentIntent:
         """Verifies microdeposits on a PaymentIntent object.

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.item import Item
     from ..models.payment_link import PaymentLink
     from ..params.payment_links import (
@@ -168,7 +167,7 @@ class PaymentLinks(SyncResource):
     def create(
         self,
         *,
-        line_items: Sequence[PaymentLinksCreateParamsLineItems],
+        line_items: SequenceNotStr[PaymentLinksCreateParamsLineItems],
         after_completion: PaymentLinksCreateParamsAfterCompletion | None = None,
         allow_promotion_codes: bool | None = None,
         application_fee_amount: int | None = None,
@@ -177,16 +176,16 @@ class PaymentLinks(SyncResource):
         billing_address_collection: Literal["auto", "required"] | None = None,
         consent_collection: PaymentLinksCreateParamsConsentCollection | None = None,
         currency: str | None = None,
-        custom_fields: Sequence[PaymentLinksCreateParamsCustomFields] | None = None,
+        custom_fields: SequenceNotStr[PaymentLinksCreateParamsCustomFields] | None = None,
         custom_text: PaymentLinksCreateParamsCustomText | None = None,
         customer_creation: Literal["always", "if_required"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_creation: PaymentLinksCreateParamsInvoiceCreation | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | None = None,
         payment_intent_data: PaymentLinksCreateParamsPaymentIntentData | None = None,
         payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_types: Sequence[
+        payment_method_types: SequenceNotStr[
             Literal[
                 "affirm",
                 "afterpay_clearpay",
@@ -221,7 +220,7 @@ class PaymentLinks(SyncResource):
         | None = None,
         phone_number_collection: PaymentLinksCreateParamsPhoneNumberCollection | None = None,
         shipping_address_collection: PaymentLinksCreateParamsShippingAddressCollection | None = None,
-        shipping_options: Sequence[PaymentLinksCreateParamsShippingOptions] | None = None,
+        shipping_options: SequenceNotStr[PaymentLinksCreateParamsShippingOptions] | None = None,
         submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
         subscription_data: PaymentLinksCreateParamsSubscriptionData | None = None,
         tax_id_collection: PaymentLinksCreateParamsTaxIdCollection | None = None,
@@ -315,7 +314,7 @@ class PaymentLinks(SyncResource):
         *,
         active: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -349,7 +348,7 @@ class PaymentLinks(SyncResource):
         payment_link: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentLink:
         """Retrieve a payment link.
@@ -378,15 +377,15 @@ class PaymentLinks(SyncResource):
         allow_promotion_codes: bool | None = None,
         automatic_tax: PaymentLinksUpdateParamsAutomaticTax | None = None,
         billing_address_collection: Literal["auto", "required"] | None = None,
-        custom_fields: Sequence[PaymentLinksUpdateParamsCustomFields] | Literal[""] | None = None,
+        custom_fields: SequenceNotStr[PaymentLinksUpdateParamsCustomFields] | Literal[""] | None = None,
         custom_text: PaymentLinksUpdateParamsCustomText | None = None,
         customer_creation: Literal["always", "if_required"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_creation: PaymentLinksUpdateParamsInvoiceCreation | None = None,
-        line_items: Sequence[PaymentLinksUpdateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[PaymentLinksUpdateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_types: Sequence[
+        payment_method_types: SequenceNotStr[
             Literal[
                 "affirm",
                 "afterpay_clearpay",
@@ -485,7 +484,7 @@ class PaymentLinksLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -525,7 +524,7 @@ class AsyncPaymentLinks(AsyncResource):
     async def create(
         self,
         *,
-        line_items: Sequence[PaymentLinksCreateParamsLineItems],
+        line_items: SequenceNotStr[PaymentLinksCreateParamsLineItems],
         after_completion: PaymentLinksCreateParamsAfterCompletion | None = None,
         allow_promotion_codes: bool | None = None,
         application_fee_amount: int | None = None,
@@ -534,16 +533,16 @@ class AsyncPaymentLinks(AsyncResource):
         billing_address_collection: Literal["auto", "required"] | None = None,
         consent_collection: PaymentLinksCreateParamsConsentCollection | None = None,
         currency: str | None = None,
-        custom_fields: Sequence[PaymentLinksCreateParamsCustomFields] | None = None,
+        custom_fields: SequenceNotStr[PaymentLinksCreateParamsCustomFields] | None = None,
         custom_text: PaymentLinksCreateParamsCustomText | None = None,
         customer_creation: Literal["always", "if_required"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_creation: PaymentLinksCreateParamsInvoiceCreation | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | None = None,
         payment_intent_data: PaymentLinksCreateParamsPaymentIntentData | None = None,
         payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_types: Sequence[
+        payment_method_types: SequenceNotStr[
             Literal[
                 "affirm",
                 "afterpay_clearpay",
@@ -578,7 +577,7 @@ class AsyncPaymentLinks(AsyncResource):
         | None = None,
         phone_number_collection: PaymentLinksCreateParamsPhoneNumberCollection | None = None,
         shipping_address_collection: PaymentLinksCreateParamsShippingAddressCollection | None = None,
-        shipping_options: Sequence[PaymentLinksCreateParamsShippingOptions] | None = None,
+        shipping_options: SequenceNotStr[PaymentLinksCreateParamsShippingOptions] | None = None,
         submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
         subscription_data: PaymentLinksCreateParamsSubscriptionData | None = None,
         tax_id_collection: PaymentLinksCreateParamsTaxIdCollection | None = None,
@@ -672,7 +671,7 @@ class AsyncPaymentLinks(AsyncResource):
         *,
         active: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -706,7 +705,7 @@ class AsyncPaymentLinks(AsyncResource):
         payment_link: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentLink:
         """Retrieve a payment link.
@@ -735,15 +734,15 @@ class AsyncPaymentLinks(AsyncResource):
         allow_promotion_codes: bool | None = None,
         automatic_tax: PaymentLinksUpdateParamsAutomaticTax | None = None,
         billing_address_collection: Literal["auto", "required"] | None = None,
-        custom_fields: Sequence[PaymentLinksUpdateParamsCustomFields] | Literal[""] | None = None,
+        custom_fields: SequenceNotStr[PaymentLinksUpdateParamsCustomFields] | Literal[""] | None = None,
         custom_text: PaymentLinksUpdateParamsCustomText | None = None,
         customer_creation: Literal["always", "if_required"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_creation: PaymentLinksUpdateParamsInvoiceCreation | None = None,
-        line_items: Sequence[PaymentLinksUpdateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[PaymentLinksUpdateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_types: Sequence[
+        payment_method_types: SequenceNotStr[
             Literal[
                 "affirm",
                 "afterpay_clearpay",
@@ -842,7 +841,7 @@ class AsyncPaymentLinksLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

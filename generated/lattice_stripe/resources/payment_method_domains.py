@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_method_domain import PaymentMethodDomain
 
 _PostPaymentMethodDomains: Operation[PaymentMethodDomain] = Operation(
@@ -95,7 +94,7 @@ class PaymentMethodDomains(SyncResource):
         *,
         domain_name: str,
         enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Creates a payment method domain.
@@ -124,7 +123,7 @@ class PaymentMethodDomains(SyncResource):
         domain_name: str | None = None,
         enabled: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -160,7 +159,7 @@ class PaymentMethodDomains(SyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Retrieves the details of an existing payment method domain.
@@ -185,7 +184,7 @@ class PaymentMethodDomains(SyncResource):
         /,
         *,
         enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Updates an existing payment method domain.
@@ -211,7 +210,7 @@ class PaymentMethodDomains(SyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Some payment methods such as Apple Pay require additional steps to verify a domain. If
@@ -248,7 +247,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         *,
         domain_name: str,
         enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Creates a payment method domain.
@@ -277,7 +276,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         domain_name: str | None = None,
         enabled: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -313,7 +312,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Retrieves the details of an existing payment method domain.
@@ -338,7 +337,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         /,
         *,
         enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Updates an existing payment method domain.
@@ -364,7 +363,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Some payment methods such as Apple Pay require additional steps to verify a domain. If

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_method import PaymentMethod
     from ..params.payment_methods import (
         PaymentMethodsCreateParamsAcssDebit,
@@ -169,7 +168,7 @@ class PaymentMethods(SyncResource):
         /,
         *,
         customer: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Attaches a PaymentMethod object to a Customer.
@@ -223,7 +222,7 @@ class PaymentMethods(SyncResource):
         customer: str | None = None,
         customer_balance: dict[str, Any] | None = None,
         eps: PaymentMethodsCreateParamsEps | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fpx: PaymentMethodsCreateParamsFpx | None = None,
         giropay: dict[str, Any] | None = None,
         grabpay: dict[str, Any] | None = None,
@@ -417,7 +416,7 @@ class PaymentMethods(SyncResource):
         payment_method: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it
@@ -442,7 +441,7 @@ class PaymentMethods(SyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal[
@@ -514,7 +513,7 @@ class PaymentMethods(SyncResource):
         payment_method: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment
@@ -541,7 +540,7 @@ class PaymentMethods(SyncResource):
         *,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
         card: PaymentMethodsUpdateParamsCard | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         link: dict[str, Any] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         us_bank_account: PaymentMethodsUpdateParamsUsBankAccount | None = None,
@@ -588,7 +587,7 @@ class AsyncPaymentMethods(AsyncResource):
         /,
         *,
         customer: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Attaches a PaymentMethod object to a Customer.
@@ -642,7 +641,7 @@ class AsyncPaymentMethods(AsyncResource):
         customer: str | None = None,
         customer_balance: dict[str, Any] | None = None,
         eps: PaymentMethodsCreateParamsEps | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fpx: PaymentMethodsCreateParamsFpx | None = None,
         giropay: dict[str, Any] | None = None,
         grabpay: dict[str, Any] | None = None,
@@ -836,7 +835,7 @@ class AsyncPaymentMethods(AsyncResource):
         payment_method: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it
@@ -861,7 +860,7 @@ class AsyncPaymentMethods(AsyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal[
@@ -933,7 +932,7 @@ class AsyncPaymentMethods(AsyncResource):
         payment_method: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment
@@ -960,7 +959,7 @@ class AsyncPaymentMethods(AsyncResource):
         *,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
         card: PaymentMethodsUpdateParamsCard | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         link: dict[str, Any] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         us_bank_account: PaymentMethodsUpdateParamsUsBankAccount | None = None,

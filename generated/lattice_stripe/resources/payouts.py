@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payout import Payout
     from ..params.payouts import (
         PayoutsListParamsArrivalDate,
@@ -126,7 +125,7 @@ class Payouts(SyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
         """A previously created payout can be canceled if it has not yet been paid out. Funds will
@@ -153,7 +152,7 @@ class Payouts(SyncResource):
         currency: str,
         description: str | None = None,
         destination: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         method: Literal["instant", "standard"] | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -211,7 +210,7 @@ class Payouts(SyncResource):
         created: PayoutsListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: str | None = None,
@@ -254,7 +253,7 @@ class Payouts(SyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
         """Retrieves the details of an existing payout. Supply the unique payout ID from either a
@@ -280,7 +279,7 @@ class Payouts(SyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
@@ -314,7 +313,7 @@ class Payouts(SyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
@@ -348,7 +347,7 @@ class AsyncPayouts(AsyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
         """A previously created payout can be canceled if it has not yet been paid out. Funds will
@@ -375,7 +374,7 @@ class AsyncPayouts(AsyncResource):
         currency: str,
         description: str | None = None,
         destination: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         method: Literal["instant", "standard"] | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -433,7 +432,7 @@ class AsyncPayouts(AsyncResource):
         created: PayoutsListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: str | None = None,
@@ -476,7 +475,7 @@ class AsyncPayouts(AsyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
         """Retrieves the details of an existing payout. Supply the unique payout ID from either a
@@ -502,7 +501,7 @@ class AsyncPayouts(AsyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
@@ -536,7 +535,7 @@ class AsyncPayouts(AsyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:

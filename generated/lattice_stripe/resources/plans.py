@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_plan import DeletedPlan
     from ..models.plan import Plan
     from ..params.plans import (
@@ -134,13 +133,13 @@ class Plans(SyncResource):
         amount: int | None = None,
         amount_decimal: str | Decimal | None = None,
         billing_scheme: Literal["per_unit", "tiered"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         id: str | None = None,
         interval_count: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,
         product: PlansCreateParamsProduct | str | None = None,
-        tiers: Sequence[PlansCreateParamsTiers] | None = None,
+        tiers: SequenceNotStr[PlansCreateParamsTiers] | None = None,
         tiers_mode: Literal["graduated", "volume"] | None = None,
         transform_usage: PlansCreateParamsTransformUsage | None = None,
         trial_period_days: int | None = None,
@@ -230,7 +229,7 @@ class Plans(SyncResource):
         active: bool | None = None,
         created: PlansListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         product: str | None = None,
         starting_after: str | None = None,
@@ -269,7 +268,7 @@ class Plans(SyncResource):
         plan: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Plan:
         """Retrieves the plan with the given ID.
@@ -294,7 +293,7 @@ class Plans(SyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,
         product: str | None = None,
@@ -346,13 +345,13 @@ class AsyncPlans(AsyncResource):
         amount: int | None = None,
         amount_decimal: str | Decimal | None = None,
         billing_scheme: Literal["per_unit", "tiered"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         id: str | None = None,
         interval_count: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,
         product: PlansCreateParamsProduct | str | None = None,
-        tiers: Sequence[PlansCreateParamsTiers] | None = None,
+        tiers: SequenceNotStr[PlansCreateParamsTiers] | None = None,
         tiers_mode: Literal["graduated", "volume"] | None = None,
         transform_usage: PlansCreateParamsTransformUsage | None = None,
         trial_period_days: int | None = None,
@@ -442,7 +441,7 @@ class AsyncPlans(AsyncResource):
         active: bool | None = None,
         created: PlansListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         product: str | None = None,
         starting_after: str | None = None,
@@ -481,7 +480,7 @@ class AsyncPlans(AsyncResource):
         plan: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Plan:
         """Retrieves the plan with the given ID.
@@ -506,7 +505,7 @@ class AsyncPlans(AsyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,
         product: str | None = None,

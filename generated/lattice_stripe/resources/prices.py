@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.price import Price
     from ..params.prices import (
         PricesCreateParamsCurrencyOptionsValue,
@@ -169,7 +168,7 @@ class Prices(SyncResource):
         billing_scheme: Literal["per_unit", "tiered"] | None = None,
         currency_options: dict[str, PricesCreateParamsCurrencyOptionsValue] | None = None,
         custom_unit_amount: PricesCreateParamsCustomUnitAmount | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | None = None,
         nickname: str | None = None,
@@ -177,7 +176,7 @@ class Prices(SyncResource):
         product_data: PricesCreateParamsProductData | None = None,
         recurring: PricesCreateParamsRecurring | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tiers: Sequence[PricesCreateParamsTiers] | None = None,
+        tiers: SequenceNotStr[PricesCreateParamsTiers] | None = None,
         tiers_mode: Literal["graduated", "volume"] | None = None,
         transfer_lookup_key: bool | None = None,
         transform_quantity: PricesCreateParamsTransformQuantity | None = None,
@@ -254,9 +253,9 @@ class Prices(SyncResource):
         created: PricesListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
-        lookup_keys: Sequence[str] | None = None,
+        lookup_keys: SequenceNotStr[str] | None = None,
         product: str | None = None,
         recurring: PricesListParamsRecurring | None = None,
         starting_after: str | None = None,
@@ -304,7 +303,7 @@ class Prices(SyncResource):
         price: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Price:
         """Retrieves the price with the given ID.
@@ -327,7 +326,7 @@ class Prices(SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -367,7 +366,7 @@ class Prices(SyncResource):
         *,
         active: bool | None = None,
         currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,
@@ -422,7 +421,7 @@ class AsyncPrices(AsyncResource):
         billing_scheme: Literal["per_unit", "tiered"] | None = None,
         currency_options: dict[str, PricesCreateParamsCurrencyOptionsValue] | None = None,
         custom_unit_amount: PricesCreateParamsCustomUnitAmount | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | None = None,
         nickname: str | None = None,
@@ -430,7 +429,7 @@ class AsyncPrices(AsyncResource):
         product_data: PricesCreateParamsProductData | None = None,
         recurring: PricesCreateParamsRecurring | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tiers: Sequence[PricesCreateParamsTiers] | None = None,
+        tiers: SequenceNotStr[PricesCreateParamsTiers] | None = None,
         tiers_mode: Literal["graduated", "volume"] | None = None,
         transfer_lookup_key: bool | None = None,
         transform_quantity: PricesCreateParamsTransformQuantity | None = None,
@@ -507,9 +506,9 @@ class AsyncPrices(AsyncResource):
         created: PricesListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
-        lookup_keys: Sequence[str] | None = None,
+        lookup_keys: SequenceNotStr[str] | None = None,
         product: str | None = None,
         recurring: PricesListParamsRecurring | None = None,
         starting_after: str | None = None,
@@ -557,7 +556,7 @@ class AsyncPrices(AsyncResource):
         price: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Price:
         """Retrieves the price with the given ID.
@@ -580,7 +579,7 @@ class AsyncPrices(AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -620,7 +619,7 @@ class AsyncPrices(AsyncResource):
         *,
         active: bool | None = None,
         currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_product import DeletedProduct
     from ..models.product import Product
     from ..params.products import (
@@ -159,10 +158,10 @@ class Products(SyncResource):
         active: bool | None = None,
         default_price_data: ProductsCreateParamsDefaultPriceData | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
-        features: Sequence[ProductsCreateParamsFeatures] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        features: SequenceNotStr[ProductsCreateParamsFeatures] | None = None,
         id: str | None = None,
-        images: Sequence[str] | None = None,
+        images: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         package_dimensions: ProductsCreateParamsPackageDimensions | None = None,
         shippable: bool | None = None,
@@ -245,8 +244,8 @@ class Products(SyncResource):
         active: bool | None = None,
         created: ProductsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        ids: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        ids: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         shippable: bool | None = None,
         starting_after: str | None = None,
@@ -291,7 +290,7 @@ class Products(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Product:
         """Retrieves the details of an existing product. Supply the unique product ID from either a
@@ -316,7 +315,7 @@ class Products(SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -357,9 +356,9 @@ class Products(SyncResource):
         active: bool | None = None,
         default_price: str | None = None,
         description: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        features: Sequence[ProductsUpdateParamsFeatures] | Literal[""] | None = None,
-        images: Sequence[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        features: SequenceNotStr[ProductsUpdateParamsFeatures] | Literal[""] | None = None,
+        images: SequenceNotStr[str] | Literal[""] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         package_dimensions: ProductsUpdateParamsPackageDimensions | Literal[""] | None = None,
@@ -428,10 +427,10 @@ class AsyncProducts(AsyncResource):
         active: bool | None = None,
         default_price_data: ProductsCreateParamsDefaultPriceData | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
-        features: Sequence[ProductsCreateParamsFeatures] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        features: SequenceNotStr[ProductsCreateParamsFeatures] | None = None,
         id: str | None = None,
-        images: Sequence[str] | None = None,
+        images: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         package_dimensions: ProductsCreateParamsPackageDimensions | None = None,
         shippable: bool | None = None,
@@ -514,8 +513,8 @@ class AsyncProducts(AsyncResource):
         active: bool | None = None,
         created: ProductsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        ids: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        ids: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         shippable: bool | None = None,
         starting_after: str | None = None,
@@ -560,7 +559,7 @@ class AsyncProducts(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Product:
         """Retrieves the details of an existing product. Supply the unique product ID from either a
@@ -585,7 +584,7 @@ class AsyncProducts(AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
@@ -626,9 +625,9 @@ class AsyncProducts(AsyncResource):
         active: bool | None = None,
         default_price: str | None = None,
         description: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        features: Sequence[ProductsUpdateParamsFeatures] | Literal[""] | None = None,
-        images: Sequence[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        features: SequenceNotStr[ProductsUpdateParamsFeatures] | Literal[""] | None = None,
+        images: SequenceNotStr[str] | Literal[""] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         package_dimensions: ProductsUpdateParamsPackageDimensions | Literal[""] | None = None,

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.promotion_code import PromotionCode
     from ..params.promotion_codes import (
         PromotionCodesCreateParamsRestrictions,
@@ -116,7 +115,7 @@ class PromotionCodes(SyncResource):
         active: bool | None = None,
         code: str | None = None,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         max_redemptions: int | None = None,
         metadata: dict[str, str] | None = None,
@@ -167,7 +166,7 @@ class PromotionCodes(SyncResource):
         created: PromotionCodesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -209,7 +208,7 @@ class PromotionCodes(SyncResource):
         promotion_code: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PromotionCode:
         """Retrieves the promotion code with the given ID. In order to retrieve a promotion code by
@@ -235,7 +234,7 @@ class PromotionCodes(SyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         restrictions: PromotionCodesUpdateParamsRestrictions | None = None,
         **options: Unpack[RequestOptions],
@@ -275,7 +274,7 @@ class AsyncPromotionCodes(AsyncResource):
         active: bool | None = None,
         code: str | None = None,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         max_redemptions: int | None = None,
         metadata: dict[str, str] | None = None,
@@ -326,7 +325,7 @@ class AsyncPromotionCodes(AsyncResource):
         created: PromotionCodesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -368,7 +367,7 @@ class AsyncPromotionCodes(AsyncResource):
         promotion_code: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PromotionCode:
         """Retrieves the promotion code with the given ID. In order to retrieve a promotion code by
@@ -394,7 +393,7 @@ class AsyncPromotionCodes(AsyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         restrictions: PromotionCodesUpdateParamsRestrictions | None = None,
         **options: Unpack[RequestOptions],

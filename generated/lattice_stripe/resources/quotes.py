@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.item import Item
     from ..models.quote import Quote
     from ..params.quotes import (
@@ -236,7 +235,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Accepts the specified quote.
@@ -260,7 +259,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Cancels the quote.
@@ -287,16 +286,16 @@ class Quotes(SyncResource):
         automatic_tax: QuotesCreateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         from_quote: QuotesCreateParamsFromQuote | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesCreateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesCreateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[QuotesCreateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesCreateParamsSubscriptionData | None = None,
@@ -373,7 +372,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
@@ -401,7 +400,7 @@ class Quotes(SyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["accepted", "canceled", "draft", "open"] | None = None,
@@ -441,7 +440,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> bytes:
         """Download the PDF for a finalized quote
@@ -465,7 +464,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Retrieves the quote with the given ID.
@@ -494,15 +493,15 @@ class Quotes(SyncResource):
         automatic_tax: QuotesUpdateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesUpdateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesUpdateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[QuotesUpdateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesUpdateParamsSubscriptionData | None = None,
@@ -578,7 +577,7 @@ class QuotesComputedUpfrontLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -617,7 +616,7 @@ class QuotesLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -663,7 +662,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Accepts the specified quote.
@@ -687,7 +686,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Cancels the quote.
@@ -714,16 +713,16 @@ class AsyncQuotes(AsyncResource):
         automatic_tax: QuotesCreateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         from_quote: QuotesCreateParamsFromQuote | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesCreateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesCreateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[QuotesCreateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesCreateParamsSubscriptionData | None = None,
@@ -800,7 +799,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
@@ -828,7 +827,7 @@ class AsyncQuotes(AsyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["accepted", "canceled", "draft", "open"] | None = None,
@@ -868,7 +867,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> bytes:
         """Download the PDF for a finalized quote
@@ -892,7 +891,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Retrieves the quote with the given ID.
@@ -921,15 +920,15 @@ class AsyncQuotes(AsyncResource):
         automatic_tax: QuotesUpdateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesUpdateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesUpdateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[QuotesUpdateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesUpdateParamsSubscriptionData | None = None,
@@ -1005,7 +1004,7 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1044,7 +1043,7 @@ class AsyncQuotesLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.radar_early_fraud_warning import RadarEarlyFraudWarning
 
 _GetRadarEarlyFraudWarnings: Operation[ListObject[RadarEarlyFraudWarning]] = Operation(
@@ -59,7 +58,7 @@ class RadarEarlyFraudWarnings(SyncResource):
         *,
         charge: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -96,7 +95,7 @@ class RadarEarlyFraudWarnings(SyncResource):
         early_fraud_warning: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarEarlyFraudWarning:
         """Retrieves the details of an early fraud warning that has previously been created.
@@ -126,7 +125,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
         *,
         charge: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -163,7 +162,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
         early_fraud_warning: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarEarlyFraudWarning:
         """Retrieves the details of an early fraud warning that has previously been created.

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_radar_value_list_item import DeletedRadarValueListItem
     from ..models.radar_value_list_item import RadarValueListItem
     from ..params.radar_value_list_items import (
@@ -86,7 +85,7 @@ class RadarValueListItems(SyncResource):
         *,
         value: str,
         value_list: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueListItem:
         """Creates a new ValueListItem object, which is added to the specified parent value list.
@@ -134,7 +133,7 @@ class RadarValueListItems(SyncResource):
         value_list: str,
         created: RadarValueListItemsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         value: str | None = None,
@@ -174,7 +173,7 @@ class RadarValueListItems(SyncResource):
         item: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueListItem:
         """Retrieves a ValueListItem object.
@@ -202,7 +201,7 @@ class AsyncRadarValueListItems(AsyncResource):
         *,
         value: str,
         value_list: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueListItem:
         """Creates a new ValueListItem object, which is added to the specified parent value list.
@@ -250,7 +249,7 @@ class AsyncRadarValueListItems(AsyncResource):
         value_list: str,
         created: RadarValueListItemsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         value: str | None = None,
@@ -290,7 +289,7 @@ class AsyncRadarValueListItems(AsyncResource):
         item: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueListItem:
         """Retrieves a ValueListItem object.

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_radar_value_list import DeletedRadarValueList
     from ..models.radar_value_list import RadarValueList
     from ..params.radar_value_lists import (
@@ -102,7 +101,7 @@ class RadarValueLists(SyncResource):
         *,
         alias: str,
         name: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         item_type: Literal[
             "card_bin",
             "card_fingerprint",
@@ -169,7 +168,7 @@ class RadarValueLists(SyncResource):
         contains: str | None = None,
         created: RadarValueListsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -208,7 +207,7 @@ class RadarValueLists(SyncResource):
         value_list: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueList:
         """Retrieves a ValueList object.
@@ -233,7 +232,7 @@ class RadarValueLists(SyncResource):
         /,
         *,
         alias: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -271,7 +270,7 @@ class AsyncRadarValueLists(AsyncResource):
         *,
         alias: str,
         name: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         item_type: Literal[
             "card_bin",
             "card_fingerprint",
@@ -338,7 +337,7 @@ class AsyncRadarValueLists(AsyncResource):
         contains: str | None = None,
         created: RadarValueListsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -377,7 +376,7 @@ class AsyncRadarValueLists(AsyncResource):
         value_list: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueList:
         """Retrieves a ValueList object.
@@ -402,7 +401,7 @@ class AsyncRadarValueLists(AsyncResource):
         /,
         *,
         alias: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.reporting_report_run import ReportingReportRun
     from ..params.reporting_report_runs import (
         ReportingReportRunsCreateParamsParameters,
@@ -74,7 +73,7 @@ class ReportingReportRuns(SyncResource):
         self,
         *,
         report_type: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         parameters: ReportingReportRunsCreateParamsParameters | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportRun:
@@ -106,7 +105,7 @@ class ReportingReportRuns(SyncResource):
         *,
         created: ReportingReportRunsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -140,7 +139,7 @@ class ReportingReportRuns(SyncResource):
         report_run: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportRun:
         """Retrieves the details of an existing Report Run.
@@ -167,7 +166,7 @@ class AsyncReportingReportRuns(AsyncResource):
         self,
         *,
         report_type: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         parameters: ReportingReportRunsCreateParamsParameters | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportRun:
@@ -199,7 +198,7 @@ class AsyncReportingReportRuns(AsyncResource):
         *,
         created: ReportingReportRunsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -233,7 +232,7 @@ class AsyncReportingReportRuns(AsyncResource):
         report_run: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportRun:
         """Retrieves the details of an existing Report Run.

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.review import Review
     from ..params.reviews import (
         ReviewsListParamsCreated,
@@ -72,7 +71,7 @@ class Reviews(SyncResource):
         review: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Review:
         """Approves a Review object, closing it and removing it from the list of reviews.
@@ -96,7 +95,7 @@ class Reviews(SyncResource):
         *,
         created: ReviewsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -132,7 +131,7 @@ class Reviews(SyncResource):
         review: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Review:
         """Retrieves a Review object.
@@ -160,7 +159,7 @@ class AsyncReviews(AsyncResource):
         review: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Review:
         """Approves a Review object, closing it and removing it from the list of reviews.
@@ -184,7 +183,7 @@ class AsyncReviews(AsyncResource):
         *,
         created: ReviewsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -220,7 +219,7 @@ class AsyncReviews(AsyncResource):
         review: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Review:
         """Retrieves a Review object.

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.setup_intent import SetupIntent
     from ..params.setup_intents import (
         SetupIntentsConfirmParamsMandateData,
@@ -195,7 +194,7 @@ class SetupIntents(SyncResource):
         /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """A SetupIntent object can be canceled when it is in one of these statuses:
@@ -226,7 +225,7 @@ class SetupIntents(SyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         mandate_data: SetupIntentsConfirmParamsMandateData
         | Literal[""]
         | SetupIntentsConfirmParamsMandateData2
@@ -295,15 +294,15 @@ class SetupIntents(SyncResource):
         confirm: bool | None = None,
         customer: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
-        flow_directions: Sequence[Literal["inbound", "outbound"]] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        flow_directions: SequenceNotStr[Literal["inbound", "outbound"]] | None = None,
         mandate_data: SetupIntentsCreateParamsMandateData | Literal[""] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | None = None,
         payment_method: str | None = None,
         payment_method_data: SetupIntentsCreateParamsPaymentMethodData | None = None,
         payment_method_options: SetupIntentsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
         return_url: str | None = None,
         single_use: SetupIntentsCreateParamsSingleUse | None = None,
         usage: Literal["off_session", "on_session"] | None = None,
@@ -382,7 +381,7 @@ class SetupIntents(SyncResource):
         created: SetupIntentsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_method: str | None = None,
         starting_after: str | None = None,
@@ -424,7 +423,7 @@ class SetupIntents(SyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """Retrieves the details of a SetupIntent that has previously been created.
@@ -459,13 +458,13 @@ class SetupIntents(SyncResource):
         attach_to_self: bool | None = None,
         customer: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
-        flow_directions: Sequence[Literal["inbound", "outbound"]] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        flow_directions: SequenceNotStr[Literal["inbound", "outbound"]] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_method: str | None = None,
         payment_method_data: SetupIntentsUpdateParamsPaymentMethodData | None = None,
         payment_method_options: SetupIntentsUpdateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """Updates a SetupIntent object.
@@ -514,10 +513,10 @@ class SetupIntents(SyncResource):
         intent: str,
         /,
         *,
-        amounts: Sequence[int] | None = None,
+        amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
         descriptor_code: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """Verifies microdeposits on a SetupIntent object.
@@ -554,7 +553,7 @@ class AsyncSetupIntents(AsyncResource):
         /,
         *,
         cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """A SetupIntent object can be canceled when it is in one of these statuses:
@@ -585,7 +584,7 @@ class AsyncSetupIntents(AsyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         mandate_data: SetupIntentsConfirmParamsMandateData
         | Literal[""]
         | SetupIntentsConfirmParamsMandateData2
@@ -654,15 +653,15 @@ class AsyncSetupIntents(AsyncResource):
         confirm: bool | None = None,
         customer: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
-        flow_directions: Sequence[Literal["inbound", "outbound"]] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        flow_directions: SequenceNotStr[Literal["inbound", "outbound"]] | None = None,
         mandate_data: SetupIntentsCreateParamsMandateData | Literal[""] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | None = None,
         payment_method: str | None = None,
         payment_method_data: SetupIntentsCreateParamsPaymentMethodData | None = None,
         payment_method_options: SetupIntentsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
         return_url: str | None = None,
         single_use: SetupIntentsCreateParamsSingleUse | None = None,
         usage: Literal["off_session", "on_session"] | None = None,
@@ -741,7 +740,7 @@ class AsyncSetupIntents(AsyncResource):
         created: SetupIntentsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_method: str | None = None,
         starting_after: str | None = None,
@@ -783,7 +782,7 @@ class AsyncSetupIntents(AsyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """Retrieves the details of a SetupIntent that has previously been created.
@@ -818,13 +817,13 @@ class AsyncSetupIntents(AsyncResource):
         attach_to_self: bool | None = None,
         customer: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
-        flow_directions: Sequence[Literal["inbound", "outbound"]] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        flow_directions: SequenceNotStr[Literal["inbound", "outbound"]] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_method: str | None = None,
         payment_method_data: SetupIntentsUpdateParamsPaymentMethodData | None = None,
         payment_method_options: SetupIntentsUpdateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """Updates a SetupIntent object.
@@ -873,10 +872,10 @@ class AsyncSetupIntents(AsyncResource):
         intent: str,
         /,
         *,
-        amounts: Sequence[int] | None = None,
+        amounts: SequenceNotStr[int] | None = None,
         client_secret: str | None = None,
         descriptor_code: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SetupIntent:
         """Verifies microdeposits on a SetupIntent object.

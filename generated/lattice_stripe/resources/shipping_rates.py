@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.shipping_rate import ShippingRate
     from ..params.shipping_rates import (
         ShippingRatesCreateParamsDeliveryEstimate,
@@ -113,7 +112,7 @@ class ShippingRates(SyncResource):
         *,
         display_name: str,
         delivery_estimate: ShippingRatesCreateParamsDeliveryEstimate | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fixed_amount: ShippingRatesCreateParamsFixedAmount | None = None,
         metadata: dict[str, str] | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
@@ -162,7 +161,7 @@ class ShippingRates(SyncResource):
         created: ShippingRatesListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -200,7 +199,7 @@ class ShippingRates(SyncResource):
         shipping_rate_token: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ShippingRate:
         """Returns the shipping rate object with the given ID.
@@ -225,7 +224,7 @@ class ShippingRates(SyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fixed_amount: ShippingRatesUpdateParamsFixedAmount | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
@@ -266,7 +265,7 @@ class AsyncShippingRates(AsyncResource):
         *,
         display_name: str,
         delivery_estimate: ShippingRatesCreateParamsDeliveryEstimate | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fixed_amount: ShippingRatesCreateParamsFixedAmount | None = None,
         metadata: dict[str, str] | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
@@ -315,7 +314,7 @@ class AsyncShippingRates(AsyncResource):
         created: ShippingRatesListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -353,7 +352,7 @@ class AsyncShippingRates(AsyncResource):
         shipping_rate_token: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ShippingRate:
         """Returns the shipping rate object with the given ID.
@@ -378,7 +377,7 @@ class AsyncShippingRates(AsyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fixed_amount: ShippingRatesUpdateParamsFixedAmount | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,

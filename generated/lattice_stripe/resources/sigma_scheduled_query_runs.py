@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.scheduled_query_run import ScheduledQueryRun
 
 _GetSigmaScheduledQueryRuns: Operation[ListObject[ScheduledQueryRun]] = Operation(
@@ -56,7 +55,7 @@ class SigmaScheduledQueryRuns(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -88,7 +87,7 @@ class SigmaScheduledQueryRuns(SyncResource):
         scheduled_query_run: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ScheduledQueryRun:
         """Retrieves the details of an scheduled query run.
@@ -115,7 +114,7 @@ class AsyncSigmaScheduledQueryRuns(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -147,7 +146,7 @@ class AsyncSigmaScheduledQueryRuns(AsyncResource):
         scheduled_query_run: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ScheduledQueryRun:
         """Retrieves the details of an scheduled query run.

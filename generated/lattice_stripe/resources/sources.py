@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.source import Source
     from ..models.source_mandate_notification import SourceMandateNotification
     from ..models.source_transaction import SourceTransaction
@@ -174,7 +173,7 @@ class Sources(SyncResource):
         amount: int | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         flow: Literal["code_verification", "none", "receiver", "redirect"] | None = None,
         mandate: SourcesCreateParamsMandate | None = None,
         metadata: dict[str, str] | None = None,
@@ -245,7 +244,7 @@ class Sources(SyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Source:
         """Retrieves an existing source object. Supply the unique source ID from a source creation
@@ -273,7 +272,7 @@ class Sources(SyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         mandate: SourcesUpdateParamsMandate | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         owner: SourcesUpdateParamsOwner | None = None,
@@ -319,8 +318,8 @@ class Sources(SyncResource):
         source: str,
         /,
         *,
-        values: Sequence[str],
-        expand: Sequence[str] | None = None,
+        values: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Source:
         """Verify a given source.
@@ -351,7 +350,7 @@ class SourcesMandateNotifications(SyncResource):
         mandate_notification: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SourceMandateNotification:
         """Retrieves a new Source MandateNotification.
@@ -383,7 +382,7 @@ class SourcesSourceTransactions(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -416,7 +415,7 @@ class SourcesSourceTransactions(SyncResource):
         source_transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SourceTransaction:
         """Retrieve an existing source transaction object. Supply the unique source ID from a
@@ -458,7 +457,7 @@ class AsyncSources(AsyncResource):
         amount: int | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         flow: Literal["code_verification", "none", "receiver", "redirect"] | None = None,
         mandate: SourcesCreateParamsMandate | None = None,
         metadata: dict[str, str] | None = None,
@@ -529,7 +528,7 @@ class AsyncSources(AsyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Source:
         """Retrieves an existing source object. Supply the unique source ID from a source creation
@@ -557,7 +556,7 @@ class AsyncSources(AsyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         mandate: SourcesUpdateParamsMandate | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         owner: SourcesUpdateParamsOwner | None = None,
@@ -603,8 +602,8 @@ class AsyncSources(AsyncResource):
         source: str,
         /,
         *,
-        values: Sequence[str],
-        expand: Sequence[str] | None = None,
+        values: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Source:
         """Verify a given source.
@@ -635,7 +634,7 @@ class AsyncSourcesMandateNotifications(AsyncResource):
         mandate_notification: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SourceMandateNotification:
         """Retrieves a new Source MandateNotification.
@@ -667,7 +666,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -700,7 +699,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         source_transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SourceTransaction:
         """Retrieve an existing source transaction object. Supply the unique source ID from a

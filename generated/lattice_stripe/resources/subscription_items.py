@@ -15,13 +15,12 @@ from ..overrides.billing import SubscriptionItemsGuards
 from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_subscription_item import DeletedSubscriptionItem
     from ..models.subscription_item import SubscriptionItem
     from ..models.usage_record import UsageRecord
@@ -177,7 +176,7 @@ class _SubscriptionItemsBase(SyncResource):
         *,
         subscription: str,
         billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
@@ -188,7 +187,7 @@ class _SubscriptionItemsBase(SyncResource):
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         quantity: int | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Adds a new item to an existing subscription. No existing items will be changed or
@@ -278,7 +277,7 @@ class _SubscriptionItemsBase(SyncResource):
         *,
         subscription: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -312,7 +311,7 @@ class _SubscriptionItemsBase(SyncResource):
         item: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Retrieves the subscription item with the given ID.
@@ -337,7 +336,7 @@ class _SubscriptionItemsBase(SyncResource):
         /,
         *,
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         payment_behavior: Literal[
@@ -349,7 +348,7 @@ class _SubscriptionItemsBase(SyncResource):
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         quantity: int | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Updates the plan or quantity of an item on a current subscription.
@@ -424,7 +423,7 @@ class SubscriptionItemsUsageRecordSummaries(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -470,7 +469,7 @@ class SubscriptionItemsUsageRecords(SyncResource):
         *,
         quantity: int,
         action: Literal["increment", "set"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         timestamp: Literal["now"] | int | None = None,
         **options: Unpack[RequestOptions],
     ) -> UsageRecord:
@@ -527,7 +526,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         *,
         subscription: str,
         billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
@@ -538,7 +537,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         quantity: int | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Adds a new item to an existing subscription. No existing items will be changed or
@@ -628,7 +627,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         *,
         subscription: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -662,7 +661,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         item: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Retrieves the subscription item with the given ID.
@@ -687,7 +686,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         /,
         *,
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         payment_behavior: Literal[
@@ -699,7 +698,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         quantity: int | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Updates the plan or quantity of an item on a current subscription.
@@ -774,7 +773,7 @@ class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -820,7 +819,7 @@ class AsyncSubscriptionItemsUsageRecords(AsyncResource):
         *,
         quantity: int,
         action: Literal["increment", "set"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         timestamp: Literal["now"] | int | None = None,
         **options: Unpack[RequestOptions],
     ) -> UsageRecord:

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.subscription_schedule import SubscriptionSchedule
     from ..params.subscription_schedules import (
         SubscriptionSchedulesCreateParamsDefaultSettings,
@@ -151,7 +150,7 @@ class SubscriptionSchedules(SyncResource):
         schedule: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -187,10 +186,10 @@ class SubscriptionSchedules(SyncResource):
         customer: str | None = None,
         default_settings: SubscriptionSchedulesCreateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         from_subscription: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        phases: Sequence[SubscriptionSchedulesCreateParamsPhases] | None = None,
+        phases: SequenceNotStr[SubscriptionSchedulesCreateParamsPhases] | None = None,
         start_date: int | Literal["now"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -236,7 +235,7 @@ class SubscriptionSchedules(SyncResource):
         created: SubscriptionSchedulesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         released_at: SubscriptionSchedulesListParamsReleasedAt | int | None = None,
         scheduled: bool | None = None,
@@ -282,7 +281,7 @@ class SubscriptionSchedules(SyncResource):
         schedule: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         preserve_cancel_date: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -314,7 +313,7 @@ class SubscriptionSchedules(SyncResource):
         schedule: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
         """Retrieves the details of an existing subscription schedule. You only need to supply the
@@ -342,9 +341,9 @@ class SubscriptionSchedules(SyncResource):
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        phases: Sequence[SubscriptionSchedulesUpdateParamsPhases] | None = None,
+        phases: SequenceNotStr[SubscriptionSchedulesUpdateParamsPhases] | None = None,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -386,7 +385,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         schedule: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -422,10 +421,10 @@ class AsyncSubscriptionSchedules(AsyncResource):
         customer: str | None = None,
         default_settings: SubscriptionSchedulesCreateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         from_subscription: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        phases: Sequence[SubscriptionSchedulesCreateParamsPhases] | None = None,
+        phases: SequenceNotStr[SubscriptionSchedulesCreateParamsPhases] | None = None,
         start_date: int | Literal["now"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -471,7 +470,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         created: SubscriptionSchedulesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         released_at: SubscriptionSchedulesListParamsReleasedAt | int | None = None,
         scheduled: bool | None = None,
@@ -517,7 +516,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         schedule: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         preserve_cancel_date: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -549,7 +548,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         schedule: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
         """Retrieves the details of an existing subscription schedule. You only need to supply the
@@ -577,9 +576,9 @@ class AsyncSubscriptionSchedules(AsyncResource):
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        phases: Sequence[SubscriptionSchedulesUpdateParamsPhases] | None = None,
+        phases: SequenceNotStr[SubscriptionSchedulesUpdateParamsPhases] | None = None,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_calculation import TaxCalculation
     from ..models.tax_calculation_line_item import TaxCalculationLineItem
     from ..params.tax_calculations import (
@@ -79,10 +78,10 @@ class TaxCalculations(SyncResource):
         self,
         *,
         currency: str,
-        line_items: Sequence[TaxCalculationsCreateParamsLineItems],
+        line_items: SequenceNotStr[TaxCalculationsCreateParamsLineItems],
         customer: str | None = None,
         customer_details: TaxCalculationsCreateParamsCustomerDetails | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         shipping_cost: TaxCalculationsCreateParamsShippingCost | None = None,
         tax_date: int | None = None,
         **options: Unpack[RequestOptions],
@@ -127,7 +126,7 @@ class TaxCalculationsLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -166,10 +165,10 @@ class AsyncTaxCalculations(AsyncResource):
         self,
         *,
         currency: str,
-        line_items: Sequence[TaxCalculationsCreateParamsLineItems],
+        line_items: SequenceNotStr[TaxCalculationsCreateParamsLineItems],
         customer: str | None = None,
         customer_details: TaxCalculationsCreateParamsCustomerDetails | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         shipping_cost: TaxCalculationsCreateParamsShippingCost | None = None,
         tax_date: int | None = None,
         **options: Unpack[RequestOptions],
@@ -214,7 +213,7 @@ class AsyncTaxCalculationsLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

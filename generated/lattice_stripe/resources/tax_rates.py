@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_rate import TaxRate
     from ..params.tax_rates import (
         TaxRatesListParamsCreated,
@@ -107,7 +106,7 @@ class TaxRates(SyncResource):
         active: bool | None = None,
         country: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         jurisdiction: str | None = None,
         metadata: dict[str, str] | None = None,
         state: str | None = None,
@@ -175,7 +174,7 @@ class TaxRates(SyncResource):
         active: bool | None = None,
         created: TaxRatesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         inclusive: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -215,7 +214,7 @@ class TaxRates(SyncResource):
         tax_rate: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxRate:
         """Retrieves a tax rate with the given ID
@@ -243,7 +242,7 @@ class TaxRates(SyncResource):
         country: str | None = None,
         description: str | None = None,
         display_name: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         jurisdiction: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         state: str | None = None,
@@ -314,7 +313,7 @@ class AsyncTaxRates(AsyncResource):
         active: bool | None = None,
         country: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         jurisdiction: str | None = None,
         metadata: dict[str, str] | None = None,
         state: str | None = None,
@@ -382,7 +381,7 @@ class AsyncTaxRates(AsyncResource):
         active: bool | None = None,
         created: TaxRatesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         inclusive: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -422,7 +421,7 @@ class AsyncTaxRates(AsyncResource):
         tax_rate: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxRate:
         """Retrieves a tax rate with the given ID
@@ -450,7 +449,7 @@ class AsyncTaxRates(AsyncResource):
         country: str | None = None,
         description: str | None = None,
         display_name: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         jurisdiction: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         state: str | None = None,

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_transaction import TaxTransaction
     from ..models.tax_transaction_line_item import TaxTransactionLineItem
     from ..params.tax_transactions import (
@@ -109,7 +108,7 @@ class TaxTransactions(SyncResource):
         *,
         calculation: str,
         reference: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxTransaction:
@@ -142,9 +141,9 @@ class TaxTransactions(SyncResource):
         mode: Literal["full", "partial"],
         original_transaction: str,
         reference: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         flat_amount: int | None = None,
-        line_items: Sequence[TaxTransactionsCreateReversalParamsLineItems] | None = None,
+        line_items: SequenceNotStr[TaxTransactionsCreateReversalParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | None = None,
         **options: Unpack[RequestOptions],
@@ -187,7 +186,7 @@ class TaxTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxTransaction:
         """Retrieves a Tax Transaction object.
@@ -216,7 +215,7 @@ class TaxTransactionsLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -256,7 +255,7 @@ class AsyncTaxTransactions(AsyncResource):
         *,
         calculation: str,
         reference: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxTransaction:
@@ -289,9 +288,9 @@ class AsyncTaxTransactions(AsyncResource):
         mode: Literal["full", "partial"],
         original_transaction: str,
         reference: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         flat_amount: int | None = None,
-        line_items: Sequence[TaxTransactionsCreateReversalParamsLineItems] | None = None,
+        line_items: SequenceNotStr[TaxTransactionsCreateReversalParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | None = None,
         **options: Unpack[RequestOptions],
@@ -334,7 +333,7 @@ class AsyncTaxTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxTransaction:
         """Retrieves a Tax Transaction object.
@@ -363,7 +362,7 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],

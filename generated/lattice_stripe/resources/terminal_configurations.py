@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_configuration import DeletedTerminalConfiguration
     from ..models.terminal_configuration import TerminalConfiguration
     from ..params.terminal_configurations import (
@@ -146,7 +145,7 @@ class TerminalConfigurations(SyncResource):
         self,
         *,
         bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | None = None,
         verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | None = None,
         **options: Unpack[RequestOptions],
@@ -196,7 +195,7 @@ class TerminalConfigurations(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_account_default: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -231,7 +230,7 @@ class TerminalConfigurations(SyncResource):
         configuration: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalConfiguration | DeletedTerminalConfiguration:
         """Retrieves a Configuration object.
@@ -256,7 +255,7 @@ class TerminalConfigurations(SyncResource):
         /,
         *,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | None = None,
         verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400 | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -293,7 +292,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         self,
         *,
         bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | None = None,
         verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | None = None,
         **options: Unpack[RequestOptions],
@@ -343,7 +342,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_account_default: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -378,7 +377,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         configuration: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalConfiguration | DeletedTerminalConfiguration:
         """Retrieves a Configuration object.
@@ -403,7 +402,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         /,
         *,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | None = None,
         verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400 | Literal[""] | None = None,
         **options: Unpack[RequestOptions],

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.terminal_connection_token import TerminalConnectionToken
 
 _PostTerminalConnectionTokens: Operation[TerminalConnectionToken] = Operation(
@@ -40,7 +39,7 @@ class TerminalConnectionTokens(SyncResource):
     def create(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         location: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalConnectionToken:
@@ -71,7 +70,7 @@ class AsyncTerminalConnectionTokens(AsyncResource):
     async def create(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         location: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalConnectionToken:

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_location import DeletedTerminalLocation
     from ..models.terminal_location import TerminalLocation
     from ..params.terminal_locations import (
@@ -102,7 +101,7 @@ class TerminalLocations(SyncResource):
         address: TerminalLocationsCreateParamsAddress,
         display_name: str,
         configuration_overrides: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation:
@@ -155,7 +154,7 @@ class TerminalLocations(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -187,7 +186,7 @@ class TerminalLocations(SyncResource):
         location: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation | DeletedTerminalLocation:
         """Retrieves a Location object.
@@ -214,7 +213,7 @@ class TerminalLocations(SyncResource):
         address: TerminalLocationsUpdateParamsAddress | None = None,
         configuration_overrides: str | Literal[""] | None = None,
         display_name: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation | DeletedTerminalLocation:
@@ -255,7 +254,7 @@ class AsyncTerminalLocations(AsyncResource):
         address: TerminalLocationsCreateParamsAddress,
         display_name: str,
         configuration_overrides: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation:
@@ -308,7 +307,7 @@ class AsyncTerminalLocations(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -340,7 +339,7 @@ class AsyncTerminalLocations(AsyncResource):
         location: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation | DeletedTerminalLocation:
         """Retrieves a Location object.
@@ -367,7 +366,7 @@ class AsyncTerminalLocations(AsyncResource):
         address: TerminalLocationsUpdateParamsAddress | None = None,
         configuration_overrides: str | Literal[""] | None = None,
         display_name: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation | DeletedTerminalLocation:

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_reader import DeletedTerminalReader
     from ..models.terminal_reader import TerminalReader
     from ..params.terminal_readers import (
@@ -190,7 +189,7 @@ class TerminalReaders(SyncResource):
         reader: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
         """Cancels the current reader action.
@@ -213,7 +212,7 @@ class TerminalReaders(SyncResource):
         self,
         *,
         registration_code: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         label: str | None = None,
         location: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -275,7 +274,7 @@ class TerminalReaders(SyncResource):
         ]
         | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         location: str | None = None,
         serial_number: str | None = None,
@@ -319,7 +318,7 @@ class TerminalReaders(SyncResource):
         /,
         *,
         payment_intent: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         process_config: TerminalReadersProcessPaymentIntentParamsProcessConfig | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
@@ -350,7 +349,7 @@ class TerminalReaders(SyncResource):
         *,
         customer_consent_collected: bool,
         setup_intent: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         process_config: dict[str, Any] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
@@ -383,7 +382,7 @@ class TerminalReaders(SyncResource):
         *,
         amount: int | None = None,
         charge: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         payment_intent: str | None = None,
         refund_application_fee: bool | None = None,
@@ -427,7 +426,7 @@ class TerminalReaders(SyncResource):
         reader: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader | DeletedTerminalReader:
         """Retrieves a Reader object.
@@ -453,7 +452,7 @@ class TerminalReaders(SyncResource):
         *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
         """Sets reader display to show cart details.
@@ -481,7 +480,7 @@ class TerminalReaders(SyncResource):
         reader: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         label: str | Literal[""] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -517,7 +516,7 @@ class AsyncTerminalReaders(AsyncResource):
         reader: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
         """Cancels the current reader action.
@@ -540,7 +539,7 @@ class AsyncTerminalReaders(AsyncResource):
         self,
         *,
         registration_code: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         label: str | None = None,
         location: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -602,7 +601,7 @@ class AsyncTerminalReaders(AsyncResource):
         ]
         | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         location: str | None = None,
         serial_number: str | None = None,
@@ -646,7 +645,7 @@ class AsyncTerminalReaders(AsyncResource):
         /,
         *,
         payment_intent: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         process_config: TerminalReadersProcessPaymentIntentParamsProcessConfig | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
@@ -677,7 +676,7 @@ class AsyncTerminalReaders(AsyncResource):
         *,
         customer_consent_collected: bool,
         setup_intent: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         process_config: dict[str, Any] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
@@ -710,7 +709,7 @@ class AsyncTerminalReaders(AsyncResource):
         *,
         amount: int | None = None,
         charge: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         payment_intent: str | None = None,
         refund_application_fee: bool | None = None,
@@ -754,7 +753,7 @@ class AsyncTerminalReaders(AsyncResource):
         reader: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader | DeletedTerminalReader:
         """Retrieves a Reader object.
@@ -780,7 +779,7 @@ class AsyncTerminalReaders(AsyncResource):
         *,
         type: Literal["cart"],
         cart: TerminalReadersSetReaderDisplayParamsCart | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalReader:
         """Sets reader display to show cart details.
@@ -808,7 +807,7 @@ class AsyncTerminalReaders(AsyncResource):
         reader: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         label: str | Literal[""] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.customer_cash_balance_transaction import CustomerCashBalanceTransaction
 
 _PostTestHelpersCustomersCustomerFundCashBalance: Operation[CustomerCashBalanceTransaction] = Operation(
@@ -53,7 +52,7 @@ class TestHelpersCustomers(SyncResource):
         *,
         amount: int,
         currency: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         reference: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerCashBalanceTransaction:
@@ -91,7 +90,7 @@ class AsyncTestHelpersCustomers(AsyncResource):
         *,
         amount: int,
         currency: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         reference: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerCashBalanceTransaction:

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_authorization import IssuingAuthorization
     from ..params.test_helpers_issuing_authorizations import (
         TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails,
@@ -137,7 +136,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         *,
         capture_amount: int | None = None,
         close_authorization: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         purchase_details: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -172,7 +171,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         amount_details: TestHelpersIssuingAuthorizationsCreateParamsAmountDetails | None = None,
         authorization_method: Literal["chip", "contactless", "keyed_in", "online", "swipe"] | None = None,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_amount_controllable: bool | None = None,
         merchant_data: TestHelpersIssuingAuthorizationsCreateParamsMerchantData | None = None,
         network_data: TestHelpersIssuingAuthorizationsCreateParamsNetworkData | None = None,
@@ -226,7 +225,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Expire a test-mode Authorization.
@@ -251,7 +250,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         /,
         *,
         increment_amount: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_amount_controllable: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -282,7 +281,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         reverse_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -315,7 +314,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         *,
         capture_amount: int | None = None,
         close_authorization: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         purchase_details: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -350,7 +349,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         amount_details: TestHelpersIssuingAuthorizationsCreateParamsAmountDetails | None = None,
         authorization_method: Literal["chip", "contactless", "keyed_in", "online", "swipe"] | None = None,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_amount_controllable: bool | None = None,
         merchant_data: TestHelpersIssuingAuthorizationsCreateParamsMerchantData | None = None,
         network_data: TestHelpersIssuingAuthorizationsCreateParamsNetworkData | None = None,
@@ -404,7 +403,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Expire a test-mode Authorization.
@@ -429,7 +428,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         /,
         *,
         increment_amount: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_amount_controllable: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -460,7 +459,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         reverse_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:

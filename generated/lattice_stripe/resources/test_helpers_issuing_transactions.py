@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_transaction import IssuingTransaction
     from ..params.test_helpers_issuing_transactions import (
         TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData,
@@ -100,7 +99,7 @@ class TestHelpersIssuingTransactions(SyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
@@ -139,7 +138,7 @@ class TestHelpersIssuingTransactions(SyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails
         | None = None,
@@ -178,7 +177,7 @@ class TestHelpersIssuingTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         refund_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
@@ -210,7 +209,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
@@ -249,7 +248,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails
         | None = None,
@@ -288,7 +287,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         refund_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:

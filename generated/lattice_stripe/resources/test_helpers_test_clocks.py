@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_test_helpers_test_clock import DeletedTestHelpersTestClock
     from ..models.test_helpers_test_clock import TestHelpersTestClock
 
@@ -93,7 +92,7 @@ class TestHelpersTestClocks(SyncResource):
         /,
         *,
         frozen_time: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Starts advancing a test clock to a specified time in the future. Advancement is done
@@ -119,7 +118,7 @@ class TestHelpersTestClocks(SyncResource):
         self,
         *,
         frozen_time: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
@@ -164,7 +163,7 @@ class TestHelpersTestClocks(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -196,7 +195,7 @@ class TestHelpersTestClocks(SyncResource):
         test_clock: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Retrieves a test clock.
@@ -225,7 +224,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         /,
         *,
         frozen_time: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Starts advancing a test clock to a specified time in the future. Advancement is done
@@ -251,7 +250,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         self,
         *,
         frozen_time: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
@@ -296,7 +295,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -328,7 +327,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         test_clock: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Retrieves a test clock.

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_credit import TreasuryReceivedCredit
     from ..params.test_helpers_treasury_received_credits import (
         TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails,
@@ -60,7 +59,7 @@ class TestHelpersTreasuryReceivedCredits(SyncResource):
         financial_account: str,
         network: Literal["ach", "us_domestic_wire"],
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         initiating_payment_method_details: TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails
         | None = None,
         **options: Unpack[RequestOptions],
@@ -107,7 +106,7 @@ class AsyncTestHelpersTreasuryReceivedCredits(AsyncResource):
         financial_account: str,
         network: Literal["ach", "us_domestic_wire"],
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         initiating_payment_method_details: TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails
         | None = None,
         **options: Unpack[RequestOptions],

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_debit import TreasuryReceivedDebit
     from ..params.test_helpers_treasury_received_debits import (
         TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails,
@@ -60,7 +59,7 @@ class TestHelpersTreasuryReceivedDebits(SyncResource):
         financial_account: str,
         network: Literal["ach"],
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         initiating_payment_method_details: TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails
         | None = None,
         **options: Unpack[RequestOptions],
@@ -107,7 +106,7 @@ class AsyncTestHelpersTreasuryReceivedDebits(AsyncResource):
         financial_account: str,
         network: Literal["ach"],
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         initiating_payment_method_details: TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails
         | None = None,
         **options: Unpack[RequestOptions],

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.token import Token
     from ..params.tokens import (
         TokensCreateParamsAccount,
@@ -71,7 +70,7 @@ class Tokens(SyncResource):
         card: TokensCreateParamsCard | str | None = None,
         customer: str | None = None,
         cvc_update: TokensCreateParamsCvcUpdate | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         person: TokensCreateParamsPerson | None = None,
         pii: TokensCreateParamsPii | None = None,
         **options: Unpack[RequestOptions],
@@ -114,7 +113,7 @@ class Tokens(SyncResource):
         token: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Token:
         """Retrieves the token with the given ID.
@@ -145,7 +144,7 @@ class AsyncTokens(AsyncResource):
         card: TokensCreateParamsCard | str | None = None,
         customer: str | None = None,
         cvc_update: TokensCreateParamsCvcUpdate | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         person: TokensCreateParamsPerson | None = None,
         pii: TokensCreateParamsPii | None = None,
         **options: Unpack[RequestOptions],
@@ -188,7 +187,7 @@ class AsyncTokens(AsyncResource):
         token: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Token:
         """Retrieves the token with the given ID.

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.topup import Topup
     from ..params.topups import (
         TopupsListParamsAmount,
@@ -123,7 +122,7 @@ class Topups(SyncResource):
         topup: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
         """Cancels a top-up. Only pending top-ups can be canceled.
@@ -148,7 +147,7 @@ class Topups(SyncResource):
         amount: int,
         currency: str,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         source: str | None = None,
         statement_descriptor: str | None = None,
@@ -194,7 +193,7 @@ class Topups(SyncResource):
         amount: TopupsListParamsAmount | int | None = None,
         created: TopupsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "pending", "succeeded"] | None = None,
@@ -233,7 +232,7 @@ class Topups(SyncResource):
         topup: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
         """Retrieves the details of a top-up that has previously been created. Supply the unique
@@ -260,7 +259,7 @@ class Topups(SyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
@@ -294,7 +293,7 @@ class AsyncTopups(AsyncResource):
         topup: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
         """Cancels a top-up. Only pending top-ups can be canceled.
@@ -319,7 +318,7 @@ class AsyncTopups(AsyncResource):
         amount: int,
         currency: str,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         source: str | None = None,
         statement_descriptor: str | None = None,
@@ -365,7 +364,7 @@ class AsyncTopups(AsyncResource):
         amount: TopupsListParamsAmount | int | None = None,
         created: TopupsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "pending", "succeeded"] | None = None,
@@ -404,7 +403,7 @@ class AsyncTopups(AsyncResource):
         topup: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
         """Retrieves the details of a top-up that has previously been created. Supply the unique
@@ -431,7 +430,7 @@ class AsyncTopups(AsyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.transfer import Transfer
     from ..models.transfer_reversal import TransferReversal
     from ..params.transfers import (
@@ -169,7 +168,7 @@ class Transfers(SyncResource):
         destination: str,
         amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source_transaction: str | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -219,7 +218,7 @@ class Transfers(SyncResource):
         created: TransfersListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         transfer_group: str | None = None,
@@ -259,7 +258,7 @@ class Transfers(SyncResource):
         transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
         """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
@@ -286,7 +285,7 @@ class Transfers(SyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
@@ -325,7 +324,7 @@ class TransfersReversals(SyncResource):
         *,
         amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         refund_application_fee: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -370,7 +369,7 @@ class TransfersReversals(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -406,7 +405,7 @@ class TransfersReversals(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
         """By default, you can see the 10 most recent reversals stored directly on the transfer
@@ -436,7 +435,7 @@ class TransfersReversals(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
@@ -480,7 +479,7 @@ class AsyncTransfers(AsyncResource):
         destination: str,
         amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source_transaction: str | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -530,7 +529,7 @@ class AsyncTransfers(AsyncResource):
         created: TransfersListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         transfer_group: str | None = None,
@@ -570,7 +569,7 @@ class AsyncTransfers(AsyncResource):
         transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
         """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
@@ -597,7 +596,7 @@ class AsyncTransfers(AsyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
@@ -636,7 +635,7 @@ class AsyncTransfersReversals(AsyncResource):
         *,
         amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         refund_application_fee: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -681,7 +680,7 @@ class AsyncTransfersReversals(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -717,7 +716,7 @@ class AsyncTransfersReversals(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
         """By default, you can see the 10 most recent reversals stored directly on the transfer
@@ -747,7 +746,7 @@ class AsyncTransfersReversals(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_credit_reversal import TreasuryCreditReversal
 
 _PostTreasuryCreditReversals: Operation[TreasuryCreditReversal] = Operation(
@@ -72,7 +71,7 @@ class TreasuryCreditReversals(SyncResource):
         self,
         *,
         received_credit: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryCreditReversal:
@@ -102,7 +101,7 @@ class TreasuryCreditReversals(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         received_credit: str | None = None,
         starting_after: str | None = None,
@@ -142,7 +141,7 @@ class TreasuryCreditReversals(SyncResource):
         credit_reversal: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryCreditReversal:
         """Retrieves the details of an existing CreditReversal by passing the unique CreditReversal
@@ -170,7 +169,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         self,
         *,
         received_credit: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryCreditReversal:
@@ -200,7 +199,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         received_credit: str | None = None,
         starting_after: str | None = None,
@@ -240,7 +239,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         credit_reversal: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryCreditReversal:
         """Retrieves the details of an existing CreditReversal by passing the unique CreditReversal

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_debit_reversal import TreasuryDebitReversal
 
 _PostTreasuryDebitReversals: Operation[TreasuryDebitReversal] = Operation(
@@ -73,7 +72,7 @@ class TreasuryDebitReversals(SyncResource):
         self,
         *,
         received_debit: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryDebitReversal:
@@ -103,7 +102,7 @@ class TreasuryDebitReversals(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         received_debit: str | None = None,
         resolution: Literal["lost", "won"] | None = None,
@@ -146,7 +145,7 @@ class TreasuryDebitReversals(SyncResource):
         debit_reversal: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryDebitReversal:
         """Retrieves a DebitReversal object.
@@ -173,7 +172,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         self,
         *,
         received_debit: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryDebitReversal:
@@ -203,7 +202,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         received_debit: str | None = None,
         resolution: Literal["lost", "won"] | None = None,
@@ -246,7 +245,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         debit_reversal: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryDebitReversal:
         """Retrieves a DebitReversal object.

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_financial_account import TreasuryFinancialAccount
     from ..models.treasury_financial_account_features import TreasuryFinancialAccountFeatures
     from ..params.treasury_financial_accounts import (
@@ -138,8 +137,8 @@ class TreasuryFinancialAccounts(SyncResource):
     def create(
         self,
         *,
-        supported_currencies: Sequence[str],
-        expand: Sequence[str] | None = None,
+        supported_currencies: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsCreateParamsFeatures | None = None,
         metadata: dict[str, str] | None = None,
         platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions | None = None,
@@ -177,7 +176,7 @@ class TreasuryFinancialAccounts(SyncResource):
         *,
         created: TreasuryFinancialAccountsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -211,7 +210,7 @@ class TreasuryFinancialAccounts(SyncResource):
         financial_account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryFinancialAccount:
         """Retrieves the details of a FinancialAccount.
@@ -235,7 +234,7 @@ class TreasuryFinancialAccounts(SyncResource):
         financial_account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
         metadata: dict[str, str] | None = None,
         platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions | None = None,
@@ -275,7 +274,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
         financial_account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryFinancialAccountFeatures:
         """Retrieves Features information associated with the FinancialAccount.
@@ -301,7 +300,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
         *,
         card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
         deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         financial_addresses: TreasuryFinancialAccountsFeaturesUpdateParamsFinancialAddresses | None = None,
         inbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsInboundTransfers | None = None,
         intra_stripe_flows: TreasuryFinancialAccountsFeaturesUpdateParamsIntraStripeFlows | None = None,
@@ -358,8 +357,8 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
     async def create(
         self,
         *,
-        supported_currencies: Sequence[str],
-        expand: Sequence[str] | None = None,
+        supported_currencies: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsCreateParamsFeatures | None = None,
         metadata: dict[str, str] | None = None,
         platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions | None = None,
@@ -397,7 +396,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         *,
         created: TreasuryFinancialAccountsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -431,7 +430,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         financial_account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryFinancialAccount:
         """Retrieves the details of a FinancialAccount.
@@ -455,7 +454,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         financial_account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
         metadata: dict[str, str] | None = None,
         platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions | None = None,
@@ -495,7 +494,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
         financial_account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryFinancialAccountFeatures:
         """Retrieves Features information associated with the FinancialAccount.
@@ -521,7 +520,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
         *,
         card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
         deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         financial_addresses: TreasuryFinancialAccountsFeaturesUpdateParamsFinancialAddresses | None = None,
         inbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsInboundTransfers | None = None,
         intra_stripe_flows: TreasuryFinancialAccountsFeaturesUpdateParamsIntraStripeFlows | None = None,

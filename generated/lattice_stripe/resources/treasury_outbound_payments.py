@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
     from ..params.treasury_outbound_payments import (
         TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodData,
@@ -105,7 +104,7 @@ class TreasuryOutboundPayments(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Cancel an OutboundPayment.
@@ -138,7 +137,7 @@ class TreasuryOutboundPayments(SyncResource):
         destination_payment_method_options: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptions
         | None = None,
         end_user_details: TreasuryOutboundPaymentsCreateParamsEndUserDetails | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -193,7 +192,7 @@ class TreasuryOutboundPayments(SyncResource):
         financial_account: str,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
@@ -232,7 +231,7 @@ class TreasuryOutboundPayments(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Retrieves the details of an existing OutboundPayment by passing the unique
@@ -262,7 +261,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Cancel an OutboundPayment.
@@ -295,7 +294,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         destination_payment_method_options: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptions
         | None = None,
         end_user_details: TreasuryOutboundPaymentsCreateParamsEndUserDetails | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -350,7 +349,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         financial_account: str,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
@@ -389,7 +388,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Retrieves the details of an existing OutboundPayment by passing the unique

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
     from ..params.treasury_outbound_transfers import (
         TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions,
@@ -99,7 +98,7 @@ class TreasuryOutboundTransfers(SyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """An OutboundTransfer can be canceled if the funds have not yet been paid out.
@@ -128,7 +127,7 @@ class TreasuryOutboundTransfers(SyncResource):
         destination_payment_method: str | None = None,
         destination_payment_method_options: TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions
         | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -175,7 +174,7 @@ class TreasuryOutboundTransfers(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
@@ -212,7 +211,7 @@ class TreasuryOutboundTransfers(SyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Retrieves the details of an existing OutboundTransfer by passing the unique
@@ -242,7 +241,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """An OutboundTransfer can be canceled if the funds have not yet been paid out.
@@ -271,7 +270,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         destination_payment_method: str | None = None,
         destination_payment_method_options: TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions
         | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -318,7 +317,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
@@ -355,7 +354,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Retrieves the details of an existing OutboundTransfer by passing the unique

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_credit import TreasuryReceivedCredit
     from ..params.treasury_received_credits import (
         TreasuryReceivedCreditsListParamsLinkedFlows,
@@ -63,7 +62,7 @@ class TreasuryReceivedCredits(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         linked_flows: TreasuryReceivedCreditsListParamsLinkedFlows | None = None,
         starting_after: str | None = None,
@@ -103,7 +102,7 @@ class TreasuryReceivedCredits(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedCredit:
         """Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit
@@ -132,7 +131,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         linked_flows: TreasuryReceivedCreditsListParamsLinkedFlows | None = None,
         starting_after: str | None = None,
@@ -172,7 +171,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedCredit:
         """Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit

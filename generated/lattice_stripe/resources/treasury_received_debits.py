@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_debit import TreasuryReceivedDebit
 
 _GetTreasuryReceivedDebits: Operation[ListObject[TreasuryReceivedDebit]] = Operation(
@@ -59,7 +58,7 @@ class TreasuryReceivedDebits(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["failed", "succeeded"] | None = None,
@@ -96,7 +95,7 @@ class TreasuryReceivedDebits(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedDebit:
         """Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit
@@ -125,7 +124,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["failed", "succeeded"] | None = None,
@@ -162,7 +161,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedDebit:
         """Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_transaction_entry import TreasuryTransactionEntry
     from ..params.treasury_transaction_entries import (
         TreasuryTransactionEntriesListParamsCreated,
@@ -68,7 +67,7 @@ class TreasuryTransactionEntries(SyncResource):
         created: TreasuryTransactionEntriesListParamsCreated | int | None = None,
         effective_at: TreasuryTransactionEntriesListParamsEffectiveAt | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         order_by: Literal["created", "effective_at"] | None = None,
         starting_after: str | None = None,
@@ -112,7 +111,7 @@ class TreasuryTransactionEntries(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryTransactionEntry:
         """Retrieves a TransactionEntry object.
@@ -142,7 +141,7 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         created: TreasuryTransactionEntriesListParamsCreated | int | None = None,
         effective_at: TreasuryTransactionEntriesListParamsEffectiveAt | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         order_by: Literal["created", "effective_at"] | None = None,
         starting_after: str | None = None,
@@ -186,7 +185,7 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryTransactionEntry:
         """Retrieves a TransactionEntry object.

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_transaction import TreasuryTransaction
     from ..params.treasury_transactions import (
         TreasuryTransactionsListParamsCreated,
@@ -67,7 +66,7 @@ class TreasuryTransactions(SyncResource):
         financial_account: str,
         created: TreasuryTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         order_by: Literal["created", "posted_at"] | None = None,
         starting_after: str | None = None,
@@ -112,7 +111,7 @@ class TreasuryTransactions(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryTransaction:
         """Retrieves the details of an existing Transaction.
@@ -141,7 +140,7 @@ class AsyncTreasuryTransactions(AsyncResource):
         financial_account: str,
         created: TreasuryTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         order_by: Literal["created", "posted_at"] | None = None,
         starting_after: str | None = None,
@@ -186,7 +185,7 @@ class AsyncTreasuryTransactions(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryTransaction:
         """Retrieves the details of an existing Transaction.

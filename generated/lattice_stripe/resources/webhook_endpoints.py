@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_webhook_endpoint import DeletedWebhookEndpoint
     from ..models.webhook_endpoint import WebhookEndpoint
 
@@ -98,7 +97,7 @@ class WebhookEndpoints(SyncResource):
     def create(
         self,
         *,
-        enabled_events: Sequence[
+        enabled_events: SequenceNotStr[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -430,7 +429,7 @@ class WebhookEndpoints(SyncResource):
         | None = None,
         connect: bool | None = None,
         description: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
@@ -492,7 +491,7 @@ class WebhookEndpoints(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -524,7 +523,7 @@ class WebhookEndpoints(SyncResource):
         webhook_endpoint: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
         """Retrieves the webhook endpoint with the given ID.
@@ -550,7 +549,7 @@ class WebhookEndpoints(SyncResource):
         *,
         description: str | Literal[""] | None = None,
         disabled: bool | None = None,
-        enabled_events: Sequence[
+        enabled_events: SequenceNotStr[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -778,7 +777,7 @@ class WebhookEndpoints(SyncResource):
             ]
         ]
         | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         url: str | None = None,
         **options: Unpack[RequestOptions],
@@ -818,7 +817,7 @@ class AsyncWebhookEndpoints(AsyncResource):
     async def create(
         self,
         *,
-        enabled_events: Sequence[
+        enabled_events: SequenceNotStr[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -1150,7 +1149,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         | None = None,
         connect: bool | None = None,
         description: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
@@ -1212,7 +1211,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1244,7 +1243,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         webhook_endpoint: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
         """Retrieves the webhook endpoint with the given ID.
@@ -1270,7 +1269,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         *,
         description: str | Literal[""] | None = None,
         disabled: bool | None = None,
-        enabled_events: Sequence[
+        enabled_events: SequenceNotStr[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -1498,7 +1497,7 @@ class AsyncWebhookEndpoints(AsyncResource):
             ]
         ]
         | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         url: str | None = None,
         **options: Unpack[RequestOptions],
