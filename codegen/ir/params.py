@@ -66,14 +66,16 @@ class ParamTypes(SchemaView):
         dict_name: str,
         out: list[ParamsDict],
         where: str,
+        description: str | None = None,
     ) -> Param:
+        """``description``: a query parameter's own (the spec puts it beside the schema)."""
         annotation = self.param_type(schema, dict_name, out, f"{where} {wire}")
         return Param(
             wire_name=wire,
             py_name=identifier(wire),
             annotation=annotation,
             required=required,
-            doc=doc(schema.get("description")),
+            doc=doc(description or self.deref(schema).get("description")),
             kinds="|".join(sorted(self.kinds(schema))),
         )
 

@@ -49,7 +49,7 @@ class StripeError(Exception):
         self.attempts = attempts
 
     @property
-    def typed_error(self) -> ApiErrors | None:
+    def typed_error(self) -> ApiErrors | None:  # type: ignore[valid-type, unused-ignore]  # a spec without api_errors
         """``error`` as the spec's error object (``lattice_stripe.models.ApiErrors``, with
         ``payment_intent``, ``payment_method``, ``setup_intent`` and ``source`` typed), or
         None when the body held no error object. ``error`` keeps the decoded dict."""
@@ -57,7 +57,7 @@ class StripeError(Exception):
             return None
         from .shapes import resolve
 
-        return cast("ApiErrors", resolve("ApiErrors").from_dict(self.error))
+        return cast("ApiErrors", resolve("ApiErrors").from_dict(self.error))  # type: ignore[valid-type, unused-ignore]
 
     def __str__(self) -> str:
         parts = []

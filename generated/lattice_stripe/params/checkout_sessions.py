@@ -437,8 +437,8 @@ class CheckoutSessionsCreateParamsPaymentMethodOptionsWechatPay(TypedDict, total
 class CheckoutSessionsCreateParamsPhoneNumberCollection(TypedDict, total=False):
     """Controls phone number collection settings for the session.
 
-    We recommend that you review your privacy policy and check with your legal contacts
-    before using this feature. Learn more about [collecting phone numbers with
+    We recommend that you review your privacy policy and check with your legal contacts before
+    using this feature. Learn more about [collecting phone numbers with
     Checkout](https://stripe.com/docs/payments/checkout/phone-numbers).
     """
 

@@ -13,8 +13,8 @@ from .._runtime.options import FileInput, SequenceNotStr
 
 
 class PaymentIntentsCaptureParamsTransferData(TypedDict, total=False):
-    """The parameters used to automatically create a Transfer when the payment
-    is captured. For more information, see the PaymentIntents [use case for connected
+    """The parameters used to automatically create a Transfer when the payment is captured. For
+    more information, see the PaymentIntents [use case for connected
     accounts](https://stripe.com/docs/payments/connected-accounts).
     """
 
@@ -53,8 +53,7 @@ class PaymentIntentsConfirmParamsMandateDataCustomerAcceptanceOnline(TypedDict, 
 
 class PaymentIntentsConfirmParamsPaymentMethodData(TypedDict, total=False):
     """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
-    appear
-    in the
+    appear in the
     [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
     property on the PaymentIntent.
     """
@@ -707,8 +706,7 @@ class PaymentIntentsCreateParamsMandateDataCustomerAcceptanceOnline(TypedDict, t
 
 class PaymentIntentsCreateParamsPaymentMethodData(TypedDict, total=False):
     """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
-    appear
-    in the
+    appear in the
     [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
     property on the PaymentIntent.
     """
@@ -1335,8 +1333,8 @@ class PaymentIntentsCreateParamsShippingAddress(TypedDict, total=False):
 
 
 class PaymentIntentsCreateParamsTransferData(TypedDict, total=False):
-    """The parameters used to automatically create a Transfer when the payment succeeds.
-    For more information, see the PaymentIntents [use case for connected
+    """The parameters used to automatically create a Transfer when the payment succeeds. For more
+    information, see the PaymentIntents [use case for connected
     accounts](https://stripe.com/docs/payments/connected-accounts).
     """
 
@@ -1345,8 +1343,8 @@ class PaymentIntentsCreateParamsTransferData(TypedDict, total=False):
 
 
 class PaymentIntentsIncrementAuthorizationParamsTransferData(TypedDict, total=False):
-    """The parameters used to automatically create a Transfer when the payment is captured.
-    For more information, see the PaymentIntents [use case for connected
+    """The parameters used to automatically create a Transfer when the payment is captured. For
+    more information, see the PaymentIntents [use case for connected
     accounts](https://stripe.com/docs/payments/connected-accounts).
     """
 
@@ -1362,8 +1360,7 @@ class PaymentIntentsListParamsCreated(TypedDict, total=False):
 
 class PaymentIntentsUpdateParamsPaymentMethodData(TypedDict, total=False):
     """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
-    appear
-    in the
+    appear in the
     [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
     property on the PaymentIntent.
     """

@@ -47,7 +47,7 @@ class AccountResource(SyncResource):
         ``GET /v1/account``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccount,
@@ -73,7 +73,7 @@ class AsyncAccountResource(AsyncResource):
         ``GET /v1/account``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccount,

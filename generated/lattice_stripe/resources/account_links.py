@@ -58,11 +58,17 @@ class AccountLinks(SyncResource):
 
         Args:
             account: The identifier of the account to create an account link for.
-            type: The type of account link the user is requesting.
-            collect: Which information the platform needs to collect from the user.
+            type: The type of account link the user is requesting. Possible values are
+                `account_onboarding` or `account_update`.
+            collect: Which information the platform needs to collect from the user. One of
+                `currently_due` or `eventually_due`. Default is `currently_due`.
             expand: Specifies which fields in the response should be expanded.
             refresh_url: The URL the user will be redirected to if the account link is expired,
-                has been previously-visited, or is otherwise invalid.
+                has been previously-visited, or is otherwise invalid. The URL you specify should
+                attempt to generate a new account link with the same parameters used to create
+                the original account link, then redirect the user to the new account link's URL
+                so they can continue with Connect Onboarding. If a new account link cannot be
+                generated or the redirect fails you should display a useful error to the user.
             return_url: The URL that the user will be redirected to upon leaving or completing
                 the linked flow.
         """
@@ -102,11 +108,17 @@ class AsyncAccountLinks(AsyncResource):
 
         Args:
             account: The identifier of the account to create an account link for.
-            type: The type of account link the user is requesting.
-            collect: Which information the platform needs to collect from the user.
+            type: The type of account link the user is requesting. Possible values are
+                `account_onboarding` or `account_update`.
+            collect: Which information the platform needs to collect from the user. One of
+                `currently_due` or `eventually_due`. Default is `currently_due`.
             expand: Specifies which fields in the response should be expanded.
             refresh_url: The URL the user will be redirected to if the account link is expired,
-                has been previously-visited, or is otherwise invalid.
+                has been previously-visited, or is otherwise invalid. The URL you specify should
+                attempt to generate a new account link with the same parameters used to create
+                the original account link, then redirect the user to the new account link's URL
+                so they can continue with Connect Onboarding. If a new account link cannot be
+                generated or the redirect fails you should display a useful error to the user.
             return_url: The URL that the user will be redirected to upon leaving or completing
                 the linked flow.
         """

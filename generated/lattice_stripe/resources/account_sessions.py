@@ -56,7 +56,8 @@ class AccountSessions(SyncResource):
         Args:
             account: The identifier of the account to create an Account Session for.
             components: Each key of the dictionary represents an embedded component, and each
-                embedded component maps to its configuration (e.g.
+                embedded component maps to its configuration (e.g. whether it has been enabled
+                or not).
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -90,7 +91,8 @@ class AsyncAccountSessions(AsyncResource):
         Args:
             account: The identifier of the account to create an Account Session for.
             components: Each key of the dictionary represents an embedded component, and each
-                embedded component maps to its configuration (e.g.
+                embedded component maps to its configuration (e.g. whether it has been enabled
+                or not).
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(

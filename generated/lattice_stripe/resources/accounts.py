@@ -658,14 +658,13 @@ class _AccountsBase(SyncResource):
         type: Literal["custom", "express", "standard"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
-        """With Connect, you can create Stripe accounts for your users.
-        To do this, you’ll first need to register your platform.
+        """With Connect, you can create Stripe accounts for your users. To do this, you’ll first
+        need to register your platform.
 
         If you’ve already collected information for your connected accounts, you can prefill
-        that information when
-        creating the account. Connect Onboarding won’t ask for the prefilled information during
-        account onboarding.
-        You can prefill any information on the account.
+        that information when creating the account. Connect Onboarding won’t ask for the
+        prefilled information during account onboarding. You can prefill any information on the
+        account.
 
         ``POST /v1/accounts``
 
@@ -673,31 +672,57 @@ class _AccountsBase(SyncResource):
             account_token: An [account token](https://stripe.com/docs/api#create_account_token),
                 used to securely provide details to the account.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             business_profile: Business information about the account.
             business_type: The business type.
             capabilities: Each key of the dictionary represents a capability, and each
-                capability maps to its settings (e.g.
-            company: Information about the company or business.
+                capability maps to its settings (e.g. whether it has been requested or not).
+                Each capability will be inactive until you have provided its specific
+                requirements and Stripe has verified them. An account may have some of its
+                requested capabilities be active and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
             country: The country in which the account holder resides, or in which the business
-                is legally established.
+                is legally established. This should be an ISO 3166-1 alpha-2 country code. For
+                example, if you are in the United States and the business for which you're
+                creating an account is legally represented in Canada, you would use `CA` as the
+                country for the account being created. Available countries include [Stripe's
+                global markets](https://stripe.com/global) as well as countries where
+                [cross-border payouts](https://stripe.com/docs/connect/cross-border-payouts) are
+                supported.
             default_currency: Three-letter ISO currency code representing the default currency
-                for the account.
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
             documents: Documents that may be submitted to satisfy various informational
                 requests.
-            email: The email address of the account holder.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
             expand: Specifies which fields in the response should be expanded.
             external_account: A card or bank account to attach to the account for receiving
                 [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
-                able to use it for top-ups).
-            individual: Information about the person represented by the account.
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+                By default, providing an external account sets it as the new default external
+                    account for its currency, and deletes the old default if one exists. To add
+                    additional external accounts without replacing the existing default for the
+                    currency, use the [bank
+                    account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                    creation](https://stripe.com/docs/api#account_create_card) APIs.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             settings: Options for customizing how the account functions within Stripe.
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
-            type: The type of Stripe account to create.
+            type: The type of Stripe account to create. May be one of `custom`, `express` or
+                `standard`.
         """
         return self._client.request(
             _PostAccounts,
@@ -765,10 +790,17 @@ class _AccountsBase(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetAccounts,
@@ -800,7 +832,8 @@ class _AccountsBase(SyncResource):
         ``POST /v1/accounts/{account}/reject``
 
         Args:
-            reason: The reason for rejecting the account.
+            reason: The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or
+                `other`.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -826,7 +859,7 @@ class _AccountsBase(SyncResource):
         ``GET /v1/accounts/{account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccount,
@@ -859,18 +892,16 @@ class _AccountsBase(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Updates a connected account by setting the values of the parameters passed. Any
-        parameters not provided are
-        left unchanged.
+        parameters not provided are left unchanged.
 
         For Custom accounts, you can update any information on the account. For other accounts,
-        you can update all information until that
-        account has started to go through Connect Onboarding. Once you create an Account Link
-        for a Standard or Express account, some parameters can no longer be changed. These are
-        marked as Custom Only or Custom and Express
-        below.
+        you can update all information until that account has started to go through Connect
+        Onboarding. Once you create an Account Link for a Standard or Express account, some
+        parameters can no longer be changed. These are marked as Custom Only or Custom and
+        Express below.
 
-        To update your own account, use the Dashboard. Refer to our
-        Connect documentation to learn more about updating accounts.
+        To update your own account, use the Dashboard. Refer to our Connect documentation to
+        learn more about updating accounts.
 
         ``POST /v1/accounts/{account}``
 
@@ -880,20 +911,39 @@ class _AccountsBase(SyncResource):
             business_profile: Business information about the account.
             business_type: The business type.
             capabilities: Each key of the dictionary represents a capability, and each
-                capability maps to its settings (e.g.
-            company: Information about the company or business.
+                capability maps to its settings (e.g. whether it has been requested or not).
+                Each capability will be inactive until you have provided its specific
+                requirements and Stripe has verified them. An account may have some of its
+                requested capabilities be active and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
             default_currency: Three-letter ISO currency code representing the default currency
-                for the account.
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
             documents: Documents that may be submitted to satisfy various informational
                 requests.
-            email: The email address of the account holder.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
             expand: Specifies which fields in the response should be expanded.
             external_account: A card or bank account to attach to the account for receiving
                 [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
-                able to use it for top-ups).
-            individual: Information about the person represented by the account.
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+                By default, providing an external account sets it as the new default external
+                    account for its currency, and deletes the old default if one exists. To add
+                    additional external accounts without replacing the existing default for the
+                    currency, use the [bank
+                    account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                    creation](https://stripe.com/docs/api#account_create_card) APIs.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             settings: Options for customizing how the account functions within Stripe.
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
@@ -948,16 +998,19 @@ class AccountsBankAccounts(SyncResource):
 
         Args:
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account for its
-                currency.
+                added in this currency, this account becomes the default external account for
+                its currency.
             expand: Specifies which fields in the response should be expanded.
             external_account: Please refer to full [documentation](https://stripe.com/docs/api)
                 instead.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostAccountsAccountBankAccounts,
@@ -1007,7 +1060,7 @@ class AccountsBankAccounts(SyncResource):
         ``GET /v1/accounts/{account}/bank_accounts/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccountBankAccountsId,
@@ -1056,8 +1109,10 @@ class AccountsBankAccounts(SyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            account_type: The bank account type.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            account_type: The bank account type. This can only be `checking` or `savings` in
+                most countries. In Japan, this can only be `futsu` or `toza`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -1072,7 +1127,10 @@ class AccountsBankAccounts(SyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
         """
         return self._client.request(
@@ -1120,7 +1178,7 @@ class AccountsCapabilities(SyncResource):
         ``GET /v1/accounts/{account}/capabilities``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccountCapabilities,
@@ -1145,7 +1203,7 @@ class AccountsCapabilities(SyncResource):
         ``GET /v1/accounts/{account}/capabilities/{capability}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccountCapabilitiesCapability,
@@ -1176,7 +1234,13 @@ class AccountsCapabilities(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            requested: To request a new capability for an account, pass true.
+            requested: To request a new capability for an account, pass true. There can be a
+                delay before the requested capability becomes active. If the capability has any
+                activation requirements, the response includes them in the `requirements`
+                arrays.
+                If a capability isn't permanent, you can remove it from the account by passing
+                    false. Most capabilities are permanent after they've been requested.
+                    Attempting to remove a permanent capability returns an error.
         """
         return self._client.request(
             _PostAccountsAccountCapabilitiesCapability,
@@ -1213,16 +1277,19 @@ class AccountsExternalAccounts(SyncResource):
 
         Args:
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account for its
-                currency.
+                added in this currency, this account becomes the default external account for
+                its currency.
             expand: Specifies which fields in the response should be expanded.
             external_account: Please refer to full [documentation](https://stripe.com/docs/api)
                 instead.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostAccountsAccountExternalAccounts,
@@ -1274,10 +1341,17 @@ class AccountsExternalAccounts(SyncResource):
         ``GET /v1/accounts/{account}/external_accounts``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetAccountsAccountExternalAccounts,
@@ -1305,7 +1379,7 @@ class AccountsExternalAccounts(SyncResource):
         ``GET /v1/accounts/{account}/external_accounts/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccountExternalAccountsId,
@@ -1354,8 +1428,10 @@ class AccountsExternalAccounts(SyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            account_type: The bank account type.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            account_type: The bank account type. This can only be `checking` or `savings` in
+                most countries. In Japan, this can only be `futsu` or `toza`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -1370,7 +1446,10 @@ class AccountsExternalAccounts(SyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
         """
         return self._client.request(
@@ -1487,25 +1566,36 @@ class AccountsPeople(SyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return self._client.request(
@@ -1585,11 +1675,19 @@ class AccountsPeople(SyncResource):
         ``GET /v1/accounts/{account}/people``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            relationship:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            relationship: Filters on the list of people returned based on the person's
+                relationship to the account's company.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetAccountsAccountPeople,
@@ -1618,7 +1716,7 @@ class AccountsPeople(SyncResource):
         ``GET /v1/accounts/{account}/people/{person}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccountPeoplePerson,
@@ -1686,25 +1784,36 @@ class AccountsPeople(SyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return self._client.request(
@@ -1802,25 +1911,36 @@ class AccountsPersons(SyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return self._client.request(
@@ -1900,11 +2020,19 @@ class AccountsPersons(SyncResource):
         ``GET /v1/accounts/{account}/persons``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            relationship:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            relationship: Filters on the list of people returned based on the person's
+                relationship to the account's company.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetAccountsAccountPersons,
@@ -1933,7 +2061,7 @@ class AccountsPersons(SyncResource):
         ``GET /v1/accounts/{account}/persons/{person}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccountPersonsPerson,
@@ -2001,25 +2129,36 @@ class AccountsPersons(SyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return self._client.request(
@@ -2110,14 +2249,13 @@ class _AsyncAccountsBase(AsyncResource):
         type: Literal["custom", "express", "standard"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
-        """With Connect, you can create Stripe accounts for your users.
-        To do this, you’ll first need to register your platform.
+        """With Connect, you can create Stripe accounts for your users. To do this, you’ll first
+        need to register your platform.
 
         If you’ve already collected information for your connected accounts, you can prefill
-        that information when
-        creating the account. Connect Onboarding won’t ask for the prefilled information during
-        account onboarding.
-        You can prefill any information on the account.
+        that information when creating the account. Connect Onboarding won’t ask for the
+        prefilled information during account onboarding. You can prefill any information on the
+        account.
 
         ``POST /v1/accounts``
 
@@ -2125,31 +2263,57 @@ class _AsyncAccountsBase(AsyncResource):
             account_token: An [account token](https://stripe.com/docs/api#create_account_token),
                 used to securely provide details to the account.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             business_profile: Business information about the account.
             business_type: The business type.
             capabilities: Each key of the dictionary represents a capability, and each
-                capability maps to its settings (e.g.
-            company: Information about the company or business.
+                capability maps to its settings (e.g. whether it has been requested or not).
+                Each capability will be inactive until you have provided its specific
+                requirements and Stripe has verified them. An account may have some of its
+                requested capabilities be active and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
             country: The country in which the account holder resides, or in which the business
-                is legally established.
+                is legally established. This should be an ISO 3166-1 alpha-2 country code. For
+                example, if you are in the United States and the business for which you're
+                creating an account is legally represented in Canada, you would use `CA` as the
+                country for the account being created. Available countries include [Stripe's
+                global markets](https://stripe.com/global) as well as countries where
+                [cross-border payouts](https://stripe.com/docs/connect/cross-border-payouts) are
+                supported.
             default_currency: Three-letter ISO currency code representing the default currency
-                for the account.
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
             documents: Documents that may be submitted to satisfy various informational
                 requests.
-            email: The email address of the account holder.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
             expand: Specifies which fields in the response should be expanded.
             external_account: A card or bank account to attach to the account for receiving
                 [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
-                able to use it for top-ups).
-            individual: Information about the person represented by the account.
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+                By default, providing an external account sets it as the new default external
+                    account for its currency, and deletes the old default if one exists. To add
+                    additional external accounts without replacing the existing default for the
+                    currency, use the [bank
+                    account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                    creation](https://stripe.com/docs/api#account_create_card) APIs.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             settings: Options for customizing how the account functions within Stripe.
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
-            type: The type of Stripe account to create.
+            type: The type of Stripe account to create. May be one of `custom`, `express` or
+                `standard`.
         """
         return await self._client.request(
             _PostAccounts,
@@ -2217,10 +2381,17 @@ class _AsyncAccountsBase(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetAccounts,
@@ -2252,7 +2423,8 @@ class _AsyncAccountsBase(AsyncResource):
         ``POST /v1/accounts/{account}/reject``
 
         Args:
-            reason: The reason for rejecting the account.
+            reason: The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or
+                `other`.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -2278,7 +2450,7 @@ class _AsyncAccountsBase(AsyncResource):
         ``GET /v1/accounts/{account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccount,
@@ -2311,18 +2483,16 @@ class _AsyncAccountsBase(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Updates a connected account by setting the values of the parameters passed. Any
-        parameters not provided are
-        left unchanged.
+        parameters not provided are left unchanged.
 
         For Custom accounts, you can update any information on the account. For other accounts,
-        you can update all information until that
-        account has started to go through Connect Onboarding. Once you create an Account Link
-        for a Standard or Express account, some parameters can no longer be changed. These are
-        marked as Custom Only or Custom and Express
-        below.
+        you can update all information until that account has started to go through Connect
+        Onboarding. Once you create an Account Link for a Standard or Express account, some
+        parameters can no longer be changed. These are marked as Custom Only or Custom and
+        Express below.
 
-        To update your own account, use the Dashboard. Refer to our
-        Connect documentation to learn more about updating accounts.
+        To update your own account, use the Dashboard. Refer to our Connect documentation to
+        learn more about updating accounts.
 
         ``POST /v1/accounts/{account}``
 
@@ -2332,20 +2502,39 @@ class _AsyncAccountsBase(AsyncResource):
             business_profile: Business information about the account.
             business_type: The business type.
             capabilities: Each key of the dictionary represents a capability, and each
-                capability maps to its settings (e.g.
-            company: Information about the company or business.
+                capability maps to its settings (e.g. whether it has been requested or not).
+                Each capability will be inactive until you have provided its specific
+                requirements and Stripe has verified them. An account may have some of its
+                requested capabilities be active and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
             default_currency: Three-letter ISO currency code representing the default currency
-                for the account.
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
             documents: Documents that may be submitted to satisfy various informational
                 requests.
-            email: The email address of the account holder.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
             expand: Specifies which fields in the response should be expanded.
             external_account: A card or bank account to attach to the account for receiving
                 [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
-                able to use it for top-ups).
-            individual: Information about the person represented by the account.
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+                By default, providing an external account sets it as the new default external
+                    account for its currency, and deletes the old default if one exists. To add
+                    additional external accounts without replacing the existing default for the
+                    currency, use the [bank
+                    account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                    creation](https://stripe.com/docs/api#account_create_card) APIs.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             settings: Options for customizing how the account functions within Stripe.
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
@@ -2400,16 +2589,19 @@ class AsyncAccountsBankAccounts(AsyncResource):
 
         Args:
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account for its
-                currency.
+                added in this currency, this account becomes the default external account for
+                its currency.
             expand: Specifies which fields in the response should be expanded.
             external_account: Please refer to full [documentation](https://stripe.com/docs/api)
                 instead.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostAccountsAccountBankAccounts,
@@ -2459,7 +2651,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
         ``GET /v1/accounts/{account}/bank_accounts/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccountBankAccountsId,
@@ -2508,8 +2700,10 @@ class AsyncAccountsBankAccounts(AsyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            account_type: The bank account type.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            account_type: The bank account type. This can only be `checking` or `savings` in
+                most countries. In Japan, this can only be `futsu` or `toza`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -2524,7 +2718,10 @@ class AsyncAccountsBankAccounts(AsyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
         """
         return await self._client.request(
@@ -2572,7 +2769,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         ``GET /v1/accounts/{account}/capabilities``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccountCapabilities,
@@ -2597,7 +2794,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         ``GET /v1/accounts/{account}/capabilities/{capability}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccountCapabilitiesCapability,
@@ -2628,7 +2825,13 @@ class AsyncAccountsCapabilities(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            requested: To request a new capability for an account, pass true.
+            requested: To request a new capability for an account, pass true. There can be a
+                delay before the requested capability becomes active. If the capability has any
+                activation requirements, the response includes them in the `requirements`
+                arrays.
+                If a capability isn't permanent, you can remove it from the account by passing
+                    false. Most capabilities are permanent after they've been requested.
+                    Attempting to remove a permanent capability returns an error.
         """
         return await self._client.request(
             _PostAccountsAccountCapabilitiesCapability,
@@ -2665,16 +2868,19 @@ class AsyncAccountsExternalAccounts(AsyncResource):
 
         Args:
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account for its
-                currency.
+                added in this currency, this account becomes the default external account for
+                its currency.
             expand: Specifies which fields in the response should be expanded.
             external_account: Please refer to full [documentation](https://stripe.com/docs/api)
                 instead.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostAccountsAccountExternalAccounts,
@@ -2726,10 +2932,17 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         ``GET /v1/accounts/{account}/external_accounts``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetAccountsAccountExternalAccounts,
@@ -2757,7 +2970,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         ``GET /v1/accounts/{account}/external_accounts/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccountExternalAccountsId,
@@ -2806,8 +3019,10 @@ class AsyncAccountsExternalAccounts(AsyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            account_type: The bank account type.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            account_type: The bank account type. This can only be `checking` or `savings` in
+                most countries. In Japan, this can only be `futsu` or `toza`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -2822,7 +3037,10 @@ class AsyncAccountsExternalAccounts(AsyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
         """
         return await self._client.request(
@@ -2939,25 +3157,36 @@ class AsyncAccountsPeople(AsyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return await self._client.request(
@@ -3037,11 +3266,19 @@ class AsyncAccountsPeople(AsyncResource):
         ``GET /v1/accounts/{account}/people``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            relationship:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            relationship: Filters on the list of people returned based on the person's
+                relationship to the account's company.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetAccountsAccountPeople,
@@ -3070,7 +3307,7 @@ class AsyncAccountsPeople(AsyncResource):
         ``GET /v1/accounts/{account}/people/{person}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccountPeoplePerson,
@@ -3138,25 +3375,36 @@ class AsyncAccountsPeople(AsyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return await self._client.request(
@@ -3254,25 +3502,36 @@ class AsyncAccountsPersons(AsyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return await self._client.request(
@@ -3352,11 +3611,19 @@ class AsyncAccountsPersons(AsyncResource):
         ``GET /v1/accounts/{account}/persons``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            relationship:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            relationship: Filters on the list of people returned based on the person's
+                relationship to the account's company.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetAccountsAccountPersons,
@@ -3385,7 +3652,7 @@ class AsyncAccountsPersons(AsyncResource):
         ``GET /v1/accounts/{account}/persons/{person}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccountPersonsPerson,
@@ -3453,25 +3720,36 @@ class AsyncAccountsPersons(AsyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return await self._client.request(

@@ -105,7 +105,8 @@ class AppsSecrets(SyncResource):
         Args:
             name: A name for the secret that's unique within the scope.
             payload: The plaintext secret value to be stored.
-            scope: Specifies the scoping of the secret.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
             expires_at: The Unix timestamp for the expiry time of the secret, after which the
                 secret deletes.
@@ -137,7 +138,8 @@ class AppsSecrets(SyncResource):
 
         Args:
             name: A name for the secret that's unique within the scope.
-            scope: Specifies the scoping of the secret.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -164,9 +166,10 @@ class AppsSecrets(SyncResource):
         ``GET /v1/apps/secrets/find``
 
         Args:
-            name:
-            scope:
-            expand:
+            name: A name for the secret that's unique within the scope.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAppsSecretsFind,
@@ -194,11 +197,19 @@ class AppsSecrets(SyncResource):
         ``GET /v1/apps/secrets``
 
         Args:
-            scope:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetAppsSecrets,
@@ -234,7 +245,8 @@ class AsyncAppsSecrets(AsyncResource):
         Args:
             name: A name for the secret that's unique within the scope.
             payload: The plaintext secret value to be stored.
-            scope: Specifies the scoping of the secret.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
             expires_at: The Unix timestamp for the expiry time of the secret, after which the
                 secret deletes.
@@ -266,7 +278,8 @@ class AsyncAppsSecrets(AsyncResource):
 
         Args:
             name: A name for the secret that's unique within the scope.
-            scope: Specifies the scoping of the secret.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -293,9 +306,10 @@ class AsyncAppsSecrets(AsyncResource):
         ``GET /v1/apps/secrets/find``
 
         Args:
-            name:
-            scope:
-            expand:
+            name: A name for the secret that's unique within the scope.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAppsSecretsFind,
@@ -323,11 +337,19 @@ class AsyncAppsSecrets(AsyncResource):
         ``GET /v1/apps/secrets``
 
         Args:
-            scope:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetAppsSecrets,

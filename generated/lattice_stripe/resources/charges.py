@@ -333,18 +333,29 @@ class Charges(SyncResource):
 
         Args:
             amount: The amount to capture, which must be less than or equal to the original
-                amount.
+                amount. Any additional amount will be automatically refunded.
             application_fee: An application fee to add on to this charge.
             application_fee_amount: An application fee amount to add on to this charge, which
                 must be less than or equal to the original amount.
             expand: Specifies which fields in the response should be expanded.
-            receipt_email: The email address to send this charge's receipt to.
+            receipt_email: The email address to send this charge's receipt to. This will
+                override the previously-specified email address for this charge, if one was set.
+                Receipts will not be sent in test mode.
             statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on
+                your customers’ statements. Must contain at least one letter, maximum 22
+                characters.
             statement_descriptor_suffix: Provides information about the charge that customers
-                see on their statements.
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
             transfer_data: An optional dictionary including the account to automatically
-                transfer to as part of a destination charge.
+                transfer to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
             transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
         """
         return self._client.request(
             _PostChargesChargeCapture,
@@ -388,39 +399,89 @@ class Charges(SyncResource):
         transfer_group: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Charge:
-        """Use the Payment Intents API to initiate a new payment instead
-        of using this method. Confirmation of the PaymentIntent creates the Charge
-        object used to request payment, so this method is limited to legacy integrations.
+        """Use the Payment Intents API to initiate a new payment instead of using this method.
+        Confirmation of the PaymentIntent creates the Charge object used to request payment, so
+        this method is limited to legacy integrations.
 
         ``POST /v1/charges``
 
         Args:
-            amount: Amount intended to be collected by this payment.
+            amount: Amount intended to be collected by this payment. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to
+                charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount
+                is $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a
+                USD charge of $999,999.99).
             application_fee:
             application_fee_amount: A fee in cents (or local equivalent) that will be applied to
-                the charge and transferred to the application owner's Stripe account.
-            capture: Whether to immediately capture the charge.
+                the charge and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the `Stripe-Account` header in order
+                to take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
+            capture: Whether to immediately capture the charge. Defaults to `true`. When
+                `false`, the charge issues an authorization (or pre-authorization), and will
+                need to be [captured](https://stripe.com/docs/api#capture_charge) later.
+                Uncaptured charges expire after a set number of days (7 by default). For more
+                information, see the [authorizing charges and settling
+                later](https://stripe.com/docs/charges/placing-a-hold) documentation.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: The ID of an existing customer that will be charged in this request.
-            description: An arbitrary string which you can attach to a `Charge` object.
+            description: An arbitrary string which you can attach to a `Charge` object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
             destination:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The Stripe account ID for which these funds are intended.
-            radar_options: Options to configure Radar.
+                Automatically set if you use the `destination` parameter. For details, see
+                [Creating Separate Charges and
+                Transfers](https://stripe.com/docs/connect/separate-charges-and-transfers#on-behalf-of).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
             receipt_email: The email address to which this charge's
-                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent.
-            shipping: Shipping information for the charge.
-            source: A payment source to be charged.
+                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt
+                will not be sent until the charge is paid, and no receipts will be sent for test
+                mode charges. If this charge is for a
+                [Customer](https://stripe.com/docs/api/customers/object), the email address
+                specified here will override the customer's email address. If `receipt_email` is
+                specified for a charge in live mode, a receipt will be sent regardless of your
+                [email settings](https://dashboard.stripe.com/account/emails).
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
+            source: A payment source to be charged. This can be the ID of a
+                [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank
+                account](https://stripe.com/docs/api#bank_accounts), a
+                [source](https://stripe.com/docs/api#sources), a
+                [token](https://stripe.com/docs/api#tokens), or a [connected
+                account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account).
+                For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank
+                accounts](https://stripe.com/docs/api#bank_accounts), and attached
+                [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of
+                the associated customer.
             statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on
+                your customers’ statements. Must contain at least one letter, maximum 22
+                characters.
             statement_descriptor_suffix: Provides information about the charge that customers
-                see on their statements.
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
             transfer_data: An optional dictionary including the account to automatically
-                transfer to as part of a destination charge.
-            transfer_group: A string that identifies this transaction as part of a group.
+                transfer to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
+            transfer_group: A string that identifies this transaction as part of a group. For
+                details, see [Grouping
+                transactions](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options).
         """
         return self._client.request(
             _PostCharges,
@@ -470,13 +531,21 @@ class Charges(SyncResource):
 
         Args:
             created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
-            transfer_group:
+            customer: Only return charges for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return charges that were created by the PaymentIntent specified
+                by this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transfer_group: Only return charges for this transfer group.
         """
         return self._client.request(
             _GetCharges,
@@ -513,15 +582,15 @@ class Charges(SyncResource):
         which to create it.
 
         Creating a new refund will refund a charge that has previously been created but not yet
-        refunded.
-        Funds will be refunded to the credit or debit card that was originally charged.
+        refunded. Funds will be refunded to the credit or debit card that was originally
+        charged.
 
-        You can optionally refund only part of a charge.
-        You can do so multiple times, until the entire charge has been refunded.
+        You can optionally refund only part of a charge. You can do so multiple times, until the
+        entire charge has been refunded.
 
-        Once entirely refunded, a charge can’t be refunded again.
-        This method will raise an error when called on an already-refunded charge,
-        or when trying to refund more money than is left on a charge.
+        Once entirely refunded, a charge can’t be refunded again. This method will raise an
+        error when called on an already-refunded charge, or when trying to refund more money
+        than is left on a charge.
 
         ``POST /v1/charges/{charge}/refund``
 
@@ -532,7 +601,10 @@ class Charges(SyncResource):
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             payment_intent:
             reason:
             refund_application_fee:
@@ -570,7 +642,7 @@ class Charges(SyncResource):
         ``GET /v1/charges/{charge}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetChargesCharge,
@@ -590,21 +662,25 @@ class Charges(SyncResource):
         page: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> SearchResult[Charge]:
-        """Search for charges you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
+        """Search for charges you’ve previously created using Stripe’s Search Query Language. Don’t
+        use search in read-after-write flows where strict consistency is necessary. Under normal
+        operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
 
         ``GET /v1/charges/search``
 
         Args:
-            query:
-            expand:
-            limit:
-            page:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                charges](https://stripe.com/docs/search#query-fields-for-charges).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.request(
             _GetChargesSearch,
@@ -640,16 +716,32 @@ class Charges(SyncResource):
 
         Args:
             customer: The ID of an existing customer that will be associated with this request.
-            description: An arbitrary string which you can attach to a charge object.
+                This field may only be updated if there is no existing associated customer with
+                this charge.
+            description: An arbitrary string which you can attach to a charge object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
             expand: Specifies which fields in the response should be expanded.
             fraud_details: A set of key-value pairs you can attach to a charge giving
-                information about its riskiness.
+                information about its riskiness. If you believe a charge is fraudulent, include
+                a `user_report` key with a value of `fraudulent`. If you believe a charge is
+                safe, include a `user_report` key with a value of `safe`. Stripe will use the
+                information you send to improve our fraud detection algorithms.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             receipt_email: This is the email address that the receipt for this charge will be
-                sent to.
-            shipping: Shipping information for the charge.
+                sent to. If this field is updated, then a new email receipt will be sent to the
+                updated address.
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
             transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
         """
         return self._client.request(
             _PostChargesCharge,
@@ -706,7 +798,7 @@ class ChargesDispute(SyncResource):
         ``GET /v1/charges/{charge}/dispute``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetChargesChargeDispute,
@@ -731,11 +823,19 @@ class ChargesDispute(SyncResource):
         """``POST /v1/charges/{charge}/dispute``
 
         Args:
-            evidence: Evidence to upload, to respond to a dispute.
+            evidence: Evidence to upload, to respond to a dispute. Updating any field in the
+                hash will submit all fields in the hash for review. The combined character count
+                of all fields is limited to 150,000.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            submit: Whether to immediately submit evidence to the bank.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is
+                staged on the dispute. Staged evidence is visible in the API and Dashboard, and
+                can be submitted to the bank by making another request with this attribute set
+                to `true` (the default).
         """
         return self._client.request(
             _PostChargesChargeDispute,
@@ -778,14 +878,18 @@ class ChargesRefunds(SyncResource):
         Args:
             amount: A positive integer representing how much to refund.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: Customer whose customer balance to refund from.
             expand: Specifies which fields in the response should be expanded.
             instructions_email: For payment methods without native refund support (e.g.,
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             origin: Origin of the refund
             payment_intent:
             reason:
@@ -830,10 +934,17 @@ class ChargesRefunds(SyncResource):
         ``GET /v1/charges/{charge}/refunds``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetChargesChargeRefunds,
@@ -861,7 +972,7 @@ class ChargesRefunds(SyncResource):
         ``GET /v1/charges/{charge}/refunds/{refund}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetChargesChargeRefundsRefund,
@@ -947,18 +1058,29 @@ class AsyncCharges(AsyncResource):
 
         Args:
             amount: The amount to capture, which must be less than or equal to the original
-                amount.
+                amount. Any additional amount will be automatically refunded.
             application_fee: An application fee to add on to this charge.
             application_fee_amount: An application fee amount to add on to this charge, which
                 must be less than or equal to the original amount.
             expand: Specifies which fields in the response should be expanded.
-            receipt_email: The email address to send this charge's receipt to.
+            receipt_email: The email address to send this charge's receipt to. This will
+                override the previously-specified email address for this charge, if one was set.
+                Receipts will not be sent in test mode.
             statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on
+                your customers’ statements. Must contain at least one letter, maximum 22
+                characters.
             statement_descriptor_suffix: Provides information about the charge that customers
-                see on their statements.
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
             transfer_data: An optional dictionary including the account to automatically
-                transfer to as part of a destination charge.
+                transfer to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
             transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
         """
         return await self._client.request(
             _PostChargesChargeCapture,
@@ -1002,39 +1124,89 @@ class AsyncCharges(AsyncResource):
         transfer_group: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Charge:
-        """Use the Payment Intents API to initiate a new payment instead
-        of using this method. Confirmation of the PaymentIntent creates the Charge
-        object used to request payment, so this method is limited to legacy integrations.
+        """Use the Payment Intents API to initiate a new payment instead of using this method.
+        Confirmation of the PaymentIntent creates the Charge object used to request payment, so
+        this method is limited to legacy integrations.
 
         ``POST /v1/charges``
 
         Args:
-            amount: Amount intended to be collected by this payment.
+            amount: Amount intended to be collected by this payment. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to
+                charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount
+                is $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a
+                USD charge of $999,999.99).
             application_fee:
             application_fee_amount: A fee in cents (or local equivalent) that will be applied to
-                the charge and transferred to the application owner's Stripe account.
-            capture: Whether to immediately capture the charge.
+                the charge and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the `Stripe-Account` header in order
+                to take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
+            capture: Whether to immediately capture the charge. Defaults to `true`. When
+                `false`, the charge issues an authorization (or pre-authorization), and will
+                need to be [captured](https://stripe.com/docs/api#capture_charge) later.
+                Uncaptured charges expire after a set number of days (7 by default). For more
+                information, see the [authorizing charges and settling
+                later](https://stripe.com/docs/charges/placing-a-hold) documentation.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: The ID of an existing customer that will be charged in this request.
-            description: An arbitrary string which you can attach to a `Charge` object.
+            description: An arbitrary string which you can attach to a `Charge` object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
             destination:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The Stripe account ID for which these funds are intended.
-            radar_options: Options to configure Radar.
+                Automatically set if you use the `destination` parameter. For details, see
+                [Creating Separate Charges and
+                Transfers](https://stripe.com/docs/connect/separate-charges-and-transfers#on-behalf-of).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
             receipt_email: The email address to which this charge's
-                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent.
-            shipping: Shipping information for the charge.
-            source: A payment source to be charged.
+                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt
+                will not be sent until the charge is paid, and no receipts will be sent for test
+                mode charges. If this charge is for a
+                [Customer](https://stripe.com/docs/api/customers/object), the email address
+                specified here will override the customer's email address. If `receipt_email` is
+                specified for a charge in live mode, a receipt will be sent regardless of your
+                [email settings](https://dashboard.stripe.com/account/emails).
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
+            source: A payment source to be charged. This can be the ID of a
+                [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank
+                account](https://stripe.com/docs/api#bank_accounts), a
+                [source](https://stripe.com/docs/api#sources), a
+                [token](https://stripe.com/docs/api#tokens), or a [connected
+                account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account).
+                For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank
+                accounts](https://stripe.com/docs/api#bank_accounts), and attached
+                [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of
+                the associated customer.
             statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on
+                your customers’ statements. Must contain at least one letter, maximum 22
+                characters.
             statement_descriptor_suffix: Provides information about the charge that customers
-                see on their statements.
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
             transfer_data: An optional dictionary including the account to automatically
-                transfer to as part of a destination charge.
-            transfer_group: A string that identifies this transaction as part of a group.
+                transfer to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
+            transfer_group: A string that identifies this transaction as part of a group. For
+                details, see [Grouping
+                transactions](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options).
         """
         return await self._client.request(
             _PostCharges,
@@ -1084,13 +1256,21 @@ class AsyncCharges(AsyncResource):
 
         Args:
             created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
-            transfer_group:
+            customer: Only return charges for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return charges that were created by the PaymentIntent specified
+                by this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transfer_group: Only return charges for this transfer group.
         """
         return await self._client.request(
             _GetCharges,
@@ -1127,15 +1307,15 @@ class AsyncCharges(AsyncResource):
         which to create it.
 
         Creating a new refund will refund a charge that has previously been created but not yet
-        refunded.
-        Funds will be refunded to the credit or debit card that was originally charged.
+        refunded. Funds will be refunded to the credit or debit card that was originally
+        charged.
 
-        You can optionally refund only part of a charge.
-        You can do so multiple times, until the entire charge has been refunded.
+        You can optionally refund only part of a charge. You can do so multiple times, until the
+        entire charge has been refunded.
 
-        Once entirely refunded, a charge can’t be refunded again.
-        This method will raise an error when called on an already-refunded charge,
-        or when trying to refund more money than is left on a charge.
+        Once entirely refunded, a charge can’t be refunded again. This method will raise an
+        error when called on an already-refunded charge, or when trying to refund more money
+        than is left on a charge.
 
         ``POST /v1/charges/{charge}/refund``
 
@@ -1146,7 +1326,10 @@ class AsyncCharges(AsyncResource):
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             payment_intent:
             reason:
             refund_application_fee:
@@ -1184,7 +1367,7 @@ class AsyncCharges(AsyncResource):
         ``GET /v1/charges/{charge}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetChargesCharge,
@@ -1204,21 +1387,25 @@ class AsyncCharges(AsyncResource):
         page: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> SearchResult[Charge]:
-        """Search for charges you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
+        """Search for charges you’ve previously created using Stripe’s Search Query Language. Don’t
+        use search in read-after-write flows where strict consistency is necessary. Under normal
+        operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
 
         ``GET /v1/charges/search``
 
         Args:
-            query:
-            expand:
-            limit:
-            page:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                charges](https://stripe.com/docs/search#query-fields-for-charges).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return await self._client.request(
             _GetChargesSearch,
@@ -1254,16 +1441,32 @@ class AsyncCharges(AsyncResource):
 
         Args:
             customer: The ID of an existing customer that will be associated with this request.
-            description: An arbitrary string which you can attach to a charge object.
+                This field may only be updated if there is no existing associated customer with
+                this charge.
+            description: An arbitrary string which you can attach to a charge object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
             expand: Specifies which fields in the response should be expanded.
             fraud_details: A set of key-value pairs you can attach to a charge giving
-                information about its riskiness.
+                information about its riskiness. If you believe a charge is fraudulent, include
+                a `user_report` key with a value of `fraudulent`. If you believe a charge is
+                safe, include a `user_report` key with a value of `safe`. Stripe will use the
+                information you send to improve our fraud detection algorithms.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             receipt_email: This is the email address that the receipt for this charge will be
-                sent to.
-            shipping: Shipping information for the charge.
+                sent to. If this field is updated, then a new email receipt will be sent to the
+                updated address.
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
             transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
         """
         return await self._client.request(
             _PostChargesCharge,
@@ -1320,7 +1523,7 @@ class AsyncChargesDispute(AsyncResource):
         ``GET /v1/charges/{charge}/dispute``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetChargesChargeDispute,
@@ -1345,11 +1548,19 @@ class AsyncChargesDispute(AsyncResource):
         """``POST /v1/charges/{charge}/dispute``
 
         Args:
-            evidence: Evidence to upload, to respond to a dispute.
+            evidence: Evidence to upload, to respond to a dispute. Updating any field in the
+                hash will submit all fields in the hash for review. The combined character count
+                of all fields is limited to 150,000.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            submit: Whether to immediately submit evidence to the bank.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is
+                staged on the dispute. Staged evidence is visible in the API and Dashboard, and
+                can be submitted to the bank by making another request with this attribute set
+                to `true` (the default).
         """
         return await self._client.request(
             _PostChargesChargeDispute,
@@ -1392,14 +1603,18 @@ class AsyncChargesRefunds(AsyncResource):
         Args:
             amount: A positive integer representing how much to refund.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: Customer whose customer balance to refund from.
             expand: Specifies which fields in the response should be expanded.
             instructions_email: For payment methods without native refund support (e.g.,
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             origin: Origin of the refund
             payment_intent:
             reason:
@@ -1444,10 +1659,17 @@ class AsyncChargesRefunds(AsyncResource):
         ``GET /v1/charges/{charge}/refunds``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetChargesChargeRefunds,
@@ -1475,7 +1697,7 @@ class AsyncChargesRefunds(AsyncResource):
         ``GET /v1/charges/{charge}/refunds/{refund}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetChargesChargeRefundsRefund,

@@ -79,13 +79,26 @@ class Events(SyncResource):
 
         Args:
             created:
-            delivery_success:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-            types:
+            delivery_success: Filter events by whether all webhooks were successfully delivered.
+                If false, events which are still pending or have failed all delivery attempts to
+                a webhook endpoint will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: A string containing a specific event name, or group of events using * as a
+                wildcard. The list will be filtered to include only events with a matching event
+                property.
+            types: An array of up to 20 strings containing specific event names. The list will
+                be filtered to include only events with a matching event property. You may pass
+                either `type` or `types`, but not both.
         """
         return self._client.request(
             _GetEvents,
@@ -117,7 +130,7 @@ class Events(SyncResource):
         ``GET /v1/events/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetEventsId,
@@ -153,13 +166,26 @@ class AsyncEvents(AsyncResource):
 
         Args:
             created:
-            delivery_success:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-            types:
+            delivery_success: Filter events by whether all webhooks were successfully delivered.
+                If false, events which are still pending or have failed all delivery attempts to
+                a webhook endpoint will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: A string containing a specific event name, or group of events using * as a
+                wildcard. The list will be filtered to include only events with a matching event
+                property.
+            types: An array of up to 20 strings containing specific event names. The list will
+                be filtered to include only events with a matching event property. You may pass
+                either `type` or `types`, but not both.
         """
         return await self._client.request(
             _GetEvents,
@@ -191,7 +217,7 @@ class AsyncEvents(AsyncResource):
         ``GET /v1/events/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetEventsId,

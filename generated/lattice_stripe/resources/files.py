@@ -103,7 +103,8 @@ class Files(SyncResource):
         ``POST /v1/files``
 
         Args:
-            file: A file to upload.
+            file: A file to upload. The file should follow the specifications of RFC 2388 (which
+                defines file transfers for the `multipart/form-data` protocol).
             purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
                 uploaded file.
             expand: Specifies which fields in the response should be expanded.
@@ -157,11 +158,19 @@ class Files(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            purpose:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            purpose: The file purpose to filter queries by. If none is provided, files will not
+                be filtered by purpose.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetFiles,
@@ -192,7 +201,7 @@ class Files(SyncResource):
         ``GET /v1/files/{file}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetFilesFile,
@@ -237,7 +246,8 @@ class AsyncFiles(AsyncResource):
         ``POST /v1/files``
 
         Args:
-            file: A file to upload.
+            file: A file to upload. The file should follow the specifications of RFC 2388 (which
+                defines file transfers for the `multipart/form-data` protocol).
             purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
                 uploaded file.
             expand: Specifies which fields in the response should be expanded.
@@ -291,11 +301,19 @@ class AsyncFiles(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            purpose:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            purpose: The file purpose to filter queries by. If none is provided, files will not
+                be filtered by purpose.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetFiles,
@@ -326,7 +344,7 @@ class AsyncFiles(AsyncResource):
         ``GET /v1/files/{file}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetFilesFile,

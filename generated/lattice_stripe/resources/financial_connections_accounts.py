@@ -143,12 +143,22 @@ class FinancialConnectionsAccounts(SyncResource):
         ``GET /v1/financial_connections/accounts``
 
         Args:
-            account_holder:
-            ending_before:
-            expand:
-            limit:
-            session:
-            starting_after:
+            account_holder: If present, only return accounts that belong to the specified
+                account holder. `account_holder[customer]` and `account_holder[account]` are
+                mutually exclusive.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            session: If present, only return accounts that were collected as part of the given
+                session.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetFinancialConnectionsAccounts,
@@ -204,7 +214,7 @@ class FinancialConnectionsAccounts(SyncResource):
         ``GET /v1/financial_connections/accounts/{account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetFinancialConnectionsAccountsAccount,
@@ -236,11 +246,18 @@ class FinancialConnectionsAccountsOwners(SyncResource):
         ``GET /v1/financial_connections/accounts/{account}/owners``
 
         Args:
-            ownership:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ownership: The ID of the ownership object to fetch owners from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetFinancialConnectionsAccountsAccountOwners,
@@ -304,12 +321,22 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         ``GET /v1/financial_connections/accounts``
 
         Args:
-            account_holder:
-            ending_before:
-            expand:
-            limit:
-            session:
-            starting_after:
+            account_holder: If present, only return accounts that belong to the specified
+                account holder. `account_holder[customer]` and `account_holder[account]` are
+                mutually exclusive.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            session: If present, only return accounts that were collected as part of the given
+                session.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetFinancialConnectionsAccounts,
@@ -365,7 +392,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         ``GET /v1/financial_connections/accounts/{account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetFinancialConnectionsAccountsAccount,
@@ -397,11 +424,18 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
         ``GET /v1/financial_connections/accounts/{account}/owners``
 
         Args:
-            ownership:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ownership: The ID of the ownership object to fetch owners from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetFinancialConnectionsAccountsAccountOwners,

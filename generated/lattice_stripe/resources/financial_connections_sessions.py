@@ -75,11 +75,14 @@ class FinancialConnectionsSessions(SyncResource):
         Args:
             account_holder: The account holder to link accounts for.
             permissions: List of data features that you would like to request access to.
+                Possible values are `balances`, `transactions`, `ownership`, and
+                    `payment_method`.
             expand: Specifies which fields in the response should be expanded.
             filters: Filters to restrict the kinds of accounts to collect.
             prefetch: List of data features that you would like to retrieve upon account
                 creation.
-            return_url: For webview integrations only.
+            return_url: For webview integrations only. Upon completing OAuth login in the native
+                browser, the user will be redirected to this URL to return to your app.
         """
         return self._client.request(
             _PostFinancialConnectionsSessions,
@@ -108,7 +111,7 @@ class FinancialConnectionsSessions(SyncResource):
         ``GET /v1/financial_connections/sessions/{session}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetFinancialConnectionsSessionsSession,
@@ -142,11 +145,14 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         Args:
             account_holder: The account holder to link accounts for.
             permissions: List of data features that you would like to request access to.
+                Possible values are `balances`, `transactions`, `ownership`, and
+                    `payment_method`.
             expand: Specifies which fields in the response should be expanded.
             filters: Filters to restrict the kinds of accounts to collect.
             prefetch: List of data features that you would like to retrieve upon account
                 creation.
-            return_url: For webview integrations only.
+            return_url: For webview integrations only. Upon completing OAuth login in the native
+                browser, the user will be redirected to this URL to return to your app.
         """
         return await self._client.request(
             _PostFinancialConnectionsSessions,
@@ -175,7 +181,7 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         ``GET /v1/financial_connections/sessions/{session}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetFinancialConnectionsSessionsSession,

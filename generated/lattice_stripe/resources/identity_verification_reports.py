@@ -75,12 +75,20 @@ class IdentityVerificationReports(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-            verification_session:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return VerificationReports of this type
+            verification_session: Only return VerificationReports created by this
+                VerificationSession ID. It is allowed to provide a VerificationIntent ID.
         """
         return self._client.request(
             _GetIdentityVerificationReports,
@@ -110,7 +118,7 @@ class IdentityVerificationReports(SyncResource):
         ``GET /v1/identity/verification_reports/{report}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIdentityVerificationReportsReport,
@@ -143,12 +151,20 @@ class AsyncIdentityVerificationReports(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-            verification_session:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return VerificationReports of this type
+            verification_session: Only return VerificationReports created by this
+                VerificationSession ID. It is allowed to provide a VerificationIntent ID.
         """
         return await self._client.request(
             _GetIdentityVerificationReports,
@@ -178,7 +194,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         ``GET /v1/identity/verification_reports/{report}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIdentityVerificationReportsReport,

@@ -163,7 +163,10 @@ class IdentityVerificationSessions(SyncResource):
                 check](https://stripe.com/docs/identity/verification-checks) to be performed.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             options_: A set of options for the session’s verification checks.
             return_url: The URL that the user will be redirected to upon completing the
                 verification flow.
@@ -198,11 +201,19 @@ class IdentityVerificationSessions(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return VerificationSessions with this status. [Learn more about the
+                lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
         """
         return self._client.request(
             _GetIdentityVerificationSessions,
@@ -227,28 +238,22 @@ class IdentityVerificationSessions(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Redact a VerificationSession to remove all collected information from Stripe. This will
-        redact
-        the VerificationSession and all objects related to it, including VerificationReports,
-        Events,
-        request logs, etc.
+        redact the VerificationSession and all objects related to it, including
+        VerificationReports, Events, request logs, etc.
 
         A VerificationSession object can be redacted when it is in requires_input or verified
-        status. Redacting a VerificationSession in requires_action
-        state will automatically cancel it.
+        status. Redacting a VerificationSession in requires_action state will automatically
+        cancel it.
 
         The redaction process may take up to four days. When the redaction process is in
-        progress, the
-        VerificationSession’s redaction.status field will be set to processing; when the process
-        is
-        finished, it will change to redacted and an identity.verification_session.redacted event
-        will be emitted.
+        progress, the VerificationSession’s redaction.status field will be set to processing;
+        when the process is finished, it will change to redacted and an
+        identity.verification_session.redacted event will be emitted.
 
         Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but
-        all the
-        fields that contain personal data will be replaced by the string [redacted] or a similar
-        placeholder. The metadata field will also be erased. Redacted objects cannot be updated
-        or
-        used for any purpose.
+        all the fields that contain personal data will be replaced by the string [redacted] or a
+        similar placeholder. The metadata field will also be erased. Redacted objects cannot be
+        updated or used for any purpose.
 
         Learn more.
 
@@ -282,7 +287,7 @@ class IdentityVerificationSessions(SyncResource):
         ``GET /v1/identity/verification_sessions/{session}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIdentityVerificationSessionsSession,
@@ -314,7 +319,10 @@ class IdentityVerificationSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             options_: A set of options for the session’s verification checks.
             type: The type of [verification
                 check](https://stripe.com/docs/identity/verification-checks) to be performed.
@@ -389,7 +397,10 @@ class AsyncIdentityVerificationSessions(AsyncResource):
                 check](https://stripe.com/docs/identity/verification-checks) to be performed.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             options_: A set of options for the session’s verification checks.
             return_url: The URL that the user will be redirected to upon completing the
                 verification flow.
@@ -424,11 +435,19 @@ class AsyncIdentityVerificationSessions(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return VerificationSessions with this status. [Learn more about the
+                lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
         """
         return await self._client.request(
             _GetIdentityVerificationSessions,
@@ -453,28 +472,22 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Redact a VerificationSession to remove all collected information from Stripe. This will
-        redact
-        the VerificationSession and all objects related to it, including VerificationReports,
-        Events,
-        request logs, etc.
+        redact the VerificationSession and all objects related to it, including
+        VerificationReports, Events, request logs, etc.
 
         A VerificationSession object can be redacted when it is in requires_input or verified
-        status. Redacting a VerificationSession in requires_action
-        state will automatically cancel it.
+        status. Redacting a VerificationSession in requires_action state will automatically
+        cancel it.
 
         The redaction process may take up to four days. When the redaction process is in
-        progress, the
-        VerificationSession’s redaction.status field will be set to processing; when the process
-        is
-        finished, it will change to redacted and an identity.verification_session.redacted event
-        will be emitted.
+        progress, the VerificationSession’s redaction.status field will be set to processing;
+        when the process is finished, it will change to redacted and an
+        identity.verification_session.redacted event will be emitted.
 
         Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but
-        all the
-        fields that contain personal data will be replaced by the string [redacted] or a similar
-        placeholder. The metadata field will also be erased. Redacted objects cannot be updated
-        or
-        used for any purpose.
+        all the fields that contain personal data will be replaced by the string [redacted] or a
+        similar placeholder. The metadata field will also be erased. Redacted objects cannot be
+        updated or used for any purpose.
 
         Learn more.
 
@@ -508,7 +521,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         ``GET /v1/identity/verification_sessions/{session}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIdentityVerificationSessionsSession,
@@ -540,7 +553,10 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             options_: A set of options for the session’s verification checks.
             type: The type of [verification
                 check](https://stripe.com/docs/identity/verification-checks) to be performed.

@@ -113,19 +113,23 @@ class IssuingAuthorizations(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Approves a pending Issuing Authorization object. This request should be made within the
-        timeout window of the real-time authorization flow.
-        You can also respond directly to the webhook request to approve an authorization
-        (preferred). More details can be found here.
+        timeout window of the real-time authorization flow. You can also respond directly to the
+        webhook request to approve an authorization (preferred). More details can be found here.
 
         ``POST /v1/issuing/authorizations/{authorization}/approve``
 
         Args:
             amount: If the authorization's `pending_request.is_amount_controllable` property is
                 `true`, you may provide this value to control how much to hold for the
-                authorization.
+                authorization. Must be positive (use
+                [`decline`](https://stripe.com/docs/api/issuing/authorizations/decline) to
+                decline an authorization request).
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostIssuingAuthorizationsAuthorizationApprove,
@@ -148,16 +152,18 @@ class IssuingAuthorizations(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Declines a pending Issuing Authorization object. This request should be made within the
-        timeout window of the real time authorization flow.
-        You can also respond directly to the webhook request to decline an authorization
-        (preferred). More details can be found here.
+        timeout window of the real time authorization flow. You can also respond directly to the
+        webhook request to decline an authorization (preferred). More details can be found here.
 
         ``POST /v1/issuing/authorizations/{authorization}/decline``
 
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostIssuingAuthorizationsAuthorizationDecline,
@@ -188,14 +194,23 @@ class IssuingAuthorizations(SyncResource):
         ``GET /v1/issuing/authorizations``
 
         Args:
-            card:
-            cardholder:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            card: Only return authorizations that belong to the given card.
+            cardholder: Only return authorizations that belong to the given cardholder.
+            created: Only return authorizations that were created during the given date
+                interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return authorizations with the given status. One of `pending`,
+                `closed`, or `reversed`.
         """
         return self._client.request(
             _GetIssuingAuthorizations,
@@ -226,7 +241,7 @@ class IssuingAuthorizations(SyncResource):
         ``GET /v1/issuing/authorizations/{authorization}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIssuingAuthorizationsAuthorization,
@@ -254,7 +269,10 @@ class IssuingAuthorizations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostIssuingAuthorizationsAuthorization,
@@ -281,19 +299,23 @@ class AsyncIssuingAuthorizations(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Approves a pending Issuing Authorization object. This request should be made within the
-        timeout window of the real-time authorization flow.
-        You can also respond directly to the webhook request to approve an authorization
-        (preferred). More details can be found here.
+        timeout window of the real-time authorization flow. You can also respond directly to the
+        webhook request to approve an authorization (preferred). More details can be found here.
 
         ``POST /v1/issuing/authorizations/{authorization}/approve``
 
         Args:
             amount: If the authorization's `pending_request.is_amount_controllable` property is
                 `true`, you may provide this value to control how much to hold for the
-                authorization.
+                authorization. Must be positive (use
+                [`decline`](https://stripe.com/docs/api/issuing/authorizations/decline) to
+                decline an authorization request).
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostIssuingAuthorizationsAuthorizationApprove,
@@ -316,16 +338,18 @@ class AsyncIssuingAuthorizations(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Declines a pending Issuing Authorization object. This request should be made within the
-        timeout window of the real time authorization flow.
-        You can also respond directly to the webhook request to decline an authorization
-        (preferred). More details can be found here.
+        timeout window of the real time authorization flow. You can also respond directly to the
+        webhook request to decline an authorization (preferred). More details can be found here.
 
         ``POST /v1/issuing/authorizations/{authorization}/decline``
 
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostIssuingAuthorizationsAuthorizationDecline,
@@ -356,14 +380,23 @@ class AsyncIssuingAuthorizations(AsyncResource):
         ``GET /v1/issuing/authorizations``
 
         Args:
-            card:
-            cardholder:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            card: Only return authorizations that belong to the given card.
+            cardholder: Only return authorizations that belong to the given cardholder.
+            created: Only return authorizations that were created during the given date
+                interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return authorizations with the given status. One of `pending`,
+                `closed`, or `reversed`.
         """
         return await self._client.request(
             _GetIssuingAuthorizations,
@@ -394,7 +427,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         ``GET /v1/issuing/authorizations/{authorization}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIssuingAuthorizationsAuthorization,
@@ -422,7 +455,10 @@ class AsyncIssuingAuthorizations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostIssuingAuthorizationsAuthorization,

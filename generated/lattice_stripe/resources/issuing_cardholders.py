@@ -145,19 +145,36 @@ class IssuingCardholders(SyncResource):
 
         Args:
             billing: The cardholder's billing address.
-            name: The cardholder's name.
+            name: The cardholder's name. This will be printed on cards issued to them. The
+                maximum length of this field is 24 characters. This field cannot contain any
+                special characters or numbers.
             company: Additional information about a `company` cardholder.
             email: The cardholder's email address.
             expand: Specifies which fields in the response should be expanded.
             individual: Additional information about an `individual` cardholder.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phone_number: The cardholder's phone number.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phone_number: The cardholder's phone number. This will be transformed to
+                [E.164](https://en.wikipedia.org/wiki/E.164) if it is not provided in that
+                format already. This is required for all cardholders who will be creating EU
+                cards. See the [3D Secure
+                documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied)
+                for more details.
             preferred_locales: The cardholder’s preferred locales (languages), ordered by
-                preference.
-            spending_controls: Rules that control spending across this cardholder's cards.
+                preference. Locales can be `de`, `en`, `es`, `fr`, or `it`. This changes the
+                language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and
+                one-time password messages sent to the cardholder.
+            spending_controls: Rules that control spending across this cardholder's cards. Refer
+                to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
-            type: One of `individual` or `company`.
+                Defaults to `active`.
+            type: One of `individual` or `company`. See [Choose a cardholder
+                type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details.
         """
         return self._client.request(
             _PostIssuingCardholders,
@@ -199,15 +216,24 @@ class IssuingCardholders(SyncResource):
         ``GET /v1/issuing/cardholders``
 
         Args:
-            created:
-            email:
-            ending_before:
-            expand:
-            limit:
-            phone_number:
-            starting_after:
-            status:
-            type:
+            created: Only return cardholders that were created during the given date interval.
+            email: Only return cardholders that have the given email address.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            phone_number: Only return cardholders that have the given phone number.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return cardholders that have the given status. One of `active`,
+                `inactive`, or `blocked`.
+            type: Only return cardholders that have the given type. One of `individual` or
+                `company`.
         """
         return self._client.request(
             _GetIssuingCardholders,
@@ -239,7 +265,7 @@ class IssuingCardholders(SyncResource):
         ``GET /v1/issuing/cardholders/{cardholder}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIssuingCardholdersCardholder,
@@ -279,11 +305,21 @@ class IssuingCardholders(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             individual: Additional information about an `individual` cardholder.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phone_number: The cardholder's phone number.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phone_number: The cardholder's phone number. This is required for all cardholders
+                who will be creating EU cards. See the [3D Secure
+                documentation](https://stripe.com/docs/issuing/3d-secure) for more details.
             preferred_locales: The cardholder’s preferred locales (languages), ordered by
-                preference.
-            spending_controls: Rules that control spending across this cardholder's cards.
+                preference. Locales can be `de`, `en`, `es`, `fr`, or `it`. This changes the
+                language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and
+                one-time password messages sent to the cardholder.
+            spending_controls: Rules that control spending across this cardholder's cards. Refer
+                to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
         """
         return self._client.request(
@@ -331,19 +367,36 @@ class AsyncIssuingCardholders(AsyncResource):
 
         Args:
             billing: The cardholder's billing address.
-            name: The cardholder's name.
+            name: The cardholder's name. This will be printed on cards issued to them. The
+                maximum length of this field is 24 characters. This field cannot contain any
+                special characters or numbers.
             company: Additional information about a `company` cardholder.
             email: The cardholder's email address.
             expand: Specifies which fields in the response should be expanded.
             individual: Additional information about an `individual` cardholder.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phone_number: The cardholder's phone number.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phone_number: The cardholder's phone number. This will be transformed to
+                [E.164](https://en.wikipedia.org/wiki/E.164) if it is not provided in that
+                format already. This is required for all cardholders who will be creating EU
+                cards. See the [3D Secure
+                documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied)
+                for more details.
             preferred_locales: The cardholder’s preferred locales (languages), ordered by
-                preference.
-            spending_controls: Rules that control spending across this cardholder's cards.
+                preference. Locales can be `de`, `en`, `es`, `fr`, or `it`. This changes the
+                language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and
+                one-time password messages sent to the cardholder.
+            spending_controls: Rules that control spending across this cardholder's cards. Refer
+                to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
-            type: One of `individual` or `company`.
+                Defaults to `active`.
+            type: One of `individual` or `company`. See [Choose a cardholder
+                type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details.
         """
         return await self._client.request(
             _PostIssuingCardholders,
@@ -385,15 +438,24 @@ class AsyncIssuingCardholders(AsyncResource):
         ``GET /v1/issuing/cardholders``
 
         Args:
-            created:
-            email:
-            ending_before:
-            expand:
-            limit:
-            phone_number:
-            starting_after:
-            status:
-            type:
+            created: Only return cardholders that were created during the given date interval.
+            email: Only return cardholders that have the given email address.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            phone_number: Only return cardholders that have the given phone number.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return cardholders that have the given status. One of `active`,
+                `inactive`, or `blocked`.
+            type: Only return cardholders that have the given type. One of `individual` or
+                `company`.
         """
         return await self._client.request(
             _GetIssuingCardholders,
@@ -425,7 +487,7 @@ class AsyncIssuingCardholders(AsyncResource):
         ``GET /v1/issuing/cardholders/{cardholder}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIssuingCardholdersCardholder,
@@ -465,11 +527,21 @@ class AsyncIssuingCardholders(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             individual: Additional information about an `individual` cardholder.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phone_number: The cardholder's phone number.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phone_number: The cardholder's phone number. This is required for all cardholders
+                who will be creating EU cards. See the [3D Secure
+                documentation](https://stripe.com/docs/issuing/3d-secure) for more details.
             preferred_locales: The cardholder’s preferred locales (languages), ordered by
-                preference.
-            spending_controls: Rules that control spending across this cardholder's cards.
+                preference. Locales can be `de`, `en`, `es`, `fr`, or `it`. This changes the
+                language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and
+                one-time password messages sent to the cardholder.
+            spending_controls: Rules that control spending across this cardholder's cards. Refer
+                to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
         """
         return await self._client.request(

@@ -135,12 +135,17 @@ class IssuingDisputes(SyncResource):
 
         Args:
             amount: The dispute amount in the card's currency and in the [smallest currency
-                unit](https://stripe.com/docs/currencies#zero-decimal).
+                unit](https://stripe.com/docs/currencies#zero-decimal). If not set, defaults to
+                the full transaction amount.
             evidence: Evidence provided for the dispute.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            transaction: The ID of the issuing transaction to create a dispute for.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            transaction: The ID of the issuing transaction to create a dispute for. For
+                transaction on Treasury FinancialAccounts, use `treasury.received_debit`.
             treasury: Params for disputes related to Treasury FinancialAccounts
         """
         return self._client.request(
@@ -175,13 +180,20 @@ class IssuingDisputes(SyncResource):
         ``GET /v1/issuing/disputes``
 
         Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            transaction:
+            created: Select Issuing disputes that were created during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Select Issuing disputes with the given status.
+            transaction: Select the Issuing dispute for the given transaction.
         """
         return self._client.request(
             _GetIssuingDisputes,
@@ -211,7 +223,7 @@ class IssuingDisputes(SyncResource):
         ``GET /v1/issuing/disputes/{dispute}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIssuingDisputesDispute,
@@ -240,7 +252,10 @@ class IssuingDisputes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostIssuingDisputesDisputeSubmit,
@@ -275,7 +290,10 @@ class IssuingDisputes(SyncResource):
             evidence: Evidence provided for the dispute.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostIssuingDisputesDispute,
@@ -313,12 +331,17 @@ class AsyncIssuingDisputes(AsyncResource):
 
         Args:
             amount: The dispute amount in the card's currency and in the [smallest currency
-                unit](https://stripe.com/docs/currencies#zero-decimal).
+                unit](https://stripe.com/docs/currencies#zero-decimal). If not set, defaults to
+                the full transaction amount.
             evidence: Evidence provided for the dispute.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            transaction: The ID of the issuing transaction to create a dispute for.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            transaction: The ID of the issuing transaction to create a dispute for. For
+                transaction on Treasury FinancialAccounts, use `treasury.received_debit`.
             treasury: Params for disputes related to Treasury FinancialAccounts
         """
         return await self._client.request(
@@ -353,13 +376,20 @@ class AsyncIssuingDisputes(AsyncResource):
         ``GET /v1/issuing/disputes``
 
         Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            transaction:
+            created: Select Issuing disputes that were created during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Select Issuing disputes with the given status.
+            transaction: Select the Issuing dispute for the given transaction.
         """
         return await self._client.request(
             _GetIssuingDisputes,
@@ -389,7 +419,7 @@ class AsyncIssuingDisputes(AsyncResource):
         ``GET /v1/issuing/disputes/{dispute}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIssuingDisputesDispute,
@@ -418,7 +448,10 @@ class AsyncIssuingDisputes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostIssuingDisputesDisputeSubmit,
@@ -453,7 +486,10 @@ class AsyncIssuingDisputes(AsyncResource):
             evidence: Evidence provided for the dispute.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostIssuingDisputesDispute,

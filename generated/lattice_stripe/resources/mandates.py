@@ -49,7 +49,7 @@ class Mandates(SyncResource):
         ``GET /v1/mandates/{mandate}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetMandatesMandate,
@@ -77,7 +77,7 @@ class AsyncMandates(AsyncResource):
         ``GET /v1/mandates/{mandate}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetMandatesMandate,

@@ -103,7 +103,9 @@ class PaymentMethodDomains(SyncResource):
 
         Args:
             domain_name: The domain name that this payment method domain object represents.
-            enabled: Whether this payment method domain is enabled.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -133,12 +135,20 @@ class PaymentMethodDomains(SyncResource):
         ``GET /v1/payment_method_domains``
 
         Args:
-            domain_name:
-            enabled:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            domain_name: The domain name that this payment method domain object represents.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods will not appear in Elements
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetPaymentMethodDomains,
@@ -167,7 +177,7 @@ class PaymentMethodDomains(SyncResource):
         ``GET /v1/payment_method_domains/{payment_method_domain}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetPaymentMethodDomainsPaymentMethodDomain,
@@ -192,7 +202,9 @@ class PaymentMethodDomains(SyncResource):
         ``POST /v1/payment_method_domains/{payment_method_domain}``
 
         Args:
-            enabled: Whether this payment method domain is enabled.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -215,8 +227,8 @@ class PaymentMethodDomains(SyncResource):
     ) -> PaymentMethodDomain:
         """Some payment methods such as Apple Pay require additional steps to verify a domain. If
         the requirements weren’t satisfied when the domain was created, the payment method will
-        be inactive on the domain.
-        The payment method doesn’t appear in Elements for this domain until it is active.
+        be inactive on the domain. The payment method doesn’t appear in Elements for this domain
+        until it is active.
 
         To activate a payment method on an existing payment method domain, complete the required
         validation steps specific to the payment method, and then validate the payment method
@@ -256,7 +268,9 @@ class AsyncPaymentMethodDomains(AsyncResource):
 
         Args:
             domain_name: The domain name that this payment method domain object represents.
-            enabled: Whether this payment method domain is enabled.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -286,12 +300,20 @@ class AsyncPaymentMethodDomains(AsyncResource):
         ``GET /v1/payment_method_domains``
 
         Args:
-            domain_name:
-            enabled:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            domain_name: The domain name that this payment method domain object represents.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods will not appear in Elements
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetPaymentMethodDomains,
@@ -320,7 +342,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         ``GET /v1/payment_method_domains/{payment_method_domain}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetPaymentMethodDomainsPaymentMethodDomain,
@@ -345,7 +367,9 @@ class AsyncPaymentMethodDomains(AsyncResource):
         ``POST /v1/payment_method_domains/{payment_method_domain}``
 
         Args:
-            enabled: Whether this payment method domain is enabled.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -368,8 +392,8 @@ class AsyncPaymentMethodDomains(AsyncResource):
     ) -> PaymentMethodDomain:
         """Some payment methods such as Apple Pay require additional steps to verify a domain. If
         the requirements weren’t satisfied when the domain was created, the payment method will
-        be inactive on the domain.
-        The payment method doesn’t appear in Elements for this domain until it is active.
+        be inactive on the domain. The payment method doesn’t appear in Elements for this domain
+        until it is active.
 
         To activate a payment method on an existing payment method domain, complete the required
         validation steps specific to the payment method, and then validate the payment method

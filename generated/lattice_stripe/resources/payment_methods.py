@@ -174,19 +174,15 @@ class PaymentMethods(SyncResource):
         """Attaches a PaymentMethod object to a Customer.
 
         To attach a new PaymentMethod to a customer for future payments, we recommend you use a
-        SetupIntent
-        or a PaymentIntent with setup_future_usage.
-        These approaches will perform any necessary steps to set up the PaymentMethod for future
-        payments. Using the /v1/payment_methods/:id/attach
-        endpoint without first using a SetupIntent or PaymentIntent with setup_future_usage does
-        not optimize the PaymentMethod for
-        future use, which makes later declines and payment friction more likely.
-        See Optimizing cards for future payments for more information about setting up
-        future payments.
+        SetupIntent or a PaymentIntent with setup_future_usage. These approaches will perform
+        any necessary steps to set up the PaymentMethod for future payments. Using the
+        /v1/payment_methods/:id/attach endpoint without first using a SetupIntent or
+        PaymentIntent with setup_future_usage does not optimize the PaymentMethod for future
+        use, which makes later declines and payment friction more likely. See Optimizing cards
+        for future payments for more information about setting up future payments.
 
-        To use this PaymentMethod as the default for invoice or subscription payments,
-        set invoice_settings.default_payment_method,
-        on the Customer to the PaymentMethod’s ID.
+        To use this PaymentMethod as the default for invoice or subscription payments, set
+        invoice_settings.default_payment_method, on the Customer to the PaymentMethod’s ID.
 
         ``POST /v1/payment_methods/{payment_method}/attach``
 
@@ -312,6 +308,13 @@ class PaymentMethods(SyncResource):
             boleto: If this is a `boleto` PaymentMethod, this hash contains details about the
                 Boleto payment method.
             card: If this is a `card` PaymentMethod, this hash contains the user's card details.
+                For backwards compatibility, you can alternatively provide a Stripe token (e.g.,
+                for Apple Pay, Amex Express Checkout, or legacy Checkout) into the card hash
+                with format `card: {token: "tok_visa"}`. When providing a card number, you must
+                meet the requirements for [PCI
+                compliance](https://stripe.com/docs/security#validating-pci-compliance). We
+                strongly recommend using Stripe.js instead of interacting with this API
+                directly.
             cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the
                 Cash App Pay payment method.
             customer: The `Customer` to whom the original PaymentMethod is attached.
@@ -337,7 +340,10 @@ class PaymentMethods(SyncResource):
             link: If this is an `Link` PaymentMethod, this hash contains details about the Link
                 payment method.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO
                 payment method.
             p24: If this is a `p24` PaymentMethod, this hash contains details about the P24
@@ -351,12 +357,15 @@ class PaymentMethods(SyncResource):
                 payment method.
             promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about
                 the PromptPay payment method.
-            radar_options: Options to configure Radar.
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
             sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details
                 about the SEPA debit bank account.
             sofort: If this is a `sofort` PaymentMethod, this hash contains details about the
                 SOFORT payment method.
-            type: The type of the PaymentMethod.
+            type: The type of the PaymentMethod. An additional hash is included on the
+                PaymentMethod with a name matching this value. It contains additional
+                information specific to the PaymentMethod type.
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
             wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details
@@ -487,12 +496,22 @@ class PaymentMethods(SyncResource):
         ``GET /v1/payment_methods``
 
         Args:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
+            customer: The ID of the customer whose PaymentMethods will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: An optional filter on the list, based on the object `type` field. Without the
+                filter, the list includes all current and future payment method types. If your
+                integration expects only one type of payment method in the response, make sure
+                to provide a type value in the request.
         """
         return self._client.request(
             _GetPaymentMethods,
@@ -522,7 +541,7 @@ class PaymentMethods(SyncResource):
         ``GET /v1/payment_methods/{payment_method}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetPaymentMethodsPaymentMethod,
@@ -559,7 +578,10 @@ class PaymentMethods(SyncResource):
             link: If this is an `Link` PaymentMethod, this hash contains details about the Link
                 payment method.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
         """
@@ -593,19 +615,15 @@ class AsyncPaymentMethods(AsyncResource):
         """Attaches a PaymentMethod object to a Customer.
 
         To attach a new PaymentMethod to a customer for future payments, we recommend you use a
-        SetupIntent
-        or a PaymentIntent with setup_future_usage.
-        These approaches will perform any necessary steps to set up the PaymentMethod for future
-        payments. Using the /v1/payment_methods/:id/attach
-        endpoint without first using a SetupIntent or PaymentIntent with setup_future_usage does
-        not optimize the PaymentMethod for
-        future use, which makes later declines and payment friction more likely.
-        See Optimizing cards for future payments for more information about setting up
-        future payments.
+        SetupIntent or a PaymentIntent with setup_future_usage. These approaches will perform
+        any necessary steps to set up the PaymentMethod for future payments. Using the
+        /v1/payment_methods/:id/attach endpoint without first using a SetupIntent or
+        PaymentIntent with setup_future_usage does not optimize the PaymentMethod for future
+        use, which makes later declines and payment friction more likely. See Optimizing cards
+        for future payments for more information about setting up future payments.
 
-        To use this PaymentMethod as the default for invoice or subscription payments,
-        set invoice_settings.default_payment_method,
-        on the Customer to the PaymentMethod’s ID.
+        To use this PaymentMethod as the default for invoice or subscription payments, set
+        invoice_settings.default_payment_method, on the Customer to the PaymentMethod’s ID.
 
         ``POST /v1/payment_methods/{payment_method}/attach``
 
@@ -731,6 +749,13 @@ class AsyncPaymentMethods(AsyncResource):
             boleto: If this is a `boleto` PaymentMethod, this hash contains details about the
                 Boleto payment method.
             card: If this is a `card` PaymentMethod, this hash contains the user's card details.
+                For backwards compatibility, you can alternatively provide a Stripe token (e.g.,
+                for Apple Pay, Amex Express Checkout, or legacy Checkout) into the card hash
+                with format `card: {token: "tok_visa"}`. When providing a card number, you must
+                meet the requirements for [PCI
+                compliance](https://stripe.com/docs/security#validating-pci-compliance). We
+                strongly recommend using Stripe.js instead of interacting with this API
+                directly.
             cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the
                 Cash App Pay payment method.
             customer: The `Customer` to whom the original PaymentMethod is attached.
@@ -756,7 +781,10 @@ class AsyncPaymentMethods(AsyncResource):
             link: If this is an `Link` PaymentMethod, this hash contains details about the Link
                 payment method.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO
                 payment method.
             p24: If this is a `p24` PaymentMethod, this hash contains details about the P24
@@ -770,12 +798,15 @@ class AsyncPaymentMethods(AsyncResource):
                 payment method.
             promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about
                 the PromptPay payment method.
-            radar_options: Options to configure Radar.
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
             sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details
                 about the SEPA debit bank account.
             sofort: If this is a `sofort` PaymentMethod, this hash contains details about the
                 SOFORT payment method.
-            type: The type of the PaymentMethod.
+            type: The type of the PaymentMethod. An additional hash is included on the
+                PaymentMethod with a name matching this value. It contains additional
+                information specific to the PaymentMethod type.
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
             wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details
@@ -906,12 +937,22 @@ class AsyncPaymentMethods(AsyncResource):
         ``GET /v1/payment_methods``
 
         Args:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
+            customer: The ID of the customer whose PaymentMethods will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: An optional filter on the list, based on the object `type` field. Without the
+                filter, the list includes all current and future payment method types. If your
+                integration expects only one type of payment method in the response, make sure
+                to provide a type value in the request.
         """
         return await self._client.request(
             _GetPaymentMethods,
@@ -941,7 +982,7 @@ class AsyncPaymentMethods(AsyncResource):
         ``GET /v1/payment_methods/{payment_method}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetPaymentMethodsPaymentMethod,
@@ -978,7 +1019,10 @@ class AsyncPaymentMethods(AsyncResource):
             link: If this is an `Link` PaymentMethod, this hash contains details about the Link
                 payment method.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
         """

@@ -145,13 +145,21 @@ class RadarValueListItems(SyncResource):
         ``GET /v1/radar/value_list_items``
 
         Args:
-            value_list:
+            value_list: Identifier for the parent value list this item belongs to.
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            value:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            value: Return items belonging to the parent list whose value matches the specified
+                value (using an "is like" match).
         """
         return self._client.request(
             _GetRadarValueListItems,
@@ -181,7 +189,7 @@ class RadarValueListItems(SyncResource):
         ``GET /v1/radar/value_list_items/{item}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetRadarValueListItemsItem,
@@ -261,13 +269,21 @@ class AsyncRadarValueListItems(AsyncResource):
         ``GET /v1/radar/value_list_items``
 
         Args:
-            value_list:
+            value_list: Identifier for the parent value list this item belongs to.
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            value:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            value: Return items belonging to the parent list whose value matches the specified
+                value (using an "is like" match).
         """
         return await self._client.request(
             _GetRadarValueListItems,
@@ -297,7 +313,7 @@ class AsyncRadarValueListItems(AsyncResource):
         ``GET /v1/radar/value_list_items/{item}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetRadarValueListItemsItem,

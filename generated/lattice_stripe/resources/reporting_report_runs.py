@@ -84,10 +84,12 @@ class ReportingReportRuns(SyncResource):
 
         Args:
             report_type: The ID of the [report
-                type](https://stripe.com/docs/reporting/statements/api#report-types) to run, such as
-                `"balance.summary.1"`.
+                type](https://stripe.com/docs/reporting/statements/api#report-types) to run,
+                such as `"balance.summary.1"`.
             expand: Specifies which fields in the response should be expanded.
-            parameters: Parameters specifying how the report should be run.
+            parameters: Parameters specifying how the report should be run. Different Report
+                Types have different required and optional parameters, listed in the [API Access
+                to Reports](https://stripe.com/docs/reporting/statements/api) documentation.
         """
         return self._client.request(
             _PostReportingReportRuns,
@@ -116,10 +118,17 @@ class ReportingReportRuns(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetReportingReportRuns,
@@ -147,7 +156,7 @@ class ReportingReportRuns(SyncResource):
         ``GET /v1/reporting/report_runs/{report_run}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetReportingReportRunsReportRun,
@@ -177,10 +186,12 @@ class AsyncReportingReportRuns(AsyncResource):
 
         Args:
             report_type: The ID of the [report
-                type](https://stripe.com/docs/reporting/statements/api#report-types) to run, such as
-                `"balance.summary.1"`.
+                type](https://stripe.com/docs/reporting/statements/api#report-types) to run,
+                such as `"balance.summary.1"`.
             expand: Specifies which fields in the response should be expanded.
-            parameters: Parameters specifying how the report should be run.
+            parameters: Parameters specifying how the report should be run. Different Report
+                Types have different required and optional parameters, listed in the [API Access
+                to Reports](https://stripe.com/docs/reporting/statements/api) documentation.
         """
         return await self._client.request(
             _PostReportingReportRuns,
@@ -209,10 +220,17 @@ class AsyncReportingReportRuns(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetReportingReportRuns,
@@ -240,7 +258,7 @@ class AsyncReportingReportRuns(AsyncResource):
         ``GET /v1/reporting/report_runs/{report_run}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetReportingReportRunsReportRun,

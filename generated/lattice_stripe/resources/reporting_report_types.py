@@ -59,7 +59,7 @@ class ReportingReportTypes(SyncResource):
         ``GET /v1/reporting/report_types``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetReportingReportTypes,
@@ -84,7 +84,7 @@ class ReportingReportTypes(SyncResource):
         ``GET /v1/reporting/report_types/{report_type}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetReportingReportTypesReportType,
@@ -110,7 +110,7 @@ class AsyncReportingReportTypes(AsyncResource):
         ``GET /v1/reporting/report_types``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetReportingReportTypes,
@@ -135,7 +135,7 @@ class AsyncReportingReportTypes(AsyncResource):
         ``GET /v1/reporting/report_types/{report_type}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetReportingReportTypesReportType,

@@ -126,17 +126,23 @@ class ShippingRates(SyncResource):
 
         Args:
             display_name: The name of the shipping rate, meant to be displayable to the
-                customer.
+                customer. This will appear on CheckoutSessions.
             delivery_estimate: The estimated range for how long shipping will take, meant to be
-                displayable to the customer.
+                displayable to the customer. This will appear on CheckoutSessions.
             expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
-                exclusive of taxes.
-            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            type: The type of calculation to use on the shipping rate.
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping
+                tax code is `txcd_92010001`.
+            type: The type of calculation to use on the shipping rate. Can only be
+                `fixed_amount` for now.
         """
         return self._client.request(
             _PostShippingRates,
@@ -171,13 +177,22 @@ class ShippingRates(SyncResource):
         ``GET /v1/shipping_rates``
 
         Args:
-            active:
-            created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            active: Only return shipping rates that are active or inactive.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            currency: Only return shipping rates for the given currency.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetShippingRates,
@@ -207,7 +222,7 @@ class ShippingRates(SyncResource):
         ``GET /v1/shipping_rates/{shipping_rate_token}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetShippingRatesShippingRateToken,
@@ -235,13 +250,17 @@ class ShippingRates(SyncResource):
         ``POST /v1/shipping_rates/{shipping_rate_token}``
 
         Args:
-            active: Whether the shipping rate can be used for new purchases.
+            active: Whether the shipping rate can be used for new purchases. Defaults to `true`.
             expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
-                exclusive of taxes.
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
         """
         return self._client.request(
             _PostShippingRatesShippingRateToken,
@@ -279,17 +298,23 @@ class AsyncShippingRates(AsyncResource):
 
         Args:
             display_name: The name of the shipping rate, meant to be displayable to the
-                customer.
+                customer. This will appear on CheckoutSessions.
             delivery_estimate: The estimated range for how long shipping will take, meant to be
-                displayable to the customer.
+                displayable to the customer. This will appear on CheckoutSessions.
             expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
-                exclusive of taxes.
-            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            type: The type of calculation to use on the shipping rate.
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping
+                tax code is `txcd_92010001`.
+            type: The type of calculation to use on the shipping rate. Can only be
+                `fixed_amount` for now.
         """
         return await self._client.request(
             _PostShippingRates,
@@ -324,13 +349,22 @@ class AsyncShippingRates(AsyncResource):
         ``GET /v1/shipping_rates``
 
         Args:
-            active:
-            created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            active: Only return shipping rates that are active or inactive.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            currency: Only return shipping rates for the given currency.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetShippingRates,
@@ -360,7 +394,7 @@ class AsyncShippingRates(AsyncResource):
         ``GET /v1/shipping_rates/{shipping_rate_token}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetShippingRatesShippingRateToken,
@@ -388,13 +422,17 @@ class AsyncShippingRates(AsyncResource):
         ``POST /v1/shipping_rates/{shipping_rate_token}``
 
         Args:
-            active: Whether the shipping rate can be used for new purchases.
+            active: Whether the shipping rate can be used for new purchases. Defaults to `true`.
             expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
-                exclusive of taxes.
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
         """
         return await self._client.request(
             _PostShippingRatesShippingRateToken,

@@ -64,7 +64,7 @@ class TaxSettingsResource(SyncResource):
         ``GET /v1/tax/settings``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTaxSettings,
@@ -119,7 +119,7 @@ class AsyncTaxSettingsResource(AsyncResource):
         ``GET /v1/tax/settings``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTaxSettings,

@@ -206,11 +206,19 @@ class TerminalConfigurations(SyncResource):
         ``GET /v1/terminal/configurations``
 
         Args:
-            ending_before:
-            expand:
-            is_account_default:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            is_account_default: if present, only return the account default or non-default
+                configurations.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetTerminalConfigurations,
@@ -238,7 +246,7 @@ class TerminalConfigurations(SyncResource):
         ``GET /v1/terminal/configurations/{configuration}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTerminalConfigurationsConfiguration,
@@ -353,11 +361,19 @@ class AsyncTerminalConfigurations(AsyncResource):
         ``GET /v1/terminal/configurations``
 
         Args:
-            ending_before:
-            expand:
-            is_account_default:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            is_account_default: if present, only return the account default or non-default
+                configurations.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetTerminalConfigurations,
@@ -385,7 +401,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         ``GET /v1/terminal/configurations/{configuration}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTerminalConfigurationsConfiguration,

@@ -51,7 +51,12 @@ class TerminalConnectionTokens(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            location: The id of the location that this connection token is scoped to.
+            location: The id of the location that this connection token is scoped to. If
+                specified the connection token will only be usable with readers assigned to that
+                location, otherwise the connection token will be usable with all readers. Note
+                that location scoping only applies to internet-connected readers. For more
+                details, see [the docs on scoping connection
+                tokens](https://stripe.com/docs/terminal/fleet/locations#connection-tokens).
         """
         return self._client.request(
             _PostTerminalConnectionTokens,
@@ -82,7 +87,12 @@ class AsyncTerminalConnectionTokens(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            location: The id of the location that this connection token is scoped to.
+            location: The id of the location that this connection token is scoped to. If
+                specified the connection token will only be usable with readers assigned to that
+                location, otherwise the connection token will be usable with all readers. Note
+                that location scoping only applies to internet-connected readers. For more
+                details, see [the docs on scoping connection
+                tokens](https://stripe.com/docs/terminal/fleet/locations#connection-tokens).
         """
         return await self._client.request(
             _PostTerminalConnectionTokens,

@@ -105,9 +105,8 @@ class TerminalLocations(SyncResource):
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation:
-        """Creates a new Location object.
-        For further details, including which address fields are required in each country, see
-        the Manage locations guide.
+        """Creates a new Location object. For further details, including which address fields are
+        required in each country, see the Manage locations guide.
 
         ``POST /v1/terminal/locations``
 
@@ -118,7 +117,10 @@ class TerminalLocations(SyncResource):
                 all readers in this location.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTerminalLocations,
@@ -164,10 +166,17 @@ class TerminalLocations(SyncResource):
         ``GET /v1/terminal/locations``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetTerminalLocations,
@@ -194,7 +203,7 @@ class TerminalLocations(SyncResource):
         ``GET /v1/terminal/locations/{location}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTerminalLocationsLocation,
@@ -229,7 +238,10 @@ class TerminalLocations(SyncResource):
             display_name: A name for the location.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTerminalLocationsLocation,
@@ -258,9 +270,8 @@ class AsyncTerminalLocations(AsyncResource):
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation:
-        """Creates a new Location object.
-        For further details, including which address fields are required in each country, see
-        the Manage locations guide.
+        """Creates a new Location object. For further details, including which address fields are
+        required in each country, see the Manage locations guide.
 
         ``POST /v1/terminal/locations``
 
@@ -271,7 +282,10 @@ class AsyncTerminalLocations(AsyncResource):
                 all readers in this location.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTerminalLocations,
@@ -317,10 +331,17 @@ class AsyncTerminalLocations(AsyncResource):
         ``GET /v1/terminal/locations``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetTerminalLocations,
@@ -347,7 +368,7 @@ class AsyncTerminalLocations(AsyncResource):
         ``GET /v1/terminal/locations/{location}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTerminalLocationsLocation,
@@ -382,7 +403,10 @@ class AsyncTerminalLocations(AsyncResource):
             display_name: A name for the location.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTerminalLocationsLocation,

@@ -145,8 +145,12 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         ``POST /v1/test_helpers/issuing/authorizations/{authorization}/capture``
 
         Args:
-            capture_amount: The amount to capture from the authorization.
-            close_authorization: Whether to close the authorization after capture.
+            capture_amount: The amount to capture from the authorization. If not provided, the
+                full amount of the authorization will be captured. This amount is in the
+                authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            close_authorization: Whether to close the authorization after capture. Defaults to
+                true. Set to false to enable multi-capture flows.
             expand: Specifies which fields in the response should be expanded.
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
@@ -184,11 +188,18 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         ``POST /v1/test_helpers/issuing/authorizations``
 
         Args:
-            amount: The total amount to attempt to authorize.
+            amount: The total amount to attempt to authorize. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this authorization.
-            amount_details: Detailed breakdown of amount components.
-            authorization_method: How the card details were provided.
-            currency: The currency of the authorization.
+            amount_details: Detailed breakdown of amount components. These amounts are
+                denominated in `currency` and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            authorization_method: How the card details were provided. Defaults to online.
+            currency: The currency of the authorization. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             is_amount_controllable: If set `true`, you may provide
                 [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
@@ -199,7 +210,9 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 network.
             verification_data: Verifications that Stripe performed on information that the
                 cardholder provided to the merchant.
-            wallet: The digital wallet used for this transaction.
+            wallet: The digital wallet used for this transaction. One of `apple_pay`,
+                `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet
+                was utilized.
         """
         return self._client.request(
             _PostTestHelpersIssuingAuthorizations,
@@ -259,7 +272,9 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         ``POST /v1/test_helpers/issuing/authorizations/{authorization}/increment``
 
         Args:
-            increment_amount: The amount to increment the authorization by.
+            increment_amount: The amount to increment the authorization by. This amount is in
+                the authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             expand: Specifies which fields in the response should be expanded.
             is_amount_controllable: If set `true`, you may provide
                 [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
@@ -291,7 +306,10 @@ class TestHelpersIssuingAuthorizations(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            reverse_amount: The amount to reverse from the authorization.
+            reverse_amount: The amount to reverse from the authorization. If not provided, the
+                full amount of the authorization will be reversed. This amount is in the
+                authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
         """
         return self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
@@ -323,8 +341,12 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         ``POST /v1/test_helpers/issuing/authorizations/{authorization}/capture``
 
         Args:
-            capture_amount: The amount to capture from the authorization.
-            close_authorization: Whether to close the authorization after capture.
+            capture_amount: The amount to capture from the authorization. If not provided, the
+                full amount of the authorization will be captured. This amount is in the
+                authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            close_authorization: Whether to close the authorization after capture. Defaults to
+                true. Set to false to enable multi-capture flows.
             expand: Specifies which fields in the response should be expanded.
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
@@ -362,11 +384,18 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         ``POST /v1/test_helpers/issuing/authorizations``
 
         Args:
-            amount: The total amount to attempt to authorize.
+            amount: The total amount to attempt to authorize. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this authorization.
-            amount_details: Detailed breakdown of amount components.
-            authorization_method: How the card details were provided.
-            currency: The currency of the authorization.
+            amount_details: Detailed breakdown of amount components. These amounts are
+                denominated in `currency` and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            authorization_method: How the card details were provided. Defaults to online.
+            currency: The currency of the authorization. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             is_amount_controllable: If set `true`, you may provide
                 [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
@@ -377,7 +406,9 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 network.
             verification_data: Verifications that Stripe performed on information that the
                 cardholder provided to the merchant.
-            wallet: The digital wallet used for this transaction.
+            wallet: The digital wallet used for this transaction. One of `apple_pay`,
+                `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet
+                was utilized.
         """
         return await self._client.request(
             _PostTestHelpersIssuingAuthorizations,
@@ -437,7 +468,9 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         ``POST /v1/test_helpers/issuing/authorizations/{authorization}/increment``
 
         Args:
-            increment_amount: The amount to increment the authorization by.
+            increment_amount: The amount to increment the authorization by. This amount is in
+                the authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             expand: Specifies which fields in the response should be expanded.
             is_amount_controllable: If set `true`, you may provide
                 [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
@@ -469,7 +502,10 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            reverse_amount: The amount to reverse from the authorization.
+            reverse_amount: The amount to reverse from the authorization. If not provided, the
+                full amount of the authorization will be reversed. This amount is in the
+                authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
         """
         return await self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,

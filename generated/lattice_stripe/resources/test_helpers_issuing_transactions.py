@@ -109,9 +109,14 @@ class TestHelpersIssuingTransactions(SyncResource):
         ``POST /v1/test_helpers/issuing/transactions/create_force_capture``
 
         Args:
-            amount: The total amount to attempt to capture.
+            amount: The total amount to attempt to capture. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this transaction.
-            currency: The currency of the capture.
+            currency: The currency of the capture. If not provided, defaults to the currency of
+                the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
                 where the card authorization happened.
@@ -149,9 +154,14 @@ class TestHelpersIssuingTransactions(SyncResource):
         ``POST /v1/test_helpers/issuing/transactions/create_unlinked_refund``
 
         Args:
-            amount: The total amount to attempt to refund.
+            amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this unlinked refund transaction.
-            currency: The currency of the unlinked refund.
+            currency: The currency of the unlinked refund. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
                 where the card authorization happened.
@@ -187,7 +197,9 @@ class TestHelpersIssuingTransactions(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            refund_amount: The total amount to attempt to refund.
+            refund_amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
         """
         return self._client.request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,
@@ -219,9 +231,14 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         ``POST /v1/test_helpers/issuing/transactions/create_force_capture``
 
         Args:
-            amount: The total amount to attempt to capture.
+            amount: The total amount to attempt to capture. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this transaction.
-            currency: The currency of the capture.
+            currency: The currency of the capture. If not provided, defaults to the currency of
+                the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
                 where the card authorization happened.
@@ -259,9 +276,14 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         ``POST /v1/test_helpers/issuing/transactions/create_unlinked_refund``
 
         Args:
-            amount: The total amount to attempt to refund.
+            amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this unlinked refund transaction.
-            currency: The currency of the unlinked refund.
+            currency: The currency of the unlinked refund. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
                 where the card authorization happened.
@@ -297,7 +319,9 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            refund_amount: The total amount to attempt to refund.
+            refund_amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
         """
         return await self._client.request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,

@@ -101,7 +101,10 @@ class TestHelpersTestClocks(SyncResource):
         ``POST /v1/test_helpers/test_clocks/{test_clock}/advance``
 
         Args:
-            frozen_time: The time to advance the test clock.
+            frozen_time: The time to advance the test clock. Must be after the test clock's
+                current frozen time. Cannot be more than two intervals in the future from the
+                shortest subscription in this test clock. If there are no subscriptions in this
+                test clock, it cannot be more than two years in the future.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -173,10 +176,17 @@ class TestHelpersTestClocks(SyncResource):
         ``GET /v1/test_helpers/test_clocks``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetTestHelpersTestClocks,
@@ -203,7 +213,7 @@ class TestHelpersTestClocks(SyncResource):
         ``GET /v1/test_helpers/test_clocks/{test_clock}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTestHelpersTestClocksTestClock,
@@ -233,7 +243,10 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         ``POST /v1/test_helpers/test_clocks/{test_clock}/advance``
 
         Args:
-            frozen_time: The time to advance the test clock.
+            frozen_time: The time to advance the test clock. Must be after the test clock's
+                current frozen time. Cannot be more than two intervals in the future from the
+                shortest subscription in this test clock. If there are no subscriptions in this
+                test clock, it cannot be more than two years in the future.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -305,10 +318,17 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         ``GET /v1/test_helpers/test_clocks``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetTestHelpersTestClocks,
@@ -335,7 +355,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         ``GET /v1/test_helpers/test_clocks/{test_clock}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTestHelpersTestClocksTestClock,

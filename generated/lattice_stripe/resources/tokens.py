@@ -75,18 +75,25 @@ class Tokens(SyncResource):
         pii: TokensCreateParamsPii | None = None,
         **options: Unpack[RequestOptions],
     ) -> Token:
-        """Creates a single-use token that represents a bank account’s details.
-        This token can be used with any API method in place of a bank account dictionary. This
-        token can be used only once, by attaching it to a Custom account.
+        """Creates a single-use token that represents a bank account’s details. This token can be
+        used with any API method in place of a bank account dictionary. This token can be used
+        only once, by attaching it to a Custom account.
 
         ``POST /v1/tokens``
 
         Args:
             account: Information for the account this token will represent.
             bank_account: The bank account this token will represent.
-            card: The card this token will represent.
+            card: The card this token will represent. If you also pass in a customer, the card
+                must be the ID of a card belonging to the customer. Otherwise, if you do not
+                pass in a customer, this is a dictionary containing a user's credit card
+                details, with the options described below.
             customer: The customer (owned by the application's account) for which to create a
-                token.
+                token. This can be used only with an [OAuth access
+                token](https://stripe.com/docs/connect/standard-accounts) or [Stripe-Account
+                header](https://stripe.com/docs/connect/authentication). For more details, see
+                [Cloning Saved Payment
+                Methods](https://stripe.com/docs/connect/cloning-saved-payment-methods).
             cvc_update: The updated CVC value this token will represent.
             expand: Specifies which fields in the response should be expanded.
             person: Information for the person this token will represent.
@@ -121,7 +128,7 @@ class Tokens(SyncResource):
         ``GET /v1/tokens/{token}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTokensToken,
@@ -149,18 +156,25 @@ class AsyncTokens(AsyncResource):
         pii: TokensCreateParamsPii | None = None,
         **options: Unpack[RequestOptions],
     ) -> Token:
-        """Creates a single-use token that represents a bank account’s details.
-        This token can be used with any API method in place of a bank account dictionary. This
-        token can be used only once, by attaching it to a Custom account.
+        """Creates a single-use token that represents a bank account’s details. This token can be
+        used with any API method in place of a bank account dictionary. This token can be used
+        only once, by attaching it to a Custom account.
 
         ``POST /v1/tokens``
 
         Args:
             account: Information for the account this token will represent.
             bank_account: The bank account this token will represent.
-            card: The card this token will represent.
+            card: The card this token will represent. If you also pass in a customer, the card
+                must be the ID of a card belonging to the customer. Otherwise, if you do not
+                pass in a customer, this is a dictionary containing a user's credit card
+                details, with the options described below.
             customer: The customer (owned by the application's account) for which to create a
-                token.
+                token. This can be used only with an [OAuth access
+                token](https://stripe.com/docs/connect/standard-accounts) or [Stripe-Account
+                header](https://stripe.com/docs/connect/authentication). For more details, see
+                [Cloning Saved Payment
+                Methods](https://stripe.com/docs/connect/cloning-saved-payment-methods).
             cvc_update: The updated CVC value this token will represent.
             expand: Specifies which fields in the response should be expanded.
             person: Information for the person this token will represent.
@@ -195,7 +209,7 @@ class AsyncTokens(AsyncResource):
         ``GET /v1/tokens/{token}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTokensToken,

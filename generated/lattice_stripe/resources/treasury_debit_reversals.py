@@ -84,7 +84,10 @@ class TreasuryDebitReversals(SyncResource):
             received_debit: The ReceivedDebit to reverse.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTreasuryDebitReversals,
@@ -115,14 +118,21 @@ class TreasuryDebitReversals(SyncResource):
         ``GET /v1/treasury/debit_reversals``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            received_debit:
-            resolution:
-            starting_after:
-            status:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            received_debit: Only return DebitReversals for the ReceivedDebit ID.
+            resolution: Only return DebitReversals for a given resolution.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return DebitReversals for a given status.
         """
         return self._client.request(
             _GetTreasuryDebitReversals,
@@ -153,7 +163,7 @@ class TreasuryDebitReversals(SyncResource):
         ``GET /v1/treasury/debit_reversals/{debit_reversal}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryDebitReversalsDebitReversal,
@@ -184,7 +194,10 @@ class AsyncTreasuryDebitReversals(AsyncResource):
             received_debit: The ReceivedDebit to reverse.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTreasuryDebitReversals,
@@ -215,14 +228,21 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         ``GET /v1/treasury/debit_reversals``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            received_debit:
-            resolution:
-            starting_after:
-            status:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            received_debit: Only return DebitReversals for the ReceivedDebit ID.
+            resolution: Only return DebitReversals for a given resolution.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return DebitReversals for a given status.
         """
         return await self._client.request(
             _GetTreasuryDebitReversals,
@@ -253,7 +273,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         ``GET /v1/treasury/debit_reversals/{debit_reversal}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryDebitReversalsDebitReversal,

@@ -153,8 +153,12 @@ class TreasuryFinancialAccounts(SyncResource):
             supported_currencies: The currencies the FinancialAccount can hold a balance in.
             expand: Specifies which fields in the response should be expanded.
             features: Encodes whether a FinancialAccount has access to a particular feature.
+                Stripe or the platform can control features via the requested field.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
@@ -187,10 +191,10 @@ class TreasuryFinancialAccounts(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: An object ID cursor for use in pagination.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit ranging from 1 to 100 (defaults to 10).
+            starting_after: An object ID cursor for use in pagination.
         """
         return self._client.request(
             _GetTreasuryFinancialAccounts,
@@ -218,7 +222,7 @@ class TreasuryFinancialAccounts(SyncResource):
         ``GET /v1/treasury/financial_accounts/{financial_account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryFinancialAccountsFinancialAccount,
@@ -247,9 +251,13 @@ class TreasuryFinancialAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             features: Encodes whether a FinancialAccount has access to a particular feature,
-                with a status enum and associated `status_details`.
+                with a status enum and associated `status_details`. Stripe or the platform may
+                control features via the requested field.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
@@ -282,7 +290,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
         ``GET /v1/treasury/financial_accounts/{financial_account}/features``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryFinancialAccountsFinancialAccountFeatures,
@@ -314,9 +322,10 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
 
         Args:
             card_issuing: Encodes the FinancialAccount's ability to be used with the Issuing
-                product, including attaching cards to and drawing funds from the FinancialAccount.
+                product, including attaching cards to and drawing funds from the
+                FinancialAccount.
             deposit_insurance: Represents whether this FinancialAccount is eligible for deposit
-                insurance.
+                insurance. Various factors determine the insurance amount.
             expand: Specifies which fields in the response should be expanded.
             financial_addresses: Contains Features that add FinancialAddresses to the
                 FinancialAccount.
@@ -373,8 +382,12 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             supported_currencies: The currencies the FinancialAccount can hold a balance in.
             expand: Specifies which fields in the response should be expanded.
             features: Encodes whether a FinancialAccount has access to a particular feature.
+                Stripe or the platform can control features via the requested field.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
@@ -407,10 +420,10 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: An object ID cursor for use in pagination.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit ranging from 1 to 100 (defaults to 10).
+            starting_after: An object ID cursor for use in pagination.
         """
         return await self._client.request(
             _GetTreasuryFinancialAccounts,
@@ -438,7 +451,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         ``GET /v1/treasury/financial_accounts/{financial_account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryFinancialAccountsFinancialAccount,
@@ -467,9 +480,13 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             features: Encodes whether a FinancialAccount has access to a particular feature,
-                with a status enum and associated `status_details`.
+                with a status enum and associated `status_details`. Stripe or the platform may
+                control features via the requested field.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
@@ -502,7 +519,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
         ``GET /v1/treasury/financial_accounts/{financial_account}/features``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryFinancialAccountsFinancialAccountFeatures,
@@ -534,9 +551,10 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
 
         Args:
             card_issuing: Encodes the FinancialAccount's ability to be used with the Issuing
-                product, including attaching cards to and drawing funds from the FinancialAccount.
+                product, including attaching cards to and drawing funds from the
+                FinancialAccount.
             deposit_insurance: Represents whether this FinancialAccount is eligible for deposit
-                insurance.
+                insurance. Various factors determine the insurance amount.
             expand: Specifies which fields in the response should be expanded.
             financial_addresses: Contains Features that add FinancialAddresses to the
                 FinancialAccount.

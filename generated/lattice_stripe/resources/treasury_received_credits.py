@@ -74,13 +74,21 @@ class TreasuryReceivedCredits(SyncResource):
         ``GET /v1/treasury/received_credits``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            linked_flows:
-            starting_after:
-            status:
+            financial_account: The FinancialAccount that received the funds.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            linked_flows: Only return ReceivedCredits described by the flow.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedCredits that have the given status: `succeeded` or
+                `failed`.
         """
         return self._client.request(
             _GetTreasuryReceivedCredits,
@@ -111,7 +119,7 @@ class TreasuryReceivedCredits(SyncResource):
         ``GET /v1/treasury/received_credits/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryReceivedCreditsId,
@@ -143,13 +151,21 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         ``GET /v1/treasury/received_credits``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            linked_flows:
-            starting_after:
-            status:
+            financial_account: The FinancialAccount that received the funds.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            linked_flows: Only return ReceivedCredits described by the flow.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedCredits that have the given status: `succeeded` or
+                `failed`.
         """
         return await self._client.request(
             _GetTreasuryReceivedCredits,
@@ -180,7 +196,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         ``GET /v1/treasury/received_credits/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryReceivedCreditsId,

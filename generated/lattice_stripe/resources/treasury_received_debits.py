@@ -69,12 +69,20 @@ class TreasuryReceivedDebits(SyncResource):
         ``GET /v1/treasury/received_debits``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            financial_account: The FinancialAccount that funds were pulled from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedDebits that have the given status: `succeeded` or
+                `failed`.
         """
         return self._client.request(
             _GetTreasuryReceivedDebits,
@@ -104,7 +112,7 @@ class TreasuryReceivedDebits(SyncResource):
         ``GET /v1/treasury/received_debits/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryReceivedDebitsId,
@@ -135,12 +143,20 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         ``GET /v1/treasury/received_debits``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            financial_account: The FinancialAccount that funds were pulled from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedDebits that have the given status: `succeeded` or
+                `failed`.
         """
         return await self._client.request(
             _GetTreasuryReceivedDebits,
@@ -170,7 +186,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         ``GET /v1/treasury/received_debits/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryReceivedDebitsId,

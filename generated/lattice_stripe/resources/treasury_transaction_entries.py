@@ -79,15 +79,23 @@ class TreasuryTransactionEntries(SyncResource):
         ``GET /v1/treasury/transaction_entries``
 
         Args:
-            financial_account:
+            financial_account: Returns objects associated with this FinancialAccount.
             created:
             effective_at:
-            ending_before:
-            expand:
-            limit:
-            order_by:
-            starting_after:
-            transaction:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            order_by: The results are in reverse chronological order by `created` or
+                `effective_at`. The default is `created`.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transaction: Only return TransactionEntries associated with this Transaction.
         """
         return self._client.request(
             _GetTreasuryTransactionEntries,
@@ -119,7 +127,7 @@ class TreasuryTransactionEntries(SyncResource):
         ``GET /v1/treasury/transaction_entries/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryTransactionEntriesId,
@@ -153,15 +161,23 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         ``GET /v1/treasury/transaction_entries``
 
         Args:
-            financial_account:
+            financial_account: Returns objects associated with this FinancialAccount.
             created:
             effective_at:
-            ending_before:
-            expand:
-            limit:
-            order_by:
-            starting_after:
-            transaction:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            order_by: The results are in reverse chronological order by `created` or
+                `effective_at`. The default is `created`.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transaction: Only return TransactionEntries associated with this Transaction.
         """
         return await self._client.request(
             _GetTreasuryTransactionEntries,
@@ -193,7 +209,7 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         ``GET /v1/treasury/transaction_entries/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryTransactionEntriesId,

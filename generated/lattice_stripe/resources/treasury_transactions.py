@@ -79,15 +79,26 @@ class TreasuryTransactions(SyncResource):
         ``GET /v1/treasury/transactions``
 
         Args:
-            financial_account:
+            financial_account: Returns objects associated with this FinancialAccount.
             created:
-            ending_before:
-            expand:
-            limit:
-            order_by:
-            starting_after:
-            status:
-            status_transitions:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            order_by: The results are in reverse chronological order by `created` or
+                `posted_at`. The default is `created`.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return Transactions that have the given status: `open`, `posted`, or
+                `void`.
+            status_transitions: A filter for the `status_transitions.posted_at` timestamp. When
+                using this filter, `status=posted` and `order_by=posted_at` must also be
+                specified.
         """
         return self._client.request(
             _GetTreasuryTransactions,
@@ -119,7 +130,7 @@ class TreasuryTransactions(SyncResource):
         ``GET /v1/treasury/transactions/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryTransactionsId,
@@ -153,15 +164,26 @@ class AsyncTreasuryTransactions(AsyncResource):
         ``GET /v1/treasury/transactions``
 
         Args:
-            financial_account:
+            financial_account: Returns objects associated with this FinancialAccount.
             created:
-            ending_before:
-            expand:
-            limit:
-            order_by:
-            starting_after:
-            status:
-            status_transitions:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            order_by: The results are in reverse chronological order by `created` or
+                `posted_at`. The default is `created`.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return Transactions that have the given status: `open`, `posted`, or
+                `void`.
+            status_transitions: A filter for the `status_transitions.posted_at` timestamp. When
+                using this filter, `status=posted` and `order_by=posted_at` must also be
+                specified.
         """
         return await self._client.request(
             _GetTreasuryTransactions,
@@ -193,7 +215,7 @@ class AsyncTreasuryTransactions(AsyncResource):
         ``GET /v1/treasury/transactions/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryTransactionsId,

@@ -443,16 +443,20 @@ class WebhookEndpoints(SyncResource):
         ``POST /v1/webhook_endpoints``
 
         Args:
-            enabled_events: The list of events to enable for this endpoint.
+            enabled_events: The list of events to enable for this endpoint. You may specify
+                `['*']` to enable all events, except those that require explicit selection.
             url: The URL of the webhook endpoint.
             api_version: Events sent to this endpoint will be generated with this Stripe Version
                 instead of your account's default Stripe Version.
             connect: Whether this endpoint should receive events from connected accounts
-                (`true`), or from your account (`false`).
+                (`true`), or from your account (`false`). Defaults to `false`.
             description: An optional description of what the webhook is used for.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostWebhookEndpoints,
@@ -501,10 +505,17 @@ class WebhookEndpoints(SyncResource):
         ``GET /v1/webhook_endpoints``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetWebhookEndpoints,
@@ -531,7 +542,7 @@ class WebhookEndpoints(SyncResource):
         ``GET /v1/webhook_endpoints/{webhook_endpoint}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetWebhookEndpointsWebhookEndpoint,
@@ -790,10 +801,14 @@ class WebhookEndpoints(SyncResource):
         Args:
             description: An optional description of what the webhook is used for.
             disabled: Disable the webhook endpoint if set to true.
-            enabled_events: The list of events to enable for this endpoint.
+            enabled_events: The list of events to enable for this endpoint. You may specify
+                `['*']` to enable all events, except those that require explicit selection.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             url: The URL of the webhook endpoint.
         """
         return self._client.request(
@@ -1163,16 +1178,20 @@ class AsyncWebhookEndpoints(AsyncResource):
         ``POST /v1/webhook_endpoints``
 
         Args:
-            enabled_events: The list of events to enable for this endpoint.
+            enabled_events: The list of events to enable for this endpoint. You may specify
+                `['*']` to enable all events, except those that require explicit selection.
             url: The URL of the webhook endpoint.
             api_version: Events sent to this endpoint will be generated with this Stripe Version
                 instead of your account's default Stripe Version.
             connect: Whether this endpoint should receive events from connected accounts
-                (`true`), or from your account (`false`).
+                (`true`), or from your account (`false`). Defaults to `false`.
             description: An optional description of what the webhook is used for.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostWebhookEndpoints,
@@ -1221,10 +1240,17 @@ class AsyncWebhookEndpoints(AsyncResource):
         ``GET /v1/webhook_endpoints``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetWebhookEndpoints,
@@ -1251,7 +1277,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         ``GET /v1/webhook_endpoints/{webhook_endpoint}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetWebhookEndpointsWebhookEndpoint,
@@ -1510,10 +1536,14 @@ class AsyncWebhookEndpoints(AsyncResource):
         Args:
             description: An optional description of what the webhook is used for.
             disabled: Disable the webhook endpoint if set to true.
-            enabled_events: The list of events to enable for this endpoint.
+            enabled_events: The list of events to enable for this endpoint. You may specify
+                `['*']` to enable all events, except those that require explicit selection.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             url: The URL of the webhook endpoint.
         """
         return await self._client.request(
