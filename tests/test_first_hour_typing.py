@@ -66,13 +66,34 @@ def _check_both_scripts(tmp_path: Path, python: str) -> None:
 def test_the_dev_install_and_a_fresh_pip_install_both_type_check(tmp_path: Path) -> None:
     _check_both_scripts(tmp_path, sys.executable)  # the repo's .venv (make setup)
 
+    # What `pip install .` does, in two steps so the fresh virtualenv needs no pip of its own:
+    # build the wheel, then install it and its dependencies into the new environment.
+    wheels = tmp_path / "wheels"
+    pip = [sys.executable, "-m", "pip"]
+    built = subprocess.run(
+        [*pip, "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
     fresh = tmp_path / "venv"
-    venv.create(fresh, with_pip=True)
+    venv.create(fresh, with_pip=False)
     python = str(fresh / "bin" / "python")
+    (wheel,) = wheels.glob("lattice_stripe-*.whl")
     installed = subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", str(ROOT)], capture_output=True, text=True, timeout=600
+        [*pip, "--python", python, "install", "--quiet", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert installed.returncode == 0, installed.stderr[-2000:]
+    found = subprocess.run(
+        [python, "-c", "import lattice_stripe; print(lattice_stripe.__file__)"],
+        capture_output=True,
+        text=True,
+    )
+    assert found.stdout.startswith(str(fresh)), found.stdout + found.stderr  # not the checkout's
     _check_both_scripts(tmp_path, python)
 
 
