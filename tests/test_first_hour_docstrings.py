@@ -7,13 +7,17 @@ description, in order (nothing cut at "e.g.", no empty entry for a GET parameter
 
 from __future__ import annotations
 
+import ast
 import html
 import inspect
+import itertools
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import lattice_stripe
 from codegen import spec as spec_mod
 from codegen.ir.build import build
 from codegen.ir.nodes import Api
@@ -147,8 +151,45 @@ def test_html_lists_and_paragraphs_become_text_structure() -> None:
 
 @pytest.mark.parametrize("hostile", ['"""; import os', 'ends with a quote"', "back\\slash\nnext", "\x00nul"])
 def test_reflowed_text_stays_escaped(hostile: str) -> None:
-    import ast
-
     source = f'"""{doc(hostile)}"""'
     value = ast.literal_eval(source)
     assert _words(value) == _words(hostile)
+
+
+def _field_docs(source: str) -> dict[tuple[str, str], str]:
+    """(class, attribute) -> the docstring under that field, read from a model module's source."""
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef):
+            body = node.body
+            for field, after in itertools.pairwise(body):
+                if (
+                    isinstance(field, ast.AnnAssign)
+                    and isinstance(field.target, ast.Name)
+                    and isinstance(after, ast.Expr)
+                    and isinstance(after.value, ast.Constant)
+                    and isinstance(after.value.value, str)
+                ):
+                    found[(node.name, field.target.id)] = after.value.value
+    return found
+
+
+def test_every_described_model_field_has_its_whole_description(api: Api, loaded: spec_mod.LoadedSpec) -> None:
+    schemas = loaded.document["components"]["schemas"]
+    models_dir = Path(lattice_stripe.__file__).parent / "models"
+    problems: list[str] = []
+    checked = 0
+    for module in api.model_modules:
+        docs = _field_docs((models_dir / f"{module.module}.py").read_text(encoding="utf-8"))
+        for model in module.models:
+            properties = schemas.get(model.schema_name, {}).get("properties", {})
+            for field in model.fields:
+                text = properties.get(field.json_name, {}).get("description")
+                if not text:
+                    continue
+                checked += 1
+                got = docs.get((model.name, field.attr), "")
+                if _words(got) != _words(text):
+                    problems.append(f"{model.name}.{field.attr}: {got!r} is not {text!r}")
+    assert problems == [], f"{len(problems)} problems, e.g. {problems[:5]}"
+    assert checked > 3000  # the component schemas' described properties
