@@ -13,7 +13,7 @@ EDITABLE := --config-settings editable_mode=strict
 LINKED := $(VENV)/.linked-files
 SOURCES := find generated/lattice_stripe codegen/runtime overrides -name '*.py' -o -name py.typed | LC_ALL=C sort
 
-.PHONY: setup links generate check-generated check-drift update-spec test lint typecheck bench golden clean
+.PHONY: setup links generate check-generated check-drift update-spec test test-install lint typecheck bench golden clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ update-spec: $(STAMP)
 
 test: links
 	$(BIN)/python -m pytest
+
+# Slower: tests that build the package and install it into a fresh virtualenv (CI runs it).
+test-install: links
+	$(BIN)/python -m pytest -m install
 
 lint: links
 	$(BIN)/ruff check codegen overrides tests generated bench

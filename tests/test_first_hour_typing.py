@@ -63,8 +63,13 @@ def _check_both_scripts(tmp_path: Path, python: str) -> None:
     assert _error_lines(result.stdout, mistakes) == marked, output
 
 
-def test_the_dev_install_and_a_fresh_pip_install_both_type_check(tmp_path: Path) -> None:
+def test_the_dev_install_type_checks_user_code(tmp_path: Path) -> None:
     _check_both_scripts(tmp_path, sys.executable)  # the repo's .venv (make setup)
+
+
+@pytest.mark.install  # builds a wheel and a virtualenv: `make test-install`, which CI runs
+def test_the_dev_install_and_a_fresh_pip_install_both_type_check(tmp_path: Path) -> None:
+    _check_both_scripts(tmp_path, sys.executable)
 
     # What `pip install .` does, in two steps so the fresh virtualenv needs no pip of its own:
     # build the wheel, then install it and its dependencies into the new environment.
