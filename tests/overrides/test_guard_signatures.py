@@ -104,8 +104,24 @@ async def test_one_positional_too_many_is_a_type_error_naming_the_public_method(
             {"price": "price_2"},
             "subscription_items.update() takes 1 positional argument (item) but 2 were given",
         ),
-        ("subscription_items.create", (), {"price": "price_2"}, "subscription_items.create(): missing"),
-        ("accounts.reject", (), {"reason": "fraud"}, "accounts.reject(): missing"),
+        (
+            "subscription_items.create",
+            (),
+            {"price": "price_2"},
+            "subscription_items.create(): missing a required argument: 'subscription'",
+        ),
+        (
+            "accounts.reject",
+            (),
+            {"reason": "fraud"},
+            "accounts.reject(): missing a required argument: 'account'",
+        ),
+        (
+            "accounts.reject",
+            (),
+            {"account": "acct_1", "reason": "fraud"},
+            "accounts.reject(): 'account' parameter is positional only, but was passed as a keyword",
+        ),
     ],
 )
 async def test_signature_errors_come_before_guard_checks(
