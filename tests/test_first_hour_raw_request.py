@@ -176,3 +176,41 @@ async def test_bad_arguments_fail_before_any_http(
     with pytest.raises(InvalidArgumentError, match=expected.replace("(", r"\(").replace("?", r"\?")):
         await raw(*args, **kwargs)
     assert server.requests == []
+
+
+def _meter(n: int) -> dict[str, Any]:
+    return {"object": "billing.meter", "id": f"mtr_{n}", "event_name": f"e{n}"}
+
+
+async def test_a_list_is_a_page_that_auto_pages_with_the_same_call(raw: Any, server: StripeServer) -> None:
+    from lattice_stripe._runtime.models import ListObject
+
+    server.reply(
+        Reply(
+            json={
+                "object": "list",
+                "url": "/v1/billing/meters",
+                "has_more": True,
+                "data": [_meter(1), _meter(2)],
+            }
+        ),
+        Reply(json={"object": "list", "url": "/v1/billing/meters", "has_more": False, "data": [_meter(3)]}),
+    )
+    page = await raw("get", "/v1/billing/meters", params={"limit": 2, "status": "active"})
+    assert isinstance(page, ListObject)
+    assert all(isinstance(m, UnknownObject) for m in page.data)
+    pager = page.auto_paging_iter()
+    if isinstance(raw.client, AsyncStripeClient):
+        ids = [m.id async for m in pager]
+    else:
+        ids = [m.id for m in pager]
+    assert ids == ["mtr_1", "mtr_2", "mtr_3"]
+    assert server.requests[1].query == [("limit", "2"), ("status", "active"), ("starting_after", "mtr_2")]
+    assert server.requests[1].path == "/v1/billing/meters"
+
+
+@pytest.mark.parametrize("tag", [None, 3, ["list"], {"a": 1}])
+async def test_an_odd_object_tag_is_kept_as_data(raw: Any, server: StripeServer, tag: Any) -> None:
+    server.reply(Reply(json={"object": tag, "id": "x_1"}))
+    got = await raw("get", "/v1/things/x_1")
+    assert isinstance(got, UnknownObject) and got.to_dict() == {"object": tag, "id": "x_1"}

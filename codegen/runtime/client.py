@@ -34,7 +34,7 @@ from .options import DEFAULT_WEBHOOK_TOLERANCE, OPTION_NAMES
 from .response import Call, RawResponse, ResponseMeta
 from .retry import RetryPolicy, retry_delay, should_retry_status
 from .secrets import mask
-from .shapes import Binary
+from .shapes import Binary, Shape
 
 if TYPE_CHECKING:
     import httpx
@@ -316,7 +316,6 @@ class _ClientCore(Generic[HttpT]):
     ) -> tuple[Self, Operation[Any]]:
         """The client and the ad-hoc operation ``raw_request`` sends through the usual pipeline."""
         from .operation import Operation
-        from .webhooks import EventObject  # `object` -> its model, else UnknownObject
 
         verb = method.lower() if isinstance(method, str) else method
         if verb not in ("get", "post", "delete"):
@@ -346,7 +345,7 @@ class _ClientCore(Generic[HttpT]):
             f"raw_request {verb.upper()} {path}",
             verb,
             path_format,
-            EventObject(),
+            _RAW_RESULT,
             encoding=encoding,
         )
         return client, op
@@ -424,6 +423,34 @@ class _ClientCore(Generic[HttpT]):
         return RawResponse(
             status, headers, body, attempts, lambda: self._result(call, status, headers, body, attempts)
         )
+
+
+class _RawResult(Shape):
+    """What ``raw_request`` returns: a list or search page of objects, or one object, each
+    the model its ``object`` names (else ``UnknownObject``)."""
+
+    __slots__ = ()
+
+    def _key(self) -> tuple[Any, ...]:
+        return ()
+
+    def _build(self) -> Callable[[Any], Any]:
+        from .shapes import ListPage, SearchPage
+        from .webhooks import EventObject  # `object` -> its model, else UnknownObject
+
+        one = EventObject()
+        pages = {"list": ListPage(one).structurer(), "search_result": SearchPage(one).structurer()}
+        single = one.structurer()
+
+        def structure(value: Any) -> Any:
+            tag = value.get("object") if type(value) is dict else None
+            page = pages.get(tag) if type(tag) is str else None
+            return page(value) if page is not None else single(value)
+
+        return structure
+
+
+_RAW_RESULT = _RawResult()
 
 
 def _multipart(params: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict[str, str]]:
@@ -540,7 +567,8 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         the query string of a GET or DELETE and the body of a POST, form-encoded for ``/v1``
         paths and sent as JSON for ``/v2`` ones (``encoding=`` decides otherwise).
         ``base_url`` and ``api_key`` apply to this call only. The result is the model its
-        ``object`` names, or an :class:`UnknownObject` holding all the data.
+        ``object`` names, or an :class:`UnknownObject` holding all the data; a list is a
+        ``ListObject`` of those that auto-pages by re-sending this call.
         """
         client, op = self._raw_call(method, path, params, encoding, base_url, api_key)
         result: StripeObject = client.request(op, (), dict(params or {}), options)
