@@ -58,8 +58,8 @@ test-install: links
 	$(BIN)/python -m pytest -m install
 
 lint: links
-	$(BIN)/ruff check codegen overrides tests generated bench
-	$(BIN)/ruff format --check codegen overrides tests bench
+	$(BIN)/ruff check codegen overrides tests generated bench examples
+	$(BIN)/ruff format --check codegen overrides tests bench examples
 	$(MAKE) typecheck
 
 typecheck: $(STAMP)

@@ -182,7 +182,13 @@ def bench_memory(rounds: int, n: int) -> Samples:
 # -- 4. import time --------------------------------------------------------------------------
 
 MODULES = {"raw": "httpx", "ours": "lattice_stripe", "official": "stripe"}
-EAGER = ("httpx", "cattrs", "lattice_stripe._client", "lattice_stripe.models.charge")
+EAGER = (
+    "httpx",
+    "cattrs",
+    "lattice_stripe._client",
+    "lattice_stripe.models.charge",
+    "lattice_stripe._fake_tables",
+)
 
 
 def _import_once(module: str) -> tuple[float, list[str]]:

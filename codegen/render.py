@@ -95,6 +95,8 @@ def render(api: Api) -> dict[str, str]:
     put(f"{pkg}/_manifest.py", "manifest.py.jinja")
     put(f"{pkg}/_events.py", "events.py.jinja")
     put(f"{pkg}/py.typed", "py_typed.jinja")
+    put(f"{pkg}/_fake_tables.py", "fake_tables.py.jinja")
+    put(f"{pkg}/testing.py", "testing.py.jinja")
     put(f"{pkg}/models/__init__.py", "models_init.py.jinja")
     put(
         f"{pkg}/resources/__init__.py",

@@ -1,7 +1,7 @@
 """Spec -> IR: operations and the whole API, from the model, parameter and tree builders.
 
-With ``schema.py``, ``models.py``, ``params.py`` and ``tree.py``, the only code that reads the
-raw spec and its ``x-*`` extensions.
+With ``schema.py``, ``models.py``, ``params.py``, ``tree.py`` and ``fake.py``, the only code
+that reads the raw spec and its ``x-*`` extensions.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import attrs
 from ..runtime.options import OPTION_NAMES
 from ..spec import LoadedSpec, SpecError
 from . import naming
+from .fake import fake_tables
 from .models import ModelTypes
 from .naming import NamingError, class_name
 from .nodes import Api, Model, Operation, Param, ParamsDict
@@ -173,6 +174,7 @@ class _Builder(ModelTypes, ParamTypes):
                         f" for {models[r.class_name]}: add a rename to naming.RESOURCE_CLASS_RENAMES"
                     )
         live, deleted = self.object_classes()
+        operations = tuple(sorted((op for _, op, _, _ in ops), key=lambda o: o.call_path))
         return Api(
             api_version=self.loaded.lock.api_version,
             sha256=self.loaded.lock.sha256,
@@ -181,11 +183,12 @@ class _Builder(ModelTypes, ParamTypes):
             namespaces=tree.namespaces,
             resource_modules=tree.modules,
             model_modules=model_modules,
-            operations=tuple(sorted((op for _, op, _, _ in ops), key=lambda o: o.call_path)),
+            operations=operations,
             object_classes=tuple(sorted(live.items())),
             deleted_object_classes=tuple(sorted(deleted.items())),
             event_types=self.event_types(),
             override_reviews=self.overrides.finish(self.loaded.lock.api_version),
+            fake=fake_tables(self, operations),
         )
 
     def event_types(self) -> tuple[str, ...]:

@@ -175,6 +175,22 @@ class ResourceRef:
 
 
 @attrs.frozen
+class FakeOperation:
+    """One operation as the in-process fake sees it: compact JSON (see codegen.ir.fake)."""
+
+    call_path: str
+    json: str
+
+
+@attrs.frozen
+class FakeTables:
+    """What ``lattice_stripe.testing`` routes, validates and answers from."""
+
+    operations: tuple[FakeOperation, ...] = ()
+    schemas: tuple[tuple[str, str], ...] = ()  # component name -> compact JSON
+
+
+@attrs.frozen
 class Api:
     api_version: str
     sha256: str
@@ -188,3 +204,4 @@ class Api:
     deleted_object_classes: tuple[tuple[str, str], ...]  # `object` value -> deleted_* model class
     event_types: tuple[str, ...]  # every event type the spec names
     override_reviews: tuple[OverrideReview, ...] = ()  # see codegen.ir.overrides
+    fake: FakeTables = FakeTables()  # see codegen.ir.fake

@@ -1,0 +1,51 @@
+"""Stripe's own mock server, started on 127.0.0.1 for the tests that compare against it."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BINARY = ROOT.parent / "shared" / "tools" / "stripe-mock" / "stripe-mock"
+HEADERS = {"Authorization": "Bearer sk_test_123"}
+UNION = "could not validate against any of the constraints"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def stripe_mock() -> Iterator[str]:
+    binary = BINARY if BINARY.is_file() else shutil.which("stripe-mock")
+    if not binary:
+        pytest.skip(f"stripe-mock not found at {BINARY} or on PATH")
+    http, https = _free_port(), _free_port()
+    proc = subprocess.Popen(
+        [str(binary), "-http-addr", f"127.0.0.1:{http}", "-https-addr", f"127.0.0.1:{https}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{http}"
+    try:
+        for _ in range(300):  # up to ~30 s for the spec to load on a busy machine
+            try:
+                httpx.get(url + "/v1/customers/cus_1", headers=HEADERS, timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("stripe-mock did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
