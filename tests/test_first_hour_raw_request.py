@@ -168,6 +168,12 @@ async def test_an_error_body_is_the_usual_error(raw: Any, server: StripeServer, 
         (("post", "/v1/x"), {"params": [("a", 1)]}, "params must be a dict"),
         (("post", "/v1/x"), {"encoding": "xml"}, "encoding must be 'form' or 'json'"),
         (("post", "/v1/x"), {"timeout_s": 3}, "unexpected keyword argument"),
+        (
+            ("post", "/v2/x"),
+            {"params": {"at": object()}},
+            "raw_request POST /v2/x: params must be JSON values",
+        ),
+        (("post", "/v2/x"), {"params": {"n": float("nan")}}, "params must be JSON values"),
     ],
 )
 async def test_bad_arguments_fail_before_any_http(

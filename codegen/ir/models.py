@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -13,20 +14,45 @@ from .nodes import Alias, Field, Model, ModelModule
 from .schema import SchemaView
 from .text import doc, literal, union
 
-# Values that must never be printed: masked in repr/str, readable as attributes.
-SECRET_FIELDS = {
-    ("*", "client_secret"),
-    ("ephemeral_key", "secret"),
-    ("webhook_endpoint", "secret"),  # the signing secret, returned on create
-    ("terminal.connection_token", "secret"),
-    ("apps.secret", "payload"),
-    ("issuing.card", "number"),
-    ("issuing.card", "cvc"),
-    ("account_link", "url"),  # bearer URLs: whoever holds one acts as the account or customer
-    ("login_link", "url"),
-    ("billing_portal.session", "url"),
-    ("identity.verification_session", "url"),
-}
+# The masking rule, decided here once: which response fields are secrets (masked in repr/str,
+# readable as attributes). Three classes:
+# 1. credentials, by name in any object: ``client_secret``, ``secret``, full bank account
+#    numbers (``account_number``, ``sender_account_number``; the ``*_last4`` siblings stay clear);
+# 2. bearer URLs, from the spec: a Stripe-made ``url``/``*_url`` whose description says it opens
+#    a hosted, short-lived, sensitive or redirect page for one customer (whoever holds the link
+#    acts as that customer or account); URLs the integration supplies (return, success, cancel)
+#    and list ``url`` paths are not secrets;
+# 3. the few the spec cannot tell, listed by (schema, field).
+SECRET_NAMES = frozenset({"client_secret", "secret", "account_number", "sender_account_number"})
+SECRET_FIELDS = frozenset(
+    {
+        ("apps.secret", "payload"),
+        ("issuing.card", "number"),
+        ("issuing.card", "cvc"),
+        ("account_link", "url"),  # "The URL for the account link."
+        ("login_link", "url"),
+    }
+)
+_BEARER_URL = re.compile(
+    r"hosted|short-lived|sensitive information|publicly accessible URL to download|receipt"
+    r"|redirect (?:customers|your customer|a customer) to|must redirect|redirect based auth"
+    r"|creates a new Checkout Session",
+    re.IGNORECASE,
+)
+_SUPPLIED_URL = re.compile(r"(?:^|_)(?:return|success|cancel|refresh)_url$")
+
+
+def is_secret(owner: str, prop: str, schema: dict[str, Any]) -> bool:
+    """Whether a response field holds a secret (see the rule above; ``owner`` is the schema name)."""
+    if prop in SECRET_NAMES or (owner, prop) in SECRET_FIELDS:
+        return True
+    is_url = prop == "url" or prop.endswith("_url")
+    return (
+        is_url
+        and schema.get("type") == "string"
+        and not _SUPPLIED_URL.search(prop)
+        and bool(_BEARER_URL.search(schema.get("description") or ""))
+    )
 
 
 @attrs.define
@@ -72,14 +98,13 @@ class ModelTypes(SchemaView):
     ) -> None:
         required = set(schema.get("required", ()))
         fields = []
-        owner = schema_name if top else "*"
         for prop in sorted(schema.get("properties", {})):
             sub = schema["properties"][prop]
             attr = identifier(prop)
             typ = self.response_type(sub, class_name(cls, prop), f"{schema_name}.{prop}", out, imports)
             nullable = bool(sub.get("nullable")) or prop not in required
             annotation = union([typ.annotation, "None"]) if nullable else typ.annotation
-            secret = (owner, prop) in SECRET_FIELDS or ("*", prop) in SECRET_FIELDS
+            secret = is_secret(schema_name, prop, sub)
             fields.append(
                 Field(
                     json_name=prop,

@@ -105,6 +105,11 @@ class Operation:
     # Bracket paths of integer minor-unit amounts, e.g. items[][price_data][unit_amount]
     minor_units: tuple[str, ...] = ()
 
+    @property
+    def required_params(self) -> tuple[str, ...]:
+        """Wire names of the required body/query parameters (None for one is refused)."""
+        return tuple(p.wire_name for p in self.params if p.required)
+
 
 @attrs.frozen
 class Guards:

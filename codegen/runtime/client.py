@@ -23,14 +23,21 @@ import attrs
 from .encoding import encode, flatten
 from .errors import (
     APIConnectionError,
-    APITimeoutError,
     InvalidArgumentError,
     StripeError,
     error_from_response,
+    unreadable_body,
 )
 from .models import StripeObject
 from .observe import Hooks, Observer, RequestHook, ResponseHook, observer_for
-from .options import DEFAULT_WEBHOOK_TOLERANCE, OPTION_NAMES
+from .options import (
+    DEFAULT_WEBHOOK_TOLERANCE,
+    check_base_url,
+    check_count,
+    check_header,
+    check_request_options,
+    check_seconds,
+)
 from .response import Call, RawResponse, ResponseMeta
 from .retry import RetryPolicy, retry_delay, should_retry_status
 from .secrets import mask
@@ -53,6 +60,7 @@ DEFAULT_FILES_BASE_URL = "https://files.stripe.com"
 DEFAULT_TIMEOUT = 80.0
 SDK_VERSION = "0.1.0"  # pyproject.toml's version (a test keeps them equal; metadata costs 30 ms)
 _DOT_SEGMENTS = frozenset({".", ".."})
+MAX_URL_LENGTH = 16_384  # far above any real call; httpx refuses 65,536 only while sending
 
 
 def _api_version() -> str:
@@ -62,8 +70,8 @@ def _api_version() -> str:
     return str(version.API_VERSION)
 
 
-def _without_trailing_slash(url: str) -> str:
-    return url.rstrip("/")
+def _without_trailing_slash(url: Any) -> Any:
+    return url.rstrip("/") if isinstance(url, str) else url  # anything else fails the check below
 
 
 def _files_url_for(base_url: str) -> str:
@@ -87,12 +95,24 @@ class ClientConfig:
     strict_guards: bool = False  # guard warnings (lattice_stripe.GuardWarning) raise instead
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.api_key, str) or not self.api_key.strip():
-            raise InvalidArgumentError("api_key must be a non-empty string (sk_... or rk_...)")
-        if not isinstance(self.max_retries, int) or self.max_retries < 0:
-            raise InvalidArgumentError(f"max_retries must be an int >= 0, got {self.max_retries!r}")
-        if not self.timeout > 0:
-            raise InvalidArgumentError(f"timeout must be > 0 seconds, got {self.timeout!r}")
+        # Every value that becomes a header or a URL is checked here, so a client (or a
+        # with_options copy) that exists can send; an API key read from a file with its
+        # newline fails now, not inside httpx with the key in the message.
+        check_header("api_key", self.api_key)
+        if self.stripe_account is not None:
+            check_header("stripe_account", self.stripe_account)
+        check_header("api_version", self.api_version)
+        check_base_url("base_url", self.base_url)
+        check_base_url("files_base_url", self.files_base_url)
+        check_count("max_retries", self.max_retries)
+        check_seconds("timeout", self.timeout)
+        if not isinstance(self.retry_policy, RetryPolicy):
+            raise InvalidArgumentError(
+                f"retry_policy must be a RetryPolicy, got {type(self.retry_policy).__name__}",
+                param="retry_policy",
+            )
+        if not isinstance(self.strict_guards, bool):
+            raise InvalidArgumentError("strict_guards must be a bool", param="strict_guards")
 
 
 @attrs.frozen
@@ -119,6 +139,7 @@ class _Pool:
         self.http = http
         self.owned = owned  # a caller-supplied httpx client is the caller's to close
         self.lock = threading.Lock()
+        self.loop: object = None  # async: the event loop the pool's connections belong to
 
 
 class _ClientCore(Generic[HttpT]):
@@ -208,6 +229,8 @@ class _ClientCore(Generic[HttpT]):
             changes["files_base_url"] = _files_url_for(changes["base_url"])
         try:
             config = attrs.evolve(self._config, **changes)
+        except InvalidArgumentError:
+            raise
         except TypeError as exc:
             raise InvalidArgumentError(f"with_options: {exc}") from None
         derived = object.__new__(type(self))
@@ -243,12 +266,8 @@ class _ClientCore(Generic[HttpT]):
     ) -> PreparedRequest:
         """Everything needed to send a call; raises before any HTTP if an argument is wrong."""
         op.check(params)
-        if options and not OPTION_NAMES.issuperset(options):
-            names = ", ".join(sorted(set(options) - OPTION_NAMES))
-            raise InvalidArgumentError(
-                f"{op.call_path}: unexpected keyword argument(s) {names}; "
-                f"request options are {', '.join(sorted(OPTION_NAMES))}"
-            )
+        if options:
+            check_request_options(op.call_path, options)
         config = self._config
         segments = []
         for value in path_args:
@@ -274,23 +293,31 @@ class _ClientCore(Generic[HttpT]):
         content: bytes | None = None
         files: list[tuple[str, Any]] | None = None
         data: dict[str, str] | None = None
-        if op.method == "post":
-            # Generated once here, so every retry of this request replays the same key.
-            headers["Idempotency-Key"] = options.get("idempotency_key") or str(uuid.uuid4())
-            if op.encoding == "multipart":
-                files, data = _multipart(params)
-            elif op.encoding == "json":  # the v2 API (raw_request)
-                content = json.dumps(params, separators=(",", ":")).encode("utf-8")
-                headers["Content-Type"] = "application/json"
+        try:
+            if op.method == "post":
+                # Generated once here, so every retry of this request replays the same key.
+                headers["Idempotency-Key"] = options.get("idempotency_key") or str(uuid.uuid4())
+                if op.encoding == "multipart":
+                    files, data = _multipart(params)
+                elif op.encoding == "json":  # the v2 API (raw_request)
+                    content = _json_body(params)
+                    headers["Content-Type"] = "application/json"
+                else:
+                    content = encode(params).encode("ascii")
+                    headers["Content-Type"] = "application/x-www-form-urlencoded"
             else:
-                content = encode(params).encode("ascii")
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-        else:
-            if options.get("idempotency_key"):
-                headers["Idempotency-Key"] = options["idempotency_key"]
-            query = encode(params)
-            if query:
-                url += "?" + query
+                if options.get("idempotency_key"):
+                    headers["Idempotency-Key"] = options["idempotency_key"]
+                query = encode(params)
+                if query:
+                    url += "?" + query
+        except InvalidArgumentError as exc:
+            raise InvalidArgumentError(f"{op.call_path}: {exc.message}", param=exc.param) from None
+        if len(url) > MAX_URL_LENGTH:
+            raise InvalidArgumentError(
+                f"{op.call_path}: the request URL would be {len(url)} characters, over "
+                f"{MAX_URL_LENGTH}: an id or query parameter (expand?) is far too long"
+            )
         return PreparedRequest(
             method=op.method.upper(),
             url=url,
@@ -300,7 +327,7 @@ class _ClientCore(Generic[HttpT]):
             files=files,
             data=data,
             timeout=float(options.get("timeout", config.timeout)),
-            max_retries=int(options.get("max_retries", config.max_retries)),
+            max_retries=options.get("max_retries", config.max_retries),
         )
 
     # -- raw requests ------------------------------------------------------------------
@@ -373,22 +400,13 @@ class _ClientCore(Generic[HttpT]):
 
     def _connection_error(
         self, exc: Exception, prepared: PreparedRequest, attempt: int
-    ) -> tuple[StripeError, bool]:
-        """The SDK error for a transport failure, and whether the failure may be retried.
-
-        Every request is safe to replay: GET and DELETE are idempotent and a POST carries
-        its idempotency key, so a reset mid-response or a read timeout is retried too.
-        """
-        import httpx
+    ) -> tuple[StripeError, bool, BaseException | None]:
+        """The SDK error for a transport failure (see :func:`transport.transport_error`)."""
+        from .transport import transport_error
 
         host = urlsplit(prepared.url)
         where = f"{prepared.method} {host.scheme}://{host.netloc}{prepared.path}"  # which host failed
-        if isinstance(exc, httpx.TimeoutException):
-            message = f"{where} timed out after {prepared.timeout:g}s ({type(exc).__name__})"
-            return APITimeoutError(message, attempts=attempt), True
-        retryable = isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError))
-        message = f"{where}: connection failed ({type(exc).__name__}: {exc})"
-        return APIConnectionError(message, attempts=attempt), retryable
+        return transport_error(exc, where, prepared.timeout, prepared.headers, prepared.url, attempt)
 
     def _delay_after_error(self, prepared: PreparedRequest, retries: int, retryable: bool) -> float | None:
         if not retryable or retries >= prepared.max_retries:
@@ -407,7 +425,20 @@ class _ClientCore(Generic[HttpT]):
             data = json.loads(body)
         except ValueError as exc:
             raise error_from_response(status, headers, body, attempts) from exc
-        return op.structure(data)
+        except RecursionError:
+            raise unreadable_body(status, headers, body, attempts, "with JSON nested too deep") from None
+        if not isinstance(data, dict):  # every Stripe answer is an object; quoting it is safe
+            raise unreadable_body(
+                status, headers, body, attempts, "with a JSON body that is not an object", True
+            )
+        try:
+            return op.structure(data)
+        except RecursionError:
+            raise unreadable_body(status, headers, body, attempts, "with JSON nested too deep") from None
+        except Exception as exc:  # a body no Stripe version sends: an APIError, never a raw TypeError
+            # Neither the body nor the exception is quoted: both may hold a client_secret.
+            why = f"with an object that does not fit {op.call_path}'s result ({type(exc).__name__})"
+            raise unreadable_body(status, headers, body, attempts, why) from None
 
     def _result(self, call: Call, status: int, headers: Mapping[str, str], body: bytes, attempts: int) -> Any:
         result = self.parse(call.op, status, headers, body, attempts)
@@ -423,6 +454,13 @@ class _ClientCore(Generic[HttpT]):
         return RawResponse(
             status, headers, body, attempts, lambda: self._result(call, status, headers, body, attempts)
         )
+
+
+def _json_body(params: Mapping[str, Any]) -> bytes:
+    try:
+        return json.dumps(params, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError) as exc:  # a Decimal, a datetime, NaN: say so before sending
+        raise InvalidArgumentError(f"params must be JSON values: {exc}") from None
 
 
 class _RawResult(Shape):
@@ -483,9 +521,9 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         if pool.http is None:
             with pool.lock:  # batch() threads may race to create it
                 if pool.http is None:
-                    import httpx
+                    from .transport import new_sync_http
 
-                    pool.http = httpx.Client()
+                    pool.http = new_sync_http()
         http: httpx.Client = pool.http
         return http
 
@@ -514,6 +552,8 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
     def _exchange(self, call: Call, finish: Callable[[Call, int, Any, bytes, int], Any]) -> Any:
         import httpx
 
+        from .transport import end_attempt, start_attempt
+
         prepared = self.prepare(call.op, call.path_args, call.params, call.options)
         http = self._http_client()
         observer = self._observer(call.op, prepared)
@@ -522,6 +562,7 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
             attempt = retries + 1
             if observer is not None:
                 observer.sending(attempt)
+            deadline = start_attempt(prepared.timeout)
             try:
                 response = http.request(
                     prepared.method,
@@ -532,13 +573,13 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
                     data=prepared.data,
                     timeout=prepared.timeout,
                 )
-            except httpx.TransportError as exc:
-                error, retryable = self._connection_error(exc, prepared, attempt)
+            except httpx.RequestError as exc:
+                error, retryable, cause = self._connection_error(exc, prepared, attempt)
                 delay = self._delay_after_error(prepared, retries, retryable)
                 if observer is not None:
                     observer.received(attempt, None, None, error, delay)
                 if delay is None:
-                    raise error from exc
+                    raise error from cause
             else:
                 status = response.status_code
                 delay = self._delay_after_status(prepared, retries, status, response.headers)
@@ -546,6 +587,8 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
                     observer.received(attempt, status, response.headers, None, delay)
                 if delay is None:
                     return finish(call, status, response.headers, response.content, attempt)
+            finally:
+                end_attempt(deadline)
             time.sleep(delay)
             retries += 1
 
@@ -600,11 +643,28 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
     is_async = True
 
     def _http_client(self) -> httpx.AsyncClient:
-        pool = self._pool
-        if pool.http is None:
-            import httpx
+        """The pool for the running event loop. Connections belong to the loop that opened
+        them, so a client used across ``asyncio.run()`` calls gets a fresh pool on each new
+        loop (the old loop is closed: its pool cannot be closed, only dropped); a caller's
+        own ``http_client`` cannot be rebuilt, so it is refused before anything is sent."""
+        import asyncio
 
-            pool.http = httpx.AsyncClient()
+        pool = self._pool
+        loop = asyncio.get_running_loop()
+        if pool.loop is not loop:
+            if pool.http is not None and pool.loop is not None and not pool.owned:
+                raise APIConnectionError(
+                    "the http_client given to this AsyncStripeClient was first used on another event "
+                    "loop and cannot be used on this one; nothing was sent (create the client, or "
+                    "pass an httpx.AsyncClient created, inside each asyncio.run())"
+                )
+            if pool.owned:
+                pool.http = None
+            pool.loop = loop
+        if pool.http is None:
+            from .transport import new_async_http
+
+            pool.http = new_async_http()
         http: httpx.AsyncClient = pool.http
         return http
 
@@ -635,6 +695,8 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
 
         import httpx
 
+        from .transport import end_attempt, start_attempt
+
         prepared = self.prepare(call.op, call.path_args, call.params, call.options)
         http = self._http_client()
         observer = self._observer(call.op, prepared)
@@ -643,23 +705,28 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
             attempt = retries + 1
             if observer is not None:
                 observer.sending(attempt)
+            deadline = start_attempt(prepared.timeout)
             try:
-                response = await http.request(
-                    prepared.method,
-                    prepared.url,
-                    headers=prepared.headers,
-                    content=prepared.content,
-                    files=prepared.files,
-                    data=prepared.data,
-                    timeout=prepared.timeout,
+                # wait_for bounds the whole attempt; httpx's timeout bounds each read.
+                response = await asyncio.wait_for(
+                    http.request(
+                        prepared.method,
+                        prepared.url,
+                        headers=prepared.headers,
+                        content=prepared.content,
+                        files=prepared.files,
+                        data=prepared.data,
+                        timeout=prepared.timeout,
+                    ),
+                    prepared.timeout,
                 )
-            except httpx.TransportError as exc:
-                error, retryable = self._connection_error(exc, prepared, attempt)
+            except (httpx.RequestError, asyncio.TimeoutError) as exc:
+                error, retryable, cause = self._connection_error(exc, prepared, attempt)
                 delay = self._delay_after_error(prepared, retries, retryable)
                 if observer is not None:
                     observer.received(attempt, None, None, error, delay)
                 if delay is None:
-                    raise error from exc
+                    raise error from cause
             else:
                 status = response.status_code
                 delay = self._delay_after_status(prepared, retries, status, response.headers)
@@ -667,6 +734,8 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
                     observer.received(attempt, status, response.headers, None, delay)
                 if delay is None:
                     return finish(call, status, response.headers, response.content, attempt)
+            finally:
+                end_attempt(deadline)
             await asyncio.sleep(delay)
             retries += 1
 
@@ -696,9 +765,13 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
 
     async def aclose(self) -> None:
         """Close the connection pool (not a caller-supplied ``http_client``, nor a shared one)."""
+        import asyncio
+
         pool = self._pool
         if self._owns_pool and pool.owned and pool.http is not None:
-            await pool.http.aclose()
+            if pool.loop is asyncio.get_running_loop():
+                await pool.http.aclose()
+            # else its connections died with the loop that opened them: nothing to close
             pool.http = None
 
     async def __aenter__(self) -> Self:

@@ -1,8 +1,15 @@
-"""Stripe's form encoding: ``metadata[k]=v``, ``items[0][price]=p``, ``expand[]=customer``."""
+"""Stripe's form encoding: ``metadata[k]=v``, ``items[0][price]=p``, ``expand[]=customer``.
+
+Only values with one meaning on the wire are encoded: strings, integers, finite floats and
+decimals, bools, enum members, dicts with string keys and lists, nested at most
+``MAX_DEPTH`` deep. Anything else is an :class:`InvalidArgumentError` naming the bracket path,
+raised before any byte is sent.
+"""
 
 from __future__ import annotations
 
 import functools
+import math
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -10,34 +17,82 @@ from enum import Enum
 from typing import Any
 from urllib.parse import quote_plus
 
+from .errors import InvalidArgumentError
+
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # needs no percent-encoding
+MAX_DEPTH = 20  # Stripe's parameters nest a handful of levels; a cycle would recurse forever
+MAX_DECIMAL_DIGITS = 100  # Decimal("1e100000000") is 11 characters but 100 MB as plain digits
+MAX_INT = 2**63 - 1  # Stripe's integers are 64-bit; str() of a huge int may even raise
 
 
-def flatten(params: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+def _refuse(name: str, problem: str) -> InvalidArgumentError:
+    return InvalidArgumentError(f"{name}: {problem}", param=name)
+
+
+def flatten(params: Mapping[str, Any], prefix: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
     """(key, value) pairs in bracket notation; ``None`` values are left out."""
     for key, value in params.items():
+        if not isinstance(key, str) or not key or "[" in key or "]" in key:
+            # A bracket or an empty key would change the structure Stripe decodes.
+            raise _refuse(
+                prefix or "params",
+                f"dict keys must be non-empty strings without [ or ], got {type(key).__name__} {key!r:.40}",
+            )
         if value is None:
             continue
-        name = f"{prefix}[{key}]" if prefix else str(key)
-        yield from _pairs(name, value)
+        name = f"{prefix}[{key}]" if prefix else key
+        yield from _pairs(name, value, depth)
 
 
-def _pairs(name: str, value: Any) -> Iterator[tuple[str, str]]:
-    if isinstance(value, Mapping):
-        yield from flatten(value, name)
-    elif isinstance(value, (list, tuple)):
+def _pairs(name: str, value: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str) and not isinstance(value, Enum):
+        yield name, str.__str__(value)  # a str subclass: its plain value, not a custom __str__
+    elif isinstance(value, int) and not isinstance(value, (bool, Enum)):
+        yield name, _integer(name, value)
+    elif isinstance(value, (Mapping, list, tuple)):
+        if depth >= MAX_DEPTH:
+            raise _refuse(
+                name, f"nested more than {MAX_DEPTH} levels deep (a dict or list containing itself?)"
+            )
+        if isinstance(value, Mapping):
+            yield from flatten(value, name, depth + 1)
+            return
         scalars = all(not isinstance(v, (Mapping, list, tuple)) for v in value)
         for index, item in enumerate(value):
             if item is not None:
-                yield from _pairs(f"{name}[]" if scalars else f"{name}[{index}]", item)
+                yield from _pairs(f"{name}[]" if scalars else f"{name}[{index}]", item, depth + 1)
     elif isinstance(value, bool):
         yield name, "true" if value else "false"
     elif isinstance(value, Enum):  # a str/int Enum member: its value, not "Plan.PRO"
-        yield from _pairs(name, value.value)
+        yield from _pairs(name, value.value, depth)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise _refuse(name, f"{value!r} is not a finite number")
+        yield name, repr(value)
     elif _is_decimal(value):
-        yield name, format(value, "f")  # plain digits: str() may write 1E+2
+        yield name, _decimal_digits(name, value)
     else:
-        yield name, str(value)
+        raise _refuse(
+            name,
+            f"must be a string, number, bool, list or dict, got {type(value).__name__} {value!r:.40}",
+        )
+
+
+def _integer(name: str, value: int) -> str:
+    if not -MAX_INT <= value <= MAX_INT:
+        raise _refuse(name, f"integer out of Stripe's 64-bit range ({value.bit_length()} bits)")
+    return int.__repr__(value)
+
+
+def _decimal_digits(name: str, value: Any) -> str:
+    if not value.is_finite():
+        raise _refuse(name, f"Decimal {str(value)!r} is not a finite number")
+    _, digits, exponent = value.as_tuple()
+    if len(digits) + abs(exponent) > MAX_DECIMAL_DIGITS:
+        raise _refuse(
+            name, f"Decimal with exponent {exponent} would be over {MAX_DECIMAL_DIGITS} digits long"
+        )
+    return format(value, "f")  # plain digits: str() may write 1E+2
 
 
 def _is_decimal(value: Any) -> bool:
@@ -46,12 +101,24 @@ def _is_decimal(value: Any) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _quote_key(key: str) -> str:
-    return quote_plus(key, safe="")  # keys repeat across calls: quote each once
+def _quoted_key(key: str) -> str | None:
+    return _quoted(key)  # keys repeat across calls: quote each once
 
 
-def _quote(value: str) -> str:
-    return value if _PLAIN(value) else quote_plus(value, safe="")
+def _quoted(value: str) -> str | None:
+    try:
+        return quote_plus(value, safe="")
+    except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form
+        return None
+
+
+def _quote(name: str, value: str, key: bool = False) -> str:
+    if not key and _PLAIN(value):
+        return value
+    quoted = _quoted_key(value) if key else _quoted(value)
+    if quoted is None:
+        raise _refuse(name, "text is not valid Unicode (it holds a lone surrogate)")
+    return quoted
 
 
 def encode(params: Mapping[str, Any]) -> str:
@@ -63,8 +130,8 @@ def encode(params: Mapping[str, Any]) -> str:
         kind = type(value)
         if value is None:
             continue
-        if kind is str or kind is int:
-            parts.append(f"{_quote_key(key)}={_quote(str(value))}")
+        if kind is str or (kind is int and -MAX_INT <= value <= MAX_INT):
+            parts.append(f"{_quote(key, key, True)}={_quote(key, str(value))}")
         else:
-            parts += [f"{_quote_key(k)}={_quote(v)}" for k, v in _pairs(key, value)]
+            parts += [f"{_quote(k, k, True)}={_quote(k, v)}" for k, v in flatten({key: value})]
     return "&".join(parts)

@@ -150,7 +150,7 @@ def error_from_response(
         decoded = json.loads(body)
         if isinstance(decoded, dict) and isinstance(decoded.get("error"), dict):
             error = decoded["error"]
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to decode
         pass
     kind = error.get("type")
     code = error.get("code")
@@ -166,19 +166,46 @@ def error_from_response(
         cls = _BY_STATUS.get(status, InvalidRequestError if 400 <= status < 500 else APIError)
     message = error.get("message")
     if not isinstance(message, str):
-        snippet = body[:200].decode("utf-8", "replace").strip()
-        message = f"HTTP {status} with a non-Stripe body: {snippet!r}" if snippet else f"HTTP {status}"
+        message = _quoting(f"HTTP {status} with a non-Stripe body", body)
+    code, decline_code, param, doc_url = (
+        _text(error.get(k)) for k in ("code", "decline_code", "param", "doc_url")
+    )
     return cls(
         message,
         http_status=status,
         type=kind if isinstance(kind, str) else None,
         code=code,
-        decline_code=error.get("decline_code"),
-        param=error.get("param"),
-        doc_url=error.get("doc_url"),
+        decline_code=decline_code,
+        param=param,
+        doc_url=doc_url,
         request_id=headers.get("request-id") or headers.get("Request-Id"),
         headers=headers,
         body=body,
         error=error,
+        attempts=attempts,
+    )
+
+
+def _text(value: Any) -> str | None:
+    # A hostile error body may put anything where Stripe puts strings.
+    return value if isinstance(value, str) else None
+
+
+def _quoting(what: str, body: bytes) -> str:
+    snippet = body[:200].decode("utf-8", "replace").strip()
+    return f"{what}: {snippet!r}" if snippet else what
+
+
+def unreadable_body(
+    status: int, headers: Mapping[str, str], body: bytes, attempts: int, why: str, quote: bool = False
+) -> APIError:
+    """A 2xx whose body is not the JSON object the operation returns (the body is on ``.body``;
+    ``quote`` puts its start in the message, for bodies that cannot hold an object's secrets)."""
+    return APIError(
+        _quoting(f"HTTP {status} {why}", body) if quote else f"HTTP {status} {why}",
+        http_status=status,
+        request_id=headers.get("request-id") or headers.get("Request-Id"),
+        headers=headers,
+        body=body,
         attempts=attempts,
     )

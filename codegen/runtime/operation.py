@@ -54,6 +54,13 @@ def _acceptor(kinds: str) -> tuple[tuple[type, ...], bool, str]:
     return types, "bool" in names or "any" in names, " or ".join(_EXPECTED[n] for n in names)
 
 
+def _is_file_tuple(value: tuple[Any, ...]) -> bool:
+    if len(value) not in (2, 3) or not isinstance(value[0], str):
+        return False
+    content_ok = isinstance(value[1], (bytes, bytearray)) or hasattr(value[1], "read")
+    return content_ok and (len(value) == 2 or isinstance(value[2], str))
+
+
 class Operation(Generic[T]):
     """Method, path template and response shape of one endpoint (``T`` is its result type)."""
 
@@ -68,6 +75,7 @@ class Operation(Generic[T]):
         "method",
         "operation_id",
         "path_format",
+        "required",
         "shape",
     )
 
@@ -82,6 +90,7 @@ class Operation(Generic[T]):
         encoding: str = "form",
         base: str = "api",
         kinds: Mapping[str, str] | None = None,
+        required: tuple[str, ...] = (),
         checks: tuple[ParamCheck, ...] = (),
     ) -> None:
         self.operation_id = operation_id
@@ -92,6 +101,7 @@ class Operation(Generic[T]):
         self.encoding = encoding
         self.base = base
         self.kinds = kinds or {}
+        self.required = required
         self.checks = checks
         self._structurer: Structurer | None = None
         self._acceptors: dict[str, tuple[tuple[type, ...], bool, str]] | None = None
@@ -100,6 +110,9 @@ class Operation(Generic[T]):
         """Refuse wrong parameters before any HTTP: first the operation's guards (amounts in
         minor units), then each parameter's kind (``expand="customer"``, a model object where
         an id belongs); nested fields are left to the type checker."""
+        for name in self.required:
+            if params.get(name) is None:  # None would be left out of the body, not sent
+                raise InvalidArgumentError(f"{self.call_path}: {name} is required, got None", param=name)
         for guard in self.checks:
             guard.check(params)
         acceptors = self._acceptors
@@ -110,6 +123,12 @@ class Operation(Generic[T]):
                 continue
             types, bool_ok, expected = acceptors[name]
             if isinstance(value, types) and (bool_ok or type(value) is not bool):
+                if isinstance(value, tuple) and "file" in self.kinds[name] and not _is_file_tuple(value):
+                    raise InvalidArgumentError(
+                        f"{self.call_path}: {name} must be (filename, content) or (filename, content, "
+                        f"content_type) with str names and bytes or a binary file, got {value!r:.80}",
+                        param=name,
+                    )
                 continue
             if hasattr(value, "read") and "file" in self.kinds[name]:
                 continue

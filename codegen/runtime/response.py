@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from .secrets import params_repr
+
 if TYPE_CHECKING:
     from .operation import Operation
 
@@ -26,8 +28,8 @@ class Call:
     client: Any  # SyncBaseClient | AsyncBaseClient; Any keeps this module import-free
     op: Operation[Any]
     path_args: tuple[str, ...]
-    params: Mapping[str, Any]
-    options: Mapping[str, Any]
+    params: Mapping[str, Any] = attrs.field(repr=params_repr)
+    options: Mapping[str, Any] = attrs.field(repr=params_repr)
 
 
 @attrs.frozen

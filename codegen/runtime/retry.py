@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import attrs
 
+from .options import check_seconds
+
 RETRYABLE_STATUSES = frozenset({409, 429})
 
 
@@ -27,6 +29,11 @@ class RetryPolicy:
     max_retry_after: float = 60.0
     """A ``Retry-After`` longer than this is ignored (a proxy asking for an hour would
     otherwise park a worker); the exponential backoff is used instead."""
+
+    def __attrs_post_init__(self) -> None:
+        # Checked when the policy is made, not at the first retry (after a request was sent).
+        for field in attrs.fields(RetryPolicy):
+            check_seconds(f"RetryPolicy.{field.name}", getattr(self, field.name), zero_ok=True)
 
 
 def should_retry_status(status: int, headers: Mapping[str, str]) -> bool:

@@ -91,6 +91,12 @@ class WebhookRouter:
     ) -> None:
         check_secrets(secret)  # at startup, not on the first delivery
         check_tolerance(tolerance)
+        if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
+            raise InvalidArgumentError(
+                f"max_body_size must be a positive int (bytes), got {type(max_body_size).__name__} "
+                f"{max_body_size!r:.40}",
+                param="max_body_size",
+            )
         self.secret = secret
         self.tolerance = tolerance
         self.max_body_size = max_body_size
@@ -107,6 +113,12 @@ class WebhookRouter:
         if not event_types:
             raise InvalidArgumentError("on() needs at least one event type")
         for event_type in event_types:
+            if not isinstance(event_type, str) or not event_type:
+                raise InvalidArgumentError(
+                    f"on() takes event type strings such as 'invoice.paid' or 'invoice.*', got "
+                    f"{type(event_type).__name__} {event_type!r:.40}",
+                    param="event_types",
+                )
             if event_type in self._handlers:
                 raise InvalidArgumentError(f"a handler for {event_type!r} is already registered")
             family = event_type[:-1] if event_type.endswith(".*") else None

@@ -14,6 +14,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -234,7 +235,7 @@ class Charge(StripeObject):
     attribute will be `null` until a receipt has been sent.
     """
 
-    receipt_url: str | None = None
+    receipt_url: str | None = attrs.field(default=None, repr=mask)
     """This is the URL to view the receipt for this charge. The receipt is kept up-to-date to the
     latest state of the charge, including any refunds. If the charge is for an Invoice, the
     receipt will be stylized as an Invoice receipt.

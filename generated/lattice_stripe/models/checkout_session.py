@@ -23,6 +23,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -410,7 +411,7 @@ class CheckoutSession(StripeObject):
     total_details: PaymentPagesCheckoutSessionTotalDetails | None = None
     """Tax and discount details for the computed total amount."""
 
-    url: str | None = None
+    url: str | None = attrs.field(default=None, repr=mask)
     """The URL to the Checkout Session. Redirect customers to this URL to take them to Checkout. If
     you’re using [Custom Domains](https://stripe.com/docs/payments/checkout/custom-domains), the
     URL will use your subdomain. Otherwise, it’ll use `checkout.stripe.com.` This value is only

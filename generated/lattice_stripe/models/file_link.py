@@ -13,6 +13,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -68,5 +69,5 @@ class FileLink(StripeObject):
     object: Literal["file_link"]
     """String representing the object's type. Objects of the same type share the same value."""
 
-    url: str | None = None
+    url: str | None = attrs.field(default=None, repr=mask)
     """The publicly accessible URL to download the file."""

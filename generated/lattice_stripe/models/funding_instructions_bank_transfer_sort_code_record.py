@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -28,7 +29,7 @@ class FundingInstructionsBankTransferSortCodeRecord(StripeObject):
     account_holder_name: str
     """The name of the person or business that owns the bank account"""
 
-    account_number: str
+    account_number: str = attrs.field(repr=mask)
     """The account number"""
 
     sort_code: str

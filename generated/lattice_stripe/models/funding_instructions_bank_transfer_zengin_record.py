@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -32,7 +33,7 @@ class FundingInstructionsBankTransferZenginRecord(StripeObject):
     account_holder_name: str | None = None
     """The account holder name"""
 
-    account_number: str | None = None
+    account_number: str | None = attrs.field(default=None, repr=mask)
     """The account number"""
 
     account_type: str | None = None

@@ -40,6 +40,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -407,7 +408,7 @@ class Invoice(StripeObject):
     documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more details.
     """
 
-    hosted_invoice_url: str | None = None
+    hosted_invoice_url: str | None = attrs.field(default=None, repr=mask)
     """The URL for the hosted invoice page, which allows customers to view and pay an invoice. If
     the invoice has not been finalized yet, this will be null.
     """

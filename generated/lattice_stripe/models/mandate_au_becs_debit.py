@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -21,7 +22,7 @@ class MandateAuBecsDebit(StripeObject):
 
     __stripe_fields__ = (("url", "url", True, None),)
 
-    url: str
+    url: str = attrs.field(repr=mask)
     """The URL of the mandate. This URL generally contains sensitive information about the customer
     and should be shared with them exclusively.
     """

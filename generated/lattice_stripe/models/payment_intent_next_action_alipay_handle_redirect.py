@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -31,7 +32,7 @@ class PaymentIntentNextActionAlipayHandleRedirect(StripeObject):
     authenticate the payment in an Android App.
     """
 
-    native_url: str | None = None
+    native_url: str | None = attrs.field(default=None, repr=mask)
     """The native URL you must redirect your customer to in order to authenticate the payment in an
     iOS App.
     """
@@ -41,5 +42,5 @@ class PaymentIntentNextActionAlipayHandleRedirect(StripeObject):
     this specified URL after completion.
     """
 
-    url: str | None = None
+    url: str | None = attrs.field(default=None, repr=mask)
     """The URL you must redirect your customer to in order to authenticate the payment."""

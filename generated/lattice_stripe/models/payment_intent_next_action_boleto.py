@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -29,7 +30,7 @@ class PaymentIntentNextActionBoleto(StripeObject):
     expires_at: int | None = None
     """The timestamp after which the boleto expires."""
 
-    hosted_voucher_url: str | None = None
+    hosted_voucher_url: str | None = attrs.field(default=None, repr=mask)
     """The URL to the hosted boleto voucher page, which allows customers to view the boleto
     voucher.
     """

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -26,12 +27,12 @@ class PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode(StripeObject):
         ("qr_code", "qr_code", True, S.Model("PaymentIntentNextActionCashappQrCode")),
     )
 
-    hosted_instructions_url: str
+    hosted_instructions_url: str = attrs.field(repr=mask)
     """The URL to the hosted Cash App Pay instructions page, which allows customers to view the QR
     code, and supports QR code refreshing on expiration.
     """
 
-    mobile_auth_url: str
+    mobile_auth_url: str = attrs.field(repr=mask)
     """The url for mobile redirect based auth"""
 
     qr_code: PaymentIntentNextActionCashappQrCode

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -47,7 +48,7 @@ class PaymentIntentNextActionDisplayBankTransferInstructions(StripeObject):
     financial_addresses: list[FundingInstructionsBankTransferFinancialAddress] | None = None
     """A list of financial addresses that can be used to fund the customer balance"""
 
-    hosted_instructions_url: str | None = None
+    hosted_instructions_url: str | None = attrs.field(default=None, repr=mask)
     """A link to a hosted page that guides your customer through completing the transfer."""
 
     reference: str | None = None

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -28,7 +29,7 @@ class PaymentIntentNextActionDisplayOxxoDetails(StripeObject):
     expires_after: int | None = None
     """The timestamp after which the OXXO voucher expires."""
 
-    hosted_voucher_url: str | None = None
+    hosted_voucher_url: str | None = attrs.field(default=None, repr=mask)
     """The URL for the hosted OXXO voucher page, which allows customers to view and print an OXXO
     voucher.
     """

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -31,7 +32,7 @@ class PaymentIntentNextActionPaynowDisplayQrCode(StripeObject):
     library.
     """
 
-    hosted_instructions_url: str | None = None
+    hosted_instructions_url: str | None = attrs.field(default=None, repr=mask)
     """The URL to the hosted PayNow instructions page, which allows customers to view the PayNow QR
     code.
     """

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -35,7 +36,7 @@ class PaymentIntentNextActionPixDisplayQrCode(StripeObject):
     expires_at: int | None = None
     """The date (unix timestamp) when the PIX expires."""
 
-    hosted_instructions_url: str | None = None
+    hosted_instructions_url: str | None = attrs.field(default=None, repr=mask)
     """The URL to the hosted pix instructions page, which allows customers to view the pix QR code.
 
     """

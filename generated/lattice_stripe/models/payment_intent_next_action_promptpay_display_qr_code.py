@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -31,7 +32,7 @@ class PaymentIntentNextActionPromptpayDisplayQrCode(StripeObject):
     library.
     """
 
-    hosted_instructions_url: str
+    hosted_instructions_url: str = attrs.field(repr=mask)
     """The URL to the hosted PromptPay instructions page, which allows customers to view the
     PromptPay QR code.
     """

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -29,5 +30,5 @@ class PaymentIntentNextActionRedirectToUrl(StripeObject):
     this specified URL after completion.
     """
 
-    url: str | None = None
+    url: str | None = attrs.field(default=None, repr=mask)
     """The URL you must redirect your customer to in order to authenticate the payment."""

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -28,7 +29,7 @@ class PaymentIntentNextActionVerifyWithMicrodeposits(StripeObject):
     arrival_date: int
     """The timestamp when the microdeposits are expected to land."""
 
-    hosted_verification_url: str
+    hosted_verification_url: str = attrs.field(repr=mask)
     """The URL for the hosted verification page, which allows customers to verify their bank
     account.
     """

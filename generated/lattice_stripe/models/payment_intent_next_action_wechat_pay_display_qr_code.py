@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -30,7 +31,7 @@ class PaymentIntentNextActionWechatPayDisplayQrCode(StripeObject):
     data: str
     """The data being used to generate QR code"""
 
-    hosted_instructions_url: str
+    hosted_instructions_url: str = attrs.field(repr=mask)
     """The URL to the hosted WeChat Pay instructions page, which allows customers to view the
     WeChat Pay QR code.
     """

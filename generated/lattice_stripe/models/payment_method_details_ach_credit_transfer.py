@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -26,7 +27,7 @@ class PaymentMethodDetailsAchCreditTransfer(StripeObject):
         ("swift_code", "swift_code", False, None),
     )
 
-    account_number: str | None = None
+    account_number: str | None = attrs.field(default=None, repr=mask)
     """Account number to transfer funds to."""
 
     bank_name: str | None = None

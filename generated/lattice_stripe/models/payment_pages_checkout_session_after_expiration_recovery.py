@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -40,7 +41,7 @@ class PaymentPagesCheckoutSessionAfterExpirationRecovery(StripeObject):
     expires_at: int | None = None
     """The timestamp at which the recovery URL will expire."""
 
-    url: str | None = None
+    url: str | None = attrs.field(default=None, repr=mask)
     """URL that creates a new Checkout Session when clicked that is a copy of this expired Checkout
     Session
     """

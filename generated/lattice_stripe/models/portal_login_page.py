@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -31,7 +32,7 @@ class PortalLoginPage(StripeObject):
     If `false`, the previously generated `url`, if any, will be deactivated.
     """
 
-    url: str | None = None
+    url: str | None = attrs.field(default=None, repr=mask)
     """A shareable URL to the hosted portal login page. Your customers will be able to log in with
     their [email](https://stripe.com/docs/api/customers/object#customer_object-email) and
     receive a link to their customer portal.

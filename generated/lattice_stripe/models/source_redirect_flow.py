@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -43,7 +44,7 @@ class SourceRedirectFlow(StripeObject):
     reused).
     """
 
-    url: str
+    url: str = attrs.field(repr=mask)
     """The URL provided to you to redirect a customer to as part of a `redirect` authentication
     flow.
     """

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -46,7 +47,7 @@ class SourceTransactionGbpCreditTransferData(StripeObject):
     reference: str | None = None
     """Sender entered arbitrary information about the transfer."""
 
-    sender_account_number: str | None = None
+    sender_account_number: str | None = attrs.field(default=None, repr=mask)
     """Sender account number associated with the transfer."""
 
     sender_name: str | None = None

@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -30,7 +31,7 @@ class SourceTypeAchCreditTransfer(StripeObject):
         ("swift_code", "swift_code", False, None),
     )
 
-    account_number: str | None = None
+    account_number: str | None = attrs.field(default=None, repr=mask)
     bank_name: str | None = None
     fingerprint: str | None = None
     refund_account_holder_name: str | None = None

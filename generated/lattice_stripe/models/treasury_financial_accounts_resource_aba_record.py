@@ -10,6 +10,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -30,7 +31,7 @@ class TreasuryFinancialAccountsResourceAbaRecord(StripeObject):
     account_holder_name: str
     """The name of the person or business that owns the bank account."""
 
-    account_number: str | None = None
+    account_number: str | None = attrs.field(default=None, repr=mask)
     """The account number."""
 
     account_number_last4: str

@@ -18,6 +18,7 @@ import attrs
 
 from .._runtime import shapes as S
 from .._runtime.models import StripeObject
+from .._runtime.secrets import mask
 
 if TYPE_CHECKING:
     from .._runtime.models import ListObject, SearchResult
@@ -110,7 +111,7 @@ class TreasuryOutboundTransfer(StripeObject):
     financial_account: str
     """The FinancialAccount that funds were pulled from."""
 
-    hosted_regulatory_receipt_url: str | None = None
+    hosted_regulatory_receipt_url: str | None = attrs.field(default=None, repr=mask)
     """A [hosted transaction
     receipt](https://stripe.com/docs/treasury/moving-money/regulatory-receipts) URL that is
     provided when money movement is considered regulated under Stripe's money transmission

@@ -34,6 +34,7 @@ _PostAccountLinks: Operation[AccountLink] = Operation(
         "refresh_url": "str",
         "return_url": "str",
     },
+    required=("account", "type"),
 )
 
 

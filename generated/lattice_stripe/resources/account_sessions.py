@@ -34,6 +34,7 @@ _PostAccountSessions: Operation[AccountSession] = Operation(
         "components": "map",
         "expand": "seq",
     },
+    required=("account", "components"),
 )
 
 

@@ -156,6 +156,7 @@ _PostAccountsAccountReject: Operation[Account] = Operation(
         "reason": "str",
         "expand": "seq",
     },
+    required=("reason",),
 )
 
 _GetAccountsAccount: Operation[Account] = Operation(

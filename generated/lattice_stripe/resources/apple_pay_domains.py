@@ -31,6 +31,7 @@ _PostApplePayDomains: Operation[ApplePayDomain] = Operation(
         "domain_name": "str",
         "expand": "seq",
     },
+    required=("domain_name",),
 )
 
 _DeleteApplePayDomainsDomain: Operation[DeletedApplePayDomain] = Operation(

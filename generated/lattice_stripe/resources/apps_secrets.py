@@ -39,6 +39,7 @@ _PostAppsSecrets: Operation[AppsSecret] = Operation(
         "expand": "seq",
         "expires_at": "int",
     },
+    required=("name", "payload", "scope"),
 )
 
 _PostAppsSecretsDelete: Operation[AppsSecret] = Operation(
@@ -52,6 +53,7 @@ _PostAppsSecretsDelete: Operation[AppsSecret] = Operation(
         "scope": "map",
         "expand": "seq",
     },
+    required=("name", "scope"),
 )
 
 _GetAppsSecretsFind: Operation[AppsSecret] = Operation(
@@ -66,6 +68,7 @@ _GetAppsSecretsFind: Operation[AppsSecret] = Operation(
         "scope": "map",
         "expand": "seq",
     },
+    required=("name", "scope"),
 )
 
 _GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
@@ -82,6 +85,7 @@ _GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
         "limit": "int",
         "starting_after": "str",
     },
+    required=("scope",),
 )
 
 

@@ -42,6 +42,7 @@ _PostBillingPortalConfigurations: Operation[BillingPortalConfiguration] = Operat
         "login_page": "map",
         "metadata": "map",
     },
+    required=("business_profile", "features"),
 )
 
 _GetBillingPortalConfigurations: Operation[ListObject[BillingPortalConfiguration]] = Operation(

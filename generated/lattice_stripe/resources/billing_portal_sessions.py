@@ -38,6 +38,7 @@ _PostBillingPortalSessions: Operation[BillingPortalSession] = Operation(
         "on_behalf_of": "str",
         "return_url": "str",
     },
+    required=("customer",),
 )
 
 

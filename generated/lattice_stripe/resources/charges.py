@@ -169,6 +169,7 @@ _GetChargesSearch: Operation[SearchResult[Charge]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostChargesCharge: Operation[Charge] = Operation(

@@ -84,6 +84,7 @@ _PostCheckoutSessions: Operation[CheckoutSession] = Operation(
         "subscription_data": "map",
         "tax_id_collection": "map",
     },
+    required=("success_url",),
     checks=(
         MinorUnits(
             "checkout.sessions.create",

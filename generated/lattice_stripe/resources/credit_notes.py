@@ -51,6 +51,7 @@ _PostCreditNotes: Operation[CreditNote] = Operation(
         "refund_amount": "int",
         "shipping_cost": "map",
     },
+    required=("invoice",),
     checks=(
         MinorUnits(
             "credit_notes.create",
@@ -103,6 +104,7 @@ _GetCreditNotesPreview: Operation[CreditNote] = Operation(
         "refund_amount": "int",
         "shipping_cost": "map",
     },
+    required=("invoice",),
     checks=(
         MinorUnits(
             "credit_notes.preview",
@@ -141,6 +143,7 @@ _GetCreditNotesPreviewLines: Operation[ListObject[CreditNoteLineItem]] = Operati
         "shipping_cost": "map",
         "starting_after": "str",
     },
+    required=("invoice",),
     checks=(
         MinorUnits(
             "credit_notes.preview_lines",

@@ -173,6 +173,7 @@ _GetCustomersSearch: Operation[SearchResult[Customer]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostCustomersCustomer: Operation[Customer] = Operation(
@@ -229,6 +230,7 @@ _PostCustomersCustomerBalanceTransactions: Operation[CustomerBalanceTransaction]
         "expand": "seq",
         "metadata": "map|str",
     },
+    required=("amount", "currency"),
     checks=(
         MinorUnits(
             "customers.balance_transactions.create",
@@ -545,6 +547,7 @@ _PostCustomersCustomerFundingInstructions: Operation[FundingInstructions] = Oper
         "funding_type": "str",
         "expand": "seq",
     },
+    required=("bank_transfer", "currency", "funding_type"),
 )
 
 _GetCustomersCustomerPaymentMethods: Operation[ListObject[PaymentMethod]] = Operation(
@@ -844,6 +847,7 @@ _PostCustomersCustomerTaxIds: Operation[TaxId] = Operation(
         "value": "str",
         "expand": "seq",
     },
+    required=("type", "value"),
 )
 
 _DeleteCustomersCustomerTaxIdsId: Operation[DeletedTaxId] = Operation(

@@ -35,6 +35,7 @@ _PostFileLinks: Operation[FileLink] = Operation(
         "expires_at": "int",
         "metadata": "map|str",
     },
+    required=("file",),
 )
 
 _GetFileLinks: Operation[ListObject[FileLink]] = Operation(

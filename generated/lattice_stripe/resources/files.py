@@ -38,6 +38,7 @@ _PostFiles: Operation[File] = Operation(
         "expand": "seq",
         "file_link_data": "map",
     },
+    required=("file", "purpose"),
 )
 
 _GetFiles: Operation[ListObject[File]] = Operation(

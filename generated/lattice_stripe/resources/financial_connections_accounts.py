@@ -62,6 +62,7 @@ _PostFinancialConnectionsAccountsAccountRefresh: Operation[FinancialConnectionsA
         "features": "seq",
         "expand": "seq",
     },
+    required=("features",),
 )
 
 _GetFinancialConnectionsAccountsAccount: Operation[FinancialConnectionsAccount] = Operation(
@@ -91,6 +92,7 @@ _GetFinancialConnectionsAccountsAccountOwners: Operation[ListObject[FinancialCon
             "limit": "int",
             "starting_after": "str",
         },
+        required=("ownership",),
     )
 )
 

@@ -38,6 +38,7 @@ _PostFinancialConnectionsSessions: Operation[FinancialConnectionsSession] = Oper
         "prefetch": "seq",
         "return_url": "str",
     },
+    required=("account_holder", "permissions"),
 )
 
 _GetFinancialConnectionsSessionsSession: Operation[FinancialConnectionsSession] = Operation(

@@ -49,6 +49,7 @@ _PostIdentityVerificationSessions: Operation[IdentityVerificationSession] = Oper
         "options": "map",
         "return_url": "str",
     },
+    required=("type",),
 )
 
 _GetIdentityVerificationSessions: Operation[ListObject[IdentityVerificationSession]] = Operation(

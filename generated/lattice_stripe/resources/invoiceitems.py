@@ -58,6 +58,7 @@ _PostInvoiceitems: Operation[Invoiceitem] = Operation(
         "unit_amount": "int",
         "unit_amount_decimal": "decimal",
     },
+    required=("customer",),
     checks=(
         MinorUnits(
             "invoiceitems.create",

@@ -199,6 +199,7 @@ _GetInvoicesSearch: Operation[SearchResult[Invoice]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostInvoicesInvoiceSend: Operation[Invoice] = Operation(

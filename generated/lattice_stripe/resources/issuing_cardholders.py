@@ -52,6 +52,7 @@ _PostIssuingCardholders: Operation[IssuingCardholder] = Operation(
         "status": "str",
         "type": "str",
     },
+    required=("billing", "name"),
     checks=(
         MinorUnits(
             "issuing.cardholders.create",

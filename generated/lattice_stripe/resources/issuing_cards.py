@@ -47,6 +47,7 @@ _PostIssuingCards: Operation[IssuingCard] = Operation(
         "spending_controls": "map",
         "status": "str",
     },
+    required=("currency", "type"),
     checks=(
         MinorUnits(
             "issuing.cards.create",

@@ -38,6 +38,7 @@ _PostLinkAccountSessions: Operation[FinancialConnectionsSession] = Operation(
         "prefetch": "seq",
         "return_url": "str",
     },
+    required=("account_holder", "permissions"),
 )
 
 _GetLinkAccountSessionsSession: Operation[FinancialConnectionsSession] = Operation(

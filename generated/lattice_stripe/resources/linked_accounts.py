@@ -62,6 +62,7 @@ _PostLinkedAccountsAccountRefresh: Operation[FinancialConnectionsAccount] = Oper
         "features": "seq",
         "expand": "seq",
     },
+    required=("features",),
 )
 
 _GetLinkedAccountsAccount: Operation[FinancialConnectionsAccount] = Operation(
@@ -90,6 +91,7 @@ _GetLinkedAccountsAccountOwners: Operation[ListObject[FinancialConnectionsAccoun
         "limit": "int",
         "starting_after": "str",
     },
+    required=("ownership",),
 )
 
 

@@ -170,6 +170,7 @@ _PostPaymentIntents: Operation[PaymentIntent] = Operation(
         "transfer_group": "str",
         "use_stripe_sdk": "bool",
     },
+    required=("amount", "currency"),
     checks=(
         MinorUnits(
             "payment_intents.create",
@@ -196,6 +197,7 @@ _PostPaymentIntentsIntentIncrementAuthorization: Operation[PaymentIntent] = Oper
         "statement_descriptor": "str",
         "transfer_data": "map",
     },
+    required=("amount",),
     checks=(
         MinorUnits(
             "payment_intents.increment_authorization",
@@ -249,6 +251,7 @@ _GetPaymentIntentsSearch: Operation[SearchResult[PaymentIntent]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostPaymentIntentsIntent: Operation[PaymentIntent] = Operation(

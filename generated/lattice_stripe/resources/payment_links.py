@@ -79,6 +79,7 @@ _PostPaymentLinks: Operation[PaymentLink] = Operation(
         "tax_id_collection": "map",
         "transfer_data": "map",
     },
+    required=("line_items",),
     checks=(
         MinorUnits(
             "payment_links.create",

@@ -31,6 +31,7 @@ _PostPaymentMethodDomains: Operation[PaymentMethodDomain] = Operation(
         "enabled": "bool",
         "expand": "seq",
     },
+    required=("domain_name",),
 )
 
 _GetPaymentMethodDomains: Operation[ListObject[PaymentMethodDomain]] = Operation(

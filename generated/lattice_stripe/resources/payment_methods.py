@@ -51,6 +51,7 @@ _PostPaymentMethodsPaymentMethodAttach: Operation[PaymentMethod] = Operation(
         "customer": "str",
         "expand": "seq",
     },
+    required=("customer",),
 )
 
 _PostPaymentMethods: Operation[PaymentMethod] = Operation(

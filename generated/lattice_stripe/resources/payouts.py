@@ -53,6 +53,7 @@ _PostPayouts: Operation[Payout] = Operation(
         "source_type": "str",
         "statement_descriptor": "str",
     },
+    required=("amount", "currency"),
     checks=(
         MinorUnits(
             "payouts.create",

@@ -54,6 +54,7 @@ _PostPlans: Operation[Plan] = Operation(
         "trial_period_days": "int",
         "usage_type": "str",
     },
+    required=("currency", "interval"),
     checks=(
         MinorUnits(
             "plans.create",

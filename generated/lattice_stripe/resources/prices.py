@@ -59,6 +59,7 @@ _PostPrices: Operation[Price] = Operation(
         "unit_amount": "int",
         "unit_amount_decimal": "decimal",
     },
+    required=("currency",),
     checks=(
         MinorUnits(
             "prices.create",
@@ -125,6 +126,7 @@ _GetPricesSearch: Operation[SearchResult[Price]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostPricesPrice: Operation[Price] = Operation(

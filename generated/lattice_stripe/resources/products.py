@@ -53,6 +53,7 @@ _PostProducts: Operation[Product] = Operation(
         "unit_label": "str",
         "url": "str",
     },
+    required=("name",),
     checks=(
         MinorUnits(
             "products.create",
@@ -121,6 +122,7 @@ _GetProductsSearch: Operation[SearchResult[Product]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostProductsId: Operation[Product] = Operation(

@@ -43,6 +43,7 @@ _PostPromotionCodes: Operation[PromotionCode] = Operation(
         "metadata": "map",
         "restrictions": "map",
     },
+    required=("coupon",),
     checks=(
         MinorUnits(
             "promotion_codes.create",

@@ -35,6 +35,7 @@ _PostRadarValueListItems: Operation[RadarValueListItem] = Operation(
         "value_list": "str",
         "expand": "seq",
     },
+    required=("value", "value_list"),
 )
 
 _DeleteRadarValueListItemsItem: Operation[DeletedRadarValueListItem] = Operation(
@@ -62,6 +63,7 @@ _GetRadarValueListItems: Operation[ListObject[RadarValueListItem]] = Operation(
         "starting_after": "str",
         "value": "str",
     },
+    required=("value_list",),
 )
 
 _GetRadarValueListItemsItem: Operation[RadarValueListItem] = Operation(

@@ -37,6 +37,7 @@ _PostRadarValueLists: Operation[RadarValueList] = Operation(
         "item_type": "str",
         "metadata": "map",
     },
+    required=("alias", "name"),
 )
 
 _DeleteRadarValueListsValueList: Operation[DeletedRadarValueList] = Operation(

@@ -35,6 +35,7 @@ _PostReportingReportRuns: Operation[ReportingReportRun] = Operation(
         "expand": "seq",
         "parameters": "map",
     },
+    required=("report_type",),
 )
 
 _GetReportingReportRuns: Operation[ListObject[ReportingReportRun]] = Operation(

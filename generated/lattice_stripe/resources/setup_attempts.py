@@ -38,6 +38,7 @@ _GetSetupAttempts: Operation[ListObject[SetupAttempt]] = Operation(
         "limit": "int",
         "starting_after": "str",
     },
+    required=("setup_intent",),
 )
 
 

@@ -43,6 +43,7 @@ _PostShippingRates: Operation[ShippingRate] = Operation(
         "tax_code": "str",
         "type": "str",
     },
+    required=("display_name",),
     checks=(
         MinorUnits(
             "shipping_rates.create",

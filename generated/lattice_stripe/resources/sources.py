@@ -114,6 +114,7 @@ _PostSourcesSourceVerify: Operation[Source] = Operation(
         "values": "seq",
         "expand": "seq",
     },
+    required=("values",),
 )
 
 _GetSourcesSourceMandateNotificationsMandateNotification: Operation[SourceMandateNotification] = Operation(

@@ -51,6 +51,7 @@ _PostSubscriptionItems: Operation[SubscriptionItem] = Operation(
         "quantity": "int",
         "tax_rates": "seq|str",
     },
+    required=("subscription",),
     checks=(
         MinorUnits(
             "subscription_items.create",
@@ -87,6 +88,7 @@ _GetSubscriptionItems: Operation[ListObject[SubscriptionItem]] = Operation(
         "limit": "int",
         "starting_after": "str",
     },
+    required=("subscription",),
 )
 
 _GetSubscriptionItemsItem: Operation[SubscriptionItem] = Operation(
@@ -157,6 +159,7 @@ _PostSubscriptionItemsSubscriptionItemUsageRecords: Operation[UsageRecord] = Ope
         "expand": "seq",
         "timestamp": "int|str",
     },
+    required=("quantity",),
 )
 
 

@@ -104,6 +104,7 @@ _PostSubscriptions: Operation[Subscription] = Operation(
         "trial_period_days": "int",
         "trial_settings": "map",
     },
+    required=("customer",),
     checks=(
         MinorUnits(
             "subscriptions.create",
@@ -178,6 +179,7 @@ _GetSubscriptionsSearch: Operation[SearchResult[Subscription]] = Operation(
         "limit": "int",
         "page": "str",
     },
+    required=("query",),
 )
 
 _PostSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(

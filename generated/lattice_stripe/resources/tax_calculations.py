@@ -42,6 +42,7 @@ _PostTaxCalculations: Operation[TaxCalculation] = Operation(
         "shipping_cost": "map",
         "tax_date": "int",
     },
+    required=("currency", "line_items"),
     checks=(
         MinorUnits(
             "tax.calculations.create",

@@ -42,6 +42,7 @@ _PostTaxRates: Operation[TaxRate] = Operation(
         "state": "str",
         "tax_type": "str",
     },
+    required=("display_name", "inclusive", "percentage"),
 )
 
 _GetTaxRates: Operation[ListObject[TaxRate]] = Operation(

@@ -38,6 +38,7 @@ _PostTaxTransactionsCreateFromCalculation: Operation[TaxTransaction] = Operation
         "expand": "seq",
         "metadata": "map",
     },
+    required=("calculation", "reference"),
 )
 
 _PostTaxTransactionsCreateReversal: Operation[TaxTransaction] = Operation(
@@ -56,6 +57,7 @@ _PostTaxTransactionsCreateReversal: Operation[TaxTransaction] = Operation(
         "metadata": "map",
         "shipping_cost": "map",
     },
+    required=("mode", "original_transaction", "reference"),
     checks=(
         MinorUnits(
             "tax.transactions.create_reversal",

@@ -38,6 +38,7 @@ _PostTerminalLocations: Operation[TerminalLocation] = Operation(
         "expand": "seq",
         "metadata": "map|str",
     },
+    required=("address", "display_name"),
 )
 
 _DeleteTerminalLocationsLocation: Operation[DeletedTerminalLocation] = Operation(

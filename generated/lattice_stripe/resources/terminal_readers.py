@@ -50,6 +50,7 @@ _PostTerminalReaders: Operation[TerminalReader] = Operation(
         "location": "str",
         "metadata": "map|str",
     },
+    required=("registration_code",),
 )
 
 _DeleteTerminalReadersReader: Operation[DeletedTerminalReader] = Operation(
@@ -91,6 +92,7 @@ _PostTerminalReadersReaderProcessPaymentIntent: Operation[TerminalReader] = Oper
         "expand": "seq",
         "process_config": "map",
     },
+    required=("payment_intent",),
     checks=(
         MinorUnits(
             "terminal.readers.process_payment_intent",
@@ -111,6 +113,7 @@ _PostTerminalReadersReaderProcessSetupIntent: Operation[TerminalReader] = Operat
         "expand": "seq",
         "process_config": "map",
     },
+    required=("customer_consent_collected", "setup_intent"),
 )
 
 _PostTerminalReadersReaderRefundPayment: Operation[TerminalReader] = Operation(
@@ -159,6 +162,7 @@ _PostTerminalReadersReaderSetReaderDisplay: Operation[TerminalReader] = Operatio
         "cart": "map",
         "expand": "seq",
     },
+    required=("type",),
     checks=(
         MinorUnits(
             "terminal.readers.set_reader_display",

@@ -33,6 +33,7 @@ _PostTestHelpersCustomersCustomerFundCashBalance: Operation[CustomerCashBalanceT
         "expand": "seq",
         "reference": "str",
     },
+    required=("amount", "currency"),
     checks=(
         MinorUnits(
             "test_helpers.customers.fund_cash_balance",

@@ -67,6 +67,7 @@ _PostTestHelpersIssuingAuthorizations: Operation[IssuingAuthorization] = Operati
         "verification_data": "map",
         "wallet": "str",
     },
+    required=("amount", "card"),
     checks=(
         MinorUnits(
             "test_helpers.issuing.authorizations.create",
@@ -99,6 +100,7 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement: Operation[IssuingAu
         "expand": "seq",
         "is_amount_controllable": "bool",
     },
+    required=("increment_amount",),
     checks=(
         MinorUnits(
             "test_helpers.issuing.authorizations.increment",

@@ -41,6 +41,7 @@ _PostTestHelpersIssuingTransactionsCreateForceCapture: Operation[IssuingTransact
         "merchant_data": "map",
         "purchase_details": "map",
     },
+    required=("amount", "card"),
     checks=(
         MinorUnits(
             "test_helpers.issuing.transactions.create_force_capture",
@@ -63,6 +64,7 @@ _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund: Operation[IssuingTransa
         "merchant_data": "map",
         "purchase_details": "map",
     },
+    required=("amount", "card"),
     checks=(
         MinorUnits(
             "test_helpers.issuing.transactions.create_unlinked_refund",

@@ -31,6 +31,7 @@ _PostTestHelpersTestClocksTestClockAdvance: Operation[TestHelpersTestClock] = Op
         "frozen_time": "int",
         "expand": "seq",
     },
+    required=("frozen_time",),
 )
 
 _PostTestHelpersTestClocks: Operation[TestHelpersTestClock] = Operation(
@@ -44,6 +45,7 @@ _PostTestHelpersTestClocks: Operation[TestHelpersTestClock] = Operation(
         "expand": "seq",
         "name": "str",
     },
+    required=("frozen_time",),
 )
 
 _DeleteTestHelpersTestClocksTestClock: Operation[DeletedTestHelpersTestClock] = Operation(

@@ -39,6 +39,7 @@ _PostTestHelpersTreasuryReceivedCredits: Operation[TreasuryReceivedCredit] = Ope
         "expand": "seq",
         "initiating_payment_method_details": "map",
     },
+    required=("amount", "currency", "financial_account", "network"),
     checks=(
         MinorUnits(
             "test_helpers.treasury.received_credits.create",

@@ -39,6 +39,7 @@ _PostTestHelpersTreasuryReceivedDebits: Operation[TreasuryReceivedDebit] = Opera
         "expand": "seq",
         "initiating_payment_method_details": "map",
     },
+    required=("amount", "currency", "financial_account", "network"),
     checks=(
         MinorUnits(
             "test_helpers.treasury.received_debits.create",

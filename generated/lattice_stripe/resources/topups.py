@@ -52,6 +52,7 @@ _PostTopups: Operation[Topup] = Operation(
         "statement_descriptor": "str",
         "transfer_group": "str",
     },
+    required=("amount", "currency"),
     checks=(
         MinorUnits(
             "topups.create",

@@ -42,6 +42,7 @@ _PostTransfers: Operation[Transfer] = Operation(
         "source_type": "str",
         "transfer_group": "str",
     },
+    required=("currency", "destination"),
     checks=(
         MinorUnits(
             "transfers.create",

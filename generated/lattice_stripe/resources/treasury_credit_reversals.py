@@ -31,6 +31,7 @@ _PostTreasuryCreditReversals: Operation[TreasuryCreditReversal] = Operation(
         "expand": "seq",
         "metadata": "map",
     },
+    required=("received_credit",),
 )
 
 _GetTreasuryCreditReversals: Operation[ListObject[TreasuryCreditReversal]] = Operation(
@@ -49,6 +50,7 @@ _GetTreasuryCreditReversals: Operation[ListObject[TreasuryCreditReversal]] = Ope
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryCreditReversalsCreditReversal: Operation[TreasuryCreditReversal] = Operation(

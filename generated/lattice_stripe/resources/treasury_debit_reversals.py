@@ -31,6 +31,7 @@ _PostTreasuryDebitReversals: Operation[TreasuryDebitReversal] = Operation(
         "expand": "seq",
         "metadata": "map",
     },
+    required=("received_debit",),
 )
 
 _GetTreasuryDebitReversals: Operation[ListObject[TreasuryDebitReversal]] = Operation(
@@ -50,6 +51,7 @@ _GetTreasuryDebitReversals: Operation[ListObject[TreasuryDebitReversal]] = Opera
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryDebitReversalsDebitReversal: Operation[TreasuryDebitReversal] = Operation(

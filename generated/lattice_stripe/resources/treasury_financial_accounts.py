@@ -48,6 +48,7 @@ _PostTreasuryFinancialAccounts: Operation[TreasuryFinancialAccount] = Operation(
         "metadata": "map",
         "platform_restrictions": "map",
     },
+    required=("supported_currencies",),
 )
 
 _GetTreasuryFinancialAccounts: Operation[ListObject[TreasuryFinancialAccount]] = Operation(

@@ -48,6 +48,7 @@ _PostTreasuryInboundTransfers: Operation[TreasuryInboundTransfer] = Operation(
         "metadata": "map",
         "statement_descriptor": "str",
     },
+    required=("amount", "currency", "financial_account", "origin_payment_method"),
     checks=(
         MinorUnits(
             "treasury.inbound_transfers.create",
@@ -71,6 +72,7 @@ _GetTreasuryInboundTransfers: Operation[ListObject[TreasuryInboundTransfer]] = O
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryInboundTransfersId: Operation[TreasuryInboundTransfer] = Operation(

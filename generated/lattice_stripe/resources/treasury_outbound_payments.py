@@ -57,6 +57,7 @@ _PostTreasuryOutboundPayments: Operation[TreasuryOutboundPayment] = Operation(
         "metadata": "map",
         "statement_descriptor": "str",
     },
+    required=("amount", "currency", "financial_account"),
     checks=(
         MinorUnits(
             "treasury.outbound_payments.create",
@@ -81,6 +82,7 @@ _GetTreasuryOutboundPayments: Operation[ListObject[TreasuryOutboundPayment]] = O
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryOutboundPaymentsId: Operation[TreasuryOutboundPayment] = Operation(

@@ -52,6 +52,7 @@ _PostTreasuryOutboundTransfers: Operation[TreasuryOutboundTransfer] = Operation(
         "metadata": "map",
         "statement_descriptor": "str",
     },
+    required=("amount", "currency", "financial_account"),
     checks=(
         MinorUnits(
             "treasury.outbound_transfers.create",
@@ -75,6 +76,7 @@ _GetTreasuryOutboundTransfers: Operation[ListObject[TreasuryOutboundTransfer]] =
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryOutboundTransfersOutboundTransfer: Operation[TreasuryOutboundTransfer] = Operation(

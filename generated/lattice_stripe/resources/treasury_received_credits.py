@@ -39,6 +39,7 @@ _GetTreasuryReceivedCredits: Operation[ListObject[TreasuryReceivedCredit]] = Ope
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryReceivedCreditsId: Operation[TreasuryReceivedCredit] = Operation(

@@ -35,6 +35,7 @@ _GetTreasuryReceivedDebits: Operation[ListObject[TreasuryReceivedDebit]] = Opera
         "starting_after": "str",
         "status": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryReceivedDebitsId: Operation[TreasuryReceivedDebit] = Operation(

@@ -42,6 +42,7 @@ _GetTreasuryTransactionEntries: Operation[ListObject[TreasuryTransactionEntry]] 
         "starting_after": "str",
         "transaction": "str",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryTransactionEntriesId: Operation[TreasuryTransactionEntry] = Operation(

@@ -42,6 +42,7 @@ _GetTreasuryTransactions: Operation[ListObject[TreasuryTransaction]] = Operation
         "status": "str",
         "status_transitions": "map",
     },
+    required=("financial_account",),
 )
 
 _GetTreasuryTransactionsId: Operation[TreasuryTransaction] = Operation(

@@ -36,6 +36,7 @@ _PostWebhookEndpoints: Operation[WebhookEndpoint] = Operation(
         "expand": "seq",
         "metadata": "map|str",
     },
+    required=("enabled_events", "url"),
 )
 
 _DeleteWebhookEndpointsWebhookEndpoint: Operation[DeletedWebhookEndpoint] = Operation(

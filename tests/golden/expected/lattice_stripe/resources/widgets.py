@@ -45,6 +45,7 @@ _PostWidgets: Operation[Widget] = Operation(
         "metadata": "map|str",
         "parts": "seq",
     },
+    required=("amount",),
     checks=(
         MinorUnits(
             "widgets.create",
@@ -94,6 +95,7 @@ _GetWidgetsSearch: Operation[SearchResult[Widget]] = Operation(
     kinds={
         "query": "str",
     },
+    required=("query",),
 )
 
 
