@@ -34,6 +34,16 @@ def test_files_host_follows_base_url_unless_given(kwargs: dict[str, str], files_
         assert cls(KEY, **kwargs).config.files_base_url == files_url  # type: ignore[arg-type]
 
 
+def test_none_means_follow_only_in_the_constructor() -> None:
+    from lattice_stripe import InvalidArgumentError
+
+    assert (
+        StripeClient(KEY, base_url="http://mock", files_base_url=None).config.files_base_url == "http://mock"
+    )
+    with pytest.raises(InvalidArgumentError):  # a derived client changes a URL, it cannot unset one
+        StripeClient(KEY).with_options(files_base_url=None)  # type: ignore[arg-type]
+
+
 def test_with_options_keeps_uploads_following() -> None:
     client = StripeClient(KEY)
     assert client.with_options(base_url="http://mock").config.files_base_url == "http://mock"
