@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
-    from ..models import ApiErrors
+    from ..models import ApiErrors  # type: ignore[import-not-found, unused-ignore]  # as codegen.runtime
 
 
 class StripeError(Exception):
