@@ -55,7 +55,7 @@ def _check_both_scripts(tmp_path: Path, python: str) -> None:
         for number, line in enumerate((SCRIPTS / mistakes).read_text().splitlines(), start=1)
         if line.endswith("# error")
     }
-    assert len(marked) == 6
+    assert len(marked) == 7
     result = _mypy(tmp_path, "user_script.py", mistakes, python=python)
     output = result.stdout + result.stderr
     assert "user_script.py:" not in output, output  # the user script is clean

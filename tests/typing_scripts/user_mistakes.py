@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lattice_stripe import StripeClient, WebhookEvent
+from lattice_stripe import CardError, StripeClient, WebhookEvent
 
 
 def mistakes(client: StripeClient, event: WebhookEvent) -> None:
@@ -13,3 +13,9 @@ def mistakes(client: StripeClient, event: WebhookEvent) -> None:
     client.accounts.reject("acct_1", reason="spam")  # error
     client.raw_request("put", "/v1/x", encoding="xml")  # error
     client.customers.retrieve("cus_1", expand=["customer"])  # fine: a list
+
+
+def typed_error(exc: CardError) -> None:
+    error = exc.typed_error
+    if error is not None:
+        print(error.payment_intent, error.no_such_field)  # error
