@@ -83,6 +83,7 @@ class _Builder(ModelTypes, ParamTypes):
                     class_name(params_prefix, p["name"]),
                     dicts,
                     where,
+                    p.get("description"),
                 )
                 (path_params if p["in"] == "path" else query).append(param)
             body: list[Param] = []

@@ -37,9 +37,9 @@ class ParamTypes(SchemaView):
         if kind == "boolean":
             return "bool"
         if kind == "array":
-            # Sequence, not list: inputs may be tuples, and resources have a `list` method
-            # that would shadow the builtin inside class bodies.
-            return f"Sequence[{self.param_type(schema.get('items', {}), name, out, where)}]"
+            # A list or tuple but not a bare str (`expand="customer"` is a type error), and
+            # not `list[...]`: resources have a `list` method that shadows it in class bodies.
+            return f"SequenceNotStr[{self.param_type(schema.get('items', {}), name, out, where)}]"
         if kind == "object" or "properties" in schema:
             if schema.get("properties"):
                 required = set(schema.get("required", ()))
@@ -66,14 +66,16 @@ class ParamTypes(SchemaView):
         dict_name: str,
         out: list[ParamsDict],
         where: str,
+        description: str | None = None,
     ) -> Param:
+        """``description``: a query parameter's own (the spec puts it beside the schema)."""
         annotation = self.param_type(schema, dict_name, out, f"{where} {wire}")
         return Param(
             wire_name=wire,
             py_name=identifier(wire),
             annotation=annotation,
             required=required,
-            doc=doc(schema.get("description")),
+            doc=doc(description or self.deref(schema).get("description")),
             kinds="|".join(sorted(self.kinds(schema))),
         )
 

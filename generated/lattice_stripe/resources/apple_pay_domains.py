@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.apple_pay_domain import ApplePayDomain
     from ..models.deleted_apple_pay_domain import DeletedApplePayDomain
 
@@ -80,7 +79,7 @@ class ApplePayDomains(SyncResource):
         self,
         *,
         domain_name: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Create an apple pay domain.
@@ -123,7 +122,7 @@ class ApplePayDomains(SyncResource):
         *,
         domain_name: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -134,10 +133,17 @@ class ApplePayDomains(SyncResource):
 
         Args:
             domain_name:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetApplePayDomains,
@@ -157,7 +163,7 @@ class ApplePayDomains(SyncResource):
         domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Retrieve an apple pay domain.
@@ -165,7 +171,7 @@ class ApplePayDomains(SyncResource):
         ``GET /v1/apple_pay/domains/{domain}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetApplePayDomainsDomain,
@@ -184,7 +190,7 @@ class AsyncApplePayDomains(AsyncResource):
         self,
         *,
         domain_name: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Create an apple pay domain.
@@ -227,7 +233,7 @@ class AsyncApplePayDomains(AsyncResource):
         *,
         domain_name: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -238,10 +244,17 @@ class AsyncApplePayDomains(AsyncResource):
 
         Args:
             domain_name:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetApplePayDomains,
@@ -261,7 +274,7 @@ class AsyncApplePayDomains(AsyncResource):
         domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Retrieve an apple pay domain.
@@ -269,7 +282,7 @@ class AsyncApplePayDomains(AsyncResource):
         ``GET /v1/apple_pay/domains/{domain}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetApplePayDomainsDomain,

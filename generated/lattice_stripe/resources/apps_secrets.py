@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.apps_secret import AppsSecret
     from ..params.apps_secrets import (
         AppsSecretsCreateParamsScope,
@@ -99,7 +98,7 @@ class AppsSecrets(SyncResource):
         name: str,
         payload: str,
         scope: AppsSecretsCreateParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
@@ -110,7 +109,8 @@ class AppsSecrets(SyncResource):
         Args:
             name: A name for the secret that's unique within the scope.
             payload: The plaintext secret value to be stored.
-            scope: Specifies the scoping of the secret.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
             expires_at: The Unix timestamp for the expiry time of the secret, after which the
                 secret deletes.
@@ -133,7 +133,7 @@ class AppsSecrets(SyncResource):
         *,
         name: str,
         scope: AppsSecretsDeleteParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Deletes a secret from the secret store by name and scope.
@@ -142,7 +142,8 @@ class AppsSecrets(SyncResource):
 
         Args:
             name: A name for the secret that's unique within the scope.
-            scope: Specifies the scoping of the secret.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -161,7 +162,7 @@ class AppsSecrets(SyncResource):
         *,
         name: str,
         scope: AppsSecretsFindParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Finds a secret in the secret store by name and scope.
@@ -169,9 +170,10 @@ class AppsSecrets(SyncResource):
         ``GET /v1/apps/secrets/find``
 
         Args:
-            name:
-            scope:
-            expand:
+            name: A name for the secret that's unique within the scope.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAppsSecretsFind,
@@ -189,7 +191,7 @@ class AppsSecrets(SyncResource):
         *,
         scope: AppsSecretsListParamsScope,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -199,11 +201,19 @@ class AppsSecrets(SyncResource):
         ``GET /v1/apps/secrets``
 
         Args:
-            scope:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetAppsSecrets,
@@ -228,7 +238,7 @@ class AsyncAppsSecrets(AsyncResource):
         name: str,
         payload: str,
         scope: AppsSecretsCreateParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
@@ -239,7 +249,8 @@ class AsyncAppsSecrets(AsyncResource):
         Args:
             name: A name for the secret that's unique within the scope.
             payload: The plaintext secret value to be stored.
-            scope: Specifies the scoping of the secret.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
             expires_at: The Unix timestamp for the expiry time of the secret, after which the
                 secret deletes.
@@ -262,7 +273,7 @@ class AsyncAppsSecrets(AsyncResource):
         *,
         name: str,
         scope: AppsSecretsDeleteParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Deletes a secret from the secret store by name and scope.
@@ -271,7 +282,8 @@ class AsyncAppsSecrets(AsyncResource):
 
         Args:
             name: A name for the secret that's unique within the scope.
-            scope: Specifies the scoping of the secret.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -290,7 +302,7 @@ class AsyncAppsSecrets(AsyncResource):
         *,
         name: str,
         scope: AppsSecretsFindParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Finds a secret in the secret store by name and scope.
@@ -298,9 +310,10 @@ class AsyncAppsSecrets(AsyncResource):
         ``GET /v1/apps/secrets/find``
 
         Args:
-            name:
-            scope:
-            expand:
+            name: A name for the secret that's unique within the scope.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAppsSecretsFind,
@@ -318,7 +331,7 @@ class AsyncAppsSecrets(AsyncResource):
         *,
         scope: AppsSecretsListParamsScope,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -328,11 +341,19 @@ class AsyncAppsSecrets(AsyncResource):
         ``GET /v1/apps/secrets``
 
         Args:
-            scope:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetAppsSecrets,

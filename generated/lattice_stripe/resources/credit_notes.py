@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.credit_note import CreditNote
     from ..models.credit_note_line_item import CreditNoteLineItem
     from ..params.credit_notes import (
@@ -224,8 +223,8 @@ class CreditNotes(SyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesCreateParamsLines] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesCreateParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -236,27 +235,25 @@ class CreditNotes(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Issue a credit note to adjust the amount of a finalized invoice. For a status=open
-        invoice, a credit note reduces
-        its amount_due. For a status=paid invoice, a credit note does not affect its amount_due.
-        Instead, it can result
-        in any combination of the following:
+        invoice, a credit note reduces its amount_due. For a status=paid invoice, a credit note
+        does not affect its amount_due. Instead, it can result in any combination of the
+        following:
 
-
-        Refund: create a new refund (using refund_amount) or link an existing refund (using
+        * Refund: create a new refund (using refund_amount) or link an existing refund (using
         refund).
-        Customer balance credit: credit the customer’s balance (using credit_amount) which will
-        be automatically applied to their next invoice when it’s finalized.
-        Outside of Stripe credit: record the amount that is or will be credited outside of
-        Stripe (using out_of_band_amount).
 
+        * Customer balance credit: credit the customer’s balance (using credit_amount) which
+        will be automatically applied to their next invoice when it’s finalized.
+
+        * Outside of Stripe credit: record the amount that is or will be credited outside of
+        Stripe (using out_of_band_amount).
 
         For post-payment credit notes the sum of the refund, credit and outside of Stripe
         amounts must equal the credit note total.
 
         You may issue multiple credit notes for an invoice. Each credit note will increment the
-        invoice’s pre_payment_credit_notes_amount
-        or post_payment_credit_notes_amount depending on its status at the time of credit note
-        creation.
+        invoice’s pre_payment_credit_notes_amount or post_payment_credit_notes_amount depending
+        on its status at the time of credit note creation.
 
         ``POST /v1/credit_notes``
 
@@ -267,19 +264,25 @@ class CreditNotes(SyncResource):
             credit_amount: The integer amount in cents (or local equivalent) representing the
                 amount to credit the customer's balance, which will be automatically applied to
                 their next invoice.
-            effective_at: The date when this credit note is in effect.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
             expand: Specifies which fields in the response should be expanded.
             lines: Line items that make up the credit note.
             memo: The credit note's memo appears on the credit note PDF.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             out_of_band_amount: The integer amount in cents (or local equivalent) representing
                 the amount that is credited outside of Stripe.
             reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
                 `order_change`, or `product_unsatisfactory`
             refund: ID of an existing refund to link this credit note to.
             refund_amount: The integer amount in cents (or local equivalent) representing the
-                amount to refund.
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
             shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
                 shipping_cost is included in the credit note.
         """
@@ -309,7 +312,7 @@ class CreditNotes(SyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -320,12 +323,19 @@ class CreditNotes(SyncResource):
         ``GET /v1/credit_notes``
 
         Args:
-            customer:
-            ending_before:
-            expand:
-            invoice:
-            limit:
-            starting_after:
+            customer: Only return credit notes for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            invoice: Only return credit notes for the invoice specified by this invoice ID.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCreditNotes,
@@ -348,8 +358,8 @@ class CreditNotes(SyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesPreviewParamsLines] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -364,19 +374,33 @@ class CreditNotes(SyncResource):
         ``GET /v1/credit_notes/preview``
 
         Args:
-            invoice:
-            amount:
-            credit_amount:
-            effective_at:
-            expand:
-            lines:
-            memo:
-            metadata:
-            out_of_band_amount:
-            reason:
-            refund:
-            refund_amount:
-            shipping_cost:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            expand: Specifies which fields in the response should be expanded.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
         """
         return self._client.request(
             _GetCreditNotesPreview,
@@ -407,9 +431,9 @@ class CreditNotes(SyncResource):
         credit_amount: int | None = None,
         effective_at: int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
-        lines: Sequence[CreditNotesPreviewLinesParamsLines] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewLinesParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -427,22 +451,43 @@ class CreditNotes(SyncResource):
         ``GET /v1/credit_notes/preview/lines``
 
         Args:
-            invoice:
-            amount:
-            credit_amount:
-            effective_at:
-            ending_before:
-            expand:
-            limit:
-            lines:
-            memo:
-            metadata:
-            out_of_band_amount:
-            reason:
-            refund:
-            refund_amount:
-            shipping_cost:
-            starting_after:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCreditNotesPreviewLines,
@@ -473,7 +518,7 @@ class CreditNotes(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Retrieves the credit note object with the given identifier.
@@ -481,7 +526,7 @@ class CreditNotes(SyncResource):
         ``GET /v1/credit_notes/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCreditNotesId,
@@ -497,7 +542,7 @@ class CreditNotes(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -510,7 +555,10 @@ class CreditNotes(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             memo: Credit note memo.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostCreditNotesId,
@@ -528,7 +576,7 @@ class CreditNotes(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Marks a credit note as void. Learn more about voiding credit notes.
@@ -557,7 +605,7 @@ class CreditNotesLines(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -569,10 +617,17 @@ class CreditNotesLines(SyncResource):
         ``GET /v1/credit_notes/{credit_note}/lines``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCreditNotesCreditNoteLines,
@@ -601,8 +656,8 @@ class AsyncCreditNotes(AsyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesCreateParamsLines] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesCreateParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -613,27 +668,25 @@ class AsyncCreditNotes(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Issue a credit note to adjust the amount of a finalized invoice. For a status=open
-        invoice, a credit note reduces
-        its amount_due. For a status=paid invoice, a credit note does not affect its amount_due.
-        Instead, it can result
-        in any combination of the following:
+        invoice, a credit note reduces its amount_due. For a status=paid invoice, a credit note
+        does not affect its amount_due. Instead, it can result in any combination of the
+        following:
 
-
-        Refund: create a new refund (using refund_amount) or link an existing refund (using
+        * Refund: create a new refund (using refund_amount) or link an existing refund (using
         refund).
-        Customer balance credit: credit the customer’s balance (using credit_amount) which will
-        be automatically applied to their next invoice when it’s finalized.
-        Outside of Stripe credit: record the amount that is or will be credited outside of
-        Stripe (using out_of_band_amount).
 
+        * Customer balance credit: credit the customer’s balance (using credit_amount) which
+        will be automatically applied to their next invoice when it’s finalized.
+
+        * Outside of Stripe credit: record the amount that is or will be credited outside of
+        Stripe (using out_of_band_amount).
 
         For post-payment credit notes the sum of the refund, credit and outside of Stripe
         amounts must equal the credit note total.
 
         You may issue multiple credit notes for an invoice. Each credit note will increment the
-        invoice’s pre_payment_credit_notes_amount
-        or post_payment_credit_notes_amount depending on its status at the time of credit note
-        creation.
+        invoice’s pre_payment_credit_notes_amount or post_payment_credit_notes_amount depending
+        on its status at the time of credit note creation.
 
         ``POST /v1/credit_notes``
 
@@ -644,19 +697,25 @@ class AsyncCreditNotes(AsyncResource):
             credit_amount: The integer amount in cents (or local equivalent) representing the
                 amount to credit the customer's balance, which will be automatically applied to
                 their next invoice.
-            effective_at: The date when this credit note is in effect.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
             expand: Specifies which fields in the response should be expanded.
             lines: Line items that make up the credit note.
             memo: The credit note's memo appears on the credit note PDF.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             out_of_band_amount: The integer amount in cents (or local equivalent) representing
                 the amount that is credited outside of Stripe.
             reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
                 `order_change`, or `product_unsatisfactory`
             refund: ID of an existing refund to link this credit note to.
             refund_amount: The integer amount in cents (or local equivalent) representing the
-                amount to refund.
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
             shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
                 shipping_cost is included in the credit note.
         """
@@ -686,7 +745,7 @@ class AsyncCreditNotes(AsyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -697,12 +756,19 @@ class AsyncCreditNotes(AsyncResource):
         ``GET /v1/credit_notes``
 
         Args:
-            customer:
-            ending_before:
-            expand:
-            invoice:
-            limit:
-            starting_after:
+            customer: Only return credit notes for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            invoice: Only return credit notes for the invoice specified by this invoice ID.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCreditNotes,
@@ -725,8 +791,8 @@ class AsyncCreditNotes(AsyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesPreviewParamsLines] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -741,19 +807,33 @@ class AsyncCreditNotes(AsyncResource):
         ``GET /v1/credit_notes/preview``
 
         Args:
-            invoice:
-            amount:
-            credit_amount:
-            effective_at:
-            expand:
-            lines:
-            memo:
-            metadata:
-            out_of_band_amount:
-            reason:
-            refund:
-            refund_amount:
-            shipping_cost:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            expand: Specifies which fields in the response should be expanded.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
         """
         return await self._client.request(
             _GetCreditNotesPreview,
@@ -784,9 +864,9 @@ class AsyncCreditNotes(AsyncResource):
         credit_amount: int | None = None,
         effective_at: int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
-        lines: Sequence[CreditNotesPreviewLinesParamsLines] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewLinesParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -804,22 +884,43 @@ class AsyncCreditNotes(AsyncResource):
         ``GET /v1/credit_notes/preview/lines``
 
         Args:
-            invoice:
-            amount:
-            credit_amount:
-            effective_at:
-            ending_before:
-            expand:
-            limit:
-            lines:
-            memo:
-            metadata:
-            out_of_band_amount:
-            reason:
-            refund:
-            refund_amount:
-            shipping_cost:
-            starting_after:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCreditNotesPreviewLines,
@@ -850,7 +951,7 @@ class AsyncCreditNotes(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Retrieves the credit note object with the given identifier.
@@ -858,7 +959,7 @@ class AsyncCreditNotes(AsyncResource):
         ``GET /v1/credit_notes/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCreditNotesId,
@@ -874,7 +975,7 @@ class AsyncCreditNotes(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -887,7 +988,10 @@ class AsyncCreditNotes(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             memo: Credit note memo.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostCreditNotesId,
@@ -905,7 +1009,7 @@ class AsyncCreditNotes(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Marks a credit note as void. Learn more about voiding credit notes.
@@ -934,7 +1038,7 @@ class AsyncCreditNotesLines(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -946,10 +1050,17 @@ class AsyncCreditNotesLines(AsyncResource):
         ``GET /v1/credit_notes/{credit_note}/lines``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCreditNotesCreditNoteLines,

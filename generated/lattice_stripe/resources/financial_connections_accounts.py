@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_account import FinancialConnectionsAccount
     from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
     from ..params.financial_connections_accounts import (
@@ -110,7 +109,7 @@ class FinancialConnectionsAccounts(SyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Disables your access to a Financial Connections Account. You will no longer be able to
@@ -135,7 +134,7 @@ class FinancialConnectionsAccounts(SyncResource):
         *,
         account_holder: FinancialConnectionsAccountsListParamsAccountHolder | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         session: str | None = None,
         starting_after: str | None = None,
@@ -146,12 +145,22 @@ class FinancialConnectionsAccounts(SyncResource):
         ``GET /v1/financial_connections/accounts``
 
         Args:
-            account_holder:
-            ending_before:
-            expand:
-            limit:
-            session:
-            starting_after:
+            account_holder: If present, only return accounts that belong to the specified
+                account holder. `account_holder[customer]` and `account_holder[account]` are
+                mutually exclusive.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            session: If present, only return accounts that were collected as part of the given
+                session.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetFinancialConnectionsAccounts,
@@ -172,8 +181,8 @@ class FinancialConnectionsAccounts(SyncResource):
         account: str,
         /,
         *,
-        features: Sequence[Literal["balance", "ownership"]],
-        expand: Sequence[str] | None = None,
+        features: SequenceNotStr[Literal["balance", "ownership"]],
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Refreshes the data associated with a Financial Connections Account.
@@ -199,7 +208,7 @@ class FinancialConnectionsAccounts(SyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Retrieves the details of an Financial Connections Account.
@@ -207,7 +216,7 @@ class FinancialConnectionsAccounts(SyncResource):
         ``GET /v1/financial_connections/accounts/{account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetFinancialConnectionsAccountsAccount,
@@ -229,7 +238,7 @@ class FinancialConnectionsAccountsOwners(SyncResource):
         *,
         ownership: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -239,11 +248,18 @@ class FinancialConnectionsAccountsOwners(SyncResource):
         ``GET /v1/financial_connections/accounts/{account}/owners``
 
         Args:
-            ownership:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ownership: The ID of the ownership object to fetch owners from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetFinancialConnectionsAccountsAccountOwners,
@@ -271,7 +287,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Disables your access to a Financial Connections Account. You will no longer be able to
@@ -296,7 +312,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         *,
         account_holder: FinancialConnectionsAccountsListParamsAccountHolder | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         session: str | None = None,
         starting_after: str | None = None,
@@ -307,12 +323,22 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         ``GET /v1/financial_connections/accounts``
 
         Args:
-            account_holder:
-            ending_before:
-            expand:
-            limit:
-            session:
-            starting_after:
+            account_holder: If present, only return accounts that belong to the specified
+                account holder. `account_holder[customer]` and `account_holder[account]` are
+                mutually exclusive.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            session: If present, only return accounts that were collected as part of the given
+                session.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetFinancialConnectionsAccounts,
@@ -333,8 +359,8 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         account: str,
         /,
         *,
-        features: Sequence[Literal["balance", "ownership"]],
-        expand: Sequence[str] | None = None,
+        features: SequenceNotStr[Literal["balance", "ownership"]],
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Refreshes the data associated with a Financial Connections Account.
@@ -360,7 +386,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Retrieves the details of an Financial Connections Account.
@@ -368,7 +394,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         ``GET /v1/financial_connections/accounts/{account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetFinancialConnectionsAccountsAccount,
@@ -390,7 +416,7 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
         *,
         ownership: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -400,11 +426,18 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
         ``GET /v1/financial_connections/accounts/{account}/owners``
 
         Args:
-            ownership:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ownership: The ID of the ownership object to fetch owners from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetFinancialConnectionsAccountsAccountOwners,

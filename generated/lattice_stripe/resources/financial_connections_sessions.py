@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_session import FinancialConnectionsSession
     from ..params.financial_connections_sessions import (
         FinancialConnectionsSessionsCreateParamsAccountHolder,
@@ -62,10 +61,10 @@ class FinancialConnectionsSessions(SyncResource):
         self,
         *,
         account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
-        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | None = None,
+        permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: SequenceNotStr[str] | None = None,
         filters: FinancialConnectionsSessionsCreateParamsFilters | None = None,
-        prefetch: Sequence[Literal["balances", "ownership"]] | None = None,
+        prefetch: SequenceNotStr[Literal["balances", "ownership"]] | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
@@ -77,11 +76,14 @@ class FinancialConnectionsSessions(SyncResource):
         Args:
             account_holder: The account holder to link accounts for.
             permissions: List of data features that you would like to request access to.
+                Possible values are `balances`, `transactions`, `ownership`, and
+                    `payment_method`.
             expand: Specifies which fields in the response should be expanded.
             filters: Filters to restrict the kinds of accounts to collect.
             prefetch: List of data features that you would like to retrieve upon account
                 creation.
-            return_url: For webview integrations only.
+            return_url: For webview integrations only. Upon completing OAuth login in the native
+                browser, the user will be redirected to this URL to return to your app.
         """
         return self._client.request(
             _PostFinancialConnectionsSessions,
@@ -102,7 +104,7 @@ class FinancialConnectionsSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
         """Retrieves the details of a Financial Connections Session
@@ -110,7 +112,7 @@ class FinancialConnectionsSessions(SyncResource):
         ``GET /v1/financial_connections/sessions/{session}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetFinancialConnectionsSessionsSession,
@@ -129,10 +131,10 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         self,
         *,
         account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
-        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | None = None,
+        permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: SequenceNotStr[str] | None = None,
         filters: FinancialConnectionsSessionsCreateParamsFilters | None = None,
-        prefetch: Sequence[Literal["balances", "ownership"]] | None = None,
+        prefetch: SequenceNotStr[Literal["balances", "ownership"]] | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
@@ -144,11 +146,14 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         Args:
             account_holder: The account holder to link accounts for.
             permissions: List of data features that you would like to request access to.
+                Possible values are `balances`, `transactions`, `ownership`, and
+                    `payment_method`.
             expand: Specifies which fields in the response should be expanded.
             filters: Filters to restrict the kinds of accounts to collect.
             prefetch: List of data features that you would like to retrieve upon account
                 creation.
-            return_url: For webview integrations only.
+            return_url: For webview integrations only. Upon completing OAuth login in the native
+                browser, the user will be redirected to this URL to return to your app.
         """
         return await self._client.request(
             _PostFinancialConnectionsSessions,
@@ -169,7 +174,7 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
         """Retrieves the details of a Financial Connections Session
@@ -177,7 +182,7 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         ``GET /v1/financial_connections/sessions/{session}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetFinancialConnectionsSessionsSession,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_method_domain import PaymentMethodDomain
 
 _PostPaymentMethodDomains: Operation[PaymentMethodDomain] = Operation(
@@ -96,7 +95,7 @@ class PaymentMethodDomains(SyncResource):
         *,
         domain_name: str,
         enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Creates a payment method domain.
@@ -105,7 +104,9 @@ class PaymentMethodDomains(SyncResource):
 
         Args:
             domain_name: The domain name that this payment method domain object represents.
-            enabled: Whether this payment method domain is enabled.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -125,7 +126,7 @@ class PaymentMethodDomains(SyncResource):
         domain_name: str | None = None,
         enabled: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -135,12 +136,20 @@ class PaymentMethodDomains(SyncResource):
         ``GET /v1/payment_method_domains``
 
         Args:
-            domain_name:
-            enabled:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            domain_name: The domain name that this payment method domain object represents.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods will not appear in Elements
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetPaymentMethodDomains,
@@ -161,7 +170,7 @@ class PaymentMethodDomains(SyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Retrieves the details of an existing payment method domain.
@@ -169,7 +178,7 @@ class PaymentMethodDomains(SyncResource):
         ``GET /v1/payment_method_domains/{payment_method_domain}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetPaymentMethodDomainsPaymentMethodDomain,
@@ -186,7 +195,7 @@ class PaymentMethodDomains(SyncResource):
         /,
         *,
         enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Updates an existing payment method domain.
@@ -194,7 +203,9 @@ class PaymentMethodDomains(SyncResource):
         ``POST /v1/payment_method_domains/{payment_method_domain}``
 
         Args:
-            enabled: Whether this payment method domain is enabled.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -212,13 +223,13 @@ class PaymentMethodDomains(SyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Some payment methods such as Apple Pay require additional steps to verify a domain. If
         the requirements weren’t satisfied when the domain was created, the payment method will
-        be inactive on the domain.
-        The payment method doesn’t appear in Elements for this domain until it is active.
+        be inactive on the domain. The payment method doesn’t appear in Elements for this domain
+        until it is active.
 
         To activate a payment method on an existing payment method domain, complete the required
         validation steps specific to the payment method, and then validate the payment method
@@ -249,7 +260,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         *,
         domain_name: str,
         enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Creates a payment method domain.
@@ -258,7 +269,9 @@ class AsyncPaymentMethodDomains(AsyncResource):
 
         Args:
             domain_name: The domain name that this payment method domain object represents.
-            enabled: Whether this payment method domain is enabled.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -278,7 +291,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         domain_name: str | None = None,
         enabled: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -288,12 +301,20 @@ class AsyncPaymentMethodDomains(AsyncResource):
         ``GET /v1/payment_method_domains``
 
         Args:
-            domain_name:
-            enabled:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            domain_name: The domain name that this payment method domain object represents.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods will not appear in Elements
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetPaymentMethodDomains,
@@ -314,7 +335,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Retrieves the details of an existing payment method domain.
@@ -322,7 +343,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         ``GET /v1/payment_method_domains/{payment_method_domain}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetPaymentMethodDomainsPaymentMethodDomain,
@@ -339,7 +360,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         /,
         *,
         enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Updates an existing payment method domain.
@@ -347,7 +368,9 @@ class AsyncPaymentMethodDomains(AsyncResource):
         ``POST /v1/payment_method_domains/{payment_method_domain}``
 
         Args:
-            enabled: Whether this payment method domain is enabled.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -365,13 +388,13 @@ class AsyncPaymentMethodDomains(AsyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Some payment methods such as Apple Pay require additional steps to verify a domain. If
         the requirements weren’t satisfied when the domain was created, the payment method will
-        be inactive on the domain.
-        The payment method doesn’t appear in Elements for this domain until it is active.
+        be inactive on the domain. The payment method doesn’t appear in Elements for this domain
+        until it is active.
 
         To activate a payment method on an existing payment method domain, complete the required
         validation steps specific to the payment method, and then validate the payment method

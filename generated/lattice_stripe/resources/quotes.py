@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.item import Item
     from ..models.quote import Quote
     from ..params.quotes import (
@@ -236,7 +235,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Accepts the specified quote.
@@ -260,7 +259,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Cancels the quote.
@@ -287,16 +286,16 @@ class Quotes(SyncResource):
         automatic_tax: QuotesCreateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         from_quote: QuotesCreateParamsFromQuote | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesCreateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesCreateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[QuotesCreateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesCreateParamsSubscriptionData | None = None,
@@ -311,31 +310,58 @@ class Quotes(SyncResource):
 
         Args:
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. There cannot be any line items with recurring prices
+                when using this field.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
             automatic_tax: Settings for automatic tax lookup for this quote and resulting
                 invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            customer: The customer for which this quote belongs to.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the
+                subscription cycle or at invoice finalization using the default payment method
+                attached to the subscription or customer. When sending an invoice, Stripe will
+                email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required
+                before finalizing the quote. Once specified, it cannot be changed.
             default_tax_rates: The tax rates that will apply to any line item that does not have
                 `tax_rates` set.
-            description: A description that will be displayed on the quote PDF.
-            discounts: The discounts applied to the quote.
+            description: A description that will be displayed on the quote PDF. If no value is
+                passed, the default description configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            discounts: The discounts applied to the quote. You can only set up to one discount.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
-            footer: A footer that will be displayed on the quote PDF.
-            from_quote: Clone an existing quote.
-            header: A header that will be displayed on the quote PDF.
+                `draft` status. Measured in seconds since the Unix epoch. If no value is passed,
+                the default expiration date configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            footer: A footer that will be displayed on the quote PDF. If no value is passed, the
+                default footer configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            from_quote: Clone an existing quote. The new quote will be created in
+                `status=draft`. When using this parameter, you cannot specify any other
+                parameters except for `expires_at`.
+            header: A header that will be displayed on the quote PDF. If no value is passed, the
+                default header configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
             invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The account on behalf of which to charge.
             subscription_data: When creating a subscription or subscription schedule, the
-                specified configuration data will be used.
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be
+                created. A subscription schedule is created if
+                `subscription_data[effective_date]` is present and in the future, otherwise a
+                subscription is created.
             test_clock: ID of the test clock to attach to the quote.
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
@@ -373,7 +399,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
@@ -384,7 +410,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
+                `draft` status. Measured in seconds since the Unix epoch.
         """
         return self._client.request(
             _PostQuotesQuoteFinalize,
@@ -401,7 +427,7 @@ class Quotes(SyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["accepted", "canceled", "draft", "open"] | None = None,
@@ -413,13 +439,22 @@ class Quotes(SyncResource):
         ``GET /v1/quotes``
 
         Args:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            test_clock:
+            customer: The ID of the customer whose quotes will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the quote.
+            test_clock: Provides a list of quotes that are associated with the specified test
+                clock. The response will not include quotes with test clocks if this and the
+                customer parameter is not set.
         """
         return self._client.request(
             _GetQuotes,
@@ -441,7 +476,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> bytes:
         """Download the PDF for a finalized quote
@@ -449,7 +484,7 @@ class Quotes(SyncResource):
         ``GET /v1/quotes/{quote}/pdf``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetQuotesQuotePdf,
@@ -465,7 +500,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Retrieves the quote with the given ID.
@@ -473,7 +508,7 @@ class Quotes(SyncResource):
         ``GET /v1/quotes/{quote}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetQuotesQuote,
@@ -494,15 +529,15 @@ class Quotes(SyncResource):
         automatic_tax: QuotesUpdateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesUpdateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesUpdateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[QuotesUpdateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesUpdateParamsSubscriptionData | None = None,
@@ -515,30 +550,47 @@ class Quotes(SyncResource):
 
         Args:
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. There cannot be any line items with recurring prices
+                when using this field.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
             automatic_tax: Settings for automatic tax lookup for this quote and resulting
                 invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            customer: The customer for which this quote belongs to.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the
+                subscription cycle or at invoice finalization using the default payment method
+                attached to the subscription or customer. When sending an invoice, Stripe will
+                email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required
+                before finalizing the quote. Once specified, it cannot be changed.
             default_tax_rates: The tax rates that will apply to any line item that does not have
                 `tax_rates` set.
             description: A description that will be displayed on the quote PDF.
-            discounts: The discounts applied to the quote.
+            discounts: The discounts applied to the quote. You can only set up to one discount.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
+                `draft` status. Measured in seconds since the Unix epoch.
             footer: A footer that will be displayed on the quote PDF.
             header: A header that will be displayed on the quote PDF.
             invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The account on behalf of which to charge.
             subscription_data: When creating a subscription or subscription schedule, the
-                specified configuration data will be used.
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be
+                created. A subscription schedule is created if
+                `subscription_data[effective_date]` is present and in the future, otherwise a
+                subscription is created.
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
@@ -578,7 +630,7 @@ class QuotesComputedUpfrontLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -590,10 +642,17 @@ class QuotesComputedUpfrontLineItems(SyncResource):
         ``GET /v1/quotes/{quote}/computed_upfront_line_items``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetQuotesQuoteComputedUpfrontLineItems,
@@ -617,7 +676,7 @@ class QuotesLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -629,10 +688,17 @@ class QuotesLineItems(SyncResource):
         ``GET /v1/quotes/{quote}/line_items``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetQuotesQuoteLineItems,
@@ -663,7 +729,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Accepts the specified quote.
@@ -687,7 +753,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Cancels the quote.
@@ -714,16 +780,16 @@ class AsyncQuotes(AsyncResource):
         automatic_tax: QuotesCreateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         from_quote: QuotesCreateParamsFromQuote | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesCreateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesCreateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[QuotesCreateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesCreateParamsSubscriptionData | None = None,
@@ -738,31 +804,58 @@ class AsyncQuotes(AsyncResource):
 
         Args:
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. There cannot be any line items with recurring prices
+                when using this field.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
             automatic_tax: Settings for automatic tax lookup for this quote and resulting
                 invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            customer: The customer for which this quote belongs to.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the
+                subscription cycle or at invoice finalization using the default payment method
+                attached to the subscription or customer. When sending an invoice, Stripe will
+                email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required
+                before finalizing the quote. Once specified, it cannot be changed.
             default_tax_rates: The tax rates that will apply to any line item that does not have
                 `tax_rates` set.
-            description: A description that will be displayed on the quote PDF.
-            discounts: The discounts applied to the quote.
+            description: A description that will be displayed on the quote PDF. If no value is
+                passed, the default description configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            discounts: The discounts applied to the quote. You can only set up to one discount.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
-            footer: A footer that will be displayed on the quote PDF.
-            from_quote: Clone an existing quote.
-            header: A header that will be displayed on the quote PDF.
+                `draft` status. Measured in seconds since the Unix epoch. If no value is passed,
+                the default expiration date configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            footer: A footer that will be displayed on the quote PDF. If no value is passed, the
+                default footer configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            from_quote: Clone an existing quote. The new quote will be created in
+                `status=draft`. When using this parameter, you cannot specify any other
+                parameters except for `expires_at`.
+            header: A header that will be displayed on the quote PDF. If no value is passed, the
+                default header configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
             invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The account on behalf of which to charge.
             subscription_data: When creating a subscription or subscription schedule, the
-                specified configuration data will be used.
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be
+                created. A subscription schedule is created if
+                `subscription_data[effective_date]` is present and in the future, otherwise a
+                subscription is created.
             test_clock: ID of the test clock to attach to the quote.
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
@@ -800,7 +893,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
@@ -811,7 +904,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
+                `draft` status. Measured in seconds since the Unix epoch.
         """
         return await self._client.request(
             _PostQuotesQuoteFinalize,
@@ -828,7 +921,7 @@ class AsyncQuotes(AsyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["accepted", "canceled", "draft", "open"] | None = None,
@@ -840,13 +933,22 @@ class AsyncQuotes(AsyncResource):
         ``GET /v1/quotes``
 
         Args:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            test_clock:
+            customer: The ID of the customer whose quotes will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the quote.
+            test_clock: Provides a list of quotes that are associated with the specified test
+                clock. The response will not include quotes with test clocks if this and the
+                customer parameter is not set.
         """
         return await self._client.request(
             _GetQuotes,
@@ -868,7 +970,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> bytes:
         """Download the PDF for a finalized quote
@@ -876,7 +978,7 @@ class AsyncQuotes(AsyncResource):
         ``GET /v1/quotes/{quote}/pdf``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetQuotesQuotePdf,
@@ -892,7 +994,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Retrieves the quote with the given ID.
@@ -900,7 +1002,7 @@ class AsyncQuotes(AsyncResource):
         ``GET /v1/quotes/{quote}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetQuotesQuote,
@@ -921,15 +1023,15 @@ class AsyncQuotes(AsyncResource):
         automatic_tax: QuotesUpdateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesUpdateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesUpdateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[QuotesUpdateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesUpdateParamsSubscriptionData | None = None,
@@ -942,30 +1044,47 @@ class AsyncQuotes(AsyncResource):
 
         Args:
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. There cannot be any line items with recurring prices
+                when using this field.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
             automatic_tax: Settings for automatic tax lookup for this quote and resulting
                 invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            customer: The customer for which this quote belongs to.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the
+                subscription cycle or at invoice finalization using the default payment method
+                attached to the subscription or customer. When sending an invoice, Stripe will
+                email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required
+                before finalizing the quote. Once specified, it cannot be changed.
             default_tax_rates: The tax rates that will apply to any line item that does not have
                 `tax_rates` set.
             description: A description that will be displayed on the quote PDF.
-            discounts: The discounts applied to the quote.
+            discounts: The discounts applied to the quote. You can only set up to one discount.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
+                `draft` status. Measured in seconds since the Unix epoch.
             footer: A footer that will be displayed on the quote PDF.
             header: A header that will be displayed on the quote PDF.
             invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The account on behalf of which to charge.
             subscription_data: When creating a subscription or subscription schedule, the
-                specified configuration data will be used.
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be
+                created. A subscription schedule is created if
+                `subscription_data[effective_date]` is present and in the future, otherwise a
+                subscription is created.
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
@@ -1005,7 +1124,7 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1017,10 +1136,17 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
         ``GET /v1/quotes/{quote}/computed_upfront_line_items``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetQuotesQuoteComputedUpfrontLineItems,
@@ -1044,7 +1170,7 @@ class AsyncQuotesLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1056,10 +1182,17 @@ class AsyncQuotesLineItems(AsyncResource):
         ``GET /v1/quotes/{quote}/line_items``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetQuotesQuoteLineItems,

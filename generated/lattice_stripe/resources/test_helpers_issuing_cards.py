@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_card import IssuingCard
 
 _PostTestHelpersIssuingCardsCardShippingDeliver: Operation[IssuingCard] = Operation(
@@ -74,7 +73,7 @@ class TestHelpersIssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to delivered.
@@ -98,7 +97,7 @@ class TestHelpersIssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to failure.
@@ -122,7 +121,7 @@ class TestHelpersIssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to returned.
@@ -146,7 +145,7 @@ class TestHelpersIssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to shipped.
@@ -174,7 +173,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to delivered.
@@ -198,7 +197,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to failure.
@@ -222,7 +221,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to returned.
@@ -246,7 +245,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to shipped.

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_transaction import IssuingTransaction
     from ..params.test_helpers_issuing_transactions import (
         TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData,
@@ -102,7 +101,7 @@ class TestHelpersIssuingTransactions(SyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
@@ -112,9 +111,14 @@ class TestHelpersIssuingTransactions(SyncResource):
         ``POST /v1/test_helpers/issuing/transactions/create_force_capture``
 
         Args:
-            amount: The total amount to attempt to capture.
+            amount: The total amount to attempt to capture. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this transaction.
-            currency: The currency of the capture.
+            currency: The currency of the capture. If not provided, defaults to the currency of
+                the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
                 where the card authorization happened.
@@ -141,7 +145,7 @@ class TestHelpersIssuingTransactions(SyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails
         | None = None,
@@ -152,9 +156,14 @@ class TestHelpersIssuingTransactions(SyncResource):
         ``POST /v1/test_helpers/issuing/transactions/create_unlinked_refund``
 
         Args:
-            amount: The total amount to attempt to refund.
+            amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this unlinked refund transaction.
-            currency: The currency of the unlinked refund.
+            currency: The currency of the unlinked refund. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
                 where the card authorization happened.
@@ -180,7 +189,7 @@ class TestHelpersIssuingTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         refund_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
@@ -190,7 +199,9 @@ class TestHelpersIssuingTransactions(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            refund_amount: The total amount to attempt to refund.
+            refund_amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
         """
         return self._client.request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,
@@ -212,7 +223,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
@@ -222,9 +233,14 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         ``POST /v1/test_helpers/issuing/transactions/create_force_capture``
 
         Args:
-            amount: The total amount to attempt to capture.
+            amount: The total amount to attempt to capture. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this transaction.
-            currency: The currency of the capture.
+            currency: The currency of the capture. If not provided, defaults to the currency of
+                the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
                 where the card authorization happened.
@@ -251,7 +267,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails
         | None = None,
@@ -262,9 +278,14 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         ``POST /v1/test_helpers/issuing/transactions/create_unlinked_refund``
 
         Args:
-            amount: The total amount to attempt to refund.
+            amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this unlinked refund transaction.
-            currency: The currency of the unlinked refund.
+            currency: The currency of the unlinked refund. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
                 where the card authorization happened.
@@ -290,7 +311,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         refund_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
@@ -300,7 +321,9 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            refund_amount: The total amount to attempt to refund.
+            refund_amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
         """
         return await self._client.request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_test_helpers_test_clock import DeletedTestHelpersTestClock
     from ..models.test_helpers_test_clock import TestHelpersTestClock
 
@@ -95,7 +94,7 @@ class TestHelpersTestClocks(SyncResource):
         /,
         *,
         frozen_time: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Starts advancing a test clock to a specified time in the future. Advancement is done
@@ -104,7 +103,10 @@ class TestHelpersTestClocks(SyncResource):
         ``POST /v1/test_helpers/test_clocks/{test_clock}/advance``
 
         Args:
-            frozen_time: The time to advance the test clock.
+            frozen_time: The time to advance the test clock. Must be after the test clock's
+                current frozen time. Cannot be more than two intervals in the future from the
+                shortest subscription in this test clock. If there are no subscriptions in this
+                test clock, it cannot be more than two years in the future.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -121,7 +123,7 @@ class TestHelpersTestClocks(SyncResource):
         self,
         *,
         frozen_time: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
@@ -166,7 +168,7 @@ class TestHelpersTestClocks(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -176,10 +178,17 @@ class TestHelpersTestClocks(SyncResource):
         ``GET /v1/test_helpers/test_clocks``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetTestHelpersTestClocks,
@@ -198,7 +207,7 @@ class TestHelpersTestClocks(SyncResource):
         test_clock: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Retrieves a test clock.
@@ -206,7 +215,7 @@ class TestHelpersTestClocks(SyncResource):
         ``GET /v1/test_helpers/test_clocks/{test_clock}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTestHelpersTestClocksTestClock,
@@ -227,7 +236,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         /,
         *,
         frozen_time: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Starts advancing a test clock to a specified time in the future. Advancement is done
@@ -236,7 +245,10 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         ``POST /v1/test_helpers/test_clocks/{test_clock}/advance``
 
         Args:
-            frozen_time: The time to advance the test clock.
+            frozen_time: The time to advance the test clock. Must be after the test clock's
+                current frozen time. Cannot be more than two intervals in the future from the
+                shortest subscription in this test clock. If there are no subscriptions in this
+                test clock, it cannot be more than two years in the future.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -253,7 +265,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         self,
         *,
         frozen_time: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
@@ -298,7 +310,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -308,10 +320,17 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         ``GET /v1/test_helpers/test_clocks``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetTestHelpersTestClocks,
@@ -330,7 +349,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         test_clock: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Retrieves a test clock.
@@ -338,7 +357,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         ``GET /v1/test_helpers/test_clocks/{test_clock}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTestHelpersTestClocksTestClock,

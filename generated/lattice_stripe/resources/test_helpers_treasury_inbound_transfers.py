@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
     from ..params.test_helpers_treasury_inbound_transfers import (
         TestHelpersTreasuryInboundTransfersFailParamsFailureDetails,
@@ -67,7 +66,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
@@ -95,7 +94,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Marks the test mode InboundTransfer object as returned and links the InboundTransfer to
@@ -120,7 +119,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Transitions a test mode created InboundTransfer to the succeeded status. The
@@ -149,7 +148,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
@@ -177,7 +176,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Marks the test mode InboundTransfer object as returned and links the InboundTransfer to
@@ -202,7 +201,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Transitions a test mode created InboundTransfer to the succeeded status. The

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
     from ..params.test_helpers_treasury_outbound_payments import (
         TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails,
@@ -67,7 +66,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Transitions a test mode created OutboundPayment to the failed status. The
@@ -92,7 +91,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Transitions a test mode created OutboundPayment to the posted status. The
@@ -117,7 +116,7 @@ class TestHelpersTreasuryOutboundPayments(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
@@ -149,7 +148,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Transitions a test mode created OutboundPayment to the failed status. The
@@ -174,7 +173,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:
         """Transitions a test mode created OutboundPayment to the posted status. The
@@ -199,7 +198,7 @@ class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundPayment:

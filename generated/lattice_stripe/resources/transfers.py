@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.transfer import Transfer
     from ..models.transfer_reversal import TransferReversal
     from ..params.transfers import (
@@ -170,7 +169,7 @@ class Transfers(SyncResource):
         destination: str,
         amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source_transaction: str | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -185,17 +184,30 @@ class Transfers(SyncResource):
 
         Args:
             currency: 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
-            destination: The ID of a connected Stripe account.
+            destination: The ID of a connected Stripe account. See the Connect documentation for
+                details.
             amount: A positive integer in cents (or local equivalent) representing how much to
                 transfer.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             source_transaction: You can use this parameter to transfer funds from a charge
-                before they are added to your available balance.
-            source_type: The source balance to use for this transfer.
-            transfer_group: A string that identifies this transaction as part of a group.
+                before they are added to your available balance. A pending balance will transfer
+                immediately but the funds will not become available until the original charge
+                becomes available. [See the Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-availability)
+                for details.
+            source_type: The source balance to use for this transfer. One of `bank_account`,
+                `card`, or `fpx`. For most users, this will default to `card`.
+            transfer_group: A string that identifies this transaction as part of a group. See
+                the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
         """
         return self._client.request(
             _PostTransfers,
@@ -220,7 +232,7 @@ class Transfers(SyncResource):
         created: TransfersListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         transfer_group: str | None = None,
@@ -233,12 +245,19 @@ class Transfers(SyncResource):
 
         Args:
             created:
-            destination:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            transfer_group:
+            destination: Only return transfers for the destination specified by this account ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transfer_group: Only return transfers with the specified transfer group.
         """
         return self._client.request(
             _GetTransfers,
@@ -260,7 +279,7 @@ class Transfers(SyncResource):
         transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
         """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
@@ -270,7 +289,7 @@ class Transfers(SyncResource):
         ``GET /v1/transfers/{transfer}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTransfersTransfer,
@@ -287,7 +306,7 @@ class Transfers(SyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
@@ -299,10 +318,14 @@ class Transfers(SyncResource):
         ``POST /v1/transfers/{transfer}``
 
         Args:
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTransfersTransfer,
@@ -326,7 +349,7 @@ class TransfersReversals(SyncResource):
         *,
         amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         refund_application_fee: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -344,13 +367,22 @@ class TransfersReversals(SyncResource):
 
         Args:
             amount: A positive integer in cents (or local equivalent) representing how much of
-                this transfer to reverse.
-            description: An arbitrary string which you can attach to a reversal object.
+                this transfer to reverse. Can only reverse up to the unreversed amount remaining
+                of the transfer. Partial transfer reversals are only allowed for transfers to
+                Stripe Accounts. Defaults to the entire transfer amount.
+            description: An arbitrary string which you can attach to a reversal object. It is
+                displayed alongside the reversal in the Dashboard. This will be unset if you
+                POST an empty value.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             refund_application_fee: Boolean indicating whether the application fee should be
-                refunded when reversing this transfer.
+                refunded when reversing this transfer. If a full transfer reversal is given, the
+                full application fee will be refunded. Otherwise, the application fee will be
+                refunded with an amount proportional to the amount of the transfer reversed.
         """
         return self._client.request(
             _PostTransfersIdReversals,
@@ -371,7 +403,7 @@ class TransfersReversals(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -384,10 +416,17 @@ class TransfersReversals(SyncResource):
         ``GET /v1/transfers/{id}/reversals``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetTransfersIdReversals,
@@ -407,7 +446,7 @@ class TransfersReversals(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
         """By default, you can see the 10 most recent reversals stored directly on the transfer
@@ -417,7 +456,7 @@ class TransfersReversals(SyncResource):
         ``GET /v1/transfers/{transfer}/reversals/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTransfersTransferReversalsId,
@@ -437,7 +476,7 @@ class TransfersReversals(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
@@ -451,7 +490,10 @@ class TransfersReversals(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTransfersTransferReversalsId,
@@ -481,7 +523,7 @@ class AsyncTransfers(AsyncResource):
         destination: str,
         amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source_transaction: str | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -496,17 +538,30 @@ class AsyncTransfers(AsyncResource):
 
         Args:
             currency: 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
-            destination: The ID of a connected Stripe account.
+            destination: The ID of a connected Stripe account. See the Connect documentation for
+                details.
             amount: A positive integer in cents (or local equivalent) representing how much to
                 transfer.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             source_transaction: You can use this parameter to transfer funds from a charge
-                before they are added to your available balance.
-            source_type: The source balance to use for this transfer.
-            transfer_group: A string that identifies this transaction as part of a group.
+                before they are added to your available balance. A pending balance will transfer
+                immediately but the funds will not become available until the original charge
+                becomes available. [See the Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-availability)
+                for details.
+            source_type: The source balance to use for this transfer. One of `bank_account`,
+                `card`, or `fpx`. For most users, this will default to `card`.
+            transfer_group: A string that identifies this transaction as part of a group. See
+                the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
         """
         return await self._client.request(
             _PostTransfers,
@@ -531,7 +586,7 @@ class AsyncTransfers(AsyncResource):
         created: TransfersListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         transfer_group: str | None = None,
@@ -544,12 +599,19 @@ class AsyncTransfers(AsyncResource):
 
         Args:
             created:
-            destination:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            transfer_group:
+            destination: Only return transfers for the destination specified by this account ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transfer_group: Only return transfers with the specified transfer group.
         """
         return await self._client.request(
             _GetTransfers,
@@ -571,7 +633,7 @@ class AsyncTransfers(AsyncResource):
         transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
         """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
@@ -581,7 +643,7 @@ class AsyncTransfers(AsyncResource):
         ``GET /v1/transfers/{transfer}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTransfersTransfer,
@@ -598,7 +660,7 @@ class AsyncTransfers(AsyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
@@ -610,10 +672,14 @@ class AsyncTransfers(AsyncResource):
         ``POST /v1/transfers/{transfer}``
 
         Args:
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTransfersTransfer,
@@ -637,7 +703,7 @@ class AsyncTransfersReversals(AsyncResource):
         *,
         amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         refund_application_fee: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -655,13 +721,22 @@ class AsyncTransfersReversals(AsyncResource):
 
         Args:
             amount: A positive integer in cents (or local equivalent) representing how much of
-                this transfer to reverse.
-            description: An arbitrary string which you can attach to a reversal object.
+                this transfer to reverse. Can only reverse up to the unreversed amount remaining
+                of the transfer. Partial transfer reversals are only allowed for transfers to
+                Stripe Accounts. Defaults to the entire transfer amount.
+            description: An arbitrary string which you can attach to a reversal object. It is
+                displayed alongside the reversal in the Dashboard. This will be unset if you
+                POST an empty value.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             refund_application_fee: Boolean indicating whether the application fee should be
-                refunded when reversing this transfer.
+                refunded when reversing this transfer. If a full transfer reversal is given, the
+                full application fee will be refunded. Otherwise, the application fee will be
+                refunded with an amount proportional to the amount of the transfer reversed.
         """
         return await self._client.request(
             _PostTransfersIdReversals,
@@ -682,7 +757,7 @@ class AsyncTransfersReversals(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -695,10 +770,17 @@ class AsyncTransfersReversals(AsyncResource):
         ``GET /v1/transfers/{id}/reversals``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetTransfersIdReversals,
@@ -718,7 +800,7 @@ class AsyncTransfersReversals(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
         """By default, you can see the 10 most recent reversals stored directly on the transfer
@@ -728,7 +810,7 @@ class AsyncTransfersReversals(AsyncResource):
         ``GET /v1/transfers/{transfer}/reversals/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTransfersTransferReversalsId,
@@ -748,7 +830,7 @@ class AsyncTransfersReversals(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
@@ -762,7 +844,10 @@ class AsyncTransfersReversals(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTransfersTransferReversalsId,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_debit import TreasuryReceivedDebit
 
 _GetTreasuryReceivedDebits: Operation[ListObject[TreasuryReceivedDebit]] = Operation(
@@ -60,7 +59,7 @@ class TreasuryReceivedDebits(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["failed", "succeeded"] | None = None,
@@ -71,12 +70,20 @@ class TreasuryReceivedDebits(SyncResource):
         ``GET /v1/treasury/received_debits``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            financial_account: The FinancialAccount that funds were pulled from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedDebits that have the given status: `succeeded` or
+                `failed`.
         """
         return self._client.request(
             _GetTreasuryReceivedDebits,
@@ -97,7 +104,7 @@ class TreasuryReceivedDebits(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedDebit:
         """Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit
@@ -106,7 +113,7 @@ class TreasuryReceivedDebits(SyncResource):
         ``GET /v1/treasury/received_debits/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryReceivedDebitsId,
@@ -126,7 +133,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["failed", "succeeded"] | None = None,
@@ -137,12 +144,20 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         ``GET /v1/treasury/received_debits``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            financial_account: The FinancialAccount that funds were pulled from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedDebits that have the given status: `succeeded` or
+                `failed`.
         """
         return await self._client.request(
             _GetTreasuryReceivedDebits,
@@ -163,7 +178,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedDebit:
         """Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit
@@ -172,7 +187,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         ``GET /v1/treasury/received_debits/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryReceivedDebitsId,
