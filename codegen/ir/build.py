@@ -165,6 +165,7 @@ class _Builder:
                 bool(p.get("required")),
                 class_name(params_prefix, p["name"]),
                 where,
+                p.get("description"),
             )
             dicts += out.dicts
             if p["in"] != "path":

@@ -115,12 +115,11 @@ class Operation:
 
 @attrs.frozen
 class Guards:
-    """Hand-written classes from overrides/ placed in front of a generated resource class."""
+    """Hand-written checks from overrides/ run before generated methods (sync and async)."""
 
     module: str  # lattice_stripe.overrides.<module>
-    sync_class: str  # e.g. AccountsGuards
-    async_class: str  # e.g. AsyncAccountsGuards
-    methods: tuple[str, ...]  # generated methods they wrap (and call through super())
+    checks: str  # e.g. AccountsGuards: one static check per guarded method
+    methods: tuple[str, ...]  # generated methods it guards
 
 
 @attrs.frozen
@@ -159,7 +158,7 @@ class ResourceModule:
             wanted.setdefault("amounts", set()).add("MinorUnits")
         for r in self.resources:
             if r.guards:
-                wanted.setdefault(r.guards.module, set()).update((r.guards.sync_class, r.guards.async_class))
+                wanted.setdefault(r.guards.module, set()).add(r.guards.checks)
                 wanted.setdefault("guard", set()).add("guarded")
         return tuple((module, tuple(sorted(names))) for module, names in sorted(wanted.items()))
 

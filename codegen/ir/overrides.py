@@ -120,25 +120,19 @@ class Applier:
         if entry is None:
             return None
         self.seen.add(entry)
-        sync_cls, async_cls = f"{class_name}Guards", f"Async{class_name}Guards"
-        sync_methods = self._methods(entry.module, sync_cls, is_async=False)
-        async_methods = self._methods(entry.module, async_cls, is_async=True)
-        if sync_methods != async_methods:
-            self._error(
-                f"{sync_cls} and {async_cls} must guard the same methods: {sync_methods} != {async_methods}"
-            )
-        for name in sorted(set(sync_methods) - methods):
+        checks = f"{class_name}Guards"  # one check per method; the template makes both flavours
+        checked = self._methods(entry.module, checks, is_async=False)
+        for name in sorted(set(checked) - methods):
             if self._predates(entry):
                 self.notes.append(
-                    f"{sync_cls}.{name} left out: client.{entry.resource}.{name} {self._newer(entry)}"
+                    f"{checks}.{name} left out: client.{entry.resource}.{name} {self._newer(entry)}"
                 )
                 continue
             self._error(
-                f"{sync_cls}.{name} guards client.{entry.resource}.{name}, which the spec does not have "
+                f"{checks}.{name} guards client.{entry.resource}.{name}, which the spec does not have "
                 f"(client.{entry.resource} has: {', '.join(sorted(methods)) or 'no methods'})"
             )
-        wrapped = tuple(m for m in sync_methods if m in methods)
-        return Guards(entry.module, sync_cls, async_cls, wrapped)
+        return Guards(entry.module, checks, tuple(m for m in checked if m in methods))
 
     def model_mixin(self, schema_name: str, class_name: str) -> tuple[str, str] | None:
         """(module, class) of the mixin for a component schema's model, if there is one."""
@@ -151,7 +145,7 @@ class Applier:
         return entry.module, cls
 
     def _methods(self, module: str, cls: str, is_async: bool | None) -> tuple[str, ...]:
-        """Public methods a guard class defines (read from source); checks they are (a)sync."""
+        """Public methods a class defines (read from source); checks they are (a)sync."""
         path = self.overrides.folder / f"{module}.py"
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"), str(path))

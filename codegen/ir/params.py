@@ -94,10 +94,10 @@ class ParamTypes:
         if kind in _SCALARS:
             return Shape(_SCALARS[kind], frozenset({_SCALARS[kind]}))
         if kind == "array":  # an array of amounts (fixed_amounts) is named for its items
-            # Sequence, not list: inputs may be tuples, and resources have a `list` method
-            # that would shadow the builtin inside class bodies.
+            # A list or tuple but not a bare str (`expand="customer"` is a type error), and
+            # not `list[...]`: resources have a `list` method that shadows it in class bodies.
             item = self.walk(schema.get("items", {}), attrs.evolve(at, path=at.path + "[]"))
-            return _joined([item], f"Sequence[{item.annotation}]", frozenset({"seq"}))
+            return _joined([item], f"SequenceNotStr[{item.annotation}]", frozenset({"seq"}))
         if kind == "object" or "properties" in schema:
             return self._object(schema, at, frozenset({"map" if kind == "object" else "any"}))
         if not schema:
@@ -142,19 +142,29 @@ class ParamTypes:
         return schema
 
     def param(
-        self, wire: str, schema: dict[str, Any], required: bool, dict_name: str, where: str
+        self,
+        wire: str,
+        schema: dict[str, Any],
+        required: bool,
+        dict_name: str,
+        where: str,
+        description: str | None = None,
     ) -> ParamOut:
-        """A top-level parameter (query, path or body)."""
-        return self.field(wire, schema, required, Place(dict_name, wire, wire, f"{where} {wire}"))
+        """A top-level parameter (query, path or body); ``description``: a query parameter's
+        own (the spec puts it beside the schema)."""
+        at = Place(dict_name, wire, wire, f"{where} {wire}")
+        return self.field(wire, schema, required, at, description)
 
-    def field(self, wire: str, schema: dict[str, Any], required: bool, at: Place) -> ParamOut:
+    def field(
+        self, wire: str, schema: dict[str, Any], required: bool, at: Place, description: str | None = None
+    ) -> ParamOut:
         shape = self.walk(schema, at)
         param = Param(
             wire_name=wire,
             py_name=identifier(wire),
             annotation=shape.annotation,
             required=required,
-            doc=doc(schema.get("description")),
+            doc=doc(description or self.view.deref(schema).get("description")),
             kinds="|".join(sorted(shape.kinds)),
         )
         return ParamOut(param, shape.dicts, shape.amounts)

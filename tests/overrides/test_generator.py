@@ -47,10 +47,7 @@ def _guard_module(tmp_path: Path, source: str) -> Overrides:
 def test_the_registry_shapes_the_ir(api: Api) -> None:
     accounts = _resource(api, "accounts")
     assert accounts.guards is not None
-    assert (accounts.guards.sync_class, accounts.guards.async_class) == (
-        "AccountsGuards",
-        "AsyncAccountsGuards",
-    )
+    assert accounts.guards.checks == "AccountsGuards"
     assert accounts.guards.methods == ("reject",)
     assert _resource(api, "subscription_items").guards.methods == ("create", "delete", "update")  # type: ignore[union-attr]
     reject = next(o for o in accounts.operations if o.py_name == "reject")
@@ -73,8 +70,7 @@ def test_a_guard_for_a_method_the_spec_lacks_is_a_generation_error(
 ) -> None:
     overrides = _guard_module(
         tmp_path,
-        "class AccountsGuards:\n    def frobnicate(self): ...\n"
-        "class AsyncAccountsGuards:\n    async def frobnicate(self): ...\n",
+        "class AccountsGuards:\n    @staticmethod\n    def frobnicate(call): ...\n",
     )
     with pytest.raises(OverrideError) as caught:
         build(loaded, overrides)
@@ -103,11 +99,15 @@ def test_stale_registry_entries_are_generation_errors(loaded: spec_mod.LoadedSpe
 
 
 def test_guard_classes_must_exist_and_match(loaded: spec_mod.LoadedSpec, tmp_path: Path) -> None:
-    overrides = _guard_module(tmp_path, "class AccountsGuards:\n    async def reject(self): ...\n")
+    """A check is written once as a plain function; the generator makes the async flavour."""
+    overrides = _guard_module(tmp_path, "class AccountsGuards:\n    async def reject(call): ...\n")
     with pytest.raises(OverrideError) as caught:
         build(loaded, overrides)
     assert "stale.py: AccountsGuards.reject must be def" in str(caught.value)
-    assert "stale.py defines no class AsyncAccountsGuards" in str(caught.value)
+    missing = _guard_module(tmp_path, "class AsyncAccountsGuards:\n    def reject(call): ...\n")
+    with pytest.raises(OverrideError) as caught:
+        build(loaded, missing)
+    assert "stale.py defines no class AccountsGuards" in str(caught.value)
 
 
 def test_lenient_mode_reports_instead_of_raising(loaded: spec_mod.LoadedSpec) -> None:
@@ -189,7 +189,8 @@ def test_the_2022_spec_generates_a_guarded_package(tmp_path: Path) -> None:
     assert main(["generate", *args]) == 0
     assert main(["check-generated", *args]) == 0
     source = (out / "lattice_stripe" / "resources" / "accounts.py").read_text()
-    assert "class Accounts(AccountsGuards, _AccountsBase):" in source
+    assert "class Accounts(_AccountsBase):" in source
+    assert 'reject = guarded(_AccountsBase.reject, AccountsGuards.reject, "accounts.reject")' in source
     assert 'reason: Literal["fraud", "terms_of_service", "other"]' in source
     code = """
 from lattice_stripe import StripeClient

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account import Account
 
 
@@ -28,7 +27,7 @@ class AccountResource(SyncResource):
     def retrieve(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Retrieves the details of an account.
@@ -36,7 +35,7 @@ class AccountResource(SyncResource):
         ``GET /v1/account``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccount,
@@ -54,7 +53,7 @@ class AsyncAccountResource(AsyncResource):
     async def retrieve(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Retrieves the details of an account.
@@ -62,7 +61,7 @@ class AsyncAccountResource(AsyncResource):
         ``GET /v1/account``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccount,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account_session import AccountSession
     from ..params.account_sessions import (
         AccountSessionsCreateParamsComponents,
@@ -33,7 +32,7 @@ class AccountSessions(SyncResource):
         *,
         account: str,
         components: AccountSessionsCreateParamsComponents,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AccountSession:
         """Creates a AccountSession object that includes a single-use token that the platform can
@@ -44,7 +43,8 @@ class AccountSessions(SyncResource):
         Args:
             account: The identifier of the account to create an Account Session for.
             components: Each key of the dictionary represents an embedded component, and each
-                embedded component maps to its configuration (e.g.
+                embedded component maps to its configuration (e.g. whether it has been enabled
+                or not).
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -67,7 +67,7 @@ class AsyncAccountSessions(AsyncResource):
         *,
         account: str,
         components: AccountSessionsCreateParamsComponents,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AccountSession:
         """Creates a AccountSession object that includes a single-use token that the platform can
@@ -78,7 +78,8 @@ class AsyncAccountSessions(AsyncResource):
         Args:
             account: The identifier of the account to create an Account Session for.
             components: Each key of the dictionary represents an embedded component, and each
-                embedded component maps to its configuration (e.g.
+                embedded component maps to its configuration (e.g. whether it has been enabled
+                or not).
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(

@@ -10,18 +10,17 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
-from ..overrides.accounts import AccountsGuards, AsyncAccountsGuards
+from ..overrides.accounts import AccountsGuards
 from ..overrides.amounts import MinorUnits
 from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account import Account
     from ..models.bank_account import BankAccount
     from ..models.capability import Capability
@@ -130,7 +129,7 @@ class _AccountsBase(SyncResource):
         default_currency: str | None = None,
         documents: AccountsCreateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         individual: AccountsCreateParamsIndividual | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -139,14 +138,13 @@ class _AccountsBase(SyncResource):
         type: Literal["custom", "express", "standard"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
-        """With Connect, you can create Stripe accounts for your users.
-        To do this, you’ll first need to register your platform.
+        """With Connect, you can create Stripe accounts for your users. To do this, you’ll first
+        need to register your platform.
 
         If you’ve already collected information for your connected accounts, you can prefill
-        that information when
-        creating the account. Connect Onboarding won’t ask for the prefilled information during
-        account onboarding.
-        You can prefill any information on the account.
+        that information when creating the account. Connect Onboarding won’t ask for the
+        prefilled information during account onboarding. You can prefill any information on the
+        account.
 
         ``POST /v1/accounts``
 
@@ -154,31 +152,57 @@ class _AccountsBase(SyncResource):
             account_token: An [account token](https://stripe.com/docs/api#create_account_token),
                 used to securely provide details to the account.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             business_profile: Business information about the account.
             business_type: The business type.
             capabilities: Each key of the dictionary represents a capability, and each
-                capability maps to its settings (e.g.
-            company: Information about the company or business.
+                capability maps to its settings (e.g. whether it has been requested or not).
+                Each capability will be inactive until you have provided its specific
+                requirements and Stripe has verified them. An account may have some of its
+                requested capabilities be active and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
             country: The country in which the account holder resides, or in which the business
-                is legally established.
+                is legally established. This should be an ISO 3166-1 alpha-2 country code. For
+                example, if you are in the United States and the business for which you're
+                creating an account is legally represented in Canada, you would use `CA` as the
+                country for the account being created. Available countries include [Stripe's
+                global markets](https://stripe.com/global) as well as countries where
+                [cross-border payouts](https://stripe.com/docs/connect/cross-border-payouts) are
+                supported.
             default_currency: Three-letter ISO currency code representing the default currency
-                for the account.
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
             documents: Documents that may be submitted to satisfy various informational
                 requests.
-            email: The email address of the account holder.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
             expand: Specifies which fields in the response should be expanded.
             external_account: A card or bank account to attach to the account for receiving
                 [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
-                able to use it for top-ups).
-            individual: Information about the person represented by the account.
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+                By default, providing an external account sets it as the new default external
+                    account for its currency, and deletes the old default if one exists. To add
+                    additional external accounts without replacing the existing default for the
+                    currency, use the [bank
+                    account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                    creation](https://stripe.com/docs/api#account_create_card) APIs.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             settings: Options for customizing how the account functions within Stripe.
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
-            type: The type of Stripe account to create.
+            type: The type of Stripe account to create. May be one of `custom`, `express` or
+                `standard`.
         """
         return self._client.request(
             _PostAccounts,
@@ -234,7 +258,7 @@ class _AccountsBase(SyncResource):
         *,
         created: AccountsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -246,10 +270,17 @@ class _AccountsBase(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetAccounts,
@@ -270,7 +301,7 @@ class _AccountsBase(SyncResource):
         /,
         *,
         reason: Literal["fraud", "terms_of_service", "other"],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """With Connect, you may flag accounts as suspicious.
@@ -281,7 +312,8 @@ class _AccountsBase(SyncResource):
         ``POST /v1/accounts/{account}/reject``
 
         Args:
-            reason: The reason for rejecting the account.
+            reason: The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or
+                `other`.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -299,7 +331,7 @@ class _AccountsBase(SyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Retrieves the details of an account.
@@ -307,7 +339,7 @@ class _AccountsBase(SyncResource):
         ``GET /v1/accounts/{account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccount,
@@ -331,7 +363,7 @@ class _AccountsBase(SyncResource):
         default_currency: str | None = None,
         documents: AccountsUpdateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         individual: AccountsUpdateParamsIndividual | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -340,18 +372,16 @@ class _AccountsBase(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Updates a connected account by setting the values of the parameters passed. Any
-        parameters not provided are
-        left unchanged.
+        parameters not provided are left unchanged.
 
         For Custom accounts, you can update any information on the account. For other accounts,
-        you can update all information until that
-        account has started to go through Connect Onboarding. Once you create an Account Link
-        for a Standard or Express account, some parameters can no longer be changed. These are
-        marked as Custom Only or Custom and Express
-        below.
+        you can update all information until that account has started to go through Connect
+        Onboarding. Once you create an Account Link for a Standard or Express account, some
+        parameters can no longer be changed. These are marked as Custom Only or Custom and
+        Express below.
 
-        To update your own account, use the Dashboard. Refer to our
-        Connect documentation to learn more about updating accounts.
+        To update your own account, use the Dashboard. Refer to our Connect documentation to
+        learn more about updating accounts.
 
         ``POST /v1/accounts/{account}``
 
@@ -361,20 +391,39 @@ class _AccountsBase(SyncResource):
             business_profile: Business information about the account.
             business_type: The business type.
             capabilities: Each key of the dictionary represents a capability, and each
-                capability maps to its settings (e.g.
-            company: Information about the company or business.
+                capability maps to its settings (e.g. whether it has been requested or not).
+                Each capability will be inactive until you have provided its specific
+                requirements and Stripe has verified them. An account may have some of its
+                requested capabilities be active and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
             default_currency: Three-letter ISO currency code representing the default currency
-                for the account.
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
             documents: Documents that may be submitted to satisfy various informational
                 requests.
-            email: The email address of the account holder.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
             expand: Specifies which fields in the response should be expanded.
             external_account: A card or bank account to attach to the account for receiving
                 [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
-                able to use it for top-ups).
-            individual: Information about the person represented by the account.
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+                By default, providing an external account sets it as the new default external
+                    account for its currency, and deletes the old default if one exists. To add
+                    additional external accounts without replacing the existing default for the
+                    currency, use the [bank
+                    account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                    creation](https://stripe.com/docs/api#account_create_card) APIs.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             settings: Options for customizing how the account functions within Stripe.
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
@@ -402,10 +451,10 @@ class _AccountsBase(SyncResource):
         )
 
 
-class Accounts(AccountsGuards, _AccountsBase):
-    """Operations on `client.accounts`, behind the guards in `lattice_stripe.overrides.accounts`."""
+class Accounts(_AccountsBase):
+    """Operations on `client.accounts`, behind the checks in `lattice_stripe.overrides.accounts`."""
 
-    reject = guarded(_AccountsBase.reject, AccountsGuards.reject)
+    reject = guarded(_AccountsBase.reject, AccountsGuards.reject, "accounts.reject")
 
 
 class AccountsBankAccounts(SyncResource):
@@ -418,7 +467,7 @@ class AccountsBankAccounts(SyncResource):
         *,
         bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -429,16 +478,19 @@ class AccountsBankAccounts(SyncResource):
 
         Args:
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account for its
-                currency.
+                added in this currency, this account becomes the default external account for
+                its currency.
             expand: Specifies which fields in the response should be expanded.
             external_account: Please refer to full [documentation](https://stripe.com/docs/api)
                 instead.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostAccountsAccountBankAccounts,
@@ -480,7 +532,7 @@ class AccountsBankAccounts(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount | Card:
         """Retrieve a specified external account for a given account.
@@ -488,7 +540,7 @@ class AccountsBankAccounts(SyncResource):
         ``GET /v1/accounts/{account}/bank_accounts/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccountBankAccountsId,
@@ -521,7 +573,7 @@ class AccountsBankAccounts(SyncResource):
         documents: AccountsBankAccountsUpdateParamsDocuments | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -537,8 +589,10 @@ class AccountsBankAccounts(SyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            account_type: The bank account type.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            account_type: The bank account type. This can only be `checking` or `savings` in
+                most countries. In Japan, this can only be `futsu` or `toza`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -553,7 +607,10 @@ class AccountsBankAccounts(SyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
         """
         return self._client.request(
@@ -592,7 +649,7 @@ class AccountsCapabilities(SyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Capability]:
         """Returns a list of capabilities associated with the account. The capabilities are
@@ -601,7 +658,7 @@ class AccountsCapabilities(SyncResource):
         ``GET /v1/accounts/{account}/capabilities``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccountCapabilities,
@@ -618,7 +675,7 @@ class AccountsCapabilities(SyncResource):
         capability: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Capability:
         """Retrieves information about the specified Account Capability.
@@ -626,7 +683,7 @@ class AccountsCapabilities(SyncResource):
         ``GET /v1/accounts/{account}/capabilities/{capability}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccountCapabilitiesCapability,
@@ -646,7 +703,7 @@ class AccountsCapabilities(SyncResource):
         capability: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         requested: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> Capability:
@@ -657,7 +714,13 @@ class AccountsCapabilities(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            requested: To request a new capability for an account, pass true.
+            requested: To request a new capability for an account, pass true. There can be a
+                delay before the requested capability becomes active. If the capability has any
+                activation requirements, the response includes them in the `requirements`
+                arrays.
+                If a capability isn't permanent, you can remove it from the account by passing
+                    false. Most capabilities are permanent after they've been requested.
+                    Attempting to remove a permanent capability returns an error.
         """
         return self._client.request(
             _PostAccountsAccountCapabilitiesCapability,
@@ -683,7 +746,7 @@ class AccountsExternalAccounts(SyncResource):
         *,
         bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -694,16 +757,19 @@ class AccountsExternalAccounts(SyncResource):
 
         Args:
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account for its
-                currency.
+                added in this currency, this account becomes the default external account for
+                its currency.
             expand: Specifies which fields in the response should be expanded.
             external_account: Please refer to full [documentation](https://stripe.com/docs/api)
                 instead.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostAccountsAccountExternalAccounts,
@@ -745,7 +811,7 @@ class AccountsExternalAccounts(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -755,10 +821,17 @@ class AccountsExternalAccounts(SyncResource):
         ``GET /v1/accounts/{account}/external_accounts``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetAccountsAccountExternalAccounts,
@@ -778,7 +851,7 @@ class AccountsExternalAccounts(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount | Card:
         """Retrieve a specified external account for a given account.
@@ -786,7 +859,7 @@ class AccountsExternalAccounts(SyncResource):
         ``GET /v1/accounts/{account}/external_accounts/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccountExternalAccountsId,
@@ -819,7 +892,7 @@ class AccountsExternalAccounts(SyncResource):
         documents: AccountsExternalAccountsUpdateParamsDocuments | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -835,8 +908,10 @@ class AccountsExternalAccounts(SyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            account_type: The bank account type.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            account_type: The bank account type. This can only be `checking` or `savings` in
+                most countries. In Japan, this can only be `futsu` or `toza`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -851,7 +926,10 @@ class AccountsExternalAccounts(SyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
         """
         return self._client.request(
@@ -890,7 +968,7 @@ class AccountsLoginLinks(SyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> LoginLink:
         """Creates a single-use login link for an Express account to access their Stripe dashboard.
@@ -926,11 +1004,11 @@ class AccountsPeople(SyncResource):
         dob: AccountsPeopleCreateParamsDob | Literal[""] | None = None,
         documents: AccountsPeopleCreateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -968,25 +1046,36 @@ class AccountsPeople(SyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return self._client.request(
@@ -1054,7 +1143,7 @@ class AccountsPeople(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         relationship: AccountsPeopleListParamsRelationship | None = None,
         starting_after: str | None = None,
@@ -1066,11 +1155,19 @@ class AccountsPeople(SyncResource):
         ``GET /v1/accounts/{account}/people``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            relationship:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            relationship: Filters on the list of people returned based on the person's
+                relationship to the account's company.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetAccountsAccountPeople,
@@ -1091,7 +1188,7 @@ class AccountsPeople(SyncResource):
         person: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Person:
         """Retrieves an existing person.
@@ -1099,7 +1196,7 @@ class AccountsPeople(SyncResource):
         ``GET /v1/accounts/{account}/people/{person}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccountPeoplePerson,
@@ -1125,11 +1222,11 @@ class AccountsPeople(SyncResource):
         dob: AccountsPeopleUpdateParamsDob | Literal[""] | None = None,
         documents: AccountsPeopleUpdateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -1167,25 +1264,36 @@ class AccountsPeople(SyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return self._client.request(
@@ -1241,11 +1349,11 @@ class AccountsPersons(SyncResource):
         dob: AccountsPersonsCreateParamsDob | Literal[""] | None = None,
         documents: AccountsPersonsCreateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -1283,25 +1391,36 @@ class AccountsPersons(SyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return self._client.request(
@@ -1369,7 +1488,7 @@ class AccountsPersons(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         relationship: AccountsPersonsListParamsRelationship | None = None,
         starting_after: str | None = None,
@@ -1381,11 +1500,19 @@ class AccountsPersons(SyncResource):
         ``GET /v1/accounts/{account}/persons``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            relationship:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            relationship: Filters on the list of people returned based on the person's
+                relationship to the account's company.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetAccountsAccountPersons,
@@ -1406,7 +1533,7 @@ class AccountsPersons(SyncResource):
         person: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Person:
         """Retrieves an existing person.
@@ -1414,7 +1541,7 @@ class AccountsPersons(SyncResource):
         ``GET /v1/accounts/{account}/persons/{person}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccountsAccountPersonsPerson,
@@ -1440,11 +1567,11 @@ class AccountsPersons(SyncResource):
         dob: AccountsPersonsUpdateParamsDob | Literal[""] | None = None,
         documents: AccountsPersonsUpdateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -1482,25 +1609,36 @@ class AccountsPersons(SyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return self._client.request(
@@ -1582,7 +1720,7 @@ class _AsyncAccountsBase(AsyncResource):
         default_currency: str | None = None,
         documents: AccountsCreateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         individual: AccountsCreateParamsIndividual | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -1591,14 +1729,13 @@ class _AsyncAccountsBase(AsyncResource):
         type: Literal["custom", "express", "standard"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
-        """With Connect, you can create Stripe accounts for your users.
-        To do this, you’ll first need to register your platform.
+        """With Connect, you can create Stripe accounts for your users. To do this, you’ll first
+        need to register your platform.
 
         If you’ve already collected information for your connected accounts, you can prefill
-        that information when
-        creating the account. Connect Onboarding won’t ask for the prefilled information during
-        account onboarding.
-        You can prefill any information on the account.
+        that information when creating the account. Connect Onboarding won’t ask for the
+        prefilled information during account onboarding. You can prefill any information on the
+        account.
 
         ``POST /v1/accounts``
 
@@ -1606,31 +1743,57 @@ class _AsyncAccountsBase(AsyncResource):
             account_token: An [account token](https://stripe.com/docs/api#create_account_token),
                 used to securely provide details to the account.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             business_profile: Business information about the account.
             business_type: The business type.
             capabilities: Each key of the dictionary represents a capability, and each
-                capability maps to its settings (e.g.
-            company: Information about the company or business.
+                capability maps to its settings (e.g. whether it has been requested or not).
+                Each capability will be inactive until you have provided its specific
+                requirements and Stripe has verified them. An account may have some of its
+                requested capabilities be active and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
             country: The country in which the account holder resides, or in which the business
-                is legally established.
+                is legally established. This should be an ISO 3166-1 alpha-2 country code. For
+                example, if you are in the United States and the business for which you're
+                creating an account is legally represented in Canada, you would use `CA` as the
+                country for the account being created. Available countries include [Stripe's
+                global markets](https://stripe.com/global) as well as countries where
+                [cross-border payouts](https://stripe.com/docs/connect/cross-border-payouts) are
+                supported.
             default_currency: Three-letter ISO currency code representing the default currency
-                for the account.
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
             documents: Documents that may be submitted to satisfy various informational
                 requests.
-            email: The email address of the account holder.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
             expand: Specifies which fields in the response should be expanded.
             external_account: A card or bank account to attach to the account for receiving
                 [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
-                able to use it for top-ups).
-            individual: Information about the person represented by the account.
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+                By default, providing an external account sets it as the new default external
+                    account for its currency, and deletes the old default if one exists. To add
+                    additional external accounts without replacing the existing default for the
+                    currency, use the [bank
+                    account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                    creation](https://stripe.com/docs/api#account_create_card) APIs.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             settings: Options for customizing how the account functions within Stripe.
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
-            type: The type of Stripe account to create.
+            type: The type of Stripe account to create. May be one of `custom`, `express` or
+                `standard`.
         """
         return await self._client.request(
             _PostAccounts,
@@ -1686,7 +1849,7 @@ class _AsyncAccountsBase(AsyncResource):
         *,
         created: AccountsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1698,10 +1861,17 @@ class _AsyncAccountsBase(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetAccounts,
@@ -1722,7 +1892,7 @@ class _AsyncAccountsBase(AsyncResource):
         /,
         *,
         reason: Literal["fraud", "terms_of_service", "other"],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """With Connect, you may flag accounts as suspicious.
@@ -1733,7 +1903,8 @@ class _AsyncAccountsBase(AsyncResource):
         ``POST /v1/accounts/{account}/reject``
 
         Args:
-            reason: The reason for rejecting the account.
+            reason: The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or
+                `other`.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -1751,7 +1922,7 @@ class _AsyncAccountsBase(AsyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Retrieves the details of an account.
@@ -1759,7 +1930,7 @@ class _AsyncAccountsBase(AsyncResource):
         ``GET /v1/accounts/{account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccount,
@@ -1783,7 +1954,7 @@ class _AsyncAccountsBase(AsyncResource):
         default_currency: str | None = None,
         documents: AccountsUpdateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         individual: AccountsUpdateParamsIndividual | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -1792,18 +1963,16 @@ class _AsyncAccountsBase(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Updates a connected account by setting the values of the parameters passed. Any
-        parameters not provided are
-        left unchanged.
+        parameters not provided are left unchanged.
 
         For Custom accounts, you can update any information on the account. For other accounts,
-        you can update all information until that
-        account has started to go through Connect Onboarding. Once you create an Account Link
-        for a Standard or Express account, some parameters can no longer be changed. These are
-        marked as Custom Only or Custom and Express
-        below.
+        you can update all information until that account has started to go through Connect
+        Onboarding. Once you create an Account Link for a Standard or Express account, some
+        parameters can no longer be changed. These are marked as Custom Only or Custom and
+        Express below.
 
-        To update your own account, use the Dashboard. Refer to our
-        Connect documentation to learn more about updating accounts.
+        To update your own account, use the Dashboard. Refer to our Connect documentation to
+        learn more about updating accounts.
 
         ``POST /v1/accounts/{account}``
 
@@ -1813,20 +1982,39 @@ class _AsyncAccountsBase(AsyncResource):
             business_profile: Business information about the account.
             business_type: The business type.
             capabilities: Each key of the dictionary represents a capability, and each
-                capability maps to its settings (e.g.
-            company: Information about the company or business.
+                capability maps to its settings (e.g. whether it has been requested or not).
+                Each capability will be inactive until you have provided its specific
+                requirements and Stripe has verified them. An account may have some of its
+                requested capabilities be active and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
             default_currency: Three-letter ISO currency code representing the default currency
-                for the account.
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
             documents: Documents that may be submitted to satisfy various informational
                 requests.
-            email: The email address of the account holder.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
             expand: Specifies which fields in the response should be expanded.
             external_account: A card or bank account to attach to the account for receiving
                 [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
-                able to use it for top-ups).
-            individual: Information about the person represented by the account.
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+                By default, providing an external account sets it as the new default external
+                    account for its currency, and deletes the old default if one exists. To add
+                    additional external accounts without replacing the existing default for the
+                    currency, use the [bank
+                    account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                    creation](https://stripe.com/docs/api#account_create_card) APIs.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             settings: Options for customizing how the account functions within Stripe.
             tos_acceptance: Details on the account's acceptance of the [Stripe Services
                 Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
@@ -1854,10 +2042,10 @@ class _AsyncAccountsBase(AsyncResource):
         )
 
 
-class AsyncAccounts(AsyncAccountsGuards, _AsyncAccountsBase):
-    """Operations on `client.accounts`, behind the guards in `lattice_stripe.overrides.accounts`."""
+class AsyncAccounts(_AsyncAccountsBase):
+    """Operations on `client.accounts`, behind the checks in `lattice_stripe.overrides.accounts`."""
 
-    reject = guarded(_AsyncAccountsBase.reject, AsyncAccountsGuards.reject)
+    reject = guarded(_AsyncAccountsBase.reject, AccountsGuards.reject, "accounts.reject")
 
 
 class AsyncAccountsBankAccounts(AsyncResource):
@@ -1870,7 +2058,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
         *,
         bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -1881,16 +2069,19 @@ class AsyncAccountsBankAccounts(AsyncResource):
 
         Args:
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account for its
-                currency.
+                added in this currency, this account becomes the default external account for
+                its currency.
             expand: Specifies which fields in the response should be expanded.
             external_account: Please refer to full [documentation](https://stripe.com/docs/api)
                 instead.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostAccountsAccountBankAccounts,
@@ -1932,7 +2123,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount | Card:
         """Retrieve a specified external account for a given account.
@@ -1940,7 +2131,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
         ``GET /v1/accounts/{account}/bank_accounts/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccountBankAccountsId,
@@ -1973,7 +2164,7 @@ class AsyncAccountsBankAccounts(AsyncResource):
         documents: AccountsBankAccountsUpdateParamsDocuments | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1989,8 +2180,10 @@ class AsyncAccountsBankAccounts(AsyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            account_type: The bank account type.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            account_type: The bank account type. This can only be `checking` or `savings` in
+                most countries. In Japan, this can only be `futsu` or `toza`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -2005,7 +2198,10 @@ class AsyncAccountsBankAccounts(AsyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
         """
         return await self._client.request(
@@ -2044,7 +2240,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Capability]:
         """Returns a list of capabilities associated with the account. The capabilities are
@@ -2053,7 +2249,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         ``GET /v1/accounts/{account}/capabilities``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccountCapabilities,
@@ -2070,7 +2266,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         capability: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Capability:
         """Retrieves information about the specified Account Capability.
@@ -2078,7 +2274,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         ``GET /v1/accounts/{account}/capabilities/{capability}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccountCapabilitiesCapability,
@@ -2098,7 +2294,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         capability: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         requested: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> Capability:
@@ -2109,7 +2305,13 @@ class AsyncAccountsCapabilities(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            requested: To request a new capability for an account, pass true.
+            requested: To request a new capability for an account, pass true. There can be a
+                delay before the requested capability becomes active. If the capability has any
+                activation requirements, the response includes them in the `requirements`
+                arrays.
+                If a capability isn't permanent, you can remove it from the account by passing
+                    false. Most capabilities are permanent after they've been requested.
+                    Attempting to remove a permanent capability returns an error.
         """
         return await self._client.request(
             _PostAccountsAccountCapabilitiesCapability,
@@ -2135,7 +2337,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         *,
         bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
         default_for_currency: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         external_account: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -2146,16 +2348,19 @@ class AsyncAccountsExternalAccounts(AsyncResource):
 
         Args:
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account for its
-                currency.
+                added in this currency, this account becomes the default external account for
+                its currency.
             expand: Specifies which fields in the response should be expanded.
             external_account: Please refer to full [documentation](https://stripe.com/docs/api)
                 instead.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostAccountsAccountExternalAccounts,
@@ -2197,7 +2402,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2207,10 +2412,17 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         ``GET /v1/accounts/{account}/external_accounts``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetAccountsAccountExternalAccounts,
@@ -2230,7 +2442,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount | Card:
         """Retrieve a specified external account for a given account.
@@ -2238,7 +2450,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         ``GET /v1/accounts/{account}/external_accounts/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccountExternalAccountsId,
@@ -2271,7 +2483,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         documents: AccountsExternalAccountsUpdateParamsDocuments | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2287,8 +2499,10 @@ class AsyncAccountsExternalAccounts(AsyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            account_type: The bank account type.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            account_type: The bank account type. This can only be `checking` or `savings` in
+                most countries. In Japan, this can only be `futsu` or `toza`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -2303,7 +2517,10 @@ class AsyncAccountsExternalAccounts(AsyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
         """
         return await self._client.request(
@@ -2342,7 +2559,7 @@ class AsyncAccountsLoginLinks(AsyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> LoginLink:
         """Creates a single-use login link for an Express account to access their Stripe dashboard.
@@ -2378,11 +2595,11 @@ class AsyncAccountsPeople(AsyncResource):
         dob: AccountsPeopleCreateParamsDob | Literal[""] | None = None,
         documents: AccountsPeopleCreateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -2420,25 +2637,36 @@ class AsyncAccountsPeople(AsyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return await self._client.request(
@@ -2506,7 +2734,7 @@ class AsyncAccountsPeople(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         relationship: AccountsPeopleListParamsRelationship | None = None,
         starting_after: str | None = None,
@@ -2518,11 +2746,19 @@ class AsyncAccountsPeople(AsyncResource):
         ``GET /v1/accounts/{account}/people``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            relationship:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            relationship: Filters on the list of people returned based on the person's
+                relationship to the account's company.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetAccountsAccountPeople,
@@ -2543,7 +2779,7 @@ class AsyncAccountsPeople(AsyncResource):
         person: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Person:
         """Retrieves an existing person.
@@ -2551,7 +2787,7 @@ class AsyncAccountsPeople(AsyncResource):
         ``GET /v1/accounts/{account}/people/{person}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccountPeoplePerson,
@@ -2577,11 +2813,11 @@ class AsyncAccountsPeople(AsyncResource):
         dob: AccountsPeopleUpdateParamsDob | Literal[""] | None = None,
         documents: AccountsPeopleUpdateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -2619,25 +2855,36 @@ class AsyncAccountsPeople(AsyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return await self._client.request(
@@ -2693,11 +2940,11 @@ class AsyncAccountsPersons(AsyncResource):
         dob: AccountsPersonsCreateParamsDob | Literal[""] | None = None,
         documents: AccountsPersonsCreateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -2735,25 +2982,36 @@ class AsyncAccountsPersons(AsyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return await self._client.request(
@@ -2821,7 +3079,7 @@ class AsyncAccountsPersons(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         relationship: AccountsPersonsListParamsRelationship | None = None,
         starting_after: str | None = None,
@@ -2833,11 +3091,19 @@ class AsyncAccountsPersons(AsyncResource):
         ``GET /v1/accounts/{account}/persons``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            relationship:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            relationship: Filters on the list of people returned based on the person's
+                relationship to the account's company.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetAccountsAccountPersons,
@@ -2858,7 +3124,7 @@ class AsyncAccountsPersons(AsyncResource):
         person: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Person:
         """Retrieves an existing person.
@@ -2866,7 +3132,7 @@ class AsyncAccountsPersons(AsyncResource):
         ``GET /v1/accounts/{account}/persons/{person}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccountsAccountPersonsPerson,
@@ -2892,11 +3158,11 @@ class AsyncAccountsPersons(AsyncResource):
         dob: AccountsPersonsUpdateParamsDob | Literal[""] | None = None,
         documents: AccountsPersonsUpdateParamsDocuments | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         first_name: str | None = None,
         first_name_kana: str | None = None,
         first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
         gender: str | None = None,
         id_number: str | None = None,
         id_number_secondary: str | None = None,
@@ -2934,25 +3200,36 @@ class AsyncAccountsPersons(AsyncResource):
             full_name_aliases: A list of alternate names or aliases that the person is known by.
             gender: The person's gender (International regulations require either "male" or
                 "female").
-            id_number: The person's ID number, as appropriate for their country.
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
             last_name: The person's last name.
             last_name_kana: The Kana variation of the person's last name (Japan only).
             last_name_kanji: The Kanji variation of the person's last name (Japan only).
             maiden_name: The person's maiden name.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
             person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
                 to securely provide details to the person.
             phone: The person's phone number.
             political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
             registered_address: The person's registered address.
             relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
             verification: The person's verification status.
         """
         return await self._client.request(

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.apple_pay_domain import ApplePayDomain
     from ..models.deleted_apple_pay_domain import DeletedApplePayDomain
 
@@ -30,7 +29,7 @@ class ApplePayDomains(SyncResource):
         self,
         *,
         domain_name: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Create an apple pay domain.
@@ -73,7 +72,7 @@ class ApplePayDomains(SyncResource):
         *,
         domain_name: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -84,10 +83,17 @@ class ApplePayDomains(SyncResource):
 
         Args:
             domain_name:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetApplePayDomains,
@@ -107,7 +113,7 @@ class ApplePayDomains(SyncResource):
         domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Retrieve an apple pay domain.
@@ -115,7 +121,7 @@ class ApplePayDomains(SyncResource):
         ``GET /v1/apple_pay/domains/{domain}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetApplePayDomainsDomain,
@@ -134,7 +140,7 @@ class AsyncApplePayDomains(AsyncResource):
         self,
         *,
         domain_name: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Create an apple pay domain.
@@ -177,7 +183,7 @@ class AsyncApplePayDomains(AsyncResource):
         *,
         domain_name: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -188,10 +194,17 @@ class AsyncApplePayDomains(AsyncResource):
 
         Args:
             domain_name:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetApplePayDomains,
@@ -211,7 +224,7 @@ class AsyncApplePayDomains(AsyncResource):
         domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplePayDomain:
         """Retrieve an apple pay domain.
@@ -219,7 +232,7 @@ class AsyncApplePayDomains(AsyncResource):
         ``GET /v1/apple_pay/domains/{domain}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetApplePayDomainsDomain,

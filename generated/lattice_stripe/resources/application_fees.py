@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.application_fee import ApplicationFee
     from ..models.fee_refund import FeeRefund
     from ..params.application_fees import (
@@ -40,7 +39,7 @@ class ApplicationFees(SyncResource):
         charge: str | None = None,
         created: ApplicationFeesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -51,12 +50,19 @@ class ApplicationFees(SyncResource):
         ``GET /v1/application_fees``
 
         Args:
-            charge:
+            charge: Only return application fees for the charge specified by this charge ID.
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetApplicationFees,
@@ -79,7 +85,7 @@ class ApplicationFees(SyncResource):
         *,
         amount: int | None = None,
         directive: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplicationFee:
         """``POST /v1/application_fees/{id}/refund``
@@ -105,7 +111,7 @@ class ApplicationFees(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplicationFee:
         """Retrieves the details of an application fee that your account has collected. The same
@@ -114,7 +120,7 @@ class ApplicationFees(SyncResource):
         ``GET /v1/application_fees/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetApplicationFeesId,
@@ -135,7 +141,7 @@ class ApplicationFeesRefunds(SyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
@@ -143,21 +149,25 @@ class ApplicationFeesRefunds(SyncResource):
         Funds will be refunded to the Stripe account from which the fee was originally
         collected.
 
-        You can optionally refund only part of an application fee.
-        You can do so multiple times, until the entire fee has been refunded.
+        You can optionally refund only part of an application fee. You can do so multiple times,
+        until the entire fee has been refunded.
 
-        Once entirely refunded, an application fee can’t be refunded again.
-        This method will raise an error when called on an already-refunded application fee,
-        or when trying to refund more money than is left on an application fee.
+        Once entirely refunded, an application fee can’t be refunded again. This method will
+        raise an error when called on an already-refunded application fee, or when trying to
+        refund more money than is left on an application fee.
 
         ``POST /v1/application_fees/{id}/refunds``
 
         Args:
             amount: A positive integer, in _cents (or local equivalent)_, representing how much
-                of this fee to refund.
+                of this fee to refund. Can refund only up to the remaining unrefunded amount of
+                the fee.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostApplicationFeesIdRefunds,
@@ -176,7 +186,7 @@ class ApplicationFeesRefunds(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -189,10 +199,17 @@ class ApplicationFeesRefunds(SyncResource):
         ``GET /v1/application_fees/{id}/refunds``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetApplicationFeesIdRefunds,
@@ -212,7 +229,7 @@ class ApplicationFeesRefunds(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
         """By default, you can see the 10 most recent refunds stored directly on the application
@@ -222,7 +239,7 @@ class ApplicationFeesRefunds(SyncResource):
         ``GET /v1/application_fees/{fee}/refunds/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetApplicationFeesFeeRefundsId,
@@ -242,7 +259,7 @@ class ApplicationFeesRefunds(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
@@ -256,7 +273,10 @@ class ApplicationFeesRefunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostApplicationFeesFeeRefundsId,
@@ -285,7 +305,7 @@ class AsyncApplicationFees(AsyncResource):
         charge: str | None = None,
         created: ApplicationFeesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -296,12 +316,19 @@ class AsyncApplicationFees(AsyncResource):
         ``GET /v1/application_fees``
 
         Args:
-            charge:
+            charge: Only return application fees for the charge specified by this charge ID.
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetApplicationFees,
@@ -324,7 +351,7 @@ class AsyncApplicationFees(AsyncResource):
         *,
         amount: int | None = None,
         directive: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplicationFee:
         """``POST /v1/application_fees/{id}/refund``
@@ -350,7 +377,7 @@ class AsyncApplicationFees(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ApplicationFee:
         """Retrieves the details of an application fee that your account has collected. The same
@@ -359,7 +386,7 @@ class AsyncApplicationFees(AsyncResource):
         ``GET /v1/application_fees/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetApplicationFeesId,
@@ -380,7 +407,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
@@ -388,21 +415,25 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         Funds will be refunded to the Stripe account from which the fee was originally
         collected.
 
-        You can optionally refund only part of an application fee.
-        You can do so multiple times, until the entire fee has been refunded.
+        You can optionally refund only part of an application fee. You can do so multiple times,
+        until the entire fee has been refunded.
 
-        Once entirely refunded, an application fee can’t be refunded again.
-        This method will raise an error when called on an already-refunded application fee,
-        or when trying to refund more money than is left on an application fee.
+        Once entirely refunded, an application fee can’t be refunded again. This method will
+        raise an error when called on an already-refunded application fee, or when trying to
+        refund more money than is left on an application fee.
 
         ``POST /v1/application_fees/{id}/refunds``
 
         Args:
             amount: A positive integer, in _cents (or local equivalent)_, representing how much
-                of this fee to refund.
+                of this fee to refund. Can refund only up to the remaining unrefunded amount of
+                the fee.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostApplicationFeesIdRefunds,
@@ -421,7 +452,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -434,10 +465,17 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         ``GET /v1/application_fees/{id}/refunds``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetApplicationFeesIdRefunds,
@@ -457,7 +495,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
         """By default, you can see the 10 most recent refunds stored directly on the application
@@ -467,7 +505,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         ``GET /v1/application_fees/{fee}/refunds/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetApplicationFeesFeeRefundsId,
@@ -487,7 +525,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FeeRefund:
@@ -501,7 +539,10 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostApplicationFeesFeeRefundsId,

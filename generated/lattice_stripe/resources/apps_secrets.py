@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.apps_secret import AppsSecret
     from ..params.apps_secrets import (
         AppsSecretsCreateParamsScope,
@@ -37,7 +36,7 @@ class AppsSecrets(SyncResource):
         name: str,
         payload: str,
         scope: AppsSecretsCreateParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
@@ -48,7 +47,8 @@ class AppsSecrets(SyncResource):
         Args:
             name: A name for the secret that's unique within the scope.
             payload: The plaintext secret value to be stored.
-            scope: Specifies the scoping of the secret.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
             expires_at: The Unix timestamp for the expiry time of the secret, after which the
                 secret deletes.
@@ -71,7 +71,7 @@ class AppsSecrets(SyncResource):
         *,
         name: str,
         scope: AppsSecretsDeleteParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Deletes a secret from the secret store by name and scope.
@@ -80,7 +80,8 @@ class AppsSecrets(SyncResource):
 
         Args:
             name: A name for the secret that's unique within the scope.
-            scope: Specifies the scoping of the secret.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -99,7 +100,7 @@ class AppsSecrets(SyncResource):
         *,
         name: str,
         scope: AppsSecretsFindParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Finds a secret in the secret store by name and scope.
@@ -107,9 +108,10 @@ class AppsSecrets(SyncResource):
         ``GET /v1/apps/secrets/find``
 
         Args:
-            name:
-            scope:
-            expand:
+            name: A name for the secret that's unique within the scope.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAppsSecretsFind,
@@ -127,7 +129,7 @@ class AppsSecrets(SyncResource):
         *,
         scope: AppsSecretsListParamsScope,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -137,11 +139,19 @@ class AppsSecrets(SyncResource):
         ``GET /v1/apps/secrets``
 
         Args:
-            scope:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetAppsSecrets,
@@ -166,7 +176,7 @@ class AsyncAppsSecrets(AsyncResource):
         name: str,
         payload: str,
         scope: AppsSecretsCreateParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
@@ -177,7 +187,8 @@ class AsyncAppsSecrets(AsyncResource):
         Args:
             name: A name for the secret that's unique within the scope.
             payload: The plaintext secret value to be stored.
-            scope: Specifies the scoping of the secret.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
             expires_at: The Unix timestamp for the expiry time of the secret, after which the
                 secret deletes.
@@ -200,7 +211,7 @@ class AsyncAppsSecrets(AsyncResource):
         *,
         name: str,
         scope: AppsSecretsDeleteParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Deletes a secret from the secret store by name and scope.
@@ -209,7 +220,8 @@ class AsyncAppsSecrets(AsyncResource):
 
         Args:
             name: A name for the secret that's unique within the scope.
-            scope: Specifies the scoping of the secret.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -228,7 +240,7 @@ class AsyncAppsSecrets(AsyncResource):
         *,
         name: str,
         scope: AppsSecretsFindParamsScope,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AppsSecret:
         """Finds a secret in the secret store by name and scope.
@@ -236,9 +248,10 @@ class AsyncAppsSecrets(AsyncResource):
         ``GET /v1/apps/secrets/find``
 
         Args:
-            name:
-            scope:
-            expand:
+            name: A name for the secret that's unique within the scope.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAppsSecretsFind,
@@ -256,7 +269,7 @@ class AsyncAppsSecrets(AsyncResource):
         *,
         scope: AppsSecretsListParamsScope,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -266,11 +279,19 @@ class AsyncAppsSecrets(AsyncResource):
         ``GET /v1/apps/secrets``
 
         Args:
-            scope:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetAppsSecrets,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.balance import Balance
     from ..models.balance_transaction import BalanceTransaction
     from ..params.balance import (
@@ -36,17 +35,16 @@ class BalanceResource(SyncResource):
     def retrieve(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Balance:
         """Retrieves the current account balance, based on the authentication that was used to make
-        the request.
-         For a sample request, see Accounting for negative balances.
+        the request. For a sample request, see Accounting for negative balances.
 
         ``GET /v1/balance``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetBalance,
@@ -67,7 +65,7 @@ class BalanceHistory(SyncResource):
         created: BalanceHistoryListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payout: str | None = None,
         source: str | None = None,
@@ -86,14 +84,36 @@ class BalanceHistory(SyncResource):
 
         Args:
             created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            payout:
-            source:
-            starting_after:
-            type:
+            currency: Only return transactions in a certain currency. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payout: For automatic Stripe payouts only, only returns transactions that were paid
+                out on the specified payout ID.
+            source: Only returns the original transaction.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only returns transactions of the given type. One of: `adjustment`, `advance`,
+                `advance_funding`, `anticipation_repayment`, `application_fee`,
+                `application_fee_refund`, `charge`, `connect_collection_transfer`,
+                `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`,
+                `issuing_dispute`, `issuing_transaction`, `obligation_inbound`,
+                `obligation_outbound`, `obligation_reversal_inbound`,
+                `obligation_reversal_outbound`, `obligation_payout`,
+                `obligation_payout_failure`, `payment`, `payment_failure_refund`,
+                `payment_refund`, `payment_reversal`, `payout`, `payout_cancel`,
+                `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`,
+                `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`,
+                `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or
+                `transfer_refund`.
         """
         return self._client.request(
             _GetBalanceHistory,
@@ -117,7 +137,7 @@ class BalanceHistory(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BalanceTransaction:
         """Retrieves the balance transaction with the given ID.
@@ -127,7 +147,7 @@ class BalanceHistory(SyncResource):
         ``GET /v1/balance/history/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetBalanceHistoryId,
@@ -149,17 +169,16 @@ class AsyncBalanceResource(AsyncResource):
     async def retrieve(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Balance:
         """Retrieves the current account balance, based on the authentication that was used to make
-        the request.
-         For a sample request, see Accounting for negative balances.
+        the request. For a sample request, see Accounting for negative balances.
 
         ``GET /v1/balance``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetBalance,
@@ -180,7 +199,7 @@ class AsyncBalanceHistory(AsyncResource):
         created: BalanceHistoryListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payout: str | None = None,
         source: str | None = None,
@@ -199,14 +218,36 @@ class AsyncBalanceHistory(AsyncResource):
 
         Args:
             created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            payout:
-            source:
-            starting_after:
-            type:
+            currency: Only return transactions in a certain currency. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payout: For automatic Stripe payouts only, only returns transactions that were paid
+                out on the specified payout ID.
+            source: Only returns the original transaction.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only returns transactions of the given type. One of: `adjustment`, `advance`,
+                `advance_funding`, `anticipation_repayment`, `application_fee`,
+                `application_fee_refund`, `charge`, `connect_collection_transfer`,
+                `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`,
+                `issuing_dispute`, `issuing_transaction`, `obligation_inbound`,
+                `obligation_outbound`, `obligation_reversal_inbound`,
+                `obligation_reversal_outbound`, `obligation_payout`,
+                `obligation_payout_failure`, `payment`, `payment_failure_refund`,
+                `payment_refund`, `payment_reversal`, `payout`, `payout_cancel`,
+                `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`,
+                `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`,
+                `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or
+                `transfer_refund`.
         """
         return await self._client.request(
             _GetBalanceHistory,
@@ -230,7 +271,7 @@ class AsyncBalanceHistory(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BalanceTransaction:
         """Retrieves the balance transaction with the given ID.
@@ -240,7 +281,7 @@ class AsyncBalanceHistory(AsyncResource):
         ``GET /v1/balance/history/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetBalanceHistoryId,

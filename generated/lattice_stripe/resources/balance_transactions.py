@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.balance_transaction import BalanceTransaction
     from ..params.balance_transactions import (
         BalanceTransactionsListParamsCreated,
@@ -34,7 +33,7 @@ class BalanceTransactions(SyncResource):
         created: BalanceTransactionsListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payout: str | None = None,
         source: str | None = None,
@@ -53,14 +52,36 @@ class BalanceTransactions(SyncResource):
 
         Args:
             created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            payout:
-            source:
-            starting_after:
-            type:
+            currency: Only return transactions in a certain currency. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payout: For automatic Stripe payouts only, only returns transactions that were paid
+                out on the specified payout ID.
+            source: Only returns the original transaction.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only returns transactions of the given type. One of: `adjustment`, `advance`,
+                `advance_funding`, `anticipation_repayment`, `application_fee`,
+                `application_fee_refund`, `charge`, `connect_collection_transfer`,
+                `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`,
+                `issuing_dispute`, `issuing_transaction`, `obligation_inbound`,
+                `obligation_outbound`, `obligation_reversal_inbound`,
+                `obligation_reversal_outbound`, `obligation_payout`,
+                `obligation_payout_failure`, `payment`, `payment_failure_refund`,
+                `payment_refund`, `payment_reversal`, `payout`, `payout_cancel`,
+                `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`,
+                `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`,
+                `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or
+                `transfer_refund`.
         """
         return self._client.request(
             _GetBalanceTransactions,
@@ -84,7 +105,7 @@ class BalanceTransactions(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BalanceTransaction:
         """Retrieves the balance transaction with the given ID.
@@ -94,7 +115,7 @@ class BalanceTransactions(SyncResource):
         ``GET /v1/balance_transactions/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetBalanceTransactionsId,
@@ -115,7 +136,7 @@ class AsyncBalanceTransactions(AsyncResource):
         created: BalanceTransactionsListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payout: str | None = None,
         source: str | None = None,
@@ -134,14 +155,36 @@ class AsyncBalanceTransactions(AsyncResource):
 
         Args:
             created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            payout:
-            source:
-            starting_after:
-            type:
+            currency: Only return transactions in a certain currency. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payout: For automatic Stripe payouts only, only returns transactions that were paid
+                out on the specified payout ID.
+            source: Only returns the original transaction.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only returns transactions of the given type. One of: `adjustment`, `advance`,
+                `advance_funding`, `anticipation_repayment`, `application_fee`,
+                `application_fee_refund`, `charge`, `connect_collection_transfer`,
+                `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`,
+                `issuing_dispute`, `issuing_transaction`, `obligation_inbound`,
+                `obligation_outbound`, `obligation_reversal_inbound`,
+                `obligation_reversal_outbound`, `obligation_payout`,
+                `obligation_payout_failure`, `payment`, `payment_failure_refund`,
+                `payment_refund`, `payment_reversal`, `payout`, `payout_cancel`,
+                `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`,
+                `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`,
+                `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or
+                `transfer_refund`.
         """
         return await self._client.request(
             _GetBalanceTransactions,
@@ -165,7 +208,7 @@ class AsyncBalanceTransactions(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BalanceTransaction:
         """Retrieves the balance transaction with the given ID.
@@ -175,7 +218,7 @@ class AsyncBalanceTransactions(AsyncResource):
         ``GET /v1/balance_transactions/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetBalanceTransactionsId,

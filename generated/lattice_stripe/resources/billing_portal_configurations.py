@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.billing_portal_configuration import BillingPortalConfiguration
     from ..params.billing_portal_configurations import (
         BillingPortalConfigurationsCreateParamsBusinessProfile,
@@ -39,7 +38,7 @@ class BillingPortalConfigurations(SyncResource):
         business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
         features: BillingPortalConfigurationsCreateParamsFeatures,
         default_return_url: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         login_page: BillingPortalConfigurationsCreateParamsLoginPage | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -52,11 +51,18 @@ class BillingPortalConfigurations(SyncResource):
             business_profile: The business information shown to customers in the portal.
             features: Information about the features available in the portal.
             default_return_url: The default URL to redirect customers to when they click on the
-                portal's link to return to your website.
+                portal's link to return to your website. This can be
+                [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url)
+                when creating the session.
             expand: Specifies which fields in the response should be expanded.
-            login_page: The hosted login page for this configuration.
+            login_page: The hosted login page for this configuration. Learn more about the
+                portal login page in our [integration
+                docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share).
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostBillingPortalConfigurations,
@@ -77,7 +83,7 @@ class BillingPortalConfigurations(SyncResource):
         *,
         active: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_default: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -88,12 +94,21 @@ class BillingPortalConfigurations(SyncResource):
         ``GET /v1/billing_portal/configurations``
 
         Args:
-            active:
-            ending_before:
-            expand:
-            is_default:
-            limit:
-            starting_after:
+            active: Only return configurations that are active or inactive (e.g., pass `true` to
+                only list active configurations).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            is_default: Only return the default or non-default configurations (e.g., pass `true`
+                to only list the default configuration).
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetBillingPortalConfigurations,
@@ -114,7 +129,7 @@ class BillingPortalConfigurations(SyncResource):
         configuration: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BillingPortalConfiguration:
         """Retrieves a configuration that describes the functionality of the customer portal.
@@ -122,7 +137,7 @@ class BillingPortalConfigurations(SyncResource):
         ``GET /v1/billing_portal/configurations/{configuration}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetBillingPortalConfigurationsConfiguration,
@@ -141,7 +156,7 @@ class BillingPortalConfigurations(SyncResource):
         active: bool | None = None,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
         default_return_url: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         features: BillingPortalConfigurationsUpdateParamsFeatures | None = None,
         login_page: BillingPortalConfigurationsUpdateParamsLoginPage | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -156,12 +171,19 @@ class BillingPortalConfigurations(SyncResource):
                 sessions.
             business_profile: The business information shown to customers in the portal.
             default_return_url: The default URL to redirect customers to when they click on the
-                portal's link to return to your website.
+                portal's link to return to your website. This can be
+                [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url)
+                when creating the session.
             expand: Specifies which fields in the response should be expanded.
             features: Information about the features available in the portal.
-            login_page: The hosted login page for this configuration.
+            login_page: The hosted login page for this configuration. Learn more about the
+                portal login page in our [integration
+                docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share).
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostBillingPortalConfigurationsConfiguration,
@@ -188,7 +210,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
         features: BillingPortalConfigurationsCreateParamsFeatures,
         default_return_url: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         login_page: BillingPortalConfigurationsCreateParamsLoginPage | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -201,11 +223,18 @@ class AsyncBillingPortalConfigurations(AsyncResource):
             business_profile: The business information shown to customers in the portal.
             features: Information about the features available in the portal.
             default_return_url: The default URL to redirect customers to when they click on the
-                portal's link to return to your website.
+                portal's link to return to your website. This can be
+                [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url)
+                when creating the session.
             expand: Specifies which fields in the response should be expanded.
-            login_page: The hosted login page for this configuration.
+            login_page: The hosted login page for this configuration. Learn more about the
+                portal login page in our [integration
+                docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share).
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostBillingPortalConfigurations,
@@ -226,7 +255,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         *,
         active: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_default: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -237,12 +266,21 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         ``GET /v1/billing_portal/configurations``
 
         Args:
-            active:
-            ending_before:
-            expand:
-            is_default:
-            limit:
-            starting_after:
+            active: Only return configurations that are active or inactive (e.g., pass `true` to
+                only list active configurations).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            is_default: Only return the default or non-default configurations (e.g., pass `true`
+                to only list the default configuration).
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetBillingPortalConfigurations,
@@ -263,7 +301,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         configuration: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BillingPortalConfiguration:
         """Retrieves a configuration that describes the functionality of the customer portal.
@@ -271,7 +309,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         ``GET /v1/billing_portal/configurations/{configuration}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetBillingPortalConfigurationsConfiguration,
@@ -290,7 +328,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         active: bool | None = None,
         business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
         default_return_url: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         features: BillingPortalConfigurationsUpdateParamsFeatures | None = None,
         login_page: BillingPortalConfigurationsUpdateParamsLoginPage | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -305,12 +343,19 @@ class AsyncBillingPortalConfigurations(AsyncResource):
                 sessions.
             business_profile: The business information shown to customers in the portal.
             default_return_url: The default URL to redirect customers to when they click on the
-                portal's link to return to your website.
+                portal's link to return to your website. This can be
+                [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url)
+                when creating the session.
             expand: Specifies which fields in the response should be expanded.
             features: Information about the features available in the portal.
-            login_page: The hosted login page for this configuration.
+            login_page: The hosted login page for this configuration. Learn more about the
+                portal login page in our [integration
+                docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share).
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostBillingPortalConfigurationsConfiguration,

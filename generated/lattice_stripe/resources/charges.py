@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.charge import Charge
     from ..models.dispute import Dispute
     from ..models.refund import Refund
@@ -56,7 +55,7 @@ class Charges(SyncResource):
         amount: int | None = None,
         application_fee: int | None = None,
         application_fee_amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         receipt_email: str | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
@@ -77,18 +76,29 @@ class Charges(SyncResource):
 
         Args:
             amount: The amount to capture, which must be less than or equal to the original
-                amount.
+                amount. Any additional amount will be automatically refunded.
             application_fee: An application fee to add on to this charge.
             application_fee_amount: An application fee amount to add on to this charge, which
                 must be less than or equal to the original amount.
             expand: Specifies which fields in the response should be expanded.
-            receipt_email: The email address to send this charge's receipt to.
+            receipt_email: The email address to send this charge's receipt to. This will
+                override the previously-specified email address for this charge, if one was set.
+                Receipts will not be sent in test mode.
             statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on
+                your customers’ statements. Must contain at least one letter, maximum 22
+                characters.
             statement_descriptor_suffix: Provides information about the charge that customers
-                see on their statements.
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
             transfer_data: An optional dictionary including the account to automatically
-                transfer to as part of a destination charge.
+                transfer to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
             transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
         """
         return self._client.request(
             _PostChargesChargeCapture,
@@ -119,7 +129,7 @@ class Charges(SyncResource):
         customer: str | None = None,
         description: str | None = None,
         destination: ChargesCreateParamsDestination | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         on_behalf_of: str | None = None,
         radar_options: ChargesCreateParamsRadarOptions | None = None,
@@ -132,39 +142,89 @@ class Charges(SyncResource):
         transfer_group: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Charge:
-        """Use the Payment Intents API to initiate a new payment instead
-        of using this method. Confirmation of the PaymentIntent creates the Charge
-        object used to request payment, so this method is limited to legacy integrations.
+        """Use the Payment Intents API to initiate a new payment instead of using this method.
+        Confirmation of the PaymentIntent creates the Charge object used to request payment, so
+        this method is limited to legacy integrations.
 
         ``POST /v1/charges``
 
         Args:
-            amount: Amount intended to be collected by this payment.
+            amount: Amount intended to be collected by this payment. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to
+                charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount
+                is $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a
+                USD charge of $999,999.99).
             application_fee:
             application_fee_amount: A fee in cents (or local equivalent) that will be applied to
-                the charge and transferred to the application owner's Stripe account.
-            capture: Whether to immediately capture the charge.
+                the charge and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the `Stripe-Account` header in order
+                to take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
+            capture: Whether to immediately capture the charge. Defaults to `true`. When
+                `false`, the charge issues an authorization (or pre-authorization), and will
+                need to be [captured](https://stripe.com/docs/api#capture_charge) later.
+                Uncaptured charges expire after a set number of days (7 by default). For more
+                information, see the [authorizing charges and settling
+                later](https://stripe.com/docs/charges/placing-a-hold) documentation.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: The ID of an existing customer that will be charged in this request.
-            description: An arbitrary string which you can attach to a `Charge` object.
+            description: An arbitrary string which you can attach to a `Charge` object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
             destination:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The Stripe account ID for which these funds are intended.
-            radar_options: Options to configure Radar.
+                Automatically set if you use the `destination` parameter. For details, see
+                [Creating Separate Charges and
+                Transfers](https://stripe.com/docs/connect/separate-charges-and-transfers#on-behalf-of).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
             receipt_email: The email address to which this charge's
-                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent.
-            shipping: Shipping information for the charge.
-            source: A payment source to be charged.
+                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt
+                will not be sent until the charge is paid, and no receipts will be sent for test
+                mode charges. If this charge is for a
+                [Customer](https://stripe.com/docs/api/customers/object), the email address
+                specified here will override the customer's email address. If `receipt_email` is
+                specified for a charge in live mode, a receipt will be sent regardless of your
+                [email settings](https://dashboard.stripe.com/account/emails).
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
+            source: A payment source to be charged. This can be the ID of a
+                [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank
+                account](https://stripe.com/docs/api#bank_accounts), a
+                [source](https://stripe.com/docs/api#sources), a
+                [token](https://stripe.com/docs/api#tokens), or a [connected
+                account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account).
+                For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank
+                accounts](https://stripe.com/docs/api#bank_accounts), and attached
+                [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of
+                the associated customer.
             statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on
+                your customers’ statements. Must contain at least one letter, maximum 22
+                characters.
             statement_descriptor_suffix: Provides information about the charge that customers
-                see on their statements.
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
             transfer_data: An optional dictionary including the account to automatically
-                transfer to as part of a destination charge.
-            transfer_group: A string that identifies this transaction as part of a group.
+                transfer to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
+            transfer_group: A string that identifies this transaction as part of a group. For
+                details, see [Grouping
+                transactions](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options).
         """
         return self._client.request(
             _PostCharges,
@@ -200,7 +260,7 @@ class Charges(SyncResource):
         created: ChargesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -214,13 +274,21 @@ class Charges(SyncResource):
 
         Args:
             created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
-            transfer_group:
+            customer: Only return charges for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return charges that were created by the PaymentIntent specified
+                by this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transfer_group: Only return charges for this transfer group.
         """
         return self._client.request(
             _GetCharges,
@@ -244,7 +312,7 @@ class Charges(SyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_intent: str | None = None,
@@ -257,15 +325,15 @@ class Charges(SyncResource):
         which to create it.
 
         Creating a new refund will refund a charge that has previously been created but not yet
-        refunded.
-        Funds will be refunded to the credit or debit card that was originally charged.
+        refunded. Funds will be refunded to the credit or debit card that was originally
+        charged.
 
-        You can optionally refund only part of a charge.
-        You can do so multiple times, until the entire charge has been refunded.
+        You can optionally refund only part of a charge. You can do so multiple times, until the
+        entire charge has been refunded.
 
-        Once entirely refunded, a charge can’t be refunded again.
-        This method will raise an error when called on an already-refunded charge,
-        or when trying to refund more money than is left on a charge.
+        Once entirely refunded, a charge can’t be refunded again. This method will raise an
+        error when called on an already-refunded charge, or when trying to refund more money
+        than is left on a charge.
 
         ``POST /v1/charges/{charge}/refund``
 
@@ -276,7 +344,10 @@ class Charges(SyncResource):
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             payment_intent:
             reason:
             refund_application_fee:
@@ -303,7 +374,7 @@ class Charges(SyncResource):
         charge: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Charge:
         """Retrieves the details of a charge that has previously been created. Supply the unique
@@ -314,7 +385,7 @@ class Charges(SyncResource):
         ``GET /v1/charges/{charge}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetChargesCharge,
@@ -329,26 +400,30 @@ class Charges(SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> SearchResult[Charge]:
-        """Search for charges you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
+        """Search for charges you’ve previously created using Stripe’s Search Query Language. Don’t
+        use search in read-after-write flows where strict consistency is necessary. Under normal
+        operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
 
         ``GET /v1/charges/search``
 
         Args:
-            query:
-            expand:
-            limit:
-            page:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                charges](https://stripe.com/docs/search#query-fields-for-charges).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.request(
             _GetChargesSearch,
@@ -369,7 +444,7 @@ class Charges(SyncResource):
         *,
         customer: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fraud_details: ChargesUpdateParamsFraudDetails | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         receipt_email: str | None = None,
@@ -384,16 +459,32 @@ class Charges(SyncResource):
 
         Args:
             customer: The ID of an existing customer that will be associated with this request.
-            description: An arbitrary string which you can attach to a charge object.
+                This field may only be updated if there is no existing associated customer with
+                this charge.
+            description: An arbitrary string which you can attach to a charge object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
             expand: Specifies which fields in the response should be expanded.
             fraud_details: A set of key-value pairs you can attach to a charge giving
-                information about its riskiness.
+                information about its riskiness. If you believe a charge is fraudulent, include
+                a `user_report` key with a value of `fraudulent`. If you believe a charge is
+                safe, include a `user_report` key with a value of `safe`. Stripe will use the
+                information you send to improve our fraud detection algorithms.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             receipt_email: This is the email address that the receipt for this charge will be
-                sent to.
-            shipping: Shipping information for the charge.
+                sent to. If this field is updated, then a new email receipt will be sent to the
+                updated address.
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
             transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
         """
         return self._client.request(
             _PostChargesCharge,
@@ -420,7 +511,7 @@ class ChargesDispute(SyncResource):
         charge: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """``POST /v1/charges/{charge}/dispute/close``
@@ -442,7 +533,7 @@ class ChargesDispute(SyncResource):
         charge: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Retrieve a dispute for a specified charge.
@@ -450,7 +541,7 @@ class ChargesDispute(SyncResource):
         ``GET /v1/charges/{charge}/dispute``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetChargesChargeDispute,
@@ -467,7 +558,7 @@ class ChargesDispute(SyncResource):
         /,
         *,
         evidence: ChargesDisputeUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         submit: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -475,11 +566,19 @@ class ChargesDispute(SyncResource):
         """``POST /v1/charges/{charge}/dispute``
 
         Args:
-            evidence: Evidence to upload, to respond to a dispute.
+            evidence: Evidence to upload, to respond to a dispute. Updating any field in the
+                hash will submit all fields in the hash for review. The combined character count
+                of all fields is limited to 150,000.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            submit: Whether to immediately submit evidence to the bank.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is
+                staged on the dispute. Staged evidence is visible in the API and Dashboard, and
+                can be submitted to the bank by making another request with this attribute set
+                to `true` (the default).
         """
         return self._client.request(
             _PostChargesChargeDispute,
@@ -505,7 +604,7 @@ class ChargesRefunds(SyncResource):
         amount: int | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         origin: Literal["customer_balance"] | None = None,
@@ -522,14 +621,18 @@ class ChargesRefunds(SyncResource):
         Args:
             amount: A positive integer representing how much to refund.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: Customer whose customer balance to refund from.
             expand: Specifies which fields in the response should be expanded.
             instructions_email: For payment methods without native refund support (e.g.,
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             origin: Origin of the refund
             payment_intent:
             reason:
@@ -561,7 +664,7 @@ class ChargesRefunds(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -574,10 +677,17 @@ class ChargesRefunds(SyncResource):
         ``GET /v1/charges/{charge}/refunds``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetChargesChargeRefunds,
@@ -597,7 +707,7 @@ class ChargesRefunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Retrieves the details of an existing refund.
@@ -605,7 +715,7 @@ class ChargesRefunds(SyncResource):
         ``GET /v1/charges/{charge}/refunds/{refund}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetChargesChargeRefundsRefund,
@@ -625,7 +735,7 @@ class ChargesRefunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
@@ -670,7 +780,7 @@ class AsyncCharges(AsyncResource):
         amount: int | None = None,
         application_fee: int | None = None,
         application_fee_amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         receipt_email: str | None = None,
         statement_descriptor: str | None = None,
         statement_descriptor_suffix: str | None = None,
@@ -691,18 +801,29 @@ class AsyncCharges(AsyncResource):
 
         Args:
             amount: The amount to capture, which must be less than or equal to the original
-                amount.
+                amount. Any additional amount will be automatically refunded.
             application_fee: An application fee to add on to this charge.
             application_fee_amount: An application fee amount to add on to this charge, which
                 must be less than or equal to the original amount.
             expand: Specifies which fields in the response should be expanded.
-            receipt_email: The email address to send this charge's receipt to.
+            receipt_email: The email address to send this charge's receipt to. This will
+                override the previously-specified email address for this charge, if one was set.
+                Receipts will not be sent in test mode.
             statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on
+                your customers’ statements. Must contain at least one letter, maximum 22
+                characters.
             statement_descriptor_suffix: Provides information about the charge that customers
-                see on their statements.
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
             transfer_data: An optional dictionary including the account to automatically
-                transfer to as part of a destination charge.
+                transfer to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
             transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
         """
         return await self._client.request(
             _PostChargesChargeCapture,
@@ -733,7 +854,7 @@ class AsyncCharges(AsyncResource):
         customer: str | None = None,
         description: str | None = None,
         destination: ChargesCreateParamsDestination | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         on_behalf_of: str | None = None,
         radar_options: ChargesCreateParamsRadarOptions | None = None,
@@ -746,39 +867,89 @@ class AsyncCharges(AsyncResource):
         transfer_group: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Charge:
-        """Use the Payment Intents API to initiate a new payment instead
-        of using this method. Confirmation of the PaymentIntent creates the Charge
-        object used to request payment, so this method is limited to legacy integrations.
+        """Use the Payment Intents API to initiate a new payment instead of using this method.
+        Confirmation of the PaymentIntent creates the Charge object used to request payment, so
+        this method is limited to legacy integrations.
 
         ``POST /v1/charges``
 
         Args:
-            amount: Amount intended to be collected by this payment.
+            amount: Amount intended to be collected by this payment. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to
+                charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount
+                is $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a
+                USD charge of $999,999.99).
             application_fee:
             application_fee_amount: A fee in cents (or local equivalent) that will be applied to
-                the charge and transferred to the application owner's Stripe account.
-            capture: Whether to immediately capture the charge.
+                the charge and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the `Stripe-Account` header in order
+                to take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
+            capture: Whether to immediately capture the charge. Defaults to `true`. When
+                `false`, the charge issues an authorization (or pre-authorization), and will
+                need to be [captured](https://stripe.com/docs/api#capture_charge) later.
+                Uncaptured charges expire after a set number of days (7 by default). For more
+                information, see the [authorizing charges and settling
+                later](https://stripe.com/docs/charges/placing-a-hold) documentation.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: The ID of an existing customer that will be charged in this request.
-            description: An arbitrary string which you can attach to a `Charge` object.
+            description: An arbitrary string which you can attach to a `Charge` object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
             destination:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The Stripe account ID for which these funds are intended.
-            radar_options: Options to configure Radar.
+                Automatically set if you use the `destination` parameter. For details, see
+                [Creating Separate Charges and
+                Transfers](https://stripe.com/docs/connect/separate-charges-and-transfers#on-behalf-of).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
             receipt_email: The email address to which this charge's
-                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent.
-            shipping: Shipping information for the charge.
-            source: A payment source to be charged.
+                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt
+                will not be sent until the charge is paid, and no receipts will be sent for test
+                mode charges. If this charge is for a
+                [Customer](https://stripe.com/docs/api/customers/object), the email address
+                specified here will override the customer's email address. If `receipt_email` is
+                specified for a charge in live mode, a receipt will be sent regardless of your
+                [email settings](https://dashboard.stripe.com/account/emails).
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
+            source: A payment source to be charged. This can be the ID of a
+                [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank
+                account](https://stripe.com/docs/api#bank_accounts), a
+                [source](https://stripe.com/docs/api#sources), a
+                [token](https://stripe.com/docs/api#tokens), or a [connected
+                account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account).
+                For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank
+                accounts](https://stripe.com/docs/api#bank_accounts), and attached
+                [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of
+                the associated customer.
             statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on
+                your customers’ statements. Must contain at least one letter, maximum 22
+                characters.
             statement_descriptor_suffix: Provides information about the charge that customers
-                see on their statements.
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
             transfer_data: An optional dictionary including the account to automatically
-                transfer to as part of a destination charge.
-            transfer_group: A string that identifies this transaction as part of a group.
+                transfer to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
+            transfer_group: A string that identifies this transaction as part of a group. For
+                details, see [Grouping
+                transactions](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options).
         """
         return await self._client.request(
             _PostCharges,
@@ -814,7 +985,7 @@ class AsyncCharges(AsyncResource):
         created: ChargesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -828,13 +999,21 @@ class AsyncCharges(AsyncResource):
 
         Args:
             created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
-            transfer_group:
+            customer: Only return charges for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return charges that were created by the PaymentIntent specified
+                by this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transfer_group: Only return charges for this transfer group.
         """
         return await self._client.request(
             _GetCharges,
@@ -858,7 +1037,7 @@ class AsyncCharges(AsyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         payment_intent: str | None = None,
@@ -871,15 +1050,15 @@ class AsyncCharges(AsyncResource):
         which to create it.
 
         Creating a new refund will refund a charge that has previously been created but not yet
-        refunded.
-        Funds will be refunded to the credit or debit card that was originally charged.
+        refunded. Funds will be refunded to the credit or debit card that was originally
+        charged.
 
-        You can optionally refund only part of a charge.
-        You can do so multiple times, until the entire charge has been refunded.
+        You can optionally refund only part of a charge. You can do so multiple times, until the
+        entire charge has been refunded.
 
-        Once entirely refunded, a charge can’t be refunded again.
-        This method will raise an error when called on an already-refunded charge,
-        or when trying to refund more money than is left on a charge.
+        Once entirely refunded, a charge can’t be refunded again. This method will raise an
+        error when called on an already-refunded charge, or when trying to refund more money
+        than is left on a charge.
 
         ``POST /v1/charges/{charge}/refund``
 
@@ -890,7 +1069,10 @@ class AsyncCharges(AsyncResource):
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             payment_intent:
             reason:
             refund_application_fee:
@@ -917,7 +1099,7 @@ class AsyncCharges(AsyncResource):
         charge: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Charge:
         """Retrieves the details of a charge that has previously been created. Supply the unique
@@ -928,7 +1110,7 @@ class AsyncCharges(AsyncResource):
         ``GET /v1/charges/{charge}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetChargesCharge,
@@ -943,26 +1125,30 @@ class AsyncCharges(AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> SearchResult[Charge]:
-        """Search for charges you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
+        """Search for charges you’ve previously created using Stripe’s Search Query Language. Don’t
+        use search in read-after-write flows where strict consistency is necessary. Under normal
+        operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
 
         ``GET /v1/charges/search``
 
         Args:
-            query:
-            expand:
-            limit:
-            page:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                charges](https://stripe.com/docs/search#query-fields-for-charges).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return await self._client.request(
             _GetChargesSearch,
@@ -983,7 +1169,7 @@ class AsyncCharges(AsyncResource):
         *,
         customer: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fraud_details: ChargesUpdateParamsFraudDetails | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         receipt_email: str | None = None,
@@ -998,16 +1184,32 @@ class AsyncCharges(AsyncResource):
 
         Args:
             customer: The ID of an existing customer that will be associated with this request.
-            description: An arbitrary string which you can attach to a charge object.
+                This field may only be updated if there is no existing associated customer with
+                this charge.
+            description: An arbitrary string which you can attach to a charge object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
             expand: Specifies which fields in the response should be expanded.
             fraud_details: A set of key-value pairs you can attach to a charge giving
-                information about its riskiness.
+                information about its riskiness. If you believe a charge is fraudulent, include
+                a `user_report` key with a value of `fraudulent`. If you believe a charge is
+                safe, include a `user_report` key with a value of `safe`. Stripe will use the
+                information you send to improve our fraud detection algorithms.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             receipt_email: This is the email address that the receipt for this charge will be
-                sent to.
-            shipping: Shipping information for the charge.
+                sent to. If this field is updated, then a new email receipt will be sent to the
+                updated address.
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
             transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
         """
         return await self._client.request(
             _PostChargesCharge,
@@ -1034,7 +1236,7 @@ class AsyncChargesDispute(AsyncResource):
         charge: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """``POST /v1/charges/{charge}/dispute/close``
@@ -1056,7 +1258,7 @@ class AsyncChargesDispute(AsyncResource):
         charge: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Retrieve a dispute for a specified charge.
@@ -1064,7 +1266,7 @@ class AsyncChargesDispute(AsyncResource):
         ``GET /v1/charges/{charge}/dispute``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetChargesChargeDispute,
@@ -1081,7 +1283,7 @@ class AsyncChargesDispute(AsyncResource):
         /,
         *,
         evidence: ChargesDisputeUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         submit: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -1089,11 +1291,19 @@ class AsyncChargesDispute(AsyncResource):
         """``POST /v1/charges/{charge}/dispute``
 
         Args:
-            evidence: Evidence to upload, to respond to a dispute.
+            evidence: Evidence to upload, to respond to a dispute. Updating any field in the
+                hash will submit all fields in the hash for review. The combined character count
+                of all fields is limited to 150,000.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            submit: Whether to immediately submit evidence to the bank.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is
+                staged on the dispute. Staged evidence is visible in the API and Dashboard, and
+                can be submitted to the bank by making another request with this attribute set
+                to `true` (the default).
         """
         return await self._client.request(
             _PostChargesChargeDispute,
@@ -1119,7 +1329,7 @@ class AsyncChargesRefunds(AsyncResource):
         amount: int | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         origin: Literal["customer_balance"] | None = None,
@@ -1136,14 +1346,18 @@ class AsyncChargesRefunds(AsyncResource):
         Args:
             amount: A positive integer representing how much to refund.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: Customer whose customer balance to refund from.
             expand: Specifies which fields in the response should be expanded.
             instructions_email: For payment methods without native refund support (e.g.,
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             origin: Origin of the refund
             payment_intent:
             reason:
@@ -1175,7 +1389,7 @@ class AsyncChargesRefunds(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1188,10 +1402,17 @@ class AsyncChargesRefunds(AsyncResource):
         ``GET /v1/charges/{charge}/refunds``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetChargesChargeRefunds,
@@ -1211,7 +1432,7 @@ class AsyncChargesRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Retrieves the details of an existing refund.
@@ -1219,7 +1440,7 @@ class AsyncChargesRefunds(AsyncResource):
         ``GET /v1/charges/{charge}/refunds/{refund}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetChargesChargeRefundsRefund,
@@ -1239,7 +1460,7 @@ class AsyncChargesRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:

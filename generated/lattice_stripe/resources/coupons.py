@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.coupon import Coupon
     from ..models.deleted_coupon import DeletedCoupon
     from ..params.coupons import (
@@ -42,7 +41,7 @@ class Coupons(SyncResource):
         currency_options: dict[str, CouponsCreateParamsCurrencyOptionsValue] | None = None,
         duration: Literal["forever", "once", "repeating"] | None = None,
         duration_in_months: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         id: str | None = None,
         max_redemptions: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -73,26 +72,34 @@ class Coupons(SyncResource):
                 currency](https://stripe.com/docs/currencies) of the `amount_off` parameter
                 (required if `amount_off` is passed).
             currency_options: Coupons defined in each available currency option (only supported
-                if `amount_off` is passed).
+                if `amount_off` is passed). Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
             duration: Specifies how long the discount will be in effect if used on a
-                subscription.
+                subscription. Defaults to `once`.
             duration_in_months: Required only if `duration` is `repeating`, in which case it
-                must be a positive integer that specifies the number of months the discount will be
-                in effect.
+                must be a positive integer that specifies the number of months the discount will
+                be in effect.
             expand: Specifies which fields in the response should be expanded.
             id: Unique string of your choice that will be used to identify this coupon when
-                applying it to a customer.
+                applying it to a customer. If you don't want to specify a particular code, you
+                can leave the ID blank and we'll generate a random code for you.
             max_redemptions: A positive integer specifying the number of times the coupon can be
-                redeemed before it's no longer valid.
+                redeemed before it's no longer valid. For example, you might have a 50% off
+                coupon that the first 20 readers of your blog can use.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Name of the coupon displayed to customers on, for instance invoices, or
-                receipts.
+                receipts. By default the `id` is shown if `name` is not set.
             percent_off: A positive float larger than 0, and smaller or equal to 100, that
                 represents the discount the coupon will apply (required if `amount_off` is not
                 passed).
             redeem_by: Unix timestamp specifying the last time at which the coupon can be
-                redeemed.
+                redeemed. After the redeem_by date, the coupon can no longer be applied to new
+                customers.
         """
         return self._client.request(
             _PostCoupons,
@@ -140,7 +147,7 @@ class Coupons(SyncResource):
         *,
         created: CouponsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -150,11 +157,20 @@ class Coupons(SyncResource):
         ``GET /v1/coupons``
 
         Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCoupons,
@@ -174,7 +190,7 @@ class Coupons(SyncResource):
         coupon: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Coupon:
         """Retrieves the coupon with the given ID.
@@ -182,7 +198,7 @@ class Coupons(SyncResource):
         ``GET /v1/coupons/{coupon}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCouponsCoupon,
@@ -199,7 +215,7 @@ class Coupons(SyncResource):
         /,
         *,
         currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -211,12 +227,17 @@ class Coupons(SyncResource):
 
         Args:
             currency_options: Coupons defined in each available currency option (only supported
-                if the coupon is amount-based).
+                if the coupon is amount-based). Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Name of the coupon displayed to customers on, for instance invoices, or
-                receipts.
+                receipts. By default the `id` is shown if `name` is not set.
         """
         return self._client.request(
             _PostCouponsCoupon,
@@ -243,7 +264,7 @@ class AsyncCoupons(AsyncResource):
         currency_options: dict[str, CouponsCreateParamsCurrencyOptionsValue] | None = None,
         duration: Literal["forever", "once", "repeating"] | None = None,
         duration_in_months: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         id: str | None = None,
         max_redemptions: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -274,26 +295,34 @@ class AsyncCoupons(AsyncResource):
                 currency](https://stripe.com/docs/currencies) of the `amount_off` parameter
                 (required if `amount_off` is passed).
             currency_options: Coupons defined in each available currency option (only supported
-                if `amount_off` is passed).
+                if `amount_off` is passed). Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
             duration: Specifies how long the discount will be in effect if used on a
-                subscription.
+                subscription. Defaults to `once`.
             duration_in_months: Required only if `duration` is `repeating`, in which case it
-                must be a positive integer that specifies the number of months the discount will be
-                in effect.
+                must be a positive integer that specifies the number of months the discount will
+                be in effect.
             expand: Specifies which fields in the response should be expanded.
             id: Unique string of your choice that will be used to identify this coupon when
-                applying it to a customer.
+                applying it to a customer. If you don't want to specify a particular code, you
+                can leave the ID blank and we'll generate a random code for you.
             max_redemptions: A positive integer specifying the number of times the coupon can be
-                redeemed before it's no longer valid.
+                redeemed before it's no longer valid. For example, you might have a 50% off
+                coupon that the first 20 readers of your blog can use.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Name of the coupon displayed to customers on, for instance invoices, or
-                receipts.
+                receipts. By default the `id` is shown if `name` is not set.
             percent_off: A positive float larger than 0, and smaller or equal to 100, that
                 represents the discount the coupon will apply (required if `amount_off` is not
                 passed).
             redeem_by: Unix timestamp specifying the last time at which the coupon can be
-                redeemed.
+                redeemed. After the redeem_by date, the coupon can no longer be applied to new
+                customers.
         """
         return await self._client.request(
             _PostCoupons,
@@ -341,7 +370,7 @@ class AsyncCoupons(AsyncResource):
         *,
         created: CouponsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -351,11 +380,20 @@ class AsyncCoupons(AsyncResource):
         ``GET /v1/coupons``
 
         Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCoupons,
@@ -375,7 +413,7 @@ class AsyncCoupons(AsyncResource):
         coupon: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Coupon:
         """Retrieves the coupon with the given ID.
@@ -383,7 +421,7 @@ class AsyncCoupons(AsyncResource):
         ``GET /v1/coupons/{coupon}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCouponsCoupon,
@@ -400,7 +438,7 @@ class AsyncCoupons(AsyncResource):
         /,
         *,
         currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -412,12 +450,17 @@ class AsyncCoupons(AsyncResource):
 
         Args:
             currency_options: Coupons defined in each available currency option (only supported
-                if the coupon is amount-based).
+                if the coupon is amount-based). Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Name of the coupon displayed to customers on, for instance invoices, or
-                receipts.
+                receipts. By default the `id` is shown if `name` is not set.
         """
         return await self._client.request(
             _PostCouponsCoupon,

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.credit_note import CreditNote
     from ..models.credit_note_line_item import CreditNoteLineItem
     from ..params.credit_notes import (
@@ -46,8 +45,8 @@ class CreditNotes(SyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesCreateParamsLines] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesCreateParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -58,27 +57,25 @@ class CreditNotes(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Issue a credit note to adjust the amount of a finalized invoice. For a status=open
-        invoice, a credit note reduces
-        its amount_due. For a status=paid invoice, a credit note does not affect its amount_due.
-        Instead, it can result
-        in any combination of the following:
+        invoice, a credit note reduces its amount_due. For a status=paid invoice, a credit note
+        does not affect its amount_due. Instead, it can result in any combination of the
+        following:
 
-
-        Refund: create a new refund (using refund_amount) or link an existing refund (using
+        * Refund: create a new refund (using refund_amount) or link an existing refund (using
         refund).
-        Customer balance credit: credit the customer’s balance (using credit_amount) which will
-        be automatically applied to their next invoice when it’s finalized.
-        Outside of Stripe credit: record the amount that is or will be credited outside of
-        Stripe (using out_of_band_amount).
 
+        * Customer balance credit: credit the customer’s balance (using credit_amount) which
+        will be automatically applied to their next invoice when it’s finalized.
+
+        * Outside of Stripe credit: record the amount that is or will be credited outside of
+        Stripe (using out_of_band_amount).
 
         For post-payment credit notes the sum of the refund, credit and outside of Stripe
         amounts must equal the credit note total.
 
         You may issue multiple credit notes for an invoice. Each credit note will increment the
-        invoice’s pre_payment_credit_notes_amount
-        or post_payment_credit_notes_amount depending on its status at the time of credit note
-        creation.
+        invoice’s pre_payment_credit_notes_amount or post_payment_credit_notes_amount depending
+        on its status at the time of credit note creation.
 
         ``POST /v1/credit_notes``
 
@@ -89,19 +86,25 @@ class CreditNotes(SyncResource):
             credit_amount: The integer amount in cents (or local equivalent) representing the
                 amount to credit the customer's balance, which will be automatically applied to
                 their next invoice.
-            effective_at: The date when this credit note is in effect.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
             expand: Specifies which fields in the response should be expanded.
             lines: Line items that make up the credit note.
             memo: The credit note's memo appears on the credit note PDF.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             out_of_band_amount: The integer amount in cents (or local equivalent) representing
                 the amount that is credited outside of Stripe.
             reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
                 `order_change`, or `product_unsatisfactory`
             refund: ID of an existing refund to link this credit note to.
             refund_amount: The integer amount in cents (or local equivalent) representing the
-                amount to refund.
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
             shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
                 shipping_cost is included in the credit note.
         """
@@ -131,7 +134,7 @@ class CreditNotes(SyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -142,12 +145,19 @@ class CreditNotes(SyncResource):
         ``GET /v1/credit_notes``
 
         Args:
-            customer:
-            ending_before:
-            expand:
-            invoice:
-            limit:
-            starting_after:
+            customer: Only return credit notes for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            invoice: Only return credit notes for the invoice specified by this invoice ID.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCreditNotes,
@@ -170,8 +180,8 @@ class CreditNotes(SyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesPreviewParamsLines] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -186,19 +196,33 @@ class CreditNotes(SyncResource):
         ``GET /v1/credit_notes/preview``
 
         Args:
-            invoice:
-            amount:
-            credit_amount:
-            effective_at:
-            expand:
-            lines:
-            memo:
-            metadata:
-            out_of_band_amount:
-            reason:
-            refund:
-            refund_amount:
-            shipping_cost:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            expand: Specifies which fields in the response should be expanded.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
         """
         return self._client.request(
             _GetCreditNotesPreview,
@@ -229,9 +253,9 @@ class CreditNotes(SyncResource):
         credit_amount: int | None = None,
         effective_at: int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
-        lines: Sequence[CreditNotesPreviewLinesParamsLines] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewLinesParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -249,22 +273,43 @@ class CreditNotes(SyncResource):
         ``GET /v1/credit_notes/preview/lines``
 
         Args:
-            invoice:
-            amount:
-            credit_amount:
-            effective_at:
-            ending_before:
-            expand:
-            limit:
-            lines:
-            memo:
-            metadata:
-            out_of_band_amount:
-            reason:
-            refund:
-            refund_amount:
-            shipping_cost:
-            starting_after:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCreditNotesPreviewLines,
@@ -295,7 +340,7 @@ class CreditNotes(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Retrieves the credit note object with the given identifier.
@@ -303,7 +348,7 @@ class CreditNotes(SyncResource):
         ``GET /v1/credit_notes/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCreditNotesId,
@@ -319,7 +364,7 @@ class CreditNotes(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -332,7 +377,10 @@ class CreditNotes(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             memo: Credit note memo.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostCreditNotesId,
@@ -350,7 +398,7 @@ class CreditNotes(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Marks a credit note as void. Learn more about voiding credit notes.
@@ -379,7 +427,7 @@ class CreditNotesLines(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -391,10 +439,17 @@ class CreditNotesLines(SyncResource):
         ``GET /v1/credit_notes/{credit_note}/lines``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCreditNotesCreditNoteLines,
@@ -423,8 +478,8 @@ class AsyncCreditNotes(AsyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesCreateParamsLines] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesCreateParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -435,27 +490,25 @@ class AsyncCreditNotes(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Issue a credit note to adjust the amount of a finalized invoice. For a status=open
-        invoice, a credit note reduces
-        its amount_due. For a status=paid invoice, a credit note does not affect its amount_due.
-        Instead, it can result
-        in any combination of the following:
+        invoice, a credit note reduces its amount_due. For a status=paid invoice, a credit note
+        does not affect its amount_due. Instead, it can result in any combination of the
+        following:
 
-
-        Refund: create a new refund (using refund_amount) or link an existing refund (using
+        * Refund: create a new refund (using refund_amount) or link an existing refund (using
         refund).
-        Customer balance credit: credit the customer’s balance (using credit_amount) which will
-        be automatically applied to their next invoice when it’s finalized.
-        Outside of Stripe credit: record the amount that is or will be credited outside of
-        Stripe (using out_of_band_amount).
 
+        * Customer balance credit: credit the customer’s balance (using credit_amount) which
+        will be automatically applied to their next invoice when it’s finalized.
+
+        * Outside of Stripe credit: record the amount that is or will be credited outside of
+        Stripe (using out_of_band_amount).
 
         For post-payment credit notes the sum of the refund, credit and outside of Stripe
         amounts must equal the credit note total.
 
         You may issue multiple credit notes for an invoice. Each credit note will increment the
-        invoice’s pre_payment_credit_notes_amount
-        or post_payment_credit_notes_amount depending on its status at the time of credit note
-        creation.
+        invoice’s pre_payment_credit_notes_amount or post_payment_credit_notes_amount depending
+        on its status at the time of credit note creation.
 
         ``POST /v1/credit_notes``
 
@@ -466,19 +519,25 @@ class AsyncCreditNotes(AsyncResource):
             credit_amount: The integer amount in cents (or local equivalent) representing the
                 amount to credit the customer's balance, which will be automatically applied to
                 their next invoice.
-            effective_at: The date when this credit note is in effect.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
             expand: Specifies which fields in the response should be expanded.
             lines: Line items that make up the credit note.
             memo: The credit note's memo appears on the credit note PDF.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             out_of_band_amount: The integer amount in cents (or local equivalent) representing
                 the amount that is credited outside of Stripe.
             reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
                 `order_change`, or `product_unsatisfactory`
             refund: ID of an existing refund to link this credit note to.
             refund_amount: The integer amount in cents (or local equivalent) representing the
-                amount to refund.
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
             shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
                 shipping_cost is included in the credit note.
         """
@@ -508,7 +567,7 @@ class AsyncCreditNotes(AsyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -519,12 +578,19 @@ class AsyncCreditNotes(AsyncResource):
         ``GET /v1/credit_notes``
 
         Args:
-            customer:
-            ending_before:
-            expand:
-            invoice:
-            limit:
-            starting_after:
+            customer: Only return credit notes for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            invoice: Only return credit notes for the invoice specified by this invoice ID.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCreditNotes,
@@ -547,8 +613,8 @@ class AsyncCreditNotes(AsyncResource):
         amount: int | None = None,
         credit_amount: int | None = None,
         effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesPreviewParamsLines] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -563,19 +629,33 @@ class AsyncCreditNotes(AsyncResource):
         ``GET /v1/credit_notes/preview``
 
         Args:
-            invoice:
-            amount:
-            credit_amount:
-            effective_at:
-            expand:
-            lines:
-            memo:
-            metadata:
-            out_of_band_amount:
-            reason:
-            refund:
-            refund_amount:
-            shipping_cost:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            expand: Specifies which fields in the response should be expanded.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
         """
         return await self._client.request(
             _GetCreditNotesPreview,
@@ -606,9 +686,9 @@ class AsyncCreditNotes(AsyncResource):
         credit_amount: int | None = None,
         effective_at: int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
-        lines: Sequence[CreditNotesPreviewLinesParamsLines] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewLinesParamsLines] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         out_of_band_amount: int | None = None,
@@ -626,22 +706,43 @@ class AsyncCreditNotes(AsyncResource):
         ``GET /v1/credit_notes/preview/lines``
 
         Args:
-            invoice:
-            amount:
-            credit_amount:
-            effective_at:
-            ending_before:
-            expand:
-            limit:
-            lines:
-            memo:
-            metadata:
-            out_of_band_amount:
-            reason:
-            refund:
-            refund_amount:
-            shipping_cost:
-            starting_after:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCreditNotesPreviewLines,
@@ -672,7 +773,7 @@ class AsyncCreditNotes(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Retrieves the credit note object with the given identifier.
@@ -680,7 +781,7 @@ class AsyncCreditNotes(AsyncResource):
         ``GET /v1/credit_notes/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCreditNotesId,
@@ -696,7 +797,7 @@ class AsyncCreditNotes(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         memo: str | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
@@ -709,7 +810,10 @@ class AsyncCreditNotes(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             memo: Credit note memo.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostCreditNotesId,
@@ -727,7 +831,7 @@ class AsyncCreditNotes(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CreditNote:
         """Marks a credit note as void. Learn more about voiding credit notes.
@@ -756,7 +860,7 @@ class AsyncCreditNotesLines(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -768,10 +872,17 @@ class AsyncCreditNotesLines(AsyncResource):
         ``GET /v1/credit_notes/{credit_note}/lines``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCreditNotesCreditNoteLines,

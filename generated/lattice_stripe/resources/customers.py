@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account import Account
     from ..models.bank_account import BankAccount
     from ..models.card import Card
@@ -141,7 +140,7 @@ class Customers(SyncResource):
         coupon: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CustomersCreateParamsInvoiceSettings | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -149,13 +148,13 @@ class Customers(SyncResource):
         next_invoice_sequence: int | None = None,
         payment_method: str | None = None,
         phone: str | None = None,
-        preferred_locales: Sequence[str] | None = None,
+        preferred_locales: SequenceNotStr[str] | None = None,
         promotion_code: str | None = None,
         shipping: CustomersCreateParamsShipping | Literal[""] | None = None,
         source: str | None = None,
         tax: CustomersCreateParamsTax | None = None,
         tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
-        tax_id_data: Sequence[CustomersCreateParamsTaxIdData] | None = None,
+        tax_id_data: SequenceNotStr[CustomersCreateParamsTaxIdData] | None = None,
         test_clock: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer:
@@ -166,26 +165,39 @@ class Customers(SyncResource):
         Args:
             address: The customer's address.
             balance: An integer amount in cents (or local equivalent) that represents the
-                customer's current balance, which affect the customer's future invoices.
+                customer's current balance, which affect the customer's future invoices. A
+                negative amount represents a credit that decreases the amount due on an invoice;
+                a positive amount increases the amount due on an invoice.
             cash_balance: Balance information and default balance settings for this customer.
             coupon:
-            description: An arbitrary string that you can attach to a customer object.
-            email: Customer's email address.
+            description: An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard.
+            email: Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*.
             expand: Specifies which fields in the response should be expanded.
             invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
+                Must be 3–12 uppercase letters or numbers.
             invoice_settings: Default invoice settings for this customer.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: The customer's full name or business name.
             next_invoice_sequence: The sequence to be used on the customer's next invoice.
+                Defaults to 1.
             payment_method:
             phone: The customer's phone number.
             preferred_locales: Customer's preferred languages, ordered by preference.
-            promotion_code: The API ID of a promotion code to apply to the customer.
-            shipping: The customer's shipping information.
+            promotion_code: The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges you
+                create through the API will not have the discount.
+            shipping: The customer's shipping information. Appears on invoices emailed to this
+                customer.
             source:
             tax: Tax details about the customer.
-            tax_exempt: The customer's tax exemption.
+            tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
             tax_id_data: The customer's tax IDs.
             test_clock: ID of the test clock to attach to the customer.
         """
@@ -243,7 +255,7 @@ class Customers(SyncResource):
         created: CustomersListParamsCreated | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         test_clock: str | None = None,
@@ -256,12 +268,22 @@ class Customers(SyncResource):
 
         Args:
             created:
-            email:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            test_clock:
+            email: A case-sensitive filter on the list based on the customer's `email` field.
+                The value must be a string.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            test_clock: Provides a list of customers that are associated with the specified test
+                clock. The response will not include customers with test clocks if this
+                parameter is not set.
         """
         return self._client.request(
             _GetCustomers,
@@ -283,7 +305,7 @@ class Customers(SyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer | DeletedCustomer:
         """Retrieves a Customer object.
@@ -291,7 +313,7 @@ class Customers(SyncResource):
         ``GET /v1/customers/{customer}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCustomersCustomer,
@@ -306,26 +328,30 @@ class Customers(SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> SearchResult[Customer]:
         """Search for customers you’ve previously created using Stripe’s Search Query Language.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
+        normal operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
 
         ``GET /v1/customers/search``
 
         Args:
-            query:
-            expand:
-            limit:
-            page:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                customers](https://stripe.com/docs/search#query-fields-for-customers).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.request(
             _GetCustomersSearch,
@@ -356,14 +382,14 @@ class Customers(SyncResource):
         default_source: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CustomersUpdateParamsInvoiceSettings | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         next_invoice_sequence: int | None = None,
         phone: str | None = None,
-        preferred_locales: Sequence[str] | None = None,
+        preferred_locales: SequenceNotStr[str] | None = None,
         promotion_code: str | None = None,
         shipping: CustomersUpdateParamsShipping | Literal[""] | None = None,
         source: str | None = None,
@@ -389,10 +415,12 @@ class Customers(SyncResource):
         Args:
             address: The customer's address.
             balance: An integer amount in cents (or local equivalent) that represents the
-                customer's current balance, which affect the customer's future invoices.
+                customer's current balance, which affect the customer's future invoices. A
+                negative amount represents a credit that decreases the amount due on an invoice;
+                a positive amount increases the amount due on an invoice.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             cash_balance: Balance information and default balance settings for this customer.
             coupon:
@@ -405,22 +433,38 @@ class Customers(SyncResource):
                 see the
                 [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
                 parameter.
-            description: An arbitrary string that you can attach to a customer object.
-            email: Customer's email address.
+                Provide the ID of a payment source already attached to this customer to make it
+                    this customer's default payment source.
+                If you want to add a new payment source and make it the default, see the
+                    [source](https://stripe.com/docs/api/customers/update#update_customer-source)
+                    property.
+            description: An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard.
+            email: Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*.
             expand: Specifies which fields in the response should be expanded.
             invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
+                Must be 3–12 uppercase letters or numbers.
             invoice_settings: Default invoice settings for this customer.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: The customer's full name or business name.
             next_invoice_sequence: The sequence to be used on the customer's next invoice.
+                Defaults to 1.
             phone: The customer's phone number.
             preferred_locales: Customer's preferred languages, ordered by preference.
-            promotion_code: The API ID of a promotion code to apply to the customer.
-            shipping: The customer's shipping information.
+            promotion_code: The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges you
+                create through the API will not have the discount.
+            shipping: The customer's shipping information. Appears on invoices emailed to this
+                customer.
             source:
             tax: Tax details about the customer.
-            tax_exempt: The customer's tax exemption.
+            tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
         """
         return self._client.request(
             _PostCustomersCustomer,
@@ -467,7 +511,7 @@ class CustomersBalanceTransactions(SyncResource):
         amount: int,
         currency: str,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
@@ -479,11 +523,19 @@ class CustomersBalanceTransactions(SyncResource):
             amount: The integer amount in **cents (or local equivalent)** to apply to the
                 customer's credit balance.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string attached to the object.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies). Specifies the
+                [`invoice_credit_balance`](https://stripe.com/docs/api/customers/object#customer_object-invoice_credit_balance)
+                that this transaction will apply to. If the customer's `currency` is not set, it
+                will be updated to this value.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostCustomersCustomerBalanceTransactions,
@@ -504,7 +556,7 @@ class CustomersBalanceTransactions(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -514,10 +566,17 @@ class CustomersBalanceTransactions(SyncResource):
         ``GET /v1/customers/{customer}/balance_transactions``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCustomersCustomerBalanceTransactions,
@@ -537,7 +596,7 @@ class CustomersBalanceTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
         """Retrieves a specific customer balance transaction that updated the customer’s balances.
@@ -545,7 +604,7 @@ class CustomersBalanceTransactions(SyncResource):
         ``GET /v1/customers/{customer}/balance_transactions/{transaction}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCustomersCustomerBalanceTransactionsTransaction,
@@ -566,7 +625,7 @@ class CustomersBalanceTransactions(SyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
@@ -576,10 +635,14 @@ class CustomersBalanceTransactions(SyncResource):
         ``POST /v1/customers/{customer}/balance_transactions/{transaction}``
 
         Args:
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostCustomersCustomerBalanceTransactionsTransaction,
@@ -607,7 +670,7 @@ class CustomersBankAccounts(SyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
         card: CustomersBankAccountsCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -616,8 +679,8 @@ class CustomersBankAccounts(SyncResource):
         create it.
 
         If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should update the customer to have a new default_source.
+        However, if the owner already has a default, then it will not change. To change the
+        default, you should update the customer to have a new default_source.
 
         ``POST /v1/customers/{customer}/bank_accounts``
 
@@ -625,12 +688,15 @@ class CustomersBankAccounts(SyncResource):
             alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
                 representing the user’s Alipay account details.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
         return self._client.request(
@@ -653,7 +719,7 @@ class CustomersBankAccounts(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -681,7 +747,7 @@ class CustomersBankAccounts(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -694,10 +760,17 @@ class CustomersBankAccounts(SyncResource):
         ``GET /v1/customers/{customer}/bank_accounts``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCustomersCustomerBankAccounts,
@@ -717,7 +790,7 @@ class CustomersBankAccounts(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """By default, you can see the 10 most recent sources stored on a Customer directly on the
@@ -727,7 +800,7 @@ class CustomersBankAccounts(SyncResource):
         ``GET /v1/customers/{customer}/bank_accounts/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCustomersCustomerBankAccountsId,
@@ -757,7 +830,7 @@ class CustomersBankAccounts(SyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersBankAccountsUpdateParamsOwner | None = None,
@@ -769,7 +842,8 @@ class CustomersBankAccounts(SyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -780,7 +854,10 @@ class CustomersBankAccounts(SyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
             owner:
         """
@@ -815,8 +892,8 @@ class CustomersBankAccounts(SyncResource):
         id: str,
         /,
         *,
-        amounts: Sequence[int] | None = None,
-        expand: Sequence[str] | None = None,
+        amounts: SequenceNotStr[int] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """Verify a specified bank account for a given customer.
@@ -853,7 +930,7 @@ class CustomersCards(SyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
         card: CustomersCardsCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -862,8 +939,8 @@ class CustomersCards(SyncResource):
         create it.
 
         If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should update the customer to have a new default_source.
+        However, if the owner already has a default, then it will not change. To change the
+        default, you should update the customer to have a new default_source.
 
         ``POST /v1/customers/{customer}/cards``
 
@@ -871,12 +948,15 @@ class CustomersCards(SyncResource):
             alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
                 representing the user’s Alipay account details.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
         return self._client.request(
@@ -899,7 +979,7 @@ class CustomersCards(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -927,23 +1007,30 @@ class CustomersCards(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Card]:
-        """You can see a list of the cards belonging to a customer.
-        Note that the 10 most recent sources are always available on the Customer object.
-        If you need more than those 10, you can use this API method and the limit and
-        starting_after parameters to page through additional cards.
+        """You can see a list of the cards belonging to a customer. Note that the 10 most recent
+        sources are always available on the Customer object. If you need more than those 10, you
+        can use this API method and the limit and starting_after parameters to page through
+        additional cards.
 
         ``GET /v1/customers/{customer}/cards``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCustomersCustomerCards,
@@ -963,7 +1050,7 @@ class CustomersCards(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Card:
         """You can always see the 10 most recent cards directly on a customer; this method lets you
@@ -972,7 +1059,7 @@ class CustomersCards(SyncResource):
         ``GET /v1/customers/{customer}/cards/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCustomersCustomerCardsId,
@@ -1002,7 +1089,7 @@ class CustomersCards(SyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersCardsUpdateParamsOwner | None = None,
@@ -1014,7 +1101,8 @@ class CustomersCards(SyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -1025,7 +1113,10 @@ class CustomersCards(SyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
             owner:
         """
@@ -1063,7 +1154,7 @@ class CustomersCashBalance(SyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CashBalance:
         """Retrieves a customer’s cash balance.
@@ -1071,7 +1162,7 @@ class CustomersCashBalance(SyncResource):
         ``GET /v1/customers/{customer}/cash_balance``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCustomersCustomerCashBalance,
@@ -1087,7 +1178,7 @@ class CustomersCashBalance(SyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         settings: CustomersCashBalanceUpdateParamsSettings | None = None,
         **options: Unpack[RequestOptions],
     ) -> CashBalance:
@@ -1119,7 +1210,7 @@ class CustomersCashBalanceTransactions(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1129,10 +1220,17 @@ class CustomersCashBalanceTransactions(SyncResource):
         ``GET /v1/customers/{customer}/cash_balance_transactions``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCustomersCustomerCashBalanceTransactions,
@@ -1152,7 +1250,7 @@ class CustomersCashBalanceTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerCashBalanceTransaction:
         """Retrieves a specific cash balance transaction, which updated the customer’s cash
@@ -1161,7 +1259,7 @@ class CustomersCashBalanceTransactions(SyncResource):
         ``GET /v1/customers/{customer}/cash_balance_transactions/{transaction}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCustomersCustomerCashBalanceTransactionsTransaction,
@@ -1201,13 +1299,13 @@ class CustomersDiscount(SyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Discount:
         """``GET /v1/customers/{customer}/discount``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCustomersCustomerDiscount,
@@ -1230,14 +1328,13 @@ class CustomersFundingInstructions(SyncResource):
         bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
         currency: str,
         funding_type: Literal["bank_transfer"],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FundingInstructions:
         """Retrieve funding instructions for a customer cash balance. If funding instructions do
-        not yet exist for the customer, new
-        funding instructions will be created. If funding instructions have already been created
-        for a given customer, the same
-        funding instructions will be retrieved. In other words, we will return the same funding
+        not yet exist for the customer, new funding instructions will be created. If funding
+        instructions have already been created for a given customer, the same funding
+        instructions will be retrieved. In other words, we will return the same funding
         instructions each time.
 
         ``POST /v1/customers/{customer}/funding_instructions``
@@ -1245,7 +1342,8 @@ class CustomersFundingInstructions(SyncResource):
         Args:
             bank_transfer: Additional parameters for `bank_transfer` funding types
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             funding_type: The `funding_type` to get the instructions for.
             expand: Specifies which fields in the response should be expanded.
         """
@@ -1271,7 +1369,7 @@ class CustomersPaymentMethods(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal[
@@ -1315,11 +1413,21 @@ class CustomersPaymentMethods(SyncResource):
         ``GET /v1/customers/{customer}/payment_methods``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: An optional filter on the list, based on the object `type` field. Without the
+                filter, the list includes all current and future payment method types. If your
+                integration expects only one type of payment method in the response, make sure
+                to provide a type value in the request.
         """
         return self._client.request(
             _GetCustomersCustomerPaymentMethods,
@@ -1340,7 +1448,7 @@ class CustomersPaymentMethods(SyncResource):
         payment_method: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Retrieves a PaymentMethod object for a given Customer.
@@ -1348,7 +1456,7 @@ class CustomersPaymentMethods(SyncResource):
         ``GET /v1/customers/{customer}/payment_methods/{payment_method}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCustomersCustomerPaymentMethodsPaymentMethod,
@@ -1374,7 +1482,7 @@ class CustomersSources(SyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
         card: CustomersSourcesCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1383,8 +1491,8 @@ class CustomersSources(SyncResource):
         create it.
 
         If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should update the customer to have a new default_source.
+        However, if the owner already has a default, then it will not change. To change the
+        default, you should update the customer to have a new default_source.
 
         ``POST /v1/customers/{customer}/sources``
 
@@ -1392,12 +1500,15 @@ class CustomersSources(SyncResource):
             alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
                 representing the user’s Alipay account details.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
         return self._client.request(
@@ -1420,7 +1531,7 @@ class CustomersSources(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -1448,7 +1559,7 @@ class CustomersSources(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         object: str | None = None,
         starting_after: str | None = None,
@@ -1459,11 +1570,18 @@ class CustomersSources(SyncResource):
         ``GET /v1/customers/{customer}/sources``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            object:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            object: Filter sources according to a particular object type.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCustomersCustomerSources,
@@ -1484,7 +1602,7 @@ class CustomersSources(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source:
         """Retrieve a specified source for a given customer.
@@ -1492,7 +1610,7 @@ class CustomersSources(SyncResource):
         ``GET /v1/customers/{customer}/sources/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCustomersCustomerSourcesId,
@@ -1522,7 +1640,7 @@ class CustomersSources(SyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersSourcesUpdateParamsOwner | None = None,
@@ -1534,7 +1652,8 @@ class CustomersSources(SyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -1545,7 +1664,10 @@ class CustomersSources(SyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
             owner:
         """
@@ -1580,8 +1702,8 @@ class CustomersSources(SyncResource):
         id: str,
         /,
         *,
-        amounts: Sequence[int] | None = None,
-        expand: Sequence[str] | None = None,
+        amounts: SequenceNotStr[int] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """Verify a specified bank account for a given customer.
@@ -1620,7 +1742,7 @@ class CustomersSubscriptions(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -1648,8 +1770,12 @@ class CustomersSubscriptions(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            invoice_now: Can be set to `true` if `at_period_end` is not set to `true`.
-            prorate: Can be set to `true` if `at_period_end` is not set to `true`.
+            invoice_now: Can be set to `true` if `at_period_end` is not set to `true`. Will
+                generate a final invoice that invoices for any un-invoiced metered usage and
+                new/pending proration invoice items.
+            prorate: Can be set to `true` if `at_period_end` is not set to `true`. Will generate
+                a proration invoice item that credits remaining unused time until the
+                subscription period end.
         """
         return self._client.request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
@@ -1670,7 +1796,7 @@ class CustomersSubscriptions(SyncResource):
         customer: str,
         /,
         *,
-        add_invoice_items: Sequence[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: SequenceNotStr[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | None = None,
         backdate_start_date: int | None = None,
@@ -1684,9 +1810,9 @@ class CustomersSubscriptions(SyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[CustomersSubscriptionsCreateParamsItems] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[CustomersSubscriptionsCreateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         payment_behavior: Literal[
@@ -1712,53 +1838,135 @@ class CustomersSubscriptions(SyncResource):
 
         Args:
             add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
+                appended to the next invoice for this subscription. You may pass up to 20 items.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
             backdate_start_date: For new subscriptions, a past timestamp to backdate the
-                subscription's start date to.
+                subscription's start date to. If set, the first invoice will contain a proration
+                for the timespan between the start date and the current time. Can be combined
+                with trials and the billing cycle anchor.
             billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
-                cycle](https://stripe.com/docs/subscriptions/billing-cycle).
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. The timestamp is
+                in UTC format.
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
             cancel_at_period_end: Boolean indicating whether this subscription should cancel at
                 the end of the current period.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
             default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             off_session: Indicates if a customer is on or off-session while an invoice payment
                 is attempted.
             payment_behavior: Only applies to subscriptions with
                 `collection_method=charge_automatically`.
+                Use `allow_incomplete` to create subscriptions with `status=incomplete` if the
+                    first invoice cannot be paid. Creating subscriptions with this status allows
+                    you to manage scenarios where additional user actions are needed to pay a
+                    subscription's invoice. For example, SCA regulation may require 3DS
+                    authentication to complete payment. See the [SCA Migration
+                    Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                    for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to create Subscriptions with `status=incomplete` when
+                    the first invoice requires payment, otherwise start as active. Subscriptions
+                    transition to `status=active` when successfully confirming the payment
+                    intent on the first invoice. This allows simpler management of scenarios
+                    where additional user actions are needed to pay a subscription’s invoice.
+                    Such as failed payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method. If the payment
+                    intent is not confirmed within 23 hours subscriptions transition to
+                    `status=incomplete_expired`, which is a terminal state.
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's first invoice cannot be paid. For example, if a payment
+                    method requires 3DS authentication due to SCA regulation and further user
+                    action is needed, this parameter does not create a subscription and returns
+                    an error instead. This was the default behavior for API versions prior to
+                    2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14)
+                    to learn more.
+                `pending_if_incomplete` is only used with updates and cannot be passed when
+                    creating a subscription.
+                Subscriptions with `collection_method=send_invoice` are automatically activated
+                    regardless of the first invoice status.
             payment_settings: Payment settings to pass to invoices created by the subscription.
             pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The API ID of a promotion code to apply to this subscription.
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The API ID of a promotion code to apply to this subscription. A
+                promotion code applied to a subscription will only affect invoices created for
+                that particular subscription.
             proration_behavior: Determines how to handle
                 [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                resulting from the `billing_cycle_anchor`.
+                resulting from the `billing_cycle_anchor`. If no value is passed, the default is
+                `create_prorations`.
             transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges.
             trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
+                get before being charged for the first time. If set, trial_end will override the
+                default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
-                subscription.
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_period_days: Integer representing the number of trial period days before the
-                customer is charged for the first time.
+                customer is charged for the first time. This will always overwrite any trials
+                that might apply via a subscribed plan. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_settings: Settings related to subscription trials.
         """
         return self._client.request(
@@ -1804,7 +2012,7 @@ class CustomersSubscriptions(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1817,10 +2025,17 @@ class CustomersSubscriptions(SyncResource):
         ``GET /v1/customers/{customer}/subscriptions``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCustomersCustomerSubscriptions,
@@ -1840,7 +2055,7 @@ class CustomersSubscriptions(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Subscription:
         """Retrieves the subscription with the given ID.
@@ -1848,7 +2063,7 @@ class CustomersSubscriptions(SyncResource):
         ``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
@@ -1868,7 +2083,7 @@ class CustomersSubscriptions(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        add_invoice_items: Sequence[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: SequenceNotStr[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | None = None,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
@@ -1881,9 +2096,9 @@ class CustomersSubscriptions(SyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | Literal[""] | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[CustomersSubscriptionsUpdateParamsItems] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[CustomersSubscriptionsUpdateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
@@ -1913,53 +2128,128 @@ class CustomersSubscriptions(SyncResource):
 
         Args:
             add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
+                appended to the next invoice for this subscription. You may pass up to 20 items.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
-            billing_cycle_anchor: Either `now` or `unchanged`.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time. For more
+                information, see the billing cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
             cancel_at_period_end: Boolean indicating whether this subscription should cancel at
                 the end of the current period.
             cancellation_details: Details about why this subscription was cancelled
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
             days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
             default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription. Pass an empty string to remove
+                previously-defined tax rates.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             off_session: Indicates if a customer is on or off-session while an invoice payment
                 is attempted.
             pause_collection: If specified, payment collection for this subscription will be
                 paused.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
             payment_settings: Payment settings to pass to invoices created by the subscription.
             pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The promotion code to apply to this subscription.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-            transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The promotion code to apply to this subscription. A promotion code
+                applied to a subscription will only affect invoices created for that particular
                 subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#upcoming_invoice) endpoint. It can also be
+                used to implement custom proration logic, such as prorating by day instead of by
+                second, by providing the time that you wish to use for proration calculations.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges. This will be unset if you POST an empty value.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. This will always overwrite any
+                trials that might apply via a subscribed plan. If set, trial_end will override
+                the default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_settings: Settings related to subscription trials.
         """
         return self._client.request(
@@ -2033,13 +2323,13 @@ class CustomersSubscriptionsDiscount(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Discount:
         """``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
@@ -2131,7 +2421,7 @@ class CustomersTaxIds(SyncResource):
             "za_vat",
         ],
         value: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxId:
         """Creates a new tax_id object for a customer.
@@ -2142,12 +2432,13 @@ class CustomersTaxIds(SyncResource):
             type: Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`, `au_arn`,
                 `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`,
                 `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `cn_tin`, `co_nit`,
-                `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`,
-                `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`,
-                `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`,
-                `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`, `ru_inn`,
-                `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`, `tr_tin`,
-                `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or `za_vat`
+                `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`,
+                `gb_vat`, `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`,
+                `jp_cn`, `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`,
+                `my_itn`, `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`,
+                `ru_inn`, `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`,
+                `tr_tin`, `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or
+                `za_vat`
             value: Value of the tax ID.
             expand: Specifies which fields in the response should be expanded.
         """
@@ -2189,7 +2480,7 @@ class CustomersTaxIds(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2199,10 +2490,17 @@ class CustomersTaxIds(SyncResource):
         ``GET /v1/customers/{customer}/tax_ids``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetCustomersCustomerTaxIds,
@@ -2222,7 +2520,7 @@ class CustomersTaxIds(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxId:
         """Retrieves the tax_id object with the given identifier.
@@ -2230,7 +2528,7 @@ class CustomersTaxIds(SyncResource):
         ``GET /v1/customers/{customer}/tax_ids/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetCustomersCustomerTaxIdsId,
@@ -2301,7 +2599,7 @@ class AsyncCustomers(AsyncResource):
         coupon: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CustomersCreateParamsInvoiceSettings | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
@@ -2309,13 +2607,13 @@ class AsyncCustomers(AsyncResource):
         next_invoice_sequence: int | None = None,
         payment_method: str | None = None,
         phone: str | None = None,
-        preferred_locales: Sequence[str] | None = None,
+        preferred_locales: SequenceNotStr[str] | None = None,
         promotion_code: str | None = None,
         shipping: CustomersCreateParamsShipping | Literal[""] | None = None,
         source: str | None = None,
         tax: CustomersCreateParamsTax | None = None,
         tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
-        tax_id_data: Sequence[CustomersCreateParamsTaxIdData] | None = None,
+        tax_id_data: SequenceNotStr[CustomersCreateParamsTaxIdData] | None = None,
         test_clock: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer:
@@ -2326,26 +2624,39 @@ class AsyncCustomers(AsyncResource):
         Args:
             address: The customer's address.
             balance: An integer amount in cents (or local equivalent) that represents the
-                customer's current balance, which affect the customer's future invoices.
+                customer's current balance, which affect the customer's future invoices. A
+                negative amount represents a credit that decreases the amount due on an invoice;
+                a positive amount increases the amount due on an invoice.
             cash_balance: Balance information and default balance settings for this customer.
             coupon:
-            description: An arbitrary string that you can attach to a customer object.
-            email: Customer's email address.
+            description: An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard.
+            email: Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*.
             expand: Specifies which fields in the response should be expanded.
             invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
+                Must be 3–12 uppercase letters or numbers.
             invoice_settings: Default invoice settings for this customer.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: The customer's full name or business name.
             next_invoice_sequence: The sequence to be used on the customer's next invoice.
+                Defaults to 1.
             payment_method:
             phone: The customer's phone number.
             preferred_locales: Customer's preferred languages, ordered by preference.
-            promotion_code: The API ID of a promotion code to apply to the customer.
-            shipping: The customer's shipping information.
+            promotion_code: The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges you
+                create through the API will not have the discount.
+            shipping: The customer's shipping information. Appears on invoices emailed to this
+                customer.
             source:
             tax: Tax details about the customer.
-            tax_exempt: The customer's tax exemption.
+            tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
             tax_id_data: The customer's tax IDs.
             test_clock: ID of the test clock to attach to the customer.
         """
@@ -2403,7 +2714,7 @@ class AsyncCustomers(AsyncResource):
         created: CustomersListParamsCreated | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         test_clock: str | None = None,
@@ -2416,12 +2727,22 @@ class AsyncCustomers(AsyncResource):
 
         Args:
             created:
-            email:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            test_clock:
+            email: A case-sensitive filter on the list based on the customer's `email` field.
+                The value must be a string.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            test_clock: Provides a list of customers that are associated with the specified test
+                clock. The response will not include customers with test clocks if this
+                parameter is not set.
         """
         return await self._client.request(
             _GetCustomers,
@@ -2443,7 +2764,7 @@ class AsyncCustomers(AsyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Customer | DeletedCustomer:
         """Retrieves a Customer object.
@@ -2451,7 +2772,7 @@ class AsyncCustomers(AsyncResource):
         ``GET /v1/customers/{customer}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCustomersCustomer,
@@ -2466,26 +2787,30 @@ class AsyncCustomers(AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> SearchResult[Customer]:
         """Search for customers you’ve previously created using Stripe’s Search Query Language.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
+        normal operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
 
         ``GET /v1/customers/search``
 
         Args:
-            query:
-            expand:
-            limit:
-            page:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                customers](https://stripe.com/docs/search#query-fields-for-customers).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return await self._client.request(
             _GetCustomersSearch,
@@ -2516,14 +2841,14 @@ class AsyncCustomers(AsyncResource):
         default_source: str | None = None,
         description: str | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_prefix: str | None = None,
         invoice_settings: CustomersUpdateParamsInvoiceSettings | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         next_invoice_sequence: int | None = None,
         phone: str | None = None,
-        preferred_locales: Sequence[str] | None = None,
+        preferred_locales: SequenceNotStr[str] | None = None,
         promotion_code: str | None = None,
         shipping: CustomersUpdateParamsShipping | Literal[""] | None = None,
         source: str | None = None,
@@ -2549,10 +2874,12 @@ class AsyncCustomers(AsyncResource):
         Args:
             address: The customer's address.
             balance: An integer amount in cents (or local equivalent) that represents the
-                customer's current balance, which affect the customer's future invoices.
+                customer's current balance, which affect the customer's future invoices. A
+                negative amount represents a credit that decreases the amount due on an invoice;
+                a positive amount increases the amount due on an invoice.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             cash_balance: Balance information and default balance settings for this customer.
             coupon:
@@ -2565,22 +2892,38 @@ class AsyncCustomers(AsyncResource):
                 see the
                 [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
                 parameter.
-            description: An arbitrary string that you can attach to a customer object.
-            email: Customer's email address.
+                Provide the ID of a payment source already attached to this customer to make it
+                    this customer's default payment source.
+                If you want to add a new payment source and make it the default, see the
+                    [source](https://stripe.com/docs/api/customers/update#update_customer-source)
+                    property.
+            description: An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard.
+            email: Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*.
             expand: Specifies which fields in the response should be expanded.
             invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
+                Must be 3–12 uppercase letters or numbers.
             invoice_settings: Default invoice settings for this customer.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: The customer's full name or business name.
             next_invoice_sequence: The sequence to be used on the customer's next invoice.
+                Defaults to 1.
             phone: The customer's phone number.
             preferred_locales: Customer's preferred languages, ordered by preference.
-            promotion_code: The API ID of a promotion code to apply to the customer.
-            shipping: The customer's shipping information.
+            promotion_code: The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges you
+                create through the API will not have the discount.
+            shipping: The customer's shipping information. Appears on invoices emailed to this
+                customer.
             source:
             tax: Tax details about the customer.
-            tax_exempt: The customer's tax exemption.
+            tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
         """
         return await self._client.request(
             _PostCustomersCustomer,
@@ -2627,7 +2970,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         amount: int,
         currency: str,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
@@ -2639,11 +2982,19 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
             amount: The integer amount in **cents (or local equivalent)** to apply to the
                 customer's credit balance.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string attached to the object.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies). Specifies the
+                [`invoice_credit_balance`](https://stripe.com/docs/api/customers/object#customer_object-invoice_credit_balance)
+                that this transaction will apply to. If the customer's `currency` is not set, it
+                will be updated to this value.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostCustomersCustomerBalanceTransactions,
@@ -2664,7 +3015,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2674,10 +3025,17 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         ``GET /v1/customers/{customer}/balance_transactions``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCustomersCustomerBalanceTransactions,
@@ -2697,7 +3055,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
         """Retrieves a specific customer balance transaction that updated the customer’s balances.
@@ -2705,7 +3063,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         ``GET /v1/customers/{customer}/balance_transactions/{transaction}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCustomersCustomerBalanceTransactionsTransaction,
@@ -2726,7 +3084,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerBalanceTransaction:
@@ -2736,10 +3094,14 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         ``POST /v1/customers/{customer}/balance_transactions/{transaction}``
 
         Args:
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostCustomersCustomerBalanceTransactionsTransaction,
@@ -2767,7 +3129,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
         card: CustomersBankAccountsCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2776,8 +3138,8 @@ class AsyncCustomersBankAccounts(AsyncResource):
         create it.
 
         If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should update the customer to have a new default_source.
+        However, if the owner already has a default, then it will not change. To change the
+        default, you should update the customer to have a new default_source.
 
         ``POST /v1/customers/{customer}/bank_accounts``
 
@@ -2785,12 +3147,15 @@ class AsyncCustomersBankAccounts(AsyncResource):
             alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
                 representing the user’s Alipay account details.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
         return await self._client.request(
@@ -2813,7 +3178,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -2841,7 +3206,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -2854,10 +3219,17 @@ class AsyncCustomersBankAccounts(AsyncResource):
         ``GET /v1/customers/{customer}/bank_accounts``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCustomersCustomerBankAccounts,
@@ -2877,7 +3249,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """By default, you can see the 10 most recent sources stored on a Customer directly on the
@@ -2887,7 +3259,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         ``GET /v1/customers/{customer}/bank_accounts/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCustomersCustomerBankAccountsId,
@@ -2917,7 +3289,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersBankAccountsUpdateParamsOwner | None = None,
@@ -2929,7 +3301,8 @@ class AsyncCustomersBankAccounts(AsyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -2940,7 +3313,10 @@ class AsyncCustomersBankAccounts(AsyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
             owner:
         """
@@ -2975,8 +3351,8 @@ class AsyncCustomersBankAccounts(AsyncResource):
         id: str,
         /,
         *,
-        amounts: Sequence[int] | None = None,
-        expand: Sequence[str] | None = None,
+        amounts: SequenceNotStr[int] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """Verify a specified bank account for a given customer.
@@ -3013,7 +3389,7 @@ class AsyncCustomersCards(AsyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
         card: CustomersCardsCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3022,8 +3398,8 @@ class AsyncCustomersCards(AsyncResource):
         create it.
 
         If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should update the customer to have a new default_source.
+        However, if the owner already has a default, then it will not change. To change the
+        default, you should update the customer to have a new default_source.
 
         ``POST /v1/customers/{customer}/cards``
 
@@ -3031,12 +3407,15 @@ class AsyncCustomersCards(AsyncResource):
             alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
                 representing the user’s Alipay account details.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
         return await self._client.request(
@@ -3059,7 +3438,7 @@ class AsyncCustomersCards(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -3087,23 +3466,30 @@ class AsyncCustomersCards(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Card]:
-        """You can see a list of the cards belonging to a customer.
-        Note that the 10 most recent sources are always available on the Customer object.
-        If you need more than those 10, you can use this API method and the limit and
-        starting_after parameters to page through additional cards.
+        """You can see a list of the cards belonging to a customer. Note that the 10 most recent
+        sources are always available on the Customer object. If you need more than those 10, you
+        can use this API method and the limit and starting_after parameters to page through
+        additional cards.
 
         ``GET /v1/customers/{customer}/cards``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCustomersCustomerCards,
@@ -3123,7 +3509,7 @@ class AsyncCustomersCards(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Card:
         """You can always see the 10 most recent cards directly on a customer; this method lets you
@@ -3132,7 +3518,7 @@ class AsyncCustomersCards(AsyncResource):
         ``GET /v1/customers/{customer}/cards/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCustomersCustomerCardsId,
@@ -3162,7 +3548,7 @@ class AsyncCustomersCards(AsyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersCardsUpdateParamsOwner | None = None,
@@ -3174,7 +3560,8 @@ class AsyncCustomersCards(AsyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -3185,7 +3572,10 @@ class AsyncCustomersCards(AsyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
             owner:
         """
@@ -3223,7 +3613,7 @@ class AsyncCustomersCashBalance(AsyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CashBalance:
         """Retrieves a customer’s cash balance.
@@ -3231,7 +3621,7 @@ class AsyncCustomersCashBalance(AsyncResource):
         ``GET /v1/customers/{customer}/cash_balance``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCustomersCustomerCashBalance,
@@ -3247,7 +3637,7 @@ class AsyncCustomersCashBalance(AsyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         settings: CustomersCashBalanceUpdateParamsSettings | None = None,
         **options: Unpack[RequestOptions],
     ) -> CashBalance:
@@ -3279,7 +3669,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3289,10 +3679,17 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         ``GET /v1/customers/{customer}/cash_balance_transactions``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCustomersCustomerCashBalanceTransactions,
@@ -3312,7 +3709,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerCashBalanceTransaction:
         """Retrieves a specific cash balance transaction, which updated the customer’s cash
@@ -3321,7 +3718,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         ``GET /v1/customers/{customer}/cash_balance_transactions/{transaction}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCustomersCustomerCashBalanceTransactionsTransaction,
@@ -3361,13 +3758,13 @@ class AsyncCustomersDiscount(AsyncResource):
         customer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Discount:
         """``GET /v1/customers/{customer}/discount``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCustomersCustomerDiscount,
@@ -3390,14 +3787,13 @@ class AsyncCustomersFundingInstructions(AsyncResource):
         bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
         currency: str,
         funding_type: Literal["bank_transfer"],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FundingInstructions:
         """Retrieve funding instructions for a customer cash balance. If funding instructions do
-        not yet exist for the customer, new
-        funding instructions will be created. If funding instructions have already been created
-        for a given customer, the same
-        funding instructions will be retrieved. In other words, we will return the same funding
+        not yet exist for the customer, new funding instructions will be created. If funding
+        instructions have already been created for a given customer, the same funding
+        instructions will be retrieved. In other words, we will return the same funding
         instructions each time.
 
         ``POST /v1/customers/{customer}/funding_instructions``
@@ -3405,7 +3801,8 @@ class AsyncCustomersFundingInstructions(AsyncResource):
         Args:
             bank_transfer: Additional parameters for `bank_transfer` funding types
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             funding_type: The `funding_type` to get the instructions for.
             expand: Specifies which fields in the response should be expanded.
         """
@@ -3431,7 +3828,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal[
@@ -3475,11 +3872,21 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         ``GET /v1/customers/{customer}/payment_methods``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: An optional filter on the list, based on the object `type` field. Without the
+                filter, the list includes all current and future payment method types. If your
+                integration expects only one type of payment method in the response, make sure
+                to provide a type value in the request.
         """
         return await self._client.request(
             _GetCustomersCustomerPaymentMethods,
@@ -3500,7 +3907,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         payment_method: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Retrieves a PaymentMethod object for a given Customer.
@@ -3508,7 +3915,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         ``GET /v1/customers/{customer}/payment_methods/{payment_method}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCustomersCustomerPaymentMethodsPaymentMethod,
@@ -3534,7 +3941,7 @@ class AsyncCustomersSources(AsyncResource):
         alipay_account: str | None = None,
         bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
         card: CustomersSourcesCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3543,8 +3950,8 @@ class AsyncCustomersSources(AsyncResource):
         create it.
 
         If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should update the customer to have a new default_source.
+        However, if the owner already has a default, then it will not change. To change the
+        default, you should update the customer to have a new default_source.
 
         ``POST /v1/customers/{customer}/sources``
 
@@ -3552,12 +3959,15 @@ class AsyncCustomersSources(AsyncResource):
             alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
                 representing the user’s Alipay account details.
             bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
             card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
         """
         return await self._client.request(
@@ -3580,7 +3990,7 @@ class AsyncCustomersSources(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
         """Delete a specified source for a given customer.
@@ -3608,7 +4018,7 @@ class AsyncCustomersSources(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         object: str | None = None,
         starting_after: str | None = None,
@@ -3619,11 +4029,18 @@ class AsyncCustomersSources(AsyncResource):
         ``GET /v1/customers/{customer}/sources``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            object:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            object: Filter sources according to a particular object type.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCustomersCustomerSources,
@@ -3644,7 +4061,7 @@ class AsyncCustomersSources(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account | BankAccount | Card | Source:
         """Retrieve a specified source for a given customer.
@@ -3652,7 +4069,7 @@ class AsyncCustomersSources(AsyncResource):
         ``GET /v1/customers/{customer}/sources/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCustomersCustomerSourcesId,
@@ -3682,7 +4099,7 @@ class AsyncCustomersSources(AsyncResource):
         address_zip: str | None = None,
         exp_month: str | None = None,
         exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         name: str | None = None,
         owner: CustomersSourcesUpdateParamsOwner | None = None,
@@ -3694,7 +4111,8 @@ class AsyncCustomersSources(AsyncResource):
 
         Args:
             account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
             address_city: City/District/Suburb/Town/Village.
             address_country: Billing address country, if provided when creating card.
             address_line1: Address line 1 (Street address/PO Box/Company name).
@@ -3705,7 +4123,10 @@ class AsyncCustomersSources(AsyncResource):
             exp_year: Four digit number representing the card’s expiration year.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: Cardholder name.
             owner:
         """
@@ -3740,8 +4161,8 @@ class AsyncCustomersSources(AsyncResource):
         id: str,
         /,
         *,
-        amounts: Sequence[int] | None = None,
-        expand: Sequence[str] | None = None,
+        amounts: SequenceNotStr[int] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> BankAccount:
         """Verify a specified bank account for a given customer.
@@ -3780,7 +4201,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -3808,8 +4229,12 @@ class AsyncCustomersSubscriptions(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            invoice_now: Can be set to `true` if `at_period_end` is not set to `true`.
-            prorate: Can be set to `true` if `at_period_end` is not set to `true`.
+            invoice_now: Can be set to `true` if `at_period_end` is not set to `true`. Will
+                generate a final invoice that invoices for any un-invoiced metered usage and
+                new/pending proration invoice items.
+            prorate: Can be set to `true` if `at_period_end` is not set to `true`. Will generate
+                a proration invoice item that credits remaining unused time until the
+                subscription period end.
         """
         return await self._client.request(
             _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
@@ -3830,7 +4255,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         customer: str,
         /,
         *,
-        add_invoice_items: Sequence[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: SequenceNotStr[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | None = None,
         backdate_start_date: int | None = None,
@@ -3844,9 +4269,9 @@ class AsyncCustomersSubscriptions(AsyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[CustomersSubscriptionsCreateParamsItems] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[CustomersSubscriptionsCreateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         payment_behavior: Literal[
@@ -3872,53 +4297,135 @@ class AsyncCustomersSubscriptions(AsyncResource):
 
         Args:
             add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
+                appended to the next invoice for this subscription. You may pass up to 20 items.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
             backdate_start_date: For new subscriptions, a past timestamp to backdate the
-                subscription's start date to.
+                subscription's start date to. If set, the first invoice will contain a proration
+                for the timespan between the start date and the current time. Can be combined
+                with trials and the billing cycle anchor.
             billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
-                cycle](https://stripe.com/docs/subscriptions/billing-cycle).
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. The timestamp is
+                in UTC format.
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
             cancel_at_period_end: Boolean indicating whether this subscription should cancel at
                 the end of the current period.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
             default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             off_session: Indicates if a customer is on or off-session while an invoice payment
                 is attempted.
             payment_behavior: Only applies to subscriptions with
                 `collection_method=charge_automatically`.
+                Use `allow_incomplete` to create subscriptions with `status=incomplete` if the
+                    first invoice cannot be paid. Creating subscriptions with this status allows
+                    you to manage scenarios where additional user actions are needed to pay a
+                    subscription's invoice. For example, SCA regulation may require 3DS
+                    authentication to complete payment. See the [SCA Migration
+                    Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                    for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to create Subscriptions with `status=incomplete` when
+                    the first invoice requires payment, otherwise start as active. Subscriptions
+                    transition to `status=active` when successfully confirming the payment
+                    intent on the first invoice. This allows simpler management of scenarios
+                    where additional user actions are needed to pay a subscription’s invoice.
+                    Such as failed payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method. If the payment
+                    intent is not confirmed within 23 hours subscriptions transition to
+                    `status=incomplete_expired`, which is a terminal state.
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's first invoice cannot be paid. For example, if a payment
+                    method requires 3DS authentication due to SCA regulation and further user
+                    action is needed, this parameter does not create a subscription and returns
+                    an error instead. This was the default behavior for API versions prior to
+                    2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14)
+                    to learn more.
+                `pending_if_incomplete` is only used with updates and cannot be passed when
+                    creating a subscription.
+                Subscriptions with `collection_method=send_invoice` are automatically activated
+                    regardless of the first invoice status.
             payment_settings: Payment settings to pass to invoices created by the subscription.
             pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The API ID of a promotion code to apply to this subscription.
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The API ID of a promotion code to apply to this subscription. A
+                promotion code applied to a subscription will only affect invoices created for
+                that particular subscription.
             proration_behavior: Determines how to handle
                 [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                resulting from the `billing_cycle_anchor`.
+                resulting from the `billing_cycle_anchor`. If no value is passed, the default is
+                `create_prorations`.
             transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges.
             trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
+                get before being charged for the first time. If set, trial_end will override the
+                default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
-                subscription.
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_period_days: Integer representing the number of trial period days before the
-                customer is charged for the first time.
+                customer is charged for the first time. This will always overwrite any trials
+                that might apply via a subscribed plan. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_settings: Settings related to subscription trials.
         """
         return await self._client.request(
@@ -3964,7 +4471,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -3977,10 +4484,17 @@ class AsyncCustomersSubscriptions(AsyncResource):
         ``GET /v1/customers/{customer}/subscriptions``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCustomersCustomerSubscriptions,
@@ -4000,7 +4514,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Subscription:
         """Retrieves the subscription with the given ID.
@@ -4008,7 +4522,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         ``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
@@ -4028,7 +4542,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        add_invoice_items: Sequence[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: SequenceNotStr[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | None = None,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
@@ -4041,9 +4555,9 @@ class AsyncCustomersSubscriptions(AsyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | Literal[""] | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[CustomersSubscriptionsUpdateParamsItems] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[CustomersSubscriptionsUpdateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
@@ -4073,53 +4587,128 @@ class AsyncCustomersSubscriptions(AsyncResource):
 
         Args:
             add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
+                appended to the next invoice for this subscription. You may pass up to 20 items.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
-            billing_cycle_anchor: Either `now` or `unchanged`.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time. For more
+                information, see the billing cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
             cancel_at_period_end: Boolean indicating whether this subscription should cancel at
                 the end of the current period.
             cancellation_details: Details about why this subscription was cancelled
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
             days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
             default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription. Pass an empty string to remove
+                previously-defined tax rates.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             off_session: Indicates if a customer is on or off-session while an invoice payment
                 is attempted.
             pause_collection: If specified, payment collection for this subscription will be
                 paused.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
             payment_settings: Payment settings to pass to invoices created by the subscription.
             pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The promotion code to apply to this subscription.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-            transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The promotion code to apply to this subscription. A promotion code
+                applied to a subscription will only affect invoices created for that particular
                 subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#upcoming_invoice) endpoint. It can also be
+                used to implement custom proration logic, such as prorating by day instead of by
+                second, by providing the time that you wish to use for proration calculations.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges. This will be unset if you POST an empty value.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. This will always overwrite any
+                trials that might apply via a subscribed plan. If set, trial_end will override
+                the default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_settings: Settings related to subscription trials.
         """
         return await self._client.request(
@@ -4193,13 +4782,13 @@ class AsyncCustomersSubscriptionsDiscount(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Discount:
         """``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
@@ -4291,7 +4880,7 @@ class AsyncCustomersTaxIds(AsyncResource):
             "za_vat",
         ],
         value: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxId:
         """Creates a new tax_id object for a customer.
@@ -4302,12 +4891,13 @@ class AsyncCustomersTaxIds(AsyncResource):
             type: Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`, `au_arn`,
                 `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`,
                 `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `cn_tin`, `co_nit`,
-                `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`,
-                `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`,
-                `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`,
-                `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`, `ru_inn`,
-                `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`, `tr_tin`,
-                `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or `za_vat`
+                `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`,
+                `gb_vat`, `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`,
+                `jp_cn`, `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`,
+                `my_itn`, `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`,
+                `ru_inn`, `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`,
+                `tr_tin`, `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or
+                `za_vat`
             value: Value of the tax ID.
             expand: Specifies which fields in the response should be expanded.
         """
@@ -4349,7 +4939,7 @@ class AsyncCustomersTaxIds(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -4359,10 +4949,17 @@ class AsyncCustomersTaxIds(AsyncResource):
         ``GET /v1/customers/{customer}/tax_ids``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetCustomersCustomerTaxIds,
@@ -4382,7 +4979,7 @@ class AsyncCustomersTaxIds(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxId:
         """Retrieves the tax_id object with the given identifier.
@@ -4390,7 +4987,7 @@ class AsyncCustomersTaxIds(AsyncResource):
         ``GET /v1/customers/{customer}/tax_ids/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetCustomersCustomerTaxIdsId,

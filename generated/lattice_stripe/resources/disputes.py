@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.dispute import Dispute
     from ..params.disputes import (
         DisputesListParamsCreated,
@@ -34,7 +33,7 @@ class Disputes(SyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Closing the dispute for a charge indicates that you do not have any evidence to submit
@@ -63,7 +62,7 @@ class Disputes(SyncResource):
         charge: str | None = None,
         created: DisputesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -74,13 +73,21 @@ class Disputes(SyncResource):
         ``GET /v1/disputes``
 
         Args:
-            charge:
+            charge: Only return disputes associated to the charge specified by this charge ID.
             created:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return disputes associated to the PaymentIntent specified by
+                this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetDisputes,
@@ -102,7 +109,7 @@ class Disputes(SyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Retrieves the dispute with the given ID.
@@ -110,7 +117,7 @@ class Disputes(SyncResource):
         ``GET /v1/disputes/{dispute}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetDisputesDispute,
@@ -127,7 +134,7 @@ class Disputes(SyncResource):
         /,
         *,
         evidence: DisputesUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         submit: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -144,11 +151,19 @@ class Disputes(SyncResource):
         ``POST /v1/disputes/{dispute}``
 
         Args:
-            evidence: Evidence to upload, to respond to a dispute.
+            evidence: Evidence to upload, to respond to a dispute. Updating any field in the
+                hash will submit all fields in the hash for review. The combined character count
+                of all fields is limited to 150,000.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            submit: Whether to immediately submit evidence to the bank.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is
+                staged on the dispute. Staged evidence is visible in the API and Dashboard, and
+                can be submitted to the bank by making another request with this attribute set
+                to `true` (the default).
         """
         return self._client.request(
             _PostDisputesDispute,
@@ -171,7 +186,7 @@ class AsyncDisputes(AsyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Closing the dispute for a charge indicates that you do not have any evidence to submit
@@ -200,7 +215,7 @@ class AsyncDisputes(AsyncResource):
         charge: str | None = None,
         created: DisputesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -211,13 +226,21 @@ class AsyncDisputes(AsyncResource):
         ``GET /v1/disputes``
 
         Args:
-            charge:
+            charge: Only return disputes associated to the charge specified by this charge ID.
             created:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return disputes associated to the PaymentIntent specified by
+                this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetDisputes,
@@ -239,7 +262,7 @@ class AsyncDisputes(AsyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Dispute:
         """Retrieves the dispute with the given ID.
@@ -247,7 +270,7 @@ class AsyncDisputes(AsyncResource):
         ``GET /v1/disputes/{dispute}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetDisputesDispute,
@@ -264,7 +287,7 @@ class AsyncDisputes(AsyncResource):
         /,
         *,
         evidence: DisputesUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         submit: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -281,11 +304,19 @@ class AsyncDisputes(AsyncResource):
         ``POST /v1/disputes/{dispute}``
 
         Args:
-            evidence: Evidence to upload, to respond to a dispute.
+            evidence: Evidence to upload, to respond to a dispute. Updating any field in the
+                hash will submit all fields in the hash for review. The combined character count
+                of all fields is limited to 150,000.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            submit: Whether to immediately submit evidence to the bank.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is
+                staged on the dispute. Staged evidence is visible in the API and Dashboard, and
+                can be submitted to the bank by making another request with this attribute set
+                to `true` (the default).
         """
         return await self._client.request(
             _PostDisputesDispute,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.ephemeral_key import EphemeralKey
 
 
@@ -29,7 +28,7 @@ class EphemeralKeys(SyncResource):
         self,
         *,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         issuing_card: str | None = None,
         nonce: str | None = None,
         verification_session: str | None = None,
@@ -68,7 +67,7 @@ class EphemeralKeys(SyncResource):
         key: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> EphemeralKey:
         """Invalidates a short-lived API key for a given resource.
@@ -95,7 +94,7 @@ class AsyncEphemeralKeys(AsyncResource):
         self,
         *,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         issuing_card: str | None = None,
         nonce: str | None = None,
         verification_session: str | None = None,
@@ -134,7 +133,7 @@ class AsyncEphemeralKeys(AsyncResource):
         key: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> EphemeralKey:
         """Invalidates a short-lived API key for a given resource.

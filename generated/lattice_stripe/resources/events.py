@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.event import Event
     from ..params.events import (
         EventsListParamsCreated,
@@ -34,11 +33,11 @@ class Events(SyncResource):
         created: EventsListParamsCreated | int | None = None,
         delivery_success: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: str | None = None,
-        types: Sequence[str] | None = None,
+        types: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Event]:
         """List events, going back up to 30 days. Each event data is rendered according to Stripe
@@ -49,13 +48,26 @@ class Events(SyncResource):
 
         Args:
             created:
-            delivery_success:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-            types:
+            delivery_success: Filter events by whether all webhooks were successfully delivered.
+                If false, events which are still pending or have failed all delivery attempts to
+                a webhook endpoint will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: A string containing a specific event name, or group of events using * as a
+                wildcard. The list will be filtered to include only events with a matching event
+                property.
+            types: An array of up to 20 strings containing specific event names. The list will
+                be filtered to include only events with a matching event property. You may pass
+                either `type` or `types`, but not both.
         """
         return self._client.request(
             _GetEvents,
@@ -78,7 +90,7 @@ class Events(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Event:
         """Retrieves the details of an event. Supply the unique identifier of the event, which you
@@ -87,7 +99,7 @@ class Events(SyncResource):
         ``GET /v1/events/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetEventsId,
@@ -108,11 +120,11 @@ class AsyncEvents(AsyncResource):
         created: EventsListParamsCreated | int | None = None,
         delivery_success: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: str | None = None,
-        types: Sequence[str] | None = None,
+        types: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Event]:
         """List events, going back up to 30 days. Each event data is rendered according to Stripe
@@ -123,13 +135,26 @@ class AsyncEvents(AsyncResource):
 
         Args:
             created:
-            delivery_success:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-            types:
+            delivery_success: Filter events by whether all webhooks were successfully delivered.
+                If false, events which are still pending or have failed all delivery attempts to
+                a webhook endpoint will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: A string containing a specific event name, or group of events using * as a
+                wildcard. The list will be filtered to include only events with a matching event
+                property.
+            types: An array of up to 20 strings containing specific event names. The list will
+                be filtered to include only events with a matching event property. You may pass
+                either `type` or `types`, but not both.
         """
         return await self._client.request(
             _GetEvents,
@@ -152,7 +177,7 @@ class AsyncEvents(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Event:
         """Retrieves the details of an event. Supply the unique identifier of the event, which you
@@ -161,7 +186,7 @@ class AsyncEvents(AsyncResource):
         ``GET /v1/events/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetEventsId,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.exchange_rate import ExchangeRate
 
 
@@ -29,7 +28,7 @@ class ExchangeRates(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -40,10 +39,19 @@ class ExchangeRates(SyncResource):
         ``GET /v1/exchange_rates``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is the currency that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with the exchange rate for currency X your
+                subsequent call can include `ending_before=obj_bar` in order to fetch the
+                previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and total number of supported payout currencies, and the default is the max.
+            starting_after: A cursor for use in pagination. `starting_after` is the currency
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with the exchange rate for currency X, your
+                subsequent call can include `starting_after=X` in order to fetch the next page
+                of the list.
         """
         return self._client.request(
             _GetExchangeRates,
@@ -62,7 +70,7 @@ class ExchangeRates(SyncResource):
         rate_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ExchangeRate:
         """Retrieves the exchange rates from the given currency to every supported currency.
@@ -70,7 +78,7 @@ class ExchangeRates(SyncResource):
         ``GET /v1/exchange_rates/{rate_id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetExchangeRatesRateId,
@@ -89,7 +97,7 @@ class AsyncExchangeRates(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -100,10 +108,19 @@ class AsyncExchangeRates(AsyncResource):
         ``GET /v1/exchange_rates``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is the currency that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with the exchange rate for currency X your
+                subsequent call can include `ending_before=obj_bar` in order to fetch the
+                previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and total number of supported payout currencies, and the default is the max.
+            starting_after: A cursor for use in pagination. `starting_after` is the currency
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with the exchange rate for currency X, your
+                subsequent call can include `starting_after=X` in order to fetch the next page
+                of the list.
         """
         return await self._client.request(
             _GetExchangeRates,
@@ -122,7 +139,7 @@ class AsyncExchangeRates(AsyncResource):
         rate_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ExchangeRate:
         """Retrieves the exchange rates from the given currency to every supported currency.
@@ -130,7 +147,7 @@ class AsyncExchangeRates(AsyncResource):
         ``GET /v1/exchange_rates/{rate_id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetExchangeRatesRateId,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.file_link import FileLink
     from ..params.file_links import (
         FileLinksListParamsCreated,
@@ -32,7 +31,7 @@ class FileLinks(SyncResource):
         self,
         *,
         file: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -42,11 +41,18 @@ class FileLinks(SyncResource):
         ``POST /v1/file_links``
 
         Args:
-            file: The ID of the file.
+            file: The ID of the file. The file's `purpose` must be one of the following:
+                `business_icon`, `business_logo`, `customer_signature`, `dispute_evidence`,
+                `finance_report_run`, `identity_document_downloadable`, `pci_document`,
+                `selfie`, `sigma_scheduled_query`, `tax_document_user_upload`, or
+                `terminal_reader_splashscreen`.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp after which the link will no longer be usable.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostFileLinks,
@@ -65,7 +71,7 @@ class FileLinks(SyncResource):
         *,
         created: FileLinksListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expired: bool | None = None,
         file: str | None = None,
         limit: int | None = None,
@@ -78,12 +84,20 @@ class FileLinks(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            expired:
-            file:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            expired: Filter links by their expiration status. By default, all links are
+                returned.
+            file: Only return links for the given file.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetFileLinks,
@@ -105,7 +119,7 @@ class FileLinks(SyncResource):
         link: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FileLink:
         """Retrieves the file link with the given ID.
@@ -113,7 +127,7 @@ class FileLinks(SyncResource):
         ``GET /v1/file_links/{link}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetFileLinksLink,
@@ -129,7 +143,7 @@ class FileLinks(SyncResource):
         link: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: Literal["now"] | int | Literal[""] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -143,7 +157,10 @@ class FileLinks(SyncResource):
             expires_at: A future timestamp after which the link will no longer be usable, or
                 `now` to expire the link immediately.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostFileLinksLink,
@@ -164,7 +181,7 @@ class AsyncFileLinks(AsyncResource):
         self,
         *,
         file: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -174,11 +191,18 @@ class AsyncFileLinks(AsyncResource):
         ``POST /v1/file_links``
 
         Args:
-            file: The ID of the file.
+            file: The ID of the file. The file's `purpose` must be one of the following:
+                `business_icon`, `business_logo`, `customer_signature`, `dispute_evidence`,
+                `finance_report_run`, `identity_document_downloadable`, `pci_document`,
+                `selfie`, `sigma_scheduled_query`, `tax_document_user_upload`, or
+                `terminal_reader_splashscreen`.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp after which the link will no longer be usable.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostFileLinks,
@@ -197,7 +221,7 @@ class AsyncFileLinks(AsyncResource):
         *,
         created: FileLinksListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expired: bool | None = None,
         file: str | None = None,
         limit: int | None = None,
@@ -210,12 +234,20 @@ class AsyncFileLinks(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            expired:
-            file:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            expired: Filter links by their expiration status. By default, all links are
+                returned.
+            file: Only return links for the given file.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetFileLinks,
@@ -237,7 +269,7 @@ class AsyncFileLinks(AsyncResource):
         link: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FileLink:
         """Retrieves the file link with the given ID.
@@ -245,7 +277,7 @@ class AsyncFileLinks(AsyncResource):
         ``GET /v1/file_links/{link}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetFileLinksLink,
@@ -261,7 +293,7 @@ class AsyncFileLinks(AsyncResource):
         link: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: Literal["now"] | int | Literal[""] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -275,7 +307,10 @@ class AsyncFileLinks(AsyncResource):
             expires_at: A future timestamp after which the link will no longer be usable, or
                 `now` to expire the link immediately.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostFileLinksLink,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.file import File
     from ..params.files import (
         FilesCreateParamsFileLinkData,
@@ -45,7 +44,7 @@ class Files(SyncResource):
             "tax_document_user_upload",
             "terminal_reader_splashscreen",
         ],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         file_link_data: FilesCreateParamsFileLinkData | None = None,
         **options: Unpack[RequestOptions],
     ) -> File:
@@ -59,7 +58,8 @@ class Files(SyncResource):
         ``POST /v1/files``
 
         Args:
-            file: A file to upload.
+            file: A file to upload. The file should follow the specifications of RFC 2388 (which
+                defines file transfers for the `multipart/form-data` protocol).
             purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
                 uploaded file.
             expand: Specifies which fields in the response should be expanded.
@@ -83,7 +83,7 @@ class Files(SyncResource):
         *,
         created: FilesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         purpose: Literal[
             "account_requirement",
@@ -113,11 +113,19 @@ class Files(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            purpose:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            purpose: The file purpose to filter queries by. If none is provided, files will not
+                be filtered by purpose.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetFiles,
@@ -138,7 +146,7 @@ class Files(SyncResource):
         file: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> File:
         """Retrieves the details of an existing file object. Supply the unique file ID from a file,
@@ -148,7 +156,7 @@ class Files(SyncResource):
         ``GET /v1/files/{file}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetFilesFile,
@@ -179,7 +187,7 @@ class AsyncFiles(AsyncResource):
             "tax_document_user_upload",
             "terminal_reader_splashscreen",
         ],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         file_link_data: FilesCreateParamsFileLinkData | None = None,
         **options: Unpack[RequestOptions],
     ) -> File:
@@ -193,7 +201,8 @@ class AsyncFiles(AsyncResource):
         ``POST /v1/files``
 
         Args:
-            file: A file to upload.
+            file: A file to upload. The file should follow the specifications of RFC 2388 (which
+                defines file transfers for the `multipart/form-data` protocol).
             purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
                 uploaded file.
             expand: Specifies which fields in the response should be expanded.
@@ -217,7 +226,7 @@ class AsyncFiles(AsyncResource):
         *,
         created: FilesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         purpose: Literal[
             "account_requirement",
@@ -247,11 +256,19 @@ class AsyncFiles(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            purpose:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            purpose: The file purpose to filter queries by. If none is provided, files will not
+                be filtered by purpose.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetFiles,
@@ -272,7 +289,7 @@ class AsyncFiles(AsyncResource):
         file: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> File:
         """Retrieves the details of an existing file object. Supply the unique file ID from a file,
@@ -282,7 +299,7 @@ class AsyncFiles(AsyncResource):
         ``GET /v1/files/{file}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetFilesFile,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_account import FinancialConnectionsAccount
     from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
     from ..params.financial_connections_accounts import (
@@ -38,7 +37,7 @@ class FinancialConnectionsAccounts(SyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Disables your access to a Financial Connections Account. You will no longer be able to
@@ -63,7 +62,7 @@ class FinancialConnectionsAccounts(SyncResource):
         *,
         account_holder: FinancialConnectionsAccountsListParamsAccountHolder | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         session: str | None = None,
         starting_after: str | None = None,
@@ -74,12 +73,22 @@ class FinancialConnectionsAccounts(SyncResource):
         ``GET /v1/financial_connections/accounts``
 
         Args:
-            account_holder:
-            ending_before:
-            expand:
-            limit:
-            session:
-            starting_after:
+            account_holder: If present, only return accounts that belong to the specified
+                account holder. `account_holder[customer]` and `account_holder[account]` are
+                mutually exclusive.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            session: If present, only return accounts that were collected as part of the given
+                session.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetFinancialConnectionsAccounts,
@@ -100,8 +109,8 @@ class FinancialConnectionsAccounts(SyncResource):
         account: str,
         /,
         *,
-        features: Sequence[Literal["balance", "ownership"]],
-        expand: Sequence[str] | None = None,
+        features: SequenceNotStr[Literal["balance", "ownership"]],
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Refreshes the data associated with a Financial Connections Account.
@@ -127,7 +136,7 @@ class FinancialConnectionsAccounts(SyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Retrieves the details of an Financial Connections Account.
@@ -135,7 +144,7 @@ class FinancialConnectionsAccounts(SyncResource):
         ``GET /v1/financial_connections/accounts/{account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetFinancialConnectionsAccountsAccount,
@@ -157,7 +166,7 @@ class FinancialConnectionsAccountsOwners(SyncResource):
         *,
         ownership: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -167,11 +176,18 @@ class FinancialConnectionsAccountsOwners(SyncResource):
         ``GET /v1/financial_connections/accounts/{account}/owners``
 
         Args:
-            ownership:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ownership: The ID of the ownership object to fetch owners from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetFinancialConnectionsAccountsAccountOwners,
@@ -199,7 +215,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Disables your access to a Financial Connections Account. You will no longer be able to
@@ -224,7 +240,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         *,
         account_holder: FinancialConnectionsAccountsListParamsAccountHolder | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         session: str | None = None,
         starting_after: str | None = None,
@@ -235,12 +251,22 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         ``GET /v1/financial_connections/accounts``
 
         Args:
-            account_holder:
-            ending_before:
-            expand:
-            limit:
-            session:
-            starting_after:
+            account_holder: If present, only return accounts that belong to the specified
+                account holder. `account_holder[customer]` and `account_holder[account]` are
+                mutually exclusive.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            session: If present, only return accounts that were collected as part of the given
+                session.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetFinancialConnectionsAccounts,
@@ -261,8 +287,8 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         account: str,
         /,
         *,
-        features: Sequence[Literal["balance", "ownership"]],
-        expand: Sequence[str] | None = None,
+        features: SequenceNotStr[Literal["balance", "ownership"]],
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Refreshes the data associated with a Financial Connections Account.
@@ -288,7 +314,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsAccount:
         """Retrieves the details of an Financial Connections Account.
@@ -296,7 +322,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         ``GET /v1/financial_connections/accounts/{account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetFinancialConnectionsAccountsAccount,
@@ -318,7 +344,7 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
         *,
         ownership: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -328,11 +354,18 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
         ``GET /v1/financial_connections/accounts/{account}/owners``
 
         Args:
-            ownership:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ownership: The ID of the ownership object to fetch owners from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetFinancialConnectionsAccountsAccountOwners,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_session import FinancialConnectionsSession
     from ..params.financial_connections_sessions import (
         FinancialConnectionsSessionsCreateParamsAccountHolder,
@@ -33,10 +32,10 @@ class FinancialConnectionsSessions(SyncResource):
         self,
         *,
         account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
-        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | None = None,
+        permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: SequenceNotStr[str] | None = None,
         filters: FinancialConnectionsSessionsCreateParamsFilters | None = None,
-        prefetch: Sequence[Literal["balances", "ownership"]] | None = None,
+        prefetch: SequenceNotStr[Literal["balances", "ownership"]] | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
@@ -48,11 +47,14 @@ class FinancialConnectionsSessions(SyncResource):
         Args:
             account_holder: The account holder to link accounts for.
             permissions: List of data features that you would like to request access to.
+                Possible values are `balances`, `transactions`, `ownership`, and
+                    `payment_method`.
             expand: Specifies which fields in the response should be expanded.
             filters: Filters to restrict the kinds of accounts to collect.
             prefetch: List of data features that you would like to retrieve upon account
                 creation.
-            return_url: For webview integrations only.
+            return_url: For webview integrations only. Upon completing OAuth login in the native
+                browser, the user will be redirected to this URL to return to your app.
         """
         return self._client.request(
             _PostFinancialConnectionsSessions,
@@ -73,7 +75,7 @@ class FinancialConnectionsSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
         """Retrieves the details of a Financial Connections Session
@@ -81,7 +83,7 @@ class FinancialConnectionsSessions(SyncResource):
         ``GET /v1/financial_connections/sessions/{session}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetFinancialConnectionsSessionsSession,
@@ -100,10 +102,10 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         self,
         *,
         account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
-        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | None = None,
+        permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: SequenceNotStr[str] | None = None,
         filters: FinancialConnectionsSessionsCreateParamsFilters | None = None,
-        prefetch: Sequence[Literal["balances", "ownership"]] | None = None,
+        prefetch: SequenceNotStr[Literal["balances", "ownership"]] | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
@@ -115,11 +117,14 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         Args:
             account_holder: The account holder to link accounts for.
             permissions: List of data features that you would like to request access to.
+                Possible values are `balances`, `transactions`, `ownership`, and
+                    `payment_method`.
             expand: Specifies which fields in the response should be expanded.
             filters: Filters to restrict the kinds of accounts to collect.
             prefetch: List of data features that you would like to retrieve upon account
                 creation.
-            return_url: For webview integrations only.
+            return_url: For webview integrations only. Upon completing OAuth login in the native
+                browser, the user will be redirected to this URL to return to your app.
         """
         return await self._client.request(
             _PostFinancialConnectionsSessions,
@@ -140,7 +145,7 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
         """Retrieves the details of a Financial Connections Session
@@ -148,7 +153,7 @@ class AsyncFinancialConnectionsSessions(AsyncResource):
         ``GET /v1/financial_connections/sessions/{session}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetFinancialConnectionsSessionsSession,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.identity_verification_report import IdentityVerificationReport
     from ..params.identity_verification_reports import (
         IdentityVerificationReportsListParamsCreated,
@@ -33,7 +32,7 @@ class IdentityVerificationReports(SyncResource):
         *,
         created: IdentityVerificationReportsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal["document", "id_number"] | None = None,
@@ -46,12 +45,20 @@ class IdentityVerificationReports(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-            verification_session:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return VerificationReports of this type
+            verification_session: Only return VerificationReports created by this
+                VerificationSession ID. It is allowed to provide a VerificationIntent ID.
         """
         return self._client.request(
             _GetIdentityVerificationReports,
@@ -73,7 +80,7 @@ class IdentityVerificationReports(SyncResource):
         report: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationReport:
         """Retrieves an existing VerificationReport
@@ -81,7 +88,7 @@ class IdentityVerificationReports(SyncResource):
         ``GET /v1/identity/verification_reports/{report}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIdentityVerificationReportsReport,
@@ -101,7 +108,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         *,
         created: IdentityVerificationReportsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal["document", "id_number"] | None = None,
@@ -114,12 +121,20 @@ class AsyncIdentityVerificationReports(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-            verification_session:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return VerificationReports of this type
+            verification_session: Only return VerificationReports created by this
+                VerificationSession ID. It is allowed to provide a VerificationIntent ID.
         """
         return await self._client.request(
             _GetIdentityVerificationReports,
@@ -141,7 +156,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         report: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationReport:
         """Retrieves an existing VerificationReport
@@ -149,7 +164,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         ``GET /v1/identity/verification_reports/{report}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIdentityVerificationReportsReport,

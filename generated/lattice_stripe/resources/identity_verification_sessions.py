@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.identity_verification_session import IdentityVerificationSession
     from ..params.identity_verification_sessions import (
         IdentityVerificationSessionsCreateParamsOptions,
@@ -35,7 +34,7 @@ class IdentityVerificationSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """A VerificationSession object can be canceled when it is in requires_input status.
@@ -61,7 +60,7 @@ class IdentityVerificationSessions(SyncResource):
         self,
         *,
         type: Literal["document", "id_number"],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         options_: IdentityVerificationSessionsCreateParamsOptions | None = None,
         return_url: str | None = None,
@@ -84,7 +83,10 @@ class IdentityVerificationSessions(SyncResource):
                 check](https://stripe.com/docs/identity/verification-checks) to be performed.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             options_: A set of options for the session’s verification checks.
             return_url: The URL that the user will be redirected to upon completing the
                 verification flow.
@@ -107,7 +109,7 @@ class IdentityVerificationSessions(SyncResource):
         *,
         created: IdentityVerificationSessionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "processing", "requires_input", "verified"] | None = None,
@@ -119,11 +121,19 @@ class IdentityVerificationSessions(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return VerificationSessions with this status. [Learn more about the
+                lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
         """
         return self._client.request(
             _GetIdentityVerificationSessions,
@@ -144,32 +154,26 @@ class IdentityVerificationSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Redact a VerificationSession to remove all collected information from Stripe. This will
-        redact
-        the VerificationSession and all objects related to it, including VerificationReports,
-        Events,
-        request logs, etc.
+        redact the VerificationSession and all objects related to it, including
+        VerificationReports, Events, request logs, etc.
 
         A VerificationSession object can be redacted when it is in requires_input or verified
-        status. Redacting a VerificationSession in requires_action
-        state will automatically cancel it.
+        status. Redacting a VerificationSession in requires_action state will automatically
+        cancel it.
 
         The redaction process may take up to four days. When the redaction process is in
-        progress, the
-        VerificationSession’s redaction.status field will be set to processing; when the process
-        is
-        finished, it will change to redacted and an identity.verification_session.redacted event
-        will be emitted.
+        progress, the VerificationSession’s redaction.status field will be set to processing;
+        when the process is finished, it will change to redacted and an
+        identity.verification_session.redacted event will be emitted.
 
         Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but
-        all the
-        fields that contain personal data will be replaced by the string [redacted] or a similar
-        placeholder. The metadata field will also be erased. Redacted objects cannot be updated
-        or
-        used for any purpose.
+        all the fields that contain personal data will be replaced by the string [redacted] or a
+        similar placeholder. The metadata field will also be erased. Redacted objects cannot be
+        updated or used for any purpose.
 
         Learn more.
 
@@ -192,7 +196,7 @@ class IdentityVerificationSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Retrieves the details of a VerificationSession that was previously created.
@@ -203,7 +207,7 @@ class IdentityVerificationSessions(SyncResource):
         ``GET /v1/identity/verification_sessions/{session}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIdentityVerificationSessionsSession,
@@ -219,7 +223,7 @@ class IdentityVerificationSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         options_: IdentityVerificationSessionsUpdateParamsOptions | None = None,
         type: Literal["document", "id_number"] | None = None,
@@ -235,7 +239,10 @@ class IdentityVerificationSessions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             options_: A set of options for the session’s verification checks.
             type: The type of [verification
                 check](https://stripe.com/docs/identity/verification-checks) to be performed.
@@ -261,7 +268,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """A VerificationSession object can be canceled when it is in requires_input status.
@@ -287,7 +294,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         self,
         *,
         type: Literal["document", "id_number"],
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         options_: IdentityVerificationSessionsCreateParamsOptions | None = None,
         return_url: str | None = None,
@@ -310,7 +317,10 @@ class AsyncIdentityVerificationSessions(AsyncResource):
                 check](https://stripe.com/docs/identity/verification-checks) to be performed.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             options_: A set of options for the session’s verification checks.
             return_url: The URL that the user will be redirected to upon completing the
                 verification flow.
@@ -333,7 +343,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         *,
         created: IdentityVerificationSessionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "processing", "requires_input", "verified"] | None = None,
@@ -345,11 +355,19 @@ class AsyncIdentityVerificationSessions(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return VerificationSessions with this status. [Learn more about the
+                lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
         """
         return await self._client.request(
             _GetIdentityVerificationSessions,
@@ -370,32 +388,26 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Redact a VerificationSession to remove all collected information from Stripe. This will
-        redact
-        the VerificationSession and all objects related to it, including VerificationReports,
-        Events,
-        request logs, etc.
+        redact the VerificationSession and all objects related to it, including
+        VerificationReports, Events, request logs, etc.
 
         A VerificationSession object can be redacted when it is in requires_input or verified
-        status. Redacting a VerificationSession in requires_action
-        state will automatically cancel it.
+        status. Redacting a VerificationSession in requires_action state will automatically
+        cancel it.
 
         The redaction process may take up to four days. When the redaction process is in
-        progress, the
-        VerificationSession’s redaction.status field will be set to processing; when the process
-        is
-        finished, it will change to redacted and an identity.verification_session.redacted event
-        will be emitted.
+        progress, the VerificationSession’s redaction.status field will be set to processing;
+        when the process is finished, it will change to redacted and an
+        identity.verification_session.redacted event will be emitted.
 
         Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but
-        all the
-        fields that contain personal data will be replaced by the string [redacted] or a similar
-        placeholder. The metadata field will also be erased. Redacted objects cannot be updated
-        or
-        used for any purpose.
+        all the fields that contain personal data will be replaced by the string [redacted] or a
+        similar placeholder. The metadata field will also be erased. Redacted objects cannot be
+        updated or used for any purpose.
 
         Learn more.
 
@@ -418,7 +430,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IdentityVerificationSession:
         """Retrieves the details of a VerificationSession that was previously created.
@@ -429,7 +441,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         ``GET /v1/identity/verification_sessions/{session}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIdentityVerificationSessionsSession,
@@ -445,7 +457,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         options_: IdentityVerificationSessionsUpdateParamsOptions | None = None,
         type: Literal["document", "id_number"] | None = None,
@@ -461,7 +473,10 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             options_: A set of options for the session’s verification checks.
             type: The type of [verification
                 check](https://stripe.com/docs/identity/verification-checks) to be performed.

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_invoiceitem import DeletedInvoiceitem
     from ..models.invoiceitem import Invoiceitem
     from ..params.invoiceitems import (
@@ -44,8 +43,8 @@ class Invoiceitems(SyncResource):
         currency: str | None = None,
         description: str | None = None,
         discountable: bool | None = None,
-        discounts: Sequence[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         period: InvoiceitemsCreateParamsPeriod | None = None,
@@ -55,7 +54,7 @@ class Invoiceitems(SyncResource):
         subscription: str | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
         tax_code: str | Literal[""] | None = None,
-        tax_rates: Sequence[str] | None = None,
+        tax_rates: SequenceNotStr[str] | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
@@ -70,32 +69,60 @@ class Invoiceitems(SyncResource):
             customer: The ID of the customer who will be billed when this invoice item is
                 billed.
             amount: The integer amount in cents (or local equivalent) of the charge to be
-                applied to the upcoming invoice.
+                applied to the upcoming invoice. Passing in a negative `amount` will reduce the
+                `amount_due` on the invoice.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string which you can attach to the invoice item.
-            discountable: Controls whether discounts apply to this invoice item.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string which you can attach to the invoice item. The
+                description is displayed in the invoice for easy tracking.
+            discountable: Controls whether discounts apply to this invoice item. Defaults to
+                false for prorations or negative invoice items, and true for all other invoice
+                items.
             discounts: The coupons to redeem into discounts for the invoice item or invoice line
                 item.
             expand: Specifies which fields in the response should be expanded.
-            invoice: The ID of an existing invoice to add this invoice item to.
+            invoice: The ID of an existing invoice to add this invoice item to. When left blank,
+                the invoice item will be added to the next upcoming scheduled invoice. This is
+                useful when adding invoice items in response to an invoice.created webhook. You
+                can only add invoice items to draft invoices and there is a maximum of 250 items
+                per invoice.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            period: The period associated with this invoice item.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            period: The period associated with this invoice item. When set to different values,
+                the period will be rendered on the invoice. If you have [Stripe Revenue
+                Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period
+                will be used to recognize and defer revenue. See the [Revenue Recognition
+                documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+                for details.
             price: The ID of the price object.
             price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
                 object inline.
-            quantity: Non-negative integer.
-            subscription: The ID of a subscription to add this invoice item to.
+            quantity: Non-negative integer. The quantity of units for the invoice item.
+            subscription: The ID of a subscription to add this invoice item to. When left blank,
+                the invoice item will be be added to the next upcoming scheduled invoice. When
+                set, scheduled invoices for subscriptions other than the specified subscription
+                will ignore the invoice item. Use this when you want to express that an invoice
+                item has been accrued within the context of a particular subscription.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            tax_rates: The tax rates which apply to the invoice item.
+            tax_rates: The tax rates which apply to the invoice item. When set, the
+                `default_tax_rates` on the invoice do not apply to this invoice item.
             unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
-                be applied to the upcoming invoice.
+                be applied to the upcoming invoice. This `unit_amount` will be multiplied by the
+                quantity to get the full amount. Passing in a negative `unit_amount` will reduce
+                the `amount_due` on the invoice.
             unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
-                local equivalent) with at most 12 decimal places.
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
         """
         return self._client.request(
             _PostInvoiceitems,
@@ -148,7 +175,7 @@ class Invoiceitems(SyncResource):
         created: InvoiceitemsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         pending: bool | None = None,
@@ -162,13 +189,25 @@ class Invoiceitems(SyncResource):
 
         Args:
             created:
-            customer:
-            ending_before:
-            expand:
-            invoice:
-            limit:
-            pending:
-            starting_after:
+            customer: The identifier of the customer whose invoice items to return. If none is
+                provided, all invoice items will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            invoice: Only return invoice items belonging to this invoice. If none is provided,
+                all invoice items will be returned. If specifying an invoice, no customer
+                identifier is needed.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            pending: Set to `true` to only show pending invoice items, which are not yet
+                attached to any invoices. Set to `false` to only show invoice items already
+                attached to invoices. If unspecified, no filter is applied.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetInvoiceitems,
@@ -191,7 +230,7 @@ class Invoiceitems(SyncResource):
         invoiceitem: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Invoiceitem:
         """Retrieves the invoice item with the given ID.
@@ -199,7 +238,7 @@ class Invoiceitems(SyncResource):
         ``GET /v1/invoiceitems/{invoiceitem}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetInvoiceitemsInvoiceitem,
@@ -218,8 +257,8 @@ class Invoiceitems(SyncResource):
         amount: int | None = None,
         description: str | None = None,
         discountable: bool | None = None,
-        discounts: Sequence[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         period: InvoiceitemsUpdateParamsPeriod | None = None,
         price: str | None = None,
@@ -227,7 +266,7 @@ class Invoiceitems(SyncResource):
         quantity: int | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
         tax_code: str | Literal[""] | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
@@ -239,28 +278,49 @@ class Invoiceitems(SyncResource):
 
         Args:
             amount: The integer amount in cents (or local equivalent) of the charge to be
-                applied to the upcoming invoice.
-            description: An arbitrary string which you can attach to the invoice item.
-            discountable: Controls whether discounts apply to this invoice item.
+                applied to the upcoming invoice. If you want to apply a credit to the customer's
+                account, pass a negative amount.
+            description: An arbitrary string which you can attach to the invoice item. The
+                description is displayed in the invoice for easy tracking.
+            discountable: Controls whether discounts apply to this invoice item. Defaults to
+                false for prorations or negative invoice items, and true for all other invoice
+                items. Cannot be set to true for prorations.
             discounts: The coupons & existing discounts which apply to the invoice item or
-                invoice line item.
+                invoice line item. Item discounts are applied before invoice discounts. Pass an
+                empty string to remove previously-defined discounts.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            period: The period associated with this invoice item.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            period: The period associated with this invoice item. When set to different values,
+                the period will be rendered on the invoice. If you have [Stripe Revenue
+                Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period
+                will be used to recognize and defer revenue. See the [Revenue Recognition
+                documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+                for details.
             price: The ID of the price object.
             price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
                 object inline.
-            quantity: Non-negative integer.
+            quantity: Non-negative integer. The quantity of units for the invoice item.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            tax_rates: The tax rates which apply to the invoice item.
+            tax_rates: The tax rates which apply to the invoice item. When set, the
+                `default_tax_rates` on the invoice do not apply to this invoice item. Pass an
+                empty string to remove previously-defined tax rates.
             unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
-                be applied to the upcoming invoice.
+                be applied to the upcoming invoice. This unit_amount will be multiplied by the
+                quantity to get the full amount. If you want to apply a credit to the customer's
+                account, pass a negative unit_amount.
             unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
-                local equivalent) with at most 12 decimal places.
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
         """
         return self._client.request(
             _PostInvoiceitemsInvoiceitem,
@@ -297,8 +357,8 @@ class AsyncInvoiceitems(AsyncResource):
         currency: str | None = None,
         description: str | None = None,
         discountable: bool | None = None,
-        discounts: Sequence[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         period: InvoiceitemsCreateParamsPeriod | None = None,
@@ -308,7 +368,7 @@ class AsyncInvoiceitems(AsyncResource):
         subscription: str | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
         tax_code: str | Literal[""] | None = None,
-        tax_rates: Sequence[str] | None = None,
+        tax_rates: SequenceNotStr[str] | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
@@ -323,32 +383,60 @@ class AsyncInvoiceitems(AsyncResource):
             customer: The ID of the customer who will be billed when this invoice item is
                 billed.
             amount: The integer amount in cents (or local equivalent) of the charge to be
-                applied to the upcoming invoice.
+                applied to the upcoming invoice. Passing in a negative `amount` will reduce the
+                `amount_due` on the invoice.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string which you can attach to the invoice item.
-            discountable: Controls whether discounts apply to this invoice item.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string which you can attach to the invoice item. The
+                description is displayed in the invoice for easy tracking.
+            discountable: Controls whether discounts apply to this invoice item. Defaults to
+                false for prorations or negative invoice items, and true for all other invoice
+                items.
             discounts: The coupons to redeem into discounts for the invoice item or invoice line
                 item.
             expand: Specifies which fields in the response should be expanded.
-            invoice: The ID of an existing invoice to add this invoice item to.
+            invoice: The ID of an existing invoice to add this invoice item to. When left blank,
+                the invoice item will be added to the next upcoming scheduled invoice. This is
+                useful when adding invoice items in response to an invoice.created webhook. You
+                can only add invoice items to draft invoices and there is a maximum of 250 items
+                per invoice.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            period: The period associated with this invoice item.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            period: The period associated with this invoice item. When set to different values,
+                the period will be rendered on the invoice. If you have [Stripe Revenue
+                Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period
+                will be used to recognize and defer revenue. See the [Revenue Recognition
+                documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+                for details.
             price: The ID of the price object.
             price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
                 object inline.
-            quantity: Non-negative integer.
-            subscription: The ID of a subscription to add this invoice item to.
+            quantity: Non-negative integer. The quantity of units for the invoice item.
+            subscription: The ID of a subscription to add this invoice item to. When left blank,
+                the invoice item will be be added to the next upcoming scheduled invoice. When
+                set, scheduled invoices for subscriptions other than the specified subscription
+                will ignore the invoice item. Use this when you want to express that an invoice
+                item has been accrued within the context of a particular subscription.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            tax_rates: The tax rates which apply to the invoice item.
+            tax_rates: The tax rates which apply to the invoice item. When set, the
+                `default_tax_rates` on the invoice do not apply to this invoice item.
             unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
-                be applied to the upcoming invoice.
+                be applied to the upcoming invoice. This `unit_amount` will be multiplied by the
+                quantity to get the full amount. Passing in a negative `unit_amount` will reduce
+                the `amount_due` on the invoice.
             unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
-                local equivalent) with at most 12 decimal places.
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
         """
         return await self._client.request(
             _PostInvoiceitems,
@@ -401,7 +489,7 @@ class AsyncInvoiceitems(AsyncResource):
         created: InvoiceitemsListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice: str | None = None,
         limit: int | None = None,
         pending: bool | None = None,
@@ -415,13 +503,25 @@ class AsyncInvoiceitems(AsyncResource):
 
         Args:
             created:
-            customer:
-            ending_before:
-            expand:
-            invoice:
-            limit:
-            pending:
-            starting_after:
+            customer: The identifier of the customer whose invoice items to return. If none is
+                provided, all invoice items will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            invoice: Only return invoice items belonging to this invoice. If none is provided,
+                all invoice items will be returned. If specifying an invoice, no customer
+                identifier is needed.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            pending: Set to `true` to only show pending invoice items, which are not yet
+                attached to any invoices. Set to `false` to only show invoice items already
+                attached to invoices. If unspecified, no filter is applied.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetInvoiceitems,
@@ -444,7 +544,7 @@ class AsyncInvoiceitems(AsyncResource):
         invoiceitem: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Invoiceitem:
         """Retrieves the invoice item with the given ID.
@@ -452,7 +552,7 @@ class AsyncInvoiceitems(AsyncResource):
         ``GET /v1/invoiceitems/{invoiceitem}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetInvoiceitemsInvoiceitem,
@@ -471,8 +571,8 @@ class AsyncInvoiceitems(AsyncResource):
         amount: int | None = None,
         description: str | None = None,
         discountable: bool | None = None,
-        discounts: Sequence[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         period: InvoiceitemsUpdateParamsPeriod | None = None,
         price: str | None = None,
@@ -480,7 +580,7 @@ class AsyncInvoiceitems(AsyncResource):
         quantity: int | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
         tax_code: str | Literal[""] | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         unit_amount: int | None = None,
         unit_amount_decimal: str | Decimal | None = None,
         **options: Unpack[RequestOptions],
@@ -492,28 +592,49 @@ class AsyncInvoiceitems(AsyncResource):
 
         Args:
             amount: The integer amount in cents (or local equivalent) of the charge to be
-                applied to the upcoming invoice.
-            description: An arbitrary string which you can attach to the invoice item.
-            discountable: Controls whether discounts apply to this invoice item.
+                applied to the upcoming invoice. If you want to apply a credit to the customer's
+                account, pass a negative amount.
+            description: An arbitrary string which you can attach to the invoice item. The
+                description is displayed in the invoice for easy tracking.
+            discountable: Controls whether discounts apply to this invoice item. Defaults to
+                false for prorations or negative invoice items, and true for all other invoice
+                items. Cannot be set to true for prorations.
             discounts: The coupons & existing discounts which apply to the invoice item or
-                invoice line item.
+                invoice line item. Item discounts are applied before invoice discounts. Pass an
+                empty string to remove previously-defined discounts.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            period: The period associated with this invoice item.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            period: The period associated with this invoice item. When set to different values,
+                the period will be rendered on the invoice. If you have [Stripe Revenue
+                Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period
+                will be used to recognize and defer revenue. See the [Revenue Recognition
+                documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+                for details.
             price: The ID of the price object.
             price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
                 object inline.
-            quantity: Non-negative integer.
+            quantity: Non-negative integer. The quantity of units for the invoice item.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
             tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            tax_rates: The tax rates which apply to the invoice item.
+            tax_rates: The tax rates which apply to the invoice item. When set, the
+                `default_tax_rates` on the invoice do not apply to this invoice item. Pass an
+                empty string to remove previously-defined tax rates.
             unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
-                be applied to the upcoming invoice.
+                be applied to the upcoming invoice. This unit_amount will be multiplied by the
+                quantity to get the full amount. If you want to apply a credit to the customer's
+                account, pass a negative unit_amount.
             unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
-                local equivalent) with at most 12 decimal places.
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
         """
         return await self._client.request(
             _PostInvoiceitemsInvoiceitem,

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_authorization import IssuingAuthorization
     from ..params.issuing_authorizations import (
         IssuingAuthorizationsListParamsCreated,
@@ -35,24 +34,28 @@ class IssuingAuthorizations(SyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Approves a pending Issuing Authorization object. This request should be made within the
-        timeout window of the real-time authorization flow.
-        You can also respond directly to the webhook request to approve an authorization
-        (preferred). More details can be found here.
+        timeout window of the real-time authorization flow. You can also respond directly to the
+        webhook request to approve an authorization (preferred). More details can be found here.
 
         ``POST /v1/issuing/authorizations/{authorization}/approve``
 
         Args:
             amount: If the authorization's `pending_request.is_amount_controllable` property is
                 `true`, you may provide this value to control how much to hold for the
-                authorization.
+                authorization. Must be positive (use
+                [`decline`](https://stripe.com/docs/api/issuing/authorizations/decline) to
+                decline an authorization request).
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostIssuingAuthorizationsAuthorizationApprove,
@@ -70,21 +73,23 @@ class IssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Declines a pending Issuing Authorization object. This request should be made within the
-        timeout window of the real time authorization flow.
-        You can also respond directly to the webhook request to decline an authorization
-        (preferred). More details can be found here.
+        timeout window of the real time authorization flow. You can also respond directly to the
+        webhook request to decline an authorization (preferred). More details can be found here.
 
         ``POST /v1/issuing/authorizations/{authorization}/decline``
 
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostIssuingAuthorizationsAuthorizationDecline,
@@ -103,7 +108,7 @@ class IssuingAuthorizations(SyncResource):
         cardholder: str | None = None,
         created: IssuingAuthorizationsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["closed", "pending", "reversed"] | None = None,
@@ -115,14 +120,23 @@ class IssuingAuthorizations(SyncResource):
         ``GET /v1/issuing/authorizations``
 
         Args:
-            card:
-            cardholder:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            card: Only return authorizations that belong to the given card.
+            cardholder: Only return authorizations that belong to the given cardholder.
+            created: Only return authorizations that were created during the given date
+                interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return authorizations with the given status. One of `pending`,
+                `closed`, or `reversed`.
         """
         return self._client.request(
             _GetIssuingAuthorizations,
@@ -145,7 +159,7 @@ class IssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Retrieves an Issuing Authorization object.
@@ -153,7 +167,7 @@ class IssuingAuthorizations(SyncResource):
         ``GET /v1/issuing/authorizations/{authorization}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIssuingAuthorizationsAuthorization,
@@ -169,7 +183,7 @@ class IssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -181,7 +195,10 @@ class IssuingAuthorizations(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostIssuingAuthorizationsAuthorization,
@@ -203,24 +220,28 @@ class AsyncIssuingAuthorizations(AsyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Approves a pending Issuing Authorization object. This request should be made within the
-        timeout window of the real-time authorization flow.
-        You can also respond directly to the webhook request to approve an authorization
-        (preferred). More details can be found here.
+        timeout window of the real-time authorization flow. You can also respond directly to the
+        webhook request to approve an authorization (preferred). More details can be found here.
 
         ``POST /v1/issuing/authorizations/{authorization}/approve``
 
         Args:
             amount: If the authorization's `pending_request.is_amount_controllable` property is
                 `true`, you may provide this value to control how much to hold for the
-                authorization.
+                authorization. Must be positive (use
+                [`decline`](https://stripe.com/docs/api/issuing/authorizations/decline) to
+                decline an authorization request).
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostIssuingAuthorizationsAuthorizationApprove,
@@ -238,21 +259,23 @@ class AsyncIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Declines a pending Issuing Authorization object. This request should be made within the
-        timeout window of the real time authorization flow.
-        You can also respond directly to the webhook request to decline an authorization
-        (preferred). More details can be found here.
+        timeout window of the real time authorization flow. You can also respond directly to the
+        webhook request to decline an authorization (preferred). More details can be found here.
 
         ``POST /v1/issuing/authorizations/{authorization}/decline``
 
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostIssuingAuthorizationsAuthorizationDecline,
@@ -271,7 +294,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         cardholder: str | None = None,
         created: IssuingAuthorizationsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["closed", "pending", "reversed"] | None = None,
@@ -283,14 +306,23 @@ class AsyncIssuingAuthorizations(AsyncResource):
         ``GET /v1/issuing/authorizations``
 
         Args:
-            card:
-            cardholder:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            card: Only return authorizations that belong to the given card.
+            cardholder: Only return authorizations that belong to the given cardholder.
+            created: Only return authorizations that were created during the given date
+                interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return authorizations with the given status. One of `pending`,
+                `closed`, or `reversed`.
         """
         return await self._client.request(
             _GetIssuingAuthorizations,
@@ -313,7 +345,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Retrieves an Issuing Authorization object.
@@ -321,7 +353,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         ``GET /v1/issuing/authorizations/{authorization}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIssuingAuthorizationsAuthorization,
@@ -337,7 +369,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -349,7 +381,10 @@ class AsyncIssuingAuthorizations(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostIssuingAuthorizationsAuthorization,

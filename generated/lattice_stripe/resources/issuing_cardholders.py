@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_cardholder import IssuingCardholder
     from ..params.issuing_cardholders import (
         IssuingCardholdersCreateParamsBilling,
@@ -44,11 +43,11 @@ class IssuingCardholders(SyncResource):
         name: str,
         company: IssuingCardholdersCreateParamsCompany | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         individual: IssuingCardholdersCreateParamsIndividual | None = None,
         metadata: dict[str, str] | None = None,
         phone_number: str | None = None,
-        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        preferred_locales: SequenceNotStr[Literal["de", "en", "es", "fr", "it"]] | None = None,
         spending_controls: IssuingCardholdersCreateParamsSpendingControls | None = None,
         status: Literal["active", "inactive"] | None = None,
         type: Literal["company", "individual"] | None = None,
@@ -60,19 +59,36 @@ class IssuingCardholders(SyncResource):
 
         Args:
             billing: The cardholder's billing address.
-            name: The cardholder's name.
+            name: The cardholder's name. This will be printed on cards issued to them. The
+                maximum length of this field is 24 characters. This field cannot contain any
+                special characters or numbers.
             company: Additional information about a `company` cardholder.
             email: The cardholder's email address.
             expand: Specifies which fields in the response should be expanded.
             individual: Additional information about an `individual` cardholder.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phone_number: The cardholder's phone number.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phone_number: The cardholder's phone number. This will be transformed to
+                [E.164](https://en.wikipedia.org/wiki/E.164) if it is not provided in that
+                format already. This is required for all cardholders who will be creating EU
+                cards. See the [3D Secure
+                documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied)
+                for more details.
             preferred_locales: The cardholder’s preferred locales (languages), ordered by
-                preference.
-            spending_controls: Rules that control spending across this cardholder's cards.
+                preference. Locales can be `de`, `en`, `es`, `fr`, or `it`. This changes the
+                language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and
+                one-time password messages sent to the cardholder.
+            spending_controls: Rules that control spending across this cardholder's cards. Refer
+                to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
-            type: One of `individual` or `company`.
+                Defaults to `active`.
+            type: One of `individual` or `company`. See [Choose a cardholder
+                type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details.
         """
         return self._client.request(
             _PostIssuingCardholders,
@@ -100,7 +116,7 @@ class IssuingCardholders(SyncResource):
         created: IssuingCardholdersListParamsCreated | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         phone_number: str | None = None,
         starting_after: str | None = None,
@@ -114,15 +130,24 @@ class IssuingCardholders(SyncResource):
         ``GET /v1/issuing/cardholders``
 
         Args:
-            created:
-            email:
-            ending_before:
-            expand:
-            limit:
-            phone_number:
-            starting_after:
-            status:
-            type:
+            created: Only return cardholders that were created during the given date interval.
+            email: Only return cardholders that have the given email address.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            phone_number: Only return cardholders that have the given phone number.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return cardholders that have the given status. One of `active`,
+                `inactive`, or `blocked`.
+            type: Only return cardholders that have the given type. One of `individual` or
+                `company`.
         """
         return self._client.request(
             _GetIssuingCardholders,
@@ -146,7 +171,7 @@ class IssuingCardholders(SyncResource):
         cardholder: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCardholder:
         """Retrieves an Issuing Cardholder object.
@@ -154,7 +179,7 @@ class IssuingCardholders(SyncResource):
         ``GET /v1/issuing/cardholders/{cardholder}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIssuingCardholdersCardholder,
@@ -173,11 +198,11 @@ class IssuingCardholders(SyncResource):
         billing: IssuingCardholdersUpdateParamsBilling | None = None,
         company: IssuingCardholdersUpdateParamsCompany | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         individual: IssuingCardholdersUpdateParamsIndividual | None = None,
         metadata: dict[str, str] | None = None,
         phone_number: str | None = None,
-        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        preferred_locales: SequenceNotStr[Literal["de", "en", "es", "fr", "it"]] | None = None,
         spending_controls: IssuingCardholdersUpdateParamsSpendingControls | None = None,
         status: Literal["active", "inactive"] | None = None,
         **options: Unpack[RequestOptions],
@@ -194,11 +219,21 @@ class IssuingCardholders(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             individual: Additional information about an `individual` cardholder.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phone_number: The cardholder's phone number.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phone_number: The cardholder's phone number. This is required for all cardholders
+                who will be creating EU cards. See the [3D Secure
+                documentation](https://stripe.com/docs/issuing/3d-secure) for more details.
             preferred_locales: The cardholder’s preferred locales (languages), ordered by
-                preference.
-            spending_controls: Rules that control spending across this cardholder's cards.
+                preference. Locales can be `de`, `en`, `es`, `fr`, or `it`. This changes the
+                language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and
+                one-time password messages sent to the cardholder.
+            spending_controls: Rules that control spending across this cardholder's cards. Refer
+                to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
         """
         return self._client.request(
@@ -230,11 +265,11 @@ class AsyncIssuingCardholders(AsyncResource):
         name: str,
         company: IssuingCardholdersCreateParamsCompany | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         individual: IssuingCardholdersCreateParamsIndividual | None = None,
         metadata: dict[str, str] | None = None,
         phone_number: str | None = None,
-        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        preferred_locales: SequenceNotStr[Literal["de", "en", "es", "fr", "it"]] | None = None,
         spending_controls: IssuingCardholdersCreateParamsSpendingControls | None = None,
         status: Literal["active", "inactive"] | None = None,
         type: Literal["company", "individual"] | None = None,
@@ -246,19 +281,36 @@ class AsyncIssuingCardholders(AsyncResource):
 
         Args:
             billing: The cardholder's billing address.
-            name: The cardholder's name.
+            name: The cardholder's name. This will be printed on cards issued to them. The
+                maximum length of this field is 24 characters. This field cannot contain any
+                special characters or numbers.
             company: Additional information about a `company` cardholder.
             email: The cardholder's email address.
             expand: Specifies which fields in the response should be expanded.
             individual: Additional information about an `individual` cardholder.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phone_number: The cardholder's phone number.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phone_number: The cardholder's phone number. This will be transformed to
+                [E.164](https://en.wikipedia.org/wiki/E.164) if it is not provided in that
+                format already. This is required for all cardholders who will be creating EU
+                cards. See the [3D Secure
+                documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied)
+                for more details.
             preferred_locales: The cardholder’s preferred locales (languages), ordered by
-                preference.
-            spending_controls: Rules that control spending across this cardholder's cards.
+                preference. Locales can be `de`, `en`, `es`, `fr`, or `it`. This changes the
+                language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and
+                one-time password messages sent to the cardholder.
+            spending_controls: Rules that control spending across this cardholder's cards. Refer
+                to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
-            type: One of `individual` or `company`.
+                Defaults to `active`.
+            type: One of `individual` or `company`. See [Choose a cardholder
+                type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details.
         """
         return await self._client.request(
             _PostIssuingCardholders,
@@ -286,7 +338,7 @@ class AsyncIssuingCardholders(AsyncResource):
         created: IssuingCardholdersListParamsCreated | int | None = None,
         email: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         phone_number: str | None = None,
         starting_after: str | None = None,
@@ -300,15 +352,24 @@ class AsyncIssuingCardholders(AsyncResource):
         ``GET /v1/issuing/cardholders``
 
         Args:
-            created:
-            email:
-            ending_before:
-            expand:
-            limit:
-            phone_number:
-            starting_after:
-            status:
-            type:
+            created: Only return cardholders that were created during the given date interval.
+            email: Only return cardholders that have the given email address.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            phone_number: Only return cardholders that have the given phone number.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return cardholders that have the given status. One of `active`,
+                `inactive`, or `blocked`.
+            type: Only return cardholders that have the given type. One of `individual` or
+                `company`.
         """
         return await self._client.request(
             _GetIssuingCardholders,
@@ -332,7 +393,7 @@ class AsyncIssuingCardholders(AsyncResource):
         cardholder: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCardholder:
         """Retrieves an Issuing Cardholder object.
@@ -340,7 +401,7 @@ class AsyncIssuingCardholders(AsyncResource):
         ``GET /v1/issuing/cardholders/{cardholder}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIssuingCardholdersCardholder,
@@ -359,11 +420,11 @@ class AsyncIssuingCardholders(AsyncResource):
         billing: IssuingCardholdersUpdateParamsBilling | None = None,
         company: IssuingCardholdersUpdateParamsCompany | None = None,
         email: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         individual: IssuingCardholdersUpdateParamsIndividual | None = None,
         metadata: dict[str, str] | None = None,
         phone_number: str | None = None,
-        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        preferred_locales: SequenceNotStr[Literal["de", "en", "es", "fr", "it"]] | None = None,
         spending_controls: IssuingCardholdersUpdateParamsSpendingControls | None = None,
         status: Literal["active", "inactive"] | None = None,
         **options: Unpack[RequestOptions],
@@ -380,11 +441,21 @@ class AsyncIssuingCardholders(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             individual: Additional information about an `individual` cardholder.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phone_number: The cardholder's phone number.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phone_number: The cardholder's phone number. This is required for all cardholders
+                who will be creating EU cards. See the [3D Secure
+                documentation](https://stripe.com/docs/issuing/3d-secure) for more details.
             preferred_locales: The cardholder’s preferred locales (languages), ordered by
-                preference.
-            spending_controls: Rules that control spending across this cardholder's cards.
+                preference. Locales can be `de`, `en`, `es`, `fr`, or `it`. This changes the
+                language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and
+                one-time password messages sent to the cardholder.
+            spending_controls: Rules that control spending across this cardholder's cards. Refer
+                to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
             status: Specifies whether to permit authorizations on this cardholder's cards.
         """
         return await self._client.request(

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_card import IssuingCard
     from ..params.issuing_cards import (
         IssuingCardsCreateParamsShipping,
@@ -39,7 +38,7 @@ class IssuingCards(SyncResource):
         currency: str,
         type: Literal["physical", "virtual"],
         cardholder: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         financial_account: str | None = None,
         metadata: dict[str, str] | None = None,
         replacement_for: str | None = None,
@@ -55,19 +54,26 @@ class IssuingCards(SyncResource):
 
         Args:
             currency: The currency for the card.
-            type: The type of card to issue.
+            type: The type of card to issue. Possible values are `physical` or `virtual`.
             cardholder: The [Cardholder](https://stripe.com/docs/api#issuing_cardholder_object)
                 object with which the card will be associated.
             expand: Specifies which fields in the response should be expanded.
             financial_account:
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             replacement_for: The card this is meant to be a replacement for (if any).
             replacement_reason: If `replacement_for` is specified, this should indicate why that
                 card is being replaced.
             shipping: The address where the card will be shipped.
-            spending_controls: Rules that control spending for this card.
-            status: Whether authorizations can be approved on this card.
+            spending_controls: Rules that control spending for this card. Refer to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
+            status: Whether authorizations can be approved on this card. May be blocked from
+                activating cards depending on past-due Cardholder requirements. Defaults to
+                `inactive`.
         """
         return self._client.request(
             _PostIssuingCards,
@@ -96,7 +102,7 @@ class IssuingCards(SyncResource):
         ending_before: str | None = None,
         exp_month: int | None = None,
         exp_year: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         last4: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -110,17 +116,25 @@ class IssuingCards(SyncResource):
         ``GET /v1/issuing/cards``
 
         Args:
-            cardholder:
-            created:
-            ending_before:
-            exp_month:
-            exp_year:
-            expand:
-            last4:
-            limit:
-            starting_after:
-            status:
-            type:
+            cardholder: Only return cards belonging to the Cardholder with the provided ID.
+            created: Only return cards that were issued during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            exp_month: Only return cards that have the given expiration month.
+            exp_year: Only return cards that have the given expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            last4: Only return cards that have the given last four digits.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return cards that have the given status. One of `active`, `inactive`,
+                or `canceled`.
+            type: Only return cards that have the given type. One of `virtual` or `physical`.
         """
         return self._client.request(
             _GetIssuingCards,
@@ -146,7 +160,7 @@ class IssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Retrieves an Issuing Card object.
@@ -154,7 +168,7 @@ class IssuingCards(SyncResource):
         ``GET /v1/issuing/cards/{card}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIssuingCardsCard,
@@ -171,7 +185,7 @@ class IssuingCards(SyncResource):
         /,
         *,
         cancellation_reason: Literal["lost", "stolen"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         pin: IssuingCardsUpdateParamsPin | None = None,
         spending_controls: IssuingCardsUpdateParamsSpendingControls | None = None,
@@ -187,10 +201,18 @@ class IssuingCards(SyncResource):
             cancellation_reason: Reason why the `status` of this card is `canceled`.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             pin: The desired new PIN for this card.
-            spending_controls: Rules that control spending for this card.
-            status: Dictates whether authorizations can be approved on this card.
+            spending_controls: Rules that control spending for this card. Refer to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
+            status: Dictates whether authorizations can be approved on this card. May be blocked
+                from activating cards depending on past-due Cardholder requirements. Defaults to
+                `inactive`. If this card is being canceled because it was lost or stolen, this
+                information should be provided as `cancellation_reason`.
         """
         return self._client.request(
             _PostIssuingCardsCard,
@@ -216,7 +238,7 @@ class AsyncIssuingCards(AsyncResource):
         currency: str,
         type: Literal["physical", "virtual"],
         cardholder: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         financial_account: str | None = None,
         metadata: dict[str, str] | None = None,
         replacement_for: str | None = None,
@@ -232,19 +254,26 @@ class AsyncIssuingCards(AsyncResource):
 
         Args:
             currency: The currency for the card.
-            type: The type of card to issue.
+            type: The type of card to issue. Possible values are `physical` or `virtual`.
             cardholder: The [Cardholder](https://stripe.com/docs/api#issuing_cardholder_object)
                 object with which the card will be associated.
             expand: Specifies which fields in the response should be expanded.
             financial_account:
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             replacement_for: The card this is meant to be a replacement for (if any).
             replacement_reason: If `replacement_for` is specified, this should indicate why that
                 card is being replaced.
             shipping: The address where the card will be shipped.
-            spending_controls: Rules that control spending for this card.
-            status: Whether authorizations can be approved on this card.
+            spending_controls: Rules that control spending for this card. Refer to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
+            status: Whether authorizations can be approved on this card. May be blocked from
+                activating cards depending on past-due Cardholder requirements. Defaults to
+                `inactive`.
         """
         return await self._client.request(
             _PostIssuingCards,
@@ -273,7 +302,7 @@ class AsyncIssuingCards(AsyncResource):
         ending_before: str | None = None,
         exp_month: int | None = None,
         exp_year: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         last4: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -287,17 +316,25 @@ class AsyncIssuingCards(AsyncResource):
         ``GET /v1/issuing/cards``
 
         Args:
-            cardholder:
-            created:
-            ending_before:
-            exp_month:
-            exp_year:
-            expand:
-            last4:
-            limit:
-            starting_after:
-            status:
-            type:
+            cardholder: Only return cards belonging to the Cardholder with the provided ID.
+            created: Only return cards that were issued during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            exp_month: Only return cards that have the given expiration month.
+            exp_year: Only return cards that have the given expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            last4: Only return cards that have the given last four digits.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return cards that have the given status. One of `active`, `inactive`,
+                or `canceled`.
+            type: Only return cards that have the given type. One of `virtual` or `physical`.
         """
         return await self._client.request(
             _GetIssuingCards,
@@ -323,7 +360,7 @@ class AsyncIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Retrieves an Issuing Card object.
@@ -331,7 +368,7 @@ class AsyncIssuingCards(AsyncResource):
         ``GET /v1/issuing/cards/{card}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIssuingCardsCard,
@@ -348,7 +385,7 @@ class AsyncIssuingCards(AsyncResource):
         /,
         *,
         cancellation_reason: Literal["lost", "stolen"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         pin: IssuingCardsUpdateParamsPin | None = None,
         spending_controls: IssuingCardsUpdateParamsSpendingControls | None = None,
@@ -364,10 +401,18 @@ class AsyncIssuingCards(AsyncResource):
             cancellation_reason: Reason why the `status` of this card is `canceled`.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             pin: The desired new PIN for this card.
-            spending_controls: Rules that control spending for this card.
-            status: Dictates whether authorizations can be approved on this card.
+            spending_controls: Rules that control spending for this card. Refer to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
+            status: Dictates whether authorizations can be approved on this card. May be blocked
+                from activating cards depending on past-due Cardholder requirements. Defaults to
+                `inactive`. If this card is being canceled because it was lost or stolen, this
+                information should be provided as `cancellation_reason`.
         """
         return await self._client.request(
             _PostIssuingCardsCard,

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_dispute import IssuingDispute
     from ..params.issuing_disputes import (
         IssuingDisputesCreateParamsEvidence,
@@ -37,7 +36,7 @@ class IssuingDisputes(SyncResource):
         *,
         amount: int | None = None,
         evidence: IssuingDisputesCreateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         transaction: str | None = None,
         treasury: IssuingDisputesCreateParamsTreasury | None = None,
@@ -52,12 +51,17 @@ class IssuingDisputes(SyncResource):
 
         Args:
             amount: The dispute amount in the card's currency and in the [smallest currency
-                unit](https://stripe.com/docs/currencies#zero-decimal).
+                unit](https://stripe.com/docs/currencies#zero-decimal). If not set, defaults to
+                the full transaction amount.
             evidence: Evidence provided for the dispute.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            transaction: The ID of the issuing transaction to create a dispute for.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            transaction: The ID of the issuing transaction to create a dispute for. For
+                transaction on Treasury FinancialAccounts, use `treasury.received_debit`.
             treasury: Params for disputes related to Treasury FinancialAccounts
         """
         return self._client.request(
@@ -79,7 +83,7 @@ class IssuingDisputes(SyncResource):
         *,
         created: IssuingDisputesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["expired", "lost", "submitted", "unsubmitted", "won"] | None = None,
@@ -92,13 +96,20 @@ class IssuingDisputes(SyncResource):
         ``GET /v1/issuing/disputes``
 
         Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            transaction:
+            created: Select Issuing disputes that were created during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Select Issuing disputes with the given status.
+            transaction: Select the Issuing dispute for the given transaction.
         """
         return self._client.request(
             _GetIssuingDisputes,
@@ -120,7 +131,7 @@ class IssuingDisputes(SyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
         """Retrieves an Issuing Dispute object.
@@ -128,7 +139,7 @@ class IssuingDisputes(SyncResource):
         ``GET /v1/issuing/disputes/{dispute}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIssuingDisputesDispute,
@@ -144,7 +155,7 @@ class IssuingDisputes(SyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
@@ -157,7 +168,10 @@ class IssuingDisputes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostIssuingDisputesDisputeSubmit,
@@ -176,7 +190,7 @@ class IssuingDisputes(SyncResource):
         *,
         amount: int | None = None,
         evidence: IssuingDisputesUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
@@ -192,7 +206,10 @@ class IssuingDisputes(SyncResource):
             evidence: Evidence provided for the dispute.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostIssuingDisputesDispute,
@@ -215,7 +232,7 @@ class AsyncIssuingDisputes(AsyncResource):
         *,
         amount: int | None = None,
         evidence: IssuingDisputesCreateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         transaction: str | None = None,
         treasury: IssuingDisputesCreateParamsTreasury | None = None,
@@ -230,12 +247,17 @@ class AsyncIssuingDisputes(AsyncResource):
 
         Args:
             amount: The dispute amount in the card's currency and in the [smallest currency
-                unit](https://stripe.com/docs/currencies#zero-decimal).
+                unit](https://stripe.com/docs/currencies#zero-decimal). If not set, defaults to
+                the full transaction amount.
             evidence: Evidence provided for the dispute.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            transaction: The ID of the issuing transaction to create a dispute for.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            transaction: The ID of the issuing transaction to create a dispute for. For
+                transaction on Treasury FinancialAccounts, use `treasury.received_debit`.
             treasury: Params for disputes related to Treasury FinancialAccounts
         """
         return await self._client.request(
@@ -257,7 +279,7 @@ class AsyncIssuingDisputes(AsyncResource):
         *,
         created: IssuingDisputesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["expired", "lost", "submitted", "unsubmitted", "won"] | None = None,
@@ -270,13 +292,20 @@ class AsyncIssuingDisputes(AsyncResource):
         ``GET /v1/issuing/disputes``
 
         Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            transaction:
+            created: Select Issuing disputes that were created during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Select Issuing disputes with the given status.
+            transaction: Select the Issuing dispute for the given transaction.
         """
         return await self._client.request(
             _GetIssuingDisputes,
@@ -298,7 +327,7 @@ class AsyncIssuingDisputes(AsyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
         """Retrieves an Issuing Dispute object.
@@ -306,7 +335,7 @@ class AsyncIssuingDisputes(AsyncResource):
         ``GET /v1/issuing/disputes/{dispute}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIssuingDisputesDispute,
@@ -322,7 +351,7 @@ class AsyncIssuingDisputes(AsyncResource):
         dispute: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
@@ -335,7 +364,10 @@ class AsyncIssuingDisputes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostIssuingDisputesDisputeSubmit,
@@ -354,7 +386,7 @@ class AsyncIssuingDisputes(AsyncResource):
         *,
         amount: int | None = None,
         evidence: IssuingDisputesUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingDispute:
@@ -370,7 +402,10 @@ class AsyncIssuingDisputes(AsyncResource):
             evidence: Evidence provided for the dispute.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostIssuingDisputesDispute,

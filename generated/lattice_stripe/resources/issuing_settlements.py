@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_settlement import IssuingSettlement
     from ..params.issuing_settlements import (
         IssuingSettlementsListParamsCreated,
@@ -33,7 +32,7 @@ class IssuingSettlements(SyncResource):
         *,
         created: IssuingSettlementsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -44,11 +43,19 @@ class IssuingSettlements(SyncResource):
         ``GET /v1/issuing/settlements``
 
         Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            created: Only return issuing settlements that were created during the given date
+                interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetIssuingSettlements,
@@ -68,7 +75,7 @@ class IssuingSettlements(SyncResource):
         settlement: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingSettlement:
         """Retrieves an Issuing Settlement object.
@@ -76,7 +83,7 @@ class IssuingSettlements(SyncResource):
         ``GET /v1/issuing/settlements/{settlement}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIssuingSettlementsSettlement,
@@ -92,7 +99,7 @@ class IssuingSettlements(SyncResource):
         settlement: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingSettlement:
@@ -104,7 +111,10 @@ class IssuingSettlements(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostIssuingSettlementsSettlement,
@@ -125,7 +135,7 @@ class AsyncIssuingSettlements(AsyncResource):
         *,
         created: IssuingSettlementsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -136,11 +146,19 @@ class AsyncIssuingSettlements(AsyncResource):
         ``GET /v1/issuing/settlements``
 
         Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            created: Only return issuing settlements that were created during the given date
+                interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetIssuingSettlements,
@@ -160,7 +178,7 @@ class AsyncIssuingSettlements(AsyncResource):
         settlement: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingSettlement:
         """Retrieves an Issuing Settlement object.
@@ -168,7 +186,7 @@ class AsyncIssuingSettlements(AsyncResource):
         ``GET /v1/issuing/settlements/{settlement}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIssuingSettlementsSettlement,
@@ -184,7 +202,7 @@ class AsyncIssuingSettlements(AsyncResource):
         settlement: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingSettlement:
@@ -196,7 +214,10 @@ class AsyncIssuingSettlements(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostIssuingSettlementsSettlement,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_transaction import IssuingTransaction
     from ..params.issuing_transactions import (
         IssuingTransactionsListParamsCreated,
@@ -35,7 +34,7 @@ class IssuingTransactions(SyncResource):
         cardholder: str | None = None,
         created: IssuingTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal["capture", "refund"] | None = None,
@@ -47,14 +46,22 @@ class IssuingTransactions(SyncResource):
         ``GET /v1/issuing/transactions``
 
         Args:
-            card:
-            cardholder:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
+            card: Only return transactions that belong to the given card.
+            cardholder: Only return transactions that belong to the given cardholder.
+            created: Only return transactions that were created during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return transactions that have the given type. One of `capture` or
+                `refund`.
         """
         return self._client.request(
             _GetIssuingTransactions,
@@ -77,7 +84,7 @@ class IssuingTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
         """Retrieves an Issuing Transaction object.
@@ -85,7 +92,7 @@ class IssuingTransactions(SyncResource):
         ``GET /v1/issuing/transactions/{transaction}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetIssuingTransactionsTransaction,
@@ -101,7 +108,7 @@ class IssuingTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
@@ -113,7 +120,10 @@ class IssuingTransactions(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostIssuingTransactionsTransaction,
@@ -136,7 +146,7 @@ class AsyncIssuingTransactions(AsyncResource):
         cardholder: str | None = None,
         created: IssuingTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal["capture", "refund"] | None = None,
@@ -148,14 +158,22 @@ class AsyncIssuingTransactions(AsyncResource):
         ``GET /v1/issuing/transactions``
 
         Args:
-            card:
-            cardholder:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
+            card: Only return transactions that belong to the given card.
+            cardholder: Only return transactions that belong to the given cardholder.
+            created: Only return transactions that were created during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return transactions that have the given type. One of `capture` or
+                `refund`.
         """
         return await self._client.request(
             _GetIssuingTransactions,
@@ -178,7 +196,7 @@ class AsyncIssuingTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
         """Retrieves an Issuing Transaction object.
@@ -186,7 +204,7 @@ class AsyncIssuingTransactions(AsyncResource):
         ``GET /v1/issuing/transactions/{transaction}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetIssuingTransactionsTransaction,
@@ -202,7 +220,7 @@ class AsyncIssuingTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
@@ -214,7 +232,10 @@ class AsyncIssuingTransactions(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostIssuingTransactionsTransaction,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_session import FinancialConnectionsSession
     from ..params.link_account_sessions import (
         LinkAccountSessionsCreateParamsAccountHolder,
@@ -33,10 +32,10 @@ class LinkAccountSessions(SyncResource):
         self,
         *,
         account_holder: LinkAccountSessionsCreateParamsAccountHolder,
-        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | None = None,
+        permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: SequenceNotStr[str] | None = None,
         filters: LinkAccountSessionsCreateParamsFilters | None = None,
-        prefetch: Sequence[Literal["balances", "ownership"]] | None = None,
+        prefetch: SequenceNotStr[Literal["balances", "ownership"]] | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
@@ -48,11 +47,14 @@ class LinkAccountSessions(SyncResource):
         Args:
             account_holder: The account holder to link accounts for.
             permissions: List of data features that you would like to request access to.
+                Possible values are `balances`, `transactions`, `ownership`, and
+                    `payment_method`.
             expand: Specifies which fields in the response should be expanded.
             filters: Filters to restrict the kinds of accounts to collect.
             prefetch: List of data features that you would like to retrieve upon account
                 creation.
-            return_url: For webview integrations only.
+            return_url: For webview integrations only. Upon completing OAuth login in the native
+                browser, the user will be redirected to this URL to return to your app.
         """
         return self._client.request(
             _PostLinkAccountSessions,
@@ -73,7 +75,7 @@ class LinkAccountSessions(SyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
         """Retrieves the details of a Financial Connections Session
@@ -81,7 +83,7 @@ class LinkAccountSessions(SyncResource):
         ``GET /v1/link_account_sessions/{session}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetLinkAccountSessionsSession,
@@ -100,10 +102,10 @@ class AsyncLinkAccountSessions(AsyncResource):
         self,
         *,
         account_holder: LinkAccountSessionsCreateParamsAccountHolder,
-        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | None = None,
+        permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: SequenceNotStr[str] | None = None,
         filters: LinkAccountSessionsCreateParamsFilters | None = None,
-        prefetch: Sequence[Literal["balances", "ownership"]] | None = None,
+        prefetch: SequenceNotStr[Literal["balances", "ownership"]] | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
@@ -115,11 +117,14 @@ class AsyncLinkAccountSessions(AsyncResource):
         Args:
             account_holder: The account holder to link accounts for.
             permissions: List of data features that you would like to request access to.
+                Possible values are `balances`, `transactions`, `ownership`, and
+                    `payment_method`.
             expand: Specifies which fields in the response should be expanded.
             filters: Filters to restrict the kinds of accounts to collect.
             prefetch: List of data features that you would like to retrieve upon account
                 creation.
-            return_url: For webview integrations only.
+            return_url: For webview integrations only. Upon completing OAuth login in the native
+                browser, the user will be redirected to this URL to return to your app.
         """
         return await self._client.request(
             _PostLinkAccountSessions,
@@ -140,7 +145,7 @@ class AsyncLinkAccountSessions(AsyncResource):
         session: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> FinancialConnectionsSession:
         """Retrieves the details of a Financial Connections Session
@@ -148,7 +153,7 @@ class AsyncLinkAccountSessions(AsyncResource):
         ``GET /v1/link_account_sessions/{session}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetLinkAccountSessionsSession,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.mandate import Mandate
 
 
@@ -30,7 +29,7 @@ class Mandates(SyncResource):
         mandate: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Mandate:
         """Retrieves a Mandate object.
@@ -38,7 +37,7 @@ class Mandates(SyncResource):
         ``GET /v1/mandates/{mandate}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetMandatesMandate,
@@ -58,7 +57,7 @@ class AsyncMandates(AsyncResource):
         mandate: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Mandate:
         """Retrieves a Mandate object.
@@ -66,7 +65,7 @@ class AsyncMandates(AsyncResource):
         ``GET /v1/mandates/{mandate}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetMandatesMandate,

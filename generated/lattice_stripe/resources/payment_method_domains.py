@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_method_domain import PaymentMethodDomain
 
 
@@ -30,7 +29,7 @@ class PaymentMethodDomains(SyncResource):
         *,
         domain_name: str,
         enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Creates a payment method domain.
@@ -39,7 +38,9 @@ class PaymentMethodDomains(SyncResource):
 
         Args:
             domain_name: The domain name that this payment method domain object represents.
-            enabled: Whether this payment method domain is enabled.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -59,7 +60,7 @@ class PaymentMethodDomains(SyncResource):
         domain_name: str | None = None,
         enabled: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -69,12 +70,20 @@ class PaymentMethodDomains(SyncResource):
         ``GET /v1/payment_method_domains``
 
         Args:
-            domain_name:
-            enabled:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            domain_name: The domain name that this payment method domain object represents.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods will not appear in Elements
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetPaymentMethodDomains,
@@ -95,7 +104,7 @@ class PaymentMethodDomains(SyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Retrieves the details of an existing payment method domain.
@@ -103,7 +112,7 @@ class PaymentMethodDomains(SyncResource):
         ``GET /v1/payment_method_domains/{payment_method_domain}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetPaymentMethodDomainsPaymentMethodDomain,
@@ -120,7 +129,7 @@ class PaymentMethodDomains(SyncResource):
         /,
         *,
         enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Updates an existing payment method domain.
@@ -128,7 +137,9 @@ class PaymentMethodDomains(SyncResource):
         ``POST /v1/payment_method_domains/{payment_method_domain}``
 
         Args:
-            enabled: Whether this payment method domain is enabled.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -146,13 +157,13 @@ class PaymentMethodDomains(SyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Some payment methods such as Apple Pay require additional steps to verify a domain. If
         the requirements weren’t satisfied when the domain was created, the payment method will
-        be inactive on the domain.
-        The payment method doesn’t appear in Elements for this domain until it is active.
+        be inactive on the domain. The payment method doesn’t appear in Elements for this domain
+        until it is active.
 
         To activate a payment method on an existing payment method domain, complete the required
         validation steps specific to the payment method, and then validate the payment method
@@ -183,7 +194,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         *,
         domain_name: str,
         enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Creates a payment method domain.
@@ -192,7 +203,9 @@ class AsyncPaymentMethodDomains(AsyncResource):
 
         Args:
             domain_name: The domain name that this payment method domain object represents.
-            enabled: Whether this payment method domain is enabled.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -212,7 +225,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         domain_name: str | None = None,
         enabled: bool | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -222,12 +235,20 @@ class AsyncPaymentMethodDomains(AsyncResource):
         ``GET /v1/payment_method_domains``
 
         Args:
-            domain_name:
-            enabled:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            domain_name: The domain name that this payment method domain object represents.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods will not appear in Elements
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetPaymentMethodDomains,
@@ -248,7 +269,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Retrieves the details of an existing payment method domain.
@@ -256,7 +277,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         ``GET /v1/payment_method_domains/{payment_method_domain}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetPaymentMethodDomainsPaymentMethodDomain,
@@ -273,7 +294,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         /,
         *,
         enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Updates an existing payment method domain.
@@ -281,7 +302,9 @@ class AsyncPaymentMethodDomains(AsyncResource):
         ``POST /v1/payment_method_domains/{payment_method_domain}``
 
         Args:
-            enabled: Whether this payment method domain is enabled.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -299,13 +322,13 @@ class AsyncPaymentMethodDomains(AsyncResource):
         payment_method_domain: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethodDomain:
         """Some payment methods such as Apple Pay require additional steps to verify a domain. If
         the requirements weren’t satisfied when the domain was created, the payment method will
-        be inactive on the domain.
-        The payment method doesn’t appear in Elements for this domain until it is active.
+        be inactive on the domain. The payment method doesn’t appear in Elements for this domain
+        until it is active.
 
         To activate a payment method on an existing payment method domain, complete the required
         validation steps specific to the payment method, and then validate the payment method

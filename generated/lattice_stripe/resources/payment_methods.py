@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_method import PaymentMethod
     from ..params.payment_methods import (
         PaymentMethodsCreateParamsAcssDebit,
@@ -52,25 +51,21 @@ class PaymentMethods(SyncResource):
         /,
         *,
         customer: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Attaches a PaymentMethod object to a Customer.
 
         To attach a new PaymentMethod to a customer for future payments, we recommend you use a
-        SetupIntent
-        or a PaymentIntent with setup_future_usage.
-        These approaches will perform any necessary steps to set up the PaymentMethod for future
-        payments. Using the /v1/payment_methods/:id/attach
-        endpoint without first using a SetupIntent or PaymentIntent with setup_future_usage does
-        not optimize the PaymentMethod for
-        future use, which makes later declines and payment friction more likely.
-        See Optimizing cards for future payments for more information about setting up
-        future payments.
+        SetupIntent or a PaymentIntent with setup_future_usage. These approaches will perform
+        any necessary steps to set up the PaymentMethod for future payments. Using the
+        /v1/payment_methods/:id/attach endpoint without first using a SetupIntent or
+        PaymentIntent with setup_future_usage does not optimize the PaymentMethod for future
+        use, which makes later declines and payment friction more likely. See Optimizing cards
+        for future payments for more information about setting up future payments.
 
-        To use this PaymentMethod as the default for invoice or subscription payments,
-        set invoice_settings.default_payment_method,
-        on the Customer to the PaymentMethod’s ID.
+        To use this PaymentMethod as the default for invoice or subscription payments, set
+        invoice_settings.default_payment_method, on the Customer to the PaymentMethod’s ID.
 
         ``POST /v1/payment_methods/{payment_method}/attach``
 
@@ -106,7 +101,7 @@ class PaymentMethods(SyncResource):
         customer: str | None = None,
         customer_balance: dict[str, Any] | None = None,
         eps: PaymentMethodsCreateParamsEps | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fpx: PaymentMethodsCreateParamsFpx | None = None,
         giropay: dict[str, Any] | None = None,
         grabpay: dict[str, Any] | None = None,
@@ -196,6 +191,13 @@ class PaymentMethods(SyncResource):
             boleto: If this is a `boleto` PaymentMethod, this hash contains details about the
                 Boleto payment method.
             card: If this is a `card` PaymentMethod, this hash contains the user's card details.
+                For backwards compatibility, you can alternatively provide a Stripe token (e.g.,
+                for Apple Pay, Amex Express Checkout, or legacy Checkout) into the card hash
+                with format `card: {token: "tok_visa"}`. When providing a card number, you must
+                meet the requirements for [PCI
+                compliance](https://stripe.com/docs/security#validating-pci-compliance). We
+                strongly recommend using Stripe.js instead of interacting with this API
+                directly.
             cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the
                 Cash App Pay payment method.
             customer: The `Customer` to whom the original PaymentMethod is attached.
@@ -221,7 +223,10 @@ class PaymentMethods(SyncResource):
             link: If this is an `Link` PaymentMethod, this hash contains details about the Link
                 payment method.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO
                 payment method.
             p24: If this is a `p24` PaymentMethod, this hash contains details about the P24
@@ -235,12 +240,15 @@ class PaymentMethods(SyncResource):
                 payment method.
             promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about
                 the PromptPay payment method.
-            radar_options: Options to configure Radar.
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
             sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details
                 about the SEPA debit bank account.
             sofort: If this is a `sofort` PaymentMethod, this hash contains details about the
                 SOFORT payment method.
-            type: The type of the PaymentMethod.
+            type: The type of the PaymentMethod. An additional hash is included on the
+                PaymentMethod with a name matching this value. It contains additional
+                information specific to the PaymentMethod type.
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
             wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details
@@ -300,7 +308,7 @@ class PaymentMethods(SyncResource):
         payment_method: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it
@@ -325,7 +333,7 @@ class PaymentMethods(SyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal[
@@ -371,12 +379,22 @@ class PaymentMethods(SyncResource):
         ``GET /v1/payment_methods``
 
         Args:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
+            customer: The ID of the customer whose PaymentMethods will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: An optional filter on the list, based on the object `type` field. Without the
+                filter, the list includes all current and future payment method types. If your
+                integration expects only one type of payment method in the response, make sure
+                to provide a type value in the request.
         """
         return self._client.request(
             _GetPaymentMethods,
@@ -397,7 +415,7 @@ class PaymentMethods(SyncResource):
         payment_method: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment
@@ -406,7 +424,7 @@ class PaymentMethods(SyncResource):
         ``GET /v1/payment_methods/{payment_method}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetPaymentMethodsPaymentMethod,
@@ -424,7 +442,7 @@ class PaymentMethods(SyncResource):
         *,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
         card: PaymentMethodsUpdateParamsCard | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         link: dict[str, Any] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         us_bank_account: PaymentMethodsUpdateParamsUsBankAccount | None = None,
@@ -443,7 +461,10 @@ class PaymentMethods(SyncResource):
             link: If this is an `Link` PaymentMethod, this hash contains details about the Link
                 payment method.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
         """
@@ -471,25 +492,21 @@ class AsyncPaymentMethods(AsyncResource):
         /,
         *,
         customer: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Attaches a PaymentMethod object to a Customer.
 
         To attach a new PaymentMethod to a customer for future payments, we recommend you use a
-        SetupIntent
-        or a PaymentIntent with setup_future_usage.
-        These approaches will perform any necessary steps to set up the PaymentMethod for future
-        payments. Using the /v1/payment_methods/:id/attach
-        endpoint without first using a SetupIntent or PaymentIntent with setup_future_usage does
-        not optimize the PaymentMethod for
-        future use, which makes later declines and payment friction more likely.
-        See Optimizing cards for future payments for more information about setting up
-        future payments.
+        SetupIntent or a PaymentIntent with setup_future_usage. These approaches will perform
+        any necessary steps to set up the PaymentMethod for future payments. Using the
+        /v1/payment_methods/:id/attach endpoint without first using a SetupIntent or
+        PaymentIntent with setup_future_usage does not optimize the PaymentMethod for future
+        use, which makes later declines and payment friction more likely. See Optimizing cards
+        for future payments for more information about setting up future payments.
 
-        To use this PaymentMethod as the default for invoice or subscription payments,
-        set invoice_settings.default_payment_method,
-        on the Customer to the PaymentMethod’s ID.
+        To use this PaymentMethod as the default for invoice or subscription payments, set
+        invoice_settings.default_payment_method, on the Customer to the PaymentMethod’s ID.
 
         ``POST /v1/payment_methods/{payment_method}/attach``
 
@@ -525,7 +542,7 @@ class AsyncPaymentMethods(AsyncResource):
         customer: str | None = None,
         customer_balance: dict[str, Any] | None = None,
         eps: PaymentMethodsCreateParamsEps | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fpx: PaymentMethodsCreateParamsFpx | None = None,
         giropay: dict[str, Any] | None = None,
         grabpay: dict[str, Any] | None = None,
@@ -615,6 +632,13 @@ class AsyncPaymentMethods(AsyncResource):
             boleto: If this is a `boleto` PaymentMethod, this hash contains details about the
                 Boleto payment method.
             card: If this is a `card` PaymentMethod, this hash contains the user's card details.
+                For backwards compatibility, you can alternatively provide a Stripe token (e.g.,
+                for Apple Pay, Amex Express Checkout, or legacy Checkout) into the card hash
+                with format `card: {token: "tok_visa"}`. When providing a card number, you must
+                meet the requirements for [PCI
+                compliance](https://stripe.com/docs/security#validating-pci-compliance). We
+                strongly recommend using Stripe.js instead of interacting with this API
+                directly.
             cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the
                 Cash App Pay payment method.
             customer: The `Customer` to whom the original PaymentMethod is attached.
@@ -640,7 +664,10 @@ class AsyncPaymentMethods(AsyncResource):
             link: If this is an `Link` PaymentMethod, this hash contains details about the Link
                 payment method.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO
                 payment method.
             p24: If this is a `p24` PaymentMethod, this hash contains details about the P24
@@ -654,12 +681,15 @@ class AsyncPaymentMethods(AsyncResource):
                 payment method.
             promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about
                 the PromptPay payment method.
-            radar_options: Options to configure Radar.
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
             sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details
                 about the SEPA debit bank account.
             sofort: If this is a `sofort` PaymentMethod, this hash contains details about the
                 SOFORT payment method.
-            type: The type of the PaymentMethod.
+            type: The type of the PaymentMethod. An additional hash is included on the
+                PaymentMethod with a name matching this value. It contains additional
+                information specific to the PaymentMethod type.
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
             wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details
@@ -719,7 +749,7 @@ class AsyncPaymentMethods(AsyncResource):
         payment_method: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it
@@ -744,7 +774,7 @@ class AsyncPaymentMethods(AsyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         type: Literal[
@@ -790,12 +820,22 @@ class AsyncPaymentMethods(AsyncResource):
         ``GET /v1/payment_methods``
 
         Args:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
+            customer: The ID of the customer whose PaymentMethods will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: An optional filter on the list, based on the object `type` field. Without the
+                filter, the list includes all current and future payment method types. If your
+                integration expects only one type of payment method in the response, make sure
+                to provide a type value in the request.
         """
         return await self._client.request(
             _GetPaymentMethods,
@@ -816,7 +856,7 @@ class AsyncPaymentMethods(AsyncResource):
         payment_method: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> PaymentMethod:
         """Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment
@@ -825,7 +865,7 @@ class AsyncPaymentMethods(AsyncResource):
         ``GET /v1/payment_methods/{payment_method}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetPaymentMethodsPaymentMethod,
@@ -843,7 +883,7 @@ class AsyncPaymentMethods(AsyncResource):
         *,
         billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
         card: PaymentMethodsUpdateParamsCard | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         link: dict[str, Any] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         us_bank_account: PaymentMethodsUpdateParamsUsBankAccount | None = None,
@@ -862,7 +902,10 @@ class AsyncPaymentMethods(AsyncResource):
             link: If this is an `Link` PaymentMethod, this hash contains details about the Link
                 payment method.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
                 details about the US bank account payment method.
         """

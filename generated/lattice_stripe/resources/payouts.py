@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payout import Payout
     from ..params.payouts import (
         PayoutsListParamsArrivalDate,
@@ -35,7 +34,7 @@ class Payouts(SyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
         """A previously created payout can be canceled if it has not yet been paid out. Funds will
@@ -62,7 +61,7 @@ class Payouts(SyncResource):
         currency: str,
         description: str | None = None,
         destination: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         method: Literal["instant", "standard"] | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -85,16 +84,32 @@ class Payouts(SyncResource):
         Args:
             amount: A positive integer in cents representing how much to payout.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string attached to the object.
-            destination: The ID of a bank account or a card to send the payout to.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            destination: The ID of a bank account or a card to send the payout to. If no
+                destination is supplied, the default external account for the specified currency
+                will be used.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             method: The method used to send this payout, which can be `standard` or `instant`.
+                `instant` is supported for payouts to debit cards and bank accounts in certain
+                countries. (See [Bank support for Instant
+                Payouts](https://stripe.com/docs/payouts/instant-payouts-banks) for more
+                information.)
             source_type: The balance type of your Stripe balance to draw this payout from.
+                Balances for different payment sources are kept separately. You can find the
+                amounts with the balances API. One of `bank_account`, `card`, or `fpx`.
             statement_descriptor: A string to be displayed on the recipient's bank or card
-                statement.
+                statement. This may be at most 22 characters. Attempting to use a
+                `statement_descriptor` longer than 22 characters will return an error. Note:
+                Most banks will truncate this information and/or display it inconsistently. Some
+                may not display it at all.
         """
         return self._client.request(
             _PostPayouts,
@@ -120,7 +135,7 @@ class Payouts(SyncResource):
         created: PayoutsListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: str | None = None,
@@ -135,12 +150,21 @@ class Payouts(SyncResource):
         Args:
             arrival_date:
             created:
-            destination:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            destination: The ID of an external account - only return payouts sent to this
+                external account.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return payouts that have the given status: `pending`, `paid`, `failed`,
+                or `canceled`.
         """
         return self._client.request(
             _GetPayouts,
@@ -163,7 +187,7 @@ class Payouts(SyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
         """Retrieves the details of an existing payout. Supply the unique payout ID from either a
@@ -173,7 +197,7 @@ class Payouts(SyncResource):
         ``GET /v1/payouts/{payout}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetPayoutsPayout,
@@ -189,7 +213,7 @@ class Payouts(SyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
@@ -206,7 +230,10 @@ class Payouts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostPayoutsPayoutReverse,
@@ -223,7 +250,7 @@ class Payouts(SyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
@@ -236,7 +263,10 @@ class Payouts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostPayoutsPayout,
@@ -257,7 +287,7 @@ class AsyncPayouts(AsyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
         """A previously created payout can be canceled if it has not yet been paid out. Funds will
@@ -284,7 +314,7 @@ class AsyncPayouts(AsyncResource):
         currency: str,
         description: str | None = None,
         destination: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         method: Literal["instant", "standard"] | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -307,16 +337,32 @@ class AsyncPayouts(AsyncResource):
         Args:
             amount: A positive integer in cents representing how much to payout.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string attached to the object.
-            destination: The ID of a bank account or a card to send the payout to.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            destination: The ID of a bank account or a card to send the payout to. If no
+                destination is supplied, the default external account for the specified currency
+                will be used.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             method: The method used to send this payout, which can be `standard` or `instant`.
+                `instant` is supported for payouts to debit cards and bank accounts in certain
+                countries. (See [Bank support for Instant
+                Payouts](https://stripe.com/docs/payouts/instant-payouts-banks) for more
+                information.)
             source_type: The balance type of your Stripe balance to draw this payout from.
+                Balances for different payment sources are kept separately. You can find the
+                amounts with the balances API. One of `bank_account`, `card`, or `fpx`.
             statement_descriptor: A string to be displayed on the recipient's bank or card
-                statement.
+                statement. This may be at most 22 characters. Attempting to use a
+                `statement_descriptor` longer than 22 characters will return an error. Note:
+                Most banks will truncate this information and/or display it inconsistently. Some
+                may not display it at all.
         """
         return await self._client.request(
             _PostPayouts,
@@ -342,7 +388,7 @@ class AsyncPayouts(AsyncResource):
         created: PayoutsListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: str | None = None,
@@ -357,12 +403,21 @@ class AsyncPayouts(AsyncResource):
         Args:
             arrival_date:
             created:
-            destination:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            destination: The ID of an external account - only return payouts sent to this
+                external account.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return payouts that have the given status: `pending`, `paid`, `failed`,
+                or `canceled`.
         """
         return await self._client.request(
             _GetPayouts,
@@ -385,7 +440,7 @@ class AsyncPayouts(AsyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
         """Retrieves the details of an existing payout. Supply the unique payout ID from either a
@@ -395,7 +450,7 @@ class AsyncPayouts(AsyncResource):
         ``GET /v1/payouts/{payout}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetPayoutsPayout,
@@ -411,7 +466,7 @@ class AsyncPayouts(AsyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
@@ -428,7 +483,10 @@ class AsyncPayouts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostPayoutsPayoutReverse,
@@ -445,7 +503,7 @@ class AsyncPayouts(AsyncResource):
         payout: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Payout:
@@ -458,7 +516,10 @@ class AsyncPayouts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostPayoutsPayout,

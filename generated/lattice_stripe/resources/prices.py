@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.price import Price
     from ..params.prices import (
         PricesCreateParamsCurrencyOptionsValue,
@@ -45,7 +44,7 @@ class Prices(SyncResource):
         billing_scheme: Literal["per_unit", "tiered"] | None = None,
         currency_options: dict[str, PricesCreateParamsCurrencyOptionsValue] | None = None,
         custom_unit_amount: PricesCreateParamsCustomUnitAmount | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | None = None,
         nickname: str | None = None,
@@ -53,7 +52,7 @@ class Prices(SyncResource):
         product_data: PricesCreateParamsProductData | None = None,
         recurring: PricesCreateParamsRecurring | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tiers: Sequence[PricesCreateParamsTiers] | None = None,
+        tiers: SequenceNotStr[PricesCreateParamsTiers] | None = None,
         tiers_mode: Literal["graduated", "volume"] | None = None,
         transfer_lookup_key: bool | None = None,
         transform_quantity: PricesCreateParamsTransformQuantity | None = None,
@@ -67,16 +66,30 @@ class Prices(SyncResource):
 
         Args:
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            active: Whether the price can be used for new purchases.
-            billing_scheme: Describes how to compute the price per period.
-            currency_options: Prices defined in each available currency option.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            active: Whether the price can be used for new purchases. Defaults to `true`.
+            billing_scheme: Describes how to compute the price per period. Either `per_unit` or
+                `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount`
+                or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices
+                with `usage_type=licensed`), or per unit of total usage (for prices with
+                `usage_type=metered`). `tiered` indicates that the unit pricing will be computed
+                using a tiering strategy as defined using the `tiers` and `tiers_mode`
+                attributes.
+            currency_options: Prices defined in each available currency option. Each key must be
+                a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
             custom_unit_amount: When set, provides configuration for the amount to be adjusted
                 by the customer during Checkout Sessions and Payment Links.
             expand: Specifies which fields in the response should be expanded.
             lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             nickname: A brief description of the price, hidden from customers.
             product: The ID of the product that this price will belong to.
             product_data: These fields can be used to create a new product that this price will
@@ -84,17 +97,27 @@ class Prices(SyncResource):
             recurring: The recurring components of a price such as `interval` and `usage_type`.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
-            tiers: Each element represents a pricing tier.
-            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based.
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            tiers: Each element represents a pricing tier. This parameter requires
+                `billing_scheme` to be set to `tiered`. See also the documentation for
+                `billing_scheme`.
+            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based. In
+                `volume`-based tiering, the maximum quantity within a period determines the per
+                unit price, in `graduated` tiering pricing can successively change as the
+                quantity grows.
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing price, and assign it to this price.
             transform_quantity: Apply a transformation to the reported usage or set quantity
-                before computing the billed price.
+                before computing the billed price. Cannot be combined with `tiers`.
             unit_amount: A positive integer in cents (or local equivalent) (or 0 for a free
-                price) representing how much to charge.
+                price) representing how much to charge. One of `unit_amount` or
+                `custom_unit_amount` is required, unless `billing_scheme=tiered`.
             unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
-                local equivalent) with at most 12 decimal places.
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
         """
         return self._client.request(
             _PostPrices,
@@ -130,9 +153,9 @@ class Prices(SyncResource):
         created: PricesListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
-        lookup_keys: Sequence[str] | None = None,
+        lookup_keys: SequenceNotStr[str] | None = None,
         product: str | None = None,
         recurring: PricesListParamsRecurring | None = None,
         starting_after: str | None = None,
@@ -144,17 +167,27 @@ class Prices(SyncResource):
         ``GET /v1/prices``
 
         Args:
-            active:
-            created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            lookup_keys:
-            product:
-            recurring:
-            starting_after:
-            type:
+            active: Only return prices that are active or inactive (e.g., pass `false` to list
+                all inactive prices).
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            currency: Only return prices for the given currency.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            lookup_keys: Only return the price with these lookup_keys, if any exist.
+            product: Only return prices for the given product.
+            recurring: Only return prices with these recurring fields.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return prices of type `recurring` or `one_time`.
         """
         return self._client.request(
             _GetPrices,
@@ -180,7 +213,7 @@ class Prices(SyncResource):
         price: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Price:
         """Retrieves the price with the given ID.
@@ -188,7 +221,7 @@ class Prices(SyncResource):
         ``GET /v1/prices/{price}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetPricesPrice,
@@ -203,26 +236,30 @@ class Prices(SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> SearchResult[Price]:
-        """Search for prices you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
+        """Search for prices you’ve previously created using Stripe’s Search Query Language. Don’t
+        use search in read-after-write flows where strict consistency is necessary. Under normal
+        operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
 
         ``GET /v1/prices/search``
 
         Args:
-            query:
-            expand:
-            limit:
-            page:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                prices](https://stripe.com/docs/search#query-fields-for-prices).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.request(
             _GetPricesSearch,
@@ -243,7 +280,7 @@ class Prices(SyncResource):
         *,
         active: bool | None = None,
         currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,
@@ -257,16 +294,26 @@ class Prices(SyncResource):
         ``POST /v1/prices/{price}``
 
         Args:
-            active: Whether the price can be used for new purchases.
-            currency_options: Prices defined in each available currency option.
+            active: Whether the price can be used for new purchases. Defaults to `true`.
+            currency_options: Prices defined in each available currency option. Each key must be
+                a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             nickname: A brief description of the price, hidden from customers.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing price, and assign it to this price.
         """
@@ -298,7 +345,7 @@ class AsyncPrices(AsyncResource):
         billing_scheme: Literal["per_unit", "tiered"] | None = None,
         currency_options: dict[str, PricesCreateParamsCurrencyOptionsValue] | None = None,
         custom_unit_amount: PricesCreateParamsCustomUnitAmount | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | None = None,
         nickname: str | None = None,
@@ -306,7 +353,7 @@ class AsyncPrices(AsyncResource):
         product_data: PricesCreateParamsProductData | None = None,
         recurring: PricesCreateParamsRecurring | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tiers: Sequence[PricesCreateParamsTiers] | None = None,
+        tiers: SequenceNotStr[PricesCreateParamsTiers] | None = None,
         tiers_mode: Literal["graduated", "volume"] | None = None,
         transfer_lookup_key: bool | None = None,
         transform_quantity: PricesCreateParamsTransformQuantity | None = None,
@@ -320,16 +367,30 @@ class AsyncPrices(AsyncResource):
 
         Args:
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            active: Whether the price can be used for new purchases.
-            billing_scheme: Describes how to compute the price per period.
-            currency_options: Prices defined in each available currency option.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            active: Whether the price can be used for new purchases. Defaults to `true`.
+            billing_scheme: Describes how to compute the price per period. Either `per_unit` or
+                `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount`
+                or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices
+                with `usage_type=licensed`), or per unit of total usage (for prices with
+                `usage_type=metered`). `tiered` indicates that the unit pricing will be computed
+                using a tiering strategy as defined using the `tiers` and `tiers_mode`
+                attributes.
+            currency_options: Prices defined in each available currency option. Each key must be
+                a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
             custom_unit_amount: When set, provides configuration for the amount to be adjusted
                 by the customer during Checkout Sessions and Payment Links.
             expand: Specifies which fields in the response should be expanded.
             lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             nickname: A brief description of the price, hidden from customers.
             product: The ID of the product that this price will belong to.
             product_data: These fields can be used to create a new product that this price will
@@ -337,17 +398,27 @@ class AsyncPrices(AsyncResource):
             recurring: The recurring components of a price such as `interval` and `usage_type`.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
-            tiers: Each element represents a pricing tier.
-            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based.
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            tiers: Each element represents a pricing tier. This parameter requires
+                `billing_scheme` to be set to `tiered`. See also the documentation for
+                `billing_scheme`.
+            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based. In
+                `volume`-based tiering, the maximum quantity within a period determines the per
+                unit price, in `graduated` tiering pricing can successively change as the
+                quantity grows.
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing price, and assign it to this price.
             transform_quantity: Apply a transformation to the reported usage or set quantity
-                before computing the billed price.
+                before computing the billed price. Cannot be combined with `tiers`.
             unit_amount: A positive integer in cents (or local equivalent) (or 0 for a free
-                price) representing how much to charge.
+                price) representing how much to charge. One of `unit_amount` or
+                `custom_unit_amount` is required, unless `billing_scheme=tiered`.
             unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
-                local equivalent) with at most 12 decimal places.
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
         """
         return await self._client.request(
             _PostPrices,
@@ -383,9 +454,9 @@ class AsyncPrices(AsyncResource):
         created: PricesListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
-        lookup_keys: Sequence[str] | None = None,
+        lookup_keys: SequenceNotStr[str] | None = None,
         product: str | None = None,
         recurring: PricesListParamsRecurring | None = None,
         starting_after: str | None = None,
@@ -397,17 +468,27 @@ class AsyncPrices(AsyncResource):
         ``GET /v1/prices``
 
         Args:
-            active:
-            created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            lookup_keys:
-            product:
-            recurring:
-            starting_after:
-            type:
+            active: Only return prices that are active or inactive (e.g., pass `false` to list
+                all inactive prices).
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            currency: Only return prices for the given currency.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            lookup_keys: Only return the price with these lookup_keys, if any exist.
+            product: Only return prices for the given product.
+            recurring: Only return prices with these recurring fields.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return prices of type `recurring` or `one_time`.
         """
         return await self._client.request(
             _GetPrices,
@@ -433,7 +514,7 @@ class AsyncPrices(AsyncResource):
         price: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Price:
         """Retrieves the price with the given ID.
@@ -441,7 +522,7 @@ class AsyncPrices(AsyncResource):
         ``GET /v1/prices/{price}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetPricesPrice,
@@ -456,26 +537,30 @@ class AsyncPrices(AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> SearchResult[Price]:
-        """Search for prices you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
+        """Search for prices you’ve previously created using Stripe’s Search Query Language. Don’t
+        use search in read-after-write flows where strict consistency is necessary. Under normal
+        operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
 
         ``GET /v1/prices/search``
 
         Args:
-            query:
-            expand:
-            limit:
-            page:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                prices](https://stripe.com/docs/search#query-fields-for-prices).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return await self._client.request(
             _GetPricesSearch,
@@ -496,7 +581,7 @@ class AsyncPrices(AsyncResource):
         *,
         active: bool | None = None,
         currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         lookup_key: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         nickname: str | None = None,
@@ -510,16 +595,26 @@ class AsyncPrices(AsyncResource):
         ``POST /v1/prices/{price}``
 
         Args:
-            active: Whether the price can be used for new purchases.
-            currency_options: Prices defined in each available currency option.
+            active: Whether the price can be used for new purchases. Defaults to `true`.
+            currency_options: Prices defined in each available currency option. Each key must be
+                a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             nickname: A brief description of the price, hidden from customers.
             tax_behavior: Only required if a [default tax
                 behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
             transfer_lookup_key: If set to true, will atomically remove the lookup key from the
                 existing price, and assign it to this price.
         """

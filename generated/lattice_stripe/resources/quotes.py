@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.item import Item
     from ..models.quote import Quote
     from ..params.quotes import (
@@ -55,7 +54,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Accepts the specified quote.
@@ -79,7 +78,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Cancels the quote.
@@ -106,16 +105,16 @@ class Quotes(SyncResource):
         automatic_tax: QuotesCreateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         from_quote: QuotesCreateParamsFromQuote | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesCreateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesCreateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[QuotesCreateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesCreateParamsSubscriptionData | None = None,
@@ -130,31 +129,58 @@ class Quotes(SyncResource):
 
         Args:
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. There cannot be any line items with recurring prices
+                when using this field.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
             automatic_tax: Settings for automatic tax lookup for this quote and resulting
                 invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            customer: The customer for which this quote belongs to.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the
+                subscription cycle or at invoice finalization using the default payment method
+                attached to the subscription or customer. When sending an invoice, Stripe will
+                email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required
+                before finalizing the quote. Once specified, it cannot be changed.
             default_tax_rates: The tax rates that will apply to any line item that does not have
                 `tax_rates` set.
-            description: A description that will be displayed on the quote PDF.
-            discounts: The discounts applied to the quote.
+            description: A description that will be displayed on the quote PDF. If no value is
+                passed, the default description configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            discounts: The discounts applied to the quote. You can only set up to one discount.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
-            footer: A footer that will be displayed on the quote PDF.
-            from_quote: Clone an existing quote.
-            header: A header that will be displayed on the quote PDF.
+                `draft` status. Measured in seconds since the Unix epoch. If no value is passed,
+                the default expiration date configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            footer: A footer that will be displayed on the quote PDF. If no value is passed, the
+                default footer configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            from_quote: Clone an existing quote. The new quote will be created in
+                `status=draft`. When using this parameter, you cannot specify any other
+                parameters except for `expires_at`.
+            header: A header that will be displayed on the quote PDF. If no value is passed, the
+                default header configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
             invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The account on behalf of which to charge.
             subscription_data: When creating a subscription or subscription schedule, the
-                specified configuration data will be used.
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be
+                created. A subscription schedule is created if
+                `subscription_data[effective_date]` is present and in the future, otherwise a
+                subscription is created.
             test_clock: ID of the test clock to attach to the quote.
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
@@ -192,7 +218,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
@@ -203,7 +229,7 @@ class Quotes(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
+                `draft` status. Measured in seconds since the Unix epoch.
         """
         return self._client.request(
             _PostQuotesQuoteFinalize,
@@ -220,7 +246,7 @@ class Quotes(SyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["accepted", "canceled", "draft", "open"] | None = None,
@@ -232,13 +258,22 @@ class Quotes(SyncResource):
         ``GET /v1/quotes``
 
         Args:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            test_clock:
+            customer: The ID of the customer whose quotes will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the quote.
+            test_clock: Provides a list of quotes that are associated with the specified test
+                clock. The response will not include quotes with test clocks if this and the
+                customer parameter is not set.
         """
         return self._client.request(
             _GetQuotes,
@@ -260,7 +295,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> bytes:
         """Download the PDF for a finalized quote
@@ -268,7 +303,7 @@ class Quotes(SyncResource):
         ``GET /v1/quotes/{quote}/pdf``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetQuotesQuotePdf,
@@ -284,7 +319,7 @@ class Quotes(SyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Retrieves the quote with the given ID.
@@ -292,7 +327,7 @@ class Quotes(SyncResource):
         ``GET /v1/quotes/{quote}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetQuotesQuote,
@@ -313,15 +348,15 @@ class Quotes(SyncResource):
         automatic_tax: QuotesUpdateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesUpdateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesUpdateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[QuotesUpdateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesUpdateParamsSubscriptionData | None = None,
@@ -334,30 +369,47 @@ class Quotes(SyncResource):
 
         Args:
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. There cannot be any line items with recurring prices
+                when using this field.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
             automatic_tax: Settings for automatic tax lookup for this quote and resulting
                 invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            customer: The customer for which this quote belongs to.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the
+                subscription cycle or at invoice finalization using the default payment method
+                attached to the subscription or customer. When sending an invoice, Stripe will
+                email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required
+                before finalizing the quote. Once specified, it cannot be changed.
             default_tax_rates: The tax rates that will apply to any line item that does not have
                 `tax_rates` set.
             description: A description that will be displayed on the quote PDF.
-            discounts: The discounts applied to the quote.
+            discounts: The discounts applied to the quote. You can only set up to one discount.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
+                `draft` status. Measured in seconds since the Unix epoch.
             footer: A footer that will be displayed on the quote PDF.
             header: A header that will be displayed on the quote PDF.
             invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The account on behalf of which to charge.
             subscription_data: When creating a subscription or subscription schedule, the
-                specified configuration data will be used.
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be
+                created. A subscription schedule is created if
+                `subscription_data[effective_date]` is present and in the future, otherwise a
+                subscription is created.
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
@@ -397,7 +449,7 @@ class QuotesComputedUpfrontLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -409,10 +461,17 @@ class QuotesComputedUpfrontLineItems(SyncResource):
         ``GET /v1/quotes/{quote}/computed_upfront_line_items``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetQuotesQuoteComputedUpfrontLineItems,
@@ -436,7 +495,7 @@ class QuotesLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -448,10 +507,17 @@ class QuotesLineItems(SyncResource):
         ``GET /v1/quotes/{quote}/line_items``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetQuotesQuoteLineItems,
@@ -482,7 +548,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Accepts the specified quote.
@@ -506,7 +572,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Cancels the quote.
@@ -533,16 +599,16 @@ class AsyncQuotes(AsyncResource):
         automatic_tax: QuotesCreateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         from_quote: QuotesCreateParamsFromQuote | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesCreateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesCreateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[QuotesCreateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesCreateParamsSubscriptionData | None = None,
@@ -557,31 +623,58 @@ class AsyncQuotes(AsyncResource):
 
         Args:
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. There cannot be any line items with recurring prices
+                when using this field.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
             automatic_tax: Settings for automatic tax lookup for this quote and resulting
                 invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            customer: The customer for which this quote belongs to.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the
+                subscription cycle or at invoice finalization using the default payment method
+                attached to the subscription or customer. When sending an invoice, Stripe will
+                email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required
+                before finalizing the quote. Once specified, it cannot be changed.
             default_tax_rates: The tax rates that will apply to any line item that does not have
                 `tax_rates` set.
-            description: A description that will be displayed on the quote PDF.
-            discounts: The discounts applied to the quote.
+            description: A description that will be displayed on the quote PDF. If no value is
+                passed, the default description configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            discounts: The discounts applied to the quote. You can only set up to one discount.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
-            footer: A footer that will be displayed on the quote PDF.
-            from_quote: Clone an existing quote.
-            header: A header that will be displayed on the quote PDF.
+                `draft` status. Measured in seconds since the Unix epoch. If no value is passed,
+                the default expiration date configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            footer: A footer that will be displayed on the quote PDF. If no value is passed, the
+                default footer configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            from_quote: Clone an existing quote. The new quote will be created in
+                `status=draft`. When using this parameter, you cannot specify any other
+                parameters except for `expires_at`.
+            header: A header that will be displayed on the quote PDF. If no value is passed, the
+                default header configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
             invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The account on behalf of which to charge.
             subscription_data: When creating a subscription or subscription schedule, the
-                specified configuration data will be used.
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be
+                created. A subscription schedule is created if
+                `subscription_data[effective_date]` is present and in the future, otherwise a
+                subscription is created.
             test_clock: ID of the test clock to attach to the quote.
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
@@ -619,7 +712,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
@@ -630,7 +723,7 @@ class AsyncQuotes(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
+                `draft` status. Measured in seconds since the Unix epoch.
         """
         return await self._client.request(
             _PostQuotesQuoteFinalize,
@@ -647,7 +740,7 @@ class AsyncQuotes(AsyncResource):
         *,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["accepted", "canceled", "draft", "open"] | None = None,
@@ -659,13 +752,22 @@ class AsyncQuotes(AsyncResource):
         ``GET /v1/quotes``
 
         Args:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            test_clock:
+            customer: The ID of the customer whose quotes will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the quote.
+            test_clock: Provides a list of quotes that are associated with the specified test
+                clock. The response will not include quotes with test clocks if this and the
+                customer parameter is not set.
         """
         return await self._client.request(
             _GetQuotes,
@@ -687,7 +789,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> bytes:
         """Download the PDF for a finalized quote
@@ -695,7 +797,7 @@ class AsyncQuotes(AsyncResource):
         ``GET /v1/quotes/{quote}/pdf``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetQuotesQuotePdf,
@@ -711,7 +813,7 @@ class AsyncQuotes(AsyncResource):
         quote: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Quote:
         """Retrieves the quote with the given ID.
@@ -719,7 +821,7 @@ class AsyncQuotes(AsyncResource):
         ``GET /v1/quotes/{quote}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetQuotesQuote,
@@ -740,15 +842,15 @@ class AsyncQuotes(AsyncResource):
         automatic_tax: QuotesUpdateParamsAutomaticTax | None = None,
         collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
         customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        discounts: SequenceNotStr[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         expires_at: int | None = None,
         footer: str | Literal[""] | None = None,
         header: str | Literal[""] | None = None,
         invoice_settings: QuotesUpdateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesUpdateParamsLineItems] | None = None,
+        line_items: SequenceNotStr[QuotesUpdateParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         on_behalf_of: str | Literal[""] | None = None,
         subscription_data: QuotesUpdateParamsSubscriptionData | None = None,
@@ -761,30 +863,47 @@ class AsyncQuotes(AsyncResource):
 
         Args:
             application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. There cannot be any line items with recurring prices
+                when using this field.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
             automatic_tax: Settings for automatic tax lookup for this quote and resulting
                 invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            customer: The customer for which this quote belongs to.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the
+                subscription cycle or at invoice finalization using the default payment method
+                attached to the subscription or customer. When sending an invoice, Stripe will
+                email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required
+                before finalizing the quote. Once specified, it cannot be changed.
             default_tax_rates: The tax rates that will apply to any line item that does not have
                 `tax_rates` set.
             description: A description that will be displayed on the quote PDF.
-            discounts: The discounts applied to the quote.
+            discounts: The discounts applied to the quote. You can only set up to one discount.
             expand: Specifies which fields in the response should be expanded.
             expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
+                `draft` status. Measured in seconds since the Unix epoch.
             footer: A footer that will be displayed on the quote PDF.
             header: A header that will be displayed on the quote PDF.
             invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             on_behalf_of: The account on behalf of which to charge.
             subscription_data: When creating a subscription or subscription schedule, the
-                specified configuration data will be used.
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be
+                created. A subscription schedule is created if
+                `subscription_data[effective_date]` is present and in the future, otherwise a
+                subscription is created.
             transfer_data: The data with which to automatically create a Transfer for each of
                 the invoices.
         """
@@ -824,7 +943,7 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -836,10 +955,17 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
         ``GET /v1/quotes/{quote}/computed_upfront_line_items``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetQuotesQuoteComputedUpfrontLineItems,
@@ -863,7 +989,7 @@ class AsyncQuotesLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -875,10 +1001,17 @@ class AsyncQuotesLineItems(AsyncResource):
         ``GET /v1/quotes/{quote}/line_items``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetQuotesQuoteLineItems,

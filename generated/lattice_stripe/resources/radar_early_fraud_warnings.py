@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.radar_early_fraud_warning import RadarEarlyFraudWarning
 
 
@@ -30,7 +29,7 @@ class RadarEarlyFraudWarnings(SyncResource):
         *,
         charge: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -41,12 +40,20 @@ class RadarEarlyFraudWarnings(SyncResource):
         ``GET /v1/radar/early_fraud_warnings``
 
         Args:
-            charge:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
+            charge: Only return early fraud warnings for the charge specified by this charge ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return early fraud warnings for charges that were created by
+                the PaymentIntent specified by this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetRadarEarlyFraudWarnings,
@@ -67,7 +74,7 @@ class RadarEarlyFraudWarnings(SyncResource):
         early_fraud_warning: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarEarlyFraudWarning:
         """Retrieves the details of an early fraud warning that has previously been created.
@@ -77,7 +84,7 @@ class RadarEarlyFraudWarnings(SyncResource):
         ``GET /v1/radar/early_fraud_warnings/{early_fraud_warning}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetRadarEarlyFraudWarningsEarlyFraudWarning,
@@ -97,7 +104,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
         *,
         charge: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -108,12 +115,20 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
         ``GET /v1/radar/early_fraud_warnings``
 
         Args:
-            charge:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
+            charge: Only return early fraud warnings for the charge specified by this charge ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return early fraud warnings for charges that were created by
+                the PaymentIntent specified by this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetRadarEarlyFraudWarnings,
@@ -134,7 +149,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
         early_fraud_warning: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarEarlyFraudWarning:
         """Retrieves the details of an early fraud warning that has previously been created.
@@ -144,7 +159,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
         ``GET /v1/radar/early_fraud_warnings/{early_fraud_warning}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetRadarEarlyFraudWarningsEarlyFraudWarning,

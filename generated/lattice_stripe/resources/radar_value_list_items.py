@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_radar_value_list_item import DeletedRadarValueListItem
     from ..models.radar_value_list_item import RadarValueListItem
     from ..params.radar_value_list_items import (
@@ -34,7 +33,7 @@ class RadarValueListItems(SyncResource):
         *,
         value: str,
         value_list: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueListItem:
         """Creates a new ValueListItem object, which is added to the specified parent value list.
@@ -82,7 +81,7 @@ class RadarValueListItems(SyncResource):
         value_list: str,
         created: RadarValueListItemsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         value: str | None = None,
@@ -94,13 +93,21 @@ class RadarValueListItems(SyncResource):
         ``GET /v1/radar/value_list_items``
 
         Args:
-            value_list:
+            value_list: Identifier for the parent value list this item belongs to.
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            value:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            value: Return items belonging to the parent list whose value matches the specified
+                value (using an "is like" match).
         """
         return self._client.request(
             _GetRadarValueListItems,
@@ -122,7 +129,7 @@ class RadarValueListItems(SyncResource):
         item: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueListItem:
         """Retrieves a ValueListItem object.
@@ -130,7 +137,7 @@ class RadarValueListItems(SyncResource):
         ``GET /v1/radar/value_list_items/{item}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetRadarValueListItemsItem,
@@ -150,7 +157,7 @@ class AsyncRadarValueListItems(AsyncResource):
         *,
         value: str,
         value_list: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueListItem:
         """Creates a new ValueListItem object, which is added to the specified parent value list.
@@ -198,7 +205,7 @@ class AsyncRadarValueListItems(AsyncResource):
         value_list: str,
         created: RadarValueListItemsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         value: str | None = None,
@@ -210,13 +217,21 @@ class AsyncRadarValueListItems(AsyncResource):
         ``GET /v1/radar/value_list_items``
 
         Args:
-            value_list:
+            value_list: Identifier for the parent value list this item belongs to.
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            value:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            value: Return items belonging to the parent list whose value matches the specified
+                value (using an "is like" match).
         """
         return await self._client.request(
             _GetRadarValueListItems,
@@ -238,7 +253,7 @@ class AsyncRadarValueListItems(AsyncResource):
         item: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueListItem:
         """Retrieves a ValueListItem object.
@@ -246,7 +261,7 @@ class AsyncRadarValueListItems(AsyncResource):
         ``GET /v1/radar/value_list_items/{item}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetRadarValueListItemsItem,

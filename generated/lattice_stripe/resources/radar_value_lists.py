@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_radar_value_list import DeletedRadarValueList
     from ..models.radar_value_list import RadarValueList
     from ..params.radar_value_lists import (
@@ -34,7 +33,7 @@ class RadarValueLists(SyncResource):
         *,
         alias: str,
         name: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         item_type: Literal[
             "card_bin",
             "card_fingerprint",
@@ -59,9 +58,15 @@ class RadarValueLists(SyncResource):
             alias: The name of the value list for use in rules.
             name: The human-readable name of the value list.
             expand: Specifies which fields in the response should be expanded.
-            item_type: Type of the items in the value list.
+            item_type: Type of the items in the value list. One of `card_fingerprint`,
+                `us_bank_account_fingerprint`, `sepa_debit_fingerprint`, `card_bin`, `email`,
+                `ip_address`, `country`, `string`, `case_sensitive_string`, or `customer_id`.
+                Use `string` if the item type is unknown or mixed.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostRadarValueLists,
@@ -101,7 +106,7 @@ class RadarValueLists(SyncResource):
         contains: str | None = None,
         created: RadarValueListsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -112,13 +117,21 @@ class RadarValueLists(SyncResource):
         ``GET /v1/radar/value_lists``
 
         Args:
-            alias:
-            contains:
+            alias: The alias used to reference the value list when writing rules.
+            contains: A value contained within a value list - returns all value lists containing
+                this value.
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetRadarValueLists,
@@ -140,7 +153,7 @@ class RadarValueLists(SyncResource):
         value_list: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueList:
         """Retrieves a ValueList object.
@@ -148,7 +161,7 @@ class RadarValueLists(SyncResource):
         ``GET /v1/radar/value_lists/{value_list}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetRadarValueListsValueList,
@@ -165,7 +178,7 @@ class RadarValueLists(SyncResource):
         /,
         *,
         alias: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -179,7 +192,10 @@ class RadarValueLists(SyncResource):
             alias: The name of the value list for use in rules.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: The human-readable name of the value list.
         """
         return self._client.request(
@@ -203,7 +219,7 @@ class AsyncRadarValueLists(AsyncResource):
         *,
         alias: str,
         name: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         item_type: Literal[
             "card_bin",
             "card_fingerprint",
@@ -228,9 +244,15 @@ class AsyncRadarValueLists(AsyncResource):
             alias: The name of the value list for use in rules.
             name: The human-readable name of the value list.
             expand: Specifies which fields in the response should be expanded.
-            item_type: Type of the items in the value list.
+            item_type: Type of the items in the value list. One of `card_fingerprint`,
+                `us_bank_account_fingerprint`, `sepa_debit_fingerprint`, `card_bin`, `email`,
+                `ip_address`, `country`, `string`, `case_sensitive_string`, or `customer_id`.
+                Use `string` if the item type is unknown or mixed.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostRadarValueLists,
@@ -270,7 +292,7 @@ class AsyncRadarValueLists(AsyncResource):
         contains: str | None = None,
         created: RadarValueListsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -281,13 +303,21 @@ class AsyncRadarValueLists(AsyncResource):
         ``GET /v1/radar/value_lists``
 
         Args:
-            alias:
-            contains:
+            alias: The alias used to reference the value list when writing rules.
+            contains: A value contained within a value list - returns all value lists containing
+                this value.
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetRadarValueLists,
@@ -309,7 +339,7 @@ class AsyncRadarValueLists(AsyncResource):
         value_list: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> RadarValueList:
         """Retrieves a ValueList object.
@@ -317,7 +347,7 @@ class AsyncRadarValueLists(AsyncResource):
         ``GET /v1/radar/value_lists/{value_list}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetRadarValueListsValueList,
@@ -334,7 +364,7 @@ class AsyncRadarValueLists(AsyncResource):
         /,
         *,
         alias: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
@@ -348,7 +378,10 @@ class AsyncRadarValueLists(AsyncResource):
             alias: The name of the value list for use in rules.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             name: The human-readable name of the value list.
         """
         return await self._client.request(

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.refund import Refund
     from ..params.refunds import (
         RefundsListParamsCreated,
@@ -34,7 +33,7 @@ class Refunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Cancels a refund with a status of requires_action.
@@ -63,7 +62,7 @@ class Refunds(SyncResource):
         charge: str | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         origin: Literal["customer_balance"] | None = None,
@@ -81,14 +80,18 @@ class Refunds(SyncResource):
             amount: A positive integer representing how much to refund.
             charge:
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: Customer whose customer balance to refund from.
             expand: Specifies which fields in the response should be expanded.
             instructions_email: For payment methods without native refund support (e.g.,
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             origin: Origin of the refund
             payment_intent:
             reason:
@@ -121,7 +124,7 @@ class Refunds(SyncResource):
         charge: str | None = None,
         created: RefundsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -134,13 +137,20 @@ class Refunds(SyncResource):
         ``GET /v1/refunds``
 
         Args:
-            charge:
+            charge: Only return refunds for the charge specified by this charge ID.
             created:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return refunds for the PaymentIntent specified by this ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetRefunds,
@@ -162,7 +172,7 @@ class Refunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Retrieves the details of an existing refund.
@@ -170,7 +180,7 @@ class Refunds(SyncResource):
         ``GET /v1/refunds/{refund}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetRefundsRefund,
@@ -186,7 +196,7 @@ class Refunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
@@ -200,7 +210,10 @@ class Refunds(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostRefundsRefund,
@@ -221,7 +234,7 @@ class AsyncRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Cancels a refund with a status of requires_action.
@@ -250,7 +263,7 @@ class AsyncRefunds(AsyncResource):
         charge: str | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         instructions_email: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         origin: Literal["customer_balance"] | None = None,
@@ -268,14 +281,18 @@ class AsyncRefunds(AsyncResource):
             amount: A positive integer representing how much to refund.
             charge:
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             customer: Customer whose customer balance to refund from.
             expand: Specifies which fields in the response should be expanded.
             instructions_email: For payment methods without native refund support (e.g.,
                 Konbini, PromptPay), use this email from the customer to receive refund
                 instructions.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             origin: Origin of the refund
             payment_intent:
             reason:
@@ -308,7 +325,7 @@ class AsyncRefunds(AsyncResource):
         charge: str | None = None,
         created: RefundsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         payment_intent: str | None = None,
         starting_after: str | None = None,
@@ -321,13 +338,20 @@ class AsyncRefunds(AsyncResource):
         ``GET /v1/refunds``
 
         Args:
-            charge:
+            charge: Only return refunds for the charge specified by this charge ID.
             created:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return refunds for the PaymentIntent specified by this ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetRefunds,
@@ -349,7 +373,7 @@ class AsyncRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Retrieves the details of an existing refund.
@@ -357,7 +381,7 @@ class AsyncRefunds(AsyncResource):
         ``GET /v1/refunds/{refund}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetRefundsRefund,
@@ -373,7 +397,7 @@ class AsyncRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
@@ -387,7 +411,10 @@ class AsyncRefunds(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostRefundsRefund,

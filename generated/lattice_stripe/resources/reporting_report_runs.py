@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.reporting_report_run import ReportingReportRun
     from ..params.reporting_report_runs import (
         ReportingReportRunsCreateParamsParameters,
@@ -33,7 +32,7 @@ class ReportingReportRuns(SyncResource):
         self,
         *,
         report_type: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         parameters: ReportingReportRunsCreateParamsParameters | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportRun:
@@ -44,10 +43,12 @@ class ReportingReportRuns(SyncResource):
 
         Args:
             report_type: The ID of the [report
-                type](https://stripe.com/docs/reporting/statements/api#report-types) to run, such as
-                `"balance.summary.1"`.
+                type](https://stripe.com/docs/reporting/statements/api#report-types) to run,
+                such as `"balance.summary.1"`.
             expand: Specifies which fields in the response should be expanded.
-            parameters: Parameters specifying how the report should be run.
+            parameters: Parameters specifying how the report should be run. Different Report
+                Types have different required and optional parameters, listed in the [API Access
+                to Reports](https://stripe.com/docs/reporting/statements/api) documentation.
         """
         return self._client.request(
             _PostReportingReportRuns,
@@ -65,7 +66,7 @@ class ReportingReportRuns(SyncResource):
         *,
         created: ReportingReportRunsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -76,10 +77,17 @@ class ReportingReportRuns(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetReportingReportRuns,
@@ -99,7 +107,7 @@ class ReportingReportRuns(SyncResource):
         report_run: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportRun:
         """Retrieves the details of an existing Report Run.
@@ -107,7 +115,7 @@ class ReportingReportRuns(SyncResource):
         ``GET /v1/reporting/report_runs/{report_run}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetReportingReportRunsReportRun,
@@ -126,7 +134,7 @@ class AsyncReportingReportRuns(AsyncResource):
         self,
         *,
         report_type: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         parameters: ReportingReportRunsCreateParamsParameters | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportRun:
@@ -137,10 +145,12 @@ class AsyncReportingReportRuns(AsyncResource):
 
         Args:
             report_type: The ID of the [report
-                type](https://stripe.com/docs/reporting/statements/api#report-types) to run, such as
-                `"balance.summary.1"`.
+                type](https://stripe.com/docs/reporting/statements/api#report-types) to run,
+                such as `"balance.summary.1"`.
             expand: Specifies which fields in the response should be expanded.
-            parameters: Parameters specifying how the report should be run.
+            parameters: Parameters specifying how the report should be run. Different Report
+                Types have different required and optional parameters, listed in the [API Access
+                to Reports](https://stripe.com/docs/reporting/statements/api) documentation.
         """
         return await self._client.request(
             _PostReportingReportRuns,
@@ -158,7 +168,7 @@ class AsyncReportingReportRuns(AsyncResource):
         *,
         created: ReportingReportRunsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -169,10 +179,17 @@ class AsyncReportingReportRuns(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetReportingReportRuns,
@@ -192,7 +209,7 @@ class AsyncReportingReportRuns(AsyncResource):
         report_run: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportRun:
         """Retrieves the details of an existing Report Run.
@@ -200,7 +217,7 @@ class AsyncReportingReportRuns(AsyncResource):
         ``GET /v1/reporting/report_runs/{report_run}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetReportingReportRunsReportRun,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.reporting_report_type import ReportingReportType
 
 
@@ -28,7 +27,7 @@ class ReportingReportTypes(SyncResource):
     def list(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[ReportingReportType]:
         """Returns a full list of Report Types.
@@ -36,7 +35,7 @@ class ReportingReportTypes(SyncResource):
         ``GET /v1/reporting/report_types``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetReportingReportTypes,
@@ -52,7 +51,7 @@ class ReportingReportTypes(SyncResource):
         report_type: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportType:
         """Retrieves the details of a Report Type. (Certain report types require a live-mode API
@@ -61,7 +60,7 @@ class ReportingReportTypes(SyncResource):
         ``GET /v1/reporting/report_types/{report_type}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetReportingReportTypesReportType,
@@ -79,7 +78,7 @@ class AsyncReportingReportTypes(AsyncResource):
     async def list(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[ReportingReportType]:
         """Returns a full list of Report Types.
@@ -87,7 +86,7 @@ class AsyncReportingReportTypes(AsyncResource):
         ``GET /v1/reporting/report_types``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetReportingReportTypes,
@@ -103,7 +102,7 @@ class AsyncReportingReportTypes(AsyncResource):
         report_type: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ReportingReportType:
         """Retrieves the details of a Report Type. (Certain report types require a live-mode API
@@ -112,7 +111,7 @@ class AsyncReportingReportTypes(AsyncResource):
         ``GET /v1/reporting/report_types/{report_type}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetReportingReportTypesReportType,

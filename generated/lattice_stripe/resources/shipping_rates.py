@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.shipping_rate import ShippingRate
     from ..params.shipping_rates import (
         ShippingRatesCreateParamsDeliveryEstimate,
@@ -37,7 +36,7 @@ class ShippingRates(SyncResource):
         *,
         display_name: str,
         delivery_estimate: ShippingRatesCreateParamsDeliveryEstimate | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fixed_amount: ShippingRatesCreateParamsFixedAmount | None = None,
         metadata: dict[str, str] | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
@@ -51,17 +50,23 @@ class ShippingRates(SyncResource):
 
         Args:
             display_name: The name of the shipping rate, meant to be displayable to the
-                customer.
+                customer. This will appear on CheckoutSessions.
             delivery_estimate: The estimated range for how long shipping will take, meant to be
-                displayable to the customer.
+                displayable to the customer. This will appear on CheckoutSessions.
             expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
-                exclusive of taxes.
-            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            type: The type of calculation to use on the shipping rate.
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping
+                tax code is `txcd_92010001`.
+            type: The type of calculation to use on the shipping rate. Can only be
+                `fixed_amount` for now.
         """
         return self._client.request(
             _PostShippingRates,
@@ -86,7 +91,7 @@ class ShippingRates(SyncResource):
         created: ShippingRatesListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -96,13 +101,22 @@ class ShippingRates(SyncResource):
         ``GET /v1/shipping_rates``
 
         Args:
-            active:
-            created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            active: Only return shipping rates that are active or inactive.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            currency: Only return shipping rates for the given currency.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetShippingRates,
@@ -124,7 +138,7 @@ class ShippingRates(SyncResource):
         shipping_rate_token: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ShippingRate:
         """Returns the shipping rate object with the given ID.
@@ -132,7 +146,7 @@ class ShippingRates(SyncResource):
         ``GET /v1/shipping_rates/{shipping_rate_token}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetShippingRatesShippingRateToken,
@@ -149,7 +163,7 @@ class ShippingRates(SyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fixed_amount: ShippingRatesUpdateParamsFixedAmount | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
@@ -160,13 +174,17 @@ class ShippingRates(SyncResource):
         ``POST /v1/shipping_rates/{shipping_rate_token}``
 
         Args:
-            active: Whether the shipping rate can be used for new purchases.
+            active: Whether the shipping rate can be used for new purchases. Defaults to `true`.
             expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
-                exclusive of taxes.
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
         """
         return self._client.request(
             _PostShippingRatesShippingRateToken,
@@ -190,7 +208,7 @@ class AsyncShippingRates(AsyncResource):
         *,
         display_name: str,
         delivery_estimate: ShippingRatesCreateParamsDeliveryEstimate | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fixed_amount: ShippingRatesCreateParamsFixedAmount | None = None,
         metadata: dict[str, str] | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
@@ -204,17 +222,23 @@ class AsyncShippingRates(AsyncResource):
 
         Args:
             display_name: The name of the shipping rate, meant to be displayable to the
-                customer.
+                customer. This will appear on CheckoutSessions.
             delivery_estimate: The estimated range for how long shipping will take, meant to be
-                displayable to the customer.
+                displayable to the customer. This will appear on CheckoutSessions.
             expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
-                exclusive of taxes.
-            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            type: The type of calculation to use on the shipping rate.
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping
+                tax code is `txcd_92010001`.
+            type: The type of calculation to use on the shipping rate. Can only be
+                `fixed_amount` for now.
         """
         return await self._client.request(
             _PostShippingRates,
@@ -239,7 +263,7 @@ class AsyncShippingRates(AsyncResource):
         created: ShippingRatesListParamsCreated | int | None = None,
         currency: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -249,13 +273,22 @@ class AsyncShippingRates(AsyncResource):
         ``GET /v1/shipping_rates``
 
         Args:
-            active:
-            created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            active: Only return shipping rates that are active or inactive.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            currency: Only return shipping rates for the given currency.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetShippingRates,
@@ -277,7 +310,7 @@ class AsyncShippingRates(AsyncResource):
         shipping_rate_token: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ShippingRate:
         """Returns the shipping rate object with the given ID.
@@ -285,7 +318,7 @@ class AsyncShippingRates(AsyncResource):
         ``GET /v1/shipping_rates/{shipping_rate_token}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetShippingRatesShippingRateToken,
@@ -302,7 +335,7 @@ class AsyncShippingRates(AsyncResource):
         /,
         *,
         active: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         fixed_amount: ShippingRatesUpdateParamsFixedAmount | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
@@ -313,13 +346,17 @@ class AsyncShippingRates(AsyncResource):
         ``POST /v1/shipping_rates/{shipping_rate_token}``
 
         Args:
-            active: Whether the shipping rate can be used for new purchases.
+            active: Whether the shipping rate can be used for new purchases. Defaults to `true`.
             expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             tax_behavior: Specifies whether the rate is considered inclusive of taxes or
-                exclusive of taxes.
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
         """
         return await self._client.request(
             _PostShippingRatesShippingRateToken,

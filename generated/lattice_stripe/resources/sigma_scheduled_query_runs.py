@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.scheduled_query_run import ScheduledQueryRun
 
 
@@ -29,7 +28,7 @@ class SigmaScheduledQueryRuns(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -39,10 +38,17 @@ class SigmaScheduledQueryRuns(SyncResource):
         ``GET /v1/sigma/scheduled_query_runs``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetSigmaScheduledQueryRuns,
@@ -61,7 +67,7 @@ class SigmaScheduledQueryRuns(SyncResource):
         scheduled_query_run: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ScheduledQueryRun:
         """Retrieves the details of an scheduled query run.
@@ -69,7 +75,7 @@ class SigmaScheduledQueryRuns(SyncResource):
         ``GET /v1/sigma/scheduled_query_runs/{scheduled_query_run}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetSigmaScheduledQueryRunsScheduledQueryRun,
@@ -88,7 +94,7 @@ class AsyncSigmaScheduledQueryRuns(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -98,10 +104,17 @@ class AsyncSigmaScheduledQueryRuns(AsyncResource):
         ``GET /v1/sigma/scheduled_query_runs``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetSigmaScheduledQueryRuns,
@@ -120,7 +133,7 @@ class AsyncSigmaScheduledQueryRuns(AsyncResource):
         scheduled_query_run: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ScheduledQueryRun:
         """Retrieves the details of an scheduled query run.
@@ -128,7 +141,7 @@ class AsyncSigmaScheduledQueryRuns(AsyncResource):
         ``GET /v1/sigma/scheduled_query_runs/{scheduled_query_run}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetSigmaScheduledQueryRunsScheduledQueryRun,

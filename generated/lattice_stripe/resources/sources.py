@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.source import Source
     from ..models.source_mandate_notification import SourceMandateNotification
     from ..models.source_transaction import SourceTransaction
@@ -52,7 +51,7 @@ class Sources(SyncResource):
         amount: int | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         flow: Literal["code_verification", "none", "receiver", "redirect"] | None = None,
         mandate: SourcesCreateParamsMandate | None = None,
         metadata: dict[str, str] | None = None,
@@ -72,25 +71,42 @@ class Sources(SyncResource):
         ``POST /v1/sources``
 
         Args:
-            amount: Amount associated with the source.
+            amount: Amount associated with the source. This is the amount for which the source
+                will be chargeable once ready. Required for `single_use` sources. Not supported
+                for `receiver` type sources, where charge amount may not be specified until
+                funds land.
             currency: Three-letter [ISO code for the
-                currency](https://stripe.com/docs/currencies) associated with the source.
-            customer: The `Customer` to whom the original source is attached to.
+                currency](https://stripe.com/docs/currencies) associated with the source. This
+                is the currency for which the source will be chargeable once ready.
+            customer: The `Customer` to whom the original source is attached to. Must be set
+                when the original source is not a `Source` (e.g., `Card`).
             expand: Specifies which fields in the response should be expanded.
-            flow: The authentication `flow` of the source to create.
+            flow: The authentication `flow` of the source to create. `flow` is one of
+                `redirect`, `receiver`, `code_verification`, `none`. It is generally inferred
+                unless a type supports multiple flows.
             mandate: Information about a mandate possibility attached to a source object
                 (generally for bank debits) as well as its acceptance status.
             metadata:
             original_source: The source to share.
             owner: Information about the owner of the payment instrument that may be used or
                 required by particular source types.
-            receiver: Optional parameters for the receiver flow.
-            redirect: Parameters required for the redirect flow.
+            receiver: Optional parameters for the receiver flow. Can be set only if the source
+                is a receiver (`flow` is `receiver`).
+            redirect: Parameters required for the redirect flow. Required if the source is
+                authenticated by a redirect (`flow` is `redirect`).
             source_order: Information about the items and shipping associated with the source.
+                Required for transactional credit (for example Klarna) sources before you can
+                charge it.
             statement_descriptor: An arbitrary string to be displayed on your customer's
-                statement.
-            token: An optional token used to create the source.
-            type: The `type` of the source to create.
+                statement. As an example, if your website is `RunClub` and the item you're
+                charging for is a race ticket, you may want to specify a `statement_descriptor`
+                of `RunClub 5K race ticket.` While many payment types will display this
+                information, some may not display it at all.
+            token: An optional token used to create the source. When passed, token properties
+                will override source parameters.
+            type: The `type` of the source to create. Required unless `customer` and
+                `original_source` are specified (see the [Cloning card
+                Sources](https://stripe.com/docs/sources/connect#cloning-card-sources) guide)
             usage:
         """
         return self._client.request(
@@ -123,7 +139,7 @@ class Sources(SyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Source:
         """Retrieves an existing source object. Supply the unique source ID from a source creation
@@ -132,8 +148,9 @@ class Sources(SyncResource):
         ``GET /v1/sources/{source}``
 
         Args:
-            client_secret:
-            expand:
+            client_secret: The client secret of the source. Required if a publishable key is
+                used to retrieve the source.
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetSourcesSource,
@@ -151,7 +168,7 @@ class Sources(SyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         mandate: SourcesUpdateParamsMandate | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         owner: SourcesUpdateParamsOwner | None = None,
@@ -173,10 +190,15 @@ class Sources(SyncResource):
             mandate: Information about a mandate possibility attached to a source object
                 (generally for bank debits) as well as its acceptance status.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             owner: Information about the owner of the payment instrument that may be used or
                 required by particular source types.
             source_order: Information about the items and shipping associated with the source.
+                Required for transactional credit (for example Klarna) sources before you can
+                charge it.
         """
         return self._client.request(
             _PostSourcesSource,
@@ -197,8 +219,8 @@ class Sources(SyncResource):
         source: str,
         /,
         *,
-        values: Sequence[str],
-        expand: Sequence[str] | None = None,
+        values: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Source:
         """Verify a given source.
@@ -229,7 +251,7 @@ class SourcesMandateNotifications(SyncResource):
         mandate_notification: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SourceMandateNotification:
         """Retrieves a new Source MandateNotification.
@@ -237,7 +259,7 @@ class SourcesMandateNotifications(SyncResource):
         ``GET /v1/sources/{source}/mandate_notifications/{mandate_notification}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetSourcesSourceMandateNotificationsMandateNotification,
@@ -261,7 +283,7 @@ class SourcesSourceTransactions(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -271,10 +293,17 @@ class SourcesSourceTransactions(SyncResource):
         ``GET /v1/sources/{source}/source_transactions``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetSourcesSourceSourceTransactions,
@@ -294,7 +323,7 @@ class SourcesSourceTransactions(SyncResource):
         source_transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SourceTransaction:
         """Retrieve an existing source transaction object. Supply the unique source ID from a
@@ -304,7 +333,7 @@ class SourcesSourceTransactions(SyncResource):
         ``GET /v1/sources/{source}/source_transactions/{source_transaction}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetSourcesSourceSourceTransactionsSourceTransaction,
@@ -336,7 +365,7 @@ class AsyncSources(AsyncResource):
         amount: int | None = None,
         currency: str | None = None,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         flow: Literal["code_verification", "none", "receiver", "redirect"] | None = None,
         mandate: SourcesCreateParamsMandate | None = None,
         metadata: dict[str, str] | None = None,
@@ -356,25 +385,42 @@ class AsyncSources(AsyncResource):
         ``POST /v1/sources``
 
         Args:
-            amount: Amount associated with the source.
+            amount: Amount associated with the source. This is the amount for which the source
+                will be chargeable once ready. Required for `single_use` sources. Not supported
+                for `receiver` type sources, where charge amount may not be specified until
+                funds land.
             currency: Three-letter [ISO code for the
-                currency](https://stripe.com/docs/currencies) associated with the source.
-            customer: The `Customer` to whom the original source is attached to.
+                currency](https://stripe.com/docs/currencies) associated with the source. This
+                is the currency for which the source will be chargeable once ready.
+            customer: The `Customer` to whom the original source is attached to. Must be set
+                when the original source is not a `Source` (e.g., `Card`).
             expand: Specifies which fields in the response should be expanded.
-            flow: The authentication `flow` of the source to create.
+            flow: The authentication `flow` of the source to create. `flow` is one of
+                `redirect`, `receiver`, `code_verification`, `none`. It is generally inferred
+                unless a type supports multiple flows.
             mandate: Information about a mandate possibility attached to a source object
                 (generally for bank debits) as well as its acceptance status.
             metadata:
             original_source: The source to share.
             owner: Information about the owner of the payment instrument that may be used or
                 required by particular source types.
-            receiver: Optional parameters for the receiver flow.
-            redirect: Parameters required for the redirect flow.
+            receiver: Optional parameters for the receiver flow. Can be set only if the source
+                is a receiver (`flow` is `receiver`).
+            redirect: Parameters required for the redirect flow. Required if the source is
+                authenticated by a redirect (`flow` is `redirect`).
             source_order: Information about the items and shipping associated with the source.
+                Required for transactional credit (for example Klarna) sources before you can
+                charge it.
             statement_descriptor: An arbitrary string to be displayed on your customer's
-                statement.
-            token: An optional token used to create the source.
-            type: The `type` of the source to create.
+                statement. As an example, if your website is `RunClub` and the item you're
+                charging for is a race ticket, you may want to specify a `statement_descriptor`
+                of `RunClub 5K race ticket.` While many payment types will display this
+                information, some may not display it at all.
+            token: An optional token used to create the source. When passed, token properties
+                will override source parameters.
+            type: The `type` of the source to create. Required unless `customer` and
+                `original_source` are specified (see the [Cloning card
+                Sources](https://stripe.com/docs/sources/connect#cloning-card-sources) guide)
             usage:
         """
         return await self._client.request(
@@ -407,7 +453,7 @@ class AsyncSources(AsyncResource):
         /,
         *,
         client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Source:
         """Retrieves an existing source object. Supply the unique source ID from a source creation
@@ -416,8 +462,9 @@ class AsyncSources(AsyncResource):
         ``GET /v1/sources/{source}``
 
         Args:
-            client_secret:
-            expand:
+            client_secret: The client secret of the source. Required if a publishable key is
+                used to retrieve the source.
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetSourcesSource,
@@ -435,7 +482,7 @@ class AsyncSources(AsyncResource):
         /,
         *,
         amount: int | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         mandate: SourcesUpdateParamsMandate | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         owner: SourcesUpdateParamsOwner | None = None,
@@ -457,10 +504,15 @@ class AsyncSources(AsyncResource):
             mandate: Information about a mandate possibility attached to a source object
                 (generally for bank debits) as well as its acceptance status.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             owner: Information about the owner of the payment instrument that may be used or
                 required by particular source types.
             source_order: Information about the items and shipping associated with the source.
+                Required for transactional credit (for example Klarna) sources before you can
+                charge it.
         """
         return await self._client.request(
             _PostSourcesSource,
@@ -481,8 +533,8 @@ class AsyncSources(AsyncResource):
         source: str,
         /,
         *,
-        values: Sequence[str],
-        expand: Sequence[str] | None = None,
+        values: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Source:
         """Verify a given source.
@@ -513,7 +565,7 @@ class AsyncSourcesMandateNotifications(AsyncResource):
         mandate_notification: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SourceMandateNotification:
         """Retrieves a new Source MandateNotification.
@@ -521,7 +573,7 @@ class AsyncSourcesMandateNotifications(AsyncResource):
         ``GET /v1/sources/{source}/mandate_notifications/{mandate_notification}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetSourcesSourceMandateNotificationsMandateNotification,
@@ -545,7 +597,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -555,10 +607,17 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         ``GET /v1/sources/{source}/source_transactions``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetSourcesSourceSourceTransactions,
@@ -578,7 +637,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         source_transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SourceTransaction:
         """Retrieve an existing source transaction object. Supply the unique source ID from a
@@ -588,7 +647,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         ``GET /v1/sources/{source}/source_transactions/{source_transaction}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetSourcesSourceSourceTransactionsSourceTransaction,

@@ -11,17 +11,16 @@ from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
-from ..overrides.billing import AsyncSubscriptionItemsGuards, SubscriptionItemsGuards
+from ..overrides.billing import SubscriptionItemsGuards
 from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_subscription_item import DeletedSubscriptionItem
     from ..models.subscription_item import SubscriptionItem
     from ..models.usage_record import UsageRecord
@@ -50,7 +49,7 @@ class _SubscriptionItemsBase(SyncResource):
         *,
         subscription: str,
         billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
@@ -61,7 +60,7 @@ class _SubscriptionItemsBase(SyncResource):
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         quantity: int | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Adds a new item to an existing subscription. No existing items will be changed or
@@ -72,24 +71,58 @@ class _SubscriptionItemsBase(SyncResource):
         Args:
             subscription: The identifier of the subscription to modify.
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
+                subscription advanced to a new billing period. When updating, pass an empty
+                string to remove previously-defined thresholds.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
             price: The ID of the price object.
             price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
                 object inline.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
+                changes. The default value is `create_prorations`.
             proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
             quantity: The quantity you'd like to apply to the subscription item you're creating.
-            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids.
+            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These
+                Tax Rates will override the
+                [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates)
+                on the Subscription. When updating, pass an empty string to remove
+                previously-defined tax rates.
         """
         return self._client.request(
             _PostSubscriptionItems,
@@ -126,14 +159,17 @@ class _SubscriptionItemsBase(SyncResource):
         ``DELETE /v1/subscription_items/{item}``
 
         Args:
-            clear_usage: Delete all usage for the given subscription item.
+            clear_usage: Delete all usage for the given subscription item. Allowed only when the
+                current plan's `usage_type` is `metered`.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
+                changes. The default value is `create_prorations`.
             proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
         """
         return self._client.request(
             _DeleteSubscriptionItemsItem,
@@ -151,7 +187,7 @@ class _SubscriptionItemsBase(SyncResource):
         *,
         subscription: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -161,11 +197,18 @@ class _SubscriptionItemsBase(SyncResource):
         ``GET /v1/subscription_items``
 
         Args:
-            subscription:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            subscription: The ID of the subscription whose items will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetSubscriptionItems,
@@ -185,7 +228,7 @@ class _SubscriptionItemsBase(SyncResource):
         item: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Retrieves the subscription item with the given ID.
@@ -193,7 +236,7 @@ class _SubscriptionItemsBase(SyncResource):
         ``GET /v1/subscription_items/{item}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetSubscriptionItemsItem,
@@ -210,7 +253,7 @@ class _SubscriptionItemsBase(SyncResource):
         /,
         *,
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         payment_behavior: Literal[
@@ -222,7 +265,7 @@ class _SubscriptionItemsBase(SyncResource):
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         quantity: int | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Updates the plan or quantity of an item on a current subscription.
@@ -231,26 +274,61 @@ class _SubscriptionItemsBase(SyncResource):
 
         Args:
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
+                subscription advanced to a new billing period. When updating, pass an empty
+                string to remove previously-defined thresholds.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             off_session: Indicates if a customer is on or off-session while an invoice payment
                 is attempted.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
-            price: The ID of the price object.
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
+            price: The ID of the price object. When changing a subscription item's price,
+                `quantity` is set to 1 unless a `quantity` parameter is provided.
             price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
                 object inline.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
+                changes. The default value is `create_prorations`.
             proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
             quantity: The quantity you'd like to apply to the subscription item you're creating.
-            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids.
+            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These
+                Tax Rates will override the
+                [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates)
+                on the Subscription. When updating, pass an empty string to remove
+                previously-defined tax rates.
         """
         return self._client.request(
             _PostSubscriptionItemsItem,
@@ -272,14 +350,20 @@ class _SubscriptionItemsBase(SyncResource):
         )
 
 
-class SubscriptionItems(SubscriptionItemsGuards, _SubscriptionItemsBase):
-    """Operations on `client.subscription_items`, behind the guards in `lattice_stripe.overrides.billing`."""
+class SubscriptionItems(_SubscriptionItemsBase):
+    """Operations on `client.subscription_items`, behind the checks in `lattice_stripe.overrides.billing`."""
 
-    create = guarded(_SubscriptionItemsBase.create, SubscriptionItemsGuards.create)
+    create = guarded(
+        _SubscriptionItemsBase.create, SubscriptionItemsGuards.create, "subscription_items.create"
+    )
 
-    delete = guarded(_SubscriptionItemsBase.delete, SubscriptionItemsGuards.delete)
+    delete = guarded(
+        _SubscriptionItemsBase.delete, SubscriptionItemsGuards.delete, "subscription_items.delete"
+    )
 
-    update = guarded(_SubscriptionItemsBase.update, SubscriptionItemsGuards.update)
+    update = guarded(
+        _SubscriptionItemsBase.update, SubscriptionItemsGuards.update, "subscription_items.update"
+    )
 
 
 class SubscriptionItemsUsageRecordSummaries(SyncResource):
@@ -291,7 +375,7 @@ class SubscriptionItemsUsageRecordSummaries(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -309,10 +393,17 @@ class SubscriptionItemsUsageRecordSummaries(SyncResource):
         ``GET /v1/subscription_items/{subscription_item}/usage_record_summaries``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries,
@@ -337,7 +428,7 @@ class SubscriptionItemsUsageRecords(SyncResource):
         *,
         quantity: int,
         action: Literal["increment", "set"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         timestamp: Literal["now"] | int | None = None,
         **options: Unpack[RequestOptions],
     ) -> UsageRecord:
@@ -361,9 +452,17 @@ class SubscriptionItemsUsageRecords(SyncResource):
 
         Args:
             quantity: The usage quantity for the specified timestamp.
-            action: Valid values are `increment` (default) or `set`.
+            action: Valid values are `increment` (default) or `set`. When using `increment` the
+                specified `quantity` will be added to the usage at the specified timestamp. The
+                `set` action will overwrite the usage quantity at that timestamp. If the
+                subscription has [billing
+                thresholds](https://stripe.com/docs/api/subscriptions/object#subscription_object-billing_thresholds),
+                `increment` is the only allowed value.
             expand: Specifies which fields in the response should be expanded.
-            timestamp: The timestamp for the usage event.
+            timestamp: The timestamp for the usage event. This timestamp must be within the
+                current billing period of the subscription of the provided `subscription_item`,
+                and must not be in the future. When passing `"now"`, Stripe records usage for
+                the current time. Default is `"now"` if a value is not provided.
         """
         return self._client.request(
             _PostSubscriptionItemsSubscriptionItemUsageRecords,
@@ -394,7 +493,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         *,
         subscription: str,
         billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         payment_behavior: Literal[
             "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
@@ -405,7 +504,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         quantity: int | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Adds a new item to an existing subscription. No existing items will be changed or
@@ -416,24 +515,58 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         Args:
             subscription: The identifier of the subscription to modify.
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
+                subscription advanced to a new billing period. When updating, pass an empty
+                string to remove previously-defined thresholds.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
             price: The ID of the price object.
             price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
                 object inline.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
+                changes. The default value is `create_prorations`.
             proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
             quantity: The quantity you'd like to apply to the subscription item you're creating.
-            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids.
+            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These
+                Tax Rates will override the
+                [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates)
+                on the Subscription. When updating, pass an empty string to remove
+                previously-defined tax rates.
         """
         return await self._client.request(
             _PostSubscriptionItems,
@@ -470,14 +603,17 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         ``DELETE /v1/subscription_items/{item}``
 
         Args:
-            clear_usage: Delete all usage for the given subscription item.
+            clear_usage: Delete all usage for the given subscription item. Allowed only when the
+                current plan's `usage_type` is `metered`.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
+                changes. The default value is `create_prorations`.
             proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
         """
         return await self._client.request(
             _DeleteSubscriptionItemsItem,
@@ -495,7 +631,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         *,
         subscription: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -505,11 +641,18 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         ``GET /v1/subscription_items``
 
         Args:
-            subscription:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            subscription: The ID of the subscription whose items will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetSubscriptionItems,
@@ -529,7 +672,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         item: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Retrieves the subscription item with the given ID.
@@ -537,7 +680,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         ``GET /v1/subscription_items/{item}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetSubscriptionItemsItem,
@@ -554,7 +697,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         /,
         *,
         billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         payment_behavior: Literal[
@@ -566,7 +709,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         quantity: int | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionItem:
         """Updates the plan or quantity of an item on a current subscription.
@@ -575,26 +718,61 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
 
         Args:
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
+                subscription advanced to a new billing period. When updating, pass an empty
+                string to remove previously-defined thresholds.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             off_session: Indicates if a customer is on or off-session while an invoice payment
                 is attempted.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
-            price: The ID of the price object.
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
+            price: The ID of the price object. When changing a subscription item's price,
+                `quantity` is set to 1 unless a `quantity` parameter is provided.
             price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
                 object inline.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
+                changes. The default value is `create_prorations`.
             proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
             quantity: The quantity you'd like to apply to the subscription item you're creating.
-            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids.
+            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These
+                Tax Rates will override the
+                [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates)
+                on the Subscription. When updating, pass an empty string to remove
+                previously-defined tax rates.
         """
         return await self._client.request(
             _PostSubscriptionItemsItem,
@@ -616,14 +794,20 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         )
 
 
-class AsyncSubscriptionItems(AsyncSubscriptionItemsGuards, _AsyncSubscriptionItemsBase):
-    """Operations on `client.subscription_items`, behind the guards in `lattice_stripe.overrides.billing`."""
+class AsyncSubscriptionItems(_AsyncSubscriptionItemsBase):
+    """Operations on `client.subscription_items`, behind the checks in `lattice_stripe.overrides.billing`."""
 
-    create = guarded(_AsyncSubscriptionItemsBase.create, AsyncSubscriptionItemsGuards.create)
+    create = guarded(
+        _AsyncSubscriptionItemsBase.create, SubscriptionItemsGuards.create, "subscription_items.create"
+    )
 
-    delete = guarded(_AsyncSubscriptionItemsBase.delete, AsyncSubscriptionItemsGuards.delete)
+    delete = guarded(
+        _AsyncSubscriptionItemsBase.delete, SubscriptionItemsGuards.delete, "subscription_items.delete"
+    )
 
-    update = guarded(_AsyncSubscriptionItemsBase.update, AsyncSubscriptionItemsGuards.update)
+    update = guarded(
+        _AsyncSubscriptionItemsBase.update, SubscriptionItemsGuards.update, "subscription_items.update"
+    )
 
 
 class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):
@@ -635,7 +819,7 @@ class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -653,10 +837,17 @@ class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):
         ``GET /v1/subscription_items/{subscription_item}/usage_record_summaries``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries,
@@ -681,7 +872,7 @@ class AsyncSubscriptionItemsUsageRecords(AsyncResource):
         *,
         quantity: int,
         action: Literal["increment", "set"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         timestamp: Literal["now"] | int | None = None,
         **options: Unpack[RequestOptions],
     ) -> UsageRecord:
@@ -705,9 +896,17 @@ class AsyncSubscriptionItemsUsageRecords(AsyncResource):
 
         Args:
             quantity: The usage quantity for the specified timestamp.
-            action: Valid values are `increment` (default) or `set`.
+            action: Valid values are `increment` (default) or `set`. When using `increment` the
+                specified `quantity` will be added to the usage at the specified timestamp. The
+                `set` action will overwrite the usage quantity at that timestamp. If the
+                subscription has [billing
+                thresholds](https://stripe.com/docs/api/subscriptions/object#subscription_object-billing_thresholds),
+                `increment` is the only allowed value.
             expand: Specifies which fields in the response should be expanded.
-            timestamp: The timestamp for the usage event.
+            timestamp: The timestamp for the usage event. This timestamp must be within the
+                current billing period of the subscription of the provided `subscription_item`,
+                and must not be in the future. When passing `"now"`, Stripe records usage for
+                the current time. Default is `"now"` if a value is not provided.
         """
         return await self._client.request(
             _PostSubscriptionItemsSubscriptionItemUsageRecords,

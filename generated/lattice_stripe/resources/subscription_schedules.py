@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.subscription_schedule import SubscriptionSchedule
     from ..params.subscription_schedules import (
         SubscriptionSchedulesCreateParamsDefaultSettings,
@@ -41,7 +40,7 @@ class SubscriptionSchedules(SyncResource):
         schedule: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -56,9 +55,9 @@ class SubscriptionSchedules(SyncResource):
             expand: Specifies which fields in the response should be expanded.
             invoice_now: If the subscription schedule is `active`, indicates if a final invoice
                 will be generated that contains any un-invoiced metered usage and new/pending
-                proration invoice items.
+                proration invoice items. Defaults to `true`.
             prorate: If the subscription schedule is `active`, indicates if the cancellation
-                should be prorated.
+                should be prorated. Defaults to `true`.
         """
         return self._client.request(
             _PostSubscriptionSchedulesScheduleCancel,
@@ -77,10 +76,10 @@ class SubscriptionSchedules(SyncResource):
         customer: str | None = None,
         default_settings: SubscriptionSchedulesCreateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         from_subscription: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        phases: Sequence[SubscriptionSchedulesCreateParamsPhases] | None = None,
+        phases: SequenceNotStr[SubscriptionSchedulesCreateParamsPhases] | None = None,
         start_date: int | Literal["now"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -93,14 +92,30 @@ class SubscriptionSchedules(SyncResource):
             customer: The identifier of the customer to create the subscription schedule for.
             default_settings: Object representing the subscription schedule's default settings.
             end_behavior: Behavior of the subscription schedule and underlying subscription when
-                it ends.
+                it ends. Possible values are `release` or `cancel` with the default being
+                `release`. `release` will end the subscription schedule and keep the underlying
+                subscription running.`cancel` will end the subscription schedule and cancel the
+                underlying subscription.
             expand: Specifies which fields in the response should be expanded.
             from_subscription: Migrate an existing subscription to be managed by a subscription
-                schedule.
+                schedule. If this parameter is set, a subscription schedule will be created
+                using the subscription's item(s), set to auto-renew using the subscription's
+                interval. When using this parameter, other parameters (such as phase values)
+                cannot be set. To create a subscription schedule with other modifications, we
+                recommend making two separate API calls.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phases: List representing phases of the subscription schedule.
-            start_date: When the subscription schedule starts.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phases: List representing phases of the subscription schedule. Each phase can be
+                customized to have different durations, plans, and coupons. If there are
+                multiple phases, the `end_date` of one phase will always equal the `start_date`
+                of the next phase.
+            start_date: When the subscription schedule starts. We recommend using `now` so that
+                it starts the subscription immediately. You can also use a Unix timestamp to
+                backdate the subscription so that it starts on a past date, or set a future date
+                for the subscription to start on.
         """
         return self._client.request(
             _PostSubscriptionSchedules,
@@ -126,7 +141,7 @@ class SubscriptionSchedules(SyncResource):
         created: SubscriptionSchedulesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         released_at: SubscriptionSchedulesListParamsReleasedAt | int | None = None,
         scheduled: bool | None = None,
@@ -138,16 +153,27 @@ class SubscriptionSchedules(SyncResource):
         ``GET /v1/subscription_schedules``
 
         Args:
-            canceled_at:
-            completed_at:
-            created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            released_at:
-            scheduled:
-            starting_after:
+            canceled_at: Only return subscription schedules that were created canceled the given
+                date interval.
+            completed_at: Only return subscription schedules that completed during the given
+                date interval.
+            created: Only return subscription schedules that were created during the given date
+                interval.
+            customer: Only return subscription schedules for the given customer.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            released_at: Only return subscription schedules that were released during the given
+                date interval.
+            scheduled: Only return subscription schedules that have not started yet.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetSubscriptionSchedules,
@@ -172,7 +198,7 @@ class SubscriptionSchedules(SyncResource):
         schedule: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         preserve_cancel_date: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -204,7 +230,7 @@ class SubscriptionSchedules(SyncResource):
         schedule: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
         """Retrieves the details of an existing subscription schedule. You only need to supply the
@@ -214,7 +240,7 @@ class SubscriptionSchedules(SyncResource):
         ``GET /v1/subscription_schedules/{schedule}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetSubscriptionSchedulesSchedule,
@@ -232,9 +258,9 @@ class SubscriptionSchedules(SyncResource):
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        phases: Sequence[SubscriptionSchedulesUpdateParamsPhases] | None = None,
+        phases: SequenceNotStr[SubscriptionSchedulesUpdateParamsPhases] | None = None,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -245,13 +271,22 @@ class SubscriptionSchedules(SyncResource):
         Args:
             default_settings: Object representing the subscription schedule's default settings.
             end_behavior: Behavior of the subscription schedule and underlying subscription when
-                it ends.
+                it ends. Possible values are `release` or `cancel` with the default being
+                `release`. `release` will end the subscription schedule and keep the underlying
+                subscription running.`cancel` will end the subscription schedule and cancel the
+                underlying subscription.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phases: List representing phases of the subscription schedule.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phases: List representing phases of the subscription schedule. Each phase can be
+                customized to have different durations, plans, and coupons. If there are
+                multiple phases, the `end_date` of one phase will always equal the `start_date`
+                of the next phase. Note that past phases can be omitted.
             proration_behavior: If the update changes the current phase, indicates whether the
-                changes should be prorated.
+                changes should be prorated. The default value is `create_prorations`.
         """
         return self._client.request(
             _PostSubscriptionSchedulesSchedule,
@@ -276,7 +311,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         schedule: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -291,9 +326,9 @@ class AsyncSubscriptionSchedules(AsyncResource):
             expand: Specifies which fields in the response should be expanded.
             invoice_now: If the subscription schedule is `active`, indicates if a final invoice
                 will be generated that contains any un-invoiced metered usage and new/pending
-                proration invoice items.
+                proration invoice items. Defaults to `true`.
             prorate: If the subscription schedule is `active`, indicates if the cancellation
-                should be prorated.
+                should be prorated. Defaults to `true`.
         """
         return await self._client.request(
             _PostSubscriptionSchedulesScheduleCancel,
@@ -312,10 +347,10 @@ class AsyncSubscriptionSchedules(AsyncResource):
         customer: str | None = None,
         default_settings: SubscriptionSchedulesCreateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         from_subscription: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        phases: Sequence[SubscriptionSchedulesCreateParamsPhases] | None = None,
+        phases: SequenceNotStr[SubscriptionSchedulesCreateParamsPhases] | None = None,
         start_date: int | Literal["now"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -328,14 +363,30 @@ class AsyncSubscriptionSchedules(AsyncResource):
             customer: The identifier of the customer to create the subscription schedule for.
             default_settings: Object representing the subscription schedule's default settings.
             end_behavior: Behavior of the subscription schedule and underlying subscription when
-                it ends.
+                it ends. Possible values are `release` or `cancel` with the default being
+                `release`. `release` will end the subscription schedule and keep the underlying
+                subscription running.`cancel` will end the subscription schedule and cancel the
+                underlying subscription.
             expand: Specifies which fields in the response should be expanded.
             from_subscription: Migrate an existing subscription to be managed by a subscription
-                schedule.
+                schedule. If this parameter is set, a subscription schedule will be created
+                using the subscription's item(s), set to auto-renew using the subscription's
+                interval. When using this parameter, other parameters (such as phase values)
+                cannot be set. To create a subscription schedule with other modifications, we
+                recommend making two separate API calls.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phases: List representing phases of the subscription schedule.
-            start_date: When the subscription schedule starts.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phases: List representing phases of the subscription schedule. Each phase can be
+                customized to have different durations, plans, and coupons. If there are
+                multiple phases, the `end_date` of one phase will always equal the `start_date`
+                of the next phase.
+            start_date: When the subscription schedule starts. We recommend using `now` so that
+                it starts the subscription immediately. You can also use a Unix timestamp to
+                backdate the subscription so that it starts on a past date, or set a future date
+                for the subscription to start on.
         """
         return await self._client.request(
             _PostSubscriptionSchedules,
@@ -361,7 +412,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         created: SubscriptionSchedulesListParamsCreated | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         released_at: SubscriptionSchedulesListParamsReleasedAt | int | None = None,
         scheduled: bool | None = None,
@@ -373,16 +424,27 @@ class AsyncSubscriptionSchedules(AsyncResource):
         ``GET /v1/subscription_schedules``
 
         Args:
-            canceled_at:
-            completed_at:
-            created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            released_at:
-            scheduled:
-            starting_after:
+            canceled_at: Only return subscription schedules that were created canceled the given
+                date interval.
+            completed_at: Only return subscription schedules that completed during the given
+                date interval.
+            created: Only return subscription schedules that were created during the given date
+                interval.
+            customer: Only return subscription schedules for the given customer.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            released_at: Only return subscription schedules that were released during the given
+                date interval.
+            scheduled: Only return subscription schedules that have not started yet.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetSubscriptionSchedules,
@@ -407,7 +469,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         schedule: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         preserve_cancel_date: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -439,7 +501,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         schedule: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
         """Retrieves the details of an existing subscription schedule. You only need to supply the
@@ -449,7 +511,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         ``GET /v1/subscription_schedules/{schedule}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetSubscriptionSchedulesSchedule,
@@ -467,9 +529,9 @@ class AsyncSubscriptionSchedules(AsyncResource):
         *,
         default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
         end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        phases: Sequence[SubscriptionSchedulesUpdateParamsPhases] | None = None,
+        phases: SequenceNotStr[SubscriptionSchedulesUpdateParamsPhases] | None = None,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         **options: Unpack[RequestOptions],
     ) -> SubscriptionSchedule:
@@ -480,13 +542,22 @@ class AsyncSubscriptionSchedules(AsyncResource):
         Args:
             default_settings: Object representing the subscription schedule's default settings.
             end_behavior: Behavior of the subscription schedule and underlying subscription when
-                it ends.
+                it ends. Possible values are `release` or `cancel` with the default being
+                `release`. `release` will end the subscription schedule and keep the underlying
+                subscription running.`cancel` will end the subscription schedule and cancel the
+                underlying subscription.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phases: List representing phases of the subscription schedule.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phases: List representing phases of the subscription schedule. Each phase can be
+                customized to have different durations, plans, and coupons. If there are
+                multiple phases, the `end_date` of one phase will always equal the `start_date`
+                of the next phase. Note that past phases can be omitted.
             proration_behavior: If the update changes the current phase, indicates whether the
-                changes should be prorated.
+                changes should be prorated. The default value is `create_prorations`.
         """
         return await self._client.request(
             _PostSubscriptionSchedulesSchedule,

@@ -11,17 +11,16 @@ from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
-from ..overrides.billing import AsyncSubscriptionsGuards, SubscriptionsGuards
+from ..overrides.billing import SubscriptionsGuards
 from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_discount import DeletedDiscount
     from ..models.subscription import Subscription
     from ..params.subscriptions import (
@@ -64,7 +63,7 @@ class _SubscriptionsBase(SyncResource):
         /,
         *,
         cancellation_details: SubscriptionsCancelParamsCancellationDetails | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -111,7 +110,7 @@ class _SubscriptionsBase(SyncResource):
         self,
         *,
         customer: str,
-        add_invoice_items: Sequence[SubscriptionsCreateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: SequenceNotStr[SubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: SubscriptionsCreateParamsAutomaticTax | None = None,
         backdate_start_date: int | None = None,
@@ -125,10 +124,10 @@ class _SubscriptionsBase(SyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[SubscriptionsCreateParamsItems] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[SubscriptionsCreateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         on_behalf_of: str | Literal[""] | None = None,
@@ -153,70 +152,152 @@ class _SubscriptionsBase(SyncResource):
         active or scheduled subscriptions.
 
         When you create a subscription with collection_method=charge_automatically, the first
-        invoice is finalized as part of the request.
-        The payment_behavior parameter determines the exact behavior of the initial payment.
+        invoice is finalized as part of the request. The payment_behavior parameter determines
+        the exact behavior of the initial payment.
 
         To start subscriptions where the first invoice always begins in a draft status, use
-        subscription schedules instead.
-        Schedules provide the flexibility to model more complex billing configurations that
-        change over time.
+        subscription schedules instead. Schedules provide the flexibility to model more complex
+        billing configurations that change over time.
 
         ``POST /v1/subscriptions``
 
         Args:
             customer: The identifier of the customer to subscribe.
             add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
+                appended to the next invoice for this subscription. You may pass up to 20 items.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
             backdate_start_date: For new subscriptions, a past timestamp to backdate the
-                subscription's start date to.
+                subscription's start date to. If set, the first invoice will contain a proration
+                for the timespan between the start date and the current time. Can be combined
+                with trials and the billing cycle anchor.
             billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
-                cycle](https://stripe.com/docs/subscriptions/billing-cycle).
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. The timestamp is
+                in UTC format.
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
             cancel_at_period_end: Boolean indicating whether this subscription should cancel at
                 the end of the current period.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
             default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription.
             description: The subscription's description, meant to be displayable to the
-                customer.
+                customer. Use this field to optionally store an explanation of the subscription
+                for rendering in Stripe surfaces.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             off_session: Indicates if a customer is on or off-session while an invoice payment
                 is attempted.
             on_behalf_of: The account on behalf of which to charge, for each of the
                 subscription's invoices.
             payment_behavior: Only applies to subscriptions with
                 `collection_method=charge_automatically`.
+                Use `allow_incomplete` to create subscriptions with `status=incomplete` if the
+                    first invoice cannot be paid. Creating subscriptions with this status allows
+                    you to manage scenarios where additional user actions are needed to pay a
+                    subscription's invoice. For example, SCA regulation may require 3DS
+                    authentication to complete payment. See the [SCA Migration
+                    Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                    for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to create Subscriptions with `status=incomplete` when
+                    the first invoice requires payment, otherwise start as active. Subscriptions
+                    transition to `status=active` when successfully confirming the payment
+                    intent on the first invoice. This allows simpler management of scenarios
+                    where additional user actions are needed to pay a subscription’s invoice.
+                    Such as failed payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method. If the payment
+                    intent is not confirmed within 23 hours subscriptions transition to
+                    `status=incomplete_expired`, which is a terminal state.
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's first invoice cannot be paid. For example, if a payment
+                    method requires 3DS authentication due to SCA regulation and further user
+                    action is needed, this parameter does not create a subscription and returns
+                    an error instead. This was the default behavior for API versions prior to
+                    2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14)
+                    to learn more.
+                `pending_if_incomplete` is only used with updates and cannot be passed when
+                    creating a subscription.
+                Subscriptions with `collection_method=send_invoice` are automatically activated
+                    regardless of the first invoice status.
             payment_settings: Payment settings to pass to invoices created by the subscription.
             pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The API ID of a promotion code to apply to this subscription.
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The API ID of a promotion code to apply to this subscription. A
+                promotion code applied to a subscription will only affect invoices created for
+                that particular subscription.
             proration_behavior: Determines how to handle
                 [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                resulting from the `billing_cycle_anchor`.
+                resulting from the `billing_cycle_anchor`. If no value is passed, the default is
+                `create_prorations`.
             transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges.
             trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
+                get before being charged for the first time. If set, trial_end will override the
+                default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
-                subscription.
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_period_days: Integer representing the number of trial period days before the
-                customer is charged for the first time.
+                customer is charged for the first time. This will always overwrite any trials
+                that might apply via a subscribed plan. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_settings: Settings related to subscription trials.
         """
         return self._client.request(
@@ -269,7 +350,7 @@ class _SubscriptionsBase(SyncResource):
         current_period_start: SubscriptionsListParamsCurrentPeriodStart | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         price: str | None = None,
         starting_after: str | None = None,
@@ -295,19 +376,35 @@ class _SubscriptionsBase(SyncResource):
         ``GET /v1/subscriptions``
 
         Args:
-            automatic_tax:
-            collection_method:
+            automatic_tax: Filter subscriptions by their automatic tax settings.
+            collection_method: The collection method of the subscriptions to retrieve. Either
+                `charge_automatically` or `send_invoice`.
             created:
             current_period_end:
             current_period_start:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            price:
-            starting_after:
-            status:
-            test_clock:
+            customer: The ID of the customer whose subscriptions will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            price: Filter for subscriptions that contain this recurring price ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the subscriptions to retrieve. Passing in a value of
+                `canceled` will return all canceled subscriptions, including those belonging to
+                deleted customers. Pass `ended` to find subscriptions that are canceled and
+                subscriptions that are expired due to [incomplete
+                payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses).
+                Passing in a value of `all` will return subscriptions of all statuses. If no
+                value is supplied, all subscriptions that have not been canceled are returned.
+            test_clock: Filter for subscriptions that are associated with the specified test
+                clock. The response will not include subscriptions with test clocks if this and
+                the customer parameter is not set.
         """
         return self._client.request(
             _GetSubscriptions,
@@ -336,7 +433,7 @@ class _SubscriptionsBase(SyncResource):
         /,
         *,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         **options: Unpack[RequestOptions],
@@ -350,15 +447,22 @@ class _SubscriptionsBase(SyncResource):
         ``POST /v1/subscriptions/{subscription}/resume``
 
         Args:
-            billing_cycle_anchor: Either `now` or `unchanged`.
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time (in UTC). Setting
+                the value to `unchanged` advances the subscription's billing cycle anchor to the
+                period that surrounds the current time. For more information, see the billing
+                cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
             expand: Specifies which fields in the response should be expanded.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
+                changes. The default value is `create_prorations`.
             proration_date: If set, the proration will be calculated as though the subscription
-                was resumed at the given time.
+                was resumed at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
         """
         return self._client.request(
             _PostSubscriptionsSubscriptionResume,
@@ -377,7 +481,7 @@ class _SubscriptionsBase(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Subscription:
         """Retrieves the subscription with the given ID.
@@ -385,7 +489,7 @@ class _SubscriptionsBase(SyncResource):
         ``GET /v1/subscriptions/{subscription_exposed_id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetSubscriptionsSubscriptionExposedId,
@@ -400,26 +504,30 @@ class _SubscriptionsBase(SyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> SearchResult[Subscription]:
         """Search for subscriptions you’ve previously created using Stripe’s Search Query Language.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
+        normal operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
 
         ``GET /v1/subscriptions/search``
 
         Args:
-            query:
-            expand:
-            limit:
-            page:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return self._client.request(
             _GetSubscriptionsSearch,
@@ -438,7 +546,7 @@ class _SubscriptionsBase(SyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        add_invoice_items: Sequence[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: SequenceNotStr[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: SubscriptionsUpdateParamsAutomaticTax | None = None,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
@@ -451,10 +559,10 @@ class _SubscriptionsBase(SyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | Literal[""] | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[SubscriptionsUpdateParamsItems] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[SubscriptionsUpdateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         on_behalf_of: str | Literal[""] | None = None,
@@ -485,31 +593,67 @@ class _SubscriptionsBase(SyncResource):
 
         Args:
             add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
+                appended to the next invoice for this subscription. You may pass up to 20 items.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
-            billing_cycle_anchor: Either `now` or `unchanged`.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time (in UTC). For more
+                information, see the billing cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
             cancel_at_period_end: Boolean indicating whether this subscription should cancel at
                 the end of the current period.
             cancellation_details: Details about why this subscription was cancelled
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
             days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
             default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription. Pass an empty string to remove
+                previously-defined tax rates.
             description: The subscription's description, meant to be displayable to the
-                customer.
+                customer. Use this field to optionally store an explanation of the subscription
+                for rendering in Stripe surfaces.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             off_session: Indicates if a customer is on or off-session while an invoice payment
                 is attempted.
             on_behalf_of: The account on behalf of which to charge, for each of the
@@ -517,25 +661,65 @@ class _SubscriptionsBase(SyncResource):
             pause_collection: If specified, payment collection for this subscription will be
                 paused.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
             payment_settings: Payment settings to pass to invoices created by the subscription.
             pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The promotion code to apply to this subscription.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-            transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The promotion code to apply to this subscription. A promotion code
+                applied to a subscription will only affect invoices created for that particular
                 subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#upcoming_invoice) endpoint. It can also be
+                used to implement custom proration logic, such as prorating by day instead of by
+                second, by providing the time that you wish to use for proration calculations.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges. This will be unset if you POST an empty value.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. This will always overwrite any
+                trials that might apply via a subscribed plan. If set, trial_end will override
+                the default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_settings: Settings related to subscription trials.
         """
         return self._client.request(
@@ -578,10 +762,10 @@ class _SubscriptionsBase(SyncResource):
         )
 
 
-class Subscriptions(SubscriptionsGuards, _SubscriptionsBase):
-    """Operations on `client.subscriptions`, behind the guards in `lattice_stripe.overrides.billing`."""
+class Subscriptions(_SubscriptionsBase):
+    """Operations on `client.subscriptions`, behind the checks in `lattice_stripe.overrides.billing`."""
 
-    update = guarded(_SubscriptionsBase.update, SubscriptionsGuards.update)
+    update = guarded(_SubscriptionsBase.update, SubscriptionsGuards.update, "subscriptions.update")
 
 
 class SubscriptionsDiscount(SyncResource):
@@ -618,7 +802,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
         /,
         *,
         cancellation_details: SubscriptionsCancelParamsCancellationDetails | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         invoice_now: bool | None = None,
         prorate: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -665,7 +849,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
         self,
         *,
         customer: str,
-        add_invoice_items: Sequence[SubscriptionsCreateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: SequenceNotStr[SubscriptionsCreateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: SubscriptionsCreateParamsAutomaticTax | None = None,
         backdate_start_date: int | None = None,
@@ -679,10 +863,10 @@ class _AsyncSubscriptionsBase(AsyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[SubscriptionsCreateParamsItems] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[SubscriptionsCreateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         on_behalf_of: str | Literal[""] | None = None,
@@ -707,70 +891,152 @@ class _AsyncSubscriptionsBase(AsyncResource):
         active or scheduled subscriptions.
 
         When you create a subscription with collection_method=charge_automatically, the first
-        invoice is finalized as part of the request.
-        The payment_behavior parameter determines the exact behavior of the initial payment.
+        invoice is finalized as part of the request. The payment_behavior parameter determines
+        the exact behavior of the initial payment.
 
         To start subscriptions where the first invoice always begins in a draft status, use
-        subscription schedules instead.
-        Schedules provide the flexibility to model more complex billing configurations that
-        change over time.
+        subscription schedules instead. Schedules provide the flexibility to model more complex
+        billing configurations that change over time.
 
         ``POST /v1/subscriptions``
 
         Args:
             customer: The identifier of the customer to subscribe.
             add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
+                appended to the next invoice for this subscription. You may pass up to 20 items.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
             backdate_start_date: For new subscriptions, a past timestamp to backdate the
-                subscription's start date to.
+                subscription's start date to. If set, the first invoice will contain a proration
+                for the timespan between the start date and the current time. Can be combined
+                with trials and the billing cycle anchor.
             billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
-                cycle](https://stripe.com/docs/subscriptions/billing-cycle).
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. The timestamp is
+                in UTC format.
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
             cancel_at_period_end: Boolean indicating whether this subscription should cancel at
                 the end of the current period.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
             default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription.
             description: The subscription's description, meant to be displayable to the
-                customer.
+                customer. Use this field to optionally store an explanation of the subscription
+                for rendering in Stripe surfaces.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             off_session: Indicates if a customer is on or off-session while an invoice payment
                 is attempted.
             on_behalf_of: The account on behalf of which to charge, for each of the
                 subscription's invoices.
             payment_behavior: Only applies to subscriptions with
                 `collection_method=charge_automatically`.
+                Use `allow_incomplete` to create subscriptions with `status=incomplete` if the
+                    first invoice cannot be paid. Creating subscriptions with this status allows
+                    you to manage scenarios where additional user actions are needed to pay a
+                    subscription's invoice. For example, SCA regulation may require 3DS
+                    authentication to complete payment. See the [SCA Migration
+                    Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                    for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to create Subscriptions with `status=incomplete` when
+                    the first invoice requires payment, otherwise start as active. Subscriptions
+                    transition to `status=active` when successfully confirming the payment
+                    intent on the first invoice. This allows simpler management of scenarios
+                    where additional user actions are needed to pay a subscription’s invoice.
+                    Such as failed payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method. If the payment
+                    intent is not confirmed within 23 hours subscriptions transition to
+                    `status=incomplete_expired`, which is a terminal state.
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's first invoice cannot be paid. For example, if a payment
+                    method requires 3DS authentication due to SCA regulation and further user
+                    action is needed, this parameter does not create a subscription and returns
+                    an error instead. This was the default behavior for API versions prior to
+                    2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14)
+                    to learn more.
+                `pending_if_incomplete` is only used with updates and cannot be passed when
+                    creating a subscription.
+                Subscriptions with `collection_method=send_invoice` are automatically activated
+                    regardless of the first invoice status.
             payment_settings: Payment settings to pass to invoices created by the subscription.
             pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The API ID of a promotion code to apply to this subscription.
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The API ID of a promotion code to apply to this subscription. A
+                promotion code applied to a subscription will only affect invoices created for
+                that particular subscription.
             proration_behavior: Determines how to handle
                 [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                resulting from the `billing_cycle_anchor`.
+                resulting from the `billing_cycle_anchor`. If no value is passed, the default is
+                `create_prorations`.
             transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges.
             trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
+                get before being charged for the first time. If set, trial_end will override the
+                default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
-                subscription.
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_period_days: Integer representing the number of trial period days before the
-                customer is charged for the first time.
+                customer is charged for the first time. This will always overwrite any trials
+                that might apply via a subscribed plan. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_settings: Settings related to subscription trials.
         """
         return await self._client.request(
@@ -823,7 +1089,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
         current_period_start: SubscriptionsListParamsCurrentPeriodStart | int | None = None,
         customer: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         price: str | None = None,
         starting_after: str | None = None,
@@ -849,19 +1115,35 @@ class _AsyncSubscriptionsBase(AsyncResource):
         ``GET /v1/subscriptions``
 
         Args:
-            automatic_tax:
-            collection_method:
+            automatic_tax: Filter subscriptions by their automatic tax settings.
+            collection_method: The collection method of the subscriptions to retrieve. Either
+                `charge_automatically` or `send_invoice`.
             created:
             current_period_end:
             current_period_start:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            price:
-            starting_after:
-            status:
-            test_clock:
+            customer: The ID of the customer whose subscriptions will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            price: Filter for subscriptions that contain this recurring price ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the subscriptions to retrieve. Passing in a value of
+                `canceled` will return all canceled subscriptions, including those belonging to
+                deleted customers. Pass `ended` to find subscriptions that are canceled and
+                subscriptions that are expired due to [incomplete
+                payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses).
+                Passing in a value of `all` will return subscriptions of all statuses. If no
+                value is supplied, all subscriptions that have not been canceled are returned.
+            test_clock: Filter for subscriptions that are associated with the specified test
+                clock. The response will not include subscriptions with test clocks if this and
+                the customer parameter is not set.
         """
         return await self._client.request(
             _GetSubscriptions,
@@ -890,7 +1172,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
         /,
         *,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
         proration_date: int | None = None,
         **options: Unpack[RequestOptions],
@@ -904,15 +1186,22 @@ class _AsyncSubscriptionsBase(AsyncResource):
         ``POST /v1/subscriptions/{subscription}/resume``
 
         Args:
-            billing_cycle_anchor: Either `now` or `unchanged`.
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time (in UTC). Setting
+                the value to `unchanged` advances the subscription's billing cycle anchor to the
+                period that surrounds the current time. For more information, see the billing
+                cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
             expand: Specifies which fields in the response should be expanded.
             proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
                 `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
+                changes. The default value is `create_prorations`.
             proration_date: If set, the proration will be calculated as though the subscription
-                was resumed at the given time.
+                was resumed at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
         """
         return await self._client.request(
             _PostSubscriptionsSubscriptionResume,
@@ -931,7 +1220,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Subscription:
         """Retrieves the subscription with the given ID.
@@ -939,7 +1228,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
         ``GET /v1/subscriptions/{subscription_exposed_id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetSubscriptionsSubscriptionExposedId,
@@ -954,26 +1243,30 @@ class _AsyncSubscriptionsBase(AsyncResource):
         self,
         *,
         query: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> SearchResult[Subscription]:
         """Search for subscriptions you’ve previously created using Stripe’s Search Query Language.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
+        normal operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
 
         ``GET /v1/subscriptions/search``
 
         Args:
-            query:
-            expand:
-            limit:
-            page:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
         """
         return await self._client.request(
             _GetSubscriptionsSearch,
@@ -992,7 +1285,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
         subscription_exposed_id: str,
         /,
         *,
-        add_invoice_items: Sequence[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
+        add_invoice_items: SequenceNotStr[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
         application_fee_percent: float | None = None,
         automatic_tax: SubscriptionsUpdateParamsAutomaticTax | None = None,
         billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
@@ -1005,10 +1298,10 @@ class _AsyncSubscriptionsBase(AsyncResource):
         days_until_due: int | None = None,
         default_payment_method: str | None = None,
         default_source: str | Literal[""] | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
         description: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[SubscriptionsUpdateParamsItems] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[SubscriptionsUpdateParamsItems] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         off_session: bool | None = None,
         on_behalf_of: str | Literal[""] | None = None,
@@ -1039,31 +1332,67 @@ class _AsyncSubscriptionsBase(AsyncResource):
 
         Args:
             add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
+                appended to the next invoice for this subscription. You may pass up to 20 items.
             application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
-            billing_cycle_anchor: Either `now` or `unchanged`.
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time (in UTC). For more
+                information, see the billing cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
             billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
             cancel_at_period_end: Boolean indicating whether this subscription should cancel at
                 the end of the current period.
             cancellation_details: Details about why this subscription was cancelled
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
             days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
             default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription. Pass an empty string to remove
+                previously-defined tax rates.
             description: The subscription's description, meant to be displayable to the
-                customer.
+                customer. Use this field to optionally store an explanation of the subscription
+                for rendering in Stripe surfaces.
             expand: Specifies which fields in the response should be expanded.
             items: A list of up to 20 subscription items, each with an attached price.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             off_session: Indicates if a customer is on or off-session while an invoice payment
                 is attempted.
             on_behalf_of: The account on behalf of which to charge, for each of the
@@ -1071,25 +1400,65 @@ class _AsyncSubscriptionsBase(AsyncResource):
             pause_collection: If specified, payment collection for this subscription will be
                 paused.
             payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
             payment_settings: Payment settings to pass to invoices created by the subscription.
             pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The promotion code to apply to this subscription.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-            transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The promotion code to apply to this subscription. A promotion code
+                applied to a subscription will only affect invoices created for that particular
                 subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#upcoming_invoice) endpoint. It can also be
+                used to implement custom proration logic, such as prorating by day instead of by
+                second, by providing the time that you wish to use for proration calculations.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges. This will be unset if you POST an empty value.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. This will always overwrite any
+                trials that might apply via a subscribed plan. If set, trial_end will override
+                the default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
             trial_settings: Settings related to subscription trials.
         """
         return await self._client.request(
@@ -1132,10 +1501,10 @@ class _AsyncSubscriptionsBase(AsyncResource):
         )
 
 
-class AsyncSubscriptions(AsyncSubscriptionsGuards, _AsyncSubscriptionsBase):
-    """Operations on `client.subscriptions`, behind the guards in `lattice_stripe.overrides.billing`."""
+class AsyncSubscriptions(_AsyncSubscriptionsBase):
+    """Operations on `client.subscriptions`, behind the checks in `lattice_stripe.overrides.billing`."""
 
-    update = guarded(_AsyncSubscriptionsBase.update, AsyncSubscriptionsGuards.update)
+    update = guarded(_AsyncSubscriptionsBase.update, SubscriptionsGuards.update, "subscriptions.update")
 
 
 class AsyncSubscriptionsDiscount(AsyncResource):

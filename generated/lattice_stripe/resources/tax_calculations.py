@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_calculation import TaxCalculation
     from ..models.tax_calculation_line_item import TaxCalculationLineItem
     from ..params.tax_calculations import (
@@ -40,10 +39,10 @@ class TaxCalculations(SyncResource):
         self,
         *,
         currency: str,
-        line_items: Sequence[TaxCalculationsCreateParamsLineItems],
+        line_items: SequenceNotStr[TaxCalculationsCreateParamsLineItems],
         customer: str | None = None,
         customer_details: TaxCalculationsCreateParamsCustomerDetails | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         shipping_cost: TaxCalculationsCreateParamsShippingCost | None = None,
         tax_date: int | None = None,
         **options: Unpack[RequestOptions],
@@ -54,14 +53,17 @@ class TaxCalculations(SyncResource):
 
         Args:
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             line_items: A list of items the customer is purchasing.
-            customer: The ID of an existing customer to use for this calculation.
+            customer: The ID of an existing customer to use for this calculation. If provided,
+                the customer's address and tax IDs are copied to `customer_details`.
             customer_details: Details about the customer, including address and tax IDs.
             expand: Specifies which fields in the response should be expanded.
             shipping_cost: Shipping cost details to be used for the calculation.
             tax_date: Timestamp of date at which the tax rules and rates in effect applies for
-                the calculation.
+                the calculation. Measured in seconds since the Unix epoch. Can be up to 48 hours
+                in the past, and up to 48 hours in the future.
         """
         return self._client.request(
             _PostTaxCalculations,
@@ -88,7 +90,7 @@ class TaxCalculationsLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -98,10 +100,17 @@ class TaxCalculationsLineItems(SyncResource):
         ``GET /v1/tax/calculations/{calculation}/line_items``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetTaxCalculationsCalculationLineItems,
@@ -127,10 +136,10 @@ class AsyncTaxCalculations(AsyncResource):
         self,
         *,
         currency: str,
-        line_items: Sequence[TaxCalculationsCreateParamsLineItems],
+        line_items: SequenceNotStr[TaxCalculationsCreateParamsLineItems],
         customer: str | None = None,
         customer_details: TaxCalculationsCreateParamsCustomerDetails | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         shipping_cost: TaxCalculationsCreateParamsShippingCost | None = None,
         tax_date: int | None = None,
         **options: Unpack[RequestOptions],
@@ -141,14 +150,17 @@ class AsyncTaxCalculations(AsyncResource):
 
         Args:
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             line_items: A list of items the customer is purchasing.
-            customer: The ID of an existing customer to use for this calculation.
+            customer: The ID of an existing customer to use for this calculation. If provided,
+                the customer's address and tax IDs are copied to `customer_details`.
             customer_details: Details about the customer, including address and tax IDs.
             expand: Specifies which fields in the response should be expanded.
             shipping_cost: Shipping cost details to be used for the calculation.
             tax_date: Timestamp of date at which the tax rules and rates in effect applies for
-                the calculation.
+                the calculation. Measured in seconds since the Unix epoch. Can be up to 48 hours
+                in the past, and up to 48 hours in the future.
         """
         return await self._client.request(
             _PostTaxCalculations,
@@ -175,7 +187,7 @@ class AsyncTaxCalculationsLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -185,10 +197,17 @@ class AsyncTaxCalculationsLineItems(AsyncResource):
         ``GET /v1/tax/calculations/{calculation}/line_items``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetTaxCalculationsCalculationLineItems,

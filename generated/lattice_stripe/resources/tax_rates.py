@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_rate import TaxRate
     from ..params.tax_rates import (
         TaxRatesListParamsCreated,
@@ -37,7 +36,7 @@ class TaxRates(SyncResource):
         active: bool | None = None,
         country: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         jurisdiction: str | None = None,
         metadata: dict[str, str] | None = None,
         state: str | None = None,
@@ -68,16 +67,22 @@ class TaxRates(SyncResource):
             inclusive: This specifies if the tax rate is inclusive or exclusive.
             percentage: This represents the tax rate percent out of 100.
             active: Flag determining whether the tax rate is active or inactive (archived).
+                Inactive tax rates cannot be used with new applications or Checkout Sessions,
+                but will still work for subscriptions and invoices that already have it set.
             country: Two-letter country code ([ISO 3166-1
                 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
             description: An arbitrary string attached to the tax rate for your internal use
-                only.
+                only. It will not be visible to your customers.
             expand: Specifies which fields in the response should be expanded.
-            jurisdiction: The jurisdiction for the tax rate.
+            jurisdiction: The jurisdiction for the tax rate. You can use this label field for
+                tax reporting purposes. It also appears on your customer’s invoice.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
-                without country prefix.
+                without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
         return self._client.request(
@@ -105,7 +110,7 @@ class TaxRates(SyncResource):
         active: bool | None = None,
         created: TaxRatesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         inclusive: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -117,13 +122,22 @@ class TaxRates(SyncResource):
         ``GET /v1/tax_rates``
 
         Args:
-            active:
-            created:
-            ending_before:
-            expand:
-            inclusive:
-            limit:
-            starting_after:
+            active: Optional flag to filter by tax rates that are either active or inactive
+                (archived).
+            created: Optional range for filtering created date.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            inclusive: Optional flag to filter by tax rates that are inclusive (or those that
+                are not inclusive).
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetTaxRates,
@@ -145,7 +159,7 @@ class TaxRates(SyncResource):
         tax_rate: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxRate:
         """Retrieves a tax rate with the given ID
@@ -153,7 +167,7 @@ class TaxRates(SyncResource):
         ``GET /v1/tax_rates/{tax_rate}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTaxRatesTaxRate,
@@ -173,7 +187,7 @@ class TaxRates(SyncResource):
         country: str | None = None,
         description: str | None = None,
         display_name: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         jurisdiction: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         state: str | None = None,
@@ -201,17 +215,23 @@ class TaxRates(SyncResource):
 
         Args:
             active: Flag determining whether the tax rate is active or inactive (archived).
+                Inactive tax rates cannot be used with new applications or Checkout Sessions,
+                but will still work for subscriptions and invoices that already have it set.
             country: Two-letter country code ([ISO 3166-1
                 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
             description: An arbitrary string attached to the tax rate for your internal use
-                only.
+                only. It will not be visible to your customers.
             display_name: The display name of the tax rate, which will be shown to users.
             expand: Specifies which fields in the response should be expanded.
-            jurisdiction: The jurisdiction for the tax rate.
+            jurisdiction: The jurisdiction for the tax rate. You can use this label field for
+                tax reporting purposes. It also appears on your customer’s invoice.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
-                without country prefix.
+                without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
         return self._client.request(
@@ -244,7 +264,7 @@ class AsyncTaxRates(AsyncResource):
         active: bool | None = None,
         country: str | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         jurisdiction: str | None = None,
         metadata: dict[str, str] | None = None,
         state: str | None = None,
@@ -275,16 +295,22 @@ class AsyncTaxRates(AsyncResource):
             inclusive: This specifies if the tax rate is inclusive or exclusive.
             percentage: This represents the tax rate percent out of 100.
             active: Flag determining whether the tax rate is active or inactive (archived).
+                Inactive tax rates cannot be used with new applications or Checkout Sessions,
+                but will still work for subscriptions and invoices that already have it set.
             country: Two-letter country code ([ISO 3166-1
                 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
             description: An arbitrary string attached to the tax rate for your internal use
-                only.
+                only. It will not be visible to your customers.
             expand: Specifies which fields in the response should be expanded.
-            jurisdiction: The jurisdiction for the tax rate.
+            jurisdiction: The jurisdiction for the tax rate. You can use this label field for
+                tax reporting purposes. It also appears on your customer’s invoice.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
-                without country prefix.
+                without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
         return await self._client.request(
@@ -312,7 +338,7 @@ class AsyncTaxRates(AsyncResource):
         active: bool | None = None,
         created: TaxRatesListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         inclusive: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -324,13 +350,22 @@ class AsyncTaxRates(AsyncResource):
         ``GET /v1/tax_rates``
 
         Args:
-            active:
-            created:
-            ending_before:
-            expand:
-            inclusive:
-            limit:
-            starting_after:
+            active: Optional flag to filter by tax rates that are either active or inactive
+                (archived).
+            created: Optional range for filtering created date.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            inclusive: Optional flag to filter by tax rates that are inclusive (or those that
+                are not inclusive).
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetTaxRates,
@@ -352,7 +387,7 @@ class AsyncTaxRates(AsyncResource):
         tax_rate: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxRate:
         """Retrieves a tax rate with the given ID
@@ -360,7 +395,7 @@ class AsyncTaxRates(AsyncResource):
         ``GET /v1/tax_rates/{tax_rate}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTaxRatesTaxRate,
@@ -380,7 +415,7 @@ class AsyncTaxRates(AsyncResource):
         country: str | None = None,
         description: str | None = None,
         display_name: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         jurisdiction: str | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         state: str | None = None,
@@ -408,17 +443,23 @@ class AsyncTaxRates(AsyncResource):
 
         Args:
             active: Flag determining whether the tax rate is active or inactive (archived).
+                Inactive tax rates cannot be used with new applications or Checkout Sessions,
+                but will still work for subscriptions and invoices that already have it set.
             country: Two-letter country code ([ISO 3166-1
                 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
             description: An arbitrary string attached to the tax rate for your internal use
-                only.
+                only. It will not be visible to your customers.
             display_name: The display name of the tax rate, which will be shown to users.
             expand: Specifies which fields in the response should be expanded.
-            jurisdiction: The jurisdiction for the tax rate.
+            jurisdiction: The jurisdiction for the tax rate. You can use this label field for
+                tax reporting purposes. It also appears on your customer’s invoice.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
-                without country prefix.
+                without country prefix. For example, "NY" for New York, United States.
             tax_type: The high-level tax type, such as `vat` or `sales_tax`.
         """
         return await self._client.request(

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_settings import TaxSettings
     from ..params.tax_settings import (
         TaxSettingsResourceUpdateParamsDefaults,
@@ -32,7 +31,7 @@ class TaxSettingsResource(SyncResource):
     def retrieve(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxSettings:
         """Retrieves Tax Settings for a merchant.
@@ -40,7 +39,7 @@ class TaxSettingsResource(SyncResource):
         ``GET /v1/tax/settings``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTaxSettings,
@@ -55,7 +54,7 @@ class TaxSettingsResource(SyncResource):
         self,
         *,
         defaults: TaxSettingsResourceUpdateParamsDefaults | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         head_office: TaxSettingsResourceUpdateParamsHeadOffice | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxSettings:
@@ -87,7 +86,7 @@ class AsyncTaxSettingsResource(AsyncResource):
     async def retrieve(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxSettings:
         """Retrieves Tax Settings for a merchant.
@@ -95,7 +94,7 @@ class AsyncTaxSettingsResource(AsyncResource):
         ``GET /v1/tax/settings``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTaxSettings,
@@ -110,7 +109,7 @@ class AsyncTaxSettingsResource(AsyncResource):
         self,
         *,
         defaults: TaxSettingsResourceUpdateParamsDefaults | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         head_office: TaxSettingsResourceUpdateParamsHeadOffice | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxSettings:

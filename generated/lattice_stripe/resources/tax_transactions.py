@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_transaction import TaxTransaction
     from ..models.tax_transaction_line_item import TaxTransactionLineItem
     from ..params.tax_transactions import (
@@ -40,7 +39,7 @@ class TaxTransactions(SyncResource):
         *,
         calculation: str,
         reference: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxTransaction:
@@ -50,10 +49,14 @@ class TaxTransactions(SyncResource):
 
         Args:
             calculation: Tax Calculation ID to be used as input when creating the transaction.
-            reference: A custom order or sale identifier, such as 'myOrder_123'.
+            reference: A custom order or sale identifier, such as 'myOrder_123'. Must be unique
+                across all transactions, including reversals.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTaxTransactionsCreateFromCalculation,
@@ -73,9 +76,9 @@ class TaxTransactions(SyncResource):
         mode: Literal["full", "partial"],
         original_transaction: str,
         reference: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         flat_amount: int | None = None,
-        line_items: Sequence[TaxTransactionsCreateReversalParamsLineItems] | None = None,
+        line_items: SequenceNotStr[TaxTransactionsCreateReversalParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | None = None,
         **options: Unpack[RequestOptions],
@@ -85,16 +88,23 @@ class TaxTransactions(SyncResource):
         ``POST /v1/tax/transactions/create_reversal``
 
         Args:
-            mode: If `partial`, the provided line item or shipping cost amounts are reversed.
+            mode: If `partial`, the provided line item or shipping cost amounts are reversed. If
+                `full`, the original transaction is fully reversed.
             original_transaction: The ID of the Transaction to partially or fully reverse.
             reference: A custom identifier for this reversal, such as `myOrder_123-refund_1`,
-                which must be unique across all transactions.
+                which must be unique across all transactions. The reference helps identify this
+                reversal transaction in exported [tax
+                reports](https://stripe.com/docs/tax/reports).
             expand: Specifies which fields in the response should be expanded.
             flat_amount: A flat amount to reverse across the entire transaction, in negative
-                integer cents.
+                integer cents. This value represents the total amount to refund from the
+                transaction, including taxes.
             line_items: The line item amounts to reverse.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             shipping_cost: The shipping cost to reverse.
         """
         return self._client.request(
@@ -118,7 +128,7 @@ class TaxTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxTransaction:
         """Retrieves a Tax Transaction object.
@@ -126,7 +136,7 @@ class TaxTransactions(SyncResource):
         ``GET /v1/tax/transactions/{transaction}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTaxTransactionsTransaction,
@@ -147,7 +157,7 @@ class TaxTransactionsLineItems(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -157,10 +167,17 @@ class TaxTransactionsLineItems(SyncResource):
         ``GET /v1/tax/transactions/{transaction}/line_items``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetTaxTransactionsTransactionLineItems,
@@ -187,7 +204,7 @@ class AsyncTaxTransactions(AsyncResource):
         *,
         calculation: str,
         reference: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxTransaction:
@@ -197,10 +214,14 @@ class AsyncTaxTransactions(AsyncResource):
 
         Args:
             calculation: Tax Calculation ID to be used as input when creating the transaction.
-            reference: A custom order or sale identifier, such as 'myOrder_123'.
+            reference: A custom order or sale identifier, such as 'myOrder_123'. Must be unique
+                across all transactions, including reversals.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTaxTransactionsCreateFromCalculation,
@@ -220,9 +241,9 @@ class AsyncTaxTransactions(AsyncResource):
         mode: Literal["full", "partial"],
         original_transaction: str,
         reference: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         flat_amount: int | None = None,
-        line_items: Sequence[TaxTransactionsCreateReversalParamsLineItems] | None = None,
+        line_items: SequenceNotStr[TaxTransactionsCreateReversalParamsLineItems] | None = None,
         metadata: dict[str, str] | None = None,
         shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | None = None,
         **options: Unpack[RequestOptions],
@@ -232,16 +253,23 @@ class AsyncTaxTransactions(AsyncResource):
         ``POST /v1/tax/transactions/create_reversal``
 
         Args:
-            mode: If `partial`, the provided line item or shipping cost amounts are reversed.
+            mode: If `partial`, the provided line item or shipping cost amounts are reversed. If
+                `full`, the original transaction is fully reversed.
             original_transaction: The ID of the Transaction to partially or fully reverse.
             reference: A custom identifier for this reversal, such as `myOrder_123-refund_1`,
-                which must be unique across all transactions.
+                which must be unique across all transactions. The reference helps identify this
+                reversal transaction in exported [tax
+                reports](https://stripe.com/docs/tax/reports).
             expand: Specifies which fields in the response should be expanded.
             flat_amount: A flat amount to reverse across the entire transaction, in negative
-                integer cents.
+                integer cents. This value represents the total amount to refund from the
+                transaction, including taxes.
             line_items: The line item amounts to reverse.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             shipping_cost: The shipping cost to reverse.
         """
         return await self._client.request(
@@ -265,7 +293,7 @@ class AsyncTaxTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxTransaction:
         """Retrieves a Tax Transaction object.
@@ -273,7 +301,7 @@ class AsyncTaxTransactions(AsyncResource):
         ``GET /v1/tax/transactions/{transaction}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTaxTransactionsTransaction,
@@ -294,7 +322,7 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -304,10 +332,17 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
         ``GET /v1/tax/transactions/{transaction}/line_items``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetTaxTransactionsTransactionLineItems,

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_configuration import DeletedTerminalConfiguration
     from ..models.terminal_configuration import TerminalConfiguration
     from ..params.terminal_configurations import (
@@ -39,7 +38,7 @@ class TerminalConfigurations(SyncResource):
         self,
         *,
         bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | None = None,
         verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | None = None,
         **options: Unpack[RequestOptions],
@@ -89,7 +88,7 @@ class TerminalConfigurations(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_account_default: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -100,11 +99,19 @@ class TerminalConfigurations(SyncResource):
         ``GET /v1/terminal/configurations``
 
         Args:
-            ending_before:
-            expand:
-            is_account_default:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            is_account_default: if present, only return the account default or non-default
+                configurations.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetTerminalConfigurations,
@@ -124,7 +131,7 @@ class TerminalConfigurations(SyncResource):
         configuration: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalConfiguration | DeletedTerminalConfiguration:
         """Retrieves a Configuration object.
@@ -132,7 +139,7 @@ class TerminalConfigurations(SyncResource):
         ``GET /v1/terminal/configurations/{configuration}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTerminalConfigurationsConfiguration,
@@ -149,7 +156,7 @@ class TerminalConfigurations(SyncResource):
         /,
         *,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | None = None,
         verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400 | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
@@ -186,7 +193,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         self,
         *,
         bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | None = None,
         verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | None = None,
         **options: Unpack[RequestOptions],
@@ -236,7 +243,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_account_default: bool | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
@@ -247,11 +254,19 @@ class AsyncTerminalConfigurations(AsyncResource):
         ``GET /v1/terminal/configurations``
 
         Args:
-            ending_before:
-            expand:
-            is_account_default:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            is_account_default: if present, only return the account default or non-default
+                configurations.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetTerminalConfigurations,
@@ -271,7 +286,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         configuration: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalConfiguration | DeletedTerminalConfiguration:
         """Retrieves a Configuration object.
@@ -279,7 +294,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         ``GET /v1/terminal/configurations/{configuration}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTerminalConfigurationsConfiguration,
@@ -296,7 +311,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         /,
         *,
         bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | None = None,
         verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400 | Literal[""] | None = None,
         **options: Unpack[RequestOptions],

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_location import DeletedTerminalLocation
     from ..models.terminal_location import TerminalLocation
     from ..params.terminal_locations import (
@@ -36,13 +35,12 @@ class TerminalLocations(SyncResource):
         address: TerminalLocationsCreateParamsAddress,
         display_name: str,
         configuration_overrides: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation:
-        """Creates a new Location object.
-        For further details, including which address fields are required in each country, see
-        the Manage locations guide.
+        """Creates a new Location object. For further details, including which address fields are
+        required in each country, see the Manage locations guide.
 
         ``POST /v1/terminal/locations``
 
@@ -53,7 +51,10 @@ class TerminalLocations(SyncResource):
                 all readers in this location.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTerminalLocations,
@@ -89,7 +90,7 @@ class TerminalLocations(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -99,10 +100,17 @@ class TerminalLocations(SyncResource):
         ``GET /v1/terminal/locations``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetTerminalLocations,
@@ -121,7 +129,7 @@ class TerminalLocations(SyncResource):
         location: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation | DeletedTerminalLocation:
         """Retrieves a Location object.
@@ -129,7 +137,7 @@ class TerminalLocations(SyncResource):
         ``GET /v1/terminal/locations/{location}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTerminalLocationsLocation,
@@ -148,7 +156,7 @@ class TerminalLocations(SyncResource):
         address: TerminalLocationsUpdateParamsAddress | None = None,
         configuration_overrides: str | Literal[""] | None = None,
         display_name: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation | DeletedTerminalLocation:
@@ -164,7 +172,10 @@ class TerminalLocations(SyncResource):
             display_name: A name for the location.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTerminalLocationsLocation,
@@ -189,13 +200,12 @@ class AsyncTerminalLocations(AsyncResource):
         address: TerminalLocationsCreateParamsAddress,
         display_name: str,
         configuration_overrides: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation:
-        """Creates a new Location object.
-        For further details, including which address fields are required in each country, see
-        the Manage locations guide.
+        """Creates a new Location object. For further details, including which address fields are
+        required in each country, see the Manage locations guide.
 
         ``POST /v1/terminal/locations``
 
@@ -206,7 +216,10 @@ class AsyncTerminalLocations(AsyncResource):
                 all readers in this location.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTerminalLocations,
@@ -242,7 +255,7 @@ class AsyncTerminalLocations(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -252,10 +265,17 @@ class AsyncTerminalLocations(AsyncResource):
         ``GET /v1/terminal/locations``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetTerminalLocations,
@@ -274,7 +294,7 @@ class AsyncTerminalLocations(AsyncResource):
         location: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation | DeletedTerminalLocation:
         """Retrieves a Location object.
@@ -282,7 +302,7 @@ class AsyncTerminalLocations(AsyncResource):
         ``GET /v1/terminal/locations/{location}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTerminalLocationsLocation,
@@ -301,7 +321,7 @@ class AsyncTerminalLocations(AsyncResource):
         address: TerminalLocationsUpdateParamsAddress | None = None,
         configuration_overrides: str | Literal[""] | None = None,
         display_name: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalLocation | DeletedTerminalLocation:
@@ -317,7 +337,10 @@ class AsyncTerminalLocations(AsyncResource):
             display_name: A name for the location.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTerminalLocationsLocation,

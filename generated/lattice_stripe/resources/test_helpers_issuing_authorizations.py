@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_authorization import IssuingAuthorization
     from ..params.test_helpers_issuing_authorizations import (
         TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails,
@@ -40,7 +39,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         *,
         capture_amount: int | None = None,
         close_authorization: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         purchase_details: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -49,8 +48,12 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         ``POST /v1/test_helpers/issuing/authorizations/{authorization}/capture``
 
         Args:
-            capture_amount: The amount to capture from the authorization.
-            close_authorization: Whether to close the authorization after capture.
+            capture_amount: The amount to capture from the authorization. If not provided, the
+                full amount of the authorization will be captured. This amount is in the
+                authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            close_authorization: Whether to close the authorization after capture. Defaults to
+                true. Set to false to enable multi-capture flows.
             expand: Specifies which fields in the response should be expanded.
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
@@ -75,7 +78,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         amount_details: TestHelpersIssuingAuthorizationsCreateParamsAmountDetails | None = None,
         authorization_method: Literal["chip", "contactless", "keyed_in", "online", "swipe"] | None = None,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_amount_controllable: bool | None = None,
         merchant_data: TestHelpersIssuingAuthorizationsCreateParamsMerchantData | None = None,
         network_data: TestHelpersIssuingAuthorizationsCreateParamsNetworkData | None = None,
@@ -88,11 +91,18 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         ``POST /v1/test_helpers/issuing/authorizations``
 
         Args:
-            amount: The total amount to attempt to authorize.
+            amount: The total amount to attempt to authorize. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this authorization.
-            amount_details: Detailed breakdown of amount components.
-            authorization_method: How the card details were provided.
-            currency: The currency of the authorization.
+            amount_details: Detailed breakdown of amount components. These amounts are
+                denominated in `currency` and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            authorization_method: How the card details were provided. Defaults to online.
+            currency: The currency of the authorization. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             is_amount_controllable: If set `true`, you may provide
                 [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
@@ -103,7 +113,9 @@ class TestHelpersIssuingAuthorizations(SyncResource):
                 network.
             verification_data: Verifications that Stripe performed on information that the
                 cardholder provided to the merchant.
-            wallet: The digital wallet used for this transaction.
+            wallet: The digital wallet used for this transaction. One of `apple_pay`,
+                `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet
+                was utilized.
         """
         return self._client.request(
             _PostTestHelpersIssuingAuthorizations,
@@ -129,7 +141,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Expire a test-mode Authorization.
@@ -154,7 +166,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         /,
         *,
         increment_amount: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_amount_controllable: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -163,7 +175,9 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         ``POST /v1/test_helpers/issuing/authorizations/{authorization}/increment``
 
         Args:
-            increment_amount: The amount to increment the authorization by.
+            increment_amount: The amount to increment the authorization by. This amount is in
+                the authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             expand: Specifies which fields in the response should be expanded.
             is_amount_controllable: If set `true`, you may provide
                 [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
@@ -185,7 +199,7 @@ class TestHelpersIssuingAuthorizations(SyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         reverse_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -195,7 +209,10 @@ class TestHelpersIssuingAuthorizations(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            reverse_amount: The amount to reverse from the authorization.
+            reverse_amount: The amount to reverse from the authorization. If not provided, the
+                full amount of the authorization will be reversed. This amount is in the
+                authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
         """
         return self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
@@ -218,7 +235,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         *,
         capture_amount: int | None = None,
         close_authorization: bool | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         purchase_details: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -227,8 +244,12 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         ``POST /v1/test_helpers/issuing/authorizations/{authorization}/capture``
 
         Args:
-            capture_amount: The amount to capture from the authorization.
-            close_authorization: Whether to close the authorization after capture.
+            capture_amount: The amount to capture from the authorization. If not provided, the
+                full amount of the authorization will be captured. This amount is in the
+                authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            close_authorization: Whether to close the authorization after capture. Defaults to
+                true. Set to false to enable multi-capture flows.
             expand: Specifies which fields in the response should be expanded.
             purchase_details: Additional purchase information that is optionally provided by the
                 merchant.
@@ -253,7 +274,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         amount_details: TestHelpersIssuingAuthorizationsCreateParamsAmountDetails | None = None,
         authorization_method: Literal["chip", "contactless", "keyed_in", "online", "swipe"] | None = None,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_amount_controllable: bool | None = None,
         merchant_data: TestHelpersIssuingAuthorizationsCreateParamsMerchantData | None = None,
         network_data: TestHelpersIssuingAuthorizationsCreateParamsNetworkData | None = None,
@@ -266,11 +287,18 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         ``POST /v1/test_helpers/issuing/authorizations``
 
         Args:
-            amount: The total amount to attempt to authorize.
+            amount: The total amount to attempt to authorize. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this authorization.
-            amount_details: Detailed breakdown of amount components.
-            authorization_method: How the card details were provided.
-            currency: The currency of the authorization.
+            amount_details: Detailed breakdown of amount components. These amounts are
+                denominated in `currency` and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            authorization_method: How the card details were provided. Defaults to online.
+            currency: The currency of the authorization. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             is_amount_controllable: If set `true`, you may provide
                 [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
@@ -281,7 +309,9 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
                 network.
             verification_data: Verifications that Stripe performed on information that the
                 cardholder provided to the merchant.
-            wallet: The digital wallet used for this transaction.
+            wallet: The digital wallet used for this transaction. One of `apple_pay`,
+                `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet
+                was utilized.
         """
         return await self._client.request(
             _PostTestHelpersIssuingAuthorizations,
@@ -307,7 +337,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
         """Expire a test-mode Authorization.
@@ -332,7 +362,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         /,
         *,
         increment_amount: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         is_amount_controllable: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -341,7 +371,9 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         ``POST /v1/test_helpers/issuing/authorizations/{authorization}/increment``
 
         Args:
-            increment_amount: The amount to increment the authorization by.
+            increment_amount: The amount to increment the authorization by. This amount is in
+                the authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             expand: Specifies which fields in the response should be expanded.
             is_amount_controllable: If set `true`, you may provide
                 [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
@@ -363,7 +395,7 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
         authorization: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         reverse_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingAuthorization:
@@ -373,7 +405,10 @@ class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            reverse_amount: The amount to reverse from the authorization.
+            reverse_amount: The amount to reverse from the authorization. If not provided, the
+                full amount of the authorization will be reversed. This amount is in the
+                authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
         """
         return await self._client.request(
             _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_card import IssuingCard
 
 
@@ -30,7 +29,7 @@ class TestHelpersIssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to delivered.
@@ -54,7 +53,7 @@ class TestHelpersIssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to failure.
@@ -78,7 +77,7 @@ class TestHelpersIssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to returned.
@@ -102,7 +101,7 @@ class TestHelpersIssuingCards(SyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to shipped.
@@ -130,7 +129,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to delivered.
@@ -154,7 +153,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to failure.
@@ -178,7 +177,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to returned.
@@ -202,7 +201,7 @@ class AsyncTestHelpersIssuingCards(AsyncResource):
         card: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingCard:
         """Updates the shipping status of the specified Issuing Card object to shipped.

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_transaction import IssuingTransaction
     from ..params.test_helpers_issuing_transactions import (
         TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData,
@@ -38,7 +37,7 @@ class TestHelpersIssuingTransactions(SyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
@@ -48,9 +47,14 @@ class TestHelpersIssuingTransactions(SyncResource):
         ``POST /v1/test_helpers/issuing/transactions/create_force_capture``
 
         Args:
-            amount: The total amount to attempt to capture.
+            amount: The total amount to attempt to capture. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this transaction.
-            currency: The currency of the capture.
+            currency: The currency of the capture. If not provided, defaults to the currency of
+                the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
                 where the card authorization happened.
@@ -77,7 +81,7 @@ class TestHelpersIssuingTransactions(SyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails
         | None = None,
@@ -88,9 +92,14 @@ class TestHelpersIssuingTransactions(SyncResource):
         ``POST /v1/test_helpers/issuing/transactions/create_unlinked_refund``
 
         Args:
-            amount: The total amount to attempt to refund.
+            amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this unlinked refund transaction.
-            currency: The currency of the unlinked refund.
+            currency: The currency of the unlinked refund. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
                 where the card authorization happened.
@@ -116,7 +125,7 @@ class TestHelpersIssuingTransactions(SyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         refund_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
@@ -126,7 +135,9 @@ class TestHelpersIssuingTransactions(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            refund_amount: The total amount to attempt to refund.
+            refund_amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
         """
         return self._client.request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,
@@ -148,7 +159,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails | None = None,
         **options: Unpack[RequestOptions],
@@ -158,9 +169,14 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         ``POST /v1/test_helpers/issuing/transactions/create_force_capture``
 
         Args:
-            amount: The total amount to attempt to capture.
+            amount: The total amount to attempt to capture. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this transaction.
-            currency: The currency of the capture.
+            currency: The currency of the capture. If not provided, defaults to the currency of
+                the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
                 where the card authorization happened.
@@ -187,7 +203,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         amount: int,
         card: str,
         currency: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         merchant_data: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData | None = None,
         purchase_details: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails
         | None = None,
@@ -198,9 +214,14 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         ``POST /v1/test_helpers/issuing/transactions/create_unlinked_refund``
 
         Args:
-            amount: The total amount to attempt to refund.
+            amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
             card: Card associated with this unlinked refund transaction.
-            currency: The currency of the unlinked refund.
+            currency: The currency of the unlinked refund. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
             merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
                 where the card authorization happened.
@@ -226,7 +247,7 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
         transaction: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         refund_amount: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> IssuingTransaction:
@@ -236,7 +257,9 @@ class AsyncTestHelpersIssuingTransactions(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            refund_amount: The total amount to attempt to refund.
+            refund_amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
         """
         return await self._client.request(
             _PostTestHelpersIssuingTransactionsTransactionRefund,

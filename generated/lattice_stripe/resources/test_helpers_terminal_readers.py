@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.terminal_reader import TerminalReader
     from ..params.test_helpers_terminal_readers import (
         TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent,
@@ -37,7 +36,7 @@ class TestHelpersTerminalReaders(SyncResource):
         *,
         amount_tip: int | None = None,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         interac_present: TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent | None = None,
         type: Literal["card_present", "interac_present"] | None = None,
         **options: Unpack[RequestOptions],
@@ -78,7 +77,7 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
         *,
         amount_tip: int | None = None,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         interac_present: TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent | None = None,
         type: Literal["card_present", "interac_present"] | None = None,
         **options: Unpack[RequestOptions],

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_test_helpers_test_clock import DeletedTestHelpersTestClock
     from ..models.test_helpers_test_clock import TestHelpersTestClock
 
@@ -32,7 +31,7 @@ class TestHelpersTestClocks(SyncResource):
         /,
         *,
         frozen_time: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Starts advancing a test clock to a specified time in the future. Advancement is done
@@ -41,7 +40,10 @@ class TestHelpersTestClocks(SyncResource):
         ``POST /v1/test_helpers/test_clocks/{test_clock}/advance``
 
         Args:
-            frozen_time: The time to advance the test clock.
+            frozen_time: The time to advance the test clock. Must be after the test clock's
+                current frozen time. Cannot be more than two intervals in the future from the
+                shortest subscription in this test clock. If there are no subscriptions in this
+                test clock, it cannot be more than two years in the future.
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -58,7 +60,7 @@ class TestHelpersTestClocks(SyncResource):
         self,
         *,
         frozen_time: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
@@ -103,7 +105,7 @@ class TestHelpersTestClocks(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -113,10 +115,17 @@ class TestHelpersTestClocks(SyncResource):
         ``GET /v1/test_helpers/test_clocks``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetTestHelpersTestClocks,
@@ -135,7 +144,7 @@ class TestHelpersTestClocks(SyncResource):
         test_clock: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Retrieves a test clock.
@@ -143,7 +152,7 @@ class TestHelpersTestClocks(SyncResource):
         ``GET /v1/test_helpers/test_clocks/{test_clock}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTestHelpersTestClocksTestClock,
@@ -164,7 +173,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         /,
         *,
         frozen_time: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Starts advancing a test clock to a specified time in the future. Advancement is done
@@ -173,7 +182,10 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         ``POST /v1/test_helpers/test_clocks/{test_clock}/advance``
 
         Args:
-            frozen_time: The time to advance the test clock.
+            frozen_time: The time to advance the test clock. Must be after the test clock's
+                current frozen time. Cannot be more than two intervals in the future from the
+                shortest subscription in this test clock. If there are no subscriptions in this
+                test clock, it cannot be more than two years in the future.
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -190,7 +202,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         self,
         *,
         frozen_time: int,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         name: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
@@ -235,7 +247,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -245,10 +257,17 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         ``GET /v1/test_helpers/test_clocks``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetTestHelpersTestClocks,
@@ -267,7 +286,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         test_clock: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TestHelpersTestClock:
         """Retrieves a test clock.
@@ -275,7 +294,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         ``GET /v1/test_helpers/test_clocks/{test_clock}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTestHelpersTestClocksTestClock,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
     from ..params.test_helpers_treasury_inbound_transfers import (
         TestHelpersTreasuryInboundTransfersFailParamsFailureDetails,
@@ -33,7 +32,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
@@ -61,7 +60,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Marks the test mode InboundTransfer object as returned and links the InboundTransfer to
@@ -86,7 +85,7 @@ class TestHelpersTreasuryInboundTransfers(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Transitions a test mode created InboundTransfer to the succeeded status. The
@@ -115,7 +114,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
@@ -143,7 +142,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Marks the test mode InboundTransfer object as returned and links the InboundTransfer to
@@ -168,7 +167,7 @@ class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Transitions a test mode created InboundTransfer to the succeeded status. The

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
     from ..params.test_helpers_treasury_outbound_transfers import (
         TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails,
@@ -33,7 +32,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Transitions a test mode created OutboundTransfer to the failed status. The
@@ -58,7 +57,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Transitions a test mode created OutboundTransfer to the posted status. The
@@ -83,7 +82,7 @@ class TestHelpersTreasuryOutboundTransfers(SyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
@@ -115,7 +114,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Transitions a test mode created OutboundTransfer to the failed status. The
@@ -140,7 +139,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Transitions a test mode created OutboundTransfer to the posted status. The
@@ -165,7 +164,7 @@ class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_credit import TreasuryReceivedCredit
     from ..params.test_helpers_treasury_received_credits import (
         TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails,
@@ -37,7 +36,7 @@ class TestHelpersTreasuryReceivedCredits(SyncResource):
         financial_account: str,
         network: Literal["ach", "us_domestic_wire"],
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         initiating_payment_method_details: TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails
         | None = None,
         **options: Unpack[RequestOptions],
@@ -50,10 +49,12 @@ class TestHelpersTreasuryReceivedCredits(SyncResource):
         Args:
             amount: Amount (in cents) to be transferred.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             financial_account: The FinancialAccount to send funds to.
             network: The rails used for the object.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             initiating_payment_method_details: Initiating payment method details for the object.
         """
@@ -84,7 +85,7 @@ class AsyncTestHelpersTreasuryReceivedCredits(AsyncResource):
         financial_account: str,
         network: Literal["ach", "us_domestic_wire"],
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         initiating_payment_method_details: TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails
         | None = None,
         **options: Unpack[RequestOptions],
@@ -97,10 +98,12 @@ class AsyncTestHelpersTreasuryReceivedCredits(AsyncResource):
         Args:
             amount: Amount (in cents) to be transferred.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             financial_account: The FinancialAccount to send funds to.
             network: The rails used for the object.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             initiating_payment_method_details: Initiating payment method details for the object.
         """

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.token import Token
     from ..params.tokens import (
         TokensCreateParamsAccount,
@@ -41,23 +40,30 @@ class Tokens(SyncResource):
         card: TokensCreateParamsCard | str | None = None,
         customer: str | None = None,
         cvc_update: TokensCreateParamsCvcUpdate | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         person: TokensCreateParamsPerson | None = None,
         pii: TokensCreateParamsPii | None = None,
         **options: Unpack[RequestOptions],
     ) -> Token:
-        """Creates a single-use token that represents a bank account’s details.
-        This token can be used with any API method in place of a bank account dictionary. This
-        token can be used only once, by attaching it to a Custom account.
+        """Creates a single-use token that represents a bank account’s details. This token can be
+        used with any API method in place of a bank account dictionary. This token can be used
+        only once, by attaching it to a Custom account.
 
         ``POST /v1/tokens``
 
         Args:
             account: Information for the account this token will represent.
             bank_account: The bank account this token will represent.
-            card: The card this token will represent.
+            card: The card this token will represent. If you also pass in a customer, the card
+                must be the ID of a card belonging to the customer. Otherwise, if you do not
+                pass in a customer, this is a dictionary containing a user's credit card
+                details, with the options described below.
             customer: The customer (owned by the application's account) for which to create a
-                token.
+                token. This can be used only with an [OAuth access
+                token](https://stripe.com/docs/connect/standard-accounts) or [Stripe-Account
+                header](https://stripe.com/docs/connect/authentication). For more details, see
+                [Cloning Saved Payment
+                Methods](https://stripe.com/docs/connect/cloning-saved-payment-methods).
             cvc_update: The updated CVC value this token will represent.
             expand: Specifies which fields in the response should be expanded.
             person: Information for the person this token will represent.
@@ -84,7 +90,7 @@ class Tokens(SyncResource):
         token: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Token:
         """Retrieves the token with the given ID.
@@ -92,7 +98,7 @@ class Tokens(SyncResource):
         ``GET /v1/tokens/{token}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTokensToken,
@@ -115,23 +121,30 @@ class AsyncTokens(AsyncResource):
         card: TokensCreateParamsCard | str | None = None,
         customer: str | None = None,
         cvc_update: TokensCreateParamsCvcUpdate | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         person: TokensCreateParamsPerson | None = None,
         pii: TokensCreateParamsPii | None = None,
         **options: Unpack[RequestOptions],
     ) -> Token:
-        """Creates a single-use token that represents a bank account’s details.
-        This token can be used with any API method in place of a bank account dictionary. This
-        token can be used only once, by attaching it to a Custom account.
+        """Creates a single-use token that represents a bank account’s details. This token can be
+        used with any API method in place of a bank account dictionary. This token can be used
+        only once, by attaching it to a Custom account.
 
         ``POST /v1/tokens``
 
         Args:
             account: Information for the account this token will represent.
             bank_account: The bank account this token will represent.
-            card: The card this token will represent.
+            card: The card this token will represent. If you also pass in a customer, the card
+                must be the ID of a card belonging to the customer. Otherwise, if you do not
+                pass in a customer, this is a dictionary containing a user's credit card
+                details, with the options described below.
             customer: The customer (owned by the application's account) for which to create a
-                token.
+                token. This can be used only with an [OAuth access
+                token](https://stripe.com/docs/connect/standard-accounts) or [Stripe-Account
+                header](https://stripe.com/docs/connect/authentication). For more details, see
+                [Cloning Saved Payment
+                Methods](https://stripe.com/docs/connect/cloning-saved-payment-methods).
             cvc_update: The updated CVC value this token will represent.
             expand: Specifies which fields in the response should be expanded.
             person: Information for the person this token will represent.
@@ -158,7 +171,7 @@ class AsyncTokens(AsyncResource):
         token: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Token:
         """Retrieves the token with the given ID.
@@ -166,7 +179,7 @@ class AsyncTokens(AsyncResource):
         ``GET /v1/tokens/{token}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTokensToken,

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.topup import Topup
     from ..params.topups import (
         TopupsListParamsAmount,
@@ -35,7 +34,7 @@ class Topups(SyncResource):
         topup: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
         """Cancels a top-up. Only pending top-ups can be canceled.
@@ -60,7 +59,7 @@ class Topups(SyncResource):
         amount: int,
         currency: str,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         source: str | None = None,
         statement_descriptor: str | None = None,
@@ -74,14 +73,23 @@ class Topups(SyncResource):
         Args:
             amount: A positive integer representing how much to transfer.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string attached to the object.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            source: The ID of a source to transfer funds from.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source: The ID of a source to transfer funds from. For most users, this should be
+                left unspecified which will use the bank account that was set up in the
+                dashboard for the specified currency. In test mode, this can be a test bank
+                token (see [Testing
+                Top-ups](https://stripe.com/docs/connect/testing#testing-top-ups)).
             statement_descriptor: Extra information about a top-up for the source's bank
-                statement.
+                statement. Limited to 15 ASCII characters.
             transfer_group: A string that identifies this top-up as part of a group.
         """
         return self._client.request(
@@ -106,7 +114,7 @@ class Topups(SyncResource):
         amount: TopupsListParamsAmount | int | None = None,
         created: TopupsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "pending", "succeeded"] | None = None,
@@ -117,13 +125,23 @@ class Topups(SyncResource):
         ``GET /v1/topups``
 
         Args:
-            amount:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            amount: A positive integer representing how much to transfer.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return top-ups that have the given status. One of `canceled`, `failed`,
+                `pending` or `succeeded`.
         """
         return self._client.request(
             _GetTopups,
@@ -145,7 +163,7 @@ class Topups(SyncResource):
         topup: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
         """Retrieves the details of a top-up that has previously been created. Supply the unique
@@ -155,7 +173,7 @@ class Topups(SyncResource):
         ``GET /v1/topups/{topup}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTopupsTopup,
@@ -172,7 +190,7 @@ class Topups(SyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
@@ -181,10 +199,14 @@ class Topups(SyncResource):
         ``POST /v1/topups/{topup}``
 
         Args:
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTopupsTopup,
@@ -206,7 +228,7 @@ class AsyncTopups(AsyncResource):
         topup: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
         """Cancels a top-up. Only pending top-ups can be canceled.
@@ -231,7 +253,7 @@ class AsyncTopups(AsyncResource):
         amount: int,
         currency: str,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         source: str | None = None,
         statement_descriptor: str | None = None,
@@ -245,14 +267,23 @@ class AsyncTopups(AsyncResource):
         Args:
             amount: A positive integer representing how much to transfer.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string attached to the object.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            source: The ID of a source to transfer funds from.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source: The ID of a source to transfer funds from. For most users, this should be
+                left unspecified which will use the bank account that was set up in the
+                dashboard for the specified currency. In test mode, this can be a test bank
+                token (see [Testing
+                Top-ups](https://stripe.com/docs/connect/testing#testing-top-ups)).
             statement_descriptor: Extra information about a top-up for the source's bank
-                statement.
+                statement. Limited to 15 ASCII characters.
             transfer_group: A string that identifies this top-up as part of a group.
         """
         return await self._client.request(
@@ -277,7 +308,7 @@ class AsyncTopups(AsyncResource):
         amount: TopupsListParamsAmount | int | None = None,
         created: TopupsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "pending", "succeeded"] | None = None,
@@ -288,13 +319,23 @@ class AsyncTopups(AsyncResource):
         ``GET /v1/topups``
 
         Args:
-            amount:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            amount: A positive integer representing how much to transfer.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return top-ups that have the given status. One of `canceled`, `failed`,
+                `pending` or `succeeded`.
         """
         return await self._client.request(
             _GetTopups,
@@ -316,7 +357,7 @@ class AsyncTopups(AsyncResource):
         topup: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
         """Retrieves the details of a top-up that has previously been created. Supply the unique
@@ -326,7 +367,7 @@ class AsyncTopups(AsyncResource):
         ``GET /v1/topups/{topup}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTopupsTopup,
@@ -343,7 +384,7 @@ class AsyncTopups(AsyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Topup:
@@ -352,10 +393,14 @@ class AsyncTopups(AsyncResource):
         ``POST /v1/topups/{topup}``
 
         Args:
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTopupsTopup,

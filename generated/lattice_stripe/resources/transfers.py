@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.transfer import Transfer
     from ..models.transfer_reversal import TransferReversal
     from ..params.transfers import (
@@ -41,7 +40,7 @@ class Transfers(SyncResource):
         destination: str,
         amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source_transaction: str | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -56,17 +55,30 @@ class Transfers(SyncResource):
 
         Args:
             currency: 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
-            destination: The ID of a connected Stripe account.
+            destination: The ID of a connected Stripe account. See the Connect documentation for
+                details.
             amount: A positive integer in cents (or local equivalent) representing how much to
                 transfer.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             source_transaction: You can use this parameter to transfer funds from a charge
-                before they are added to your available balance.
-            source_type: The source balance to use for this transfer.
-            transfer_group: A string that identifies this transaction as part of a group.
+                before they are added to your available balance. A pending balance will transfer
+                immediately but the funds will not become available until the original charge
+                becomes available. [See the Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-availability)
+                for details.
+            source_type: The source balance to use for this transfer. One of `bank_account`,
+                `card`, or `fpx`. For most users, this will default to `card`.
+            transfer_group: A string that identifies this transaction as part of a group. See
+                the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
         """
         return self._client.request(
             _PostTransfers,
@@ -91,7 +103,7 @@ class Transfers(SyncResource):
         created: TransfersListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         transfer_group: str | None = None,
@@ -104,12 +116,19 @@ class Transfers(SyncResource):
 
         Args:
             created:
-            destination:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            transfer_group:
+            destination: Only return transfers for the destination specified by this account ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transfer_group: Only return transfers with the specified transfer group.
         """
         return self._client.request(
             _GetTransfers,
@@ -131,7 +150,7 @@ class Transfers(SyncResource):
         transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
         """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
@@ -141,7 +160,7 @@ class Transfers(SyncResource):
         ``GET /v1/transfers/{transfer}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTransfersTransfer,
@@ -158,7 +177,7 @@ class Transfers(SyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
@@ -170,10 +189,14 @@ class Transfers(SyncResource):
         ``POST /v1/transfers/{transfer}``
 
         Args:
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTransfersTransfer,
@@ -197,7 +220,7 @@ class TransfersReversals(SyncResource):
         *,
         amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         refund_application_fee: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -215,13 +238,22 @@ class TransfersReversals(SyncResource):
 
         Args:
             amount: A positive integer in cents (or local equivalent) representing how much of
-                this transfer to reverse.
-            description: An arbitrary string which you can attach to a reversal object.
+                this transfer to reverse. Can only reverse up to the unreversed amount remaining
+                of the transfer. Partial transfer reversals are only allowed for transfers to
+                Stripe Accounts. Defaults to the entire transfer amount.
+            description: An arbitrary string which you can attach to a reversal object. It is
+                displayed alongside the reversal in the Dashboard. This will be unset if you
+                POST an empty value.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             refund_application_fee: Boolean indicating whether the application fee should be
-                refunded when reversing this transfer.
+                refunded when reversing this transfer. If a full transfer reversal is given, the
+                full application fee will be refunded. Otherwise, the application fee will be
+                refunded with an amount proportional to the amount of the transfer reversed.
         """
         return self._client.request(
             _PostTransfersIdReversals,
@@ -242,7 +274,7 @@ class TransfersReversals(SyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -255,10 +287,17 @@ class TransfersReversals(SyncResource):
         ``GET /v1/transfers/{id}/reversals``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetTransfersIdReversals,
@@ -278,7 +317,7 @@ class TransfersReversals(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
         """By default, you can see the 10 most recent reversals stored directly on the transfer
@@ -288,7 +327,7 @@ class TransfersReversals(SyncResource):
         ``GET /v1/transfers/{transfer}/reversals/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTransfersTransferReversalsId,
@@ -308,7 +347,7 @@ class TransfersReversals(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
@@ -322,7 +361,10 @@ class TransfersReversals(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTransfersTransferReversalsId,
@@ -352,7 +394,7 @@ class AsyncTransfers(AsyncResource):
         destination: str,
         amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         source_transaction: str | None = None,
         source_type: Literal["bank_account", "card", "fpx"] | None = None,
@@ -367,17 +409,30 @@ class AsyncTransfers(AsyncResource):
 
         Args:
             currency: 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
-            destination: The ID of a connected Stripe account.
+            destination: The ID of a connected Stripe account. See the Connect documentation for
+                details.
             amount: A positive integer in cents (or local equivalent) representing how much to
                 transfer.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             source_transaction: You can use this parameter to transfer funds from a charge
-                before they are added to your available balance.
-            source_type: The source balance to use for this transfer.
-            transfer_group: A string that identifies this transaction as part of a group.
+                before they are added to your available balance. A pending balance will transfer
+                immediately but the funds will not become available until the original charge
+                becomes available. [See the Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-availability)
+                for details.
+            source_type: The source balance to use for this transfer. One of `bank_account`,
+                `card`, or `fpx`. For most users, this will default to `card`.
+            transfer_group: A string that identifies this transaction as part of a group. See
+                the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
         """
         return await self._client.request(
             _PostTransfers,
@@ -402,7 +457,7 @@ class AsyncTransfers(AsyncResource):
         created: TransfersListParamsCreated | int | None = None,
         destination: str | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         transfer_group: str | None = None,
@@ -415,12 +470,19 @@ class AsyncTransfers(AsyncResource):
 
         Args:
             created:
-            destination:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            transfer_group:
+            destination: Only return transfers for the destination specified by this account ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transfer_group: Only return transfers with the specified transfer group.
         """
         return await self._client.request(
             _GetTransfers,
@@ -442,7 +504,7 @@ class AsyncTransfers(AsyncResource):
         transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
         """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
@@ -452,7 +514,7 @@ class AsyncTransfers(AsyncResource):
         ``GET /v1/transfers/{transfer}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTransfersTransfer,
@@ -469,7 +531,7 @@ class AsyncTransfers(AsyncResource):
         /,
         *,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Transfer:
@@ -481,10 +543,14 @@ class AsyncTransfers(AsyncResource):
         ``POST /v1/transfers/{transfer}``
 
         Args:
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTransfersTransfer,
@@ -508,7 +574,7 @@ class AsyncTransfersReversals(AsyncResource):
         *,
         amount: int | None = None,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         refund_application_fee: bool | None = None,
         **options: Unpack[RequestOptions],
@@ -526,13 +592,22 @@ class AsyncTransfersReversals(AsyncResource):
 
         Args:
             amount: A positive integer in cents (or local equivalent) representing how much of
-                this transfer to reverse.
-            description: An arbitrary string which you can attach to a reversal object.
+                this transfer to reverse. Can only reverse up to the unreversed amount remaining
+                of the transfer. Partial transfer reversals are only allowed for transfers to
+                Stripe Accounts. Defaults to the entire transfer amount.
+            description: An arbitrary string which you can attach to a reversal object. It is
+                displayed alongside the reversal in the Dashboard. This will be unset if you
+                POST an empty value.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             refund_application_fee: Boolean indicating whether the application fee should be
-                refunded when reversing this transfer.
+                refunded when reversing this transfer. If a full transfer reversal is given, the
+                full application fee will be refunded. Otherwise, the application fee will be
+                refunded with an amount proportional to the amount of the transfer reversed.
         """
         return await self._client.request(
             _PostTransfersIdReversals,
@@ -553,7 +628,7 @@ class AsyncTransfersReversals(AsyncResource):
         /,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -566,10 +641,17 @@ class AsyncTransfersReversals(AsyncResource):
         ``GET /v1/transfers/{id}/reversals``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetTransfersIdReversals,
@@ -589,7 +671,7 @@ class AsyncTransfersReversals(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
         """By default, you can see the 10 most recent reversals stored directly on the transfer
@@ -599,7 +681,7 @@ class AsyncTransfersReversals(AsyncResource):
         ``GET /v1/transfers/{transfer}/reversals/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTransfersTransferReversalsId,
@@ -619,7 +701,7 @@ class AsyncTransfersReversals(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TransferReversal:
@@ -633,7 +715,10 @@ class AsyncTransfersReversals(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTransfersTransferReversalsId,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_credit_reversal import TreasuryCreditReversal
 
 
@@ -29,7 +28,7 @@ class TreasuryCreditReversals(SyncResource):
         self,
         *,
         received_credit: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryCreditReversal:
@@ -41,7 +40,10 @@ class TreasuryCreditReversals(SyncResource):
             received_credit: The ReceivedCredit to reverse.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTreasuryCreditReversals,
@@ -59,7 +61,7 @@ class TreasuryCreditReversals(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         received_credit: str | None = None,
         starting_after: str | None = None,
@@ -71,13 +73,20 @@ class TreasuryCreditReversals(SyncResource):
         ``GET /v1/treasury/credit_reversals``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            received_credit:
-            starting_after:
-            status:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            received_credit: Only return CreditReversals for the ReceivedCredit ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return CreditReversals for a given status.
         """
         return self._client.request(
             _GetTreasuryCreditReversals,
@@ -99,7 +108,7 @@ class TreasuryCreditReversals(SyncResource):
         credit_reversal: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryCreditReversal:
         """Retrieves the details of an existing CreditReversal by passing the unique CreditReversal
@@ -108,7 +117,7 @@ class TreasuryCreditReversals(SyncResource):
         ``GET /v1/treasury/credit_reversals/{credit_reversal}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryCreditReversalsCreditReversal,
@@ -127,7 +136,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         self,
         *,
         received_credit: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryCreditReversal:
@@ -139,7 +148,10 @@ class AsyncTreasuryCreditReversals(AsyncResource):
             received_credit: The ReceivedCredit to reverse.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTreasuryCreditReversals,
@@ -157,7 +169,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         received_credit: str | None = None,
         starting_after: str | None = None,
@@ -169,13 +181,20 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         ``GET /v1/treasury/credit_reversals``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            received_credit:
-            starting_after:
-            status:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            received_credit: Only return CreditReversals for the ReceivedCredit ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return CreditReversals for a given status.
         """
         return await self._client.request(
             _GetTreasuryCreditReversals,
@@ -197,7 +216,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         credit_reversal: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryCreditReversal:
         """Retrieves the details of an existing CreditReversal by passing the unique CreditReversal
@@ -206,7 +225,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         ``GET /v1/treasury/credit_reversals/{credit_reversal}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryCreditReversalsCreditReversal,

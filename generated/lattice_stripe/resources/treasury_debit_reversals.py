@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_debit_reversal import TreasuryDebitReversal
 
 
@@ -29,7 +28,7 @@ class TreasuryDebitReversals(SyncResource):
         self,
         *,
         received_debit: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryDebitReversal:
@@ -41,7 +40,10 @@ class TreasuryDebitReversals(SyncResource):
             received_debit: The ReceivedDebit to reverse.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostTreasuryDebitReversals,
@@ -59,7 +61,7 @@ class TreasuryDebitReversals(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         received_debit: str | None = None,
         resolution: Literal["lost", "won"] | None = None,
@@ -72,14 +74,21 @@ class TreasuryDebitReversals(SyncResource):
         ``GET /v1/treasury/debit_reversals``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            received_debit:
-            resolution:
-            starting_after:
-            status:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            received_debit: Only return DebitReversals for the ReceivedDebit ID.
+            resolution: Only return DebitReversals for a given resolution.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return DebitReversals for a given status.
         """
         return self._client.request(
             _GetTreasuryDebitReversals,
@@ -102,7 +111,7 @@ class TreasuryDebitReversals(SyncResource):
         debit_reversal: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryDebitReversal:
         """Retrieves a DebitReversal object.
@@ -110,7 +119,7 @@ class TreasuryDebitReversals(SyncResource):
         ``GET /v1/treasury/debit_reversals/{debit_reversal}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryDebitReversalsDebitReversal,
@@ -129,7 +138,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         self,
         *,
         received_debit: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryDebitReversal:
@@ -141,7 +150,10 @@ class AsyncTreasuryDebitReversals(AsyncResource):
             received_debit: The ReceivedDebit to reverse.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostTreasuryDebitReversals,
@@ -159,7 +171,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         received_debit: str | None = None,
         resolution: Literal["lost", "won"] | None = None,
@@ -172,14 +184,21 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         ``GET /v1/treasury/debit_reversals``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            received_debit:
-            resolution:
-            starting_after:
-            status:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            received_debit: Only return DebitReversals for the ReceivedDebit ID.
+            resolution: Only return DebitReversals for a given resolution.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return DebitReversals for a given status.
         """
         return await self._client.request(
             _GetTreasuryDebitReversals,
@@ -202,7 +221,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         debit_reversal: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryDebitReversal:
         """Retrieves a DebitReversal object.
@@ -210,7 +229,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         ``GET /v1/treasury/debit_reversals/{debit_reversal}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryDebitReversalsDebitReversal,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_financial_account import TreasuryFinancialAccount
     from ..models.treasury_financial_account_features import TreasuryFinancialAccountFeatures
     from ..params.treasury_financial_accounts import (
@@ -47,8 +46,8 @@ class TreasuryFinancialAccounts(SyncResource):
     def create(
         self,
         *,
-        supported_currencies: Sequence[str],
-        expand: Sequence[str] | None = None,
+        supported_currencies: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsCreateParamsFeatures | None = None,
         metadata: dict[str, str] | None = None,
         platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions | None = None,
@@ -63,8 +62,12 @@ class TreasuryFinancialAccounts(SyncResource):
             supported_currencies: The currencies the FinancialAccount can hold a balance in.
             expand: Specifies which fields in the response should be expanded.
             features: Encodes whether a FinancialAccount has access to a particular feature.
+                Stripe or the platform can control features via the requested field.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
@@ -86,7 +89,7 @@ class TreasuryFinancialAccounts(SyncResource):
         *,
         created: TreasuryFinancialAccountsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -97,10 +100,10 @@ class TreasuryFinancialAccounts(SyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: An object ID cursor for use in pagination.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit ranging from 1 to 100 (defaults to 10).
+            starting_after: An object ID cursor for use in pagination.
         """
         return self._client.request(
             _GetTreasuryFinancialAccounts,
@@ -120,7 +123,7 @@ class TreasuryFinancialAccounts(SyncResource):
         financial_account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryFinancialAccount:
         """Retrieves the details of a FinancialAccount.
@@ -128,7 +131,7 @@ class TreasuryFinancialAccounts(SyncResource):
         ``GET /v1/treasury/financial_accounts/{financial_account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryFinancialAccountsFinancialAccount,
@@ -144,7 +147,7 @@ class TreasuryFinancialAccounts(SyncResource):
         financial_account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
         metadata: dict[str, str] | None = None,
         platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions | None = None,
@@ -157,9 +160,13 @@ class TreasuryFinancialAccounts(SyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             features: Encodes whether a FinancialAccount has access to a particular feature,
-                with a status enum and associated `status_details`.
+                with a status enum and associated `status_details`. Stripe or the platform may
+                control features via the requested field.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
@@ -184,7 +191,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
         financial_account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryFinancialAccountFeatures:
         """Retrieves Features information associated with the FinancialAccount.
@@ -192,7 +199,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
         ``GET /v1/treasury/financial_accounts/{financial_account}/features``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryFinancialAccountsFinancialAccountFeatures,
@@ -210,7 +217,7 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
         *,
         card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
         deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         financial_addresses: TreasuryFinancialAccountsFeaturesUpdateParamsFinancialAddresses | None = None,
         inbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsInboundTransfers | None = None,
         intra_stripe_flows: TreasuryFinancialAccountsFeaturesUpdateParamsIntraStripeFlows | None = None,
@@ -224,9 +231,10 @@ class TreasuryFinancialAccountsFeatures(SyncResource):
 
         Args:
             card_issuing: Encodes the FinancialAccount's ability to be used with the Issuing
-                product, including attaching cards to and drawing funds from the FinancialAccount.
+                product, including attaching cards to and drawing funds from the
+                FinancialAccount.
             deposit_insurance: Represents whether this FinancialAccount is eligible for deposit
-                insurance.
+                insurance. Various factors determine the insurance amount.
             expand: Specifies which fields in the response should be expanded.
             financial_addresses: Contains Features that add FinancialAddresses to the
                 FinancialAccount.
@@ -267,8 +275,8 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
     async def create(
         self,
         *,
-        supported_currencies: Sequence[str],
-        expand: Sequence[str] | None = None,
+        supported_currencies: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsCreateParamsFeatures | None = None,
         metadata: dict[str, str] | None = None,
         platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions | None = None,
@@ -283,8 +291,12 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
             supported_currencies: The currencies the FinancialAccount can hold a balance in.
             expand: Specifies which fields in the response should be expanded.
             features: Encodes whether a FinancialAccount has access to a particular feature.
+                Stripe or the platform can control features via the requested field.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
@@ -306,7 +318,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         *,
         created: TreasuryFinancialAccountsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -317,10 +329,10 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
 
         Args:
             created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: An object ID cursor for use in pagination.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit ranging from 1 to 100 (defaults to 10).
+            starting_after: An object ID cursor for use in pagination.
         """
         return await self._client.request(
             _GetTreasuryFinancialAccounts,
@@ -340,7 +352,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         financial_account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryFinancialAccount:
         """Retrieves the details of a FinancialAccount.
@@ -348,7 +360,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         ``GET /v1/treasury/financial_accounts/{financial_account}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryFinancialAccountsFinancialAccount,
@@ -364,7 +376,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         financial_account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
         metadata: dict[str, str] | None = None,
         platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions | None = None,
@@ -377,9 +389,13 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         Args:
             expand: Specifies which fields in the response should be expanded.
             features: Encodes whether a FinancialAccount has access to a particular feature,
-                with a status enum and associated `status_details`.
+                with a status enum and associated `status_details`. Stripe or the platform may
+                control features via the requested field.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             platform_restrictions: The set of functionalities that the platform can restrict on
                 the FinancialAccount.
         """
@@ -404,7 +420,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
         financial_account: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryFinancialAccountFeatures:
         """Retrieves Features information associated with the FinancialAccount.
@@ -412,7 +428,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
         ``GET /v1/treasury/financial_accounts/{financial_account}/features``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryFinancialAccountsFinancialAccountFeatures,
@@ -430,7 +446,7 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
         *,
         card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
         deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         financial_addresses: TreasuryFinancialAccountsFeaturesUpdateParamsFinancialAddresses | None = None,
         inbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsInboundTransfers | None = None,
         intra_stripe_flows: TreasuryFinancialAccountsFeaturesUpdateParamsIntraStripeFlows | None = None,
@@ -444,9 +460,10 @@ class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
 
         Args:
             card_issuing: Encodes the FinancialAccount's ability to be used with the Issuing
-                product, including attaching cards to and drawing funds from the FinancialAccount.
+                product, including attaching cards to and drawing funds from the
+                FinancialAccount.
             deposit_insurance: Represents whether this FinancialAccount is eligible for deposit
-                insurance.
+                insurance. Various factors determine the insurance amount.
             expand: Specifies which fields in the response should be expanded.
             financial_addresses: Contains Features that add FinancialAddresses to the
                 FinancialAccount.

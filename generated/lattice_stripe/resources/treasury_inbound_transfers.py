@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
 
 
@@ -31,7 +30,7 @@ class TreasuryInboundTransfers(SyncResource):
         inbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Cancels an InboundTransfer.
@@ -58,7 +57,7 @@ class TreasuryInboundTransfers(SyncResource):
         financial_account: str,
         origin_payment_method: str,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -70,16 +69,21 @@ class TreasuryInboundTransfers(SyncResource):
         Args:
             amount: Amount (in cents) to be transferred.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             financial_account: The FinancialAccount to send funds to.
             origin_payment_method: The origin payment method to be debited for the
                 InboundTransfer.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             statement_descriptor: The complete description that appears on your customers'
-                statements.
+                statements. Maximum 10 characters.
         """
         return self._client.request(
             _PostTreasuryInboundTransfers,
@@ -102,7 +106,7 @@ class TreasuryInboundTransfers(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "processing", "succeeded"] | None = None,
@@ -113,12 +117,20 @@ class TreasuryInboundTransfers(SyncResource):
         ``GET /v1/treasury/inbound_transfers``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return InboundTransfers that have the given status: `processing`,
+                `succeeded`, `failed` or `canceled`.
         """
         return self._client.request(
             _GetTreasuryInboundTransfers,
@@ -139,7 +151,7 @@ class TreasuryInboundTransfers(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Retrieves the details of an existing InboundTransfer.
@@ -147,7 +159,7 @@ class TreasuryInboundTransfers(SyncResource):
         ``GET /v1/treasury/inbound_transfers/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryInboundTransfersId,
@@ -167,7 +179,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         inbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Cancels an InboundTransfer.
@@ -194,7 +206,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         financial_account: str,
         origin_payment_method: str,
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -206,16 +218,21 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         Args:
             amount: Amount (in cents) to be transferred.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             financial_account: The FinancialAccount to send funds to.
             origin_payment_method: The origin payment method to be debited for the
                 InboundTransfer.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             statement_descriptor: The complete description that appears on your customers'
-                statements.
+                statements. Maximum 10 characters.
         """
         return await self._client.request(
             _PostTreasuryInboundTransfers,
@@ -238,7 +255,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "processing", "succeeded"] | None = None,
@@ -249,12 +266,20 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         ``GET /v1/treasury/inbound_transfers``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return InboundTransfers that have the given status: `processing`,
+                `succeeded`, `failed` or `canceled`.
         """
         return await self._client.request(
             _GetTreasuryInboundTransfers,
@@ -275,7 +300,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryInboundTransfer:
         """Retrieves the details of an existing InboundTransfer.
@@ -283,7 +308,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         ``GET /v1/treasury/inbound_transfers/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryInboundTransfersId,

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
     from ..params.treasury_outbound_transfers import (
         TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions,
@@ -34,7 +33,7 @@ class TreasuryOutboundTransfers(SyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """An OutboundTransfer can be canceled if the funds have not yet been paid out.
@@ -63,7 +62,7 @@ class TreasuryOutboundTransfers(SyncResource):
         destination_payment_method: str | None = None,
         destination_payment_method_options: TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions
         | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -75,18 +74,24 @@ class TreasuryOutboundTransfers(SyncResource):
         Args:
             amount: Amount (in cents) to be transferred.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             financial_account: The FinancialAccount to pull funds from.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             destination_payment_method: The PaymentMethod to use as the payment instrument for
                 the OutboundTransfer.
             destination_payment_method_options: Hash describing payment method configuration
                 details.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             statement_descriptor: Statement descriptor to be shown on the receiving end of an
-                OutboundTransfer.
+                OutboundTransfer. Maximum 10 characters for `ach` transfers or 140 characters
+                for `wire` transfers. The default value is `transfer`.
         """
         return self._client.request(
             _PostTreasuryOutboundTransfers,
@@ -110,7 +115,7 @@ class TreasuryOutboundTransfers(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
@@ -121,12 +126,20 @@ class TreasuryOutboundTransfers(SyncResource):
         ``GET /v1/treasury/outbound_transfers``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return OutboundTransfers that have the given status: `processing`,
+                `canceled`, `failed`, `posted`, or `returned`.
         """
         return self._client.request(
             _GetTreasuryOutboundTransfers,
@@ -147,7 +160,7 @@ class TreasuryOutboundTransfers(SyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Retrieves the details of an existing OutboundTransfer by passing the unique
@@ -157,7 +170,7 @@ class TreasuryOutboundTransfers(SyncResource):
         ``GET /v1/treasury/outbound_transfers/{outbound_transfer}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryOutboundTransfersOutboundTransfer,
@@ -177,7 +190,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """An OutboundTransfer can be canceled if the funds have not yet been paid out.
@@ -206,7 +219,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         destination_payment_method: str | None = None,
         destination_payment_method_options: TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions
         | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | None = None,
         statement_descriptor: str | None = None,
         **options: Unpack[RequestOptions],
@@ -218,18 +231,24 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         Args:
             amount: Amount (in cents) to be transferred.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             financial_account: The FinancialAccount to pull funds from.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             destination_payment_method: The PaymentMethod to use as the payment instrument for
                 the OutboundTransfer.
             destination_payment_method_options: Hash describing payment method configuration
                 details.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             statement_descriptor: Statement descriptor to be shown on the receiving end of an
-                OutboundTransfer.
+                OutboundTransfer. Maximum 10 characters for `ach` transfers or 140 characters
+                for `wire` transfers. The default value is `transfer`.
         """
         return await self._client.request(
             _PostTreasuryOutboundTransfers,
@@ -253,7 +272,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
@@ -264,12 +283,20 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         ``GET /v1/treasury/outbound_transfers``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return OutboundTransfers that have the given status: `processing`,
+                `canceled`, `failed`, `posted`, or `returned`.
         """
         return await self._client.request(
             _GetTreasuryOutboundTransfers,
@@ -290,7 +317,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         outbound_transfer: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryOutboundTransfer:
         """Retrieves the details of an existing OutboundTransfer by passing the unique
@@ -300,7 +327,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         ``GET /v1/treasury/outbound_transfers/{outbound_transfer}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryOutboundTransfersOutboundTransfer,

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_credit import TreasuryReceivedCredit
     from ..params.treasury_received_credits import (
         TreasuryReceivedCreditsListParamsLinkedFlows,
@@ -33,7 +32,7 @@ class TreasuryReceivedCredits(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         linked_flows: TreasuryReceivedCreditsListParamsLinkedFlows | None = None,
         starting_after: str | None = None,
@@ -45,13 +44,21 @@ class TreasuryReceivedCredits(SyncResource):
         ``GET /v1/treasury/received_credits``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            linked_flows:
-            starting_after:
-            status:
+            financial_account: The FinancialAccount that received the funds.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            linked_flows: Only return ReceivedCredits described by the flow.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedCredits that have the given status: `succeeded` or
+                `failed`.
         """
         return self._client.request(
             _GetTreasuryReceivedCredits,
@@ -73,7 +80,7 @@ class TreasuryReceivedCredits(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedCredit:
         """Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit
@@ -82,7 +89,7 @@ class TreasuryReceivedCredits(SyncResource):
         ``GET /v1/treasury/received_credits/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryReceivedCreditsId,
@@ -102,7 +109,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         linked_flows: TreasuryReceivedCreditsListParamsLinkedFlows | None = None,
         starting_after: str | None = None,
@@ -114,13 +121,21 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         ``GET /v1/treasury/received_credits``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            linked_flows:
-            starting_after:
-            status:
+            financial_account: The FinancialAccount that received the funds.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            linked_flows: Only return ReceivedCredits described by the flow.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedCredits that have the given status: `succeeded` or
+                `failed`.
         """
         return await self._client.request(
             _GetTreasuryReceivedCredits,
@@ -142,7 +157,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedCredit:
         """Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit
@@ -151,7 +166,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         ``GET /v1/treasury/received_credits/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryReceivedCreditsId,

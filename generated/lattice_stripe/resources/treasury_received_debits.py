@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_debit import TreasuryReceivedDebit
 
 
@@ -30,7 +29,7 @@ class TreasuryReceivedDebits(SyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["failed", "succeeded"] | None = None,
@@ -41,12 +40,20 @@ class TreasuryReceivedDebits(SyncResource):
         ``GET /v1/treasury/received_debits``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            financial_account: The FinancialAccount that funds were pulled from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedDebits that have the given status: `succeeded` or
+                `failed`.
         """
         return self._client.request(
             _GetTreasuryReceivedDebits,
@@ -67,7 +74,7 @@ class TreasuryReceivedDebits(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedDebit:
         """Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit
@@ -76,7 +83,7 @@ class TreasuryReceivedDebits(SyncResource):
         ``GET /v1/treasury/received_debits/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryReceivedDebitsId,
@@ -96,7 +103,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         *,
         financial_account: str,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         status: Literal["failed", "succeeded"] | None = None,
@@ -107,12 +114,20 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         ``GET /v1/treasury/received_debits``
 
         Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
+            financial_account: The FinancialAccount that funds were pulled from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedDebits that have the given status: `succeeded` or
+                `failed`.
         """
         return await self._client.request(
             _GetTreasuryReceivedDebits,
@@ -133,7 +148,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryReceivedDebit:
         """Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit
@@ -142,7 +157,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         ``GET /v1/treasury/received_debits/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryReceivedDebitsId,

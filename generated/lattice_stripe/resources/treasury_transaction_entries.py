@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_transaction_entry import TreasuryTransactionEntry
     from ..params.treasury_transaction_entries import (
         TreasuryTransactionEntriesListParamsCreated,
@@ -36,7 +35,7 @@ class TreasuryTransactionEntries(SyncResource):
         created: TreasuryTransactionEntriesListParamsCreated | int | None = None,
         effective_at: TreasuryTransactionEntriesListParamsEffectiveAt | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         order_by: Literal["created", "effective_at"] | None = None,
         starting_after: str | None = None,
@@ -48,15 +47,23 @@ class TreasuryTransactionEntries(SyncResource):
         ``GET /v1/treasury/transaction_entries``
 
         Args:
-            financial_account:
+            financial_account: Returns objects associated with this FinancialAccount.
             created:
             effective_at:
-            ending_before:
-            expand:
-            limit:
-            order_by:
-            starting_after:
-            transaction:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            order_by: The results are in reverse chronological order by `created` or
+                `effective_at`. The default is `created`.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transaction: Only return TransactionEntries associated with this Transaction.
         """
         return self._client.request(
             _GetTreasuryTransactionEntries,
@@ -80,7 +87,7 @@ class TreasuryTransactionEntries(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryTransactionEntry:
         """Retrieves a TransactionEntry object.
@@ -88,7 +95,7 @@ class TreasuryTransactionEntries(SyncResource):
         ``GET /v1/treasury/transaction_entries/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryTransactionEntriesId,
@@ -110,7 +117,7 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         created: TreasuryTransactionEntriesListParamsCreated | int | None = None,
         effective_at: TreasuryTransactionEntriesListParamsEffectiveAt | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         order_by: Literal["created", "effective_at"] | None = None,
         starting_after: str | None = None,
@@ -122,15 +129,23 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         ``GET /v1/treasury/transaction_entries``
 
         Args:
-            financial_account:
+            financial_account: Returns objects associated with this FinancialAccount.
             created:
             effective_at:
-            ending_before:
-            expand:
-            limit:
-            order_by:
-            starting_after:
-            transaction:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            order_by: The results are in reverse chronological order by `created` or
+                `effective_at`. The default is `created`.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transaction: Only return TransactionEntries associated with this Transaction.
         """
         return await self._client.request(
             _GetTreasuryTransactionEntries,
@@ -154,7 +169,7 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryTransactionEntry:
         """Retrieves a TransactionEntry object.
@@ -162,7 +177,7 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         ``GET /v1/treasury/transaction_entries/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryTransactionEntriesId,

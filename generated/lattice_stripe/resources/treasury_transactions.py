@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_transaction import TreasuryTransaction
     from ..params.treasury_transactions import (
         TreasuryTransactionsListParamsCreated,
@@ -35,7 +34,7 @@ class TreasuryTransactions(SyncResource):
         financial_account: str,
         created: TreasuryTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         order_by: Literal["created", "posted_at"] | None = None,
         starting_after: str | None = None,
@@ -48,15 +47,26 @@ class TreasuryTransactions(SyncResource):
         ``GET /v1/treasury/transactions``
 
         Args:
-            financial_account:
+            financial_account: Returns objects associated with this FinancialAccount.
             created:
-            ending_before:
-            expand:
-            limit:
-            order_by:
-            starting_after:
-            status:
-            status_transitions:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            order_by: The results are in reverse chronological order by `created` or
+                `posted_at`. The default is `created`.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return Transactions that have the given status: `open`, `posted`, or
+                `void`.
+            status_transitions: A filter for the `status_transitions.posted_at` timestamp. When
+                using this filter, `status=posted` and `order_by=posted_at` must also be
+                specified.
         """
         return self._client.request(
             _GetTreasuryTransactions,
@@ -80,7 +90,7 @@ class TreasuryTransactions(SyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryTransaction:
         """Retrieves the details of an existing Transaction.
@@ -88,7 +98,7 @@ class TreasuryTransactions(SyncResource):
         ``GET /v1/treasury/transactions/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTreasuryTransactionsId,
@@ -109,7 +119,7 @@ class AsyncTreasuryTransactions(AsyncResource):
         financial_account: str,
         created: TreasuryTransactionsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         order_by: Literal["created", "posted_at"] | None = None,
         starting_after: str | None = None,
@@ -122,15 +132,26 @@ class AsyncTreasuryTransactions(AsyncResource):
         ``GET /v1/treasury/transactions``
 
         Args:
-            financial_account:
+            financial_account: Returns objects associated with this FinancialAccount.
             created:
-            ending_before:
-            expand:
-            limit:
-            order_by:
-            starting_after:
-            status:
-            status_transitions:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            order_by: The results are in reverse chronological order by `created` or
+                `posted_at`. The default is `created`.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return Transactions that have the given status: `open`, `posted`, or
+                `void`.
+            status_transitions: A filter for the `status_transitions.posted_at` timestamp. When
+                using this filter, `status=posted` and `order_by=posted_at` must also be
+                specified.
         """
         return await self._client.request(
             _GetTreasuryTransactions,
@@ -154,7 +175,7 @@ class AsyncTreasuryTransactions(AsyncResource):
         id: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TreasuryTransaction:
         """Retrieves the details of an existing Transaction.
@@ -162,7 +183,7 @@ class AsyncTreasuryTransactions(AsyncResource):
         ``GET /v1/treasury/transactions/{id}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTreasuryTransactionsId,

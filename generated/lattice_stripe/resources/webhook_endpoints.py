@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_webhook_endpoint import DeletedWebhookEndpoint
     from ..models.webhook_endpoint import WebhookEndpoint
 
@@ -29,7 +28,7 @@ class WebhookEndpoints(SyncResource):
     def create(
         self,
         *,
-        enabled_events: Sequence[
+        enabled_events: SequenceNotStr[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -361,7 +360,7 @@ class WebhookEndpoints(SyncResource):
         | None = None,
         connect: bool | None = None,
         description: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
@@ -375,16 +374,20 @@ class WebhookEndpoints(SyncResource):
         ``POST /v1/webhook_endpoints``
 
         Args:
-            enabled_events: The list of events to enable for this endpoint.
+            enabled_events: The list of events to enable for this endpoint. You may specify
+                `['*']` to enable all events, except those that require explicit selection.
             url: The URL of the webhook endpoint.
             api_version: Events sent to this endpoint will be generated with this Stripe Version
                 instead of your account's default Stripe Version.
             connect: Whether this endpoint should receive events from connected accounts
-                (`true`), or from your account (`false`).
+                (`true`), or from your account (`false`). Defaults to `false`.
             description: An optional description of what the webhook is used for.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return self._client.request(
             _PostWebhookEndpoints,
@@ -423,7 +426,7 @@ class WebhookEndpoints(SyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -433,10 +436,17 @@ class WebhookEndpoints(SyncResource):
         ``GET /v1/webhook_endpoints``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetWebhookEndpoints,
@@ -455,7 +465,7 @@ class WebhookEndpoints(SyncResource):
         webhook_endpoint: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
         """Retrieves the webhook endpoint with the given ID.
@@ -463,7 +473,7 @@ class WebhookEndpoints(SyncResource):
         ``GET /v1/webhook_endpoints/{webhook_endpoint}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetWebhookEndpointsWebhookEndpoint,
@@ -481,7 +491,7 @@ class WebhookEndpoints(SyncResource):
         *,
         description: str | Literal[""] | None = None,
         disabled: bool | None = None,
-        enabled_events: Sequence[
+        enabled_events: SequenceNotStr[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -709,7 +719,7 @@ class WebhookEndpoints(SyncResource):
             ]
         ]
         | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         url: str | None = None,
         **options: Unpack[RequestOptions],
@@ -722,10 +732,14 @@ class WebhookEndpoints(SyncResource):
         Args:
             description: An optional description of what the webhook is used for.
             disabled: Disable the webhook endpoint if set to true.
-            enabled_events: The list of events to enable for this endpoint.
+            enabled_events: The list of events to enable for this endpoint. You may specify
+                `['*']` to enable all events, except those that require explicit selection.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             url: The URL of the webhook endpoint.
         """
         return self._client.request(
@@ -749,7 +763,7 @@ class AsyncWebhookEndpoints(AsyncResource):
     async def create(
         self,
         *,
-        enabled_events: Sequence[
+        enabled_events: SequenceNotStr[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -1081,7 +1095,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         | None = None,
         connect: bool | None = None,
         description: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
@@ -1095,16 +1109,20 @@ class AsyncWebhookEndpoints(AsyncResource):
         ``POST /v1/webhook_endpoints``
 
         Args:
-            enabled_events: The list of events to enable for this endpoint.
+            enabled_events: The list of events to enable for this endpoint. You may specify
+                `['*']` to enable all events, except those that require explicit selection.
             url: The URL of the webhook endpoint.
             api_version: Events sent to this endpoint will be generated with this Stripe Version
                 instead of your account's default Stripe Version.
             connect: Whether this endpoint should receive events from connected accounts
-                (`true`), or from your account (`false`).
+                (`true`), or from your account (`false`). Defaults to `false`.
             description: An optional description of what the webhook is used for.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
         """
         return await self._client.request(
             _PostWebhookEndpoints,
@@ -1143,7 +1161,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         self,
         *,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1153,10 +1171,17 @@ class AsyncWebhookEndpoints(AsyncResource):
         ``GET /v1/webhook_endpoints``
 
         Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetWebhookEndpoints,
@@ -1175,7 +1200,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         webhook_endpoint: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> WebhookEndpoint:
         """Retrieves the webhook endpoint with the given ID.
@@ -1183,7 +1208,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         ``GET /v1/webhook_endpoints/{webhook_endpoint}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetWebhookEndpointsWebhookEndpoint,
@@ -1201,7 +1226,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         *,
         description: str | Literal[""] | None = None,
         disabled: bool | None = None,
-        enabled_events: Sequence[
+        enabled_events: SequenceNotStr[
             Literal[
                 "*",
                 "account.application.authorized",
@@ -1429,7 +1454,7 @@ class AsyncWebhookEndpoints(AsyncResource):
             ]
         ]
         | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
         url: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1442,10 +1467,14 @@ class AsyncWebhookEndpoints(AsyncResource):
         Args:
             description: An optional description of what the webhook is used for.
             disabled: Disable the webhook endpoint if set to true.
-            enabled_events: The list of events to enable for this endpoint.
+            enabled_events: The list of events to enable for this endpoint. You may specify
+                `['*']` to enable all events, except those that require explicit selection.
             expand: Specifies which fields in the response should be expanded.
             metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
             url: The URL of the webhook endpoint.
         """
         return await self._client.request(

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.models import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_widget import DeletedWidget
     from ..models.widget import Widget
     from ..params.widgets import (
@@ -53,7 +52,7 @@ class Widgets(SyncResource):
         amount: int,
         color: Literal["red", "green", "GMT+0"] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        parts: Sequence[WidgetsCreateParamsParts] | None = None,
+        parts: SequenceNotStr[WidgetsCreateParamsParts] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Widget:
         """Create a widget.
@@ -95,7 +94,7 @@ class Widgets(SyncResource):
     def list(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Widget]:
@@ -178,7 +177,7 @@ class AsyncWidgets(AsyncResource):
         amount: int,
         color: Literal["red", "green", "GMT+0"] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        parts: Sequence[WidgetsCreateParamsParts] | None = None,
+        parts: SequenceNotStr[WidgetsCreateParamsParts] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Widget:
         """Create a widget.
@@ -220,7 +219,7 @@ class AsyncWidgets(AsyncResource):
     async def list(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Widget]:
