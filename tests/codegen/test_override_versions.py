@@ -13,9 +13,7 @@ from tests.codegen.helpers import OLD_LOCK, OLD_SPEC
 
 GUARDS = (
     "class TaxSettingsResourceGuards:\n    def update(self): ...\n"
-    "class AsyncTaxSettingsResourceGuards:\n    async def update(self): ...\n"
     "class AccountsGuards:\n    def reject(self): ...\n    def frobnicate(self): ...\n"
-    "class AsyncAccountsGuards:\n    async def reject(self): ...\n    async def frobnicate(self): ...\n"
     "class TaxSettingsMixin: ...\n"
 )
 
