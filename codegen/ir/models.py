@@ -111,11 +111,7 @@ class ModelTypes:
 
     def inline_class(self, plain: str) -> str:
         """A class name for an inline object: component schemas' names come first."""
-        name, n = plain, 2
-        while name in self.model_classes_taken:
-            name, n = f"{plain}{n}", n + 1
-        self.model_classes_taken.add(name)
-        return name
+        return naming.claim(plain, self.model_classes_taken)
 
     def model(self, schema_name: str, cls: str, schema: dict[str, Any], top: bool = False) -> TypeOut:
         """The model ``cls`` (last, after the inline models its fields need)."""

@@ -103,6 +103,18 @@ def unique_names(
     return result
 
 
+def claim(plain: str, taken: set[str]) -> str:
+    """``plain``, or ``plain2``, ``plain3``, ... if taken; the name returned is taken from now on.
+
+    For names handed out while walking (inline models, params TypedDicts): the first keeps it.
+    """
+    name, n = plain, 2
+    while name in taken:
+        name, n = f"{plain}{n}", n + 1
+    taken.add(name)
+    return name
+
+
 def resource_class_names(
     chains: Iterable[tuple[str, ...]], model_classes: Iterable[str]
 ) -> dict[tuple[str, ...], str]:

@@ -62,11 +62,7 @@ class ParamTypes:
 
     def dict_name(self, plain: str) -> str:
         """A TypedDict name no other one has: two that fold together get ``2``, ``3``, ..."""
-        name, n = plain, 2
-        while name in self.dict_names:
-            name, n = f"{plain}{n}", n + 1
-        self.dict_names.add(name)
-        return name
+        return naming.claim(plain, self.dict_names)
 
     def walk(self, schema: dict[str, Any], at: Place) -> Shape:
         """Annotation, runtime kinds, TypedDicts and amounts of a parameter schema, in one pass."""
