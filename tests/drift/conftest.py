@@ -134,7 +134,9 @@ def edited(work: Path, packages: dict[str, Path]) -> Path:
     """The pinned package with hand edits: the drift check must see all but the docstrings."""
     copy = Copy(packages["new"], work / "edited")
     copy.edit("models/capability.py", "    requested: bool\n", "")  # a field deleted
-    copy.edit("resources/charges.py", "def capture(", "def capture_now(", 2)  # renamed, sync and async
+    # a method renamed (sync and async), with the table that links it to its operation
+    copy.edit("resources/charges.py", "def capture(", "def capture_now(", 2)
+    copy.edit("resources/charges.py", 'Charges.capture"', 'Charges.capture_now"', 2)
     copy.edit(
         "models/charge.py",
         'status: Literal["failed", "pending", "succeeded"]',
@@ -142,6 +144,7 @@ def edited(work: Path, packages: dict[str, Path]) -> Path:
     )
     # The async client alone diverges: a method renamed, an optional param made required.
     copy.edit("resources/refunds.py", "    async def cancel(", "    async def cancel_later(")
+    copy.edit("resources/refunds.py", '"AsyncRefunds.cancel"', '"AsyncRefunds.cancel_later"')
     copy.edit(
         "resources/refunds.py", "amount: int | None = None,", "amount: int,", after="class AsyncRefunds("
     )

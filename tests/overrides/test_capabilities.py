@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from codegen import spec as spec_mod
+from lattice_stripe._runtime.errors import InvalidArgumentError
 from lattice_stripe.models import Account, Capability
 from lattice_stripe.overrides import CapabilityStatus, capability_status
 
@@ -57,5 +58,6 @@ def test_account_capabilities_map_each_entry() -> None:
     assert caps.is_active("card_payments") and not caps.is_active("transfers")
     assert caps.status("new_capability") is CapabilityStatus.UNKNOWN
     assert caps.status("bancontact_payments") is CapabilityStatus.UNREQUESTED  # not listed
-    assert caps.status("no_such_capability") is CapabilityStatus.UNREQUESTED
+    with pytest.raises(InvalidArgumentError, match="no capability named 'no_such_capability'"):
+        caps.status("no_such_capability")  # neither in the spec nor in the data: a typo
     assert caps.to_dict()["new_capability"] == "paused"  # the helpers change nothing

@@ -42,24 +42,18 @@ def _resource(api: Api, dotted: str) -> Resource:
     return next(r for m in api.resource_modules for r in m.resources if ".".join(r.chain) == dotted)
 
 
-def _guard_module_error(loaded: spec_mod.LoadedSpec, tmp_path: Path, source: str) -> str:
-    """The generation error for a guard module ``stale.py`` holding ``source``, guarding accounts."""
+def _guard_module(tmp_path: Path, source: str) -> Overrides:
     (tmp_path / "stale.py").write_text(source)
-    with pytest.raises(OverrideError) as caught:
-        build(loaded, Overrides(Registry(resources=(ResourceGuards("accounts", "stale"),)), tmp_path))
-    return str(caught.value)
+    return Overrides(Registry(resources=(ResourceGuards("accounts", "stale"),)), tmp_path)
 
 
 def test_the_registry_shapes_the_ir(api: Api) -> None:
     accounts = _resource(api, "accounts")
     assert accounts.guards is not None
-    assert (accounts.guards.sync_class, accounts.guards.async_class) == (
-        "AccountsGuards",
-        "AsyncAccountsGuards",
-    )
+    assert accounts.guards.checks == "AccountsGuards"
     assert accounts.guards.methods == ("reject",)
     assert _resource(api, "subscription_items").guards.methods == ("create", "delete", "update")  # type: ignore[union-attr]
-    reject = next(o for o in accounts.operations if o.method == "reject")
+    reject = next(o for o in accounts.operations if o.py_name == "reject")
     reason = next(p for p in reject.params if p.wire_name == "reason")
     assert reason.annotation == 'Literal["fraud", "terms_of_service", "other"]'
     models = {m.schema_name: m for mod in api.model_modules for m in mod.models}
@@ -81,12 +75,13 @@ def test_the_reject_fingerprint_matches_the_pinned_spec(loaded: spec_mod.LoadedS
 def test_a_guard_for_a_method_the_spec_lacks_is_a_generation_error(
     loaded: spec_mod.LoadedSpec, tmp_path: Path
 ) -> None:
-    message = _guard_module_error(
-        loaded,
+    overrides = _guard_module(
         tmp_path,
-        "class AccountsGuards:\n    def frobnicate(self): ...\n"
-        "class AsyncAccountsGuards:\n    async def frobnicate(self): ...\n",
+        "class AccountsGuards:\n    @staticmethod\n    def frobnicate(call): ...\n",
     )
+    with pytest.raises(OverrideError) as caught:
+        build(loaded, overrides)
+    message = str(caught.value)
     assert (
         "AccountsGuards.frobnicate guards client.accounts.frobnicate, which the spec does not have" in message
     )
@@ -111,26 +106,15 @@ def test_stale_registry_entries_are_generation_errors(loaded: spec_mod.LoadedSpe
 
 
 def test_guard_classes_must_exist_and_match(loaded: spec_mod.LoadedSpec, tmp_path: Path) -> None:
-    message = _guard_module_error(
-        loaded, tmp_path, "class AccountsGuards:\n    async def reject(self): ...\n"
-    )
-    assert "stale.py: AccountsGuards.reject must be def" in message
-    assert "stale.py defines no class AsyncAccountsGuards" in message
-
-
-def test_sync_and_async_guards_of_different_methods_are_a_generation_error(
-    loaded: spec_mod.LoadedSpec, tmp_path: Path
-) -> None:
-    message = _guard_module_error(
-        loaded,
-        tmp_path,
-        "class AccountsGuards:\n    def reject(self): ...\n    def update(self): ...\n"
-        "class AsyncAccountsGuards:\n    async def reject(self): ...\n",
-    )
-    assert (
-        "AccountsGuards and AsyncAccountsGuards must guard the same methods: "
-        "('reject', 'update') != ('reject',)"
-    ) in message
+    """A check is written once as a plain function; the generator makes the async flavour."""
+    overrides = _guard_module(tmp_path, "class AccountsGuards:\n    async def reject(call): ...\n")
+    with pytest.raises(OverrideError) as caught:
+        build(loaded, overrides)
+    assert "stale.py: AccountsGuards.reject must be def" in str(caught.value)
+    missing = _guard_module(tmp_path, "class AsyncAccountsGuards:\n    def reject(call): ...\n")
+    with pytest.raises(OverrideError) as caught:
+        build(loaded, missing)
+    assert "stale.py defines no class AccountsGuards" in str(caught.value)
 
 
 def test_check_generated_fails_when_the_tree_differs(api: Api, tmp_path: Path) -> None:
@@ -143,15 +127,8 @@ def test_check_generated_fails_when_the_tree_differs(api: Api, tmp_path: Path) -
     edited = pkg / "resources" / "refunds.py"
     original = edited.read_text()
     edited.write_text(original.replace("class Refunds(", "class Refundz(", 1))
-    args = [
-        "check-generated",
-        "--offline",
-        "--spec",
-        str(shared.need(shared.PINNED_SPEC)),
-        "--out",
-        str(copy),
-    ]
-    assert main(args) == 1  # what CI runs (`make check-generated`), on a hand-edited tree
+    spec = str(shared.need(shared.PINNED_SPEC))
+    assert main(["check-generated", "--offline", "--spec", spec, "--out", str(copy)]) == 1  # as in CI
     edited.write_text(original)
     files = render(api)
     assert not write(files, copy, check=True).changed
@@ -242,7 +219,8 @@ def test_the_2022_spec_generates_a_guarded_package(tmp_path: Path, old_spec: Pat
     assert main(["generate", *args]) == 0
     assert main(["check-generated", *args]) == 0
     source = (out / "lattice_stripe" / "resources" / "accounts.py").read_text()
-    assert "class Accounts(AccountsGuards, _AccountsBase):" in source
+    assert "class Accounts(_AccountsBase):" in source
+    assert 'reject = guarded(_AccountsBase.reject, AccountsGuards.reject, "accounts.reject")' in source
     assert 'reason: Literal["fraud", "terms_of_service", "other"]' in source
     code = """
 from lattice_stripe import StripeClient

@@ -235,7 +235,7 @@ def _decode(pairs: list[tuple[str, str]]) -> dict[str, Any]:
 def _lists(node: Any) -> Any:
     if isinstance(node, dict):
         node = {k: _lists(v) for k, v in node.items()}
-        if node and all(k.isascii() and k.isdigit() for k in node):  # int("²") fails
+        if node and all(k.isascii() and k.isdigit() for k in node):  # "²".isdigit() is True
             return [node[k] for k in sorted(node, key=int)]
     elif isinstance(node, list):
         return [_lists(v) for v in node]
