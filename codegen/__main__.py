@@ -11,6 +11,7 @@ from . import drift
 from . import spec as spec_mod
 from .ir.build import build
 from .ir.naming import NamingError
+from .ir.problems import GenerationError
 from .render import render
 from .surface import SurfaceError
 from .update import update
@@ -31,6 +32,8 @@ def cmd_generate(args: argparse.Namespace, check: bool = False) -> int:
     files = render(api)
     report = write(files, args.out, check=check)
     elapsed = time.perf_counter() - started
+    for note in api.notes:
+        print(f"note: {note}")
     if check:
         if report.changed:
             print(f"generated code differs from what {loaded.source} produces:")
@@ -61,12 +64,8 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
 def _spec_hint(exc: spec_mod.SpecError) -> str:
     text = str(exc)
-    if "expected" in text and "sha256" in text:
-        return (
-            "hint: the file is not the spec the lock pins. To compare against another spec version, "
-            "record it in a lock first:\n  python -m codegen update-spec --version V --commit SHA "
-            "--spec FILE --lock OTHER.lock\nthen pass --lock OTHER.lock (with --spec FILE)."
-        )
+    if isinstance(exc, GenerationError) or "not the pinned spec" in text:
+        return ""
     if "Stripe" in text or "OpenAPI" in text or "YAML" in text or "paths" in text:
         return "hint: point --spec at Stripe's openapi/spec3.yaml (github.com/stripe/openapi)."
     return ""
@@ -97,8 +96,14 @@ def cmd_update_spec(args: argparse.Namespace) -> int:
     print(f"{lock_path}: {before} -> {lock.api_version} ({lock.commit[:12]}, sha256 {lock.sha256[:12]})")
     print(f"spec from {loaded.source}\n")
     print(drift.render(drift.check(loaded, args.package_dir), args.format))
-    print("\nNext: `make generate` resolves the drift above; review the diff, then add the entry from")
-    print("`python -m codegen check-drift --format changelog` (run before regenerating) to CHANGELOG.md.")
+    if args.lock is None:
+        generate, changelog = "`make generate`", "`python -m codegen check-drift --format changelog`"
+    else:  # a lock beside the pin: the commands must name it
+        spec = f" --spec {args.spec}" if args.spec else ""
+        generate = f"`python -m codegen generate --lock {args.lock}{spec} --out DIR`"
+        changelog = f"`python -m codegen check-drift --lock {args.lock}{spec} --format changelog`"
+    print(f"\nNext: {generate} resolves the drift above; review the diff, then add the entry from")
+    print(f"{changelog} (run before regenerating) to CHANGELOG.md.")
     return 0
 
 

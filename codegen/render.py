@@ -13,12 +13,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 PACKAGE = "lattice_stripe"
 
 
-def _first_sentence(text: str) -> str:
-    first = text.split("\n\n", 1)[0].replace("\n", " ")
-    end = first.find(". ")
-    return first if end < 0 else first[: end + 1]
-
-
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     """Greedy word wrap (textwrap is several times slower on thousands of docstrings)."""
     if not text:
@@ -26,7 +20,8 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     lines: list[str] = []
     current = ""
     for word in text.split(" "):
-        if current and len(current) + 1 + len(word) > width:
+        limit = width if not lines else width - (len(rest) - len(first))  # the hanging indent counts
+        if current and len(current) + 1 + len(word) > limit:
             lines.append(current)
             current = word
         else:
@@ -44,8 +39,11 @@ def _docstring(text: str, indent: int, call: str | None = None, params: Sequence
     if params:
         lines = ["Args:"]
         for p in params:
-            summary = _first_sentence(p.doc) if p.doc else ""
-            lines.append(f"    {p.py_name}: {summary}".rstrip())
+            # The whole description: its first line on the entry, the rest (list items,
+            # further paragraphs) indented under it.
+            first, *rest = [line for line in p.doc.split("\n") if line] if p.doc else [""]
+            lines.append(f"    {p.py_name}: {first}".rstrip())
+            lines += [f"        {line}" for line in rest]
         paragraphs.append("\n".join(lines))
     if not paragraphs:
         return '""""""'

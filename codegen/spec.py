@@ -81,17 +81,24 @@ def fetch_bytes(lock: Lock, explicit: Path | None = None, download: bool = True)
     tried: list[str] = []
     for label, path in candidates(lock, explicit):
         if not path.is_file():
+            if label in ("--spec", f"${ENV_VAR}"):  # a file named explicitly must be that file
+                raise SpecError(f"{label} {path}: no such file")
             tried.append(f"{label}: {path} (not found)")
-            if label == "--spec":
-                break  # a file named explicitly must be that file
             continue
         data = path.read_bytes()
         digest = sha256_of(data)
         if digest == lock.sha256:
             return f"{label}: {path}", data
+        if label in ("--spec", f"${ENV_VAR}"):  # a file the user named must be the pinned one
+            raise SpecError(
+                f"{label} {path} was given, but it is not the pinned spec: its sha256 is {digest}, "
+                f"the lock pins API {lock.api_version} (sha256 {lock.sha256}).\n"
+                "To generate from it, pin it in a lock first:\n"
+                "  python -m codegen update-spec --version VERSION --commit STRIPE_OPENAPI_SHA "
+                f"--spec {path} --lock OTHER.lock\n"
+                f"then: python -m codegen generate --lock OTHER.lock --spec {path} --out DIR"
+            )
         tried.append(f"{label}: {path} (sha256 {digest}, expected {lock.sha256})")
-        if label == "--spec":
-            break  # an explicit file that fails verification is an error, not a hint
     else:
         if download and not lock.url.startswith("https://"):
             tried.append(f"download {lock.url} (refused: not an https URL)")

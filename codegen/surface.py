@@ -219,17 +219,9 @@ def _operation(cls: type, name: str, fn: Any) -> dict[str, Any]:
 
 
 def _operation_object(cls: type, name: str) -> Any:
-    """The runtime ``Operation`` a method sends, found in its code (guards call ``super()``)."""
-    for base in cls.__mro__:
-        fn = base.__dict__.get(name)
-        code = getattr(fn, "__code__", None)
-        if code is None:
-            continue
-        for global_name in code.co_names:
-            value = fn.__globals__.get(global_name)  # type: ignore[union-attr]
-            if type(value).__name__ == "Operation" and hasattr(value, "path_format"):
-                return value
-    return None
+    """The runtime ``Operation`` a method sends, from its module's ``SENDS`` table."""
+    sends = vars(sys.modules[cls.__module__]).get("SENDS", {})
+    return sends.get(f"{cls.__name__}.{name}")
 
 
 def _models() -> dict[str, Any]:

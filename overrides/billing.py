@@ -8,11 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from lattice_stripe._runtime.resource import AsyncResource, SyncResource
-
-from .guard import warn
+from .guard import GuardedCall
 
 _PRORATION = (
     "without proration_behavior: Stripe prorates by default (create_prorations), adding charges "
@@ -21,72 +17,48 @@ _PRORATION = (
 )
 
 
-def _auto_advance(client: Any, kwargs: dict[str, Any]) -> None:
-    if kwargs.get("auto_advance") is None:
-        warn(
-            client,
-            "invoices.create without auto_advance: Stripe finalizes the draft and attempts payment "
-            "about an hour after creation; pass auto_advance=True to mean that, or False to keep a draft",
-        )
-
-
-def _proration(client: Any, call: str, kwargs: dict[str, Any], changes: tuple[str, ...]) -> None:
-    changed = [name for name in changes if kwargs.get(name) is not None]
-    if (changed or not changes) and kwargs.get("proration_behavior") is None:
+def _proration(call: GuardedCall, changes: tuple[str, ...]) -> None:
+    """Warn when ``changes`` (or, if empty, the call itself) alter items with no proration choice."""
+    changed = [name for name in changes if call.args.get(name) is not None]
+    if (changed or not changes) and call.args.get("proration_behavior") is None:
         what = f" ({', '.join(changed)})" if changed else ""
-        warn(client, f"{call}{what} {_PRORATION}")
+        call.warn(f"{call.call_path}{what} {_PRORATION}")
 
 
 _ITEM_CHANGES = ("price", "price_data", "quantity")
 
 
-class InvoicesGuards(SyncResource):
-    def create(self, *args: Any, **kwargs: Any) -> Any:
-        _auto_advance(self._client, kwargs)
-        return cast(Any, super()).create(*args, **kwargs)
+class InvoicesGuards:
+    """Checks run before ``client.invoices`` methods, sync and async."""
+
+    @staticmethod
+    def create(call: GuardedCall) -> None:
+        if call.args.get("auto_advance") is None:
+            call.warn(
+                "invoices.create without auto_advance: Stripe finalizes the draft and attempts payment "
+                "about an hour after creation; pass auto_advance=True to mean that, or False to keep a draft"
+            )
 
 
-class AsyncInvoicesGuards(AsyncResource):
-    async def create(self, *args: Any, **kwargs: Any) -> Any:
-        _auto_advance(self._client, kwargs)
-        return await cast(Any, super()).create(*args, **kwargs)
+class SubscriptionsGuards:
+    """Checks run before ``client.subscriptions`` methods, sync and async."""
+
+    @staticmethod
+    def update(call: GuardedCall) -> None:
+        _proration(call, ("items",))
 
 
-class SubscriptionsGuards(SyncResource):
-    def update(self, *args: Any, **kwargs: Any) -> Any:
-        _proration(self._client, "subscriptions.update", kwargs, ("items",))
-        return cast(Any, super()).update(*args, **kwargs)
+class SubscriptionItemsGuards:
+    """Checks run before ``client.subscription_items`` methods, sync and async."""
 
+    @staticmethod
+    def create(call: GuardedCall) -> None:
+        _proration(call, ())
 
-class AsyncSubscriptionsGuards(AsyncResource):
-    async def update(self, *args: Any, **kwargs: Any) -> Any:
-        _proration(self._client, "subscriptions.update", kwargs, ("items",))
-        return await cast(Any, super()).update(*args, **kwargs)
+    @staticmethod
+    def update(call: GuardedCall) -> None:
+        _proration(call, _ITEM_CHANGES)
 
-
-class SubscriptionItemsGuards(SyncResource):
-    def create(self, *args: Any, **kwargs: Any) -> Any:
-        _proration(self._client, "subscription_items.create", kwargs, ())
-        return cast(Any, super()).create(*args, **kwargs)
-
-    def update(self, *args: Any, **kwargs: Any) -> Any:
-        _proration(self._client, "subscription_items.update", kwargs, _ITEM_CHANGES)
-        return cast(Any, super()).update(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        _proration(self._client, "subscription_items.delete", kwargs, ())
-        return cast(Any, super()).delete(*args, **kwargs)
-
-
-class AsyncSubscriptionItemsGuards(AsyncResource):
-    async def create(self, *args: Any, **kwargs: Any) -> Any:
-        _proration(self._client, "subscription_items.create", kwargs, ())
-        return await cast(Any, super()).create(*args, **kwargs)
-
-    async def update(self, *args: Any, **kwargs: Any) -> Any:
-        _proration(self._client, "subscription_items.update", kwargs, _ITEM_CHANGES)
-        return await cast(Any, super()).update(*args, **kwargs)
-
-    async def delete(self, *args: Any, **kwargs: Any) -> Any:
-        _proration(self._client, "subscription_items.delete", kwargs, ())
-        return await cast(Any, super()).delete(*args, **kwargs)
+    @staticmethod
+    def delete(call: GuardedCall) -> None:
+        _proration(call, ())

@@ -7,6 +7,7 @@ for anything this SDK version has not seen.
 
 from __future__ import annotations
 
+import difflib
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -59,12 +60,29 @@ class AccountCapabilitiesMixin(_Model):
         return {name: capability_status(value) for name, value in sorted(data.items()) if value is not None}
 
     def status(self, name: str) -> CapabilityStatus:
-        """One capability's status; ``UNREQUESTED`` when the account does not list it."""
+        """One capability's status; ``UNREQUESTED`` when the account does not list it.
+
+        A name that is neither one the spec knows nor present in the data (a typo such as
+        ``"card_payment"``) raises ``InvalidArgumentError`` naming the close matches."""
         try:
             value = self[name]
         except KeyError:
+            self._refuse_unknown(name)
             value = None
         return CapabilityStatus.UNREQUESTED if value is None else capability_status(value)
+
+    def _refuse_unknown(self, name: str) -> None:
+        known = {json_key for _, json_key, _, _ in self.__stripe_fields__}
+        if name in known:
+            return
+        from lattice_stripe._runtime.errors import InvalidArgumentError
+
+        names = sorted(known | set(self.to_dict()))
+        close = difflib.get_close_matches(name, names, n=3)
+        hint = (
+            f"did you mean {' or '.join(repr(c) for c in close)}?" if close else f"known: {', '.join(names)}"
+        )
+        raise InvalidArgumentError(f"no capability named {name!r}: {hint}", param="name")
 
     def is_active(self, name: str) -> bool:
         return self.status(name) is CapabilityStatus.ACTIVE

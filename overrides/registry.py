@@ -54,6 +54,7 @@ class ResourceGuards:
 
     resource: str  # as reached from the client: "accounts", "accounts.login_links"
     module: str
+    api_version: str | None = None  # the spec version it was reviewed against (None: the pinned one)
 
 
 @attrs.frozen
@@ -62,6 +63,7 @@ class ModelMixin:
 
     schema: str  # component schema name: "capability"
     module: str
+    api_version: str | None = None  # as for ResourceGuards
 
 
 @attrs.frozen

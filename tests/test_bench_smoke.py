@@ -6,18 +6,23 @@ Benchmarks are not tests; this only checks that every measurement still produces
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests import shared
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_bench_runs_in_quick_mode(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
+    fixtures = shared.need(shared.FIXTURES3)  # the bench body is Stripe's charge fixture
     proc = subprocess.run(
         [sys.executable, "-m", "bench.run", "--quick", "--json", str(out)],
         cwd=ROOT,
+        env={**os.environ, "LATTICE_STRIPE_FIXTURES": str(fixtures)},
         capture_output=True,
         text=True,
         timeout=60,

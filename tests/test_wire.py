@@ -15,15 +15,19 @@ import pytest
 
 from lattice_stripe import AsyncStripeClient, StripeClient, models
 from lattice_stripe._runtime.pages import ListObject, SearchResult
-from tests.codegen.helpers import SHARED
 from tests.stripe_server import Reply, StripeServer
 
-FIXTURES = json.loads((SHARED / "fixtures3.2023-08-16.json").read_text())["resources"]
 KEY = "sk_test_wire_0123456789abcdef"
 
 
-def fixture(name: str, **changes: Any) -> dict[str, Any]:
-    return {**json.loads(json.dumps(FIXTURES[name])), **changes}
+@pytest.fixture
+def example(fixtures3: dict[str, dict[str, Any]]) -> Any:
+    """``example(name, **changes)``: a fresh copy of Stripe's example object, with changes."""
+
+    def make(name: str, **changes: Any) -> dict[str, Any]:
+        return {**json.loads(json.dumps(fixtures3[name])), **changes}
+
+    return make
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -52,8 +56,8 @@ def call(request: pytest.FixtureRequest, server: StripeServer) -> Iterator[Any]:
     loop.close()
 
 
-def test_customers_create_form_body_and_headers(call: Any, server: StripeServer) -> None:
-    server.reply(Reply(json=fixture("customer", id="cus_9")))
+def test_customers_create_form_body_and_headers(call: Any, server: StripeServer, example: Any) -> None:
+    server.reply(Reply(json=example("customer", id="cus_9")))
     customer = call(
         "customers.create", email="jo@example.com", metadata={"plan": "pro"}, preferred_locales=["en", "fr"]
     )
@@ -73,8 +77,8 @@ def test_customers_create_form_body_and_headers(call: Any, server: StripeServer)
     assert req.header("user-agent").startswith("lattice-stripe/")
 
 
-def test_payment_intents_create_nested_params(call: Any, server: StripeServer) -> None:
-    server.reply(Reply(json=fixture("payment_intent")))
+def test_payment_intents_create_nested_params(call: Any, server: StripeServer, example: Any) -> None:
+    server.reply(Reply(json=example("payment_intent")))
     intent = call(
         "payment_intents.create",
         amount=2000,
@@ -95,8 +99,8 @@ def test_payment_intents_create_nested_params(call: Any, server: StripeServer) -
     ]
 
 
-def test_subscriptions_create_list_of_objects(call: Any, server: StripeServer) -> None:
-    server.reply(Reply(json=fixture("subscription")))
+def test_subscriptions_create_list_of_objects(call: Any, server: StripeServer, example: Any) -> None:
+    server.reply(Reply(json=example("subscription")))
     sub = call(
         "subscriptions.create",
         customer="cus_1",
@@ -113,8 +117,8 @@ def test_subscriptions_create_list_of_objects(call: Any, server: StripeServer) -
     ]
 
 
-def test_checkout_session_line_items_deep_nesting(call: Any, server: StripeServer) -> None:
-    server.reply(Reply(json=fixture("checkout.session")))
+def test_checkout_session_line_items_deep_nesting(call: Any, server: StripeServer, example: Any) -> None:
+    server.reply(Reply(json=example("checkout.session")))
     session = call(
         "checkout.sessions.create",
         mode="payment",
@@ -131,13 +135,15 @@ def test_checkout_session_line_items_deep_nesting(call: Any, server: StripeServe
     assert ("line_items[0][price_data][product_data][name]", "Tee") in server.last.form
 
 
-def test_charges_retrieve_expandable_as_id_and_as_object(call: Any, server: StripeServer) -> None:
-    server.reply(Reply(json=fixture("charge", customer="cus_1")))
+def test_charges_retrieve_expandable_as_id_and_as_object(
+    call: Any, server: StripeServer, example: Any
+) -> None:
+    server.reply(Reply(json=example("charge", customer="cus_1")))
     charge = call("charges.retrieve", "ch_1")
     assert charge.customer == "cus_1"
     assert (server.last.method, server.last.path, server.last.query) == ("GET", "/v1/charges/ch_1", [])
 
-    server.reply(Reply(json=fixture("charge", customer=fixture("customer", id="cus_1"))))
+    server.reply(Reply(json=example("charge", customer=example("customer", id="cus_1"))))
     charge = call("charges.retrieve", "ch_1", expand=["customer", "invoice"])
     assert isinstance(charge.customer, models.Customer) and charge.customer.id == "cus_1"
     assert server.last.query == [("expand[]", "customer"), ("expand[]", "invoice")]
@@ -157,24 +163,24 @@ def test_customers_delete_returns_deleted_model(call: Any, server: StripeServer)
     assert (server.last.method, server.last.path) == ("DELETE", "/v1/customers/cus_1")
 
 
-def test_customer_sources_polymorphic(call: Any, server: StripeServer) -> None:
-    server.reply(Reply(json=fixture("bank_account")))
+def test_customer_sources_polymorphic(call: Any, server: StripeServer, example: Any) -> None:
+    server.reply(Reply(json=example("bank_account")))
     source = call("customers.sources.retrieve", "cus_1", "ba_1")
     assert isinstance(source, models.BankAccount)
-    server.reply(Reply(json=fixture("card")))
+    server.reply(Reply(json=example("card")))
     assert isinstance(call("customers.sources.retrieve", "cus_1", "card_1"), models.Card)
     assert server.last.path == "/v1/customers/cus_1/sources/card_1"
 
 
-def test_accounts_reject_and_capabilities_list(call: Any, server: StripeServer) -> None:
-    server.reply(Reply(json=fixture("account")))
+def test_accounts_reject_and_capabilities_list(call: Any, server: StripeServer, example: Any) -> None:
+    server.reply(Reply(json=example("account")))
     account = call("accounts.reject", "acct_1", reason="fraud")
     assert isinstance(account, models.Account)
     assert (server.last.path, server.last.form) == ("/v1/accounts/acct_1/reject", [("reason", "fraud")])
 
     page = {
         "object": "list",
-        "data": [fixture("capability")],
+        "data": [example("capability")],
         "has_more": False,
         "url": "/v1/accounts/acct_1/capabilities",
     }
@@ -184,10 +190,10 @@ def test_accounts_reject_and_capabilities_list(call: Any, server: StripeServer) 
     assert isinstance(capabilities.data[0], models.Capability)
 
 
-def test_search_returns_a_typed_search_page(call: Any, server: StripeServer) -> None:
+def test_search_returns_a_typed_search_page(call: Any, server: StripeServer, example: Any) -> None:
     page = {
         "object": "search_result",
-        "data": [fixture("product")],
+        "data": [example("product")],
         "has_more": True,
         "next_page": "abc",
         "url": "/v1/products/search",
@@ -199,8 +205,8 @@ def test_search_returns_a_typed_search_page(call: Any, server: StripeServer) -> 
     assert server.last.query == [("query", "active:'true'"), ("limit", "1")]
 
 
-def test_unknown_field_and_enum_value_are_kept(call: Any, server: StripeServer) -> None:
-    body = fixture("refund", status="teleported", brand_new_field={"nested": [1, 2]})
+def test_unknown_field_and_enum_value_are_kept(call: Any, server: StripeServer, example: Any) -> None:
+    body = example("refund", status="teleported", brand_new_field={"nested": [1, 2]})
     server.reply(Reply(json=body))
     refund = call("refunds.retrieve", "re_1")
     assert isinstance(refund, models.Refund)
@@ -215,8 +221,8 @@ def test_quote_pdf_is_bytes(call: Any, server: StripeServer) -> None:
     assert server.last.path == "/files-host/v1/quotes/qt_1/pdf"
 
 
-def test_file_upload_is_multipart_to_the_files_host(call: Any, server: StripeServer) -> None:
-    server.reply(Reply(json=fixture("file")))
+def test_file_upload_is_multipart_to_the_files_host(call: Any, server: StripeServer, example: Any) -> None:
+    server.reply(Reply(json=example("file")))
     uploaded = call("files.create", file=("id.png", b"\x89PNG data"), purpose="identity_document")
     assert isinstance(uploaded, models.File)
     req = server.last
@@ -226,12 +232,12 @@ def test_file_upload_is_multipart_to_the_files_host(call: Any, server: StripeSer
     assert b'filename="id.png"' in req.body and b"\x89PNG data" in req.body
 
 
-def test_namespaced_and_test_helper_resources(call: Any, server: StripeServer) -> None:
-    server.reply(Reply(json=fixture("billing_portal.session")))
+def test_namespaced_and_test_helper_resources(call: Any, server: StripeServer, example: Any) -> None:
+    server.reply(Reply(json=example("billing_portal.session")))
     session = call("billing_portal.sessions.create", customer="cus_1")
     assert isinstance(session, models.BillingPortalSession)
     assert server.last.path == "/v1/billing_portal/sessions"
-    server.reply(Reply(json=fixture("test_helpers.test_clock")))
+    server.reply(Reply(json=example("test_helpers.test_clock")))
     clock = call("test_helpers.test_clocks.advance", "clock_1", frozen_time=1700000000)
     assert isinstance(clock, models.TestHelpersTestClock)
     assert (server.last.path, server.last.form) == (

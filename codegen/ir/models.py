@@ -9,8 +9,10 @@ import attrs
 
 from ..spec import SpecError
 from . import naming
-from .naming import NamingError, class_name, identifier
+from .naming import class_name, identifier
 from .nodes import Alias, Field, Model, ModelModule
+from .overrides import Applier
+from .problems import Problem, fix_for
 from .schema import SchemaView
 from .text import doc, literal, union
 
@@ -60,55 +62,74 @@ def is_secret(owner: str, prop: str, schema: dict[str, Any]) -> bool:
 RESOURCE_FIELDS = {("notification_event_data", "object")}
 
 
-@attrs.define
+@attrs.frozen
 class TypeOut:
+    """A response type, with the inline models it needs and the component models it names."""
+
     annotation: str
     shape: str  # a runtime shape expression; "None" = pass-through
+    models: tuple[Model, ...] = ()  # inline objects, nested ones first
+    imports: frozenset[tuple[str, str]] = frozenset()  # (module, class) of component models
+
+    def around(self, annotation: str, shape: str, *inner: TypeOut) -> TypeOut:
+        """A type made of ``self`` and ``inner``: their models and imports carry over."""
+        parts = (self, *inner)
+        models = tuple(m for p in parts for m in p.models)
+        return TypeOut(annotation, shape, models, frozenset().union(*(p.imports for p in parts)))
 
 
-class ModelTypes(SchemaView):
+_SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}
+
+
+class ModelTypes:
+    """Response models and types, over one spec's schemas."""
+
+    def __init__(self, view: SchemaView, overrides: Applier) -> None:
+        self.view = view
+        self.overrides = overrides
+        self.problems: list[Problem] = []
+        self.model_classes_taken = set(view.class_of.values())  # inline classes join as they are made
+
     def model_modules(self) -> tuple[ModelModule, ...]:
         modules = []
-        for name in sorted(self.schemas):
-            schema = self.schemas[name]
-            module = self.module_of[name]
-            imports: set[tuple[str, str]] = set()
-            if name in self.aliases:
-                members = tuple(self.class_of[m] for m in self.members(name))
-                for m in self.members(name):
-                    imports.add((self.module_of[m], self.class_of[m]))
+        for name in sorted(self.view.schemas):
+            schema = self.view.schemas[name]
+            module = self.view.module_of[name]
+            if name in self.view.aliases:
+                members = tuple(self.view.class_of[m] for m in self.view.members(name))
+                imports = {(self.view.module_of[m], self.view.class_of[m]) for m in self.view.members(name)}
                 summary = doc(schema.get("description")) or (
                     f"One of {', '.join(members)}, told apart by their ``object`` field."
                 )
-                alias = Alias(self.class_of[name], name, members, union(members), summary)
+                alias = Alias(self.view.class_of[name], name, members, union(members), summary)
                 modules.append(ModelModule(module, (), (alias,), tuple(sorted(imports))))
                 continue
-            models: list[Model] = []
-            self.model(name, self.class_of[name], schema, models, imports, top=True)
-            own = {m.name for m in models}
-            imports = {i for i in imports if i[1] not in own}
-            modules.append(ModelModule(module, tuple(models), (), tuple(sorted(imports))))
-        names = [(m.name, m.schema_name) for mod in modules for m in mod.models]
-        naming.ensure_unique(names, "model class")
+            try:
+                built = self.model(name, self.view.class_of[name], schema, top=True)
+            except SpecError as exc:
+                self.problems.append(Problem(f"components.schemas.{name}", str(exc), fix_for(exc)))
+                continue
+            own = {m.name for m in built.models}
+            imports = {i for i in built.imports if i[1] not in own}
+            modules.append(ModelModule(module, built.models, (), tuple(sorted(imports))))
         return tuple(modules)
 
-    def model(
-        self,
-        schema_name: str,
-        cls: str,
-        schema: dict[str, Any],
-        out: list[Model],
-        imports: set[tuple[str, str]],
-        top: bool = False,
-    ) -> None:
+    def inline_class(self, plain: str) -> str:
+        """A class name for an inline object: component schemas' names come first."""
+        return naming.claim(plain, self.model_classes_taken)
+
+    def model(self, schema_name: str, cls: str, schema: dict[str, Any], top: bool = False) -> TypeOut:
+        """The model ``cls`` (last, after the inline models its fields need)."""
         required = set(schema.get("required", ()))
         fields = []
+        types = []
         for prop in sorted(schema.get("properties", {})):
             sub = schema["properties"][prop]
             attr = identifier(prop)
-            typ = self.response_type(sub, class_name(cls, prop), f"{schema_name}.{prop}", out, imports)
+            typ = self.response_type(sub, class_name(cls, prop), f"{schema_name}.{prop}")
             if (schema_name, prop) in RESOURCE_FIELDS:
                 typ = TypeOut("StripeObject", "S.AnyObject()")
+            types.append(typ)
             nullable = bool(sub.get("nullable")) or prop not in required
             annotation = union([typ.annotation, "None"]) if nullable else typ.annotation
             secret = is_secret(schema_name, prop, sub)
@@ -126,88 +147,75 @@ class ModelTypes(SchemaView):
         naming.ensure_unique(((f.attr, f.json_name) for f in fields), f"field of {cls}")
         props = schema.get("properties", {})
         deleted = props.get("deleted", {}).get("enum") == [True]
+        model = Model(
+            name=cls,
+            schema_name=schema_name,
+            fields=tuple(fields),
+            doc=doc(schema.get("description") or f"The ``{schema_name}`` object."),
+            object_value=self.view.object_value(schema),
+            deleted=deleted,
+            mixin=self.overrides.model_mixin(schema_name, cls) if top else None,
+        )
         # Nested classes come before their parent so the module reads bottom-up.
-        out.append(
-            Model(
-                name=cls,
-                schema_name=schema_name,
-                fields=tuple(fields),
-                doc=doc(schema.get("description") or f"The ``{schema_name}`` object."),
-                object_value=self.object_value(schema),
-                deleted=deleted,
-                mixin=self.overrides.model_mixin(schema_name, cls) if top else None,
-            )
+        nested = tuple(m for t in types for m in t.models)
+        return TypeOut(
+            cls, f'S.Model("{cls}")', (*nested, model), frozenset().union(*(t.imports for t in types))
         )
 
-    def response_type(
-        self,
-        schema: dict[str, Any],
-        inline_name: str,
-        where: str,
-        out: list[Model],
-        imports: set[tuple[str, str]],
-    ) -> TypeOut:
+    def refs(self, names: list[str]) -> TypeOut:
+        """Component models by schema name: one model, or a union told apart by ``object``."""
+        classes = [self.view.class_of[n] for n in names]
+        imports = frozenset((self.view.module_of[n], self.view.class_of[n]) for n in names)
+        if len(classes) == 1:
+            return TypeOut(classes[0], f'S.Model("{classes[0]}")', (), imports)
+        quoted = ", ".join(f'"{c}"' for c in classes)
+        return TypeOut(union(classes), f"S.OneOf({quoted})", (), imports)
+
+    def response_type(self, schema: dict[str, Any], inline_name: str, where: str) -> TypeOut:
         if "$ref" in schema:
-            names = self.members(self.ref_name(schema))
-            for n in names:
-                imports.add((self.module_of[n], self.class_of[n]))
-            classes = [self.class_of[n] for n in names]
-            if len(classes) == 1:
-                return TypeOut(classes[0], f'S.Model("{classes[0]}")')
-            return TypeOut(union(classes), "S.OneOf(" + ", ".join(f'"{c}"' for c in classes) + ")")
+            return self.refs(self.view.members(self.view.ref_name(schema)))
         if "anyOf" in schema:
             refs = [s for s in schema["anyOf"] if "$ref" in s]
             others = [s for s in schema["anyOf"] if "$ref" not in s]
             if refs and all(s.get("type") == "string" and "enum" not in s for s in others):
-                names = [n for r in refs for n in self.members(self.ref_name(r))]
-                for n in names:
-                    imports.add((self.module_of[n], self.class_of[n]))
-                classes = [self.class_of[n] for n in names]
-                quoted = ", ".join(f'"{c}"' for c in classes)
-                if others:
-                    return TypeOut(union(["str", *classes]), f"S.Expandable({quoted})")
-                if len(classes) == 1:
-                    return TypeOut(classes[0], f'S.Model("{classes[0]}")')
-                return TypeOut(union(classes), f"S.OneOf({quoted})")
-            parts = [
-                self.response_type(s, f"{inline_name}{i}", where, out, imports)
-                for i, s in enumerate(schema["anyOf"])
-            ]
+                names = [n for r in refs for n in self.view.members(self.view.ref_name(r))]
+                models = self.refs(names)
+                if others:  # an id, or the object when expanded
+                    classes = [self.view.class_of[n] for n in names]
+                    quoted = ", ".join(f'"{c}"' for c in classes)
+                    return models.around(union(["str", *classes]), f"S.Expandable({quoted})")
+                return models
+            parts = [self.response_type(s, f"{inline_name}{i}", where) for i, s in enumerate(schema["anyOf"])]
             if any(p.shape != "None" for p in parts):
                 raise SpecError(f"{where}: unsupported anyOf mixing models and other types")
-            return TypeOut(union(p.annotation for p in parts), "None")
+            return parts[0].around(union(p.annotation for p in parts), "None", *parts[1:])
         kind = schema.get("type")
         if kind == "string":
             if "enum" in schema:
                 return TypeOut(literal(schema["enum"]), "None")
             return TypeOut("str", "None")
-        if kind == "integer":
-            return TypeOut("int", "None")
-        if kind == "number":
-            return TypeOut("float", "None")
-        if kind == "boolean":
-            return TypeOut("bool", "None")
+        if kind in _SCALARS:
+            return TypeOut(_SCALARS[kind], "None")
         if kind == "array":
-            item = self.response_type(schema.get("items", {}), inline_name + "Item", where, out, imports)
+            item = self.response_type(schema.get("items", {}), inline_name + "Item", where)
             shape = "None" if item.shape == "None" else f"S.ListOf({item.shape})"
-            return TypeOut(f"list[{item.annotation}]", shape)
+            return item.around(f"list[{item.annotation}]", shape)
         if kind == "object" or "properties" in schema:
-            page = self.is_list_object(schema)
+            page = self.view.is_list_object(schema)
             if page:
                 item = self.response_type(
-                    schema["properties"]["data"].get("items", {}), inline_name + "Item", where, out, imports
+                    schema["properties"]["data"].get("items", {}), inline_name + "Item", where
                 )
                 wrapper = "ListObject" if page == "list" else "SearchResult"
                 shape_class = "ListPage" if page == "list" else "SearchPage"
-                return TypeOut(f"{wrapper}[{item.annotation}]", f"S.{shape_class}({item.shape})")
+                return item.around(f"{wrapper}[{item.annotation}]", f"S.{shape_class}({item.shape})")
             if schema.get("properties"):
-                self.model(where, inline_name, schema, out, imports)
-                return TypeOut(inline_name, f'S.Model("{inline_name}")')
+                return self.model(where, self.inline_class(inline_name), schema)
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra:
-                value = self.response_type(extra, inline_name + "Value", where, out, imports)
+                value = self.response_type(extra, inline_name + "Value", where)
                 shape = "None" if value.shape == "None" else f"S.MapOf({value.shape})"
-                return TypeOut(f"dict[str, {value.annotation}]", shape)
+                return value.around(f"dict[str, {value.annotation}]", shape)
             return TypeOut("dict[str, Any]", "None")
         if not schema:
             return TypeOut("Any", "None")
@@ -217,15 +225,16 @@ class ModelTypes(SchemaView):
         """`object` value -> model class, for live objects and for ``deleted_*`` ones."""
         live: dict[str, str] = {}
         deleted: dict[str, str] = {}
-        for name in sorted(self.schemas):
-            schema = self.schemas[name]
-            value = self.object_value(schema)
-            if value is None or name in self.aliases or self.is_list_object(schema):
+        for name in sorted(self.view.schemas):
+            schema = self.view.schemas[name]
+            value = self.view.object_value(schema)
+            if value is None or name in self.view.aliases or self.view.is_list_object(schema):
                 continue
             table = deleted if schema.get("properties", {}).get("deleted", {}).get("enum") == [True] else live
-            if value in table and table[value] != self.class_of[name]:
-                raise NamingError(
-                    f"object type {value!r} is claimed by {table[value]} and {self.class_of[name]}"
-                )
-            table[value] = self.class_of[name]
+            if value in table and table[value] != self.view.class_of[name]:
+                what = f"object type {value!r} is also claimed by {table[value]}"
+                fix = "give one schema its own `object` value, or a dispatch rule in codegen/ir/models.py"
+                self.problems.append(Problem(f"components.schemas.{name}", what, fix))
+                continue
+            table[value] = self.view.class_of[name]
         return live, deleted

@@ -6,6 +6,8 @@ expressions, escaped docstrings), so templates only lay text out.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import attrs
 
 
@@ -93,7 +95,7 @@ class Operation:
     path: str  # the spec path, e.g. /v1/accounts/{account}/reject
     path_format: str  # the same with {} holes, for the runtime
     http_line: str  # "POST /v1/accounts/{account}/reject", escaped for a docstring
-    method: str  # Python method name
+    py_name: str  # the Python method name (``http_method`` is the verb)
     call_path: str  # e.g. accounts.reject
     path_params: tuple[Param, ...]
     params: tuple[Param, ...]
@@ -113,12 +115,11 @@ class Operation:
 
 @attrs.frozen
 class Guards:
-    """Hand-written classes from overrides/ placed in front of a generated resource class."""
+    """Hand-written checks from overrides/ run before generated methods (sync and async)."""
 
     module: str  # lattice_stripe.overrides.<module>
-    sync_class: str  # e.g. AccountsGuards
-    async_class: str  # e.g. AsyncAccountsGuards
-    methods: tuple[str, ...]  # generated methods they wrap (and call through super())
+    checks: str  # e.g. AccountsGuards: one static check per guarded method
+    methods: tuple[str, ...]  # generated methods it guards
 
 
 @attrs.frozen
@@ -157,7 +158,7 @@ class ResourceModule:
             wanted.setdefault("amounts", set()).add("MinorUnits")
         for r in self.resources:
             if r.guards:
-                wanted.setdefault(r.guards.module, set()).update((r.guards.sync_class, r.guards.async_class))
+                wanted.setdefault(r.guards.module, set()).add(r.guards.checks)
                 wanted.setdefault("guard", set()).add("guarded")
         return tuple((module, tuple(sorted(names))) for module, names in sorted(wanted.items()))
 
@@ -166,6 +167,7 @@ class ResourceModule:
 class Namespace:
     """A path prefix with no operations of its own: ``client.checkout``."""
 
+    kind: ClassVar[str] = "namespace"
     attr: str
     class_name: str
     children: tuple[Namespace | ResourceRef, ...]
@@ -175,6 +177,7 @@ class Namespace:
 class ResourceRef:
     """Where the client finds a top-level resource class."""
 
+    kind: ClassVar[str] = "resource"
     attr: str
     class_name: str
     module: str
@@ -210,4 +213,6 @@ class Api:
     deleted_object_classes: tuple[tuple[str, str], ...]  # `object` value -> deleted_* model class
     event_types: tuple[str, ...]  # every event type the spec names
     override_reviews: tuple[OverrideReview, ...] = ()  # see codegen.ir.overrides
+    notes: tuple[str, ...] = ()  # guards left out: their target is newer than this spec
+    exports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names) of `lattice_stripe`
     fake: FakeTables = FakeTables()  # see codegen.ir.fake

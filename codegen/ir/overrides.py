@@ -9,6 +9,7 @@ in front of a generated resource or model, and which integer parameters are amou
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -23,8 +24,9 @@ from overrides.registry import (
     description_sha256,
 )
 
-from ..spec import ROOT, SpecError
+from ..spec import ROOT, Lock
 from .nodes import Guards, OverrideReview
+from .problems import GenerationError, Problem
 
 OVERRIDES_DIR = ROOT / "overrides"
 
@@ -34,8 +36,25 @@ _AMOUNT_NAME = re.compile(r"(^|_)amounts?($|_)")
 _MINOR_UNIT_PROSE = re.compile(r"smallest currency unit|in cents", re.IGNORECASE)
 
 
-class OverrideError(SpecError):
+OVERRIDES_WHERE = "overrides/registry.py"
+_FIX = "update overrides/registry.py or the guard module (README, 'How to add a guard')"
+
+
+class OverrideError(GenerationError):
     """An override names a resource, method, parameter or schema the spec (or guard code) lacks."""
+
+
+@functools.cache
+def _pinned_version() -> str:
+    return Lock.read().api_version
+
+
+def older(api_version: str, than: str) -> bool:
+    """Is a spec of ``api_version`` older than the one an override was reviewed against?
+
+    Stripe API versions are ISO dates, so they order as strings.
+    """
+    return api_version < than
 
 
 def is_minor_units(name: str, description: str | None) -> bool:
@@ -59,8 +78,10 @@ class Overrides:
 class Applier:
     """Used by the builder while it walks the spec; collects what did not match."""
 
-    def __init__(self, overrides: Overrides) -> None:
+    def __init__(self, overrides: Overrides, api_version: str) -> None:
         self.overrides = overrides
+        self.api_version = api_version
+        self.notes: list[str] = []  # guards left out of a spec older than their target
         self.params = {p.key: p for p in overrides.registry.params}
         self.resources = {r.resource: r for r in overrides.registry.resources}
         self.models = {m.schema: m for m in overrides.registry.models}
@@ -99,20 +120,19 @@ class Applier:
         if entry is None:
             return None
         self.seen.add(entry)
-        sync_cls, async_cls = f"{class_name}Guards", f"Async{class_name}Guards"
-        sync_methods = self._methods(entry.module, sync_cls, is_async=False)
-        async_methods = self._methods(entry.module, async_cls, is_async=True)
-        if sync_methods != async_methods:
+        checks = f"{class_name}Guards"  # one check per method; the template makes both flavours
+        checked = self._methods(entry.module, checks, is_async=False)
+        for name in sorted(set(checked) - methods):
+            if self._predates(entry):
+                self.notes.append(
+                    f"{checks}.{name} left out: client.{entry.resource}.{name} {self._newer(entry)}"
+                )
+                continue
             self._error(
-                f"{sync_cls} and {async_cls} must guard the same methods: {sync_methods} != {async_methods}"
-            )
-        for name in sorted(set(sync_methods) - methods):
-            self._error(
-                f"{sync_cls}.{name} guards client.{entry.resource}.{name}, which the spec does not have "
+                f"{checks}.{name} guards client.{entry.resource}.{name}, which the spec does not have "
                 f"(client.{entry.resource} has: {', '.join(sorted(methods)) or 'no methods'})"
             )
-        wrapped = tuple(m for m in sync_methods if m in methods)
-        return Guards(entry.module, sync_cls, async_cls, wrapped)
+        return Guards(entry.module, checks, tuple(m for m in checked if m in methods))
 
     def model_mixin(self, schema_name: str, class_name: str) -> tuple[str, str] | None:
         """(module, class) of the mixin for a component schema's model, if there is one."""
@@ -125,7 +145,7 @@ class Applier:
         return entry.module, cls
 
     def _methods(self, module: str, cls: str, is_async: bool | None) -> tuple[str, ...]:
-        """Public methods a guard class defines (read from source); checks they are (a)sync."""
+        """Public methods a class defines (read from source); checks they are (a)sync."""
         path = self.overrides.folder / f"{module}.py"
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
@@ -154,24 +174,46 @@ class Applier:
         if message not in self._errors:  # a module read for a sync and an async class fails once
             self._errors.append(message)
 
-    def finish(self, api_version: str) -> tuple[OverrideReview, ...]:
-        """Raise (strict) or report everything the registry names that the spec lacks."""
-        for entry in self.overrides.registry.params:
-            if entry not in self.seen:
-                self._error(f"ParamOverride {entry.call_path}({entry.param}): the spec has no such parameter")
+    def _reviewed(self, entry: ParamOverride | ResourceGuards | ModelMixin) -> str:
+        """The API version an entry was written against (default: the pinned spec's)."""
+        return entry.api_version or _pinned_version()
+
+    def _predates(self, entry: ParamOverride | ResourceGuards | ModelMixin) -> bool:
+        return older(self.api_version, self._reviewed(entry))
+
+    def _newer(self, entry: ParamOverride | ResourceGuards | ModelMixin) -> str:
+        return f"is not in API {self.api_version} (the guard was reviewed against {self._reviewed(entry)})"
+
+    def finish(self) -> tuple[OverrideReview, ...]:
+        """Note what an older spec lacks; report what a spec of the reviewed version or newer lacks.
+
+        Strict (generation): those become :attr:`problems`; otherwise override reviews.
+        """
+        missing: list[tuple[ParamOverride | ResourceGuards | ModelMixin, str, str]] = []
+        for p in self.overrides.registry.params:
+            target = f"ParamOverride {p.call_path}({p.param})"
+            missing.append((p, target, "the spec has no such parameter"))
         for r in self.overrides.registry.resources:
-            if r not in self.seen:
-                self._error(f"ResourceGuards {r.resource!r}: the spec has no resource client.{r.resource}")
+            target = f"ResourceGuards {r.resource!r}"
+            missing.append((r, target, f"the spec has no resource client.{r.resource}"))
         for m in self.overrides.registry.models:
-            if m not in self.seen:
-                self._error(f"ModelMixin {m.schema!r}: the spec has no component schema {m.schema!r}")
-        if self._errors and self.overrides.strict:
-            raise OverrideError(
-                f"overrides do not match the spec (API {api_version}):\n  "
-                + "\n  ".join(self._errors)
-                + "\nUpdate overrides/registry.py or the guard module (see README, 'How to add a guard')."
-            )
+            target = f"ModelMixin {m.schema!r}"
+            missing.append((m, target, f"the spec has no component schema {m.schema!r}"))
+        for entry, target, why in missing:
+            if entry in self.seen:
+                continue
+            if self._predates(entry):
+                self.notes.append(f"{target} left out: its target {self._newer(entry)}")
+            else:
+                self._error(f"{target}: {why}")
         return (*self.reviews, *(OverrideReview("overrides", e) for e in self._errors))
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Strict mode: every mismatch, for the generation report."""
+        if not self.overrides.strict:
+            return []
+        return [Problem(OVERRIDES_WHERE, e, _FIX) for e in self._errors]
 
 
 __all__ = [

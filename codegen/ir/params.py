@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
 from ..spec import SpecError
 from . import naming
 from .naming import class_name, identifier
@@ -12,51 +14,128 @@ from .overrides import is_minor_units
 from .schema import SchemaView
 from .text import doc, literal, union
 
+_SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}
+_STRING_KINDS = {"binary": "file", "decimal": "decimal"}  # by format; otherwise "str"
 
-class ParamTypes(SchemaView):
-    def param_type(self, schema: dict[str, Any], name: str, out: list[ParamsDict], where: str) -> str:
-        schema = self.deref(schema)
+
+@attrs.frozen
+class Place:
+    """Where a schema sits inside one request parameter."""
+
+    name: str  # the TypedDict name an object here gets
+    key: str  # the name amounts are judged by (the field's, or an amount-named parent's)
+    path: str  # bracket path: items[][price_data][unit_amount]
+    where: str  # for error messages: "POST /v1/prices currency_options"
+    described: str | None = None  # the nearest description (anyOf and arrays pass theirs down)
+
+
+@attrs.frozen
+class Shape:
+    """All one walk over a parameter schema finds."""
+
+    annotation: str
+    kinds: frozenset[str]  # what the runtime accepts: str, decimal, int, float, bool, seq, map, file, any
+    dicts: tuple[ParamsDict, ...] = ()  # TypedDicts the annotation names, nested ones first
+    amounts: tuple[str, ...] = ()  # bracket paths of integer amounts in minor units
+
+
+@attrs.frozen
+class ParamOut:
+    """A request parameter, the TypedDicts its annotation names and the amounts inside it."""
+
+    param: Param
+    dicts: tuple[ParamsDict, ...] = ()
+    amounts: tuple[str, ...] = ()
+
+
+def _joined(parts: list[Shape], annotation: str, kinds: frozenset[str]) -> Shape:
+    dicts = tuple(d for p in parts for d in p.dicts)
+    return Shape(annotation, kinds, dicts, tuple(a for p in parts for a in p.amounts))
+
+
+class ParamTypes:
+    """Request parameters, over one spec's schemas."""
+
+    def __init__(self, view: SchemaView) -> None:
+        self.view = view
+        self.dict_names: set[str] = set()
+
+    def dict_name(self, plain: str) -> str:
+        """A TypedDict name no other one has: two that fold together get ``2``, ``3``, ..."""
+        return naming.claim(plain, self.dict_names)
+
+    def walk(self, schema: dict[str, Any], at: Place) -> Shape:
+        """Annotation, runtime kinds, TypedDicts and amounts of a parameter schema, in one pass."""
+        schema = self.view.deref(schema)
+        at = attrs.evolve(at, described=schema.get("description") or at.described)
         if "anyOf" in schema:
-            return union(
-                self.param_type(s, f"{name}{i}" if i else name, out, where)
+            parts = [
+                self.walk(s, attrs.evolve(at, name=f"{at.name}{i}" if i else at.name))
                 for i, s in enumerate(schema["anyOf"])
-            )
+            ]
+            kinds = frozenset().union(*(p.kinds for p in parts))
+            joined = _joined(parts, union(p.annotation for p in parts), kinds)
+            return attrs.evolve(joined, amounts=tuple(sorted(set(joined.amounts))))
         kind = schema.get("type")
         if kind == "string":
+            fmt = schema.get("format", "")
+            kinds = frozenset({_STRING_KINDS.get(fmt, "str")})
             if "enum" in schema:
-                return literal(schema["enum"])
-            if schema.get("format") == "binary":
-                return "FileInput"
-            if schema.get("format") == "decimal":
-                return "str | Decimal"
-            return "str"
+                return Shape(literal(schema["enum"]), kinds)
+            return Shape({"binary": "FileInput", "decimal": "str | Decimal"}.get(fmt, "str"), kinds)
         if kind == "integer":
-            return "int"
-        if kind == "number":
-            return "float"
-        if kind == "boolean":
-            return "bool"
-        if kind == "array":
-            # Sequence, not list: inputs may be tuples, and resources have a `list` method
-            # that would shadow the builtin inside class bodies.
-            return f"Sequence[{self.param_type(schema.get('items', {}), name, out, where)}]"
+            return Shape(
+                "int", frozenset({"int"}), amounts=(at.path,) if is_minor_units(at.key, at.described) else ()
+            )
+        if kind in _SCALARS:
+            return Shape(_SCALARS[kind], frozenset({_SCALARS[kind]}))
+        if kind == "array":  # an array of amounts (fixed_amounts) is named for its items
+            # A list or tuple but not a bare str (`expand="customer"` is a type error), and
+            # not `list[...]`: resources have a `list` method that shadows it in class bodies.
+            item = self.walk(schema.get("items", {}), attrs.evolve(at, path=at.path + "[]"))
+            return _joined([item], f"SequenceNotStr[{item.annotation}]", frozenset({"seq"}))
         if kind == "object" or "properties" in schema:
-            if schema.get("properties"):
-                required = set(schema.get("required", ()))
-                fields = tuple(
-                    self.param(key, sub, key in required, class_name(name, key), out, where)
-                    for key, sub in sorted(schema["properties"].items())
-                )
-                functional = not all(naming.is_valid_key(f.wire_name) for f in fields)
-                out.append(ParamsDict(name, fields, functional, doc(schema.get("description"))))
-                return name
-            extra = schema.get("additionalProperties")
-            if isinstance(extra, dict) and extra:
-                return f"dict[str, {self.param_type(extra, name + 'Value', out, where)}]"
-            return "dict[str, Any]"
+            return self._object(schema, at, frozenset({"map" if kind == "object" else "any"}))
         if not schema:
-            return "Any"
-        raise SpecError(f"{where}: unsupported parameter schema {sorted(schema)}")
+            return Shape("Any", frozenset({"any"}))
+        raise SpecError(f"{at.where}: unsupported parameter schema {sorted(schema)}")
+
+    def _object(self, schema: dict[str, Any], at: Place, kinds: frozenset[str]) -> Shape:
+        extra = schema.get("additionalProperties")
+        # a map (currency_options) keyed by the caller
+        values = None
+        if isinstance(extra, dict) and extra:
+            place = Place(at.name + "Value", at.key, at.path + "[]", at.where)
+            values = self.walk(extra, place)
+        if not schema.get("properties"):
+            if values is None:
+                return Shape("dict[str, Any]", kinds)
+            return _joined([values], f"dict[str, {values.annotation}]", kinds)
+        at = attrs.evolve(at, name=self.dict_name(at.name))
+        # Integers inside an amount-named object are amounts too (custom_unit_amount[maximum]).
+        inherited = at.key if is_minor_units(at.key, None) else None
+        required = set(schema.get("required", ()))
+        fields = [
+            self.field(
+                key,
+                sub,
+                key in required,
+                Place(class_name(at.name, key), inherited or key, f"{at.path}[{key}]", f"{at.where} {key}"),
+            )
+            for key, sub in sorted(schema["properties"].items())
+        ]
+        functional = not all(naming.is_valid_key(f.param.wire_name) for f in fields)
+        own = ParamsDict(at.name, tuple(f.param for f in fields), functional, doc(schema.get("description")))
+        amounts = tuple(a for f in fields for a in f.amounts) + (values.amounts if values else ())
+        return Shape(at.name, kinds, (*(d for f in fields for d in f.dicts), own), amounts)
+
+    def multipart_part(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """A multipart body's free-text string part is an upload: OpenAPI 3.0 spells it
+        ``format: binary``, which older Stripe specs leave out (``files.create(file=...)``)."""
+        target = self.view.deref(schema)
+        if target.get("type") == "string" and not {"enum", "format"} & target.keys():
+            return {**target, "format": "binary"}
+        return schema
 
     def param(
         self,
@@ -64,47 +143,24 @@ class ParamTypes(SchemaView):
         schema: dict[str, Any],
         required: bool,
         dict_name: str,
-        out: list[ParamsDict],
         where: str,
-    ) -> Param:
-        annotation = self.param_type(schema, dict_name, out, f"{where} {wire}")
-        return Param(
+        description: str | None = None,
+    ) -> ParamOut:
+        """A top-level parameter (query, path or body); ``description``: a query parameter's
+        own (the spec puts it beside the schema)."""
+        at = Place(dict_name, wire, wire, f"{where} {wire}")
+        return self.field(wire, schema, required, at, description)
+
+    def field(
+        self, wire: str, schema: dict[str, Any], required: bool, at: Place, description: str | None = None
+    ) -> ParamOut:
+        shape = self.walk(schema, at)
+        param = Param(
             wire_name=wire,
             py_name=identifier(wire),
-            annotation=annotation,
+            annotation=shape.annotation,
             required=required,
-            doc=doc(schema.get("description")),
-            kinds="|".join(sorted(self.kinds(schema))),
+            doc=doc(description or self.view.deref(schema).get("description")),
+            kinds="|".join(sorted(shape.kinds)),
         )
-
-    def kinds(self, schema: dict[str, Any]) -> set[str]:
-        """The runtime kinds a parameter accepts: str, decimal, int, float, bool, seq, map, file, any."""
-        schema = self.deref(schema)
-        if "anyOf" in schema:
-            return {k for s in schema["anyOf"] for k in self.kinds(s)}
-        kind = schema.get("type")
-        if kind == "string":
-            return {{"binary": "file", "decimal": "decimal"}.get(schema.get("format", ""), "str")}
-        simple = {"integer": "int", "number": "float", "boolean": "bool", "array": "seq", "object": "map"}
-        return {simple[kind]} if kind in simple else {"any"}
-
-    def minor_units(self, key: str, path: str, schema: dict[str, Any], described: str | None) -> list[str]:
-        """Bracket paths of minor-unit integer amounts within one request parameter."""
-        schema = self.deref(schema)
-        described = schema.get("description") or described
-        if "anyOf" in schema:
-            return sorted({p for s in schema["anyOf"] for p in self.minor_units(key, path, s, described)})
-        kind = schema.get("type")
-        if kind == "integer":
-            return [path] if is_minor_units(key, described) else []
-        if kind == "array":  # an array of amounts (fixed_amounts) is named for its items
-            return self.minor_units(key, path + "[]", schema.get("items", {}), described)
-        found = []
-        # Integers inside an amount-named object are amounts too (custom_unit_amount[maximum]).
-        inherited = key if is_minor_units(key, None) else None
-        for sub_key, sub in sorted(schema.get("properties", {}).items()):
-            found += self.minor_units(inherited or sub_key, f"{path}[{sub_key}]", sub, None)
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, dict) and extra:  # a map (currency_options) keyed by the caller
-            found += self.minor_units(key, path + "[]", extra, None)
-        return found
+        return ParamOut(param, shape.dicts, shape.amounts)

@@ -1,4 +1,4 @@
-"""Read-only access to the spec's component schemas, shared by the IR builders."""
+"""Read-only access to the spec's component schemas, which every IR builder is given."""
 
 from __future__ import annotations
 
@@ -7,21 +7,22 @@ from typing import Any
 from ..spec import LoadedSpec, resolve
 from . import naming
 from .naming import class_name, module_name
-from .overrides import Applier
 
 
 class SchemaView:
     """The spec document plus the names every component schema gets."""
 
-    def __init__(self, loaded: LoadedSpec, overrides: Applier) -> None:
+    def __init__(self, loaded: LoadedSpec) -> None:
         self.loaded = loaded
-        self.overrides = overrides
         self.doc_ = loaded.document
         self.schemas: dict[str, Any] = self.doc_["components"]["schemas"]
-        self.class_of = {n: class_name(n) for n in self.schemas}
-        naming.ensure_unique(((c, n) for n, c in self.class_of.items()), "model class")
-        self.module_of = {n: module_name(n) for n in self.schemas}
-        naming.ensure_unique(((m, n) for n, m in self.module_of.items()), "model module")
+
+        # Two schemas that fold to one name: the API object (x-resourceId) keeps it.
+        def preferred(name: str) -> bool:
+            return "x-resourceId" not in self.schemas[name]
+
+        self.class_of = naming.unique_names({n: class_name(n) for n in self.schemas}, preferred)
+        self.module_of = naming.unique_names({n: module_name(n) for n in self.schemas}, preferred)
         self.aliases = {n: s for n, s in self.schemas.items() if "anyOf" in s and "properties" not in s}
 
     def deref(self, schema: dict[str, Any]) -> dict[str, Any]:

@@ -7,18 +7,46 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+_LIST_ITEM = re.compile(r"([*+-]|[0-9]+[.)])\s")
+_BREAKS = (  # HTML structure the spec uses, as the plain-text breaks it stands for
+    (re.compile(r"<li\b[^>]*>", re.IGNORECASE), "\n* "),
+    (re.compile(r"</(p|ul|ol)>|<br\s*/?>", re.IGNORECASE), "\n\n"),
+)
+
 
 def doc(text: str | None) -> str:
-    """Spec prose made safe for a triple-quoted docstring: no quote or escape can break out."""
+    """Spec prose made safe for a triple-quoted docstring: no quote or escape can break out.
+
+    Paragraphs are reflowed (the spec wraps some lines by hand); list items keep their lines."""
     if not text:
         return ""
-    text = re.sub(r"</?(p|code|a|strong|em|ul|li|br|b|i)\b[^>]*>", "", text)
-    text = html.unescape(text).strip()
+    for pattern, replacement in _BREAKS:
+        text = pattern.sub(replacement, text)
+    text = re.sub(r"</?(p|code|a|strong|em|ul|ol|li|br|b|i)\b[^>]*>", "", text)
+    text = reflow(html.unescape(text))
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     text = "".join(c if c.isprintable() or c == "\n" else _escape(c) for c in text)
     if text.endswith('"'):
         text += " "
     return text
+
+
+def reflow(text: str) -> str:
+    """Join each paragraph's lines into one, except lines that start a list item."""
+    paragraphs = []
+    for block in re.split(r"\n[ \t]*\n", text.strip()):
+        lines: list[str] = []
+        for line in block.split("\n"):
+            line = " ".join(line.split())
+            if not line:
+                continue
+            if lines and not _LIST_ITEM.match(line):
+                lines[-1] += " " + line
+            else:
+                lines.append(line)
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 def _escape(char: str) -> str:

@@ -13,7 +13,16 @@ from .naming import CallPath, class_name, module_name
 from .nodes import Guards, Namespace, Operation, ParamsDict, Resource, ResourceModule, ResourceRef
 
 GuardsFor = Callable[[tuple[str, ...], str, set[str]], "Guards | None"]
-Built = tuple[CallPath, Operation, list[ParamsDict], set[tuple[str, str]]]
+
+
+@attrs.frozen
+class Built:
+    """One operation as the builder made it, with what its resource module must hold."""
+
+    call: CallPath
+    operation: Operation
+    params_dicts: tuple[ParamsDict, ...]  # TypedDicts its nested parameters use
+    model_imports: frozenset[tuple[str, str]]  # (module, class) of the models it returns
 
 
 @attrs.frozen
@@ -27,16 +36,17 @@ def _depth_first(resource: Resource) -> list[Resource]:
     return [resource, *(r for child in resource.children for r in _depth_first(child))]
 
 
-def resource_tree(ops: Iterable[Built], guards_for: GuardsFor) -> Tree:
+def resource_tree(ops: Iterable[Built], class_of: dict[tuple[str, ...], str], guards_for: GuardsFor) -> Tree:
     # (namespaces, resources) -> operations
     groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Operation]] = {}
     group_dicts: dict[tuple[str, ...], list[ParamsDict]] = {}
     group_imports: dict[tuple[str, ...], set[tuple[str, str]]] = {}
-    for call, op, dicts, imports in ops:
+    for built in ops:
+        call, op = built.call, built.operation
         groups.setdefault((call.namespaces, call.resources), []).append(op)
         top_key = (*call.namespaces, call.resources[0])
-        group_dicts.setdefault(top_key, []).extend(dicts)
-        group_imports.setdefault(top_key, set()).update(imports)
+        group_dicts.setdefault(top_key, []).extend(built.params_dicts)
+        group_imports.setdefault(top_key, set()).update(built.model_imports)
     # every ancestor resource exists, even without operations of its own
     for ns, res in list(groups):
         for i in range(1, len(res)):
@@ -48,11 +58,11 @@ def resource_tree(ops: Iterable[Built], guards_for: GuardsFor) -> Tree:
             for (n, r) in sorted(groups)
             if n == ns and len(r) == len(res) + 1 and r[:-1] == res
         )
-        operations = tuple(sorted(groups[(ns, res)], key=lambda o: o.method))
-        names = [(o.method, o.path) for o in operations] + [(c.attr, "resource " + c.attr) for c in children]
+        operations = tuple(sorted(groups[(ns, res)], key=lambda o: o.py_name))
+        names = [(o.py_name, o.path) for o in operations] + [(c.attr, "resource " + c.attr) for c in children]
         naming.ensure_unique(names, f"attribute of {class_name(*ns, *res)}")
-        cls = naming.resource_class_name((*ns, *res))
-        guards = guards_for((*ns, *res), cls, {o.method for o in operations})
+        cls = class_of[ns + res]
+        guards = guards_for((*ns, *res), cls, {o.py_name for o in operations})
         return Resource(res[-1], cls, (*ns, *res), operations, children, guards)
 
     resource_modules = []

@@ -15,8 +15,8 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from urllib.parse import quote, urlsplit
 
 import attrs
 
@@ -42,7 +42,7 @@ from .options import (
 from .response import Call, RawResponse, ResponseMeta
 from .retry import RetryAttempt, RetryPolicy, RetryStrategy
 from .secrets import mask
-from .shapes import Binary
+from .shapes import AnyObject, Binary, ListPage, SearchPage, Shape
 from .tracing import check_tracing
 from .version import SDK_VERSION
 
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
     from .batch import Outcome
     from .operation import Operation
-    from .options import ClientOptions
+    from .options import ClientOptions, RequestOptions
     from .tracing import CallTrace
     from .webhooks import WebhookEvent
 
@@ -75,6 +75,12 @@ def _api_version() -> str:
 
 def _without_trailing_slash(url: Any) -> Any:
     return url.rstrip("/") if isinstance(url, str) else url  # anything else fails the check below
+
+
+def _files_url_for(base_url: str) -> str:
+    """Uploads go where API calls go (stripe-mock, a proxy), unless that is Stripe itself."""
+    base_url = _without_trailing_slash(base_url)
+    return DEFAULT_FILES_BASE_URL if base_url == DEFAULT_BASE_URL else base_url
 
 
 @attrs.frozen
@@ -162,7 +168,8 @@ class _ClientCore(Generic[HttpT]):
         api_key: secret or restricted key; shown masked in every repr.
         stripe_account: default ``Stripe-Account`` (a per-request ``stripe_account`` wins).
         api_version: ``Stripe-Version``; defaults to the version the package was generated for.
-        base_url / files_base_url: API host and upload host (tests point both at a fake).
+        base_url / files_base_url: API host and upload host; uploads follow ``base_url``
+            unless it is Stripe's own (``files.stripe.com``) or ``files_base_url`` is given.
         max_retries: retries after the first attempt (per request: ``max_retries=``).
         timeout: seconds per attempt (per request: ``timeout=``).
         retry_policy: backoff settings (:class:`~.retry.RetryPolicy`).
@@ -184,7 +191,7 @@ class _ClientCore(Generic[HttpT]):
         stripe_account: str | None = None,
         api_version: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
-        files_base_url: str = DEFAULT_FILES_BASE_URL,
+        files_base_url: str | None = None,
         max_retries: int = 2,
         timeout: float = DEFAULT_TIMEOUT,
         retry_policy: RetryPolicy | None = None,
@@ -198,7 +205,7 @@ class _ClientCore(Generic[HttpT]):
             stripe_account=stripe_account,
             api_version=api_version or _api_version(),
             base_url=base_url,
-            files_base_url=files_base_url,
+            files_base_url=_files_url_for(base_url) if files_base_url is None else files_base_url,
             max_retries=max_retries,
             timeout=timeout,
             retry_policy=retry_policy or RetryPolicy(),
@@ -240,6 +247,13 @@ class _ClientCore(Generic[HttpT]):
     def with_options(self, **changes: Unpack[ClientOptions]) -> Self:
         """A client with some settings changed that shares this one's connection pool and
         hooks (closing the derived client leaves the pool open)."""
+        old = self._config
+        if (
+            "base_url" in changes
+            and "files_base_url" not in changes
+            and (old.files_base_url == _files_url_for(old.base_url))
+        ):  # uploads kept following base_url: keep following it
+            changes["files_base_url"] = _files_url_for(changes["base_url"])
         try:
             config = attrs.evolve(self._config, **changes)
         except InvalidArgumentError:
@@ -312,6 +326,9 @@ class _ClientCore(Generic[HttpT]):
                 headers["Idempotency-Key"] = options.get("idempotency_key") or str(uuid.uuid4())
                 if op.encoding == "multipart":
                     files, data = _multipart(params)
+                elif op.encoding == "json":  # the v2 API (raw_request)
+                    content = _json_body(params)
+                    headers["Content-Type"] = "application/json"
                 else:
                     content = encode(params).encode("ascii")
                     headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -341,6 +358,53 @@ class _ClientCore(Generic[HttpT]):
             retry_strategy=options.get("retry_strategy") or config.retry_strategy or config.retry_policy,
         )
 
+    # -- raw requests ------------------------------------------------------------------
+
+    def _raw_call(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        encoding: str | None,
+        base_url: str | None,
+        api_key: str | None,
+    ) -> tuple[Self, Operation[Any]]:
+        """The client and the ad-hoc operation ``raw_request`` sends through the usual pipeline."""
+        from .operation import Operation
+
+        verb = method.lower() if isinstance(method, str) else method
+        if verb not in ("get", "post", "delete"):
+            raise InvalidArgumentError(
+                f"raw_request: method must be 'get', 'post' or 'delete', got {method!r}"
+            )
+        if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
+            raise InvalidArgumentError(
+                f"raw_request: path must start with '/' and carry no query (pass params=), got {path!r}"
+            )
+        if params is not None and not isinstance(params, Mapping):
+            raise InvalidArgumentError(f"raw_request: params must be a dict, got {type(params).__name__}")
+        if encoding is None:
+            encoding = "json" if path.startswith("/v2/") else "form"
+        if encoding not in ("form", "json"):
+            raise InvalidArgumentError(f"raw_request: encoding must be 'form' or 'json', got {encoding!r}")
+        changes: dict[str, Any] = {}
+        if base_url is not None:
+            changes["base_url"] = base_url
+        if api_key is not None:
+            changes["api_key"] = api_key
+        client = self.with_options(**changes) if changes else self
+        # Braces are doubled: the path is sent as given, never formatted.
+        path_format = path.replace("{", "{{").replace("}", "}}")
+        op: Operation[Any] = Operation(
+            "raw_request",
+            f"raw_request {verb.upper()} {path}",
+            verb,
+            path_format,
+            _RAW_RESULT,
+            encoding=encoding,
+        )
+        return client, op
+
     # -- deciding ----------------------------------------------------------------------
 
     def _observer(self, op: Operation[Any], prepared: PreparedRequest) -> Observer | None:
@@ -360,7 +424,8 @@ class _ClientCore(Generic[HttpT]):
         """The SDK error for a transport failure (see :func:`transport.transport_error`)."""
         from .transport import transport_error
 
-        where = f"{prepared.method} {prepared.path}"
+        host = urlsplit(prepared.url)
+        where = f"{prepared.method} {host.scheme}://{host.netloc}{prepared.path}"  # which host failed
         return transport_error(exc, where, prepared.timeout, prepared.headers, prepared.url, attempt)
 
     def _attempts(
@@ -486,6 +551,38 @@ class _ClientCore(Generic[HttpT]):
         )
 
 
+def _json_body(params: Mapping[str, Any]) -> bytes:
+    try:
+        return json.dumps(params, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError) as exc:  # a Decimal, a datetime, NaN: say so before sending
+        raise InvalidArgumentError(f"params must be JSON values: {exc}") from None
+
+
+class _RawResult(Shape):
+    """What ``raw_request`` returns: a list or search page of objects, or one object, each
+    the model its ``object`` names (else ``UnknownObject``)."""
+
+    __slots__ = ()
+
+    def _key(self) -> tuple[Any, ...]:
+        return ()
+
+    def _build(self) -> Callable[[Any], Any]:
+        one = AnyObject()  # `object` -> its model, else UnknownObject
+        pages = {"list": ListPage(one).structurer(), "search_result": SearchPage(one).structurer()}
+        single = one.structurer()
+
+        def structure(value: Any) -> Any:
+            tag = value.get("object") if type(value) is dict else None
+            page = pages.get(tag) if type(tag) is str else None
+            return page(value) if page is not None else single(value)
+
+        return structure
+
+
+_RAW_RESULT = _RawResult()
+
+
 def _multipart(params: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict[str, str]]:
     """Multipart fields; file contents are read now so that a retry resends the same bytes."""
     files: list[tuple[str, Any]] = []
@@ -567,6 +664,31 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
                     step = steps.send(result)
         except StopIteration as stop:
             return stop.value
+
+    def raw_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        encoding: Literal["form", "json"] | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> StripeObject:
+        """Call an endpoint this package does not generate (newer than its API version, or v2).
+
+        It goes through the same pipeline as generated methods: auth, ``Stripe-Version``,
+        retries with one idempotency key, errors, hooks, logging and masking. ``params`` is
+        the query string of a GET or DELETE and the body of a POST, form-encoded for ``/v1``
+        paths and sent as JSON for ``/v2`` ones (``encoding=`` decides otherwise).
+        ``base_url`` and ``api_key`` apply to this call only. The result is the model its
+        ``object`` names, or an :class:`UnknownObject` holding all the data; a list is a
+        ``ListObject`` of those that auto-pages by re-sending this call.
+        """
+        client, op = self._raw_call(method, path, params, encoding, base_url, api_key)
+        result: StripeObject = client.request(op, (), dict(params or {}), options)
+        return result
 
     def batch(self, calls: Iterable[Callable[[], T]], *, max_workers: int = 8) -> list[Outcome[T]]:
         """Run calls (zero-argument callables) on a thread pool; see :func:`batch.run_threaded`."""
@@ -673,6 +795,22 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
                     step = steps.send(result)
         except StopIteration as stop:
             return stop.value
+
+    async def raw_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        encoding: Literal["form", "json"] | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> StripeObject:
+        """Call an endpoint this package does not generate; see ``StripeClient.raw_request``."""
+        client, op = self._raw_call(method, path, params, encoding, base_url, api_key)
+        result: StripeObject = await client.request(op, (), dict(params or {}), options)
+        return result
 
     async def batch(
         self, calls: Iterable[Awaitable[T] | Callable[[], Awaitable[T]]], *, concurrency: int | None = None

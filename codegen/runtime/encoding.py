@@ -50,6 +50,9 @@ def _pairs(name: str, value: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
     elif isinstance(value, int) and not isinstance(value, (bool, Enum)):
         yield name, _integer(name, value)
     elif isinstance(value, (Mapping, list, tuple)):
+        if not value:  # Stripe's empty value: `metadata={}` clears every key, as `metadata=""` does
+            yield name, ""
+            return
         if depth >= MAX_DEPTH:
             raise _refuse(
                 name, f"nested more than {MAX_DEPTH} levels deep (a dict or list containing itself?)"

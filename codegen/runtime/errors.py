@@ -7,9 +7,13 @@ when the body is not the JSON a caller expected.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from ..models import ApiErrors  # type: ignore[import-not-found, unused-ignore]  # as codegen.runtime
 
 
 class StripeError(Exception):
@@ -44,6 +48,16 @@ class StripeError(Exception):
         self.body = body
         self.error = error or {}
         self.attempts = attempts
+
+    @property
+    def typed_error(self) -> ApiErrors | None:  # type: ignore[valid-type, unused-ignore]  # a spec without api_errors
+        """``error`` as the spec's error object (``lattice_stripe.models.ApiErrors``, with
+        ``payment_intent``, ``payment_method``, ``setup_intent`` and ``source`` typed), or
+        None when the body held no error object. ``error`` keeps the decoded dict."""
+        if not self.error:
+            return None
+        models = importlib.import_module(__package__.rsplit(".", 1)[0] + ".models")  # the generated ones
+        return cast("ApiErrors", models.ApiErrors.from_dict(self.error))  # type: ignore[valid-type, unused-ignore]
 
     def __str__(self) -> str:
         parts = []
@@ -93,7 +107,8 @@ class IdempotencyError(InvalidRequestError):
 
 
 class CardError(StripeError):
-    """The card was declined or cannot be charged (402); see ``decline_code``."""
+    """The card was declined or cannot be charged (402); see ``decline_code``, and
+    ``typed_error.payment_intent`` for the intent it happened on."""
 
 
 class AuthenticationError(StripeError):

@@ -5,13 +5,34 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Any, TypedDict, Union
+from collections.abc import Iterator, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, Protocol, SupportsIndex, TypedDict, TypeVar, Union, overload
 
 from .errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     from .retry import RetryPolicy, RetryStrategy
+
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class SequenceNotStr(Protocol[_T_co]):
+    """What array parameters accept: a list or tuple, never a bare ``str``.
+
+    ``str`` is a ``Sequence[str]``, so ``expand="customer"`` would type-check; its
+    ``__contains__`` takes only ``str``, which this protocol's ``object`` rules out."""
+
+    @overload
+    def __getitem__(self, index: SupportsIndex, /) -> _T_co: ...
+    @overload
+    def __getitem__(self, index: slice, /) -> Sequence[_T_co]: ...
+    def __contains__(self, value: object, /) -> bool: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[_T_co]: ...
+    def __reversed__(self) -> Iterator[_T_co]: ...
+    def index(self, value: Any, start: int = 0, stop: int = ..., /) -> int: ...
+    def count(self, value: Any, /) -> int: ...
+
 
 FileInput = Union[
     bytes, IO[bytes], tuple[str, Union[bytes, IO[bytes]]], tuple[str, Union[bytes, IO[bytes]], str]

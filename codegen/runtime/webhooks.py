@@ -137,6 +137,11 @@ class WebhookEvent(StripeObject):
 
         return self.type in EVENT_TYPES
 
+    def is_type(self, *types: EventType) -> bool:
+        """Whether the event is one of ``types``; a type checker refuses a misspelt type
+        (``event.type == "..."`` cannot: ``EventType | str`` accepts any string)."""
+        return self.type in types
+
 
 def _structure_event(data: dict[str, Any]) -> WebhookEvent:
     event: WebhookEvent = structurer_for(WebhookEvent)(data)

@@ -14,17 +14,6 @@ from codegen.ir.overrides import Overrides, Registry
 from codegen.render import render
 from codegen.write import write
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "openapi"
-OLD_SPEC = SHARED / "spec3.2022-11-15.yaml"
-OLD_LOCK = spec_mod.Lock(
-    api_version="2022-11-15",
-    repository="stripe/openapi",
-    commit="222e640e82c5ce4730948ca8bd3bb97b47f9532b",
-    path="openapi/spec3.yaml",
-    sha256="89c5a5b5f631899ebfa7cadaf1a21feea333ff203222bebd8141ebd1d08c8061",
-    url=spec_mod.Lock.upstream_url("stripe/openapi", "222e640e82c5ce4730948ca8bd3bb97b47f9532b"),
-)
-
 
 def lock_for(spec_path: Path, version: str) -> spec_mod.Lock:
     """A lock for a local test spec (its sha256 is whatever the file holds)."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from codegen.ir import naming
-from codegen.ir.naming import CallPath, NamingError, OperationFacts, infer_call_paths
+from codegen.ir.naming import CallPath, OperationFacts, infer_call_paths
 
 
 @pytest.mark.parametrize(
@@ -29,13 +29,22 @@ def test_identifier(name: str, expected: str) -> None:
 def test_class_and_module_names() -> None:
     assert naming.class_name("checkout.session", "line_items") == "CheckoutSessionLineItems"
     assert naming.module_name("deleted_terminal.reader") == "deleted_terminal_reader"
-    assert naming.resource_class_name(("checkout", "sessions")) == "CheckoutSessions"
-    assert naming.resource_class_name(("account",)) == "AccountResource"
+    got = naming.resource_class_names([("checkout", "sessions"), ("account",)], {"Account"})
+    assert got == {("checkout", "sessions"): "CheckoutSessions", ("account",): "AccountResource"}
+
+
+def test_unique_names_ranks_folded_names_and_skips_taken_ones() -> None:
+    plain = {"issuing.card_pin": "IssuingCardPin", "issuing_card_pin": "IssuingCardPin", "pin": "Pin"}
+    got = naming.unique_names(plain, lambda k: k != "issuing.card_pin")
+    assert got == {"issuing.card_pin": "IssuingCardPin", "issuing_card_pin": "IssuingCardPin2", "pin": "Pin"}
+    # a taken plain name is never handed out; numbering skips names other keys hold
+    plain = {"a": "X", "b": "X", "c": "X2"}
+    assert naming.unique_names(plain, str, taken={"X"}) == {"a": "X3", "b": "X4", "c": "X2"}
 
 
 def _paths(*ops: tuple[str, str, bool, tuple[str, ...]]) -> dict[tuple[str, str], str]:
     facts = [OperationFacts(v, p, lst, objs) for v, p, lst, objs in ops]
-    return {k: c.dotted for k, c in infer_call_paths(facts).items()}
+    return {k: c.dotted for k, c in infer_call_paths(facts).paths.items()}
 
 
 def test_call_paths_from_path_and_verb() -> None:
@@ -86,9 +95,37 @@ def test_call_paths_from_path_and_verb() -> None:
     }
 
 
-def test_two_operations_on_one_name_is_an_error() -> None:
-    with pytest.raises(NamingError, match="would be used by both"):
-        _paths(("get", "/v1/things/{a}", False, ("thing",)), ("get", "/v1/things/{b}", False, ("thing",)))
+def test_operations_on_one_name_are_ranked_by_rule() -> None:
+    # two spellings of one action, and an action named like a sub-resource
+    got = _paths(
+        ("get", "/v1/invoices/{invoice}", False, ("invoice",)),
+        ("get", "/v1/invoices/upcoming/lines", True, ()),
+        ("get", "/v1/invoices/upcoming_lines", False, ()),
+        ("get", "/v1/things/{b}", False, ("thing",)),
+        ("get", "/v1/things/{a}", False, ("thing",)),
+        ("post", "/v1/things/{a}/parts", False, ("thing",)),
+        ("get", "/v1/things/{a}/parts/{part}", False, ("part",)),
+    )
+    assert got[("get", "/v1/invoices/upcoming_lines")] == "invoices.upcoming_lines"  # the shorter path
+    assert got[("get", "/v1/invoices/upcoming/lines")] == "invoices.upcoming_lines2"
+    assert got[("get", "/v1/things/{a}")] == "things.retrieve"  # same length: by path
+    assert got[("get", "/v1/things/{b}")] == "things.retrieve2"
+    assert got[("get", "/v1/things/{a}/parts/{part}")] == "things.parts.retrieve"
+    assert len(set(got.values())) == len(got)
+
+
+def test_paths_that_cannot_be_named_are_all_reported() -> None:
+    plan = infer_call_paths(
+        [
+            OperationFacts("get", "/v2/things", True, ()),
+            OperationFacts("get", "/v1/{id}", False, ()),
+            OperationFacts("get", "/v1/things", True, ()),
+        ]
+    )
+    assert [p.where for p in plan.problems] == ["GET /v2/things", "GET /v1/{id}"]
+    assert "does not follow a resource" in plan.problems[1].what
+    assert "naming.py" in plan.problems[0].fix
+    assert {c.dotted for c in plan.paths.values()} == {"things.list"}
 
 
 def test_call_path_dotted() -> None:

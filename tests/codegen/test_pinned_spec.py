@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import inspect
-import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,14 +15,13 @@ from codegen.ir.naming import identifier
 from codegen.ir.nodes import Api
 from lattice_stripe import AsyncStripeClient, StripeClient, models
 from lattice_stripe._runtime.convert import structure
-from tests.codegen.helpers import OLD_LOCK, OLD_SPEC, SHARED, generate, run_in
-
-FIXTURES = SHARED / "fixtures3.2023-08-16.json"
+from tests.codegen.helpers import generate, run_in
+from tests.shared import OLD_LOCK
 
 
 @pytest.fixture(scope="module")
-def api() -> Api:
-    return build(spec_mod.load(download=False))
+def api(pinned_spec: spec_mod.LoadedSpec) -> Api:
+    return build(pinned_spec)
 
 
 def test_manifest_lists_every_operation_once(api: Api) -> None:
@@ -68,16 +67,16 @@ def test_required_params_are_required(api: Api) -> None:
     ).replace('"', "'")
 
 
-def test_every_component_schema_has_a_model(api: Api) -> None:
-    document = spec_mod.load(download=False).document
+def test_every_component_schema_has_a_model(api: Api, pinned_spec: spec_mod.LoadedSpec) -> None:
+    document = pinned_spec.document
     assert len(document["components"]["schemas"]) == 819
     assert sum(len(m.models) + len(m.aliases) for m in api.model_modules) == 819
     assert len(models.MODULES) == 819
 
 
-def test_every_fixture_round_trips() -> None:
+def test_every_fixture_round_trips(fixtures3: dict[str, Any]) -> None:
     """Through the package's converter: models, and the unions of polymorphic schemas."""
-    resources = json.loads(FIXTURES.read_text())["resources"]
+    resources = fixtures3
     assert len(resources) == 131
     for name, data in sorted(resources.items()):
         target = getattr(models, "".join(w[:1].upper() + w[1:] for w in name.replace(".", "_").split("_")))
@@ -86,8 +85,8 @@ def test_every_fixture_round_trips() -> None:
         assert obj.to_dict() == data, name
 
 
-def test_older_spec_generates_a_package_that_imports(tmp_path: Path) -> None:
-    api = generate(OLD_SPEC, OLD_LOCK, tmp_path / "out")
+def test_older_spec_generates_a_package_that_imports(tmp_path: Path, old_spec: Path) -> None:
+    api = generate(old_spec, OLD_LOCK, tmp_path / "out")
     assert 400 < len(api.operations) < 468
     code = """
 import lattice_stripe

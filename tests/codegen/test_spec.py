@@ -8,6 +8,7 @@ import pytest
 from codegen import spec as spec_mod
 from codegen.spec import Lock, SpecError
 from tests.codegen.helpers import lock_for
+from tests.shared import PINNED_SPEC, need
 
 MINIMAL = {
     "openapi": "3.0.0",
@@ -46,8 +47,36 @@ def test_explicit_file_with_wrong_sha256_is_refused(isolated: Path) -> None:
     path = isolated / "spec.json"
     path.write_text(json.dumps(MINIMAL))
     lock = Lock("2099-03-03", "r/x", "c" * 40, "p", "f" * 64, "https://example.invalid/spec.yaml")
-    with pytest.raises(SpecError, match=r"sha256 .* expected f{64}"):
+    with pytest.raises(SpecError) as info:
         spec_mod.load(lock, path, download=False)
+    message = str(info.value)
+    assert f"--spec {path} was given, but it is not the pinned spec" in message
+    assert "pins API 2099-03-03 (sha256 " + "f" * 64 in message
+    assert (
+        f"update-spec --version VERSION --commit STRIPE_OPENAPI_SHA --spec {path} --lock OTHER.lock"
+        in message
+    )
+    assert "Pass --spec PATH" not in message  # the user just did
+
+
+def test_env_var_with_wrong_sha256_is_an_error_not_a_fall_through(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = isolated / "spec.json"
+    wrong.write_text(json.dumps(MINIMAL))
+    (isolated / "mirror").mkdir()
+    pinned = isolated / "mirror" / "spec3.2099-03-03.yaml"
+    pinned.write_text(json.dumps({**MINIMAL, "x": 1}))
+    lock = lock_for(pinned, "2099-03-03")
+    assert spec_mod.load(lock, download=False).source.startswith("shared mirror")
+    monkeypatch.setenv(spec_mod.ENV_VAR, str(wrong))
+    with pytest.raises(
+        SpecError, match=r"\$LATTICE_STRIPE_SPEC .*spec\.json was given, but it is not the pinned"
+    ):
+        spec_mod.load(lock, download=False)
+    monkeypatch.setenv(spec_mod.ENV_VAR, str(isolated / "gone.json"))
+    with pytest.raises(SpecError, match=r"\$LATTICE_STRIPE_SPEC .*gone\.json: no such file"):
+        spec_mod.load(lock, download=False)
 
 
 def test_env_var_is_used_and_parse_is_cached(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,8 +100,11 @@ def test_a_file_that_is_not_a_stripe_spec_is_refused(isolated: Path) -> None:
         spec_mod.load(lock_for(path, "2099-03-03"), path, download=False)
 
 
-def test_a_missing_explicit_file_is_an_error_not_a_fallback(tmp_path: Path) -> None:
+def test_a_missing_explicit_file_is_an_error_not_a_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spec_mod, "MIRROR_DIR", need(PINNED_SPEC).parent)
     lock = Lock.read()  # the shared mirror holds this spec, but --spec names another file
     assert spec_mod.load(lock, download=False).source.startswith("shared mirror")
-    with pytest.raises(SpecError, match=r"--spec: .*nope\.yaml \(not found\)"):
+    with pytest.raises(SpecError, match=r"--spec .*nope\.yaml: no such file"):
         spec_mod.load(lock, tmp_path / "nope.yaml", download=False)

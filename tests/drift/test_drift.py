@@ -1,4 +1,8 @@
-"""Acceptance tests of issue 5: check-drift on real specs, hand edits, errors, update-spec."""
+"""check-drift on real specs, hand edits, errors, update-spec.
+
+Tests marked ``drift`` run check-drift over whole generated packages (a few CPU-seconds
+each): ``make test-drift`` runs them, and CI (``.ci/run``); ``make test`` runs the rest.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ import pytest
 from codegen import drift
 from codegen import spec as spec_mod
 from codegen.ir.naming import class_name, identifier, module_name
-from tests.drift.conftest import NEW_SPEC, OLD_COMMIT, OLD_LOCK, OLD_SPEC, Run, codegen
+from tests.drift.conftest import Run, codegen
+from tests.shared import OLD_COMMIT, OLD_LOCK
 
 VERBS = ("get", "post", "delete")
 
@@ -24,7 +29,13 @@ def document(path: Path) -> dict[str, Any]:
     return spec_mod.parse(data, spec_mod.sha256_of(data))  # the JSON parse cache; no IR
 
 
-NEW, OLD = document(NEW_SPEC), document(OLD_SPEC)
+Docs = tuple[dict[str, Any], dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def docs(new_spec: Path, old_spec: Path) -> Docs:
+    """The pinned and the 2022-11-15 spec documents: (new, old)."""
+    return document(new_spec), document(old_spec)
 
 
 def operations(doc: dict[str, Any]) -> set[tuple[str, str]]:
@@ -71,8 +82,9 @@ def field_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, set[str]]:
     return out
 
 
-def top_level(run: Run, action: str, kind: str) -> set[str]:
+def top_level(docs: Docs, run: Run, action: str, kind: str) -> set[str]:
     """Changes of one kind on top-level models (a component schema's own class)."""
+    NEW, OLD = docs
     classes = {class_name(s) for s in schemas(NEW)} | {class_name(s) for s in schemas(OLD)}
     out = set()
     for c in run.find(action, kind):
@@ -81,7 +93,8 @@ def top_level(run: Run, action: str, kind: str) -> set[str]:
     return out
 
 
-def test_independent_counts_are_the_published_ones() -> None:
+def test_independent_counts_are_the_published_ones(docs: Docs) -> None:
+    NEW, OLD = docs
     assert len(operations(NEW) - operations(OLD)) == 16
     assert not operations(OLD) - operations(NEW)
     assert len(set(schemas(NEW)) - set(schemas(OLD))) == 38
@@ -91,6 +104,7 @@ def test_independent_counts_are_the_published_ones() -> None:
 # --- the pinned spec --------------------------------------------------------------------
 
 
+@pytest.mark.drift
 def test_pinned_package_has_no_drift(reports: dict[str, Run]) -> None:
     run = reports["pinned"]
     assert run.returncode == 0, run.changes[:5]
@@ -100,7 +114,9 @@ def test_pinned_package_has_no_drift(reports: dict[str, Run]) -> None:
 # --- a package newer than the spec -------------------------------------------------------
 
 
-def test_newer_package_against_older_spec(reports: dict[str, Run]) -> None:
+@pytest.mark.drift
+def test_newer_package_against_older_spec(reports: dict[str, Run], docs: Docs) -> None:
+    NEW, OLD = docs
     run = reports["against_old_spec"]
     assert run.returncode == 1
     # operations only the newer spec has: present in the package, not in the spec
@@ -123,10 +139,10 @@ def test_newer_package_against_older_spec(reports: dict[str, Run]) -> None:
     )
     # field and enum value changes on the models both specs have
     fields = field_diff(OLD, NEW)
-    assert top_level(run, "added", "field") == fields["fields_old"]
-    assert top_level(run, "removed", "field") == fields["fields_new"]
-    assert top_level(run, "added", "enum value") == fields["enum_old"]
-    assert top_level(run, "removed", "enum value") == fields["enum_new"]
+    assert top_level(docs, run, "added", "field") == fields["fields_old"]
+    assert top_level(docs, run, "removed", "field") == fields["fields_new"]
+    assert top_level(docs, run, "added", "enum value") == fields["enum_old"]
+    assert top_level(docs, run, "removed", "enum value") == fields["enum_new"]
     assert fields["fields_new"] and fields["enum_new"]
     # params of operations both specs have
     common = operations(NEW) & operations(OLD)
@@ -138,8 +154,10 @@ def test_newer_package_against_older_spec(reports: dict[str, Run]) -> None:
     assert next(c for c in run.changes if c["kind"] == "api version")["detail"] == "2023-08-16 -> 2022-11-15"
 
 
-def test_older_package_against_pinned_spec(reports: dict[str, Run]) -> None:
+@pytest.mark.drift
+def test_older_package_against_pinned_spec(reports: dict[str, Run], docs: Docs) -> None:
     """The reverse: what regenerating from the pinned spec adds and removes."""
+    NEW, OLD = docs
     run, forward = reports["old_package"], reports["against_old_spec"]
     assert run.returncode == 1
     added_ops = run.find("added", "operation")
@@ -150,10 +168,10 @@ def test_older_package_against_pinned_spec(reports: dict[str, Run]) -> None:
     assert all(not c["breaking"] for c in run.find("added", "model"))
     assert all(c["breaking"] for c in run.find("removed", "model"))
     fields = field_diff(OLD, NEW)
-    assert top_level(run, "added", "field") == fields["fields_new"]
-    assert top_level(run, "removed", "field") == fields["fields_old"]
-    assert top_level(run, "added", "enum value") == fields["enum_new"]
-    assert top_level(run, "removed", "enum value") == fields["enum_old"]
+    assert top_level(docs, run, "added", "field") == fields["fields_new"]
+    assert top_level(docs, run, "removed", "field") == fields["fields_old"]
+    assert top_level(docs, run, "added", "enum value") == fields["enum_new"]
+    assert top_level(docs, run, "removed", "enum value") == fields["enum_old"]
     assert all(not c["breaking"] for c in run.find("added", "field") + run.find("added", "enum value"))
     assert all(c["breaking"] for c in run.find("removed", "field") + run.find("removed", "enum value"))
     # a new param breaks callers only when it is required (optional ones are typed `X | None`)
@@ -170,6 +188,7 @@ def test_older_package_against_pinned_spec(reports: dict[str, Run]) -> None:
 # --- hand edits -------------------------------------------------------------------------
 
 
+@pytest.mark.drift
 def test_hand_edits_are_drift_docstrings_are_not(reports: dict[str, Run]) -> None:
     run = reports["edited"]
     assert run.returncode == 1
@@ -183,9 +202,19 @@ def test_hand_edits_are_drift_docstrings_are_not(reports: dict[str, Run]) -> Non
             "renamed to charges.capture (POST /v1/charges/{charge}/capture)",
         ),
         ("added", "enum value", "Charge.status", "pending"),
+        # found by walking the async client of the edited package, not derived from the spec
+        (
+            "changed",
+            "async",
+            "AsyncStripeClient operation refunds.cancel_later",
+            "renamed to refunds.cancel (POST /v1/refunds/{refund}/cancel)",
+        ),
+        ("changed", "async", "AsyncStripeClient param refunds.create(amount) required", "True -> False"),
+        ("changed", "async", "AsyncStripeClient param refunds.create(amount) type", "int -> None | int"),
     }
     renamed = run.find("changed", "operation")[0]
     assert renamed["breaking"]
+    assert all(c["breaking"] for c in run.changes if c["kind"] == "async")
 
 
 # --- could not run ------------------------------------------------------------------------
@@ -205,11 +234,15 @@ def test_missing_spec_exits_2(work: Path) -> None:
     assert "Pass --spec PATH" in unknown.stderr
 
 
-def test_wrong_sha256_exits_2() -> None:
-    (wrong,) = codegen(("check-drift", "--spec", OLD_SPEC, "--offline"))
+def test_wrong_sha256_exits_2(old_spec: Path) -> None:
+    (wrong,) = codegen(("check-drift", "--spec", old_spec, "--offline"))
     assert wrong.returncode == 2
-    assert f"expected {spec_mod.Lock.read().sha256}" in wrong.stderr
-    assert "update-spec --version V --commit SHA" in wrong.stderr
+    assert f"--spec {old_spec} was given, but it is not the pinned spec" in wrong.stderr
+    assert f"(sha256 {spec_mod.Lock.read().sha256})" in wrong.stderr
+    assert (
+        f"update-spec --version VERSION --commit STRIPE_OPENAPI_SHA --spec {old_spec} --lock OTHER.lock"
+        in wrong.stderr
+    )
 
 
 NOT_STRIPE = """openapi: 3.0.0
@@ -259,7 +292,10 @@ def test_missing_package_exits_2(work: Path) -> None:
 # --- update-spec, formats, --fail-on ---------------------------------------------------------
 
 
-def test_update_spec_writes_the_lock_and_prints_the_drift(work: Path, packages: dict[str, Path]) -> None:
+@pytest.mark.drift
+def test_update_spec_writes_the_lock_and_prints_the_drift(
+    work: Path, packages: dict[str, Path], old_spec: Path
+) -> None:
     lock = work / "updated.lock"
     spec_mod.Lock.read().write(lock)
     r, bad = codegen(
@@ -270,7 +306,7 @@ def test_update_spec_writes_the_lock_and_prints_the_drift(work: Path, packages: 
             "--commit",
             OLD_COMMIT,
             "--spec",
-            OLD_SPEC,
+            old_spec,
             "--lock",
             lock,
             "--offline",
@@ -286,7 +322,7 @@ def test_update_spec_writes_the_lock_and_prints_the_drift(work: Path, packages: 
             "--commit",
             OLD_COMMIT,
             "--spec",
-            OLD_SPEC,
+            old_spec,
             "--lock",
             work / "bad.lock",
             "--offline",
@@ -296,11 +332,15 @@ def test_update_spec_writes_the_lock_and_prints_the_drift(work: Path, packages: 
     assert spec_mod.Lock.read(lock) == OLD_LOCK
     assert "2023-08-16 (63a674638635) -> 2022-11-15 (222e640e82c5" in r.stdout
     assert "### Breaking changes" in r.stdout and "`account_sessions.create`" in r.stdout
-    assert "make generate" in r.stdout
+    # the next steps name the lock that was written, not the pinned one
+    assert f"Next: `python -m codegen generate --lock {lock} --spec {old_spec} --out DIR`" in r.stdout
+    assert f"`python -m codegen check-drift --lock {lock} --spec {old_spec} --format changelog`" in r.stdout
+    assert "make generate" not in r.stdout
     assert bad.returncode == 2 and "is API version 2022-11-15, not 2021-01-01" in bad.stderr
     assert not (work / "bad.lock").exists()
 
 
+@pytest.mark.drift
 def test_every_format_renders(reports: dict[str, Run]) -> None:
     run = reports["against_old_spec"]
     changes = tuple(drift.Change(**c) for c in run.changes)
@@ -328,7 +368,18 @@ def test_every_format_renders(reports: dict[str, Run]) -> None:
     )
 
 
-def test_fail_on_breaking(reports: dict[str, Run]) -> None:
+@pytest.mark.drift
+def test_fail_on_breaking_through_the_cli(reports: dict[str, Run]) -> None:
+    """The same additive-only drift fails `--fail-on any` (the default) and passes `breaking`."""
+    strict, lenient = reports["additive_any"], reports["additive_breaking"]
+    assert strict.changes == lenient.changes
+    assert [(c["action"], c["kind"], c["where"], c["breaking"]) for c in strict.changes] == [
+        ("added", "field", "Capability.requested", False)
+    ]
+    assert (strict.returncode, lenient.returncode) == (1, 0)
+
+
+def test_fail_on_breaking() -> None:
     additive = drift.Change("added", "operation", "x.create", "POST /v1/x", False)
     breaking = drift.Change("removed", "field", "X.y", "str", True)
     assert drift.Report("s", "p", (additive,)).failing("any")
@@ -384,15 +435,16 @@ def test_required_changes_follow_the_data_flow() -> None:
 # --- overrides ------------------------------------------------------------------------------
 
 
+@pytest.mark.drift
 def test_guard_narrowing_is_not_drift(packages: dict[str, Path], reports: dict[str, Run]) -> None:
     """The pinned package narrows accounts.reject(reason), and the pinned check still passes."""
     source = (packages["new"] / "lattice_stripe" / "resources" / "accounts.py").read_text()
-    assert "class Accounts(AccountsGuards, _AccountsBase)" in source
+    assert "class Accounts(_AccountsBase)" in source
     assert 'reason: Literal["fraud", "terms_of_service", "other"]' in source
     assert reports["pinned"].changes == []
 
 
-def test_override_whose_premise_moved_needs_review() -> None:
+def test_override_whose_premise_moved_needs_review(pinned_spec: spec_mod.LoadedSpec) -> None:
     from codegen.ir.build import build
     from codegen.ir.overrides import Overrides
     from codegen.surface import PackageSurface, from_api
@@ -414,7 +466,7 @@ def test_override_whose_premise_moved_needs_review() -> None:
             override("accounts.reject", "no_such_param", "str", "0" * 64),  # the spec "dropped" it
         )
     )
-    api = build(spec_mod.load(download=False), Overrides(registry=registry, strict=False))
+    api = build(pinned_spec, Overrides(registry=registry, strict=False))
     package = from_api(api)  # a package generated with these overrides: nothing else differs
     changes = drift.compare(api, PackageSurface(package, package))
     assert {c.action for c in changes} == {"review"}
@@ -425,13 +477,14 @@ def test_override_whose_premise_moved_needs_review() -> None:
     assert drift.Report("s", "p", tuple(changes)).failing("breaking")
 
 
-def test_async_client_must_mirror_the_sync_one() -> None:
+def test_async_mirror_classification(pinned_spec: spec_mod.LoadedSpec) -> None:
+    """The comparison alone, on surfaces built from the IR (the edited package tests the walker)."""
     import copy
 
     from codegen.ir.build import build
     from codegen.surface import PackageSurface, from_api
 
-    api = build(spec_mod.load(download=False))
+    api = build(pinned_spec)
     sync = from_api(api)
     async_ = copy.deepcopy({k: sync[k] for k in ("resources", "operations")})
     del async_["operations"]["refunds.cancel"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 
 import attrs
@@ -20,14 +22,15 @@ from codegen.ir.overrides import (
 from codegen.render import render
 from codegen.write import write
 from overrides.registry import PARAM_OVERRIDES, REGISTRY, ModelMixin
-from tests.codegen.helpers import OLD_LOCK, OLD_SPEC
+from tests import shared
+from tests.shared import OLD_LOCK
 
 GENERATED = spec_mod.ROOT / "generated"
 
 
 @pytest.fixture(scope="module")
-def loaded() -> spec_mod.LoadedSpec:
-    return spec_mod.load(download=False)
+def loaded(pinned_spec: spec_mod.LoadedSpec) -> spec_mod.LoadedSpec:
+    return pinned_spec
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +50,10 @@ def _guard_module(tmp_path: Path, source: str) -> Overrides:
 def test_the_registry_shapes_the_ir(api: Api) -> None:
     accounts = _resource(api, "accounts")
     assert accounts.guards is not None
-    assert (accounts.guards.sync_class, accounts.guards.async_class) == (
-        "AccountsGuards",
-        "AsyncAccountsGuards",
-    )
+    assert accounts.guards.checks == "AccountsGuards"
     assert accounts.guards.methods == ("reject",)
     assert _resource(api, "subscription_items").guards.methods == ("create", "delete", "update")  # type: ignore[union-attr]
-    reject = next(o for o in accounts.operations if o.method == "reject")
+    reject = next(o for o in accounts.operations if o.py_name == "reject")
     reason = next(p for p in reject.params if p.wire_name == "reason")
     assert reason.annotation == 'Literal["fraud", "terms_of_service", "other"]'
     models = {m.schema_name: m for mod in api.model_modules for m in mod.models}
@@ -65,7 +65,11 @@ def test_the_registry_shapes_the_ir(api: Api) -> None:
 def test_the_reject_fingerprint_matches_the_pinned_spec(loaded: spec_mod.LoadedSpec) -> None:
     [override] = [p for p in PARAM_OVERRIDES if p.key == ("accounts.reject", "reason")]
     assert override.api_version == loaded.lock.api_version
-    assert override.spec_annotation == "str"
+    body = loaded.document["paths"]["/v1/accounts/{account}/reject"]["post"]["requestBody"]
+    reason = body["content"]["application/x-www-form-urlencoded"]["schema"]["properties"]["reason"]
+    assert override.spec_annotation == "str" == {"string": "str"}[reason["type"]]
+    # recomputed from the spec's own text, not through the registry's helper
+    assert override.spec_description_sha256 == hashlib.sha256(reason["description"].encode()).hexdigest()
 
 
 def test_a_guard_for_a_method_the_spec_lacks_is_a_generation_error(
@@ -73,8 +77,7 @@ def test_a_guard_for_a_method_the_spec_lacks_is_a_generation_error(
 ) -> None:
     overrides = _guard_module(
         tmp_path,
-        "class AccountsGuards:\n    def frobnicate(self): ...\n"
-        "class AsyncAccountsGuards:\n    async def frobnicate(self): ...\n",
+        "class AccountsGuards:\n    @staticmethod\n    def frobnicate(call): ...\n",
     )
     with pytest.raises(OverrideError) as caught:
         build(loaded, overrides)
@@ -103,11 +106,38 @@ def test_stale_registry_entries_are_generation_errors(loaded: spec_mod.LoadedSpe
 
 
 def test_guard_classes_must_exist_and_match(loaded: spec_mod.LoadedSpec, tmp_path: Path) -> None:
-    overrides = _guard_module(tmp_path, "class AccountsGuards:\n    async def reject(self): ...\n")
+    """A check is written once as a plain function; the generator makes the async flavour."""
+    overrides = _guard_module(tmp_path, "class AccountsGuards:\n    async def reject(call): ...\n")
     with pytest.raises(OverrideError) as caught:
         build(loaded, overrides)
     assert "stale.py: AccountsGuards.reject must be def" in str(caught.value)
-    assert "stale.py defines no class AsyncAccountsGuards" in str(caught.value)
+    missing = _guard_module(tmp_path, "class AsyncAccountsGuards:\n    def reject(call): ...\n")
+    with pytest.raises(OverrideError) as caught:
+        build(loaded, missing)
+    assert "stale.py defines no class AccountsGuards" in str(caught.value)
+
+
+def test_check_generated_fails_when_the_tree_differs(api: Api, tmp_path: Path) -> None:
+    """The CI gate: exit 1 for a hand edit; a stray or a missing file is a difference too."""
+    from codegen.__main__ import main
+
+    copy = tmp_path / "tree"
+    shutil.copytree(GENERATED, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    pkg = copy / "lattice_stripe"
+    edited = pkg / "resources" / "refunds.py"
+    original = edited.read_text()
+    edited.write_text(original.replace("class Refunds(", "class Refundz(", 1))
+    spec = str(shared.need(shared.PINNED_SPEC))
+    assert main(["check-generated", "--offline", "--spec", spec, "--out", str(copy)]) == 1  # as in CI
+    edited.write_text(original)
+    files = render(api)
+    assert not write(files, copy, check=True).changed
+    (pkg / "models" / "stray.py").write_text("x = 1\n")
+    assert write(files, copy, check=True).deleted == ("lattice_stripe/models/stray.py",)
+    (pkg / "models" / "stray.py").unlink()
+    (pkg / "models" / "refund.py").unlink()
+    assert write(files, copy, check=True).written == ("lattice_stripe/models/refund.py",)
+    assert not (pkg / "models" / "refund.py").exists()  # a check never writes
 
 
 def test_lenient_mode_reports_instead_of_raising(loaded: spec_mod.LoadedSpec) -> None:
@@ -171,25 +201,26 @@ def test_regenerating_reproduces_generated_byte_for_byte(api: Api) -> None:
     assert not report.changed, f"run `make generate`: {report.written} {report.deleted}"
 
 
-def test_the_2022_spec_keeps_every_override() -> None:
+def test_the_2022_spec_keeps_every_override(old_spec: Path) -> None:
     # Same description and type of `reason` in 2022-11-15: nothing to review, guards apply.
-    old = build(spec_mod.load(OLD_LOCK, OLD_SPEC, download=False))
+    old = build(spec_mod.load(OLD_LOCK, old_spec, download=False))
     assert old.override_reviews == ()
     assert _resource(old, "accounts").guards is not None
 
 
-def test_the_2022_spec_generates_a_guarded_package(tmp_path: Path) -> None:
+def test_the_2022_spec_generates_a_guarded_package(tmp_path: Path, old_spec: Path) -> None:
     from codegen.__main__ import main
     from tests.codegen.helpers import run_in
 
     lock = tmp_path / "stripe.lock"
     OLD_LOCK.write(lock)
     out = tmp_path / "out"
-    args = ["--spec", str(OLD_SPEC), "--lock", str(lock), "--out", str(out), "--offline"]
+    args = ["--spec", str(old_spec), "--lock", str(lock), "--out", str(out), "--offline"]
     assert main(["generate", *args]) == 0
     assert main(["check-generated", *args]) == 0
     source = (out / "lattice_stripe" / "resources" / "accounts.py").read_text()
-    assert "class Accounts(AccountsGuards, _AccountsBase):" in source
+    assert "class Accounts(_AccountsBase):" in source
+    assert 'reject = guarded(_AccountsBase.reject, AccountsGuards.reject, "accounts.reject")' in source
     assert 'reason: Literal["fraud", "terms_of_service", "other"]' in source
     code = """
 from lattice_stripe import StripeClient

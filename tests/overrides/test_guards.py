@@ -188,6 +188,20 @@ def test_a_strict_client_raises_guard_warnings(client: Any, server: StripeServer
     assert len(server.requests) == 1
 
 
+async def test_a_strict_async_client_raises_guard_warnings(aclient: Any, server: StripeServer) -> None:
+    from lattice_stripe import AsyncStripeClient
+
+    async with AsyncStripeClient("sk_test_1", base_url=server.url, strict_guards=True) as fresh:
+        for strict in (aclient.with_options(strict_guards=True), fresh):
+            with pytest.raises(GuardWarning, match="auto_advance"):
+                await strict.invoices.create(customer="cus_1")
+    assert server.requests == []
+    server.reply(Reply(json={"id": "in_1", "object": "invoice"}))
+    with pytest.warns(GuardWarning):  # the client it came from still only warns
+        await aclient.invoices.create(customer="cus_1")
+    assert len(server.requests) == 1
+
+
 @pytest.mark.parametrize(
     "method, args, kwargs",
     [

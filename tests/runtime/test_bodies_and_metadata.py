@@ -136,6 +136,18 @@ def test_raw_response_still_raises_stripe_errors(client, server: StripeServer) -
 
 
 def test_async_client_shares_the_surface() -> None:
+    import inspect
+
     sync, asyn = StripeClient(API_KEY), AsyncStripeClient(API_KEY)
-    for name in ("with_options", "on_request", "on_response", "batch", "config"):
-        assert hasattr(sync, name) and hasattr(asyn, name)
+    for name in ("with_options", "on_request", "on_response"):
+        a, b = inspect.signature(getattr(sync, name)), inspect.signature(getattr(asyn, name))
+        assert list(a.parameters) == list(b.parameters), name
+    # batch differs by design: a thread pool's max_workers, or a gather's concurrency
+    assert list(inspect.signature(sync.batch).parameters) == ["calls", "max_workers"]
+    assert list(inspect.signature(asyn.batch).parameters) == ["calls", "concurrency"]
+    assert inspect.iscoroutinefunction(asyn.batch) and not inspect.iscoroutinefunction(sync.batch)
+    assert sync.config == asyn.config
+    derived = asyn.with_options(stripe_account="acct_9", max_retries=0)
+    assert type(derived) is AsyncStripeClient
+    assert (derived.config.stripe_account, derived.config.max_retries) == ("acct_9", 0)
+    assert asyn.config.stripe_account is None  # the original is unchanged

@@ -20,8 +20,8 @@ scalars = st.one_of(st.text(max_size=12), st.integers(-(10**12), 10**12), st.boo
 values = st.recursive(
     scalars,
     lambda inner: st.one_of(
-        st.dictionaries(keys, inner, min_size=1, max_size=4),
-        st.lists(scalars, min_size=1, max_size=4),
+        st.dictionaries(keys, inner, max_size=4),
+        st.lists(scalars, max_size=4),
         st.lists(st.dictionaries(keys, inner, min_size=1, max_size=3), min_size=1, max_size=3),
     ),
     max_leaves=12,
@@ -30,7 +30,9 @@ params = st.dictionaries(keys, values, max_size=6)
 
 
 def _wire(value: Any) -> Any:
-    """What Stripe sees: every scalar as text, booleans as true/false."""
+    """What Stripe sees: every scalar as text, booleans as true/false, an empty container as ""."""
+    if isinstance(value, (dict, list)) and not value:
+        return ""
     if isinstance(value, dict):
         return {k: _wire(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -75,7 +77,7 @@ def _decode(body: str) -> dict[str, Any]:
 def test_encoding_round_trips_through_stripes_bracket_rules(data: dict[str, Any]) -> None:
     body = encode(data)
     assert body == urlencode(list(flatten(data)))  # the fast path writes what the walk writes
-    assert _decode(body) == _wire(data)
+    assert _decode(body) == {k: _wire(v) for k, v in data.items()}
 
 
 def test_examples_from_stripes_docs() -> None:
@@ -89,6 +91,17 @@ def test_examples_from_stripes_docs() -> None:
     assert encode({"capture": False, "amount": 0, "description": "a b&c", "skip": None}) == (
         "capture=false&amount=0&description=a+b%26c"
     )
+
+
+def test_an_empty_container_is_sent_as_stripes_empty_value() -> None:
+    # Stripe reads `metadata=` as "unset every key" (its documented way to clear metadata)
+    # and `default_tax_rates=` as "remove them all": an empty value is never dropped.
+    assert encode({"metadata": {}}) == encode({"metadata": ""}) == "metadata="
+    assert encode({"default_tax_rates": []}) == "default_tax_rates="
+    assert encode({"items": [{"price": "p", "metadata": {}}]}) == (
+        "items%5B0%5D%5Bprice%5D=p&items%5B0%5D%5Bmetadata%5D="
+    )
+    assert encode({"metadata": {"a": None}}) == ""  # None means "not sent", at any depth
 
 
 def test_enum_members_are_sent_as_their_values() -> None:

@@ -236,3 +236,13 @@ def test_a_400_rate_limit_is_a_rate_limit_error(client, server: StripeServer) ->
     with pytest.raises(RateLimitError):
         client.customers.retrieve("cus_1")
     assert len(server.requests) == 1  # a 400 is still not retried without Stripe-Should-Retry
+
+
+def test_a_non_json_error_body_is_quoted_up_to_200_bytes(client, server: StripeServer) -> None:
+    body = b"<" + b"a" * 198 + b"Z" + b"b" * 300  # byte 200 is the Z; nothing after it is quoted
+    server.reply(Reply(503, body=body, headers={"Content-Type": "text/html"}))
+    with pytest.raises(APIError) as info:
+        client.customers.retrieve("cus_1", max_retries=0)
+    assert info.value.body == body  # the whole body stays on the error
+    text = str(info.value)
+    assert "<" + "a" * 198 + "Z" in text and "b" not in text.split("non-Stripe body")[1]

@@ -189,3 +189,39 @@ def test_dot_ids_cannot_turn_an_update_into_a_create(client, server: StripeServe
         with pytest.raises(InvalidArgumentError):
             client.customers.update(dots, email="a@b.c")
     assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"api_key": ""}, "api_key must be non-empty"),
+        ({"api_key": "   "}, "api_key must be non-empty"),
+        ({"api_key": None}, "api_key must be a string"),
+        ({"timeout": 0}, "timeout must be a finite number of seconds > 0, got 0"),
+        ({"timeout": -1.5}, "timeout must be a finite number of seconds > 0, got -1.5"),
+    ],
+)
+def test_client_config_refuses_an_empty_key_and_a_timeout_not_above_zero(
+    config: dict[str, object], message: str
+) -> None:
+    from lattice_stripe._runtime.client import ClientConfig
+
+    args: dict[str, object] = {"api_key": API_KEY, **config}
+    for make in (
+        lambda: ClientConfig(**args),
+        lambda: StripeClient(**args),
+        lambda: AsyncStripeClient(**args),
+    ):
+        with pytest.raises(InvalidArgumentError, match=message) as info:
+            make()
+        assert info.value.param == next(iter(config))
+
+
+def test_a_callers_idempotency_key_on_a_get_is_sent(server: StripeServer) -> None:
+    server.reply(*[Reply(json={"id": "cus_1", "object": "customer"}) for _ in range(2)])
+    with make(server) as c:
+        c.customers.retrieve("cus_1", idempotency_key="get-key-1")
+        c.customers.retrieve("cus_1")
+    first, second = server.requests
+    assert (first.method, first.header("idempotency-key")) == ("GET", "get-key-1")
+    assert second.header("idempotency-key") is None  # a GET never gets a generated one

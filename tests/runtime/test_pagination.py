@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from lattice_stripe import InvalidArgumentError, ListObject
+from lattice_stripe import InvalidArgumentError, InvalidRequestError, ListObject
 from lattice_stripe.models import Customer
 from tests.stripe_server import Recorded, Reply, StripeServer
 
@@ -136,17 +136,52 @@ def test_a_failing_page_raises_and_keeps_what_was_yielded(client, server: Stripe
         *[Reply(400, {"error": {"type": "invalid_request_error", "message": "bad cursor"}})],
     )
     seen = []
-    with pytest.raises(Exception, match="bad cursor"):
+    with pytest.raises(InvalidRequestError, match="bad cursor"):
         for customer in client.customers.list().auto_paging_iter():
             seen.append(customer.id)
     assert seen == ["cus_a"]
 
 
-def test_a_list_not_from_a_call_cannot_page_silently() -> None:
-    embedded = ListObject(data=[{"id": "ii_1"}], has_more=True, url="/v1/invoices/in_1/lines")
+def test_a_list_embedded_in_a_response_cannot_page_silently(client, server: StripeServer) -> None:
+    lines = {"object": "list", "data": [{"id": "il_1", "object": "line_item"}], "has_more": True}
+    server.reply(
+        Reply(json={"id": "in_1", "object": "invoice", "lines": {**lines, "url": "/v1/invoices/in_1/lines"}})
+    )
+    invoice = client.invoices.retrieve("in_1")
+    assert isinstance(invoice.lines, ListObject) and invoice.lines.data[0].id == "il_1"
     with pytest.raises(InvalidArgumentError, match="not returned by a client call"):
-        list(embedded.auto_paging_iter())
+        list(invoice.lines.auto_paging_iter())
+    with pytest.raises(InvalidArgumentError, match="not returned by a client call"):
+        invoice.lines.fetch_next_page()
+    assert len(server.requests) == 1  # nothing was fetched from the embedded list's url
     assert list(ListObject(data=[1, 2], has_more=False).auto_paging_iter()) == [1, 2]
+
+
+def test_expand_is_carried_to_every_page(client, server: StripeServer) -> None:
+    server.handler = list_handler
+    page = client.customers.list(limit=300, expand=["data.default_source"])
+    assert len([c.id for c in page.auto_paging_iter()]) == TOTAL
+    assert len(server.requests) == 4
+    for request in server.requests:
+        assert [v for k, v in request.query if k == "expand[]"] == ["data.default_source"]
+
+
+async def test_afetch_next_page_walks_one_page_at_a_time(aclient, server: StripeServer) -> None:
+    server.handler = list_handler
+    page = await aclient.customers.list(limit=500)
+    second = await page.afetch_next_page()
+    third = await second.afetch_next_page()
+    assert [c.id for p in (page, second, third) for c in p.data] == IDS
+    assert await third.afetch_next_page() is None
+    assert cursors(server, "starting_after") == [None, IDS[499], IDS[999]]
+
+
+async def test_async_ending_before_pages_backwards(aclient, server: StripeServer) -> None:
+    server.handler = list_handler
+    page = await aclient.customers.list(limit=100, ending_before=IDS[500])
+    assert [c.id async for c in page.auto_paging_iter()] == IDS[:500][::-1]
+    assert all(dict(r.query).get("starting_after") is None for r in server.requests)
+    assert cursors(server, "ending_before") == [IDS[500], *[IDS[n] for n in range(400, 0, -100)]]
 
 
 def test_a_sync_page_refuses_async_iteration_clearly(client, server: StripeServer) -> None:

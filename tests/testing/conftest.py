@@ -7,13 +7,13 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = ROOT.parent / "shared" / "tools" / "stripe-mock" / "stripe-mock"
+from tests import shared
+
+BINARY = shared.SHARED / shared.STRIPE_MOCK
 HEADERS = {"Authorization": "Bearer sk_test_123"}
 UNION = "could not validate against any of the constraints"
 
@@ -26,9 +26,9 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def stripe_mock() -> Iterator[str]:
-    binary = BINARY if BINARY.is_file() else shutil.which("stripe-mock")
-    if not binary:
-        pytest.skip(f"stripe-mock not found at {BINARY} or on PATH")
+    on_path = shutil.which("stripe-mock")
+    # ../shared first, then PATH; with neither, need() skips the test (fails it in CI)
+    binary = on_path if on_path and not BINARY.is_file() else shared.need(shared.STRIPE_MOCK)
     http, https = _free_port(), _free_port()
     proc = subprocess.Popen(
         [str(binary), "-http-addr", f"127.0.0.1:{http}", "-https-addr", f"127.0.0.1:{https}"],

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -238,13 +236,10 @@ def test_a_retried_post_creates_one_object(fake: FakeStripe, client: StripeClien
     assert [c["id"] for c in fake.objects("customer")] == [customer.id]
 
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "openapi" / "fixtures3.2023-08-16.json"
-
-
-def test_seeding_stripes_own_fixtures(fake: FakeStripe, client: StripeClient) -> None:
-    if not FIXTURES.is_file():
-        pytest.skip(f"{FIXTURES} not available")
-    resources = json.loads(FIXTURES.read_text())["resources"]
+def test_seeding_stripes_own_fixtures(
+    fake: FakeStripe, client: StripeClient, fixtures3: dict[str, dict[str, Any]]
+) -> None:
+    resources = fixtures3
     with_ids = [r for r in resources.values() if isinstance(r.get("id"), str) and r.get("object") != "list"]
     live = [r for r in with_ids if not r.get("deleted")]
     assert fake.seed_objects(with_ids) == len(live) > 100

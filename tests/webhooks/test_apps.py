@@ -205,6 +205,30 @@ def test_server_end_to_end(
     assert len(seen) == len(expected) + (1 if kind.startswith("asgi") else 0)
 
 
+async def test_asgi_client_disconnect_mid_body_is_a_400_and_handles_nothing() -> None:
+    router, seen = _router()
+    payload, header = signed(charge_event())
+    messages = iter(
+        [
+            {"type": "http.request", "body": payload[:10], "more_body": True},
+            {"type": "http.disconnect"},
+        ]
+    )
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return next(messages)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "headers": [(b"stripe-signature", header.encode())]}
+    await router.asgi()(scope, receive, send)
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 400
+    assert json.loads(sent[1]["body"]) == {"error": {"type": "client_disconnected"}}
+    assert seen == []
+
+
 def test_wsgi_chunked_body_without_length_is_refused() -> None:
     router, _ = _router()
     app = router.wsgi()

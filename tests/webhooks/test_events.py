@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,33 +12,21 @@ from lattice_stripe import StripeClient, UnknownObject, WebhookEvent, construct_
 from lattice_stripe._runtime.shapes import resolve
 from tests.webhooks.helpers import SECRET, charge_event, event_dict, signed
 
-FIXTURES = Path(os.environ.get("LATTICE_STRIPE_FIXTURES", Path(__file__).parents[3] / "shared/openapi"))
-FIXTURE_FILE = FIXTURES / "fixtures3.2023-08-16.json"
-RESOURCES: dict[str, dict[str, Any]] = (
-    json.loads(FIXTURE_FILE.read_text())["resources"] if FIXTURE_FILE.exists() else {}
-)
 
+def test_every_fixture_object_round_trips_through_a_signed_event(fixtures3: dict[str, Any]) -> None:
+    assert len(fixtures3) > 100
+    for name, obj in sorted(fixtures3.items()):
+        event = event_dict(copy.deepcopy(obj), f"{obj['object']}.updated")
+        event["data"]["previous_attributes"] = {"metadata": {"old": "value"}}
+        payload, header = signed(event)
 
-def test_fixture_file_present() -> None:
-    if not RESOURCES:
-        pytest.skip(f"{FIXTURE_FILE} not available")
-    assert len(RESOURCES) > 100
+        parsed = construct_event(payload, header, SECRET)
 
-
-@pytest.mark.parametrize("name", sorted(RESOURCES))
-def test_every_fixture_object_round_trips_through_a_signed_event(name: str) -> None:
-    obj = RESOURCES[name]
-    event = event_dict(copy.deepcopy(obj), f"{obj['object']}.updated")
-    event["data"]["previous_attributes"] = {"metadata": {"old": "value"}}
-    payload, header = signed(event)
-
-    parsed = construct_event(payload, header, SECRET)
-
-    table = models.DELETED_OBJECT_CLASSES if obj.get("deleted") is True else models.OBJECT_CLASSES
-    assert type(parsed.data.object) is resolve(table[obj["object"]])
-    assert parsed.data.object.to_dict() == obj
-    assert parsed.data.previous_attributes == {"metadata": {"old": "value"}}
-    assert parsed.to_dict() == json.loads(payload)
+        table = models.DELETED_OBJECT_CLASSES if obj.get("deleted") is True else models.OBJECT_CLASSES
+        assert type(parsed.data.object) is resolve(table[obj["object"]]), name
+        assert parsed.data.object.to_dict() == obj, name
+        assert parsed.data.previous_attributes == {"metadata": {"old": "value"}}, name
+        assert parsed.to_dict() == json.loads(payload), name
 
 
 def test_typed_fields_and_nested_models() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -25,9 +26,12 @@ from lattice_stripe import (
     construct_event,
     generate_test_header,
 )
+from lattice_stripe._runtime import webhooks
 from lattice_stripe._runtime.webhooks import compute_signature, verify_header
 from tests.webhooks.helpers import SECRET, charge_event, event_dict
 
+# Headers below are signed at NOW, taken once at collection; the verifier's clock is held
+# there too (`frozen_clock`), so no row depends on how long the suite takes to reach it.
 NOW = int(time.time())
 PAYLOAD = json.dumps(charge_event()).encode()
 SIG = compute_signature(PAYLOAD, SECRET, NOW)
@@ -107,6 +111,24 @@ TABLE: list[tuple[str, bytes, Any, type[Exception] | None]] = [
 ]
 
 
+@pytest.fixture(autouse=True, scope="module")
+def frozen_clock() -> Iterator[None]:
+    # Module scope: hypothesis refuses function-scoped fixtures around @given tests.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(webhooks, "time", SimpleNamespace(time=lambda: float(NOW)))
+        yield
+
+
+def test_the_clock_is_held_at_collection_time() -> None:
+    # What would happen without the fixture: the real clock has moved on by the tolerance.
+    late = SimpleNamespace(time=lambda: time.time() + 301)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(webhooks, "time", late)
+        with pytest.raises(TimestampOutsideToleranceError):
+            construct_event(PAYLOAD, f"t={NOW},v1={SIG}", SECRET)
+    assert isinstance(construct_event(PAYLOAD, f"t={NOW},v1={SIG}", SECRET), WebhookEvent)
+
+
 @pytest.mark.parametrize(("payload", "header", "expected"), [t[1:] for t in TABLE], ids=[t[0] for t in TABLE])
 def test_bad_input_table(payload: bytes, header: Any, expected: type[Exception] | None) -> None:
     if expected is None:
@@ -161,20 +183,31 @@ def test_rotation_accepts_any_listed_secret_and_any_v1() -> None:
 
 
 def test_tolerance_both_directions() -> None:
-    now = int(time.time())
     for offset in (-250, 250):
-        construct_event(PAYLOAD, generate_test_header(PAYLOAD, SECRET, now + offset), SECRET)
+        construct_event(PAYLOAD, generate_test_header(PAYLOAD, SECRET, NOW + offset), SECRET)
     for offset in (-350, 350):
         with pytest.raises(TimestampOutsideToleranceError) as info:
-            construct_event(PAYLOAD, generate_test_header(PAYLOAD, SECRET, now + offset), SECRET)
-        assert info.value.tolerance == 300 and info.value.timestamp == now + offset
-    header = generate_test_header(PAYLOAD, SECRET, now - 3600)
+            construct_event(PAYLOAD, generate_test_header(PAYLOAD, SECRET, NOW + offset), SECRET)
+        assert info.value.tolerance == 300 and info.value.timestamp == NOW + offset
+    header = generate_test_header(PAYLOAD, SECRET, NOW - 3600)
     construct_event(PAYLOAD, header, SECRET, tolerance=7200)
     construct_event(PAYLOAD, header, SECRET, tolerance=None)
     with pytest.raises(TimestampOutsideToleranceError):
         construct_event(PAYLOAD, header, SECRET, tolerance=0)
     with pytest.raises(InvalidArgumentError, match="tolerance"):
         construct_event(PAYLOAD, header, SECRET, tolerance=-1)
+
+
+@pytest.mark.parametrize("offset", [-300, 300, -301, 301, 0])
+def test_the_default_tolerance_is_exactly_300_seconds(offset: int) -> None:
+    header = generate_test_header(PAYLOAD, SECRET, NOW + offset)
+    if abs(offset) <= 300:
+        assert construct_event(PAYLOAD, header, SECRET).type == "charge.succeeded"
+    else:
+        with pytest.raises(TimestampOutsideToleranceError) as info:
+            construct_event(PAYLOAD, header, SECRET)
+        assert (info.value.timestamp, info.value.tolerance) == (NOW + offset, 300)
+    assert construct_event(PAYLOAD, generate_test_header(PAYLOAD, SECRET, NOW), SECRET, tolerance=0)
 
 
 def test_signature_checked_before_timestamp() -> None:
@@ -186,7 +219,7 @@ def test_signature_checked_before_timestamp() -> None:
 def test_generate_test_header_defaults_and_str_payload() -> None:
     header = generate_test_header(PAYLOAD.decode(), SECRET)
     t = int(header.split(",")[0].removeprefix("t="))
-    assert abs(t - time.time()) < 5
+    assert t == NOW  # the clock the verifier reads
     assert header == f"t={t},v1={compute_signature(PAYLOAD, SECRET, t)}"
     assert generate_test_header(PAYLOAD, SECRET, 5, scheme="v0").startswith("t=5,v0=")
 

@@ -4,8 +4,7 @@
 embedded components.
 
 We recommend that you create an AccountSession each time you need to display an embedded
-component
-to your user. Do not save AccountSessions to your database as they expire relatively
+component to your user. Do not save AccountSessions to your database as they expire relatively
 quickly, and cannot be used more than once.
 
 Related guide: [Connect embedded
@@ -35,9 +34,8 @@ class AccountSession(StripeObject):
     Connect embedded components.
 
     We recommend that you create an AccountSession each time you need to display an embedded
-    component
-    to your user. Do not save AccountSessions to your database as they expire relatively
-    quickly, and cannot be used more than once.
+    component to your user. Do not save AccountSessions to your database as they expire
+    relatively quickly, and cannot be used more than once.
 
     Related guide: [Connect embedded
     components](https://stripe.com/docs/connect/get-started-connect-embedded-components)

@@ -3,10 +3,9 @@
 """These bank accounts are payment methods on `Customer` objects.
 
 On the other hand [External Accounts](https://stripe.com/docs/api#external_accounts) are
-transfer
-destinations on `Account` objects for [Custom
-accounts](https://stripe.com/docs/connect/custom-accounts).
-They can be bank accounts or debit cards as well, and are documented in the links above.
+transfer destinations on `Account` objects for [Custom
+accounts](https://stripe.com/docs/connect/custom-accounts). They can be bank accounts or debit
+cards as well, and are documented in the links above.
 
 Related guide: [Bank debits and
 transfers](https://stripe.com/docs/payments/bank-debits-transfers)
@@ -34,10 +33,9 @@ class BankAccount(StripeObject):
     """These bank accounts are payment methods on `Customer` objects.
 
     On the other hand [External Accounts](https://stripe.com/docs/api#external_accounts) are
-    transfer
-    destinations on `Account` objects for [Custom
-    accounts](https://stripe.com/docs/connect/custom-accounts).
-    They can be bank accounts or debit cards as well, and are documented in the links above.
+    transfer destinations on `Account` objects for [Custom
+    accounts](https://stripe.com/docs/connect/custom-accounts). They can be bank accounts or
+    debit cards as well, and are documented in the links above.
 
     Related guide: [Bank debits and
     transfers](https://stripe.com/docs/payments/bank-debits-transfers)

@@ -2,10 +2,8 @@
 # (stripe/openapi@63a674638635, sha256 eed9ac08a03a5374). Do not edit: regenerate.
 """Customers with certain payments enabled have a cash balance, representing funds that were paid
 by the customer to a merchant, but have not yet been allocated to a payment. Cash Balance
-Transactions
-represent when funds are moved into or out of this balance. This includes funding by the
-customer, allocation
-to payments, and refunds to the customer.
+Transactions represent when funds are moved into or out of this balance. This includes funding
+by the customer, allocation to payments, and refunds to the customer.
 """
 
 from __future__ import annotations
@@ -40,12 +38,9 @@ if TYPE_CHECKING:
 @attrs.define(kw_only=True, weakref_slot=False)
 class CustomerCashBalanceTransaction(StripeObject):
     """Customers with certain payments enabled have a cash balance, representing funds that were
-    paid
-    by the customer to a merchant, but have not yet been allocated to a payment. Cash Balance
-    Transactions
-    represent when funds are moved into or out of this balance. This includes funding by the
-    customer, allocation
-    to payments, and refunds to the customer.
+    paid by the customer to a merchant, but have not yet been allocated to a payment. Cash
+    Balance Transactions represent when funds are moved into or out of this balance. This
+    includes funding by the customer, allocation to payments, and refunds to the customer.
     """
 
     __stripe_object__ = "customer_cash_balance_transaction"

@@ -3,10 +3,8 @@
 """Each customer has a
 [`balance`](https://stripe.com/docs/api/customers/object#customer_object-balance) that is
 automatically applied to future invoices and payments using the `customer_balance` payment
-method.
-Customers can fund this balance by initiating a bank transfer to any account in the
-`financial_addresses` field.
-Related guide: [Customer balance funding
+method. Customers can fund this balance by initiating a bank transfer to any account in the
+`financial_addresses` field. Related guide: [Customer balance funding
 instructions](https://stripe.com/docs/payments/customer-balance/funding-instructions)
 """
 
@@ -29,10 +27,8 @@ class FundingInstructions(StripeObject):
     """Each customer has a
     [`balance`](https://stripe.com/docs/api/customers/object#customer_object-balance) that is
     automatically applied to future invoices and payments using the `customer_balance` payment
-    method.
-    Customers can fund this balance by initiating a bank transfer to any account in the
-    `financial_addresses` field.
-    Related guide: [Customer balance funding
+    method. Customers can fund this balance by initiating a bank transfer to any account in the
+    `financial_addresses` field. Related guide: [Customer balance funding
     instructions](https://stripe.com/docs/payments/customer-balance/funding-instructions)
     """
 

@@ -5,10 +5,9 @@ of your users. It contains details about the type of verification, such as what 
 check](/docs/identity/verification-checks) to perform. Only create one VerificationSession for
 each verification in your system.
 
-A VerificationSession transitions through [multiple
-statuses](/docs/identity/how-sessions-work) throughout its lifetime as it progresses through
-the verification flow. The VerificationSession contains the user's verified data after
-verification checks are complete.
+A VerificationSession transitions through [multiple statuses](/docs/identity/how-sessions-work)
+throughout its lifetime as it progresses through the verification flow. The VerificationSession
+contains the user's verified data after verification checks are complete.
 
 Related guide: [The Verification Sessions
 API](https://stripe.com/docs/identity/verification-sessions)
@@ -36,12 +35,9 @@ if TYPE_CHECKING:
 @attrs.define(kw_only=True, weakref_slot=False)
 class IdentityVerificationSession(StripeObject):
     """A VerificationSession guides you through the process of collecting and verifying the
-    identities
-    of your users. It contains details about the type of verification, such as what
-    [verification
-    check](/docs/identity/verification-checks) to perform. Only create one VerificationSession
-    for
-    each verification in your system.
+    identities of your users. It contains details about the type of verification, such as what
+    [verification check](/docs/identity/verification-checks) to perform. Only create one
+    VerificationSession for each verification in your system.
 
     A VerificationSession transitions through [multiple
     statuses](/docs/identity/how-sessions-work) throughout its lifetime as it progresses through

@@ -96,10 +96,9 @@ class IssuingCardholder(StripeObject):
 
     preferred_locales: list[Literal["de", "en", "es", "fr", "it"]] | None = None
     """The cardholder’s preferred locales (languages), ordered by preference. Locales can be `de`,
-    `en`, `es`, `fr`, or `it`.
-     This changes the language of the [3D Secure
-         flow](https://stripe.com/docs/issuing/3d-secure) and one-time password messages sent to the
-         cardholder.
+    `en`, `es`, `fr`, or `it`. This changes the language of the [3D Secure
+    flow](https://stripe.com/docs/issuing/3d-secure) and one-time password messages sent to the
+    cardholder.
     """
 
     requirements: IssuingCardholderRequirements

@@ -144,9 +144,9 @@ class PaymentMethodDetails(StripeObject):
     """The type of transaction-specific details of the payment method used in the payment, one of
     `ach_credit_transfer`, `ach_debit`, `acss_debit`, `alipay`, `au_becs_debit`, `bancontact`,
     `card`, `card_present`, `eps`, `giropay`, `ideal`, `klarna`, `multibanco`, `p24`,
-    `sepa_debit`, `sofort`, `stripe_account`, or `wechat`.
-    An additional hash is included on `payment_method_details` with a name matching this value.
-    It contains information specific to the payment method.
+    `sepa_debit`, `sofort`, `stripe_account`, or `wechat`. An additional hash is included on
+    `payment_method_details` with a name matching this value. It contains information specific
+    to the payment method.
     """
 
     us_bank_account: PaymentMethodDetailsUsBankAccount | None = None

@@ -32,8 +32,7 @@ class PaymentMethodDetailsCardInstallmentsPlan(StripeObject):
 
     interval: Literal["month"] | None = None
     """For `fixed_count` installment plans, this is the interval between installment payments your
-    customer will make to their credit card.
-    One of `month`.
+    customer will make to their credit card. One of `month`.
     """
 
     type: Literal["fixed_count"]

@@ -69,7 +69,7 @@ class PaymentMethodDetailsEps(StripeObject):
     """
 
     verified_name: str | None = None
-    """Owner's verified full name. Values are verified or provided by EPS directly
-    (if supported) at the time of authorization or settlement. They cannot be set or mutated.
-    EPS rarely provides this information so the attribute is usually empty.
+    """Owner's verified full name. Values are verified or provided by EPS directly (if supported)
+    at the time of authorization or settlement. They cannot be set or mutated. EPS rarely
+    provides this information so the attribute is usually empty.
     """

@@ -36,7 +36,7 @@ class PaymentMethodDetailsGiropay(StripeObject):
     """Bank Identifier Code of the bank associated with the bank account."""
 
     verified_name: str | None = None
-    """Owner's verified full name. Values are verified or provided by Giropay directly
-    (if supported) at the time of authorization or settlement. They cannot be set or mutated.
+    """Owner's verified full name. Values are verified or provided by Giropay directly (if
+    supported) at the time of authorization or settlement. They cannot be set or mutated.
     Giropay rarely provides this information so the attribute is usually empty.
     """

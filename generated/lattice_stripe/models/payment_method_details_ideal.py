@@ -88,6 +88,6 @@ class PaymentMethodDetailsIdeal(StripeObject):
     """Last four characters of the IBAN."""
 
     verified_name: str | None = None
-    """Owner's verified full name. Values are verified or provided by iDEAL directly
-    (if supported) at the time of authorization or settlement. They cannot be set or mutated.
+    """Owner's verified full name. Values are verified or provided by iDEAL directly (if supported)
+    at the time of authorization or settlement. They cannot be set or mutated.
     """

@@ -22,6 +22,6 @@ class PaymentMethodDetailsLink(StripeObject):
     __stripe_fields__ = (("country", "country", False, None),)
 
     country: str | None = None
-    """Two-letter ISO code representing the funding source country beneath the Link payment.
-    You could use this attribute to get a sense of international fees.
+    """Two-letter ISO code representing the funding source country beneath the Link payment. You
+    could use this attribute to get a sense of international fees.
     """

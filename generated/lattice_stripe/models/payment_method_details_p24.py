@@ -67,7 +67,7 @@ class PaymentMethodDetailsP24(StripeObject):
     """Unique reference for this Przelewy24 payment."""
 
     verified_name: str | None = None
-    """Owner's verified full name. Values are verified or provided by Przelewy24 directly
-    (if supported) at the time of authorization or settlement. They cannot be set or mutated.
+    """Owner's verified full name. Values are verified or provided by Przelewy24 directly (if
+    supported) at the time of authorization or settlement. They cannot be set or mutated.
     Przelewy24 rarely provides this information so the attribute is usually empty.
     """

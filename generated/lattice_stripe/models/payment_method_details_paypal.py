@@ -29,16 +29,16 @@ class PaymentMethodDetailsPaypal(StripeObject):
     )
 
     payer_email: str | None = None
-    """Owner's email. Values are provided by PayPal directly
-    (if supported) at the time of authorization or settlement. They cannot be set or mutated.
+    """Owner's email. Values are provided by PayPal directly (if supported) at the time of
+    authorization or settlement. They cannot be set or mutated.
     """
 
     payer_id: str | None = None
     """PayPal account PayerID. This identifier uniquely identifies the PayPal customer."""
 
     payer_name: str | None = None
-    """Owner's full name. Values provided by PayPal directly
-    (if supported) at the time of authorization or settlement. They cannot be set or mutated.
+    """Owner's full name. Values provided by PayPal directly (if supported) at the time of
+    authorization or settlement. They cannot be set or mutated.
     """
 
     seller_protection: PaypalSellerProtection | None = None

@@ -55,11 +55,11 @@ class PaymentMethodDetailsSofort(StripeObject):
     """Last four characters of the IBAN."""
 
     preferred_language: Literal["de", "en", "es", "fr", "it", "nl", "pl"] | None = None
-    """Preferred language of the SOFORT authorization page that the customer is redirected to.
-    Can be one of `de`, `en`, `es`, `fr`, `it`, `nl`, or `pl`
+    """Preferred language of the SOFORT authorization page that the customer is redirected to. Can
+    be one of `de`, `en`, `es`, `fr`, `it`, `nl`, or `pl`
     """
 
     verified_name: str | None = None
-    """Owner's verified full name. Values are verified or provided by SOFORT directly
-    (if supported) at the time of authorization or settlement. They cannot be set or mutated.
+    """Owner's verified full name. Values are verified or provided by SOFORT directly (if
+    supported) at the time of authorization or settlement. They cannot be set or mutated.
     """

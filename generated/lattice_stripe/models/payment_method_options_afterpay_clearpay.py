@@ -30,9 +30,9 @@ class PaymentMethodOptionsAfterpayClearpay(StripeObject):
 
     reference: str | None = None
     """Order identifier shown to the customer in Afterpay’s online portal. We recommend using a
-    value that helps you answer any questions a customer might have about
-    the payment. The identifier is limited to 128 characters and may contain only letters,
-    digits, underscores, backslashes and dashes.
+    value that helps you answer any questions a customer might have about the payment. The
+    identifier is limited to 128 characters and may contain only letters, digits, underscores,
+    backslashes and dashes.
     """
 
     setup_future_usage: Literal["none"] | None = None

@@ -25,8 +25,8 @@ class PaymentMethodPaypal(StripeObject):
     )
 
     payer_email: str | None = None
-    """Owner's email. Values are provided by PayPal directly
-    (if supported) at the time of authorization or settlement. They cannot be set or mutated.
+    """Owner's email. Values are provided by PayPal directly (if supported) at the time of
+    authorization or settlement. They cannot be set or mutated.
     """
 
     payer_id: str | None = None

@@ -33,9 +33,9 @@ class PaymentPagesCheckoutSessionAfterExpirationRecovery(StripeObject):
     """
 
     enabled: bool
-    """If `true`, a recovery url will be generated to recover this Checkout Session if it
-    expires before a transaction is completed. It will be attached to the
-    Checkout Session object upon expiration.
+    """If `true`, a recovery url will be generated to recover this Checkout Session if it expires
+    before a transaction is completed. It will be attached to the Checkout Session object upon
+    expiration.
     """
 
     expires_at: int | None = None

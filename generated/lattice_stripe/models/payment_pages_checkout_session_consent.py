@@ -25,8 +25,8 @@ class PaymentPagesCheckoutSessionConsent(StripeObject):
     )
 
     promotions: Literal["opt_in", "opt_out"] | None = None
-    """If `opt_in`, the customer consents to receiving promotional communications
-    from the merchant about this Checkout Session.
+    """If `opt_in`, the customer consents to receiving promotional communications from the merchant
+    about this Checkout Session.
     """
 
     terms_of_service: Literal["accepted"] | None = None

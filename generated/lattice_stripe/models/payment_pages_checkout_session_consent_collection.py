@@ -26,9 +26,9 @@ class PaymentPagesCheckoutSessionConsentCollection(StripeObject):
 
     promotions: Literal["auto", "none"] | None = None
     """If set to `auto`, enables the collection of customer consent for promotional communications.
-    The Checkout
-    Session will determine whether to display an option to opt into promotional communication
-    from the merchant depending on the customer's locale. Only available to US merchants.
+    The Checkout Session will determine whether to display an option to opt into promotional
+    communication from the merchant depending on the customer's locale. Only available to US
+    merchants.
     """
 
     terms_of_service: Literal["none", "required"] | None = None

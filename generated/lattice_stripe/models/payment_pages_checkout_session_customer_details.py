@@ -37,9 +37,9 @@ class PaymentPagesCheckoutSessionCustomerDetails(StripeObject):
 
     email: str | None = None
     """The email associated with the Customer, if one exists, on the Checkout Session after a
-    completed Checkout Session or at time of session expiry.
-    Otherwise, if the customer has consented to promotional content, this value is the most
-    recent valid email provided by the customer on the Checkout form.
+    completed Checkout Session or at time of session expiry. Otherwise, if the customer has
+    consented to promotional content, this value is the most recent valid email provided by the
+    customer on the Checkout form.
     """
 
     name: str | None = None

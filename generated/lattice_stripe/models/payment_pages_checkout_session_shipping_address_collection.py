@@ -263,7 +263,6 @@ class PaymentPagesCheckoutSessionShippingAddressCollection(StripeObject):
         ]
     ]
     """An array of two-letter ISO country codes representing which countries Checkout should
-    provide as options for
-    shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM, IR, KP, MH, FM, NF, MP,
-    PW, SD, SY, UM, VI`.
+    provide as options for shipping locations. Unsupported country codes: `AS, CX, CC, CU, HM,
+    IR, KP, MH, FM, NF, MP, PW, SD, SY, UM, VI`.
     """

@@ -58,6 +58,6 @@ class SetupAttemptPaymentMethodDetailsBancontact(StripeObject):
     """
 
     verified_name: str | None = None
-    """Owner's verified full name. Values are verified or provided by Bancontact directly
-    (if supported) at the time of authorization or settlement. They cannot be set or mutated.
+    """Owner's verified full name. Values are verified or provided by Bancontact directly (if
+    supported) at the time of authorization or settlement. They cannot be set or mutated.
     """

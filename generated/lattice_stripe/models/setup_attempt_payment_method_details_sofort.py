@@ -53,11 +53,11 @@ class SetupAttemptPaymentMethodDetailsSofort(StripeObject):
     """Last four characters of the IBAN."""
 
     preferred_language: Literal["de", "en", "fr", "nl"] | None = None
-    """Preferred language of the Sofort authorization page that the customer is redirected to.
-    Can be one of `en`, `de`, `fr`, or `nl`
+    """Preferred language of the Sofort authorization page that the customer is redirected to. Can
+    be one of `en`, `de`, `fr`, or `nl`
     """
 
     verified_name: str | None = None
-    """Owner's verified full name. Values are verified or provided by Sofort directly
-    (if supported) at the time of authorization or settlement. They cannot be set or mutated.
+    """Owner's verified full name. Values are verified or provided by Sofort directly (if
+    supported) at the time of authorization or settlement. They cannot be set or mutated.
     """

@@ -76,10 +76,9 @@ class TaxRate(StripeObject):
 
     effective_percentage: float | None = None
     """Actual/effective tax rate percentage out of 100. For tax calculations with
-    automatic_tax[enabled]=true,
-    this percentage reflects the rate actually used to calculate tax based on the product's
-    taxability
-    and whether the user is registered to collect taxes in the corresponding jurisdiction.
+    automatic_tax[enabled]=true, this percentage reflects the rate actually used to calculate
+    tax based on the product's taxability and whether the user is registered to collect taxes in
+    the corresponding jurisdiction.
     """
 
     id: str

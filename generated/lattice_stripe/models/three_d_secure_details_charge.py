@@ -27,9 +27,7 @@ class ThreeDSecureDetailsCharge(StripeObject):
     )
 
     authentication_flow: Literal["challenge", "frictionless"] | None = None
-    """For authenticated transactions: how the customer was authenticated by
-    the issuing bank.
-    """
+    """For authenticated transactions: how the customer was authenticated by the issuing bank."""
 
     result: (
         Literal[
@@ -51,9 +49,7 @@ class ThreeDSecureDetailsCharge(StripeObject):
         ]
         | None
     ) = None
-    """Additional information about why 3D Secure succeeded or failed based
-    on the `result`.
-    """
+    """Additional information about why 3D Secure succeeded or failed based on the `result`."""
 
     version: Literal["1.0.2", "2.1.0", "2.2.0"] | None = None
     """The version of 3D Secure that was used."""

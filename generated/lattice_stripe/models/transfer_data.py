@@ -36,7 +36,6 @@ class TransferData(StripeObject):
     """
 
     destination: str | Account
-    """The account (if any) the payment will be attributed to for tax
-    reporting, and where funds from the payment will be transferred to upon
-    payment success.
+    """The account (if any) the payment will be attributed to for tax reporting, and where funds
+    from the payment will be transferred to upon payment success.
     """

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class AccountsBankAccountsCreateParamsBankAccount(TypedDict, total=False):
@@ -34,7 +33,7 @@ class AccountsBankAccountsCreateParamsBankAccountDocuments(TypedDict, total=Fals
 class AccountsBankAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(
     TypedDict, total=False
 ):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsBankAccountsUpdateParamsDocuments(TypedDict, total=False):
@@ -46,7 +45,7 @@ class AccountsBankAccountsUpdateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsBankAccountsUpdateParamsDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsCreateParamsBankAccount(TypedDict, total=False):
@@ -68,7 +67,7 @@ class AccountsCreateParamsBankAccountDocuments(TypedDict, total=False):
 
 
 class AccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsCreateParamsBusinessProfile(TypedDict, total=False):
@@ -393,31 +392,31 @@ class AccountsCreateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsCreateParamsDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsCreateParamsDocumentsCompanyLicense(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsCreateParamsDocumentsCompanyMemorandumOfAssociation(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsCreateParamsDocumentsCompanyMinisterialDecree(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsCreateParamsDocumentsCompanyRegistrationVerification(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsCreateParamsDocumentsCompanyTaxIdVerification(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsCreateParamsDocumentsProofOfRegistration(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsCreateParamsIndividual(TypedDict, total=False):
@@ -433,7 +432,7 @@ class AccountsCreateParamsIndividual(TypedDict, total=False):
     first_name: str
     first_name_kana: str
     first_name_kanji: str
-    full_name_aliases: Sequence[str] | Literal[""]
+    full_name_aliases: SequenceNotStr[str] | Literal[""]
     gender: str
     id_number: str
     id_number_secondary: str
@@ -609,7 +608,7 @@ class AccountsExternalAccountsCreateParamsBankAccountDocuments(TypedDict, total=
 class AccountsExternalAccountsCreateParamsBankAccountDocumentsBankAccountOwnershipVerification(
     TypedDict, total=False
 ):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsExternalAccountsUpdateParamsDocuments(TypedDict, total=False):
@@ -621,7 +620,7 @@ class AccountsExternalAccountsUpdateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsExternalAccountsUpdateParamsDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsListParamsCreated(TypedDict, total=False):
@@ -681,15 +680,15 @@ class AccountsPeopleCreateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsPeopleCreateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class AccountsPeopleCreateParamsDocumentsPassport(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class AccountsPeopleCreateParamsDocumentsVisa(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class AccountsPeopleCreateParamsRegisteredAddress(TypedDict, total=False):
@@ -788,15 +787,15 @@ class AccountsPeopleUpdateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsPeopleUpdateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class AccountsPeopleUpdateParamsDocumentsPassport(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class AccountsPeopleUpdateParamsDocumentsVisa(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class AccountsPeopleUpdateParamsRegisteredAddress(TypedDict, total=False):
@@ -888,15 +887,15 @@ class AccountsPersonsCreateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsPersonsCreateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class AccountsPersonsCreateParamsDocumentsPassport(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class AccountsPersonsCreateParamsDocumentsVisa(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class AccountsPersonsCreateParamsRegisteredAddress(TypedDict, total=False):
@@ -995,15 +994,15 @@ class AccountsPersonsUpdateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsPersonsUpdateParamsDocumentsCompanyAuthorization(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class AccountsPersonsUpdateParamsDocumentsPassport(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class AccountsPersonsUpdateParamsDocumentsVisa(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class AccountsPersonsUpdateParamsRegisteredAddress(TypedDict, total=False):
@@ -1367,31 +1366,31 @@ class AccountsUpdateParamsDocuments(TypedDict, total=False):
 
 
 class AccountsUpdateParamsDocumentsBankAccountOwnershipVerification(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyLicense(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyMemorandumOfAssociation(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyMinisterialDecree(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyRegistrationVerification(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsUpdateParamsDocumentsCompanyTaxIdVerification(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsUpdateParamsDocumentsProofOfRegistration(TypedDict, total=False):
-    files: Sequence[str]
+    files: SequenceNotStr[str]
 
 
 class AccountsUpdateParamsIndividual(TypedDict, total=False):
@@ -1407,7 +1406,7 @@ class AccountsUpdateParamsIndividual(TypedDict, total=False):
     first_name: str
     first_name_kana: str
     first_name_kanji: str
-    full_name_aliases: Sequence[str] | Literal[""]
+    full_name_aliases: SequenceNotStr[str] | Literal[""]
     gender: str
     id_number: str
     id_number_secondary: str

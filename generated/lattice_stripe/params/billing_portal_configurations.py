@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class BillingPortalConfigurationsCreateParamsBusinessProfile(TypedDict, total=False):
@@ -34,7 +33,7 @@ class BillingPortalConfigurationsCreateParamsFeatures(TypedDict, total=False):
 
 class BillingPortalConfigurationsCreateParamsFeaturesCustomerUpdate(TypedDict, total=False):
     allowed_updates: (
-        Sequence[Literal["address", "email", "name", "phone", "shipping", "tax_id"]] | Literal[""]
+        SequenceNotStr[Literal["address", "email", "name", "phone", "shipping", "tax_id"]] | Literal[""]
     )
     enabled: Required[bool]
 
@@ -59,7 +58,7 @@ class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionCancelCancellat
 ):
     enabled: Required[bool]
     options: Required[
-        Sequence[
+        SequenceNotStr[
             Literal[
                 "customer_service",
                 "low_quality",
@@ -80,16 +79,19 @@ class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionPause(TypedDict
 
 
 class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdate(TypedDict, total=False):
-    default_allowed_updates: Required[Sequence[Literal["price", "promotion_code", "quantity"]] | Literal[""]]
+    default_allowed_updates: Required[
+        SequenceNotStr[Literal["price", "promotion_code", "quantity"]] | Literal[""]
+    ]
     enabled: Required[bool]
     products: Required[
-        Sequence[BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdateProducts] | Literal[""]
+        SequenceNotStr[BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdateProducts]
+        | Literal[""]
     ]
     proration_behavior: Literal["always_invoice", "create_prorations", "none"]
 
 
 class BillingPortalConfigurationsCreateParamsFeaturesSubscriptionUpdateProducts(TypedDict, total=False):
-    prices: Required[Sequence[str]]
+    prices: Required[SequenceNotStr[str]]
     product: Required[str]
 
 
@@ -123,7 +125,7 @@ class BillingPortalConfigurationsUpdateParamsFeatures(TypedDict, total=False):
 
 class BillingPortalConfigurationsUpdateParamsFeaturesCustomerUpdate(TypedDict, total=False):
     allowed_updates: (
-        Sequence[Literal["address", "email", "name", "phone", "shipping", "tax_id"]] | Literal[""]
+        SequenceNotStr[Literal["address", "email", "name", "phone", "shipping", "tax_id"]] | Literal[""]
     )
     enabled: bool
 
@@ -148,7 +150,7 @@ class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionCancelCancellat
 ):
     enabled: Required[bool]
     options: (
-        Sequence[
+        SequenceNotStr[
             Literal[
                 "customer_service",
                 "low_quality",
@@ -169,16 +171,17 @@ class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionPause(TypedDict
 
 
 class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdate(TypedDict, total=False):
-    default_allowed_updates: Sequence[Literal["price", "promotion_code", "quantity"]] | Literal[""]
+    default_allowed_updates: SequenceNotStr[Literal["price", "promotion_code", "quantity"]] | Literal[""]
     enabled: bool
     products: (
-        Sequence[BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdateProducts] | Literal[""]
+        SequenceNotStr[BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdateProducts]
+        | Literal[""]
     )
     proration_behavior: Literal["always_invoice", "create_prorations", "none"]
 
 
 class BillingPortalConfigurationsUpdateParamsFeaturesSubscriptionUpdateProducts(TypedDict, total=False):
-    prices: Required[Sequence[str]]
+    prices: Required[SequenceNotStr[str]]
     product: Required[str]
 
 

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class BillingPortalSessionsCreateParamsFlowData(TypedDict, total=False):
@@ -66,8 +65,8 @@ class BillingPortalSessionsCreateParamsFlowDataSubscriptionUpdate(TypedDict, tot
 
 
 class BillingPortalSessionsCreateParamsFlowDataSubscriptionUpdateConfirm(TypedDict, total=False):
-    discounts: Sequence[BillingPortalSessionsCreateParamsFlowDataSubscriptionUpdateConfirmDiscounts]
-    items: Required[Sequence[BillingPortalSessionsCreateParamsFlowDataSubscriptionUpdateConfirmItems]]
+    discounts: SequenceNotStr[BillingPortalSessionsCreateParamsFlowDataSubscriptionUpdateConfirmDiscounts]
+    items: Required[SequenceNotStr[BillingPortalSessionsCreateParamsFlowDataSubscriptionUpdateConfirmItems]]
     subscription: Required[str]
 
 

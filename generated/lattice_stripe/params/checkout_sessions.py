@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class CheckoutSessionsCreateParamsAfterExpiration(TypedDict, total=False):
@@ -50,7 +49,7 @@ class CheckoutSessionsCreateParamsCustomFields(TypedDict, total=False):
 
 
 class CheckoutSessionsCreateParamsCustomFieldsDropdown(TypedDict, total=False):
-    options: Required[Sequence[CheckoutSessionsCreateParamsCustomFieldsDropdownOptions]]
+    options: Required[SequenceNotStr[CheckoutSessionsCreateParamsCustomFieldsDropdownOptions]]
 
 
 class CheckoutSessionsCreateParamsCustomFieldsDropdownOptions(TypedDict, total=False):
@@ -111,8 +110,10 @@ class CheckoutSessionsCreateParamsInvoiceCreation(TypedDict, total=False):
 
 
 class CheckoutSessionsCreateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
-    account_tax_ids: Sequence[str] | Literal[""]
-    custom_fields: Sequence[CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataCustomFields] | Literal[""]
+    account_tax_ids: SequenceNotStr[str] | Literal[""]
+    custom_fields: (
+        SequenceNotStr[CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataCustomFields] | Literal[""]
+    )
     description: str
     footer: str
     metadata: dict[str, str]
@@ -130,11 +131,11 @@ class CheckoutSessionsCreateParamsInvoiceCreationInvoiceDataRenderingOptions(Typ
 
 class CheckoutSessionsCreateParamsLineItems(TypedDict, total=False):
     adjustable_quantity: CheckoutSessionsCreateParamsLineItemsAdjustableQuantity
-    dynamic_tax_rates: Sequence[str]
+    dynamic_tax_rates: SequenceNotStr[str]
     price: str
     price_data: CheckoutSessionsCreateParamsLineItemsPriceData
     quantity: int
-    tax_rates: Sequence[str]
+    tax_rates: SequenceNotStr[str]
 
 
 class CheckoutSessionsCreateParamsLineItemsAdjustableQuantity(TypedDict, total=False):
@@ -155,7 +156,7 @@ class CheckoutSessionsCreateParamsLineItemsPriceData(TypedDict, total=False):
 
 class CheckoutSessionsCreateParamsLineItemsPriceDataProductData(TypedDict, total=False):
     description: str
-    images: Sequence[str]
+    images: SequenceNotStr[str]
     metadata: dict[str, str]
     name: Required[str]
     tax_code: str
@@ -249,7 +250,7 @@ class CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebit(TypedDict, total
 
 class CheckoutSessionsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     custom_mandate_url: str | Literal[""]
-    default_for: Sequence[Literal["invoice", "subscription"]]
+    default_for: SequenceNotStr[Literal["invoice", "subscription"]]
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
     transaction_type: Literal["business", "personal"]
@@ -309,7 +310,9 @@ class CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfe
     eu_bank_transfer: (
         CheckoutSessionsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
     )
-    requested_address_types: Sequence[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
+    requested_address_types: SequenceNotStr[
+        Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]
+    ]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -421,8 +424,8 @@ class CheckoutSessionsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, t
 class CheckoutSessionsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
 
 
 class CheckoutSessionsCreateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
@@ -434,8 +437,8 @@ class CheckoutSessionsCreateParamsPaymentMethodOptionsWechatPay(TypedDict, total
 class CheckoutSessionsCreateParamsPhoneNumberCollection(TypedDict, total=False):
     """Controls phone number collection settings for the session.
 
-    We recommend that you review your privacy policy and check with your legal contacts
-    before using this feature. Learn more about [collecting phone numbers with
+    We recommend that you review your privacy policy and check with your legal contacts before
+    using this feature. Learn more about [collecting phone numbers with
     Checkout](https://stripe.com/docs/payments/checkout/phone-numbers).
     """
 
@@ -456,7 +459,7 @@ class CheckoutSessionsCreateParamsShippingAddressCollection(TypedDict, total=Fal
     """When set, provides configuration for Checkout to collect a shipping address from a customer."""
 
     allowed_countries: Required[
-        Sequence[
+        SequenceNotStr[
             Literal[
                 "AC",
                 "AD",
@@ -756,7 +759,7 @@ class CheckoutSessionsCreateParamsSubscriptionData(TypedDict, total=False):
 
     application_fee_percent: float
     billing_cycle_anchor: int
-    default_tax_rates: Sequence[str]
+    default_tax_rates: SequenceNotStr[str]
     description: str
     metadata: dict[str, str]
     on_behalf_of: str

@@ -4,19 +4,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class CouponsCreateParamsAppliesTo(TypedDict, total=False):
     """A hash containing directions for what this Coupon will apply discounts to."""
 
-    products: Sequence[str]
+    products: SequenceNotStr[str]
 
 
 class CouponsCreateParamsCurrencyOptionsValue(TypedDict, total=False):

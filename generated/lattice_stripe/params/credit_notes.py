@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class CreditNotesCreateParamsLines(TypedDict, total=False):
@@ -18,7 +17,7 @@ class CreditNotesCreateParamsLines(TypedDict, total=False):
     description: str
     invoice_line_item: str
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
     type: Required[Literal["custom_line_item", "invoice_line_item"]]
     unit_amount: int
     unit_amount_decimal: str | Decimal
@@ -37,7 +36,7 @@ class CreditNotesPreviewLinesParamsLines(TypedDict, total=False):
     description: str
     invoice_line_item: str
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
     type: Required[Literal["custom_line_item", "invoice_line_item"]]
     unit_amount: int
     unit_amount_decimal: str | Decimal
@@ -52,7 +51,7 @@ class CreditNotesPreviewParamsLines(TypedDict, total=False):
     description: str
     invoice_line_item: str
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
     type: Required[Literal["custom_line_item", "invoice_line_item"]]
     unit_amount: int
     unit_amount_decimal: str | Decimal

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class CustomersBankAccountsCreateParamsBankAccount(TypedDict, total=False):
@@ -125,7 +124,7 @@ class CustomersCreateParamsCashBalanceSettings(TypedDict, total=False):
 class CustomersCreateParamsInvoiceSettings(TypedDict, total=False):
     """Default invoice settings for this customer."""
 
-    custom_fields: Sequence[CustomersCreateParamsInvoiceSettingsCustomFields] | Literal[""]
+    custom_fields: SequenceNotStr[CustomersCreateParamsInvoiceSettingsCustomFields] | Literal[""]
     default_payment_method: str
     footer: str
     rendering_options: CustomersCreateParamsInvoiceSettingsRenderingOptions | Literal[""]
@@ -239,7 +238,7 @@ class CustomersFundingInstructionsCreateParamsBankTransfer(TypedDict, total=Fals
     """Additional parameters for `bank_transfer` funding types"""
 
     eu_bank_transfer: CustomersFundingInstructionsCreateParamsBankTransferEuBankTransfer
-    requested_address_types: Sequence[Literal["iban", "sort_code", "spei", "zengin"]]
+    requested_address_types: SequenceNotStr[Literal["iban", "sort_code", "spei", "zengin"]]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -304,7 +303,7 @@ class CustomersSubscriptionsCreateParamsAddInvoiceItems(TypedDict, total=False):
     price: str
     price_data: CustomersSubscriptionsCreateParamsAddInvoiceItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class CustomersSubscriptionsCreateParamsAddInvoiceItemsPriceData(TypedDict, total=False):
@@ -334,7 +333,7 @@ class CustomersSubscriptionsCreateParamsItems(TypedDict, total=False):
     price: str
     price_data: CustomersSubscriptionsCreateParamsItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class CustomersSubscriptionsCreateParamsItemsBillingThresholds(TypedDict, total=False):
@@ -360,7 +359,7 @@ class CustomersSubscriptionsCreateParamsPaymentSettings(TypedDict, total=False):
 
     payment_method_options: CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions
     payment_method_types: (
-        Sequence[
+        SequenceNotStr[
             Literal[
                 "ach_credit_transfer",
                 "ach_debit",
@@ -482,8 +481,8 @@ class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBan
 class CustomersSubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
 
 
 class CustomersSubscriptionsCreateParamsPendingInvoiceItemInterval(TypedDict, total=False):
@@ -514,7 +513,7 @@ class CustomersSubscriptionsUpdateParamsAddInvoiceItems(TypedDict, total=False):
     price: str
     price_data: CustomersSubscriptionsUpdateParamsAddInvoiceItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class CustomersSubscriptionsUpdateParamsAddInvoiceItemsPriceData(TypedDict, total=False):
@@ -564,7 +563,7 @@ class CustomersSubscriptionsUpdateParamsItems(TypedDict, total=False):
     price: str
     price_data: CustomersSubscriptionsUpdateParamsItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class CustomersSubscriptionsUpdateParamsItemsBillingThresholds(TypedDict, total=False):
@@ -595,7 +594,7 @@ class CustomersSubscriptionsUpdateParamsPaymentSettings(TypedDict, total=False):
 
     payment_method_options: CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions
     payment_method_types: (
-        Sequence[
+        SequenceNotStr[
             Literal[
                 "ach_credit_transfer",
                 "ach_debit",
@@ -717,8 +716,8 @@ class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBan
 class CustomersSubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
 
 
 class CustomersSubscriptionsUpdateParamsPendingInvoiceItemInterval(TypedDict, total=False):
@@ -789,7 +788,7 @@ class CustomersUpdateParamsCashBalanceSettings(TypedDict, total=False):
 class CustomersUpdateParamsInvoiceSettings(TypedDict, total=False):
     """Default invoice settings for this customer."""
 
-    custom_fields: Sequence[CustomersUpdateParamsInvoiceSettingsCustomFields] | Literal[""]
+    custom_fields: SequenceNotStr[CustomersUpdateParamsInvoiceSettingsCustomFields] | Literal[""]
     default_payment_method: str
     footer: str
     rendering_options: CustomersUpdateParamsInvoiceSettingsRenderingOptions | Literal[""]

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class FinancialConnectionsSessionsCreateParamsAccountHolder(TypedDict, total=False):
@@ -24,4 +23,4 @@ class FinancialConnectionsSessionsCreateParamsAccountHolder(TypedDict, total=Fal
 class FinancialConnectionsSessionsCreateParamsFilters(TypedDict, total=False):
     """Filters to restrict the kinds of accounts to collect."""
 
-    countries: Required[Sequence[str]]
+    countries: Required[SequenceNotStr[str]]

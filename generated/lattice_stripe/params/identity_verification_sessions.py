@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class IdentityVerificationSessionsCreateParamsOptions(TypedDict, total=False):
@@ -20,7 +19,7 @@ class IdentityVerificationSessionsCreateParamsOptions(TypedDict, total=False):
 
 
 class IdentityVerificationSessionsCreateParamsOptionsDocument(TypedDict, total=False):
-    allowed_types: Sequence[Literal["driving_license", "id_card", "passport"]]
+    allowed_types: SequenceNotStr[Literal["driving_license", "id_card", "passport"]]
     require_id_number: bool
     require_live_capture: bool
     require_matching_selfie: bool
@@ -40,7 +39,7 @@ class IdentityVerificationSessionsUpdateParamsOptions(TypedDict, total=False):
 
 
 class IdentityVerificationSessionsUpdateParamsOptionsDocument(TypedDict, total=False):
-    allowed_types: Sequence[Literal["driving_license", "id_card", "passport"]]
+    allowed_types: SequenceNotStr[Literal["driving_license", "id_card", "passport"]]
     require_id_number: bool
     require_live_capture: bool
     require_matching_selfie: bool

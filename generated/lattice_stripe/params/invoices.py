@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class InvoicesCreateParamsAutomaticTax(TypedDict, total=False):
@@ -47,7 +46,7 @@ class InvoicesCreateParamsPaymentSettings(TypedDict, total=False):
     default_mandate: str | Literal[""]
     payment_method_options: InvoicesCreateParamsPaymentSettingsPaymentMethodOptions
     payment_method_types: (
-        Sequence[
+        SequenceNotStr[
             Literal[
                 "ach_credit_transfer",
                 "ach_debit",
@@ -146,8 +145,8 @@ class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(Typed
 class InvoicesCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
 
 
 class InvoicesCreateParamsRenderingOptions(TypedDict, total=False):
@@ -250,7 +249,7 @@ class InvoicesUpcomingLinesParamsCustomerDetails(TypedDict, total=False):
     shipping: InvoicesUpcomingLinesParamsCustomerDetailsShipping | Literal[""]
     tax: InvoicesUpcomingLinesParamsCustomerDetailsTax
     tax_exempt: Literal["", "exempt", "none", "reverse"]
-    tax_ids: Sequence[InvoicesUpcomingLinesParamsCustomerDetailsTaxIds]
+    tax_ids: SequenceNotStr[InvoicesUpcomingLinesParamsCustomerDetailsTaxIds]
 
 
 class InvoicesUpcomingLinesParamsCustomerDetailsAddress(TypedDict, total=False):
@@ -365,7 +364,7 @@ class InvoicesUpcomingLinesParamsInvoiceItems(TypedDict, total=False):
     currency: str
     description: str
     discountable: bool
-    discounts: Sequence[InvoicesUpcomingLinesParamsInvoiceItemsDiscounts] | Literal[""]
+    discounts: SequenceNotStr[InvoicesUpcomingLinesParamsInvoiceItemsDiscounts] | Literal[""]
     invoiceitem: str
     metadata: dict[str, str] | Literal[""]
     period: InvoicesUpcomingLinesParamsInvoiceItemsPeriod
@@ -374,7 +373,7 @@ class InvoicesUpcomingLinesParamsInvoiceItems(TypedDict, total=False):
     quantity: int
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tax_code: str | Literal[""]
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
     unit_amount: int
     unit_amount_decimal: str | Decimal
 
@@ -406,7 +405,7 @@ class InvoicesUpcomingLinesParamsSubscriptionItems(TypedDict, total=False):
     price: str
     price_data: InvoicesUpcomingLinesParamsSubscriptionItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class InvoicesUpcomingLinesParamsSubscriptionItemsBillingThresholds(TypedDict, total=False):
@@ -436,7 +435,7 @@ class InvoicesUpcomingParamsCustomerDetails(TypedDict, total=False):
     shipping: InvoicesUpcomingParamsCustomerDetailsShipping | Literal[""]
     tax: InvoicesUpcomingParamsCustomerDetailsTax
     tax_exempt: Literal["", "exempt", "none", "reverse"]
-    tax_ids: Sequence[InvoicesUpcomingParamsCustomerDetailsTaxIds]
+    tax_ids: SequenceNotStr[InvoicesUpcomingParamsCustomerDetailsTaxIds]
 
 
 class InvoicesUpcomingParamsCustomerDetailsAddress(TypedDict, total=False):
@@ -551,7 +550,7 @@ class InvoicesUpcomingParamsInvoiceItems(TypedDict, total=False):
     currency: str
     description: str
     discountable: bool
-    discounts: Sequence[InvoicesUpcomingParamsInvoiceItemsDiscounts] | Literal[""]
+    discounts: SequenceNotStr[InvoicesUpcomingParamsInvoiceItemsDiscounts] | Literal[""]
     invoiceitem: str
     metadata: dict[str, str] | Literal[""]
     period: InvoicesUpcomingParamsInvoiceItemsPeriod
@@ -560,7 +559,7 @@ class InvoicesUpcomingParamsInvoiceItems(TypedDict, total=False):
     quantity: int
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
     tax_code: str | Literal[""]
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
     unit_amount: int
     unit_amount_decimal: str | Decimal
 
@@ -592,7 +591,7 @@ class InvoicesUpcomingParamsSubscriptionItems(TypedDict, total=False):
     price: str
     price_data: InvoicesUpcomingParamsSubscriptionItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class InvoicesUpcomingParamsSubscriptionItemsBillingThresholds(TypedDict, total=False):
@@ -637,7 +636,7 @@ class InvoicesUpdateParamsPaymentSettings(TypedDict, total=False):
     default_mandate: str | Literal[""]
     payment_method_options: InvoicesUpdateParamsPaymentSettingsPaymentMethodOptions
     payment_method_types: (
-        Sequence[
+        SequenceNotStr[
             Literal[
                 "ach_credit_transfer",
                 "ach_debit",
@@ -736,8 +735,8 @@ class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(Typed
 class InvoicesUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
 
 
 class InvoicesUpdateParamsRenderingOptions(TypedDict, total=False):

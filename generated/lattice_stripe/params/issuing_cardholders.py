@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class IssuingCardholdersCreateParamsBilling(TypedDict, total=False):
@@ -75,7 +74,7 @@ class IssuingCardholdersCreateParamsSpendingControls(TypedDict, total=False):
     details.
     """
 
-    allowed_categories: Sequence[
+    allowed_categories: SequenceNotStr[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -374,7 +373,7 @@ class IssuingCardholdersCreateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    blocked_categories: Sequence[
+    blocked_categories: SequenceNotStr[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -673,13 +672,13 @@ class IssuingCardholdersCreateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    spending_limits: Sequence[IssuingCardholdersCreateParamsSpendingControlsSpendingLimits]
+    spending_limits: SequenceNotStr[IssuingCardholdersCreateParamsSpendingControlsSpendingLimits]
     spending_limits_currency: str
 
 
 class IssuingCardholdersCreateParamsSpendingControlsSpendingLimits(TypedDict, total=False):
     amount: Required[int]
-    categories: Sequence[
+    categories: SequenceNotStr[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -1050,7 +1049,7 @@ class IssuingCardholdersUpdateParamsSpendingControls(TypedDict, total=False):
     details.
     """
 
-    allowed_categories: Sequence[
+    allowed_categories: SequenceNotStr[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -1349,7 +1348,7 @@ class IssuingCardholdersUpdateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    blocked_categories: Sequence[
+    blocked_categories: SequenceNotStr[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -1648,13 +1647,13 @@ class IssuingCardholdersUpdateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    spending_limits: Sequence[IssuingCardholdersUpdateParamsSpendingControlsSpendingLimits]
+    spending_limits: SequenceNotStr[IssuingCardholdersUpdateParamsSpendingControlsSpendingLimits]
     spending_limits_currency: str
 
 
 class IssuingCardholdersUpdateParamsSpendingControlsSpendingLimits(TypedDict, total=False):
     amount: Required[int]
-    categories: Sequence[
+    categories: SequenceNotStr[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",

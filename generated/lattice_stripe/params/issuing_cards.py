@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class IssuingCardsCreateParamsShipping(TypedDict, total=False):
@@ -44,7 +43,7 @@ class IssuingCardsCreateParamsSpendingControls(TypedDict, total=False):
     details.
     """
 
-    allowed_categories: Sequence[
+    allowed_categories: SequenceNotStr[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -343,7 +342,7 @@ class IssuingCardsCreateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    blocked_categories: Sequence[
+    blocked_categories: SequenceNotStr[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -642,12 +641,12 @@ class IssuingCardsCreateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    spending_limits: Sequence[IssuingCardsCreateParamsSpendingControlsSpendingLimits]
+    spending_limits: SequenceNotStr[IssuingCardsCreateParamsSpendingControlsSpendingLimits]
 
 
 class IssuingCardsCreateParamsSpendingControlsSpendingLimits(TypedDict, total=False):
     amount: Required[int]
-    categories: Sequence[
+    categories: SequenceNotStr[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -968,7 +967,7 @@ class IssuingCardsUpdateParamsSpendingControls(TypedDict, total=False):
     details.
     """
 
-    allowed_categories: Sequence[
+    allowed_categories: SequenceNotStr[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -1267,7 +1266,7 @@ class IssuingCardsUpdateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    blocked_categories: Sequence[
+    blocked_categories: SequenceNotStr[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",
@@ -1566,12 +1565,12 @@ class IssuingCardsUpdateParamsSpendingControls(TypedDict, total=False):
             "wrecking_and_salvage_yards",
         ]
     ]
-    spending_limits: Sequence[IssuingCardsUpdateParamsSpendingControlsSpendingLimits]
+    spending_limits: SequenceNotStr[IssuingCardsUpdateParamsSpendingControlsSpendingLimits]
 
 
 class IssuingCardsUpdateParamsSpendingControlsSpendingLimits(TypedDict, total=False):
     amount: Required[int]
-    categories: Sequence[
+    categories: SequenceNotStr[
         Literal[
             "ac_refrigeration_repair",
             "accounting_bookkeeping_services",

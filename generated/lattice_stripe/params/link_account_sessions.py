@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class LinkAccountSessionsCreateParamsAccountHolder(TypedDict, total=False):
@@ -24,4 +23,4 @@ class LinkAccountSessionsCreateParamsAccountHolder(TypedDict, total=False):
 class LinkAccountSessionsCreateParamsFilters(TypedDict, total=False):
     """Filters to restrict the kinds of accounts to collect."""
 
-    countries: Required[Sequence[str]]
+    countries: Required[SequenceNotStr[str]]

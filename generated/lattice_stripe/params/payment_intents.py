@@ -4,18 +4,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class PaymentIntentsCaptureParamsTransferData(TypedDict, total=False):
-    """The parameters used to automatically create a Transfer when the payment
-    is captured. For more information, see the PaymentIntents [use case for connected
+    """The parameters used to automatically create a Transfer when the payment is captured. For
+    more information, see the PaymentIntents [use case for connected
     accounts](https://stripe.com/docs/payments/connected-accounts).
     """
 
@@ -54,8 +53,7 @@ class PaymentIntentsConfirmParamsMandateDataCustomerAcceptanceOnline(TypedDict, 
 
 class PaymentIntentsConfirmParamsPaymentMethodData(TypedDict, total=False):
     """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
-    appear
-    in the
+    appear in the
     [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
     property on the PaymentIntent.
     """
@@ -441,7 +439,7 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(TypedDic
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: Sequence[Literal["india"]]
+    supported_types: SequenceNotStr[Literal["india"]]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
@@ -462,7 +460,9 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalance(TypedDict, 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransfer(TypedDict, total=False):
     eu_bank_transfer: PaymentIntentsConfirmParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    requested_address_types: Sequence[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
+    requested_address_types: SequenceNotStr[
+        Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]
+    ]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -635,13 +635,13 @@ class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccount(TypedDict, to
 class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
     return_url: str
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: Sequence[Literal["ach", "us_domestic_wire"]]
+    requested: SequenceNotStr[Literal["ach", "us_domestic_wire"]]
 
 
 class PaymentIntentsConfirmParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
@@ -706,8 +706,7 @@ class PaymentIntentsCreateParamsMandateDataCustomerAcceptanceOnline(TypedDict, t
 
 class PaymentIntentsCreateParamsPaymentMethodData(TypedDict, total=False):
     """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
-    appear
-    in the
+    appear in the
     [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
     property on the PaymentIntent.
     """
@@ -1093,7 +1092,7 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(TypedDict
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: Sequence[Literal["india"]]
+    supported_types: SequenceNotStr[Literal["india"]]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
@@ -1114,7 +1113,9 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalance(TypedDict, t
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(TypedDict, total=False):
     eu_bank_transfer: PaymentIntentsCreateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    requested_address_types: Sequence[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
+    requested_address_types: SequenceNotStr[
+        Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]
+    ]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -1285,13 +1286,13 @@ class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, tot
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(TypedDict, total=False):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
     return_url: str
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: Sequence[Literal["ach", "us_domestic_wire"]]
+    requested: SequenceNotStr[Literal["ach", "us_domestic_wire"]]
 
 
 class PaymentIntentsCreateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):
@@ -1332,8 +1333,8 @@ class PaymentIntentsCreateParamsShippingAddress(TypedDict, total=False):
 
 
 class PaymentIntentsCreateParamsTransferData(TypedDict, total=False):
-    """The parameters used to automatically create a Transfer when the payment succeeds.
-    For more information, see the PaymentIntents [use case for connected
+    """The parameters used to automatically create a Transfer when the payment succeeds. For more
+    information, see the PaymentIntents [use case for connected
     accounts](https://stripe.com/docs/payments/connected-accounts).
     """
 
@@ -1342,8 +1343,8 @@ class PaymentIntentsCreateParamsTransferData(TypedDict, total=False):
 
 
 class PaymentIntentsIncrementAuthorizationParamsTransferData(TypedDict, total=False):
-    """The parameters used to automatically create a Transfer when the payment is captured.
-    For more information, see the PaymentIntents [use case for connected
+    """The parameters used to automatically create a Transfer when the payment is captured. For
+    more information, see the PaymentIntents [use case for connected
     accounts](https://stripe.com/docs/payments/connected-accounts).
     """
 
@@ -1359,8 +1360,7 @@ class PaymentIntentsListParamsCreated(TypedDict, total=False):
 
 class PaymentIntentsUpdateParamsPaymentMethodData(TypedDict, total=False):
     """If provided, this hash will be used to create a PaymentMethod. The new PaymentMethod will
-    appear
-    in the
+    appear in the
     [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
     property on the PaymentIntent.
     """
@@ -1746,7 +1746,7 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(TypedDict
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: Sequence[Literal["india"]]
+    supported_types: SequenceNotStr[Literal["india"]]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCardPresent(TypedDict, total=False):
@@ -1767,7 +1767,9 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalance(TypedDict, t
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransfer(TypedDict, total=False):
     eu_bank_transfer: PaymentIntentsUpdateParamsPaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    requested_address_types: Sequence[Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]]
+    requested_address_types: SequenceNotStr[
+        Literal["aba", "iban", "sepa", "sort_code", "spei", "swift", "zengin"]
+    ]
     type: Required[
         Literal[
             "eu_bank_transfer", "gb_bank_transfer", "jp_bank_transfer", "mx_bank_transfer", "us_bank_transfer"
@@ -1938,13 +1940,13 @@ class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccount(TypedDict, tot
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(TypedDict, total=False):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
     return_url: str
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: Sequence[Literal["ach", "us_domestic_wire"]]
+    requested: SequenceNotStr[Literal["ach", "us_domestic_wire"]]
 
 
 class PaymentIntentsUpdateParamsPaymentMethodOptionsWechatPay(TypedDict, total=False):

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class PaymentLinksCreateParamsAfterCompletion(TypedDict, total=False):
@@ -53,7 +52,7 @@ class PaymentLinksCreateParamsCustomFields(TypedDict, total=False):
 
 
 class PaymentLinksCreateParamsCustomFieldsDropdown(TypedDict, total=False):
-    options: Required[Sequence[PaymentLinksCreateParamsCustomFieldsDropdownOptions]]
+    options: Required[SequenceNotStr[PaymentLinksCreateParamsCustomFieldsDropdownOptions]]
 
 
 class PaymentLinksCreateParamsCustomFieldsDropdownOptions(TypedDict, total=False):
@@ -99,8 +98,10 @@ class PaymentLinksCreateParamsInvoiceCreation(TypedDict, total=False):
 
 
 class PaymentLinksCreateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
-    account_tax_ids: Sequence[str] | Literal[""]
-    custom_fields: Sequence[PaymentLinksCreateParamsInvoiceCreationInvoiceDataCustomFields] | Literal[""]
+    account_tax_ids: SequenceNotStr[str] | Literal[""]
+    custom_fields: (
+        SequenceNotStr[PaymentLinksCreateParamsInvoiceCreationInvoiceDataCustomFields] | Literal[""]
+    )
     description: str
     footer: str
     metadata: dict[str, str] | Literal[""]
@@ -150,7 +151,7 @@ class PaymentLinksCreateParamsShippingAddressCollection(TypedDict, total=False):
     """Configuration for collecting the customer's shipping address."""
 
     allowed_countries: Required[
-        Sequence[
+        SequenceNotStr[
             Literal[
                 "AC",
                 "AD",
@@ -455,7 +456,7 @@ class PaymentLinksUpdateParamsCustomFields(TypedDict, total=False):
 
 
 class PaymentLinksUpdateParamsCustomFieldsDropdown(TypedDict, total=False):
-    options: Required[Sequence[PaymentLinksUpdateParamsCustomFieldsDropdownOptions]]
+    options: Required[SequenceNotStr[PaymentLinksUpdateParamsCustomFieldsDropdownOptions]]
 
 
 class PaymentLinksUpdateParamsCustomFieldsDropdownOptions(TypedDict, total=False):
@@ -501,8 +502,10 @@ class PaymentLinksUpdateParamsInvoiceCreation(TypedDict, total=False):
 
 
 class PaymentLinksUpdateParamsInvoiceCreationInvoiceData(TypedDict, total=False):
-    account_tax_ids: Sequence[str] | Literal[""]
-    custom_fields: Sequence[PaymentLinksUpdateParamsInvoiceCreationInvoiceDataCustomFields] | Literal[""]
+    account_tax_ids: SequenceNotStr[str] | Literal[""]
+    custom_fields: (
+        SequenceNotStr[PaymentLinksUpdateParamsInvoiceCreationInvoiceDataCustomFields] | Literal[""]
+    )
     description: str
     footer: str
     metadata: dict[str, str] | Literal[""]
@@ -532,7 +535,7 @@ class PaymentLinksUpdateParamsLineItemsAdjustableQuantity(TypedDict, total=False
 
 class PaymentLinksUpdateParamsShippingAddressCollection(TypedDict, total=False):
     allowed_countries: Required[
-        Sequence[
+        SequenceNotStr[
             Literal[
                 "AC",
                 "AD",

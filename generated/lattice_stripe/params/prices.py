@@ -4,19 +4,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class PricesCreateParamsCurrencyOptionsValue(TypedDict, total=False):
     custom_unit_amount: PricesCreateParamsCurrencyOptionsValueCustomUnitAmount
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    tiers: Sequence[PricesCreateParamsCurrencyOptionsValueTiers]
+    tiers: SequenceNotStr[PricesCreateParamsCurrencyOptionsValueTiers]
     unit_amount: int
     unit_amount_decimal: str | Decimal
 
@@ -100,7 +99,7 @@ class PricesListParamsRecurring(TypedDict, total=False):
 class PricesUpdateParamsCurrencyOptionsValue(TypedDict, total=False):
     custom_unit_amount: PricesUpdateParamsCurrencyOptionsValueCustomUnitAmount
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    tiers: Sequence[PricesUpdateParamsCurrencyOptionsValueTiers]
+    tiers: SequenceNotStr[PricesUpdateParamsCurrencyOptionsValueTiers]
     unit_amount: int
     unit_amount_decimal: str | Decimal
 

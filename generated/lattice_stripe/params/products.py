@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class ProductsCreateParamsDefaultPriceData(TypedDict, total=False):
@@ -29,7 +28,7 @@ class ProductsCreateParamsDefaultPriceData(TypedDict, total=False):
 class ProductsCreateParamsDefaultPriceDataCurrencyOptionsValue(TypedDict, total=False):
     custom_unit_amount: ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueCustomUnitAmount
     tax_behavior: Literal["exclusive", "inclusive", "unspecified"]
-    tiers: Sequence[ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiers]
+    tiers: SequenceNotStr[ProductsCreateParamsDefaultPriceDataCurrencyOptionsValueTiers]
     unit_amount: int
     unit_amount_decimal: str | Decimal
 

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class QuotesCreateParamsAutomaticTax(TypedDict, total=False):
@@ -43,7 +42,7 @@ class QuotesCreateParamsLineItems(TypedDict, total=False):
     price: str
     price_data: QuotesCreateParamsLineItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class QuotesCreateParamsLineItemsPriceData(TypedDict, total=False):
@@ -101,7 +100,7 @@ class QuotesUpdateParamsLineItems(TypedDict, total=False):
     price: str
     price_data: QuotesUpdateParamsLineItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class QuotesUpdateParamsLineItemsPriceData(TypedDict, total=False):

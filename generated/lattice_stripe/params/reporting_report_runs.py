@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class ReportingReportRunsCreateParamsParameters(TypedDict, total=False):
@@ -19,7 +18,7 @@ class ReportingReportRunsCreateParamsParameters(TypedDict, total=False):
     Reports](https://stripe.com/docs/reporting/statements/api) documentation.
     """
 
-    columns: Sequence[str]
+    columns: SequenceNotStr[str]
     connected_account: str
     currency: str
     interval_end: int

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class SetupIntentsConfirmParamsMandateData(TypedDict, total=False):
@@ -316,7 +315,7 @@ class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebit(TypedDict, total=Fa
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     custom_mandate_url: str | Literal[""]
-    default_for: Sequence[Literal["invoice", "subscription"]]
+    default_for: SequenceNotStr[Literal["invoice", "subscription"]]
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
     transaction_type: Literal["business", "personal"]
@@ -350,7 +349,7 @@ class SetupIntentsConfirmParamsPaymentMethodOptionsCardMandateOptions(TypedDict,
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: Sequence[Literal["india"]]
+    supported_types: SequenceNotStr[Literal["india"]]
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsPaypal(TypedDict, total=False):
@@ -368,13 +367,13 @@ class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccount(TypedDict, tota
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountFinancialConnections(TypedDict, total=False):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
     return_url: str
 
 
 class SetupIntentsConfirmParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: Sequence[Literal["ach", "us_domestic_wire"]]
+    requested: SequenceNotStr[Literal["ach", "us_domestic_wire"]]
 
 
 class SetupIntentsCreateParamsAutomaticPaymentMethods(TypedDict, total=False):
@@ -675,7 +674,7 @@ class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=Fal
 
 class SetupIntentsCreateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     custom_mandate_url: str | Literal[""]
-    default_for: Sequence[Literal["invoice", "subscription"]]
+    default_for: SequenceNotStr[Literal["invoice", "subscription"]]
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
     transaction_type: Literal["business", "personal"]
@@ -709,7 +708,7 @@ class SetupIntentsCreateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, 
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: Sequence[Literal["india"]]
+    supported_types: SequenceNotStr[Literal["india"]]
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsPaypal(TypedDict, total=False):
@@ -727,13 +726,13 @@ class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(TypedDict, total=False):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
     return_url: str
 
 
 class SetupIntentsCreateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: Sequence[Literal["ach", "us_domestic_wire"]]
+    requested: SequenceNotStr[Literal["ach", "us_domestic_wire"]]
 
 
 class SetupIntentsCreateParamsSingleUse(TypedDict, total=False):
@@ -1023,7 +1022,7 @@ class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebit(TypedDict, total=Fal
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsAcssDebitMandateOptions(TypedDict, total=False):
     custom_mandate_url: str | Literal[""]
-    default_for: Sequence[Literal["invoice", "subscription"]]
+    default_for: SequenceNotStr[Literal["invoice", "subscription"]]
     interval_description: str
     payment_schedule: Literal["combined", "interval", "sporadic"]
     transaction_type: Literal["business", "personal"]
@@ -1057,7 +1056,7 @@ class SetupIntentsUpdateParamsPaymentMethodOptionsCardMandateOptions(TypedDict, 
     interval_count: int
     reference: Required[str]
     start_date: Required[int]
-    supported_types: Sequence[Literal["india"]]
+    supported_types: SequenceNotStr[Literal["india"]]
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsPaypal(TypedDict, total=False):
@@ -1075,10 +1074,10 @@ class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccount(TypedDict, total
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountFinancialConnections(TypedDict, total=False):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
     return_url: str
 
 
 class SetupIntentsUpdateParamsPaymentMethodOptionsUsBankAccountNetworks(TypedDict, total=False):
-    requested: Sequence[Literal["ach", "us_domestic_wire"]]
+    requested: SequenceNotStr[Literal["ach", "us_domestic_wire"]]

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class SourcesCreateParamsMandate(TypedDict, total=False):
@@ -86,7 +85,7 @@ class SourcesCreateParamsSourceOrder(TypedDict, total=False):
     transactional credit (for example Klarna) sources before you can charge it.
     """
 
-    items: Sequence[SourcesCreateParamsSourceOrderItems]
+    items: SequenceNotStr[SourcesCreateParamsSourceOrderItems]
     shipping: SourcesCreateParamsSourceOrderShipping
 
 
@@ -173,7 +172,7 @@ class SourcesUpdateParamsSourceOrder(TypedDict, total=False):
     transactional credit (for example Klarna) sources before you can charge it.
     """
 
-    items: Sequence[SourcesUpdateParamsSourceOrderItems]
+    items: SequenceNotStr[SourcesUpdateParamsSourceOrderItems]
     shipping: SourcesUpdateParamsSourceOrderShipping
 
 

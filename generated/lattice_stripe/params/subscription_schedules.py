@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class SubscriptionSchedulesCreateParamsDefaultSettings(TypedDict, total=False):
@@ -47,7 +46,7 @@ class SubscriptionSchedulesCreateParamsDefaultSettingsTransferData(TypedDict, to
 
 
 class SubscriptionSchedulesCreateParamsPhases(TypedDict, total=False):
-    add_invoice_items: Sequence[SubscriptionSchedulesCreateParamsPhasesAddInvoiceItems]
+    add_invoice_items: SequenceNotStr[SubscriptionSchedulesCreateParamsPhasesAddInvoiceItems]
     application_fee_percent: float
     automatic_tax: SubscriptionSchedulesCreateParamsPhasesAutomaticTax
     billing_cycle_anchor: Literal["automatic", "phase_start"]
@@ -56,11 +55,11 @@ class SubscriptionSchedulesCreateParamsPhases(TypedDict, total=False):
     coupon: str
     currency: str
     default_payment_method: str
-    default_tax_rates: Sequence[str] | Literal[""]
+    default_tax_rates: SequenceNotStr[str] | Literal[""]
     description: str | Literal[""]
     end_date: int
     invoice_settings: SubscriptionSchedulesCreateParamsPhasesInvoiceSettings
-    items: Required[Sequence[SubscriptionSchedulesCreateParamsPhasesItems]]
+    items: Required[SequenceNotStr[SubscriptionSchedulesCreateParamsPhasesItems]]
     iterations: int
     metadata: dict[str, str]
     on_behalf_of: str
@@ -74,7 +73,7 @@ class SubscriptionSchedulesCreateParamsPhasesAddInvoiceItems(TypedDict, total=Fa
     price: str
     price_data: SubscriptionSchedulesCreateParamsPhasesAddInvoiceItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionSchedulesCreateParamsPhasesAddInvoiceItemsPriceData(TypedDict, total=False):
@@ -104,7 +103,7 @@ class SubscriptionSchedulesCreateParamsPhasesItems(TypedDict, total=False):
     price: str
     price_data: SubscriptionSchedulesCreateParamsPhasesItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionSchedulesCreateParamsPhasesItemsBillingThresholds(TypedDict, total=False):
@@ -192,7 +191,7 @@ class SubscriptionSchedulesUpdateParamsDefaultSettingsTransferData(TypedDict, to
 
 
 class SubscriptionSchedulesUpdateParamsPhases(TypedDict, total=False):
-    add_invoice_items: Sequence[SubscriptionSchedulesUpdateParamsPhasesAddInvoiceItems]
+    add_invoice_items: SequenceNotStr[SubscriptionSchedulesUpdateParamsPhasesAddInvoiceItems]
     application_fee_percent: float
     automatic_tax: SubscriptionSchedulesUpdateParamsPhasesAutomaticTax
     billing_cycle_anchor: Literal["automatic", "phase_start"]
@@ -200,11 +199,11 @@ class SubscriptionSchedulesUpdateParamsPhases(TypedDict, total=False):
     collection_method: Literal["charge_automatically", "send_invoice"]
     coupon: str
     default_payment_method: str
-    default_tax_rates: Sequence[str] | Literal[""]
+    default_tax_rates: SequenceNotStr[str] | Literal[""]
     description: str | Literal[""]
     end_date: int | Literal["now"]
     invoice_settings: SubscriptionSchedulesUpdateParamsPhasesInvoiceSettings
-    items: Required[Sequence[SubscriptionSchedulesUpdateParamsPhasesItems]]
+    items: Required[SequenceNotStr[SubscriptionSchedulesUpdateParamsPhasesItems]]
     iterations: int
     metadata: dict[str, str]
     on_behalf_of: str
@@ -219,7 +218,7 @@ class SubscriptionSchedulesUpdateParamsPhasesAddInvoiceItems(TypedDict, total=Fa
     price: str
     price_data: SubscriptionSchedulesUpdateParamsPhasesAddInvoiceItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionSchedulesUpdateParamsPhasesAddInvoiceItemsPriceData(TypedDict, total=False):
@@ -249,7 +248,7 @@ class SubscriptionSchedulesUpdateParamsPhasesItems(TypedDict, total=False):
     price: str
     price_data: SubscriptionSchedulesUpdateParamsPhasesItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionSchedulesUpdateParamsPhasesItemsBillingThresholds(TypedDict, total=False):

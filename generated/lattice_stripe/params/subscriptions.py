@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class SubscriptionsCancelParamsCancellationDetails(TypedDict, total=False):
@@ -34,7 +33,7 @@ class SubscriptionsCreateParamsAddInvoiceItems(TypedDict, total=False):
     price: str
     price_data: SubscriptionsCreateParamsAddInvoiceItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionsCreateParamsAddInvoiceItemsPriceData(TypedDict, total=False):
@@ -64,7 +63,7 @@ class SubscriptionsCreateParamsItems(TypedDict, total=False):
     price: str
     price_data: SubscriptionsCreateParamsItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionsCreateParamsItemsBillingThresholds(TypedDict, total=False):
@@ -90,7 +89,7 @@ class SubscriptionsCreateParamsPaymentSettings(TypedDict, total=False):
 
     payment_method_options: SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptions
     payment_method_types: (
-        Sequence[
+        SequenceNotStr[
             Literal[
                 "ach_credit_transfer",
                 "ach_debit",
@@ -202,8 +201,8 @@ class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(
 class SubscriptionsCreateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
 
 
 class SubscriptionsCreateParamsPendingInvoiceItemInterval(TypedDict, total=False):
@@ -259,7 +258,7 @@ class SubscriptionsUpdateParamsAddInvoiceItems(TypedDict, total=False):
     price: str
     price_data: SubscriptionsUpdateParamsAddInvoiceItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionsUpdateParamsAddInvoiceItemsPriceData(TypedDict, total=False):
@@ -309,7 +308,7 @@ class SubscriptionsUpdateParamsItems(TypedDict, total=False):
     price: str
     price_data: SubscriptionsUpdateParamsItemsPriceData
     quantity: int
-    tax_rates: Sequence[str] | Literal[""]
+    tax_rates: SequenceNotStr[str] | Literal[""]
 
 
 class SubscriptionsUpdateParamsItemsBillingThresholds(TypedDict, total=False):
@@ -340,7 +339,7 @@ class SubscriptionsUpdateParamsPaymentSettings(TypedDict, total=False):
 
     payment_method_options: SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptions
     payment_method_types: (
-        Sequence[
+        SequenceNotStr[
             Literal[
                 "ach_credit_transfer",
                 "ach_debit",
@@ -452,8 +451,8 @@ class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccount(
 class SubscriptionsUpdateParamsPaymentSettingsPaymentMethodOptionsUsBankAccountFinancialConnections(
     TypedDict, total=False
 ):
-    permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]]
-    prefetch: Sequence[Literal["balances"]]
+    permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]]
+    prefetch: SequenceNotStr[Literal["balances"]]
 
 
 class SubscriptionsUpdateParamsPendingInvoiceItemInterval(TypedDict, total=False):

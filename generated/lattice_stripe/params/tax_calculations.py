@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class TaxCalculationsCreateParamsCustomerDetails(TypedDict, total=False):
@@ -19,7 +18,7 @@ class TaxCalculationsCreateParamsCustomerDetails(TypedDict, total=False):
     address: TaxCalculationsCreateParamsCustomerDetailsAddress
     address_source: Literal["billing", "shipping"]
     ip_address: str
-    tax_ids: Sequence[TaxCalculationsCreateParamsCustomerDetailsTaxIds]
+    tax_ids: SequenceNotStr[TaxCalculationsCreateParamsCustomerDetailsTaxIds]
     taxability_override: Literal["customer_exempt", "none", "reverse_charge"]
 
 

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class TerminalConfigurationsCreateParamsBbposWiseposE(TypedDict, total=False):
@@ -37,86 +36,86 @@ class TerminalConfigurationsCreateParamsTipping(TypedDict, total=False):
 
 
 class TerminalConfigurationsCreateParamsTippingAud(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingCad(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingChf(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingCzk(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingDkk(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingEur(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingGbp(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingHkd(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingMyr(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingNok(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingNzd(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingSek(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingSgd(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsCreateParamsTippingUsd(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
@@ -148,86 +147,86 @@ class TerminalConfigurationsUpdateParamsTipping(TypedDict, total=False):
 
 
 class TerminalConfigurationsUpdateParamsTippingAud(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingCad(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingChf(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingCzk(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingDkk(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingEur(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingGbp(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingHkd(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingMyr(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingNok(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingNzd(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingSek(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingSgd(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 
 class TerminalConfigurationsUpdateParamsTippingUsd(TypedDict, total=False):
-    fixed_amounts: Sequence[int]
-    percentages: Sequence[int]
+    fixed_amounts: SequenceNotStr[int]
+    percentages: SequenceNotStr[int]
     smart_tip_threshold: int
 
 

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class TerminalReadersProcessPaymentIntentParamsProcessConfig(TypedDict, total=False):
@@ -28,7 +27,7 @@ class TerminalReadersSetReaderDisplayParamsCart(TypedDict, total=False):
     """Cart"""
 
     currency: Required[str]
-    line_items: Required[Sequence[TerminalReadersSetReaderDisplayParamsCartLineItems]]
+    line_items: Required[SequenceNotStr[TerminalReadersSetReaderDisplayParamsCartLineItems]]
     tax: int
     total: Required[int]
 

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails(TypedDict, total=False):
@@ -19,7 +18,7 @@ class TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails(TypedDict, to
     flight: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsFlight
     fuel: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsFuel
     lodging: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsLodging
-    receipt: Sequence[TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsReceipt]
+    receipt: SequenceNotStr[TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsReceipt]
     reference: str
 
 
@@ -27,7 +26,7 @@ class TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsFlight(TypedDi
     departure_at: int
     passenger_name: str
     refundable: bool
-    segments: Sequence[TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsFlightSegments]
+    segments: SequenceNotStr[TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetailsFlightSegments]
     travel_agency: str
 
 

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData(TypedDict, total=False):
@@ -329,7 +328,7 @@ class TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails(Type
     flight: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsFlight
     fuel: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsFuel
     lodging: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsLodging
-    receipt: Sequence[TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsReceipt]
+    receipt: SequenceNotStr[TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsReceipt]
     reference: str
 
 
@@ -337,7 +336,9 @@ class TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsFligh
     departure_at: int
     passenger_name: str
     refundable: bool
-    segments: Sequence[TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsFlightSegments]
+    segments: SequenceNotStr[
+        TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetailsFlightSegments
+    ]
     travel_agency: str
 
 
@@ -687,7 +688,7 @@ class TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails(Ty
     flight: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsFlight
     fuel: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsFuel
     lodging: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsLodging
-    receipt: Sequence[TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsReceipt]
+    receipt: SequenceNotStr[TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsReceipt]
     reference: str
 
 
@@ -695,7 +696,9 @@ class TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsFli
     departure_at: int
     passenger_name: str
     refundable: bool
-    segments: Sequence[TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsFlightSegments]
+    segments: SequenceNotStr[
+        TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetailsFlightSegments
+    ]
     travel_agency: str
 
 

@@ -4,13 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import Required, TypedDict
 
-from .._runtime.options import FileInput
+from .._runtime.options import FileInput, SequenceNotStr
 
 
 class TokensCreateParamsAccount(TypedDict, total=False):
@@ -122,7 +121,7 @@ class TokensCreateParamsAccountIndividual(TypedDict, total=False):
     first_name: str
     first_name_kana: str
     first_name_kanji: str
-    full_name_aliases: Sequence[str] | Literal[""]
+    full_name_aliases: SequenceNotStr[str] | Literal[""]
     gender: str
     id_number: str
     id_number_secondary: str
@@ -242,7 +241,7 @@ class TokensCreateParamsPerson(TypedDict, total=False):
     first_name: str
     first_name_kana: str
     first_name_kanji: str
-    full_name_aliases: Sequence[str] | Literal[""]
+    full_name_aliases: SequenceNotStr[str] | Literal[""]
     gender: str
     id_number: str
     id_number_secondary: str
@@ -302,15 +301,15 @@ class TokensCreateParamsPersonDocuments(TypedDict, total=False):
 
 
 class TokensCreateParamsPersonDocumentsCompanyAuthorization(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class TokensCreateParamsPersonDocumentsPassport(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class TokensCreateParamsPersonDocumentsVisa(TypedDict, total=False):
-    files: Sequence[str | Literal[""]]
+    files: SequenceNotStr[str | Literal[""]]
 
 
 class TokensCreateParamsPersonRegisteredAddress(TypedDict, total=False):

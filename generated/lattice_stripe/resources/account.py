@@ -12,26 +12,13 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account import Account
-
-_GetAccount: Operation[Account] = Operation(
-    "GetAccount",
-    "account.retrieve",
-    "get",
-    "/v1/account",
-    S.Model("Account"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
 
 
 class AccountResource(SyncResource):
@@ -40,7 +27,7 @@ class AccountResource(SyncResource):
     def retrieve(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Retrieves the details of an account.
@@ -48,7 +35,7 @@ class AccountResource(SyncResource):
         ``GET /v1/account``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetAccount,
@@ -66,7 +53,7 @@ class AsyncAccountResource(AsyncResource):
     async def retrieve(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Account:
         """Retrieves the details of an account.
@@ -74,7 +61,7 @@ class AsyncAccountResource(AsyncResource):
         ``GET /v1/account``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetAccount,
@@ -84,3 +71,25 @@ class AsyncAccountResource(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetAccount: Operation[Account] = Operation(
+    "GetAccount",
+    "account.retrieve",
+    "get",
+    "/v1/account",
+    S.Model("Account"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "AccountResource.retrieve": _GetAccount,
+    "AsyncAccountResource.retrieve": _GetAccount,
+}

@@ -12,31 +12,13 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account_link import AccountLink
-
-_PostAccountLinks: Operation[AccountLink] = Operation(
-    "PostAccountLinks",
-    "account_links.create",
-    "post",
-    "/v1/account_links",
-    S.Model("AccountLink"),
-    kinds={
-        "account": "str",
-        "type": "str",
-        "collect": "str",
-        "expand": "seq",
-        "refresh_url": "str",
-        "return_url": "str",
-    },
-    required=("account", "type"),
-)
 
 
 class AccountLinks(SyncResource):
@@ -48,7 +30,7 @@ class AccountLinks(SyncResource):
         account: str,
         type: Literal["account_onboarding", "account_update"],
         collect: Literal["currently_due", "eventually_due"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         refresh_url: str | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
@@ -60,11 +42,17 @@ class AccountLinks(SyncResource):
 
         Args:
             account: The identifier of the account to create an account link for.
-            type: The type of account link the user is requesting.
-            collect: Which information the platform needs to collect from the user.
+            type: The type of account link the user is requesting. Possible values are
+                `account_onboarding` or `account_update`.
+            collect: Which information the platform needs to collect from the user. One of
+                `currently_due` or `eventually_due`. Default is `currently_due`.
             expand: Specifies which fields in the response should be expanded.
             refresh_url: The URL the user will be redirected to if the account link is expired,
-                has been previously-visited, or is otherwise invalid.
+                has been previously-visited, or is otherwise invalid. The URL you specify should
+                attempt to generate a new account link with the same parameters used to create
+                the original account link, then redirect the user to the new account link's URL
+                so they can continue with Connect Onboarding. If a new account link cannot be
+                generated or the redirect fails you should display a useful error to the user.
             return_url: The URL that the user will be redirected to upon leaving or completing
                 the linked flow.
         """
@@ -92,7 +80,7 @@ class AsyncAccountLinks(AsyncResource):
         account: str,
         type: Literal["account_onboarding", "account_update"],
         collect: Literal["currently_due", "eventually_due"] | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         refresh_url: str | None = None,
         return_url: str | None = None,
         **options: Unpack[RequestOptions],
@@ -104,11 +92,17 @@ class AsyncAccountLinks(AsyncResource):
 
         Args:
             account: The identifier of the account to create an account link for.
-            type: The type of account link the user is requesting.
-            collect: Which information the platform needs to collect from the user.
+            type: The type of account link the user is requesting. Possible values are
+                `account_onboarding` or `account_update`.
+            collect: Which information the platform needs to collect from the user. One of
+                `currently_due` or `eventually_due`. Default is `currently_due`.
             expand: Specifies which fields in the response should be expanded.
             refresh_url: The URL the user will be redirected to if the account link is expired,
-                has been previously-visited, or is otherwise invalid.
+                has been previously-visited, or is otherwise invalid. The URL you specify should
+                attempt to generate a new account link with the same parameters used to create
+                the original account link, then redirect the user to the new account link's URL
+                so they can continue with Connect Onboarding. If a new account link cannot be
+                generated or the redirect fails you should display a useful error to the user.
             return_url: The URL that the user will be redirected to upon leaving or completing
                 the linked flow.
         """
@@ -125,3 +119,30 @@ class AsyncAccountLinks(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostAccountLinks: Operation[AccountLink] = Operation(
+    "PostAccountLinks",
+    "account_links.create",
+    "post",
+    "/v1/account_links",
+    S.Model("AccountLink"),
+    kinds={
+        "account": "str",
+        "type": "str",
+        "collect": "str",
+        "expand": "seq",
+        "refresh_url": "str",
+        "return_url": "str",
+    },
+    required=("account", "type"),
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "AccountLinks.create": _PostAccountLinks,
+    "AsyncAccountLinks.create": _PostAccountLinks,
+}

@@ -12,31 +12,16 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account_session import AccountSession
     from ..params.account_sessions import (
         AccountSessionsCreateParamsComponents,
     )
-
-_PostAccountSessions: Operation[AccountSession] = Operation(
-    "PostAccountSessions",
-    "account_sessions.create",
-    "post",
-    "/v1/account_sessions",
-    S.Model("AccountSession"),
-    kinds={
-        "account": "str",
-        "components": "map",
-        "expand": "seq",
-    },
-    required=("account", "components"),
-)
 
 
 class AccountSessions(SyncResource):
@@ -47,7 +32,7 @@ class AccountSessions(SyncResource):
         *,
         account: str,
         components: AccountSessionsCreateParamsComponents,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AccountSession:
         """Creates a AccountSession object that includes a single-use token that the platform can
@@ -58,7 +43,8 @@ class AccountSessions(SyncResource):
         Args:
             account: The identifier of the account to create an Account Session for.
             components: Each key of the dictionary represents an embedded component, and each
-                embedded component maps to its configuration (e.g.
+                embedded component maps to its configuration (e.g. whether it has been enabled
+                or not).
             expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
@@ -81,7 +67,7 @@ class AsyncAccountSessions(AsyncResource):
         *,
         account: str,
         components: AccountSessionsCreateParamsComponents,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> AccountSession:
         """Creates a AccountSession object that includes a single-use token that the platform can
@@ -92,7 +78,8 @@ class AsyncAccountSessions(AsyncResource):
         Args:
             account: The identifier of the account to create an Account Session for.
             components: Each key of the dictionary represents an embedded component, and each
-                embedded component maps to its configuration (e.g.
+                embedded component maps to its configuration (e.g. whether it has been enabled
+                or not).
             expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
@@ -105,3 +92,27 @@ class AsyncAccountSessions(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostAccountSessions: Operation[AccountSession] = Operation(
+    "PostAccountSessions",
+    "account_sessions.create",
+    "post",
+    "/v1/account_sessions",
+    S.Model("AccountSession"),
+    kinds={
+        "account": "str",
+        "components": "map",
+        "expand": "seq",
+    },
+    required=("account", "components"),
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "AccountSessions.create": _PostAccountSessions,
+    "AsyncAccountSessions.create": _PostAccountSessions,
+}

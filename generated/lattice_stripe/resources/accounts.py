@@ -10,18 +10,17 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
-from ..overrides.accounts import AccountsGuards, AsyncAccountsGuards
+from ..overrides.accounts import AccountsGuards
 from ..overrides.amounts import MinorUnits
 from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account import Account
     from ..models.bank_account import BankAccount
     from ..models.capability import Capability
@@ -88,6 +87,3191 @@ if TYPE_CHECKING:
         AccountsUpdateParamsSettings,
         AccountsUpdateParamsTosAcceptance,
     )
+
+
+class _AccountsBase(SyncResource):
+    """Operations on `client.accounts`, as generated: `Accounts` adds the guards."""
+
+    @cached_property
+    def bank_accounts(self) -> AccountsBankAccounts:
+        return AccountsBankAccounts(self._client)
+
+    @cached_property
+    def capabilities(self) -> AccountsCapabilities:
+        return AccountsCapabilities(self._client)
+
+    @cached_property
+    def external_accounts(self) -> AccountsExternalAccounts:
+        return AccountsExternalAccounts(self._client)
+
+    @cached_property
+    def login_links(self) -> AccountsLoginLinks:
+        return AccountsLoginLinks(self._client)
+
+    @cached_property
+    def people(self) -> AccountsPeople:
+        return AccountsPeople(self._client)
+
+    @cached_property
+    def persons(self) -> AccountsPersons:
+        return AccountsPersons(self._client)
+
+    def create(
+        self,
+        *,
+        account_token: str | None = None,
+        bank_account: AccountsCreateParamsBankAccount | str | None = None,
+        business_profile: AccountsCreateParamsBusinessProfile | None = None,
+        business_type: Literal["company", "government_entity", "individual", "non_profit"] | None = None,
+        capabilities: AccountsCreateParamsCapabilities | None = None,
+        company: AccountsCreateParamsCompany | None = None,
+        country: str | None = None,
+        default_currency: str | None = None,
+        documents: AccountsCreateParamsDocuments | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        external_account: str | None = None,
+        individual: AccountsCreateParamsIndividual | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        settings: AccountsCreateParamsSettings | None = None,
+        tos_acceptance: AccountsCreateParamsTosAcceptance | None = None,
+        type: Literal["custom", "express", "standard"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account:
+        """With Connect, you can create Stripe accounts for your users. To do this, you’ll first
+        need to register your platform.
+
+        If you’ve already collected information for your connected accounts, you can prefill
+        that information when creating the account. Connect Onboarding won’t ask for the
+        prefilled information during account onboarding. You can prefill any information on the
+        account.
+
+        ``POST /v1/accounts``
+
+        Args:
+            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
+                used to securely provide details to the account.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            business_profile: Business information about the account.
+            business_type: The business type.
+            capabilities: Each key of the dictionary represents a capability, and each
+                capability maps to its settings (e.g. whether it has been requested or not).
+                Each capability will be inactive until you have provided its specific
+                requirements and Stripe has verified them. An account may have some of its
+                requested capabilities be active and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
+            country: The country in which the account holder resides, or in which the business
+                is legally established. This should be an ISO 3166-1 alpha-2 country code. For
+                example, if you are in the United States and the business for which you're
+                creating an account is legally represented in Canada, you would use `CA` as the
+                country for the account being created. Available countries include [Stripe's
+                global markets](https://stripe.com/global) as well as countries where
+                [cross-border payouts](https://stripe.com/docs/connect/cross-border-payouts) are
+                supported.
+            default_currency: Three-letter ISO currency code representing the default currency
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
+            expand: Specifies which fields in the response should be expanded.
+            external_account: A card or bank account to attach to the account for receiving
+                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+                By default, providing an external account sets it as the new default external
+                    account for its currency, and deletes the old default if one exists. To add
+                    additional external accounts without replacing the existing default for the
+                    currency, use the [bank
+                    account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                    creation](https://stripe.com/docs/api#account_create_card) APIs.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            settings: Options for customizing how the account functions within Stripe.
+            tos_acceptance: Details on the account's acceptance of the [Stripe Services
+                Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
+            type: The type of Stripe account to create. May be one of `custom`, `express` or
+                `standard`.
+        """
+        return self._client.request(
+            _PostAccounts,
+            (),
+            {
+                "account_token": account_token,
+                "bank_account": bank_account,
+                "business_profile": business_profile,
+                "business_type": business_type,
+                "capabilities": capabilities,
+                "company": company,
+                "country": country,
+                "default_currency": default_currency,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "external_account": external_account,
+                "individual": individual,
+                "metadata": metadata,
+                "settings": settings,
+                "tos_acceptance": tos_acceptance,
+                "type": type,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        account: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedAccount:
+        """With Connect, you can delete accounts you manage.
+
+        Accounts created using test-mode keys can be deleted at any time. Standard accounts
+        created using live-mode keys cannot be deleted. Custom or Express accounts created using
+        live-mode keys can only be deleted once all balances are zero.
+
+        If you want to delete your own account, use the account information tab in your account
+        settings instead.
+
+        ``DELETE /v1/accounts/{account}``
+        """
+        return self._client.request(
+            _DeleteAccountsAccount,
+            (account,),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: AccountsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Account]:
+        """Returns a list of accounts connected to your platform via Connect. If you’re not a
+        platform, the list is empty.
+
+        ``GET /v1/accounts``
+
+        Args:
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetAccounts,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def reject(
+        self,
+        account: str,
+        /,
+        *,
+        reason: Literal["fraud", "terms_of_service", "other"],
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account:
+        """With Connect, you may flag accounts as suspicious.
+
+        Test-mode Custom and Express accounts can be rejected at any time. Accounts created
+        using live-mode keys may only be rejected once all balances are zero.
+
+        ``POST /v1/accounts/{account}/reject``
+
+        Args:
+            reason: The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or
+                `other`.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostAccountsAccountReject,
+            (account,),
+            {
+                "reason": reason,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account:
+        """Retrieves the details of an account.
+
+        ``GET /v1/accounts/{account}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetAccountsAccount,
+            (account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        account: str,
+        /,
+        *,
+        account_token: str | None = None,
+        business_profile: AccountsUpdateParamsBusinessProfile | None = None,
+        business_type: Literal["company", "government_entity", "individual", "non_profit"] | None = None,
+        capabilities: AccountsUpdateParamsCapabilities | None = None,
+        company: AccountsUpdateParamsCompany | None = None,
+        default_currency: str | None = None,
+        documents: AccountsUpdateParamsDocuments | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        external_account: str | None = None,
+        individual: AccountsUpdateParamsIndividual | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        settings: AccountsUpdateParamsSettings | None = None,
+        tos_acceptance: AccountsUpdateParamsTosAcceptance | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account:
+        """Updates a connected account by setting the values of the parameters passed. Any
+        parameters not provided are left unchanged.
+
+        For Custom accounts, you can update any information on the account. For other accounts,
+        you can update all information until that account has started to go through Connect
+        Onboarding. Once you create an Account Link for a Standard or Express account, some
+        parameters can no longer be changed. These are marked as Custom Only or Custom and
+        Express below.
+
+        To update your own account, use the Dashboard. Refer to our Connect documentation to
+        learn more about updating accounts.
+
+        ``POST /v1/accounts/{account}``
+
+        Args:
+            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
+                used to securely provide details to the account.
+            business_profile: Business information about the account.
+            business_type: The business type.
+            capabilities: Each key of the dictionary represents a capability, and each
+                capability maps to its settings (e.g. whether it has been requested or not).
+                Each capability will be inactive until you have provided its specific
+                requirements and Stripe has verified them. An account may have some of its
+                requested capabilities be active and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
+            default_currency: Three-letter ISO currency code representing the default currency
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
+            expand: Specifies which fields in the response should be expanded.
+            external_account: A card or bank account to attach to the account for receiving
+                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+                By default, providing an external account sets it as the new default external
+                    account for its currency, and deletes the old default if one exists. To add
+                    additional external accounts without replacing the existing default for the
+                    currency, use the [bank
+                    account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                    creation](https://stripe.com/docs/api#account_create_card) APIs.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            settings: Options for customizing how the account functions within Stripe.
+            tos_acceptance: Details on the account's acceptance of the [Stripe Services
+                Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
+        """
+        return self._client.request(
+            _PostAccountsAccount,
+            (account,),
+            {
+                "account_token": account_token,
+                "business_profile": business_profile,
+                "business_type": business_type,
+                "capabilities": capabilities,
+                "company": company,
+                "default_currency": default_currency,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "external_account": external_account,
+                "individual": individual,
+                "metadata": metadata,
+                "settings": settings,
+                "tos_acceptance": tos_acceptance,
+            },
+            options,
+        )
+
+
+class Accounts(_AccountsBase):
+    """Operations on `client.accounts`, behind the checks in `lattice_stripe.overrides.accounts`."""
+
+    reject = guarded(_AccountsBase.reject, AccountsGuards.reject, "accounts.reject")
+
+
+class AccountsBankAccounts(SyncResource):
+    """Operations on `client.accounts.bank_accounts`."""
+
+    def create(
+        self,
+        account: str,
+        /,
+        *,
+        bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
+        default_for_currency: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        external_account: str | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount | Card:
+        """Create an external account for a given account.
+
+        ``POST /v1/accounts/{account}/bank_accounts``
+
+        Args:
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            default_for_currency: When set to true, or if this is the first external account
+                added in this currency, this account becomes the default external account for
+                its currency.
+            expand: Specifies which fields in the response should be expanded.
+            external_account: Please refer to full [documentation](https://stripe.com/docs/api)
+                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostAccountsAccountBankAccounts,
+            (account,),
+            {
+                "bank_account": bank_account,
+                "default_for_currency": default_for_currency,
+                "expand": expand,
+                "external_account": external_account,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        account: str,
+        id: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedBankAccount | DeletedCard:
+        """Delete a specified external account for a given account.
+
+        ``DELETE /v1/accounts/{account}/bank_accounts/{id}``
+        """
+        return self._client.request(
+            _DeleteAccountsAccountBankAccountsId,
+            (
+                account,
+                id,
+            ),
+            {},
+            options,
+        )
+
+    def retrieve(
+        self,
+        account: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount | Card:
+        """Retrieve a specified external account for a given account.
+
+        ``GET /v1/accounts/{account}/bank_accounts/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetAccountsAccountBankAccountsId,
+            (
+                account,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        account: str,
+        id: str,
+        /,
+        *,
+        account_holder_name: str | None = None,
+        account_holder_type: Literal["", "company", "individual"] | None = None,
+        account_type: Literal["checking", "futsu", "savings", "toza"] | None = None,
+        address_city: str | None = None,
+        address_country: str | None = None,
+        address_line1: str | None = None,
+        address_line2: str | None = None,
+        address_state: str | None = None,
+        address_zip: str | None = None,
+        default_for_currency: bool | None = None,
+        documents: AccountsBankAccountsUpdateParamsDocuments | None = None,
+        exp_month: str | None = None,
+        exp_year: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount | Card:
+        """Updates the metadata, account holder name, account holder type of a bank account
+        belonging to a Custom account, and optionally sets it as the default for its currency.
+        Other bank account details are not editable by design.
+
+        You can re-enable a disabled bank account by performing an update call without providing
+        any arguments or changes.
+
+        ``POST /v1/accounts/{account}/bank_accounts/{id}``
+
+        Args:
+            account_holder_name: The name of the person or business that owns the bank account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            account_type: The bank account type. This can only be `checking` or `savings` in
+                most countries. In Japan, this can only be `futsu` or `toza`.
+            address_city: City/District/Suburb/Town/Village.
+            address_country: Billing address country, if provided when creating card.
+            address_line1: Address line 1 (Street address/PO Box/Company name).
+            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
+            address_state: State/County/Province/Region.
+            address_zip: ZIP or postal code.
+            default_for_currency: When set to true, this becomes the default external account
+                for its currency.
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            exp_month: Two digit number representing the card’s expiration month.
+            exp_year: Four digit number representing the card’s expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Cardholder name.
+        """
+        return self._client.request(
+            _PostAccountsAccountBankAccountsId,
+            (
+                account,
+                id,
+            ),
+            {
+                "account_holder_name": account_holder_name,
+                "account_holder_type": account_holder_type,
+                "account_type": account_type,
+                "address_city": address_city,
+                "address_country": address_country,
+                "address_line1": address_line1,
+                "address_line2": address_line2,
+                "address_state": address_state,
+                "address_zip": address_zip,
+                "default_for_currency": default_for_currency,
+                "documents": documents,
+                "exp_month": exp_month,
+                "exp_year": exp_year,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+            },
+            options,
+        )
+
+
+class AccountsCapabilities(SyncResource):
+    """Operations on `client.accounts.capabilities`."""
+
+    def list(
+        self,
+        account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Capability]:
+        """Returns a list of capabilities associated with the account. The capabilities are
+        returned sorted by creation date, with the most recent capability appearing first.
+
+        ``GET /v1/accounts/{account}/capabilities``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetAccountsAccountCapabilities,
+            (account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        account: str,
+        capability: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Capability:
+        """Retrieves information about the specified Account Capability.
+
+        ``GET /v1/accounts/{account}/capabilities/{capability}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetAccountsAccountCapabilitiesCapability,
+            (
+                account,
+                capability,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        account: str,
+        capability: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        requested: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Capability:
+        """Updates an existing Account Capability. Request or remove a capability by updating its
+        requested parameter.
+
+        ``POST /v1/accounts/{account}/capabilities/{capability}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            requested: To request a new capability for an account, pass true. There can be a
+                delay before the requested capability becomes active. If the capability has any
+                activation requirements, the response includes them in the `requirements`
+                arrays.
+                If a capability isn't permanent, you can remove it from the account by passing
+                    false. Most capabilities are permanent after they've been requested.
+                    Attempting to remove a permanent capability returns an error.
+        """
+        return self._client.request(
+            _PostAccountsAccountCapabilitiesCapability,
+            (
+                account,
+                capability,
+            ),
+            {
+                "expand": expand,
+                "requested": requested,
+            },
+            options,
+        )
+
+
+class AccountsExternalAccounts(SyncResource):
+    """Operations on `client.accounts.external_accounts`."""
+
+    def create(
+        self,
+        account: str,
+        /,
+        *,
+        bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
+        default_for_currency: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        external_account: str | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount | Card:
+        """Create an external account for a given account.
+
+        ``POST /v1/accounts/{account}/external_accounts``
+
+        Args:
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            default_for_currency: When set to true, or if this is the first external account
+                added in this currency, this account becomes the default external account for
+                its currency.
+            expand: Specifies which fields in the response should be expanded.
+            external_account: Please refer to full [documentation](https://stripe.com/docs/api)
+                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostAccountsAccountExternalAccounts,
+            (account,),
+            {
+                "bank_account": bank_account,
+                "default_for_currency": default_for_currency,
+                "expand": expand,
+                "external_account": external_account,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        account: str,
+        id: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedBankAccount | DeletedCard:
+        """Delete a specified external account for a given account.
+
+        ``DELETE /v1/accounts/{account}/external_accounts/{id}``
+        """
+        return self._client.request(
+            _DeleteAccountsAccountExternalAccountsId,
+            (
+                account,
+                id,
+            ),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        account: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[BankAccount | Card]:
+        """List external accounts for an account.
+
+        ``GET /v1/accounts/{account}/external_accounts``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetAccountsAccountExternalAccounts,
+            (account,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        account: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount | Card:
+        """Retrieve a specified external account for a given account.
+
+        ``GET /v1/accounts/{account}/external_accounts/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetAccountsAccountExternalAccountsId,
+            (
+                account,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        account: str,
+        id: str,
+        /,
+        *,
+        account_holder_name: str | None = None,
+        account_holder_type: Literal["", "company", "individual"] | None = None,
+        account_type: Literal["checking", "futsu", "savings", "toza"] | None = None,
+        address_city: str | None = None,
+        address_country: str | None = None,
+        address_line1: str | None = None,
+        address_line2: str | None = None,
+        address_state: str | None = None,
+        address_zip: str | None = None,
+        default_for_currency: bool | None = None,
+        documents: AccountsExternalAccountsUpdateParamsDocuments | None = None,
+        exp_month: str | None = None,
+        exp_year: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount | Card:
+        """Updates the metadata, account holder name, account holder type of a bank account
+        belonging to a Custom account, and optionally sets it as the default for its currency.
+        Other bank account details are not editable by design.
+
+        You can re-enable a disabled bank account by performing an update call without providing
+        any arguments or changes.
+
+        ``POST /v1/accounts/{account}/external_accounts/{id}``
+
+        Args:
+            account_holder_name: The name of the person or business that owns the bank account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            account_type: The bank account type. This can only be `checking` or `savings` in
+                most countries. In Japan, this can only be `futsu` or `toza`.
+            address_city: City/District/Suburb/Town/Village.
+            address_country: Billing address country, if provided when creating card.
+            address_line1: Address line 1 (Street address/PO Box/Company name).
+            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
+            address_state: State/County/Province/Region.
+            address_zip: ZIP or postal code.
+            default_for_currency: When set to true, this becomes the default external account
+                for its currency.
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            exp_month: Two digit number representing the card’s expiration month.
+            exp_year: Four digit number representing the card’s expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Cardholder name.
+        """
+        return self._client.request(
+            _PostAccountsAccountExternalAccountsId,
+            (
+                account,
+                id,
+            ),
+            {
+                "account_holder_name": account_holder_name,
+                "account_holder_type": account_holder_type,
+                "account_type": account_type,
+                "address_city": address_city,
+                "address_country": address_country,
+                "address_line1": address_line1,
+                "address_line2": address_line2,
+                "address_state": address_state,
+                "address_zip": address_zip,
+                "default_for_currency": default_for_currency,
+                "documents": documents,
+                "exp_month": exp_month,
+                "exp_year": exp_year,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+            },
+            options,
+        )
+
+
+class AccountsLoginLinks(SyncResource):
+    """Operations on `client.accounts.login_links`."""
+
+    def create(
+        self,
+        account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> LoginLink:
+        """Creates a single-use login link for an Express account to access their Stripe dashboard.
+
+        You may only create login links for Express accounts connected to your platform.
+
+        ``POST /v1/accounts/{account}/login_links``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostAccountsAccountLoginLinks,
+            (account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AccountsPeople(SyncResource):
+    """Operations on `client.accounts.people`."""
+
+    def create(
+        self,
+        account: str,
+        /,
+        *,
+        address: AccountsPeopleCreateParamsAddress | None = None,
+        address_kana: AccountsPeopleCreateParamsAddressKana | None = None,
+        address_kanji: AccountsPeopleCreateParamsAddressKanji | None = None,
+        dob: AccountsPeopleCreateParamsDob | Literal[""] | None = None,
+        documents: AccountsPeopleCreateParamsDocuments | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        first_name: str | None = None,
+        first_name_kana: str | None = None,
+        first_name_kanji: str | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
+        gender: str | None = None,
+        id_number: str | None = None,
+        id_number_secondary: str | None = None,
+        last_name: str | None = None,
+        last_name_kana: str | None = None,
+        last_name_kanji: str | None = None,
+        maiden_name: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        nationality: str | None = None,
+        person_token: str | None = None,
+        phone: str | None = None,
+        political_exposure: str | None = None,
+        registered_address: AccountsPeopleCreateParamsRegisteredAddress | None = None,
+        relationship: AccountsPeopleCreateParamsRelationship | None = None,
+        ssn_last_4: str | None = None,
+        verification: AccountsPeopleCreateParamsVerification | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Person:
+        """Creates a new person.
+
+        ``POST /v1/accounts/{account}/people``
+
+        Args:
+            address: The person's address.
+            address_kana: The Kana variation of the person's address (Japan only).
+            address_kanji: The Kanji variation of the person's address (Japan only).
+            dob: The person's date of birth.
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            email: The person's email address.
+            expand: Specifies which fields in the response should be expanded.
+            first_name: The person's first name.
+            first_name_kana: The Kana variation of the person's first name (Japan only).
+            first_name_kanji: The Kanji variation of the person's first name (Japan only).
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
+            gender: The person's gender (International regulations require either "male" or
+                "female").
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            id_number_secondary: The person's secondary ID number, as appropriate for their
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            last_name: The person's last name.
+            last_name_kana: The Kana variation of the person's last name (Japan only).
+            last_name_kanji: The Kanji variation of the person's last name (Japan only).
+            maiden_name: The person's maiden name.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
+            phone: The person's phone number.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
+            registered_address: The person's registered address.
+            relationship: The relationship that this person has with the account's legal entity.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
+            verification: The person's verification status.
+        """
+        return self._client.request(
+            _PostAccountsAccountPeople,
+            (account,),
+            {
+                "address": address,
+                "address_kana": address_kana,
+                "address_kanji": address_kanji,
+                "dob": dob,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "first_name": first_name,
+                "first_name_kana": first_name_kana,
+                "first_name_kanji": first_name_kanji,
+                "full_name_aliases": full_name_aliases,
+                "gender": gender,
+                "id_number": id_number,
+                "id_number_secondary": id_number_secondary,
+                "last_name": last_name,
+                "last_name_kana": last_name_kana,
+                "last_name_kanji": last_name_kanji,
+                "maiden_name": maiden_name,
+                "metadata": metadata,
+                "nationality": nationality,
+                "person_token": person_token,
+                "phone": phone,
+                "political_exposure": political_exposure,
+                "registered_address": registered_address,
+                "relationship": relationship,
+                "ssn_last_4": ssn_last_4,
+                "verification": verification,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        account: str,
+        person: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedPerson:
+        """Deletes an existing person’s relationship to the account’s legal entity. Any person with
+        a relationship for an account can be deleted through the API, except if the person is
+        the account_opener. If your integration is using the executive parameter, you cannot
+        delete the only verified executive on file.
+
+        ``DELETE /v1/accounts/{account}/people/{person}``
+        """
+        return self._client.request(
+            _DeleteAccountsAccountPeoplePerson,
+            (
+                account,
+                person,
+            ),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        account: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        relationship: AccountsPeopleListParamsRelationship | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Person]:
+        """Returns a list of people associated with the account’s legal entity. The people are
+        returned sorted by creation date, with the most recent people appearing first.
+
+        ``GET /v1/accounts/{account}/people``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            relationship: Filters on the list of people returned based on the person's
+                relationship to the account's company.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetAccountsAccountPeople,
+            (account,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "relationship": relationship,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        account: str,
+        person: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Person:
+        """Retrieves an existing person.
+
+        ``GET /v1/accounts/{account}/people/{person}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetAccountsAccountPeoplePerson,
+            (
+                account,
+                person,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        account: str,
+        person: str,
+        /,
+        *,
+        address: AccountsPeopleUpdateParamsAddress | None = None,
+        address_kana: AccountsPeopleUpdateParamsAddressKana | None = None,
+        address_kanji: AccountsPeopleUpdateParamsAddressKanji | None = None,
+        dob: AccountsPeopleUpdateParamsDob | Literal[""] | None = None,
+        documents: AccountsPeopleUpdateParamsDocuments | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        first_name: str | None = None,
+        first_name_kana: str | None = None,
+        first_name_kanji: str | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
+        gender: str | None = None,
+        id_number: str | None = None,
+        id_number_secondary: str | None = None,
+        last_name: str | None = None,
+        last_name_kana: str | None = None,
+        last_name_kanji: str | None = None,
+        maiden_name: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        nationality: str | None = None,
+        person_token: str | None = None,
+        phone: str | None = None,
+        political_exposure: str | None = None,
+        registered_address: AccountsPeopleUpdateParamsRegisteredAddress | None = None,
+        relationship: AccountsPeopleUpdateParamsRelationship | None = None,
+        ssn_last_4: str | None = None,
+        verification: AccountsPeopleUpdateParamsVerification | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Person:
+        """Updates an existing person.
+
+        ``POST /v1/accounts/{account}/people/{person}``
+
+        Args:
+            address: The person's address.
+            address_kana: The Kana variation of the person's address (Japan only).
+            address_kanji: The Kanji variation of the person's address (Japan only).
+            dob: The person's date of birth.
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            email: The person's email address.
+            expand: Specifies which fields in the response should be expanded.
+            first_name: The person's first name.
+            first_name_kana: The Kana variation of the person's first name (Japan only).
+            first_name_kanji: The Kanji variation of the person's first name (Japan only).
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
+            gender: The person's gender (International regulations require either "male" or
+                "female").
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            id_number_secondary: The person's secondary ID number, as appropriate for their
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            last_name: The person's last name.
+            last_name_kana: The Kana variation of the person's last name (Japan only).
+            last_name_kanji: The Kanji variation of the person's last name (Japan only).
+            maiden_name: The person's maiden name.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
+            phone: The person's phone number.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
+            registered_address: The person's registered address.
+            relationship: The relationship that this person has with the account's legal entity.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
+            verification: The person's verification status.
+        """
+        return self._client.request(
+            _PostAccountsAccountPeoplePerson,
+            (
+                account,
+                person,
+            ),
+            {
+                "address": address,
+                "address_kana": address_kana,
+                "address_kanji": address_kanji,
+                "dob": dob,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "first_name": first_name,
+                "first_name_kana": first_name_kana,
+                "first_name_kanji": first_name_kanji,
+                "full_name_aliases": full_name_aliases,
+                "gender": gender,
+                "id_number": id_number,
+                "id_number_secondary": id_number_secondary,
+                "last_name": last_name,
+                "last_name_kana": last_name_kana,
+                "last_name_kanji": last_name_kanji,
+                "maiden_name": maiden_name,
+                "metadata": metadata,
+                "nationality": nationality,
+                "person_token": person_token,
+                "phone": phone,
+                "political_exposure": political_exposure,
+                "registered_address": registered_address,
+                "relationship": relationship,
+                "ssn_last_4": ssn_last_4,
+                "verification": verification,
+            },
+            options,
+        )
+
+
+class AccountsPersons(SyncResource):
+    """Operations on `client.accounts.persons`."""
+
+    def create(
+        self,
+        account: str,
+        /,
+        *,
+        address: AccountsPersonsCreateParamsAddress | None = None,
+        address_kana: AccountsPersonsCreateParamsAddressKana | None = None,
+        address_kanji: AccountsPersonsCreateParamsAddressKanji | None = None,
+        dob: AccountsPersonsCreateParamsDob | Literal[""] | None = None,
+        documents: AccountsPersonsCreateParamsDocuments | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        first_name: str | None = None,
+        first_name_kana: str | None = None,
+        first_name_kanji: str | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
+        gender: str | None = None,
+        id_number: str | None = None,
+        id_number_secondary: str | None = None,
+        last_name: str | None = None,
+        last_name_kana: str | None = None,
+        last_name_kanji: str | None = None,
+        maiden_name: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        nationality: str | None = None,
+        person_token: str | None = None,
+        phone: str | None = None,
+        political_exposure: str | None = None,
+        registered_address: AccountsPersonsCreateParamsRegisteredAddress | None = None,
+        relationship: AccountsPersonsCreateParamsRelationship | None = None,
+        ssn_last_4: str | None = None,
+        verification: AccountsPersonsCreateParamsVerification | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Person:
+        """Creates a new person.
+
+        ``POST /v1/accounts/{account}/persons``
+
+        Args:
+            address: The person's address.
+            address_kana: The Kana variation of the person's address (Japan only).
+            address_kanji: The Kanji variation of the person's address (Japan only).
+            dob: The person's date of birth.
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            email: The person's email address.
+            expand: Specifies which fields in the response should be expanded.
+            first_name: The person's first name.
+            first_name_kana: The Kana variation of the person's first name (Japan only).
+            first_name_kanji: The Kanji variation of the person's first name (Japan only).
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
+            gender: The person's gender (International regulations require either "male" or
+                "female").
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            id_number_secondary: The person's secondary ID number, as appropriate for their
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            last_name: The person's last name.
+            last_name_kana: The Kana variation of the person's last name (Japan only).
+            last_name_kanji: The Kanji variation of the person's last name (Japan only).
+            maiden_name: The person's maiden name.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
+            phone: The person's phone number.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
+            registered_address: The person's registered address.
+            relationship: The relationship that this person has with the account's legal entity.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
+            verification: The person's verification status.
+        """
+        return self._client.request(
+            _PostAccountsAccountPersons,
+            (account,),
+            {
+                "address": address,
+                "address_kana": address_kana,
+                "address_kanji": address_kanji,
+                "dob": dob,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "first_name": first_name,
+                "first_name_kana": first_name_kana,
+                "first_name_kanji": first_name_kanji,
+                "full_name_aliases": full_name_aliases,
+                "gender": gender,
+                "id_number": id_number,
+                "id_number_secondary": id_number_secondary,
+                "last_name": last_name,
+                "last_name_kana": last_name_kana,
+                "last_name_kanji": last_name_kanji,
+                "maiden_name": maiden_name,
+                "metadata": metadata,
+                "nationality": nationality,
+                "person_token": person_token,
+                "phone": phone,
+                "political_exposure": political_exposure,
+                "registered_address": registered_address,
+                "relationship": relationship,
+                "ssn_last_4": ssn_last_4,
+                "verification": verification,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        account: str,
+        person: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedPerson:
+        """Deletes an existing person’s relationship to the account’s legal entity. Any person with
+        a relationship for an account can be deleted through the API, except if the person is
+        the account_opener. If your integration is using the executive parameter, you cannot
+        delete the only verified executive on file.
+
+        ``DELETE /v1/accounts/{account}/persons/{person}``
+        """
+        return self._client.request(
+            _DeleteAccountsAccountPersonsPerson,
+            (
+                account,
+                person,
+            ),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        account: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        relationship: AccountsPersonsListParamsRelationship | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Person]:
+        """Returns a list of people associated with the account’s legal entity. The people are
+        returned sorted by creation date, with the most recent people appearing first.
+
+        ``GET /v1/accounts/{account}/persons``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            relationship: Filters on the list of people returned based on the person's
+                relationship to the account's company.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetAccountsAccountPersons,
+            (account,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "relationship": relationship,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        account: str,
+        person: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Person:
+        """Retrieves an existing person.
+
+        ``GET /v1/accounts/{account}/persons/{person}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetAccountsAccountPersonsPerson,
+            (
+                account,
+                person,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        account: str,
+        person: str,
+        /,
+        *,
+        address: AccountsPersonsUpdateParamsAddress | None = None,
+        address_kana: AccountsPersonsUpdateParamsAddressKana | None = None,
+        address_kanji: AccountsPersonsUpdateParamsAddressKanji | None = None,
+        dob: AccountsPersonsUpdateParamsDob | Literal[""] | None = None,
+        documents: AccountsPersonsUpdateParamsDocuments | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        first_name: str | None = None,
+        first_name_kana: str | None = None,
+        first_name_kanji: str | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
+        gender: str | None = None,
+        id_number: str | None = None,
+        id_number_secondary: str | None = None,
+        last_name: str | None = None,
+        last_name_kana: str | None = None,
+        last_name_kanji: str | None = None,
+        maiden_name: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        nationality: str | None = None,
+        person_token: str | None = None,
+        phone: str | None = None,
+        political_exposure: str | None = None,
+        registered_address: AccountsPersonsUpdateParamsRegisteredAddress | None = None,
+        relationship: AccountsPersonsUpdateParamsRelationship | None = None,
+        ssn_last_4: str | None = None,
+        verification: AccountsPersonsUpdateParamsVerification | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Person:
+        """Updates an existing person.
+
+        ``POST /v1/accounts/{account}/persons/{person}``
+
+        Args:
+            address: The person's address.
+            address_kana: The Kana variation of the person's address (Japan only).
+            address_kanji: The Kanji variation of the person's address (Japan only).
+            dob: The person's date of birth.
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            email: The person's email address.
+            expand: Specifies which fields in the response should be expanded.
+            first_name: The person's first name.
+            first_name_kana: The Kana variation of the person's first name (Japan only).
+            first_name_kanji: The Kanji variation of the person's first name (Japan only).
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
+            gender: The person's gender (International regulations require either "male" or
+                "female").
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            id_number_secondary: The person's secondary ID number, as appropriate for their
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            last_name: The person's last name.
+            last_name_kana: The Kana variation of the person's last name (Japan only).
+            last_name_kanji: The Kanji variation of the person's last name (Japan only).
+            maiden_name: The person's maiden name.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
+            phone: The person's phone number.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
+            registered_address: The person's registered address.
+            relationship: The relationship that this person has with the account's legal entity.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
+            verification: The person's verification status.
+        """
+        return self._client.request(
+            _PostAccountsAccountPersonsPerson,
+            (
+                account,
+                person,
+            ),
+            {
+                "address": address,
+                "address_kana": address_kana,
+                "address_kanji": address_kanji,
+                "dob": dob,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "first_name": first_name,
+                "first_name_kana": first_name_kana,
+                "first_name_kanji": first_name_kanji,
+                "full_name_aliases": full_name_aliases,
+                "gender": gender,
+                "id_number": id_number,
+                "id_number_secondary": id_number_secondary,
+                "last_name": last_name,
+                "last_name_kana": last_name_kana,
+                "last_name_kanji": last_name_kanji,
+                "maiden_name": maiden_name,
+                "metadata": metadata,
+                "nationality": nationality,
+                "person_token": person_token,
+                "phone": phone,
+                "political_exposure": political_exposure,
+                "registered_address": registered_address,
+                "relationship": relationship,
+                "ssn_last_4": ssn_last_4,
+                "verification": verification,
+            },
+            options,
+        )
+
+
+class _AsyncAccountsBase(AsyncResource):
+    """Operations on `client.accounts`, as generated: `AsyncAccounts` adds the guards."""
+
+    @cached_property
+    def bank_accounts(self) -> AsyncAccountsBankAccounts:
+        return AsyncAccountsBankAccounts(self._client)
+
+    @cached_property
+    def capabilities(self) -> AsyncAccountsCapabilities:
+        return AsyncAccountsCapabilities(self._client)
+
+    @cached_property
+    def external_accounts(self) -> AsyncAccountsExternalAccounts:
+        return AsyncAccountsExternalAccounts(self._client)
+
+    @cached_property
+    def login_links(self) -> AsyncAccountsLoginLinks:
+        return AsyncAccountsLoginLinks(self._client)
+
+    @cached_property
+    def people(self) -> AsyncAccountsPeople:
+        return AsyncAccountsPeople(self._client)
+
+    @cached_property
+    def persons(self) -> AsyncAccountsPersons:
+        return AsyncAccountsPersons(self._client)
+
+    async def create(
+        self,
+        *,
+        account_token: str | None = None,
+        bank_account: AccountsCreateParamsBankAccount | str | None = None,
+        business_profile: AccountsCreateParamsBusinessProfile | None = None,
+        business_type: Literal["company", "government_entity", "individual", "non_profit"] | None = None,
+        capabilities: AccountsCreateParamsCapabilities | None = None,
+        company: AccountsCreateParamsCompany | None = None,
+        country: str | None = None,
+        default_currency: str | None = None,
+        documents: AccountsCreateParamsDocuments | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        external_account: str | None = None,
+        individual: AccountsCreateParamsIndividual | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        settings: AccountsCreateParamsSettings | None = None,
+        tos_acceptance: AccountsCreateParamsTosAcceptance | None = None,
+        type: Literal["custom", "express", "standard"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account:
+        """With Connect, you can create Stripe accounts for your users. To do this, you’ll first
+        need to register your platform.
+
+        If you’ve already collected information for your connected accounts, you can prefill
+        that information when creating the account. Connect Onboarding won’t ask for the
+        prefilled information during account onboarding. You can prefill any information on the
+        account.
+
+        ``POST /v1/accounts``
+
+        Args:
+            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
+                used to securely provide details to the account.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            business_profile: Business information about the account.
+            business_type: The business type.
+            capabilities: Each key of the dictionary represents a capability, and each
+                capability maps to its settings (e.g. whether it has been requested or not).
+                Each capability will be inactive until you have provided its specific
+                requirements and Stripe has verified them. An account may have some of its
+                requested capabilities be active and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
+            country: The country in which the account holder resides, or in which the business
+                is legally established. This should be an ISO 3166-1 alpha-2 country code. For
+                example, if you are in the United States and the business for which you're
+                creating an account is legally represented in Canada, you would use `CA` as the
+                country for the account being created. Available countries include [Stripe's
+                global markets](https://stripe.com/global) as well as countries where
+                [cross-border payouts](https://stripe.com/docs/connect/cross-border-payouts) are
+                supported.
+            default_currency: Three-letter ISO currency code representing the default currency
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
+            expand: Specifies which fields in the response should be expanded.
+            external_account: A card or bank account to attach to the account for receiving
+                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+                By default, providing an external account sets it as the new default external
+                    account for its currency, and deletes the old default if one exists. To add
+                    additional external accounts without replacing the existing default for the
+                    currency, use the [bank
+                    account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                    creation](https://stripe.com/docs/api#account_create_card) APIs.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            settings: Options for customizing how the account functions within Stripe.
+            tos_acceptance: Details on the account's acceptance of the [Stripe Services
+                Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
+            type: The type of Stripe account to create. May be one of `custom`, `express` or
+                `standard`.
+        """
+        return await self._client.request(
+            _PostAccounts,
+            (),
+            {
+                "account_token": account_token,
+                "bank_account": bank_account,
+                "business_profile": business_profile,
+                "business_type": business_type,
+                "capabilities": capabilities,
+                "company": company,
+                "country": country,
+                "default_currency": default_currency,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "external_account": external_account,
+                "individual": individual,
+                "metadata": metadata,
+                "settings": settings,
+                "tos_acceptance": tos_acceptance,
+                "type": type,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        account: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedAccount:
+        """With Connect, you can delete accounts you manage.
+
+        Accounts created using test-mode keys can be deleted at any time. Standard accounts
+        created using live-mode keys cannot be deleted. Custom or Express accounts created using
+        live-mode keys can only be deleted once all balances are zero.
+
+        If you want to delete your own account, use the account information tab in your account
+        settings instead.
+
+        ``DELETE /v1/accounts/{account}``
+        """
+        return await self._client.request(
+            _DeleteAccountsAccount,
+            (account,),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: AccountsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Account]:
+        """Returns a list of accounts connected to your platform via Connect. If you’re not a
+        platform, the list is empty.
+
+        ``GET /v1/accounts``
+
+        Args:
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetAccounts,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def reject(
+        self,
+        account: str,
+        /,
+        *,
+        reason: Literal["fraud", "terms_of_service", "other"],
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account:
+        """With Connect, you may flag accounts as suspicious.
+
+        Test-mode Custom and Express accounts can be rejected at any time. Accounts created
+        using live-mode keys may only be rejected once all balances are zero.
+
+        ``POST /v1/accounts/{account}/reject``
+
+        Args:
+            reason: The reason for rejecting the account. Can be `fraud`, `terms_of_service`, or
+                `other`.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostAccountsAccountReject,
+            (account,),
+            {
+                "reason": reason,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account:
+        """Retrieves the details of an account.
+
+        ``GET /v1/accounts/{account}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetAccountsAccount,
+            (account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        account: str,
+        /,
+        *,
+        account_token: str | None = None,
+        business_profile: AccountsUpdateParamsBusinessProfile | None = None,
+        business_type: Literal["company", "government_entity", "individual", "non_profit"] | None = None,
+        capabilities: AccountsUpdateParamsCapabilities | None = None,
+        company: AccountsUpdateParamsCompany | None = None,
+        default_currency: str | None = None,
+        documents: AccountsUpdateParamsDocuments | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        external_account: str | None = None,
+        individual: AccountsUpdateParamsIndividual | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        settings: AccountsUpdateParamsSettings | None = None,
+        tos_acceptance: AccountsUpdateParamsTosAcceptance | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account:
+        """Updates a connected account by setting the values of the parameters passed. Any
+        parameters not provided are left unchanged.
+
+        For Custom accounts, you can update any information on the account. For other accounts,
+        you can update all information until that account has started to go through Connect
+        Onboarding. Once you create an Account Link for a Standard or Express account, some
+        parameters can no longer be changed. These are marked as Custom Only or Custom and
+        Express below.
+
+        To update your own account, use the Dashboard. Refer to our Connect documentation to
+        learn more about updating accounts.
+
+        ``POST /v1/accounts/{account}``
+
+        Args:
+            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
+                used to securely provide details to the account.
+            business_profile: Business information about the account.
+            business_type: The business type.
+            capabilities: Each key of the dictionary represents a capability, and each
+                capability maps to its settings (e.g. whether it has been requested or not).
+                Each capability will be inactive until you have provided its specific
+                requirements and Stripe has verified them. An account may have some of its
+                requested capabilities be active and some be inactive.
+            company: Information about the company or business. This field is available for any
+                `business_type`.
+            default_currency: Three-letter ISO currency code representing the default currency
+                for the account. This must be a currency that [Stripe supports in the account's
+                country](https://stripe.com/docs/payouts).
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            email: The email address of the account holder. This is only to make the account
+                easier to identify to you. Stripe only emails Custom accounts with your consent.
+            expand: Specifies which fields in the response should be expanded.
+            external_account: A card or bank account to attach to the account for receiving
+                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
+                able to use it for top-ups). You can provide either a token, like the ones
+                returned by [Stripe.js](https://stripe.com/docs/js), or a dictionary, as
+                documented in the `external_account` parameter for [bank
+                account](https://stripe.com/docs/api#account_create_bank_account) creation.
+                By default, providing an external account sets it as the new default external
+                    account for its currency, and deletes the old default if one exists. To add
+                    additional external accounts without replacing the existing default for the
+                    currency, use the [bank
+                    account](https://stripe.com/docs/api#account_create_bank_account) or [card
+                    creation](https://stripe.com/docs/api#account_create_card) APIs.
+            individual: Information about the person represented by the account. This field is
+                null unless `business_type` is set to `individual`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            settings: Options for customizing how the account functions within Stripe.
+            tos_acceptance: Details on the account's acceptance of the [Stripe Services
+                Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
+        """
+        return await self._client.request(
+            _PostAccountsAccount,
+            (account,),
+            {
+                "account_token": account_token,
+                "business_profile": business_profile,
+                "business_type": business_type,
+                "capabilities": capabilities,
+                "company": company,
+                "default_currency": default_currency,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "external_account": external_account,
+                "individual": individual,
+                "metadata": metadata,
+                "settings": settings,
+                "tos_acceptance": tos_acceptance,
+            },
+            options,
+        )
+
+
+class AsyncAccounts(_AsyncAccountsBase):
+    """Operations on `client.accounts`, behind the checks in `lattice_stripe.overrides.accounts`."""
+
+    reject = guarded(_AsyncAccountsBase.reject, AccountsGuards.reject, "accounts.reject")
+
+
+class AsyncAccountsBankAccounts(AsyncResource):
+    """Operations on `client.accounts.bank_accounts`."""
+
+    async def create(
+        self,
+        account: str,
+        /,
+        *,
+        bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
+        default_for_currency: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        external_account: str | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount | Card:
+        """Create an external account for a given account.
+
+        ``POST /v1/accounts/{account}/bank_accounts``
+
+        Args:
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            default_for_currency: When set to true, or if this is the first external account
+                added in this currency, this account becomes the default external account for
+                its currency.
+            expand: Specifies which fields in the response should be expanded.
+            external_account: Please refer to full [documentation](https://stripe.com/docs/api)
+                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostAccountsAccountBankAccounts,
+            (account,),
+            {
+                "bank_account": bank_account,
+                "default_for_currency": default_for_currency,
+                "expand": expand,
+                "external_account": external_account,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        account: str,
+        id: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedBankAccount | DeletedCard:
+        """Delete a specified external account for a given account.
+
+        ``DELETE /v1/accounts/{account}/bank_accounts/{id}``
+        """
+        return await self._client.request(
+            _DeleteAccountsAccountBankAccountsId,
+            (
+                account,
+                id,
+            ),
+            {},
+            options,
+        )
+
+    async def retrieve(
+        self,
+        account: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount | Card:
+        """Retrieve a specified external account for a given account.
+
+        ``GET /v1/accounts/{account}/bank_accounts/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetAccountsAccountBankAccountsId,
+            (
+                account,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        account: str,
+        id: str,
+        /,
+        *,
+        account_holder_name: str | None = None,
+        account_holder_type: Literal["", "company", "individual"] | None = None,
+        account_type: Literal["checking", "futsu", "savings", "toza"] | None = None,
+        address_city: str | None = None,
+        address_country: str | None = None,
+        address_line1: str | None = None,
+        address_line2: str | None = None,
+        address_state: str | None = None,
+        address_zip: str | None = None,
+        default_for_currency: bool | None = None,
+        documents: AccountsBankAccountsUpdateParamsDocuments | None = None,
+        exp_month: str | None = None,
+        exp_year: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount | Card:
+        """Updates the metadata, account holder name, account holder type of a bank account
+        belonging to a Custom account, and optionally sets it as the default for its currency.
+        Other bank account details are not editable by design.
+
+        You can re-enable a disabled bank account by performing an update call without providing
+        any arguments or changes.
+
+        ``POST /v1/accounts/{account}/bank_accounts/{id}``
+
+        Args:
+            account_holder_name: The name of the person or business that owns the bank account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            account_type: The bank account type. This can only be `checking` or `savings` in
+                most countries. In Japan, this can only be `futsu` or `toza`.
+            address_city: City/District/Suburb/Town/Village.
+            address_country: Billing address country, if provided when creating card.
+            address_line1: Address line 1 (Street address/PO Box/Company name).
+            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
+            address_state: State/County/Province/Region.
+            address_zip: ZIP or postal code.
+            default_for_currency: When set to true, this becomes the default external account
+                for its currency.
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            exp_month: Two digit number representing the card’s expiration month.
+            exp_year: Four digit number representing the card’s expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Cardholder name.
+        """
+        return await self._client.request(
+            _PostAccountsAccountBankAccountsId,
+            (
+                account,
+                id,
+            ),
+            {
+                "account_holder_name": account_holder_name,
+                "account_holder_type": account_holder_type,
+                "account_type": account_type,
+                "address_city": address_city,
+                "address_country": address_country,
+                "address_line1": address_line1,
+                "address_line2": address_line2,
+                "address_state": address_state,
+                "address_zip": address_zip,
+                "default_for_currency": default_for_currency,
+                "documents": documents,
+                "exp_month": exp_month,
+                "exp_year": exp_year,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+            },
+            options,
+        )
+
+
+class AsyncAccountsCapabilities(AsyncResource):
+    """Operations on `client.accounts.capabilities`."""
+
+    async def list(
+        self,
+        account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Capability]:
+        """Returns a list of capabilities associated with the account. The capabilities are
+        returned sorted by creation date, with the most recent capability appearing first.
+
+        ``GET /v1/accounts/{account}/capabilities``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetAccountsAccountCapabilities,
+            (account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        account: str,
+        capability: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Capability:
+        """Retrieves information about the specified Account Capability.
+
+        ``GET /v1/accounts/{account}/capabilities/{capability}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetAccountsAccountCapabilitiesCapability,
+            (
+                account,
+                capability,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        account: str,
+        capability: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        requested: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Capability:
+        """Updates an existing Account Capability. Request or remove a capability by updating its
+        requested parameter.
+
+        ``POST /v1/accounts/{account}/capabilities/{capability}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            requested: To request a new capability for an account, pass true. There can be a
+                delay before the requested capability becomes active. If the capability has any
+                activation requirements, the response includes them in the `requirements`
+                arrays.
+                If a capability isn't permanent, you can remove it from the account by passing
+                    false. Most capabilities are permanent after they've been requested.
+                    Attempting to remove a permanent capability returns an error.
+        """
+        return await self._client.request(
+            _PostAccountsAccountCapabilitiesCapability,
+            (
+                account,
+                capability,
+            ),
+            {
+                "expand": expand,
+                "requested": requested,
+            },
+            options,
+        )
+
+
+class AsyncAccountsExternalAccounts(AsyncResource):
+    """Operations on `client.accounts.external_accounts`."""
+
+    async def create(
+        self,
+        account: str,
+        /,
+        *,
+        bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
+        default_for_currency: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        external_account: str | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount | Card:
+        """Create an external account for a given account.
+
+        ``POST /v1/accounts/{account}/external_accounts``
+
+        Args:
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            default_for_currency: When set to true, or if this is the first external account
+                added in this currency, this account becomes the default external account for
+                its currency.
+            expand: Specifies which fields in the response should be expanded.
+            external_account: Please refer to full [documentation](https://stripe.com/docs/api)
+                instead.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostAccountsAccountExternalAccounts,
+            (account,),
+            {
+                "bank_account": bank_account,
+                "default_for_currency": default_for_currency,
+                "expand": expand,
+                "external_account": external_account,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        account: str,
+        id: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedBankAccount | DeletedCard:
+        """Delete a specified external account for a given account.
+
+        ``DELETE /v1/accounts/{account}/external_accounts/{id}``
+        """
+        return await self._client.request(
+            _DeleteAccountsAccountExternalAccountsId,
+            (
+                account,
+                id,
+            ),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        account: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[BankAccount | Card]:
+        """List external accounts for an account.
+
+        ``GET /v1/accounts/{account}/external_accounts``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetAccountsAccountExternalAccounts,
+            (account,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        account: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount | Card:
+        """Retrieve a specified external account for a given account.
+
+        ``GET /v1/accounts/{account}/external_accounts/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetAccountsAccountExternalAccountsId,
+            (
+                account,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        account: str,
+        id: str,
+        /,
+        *,
+        account_holder_name: str | None = None,
+        account_holder_type: Literal["", "company", "individual"] | None = None,
+        account_type: Literal["checking", "futsu", "savings", "toza"] | None = None,
+        address_city: str | None = None,
+        address_country: str | None = None,
+        address_line1: str | None = None,
+        address_line2: str | None = None,
+        address_state: str | None = None,
+        address_zip: str | None = None,
+        default_for_currency: bool | None = None,
+        documents: AccountsExternalAccountsUpdateParamsDocuments | None = None,
+        exp_month: str | None = None,
+        exp_year: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount | Card:
+        """Updates the metadata, account holder name, account holder type of a bank account
+        belonging to a Custom account, and optionally sets it as the default for its currency.
+        Other bank account details are not editable by design.
+
+        You can re-enable a disabled bank account by performing an update call without providing
+        any arguments or changes.
+
+        ``POST /v1/accounts/{account}/external_accounts/{id}``
+
+        Args:
+            account_holder_name: The name of the person or business that owns the bank account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            account_type: The bank account type. This can only be `checking` or `savings` in
+                most countries. In Japan, this can only be `futsu` or `toza`.
+            address_city: City/District/Suburb/Town/Village.
+            address_country: Billing address country, if provided when creating card.
+            address_line1: Address line 1 (Street address/PO Box/Company name).
+            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
+            address_state: State/County/Province/Region.
+            address_zip: ZIP or postal code.
+            default_for_currency: When set to true, this becomes the default external account
+                for its currency.
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            exp_month: Two digit number representing the card’s expiration month.
+            exp_year: Four digit number representing the card’s expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Cardholder name.
+        """
+        return await self._client.request(
+            _PostAccountsAccountExternalAccountsId,
+            (
+                account,
+                id,
+            ),
+            {
+                "account_holder_name": account_holder_name,
+                "account_holder_type": account_holder_type,
+                "account_type": account_type,
+                "address_city": address_city,
+                "address_country": address_country,
+                "address_line1": address_line1,
+                "address_line2": address_line2,
+                "address_state": address_state,
+                "address_zip": address_zip,
+                "default_for_currency": default_for_currency,
+                "documents": documents,
+                "exp_month": exp_month,
+                "exp_year": exp_year,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+            },
+            options,
+        )
+
+
+class AsyncAccountsLoginLinks(AsyncResource):
+    """Operations on `client.accounts.login_links`."""
+
+    async def create(
+        self,
+        account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> LoginLink:
+        """Creates a single-use login link for an Express account to access their Stripe dashboard.
+
+        You may only create login links for Express accounts connected to your platform.
+
+        ``POST /v1/accounts/{account}/login_links``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostAccountsAccountLoginLinks,
+            (account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncAccountsPeople(AsyncResource):
+    """Operations on `client.accounts.people`."""
+
+    async def create(
+        self,
+        account: str,
+        /,
+        *,
+        address: AccountsPeopleCreateParamsAddress | None = None,
+        address_kana: AccountsPeopleCreateParamsAddressKana | None = None,
+        address_kanji: AccountsPeopleCreateParamsAddressKanji | None = None,
+        dob: AccountsPeopleCreateParamsDob | Literal[""] | None = None,
+        documents: AccountsPeopleCreateParamsDocuments | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        first_name: str | None = None,
+        first_name_kana: str | None = None,
+        first_name_kanji: str | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
+        gender: str | None = None,
+        id_number: str | None = None,
+        id_number_secondary: str | None = None,
+        last_name: str | None = None,
+        last_name_kana: str | None = None,
+        last_name_kanji: str | None = None,
+        maiden_name: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        nationality: str | None = None,
+        person_token: str | None = None,
+        phone: str | None = None,
+        political_exposure: str | None = None,
+        registered_address: AccountsPeopleCreateParamsRegisteredAddress | None = None,
+        relationship: AccountsPeopleCreateParamsRelationship | None = None,
+        ssn_last_4: str | None = None,
+        verification: AccountsPeopleCreateParamsVerification | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Person:
+        """Creates a new person.
+
+        ``POST /v1/accounts/{account}/people``
+
+        Args:
+            address: The person's address.
+            address_kana: The Kana variation of the person's address (Japan only).
+            address_kanji: The Kanji variation of the person's address (Japan only).
+            dob: The person's date of birth.
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            email: The person's email address.
+            expand: Specifies which fields in the response should be expanded.
+            first_name: The person's first name.
+            first_name_kana: The Kana variation of the person's first name (Japan only).
+            first_name_kanji: The Kanji variation of the person's first name (Japan only).
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
+            gender: The person's gender (International regulations require either "male" or
+                "female").
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            id_number_secondary: The person's secondary ID number, as appropriate for their
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            last_name: The person's last name.
+            last_name_kana: The Kana variation of the person's last name (Japan only).
+            last_name_kanji: The Kanji variation of the person's last name (Japan only).
+            maiden_name: The person's maiden name.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
+            phone: The person's phone number.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
+            registered_address: The person's registered address.
+            relationship: The relationship that this person has with the account's legal entity.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
+            verification: The person's verification status.
+        """
+        return await self._client.request(
+            _PostAccountsAccountPeople,
+            (account,),
+            {
+                "address": address,
+                "address_kana": address_kana,
+                "address_kanji": address_kanji,
+                "dob": dob,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "first_name": first_name,
+                "first_name_kana": first_name_kana,
+                "first_name_kanji": first_name_kanji,
+                "full_name_aliases": full_name_aliases,
+                "gender": gender,
+                "id_number": id_number,
+                "id_number_secondary": id_number_secondary,
+                "last_name": last_name,
+                "last_name_kana": last_name_kana,
+                "last_name_kanji": last_name_kanji,
+                "maiden_name": maiden_name,
+                "metadata": metadata,
+                "nationality": nationality,
+                "person_token": person_token,
+                "phone": phone,
+                "political_exposure": political_exposure,
+                "registered_address": registered_address,
+                "relationship": relationship,
+                "ssn_last_4": ssn_last_4,
+                "verification": verification,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        account: str,
+        person: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedPerson:
+        """Deletes an existing person’s relationship to the account’s legal entity. Any person with
+        a relationship for an account can be deleted through the API, except if the person is
+        the account_opener. If your integration is using the executive parameter, you cannot
+        delete the only verified executive on file.
+
+        ``DELETE /v1/accounts/{account}/people/{person}``
+        """
+        return await self._client.request(
+            _DeleteAccountsAccountPeoplePerson,
+            (
+                account,
+                person,
+            ),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        account: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        relationship: AccountsPeopleListParamsRelationship | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Person]:
+        """Returns a list of people associated with the account’s legal entity. The people are
+        returned sorted by creation date, with the most recent people appearing first.
+
+        ``GET /v1/accounts/{account}/people``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            relationship: Filters on the list of people returned based on the person's
+                relationship to the account's company.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetAccountsAccountPeople,
+            (account,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "relationship": relationship,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        account: str,
+        person: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Person:
+        """Retrieves an existing person.
+
+        ``GET /v1/accounts/{account}/people/{person}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetAccountsAccountPeoplePerson,
+            (
+                account,
+                person,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        account: str,
+        person: str,
+        /,
+        *,
+        address: AccountsPeopleUpdateParamsAddress | None = None,
+        address_kana: AccountsPeopleUpdateParamsAddressKana | None = None,
+        address_kanji: AccountsPeopleUpdateParamsAddressKanji | None = None,
+        dob: AccountsPeopleUpdateParamsDob | Literal[""] | None = None,
+        documents: AccountsPeopleUpdateParamsDocuments | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        first_name: str | None = None,
+        first_name_kana: str | None = None,
+        first_name_kanji: str | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
+        gender: str | None = None,
+        id_number: str | None = None,
+        id_number_secondary: str | None = None,
+        last_name: str | None = None,
+        last_name_kana: str | None = None,
+        last_name_kanji: str | None = None,
+        maiden_name: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        nationality: str | None = None,
+        person_token: str | None = None,
+        phone: str | None = None,
+        political_exposure: str | None = None,
+        registered_address: AccountsPeopleUpdateParamsRegisteredAddress | None = None,
+        relationship: AccountsPeopleUpdateParamsRelationship | None = None,
+        ssn_last_4: str | None = None,
+        verification: AccountsPeopleUpdateParamsVerification | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Person:
+        """Updates an existing person.
+
+        ``POST /v1/accounts/{account}/people/{person}``
+
+        Args:
+            address: The person's address.
+            address_kana: The Kana variation of the person's address (Japan only).
+            address_kanji: The Kanji variation of the person's address (Japan only).
+            dob: The person's date of birth.
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            email: The person's email address.
+            expand: Specifies which fields in the response should be expanded.
+            first_name: The person's first name.
+            first_name_kana: The Kana variation of the person's first name (Japan only).
+            first_name_kanji: The Kanji variation of the person's first name (Japan only).
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
+            gender: The person's gender (International regulations require either "male" or
+                "female").
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            id_number_secondary: The person's secondary ID number, as appropriate for their
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            last_name: The person's last name.
+            last_name_kana: The Kana variation of the person's last name (Japan only).
+            last_name_kanji: The Kanji variation of the person's last name (Japan only).
+            maiden_name: The person's maiden name.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
+            phone: The person's phone number.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
+            registered_address: The person's registered address.
+            relationship: The relationship that this person has with the account's legal entity.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
+            verification: The person's verification status.
+        """
+        return await self._client.request(
+            _PostAccountsAccountPeoplePerson,
+            (
+                account,
+                person,
+            ),
+            {
+                "address": address,
+                "address_kana": address_kana,
+                "address_kanji": address_kanji,
+                "dob": dob,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "first_name": first_name,
+                "first_name_kana": first_name_kana,
+                "first_name_kanji": first_name_kanji,
+                "full_name_aliases": full_name_aliases,
+                "gender": gender,
+                "id_number": id_number,
+                "id_number_secondary": id_number_secondary,
+                "last_name": last_name,
+                "last_name_kana": last_name_kana,
+                "last_name_kanji": last_name_kanji,
+                "maiden_name": maiden_name,
+                "metadata": metadata,
+                "nationality": nationality,
+                "person_token": person_token,
+                "phone": phone,
+                "political_exposure": political_exposure,
+                "registered_address": registered_address,
+                "relationship": relationship,
+                "ssn_last_4": ssn_last_4,
+                "verification": verification,
+            },
+            options,
+        )
+
+
+class AsyncAccountsPersons(AsyncResource):
+    """Operations on `client.accounts.persons`."""
+
+    async def create(
+        self,
+        account: str,
+        /,
+        *,
+        address: AccountsPersonsCreateParamsAddress | None = None,
+        address_kana: AccountsPersonsCreateParamsAddressKana | None = None,
+        address_kanji: AccountsPersonsCreateParamsAddressKanji | None = None,
+        dob: AccountsPersonsCreateParamsDob | Literal[""] | None = None,
+        documents: AccountsPersonsCreateParamsDocuments | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        first_name: str | None = None,
+        first_name_kana: str | None = None,
+        first_name_kanji: str | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
+        gender: str | None = None,
+        id_number: str | None = None,
+        id_number_secondary: str | None = None,
+        last_name: str | None = None,
+        last_name_kana: str | None = None,
+        last_name_kanji: str | None = None,
+        maiden_name: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        nationality: str | None = None,
+        person_token: str | None = None,
+        phone: str | None = None,
+        political_exposure: str | None = None,
+        registered_address: AccountsPersonsCreateParamsRegisteredAddress | None = None,
+        relationship: AccountsPersonsCreateParamsRelationship | None = None,
+        ssn_last_4: str | None = None,
+        verification: AccountsPersonsCreateParamsVerification | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Person:
+        """Creates a new person.
+
+        ``POST /v1/accounts/{account}/persons``
+
+        Args:
+            address: The person's address.
+            address_kana: The Kana variation of the person's address (Japan only).
+            address_kanji: The Kanji variation of the person's address (Japan only).
+            dob: The person's date of birth.
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            email: The person's email address.
+            expand: Specifies which fields in the response should be expanded.
+            first_name: The person's first name.
+            first_name_kana: The Kana variation of the person's first name (Japan only).
+            first_name_kanji: The Kanji variation of the person's first name (Japan only).
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
+            gender: The person's gender (International regulations require either "male" or
+                "female").
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            id_number_secondary: The person's secondary ID number, as appropriate for their
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            last_name: The person's last name.
+            last_name_kana: The Kana variation of the person's last name (Japan only).
+            last_name_kanji: The Kanji variation of the person's last name (Japan only).
+            maiden_name: The person's maiden name.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
+            phone: The person's phone number.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
+            registered_address: The person's registered address.
+            relationship: The relationship that this person has with the account's legal entity.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
+            verification: The person's verification status.
+        """
+        return await self._client.request(
+            _PostAccountsAccountPersons,
+            (account,),
+            {
+                "address": address,
+                "address_kana": address_kana,
+                "address_kanji": address_kanji,
+                "dob": dob,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "first_name": first_name,
+                "first_name_kana": first_name_kana,
+                "first_name_kanji": first_name_kanji,
+                "full_name_aliases": full_name_aliases,
+                "gender": gender,
+                "id_number": id_number,
+                "id_number_secondary": id_number_secondary,
+                "last_name": last_name,
+                "last_name_kana": last_name_kana,
+                "last_name_kanji": last_name_kanji,
+                "maiden_name": maiden_name,
+                "metadata": metadata,
+                "nationality": nationality,
+                "person_token": person_token,
+                "phone": phone,
+                "political_exposure": political_exposure,
+                "registered_address": registered_address,
+                "relationship": relationship,
+                "ssn_last_4": ssn_last_4,
+                "verification": verification,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        account: str,
+        person: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedPerson:
+        """Deletes an existing person’s relationship to the account’s legal entity. Any person with
+        a relationship for an account can be deleted through the API, except if the person is
+        the account_opener. If your integration is using the executive parameter, you cannot
+        delete the only verified executive on file.
+
+        ``DELETE /v1/accounts/{account}/persons/{person}``
+        """
+        return await self._client.request(
+            _DeleteAccountsAccountPersonsPerson,
+            (
+                account,
+                person,
+            ),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        account: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        relationship: AccountsPersonsListParamsRelationship | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Person]:
+        """Returns a list of people associated with the account’s legal entity. The people are
+        returned sorted by creation date, with the most recent people appearing first.
+
+        ``GET /v1/accounts/{account}/persons``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            relationship: Filters on the list of people returned based on the person's
+                relationship to the account's company.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetAccountsAccountPersons,
+            (account,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "relationship": relationship,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        account: str,
+        person: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Person:
+        """Retrieves an existing person.
+
+        ``GET /v1/accounts/{account}/persons/{person}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetAccountsAccountPersonsPerson,
+            (
+                account,
+                person,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        account: str,
+        person: str,
+        /,
+        *,
+        address: AccountsPersonsUpdateParamsAddress | None = None,
+        address_kana: AccountsPersonsUpdateParamsAddressKana | None = None,
+        address_kanji: AccountsPersonsUpdateParamsAddressKanji | None = None,
+        dob: AccountsPersonsUpdateParamsDob | Literal[""] | None = None,
+        documents: AccountsPersonsUpdateParamsDocuments | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        first_name: str | None = None,
+        first_name_kana: str | None = None,
+        first_name_kanji: str | None = None,
+        full_name_aliases: SequenceNotStr[str] | Literal[""] | None = None,
+        gender: str | None = None,
+        id_number: str | None = None,
+        id_number_secondary: str | None = None,
+        last_name: str | None = None,
+        last_name_kana: str | None = None,
+        last_name_kanji: str | None = None,
+        maiden_name: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        nationality: str | None = None,
+        person_token: str | None = None,
+        phone: str | None = None,
+        political_exposure: str | None = None,
+        registered_address: AccountsPersonsUpdateParamsRegisteredAddress | None = None,
+        relationship: AccountsPersonsUpdateParamsRelationship | None = None,
+        ssn_last_4: str | None = None,
+        verification: AccountsPersonsUpdateParamsVerification | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Person:
+        """Updates an existing person.
+
+        ``POST /v1/accounts/{account}/persons/{person}``
+
+        Args:
+            address: The person's address.
+            address_kana: The Kana variation of the person's address (Japan only).
+            address_kanji: The Kanji variation of the person's address (Japan only).
+            dob: The person's date of birth.
+            documents: Documents that may be submitted to satisfy various informational
+                requests.
+            email: The person's email address.
+            expand: Specifies which fields in the response should be expanded.
+            first_name: The person's first name.
+            first_name_kana: The Kana variation of the person's first name (Japan only).
+            first_name_kanji: The Kanji variation of the person's first name (Japan only).
+            full_name_aliases: A list of alternate names or aliases that the person is known by.
+            gender: The person's gender (International regulations require either "male" or
+                "female").
+            id_number: The person's ID number, as appropriate for their country. For example, a
+                social security number in the U.S., social insurance number in Canada, etc.
+                Instead of the number itself, you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            id_number_secondary: The person's secondary ID number, as appropriate for their
+                country, will be used for enhanced verification checks. In Thailand, this would
+                be the laser code found on the back of an ID card. Instead of the number itself,
+                you can also provide a [PII token provided by
+                Stripe.js](https://stripe.com/docs/js/tokens_sources/create_token?type=pii).
+            last_name: The person's last name.
+            last_name_kana: The Kana variation of the person's last name (Japan only).
+            last_name_kanji: The Kanji variation of the person's last name (Japan only).
+            maiden_name: The person's maiden name.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nationality: The country where the person is a national. Two-letter country code
+                ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)), or
+                "XX" if unavailable.
+            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
+                to securely provide details to the person.
+            phone: The person's phone number.
+            political_exposure: Indicates if the person or any of their representatives, family
+                members, or other closely related persons, declares that they hold or have held
+                an important public job or function, in any jurisdiction.
+            registered_address: The person's registered address.
+            relationship: The relationship that this person has with the account's legal entity.
+            ssn_last_4: The last four digits of the person's Social Security number (U.S. only).
+            verification: The person's verification status.
+        """
+        return await self._client.request(
+            _PostAccountsAccountPersonsPerson,
+            (
+                account,
+                person,
+            ),
+            {
+                "address": address,
+                "address_kana": address_kana,
+                "address_kanji": address_kanji,
+                "dob": dob,
+                "documents": documents,
+                "email": email,
+                "expand": expand,
+                "first_name": first_name,
+                "first_name_kana": first_name_kana,
+                "first_name_kanji": first_name_kanji,
+                "full_name_aliases": full_name_aliases,
+                "gender": gender,
+                "id_number": id_number,
+                "id_number_secondary": id_number_secondary,
+                "last_name": last_name,
+                "last_name_kana": last_name_kana,
+                "last_name_kanji": last_name_kanji,
+                "maiden_name": maiden_name,
+                "metadata": metadata,
+                "nationality": nationality,
+                "person_token": person_token,
+                "phone": phone,
+                "political_exposure": political_exposure,
+                "registered_address": registered_address,
+                "relationship": relationship,
+                "ssn_last_4": ssn_last_4,
+                "verification": verification,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostAccounts: Operation[Account] = Operation(
     "PostAccounts",
@@ -611,2905 +3795,64 @@ _PostAccountsAccountPersonsPerson: Operation[Person] = Operation(
 )
 
 
-class _AccountsBase(SyncResource):
-    """Operations on `client.accounts`, as generated: `Accounts` adds the guards."""
-
-    @cached_property
-    def bank_accounts(self) -> AccountsBankAccounts:
-        return AccountsBankAccounts(self._client)
-
-    @cached_property
-    def capabilities(self) -> AccountsCapabilities:
-        return AccountsCapabilities(self._client)
-
-    @cached_property
-    def external_accounts(self) -> AccountsExternalAccounts:
-        return AccountsExternalAccounts(self._client)
-
-    @cached_property
-    def login_links(self) -> AccountsLoginLinks:
-        return AccountsLoginLinks(self._client)
-
-    @cached_property
-    def people(self) -> AccountsPeople:
-        return AccountsPeople(self._client)
-
-    @cached_property
-    def persons(self) -> AccountsPersons:
-        return AccountsPersons(self._client)
-
-    def create(
-        self,
-        *,
-        account_token: str | None = None,
-        bank_account: AccountsCreateParamsBankAccount | str | None = None,
-        business_profile: AccountsCreateParamsBusinessProfile | None = None,
-        business_type: Literal["company", "government_entity", "individual", "non_profit"] | None = None,
-        capabilities: AccountsCreateParamsCapabilities | None = None,
-        company: AccountsCreateParamsCompany | None = None,
-        country: str | None = None,
-        default_currency: str | None = None,
-        documents: AccountsCreateParamsDocuments | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        external_account: str | None = None,
-        individual: AccountsCreateParamsIndividual | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        settings: AccountsCreateParamsSettings | None = None,
-        tos_acceptance: AccountsCreateParamsTosAcceptance | None = None,
-        type: Literal["custom", "express", "standard"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account:
-        """With Connect, you can create Stripe accounts for your users.
-        To do this, you’ll first need to register your platform.
-
-        If you’ve already collected information for your connected accounts, you can prefill
-        that information when
-        creating the account. Connect Onboarding won’t ask for the prefilled information during
-        account onboarding.
-        You can prefill any information on the account.
-
-        ``POST /v1/accounts``
-
-        Args:
-            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
-                used to securely provide details to the account.
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            business_profile: Business information about the account.
-            business_type: The business type.
-            capabilities: Each key of the dictionary represents a capability, and each
-                capability maps to its settings (e.g.
-            company: Information about the company or business.
-            country: The country in which the account holder resides, or in which the business
-                is legally established.
-            default_currency: Three-letter ISO currency code representing the default currency
-                for the account.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            email: The email address of the account holder.
-            expand: Specifies which fields in the response should be expanded.
-            external_account: A card or bank account to attach to the account for receiving
-                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
-                able to use it for top-ups).
-            individual: Information about the person represented by the account.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            settings: Options for customizing how the account functions within Stripe.
-            tos_acceptance: Details on the account's acceptance of the [Stripe Services
-                Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
-            type: The type of Stripe account to create.
-        """
-        return self._client.request(
-            _PostAccounts,
-            (),
-            {
-                "account_token": account_token,
-                "bank_account": bank_account,
-                "business_profile": business_profile,
-                "business_type": business_type,
-                "capabilities": capabilities,
-                "company": company,
-                "country": country,
-                "default_currency": default_currency,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "external_account": external_account,
-                "individual": individual,
-                "metadata": metadata,
-                "settings": settings,
-                "tos_acceptance": tos_acceptance,
-                "type": type,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        account: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedAccount:
-        """With Connect, you can delete accounts you manage.
-
-        Accounts created using test-mode keys can be deleted at any time. Standard accounts
-        created using live-mode keys cannot be deleted. Custom or Express accounts created using
-        live-mode keys can only be deleted once all balances are zero.
-
-        If you want to delete your own account, use the account information tab in your account
-        settings instead.
-
-        ``DELETE /v1/accounts/{account}``
-        """
-        return self._client.request(
-            _DeleteAccountsAccount,
-            (account,),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: AccountsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Account]:
-        """Returns a list of accounts connected to your platform via Connect. If you’re not a
-        platform, the list is empty.
-
-        ``GET /v1/accounts``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetAccounts,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def reject(
-        self,
-        account: str,
-        /,
-        *,
-        reason: Literal["fraud", "terms_of_service", "other"],
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account:
-        """With Connect, you may flag accounts as suspicious.
-
-        Test-mode Custom and Express accounts can be rejected at any time. Accounts created
-        using live-mode keys may only be rejected once all balances are zero.
-
-        ``POST /v1/accounts/{account}/reject``
-
-        Args:
-            reason: The reason for rejecting the account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostAccountsAccountReject,
-            (account,),
-            {
-                "reason": reason,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account:
-        """Retrieves the details of an account.
-
-        ``GET /v1/accounts/{account}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetAccountsAccount,
-            (account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        account: str,
-        /,
-        *,
-        account_token: str | None = None,
-        business_profile: AccountsUpdateParamsBusinessProfile | None = None,
-        business_type: Literal["company", "government_entity", "individual", "non_profit"] | None = None,
-        capabilities: AccountsUpdateParamsCapabilities | None = None,
-        company: AccountsUpdateParamsCompany | None = None,
-        default_currency: str | None = None,
-        documents: AccountsUpdateParamsDocuments | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        external_account: str | None = None,
-        individual: AccountsUpdateParamsIndividual | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        settings: AccountsUpdateParamsSettings | None = None,
-        tos_acceptance: AccountsUpdateParamsTosAcceptance | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account:
-        """Updates a connected account by setting the values of the parameters passed. Any
-        parameters not provided are
-        left unchanged.
-
-        For Custom accounts, you can update any information on the account. For other accounts,
-        you can update all information until that
-        account has started to go through Connect Onboarding. Once you create an Account Link
-        for a Standard or Express account, some parameters can no longer be changed. These are
-        marked as Custom Only or Custom and Express
-        below.
-
-        To update your own account, use the Dashboard. Refer to our
-        Connect documentation to learn more about updating accounts.
-
-        ``POST /v1/accounts/{account}``
-
-        Args:
-            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
-                used to securely provide details to the account.
-            business_profile: Business information about the account.
-            business_type: The business type.
-            capabilities: Each key of the dictionary represents a capability, and each
-                capability maps to its settings (e.g.
-            company: Information about the company or business.
-            default_currency: Three-letter ISO currency code representing the default currency
-                for the account.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            email: The email address of the account holder.
-            expand: Specifies which fields in the response should be expanded.
-            external_account: A card or bank account to attach to the account for receiving
-                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
-                able to use it for top-ups).
-            individual: Information about the person represented by the account.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            settings: Options for customizing how the account functions within Stripe.
-            tos_acceptance: Details on the account's acceptance of the [Stripe Services
-                Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
-        """
-        return self._client.request(
-            _PostAccountsAccount,
-            (account,),
-            {
-                "account_token": account_token,
-                "business_profile": business_profile,
-                "business_type": business_type,
-                "capabilities": capabilities,
-                "company": company,
-                "default_currency": default_currency,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "external_account": external_account,
-                "individual": individual,
-                "metadata": metadata,
-                "settings": settings,
-                "tos_acceptance": tos_acceptance,
-            },
-            options,
-        )
-
-
-class Accounts(AccountsGuards, _AccountsBase):
-    """Operations on `client.accounts`, behind the guards in `lattice_stripe.overrides.accounts`."""
-
-    reject = guarded(_AccountsBase.reject, AccountsGuards.reject)
-
-
-class AccountsBankAccounts(SyncResource):
-    """Operations on `client.accounts.bank_accounts`."""
-
-    def create(
-        self,
-        account: str,
-        /,
-        *,
-        bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
-        default_for_currency: bool | None = None,
-        expand: Sequence[str] | None = None,
-        external_account: str | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount | Card:
-        """Create an external account for a given account.
-
-        ``POST /v1/accounts/{account}/bank_accounts``
-
-        Args:
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account for its
-                currency.
-            expand: Specifies which fields in the response should be expanded.
-            external_account: Please refer to full [documentation](https://stripe.com/docs/api)
-                instead.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostAccountsAccountBankAccounts,
-            (account,),
-            {
-                "bank_account": bank_account,
-                "default_for_currency": default_for_currency,
-                "expand": expand,
-                "external_account": external_account,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        account: str,
-        id: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedBankAccount | DeletedCard:
-        """Delete a specified external account for a given account.
-
-        ``DELETE /v1/accounts/{account}/bank_accounts/{id}``
-        """
-        return self._client.request(
-            _DeleteAccountsAccountBankAccountsId,
-            (
-                account,
-                id,
-            ),
-            {},
-            options,
-        )
-
-    def retrieve(
-        self,
-        account: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount | Card:
-        """Retrieve a specified external account for a given account.
-
-        ``GET /v1/accounts/{account}/bank_accounts/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetAccountsAccountBankAccountsId,
-            (
-                account,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        account: str,
-        id: str,
-        /,
-        *,
-        account_holder_name: str | None = None,
-        account_holder_type: Literal["", "company", "individual"] | None = None,
-        account_type: Literal["checking", "futsu", "savings", "toza"] | None = None,
-        address_city: str | None = None,
-        address_country: str | None = None,
-        address_line1: str | None = None,
-        address_line2: str | None = None,
-        address_state: str | None = None,
-        address_zip: str | None = None,
-        default_for_currency: bool | None = None,
-        documents: AccountsBankAccountsUpdateParamsDocuments | None = None,
-        exp_month: str | None = None,
-        exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount | Card:
-        """Updates the metadata, account holder name, account holder type of a bank account
-        belonging to a Custom account, and optionally sets it as the default for its currency.
-        Other bank account details are not editable by design.
-
-        You can re-enable a disabled bank account by performing an update call without providing
-        any arguments or changes.
-
-        ``POST /v1/accounts/{account}/bank_accounts/{id}``
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            account_type: The bank account type.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            default_for_currency: When set to true, this becomes the default external account
-                for its currency.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Cardholder name.
-        """
-        return self._client.request(
-            _PostAccountsAccountBankAccountsId,
-            (
-                account,
-                id,
-            ),
-            {
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "account_type": account_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "default_for_currency": default_for_currency,
-                "documents": documents,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
-            options,
-        )
-
-
-class AccountsCapabilities(SyncResource):
-    """Operations on `client.accounts.capabilities`."""
-
-    def list(
-        self,
-        account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Capability]:
-        """Returns a list of capabilities associated with the account. The capabilities are
-        returned sorted by creation date, with the most recent capability appearing first.
-
-        ``GET /v1/accounts/{account}/capabilities``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetAccountsAccountCapabilities,
-            (account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        account: str,
-        capability: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Capability:
-        """Retrieves information about the specified Account Capability.
-
-        ``GET /v1/accounts/{account}/capabilities/{capability}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetAccountsAccountCapabilitiesCapability,
-            (
-                account,
-                capability,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        account: str,
-        capability: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        requested: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Capability:
-        """Updates an existing Account Capability. Request or remove a capability by updating its
-        requested parameter.
-
-        ``POST /v1/accounts/{account}/capabilities/{capability}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            requested: To request a new capability for an account, pass true.
-        """
-        return self._client.request(
-            _PostAccountsAccountCapabilitiesCapability,
-            (
-                account,
-                capability,
-            ),
-            {
-                "expand": expand,
-                "requested": requested,
-            },
-            options,
-        )
-
-
-class AccountsExternalAccounts(SyncResource):
-    """Operations on `client.accounts.external_accounts`."""
-
-    def create(
-        self,
-        account: str,
-        /,
-        *,
-        bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
-        default_for_currency: bool | None = None,
-        expand: Sequence[str] | None = None,
-        external_account: str | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount | Card:
-        """Create an external account for a given account.
-
-        ``POST /v1/accounts/{account}/external_accounts``
-
-        Args:
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account for its
-                currency.
-            expand: Specifies which fields in the response should be expanded.
-            external_account: Please refer to full [documentation](https://stripe.com/docs/api)
-                instead.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostAccountsAccountExternalAccounts,
-            (account,),
-            {
-                "bank_account": bank_account,
-                "default_for_currency": default_for_currency,
-                "expand": expand,
-                "external_account": external_account,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        account: str,
-        id: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedBankAccount | DeletedCard:
-        """Delete a specified external account for a given account.
-
-        ``DELETE /v1/accounts/{account}/external_accounts/{id}``
-        """
-        return self._client.request(
-            _DeleteAccountsAccountExternalAccountsId,
-            (
-                account,
-                id,
-            ),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        account: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[BankAccount | Card]:
-        """List external accounts for an account.
-
-        ``GET /v1/accounts/{account}/external_accounts``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetAccountsAccountExternalAccounts,
-            (account,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        account: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount | Card:
-        """Retrieve a specified external account for a given account.
-
-        ``GET /v1/accounts/{account}/external_accounts/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetAccountsAccountExternalAccountsId,
-            (
-                account,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        account: str,
-        id: str,
-        /,
-        *,
-        account_holder_name: str | None = None,
-        account_holder_type: Literal["", "company", "individual"] | None = None,
-        account_type: Literal["checking", "futsu", "savings", "toza"] | None = None,
-        address_city: str | None = None,
-        address_country: str | None = None,
-        address_line1: str | None = None,
-        address_line2: str | None = None,
-        address_state: str | None = None,
-        address_zip: str | None = None,
-        default_for_currency: bool | None = None,
-        documents: AccountsExternalAccountsUpdateParamsDocuments | None = None,
-        exp_month: str | None = None,
-        exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount | Card:
-        """Updates the metadata, account holder name, account holder type of a bank account
-        belonging to a Custom account, and optionally sets it as the default for its currency.
-        Other bank account details are not editable by design.
-
-        You can re-enable a disabled bank account by performing an update call without providing
-        any arguments or changes.
-
-        ``POST /v1/accounts/{account}/external_accounts/{id}``
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            account_type: The bank account type.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            default_for_currency: When set to true, this becomes the default external account
-                for its currency.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Cardholder name.
-        """
-        return self._client.request(
-            _PostAccountsAccountExternalAccountsId,
-            (
-                account,
-                id,
-            ),
-            {
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "account_type": account_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "default_for_currency": default_for_currency,
-                "documents": documents,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
-            options,
-        )
-
-
-class AccountsLoginLinks(SyncResource):
-    """Operations on `client.accounts.login_links`."""
-
-    def create(
-        self,
-        account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> LoginLink:
-        """Creates a single-use login link for an Express account to access their Stripe dashboard.
-
-        You may only create login links for Express accounts connected to your platform.
-
-        ``POST /v1/accounts/{account}/login_links``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostAccountsAccountLoginLinks,
-            (account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AccountsPeople(SyncResource):
-    """Operations on `client.accounts.people`."""
-
-    def create(
-        self,
-        account: str,
-        /,
-        *,
-        address: AccountsPeopleCreateParamsAddress | None = None,
-        address_kana: AccountsPeopleCreateParamsAddressKana | None = None,
-        address_kanji: AccountsPeopleCreateParamsAddressKanji | None = None,
-        dob: AccountsPeopleCreateParamsDob | Literal[""] | None = None,
-        documents: AccountsPeopleCreateParamsDocuments | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        first_name: str | None = None,
-        first_name_kana: str | None = None,
-        first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
-        gender: str | None = None,
-        id_number: str | None = None,
-        id_number_secondary: str | None = None,
-        last_name: str | None = None,
-        last_name_kana: str | None = None,
-        last_name_kanji: str | None = None,
-        maiden_name: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        nationality: str | None = None,
-        person_token: str | None = None,
-        phone: str | None = None,
-        political_exposure: str | None = None,
-        registered_address: AccountsPeopleCreateParamsRegisteredAddress | None = None,
-        relationship: AccountsPeopleCreateParamsRelationship | None = None,
-        ssn_last_4: str | None = None,
-        verification: AccountsPeopleCreateParamsVerification | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Person:
-        """Creates a new person.
-
-        ``POST /v1/accounts/{account}/people``
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or
-                "female").
-            id_number: The person's ID number, as appropriate for their country.
-            id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
-                to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
-            verification: The person's verification status.
-        """
-        return self._client.request(
-            _PostAccountsAccountPeople,
-            (account,),
-            {
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        account: str,
-        person: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedPerson:
-        """Deletes an existing person’s relationship to the account’s legal entity. Any person with
-        a relationship for an account can be deleted through the API, except if the person is
-        the account_opener. If your integration is using the executive parameter, you cannot
-        delete the only verified executive on file.
-
-        ``DELETE /v1/accounts/{account}/people/{person}``
-        """
-        return self._client.request(
-            _DeleteAccountsAccountPeoplePerson,
-            (
-                account,
-                person,
-            ),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        account: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        relationship: AccountsPeopleListParamsRelationship | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Person]:
-        """Returns a list of people associated with the account’s legal entity. The people are
-        returned sorted by creation date, with the most recent people appearing first.
-
-        ``GET /v1/accounts/{account}/people``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            relationship:
-            starting_after:
-        """
-        return self._client.request(
-            _GetAccountsAccountPeople,
-            (account,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "relationship": relationship,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        account: str,
-        person: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Person:
-        """Retrieves an existing person.
-
-        ``GET /v1/accounts/{account}/people/{person}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetAccountsAccountPeoplePerson,
-            (
-                account,
-                person,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        account: str,
-        person: str,
-        /,
-        *,
-        address: AccountsPeopleUpdateParamsAddress | None = None,
-        address_kana: AccountsPeopleUpdateParamsAddressKana | None = None,
-        address_kanji: AccountsPeopleUpdateParamsAddressKanji | None = None,
-        dob: AccountsPeopleUpdateParamsDob | Literal[""] | None = None,
-        documents: AccountsPeopleUpdateParamsDocuments | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        first_name: str | None = None,
-        first_name_kana: str | None = None,
-        first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
-        gender: str | None = None,
-        id_number: str | None = None,
-        id_number_secondary: str | None = None,
-        last_name: str | None = None,
-        last_name_kana: str | None = None,
-        last_name_kanji: str | None = None,
-        maiden_name: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        nationality: str | None = None,
-        person_token: str | None = None,
-        phone: str | None = None,
-        political_exposure: str | None = None,
-        registered_address: AccountsPeopleUpdateParamsRegisteredAddress | None = None,
-        relationship: AccountsPeopleUpdateParamsRelationship | None = None,
-        ssn_last_4: str | None = None,
-        verification: AccountsPeopleUpdateParamsVerification | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Person:
-        """Updates an existing person.
-
-        ``POST /v1/accounts/{account}/people/{person}``
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or
-                "female").
-            id_number: The person's ID number, as appropriate for their country.
-            id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
-                to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
-            verification: The person's verification status.
-        """
-        return self._client.request(
-            _PostAccountsAccountPeoplePerson,
-            (
-                account,
-                person,
-            ),
-            {
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            options,
-        )
-
-
-class AccountsPersons(SyncResource):
-    """Operations on `client.accounts.persons`."""
-
-    def create(
-        self,
-        account: str,
-        /,
-        *,
-        address: AccountsPersonsCreateParamsAddress | None = None,
-        address_kana: AccountsPersonsCreateParamsAddressKana | None = None,
-        address_kanji: AccountsPersonsCreateParamsAddressKanji | None = None,
-        dob: AccountsPersonsCreateParamsDob | Literal[""] | None = None,
-        documents: AccountsPersonsCreateParamsDocuments | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        first_name: str | None = None,
-        first_name_kana: str | None = None,
-        first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
-        gender: str | None = None,
-        id_number: str | None = None,
-        id_number_secondary: str | None = None,
-        last_name: str | None = None,
-        last_name_kana: str | None = None,
-        last_name_kanji: str | None = None,
-        maiden_name: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        nationality: str | None = None,
-        person_token: str | None = None,
-        phone: str | None = None,
-        political_exposure: str | None = None,
-        registered_address: AccountsPersonsCreateParamsRegisteredAddress | None = None,
-        relationship: AccountsPersonsCreateParamsRelationship | None = None,
-        ssn_last_4: str | None = None,
-        verification: AccountsPersonsCreateParamsVerification | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Person:
-        """Creates a new person.
-
-        ``POST /v1/accounts/{account}/persons``
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or
-                "female").
-            id_number: The person's ID number, as appropriate for their country.
-            id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
-                to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
-            verification: The person's verification status.
-        """
-        return self._client.request(
-            _PostAccountsAccountPersons,
-            (account,),
-            {
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        account: str,
-        person: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedPerson:
-        """Deletes an existing person’s relationship to the account’s legal entity. Any person with
-        a relationship for an account can be deleted through the API, except if the person is
-        the account_opener. If your integration is using the executive parameter, you cannot
-        delete the only verified executive on file.
-
-        ``DELETE /v1/accounts/{account}/persons/{person}``
-        """
-        return self._client.request(
-            _DeleteAccountsAccountPersonsPerson,
-            (
-                account,
-                person,
-            ),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        account: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        relationship: AccountsPersonsListParamsRelationship | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Person]:
-        """Returns a list of people associated with the account’s legal entity. The people are
-        returned sorted by creation date, with the most recent people appearing first.
-
-        ``GET /v1/accounts/{account}/persons``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            relationship:
-            starting_after:
-        """
-        return self._client.request(
-            _GetAccountsAccountPersons,
-            (account,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "relationship": relationship,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        account: str,
-        person: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Person:
-        """Retrieves an existing person.
-
-        ``GET /v1/accounts/{account}/persons/{person}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetAccountsAccountPersonsPerson,
-            (
-                account,
-                person,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        account: str,
-        person: str,
-        /,
-        *,
-        address: AccountsPersonsUpdateParamsAddress | None = None,
-        address_kana: AccountsPersonsUpdateParamsAddressKana | None = None,
-        address_kanji: AccountsPersonsUpdateParamsAddressKanji | None = None,
-        dob: AccountsPersonsUpdateParamsDob | Literal[""] | None = None,
-        documents: AccountsPersonsUpdateParamsDocuments | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        first_name: str | None = None,
-        first_name_kana: str | None = None,
-        first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
-        gender: str | None = None,
-        id_number: str | None = None,
-        id_number_secondary: str | None = None,
-        last_name: str | None = None,
-        last_name_kana: str | None = None,
-        last_name_kanji: str | None = None,
-        maiden_name: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        nationality: str | None = None,
-        person_token: str | None = None,
-        phone: str | None = None,
-        political_exposure: str | None = None,
-        registered_address: AccountsPersonsUpdateParamsRegisteredAddress | None = None,
-        relationship: AccountsPersonsUpdateParamsRelationship | None = None,
-        ssn_last_4: str | None = None,
-        verification: AccountsPersonsUpdateParamsVerification | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Person:
-        """Updates an existing person.
-
-        ``POST /v1/accounts/{account}/persons/{person}``
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or
-                "female").
-            id_number: The person's ID number, as appropriate for their country.
-            id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
-                to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
-            verification: The person's verification status.
-        """
-        return self._client.request(
-            _PostAccountsAccountPersonsPerson,
-            (
-                account,
-                person,
-            ),
-            {
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            options,
-        )
-
-
-class _AsyncAccountsBase(AsyncResource):
-    """Operations on `client.accounts`, as generated: `AsyncAccounts` adds the guards."""
-
-    @cached_property
-    def bank_accounts(self) -> AsyncAccountsBankAccounts:
-        return AsyncAccountsBankAccounts(self._client)
-
-    @cached_property
-    def capabilities(self) -> AsyncAccountsCapabilities:
-        return AsyncAccountsCapabilities(self._client)
-
-    @cached_property
-    def external_accounts(self) -> AsyncAccountsExternalAccounts:
-        return AsyncAccountsExternalAccounts(self._client)
-
-    @cached_property
-    def login_links(self) -> AsyncAccountsLoginLinks:
-        return AsyncAccountsLoginLinks(self._client)
-
-    @cached_property
-    def people(self) -> AsyncAccountsPeople:
-        return AsyncAccountsPeople(self._client)
-
-    @cached_property
-    def persons(self) -> AsyncAccountsPersons:
-        return AsyncAccountsPersons(self._client)
-
-    async def create(
-        self,
-        *,
-        account_token: str | None = None,
-        bank_account: AccountsCreateParamsBankAccount | str | None = None,
-        business_profile: AccountsCreateParamsBusinessProfile | None = None,
-        business_type: Literal["company", "government_entity", "individual", "non_profit"] | None = None,
-        capabilities: AccountsCreateParamsCapabilities | None = None,
-        company: AccountsCreateParamsCompany | None = None,
-        country: str | None = None,
-        default_currency: str | None = None,
-        documents: AccountsCreateParamsDocuments | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        external_account: str | None = None,
-        individual: AccountsCreateParamsIndividual | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        settings: AccountsCreateParamsSettings | None = None,
-        tos_acceptance: AccountsCreateParamsTosAcceptance | None = None,
-        type: Literal["custom", "express", "standard"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account:
-        """With Connect, you can create Stripe accounts for your users.
-        To do this, you’ll first need to register your platform.
-
-        If you’ve already collected information for your connected accounts, you can prefill
-        that information when
-        creating the account. Connect Onboarding won’t ask for the prefilled information during
-        account onboarding.
-        You can prefill any information on the account.
-
-        ``POST /v1/accounts``
-
-        Args:
-            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
-                used to securely provide details to the account.
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            business_profile: Business information about the account.
-            business_type: The business type.
-            capabilities: Each key of the dictionary represents a capability, and each
-                capability maps to its settings (e.g.
-            company: Information about the company or business.
-            country: The country in which the account holder resides, or in which the business
-                is legally established.
-            default_currency: Three-letter ISO currency code representing the default currency
-                for the account.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            email: The email address of the account holder.
-            expand: Specifies which fields in the response should be expanded.
-            external_account: A card or bank account to attach to the account for receiving
-                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
-                able to use it for top-ups).
-            individual: Information about the person represented by the account.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            settings: Options for customizing how the account functions within Stripe.
-            tos_acceptance: Details on the account's acceptance of the [Stripe Services
-                Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
-            type: The type of Stripe account to create.
-        """
-        return await self._client.request(
-            _PostAccounts,
-            (),
-            {
-                "account_token": account_token,
-                "bank_account": bank_account,
-                "business_profile": business_profile,
-                "business_type": business_type,
-                "capabilities": capabilities,
-                "company": company,
-                "country": country,
-                "default_currency": default_currency,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "external_account": external_account,
-                "individual": individual,
-                "metadata": metadata,
-                "settings": settings,
-                "tos_acceptance": tos_acceptance,
-                "type": type,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        account: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedAccount:
-        """With Connect, you can delete accounts you manage.
-
-        Accounts created using test-mode keys can be deleted at any time. Standard accounts
-        created using live-mode keys cannot be deleted. Custom or Express accounts created using
-        live-mode keys can only be deleted once all balances are zero.
-
-        If you want to delete your own account, use the account information tab in your account
-        settings instead.
-
-        ``DELETE /v1/accounts/{account}``
-        """
-        return await self._client.request(
-            _DeleteAccountsAccount,
-            (account,),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: AccountsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Account]:
-        """Returns a list of accounts connected to your platform via Connect. If you’re not a
-        platform, the list is empty.
-
-        ``GET /v1/accounts``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetAccounts,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def reject(
-        self,
-        account: str,
-        /,
-        *,
-        reason: Literal["fraud", "terms_of_service", "other"],
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account:
-        """With Connect, you may flag accounts as suspicious.
-
-        Test-mode Custom and Express accounts can be rejected at any time. Accounts created
-        using live-mode keys may only be rejected once all balances are zero.
-
-        ``POST /v1/accounts/{account}/reject``
-
-        Args:
-            reason: The reason for rejecting the account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostAccountsAccountReject,
-            (account,),
-            {
-                "reason": reason,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account:
-        """Retrieves the details of an account.
-
-        ``GET /v1/accounts/{account}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetAccountsAccount,
-            (account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        account: str,
-        /,
-        *,
-        account_token: str | None = None,
-        business_profile: AccountsUpdateParamsBusinessProfile | None = None,
-        business_type: Literal["company", "government_entity", "individual", "non_profit"] | None = None,
-        capabilities: AccountsUpdateParamsCapabilities | None = None,
-        company: AccountsUpdateParamsCompany | None = None,
-        default_currency: str | None = None,
-        documents: AccountsUpdateParamsDocuments | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        external_account: str | None = None,
-        individual: AccountsUpdateParamsIndividual | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        settings: AccountsUpdateParamsSettings | None = None,
-        tos_acceptance: AccountsUpdateParamsTosAcceptance | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account:
-        """Updates a connected account by setting the values of the parameters passed. Any
-        parameters not provided are
-        left unchanged.
-
-        For Custom accounts, you can update any information on the account. For other accounts,
-        you can update all information until that
-        account has started to go through Connect Onboarding. Once you create an Account Link
-        for a Standard or Express account, some parameters can no longer be changed. These are
-        marked as Custom Only or Custom and Express
-        below.
-
-        To update your own account, use the Dashboard. Refer to our
-        Connect documentation to learn more about updating accounts.
-
-        ``POST /v1/accounts/{account}``
-
-        Args:
-            account_token: An [account token](https://stripe.com/docs/api#create_account_token),
-                used to securely provide details to the account.
-            business_profile: Business information about the account.
-            business_type: The business type.
-            capabilities: Each key of the dictionary represents a capability, and each
-                capability maps to its settings (e.g.
-            company: Information about the company or business.
-            default_currency: Three-letter ISO currency code representing the default currency
-                for the account.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            email: The email address of the account holder.
-            expand: Specifies which fields in the response should be expanded.
-            external_account: A card or bank account to attach to the account for receiving
-                [payouts](https://stripe.com/docs/connect/bank-debit-card-payouts) (you won’t be
-                able to use it for top-ups).
-            individual: Information about the person represented by the account.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            settings: Options for customizing how the account functions within Stripe.
-            tos_acceptance: Details on the account's acceptance of the [Stripe Services
-                Agreement](https://stripe.com/docs/connect/updating-accounts#tos-acceptance).
-        """
-        return await self._client.request(
-            _PostAccountsAccount,
-            (account,),
-            {
-                "account_token": account_token,
-                "business_profile": business_profile,
-                "business_type": business_type,
-                "capabilities": capabilities,
-                "company": company,
-                "default_currency": default_currency,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "external_account": external_account,
-                "individual": individual,
-                "metadata": metadata,
-                "settings": settings,
-                "tos_acceptance": tos_acceptance,
-            },
-            options,
-        )
-
-
-class AsyncAccounts(AsyncAccountsGuards, _AsyncAccountsBase):
-    """Operations on `client.accounts`, behind the guards in `lattice_stripe.overrides.accounts`."""
-
-    reject = guarded(_AsyncAccountsBase.reject, AsyncAccountsGuards.reject)
-
-
-class AsyncAccountsBankAccounts(AsyncResource):
-    """Operations on `client.accounts.bank_accounts`."""
-
-    async def create(
-        self,
-        account: str,
-        /,
-        *,
-        bank_account: AccountsBankAccountsCreateParamsBankAccount | str | None = None,
-        default_for_currency: bool | None = None,
-        expand: Sequence[str] | None = None,
-        external_account: str | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount | Card:
-        """Create an external account for a given account.
-
-        ``POST /v1/accounts/{account}/bank_accounts``
-
-        Args:
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account for its
-                currency.
-            expand: Specifies which fields in the response should be expanded.
-            external_account: Please refer to full [documentation](https://stripe.com/docs/api)
-                instead.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostAccountsAccountBankAccounts,
-            (account,),
-            {
-                "bank_account": bank_account,
-                "default_for_currency": default_for_currency,
-                "expand": expand,
-                "external_account": external_account,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        account: str,
-        id: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedBankAccount | DeletedCard:
-        """Delete a specified external account for a given account.
-
-        ``DELETE /v1/accounts/{account}/bank_accounts/{id}``
-        """
-        return await self._client.request(
-            _DeleteAccountsAccountBankAccountsId,
-            (
-                account,
-                id,
-            ),
-            {},
-            options,
-        )
-
-    async def retrieve(
-        self,
-        account: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount | Card:
-        """Retrieve a specified external account for a given account.
-
-        ``GET /v1/accounts/{account}/bank_accounts/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetAccountsAccountBankAccountsId,
-            (
-                account,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        account: str,
-        id: str,
-        /,
-        *,
-        account_holder_name: str | None = None,
-        account_holder_type: Literal["", "company", "individual"] | None = None,
-        account_type: Literal["checking", "futsu", "savings", "toza"] | None = None,
-        address_city: str | None = None,
-        address_country: str | None = None,
-        address_line1: str | None = None,
-        address_line2: str | None = None,
-        address_state: str | None = None,
-        address_zip: str | None = None,
-        default_for_currency: bool | None = None,
-        documents: AccountsBankAccountsUpdateParamsDocuments | None = None,
-        exp_month: str | None = None,
-        exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount | Card:
-        """Updates the metadata, account holder name, account holder type of a bank account
-        belonging to a Custom account, and optionally sets it as the default for its currency.
-        Other bank account details are not editable by design.
-
-        You can re-enable a disabled bank account by performing an update call without providing
-        any arguments or changes.
-
-        ``POST /v1/accounts/{account}/bank_accounts/{id}``
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            account_type: The bank account type.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            default_for_currency: When set to true, this becomes the default external account
-                for its currency.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Cardholder name.
-        """
-        return await self._client.request(
-            _PostAccountsAccountBankAccountsId,
-            (
-                account,
-                id,
-            ),
-            {
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "account_type": account_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "default_for_currency": default_for_currency,
-                "documents": documents,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
-            options,
-        )
-
-
-class AsyncAccountsCapabilities(AsyncResource):
-    """Operations on `client.accounts.capabilities`."""
-
-    async def list(
-        self,
-        account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Capability]:
-        """Returns a list of capabilities associated with the account. The capabilities are
-        returned sorted by creation date, with the most recent capability appearing first.
-
-        ``GET /v1/accounts/{account}/capabilities``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetAccountsAccountCapabilities,
-            (account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        account: str,
-        capability: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Capability:
-        """Retrieves information about the specified Account Capability.
-
-        ``GET /v1/accounts/{account}/capabilities/{capability}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetAccountsAccountCapabilitiesCapability,
-            (
-                account,
-                capability,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        account: str,
-        capability: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        requested: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Capability:
-        """Updates an existing Account Capability. Request or remove a capability by updating its
-        requested parameter.
-
-        ``POST /v1/accounts/{account}/capabilities/{capability}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            requested: To request a new capability for an account, pass true.
-        """
-        return await self._client.request(
-            _PostAccountsAccountCapabilitiesCapability,
-            (
-                account,
-                capability,
-            ),
-            {
-                "expand": expand,
-                "requested": requested,
-            },
-            options,
-        )
-
-
-class AsyncAccountsExternalAccounts(AsyncResource):
-    """Operations on `client.accounts.external_accounts`."""
-
-    async def create(
-        self,
-        account: str,
-        /,
-        *,
-        bank_account: AccountsExternalAccountsCreateParamsBankAccount | str | None = None,
-        default_for_currency: bool | None = None,
-        expand: Sequence[str] | None = None,
-        external_account: str | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount | Card:
-        """Create an external account for a given account.
-
-        ``POST /v1/accounts/{account}/external_accounts``
-
-        Args:
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            default_for_currency: When set to true, or if this is the first external account
-                added in this currency, this account becomes the default external account for its
-                currency.
-            expand: Specifies which fields in the response should be expanded.
-            external_account: Please refer to full [documentation](https://stripe.com/docs/api)
-                instead.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostAccountsAccountExternalAccounts,
-            (account,),
-            {
-                "bank_account": bank_account,
-                "default_for_currency": default_for_currency,
-                "expand": expand,
-                "external_account": external_account,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        account: str,
-        id: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedBankAccount | DeletedCard:
-        """Delete a specified external account for a given account.
-
-        ``DELETE /v1/accounts/{account}/external_accounts/{id}``
-        """
-        return await self._client.request(
-            _DeleteAccountsAccountExternalAccountsId,
-            (
-                account,
-                id,
-            ),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        account: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[BankAccount | Card]:
-        """List external accounts for an account.
-
-        ``GET /v1/accounts/{account}/external_accounts``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetAccountsAccountExternalAccounts,
-            (account,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        account: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount | Card:
-        """Retrieve a specified external account for a given account.
-
-        ``GET /v1/accounts/{account}/external_accounts/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetAccountsAccountExternalAccountsId,
-            (
-                account,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        account: str,
-        id: str,
-        /,
-        *,
-        account_holder_name: str | None = None,
-        account_holder_type: Literal["", "company", "individual"] | None = None,
-        account_type: Literal["checking", "futsu", "savings", "toza"] | None = None,
-        address_city: str | None = None,
-        address_country: str | None = None,
-        address_line1: str | None = None,
-        address_line2: str | None = None,
-        address_state: str | None = None,
-        address_zip: str | None = None,
-        default_for_currency: bool | None = None,
-        documents: AccountsExternalAccountsUpdateParamsDocuments | None = None,
-        exp_month: str | None = None,
-        exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount | Card:
-        """Updates the metadata, account holder name, account holder type of a bank account
-        belonging to a Custom account, and optionally sets it as the default for its currency.
-        Other bank account details are not editable by design.
-
-        You can re-enable a disabled bank account by performing an update call without providing
-        any arguments or changes.
-
-        ``POST /v1/accounts/{account}/external_accounts/{id}``
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            account_type: The bank account type.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            default_for_currency: When set to true, this becomes the default external account
-                for its currency.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Cardholder name.
-        """
-        return await self._client.request(
-            _PostAccountsAccountExternalAccountsId,
-            (
-                account,
-                id,
-            ),
-            {
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "account_type": account_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "default_for_currency": default_for_currency,
-                "documents": documents,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
-            options,
-        )
-
-
-class AsyncAccountsLoginLinks(AsyncResource):
-    """Operations on `client.accounts.login_links`."""
-
-    async def create(
-        self,
-        account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> LoginLink:
-        """Creates a single-use login link for an Express account to access their Stripe dashboard.
-
-        You may only create login links for Express accounts connected to your platform.
-
-        ``POST /v1/accounts/{account}/login_links``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostAccountsAccountLoginLinks,
-            (account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncAccountsPeople(AsyncResource):
-    """Operations on `client.accounts.people`."""
-
-    async def create(
-        self,
-        account: str,
-        /,
-        *,
-        address: AccountsPeopleCreateParamsAddress | None = None,
-        address_kana: AccountsPeopleCreateParamsAddressKana | None = None,
-        address_kanji: AccountsPeopleCreateParamsAddressKanji | None = None,
-        dob: AccountsPeopleCreateParamsDob | Literal[""] | None = None,
-        documents: AccountsPeopleCreateParamsDocuments | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        first_name: str | None = None,
-        first_name_kana: str | None = None,
-        first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
-        gender: str | None = None,
-        id_number: str | None = None,
-        id_number_secondary: str | None = None,
-        last_name: str | None = None,
-        last_name_kana: str | None = None,
-        last_name_kanji: str | None = None,
-        maiden_name: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        nationality: str | None = None,
-        person_token: str | None = None,
-        phone: str | None = None,
-        political_exposure: str | None = None,
-        registered_address: AccountsPeopleCreateParamsRegisteredAddress | None = None,
-        relationship: AccountsPeopleCreateParamsRelationship | None = None,
-        ssn_last_4: str | None = None,
-        verification: AccountsPeopleCreateParamsVerification | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Person:
-        """Creates a new person.
-
-        ``POST /v1/accounts/{account}/people``
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or
-                "female").
-            id_number: The person's ID number, as appropriate for their country.
-            id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
-                to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
-            verification: The person's verification status.
-        """
-        return await self._client.request(
-            _PostAccountsAccountPeople,
-            (account,),
-            {
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        account: str,
-        person: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedPerson:
-        """Deletes an existing person’s relationship to the account’s legal entity. Any person with
-        a relationship for an account can be deleted through the API, except if the person is
-        the account_opener. If your integration is using the executive parameter, you cannot
-        delete the only verified executive on file.
-
-        ``DELETE /v1/accounts/{account}/people/{person}``
-        """
-        return await self._client.request(
-            _DeleteAccountsAccountPeoplePerson,
-            (
-                account,
-                person,
-            ),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        account: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        relationship: AccountsPeopleListParamsRelationship | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Person]:
-        """Returns a list of people associated with the account’s legal entity. The people are
-        returned sorted by creation date, with the most recent people appearing first.
-
-        ``GET /v1/accounts/{account}/people``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            relationship:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetAccountsAccountPeople,
-            (account,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "relationship": relationship,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        account: str,
-        person: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Person:
-        """Retrieves an existing person.
-
-        ``GET /v1/accounts/{account}/people/{person}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetAccountsAccountPeoplePerson,
-            (
-                account,
-                person,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        account: str,
-        person: str,
-        /,
-        *,
-        address: AccountsPeopleUpdateParamsAddress | None = None,
-        address_kana: AccountsPeopleUpdateParamsAddressKana | None = None,
-        address_kanji: AccountsPeopleUpdateParamsAddressKanji | None = None,
-        dob: AccountsPeopleUpdateParamsDob | Literal[""] | None = None,
-        documents: AccountsPeopleUpdateParamsDocuments | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        first_name: str | None = None,
-        first_name_kana: str | None = None,
-        first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
-        gender: str | None = None,
-        id_number: str | None = None,
-        id_number_secondary: str | None = None,
-        last_name: str | None = None,
-        last_name_kana: str | None = None,
-        last_name_kanji: str | None = None,
-        maiden_name: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        nationality: str | None = None,
-        person_token: str | None = None,
-        phone: str | None = None,
-        political_exposure: str | None = None,
-        registered_address: AccountsPeopleUpdateParamsRegisteredAddress | None = None,
-        relationship: AccountsPeopleUpdateParamsRelationship | None = None,
-        ssn_last_4: str | None = None,
-        verification: AccountsPeopleUpdateParamsVerification | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Person:
-        """Updates an existing person.
-
-        ``POST /v1/accounts/{account}/people/{person}``
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or
-                "female").
-            id_number: The person's ID number, as appropriate for their country.
-            id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
-                to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
-            verification: The person's verification status.
-        """
-        return await self._client.request(
-            _PostAccountsAccountPeoplePerson,
-            (
-                account,
-                person,
-            ),
-            {
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            options,
-        )
-
-
-class AsyncAccountsPersons(AsyncResource):
-    """Operations on `client.accounts.persons`."""
-
-    async def create(
-        self,
-        account: str,
-        /,
-        *,
-        address: AccountsPersonsCreateParamsAddress | None = None,
-        address_kana: AccountsPersonsCreateParamsAddressKana | None = None,
-        address_kanji: AccountsPersonsCreateParamsAddressKanji | None = None,
-        dob: AccountsPersonsCreateParamsDob | Literal[""] | None = None,
-        documents: AccountsPersonsCreateParamsDocuments | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        first_name: str | None = None,
-        first_name_kana: str | None = None,
-        first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
-        gender: str | None = None,
-        id_number: str | None = None,
-        id_number_secondary: str | None = None,
-        last_name: str | None = None,
-        last_name_kana: str | None = None,
-        last_name_kanji: str | None = None,
-        maiden_name: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        nationality: str | None = None,
-        person_token: str | None = None,
-        phone: str | None = None,
-        political_exposure: str | None = None,
-        registered_address: AccountsPersonsCreateParamsRegisteredAddress | None = None,
-        relationship: AccountsPersonsCreateParamsRelationship | None = None,
-        ssn_last_4: str | None = None,
-        verification: AccountsPersonsCreateParamsVerification | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Person:
-        """Creates a new person.
-
-        ``POST /v1/accounts/{account}/persons``
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or
-                "female").
-            id_number: The person's ID number, as appropriate for their country.
-            id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
-                to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
-            verification: The person's verification status.
-        """
-        return await self._client.request(
-            _PostAccountsAccountPersons,
-            (account,),
-            {
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        account: str,
-        person: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedPerson:
-        """Deletes an existing person’s relationship to the account’s legal entity. Any person with
-        a relationship for an account can be deleted through the API, except if the person is
-        the account_opener. If your integration is using the executive parameter, you cannot
-        delete the only verified executive on file.
-
-        ``DELETE /v1/accounts/{account}/persons/{person}``
-        """
-        return await self._client.request(
-            _DeleteAccountsAccountPersonsPerson,
-            (
-                account,
-                person,
-            ),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        account: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        relationship: AccountsPersonsListParamsRelationship | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Person]:
-        """Returns a list of people associated with the account’s legal entity. The people are
-        returned sorted by creation date, with the most recent people appearing first.
-
-        ``GET /v1/accounts/{account}/persons``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            relationship:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetAccountsAccountPersons,
-            (account,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "relationship": relationship,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        account: str,
-        person: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Person:
-        """Retrieves an existing person.
-
-        ``GET /v1/accounts/{account}/persons/{person}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetAccountsAccountPersonsPerson,
-            (
-                account,
-                person,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        account: str,
-        person: str,
-        /,
-        *,
-        address: AccountsPersonsUpdateParamsAddress | None = None,
-        address_kana: AccountsPersonsUpdateParamsAddressKana | None = None,
-        address_kanji: AccountsPersonsUpdateParamsAddressKanji | None = None,
-        dob: AccountsPersonsUpdateParamsDob | Literal[""] | None = None,
-        documents: AccountsPersonsUpdateParamsDocuments | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        first_name: str | None = None,
-        first_name_kana: str | None = None,
-        first_name_kanji: str | None = None,
-        full_name_aliases: Sequence[str] | Literal[""] | None = None,
-        gender: str | None = None,
-        id_number: str | None = None,
-        id_number_secondary: str | None = None,
-        last_name: str | None = None,
-        last_name_kana: str | None = None,
-        last_name_kanji: str | None = None,
-        maiden_name: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        nationality: str | None = None,
-        person_token: str | None = None,
-        phone: str | None = None,
-        political_exposure: str | None = None,
-        registered_address: AccountsPersonsUpdateParamsRegisteredAddress | None = None,
-        relationship: AccountsPersonsUpdateParamsRelationship | None = None,
-        ssn_last_4: str | None = None,
-        verification: AccountsPersonsUpdateParamsVerification | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Person:
-        """Updates an existing person.
-
-        ``POST /v1/accounts/{account}/persons/{person}``
-
-        Args:
-            address: The person's address.
-            address_kana: The Kana variation of the person's address (Japan only).
-            address_kanji: The Kanji variation of the person's address (Japan only).
-            dob: The person's date of birth.
-            documents: Documents that may be submitted to satisfy various informational
-                requests.
-            email: The person's email address.
-            expand: Specifies which fields in the response should be expanded.
-            first_name: The person's first name.
-            first_name_kana: The Kana variation of the person's first name (Japan only).
-            first_name_kanji: The Kanji variation of the person's first name (Japan only).
-            full_name_aliases: A list of alternate names or aliases that the person is known by.
-            gender: The person's gender (International regulations require either "male" or
-                "female").
-            id_number: The person's ID number, as appropriate for their country.
-            id_number_secondary: The person's secondary ID number, as appropriate for their
-                country, will be used for enhanced verification checks.
-            last_name: The person's last name.
-            last_name_kana: The Kana variation of the person's last name (Japan only).
-            last_name_kanji: The Kanji variation of the person's last name (Japan only).
-            maiden_name: The person's maiden name.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nationality: The country where the person is a national.
-            person_token: A [person token](https://stripe.com/docs/connect/account-tokens), used
-                to securely provide details to the person.
-            phone: The person's phone number.
-            political_exposure: Indicates if the person or any of their representatives, family
-                members, or other closely related persons, declares that they hold or have held an
-                important public job or function, in any jurisdiction.
-            registered_address: The person's registered address.
-            relationship: The relationship that this person has with the account's legal entity.
-            ssn_last_4: The last four digits of the person's Social Security number (U.S.
-            verification: The person's verification status.
-        """
-        return await self._client.request(
-            _PostAccountsAccountPersonsPerson,
-            (
-                account,
-                person,
-            ),
-            {
-                "address": address,
-                "address_kana": address_kana,
-                "address_kanji": address_kanji,
-                "dob": dob,
-                "documents": documents,
-                "email": email,
-                "expand": expand,
-                "first_name": first_name,
-                "first_name_kana": first_name_kana,
-                "first_name_kanji": first_name_kanji,
-                "full_name_aliases": full_name_aliases,
-                "gender": gender,
-                "id_number": id_number,
-                "id_number_secondary": id_number_secondary,
-                "last_name": last_name,
-                "last_name_kana": last_name_kana,
-                "last_name_kanji": last_name_kanji,
-                "maiden_name": maiden_name,
-                "metadata": metadata,
-                "nationality": nationality,
-                "person_token": person_token,
-                "phone": phone,
-                "political_exposure": political_exposure,
-                "registered_address": registered_address,
-                "relationship": relationship,
-                "ssn_last_4": ssn_last_4,
-                "verification": verification,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Accounts.create": _PostAccounts,
+    "Accounts.delete": _DeleteAccountsAccount,
+    "Accounts.list": _GetAccounts,
+    "Accounts.reject": _PostAccountsAccountReject,
+    "Accounts.retrieve": _GetAccountsAccount,
+    "Accounts.update": _PostAccountsAccount,
+    "AccountsBankAccounts.create": _PostAccountsAccountBankAccounts,
+    "AccountsBankAccounts.delete": _DeleteAccountsAccountBankAccountsId,
+    "AccountsBankAccounts.retrieve": _GetAccountsAccountBankAccountsId,
+    "AccountsBankAccounts.update": _PostAccountsAccountBankAccountsId,
+    "AccountsCapabilities.list": _GetAccountsAccountCapabilities,
+    "AccountsCapabilities.retrieve": _GetAccountsAccountCapabilitiesCapability,
+    "AccountsCapabilities.update": _PostAccountsAccountCapabilitiesCapability,
+    "AccountsExternalAccounts.create": _PostAccountsAccountExternalAccounts,
+    "AccountsExternalAccounts.delete": _DeleteAccountsAccountExternalAccountsId,
+    "AccountsExternalAccounts.list": _GetAccountsAccountExternalAccounts,
+    "AccountsExternalAccounts.retrieve": _GetAccountsAccountExternalAccountsId,
+    "AccountsExternalAccounts.update": _PostAccountsAccountExternalAccountsId,
+    "AccountsLoginLinks.create": _PostAccountsAccountLoginLinks,
+    "AccountsPeople.create": _PostAccountsAccountPeople,
+    "AccountsPeople.delete": _DeleteAccountsAccountPeoplePerson,
+    "AccountsPeople.list": _GetAccountsAccountPeople,
+    "AccountsPeople.retrieve": _GetAccountsAccountPeoplePerson,
+    "AccountsPeople.update": _PostAccountsAccountPeoplePerson,
+    "AccountsPersons.create": _PostAccountsAccountPersons,
+    "AccountsPersons.delete": _DeleteAccountsAccountPersonsPerson,
+    "AccountsPersons.list": _GetAccountsAccountPersons,
+    "AccountsPersons.retrieve": _GetAccountsAccountPersonsPerson,
+    "AccountsPersons.update": _PostAccountsAccountPersonsPerson,
+    "AsyncAccounts.create": _PostAccounts,
+    "AsyncAccounts.delete": _DeleteAccountsAccount,
+    "AsyncAccounts.list": _GetAccounts,
+    "AsyncAccounts.reject": _PostAccountsAccountReject,
+    "AsyncAccounts.retrieve": _GetAccountsAccount,
+    "AsyncAccounts.update": _PostAccountsAccount,
+    "AsyncAccountsBankAccounts.create": _PostAccountsAccountBankAccounts,
+    "AsyncAccountsBankAccounts.delete": _DeleteAccountsAccountBankAccountsId,
+    "AsyncAccountsBankAccounts.retrieve": _GetAccountsAccountBankAccountsId,
+    "AsyncAccountsBankAccounts.update": _PostAccountsAccountBankAccountsId,
+    "AsyncAccountsCapabilities.list": _GetAccountsAccountCapabilities,
+    "AsyncAccountsCapabilities.retrieve": _GetAccountsAccountCapabilitiesCapability,
+    "AsyncAccountsCapabilities.update": _PostAccountsAccountCapabilitiesCapability,
+    "AsyncAccountsExternalAccounts.create": _PostAccountsAccountExternalAccounts,
+    "AsyncAccountsExternalAccounts.delete": _DeleteAccountsAccountExternalAccountsId,
+    "AsyncAccountsExternalAccounts.list": _GetAccountsAccountExternalAccounts,
+    "AsyncAccountsExternalAccounts.retrieve": _GetAccountsAccountExternalAccountsId,
+    "AsyncAccountsExternalAccounts.update": _PostAccountsAccountExternalAccountsId,
+    "AsyncAccountsLoginLinks.create": _PostAccountsAccountLoginLinks,
+    "AsyncAccountsPeople.create": _PostAccountsAccountPeople,
+    "AsyncAccountsPeople.delete": _DeleteAccountsAccountPeoplePerson,
+    "AsyncAccountsPeople.list": _GetAccountsAccountPeople,
+    "AsyncAccountsPeople.retrieve": _GetAccountsAccountPeoplePerson,
+    "AsyncAccountsPeople.update": _PostAccountsAccountPeoplePerson,
+    "AsyncAccountsPersons.create": _PostAccountsAccountPersons,
+    "AsyncAccountsPersons.delete": _DeleteAccountsAccountPersonsPerson,
+    "AsyncAccountsPersons.list": _GetAccountsAccountPersons,
+    "AsyncAccountsPersons.retrieve": _GetAccountsAccountPersonsPerson,
+    "AsyncAccountsPersons.update": _PostAccountsAccountPersonsPerson,
+}

@@ -12,15 +12,239 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.apple_pay_domain import ApplePayDomain
     from ..models.deleted_apple_pay_domain import DeletedApplePayDomain
+
+
+class ApplePayDomains(SyncResource):
+    """Operations on `client.apple_pay.domains`."""
+
+    def create(
+        self,
+        *,
+        domain_name: str,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApplePayDomain:
+        """Create an apple pay domain.
+
+        ``POST /v1/apple_pay/domains``
+
+        Args:
+            domain_name:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostApplePayDomains,
+            (),
+            {
+                "domain_name": domain_name,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        domain: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedApplePayDomain:
+        """Delete an apple pay domain.
+
+        ``DELETE /v1/apple_pay/domains/{domain}``
+        """
+        return self._client.request(
+            _DeleteApplePayDomainsDomain,
+            (domain,),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        domain_name: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[ApplePayDomain]:
+        """List apple pay domains.
+
+        ``GET /v1/apple_pay/domains``
+
+        Args:
+            domain_name:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetApplePayDomains,
+            (),
+            {
+                "domain_name": domain_name,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        domain: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApplePayDomain:
+        """Retrieve an apple pay domain.
+
+        ``GET /v1/apple_pay/domains/{domain}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetApplePayDomainsDomain,
+            (domain,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncApplePayDomains(AsyncResource):
+    """Operations on `client.apple_pay.domains`."""
+
+    async def create(
+        self,
+        *,
+        domain_name: str,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApplePayDomain:
+        """Create an apple pay domain.
+
+        ``POST /v1/apple_pay/domains``
+
+        Args:
+            domain_name:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostApplePayDomains,
+            (),
+            {
+                "domain_name": domain_name,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        domain: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedApplePayDomain:
+        """Delete an apple pay domain.
+
+        ``DELETE /v1/apple_pay/domains/{domain}``
+        """
+        return await self._client.request(
+            _DeleteApplePayDomainsDomain,
+            (domain,),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        domain_name: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[ApplePayDomain]:
+        """List apple pay domains.
+
+        ``GET /v1/apple_pay/domains``
+
+        Args:
+            domain_name:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetApplePayDomains,
+            (),
+            {
+                "domain_name": domain_name,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        domain: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApplePayDomain:
+        """Retrieve an apple pay domain.
+
+        ``GET /v1/apple_pay/domains/{domain}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetApplePayDomainsDomain,
+            (domain,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostApplePayDomains: Operation[ApplePayDomain] = Operation(
     "PostApplePayDomains",
@@ -73,209 +297,14 @@ _GetApplePayDomainsDomain: Operation[ApplePayDomain] = Operation(
 )
 
 
-class ApplePayDomains(SyncResource):
-    """Operations on `client.apple_pay.domains`."""
-
-    def create(
-        self,
-        *,
-        domain_name: str,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ApplePayDomain:
-        """Create an apple pay domain.
-
-        ``POST /v1/apple_pay/domains``
-
-        Args:
-            domain_name:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostApplePayDomains,
-            (),
-            {
-                "domain_name": domain_name,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        domain: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedApplePayDomain:
-        """Delete an apple pay domain.
-
-        ``DELETE /v1/apple_pay/domains/{domain}``
-        """
-        return self._client.request(
-            _DeleteApplePayDomainsDomain,
-            (domain,),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        domain_name: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[ApplePayDomain]:
-        """List apple pay domains.
-
-        ``GET /v1/apple_pay/domains``
-
-        Args:
-            domain_name:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetApplePayDomains,
-            (),
-            {
-                "domain_name": domain_name,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        domain: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ApplePayDomain:
-        """Retrieve an apple pay domain.
-
-        ``GET /v1/apple_pay/domains/{domain}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetApplePayDomainsDomain,
-            (domain,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncApplePayDomains(AsyncResource):
-    """Operations on `client.apple_pay.domains`."""
-
-    async def create(
-        self,
-        *,
-        domain_name: str,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ApplePayDomain:
-        """Create an apple pay domain.
-
-        ``POST /v1/apple_pay/domains``
-
-        Args:
-            domain_name:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostApplePayDomains,
-            (),
-            {
-                "domain_name": domain_name,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        domain: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedApplePayDomain:
-        """Delete an apple pay domain.
-
-        ``DELETE /v1/apple_pay/domains/{domain}``
-        """
-        return await self._client.request(
-            _DeleteApplePayDomainsDomain,
-            (domain,),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        domain_name: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[ApplePayDomain]:
-        """List apple pay domains.
-
-        ``GET /v1/apple_pay/domains``
-
-        Args:
-            domain_name:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetApplePayDomains,
-            (),
-            {
-                "domain_name": domain_name,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        domain: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ApplePayDomain:
-        """Retrieve an apple pay domain.
-
-        ``GET /v1/apple_pay/domains/{domain}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetApplePayDomainsDomain,
-            (domain,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ApplePayDomains.create": _PostApplePayDomains,
+    "ApplePayDomains.delete": _DeleteApplePayDomainsDomain,
+    "ApplePayDomains.list": _GetApplePayDomains,
+    "ApplePayDomains.retrieve": _GetApplePayDomainsDomain,
+    "AsyncApplePayDomains.create": _PostApplePayDomains,
+    "AsyncApplePayDomains.delete": _DeleteApplePayDomainsDomain,
+    "AsyncApplePayDomains.list": _GetApplePayDomains,
+    "AsyncApplePayDomains.retrieve": _GetApplePayDomainsDomain,
+}

@@ -13,18 +13,552 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.application_fee import ApplicationFee
     from ..models.fee_refund import FeeRefund
     from ..params.application_fees import (
         ApplicationFeesListParamsCreated,
     )
+
+
+class ApplicationFees(SyncResource):
+    """Operations on `client.application_fees`."""
+
+    @cached_property
+    def refunds(self) -> ApplicationFeesRefunds:
+        return ApplicationFeesRefunds(self._client)
+
+    def list(
+        self,
+        *,
+        charge: str | None = None,
+        created: ApplicationFeesListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[ApplicationFee]:
+        """Returns a list of application fees you’ve previously collected. The application fees are
+        returned in sorted order, with the most recent fees appearing first.
+
+        ``GET /v1/application_fees``
+
+        Args:
+            charge: Only return application fees for the charge specified by this charge ID.
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetApplicationFees,
+            (),
+            {
+                "charge": charge,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def refund(
+        self,
+        id: str,
+        /,
+        *,
+        amount: int | None = None,
+        directive: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApplicationFee:
+        """``POST /v1/application_fees/{id}/refund``
+
+        Args:
+            amount:
+            directive:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostApplicationFeesIdRefund,
+            (id,),
+            {
+                "amount": amount,
+                "directive": directive,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApplicationFee:
+        """Retrieves the details of an application fee that your account has collected. The same
+        information is returned when refunding the application fee.
+
+        ``GET /v1/application_fees/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetApplicationFeesId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class ApplicationFeesRefunds(SyncResource):
+    """Operations on `client.application_fees.refunds`."""
+
+    def create(
+        self,
+        id: str,
+        /,
+        *,
+        amount: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FeeRefund:
+        """Refunds an application fee that has previously been collected but not yet refunded.
+        Funds will be refunded to the Stripe account from which the fee was originally
+        collected.
+
+        You can optionally refund only part of an application fee. You can do so multiple times,
+        until the entire fee has been refunded.
+
+        Once entirely refunded, an application fee can’t be refunded again. This method will
+        raise an error when called on an already-refunded application fee, or when trying to
+        refund more money than is left on an application fee.
+
+        ``POST /v1/application_fees/{id}/refunds``
+
+        Args:
+            amount: A positive integer, in _cents (or local equivalent)_, representing how much
+                of this fee to refund. Can refund only up to the remaining unrefunded amount of
+                the fee.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostApplicationFeesIdRefunds,
+            (id,),
+            {
+                "amount": amount,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        id: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[FeeRefund]:
+        """You can see a list of the refunds belonging to a specific application fee. Note that the
+        10 most recent refunds are always available by default on the application fee object. If
+        you need more than those 10, you can use this API method and the limit and
+        starting_after parameters to page through additional refunds.
+
+        ``GET /v1/application_fees/{id}/refunds``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetApplicationFeesIdRefunds,
+            (id,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        fee: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FeeRefund:
+        """By default, you can see the 10 most recent refunds stored directly on the application
+        fee object, but you can also retrieve details about a specific refund stored on the
+        application fee.
+
+        ``GET /v1/application_fees/{fee}/refunds/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetApplicationFeesFeeRefundsId,
+            (
+                fee,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        fee: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FeeRefund:
+        """Updates the specified application fee refund by setting the values of the parameters
+        passed. Any parameters not provided will be left unchanged.
+
+        This request only accepts metadata as an argument.
+
+        ``POST /v1/application_fees/{fee}/refunds/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostApplicationFeesFeeRefundsId,
+            (
+                fee,
+                id,
+            ),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncApplicationFees(AsyncResource):
+    """Operations on `client.application_fees`."""
+
+    @cached_property
+    def refunds(self) -> AsyncApplicationFeesRefunds:
+        return AsyncApplicationFeesRefunds(self._client)
+
+    async def list(
+        self,
+        *,
+        charge: str | None = None,
+        created: ApplicationFeesListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[ApplicationFee]:
+        """Returns a list of application fees you’ve previously collected. The application fees are
+        returned in sorted order, with the most recent fees appearing first.
+
+        ``GET /v1/application_fees``
+
+        Args:
+            charge: Only return application fees for the charge specified by this charge ID.
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetApplicationFees,
+            (),
+            {
+                "charge": charge,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def refund(
+        self,
+        id: str,
+        /,
+        *,
+        amount: int | None = None,
+        directive: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApplicationFee:
+        """``POST /v1/application_fees/{id}/refund``
+
+        Args:
+            amount:
+            directive:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostApplicationFeesIdRefund,
+            (id,),
+            {
+                "amount": amount,
+                "directive": directive,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ApplicationFee:
+        """Retrieves the details of an application fee that your account has collected. The same
+        information is returned when refunding the application fee.
+
+        ``GET /v1/application_fees/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetApplicationFeesId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncApplicationFeesRefunds(AsyncResource):
+    """Operations on `client.application_fees.refunds`."""
+
+    async def create(
+        self,
+        id: str,
+        /,
+        *,
+        amount: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FeeRefund:
+        """Refunds an application fee that has previously been collected but not yet refunded.
+        Funds will be refunded to the Stripe account from which the fee was originally
+        collected.
+
+        You can optionally refund only part of an application fee. You can do so multiple times,
+        until the entire fee has been refunded.
+
+        Once entirely refunded, an application fee can’t be refunded again. This method will
+        raise an error when called on an already-refunded application fee, or when trying to
+        refund more money than is left on an application fee.
+
+        ``POST /v1/application_fees/{id}/refunds``
+
+        Args:
+            amount: A positive integer, in _cents (or local equivalent)_, representing how much
+                of this fee to refund. Can refund only up to the remaining unrefunded amount of
+                the fee.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostApplicationFeesIdRefunds,
+            (id,),
+            {
+                "amount": amount,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        id: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[FeeRefund]:
+        """You can see a list of the refunds belonging to a specific application fee. Note that the
+        10 most recent refunds are always available by default on the application fee object. If
+        you need more than those 10, you can use this API method and the limit and
+        starting_after parameters to page through additional refunds.
+
+        ``GET /v1/application_fees/{id}/refunds``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetApplicationFeesIdRefunds,
+            (id,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        fee: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FeeRefund:
+        """By default, you can see the 10 most recent refunds stored directly on the application
+        fee object, but you can also retrieve details about a specific refund stored on the
+        application fee.
+
+        ``GET /v1/application_fees/{fee}/refunds/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetApplicationFeesFeeRefundsId,
+            (
+                fee,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        fee: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FeeRefund:
+        """Updates the specified application fee refund by setting the values of the parameters
+        passed. Any parameters not provided will be left unchanged.
+
+        This request only accepts metadata as an argument.
+
+        ``POST /v1/application_fees/{fee}/refunds/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostApplicationFeesFeeRefundsId,
+            (
+                fee,
+                id,
+            ),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetApplicationFees: Operation[ListObject[ApplicationFee]] = Operation(
     "GetApplicationFees",
@@ -133,491 +667,20 @@ _PostApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
 )
 
 
-class ApplicationFees(SyncResource):
-    """Operations on `client.application_fees`."""
-
-    @cached_property
-    def refunds(self) -> ApplicationFeesRefunds:
-        return ApplicationFeesRefunds(self._client)
-
-    def list(
-        self,
-        *,
-        charge: str | None = None,
-        created: ApplicationFeesListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[ApplicationFee]:
-        """Returns a list of application fees you’ve previously collected. The application fees are
-        returned in sorted order, with the most recent fees appearing first.
-
-        ``GET /v1/application_fees``
-
-        Args:
-            charge:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetApplicationFees,
-            (),
-            {
-                "charge": charge,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def refund(
-        self,
-        id: str,
-        /,
-        *,
-        amount: int | None = None,
-        directive: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ApplicationFee:
-        """``POST /v1/application_fees/{id}/refund``
-
-        Args:
-            amount:
-            directive:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostApplicationFeesIdRefund,
-            (id,),
-            {
-                "amount": amount,
-                "directive": directive,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ApplicationFee:
-        """Retrieves the details of an application fee that your account has collected. The same
-        information is returned when refunding the application fee.
-
-        ``GET /v1/application_fees/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetApplicationFeesId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class ApplicationFeesRefunds(SyncResource):
-    """Operations on `client.application_fees.refunds`."""
-
-    def create(
-        self,
-        id: str,
-        /,
-        *,
-        amount: int | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FeeRefund:
-        """Refunds an application fee that has previously been collected but not yet refunded.
-        Funds will be refunded to the Stripe account from which the fee was originally
-        collected.
-
-        You can optionally refund only part of an application fee.
-        You can do so multiple times, until the entire fee has been refunded.
-
-        Once entirely refunded, an application fee can’t be refunded again.
-        This method will raise an error when called on an already-refunded application fee,
-        or when trying to refund more money than is left on an application fee.
-
-        ``POST /v1/application_fees/{id}/refunds``
-
-        Args:
-            amount: A positive integer, in _cents (or local equivalent)_, representing how much
-                of this fee to refund.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostApplicationFeesIdRefunds,
-            (id,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        id: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[FeeRefund]:
-        """You can see a list of the refunds belonging to a specific application fee. Note that the
-        10 most recent refunds are always available by default on the application fee object. If
-        you need more than those 10, you can use this API method and the limit and
-        starting_after parameters to page through additional refunds.
-
-        ``GET /v1/application_fees/{id}/refunds``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetApplicationFeesIdRefunds,
-            (id,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        fee: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FeeRefund:
-        """By default, you can see the 10 most recent refunds stored directly on the application
-        fee object, but you can also retrieve details about a specific refund stored on the
-        application fee.
-
-        ``GET /v1/application_fees/{fee}/refunds/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetApplicationFeesFeeRefundsId,
-            (
-                fee,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        fee: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FeeRefund:
-        """Updates the specified application fee refund by setting the values of the parameters
-        passed. Any parameters not provided will be left unchanged.
-
-        This request only accepts metadata as an argument.
-
-        ``POST /v1/application_fees/{fee}/refunds/{id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostApplicationFeesFeeRefundsId,
-            (
-                fee,
-                id,
-            ),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncApplicationFees(AsyncResource):
-    """Operations on `client.application_fees`."""
-
-    @cached_property
-    def refunds(self) -> AsyncApplicationFeesRefunds:
-        return AsyncApplicationFeesRefunds(self._client)
-
-    async def list(
-        self,
-        *,
-        charge: str | None = None,
-        created: ApplicationFeesListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[ApplicationFee]:
-        """Returns a list of application fees you’ve previously collected. The application fees are
-        returned in sorted order, with the most recent fees appearing first.
-
-        ``GET /v1/application_fees``
-
-        Args:
-            charge:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetApplicationFees,
-            (),
-            {
-                "charge": charge,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def refund(
-        self,
-        id: str,
-        /,
-        *,
-        amount: int | None = None,
-        directive: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ApplicationFee:
-        """``POST /v1/application_fees/{id}/refund``
-
-        Args:
-            amount:
-            directive:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostApplicationFeesIdRefund,
-            (id,),
-            {
-                "amount": amount,
-                "directive": directive,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ApplicationFee:
-        """Retrieves the details of an application fee that your account has collected. The same
-        information is returned when refunding the application fee.
-
-        ``GET /v1/application_fees/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetApplicationFeesId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncApplicationFeesRefunds(AsyncResource):
-    """Operations on `client.application_fees.refunds`."""
-
-    async def create(
-        self,
-        id: str,
-        /,
-        *,
-        amount: int | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FeeRefund:
-        """Refunds an application fee that has previously been collected but not yet refunded.
-        Funds will be refunded to the Stripe account from which the fee was originally
-        collected.
-
-        You can optionally refund only part of an application fee.
-        You can do so multiple times, until the entire fee has been refunded.
-
-        Once entirely refunded, an application fee can’t be refunded again.
-        This method will raise an error when called on an already-refunded application fee,
-        or when trying to refund more money than is left on an application fee.
-
-        ``POST /v1/application_fees/{id}/refunds``
-
-        Args:
-            amount: A positive integer, in _cents (or local equivalent)_, representing how much
-                of this fee to refund.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostApplicationFeesIdRefunds,
-            (id,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        id: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[FeeRefund]:
-        """You can see a list of the refunds belonging to a specific application fee. Note that the
-        10 most recent refunds are always available by default on the application fee object. If
-        you need more than those 10, you can use this API method and the limit and
-        starting_after parameters to page through additional refunds.
-
-        ``GET /v1/application_fees/{id}/refunds``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetApplicationFeesIdRefunds,
-            (id,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        fee: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FeeRefund:
-        """By default, you can see the 10 most recent refunds stored directly on the application
-        fee object, but you can also retrieve details about a specific refund stored on the
-        application fee.
-
-        ``GET /v1/application_fees/{fee}/refunds/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetApplicationFeesFeeRefundsId,
-            (
-                fee,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        fee: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FeeRefund:
-        """Updates the specified application fee refund by setting the values of the parameters
-        passed. Any parameters not provided will be left unchanged.
-
-        This request only accepts metadata as an argument.
-
-        ``POST /v1/application_fees/{fee}/refunds/{id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostApplicationFeesFeeRefundsId,
-            (
-                fee,
-                id,
-            ),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ApplicationFees.list": _GetApplicationFees,
+    "ApplicationFees.refund": _PostApplicationFeesIdRefund,
+    "ApplicationFees.retrieve": _GetApplicationFeesId,
+    "ApplicationFeesRefunds.create": _PostApplicationFeesIdRefunds,
+    "ApplicationFeesRefunds.list": _GetApplicationFeesIdRefunds,
+    "ApplicationFeesRefunds.retrieve": _GetApplicationFeesFeeRefundsId,
+    "ApplicationFeesRefunds.update": _PostApplicationFeesFeeRefundsId,
+    "AsyncApplicationFees.list": _GetApplicationFees,
+    "AsyncApplicationFees.refund": _PostApplicationFeesIdRefund,
+    "AsyncApplicationFees.retrieve": _GetApplicationFeesId,
+    "AsyncApplicationFeesRefunds.create": _PostApplicationFeesIdRefunds,
+    "AsyncApplicationFeesRefunds.list": _GetApplicationFeesIdRefunds,
+    "AsyncApplicationFeesRefunds.retrieve": _GetApplicationFeesFeeRefundsId,
+    "AsyncApplicationFeesRefunds.update": _PostApplicationFeesFeeRefundsId,
+}

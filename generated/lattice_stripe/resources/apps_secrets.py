@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.apps_secret import AppsSecret
     from ..params.apps_secrets import (
         AppsSecretsCreateParamsScope,
@@ -26,6 +25,289 @@ if TYPE_CHECKING:
         AppsSecretsFindParamsScope,
         AppsSecretsListParamsScope,
     )
+
+
+class AppsSecrets(SyncResource):
+    """Operations on `client.apps.secrets`."""
+
+    def create(
+        self,
+        *,
+        name: str,
+        payload: str,
+        scope: AppsSecretsCreateParamsScope,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AppsSecret:
+        """Create or replace a secret in the secret store.
+
+        ``POST /v1/apps/secrets``
+
+        Args:
+            name: A name for the secret that's unique within the scope.
+            payload: The plaintext secret value to be stored.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: The Unix timestamp for the expiry time of the secret, after which the
+                secret deletes.
+        """
+        return self._client.request(
+            _PostAppsSecrets,
+            (),
+            {
+                "name": name,
+                "payload": payload,
+                "scope": scope,
+                "expand": expand,
+                "expires_at": expires_at,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        *,
+        name: str,
+        scope: AppsSecretsDeleteParamsScope,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AppsSecret:
+        """Deletes a secret from the secret store by name and scope.
+
+        ``POST /v1/apps/secrets/delete``
+
+        Args:
+            name: A name for the secret that's unique within the scope.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostAppsSecretsDelete,
+            (),
+            {
+                "name": name,
+                "scope": scope,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def find(
+        self,
+        *,
+        name: str,
+        scope: AppsSecretsFindParamsScope,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AppsSecret:
+        """Finds a secret in the secret store by name and scope.
+
+        ``GET /v1/apps/secrets/find``
+
+        Args:
+            name: A name for the secret that's unique within the scope.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetAppsSecretsFind,
+            (),
+            {
+                "name": name,
+                "scope": scope,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        scope: AppsSecretsListParamsScope,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[AppsSecret]:
+        """List all secrets stored on the given scope.
+
+        ``GET /v1/apps/secrets``
+
+        Args:
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetAppsSecrets,
+            (),
+            {
+                "scope": scope,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+class AsyncAppsSecrets(AsyncResource):
+    """Operations on `client.apps.secrets`."""
+
+    async def create(
+        self,
+        *,
+        name: str,
+        payload: str,
+        scope: AppsSecretsCreateParamsScope,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AppsSecret:
+        """Create or replace a secret in the secret store.
+
+        ``POST /v1/apps/secrets``
+
+        Args:
+            name: A name for the secret that's unique within the scope.
+            payload: The plaintext secret value to be stored.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: The Unix timestamp for the expiry time of the secret, after which the
+                secret deletes.
+        """
+        return await self._client.request(
+            _PostAppsSecrets,
+            (),
+            {
+                "name": name,
+                "payload": payload,
+                "scope": scope,
+                "expand": expand,
+                "expires_at": expires_at,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        *,
+        name: str,
+        scope: AppsSecretsDeleteParamsScope,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AppsSecret:
+        """Deletes a secret from the secret store by name and scope.
+
+        ``POST /v1/apps/secrets/delete``
+
+        Args:
+            name: A name for the secret that's unique within the scope.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostAppsSecretsDelete,
+            (),
+            {
+                "name": name,
+                "scope": scope,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def find(
+        self,
+        *,
+        name: str,
+        scope: AppsSecretsFindParamsScope,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AppsSecret:
+        """Finds a secret in the secret store by name and scope.
+
+        ``GET /v1/apps/secrets/find``
+
+        Args:
+            name: A name for the secret that's unique within the scope.
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetAppsSecretsFind,
+            (),
+            {
+                "name": name,
+                "scope": scope,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        scope: AppsSecretsListParamsScope,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[AppsSecret]:
+        """List all secrets stored on the given scope.
+
+        ``GET /v1/apps/secrets``
+
+        Args:
+            scope: Specifies the scoping of the secret. Requests originating from UI extensions
+                can only access account-scoped secrets or secrets scoped to their own user.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetAppsSecrets,
+            (),
+            {
+                "scope": scope,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostAppsSecrets: Operation[AppsSecret] = Operation(
     "PostAppsSecrets",
@@ -90,259 +372,14 @@ _GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
 )
 
 
-class AppsSecrets(SyncResource):
-    """Operations on `client.apps.secrets`."""
-
-    def create(
-        self,
-        *,
-        name: str,
-        payload: str,
-        scope: AppsSecretsCreateParamsScope,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> AppsSecret:
-        """Create or replace a secret in the secret store.
-
-        ``POST /v1/apps/secrets``
-
-        Args:
-            name: A name for the secret that's unique within the scope.
-            payload: The plaintext secret value to be stored.
-            scope: Specifies the scoping of the secret.
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: The Unix timestamp for the expiry time of the secret, after which the
-                secret deletes.
-        """
-        return self._client.request(
-            _PostAppsSecrets,
-            (),
-            {
-                "name": name,
-                "payload": payload,
-                "scope": scope,
-                "expand": expand,
-                "expires_at": expires_at,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        *,
-        name: str,
-        scope: AppsSecretsDeleteParamsScope,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> AppsSecret:
-        """Deletes a secret from the secret store by name and scope.
-
-        ``POST /v1/apps/secrets/delete``
-
-        Args:
-            name: A name for the secret that's unique within the scope.
-            scope: Specifies the scoping of the secret.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostAppsSecretsDelete,
-            (),
-            {
-                "name": name,
-                "scope": scope,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def find(
-        self,
-        *,
-        name: str,
-        scope: AppsSecretsFindParamsScope,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> AppsSecret:
-        """Finds a secret in the secret store by name and scope.
-
-        ``GET /v1/apps/secrets/find``
-
-        Args:
-            name:
-            scope:
-            expand:
-        """
-        return self._client.request(
-            _GetAppsSecretsFind,
-            (),
-            {
-                "name": name,
-                "scope": scope,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        scope: AppsSecretsListParamsScope,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[AppsSecret]:
-        """List all secrets stored on the given scope.
-
-        ``GET /v1/apps/secrets``
-
-        Args:
-            scope:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetAppsSecrets,
-            (),
-            {
-                "scope": scope,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-
-class AsyncAppsSecrets(AsyncResource):
-    """Operations on `client.apps.secrets`."""
-
-    async def create(
-        self,
-        *,
-        name: str,
-        payload: str,
-        scope: AppsSecretsCreateParamsScope,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> AppsSecret:
-        """Create or replace a secret in the secret store.
-
-        ``POST /v1/apps/secrets``
-
-        Args:
-            name: A name for the secret that's unique within the scope.
-            payload: The plaintext secret value to be stored.
-            scope: Specifies the scoping of the secret.
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: The Unix timestamp for the expiry time of the secret, after which the
-                secret deletes.
-        """
-        return await self._client.request(
-            _PostAppsSecrets,
-            (),
-            {
-                "name": name,
-                "payload": payload,
-                "scope": scope,
-                "expand": expand,
-                "expires_at": expires_at,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        *,
-        name: str,
-        scope: AppsSecretsDeleteParamsScope,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> AppsSecret:
-        """Deletes a secret from the secret store by name and scope.
-
-        ``POST /v1/apps/secrets/delete``
-
-        Args:
-            name: A name for the secret that's unique within the scope.
-            scope: Specifies the scoping of the secret.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostAppsSecretsDelete,
-            (),
-            {
-                "name": name,
-                "scope": scope,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def find(
-        self,
-        *,
-        name: str,
-        scope: AppsSecretsFindParamsScope,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> AppsSecret:
-        """Finds a secret in the secret store by name and scope.
-
-        ``GET /v1/apps/secrets/find``
-
-        Args:
-            name:
-            scope:
-            expand:
-        """
-        return await self._client.request(
-            _GetAppsSecretsFind,
-            (),
-            {
-                "name": name,
-                "scope": scope,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        scope: AppsSecretsListParamsScope,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[AppsSecret]:
-        """List all secrets stored on the given scope.
-
-        ``GET /v1/apps/secrets``
-
-        Args:
-            scope:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetAppsSecrets,
-            (),
-            {
-                "scope": scope,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "AppsSecrets.create": _PostAppsSecrets,
+    "AppsSecrets.delete": _PostAppsSecretsDelete,
+    "AppsSecrets.find": _GetAppsSecretsFind,
+    "AppsSecrets.list": _GetAppsSecrets,
+    "AsyncAppsSecrets.create": _PostAppsSecrets,
+    "AsyncAppsSecrets.delete": _PostAppsSecretsDelete,
+    "AsyncAppsSecrets.find": _GetAppsSecretsFind,
+    "AsyncAppsSecrets.list": _GetAppsSecrets,
+}

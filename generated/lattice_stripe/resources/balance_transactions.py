@@ -12,17 +12,225 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.balance_transaction import BalanceTransaction
     from ..params.balance_transactions import (
         BalanceTransactionsListParamsCreated,
     )
+
+
+class BalanceTransactions(SyncResource):
+    """Operations on `client.balance_transactions`."""
+
+    def list(
+        self,
+        *,
+        created: BalanceTransactionsListParamsCreated | int | None = None,
+        currency: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payout: str | None = None,
+        source: str | None = None,
+        starting_after: str | None = None,
+        type: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[BalanceTransaction]:
+        """Returns a list of transactions that have contributed to the Stripe account balance
+        (e.g., charges, transfers, and so forth). The transactions are returned in sorted order,
+        with the most recent transactions appearing first.
+
+        Note that this endpoint was previously called “Balance history” and used the path
+        /v1/balance/history.
+
+        ``GET /v1/balance_transactions``
+
+        Args:
+            created:
+            currency: Only return transactions in a certain currency. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payout: For automatic Stripe payouts only, only returns transactions that were paid
+                out on the specified payout ID.
+            source: Only returns the original transaction.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only returns transactions of the given type. One of: `adjustment`, `advance`,
+                `advance_funding`, `anticipation_repayment`, `application_fee`,
+                `application_fee_refund`, `charge`, `connect_collection_transfer`,
+                `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`,
+                `issuing_dispute`, `issuing_transaction`, `obligation_inbound`,
+                `obligation_outbound`, `obligation_reversal_inbound`,
+                `obligation_reversal_outbound`, `obligation_payout`,
+                `obligation_payout_failure`, `payment`, `payment_failure_refund`,
+                `payment_refund`, `payment_reversal`, `payout`, `payout_cancel`,
+                `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`,
+                `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`,
+                `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or
+                `transfer_refund`.
+        """
+        return self._client.request(
+            _GetBalanceTransactions,
+            (),
+            {
+                "created": created,
+                "currency": currency,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payout": payout,
+                "source": source,
+                "starting_after": starting_after,
+                "type": type,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BalanceTransaction:
+        """Retrieves the balance transaction with the given ID.
+
+        Note that this endpoint previously used the path /v1/balance/history/:id.
+
+        ``GET /v1/balance_transactions/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetBalanceTransactionsId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncBalanceTransactions(AsyncResource):
+    """Operations on `client.balance_transactions`."""
+
+    async def list(
+        self,
+        *,
+        created: BalanceTransactionsListParamsCreated | int | None = None,
+        currency: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payout: str | None = None,
+        source: str | None = None,
+        starting_after: str | None = None,
+        type: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[BalanceTransaction]:
+        """Returns a list of transactions that have contributed to the Stripe account balance
+        (e.g., charges, transfers, and so forth). The transactions are returned in sorted order,
+        with the most recent transactions appearing first.
+
+        Note that this endpoint was previously called “Balance history” and used the path
+        /v1/balance/history.
+
+        ``GET /v1/balance_transactions``
+
+        Args:
+            created:
+            currency: Only return transactions in a certain currency. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payout: For automatic Stripe payouts only, only returns transactions that were paid
+                out on the specified payout ID.
+            source: Only returns the original transaction.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only returns transactions of the given type. One of: `adjustment`, `advance`,
+                `advance_funding`, `anticipation_repayment`, `application_fee`,
+                `application_fee_refund`, `charge`, `connect_collection_transfer`,
+                `contribution`, `issuing_authorization_hold`, `issuing_authorization_release`,
+                `issuing_dispute`, `issuing_transaction`, `obligation_inbound`,
+                `obligation_outbound`, `obligation_reversal_inbound`,
+                `obligation_reversal_outbound`, `obligation_payout`,
+                `obligation_payout_failure`, `payment`, `payment_failure_refund`,
+                `payment_refund`, `payment_reversal`, `payout`, `payout_cancel`,
+                `payout_failure`, `refund`, `refund_failure`, `reserve_transaction`,
+                `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`, `topup`,
+                `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or
+                `transfer_refund`.
+        """
+        return await self._client.request(
+            _GetBalanceTransactions,
+            (),
+            {
+                "created": created,
+                "currency": currency,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payout": payout,
+                "source": source,
+                "starting_after": starting_after,
+                "type": type,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BalanceTransaction:
+        """Retrieves the balance transaction with the given ID.
+
+        Note that this endpoint previously used the path /v1/balance/history/:id.
+
+        ``GET /v1/balance_transactions/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetBalanceTransactionsId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetBalanceTransactions: Operation[ListObject[BalanceTransaction]] = Operation(
     "GetBalanceTransactions",
@@ -57,163 +265,10 @@ _GetBalanceTransactionsId: Operation[BalanceTransaction] = Operation(
 )
 
 
-class BalanceTransactions(SyncResource):
-    """Operations on `client.balance_transactions`."""
-
-    def list(
-        self,
-        *,
-        created: BalanceTransactionsListParamsCreated | int | None = None,
-        currency: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payout: str | None = None,
-        source: str | None = None,
-        starting_after: str | None = None,
-        type: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[BalanceTransaction]:
-        """Returns a list of transactions that have contributed to the Stripe account balance
-        (e.g., charges, transfers, and so forth). The transactions are returned in sorted order,
-        with the most recent transactions appearing first.
-
-        Note that this endpoint was previously called “Balance history” and used the path
-        /v1/balance/history.
-
-        ``GET /v1/balance_transactions``
-
-        Args:
-            created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            payout:
-            source:
-            starting_after:
-            type:
-        """
-        return self._client.request(
-            _GetBalanceTransactions,
-            (),
-            {
-                "created": created,
-                "currency": currency,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payout": payout,
-                "source": source,
-                "starting_after": starting_after,
-                "type": type,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BalanceTransaction:
-        """Retrieves the balance transaction with the given ID.
-
-        Note that this endpoint previously used the path /v1/balance/history/:id.
-
-        ``GET /v1/balance_transactions/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetBalanceTransactionsId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncBalanceTransactions(AsyncResource):
-    """Operations on `client.balance_transactions`."""
-
-    async def list(
-        self,
-        *,
-        created: BalanceTransactionsListParamsCreated | int | None = None,
-        currency: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payout: str | None = None,
-        source: str | None = None,
-        starting_after: str | None = None,
-        type: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[BalanceTransaction]:
-        """Returns a list of transactions that have contributed to the Stripe account balance
-        (e.g., charges, transfers, and so forth). The transactions are returned in sorted order,
-        with the most recent transactions appearing first.
-
-        Note that this endpoint was previously called “Balance history” and used the path
-        /v1/balance/history.
-
-        ``GET /v1/balance_transactions``
-
-        Args:
-            created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            payout:
-            source:
-            starting_after:
-            type:
-        """
-        return await self._client.request(
-            _GetBalanceTransactions,
-            (),
-            {
-                "created": created,
-                "currency": currency,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payout": payout,
-                "source": source,
-                "starting_after": starting_after,
-                "type": type,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BalanceTransaction:
-        """Retrieves the balance transaction with the given ID.
-
-        Note that this endpoint previously used the path /v1/balance/history/:id.
-
-        ``GET /v1/balance_transactions/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetBalanceTransactionsId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "BalanceTransactions.list": _GetBalanceTransactions,
+    "BalanceTransactions.retrieve": _GetBalanceTransactionsId,
+    "AsyncBalanceTransactions.list": _GetBalanceTransactions,
+    "AsyncBalanceTransactions.retrieve": _GetBalanceTransactionsId,
+}

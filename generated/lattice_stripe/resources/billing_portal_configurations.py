@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.billing_portal_configuration import BillingPortalConfiguration
     from ..params.billing_portal_configurations import (
         BillingPortalConfigurationsCreateParamsBusinessProfile,
@@ -28,6 +27,353 @@ if TYPE_CHECKING:
         BillingPortalConfigurationsUpdateParamsFeatures,
         BillingPortalConfigurationsUpdateParamsLoginPage,
     )
+
+
+class BillingPortalConfigurations(SyncResource):
+    """Operations on `client.billing_portal.configurations`."""
+
+    def create(
+        self,
+        *,
+        business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
+        features: BillingPortalConfigurationsCreateParamsFeatures,
+        default_return_url: str | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        login_page: BillingPortalConfigurationsCreateParamsLoginPage | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BillingPortalConfiguration:
+        """Creates a configuration that describes the functionality and behavior of a PortalSession
+
+        ``POST /v1/billing_portal/configurations``
+
+        Args:
+            business_profile: The business information shown to customers in the portal.
+            features: Information about the features available in the portal.
+            default_return_url: The default URL to redirect customers to when they click on the
+                portal's link to return to your website. This can be
+                [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url)
+                when creating the session.
+            expand: Specifies which fields in the response should be expanded.
+            login_page: The hosted login page for this configuration. Learn more about the
+                portal login page in our [integration
+                docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostBillingPortalConfigurations,
+            (),
+            {
+                "business_profile": business_profile,
+                "features": features,
+                "default_return_url": default_return_url,
+                "expand": expand,
+                "login_page": login_page,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        active: bool | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        is_default: bool | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[BillingPortalConfiguration]:
+        """Returns a list of configurations that describe the functionality of the customer portal.
+
+        ``GET /v1/billing_portal/configurations``
+
+        Args:
+            active: Only return configurations that are active or inactive (e.g., pass `true` to
+                only list active configurations).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            is_default: Only return the default or non-default configurations (e.g., pass `true`
+                to only list the default configuration).
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetBillingPortalConfigurations,
+            (),
+            {
+                "active": active,
+                "ending_before": ending_before,
+                "expand": expand,
+                "is_default": is_default,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        configuration: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BillingPortalConfiguration:
+        """Retrieves a configuration that describes the functionality of the customer portal.
+
+        ``GET /v1/billing_portal/configurations/{configuration}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetBillingPortalConfigurationsConfiguration,
+            (configuration,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        configuration: str,
+        /,
+        *,
+        active: bool | None = None,
+        business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
+        default_return_url: str | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        features: BillingPortalConfigurationsUpdateParamsFeatures | None = None,
+        login_page: BillingPortalConfigurationsUpdateParamsLoginPage | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BillingPortalConfiguration:
+        """Updates a configuration that describes the functionality of the customer portal.
+
+        ``POST /v1/billing_portal/configurations/{configuration}``
+
+        Args:
+            active: Whether the configuration is active and can be used to create portal
+                sessions.
+            business_profile: The business information shown to customers in the portal.
+            default_return_url: The default URL to redirect customers to when they click on the
+                portal's link to return to your website. This can be
+                [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url)
+                when creating the session.
+            expand: Specifies which fields in the response should be expanded.
+            features: Information about the features available in the portal.
+            login_page: The hosted login page for this configuration. Learn more about the
+                portal login page in our [integration
+                docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostBillingPortalConfigurationsConfiguration,
+            (configuration,),
+            {
+                "active": active,
+                "business_profile": business_profile,
+                "default_return_url": default_return_url,
+                "expand": expand,
+                "features": features,
+                "login_page": login_page,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncBillingPortalConfigurations(AsyncResource):
+    """Operations on `client.billing_portal.configurations`."""
+
+    async def create(
+        self,
+        *,
+        business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
+        features: BillingPortalConfigurationsCreateParamsFeatures,
+        default_return_url: str | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        login_page: BillingPortalConfigurationsCreateParamsLoginPage | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BillingPortalConfiguration:
+        """Creates a configuration that describes the functionality and behavior of a PortalSession
+
+        ``POST /v1/billing_portal/configurations``
+
+        Args:
+            business_profile: The business information shown to customers in the portal.
+            features: Information about the features available in the portal.
+            default_return_url: The default URL to redirect customers to when they click on the
+                portal's link to return to your website. This can be
+                [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url)
+                when creating the session.
+            expand: Specifies which fields in the response should be expanded.
+            login_page: The hosted login page for this configuration. Learn more about the
+                portal login page in our [integration
+                docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostBillingPortalConfigurations,
+            (),
+            {
+                "business_profile": business_profile,
+                "features": features,
+                "default_return_url": default_return_url,
+                "expand": expand,
+                "login_page": login_page,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        active: bool | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        is_default: bool | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[BillingPortalConfiguration]:
+        """Returns a list of configurations that describe the functionality of the customer portal.
+
+        ``GET /v1/billing_portal/configurations``
+
+        Args:
+            active: Only return configurations that are active or inactive (e.g., pass `true` to
+                only list active configurations).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            is_default: Only return the default or non-default configurations (e.g., pass `true`
+                to only list the default configuration).
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetBillingPortalConfigurations,
+            (),
+            {
+                "active": active,
+                "ending_before": ending_before,
+                "expand": expand,
+                "is_default": is_default,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        configuration: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BillingPortalConfiguration:
+        """Retrieves a configuration that describes the functionality of the customer portal.
+
+        ``GET /v1/billing_portal/configurations/{configuration}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetBillingPortalConfigurationsConfiguration,
+            (configuration,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        configuration: str,
+        /,
+        *,
+        active: bool | None = None,
+        business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
+        default_return_url: str | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        features: BillingPortalConfigurationsUpdateParamsFeatures | None = None,
+        login_page: BillingPortalConfigurationsUpdateParamsLoginPage | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BillingPortalConfiguration:
+        """Updates a configuration that describes the functionality of the customer portal.
+
+        ``POST /v1/billing_portal/configurations/{configuration}``
+
+        Args:
+            active: Whether the configuration is active and can be used to create portal
+                sessions.
+            business_profile: The business information shown to customers in the portal.
+            default_return_url: The default URL to redirect customers to when they click on the
+                portal's link to return to your website. This can be
+                [overriden](https://stripe.com/docs/api/customer_portal/sessions/create#create_portal_session-return_url)
+                when creating the session.
+            expand: Specifies which fields in the response should be expanded.
+            features: Information about the features available in the portal.
+            login_page: The hosted login page for this configuration. Learn more about the
+                portal login page in our [integration
+                docs](https://stripe.com/docs/billing/subscriptions/integrating-customer-portal#share).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostBillingPortalConfigurationsConfiguration,
+            (configuration,),
+            {
+                "active": active,
+                "business_profile": business_profile,
+                "default_return_url": default_return_url,
+                "expand": expand,
+                "features": features,
+                "login_page": login_page,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostBillingPortalConfigurations: Operation[BillingPortalConfiguration] = Operation(
     "PostBillingPortalConfigurations",
@@ -93,299 +439,14 @@ _PostBillingPortalConfigurationsConfiguration: Operation[BillingPortalConfigurat
 )
 
 
-class BillingPortalConfigurations(SyncResource):
-    """Operations on `client.billing_portal.configurations`."""
-
-    def create(
-        self,
-        *,
-        business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
-        features: BillingPortalConfigurationsCreateParamsFeatures,
-        default_return_url: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        login_page: BillingPortalConfigurationsCreateParamsLoginPage | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BillingPortalConfiguration:
-        """Creates a configuration that describes the functionality and behavior of a PortalSession
-
-        ``POST /v1/billing_portal/configurations``
-
-        Args:
-            business_profile: The business information shown to customers in the portal.
-            features: Information about the features available in the portal.
-            default_return_url: The default URL to redirect customers to when they click on the
-                portal's link to return to your website.
-            expand: Specifies which fields in the response should be expanded.
-            login_page: The hosted login page for this configuration.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostBillingPortalConfigurations,
-            (),
-            {
-                "business_profile": business_profile,
-                "features": features,
-                "default_return_url": default_return_url,
-                "expand": expand,
-                "login_page": login_page,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        active: bool | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        is_default: bool | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[BillingPortalConfiguration]:
-        """Returns a list of configurations that describe the functionality of the customer portal.
-
-        ``GET /v1/billing_portal/configurations``
-
-        Args:
-            active:
-            ending_before:
-            expand:
-            is_default:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetBillingPortalConfigurations,
-            (),
-            {
-                "active": active,
-                "ending_before": ending_before,
-                "expand": expand,
-                "is_default": is_default,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        configuration: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BillingPortalConfiguration:
-        """Retrieves a configuration that describes the functionality of the customer portal.
-
-        ``GET /v1/billing_portal/configurations/{configuration}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetBillingPortalConfigurationsConfiguration,
-            (configuration,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        configuration: str,
-        /,
-        *,
-        active: bool | None = None,
-        business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
-        default_return_url: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        features: BillingPortalConfigurationsUpdateParamsFeatures | None = None,
-        login_page: BillingPortalConfigurationsUpdateParamsLoginPage | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BillingPortalConfiguration:
-        """Updates a configuration that describes the functionality of the customer portal.
-
-        ``POST /v1/billing_portal/configurations/{configuration}``
-
-        Args:
-            active: Whether the configuration is active and can be used to create portal
-                sessions.
-            business_profile: The business information shown to customers in the portal.
-            default_return_url: The default URL to redirect customers to when they click on the
-                portal's link to return to your website.
-            expand: Specifies which fields in the response should be expanded.
-            features: Information about the features available in the portal.
-            login_page: The hosted login page for this configuration.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostBillingPortalConfigurationsConfiguration,
-            (configuration,),
-            {
-                "active": active,
-                "business_profile": business_profile,
-                "default_return_url": default_return_url,
-                "expand": expand,
-                "features": features,
-                "login_page": login_page,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncBillingPortalConfigurations(AsyncResource):
-    """Operations on `client.billing_portal.configurations`."""
-
-    async def create(
-        self,
-        *,
-        business_profile: BillingPortalConfigurationsCreateParamsBusinessProfile,
-        features: BillingPortalConfigurationsCreateParamsFeatures,
-        default_return_url: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        login_page: BillingPortalConfigurationsCreateParamsLoginPage | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BillingPortalConfiguration:
-        """Creates a configuration that describes the functionality and behavior of a PortalSession
-
-        ``POST /v1/billing_portal/configurations``
-
-        Args:
-            business_profile: The business information shown to customers in the portal.
-            features: Information about the features available in the portal.
-            default_return_url: The default URL to redirect customers to when they click on the
-                portal's link to return to your website.
-            expand: Specifies which fields in the response should be expanded.
-            login_page: The hosted login page for this configuration.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostBillingPortalConfigurations,
-            (),
-            {
-                "business_profile": business_profile,
-                "features": features,
-                "default_return_url": default_return_url,
-                "expand": expand,
-                "login_page": login_page,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        active: bool | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        is_default: bool | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[BillingPortalConfiguration]:
-        """Returns a list of configurations that describe the functionality of the customer portal.
-
-        ``GET /v1/billing_portal/configurations``
-
-        Args:
-            active:
-            ending_before:
-            expand:
-            is_default:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetBillingPortalConfigurations,
-            (),
-            {
-                "active": active,
-                "ending_before": ending_before,
-                "expand": expand,
-                "is_default": is_default,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        configuration: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BillingPortalConfiguration:
-        """Retrieves a configuration that describes the functionality of the customer portal.
-
-        ``GET /v1/billing_portal/configurations/{configuration}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetBillingPortalConfigurationsConfiguration,
-            (configuration,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        configuration: str,
-        /,
-        *,
-        active: bool | None = None,
-        business_profile: BillingPortalConfigurationsUpdateParamsBusinessProfile | None = None,
-        default_return_url: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        features: BillingPortalConfigurationsUpdateParamsFeatures | None = None,
-        login_page: BillingPortalConfigurationsUpdateParamsLoginPage | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BillingPortalConfiguration:
-        """Updates a configuration that describes the functionality of the customer portal.
-
-        ``POST /v1/billing_portal/configurations/{configuration}``
-
-        Args:
-            active: Whether the configuration is active and can be used to create portal
-                sessions.
-            business_profile: The business information shown to customers in the portal.
-            default_return_url: The default URL to redirect customers to when they click on the
-                portal's link to return to your website.
-            expand: Specifies which fields in the response should be expanded.
-            features: Information about the features available in the portal.
-            login_page: The hosted login page for this configuration.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostBillingPortalConfigurationsConfiguration,
-            (configuration,),
-            {
-                "active": active,
-                "business_profile": business_profile,
-                "default_return_url": default_return_url,
-                "expand": expand,
-                "features": features,
-                "login_page": login_page,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "BillingPortalConfigurations.create": _PostBillingPortalConfigurations,
+    "BillingPortalConfigurations.list": _GetBillingPortalConfigurations,
+    "BillingPortalConfigurations.retrieve": _GetBillingPortalConfigurationsConfiguration,
+    "BillingPortalConfigurations.update": _PostBillingPortalConfigurationsConfiguration,
+    "AsyncBillingPortalConfigurations.create": _PostBillingPortalConfigurations,
+    "AsyncBillingPortalConfigurations.list": _GetBillingPortalConfigurations,
+    "AsyncBillingPortalConfigurations.retrieve": _GetBillingPortalConfigurationsConfiguration,
+    "AsyncBillingPortalConfigurations.update": _PostBillingPortalConfigurationsConfiguration,
+}

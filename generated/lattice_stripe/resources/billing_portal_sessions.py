@@ -12,35 +12,16 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.billing_portal_session import BillingPortalSession
     from ..params.billing_portal_sessions import (
         BillingPortalSessionsCreateParamsFlowData,
     )
-
-_PostBillingPortalSessions: Operation[BillingPortalSession] = Operation(
-    "PostBillingPortalSessions",
-    "billing_portal.sessions.create",
-    "post",
-    "/v1/billing_portal/sessions",
-    S.Model("BillingPortalSession"),
-    kinds={
-        "customer": "str",
-        "configuration": "str",
-        "expand": "seq",
-        "flow_data": "map",
-        "locale": "str",
-        "on_behalf_of": "str",
-        "return_url": "str",
-    },
-    required=("customer",),
-)
 
 
 class BillingPortalSessions(SyncResource):
@@ -51,7 +32,7 @@ class BillingPortalSessions(SyncResource):
         *,
         customer: str,
         configuration: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         flow_data: BillingPortalSessionsCreateParamsFlowData | None = None,
         locale: Literal[
             "auto",
@@ -114,12 +95,23 @@ class BillingPortalSessions(SyncResource):
         Args:
             customer: The ID of an existing customer.
             configuration: The ID of an existing
-                [configuration](https://stripe.com/docs/api/customer_portal/configuration) to use
-                for this session, describing its functionality and features.
+                [configuration](https://stripe.com/docs/api/customer_portal/configuration) to
+                use for this session, describing its functionality and features. If not
+                specified, the session uses the default configuration.
             expand: Specifies which fields in the response should be expanded.
-            flow_data: Information about a specific flow for the customer to go through.
-            locale: The IETF language tag of the locale customer portal is displayed in.
-            on_behalf_of: The `on_behalf_of` account to use for this session.
+            flow_data: Information about a specific flow for the customer to go through. See the
+                [docs](https://stripe.com/docs/customer-management/portal-deep-links) to learn
+                more about using customer portal deep links and flows.
+            locale: The IETF language tag of the locale customer portal is displayed in. If
+                blank or auto, the customer’s `preferred_locales` or browser’s locale is used.
+            on_behalf_of: The `on_behalf_of` account to use for this session. When specified,
+                only subscriptions and invoices with this `on_behalf_of` account appear in the
+                portal. For more information, see the
+                [docs](https://stripe.com/docs/connect/separate-charges-and-transfers#on-behalf-of).
+                Use the [Accounts
+                API](https://stripe.com/docs/api/accounts/object#account_object-settings-branding)
+                to modify the `on_behalf_of` account's branding settings, which the portal
+                displays.
             return_url: The default URL to redirect customers to when they click on the portal's
                 link to return to your website.
         """
@@ -147,7 +139,7 @@ class AsyncBillingPortalSessions(AsyncResource):
         *,
         customer: str,
         configuration: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         flow_data: BillingPortalSessionsCreateParamsFlowData | None = None,
         locale: Literal[
             "auto",
@@ -210,12 +202,23 @@ class AsyncBillingPortalSessions(AsyncResource):
         Args:
             customer: The ID of an existing customer.
             configuration: The ID of an existing
-                [configuration](https://stripe.com/docs/api/customer_portal/configuration) to use
-                for this session, describing its functionality and features.
+                [configuration](https://stripe.com/docs/api/customer_portal/configuration) to
+                use for this session, describing its functionality and features. If not
+                specified, the session uses the default configuration.
             expand: Specifies which fields in the response should be expanded.
-            flow_data: Information about a specific flow for the customer to go through.
-            locale: The IETF language tag of the locale customer portal is displayed in.
-            on_behalf_of: The `on_behalf_of` account to use for this session.
+            flow_data: Information about a specific flow for the customer to go through. See the
+                [docs](https://stripe.com/docs/customer-management/portal-deep-links) to learn
+                more about using customer portal deep links and flows.
+            locale: The IETF language tag of the locale customer portal is displayed in. If
+                blank or auto, the customer’s `preferred_locales` or browser’s locale is used.
+            on_behalf_of: The `on_behalf_of` account to use for this session. When specified,
+                only subscriptions and invoices with this `on_behalf_of` account appear in the
+                portal. For more information, see the
+                [docs](https://stripe.com/docs/connect/separate-charges-and-transfers#on-behalf-of).
+                Use the [Accounts
+                API](https://stripe.com/docs/api/accounts/object#account_object-settings-branding)
+                to modify the `on_behalf_of` account's branding settings, which the portal
+                displays.
             return_url: The default URL to redirect customers to when they click on the portal's
                 link to return to your website.
         """
@@ -233,3 +236,31 @@ class AsyncBillingPortalSessions(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostBillingPortalSessions: Operation[BillingPortalSession] = Operation(
+    "PostBillingPortalSessions",
+    "billing_portal.sessions.create",
+    "post",
+    "/v1/billing_portal/sessions",
+    S.Model("BillingPortalSession"),
+    kinds={
+        "customer": "str",
+        "configuration": "str",
+        "expand": "seq",
+        "flow_data": "map",
+        "locale": "str",
+        "on_behalf_of": "str",
+        "return_url": "str",
+    },
+    required=("customer",),
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "BillingPortalSessions.create": _PostBillingPortalSessions,
+    "AsyncBillingPortalSessions.create": _PostBillingPortalSessions,
+}

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.charge import Charge
     from ..models.dispute import Dispute
     from ..models.refund import Refund
@@ -35,6 +34,1459 @@ if TYPE_CHECKING:
         ChargesUpdateParamsFraudDetails,
         ChargesUpdateParamsShipping,
     )
+
+
+class Charges(SyncResource):
+    """Operations on `client.charges`."""
+
+    @cached_property
+    def dispute(self) -> ChargesDispute:
+        return ChargesDispute(self._client)
+
+    @cached_property
+    def refunds(self) -> ChargesRefunds:
+        return ChargesRefunds(self._client)
+
+    def capture(
+        self,
+        charge: str,
+        /,
+        *,
+        amount: int | None = None,
+        application_fee: int | None = None,
+        application_fee_amount: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        receipt_email: str | None = None,
+        statement_descriptor: str | None = None,
+        statement_descriptor_suffix: str | None = None,
+        transfer_data: ChargesCaptureParamsTransferData | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Charge:
+        """Capture the payment of an existing, uncaptured charge that was created with the capture
+        option set to false.
+
+        Uncaptured payments expire a set number of days after they are created (7 by default),
+        after which they are marked as refunded and capture attempts will fail.
+
+        Don’t use this method to capture a PaymentIntent-initiated charge. Use Capture a
+        PaymentIntent.
+
+        ``POST /v1/charges/{charge}/capture``
+
+        Args:
+            amount: The amount to capture, which must be less than or equal to the original
+                amount. Any additional amount will be automatically refunded.
+            application_fee: An application fee to add on to this charge.
+            application_fee_amount: An application fee amount to add on to this charge, which
+                must be less than or equal to the original amount.
+            expand: Specifies which fields in the response should be expanded.
+            receipt_email: The email address to send this charge's receipt to. This will
+                override the previously-specified email address for this charge, if one was set.
+                Receipts will not be sent in test mode.
+            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on
+                your customers’ statements. Must contain at least one letter, maximum 22
+                characters.
+            statement_descriptor_suffix: Provides information about the charge that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: An optional dictionary including the account to automatically
+                transfer to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
+            transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
+        """
+        return self._client.request(
+            _PostChargesChargeCapture,
+            (charge,),
+            {
+                "amount": amount,
+                "application_fee": application_fee,
+                "application_fee_amount": application_fee_amount,
+                "expand": expand,
+                "receipt_email": receipt_email,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        amount: int | None = None,
+        application_fee: int | None = None,
+        application_fee_amount: int | None = None,
+        capture: bool | None = None,
+        card: ChargesCreateParamsCard | str | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        description: str | None = None,
+        destination: ChargesCreateParamsDestination | str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        on_behalf_of: str | None = None,
+        radar_options: ChargesCreateParamsRadarOptions | None = None,
+        receipt_email: str | None = None,
+        shipping: ChargesCreateParamsShipping | None = None,
+        source: str | None = None,
+        statement_descriptor: str | None = None,
+        statement_descriptor_suffix: str | None = None,
+        transfer_data: ChargesCreateParamsTransferData | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Charge:
+        """Use the Payment Intents API to initiate a new payment instead of using this method.
+        Confirmation of the PaymentIntent creates the Charge object used to request payment, so
+        this method is limited to legacy integrations.
+
+        ``POST /v1/charges``
+
+        Args:
+            amount: Amount intended to be collected by this payment. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to
+                charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount
+                is $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a
+                USD charge of $999,999.99).
+            application_fee:
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the charge and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the `Stripe-Account` header in order
+                to take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
+            capture: Whether to immediately capture the charge. Defaults to `true`. When
+                `false`, the charge issues an authorization (or pre-authorization), and will
+                need to be [captured](https://stripe.com/docs/api#capture_charge) later.
+                Uncaptured charges expire after a set number of days (7 by default). For more
+                information, see the [authorizing charges and settling
+                later](https://stripe.com/docs/charges/placing-a-hold) documentation.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            customer: The ID of an existing customer that will be charged in this request.
+            description: An arbitrary string which you can attach to a `Charge` object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
+            destination:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The Stripe account ID for which these funds are intended.
+                Automatically set if you use the `destination` parameter. For details, see
+                [Creating Separate Charges and
+                Transfers](https://stripe.com/docs/connect/separate-charges-and-transfers#on-behalf-of).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            receipt_email: The email address to which this charge's
+                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt
+                will not be sent until the charge is paid, and no receipts will be sent for test
+                mode charges. If this charge is for a
+                [Customer](https://stripe.com/docs/api/customers/object), the email address
+                specified here will override the customer's email address. If `receipt_email` is
+                specified for a charge in live mode, a receipt will be sent regardless of your
+                [email settings](https://dashboard.stripe.com/account/emails).
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
+            source: A payment source to be charged. This can be the ID of a
+                [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank
+                account](https://stripe.com/docs/api#bank_accounts), a
+                [source](https://stripe.com/docs/api#sources), a
+                [token](https://stripe.com/docs/api#tokens), or a [connected
+                account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account).
+                For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank
+                accounts](https://stripe.com/docs/api#bank_accounts), and attached
+                [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of
+                the associated customer.
+            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on
+                your customers’ statements. Must contain at least one letter, maximum 22
+                characters.
+            statement_descriptor_suffix: Provides information about the charge that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: An optional dictionary including the account to automatically
+                transfer to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
+            transfer_group: A string that identifies this transaction as part of a group. For
+                details, see [Grouping
+                transactions](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options).
+        """
+        return self._client.request(
+            _PostCharges,
+            (),
+            {
+                "amount": amount,
+                "application_fee": application_fee,
+                "application_fee_amount": application_fee_amount,
+                "capture": capture,
+                "card": card,
+                "currency": currency,
+                "customer": customer,
+                "description": description,
+                "destination": destination,
+                "expand": expand,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "radar_options": radar_options,
+                "receipt_email": receipt_email,
+                "shipping": shipping,
+                "source": source,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: ChargesListParamsCreated | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payment_intent: str | None = None,
+        starting_after: str | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Charge]:
+        """Returns a list of charges you’ve previously created. The charges are returned in sorted
+        order, with the most recent charges appearing first.
+
+        ``GET /v1/charges``
+
+        Args:
+            created:
+            customer: Only return charges for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return charges that were created by the PaymentIntent specified
+                by this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transfer_group: Only return charges for this transfer group.
+        """
+        return self._client.request(
+            _GetCharges,
+            (),
+            {
+                "created": created,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payment_intent": payment_intent,
+                "starting_after": starting_after,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    def refund(
+        self,
+        charge: str,
+        /,
+        *,
+        amount: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        instructions_email: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        payment_intent: str | None = None,
+        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None,
+        refund_application_fee: bool | None = None,
+        reverse_transfer: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Charge:
+        """When you create a new refund, you must specify a Charge or a PaymentIntent object on
+        which to create it.
+
+        Creating a new refund will refund a charge that has previously been created but not yet
+        refunded. Funds will be refunded to the credit or debit card that was originally
+        charged.
+
+        You can optionally refund only part of a charge. You can do so multiple times, until the
+        entire charge has been refunded.
+
+        Once entirely refunded, a charge can’t be refunded again. This method will raise an
+        error when called on an already-refunded charge, or when trying to refund more money
+        than is left on a charge.
+
+        ``POST /v1/charges/{charge}/refund``
+
+        Args:
+            amount:
+            expand: Specifies which fields in the response should be expanded.
+            instructions_email: For payment methods without native refund support (e.g.,
+                Konbini, PromptPay), use this email from the customer to receive refund
+                instructions.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_intent:
+            reason:
+            refund_application_fee:
+            reverse_transfer:
+        """
+        return self._client.request(
+            _PostChargesChargeRefund,
+            (charge,),
+            {
+                "amount": amount,
+                "expand": expand,
+                "instructions_email": instructions_email,
+                "metadata": metadata,
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        charge: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Charge:
+        """Retrieves the details of a charge that has previously been created. Supply the unique
+        charge ID that was returned from your previous request, and Stripe will return the
+        corresponding charge information. The same information is returned when creating or
+        refunding the charge.
+
+        ``GET /v1/charges/{charge}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetChargesCharge,
+            (charge,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def search(
+        self,
+        *,
+        query: str,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        page: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SearchResult[Charge]:
+        """Search for charges you’ve previously created using Stripe’s Search Query Language. Don’t
+        use search in read-after-write flows where strict consistency is necessary. Under normal
+        operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
+
+        ``GET /v1/charges/search``
+
+        Args:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                charges](https://stripe.com/docs/search#query-fields-for-charges).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
+        """
+        return self._client.request(
+            _GetChargesSearch,
+            (),
+            {
+                "query": query,
+                "expand": expand,
+                "limit": limit,
+                "page": page,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        charge: str,
+        /,
+        *,
+        customer: str | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        fraud_details: ChargesUpdateParamsFraudDetails | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        receipt_email: str | None = None,
+        shipping: ChargesUpdateParamsShipping | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Charge:
+        """Updates the specified charge by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
+
+        ``POST /v1/charges/{charge}``
+
+        Args:
+            customer: The ID of an existing customer that will be associated with this request.
+                This field may only be updated if there is no existing associated customer with
+                this charge.
+            description: An arbitrary string which you can attach to a charge object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
+            expand: Specifies which fields in the response should be expanded.
+            fraud_details: A set of key-value pairs you can attach to a charge giving
+                information about its riskiness. If you believe a charge is fraudulent, include
+                a `user_report` key with a value of `fraudulent`. If you believe a charge is
+                safe, include a `user_report` key with a value of `safe`. Stripe will use the
+                information you send to improve our fraud detection algorithms.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            receipt_email: This is the email address that the receipt for this charge will be
+                sent to. If this field is updated, then a new email receipt will be sent to the
+                updated address.
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
+            transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
+        """
+        return self._client.request(
+            _PostChargesCharge,
+            (charge,),
+            {
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "fraud_details": fraud_details,
+                "metadata": metadata,
+                "receipt_email": receipt_email,
+                "shipping": shipping,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+
+class ChargesDispute(SyncResource):
+    """Operations on `client.charges.dispute`."""
+
+    def close(
+        self,
+        charge: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Dispute:
+        """``POST /v1/charges/{charge}/dispute/close``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostChargesChargeDisputeClose,
+            (charge,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        charge: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Dispute:
+        """Retrieve a dispute for a specified charge.
+
+        ``GET /v1/charges/{charge}/dispute``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetChargesChargeDispute,
+            (charge,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        charge: str,
+        /,
+        *,
+        evidence: ChargesDisputeUpdateParamsEvidence | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        submit: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Dispute:
+        """``POST /v1/charges/{charge}/dispute``
+
+        Args:
+            evidence: Evidence to upload, to respond to a dispute. Updating any field in the
+                hash will submit all fields in the hash for review. The combined character count
+                of all fields is limited to 150,000.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is
+                staged on the dispute. Staged evidence is visible in the API and Dashboard, and
+                can be submitted to the bank by making another request with this attribute set
+                to `true` (the default).
+        """
+        return self._client.request(
+            _PostChargesChargeDispute,
+            (charge,),
+            {
+                "evidence": evidence,
+                "expand": expand,
+                "metadata": metadata,
+                "submit": submit,
+            },
+            options,
+        )
+
+
+class ChargesRefunds(SyncResource):
+    """Operations on `client.charges.refunds`."""
+
+    def create(
+        self,
+        charge: str,
+        /,
+        *,
+        amount: int | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        instructions_email: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        origin: Literal["customer_balance"] | None = None,
+        payment_intent: str | None = None,
+        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None,
+        refund_application_fee: bool | None = None,
+        reverse_transfer: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Create a refund.
+
+        ``POST /v1/charges/{charge}/refunds``
+
+        Args:
+            amount: A positive integer representing how much to refund.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            customer: Customer whose customer balance to refund from.
+            expand: Specifies which fields in the response should be expanded.
+            instructions_email: For payment methods without native refund support (e.g.,
+                Konbini, PromptPay), use this email from the customer to receive refund
+                instructions.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            origin: Origin of the refund
+            payment_intent:
+            reason:
+            refund_application_fee:
+            reverse_transfer:
+        """
+        return self._client.request(
+            _PostChargesChargeRefunds,
+            (charge,),
+            {
+                "amount": amount,
+                "currency": currency,
+                "customer": customer,
+                "expand": expand,
+                "instructions_email": instructions_email,
+                "metadata": metadata,
+                "origin": origin,
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        charge: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Refund]:
+        """You can see a list of the refunds belonging to a specific charge. Note that the 10 most
+        recent refunds are always available by default on the charge object. If you need more
+        than those 10, you can use this API method and the limit and starting_after parameters
+        to page through additional refunds.
+
+        ``GET /v1/charges/{charge}/refunds``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetChargesChargeRefunds,
+            (charge,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        charge: str,
+        refund: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Retrieves the details of an existing refund.
+
+        ``GET /v1/charges/{charge}/refunds/{refund}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetChargesChargeRefundsRefund,
+            (
+                charge,
+                refund,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        charge: str,
+        refund: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Update a specified refund.
+
+        ``POST /v1/charges/{charge}/refunds/{refund}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata:
+        """
+        return self._client.request(
+            _PostChargesChargeRefundsRefund,
+            (
+                charge,
+                refund,
+            ),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncCharges(AsyncResource):
+    """Operations on `client.charges`."""
+
+    @cached_property
+    def dispute(self) -> AsyncChargesDispute:
+        return AsyncChargesDispute(self._client)
+
+    @cached_property
+    def refunds(self) -> AsyncChargesRefunds:
+        return AsyncChargesRefunds(self._client)
+
+    async def capture(
+        self,
+        charge: str,
+        /,
+        *,
+        amount: int | None = None,
+        application_fee: int | None = None,
+        application_fee_amount: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        receipt_email: str | None = None,
+        statement_descriptor: str | None = None,
+        statement_descriptor_suffix: str | None = None,
+        transfer_data: ChargesCaptureParamsTransferData | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Charge:
+        """Capture the payment of an existing, uncaptured charge that was created with the capture
+        option set to false.
+
+        Uncaptured payments expire a set number of days after they are created (7 by default),
+        after which they are marked as refunded and capture attempts will fail.
+
+        Don’t use this method to capture a PaymentIntent-initiated charge. Use Capture a
+        PaymentIntent.
+
+        ``POST /v1/charges/{charge}/capture``
+
+        Args:
+            amount: The amount to capture, which must be less than or equal to the original
+                amount. Any additional amount will be automatically refunded.
+            application_fee: An application fee to add on to this charge.
+            application_fee_amount: An application fee amount to add on to this charge, which
+                must be less than or equal to the original amount.
+            expand: Specifies which fields in the response should be expanded.
+            receipt_email: The email address to send this charge's receipt to. This will
+                override the previously-specified email address for this charge, if one was set.
+                Receipts will not be sent in test mode.
+            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on
+                your customers’ statements. Must contain at least one letter, maximum 22
+                characters.
+            statement_descriptor_suffix: Provides information about the charge that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: An optional dictionary including the account to automatically
+                transfer to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
+            transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
+        """
+        return await self._client.request(
+            _PostChargesChargeCapture,
+            (charge,),
+            {
+                "amount": amount,
+                "application_fee": application_fee,
+                "application_fee_amount": application_fee_amount,
+                "expand": expand,
+                "receipt_email": receipt_email,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        amount: int | None = None,
+        application_fee: int | None = None,
+        application_fee_amount: int | None = None,
+        capture: bool | None = None,
+        card: ChargesCreateParamsCard | str | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        description: str | None = None,
+        destination: ChargesCreateParamsDestination | str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        on_behalf_of: str | None = None,
+        radar_options: ChargesCreateParamsRadarOptions | None = None,
+        receipt_email: str | None = None,
+        shipping: ChargesCreateParamsShipping | None = None,
+        source: str | None = None,
+        statement_descriptor: str | None = None,
+        statement_descriptor_suffix: str | None = None,
+        transfer_data: ChargesCreateParamsTransferData | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Charge:
+        """Use the Payment Intents API to initiate a new payment instead of using this method.
+        Confirmation of the PaymentIntent creates the Charge object used to request payment, so
+        this method is limited to legacy integrations.
+
+        ``POST /v1/charges``
+
+        Args:
+            amount: Amount intended to be collected by this payment. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to
+                charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount
+                is $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a
+                USD charge of $999,999.99).
+            application_fee:
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the charge and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the `Stripe-Account` header in order
+                to take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees).
+            capture: Whether to immediately capture the charge. Defaults to `true`. When
+                `false`, the charge issues an authorization (or pre-authorization), and will
+                need to be [captured](https://stripe.com/docs/api#capture_charge) later.
+                Uncaptured charges expire after a set number of days (7 by default). For more
+                information, see the [authorizing charges and settling
+                later](https://stripe.com/docs/charges/placing-a-hold) documentation.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            customer: The ID of an existing customer that will be charged in this request.
+            description: An arbitrary string which you can attach to a `Charge` object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
+            destination:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The Stripe account ID for which these funds are intended.
+                Automatically set if you use the `destination` parameter. For details, see
+                [Creating Separate Charges and
+                Transfers](https://stripe.com/docs/connect/separate-charges-and-transfers#on-behalf-of).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            receipt_email: The email address to which this charge's
+                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent. The receipt
+                will not be sent until the charge is paid, and no receipts will be sent for test
+                mode charges. If this charge is for a
+                [Customer](https://stripe.com/docs/api/customers/object), the email address
+                specified here will override the customer's email address. If `receipt_email` is
+                specified for a charge in live mode, a receipt will be sent regardless of your
+                [email settings](https://dashboard.stripe.com/account/emails).
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
+            source: A payment source to be charged. This can be the ID of a
+                [card](https://stripe.com/docs/api#cards) (i.e., credit or debit card), a [bank
+                account](https://stripe.com/docs/api#bank_accounts), a
+                [source](https://stripe.com/docs/api#sources), a
+                [token](https://stripe.com/docs/api#tokens), or a [connected
+                account](https://stripe.com/docs/connect/account-debits#charging-a-connected-account).
+                For certain sources---namely, [cards](https://stripe.com/docs/api#cards), [bank
+                accounts](https://stripe.com/docs/api#bank_accounts), and attached
+                [sources](https://stripe.com/docs/api#sources)---you must also pass the ID of
+                the associated customer.
+            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
+                Otherwise, you can use this value as the complete description of a charge on
+                your customers’ statements. Must contain at least one letter, maximum 22
+                characters.
+            statement_descriptor_suffix: Provides information about the charge that customers
+                see on their statements. Concatenated with the prefix (shortened descriptor) or
+                statement descriptor that’s set on the account to form the complete statement
+                descriptor. Maximum 22 characters for the concatenated descriptor.
+            transfer_data: An optional dictionary including the account to automatically
+                transfer to as part of a destination charge. [See the Connect
+                documentation](https://stripe.com/docs/connect/destination-charges) for details.
+            transfer_group: A string that identifies this transaction as part of a group. For
+                details, see [Grouping
+                transactions](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options).
+        """
+        return await self._client.request(
+            _PostCharges,
+            (),
+            {
+                "amount": amount,
+                "application_fee": application_fee,
+                "application_fee_amount": application_fee_amount,
+                "capture": capture,
+                "card": card,
+                "currency": currency,
+                "customer": customer,
+                "description": description,
+                "destination": destination,
+                "expand": expand,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "radar_options": radar_options,
+                "receipt_email": receipt_email,
+                "shipping": shipping,
+                "source": source,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: ChargesListParamsCreated | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payment_intent: str | None = None,
+        starting_after: str | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Charge]:
+        """Returns a list of charges you’ve previously created. The charges are returned in sorted
+        order, with the most recent charges appearing first.
+
+        ``GET /v1/charges``
+
+        Args:
+            created:
+            customer: Only return charges for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return charges that were created by the PaymentIntent specified
+                by this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transfer_group: Only return charges for this transfer group.
+        """
+        return await self._client.request(
+            _GetCharges,
+            (),
+            {
+                "created": created,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payment_intent": payment_intent,
+                "starting_after": starting_after,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    async def refund(
+        self,
+        charge: str,
+        /,
+        *,
+        amount: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        instructions_email: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        payment_intent: str | None = None,
+        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None,
+        refund_application_fee: bool | None = None,
+        reverse_transfer: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Charge:
+        """When you create a new refund, you must specify a Charge or a PaymentIntent object on
+        which to create it.
+
+        Creating a new refund will refund a charge that has previously been created but not yet
+        refunded. Funds will be refunded to the credit or debit card that was originally
+        charged.
+
+        You can optionally refund only part of a charge. You can do so multiple times, until the
+        entire charge has been refunded.
+
+        Once entirely refunded, a charge can’t be refunded again. This method will raise an
+        error when called on an already-refunded charge, or when trying to refund more money
+        than is left on a charge.
+
+        ``POST /v1/charges/{charge}/refund``
+
+        Args:
+            amount:
+            expand: Specifies which fields in the response should be expanded.
+            instructions_email: For payment methods without native refund support (e.g.,
+                Konbini, PromptPay), use this email from the customer to receive refund
+                instructions.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_intent:
+            reason:
+            refund_application_fee:
+            reverse_transfer:
+        """
+        return await self._client.request(
+            _PostChargesChargeRefund,
+            (charge,),
+            {
+                "amount": amount,
+                "expand": expand,
+                "instructions_email": instructions_email,
+                "metadata": metadata,
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        charge: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Charge:
+        """Retrieves the details of a charge that has previously been created. Supply the unique
+        charge ID that was returned from your previous request, and Stripe will return the
+        corresponding charge information. The same information is returned when creating or
+        refunding the charge.
+
+        ``GET /v1/charges/{charge}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetChargesCharge,
+            (charge,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def search(
+        self,
+        *,
+        query: str,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        page: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SearchResult[Charge]:
+        """Search for charges you’ve previously created using Stripe’s Search Query Language. Don’t
+        use search in read-after-write flows where strict consistency is necessary. Under normal
+        operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
+
+        ``GET /v1/charges/search``
+
+        Args:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                charges](https://stripe.com/docs/search#query-fields-for-charges).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
+        """
+        return await self._client.request(
+            _GetChargesSearch,
+            (),
+            {
+                "query": query,
+                "expand": expand,
+                "limit": limit,
+                "page": page,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        charge: str,
+        /,
+        *,
+        customer: str | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        fraud_details: ChargesUpdateParamsFraudDetails | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        receipt_email: str | None = None,
+        shipping: ChargesUpdateParamsShipping | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Charge:
+        """Updates the specified charge by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
+
+        ``POST /v1/charges/{charge}``
+
+        Args:
+            customer: The ID of an existing customer that will be associated with this request.
+                This field may only be updated if there is no existing associated customer with
+                this charge.
+            description: An arbitrary string which you can attach to a charge object. It is
+                displayed when in the web interface alongside the charge. Note that if you use
+                Stripe to send automatic email receipts to your customers, your receipt emails
+                will include the `description` of the charge(s) that they are describing.
+            expand: Specifies which fields in the response should be expanded.
+            fraud_details: A set of key-value pairs you can attach to a charge giving
+                information about its riskiness. If you believe a charge is fraudulent, include
+                a `user_report` key with a value of `fraudulent`. If you believe a charge is
+                safe, include a `user_report` key with a value of `safe`. Stripe will use the
+                information you send to improve our fraud detection algorithms.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            receipt_email: This is the email address that the receipt for this charge will be
+                sent to. If this field is updated, then a new email receipt will be sent to the
+                updated address.
+            shipping: Shipping information for the charge. Helps prevent fraud on charges for
+                physical goods.
+            transfer_group: A string that identifies this transaction as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
+        """
+        return await self._client.request(
+            _PostChargesCharge,
+            (charge,),
+            {
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "fraud_details": fraud_details,
+                "metadata": metadata,
+                "receipt_email": receipt_email,
+                "shipping": shipping,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+
+class AsyncChargesDispute(AsyncResource):
+    """Operations on `client.charges.dispute`."""
+
+    async def close(
+        self,
+        charge: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Dispute:
+        """``POST /v1/charges/{charge}/dispute/close``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostChargesChargeDisputeClose,
+            (charge,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        charge: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Dispute:
+        """Retrieve a dispute for a specified charge.
+
+        ``GET /v1/charges/{charge}/dispute``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetChargesChargeDispute,
+            (charge,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        charge: str,
+        /,
+        *,
+        evidence: ChargesDisputeUpdateParamsEvidence | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        submit: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Dispute:
+        """``POST /v1/charges/{charge}/dispute``
+
+        Args:
+            evidence: Evidence to upload, to respond to a dispute. Updating any field in the
+                hash will submit all fields in the hash for review. The combined character count
+                of all fields is limited to 150,000.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is
+                staged on the dispute. Staged evidence is visible in the API and Dashboard, and
+                can be submitted to the bank by making another request with this attribute set
+                to `true` (the default).
+        """
+        return await self._client.request(
+            _PostChargesChargeDispute,
+            (charge,),
+            {
+                "evidence": evidence,
+                "expand": expand,
+                "metadata": metadata,
+                "submit": submit,
+            },
+            options,
+        )
+
+
+class AsyncChargesRefunds(AsyncResource):
+    """Operations on `client.charges.refunds`."""
+
+    async def create(
+        self,
+        charge: str,
+        /,
+        *,
+        amount: int | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        instructions_email: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        origin: Literal["customer_balance"] | None = None,
+        payment_intent: str | None = None,
+        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None,
+        refund_application_fee: bool | None = None,
+        reverse_transfer: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Create a refund.
+
+        ``POST /v1/charges/{charge}/refunds``
+
+        Args:
+            amount: A positive integer representing how much to refund.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            customer: Customer whose customer balance to refund from.
+            expand: Specifies which fields in the response should be expanded.
+            instructions_email: For payment methods without native refund support (e.g.,
+                Konbini, PromptPay), use this email from the customer to receive refund
+                instructions.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            origin: Origin of the refund
+            payment_intent:
+            reason:
+            refund_application_fee:
+            reverse_transfer:
+        """
+        return await self._client.request(
+            _PostChargesChargeRefunds,
+            (charge,),
+            {
+                "amount": amount,
+                "currency": currency,
+                "customer": customer,
+                "expand": expand,
+                "instructions_email": instructions_email,
+                "metadata": metadata,
+                "origin": origin,
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        charge: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Refund]:
+        """You can see a list of the refunds belonging to a specific charge. Note that the 10 most
+        recent refunds are always available by default on the charge object. If you need more
+        than those 10, you can use this API method and the limit and starting_after parameters
+        to page through additional refunds.
+
+        ``GET /v1/charges/{charge}/refunds``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetChargesChargeRefunds,
+            (charge,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        charge: str,
+        refund: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Retrieves the details of an existing refund.
+
+        ``GET /v1/charges/{charge}/refunds/{refund}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetChargesChargeRefundsRefund,
+            (
+                charge,
+                refund,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        charge: str,
+        refund: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Update a specified refund.
+
+        ``POST /v1/charges/{charge}/refunds/{refund}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata:
+        """
+        return await self._client.request(
+            _PostChargesChargeRefundsRefund,
+            (
+                charge,
+                refund,
+            ),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostChargesChargeCapture: Operation[Charge] = Operation(
     "PostChargesChargeCapture",
@@ -295,1229 +1747,34 @@ _PostChargesChargeRefundsRefund: Operation[Refund] = Operation(
 )
 
 
-class Charges(SyncResource):
-    """Operations on `client.charges`."""
-
-    @cached_property
-    def dispute(self) -> ChargesDispute:
-        return ChargesDispute(self._client)
-
-    @cached_property
-    def refunds(self) -> ChargesRefunds:
-        return ChargesRefunds(self._client)
-
-    def capture(
-        self,
-        charge: str,
-        /,
-        *,
-        amount: int | None = None,
-        application_fee: int | None = None,
-        application_fee_amount: int | None = None,
-        expand: Sequence[str] | None = None,
-        receipt_email: str | None = None,
-        statement_descriptor: str | None = None,
-        statement_descriptor_suffix: str | None = None,
-        transfer_data: ChargesCaptureParamsTransferData | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Charge:
-        """Capture the payment of an existing, uncaptured charge that was created with the capture
-        option set to false.
-
-        Uncaptured payments expire a set number of days after they are created (7 by default),
-        after which they are marked as refunded and capture attempts will fail.
-
-        Don’t use this method to capture a PaymentIntent-initiated charge. Use Capture a
-        PaymentIntent.
-
-        ``POST /v1/charges/{charge}/capture``
-
-        Args:
-            amount: The amount to capture, which must be less than or equal to the original
-                amount.
-            application_fee: An application fee to add on to this charge.
-            application_fee_amount: An application fee amount to add on to this charge, which
-                must be less than or equal to the original amount.
-            expand: Specifies which fields in the response should be expanded.
-            receipt_email: The email address to send this charge's receipt to.
-            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
-            statement_descriptor_suffix: Provides information about the charge that customers
-                see on their statements.
-            transfer_data: An optional dictionary including the account to automatically
-                transfer to as part of a destination charge.
-            transfer_group: A string that identifies this transaction as part of a group.
-        """
-        return self._client.request(
-            _PostChargesChargeCapture,
-            (charge,),
-            {
-                "amount": amount,
-                "application_fee": application_fee,
-                "application_fee_amount": application_fee_amount,
-                "expand": expand,
-                "receipt_email": receipt_email,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        amount: int | None = None,
-        application_fee: int | None = None,
-        application_fee_amount: int | None = None,
-        capture: bool | None = None,
-        card: ChargesCreateParamsCard | str | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        description: str | None = None,
-        destination: ChargesCreateParamsDestination | str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        on_behalf_of: str | None = None,
-        radar_options: ChargesCreateParamsRadarOptions | None = None,
-        receipt_email: str | None = None,
-        shipping: ChargesCreateParamsShipping | None = None,
-        source: str | None = None,
-        statement_descriptor: str | None = None,
-        statement_descriptor_suffix: str | None = None,
-        transfer_data: ChargesCreateParamsTransferData | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Charge:
-        """Use the Payment Intents API to initiate a new payment instead
-        of using this method. Confirmation of the PaymentIntent creates the Charge
-        object used to request payment, so this method is limited to legacy integrations.
-
-        ``POST /v1/charges``
-
-        Args:
-            amount: Amount intended to be collected by this payment.
-            application_fee:
-            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
-                the charge and transferred to the application owner's Stripe account.
-            capture: Whether to immediately capture the charge.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            customer: The ID of an existing customer that will be charged in this request.
-            description: An arbitrary string which you can attach to a `Charge` object.
-            destination:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The Stripe account ID for which these funds are intended.
-            radar_options: Options to configure Radar.
-            receipt_email: The email address to which this charge's
-                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent.
-            shipping: Shipping information for the charge.
-            source: A payment source to be charged.
-            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
-            statement_descriptor_suffix: Provides information about the charge that customers
-                see on their statements.
-            transfer_data: An optional dictionary including the account to automatically
-                transfer to as part of a destination charge.
-            transfer_group: A string that identifies this transaction as part of a group.
-        """
-        return self._client.request(
-            _PostCharges,
-            (),
-            {
-                "amount": amount,
-                "application_fee": application_fee,
-                "application_fee_amount": application_fee_amount,
-                "capture": capture,
-                "card": card,
-                "currency": currency,
-                "customer": customer,
-                "description": description,
-                "destination": destination,
-                "expand": expand,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "radar_options": radar_options,
-                "receipt_email": receipt_email,
-                "shipping": shipping,
-                "source": source,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: ChargesListParamsCreated | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payment_intent: str | None = None,
-        starting_after: str | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Charge]:
-        """Returns a list of charges you’ve previously created. The charges are returned in sorted
-        order, with the most recent charges appearing first.
-
-        ``GET /v1/charges``
-
-        Args:
-            created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
-            transfer_group:
-        """
-        return self._client.request(
-            _GetCharges,
-            (),
-            {
-                "created": created,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payment_intent": payment_intent,
-                "starting_after": starting_after,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    def refund(
-        self,
-        charge: str,
-        /,
-        *,
-        amount: int | None = None,
-        expand: Sequence[str] | None = None,
-        instructions_email: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        payment_intent: str | None = None,
-        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None,
-        refund_application_fee: bool | None = None,
-        reverse_transfer: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Charge:
-        """When you create a new refund, you must specify a Charge or a PaymentIntent object on
-        which to create it.
-
-        Creating a new refund will refund a charge that has previously been created but not yet
-        refunded.
-        Funds will be refunded to the credit or debit card that was originally charged.
-
-        You can optionally refund only part of a charge.
-        You can do so multiple times, until the entire charge has been refunded.
-
-        Once entirely refunded, a charge can’t be refunded again.
-        This method will raise an error when called on an already-refunded charge,
-        or when trying to refund more money than is left on a charge.
-
-        ``POST /v1/charges/{charge}/refund``
-
-        Args:
-            amount:
-            expand: Specifies which fields in the response should be expanded.
-            instructions_email: For payment methods without native refund support (e.g.,
-                Konbini, PromptPay), use this email from the customer to receive refund
-                instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            payment_intent:
-            reason:
-            refund_application_fee:
-            reverse_transfer:
-        """
-        return self._client.request(
-            _PostChargesChargeRefund,
-            (charge,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        charge: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Charge:
-        """Retrieves the details of a charge that has previously been created. Supply the unique
-        charge ID that was returned from your previous request, and Stripe will return the
-        corresponding charge information. The same information is returned when creating or
-        refunding the charge.
-
-        ``GET /v1/charges/{charge}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetChargesCharge,
-            (charge,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def search(
-        self,
-        *,
-        query: str,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        page: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SearchResult[Charge]:
-        """Search for charges you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
-
-        ``GET /v1/charges/search``
-
-        Args:
-            query:
-            expand:
-            limit:
-            page:
-        """
-        return self._client.request(
-            _GetChargesSearch,
-            (),
-            {
-                "query": query,
-                "expand": expand,
-                "limit": limit,
-                "page": page,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        charge: str,
-        /,
-        *,
-        customer: str | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        fraud_details: ChargesUpdateParamsFraudDetails | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        receipt_email: str | None = None,
-        shipping: ChargesUpdateParamsShipping | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Charge:
-        """Updates the specified charge by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged.
-
-        ``POST /v1/charges/{charge}``
-
-        Args:
-            customer: The ID of an existing customer that will be associated with this request.
-            description: An arbitrary string which you can attach to a charge object.
-            expand: Specifies which fields in the response should be expanded.
-            fraud_details: A set of key-value pairs you can attach to a charge giving
-                information about its riskiness.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            receipt_email: This is the email address that the receipt for this charge will be
-                sent to.
-            shipping: Shipping information for the charge.
-            transfer_group: A string that identifies this transaction as part of a group.
-        """
-        return self._client.request(
-            _PostChargesCharge,
-            (charge,),
-            {
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "fraud_details": fraud_details,
-                "metadata": metadata,
-                "receipt_email": receipt_email,
-                "shipping": shipping,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-
-class ChargesDispute(SyncResource):
-    """Operations on `client.charges.dispute`."""
-
-    def close(
-        self,
-        charge: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Dispute:
-        """``POST /v1/charges/{charge}/dispute/close``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostChargesChargeDisputeClose,
-            (charge,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        charge: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Dispute:
-        """Retrieve a dispute for a specified charge.
-
-        ``GET /v1/charges/{charge}/dispute``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetChargesChargeDispute,
-            (charge,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        charge: str,
-        /,
-        *,
-        evidence: ChargesDisputeUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        submit: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Dispute:
-        """``POST /v1/charges/{charge}/dispute``
-
-        Args:
-            evidence: Evidence to upload, to respond to a dispute.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            submit: Whether to immediately submit evidence to the bank.
-        """
-        return self._client.request(
-            _PostChargesChargeDispute,
-            (charge,),
-            {
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-                "submit": submit,
-            },
-            options,
-        )
-
-
-class ChargesRefunds(SyncResource):
-    """Operations on `client.charges.refunds`."""
-
-    def create(
-        self,
-        charge: str,
-        /,
-        *,
-        amount: int | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        expand: Sequence[str] | None = None,
-        instructions_email: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        origin: Literal["customer_balance"] | None = None,
-        payment_intent: str | None = None,
-        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None,
-        refund_application_fee: bool | None = None,
-        reverse_transfer: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Create a refund.
-
-        ``POST /v1/charges/{charge}/refunds``
-
-        Args:
-            amount: A positive integer representing how much to refund.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            customer: Customer whose customer balance to refund from.
-            expand: Specifies which fields in the response should be expanded.
-            instructions_email: For payment methods without native refund support (e.g.,
-                Konbini, PromptPay), use this email from the customer to receive refund
-                instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            origin: Origin of the refund
-            payment_intent:
-            reason:
-            refund_application_fee:
-            reverse_transfer:
-        """
-        return self._client.request(
-            _PostChargesChargeRefunds,
-            (charge,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "origin": origin,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        charge: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Refund]:
-        """You can see a list of the refunds belonging to a specific charge. Note that the 10 most
-        recent refunds are always available by default on the charge object. If you need more
-        than those 10, you can use this API method and the limit and starting_after parameters
-        to page through additional refunds.
-
-        ``GET /v1/charges/{charge}/refunds``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetChargesChargeRefunds,
-            (charge,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        charge: str,
-        refund: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Retrieves the details of an existing refund.
-
-        ``GET /v1/charges/{charge}/refunds/{refund}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetChargesChargeRefundsRefund,
-            (
-                charge,
-                refund,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        charge: str,
-        refund: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Update a specified refund.
-
-        ``POST /v1/charges/{charge}/refunds/{refund}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata:
-        """
-        return self._client.request(
-            _PostChargesChargeRefundsRefund,
-            (
-                charge,
-                refund,
-            ),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncCharges(AsyncResource):
-    """Operations on `client.charges`."""
-
-    @cached_property
-    def dispute(self) -> AsyncChargesDispute:
-        return AsyncChargesDispute(self._client)
-
-    @cached_property
-    def refunds(self) -> AsyncChargesRefunds:
-        return AsyncChargesRefunds(self._client)
-
-    async def capture(
-        self,
-        charge: str,
-        /,
-        *,
-        amount: int | None = None,
-        application_fee: int | None = None,
-        application_fee_amount: int | None = None,
-        expand: Sequence[str] | None = None,
-        receipt_email: str | None = None,
-        statement_descriptor: str | None = None,
-        statement_descriptor_suffix: str | None = None,
-        transfer_data: ChargesCaptureParamsTransferData | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Charge:
-        """Capture the payment of an existing, uncaptured charge that was created with the capture
-        option set to false.
-
-        Uncaptured payments expire a set number of days after they are created (7 by default),
-        after which they are marked as refunded and capture attempts will fail.
-
-        Don’t use this method to capture a PaymentIntent-initiated charge. Use Capture a
-        PaymentIntent.
-
-        ``POST /v1/charges/{charge}/capture``
-
-        Args:
-            amount: The amount to capture, which must be less than or equal to the original
-                amount.
-            application_fee: An application fee to add on to this charge.
-            application_fee_amount: An application fee amount to add on to this charge, which
-                must be less than or equal to the original amount.
-            expand: Specifies which fields in the response should be expanded.
-            receipt_email: The email address to send this charge's receipt to.
-            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
-            statement_descriptor_suffix: Provides information about the charge that customers
-                see on their statements.
-            transfer_data: An optional dictionary including the account to automatically
-                transfer to as part of a destination charge.
-            transfer_group: A string that identifies this transaction as part of a group.
-        """
-        return await self._client.request(
-            _PostChargesChargeCapture,
-            (charge,),
-            {
-                "amount": amount,
-                "application_fee": application_fee,
-                "application_fee_amount": application_fee_amount,
-                "expand": expand,
-                "receipt_email": receipt_email,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        amount: int | None = None,
-        application_fee: int | None = None,
-        application_fee_amount: int | None = None,
-        capture: bool | None = None,
-        card: ChargesCreateParamsCard | str | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        description: str | None = None,
-        destination: ChargesCreateParamsDestination | str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        on_behalf_of: str | None = None,
-        radar_options: ChargesCreateParamsRadarOptions | None = None,
-        receipt_email: str | None = None,
-        shipping: ChargesCreateParamsShipping | None = None,
-        source: str | None = None,
-        statement_descriptor: str | None = None,
-        statement_descriptor_suffix: str | None = None,
-        transfer_data: ChargesCreateParamsTransferData | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Charge:
-        """Use the Payment Intents API to initiate a new payment instead
-        of using this method. Confirmation of the PaymentIntent creates the Charge
-        object used to request payment, so this method is limited to legacy integrations.
-
-        ``POST /v1/charges``
-
-        Args:
-            amount: Amount intended to be collected by this payment.
-            application_fee:
-            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
-                the charge and transferred to the application owner's Stripe account.
-            capture: Whether to immediately capture the charge.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            customer: The ID of an existing customer that will be charged in this request.
-            description: An arbitrary string which you can attach to a `Charge` object.
-            destination:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The Stripe account ID for which these funds are intended.
-            radar_options: Options to configure Radar.
-            receipt_email: The email address to which this charge's
-                [receipt](https://stripe.com/docs/dashboard/receipts) will be sent.
-            shipping: Shipping information for the charge.
-            source: A payment source to be charged.
-            statement_descriptor: For card charges, use `statement_descriptor_suffix` instead.
-            statement_descriptor_suffix: Provides information about the charge that customers
-                see on their statements.
-            transfer_data: An optional dictionary including the account to automatically
-                transfer to as part of a destination charge.
-            transfer_group: A string that identifies this transaction as part of a group.
-        """
-        return await self._client.request(
-            _PostCharges,
-            (),
-            {
-                "amount": amount,
-                "application_fee": application_fee,
-                "application_fee_amount": application_fee_amount,
-                "capture": capture,
-                "card": card,
-                "currency": currency,
-                "customer": customer,
-                "description": description,
-                "destination": destination,
-                "expand": expand,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "radar_options": radar_options,
-                "receipt_email": receipt_email,
-                "shipping": shipping,
-                "source": source,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: ChargesListParamsCreated | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payment_intent: str | None = None,
-        starting_after: str | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Charge]:
-        """Returns a list of charges you’ve previously created. The charges are returned in sorted
-        order, with the most recent charges appearing first.
-
-        ``GET /v1/charges``
-
-        Args:
-            created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
-            transfer_group:
-        """
-        return await self._client.request(
-            _GetCharges,
-            (),
-            {
-                "created": created,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payment_intent": payment_intent,
-                "starting_after": starting_after,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    async def refund(
-        self,
-        charge: str,
-        /,
-        *,
-        amount: int | None = None,
-        expand: Sequence[str] | None = None,
-        instructions_email: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        payment_intent: str | None = None,
-        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None,
-        refund_application_fee: bool | None = None,
-        reverse_transfer: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Charge:
-        """When you create a new refund, you must specify a Charge or a PaymentIntent object on
-        which to create it.
-
-        Creating a new refund will refund a charge that has previously been created but not yet
-        refunded.
-        Funds will be refunded to the credit or debit card that was originally charged.
-
-        You can optionally refund only part of a charge.
-        You can do so multiple times, until the entire charge has been refunded.
-
-        Once entirely refunded, a charge can’t be refunded again.
-        This method will raise an error when called on an already-refunded charge,
-        or when trying to refund more money than is left on a charge.
-
-        ``POST /v1/charges/{charge}/refund``
-
-        Args:
-            amount:
-            expand: Specifies which fields in the response should be expanded.
-            instructions_email: For payment methods without native refund support (e.g.,
-                Konbini, PromptPay), use this email from the customer to receive refund
-                instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            payment_intent:
-            reason:
-            refund_application_fee:
-            reverse_transfer:
-        """
-        return await self._client.request(
-            _PostChargesChargeRefund,
-            (charge,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        charge: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Charge:
-        """Retrieves the details of a charge that has previously been created. Supply the unique
-        charge ID that was returned from your previous request, and Stripe will return the
-        corresponding charge information. The same information is returned when creating or
-        refunding the charge.
-
-        ``GET /v1/charges/{charge}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetChargesCharge,
-            (charge,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def search(
-        self,
-        *,
-        query: str,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        page: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SearchResult[Charge]:
-        """Search for charges you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
-
-        ``GET /v1/charges/search``
-
-        Args:
-            query:
-            expand:
-            limit:
-            page:
-        """
-        return await self._client.request(
-            _GetChargesSearch,
-            (),
-            {
-                "query": query,
-                "expand": expand,
-                "limit": limit,
-                "page": page,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        charge: str,
-        /,
-        *,
-        customer: str | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        fraud_details: ChargesUpdateParamsFraudDetails | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        receipt_email: str | None = None,
-        shipping: ChargesUpdateParamsShipping | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Charge:
-        """Updates the specified charge by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged.
-
-        ``POST /v1/charges/{charge}``
-
-        Args:
-            customer: The ID of an existing customer that will be associated with this request.
-            description: An arbitrary string which you can attach to a charge object.
-            expand: Specifies which fields in the response should be expanded.
-            fraud_details: A set of key-value pairs you can attach to a charge giving
-                information about its riskiness.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            receipt_email: This is the email address that the receipt for this charge will be
-                sent to.
-            shipping: Shipping information for the charge.
-            transfer_group: A string that identifies this transaction as part of a group.
-        """
-        return await self._client.request(
-            _PostChargesCharge,
-            (charge,),
-            {
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "fraud_details": fraud_details,
-                "metadata": metadata,
-                "receipt_email": receipt_email,
-                "shipping": shipping,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-
-class AsyncChargesDispute(AsyncResource):
-    """Operations on `client.charges.dispute`."""
-
-    async def close(
-        self,
-        charge: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Dispute:
-        """``POST /v1/charges/{charge}/dispute/close``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostChargesChargeDisputeClose,
-            (charge,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        charge: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Dispute:
-        """Retrieve a dispute for a specified charge.
-
-        ``GET /v1/charges/{charge}/dispute``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetChargesChargeDispute,
-            (charge,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        charge: str,
-        /,
-        *,
-        evidence: ChargesDisputeUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        submit: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Dispute:
-        """``POST /v1/charges/{charge}/dispute``
-
-        Args:
-            evidence: Evidence to upload, to respond to a dispute.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            submit: Whether to immediately submit evidence to the bank.
-        """
-        return await self._client.request(
-            _PostChargesChargeDispute,
-            (charge,),
-            {
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-                "submit": submit,
-            },
-            options,
-        )
-
-
-class AsyncChargesRefunds(AsyncResource):
-    """Operations on `client.charges.refunds`."""
-
-    async def create(
-        self,
-        charge: str,
-        /,
-        *,
-        amount: int | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        expand: Sequence[str] | None = None,
-        instructions_email: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        origin: Literal["customer_balance"] | None = None,
-        payment_intent: str | None = None,
-        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None,
-        refund_application_fee: bool | None = None,
-        reverse_transfer: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Create a refund.
-
-        ``POST /v1/charges/{charge}/refunds``
-
-        Args:
-            amount: A positive integer representing how much to refund.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            customer: Customer whose customer balance to refund from.
-            expand: Specifies which fields in the response should be expanded.
-            instructions_email: For payment methods without native refund support (e.g.,
-                Konbini, PromptPay), use this email from the customer to receive refund
-                instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            origin: Origin of the refund
-            payment_intent:
-            reason:
-            refund_application_fee:
-            reverse_transfer:
-        """
-        return await self._client.request(
-            _PostChargesChargeRefunds,
-            (charge,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "origin": origin,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        charge: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Refund]:
-        """You can see a list of the refunds belonging to a specific charge. Note that the 10 most
-        recent refunds are always available by default on the charge object. If you need more
-        than those 10, you can use this API method and the limit and starting_after parameters
-        to page through additional refunds.
-
-        ``GET /v1/charges/{charge}/refunds``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetChargesChargeRefunds,
-            (charge,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        charge: str,
-        refund: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Retrieves the details of an existing refund.
-
-        ``GET /v1/charges/{charge}/refunds/{refund}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetChargesChargeRefundsRefund,
-            (
-                charge,
-                refund,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        charge: str,
-        refund: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Update a specified refund.
-
-        ``POST /v1/charges/{charge}/refunds/{refund}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata:
-        """
-        return await self._client.request(
-            _PostChargesChargeRefundsRefund,
-            (
-                charge,
-                refund,
-            ),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Charges.capture": _PostChargesChargeCapture,
+    "Charges.create": _PostCharges,
+    "Charges.list": _GetCharges,
+    "Charges.refund": _PostChargesChargeRefund,
+    "Charges.retrieve": _GetChargesCharge,
+    "Charges.search": _GetChargesSearch,
+    "Charges.update": _PostChargesCharge,
+    "ChargesDispute.close": _PostChargesChargeDisputeClose,
+    "ChargesDispute.retrieve": _GetChargesChargeDispute,
+    "ChargesDispute.update": _PostChargesChargeDispute,
+    "ChargesRefunds.create": _PostChargesChargeRefunds,
+    "ChargesRefunds.list": _GetChargesChargeRefunds,
+    "ChargesRefunds.retrieve": _GetChargesChargeRefundsRefund,
+    "ChargesRefunds.update": _PostChargesChargeRefundsRefund,
+    "AsyncCharges.capture": _PostChargesChargeCapture,
+    "AsyncCharges.create": _PostCharges,
+    "AsyncCharges.list": _GetCharges,
+    "AsyncCharges.refund": _PostChargesChargeRefund,
+    "AsyncCharges.retrieve": _GetChargesCharge,
+    "AsyncCharges.search": _GetChargesSearch,
+    "AsyncCharges.update": _PostChargesCharge,
+    "AsyncChargesDispute.close": _PostChargesChargeDisputeClose,
+    "AsyncChargesDispute.retrieve": _GetChargesChargeDispute,
+    "AsyncChargesDispute.update": _PostChargesChargeDispute,
+    "AsyncChargesRefunds.create": _PostChargesChargeRefunds,
+    "AsyncChargesRefunds.list": _GetChargesChargeRefunds,
+    "AsyncChargesRefunds.retrieve": _GetChargesChargeRefundsRefund,
+    "AsyncChargesRefunds.update": _PostChargesChargeRefundsRefund,
+}

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.checkout_session import CheckoutSession
     from ..models.item import Item
     from ..params.checkout_sessions import (
@@ -42,6 +41,903 @@ if TYPE_CHECKING:
         CheckoutSessionsCreateParamsTaxIdCollection,
         CheckoutSessionsListParamsCustomerDetails,
     )
+
+
+class CheckoutSessions(SyncResource):
+    """Operations on `client.checkout.sessions`."""
+
+    @cached_property
+    def line_items(self) -> CheckoutSessionsLineItems:
+        return CheckoutSessionsLineItems(self._client)
+
+    def create(
+        self,
+        *,
+        success_url: str,
+        after_expiration: CheckoutSessionsCreateParamsAfterExpiration | None = None,
+        allow_promotion_codes: bool | None = None,
+        automatic_tax: CheckoutSessionsCreateParamsAutomaticTax | None = None,
+        billing_address_collection: Literal["auto", "required"] | None = None,
+        cancel_url: str | None = None,
+        client_reference_id: str | None = None,
+        consent_collection: CheckoutSessionsCreateParamsConsentCollection | None = None,
+        currency: str | None = None,
+        custom_fields: SequenceNotStr[CheckoutSessionsCreateParamsCustomFields] | None = None,
+        custom_text: CheckoutSessionsCreateParamsCustomText | None = None,
+        customer: str | None = None,
+        customer_creation: Literal["always", "if_required"] | None = None,
+        customer_email: str | None = None,
+        customer_update: CheckoutSessionsCreateParamsCustomerUpdate | None = None,
+        discounts: SequenceNotStr[CheckoutSessionsCreateParamsDiscounts] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        invoice_creation: CheckoutSessionsCreateParamsInvoiceCreation | None = None,
+        line_items: SequenceNotStr[CheckoutSessionsCreateParamsLineItems] | None = None,
+        locale: Literal[
+            "auto",
+            "bg",
+            "cs",
+            "da",
+            "de",
+            "el",
+            "en",
+            "en-GB",
+            "es",
+            "es-419",
+            "et",
+            "fi",
+            "fil",
+            "fr",
+            "fr-CA",
+            "hr",
+            "hu",
+            "id",
+            "it",
+            "ja",
+            "ko",
+            "lt",
+            "lv",
+            "ms",
+            "mt",
+            "nb",
+            "nl",
+            "pl",
+            "pt",
+            "pt-BR",
+            "ro",
+            "ru",
+            "sk",
+            "sl",
+            "sv",
+            "th",
+            "tr",
+            "vi",
+            "zh",
+            "zh-HK",
+            "zh-TW",
+        ]
+        | None = None,
+        metadata: dict[str, str] | None = None,
+        mode: Literal["payment", "setup", "subscription"] | None = None,
+        payment_intent_data: CheckoutSessionsCreateParamsPaymentIntentData | None = None,
+        payment_method_collection: Literal["always", "if_required"] | None = None,
+        payment_method_options: CheckoutSessionsCreateParamsPaymentMethodOptions | None = None,
+        payment_method_types: SequenceNotStr[
+            Literal[
+                "acss_debit",
+                "affirm",
+                "afterpay_clearpay",
+                "alipay",
+                "au_becs_debit",
+                "bacs_debit",
+                "bancontact",
+                "blik",
+                "boleto",
+                "card",
+                "cashapp",
+                "customer_balance",
+                "eps",
+                "fpx",
+                "giropay",
+                "grabpay",
+                "ideal",
+                "klarna",
+                "konbini",
+                "link",
+                "oxxo",
+                "p24",
+                "paynow",
+                "paypal",
+                "pix",
+                "promptpay",
+                "sepa_debit",
+                "sofort",
+                "us_bank_account",
+                "wechat_pay",
+                "zip",
+            ]
+        ]
+        | None = None,
+        phone_number_collection: CheckoutSessionsCreateParamsPhoneNumberCollection | None = None,
+        setup_intent_data: CheckoutSessionsCreateParamsSetupIntentData | None = None,
+        shipping_address_collection: CheckoutSessionsCreateParamsShippingAddressCollection | None = None,
+        shipping_options: SequenceNotStr[CheckoutSessionsCreateParamsShippingOptions] | None = None,
+        submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
+        subscription_data: CheckoutSessionsCreateParamsSubscriptionData | None = None,
+        tax_id_collection: CheckoutSessionsCreateParamsTaxIdCollection | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CheckoutSession:
+        """Creates a Session object.
+
+        ``POST /v1/checkout/sessions``
+
+        Args:
+            success_url: The URL to which Stripe should send customers when payment or setup is
+                complete. If you’d like to use information from the successful Checkout Session
+                on your page, read the guide on [customizing your success
+                page](https://stripe.com/docs/payments/checkout/custom-success-page).
+            after_expiration: Configure actions after a Checkout Session has expired.
+            allow_promotion_codes: Enables user redeemable promotion codes.
+            automatic_tax: Settings for automatic tax lookup for this session and resulting
+                payments, invoices, and subscriptions.
+            billing_address_collection: Specify whether Checkout should collect the customer's
+                billing address.
+            cancel_url: If set, Checkout displays a back button and customers will be directed
+                to this URL if they decide to cancel payment and return to your website.
+            client_reference_id: A unique string to reference the Checkout Session. This can be
+                a customer ID, a cart ID, or similar, and can be used to reconcile the session
+                with your internal systems.
+            consent_collection: Configure fields for the Checkout Session to gather active
+                consent from customers.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            custom_fields: Collect additional information from your customer using custom
+                fields. Up to 2 fields are supported.
+            custom_text: Display additional text for your customers using custom text.
+            customer: ID of an existing Customer, if one exists. In `payment` mode, the
+                customer’s most recent card payment method will be used to prefill the email,
+                name, card details, and billing address on the Checkout page. In `subscription`
+                mode, the customer’s [default payment
+                method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
+                will be used if it’s a card, and otherwise the most recent card will be used. A
+                valid billing address, billing name and billing email are required on the
+                payment method for Checkout to prefill the customer's card details.
+                If the Customer already has a valid
+                    [email](https://stripe.com/docs/api/customers/object#customer_object-email)
+                    set, the email will be prefilled and not editable in Checkout. If the
+                    Customer does not have a valid `email`, Checkout will set the email entered
+                    during the session on the Customer.
+                If blank for Checkout Sessions in `subscription` mode or with
+                    `customer_creation` set as `always` in `payment` mode, Checkout will create
+                    a new Customer object based on information provided during the payment flow.
+                You can set
+                    [`payment_intent_data.setup_future_usage`](https://stripe.com/docs/api/checkout/sessions/create#create_checkout_session-payment_intent_data-setup_future_usage)
+                    to have Checkout automatically attach the payment method to the Customer you
+                    pass in for future reuse.
+            customer_creation: Configure whether a Checkout Session creates a
+                [Customer](https://stripe.com/docs/api/customers) during Session confirmation.
+                When a Customer is not created, you can still retrieve email, address, and other
+                    customer data entered in Checkout with
+                    [customer_details](https://stripe.com/docs/api/checkout/sessions/object#checkout_session_object-customer_details).
+                Sessions that don't create Customers instead are grouped by [guest
+                    customers](https://stripe.com/docs/payments/checkout/guest-customers) in the
+                    Dashboard. Promotion codes limited to first time customers will return
+                    invalid for these Sessions.
+                Can only be set in `payment` and `setup` mode.
+            customer_email: If provided, this value will be used when the Customer object is
+                created. If not provided, customers will be asked to enter their email address.
+                Use this parameter to prefill customer data if you already have an email on
+                file. To access information about the customer once a session is complete, use
+                the `customer` field.
+            customer_update: Controls what fields on Customer can be updated by the Checkout
+                Session. Can only be provided when `customer` is provided.
+            discounts: The coupon or promotion code to apply to this Session. Currently, only up
+                to one may be specified.
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: The Epoch time in seconds at which the Checkout Session will expire. It
+                can be anywhere from 30 minutes to 24 hours after Checkout Session creation. By
+                default, this value is 24 hours from creation.
+            invoice_creation: Generate a post-purchase Invoice for one-time payments.
+            line_items: A list of items the customer is purchasing. Use this parameter to pass
+                one-time or recurring [Prices](https://stripe.com/docs/api/prices).
+                For `payment` mode, there is a maximum of 100 line items, however it is
+                    recommended to consolidate line items if there are more than a few dozen.
+                For `subscription` mode, there is a maximum of 20 line items with recurring
+                    Prices and 20 line items with one-time Prices. Line items with one-time
+                    Prices will be on the initial invoice only.
+            locale: The IETF language tag of the locale Checkout is displayed in. If blank or
+                `auto`, the browser's locale is used.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            mode: The mode of the Checkout Session. Pass `subscription` if the Checkout Session
+                includes at least one recurring item.
+            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
+                for Checkout Sessions in `payment` mode.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
+                When set to `if_required`, Checkout will not collect a payment method when the
+                total due for the session is 0. This may occur if the Checkout Session includes
+                a free trial or a discount.
+                Can only be set in `subscription` mode.
+                If you'd like information on how to collect a payment method outside of
+                    Checkout, read the guide on configuring [subscriptions with a free
+                    trial](https://stripe.com/docs/payments/checkout/free-trials).
+            payment_method_options: Payment-method-specific configuration.
+            payment_method_types: A list of the types of payment methods (e.g., `card`) this
+                Checkout Session can accept.
+                In `payment` and `subscription` mode, you can omit this attribute to manage your
+                    payment methods from the [Stripe
+                    Dashboard](https://dashboard.stripe.com/settings/payment_methods). It is
+                    required in `setup` mode.
+                Read more about the supported payment methods and their requirements in our
+                    [payment method details guide](/docs/payments/checkout/payment-methods).
+                If multiple payment methods are passed, Checkout will dynamically reorder them
+                    to prioritize the most relevant payment methods based on the customer's
+                    location and other characteristics.
+            phone_number_collection: Controls phone number collection settings for the session.
+                We recommend that you review your privacy policy and check with your legal
+                    contacts before using this feature. Learn more about [collecting phone
+                    numbers with
+                    Checkout](https://stripe.com/docs/payments/checkout/phone-numbers).
+            setup_intent_data: A subset of parameters to be passed to SetupIntent creation for
+                Checkout Sessions in `setup` mode.
+            shipping_address_collection: When set, provides configuration for Checkout to
+                collect a shipping address from a customer.
+            shipping_options: The shipping rate options to apply to this Session. Up to a
+                maximum of 5.
+            submit_type: Describes the type of transaction being performed by Checkout in order
+                to customize relevant text on the page, such as the submit button. `submit_type`
+                can only be specified on Checkout Sessions in `payment` mode, but not Checkout
+                Sessions in `subscription` or `setup` mode.
+            subscription_data: A subset of parameters to be passed to subscription creation for
+                Checkout Sessions in `subscription` mode.
+            tax_id_collection: Controls tax ID collection settings for the session.
+        """
+        return self._client.request(
+            _PostCheckoutSessions,
+            (),
+            {
+                "success_url": success_url,
+                "after_expiration": after_expiration,
+                "allow_promotion_codes": allow_promotion_codes,
+                "automatic_tax": automatic_tax,
+                "billing_address_collection": billing_address_collection,
+                "cancel_url": cancel_url,
+                "client_reference_id": client_reference_id,
+                "consent_collection": consent_collection,
+                "currency": currency,
+                "custom_fields": custom_fields,
+                "custom_text": custom_text,
+                "customer": customer,
+                "customer_creation": customer_creation,
+                "customer_email": customer_email,
+                "customer_update": customer_update,
+                "discounts": discounts,
+                "expand": expand,
+                "expires_at": expires_at,
+                "invoice_creation": invoice_creation,
+                "line_items": line_items,
+                "locale": locale,
+                "metadata": metadata,
+                "mode": mode,
+                "payment_intent_data": payment_intent_data,
+                "payment_method_collection": payment_method_collection,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "phone_number_collection": phone_number_collection,
+                "setup_intent_data": setup_intent_data,
+                "shipping_address_collection": shipping_address_collection,
+                "shipping_options": shipping_options,
+                "submit_type": submit_type,
+                "subscription_data": subscription_data,
+                "tax_id_collection": tax_id_collection,
+            },
+            options,
+        )
+
+    def expire(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CheckoutSession:
+        """A Session can be expired when it is in one of these statuses: open
+
+        After it expires, a customer can’t complete a Session and customers loading the Session
+        see a message saying the Session is expired.
+
+        ``POST /v1/checkout/sessions/{session}/expire``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostCheckoutSessionsSessionExpire,
+            (session,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        customer: str | None = None,
+        customer_details: CheckoutSessionsListParamsCustomerDetails | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payment_intent: str | None = None,
+        payment_link: str | None = None,
+        starting_after: str | None = None,
+        subscription: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CheckoutSession]:
+        """Returns a list of Checkout Sessions.
+
+        ``GET /v1/checkout/sessions``
+
+        Args:
+            customer: Only return the Checkout Sessions for the Customer specified.
+            customer_details: Only return the Checkout Sessions for the Customer details
+                specified.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return the Checkout Session for the PaymentIntent specified.
+            payment_link: Only return the Checkout Sessions for the Payment Link specified.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            subscription: Only return the Checkout Session for the subscription specified.
+        """
+        return self._client.request(
+            _GetCheckoutSessions,
+            (),
+            {
+                "customer": customer,
+                "customer_details": customer_details,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payment_intent": payment_intent,
+                "payment_link": payment_link,
+                "starting_after": starting_after,
+                "subscription": subscription,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CheckoutSession:
+        """Retrieves a Session object.
+
+        ``GET /v1/checkout/sessions/{session}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCheckoutSessionsSession,
+            (session,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class CheckoutSessionsLineItems(SyncResource):
+    """Operations on `client.checkout.sessions.line_items`."""
+
+    def list(
+        self,
+        session: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Item]:
+        """When retrieving a Checkout Session, there is an includable line_items property
+        containing the first handful of those items. There is also a URL where you can retrieve
+        the full (paginated) list of line items.
+
+        ``GET /v1/checkout/sessions/{session}/line_items``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCheckoutSessionsSessionLineItems,
+            (session,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+class AsyncCheckoutSessions(AsyncResource):
+    """Operations on `client.checkout.sessions`."""
+
+    @cached_property
+    def line_items(self) -> AsyncCheckoutSessionsLineItems:
+        return AsyncCheckoutSessionsLineItems(self._client)
+
+    async def create(
+        self,
+        *,
+        success_url: str,
+        after_expiration: CheckoutSessionsCreateParamsAfterExpiration | None = None,
+        allow_promotion_codes: bool | None = None,
+        automatic_tax: CheckoutSessionsCreateParamsAutomaticTax | None = None,
+        billing_address_collection: Literal["auto", "required"] | None = None,
+        cancel_url: str | None = None,
+        client_reference_id: str | None = None,
+        consent_collection: CheckoutSessionsCreateParamsConsentCollection | None = None,
+        currency: str | None = None,
+        custom_fields: SequenceNotStr[CheckoutSessionsCreateParamsCustomFields] | None = None,
+        custom_text: CheckoutSessionsCreateParamsCustomText | None = None,
+        customer: str | None = None,
+        customer_creation: Literal["always", "if_required"] | None = None,
+        customer_email: str | None = None,
+        customer_update: CheckoutSessionsCreateParamsCustomerUpdate | None = None,
+        discounts: SequenceNotStr[CheckoutSessionsCreateParamsDiscounts] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        invoice_creation: CheckoutSessionsCreateParamsInvoiceCreation | None = None,
+        line_items: SequenceNotStr[CheckoutSessionsCreateParamsLineItems] | None = None,
+        locale: Literal[
+            "auto",
+            "bg",
+            "cs",
+            "da",
+            "de",
+            "el",
+            "en",
+            "en-GB",
+            "es",
+            "es-419",
+            "et",
+            "fi",
+            "fil",
+            "fr",
+            "fr-CA",
+            "hr",
+            "hu",
+            "id",
+            "it",
+            "ja",
+            "ko",
+            "lt",
+            "lv",
+            "ms",
+            "mt",
+            "nb",
+            "nl",
+            "pl",
+            "pt",
+            "pt-BR",
+            "ro",
+            "ru",
+            "sk",
+            "sl",
+            "sv",
+            "th",
+            "tr",
+            "vi",
+            "zh",
+            "zh-HK",
+            "zh-TW",
+        ]
+        | None = None,
+        metadata: dict[str, str] | None = None,
+        mode: Literal["payment", "setup", "subscription"] | None = None,
+        payment_intent_data: CheckoutSessionsCreateParamsPaymentIntentData | None = None,
+        payment_method_collection: Literal["always", "if_required"] | None = None,
+        payment_method_options: CheckoutSessionsCreateParamsPaymentMethodOptions | None = None,
+        payment_method_types: SequenceNotStr[
+            Literal[
+                "acss_debit",
+                "affirm",
+                "afterpay_clearpay",
+                "alipay",
+                "au_becs_debit",
+                "bacs_debit",
+                "bancontact",
+                "blik",
+                "boleto",
+                "card",
+                "cashapp",
+                "customer_balance",
+                "eps",
+                "fpx",
+                "giropay",
+                "grabpay",
+                "ideal",
+                "klarna",
+                "konbini",
+                "link",
+                "oxxo",
+                "p24",
+                "paynow",
+                "paypal",
+                "pix",
+                "promptpay",
+                "sepa_debit",
+                "sofort",
+                "us_bank_account",
+                "wechat_pay",
+                "zip",
+            ]
+        ]
+        | None = None,
+        phone_number_collection: CheckoutSessionsCreateParamsPhoneNumberCollection | None = None,
+        setup_intent_data: CheckoutSessionsCreateParamsSetupIntentData | None = None,
+        shipping_address_collection: CheckoutSessionsCreateParamsShippingAddressCollection | None = None,
+        shipping_options: SequenceNotStr[CheckoutSessionsCreateParamsShippingOptions] | None = None,
+        submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
+        subscription_data: CheckoutSessionsCreateParamsSubscriptionData | None = None,
+        tax_id_collection: CheckoutSessionsCreateParamsTaxIdCollection | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CheckoutSession:
+        """Creates a Session object.
+
+        ``POST /v1/checkout/sessions``
+
+        Args:
+            success_url: The URL to which Stripe should send customers when payment or setup is
+                complete. If you’d like to use information from the successful Checkout Session
+                on your page, read the guide on [customizing your success
+                page](https://stripe.com/docs/payments/checkout/custom-success-page).
+            after_expiration: Configure actions after a Checkout Session has expired.
+            allow_promotion_codes: Enables user redeemable promotion codes.
+            automatic_tax: Settings for automatic tax lookup for this session and resulting
+                payments, invoices, and subscriptions.
+            billing_address_collection: Specify whether Checkout should collect the customer's
+                billing address.
+            cancel_url: If set, Checkout displays a back button and customers will be directed
+                to this URL if they decide to cancel payment and return to your website.
+            client_reference_id: A unique string to reference the Checkout Session. This can be
+                a customer ID, a cart ID, or similar, and can be used to reconcile the session
+                with your internal systems.
+            consent_collection: Configure fields for the Checkout Session to gather active
+                consent from customers.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            custom_fields: Collect additional information from your customer using custom
+                fields. Up to 2 fields are supported.
+            custom_text: Display additional text for your customers using custom text.
+            customer: ID of an existing Customer, if one exists. In `payment` mode, the
+                customer’s most recent card payment method will be used to prefill the email,
+                name, card details, and billing address on the Checkout page. In `subscription`
+                mode, the customer’s [default payment
+                method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
+                will be used if it’s a card, and otherwise the most recent card will be used. A
+                valid billing address, billing name and billing email are required on the
+                payment method for Checkout to prefill the customer's card details.
+                If the Customer already has a valid
+                    [email](https://stripe.com/docs/api/customers/object#customer_object-email)
+                    set, the email will be prefilled and not editable in Checkout. If the
+                    Customer does not have a valid `email`, Checkout will set the email entered
+                    during the session on the Customer.
+                If blank for Checkout Sessions in `subscription` mode or with
+                    `customer_creation` set as `always` in `payment` mode, Checkout will create
+                    a new Customer object based on information provided during the payment flow.
+                You can set
+                    [`payment_intent_data.setup_future_usage`](https://stripe.com/docs/api/checkout/sessions/create#create_checkout_session-payment_intent_data-setup_future_usage)
+                    to have Checkout automatically attach the payment method to the Customer you
+                    pass in for future reuse.
+            customer_creation: Configure whether a Checkout Session creates a
+                [Customer](https://stripe.com/docs/api/customers) during Session confirmation.
+                When a Customer is not created, you can still retrieve email, address, and other
+                    customer data entered in Checkout with
+                    [customer_details](https://stripe.com/docs/api/checkout/sessions/object#checkout_session_object-customer_details).
+                Sessions that don't create Customers instead are grouped by [guest
+                    customers](https://stripe.com/docs/payments/checkout/guest-customers) in the
+                    Dashboard. Promotion codes limited to first time customers will return
+                    invalid for these Sessions.
+                Can only be set in `payment` and `setup` mode.
+            customer_email: If provided, this value will be used when the Customer object is
+                created. If not provided, customers will be asked to enter their email address.
+                Use this parameter to prefill customer data if you already have an email on
+                file. To access information about the customer once a session is complete, use
+                the `customer` field.
+            customer_update: Controls what fields on Customer can be updated by the Checkout
+                Session. Can only be provided when `customer` is provided.
+            discounts: The coupon or promotion code to apply to this Session. Currently, only up
+                to one may be specified.
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: The Epoch time in seconds at which the Checkout Session will expire. It
+                can be anywhere from 30 minutes to 24 hours after Checkout Session creation. By
+                default, this value is 24 hours from creation.
+            invoice_creation: Generate a post-purchase Invoice for one-time payments.
+            line_items: A list of items the customer is purchasing. Use this parameter to pass
+                one-time or recurring [Prices](https://stripe.com/docs/api/prices).
+                For `payment` mode, there is a maximum of 100 line items, however it is
+                    recommended to consolidate line items if there are more than a few dozen.
+                For `subscription` mode, there is a maximum of 20 line items with recurring
+                    Prices and 20 line items with one-time Prices. Line items with one-time
+                    Prices will be on the initial invoice only.
+            locale: The IETF language tag of the locale Checkout is displayed in. If blank or
+                `auto`, the browser's locale is used.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            mode: The mode of the Checkout Session. Pass `subscription` if the Checkout Session
+                includes at least one recurring item.
+            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
+                for Checkout Sessions in `payment` mode.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
+                When set to `if_required`, Checkout will not collect a payment method when the
+                total due for the session is 0. This may occur if the Checkout Session includes
+                a free trial or a discount.
+                Can only be set in `subscription` mode.
+                If you'd like information on how to collect a payment method outside of
+                    Checkout, read the guide on configuring [subscriptions with a free
+                    trial](https://stripe.com/docs/payments/checkout/free-trials).
+            payment_method_options: Payment-method-specific configuration.
+            payment_method_types: A list of the types of payment methods (e.g., `card`) this
+                Checkout Session can accept.
+                In `payment` and `subscription` mode, you can omit this attribute to manage your
+                    payment methods from the [Stripe
+                    Dashboard](https://dashboard.stripe.com/settings/payment_methods). It is
+                    required in `setup` mode.
+                Read more about the supported payment methods and their requirements in our
+                    [payment method details guide](/docs/payments/checkout/payment-methods).
+                If multiple payment methods are passed, Checkout will dynamically reorder them
+                    to prioritize the most relevant payment methods based on the customer's
+                    location and other characteristics.
+            phone_number_collection: Controls phone number collection settings for the session.
+                We recommend that you review your privacy policy and check with your legal
+                    contacts before using this feature. Learn more about [collecting phone
+                    numbers with
+                    Checkout](https://stripe.com/docs/payments/checkout/phone-numbers).
+            setup_intent_data: A subset of parameters to be passed to SetupIntent creation for
+                Checkout Sessions in `setup` mode.
+            shipping_address_collection: When set, provides configuration for Checkout to
+                collect a shipping address from a customer.
+            shipping_options: The shipping rate options to apply to this Session. Up to a
+                maximum of 5.
+            submit_type: Describes the type of transaction being performed by Checkout in order
+                to customize relevant text on the page, such as the submit button. `submit_type`
+                can only be specified on Checkout Sessions in `payment` mode, but not Checkout
+                Sessions in `subscription` or `setup` mode.
+            subscription_data: A subset of parameters to be passed to subscription creation for
+                Checkout Sessions in `subscription` mode.
+            tax_id_collection: Controls tax ID collection settings for the session.
+        """
+        return await self._client.request(
+            _PostCheckoutSessions,
+            (),
+            {
+                "success_url": success_url,
+                "after_expiration": after_expiration,
+                "allow_promotion_codes": allow_promotion_codes,
+                "automatic_tax": automatic_tax,
+                "billing_address_collection": billing_address_collection,
+                "cancel_url": cancel_url,
+                "client_reference_id": client_reference_id,
+                "consent_collection": consent_collection,
+                "currency": currency,
+                "custom_fields": custom_fields,
+                "custom_text": custom_text,
+                "customer": customer,
+                "customer_creation": customer_creation,
+                "customer_email": customer_email,
+                "customer_update": customer_update,
+                "discounts": discounts,
+                "expand": expand,
+                "expires_at": expires_at,
+                "invoice_creation": invoice_creation,
+                "line_items": line_items,
+                "locale": locale,
+                "metadata": metadata,
+                "mode": mode,
+                "payment_intent_data": payment_intent_data,
+                "payment_method_collection": payment_method_collection,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "phone_number_collection": phone_number_collection,
+                "setup_intent_data": setup_intent_data,
+                "shipping_address_collection": shipping_address_collection,
+                "shipping_options": shipping_options,
+                "submit_type": submit_type,
+                "subscription_data": subscription_data,
+                "tax_id_collection": tax_id_collection,
+            },
+            options,
+        )
+
+    async def expire(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CheckoutSession:
+        """A Session can be expired when it is in one of these statuses: open
+
+        After it expires, a customer can’t complete a Session and customers loading the Session
+        see a message saying the Session is expired.
+
+        ``POST /v1/checkout/sessions/{session}/expire``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostCheckoutSessionsSessionExpire,
+            (session,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        customer: str | None = None,
+        customer_details: CheckoutSessionsListParamsCustomerDetails | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payment_intent: str | None = None,
+        payment_link: str | None = None,
+        starting_after: str | None = None,
+        subscription: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CheckoutSession]:
+        """Returns a list of Checkout Sessions.
+
+        ``GET /v1/checkout/sessions``
+
+        Args:
+            customer: Only return the Checkout Sessions for the Customer specified.
+            customer_details: Only return the Checkout Sessions for the Customer details
+                specified.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return the Checkout Session for the PaymentIntent specified.
+            payment_link: Only return the Checkout Sessions for the Payment Link specified.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            subscription: Only return the Checkout Session for the subscription specified.
+        """
+        return await self._client.request(
+            _GetCheckoutSessions,
+            (),
+            {
+                "customer": customer,
+                "customer_details": customer_details,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payment_intent": payment_intent,
+                "payment_link": payment_link,
+                "starting_after": starting_after,
+                "subscription": subscription,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CheckoutSession:
+        """Retrieves a Session object.
+
+        ``GET /v1/checkout/sessions/{session}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCheckoutSessionsSession,
+            (session,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncCheckoutSessionsLineItems(AsyncResource):
+    """Operations on `client.checkout.sessions.line_items`."""
+
+    async def list(
+        self,
+        session: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Item]:
+        """When retrieving a Checkout Session, there is an includable line_items property
+        containing the first handful of those items. There is also a URL where you can retrieve
+        the full (paginated) list of line items.
+
+        ``GET /v1/checkout/sessions/{session}/line_items``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCheckoutSessionsSessionLineItems,
+            (session,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostCheckoutSessions: Operation[CheckoutSession] = Operation(
     "PostCheckoutSessions",
@@ -157,721 +1053,16 @@ _GetCheckoutSessionsSessionLineItems: Operation[ListObject[Item]] = Operation(
 )
 
 
-class CheckoutSessions(SyncResource):
-    """Operations on `client.checkout.sessions`."""
-
-    @cached_property
-    def line_items(self) -> CheckoutSessionsLineItems:
-        return CheckoutSessionsLineItems(self._client)
-
-    def create(
-        self,
-        *,
-        success_url: str,
-        after_expiration: CheckoutSessionsCreateParamsAfterExpiration | None = None,
-        allow_promotion_codes: bool | None = None,
-        automatic_tax: CheckoutSessionsCreateParamsAutomaticTax | None = None,
-        billing_address_collection: Literal["auto", "required"] | None = None,
-        cancel_url: str | None = None,
-        client_reference_id: str | None = None,
-        consent_collection: CheckoutSessionsCreateParamsConsentCollection | None = None,
-        currency: str | None = None,
-        custom_fields: Sequence[CheckoutSessionsCreateParamsCustomFields] | None = None,
-        custom_text: CheckoutSessionsCreateParamsCustomText | None = None,
-        customer: str | None = None,
-        customer_creation: Literal["always", "if_required"] | None = None,
-        customer_email: str | None = None,
-        customer_update: CheckoutSessionsCreateParamsCustomerUpdate | None = None,
-        discounts: Sequence[CheckoutSessionsCreateParamsDiscounts] | None = None,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        invoice_creation: CheckoutSessionsCreateParamsInvoiceCreation | None = None,
-        line_items: Sequence[CheckoutSessionsCreateParamsLineItems] | None = None,
-        locale: Literal[
-            "auto",
-            "bg",
-            "cs",
-            "da",
-            "de",
-            "el",
-            "en",
-            "en-GB",
-            "es",
-            "es-419",
-            "et",
-            "fi",
-            "fil",
-            "fr",
-            "fr-CA",
-            "hr",
-            "hu",
-            "id",
-            "it",
-            "ja",
-            "ko",
-            "lt",
-            "lv",
-            "ms",
-            "mt",
-            "nb",
-            "nl",
-            "pl",
-            "pt",
-            "pt-BR",
-            "ro",
-            "ru",
-            "sk",
-            "sl",
-            "sv",
-            "th",
-            "tr",
-            "vi",
-            "zh",
-            "zh-HK",
-            "zh-TW",
-        ]
-        | None = None,
-        metadata: dict[str, str] | None = None,
-        mode: Literal["payment", "setup", "subscription"] | None = None,
-        payment_intent_data: CheckoutSessionsCreateParamsPaymentIntentData | None = None,
-        payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_options: CheckoutSessionsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[
-            Literal[
-                "acss_debit",
-                "affirm",
-                "afterpay_clearpay",
-                "alipay",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "blik",
-                "boleto",
-                "card",
-                "cashapp",
-                "customer_balance",
-                "eps",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "klarna",
-                "konbini",
-                "link",
-                "oxxo",
-                "p24",
-                "paynow",
-                "paypal",
-                "pix",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-                "zip",
-            ]
-        ]
-        | None = None,
-        phone_number_collection: CheckoutSessionsCreateParamsPhoneNumberCollection | None = None,
-        setup_intent_data: CheckoutSessionsCreateParamsSetupIntentData | None = None,
-        shipping_address_collection: CheckoutSessionsCreateParamsShippingAddressCollection | None = None,
-        shipping_options: Sequence[CheckoutSessionsCreateParamsShippingOptions] | None = None,
-        submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
-        subscription_data: CheckoutSessionsCreateParamsSubscriptionData | None = None,
-        tax_id_collection: CheckoutSessionsCreateParamsTaxIdCollection | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CheckoutSession:
-        """Creates a Session object.
-
-        ``POST /v1/checkout/sessions``
-
-        Args:
-            success_url: The URL to which Stripe should send customers when payment or setup is
-                complete.
-            after_expiration: Configure actions after a Checkout Session has expired.
-            allow_promotion_codes: Enables user redeemable promotion codes.
-            automatic_tax: Settings for automatic tax lookup for this session and resulting
-                payments, invoices, and subscriptions.
-            billing_address_collection: Specify whether Checkout should collect the customer's
-                billing address.
-            cancel_url: If set, Checkout displays a back button and customers will be directed
-                to this URL if they decide to cancel payment and return to your website.
-            client_reference_id: A unique string to reference the Checkout Session.
-            consent_collection: Configure fields for the Checkout Session to gather active
-                consent from customers.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            custom_fields: Collect additional information from your customer using custom
-                fields.
-            custom_text: Display additional text for your customers using custom text.
-            customer: ID of an existing Customer, if one exists.
-            customer_creation: Configure whether a Checkout Session creates a
-                [Customer](https://stripe.com/docs/api/customers) during Session confirmation.
-            customer_email: If provided, this value will be used when the Customer object is
-                created.
-            customer_update: Controls what fields on Customer can be updated by the Checkout
-                Session.
-            discounts: The coupon or promotion code to apply to this Session.
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: The Epoch time in seconds at which the Checkout Session will expire.
-            invoice_creation: Generate a post-purchase Invoice for one-time payments.
-            line_items: A list of items the customer is purchasing.
-            locale: The IETF language tag of the locale Checkout is displayed in.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            mode: The mode of the Checkout Session.
-            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
-                for Checkout Sessions in `payment` mode.
-            payment_method_collection: Specify whether Checkout should collect a payment method.
-            payment_method_options: Payment-method-specific configuration.
-            payment_method_types: A list of the types of payment methods (e.g., `card`) this
-                Checkout Session can accept.
-            phone_number_collection: Controls phone number collection settings for the session.
-            setup_intent_data: A subset of parameters to be passed to SetupIntent creation for
-                Checkout Sessions in `setup` mode.
-            shipping_address_collection: When set, provides configuration for Checkout to
-                collect a shipping address from a customer.
-            shipping_options: The shipping rate options to apply to this Session.
-            submit_type: Describes the type of transaction being performed by Checkout in order
-                to customize relevant text on the page, such as the submit button.
-            subscription_data: A subset of parameters to be passed to subscription creation for
-                Checkout Sessions in `subscription` mode.
-            tax_id_collection: Controls tax ID collection settings for the session.
-        """
-        return self._client.request(
-            _PostCheckoutSessions,
-            (),
-            {
-                "success_url": success_url,
-                "after_expiration": after_expiration,
-                "allow_promotion_codes": allow_promotion_codes,
-                "automatic_tax": automatic_tax,
-                "billing_address_collection": billing_address_collection,
-                "cancel_url": cancel_url,
-                "client_reference_id": client_reference_id,
-                "consent_collection": consent_collection,
-                "currency": currency,
-                "custom_fields": custom_fields,
-                "custom_text": custom_text,
-                "customer": customer,
-                "customer_creation": customer_creation,
-                "customer_email": customer_email,
-                "customer_update": customer_update,
-                "discounts": discounts,
-                "expand": expand,
-                "expires_at": expires_at,
-                "invoice_creation": invoice_creation,
-                "line_items": line_items,
-                "locale": locale,
-                "metadata": metadata,
-                "mode": mode,
-                "payment_intent_data": payment_intent_data,
-                "payment_method_collection": payment_method_collection,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "phone_number_collection": phone_number_collection,
-                "setup_intent_data": setup_intent_data,
-                "shipping_address_collection": shipping_address_collection,
-                "shipping_options": shipping_options,
-                "submit_type": submit_type,
-                "subscription_data": subscription_data,
-                "tax_id_collection": tax_id_collection,
-            },
-            options,
-        )
-
-    def expire(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CheckoutSession:
-        """A Session can be expired when it is in one of these statuses: open
-
-        After it expires, a customer can’t complete a Session and customers loading the Session
-        see a message saying the Session is expired.
-
-        ``POST /v1/checkout/sessions/{session}/expire``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostCheckoutSessionsSessionExpire,
-            (session,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        customer: str | None = None,
-        customer_details: CheckoutSessionsListParamsCustomerDetails | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payment_intent: str | None = None,
-        payment_link: str | None = None,
-        starting_after: str | None = None,
-        subscription: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CheckoutSession]:
-        """Returns a list of Checkout Sessions.
-
-        ``GET /v1/checkout/sessions``
-
-        Args:
-            customer:
-            customer_details:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            payment_link:
-            starting_after:
-            subscription:
-        """
-        return self._client.request(
-            _GetCheckoutSessions,
-            (),
-            {
-                "customer": customer,
-                "customer_details": customer_details,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payment_intent": payment_intent,
-                "payment_link": payment_link,
-                "starting_after": starting_after,
-                "subscription": subscription,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CheckoutSession:
-        """Retrieves a Session object.
-
-        ``GET /v1/checkout/sessions/{session}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCheckoutSessionsSession,
-            (session,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class CheckoutSessionsLineItems(SyncResource):
-    """Operations on `client.checkout.sessions.line_items`."""
-
-    def list(
-        self,
-        session: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
-        """When retrieving a Checkout Session, there is an includable line_items property
-        containing the first handful of those items. There is also a URL where you can retrieve
-        the full (paginated) list of line items.
-
-        ``GET /v1/checkout/sessions/{session}/line_items``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCheckoutSessionsSessionLineItems,
-            (session,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-
-class AsyncCheckoutSessions(AsyncResource):
-    """Operations on `client.checkout.sessions`."""
-
-    @cached_property
-    def line_items(self) -> AsyncCheckoutSessionsLineItems:
-        return AsyncCheckoutSessionsLineItems(self._client)
-
-    async def create(
-        self,
-        *,
-        success_url: str,
-        after_expiration: CheckoutSessionsCreateParamsAfterExpiration | None = None,
-        allow_promotion_codes: bool | None = None,
-        automatic_tax: CheckoutSessionsCreateParamsAutomaticTax | None = None,
-        billing_address_collection: Literal["auto", "required"] | None = None,
-        cancel_url: str | None = None,
-        client_reference_id: str | None = None,
-        consent_collection: CheckoutSessionsCreateParamsConsentCollection | None = None,
-        currency: str | None = None,
-        custom_fields: Sequence[CheckoutSessionsCreateParamsCustomFields] | None = None,
-        custom_text: CheckoutSessionsCreateParamsCustomText | None = None,
-        customer: str | None = None,
-        customer_creation: Literal["always", "if_required"] | None = None,
-        customer_email: str | None = None,
-        customer_update: CheckoutSessionsCreateParamsCustomerUpdate | None = None,
-        discounts: Sequence[CheckoutSessionsCreateParamsDiscounts] | None = None,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        invoice_creation: CheckoutSessionsCreateParamsInvoiceCreation | None = None,
-        line_items: Sequence[CheckoutSessionsCreateParamsLineItems] | None = None,
-        locale: Literal[
-            "auto",
-            "bg",
-            "cs",
-            "da",
-            "de",
-            "el",
-            "en",
-            "en-GB",
-            "es",
-            "es-419",
-            "et",
-            "fi",
-            "fil",
-            "fr",
-            "fr-CA",
-            "hr",
-            "hu",
-            "id",
-            "it",
-            "ja",
-            "ko",
-            "lt",
-            "lv",
-            "ms",
-            "mt",
-            "nb",
-            "nl",
-            "pl",
-            "pt",
-            "pt-BR",
-            "ro",
-            "ru",
-            "sk",
-            "sl",
-            "sv",
-            "th",
-            "tr",
-            "vi",
-            "zh",
-            "zh-HK",
-            "zh-TW",
-        ]
-        | None = None,
-        metadata: dict[str, str] | None = None,
-        mode: Literal["payment", "setup", "subscription"] | None = None,
-        payment_intent_data: CheckoutSessionsCreateParamsPaymentIntentData | None = None,
-        payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_options: CheckoutSessionsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[
-            Literal[
-                "acss_debit",
-                "affirm",
-                "afterpay_clearpay",
-                "alipay",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "blik",
-                "boleto",
-                "card",
-                "cashapp",
-                "customer_balance",
-                "eps",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "klarna",
-                "konbini",
-                "link",
-                "oxxo",
-                "p24",
-                "paynow",
-                "paypal",
-                "pix",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-                "zip",
-            ]
-        ]
-        | None = None,
-        phone_number_collection: CheckoutSessionsCreateParamsPhoneNumberCollection | None = None,
-        setup_intent_data: CheckoutSessionsCreateParamsSetupIntentData | None = None,
-        shipping_address_collection: CheckoutSessionsCreateParamsShippingAddressCollection | None = None,
-        shipping_options: Sequence[CheckoutSessionsCreateParamsShippingOptions] | None = None,
-        submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
-        subscription_data: CheckoutSessionsCreateParamsSubscriptionData | None = None,
-        tax_id_collection: CheckoutSessionsCreateParamsTaxIdCollection | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CheckoutSession:
-        """Creates a Session object.
-
-        ``POST /v1/checkout/sessions``
-
-        Args:
-            success_url: The URL to which Stripe should send customers when payment or setup is
-                complete.
-            after_expiration: Configure actions after a Checkout Session has expired.
-            allow_promotion_codes: Enables user redeemable promotion codes.
-            automatic_tax: Settings for automatic tax lookup for this session and resulting
-                payments, invoices, and subscriptions.
-            billing_address_collection: Specify whether Checkout should collect the customer's
-                billing address.
-            cancel_url: If set, Checkout displays a back button and customers will be directed
-                to this URL if they decide to cancel payment and return to your website.
-            client_reference_id: A unique string to reference the Checkout Session.
-            consent_collection: Configure fields for the Checkout Session to gather active
-                consent from customers.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            custom_fields: Collect additional information from your customer using custom
-                fields.
-            custom_text: Display additional text for your customers using custom text.
-            customer: ID of an existing Customer, if one exists.
-            customer_creation: Configure whether a Checkout Session creates a
-                [Customer](https://stripe.com/docs/api/customers) during Session confirmation.
-            customer_email: If provided, this value will be used when the Customer object is
-                created.
-            customer_update: Controls what fields on Customer can be updated by the Checkout
-                Session.
-            discounts: The coupon or promotion code to apply to this Session.
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: The Epoch time in seconds at which the Checkout Session will expire.
-            invoice_creation: Generate a post-purchase Invoice for one-time payments.
-            line_items: A list of items the customer is purchasing.
-            locale: The IETF language tag of the locale Checkout is displayed in.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            mode: The mode of the Checkout Session.
-            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
-                for Checkout Sessions in `payment` mode.
-            payment_method_collection: Specify whether Checkout should collect a payment method.
-            payment_method_options: Payment-method-specific configuration.
-            payment_method_types: A list of the types of payment methods (e.g., `card`) this
-                Checkout Session can accept.
-            phone_number_collection: Controls phone number collection settings for the session.
-            setup_intent_data: A subset of parameters to be passed to SetupIntent creation for
-                Checkout Sessions in `setup` mode.
-            shipping_address_collection: When set, provides configuration for Checkout to
-                collect a shipping address from a customer.
-            shipping_options: The shipping rate options to apply to this Session.
-            submit_type: Describes the type of transaction being performed by Checkout in order
-                to customize relevant text on the page, such as the submit button.
-            subscription_data: A subset of parameters to be passed to subscription creation for
-                Checkout Sessions in `subscription` mode.
-            tax_id_collection: Controls tax ID collection settings for the session.
-        """
-        return await self._client.request(
-            _PostCheckoutSessions,
-            (),
-            {
-                "success_url": success_url,
-                "after_expiration": after_expiration,
-                "allow_promotion_codes": allow_promotion_codes,
-                "automatic_tax": automatic_tax,
-                "billing_address_collection": billing_address_collection,
-                "cancel_url": cancel_url,
-                "client_reference_id": client_reference_id,
-                "consent_collection": consent_collection,
-                "currency": currency,
-                "custom_fields": custom_fields,
-                "custom_text": custom_text,
-                "customer": customer,
-                "customer_creation": customer_creation,
-                "customer_email": customer_email,
-                "customer_update": customer_update,
-                "discounts": discounts,
-                "expand": expand,
-                "expires_at": expires_at,
-                "invoice_creation": invoice_creation,
-                "line_items": line_items,
-                "locale": locale,
-                "metadata": metadata,
-                "mode": mode,
-                "payment_intent_data": payment_intent_data,
-                "payment_method_collection": payment_method_collection,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "phone_number_collection": phone_number_collection,
-                "setup_intent_data": setup_intent_data,
-                "shipping_address_collection": shipping_address_collection,
-                "shipping_options": shipping_options,
-                "submit_type": submit_type,
-                "subscription_data": subscription_data,
-                "tax_id_collection": tax_id_collection,
-            },
-            options,
-        )
-
-    async def expire(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CheckoutSession:
-        """A Session can be expired when it is in one of these statuses: open
-
-        After it expires, a customer can’t complete a Session and customers loading the Session
-        see a message saying the Session is expired.
-
-        ``POST /v1/checkout/sessions/{session}/expire``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostCheckoutSessionsSessionExpire,
-            (session,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        customer: str | None = None,
-        customer_details: CheckoutSessionsListParamsCustomerDetails | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payment_intent: str | None = None,
-        payment_link: str | None = None,
-        starting_after: str | None = None,
-        subscription: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CheckoutSession]:
-        """Returns a list of Checkout Sessions.
-
-        ``GET /v1/checkout/sessions``
-
-        Args:
-            customer:
-            customer_details:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            payment_link:
-            starting_after:
-            subscription:
-        """
-        return await self._client.request(
-            _GetCheckoutSessions,
-            (),
-            {
-                "customer": customer,
-                "customer_details": customer_details,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payment_intent": payment_intent,
-                "payment_link": payment_link,
-                "starting_after": starting_after,
-                "subscription": subscription,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CheckoutSession:
-        """Retrieves a Session object.
-
-        ``GET /v1/checkout/sessions/{session}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCheckoutSessionsSession,
-            (session,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncCheckoutSessionsLineItems(AsyncResource):
-    """Operations on `client.checkout.sessions.line_items`."""
-
-    async def list(
-        self,
-        session: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
-        """When retrieving a Checkout Session, there is an includable line_items property
-        containing the first handful of those items. There is also a URL where you can retrieve
-        the full (paginated) list of line items.
-
-        ``GET /v1/checkout/sessions/{session}/line_items``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCheckoutSessionsSessionLineItems,
-            (session,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "CheckoutSessions.create": _PostCheckoutSessions,
+    "CheckoutSessions.expire": _PostCheckoutSessionsSessionExpire,
+    "CheckoutSessions.list": _GetCheckoutSessions,
+    "CheckoutSessions.retrieve": _GetCheckoutSessionsSession,
+    "CheckoutSessionsLineItems.list": _GetCheckoutSessionsSessionLineItems,
+    "AsyncCheckoutSessions.create": _PostCheckoutSessions,
+    "AsyncCheckoutSessions.expire": _PostCheckoutSessionsSessionExpire,
+    "AsyncCheckoutSessions.list": _GetCheckoutSessions,
+    "AsyncCheckoutSessions.retrieve": _GetCheckoutSessionsSession,
+    "AsyncCheckoutSessionsLineItems.list": _GetCheckoutSessionsSessionLineItems,
+}

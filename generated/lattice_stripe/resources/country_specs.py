@@ -12,14 +12,148 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.country_spec import CountrySpec
+
+
+class CountrySpecs(SyncResource):
+    """Operations on `client.country_specs`."""
+
+    def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CountrySpec]:
+        """Lists all Country Spec objects available in the API.
+
+        ``GET /v1/country_specs``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCountrySpecs,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        country: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CountrySpec:
+        """Returns a Country Spec for a given Country code.
+
+        ``GET /v1/country_specs/{country}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCountrySpecsCountry,
+            (country,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncCountrySpecs(AsyncResource):
+    """Operations on `client.country_specs`."""
+
+    async def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CountrySpec]:
+        """Lists all Country Spec objects available in the API.
+
+        ``GET /v1/country_specs``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCountrySpecs,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        country: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CountrySpec:
+        """Returns a Country Spec for a given Country code.
+
+        ``GET /v1/country_specs/{country}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCountrySpecsCountry,
+            (country,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetCountrySpecs: Operation[ListObject[CountrySpec]] = Operation(
     "GetCountrySpecs",
@@ -49,119 +183,10 @@ _GetCountrySpecsCountry: Operation[CountrySpec] = Operation(
 )
 
 
-class CountrySpecs(SyncResource):
-    """Operations on `client.country_specs`."""
-
-    def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CountrySpec]:
-        """Lists all Country Spec objects available in the API.
-
-        ``GET /v1/country_specs``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCountrySpecs,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        country: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CountrySpec:
-        """Returns a Country Spec for a given Country code.
-
-        ``GET /v1/country_specs/{country}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCountrySpecsCountry,
-            (country,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncCountrySpecs(AsyncResource):
-    """Operations on `client.country_specs`."""
-
-    async def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CountrySpec]:
-        """Lists all Country Spec objects available in the API.
-
-        ``GET /v1/country_specs``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCountrySpecs,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        country: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CountrySpec:
-        """Returns a Country Spec for a given Country code.
-
-        ``GET /v1/country_specs/{country}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCountrySpecsCountry,
-            (country,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "CountrySpecs.list": _GetCountrySpecs,
+    "CountrySpecs.retrieve": _GetCountrySpecsCountry,
+    "AsyncCountrySpecs.list": _GetCountrySpecs,
+    "AsyncCountrySpecs.retrieve": _GetCountrySpecsCountry,
+}

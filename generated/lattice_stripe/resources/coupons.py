@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.coupon import Coupon
     from ..models.deleted_coupon import DeletedCoupon
     from ..params.coupons import (
@@ -28,6 +27,455 @@ if TYPE_CHECKING:
         CouponsListParamsCreated,
         CouponsUpdateParamsCurrencyOptionsValue,
     )
+
+
+class Coupons(SyncResource):
+    """Operations on `client.coupons`."""
+
+    def create(
+        self,
+        *,
+        amount_off: int | None = None,
+        applies_to: CouponsCreateParamsAppliesTo | None = None,
+        currency: str | None = None,
+        currency_options: dict[str, CouponsCreateParamsCurrencyOptionsValue] | None = None,
+        duration: Literal["forever", "once", "repeating"] | None = None,
+        duration_in_months: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        id: str | None = None,
+        max_redemptions: int | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        percent_off: float | None = None,
+        redeem_by: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Coupon:
+        """You can create coupons easily via the coupon management page of the Stripe dashboard.
+        Coupon creation is also accessible via the API if you need to create coupons on the fly.
+
+        A coupon has either a percent_off or an amount_off and currency. If you set an
+        amount_off, that amount will be subtracted from any invoice’s subtotal. For example, an
+        invoice with a subtotal of <currency>100</currency> will have a final total of
+        <currency>0</currency> if a coupon with an amount_off of <amount>200</amount> is applied
+        to it and an invoice with a subtotal of <currency>300</currency> will have a final total
+        of <currency>100</currency> if a coupon with an amount_off of <amount>200</amount> is
+        applied to it.
+
+        ``POST /v1/coupons``
+
+        Args:
+            amount_off: A positive integer representing the amount to subtract from an invoice
+                total (required if `percent_off` is not passed).
+            applies_to: A hash containing directions for what this Coupon will apply discounts
+                to.
+            currency: Three-letter [ISO code for the
+                currency](https://stripe.com/docs/currencies) of the `amount_off` parameter
+                (required if `amount_off` is passed).
+            currency_options: Coupons defined in each available currency option (only supported
+                if `amount_off` is passed). Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
+            duration: Specifies how long the discount will be in effect if used on a
+                subscription. Defaults to `once`.
+            duration_in_months: Required only if `duration` is `repeating`, in which case it
+                must be a positive integer that specifies the number of months the discount will
+                be in effect.
+            expand: Specifies which fields in the response should be expanded.
+            id: Unique string of your choice that will be used to identify this coupon when
+                applying it to a customer. If you don't want to specify a particular code, you
+                can leave the ID blank and we'll generate a random code for you.
+            max_redemptions: A positive integer specifying the number of times the coupon can be
+                redeemed before it's no longer valid. For example, you might have a 50% off
+                coupon that the first 20 readers of your blog can use.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Name of the coupon displayed to customers on, for instance invoices, or
+                receipts. By default the `id` is shown if `name` is not set.
+            percent_off: A positive float larger than 0, and smaller or equal to 100, that
+                represents the discount the coupon will apply (required if `amount_off` is not
+                passed).
+            redeem_by: Unix timestamp specifying the last time at which the coupon can be
+                redeemed. After the redeem_by date, the coupon can no longer be applied to new
+                customers.
+        """
+        return self._client.request(
+            _PostCoupons,
+            (),
+            {
+                "amount_off": amount_off,
+                "applies_to": applies_to,
+                "currency": currency,
+                "currency_options": currency_options,
+                "duration": duration,
+                "duration_in_months": duration_in_months,
+                "expand": expand,
+                "id": id,
+                "max_redemptions": max_redemptions,
+                "metadata": metadata,
+                "name": name,
+                "percent_off": percent_off,
+                "redeem_by": redeem_by,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        coupon: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedCoupon:
+        """You can delete coupons via the coupon management page of the Stripe dashboard. However,
+        deleting a coupon does not affect any customers who have already applied the coupon; it
+        means that new customers can’t redeem the coupon. You can also delete coupons via the
+        API.
+
+        ``DELETE /v1/coupons/{coupon}``
+        """
+        return self._client.request(
+            _DeleteCouponsCoupon,
+            (coupon,),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: CouponsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Coupon]:
+        """Returns a list of your coupons.
+
+        ``GET /v1/coupons``
+
+        Args:
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCoupons,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        coupon: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Coupon:
+        """Retrieves the coupon with the given ID.
+
+        ``GET /v1/coupons/{coupon}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCouponsCoupon,
+            (coupon,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        coupon: str,
+        /,
+        *,
+        currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Coupon:
+        """Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off)
+        are, by design, not editable.
+
+        ``POST /v1/coupons/{coupon}``
+
+        Args:
+            currency_options: Coupons defined in each available currency option (only supported
+                if the coupon is amount-based). Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Name of the coupon displayed to customers on, for instance invoices, or
+                receipts. By default the `id` is shown if `name` is not set.
+        """
+        return self._client.request(
+            _PostCouponsCoupon,
+            (coupon,),
+            {
+                "currency_options": currency_options,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+            },
+            options,
+        )
+
+
+class AsyncCoupons(AsyncResource):
+    """Operations on `client.coupons`."""
+
+    async def create(
+        self,
+        *,
+        amount_off: int | None = None,
+        applies_to: CouponsCreateParamsAppliesTo | None = None,
+        currency: str | None = None,
+        currency_options: dict[str, CouponsCreateParamsCurrencyOptionsValue] | None = None,
+        duration: Literal["forever", "once", "repeating"] | None = None,
+        duration_in_months: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        id: str | None = None,
+        max_redemptions: int | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        percent_off: float | None = None,
+        redeem_by: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Coupon:
+        """You can create coupons easily via the coupon management page of the Stripe dashboard.
+        Coupon creation is also accessible via the API if you need to create coupons on the fly.
+
+        A coupon has either a percent_off or an amount_off and currency. If you set an
+        amount_off, that amount will be subtracted from any invoice’s subtotal. For example, an
+        invoice with a subtotal of <currency>100</currency> will have a final total of
+        <currency>0</currency> if a coupon with an amount_off of <amount>200</amount> is applied
+        to it and an invoice with a subtotal of <currency>300</currency> will have a final total
+        of <currency>100</currency> if a coupon with an amount_off of <amount>200</amount> is
+        applied to it.
+
+        ``POST /v1/coupons``
+
+        Args:
+            amount_off: A positive integer representing the amount to subtract from an invoice
+                total (required if `percent_off` is not passed).
+            applies_to: A hash containing directions for what this Coupon will apply discounts
+                to.
+            currency: Three-letter [ISO code for the
+                currency](https://stripe.com/docs/currencies) of the `amount_off` parameter
+                (required if `amount_off` is passed).
+            currency_options: Coupons defined in each available currency option (only supported
+                if `amount_off` is passed). Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
+            duration: Specifies how long the discount will be in effect if used on a
+                subscription. Defaults to `once`.
+            duration_in_months: Required only if `duration` is `repeating`, in which case it
+                must be a positive integer that specifies the number of months the discount will
+                be in effect.
+            expand: Specifies which fields in the response should be expanded.
+            id: Unique string of your choice that will be used to identify this coupon when
+                applying it to a customer. If you don't want to specify a particular code, you
+                can leave the ID blank and we'll generate a random code for you.
+            max_redemptions: A positive integer specifying the number of times the coupon can be
+                redeemed before it's no longer valid. For example, you might have a 50% off
+                coupon that the first 20 readers of your blog can use.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Name of the coupon displayed to customers on, for instance invoices, or
+                receipts. By default the `id` is shown if `name` is not set.
+            percent_off: A positive float larger than 0, and smaller or equal to 100, that
+                represents the discount the coupon will apply (required if `amount_off` is not
+                passed).
+            redeem_by: Unix timestamp specifying the last time at which the coupon can be
+                redeemed. After the redeem_by date, the coupon can no longer be applied to new
+                customers.
+        """
+        return await self._client.request(
+            _PostCoupons,
+            (),
+            {
+                "amount_off": amount_off,
+                "applies_to": applies_to,
+                "currency": currency,
+                "currency_options": currency_options,
+                "duration": duration,
+                "duration_in_months": duration_in_months,
+                "expand": expand,
+                "id": id,
+                "max_redemptions": max_redemptions,
+                "metadata": metadata,
+                "name": name,
+                "percent_off": percent_off,
+                "redeem_by": redeem_by,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        coupon: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedCoupon:
+        """You can delete coupons via the coupon management page of the Stripe dashboard. However,
+        deleting a coupon does not affect any customers who have already applied the coupon; it
+        means that new customers can’t redeem the coupon. You can also delete coupons via the
+        API.
+
+        ``DELETE /v1/coupons/{coupon}``
+        """
+        return await self._client.request(
+            _DeleteCouponsCoupon,
+            (coupon,),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: CouponsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Coupon]:
+        """Returns a list of your coupons.
+
+        ``GET /v1/coupons``
+
+        Args:
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCoupons,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        coupon: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Coupon:
+        """Retrieves the coupon with the given ID.
+
+        ``GET /v1/coupons/{coupon}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCouponsCoupon,
+            (coupon,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        coupon: str,
+        /,
+        *,
+        currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Coupon:
+        """Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off)
+        are, by design, not editable.
+
+        ``POST /v1/coupons/{coupon}``
+
+        Args:
+            currency_options: Coupons defined in each available currency option (only supported
+                if the coupon is amount-based). Each key must be a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Name of the coupon displayed to customers on, for instance invoices, or
+                receipts. By default the `id` is shown if `name` is not set.
+        """
+        return await self._client.request(
+            _PostCouponsCoupon,
+            (coupon,),
+            {
+                "currency_options": currency_options,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostCoupons: Operation[Coupon] = Operation(
     "PostCoupons",
@@ -117,403 +565,16 @@ _PostCouponsCoupon: Operation[Coupon] = Operation(
 )
 
 
-class Coupons(SyncResource):
-    """Operations on `client.coupons`."""
-
-    def create(
-        self,
-        *,
-        amount_off: int | None = None,
-        applies_to: CouponsCreateParamsAppliesTo | None = None,
-        currency: str | None = None,
-        currency_options: dict[str, CouponsCreateParamsCurrencyOptionsValue] | None = None,
-        duration: Literal["forever", "once", "repeating"] | None = None,
-        duration_in_months: int | None = None,
-        expand: Sequence[str] | None = None,
-        id: str | None = None,
-        max_redemptions: int | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        percent_off: float | None = None,
-        redeem_by: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Coupon:
-        """You can create coupons easily via the coupon management page of the Stripe dashboard.
-        Coupon creation is also accessible via the API if you need to create coupons on the fly.
-
-        A coupon has either a percent_off or an amount_off and currency. If you set an
-        amount_off, that amount will be subtracted from any invoice’s subtotal. For example, an
-        invoice with a subtotal of <currency>100</currency> will have a final total of
-        <currency>0</currency> if a coupon with an amount_off of <amount>200</amount> is applied
-        to it and an invoice with a subtotal of <currency>300</currency> will have a final total
-        of <currency>100</currency> if a coupon with an amount_off of <amount>200</amount> is
-        applied to it.
-
-        ``POST /v1/coupons``
-
-        Args:
-            amount_off: A positive integer representing the amount to subtract from an invoice
-                total (required if `percent_off` is not passed).
-            applies_to: A hash containing directions for what this Coupon will apply discounts
-                to.
-            currency: Three-letter [ISO code for the
-                currency](https://stripe.com/docs/currencies) of the `amount_off` parameter
-                (required if `amount_off` is passed).
-            currency_options: Coupons defined in each available currency option (only supported
-                if `amount_off` is passed).
-            duration: Specifies how long the discount will be in effect if used on a
-                subscription.
-            duration_in_months: Required only if `duration` is `repeating`, in which case it
-                must be a positive integer that specifies the number of months the discount will be
-                in effect.
-            expand: Specifies which fields in the response should be expanded.
-            id: Unique string of your choice that will be used to identify this coupon when
-                applying it to a customer.
-            max_redemptions: A positive integer specifying the number of times the coupon can be
-                redeemed before it's no longer valid.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Name of the coupon displayed to customers on, for instance invoices, or
-                receipts.
-            percent_off: A positive float larger than 0, and smaller or equal to 100, that
-                represents the discount the coupon will apply (required if `amount_off` is not
-                passed).
-            redeem_by: Unix timestamp specifying the last time at which the coupon can be
-                redeemed.
-        """
-        return self._client.request(
-            _PostCoupons,
-            (),
-            {
-                "amount_off": amount_off,
-                "applies_to": applies_to,
-                "currency": currency,
-                "currency_options": currency_options,
-                "duration": duration,
-                "duration_in_months": duration_in_months,
-                "expand": expand,
-                "id": id,
-                "max_redemptions": max_redemptions,
-                "metadata": metadata,
-                "name": name,
-                "percent_off": percent_off,
-                "redeem_by": redeem_by,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        coupon: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedCoupon:
-        """You can delete coupons via the coupon management page of the Stripe dashboard. However,
-        deleting a coupon does not affect any customers who have already applied the coupon; it
-        means that new customers can’t redeem the coupon. You can also delete coupons via the
-        API.
-
-        ``DELETE /v1/coupons/{coupon}``
-        """
-        return self._client.request(
-            _DeleteCouponsCoupon,
-            (coupon,),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: CouponsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Coupon]:
-        """Returns a list of your coupons.
-
-        ``GET /v1/coupons``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCoupons,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        coupon: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Coupon:
-        """Retrieves the coupon with the given ID.
-
-        ``GET /v1/coupons/{coupon}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCouponsCoupon,
-            (coupon,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        coupon: str,
-        /,
-        *,
-        currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Coupon:
-        """Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off)
-        are, by design, not editable.
-
-        ``POST /v1/coupons/{coupon}``
-
-        Args:
-            currency_options: Coupons defined in each available currency option (only supported
-                if the coupon is amount-based).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Name of the coupon displayed to customers on, for instance invoices, or
-                receipts.
-        """
-        return self._client.request(
-            _PostCouponsCoupon,
-            (coupon,),
-            {
-                "currency_options": currency_options,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
-            options,
-        )
-
-
-class AsyncCoupons(AsyncResource):
-    """Operations on `client.coupons`."""
-
-    async def create(
-        self,
-        *,
-        amount_off: int | None = None,
-        applies_to: CouponsCreateParamsAppliesTo | None = None,
-        currency: str | None = None,
-        currency_options: dict[str, CouponsCreateParamsCurrencyOptionsValue] | None = None,
-        duration: Literal["forever", "once", "repeating"] | None = None,
-        duration_in_months: int | None = None,
-        expand: Sequence[str] | None = None,
-        id: str | None = None,
-        max_redemptions: int | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        percent_off: float | None = None,
-        redeem_by: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Coupon:
-        """You can create coupons easily via the coupon management page of the Stripe dashboard.
-        Coupon creation is also accessible via the API if you need to create coupons on the fly.
-
-        A coupon has either a percent_off or an amount_off and currency. If you set an
-        amount_off, that amount will be subtracted from any invoice’s subtotal. For example, an
-        invoice with a subtotal of <currency>100</currency> will have a final total of
-        <currency>0</currency> if a coupon with an amount_off of <amount>200</amount> is applied
-        to it and an invoice with a subtotal of <currency>300</currency> will have a final total
-        of <currency>100</currency> if a coupon with an amount_off of <amount>200</amount> is
-        applied to it.
-
-        ``POST /v1/coupons``
-
-        Args:
-            amount_off: A positive integer representing the amount to subtract from an invoice
-                total (required if `percent_off` is not passed).
-            applies_to: A hash containing directions for what this Coupon will apply discounts
-                to.
-            currency: Three-letter [ISO code for the
-                currency](https://stripe.com/docs/currencies) of the `amount_off` parameter
-                (required if `amount_off` is passed).
-            currency_options: Coupons defined in each available currency option (only supported
-                if `amount_off` is passed).
-            duration: Specifies how long the discount will be in effect if used on a
-                subscription.
-            duration_in_months: Required only if `duration` is `repeating`, in which case it
-                must be a positive integer that specifies the number of months the discount will be
-                in effect.
-            expand: Specifies which fields in the response should be expanded.
-            id: Unique string of your choice that will be used to identify this coupon when
-                applying it to a customer.
-            max_redemptions: A positive integer specifying the number of times the coupon can be
-                redeemed before it's no longer valid.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Name of the coupon displayed to customers on, for instance invoices, or
-                receipts.
-            percent_off: A positive float larger than 0, and smaller or equal to 100, that
-                represents the discount the coupon will apply (required if `amount_off` is not
-                passed).
-            redeem_by: Unix timestamp specifying the last time at which the coupon can be
-                redeemed.
-        """
-        return await self._client.request(
-            _PostCoupons,
-            (),
-            {
-                "amount_off": amount_off,
-                "applies_to": applies_to,
-                "currency": currency,
-                "currency_options": currency_options,
-                "duration": duration,
-                "duration_in_months": duration_in_months,
-                "expand": expand,
-                "id": id,
-                "max_redemptions": max_redemptions,
-                "metadata": metadata,
-                "name": name,
-                "percent_off": percent_off,
-                "redeem_by": redeem_by,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        coupon: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedCoupon:
-        """You can delete coupons via the coupon management page of the Stripe dashboard. However,
-        deleting a coupon does not affect any customers who have already applied the coupon; it
-        means that new customers can’t redeem the coupon. You can also delete coupons via the
-        API.
-
-        ``DELETE /v1/coupons/{coupon}``
-        """
-        return await self._client.request(
-            _DeleteCouponsCoupon,
-            (coupon,),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: CouponsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Coupon]:
-        """Returns a list of your coupons.
-
-        ``GET /v1/coupons``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCoupons,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        coupon: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Coupon:
-        """Retrieves the coupon with the given ID.
-
-        ``GET /v1/coupons/{coupon}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCouponsCoupon,
-            (coupon,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        coupon: str,
-        /,
-        *,
-        currency_options: dict[str, CouponsUpdateParamsCurrencyOptionsValue] | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Coupon:
-        """Updates the metadata of a coupon. Other coupon details (currency, duration, amount_off)
-        are, by design, not editable.
-
-        ``POST /v1/coupons/{coupon}``
-
-        Args:
-            currency_options: Coupons defined in each available currency option (only supported
-                if the coupon is amount-based).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Name of the coupon displayed to customers on, for instance invoices, or
-                receipts.
-        """
-        return await self._client.request(
-            _PostCouponsCoupon,
-            (coupon,),
-            {
-                "currency_options": currency_options,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Coupons.create": _PostCoupons,
+    "Coupons.delete": _DeleteCouponsCoupon,
+    "Coupons.list": _GetCoupons,
+    "Coupons.retrieve": _GetCouponsCoupon,
+    "Coupons.update": _PostCouponsCoupon,
+    "AsyncCoupons.create": _PostCoupons,
+    "AsyncCoupons.delete": _DeleteCouponsCoupon,
+    "AsyncCoupons.list": _GetCoupons,
+    "AsyncCoupons.retrieve": _GetCouponsCoupon,
+    "AsyncCoupons.update": _PostCouponsCoupon,
+}

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.credit_note import CreditNote
     from ..models.credit_note_line_item import CreditNoteLineItem
     from ..params.credit_notes import (
@@ -30,6 +29,875 @@ if TYPE_CHECKING:
         CreditNotesPreviewParamsLines,
         CreditNotesPreviewParamsShippingCost,
     )
+
+
+class CreditNotes(SyncResource):
+    """Operations on `client.credit_notes`."""
+
+    @cached_property
+    def lines(self) -> CreditNotesLines:
+        return CreditNotesLines(self._client)
+
+    def create(
+        self,
+        *,
+        invoice: str,
+        amount: int | None = None,
+        credit_amount: int | None = None,
+        effective_at: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesCreateParamsLines] | None = None,
+        memo: str | None = None,
+        metadata: dict[str, str] | None = None,
+        out_of_band_amount: int | None = None,
+        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | None = None,
+        refund: str | None = None,
+        refund_amount: int | None = None,
+        shipping_cost: CreditNotesCreateParamsShippingCost | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreditNote:
+        """Issue a credit note to adjust the amount of a finalized invoice. For a status=open
+        invoice, a credit note reduces its amount_due. For a status=paid invoice, a credit note
+        does not affect its amount_due. Instead, it can result in any combination of the
+        following:
+
+        * Refund: create a new refund (using refund_amount) or link an existing refund (using
+        refund).
+
+        * Customer balance credit: credit the customer’s balance (using credit_amount) which
+        will be automatically applied to their next invoice when it’s finalized.
+
+        * Outside of Stripe credit: record the amount that is or will be credited outside of
+        Stripe (using out_of_band_amount).
+
+        For post-payment credit notes the sum of the refund, credit and outside of Stripe
+        amounts must equal the credit note total.
+
+        You may issue multiple credit notes for an invoice. Each credit note will increment the
+        invoice’s pre_payment_credit_notes_amount or post_payment_credit_notes_amount depending
+        on its status at the time of credit note creation.
+
+        ``POST /v1/credit_notes``
+
+        Args:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            expand: Specifies which fields in the response should be expanded.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
+        """
+        return self._client.request(
+            _PostCreditNotes,
+            (),
+            {
+                "invoice": invoice,
+                "amount": amount,
+                "credit_amount": credit_amount,
+                "effective_at": effective_at,
+                "expand": expand,
+                "lines": lines,
+                "memo": memo,
+                "metadata": metadata,
+                "out_of_band_amount": out_of_band_amount,
+                "reason": reason,
+                "refund": refund,
+                "refund_amount": refund_amount,
+                "shipping_cost": shipping_cost,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice: str | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CreditNote]:
+        """Returns a list of credit notes.
+
+        ``GET /v1/credit_notes``
+
+        Args:
+            customer: Only return credit notes for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            invoice: Only return credit notes for the invoice specified by this invoice ID.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCreditNotes,
+            (),
+            {
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "invoice": invoice,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def preview(
+        self,
+        *,
+        invoice: str,
+        amount: int | None = None,
+        credit_amount: int | None = None,
+        effective_at: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewParamsLines] | None = None,
+        memo: str | None = None,
+        metadata: dict[str, str] | None = None,
+        out_of_band_amount: int | None = None,
+        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | None = None,
+        refund: str | None = None,
+        refund_amount: int | None = None,
+        shipping_cost: CreditNotesPreviewParamsShippingCost | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreditNote:
+        """Get a preview of a credit note without creating it.
+
+        ``GET /v1/credit_notes/preview``
+
+        Args:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            expand: Specifies which fields in the response should be expanded.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
+        """
+        return self._client.request(
+            _GetCreditNotesPreview,
+            (),
+            {
+                "invoice": invoice,
+                "amount": amount,
+                "credit_amount": credit_amount,
+                "effective_at": effective_at,
+                "expand": expand,
+                "lines": lines,
+                "memo": memo,
+                "metadata": metadata,
+                "out_of_band_amount": out_of_band_amount,
+                "reason": reason,
+                "refund": refund,
+                "refund_amount": refund_amount,
+                "shipping_cost": shipping_cost,
+            },
+            options,
+        )
+
+    def preview_lines(
+        self,
+        *,
+        invoice: str,
+        amount: int | None = None,
+        credit_amount: int | None = None,
+        effective_at: int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewLinesParamsLines] | None = None,
+        memo: str | None = None,
+        metadata: dict[str, str] | None = None,
+        out_of_band_amount: int | None = None,
+        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | None = None,
+        refund: str | None = None,
+        refund_amount: int | None = None,
+        shipping_cost: CreditNotesPreviewLinesParamsShippingCost | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CreditNoteLineItem]:
+        """When retrieving a credit note preview, you’ll get a lines property containing the first
+        handful of those items. This URL you can retrieve the full (paginated) list of line
+        items.
+
+        ``GET /v1/credit_notes/preview/lines``
+
+        Args:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCreditNotesPreviewLines,
+            (),
+            {
+                "invoice": invoice,
+                "amount": amount,
+                "credit_amount": credit_amount,
+                "effective_at": effective_at,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "lines": lines,
+                "memo": memo,
+                "metadata": metadata,
+                "out_of_band_amount": out_of_band_amount,
+                "reason": reason,
+                "refund": refund,
+                "refund_amount": refund_amount,
+                "shipping_cost": shipping_cost,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreditNote:
+        """Retrieves the credit note object with the given identifier.
+
+        ``GET /v1/credit_notes/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCreditNotesId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        memo: str | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreditNote:
+        """Updates an existing credit note.
+
+        ``POST /v1/credit_notes/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            memo: Credit note memo.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostCreditNotesId,
+            (id,),
+            {
+                "expand": expand,
+                "memo": memo,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def void(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreditNote:
+        """Marks a credit note as void. Learn more about voiding credit notes.
+
+        ``POST /v1/credit_notes/{id}/void``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostCreditNotesIdVoid,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class CreditNotesLines(SyncResource):
+    """Operations on `client.credit_notes.lines`."""
+
+    def list(
+        self,
+        credit_note: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CreditNoteLineItem]:
+        """When retrieving a credit note, you’ll get a lines property containing the the first
+        handful of those items. There is also a URL where you can retrieve the full (paginated)
+        list of line items.
+
+        ``GET /v1/credit_notes/{credit_note}/lines``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCreditNotesCreditNoteLines,
+            (credit_note,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+class AsyncCreditNotes(AsyncResource):
+    """Operations on `client.credit_notes`."""
+
+    @cached_property
+    def lines(self) -> AsyncCreditNotesLines:
+        return AsyncCreditNotesLines(self._client)
+
+    async def create(
+        self,
+        *,
+        invoice: str,
+        amount: int | None = None,
+        credit_amount: int | None = None,
+        effective_at: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesCreateParamsLines] | None = None,
+        memo: str | None = None,
+        metadata: dict[str, str] | None = None,
+        out_of_band_amount: int | None = None,
+        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | None = None,
+        refund: str | None = None,
+        refund_amount: int | None = None,
+        shipping_cost: CreditNotesCreateParamsShippingCost | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreditNote:
+        """Issue a credit note to adjust the amount of a finalized invoice. For a status=open
+        invoice, a credit note reduces its amount_due. For a status=paid invoice, a credit note
+        does not affect its amount_due. Instead, it can result in any combination of the
+        following:
+
+        * Refund: create a new refund (using refund_amount) or link an existing refund (using
+        refund).
+
+        * Customer balance credit: credit the customer’s balance (using credit_amount) which
+        will be automatically applied to their next invoice when it’s finalized.
+
+        * Outside of Stripe credit: record the amount that is or will be credited outside of
+        Stripe (using out_of_band_amount).
+
+        For post-payment credit notes the sum of the refund, credit and outside of Stripe
+        amounts must equal the credit note total.
+
+        You may issue multiple credit notes for an invoice. Each credit note will increment the
+        invoice’s pre_payment_credit_notes_amount or post_payment_credit_notes_amount depending
+        on its status at the time of credit note creation.
+
+        ``POST /v1/credit_notes``
+
+        Args:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            expand: Specifies which fields in the response should be expanded.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
+        """
+        return await self._client.request(
+            _PostCreditNotes,
+            (),
+            {
+                "invoice": invoice,
+                "amount": amount,
+                "credit_amount": credit_amount,
+                "effective_at": effective_at,
+                "expand": expand,
+                "lines": lines,
+                "memo": memo,
+                "metadata": metadata,
+                "out_of_band_amount": out_of_band_amount,
+                "reason": reason,
+                "refund": refund,
+                "refund_amount": refund_amount,
+                "shipping_cost": shipping_cost,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice: str | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CreditNote]:
+        """Returns a list of credit notes.
+
+        ``GET /v1/credit_notes``
+
+        Args:
+            customer: Only return credit notes for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            invoice: Only return credit notes for the invoice specified by this invoice ID.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCreditNotes,
+            (),
+            {
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "invoice": invoice,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def preview(
+        self,
+        *,
+        invoice: str,
+        amount: int | None = None,
+        credit_amount: int | None = None,
+        effective_at: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewParamsLines] | None = None,
+        memo: str | None = None,
+        metadata: dict[str, str] | None = None,
+        out_of_band_amount: int | None = None,
+        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | None = None,
+        refund: str | None = None,
+        refund_amount: int | None = None,
+        shipping_cost: CreditNotesPreviewParamsShippingCost | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreditNote:
+        """Get a preview of a credit note without creating it.
+
+        ``GET /v1/credit_notes/preview``
+
+        Args:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            expand: Specifies which fields in the response should be expanded.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
+        """
+        return await self._client.request(
+            _GetCreditNotesPreview,
+            (),
+            {
+                "invoice": invoice,
+                "amount": amount,
+                "credit_amount": credit_amount,
+                "effective_at": effective_at,
+                "expand": expand,
+                "lines": lines,
+                "memo": memo,
+                "metadata": metadata,
+                "out_of_band_amount": out_of_band_amount,
+                "reason": reason,
+                "refund": refund,
+                "refund_amount": refund_amount,
+                "shipping_cost": shipping_cost,
+            },
+            options,
+        )
+
+    async def preview_lines(
+        self,
+        *,
+        invoice: str,
+        amount: int | None = None,
+        credit_amount: int | None = None,
+        effective_at: int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        lines: SequenceNotStr[CreditNotesPreviewLinesParamsLines] | None = None,
+        memo: str | None = None,
+        metadata: dict[str, str] | None = None,
+        out_of_band_amount: int | None = None,
+        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | None = None,
+        refund: str | None = None,
+        refund_amount: int | None = None,
+        shipping_cost: CreditNotesPreviewLinesParamsShippingCost | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CreditNoteLineItem]:
+        """When retrieving a credit note preview, you’ll get a lines property containing the first
+        handful of those items. This URL you can retrieve the full (paginated) list of line
+        items.
+
+        ``GET /v1/credit_notes/preview/lines``
+
+        Args:
+            invoice: ID of the invoice.
+            amount: The integer amount in cents (or local equivalent) representing the total
+                amount of the credit note.
+            credit_amount: The integer amount in cents (or local equivalent) representing the
+                amount to credit the customer's balance, which will be automatically applied to
+                their next invoice.
+            effective_at: The date when this credit note is in effect. Same as `created` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the credit note PDF.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            lines: Line items that make up the credit note.
+            memo: The credit note's memo appears on the credit note PDF.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            out_of_band_amount: The integer amount in cents (or local equivalent) representing
+                the amount that is credited outside of Stripe.
+            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
+                `order_change`, or `product_unsatisfactory`
+            refund: ID of an existing refund to link this credit note to.
+            refund_amount: The integer amount in cents (or local equivalent) representing the
+                amount to refund. If set, a refund will be created for the charge associated
+                with the invoice.
+            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
+                shipping_cost is included in the credit note.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCreditNotesPreviewLines,
+            (),
+            {
+                "invoice": invoice,
+                "amount": amount,
+                "credit_amount": credit_amount,
+                "effective_at": effective_at,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "lines": lines,
+                "memo": memo,
+                "metadata": metadata,
+                "out_of_band_amount": out_of_band_amount,
+                "reason": reason,
+                "refund": refund,
+                "refund_amount": refund_amount,
+                "shipping_cost": shipping_cost,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreditNote:
+        """Retrieves the credit note object with the given identifier.
+
+        ``GET /v1/credit_notes/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCreditNotesId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        memo: str | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreditNote:
+        """Updates an existing credit note.
+
+        ``POST /v1/credit_notes/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            memo: Credit note memo.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostCreditNotesId,
+            (id,),
+            {
+                "expand": expand,
+                "memo": memo,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def void(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CreditNote:
+        """Marks a credit note as void. Learn more about voiding credit notes.
+
+        ``POST /v1/credit_notes/{id}/void``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostCreditNotesIdVoid,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncCreditNotesLines(AsyncResource):
+    """Operations on `client.credit_notes.lines`."""
+
+    async def list(
+        self,
+        credit_note: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CreditNoteLineItem]:
+        """When retrieving a credit note, you’ll get a lines property containing the the first
+        handful of those items. There is also a URL where you can retrieve the full (paginated)
+        list of line items.
+
+        ``GET /v1/credit_notes/{credit_note}/lines``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCreditNotesCreditNoteLines,
+            (credit_note,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostCreditNotes: Operation[CreditNote] = Operation(
     "PostCreditNotes",
@@ -210,755 +1078,22 @@ _GetCreditNotesCreditNoteLines: Operation[ListObject[CreditNoteLineItem]] = Oper
 )
 
 
-class CreditNotes(SyncResource):
-    """Operations on `client.credit_notes`."""
-
-    @cached_property
-    def lines(self) -> CreditNotesLines:
-        return CreditNotesLines(self._client)
-
-    def create(
-        self,
-        *,
-        invoice: str,
-        amount: int | None = None,
-        credit_amount: int | None = None,
-        effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesCreateParamsLines] | None = None,
-        memo: str | None = None,
-        metadata: dict[str, str] | None = None,
-        out_of_band_amount: int | None = None,
-        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | None = None,
-        refund: str | None = None,
-        refund_amount: int | None = None,
-        shipping_cost: CreditNotesCreateParamsShippingCost | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CreditNote:
-        """Issue a credit note to adjust the amount of a finalized invoice. For a status=open
-        invoice, a credit note reduces
-        its amount_due. For a status=paid invoice, a credit note does not affect its amount_due.
-        Instead, it can result
-        in any combination of the following:
-
-
-        Refund: create a new refund (using refund_amount) or link an existing refund (using
-        refund).
-        Customer balance credit: credit the customer’s balance (using credit_amount) which will
-        be automatically applied to their next invoice when it’s finalized.
-        Outside of Stripe credit: record the amount that is or will be credited outside of
-        Stripe (using out_of_band_amount).
-
-
-        For post-payment credit notes the sum of the refund, credit and outside of Stripe
-        amounts must equal the credit note total.
-
-        You may issue multiple credit notes for an invoice. Each credit note will increment the
-        invoice’s pre_payment_credit_notes_amount
-        or post_payment_credit_notes_amount depending on its status at the time of credit note
-        creation.
-
-        ``POST /v1/credit_notes``
-
-        Args:
-            invoice: ID of the invoice.
-            amount: The integer amount in cents (or local equivalent) representing the total
-                amount of the credit note.
-            credit_amount: The integer amount in cents (or local equivalent) representing the
-                amount to credit the customer's balance, which will be automatically applied to
-                their next invoice.
-            effective_at: The date when this credit note is in effect.
-            expand: Specifies which fields in the response should be expanded.
-            lines: Line items that make up the credit note.
-            memo: The credit note's memo appears on the credit note PDF.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            out_of_band_amount: The integer amount in cents (or local equivalent) representing
-                the amount that is credited outside of Stripe.
-            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
-                `order_change`, or `product_unsatisfactory`
-            refund: ID of an existing refund to link this credit note to.
-            refund_amount: The integer amount in cents (or local equivalent) representing the
-                amount to refund.
-            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
-                shipping_cost is included in the credit note.
-        """
-        return self._client.request(
-            _PostCreditNotes,
-            (),
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "effective_at": effective_at,
-                "expand": expand,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        invoice: str | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CreditNote]:
-        """Returns a list of credit notes.
-
-        ``GET /v1/credit_notes``
-
-        Args:
-            customer:
-            ending_before:
-            expand:
-            invoice:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCreditNotes,
-            (),
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "invoice": invoice,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def preview(
-        self,
-        *,
-        invoice: str,
-        amount: int | None = None,
-        credit_amount: int | None = None,
-        effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesPreviewParamsLines] | None = None,
-        memo: str | None = None,
-        metadata: dict[str, str] | None = None,
-        out_of_band_amount: int | None = None,
-        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | None = None,
-        refund: str | None = None,
-        refund_amount: int | None = None,
-        shipping_cost: CreditNotesPreviewParamsShippingCost | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CreditNote:
-        """Get a preview of a credit note without creating it.
-
-        ``GET /v1/credit_notes/preview``
-
-        Args:
-            invoice:
-            amount:
-            credit_amount:
-            effective_at:
-            expand:
-            lines:
-            memo:
-            metadata:
-            out_of_band_amount:
-            reason:
-            refund:
-            refund_amount:
-            shipping_cost:
-        """
-        return self._client.request(
-            _GetCreditNotesPreview,
-            (),
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "effective_at": effective_at,
-                "expand": expand,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-            },
-            options,
-        )
-
-    def preview_lines(
-        self,
-        *,
-        invoice: str,
-        amount: int | None = None,
-        credit_amount: int | None = None,
-        effective_at: int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        lines: Sequence[CreditNotesPreviewLinesParamsLines] | None = None,
-        memo: str | None = None,
-        metadata: dict[str, str] | None = None,
-        out_of_band_amount: int | None = None,
-        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | None = None,
-        refund: str | None = None,
-        refund_amount: int | None = None,
-        shipping_cost: CreditNotesPreviewLinesParamsShippingCost | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CreditNoteLineItem]:
-        """When retrieving a credit note preview, you’ll get a lines property containing the first
-        handful of those items. This URL you can retrieve the full (paginated) list of line
-        items.
-
-        ``GET /v1/credit_notes/preview/lines``
-
-        Args:
-            invoice:
-            amount:
-            credit_amount:
-            effective_at:
-            ending_before:
-            expand:
-            limit:
-            lines:
-            memo:
-            metadata:
-            out_of_band_amount:
-            reason:
-            refund:
-            refund_amount:
-            shipping_cost:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCreditNotesPreviewLines,
-            (),
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "effective_at": effective_at,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CreditNote:
-        """Retrieves the credit note object with the given identifier.
-
-        ``GET /v1/credit_notes/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCreditNotesId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        memo: str | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CreditNote:
-        """Updates an existing credit note.
-
-        ``POST /v1/credit_notes/{id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            memo: Credit note memo.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostCreditNotesId,
-            (id,),
-            {
-                "expand": expand,
-                "memo": memo,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def void(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CreditNote:
-        """Marks a credit note as void. Learn more about voiding credit notes.
-
-        ``POST /v1/credit_notes/{id}/void``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostCreditNotesIdVoid,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class CreditNotesLines(SyncResource):
-    """Operations on `client.credit_notes.lines`."""
-
-    def list(
-        self,
-        credit_note: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CreditNoteLineItem]:
-        """When retrieving a credit note, you’ll get a lines property containing the the first
-        handful of those items. There is also a URL where you can retrieve the full (paginated)
-        list of line items.
-
-        ``GET /v1/credit_notes/{credit_note}/lines``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCreditNotesCreditNoteLines,
-            (credit_note,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-
-class AsyncCreditNotes(AsyncResource):
-    """Operations on `client.credit_notes`."""
-
-    @cached_property
-    def lines(self) -> AsyncCreditNotesLines:
-        return AsyncCreditNotesLines(self._client)
-
-    async def create(
-        self,
-        *,
-        invoice: str,
-        amount: int | None = None,
-        credit_amount: int | None = None,
-        effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesCreateParamsLines] | None = None,
-        memo: str | None = None,
-        metadata: dict[str, str] | None = None,
-        out_of_band_amount: int | None = None,
-        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | None = None,
-        refund: str | None = None,
-        refund_amount: int | None = None,
-        shipping_cost: CreditNotesCreateParamsShippingCost | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CreditNote:
-        """Issue a credit note to adjust the amount of a finalized invoice. For a status=open
-        invoice, a credit note reduces
-        its amount_due. For a status=paid invoice, a credit note does not affect its amount_due.
-        Instead, it can result
-        in any combination of the following:
-
-
-        Refund: create a new refund (using refund_amount) or link an existing refund (using
-        refund).
-        Customer balance credit: credit the customer’s balance (using credit_amount) which will
-        be automatically applied to their next invoice when it’s finalized.
-        Outside of Stripe credit: record the amount that is or will be credited outside of
-        Stripe (using out_of_band_amount).
-
-
-        For post-payment credit notes the sum of the refund, credit and outside of Stripe
-        amounts must equal the credit note total.
-
-        You may issue multiple credit notes for an invoice. Each credit note will increment the
-        invoice’s pre_payment_credit_notes_amount
-        or post_payment_credit_notes_amount depending on its status at the time of credit note
-        creation.
-
-        ``POST /v1/credit_notes``
-
-        Args:
-            invoice: ID of the invoice.
-            amount: The integer amount in cents (or local equivalent) representing the total
-                amount of the credit note.
-            credit_amount: The integer amount in cents (or local equivalent) representing the
-                amount to credit the customer's balance, which will be automatically applied to
-                their next invoice.
-            effective_at: The date when this credit note is in effect.
-            expand: Specifies which fields in the response should be expanded.
-            lines: Line items that make up the credit note.
-            memo: The credit note's memo appears on the credit note PDF.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            out_of_band_amount: The integer amount in cents (or local equivalent) representing
-                the amount that is credited outside of Stripe.
-            reason: Reason for issuing this credit note, one of `duplicate`, `fraudulent`,
-                `order_change`, or `product_unsatisfactory`
-            refund: ID of an existing refund to link this credit note to.
-            refund_amount: The integer amount in cents (or local equivalent) representing the
-                amount to refund.
-            shipping_cost: When shipping_cost contains the shipping_rate from the invoice, the
-                shipping_cost is included in the credit note.
-        """
-        return await self._client.request(
-            _PostCreditNotes,
-            (),
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "effective_at": effective_at,
-                "expand": expand,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        invoice: str | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CreditNote]:
-        """Returns a list of credit notes.
-
-        ``GET /v1/credit_notes``
-
-        Args:
-            customer:
-            ending_before:
-            expand:
-            invoice:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCreditNotes,
-            (),
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "invoice": invoice,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def preview(
-        self,
-        *,
-        invoice: str,
-        amount: int | None = None,
-        credit_amount: int | None = None,
-        effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        lines: Sequence[CreditNotesPreviewParamsLines] | None = None,
-        memo: str | None = None,
-        metadata: dict[str, str] | None = None,
-        out_of_band_amount: int | None = None,
-        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | None = None,
-        refund: str | None = None,
-        refund_amount: int | None = None,
-        shipping_cost: CreditNotesPreviewParamsShippingCost | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CreditNote:
-        """Get a preview of a credit note without creating it.
-
-        ``GET /v1/credit_notes/preview``
-
-        Args:
-            invoice:
-            amount:
-            credit_amount:
-            effective_at:
-            expand:
-            lines:
-            memo:
-            metadata:
-            out_of_band_amount:
-            reason:
-            refund:
-            refund_amount:
-            shipping_cost:
-        """
-        return await self._client.request(
-            _GetCreditNotesPreview,
-            (),
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "effective_at": effective_at,
-                "expand": expand,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-            },
-            options,
-        )
-
-    async def preview_lines(
-        self,
-        *,
-        invoice: str,
-        amount: int | None = None,
-        credit_amount: int | None = None,
-        effective_at: int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        lines: Sequence[CreditNotesPreviewLinesParamsLines] | None = None,
-        memo: str | None = None,
-        metadata: dict[str, str] | None = None,
-        out_of_band_amount: int | None = None,
-        reason: Literal["duplicate", "fraudulent", "order_change", "product_unsatisfactory"] | None = None,
-        refund: str | None = None,
-        refund_amount: int | None = None,
-        shipping_cost: CreditNotesPreviewLinesParamsShippingCost | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CreditNoteLineItem]:
-        """When retrieving a credit note preview, you’ll get a lines property containing the first
-        handful of those items. This URL you can retrieve the full (paginated) list of line
-        items.
-
-        ``GET /v1/credit_notes/preview/lines``
-
-        Args:
-            invoice:
-            amount:
-            credit_amount:
-            effective_at:
-            ending_before:
-            expand:
-            limit:
-            lines:
-            memo:
-            metadata:
-            out_of_band_amount:
-            reason:
-            refund:
-            refund_amount:
-            shipping_cost:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCreditNotesPreviewLines,
-            (),
-            {
-                "invoice": invoice,
-                "amount": amount,
-                "credit_amount": credit_amount,
-                "effective_at": effective_at,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "lines": lines,
-                "memo": memo,
-                "metadata": metadata,
-                "out_of_band_amount": out_of_band_amount,
-                "reason": reason,
-                "refund": refund,
-                "refund_amount": refund_amount,
-                "shipping_cost": shipping_cost,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CreditNote:
-        """Retrieves the credit note object with the given identifier.
-
-        ``GET /v1/credit_notes/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCreditNotesId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        memo: str | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CreditNote:
-        """Updates an existing credit note.
-
-        ``POST /v1/credit_notes/{id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            memo: Credit note memo.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostCreditNotesId,
-            (id,),
-            {
-                "expand": expand,
-                "memo": memo,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def void(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CreditNote:
-        """Marks a credit note as void. Learn more about voiding credit notes.
-
-        ``POST /v1/credit_notes/{id}/void``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostCreditNotesIdVoid,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncCreditNotesLines(AsyncResource):
-    """Operations on `client.credit_notes.lines`."""
-
-    async def list(
-        self,
-        credit_note: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CreditNoteLineItem]:
-        """When retrieving a credit note, you’ll get a lines property containing the the first
-        handful of those items. There is also a URL where you can retrieve the full (paginated)
-        list of line items.
-
-        ``GET /v1/credit_notes/{credit_note}/lines``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCreditNotesCreditNoteLines,
-            (credit_note,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "CreditNotes.create": _PostCreditNotes,
+    "CreditNotes.list": _GetCreditNotes,
+    "CreditNotes.preview": _GetCreditNotesPreview,
+    "CreditNotes.preview_lines": _GetCreditNotesPreviewLines,
+    "CreditNotes.retrieve": _GetCreditNotesId,
+    "CreditNotes.update": _PostCreditNotesId,
+    "CreditNotes.void": _PostCreditNotesIdVoid,
+    "CreditNotesLines.list": _GetCreditNotesCreditNoteLines,
+    "AsyncCreditNotes.create": _PostCreditNotes,
+    "AsyncCreditNotes.list": _GetCreditNotes,
+    "AsyncCreditNotes.preview": _GetCreditNotesPreview,
+    "AsyncCreditNotes.preview_lines": _GetCreditNotesPreviewLines,
+    "AsyncCreditNotes.retrieve": _GetCreditNotesId,
+    "AsyncCreditNotes.update": _PostCreditNotesId,
+    "AsyncCreditNotes.void": _PostCreditNotesIdVoid,
+    "AsyncCreditNotesLines.list": _GetCreditNotesCreditNoteLines,
+}

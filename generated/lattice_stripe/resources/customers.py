@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account import Account
     from ..models.bank_account import BankAccount
     from ..models.card import Card
@@ -83,6 +82,4927 @@ if TYPE_CHECKING:
         CustomersUpdateParamsShipping,
         CustomersUpdateParamsTax,
     )
+
+
+class Customers(SyncResource):
+    """Operations on `client.customers`."""
+
+    @cached_property
+    def balance_transactions(self) -> CustomersBalanceTransactions:
+        return CustomersBalanceTransactions(self._client)
+
+    @cached_property
+    def bank_accounts(self) -> CustomersBankAccounts:
+        return CustomersBankAccounts(self._client)
+
+    @cached_property
+    def cards(self) -> CustomersCards:
+        return CustomersCards(self._client)
+
+    @cached_property
+    def cash_balance(self) -> CustomersCashBalance:
+        return CustomersCashBalance(self._client)
+
+    @cached_property
+    def cash_balance_transactions(self) -> CustomersCashBalanceTransactions:
+        return CustomersCashBalanceTransactions(self._client)
+
+    @cached_property
+    def discount(self) -> CustomersDiscount:
+        return CustomersDiscount(self._client)
+
+    @cached_property
+    def funding_instructions(self) -> CustomersFundingInstructions:
+        return CustomersFundingInstructions(self._client)
+
+    @cached_property
+    def payment_methods(self) -> CustomersPaymentMethods:
+        return CustomersPaymentMethods(self._client)
+
+    @cached_property
+    def sources(self) -> CustomersSources:
+        return CustomersSources(self._client)
+
+    @cached_property
+    def subscriptions(self) -> CustomersSubscriptions:
+        return CustomersSubscriptions(self._client)
+
+    @cached_property
+    def tax_ids(self) -> CustomersTaxIds:
+        return CustomersTaxIds(self._client)
+
+    def create(
+        self,
+        *,
+        address: CustomersCreateParamsAddress | Literal[""] | None = None,
+        balance: int | None = None,
+        cash_balance: CustomersCreateParamsCashBalance | None = None,
+        coupon: str | None = None,
+        description: str | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_prefix: str | None = None,
+        invoice_settings: CustomersCreateParamsInvoiceSettings | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        next_invoice_sequence: int | None = None,
+        payment_method: str | None = None,
+        phone: str | None = None,
+        preferred_locales: SequenceNotStr[str] | None = None,
+        promotion_code: str | None = None,
+        shipping: CustomersCreateParamsShipping | Literal[""] | None = None,
+        source: str | None = None,
+        tax: CustomersCreateParamsTax | None = None,
+        tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
+        tax_id_data: SequenceNotStr[CustomersCreateParamsTaxIdData] | None = None,
+        test_clock: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Customer:
+        """Creates a new customer object.
+
+        ``POST /v1/customers``
+
+        Args:
+            address: The customer's address.
+            balance: An integer amount in cents (or local equivalent) that represents the
+                customer's current balance, which affect the customer's future invoices. A
+                negative amount represents a credit that decreases the amount due on an invoice;
+                a positive amount increases the amount due on an invoice.
+            cash_balance: Balance information and default balance settings for this customer.
+            coupon:
+            description: An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard.
+            email: Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*.
+            expand: Specifies which fields in the response should be expanded.
+            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
+                Must be 3–12 uppercase letters or numbers.
+            invoice_settings: Default invoice settings for this customer.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: The customer's full name or business name.
+            next_invoice_sequence: The sequence to be used on the customer's next invoice.
+                Defaults to 1.
+            payment_method:
+            phone: The customer's phone number.
+            preferred_locales: Customer's preferred languages, ordered by preference.
+            promotion_code: The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges you
+                create through the API will not have the discount.
+            shipping: The customer's shipping information. Appears on invoices emailed to this
+                customer.
+            source:
+            tax: Tax details about the customer.
+            tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
+            tax_id_data: The customer's tax IDs.
+            test_clock: ID of the test clock to attach to the customer.
+        """
+        return self._client.request(
+            _PostCustomers,
+            (),
+            {
+                "address": address,
+                "balance": balance,
+                "cash_balance": cash_balance,
+                "coupon": coupon,
+                "description": description,
+                "email": email,
+                "expand": expand,
+                "invoice_prefix": invoice_prefix,
+                "invoice_settings": invoice_settings,
+                "metadata": metadata,
+                "name": name,
+                "next_invoice_sequence": next_invoice_sequence,
+                "payment_method": payment_method,
+                "phone": phone,
+                "preferred_locales": preferred_locales,
+                "promotion_code": promotion_code,
+                "shipping": shipping,
+                "source": source,
+                "tax": tax,
+                "tax_exempt": tax_exempt,
+                "tax_id_data": tax_id_data,
+                "test_clock": test_clock,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        customer: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedCustomer:
+        """Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
+        subscriptions on the customer.
+
+        ``DELETE /v1/customers/{customer}``
+        """
+        return self._client.request(
+            _DeleteCustomersCustomer,
+            (customer,),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: CustomersListParamsCreated | int | None = None,
+        email: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        test_clock: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Customer]:
+        """Returns a list of your customers. The customers are returned sorted by creation date,
+        with the most recent customers appearing first.
+
+        ``GET /v1/customers``
+
+        Args:
+            created:
+            email: A case-sensitive filter on the list based on the customer's `email` field.
+                The value must be a string.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            test_clock: Provides a list of customers that are associated with the specified test
+                clock. The response will not include customers with test clocks if this
+                parameter is not set.
+        """
+        return self._client.request(
+            _GetCustomers,
+            (),
+            {
+                "created": created,
+                "email": email,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "test_clock": test_clock,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        customer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Customer | DeletedCustomer:
+        """Retrieves a Customer object.
+
+        ``GET /v1/customers/{customer}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCustomersCustomer,
+            (customer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def search(
+        self,
+        *,
+        query: str,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        page: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SearchResult[Customer]:
+        """Search for customers you’ve previously created using Stripe’s Search Query Language.
+        Don’t use search in read-after-write flows where strict consistency is necessary. Under
+        normal operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
+
+        ``GET /v1/customers/search``
+
+        Args:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                customers](https://stripe.com/docs/search#query-fields-for-customers).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
+        """
+        return self._client.request(
+            _GetCustomersSearch,
+            (),
+            {
+                "query": query,
+                "expand": expand,
+                "limit": limit,
+                "page": page,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        customer: str,
+        /,
+        *,
+        address: CustomersUpdateParamsAddress | Literal[""] | None = None,
+        balance: int | None = None,
+        bank_account: CustomersUpdateParamsBankAccount | str | None = None,
+        card: CustomersUpdateParamsCard | str | None = None,
+        cash_balance: CustomersUpdateParamsCashBalance | None = None,
+        coupon: str | None = None,
+        default_alipay_account: str | None = None,
+        default_bank_account: str | None = None,
+        default_card: str | None = None,
+        default_source: str | None = None,
+        description: str | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_prefix: str | None = None,
+        invoice_settings: CustomersUpdateParamsInvoiceSettings | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        next_invoice_sequence: int | None = None,
+        phone: str | None = None,
+        preferred_locales: SequenceNotStr[str] | None = None,
+        promotion_code: str | None = None,
+        shipping: CustomersUpdateParamsShipping | Literal[""] | None = None,
+        source: str | None = None,
+        tax: CustomersUpdateParamsTax | None = None,
+        tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Customer:
+        """Updates the specified customer by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged. For example, if you pass the source
+        parameter, that becomes the customer’s active source (e.g., a card) to be used for all
+        charges in the future. When you update a customer to a new valid card source by passing
+        the source parameter: for each of the customer’s current subscriptions, if the
+        subscription bills automatically and is in the past_due state, then the latest open
+        invoice for the subscription with automatic collection enabled will be retried. This
+        retry will not count as an automatic retry, and will not affect the next regularly
+        scheduled payment for the invoice. Changing the default_source for a customer will not
+        trigger this behavior.
+
+        This request accepts mostly the same arguments as the customer creation call.
+
+        ``POST /v1/customers/{customer}``
+
+        Args:
+            address: The customer's address.
+            balance: An integer amount in cents (or local equivalent) that represents the
+                customer's current balance, which affect the customer's future invoices. A
+                negative amount represents a credit that decreases the amount due on an invoice;
+                a positive amount increases the amount due on an invoice.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
+            cash_balance: Balance information and default balance settings for this customer.
+            coupon:
+            default_alipay_account: ID of Alipay account to make the customer's new default for
+                invoice payments.
+            default_bank_account: ID of bank account to make the customer's new default for
+                invoice payments.
+            default_card: ID of card to make the customer's new default for invoice payments.
+            default_source: If you are using payment methods created via the PaymentMethods API,
+                see the
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
+                parameter.
+                Provide the ID of a payment source already attached to this customer to make it
+                    this customer's default payment source.
+                If you want to add a new payment source and make it the default, see the
+                    [source](https://stripe.com/docs/api/customers/update#update_customer-source)
+                    property.
+            description: An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard.
+            email: Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*.
+            expand: Specifies which fields in the response should be expanded.
+            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
+                Must be 3–12 uppercase letters or numbers.
+            invoice_settings: Default invoice settings for this customer.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: The customer's full name or business name.
+            next_invoice_sequence: The sequence to be used on the customer's next invoice.
+                Defaults to 1.
+            phone: The customer's phone number.
+            preferred_locales: Customer's preferred languages, ordered by preference.
+            promotion_code: The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges you
+                create through the API will not have the discount.
+            shipping: The customer's shipping information. Appears on invoices emailed to this
+                customer.
+            source:
+            tax: Tax details about the customer.
+            tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
+        """
+        return self._client.request(
+            _PostCustomersCustomer,
+            (customer,),
+            {
+                "address": address,
+                "balance": balance,
+                "bank_account": bank_account,
+                "card": card,
+                "cash_balance": cash_balance,
+                "coupon": coupon,
+                "default_alipay_account": default_alipay_account,
+                "default_bank_account": default_bank_account,
+                "default_card": default_card,
+                "default_source": default_source,
+                "description": description,
+                "email": email,
+                "expand": expand,
+                "invoice_prefix": invoice_prefix,
+                "invoice_settings": invoice_settings,
+                "metadata": metadata,
+                "name": name,
+                "next_invoice_sequence": next_invoice_sequence,
+                "phone": phone,
+                "preferred_locales": preferred_locales,
+                "promotion_code": promotion_code,
+                "shipping": shipping,
+                "source": source,
+                "tax": tax,
+                "tax_exempt": tax_exempt,
+            },
+            options,
+        )
+
+
+class CustomersBalanceTransactions(SyncResource):
+    """Operations on `client.customers.balance_transactions`."""
+
+    def create(
+        self,
+        customer: str,
+        /,
+        *,
+        amount: int,
+        currency: str,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CustomerBalanceTransaction:
+        """Creates an immutable transaction that updates the customer’s credit balance.
+
+        ``POST /v1/customers/{customer}/balance_transactions``
+
+        Args:
+            amount: The integer amount in **cents (or local equivalent)** to apply to the
+                customer's credit balance.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies). Specifies the
+                [`invoice_credit_balance`](https://stripe.com/docs/api/customers/object#customer_object-invoice_credit_balance)
+                that this transaction will apply to. If the customer's `currency` is not set, it
+                will be updated to this value.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostCustomersCustomerBalanceTransactions,
+            (customer,),
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CustomerBalanceTransaction]:
+        """Returns a list of transactions that updated the customer’s balances.
+
+        ``GET /v1/customers/{customer}/balance_transactions``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCustomersCustomerBalanceTransactions,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        customer: str,
+        transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CustomerBalanceTransaction:
+        """Retrieves a specific customer balance transaction that updated the customer’s balances.
+
+        ``GET /v1/customers/{customer}/balance_transactions/{transaction}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCustomersCustomerBalanceTransactionsTransaction,
+            (
+                customer,
+                transaction,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        customer: str,
+        transaction: str,
+        /,
+        *,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CustomerBalanceTransaction:
+        """Most credit balance transaction fields are immutable, but you may update its description
+        and metadata.
+
+        ``POST /v1/customers/{customer}/balance_transactions/{transaction}``
+
+        Args:
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostCustomersCustomerBalanceTransactionsTransaction,
+            (
+                customer,
+                transaction,
+            ),
+            {
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class CustomersBankAccounts(SyncResource):
+    """Operations on `client.customers.bank_accounts`."""
+
+    def create(
+        self,
+        customer: str,
+        /,
+        *,
+        alipay_account: str | None = None,
+        bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
+        card: CustomersBankAccountsCreateParamsCard | str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        source: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source:
+        """When you create a new credit card, you must specify a customer or recipient on which to
+        create it.
+
+        If the card’s owner has no default card, then the new card will become the default.
+        However, if the owner already has a default, then it will not change. To change the
+        default, you should update the customer to have a new default_source.
+
+        ``POST /v1/customers/{customer}/bank_accounts``
+
+        Args:
+            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
+                representing the user’s Alipay account details.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
+        """
+        return self._client.request(
+            _PostCustomersCustomerBankAccounts,
+            (customer,),
+            {
+                "alipay_account": alipay_account,
+                "bank_account": bank_account,
+                "card": card,
+                "expand": expand,
+                "metadata": metadata,
+                "source": source,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
+        """Delete a specified source for a given customer.
+
+        ``DELETE /v1/customers/{customer}/bank_accounts/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _DeleteCustomersCustomerBankAccountsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[BankAccount]:
+        """You can see a list of the bank accounts belonging to a Customer. Note that the 10 most
+        recent sources are always available by default on the Customer. If you need more than
+        those 10, you can use this API method and the limit and starting_after parameters to
+        page through additional bank accounts.
+
+        ``GET /v1/customers/{customer}/bank_accounts``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCustomersCustomerBankAccounts,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount:
+        """By default, you can see the 10 most recent sources stored on a Customer directly on the
+        object, but you can also retrieve details about a specific bank account stored on the
+        Stripe account.
+
+        ``GET /v1/customers/{customer}/bank_accounts/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCustomersCustomerBankAccountsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        account_holder_name: str | None = None,
+        account_holder_type: Literal["company", "individual"] | None = None,
+        address_city: str | None = None,
+        address_country: str | None = None,
+        address_line1: str | None = None,
+        address_line2: str | None = None,
+        address_state: str | None = None,
+        address_zip: str | None = None,
+        exp_month: str | None = None,
+        exp_year: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        owner: CustomersBankAccountsUpdateParamsOwner | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Card | BankAccount | Source:
+        """Update a specified source for a given customer.
+
+        ``POST /v1/customers/{customer}/bank_accounts/{id}``
+
+        Args:
+            account_holder_name: The name of the person or business that owns the bank account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            address_city: City/District/Suburb/Town/Village.
+            address_country: Billing address country, if provided when creating card.
+            address_line1: Address line 1 (Street address/PO Box/Company name).
+            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
+            address_state: State/County/Province/Region.
+            address_zip: ZIP or postal code.
+            exp_month: Two digit number representing the card’s expiration month.
+            exp_year: Four digit number representing the card’s expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Cardholder name.
+            owner:
+        """
+        return self._client.request(
+            _PostCustomersCustomerBankAccountsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "account_holder_name": account_holder_name,
+                "account_holder_type": account_holder_type,
+                "address_city": address_city,
+                "address_country": address_country,
+                "address_line1": address_line1,
+                "address_line2": address_line2,
+                "address_state": address_state,
+                "address_zip": address_zip,
+                "exp_month": exp_month,
+                "exp_year": exp_year,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+                "owner": owner,
+            },
+            options,
+        )
+
+    def verify(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        amounts: SequenceNotStr[int] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount:
+        """Verify a specified bank account for a given customer.
+
+        ``POST /v1/customers/{customer}/bank_accounts/{id}/verify``
+
+        Args:
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostCustomersCustomerBankAccountsIdVerify,
+            (
+                customer,
+                id,
+            ),
+            {
+                "amounts": amounts,
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class CustomersCards(SyncResource):
+    """Operations on `client.customers.cards`."""
+
+    def create(
+        self,
+        customer: str,
+        /,
+        *,
+        alipay_account: str | None = None,
+        bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
+        card: CustomersCardsCreateParamsCard | str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        source: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source:
+        """When you create a new credit card, you must specify a customer or recipient on which to
+        create it.
+
+        If the card’s owner has no default card, then the new card will become the default.
+        However, if the owner already has a default, then it will not change. To change the
+        default, you should update the customer to have a new default_source.
+
+        ``POST /v1/customers/{customer}/cards``
+
+        Args:
+            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
+                representing the user’s Alipay account details.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
+        """
+        return self._client.request(
+            _PostCustomersCustomerCards,
+            (customer,),
+            {
+                "alipay_account": alipay_account,
+                "bank_account": bank_account,
+                "card": card,
+                "expand": expand,
+                "metadata": metadata,
+                "source": source,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
+        """Delete a specified source for a given customer.
+
+        ``DELETE /v1/customers/{customer}/cards/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _DeleteCustomersCustomerCardsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Card]:
+        """You can see a list of the cards belonging to a customer. Note that the 10 most recent
+        sources are always available on the Customer object. If you need more than those 10, you
+        can use this API method and the limit and starting_after parameters to page through
+        additional cards.
+
+        ``GET /v1/customers/{customer}/cards``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCustomersCustomerCards,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Card:
+        """You can always see the 10 most recent cards directly on a customer; this method lets you
+        retrieve details about a specific card stored on the customer.
+
+        ``GET /v1/customers/{customer}/cards/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCustomersCustomerCardsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        account_holder_name: str | None = None,
+        account_holder_type: Literal["company", "individual"] | None = None,
+        address_city: str | None = None,
+        address_country: str | None = None,
+        address_line1: str | None = None,
+        address_line2: str | None = None,
+        address_state: str | None = None,
+        address_zip: str | None = None,
+        exp_month: str | None = None,
+        exp_year: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        owner: CustomersCardsUpdateParamsOwner | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Card | BankAccount | Source:
+        """Update a specified source for a given customer.
+
+        ``POST /v1/customers/{customer}/cards/{id}``
+
+        Args:
+            account_holder_name: The name of the person or business that owns the bank account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            address_city: City/District/Suburb/Town/Village.
+            address_country: Billing address country, if provided when creating card.
+            address_line1: Address line 1 (Street address/PO Box/Company name).
+            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
+            address_state: State/County/Province/Region.
+            address_zip: ZIP or postal code.
+            exp_month: Two digit number representing the card’s expiration month.
+            exp_year: Four digit number representing the card’s expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Cardholder name.
+            owner:
+        """
+        return self._client.request(
+            _PostCustomersCustomerCardsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "account_holder_name": account_holder_name,
+                "account_holder_type": account_holder_type,
+                "address_city": address_city,
+                "address_country": address_country,
+                "address_line1": address_line1,
+                "address_line2": address_line2,
+                "address_state": address_state,
+                "address_zip": address_zip,
+                "exp_month": exp_month,
+                "exp_year": exp_year,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+                "owner": owner,
+            },
+            options,
+        )
+
+
+class CustomersCashBalance(SyncResource):
+    """Operations on `client.customers.cash_balance`."""
+
+    def retrieve(
+        self,
+        customer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CashBalance:
+        """Retrieves a customer’s cash balance.
+
+        ``GET /v1/customers/{customer}/cash_balance``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCustomersCustomerCashBalance,
+            (customer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        customer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        settings: CustomersCashBalanceUpdateParamsSettings | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CashBalance:
+        """Changes the settings on a customer’s cash balance.
+
+        ``POST /v1/customers/{customer}/cash_balance``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            settings: A hash of settings for this cash balance.
+        """
+        return self._client.request(
+            _PostCustomersCustomerCashBalance,
+            (customer,),
+            {
+                "expand": expand,
+                "settings": settings,
+            },
+            options,
+        )
+
+
+class CustomersCashBalanceTransactions(SyncResource):
+    """Operations on `client.customers.cash_balance_transactions`."""
+
+    def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CustomerCashBalanceTransaction]:
+        """Returns a list of transactions that modified the customer’s cash balance.
+
+        ``GET /v1/customers/{customer}/cash_balance_transactions``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCustomersCustomerCashBalanceTransactions,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        customer: str,
+        transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CustomerCashBalanceTransaction:
+        """Retrieves a specific cash balance transaction, which updated the customer’s cash
+        balance.
+
+        ``GET /v1/customers/{customer}/cash_balance_transactions/{transaction}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCustomersCustomerCashBalanceTransactionsTransaction,
+            (
+                customer,
+                transaction,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class CustomersDiscount(SyncResource):
+    """Operations on `client.customers.discount`."""
+
+    def delete(
+        self,
+        customer: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedDiscount:
+        """Removes the currently applied discount on a customer.
+
+        ``DELETE /v1/customers/{customer}/discount``
+        """
+        return self._client.request(
+            _DeleteCustomersCustomerDiscount,
+            (customer,),
+            {},
+            options,
+        )
+
+    def retrieve(
+        self,
+        customer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Discount:
+        """``GET /v1/customers/{customer}/discount``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCustomersCustomerDiscount,
+            (customer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class CustomersFundingInstructions(SyncResource):
+    """Operations on `client.customers.funding_instructions`."""
+
+    def create(
+        self,
+        customer: str,
+        /,
+        *,
+        bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
+        currency: str,
+        funding_type: Literal["bank_transfer"],
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FundingInstructions:
+        """Retrieve funding instructions for a customer cash balance. If funding instructions do
+        not yet exist for the customer, new funding instructions will be created. If funding
+        instructions have already been created for a given customer, the same funding
+        instructions will be retrieved. In other words, we will return the same funding
+        instructions each time.
+
+        ``POST /v1/customers/{customer}/funding_instructions``
+
+        Args:
+            bank_transfer: Additional parameters for `bank_transfer` funding types
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            funding_type: The `funding_type` to get the instructions for.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostCustomersCustomerFundingInstructions,
+            (customer,),
+            {
+                "bank_transfer": bank_transfer,
+                "currency": currency,
+                "funding_type": funding_type,
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class CustomersPaymentMethods(SyncResource):
+    """Operations on `client.customers.payment_methods`."""
+
+    def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        type: Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "card",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "paypal",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+            "zip",
+        ]
+        | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[PaymentMethod]:
+        """Returns a list of PaymentMethods for a given Customer
+
+        ``GET /v1/customers/{customer}/payment_methods``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: An optional filter on the list, based on the object `type` field. Without the
+                filter, the list includes all current and future payment method types. If your
+                integration expects only one type of payment method in the response, make sure
+                to provide a type value in the request.
+        """
+        return self._client.request(
+            _GetCustomersCustomerPaymentMethods,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "type": type,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        customer: str,
+        payment_method: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethod:
+        """Retrieves a PaymentMethod object for a given Customer.
+
+        ``GET /v1/customers/{customer}/payment_methods/{payment_method}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCustomersCustomerPaymentMethodsPaymentMethod,
+            (
+                customer,
+                payment_method,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class CustomersSources(SyncResource):
+    """Operations on `client.customers.sources`."""
+
+    def create(
+        self,
+        customer: str,
+        /,
+        *,
+        alipay_account: str | None = None,
+        bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
+        card: CustomersSourcesCreateParamsCard | str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        source: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source:
+        """When you create a new credit card, you must specify a customer or recipient on which to
+        create it.
+
+        If the card’s owner has no default card, then the new card will become the default.
+        However, if the owner already has a default, then it will not change. To change the
+        default, you should update the customer to have a new default_source.
+
+        ``POST /v1/customers/{customer}/sources``
+
+        Args:
+            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
+                representing the user’s Alipay account details.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
+        """
+        return self._client.request(
+            _PostCustomersCustomerSources,
+            (customer,),
+            {
+                "alipay_account": alipay_account,
+                "bank_account": bank_account,
+                "card": card,
+                "expand": expand,
+                "metadata": metadata,
+                "source": source,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
+        """Delete a specified source for a given customer.
+
+        ``DELETE /v1/customers/{customer}/sources/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _DeleteCustomersCustomerSourcesId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        object: str | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[BankAccount | Card | Source]:
+        """List sources for a specified customer.
+
+        ``GET /v1/customers/{customer}/sources``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            object: Filter sources according to a particular object type.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCustomersCustomerSources,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "object": object,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source:
+        """Retrieve a specified source for a given customer.
+
+        ``GET /v1/customers/{customer}/sources/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCustomersCustomerSourcesId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        account_holder_name: str | None = None,
+        account_holder_type: Literal["company", "individual"] | None = None,
+        address_city: str | None = None,
+        address_country: str | None = None,
+        address_line1: str | None = None,
+        address_line2: str | None = None,
+        address_state: str | None = None,
+        address_zip: str | None = None,
+        exp_month: str | None = None,
+        exp_year: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        owner: CustomersSourcesUpdateParamsOwner | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Card | BankAccount | Source:
+        """Update a specified source for a given customer.
+
+        ``POST /v1/customers/{customer}/sources/{id}``
+
+        Args:
+            account_holder_name: The name of the person or business that owns the bank account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            address_city: City/District/Suburb/Town/Village.
+            address_country: Billing address country, if provided when creating card.
+            address_line1: Address line 1 (Street address/PO Box/Company name).
+            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
+            address_state: State/County/Province/Region.
+            address_zip: ZIP or postal code.
+            exp_month: Two digit number representing the card’s expiration month.
+            exp_year: Four digit number representing the card’s expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Cardholder name.
+            owner:
+        """
+        return self._client.request(
+            _PostCustomersCustomerSourcesId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "account_holder_name": account_holder_name,
+                "account_holder_type": account_holder_type,
+                "address_city": address_city,
+                "address_country": address_country,
+                "address_line1": address_line1,
+                "address_line2": address_line2,
+                "address_state": address_state,
+                "address_zip": address_zip,
+                "exp_month": exp_month,
+                "exp_year": exp_year,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+                "owner": owner,
+            },
+            options,
+        )
+
+    def verify(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        amounts: SequenceNotStr[int] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount:
+        """Verify a specified bank account for a given customer.
+
+        ``POST /v1/customers/{customer}/sources/{id}/verify``
+
+        Args:
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostCustomersCustomerSourcesIdVerify,
+            (
+                customer,
+                id,
+            ),
+            {
+                "amounts": amounts,
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class CustomersSubscriptions(SyncResource):
+    """Operations on `client.customers.subscriptions`."""
+
+    @cached_property
+    def discount(self) -> CustomersSubscriptionsDiscount:
+        return CustomersSubscriptionsDiscount(self._client)
+
+    def cancel(
+        self,
+        customer: str,
+        subscription_exposed_id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_now: bool | None = None,
+        prorate: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Cancels a customer’s subscription. If you set the at_period_end parameter to true, the
+        subscription will remain active until the end of the period, at which point it will be
+        canceled and not renewed. Otherwise, with the default false value, the subscription is
+        terminated immediately. In either case, the customer will not be charged again for the
+        subscription.
+
+        Note, however, that any pending invoice items that you’ve created will still be charged
+        for at the end of the period, unless manually deleted. If you’ve set the subscription to
+        cancel at the end of the period, any pending prorations will also be left in place and
+        collected at the end of the period. But if the subscription is set to cancel
+        immediately, pending prorations will be removed.
+
+        By default, upon subscription cancellation, Stripe will stop automatic collection of all
+        finalized invoices for the customer. This is intended to prevent unexpected payment
+        attempts after the customer has canceled a subscription. However, you can resume
+        automatic collection of the invoices manually after subscription cancellation to have us
+        proceed. Or, you could check for unpaid invoices before allowing the customer to cancel
+        the subscription at all.
+
+        ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            invoice_now: Can be set to `true` if `at_period_end` is not set to `true`. Will
+                generate a final invoice that invoices for any un-invoiced metered usage and
+                new/pending proration invoice items.
+            prorate: Can be set to `true` if `at_period_end` is not set to `true`. Will generate
+                a proration invoice item that credits remaining unused time until the
+                subscription period end.
+        """
+        return self._client.request(
+            _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
+            (
+                customer,
+                subscription_exposed_id,
+            ),
+            {
+                "expand": expand,
+                "invoice_now": invoice_now,
+                "prorate": prorate,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        customer: str,
+        /,
+        *,
+        add_invoice_items: SequenceNotStr[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
+        application_fee_percent: float | None = None,
+        automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | None = None,
+        backdate_start_date: int | None = None,
+        billing_cycle_anchor: int | None = None,
+        billing_thresholds: CustomersSubscriptionsCreateParamsBillingThresholds | Literal[""] | None = None,
+        cancel_at: int | None = None,
+        cancel_at_period_end: bool | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        coupon: str | None = None,
+        currency: str | None = None,
+        days_until_due: int | None = None,
+        default_payment_method: str | None = None,
+        default_source: str | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[CustomersSubscriptionsCreateParamsItems] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        off_session: bool | None = None,
+        payment_behavior: Literal[
+            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
+        ]
+        | None = None,
+        payment_settings: CustomersSubscriptionsCreateParamsPaymentSettings | None = None,
+        pending_invoice_item_interval: CustomersSubscriptionsCreateParamsPendingInvoiceItemInterval
+        | Literal[""]
+        | None = None,
+        promotion_code: str | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        transfer_data: CustomersSubscriptionsCreateParamsTransferData | None = None,
+        trial_end: Literal["now"] | int | None = None,
+        trial_from_plan: bool | None = None,
+        trial_period_days: int | None = None,
+        trial_settings: CustomersSubscriptionsCreateParamsTrialSettings | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Creates a new subscription on an existing customer.
+
+        ``POST /v1/customers/{customer}/subscriptions``
+
+        Args:
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription. You may pass up to 20 items.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            backdate_start_date: For new subscriptions, a past timestamp to backdate the
+                subscription's start date to. If set, the first invoice will contain a proration
+                for the timespan between the start date and the current time. Can be combined
+                with trials and the billing cycle anchor.
+            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. The timestamp is
+                in UTC format.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            days_until_due: Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription.
+            expand: Specifies which fields in the response should be expanded.
+            items: A list of up to 20 subscription items, each with an attached price.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
+            payment_behavior: Only applies to subscriptions with
+                `collection_method=charge_automatically`.
+                Use `allow_incomplete` to create subscriptions with `status=incomplete` if the
+                    first invoice cannot be paid. Creating subscriptions with this status allows
+                    you to manage scenarios where additional user actions are needed to pay a
+                    subscription's invoice. For example, SCA regulation may require 3DS
+                    authentication to complete payment. See the [SCA Migration
+                    Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                    for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to create Subscriptions with `status=incomplete` when
+                    the first invoice requires payment, otherwise start as active. Subscriptions
+                    transition to `status=active` when successfully confirming the payment
+                    intent on the first invoice. This allows simpler management of scenarios
+                    where additional user actions are needed to pay a subscription’s invoice.
+                    Such as failed payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method. If the payment
+                    intent is not confirmed within 23 hours subscriptions transition to
+                    `status=incomplete_expired`, which is a terminal state.
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's first invoice cannot be paid. For example, if a payment
+                    method requires 3DS authentication due to SCA regulation and further user
+                    action is needed, this parameter does not create a subscription and returns
+                    an error instead. This was the default behavior for API versions prior to
+                    2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14)
+                    to learn more.
+                `pending_if_incomplete` is only used with updates and cannot be passed when
+                    creating a subscription.
+                Subscriptions with `collection_method=send_invoice` are automatically activated
+                    regardless of the first invoice status.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The API ID of a promotion code to apply to this subscription. A
+                promotion code applied to a subscription will only affect invoices created for
+                that particular subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                resulting from the `billing_cycle_anchor`. If no value is passed, the default is
+                `create_prorations`.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. If set, trial_end will override the
+                default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_period_days: Integer representing the number of trial period days before the
+                customer is charged for the first time. This will always overwrite any trials
+                that might apply via a subscribed plan. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_settings: Settings related to subscription trials.
+        """
+        return self._client.request(
+            _PostCustomersCustomerSubscriptions,
+            (customer,),
+            {
+                "add_invoice_items": add_invoice_items,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "backdate_start_date": backdate_start_date,
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "billing_thresholds": billing_thresholds,
+                "cancel_at": cancel_at,
+                "cancel_at_period_end": cancel_at_period_end,
+                "collection_method": collection_method,
+                "coupon": coupon,
+                "currency": currency,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "expand": expand,
+                "items": items,
+                "metadata": metadata,
+                "off_session": off_session,
+                "payment_behavior": payment_behavior,
+                "payment_settings": payment_settings,
+                "pending_invoice_item_interval": pending_invoice_item_interval,
+                "promotion_code": promotion_code,
+                "proration_behavior": proration_behavior,
+                "transfer_data": transfer_data,
+                "trial_end": trial_end,
+                "trial_from_plan": trial_from_plan,
+                "trial_period_days": trial_period_days,
+                "trial_settings": trial_settings,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Subscription]:
+        """You can see a list of the customer’s active subscriptions. Note that the 10 most recent
+        active subscriptions are always available by default on the customer object. If you need
+        more than those 10, you can use the limit and starting_after parameters to page through
+        additional subscriptions.
+
+        ``GET /v1/customers/{customer}/subscriptions``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCustomersCustomerSubscriptions,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        customer: str,
+        subscription_exposed_id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Retrieves the subscription with the given ID.
+
+        ``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
+            (
+                customer,
+                subscription_exposed_id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        customer: str,
+        subscription_exposed_id: str,
+        /,
+        *,
+        add_invoice_items: SequenceNotStr[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
+        application_fee_percent: float | None = None,
+        automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | None = None,
+        billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
+        billing_thresholds: CustomersSubscriptionsUpdateParamsBillingThresholds | Literal[""] | None = None,
+        cancel_at: int | Literal[""] | None = None,
+        cancel_at_period_end: bool | None = None,
+        cancellation_details: CustomersSubscriptionsUpdateParamsCancellationDetails | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        coupon: str | None = None,
+        days_until_due: int | None = None,
+        default_payment_method: str | None = None,
+        default_source: str | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[CustomersSubscriptionsUpdateParamsItems] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        off_session: bool | None = None,
+        pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
+        payment_behavior: Literal[
+            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
+        ]
+        | None = None,
+        payment_settings: CustomersSubscriptionsUpdateParamsPaymentSettings | None = None,
+        pending_invoice_item_interval: CustomersSubscriptionsUpdateParamsPendingInvoiceItemInterval
+        | Literal[""]
+        | None = None,
+        promotion_code: str | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        proration_date: int | None = None,
+        transfer_data: CustomersSubscriptionsUpdateParamsTransferData | Literal[""] | None = None,
+        trial_end: Literal["now"] | int | None = None,
+        trial_from_plan: bool | None = None,
+        trial_settings: CustomersSubscriptionsUpdateParamsTrialSettings | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Updates an existing subscription on a customer to match the specified parameters. When
+        changing plans or quantities, we will optionally prorate the price we charge next month
+        to make up for any price changes. To preview how the proration will be calculated, use
+        the upcoming invoice endpoint.
+
+        ``POST /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
+
+        Args:
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription. You may pass up to 20 items.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time. For more
+                information, see the billing cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
+            cancellation_details: Details about why this subscription was cancelled
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+            days_until_due: Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription. Pass an empty string to remove
+                previously-defined tax rates.
+            expand: Specifies which fields in the response should be expanded.
+            items: A list of up to 20 subscription items, each with an attached price.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
+            pause_collection: If specified, payment collection for this subscription will be
+                paused.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The promotion code to apply to this subscription. A promotion code
+                applied to a subscription will only affect invoices created for that particular
+                subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#upcoming_invoice) endpoint. It can also be
+                used to implement custom proration logic, such as prorating by day instead of by
+                second, by providing the time that you wish to use for proration calculations.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges. This will be unset if you POST an empty value.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. This will always overwrite any
+                trials that might apply via a subscribed plan. If set, trial_end will override
+                the default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_settings: Settings related to subscription trials.
+        """
+        return self._client.request(
+            _PostCustomersCustomerSubscriptionsSubscriptionExposedId,
+            (
+                customer,
+                subscription_exposed_id,
+            ),
+            {
+                "add_invoice_items": add_invoice_items,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "billing_thresholds": billing_thresholds,
+                "cancel_at": cancel_at,
+                "cancel_at_period_end": cancel_at_period_end,
+                "cancellation_details": cancellation_details,
+                "collection_method": collection_method,
+                "coupon": coupon,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "expand": expand,
+                "items": items,
+                "metadata": metadata,
+                "off_session": off_session,
+                "pause_collection": pause_collection,
+                "payment_behavior": payment_behavior,
+                "payment_settings": payment_settings,
+                "pending_invoice_item_interval": pending_invoice_item_interval,
+                "promotion_code": promotion_code,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "transfer_data": transfer_data,
+                "trial_end": trial_end,
+                "trial_from_plan": trial_from_plan,
+                "trial_settings": trial_settings,
+            },
+            options,
+        )
+
+
+class CustomersSubscriptionsDiscount(SyncResource):
+    """Operations on `client.customers.subscriptions.discount`."""
+
+    def delete(
+        self,
+        customer: str,
+        subscription_exposed_id: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedDiscount:
+        """Removes the currently applied discount on a customer.
+
+        ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
+        """
+        return self._client.request(
+            _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
+            (
+                customer,
+                subscription_exposed_id,
+            ),
+            {},
+            options,
+        )
+
+    def retrieve(
+        self,
+        customer: str,
+        subscription_exposed_id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Discount:
+        """``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
+            (
+                customer,
+                subscription_exposed_id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class CustomersTaxIds(SyncResource):
+    """Operations on `client.customers.tax_ids`."""
+
+    def create(
+        self,
+        customer: str,
+        /,
+        *,
+        type: Literal[
+            "ad_nrt",
+            "ae_trn",
+            "ar_cuit",
+            "au_abn",
+            "au_arn",
+            "bg_uic",
+            "bo_tin",
+            "br_cnpj",
+            "br_cpf",
+            "ca_bn",
+            "ca_gst_hst",
+            "ca_pst_bc",
+            "ca_pst_mb",
+            "ca_pst_sk",
+            "ca_qst",
+            "ch_vat",
+            "cl_tin",
+            "cn_tin",
+            "co_nit",
+            "cr_tin",
+            "do_rcn",
+            "ec_ruc",
+            "eg_tin",
+            "es_cif",
+            "eu_oss_vat",
+            "eu_vat",
+            "gb_vat",
+            "ge_vat",
+            "hk_br",
+            "hu_tin",
+            "id_npwp",
+            "il_vat",
+            "in_gst",
+            "is_vat",
+            "jp_cn",
+            "jp_rn",
+            "jp_trn",
+            "ke_pin",
+            "kr_brn",
+            "li_uid",
+            "mx_rfc",
+            "my_frp",
+            "my_itn",
+            "my_sst",
+            "no_vat",
+            "nz_gst",
+            "pe_ruc",
+            "ph_tin",
+            "ro_tin",
+            "rs_pib",
+            "ru_inn",
+            "ru_kpp",
+            "sa_vat",
+            "sg_gst",
+            "sg_uen",
+            "si_tin",
+            "sv_nit",
+            "th_vat",
+            "tr_tin",
+            "tw_vat",
+            "ua_vat",
+            "us_ein",
+            "uy_ruc",
+            "ve_rif",
+            "vn_tin",
+            "za_vat",
+        ],
+        value: str,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxId:
+        """Creates a new tax_id object for a customer.
+
+        ``POST /v1/customers/{customer}/tax_ids``
+
+        Args:
+            type: Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`, `au_arn`,
+                `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`,
+                `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `cn_tin`, `co_nit`,
+                `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`,
+                `gb_vat`, `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`,
+                `jp_cn`, `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`,
+                `my_itn`, `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`,
+                `ru_inn`, `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`,
+                `tr_tin`, `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or
+                `za_vat`
+            value: Value of the tax ID.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostCustomersCustomerTaxIds,
+            (customer,),
+            {
+                "type": type,
+                "value": value,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        customer: str,
+        id: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedTaxId:
+        """Deletes an existing tax_id object.
+
+        ``DELETE /v1/customers/{customer}/tax_ids/{id}``
+        """
+        return self._client.request(
+            _DeleteCustomersCustomerTaxIdsId,
+            (
+                customer,
+                id,
+            ),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TaxId]:
+        """Returns a list of tax IDs for a customer.
+
+        ``GET /v1/customers/{customer}/tax_ids``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetCustomersCustomerTaxIds,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxId:
+        """Retrieves the tax_id object with the given identifier.
+
+        ``GET /v1/customers/{customer}/tax_ids/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetCustomersCustomerTaxIdsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncCustomers(AsyncResource):
+    """Operations on `client.customers`."""
+
+    @cached_property
+    def balance_transactions(self) -> AsyncCustomersBalanceTransactions:
+        return AsyncCustomersBalanceTransactions(self._client)
+
+    @cached_property
+    def bank_accounts(self) -> AsyncCustomersBankAccounts:
+        return AsyncCustomersBankAccounts(self._client)
+
+    @cached_property
+    def cards(self) -> AsyncCustomersCards:
+        return AsyncCustomersCards(self._client)
+
+    @cached_property
+    def cash_balance(self) -> AsyncCustomersCashBalance:
+        return AsyncCustomersCashBalance(self._client)
+
+    @cached_property
+    def cash_balance_transactions(self) -> AsyncCustomersCashBalanceTransactions:
+        return AsyncCustomersCashBalanceTransactions(self._client)
+
+    @cached_property
+    def discount(self) -> AsyncCustomersDiscount:
+        return AsyncCustomersDiscount(self._client)
+
+    @cached_property
+    def funding_instructions(self) -> AsyncCustomersFundingInstructions:
+        return AsyncCustomersFundingInstructions(self._client)
+
+    @cached_property
+    def payment_methods(self) -> AsyncCustomersPaymentMethods:
+        return AsyncCustomersPaymentMethods(self._client)
+
+    @cached_property
+    def sources(self) -> AsyncCustomersSources:
+        return AsyncCustomersSources(self._client)
+
+    @cached_property
+    def subscriptions(self) -> AsyncCustomersSubscriptions:
+        return AsyncCustomersSubscriptions(self._client)
+
+    @cached_property
+    def tax_ids(self) -> AsyncCustomersTaxIds:
+        return AsyncCustomersTaxIds(self._client)
+
+    async def create(
+        self,
+        *,
+        address: CustomersCreateParamsAddress | Literal[""] | None = None,
+        balance: int | None = None,
+        cash_balance: CustomersCreateParamsCashBalance | None = None,
+        coupon: str | None = None,
+        description: str | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_prefix: str | None = None,
+        invoice_settings: CustomersCreateParamsInvoiceSettings | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        next_invoice_sequence: int | None = None,
+        payment_method: str | None = None,
+        phone: str | None = None,
+        preferred_locales: SequenceNotStr[str] | None = None,
+        promotion_code: str | None = None,
+        shipping: CustomersCreateParamsShipping | Literal[""] | None = None,
+        source: str | None = None,
+        tax: CustomersCreateParamsTax | None = None,
+        tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
+        tax_id_data: SequenceNotStr[CustomersCreateParamsTaxIdData] | None = None,
+        test_clock: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Customer:
+        """Creates a new customer object.
+
+        ``POST /v1/customers``
+
+        Args:
+            address: The customer's address.
+            balance: An integer amount in cents (or local equivalent) that represents the
+                customer's current balance, which affect the customer's future invoices. A
+                negative amount represents a credit that decreases the amount due on an invoice;
+                a positive amount increases the amount due on an invoice.
+            cash_balance: Balance information and default balance settings for this customer.
+            coupon:
+            description: An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard.
+            email: Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*.
+            expand: Specifies which fields in the response should be expanded.
+            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
+                Must be 3–12 uppercase letters or numbers.
+            invoice_settings: Default invoice settings for this customer.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: The customer's full name or business name.
+            next_invoice_sequence: The sequence to be used on the customer's next invoice.
+                Defaults to 1.
+            payment_method:
+            phone: The customer's phone number.
+            preferred_locales: Customer's preferred languages, ordered by preference.
+            promotion_code: The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges you
+                create through the API will not have the discount.
+            shipping: The customer's shipping information. Appears on invoices emailed to this
+                customer.
+            source:
+            tax: Tax details about the customer.
+            tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
+            tax_id_data: The customer's tax IDs.
+            test_clock: ID of the test clock to attach to the customer.
+        """
+        return await self._client.request(
+            _PostCustomers,
+            (),
+            {
+                "address": address,
+                "balance": balance,
+                "cash_balance": cash_balance,
+                "coupon": coupon,
+                "description": description,
+                "email": email,
+                "expand": expand,
+                "invoice_prefix": invoice_prefix,
+                "invoice_settings": invoice_settings,
+                "metadata": metadata,
+                "name": name,
+                "next_invoice_sequence": next_invoice_sequence,
+                "payment_method": payment_method,
+                "phone": phone,
+                "preferred_locales": preferred_locales,
+                "promotion_code": promotion_code,
+                "shipping": shipping,
+                "source": source,
+                "tax": tax,
+                "tax_exempt": tax_exempt,
+                "tax_id_data": tax_id_data,
+                "test_clock": test_clock,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        customer: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedCustomer:
+        """Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
+        subscriptions on the customer.
+
+        ``DELETE /v1/customers/{customer}``
+        """
+        return await self._client.request(
+            _DeleteCustomersCustomer,
+            (customer,),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: CustomersListParamsCreated | int | None = None,
+        email: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        test_clock: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Customer]:
+        """Returns a list of your customers. The customers are returned sorted by creation date,
+        with the most recent customers appearing first.
+
+        ``GET /v1/customers``
+
+        Args:
+            created:
+            email: A case-sensitive filter on the list based on the customer's `email` field.
+                The value must be a string.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            test_clock: Provides a list of customers that are associated with the specified test
+                clock. The response will not include customers with test clocks if this
+                parameter is not set.
+        """
+        return await self._client.request(
+            _GetCustomers,
+            (),
+            {
+                "created": created,
+                "email": email,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "test_clock": test_clock,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        customer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Customer | DeletedCustomer:
+        """Retrieves a Customer object.
+
+        ``GET /v1/customers/{customer}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCustomersCustomer,
+            (customer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def search(
+        self,
+        *,
+        query: str,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        page: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SearchResult[Customer]:
+        """Search for customers you’ve previously created using Stripe’s Search Query Language.
+        Don’t use search in read-after-write flows where strict consistency is necessary. Under
+        normal operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
+
+        ``GET /v1/customers/search``
+
+        Args:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                customers](https://stripe.com/docs/search#query-fields-for-customers).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
+        """
+        return await self._client.request(
+            _GetCustomersSearch,
+            (),
+            {
+                "query": query,
+                "expand": expand,
+                "limit": limit,
+                "page": page,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        customer: str,
+        /,
+        *,
+        address: CustomersUpdateParamsAddress | Literal[""] | None = None,
+        balance: int | None = None,
+        bank_account: CustomersUpdateParamsBankAccount | str | None = None,
+        card: CustomersUpdateParamsCard | str | None = None,
+        cash_balance: CustomersUpdateParamsCashBalance | None = None,
+        coupon: str | None = None,
+        default_alipay_account: str | None = None,
+        default_bank_account: str | None = None,
+        default_card: str | None = None,
+        default_source: str | None = None,
+        description: str | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_prefix: str | None = None,
+        invoice_settings: CustomersUpdateParamsInvoiceSettings | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        next_invoice_sequence: int | None = None,
+        phone: str | None = None,
+        preferred_locales: SequenceNotStr[str] | None = None,
+        promotion_code: str | None = None,
+        shipping: CustomersUpdateParamsShipping | Literal[""] | None = None,
+        source: str | None = None,
+        tax: CustomersUpdateParamsTax | None = None,
+        tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Customer:
+        """Updates the specified customer by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged. For example, if you pass the source
+        parameter, that becomes the customer’s active source (e.g., a card) to be used for all
+        charges in the future. When you update a customer to a new valid card source by passing
+        the source parameter: for each of the customer’s current subscriptions, if the
+        subscription bills automatically and is in the past_due state, then the latest open
+        invoice for the subscription with automatic collection enabled will be retried. This
+        retry will not count as an automatic retry, and will not affect the next regularly
+        scheduled payment for the invoice. Changing the default_source for a customer will not
+        trigger this behavior.
+
+        This request accepts mostly the same arguments as the customer creation call.
+
+        ``POST /v1/customers/{customer}``
+
+        Args:
+            address: The customer's address.
+            balance: An integer amount in cents (or local equivalent) that represents the
+                customer's current balance, which affect the customer's future invoices. A
+                negative amount represents a credit that decreases the amount due on an invoice;
+                a positive amount increases the amount due on an invoice.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
+            cash_balance: Balance information and default balance settings for this customer.
+            coupon:
+            default_alipay_account: ID of Alipay account to make the customer's new default for
+                invoice payments.
+            default_bank_account: ID of bank account to make the customer's new default for
+                invoice payments.
+            default_card: ID of card to make the customer's new default for invoice payments.
+            default_source: If you are using payment methods created via the PaymentMethods API,
+                see the
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
+                parameter.
+                Provide the ID of a payment source already attached to this customer to make it
+                    this customer's default payment source.
+                If you want to add a new payment source and make it the default, see the
+                    [source](https://stripe.com/docs/api/customers/update#update_customer-source)
+                    property.
+            description: An arbitrary string that you can attach to a customer object. It is
+                displayed alongside the customer in the dashboard.
+            email: Customer's email address. It's displayed alongside the customer in your
+                dashboard and can be useful for searching and tracking. This may be up to *512
+                characters*.
+            expand: Specifies which fields in the response should be expanded.
+            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
+                Must be 3–12 uppercase letters or numbers.
+            invoice_settings: Default invoice settings for this customer.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: The customer's full name or business name.
+            next_invoice_sequence: The sequence to be used on the customer's next invoice.
+                Defaults to 1.
+            phone: The customer's phone number.
+            preferred_locales: Customer's preferred languages, ordered by preference.
+            promotion_code: The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges you
+                create through the API will not have the discount.
+            shipping: The customer's shipping information. Appears on invoices emailed to this
+                customer.
+            source:
+            tax: Tax details about the customer.
+            tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
+        """
+        return await self._client.request(
+            _PostCustomersCustomer,
+            (customer,),
+            {
+                "address": address,
+                "balance": balance,
+                "bank_account": bank_account,
+                "card": card,
+                "cash_balance": cash_balance,
+                "coupon": coupon,
+                "default_alipay_account": default_alipay_account,
+                "default_bank_account": default_bank_account,
+                "default_card": default_card,
+                "default_source": default_source,
+                "description": description,
+                "email": email,
+                "expand": expand,
+                "invoice_prefix": invoice_prefix,
+                "invoice_settings": invoice_settings,
+                "metadata": metadata,
+                "name": name,
+                "next_invoice_sequence": next_invoice_sequence,
+                "phone": phone,
+                "preferred_locales": preferred_locales,
+                "promotion_code": promotion_code,
+                "shipping": shipping,
+                "source": source,
+                "tax": tax,
+                "tax_exempt": tax_exempt,
+            },
+            options,
+        )
+
+
+class AsyncCustomersBalanceTransactions(AsyncResource):
+    """Operations on `client.customers.balance_transactions`."""
+
+    async def create(
+        self,
+        customer: str,
+        /,
+        *,
+        amount: int,
+        currency: str,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CustomerBalanceTransaction:
+        """Creates an immutable transaction that updates the customer’s credit balance.
+
+        ``POST /v1/customers/{customer}/balance_transactions``
+
+        Args:
+            amount: The integer amount in **cents (or local equivalent)** to apply to the
+                customer's credit balance.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies). Specifies the
+                [`invoice_credit_balance`](https://stripe.com/docs/api/customers/object#customer_object-invoice_credit_balance)
+                that this transaction will apply to. If the customer's `currency` is not set, it
+                will be updated to this value.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostCustomersCustomerBalanceTransactions,
+            (customer,),
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CustomerBalanceTransaction]:
+        """Returns a list of transactions that updated the customer’s balances.
+
+        ``GET /v1/customers/{customer}/balance_transactions``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerBalanceTransactions,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        customer: str,
+        transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CustomerBalanceTransaction:
+        """Retrieves a specific customer balance transaction that updated the customer’s balances.
+
+        ``GET /v1/customers/{customer}/balance_transactions/{transaction}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerBalanceTransactionsTransaction,
+            (
+                customer,
+                transaction,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        customer: str,
+        transaction: str,
+        /,
+        *,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CustomerBalanceTransaction:
+        """Most credit balance transaction fields are immutable, but you may update its description
+        and metadata.
+
+        ``POST /v1/customers/{customer}/balance_transactions/{transaction}``
+
+        Args:
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostCustomersCustomerBalanceTransactionsTransaction,
+            (
+                customer,
+                transaction,
+            ),
+            {
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncCustomersBankAccounts(AsyncResource):
+    """Operations on `client.customers.bank_accounts`."""
+
+    async def create(
+        self,
+        customer: str,
+        /,
+        *,
+        alipay_account: str | None = None,
+        bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
+        card: CustomersBankAccountsCreateParamsCard | str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        source: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source:
+        """When you create a new credit card, you must specify a customer or recipient on which to
+        create it.
+
+        If the card’s owner has no default card, then the new card will become the default.
+        However, if the owner already has a default, then it will not change. To change the
+        default, you should update the customer to have a new default_source.
+
+        ``POST /v1/customers/{customer}/bank_accounts``
+
+        Args:
+            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
+                representing the user’s Alipay account details.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
+        """
+        return await self._client.request(
+            _PostCustomersCustomerBankAccounts,
+            (customer,),
+            {
+                "alipay_account": alipay_account,
+                "bank_account": bank_account,
+                "card": card,
+                "expand": expand,
+                "metadata": metadata,
+                "source": source,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
+        """Delete a specified source for a given customer.
+
+        ``DELETE /v1/customers/{customer}/bank_accounts/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _DeleteCustomersCustomerBankAccountsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[BankAccount]:
+        """You can see a list of the bank accounts belonging to a Customer. Note that the 10 most
+        recent sources are always available by default on the Customer. If you need more than
+        those 10, you can use this API method and the limit and starting_after parameters to
+        page through additional bank accounts.
+
+        ``GET /v1/customers/{customer}/bank_accounts``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerBankAccounts,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount:
+        """By default, you can see the 10 most recent sources stored on a Customer directly on the
+        object, but you can also retrieve details about a specific bank account stored on the
+        Stripe account.
+
+        ``GET /v1/customers/{customer}/bank_accounts/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerBankAccountsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        account_holder_name: str | None = None,
+        account_holder_type: Literal["company", "individual"] | None = None,
+        address_city: str | None = None,
+        address_country: str | None = None,
+        address_line1: str | None = None,
+        address_line2: str | None = None,
+        address_state: str | None = None,
+        address_zip: str | None = None,
+        exp_month: str | None = None,
+        exp_year: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        owner: CustomersBankAccountsUpdateParamsOwner | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Card | BankAccount | Source:
+        """Update a specified source for a given customer.
+
+        ``POST /v1/customers/{customer}/bank_accounts/{id}``
+
+        Args:
+            account_holder_name: The name of the person or business that owns the bank account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            address_city: City/District/Suburb/Town/Village.
+            address_country: Billing address country, if provided when creating card.
+            address_line1: Address line 1 (Street address/PO Box/Company name).
+            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
+            address_state: State/County/Province/Region.
+            address_zip: ZIP or postal code.
+            exp_month: Two digit number representing the card’s expiration month.
+            exp_year: Four digit number representing the card’s expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Cardholder name.
+            owner:
+        """
+        return await self._client.request(
+            _PostCustomersCustomerBankAccountsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "account_holder_name": account_holder_name,
+                "account_holder_type": account_holder_type,
+                "address_city": address_city,
+                "address_country": address_country,
+                "address_line1": address_line1,
+                "address_line2": address_line2,
+                "address_state": address_state,
+                "address_zip": address_zip,
+                "exp_month": exp_month,
+                "exp_year": exp_year,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+                "owner": owner,
+            },
+            options,
+        )
+
+    async def verify(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        amounts: SequenceNotStr[int] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount:
+        """Verify a specified bank account for a given customer.
+
+        ``POST /v1/customers/{customer}/bank_accounts/{id}/verify``
+
+        Args:
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostCustomersCustomerBankAccountsIdVerify,
+            (
+                customer,
+                id,
+            ),
+            {
+                "amounts": amounts,
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncCustomersCards(AsyncResource):
+    """Operations on `client.customers.cards`."""
+
+    async def create(
+        self,
+        customer: str,
+        /,
+        *,
+        alipay_account: str | None = None,
+        bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
+        card: CustomersCardsCreateParamsCard | str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        source: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source:
+        """When you create a new credit card, you must specify a customer or recipient on which to
+        create it.
+
+        If the card’s owner has no default card, then the new card will become the default.
+        However, if the owner already has a default, then it will not change. To change the
+        default, you should update the customer to have a new default_source.
+
+        ``POST /v1/customers/{customer}/cards``
+
+        Args:
+            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
+                representing the user’s Alipay account details.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
+        """
+        return await self._client.request(
+            _PostCustomersCustomerCards,
+            (customer,),
+            {
+                "alipay_account": alipay_account,
+                "bank_account": bank_account,
+                "card": card,
+                "expand": expand,
+                "metadata": metadata,
+                "source": source,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
+        """Delete a specified source for a given customer.
+
+        ``DELETE /v1/customers/{customer}/cards/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _DeleteCustomersCustomerCardsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Card]:
+        """You can see a list of the cards belonging to a customer. Note that the 10 most recent
+        sources are always available on the Customer object. If you need more than those 10, you
+        can use this API method and the limit and starting_after parameters to page through
+        additional cards.
+
+        ``GET /v1/customers/{customer}/cards``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerCards,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Card:
+        """You can always see the 10 most recent cards directly on a customer; this method lets you
+        retrieve details about a specific card stored on the customer.
+
+        ``GET /v1/customers/{customer}/cards/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerCardsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        account_holder_name: str | None = None,
+        account_holder_type: Literal["company", "individual"] | None = None,
+        address_city: str | None = None,
+        address_country: str | None = None,
+        address_line1: str | None = None,
+        address_line2: str | None = None,
+        address_state: str | None = None,
+        address_zip: str | None = None,
+        exp_month: str | None = None,
+        exp_year: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        owner: CustomersCardsUpdateParamsOwner | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Card | BankAccount | Source:
+        """Update a specified source for a given customer.
+
+        ``POST /v1/customers/{customer}/cards/{id}``
+
+        Args:
+            account_holder_name: The name of the person or business that owns the bank account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            address_city: City/District/Suburb/Town/Village.
+            address_country: Billing address country, if provided when creating card.
+            address_line1: Address line 1 (Street address/PO Box/Company name).
+            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
+            address_state: State/County/Province/Region.
+            address_zip: ZIP or postal code.
+            exp_month: Two digit number representing the card’s expiration month.
+            exp_year: Four digit number representing the card’s expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Cardholder name.
+            owner:
+        """
+        return await self._client.request(
+            _PostCustomersCustomerCardsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "account_holder_name": account_holder_name,
+                "account_holder_type": account_holder_type,
+                "address_city": address_city,
+                "address_country": address_country,
+                "address_line1": address_line1,
+                "address_line2": address_line2,
+                "address_state": address_state,
+                "address_zip": address_zip,
+                "exp_month": exp_month,
+                "exp_year": exp_year,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+                "owner": owner,
+            },
+            options,
+        )
+
+
+class AsyncCustomersCashBalance(AsyncResource):
+    """Operations on `client.customers.cash_balance`."""
+
+    async def retrieve(
+        self,
+        customer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CashBalance:
+        """Retrieves a customer’s cash balance.
+
+        ``GET /v1/customers/{customer}/cash_balance``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerCashBalance,
+            (customer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        customer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        settings: CustomersCashBalanceUpdateParamsSettings | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CashBalance:
+        """Changes the settings on a customer’s cash balance.
+
+        ``POST /v1/customers/{customer}/cash_balance``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            settings: A hash of settings for this cash balance.
+        """
+        return await self._client.request(
+            _PostCustomersCustomerCashBalance,
+            (customer,),
+            {
+                "expand": expand,
+                "settings": settings,
+            },
+            options,
+        )
+
+
+class AsyncCustomersCashBalanceTransactions(AsyncResource):
+    """Operations on `client.customers.cash_balance_transactions`."""
+
+    async def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[CustomerCashBalanceTransaction]:
+        """Returns a list of transactions that modified the customer’s cash balance.
+
+        ``GET /v1/customers/{customer}/cash_balance_transactions``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerCashBalanceTransactions,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        customer: str,
+        transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> CustomerCashBalanceTransaction:
+        """Retrieves a specific cash balance transaction, which updated the customer’s cash
+        balance.
+
+        ``GET /v1/customers/{customer}/cash_balance_transactions/{transaction}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerCashBalanceTransactionsTransaction,
+            (
+                customer,
+                transaction,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncCustomersDiscount(AsyncResource):
+    """Operations on `client.customers.discount`."""
+
+    async def delete(
+        self,
+        customer: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedDiscount:
+        """Removes the currently applied discount on a customer.
+
+        ``DELETE /v1/customers/{customer}/discount``
+        """
+        return await self._client.request(
+            _DeleteCustomersCustomerDiscount,
+            (customer,),
+            {},
+            options,
+        )
+
+    async def retrieve(
+        self,
+        customer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Discount:
+        """``GET /v1/customers/{customer}/discount``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerDiscount,
+            (customer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncCustomersFundingInstructions(AsyncResource):
+    """Operations on `client.customers.funding_instructions`."""
+
+    async def create(
+        self,
+        customer: str,
+        /,
+        *,
+        bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
+        currency: str,
+        funding_type: Literal["bank_transfer"],
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FundingInstructions:
+        """Retrieve funding instructions for a customer cash balance. If funding instructions do
+        not yet exist for the customer, new funding instructions will be created. If funding
+        instructions have already been created for a given customer, the same funding
+        instructions will be retrieved. In other words, we will return the same funding
+        instructions each time.
+
+        ``POST /v1/customers/{customer}/funding_instructions``
+
+        Args:
+            bank_transfer: Additional parameters for `bank_transfer` funding types
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            funding_type: The `funding_type` to get the instructions for.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostCustomersCustomerFundingInstructions,
+            (customer,),
+            {
+                "bank_transfer": bank_transfer,
+                "currency": currency,
+                "funding_type": funding_type,
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncCustomersPaymentMethods(AsyncResource):
+    """Operations on `client.customers.payment_methods`."""
+
+    async def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        type: Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "card",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "paypal",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+            "zip",
+        ]
+        | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[PaymentMethod]:
+        """Returns a list of PaymentMethods for a given Customer
+
+        ``GET /v1/customers/{customer}/payment_methods``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: An optional filter on the list, based on the object `type` field. Without the
+                filter, the list includes all current and future payment method types. If your
+                integration expects only one type of payment method in the response, make sure
+                to provide a type value in the request.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerPaymentMethods,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "type": type,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        customer: str,
+        payment_method: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethod:
+        """Retrieves a PaymentMethod object for a given Customer.
+
+        ``GET /v1/customers/{customer}/payment_methods/{payment_method}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerPaymentMethodsPaymentMethod,
+            (
+                customer,
+                payment_method,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncCustomersSources(AsyncResource):
+    """Operations on `client.customers.sources`."""
+
+    async def create(
+        self,
+        customer: str,
+        /,
+        *,
+        alipay_account: str | None = None,
+        bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
+        card: CustomersSourcesCreateParamsCard | str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        source: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source:
+        """When you create a new credit card, you must specify a customer or recipient on which to
+        create it.
+
+        If the card’s owner has no default card, then the new card will become the default.
+        However, if the owner already has a default, then it will not change. To change the
+        default, you should update the customer to have a new default_source.
+
+        ``POST /v1/customers/{customer}/sources``
+
+        Args:
+            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
+                representing the user’s Alipay account details.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's
+                bank account details.
+            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
+        """
+        return await self._client.request(
+            _PostCustomersCustomerSources,
+            (customer,),
+            {
+                "alipay_account": alipay_account,
+                "bank_account": bank_account,
+                "card": card,
+                "expand": expand,
+                "metadata": metadata,
+                "source": source,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
+        """Delete a specified source for a given customer.
+
+        ``DELETE /v1/customers/{customer}/sources/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _DeleteCustomersCustomerSourcesId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        object: str | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[BankAccount | Card | Source]:
+        """List sources for a specified customer.
+
+        ``GET /v1/customers/{customer}/sources``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            object: Filter sources according to a particular object type.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerSources,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "object": object,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Account | BankAccount | Card | Source:
+        """Retrieve a specified source for a given customer.
+
+        ``GET /v1/customers/{customer}/sources/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerSourcesId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        account_holder_name: str | None = None,
+        account_holder_type: Literal["company", "individual"] | None = None,
+        address_city: str | None = None,
+        address_country: str | None = None,
+        address_line1: str | None = None,
+        address_line2: str | None = None,
+        address_state: str | None = None,
+        address_zip: str | None = None,
+        exp_month: str | None = None,
+        exp_year: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        name: str | None = None,
+        owner: CustomersSourcesUpdateParamsOwner | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Card | BankAccount | Source:
+        """Update a specified source for a given customer.
+
+        ``POST /v1/customers/{customer}/sources/{id}``
+
+        Args:
+            account_holder_name: The name of the person or business that owns the bank account.
+            account_holder_type: The type of entity that holds the account. This can be either
+                `individual` or `company`.
+            address_city: City/District/Suburb/Town/Village.
+            address_country: Billing address country, if provided when creating card.
+            address_line1: Address line 1 (Street address/PO Box/Company name).
+            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
+            address_state: State/County/Province/Region.
+            address_zip: ZIP or postal code.
+            exp_month: Two digit number representing the card’s expiration month.
+            exp_year: Four digit number representing the card’s expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: Cardholder name.
+            owner:
+        """
+        return await self._client.request(
+            _PostCustomersCustomerSourcesId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "account_holder_name": account_holder_name,
+                "account_holder_type": account_holder_type,
+                "address_city": address_city,
+                "address_country": address_country,
+                "address_line1": address_line1,
+                "address_line2": address_line2,
+                "address_state": address_state,
+                "address_zip": address_zip,
+                "exp_month": exp_month,
+                "exp_year": exp_year,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+                "owner": owner,
+            },
+            options,
+        )
+
+    async def verify(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        amounts: SequenceNotStr[int] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BankAccount:
+        """Verify a specified bank account for a given customer.
+
+        ``POST /v1/customers/{customer}/sources/{id}/verify``
+
+        Args:
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostCustomersCustomerSourcesIdVerify,
+            (
+                customer,
+                id,
+            ),
+            {
+                "amounts": amounts,
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncCustomersSubscriptions(AsyncResource):
+    """Operations on `client.customers.subscriptions`."""
+
+    @cached_property
+    def discount(self) -> AsyncCustomersSubscriptionsDiscount:
+        return AsyncCustomersSubscriptionsDiscount(self._client)
+
+    async def cancel(
+        self,
+        customer: str,
+        subscription_exposed_id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_now: bool | None = None,
+        prorate: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Cancels a customer’s subscription. If you set the at_period_end parameter to true, the
+        subscription will remain active until the end of the period, at which point it will be
+        canceled and not renewed. Otherwise, with the default false value, the subscription is
+        terminated immediately. In either case, the customer will not be charged again for the
+        subscription.
+
+        Note, however, that any pending invoice items that you’ve created will still be charged
+        for at the end of the period, unless manually deleted. If you’ve set the subscription to
+        cancel at the end of the period, any pending prorations will also be left in place and
+        collected at the end of the period. But if the subscription is set to cancel
+        immediately, pending prorations will be removed.
+
+        By default, upon subscription cancellation, Stripe will stop automatic collection of all
+        finalized invoices for the customer. This is intended to prevent unexpected payment
+        attempts after the customer has canceled a subscription. However, you can resume
+        automatic collection of the invoices manually after subscription cancellation to have us
+        proceed. Or, you could check for unpaid invoices before allowing the customer to cancel
+        the subscription at all.
+
+        ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            invoice_now: Can be set to `true` if `at_period_end` is not set to `true`. Will
+                generate a final invoice that invoices for any un-invoiced metered usage and
+                new/pending proration invoice items.
+            prorate: Can be set to `true` if `at_period_end` is not set to `true`. Will generate
+                a proration invoice item that credits remaining unused time until the
+                subscription period end.
+        """
+        return await self._client.request(
+            _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
+            (
+                customer,
+                subscription_exposed_id,
+            ),
+            {
+                "expand": expand,
+                "invoice_now": invoice_now,
+                "prorate": prorate,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        customer: str,
+        /,
+        *,
+        add_invoice_items: SequenceNotStr[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
+        application_fee_percent: float | None = None,
+        automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | None = None,
+        backdate_start_date: int | None = None,
+        billing_cycle_anchor: int | None = None,
+        billing_thresholds: CustomersSubscriptionsCreateParamsBillingThresholds | Literal[""] | None = None,
+        cancel_at: int | None = None,
+        cancel_at_period_end: bool | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        coupon: str | None = None,
+        currency: str | None = None,
+        days_until_due: int | None = None,
+        default_payment_method: str | None = None,
+        default_source: str | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[CustomersSubscriptionsCreateParamsItems] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        off_session: bool | None = None,
+        payment_behavior: Literal[
+            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
+        ]
+        | None = None,
+        payment_settings: CustomersSubscriptionsCreateParamsPaymentSettings | None = None,
+        pending_invoice_item_interval: CustomersSubscriptionsCreateParamsPendingInvoiceItemInterval
+        | Literal[""]
+        | None = None,
+        promotion_code: str | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        transfer_data: CustomersSubscriptionsCreateParamsTransferData | None = None,
+        trial_end: Literal["now"] | int | None = None,
+        trial_from_plan: bool | None = None,
+        trial_period_days: int | None = None,
+        trial_settings: CustomersSubscriptionsCreateParamsTrialSettings | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Creates a new subscription on an existing customer.
+
+        ``POST /v1/customers/{customer}/subscriptions``
+
+        Args:
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription. You may pass up to 20 items.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            backdate_start_date: For new subscriptions, a past timestamp to backdate the
+                subscription's start date to. If set, the first invoice will contain a proration
+                for the timespan between the start date and the current time. Can be combined
+                with trials and the billing cycle anchor.
+            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. The timestamp is
+                in UTC format.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            days_until_due: Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription.
+            expand: Specifies which fields in the response should be expanded.
+            items: A list of up to 20 subscription items, each with an attached price.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
+            payment_behavior: Only applies to subscriptions with
+                `collection_method=charge_automatically`.
+                Use `allow_incomplete` to create subscriptions with `status=incomplete` if the
+                    first invoice cannot be paid. Creating subscriptions with this status allows
+                    you to manage scenarios where additional user actions are needed to pay a
+                    subscription's invoice. For example, SCA regulation may require 3DS
+                    authentication to complete payment. See the [SCA Migration
+                    Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                    for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to create Subscriptions with `status=incomplete` when
+                    the first invoice requires payment, otherwise start as active. Subscriptions
+                    transition to `status=active` when successfully confirming the payment
+                    intent on the first invoice. This allows simpler management of scenarios
+                    where additional user actions are needed to pay a subscription’s invoice.
+                    Such as failed payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method. If the payment
+                    intent is not confirmed within 23 hours subscriptions transition to
+                    `status=incomplete_expired`, which is a terminal state.
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's first invoice cannot be paid. For example, if a payment
+                    method requires 3DS authentication due to SCA regulation and further user
+                    action is needed, this parameter does not create a subscription and returns
+                    an error instead. This was the default behavior for API versions prior to
+                    2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14)
+                    to learn more.
+                `pending_if_incomplete` is only used with updates and cannot be passed when
+                    creating a subscription.
+                Subscriptions with `collection_method=send_invoice` are automatically activated
+                    regardless of the first invoice status.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The API ID of a promotion code to apply to this subscription. A
+                promotion code applied to a subscription will only affect invoices created for
+                that particular subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                resulting from the `billing_cycle_anchor`. If no value is passed, the default is
+                `create_prorations`.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. If set, trial_end will override the
+                default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_period_days: Integer representing the number of trial period days before the
+                customer is charged for the first time. This will always overwrite any trials
+                that might apply via a subscribed plan. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_settings: Settings related to subscription trials.
+        """
+        return await self._client.request(
+            _PostCustomersCustomerSubscriptions,
+            (customer,),
+            {
+                "add_invoice_items": add_invoice_items,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "backdate_start_date": backdate_start_date,
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "billing_thresholds": billing_thresholds,
+                "cancel_at": cancel_at,
+                "cancel_at_period_end": cancel_at_period_end,
+                "collection_method": collection_method,
+                "coupon": coupon,
+                "currency": currency,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "expand": expand,
+                "items": items,
+                "metadata": metadata,
+                "off_session": off_session,
+                "payment_behavior": payment_behavior,
+                "payment_settings": payment_settings,
+                "pending_invoice_item_interval": pending_invoice_item_interval,
+                "promotion_code": promotion_code,
+                "proration_behavior": proration_behavior,
+                "transfer_data": transfer_data,
+                "trial_end": trial_end,
+                "trial_from_plan": trial_from_plan,
+                "trial_period_days": trial_period_days,
+                "trial_settings": trial_settings,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Subscription]:
+        """You can see a list of the customer’s active subscriptions. Note that the 10 most recent
+        active subscriptions are always available by default on the customer object. If you need
+        more than those 10, you can use the limit and starting_after parameters to page through
+        additional subscriptions.
+
+        ``GET /v1/customers/{customer}/subscriptions``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerSubscriptions,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        customer: str,
+        subscription_exposed_id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Retrieves the subscription with the given ID.
+
+        ``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
+            (
+                customer,
+                subscription_exposed_id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        customer: str,
+        subscription_exposed_id: str,
+        /,
+        *,
+        add_invoice_items: SequenceNotStr[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
+        application_fee_percent: float | None = None,
+        automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | None = None,
+        billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
+        billing_thresholds: CustomersSubscriptionsUpdateParamsBillingThresholds | Literal[""] | None = None,
+        cancel_at: int | Literal[""] | None = None,
+        cancel_at_period_end: bool | None = None,
+        cancellation_details: CustomersSubscriptionsUpdateParamsCancellationDetails | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        coupon: str | None = None,
+        days_until_due: int | None = None,
+        default_payment_method: str | None = None,
+        default_source: str | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[CustomersSubscriptionsUpdateParamsItems] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        off_session: bool | None = None,
+        pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
+        payment_behavior: Literal[
+            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
+        ]
+        | None = None,
+        payment_settings: CustomersSubscriptionsUpdateParamsPaymentSettings | None = None,
+        pending_invoice_item_interval: CustomersSubscriptionsUpdateParamsPendingInvoiceItemInterval
+        | Literal[""]
+        | None = None,
+        promotion_code: str | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        proration_date: int | None = None,
+        transfer_data: CustomersSubscriptionsUpdateParamsTransferData | Literal[""] | None = None,
+        trial_end: Literal["now"] | int | None = None,
+        trial_from_plan: bool | None = None,
+        trial_settings: CustomersSubscriptionsUpdateParamsTrialSettings | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Updates an existing subscription on a customer to match the specified parameters. When
+        changing plans or quantities, we will optionally prorate the price we charge next month
+        to make up for any price changes. To preview how the proration will be calculated, use
+        the upcoming invoice endpoint.
+
+        ``POST /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
+
+        Args:
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription. You may pass up to 20 items.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time. For more
+                information, see the billing cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
+            cancellation_details: Details about why this subscription was cancelled
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+            days_until_due: Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription. Pass an empty string to remove
+                previously-defined tax rates.
+            expand: Specifies which fields in the response should be expanded.
+            items: A list of up to 20 subscription items, each with an attached price.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
+            pause_collection: If specified, payment collection for this subscription will be
+                paused.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The promotion code to apply to this subscription. A promotion code
+                applied to a subscription will only affect invoices created for that particular
+                subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#upcoming_invoice) endpoint. It can also be
+                used to implement custom proration logic, such as prorating by day instead of by
+                second, by providing the time that you wish to use for proration calculations.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges. This will be unset if you POST an empty value.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. This will always overwrite any
+                trials that might apply via a subscribed plan. If set, trial_end will override
+                the default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_settings: Settings related to subscription trials.
+        """
+        return await self._client.request(
+            _PostCustomersCustomerSubscriptionsSubscriptionExposedId,
+            (
+                customer,
+                subscription_exposed_id,
+            ),
+            {
+                "add_invoice_items": add_invoice_items,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "billing_thresholds": billing_thresholds,
+                "cancel_at": cancel_at,
+                "cancel_at_period_end": cancel_at_period_end,
+                "cancellation_details": cancellation_details,
+                "collection_method": collection_method,
+                "coupon": coupon,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "expand": expand,
+                "items": items,
+                "metadata": metadata,
+                "off_session": off_session,
+                "pause_collection": pause_collection,
+                "payment_behavior": payment_behavior,
+                "payment_settings": payment_settings,
+                "pending_invoice_item_interval": pending_invoice_item_interval,
+                "promotion_code": promotion_code,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "transfer_data": transfer_data,
+                "trial_end": trial_end,
+                "trial_from_plan": trial_from_plan,
+                "trial_settings": trial_settings,
+            },
+            options,
+        )
+
+
+class AsyncCustomersSubscriptionsDiscount(AsyncResource):
+    """Operations on `client.customers.subscriptions.discount`."""
+
+    async def delete(
+        self,
+        customer: str,
+        subscription_exposed_id: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedDiscount:
+        """Removes the currently applied discount on a customer.
+
+        ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
+        """
+        return await self._client.request(
+            _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
+            (
+                customer,
+                subscription_exposed_id,
+            ),
+            {},
+            options,
+        )
+
+    async def retrieve(
+        self,
+        customer: str,
+        subscription_exposed_id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Discount:
+        """``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
+            (
+                customer,
+                subscription_exposed_id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncCustomersTaxIds(AsyncResource):
+    """Operations on `client.customers.tax_ids`."""
+
+    async def create(
+        self,
+        customer: str,
+        /,
+        *,
+        type: Literal[
+            "ad_nrt",
+            "ae_trn",
+            "ar_cuit",
+            "au_abn",
+            "au_arn",
+            "bg_uic",
+            "bo_tin",
+            "br_cnpj",
+            "br_cpf",
+            "ca_bn",
+            "ca_gst_hst",
+            "ca_pst_bc",
+            "ca_pst_mb",
+            "ca_pst_sk",
+            "ca_qst",
+            "ch_vat",
+            "cl_tin",
+            "cn_tin",
+            "co_nit",
+            "cr_tin",
+            "do_rcn",
+            "ec_ruc",
+            "eg_tin",
+            "es_cif",
+            "eu_oss_vat",
+            "eu_vat",
+            "gb_vat",
+            "ge_vat",
+            "hk_br",
+            "hu_tin",
+            "id_npwp",
+            "il_vat",
+            "in_gst",
+            "is_vat",
+            "jp_cn",
+            "jp_rn",
+            "jp_trn",
+            "ke_pin",
+            "kr_brn",
+            "li_uid",
+            "mx_rfc",
+            "my_frp",
+            "my_itn",
+            "my_sst",
+            "no_vat",
+            "nz_gst",
+            "pe_ruc",
+            "ph_tin",
+            "ro_tin",
+            "rs_pib",
+            "ru_inn",
+            "ru_kpp",
+            "sa_vat",
+            "sg_gst",
+            "sg_uen",
+            "si_tin",
+            "sv_nit",
+            "th_vat",
+            "tr_tin",
+            "tw_vat",
+            "ua_vat",
+            "us_ein",
+            "uy_ruc",
+            "ve_rif",
+            "vn_tin",
+            "za_vat",
+        ],
+        value: str,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxId:
+        """Creates a new tax_id object for a customer.
+
+        ``POST /v1/customers/{customer}/tax_ids``
+
+        Args:
+            type: Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`, `au_arn`,
+                `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`,
+                `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `cn_tin`, `co_nit`,
+                `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`,
+                `gb_vat`, `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`,
+                `jp_cn`, `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`,
+                `my_itn`, `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`,
+                `ru_inn`, `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`,
+                `tr_tin`, `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or
+                `za_vat`
+            value: Value of the tax ID.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostCustomersCustomerTaxIds,
+            (customer,),
+            {
+                "type": type,
+                "value": value,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        customer: str,
+        id: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedTaxId:
+        """Deletes an existing tax_id object.
+
+        ``DELETE /v1/customers/{customer}/tax_ids/{id}``
+        """
+        return await self._client.request(
+            _DeleteCustomersCustomerTaxIdsId,
+            (
+                customer,
+                id,
+            ),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        customer: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TaxId]:
+        """Returns a list of tax IDs for a customer.
+
+        ``GET /v1/customers/{customer}/tax_ids``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerTaxIds,
+            (customer,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        customer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxId:
+        """Retrieves the tax_id object with the given identifier.
+
+        ``GET /v1/customers/{customer}/tax_ids/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetCustomersCustomerTaxIdsId,
+            (
+                customer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostCustomers: Operation[Customer] = Operation(
     "PostCustomers",
@@ -888,4321 +5808,100 @@ _GetCustomersCustomerTaxIdsId: Operation[TaxId] = Operation(
 )
 
 
-class Customers(SyncResource):
-    """Operations on `client.customers`."""
-
-    @cached_property
-    def balance_transactions(self) -> CustomersBalanceTransactions:
-        return CustomersBalanceTransactions(self._client)
-
-    @cached_property
-    def bank_accounts(self) -> CustomersBankAccounts:
-        return CustomersBankAccounts(self._client)
-
-    @cached_property
-    def cards(self) -> CustomersCards:
-        return CustomersCards(self._client)
-
-    @cached_property
-    def cash_balance(self) -> CustomersCashBalance:
-        return CustomersCashBalance(self._client)
-
-    @cached_property
-    def cash_balance_transactions(self) -> CustomersCashBalanceTransactions:
-        return CustomersCashBalanceTransactions(self._client)
-
-    @cached_property
-    def discount(self) -> CustomersDiscount:
-        return CustomersDiscount(self._client)
-
-    @cached_property
-    def funding_instructions(self) -> CustomersFundingInstructions:
-        return CustomersFundingInstructions(self._client)
-
-    @cached_property
-    def payment_methods(self) -> CustomersPaymentMethods:
-        return CustomersPaymentMethods(self._client)
-
-    @cached_property
-    def sources(self) -> CustomersSources:
-        return CustomersSources(self._client)
-
-    @cached_property
-    def subscriptions(self) -> CustomersSubscriptions:
-        return CustomersSubscriptions(self._client)
-
-    @cached_property
-    def tax_ids(self) -> CustomersTaxIds:
-        return CustomersTaxIds(self._client)
-
-    def create(
-        self,
-        *,
-        address: CustomersCreateParamsAddress | Literal[""] | None = None,
-        balance: int | None = None,
-        cash_balance: CustomersCreateParamsCashBalance | None = None,
-        coupon: str | None = None,
-        description: str | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_prefix: str | None = None,
-        invoice_settings: CustomersCreateParamsInvoiceSettings | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        next_invoice_sequence: int | None = None,
-        payment_method: str | None = None,
-        phone: str | None = None,
-        preferred_locales: Sequence[str] | None = None,
-        promotion_code: str | None = None,
-        shipping: CustomersCreateParamsShipping | Literal[""] | None = None,
-        source: str | None = None,
-        tax: CustomersCreateParamsTax | None = None,
-        tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
-        tax_id_data: Sequence[CustomersCreateParamsTaxIdData] | None = None,
-        test_clock: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Customer:
-        """Creates a new customer object.
-
-        ``POST /v1/customers``
-
-        Args:
-            address: The customer's address.
-            balance: An integer amount in cents (or local equivalent) that represents the
-                customer's current balance, which affect the customer's future invoices.
-            cash_balance: Balance information and default balance settings for this customer.
-            coupon:
-            description: An arbitrary string that you can attach to a customer object.
-            email: Customer's email address.
-            expand: Specifies which fields in the response should be expanded.
-            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
-            invoice_settings: Default invoice settings for this customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: The customer's full name or business name.
-            next_invoice_sequence: The sequence to be used on the customer's next invoice.
-            payment_method:
-            phone: The customer's phone number.
-            preferred_locales: Customer's preferred languages, ordered by preference.
-            promotion_code: The API ID of a promotion code to apply to the customer.
-            shipping: The customer's shipping information.
-            source:
-            tax: Tax details about the customer.
-            tax_exempt: The customer's tax exemption.
-            tax_id_data: The customer's tax IDs.
-            test_clock: ID of the test clock to attach to the customer.
-        """
-        return self._client.request(
-            _PostCustomers,
-            (),
-            {
-                "address": address,
-                "balance": balance,
-                "cash_balance": cash_balance,
-                "coupon": coupon,
-                "description": description,
-                "email": email,
-                "expand": expand,
-                "invoice_prefix": invoice_prefix,
-                "invoice_settings": invoice_settings,
-                "metadata": metadata,
-                "name": name,
-                "next_invoice_sequence": next_invoice_sequence,
-                "payment_method": payment_method,
-                "phone": phone,
-                "preferred_locales": preferred_locales,
-                "promotion_code": promotion_code,
-                "shipping": shipping,
-                "source": source,
-                "tax": tax,
-                "tax_exempt": tax_exempt,
-                "tax_id_data": tax_id_data,
-                "test_clock": test_clock,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        customer: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedCustomer:
-        """Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
-        subscriptions on the customer.
-
-        ``DELETE /v1/customers/{customer}``
-        """
-        return self._client.request(
-            _DeleteCustomersCustomer,
-            (customer,),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: CustomersListParamsCreated | int | None = None,
-        email: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        test_clock: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Customer]:
-        """Returns a list of your customers. The customers are returned sorted by creation date,
-        with the most recent customers appearing first.
-
-        ``GET /v1/customers``
-
-        Args:
-            created:
-            email:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            test_clock:
-        """
-        return self._client.request(
-            _GetCustomers,
-            (),
-            {
-                "created": created,
-                "email": email,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "test_clock": test_clock,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Customer | DeletedCustomer:
-        """Retrieves a Customer object.
-
-        ``GET /v1/customers/{customer}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCustomersCustomer,
-            (customer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def search(
-        self,
-        *,
-        query: str,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        page: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SearchResult[Customer]:
-        """Search for customers you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
-
-        ``GET /v1/customers/search``
-
-        Args:
-            query:
-            expand:
-            limit:
-            page:
-        """
-        return self._client.request(
-            _GetCustomersSearch,
-            (),
-            {
-                "query": query,
-                "expand": expand,
-                "limit": limit,
-                "page": page,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        customer: str,
-        /,
-        *,
-        address: CustomersUpdateParamsAddress | Literal[""] | None = None,
-        balance: int | None = None,
-        bank_account: CustomersUpdateParamsBankAccount | str | None = None,
-        card: CustomersUpdateParamsCard | str | None = None,
-        cash_balance: CustomersUpdateParamsCashBalance | None = None,
-        coupon: str | None = None,
-        default_alipay_account: str | None = None,
-        default_bank_account: str | None = None,
-        default_card: str | None = None,
-        default_source: str | None = None,
-        description: str | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_prefix: str | None = None,
-        invoice_settings: CustomersUpdateParamsInvoiceSettings | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        next_invoice_sequence: int | None = None,
-        phone: str | None = None,
-        preferred_locales: Sequence[str] | None = None,
-        promotion_code: str | None = None,
-        shipping: CustomersUpdateParamsShipping | Literal[""] | None = None,
-        source: str | None = None,
-        tax: CustomersUpdateParamsTax | None = None,
-        tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Customer:
-        """Updates the specified customer by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged. For example, if you pass the source
-        parameter, that becomes the customer’s active source (e.g., a card) to be used for all
-        charges in the future. When you update a customer to a new valid card source by passing
-        the source parameter: for each of the customer’s current subscriptions, if the
-        subscription bills automatically and is in the past_due state, then the latest open
-        invoice for the subscription with automatic collection enabled will be retried. This
-        retry will not count as an automatic retry, and will not affect the next regularly
-        scheduled payment for the invoice. Changing the default_source for a customer will not
-        trigger this behavior.
-
-        This request accepts mostly the same arguments as the customer creation call.
-
-        ``POST /v1/customers/{customer}``
-
-        Args:
-            address: The customer's address.
-            balance: An integer amount in cents (or local equivalent) that represents the
-                customer's current balance, which affect the customer's future invoices.
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            cash_balance: Balance information and default balance settings for this customer.
-            coupon:
-            default_alipay_account: ID of Alipay account to make the customer's new default for
-                invoice payments.
-            default_bank_account: ID of bank account to make the customer's new default for
-                invoice payments.
-            default_card: ID of card to make the customer's new default for invoice payments.
-            default_source: If you are using payment methods created via the PaymentMethods API,
-                see the
-                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
-                parameter.
-            description: An arbitrary string that you can attach to a customer object.
-            email: Customer's email address.
-            expand: Specifies which fields in the response should be expanded.
-            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
-            invoice_settings: Default invoice settings for this customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: The customer's full name or business name.
-            next_invoice_sequence: The sequence to be used on the customer's next invoice.
-            phone: The customer's phone number.
-            preferred_locales: Customer's preferred languages, ordered by preference.
-            promotion_code: The API ID of a promotion code to apply to the customer.
-            shipping: The customer's shipping information.
-            source:
-            tax: Tax details about the customer.
-            tax_exempt: The customer's tax exemption.
-        """
-        return self._client.request(
-            _PostCustomersCustomer,
-            (customer,),
-            {
-                "address": address,
-                "balance": balance,
-                "bank_account": bank_account,
-                "card": card,
-                "cash_balance": cash_balance,
-                "coupon": coupon,
-                "default_alipay_account": default_alipay_account,
-                "default_bank_account": default_bank_account,
-                "default_card": default_card,
-                "default_source": default_source,
-                "description": description,
-                "email": email,
-                "expand": expand,
-                "invoice_prefix": invoice_prefix,
-                "invoice_settings": invoice_settings,
-                "metadata": metadata,
-                "name": name,
-                "next_invoice_sequence": next_invoice_sequence,
-                "phone": phone,
-                "preferred_locales": preferred_locales,
-                "promotion_code": promotion_code,
-                "shipping": shipping,
-                "source": source,
-                "tax": tax,
-                "tax_exempt": tax_exempt,
-            },
-            options,
-        )
-
-
-class CustomersBalanceTransactions(SyncResource):
-    """Operations on `client.customers.balance_transactions`."""
-
-    def create(
-        self,
-        customer: str,
-        /,
-        *,
-        amount: int,
-        currency: str,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CustomerBalanceTransaction:
-        """Creates an immutable transaction that updates the customer’s credit balance.
-
-        ``POST /v1/customers/{customer}/balance_transactions``
-
-        Args:
-            amount: The integer amount in **cents (or local equivalent)** to apply to the
-                customer's credit balance.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostCustomersCustomerBalanceTransactions,
-            (customer,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CustomerBalanceTransaction]:
-        """Returns a list of transactions that updated the customer’s balances.
-
-        ``GET /v1/customers/{customer}/balance_transactions``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCustomersCustomerBalanceTransactions,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CustomerBalanceTransaction:
-        """Retrieves a specific customer balance transaction that updated the customer’s balances.
-
-        ``GET /v1/customers/{customer}/balance_transactions/{transaction}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCustomersCustomerBalanceTransactionsTransaction,
-            (
-                customer,
-                transaction,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        customer: str,
-        transaction: str,
-        /,
-        *,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CustomerBalanceTransaction:
-        """Most credit balance transaction fields are immutable, but you may update its description
-        and metadata.
-
-        ``POST /v1/customers/{customer}/balance_transactions/{transaction}``
-
-        Args:
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostCustomersCustomerBalanceTransactionsTransaction,
-            (
-                customer,
-                transaction,
-            ),
-            {
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class CustomersBankAccounts(SyncResource):
-    """Operations on `client.customers.bank_accounts`."""
-
-    def create(
-        self,
-        customer: str,
-        /,
-        *,
-        alipay_account: str | None = None,
-        bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
-        card: CustomersBankAccountsCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        source: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source:
-        """When you create a new credit card, you must specify a customer or recipient on which to
-        create it.
-
-        If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should update the customer to have a new default_source.
-
-        ``POST /v1/customers/{customer}/bank_accounts``
-
-        Args:
-            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
-                representing the user’s Alipay account details.
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-        """
-        return self._client.request(
-            _PostCustomersCustomerBankAccounts,
-            (customer,),
-            {
-                "alipay_account": alipay_account,
-                "bank_account": bank_account,
-                "card": card,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
-        """Delete a specified source for a given customer.
-
-        ``DELETE /v1/customers/{customer}/bank_accounts/{id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _DeleteCustomersCustomerBankAccountsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[BankAccount]:
-        """You can see a list of the bank accounts belonging to a Customer. Note that the 10 most
-        recent sources are always available by default on the Customer. If you need more than
-        those 10, you can use this API method and the limit and starting_after parameters to
-        page through additional bank accounts.
-
-        ``GET /v1/customers/{customer}/bank_accounts``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCustomersCustomerBankAccounts,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount:
-        """By default, you can see the 10 most recent sources stored on a Customer directly on the
-        object, but you can also retrieve details about a specific bank account stored on the
-        Stripe account.
-
-        ``GET /v1/customers/{customer}/bank_accounts/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCustomersCustomerBankAccountsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        account_holder_name: str | None = None,
-        account_holder_type: Literal["company", "individual"] | None = None,
-        address_city: str | None = None,
-        address_country: str | None = None,
-        address_line1: str | None = None,
-        address_line2: str | None = None,
-        address_state: str | None = None,
-        address_zip: str | None = None,
-        exp_month: str | None = None,
-        exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        owner: CustomersBankAccountsUpdateParamsOwner | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Card | BankAccount | Source:
-        """Update a specified source for a given customer.
-
-        ``POST /v1/customers/{customer}/bank_accounts/{id}``
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Cardholder name.
-            owner:
-        """
-        return self._client.request(
-            _PostCustomersCustomerBankAccountsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-                "owner": owner,
-            },
-            options,
-        )
-
-    def verify(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        amounts: Sequence[int] | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount:
-        """Verify a specified bank account for a given customer.
-
-        ``POST /v1/customers/{customer}/bank_accounts/{id}/verify``
-
-        Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
-                sent to the bank account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostCustomersCustomerBankAccountsIdVerify,
-            (
-                customer,
-                id,
-            ),
-            {
-                "amounts": amounts,
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class CustomersCards(SyncResource):
-    """Operations on `client.customers.cards`."""
-
-    def create(
-        self,
-        customer: str,
-        /,
-        *,
-        alipay_account: str | None = None,
-        bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
-        card: CustomersCardsCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        source: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source:
-        """When you create a new credit card, you must specify a customer or recipient on which to
-        create it.
-
-        If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should update the customer to have a new default_source.
-
-        ``POST /v1/customers/{customer}/cards``
-
-        Args:
-            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
-                representing the user’s Alipay account details.
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-        """
-        return self._client.request(
-            _PostCustomersCustomerCards,
-            (customer,),
-            {
-                "alipay_account": alipay_account,
-                "bank_account": bank_account,
-                "card": card,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
-        """Delete a specified source for a given customer.
-
-        ``DELETE /v1/customers/{customer}/cards/{id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _DeleteCustomersCustomerCardsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Card]:
-        """You can see a list of the cards belonging to a customer.
-        Note that the 10 most recent sources are always available on the Customer object.
-        If you need more than those 10, you can use this API method and the limit and
-        starting_after parameters to page through additional cards.
-
-        ``GET /v1/customers/{customer}/cards``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCustomersCustomerCards,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Card:
-        """You can always see the 10 most recent cards directly on a customer; this method lets you
-        retrieve details about a specific card stored on the customer.
-
-        ``GET /v1/customers/{customer}/cards/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCustomersCustomerCardsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        account_holder_name: str | None = None,
-        account_holder_type: Literal["company", "individual"] | None = None,
-        address_city: str | None = None,
-        address_country: str | None = None,
-        address_line1: str | None = None,
-        address_line2: str | None = None,
-        address_state: str | None = None,
-        address_zip: str | None = None,
-        exp_month: str | None = None,
-        exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        owner: CustomersCardsUpdateParamsOwner | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Card | BankAccount | Source:
-        """Update a specified source for a given customer.
-
-        ``POST /v1/customers/{customer}/cards/{id}``
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Cardholder name.
-            owner:
-        """
-        return self._client.request(
-            _PostCustomersCustomerCardsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-                "owner": owner,
-            },
-            options,
-        )
-
-
-class CustomersCashBalance(SyncResource):
-    """Operations on `client.customers.cash_balance`."""
-
-    def retrieve(
-        self,
-        customer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CashBalance:
-        """Retrieves a customer’s cash balance.
-
-        ``GET /v1/customers/{customer}/cash_balance``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCustomersCustomerCashBalance,
-            (customer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        customer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        settings: CustomersCashBalanceUpdateParamsSettings | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CashBalance:
-        """Changes the settings on a customer’s cash balance.
-
-        ``POST /v1/customers/{customer}/cash_balance``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            settings: A hash of settings for this cash balance.
-        """
-        return self._client.request(
-            _PostCustomersCustomerCashBalance,
-            (customer,),
-            {
-                "expand": expand,
-                "settings": settings,
-            },
-            options,
-        )
-
-
-class CustomersCashBalanceTransactions(SyncResource):
-    """Operations on `client.customers.cash_balance_transactions`."""
-
-    def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CustomerCashBalanceTransaction]:
-        """Returns a list of transactions that modified the customer’s cash balance.
-
-        ``GET /v1/customers/{customer}/cash_balance_transactions``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCustomersCustomerCashBalanceTransactions,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CustomerCashBalanceTransaction:
-        """Retrieves a specific cash balance transaction, which updated the customer’s cash
-        balance.
-
-        ``GET /v1/customers/{customer}/cash_balance_transactions/{transaction}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCustomersCustomerCashBalanceTransactionsTransaction,
-            (
-                customer,
-                transaction,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class CustomersDiscount(SyncResource):
-    """Operations on `client.customers.discount`."""
-
-    def delete(
-        self,
-        customer: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedDiscount:
-        """Removes the currently applied discount on a customer.
-
-        ``DELETE /v1/customers/{customer}/discount``
-        """
-        return self._client.request(
-            _DeleteCustomersCustomerDiscount,
-            (customer,),
-            {},
-            options,
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Discount:
-        """``GET /v1/customers/{customer}/discount``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCustomersCustomerDiscount,
-            (customer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class CustomersFundingInstructions(SyncResource):
-    """Operations on `client.customers.funding_instructions`."""
-
-    def create(
-        self,
-        customer: str,
-        /,
-        *,
-        bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
-        currency: str,
-        funding_type: Literal["bank_transfer"],
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FundingInstructions:
-        """Retrieve funding instructions for a customer cash balance. If funding instructions do
-        not yet exist for the customer, new
-        funding instructions will be created. If funding instructions have already been created
-        for a given customer, the same
-        funding instructions will be retrieved. In other words, we will return the same funding
-        instructions each time.
-
-        ``POST /v1/customers/{customer}/funding_instructions``
-
-        Args:
-            bank_transfer: Additional parameters for `bank_transfer` funding types
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            funding_type: The `funding_type` to get the instructions for.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostCustomersCustomerFundingInstructions,
-            (customer,),
-            {
-                "bank_transfer": bank_transfer,
-                "currency": currency,
-                "funding_type": funding_type,
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class CustomersPaymentMethods(SyncResource):
-    """Operations on `client.customers.payment_methods`."""
-
-    def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        type: Literal[
-            "acss_debit",
-            "affirm",
-            "afterpay_clearpay",
-            "alipay",
-            "au_becs_debit",
-            "bacs_debit",
-            "bancontact",
-            "blik",
-            "boleto",
-            "card",
-            "cashapp",
-            "customer_balance",
-            "eps",
-            "fpx",
-            "giropay",
-            "grabpay",
-            "ideal",
-            "klarna",
-            "konbini",
-            "link",
-            "oxxo",
-            "p24",
-            "paynow",
-            "paypal",
-            "pix",
-            "promptpay",
-            "sepa_debit",
-            "sofort",
-            "us_bank_account",
-            "wechat_pay",
-            "zip",
-        ]
-        | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentMethod]:
-        """Returns a list of PaymentMethods for a given Customer
-
-        ``GET /v1/customers/{customer}/payment_methods``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-        """
-        return self._client.request(
-            _GetCustomersCustomerPaymentMethods,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "type": type,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        payment_method: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethod:
-        """Retrieves a PaymentMethod object for a given Customer.
-
-        ``GET /v1/customers/{customer}/payment_methods/{payment_method}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCustomersCustomerPaymentMethodsPaymentMethod,
-            (
-                customer,
-                payment_method,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class CustomersSources(SyncResource):
-    """Operations on `client.customers.sources`."""
-
-    def create(
-        self,
-        customer: str,
-        /,
-        *,
-        alipay_account: str | None = None,
-        bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
-        card: CustomersSourcesCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        source: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source:
-        """When you create a new credit card, you must specify a customer or recipient on which to
-        create it.
-
-        If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should update the customer to have a new default_source.
-
-        ``POST /v1/customers/{customer}/sources``
-
-        Args:
-            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
-                representing the user’s Alipay account details.
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-        """
-        return self._client.request(
-            _PostCustomersCustomerSources,
-            (customer,),
-            {
-                "alipay_account": alipay_account,
-                "bank_account": bank_account,
-                "card": card,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
-        """Delete a specified source for a given customer.
-
-        ``DELETE /v1/customers/{customer}/sources/{id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _DeleteCustomersCustomerSourcesId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        object: str | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[BankAccount | Card | Source]:
-        """List sources for a specified customer.
-
-        ``GET /v1/customers/{customer}/sources``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            object:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCustomersCustomerSources,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "object": object,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source:
-        """Retrieve a specified source for a given customer.
-
-        ``GET /v1/customers/{customer}/sources/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCustomersCustomerSourcesId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        account_holder_name: str | None = None,
-        account_holder_type: Literal["company", "individual"] | None = None,
-        address_city: str | None = None,
-        address_country: str | None = None,
-        address_line1: str | None = None,
-        address_line2: str | None = None,
-        address_state: str | None = None,
-        address_zip: str | None = None,
-        exp_month: str | None = None,
-        exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        owner: CustomersSourcesUpdateParamsOwner | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Card | BankAccount | Source:
-        """Update a specified source for a given customer.
-
-        ``POST /v1/customers/{customer}/sources/{id}``
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Cardholder name.
-            owner:
-        """
-        return self._client.request(
-            _PostCustomersCustomerSourcesId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-                "owner": owner,
-            },
-            options,
-        )
-
-    def verify(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        amounts: Sequence[int] | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount:
-        """Verify a specified bank account for a given customer.
-
-        ``POST /v1/customers/{customer}/sources/{id}/verify``
-
-        Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
-                sent to the bank account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostCustomersCustomerSourcesIdVerify,
-            (
-                customer,
-                id,
-            ),
-            {
-                "amounts": amounts,
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class CustomersSubscriptions(SyncResource):
-    """Operations on `client.customers.subscriptions`."""
-
-    @cached_property
-    def discount(self) -> CustomersSubscriptionsDiscount:
-        return CustomersSubscriptionsDiscount(self._client)
-
-    def cancel(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        invoice_now: bool | None = None,
-        prorate: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Cancels a customer’s subscription. If you set the at_period_end parameter to true, the
-        subscription will remain active until the end of the period, at which point it will be
-        canceled and not renewed. Otherwise, with the default false value, the subscription is
-        terminated immediately. In either case, the customer will not be charged again for the
-        subscription.
-
-        Note, however, that any pending invoice items that you’ve created will still be charged
-        for at the end of the period, unless manually deleted. If you’ve set the subscription to
-        cancel at the end of the period, any pending prorations will also be left in place and
-        collected at the end of the period. But if the subscription is set to cancel
-        immediately, pending prorations will be removed.
-
-        By default, upon subscription cancellation, Stripe will stop automatic collection of all
-        finalized invoices for the customer. This is intended to prevent unexpected payment
-        attempts after the customer has canceled a subscription. However, you can resume
-        automatic collection of the invoices manually after subscription cancellation to have us
-        proceed. Or, you could check for unpaid invoices before allowing the customer to cancel
-        the subscription at all.
-
-        ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            invoice_now: Can be set to `true` if `at_period_end` is not set to `true`.
-            prorate: Can be set to `true` if `at_period_end` is not set to `true`.
-        """
-        return self._client.request(
-            _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
-            (
-                customer,
-                subscription_exposed_id,
-            ),
-            {
-                "expand": expand,
-                "invoice_now": invoice_now,
-                "prorate": prorate,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        customer: str,
-        /,
-        *,
-        add_invoice_items: Sequence[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
-        application_fee_percent: float | None = None,
-        automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | None = None,
-        backdate_start_date: int | None = None,
-        billing_cycle_anchor: int | None = None,
-        billing_thresholds: CustomersSubscriptionsCreateParamsBillingThresholds | Literal[""] | None = None,
-        cancel_at: int | None = None,
-        cancel_at_period_end: bool | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        coupon: str | None = None,
-        currency: str | None = None,
-        days_until_due: int | None = None,
-        default_payment_method: str | None = None,
-        default_source: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[CustomersSubscriptionsCreateParamsItems] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        off_session: bool | None = None,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | None = None,
-        payment_settings: CustomersSubscriptionsCreateParamsPaymentSettings | None = None,
-        pending_invoice_item_interval: CustomersSubscriptionsCreateParamsPendingInvoiceItemInterval
-        | Literal[""]
-        | None = None,
-        promotion_code: str | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        transfer_data: CustomersSubscriptionsCreateParamsTransferData | None = None,
-        trial_end: Literal["now"] | int | None = None,
-        trial_from_plan: bool | None = None,
-        trial_period_days: int | None = None,
-        trial_settings: CustomersSubscriptionsCreateParamsTrialSettings | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Creates a new subscription on an existing customer.
-
-        ``POST /v1/customers/{customer}/subscriptions``
-
-        Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
-            backdate_start_date: For new subscriptions, a past timestamp to backdate the
-                subscription's start date to.
-            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
-                cycle](https://stripe.com/docs/subscriptions/billing-cycle).
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
-                the end of the current period.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
-            expand: Specifies which fields in the response should be expanded.
-            items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice payment
-                is attempted.
-            payment_behavior: Only applies to subscriptions with
-                `collection_method=charge_automatically`.
-            payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The API ID of a promotion code to apply to this subscription.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                resulting from the `billing_cycle_anchor`.
-            transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
-                subscription.
-            trial_period_days: Integer representing the number of trial period days before the
-                customer is charged for the first time.
-            trial_settings: Settings related to subscription trials.
-        """
-        return self._client.request(
-            _PostCustomersCustomerSubscriptions,
-            (customer,),
-            {
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "backdate_start_date": backdate_start_date,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "currency": currency,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_period_days": trial_period_days,
-                "trial_settings": trial_settings,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Subscription]:
-        """You can see a list of the customer’s active subscriptions. Note that the 10 most recent
-        active subscriptions are always available by default on the customer object. If you need
-        more than those 10, you can use the limit and starting_after parameters to page through
-        additional subscriptions.
-
-        ``GET /v1/customers/{customer}/subscriptions``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCustomersCustomerSubscriptions,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Retrieves the subscription with the given ID.
-
-        ``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
-            (
-                customer,
-                subscription_exposed_id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        /,
-        *,
-        add_invoice_items: Sequence[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
-        application_fee_percent: float | None = None,
-        automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | None = None,
-        billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
-        billing_thresholds: CustomersSubscriptionsUpdateParamsBillingThresholds | Literal[""] | None = None,
-        cancel_at: int | Literal[""] | None = None,
-        cancel_at_period_end: bool | None = None,
-        cancellation_details: CustomersSubscriptionsUpdateParamsCancellationDetails | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        coupon: str | None = None,
-        days_until_due: int | None = None,
-        default_payment_method: str | None = None,
-        default_source: str | Literal[""] | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[CustomersSubscriptionsUpdateParamsItems] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        off_session: bool | None = None,
-        pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | None = None,
-        payment_settings: CustomersSubscriptionsUpdateParamsPaymentSettings | None = None,
-        pending_invoice_item_interval: CustomersSubscriptionsUpdateParamsPendingInvoiceItemInterval
-        | Literal[""]
-        | None = None,
-        promotion_code: str | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        proration_date: int | None = None,
-        transfer_data: CustomersSubscriptionsUpdateParamsTransferData | Literal[""] | None = None,
-        trial_end: Literal["now"] | int | None = None,
-        trial_from_plan: bool | None = None,
-        trial_settings: CustomersSubscriptionsUpdateParamsTrialSettings | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Updates an existing subscription on a customer to match the specified parameters. When
-        changing plans or quantities, we will optionally prorate the price we charge next month
-        to make up for any price changes. To preview how the proration will be calculated, use
-        the upcoming invoice endpoint.
-
-        ``POST /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
-
-        Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
-            billing_cycle_anchor: Either `now` or `unchanged`.
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
-                the end of the current period.
-            cancellation_details: Details about why this subscription was cancelled
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
-            days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
-            expand: Specifies which fields in the response should be expanded.
-            items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice payment
-                is attempted.
-            pause_collection: If specified, payment collection for this subscription will be
-                paused.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
-            payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The promotion code to apply to this subscription.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-            transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
-                subscription.
-            trial_settings: Settings related to subscription trials.
-        """
-        return self._client.request(
-            _PostCustomersCustomerSubscriptionsSubscriptionExposedId,
-            (
-                customer,
-                subscription_exposed_id,
-            ),
-            {
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "cancellation_details": cancellation_details,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "pause_collection": pause_collection,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_settings": trial_settings,
-            },
-            options,
-        )
-
-
-class CustomersSubscriptionsDiscount(SyncResource):
-    """Operations on `client.customers.subscriptions.discount`."""
-
-    def delete(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedDiscount:
-        """Removes the currently applied discount on a customer.
-
-        ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
-        """
-        return self._client.request(
-            _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
-            (
-                customer,
-                subscription_exposed_id,
-            ),
-            {},
-            options,
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Discount:
-        """``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
-            (
-                customer,
-                subscription_exposed_id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class CustomersTaxIds(SyncResource):
-    """Operations on `client.customers.tax_ids`."""
-
-    def create(
-        self,
-        customer: str,
-        /,
-        *,
-        type: Literal[
-            "ad_nrt",
-            "ae_trn",
-            "ar_cuit",
-            "au_abn",
-            "au_arn",
-            "bg_uic",
-            "bo_tin",
-            "br_cnpj",
-            "br_cpf",
-            "ca_bn",
-            "ca_gst_hst",
-            "ca_pst_bc",
-            "ca_pst_mb",
-            "ca_pst_sk",
-            "ca_qst",
-            "ch_vat",
-            "cl_tin",
-            "cn_tin",
-            "co_nit",
-            "cr_tin",
-            "do_rcn",
-            "ec_ruc",
-            "eg_tin",
-            "es_cif",
-            "eu_oss_vat",
-            "eu_vat",
-            "gb_vat",
-            "ge_vat",
-            "hk_br",
-            "hu_tin",
-            "id_npwp",
-            "il_vat",
-            "in_gst",
-            "is_vat",
-            "jp_cn",
-            "jp_rn",
-            "jp_trn",
-            "ke_pin",
-            "kr_brn",
-            "li_uid",
-            "mx_rfc",
-            "my_frp",
-            "my_itn",
-            "my_sst",
-            "no_vat",
-            "nz_gst",
-            "pe_ruc",
-            "ph_tin",
-            "ro_tin",
-            "rs_pib",
-            "ru_inn",
-            "ru_kpp",
-            "sa_vat",
-            "sg_gst",
-            "sg_uen",
-            "si_tin",
-            "sv_nit",
-            "th_vat",
-            "tr_tin",
-            "tw_vat",
-            "ua_vat",
-            "us_ein",
-            "uy_ruc",
-            "ve_rif",
-            "vn_tin",
-            "za_vat",
-        ],
-        value: str,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxId:
-        """Creates a new tax_id object for a customer.
-
-        ``POST /v1/customers/{customer}/tax_ids``
-
-        Args:
-            type: Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`, `au_arn`,
-                `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`,
-                `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `cn_tin`, `co_nit`,
-                `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`,
-                `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`,
-                `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`,
-                `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`, `ru_inn`,
-                `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`, `tr_tin`,
-                `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or `za_vat`
-            value: Value of the tax ID.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostCustomersCustomerTaxIds,
-            (customer,),
-            {
-                "type": type,
-                "value": value,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        customer: str,
-        id: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedTaxId:
-        """Deletes an existing tax_id object.
-
-        ``DELETE /v1/customers/{customer}/tax_ids/{id}``
-        """
-        return self._client.request(
-            _DeleteCustomersCustomerTaxIdsId,
-            (
-                customer,
-                id,
-            ),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxId]:
-        """Returns a list of tax IDs for a customer.
-
-        ``GET /v1/customers/{customer}/tax_ids``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetCustomersCustomerTaxIds,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxId:
-        """Retrieves the tax_id object with the given identifier.
-
-        ``GET /v1/customers/{customer}/tax_ids/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetCustomersCustomerTaxIdsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncCustomers(AsyncResource):
-    """Operations on `client.customers`."""
-
-    @cached_property
-    def balance_transactions(self) -> AsyncCustomersBalanceTransactions:
-        return AsyncCustomersBalanceTransactions(self._client)
-
-    @cached_property
-    def bank_accounts(self) -> AsyncCustomersBankAccounts:
-        return AsyncCustomersBankAccounts(self._client)
-
-    @cached_property
-    def cards(self) -> AsyncCustomersCards:
-        return AsyncCustomersCards(self._client)
-
-    @cached_property
-    def cash_balance(self) -> AsyncCustomersCashBalance:
-        return AsyncCustomersCashBalance(self._client)
-
-    @cached_property
-    def cash_balance_transactions(self) -> AsyncCustomersCashBalanceTransactions:
-        return AsyncCustomersCashBalanceTransactions(self._client)
-
-    @cached_property
-    def discount(self) -> AsyncCustomersDiscount:
-        return AsyncCustomersDiscount(self._client)
-
-    @cached_property
-    def funding_instructions(self) -> AsyncCustomersFundingInstructions:
-        return AsyncCustomersFundingInstructions(self._client)
-
-    @cached_property
-    def payment_methods(self) -> AsyncCustomersPaymentMethods:
-        return AsyncCustomersPaymentMethods(self._client)
-
-    @cached_property
-    def sources(self) -> AsyncCustomersSources:
-        return AsyncCustomersSources(self._client)
-
-    @cached_property
-    def subscriptions(self) -> AsyncCustomersSubscriptions:
-        return AsyncCustomersSubscriptions(self._client)
-
-    @cached_property
-    def tax_ids(self) -> AsyncCustomersTaxIds:
-        return AsyncCustomersTaxIds(self._client)
-
-    async def create(
-        self,
-        *,
-        address: CustomersCreateParamsAddress | Literal[""] | None = None,
-        balance: int | None = None,
-        cash_balance: CustomersCreateParamsCashBalance | None = None,
-        coupon: str | None = None,
-        description: str | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_prefix: str | None = None,
-        invoice_settings: CustomersCreateParamsInvoiceSettings | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        next_invoice_sequence: int | None = None,
-        payment_method: str | None = None,
-        phone: str | None = None,
-        preferred_locales: Sequence[str] | None = None,
-        promotion_code: str | None = None,
-        shipping: CustomersCreateParamsShipping | Literal[""] | None = None,
-        source: str | None = None,
-        tax: CustomersCreateParamsTax | None = None,
-        tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
-        tax_id_data: Sequence[CustomersCreateParamsTaxIdData] | None = None,
-        test_clock: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Customer:
-        """Creates a new customer object.
-
-        ``POST /v1/customers``
-
-        Args:
-            address: The customer's address.
-            balance: An integer amount in cents (or local equivalent) that represents the
-                customer's current balance, which affect the customer's future invoices.
-            cash_balance: Balance information and default balance settings for this customer.
-            coupon:
-            description: An arbitrary string that you can attach to a customer object.
-            email: Customer's email address.
-            expand: Specifies which fields in the response should be expanded.
-            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
-            invoice_settings: Default invoice settings for this customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: The customer's full name or business name.
-            next_invoice_sequence: The sequence to be used on the customer's next invoice.
-            payment_method:
-            phone: The customer's phone number.
-            preferred_locales: Customer's preferred languages, ordered by preference.
-            promotion_code: The API ID of a promotion code to apply to the customer.
-            shipping: The customer's shipping information.
-            source:
-            tax: Tax details about the customer.
-            tax_exempt: The customer's tax exemption.
-            tax_id_data: The customer's tax IDs.
-            test_clock: ID of the test clock to attach to the customer.
-        """
-        return await self._client.request(
-            _PostCustomers,
-            (),
-            {
-                "address": address,
-                "balance": balance,
-                "cash_balance": cash_balance,
-                "coupon": coupon,
-                "description": description,
-                "email": email,
-                "expand": expand,
-                "invoice_prefix": invoice_prefix,
-                "invoice_settings": invoice_settings,
-                "metadata": metadata,
-                "name": name,
-                "next_invoice_sequence": next_invoice_sequence,
-                "payment_method": payment_method,
-                "phone": phone,
-                "preferred_locales": preferred_locales,
-                "promotion_code": promotion_code,
-                "shipping": shipping,
-                "source": source,
-                "tax": tax,
-                "tax_exempt": tax_exempt,
-                "tax_id_data": tax_id_data,
-                "test_clock": test_clock,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        customer: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedCustomer:
-        """Permanently deletes a customer. It cannot be undone. Also immediately cancels any active
-        subscriptions on the customer.
-
-        ``DELETE /v1/customers/{customer}``
-        """
-        return await self._client.request(
-            _DeleteCustomersCustomer,
-            (customer,),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: CustomersListParamsCreated | int | None = None,
-        email: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        test_clock: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Customer]:
-        """Returns a list of your customers. The customers are returned sorted by creation date,
-        with the most recent customers appearing first.
-
-        ``GET /v1/customers``
-
-        Args:
-            created:
-            email:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            test_clock:
-        """
-        return await self._client.request(
-            _GetCustomers,
-            (),
-            {
-                "created": created,
-                "email": email,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "test_clock": test_clock,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Customer | DeletedCustomer:
-        """Retrieves a Customer object.
-
-        ``GET /v1/customers/{customer}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCustomersCustomer,
-            (customer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def search(
-        self,
-        *,
-        query: str,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        page: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SearchResult[Customer]:
-        """Search for customers you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
-
-        ``GET /v1/customers/search``
-
-        Args:
-            query:
-            expand:
-            limit:
-            page:
-        """
-        return await self._client.request(
-            _GetCustomersSearch,
-            (),
-            {
-                "query": query,
-                "expand": expand,
-                "limit": limit,
-                "page": page,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        customer: str,
-        /,
-        *,
-        address: CustomersUpdateParamsAddress | Literal[""] | None = None,
-        balance: int | None = None,
-        bank_account: CustomersUpdateParamsBankAccount | str | None = None,
-        card: CustomersUpdateParamsCard | str | None = None,
-        cash_balance: CustomersUpdateParamsCashBalance | None = None,
-        coupon: str | None = None,
-        default_alipay_account: str | None = None,
-        default_bank_account: str | None = None,
-        default_card: str | None = None,
-        default_source: str | None = None,
-        description: str | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_prefix: str | None = None,
-        invoice_settings: CustomersUpdateParamsInvoiceSettings | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        next_invoice_sequence: int | None = None,
-        phone: str | None = None,
-        preferred_locales: Sequence[str] | None = None,
-        promotion_code: str | None = None,
-        shipping: CustomersUpdateParamsShipping | Literal[""] | None = None,
-        source: str | None = None,
-        tax: CustomersUpdateParamsTax | None = None,
-        tax_exempt: Literal["", "exempt", "none", "reverse"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Customer:
-        """Updates the specified customer by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged. For example, if you pass the source
-        parameter, that becomes the customer’s active source (e.g., a card) to be used for all
-        charges in the future. When you update a customer to a new valid card source by passing
-        the source parameter: for each of the customer’s current subscriptions, if the
-        subscription bills automatically and is in the past_due state, then the latest open
-        invoice for the subscription with automatic collection enabled will be retried. This
-        retry will not count as an automatic retry, and will not affect the next regularly
-        scheduled payment for the invoice. Changing the default_source for a customer will not
-        trigger this behavior.
-
-        This request accepts mostly the same arguments as the customer creation call.
-
-        ``POST /v1/customers/{customer}``
-
-        Args:
-            address: The customer's address.
-            balance: An integer amount in cents (or local equivalent) that represents the
-                customer's current balance, which affect the customer's future invoices.
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            cash_balance: Balance information and default balance settings for this customer.
-            coupon:
-            default_alipay_account: ID of Alipay account to make the customer's new default for
-                invoice payments.
-            default_bank_account: ID of bank account to make the customer's new default for
-                invoice payments.
-            default_card: ID of card to make the customer's new default for invoice payments.
-            default_source: If you are using payment methods created via the PaymentMethods API,
-                see the
-                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
-                parameter.
-            description: An arbitrary string that you can attach to a customer object.
-            email: Customer's email address.
-            expand: Specifies which fields in the response should be expanded.
-            invoice_prefix: The prefix for the customer used to generate unique invoice numbers.
-            invoice_settings: Default invoice settings for this customer.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: The customer's full name or business name.
-            next_invoice_sequence: The sequence to be used on the customer's next invoice.
-            phone: The customer's phone number.
-            preferred_locales: Customer's preferred languages, ordered by preference.
-            promotion_code: The API ID of a promotion code to apply to the customer.
-            shipping: The customer's shipping information.
-            source:
-            tax: Tax details about the customer.
-            tax_exempt: The customer's tax exemption.
-        """
-        return await self._client.request(
-            _PostCustomersCustomer,
-            (customer,),
-            {
-                "address": address,
-                "balance": balance,
-                "bank_account": bank_account,
-                "card": card,
-                "cash_balance": cash_balance,
-                "coupon": coupon,
-                "default_alipay_account": default_alipay_account,
-                "default_bank_account": default_bank_account,
-                "default_card": default_card,
-                "default_source": default_source,
-                "description": description,
-                "email": email,
-                "expand": expand,
-                "invoice_prefix": invoice_prefix,
-                "invoice_settings": invoice_settings,
-                "metadata": metadata,
-                "name": name,
-                "next_invoice_sequence": next_invoice_sequence,
-                "phone": phone,
-                "preferred_locales": preferred_locales,
-                "promotion_code": promotion_code,
-                "shipping": shipping,
-                "source": source,
-                "tax": tax,
-                "tax_exempt": tax_exempt,
-            },
-            options,
-        )
-
-
-class AsyncCustomersBalanceTransactions(AsyncResource):
-    """Operations on `client.customers.balance_transactions`."""
-
-    async def create(
-        self,
-        customer: str,
-        /,
-        *,
-        amount: int,
-        currency: str,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CustomerBalanceTransaction:
-        """Creates an immutable transaction that updates the customer’s credit balance.
-
-        ``POST /v1/customers/{customer}/balance_transactions``
-
-        Args:
-            amount: The integer amount in **cents (or local equivalent)** to apply to the
-                customer's credit balance.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostCustomersCustomerBalanceTransactions,
-            (customer,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CustomerBalanceTransaction]:
-        """Returns a list of transactions that updated the customer’s balances.
-
-        ``GET /v1/customers/{customer}/balance_transactions``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerBalanceTransactions,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CustomerBalanceTransaction:
-        """Retrieves a specific customer balance transaction that updated the customer’s balances.
-
-        ``GET /v1/customers/{customer}/balance_transactions/{transaction}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerBalanceTransactionsTransaction,
-            (
-                customer,
-                transaction,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        customer: str,
-        transaction: str,
-        /,
-        *,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CustomerBalanceTransaction:
-        """Most credit balance transaction fields are immutable, but you may update its description
-        and metadata.
-
-        ``POST /v1/customers/{customer}/balance_transactions/{transaction}``
-
-        Args:
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostCustomersCustomerBalanceTransactionsTransaction,
-            (
-                customer,
-                transaction,
-            ),
-            {
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncCustomersBankAccounts(AsyncResource):
-    """Operations on `client.customers.bank_accounts`."""
-
-    async def create(
-        self,
-        customer: str,
-        /,
-        *,
-        alipay_account: str | None = None,
-        bank_account: CustomersBankAccountsCreateParamsBankAccount | str | None = None,
-        card: CustomersBankAccountsCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        source: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source:
-        """When you create a new credit card, you must specify a customer or recipient on which to
-        create it.
-
-        If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should update the customer to have a new default_source.
-
-        ``POST /v1/customers/{customer}/bank_accounts``
-
-        Args:
-            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
-                representing the user’s Alipay account details.
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-        """
-        return await self._client.request(
-            _PostCustomersCustomerBankAccounts,
-            (customer,),
-            {
-                "alipay_account": alipay_account,
-                "bank_account": bank_account,
-                "card": card,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
-        """Delete a specified source for a given customer.
-
-        ``DELETE /v1/customers/{customer}/bank_accounts/{id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _DeleteCustomersCustomerBankAccountsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[BankAccount]:
-        """You can see a list of the bank accounts belonging to a Customer. Note that the 10 most
-        recent sources are always available by default on the Customer. If you need more than
-        those 10, you can use this API method and the limit and starting_after parameters to
-        page through additional bank accounts.
-
-        ``GET /v1/customers/{customer}/bank_accounts``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerBankAccounts,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount:
-        """By default, you can see the 10 most recent sources stored on a Customer directly on the
-        object, but you can also retrieve details about a specific bank account stored on the
-        Stripe account.
-
-        ``GET /v1/customers/{customer}/bank_accounts/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerBankAccountsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        account_holder_name: str | None = None,
-        account_holder_type: Literal["company", "individual"] | None = None,
-        address_city: str | None = None,
-        address_country: str | None = None,
-        address_line1: str | None = None,
-        address_line2: str | None = None,
-        address_state: str | None = None,
-        address_zip: str | None = None,
-        exp_month: str | None = None,
-        exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        owner: CustomersBankAccountsUpdateParamsOwner | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Card | BankAccount | Source:
-        """Update a specified source for a given customer.
-
-        ``POST /v1/customers/{customer}/bank_accounts/{id}``
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Cardholder name.
-            owner:
-        """
-        return await self._client.request(
-            _PostCustomersCustomerBankAccountsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-                "owner": owner,
-            },
-            options,
-        )
-
-    async def verify(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        amounts: Sequence[int] | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount:
-        """Verify a specified bank account for a given customer.
-
-        ``POST /v1/customers/{customer}/bank_accounts/{id}/verify``
-
-        Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
-                sent to the bank account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostCustomersCustomerBankAccountsIdVerify,
-            (
-                customer,
-                id,
-            ),
-            {
-                "amounts": amounts,
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncCustomersCards(AsyncResource):
-    """Operations on `client.customers.cards`."""
-
-    async def create(
-        self,
-        customer: str,
-        /,
-        *,
-        alipay_account: str | None = None,
-        bank_account: CustomersCardsCreateParamsBankAccount | str | None = None,
-        card: CustomersCardsCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        source: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source:
-        """When you create a new credit card, you must specify a customer or recipient on which to
-        create it.
-
-        If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should update the customer to have a new default_source.
-
-        ``POST /v1/customers/{customer}/cards``
-
-        Args:
-            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
-                representing the user’s Alipay account details.
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-        """
-        return await self._client.request(
-            _PostCustomersCustomerCards,
-            (customer,),
-            {
-                "alipay_account": alipay_account,
-                "bank_account": bank_account,
-                "card": card,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
-        """Delete a specified source for a given customer.
-
-        ``DELETE /v1/customers/{customer}/cards/{id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _DeleteCustomersCustomerCardsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Card]:
-        """You can see a list of the cards belonging to a customer.
-        Note that the 10 most recent sources are always available on the Customer object.
-        If you need more than those 10, you can use this API method and the limit and
-        starting_after parameters to page through additional cards.
-
-        ``GET /v1/customers/{customer}/cards``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerCards,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Card:
-        """You can always see the 10 most recent cards directly on a customer; this method lets you
-        retrieve details about a specific card stored on the customer.
-
-        ``GET /v1/customers/{customer}/cards/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerCardsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        account_holder_name: str | None = None,
-        account_holder_type: Literal["company", "individual"] | None = None,
-        address_city: str | None = None,
-        address_country: str | None = None,
-        address_line1: str | None = None,
-        address_line2: str | None = None,
-        address_state: str | None = None,
-        address_zip: str | None = None,
-        exp_month: str | None = None,
-        exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        owner: CustomersCardsUpdateParamsOwner | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Card | BankAccount | Source:
-        """Update a specified source for a given customer.
-
-        ``POST /v1/customers/{customer}/cards/{id}``
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Cardholder name.
-            owner:
-        """
-        return await self._client.request(
-            _PostCustomersCustomerCardsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-                "owner": owner,
-            },
-            options,
-        )
-
-
-class AsyncCustomersCashBalance(AsyncResource):
-    """Operations on `client.customers.cash_balance`."""
-
-    async def retrieve(
-        self,
-        customer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CashBalance:
-        """Retrieves a customer’s cash balance.
-
-        ``GET /v1/customers/{customer}/cash_balance``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerCashBalance,
-            (customer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        customer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        settings: CustomersCashBalanceUpdateParamsSettings | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CashBalance:
-        """Changes the settings on a customer’s cash balance.
-
-        ``POST /v1/customers/{customer}/cash_balance``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            settings: A hash of settings for this cash balance.
-        """
-        return await self._client.request(
-            _PostCustomersCustomerCashBalance,
-            (customer,),
-            {
-                "expand": expand,
-                "settings": settings,
-            },
-            options,
-        )
-
-
-class AsyncCustomersCashBalanceTransactions(AsyncResource):
-    """Operations on `client.customers.cash_balance_transactions`."""
-
-    async def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[CustomerCashBalanceTransaction]:
-        """Returns a list of transactions that modified the customer’s cash balance.
-
-        ``GET /v1/customers/{customer}/cash_balance_transactions``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerCashBalanceTransactions,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CustomerCashBalanceTransaction:
-        """Retrieves a specific cash balance transaction, which updated the customer’s cash
-        balance.
-
-        ``GET /v1/customers/{customer}/cash_balance_transactions/{transaction}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerCashBalanceTransactionsTransaction,
-            (
-                customer,
-                transaction,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncCustomersDiscount(AsyncResource):
-    """Operations on `client.customers.discount`."""
-
-    async def delete(
-        self,
-        customer: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedDiscount:
-        """Removes the currently applied discount on a customer.
-
-        ``DELETE /v1/customers/{customer}/discount``
-        """
-        return await self._client.request(
-            _DeleteCustomersCustomerDiscount,
-            (customer,),
-            {},
-            options,
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Discount:
-        """``GET /v1/customers/{customer}/discount``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerDiscount,
-            (customer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncCustomersFundingInstructions(AsyncResource):
-    """Operations on `client.customers.funding_instructions`."""
-
-    async def create(
-        self,
-        customer: str,
-        /,
-        *,
-        bank_transfer: CustomersFundingInstructionsCreateParamsBankTransfer,
-        currency: str,
-        funding_type: Literal["bank_transfer"],
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FundingInstructions:
-        """Retrieve funding instructions for a customer cash balance. If funding instructions do
-        not yet exist for the customer, new
-        funding instructions will be created. If funding instructions have already been created
-        for a given customer, the same
-        funding instructions will be retrieved. In other words, we will return the same funding
-        instructions each time.
-
-        ``POST /v1/customers/{customer}/funding_instructions``
-
-        Args:
-            bank_transfer: Additional parameters for `bank_transfer` funding types
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            funding_type: The `funding_type` to get the instructions for.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostCustomersCustomerFundingInstructions,
-            (customer,),
-            {
-                "bank_transfer": bank_transfer,
-                "currency": currency,
-                "funding_type": funding_type,
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncCustomersPaymentMethods(AsyncResource):
-    """Operations on `client.customers.payment_methods`."""
-
-    async def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        type: Literal[
-            "acss_debit",
-            "affirm",
-            "afterpay_clearpay",
-            "alipay",
-            "au_becs_debit",
-            "bacs_debit",
-            "bancontact",
-            "blik",
-            "boleto",
-            "card",
-            "cashapp",
-            "customer_balance",
-            "eps",
-            "fpx",
-            "giropay",
-            "grabpay",
-            "ideal",
-            "klarna",
-            "konbini",
-            "link",
-            "oxxo",
-            "p24",
-            "paynow",
-            "paypal",
-            "pix",
-            "promptpay",
-            "sepa_debit",
-            "sofort",
-            "us_bank_account",
-            "wechat_pay",
-            "zip",
-        ]
-        | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentMethod]:
-        """Returns a list of PaymentMethods for a given Customer
-
-        ``GET /v1/customers/{customer}/payment_methods``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerPaymentMethods,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "type": type,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        payment_method: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethod:
-        """Retrieves a PaymentMethod object for a given Customer.
-
-        ``GET /v1/customers/{customer}/payment_methods/{payment_method}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerPaymentMethodsPaymentMethod,
-            (
-                customer,
-                payment_method,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncCustomersSources(AsyncResource):
-    """Operations on `client.customers.sources`."""
-
-    async def create(
-        self,
-        customer: str,
-        /,
-        *,
-        alipay_account: str | None = None,
-        bank_account: CustomersSourcesCreateParamsBankAccount | str | None = None,
-        card: CustomersSourcesCreateParamsCard | str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        source: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source:
-        """When you create a new credit card, you must specify a customer or recipient on which to
-        create it.
-
-        If the card’s owner has no default card, then the new card will become the default.
-        However, if the owner already has a default, then it will not change.
-        To change the default, you should update the customer to have a new default_source.
-
-        ``POST /v1/customers/{customer}/sources``
-
-        Args:
-            alipay_account: A token returned by [Stripe.js](https://stripe.com/docs/js)
-                representing the user’s Alipay account details.
-            bank_account: Either a token, like the ones returned by
-                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
-                account details.
-            card: A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js).
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            source: Please refer to full [documentation](https://stripe.com/docs/api) instead.
-        """
-        return await self._client.request(
-            _PostCustomersCustomerSources,
-            (customer,),
-            {
-                "alipay_account": alipay_account,
-                "bank_account": bank_account,
-                "card": card,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source | DeletedBankAccount | DeletedCard:
-        """Delete a specified source for a given customer.
-
-        ``DELETE /v1/customers/{customer}/sources/{id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _DeleteCustomersCustomerSourcesId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        object: str | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[BankAccount | Card | Source]:
-        """List sources for a specified customer.
-
-        ``GET /v1/customers/{customer}/sources``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            object:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerSources,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "object": object,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Account | BankAccount | Card | Source:
-        """Retrieve a specified source for a given customer.
-
-        ``GET /v1/customers/{customer}/sources/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerSourcesId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        account_holder_name: str | None = None,
-        account_holder_type: Literal["company", "individual"] | None = None,
-        address_city: str | None = None,
-        address_country: str | None = None,
-        address_line1: str | None = None,
-        address_line2: str | None = None,
-        address_state: str | None = None,
-        address_zip: str | None = None,
-        exp_month: str | None = None,
-        exp_year: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        name: str | None = None,
-        owner: CustomersSourcesUpdateParamsOwner | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Card | BankAccount | Source:
-        """Update a specified source for a given customer.
-
-        ``POST /v1/customers/{customer}/sources/{id}``
-
-        Args:
-            account_holder_name: The name of the person or business that owns the bank account.
-            account_holder_type: The type of entity that holds the account.
-            address_city: City/District/Suburb/Town/Village.
-            address_country: Billing address country, if provided when creating card.
-            address_line1: Address line 1 (Street address/PO Box/Company name).
-            address_line2: Address line 2 (Apartment/Suite/Unit/Building).
-            address_state: State/County/Province/Region.
-            address_zip: ZIP or postal code.
-            exp_month: Two digit number representing the card’s expiration month.
-            exp_year: Four digit number representing the card’s expiration year.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: Cardholder name.
-            owner:
-        """
-        return await self._client.request(
-            _PostCustomersCustomerSourcesId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "account_holder_name": account_holder_name,
-                "account_holder_type": account_holder_type,
-                "address_city": address_city,
-                "address_country": address_country,
-                "address_line1": address_line1,
-                "address_line2": address_line2,
-                "address_state": address_state,
-                "address_zip": address_zip,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-                "owner": owner,
-            },
-            options,
-        )
-
-    async def verify(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        amounts: Sequence[int] | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> BankAccount:
-        """Verify a specified bank account for a given customer.
-
-        ``POST /v1/customers/{customer}/sources/{id}/verify``
-
-        Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
-                sent to the bank account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostCustomersCustomerSourcesIdVerify,
-            (
-                customer,
-                id,
-            ),
-            {
-                "amounts": amounts,
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncCustomersSubscriptions(AsyncResource):
-    """Operations on `client.customers.subscriptions`."""
-
-    @cached_property
-    def discount(self) -> AsyncCustomersSubscriptionsDiscount:
-        return AsyncCustomersSubscriptionsDiscount(self._client)
-
-    async def cancel(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        invoice_now: bool | None = None,
-        prorate: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Cancels a customer’s subscription. If you set the at_period_end parameter to true, the
-        subscription will remain active until the end of the period, at which point it will be
-        canceled and not renewed. Otherwise, with the default false value, the subscription is
-        terminated immediately. In either case, the customer will not be charged again for the
-        subscription.
-
-        Note, however, that any pending invoice items that you’ve created will still be charged
-        for at the end of the period, unless manually deleted. If you’ve set the subscription to
-        cancel at the end of the period, any pending prorations will also be left in place and
-        collected at the end of the period. But if the subscription is set to cancel
-        immediately, pending prorations will be removed.
-
-        By default, upon subscription cancellation, Stripe will stop automatic collection of all
-        finalized invoices for the customer. This is intended to prevent unexpected payment
-        attempts after the customer has canceled a subscription. However, you can resume
-        automatic collection of the invoices manually after subscription cancellation to have us
-        proceed. Or, you could check for unpaid invoices before allowing the customer to cancel
-        the subscription at all.
-
-        ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            invoice_now: Can be set to `true` if `at_period_end` is not set to `true`.
-            prorate: Can be set to `true` if `at_period_end` is not set to `true`.
-        """
-        return await self._client.request(
-            _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
-            (
-                customer,
-                subscription_exposed_id,
-            ),
-            {
-                "expand": expand,
-                "invoice_now": invoice_now,
-                "prorate": prorate,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        customer: str,
-        /,
-        *,
-        add_invoice_items: Sequence[CustomersSubscriptionsCreateParamsAddInvoiceItems] | None = None,
-        application_fee_percent: float | None = None,
-        automatic_tax: CustomersSubscriptionsCreateParamsAutomaticTax | None = None,
-        backdate_start_date: int | None = None,
-        billing_cycle_anchor: int | None = None,
-        billing_thresholds: CustomersSubscriptionsCreateParamsBillingThresholds | Literal[""] | None = None,
-        cancel_at: int | None = None,
-        cancel_at_period_end: bool | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        coupon: str | None = None,
-        currency: str | None = None,
-        days_until_due: int | None = None,
-        default_payment_method: str | None = None,
-        default_source: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[CustomersSubscriptionsCreateParamsItems] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        off_session: bool | None = None,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | None = None,
-        payment_settings: CustomersSubscriptionsCreateParamsPaymentSettings | None = None,
-        pending_invoice_item_interval: CustomersSubscriptionsCreateParamsPendingInvoiceItemInterval
-        | Literal[""]
-        | None = None,
-        promotion_code: str | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        transfer_data: CustomersSubscriptionsCreateParamsTransferData | None = None,
-        trial_end: Literal["now"] | int | None = None,
-        trial_from_plan: bool | None = None,
-        trial_period_days: int | None = None,
-        trial_settings: CustomersSubscriptionsCreateParamsTrialSettings | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Creates a new subscription on an existing customer.
-
-        ``POST /v1/customers/{customer}/subscriptions``
-
-        Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
-            backdate_start_date: For new subscriptions, a past timestamp to backdate the
-                subscription's start date to.
-            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
-                cycle](https://stripe.com/docs/subscriptions/billing-cycle).
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
-                the end of the current period.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
-            expand: Specifies which fields in the response should be expanded.
-            items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice payment
-                is attempted.
-            payment_behavior: Only applies to subscriptions with
-                `collection_method=charge_automatically`.
-            payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The API ID of a promotion code to apply to this subscription.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                resulting from the `billing_cycle_anchor`.
-            transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
-                subscription.
-            trial_period_days: Integer representing the number of trial period days before the
-                customer is charged for the first time.
-            trial_settings: Settings related to subscription trials.
-        """
-        return await self._client.request(
-            _PostCustomersCustomerSubscriptions,
-            (customer,),
-            {
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "backdate_start_date": backdate_start_date,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "currency": currency,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_period_days": trial_period_days,
-                "trial_settings": trial_settings,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Subscription]:
-        """You can see a list of the customer’s active subscriptions. Note that the 10 most recent
-        active subscriptions are always available by default on the customer object. If you need
-        more than those 10, you can use the limit and starting_after parameters to page through
-        additional subscriptions.
-
-        ``GET /v1/customers/{customer}/subscriptions``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerSubscriptions,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Retrieves the subscription with the given ID.
-
-        ``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
-            (
-                customer,
-                subscription_exposed_id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        /,
-        *,
-        add_invoice_items: Sequence[CustomersSubscriptionsUpdateParamsAddInvoiceItems] | None = None,
-        application_fee_percent: float | None = None,
-        automatic_tax: CustomersSubscriptionsUpdateParamsAutomaticTax | None = None,
-        billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
-        billing_thresholds: CustomersSubscriptionsUpdateParamsBillingThresholds | Literal[""] | None = None,
-        cancel_at: int | Literal[""] | None = None,
-        cancel_at_period_end: bool | None = None,
-        cancellation_details: CustomersSubscriptionsUpdateParamsCancellationDetails | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        coupon: str | None = None,
-        days_until_due: int | None = None,
-        default_payment_method: str | None = None,
-        default_source: str | Literal[""] | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[CustomersSubscriptionsUpdateParamsItems] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        off_session: bool | None = None,
-        pause_collection: CustomersSubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | None = None,
-        payment_settings: CustomersSubscriptionsUpdateParamsPaymentSettings | None = None,
-        pending_invoice_item_interval: CustomersSubscriptionsUpdateParamsPendingInvoiceItemInterval
-        | Literal[""]
-        | None = None,
-        promotion_code: str | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        proration_date: int | None = None,
-        transfer_data: CustomersSubscriptionsUpdateParamsTransferData | Literal[""] | None = None,
-        trial_end: Literal["now"] | int | None = None,
-        trial_from_plan: bool | None = None,
-        trial_settings: CustomersSubscriptionsUpdateParamsTrialSettings | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Updates an existing subscription on a customer to match the specified parameters. When
-        changing plans or quantities, we will optionally prorate the price we charge next month
-        to make up for any price changes. To preview how the proration will be calculated, use
-        the upcoming invoice endpoint.
-
-        ``POST /v1/customers/{customer}/subscriptions/{subscription_exposed_id}``
-
-        Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
-            billing_cycle_anchor: Either `now` or `unchanged`.
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
-                the end of the current period.
-            cancellation_details: Details about why this subscription was cancelled
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
-            days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
-            expand: Specifies which fields in the response should be expanded.
-            items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice payment
-                is attempted.
-            pause_collection: If specified, payment collection for this subscription will be
-                paused.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
-            payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The promotion code to apply to this subscription.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-            transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
-                subscription.
-            trial_settings: Settings related to subscription trials.
-        """
-        return await self._client.request(
-            _PostCustomersCustomerSubscriptionsSubscriptionExposedId,
-            (
-                customer,
-                subscription_exposed_id,
-            ),
-            {
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "cancellation_details": cancellation_details,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "pause_collection": pause_collection,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_settings": trial_settings,
-            },
-            options,
-        )
-
-
-class AsyncCustomersSubscriptionsDiscount(AsyncResource):
-    """Operations on `client.customers.subscriptions.discount`."""
-
-    async def delete(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedDiscount:
-        """Removes the currently applied discount on a customer.
-
-        ``DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
-        """
-        return await self._client.request(
-            _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
-            (
-                customer,
-                subscription_exposed_id,
-            ),
-            {},
-            options,
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        subscription_exposed_id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Discount:
-        """``GET /v1/customers/{customer}/subscriptions/{subscription_exposed_id}/discount``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
-            (
-                customer,
-                subscription_exposed_id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncCustomersTaxIds(AsyncResource):
-    """Operations on `client.customers.tax_ids`."""
-
-    async def create(
-        self,
-        customer: str,
-        /,
-        *,
-        type: Literal[
-            "ad_nrt",
-            "ae_trn",
-            "ar_cuit",
-            "au_abn",
-            "au_arn",
-            "bg_uic",
-            "bo_tin",
-            "br_cnpj",
-            "br_cpf",
-            "ca_bn",
-            "ca_gst_hst",
-            "ca_pst_bc",
-            "ca_pst_mb",
-            "ca_pst_sk",
-            "ca_qst",
-            "ch_vat",
-            "cl_tin",
-            "cn_tin",
-            "co_nit",
-            "cr_tin",
-            "do_rcn",
-            "ec_ruc",
-            "eg_tin",
-            "es_cif",
-            "eu_oss_vat",
-            "eu_vat",
-            "gb_vat",
-            "ge_vat",
-            "hk_br",
-            "hu_tin",
-            "id_npwp",
-            "il_vat",
-            "in_gst",
-            "is_vat",
-            "jp_cn",
-            "jp_rn",
-            "jp_trn",
-            "ke_pin",
-            "kr_brn",
-            "li_uid",
-            "mx_rfc",
-            "my_frp",
-            "my_itn",
-            "my_sst",
-            "no_vat",
-            "nz_gst",
-            "pe_ruc",
-            "ph_tin",
-            "ro_tin",
-            "rs_pib",
-            "ru_inn",
-            "ru_kpp",
-            "sa_vat",
-            "sg_gst",
-            "sg_uen",
-            "si_tin",
-            "sv_nit",
-            "th_vat",
-            "tr_tin",
-            "tw_vat",
-            "ua_vat",
-            "us_ein",
-            "uy_ruc",
-            "ve_rif",
-            "vn_tin",
-            "za_vat",
-        ],
-        value: str,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxId:
-        """Creates a new tax_id object for a customer.
-
-        ``POST /v1/customers/{customer}/tax_ids``
-
-        Args:
-            type: Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`, `au_arn`,
-                `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`,
-                `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `cn_tin`, `co_nit`,
-                `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`,
-                `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`,
-                `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`,
-                `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`, `ru_inn`,
-                `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`, `tr_tin`,
-                `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or `za_vat`
-            value: Value of the tax ID.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostCustomersCustomerTaxIds,
-            (customer,),
-            {
-                "type": type,
-                "value": value,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        customer: str,
-        id: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedTaxId:
-        """Deletes an existing tax_id object.
-
-        ``DELETE /v1/customers/{customer}/tax_ids/{id}``
-        """
-        return await self._client.request(
-            _DeleteCustomersCustomerTaxIdsId,
-            (
-                customer,
-                id,
-            ),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        customer: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxId]:
-        """Returns a list of tax IDs for a customer.
-
-        ``GET /v1/customers/{customer}/tax_ids``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerTaxIds,
-            (customer,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        customer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxId:
-        """Retrieves the tax_id object with the given identifier.
-
-        ``GET /v1/customers/{customer}/tax_ids/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetCustomersCustomerTaxIdsId,
-            (
-                customer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Customers.create": _PostCustomers,
+    "Customers.delete": _DeleteCustomersCustomer,
+    "Customers.list": _GetCustomers,
+    "Customers.retrieve": _GetCustomersCustomer,
+    "Customers.search": _GetCustomersSearch,
+    "Customers.update": _PostCustomersCustomer,
+    "CustomersBalanceTransactions.create": _PostCustomersCustomerBalanceTransactions,
+    "CustomersBalanceTransactions.list": _GetCustomersCustomerBalanceTransactions,
+    "CustomersBalanceTransactions.retrieve": _GetCustomersCustomerBalanceTransactionsTransaction,
+    "CustomersBalanceTransactions.update": _PostCustomersCustomerBalanceTransactionsTransaction,
+    "CustomersBankAccounts.create": _PostCustomersCustomerBankAccounts,
+    "CustomersBankAccounts.delete": _DeleteCustomersCustomerBankAccountsId,
+    "CustomersBankAccounts.list": _GetCustomersCustomerBankAccounts,
+    "CustomersBankAccounts.retrieve": _GetCustomersCustomerBankAccountsId,
+    "CustomersBankAccounts.update": _PostCustomersCustomerBankAccountsId,
+    "CustomersBankAccounts.verify": _PostCustomersCustomerBankAccountsIdVerify,
+    "CustomersCards.create": _PostCustomersCustomerCards,
+    "CustomersCards.delete": _DeleteCustomersCustomerCardsId,
+    "CustomersCards.list": _GetCustomersCustomerCards,
+    "CustomersCards.retrieve": _GetCustomersCustomerCardsId,
+    "CustomersCards.update": _PostCustomersCustomerCardsId,
+    "CustomersCashBalance.retrieve": _GetCustomersCustomerCashBalance,
+    "CustomersCashBalance.update": _PostCustomersCustomerCashBalance,
+    "CustomersCashBalanceTransactions.list": _GetCustomersCustomerCashBalanceTransactions,
+    "CustomersCashBalanceTransactions.retrieve": _GetCustomersCustomerCashBalanceTransactionsTransaction,
+    "CustomersDiscount.delete": _DeleteCustomersCustomerDiscount,
+    "CustomersDiscount.retrieve": _GetCustomersCustomerDiscount,
+    "CustomersFundingInstructions.create": _PostCustomersCustomerFundingInstructions,
+    "CustomersPaymentMethods.list": _GetCustomersCustomerPaymentMethods,
+    "CustomersPaymentMethods.retrieve": _GetCustomersCustomerPaymentMethodsPaymentMethod,
+    "CustomersSources.create": _PostCustomersCustomerSources,
+    "CustomersSources.delete": _DeleteCustomersCustomerSourcesId,
+    "CustomersSources.list": _GetCustomersCustomerSources,
+    "CustomersSources.retrieve": _GetCustomersCustomerSourcesId,
+    "CustomersSources.update": _PostCustomersCustomerSourcesId,
+    "CustomersSources.verify": _PostCustomersCustomerSourcesIdVerify,
+    "CustomersSubscriptions.cancel": _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
+    "CustomersSubscriptions.create": _PostCustomersCustomerSubscriptions,
+    "CustomersSubscriptions.list": _GetCustomersCustomerSubscriptions,
+    "CustomersSubscriptions.retrieve": _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
+    "CustomersSubscriptions.update": _PostCustomersCustomerSubscriptionsSubscriptionExposedId,
+    "CustomersSubscriptionsDiscount.delete": _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
+    "CustomersSubscriptionsDiscount.retrieve": _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
+    "CustomersTaxIds.create": _PostCustomersCustomerTaxIds,
+    "CustomersTaxIds.delete": _DeleteCustomersCustomerTaxIdsId,
+    "CustomersTaxIds.list": _GetCustomersCustomerTaxIds,
+    "CustomersTaxIds.retrieve": _GetCustomersCustomerTaxIdsId,
+    "AsyncCustomers.create": _PostCustomers,
+    "AsyncCustomers.delete": _DeleteCustomersCustomer,
+    "AsyncCustomers.list": _GetCustomers,
+    "AsyncCustomers.retrieve": _GetCustomersCustomer,
+    "AsyncCustomers.search": _GetCustomersSearch,
+    "AsyncCustomers.update": _PostCustomersCustomer,
+    "AsyncCustomersBalanceTransactions.create": _PostCustomersCustomerBalanceTransactions,
+    "AsyncCustomersBalanceTransactions.list": _GetCustomersCustomerBalanceTransactions,
+    "AsyncCustomersBalanceTransactions.retrieve": _GetCustomersCustomerBalanceTransactionsTransaction,
+    "AsyncCustomersBalanceTransactions.update": _PostCustomersCustomerBalanceTransactionsTransaction,
+    "AsyncCustomersBankAccounts.create": _PostCustomersCustomerBankAccounts,
+    "AsyncCustomersBankAccounts.delete": _DeleteCustomersCustomerBankAccountsId,
+    "AsyncCustomersBankAccounts.list": _GetCustomersCustomerBankAccounts,
+    "AsyncCustomersBankAccounts.retrieve": _GetCustomersCustomerBankAccountsId,
+    "AsyncCustomersBankAccounts.update": _PostCustomersCustomerBankAccountsId,
+    "AsyncCustomersBankAccounts.verify": _PostCustomersCustomerBankAccountsIdVerify,
+    "AsyncCustomersCards.create": _PostCustomersCustomerCards,
+    "AsyncCustomersCards.delete": _DeleteCustomersCustomerCardsId,
+    "AsyncCustomersCards.list": _GetCustomersCustomerCards,
+    "AsyncCustomersCards.retrieve": _GetCustomersCustomerCardsId,
+    "AsyncCustomersCards.update": _PostCustomersCustomerCardsId,
+    "AsyncCustomersCashBalance.retrieve": _GetCustomersCustomerCashBalance,
+    "AsyncCustomersCashBalance.update": _PostCustomersCustomerCashBalance,
+    "AsyncCustomersCashBalanceTransactions.list": _GetCustomersCustomerCashBalanceTransactions,
+    "AsyncCustomersCashBalanceTransactions.retrieve": _GetCustomersCustomerCashBalanceTransactionsTransaction,
+    "AsyncCustomersDiscount.delete": _DeleteCustomersCustomerDiscount,
+    "AsyncCustomersDiscount.retrieve": _GetCustomersCustomerDiscount,
+    "AsyncCustomersFundingInstructions.create": _PostCustomersCustomerFundingInstructions,
+    "AsyncCustomersPaymentMethods.list": _GetCustomersCustomerPaymentMethods,
+    "AsyncCustomersPaymentMethods.retrieve": _GetCustomersCustomerPaymentMethodsPaymentMethod,
+    "AsyncCustomersSources.create": _PostCustomersCustomerSources,
+    "AsyncCustomersSources.delete": _DeleteCustomersCustomerSourcesId,
+    "AsyncCustomersSources.list": _GetCustomersCustomerSources,
+    "AsyncCustomersSources.retrieve": _GetCustomersCustomerSourcesId,
+    "AsyncCustomersSources.update": _PostCustomersCustomerSourcesId,
+    "AsyncCustomersSources.verify": _PostCustomersCustomerSourcesIdVerify,
+    "AsyncCustomersSubscriptions.cancel": _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId,
+    "AsyncCustomersSubscriptions.create": _PostCustomersCustomerSubscriptions,
+    "AsyncCustomersSubscriptions.list": _GetCustomersCustomerSubscriptions,
+    "AsyncCustomersSubscriptions.retrieve": _GetCustomersCustomerSubscriptionsSubscriptionExposedId,
+    "AsyncCustomersSubscriptions.update": _PostCustomersCustomerSubscriptionsSubscriptionExposedId,
+    "AsyncCustomersSubscriptionsDiscount.delete": _DeleteCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
+    "AsyncCustomersSubscriptionsDiscount.retrieve": _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount,
+    "AsyncCustomersTaxIds.create": _PostCustomersCustomerTaxIds,
+    "AsyncCustomersTaxIds.delete": _DeleteCustomersCustomerTaxIdsId,
+    "AsyncCustomersTaxIds.list": _GetCustomersCustomerTaxIds,
+    "AsyncCustomersTaxIds.retrieve": _GetCustomersCustomerTaxIdsId,
+}

@@ -12,18 +12,326 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.dispute import Dispute
     from ..params.disputes import (
         DisputesListParamsCreated,
         DisputesUpdateParamsEvidence,
     )
+
+
+class Disputes(SyncResource):
+    """Operations on `client.disputes`."""
+
+    def close(
+        self,
+        dispute: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Dispute:
+        """Closing the dispute for a charge indicates that you do not have any evidence to submit
+        and are essentially dismissing the dispute, acknowledging it as lost.
+
+        The status of the dispute will change from needs_response to lost. Closing a dispute is
+        irreversible.
+
+        ``POST /v1/disputes/{dispute}/close``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostDisputesDisputeClose,
+            (dispute,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        charge: str | None = None,
+        created: DisputesListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payment_intent: str | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Dispute]:
+        """Returns a list of your disputes.
+
+        ``GET /v1/disputes``
+
+        Args:
+            charge: Only return disputes associated to the charge specified by this charge ID.
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return disputes associated to the PaymentIntent specified by
+                this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetDisputes,
+            (),
+            {
+                "charge": charge,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payment_intent": payment_intent,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        dispute: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Dispute:
+        """Retrieves the dispute with the given ID.
+
+        ``GET /v1/disputes/{dispute}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetDisputesDispute,
+            (dispute,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        dispute: str,
+        /,
+        *,
+        evidence: DisputesUpdateParamsEvidence | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        submit: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Dispute:
+        """When you get a dispute, contacting your customer is always the best first step. If that
+        doesn’t work, you can submit evidence to help us resolve the dispute in your favor. You
+        can do this in your dashboard, but if you prefer, you can use the API to submit evidence
+        programmatically.
+
+        Depending on your dispute type, different evidence fields will give you a better chance
+        of winning your dispute. To figure out which evidence fields to provide, see our guide
+        to dispute types.
+
+        ``POST /v1/disputes/{dispute}``
+
+        Args:
+            evidence: Evidence to upload, to respond to a dispute. Updating any field in the
+                hash will submit all fields in the hash for review. The combined character count
+                of all fields is limited to 150,000.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is
+                staged on the dispute. Staged evidence is visible in the API and Dashboard, and
+                can be submitted to the bank by making another request with this attribute set
+                to `true` (the default).
+        """
+        return self._client.request(
+            _PostDisputesDispute,
+            (dispute,),
+            {
+                "evidence": evidence,
+                "expand": expand,
+                "metadata": metadata,
+                "submit": submit,
+            },
+            options,
+        )
+
+
+class AsyncDisputes(AsyncResource):
+    """Operations on `client.disputes`."""
+
+    async def close(
+        self,
+        dispute: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Dispute:
+        """Closing the dispute for a charge indicates that you do not have any evidence to submit
+        and are essentially dismissing the dispute, acknowledging it as lost.
+
+        The status of the dispute will change from needs_response to lost. Closing a dispute is
+        irreversible.
+
+        ``POST /v1/disputes/{dispute}/close``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostDisputesDisputeClose,
+            (dispute,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        charge: str | None = None,
+        created: DisputesListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payment_intent: str | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Dispute]:
+        """Returns a list of your disputes.
+
+        ``GET /v1/disputes``
+
+        Args:
+            charge: Only return disputes associated to the charge specified by this charge ID.
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return disputes associated to the PaymentIntent specified by
+                this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetDisputes,
+            (),
+            {
+                "charge": charge,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payment_intent": payment_intent,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        dispute: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Dispute:
+        """Retrieves the dispute with the given ID.
+
+        ``GET /v1/disputes/{dispute}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetDisputesDispute,
+            (dispute,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        dispute: str,
+        /,
+        *,
+        evidence: DisputesUpdateParamsEvidence | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        submit: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Dispute:
+        """When you get a dispute, contacting your customer is always the best first step. If that
+        doesn’t work, you can submit evidence to help us resolve the dispute in your favor. You
+        can do this in your dashboard, but if you prefer, you can use the API to submit evidence
+        programmatically.
+
+        Depending on your dispute type, different evidence fields will give you a better chance
+        of winning your dispute. To figure out which evidence fields to provide, see our guide
+        to dispute types.
+
+        ``POST /v1/disputes/{dispute}``
+
+        Args:
+            evidence: Evidence to upload, to respond to a dispute. Updating any field in the
+                hash will submit all fields in the hash for review. The combined character count
+                of all fields is limited to 150,000.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            submit: Whether to immediately submit evidence to the bank. If `false`, evidence is
+                staged on the dispute. Staged evidence is visible in the API and Dashboard, and
+                can be submitted to the bank by making another request with this attribute set
+                to `true` (the default).
+        """
+        return await self._client.request(
+            _PostDisputesDispute,
+            (dispute,),
+            {
+                "evidence": evidence,
+                "expand": expand,
+                "metadata": metadata,
+                "submit": submit,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostDisputesDisputeClose: Operation[Dispute] = Operation(
     "PostDisputesDisputeClose",
@@ -81,275 +389,14 @@ _PostDisputesDispute: Operation[Dispute] = Operation(
 )
 
 
-class Disputes(SyncResource):
-    """Operations on `client.disputes`."""
-
-    def close(
-        self,
-        dispute: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Dispute:
-        """Closing the dispute for a charge indicates that you do not have any evidence to submit
-        and are essentially dismissing the dispute, acknowledging it as lost.
-
-        The status of the dispute will change from needs_response to lost. Closing a dispute is
-        irreversible.
-
-        ``POST /v1/disputes/{dispute}/close``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostDisputesDisputeClose,
-            (dispute,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        charge: str | None = None,
-        created: DisputesListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payment_intent: str | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Dispute]:
-        """Returns a list of your disputes.
-
-        ``GET /v1/disputes``
-
-        Args:
-            charge:
-            created:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
-        """
-        return self._client.request(
-            _GetDisputes,
-            (),
-            {
-                "charge": charge,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payment_intent": payment_intent,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        dispute: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Dispute:
-        """Retrieves the dispute with the given ID.
-
-        ``GET /v1/disputes/{dispute}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetDisputesDispute,
-            (dispute,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        dispute: str,
-        /,
-        *,
-        evidence: DisputesUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        submit: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Dispute:
-        """When you get a dispute, contacting your customer is always the best first step. If that
-        doesn’t work, you can submit evidence to help us resolve the dispute in your favor. You
-        can do this in your dashboard, but if you prefer, you can use the API to submit evidence
-        programmatically.
-
-        Depending on your dispute type, different evidence fields will give you a better chance
-        of winning your dispute. To figure out which evidence fields to provide, see our guide
-        to dispute types.
-
-        ``POST /v1/disputes/{dispute}``
-
-        Args:
-            evidence: Evidence to upload, to respond to a dispute.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            submit: Whether to immediately submit evidence to the bank.
-        """
-        return self._client.request(
-            _PostDisputesDispute,
-            (dispute,),
-            {
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-                "submit": submit,
-            },
-            options,
-        )
-
-
-class AsyncDisputes(AsyncResource):
-    """Operations on `client.disputes`."""
-
-    async def close(
-        self,
-        dispute: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Dispute:
-        """Closing the dispute for a charge indicates that you do not have any evidence to submit
-        and are essentially dismissing the dispute, acknowledging it as lost.
-
-        The status of the dispute will change from needs_response to lost. Closing a dispute is
-        irreversible.
-
-        ``POST /v1/disputes/{dispute}/close``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostDisputesDisputeClose,
-            (dispute,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        charge: str | None = None,
-        created: DisputesListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payment_intent: str | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Dispute]:
-        """Returns a list of your disputes.
-
-        ``GET /v1/disputes``
-
-        Args:
-            charge:
-            created:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetDisputes,
-            (),
-            {
-                "charge": charge,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payment_intent": payment_intent,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        dispute: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Dispute:
-        """Retrieves the dispute with the given ID.
-
-        ``GET /v1/disputes/{dispute}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetDisputesDispute,
-            (dispute,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        dispute: str,
-        /,
-        *,
-        evidence: DisputesUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        submit: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Dispute:
-        """When you get a dispute, contacting your customer is always the best first step. If that
-        doesn’t work, you can submit evidence to help us resolve the dispute in your favor. You
-        can do this in your dashboard, but if you prefer, you can use the API to submit evidence
-        programmatically.
-
-        Depending on your dispute type, different evidence fields will give you a better chance
-        of winning your dispute. To figure out which evidence fields to provide, see our guide
-        to dispute types.
-
-        ``POST /v1/disputes/{dispute}``
-
-        Args:
-            evidence: Evidence to upload, to respond to a dispute.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            submit: Whether to immediately submit evidence to the bank.
-        """
-        return await self._client.request(
-            _PostDisputesDispute,
-            (dispute,),
-            {
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-                "submit": submit,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Disputes.close": _PostDisputesDisputeClose,
+    "Disputes.list": _GetDisputes,
+    "Disputes.retrieve": _GetDisputesDispute,
+    "Disputes.update": _PostDisputesDispute,
+    "AsyncDisputes.close": _PostDisputesDisputeClose,
+    "AsyncDisputes.list": _GetDisputes,
+    "AsyncDisputes.retrieve": _GetDisputesDispute,
+    "AsyncDisputes.update": _PostDisputesDispute,
+}

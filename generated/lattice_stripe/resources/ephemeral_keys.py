@@ -12,41 +12,13 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.ephemeral_key import EphemeralKey
-
-_PostEphemeralKeys: Operation[EphemeralKey] = Operation(
-    "PostEphemeralKeys",
-    "ephemeral_keys.create",
-    "post",
-    "/v1/ephemeral_keys",
-    S.Model("EphemeralKey"),
-    kinds={
-        "customer": "str",
-        "expand": "seq",
-        "issuing_card": "str",
-        "nonce": "str",
-        "verification_session": "str",
-    },
-)
-
-_DeleteEphemeralKeysKey: Operation[EphemeralKey] = Operation(
-    "DeleteEphemeralKeysKey",
-    "ephemeral_keys.delete",
-    "delete",
-    "/v1/ephemeral_keys/{}",
-    S.Model("EphemeralKey"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
 
 
 class EphemeralKeys(SyncResource):
@@ -56,7 +28,7 @@ class EphemeralKeys(SyncResource):
         self,
         *,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         issuing_card: str | None = None,
         nonce: str | None = None,
         verification_session: str | None = None,
@@ -95,7 +67,7 @@ class EphemeralKeys(SyncResource):
         key: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> EphemeralKey:
         """Invalidates a short-lived API key for a given resource.
@@ -122,7 +94,7 @@ class AsyncEphemeralKeys(AsyncResource):
         self,
         *,
         customer: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         issuing_card: str | None = None,
         nonce: str | None = None,
         verification_session: str | None = None,
@@ -161,7 +133,7 @@ class AsyncEphemeralKeys(AsyncResource):
         key: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> EphemeralKey:
         """Invalidates a short-lived API key for a given resource.
@@ -179,3 +151,42 @@ class AsyncEphemeralKeys(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostEphemeralKeys: Operation[EphemeralKey] = Operation(
+    "PostEphemeralKeys",
+    "ephemeral_keys.create",
+    "post",
+    "/v1/ephemeral_keys",
+    S.Model("EphemeralKey"),
+    kinds={
+        "customer": "str",
+        "expand": "seq",
+        "issuing_card": "str",
+        "nonce": "str",
+        "verification_session": "str",
+    },
+)
+
+_DeleteEphemeralKeysKey: Operation[EphemeralKey] = Operation(
+    "DeleteEphemeralKeysKey",
+    "ephemeral_keys.delete",
+    "delete",
+    "/v1/ephemeral_keys/{}",
+    S.Model("EphemeralKey"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "EphemeralKeys.create": _PostEphemeralKeys,
+    "EphemeralKeys.delete": _DeleteEphemeralKeysKey,
+    "AsyncEphemeralKeys.create": _PostEphemeralKeys,
+    "AsyncEphemeralKeys.delete": _DeleteEphemeralKeysKey,
+}

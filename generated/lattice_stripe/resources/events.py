@@ -12,17 +12,193 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.event import Event
     from ..params.events import (
         EventsListParamsCreated,
     )
+
+
+class Events(SyncResource):
+    """Operations on `client.events`."""
+
+    def list(
+        self,
+        *,
+        created: EventsListParamsCreated | int | None = None,
+        delivery_success: bool | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        type: str | None = None,
+        types: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Event]:
+        """List events, going back up to 30 days. Each event data is rendered according to Stripe
+        API version at its creation time, specified in event object api_version attribute (not
+        according to your current Stripe API version or Stripe-Version header).
+
+        ``GET /v1/events``
+
+        Args:
+            created:
+            delivery_success: Filter events by whether all webhooks were successfully delivered.
+                If false, events which are still pending or have failed all delivery attempts to
+                a webhook endpoint will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: A string containing a specific event name, or group of events using * as a
+                wildcard. The list will be filtered to include only events with a matching event
+                property.
+            types: An array of up to 20 strings containing specific event names. The list will
+                be filtered to include only events with a matching event property. You may pass
+                either `type` or `types`, but not both.
+        """
+        return self._client.request(
+            _GetEvents,
+            (),
+            {
+                "created": created,
+                "delivery_success": delivery_success,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "type": type,
+                "types": types,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Event:
+        """Retrieves the details of an event. Supply the unique identifier of the event, which you
+        might have received in a webhook.
+
+        ``GET /v1/events/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetEventsId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncEvents(AsyncResource):
+    """Operations on `client.events`."""
+
+    async def list(
+        self,
+        *,
+        created: EventsListParamsCreated | int | None = None,
+        delivery_success: bool | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        type: str | None = None,
+        types: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Event]:
+        """List events, going back up to 30 days. Each event data is rendered according to Stripe
+        API version at its creation time, specified in event object api_version attribute (not
+        according to your current Stripe API version or Stripe-Version header).
+
+        ``GET /v1/events``
+
+        Args:
+            created:
+            delivery_success: Filter events by whether all webhooks were successfully delivered.
+                If false, events which are still pending or have failed all delivery attempts to
+                a webhook endpoint will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: A string containing a specific event name, or group of events using * as a
+                wildcard. The list will be filtered to include only events with a matching event
+                property.
+            types: An array of up to 20 strings containing specific event names. The list will
+                be filtered to include only events with a matching event property. You may pass
+                either `type` or `types`, but not both.
+        """
+        return await self._client.request(
+            _GetEvents,
+            (),
+            {
+                "created": created,
+                "delivery_success": delivery_success,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "type": type,
+                "types": types,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Event:
+        """Retrieves the details of an event. Supply the unique identifier of the event, which you
+        might have received in a webhook.
+
+        ``GET /v1/events/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetEventsId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetEvents: Operation[ListObject[Event]] = Operation(
     "GetEvents",
@@ -56,149 +232,10 @@ _GetEventsId: Operation[Event] = Operation(
 )
 
 
-class Events(SyncResource):
-    """Operations on `client.events`."""
-
-    def list(
-        self,
-        *,
-        created: EventsListParamsCreated | int | None = None,
-        delivery_success: bool | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        type: str | None = None,
-        types: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Event]:
-        """List events, going back up to 30 days. Each event data is rendered according to Stripe
-        API version at its creation time, specified in event object api_version attribute (not
-        according to your current Stripe API version or Stripe-Version header).
-
-        ``GET /v1/events``
-
-        Args:
-            created:
-            delivery_success:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-            types:
-        """
-        return self._client.request(
-            _GetEvents,
-            (),
-            {
-                "created": created,
-                "delivery_success": delivery_success,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "type": type,
-                "types": types,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Event:
-        """Retrieves the details of an event. Supply the unique identifier of the event, which you
-        might have received in a webhook.
-
-        ``GET /v1/events/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetEventsId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncEvents(AsyncResource):
-    """Operations on `client.events`."""
-
-    async def list(
-        self,
-        *,
-        created: EventsListParamsCreated | int | None = None,
-        delivery_success: bool | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        type: str | None = None,
-        types: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Event]:
-        """List events, going back up to 30 days. Each event data is rendered according to Stripe
-        API version at its creation time, specified in event object api_version attribute (not
-        according to your current Stripe API version or Stripe-Version header).
-
-        ``GET /v1/events``
-
-        Args:
-            created:
-            delivery_success:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-            types:
-        """
-        return await self._client.request(
-            _GetEvents,
-            (),
-            {
-                "created": created,
-                "delivery_success": delivery_success,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "type": type,
-                "types": types,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Event:
-        """Retrieves the details of an event. Supply the unique identifier of the event, which you
-        might have received in a webhook.
-
-        ``GET /v1/events/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetEventsId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Events.list": _GetEvents,
+    "Events.retrieve": _GetEventsId,
+    "AsyncEvents.list": _GetEvents,
+    "AsyncEvents.retrieve": _GetEventsId,
+}

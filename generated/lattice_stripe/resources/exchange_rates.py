@@ -12,14 +12,154 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.exchange_rate import ExchangeRate
+
+
+class ExchangeRates(SyncResource):
+    """Operations on `client.exchange_rates`."""
+
+    def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[ExchangeRate]:
+        """Returns a list of objects that contain the rates at which foreign currencies are
+        converted to one another. Only shows the currencies for which Stripe supports.
+
+        ``GET /v1/exchange_rates``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is the currency that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with the exchange rate for currency X your
+                subsequent call can include `ending_before=obj_bar` in order to fetch the
+                previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and total number of supported payout currencies, and the default is the max.
+            starting_after: A cursor for use in pagination. `starting_after` is the currency
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with the exchange rate for currency X, your
+                subsequent call can include `starting_after=X` in order to fetch the next page
+                of the list.
+        """
+        return self._client.request(
+            _GetExchangeRates,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        rate_id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ExchangeRate:
+        """Retrieves the exchange rates from the given currency to every supported currency.
+
+        ``GET /v1/exchange_rates/{rate_id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetExchangeRatesRateId,
+            (rate_id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncExchangeRates(AsyncResource):
+    """Operations on `client.exchange_rates`."""
+
+    async def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[ExchangeRate]:
+        """Returns a list of objects that contain the rates at which foreign currencies are
+        converted to one another. Only shows the currencies for which Stripe supports.
+
+        ``GET /v1/exchange_rates``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is the currency that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with the exchange rate for currency X your
+                subsequent call can include `ending_before=obj_bar` in order to fetch the
+                previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and total number of supported payout currencies, and the default is the max.
+            starting_after: A cursor for use in pagination. `starting_after` is the currency
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with the exchange rate for currency X, your
+                subsequent call can include `starting_after=X` in order to fetch the next page
+                of the list.
+        """
+        return await self._client.request(
+            _GetExchangeRates,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        rate_id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ExchangeRate:
+        """Retrieves the exchange rates from the given currency to every supported currency.
+
+        ``GET /v1/exchange_rates/{rate_id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetExchangeRatesRateId,
+            (rate_id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetExchangeRates: Operation[ListObject[ExchangeRate]] = Operation(
     "GetExchangeRates",
@@ -49,121 +189,10 @@ _GetExchangeRatesRateId: Operation[ExchangeRate] = Operation(
 )
 
 
-class ExchangeRates(SyncResource):
-    """Operations on `client.exchange_rates`."""
-
-    def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[ExchangeRate]:
-        """Returns a list of objects that contain the rates at which foreign currencies are
-        converted to one another. Only shows the currencies for which Stripe supports.
-
-        ``GET /v1/exchange_rates``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetExchangeRates,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        rate_id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ExchangeRate:
-        """Retrieves the exchange rates from the given currency to every supported currency.
-
-        ``GET /v1/exchange_rates/{rate_id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetExchangeRatesRateId,
-            (rate_id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncExchangeRates(AsyncResource):
-    """Operations on `client.exchange_rates`."""
-
-    async def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[ExchangeRate]:
-        """Returns a list of objects that contain the rates at which foreign currencies are
-        converted to one another. Only shows the currencies for which Stripe supports.
-
-        ``GET /v1/exchange_rates``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetExchangeRates,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        rate_id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ExchangeRate:
-        """Retrieves the exchange rates from the given currency to every supported currency.
-
-        ``GET /v1/exchange_rates/{rate_id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetExchangeRatesRateId,
-            (rate_id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ExchangeRates.list": _GetExchangeRates,
+    "ExchangeRates.retrieve": _GetExchangeRatesRateId,
+    "AsyncExchangeRates.list": _GetExchangeRates,
+    "AsyncExchangeRates.retrieve": _GetExchangeRatesRateId,
+}

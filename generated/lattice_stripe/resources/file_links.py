@@ -12,17 +12,319 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.file_link import FileLink
     from ..params.file_links import (
         FileLinksListParamsCreated,
     )
+
+
+class FileLinks(SyncResource):
+    """Operations on `client.file_links`."""
+
+    def create(
+        self,
+        *,
+        file: str,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FileLink:
+        """Creates a new file link object.
+
+        ``POST /v1/file_links``
+
+        Args:
+            file: The ID of the file. The file's `purpose` must be one of the following:
+                `business_icon`, `business_logo`, `customer_signature`, `dispute_evidence`,
+                `finance_report_run`, `identity_document_downloadable`, `pci_document`,
+                `selfie`, `sigma_scheduled_query`, `tax_document_user_upload`, or
+                `terminal_reader_splashscreen`.
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: A future timestamp after which the link will no longer be usable.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostFileLinks,
+            (),
+            {
+                "file": file,
+                "expand": expand,
+                "expires_at": expires_at,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: FileLinksListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        expired: bool | None = None,
+        file: str | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[FileLink]:
+        """Returns a list of file links.
+
+        ``GET /v1/file_links``
+
+        Args:
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            expired: Filter links by their expiration status. By default, all links are
+                returned.
+            file: Only return links for the given file.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetFileLinks,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "expired": expired,
+                "file": file,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        link: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FileLink:
+        """Retrieves the file link with the given ID.
+
+        ``GET /v1/file_links/{link}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetFileLinksLink,
+            (link,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        link: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: Literal["now"] | int | Literal[""] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FileLink:
+        """Updates an existing file link object. Expired links can no longer be updated.
+
+        ``POST /v1/file_links/{link}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: A future timestamp after which the link will no longer be usable, or
+                `now` to expire the link immediately.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostFileLinksLink,
+            (link,),
+            {
+                "expand": expand,
+                "expires_at": expires_at,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncFileLinks(AsyncResource):
+    """Operations on `client.file_links`."""
+
+    async def create(
+        self,
+        *,
+        file: str,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FileLink:
+        """Creates a new file link object.
+
+        ``POST /v1/file_links``
+
+        Args:
+            file: The ID of the file. The file's `purpose` must be one of the following:
+                `business_icon`, `business_logo`, `customer_signature`, `dispute_evidence`,
+                `finance_report_run`, `identity_document_downloadable`, `pci_document`,
+                `selfie`, `sigma_scheduled_query`, `tax_document_user_upload`, or
+                `terminal_reader_splashscreen`.
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: A future timestamp after which the link will no longer be usable.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostFileLinks,
+            (),
+            {
+                "file": file,
+                "expand": expand,
+                "expires_at": expires_at,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: FileLinksListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        expired: bool | None = None,
+        file: str | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[FileLink]:
+        """Returns a list of file links.
+
+        ``GET /v1/file_links``
+
+        Args:
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            expired: Filter links by their expiration status. By default, all links are
+                returned.
+            file: Only return links for the given file.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetFileLinks,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "expired": expired,
+                "file": file,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        link: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FileLink:
+        """Retrieves the file link with the given ID.
+
+        ``GET /v1/file_links/{link}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetFileLinksLink,
+            (link,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        link: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: Literal["now"] | int | Literal[""] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FileLink:
+        """Updates an existing file link object. Expired links can no longer be updated.
+
+        ``POST /v1/file_links/{link}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: A future timestamp after which the link will no longer be usable, or
+                `now` to expire the link immediately.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostFileLinksLink,
+            (link,),
+            {
+                "expand": expand,
+                "expires_at": expires_at,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostFileLinks: Operation[FileLink] = Operation(
     "PostFileLinks",
@@ -83,265 +385,14 @@ _PostFileLinksLink: Operation[FileLink] = Operation(
 )
 
 
-class FileLinks(SyncResource):
-    """Operations on `client.file_links`."""
-
-    def create(
-        self,
-        *,
-        file: str,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FileLink:
-        """Creates a new file link object.
-
-        ``POST /v1/file_links``
-
-        Args:
-            file: The ID of the file.
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp after which the link will no longer be usable.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostFileLinks,
-            (),
-            {
-                "file": file,
-                "expand": expand,
-                "expires_at": expires_at,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: FileLinksListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        expired: bool | None = None,
-        file: str | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[FileLink]:
-        """Returns a list of file links.
-
-        ``GET /v1/file_links``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            expired:
-            file:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetFileLinks,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "expired": expired,
-                "file": file,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        link: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FileLink:
-        """Retrieves the file link with the given ID.
-
-        ``GET /v1/file_links/{link}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetFileLinksLink,
-            (link,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        link: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        expires_at: Literal["now"] | int | Literal[""] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FileLink:
-        """Updates an existing file link object. Expired links can no longer be updated.
-
-        ``POST /v1/file_links/{link}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp after which the link will no longer be usable, or
-                `now` to expire the link immediately.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostFileLinksLink,
-            (link,),
-            {
-                "expand": expand,
-                "expires_at": expires_at,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncFileLinks(AsyncResource):
-    """Operations on `client.file_links`."""
-
-    async def create(
-        self,
-        *,
-        file: str,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FileLink:
-        """Creates a new file link object.
-
-        ``POST /v1/file_links``
-
-        Args:
-            file: The ID of the file.
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp after which the link will no longer be usable.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostFileLinks,
-            (),
-            {
-                "file": file,
-                "expand": expand,
-                "expires_at": expires_at,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: FileLinksListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        expired: bool | None = None,
-        file: str | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[FileLink]:
-        """Returns a list of file links.
-
-        ``GET /v1/file_links``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            expired:
-            file:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetFileLinks,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "expired": expired,
-                "file": file,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        link: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FileLink:
-        """Retrieves the file link with the given ID.
-
-        ``GET /v1/file_links/{link}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetFileLinksLink,
-            (link,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        link: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        expires_at: Literal["now"] | int | Literal[""] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FileLink:
-        """Updates an existing file link object. Expired links can no longer be updated.
-
-        ``POST /v1/file_links/{link}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp after which the link will no longer be usable, or
-                `now` to expire the link immediately.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostFileLinksLink,
-            (link,),
-            {
-                "expand": expand,
-                "expires_at": expires_at,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "FileLinks.create": _PostFileLinks,
+    "FileLinks.list": _GetFileLinks,
+    "FileLinks.retrieve": _GetFileLinksLink,
+    "FileLinks.update": _PostFileLinksLink,
+    "AsyncFileLinks.create": _PostFileLinks,
+    "AsyncFileLinks.list": _GetFileLinks,
+    "AsyncFileLinks.retrieve": _GetFileLinksLink,
+    "AsyncFileLinks.update": _PostFileLinksLink,
+}

@@ -12,18 +12,306 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.file import File
     from ..params.files import (
         FilesCreateParamsFileLinkData,
         FilesListParamsCreated,
     )
+
+
+class Files(SyncResource):
+    """Operations on `client.files`."""
+
+    def create(
+        self,
+        *,
+        file: FileInput,
+        purpose: Literal[
+            "account_requirement",
+            "additional_verification",
+            "business_icon",
+            "business_logo",
+            "customer_signature",
+            "dispute_evidence",
+            "identity_document",
+            "pci_document",
+            "tax_document_user_upload",
+            "terminal_reader_splashscreen",
+        ],
+        expand: SequenceNotStr[str] | None = None,
+        file_link_data: FilesCreateParamsFileLinkData | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> File:
+        """To upload a file to Stripe, you’ll need to send a request of type multipart/form-data.
+        The request should contain the file you would like to upload, as well as the parameters
+        for creating a file.
+
+        All of Stripe’s officially supported Client libraries should have support for sending
+        multipart/form-data.
+
+        ``POST /v1/files``
+
+        Args:
+            file: A file to upload. The file should follow the specifications of RFC 2388 (which
+                defines file transfers for the `multipart/form-data` protocol).
+            purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
+                uploaded file.
+            expand: Specifies which fields in the response should be expanded.
+            file_link_data: Optional parameters to automatically create a [file
+                link](https://stripe.com/docs/api#file_links) for the newly created file.
+        """
+        return self._client.request(
+            _PostFiles,
+            (),
+            {
+                "file": file,
+                "purpose": purpose,
+                "expand": expand,
+                "file_link_data": file_link_data,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: FilesListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        purpose: Literal[
+            "account_requirement",
+            "additional_verification",
+            "business_icon",
+            "business_logo",
+            "customer_signature",
+            "dispute_evidence",
+            "document_provider_identity_document",
+            "finance_report_run",
+            "identity_document",
+            "identity_document_downloadable",
+            "pci_document",
+            "selfie",
+            "sigma_scheduled_query",
+            "tax_document_user_upload",
+            "terminal_reader_splashscreen",
+        ]
+        | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[File]:
+        """Returns a list of the files that your account has access to. The files are returned
+        sorted by creation date, with the most recently created files appearing first.
+
+        ``GET /v1/files``
+
+        Args:
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            purpose: The file purpose to filter queries by. If none is provided, files will not
+                be filtered by purpose.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetFiles,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "purpose": purpose,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        file: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> File:
+        """Retrieves the details of an existing file object. Supply the unique file ID from a file,
+        and Stripe will return the corresponding file object. To access file contents, see the
+        File Upload Guide.
+
+        ``GET /v1/files/{file}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetFilesFile,
+            (file,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncFiles(AsyncResource):
+    """Operations on `client.files`."""
+
+    async def create(
+        self,
+        *,
+        file: FileInput,
+        purpose: Literal[
+            "account_requirement",
+            "additional_verification",
+            "business_icon",
+            "business_logo",
+            "customer_signature",
+            "dispute_evidence",
+            "identity_document",
+            "pci_document",
+            "tax_document_user_upload",
+            "terminal_reader_splashscreen",
+        ],
+        expand: SequenceNotStr[str] | None = None,
+        file_link_data: FilesCreateParamsFileLinkData | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> File:
+        """To upload a file to Stripe, you’ll need to send a request of type multipart/form-data.
+        The request should contain the file you would like to upload, as well as the parameters
+        for creating a file.
+
+        All of Stripe’s officially supported Client libraries should have support for sending
+        multipart/form-data.
+
+        ``POST /v1/files``
+
+        Args:
+            file: A file to upload. The file should follow the specifications of RFC 2388 (which
+                defines file transfers for the `multipart/form-data` protocol).
+            purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
+                uploaded file.
+            expand: Specifies which fields in the response should be expanded.
+            file_link_data: Optional parameters to automatically create a [file
+                link](https://stripe.com/docs/api#file_links) for the newly created file.
+        """
+        return await self._client.request(
+            _PostFiles,
+            (),
+            {
+                "file": file,
+                "purpose": purpose,
+                "expand": expand,
+                "file_link_data": file_link_data,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: FilesListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        purpose: Literal[
+            "account_requirement",
+            "additional_verification",
+            "business_icon",
+            "business_logo",
+            "customer_signature",
+            "dispute_evidence",
+            "document_provider_identity_document",
+            "finance_report_run",
+            "identity_document",
+            "identity_document_downloadable",
+            "pci_document",
+            "selfie",
+            "sigma_scheduled_query",
+            "tax_document_user_upload",
+            "terminal_reader_splashscreen",
+        ]
+        | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[File]:
+        """Returns a list of the files that your account has access to. The files are returned
+        sorted by creation date, with the most recently created files appearing first.
+
+        ``GET /v1/files``
+
+        Args:
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            purpose: The file purpose to filter queries by. If none is provided, files will not
+                be filtered by purpose.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetFiles,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "purpose": purpose,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        file: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> File:
+        """Retrieves the details of an existing file object. Supply the unique file ID from a file,
+        and Stripe will return the corresponding file object. To access file contents, see the
+        File Upload Guide.
+
+        ``GET /v1/files/{file}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetFilesFile,
+            (file,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostFiles: Operation[File] = Operation(
     "PostFiles",
@@ -72,269 +360,12 @@ _GetFilesFile: Operation[File] = Operation(
 )
 
 
-class Files(SyncResource):
-    """Operations on `client.files`."""
-
-    def create(
-        self,
-        *,
-        file: FileInput,
-        purpose: Literal[
-            "account_requirement",
-            "additional_verification",
-            "business_icon",
-            "business_logo",
-            "customer_signature",
-            "dispute_evidence",
-            "identity_document",
-            "pci_document",
-            "tax_document_user_upload",
-            "terminal_reader_splashscreen",
-        ],
-        expand: Sequence[str] | None = None,
-        file_link_data: FilesCreateParamsFileLinkData | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> File:
-        """To upload a file to Stripe, you’ll need to send a request of type multipart/form-data.
-        The request should contain the file you would like to upload, as well as the parameters
-        for creating a file.
-
-        All of Stripe’s officially supported Client libraries should have support for sending
-        multipart/form-data.
-
-        ``POST /v1/files``
-
-        Args:
-            file: A file to upload.
-            purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
-                uploaded file.
-            expand: Specifies which fields in the response should be expanded.
-            file_link_data: Optional parameters to automatically create a [file
-                link](https://stripe.com/docs/api#file_links) for the newly created file.
-        """
-        return self._client.request(
-            _PostFiles,
-            (),
-            {
-                "file": file,
-                "purpose": purpose,
-                "expand": expand,
-                "file_link_data": file_link_data,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: FilesListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        purpose: Literal[
-            "account_requirement",
-            "additional_verification",
-            "business_icon",
-            "business_logo",
-            "customer_signature",
-            "dispute_evidence",
-            "document_provider_identity_document",
-            "finance_report_run",
-            "identity_document",
-            "identity_document_downloadable",
-            "pci_document",
-            "selfie",
-            "sigma_scheduled_query",
-            "tax_document_user_upload",
-            "terminal_reader_splashscreen",
-        ]
-        | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[File]:
-        """Returns a list of the files that your account has access to. The files are returned
-        sorted by creation date, with the most recently created files appearing first.
-
-        ``GET /v1/files``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            purpose:
-            starting_after:
-        """
-        return self._client.request(
-            _GetFiles,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "purpose": purpose,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        file: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> File:
-        """Retrieves the details of an existing file object. Supply the unique file ID from a file,
-        and Stripe will return the corresponding file object. To access file contents, see the
-        File Upload Guide.
-
-        ``GET /v1/files/{file}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetFilesFile,
-            (file,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncFiles(AsyncResource):
-    """Operations on `client.files`."""
-
-    async def create(
-        self,
-        *,
-        file: FileInput,
-        purpose: Literal[
-            "account_requirement",
-            "additional_verification",
-            "business_icon",
-            "business_logo",
-            "customer_signature",
-            "dispute_evidence",
-            "identity_document",
-            "pci_document",
-            "tax_document_user_upload",
-            "terminal_reader_splashscreen",
-        ],
-        expand: Sequence[str] | None = None,
-        file_link_data: FilesCreateParamsFileLinkData | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> File:
-        """To upload a file to Stripe, you’ll need to send a request of type multipart/form-data.
-        The request should contain the file you would like to upload, as well as the parameters
-        for creating a file.
-
-        All of Stripe’s officially supported Client libraries should have support for sending
-        multipart/form-data.
-
-        ``POST /v1/files``
-
-        Args:
-            file: A file to upload.
-            purpose: The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
-                uploaded file.
-            expand: Specifies which fields in the response should be expanded.
-            file_link_data: Optional parameters to automatically create a [file
-                link](https://stripe.com/docs/api#file_links) for the newly created file.
-        """
-        return await self._client.request(
-            _PostFiles,
-            (),
-            {
-                "file": file,
-                "purpose": purpose,
-                "expand": expand,
-                "file_link_data": file_link_data,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: FilesListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        purpose: Literal[
-            "account_requirement",
-            "additional_verification",
-            "business_icon",
-            "business_logo",
-            "customer_signature",
-            "dispute_evidence",
-            "document_provider_identity_document",
-            "finance_report_run",
-            "identity_document",
-            "identity_document_downloadable",
-            "pci_document",
-            "selfie",
-            "sigma_scheduled_query",
-            "tax_document_user_upload",
-            "terminal_reader_splashscreen",
-        ]
-        | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[File]:
-        """Returns a list of the files that your account has access to. The files are returned
-        sorted by creation date, with the most recently created files appearing first.
-
-        ``GET /v1/files``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            purpose:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetFiles,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "purpose": purpose,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        file: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> File:
-        """Retrieves the details of an existing file object. Supply the unique file ID from a file,
-        and Stripe will return the corresponding file object. To access file contents, see the
-        File Upload Guide.
-
-        ``GET /v1/files/{file}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetFilesFile,
-            (file,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Files.create": _PostFiles,
+    "Files.list": _GetFiles,
+    "Files.retrieve": _GetFilesFile,
+    "AsyncFiles.create": _PostFiles,
+    "AsyncFiles.list": _GetFiles,
+    "AsyncFiles.retrieve": _GetFilesFile,
+}

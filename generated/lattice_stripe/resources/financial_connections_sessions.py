@@ -12,18 +12,160 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_session import FinancialConnectionsSession
     from ..params.financial_connections_sessions import (
         FinancialConnectionsSessionsCreateParamsAccountHolder,
         FinancialConnectionsSessionsCreateParamsFilters,
     )
+
+
+class FinancialConnectionsSessions(SyncResource):
+    """Operations on `client.financial_connections.sessions`."""
+
+    def create(
+        self,
+        *,
+        account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
+        permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: SequenceNotStr[str] | None = None,
+        filters: FinancialConnectionsSessionsCreateParamsFilters | None = None,
+        prefetch: SequenceNotStr[Literal["balances", "ownership"]] | None = None,
+        return_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FinancialConnectionsSession:
+        """To launch the Financial Connections authorization flow, create a Session. The session’s
+        client_secret can be used to launch the flow using Stripe.js.
+
+        ``POST /v1/financial_connections/sessions``
+
+        Args:
+            account_holder: The account holder to link accounts for.
+            permissions: List of data features that you would like to request access to.
+                Possible values are `balances`, `transactions`, `ownership`, and
+                    `payment_method`.
+            expand: Specifies which fields in the response should be expanded.
+            filters: Filters to restrict the kinds of accounts to collect.
+            prefetch: List of data features that you would like to retrieve upon account
+                creation.
+            return_url: For webview integrations only. Upon completing OAuth login in the native
+                browser, the user will be redirected to this URL to return to your app.
+        """
+        return self._client.request(
+            _PostFinancialConnectionsSessions,
+            (),
+            {
+                "account_holder": account_holder,
+                "permissions": permissions,
+                "expand": expand,
+                "filters": filters,
+                "prefetch": prefetch,
+                "return_url": return_url,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FinancialConnectionsSession:
+        """Retrieves the details of a Financial Connections Session
+
+        ``GET /v1/financial_connections/sessions/{session}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetFinancialConnectionsSessionsSession,
+            (session,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncFinancialConnectionsSessions(AsyncResource):
+    """Operations on `client.financial_connections.sessions`."""
+
+    async def create(
+        self,
+        *,
+        account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
+        permissions: SequenceNotStr[Literal["balances", "ownership", "payment_method", "transactions"]],
+        expand: SequenceNotStr[str] | None = None,
+        filters: FinancialConnectionsSessionsCreateParamsFilters | None = None,
+        prefetch: SequenceNotStr[Literal["balances", "ownership"]] | None = None,
+        return_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FinancialConnectionsSession:
+        """To launch the Financial Connections authorization flow, create a Session. The session’s
+        client_secret can be used to launch the flow using Stripe.js.
+
+        ``POST /v1/financial_connections/sessions``
+
+        Args:
+            account_holder: The account holder to link accounts for.
+            permissions: List of data features that you would like to request access to.
+                Possible values are `balances`, `transactions`, `ownership`, and
+                    `payment_method`.
+            expand: Specifies which fields in the response should be expanded.
+            filters: Filters to restrict the kinds of accounts to collect.
+            prefetch: List of data features that you would like to retrieve upon account
+                creation.
+            return_url: For webview integrations only. Upon completing OAuth login in the native
+                browser, the user will be redirected to this URL to return to your app.
+        """
+        return await self._client.request(
+            _PostFinancialConnectionsSessions,
+            (),
+            {
+                "account_holder": account_holder,
+                "permissions": permissions,
+                "expand": expand,
+                "filters": filters,
+                "prefetch": prefetch,
+                "return_url": return_url,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FinancialConnectionsSession:
+        """Retrieves the details of a Financial Connections Session
+
+        ``GET /v1/financial_connections/sessions/{session}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetFinancialConnectionsSessionsSession,
+            (session,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostFinancialConnectionsSessions: Operation[FinancialConnectionsSession] = Operation(
     "PostFinancialConnectionsSessions",
@@ -55,135 +197,10 @@ _GetFinancialConnectionsSessionsSession: Operation[FinancialConnectionsSession] 
 )
 
 
-class FinancialConnectionsSessions(SyncResource):
-    """Operations on `client.financial_connections.sessions`."""
-
-    def create(
-        self,
-        *,
-        account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
-        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | None = None,
-        filters: FinancialConnectionsSessionsCreateParamsFilters | None = None,
-        prefetch: Sequence[Literal["balances", "ownership"]] | None = None,
-        return_url: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FinancialConnectionsSession:
-        """To launch the Financial Connections authorization flow, create a Session. The session’s
-        client_secret can be used to launch the flow using Stripe.js.
-
-        ``POST /v1/financial_connections/sessions``
-
-        Args:
-            account_holder: The account holder to link accounts for.
-            permissions: List of data features that you would like to request access to.
-            expand: Specifies which fields in the response should be expanded.
-            filters: Filters to restrict the kinds of accounts to collect.
-            prefetch: List of data features that you would like to retrieve upon account
-                creation.
-            return_url: For webview integrations only.
-        """
-        return self._client.request(
-            _PostFinancialConnectionsSessions,
-            (),
-            {
-                "account_holder": account_holder,
-                "permissions": permissions,
-                "expand": expand,
-                "filters": filters,
-                "prefetch": prefetch,
-                "return_url": return_url,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FinancialConnectionsSession:
-        """Retrieves the details of a Financial Connections Session
-
-        ``GET /v1/financial_connections/sessions/{session}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetFinancialConnectionsSessionsSession,
-            (session,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncFinancialConnectionsSessions(AsyncResource):
-    """Operations on `client.financial_connections.sessions`."""
-
-    async def create(
-        self,
-        *,
-        account_holder: FinancialConnectionsSessionsCreateParamsAccountHolder,
-        permissions: Sequence[Literal["balances", "ownership", "payment_method", "transactions"]],
-        expand: Sequence[str] | None = None,
-        filters: FinancialConnectionsSessionsCreateParamsFilters | None = None,
-        prefetch: Sequence[Literal["balances", "ownership"]] | None = None,
-        return_url: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FinancialConnectionsSession:
-        """To launch the Financial Connections authorization flow, create a Session. The session’s
-        client_secret can be used to launch the flow using Stripe.js.
-
-        ``POST /v1/financial_connections/sessions``
-
-        Args:
-            account_holder: The account holder to link accounts for.
-            permissions: List of data features that you would like to request access to.
-            expand: Specifies which fields in the response should be expanded.
-            filters: Filters to restrict the kinds of accounts to collect.
-            prefetch: List of data features that you would like to retrieve upon account
-                creation.
-            return_url: For webview integrations only.
-        """
-        return await self._client.request(
-            _PostFinancialConnectionsSessions,
-            (),
-            {
-                "account_holder": account_holder,
-                "permissions": permissions,
-                "expand": expand,
-                "filters": filters,
-                "prefetch": prefetch,
-                "return_url": return_url,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FinancialConnectionsSession:
-        """Retrieves the details of a Financial Connections Session
-
-        ``GET /v1/financial_connections/sessions/{session}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetFinancialConnectionsSessionsSession,
-            (session,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "FinancialConnectionsSessions.create": _PostFinancialConnectionsSessions,
+    "FinancialConnectionsSessions.retrieve": _GetFinancialConnectionsSessionsSession,
+    "AsyncFinancialConnectionsSessions.create": _PostFinancialConnectionsSessions,
+    "AsyncFinancialConnectionsSessions.retrieve": _GetFinancialConnectionsSessionsSession,
+}

@@ -12,17 +12,171 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.identity_verification_report import IdentityVerificationReport
     from ..params.identity_verification_reports import (
         IdentityVerificationReportsListParamsCreated,
     )
+
+
+class IdentityVerificationReports(SyncResource):
+    """Operations on `client.identity.verification_reports`."""
+
+    def list(
+        self,
+        *,
+        created: IdentityVerificationReportsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        type: Literal["document", "id_number"] | None = None,
+        verification_session: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IdentityVerificationReport]:
+        """List all verification reports.
+
+        ``GET /v1/identity/verification_reports``
+
+        Args:
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return VerificationReports of this type
+            verification_session: Only return VerificationReports created by this
+                VerificationSession ID. It is allowed to provide a VerificationIntent ID.
+        """
+        return self._client.request(
+            _GetIdentityVerificationReports,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "type": type,
+                "verification_session": verification_session,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        report: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IdentityVerificationReport:
+        """Retrieves an existing VerificationReport
+
+        ``GET /v1/identity/verification_reports/{report}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetIdentityVerificationReportsReport,
+            (report,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncIdentityVerificationReports(AsyncResource):
+    """Operations on `client.identity.verification_reports`."""
+
+    async def list(
+        self,
+        *,
+        created: IdentityVerificationReportsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        type: Literal["document", "id_number"] | None = None,
+        verification_session: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IdentityVerificationReport]:
+        """List all verification reports.
+
+        ``GET /v1/identity/verification_reports``
+
+        Args:
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return VerificationReports of this type
+            verification_session: Only return VerificationReports created by this
+                VerificationSession ID. It is allowed to provide a VerificationIntent ID.
+        """
+        return await self._client.request(
+            _GetIdentityVerificationReports,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "type": type,
+                "verification_session": verification_session,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        report: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IdentityVerificationReport:
+        """Retrieves an existing VerificationReport
+
+        ``GET /v1/identity/verification_reports/{report}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetIdentityVerificationReportsReport,
+            (report,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetIdentityVerificationReports: Operation[ListObject[IdentityVerificationReport]] = Operation(
     "GetIdentityVerificationReports",
@@ -55,137 +209,10 @@ _GetIdentityVerificationReportsReport: Operation[IdentityVerificationReport] = O
 )
 
 
-class IdentityVerificationReports(SyncResource):
-    """Operations on `client.identity.verification_reports`."""
-
-    def list(
-        self,
-        *,
-        created: IdentityVerificationReportsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        type: Literal["document", "id_number"] | None = None,
-        verification_session: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IdentityVerificationReport]:
-        """List all verification reports.
-
-        ``GET /v1/identity/verification_reports``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-            verification_session:
-        """
-        return self._client.request(
-            _GetIdentityVerificationReports,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "type": type,
-                "verification_session": verification_session,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        report: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IdentityVerificationReport:
-        """Retrieves an existing VerificationReport
-
-        ``GET /v1/identity/verification_reports/{report}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetIdentityVerificationReportsReport,
-            (report,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncIdentityVerificationReports(AsyncResource):
-    """Operations on `client.identity.verification_reports`."""
-
-    async def list(
-        self,
-        *,
-        created: IdentityVerificationReportsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        type: Literal["document", "id_number"] | None = None,
-        verification_session: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IdentityVerificationReport]:
-        """List all verification reports.
-
-        ``GET /v1/identity/verification_reports``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-            verification_session:
-        """
-        return await self._client.request(
-            _GetIdentityVerificationReports,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "type": type,
-                "verification_session": verification_session,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        report: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IdentityVerificationReport:
-        """Retrieves an existing VerificationReport
-
-        ``GET /v1/identity/verification_reports/{report}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetIdentityVerificationReportsReport,
-            (report,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IdentityVerificationReports.list": _GetIdentityVerificationReports,
+    "IdentityVerificationReports.retrieve": _GetIdentityVerificationReportsReport,
+    "AsyncIdentityVerificationReports.list": _GetIdentityVerificationReports,
+    "AsyncIdentityVerificationReports.retrieve": _GetIdentityVerificationReportsReport,
+}

@@ -12,19 +12,489 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.identity_verification_session import IdentityVerificationSession
     from ..params.identity_verification_sessions import (
         IdentityVerificationSessionsCreateParamsOptions,
         IdentityVerificationSessionsListParamsCreated,
         IdentityVerificationSessionsUpdateParamsOptions,
     )
+
+
+class IdentityVerificationSessions(SyncResource):
+    """Operations on `client.identity.verification_sessions`."""
+
+    def cancel(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IdentityVerificationSession:
+        """A VerificationSession object can be canceled when it is in requires_input status.
+
+        Once canceled, future submission attempts are disabled. This cannot be undone. Learn
+        more.
+
+        ``POST /v1/identity/verification_sessions/{session}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostIdentityVerificationSessionsSessionCancel,
+            (session,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        type: Literal["document", "id_number"],
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        options_: IdentityVerificationSessionsCreateParamsOptions | None = None,
+        return_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IdentityVerificationSession:
+        """Creates a VerificationSession object.
+
+        After the VerificationSession is created, display a verification modal using the session
+        client_secret or send your users to the session’s url.
+
+        If your API key is in test mode, verification checks won’t actually process, though
+        everything else will occur as if in live mode.
+
+        Related guide: Verify your users’ identity documents
+
+        ``POST /v1/identity/verification_sessions``
+
+        Args:
+            type: The type of [verification
+                check](https://stripe.com/docs/identity/verification-checks) to be performed.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            options_: A set of options for the session’s verification checks.
+            return_url: The URL that the user will be redirected to upon completing the
+                verification flow.
+        """
+        return self._client.request(
+            _PostIdentityVerificationSessions,
+            (),
+            {
+                "type": type,
+                "expand": expand,
+                "metadata": metadata,
+                "options": options_,
+                "return_url": return_url,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: IdentityVerificationSessionsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "processing", "requires_input", "verified"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IdentityVerificationSession]:
+        """Returns a list of VerificationSessions
+
+        ``GET /v1/identity/verification_sessions``
+
+        Args:
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return VerificationSessions with this status. [Learn more about the
+                lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
+        """
+        return self._client.request(
+            _GetIdentityVerificationSessions,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    def redact(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IdentityVerificationSession:
+        """Redact a VerificationSession to remove all collected information from Stripe. This will
+        redact the VerificationSession and all objects related to it, including
+        VerificationReports, Events, request logs, etc.
+
+        A VerificationSession object can be redacted when it is in requires_input or verified
+        status. Redacting a VerificationSession in requires_action state will automatically
+        cancel it.
+
+        The redaction process may take up to four days. When the redaction process is in
+        progress, the VerificationSession’s redaction.status field will be set to processing;
+        when the process is finished, it will change to redacted and an
+        identity.verification_session.redacted event will be emitted.
+
+        Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but
+        all the fields that contain personal data will be replaced by the string [redacted] or a
+        similar placeholder. The metadata field will also be erased. Redacted objects cannot be
+        updated or used for any purpose.
+
+        Learn more.
+
+        ``POST /v1/identity/verification_sessions/{session}/redact``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostIdentityVerificationSessionsSessionRedact,
+            (session,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IdentityVerificationSession:
+        """Retrieves the details of a VerificationSession that was previously created.
+
+        When the session status is requires_input, you can use this method to retrieve a valid
+        client_secret or url to allow re-submission.
+
+        ``GET /v1/identity/verification_sessions/{session}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetIdentityVerificationSessionsSession,
+            (session,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        options_: IdentityVerificationSessionsUpdateParamsOptions | None = None,
+        type: Literal["document", "id_number"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IdentityVerificationSession:
+        """Updates a VerificationSession object.
+
+        When the session status is requires_input, you can use this method to update the
+        verification check and options.
+
+        ``POST /v1/identity/verification_sessions/{session}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            options_: A set of options for the session’s verification checks.
+            type: The type of [verification
+                check](https://stripe.com/docs/identity/verification-checks) to be performed.
+        """
+        return self._client.request(
+            _PostIdentityVerificationSessionsSession,
+            (session,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+                "options": options_,
+                "type": type,
+            },
+            options,
+        )
+
+
+class AsyncIdentityVerificationSessions(AsyncResource):
+    """Operations on `client.identity.verification_sessions`."""
+
+    async def cancel(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IdentityVerificationSession:
+        """A VerificationSession object can be canceled when it is in requires_input status.
+
+        Once canceled, future submission attempts are disabled. This cannot be undone. Learn
+        more.
+
+        ``POST /v1/identity/verification_sessions/{session}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostIdentityVerificationSessionsSessionCancel,
+            (session,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        type: Literal["document", "id_number"],
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        options_: IdentityVerificationSessionsCreateParamsOptions | None = None,
+        return_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IdentityVerificationSession:
+        """Creates a VerificationSession object.
+
+        After the VerificationSession is created, display a verification modal using the session
+        client_secret or send your users to the session’s url.
+
+        If your API key is in test mode, verification checks won’t actually process, though
+        everything else will occur as if in live mode.
+
+        Related guide: Verify your users’ identity documents
+
+        ``POST /v1/identity/verification_sessions``
+
+        Args:
+            type: The type of [verification
+                check](https://stripe.com/docs/identity/verification-checks) to be performed.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            options_: A set of options for the session’s verification checks.
+            return_url: The URL that the user will be redirected to upon completing the
+                verification flow.
+        """
+        return await self._client.request(
+            _PostIdentityVerificationSessions,
+            (),
+            {
+                "type": type,
+                "expand": expand,
+                "metadata": metadata,
+                "options": options_,
+                "return_url": return_url,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: IdentityVerificationSessionsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "processing", "requires_input", "verified"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IdentityVerificationSession]:
+        """Returns a list of VerificationSessions
+
+        ``GET /v1/identity/verification_sessions``
+
+        Args:
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return VerificationSessions with this status. [Learn more about the
+                lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
+        """
+        return await self._client.request(
+            _GetIdentityVerificationSessions,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    async def redact(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IdentityVerificationSession:
+        """Redact a VerificationSession to remove all collected information from Stripe. This will
+        redact the VerificationSession and all objects related to it, including
+        VerificationReports, Events, request logs, etc.
+
+        A VerificationSession object can be redacted when it is in requires_input or verified
+        status. Redacting a VerificationSession in requires_action state will automatically
+        cancel it.
+
+        The redaction process may take up to four days. When the redaction process is in
+        progress, the VerificationSession’s redaction.status field will be set to processing;
+        when the process is finished, it will change to redacted and an
+        identity.verification_session.redacted event will be emitted.
+
+        Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but
+        all the fields that contain personal data will be replaced by the string [redacted] or a
+        similar placeholder. The metadata field will also be erased. Redacted objects cannot be
+        updated or used for any purpose.
+
+        Learn more.
+
+        ``POST /v1/identity/verification_sessions/{session}/redact``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostIdentityVerificationSessionsSessionRedact,
+            (session,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IdentityVerificationSession:
+        """Retrieves the details of a VerificationSession that was previously created.
+
+        When the session status is requires_input, you can use this method to retrieve a valid
+        client_secret or url to allow re-submission.
+
+        ``GET /v1/identity/verification_sessions/{session}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetIdentityVerificationSessionsSession,
+            (session,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        session: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        options_: IdentityVerificationSessionsUpdateParamsOptions | None = None,
+        type: Literal["document", "id_number"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IdentityVerificationSession:
+        """Updates a VerificationSession object.
+
+        When the session status is requires_input, you can use this method to update the
+        verification check and options.
+
+        ``POST /v1/identity/verification_sessions/{session}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            options_: A set of options for the session’s verification checks.
+            type: The type of [verification
+                check](https://stripe.com/docs/identity/verification-checks) to be performed.
+        """
+        return await self._client.request(
+            _PostIdentityVerificationSessionsSession,
+            (session,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+                "options": options_,
+                "type": type,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostIdentityVerificationSessionsSessionCancel: Operation[IdentityVerificationSession] = Operation(
     "PostIdentityVerificationSessionsSessionCancel",
@@ -108,453 +578,18 @@ _PostIdentityVerificationSessionsSession: Operation[IdentityVerificationSession]
 )
 
 
-class IdentityVerificationSessions(SyncResource):
-    """Operations on `client.identity.verification_sessions`."""
-
-    def cancel(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IdentityVerificationSession:
-        """A VerificationSession object can be canceled when it is in requires_input status.
-
-        Once canceled, future submission attempts are disabled. This cannot be undone. Learn
-        more.
-
-        ``POST /v1/identity/verification_sessions/{session}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostIdentityVerificationSessionsSessionCancel,
-            (session,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        type: Literal["document", "id_number"],
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        options_: IdentityVerificationSessionsCreateParamsOptions | None = None,
-        return_url: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IdentityVerificationSession:
-        """Creates a VerificationSession object.
-
-        After the VerificationSession is created, display a verification modal using the session
-        client_secret or send your users to the session’s url.
-
-        If your API key is in test mode, verification checks won’t actually process, though
-        everything else will occur as if in live mode.
-
-        Related guide: Verify your users’ identity documents
-
-        ``POST /v1/identity/verification_sessions``
-
-        Args:
-            type: The type of [verification
-                check](https://stripe.com/docs/identity/verification-checks) to be performed.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            options_: A set of options for the session’s verification checks.
-            return_url: The URL that the user will be redirected to upon completing the
-                verification flow.
-        """
-        return self._client.request(
-            _PostIdentityVerificationSessions,
-            (),
-            {
-                "type": type,
-                "expand": expand,
-                "metadata": metadata,
-                "options": options_,
-                "return_url": return_url,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: IdentityVerificationSessionsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "processing", "requires_input", "verified"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IdentityVerificationSession]:
-        """Returns a list of VerificationSessions
-
-        ``GET /v1/identity/verification_sessions``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return self._client.request(
-            _GetIdentityVerificationSessions,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    def redact(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IdentityVerificationSession:
-        """Redact a VerificationSession to remove all collected information from Stripe. This will
-        redact
-        the VerificationSession and all objects related to it, including VerificationReports,
-        Events,
-        request logs, etc.
-
-        A VerificationSession object can be redacted when it is in requires_input or verified
-        status. Redacting a VerificationSession in requires_action
-        state will automatically cancel it.
-
-        The redaction process may take up to four days. When the redaction process is in
-        progress, the
-        VerificationSession’s redaction.status field will be set to processing; when the process
-        is
-        finished, it will change to redacted and an identity.verification_session.redacted event
-        will be emitted.
-
-        Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but
-        all the
-        fields that contain personal data will be replaced by the string [redacted] or a similar
-        placeholder. The metadata field will also be erased. Redacted objects cannot be updated
-        or
-        used for any purpose.
-
-        Learn more.
-
-        ``POST /v1/identity/verification_sessions/{session}/redact``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostIdentityVerificationSessionsSessionRedact,
-            (session,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IdentityVerificationSession:
-        """Retrieves the details of a VerificationSession that was previously created.
-
-        When the session status is requires_input, you can use this method to retrieve a valid
-        client_secret or url to allow re-submission.
-
-        ``GET /v1/identity/verification_sessions/{session}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetIdentityVerificationSessionsSession,
-            (session,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        options_: IdentityVerificationSessionsUpdateParamsOptions | None = None,
-        type: Literal["document", "id_number"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IdentityVerificationSession:
-        """Updates a VerificationSession object.
-
-        When the session status is requires_input, you can use this method to update the
-        verification check and options.
-
-        ``POST /v1/identity/verification_sessions/{session}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            options_: A set of options for the session’s verification checks.
-            type: The type of [verification
-                check](https://stripe.com/docs/identity/verification-checks) to be performed.
-        """
-        return self._client.request(
-            _PostIdentityVerificationSessionsSession,
-            (session,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-                "options": options_,
-                "type": type,
-            },
-            options,
-        )
-
-
-class AsyncIdentityVerificationSessions(AsyncResource):
-    """Operations on `client.identity.verification_sessions`."""
-
-    async def cancel(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IdentityVerificationSession:
-        """A VerificationSession object can be canceled when it is in requires_input status.
-
-        Once canceled, future submission attempts are disabled. This cannot be undone. Learn
-        more.
-
-        ``POST /v1/identity/verification_sessions/{session}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostIdentityVerificationSessionsSessionCancel,
-            (session,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        type: Literal["document", "id_number"],
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        options_: IdentityVerificationSessionsCreateParamsOptions | None = None,
-        return_url: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IdentityVerificationSession:
-        """Creates a VerificationSession object.
-
-        After the VerificationSession is created, display a verification modal using the session
-        client_secret or send your users to the session’s url.
-
-        If your API key is in test mode, verification checks won’t actually process, though
-        everything else will occur as if in live mode.
-
-        Related guide: Verify your users’ identity documents
-
-        ``POST /v1/identity/verification_sessions``
-
-        Args:
-            type: The type of [verification
-                check](https://stripe.com/docs/identity/verification-checks) to be performed.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            options_: A set of options for the session’s verification checks.
-            return_url: The URL that the user will be redirected to upon completing the
-                verification flow.
-        """
-        return await self._client.request(
-            _PostIdentityVerificationSessions,
-            (),
-            {
-                "type": type,
-                "expand": expand,
-                "metadata": metadata,
-                "options": options_,
-                "return_url": return_url,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: IdentityVerificationSessionsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "processing", "requires_input", "verified"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IdentityVerificationSession]:
-        """Returns a list of VerificationSessions
-
-        ``GET /v1/identity/verification_sessions``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return await self._client.request(
-            _GetIdentityVerificationSessions,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    async def redact(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IdentityVerificationSession:
-        """Redact a VerificationSession to remove all collected information from Stripe. This will
-        redact
-        the VerificationSession and all objects related to it, including VerificationReports,
-        Events,
-        request logs, etc.
-
-        A VerificationSession object can be redacted when it is in requires_input or verified
-        status. Redacting a VerificationSession in requires_action
-        state will automatically cancel it.
-
-        The redaction process may take up to four days. When the redaction process is in
-        progress, the
-        VerificationSession’s redaction.status field will be set to processing; when the process
-        is
-        finished, it will change to redacted and an identity.verification_session.redacted event
-        will be emitted.
-
-        Redaction is irreversible. Redacted objects are still accessible in the Stripe API, but
-        all the
-        fields that contain personal data will be replaced by the string [redacted] or a similar
-        placeholder. The metadata field will also be erased. Redacted objects cannot be updated
-        or
-        used for any purpose.
-
-        Learn more.
-
-        ``POST /v1/identity/verification_sessions/{session}/redact``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostIdentityVerificationSessionsSessionRedact,
-            (session,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IdentityVerificationSession:
-        """Retrieves the details of a VerificationSession that was previously created.
-
-        When the session status is requires_input, you can use this method to retrieve a valid
-        client_secret or url to allow re-submission.
-
-        ``GET /v1/identity/verification_sessions/{session}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetIdentityVerificationSessionsSession,
-            (session,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        session: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        options_: IdentityVerificationSessionsUpdateParamsOptions | None = None,
-        type: Literal["document", "id_number"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IdentityVerificationSession:
-        """Updates a VerificationSession object.
-
-        When the session status is requires_input, you can use this method to update the
-        verification check and options.
-
-        ``POST /v1/identity/verification_sessions/{session}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            options_: A set of options for the session’s verification checks.
-            type: The type of [verification
-                check](https://stripe.com/docs/identity/verification-checks) to be performed.
-        """
-        return await self._client.request(
-            _PostIdentityVerificationSessionsSession,
-            (session,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-                "options": options_,
-                "type": type,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IdentityVerificationSessions.cancel": _PostIdentityVerificationSessionsSessionCancel,
+    "IdentityVerificationSessions.create": _PostIdentityVerificationSessions,
+    "IdentityVerificationSessions.list": _GetIdentityVerificationSessions,
+    "IdentityVerificationSessions.redact": _PostIdentityVerificationSessionsSessionRedact,
+    "IdentityVerificationSessions.retrieve": _GetIdentityVerificationSessionsSession,
+    "IdentityVerificationSessions.update": _PostIdentityVerificationSessionsSession,
+    "AsyncIdentityVerificationSessions.cancel": _PostIdentityVerificationSessionsSessionCancel,
+    "AsyncIdentityVerificationSessions.create": _PostIdentityVerificationSessions,
+    "AsyncIdentityVerificationSessions.list": _GetIdentityVerificationSessions,
+    "AsyncIdentityVerificationSessions.redact": _PostIdentityVerificationSessionsSessionRedact,
+    "AsyncIdentityVerificationSessions.retrieve": _GetIdentityVerificationSessionsSession,
+    "AsyncIdentityVerificationSessions.update": _PostIdentityVerificationSessionsSession,
+}

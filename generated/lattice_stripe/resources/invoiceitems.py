@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_invoiceitem import DeletedInvoiceitem
     from ..models.invoiceitem import Invoiceitem
     from ..params.invoiceitems import (
@@ -31,6 +30,637 @@ if TYPE_CHECKING:
         InvoiceitemsUpdateParamsPeriod,
         InvoiceitemsUpdateParamsPriceData,
     )
+
+
+class Invoiceitems(SyncResource):
+    """Operations on `client.invoiceitems`."""
+
+    def create(
+        self,
+        *,
+        customer: str,
+        amount: int | None = None,
+        currency: str | None = None,
+        description: str | None = None,
+        discountable: bool | None = None,
+        discounts: SequenceNotStr[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        period: InvoiceitemsCreateParamsPeriod | None = None,
+        price: str | None = None,
+        price_data: InvoiceitemsCreateParamsPriceData | None = None,
+        quantity: int | None = None,
+        subscription: str | None = None,
+        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
+        tax_code: str | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | None = None,
+        unit_amount: int | None = None,
+        unit_amount_decimal: str | Decimal | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoiceitem:
+        """Creates an item to be added to a draft invoice (up to 250 items per invoice). If no
+        invoice is specified, the item will be on the next invoice created for the customer
+        specified.
+
+        ``POST /v1/invoiceitems``
+
+        Args:
+            customer: The ID of the customer who will be billed when this invoice item is
+                billed.
+            amount: The integer amount in cents (or local equivalent) of the charge to be
+                applied to the upcoming invoice. Passing in a negative `amount` will reduce the
+                `amount_due` on the invoice.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string which you can attach to the invoice item. The
+                description is displayed in the invoice for easy tracking.
+            discountable: Controls whether discounts apply to this invoice item. Defaults to
+                false for prorations or negative invoice items, and true for all other invoice
+                items.
+            discounts: The coupons to redeem into discounts for the invoice item or invoice line
+                item.
+            expand: Specifies which fields in the response should be expanded.
+            invoice: The ID of an existing invoice to add this invoice item to. When left blank,
+                the invoice item will be added to the next upcoming scheduled invoice. This is
+                useful when adding invoice items in response to an invoice.created webhook. You
+                can only add invoice items to draft invoices and there is a maximum of 250 items
+                per invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            period: The period associated with this invoice item. When set to different values,
+                the period will be rendered on the invoice. If you have [Stripe Revenue
+                Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period
+                will be used to recognize and defer revenue. See the [Revenue Recognition
+                documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+                for details.
+            price: The ID of the price object.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
+            quantity: Non-negative integer. The quantity of units for the invoice item.
+            subscription: The ID of a subscription to add this invoice item to. When left blank,
+                the invoice item will be be added to the next upcoming scheduled invoice. When
+                set, scheduled invoices for subscriptions other than the specified subscription
+                will ignore the invoice item. Use this when you want to express that an invoice
+                item has been accrued within the context of a particular subscription.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
+            tax_rates: The tax rates which apply to the invoice item. When set, the
+                `default_tax_rates` on the invoice do not apply to this invoice item.
+            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
+                be applied to the upcoming invoice. This `unit_amount` will be multiplied by the
+                quantity to get the full amount. Passing in a negative `unit_amount` will reduce
+                the `amount_due` on the invoice.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
+        """
+        return self._client.request(
+            _PostInvoiceitems,
+            (),
+            {
+                "customer": customer,
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "discountable": discountable,
+                "discounts": discounts,
+                "expand": expand,
+                "invoice": invoice,
+                "metadata": metadata,
+                "period": period,
+                "price": price,
+                "price_data": price_data,
+                "quantity": quantity,
+                "subscription": subscription,
+                "tax_behavior": tax_behavior,
+                "tax_code": tax_code,
+                "tax_rates": tax_rates,
+                "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount_decimal,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        invoiceitem: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedInvoiceitem:
+        """Deletes an invoice item, removing it from an invoice. Deleting invoice items is only
+        possible when they’re not attached to invoices, or if it’s attached to a draft invoice.
+
+        ``DELETE /v1/invoiceitems/{invoiceitem}``
+        """
+        return self._client.request(
+            _DeleteInvoiceitemsInvoiceitem,
+            (invoiceitem,),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: InvoiceitemsListParamsCreated | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice: str | None = None,
+        limit: int | None = None,
+        pending: bool | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Invoiceitem]:
+        """Returns a list of your invoice items. Invoice items are returned sorted by creation
+        date, with the most recently created invoice items appearing first.
+
+        ``GET /v1/invoiceitems``
+
+        Args:
+            created:
+            customer: The identifier of the customer whose invoice items to return. If none is
+                provided, all invoice items will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            invoice: Only return invoice items belonging to this invoice. If none is provided,
+                all invoice items will be returned. If specifying an invoice, no customer
+                identifier is needed.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            pending: Set to `true` to only show pending invoice items, which are not yet
+                attached to any invoices. Set to `false` to only show invoice items already
+                attached to invoices. If unspecified, no filter is applied.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetInvoiceitems,
+            (),
+            {
+                "created": created,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "invoice": invoice,
+                "limit": limit,
+                "pending": pending,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        invoiceitem: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoiceitem:
+        """Retrieves the invoice item with the given ID.
+
+        ``GET /v1/invoiceitems/{invoiceitem}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetInvoiceitemsInvoiceitem,
+            (invoiceitem,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        invoiceitem: str,
+        /,
+        *,
+        amount: int | None = None,
+        description: str | None = None,
+        discountable: bool | None = None,
+        discounts: SequenceNotStr[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        period: InvoiceitemsUpdateParamsPeriod | None = None,
+        price: str | None = None,
+        price_data: InvoiceitemsUpdateParamsPriceData | None = None,
+        quantity: int | None = None,
+        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
+        tax_code: str | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        unit_amount: int | None = None,
+        unit_amount_decimal: str | Decimal | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoiceitem:
+        """Updates the amount or description of an invoice item on an upcoming invoice. Updating an
+        invoice item is only possible before the invoice it’s attached to is closed.
+
+        ``POST /v1/invoiceitems/{invoiceitem}``
+
+        Args:
+            amount: The integer amount in cents (or local equivalent) of the charge to be
+                applied to the upcoming invoice. If you want to apply a credit to the customer's
+                account, pass a negative amount.
+            description: An arbitrary string which you can attach to the invoice item. The
+                description is displayed in the invoice for easy tracking.
+            discountable: Controls whether discounts apply to this invoice item. Defaults to
+                false for prorations or negative invoice items, and true for all other invoice
+                items. Cannot be set to true for prorations.
+            discounts: The coupons & existing discounts which apply to the invoice item or
+                invoice line item. Item discounts are applied before invoice discounts. Pass an
+                empty string to remove previously-defined discounts.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            period: The period associated with this invoice item. When set to different values,
+                the period will be rendered on the invoice. If you have [Stripe Revenue
+                Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period
+                will be used to recognize and defer revenue. See the [Revenue Recognition
+                documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+                for details.
+            price: The ID of the price object.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
+            quantity: Non-negative integer. The quantity of units for the invoice item.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
+            tax_rates: The tax rates which apply to the invoice item. When set, the
+                `default_tax_rates` on the invoice do not apply to this invoice item. Pass an
+                empty string to remove previously-defined tax rates.
+            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
+                be applied to the upcoming invoice. This unit_amount will be multiplied by the
+                quantity to get the full amount. If you want to apply a credit to the customer's
+                account, pass a negative unit_amount.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
+        """
+        return self._client.request(
+            _PostInvoiceitemsInvoiceitem,
+            (invoiceitem,),
+            {
+                "amount": amount,
+                "description": description,
+                "discountable": discountable,
+                "discounts": discounts,
+                "expand": expand,
+                "metadata": metadata,
+                "period": period,
+                "price": price,
+                "price_data": price_data,
+                "quantity": quantity,
+                "tax_behavior": tax_behavior,
+                "tax_code": tax_code,
+                "tax_rates": tax_rates,
+                "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount_decimal,
+            },
+            options,
+        )
+
+
+class AsyncInvoiceitems(AsyncResource):
+    """Operations on `client.invoiceitems`."""
+
+    async def create(
+        self,
+        *,
+        customer: str,
+        amount: int | None = None,
+        currency: str | None = None,
+        description: str | None = None,
+        discountable: bool | None = None,
+        discounts: SequenceNotStr[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        period: InvoiceitemsCreateParamsPeriod | None = None,
+        price: str | None = None,
+        price_data: InvoiceitemsCreateParamsPriceData | None = None,
+        quantity: int | None = None,
+        subscription: str | None = None,
+        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
+        tax_code: str | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | None = None,
+        unit_amount: int | None = None,
+        unit_amount_decimal: str | Decimal | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoiceitem:
+        """Creates an item to be added to a draft invoice (up to 250 items per invoice). If no
+        invoice is specified, the item will be on the next invoice created for the customer
+        specified.
+
+        ``POST /v1/invoiceitems``
+
+        Args:
+            customer: The ID of the customer who will be billed when this invoice item is
+                billed.
+            amount: The integer amount in cents (or local equivalent) of the charge to be
+                applied to the upcoming invoice. Passing in a negative `amount` will reduce the
+                `amount_due` on the invoice.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string which you can attach to the invoice item. The
+                description is displayed in the invoice for easy tracking.
+            discountable: Controls whether discounts apply to this invoice item. Defaults to
+                false for prorations or negative invoice items, and true for all other invoice
+                items.
+            discounts: The coupons to redeem into discounts for the invoice item or invoice line
+                item.
+            expand: Specifies which fields in the response should be expanded.
+            invoice: The ID of an existing invoice to add this invoice item to. When left blank,
+                the invoice item will be added to the next upcoming scheduled invoice. This is
+                useful when adding invoice items in response to an invoice.created webhook. You
+                can only add invoice items to draft invoices and there is a maximum of 250 items
+                per invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            period: The period associated with this invoice item. When set to different values,
+                the period will be rendered on the invoice. If you have [Stripe Revenue
+                Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period
+                will be used to recognize and defer revenue. See the [Revenue Recognition
+                documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+                for details.
+            price: The ID of the price object.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
+            quantity: Non-negative integer. The quantity of units for the invoice item.
+            subscription: The ID of a subscription to add this invoice item to. When left blank,
+                the invoice item will be be added to the next upcoming scheduled invoice. When
+                set, scheduled invoices for subscriptions other than the specified subscription
+                will ignore the invoice item. Use this when you want to express that an invoice
+                item has been accrued within the context of a particular subscription.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
+            tax_rates: The tax rates which apply to the invoice item. When set, the
+                `default_tax_rates` on the invoice do not apply to this invoice item.
+            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
+                be applied to the upcoming invoice. This `unit_amount` will be multiplied by the
+                quantity to get the full amount. Passing in a negative `unit_amount` will reduce
+                the `amount_due` on the invoice.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
+        """
+        return await self._client.request(
+            _PostInvoiceitems,
+            (),
+            {
+                "customer": customer,
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "discountable": discountable,
+                "discounts": discounts,
+                "expand": expand,
+                "invoice": invoice,
+                "metadata": metadata,
+                "period": period,
+                "price": price,
+                "price_data": price_data,
+                "quantity": quantity,
+                "subscription": subscription,
+                "tax_behavior": tax_behavior,
+                "tax_code": tax_code,
+                "tax_rates": tax_rates,
+                "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount_decimal,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        invoiceitem: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedInvoiceitem:
+        """Deletes an invoice item, removing it from an invoice. Deleting invoice items is only
+        possible when they’re not attached to invoices, or if it’s attached to a draft invoice.
+
+        ``DELETE /v1/invoiceitems/{invoiceitem}``
+        """
+        return await self._client.request(
+            _DeleteInvoiceitemsInvoiceitem,
+            (invoiceitem,),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: InvoiceitemsListParamsCreated | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice: str | None = None,
+        limit: int | None = None,
+        pending: bool | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Invoiceitem]:
+        """Returns a list of your invoice items. Invoice items are returned sorted by creation
+        date, with the most recently created invoice items appearing first.
+
+        ``GET /v1/invoiceitems``
+
+        Args:
+            created:
+            customer: The identifier of the customer whose invoice items to return. If none is
+                provided, all invoice items will be returned.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            invoice: Only return invoice items belonging to this invoice. If none is provided,
+                all invoice items will be returned. If specifying an invoice, no customer
+                identifier is needed.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            pending: Set to `true` to only show pending invoice items, which are not yet
+                attached to any invoices. Set to `false` to only show invoice items already
+                attached to invoices. If unspecified, no filter is applied.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetInvoiceitems,
+            (),
+            {
+                "created": created,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "invoice": invoice,
+                "limit": limit,
+                "pending": pending,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        invoiceitem: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoiceitem:
+        """Retrieves the invoice item with the given ID.
+
+        ``GET /v1/invoiceitems/{invoiceitem}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetInvoiceitemsInvoiceitem,
+            (invoiceitem,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        invoiceitem: str,
+        /,
+        *,
+        amount: int | None = None,
+        description: str | None = None,
+        discountable: bool | None = None,
+        discounts: SequenceNotStr[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        period: InvoiceitemsUpdateParamsPeriod | None = None,
+        price: str | None = None,
+        price_data: InvoiceitemsUpdateParamsPriceData | None = None,
+        quantity: int | None = None,
+        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
+        tax_code: str | Literal[""] | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        unit_amount: int | None = None,
+        unit_amount_decimal: str | Decimal | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoiceitem:
+        """Updates the amount or description of an invoice item on an upcoming invoice. Updating an
+        invoice item is only possible before the invoice it’s attached to is closed.
+
+        ``POST /v1/invoiceitems/{invoiceitem}``
+
+        Args:
+            amount: The integer amount in cents (or local equivalent) of the charge to be
+                applied to the upcoming invoice. If you want to apply a credit to the customer's
+                account, pass a negative amount.
+            description: An arbitrary string which you can attach to the invoice item. The
+                description is displayed in the invoice for easy tracking.
+            discountable: Controls whether discounts apply to this invoice item. Defaults to
+                false for prorations or negative invoice items, and true for all other invoice
+                items. Cannot be set to true for prorations.
+            discounts: The coupons & existing discounts which apply to the invoice item or
+                invoice line item. Item discounts are applied before invoice discounts. Pass an
+                empty string to remove previously-defined discounts.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            period: The period associated with this invoice item. When set to different values,
+                the period will be rendered on the invoice. If you have [Stripe Revenue
+                Recognition](https://stripe.com/docs/revenue-recognition) enabled, the period
+                will be used to recognize and defer revenue. See the [Revenue Recognition
+                documentation](https://stripe.com/docs/revenue-recognition/methodology/subscriptions-and-invoicing)
+                for details.
+            price: The ID of the price object.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
+            quantity: Non-negative integer. The quantity of units for the invoice item.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
+            tax_rates: The tax rates which apply to the invoice item. When set, the
+                `default_tax_rates` on the invoice do not apply to this invoice item. Pass an
+                empty string to remove previously-defined tax rates.
+            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
+                be applied to the upcoming invoice. This unit_amount will be multiplied by the
+                quantity to get the full amount. If you want to apply a credit to the customer's
+                account, pass a negative unit_amount.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
+        """
+        return await self._client.request(
+            _PostInvoiceitemsInvoiceitem,
+            (invoiceitem,),
+            {
+                "amount": amount,
+                "description": description,
+                "discountable": discountable,
+                "discounts": discounts,
+                "expand": expand,
+                "metadata": metadata,
+                "period": period,
+                "price": price,
+                "price_data": price_data,
+                "quantity": quantity,
+                "tax_behavior": tax_behavior,
+                "tax_code": tax_code,
+                "tax_rates": tax_rates,
+                "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount_decimal,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostInvoiceitems: Operation[Invoiceitem] = Operation(
     "PostInvoiceitems",
@@ -144,507 +774,16 @@ _PostInvoiceitemsInvoiceitem: Operation[Invoiceitem] = Operation(
 )
 
 
-class Invoiceitems(SyncResource):
-    """Operations on `client.invoiceitems`."""
-
-    def create(
-        self,
-        *,
-        customer: str,
-        amount: int | None = None,
-        currency: str | None = None,
-        description: str | None = None,
-        discountable: bool | None = None,
-        discounts: Sequence[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        invoice: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        period: InvoiceitemsCreateParamsPeriod | None = None,
-        price: str | None = None,
-        price_data: InvoiceitemsCreateParamsPriceData | None = None,
-        quantity: int | None = None,
-        subscription: str | None = None,
-        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tax_code: str | Literal[""] | None = None,
-        tax_rates: Sequence[str] | None = None,
-        unit_amount: int | None = None,
-        unit_amount_decimal: str | Decimal | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoiceitem:
-        """Creates an item to be added to a draft invoice (up to 250 items per invoice). If no
-        invoice is specified, the item will be on the next invoice created for the customer
-        specified.
-
-        ``POST /v1/invoiceitems``
-
-        Args:
-            customer: The ID of the customer who will be billed when this invoice item is
-                billed.
-            amount: The integer amount in cents (or local equivalent) of the charge to be
-                applied to the upcoming invoice.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string which you can attach to the invoice item.
-            discountable: Controls whether discounts apply to this invoice item.
-            discounts: The coupons to redeem into discounts for the invoice item or invoice line
-                item.
-            expand: Specifies which fields in the response should be expanded.
-            invoice: The ID of an existing invoice to add this invoice item to.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            period: The period associated with this invoice item.
-            price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
-                object inline.
-            quantity: Non-negative integer.
-            subscription: The ID of a subscription to add this invoice item to.
-            tax_behavior: Only required if a [default tax
-                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
-            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            tax_rates: The tax rates which apply to the invoice item.
-            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
-                be applied to the upcoming invoice.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
-                local equivalent) with at most 12 decimal places.
-        """
-        return self._client.request(
-            _PostInvoiceitems,
-            (),
-            {
-                "customer": customer,
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "discountable": discountable,
-                "discounts": discounts,
-                "expand": expand,
-                "invoice": invoice,
-                "metadata": metadata,
-                "period": period,
-                "price": price,
-                "price_data": price_data,
-                "quantity": quantity,
-                "subscription": subscription,
-                "tax_behavior": tax_behavior,
-                "tax_code": tax_code,
-                "tax_rates": tax_rates,
-                "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount_decimal,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        invoiceitem: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedInvoiceitem:
-        """Deletes an invoice item, removing it from an invoice. Deleting invoice items is only
-        possible when they’re not attached to invoices, or if it’s attached to a draft invoice.
-
-        ``DELETE /v1/invoiceitems/{invoiceitem}``
-        """
-        return self._client.request(
-            _DeleteInvoiceitemsInvoiceitem,
-            (invoiceitem,),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: InvoiceitemsListParamsCreated | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        invoice: str | None = None,
-        limit: int | None = None,
-        pending: bool | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Invoiceitem]:
-        """Returns a list of your invoice items. Invoice items are returned sorted by creation
-        date, with the most recently created invoice items appearing first.
-
-        ``GET /v1/invoiceitems``
-
-        Args:
-            created:
-            customer:
-            ending_before:
-            expand:
-            invoice:
-            limit:
-            pending:
-            starting_after:
-        """
-        return self._client.request(
-            _GetInvoiceitems,
-            (),
-            {
-                "created": created,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "invoice": invoice,
-                "limit": limit,
-                "pending": pending,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        invoiceitem: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoiceitem:
-        """Retrieves the invoice item with the given ID.
-
-        ``GET /v1/invoiceitems/{invoiceitem}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetInvoiceitemsInvoiceitem,
-            (invoiceitem,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        invoiceitem: str,
-        /,
-        *,
-        amount: int | None = None,
-        description: str | None = None,
-        discountable: bool | None = None,
-        discounts: Sequence[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        period: InvoiceitemsUpdateParamsPeriod | None = None,
-        price: str | None = None,
-        price_data: InvoiceitemsUpdateParamsPriceData | None = None,
-        quantity: int | None = None,
-        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tax_code: str | Literal[""] | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
-        unit_amount: int | None = None,
-        unit_amount_decimal: str | Decimal | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoiceitem:
-        """Updates the amount or description of an invoice item on an upcoming invoice. Updating an
-        invoice item is only possible before the invoice it’s attached to is closed.
-
-        ``POST /v1/invoiceitems/{invoiceitem}``
-
-        Args:
-            amount: The integer amount in cents (or local equivalent) of the charge to be
-                applied to the upcoming invoice.
-            description: An arbitrary string which you can attach to the invoice item.
-            discountable: Controls whether discounts apply to this invoice item.
-            discounts: The coupons & existing discounts which apply to the invoice item or
-                invoice line item.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            period: The period associated with this invoice item.
-            price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
-                object inline.
-            quantity: Non-negative integer.
-            tax_behavior: Only required if a [default tax
-                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
-            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            tax_rates: The tax rates which apply to the invoice item.
-            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
-                be applied to the upcoming invoice.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
-                local equivalent) with at most 12 decimal places.
-        """
-        return self._client.request(
-            _PostInvoiceitemsInvoiceitem,
-            (invoiceitem,),
-            {
-                "amount": amount,
-                "description": description,
-                "discountable": discountable,
-                "discounts": discounts,
-                "expand": expand,
-                "metadata": metadata,
-                "period": period,
-                "price": price,
-                "price_data": price_data,
-                "quantity": quantity,
-                "tax_behavior": tax_behavior,
-                "tax_code": tax_code,
-                "tax_rates": tax_rates,
-                "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount_decimal,
-            },
-            options,
-        )
-
-
-class AsyncInvoiceitems(AsyncResource):
-    """Operations on `client.invoiceitems`."""
-
-    async def create(
-        self,
-        *,
-        customer: str,
-        amount: int | None = None,
-        currency: str | None = None,
-        description: str | None = None,
-        discountable: bool | None = None,
-        discounts: Sequence[InvoiceitemsCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        invoice: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        period: InvoiceitemsCreateParamsPeriod | None = None,
-        price: str | None = None,
-        price_data: InvoiceitemsCreateParamsPriceData | None = None,
-        quantity: int | None = None,
-        subscription: str | None = None,
-        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tax_code: str | Literal[""] | None = None,
-        tax_rates: Sequence[str] | None = None,
-        unit_amount: int | None = None,
-        unit_amount_decimal: str | Decimal | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoiceitem:
-        """Creates an item to be added to a draft invoice (up to 250 items per invoice). If no
-        invoice is specified, the item will be on the next invoice created for the customer
-        specified.
-
-        ``POST /v1/invoiceitems``
-
-        Args:
-            customer: The ID of the customer who will be billed when this invoice item is
-                billed.
-            amount: The integer amount in cents (or local equivalent) of the charge to be
-                applied to the upcoming invoice.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string which you can attach to the invoice item.
-            discountable: Controls whether discounts apply to this invoice item.
-            discounts: The coupons to redeem into discounts for the invoice item or invoice line
-                item.
-            expand: Specifies which fields in the response should be expanded.
-            invoice: The ID of an existing invoice to add this invoice item to.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            period: The period associated with this invoice item.
-            price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
-                object inline.
-            quantity: Non-negative integer.
-            subscription: The ID of a subscription to add this invoice item to.
-            tax_behavior: Only required if a [default tax
-                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
-            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            tax_rates: The tax rates which apply to the invoice item.
-            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
-                be applied to the upcoming invoice.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
-                local equivalent) with at most 12 decimal places.
-        """
-        return await self._client.request(
-            _PostInvoiceitems,
-            (),
-            {
-                "customer": customer,
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "discountable": discountable,
-                "discounts": discounts,
-                "expand": expand,
-                "invoice": invoice,
-                "metadata": metadata,
-                "period": period,
-                "price": price,
-                "price_data": price_data,
-                "quantity": quantity,
-                "subscription": subscription,
-                "tax_behavior": tax_behavior,
-                "tax_code": tax_code,
-                "tax_rates": tax_rates,
-                "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount_decimal,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        invoiceitem: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedInvoiceitem:
-        """Deletes an invoice item, removing it from an invoice. Deleting invoice items is only
-        possible when they’re not attached to invoices, or if it’s attached to a draft invoice.
-
-        ``DELETE /v1/invoiceitems/{invoiceitem}``
-        """
-        return await self._client.request(
-            _DeleteInvoiceitemsInvoiceitem,
-            (invoiceitem,),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: InvoiceitemsListParamsCreated | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        invoice: str | None = None,
-        limit: int | None = None,
-        pending: bool | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Invoiceitem]:
-        """Returns a list of your invoice items. Invoice items are returned sorted by creation
-        date, with the most recently created invoice items appearing first.
-
-        ``GET /v1/invoiceitems``
-
-        Args:
-            created:
-            customer:
-            ending_before:
-            expand:
-            invoice:
-            limit:
-            pending:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetInvoiceitems,
-            (),
-            {
-                "created": created,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "invoice": invoice,
-                "limit": limit,
-                "pending": pending,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        invoiceitem: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoiceitem:
-        """Retrieves the invoice item with the given ID.
-
-        ``GET /v1/invoiceitems/{invoiceitem}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetInvoiceitemsInvoiceitem,
-            (invoiceitem,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        invoiceitem: str,
-        /,
-        *,
-        amount: int | None = None,
-        description: str | None = None,
-        discountable: bool | None = None,
-        discounts: Sequence[InvoiceitemsUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        period: InvoiceitemsUpdateParamsPeriod | None = None,
-        price: str | None = None,
-        price_data: InvoiceitemsUpdateParamsPriceData | None = None,
-        quantity: int | None = None,
-        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tax_code: str | Literal[""] | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
-        unit_amount: int | None = None,
-        unit_amount_decimal: str | Decimal | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoiceitem:
-        """Updates the amount or description of an invoice item on an upcoming invoice. Updating an
-        invoice item is only possible before the invoice it’s attached to is closed.
-
-        ``POST /v1/invoiceitems/{invoiceitem}``
-
-        Args:
-            amount: The integer amount in cents (or local equivalent) of the charge to be
-                applied to the upcoming invoice.
-            description: An arbitrary string which you can attach to the invoice item.
-            discountable: Controls whether discounts apply to this invoice item.
-            discounts: The coupons & existing discounts which apply to the invoice item or
-                invoice line item.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            period: The period associated with this invoice item.
-            price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
-                object inline.
-            quantity: Non-negative integer.
-            tax_behavior: Only required if a [default tax
-                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
-            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            tax_rates: The tax rates which apply to the invoice item.
-            unit_amount: The integer unit amount in cents (or local equivalent) of the charge to
-                be applied to the upcoming invoice.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
-                local equivalent) with at most 12 decimal places.
-        """
-        return await self._client.request(
-            _PostInvoiceitemsInvoiceitem,
-            (invoiceitem,),
-            {
-                "amount": amount,
-                "description": description,
-                "discountable": discountable,
-                "discounts": discounts,
-                "expand": expand,
-                "metadata": metadata,
-                "period": period,
-                "price": price,
-                "price_data": price_data,
-                "quantity": quantity,
-                "tax_behavior": tax_behavior,
-                "tax_code": tax_code,
-                "tax_rates": tax_rates,
-                "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount_decimal,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Invoiceitems.create": _PostInvoiceitems,
+    "Invoiceitems.delete": _DeleteInvoiceitemsInvoiceitem,
+    "Invoiceitems.list": _GetInvoiceitems,
+    "Invoiceitems.retrieve": _GetInvoiceitemsInvoiceitem,
+    "Invoiceitems.update": _PostInvoiceitemsInvoiceitem,
+    "AsyncInvoiceitems.create": _PostInvoiceitems,
+    "AsyncInvoiceitems.delete": _DeleteInvoiceitemsInvoiceitem,
+    "AsyncInvoiceitems.list": _GetInvoiceitems,
+    "AsyncInvoiceitems.retrieve": _GetInvoiceitemsInvoiceitem,
+    "AsyncInvoiceitems.update": _PostInvoiceitemsInvoiceitem,
+}

@@ -11,17 +11,16 @@ from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
-from ..overrides.billing import AsyncInvoicesGuards, InvoicesGuards
+from ..overrides.billing import InvoicesGuards
 from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_invoice import DeletedInvoice
     from ..models.invoice import Invoice
     from ..models.line_item import LineItem
@@ -56,6 +55,1991 @@ if TYPE_CHECKING:
         InvoicesUpdateParamsShippingDetails,
         InvoicesUpdateParamsTransferData,
     )
+
+
+class _InvoicesBase(SyncResource):
+    """Operations on `client.invoices`, as generated: `Invoices` adds the guards."""
+
+    @cached_property
+    def lines(self) -> InvoicesLines:
+        return InvoicesLines(self._client)
+
+    def create(
+        self,
+        *,
+        account_tax_ids: SequenceNotStr[str] | Literal[""] | None = None,
+        application_fee_amount: int | None = None,
+        auto_advance: bool | None = None,
+        automatic_tax: InvoicesCreateParamsAutomaticTax | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        currency: str | None = None,
+        custom_fields: SequenceNotStr[InvoicesCreateParamsCustomFields] | Literal[""] | None = None,
+        customer: str | None = None,
+        days_until_due: int | None = None,
+        default_payment_method: str | None = None,
+        default_source: str | None = None,
+        default_tax_rates: SequenceNotStr[str] | None = None,
+        description: str | None = None,
+        discounts: SequenceNotStr[InvoicesCreateParamsDiscounts] | Literal[""] | None = None,
+        due_date: int | None = None,
+        effective_at: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        footer: str | None = None,
+        from_invoice: InvoicesCreateParamsFromInvoice | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        on_behalf_of: str | None = None,
+        payment_settings: InvoicesCreateParamsPaymentSettings | None = None,
+        pending_invoice_items_behavior: Literal["exclude", "include", "include_and_require"] | None = None,
+        rendering_options: InvoicesCreateParamsRenderingOptions | Literal[""] | None = None,
+        shipping_cost: InvoicesCreateParamsShippingCost | None = None,
+        shipping_details: InvoicesCreateParamsShippingDetails | None = None,
+        statement_descriptor: str | None = None,
+        subscription: str | None = None,
+        transfer_data: InvoicesCreateParamsTransferData | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """This endpoint creates a draft invoice for a given customer. The invoice remains a draft
+        until you finalize the invoice, which allows you to pay or send the invoice to your
+        customers.
+
+        ``POST /v1/invoices``
+
+        Args:
+            account_tax_ids: The account tax IDs associated with the invoice. Only editable when
+                the invoice is a draft.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the invoice and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the Stripe-Account header in order to
+                take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
+            auto_advance: Controls whether Stripe performs [automatic
+                collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
+                of the invoice. If `false`, the invoice's state doesn't automatically advance
+                without an explicit action.
+            automatic_tax: Settings for automatic tax lookup for this invoice.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this invoice using the default source
+                attached to the customer. When sending an invoice, Stripe will email this
+                invoice to the customer with payment instructions. Defaults to
+                `charge_automatically`.
+            currency: The currency to create this invoice in. Defaults to that of `customer` if
+                not specified.
+            custom_fields: A list of up to 4 custom fields to be displayed on the invoice.
+            customer: The ID of the customer who will be billed.
+            days_until_due: The number of days from when the invoice is created until it is due.
+                Valid only for invoices where `collection_method=send_invoice`.
+            default_payment_method: ID of the default payment method for the invoice. It must
+                belong to the customer associated with the invoice. If not set, defaults to the
+                subscription's default payment method, if any, or to the default payment method
+                in the customer's invoice settings.
+            default_source: ID of the default payment source for the invoice. It must belong to
+                the customer associated with the invoice and be in a chargeable state. If not
+                set, defaults to the subscription's default source, if any, or to the customer's
+                default source.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users. Referenced as 'memo' in the Dashboard.
+            discounts: The coupons to redeem into discounts for the invoice. If not specified,
+                inherits the discount from the invoice's customer. Pass an empty string to avoid
+                inheriting any discounts.
+            due_date: The date on which payment for this invoice is due. Valid only for invoices
+                where `collection_method=send_invoice`.
+            effective_at: The date when this invoice is in effect. Same as `finalized_at` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the invoice PDF and receipt.
+            expand: Specifies which fields in the response should be expanded.
+            footer: Footer to be displayed on the invoice.
+            from_invoice: Revise an existing invoice. The new invoice will be created in
+                `status=draft`. See the [revision
+                documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more
+                details.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The account (if any) for which the funds of the invoice payment are
+                intended. If set, the invoice will be presented with the branding and support
+                information of the specified account. See the [Invoices with
+                Connect](https://stripe.com/docs/billing/invoices/connect) documentation for
+                details.
+            payment_settings: Configuration settings for the PaymentIntent that is generated
+                when the invoice is finalized.
+            pending_invoice_items_behavior: How to handle pending invoice items on invoice
+                creation. One of `include` or `exclude`. `include` will include any pending
+                invoice items, and will create an empty draft invoice if no pending invoice
+                items exist. `exclude` will always create an empty invoice draft regardless if
+                there are pending invoice items or not. Defaults to `exclude` if the parameter
+                is omitted.
+            rendering_options: Options for invoice PDF rendering.
+            shipping_cost: Settings for the cost of shipping for this invoice.
+            shipping_details: Shipping details for the invoice. The Invoice PDF will use the
+                `shipping_details` value if it is set, otherwise the PDF will render the
+                shipping address from the customer.
+            statement_descriptor: Extra information about a charge for the customer's credit
+                card statement. It must contain at least one letter. If not specified and this
+                invoice is part of a subscription, the default `statement_descriptor` will be
+                set to the first subscription item's product's `statement_descriptor`.
+            subscription: The ID of the subscription to invoice, if any. If set, the created
+                invoice will only include pending invoice items for that subscription. The
+                subscription's billing cycle and regular subscription events won't be affected.
+            transfer_data: If specified, the funds from the invoice will be transferred to the
+                destination and the ID of the resulting transfer will be found on the invoice's
+                charge.
+        """
+        return self._client.request(
+            _PostInvoices,
+            (),
+            {
+                "account_tax_ids": account_tax_ids,
+                "application_fee_amount": application_fee_amount,
+                "auto_advance": auto_advance,
+                "automatic_tax": automatic_tax,
+                "collection_method": collection_method,
+                "currency": currency,
+                "custom_fields": custom_fields,
+                "customer": customer,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "description": description,
+                "discounts": discounts,
+                "due_date": due_date,
+                "effective_at": effective_at,
+                "expand": expand,
+                "footer": footer,
+                "from_invoice": from_invoice,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "payment_settings": payment_settings,
+                "pending_invoice_items_behavior": pending_invoice_items_behavior,
+                "rendering_options": rendering_options,
+                "shipping_cost": shipping_cost,
+                "shipping_details": shipping_details,
+                "statement_descriptor": statement_descriptor,
+                "subscription": subscription,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        invoice: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedInvoice:
+        """Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete
+        invoices that are no longer in a draft state will fail; once an invoice has been
+        finalized or if an invoice is for a subscription, it must be voided.
+
+        ``DELETE /v1/invoices/{invoice}``
+        """
+        return self._client.request(
+            _DeleteInvoicesInvoice,
+            (invoice,),
+            {},
+            options,
+        )
+
+    def finalize(
+        self,
+        invoice: str,
+        /,
+        *,
+        auto_advance: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Stripe automatically finalizes drafts before sending and attempting payment on invoices.
+        However, if you’d like to finalize a draft invoice manually, you can do so using this
+        method.
+
+        ``POST /v1/invoices/{invoice}/finalize``
+
+        Args:
+            auto_advance: Controls whether Stripe performs [automatic
+                collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
+                of the invoice. If `false`, the invoice's state doesn't automatically advance
+                without an explicit action.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostInvoicesInvoiceFinalize,
+            (invoice,),
+            {
+                "auto_advance": auto_advance,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        created: InvoicesListParamsCreated | int | None = None,
+        customer: str | None = None,
+        due_date: InvoicesListParamsDueDate | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["draft", "open", "paid", "uncollectible", "void"] | None = None,
+        subscription: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Invoice]:
+        """You can list all invoices, or list the invoices for a specific customer. The invoices
+        are returned sorted by creation date, with the most recently created invoices appearing
+        first.
+
+        ``GET /v1/invoices``
+
+        Args:
+            collection_method: The collection method of the invoice to retrieve. Either
+                `charge_automatically` or `send_invoice`.
+            created:
+            customer: Only return invoices for the customer specified by this customer ID.
+            due_date:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`,
+                or `void`. [Learn
+                more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview)
+            subscription: Only return invoices for the subscription specified by this
+                subscription ID.
+        """
+        return self._client.request(
+            _GetInvoices,
+            (),
+            {
+                "collection_method": collection_method,
+                "created": created,
+                "customer": customer,
+                "due_date": due_date,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+                "subscription": subscription,
+            },
+            options,
+        )
+
+    def mark_uncollectible(
+        self,
+        invoice: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Marking an invoice as uncollectible is useful for keeping track of bad debts that can be
+        written off for accounting purposes.
+
+        ``POST /v1/invoices/{invoice}/mark_uncollectible``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostInvoicesInvoiceMarkUncollectible,
+            (invoice,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def pay(
+        self,
+        invoice: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        forgive: bool | None = None,
+        mandate: str | Literal[""] | None = None,
+        off_session: bool | None = None,
+        paid_out_of_band: bool | None = None,
+        payment_method: str | None = None,
+        source: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Stripe automatically creates and then attempts to collect payment on invoices for
+        customers on subscriptions according to your subscriptions settings. However, if you’d
+        like to attempt payment on an invoice out of the normal collection schedule or for some
+        other reason, you can do so.
+
+        ``POST /v1/invoices/{invoice}/pay``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            forgive: In cases where the source used to pay the invoice has insufficient funds,
+                passing `forgive=true` controls whether a charge should be attempted for the
+                full amount available on the source, up to the amount to fully pay the invoice.
+                This effectively forgives the difference between the amount available on the
+                source and the amount due.
+                Passing `forgive=false` will fail the charge if the source hasn't been
+                    pre-funded with the right amount. An example for this case is with ACH
+                    Credit Transfers and wires: if the amount wired is less than the amount due
+                    by a small amount, you might want to forgive the difference. Defaults to
+                    `false`.
+            mandate: ID of the mandate to be used for this invoice. It must correspond to the
+                payment method used to pay the invoice, including the payment_method param or
+                the invoice's default_payment_method or default_source, if set.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted. Defaults to `true` (off-session).
+            paid_out_of_band: Boolean representing whether an invoice is paid outside of Stripe.
+                This will result in no charge being made. Defaults to `false`.
+            payment_method: A PaymentMethod to be charged. The PaymentMethod must be the ID of a
+                PaymentMethod belonging to the customer associated with the invoice being paid.
+            source: A payment source to be charged. The source must be the ID of a source
+                belonging to the customer associated with the invoice being paid.
+        """
+        return self._client.request(
+            _PostInvoicesInvoicePay,
+            (invoice,),
+            {
+                "expand": expand,
+                "forgive": forgive,
+                "mandate": mandate,
+                "off_session": off_session,
+                "paid_out_of_band": paid_out_of_band,
+                "payment_method": payment_method,
+                "source": source,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        invoice: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Retrieves the invoice with the given ID.
+
+        ``GET /v1/invoices/{invoice}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetInvoicesInvoice,
+            (invoice,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def search(
+        self,
+        *,
+        query: str,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        page: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SearchResult[Invoice]:
+        """Search for invoices you’ve previously created using Stripe’s Search Query Language.
+        Don’t use search in read-after-write flows where strict consistency is necessary. Under
+        normal operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
+
+        ``GET /v1/invoices/search``
+
+        Args:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                invoices](https://stripe.com/docs/search#query-fields-for-invoices).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
+        """
+        return self._client.request(
+            _GetInvoicesSearch,
+            (),
+            {
+                "query": query,
+                "expand": expand,
+                "limit": limit,
+                "page": page,
+            },
+            options,
+        )
+
+    def send(
+        self,
+        invoice: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Stripe will automatically send invoices to customers according to your subscriptions
+        settings. However, if you’d like to manually send an invoice to your customer out of the
+        normal schedule, you can do so. When sending invoices that have already been paid, there
+        will be no reference to the payment in the email.
+
+        Requests made in test-mode result in no emails being sent, despite sending an
+        invoice.sent event.
+
+        ``POST /v1/invoices/{invoice}/send``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostInvoicesInvoiceSend,
+            (invoice,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def upcoming(
+        self,
+        *,
+        automatic_tax: InvoicesUpcomingParamsAutomaticTax | None = None,
+        coupon: str | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        customer_details: InvoicesUpcomingParamsCustomerDetails | None = None,
+        discounts: SequenceNotStr[InvoicesUpcomingParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_items: SequenceNotStr[InvoicesUpcomingParamsInvoiceItems] | None = None,
+        schedule: str | None = None,
+        subscription: str | None = None,
+        subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | None = None,
+        subscription_cancel_at: int | Literal[""] | None = None,
+        subscription_cancel_at_period_end: bool | None = None,
+        subscription_cancel_now: bool | None = None,
+        subscription_default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        subscription_items: SequenceNotStr[InvoicesUpcomingParamsSubscriptionItems] | None = None,
+        subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        subscription_proration_date: int | None = None,
+        subscription_resume_at: Literal["now"] | None = None,
+        subscription_start_date: int | None = None,
+        subscription_trial_end: Literal["now"] | int | None = None,
+        subscription_trial_from_plan: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """At any time, you can preview the upcoming invoice for a customer. This will show you all
+        the charges that are pending, including subscription renewal charges, invoice item
+        charges, etc. It will also show you any discounts that are applicable to the invoice.
+
+        Note that when you are viewing an upcoming invoice, you are simply viewing a preview –
+        the invoice has not yet been created. As such, the upcoming invoice will not show up in
+        invoice listing calls, and you cannot use the API to pay or edit the invoice. If you
+        want to change the amount that your customer will be billed, you can add, remove, or
+        update pending invoice items, or update the customer’s discount.
+
+        You can preview the effects of updating a subscription, including a preview of what
+        proration will take place. To ensure that the actual proration is calculated exactly the
+        same as the previewed proration, you should pass a proration_date parameter when doing
+        the actual subscription update. The value passed in should be the same as the
+        subscription_proration_date returned on the upcoming invoice resource. The recommended
+        way to get only the prorations being previewed is to consider only proration line items
+        where period[start] is equal to the subscription_proration_date on the upcoming invoice
+        resource.
+
+        ``GET /v1/invoices/upcoming``
+
+        Args:
+            automatic_tax: Settings for automatic tax lookup for this invoice preview.
+            coupon: The code of the coupon to apply. If `subscription` or `subscription_items`
+                is provided, the invoice returned will preview updating or creating a
+                subscription with that coupon. Otherwise, it will preview applying that coupon
+                to the customer for the next upcoming invoice from among the customer's
+                subscriptions. The invoice can be previewed without a coupon by passing this
+                value as an empty string.
+            currency: The currency to preview this invoice in. Defaults to that of `customer` if
+                not specified.
+            customer: The identifier of the customer whose upcoming invoice you'd like to
+                retrieve. If `automatic_tax` is enabled then one of `customer`,
+                `customer_details`, `subscription`, or `schedule` must be set.
+            customer_details: Details about the customer you want to invoice or overrides for an
+                existing customer. If `automatic_tax` is enabled then one of `customer`,
+                `customer_details`, `subscription`, or `schedule` must be set.
+            discounts: The coupons to redeem into discounts for the invoice preview. If not
+                specified, inherits the discount from the customer or subscription. This only
+                works for coupons directly applied to the invoice. To apply a coupon to a
+                subscription, you must use the `coupon` parameter instead. Pass an empty string
+                to avoid inheriting any discounts. To preview the upcoming invoice for a
+                subscription that hasn't been created, use `coupon` instead.
+            expand: Specifies which fields in the response should be expanded.
+            invoice_items: List of invoice items to add or update in the upcoming invoice
+                preview.
+            schedule: The identifier of the schedule whose upcoming invoice you'd like to
+                retrieve. Cannot be used with subscription or subscription fields.
+            subscription: The identifier of the subscription for which you'd like to retrieve
+                the upcoming invoice. If not provided, but a `subscription_items` is provided,
+                you will preview creating a subscription with those items. If neither
+                `subscription` nor `subscription_items` is provided, you will retrieve the next
+                upcoming invoice from among the customer's subscriptions.
+            subscription_billing_cycle_anchor: For new subscriptions, a future timestamp to
+                anchor the subscription's [billing
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. For existing
+                subscriptions, the value can only be set to `now` or `unchanged`.
+            subscription_cancel_at: Timestamp indicating when the subscription should be
+                scheduled to cancel. Will prorate if within the current period and prorations
+                have been enabled using `proration_behavior`.
+            subscription_cancel_at_period_end: Boolean indicating whether this subscription
+                should cancel at the end of the current period.
+            subscription_cancel_now: This simulates the subscription being canceled or expired
+                immediately.
+            subscription_default_tax_rates: If provided, the invoice returned will preview
+                updating or creating a subscription with these default tax rates. The default
+                tax rates will apply to any line item that does not have `tax_rates` set.
+            subscription_items: A list of up to 20 subscription items, each with an attached
+                price.
+            subscription_proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            subscription_proration_date: If previewing an update to a subscription, and doing
+                proration, `subscription_proration_date` forces the proration to be calculated
+                as though the update was done at the specified time. The time given must be
+                within the current subscription period and within the current phase of the
+                schedule backing this subscription, if the schedule exists. If set,
+                `subscription`, and one of `subscription_items`, or `subscription_trial_end` are
+                required. Also, `subscription_proration_behavior` cannot be set to 'none'.
+            subscription_resume_at: For paused subscriptions, setting `subscription_resume_at`
+                to `now` will preview the invoice that will be generated if the subscription is
+                resumed.
+            subscription_start_date: Date a subscription is intended to start (can be future or
+                past)
+            subscription_trial_end: If provided, the invoice returned will preview updating or
+                creating a subscription with that trial end. If set, one of `subscription_items`
+                or `subscription` is required.
+            subscription_trial_from_plan: Indicates if a plan's `trial_period_days` should be
+                applied to the subscription. Setting `subscription_trial_end` per subscription
+                is preferred, and this defaults to `false`. Setting this flag to `true` together
+                with `subscription_trial_end` is not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+        """
+        return self._client.request(
+            _GetInvoicesUpcoming,
+            (),
+            {
+                "automatic_tax": automatic_tax,
+                "coupon": coupon,
+                "currency": currency,
+                "customer": customer,
+                "customer_details": customer_details,
+                "discounts": discounts,
+                "expand": expand,
+                "invoice_items": invoice_items,
+                "schedule": schedule,
+                "subscription": subscription,
+                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
+                "subscription_cancel_at": subscription_cancel_at,
+                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
+                "subscription_cancel_now": subscription_cancel_now,
+                "subscription_default_tax_rates": subscription_default_tax_rates,
+                "subscription_items": subscription_items,
+                "subscription_proration_behavior": subscription_proration_behavior,
+                "subscription_proration_date": subscription_proration_date,
+                "subscription_resume_at": subscription_resume_at,
+                "subscription_start_date": subscription_start_date,
+                "subscription_trial_end": subscription_trial_end,
+                "subscription_trial_from_plan": subscription_trial_from_plan,
+            },
+            options,
+        )
+
+    def upcoming_lines(
+        self,
+        *,
+        automatic_tax: InvoicesUpcomingLinesParamsAutomaticTax | None = None,
+        coupon: str | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        customer_details: InvoicesUpcomingLinesParamsCustomerDetails | None = None,
+        discounts: SequenceNotStr[InvoicesUpcomingLinesParamsDiscounts] | Literal[""] | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_items: SequenceNotStr[InvoicesUpcomingLinesParamsInvoiceItems] | None = None,
+        limit: int | None = None,
+        schedule: str | None = None,
+        starting_after: str | None = None,
+        subscription: str | None = None,
+        subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | None = None,
+        subscription_cancel_at: int | Literal[""] | None = None,
+        subscription_cancel_at_period_end: bool | None = None,
+        subscription_cancel_now: bool | None = None,
+        subscription_default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        subscription_items: SequenceNotStr[InvoicesUpcomingLinesParamsSubscriptionItems] | None = None,
+        subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        subscription_proration_date: int | None = None,
+        subscription_resume_at: Literal["now"] | None = None,
+        subscription_start_date: int | None = None,
+        subscription_trial_end: Literal["now"] | int | None = None,
+        subscription_trial_from_plan: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[LineItem]:
+        """When retrieving an upcoming invoice, you’ll get a lines property containing the total
+        count of line items and the first handful of those items. There is also a URL where you
+        can retrieve the full (paginated) list of line items.
+
+        ``GET /v1/invoices/upcoming/lines``
+
+        Args:
+            automatic_tax: Settings for automatic tax lookup for this invoice preview.
+            coupon: The code of the coupon to apply. If `subscription` or `subscription_items`
+                is provided, the invoice returned will preview updating or creating a
+                subscription with that coupon. Otherwise, it will preview applying that coupon
+                to the customer for the next upcoming invoice from among the customer's
+                subscriptions. The invoice can be previewed without a coupon by passing this
+                value as an empty string.
+            currency: The currency to preview this invoice in. Defaults to that of `customer` if
+                not specified.
+            customer: The identifier of the customer whose upcoming invoice you'd like to
+                retrieve. If `automatic_tax` is enabled then one of `customer`,
+                `customer_details`, `subscription`, or `schedule` must be set.
+            customer_details: Details about the customer you want to invoice or overrides for an
+                existing customer. If `automatic_tax` is enabled then one of `customer`,
+                `customer_details`, `subscription`, or `schedule` must be set.
+            discounts: The coupons to redeem into discounts for the invoice preview. If not
+                specified, inherits the discount from the customer or subscription. This only
+                works for coupons directly applied to the invoice. To apply a coupon to a
+                subscription, you must use the `coupon` parameter instead. Pass an empty string
+                to avoid inheriting any discounts. To preview the upcoming invoice for a
+                subscription that hasn't been created, use `coupon` instead.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            invoice_items: List of invoice items to add or update in the upcoming invoice
+                preview.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            schedule: The identifier of the schedule whose upcoming invoice you'd like to
+                retrieve. Cannot be used with subscription or subscription fields.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            subscription: The identifier of the subscription for which you'd like to retrieve
+                the upcoming invoice. If not provided, but a `subscription_items` is provided,
+                you will preview creating a subscription with those items. If neither
+                `subscription` nor `subscription_items` is provided, you will retrieve the next
+                upcoming invoice from among the customer's subscriptions.
+            subscription_billing_cycle_anchor: For new subscriptions, a future timestamp to
+                anchor the subscription's [billing
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. For existing
+                subscriptions, the value can only be set to `now` or `unchanged`.
+            subscription_cancel_at: Timestamp indicating when the subscription should be
+                scheduled to cancel. Will prorate if within the current period and prorations
+                have been enabled using `proration_behavior`.
+            subscription_cancel_at_period_end: Boolean indicating whether this subscription
+                should cancel at the end of the current period.
+            subscription_cancel_now: This simulates the subscription being canceled or expired
+                immediately.
+            subscription_default_tax_rates: If provided, the invoice returned will preview
+                updating or creating a subscription with these default tax rates. The default
+                tax rates will apply to any line item that does not have `tax_rates` set.
+            subscription_items: A list of up to 20 subscription items, each with an attached
+                price.
+            subscription_proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            subscription_proration_date: If previewing an update to a subscription, and doing
+                proration, `subscription_proration_date` forces the proration to be calculated
+                as though the update was done at the specified time. The time given must be
+                within the current subscription period and within the current phase of the
+                schedule backing this subscription, if the schedule exists. If set,
+                `subscription`, and one of `subscription_items`, or `subscription_trial_end` are
+                required. Also, `subscription_proration_behavior` cannot be set to 'none'.
+            subscription_resume_at: For paused subscriptions, setting `subscription_resume_at`
+                to `now` will preview the invoice that will be generated if the subscription is
+                resumed.
+            subscription_start_date: Date a subscription is intended to start (can be future or
+                past)
+            subscription_trial_end: If provided, the invoice returned will preview updating or
+                creating a subscription with that trial end. If set, one of `subscription_items`
+                or `subscription` is required.
+            subscription_trial_from_plan: Indicates if a plan's `trial_period_days` should be
+                applied to the subscription. Setting `subscription_trial_end` per subscription
+                is preferred, and this defaults to `false`. Setting this flag to `true` together
+                with `subscription_trial_end` is not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+        """
+        return self._client.request(
+            _GetInvoicesUpcomingLines,
+            (),
+            {
+                "automatic_tax": automatic_tax,
+                "coupon": coupon,
+                "currency": currency,
+                "customer": customer,
+                "customer_details": customer_details,
+                "discounts": discounts,
+                "ending_before": ending_before,
+                "expand": expand,
+                "invoice_items": invoice_items,
+                "limit": limit,
+                "schedule": schedule,
+                "starting_after": starting_after,
+                "subscription": subscription,
+                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
+                "subscription_cancel_at": subscription_cancel_at,
+                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
+                "subscription_cancel_now": subscription_cancel_now,
+                "subscription_default_tax_rates": subscription_default_tax_rates,
+                "subscription_items": subscription_items,
+                "subscription_proration_behavior": subscription_proration_behavior,
+                "subscription_proration_date": subscription_proration_date,
+                "subscription_resume_at": subscription_resume_at,
+                "subscription_start_date": subscription_start_date,
+                "subscription_trial_end": subscription_trial_end,
+                "subscription_trial_from_plan": subscription_trial_from_plan,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        invoice: str,
+        /,
+        *,
+        account_tax_ids: SequenceNotStr[str] | Literal[""] | None = None,
+        application_fee_amount: int | None = None,
+        auto_advance: bool | None = None,
+        automatic_tax: InvoicesUpdateParamsAutomaticTax | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        custom_fields: SequenceNotStr[InvoicesUpdateParamsCustomFields] | Literal[""] | None = None,
+        days_until_due: int | None = None,
+        default_payment_method: str | None = None,
+        default_source: str | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        description: str | None = None,
+        discounts: SequenceNotStr[InvoicesUpdateParamsDiscounts] | Literal[""] | None = None,
+        due_date: int | None = None,
+        effective_at: int | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        footer: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        on_behalf_of: str | Literal[""] | None = None,
+        payment_settings: InvoicesUpdateParamsPaymentSettings | None = None,
+        rendering_options: InvoicesUpdateParamsRenderingOptions | Literal[""] | None = None,
+        shipping_cost: InvoicesUpdateParamsShippingCost | Literal[""] | None = None,
+        shipping_details: InvoicesUpdateParamsShippingDetails | Literal[""] | None = None,
+        statement_descriptor: str | None = None,
+        transfer_data: InvoicesUpdateParamsTransferData | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Draft invoices are fully editable. Once an invoice is finalized, monetary values, as
+        well as collection_method, become uneditable.
+
+        If you would like to stop the Stripe Billing engine from automatically finalizing,
+        reattempting payments on, sending reminders for, or automatically reconciling invoices,
+        pass auto_advance=false.
+
+        ``POST /v1/invoices/{invoice}``
+
+        Args:
+            account_tax_ids: The account tax IDs associated with the invoice. Only editable when
+                the invoice is a draft.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the invoice and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the Stripe-Account header in order to
+                take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
+            auto_advance: Controls whether Stripe performs [automatic
+                collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
+                of the invoice.
+            automatic_tax: Settings for automatic tax lookup for this invoice.
+            collection_method: Either `charge_automatically` or `send_invoice`. This field can
+                be updated only on `draft` invoices.
+            custom_fields: A list of up to 4 custom fields to be displayed on the invoice. If a
+                value for `custom_fields` is specified, the list specified will replace the
+                existing custom field list on this invoice. Pass an empty string to remove
+                previously-defined fields.
+            days_until_due: The number of days from which the invoice is created until it is
+                due. Only valid for invoices where `collection_method=send_invoice`. This field
+                can only be updated on `draft` invoices.
+            default_payment_method: ID of the default payment method for the invoice. It must
+                belong to the customer associated with the invoice. If not set, defaults to the
+                subscription's default payment method, if any, or to the default payment method
+                in the customer's invoice settings.
+            default_source: ID of the default payment source for the invoice. It must belong to
+                the customer associated with the invoice and be in a chargeable state. If not
+                set, defaults to the subscription's default source, if any, or to the customer's
+                default source.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set. Pass an empty string to remove previously-defined tax rates.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users. Referenced as 'memo' in the Dashboard.
+            discounts: The discounts that will apply to the invoice. Pass an empty string to
+                remove previously-defined discounts.
+            due_date: The date on which payment for this invoice is due. Only valid for invoices
+                where `collection_method=send_invoice`. This field can only be updated on
+                `draft` invoices.
+            effective_at: The date when this invoice is in effect. Same as `finalized_at` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the invoice PDF and receipt.
+            expand: Specifies which fields in the response should be expanded.
+            footer: Footer to be displayed on the invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The account (if any) for which the funds of the invoice payment are
+                intended. If set, the invoice will be presented with the branding and support
+                information of the specified account. See the [Invoices with
+                Connect](https://stripe.com/docs/billing/invoices/connect) documentation for
+                details.
+            payment_settings: Configuration settings for the PaymentIntent that is generated
+                when the invoice is finalized.
+            rendering_options: Options for invoice PDF rendering.
+            shipping_cost: Settings for the cost of shipping for this invoice.
+            shipping_details: Shipping details for the invoice. The Invoice PDF will use the
+                `shipping_details` value if it is set, otherwise the PDF will render the
+                shipping address from the customer.
+            statement_descriptor: Extra information about a charge for the customer's credit
+                card statement. It must contain at least one letter. If not specified and this
+                invoice is part of a subscription, the default `statement_descriptor` will be
+                set to the first subscription item's product's `statement_descriptor`.
+            transfer_data: If specified, the funds from the invoice will be transferred to the
+                destination and the ID of the resulting transfer will be found on the invoice's
+                charge. This will be unset if you POST an empty value.
+        """
+        return self._client.request(
+            _PostInvoicesInvoice,
+            (invoice,),
+            {
+                "account_tax_ids": account_tax_ids,
+                "application_fee_amount": application_fee_amount,
+                "auto_advance": auto_advance,
+                "automatic_tax": automatic_tax,
+                "collection_method": collection_method,
+                "custom_fields": custom_fields,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "description": description,
+                "discounts": discounts,
+                "due_date": due_date,
+                "effective_at": effective_at,
+                "expand": expand,
+                "footer": footer,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "payment_settings": payment_settings,
+                "rendering_options": rendering_options,
+                "shipping_cost": shipping_cost,
+                "shipping_details": shipping_details,
+                "statement_descriptor": statement_descriptor,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+    def void(
+        self,
+        invoice: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar
+        to deletion, however it only applies to finalized invoices and maintains a papertrail
+        where the invoice can still be found.
+
+        ``POST /v1/invoices/{invoice}/void``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostInvoicesInvoiceVoid,
+            (invoice,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class Invoices(_InvoicesBase):
+    """Operations on `client.invoices`, behind the checks in `lattice_stripe.overrides.billing`."""
+
+    create = guarded(_InvoicesBase.create, InvoicesGuards.create, "invoices.create")
+
+
+class InvoicesLines(SyncResource):
+    """Operations on `client.invoices.lines`."""
+
+    def list(
+        self,
+        invoice: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[LineItem]:
+        """When retrieving an invoice, you’ll get a lines property containing the total count of
+        line items and the first handful of those items. There is also a URL where you can
+        retrieve the full (paginated) list of line items.
+
+        ``GET /v1/invoices/{invoice}/lines``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetInvoicesInvoiceLines,
+            (invoice,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+class _AsyncInvoicesBase(AsyncResource):
+    """Operations on `client.invoices`, as generated: `AsyncInvoices` adds the guards."""
+
+    @cached_property
+    def lines(self) -> AsyncInvoicesLines:
+        return AsyncInvoicesLines(self._client)
+
+    async def create(
+        self,
+        *,
+        account_tax_ids: SequenceNotStr[str] | Literal[""] | None = None,
+        application_fee_amount: int | None = None,
+        auto_advance: bool | None = None,
+        automatic_tax: InvoicesCreateParamsAutomaticTax | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        currency: str | None = None,
+        custom_fields: SequenceNotStr[InvoicesCreateParamsCustomFields] | Literal[""] | None = None,
+        customer: str | None = None,
+        days_until_due: int | None = None,
+        default_payment_method: str | None = None,
+        default_source: str | None = None,
+        default_tax_rates: SequenceNotStr[str] | None = None,
+        description: str | None = None,
+        discounts: SequenceNotStr[InvoicesCreateParamsDiscounts] | Literal[""] | None = None,
+        due_date: int | None = None,
+        effective_at: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        footer: str | None = None,
+        from_invoice: InvoicesCreateParamsFromInvoice | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        on_behalf_of: str | None = None,
+        payment_settings: InvoicesCreateParamsPaymentSettings | None = None,
+        pending_invoice_items_behavior: Literal["exclude", "include", "include_and_require"] | None = None,
+        rendering_options: InvoicesCreateParamsRenderingOptions | Literal[""] | None = None,
+        shipping_cost: InvoicesCreateParamsShippingCost | None = None,
+        shipping_details: InvoicesCreateParamsShippingDetails | None = None,
+        statement_descriptor: str | None = None,
+        subscription: str | None = None,
+        transfer_data: InvoicesCreateParamsTransferData | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """This endpoint creates a draft invoice for a given customer. The invoice remains a draft
+        until you finalize the invoice, which allows you to pay or send the invoice to your
+        customers.
+
+        ``POST /v1/invoices``
+
+        Args:
+            account_tax_ids: The account tax IDs associated with the invoice. Only editable when
+                the invoice is a draft.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the invoice and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the Stripe-Account header in order to
+                take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
+            auto_advance: Controls whether Stripe performs [automatic
+                collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
+                of the invoice. If `false`, the invoice's state doesn't automatically advance
+                without an explicit action.
+            automatic_tax: Settings for automatic tax lookup for this invoice.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this invoice using the default source
+                attached to the customer. When sending an invoice, Stripe will email this
+                invoice to the customer with payment instructions. Defaults to
+                `charge_automatically`.
+            currency: The currency to create this invoice in. Defaults to that of `customer` if
+                not specified.
+            custom_fields: A list of up to 4 custom fields to be displayed on the invoice.
+            customer: The ID of the customer who will be billed.
+            days_until_due: The number of days from when the invoice is created until it is due.
+                Valid only for invoices where `collection_method=send_invoice`.
+            default_payment_method: ID of the default payment method for the invoice. It must
+                belong to the customer associated with the invoice. If not set, defaults to the
+                subscription's default payment method, if any, or to the default payment method
+                in the customer's invoice settings.
+            default_source: ID of the default payment source for the invoice. It must belong to
+                the customer associated with the invoice and be in a chargeable state. If not
+                set, defaults to the subscription's default source, if any, or to the customer's
+                default source.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users. Referenced as 'memo' in the Dashboard.
+            discounts: The coupons to redeem into discounts for the invoice. If not specified,
+                inherits the discount from the invoice's customer. Pass an empty string to avoid
+                inheriting any discounts.
+            due_date: The date on which payment for this invoice is due. Valid only for invoices
+                where `collection_method=send_invoice`.
+            effective_at: The date when this invoice is in effect. Same as `finalized_at` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the invoice PDF and receipt.
+            expand: Specifies which fields in the response should be expanded.
+            footer: Footer to be displayed on the invoice.
+            from_invoice: Revise an existing invoice. The new invoice will be created in
+                `status=draft`. See the [revision
+                documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more
+                details.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The account (if any) for which the funds of the invoice payment are
+                intended. If set, the invoice will be presented with the branding and support
+                information of the specified account. See the [Invoices with
+                Connect](https://stripe.com/docs/billing/invoices/connect) documentation for
+                details.
+            payment_settings: Configuration settings for the PaymentIntent that is generated
+                when the invoice is finalized.
+            pending_invoice_items_behavior: How to handle pending invoice items on invoice
+                creation. One of `include` or `exclude`. `include` will include any pending
+                invoice items, and will create an empty draft invoice if no pending invoice
+                items exist. `exclude` will always create an empty invoice draft regardless if
+                there are pending invoice items or not. Defaults to `exclude` if the parameter
+                is omitted.
+            rendering_options: Options for invoice PDF rendering.
+            shipping_cost: Settings for the cost of shipping for this invoice.
+            shipping_details: Shipping details for the invoice. The Invoice PDF will use the
+                `shipping_details` value if it is set, otherwise the PDF will render the
+                shipping address from the customer.
+            statement_descriptor: Extra information about a charge for the customer's credit
+                card statement. It must contain at least one letter. If not specified and this
+                invoice is part of a subscription, the default `statement_descriptor` will be
+                set to the first subscription item's product's `statement_descriptor`.
+            subscription: The ID of the subscription to invoice, if any. If set, the created
+                invoice will only include pending invoice items for that subscription. The
+                subscription's billing cycle and regular subscription events won't be affected.
+            transfer_data: If specified, the funds from the invoice will be transferred to the
+                destination and the ID of the resulting transfer will be found on the invoice's
+                charge.
+        """
+        return await self._client.request(
+            _PostInvoices,
+            (),
+            {
+                "account_tax_ids": account_tax_ids,
+                "application_fee_amount": application_fee_amount,
+                "auto_advance": auto_advance,
+                "automatic_tax": automatic_tax,
+                "collection_method": collection_method,
+                "currency": currency,
+                "custom_fields": custom_fields,
+                "customer": customer,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "description": description,
+                "discounts": discounts,
+                "due_date": due_date,
+                "effective_at": effective_at,
+                "expand": expand,
+                "footer": footer,
+                "from_invoice": from_invoice,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "payment_settings": payment_settings,
+                "pending_invoice_items_behavior": pending_invoice_items_behavior,
+                "rendering_options": rendering_options,
+                "shipping_cost": shipping_cost,
+                "shipping_details": shipping_details,
+                "statement_descriptor": statement_descriptor,
+                "subscription": subscription,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        invoice: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedInvoice:
+        """Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete
+        invoices that are no longer in a draft state will fail; once an invoice has been
+        finalized or if an invoice is for a subscription, it must be voided.
+
+        ``DELETE /v1/invoices/{invoice}``
+        """
+        return await self._client.request(
+            _DeleteInvoicesInvoice,
+            (invoice,),
+            {},
+            options,
+        )
+
+    async def finalize(
+        self,
+        invoice: str,
+        /,
+        *,
+        auto_advance: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Stripe automatically finalizes drafts before sending and attempting payment on invoices.
+        However, if you’d like to finalize a draft invoice manually, you can do so using this
+        method.
+
+        ``POST /v1/invoices/{invoice}/finalize``
+
+        Args:
+            auto_advance: Controls whether Stripe performs [automatic
+                collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
+                of the invoice. If `false`, the invoice's state doesn't automatically advance
+                without an explicit action.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostInvoicesInvoiceFinalize,
+            (invoice,),
+            {
+                "auto_advance": auto_advance,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        created: InvoicesListParamsCreated | int | None = None,
+        customer: str | None = None,
+        due_date: InvoicesListParamsDueDate | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["draft", "open", "paid", "uncollectible", "void"] | None = None,
+        subscription: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Invoice]:
+        """You can list all invoices, or list the invoices for a specific customer. The invoices
+        are returned sorted by creation date, with the most recently created invoices appearing
+        first.
+
+        ``GET /v1/invoices``
+
+        Args:
+            collection_method: The collection method of the invoice to retrieve. Either
+                `charge_automatically` or `send_invoice`.
+            created:
+            customer: Only return invoices for the customer specified by this customer ID.
+            due_date:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`,
+                or `void`. [Learn
+                more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview)
+            subscription: Only return invoices for the subscription specified by this
+                subscription ID.
+        """
+        return await self._client.request(
+            _GetInvoices,
+            (),
+            {
+                "collection_method": collection_method,
+                "created": created,
+                "customer": customer,
+                "due_date": due_date,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+                "subscription": subscription,
+            },
+            options,
+        )
+
+    async def mark_uncollectible(
+        self,
+        invoice: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Marking an invoice as uncollectible is useful for keeping track of bad debts that can be
+        written off for accounting purposes.
+
+        ``POST /v1/invoices/{invoice}/mark_uncollectible``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostInvoicesInvoiceMarkUncollectible,
+            (invoice,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def pay(
+        self,
+        invoice: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        forgive: bool | None = None,
+        mandate: str | Literal[""] | None = None,
+        off_session: bool | None = None,
+        paid_out_of_band: bool | None = None,
+        payment_method: str | None = None,
+        source: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Stripe automatically creates and then attempts to collect payment on invoices for
+        customers on subscriptions according to your subscriptions settings. However, if you’d
+        like to attempt payment on an invoice out of the normal collection schedule or for some
+        other reason, you can do so.
+
+        ``POST /v1/invoices/{invoice}/pay``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            forgive: In cases where the source used to pay the invoice has insufficient funds,
+                passing `forgive=true` controls whether a charge should be attempted for the
+                full amount available on the source, up to the amount to fully pay the invoice.
+                This effectively forgives the difference between the amount available on the
+                source and the amount due.
+                Passing `forgive=false` will fail the charge if the source hasn't been
+                    pre-funded with the right amount. An example for this case is with ACH
+                    Credit Transfers and wires: if the amount wired is less than the amount due
+                    by a small amount, you might want to forgive the difference. Defaults to
+                    `false`.
+            mandate: ID of the mandate to be used for this invoice. It must correspond to the
+                payment method used to pay the invoice, including the payment_method param or
+                the invoice's default_payment_method or default_source, if set.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted. Defaults to `true` (off-session).
+            paid_out_of_band: Boolean representing whether an invoice is paid outside of Stripe.
+                This will result in no charge being made. Defaults to `false`.
+            payment_method: A PaymentMethod to be charged. The PaymentMethod must be the ID of a
+                PaymentMethod belonging to the customer associated with the invoice being paid.
+            source: A payment source to be charged. The source must be the ID of a source
+                belonging to the customer associated with the invoice being paid.
+        """
+        return await self._client.request(
+            _PostInvoicesInvoicePay,
+            (invoice,),
+            {
+                "expand": expand,
+                "forgive": forgive,
+                "mandate": mandate,
+                "off_session": off_session,
+                "paid_out_of_band": paid_out_of_band,
+                "payment_method": payment_method,
+                "source": source,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        invoice: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Retrieves the invoice with the given ID.
+
+        ``GET /v1/invoices/{invoice}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetInvoicesInvoice,
+            (invoice,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def search(
+        self,
+        *,
+        query: str,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        page: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SearchResult[Invoice]:
+        """Search for invoices you’ve previously created using Stripe’s Search Query Language.
+        Don’t use search in read-after-write flows where strict consistency is necessary. Under
+        normal operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
+
+        ``GET /v1/invoices/search``
+
+        Args:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                invoices](https://stripe.com/docs/search#query-fields-for-invoices).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
+        """
+        return await self._client.request(
+            _GetInvoicesSearch,
+            (),
+            {
+                "query": query,
+                "expand": expand,
+                "limit": limit,
+                "page": page,
+            },
+            options,
+        )
+
+    async def send(
+        self,
+        invoice: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Stripe will automatically send invoices to customers according to your subscriptions
+        settings. However, if you’d like to manually send an invoice to your customer out of the
+        normal schedule, you can do so. When sending invoices that have already been paid, there
+        will be no reference to the payment in the email.
+
+        Requests made in test-mode result in no emails being sent, despite sending an
+        invoice.sent event.
+
+        ``POST /v1/invoices/{invoice}/send``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostInvoicesInvoiceSend,
+            (invoice,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def upcoming(
+        self,
+        *,
+        automatic_tax: InvoicesUpcomingParamsAutomaticTax | None = None,
+        coupon: str | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        customer_details: InvoicesUpcomingParamsCustomerDetails | None = None,
+        discounts: SequenceNotStr[InvoicesUpcomingParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_items: SequenceNotStr[InvoicesUpcomingParamsInvoiceItems] | None = None,
+        schedule: str | None = None,
+        subscription: str | None = None,
+        subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | None = None,
+        subscription_cancel_at: int | Literal[""] | None = None,
+        subscription_cancel_at_period_end: bool | None = None,
+        subscription_cancel_now: bool | None = None,
+        subscription_default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        subscription_items: SequenceNotStr[InvoicesUpcomingParamsSubscriptionItems] | None = None,
+        subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        subscription_proration_date: int | None = None,
+        subscription_resume_at: Literal["now"] | None = None,
+        subscription_start_date: int | None = None,
+        subscription_trial_end: Literal["now"] | int | None = None,
+        subscription_trial_from_plan: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """At any time, you can preview the upcoming invoice for a customer. This will show you all
+        the charges that are pending, including subscription renewal charges, invoice item
+        charges, etc. It will also show you any discounts that are applicable to the invoice.
+
+        Note that when you are viewing an upcoming invoice, you are simply viewing a preview –
+        the invoice has not yet been created. As such, the upcoming invoice will not show up in
+        invoice listing calls, and you cannot use the API to pay or edit the invoice. If you
+        want to change the amount that your customer will be billed, you can add, remove, or
+        update pending invoice items, or update the customer’s discount.
+
+        You can preview the effects of updating a subscription, including a preview of what
+        proration will take place. To ensure that the actual proration is calculated exactly the
+        same as the previewed proration, you should pass a proration_date parameter when doing
+        the actual subscription update. The value passed in should be the same as the
+        subscription_proration_date returned on the upcoming invoice resource. The recommended
+        way to get only the prorations being previewed is to consider only proration line items
+        where period[start] is equal to the subscription_proration_date on the upcoming invoice
+        resource.
+
+        ``GET /v1/invoices/upcoming``
+
+        Args:
+            automatic_tax: Settings for automatic tax lookup for this invoice preview.
+            coupon: The code of the coupon to apply. If `subscription` or `subscription_items`
+                is provided, the invoice returned will preview updating or creating a
+                subscription with that coupon. Otherwise, it will preview applying that coupon
+                to the customer for the next upcoming invoice from among the customer's
+                subscriptions. The invoice can be previewed without a coupon by passing this
+                value as an empty string.
+            currency: The currency to preview this invoice in. Defaults to that of `customer` if
+                not specified.
+            customer: The identifier of the customer whose upcoming invoice you'd like to
+                retrieve. If `automatic_tax` is enabled then one of `customer`,
+                `customer_details`, `subscription`, or `schedule` must be set.
+            customer_details: Details about the customer you want to invoice or overrides for an
+                existing customer. If `automatic_tax` is enabled then one of `customer`,
+                `customer_details`, `subscription`, or `schedule` must be set.
+            discounts: The coupons to redeem into discounts for the invoice preview. If not
+                specified, inherits the discount from the customer or subscription. This only
+                works for coupons directly applied to the invoice. To apply a coupon to a
+                subscription, you must use the `coupon` parameter instead. Pass an empty string
+                to avoid inheriting any discounts. To preview the upcoming invoice for a
+                subscription that hasn't been created, use `coupon` instead.
+            expand: Specifies which fields in the response should be expanded.
+            invoice_items: List of invoice items to add or update in the upcoming invoice
+                preview.
+            schedule: The identifier of the schedule whose upcoming invoice you'd like to
+                retrieve. Cannot be used with subscription or subscription fields.
+            subscription: The identifier of the subscription for which you'd like to retrieve
+                the upcoming invoice. If not provided, but a `subscription_items` is provided,
+                you will preview creating a subscription with those items. If neither
+                `subscription` nor `subscription_items` is provided, you will retrieve the next
+                upcoming invoice from among the customer's subscriptions.
+            subscription_billing_cycle_anchor: For new subscriptions, a future timestamp to
+                anchor the subscription's [billing
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. For existing
+                subscriptions, the value can only be set to `now` or `unchanged`.
+            subscription_cancel_at: Timestamp indicating when the subscription should be
+                scheduled to cancel. Will prorate if within the current period and prorations
+                have been enabled using `proration_behavior`.
+            subscription_cancel_at_period_end: Boolean indicating whether this subscription
+                should cancel at the end of the current period.
+            subscription_cancel_now: This simulates the subscription being canceled or expired
+                immediately.
+            subscription_default_tax_rates: If provided, the invoice returned will preview
+                updating or creating a subscription with these default tax rates. The default
+                tax rates will apply to any line item that does not have `tax_rates` set.
+            subscription_items: A list of up to 20 subscription items, each with an attached
+                price.
+            subscription_proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            subscription_proration_date: If previewing an update to a subscription, and doing
+                proration, `subscription_proration_date` forces the proration to be calculated
+                as though the update was done at the specified time. The time given must be
+                within the current subscription period and within the current phase of the
+                schedule backing this subscription, if the schedule exists. If set,
+                `subscription`, and one of `subscription_items`, or `subscription_trial_end` are
+                required. Also, `subscription_proration_behavior` cannot be set to 'none'.
+            subscription_resume_at: For paused subscriptions, setting `subscription_resume_at`
+                to `now` will preview the invoice that will be generated if the subscription is
+                resumed.
+            subscription_start_date: Date a subscription is intended to start (can be future or
+                past)
+            subscription_trial_end: If provided, the invoice returned will preview updating or
+                creating a subscription with that trial end. If set, one of `subscription_items`
+                or `subscription` is required.
+            subscription_trial_from_plan: Indicates if a plan's `trial_period_days` should be
+                applied to the subscription. Setting `subscription_trial_end` per subscription
+                is preferred, and this defaults to `false`. Setting this flag to `true` together
+                with `subscription_trial_end` is not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+        """
+        return await self._client.request(
+            _GetInvoicesUpcoming,
+            (),
+            {
+                "automatic_tax": automatic_tax,
+                "coupon": coupon,
+                "currency": currency,
+                "customer": customer,
+                "customer_details": customer_details,
+                "discounts": discounts,
+                "expand": expand,
+                "invoice_items": invoice_items,
+                "schedule": schedule,
+                "subscription": subscription,
+                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
+                "subscription_cancel_at": subscription_cancel_at,
+                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
+                "subscription_cancel_now": subscription_cancel_now,
+                "subscription_default_tax_rates": subscription_default_tax_rates,
+                "subscription_items": subscription_items,
+                "subscription_proration_behavior": subscription_proration_behavior,
+                "subscription_proration_date": subscription_proration_date,
+                "subscription_resume_at": subscription_resume_at,
+                "subscription_start_date": subscription_start_date,
+                "subscription_trial_end": subscription_trial_end,
+                "subscription_trial_from_plan": subscription_trial_from_plan,
+            },
+            options,
+        )
+
+    async def upcoming_lines(
+        self,
+        *,
+        automatic_tax: InvoicesUpcomingLinesParamsAutomaticTax | None = None,
+        coupon: str | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        customer_details: InvoicesUpcomingLinesParamsCustomerDetails | None = None,
+        discounts: SequenceNotStr[InvoicesUpcomingLinesParamsDiscounts] | Literal[""] | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_items: SequenceNotStr[InvoicesUpcomingLinesParamsInvoiceItems] | None = None,
+        limit: int | None = None,
+        schedule: str | None = None,
+        starting_after: str | None = None,
+        subscription: str | None = None,
+        subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | None = None,
+        subscription_cancel_at: int | Literal[""] | None = None,
+        subscription_cancel_at_period_end: bool | None = None,
+        subscription_cancel_now: bool | None = None,
+        subscription_default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        subscription_items: SequenceNotStr[InvoicesUpcomingLinesParamsSubscriptionItems] | None = None,
+        subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        subscription_proration_date: int | None = None,
+        subscription_resume_at: Literal["now"] | None = None,
+        subscription_start_date: int | None = None,
+        subscription_trial_end: Literal["now"] | int | None = None,
+        subscription_trial_from_plan: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[LineItem]:
+        """When retrieving an upcoming invoice, you’ll get a lines property containing the total
+        count of line items and the first handful of those items. There is also a URL where you
+        can retrieve the full (paginated) list of line items.
+
+        ``GET /v1/invoices/upcoming/lines``
+
+        Args:
+            automatic_tax: Settings for automatic tax lookup for this invoice preview.
+            coupon: The code of the coupon to apply. If `subscription` or `subscription_items`
+                is provided, the invoice returned will preview updating or creating a
+                subscription with that coupon. Otherwise, it will preview applying that coupon
+                to the customer for the next upcoming invoice from among the customer's
+                subscriptions. The invoice can be previewed without a coupon by passing this
+                value as an empty string.
+            currency: The currency to preview this invoice in. Defaults to that of `customer` if
+                not specified.
+            customer: The identifier of the customer whose upcoming invoice you'd like to
+                retrieve. If `automatic_tax` is enabled then one of `customer`,
+                `customer_details`, `subscription`, or `schedule` must be set.
+            customer_details: Details about the customer you want to invoice or overrides for an
+                existing customer. If `automatic_tax` is enabled then one of `customer`,
+                `customer_details`, `subscription`, or `schedule` must be set.
+            discounts: The coupons to redeem into discounts for the invoice preview. If not
+                specified, inherits the discount from the customer or subscription. This only
+                works for coupons directly applied to the invoice. To apply a coupon to a
+                subscription, you must use the `coupon` parameter instead. Pass an empty string
+                to avoid inheriting any discounts. To preview the upcoming invoice for a
+                subscription that hasn't been created, use `coupon` instead.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            invoice_items: List of invoice items to add or update in the upcoming invoice
+                preview.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            schedule: The identifier of the schedule whose upcoming invoice you'd like to
+                retrieve. Cannot be used with subscription or subscription fields.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            subscription: The identifier of the subscription for which you'd like to retrieve
+                the upcoming invoice. If not provided, but a `subscription_items` is provided,
+                you will preview creating a subscription with those items. If neither
+                `subscription` nor `subscription_items` is provided, you will retrieve the next
+                upcoming invoice from among the customer's subscriptions.
+            subscription_billing_cycle_anchor: For new subscriptions, a future timestamp to
+                anchor the subscription's [billing
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. For existing
+                subscriptions, the value can only be set to `now` or `unchanged`.
+            subscription_cancel_at: Timestamp indicating when the subscription should be
+                scheduled to cancel. Will prorate if within the current period and prorations
+                have been enabled using `proration_behavior`.
+            subscription_cancel_at_period_end: Boolean indicating whether this subscription
+                should cancel at the end of the current period.
+            subscription_cancel_now: This simulates the subscription being canceled or expired
+                immediately.
+            subscription_default_tax_rates: If provided, the invoice returned will preview
+                updating or creating a subscription with these default tax rates. The default
+                tax rates will apply to any line item that does not have `tax_rates` set.
+            subscription_items: A list of up to 20 subscription items, each with an attached
+                price.
+            subscription_proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            subscription_proration_date: If previewing an update to a subscription, and doing
+                proration, `subscription_proration_date` forces the proration to be calculated
+                as though the update was done at the specified time. The time given must be
+                within the current subscription period and within the current phase of the
+                schedule backing this subscription, if the schedule exists. If set,
+                `subscription`, and one of `subscription_items`, or `subscription_trial_end` are
+                required. Also, `subscription_proration_behavior` cannot be set to 'none'.
+            subscription_resume_at: For paused subscriptions, setting `subscription_resume_at`
+                to `now` will preview the invoice that will be generated if the subscription is
+                resumed.
+            subscription_start_date: Date a subscription is intended to start (can be future or
+                past)
+            subscription_trial_end: If provided, the invoice returned will preview updating or
+                creating a subscription with that trial end. If set, one of `subscription_items`
+                or `subscription` is required.
+            subscription_trial_from_plan: Indicates if a plan's `trial_period_days` should be
+                applied to the subscription. Setting `subscription_trial_end` per subscription
+                is preferred, and this defaults to `false`. Setting this flag to `true` together
+                with `subscription_trial_end` is not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+        """
+        return await self._client.request(
+            _GetInvoicesUpcomingLines,
+            (),
+            {
+                "automatic_tax": automatic_tax,
+                "coupon": coupon,
+                "currency": currency,
+                "customer": customer,
+                "customer_details": customer_details,
+                "discounts": discounts,
+                "ending_before": ending_before,
+                "expand": expand,
+                "invoice_items": invoice_items,
+                "limit": limit,
+                "schedule": schedule,
+                "starting_after": starting_after,
+                "subscription": subscription,
+                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
+                "subscription_cancel_at": subscription_cancel_at,
+                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
+                "subscription_cancel_now": subscription_cancel_now,
+                "subscription_default_tax_rates": subscription_default_tax_rates,
+                "subscription_items": subscription_items,
+                "subscription_proration_behavior": subscription_proration_behavior,
+                "subscription_proration_date": subscription_proration_date,
+                "subscription_resume_at": subscription_resume_at,
+                "subscription_start_date": subscription_start_date,
+                "subscription_trial_end": subscription_trial_end,
+                "subscription_trial_from_plan": subscription_trial_from_plan,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        invoice: str,
+        /,
+        *,
+        account_tax_ids: SequenceNotStr[str] | Literal[""] | None = None,
+        application_fee_amount: int | None = None,
+        auto_advance: bool | None = None,
+        automatic_tax: InvoicesUpdateParamsAutomaticTax | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        custom_fields: SequenceNotStr[InvoicesUpdateParamsCustomFields] | Literal[""] | None = None,
+        days_until_due: int | None = None,
+        default_payment_method: str | None = None,
+        default_source: str | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        description: str | None = None,
+        discounts: SequenceNotStr[InvoicesUpdateParamsDiscounts] | Literal[""] | None = None,
+        due_date: int | None = None,
+        effective_at: int | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        footer: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        on_behalf_of: str | Literal[""] | None = None,
+        payment_settings: InvoicesUpdateParamsPaymentSettings | None = None,
+        rendering_options: InvoicesUpdateParamsRenderingOptions | Literal[""] | None = None,
+        shipping_cost: InvoicesUpdateParamsShippingCost | Literal[""] | None = None,
+        shipping_details: InvoicesUpdateParamsShippingDetails | Literal[""] | None = None,
+        statement_descriptor: str | None = None,
+        transfer_data: InvoicesUpdateParamsTransferData | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Draft invoices are fully editable. Once an invoice is finalized, monetary values, as
+        well as collection_method, become uneditable.
+
+        If you would like to stop the Stripe Billing engine from automatically finalizing,
+        reattempting payments on, sending reminders for, or automatically reconciling invoices,
+        pass auto_advance=false.
+
+        ``POST /v1/invoices/{invoice}``
+
+        Args:
+            account_tax_ids: The account tax IDs associated with the invoice. Only editable when
+                the invoice is a draft.
+            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
+                the invoice and transferred to the application owner's Stripe account. The
+                request must be made with an OAuth key or the Stripe-Account header in order to
+                take an application fee. For more information, see the application fees
+                [documentation](https://stripe.com/docs/billing/invoices/connect#collecting-fees).
+            auto_advance: Controls whether Stripe performs [automatic
+                collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
+                of the invoice.
+            automatic_tax: Settings for automatic tax lookup for this invoice.
+            collection_method: Either `charge_automatically` or `send_invoice`. This field can
+                be updated only on `draft` invoices.
+            custom_fields: A list of up to 4 custom fields to be displayed on the invoice. If a
+                value for `custom_fields` is specified, the list specified will replace the
+                existing custom field list on this invoice. Pass an empty string to remove
+                previously-defined fields.
+            days_until_due: The number of days from which the invoice is created until it is
+                due. Only valid for invoices where `collection_method=send_invoice`. This field
+                can only be updated on `draft` invoices.
+            default_payment_method: ID of the default payment method for the invoice. It must
+                belong to the customer associated with the invoice. If not set, defaults to the
+                subscription's default payment method, if any, or to the default payment method
+                in the customer's invoice settings.
+            default_source: ID of the default payment source for the invoice. It must belong to
+                the customer associated with the invoice and be in a chargeable state. If not
+                set, defaults to the subscription's default source, if any, or to the customer's
+                default source.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set. Pass an empty string to remove previously-defined tax rates.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users. Referenced as 'memo' in the Dashboard.
+            discounts: The discounts that will apply to the invoice. Pass an empty string to
+                remove previously-defined discounts.
+            due_date: The date on which payment for this invoice is due. Only valid for invoices
+                where `collection_method=send_invoice`. This field can only be updated on
+                `draft` invoices.
+            effective_at: The date when this invoice is in effect. Same as `finalized_at` unless
+                overwritten. When defined, this value replaces the system-generated 'Date of
+                issue' printed on the invoice PDF and receipt.
+            expand: Specifies which fields in the response should be expanded.
+            footer: Footer to be displayed on the invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The account (if any) for which the funds of the invoice payment are
+                intended. If set, the invoice will be presented with the branding and support
+                information of the specified account. See the [Invoices with
+                Connect](https://stripe.com/docs/billing/invoices/connect) documentation for
+                details.
+            payment_settings: Configuration settings for the PaymentIntent that is generated
+                when the invoice is finalized.
+            rendering_options: Options for invoice PDF rendering.
+            shipping_cost: Settings for the cost of shipping for this invoice.
+            shipping_details: Shipping details for the invoice. The Invoice PDF will use the
+                `shipping_details` value if it is set, otherwise the PDF will render the
+                shipping address from the customer.
+            statement_descriptor: Extra information about a charge for the customer's credit
+                card statement. It must contain at least one letter. If not specified and this
+                invoice is part of a subscription, the default `statement_descriptor` will be
+                set to the first subscription item's product's `statement_descriptor`.
+            transfer_data: If specified, the funds from the invoice will be transferred to the
+                destination and the ID of the resulting transfer will be found on the invoice's
+                charge. This will be unset if you POST an empty value.
+        """
+        return await self._client.request(
+            _PostInvoicesInvoice,
+            (invoice,),
+            {
+                "account_tax_ids": account_tax_ids,
+                "application_fee_amount": application_fee_amount,
+                "auto_advance": auto_advance,
+                "automatic_tax": automatic_tax,
+                "collection_method": collection_method,
+                "custom_fields": custom_fields,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "description": description,
+                "discounts": discounts,
+                "due_date": due_date,
+                "effective_at": effective_at,
+                "expand": expand,
+                "footer": footer,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "payment_settings": payment_settings,
+                "rendering_options": rendering_options,
+                "shipping_cost": shipping_cost,
+                "shipping_details": shipping_details,
+                "statement_descriptor": statement_descriptor,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+    async def void(
+        self,
+        invoice: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Invoice:
+        """Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar
+        to deletion, however it only applies to finalized invoices and maintains a papertrail
+        where the invoice can still be found.
+
+        ``POST /v1/invoices/{invoice}/void``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostInvoicesInvoiceVoid,
+            (invoice,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncInvoices(_AsyncInvoicesBase):
+    """Operations on `client.invoices`, behind the checks in `lattice_stripe.overrides.billing`."""
+
+    create = guarded(_AsyncInvoicesBase.create, InvoicesGuards.create, "invoices.create")
+
+
+class AsyncInvoicesLines(AsyncResource):
+    """Operations on `client.invoices.lines`."""
+
+    async def list(
+        self,
+        invoice: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[LineItem]:
+        """When retrieving an invoice, you’ll get a lines property containing the total count of
+        line items and the first handful of those items. There is also a URL where you can
+        retrieve the full (paginated) list of line items.
+
+        ``GET /v1/invoices/{invoice}/lines``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetInvoicesInvoiceLines,
+            (invoice,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostInvoices: Operation[Invoice] = Operation(
     "PostInvoices",
@@ -371,1543 +2355,34 @@ _GetInvoicesInvoiceLines: Operation[ListObject[LineItem]] = Operation(
 )
 
 
-class _InvoicesBase(SyncResource):
-    """Operations on `client.invoices`, as generated: `Invoices` adds the guards."""
-
-    @cached_property
-    def lines(self) -> InvoicesLines:
-        return InvoicesLines(self._client)
-
-    def create(
-        self,
-        *,
-        account_tax_ids: Sequence[str] | Literal[""] | None = None,
-        application_fee_amount: int | None = None,
-        auto_advance: bool | None = None,
-        automatic_tax: InvoicesCreateParamsAutomaticTax | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        currency: str | None = None,
-        custom_fields: Sequence[InvoicesCreateParamsCustomFields] | Literal[""] | None = None,
-        customer: str | None = None,
-        days_until_due: int | None = None,
-        default_payment_method: str | None = None,
-        default_source: str | None = None,
-        default_tax_rates: Sequence[str] | None = None,
-        description: str | None = None,
-        discounts: Sequence[InvoicesCreateParamsDiscounts] | Literal[""] | None = None,
-        due_date: int | None = None,
-        effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        footer: str | None = None,
-        from_invoice: InvoicesCreateParamsFromInvoice | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        on_behalf_of: str | None = None,
-        payment_settings: InvoicesCreateParamsPaymentSettings | None = None,
-        pending_invoice_items_behavior: Literal["exclude", "include", "include_and_require"] | None = None,
-        rendering_options: InvoicesCreateParamsRenderingOptions | Literal[""] | None = None,
-        shipping_cost: InvoicesCreateParamsShippingCost | None = None,
-        shipping_details: InvoicesCreateParamsShippingDetails | None = None,
-        statement_descriptor: str | None = None,
-        subscription: str | None = None,
-        transfer_data: InvoicesCreateParamsTransferData | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """This endpoint creates a draft invoice for a given customer. The invoice remains a draft
-        until you finalize the invoice, which allows you to pay or send the invoice to your
-        customers.
-
-        ``POST /v1/invoices``
-
-        Args:
-            account_tax_ids: The account tax IDs associated with the invoice.
-            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
-                the invoice and transferred to the application owner's Stripe account.
-            auto_advance: Controls whether Stripe performs [automatic
-                collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
-                of the invoice.
-            automatic_tax: Settings for automatic tax lookup for this invoice.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            currency: The currency to create this invoice in.
-            custom_fields: A list of up to 4 custom fields to be displayed on the invoice.
-            customer: The ID of the customer who will be billed.
-            days_until_due: The number of days from when the invoice is created until it is due.
-            default_payment_method: ID of the default payment method for the invoice.
-            default_source: ID of the default payment source for the invoice.
-            default_tax_rates: The tax rates that will apply to any line item that does not have
-                `tax_rates` set.
-            description: An arbitrary string attached to the object.
-            discounts: The coupons to redeem into discounts for the invoice.
-            due_date: The date on which payment for this invoice is due.
-            effective_at: The date when this invoice is in effect.
-            expand: Specifies which fields in the response should be expanded.
-            footer: Footer to be displayed on the invoice.
-            from_invoice: Revise an existing invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The account (if any) for which the funds of the invoice payment are
-                intended.
-            payment_settings: Configuration settings for the PaymentIntent that is generated
-                when the invoice is finalized.
-            pending_invoice_items_behavior: How to handle pending invoice items on invoice
-                creation.
-            rendering_options: Options for invoice PDF rendering.
-            shipping_cost: Settings for the cost of shipping for this invoice.
-            shipping_details: Shipping details for the invoice.
-            statement_descriptor: Extra information about a charge for the customer's credit
-                card statement.
-            subscription: The ID of the subscription to invoice, if any.
-            transfer_data: If specified, the funds from the invoice will be transferred to the
-                destination and the ID of the resulting transfer will be found on the invoice's
-                charge.
-        """
-        return self._client.request(
-            _PostInvoices,
-            (),
-            {
-                "account_tax_ids": account_tax_ids,
-                "application_fee_amount": application_fee_amount,
-                "auto_advance": auto_advance,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "currency": currency,
-                "custom_fields": custom_fields,
-                "customer": customer,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "due_date": due_date,
-                "effective_at": effective_at,
-                "expand": expand,
-                "footer": footer,
-                "from_invoice": from_invoice,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_settings": payment_settings,
-                "pending_invoice_items_behavior": pending_invoice_items_behavior,
-                "rendering_options": rendering_options,
-                "shipping_cost": shipping_cost,
-                "shipping_details": shipping_details,
-                "statement_descriptor": statement_descriptor,
-                "subscription": subscription,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        invoice: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedInvoice:
-        """Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete
-        invoices that are no longer in a draft state will fail; once an invoice has been
-        finalized or if an invoice is for a subscription, it must be voided.
-
-        ``DELETE /v1/invoices/{invoice}``
-        """
-        return self._client.request(
-            _DeleteInvoicesInvoice,
-            (invoice,),
-            {},
-            options,
-        )
-
-    def finalize(
-        self,
-        invoice: str,
-        /,
-        *,
-        auto_advance: bool | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Stripe automatically finalizes drafts before sending and attempting payment on invoices.
-        However, if you’d like to finalize a draft invoice manually, you can do so using this
-        method.
-
-        ``POST /v1/invoices/{invoice}/finalize``
-
-        Args:
-            auto_advance: Controls whether Stripe performs [automatic
-                collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
-                of the invoice.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostInvoicesInvoiceFinalize,
-            (invoice,),
-            {
-                "auto_advance": auto_advance,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        created: InvoicesListParamsCreated | int | None = None,
-        customer: str | None = None,
-        due_date: InvoicesListParamsDueDate | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["draft", "open", "paid", "uncollectible", "void"] | None = None,
-        subscription: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Invoice]:
-        """You can list all invoices, or list the invoices for a specific customer. The invoices
-        are returned sorted by creation date, with the most recently created invoices appearing
-        first.
-
-        ``GET /v1/invoices``
-
-        Args:
-            collection_method:
-            created:
-            customer:
-            due_date:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            subscription:
-        """
-        return self._client.request(
-            _GetInvoices,
-            (),
-            {
-                "collection_method": collection_method,
-                "created": created,
-                "customer": customer,
-                "due_date": due_date,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-                "subscription": subscription,
-            },
-            options,
-        )
-
-    def mark_uncollectible(
-        self,
-        invoice: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Marking an invoice as uncollectible is useful for keeping track of bad debts that can be
-        written off for accounting purposes.
-
-        ``POST /v1/invoices/{invoice}/mark_uncollectible``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostInvoicesInvoiceMarkUncollectible,
-            (invoice,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def pay(
-        self,
-        invoice: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        forgive: bool | None = None,
-        mandate: str | Literal[""] | None = None,
-        off_session: bool | None = None,
-        paid_out_of_band: bool | None = None,
-        payment_method: str | None = None,
-        source: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Stripe automatically creates and then attempts to collect payment on invoices for
-        customers on subscriptions according to your subscriptions settings. However, if you’d
-        like to attempt payment on an invoice out of the normal collection schedule or for some
-        other reason, you can do so.
-
-        ``POST /v1/invoices/{invoice}/pay``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            forgive: In cases where the source used to pay the invoice has insufficient funds,
-                passing `forgive=true` controls whether a charge should be attempted for the full
-                amount available on the source, up to the amount to fully pay the invoice.
-            mandate: ID of the mandate to be used for this invoice.
-            off_session: Indicates if a customer is on or off-session while an invoice payment
-                is attempted.
-            paid_out_of_band: Boolean representing whether an invoice is paid outside of Stripe.
-            payment_method: A PaymentMethod to be charged.
-            source: A payment source to be charged.
-        """
-        return self._client.request(
-            _PostInvoicesInvoicePay,
-            (invoice,),
-            {
-                "expand": expand,
-                "forgive": forgive,
-                "mandate": mandate,
-                "off_session": off_session,
-                "paid_out_of_band": paid_out_of_band,
-                "payment_method": payment_method,
-                "source": source,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        invoice: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Retrieves the invoice with the given ID.
-
-        ``GET /v1/invoices/{invoice}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetInvoicesInvoice,
-            (invoice,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def search(
-        self,
-        *,
-        query: str,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        page: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SearchResult[Invoice]:
-        """Search for invoices you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
-
-        ``GET /v1/invoices/search``
-
-        Args:
-            query:
-            expand:
-            limit:
-            page:
-        """
-        return self._client.request(
-            _GetInvoicesSearch,
-            (),
-            {
-                "query": query,
-                "expand": expand,
-                "limit": limit,
-                "page": page,
-            },
-            options,
-        )
-
-    def send(
-        self,
-        invoice: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Stripe will automatically send invoices to customers according to your subscriptions
-        settings. However, if you’d like to manually send an invoice to your customer out of the
-        normal schedule, you can do so. When sending invoices that have already been paid, there
-        will be no reference to the payment in the email.
-
-        Requests made in test-mode result in no emails being sent, despite sending an
-        invoice.sent event.
-
-        ``POST /v1/invoices/{invoice}/send``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostInvoicesInvoiceSend,
-            (invoice,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def upcoming(
-        self,
-        *,
-        automatic_tax: InvoicesUpcomingParamsAutomaticTax | None = None,
-        coupon: str | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        customer_details: InvoicesUpcomingParamsCustomerDetails | None = None,
-        discounts: Sequence[InvoicesUpcomingParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_items: Sequence[InvoicesUpcomingParamsInvoiceItems] | None = None,
-        schedule: str | None = None,
-        subscription: str | None = None,
-        subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | None = None,
-        subscription_cancel_at: int | Literal[""] | None = None,
-        subscription_cancel_at_period_end: bool | None = None,
-        subscription_cancel_now: bool | None = None,
-        subscription_default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        subscription_items: Sequence[InvoicesUpcomingParamsSubscriptionItems] | None = None,
-        subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        subscription_proration_date: int | None = None,
-        subscription_resume_at: Literal["now"] | None = None,
-        subscription_start_date: int | None = None,
-        subscription_trial_end: Literal["now"] | int | None = None,
-        subscription_trial_from_plan: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """At any time, you can preview the upcoming invoice for a customer. This will show you all
-        the charges that are pending, including subscription renewal charges, invoice item
-        charges, etc. It will also show you any discounts that are applicable to the invoice.
-
-        Note that when you are viewing an upcoming invoice, you are simply viewing a preview –
-        the invoice has not yet been created. As such, the upcoming invoice will not show up in
-        invoice listing calls, and you cannot use the API to pay or edit the invoice. If you
-        want to change the amount that your customer will be billed, you can add, remove, or
-        update pending invoice items, or update the customer’s discount.
-
-        You can preview the effects of updating a subscription, including a preview of what
-        proration will take place. To ensure that the actual proration is calculated exactly the
-        same as the previewed proration, you should pass a proration_date parameter when doing
-        the actual subscription update. The value passed in should be the same as the
-        subscription_proration_date returned on the upcoming invoice resource. The recommended
-        way to get only the prorations being previewed is to consider only proration line items
-        where period[start] is equal to the subscription_proration_date on the upcoming invoice
-        resource.
-
-        ``GET /v1/invoices/upcoming``
-
-        Args:
-            automatic_tax:
-            coupon:
-            currency:
-            customer:
-            customer_details:
-            discounts:
-            expand:
-            invoice_items:
-            schedule:
-            subscription:
-            subscription_billing_cycle_anchor:
-            subscription_cancel_at:
-            subscription_cancel_at_period_end:
-            subscription_cancel_now:
-            subscription_default_tax_rates:
-            subscription_items:
-            subscription_proration_behavior:
-            subscription_proration_date:
-            subscription_resume_at:
-            subscription_start_date:
-            subscription_trial_end:
-            subscription_trial_from_plan:
-        """
-        return self._client.request(
-            _GetInvoicesUpcoming,
-            (),
-            {
-                "automatic_tax": automatic_tax,
-                "coupon": coupon,
-                "currency": currency,
-                "customer": customer,
-                "customer_details": customer_details,
-                "discounts": discounts,
-                "expand": expand,
-                "invoice_items": invoice_items,
-                "schedule": schedule,
-                "subscription": subscription,
-                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
-                "subscription_cancel_at": subscription_cancel_at,
-                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
-                "subscription_cancel_now": subscription_cancel_now,
-                "subscription_default_tax_rates": subscription_default_tax_rates,
-                "subscription_items": subscription_items,
-                "subscription_proration_behavior": subscription_proration_behavior,
-                "subscription_proration_date": subscription_proration_date,
-                "subscription_resume_at": subscription_resume_at,
-                "subscription_start_date": subscription_start_date,
-                "subscription_trial_end": subscription_trial_end,
-                "subscription_trial_from_plan": subscription_trial_from_plan,
-            },
-            options,
-        )
-
-    def upcoming_lines(
-        self,
-        *,
-        automatic_tax: InvoicesUpcomingLinesParamsAutomaticTax | None = None,
-        coupon: str | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        customer_details: InvoicesUpcomingLinesParamsCustomerDetails | None = None,
-        discounts: Sequence[InvoicesUpcomingLinesParamsDiscounts] | Literal[""] | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_items: Sequence[InvoicesUpcomingLinesParamsInvoiceItems] | None = None,
-        limit: int | None = None,
-        schedule: str | None = None,
-        starting_after: str | None = None,
-        subscription: str | None = None,
-        subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | None = None,
-        subscription_cancel_at: int | Literal[""] | None = None,
-        subscription_cancel_at_period_end: bool | None = None,
-        subscription_cancel_now: bool | None = None,
-        subscription_default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        subscription_items: Sequence[InvoicesUpcomingLinesParamsSubscriptionItems] | None = None,
-        subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        subscription_proration_date: int | None = None,
-        subscription_resume_at: Literal["now"] | None = None,
-        subscription_start_date: int | None = None,
-        subscription_trial_end: Literal["now"] | int | None = None,
-        subscription_trial_from_plan: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[LineItem]:
-        """When retrieving an upcoming invoice, you’ll get a lines property containing the total
-        count of line items and the first handful of those items. There is also a URL where you
-        can retrieve the full (paginated) list of line items.
-
-        ``GET /v1/invoices/upcoming/lines``
-
-        Args:
-            automatic_tax:
-            coupon:
-            currency:
-            customer:
-            customer_details:
-            discounts:
-            ending_before:
-            expand:
-            invoice_items:
-            limit:
-            schedule:
-            starting_after:
-            subscription:
-            subscription_billing_cycle_anchor:
-            subscription_cancel_at:
-            subscription_cancel_at_period_end:
-            subscription_cancel_now:
-            subscription_default_tax_rates:
-            subscription_items:
-            subscription_proration_behavior:
-            subscription_proration_date:
-            subscription_resume_at:
-            subscription_start_date:
-            subscription_trial_end:
-            subscription_trial_from_plan:
-        """
-        return self._client.request(
-            _GetInvoicesUpcomingLines,
-            (),
-            {
-                "automatic_tax": automatic_tax,
-                "coupon": coupon,
-                "currency": currency,
-                "customer": customer,
-                "customer_details": customer_details,
-                "discounts": discounts,
-                "ending_before": ending_before,
-                "expand": expand,
-                "invoice_items": invoice_items,
-                "limit": limit,
-                "schedule": schedule,
-                "starting_after": starting_after,
-                "subscription": subscription,
-                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
-                "subscription_cancel_at": subscription_cancel_at,
-                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
-                "subscription_cancel_now": subscription_cancel_now,
-                "subscription_default_tax_rates": subscription_default_tax_rates,
-                "subscription_items": subscription_items,
-                "subscription_proration_behavior": subscription_proration_behavior,
-                "subscription_proration_date": subscription_proration_date,
-                "subscription_resume_at": subscription_resume_at,
-                "subscription_start_date": subscription_start_date,
-                "subscription_trial_end": subscription_trial_end,
-                "subscription_trial_from_plan": subscription_trial_from_plan,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        invoice: str,
-        /,
-        *,
-        account_tax_ids: Sequence[str] | Literal[""] | None = None,
-        application_fee_amount: int | None = None,
-        auto_advance: bool | None = None,
-        automatic_tax: InvoicesUpdateParamsAutomaticTax | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        custom_fields: Sequence[InvoicesUpdateParamsCustomFields] | Literal[""] | None = None,
-        days_until_due: int | None = None,
-        default_payment_method: str | None = None,
-        default_source: str | Literal[""] | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        description: str | None = None,
-        discounts: Sequence[InvoicesUpdateParamsDiscounts] | Literal[""] | None = None,
-        due_date: int | None = None,
-        effective_at: int | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        footer: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        on_behalf_of: str | Literal[""] | None = None,
-        payment_settings: InvoicesUpdateParamsPaymentSettings | None = None,
-        rendering_options: InvoicesUpdateParamsRenderingOptions | Literal[""] | None = None,
-        shipping_cost: InvoicesUpdateParamsShippingCost | Literal[""] | None = None,
-        shipping_details: InvoicesUpdateParamsShippingDetails | Literal[""] | None = None,
-        statement_descriptor: str | None = None,
-        transfer_data: InvoicesUpdateParamsTransferData | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Draft invoices are fully editable. Once an invoice is finalized,
-        monetary values, as well as collection_method, become uneditable.
-
-        If you would like to stop the Stripe Billing engine from automatically finalizing,
-        reattempting payments on,
-        sending reminders for, or automatically reconciling invoices, pass
-        auto_advance=false.
-
-        ``POST /v1/invoices/{invoice}``
-
-        Args:
-            account_tax_ids: The account tax IDs associated with the invoice.
-            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
-                the invoice and transferred to the application owner's Stripe account.
-            auto_advance: Controls whether Stripe performs [automatic
-                collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
-                of the invoice.
-            automatic_tax: Settings for automatic tax lookup for this invoice.
-            collection_method: Either `charge_automatically` or `send_invoice`.
-            custom_fields: A list of up to 4 custom fields to be displayed on the invoice.
-            days_until_due: The number of days from which the invoice is created until it is
-                due.
-            default_payment_method: ID of the default payment method for the invoice.
-            default_source: ID of the default payment source for the invoice.
-            default_tax_rates: The tax rates that will apply to any line item that does not have
-                `tax_rates` set.
-            description: An arbitrary string attached to the object.
-            discounts: The discounts that will apply to the invoice.
-            due_date: The date on which payment for this invoice is due.
-            effective_at: The date when this invoice is in effect.
-            expand: Specifies which fields in the response should be expanded.
-            footer: Footer to be displayed on the invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The account (if any) for which the funds of the invoice payment are
-                intended.
-            payment_settings: Configuration settings for the PaymentIntent that is generated
-                when the invoice is finalized.
-            rendering_options: Options for invoice PDF rendering.
-            shipping_cost: Settings for the cost of shipping for this invoice.
-            shipping_details: Shipping details for the invoice.
-            statement_descriptor: Extra information about a charge for the customer's credit
-                card statement.
-            transfer_data: If specified, the funds from the invoice will be transferred to the
-                destination and the ID of the resulting transfer will be found on the invoice's
-                charge.
-        """
-        return self._client.request(
-            _PostInvoicesInvoice,
-            (invoice,),
-            {
-                "account_tax_ids": account_tax_ids,
-                "application_fee_amount": application_fee_amount,
-                "auto_advance": auto_advance,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "custom_fields": custom_fields,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "due_date": due_date,
-                "effective_at": effective_at,
-                "expand": expand,
-                "footer": footer,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_settings": payment_settings,
-                "rendering_options": rendering_options,
-                "shipping_cost": shipping_cost,
-                "shipping_details": shipping_details,
-                "statement_descriptor": statement_descriptor,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-    def void(
-        self,
-        invoice: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar
-        to deletion, however it only applies to finalized invoices and maintains a papertrail
-        where the invoice can still be found.
-
-        ``POST /v1/invoices/{invoice}/void``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostInvoicesInvoiceVoid,
-            (invoice,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class Invoices(InvoicesGuards, _InvoicesBase):
-    """Operations on `client.invoices`, behind the guards in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(_InvoicesBase.create, InvoicesGuards.create)
-
-
-class InvoicesLines(SyncResource):
-    """Operations on `client.invoices.lines`."""
-
-    def list(
-        self,
-        invoice: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[LineItem]:
-        """When retrieving an invoice, you’ll get a lines property containing the total count of
-        line items and the first handful of those items. There is also a URL where you can
-        retrieve the full (paginated) list of line items.
-
-        ``GET /v1/invoices/{invoice}/lines``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetInvoicesInvoiceLines,
-            (invoice,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-
-class _AsyncInvoicesBase(AsyncResource):
-    """Operations on `client.invoices`, as generated: `AsyncInvoices` adds the guards."""
-
-    @cached_property
-    def lines(self) -> AsyncInvoicesLines:
-        return AsyncInvoicesLines(self._client)
-
-    async def create(
-        self,
-        *,
-        account_tax_ids: Sequence[str] | Literal[""] | None = None,
-        application_fee_amount: int | None = None,
-        auto_advance: bool | None = None,
-        automatic_tax: InvoicesCreateParamsAutomaticTax | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        currency: str | None = None,
-        custom_fields: Sequence[InvoicesCreateParamsCustomFields] | Literal[""] | None = None,
-        customer: str | None = None,
-        days_until_due: int | None = None,
-        default_payment_method: str | None = None,
-        default_source: str | None = None,
-        default_tax_rates: Sequence[str] | None = None,
-        description: str | None = None,
-        discounts: Sequence[InvoicesCreateParamsDiscounts] | Literal[""] | None = None,
-        due_date: int | None = None,
-        effective_at: int | None = None,
-        expand: Sequence[str] | None = None,
-        footer: str | None = None,
-        from_invoice: InvoicesCreateParamsFromInvoice | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        on_behalf_of: str | None = None,
-        payment_settings: InvoicesCreateParamsPaymentSettings | None = None,
-        pending_invoice_items_behavior: Literal["exclude", "include", "include_and_require"] | None = None,
-        rendering_options: InvoicesCreateParamsRenderingOptions | Literal[""] | None = None,
-        shipping_cost: InvoicesCreateParamsShippingCost | None = None,
-        shipping_details: InvoicesCreateParamsShippingDetails | None = None,
-        statement_descriptor: str | None = None,
-        subscription: str | None = None,
-        transfer_data: InvoicesCreateParamsTransferData | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """This endpoint creates a draft invoice for a given customer. The invoice remains a draft
-        until you finalize the invoice, which allows you to pay or send the invoice to your
-        customers.
-
-        ``POST /v1/invoices``
-
-        Args:
-            account_tax_ids: The account tax IDs associated with the invoice.
-            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
-                the invoice and transferred to the application owner's Stripe account.
-            auto_advance: Controls whether Stripe performs [automatic
-                collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
-                of the invoice.
-            automatic_tax: Settings for automatic tax lookup for this invoice.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            currency: The currency to create this invoice in.
-            custom_fields: A list of up to 4 custom fields to be displayed on the invoice.
-            customer: The ID of the customer who will be billed.
-            days_until_due: The number of days from when the invoice is created until it is due.
-            default_payment_method: ID of the default payment method for the invoice.
-            default_source: ID of the default payment source for the invoice.
-            default_tax_rates: The tax rates that will apply to any line item that does not have
-                `tax_rates` set.
-            description: An arbitrary string attached to the object.
-            discounts: The coupons to redeem into discounts for the invoice.
-            due_date: The date on which payment for this invoice is due.
-            effective_at: The date when this invoice is in effect.
-            expand: Specifies which fields in the response should be expanded.
-            footer: Footer to be displayed on the invoice.
-            from_invoice: Revise an existing invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The account (if any) for which the funds of the invoice payment are
-                intended.
-            payment_settings: Configuration settings for the PaymentIntent that is generated
-                when the invoice is finalized.
-            pending_invoice_items_behavior: How to handle pending invoice items on invoice
-                creation.
-            rendering_options: Options for invoice PDF rendering.
-            shipping_cost: Settings for the cost of shipping for this invoice.
-            shipping_details: Shipping details for the invoice.
-            statement_descriptor: Extra information about a charge for the customer's credit
-                card statement.
-            subscription: The ID of the subscription to invoice, if any.
-            transfer_data: If specified, the funds from the invoice will be transferred to the
-                destination and the ID of the resulting transfer will be found on the invoice's
-                charge.
-        """
-        return await self._client.request(
-            _PostInvoices,
-            (),
-            {
-                "account_tax_ids": account_tax_ids,
-                "application_fee_amount": application_fee_amount,
-                "auto_advance": auto_advance,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "currency": currency,
-                "custom_fields": custom_fields,
-                "customer": customer,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "due_date": due_date,
-                "effective_at": effective_at,
-                "expand": expand,
-                "footer": footer,
-                "from_invoice": from_invoice,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_settings": payment_settings,
-                "pending_invoice_items_behavior": pending_invoice_items_behavior,
-                "rendering_options": rendering_options,
-                "shipping_cost": shipping_cost,
-                "shipping_details": shipping_details,
-                "statement_descriptor": statement_descriptor,
-                "subscription": subscription,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        invoice: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedInvoice:
-        """Permanently deletes a one-off invoice draft. This cannot be undone. Attempts to delete
-        invoices that are no longer in a draft state will fail; once an invoice has been
-        finalized or if an invoice is for a subscription, it must be voided.
-
-        ``DELETE /v1/invoices/{invoice}``
-        """
-        return await self._client.request(
-            _DeleteInvoicesInvoice,
-            (invoice,),
-            {},
-            options,
-        )
-
-    async def finalize(
-        self,
-        invoice: str,
-        /,
-        *,
-        auto_advance: bool | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Stripe automatically finalizes drafts before sending and attempting payment on invoices.
-        However, if you’d like to finalize a draft invoice manually, you can do so using this
-        method.
-
-        ``POST /v1/invoices/{invoice}/finalize``
-
-        Args:
-            auto_advance: Controls whether Stripe performs [automatic
-                collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
-                of the invoice.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostInvoicesInvoiceFinalize,
-            (invoice,),
-            {
-                "auto_advance": auto_advance,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        created: InvoicesListParamsCreated | int | None = None,
-        customer: str | None = None,
-        due_date: InvoicesListParamsDueDate | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["draft", "open", "paid", "uncollectible", "void"] | None = None,
-        subscription: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Invoice]:
-        """You can list all invoices, or list the invoices for a specific customer. The invoices
-        are returned sorted by creation date, with the most recently created invoices appearing
-        first.
-
-        ``GET /v1/invoices``
-
-        Args:
-            collection_method:
-            created:
-            customer:
-            due_date:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            subscription:
-        """
-        return await self._client.request(
-            _GetInvoices,
-            (),
-            {
-                "collection_method": collection_method,
-                "created": created,
-                "customer": customer,
-                "due_date": due_date,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-                "subscription": subscription,
-            },
-            options,
-        )
-
-    async def mark_uncollectible(
-        self,
-        invoice: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Marking an invoice as uncollectible is useful for keeping track of bad debts that can be
-        written off for accounting purposes.
-
-        ``POST /v1/invoices/{invoice}/mark_uncollectible``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostInvoicesInvoiceMarkUncollectible,
-            (invoice,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def pay(
-        self,
-        invoice: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        forgive: bool | None = None,
-        mandate: str | Literal[""] | None = None,
-        off_session: bool | None = None,
-        paid_out_of_band: bool | None = None,
-        payment_method: str | None = None,
-        source: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Stripe automatically creates and then attempts to collect payment on invoices for
-        customers on subscriptions according to your subscriptions settings. However, if you’d
-        like to attempt payment on an invoice out of the normal collection schedule or for some
-        other reason, you can do so.
-
-        ``POST /v1/invoices/{invoice}/pay``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            forgive: In cases where the source used to pay the invoice has insufficient funds,
-                passing `forgive=true` controls whether a charge should be attempted for the full
-                amount available on the source, up to the amount to fully pay the invoice.
-            mandate: ID of the mandate to be used for this invoice.
-            off_session: Indicates if a customer is on or off-session while an invoice payment
-                is attempted.
-            paid_out_of_band: Boolean representing whether an invoice is paid outside of Stripe.
-            payment_method: A PaymentMethod to be charged.
-            source: A payment source to be charged.
-        """
-        return await self._client.request(
-            _PostInvoicesInvoicePay,
-            (invoice,),
-            {
-                "expand": expand,
-                "forgive": forgive,
-                "mandate": mandate,
-                "off_session": off_session,
-                "paid_out_of_band": paid_out_of_band,
-                "payment_method": payment_method,
-                "source": source,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        invoice: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Retrieves the invoice with the given ID.
-
-        ``GET /v1/invoices/{invoice}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetInvoicesInvoice,
-            (invoice,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def search(
-        self,
-        *,
-        query: str,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        page: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SearchResult[Invoice]:
-        """Search for invoices you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
-
-        ``GET /v1/invoices/search``
-
-        Args:
-            query:
-            expand:
-            limit:
-            page:
-        """
-        return await self._client.request(
-            _GetInvoicesSearch,
-            (),
-            {
-                "query": query,
-                "expand": expand,
-                "limit": limit,
-                "page": page,
-            },
-            options,
-        )
-
-    async def send(
-        self,
-        invoice: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Stripe will automatically send invoices to customers according to your subscriptions
-        settings. However, if you’d like to manually send an invoice to your customer out of the
-        normal schedule, you can do so. When sending invoices that have already been paid, there
-        will be no reference to the payment in the email.
-
-        Requests made in test-mode result in no emails being sent, despite sending an
-        invoice.sent event.
-
-        ``POST /v1/invoices/{invoice}/send``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostInvoicesInvoiceSend,
-            (invoice,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def upcoming(
-        self,
-        *,
-        automatic_tax: InvoicesUpcomingParamsAutomaticTax | None = None,
-        coupon: str | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        customer_details: InvoicesUpcomingParamsCustomerDetails | None = None,
-        discounts: Sequence[InvoicesUpcomingParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_items: Sequence[InvoicesUpcomingParamsInvoiceItems] | None = None,
-        schedule: str | None = None,
-        subscription: str | None = None,
-        subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | None = None,
-        subscription_cancel_at: int | Literal[""] | None = None,
-        subscription_cancel_at_period_end: bool | None = None,
-        subscription_cancel_now: bool | None = None,
-        subscription_default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        subscription_items: Sequence[InvoicesUpcomingParamsSubscriptionItems] | None = None,
-        subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        subscription_proration_date: int | None = None,
-        subscription_resume_at: Literal["now"] | None = None,
-        subscription_start_date: int | None = None,
-        subscription_trial_end: Literal["now"] | int | None = None,
-        subscription_trial_from_plan: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """At any time, you can preview the upcoming invoice for a customer. This will show you all
-        the charges that are pending, including subscription renewal charges, invoice item
-        charges, etc. It will also show you any discounts that are applicable to the invoice.
-
-        Note that when you are viewing an upcoming invoice, you are simply viewing a preview –
-        the invoice has not yet been created. As such, the upcoming invoice will not show up in
-        invoice listing calls, and you cannot use the API to pay or edit the invoice. If you
-        want to change the amount that your customer will be billed, you can add, remove, or
-        update pending invoice items, or update the customer’s discount.
-
-        You can preview the effects of updating a subscription, including a preview of what
-        proration will take place. To ensure that the actual proration is calculated exactly the
-        same as the previewed proration, you should pass a proration_date parameter when doing
-        the actual subscription update. The value passed in should be the same as the
-        subscription_proration_date returned on the upcoming invoice resource. The recommended
-        way to get only the prorations being previewed is to consider only proration line items
-        where period[start] is equal to the subscription_proration_date on the upcoming invoice
-        resource.
-
-        ``GET /v1/invoices/upcoming``
-
-        Args:
-            automatic_tax:
-            coupon:
-            currency:
-            customer:
-            customer_details:
-            discounts:
-            expand:
-            invoice_items:
-            schedule:
-            subscription:
-            subscription_billing_cycle_anchor:
-            subscription_cancel_at:
-            subscription_cancel_at_period_end:
-            subscription_cancel_now:
-            subscription_default_tax_rates:
-            subscription_items:
-            subscription_proration_behavior:
-            subscription_proration_date:
-            subscription_resume_at:
-            subscription_start_date:
-            subscription_trial_end:
-            subscription_trial_from_plan:
-        """
-        return await self._client.request(
-            _GetInvoicesUpcoming,
-            (),
-            {
-                "automatic_tax": automatic_tax,
-                "coupon": coupon,
-                "currency": currency,
-                "customer": customer,
-                "customer_details": customer_details,
-                "discounts": discounts,
-                "expand": expand,
-                "invoice_items": invoice_items,
-                "schedule": schedule,
-                "subscription": subscription,
-                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
-                "subscription_cancel_at": subscription_cancel_at,
-                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
-                "subscription_cancel_now": subscription_cancel_now,
-                "subscription_default_tax_rates": subscription_default_tax_rates,
-                "subscription_items": subscription_items,
-                "subscription_proration_behavior": subscription_proration_behavior,
-                "subscription_proration_date": subscription_proration_date,
-                "subscription_resume_at": subscription_resume_at,
-                "subscription_start_date": subscription_start_date,
-                "subscription_trial_end": subscription_trial_end,
-                "subscription_trial_from_plan": subscription_trial_from_plan,
-            },
-            options,
-        )
-
-    async def upcoming_lines(
-        self,
-        *,
-        automatic_tax: InvoicesUpcomingLinesParamsAutomaticTax | None = None,
-        coupon: str | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        customer_details: InvoicesUpcomingLinesParamsCustomerDetails | None = None,
-        discounts: Sequence[InvoicesUpcomingLinesParamsDiscounts] | Literal[""] | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_items: Sequence[InvoicesUpcomingLinesParamsInvoiceItems] | None = None,
-        limit: int | None = None,
-        schedule: str | None = None,
-        starting_after: str | None = None,
-        subscription: str | None = None,
-        subscription_billing_cycle_anchor: Literal["now", "unchanged"] | int | None = None,
-        subscription_cancel_at: int | Literal[""] | None = None,
-        subscription_cancel_at_period_end: bool | None = None,
-        subscription_cancel_now: bool | None = None,
-        subscription_default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        subscription_items: Sequence[InvoicesUpcomingLinesParamsSubscriptionItems] | None = None,
-        subscription_proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        subscription_proration_date: int | None = None,
-        subscription_resume_at: Literal["now"] | None = None,
-        subscription_start_date: int | None = None,
-        subscription_trial_end: Literal["now"] | int | None = None,
-        subscription_trial_from_plan: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[LineItem]:
-        """When retrieving an upcoming invoice, you’ll get a lines property containing the total
-        count of line items and the first handful of those items. There is also a URL where you
-        can retrieve the full (paginated) list of line items.
-
-        ``GET /v1/invoices/upcoming/lines``
-
-        Args:
-            automatic_tax:
-            coupon:
-            currency:
-            customer:
-            customer_details:
-            discounts:
-            ending_before:
-            expand:
-            invoice_items:
-            limit:
-            schedule:
-            starting_after:
-            subscription:
-            subscription_billing_cycle_anchor:
-            subscription_cancel_at:
-            subscription_cancel_at_period_end:
-            subscription_cancel_now:
-            subscription_default_tax_rates:
-            subscription_items:
-            subscription_proration_behavior:
-            subscription_proration_date:
-            subscription_resume_at:
-            subscription_start_date:
-            subscription_trial_end:
-            subscription_trial_from_plan:
-        """
-        return await self._client.request(
-            _GetInvoicesUpcomingLines,
-            (),
-            {
-                "automatic_tax": automatic_tax,
-                "coupon": coupon,
-                "currency": currency,
-                "customer": customer,
-                "customer_details": customer_details,
-                "discounts": discounts,
-                "ending_before": ending_before,
-                "expand": expand,
-                "invoice_items": invoice_items,
-                "limit": limit,
-                "schedule": schedule,
-                "starting_after": starting_after,
-                "subscription": subscription,
-                "subscription_billing_cycle_anchor": subscription_billing_cycle_anchor,
-                "subscription_cancel_at": subscription_cancel_at,
-                "subscription_cancel_at_period_end": subscription_cancel_at_period_end,
-                "subscription_cancel_now": subscription_cancel_now,
-                "subscription_default_tax_rates": subscription_default_tax_rates,
-                "subscription_items": subscription_items,
-                "subscription_proration_behavior": subscription_proration_behavior,
-                "subscription_proration_date": subscription_proration_date,
-                "subscription_resume_at": subscription_resume_at,
-                "subscription_start_date": subscription_start_date,
-                "subscription_trial_end": subscription_trial_end,
-                "subscription_trial_from_plan": subscription_trial_from_plan,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        invoice: str,
-        /,
-        *,
-        account_tax_ids: Sequence[str] | Literal[""] | None = None,
-        application_fee_amount: int | None = None,
-        auto_advance: bool | None = None,
-        automatic_tax: InvoicesUpdateParamsAutomaticTax | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        custom_fields: Sequence[InvoicesUpdateParamsCustomFields] | Literal[""] | None = None,
-        days_until_due: int | None = None,
-        default_payment_method: str | None = None,
-        default_source: str | Literal[""] | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        description: str | None = None,
-        discounts: Sequence[InvoicesUpdateParamsDiscounts] | Literal[""] | None = None,
-        due_date: int | None = None,
-        effective_at: int | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        footer: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        on_behalf_of: str | Literal[""] | None = None,
-        payment_settings: InvoicesUpdateParamsPaymentSettings | None = None,
-        rendering_options: InvoicesUpdateParamsRenderingOptions | Literal[""] | None = None,
-        shipping_cost: InvoicesUpdateParamsShippingCost | Literal[""] | None = None,
-        shipping_details: InvoicesUpdateParamsShippingDetails | Literal[""] | None = None,
-        statement_descriptor: str | None = None,
-        transfer_data: InvoicesUpdateParamsTransferData | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Draft invoices are fully editable. Once an invoice is finalized,
-        monetary values, as well as collection_method, become uneditable.
-
-        If you would like to stop the Stripe Billing engine from automatically finalizing,
-        reattempting payments on,
-        sending reminders for, or automatically reconciling invoices, pass
-        auto_advance=false.
-
-        ``POST /v1/invoices/{invoice}``
-
-        Args:
-            account_tax_ids: The account tax IDs associated with the invoice.
-            application_fee_amount: A fee in cents (or local equivalent) that will be applied to
-                the invoice and transferred to the application owner's Stripe account.
-            auto_advance: Controls whether Stripe performs [automatic
-                collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
-                of the invoice.
-            automatic_tax: Settings for automatic tax lookup for this invoice.
-            collection_method: Either `charge_automatically` or `send_invoice`.
-            custom_fields: A list of up to 4 custom fields to be displayed on the invoice.
-            days_until_due: The number of days from which the invoice is created until it is
-                due.
-            default_payment_method: ID of the default payment method for the invoice.
-            default_source: ID of the default payment source for the invoice.
-            default_tax_rates: The tax rates that will apply to any line item that does not have
-                `tax_rates` set.
-            description: An arbitrary string attached to the object.
-            discounts: The discounts that will apply to the invoice.
-            due_date: The date on which payment for this invoice is due.
-            effective_at: The date when this invoice is in effect.
-            expand: Specifies which fields in the response should be expanded.
-            footer: Footer to be displayed on the invoice.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The account (if any) for which the funds of the invoice payment are
-                intended.
-            payment_settings: Configuration settings for the PaymentIntent that is generated
-                when the invoice is finalized.
-            rendering_options: Options for invoice PDF rendering.
-            shipping_cost: Settings for the cost of shipping for this invoice.
-            shipping_details: Shipping details for the invoice.
-            statement_descriptor: Extra information about a charge for the customer's credit
-                card statement.
-            transfer_data: If specified, the funds from the invoice will be transferred to the
-                destination and the ID of the resulting transfer will be found on the invoice's
-                charge.
-        """
-        return await self._client.request(
-            _PostInvoicesInvoice,
-            (invoice,),
-            {
-                "account_tax_ids": account_tax_ids,
-                "application_fee_amount": application_fee_amount,
-                "auto_advance": auto_advance,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "custom_fields": custom_fields,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "due_date": due_date,
-                "effective_at": effective_at,
-                "expand": expand,
-                "footer": footer,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_settings": payment_settings,
-                "rendering_options": rendering_options,
-                "shipping_cost": shipping_cost,
-                "shipping_details": shipping_details,
-                "statement_descriptor": statement_descriptor,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-    async def void(
-        self,
-        invoice: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Invoice:
-        """Mark a finalized invoice as void. This cannot be undone. Voiding an invoice is similar
-        to deletion, however it only applies to finalized invoices and maintains a papertrail
-        where the invoice can still be found.
-
-        ``POST /v1/invoices/{invoice}/void``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostInvoicesInvoiceVoid,
-            (invoice,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncInvoices(AsyncInvoicesGuards, _AsyncInvoicesBase):
-    """Operations on `client.invoices`, behind the guards in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(_AsyncInvoicesBase.create, AsyncInvoicesGuards.create)
-
-
-class AsyncInvoicesLines(AsyncResource):
-    """Operations on `client.invoices.lines`."""
-
-    async def list(
-        self,
-        invoice: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[LineItem]:
-        """When retrieving an invoice, you’ll get a lines property containing the total count of
-        line items and the first handful of those items. There is also a URL where you can
-        retrieve the full (paginated) list of line items.
-
-        ``GET /v1/invoices/{invoice}/lines``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetInvoicesInvoiceLines,
-            (invoice,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Invoices.create": _PostInvoices,
+    "Invoices.delete": _DeleteInvoicesInvoice,
+    "Invoices.finalize": _PostInvoicesInvoiceFinalize,
+    "Invoices.list": _GetInvoices,
+    "Invoices.mark_uncollectible": _PostInvoicesInvoiceMarkUncollectible,
+    "Invoices.pay": _PostInvoicesInvoicePay,
+    "Invoices.retrieve": _GetInvoicesInvoice,
+    "Invoices.search": _GetInvoicesSearch,
+    "Invoices.send": _PostInvoicesInvoiceSend,
+    "Invoices.upcoming": _GetInvoicesUpcoming,
+    "Invoices.upcoming_lines": _GetInvoicesUpcomingLines,
+    "Invoices.update": _PostInvoicesInvoice,
+    "Invoices.void": _PostInvoicesInvoiceVoid,
+    "InvoicesLines.list": _GetInvoicesInvoiceLines,
+    "AsyncInvoices.create": _PostInvoices,
+    "AsyncInvoices.delete": _DeleteInvoicesInvoice,
+    "AsyncInvoices.finalize": _PostInvoicesInvoiceFinalize,
+    "AsyncInvoices.list": _GetInvoices,
+    "AsyncInvoices.mark_uncollectible": _PostInvoicesInvoiceMarkUncollectible,
+    "AsyncInvoices.pay": _PostInvoicesInvoicePay,
+    "AsyncInvoices.retrieve": _GetInvoicesInvoice,
+    "AsyncInvoices.search": _GetInvoicesSearch,
+    "AsyncInvoices.send": _PostInvoicesInvoiceSend,
+    "AsyncInvoices.upcoming": _GetInvoicesUpcoming,
+    "AsyncInvoices.upcoming_lines": _GetInvoicesUpcomingLines,
+    "AsyncInvoices.update": _PostInvoicesInvoice,
+    "AsyncInvoices.void": _PostInvoicesInvoiceVoid,
+    "AsyncInvoicesLines.list": _GetInvoicesInvoiceLines,
+}

@@ -13,17 +13,391 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_authorization import IssuingAuthorization
     from ..params.issuing_authorizations import (
         IssuingAuthorizationsListParamsCreated,
     )
+
+
+class IssuingAuthorizations(SyncResource):
+    """Operations on `client.issuing.authorizations`."""
+
+    def approve(
+        self,
+        authorization: str,
+        /,
+        *,
+        amount: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Approves a pending Issuing Authorization object. This request should be made within the
+        timeout window of the real-time authorization flow. You can also respond directly to the
+        webhook request to approve an authorization (preferred). More details can be found here.
+
+        ``POST /v1/issuing/authorizations/{authorization}/approve``
+
+        Args:
+            amount: If the authorization's `pending_request.is_amount_controllable` property is
+                `true`, you may provide this value to control how much to hold for the
+                authorization. Must be positive (use
+                [`decline`](https://stripe.com/docs/api/issuing/authorizations/decline) to
+                decline an authorization request).
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostIssuingAuthorizationsAuthorizationApprove,
+            (authorization,),
+            {
+                "amount": amount,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def decline(
+        self,
+        authorization: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Declines a pending Issuing Authorization object. This request should be made within the
+        timeout window of the real time authorization flow. You can also respond directly to the
+        webhook request to decline an authorization (preferred). More details can be found here.
+
+        ``POST /v1/issuing/authorizations/{authorization}/decline``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostIssuingAuthorizationsAuthorizationDecline,
+            (authorization,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        card: str | None = None,
+        cardholder: str | None = None,
+        created: IssuingAuthorizationsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["closed", "pending", "reversed"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IssuingAuthorization]:
+        """Returns a list of Issuing Authorization objects. The objects are sorted in descending
+        order by creation date, with the most recently created object appearing first.
+
+        ``GET /v1/issuing/authorizations``
+
+        Args:
+            card: Only return authorizations that belong to the given card.
+            cardholder: Only return authorizations that belong to the given cardholder.
+            created: Only return authorizations that were created during the given date
+                interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return authorizations with the given status. One of `pending`,
+                `closed`, or `reversed`.
+        """
+        return self._client.request(
+            _GetIssuingAuthorizations,
+            (),
+            {
+                "card": card,
+                "cardholder": cardholder,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        authorization: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Retrieves an Issuing Authorization object.
+
+        ``GET /v1/issuing/authorizations/{authorization}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetIssuingAuthorizationsAuthorization,
+            (authorization,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        authorization: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Updates the specified Issuing Authorization object by setting the values of the
+        parameters passed. Any parameters not provided will be left unchanged.
+
+        ``POST /v1/issuing/authorizations/{authorization}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostIssuingAuthorizationsAuthorization,
+            (authorization,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncIssuingAuthorizations(AsyncResource):
+    """Operations on `client.issuing.authorizations`."""
+
+    async def approve(
+        self,
+        authorization: str,
+        /,
+        *,
+        amount: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Approves a pending Issuing Authorization object. This request should be made within the
+        timeout window of the real-time authorization flow. You can also respond directly to the
+        webhook request to approve an authorization (preferred). More details can be found here.
+
+        ``POST /v1/issuing/authorizations/{authorization}/approve``
+
+        Args:
+            amount: If the authorization's `pending_request.is_amount_controllable` property is
+                `true`, you may provide this value to control how much to hold for the
+                authorization. Must be positive (use
+                [`decline`](https://stripe.com/docs/api/issuing/authorizations/decline) to
+                decline an authorization request).
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostIssuingAuthorizationsAuthorizationApprove,
+            (authorization,),
+            {
+                "amount": amount,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def decline(
+        self,
+        authorization: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Declines a pending Issuing Authorization object. This request should be made within the
+        timeout window of the real time authorization flow. You can also respond directly to the
+        webhook request to decline an authorization (preferred). More details can be found here.
+
+        ``POST /v1/issuing/authorizations/{authorization}/decline``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostIssuingAuthorizationsAuthorizationDecline,
+            (authorization,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        card: str | None = None,
+        cardholder: str | None = None,
+        created: IssuingAuthorizationsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["closed", "pending", "reversed"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IssuingAuthorization]:
+        """Returns a list of Issuing Authorization objects. The objects are sorted in descending
+        order by creation date, with the most recently created object appearing first.
+
+        ``GET /v1/issuing/authorizations``
+
+        Args:
+            card: Only return authorizations that belong to the given card.
+            cardholder: Only return authorizations that belong to the given cardholder.
+            created: Only return authorizations that were created during the given date
+                interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return authorizations with the given status. One of `pending`,
+                `closed`, or `reversed`.
+        """
+        return await self._client.request(
+            _GetIssuingAuthorizations,
+            (),
+            {
+                "card": card,
+                "cardholder": cardholder,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        authorization: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Retrieves an Issuing Authorization object.
+
+        ``GET /v1/issuing/authorizations/{authorization}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetIssuingAuthorizationsAuthorization,
+            (authorization,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        authorization: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Updates the specified Issuing Authorization object by setting the values of the
+        parameters passed. Any parameters not provided will be left unchanged.
+
+        ``POST /v1/issuing/authorizations/{authorization}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostIssuingAuthorizationsAuthorization,
+            (authorization,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostIssuingAuthorizationsAuthorizationApprove: Operation[IssuingAuthorization] = Operation(
     "PostIssuingAuthorizationsAuthorizationApprove",
@@ -100,337 +474,16 @@ _PostIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Opera
 )
 
 
-class IssuingAuthorizations(SyncResource):
-    """Operations on `client.issuing.authorizations`."""
-
-    def approve(
-        self,
-        authorization: str,
-        /,
-        *,
-        amount: int | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Approves a pending Issuing Authorization object. This request should be made within the
-        timeout window of the real-time authorization flow.
-        You can also respond directly to the webhook request to approve an authorization
-        (preferred). More details can be found here.
-
-        ``POST /v1/issuing/authorizations/{authorization}/approve``
-
-        Args:
-            amount: If the authorization's `pending_request.is_amount_controllable` property is
-                `true`, you may provide this value to control how much to hold for the
-                authorization.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostIssuingAuthorizationsAuthorizationApprove,
-            (authorization,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def decline(
-        self,
-        authorization: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Declines a pending Issuing Authorization object. This request should be made within the
-        timeout window of the real time authorization flow.
-        You can also respond directly to the webhook request to decline an authorization
-        (preferred). More details can be found here.
-
-        ``POST /v1/issuing/authorizations/{authorization}/decline``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostIssuingAuthorizationsAuthorizationDecline,
-            (authorization,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        card: str | None = None,
-        cardholder: str | None = None,
-        created: IssuingAuthorizationsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["closed", "pending", "reversed"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingAuthorization]:
-        """Returns a list of Issuing Authorization objects. The objects are sorted in descending
-        order by creation date, with the most recently created object appearing first.
-
-        ``GET /v1/issuing/authorizations``
-
-        Args:
-            card:
-            cardholder:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return self._client.request(
-            _GetIssuingAuthorizations,
-            (),
-            {
-                "card": card,
-                "cardholder": cardholder,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        authorization: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Retrieves an Issuing Authorization object.
-
-        ``GET /v1/issuing/authorizations/{authorization}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetIssuingAuthorizationsAuthorization,
-            (authorization,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        authorization: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Updates the specified Issuing Authorization object by setting the values of the
-        parameters passed. Any parameters not provided will be left unchanged.
-
-        ``POST /v1/issuing/authorizations/{authorization}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostIssuingAuthorizationsAuthorization,
-            (authorization,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncIssuingAuthorizations(AsyncResource):
-    """Operations on `client.issuing.authorizations`."""
-
-    async def approve(
-        self,
-        authorization: str,
-        /,
-        *,
-        amount: int | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Approves a pending Issuing Authorization object. This request should be made within the
-        timeout window of the real-time authorization flow.
-        You can also respond directly to the webhook request to approve an authorization
-        (preferred). More details can be found here.
-
-        ``POST /v1/issuing/authorizations/{authorization}/approve``
-
-        Args:
-            amount: If the authorization's `pending_request.is_amount_controllable` property is
-                `true`, you may provide this value to control how much to hold for the
-                authorization.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostIssuingAuthorizationsAuthorizationApprove,
-            (authorization,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def decline(
-        self,
-        authorization: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Declines a pending Issuing Authorization object. This request should be made within the
-        timeout window of the real time authorization flow.
-        You can also respond directly to the webhook request to decline an authorization
-        (preferred). More details can be found here.
-
-        ``POST /v1/issuing/authorizations/{authorization}/decline``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostIssuingAuthorizationsAuthorizationDecline,
-            (authorization,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        card: str | None = None,
-        cardholder: str | None = None,
-        created: IssuingAuthorizationsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["closed", "pending", "reversed"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingAuthorization]:
-        """Returns a list of Issuing Authorization objects. The objects are sorted in descending
-        order by creation date, with the most recently created object appearing first.
-
-        ``GET /v1/issuing/authorizations``
-
-        Args:
-            card:
-            cardholder:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return await self._client.request(
-            _GetIssuingAuthorizations,
-            (),
-            {
-                "card": card,
-                "cardholder": cardholder,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        authorization: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Retrieves an Issuing Authorization object.
-
-        ``GET /v1/issuing/authorizations/{authorization}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetIssuingAuthorizationsAuthorization,
-            (authorization,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        authorization: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Updates the specified Issuing Authorization object by setting the values of the
-        parameters passed. Any parameters not provided will be left unchanged.
-
-        ``POST /v1/issuing/authorizations/{authorization}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostIssuingAuthorizationsAuthorization,
-            (authorization,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IssuingAuthorizations.approve": _PostIssuingAuthorizationsAuthorizationApprove,
+    "IssuingAuthorizations.decline": _PostIssuingAuthorizationsAuthorizationDecline,
+    "IssuingAuthorizations.list": _GetIssuingAuthorizations,
+    "IssuingAuthorizations.retrieve": _GetIssuingAuthorizationsAuthorization,
+    "IssuingAuthorizations.update": _PostIssuingAuthorizationsAuthorization,
+    "AsyncIssuingAuthorizations.approve": _PostIssuingAuthorizationsAuthorizationApprove,
+    "AsyncIssuingAuthorizations.decline": _PostIssuingAuthorizationsAuthorizationDecline,
+    "AsyncIssuingAuthorizations.list": _GetIssuingAuthorizations,
+    "AsyncIssuingAuthorizations.retrieve": _GetIssuingAuthorizationsAuthorization,
+    "AsyncIssuingAuthorizations.update": _PostIssuingAuthorizationsAuthorization,
+}

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_cardholder import IssuingCardholder
     from ..params.issuing_cardholders import (
         IssuingCardholdersCreateParamsBilling,
@@ -32,6 +31,453 @@ if TYPE_CHECKING:
         IssuingCardholdersUpdateParamsIndividual,
         IssuingCardholdersUpdateParamsSpendingControls,
     )
+
+
+class IssuingCardholders(SyncResource):
+    """Operations on `client.issuing.cardholders`."""
+
+    def create(
+        self,
+        *,
+        billing: IssuingCardholdersCreateParamsBilling,
+        name: str,
+        company: IssuingCardholdersCreateParamsCompany | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        individual: IssuingCardholdersCreateParamsIndividual | None = None,
+        metadata: dict[str, str] | None = None,
+        phone_number: str | None = None,
+        preferred_locales: SequenceNotStr[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        spending_controls: IssuingCardholdersCreateParamsSpendingControls | None = None,
+        status: Literal["active", "inactive"] | None = None,
+        type: Literal["company", "individual"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCardholder:
+        """Creates a new Issuing Cardholder object that can be issued cards.
+
+        ``POST /v1/issuing/cardholders``
+
+        Args:
+            billing: The cardholder's billing address.
+            name: The cardholder's name. This will be printed on cards issued to them. The
+                maximum length of this field is 24 characters. This field cannot contain any
+                special characters or numbers.
+            company: Additional information about a `company` cardholder.
+            email: The cardholder's email address.
+            expand: Specifies which fields in the response should be expanded.
+            individual: Additional information about an `individual` cardholder.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phone_number: The cardholder's phone number. This will be transformed to
+                [E.164](https://en.wikipedia.org/wiki/E.164) if it is not provided in that
+                format already. This is required for all cardholders who will be creating EU
+                cards. See the [3D Secure
+                documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied)
+                for more details.
+            preferred_locales: The cardholder’s preferred locales (languages), ordered by
+                preference. Locales can be `de`, `en`, `es`, `fr`, or `it`. This changes the
+                language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and
+                one-time password messages sent to the cardholder.
+            spending_controls: Rules that control spending across this cardholder's cards. Refer
+                to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
+            status: Specifies whether to permit authorizations on this cardholder's cards.
+                Defaults to `active`.
+            type: One of `individual` or `company`. See [Choose a cardholder
+                type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details.
+        """
+        return self._client.request(
+            _PostIssuingCardholders,
+            (),
+            {
+                "billing": billing,
+                "name": name,
+                "company": company,
+                "email": email,
+                "expand": expand,
+                "individual": individual,
+                "metadata": metadata,
+                "phone_number": phone_number,
+                "preferred_locales": preferred_locales,
+                "spending_controls": spending_controls,
+                "status": status,
+                "type": type,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: IssuingCardholdersListParamsCreated | int | None = None,
+        email: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        phone_number: str | None = None,
+        starting_after: str | None = None,
+        status: Literal["active", "blocked", "inactive"] | None = None,
+        type: Literal["company", "individual"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IssuingCardholder]:
+        """Returns a list of Issuing Cardholder objects. The objects are sorted in descending order
+        by creation date, with the most recently created object appearing first.
+
+        ``GET /v1/issuing/cardholders``
+
+        Args:
+            created: Only return cardholders that were created during the given date interval.
+            email: Only return cardholders that have the given email address.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            phone_number: Only return cardholders that have the given phone number.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return cardholders that have the given status. One of `active`,
+                `inactive`, or `blocked`.
+            type: Only return cardholders that have the given type. One of `individual` or
+                `company`.
+        """
+        return self._client.request(
+            _GetIssuingCardholders,
+            (),
+            {
+                "created": created,
+                "email": email,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "phone_number": phone_number,
+                "starting_after": starting_after,
+                "status": status,
+                "type": type,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        cardholder: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCardholder:
+        """Retrieves an Issuing Cardholder object.
+
+        ``GET /v1/issuing/cardholders/{cardholder}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetIssuingCardholdersCardholder,
+            (cardholder,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        cardholder: str,
+        /,
+        *,
+        billing: IssuingCardholdersUpdateParamsBilling | None = None,
+        company: IssuingCardholdersUpdateParamsCompany | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        individual: IssuingCardholdersUpdateParamsIndividual | None = None,
+        metadata: dict[str, str] | None = None,
+        phone_number: str | None = None,
+        preferred_locales: SequenceNotStr[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        spending_controls: IssuingCardholdersUpdateParamsSpendingControls | None = None,
+        status: Literal["active", "inactive"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCardholder:
+        """Updates the specified Issuing Cardholder object by setting the values of the parameters
+        passed. Any parameters not provided will be left unchanged.
+
+        ``POST /v1/issuing/cardholders/{cardholder}``
+
+        Args:
+            billing: The cardholder's billing address.
+            company: Additional information about a `company` cardholder.
+            email: The cardholder's email address.
+            expand: Specifies which fields in the response should be expanded.
+            individual: Additional information about an `individual` cardholder.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phone_number: The cardholder's phone number. This is required for all cardholders
+                who will be creating EU cards. See the [3D Secure
+                documentation](https://stripe.com/docs/issuing/3d-secure) for more details.
+            preferred_locales: The cardholder’s preferred locales (languages), ordered by
+                preference. Locales can be `de`, `en`, `es`, `fr`, or `it`. This changes the
+                language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and
+                one-time password messages sent to the cardholder.
+            spending_controls: Rules that control spending across this cardholder's cards. Refer
+                to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
+            status: Specifies whether to permit authorizations on this cardholder's cards.
+        """
+        return self._client.request(
+            _PostIssuingCardholdersCardholder,
+            (cardholder,),
+            {
+                "billing": billing,
+                "company": company,
+                "email": email,
+                "expand": expand,
+                "individual": individual,
+                "metadata": metadata,
+                "phone_number": phone_number,
+                "preferred_locales": preferred_locales,
+                "spending_controls": spending_controls,
+                "status": status,
+            },
+            options,
+        )
+
+
+class AsyncIssuingCardholders(AsyncResource):
+    """Operations on `client.issuing.cardholders`."""
+
+    async def create(
+        self,
+        *,
+        billing: IssuingCardholdersCreateParamsBilling,
+        name: str,
+        company: IssuingCardholdersCreateParamsCompany | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        individual: IssuingCardholdersCreateParamsIndividual | None = None,
+        metadata: dict[str, str] | None = None,
+        phone_number: str | None = None,
+        preferred_locales: SequenceNotStr[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        spending_controls: IssuingCardholdersCreateParamsSpendingControls | None = None,
+        status: Literal["active", "inactive"] | None = None,
+        type: Literal["company", "individual"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCardholder:
+        """Creates a new Issuing Cardholder object that can be issued cards.
+
+        ``POST /v1/issuing/cardholders``
+
+        Args:
+            billing: The cardholder's billing address.
+            name: The cardholder's name. This will be printed on cards issued to them. The
+                maximum length of this field is 24 characters. This field cannot contain any
+                special characters or numbers.
+            company: Additional information about a `company` cardholder.
+            email: The cardholder's email address.
+            expand: Specifies which fields in the response should be expanded.
+            individual: Additional information about an `individual` cardholder.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phone_number: The cardholder's phone number. This will be transformed to
+                [E.164](https://en.wikipedia.org/wiki/E.164) if it is not provided in that
+                format already. This is required for all cardholders who will be creating EU
+                cards. See the [3D Secure
+                documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied)
+                for more details.
+            preferred_locales: The cardholder’s preferred locales (languages), ordered by
+                preference. Locales can be `de`, `en`, `es`, `fr`, or `it`. This changes the
+                language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and
+                one-time password messages sent to the cardholder.
+            spending_controls: Rules that control spending across this cardholder's cards. Refer
+                to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
+            status: Specifies whether to permit authorizations on this cardholder's cards.
+                Defaults to `active`.
+            type: One of `individual` or `company`. See [Choose a cardholder
+                type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details.
+        """
+        return await self._client.request(
+            _PostIssuingCardholders,
+            (),
+            {
+                "billing": billing,
+                "name": name,
+                "company": company,
+                "email": email,
+                "expand": expand,
+                "individual": individual,
+                "metadata": metadata,
+                "phone_number": phone_number,
+                "preferred_locales": preferred_locales,
+                "spending_controls": spending_controls,
+                "status": status,
+                "type": type,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: IssuingCardholdersListParamsCreated | int | None = None,
+        email: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        phone_number: str | None = None,
+        starting_after: str | None = None,
+        status: Literal["active", "blocked", "inactive"] | None = None,
+        type: Literal["company", "individual"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IssuingCardholder]:
+        """Returns a list of Issuing Cardholder objects. The objects are sorted in descending order
+        by creation date, with the most recently created object appearing first.
+
+        ``GET /v1/issuing/cardholders``
+
+        Args:
+            created: Only return cardholders that were created during the given date interval.
+            email: Only return cardholders that have the given email address.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            phone_number: Only return cardholders that have the given phone number.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return cardholders that have the given status. One of `active`,
+                `inactive`, or `blocked`.
+            type: Only return cardholders that have the given type. One of `individual` or
+                `company`.
+        """
+        return await self._client.request(
+            _GetIssuingCardholders,
+            (),
+            {
+                "created": created,
+                "email": email,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "phone_number": phone_number,
+                "starting_after": starting_after,
+                "status": status,
+                "type": type,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        cardholder: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCardholder:
+        """Retrieves an Issuing Cardholder object.
+
+        ``GET /v1/issuing/cardholders/{cardholder}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetIssuingCardholdersCardholder,
+            (cardholder,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        cardholder: str,
+        /,
+        *,
+        billing: IssuingCardholdersUpdateParamsBilling | None = None,
+        company: IssuingCardholdersUpdateParamsCompany | None = None,
+        email: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        individual: IssuingCardholdersUpdateParamsIndividual | None = None,
+        metadata: dict[str, str] | None = None,
+        phone_number: str | None = None,
+        preferred_locales: SequenceNotStr[Literal["de", "en", "es", "fr", "it"]] | None = None,
+        spending_controls: IssuingCardholdersUpdateParamsSpendingControls | None = None,
+        status: Literal["active", "inactive"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCardholder:
+        """Updates the specified Issuing Cardholder object by setting the values of the parameters
+        passed. Any parameters not provided will be left unchanged.
+
+        ``POST /v1/issuing/cardholders/{cardholder}``
+
+        Args:
+            billing: The cardholder's billing address.
+            company: Additional information about a `company` cardholder.
+            email: The cardholder's email address.
+            expand: Specifies which fields in the response should be expanded.
+            individual: Additional information about an `individual` cardholder.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phone_number: The cardholder's phone number. This is required for all cardholders
+                who will be creating EU cards. See the [3D Secure
+                documentation](https://stripe.com/docs/issuing/3d-secure) for more details.
+            preferred_locales: The cardholder’s preferred locales (languages), ordered by
+                preference. Locales can be `de`, `en`, `es`, `fr`, or `it`. This changes the
+                language of the [3D Secure flow](https://stripe.com/docs/issuing/3d-secure) and
+                one-time password messages sent to the cardholder.
+            spending_controls: Rules that control spending across this cardholder's cards. Refer
+                to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
+            status: Specifies whether to permit authorizations on this cardholder's cards.
+        """
+        return await self._client.request(
+            _PostIssuingCardholdersCardholder,
+            (cardholder,),
+            {
+                "billing": billing,
+                "company": company,
+                "email": email,
+                "expand": expand,
+                "individual": individual,
+                "metadata": metadata,
+                "phone_number": phone_number,
+                "preferred_locales": preferred_locales,
+                "spending_controls": spending_controls,
+                "status": status,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostIssuingCardholders: Operation[IssuingCardholder] = Operation(
     "PostIssuingCardholders",
@@ -121,373 +567,14 @@ _PostIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
 )
 
 
-class IssuingCardholders(SyncResource):
-    """Operations on `client.issuing.cardholders`."""
-
-    def create(
-        self,
-        *,
-        billing: IssuingCardholdersCreateParamsBilling,
-        name: str,
-        company: IssuingCardholdersCreateParamsCompany | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        individual: IssuingCardholdersCreateParamsIndividual | None = None,
-        metadata: dict[str, str] | None = None,
-        phone_number: str | None = None,
-        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
-        spending_controls: IssuingCardholdersCreateParamsSpendingControls | None = None,
-        status: Literal["active", "inactive"] | None = None,
-        type: Literal["company", "individual"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCardholder:
-        """Creates a new Issuing Cardholder object that can be issued cards.
-
-        ``POST /v1/issuing/cardholders``
-
-        Args:
-            billing: The cardholder's billing address.
-            name: The cardholder's name.
-            company: Additional information about a `company` cardholder.
-            email: The cardholder's email address.
-            expand: Specifies which fields in the response should be expanded.
-            individual: Additional information about an `individual` cardholder.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phone_number: The cardholder's phone number.
-            preferred_locales: The cardholder’s preferred locales (languages), ordered by
-                preference.
-            spending_controls: Rules that control spending across this cardholder's cards.
-            status: Specifies whether to permit authorizations on this cardholder's cards.
-            type: One of `individual` or `company`.
-        """
-        return self._client.request(
-            _PostIssuingCardholders,
-            (),
-            {
-                "billing": billing,
-                "name": name,
-                "company": company,
-                "email": email,
-                "expand": expand,
-                "individual": individual,
-                "metadata": metadata,
-                "phone_number": phone_number,
-                "preferred_locales": preferred_locales,
-                "spending_controls": spending_controls,
-                "status": status,
-                "type": type,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: IssuingCardholdersListParamsCreated | int | None = None,
-        email: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        phone_number: str | None = None,
-        starting_after: str | None = None,
-        status: Literal["active", "blocked", "inactive"] | None = None,
-        type: Literal["company", "individual"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingCardholder]:
-        """Returns a list of Issuing Cardholder objects. The objects are sorted in descending order
-        by creation date, with the most recently created object appearing first.
-
-        ``GET /v1/issuing/cardholders``
-
-        Args:
-            created:
-            email:
-            ending_before:
-            expand:
-            limit:
-            phone_number:
-            starting_after:
-            status:
-            type:
-        """
-        return self._client.request(
-            _GetIssuingCardholders,
-            (),
-            {
-                "created": created,
-                "email": email,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "phone_number": phone_number,
-                "starting_after": starting_after,
-                "status": status,
-                "type": type,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        cardholder: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCardholder:
-        """Retrieves an Issuing Cardholder object.
-
-        ``GET /v1/issuing/cardholders/{cardholder}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetIssuingCardholdersCardholder,
-            (cardholder,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        cardholder: str,
-        /,
-        *,
-        billing: IssuingCardholdersUpdateParamsBilling | None = None,
-        company: IssuingCardholdersUpdateParamsCompany | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        individual: IssuingCardholdersUpdateParamsIndividual | None = None,
-        metadata: dict[str, str] | None = None,
-        phone_number: str | None = None,
-        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
-        spending_controls: IssuingCardholdersUpdateParamsSpendingControls | None = None,
-        status: Literal["active", "inactive"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCardholder:
-        """Updates the specified Issuing Cardholder object by setting the values of the parameters
-        passed. Any parameters not provided will be left unchanged.
-
-        ``POST /v1/issuing/cardholders/{cardholder}``
-
-        Args:
-            billing: The cardholder's billing address.
-            company: Additional information about a `company` cardholder.
-            email: The cardholder's email address.
-            expand: Specifies which fields in the response should be expanded.
-            individual: Additional information about an `individual` cardholder.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phone_number: The cardholder's phone number.
-            preferred_locales: The cardholder’s preferred locales (languages), ordered by
-                preference.
-            spending_controls: Rules that control spending across this cardholder's cards.
-            status: Specifies whether to permit authorizations on this cardholder's cards.
-        """
-        return self._client.request(
-            _PostIssuingCardholdersCardholder,
-            (cardholder,),
-            {
-                "billing": billing,
-                "company": company,
-                "email": email,
-                "expand": expand,
-                "individual": individual,
-                "metadata": metadata,
-                "phone_number": phone_number,
-                "preferred_locales": preferred_locales,
-                "spending_controls": spending_controls,
-                "status": status,
-            },
-            options,
-        )
-
-
-class AsyncIssuingCardholders(AsyncResource):
-    """Operations on `client.issuing.cardholders`."""
-
-    async def create(
-        self,
-        *,
-        billing: IssuingCardholdersCreateParamsBilling,
-        name: str,
-        company: IssuingCardholdersCreateParamsCompany | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        individual: IssuingCardholdersCreateParamsIndividual | None = None,
-        metadata: dict[str, str] | None = None,
-        phone_number: str | None = None,
-        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
-        spending_controls: IssuingCardholdersCreateParamsSpendingControls | None = None,
-        status: Literal["active", "inactive"] | None = None,
-        type: Literal["company", "individual"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCardholder:
-        """Creates a new Issuing Cardholder object that can be issued cards.
-
-        ``POST /v1/issuing/cardholders``
-
-        Args:
-            billing: The cardholder's billing address.
-            name: The cardholder's name.
-            company: Additional information about a `company` cardholder.
-            email: The cardholder's email address.
-            expand: Specifies which fields in the response should be expanded.
-            individual: Additional information about an `individual` cardholder.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phone_number: The cardholder's phone number.
-            preferred_locales: The cardholder’s preferred locales (languages), ordered by
-                preference.
-            spending_controls: Rules that control spending across this cardholder's cards.
-            status: Specifies whether to permit authorizations on this cardholder's cards.
-            type: One of `individual` or `company`.
-        """
-        return await self._client.request(
-            _PostIssuingCardholders,
-            (),
-            {
-                "billing": billing,
-                "name": name,
-                "company": company,
-                "email": email,
-                "expand": expand,
-                "individual": individual,
-                "metadata": metadata,
-                "phone_number": phone_number,
-                "preferred_locales": preferred_locales,
-                "spending_controls": spending_controls,
-                "status": status,
-                "type": type,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: IssuingCardholdersListParamsCreated | int | None = None,
-        email: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        phone_number: str | None = None,
-        starting_after: str | None = None,
-        status: Literal["active", "blocked", "inactive"] | None = None,
-        type: Literal["company", "individual"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingCardholder]:
-        """Returns a list of Issuing Cardholder objects. The objects are sorted in descending order
-        by creation date, with the most recently created object appearing first.
-
-        ``GET /v1/issuing/cardholders``
-
-        Args:
-            created:
-            email:
-            ending_before:
-            expand:
-            limit:
-            phone_number:
-            starting_after:
-            status:
-            type:
-        """
-        return await self._client.request(
-            _GetIssuingCardholders,
-            (),
-            {
-                "created": created,
-                "email": email,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "phone_number": phone_number,
-                "starting_after": starting_after,
-                "status": status,
-                "type": type,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        cardholder: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCardholder:
-        """Retrieves an Issuing Cardholder object.
-
-        ``GET /v1/issuing/cardholders/{cardholder}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetIssuingCardholdersCardholder,
-            (cardholder,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        cardholder: str,
-        /,
-        *,
-        billing: IssuingCardholdersUpdateParamsBilling | None = None,
-        company: IssuingCardholdersUpdateParamsCompany | None = None,
-        email: str | None = None,
-        expand: Sequence[str] | None = None,
-        individual: IssuingCardholdersUpdateParamsIndividual | None = None,
-        metadata: dict[str, str] | None = None,
-        phone_number: str | None = None,
-        preferred_locales: Sequence[Literal["de", "en", "es", "fr", "it"]] | None = None,
-        spending_controls: IssuingCardholdersUpdateParamsSpendingControls | None = None,
-        status: Literal["active", "inactive"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCardholder:
-        """Updates the specified Issuing Cardholder object by setting the values of the parameters
-        passed. Any parameters not provided will be left unchanged.
-
-        ``POST /v1/issuing/cardholders/{cardholder}``
-
-        Args:
-            billing: The cardholder's billing address.
-            company: Additional information about a `company` cardholder.
-            email: The cardholder's email address.
-            expand: Specifies which fields in the response should be expanded.
-            individual: Additional information about an `individual` cardholder.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phone_number: The cardholder's phone number.
-            preferred_locales: The cardholder’s preferred locales (languages), ordered by
-                preference.
-            spending_controls: Rules that control spending across this cardholder's cards.
-            status: Specifies whether to permit authorizations on this cardholder's cards.
-        """
-        return await self._client.request(
-            _PostIssuingCardholdersCardholder,
-            (cardholder,),
-            {
-                "billing": billing,
-                "company": company,
-                "email": email,
-                "expand": expand,
-                "individual": individual,
-                "metadata": metadata,
-                "phone_number": phone_number,
-                "preferred_locales": preferred_locales,
-                "spending_controls": spending_controls,
-                "status": status,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IssuingCardholders.create": _PostIssuingCardholders,
+    "IssuingCardholders.list": _GetIssuingCardholders,
+    "IssuingCardholders.retrieve": _GetIssuingCardholdersCardholder,
+    "IssuingCardholders.update": _PostIssuingCardholdersCardholder,
+    "AsyncIssuingCardholders.create": _PostIssuingCardholders,
+    "AsyncIssuingCardholders.list": _GetIssuingCardholders,
+    "AsyncIssuingCardholders.retrieve": _GetIssuingCardholdersCardholder,
+    "AsyncIssuingCardholders.update": _PostIssuingCardholdersCardholder,
+}

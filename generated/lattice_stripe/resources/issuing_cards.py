@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_card import IssuingCard
     from ..params.issuing_cards import (
         IssuingCardsCreateParamsShipping,
@@ -28,6 +27,409 @@ if TYPE_CHECKING:
         IssuingCardsUpdateParamsPin,
         IssuingCardsUpdateParamsSpendingControls,
     )
+
+
+class IssuingCards(SyncResource):
+    """Operations on `client.issuing.cards`."""
+
+    def create(
+        self,
+        *,
+        currency: str,
+        type: Literal["physical", "virtual"],
+        cardholder: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        financial_account: str | None = None,
+        metadata: dict[str, str] | None = None,
+        replacement_for: str | None = None,
+        replacement_reason: Literal["damaged", "expired", "lost", "stolen"] | None = None,
+        shipping: IssuingCardsCreateParamsShipping | None = None,
+        spending_controls: IssuingCardsCreateParamsSpendingControls | None = None,
+        status: Literal["active", "inactive"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Creates an Issuing Card object.
+
+        ``POST /v1/issuing/cards``
+
+        Args:
+            currency: The currency for the card.
+            type: The type of card to issue. Possible values are `physical` or `virtual`.
+            cardholder: The [Cardholder](https://stripe.com/docs/api#issuing_cardholder_object)
+                object with which the card will be associated.
+            expand: Specifies which fields in the response should be expanded.
+            financial_account:
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            replacement_for: The card this is meant to be a replacement for (if any).
+            replacement_reason: If `replacement_for` is specified, this should indicate why that
+                card is being replaced.
+            shipping: The address where the card will be shipped.
+            spending_controls: Rules that control spending for this card. Refer to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
+            status: Whether authorizations can be approved on this card. May be blocked from
+                activating cards depending on past-due Cardholder requirements. Defaults to
+                `inactive`.
+        """
+        return self._client.request(
+            _PostIssuingCards,
+            (),
+            {
+                "currency": currency,
+                "type": type,
+                "cardholder": cardholder,
+                "expand": expand,
+                "financial_account": financial_account,
+                "metadata": metadata,
+                "replacement_for": replacement_for,
+                "replacement_reason": replacement_reason,
+                "shipping": shipping,
+                "spending_controls": spending_controls,
+                "status": status,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        cardholder: str | None = None,
+        created: IssuingCardsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        exp_month: int | None = None,
+        exp_year: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        last4: str | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["active", "canceled", "inactive"] | None = None,
+        type: Literal["physical", "virtual"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IssuingCard]:
+        """Returns a list of Issuing Card objects. The objects are sorted in descending order by
+        creation date, with the most recently created object appearing first.
+
+        ``GET /v1/issuing/cards``
+
+        Args:
+            cardholder: Only return cards belonging to the Cardholder with the provided ID.
+            created: Only return cards that were issued during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            exp_month: Only return cards that have the given expiration month.
+            exp_year: Only return cards that have the given expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            last4: Only return cards that have the given last four digits.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return cards that have the given status. One of `active`, `inactive`,
+                or `canceled`.
+            type: Only return cards that have the given type. One of `virtual` or `physical`.
+        """
+        return self._client.request(
+            _GetIssuingCards,
+            (),
+            {
+                "cardholder": cardholder,
+                "created": created,
+                "ending_before": ending_before,
+                "exp_month": exp_month,
+                "exp_year": exp_year,
+                "expand": expand,
+                "last4": last4,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+                "type": type,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        card: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Retrieves an Issuing Card object.
+
+        ``GET /v1/issuing/cards/{card}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetIssuingCardsCard,
+            (card,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        card: str,
+        /,
+        *,
+        cancellation_reason: Literal["lost", "stolen"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        pin: IssuingCardsUpdateParamsPin | None = None,
+        spending_controls: IssuingCardsUpdateParamsSpendingControls | None = None,
+        status: Literal["active", "canceled", "inactive"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Updates the specified Issuing Card object by setting the values of the parameters
+        passed. Any parameters not provided will be left unchanged.
+
+        ``POST /v1/issuing/cards/{card}``
+
+        Args:
+            cancellation_reason: Reason why the `status` of this card is `canceled`.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            pin: The desired new PIN for this card.
+            spending_controls: Rules that control spending for this card. Refer to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
+            status: Dictates whether authorizations can be approved on this card. May be blocked
+                from activating cards depending on past-due Cardholder requirements. Defaults to
+                `inactive`. If this card is being canceled because it was lost or stolen, this
+                information should be provided as `cancellation_reason`.
+        """
+        return self._client.request(
+            _PostIssuingCardsCard,
+            (card,),
+            {
+                "cancellation_reason": cancellation_reason,
+                "expand": expand,
+                "metadata": metadata,
+                "pin": pin,
+                "spending_controls": spending_controls,
+                "status": status,
+            },
+            options,
+        )
+
+
+class AsyncIssuingCards(AsyncResource):
+    """Operations on `client.issuing.cards`."""
+
+    async def create(
+        self,
+        *,
+        currency: str,
+        type: Literal["physical", "virtual"],
+        cardholder: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        financial_account: str | None = None,
+        metadata: dict[str, str] | None = None,
+        replacement_for: str | None = None,
+        replacement_reason: Literal["damaged", "expired", "lost", "stolen"] | None = None,
+        shipping: IssuingCardsCreateParamsShipping | None = None,
+        spending_controls: IssuingCardsCreateParamsSpendingControls | None = None,
+        status: Literal["active", "inactive"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Creates an Issuing Card object.
+
+        ``POST /v1/issuing/cards``
+
+        Args:
+            currency: The currency for the card.
+            type: The type of card to issue. Possible values are `physical` or `virtual`.
+            cardholder: The [Cardholder](https://stripe.com/docs/api#issuing_cardholder_object)
+                object with which the card will be associated.
+            expand: Specifies which fields in the response should be expanded.
+            financial_account:
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            replacement_for: The card this is meant to be a replacement for (if any).
+            replacement_reason: If `replacement_for` is specified, this should indicate why that
+                card is being replaced.
+            shipping: The address where the card will be shipped.
+            spending_controls: Rules that control spending for this card. Refer to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
+            status: Whether authorizations can be approved on this card. May be blocked from
+                activating cards depending on past-due Cardholder requirements. Defaults to
+                `inactive`.
+        """
+        return await self._client.request(
+            _PostIssuingCards,
+            (),
+            {
+                "currency": currency,
+                "type": type,
+                "cardholder": cardholder,
+                "expand": expand,
+                "financial_account": financial_account,
+                "metadata": metadata,
+                "replacement_for": replacement_for,
+                "replacement_reason": replacement_reason,
+                "shipping": shipping,
+                "spending_controls": spending_controls,
+                "status": status,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        cardholder: str | None = None,
+        created: IssuingCardsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        exp_month: int | None = None,
+        exp_year: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        last4: str | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["active", "canceled", "inactive"] | None = None,
+        type: Literal["physical", "virtual"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IssuingCard]:
+        """Returns a list of Issuing Card objects. The objects are sorted in descending order by
+        creation date, with the most recently created object appearing first.
+
+        ``GET /v1/issuing/cards``
+
+        Args:
+            cardholder: Only return cards belonging to the Cardholder with the provided ID.
+            created: Only return cards that were issued during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            exp_month: Only return cards that have the given expiration month.
+            exp_year: Only return cards that have the given expiration year.
+            expand: Specifies which fields in the response should be expanded.
+            last4: Only return cards that have the given last four digits.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return cards that have the given status. One of `active`, `inactive`,
+                or `canceled`.
+            type: Only return cards that have the given type. One of `virtual` or `physical`.
+        """
+        return await self._client.request(
+            _GetIssuingCards,
+            (),
+            {
+                "cardholder": cardholder,
+                "created": created,
+                "ending_before": ending_before,
+                "exp_month": exp_month,
+                "exp_year": exp_year,
+                "expand": expand,
+                "last4": last4,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+                "type": type,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        card: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Retrieves an Issuing Card object.
+
+        ``GET /v1/issuing/cards/{card}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetIssuingCardsCard,
+            (card,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        card: str,
+        /,
+        *,
+        cancellation_reason: Literal["lost", "stolen"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        pin: IssuingCardsUpdateParamsPin | None = None,
+        spending_controls: IssuingCardsUpdateParamsSpendingControls | None = None,
+        status: Literal["active", "canceled", "inactive"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Updates the specified Issuing Card object by setting the values of the parameters
+        passed. Any parameters not provided will be left unchanged.
+
+        ``POST /v1/issuing/cards/{card}``
+
+        Args:
+            cancellation_reason: Reason why the `status` of this card is `canceled`.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            pin: The desired new PIN for this card.
+            spending_controls: Rules that control spending for this card. Refer to our
+                [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for
+                more details.
+            status: Dictates whether authorizations can be approved on this card. May be blocked
+                from activating cards depending on past-due Cardholder requirements. Defaults to
+                `inactive`. If this card is being canceled because it was lost or stolen, this
+                information should be provided as `cancellation_reason`.
+        """
+        return await self._client.request(
+            _PostIssuingCardsCard,
+            (card,),
+            {
+                "cancellation_reason": cancellation_reason,
+                "expand": expand,
+                "metadata": metadata,
+                "pin": pin,
+                "spending_controls": spending_controls,
+                "status": status,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostIssuingCards: Operation[IssuingCard] = Operation(
     "PostIssuingCards",
@@ -114,355 +516,14 @@ _PostIssuingCardsCard: Operation[IssuingCard] = Operation(
 )
 
 
-class IssuingCards(SyncResource):
-    """Operations on `client.issuing.cards`."""
-
-    def create(
-        self,
-        *,
-        currency: str,
-        type: Literal["physical", "virtual"],
-        cardholder: str | None = None,
-        expand: Sequence[str] | None = None,
-        financial_account: str | None = None,
-        metadata: dict[str, str] | None = None,
-        replacement_for: str | None = None,
-        replacement_reason: Literal["damaged", "expired", "lost", "stolen"] | None = None,
-        shipping: IssuingCardsCreateParamsShipping | None = None,
-        spending_controls: IssuingCardsCreateParamsSpendingControls | None = None,
-        status: Literal["active", "inactive"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Creates an Issuing Card object.
-
-        ``POST /v1/issuing/cards``
-
-        Args:
-            currency: The currency for the card.
-            type: The type of card to issue.
-            cardholder: The [Cardholder](https://stripe.com/docs/api#issuing_cardholder_object)
-                object with which the card will be associated.
-            expand: Specifies which fields in the response should be expanded.
-            financial_account:
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            replacement_for: The card this is meant to be a replacement for (if any).
-            replacement_reason: If `replacement_for` is specified, this should indicate why that
-                card is being replaced.
-            shipping: The address where the card will be shipped.
-            spending_controls: Rules that control spending for this card.
-            status: Whether authorizations can be approved on this card.
-        """
-        return self._client.request(
-            _PostIssuingCards,
-            (),
-            {
-                "currency": currency,
-                "type": type,
-                "cardholder": cardholder,
-                "expand": expand,
-                "financial_account": financial_account,
-                "metadata": metadata,
-                "replacement_for": replacement_for,
-                "replacement_reason": replacement_reason,
-                "shipping": shipping,
-                "spending_controls": spending_controls,
-                "status": status,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        cardholder: str | None = None,
-        created: IssuingCardsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        exp_month: int | None = None,
-        exp_year: int | None = None,
-        expand: Sequence[str] | None = None,
-        last4: str | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["active", "canceled", "inactive"] | None = None,
-        type: Literal["physical", "virtual"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingCard]:
-        """Returns a list of Issuing Card objects. The objects are sorted in descending order by
-        creation date, with the most recently created object appearing first.
-
-        ``GET /v1/issuing/cards``
-
-        Args:
-            cardholder:
-            created:
-            ending_before:
-            exp_month:
-            exp_year:
-            expand:
-            last4:
-            limit:
-            starting_after:
-            status:
-            type:
-        """
-        return self._client.request(
-            _GetIssuingCards,
-            (),
-            {
-                "cardholder": cardholder,
-                "created": created,
-                "ending_before": ending_before,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "last4": last4,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-                "type": type,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        card: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Retrieves an Issuing Card object.
-
-        ``GET /v1/issuing/cards/{card}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetIssuingCardsCard,
-            (card,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        card: str,
-        /,
-        *,
-        cancellation_reason: Literal["lost", "stolen"] | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        pin: IssuingCardsUpdateParamsPin | None = None,
-        spending_controls: IssuingCardsUpdateParamsSpendingControls | None = None,
-        status: Literal["active", "canceled", "inactive"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Updates the specified Issuing Card object by setting the values of the parameters
-        passed. Any parameters not provided will be left unchanged.
-
-        ``POST /v1/issuing/cards/{card}``
-
-        Args:
-            cancellation_reason: Reason why the `status` of this card is `canceled`.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            pin: The desired new PIN for this card.
-            spending_controls: Rules that control spending for this card.
-            status: Dictates whether authorizations can be approved on this card.
-        """
-        return self._client.request(
-            _PostIssuingCardsCard,
-            (card,),
-            {
-                "cancellation_reason": cancellation_reason,
-                "expand": expand,
-                "metadata": metadata,
-                "pin": pin,
-                "spending_controls": spending_controls,
-                "status": status,
-            },
-            options,
-        )
-
-
-class AsyncIssuingCards(AsyncResource):
-    """Operations on `client.issuing.cards`."""
-
-    async def create(
-        self,
-        *,
-        currency: str,
-        type: Literal["physical", "virtual"],
-        cardholder: str | None = None,
-        expand: Sequence[str] | None = None,
-        financial_account: str | None = None,
-        metadata: dict[str, str] | None = None,
-        replacement_for: str | None = None,
-        replacement_reason: Literal["damaged", "expired", "lost", "stolen"] | None = None,
-        shipping: IssuingCardsCreateParamsShipping | None = None,
-        spending_controls: IssuingCardsCreateParamsSpendingControls | None = None,
-        status: Literal["active", "inactive"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Creates an Issuing Card object.
-
-        ``POST /v1/issuing/cards``
-
-        Args:
-            currency: The currency for the card.
-            type: The type of card to issue.
-            cardholder: The [Cardholder](https://stripe.com/docs/api#issuing_cardholder_object)
-                object with which the card will be associated.
-            expand: Specifies which fields in the response should be expanded.
-            financial_account:
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            replacement_for: The card this is meant to be a replacement for (if any).
-            replacement_reason: If `replacement_for` is specified, this should indicate why that
-                card is being replaced.
-            shipping: The address where the card will be shipped.
-            spending_controls: Rules that control spending for this card.
-            status: Whether authorizations can be approved on this card.
-        """
-        return await self._client.request(
-            _PostIssuingCards,
-            (),
-            {
-                "currency": currency,
-                "type": type,
-                "cardholder": cardholder,
-                "expand": expand,
-                "financial_account": financial_account,
-                "metadata": metadata,
-                "replacement_for": replacement_for,
-                "replacement_reason": replacement_reason,
-                "shipping": shipping,
-                "spending_controls": spending_controls,
-                "status": status,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        cardholder: str | None = None,
-        created: IssuingCardsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        exp_month: int | None = None,
-        exp_year: int | None = None,
-        expand: Sequence[str] | None = None,
-        last4: str | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["active", "canceled", "inactive"] | None = None,
-        type: Literal["physical", "virtual"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingCard]:
-        """Returns a list of Issuing Card objects. The objects are sorted in descending order by
-        creation date, with the most recently created object appearing first.
-
-        ``GET /v1/issuing/cards``
-
-        Args:
-            cardholder:
-            created:
-            ending_before:
-            exp_month:
-            exp_year:
-            expand:
-            last4:
-            limit:
-            starting_after:
-            status:
-            type:
-        """
-        return await self._client.request(
-            _GetIssuingCards,
-            (),
-            {
-                "cardholder": cardholder,
-                "created": created,
-                "ending_before": ending_before,
-                "exp_month": exp_month,
-                "exp_year": exp_year,
-                "expand": expand,
-                "last4": last4,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-                "type": type,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        card: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Retrieves an Issuing Card object.
-
-        ``GET /v1/issuing/cards/{card}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetIssuingCardsCard,
-            (card,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        card: str,
-        /,
-        *,
-        cancellation_reason: Literal["lost", "stolen"] | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        pin: IssuingCardsUpdateParamsPin | None = None,
-        spending_controls: IssuingCardsUpdateParamsSpendingControls | None = None,
-        status: Literal["active", "canceled", "inactive"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Updates the specified Issuing Card object by setting the values of the parameters
-        passed. Any parameters not provided will be left unchanged.
-
-        ``POST /v1/issuing/cards/{card}``
-
-        Args:
-            cancellation_reason: Reason why the `status` of this card is `canceled`.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            pin: The desired new PIN for this card.
-            spending_controls: Rules that control spending for this card.
-            status: Dictates whether authorizations can be approved on this card.
-        """
-        return await self._client.request(
-            _PostIssuingCardsCard,
-            (card,),
-            {
-                "cancellation_reason": cancellation_reason,
-                "expand": expand,
-                "metadata": metadata,
-                "pin": pin,
-                "spending_controls": spending_controls,
-                "status": status,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IssuingCards.create": _PostIssuingCards,
+    "IssuingCards.list": _GetIssuingCards,
+    "IssuingCards.retrieve": _GetIssuingCardsCard,
+    "IssuingCards.update": _PostIssuingCardsCard,
+    "AsyncIssuingCards.create": _PostIssuingCards,
+    "AsyncIssuingCards.list": _GetIssuingCards,
+    "AsyncIssuingCards.retrieve": _GetIssuingCardsCard,
+    "AsyncIssuingCards.update": _PostIssuingCardsCard,
+}

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_dispute import IssuingDispute
     from ..params.issuing_disputes import (
         IssuingDisputesCreateParamsEvidence,
@@ -27,6 +26,401 @@ if TYPE_CHECKING:
         IssuingDisputesListParamsCreated,
         IssuingDisputesUpdateParamsEvidence,
     )
+
+
+class IssuingDisputes(SyncResource):
+    """Operations on `client.issuing.disputes`."""
+
+    def create(
+        self,
+        *,
+        amount: int | None = None,
+        evidence: IssuingDisputesCreateParamsEvidence | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        transaction: str | None = None,
+        treasury: IssuingDisputesCreateParamsTreasury | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingDispute:
+        """Creates an Issuing Dispute object. Individual pieces of evidence within the evidence
+        object are optional at this point. Stripe only validates that required evidence is
+        present during submission. Refer to Dispute reasons and evidence for more details about
+        evidence requirements.
+
+        ``POST /v1/issuing/disputes``
+
+        Args:
+            amount: The dispute amount in the card's currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal). If not set, defaults to
+                the full transaction amount.
+            evidence: Evidence provided for the dispute.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            transaction: The ID of the issuing transaction to create a dispute for. For
+                transaction on Treasury FinancialAccounts, use `treasury.received_debit`.
+            treasury: Params for disputes related to Treasury FinancialAccounts
+        """
+        return self._client.request(
+            _PostIssuingDisputes,
+            (),
+            {
+                "amount": amount,
+                "evidence": evidence,
+                "expand": expand,
+                "metadata": metadata,
+                "transaction": transaction,
+                "treasury": treasury,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: IssuingDisputesListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["expired", "lost", "submitted", "unsubmitted", "won"] | None = None,
+        transaction: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IssuingDispute]:
+        """Returns a list of Issuing Dispute objects. The objects are sorted in descending order by
+        creation date, with the most recently created object appearing first.
+
+        ``GET /v1/issuing/disputes``
+
+        Args:
+            created: Select Issuing disputes that were created during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Select Issuing disputes with the given status.
+            transaction: Select the Issuing dispute for the given transaction.
+        """
+        return self._client.request(
+            _GetIssuingDisputes,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+                "transaction": transaction,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        dispute: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingDispute:
+        """Retrieves an Issuing Dispute object.
+
+        ``GET /v1/issuing/disputes/{dispute}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetIssuingDisputesDispute,
+            (dispute,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def submit(
+        self,
+        dispute: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingDispute:
+        """Submits an Issuing Dispute to the card network. Stripe validates that all evidence
+        fields required for the dispute’s reason are present. For more details, see Dispute
+        reasons and evidence.
+
+        ``POST /v1/issuing/disputes/{dispute}/submit``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostIssuingDisputesDisputeSubmit,
+            (dispute,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        dispute: str,
+        /,
+        *,
+        amount: int | None = None,
+        evidence: IssuingDisputesUpdateParamsEvidence | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingDispute:
+        """Updates the specified Issuing Dispute object by setting the values of the parameters
+        passed. Any parameters not provided will be left unchanged. Properties on the evidence
+        object can be unset by passing in an empty string.
+
+        ``POST /v1/issuing/disputes/{dispute}``
+
+        Args:
+            amount: The dispute amount in the card's currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            evidence: Evidence provided for the dispute.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostIssuingDisputesDispute,
+            (dispute,),
+            {
+                "amount": amount,
+                "evidence": evidence,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncIssuingDisputes(AsyncResource):
+    """Operations on `client.issuing.disputes`."""
+
+    async def create(
+        self,
+        *,
+        amount: int | None = None,
+        evidence: IssuingDisputesCreateParamsEvidence | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        transaction: str | None = None,
+        treasury: IssuingDisputesCreateParamsTreasury | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingDispute:
+        """Creates an Issuing Dispute object. Individual pieces of evidence within the evidence
+        object are optional at this point. Stripe only validates that required evidence is
+        present during submission. Refer to Dispute reasons and evidence for more details about
+        evidence requirements.
+
+        ``POST /v1/issuing/disputes``
+
+        Args:
+            amount: The dispute amount in the card's currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal). If not set, defaults to
+                the full transaction amount.
+            evidence: Evidence provided for the dispute.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            transaction: The ID of the issuing transaction to create a dispute for. For
+                transaction on Treasury FinancialAccounts, use `treasury.received_debit`.
+            treasury: Params for disputes related to Treasury FinancialAccounts
+        """
+        return await self._client.request(
+            _PostIssuingDisputes,
+            (),
+            {
+                "amount": amount,
+                "evidence": evidence,
+                "expand": expand,
+                "metadata": metadata,
+                "transaction": transaction,
+                "treasury": treasury,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: IssuingDisputesListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["expired", "lost", "submitted", "unsubmitted", "won"] | None = None,
+        transaction: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IssuingDispute]:
+        """Returns a list of Issuing Dispute objects. The objects are sorted in descending order by
+        creation date, with the most recently created object appearing first.
+
+        ``GET /v1/issuing/disputes``
+
+        Args:
+            created: Select Issuing disputes that were created during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Select Issuing disputes with the given status.
+            transaction: Select the Issuing dispute for the given transaction.
+        """
+        return await self._client.request(
+            _GetIssuingDisputes,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+                "transaction": transaction,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        dispute: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingDispute:
+        """Retrieves an Issuing Dispute object.
+
+        ``GET /v1/issuing/disputes/{dispute}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetIssuingDisputesDispute,
+            (dispute,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def submit(
+        self,
+        dispute: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingDispute:
+        """Submits an Issuing Dispute to the card network. Stripe validates that all evidence
+        fields required for the dispute’s reason are present. For more details, see Dispute
+        reasons and evidence.
+
+        ``POST /v1/issuing/disputes/{dispute}/submit``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostIssuingDisputesDisputeSubmit,
+            (dispute,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        dispute: str,
+        /,
+        *,
+        amount: int | None = None,
+        evidence: IssuingDisputesUpdateParamsEvidence | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingDispute:
+        """Updates the specified Issuing Dispute object by setting the values of the parameters
+        passed. Any parameters not provided will be left unchanged. Properties on the evidence
+        object can be unset by passing in an empty string.
+
+        ``POST /v1/issuing/disputes/{dispute}``
+
+        Args:
+            amount: The dispute amount in the card's currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            evidence: Evidence provided for the dispute.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostIssuingDisputesDispute,
+            (dispute,),
+            {
+                "amount": amount,
+                "evidence": evidence,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostIssuingDisputes: Operation[IssuingDispute] = Operation(
     "PostIssuingDisputes",
@@ -113,357 +507,16 @@ _PostIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
 )
 
 
-class IssuingDisputes(SyncResource):
-    """Operations on `client.issuing.disputes`."""
-
-    def create(
-        self,
-        *,
-        amount: int | None = None,
-        evidence: IssuingDisputesCreateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        transaction: str | None = None,
-        treasury: IssuingDisputesCreateParamsTreasury | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingDispute:
-        """Creates an Issuing Dispute object. Individual pieces of evidence within the evidence
-        object are optional at this point. Stripe only validates that required evidence is
-        present during submission. Refer to Dispute reasons and evidence for more details about
-        evidence requirements.
-
-        ``POST /v1/issuing/disputes``
-
-        Args:
-            amount: The dispute amount in the card's currency and in the [smallest currency
-                unit](https://stripe.com/docs/currencies#zero-decimal).
-            evidence: Evidence provided for the dispute.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            transaction: The ID of the issuing transaction to create a dispute for.
-            treasury: Params for disputes related to Treasury FinancialAccounts
-        """
-        return self._client.request(
-            _PostIssuingDisputes,
-            (),
-            {
-                "amount": amount,
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-                "transaction": transaction,
-                "treasury": treasury,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: IssuingDisputesListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["expired", "lost", "submitted", "unsubmitted", "won"] | None = None,
-        transaction: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingDispute]:
-        """Returns a list of Issuing Dispute objects. The objects are sorted in descending order by
-        creation date, with the most recently created object appearing first.
-
-        ``GET /v1/issuing/disputes``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            transaction:
-        """
-        return self._client.request(
-            _GetIssuingDisputes,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-                "transaction": transaction,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        dispute: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingDispute:
-        """Retrieves an Issuing Dispute object.
-
-        ``GET /v1/issuing/disputes/{dispute}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetIssuingDisputesDispute,
-            (dispute,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def submit(
-        self,
-        dispute: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingDispute:
-        """Submits an Issuing Dispute to the card network. Stripe validates that all evidence
-        fields required for the dispute’s reason are present. For more details, see Dispute
-        reasons and evidence.
-
-        ``POST /v1/issuing/disputes/{dispute}/submit``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostIssuingDisputesDisputeSubmit,
-            (dispute,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        dispute: str,
-        /,
-        *,
-        amount: int | None = None,
-        evidence: IssuingDisputesUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingDispute:
-        """Updates the specified Issuing Dispute object by setting the values of the parameters
-        passed. Any parameters not provided will be left unchanged. Properties on the evidence
-        object can be unset by passing in an empty string.
-
-        ``POST /v1/issuing/disputes/{dispute}``
-
-        Args:
-            amount: The dispute amount in the card's currency and in the [smallest currency
-                unit](https://stripe.com/docs/currencies#zero-decimal).
-            evidence: Evidence provided for the dispute.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostIssuingDisputesDispute,
-            (dispute,),
-            {
-                "amount": amount,
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncIssuingDisputes(AsyncResource):
-    """Operations on `client.issuing.disputes`."""
-
-    async def create(
-        self,
-        *,
-        amount: int | None = None,
-        evidence: IssuingDisputesCreateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        transaction: str | None = None,
-        treasury: IssuingDisputesCreateParamsTreasury | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingDispute:
-        """Creates an Issuing Dispute object. Individual pieces of evidence within the evidence
-        object are optional at this point. Stripe only validates that required evidence is
-        present during submission. Refer to Dispute reasons and evidence for more details about
-        evidence requirements.
-
-        ``POST /v1/issuing/disputes``
-
-        Args:
-            amount: The dispute amount in the card's currency and in the [smallest currency
-                unit](https://stripe.com/docs/currencies#zero-decimal).
-            evidence: Evidence provided for the dispute.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            transaction: The ID of the issuing transaction to create a dispute for.
-            treasury: Params for disputes related to Treasury FinancialAccounts
-        """
-        return await self._client.request(
-            _PostIssuingDisputes,
-            (),
-            {
-                "amount": amount,
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-                "transaction": transaction,
-                "treasury": treasury,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: IssuingDisputesListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["expired", "lost", "submitted", "unsubmitted", "won"] | None = None,
-        transaction: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingDispute]:
-        """Returns a list of Issuing Dispute objects. The objects are sorted in descending order by
-        creation date, with the most recently created object appearing first.
-
-        ``GET /v1/issuing/disputes``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            transaction:
-        """
-        return await self._client.request(
-            _GetIssuingDisputes,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-                "transaction": transaction,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        dispute: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingDispute:
-        """Retrieves an Issuing Dispute object.
-
-        ``GET /v1/issuing/disputes/{dispute}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetIssuingDisputesDispute,
-            (dispute,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def submit(
-        self,
-        dispute: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingDispute:
-        """Submits an Issuing Dispute to the card network. Stripe validates that all evidence
-        fields required for the dispute’s reason are present. For more details, see Dispute
-        reasons and evidence.
-
-        ``POST /v1/issuing/disputes/{dispute}/submit``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostIssuingDisputesDisputeSubmit,
-            (dispute,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        dispute: str,
-        /,
-        *,
-        amount: int | None = None,
-        evidence: IssuingDisputesUpdateParamsEvidence | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingDispute:
-        """Updates the specified Issuing Dispute object by setting the values of the parameters
-        passed. Any parameters not provided will be left unchanged. Properties on the evidence
-        object can be unset by passing in an empty string.
-
-        ``POST /v1/issuing/disputes/{dispute}``
-
-        Args:
-            amount: The dispute amount in the card's currency and in the [smallest currency
-                unit](https://stripe.com/docs/currencies#zero-decimal).
-            evidence: Evidence provided for the dispute.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostIssuingDisputesDispute,
-            (dispute,),
-            {
-                "amount": amount,
-                "evidence": evidence,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IssuingDisputes.create": _PostIssuingDisputes,
+    "IssuingDisputes.list": _GetIssuingDisputes,
+    "IssuingDisputes.retrieve": _GetIssuingDisputesDispute,
+    "IssuingDisputes.submit": _PostIssuingDisputesDisputeSubmit,
+    "IssuingDisputes.update": _PostIssuingDisputesDispute,
+    "AsyncIssuingDisputes.create": _PostIssuingDisputes,
+    "AsyncIssuingDisputes.list": _GetIssuingDisputes,
+    "AsyncIssuingDisputes.retrieve": _GetIssuingDisputesDispute,
+    "AsyncIssuingDisputes.submit": _PostIssuingDisputesDisputeSubmit,
+    "AsyncIssuingDisputes.update": _PostIssuingDisputesDispute,
+}

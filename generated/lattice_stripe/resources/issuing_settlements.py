@@ -12,17 +12,225 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_settlement import IssuingSettlement
     from ..params.issuing_settlements import (
         IssuingSettlementsListParamsCreated,
     )
+
+
+class IssuingSettlements(SyncResource):
+    """Operations on `client.issuing.settlements`."""
+
+    def list(
+        self,
+        *,
+        created: IssuingSettlementsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IssuingSettlement]:
+        """Returns a list of Issuing Settlement objects. The objects are sorted in descending order
+        by creation date, with the most recently created object appearing first.
+
+        ``GET /v1/issuing/settlements``
+
+        Args:
+            created: Only return issuing settlements that were created during the given date
+                interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetIssuingSettlements,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        settlement: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingSettlement:
+        """Retrieves an Issuing Settlement object.
+
+        ``GET /v1/issuing/settlements/{settlement}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetIssuingSettlementsSettlement,
+            (settlement,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        settlement: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingSettlement:
+        """Updates the specified Issuing Settlement object by setting the values of the parameters
+        passed. Any parameters not provided will be left unchanged.
+
+        ``POST /v1/issuing/settlements/{settlement}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostIssuingSettlementsSettlement,
+            (settlement,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncIssuingSettlements(AsyncResource):
+    """Operations on `client.issuing.settlements`."""
+
+    async def list(
+        self,
+        *,
+        created: IssuingSettlementsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IssuingSettlement]:
+        """Returns a list of Issuing Settlement objects. The objects are sorted in descending order
+        by creation date, with the most recently created object appearing first.
+
+        ``GET /v1/issuing/settlements``
+
+        Args:
+            created: Only return issuing settlements that were created during the given date
+                interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetIssuingSettlements,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        settlement: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingSettlement:
+        """Retrieves an Issuing Settlement object.
+
+        ``GET /v1/issuing/settlements/{settlement}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetIssuingSettlementsSettlement,
+            (settlement,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        settlement: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingSettlement:
+        """Updates the specified Issuing Settlement object by setting the values of the parameters
+        passed. Any parameters not provided will be left unchanged.
+
+        ``POST /v1/issuing/settlements/{settlement}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostIssuingSettlementsSettlement,
+            (settlement,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetIssuingSettlements: Operation[ListObject[IssuingSettlement]] = Operation(
     "GetIssuingSettlements",
@@ -65,185 +273,12 @@ _PostIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
 )
 
 
-class IssuingSettlements(SyncResource):
-    """Operations on `client.issuing.settlements`."""
-
-    def list(
-        self,
-        *,
-        created: IssuingSettlementsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingSettlement]:
-        """Returns a list of Issuing Settlement objects. The objects are sorted in descending order
-        by creation date, with the most recently created object appearing first.
-
-        ``GET /v1/issuing/settlements``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetIssuingSettlements,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        settlement: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingSettlement:
-        """Retrieves an Issuing Settlement object.
-
-        ``GET /v1/issuing/settlements/{settlement}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetIssuingSettlementsSettlement,
-            (settlement,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        settlement: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingSettlement:
-        """Updates the specified Issuing Settlement object by setting the values of the parameters
-        passed. Any parameters not provided will be left unchanged.
-
-        ``POST /v1/issuing/settlements/{settlement}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostIssuingSettlementsSettlement,
-            (settlement,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncIssuingSettlements(AsyncResource):
-    """Operations on `client.issuing.settlements`."""
-
-    async def list(
-        self,
-        *,
-        created: IssuingSettlementsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingSettlement]:
-        """Returns a list of Issuing Settlement objects. The objects are sorted in descending order
-        by creation date, with the most recently created object appearing first.
-
-        ``GET /v1/issuing/settlements``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetIssuingSettlements,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        settlement: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingSettlement:
-        """Retrieves an Issuing Settlement object.
-
-        ``GET /v1/issuing/settlements/{settlement}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetIssuingSettlementsSettlement,
-            (settlement,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        settlement: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingSettlement:
-        """Updates the specified Issuing Settlement object by setting the values of the parameters
-        passed. Any parameters not provided will be left unchanged.
-
-        ``POST /v1/issuing/settlements/{settlement}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostIssuingSettlementsSettlement,
-            (settlement,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IssuingSettlements.list": _GetIssuingSettlements,
+    "IssuingSettlements.retrieve": _GetIssuingSettlementsSettlement,
+    "IssuingSettlements.update": _PostIssuingSettlementsSettlement,
+    "AsyncIssuingSettlements.list": _GetIssuingSettlements,
+    "AsyncIssuingSettlements.retrieve": _GetIssuingSettlementsSettlement,
+    "AsyncIssuingSettlements.update": _PostIssuingSettlementsSettlement,
+}

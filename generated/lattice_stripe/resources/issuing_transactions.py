@@ -12,17 +12,243 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_transaction import IssuingTransaction
     from ..params.issuing_transactions import (
         IssuingTransactionsListParamsCreated,
     )
+
+
+class IssuingTransactions(SyncResource):
+    """Operations on `client.issuing.transactions`."""
+
+    def list(
+        self,
+        *,
+        card: str | None = None,
+        cardholder: str | None = None,
+        created: IssuingTransactionsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        type: Literal["capture", "refund"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IssuingTransaction]:
+        """Returns a list of Issuing Transaction objects. The objects are sorted in descending
+        order by creation date, with the most recently created object appearing first.
+
+        ``GET /v1/issuing/transactions``
+
+        Args:
+            card: Only return transactions that belong to the given card.
+            cardholder: Only return transactions that belong to the given cardholder.
+            created: Only return transactions that were created during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return transactions that have the given type. One of `capture` or
+                `refund`.
+        """
+        return self._client.request(
+            _GetIssuingTransactions,
+            (),
+            {
+                "card": card,
+                "cardholder": cardholder,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "type": type,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingTransaction:
+        """Retrieves an Issuing Transaction object.
+
+        ``GET /v1/issuing/transactions/{transaction}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetIssuingTransactionsTransaction,
+            (transaction,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingTransaction:
+        """Updates the specified Issuing Transaction object by setting the values of the parameters
+        passed. Any parameters not provided will be left unchanged.
+
+        ``POST /v1/issuing/transactions/{transaction}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostIssuingTransactionsTransaction,
+            (transaction,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncIssuingTransactions(AsyncResource):
+    """Operations on `client.issuing.transactions`."""
+
+    async def list(
+        self,
+        *,
+        card: str | None = None,
+        cardholder: str | None = None,
+        created: IssuingTransactionsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        type: Literal["capture", "refund"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[IssuingTransaction]:
+        """Returns a list of Issuing Transaction objects. The objects are sorted in descending
+        order by creation date, with the most recently created object appearing first.
+
+        ``GET /v1/issuing/transactions``
+
+        Args:
+            card: Only return transactions that belong to the given card.
+            cardholder: Only return transactions that belong to the given cardholder.
+            created: Only return transactions that were created during the given date interval.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return transactions that have the given type. One of `capture` or
+                `refund`.
+        """
+        return await self._client.request(
+            _GetIssuingTransactions,
+            (),
+            {
+                "card": card,
+                "cardholder": cardholder,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "type": type,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingTransaction:
+        """Retrieves an Issuing Transaction object.
+
+        ``GET /v1/issuing/transactions/{transaction}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetIssuingTransactionsTransaction,
+            (transaction,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingTransaction:
+        """Updates the specified Issuing Transaction object by setting the values of the parameters
+        passed. Any parameters not provided will be left unchanged.
+
+        ``POST /v1/issuing/transactions/{transaction}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostIssuingTransactionsTransaction,
+            (transaction,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetIssuingTransactions: Operation[ListObject[IssuingTransaction]] = Operation(
     "GetIssuingTransactions",
@@ -68,203 +294,12 @@ _PostIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
 )
 
 
-class IssuingTransactions(SyncResource):
-    """Operations on `client.issuing.transactions`."""
-
-    def list(
-        self,
-        *,
-        card: str | None = None,
-        cardholder: str | None = None,
-        created: IssuingTransactionsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        type: Literal["capture", "refund"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingTransaction]:
-        """Returns a list of Issuing Transaction objects. The objects are sorted in descending
-        order by creation date, with the most recently created object appearing first.
-
-        ``GET /v1/issuing/transactions``
-
-        Args:
-            card:
-            cardholder:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-        """
-        return self._client.request(
-            _GetIssuingTransactions,
-            (),
-            {
-                "card": card,
-                "cardholder": cardholder,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "type": type,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingTransaction:
-        """Retrieves an Issuing Transaction object.
-
-        ``GET /v1/issuing/transactions/{transaction}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetIssuingTransactionsTransaction,
-            (transaction,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingTransaction:
-        """Updates the specified Issuing Transaction object by setting the values of the parameters
-        passed. Any parameters not provided will be left unchanged.
-
-        ``POST /v1/issuing/transactions/{transaction}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostIssuingTransactionsTransaction,
-            (transaction,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncIssuingTransactions(AsyncResource):
-    """Operations on `client.issuing.transactions`."""
-
-    async def list(
-        self,
-        *,
-        card: str | None = None,
-        cardholder: str | None = None,
-        created: IssuingTransactionsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        type: Literal["capture", "refund"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingTransaction]:
-        """Returns a list of Issuing Transaction objects. The objects are sorted in descending
-        order by creation date, with the most recently created object appearing first.
-
-        ``GET /v1/issuing/transactions``
-
-        Args:
-            card:
-            cardholder:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-        """
-        return await self._client.request(
-            _GetIssuingTransactions,
-            (),
-            {
-                "card": card,
-                "cardholder": cardholder,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "type": type,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingTransaction:
-        """Retrieves an Issuing Transaction object.
-
-        ``GET /v1/issuing/transactions/{transaction}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetIssuingTransactionsTransaction,
-            (transaction,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingTransaction:
-        """Updates the specified Issuing Transaction object by setting the values of the parameters
-        passed. Any parameters not provided will be left unchanged.
-
-        ``POST /v1/issuing/transactions/{transaction}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostIssuingTransactionsTransaction,
-            (transaction,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "IssuingTransactions.list": _GetIssuingTransactions,
+    "IssuingTransactions.retrieve": _GetIssuingTransactionsTransaction,
+    "IssuingTransactions.update": _PostIssuingTransactionsTransaction,
+    "AsyncIssuingTransactions.list": _GetIssuingTransactions,
+    "AsyncIssuingTransactions.retrieve": _GetIssuingTransactionsTransaction,
+    "AsyncIssuingTransactions.update": _PostIssuingTransactionsTransaction,
+}

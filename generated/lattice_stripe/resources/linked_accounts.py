@@ -12,18 +12,376 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_account import FinancialConnectionsAccount
     from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
     from ..params.linked_accounts import (
         LinkedAccountsListParamsAccountHolder,
     )
+
+
+class LinkedAccounts(SyncResource):
+    """Operations on `client.linked_accounts`."""
+
+    @cached_property
+    def owners(self) -> LinkedAccountsOwners:
+        return LinkedAccountsOwners(self._client)
+
+    def disconnect(
+        self,
+        account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FinancialConnectionsAccount:
+        """Disables your access to a Financial Connections Account. You will no longer be able to
+        access data associated with the account (e.g. balances, transactions).
+
+        ``POST /v1/linked_accounts/{account}/disconnect``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostLinkedAccountsAccountDisconnect,
+            (account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        account_holder: LinkedAccountsListParamsAccountHolder | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        session: str | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[FinancialConnectionsAccount]:
+        """Returns a list of Financial Connections Account objects.
+
+        ``GET /v1/linked_accounts``
+
+        Args:
+            account_holder: If present, only return accounts that belong to the specified
+                account holder. `account_holder[customer]` and `account_holder[account]` are
+                mutually exclusive.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            session: If present, only return accounts that were collected as part of the given
+                session.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetLinkedAccounts,
+            (),
+            {
+                "account_holder": account_holder,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "session": session,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def refresh(
+        self,
+        account: str,
+        /,
+        *,
+        features: SequenceNotStr[Literal["balance", "ownership"]],
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FinancialConnectionsAccount:
+        """Refreshes the data associated with a Financial Connections Account.
+
+        ``POST /v1/linked_accounts/{account}/refresh``
+
+        Args:
+            features: The list of account features that you would like to refresh.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostLinkedAccountsAccountRefresh,
+            (account,),
+            {
+                "features": features,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FinancialConnectionsAccount:
+        """Retrieves the details of an Financial Connections Account.
+
+        ``GET /v1/linked_accounts/{account}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetLinkedAccountsAccount,
+            (account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class LinkedAccountsOwners(SyncResource):
+    """Operations on `client.linked_accounts.owners`."""
+
+    def list(
+        self,
+        account: str,
+        /,
+        *,
+        ownership: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[FinancialConnectionsAccountOwner]:
+        """Lists all owners for a given Account
+
+        ``GET /v1/linked_accounts/{account}/owners``
+
+        Args:
+            ownership: The ID of the ownership object to fetch owners from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetLinkedAccountsAccountOwners,
+            (account,),
+            {
+                "ownership": ownership,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+class AsyncLinkedAccounts(AsyncResource):
+    """Operations on `client.linked_accounts`."""
+
+    @cached_property
+    def owners(self) -> AsyncLinkedAccountsOwners:
+        return AsyncLinkedAccountsOwners(self._client)
+
+    async def disconnect(
+        self,
+        account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FinancialConnectionsAccount:
+        """Disables your access to a Financial Connections Account. You will no longer be able to
+        access data associated with the account (e.g. balances, transactions).
+
+        ``POST /v1/linked_accounts/{account}/disconnect``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostLinkedAccountsAccountDisconnect,
+            (account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        account_holder: LinkedAccountsListParamsAccountHolder | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        session: str | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[FinancialConnectionsAccount]:
+        """Returns a list of Financial Connections Account objects.
+
+        ``GET /v1/linked_accounts``
+
+        Args:
+            account_holder: If present, only return accounts that belong to the specified
+                account holder. `account_holder[customer]` and `account_holder[account]` are
+                mutually exclusive.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            session: If present, only return accounts that were collected as part of the given
+                session.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetLinkedAccounts,
+            (),
+            {
+                "account_holder": account_holder,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "session": session,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def refresh(
+        self,
+        account: str,
+        /,
+        *,
+        features: SequenceNotStr[Literal["balance", "ownership"]],
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FinancialConnectionsAccount:
+        """Refreshes the data associated with a Financial Connections Account.
+
+        ``POST /v1/linked_accounts/{account}/refresh``
+
+        Args:
+            features: The list of account features that you would like to refresh.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostLinkedAccountsAccountRefresh,
+            (account,),
+            {
+                "features": features,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> FinancialConnectionsAccount:
+        """Retrieves the details of an Financial Connections Account.
+
+        ``GET /v1/linked_accounts/{account}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetLinkedAccountsAccount,
+            (account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncLinkedAccountsOwners(AsyncResource):
+    """Operations on `client.linked_accounts.owners`."""
+
+    async def list(
+        self,
+        account: str,
+        /,
+        *,
+        ownership: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[FinancialConnectionsAccountOwner]:
+        """Lists all owners for a given Account
+
+        ``GET /v1/linked_accounts/{account}/owners``
+
+        Args:
+            ownership: The ID of the ownership object to fetch owners from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetLinkedAccountsAccountOwners,
+            (account,),
+            {
+                "ownership": ownership,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostLinkedAccountsAccountDisconnect: Operation[FinancialConnectionsAccount] = Operation(
     "PostLinkedAccountsAccountDisconnect",
@@ -96,323 +454,16 @@ _GetLinkedAccountsAccountOwners: Operation[ListObject[FinancialConnectionsAccoun
 )
 
 
-class LinkedAccounts(SyncResource):
-    """Operations on `client.linked_accounts`."""
-
-    @cached_property
-    def owners(self) -> LinkedAccountsOwners:
-        return LinkedAccountsOwners(self._client)
-
-    def disconnect(
-        self,
-        account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FinancialConnectionsAccount:
-        """Disables your access to a Financial Connections Account. You will no longer be able to
-        access data associated with the account (e.g. balances, transactions).
-
-        ``POST /v1/linked_accounts/{account}/disconnect``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostLinkedAccountsAccountDisconnect,
-            (account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        account_holder: LinkedAccountsListParamsAccountHolder | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        session: str | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[FinancialConnectionsAccount]:
-        """Returns a list of Financial Connections Account objects.
-
-        ``GET /v1/linked_accounts``
-
-        Args:
-            account_holder:
-            ending_before:
-            expand:
-            limit:
-            session:
-            starting_after:
-        """
-        return self._client.request(
-            _GetLinkedAccounts,
-            (),
-            {
-                "account_holder": account_holder,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "session": session,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def refresh(
-        self,
-        account: str,
-        /,
-        *,
-        features: Sequence[Literal["balance", "ownership"]],
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FinancialConnectionsAccount:
-        """Refreshes the data associated with a Financial Connections Account.
-
-        ``POST /v1/linked_accounts/{account}/refresh``
-
-        Args:
-            features: The list of account features that you would like to refresh.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostLinkedAccountsAccountRefresh,
-            (account,),
-            {
-                "features": features,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FinancialConnectionsAccount:
-        """Retrieves the details of an Financial Connections Account.
-
-        ``GET /v1/linked_accounts/{account}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetLinkedAccountsAccount,
-            (account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class LinkedAccountsOwners(SyncResource):
-    """Operations on `client.linked_accounts.owners`."""
-
-    def list(
-        self,
-        account: str,
-        /,
-        *,
-        ownership: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[FinancialConnectionsAccountOwner]:
-        """Lists all owners for a given Account
-
-        ``GET /v1/linked_accounts/{account}/owners``
-
-        Args:
-            ownership:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetLinkedAccountsAccountOwners,
-            (account,),
-            {
-                "ownership": ownership,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-
-class AsyncLinkedAccounts(AsyncResource):
-    """Operations on `client.linked_accounts`."""
-
-    @cached_property
-    def owners(self) -> AsyncLinkedAccountsOwners:
-        return AsyncLinkedAccountsOwners(self._client)
-
-    async def disconnect(
-        self,
-        account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FinancialConnectionsAccount:
-        """Disables your access to a Financial Connections Account. You will no longer be able to
-        access data associated with the account (e.g. balances, transactions).
-
-        ``POST /v1/linked_accounts/{account}/disconnect``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostLinkedAccountsAccountDisconnect,
-            (account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        account_holder: LinkedAccountsListParamsAccountHolder | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        session: str | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[FinancialConnectionsAccount]:
-        """Returns a list of Financial Connections Account objects.
-
-        ``GET /v1/linked_accounts``
-
-        Args:
-            account_holder:
-            ending_before:
-            expand:
-            limit:
-            session:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetLinkedAccounts,
-            (),
-            {
-                "account_holder": account_holder,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "session": session,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def refresh(
-        self,
-        account: str,
-        /,
-        *,
-        features: Sequence[Literal["balance", "ownership"]],
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FinancialConnectionsAccount:
-        """Refreshes the data associated with a Financial Connections Account.
-
-        ``POST /v1/linked_accounts/{account}/refresh``
-
-        Args:
-            features: The list of account features that you would like to refresh.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostLinkedAccountsAccountRefresh,
-            (account,),
-            {
-                "features": features,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> FinancialConnectionsAccount:
-        """Retrieves the details of an Financial Connections Account.
-
-        ``GET /v1/linked_accounts/{account}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetLinkedAccountsAccount,
-            (account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncLinkedAccountsOwners(AsyncResource):
-    """Operations on `client.linked_accounts.owners`."""
-
-    async def list(
-        self,
-        account: str,
-        /,
-        *,
-        ownership: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[FinancialConnectionsAccountOwner]:
-        """Lists all owners for a given Account
-
-        ``GET /v1/linked_accounts/{account}/owners``
-
-        Args:
-            ownership:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetLinkedAccountsAccountOwners,
-            (account,),
-            {
-                "ownership": ownership,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "LinkedAccounts.disconnect": _PostLinkedAccountsAccountDisconnect,
+    "LinkedAccounts.list": _GetLinkedAccounts,
+    "LinkedAccounts.refresh": _PostLinkedAccountsAccountRefresh,
+    "LinkedAccounts.retrieve": _GetLinkedAccountsAccount,
+    "LinkedAccountsOwners.list": _GetLinkedAccountsAccountOwners,
+    "AsyncLinkedAccounts.disconnect": _PostLinkedAccountsAccountDisconnect,
+    "AsyncLinkedAccounts.list": _GetLinkedAccounts,
+    "AsyncLinkedAccounts.refresh": _PostLinkedAccountsAccountRefresh,
+    "AsyncLinkedAccounts.retrieve": _GetLinkedAccountsAccount,
+    "AsyncLinkedAccountsOwners.list": _GetLinkedAccountsAccountOwners,
+}

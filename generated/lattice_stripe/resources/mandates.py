@@ -12,26 +12,13 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.mandate import Mandate
-
-_GetMandatesMandate: Operation[Mandate] = Operation(
-    "GetMandatesMandate",
-    "mandates.retrieve",
-    "get",
-    "/v1/mandates/{}",
-    S.Model("Mandate"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
 
 
 class Mandates(SyncResource):
@@ -42,7 +29,7 @@ class Mandates(SyncResource):
         mandate: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Mandate:
         """Retrieves a Mandate object.
@@ -50,7 +37,7 @@ class Mandates(SyncResource):
         ``GET /v1/mandates/{mandate}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetMandatesMandate,
@@ -70,7 +57,7 @@ class AsyncMandates(AsyncResource):
         mandate: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Mandate:
         """Retrieves a Mandate object.
@@ -78,7 +65,7 @@ class AsyncMandates(AsyncResource):
         ``GET /v1/mandates/{mandate}``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetMandatesMandate,
@@ -88,3 +75,25 @@ class AsyncMandates(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetMandatesMandate: Operation[Mandate] = Operation(
+    "GetMandatesMandate",
+    "mandates.retrieve",
+    "get",
+    "/v1/mandates/{}",
+    S.Model("Mandate"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Mandates.retrieve": _GetMandatesMandate,
+    "AsyncMandates.retrieve": _GetMandatesMandate,
+}

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_intent import PaymentIntent
     from ..params.payment_intents import (
         PaymentIntentsCaptureParamsTransferData,
@@ -43,6 +42,1753 @@ if TYPE_CHECKING:
         PaymentIntentsUpdateParamsShipping,
         PaymentIntentsUpdateParamsTransferData,
     )
+
+
+class PaymentIntents(SyncResource):
+    """Operations on `client.payment_intents`."""
+
+    def apply_customer_balance(
+        self,
+        intent: str,
+        /,
+        *,
+        amount: int | None = None,
+        currency: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Manually reconcile the remaining amount for a customer_balance PaymentIntent.
+
+        ``POST /v1/payment_intents/{intent}/apply_customer_balance``
+
+        Args:
+            amount: Amount intended to be applied to this PaymentIntent from the customer’s cash
+                balance.
+                A positive integer representing how much to charge in the [smallest currency
+                    unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to
+                    charge $1.00 or 100 to charge ¥100, a zero-decimal currency).
+                The maximum amount is the amount of the PaymentIntent.
+                When omitted, the amount defaults to the remaining amount requested on the
+                    PaymentIntent.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostPaymentIntentsIntentApplyCustomerBalance,
+            (intent,),
+            {
+                "amount": amount,
+                "currency": currency,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def cancel(
+        self,
+        intent: str,
+        /,
+        *,
+        cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
+        | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """A PaymentIntent object can be canceled when it is in one of these statuses:
+        requires_payment_method, requires_capture, requires_confirmation, requires_action or, in
+        rare cases, processing.
+
+        Once canceled, no additional charges will be made by the PaymentIntent and any
+        operations on the PaymentIntent will fail with an error. For PaymentIntents with a
+        status of requires_capture, the remaining amount_capturable will automatically be
+        refunded.
+
+        You cannot cancel the PaymentIntent for a Checkout Session. Expire the Checkout Session
+        instead.
+
+        ``POST /v1/payment_intents/{intent}/cancel``
+
+        Args:
+            cancellation_reason: Reason for canceling this PaymentIntent. Possible values are
+                `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostPaymentIntentsIntentCancel,
+            (intent,),
+            {
+                "cancellation_reason": cancellation_reason,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def capture(
+        self,
+        intent: str,
+        /,
+        *,
+        amount_to_capture: int | None = None,
+        application_fee_amount: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        statement_descriptor: str | None = None,
+        statement_descriptor_suffix: str | None = None,
+        transfer_data: PaymentIntentsCaptureParamsTransferData | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Capture the funds of an existing uncaptured PaymentIntent when its status is
+        requires_capture.
+
+        Uncaptured PaymentIntents will be canceled a set number of days after they are created
+        (7 by default).
+
+        Learn more about separate authorization and capture.
+
+        ``POST /v1/payment_intents/{intent}/capture``
+
+        Args:
+            amount_to_capture: The amount to capture from the PaymentIntent, which must be less
+                than or equal to the original amount. Any additional amount will be
+                automatically refunded. Defaults to the full `amount_capturable` if not
+                provided.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. The amount of the application fee collected will be
+                capped at the total payment amount. For more information, see the PaymentIntents
+                [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least
+                one letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about a card payment that
+                customers see on their statements. Concatenated with the prefix (shortened
+                descriptor) or statement descriptor that’s set on the account to form the
+                complete statement descriptor. Maximum 22 characters for the concatenated
+                descriptor.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment is captured. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+        """
+        return self._client.request(
+            _PostPaymentIntentsIntentCapture,
+            (intent,),
+            {
+                "amount_to_capture": amount_to_capture,
+                "application_fee_amount": application_fee_amount,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+    def confirm(
+        self,
+        intent: str,
+        /,
+        *,
+        capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
+        client_secret: str | None = None,
+        error_on_requires_action: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        mandate: str | None = None,
+        mandate_data: PaymentIntentsConfirmParamsMandateData
+        | Literal[""]
+        | PaymentIntentsConfirmParamsMandateData2
+        | None = None,
+        off_session: bool | Literal["one_off", "recurring"] | None = None,
+        payment_method: str | None = None,
+        payment_method_data: PaymentIntentsConfirmParamsPaymentMethodData | None = None,
+        payment_method_options: PaymentIntentsConfirmParamsPaymentMethodOptions | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
+        radar_options: PaymentIntentsConfirmParamsRadarOptions | None = None,
+        receipt_email: str | Literal[""] | None = None,
+        return_url: str | None = None,
+        setup_future_usage: Literal["", "off_session", "on_session"] | None = None,
+        shipping: PaymentIntentsConfirmParamsShipping | Literal[""] | None = None,
+        use_stripe_sdk: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Confirm that your customer intends to pay with current or provided payment method. Upon
+        confirmation, the PaymentIntent will attempt to initiate a payment. If the selected
+        payment method requires additional authentication steps, the PaymentIntent will
+        transition to the requires_action status and suggest additional actions via next_action.
+        If payment fails, the PaymentIntent transitions to the requires_payment_method status or
+        the canceled status if the confirmation limit is reached. If payment succeeds, the
+        PaymentIntent will transition to the succeeded status (or requires_capture, if
+        capture_method is set to manual). If the confirmation_method is automatic, payment may
+        be attempted using our client SDKs and the PaymentIntent’s client_secret. After
+        next_actions are handled by the client, no additional confirmation is required to
+        complete the payment. If the confirmation_method is manual, all payment attempts must be
+        initiated using a secret key. If any actions are required for the payment, the
+        PaymentIntent will return to the requires_confirmation state after those actions are
+        completed. Your server needs to then explicitly re-confirm the PaymentIntent to initiate
+        the next payment attempt. Read the expanded documentation to learn more about manual
+        confirmation.
+
+        ``POST /v1/payment_intents/{intent}/confirm``
+
+        Args:
+            capture_method: Controls when the funds will be captured from the customer's
+                account.
+            client_secret: The client secret of the PaymentIntent.
+            error_on_requires_action: Set to `true` to fail the payment attempt if the
+                PaymentIntent transitions into `requires_action`. This parameter is intended for
+                simpler integrations that do not handle customer actions, like [saving cards
+                without
+                authentication](https://stripe.com/docs/payments/save-card-without-authentication).
+            expand: Specifies which fields in the response should be expanded.
+            mandate: ID of the mandate to be used for this payment.
+            mandate_data: This hash contains details about the Mandate to create
+            off_session: Set to `true` to indicate that the customer is not in your checkout
+                flow during this payment attempt, and therefore is unable to authenticate. This
+                parameter is intended for scenarios where you collect card details and [charge
+                them later](https://stripe.com/docs/payments/cards/charging-saved-cards).
+            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
+                The new PaymentMethod will appear in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent.
+            payment_method_options: Payment-method-specific configuration for this
+                PaymentIntent.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
+                methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to. If `receipt_email` is specified for a payment in live mode, a receipt will
+                be sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails).
+            return_url: The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application
+                URI scheme. This parameter is only used for cards and other redirect-based
+                payment methods.
+            setup_future_usage: Indicates that you intend to make future payments with this
+                PaymentIntent's payment method.
+                Providing this parameter will [attach the payment
+                    method](https://stripe.com/docs/payments/save-during-payment) to the
+                    PaymentIntent's Customer, if present, after the PaymentIntent is confirmed
+                    and any required actions from the user are complete. If no Customer was
+                    provided, the payment method can still be
+                    [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer
+                    after the transaction completes.
+                When processing card payments, Stripe also uses `setup_future_usage` to
+                    dynamically optimize your payment flow and comply with regional legislation
+                    and network rules, such as
+                    [SCA](https://stripe.com/docs/strong-customer-authentication).
+                If `setup_future_usage` is already set and you are performing a request using a
+                    publishable key, you may only update the value from `on_session` to
+                    `off_session`.
+            shipping: Shipping information for this PaymentIntent.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
+        """
+        return self._client.request(
+            _PostPaymentIntentsIntentConfirm,
+            (intent,),
+            {
+                "capture_method": capture_method,
+                "client_secret": client_secret,
+                "error_on_requires_action": error_on_requires_action,
+                "expand": expand,
+                "mandate": mandate,
+                "mandate_data": mandate_data,
+                "off_session": off_session,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "radar_options": radar_options,
+                "receipt_email": receipt_email,
+                "return_url": return_url,
+                "setup_future_usage": setup_future_usage,
+                "shipping": shipping,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        application_fee_amount: int | None = None,
+        automatic_payment_methods: PaymentIntentsCreateParamsAutomaticPaymentMethods | None = None,
+        capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
+        confirm: bool | None = None,
+        confirmation_method: Literal["automatic", "manual"] | None = None,
+        customer: str | None = None,
+        description: str | None = None,
+        error_on_requires_action: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        mandate: str | None = None,
+        mandate_data: PaymentIntentsCreateParamsMandateData | Literal[""] | None = None,
+        metadata: dict[str, str] | None = None,
+        off_session: bool | Literal["one_off", "recurring"] | None = None,
+        on_behalf_of: str | None = None,
+        payment_method: str | None = None,
+        payment_method_data: PaymentIntentsCreateParamsPaymentMethodData | None = None,
+        payment_method_options: PaymentIntentsCreateParamsPaymentMethodOptions | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
+        radar_options: PaymentIntentsCreateParamsRadarOptions | None = None,
+        receipt_email: str | None = None,
+        return_url: str | None = None,
+        setup_future_usage: Literal["off_session", "on_session"] | None = None,
+        shipping: PaymentIntentsCreateParamsShipping | None = None,
+        statement_descriptor: str | None = None,
+        statement_descriptor_suffix: str | None = None,
+        transfer_data: PaymentIntentsCreateParamsTransferData | None = None,
+        transfer_group: str | None = None,
+        use_stripe_sdk: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Creates a PaymentIntent object.
+
+        After the PaymentIntent is created, attach a payment method and confirm to continue the
+        payment. You can read more about the different payment flows available via the Payment
+        Intents API here.
+
+        When confirm=true is used during creation, it is equivalent to creating and confirming
+        the PaymentIntent in the same call. You may use any parameters available in the confirm
+        API when confirm=true is supplied.
+
+        ``POST /v1/payment_intents``
+
+        Args:
+            amount: Amount intended to be collected by this PaymentIntent. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to
+                charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount
+                is $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a
+                USD charge of $999,999.99).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. The amount of the application fee collected will be
+                capped at the total payment amount. For more information, see the PaymentIntents
+                [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
+            automatic_payment_methods: When enabled, this PaymentIntent will accept payment
+                methods that you have enabled in the Dashboard and are compatible with this
+                PaymentIntent's other parameters.
+            capture_method: Controls when the funds will be captured from the customer's
+                account.
+            confirm: Set to `true` to attempt to
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) this
+                PaymentIntent immediately. This parameter defaults to `false`. When creating and
+                confirming a PaymentIntent at the same time, parameters available in the
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) API may also be
+                provided.
+            confirmation_method:
+            customer: ID of the Customer this PaymentIntent belongs to, if one exists.
+                Payment methods attached to other Customers cannot be used with this
+                    PaymentIntent.
+                If present in combination with
+                    [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage),
+                    this PaymentIntent's payment method will be attached to the Customer after
+                    the PaymentIntent has been confirmed and any required actions from the user
+                    are complete.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            error_on_requires_action: Set to `true` to fail the payment attempt if the
+                PaymentIntent transitions into `requires_action`. This parameter is intended for
+                simpler integrations that do not handle customer actions, like [saving cards
+                without
+                authentication](https://stripe.com/docs/payments/save-card-without-authentication).
+                This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            expand: Specifies which fields in the response should be expanded.
+            mandate: ID of the mandate to be used for this payment. This parameter can only be
+                used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            mandate_data: This hash contains details about the Mandate to create. This parameter
+                can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Set to `true` to indicate that the customer is not in your checkout
+                flow during this payment attempt, and therefore is unable to authenticate. This
+                parameter is intended for scenarios where you collect card details and [charge
+                them later](https://stripe.com/docs/payments/cards/charging-saved-cards). This
+                parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            on_behalf_of: The Stripe account ID for which these funds are intended. For details,
+                see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
+            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+                If this parameter is omitted with `confirm=true`, `customer.default_source` will
+                    be attached as this PaymentIntent's payment instrument to improve the
+                    migration experience for users of the Charges API. We recommend that you
+                    explicitly provide the `payment_method` going forward.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
+                The new PaymentMethod will appear in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent.
+            payment_method_options: Payment-method-specific configuration for this
+                PaymentIntent.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. If this is not provided, defaults to ["card"].
+                Use automatic_payment_methods to manage payment methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to. If `receipt_email` is specified for a payment in live mode, a receipt will
+                be sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails).
+            return_url: The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application
+                URI scheme. This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            setup_future_usage: Indicates that you intend to make future payments with this
+                PaymentIntent's payment method.
+                Providing this parameter will [attach the payment
+                    method](https://stripe.com/docs/payments/save-during-payment) to the
+                    PaymentIntent's Customer, if present, after the PaymentIntent is confirmed
+                    and any required actions from the user are complete. If no Customer was
+                    provided, the payment method can still be
+                    [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer
+                    after the transaction completes.
+                When processing card payments, Stripe also uses `setup_future_usage` to
+                    dynamically optimize your payment flow and comply with regional legislation
+                    and network rules, such as
+                    [SCA](https://stripe.com/docs/strong-customer-authentication).
+            shipping: Shipping information for this PaymentIntent.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least
+                one letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about a card payment that
+                customers see on their statements. Concatenated with the prefix (shortened
+                descriptor) or statement descriptor that’s set on the account to form the
+                complete statement descriptor. Maximum 22 characters for the concatenated
+                descriptor.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment succeeds. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            transfer_group: A string that identifies the resulting payment as part of a group.
+                See the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/connect/separate-charges-and-transfers) for
+                details.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
+        """
+        return self._client.request(
+            _PostPaymentIntents,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "application_fee_amount": application_fee_amount,
+                "automatic_payment_methods": automatic_payment_methods,
+                "capture_method": capture_method,
+                "confirm": confirm,
+                "confirmation_method": confirmation_method,
+                "customer": customer,
+                "description": description,
+                "error_on_requires_action": error_on_requires_action,
+                "expand": expand,
+                "mandate": mandate,
+                "mandate_data": mandate_data,
+                "metadata": metadata,
+                "off_session": off_session,
+                "on_behalf_of": on_behalf_of,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "radar_options": radar_options,
+                "receipt_email": receipt_email,
+                "return_url": return_url,
+                "setup_future_usage": setup_future_usage,
+                "shipping": shipping,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
+            options,
+        )
+
+    def increment_authorization(
+        self,
+        intent: str,
+        /,
+        *,
+        amount: int,
+        application_fee_amount: int | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        statement_descriptor: str | None = None,
+        transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Perform an incremental authorization on an eligible PaymentIntent. To be eligible, the
+        PaymentIntent’s status must be requires_capture and incremental_authorization_supported
+        must be true.
+
+        Incremental authorizations attempt to increase the authorized amount on your customer’s
+        card to the new, higher amount provided. As with the initial authorization, incremental
+        authorizations may be declined. A single PaymentIntent can call this endpoint multiple
+        times to further increase the authorized amount.
+
+        If the incremental authorization succeeds, the PaymentIntent object is returned with the
+        updated amount. If the incremental authorization fails, a card_declined error is
+        returned, and no fields on the PaymentIntent or Charge are updated. The PaymentIntent
+        object remains capturable for the previously authorized amount.
+
+        Each PaymentIntent can have a maximum of 10 incremental authorization attempts,
+        including declines. Once captured, a PaymentIntent can no longer be incremented.
+
+        Learn more about incremental authorizations.
+
+        ``POST /v1/payment_intents/{intent}/increment_authorization``
+
+        Args:
+            amount: The updated total amount you intend to collect from the cardholder. This
+                amount must be greater than the currently authorized amount.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. The amount of the application fee collected will be
+                capped at the total payment amount. For more information, see the PaymentIntents
+                [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least
+                one letter, maximum 22 characters.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment is captured. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+        """
+        return self._client.request(
+            _PostPaymentIntentsIntentIncrementAuthorization,
+            (intent,),
+            {
+                "amount": amount,
+                "application_fee_amount": application_fee_amount,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: PaymentIntentsListParamsCreated | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[PaymentIntent]:
+        """Returns a list of PaymentIntents.
+
+        ``GET /v1/payment_intents``
+
+        Args:
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            customer: Only return PaymentIntents for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetPaymentIntents,
+            (),
+            {
+                "created": created,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        intent: str,
+        /,
+        *,
+        client_secret: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Retrieves the details of a PaymentIntent that has previously been created.
+
+        You can retrieve a PaymentIntent client-side using a publishable key when the
+        client_secret is in the query string.
+
+        If you retrieve a PaymentIntent with a publishable key, it only returns a subset of
+        properties. Refer to the payment intent object reference for more details.
+
+        ``GET /v1/payment_intents/{intent}``
+
+        Args:
+            client_secret: The client secret of the PaymentIntent. It's required if you use a
+                publishable key to retrieve the source.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetPaymentIntentsIntent,
+            (intent,),
+            {
+                "client_secret": client_secret,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def search(
+        self,
+        *,
+        query: str,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        page: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SearchResult[PaymentIntent]:
+        """Search for PaymentIntents you’ve previously created using Stripe’s Search Query
+        Language. Don’t use search in read-after-write flows where strict consistency is
+        necessary. Under normal operating conditions, data is searchable in less than a minute.
+        Occasionally, propagation of new or updated data can be up to an hour behind during
+        outages. Search functionality is not available to merchants in India.
+
+        ``GET /v1/payment_intents/search``
+
+        Args:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for payment
+                intents](https://stripe.com/docs/search#query-fields-for-payment-intents).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
+        """
+        return self._client.request(
+            _GetPaymentIntentsSearch,
+            (),
+            {
+                "query": query,
+                "expand": expand,
+                "limit": limit,
+                "page": page,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        intent: str,
+        /,
+        *,
+        amount: int | None = None,
+        application_fee_amount: int | Literal[""] | None = None,
+        capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        payment_method: str | None = None,
+        payment_method_data: PaymentIntentsUpdateParamsPaymentMethodData | None = None,
+        payment_method_options: PaymentIntentsUpdateParamsPaymentMethodOptions | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
+        receipt_email: str | Literal[""] | None = None,
+        setup_future_usage: Literal["", "off_session", "on_session"] | None = None,
+        shipping: PaymentIntentsUpdateParamsShipping | Literal[""] | None = None,
+        statement_descriptor: str | None = None,
+        statement_descriptor_suffix: str | None = None,
+        transfer_data: PaymentIntentsUpdateParamsTransferData | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Updates properties on a PaymentIntent object without confirming.
+
+        Depending on which properties you update, you may need to confirm the PaymentIntent
+        again. For example, updating the payment_method will always require you to confirm the
+        PaymentIntent again. If you prefer to update and confirm at the same time, we recommend
+        updating properties via the confirm API instead.
+
+        ``POST /v1/payment_intents/{intent}``
+
+        Args:
+            amount: Amount intended to be collected by this PaymentIntent. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to
+                charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount
+                is $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a
+                USD charge of $999,999.99).
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. The amount of the application fee collected will be
+                capped at the total payment amount. For more information, see the PaymentIntents
+                [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
+            capture_method: Controls when the funds will be captured from the customer's
+                account.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            customer: ID of the Customer this PaymentIntent belongs to, if one exists.
+                Payment methods attached to other Customers cannot be used with this
+                    PaymentIntent.
+                If present in combination with
+                    [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage),
+                    this PaymentIntent's payment method will be attached to the Customer after
+                    the PaymentIntent has been confirmed and any required actions from the user
+                    are complete.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
+                The new PaymentMethod will appear in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent.
+            payment_method_options: Payment-method-specific configuration for this
+                PaymentIntent.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
+                methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to. If `receipt_email` is specified for a payment in live mode, a receipt will
+                be sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails).
+            setup_future_usage: Indicates that you intend to make future payments with this
+                PaymentIntent's payment method.
+                Providing this parameter will [attach the payment
+                    method](https://stripe.com/docs/payments/save-during-payment) to the
+                    PaymentIntent's Customer, if present, after the PaymentIntent is confirmed
+                    and any required actions from the user are complete. If no Customer was
+                    provided, the payment method can still be
+                    [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer
+                    after the transaction completes.
+                When processing card payments, Stripe also uses `setup_future_usage` to
+                    dynamically optimize your payment flow and comply with regional legislation
+                    and network rules, such as
+                    [SCA](https://stripe.com/docs/strong-customer-authentication).
+                If `setup_future_usage` is already set and you are performing a request using a
+                    publishable key, you may only update the value from `on_session` to
+                    `off_session`.
+            shipping: Shipping information for this PaymentIntent.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least
+                one letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about a card payment that
+                customers see on their statements. Concatenated with the prefix (shortened
+                descriptor) or statement descriptor that’s set on the account to form the
+                complete statement descriptor. Maximum 22 characters for the concatenated
+                descriptor.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment succeeds. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            transfer_group: A string that identifies the resulting payment as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the
+                PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts) for details.
+        """
+        return self._client.request(
+            _PostPaymentIntentsIntent,
+            (intent,),
+            {
+                "amount": amount,
+                "application_fee_amount": application_fee_amount,
+                "capture_method": capture_method,
+                "currency": currency,
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "receipt_email": receipt_email,
+                "setup_future_usage": setup_future_usage,
+                "shipping": shipping,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    def verify_microdeposits(
+        self,
+        intent: str,
+        /,
+        *,
+        amounts: SequenceNotStr[int] | None = None,
+        client_secret: str | None = None,
+        descriptor_code: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Verifies microdeposits on a PaymentIntent object.
+
+        ``POST /v1/payment_intents/{intent}/verify_microdeposits``
+
+        Args:
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
+            client_secret: The client secret of the PaymentIntent.
+            descriptor_code: A six-character code starting with SM present in the microdeposit
+                sent to the bank account.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostPaymentIntentsIntentVerifyMicrodeposits,
+            (intent,),
+            {
+                "amounts": amounts,
+                "client_secret": client_secret,
+                "descriptor_code": descriptor_code,
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncPaymentIntents(AsyncResource):
+    """Operations on `client.payment_intents`."""
+
+    async def apply_customer_balance(
+        self,
+        intent: str,
+        /,
+        *,
+        amount: int | None = None,
+        currency: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Manually reconcile the remaining amount for a customer_balance PaymentIntent.
+
+        ``POST /v1/payment_intents/{intent}/apply_customer_balance``
+
+        Args:
+            amount: Amount intended to be applied to this PaymentIntent from the customer’s cash
+                balance.
+                A positive integer representing how much to charge in the [smallest currency
+                    unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to
+                    charge $1.00 or 100 to charge ¥100, a zero-decimal currency).
+                The maximum amount is the amount of the PaymentIntent.
+                When omitted, the amount defaults to the remaining amount requested on the
+                    PaymentIntent.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostPaymentIntentsIntentApplyCustomerBalance,
+            (intent,),
+            {
+                "amount": amount,
+                "currency": currency,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def cancel(
+        self,
+        intent: str,
+        /,
+        *,
+        cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
+        | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """A PaymentIntent object can be canceled when it is in one of these statuses:
+        requires_payment_method, requires_capture, requires_confirmation, requires_action or, in
+        rare cases, processing.
+
+        Once canceled, no additional charges will be made by the PaymentIntent and any
+        operations on the PaymentIntent will fail with an error. For PaymentIntents with a
+        status of requires_capture, the remaining amount_capturable will automatically be
+        refunded.
+
+        You cannot cancel the PaymentIntent for a Checkout Session. Expire the Checkout Session
+        instead.
+
+        ``POST /v1/payment_intents/{intent}/cancel``
+
+        Args:
+            cancellation_reason: Reason for canceling this PaymentIntent. Possible values are
+                `duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostPaymentIntentsIntentCancel,
+            (intent,),
+            {
+                "cancellation_reason": cancellation_reason,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def capture(
+        self,
+        intent: str,
+        /,
+        *,
+        amount_to_capture: int | None = None,
+        application_fee_amount: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        statement_descriptor: str | None = None,
+        statement_descriptor_suffix: str | None = None,
+        transfer_data: PaymentIntentsCaptureParamsTransferData | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Capture the funds of an existing uncaptured PaymentIntent when its status is
+        requires_capture.
+
+        Uncaptured PaymentIntents will be canceled a set number of days after they are created
+        (7 by default).
+
+        Learn more about separate authorization and capture.
+
+        ``POST /v1/payment_intents/{intent}/capture``
+
+        Args:
+            amount_to_capture: The amount to capture from the PaymentIntent, which must be less
+                than or equal to the original amount. Any additional amount will be
+                automatically refunded. Defaults to the full `amount_capturable` if not
+                provided.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. The amount of the application fee collected will be
+                capped at the total payment amount. For more information, see the PaymentIntents
+                [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least
+                one letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about a card payment that
+                customers see on their statements. Concatenated with the prefix (shortened
+                descriptor) or statement descriptor that’s set on the account to form the
+                complete statement descriptor. Maximum 22 characters for the concatenated
+                descriptor.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment is captured. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+        """
+        return await self._client.request(
+            _PostPaymentIntentsIntentCapture,
+            (intent,),
+            {
+                "amount_to_capture": amount_to_capture,
+                "application_fee_amount": application_fee_amount,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+    async def confirm(
+        self,
+        intent: str,
+        /,
+        *,
+        capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
+        client_secret: str | None = None,
+        error_on_requires_action: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        mandate: str | None = None,
+        mandate_data: PaymentIntentsConfirmParamsMandateData
+        | Literal[""]
+        | PaymentIntentsConfirmParamsMandateData2
+        | None = None,
+        off_session: bool | Literal["one_off", "recurring"] | None = None,
+        payment_method: str | None = None,
+        payment_method_data: PaymentIntentsConfirmParamsPaymentMethodData | None = None,
+        payment_method_options: PaymentIntentsConfirmParamsPaymentMethodOptions | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
+        radar_options: PaymentIntentsConfirmParamsRadarOptions | None = None,
+        receipt_email: str | Literal[""] | None = None,
+        return_url: str | None = None,
+        setup_future_usage: Literal["", "off_session", "on_session"] | None = None,
+        shipping: PaymentIntentsConfirmParamsShipping | Literal[""] | None = None,
+        use_stripe_sdk: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Confirm that your customer intends to pay with current or provided payment method. Upon
+        confirmation, the PaymentIntent will attempt to initiate a payment. If the selected
+        payment method requires additional authentication steps, the PaymentIntent will
+        transition to the requires_action status and suggest additional actions via next_action.
+        If payment fails, the PaymentIntent transitions to the requires_payment_method status or
+        the canceled status if the confirmation limit is reached. If payment succeeds, the
+        PaymentIntent will transition to the succeeded status (or requires_capture, if
+        capture_method is set to manual). If the confirmation_method is automatic, payment may
+        be attempted using our client SDKs and the PaymentIntent’s client_secret. After
+        next_actions are handled by the client, no additional confirmation is required to
+        complete the payment. If the confirmation_method is manual, all payment attempts must be
+        initiated using a secret key. If any actions are required for the payment, the
+        PaymentIntent will return to the requires_confirmation state after those actions are
+        completed. Your server needs to then explicitly re-confirm the PaymentIntent to initiate
+        the next payment attempt. Read the expanded documentation to learn more about manual
+        confirmation.
+
+        ``POST /v1/payment_intents/{intent}/confirm``
+
+        Args:
+            capture_method: Controls when the funds will be captured from the customer's
+                account.
+            client_secret: The client secret of the PaymentIntent.
+            error_on_requires_action: Set to `true` to fail the payment attempt if the
+                PaymentIntent transitions into `requires_action`. This parameter is intended for
+                simpler integrations that do not handle customer actions, like [saving cards
+                without
+                authentication](https://stripe.com/docs/payments/save-card-without-authentication).
+            expand: Specifies which fields in the response should be expanded.
+            mandate: ID of the mandate to be used for this payment.
+            mandate_data: This hash contains details about the Mandate to create
+            off_session: Set to `true` to indicate that the customer is not in your checkout
+                flow during this payment attempt, and therefore is unable to authenticate. This
+                parameter is intended for scenarios where you collect card details and [charge
+                them later](https://stripe.com/docs/payments/cards/charging-saved-cards).
+            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
+                The new PaymentMethod will appear in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent.
+            payment_method_options: Payment-method-specific configuration for this
+                PaymentIntent.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
+                methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to. If `receipt_email` is specified for a payment in live mode, a receipt will
+                be sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails).
+            return_url: The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application
+                URI scheme. This parameter is only used for cards and other redirect-based
+                payment methods.
+            setup_future_usage: Indicates that you intend to make future payments with this
+                PaymentIntent's payment method.
+                Providing this parameter will [attach the payment
+                    method](https://stripe.com/docs/payments/save-during-payment) to the
+                    PaymentIntent's Customer, if present, after the PaymentIntent is confirmed
+                    and any required actions from the user are complete. If no Customer was
+                    provided, the payment method can still be
+                    [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer
+                    after the transaction completes.
+                When processing card payments, Stripe also uses `setup_future_usage` to
+                    dynamically optimize your payment flow and comply with regional legislation
+                    and network rules, such as
+                    [SCA](https://stripe.com/docs/strong-customer-authentication).
+                If `setup_future_usage` is already set and you are performing a request using a
+                    publishable key, you may only update the value from `on_session` to
+                    `off_session`.
+            shipping: Shipping information for this PaymentIntent.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
+        """
+        return await self._client.request(
+            _PostPaymentIntentsIntentConfirm,
+            (intent,),
+            {
+                "capture_method": capture_method,
+                "client_secret": client_secret,
+                "error_on_requires_action": error_on_requires_action,
+                "expand": expand,
+                "mandate": mandate,
+                "mandate_data": mandate_data,
+                "off_session": off_session,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "radar_options": radar_options,
+                "receipt_email": receipt_email,
+                "return_url": return_url,
+                "setup_future_usage": setup_future_usage,
+                "shipping": shipping,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        application_fee_amount: int | None = None,
+        automatic_payment_methods: PaymentIntentsCreateParamsAutomaticPaymentMethods | None = None,
+        capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
+        confirm: bool | None = None,
+        confirmation_method: Literal["automatic", "manual"] | None = None,
+        customer: str | None = None,
+        description: str | None = None,
+        error_on_requires_action: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        mandate: str | None = None,
+        mandate_data: PaymentIntentsCreateParamsMandateData | Literal[""] | None = None,
+        metadata: dict[str, str] | None = None,
+        off_session: bool | Literal["one_off", "recurring"] | None = None,
+        on_behalf_of: str | None = None,
+        payment_method: str | None = None,
+        payment_method_data: PaymentIntentsCreateParamsPaymentMethodData | None = None,
+        payment_method_options: PaymentIntentsCreateParamsPaymentMethodOptions | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
+        radar_options: PaymentIntentsCreateParamsRadarOptions | None = None,
+        receipt_email: str | None = None,
+        return_url: str | None = None,
+        setup_future_usage: Literal["off_session", "on_session"] | None = None,
+        shipping: PaymentIntentsCreateParamsShipping | None = None,
+        statement_descriptor: str | None = None,
+        statement_descriptor_suffix: str | None = None,
+        transfer_data: PaymentIntentsCreateParamsTransferData | None = None,
+        transfer_group: str | None = None,
+        use_stripe_sdk: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Creates a PaymentIntent object.
+
+        After the PaymentIntent is created, attach a payment method and confirm to continue the
+        payment. You can read more about the different payment flows available via the Payment
+        Intents API here.
+
+        When confirm=true is used during creation, it is equivalent to creating and confirming
+        the PaymentIntent in the same call. You may use any parameters available in the confirm
+        API when confirm=true is supplied.
+
+        ``POST /v1/payment_intents``
+
+        Args:
+            amount: Amount intended to be collected by this PaymentIntent. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to
+                charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount
+                is $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a
+                USD charge of $999,999.99).
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. The amount of the application fee collected will be
+                capped at the total payment amount. For more information, see the PaymentIntents
+                [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
+            automatic_payment_methods: When enabled, this PaymentIntent will accept payment
+                methods that you have enabled in the Dashboard and are compatible with this
+                PaymentIntent's other parameters.
+            capture_method: Controls when the funds will be captured from the customer's
+                account.
+            confirm: Set to `true` to attempt to
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) this
+                PaymentIntent immediately. This parameter defaults to `false`. When creating and
+                confirming a PaymentIntent at the same time, parameters available in the
+                [confirm](https://stripe.com/docs/api/payment_intents/confirm) API may also be
+                provided.
+            confirmation_method:
+            customer: ID of the Customer this PaymentIntent belongs to, if one exists.
+                Payment methods attached to other Customers cannot be used with this
+                    PaymentIntent.
+                If present in combination with
+                    [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage),
+                    this PaymentIntent's payment method will be attached to the Customer after
+                    the PaymentIntent has been confirmed and any required actions from the user
+                    are complete.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            error_on_requires_action: Set to `true` to fail the payment attempt if the
+                PaymentIntent transitions into `requires_action`. This parameter is intended for
+                simpler integrations that do not handle customer actions, like [saving cards
+                without
+                authentication](https://stripe.com/docs/payments/save-card-without-authentication).
+                This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            expand: Specifies which fields in the response should be expanded.
+            mandate: ID of the mandate to be used for this payment. This parameter can only be
+                used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            mandate_data: This hash contains details about the Mandate to create. This parameter
+                can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Set to `true` to indicate that the customer is not in your checkout
+                flow during this payment attempt, and therefore is unable to authenticate. This
+                parameter is intended for scenarios where you collect card details and [charge
+                them later](https://stripe.com/docs/payments/cards/charging-saved-cards). This
+                parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            on_behalf_of: The Stripe account ID for which these funds are intended. For details,
+                see the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
+            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+                If this parameter is omitted with `confirm=true`, `customer.default_source` will
+                    be attached as this PaymentIntent's payment instrument to improve the
+                    migration experience for users of the Charges API. We recommend that you
+                    explicitly provide the `payment_method` going forward.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
+                The new PaymentMethod will appear in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent.
+            payment_method_options: Payment-method-specific configuration for this
+                PaymentIntent.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. If this is not provided, defaults to ["card"].
+                Use automatic_payment_methods to manage payment methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to. If `receipt_email` is specified for a payment in live mode, a receipt will
+                be sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails).
+            return_url: The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application
+                URI scheme. This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-confirm).
+            setup_future_usage: Indicates that you intend to make future payments with this
+                PaymentIntent's payment method.
+                Providing this parameter will [attach the payment
+                    method](https://stripe.com/docs/payments/save-during-payment) to the
+                    PaymentIntent's Customer, if present, after the PaymentIntent is confirmed
+                    and any required actions from the user are complete. If no Customer was
+                    provided, the payment method can still be
+                    [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer
+                    after the transaction completes.
+                When processing card payments, Stripe also uses `setup_future_usage` to
+                    dynamically optimize your payment flow and comply with regional legislation
+                    and network rules, such as
+                    [SCA](https://stripe.com/docs/strong-customer-authentication).
+            shipping: Shipping information for this PaymentIntent.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least
+                one letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about a card payment that
+                customers see on their statements. Concatenated with the prefix (shortened
+                descriptor) or statement descriptor that’s set on the account to form the
+                complete statement descriptor. Maximum 22 characters for the concatenated
+                descriptor.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment succeeds. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            transfer_group: A string that identifies the resulting payment as part of a group.
+                See the PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/connect/separate-charges-and-transfers) for
+                details.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
+        """
+        return await self._client.request(
+            _PostPaymentIntents,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "application_fee_amount": application_fee_amount,
+                "automatic_payment_methods": automatic_payment_methods,
+                "capture_method": capture_method,
+                "confirm": confirm,
+                "confirmation_method": confirmation_method,
+                "customer": customer,
+                "description": description,
+                "error_on_requires_action": error_on_requires_action,
+                "expand": expand,
+                "mandate": mandate,
+                "mandate_data": mandate_data,
+                "metadata": metadata,
+                "off_session": off_session,
+                "on_behalf_of": on_behalf_of,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "radar_options": radar_options,
+                "receipt_email": receipt_email,
+                "return_url": return_url,
+                "setup_future_usage": setup_future_usage,
+                "shipping": shipping,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
+            options,
+        )
+
+    async def increment_authorization(
+        self,
+        intent: str,
+        /,
+        *,
+        amount: int,
+        application_fee_amount: int | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        statement_descriptor: str | None = None,
+        transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Perform an incremental authorization on an eligible PaymentIntent. To be eligible, the
+        PaymentIntent’s status must be requires_capture and incremental_authorization_supported
+        must be true.
+
+        Incremental authorizations attempt to increase the authorized amount on your customer’s
+        card to the new, higher amount provided. As with the initial authorization, incremental
+        authorizations may be declined. A single PaymentIntent can call this endpoint multiple
+        times to further increase the authorized amount.
+
+        If the incremental authorization succeeds, the PaymentIntent object is returned with the
+        updated amount. If the incremental authorization fails, a card_declined error is
+        returned, and no fields on the PaymentIntent or Charge are updated. The PaymentIntent
+        object remains capturable for the previously authorized amount.
+
+        Each PaymentIntent can have a maximum of 10 incremental authorization attempts,
+        including declines. Once captured, a PaymentIntent can no longer be incremented.
+
+        Learn more about incremental authorizations.
+
+        ``POST /v1/payment_intents/{intent}/increment_authorization``
+
+        Args:
+            amount: The updated total amount you intend to collect from the cardholder. This
+                amount must be greater than the currently authorized amount.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. The amount of the application fee collected will be
+                capped at the total payment amount. For more information, see the PaymentIntents
+                [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least
+                one letter, maximum 22 characters.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment is captured. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+        """
+        return await self._client.request(
+            _PostPaymentIntentsIntentIncrementAuthorization,
+            (intent,),
+            {
+                "amount": amount,
+                "application_fee_amount": application_fee_amount,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: PaymentIntentsListParamsCreated | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[PaymentIntent]:
+        """Returns a list of PaymentIntents.
+
+        ``GET /v1/payment_intents``
+
+        Args:
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            customer: Only return PaymentIntents for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetPaymentIntents,
+            (),
+            {
+                "created": created,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        intent: str,
+        /,
+        *,
+        client_secret: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Retrieves the details of a PaymentIntent that has previously been created.
+
+        You can retrieve a PaymentIntent client-side using a publishable key when the
+        client_secret is in the query string.
+
+        If you retrieve a PaymentIntent with a publishable key, it only returns a subset of
+        properties. Refer to the payment intent object reference for more details.
+
+        ``GET /v1/payment_intents/{intent}``
+
+        Args:
+            client_secret: The client secret of the PaymentIntent. It's required if you use a
+                publishable key to retrieve the source.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetPaymentIntentsIntent,
+            (intent,),
+            {
+                "client_secret": client_secret,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def search(
+        self,
+        *,
+        query: str,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        page: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SearchResult[PaymentIntent]:
+        """Search for PaymentIntents you’ve previously created using Stripe’s Search Query
+        Language. Don’t use search in read-after-write flows where strict consistency is
+        necessary. Under normal operating conditions, data is searchable in less than a minute.
+        Occasionally, propagation of new or updated data can be up to an hour behind during
+        outages. Search functionality is not available to merchants in India.
+
+        ``GET /v1/payment_intents/search``
+
+        Args:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for payment
+                intents](https://stripe.com/docs/search#query-fields-for-payment-intents).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
+        """
+        return await self._client.request(
+            _GetPaymentIntentsSearch,
+            (),
+            {
+                "query": query,
+                "expand": expand,
+                "limit": limit,
+                "page": page,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        intent: str,
+        /,
+        *,
+        amount: int | None = None,
+        application_fee_amount: int | Literal[""] | None = None,
+        capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        payment_method: str | None = None,
+        payment_method_data: PaymentIntentsUpdateParamsPaymentMethodData | None = None,
+        payment_method_options: PaymentIntentsUpdateParamsPaymentMethodOptions | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
+        receipt_email: str | Literal[""] | None = None,
+        setup_future_usage: Literal["", "off_session", "on_session"] | None = None,
+        shipping: PaymentIntentsUpdateParamsShipping | Literal[""] | None = None,
+        statement_descriptor: str | None = None,
+        statement_descriptor_suffix: str | None = None,
+        transfer_data: PaymentIntentsUpdateParamsTransferData | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Updates properties on a PaymentIntent object without confirming.
+
+        Depending on which properties you update, you may need to confirm the PaymentIntent
+        again. For example, updating the payment_method will always require you to confirm the
+        PaymentIntent again. If you prefer to update and confirm at the same time, we recommend
+        updating properties via the confirm API instead.
+
+        ``POST /v1/payment_intents/{intent}``
+
+        Args:
+            amount: Amount intended to be collected by this PaymentIntent. A positive integer
+                representing how much to charge in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to
+                charge $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount
+                is $0.50 US or [equivalent in charge
+                currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+                The amount value supports up to eight digits (e.g., a value of 99999999 for a
+                USD charge of $999,999.99).
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. The amount of the application fee collected will be
+                capped at the total payment amount. For more information, see the PaymentIntents
+                [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts).
+            capture_method: Controls when the funds will be captured from the customer's
+                account.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            customer: ID of the Customer this PaymentIntent belongs to, if one exists.
+                Payment methods attached to other Customers cannot be used with this
+                    PaymentIntent.
+                If present in combination with
+                    [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage),
+                    this PaymentIntent's payment method will be attached to the Customer after
+                    the PaymentIntent has been confirmed and any required actions from the user
+                    are complete.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
+                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
+                object) to attach to this PaymentIntent.
+            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
+                The new PaymentMethod will appear in the
+                [payment_method](https://stripe.com/docs/api/payment_intents/object#payment_intent_object-payment_method)
+                property on the PaymentIntent.
+            payment_method_options: Payment-method-specific configuration for this
+                PaymentIntent.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                PaymentIntent is allowed to use. Use automatic_payment_methods to manage payment
+                methods from the [Stripe
+                Dashboard](https://dashboard.stripe.com/settings/payment_methods).
+            receipt_email: Email address that the receipt for the resulting payment will be sent
+                to. If `receipt_email` is specified for a payment in live mode, a receipt will
+                be sent regardless of your [email
+                settings](https://dashboard.stripe.com/account/emails).
+            setup_future_usage: Indicates that you intend to make future payments with this
+                PaymentIntent's payment method.
+                Providing this parameter will [attach the payment
+                    method](https://stripe.com/docs/payments/save-during-payment) to the
+                    PaymentIntent's Customer, if present, after the PaymentIntent is confirmed
+                    and any required actions from the user are complete. If no Customer was
+                    provided, the payment method can still be
+                    [attached](https://stripe.com/docs/api/payment_methods/attach) to a Customer
+                    after the transaction completes.
+                When processing card payments, Stripe also uses `setup_future_usage` to
+                    dynamically optimize your payment flow and comply with regional legislation
+                    and network rules, such as
+                    [SCA](https://stripe.com/docs/strong-customer-authentication).
+                If `setup_future_usage` is already set and you are performing a request using a
+                    publishable key, you may only update the value from `on_session` to
+                    `off_session`.
+            shipping: Shipping information for this PaymentIntent.
+            statement_descriptor: For non-card charges, you can use this value as the complete
+                description that appears on your customers’ statements. Must contain at least
+                one letter, maximum 22 characters.
+            statement_descriptor_suffix: Provides information about a card payment that
+                customers see on their statements. Concatenated with the prefix (shortened
+                descriptor) or statement descriptor that’s set on the account to form the
+                complete statement descriptor. Maximum 22 characters for the concatenated
+                descriptor.
+            transfer_data: The parameters used to automatically create a Transfer when the
+                payment succeeds. For more information, see the PaymentIntents [use case for
+                connected accounts](https://stripe.com/docs/payments/connected-accounts).
+            transfer_group: A string that identifies the resulting payment as part of a group.
+                `transfer_group` may only be provided if it has not been set. See the
+                PaymentIntents [use case for connected
+                accounts](https://stripe.com/docs/payments/connected-accounts) for details.
+        """
+        return await self._client.request(
+            _PostPaymentIntentsIntent,
+            (intent,),
+            {
+                "amount": amount,
+                "application_fee_amount": application_fee_amount,
+                "capture_method": capture_method,
+                "currency": currency,
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "receipt_email": receipt_email,
+                "setup_future_usage": setup_future_usage,
+                "shipping": shipping,
+                "statement_descriptor": statement_descriptor,
+                "statement_descriptor_suffix": statement_descriptor_suffix,
+                "transfer_data": transfer_data,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    async def verify_microdeposits(
+        self,
+        intent: str,
+        /,
+        *,
+        amounts: SequenceNotStr[int] | None = None,
+        client_secret: str | None = None,
+        descriptor_code: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentIntent:
+        """Verifies microdeposits on a PaymentIntent object.
+
+        ``POST /v1/payment_intents/{intent}/verify_microdeposits``
+
+        Args:
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
+            client_secret: The client secret of the PaymentIntent.
+            descriptor_code: A six-character code starting with SM present in the microdeposit
+                sent to the bank account.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostPaymentIntentsIntentVerifyMicrodeposits,
+            (intent,),
+            {
+                "amounts": amounts,
+                "client_secret": client_secret,
+                "descriptor_code": descriptor_code,
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostPaymentIntentsIntentApplyCustomerBalance: Operation[PaymentIntent] = Operation(
     "PostPaymentIntentsIntentApplyCustomerBalance",
@@ -314,1373 +2060,28 @@ _PostPaymentIntentsIntentVerifyMicrodeposits: Operation[PaymentIntent] = Operati
 )
 
 
-class PaymentIntents(SyncResource):
-    """Operations on `client.payment_intents`."""
-
-    def apply_customer_balance(
-        self,
-        intent: str,
-        /,
-        *,
-        amount: int | None = None,
-        currency: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Manually reconcile the remaining amount for a customer_balance PaymentIntent.
-
-        ``POST /v1/payment_intents/{intent}/apply_customer_balance``
-
-        Args:
-            amount: Amount intended to be applied to this PaymentIntent from the customer’s cash
-                balance.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostPaymentIntentsIntentApplyCustomerBalance,
-            (intent,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def cancel(
-        self,
-        intent: str,
-        /,
-        *,
-        cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
-        | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """A PaymentIntent object can be canceled when it is in one of these statuses:
-        requires_payment_method, requires_capture, requires_confirmation, requires_action or, in
-        rare cases, processing.
-
-        Once canceled, no additional charges will be made by the PaymentIntent and any
-        operations on the PaymentIntent will fail with an error. For PaymentIntents with a
-        status of requires_capture, the remaining amount_capturable will automatically be
-        refunded.
-
-        You cannot cancel the PaymentIntent for a Checkout Session. Expire the Checkout Session
-        instead.
-
-        ``POST /v1/payment_intents/{intent}/cancel``
-
-        Args:
-            cancellation_reason: Reason for canceling this PaymentIntent.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostPaymentIntentsIntentCancel,
-            (intent,),
-            {
-                "cancellation_reason": cancellation_reason,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def capture(
-        self,
-        intent: str,
-        /,
-        *,
-        amount_to_capture: int | None = None,
-        application_fee_amount: int | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        statement_descriptor: str | None = None,
-        statement_descriptor_suffix: str | None = None,
-        transfer_data: PaymentIntentsCaptureParamsTransferData | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Capture the funds of an existing uncaptured PaymentIntent when its status is
-        requires_capture.
-
-        Uncaptured PaymentIntents will be canceled a set number of days after they are created
-        (7 by default).
-
-        Learn more about separate authorization and capture.
-
-        ``POST /v1/payment_intents/{intent}/capture``
-
-        Args:
-            amount_to_capture: The amount to capture from the PaymentIntent, which must be less
-                than or equal to the original amount.
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            statement_descriptor: For non-card charges, you can use this value as the complete
-                description that appears on your customers’ statements.
-            statement_descriptor_suffix: Provides information about a card payment that
-                customers see on their statements.
-            transfer_data: The parameters used to automatically create a Transfer when the
-                payment is captured.
-        """
-        return self._client.request(
-            _PostPaymentIntentsIntentCapture,
-            (intent,),
-            {
-                "amount_to_capture": amount_to_capture,
-                "application_fee_amount": application_fee_amount,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-    def confirm(
-        self,
-        intent: str,
-        /,
-        *,
-        capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
-        client_secret: str | None = None,
-        error_on_requires_action: bool | None = None,
-        expand: Sequence[str] | None = None,
-        mandate: str | None = None,
-        mandate_data: PaymentIntentsConfirmParamsMandateData
-        | Literal[""]
-        | PaymentIntentsConfirmParamsMandateData2
-        | None = None,
-        off_session: bool | Literal["one_off", "recurring"] | None = None,
-        payment_method: str | None = None,
-        payment_method_data: PaymentIntentsConfirmParamsPaymentMethodData | None = None,
-        payment_method_options: PaymentIntentsConfirmParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
-        radar_options: PaymentIntentsConfirmParamsRadarOptions | None = None,
-        receipt_email: str | Literal[""] | None = None,
-        return_url: str | None = None,
-        setup_future_usage: Literal["", "off_session", "on_session"] | None = None,
-        shipping: PaymentIntentsConfirmParamsShipping | Literal[""] | None = None,
-        use_stripe_sdk: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Confirm that your customer intends to pay with current or provided
-        payment method. Upon confirmation, the PaymentIntent will attempt to initiate
-        a payment.
-        If the selected payment method requires additional authentication steps, the
-        PaymentIntent will transition to the requires_action status and
-        suggest additional actions via next_action. If payment fails,
-        the PaymentIntent transitions to the requires_payment_method status or the
-        canceled status if the confirmation limit is reached. If
-        payment succeeds, the PaymentIntent will transition to the succeeded
-        status (or requires_capture, if capture_method is set to manual).
-        If the confirmation_method is automatic, payment may be attempted
-        using our client SDKs
-        and the PaymentIntent’s client_secret.
-        After next_actions are handled by the client, no additional
-        confirmation is required to complete the payment.
-        If the confirmation_method is manual, all payment attempts must be
-        initiated using a secret key.
-        If any actions are required for the payment, the PaymentIntent will
-        return to the requires_confirmation state
-        after those actions are completed. Your server needs to then
-        explicitly re-confirm the PaymentIntent to initiate the next payment
-        attempt. Read the expanded documentation
-        to learn more about manual confirmation.
-
-        ``POST /v1/payment_intents/{intent}/confirm``
-
-        Args:
-            capture_method: Controls when the funds will be captured from the customer's
-                account.
-            client_secret: The client secret of the PaymentIntent.
-            error_on_requires_action: Set to `true` to fail the payment attempt if the
-                PaymentIntent transitions into `requires_action`.
-            expand: Specifies which fields in the response should be expanded.
-            mandate: ID of the mandate to be used for this payment.
-            mandate_data: This hash contains details about the Mandate to create
-            off_session: Set to `true` to indicate that the customer is not in your checkout
-                flow during this payment attempt, and therefore is unable to authenticate.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
-                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
-                object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
-            payment_method_options: Payment-method-specific configuration for this
-                PaymentIntent.
-            payment_method_types: The list of payment method types (e.g.
-            radar_options: Options to configure Radar.
-            receipt_email: Email address that the receipt for the resulting payment will be sent
-                to.
-            return_url: The URL to redirect your customer back to after they authenticate or
-                cancel their payment on the payment method's app or site.
-            setup_future_usage: Indicates that you intend to make future payments with this
-                PaymentIntent's payment method.
-            shipping: Shipping information for this PaymentIntent.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
-                or Android client-side SDKs to handle the next actions.
-        """
-        return self._client.request(
-            _PostPaymentIntentsIntentConfirm,
-            (intent,),
-            {
-                "capture_method": capture_method,
-                "client_secret": client_secret,
-                "error_on_requires_action": error_on_requires_action,
-                "expand": expand,
-                "mandate": mandate,
-                "mandate_data": mandate_data,
-                "off_session": off_session,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "radar_options": radar_options,
-                "receipt_email": receipt_email,
-                "return_url": return_url,
-                "setup_future_usage": setup_future_usage,
-                "shipping": shipping,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        application_fee_amount: int | None = None,
-        automatic_payment_methods: PaymentIntentsCreateParamsAutomaticPaymentMethods | None = None,
-        capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
-        confirm: bool | None = None,
-        confirmation_method: Literal["automatic", "manual"] | None = None,
-        customer: str | None = None,
-        description: str | None = None,
-        error_on_requires_action: bool | None = None,
-        expand: Sequence[str] | None = None,
-        mandate: str | None = None,
-        mandate_data: PaymentIntentsCreateParamsMandateData | Literal[""] | None = None,
-        metadata: dict[str, str] | None = None,
-        off_session: bool | Literal["one_off", "recurring"] | None = None,
-        on_behalf_of: str | None = None,
-        payment_method: str | None = None,
-        payment_method_data: PaymentIntentsCreateParamsPaymentMethodData | None = None,
-        payment_method_options: PaymentIntentsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
-        radar_options: PaymentIntentsCreateParamsRadarOptions | None = None,
-        receipt_email: str | None = None,
-        return_url: str | None = None,
-        setup_future_usage: Literal["off_session", "on_session"] | None = None,
-        shipping: PaymentIntentsCreateParamsShipping | None = None,
-        statement_descriptor: str | None = None,
-        statement_descriptor_suffix: str | None = None,
-        transfer_data: PaymentIntentsCreateParamsTransferData | None = None,
-        transfer_group: str | None = None,
-        use_stripe_sdk: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Creates a PaymentIntent object.
-
-        After the PaymentIntent is created, attach a payment method and confirm
-        to continue the payment. You can read more about the different payment flows
-        available via the Payment Intents API here.
-
-        When confirm=true is used during creation, it is equivalent to creating
-        and confirming the PaymentIntent in the same call. You may use any parameters
-        available in the confirm API when confirm=true
-        is supplied.
-
-        ``POST /v1/payment_intents``
-
-        Args:
-            amount: Amount intended to be collected by this PaymentIntent.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            automatic_payment_methods: When enabled, this PaymentIntent will accept payment
-                methods that you have enabled in the Dashboard and are compatible with this
-                PaymentIntent's other parameters.
-            capture_method: Controls when the funds will be captured from the customer's
-                account.
-            confirm: Set to `true` to attempt to
-                [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent
-                immediately.
-            confirmation_method:
-            customer: ID of the Customer this PaymentIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object.
-            error_on_requires_action: Set to `true` to fail the payment attempt if the
-                PaymentIntent transitions into `requires_action`.
-            expand: Specifies which fields in the response should be expanded.
-            mandate: ID of the mandate to be used for this payment.
-            mandate_data: This hash contains details about the Mandate to create.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            off_session: Set to `true` to indicate that the customer is not in your checkout
-                flow during this payment attempt, and therefore is unable to authenticate.
-            on_behalf_of: The Stripe account ID for which these funds are intended.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
-                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
-                object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
-            payment_method_options: Payment-method-specific configuration for this
-                PaymentIntent.
-            payment_method_types: The list of payment method types (e.g.
-            radar_options: Options to configure Radar.
-            receipt_email: Email address that the receipt for the resulting payment will be sent
-                to.
-            return_url: The URL to redirect your customer back to after they authenticate or
-                cancel their payment on the payment method's app or site.
-            setup_future_usage: Indicates that you intend to make future payments with this
-                PaymentIntent's payment method.
-            shipping: Shipping information for this PaymentIntent.
-            statement_descriptor: For non-card charges, you can use this value as the complete
-                description that appears on your customers’ statements.
-            statement_descriptor_suffix: Provides information about a card payment that
-                customers see on their statements.
-            transfer_data: The parameters used to automatically create a Transfer when the
-                payment succeeds.
-            transfer_group: A string that identifies the resulting payment as part of a group.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
-                or Android client-side SDKs to handle the next actions.
-        """
-        return self._client.request(
-            _PostPaymentIntents,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "application_fee_amount": application_fee_amount,
-                "automatic_payment_methods": automatic_payment_methods,
-                "capture_method": capture_method,
-                "confirm": confirm,
-                "confirmation_method": confirmation_method,
-                "customer": customer,
-                "description": description,
-                "error_on_requires_action": error_on_requires_action,
-                "expand": expand,
-                "mandate": mandate,
-                "mandate_data": mandate_data,
-                "metadata": metadata,
-                "off_session": off_session,
-                "on_behalf_of": on_behalf_of,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "radar_options": radar_options,
-                "receipt_email": receipt_email,
-                "return_url": return_url,
-                "setup_future_usage": setup_future_usage,
-                "shipping": shipping,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
-            options,
-        )
-
-    def increment_authorization(
-        self,
-        intent: str,
-        /,
-        *,
-        amount: int,
-        application_fee_amount: int | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        statement_descriptor: str | None = None,
-        transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Perform an incremental authorization on an eligible
-        PaymentIntent. To be eligible, the
-        PaymentIntent’s status must be requires_capture and
-        incremental_authorization_supported
-        must be true.
-
-        Incremental authorizations attempt to increase the authorized amount on
-        your customer’s card to the new, higher amount provided. As with the
-        initial authorization, incremental authorizations may be declined. A
-        single PaymentIntent can call this endpoint multiple times to further
-        increase the authorized amount.
-
-        If the incremental authorization succeeds, the PaymentIntent object is
-        returned with the updated
-        amount.
-        If the incremental authorization fails, a
-        card_declined error is returned, and no
-        fields on the PaymentIntent or Charge are updated. The PaymentIntent
-        object remains capturable for the previously authorized amount.
-
-        Each PaymentIntent can have a maximum of 10 incremental authorization attempts,
-        including declines.
-        Once captured, a PaymentIntent can no longer be incremented.
-
-        Learn more about incremental authorizations.
-
-        ``POST /v1/payment_intents/{intent}/increment_authorization``
-
-        Args:
-            amount: The updated total amount you intend to collect from the cardholder.
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            statement_descriptor: For non-card charges, you can use this value as the complete
-                description that appears on your customers’ statements.
-            transfer_data: The parameters used to automatically create a Transfer when the
-                payment is captured.
-        """
-        return self._client.request(
-            _PostPaymentIntentsIntentIncrementAuthorization,
-            (intent,),
-            {
-                "amount": amount,
-                "application_fee_amount": application_fee_amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: PaymentIntentsListParamsCreated | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentIntent]:
-        """Returns a list of PaymentIntents.
-
-        ``GET /v1/payment_intents``
-
-        Args:
-            created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetPaymentIntents,
-            (),
-            {
-                "created": created,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        intent: str,
-        /,
-        *,
-        client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Retrieves the details of a PaymentIntent that has previously been created.
-
-        You can retrieve a PaymentIntent client-side using a publishable key when the
-        client_secret is in the query string.
-
-        If you retrieve a PaymentIntent with a publishable key, it only returns a subset of
-        properties. Refer to the payment intent object reference for more details.
-
-        ``GET /v1/payment_intents/{intent}``
-
-        Args:
-            client_secret:
-            expand:
-        """
-        return self._client.request(
-            _GetPaymentIntentsIntent,
-            (intent,),
-            {
-                "client_secret": client_secret,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def search(
-        self,
-        *,
-        query: str,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        page: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SearchResult[PaymentIntent]:
-        """Search for PaymentIntents you’ve previously created using Stripe’s Search Query
-        Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
-
-        ``GET /v1/payment_intents/search``
-
-        Args:
-            query:
-            expand:
-            limit:
-            page:
-        """
-        return self._client.request(
-            _GetPaymentIntentsSearch,
-            (),
-            {
-                "query": query,
-                "expand": expand,
-                "limit": limit,
-                "page": page,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        intent: str,
-        /,
-        *,
-        amount: int | None = None,
-        application_fee_amount: int | Literal[""] | None = None,
-        capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        payment_method: str | None = None,
-        payment_method_data: PaymentIntentsUpdateParamsPaymentMethodData | None = None,
-        payment_method_options: PaymentIntentsUpdateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
-        receipt_email: str | Literal[""] | None = None,
-        setup_future_usage: Literal["", "off_session", "on_session"] | None = None,
-        shipping: PaymentIntentsUpdateParamsShipping | Literal[""] | None = None,
-        statement_descriptor: str | None = None,
-        statement_descriptor_suffix: str | None = None,
-        transfer_data: PaymentIntentsUpdateParamsTransferData | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Updates properties on a PaymentIntent object without confirming.
-
-        Depending on which properties you update, you may need to confirm the
-        PaymentIntent again. For example, updating the payment_method will
-        always require you to confirm the PaymentIntent again. If you prefer to
-        update and confirm at the same time, we recommend updating properties via
-        the confirm API instead.
-
-        ``POST /v1/payment_intents/{intent}``
-
-        Args:
-            amount: Amount intended to be collected by this PaymentIntent.
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            capture_method: Controls when the funds will be captured from the customer's
-                account.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            customer: ID of the Customer this PaymentIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
-                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
-                object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
-            payment_method_options: Payment-method-specific configuration for this
-                PaymentIntent.
-            payment_method_types: The list of payment method types (e.g.
-            receipt_email: Email address that the receipt for the resulting payment will be sent
-                to.
-            setup_future_usage: Indicates that you intend to make future payments with this
-                PaymentIntent's payment method.
-            shipping: Shipping information for this PaymentIntent.
-            statement_descriptor: For non-card charges, you can use this value as the complete
-                description that appears on your customers’ statements.
-            statement_descriptor_suffix: Provides information about a card payment that
-                customers see on their statements.
-            transfer_data: The parameters used to automatically create a Transfer when the
-                payment succeeds.
-            transfer_group: A string that identifies the resulting payment as part of a group.
-        """
-        return self._client.request(
-            _PostPaymentIntentsIntent,
-            (intent,),
-            {
-                "amount": amount,
-                "application_fee_amount": application_fee_amount,
-                "capture_method": capture_method,
-                "currency": currency,
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "receipt_email": receipt_email,
-                "setup_future_usage": setup_future_usage,
-                "shipping": shipping,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    def verify_microdeposits(
-        self,
-        intent: str,
-        /,
-        *,
-        amounts: Sequence[int] | None = None,
-        client_secret: str | None = None,
-        descriptor_code: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Verifies microdeposits on a PaymentIntent object.
-
-        ``POST /v1/payment_intents/{intent}/verify_microdeposits``
-
-        Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
-                sent to the bank account.
-            client_secret: The client secret of the PaymentIntent.
-            descriptor_code: A six-character code starting with SM present in the microdeposit
-                sent to the bank account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostPaymentIntentsIntentVerifyMicrodeposits,
-            (intent,),
-            {
-                "amounts": amounts,
-                "client_secret": client_secret,
-                "descriptor_code": descriptor_code,
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncPaymentIntents(AsyncResource):
-    """Operations on `client.payment_intents`."""
-
-    async def apply_customer_balance(
-        self,
-        intent: str,
-        /,
-        *,
-        amount: int | None = None,
-        currency: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Manually reconcile the remaining amount for a customer_balance PaymentIntent.
-
-        ``POST /v1/payment_intents/{intent}/apply_customer_balance``
-
-        Args:
-            amount: Amount intended to be applied to this PaymentIntent from the customer’s cash
-                balance.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostPaymentIntentsIntentApplyCustomerBalance,
-            (intent,),
-            {
-                "amount": amount,
-                "currency": currency,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def cancel(
-        self,
-        intent: str,
-        /,
-        *,
-        cancellation_reason: Literal["abandoned", "duplicate", "fraudulent", "requested_by_customer"]
-        | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """A PaymentIntent object can be canceled when it is in one of these statuses:
-        requires_payment_method, requires_capture, requires_confirmation, requires_action or, in
-        rare cases, processing.
-
-        Once canceled, no additional charges will be made by the PaymentIntent and any
-        operations on the PaymentIntent will fail with an error. For PaymentIntents with a
-        status of requires_capture, the remaining amount_capturable will automatically be
-        refunded.
-
-        You cannot cancel the PaymentIntent for a Checkout Session. Expire the Checkout Session
-        instead.
-
-        ``POST /v1/payment_intents/{intent}/cancel``
-
-        Args:
-            cancellation_reason: Reason for canceling this PaymentIntent.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostPaymentIntentsIntentCancel,
-            (intent,),
-            {
-                "cancellation_reason": cancellation_reason,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def capture(
-        self,
-        intent: str,
-        /,
-        *,
-        amount_to_capture: int | None = None,
-        application_fee_amount: int | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        statement_descriptor: str | None = None,
-        statement_descriptor_suffix: str | None = None,
-        transfer_data: PaymentIntentsCaptureParamsTransferData | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Capture the funds of an existing uncaptured PaymentIntent when its status is
-        requires_capture.
-
-        Uncaptured PaymentIntents will be canceled a set number of days after they are created
-        (7 by default).
-
-        Learn more about separate authorization and capture.
-
-        ``POST /v1/payment_intents/{intent}/capture``
-
-        Args:
-            amount_to_capture: The amount to capture from the PaymentIntent, which must be less
-                than or equal to the original amount.
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            statement_descriptor: For non-card charges, you can use this value as the complete
-                description that appears on your customers’ statements.
-            statement_descriptor_suffix: Provides information about a card payment that
-                customers see on their statements.
-            transfer_data: The parameters used to automatically create a Transfer when the
-                payment is captured.
-        """
-        return await self._client.request(
-            _PostPaymentIntentsIntentCapture,
-            (intent,),
-            {
-                "amount_to_capture": amount_to_capture,
-                "application_fee_amount": application_fee_amount,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-    async def confirm(
-        self,
-        intent: str,
-        /,
-        *,
-        capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
-        client_secret: str | None = None,
-        error_on_requires_action: bool | None = None,
-        expand: Sequence[str] | None = None,
-        mandate: str | None = None,
-        mandate_data: PaymentIntentsConfirmParamsMandateData
-        | Literal[""]
-        | PaymentIntentsConfirmParamsMandateData2
-        | None = None,
-        off_session: bool | Literal["one_off", "recurring"] | None = None,
-        payment_method: str | None = None,
-        payment_method_data: PaymentIntentsConfirmParamsPaymentMethodData | None = None,
-        payment_method_options: PaymentIntentsConfirmParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
-        radar_options: PaymentIntentsConfirmParamsRadarOptions | None = None,
-        receipt_email: str | Literal[""] | None = None,
-        return_url: str | None = None,
-        setup_future_usage: Literal["", "off_session", "on_session"] | None = None,
-        shipping: PaymentIntentsConfirmParamsShipping | Literal[""] | None = None,
-        use_stripe_sdk: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Confirm that your customer intends to pay with current or provided
-        payment method. Upon confirmation, the PaymentIntent will attempt to initiate
-        a payment.
-        If the selected payment method requires additional authentication steps, the
-        PaymentIntent will transition to the requires_action status and
-        suggest additional actions via next_action. If payment fails,
-        the PaymentIntent transitions to the requires_payment_method status or the
-        canceled status if the confirmation limit is reached. If
-        payment succeeds, the PaymentIntent will transition to the succeeded
-        status (or requires_capture, if capture_method is set to manual).
-        If the confirmation_method is automatic, payment may be attempted
-        using our client SDKs
-        and the PaymentIntent’s client_secret.
-        After next_actions are handled by the client, no additional
-        confirmation is required to complete the payment.
-        If the confirmation_method is manual, all payment attempts must be
-        initiated using a secret key.
-        If any actions are required for the payment, the PaymentIntent will
-        return to the requires_confirmation state
-        after those actions are completed. Your server needs to then
-        explicitly re-confirm the PaymentIntent to initiate the next payment
-        attempt. Read the expanded documentation
-        to learn more about manual confirmation.
-
-        ``POST /v1/payment_intents/{intent}/confirm``
-
-        Args:
-            capture_method: Controls when the funds will be captured from the customer's
-                account.
-            client_secret: The client secret of the PaymentIntent.
-            error_on_requires_action: Set to `true` to fail the payment attempt if the
-                PaymentIntent transitions into `requires_action`.
-            expand: Specifies which fields in the response should be expanded.
-            mandate: ID of the mandate to be used for this payment.
-            mandate_data: This hash contains details about the Mandate to create
-            off_session: Set to `true` to indicate that the customer is not in your checkout
-                flow during this payment attempt, and therefore is unable to authenticate.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
-                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
-                object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
-            payment_method_options: Payment-method-specific configuration for this
-                PaymentIntent.
-            payment_method_types: The list of payment method types (e.g.
-            radar_options: Options to configure Radar.
-            receipt_email: Email address that the receipt for the resulting payment will be sent
-                to.
-            return_url: The URL to redirect your customer back to after they authenticate or
-                cancel their payment on the payment method's app or site.
-            setup_future_usage: Indicates that you intend to make future payments with this
-                PaymentIntent's payment method.
-            shipping: Shipping information for this PaymentIntent.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
-                or Android client-side SDKs to handle the next actions.
-        """
-        return await self._client.request(
-            _PostPaymentIntentsIntentConfirm,
-            (intent,),
-            {
-                "capture_method": capture_method,
-                "client_secret": client_secret,
-                "error_on_requires_action": error_on_requires_action,
-                "expand": expand,
-                "mandate": mandate,
-                "mandate_data": mandate_data,
-                "off_session": off_session,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "radar_options": radar_options,
-                "receipt_email": receipt_email,
-                "return_url": return_url,
-                "setup_future_usage": setup_future_usage,
-                "shipping": shipping,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        application_fee_amount: int | None = None,
-        automatic_payment_methods: PaymentIntentsCreateParamsAutomaticPaymentMethods | None = None,
-        capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
-        confirm: bool | None = None,
-        confirmation_method: Literal["automatic", "manual"] | None = None,
-        customer: str | None = None,
-        description: str | None = None,
-        error_on_requires_action: bool | None = None,
-        expand: Sequence[str] | None = None,
-        mandate: str | None = None,
-        mandate_data: PaymentIntentsCreateParamsMandateData | Literal[""] | None = None,
-        metadata: dict[str, str] | None = None,
-        off_session: bool | Literal["one_off", "recurring"] | None = None,
-        on_behalf_of: str | None = None,
-        payment_method: str | None = None,
-        payment_method_data: PaymentIntentsCreateParamsPaymentMethodData | None = None,
-        payment_method_options: PaymentIntentsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
-        radar_options: PaymentIntentsCreateParamsRadarOptions | None = None,
-        receipt_email: str | None = None,
-        return_url: str | None = None,
-        setup_future_usage: Literal["off_session", "on_session"] | None = None,
-        shipping: PaymentIntentsCreateParamsShipping | None = None,
-        statement_descriptor: str | None = None,
-        statement_descriptor_suffix: str | None = None,
-        transfer_data: PaymentIntentsCreateParamsTransferData | None = None,
-        transfer_group: str | None = None,
-        use_stripe_sdk: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Creates a PaymentIntent object.
-
-        After the PaymentIntent is created, attach a payment method and confirm
-        to continue the payment. You can read more about the different payment flows
-        available via the Payment Intents API here.
-
-        When confirm=true is used during creation, it is equivalent to creating
-        and confirming the PaymentIntent in the same call. You may use any parameters
-        available in the confirm API when confirm=true
-        is supplied.
-
-        ``POST /v1/payment_intents``
-
-        Args:
-            amount: Amount intended to be collected by this PaymentIntent.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            automatic_payment_methods: When enabled, this PaymentIntent will accept payment
-                methods that you have enabled in the Dashboard and are compatible with this
-                PaymentIntent's other parameters.
-            capture_method: Controls when the funds will be captured from the customer's
-                account.
-            confirm: Set to `true` to attempt to
-                [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent
-                immediately.
-            confirmation_method:
-            customer: ID of the Customer this PaymentIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object.
-            error_on_requires_action: Set to `true` to fail the payment attempt if the
-                PaymentIntent transitions into `requires_action`.
-            expand: Specifies which fields in the response should be expanded.
-            mandate: ID of the mandate to be used for this payment.
-            mandate_data: This hash contains details about the Mandate to create.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            off_session: Set to `true` to indicate that the customer is not in your checkout
-                flow during this payment attempt, and therefore is unable to authenticate.
-            on_behalf_of: The Stripe account ID for which these funds are intended.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
-                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
-                object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
-            payment_method_options: Payment-method-specific configuration for this
-                PaymentIntent.
-            payment_method_types: The list of payment method types (e.g.
-            radar_options: Options to configure Radar.
-            receipt_email: Email address that the receipt for the resulting payment will be sent
-                to.
-            return_url: The URL to redirect your customer back to after they authenticate or
-                cancel their payment on the payment method's app or site.
-            setup_future_usage: Indicates that you intend to make future payments with this
-                PaymentIntent's payment method.
-            shipping: Shipping information for this PaymentIntent.
-            statement_descriptor: For non-card charges, you can use this value as the complete
-                description that appears on your customers’ statements.
-            statement_descriptor_suffix: Provides information about a card payment that
-                customers see on their statements.
-            transfer_data: The parameters used to automatically create a Transfer when the
-                payment succeeds.
-            transfer_group: A string that identifies the resulting payment as part of a group.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
-                or Android client-side SDKs to handle the next actions.
-        """
-        return await self._client.request(
-            _PostPaymentIntents,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "application_fee_amount": application_fee_amount,
-                "automatic_payment_methods": automatic_payment_methods,
-                "capture_method": capture_method,
-                "confirm": confirm,
-                "confirmation_method": confirmation_method,
-                "customer": customer,
-                "description": description,
-                "error_on_requires_action": error_on_requires_action,
-                "expand": expand,
-                "mandate": mandate,
-                "mandate_data": mandate_data,
-                "metadata": metadata,
-                "off_session": off_session,
-                "on_behalf_of": on_behalf_of,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "radar_options": radar_options,
-                "receipt_email": receipt_email,
-                "return_url": return_url,
-                "setup_future_usage": setup_future_usage,
-                "shipping": shipping,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
-            options,
-        )
-
-    async def increment_authorization(
-        self,
-        intent: str,
-        /,
-        *,
-        amount: int,
-        application_fee_amount: int | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        statement_descriptor: str | None = None,
-        transfer_data: PaymentIntentsIncrementAuthorizationParamsTransferData | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Perform an incremental authorization on an eligible
-        PaymentIntent. To be eligible, the
-        PaymentIntent’s status must be requires_capture and
-        incremental_authorization_supported
-        must be true.
-
-        Incremental authorizations attempt to increase the authorized amount on
-        your customer’s card to the new, higher amount provided. As with the
-        initial authorization, incremental authorizations may be declined. A
-        single PaymentIntent can call this endpoint multiple times to further
-        increase the authorized amount.
-
-        If the incremental authorization succeeds, the PaymentIntent object is
-        returned with the updated
-        amount.
-        If the incremental authorization fails, a
-        card_declined error is returned, and no
-        fields on the PaymentIntent or Charge are updated. The PaymentIntent
-        object remains capturable for the previously authorized amount.
-
-        Each PaymentIntent can have a maximum of 10 incremental authorization attempts,
-        including declines.
-        Once captured, a PaymentIntent can no longer be incremented.
-
-        Learn more about incremental authorizations.
-
-        ``POST /v1/payment_intents/{intent}/increment_authorization``
-
-        Args:
-            amount: The updated total amount you intend to collect from the cardholder.
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            statement_descriptor: For non-card charges, you can use this value as the complete
-                description that appears on your customers’ statements.
-            transfer_data: The parameters used to automatically create a Transfer when the
-                payment is captured.
-        """
-        return await self._client.request(
-            _PostPaymentIntentsIntentIncrementAuthorization,
-            (intent,),
-            {
-                "amount": amount,
-                "application_fee_amount": application_fee_amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: PaymentIntentsListParamsCreated | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentIntent]:
-        """Returns a list of PaymentIntents.
-
-        ``GET /v1/payment_intents``
-
-        Args:
-            created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetPaymentIntents,
-            (),
-            {
-                "created": created,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        intent: str,
-        /,
-        *,
-        client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Retrieves the details of a PaymentIntent that has previously been created.
-
-        You can retrieve a PaymentIntent client-side using a publishable key when the
-        client_secret is in the query string.
-
-        If you retrieve a PaymentIntent with a publishable key, it only returns a subset of
-        properties. Refer to the payment intent object reference for more details.
-
-        ``GET /v1/payment_intents/{intent}``
-
-        Args:
-            client_secret:
-            expand:
-        """
-        return await self._client.request(
-            _GetPaymentIntentsIntent,
-            (intent,),
-            {
-                "client_secret": client_secret,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def search(
-        self,
-        *,
-        query: str,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        page: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SearchResult[PaymentIntent]:
-        """Search for PaymentIntents you’ve previously created using Stripe’s Search Query
-        Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
-
-        ``GET /v1/payment_intents/search``
-
-        Args:
-            query:
-            expand:
-            limit:
-            page:
-        """
-        return await self._client.request(
-            _GetPaymentIntentsSearch,
-            (),
-            {
-                "query": query,
-                "expand": expand,
-                "limit": limit,
-                "page": page,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        intent: str,
-        /,
-        *,
-        amount: int | None = None,
-        application_fee_amount: int | Literal[""] | None = None,
-        capture_method: Literal["automatic", "automatic_async", "manual"] | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        payment_method: str | None = None,
-        payment_method_data: PaymentIntentsUpdateParamsPaymentMethodData | None = None,
-        payment_method_options: PaymentIntentsUpdateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
-        receipt_email: str | Literal[""] | None = None,
-        setup_future_usage: Literal["", "off_session", "on_session"] | None = None,
-        shipping: PaymentIntentsUpdateParamsShipping | Literal[""] | None = None,
-        statement_descriptor: str | None = None,
-        statement_descriptor_suffix: str | None = None,
-        transfer_data: PaymentIntentsUpdateParamsTransferData | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Updates properties on a PaymentIntent object without confirming.
-
-        Depending on which properties you update, you may need to confirm the
-        PaymentIntent again. For example, updating the payment_method will
-        always require you to confirm the PaymentIntent again. If you prefer to
-        update and confirm at the same time, we recommend updating properties via
-        the confirm API instead.
-
-        ``POST /v1/payment_intents/{intent}``
-
-        Args:
-            amount: Amount intended to be collected by this PaymentIntent.
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            capture_method: Controls when the funds will be captured from the customer's
-                account.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            customer: ID of the Customer this PaymentIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or [compatible
-                Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility)
-                object) to attach to this PaymentIntent.
-            payment_method_data: If provided, this hash will be used to create a PaymentMethod.
-            payment_method_options: Payment-method-specific configuration for this
-                PaymentIntent.
-            payment_method_types: The list of payment method types (e.g.
-            receipt_email: Email address that the receipt for the resulting payment will be sent
-                to.
-            setup_future_usage: Indicates that you intend to make future payments with this
-                PaymentIntent's payment method.
-            shipping: Shipping information for this PaymentIntent.
-            statement_descriptor: For non-card charges, you can use this value as the complete
-                description that appears on your customers’ statements.
-            statement_descriptor_suffix: Provides information about a card payment that
-                customers see on their statements.
-            transfer_data: The parameters used to automatically create a Transfer when the
-                payment succeeds.
-            transfer_group: A string that identifies the resulting payment as part of a group.
-        """
-        return await self._client.request(
-            _PostPaymentIntentsIntent,
-            (intent,),
-            {
-                "amount": amount,
-                "application_fee_amount": application_fee_amount,
-                "capture_method": capture_method,
-                "currency": currency,
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "receipt_email": receipt_email,
-                "setup_future_usage": setup_future_usage,
-                "shipping": shipping,
-                "statement_descriptor": statement_descriptor,
-                "statement_descriptor_suffix": statement_descriptor_suffix,
-                "transfer_data": transfer_data,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    async def verify_microdeposits(
-        self,
-        intent: str,
-        /,
-        *,
-        amounts: Sequence[int] | None = None,
-        client_secret: str | None = None,
-        descriptor_code: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentIntent:
-        """Verifies microdeposits on a PaymentIntent object.
-
-        ``POST /v1/payment_intents/{intent}/verify_microdeposits``
-
-        Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
-                sent to the bank account.
-            client_secret: The client secret of the PaymentIntent.
-            descriptor_code: A six-character code starting with SM present in the microdeposit
-                sent to the bank account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostPaymentIntentsIntentVerifyMicrodeposits,
-            (intent,),
-            {
-                "amounts": amounts,
-                "client_secret": client_secret,
-                "descriptor_code": descriptor_code,
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "PaymentIntents.apply_customer_balance": _PostPaymentIntentsIntentApplyCustomerBalance,
+    "PaymentIntents.cancel": _PostPaymentIntentsIntentCancel,
+    "PaymentIntents.capture": _PostPaymentIntentsIntentCapture,
+    "PaymentIntents.confirm": _PostPaymentIntentsIntentConfirm,
+    "PaymentIntents.create": _PostPaymentIntents,
+    "PaymentIntents.increment_authorization": _PostPaymentIntentsIntentIncrementAuthorization,
+    "PaymentIntents.list": _GetPaymentIntents,
+    "PaymentIntents.retrieve": _GetPaymentIntentsIntent,
+    "PaymentIntents.search": _GetPaymentIntentsSearch,
+    "PaymentIntents.update": _PostPaymentIntentsIntent,
+    "PaymentIntents.verify_microdeposits": _PostPaymentIntentsIntentVerifyMicrodeposits,
+    "AsyncPaymentIntents.apply_customer_balance": _PostPaymentIntentsIntentApplyCustomerBalance,
+    "AsyncPaymentIntents.cancel": _PostPaymentIntentsIntentCancel,
+    "AsyncPaymentIntents.capture": _PostPaymentIntentsIntentCapture,
+    "AsyncPaymentIntents.confirm": _PostPaymentIntentsIntentConfirm,
+    "AsyncPaymentIntents.create": _PostPaymentIntents,
+    "AsyncPaymentIntents.increment_authorization": _PostPaymentIntentsIntentIncrementAuthorization,
+    "AsyncPaymentIntents.list": _GetPaymentIntents,
+    "AsyncPaymentIntents.retrieve": _GetPaymentIntentsIntent,
+    "AsyncPaymentIntents.search": _GetPaymentIntentsSearch,
+    "AsyncPaymentIntents.update": _PostPaymentIntentsIntent,
+    "AsyncPaymentIntents.verify_microdeposits": _PostPaymentIntentsIntentVerifyMicrodeposits,
+}

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.item import Item
     from ..models.payment_link import PaymentLink
     from ..params.payment_links import (
@@ -45,6 +44,841 @@ if TYPE_CHECKING:
         PaymentLinksUpdateParamsLineItems,
         PaymentLinksUpdateParamsShippingAddressCollection,
     )
+
+
+class PaymentLinks(SyncResource):
+    """Operations on `client.payment_links`."""
+
+    @cached_property
+    def line_items(self) -> PaymentLinksLineItems:
+        return PaymentLinksLineItems(self._client)
+
+    def create(
+        self,
+        *,
+        line_items: SequenceNotStr[PaymentLinksCreateParamsLineItems],
+        after_completion: PaymentLinksCreateParamsAfterCompletion | None = None,
+        allow_promotion_codes: bool | None = None,
+        application_fee_amount: int | None = None,
+        application_fee_percent: float | None = None,
+        automatic_tax: PaymentLinksCreateParamsAutomaticTax | None = None,
+        billing_address_collection: Literal["auto", "required"] | None = None,
+        consent_collection: PaymentLinksCreateParamsConsentCollection | None = None,
+        currency: str | None = None,
+        custom_fields: SequenceNotStr[PaymentLinksCreateParamsCustomFields] | None = None,
+        custom_text: PaymentLinksCreateParamsCustomText | None = None,
+        customer_creation: Literal["always", "if_required"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_creation: PaymentLinksCreateParamsInvoiceCreation | None = None,
+        metadata: dict[str, str] | None = None,
+        on_behalf_of: str | None = None,
+        payment_intent_data: PaymentLinksCreateParamsPaymentIntentData | None = None,
+        payment_method_collection: Literal["always", "if_required"] | None = None,
+        payment_method_types: SequenceNotStr[
+            Literal[
+                "affirm",
+                "afterpay_clearpay",
+                "alipay",
+                "au_becs_debit",
+                "bacs_debit",
+                "bancontact",
+                "blik",
+                "boleto",
+                "card",
+                "cashapp",
+                "eps",
+                "fpx",
+                "giropay",
+                "grabpay",
+                "ideal",
+                "klarna",
+                "konbini",
+                "link",
+                "oxxo",
+                "p24",
+                "paynow",
+                "paypal",
+                "pix",
+                "promptpay",
+                "sepa_debit",
+                "sofort",
+                "us_bank_account",
+                "wechat_pay",
+            ]
+        ]
+        | None = None,
+        phone_number_collection: PaymentLinksCreateParamsPhoneNumberCollection | None = None,
+        shipping_address_collection: PaymentLinksCreateParamsShippingAddressCollection | None = None,
+        shipping_options: SequenceNotStr[PaymentLinksCreateParamsShippingOptions] | None = None,
+        submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
+        subscription_data: PaymentLinksCreateParamsSubscriptionData | None = None,
+        tax_id_collection: PaymentLinksCreateParamsTaxIdCollection | None = None,
+        transfer_data: PaymentLinksCreateParamsTransferData | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentLink:
+        """Creates a payment link.
+
+        ``POST /v1/payment_links``
+
+        Args:
+            line_items: The line items representing what is being sold. Each line item
+                represents an item being sold. Up to 20 line items are supported.
+            after_completion: Behavior after the purchase is complete.
+            allow_promotion_codes: Enables user redeemable promotion codes.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. Can only be applied when there are no line items with
+                recurring prices.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
+            automatic_tax: Configuration for automatic tax collection.
+            billing_address_collection: Configuration for collecting the customer's billing
+                address.
+            consent_collection: Configure fields to gather active consent from customers.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies) and supported by each
+                line item's price.
+            custom_fields: Collect additional information from your customer using custom
+                fields. Up to 2 fields are supported.
+            custom_text: Display additional text for your customers using custom text.
+            customer_creation: Configures whether [checkout
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link create a [Customer](https://stripe.com/docs/api/customers).
+            expand: Specifies which fields in the response should be expanded.
+            invoice_creation: Generate a post-purchase Invoice for one-time payments.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`. Metadata associated with this Payment Link will automatically be
+                copied to [checkout sessions](https://stripe.com/docs/api/checkout/sessions)
+                created by this payment link.
+            on_behalf_of: The account on behalf of which to charge.
+            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
+                for Checkout Sessions in `payment` mode.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
+                When set to `if_required`, Checkout will not collect a payment method when the
+                total due for the session is 0.This may occur if the Checkout Session includes a
+                free trial or a discount.
+                Can only be set in `subscription` mode.
+                If you'd like information on how to collect a payment method outside of
+                    Checkout, read the guide on [configuring subscriptions with a free
+                    trial](https://stripe.com/docs/payments/checkout/free-trials).
+            payment_method_types: The list of payment method types that customers can use. If no
+                value is passed, Stripe will dynamically show relevant payment methods from your
+                [payment method settings](https://dashboard.stripe.com/settings/payment_methods)
+                (20+ payment methods
+                [supported](https://stripe.com/docs/payments/payment-methods/integration-options#payment-method-product-support)).
+            phone_number_collection: Controls phone number collection settings during checkout.
+                We recommend that you review your privacy policy and check with your legal
+                    contacts.
+            shipping_address_collection: Configuration for collecting the customer's shipping
+                address.
+            shipping_options: The shipping rate options to apply to [checkout
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link.
+            submit_type: Describes the type of transaction being performed in order to customize
+                relevant text on the page, such as the submit button. Changing this value will
+                also affect the hostname in the
+                [url](https://stripe.com/docs/api/payment_links/payment_links/object#url)
+                property (example: `donate.stripe.com`).
+            subscription_data: When creating a subscription, the specified configuration data
+                will be used. There must be at least one line item with a recurring price to use
+                `subscription_data`.
+            tax_id_collection: Controls tax ID collection during checkout.
+            transfer_data: The account (if any) the payments will be attributed to for tax
+                reporting, and where funds from each payment will be transferred to.
+        """
+        return self._client.request(
+            _PostPaymentLinks,
+            (),
+            {
+                "line_items": line_items,
+                "after_completion": after_completion,
+                "allow_promotion_codes": allow_promotion_codes,
+                "application_fee_amount": application_fee_amount,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "billing_address_collection": billing_address_collection,
+                "consent_collection": consent_collection,
+                "currency": currency,
+                "custom_fields": custom_fields,
+                "custom_text": custom_text,
+                "customer_creation": customer_creation,
+                "expand": expand,
+                "invoice_creation": invoice_creation,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "payment_intent_data": payment_intent_data,
+                "payment_method_collection": payment_method_collection,
+                "payment_method_types": payment_method_types,
+                "phone_number_collection": phone_number_collection,
+                "shipping_address_collection": shipping_address_collection,
+                "shipping_options": shipping_options,
+                "submit_type": submit_type,
+                "subscription_data": subscription_data,
+                "tax_id_collection": tax_id_collection,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        active: bool | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[PaymentLink]:
+        """Returns a list of your payment links.
+
+        ``GET /v1/payment_links``
+
+        Args:
+            active: Only return payment links that are active or inactive (e.g., pass `false` to
+                list all inactive payment links).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetPaymentLinks,
+            (),
+            {
+                "active": active,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        payment_link: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentLink:
+        """Retrieve a payment link.
+
+        ``GET /v1/payment_links/{payment_link}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetPaymentLinksPaymentLink,
+            (payment_link,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        payment_link: str,
+        /,
+        *,
+        active: bool | None = None,
+        after_completion: PaymentLinksUpdateParamsAfterCompletion | None = None,
+        allow_promotion_codes: bool | None = None,
+        automatic_tax: PaymentLinksUpdateParamsAutomaticTax | None = None,
+        billing_address_collection: Literal["auto", "required"] | None = None,
+        custom_fields: SequenceNotStr[PaymentLinksUpdateParamsCustomFields] | Literal[""] | None = None,
+        custom_text: PaymentLinksUpdateParamsCustomText | None = None,
+        customer_creation: Literal["always", "if_required"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_creation: PaymentLinksUpdateParamsInvoiceCreation | None = None,
+        line_items: SequenceNotStr[PaymentLinksUpdateParamsLineItems] | None = None,
+        metadata: dict[str, str] | None = None,
+        payment_method_collection: Literal["always", "if_required"] | None = None,
+        payment_method_types: SequenceNotStr[
+            Literal[
+                "affirm",
+                "afterpay_clearpay",
+                "alipay",
+                "au_becs_debit",
+                "bacs_debit",
+                "bancontact",
+                "blik",
+                "boleto",
+                "card",
+                "cashapp",
+                "eps",
+                "fpx",
+                "giropay",
+                "grabpay",
+                "ideal",
+                "klarna",
+                "konbini",
+                "link",
+                "oxxo",
+                "p24",
+                "paynow",
+                "paypal",
+                "pix",
+                "promptpay",
+                "sepa_debit",
+                "sofort",
+                "us_bank_account",
+                "wechat_pay",
+            ]
+        ]
+        | Literal[""]
+        | None = None,
+        shipping_address_collection: PaymentLinksUpdateParamsShippingAddressCollection
+        | Literal[""]
+        | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentLink:
+        """Updates a payment link.
+
+        ``POST /v1/payment_links/{payment_link}``
+
+        Args:
+            active: Whether the payment link's `url` is active. If `false`, customers visiting
+                the URL will be shown a page saying that the link has been deactivated.
+            after_completion: Behavior after the purchase is complete.
+            allow_promotion_codes: Enables user redeemable promotion codes.
+            automatic_tax: Configuration for automatic tax collection.
+            billing_address_collection: Configuration for collecting the customer's billing
+                address.
+            custom_fields: Collect additional information from your customer using custom
+                fields. Up to 2 fields are supported.
+            custom_text: Display additional text for your customers using custom text.
+            customer_creation: Configures whether [checkout
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link create a [Customer](https://stripe.com/docs/api/customers).
+            expand: Specifies which fields in the response should be expanded.
+            invoice_creation: Generate a post-purchase Invoice for one-time payments.
+            line_items: The line items representing what is being sold. Each line item
+                represents an item being sold. Up to 20 line items are supported.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`. Metadata associated with this Payment Link will automatically be
+                copied to [checkout sessions](https://stripe.com/docs/api/checkout/sessions)
+                created by this payment link.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
+                When set to `if_required`, Checkout will not collect a payment method when the
+                total due for the session is 0.This may occur if the Checkout Session includes a
+                free trial or a discount.
+                Can only be set in `subscription` mode.
+                If you'd like information on how to collect a payment method outside of
+                    Checkout, read the guide on [configuring subscriptions with a free
+                    trial](https://stripe.com/docs/payments/checkout/free-trials).
+            payment_method_types: The list of payment method types that customers can use. Pass
+                an empty string to enable dynamic payment methods that use your [payment method
+                settings](https://dashboard.stripe.com/settings/payment_methods).
+            shipping_address_collection: Configuration for collecting the customer's shipping
+                address.
+        """
+        return self._client.request(
+            _PostPaymentLinksPaymentLink,
+            (payment_link,),
+            {
+                "active": active,
+                "after_completion": after_completion,
+                "allow_promotion_codes": allow_promotion_codes,
+                "automatic_tax": automatic_tax,
+                "billing_address_collection": billing_address_collection,
+                "custom_fields": custom_fields,
+                "custom_text": custom_text,
+                "customer_creation": customer_creation,
+                "expand": expand,
+                "invoice_creation": invoice_creation,
+                "line_items": line_items,
+                "metadata": metadata,
+                "payment_method_collection": payment_method_collection,
+                "payment_method_types": payment_method_types,
+                "shipping_address_collection": shipping_address_collection,
+            },
+            options,
+        )
+
+
+class PaymentLinksLineItems(SyncResource):
+    """Operations on `client.payment_links.line_items`."""
+
+    def list(
+        self,
+        payment_link: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Item]:
+        """When retrieving a payment link, there is an includable line_items property containing
+        the first handful of those items. There is also a URL where you can retrieve the full
+        (paginated) list of line items.
+
+        ``GET /v1/payment_links/{payment_link}/line_items``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetPaymentLinksPaymentLinkLineItems,
+            (payment_link,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+class AsyncPaymentLinks(AsyncResource):
+    """Operations on `client.payment_links`."""
+
+    @cached_property
+    def line_items(self) -> AsyncPaymentLinksLineItems:
+        return AsyncPaymentLinksLineItems(self._client)
+
+    async def create(
+        self,
+        *,
+        line_items: SequenceNotStr[PaymentLinksCreateParamsLineItems],
+        after_completion: PaymentLinksCreateParamsAfterCompletion | None = None,
+        allow_promotion_codes: bool | None = None,
+        application_fee_amount: int | None = None,
+        application_fee_percent: float | None = None,
+        automatic_tax: PaymentLinksCreateParamsAutomaticTax | None = None,
+        billing_address_collection: Literal["auto", "required"] | None = None,
+        consent_collection: PaymentLinksCreateParamsConsentCollection | None = None,
+        currency: str | None = None,
+        custom_fields: SequenceNotStr[PaymentLinksCreateParamsCustomFields] | None = None,
+        custom_text: PaymentLinksCreateParamsCustomText | None = None,
+        customer_creation: Literal["always", "if_required"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_creation: PaymentLinksCreateParamsInvoiceCreation | None = None,
+        metadata: dict[str, str] | None = None,
+        on_behalf_of: str | None = None,
+        payment_intent_data: PaymentLinksCreateParamsPaymentIntentData | None = None,
+        payment_method_collection: Literal["always", "if_required"] | None = None,
+        payment_method_types: SequenceNotStr[
+            Literal[
+                "affirm",
+                "afterpay_clearpay",
+                "alipay",
+                "au_becs_debit",
+                "bacs_debit",
+                "bancontact",
+                "blik",
+                "boleto",
+                "card",
+                "cashapp",
+                "eps",
+                "fpx",
+                "giropay",
+                "grabpay",
+                "ideal",
+                "klarna",
+                "konbini",
+                "link",
+                "oxxo",
+                "p24",
+                "paynow",
+                "paypal",
+                "pix",
+                "promptpay",
+                "sepa_debit",
+                "sofort",
+                "us_bank_account",
+                "wechat_pay",
+            ]
+        ]
+        | None = None,
+        phone_number_collection: PaymentLinksCreateParamsPhoneNumberCollection | None = None,
+        shipping_address_collection: PaymentLinksCreateParamsShippingAddressCollection | None = None,
+        shipping_options: SequenceNotStr[PaymentLinksCreateParamsShippingOptions] | None = None,
+        submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
+        subscription_data: PaymentLinksCreateParamsSubscriptionData | None = None,
+        tax_id_collection: PaymentLinksCreateParamsTaxIdCollection | None = None,
+        transfer_data: PaymentLinksCreateParamsTransferData | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentLink:
+        """Creates a payment link.
+
+        ``POST /v1/payment_links``
+
+        Args:
+            line_items: The line items representing what is being sold. Each line item
+                represents an item being sold. Up to 20 line items are supported.
+            after_completion: Behavior after the purchase is complete.
+            allow_promotion_codes: Enables user redeemable promotion codes.
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. Can only be applied when there are no line items with
+                recurring prices.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
+            automatic_tax: Configuration for automatic tax collection.
+            billing_address_collection: Configuration for collecting the customer's billing
+                address.
+            consent_collection: Configure fields to gather active consent from customers.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies) and supported by each
+                line item's price.
+            custom_fields: Collect additional information from your customer using custom
+                fields. Up to 2 fields are supported.
+            custom_text: Display additional text for your customers using custom text.
+            customer_creation: Configures whether [checkout
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link create a [Customer](https://stripe.com/docs/api/customers).
+            expand: Specifies which fields in the response should be expanded.
+            invoice_creation: Generate a post-purchase Invoice for one-time payments.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`. Metadata associated with this Payment Link will automatically be
+                copied to [checkout sessions](https://stripe.com/docs/api/checkout/sessions)
+                created by this payment link.
+            on_behalf_of: The account on behalf of which to charge.
+            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
+                for Checkout Sessions in `payment` mode.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
+                When set to `if_required`, Checkout will not collect a payment method when the
+                total due for the session is 0.This may occur if the Checkout Session includes a
+                free trial or a discount.
+                Can only be set in `subscription` mode.
+                If you'd like information on how to collect a payment method outside of
+                    Checkout, read the guide on [configuring subscriptions with a free
+                    trial](https://stripe.com/docs/payments/checkout/free-trials).
+            payment_method_types: The list of payment method types that customers can use. If no
+                value is passed, Stripe will dynamically show relevant payment methods from your
+                [payment method settings](https://dashboard.stripe.com/settings/payment_methods)
+                (20+ payment methods
+                [supported](https://stripe.com/docs/payments/payment-methods/integration-options#payment-method-product-support)).
+            phone_number_collection: Controls phone number collection settings during checkout.
+                We recommend that you review your privacy policy and check with your legal
+                    contacts.
+            shipping_address_collection: Configuration for collecting the customer's shipping
+                address.
+            shipping_options: The shipping rate options to apply to [checkout
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link.
+            submit_type: Describes the type of transaction being performed in order to customize
+                relevant text on the page, such as the submit button. Changing this value will
+                also affect the hostname in the
+                [url](https://stripe.com/docs/api/payment_links/payment_links/object#url)
+                property (example: `donate.stripe.com`).
+            subscription_data: When creating a subscription, the specified configuration data
+                will be used. There must be at least one line item with a recurring price to use
+                `subscription_data`.
+            tax_id_collection: Controls tax ID collection during checkout.
+            transfer_data: The account (if any) the payments will be attributed to for tax
+                reporting, and where funds from each payment will be transferred to.
+        """
+        return await self._client.request(
+            _PostPaymentLinks,
+            (),
+            {
+                "line_items": line_items,
+                "after_completion": after_completion,
+                "allow_promotion_codes": allow_promotion_codes,
+                "application_fee_amount": application_fee_amount,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "billing_address_collection": billing_address_collection,
+                "consent_collection": consent_collection,
+                "currency": currency,
+                "custom_fields": custom_fields,
+                "custom_text": custom_text,
+                "customer_creation": customer_creation,
+                "expand": expand,
+                "invoice_creation": invoice_creation,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "payment_intent_data": payment_intent_data,
+                "payment_method_collection": payment_method_collection,
+                "payment_method_types": payment_method_types,
+                "phone_number_collection": phone_number_collection,
+                "shipping_address_collection": shipping_address_collection,
+                "shipping_options": shipping_options,
+                "submit_type": submit_type,
+                "subscription_data": subscription_data,
+                "tax_id_collection": tax_id_collection,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        active: bool | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[PaymentLink]:
+        """Returns a list of your payment links.
+
+        ``GET /v1/payment_links``
+
+        Args:
+            active: Only return payment links that are active or inactive (e.g., pass `false` to
+                list all inactive payment links).
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetPaymentLinks,
+            (),
+            {
+                "active": active,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        payment_link: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentLink:
+        """Retrieve a payment link.
+
+        ``GET /v1/payment_links/{payment_link}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetPaymentLinksPaymentLink,
+            (payment_link,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        payment_link: str,
+        /,
+        *,
+        active: bool | None = None,
+        after_completion: PaymentLinksUpdateParamsAfterCompletion | None = None,
+        allow_promotion_codes: bool | None = None,
+        automatic_tax: PaymentLinksUpdateParamsAutomaticTax | None = None,
+        billing_address_collection: Literal["auto", "required"] | None = None,
+        custom_fields: SequenceNotStr[PaymentLinksUpdateParamsCustomFields] | Literal[""] | None = None,
+        custom_text: PaymentLinksUpdateParamsCustomText | None = None,
+        customer_creation: Literal["always", "if_required"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_creation: PaymentLinksUpdateParamsInvoiceCreation | None = None,
+        line_items: SequenceNotStr[PaymentLinksUpdateParamsLineItems] | None = None,
+        metadata: dict[str, str] | None = None,
+        payment_method_collection: Literal["always", "if_required"] | None = None,
+        payment_method_types: SequenceNotStr[
+            Literal[
+                "affirm",
+                "afterpay_clearpay",
+                "alipay",
+                "au_becs_debit",
+                "bacs_debit",
+                "bancontact",
+                "blik",
+                "boleto",
+                "card",
+                "cashapp",
+                "eps",
+                "fpx",
+                "giropay",
+                "grabpay",
+                "ideal",
+                "klarna",
+                "konbini",
+                "link",
+                "oxxo",
+                "p24",
+                "paynow",
+                "paypal",
+                "pix",
+                "promptpay",
+                "sepa_debit",
+                "sofort",
+                "us_bank_account",
+                "wechat_pay",
+            ]
+        ]
+        | Literal[""]
+        | None = None,
+        shipping_address_collection: PaymentLinksUpdateParamsShippingAddressCollection
+        | Literal[""]
+        | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentLink:
+        """Updates a payment link.
+
+        ``POST /v1/payment_links/{payment_link}``
+
+        Args:
+            active: Whether the payment link's `url` is active. If `false`, customers visiting
+                the URL will be shown a page saying that the link has been deactivated.
+            after_completion: Behavior after the purchase is complete.
+            allow_promotion_codes: Enables user redeemable promotion codes.
+            automatic_tax: Configuration for automatic tax collection.
+            billing_address_collection: Configuration for collecting the customer's billing
+                address.
+            custom_fields: Collect additional information from your customer using custom
+                fields. Up to 2 fields are supported.
+            custom_text: Display additional text for your customers using custom text.
+            customer_creation: Configures whether [checkout
+                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
+                link create a [Customer](https://stripe.com/docs/api/customers).
+            expand: Specifies which fields in the response should be expanded.
+            invoice_creation: Generate a post-purchase Invoice for one-time payments.
+            line_items: The line items representing what is being sold. Each line item
+                represents an item being sold. Up to 20 line items are supported.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`. Metadata associated with this Payment Link will automatically be
+                copied to [checkout sessions](https://stripe.com/docs/api/checkout/sessions)
+                created by this payment link.
+            payment_method_collection: Specify whether Checkout should collect a payment method.
+                When set to `if_required`, Checkout will not collect a payment method when the
+                total due for the session is 0.This may occur if the Checkout Session includes a
+                free trial or a discount.
+                Can only be set in `subscription` mode.
+                If you'd like information on how to collect a payment method outside of
+                    Checkout, read the guide on [configuring subscriptions with a free
+                    trial](https://stripe.com/docs/payments/checkout/free-trials).
+            payment_method_types: The list of payment method types that customers can use. Pass
+                an empty string to enable dynamic payment methods that use your [payment method
+                settings](https://dashboard.stripe.com/settings/payment_methods).
+            shipping_address_collection: Configuration for collecting the customer's shipping
+                address.
+        """
+        return await self._client.request(
+            _PostPaymentLinksPaymentLink,
+            (payment_link,),
+            {
+                "active": active,
+                "after_completion": after_completion,
+                "allow_promotion_codes": allow_promotion_codes,
+                "automatic_tax": automatic_tax,
+                "billing_address_collection": billing_address_collection,
+                "custom_fields": custom_fields,
+                "custom_text": custom_text,
+                "customer_creation": customer_creation,
+                "expand": expand,
+                "invoice_creation": invoice_creation,
+                "line_items": line_items,
+                "metadata": metadata,
+                "payment_method_collection": payment_method_collection,
+                "payment_method_types": payment_method_types,
+                "shipping_address_collection": shipping_address_collection,
+            },
+            options,
+        )
+
+
+class AsyncPaymentLinksLineItems(AsyncResource):
+    """Operations on `client.payment_links.line_items`."""
+
+    async def list(
+        self,
+        payment_link: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Item]:
+        """When retrieving a payment link, there is an includable line_items property containing
+        the first handful of those items. There is also a URL where you can retrieve the full
+        (paginated) list of line items.
+
+        ``GET /v1/payment_links/{payment_link}/line_items``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetPaymentLinksPaymentLinkLineItems,
+            (payment_link,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostPaymentLinks: Operation[PaymentLink] = Operation(
     "PostPaymentLinks",
@@ -159,715 +993,16 @@ _GetPaymentLinksPaymentLinkLineItems: Operation[ListObject[Item]] = Operation(
 )
 
 
-class PaymentLinks(SyncResource):
-    """Operations on `client.payment_links`."""
-
-    @cached_property
-    def line_items(self) -> PaymentLinksLineItems:
-        return PaymentLinksLineItems(self._client)
-
-    def create(
-        self,
-        *,
-        line_items: Sequence[PaymentLinksCreateParamsLineItems],
-        after_completion: PaymentLinksCreateParamsAfterCompletion | None = None,
-        allow_promotion_codes: bool | None = None,
-        application_fee_amount: int | None = None,
-        application_fee_percent: float | None = None,
-        automatic_tax: PaymentLinksCreateParamsAutomaticTax | None = None,
-        billing_address_collection: Literal["auto", "required"] | None = None,
-        consent_collection: PaymentLinksCreateParamsConsentCollection | None = None,
-        currency: str | None = None,
-        custom_fields: Sequence[PaymentLinksCreateParamsCustomFields] | None = None,
-        custom_text: PaymentLinksCreateParamsCustomText | None = None,
-        customer_creation: Literal["always", "if_required"] | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_creation: PaymentLinksCreateParamsInvoiceCreation | None = None,
-        metadata: dict[str, str] | None = None,
-        on_behalf_of: str | None = None,
-        payment_intent_data: PaymentLinksCreateParamsPaymentIntentData | None = None,
-        payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_types: Sequence[
-            Literal[
-                "affirm",
-                "afterpay_clearpay",
-                "alipay",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "blik",
-                "boleto",
-                "card",
-                "cashapp",
-                "eps",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "klarna",
-                "konbini",
-                "link",
-                "oxxo",
-                "p24",
-                "paynow",
-                "paypal",
-                "pix",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-            ]
-        ]
-        | None = None,
-        phone_number_collection: PaymentLinksCreateParamsPhoneNumberCollection | None = None,
-        shipping_address_collection: PaymentLinksCreateParamsShippingAddressCollection | None = None,
-        shipping_options: Sequence[PaymentLinksCreateParamsShippingOptions] | None = None,
-        submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
-        subscription_data: PaymentLinksCreateParamsSubscriptionData | None = None,
-        tax_id_collection: PaymentLinksCreateParamsTaxIdCollection | None = None,
-        transfer_data: PaymentLinksCreateParamsTransferData | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentLink:
-        """Creates a payment link.
-
-        ``POST /v1/payment_links``
-
-        Args:
-            line_items: The line items representing what is being sold.
-            after_completion: Behavior after the purchase is complete.
-            allow_promotion_codes: Enables user redeemable promotion codes.
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Configuration for automatic tax collection.
-            billing_address_collection: Configuration for collecting the customer's billing
-                address.
-            consent_collection: Configure fields to gather active consent from customers.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            custom_fields: Collect additional information from your customer using custom
-                fields.
-            custom_text: Display additional text for your customers using custom text.
-            customer_creation: Configures whether [checkout
-                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
-                link create a [Customer](https://stripe.com/docs/api/customers).
-            expand: Specifies which fields in the response should be expanded.
-            invoice_creation: Generate a post-purchase Invoice for one-time payments.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The account on behalf of which to charge.
-            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
-                for Checkout Sessions in `payment` mode.
-            payment_method_collection: Specify whether Checkout should collect a payment method.
-            payment_method_types: The list of payment method types that customers can use.
-            phone_number_collection: Controls phone number collection settings during checkout.
-            shipping_address_collection: Configuration for collecting the customer's shipping
-                address.
-            shipping_options: The shipping rate options to apply to [checkout
-                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
-                link.
-            submit_type: Describes the type of transaction being performed in order to customize
-                relevant text on the page, such as the submit button.
-            subscription_data: When creating a subscription, the specified configuration data
-                will be used.
-            tax_id_collection: Controls tax ID collection during checkout.
-            transfer_data: The account (if any) the payments will be attributed to for tax
-                reporting, and where funds from each payment will be transferred to.
-        """
-        return self._client.request(
-            _PostPaymentLinks,
-            (),
-            {
-                "line_items": line_items,
-                "after_completion": after_completion,
-                "allow_promotion_codes": allow_promotion_codes,
-                "application_fee_amount": application_fee_amount,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_address_collection": billing_address_collection,
-                "consent_collection": consent_collection,
-                "currency": currency,
-                "custom_fields": custom_fields,
-                "custom_text": custom_text,
-                "customer_creation": customer_creation,
-                "expand": expand,
-                "invoice_creation": invoice_creation,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_intent_data": payment_intent_data,
-                "payment_method_collection": payment_method_collection,
-                "payment_method_types": payment_method_types,
-                "phone_number_collection": phone_number_collection,
-                "shipping_address_collection": shipping_address_collection,
-                "shipping_options": shipping_options,
-                "submit_type": submit_type,
-                "subscription_data": subscription_data,
-                "tax_id_collection": tax_id_collection,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        active: bool | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentLink]:
-        """Returns a list of your payment links.
-
-        ``GET /v1/payment_links``
-
-        Args:
-            active:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetPaymentLinks,
-            (),
-            {
-                "active": active,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        payment_link: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentLink:
-        """Retrieve a payment link.
-
-        ``GET /v1/payment_links/{payment_link}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetPaymentLinksPaymentLink,
-            (payment_link,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        payment_link: str,
-        /,
-        *,
-        active: bool | None = None,
-        after_completion: PaymentLinksUpdateParamsAfterCompletion | None = None,
-        allow_promotion_codes: bool | None = None,
-        automatic_tax: PaymentLinksUpdateParamsAutomaticTax | None = None,
-        billing_address_collection: Literal["auto", "required"] | None = None,
-        custom_fields: Sequence[PaymentLinksUpdateParamsCustomFields] | Literal[""] | None = None,
-        custom_text: PaymentLinksUpdateParamsCustomText | None = None,
-        customer_creation: Literal["always", "if_required"] | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_creation: PaymentLinksUpdateParamsInvoiceCreation | None = None,
-        line_items: Sequence[PaymentLinksUpdateParamsLineItems] | None = None,
-        metadata: dict[str, str] | None = None,
-        payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_types: Sequence[
-            Literal[
-                "affirm",
-                "afterpay_clearpay",
-                "alipay",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "blik",
-                "boleto",
-                "card",
-                "cashapp",
-                "eps",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "klarna",
-                "konbini",
-                "link",
-                "oxxo",
-                "p24",
-                "paynow",
-                "paypal",
-                "pix",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-            ]
-        ]
-        | Literal[""]
-        | None = None,
-        shipping_address_collection: PaymentLinksUpdateParamsShippingAddressCollection
-        | Literal[""]
-        | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentLink:
-        """Updates a payment link.
-
-        ``POST /v1/payment_links/{payment_link}``
-
-        Args:
-            active: Whether the payment link's `url` is active.
-            after_completion: Behavior after the purchase is complete.
-            allow_promotion_codes: Enables user redeemable promotion codes.
-            automatic_tax: Configuration for automatic tax collection.
-            billing_address_collection: Configuration for collecting the customer's billing
-                address.
-            custom_fields: Collect additional information from your customer using custom
-                fields.
-            custom_text: Display additional text for your customers using custom text.
-            customer_creation: Configures whether [checkout
-                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
-                link create a [Customer](https://stripe.com/docs/api/customers).
-            expand: Specifies which fields in the response should be expanded.
-            invoice_creation: Generate a post-purchase Invoice for one-time payments.
-            line_items: The line items representing what is being sold.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            payment_method_collection: Specify whether Checkout should collect a payment method.
-            payment_method_types: The list of payment method types that customers can use.
-            shipping_address_collection: Configuration for collecting the customer's shipping
-                address.
-        """
-        return self._client.request(
-            _PostPaymentLinksPaymentLink,
-            (payment_link,),
-            {
-                "active": active,
-                "after_completion": after_completion,
-                "allow_promotion_codes": allow_promotion_codes,
-                "automatic_tax": automatic_tax,
-                "billing_address_collection": billing_address_collection,
-                "custom_fields": custom_fields,
-                "custom_text": custom_text,
-                "customer_creation": customer_creation,
-                "expand": expand,
-                "invoice_creation": invoice_creation,
-                "line_items": line_items,
-                "metadata": metadata,
-                "payment_method_collection": payment_method_collection,
-                "payment_method_types": payment_method_types,
-                "shipping_address_collection": shipping_address_collection,
-            },
-            options,
-        )
-
-
-class PaymentLinksLineItems(SyncResource):
-    """Operations on `client.payment_links.line_items`."""
-
-    def list(
-        self,
-        payment_link: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
-        """When retrieving a payment link, there is an includable line_items property containing
-        the first handful of those items. There is also a URL where you can retrieve the full
-        (paginated) list of line items.
-
-        ``GET /v1/payment_links/{payment_link}/line_items``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetPaymentLinksPaymentLinkLineItems,
-            (payment_link,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-
-class AsyncPaymentLinks(AsyncResource):
-    """Operations on `client.payment_links`."""
-
-    @cached_property
-    def line_items(self) -> AsyncPaymentLinksLineItems:
-        return AsyncPaymentLinksLineItems(self._client)
-
-    async def create(
-        self,
-        *,
-        line_items: Sequence[PaymentLinksCreateParamsLineItems],
-        after_completion: PaymentLinksCreateParamsAfterCompletion | None = None,
-        allow_promotion_codes: bool | None = None,
-        application_fee_amount: int | None = None,
-        application_fee_percent: float | None = None,
-        automatic_tax: PaymentLinksCreateParamsAutomaticTax | None = None,
-        billing_address_collection: Literal["auto", "required"] | None = None,
-        consent_collection: PaymentLinksCreateParamsConsentCollection | None = None,
-        currency: str | None = None,
-        custom_fields: Sequence[PaymentLinksCreateParamsCustomFields] | None = None,
-        custom_text: PaymentLinksCreateParamsCustomText | None = None,
-        customer_creation: Literal["always", "if_required"] | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_creation: PaymentLinksCreateParamsInvoiceCreation | None = None,
-        metadata: dict[str, str] | None = None,
-        on_behalf_of: str | None = None,
-        payment_intent_data: PaymentLinksCreateParamsPaymentIntentData | None = None,
-        payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_types: Sequence[
-            Literal[
-                "affirm",
-                "afterpay_clearpay",
-                "alipay",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "blik",
-                "boleto",
-                "card",
-                "cashapp",
-                "eps",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "klarna",
-                "konbini",
-                "link",
-                "oxxo",
-                "p24",
-                "paynow",
-                "paypal",
-                "pix",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-            ]
-        ]
-        | None = None,
-        phone_number_collection: PaymentLinksCreateParamsPhoneNumberCollection | None = None,
-        shipping_address_collection: PaymentLinksCreateParamsShippingAddressCollection | None = None,
-        shipping_options: Sequence[PaymentLinksCreateParamsShippingOptions] | None = None,
-        submit_type: Literal["auto", "book", "donate", "pay"] | None = None,
-        subscription_data: PaymentLinksCreateParamsSubscriptionData | None = None,
-        tax_id_collection: PaymentLinksCreateParamsTaxIdCollection | None = None,
-        transfer_data: PaymentLinksCreateParamsTransferData | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentLink:
-        """Creates a payment link.
-
-        ``POST /v1/payment_links``
-
-        Args:
-            line_items: The line items representing what is being sold.
-            after_completion: Behavior after the purchase is complete.
-            allow_promotion_codes: Enables user redeemable promotion codes.
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Configuration for automatic tax collection.
-            billing_address_collection: Configuration for collecting the customer's billing
-                address.
-            consent_collection: Configure fields to gather active consent from customers.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            custom_fields: Collect additional information from your customer using custom
-                fields.
-            custom_text: Display additional text for your customers using custom text.
-            customer_creation: Configures whether [checkout
-                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
-                link create a [Customer](https://stripe.com/docs/api/customers).
-            expand: Specifies which fields in the response should be expanded.
-            invoice_creation: Generate a post-purchase Invoice for one-time payments.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The account on behalf of which to charge.
-            payment_intent_data: A subset of parameters to be passed to PaymentIntent creation
-                for Checkout Sessions in `payment` mode.
-            payment_method_collection: Specify whether Checkout should collect a payment method.
-            payment_method_types: The list of payment method types that customers can use.
-            phone_number_collection: Controls phone number collection settings during checkout.
-            shipping_address_collection: Configuration for collecting the customer's shipping
-                address.
-            shipping_options: The shipping rate options to apply to [checkout
-                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
-                link.
-            submit_type: Describes the type of transaction being performed in order to customize
-                relevant text on the page, such as the submit button.
-            subscription_data: When creating a subscription, the specified configuration data
-                will be used.
-            tax_id_collection: Controls tax ID collection during checkout.
-            transfer_data: The account (if any) the payments will be attributed to for tax
-                reporting, and where funds from each payment will be transferred to.
-        """
-        return await self._client.request(
-            _PostPaymentLinks,
-            (),
-            {
-                "line_items": line_items,
-                "after_completion": after_completion,
-                "allow_promotion_codes": allow_promotion_codes,
-                "application_fee_amount": application_fee_amount,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_address_collection": billing_address_collection,
-                "consent_collection": consent_collection,
-                "currency": currency,
-                "custom_fields": custom_fields,
-                "custom_text": custom_text,
-                "customer_creation": customer_creation,
-                "expand": expand,
-                "invoice_creation": invoice_creation,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_intent_data": payment_intent_data,
-                "payment_method_collection": payment_method_collection,
-                "payment_method_types": payment_method_types,
-                "phone_number_collection": phone_number_collection,
-                "shipping_address_collection": shipping_address_collection,
-                "shipping_options": shipping_options,
-                "submit_type": submit_type,
-                "subscription_data": subscription_data,
-                "tax_id_collection": tax_id_collection,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        active: bool | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentLink]:
-        """Returns a list of your payment links.
-
-        ``GET /v1/payment_links``
-
-        Args:
-            active:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetPaymentLinks,
-            (),
-            {
-                "active": active,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        payment_link: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentLink:
-        """Retrieve a payment link.
-
-        ``GET /v1/payment_links/{payment_link}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetPaymentLinksPaymentLink,
-            (payment_link,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        payment_link: str,
-        /,
-        *,
-        active: bool | None = None,
-        after_completion: PaymentLinksUpdateParamsAfterCompletion | None = None,
-        allow_promotion_codes: bool | None = None,
-        automatic_tax: PaymentLinksUpdateParamsAutomaticTax | None = None,
-        billing_address_collection: Literal["auto", "required"] | None = None,
-        custom_fields: Sequence[PaymentLinksUpdateParamsCustomFields] | Literal[""] | None = None,
-        custom_text: PaymentLinksUpdateParamsCustomText | None = None,
-        customer_creation: Literal["always", "if_required"] | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_creation: PaymentLinksUpdateParamsInvoiceCreation | None = None,
-        line_items: Sequence[PaymentLinksUpdateParamsLineItems] | None = None,
-        metadata: dict[str, str] | None = None,
-        payment_method_collection: Literal["always", "if_required"] | None = None,
-        payment_method_types: Sequence[
-            Literal[
-                "affirm",
-                "afterpay_clearpay",
-                "alipay",
-                "au_becs_debit",
-                "bacs_debit",
-                "bancontact",
-                "blik",
-                "boleto",
-                "card",
-                "cashapp",
-                "eps",
-                "fpx",
-                "giropay",
-                "grabpay",
-                "ideal",
-                "klarna",
-                "konbini",
-                "link",
-                "oxxo",
-                "p24",
-                "paynow",
-                "paypal",
-                "pix",
-                "promptpay",
-                "sepa_debit",
-                "sofort",
-                "us_bank_account",
-                "wechat_pay",
-            ]
-        ]
-        | Literal[""]
-        | None = None,
-        shipping_address_collection: PaymentLinksUpdateParamsShippingAddressCollection
-        | Literal[""]
-        | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentLink:
-        """Updates a payment link.
-
-        ``POST /v1/payment_links/{payment_link}``
-
-        Args:
-            active: Whether the payment link's `url` is active.
-            after_completion: Behavior after the purchase is complete.
-            allow_promotion_codes: Enables user redeemable promotion codes.
-            automatic_tax: Configuration for automatic tax collection.
-            billing_address_collection: Configuration for collecting the customer's billing
-                address.
-            custom_fields: Collect additional information from your customer using custom
-                fields.
-            custom_text: Display additional text for your customers using custom text.
-            customer_creation: Configures whether [checkout
-                sessions](https://stripe.com/docs/api/checkout/sessions) created by this payment
-                link create a [Customer](https://stripe.com/docs/api/customers).
-            expand: Specifies which fields in the response should be expanded.
-            invoice_creation: Generate a post-purchase Invoice for one-time payments.
-            line_items: The line items representing what is being sold.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            payment_method_collection: Specify whether Checkout should collect a payment method.
-            payment_method_types: The list of payment method types that customers can use.
-            shipping_address_collection: Configuration for collecting the customer's shipping
-                address.
-        """
-        return await self._client.request(
-            _PostPaymentLinksPaymentLink,
-            (payment_link,),
-            {
-                "active": active,
-                "after_completion": after_completion,
-                "allow_promotion_codes": allow_promotion_codes,
-                "automatic_tax": automatic_tax,
-                "billing_address_collection": billing_address_collection,
-                "custom_fields": custom_fields,
-                "custom_text": custom_text,
-                "customer_creation": customer_creation,
-                "expand": expand,
-                "invoice_creation": invoice_creation,
-                "line_items": line_items,
-                "metadata": metadata,
-                "payment_method_collection": payment_method_collection,
-                "payment_method_types": payment_method_types,
-                "shipping_address_collection": shipping_address_collection,
-            },
-            options,
-        )
-
-
-class AsyncPaymentLinksLineItems(AsyncResource):
-    """Operations on `client.payment_links.line_items`."""
-
-    async def list(
-        self,
-        payment_link: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
-        """When retrieving a payment link, there is an includable line_items property containing
-        the first handful of those items. There is also a URL where you can retrieve the full
-        (paginated) list of line items.
-
-        ``GET /v1/payment_links/{payment_link}/line_items``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetPaymentLinksPaymentLinkLineItems,
-            (payment_link,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "PaymentLinks.create": _PostPaymentLinks,
+    "PaymentLinks.list": _GetPaymentLinks,
+    "PaymentLinks.retrieve": _GetPaymentLinksPaymentLink,
+    "PaymentLinks.update": _PostPaymentLinksPaymentLink,
+    "PaymentLinksLineItems.list": _GetPaymentLinksPaymentLinkLineItems,
+    "AsyncPaymentLinks.create": _PostPaymentLinks,
+    "AsyncPaymentLinks.list": _GetPaymentLinks,
+    "AsyncPaymentLinks.retrieve": _GetPaymentLinksPaymentLink,
+    "AsyncPaymentLinks.update": _PostPaymentLinksPaymentLink,
+    "AsyncPaymentLinksLineItems.list": _GetPaymentLinksPaymentLinkLineItems,
+}

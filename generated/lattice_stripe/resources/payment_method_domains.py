@@ -12,14 +12,346 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_method_domain import PaymentMethodDomain
+
+
+class PaymentMethodDomains(SyncResource):
+    """Operations on `client.payment_method_domains`."""
+
+    def create(
+        self,
+        *,
+        domain_name: str,
+        enabled: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethodDomain:
+        """Creates a payment method domain.
+
+        ``POST /v1/payment_method_domains``
+
+        Args:
+            domain_name: The domain name that this payment method domain object represents.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostPaymentMethodDomains,
+            (),
+            {
+                "domain_name": domain_name,
+                "enabled": enabled,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        domain_name: str | None = None,
+        enabled: bool | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[PaymentMethodDomain]:
+        """Lists the details of existing payment method domains.
+
+        ``GET /v1/payment_method_domains``
+
+        Args:
+            domain_name: The domain name that this payment method domain object represents.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods will not appear in Elements
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetPaymentMethodDomains,
+            (),
+            {
+                "domain_name": domain_name,
+                "enabled": enabled,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        payment_method_domain: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethodDomain:
+        """Retrieves the details of an existing payment method domain.
+
+        ``GET /v1/payment_method_domains/{payment_method_domain}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetPaymentMethodDomainsPaymentMethodDomain,
+            (payment_method_domain,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        payment_method_domain: str,
+        /,
+        *,
+        enabled: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethodDomain:
+        """Updates an existing payment method domain.
+
+        ``POST /v1/payment_method_domains/{payment_method_domain}``
+
+        Args:
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostPaymentMethodDomainsPaymentMethodDomain,
+            (payment_method_domain,),
+            {
+                "enabled": enabled,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def validate(
+        self,
+        payment_method_domain: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethodDomain:
+        """Some payment methods such as Apple Pay require additional steps to verify a domain. If
+        the requirements weren’t satisfied when the domain was created, the payment method will
+        be inactive on the domain. The payment method doesn’t appear in Elements for this domain
+        until it is active.
+
+        To activate a payment method on an existing payment method domain, complete the required
+        validation steps specific to the payment method, and then validate the payment method
+        domain with this endpoint.
+
+        Related guides: Payment method domains.
+
+        ``POST /v1/payment_method_domains/{payment_method_domain}/validate``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostPaymentMethodDomainsPaymentMethodDomainValidate,
+            (payment_method_domain,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncPaymentMethodDomains(AsyncResource):
+    """Operations on `client.payment_method_domains`."""
+
+    async def create(
+        self,
+        *,
+        domain_name: str,
+        enabled: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethodDomain:
+        """Creates a payment method domain.
+
+        ``POST /v1/payment_method_domains``
+
+        Args:
+            domain_name: The domain name that this payment method domain object represents.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostPaymentMethodDomains,
+            (),
+            {
+                "domain_name": domain_name,
+                "enabled": enabled,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        domain_name: str | None = None,
+        enabled: bool | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[PaymentMethodDomain]:
+        """Lists the details of existing payment method domains.
+
+        ``GET /v1/payment_method_domains``
+
+        Args:
+            domain_name: The domain name that this payment method domain object represents.
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods will not appear in Elements
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetPaymentMethodDomains,
+            (),
+            {
+                "domain_name": domain_name,
+                "enabled": enabled,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        payment_method_domain: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethodDomain:
+        """Retrieves the details of an existing payment method domain.
+
+        ``GET /v1/payment_method_domains/{payment_method_domain}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetPaymentMethodDomainsPaymentMethodDomain,
+            (payment_method_domain,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        payment_method_domain: str,
+        /,
+        *,
+        enabled: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethodDomain:
+        """Updates an existing payment method domain.
+
+        ``POST /v1/payment_method_domains/{payment_method_domain}``
+
+        Args:
+            enabled: Whether this payment method domain is enabled. If the domain is not
+                enabled, payment methods that require a payment method domain will not appear in
+                Elements.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostPaymentMethodDomainsPaymentMethodDomain,
+            (payment_method_domain,),
+            {
+                "enabled": enabled,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def validate(
+        self,
+        payment_method_domain: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethodDomain:
+        """Some payment methods such as Apple Pay require additional steps to verify a domain. If
+        the requirements weren’t satisfied when the domain was created, the payment method will
+        be inactive on the domain. The payment method doesn’t appear in Elements for this domain
+        until it is active.
+
+        To activate a payment method on an existing payment method domain, complete the required
+        validation steps specific to the payment method, and then validate the payment method
+        domain with this endpoint.
+
+        Related guides: Payment method domains.
+
+        ``POST /v1/payment_method_domains/{payment_method_domain}/validate``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostPaymentMethodDomainsPaymentMethodDomainValidate,
+            (payment_method_domain,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostPaymentMethodDomains: Operation[PaymentMethodDomain] = Operation(
     "PostPaymentMethodDomains",
@@ -88,307 +420,16 @@ _PostPaymentMethodDomainsPaymentMethodDomainValidate: Operation[PaymentMethodDom
 )
 
 
-class PaymentMethodDomains(SyncResource):
-    """Operations on `client.payment_method_domains`."""
-
-    def create(
-        self,
-        *,
-        domain_name: str,
-        enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethodDomain:
-        """Creates a payment method domain.
-
-        ``POST /v1/payment_method_domains``
-
-        Args:
-            domain_name: The domain name that this payment method domain object represents.
-            enabled: Whether this payment method domain is enabled.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostPaymentMethodDomains,
-            (),
-            {
-                "domain_name": domain_name,
-                "enabled": enabled,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        domain_name: str | None = None,
-        enabled: bool | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentMethodDomain]:
-        """Lists the details of existing payment method domains.
-
-        ``GET /v1/payment_method_domains``
-
-        Args:
-            domain_name:
-            enabled:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetPaymentMethodDomains,
-            (),
-            {
-                "domain_name": domain_name,
-                "enabled": enabled,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        payment_method_domain: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethodDomain:
-        """Retrieves the details of an existing payment method domain.
-
-        ``GET /v1/payment_method_domains/{payment_method_domain}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetPaymentMethodDomainsPaymentMethodDomain,
-            (payment_method_domain,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        payment_method_domain: str,
-        /,
-        *,
-        enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethodDomain:
-        """Updates an existing payment method domain.
-
-        ``POST /v1/payment_method_domains/{payment_method_domain}``
-
-        Args:
-            enabled: Whether this payment method domain is enabled.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostPaymentMethodDomainsPaymentMethodDomain,
-            (payment_method_domain,),
-            {
-                "enabled": enabled,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def validate(
-        self,
-        payment_method_domain: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethodDomain:
-        """Some payment methods such as Apple Pay require additional steps to verify a domain. If
-        the requirements weren’t satisfied when the domain was created, the payment method will
-        be inactive on the domain.
-        The payment method doesn’t appear in Elements for this domain until it is active.
-
-        To activate a payment method on an existing payment method domain, complete the required
-        validation steps specific to the payment method, and then validate the payment method
-        domain with this endpoint.
-
-        Related guides: Payment method domains.
-
-        ``POST /v1/payment_method_domains/{payment_method_domain}/validate``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostPaymentMethodDomainsPaymentMethodDomainValidate,
-            (payment_method_domain,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncPaymentMethodDomains(AsyncResource):
-    """Operations on `client.payment_method_domains`."""
-
-    async def create(
-        self,
-        *,
-        domain_name: str,
-        enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethodDomain:
-        """Creates a payment method domain.
-
-        ``POST /v1/payment_method_domains``
-
-        Args:
-            domain_name: The domain name that this payment method domain object represents.
-            enabled: Whether this payment method domain is enabled.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostPaymentMethodDomains,
-            (),
-            {
-                "domain_name": domain_name,
-                "enabled": enabled,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        domain_name: str | None = None,
-        enabled: bool | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentMethodDomain]:
-        """Lists the details of existing payment method domains.
-
-        ``GET /v1/payment_method_domains``
-
-        Args:
-            domain_name:
-            enabled:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetPaymentMethodDomains,
-            (),
-            {
-                "domain_name": domain_name,
-                "enabled": enabled,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        payment_method_domain: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethodDomain:
-        """Retrieves the details of an existing payment method domain.
-
-        ``GET /v1/payment_method_domains/{payment_method_domain}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetPaymentMethodDomainsPaymentMethodDomain,
-            (payment_method_domain,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        payment_method_domain: str,
-        /,
-        *,
-        enabled: bool | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethodDomain:
-        """Updates an existing payment method domain.
-
-        ``POST /v1/payment_method_domains/{payment_method_domain}``
-
-        Args:
-            enabled: Whether this payment method domain is enabled.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostPaymentMethodDomainsPaymentMethodDomain,
-            (payment_method_domain,),
-            {
-                "enabled": enabled,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def validate(
-        self,
-        payment_method_domain: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethodDomain:
-        """Some payment methods such as Apple Pay require additional steps to verify a domain. If
-        the requirements weren’t satisfied when the domain was created, the payment method will
-        be inactive on the domain.
-        The payment method doesn’t appear in Elements for this domain until it is active.
-
-        To activate a payment method on an existing payment method domain, complete the required
-        validation steps specific to the payment method, and then validate the payment method
-        domain with this endpoint.
-
-        Related guides: Payment method domains.
-
-        ``POST /v1/payment_method_domains/{payment_method_domain}/validate``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostPaymentMethodDomainsPaymentMethodDomainValidate,
-            (payment_method_domain,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "PaymentMethodDomains.create": _PostPaymentMethodDomains,
+    "PaymentMethodDomains.list": _GetPaymentMethodDomains,
+    "PaymentMethodDomains.retrieve": _GetPaymentMethodDomainsPaymentMethodDomain,
+    "PaymentMethodDomains.update": _PostPaymentMethodDomainsPaymentMethodDomain,
+    "PaymentMethodDomains.validate": _PostPaymentMethodDomainsPaymentMethodDomainValidate,
+    "AsyncPaymentMethodDomains.create": _PostPaymentMethodDomains,
+    "AsyncPaymentMethodDomains.list": _GetPaymentMethodDomains,
+    "AsyncPaymentMethodDomains.retrieve": _GetPaymentMethodDomainsPaymentMethodDomain,
+    "AsyncPaymentMethodDomains.update": _PostPaymentMethodDomainsPaymentMethodDomain,
+    "AsyncPaymentMethodDomains.validate": _PostPaymentMethodDomainsPaymentMethodDomainValidate,
+}

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_method import PaymentMethod
     from ..params.payment_methods import (
         PaymentMethodsCreateParamsAcssDebit,
@@ -41,6 +40,891 @@ if TYPE_CHECKING:
         PaymentMethodsUpdateParamsCard,
         PaymentMethodsUpdateParamsUsBankAccount,
     )
+
+
+class PaymentMethods(SyncResource):
+    """Operations on `client.payment_methods`."""
+
+    def attach(
+        self,
+        payment_method: str,
+        /,
+        *,
+        customer: str,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethod:
+        """Attaches a PaymentMethod object to a Customer.
+
+        To attach a new PaymentMethod to a customer for future payments, we recommend you use a
+        SetupIntent or a PaymentIntent with setup_future_usage. These approaches will perform
+        any necessary steps to set up the PaymentMethod for future payments. Using the
+        /v1/payment_methods/:id/attach endpoint without first using a SetupIntent or
+        PaymentIntent with setup_future_usage does not optimize the PaymentMethod for future
+        use, which makes later declines and payment friction more likely. See Optimizing cards
+        for future payments for more information about setting up future payments.
+
+        To use this PaymentMethod as the default for invoice or subscription payments, set
+        invoice_settings.default_payment_method, on the Customer to the PaymentMethod’s ID.
+
+        ``POST /v1/payment_methods/{payment_method}/attach``
+
+        Args:
+            customer: The ID of the customer to which to attach the PaymentMethod.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostPaymentMethodsPaymentMethodAttach,
+            (payment_method,),
+            {
+                "customer": customer,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        acss_debit: PaymentMethodsCreateParamsAcssDebit | None = None,
+        affirm: dict[str, Any] | None = None,
+        afterpay_clearpay: dict[str, Any] | None = None,
+        alipay: dict[str, Any] | None = None,
+        au_becs_debit: PaymentMethodsCreateParamsAuBecsDebit | None = None,
+        bacs_debit: PaymentMethodsCreateParamsBacsDebit | None = None,
+        bancontact: dict[str, Any] | None = None,
+        billing_details: PaymentMethodsCreateParamsBillingDetails | None = None,
+        blik: dict[str, Any] | None = None,
+        boleto: PaymentMethodsCreateParamsBoleto | None = None,
+        card: PaymentMethodsCreateParamsCard | PaymentMethodsCreateParamsCard1 | None = None,
+        cashapp: dict[str, Any] | None = None,
+        customer: str | None = None,
+        customer_balance: dict[str, Any] | None = None,
+        eps: PaymentMethodsCreateParamsEps | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        fpx: PaymentMethodsCreateParamsFpx | None = None,
+        giropay: dict[str, Any] | None = None,
+        grabpay: dict[str, Any] | None = None,
+        ideal: PaymentMethodsCreateParamsIdeal | None = None,
+        interac_present: dict[str, Any] | None = None,
+        klarna: PaymentMethodsCreateParamsKlarna | None = None,
+        konbini: dict[str, Any] | None = None,
+        link: dict[str, Any] | None = None,
+        metadata: dict[str, str] | None = None,
+        oxxo: dict[str, Any] | None = None,
+        p24: PaymentMethodsCreateParamsP24 | None = None,
+        payment_method: str | None = None,
+        paynow: dict[str, Any] | None = None,
+        paypal: dict[str, Any] | None = None,
+        pix: dict[str, Any] | None = None,
+        promptpay: dict[str, Any] | None = None,
+        radar_options: PaymentMethodsCreateParamsRadarOptions | None = None,
+        sepa_debit: PaymentMethodsCreateParamsSepaDebit | None = None,
+        sofort: PaymentMethodsCreateParamsSofort | None = None,
+        type: Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "card",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "paypal",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+            "zip",
+        ]
+        | None = None,
+        us_bank_account: PaymentMethodsCreateParamsUsBankAccount | None = None,
+        wechat_pay: dict[str, Any] | None = None,
+        zip: dict[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethod:
+        """Creates a PaymentMethod object. Read the Stripe.js reference to learn how to create
+        PaymentMethods via Stripe.js.
+
+        Instead of creating a PaymentMethod directly, we recommend using the PaymentIntents API
+        to accept a payment immediately or the SetupIntent API to collect payment method details
+        ahead of a future payment.
+
+        ``POST /v1/payment_methods``
+
+        Args:
+            acss_debit: If this is an `acss_debit` PaymentMethod, this hash contains details
+                about the ACSS Debit payment method.
+            affirm: If this is an `affirm` PaymentMethod, this hash contains details about the
+                Affirm payment method.
+            afterpay_clearpay: If this is an `AfterpayClearpay` PaymentMethod, this hash
+                contains details about the AfterpayClearpay payment method.
+            alipay: If this is an `Alipay` PaymentMethod, this hash contains details about the
+                Alipay payment method.
+            au_becs_debit: If this is an `au_becs_debit` PaymentMethod, this hash contains
+                details about the bank account.
+            bacs_debit: If this is a `bacs_debit` PaymentMethod, this hash contains details
+                about the Bacs Direct Debit bank account.
+            bancontact: If this is a `bancontact` PaymentMethod, this hash contains details
+                about the Bancontact payment method.
+            billing_details: Billing information associated with the PaymentMethod that may be
+                used or required by particular types of payment methods.
+            blik: If this is a `blik` PaymentMethod, this hash contains details about the BLIK
+                payment method.
+            boleto: If this is a `boleto` PaymentMethod, this hash contains details about the
+                Boleto payment method.
+            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
+                For backwards compatibility, you can alternatively provide a Stripe token (e.g.,
+                for Apple Pay, Amex Express Checkout, or legacy Checkout) into the card hash
+                with format `card: {token: "tok_visa"}`. When providing a card number, you must
+                meet the requirements for [PCI
+                compliance](https://stripe.com/docs/security#validating-pci-compliance). We
+                strongly recommend using Stripe.js instead of interacting with this API
+                directly.
+            cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the
+                Cash App Pay payment method.
+            customer: The `Customer` to whom the original PaymentMethod is attached.
+            customer_balance: If this is a `customer_balance` PaymentMethod, this hash contains
+                details about the CustomerBalance payment method.
+            eps: If this is an `eps` PaymentMethod, this hash contains details about the EPS
+                payment method.
+            expand: Specifies which fields in the response should be expanded.
+            fpx: If this is an `fpx` PaymentMethod, this hash contains details about the FPX
+                payment method.
+            giropay: If this is a `giropay` PaymentMethod, this hash contains details about the
+                Giropay payment method.
+            grabpay: If this is a `grabpay` PaymentMethod, this hash contains details about the
+                GrabPay payment method.
+            ideal: If this is an `ideal` PaymentMethod, this hash contains details about the
+                iDEAL payment method.
+            interac_present: If this is an `interac_present` PaymentMethod, this hash contains
+                details about the Interac Present payment method.
+            klarna: If this is a `klarna` PaymentMethod, this hash contains details about the
+                Klarna payment method.
+            konbini: If this is a `konbini` PaymentMethod, this hash contains details about the
+                Konbini payment method.
+            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
+                payment method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO
+                payment method.
+            p24: If this is a `p24` PaymentMethod, this hash contains details about the P24
+                payment method.
+            payment_method: The PaymentMethod to share.
+            paynow: If this is a `paynow` PaymentMethod, this hash contains details about the
+                PayNow payment method.
+            paypal: If this is a `paypal` PaymentMethod, this hash contains details about the
+                PayPal payment method.
+            pix: If this is a `pix` PaymentMethod, this hash contains details about the Pix
+                payment method.
+            promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about
+                the PromptPay payment method.
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details
+                about the SEPA debit bank account.
+            sofort: If this is a `sofort` PaymentMethod, this hash contains details about the
+                SOFORT payment method.
+            type: The type of the PaymentMethod. An additional hash is included on the
+                PaymentMethod with a name matching this value. It contains additional
+                information specific to the PaymentMethod type.
+            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
+                details about the US bank account payment method.
+            wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details
+                about the wechat_pay payment method.
+            zip: If this is a `zip` PaymentMethod, this hash contains details about the Zip
+                payment method.
+        """
+        return self._client.request(
+            _PostPaymentMethods,
+            (),
+            {
+                "acss_debit": acss_debit,
+                "affirm": affirm,
+                "afterpay_clearpay": afterpay_clearpay,
+                "alipay": alipay,
+                "au_becs_debit": au_becs_debit,
+                "bacs_debit": bacs_debit,
+                "bancontact": bancontact,
+                "billing_details": billing_details,
+                "blik": blik,
+                "boleto": boleto,
+                "card": card,
+                "cashapp": cashapp,
+                "customer": customer,
+                "customer_balance": customer_balance,
+                "eps": eps,
+                "expand": expand,
+                "fpx": fpx,
+                "giropay": giropay,
+                "grabpay": grabpay,
+                "ideal": ideal,
+                "interac_present": interac_present,
+                "klarna": klarna,
+                "konbini": konbini,
+                "link": link,
+                "metadata": metadata,
+                "oxxo": oxxo,
+                "p24": p24,
+                "payment_method": payment_method,
+                "paynow": paynow,
+                "paypal": paypal,
+                "pix": pix,
+                "promptpay": promptpay,
+                "radar_options": radar_options,
+                "sepa_debit": sepa_debit,
+                "sofort": sofort,
+                "type": type,
+                "us_bank_account": us_bank_account,
+                "wechat_pay": wechat_pay,
+                "zip": zip,
+            },
+            options,
+        )
+
+    def detach(
+        self,
+        payment_method: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethod:
+        """Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it
+        can no longer be used for a payment or re-attached to a Customer.
+
+        ``POST /v1/payment_methods/{payment_method}/detach``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostPaymentMethodsPaymentMethodDetach,
+            (payment_method,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        type: Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "card",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "paypal",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+            "zip",
+        ]
+        | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[PaymentMethod]:
+        """Returns a list of PaymentMethods for Treasury flows. If you want to list the
+        PaymentMethods attached to a Customer for payments, you should use the List a Customer’s
+        PaymentMethods API instead.
+
+        ``GET /v1/payment_methods``
+
+        Args:
+            customer: The ID of the customer whose PaymentMethods will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: An optional filter on the list, based on the object `type` field. Without the
+                filter, the list includes all current and future payment method types. If your
+                integration expects only one type of payment method in the response, make sure
+                to provide a type value in the request.
+        """
+        return self._client.request(
+            _GetPaymentMethods,
+            (),
+            {
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "type": type,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        payment_method: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethod:
+        """Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment
+        method attached to a Customer, you should use Retrieve a Customer’s PaymentMethods
+
+        ``GET /v1/payment_methods/{payment_method}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetPaymentMethodsPaymentMethod,
+            (payment_method,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        payment_method: str,
+        /,
+        *,
+        billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
+        card: PaymentMethodsUpdateParamsCard | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        link: dict[str, Any] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        us_bank_account: PaymentMethodsUpdateParamsUsBankAccount | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethod:
+        """Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be
+        updated.
+
+        ``POST /v1/payment_methods/{payment_method}``
+
+        Args:
+            billing_details: Billing information associated with the PaymentMethod that may be
+                used or required by particular types of payment methods.
+            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
+            expand: Specifies which fields in the response should be expanded.
+            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
+                payment method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
+                details about the US bank account payment method.
+        """
+        return self._client.request(
+            _PostPaymentMethodsPaymentMethod,
+            (payment_method,),
+            {
+                "billing_details": billing_details,
+                "card": card,
+                "expand": expand,
+                "link": link,
+                "metadata": metadata,
+                "us_bank_account": us_bank_account,
+            },
+            options,
+        )
+
+
+class AsyncPaymentMethods(AsyncResource):
+    """Operations on `client.payment_methods`."""
+
+    async def attach(
+        self,
+        payment_method: str,
+        /,
+        *,
+        customer: str,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethod:
+        """Attaches a PaymentMethod object to a Customer.
+
+        To attach a new PaymentMethod to a customer for future payments, we recommend you use a
+        SetupIntent or a PaymentIntent with setup_future_usage. These approaches will perform
+        any necessary steps to set up the PaymentMethod for future payments. Using the
+        /v1/payment_methods/:id/attach endpoint without first using a SetupIntent or
+        PaymentIntent with setup_future_usage does not optimize the PaymentMethod for future
+        use, which makes later declines and payment friction more likely. See Optimizing cards
+        for future payments for more information about setting up future payments.
+
+        To use this PaymentMethod as the default for invoice or subscription payments, set
+        invoice_settings.default_payment_method, on the Customer to the PaymentMethod’s ID.
+
+        ``POST /v1/payment_methods/{payment_method}/attach``
+
+        Args:
+            customer: The ID of the customer to which to attach the PaymentMethod.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostPaymentMethodsPaymentMethodAttach,
+            (payment_method,),
+            {
+                "customer": customer,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        acss_debit: PaymentMethodsCreateParamsAcssDebit | None = None,
+        affirm: dict[str, Any] | None = None,
+        afterpay_clearpay: dict[str, Any] | None = None,
+        alipay: dict[str, Any] | None = None,
+        au_becs_debit: PaymentMethodsCreateParamsAuBecsDebit | None = None,
+        bacs_debit: PaymentMethodsCreateParamsBacsDebit | None = None,
+        bancontact: dict[str, Any] | None = None,
+        billing_details: PaymentMethodsCreateParamsBillingDetails | None = None,
+        blik: dict[str, Any] | None = None,
+        boleto: PaymentMethodsCreateParamsBoleto | None = None,
+        card: PaymentMethodsCreateParamsCard | PaymentMethodsCreateParamsCard1 | None = None,
+        cashapp: dict[str, Any] | None = None,
+        customer: str | None = None,
+        customer_balance: dict[str, Any] | None = None,
+        eps: PaymentMethodsCreateParamsEps | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        fpx: PaymentMethodsCreateParamsFpx | None = None,
+        giropay: dict[str, Any] | None = None,
+        grabpay: dict[str, Any] | None = None,
+        ideal: PaymentMethodsCreateParamsIdeal | None = None,
+        interac_present: dict[str, Any] | None = None,
+        klarna: PaymentMethodsCreateParamsKlarna | None = None,
+        konbini: dict[str, Any] | None = None,
+        link: dict[str, Any] | None = None,
+        metadata: dict[str, str] | None = None,
+        oxxo: dict[str, Any] | None = None,
+        p24: PaymentMethodsCreateParamsP24 | None = None,
+        payment_method: str | None = None,
+        paynow: dict[str, Any] | None = None,
+        paypal: dict[str, Any] | None = None,
+        pix: dict[str, Any] | None = None,
+        promptpay: dict[str, Any] | None = None,
+        radar_options: PaymentMethodsCreateParamsRadarOptions | None = None,
+        sepa_debit: PaymentMethodsCreateParamsSepaDebit | None = None,
+        sofort: PaymentMethodsCreateParamsSofort | None = None,
+        type: Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "card",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "paypal",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+            "zip",
+        ]
+        | None = None,
+        us_bank_account: PaymentMethodsCreateParamsUsBankAccount | None = None,
+        wechat_pay: dict[str, Any] | None = None,
+        zip: dict[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethod:
+        """Creates a PaymentMethod object. Read the Stripe.js reference to learn how to create
+        PaymentMethods via Stripe.js.
+
+        Instead of creating a PaymentMethod directly, we recommend using the PaymentIntents API
+        to accept a payment immediately or the SetupIntent API to collect payment method details
+        ahead of a future payment.
+
+        ``POST /v1/payment_methods``
+
+        Args:
+            acss_debit: If this is an `acss_debit` PaymentMethod, this hash contains details
+                about the ACSS Debit payment method.
+            affirm: If this is an `affirm` PaymentMethod, this hash contains details about the
+                Affirm payment method.
+            afterpay_clearpay: If this is an `AfterpayClearpay` PaymentMethod, this hash
+                contains details about the AfterpayClearpay payment method.
+            alipay: If this is an `Alipay` PaymentMethod, this hash contains details about the
+                Alipay payment method.
+            au_becs_debit: If this is an `au_becs_debit` PaymentMethod, this hash contains
+                details about the bank account.
+            bacs_debit: If this is a `bacs_debit` PaymentMethod, this hash contains details
+                about the Bacs Direct Debit bank account.
+            bancontact: If this is a `bancontact` PaymentMethod, this hash contains details
+                about the Bancontact payment method.
+            billing_details: Billing information associated with the PaymentMethod that may be
+                used or required by particular types of payment methods.
+            blik: If this is a `blik` PaymentMethod, this hash contains details about the BLIK
+                payment method.
+            boleto: If this is a `boleto` PaymentMethod, this hash contains details about the
+                Boleto payment method.
+            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
+                For backwards compatibility, you can alternatively provide a Stripe token (e.g.,
+                for Apple Pay, Amex Express Checkout, or legacy Checkout) into the card hash
+                with format `card: {token: "tok_visa"}`. When providing a card number, you must
+                meet the requirements for [PCI
+                compliance](https://stripe.com/docs/security#validating-pci-compliance). We
+                strongly recommend using Stripe.js instead of interacting with this API
+                directly.
+            cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the
+                Cash App Pay payment method.
+            customer: The `Customer` to whom the original PaymentMethod is attached.
+            customer_balance: If this is a `customer_balance` PaymentMethod, this hash contains
+                details about the CustomerBalance payment method.
+            eps: If this is an `eps` PaymentMethod, this hash contains details about the EPS
+                payment method.
+            expand: Specifies which fields in the response should be expanded.
+            fpx: If this is an `fpx` PaymentMethod, this hash contains details about the FPX
+                payment method.
+            giropay: If this is a `giropay` PaymentMethod, this hash contains details about the
+                Giropay payment method.
+            grabpay: If this is a `grabpay` PaymentMethod, this hash contains details about the
+                GrabPay payment method.
+            ideal: If this is an `ideal` PaymentMethod, this hash contains details about the
+                iDEAL payment method.
+            interac_present: If this is an `interac_present` PaymentMethod, this hash contains
+                details about the Interac Present payment method.
+            klarna: If this is a `klarna` PaymentMethod, this hash contains details about the
+                Klarna payment method.
+            konbini: If this is a `konbini` PaymentMethod, this hash contains details about the
+                Konbini payment method.
+            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
+                payment method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO
+                payment method.
+            p24: If this is a `p24` PaymentMethod, this hash contains details about the P24
+                payment method.
+            payment_method: The PaymentMethod to share.
+            paynow: If this is a `paynow` PaymentMethod, this hash contains details about the
+                PayNow payment method.
+            paypal: If this is a `paypal` PaymentMethod, this hash contains details about the
+                PayPal payment method.
+            pix: If this is a `pix` PaymentMethod, this hash contains details about the Pix
+                payment method.
+            promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about
+                the PromptPay payment method.
+            radar_options: Options to configure Radar. See [Radar
+                Session](https://stripe.com/docs/radar/radar-session) for more information.
+            sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details
+                about the SEPA debit bank account.
+            sofort: If this is a `sofort` PaymentMethod, this hash contains details about the
+                SOFORT payment method.
+            type: The type of the PaymentMethod. An additional hash is included on the
+                PaymentMethod with a name matching this value. It contains additional
+                information specific to the PaymentMethod type.
+            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
+                details about the US bank account payment method.
+            wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details
+                about the wechat_pay payment method.
+            zip: If this is a `zip` PaymentMethod, this hash contains details about the Zip
+                payment method.
+        """
+        return await self._client.request(
+            _PostPaymentMethods,
+            (),
+            {
+                "acss_debit": acss_debit,
+                "affirm": affirm,
+                "afterpay_clearpay": afterpay_clearpay,
+                "alipay": alipay,
+                "au_becs_debit": au_becs_debit,
+                "bacs_debit": bacs_debit,
+                "bancontact": bancontact,
+                "billing_details": billing_details,
+                "blik": blik,
+                "boleto": boleto,
+                "card": card,
+                "cashapp": cashapp,
+                "customer": customer,
+                "customer_balance": customer_balance,
+                "eps": eps,
+                "expand": expand,
+                "fpx": fpx,
+                "giropay": giropay,
+                "grabpay": grabpay,
+                "ideal": ideal,
+                "interac_present": interac_present,
+                "klarna": klarna,
+                "konbini": konbini,
+                "link": link,
+                "metadata": metadata,
+                "oxxo": oxxo,
+                "p24": p24,
+                "payment_method": payment_method,
+                "paynow": paynow,
+                "paypal": paypal,
+                "pix": pix,
+                "promptpay": promptpay,
+                "radar_options": radar_options,
+                "sepa_debit": sepa_debit,
+                "sofort": sofort,
+                "type": type,
+                "us_bank_account": us_bank_account,
+                "wechat_pay": wechat_pay,
+                "zip": zip,
+            },
+            options,
+        )
+
+    async def detach(
+        self,
+        payment_method: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethod:
+        """Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it
+        can no longer be used for a payment or re-attached to a Customer.
+
+        ``POST /v1/payment_methods/{payment_method}/detach``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostPaymentMethodsPaymentMethodDetach,
+            (payment_method,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        type: Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "card",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "paypal",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+            "zip",
+        ]
+        | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[PaymentMethod]:
+        """Returns a list of PaymentMethods for Treasury flows. If you want to list the
+        PaymentMethods attached to a Customer for payments, you should use the List a Customer’s
+        PaymentMethods API instead.
+
+        ``GET /v1/payment_methods``
+
+        Args:
+            customer: The ID of the customer whose PaymentMethods will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: An optional filter on the list, based on the object `type` field. Without the
+                filter, the list includes all current and future payment method types. If your
+                integration expects only one type of payment method in the response, make sure
+                to provide a type value in the request.
+        """
+        return await self._client.request(
+            _GetPaymentMethods,
+            (),
+            {
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "type": type,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        payment_method: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethod:
+        """Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment
+        method attached to a Customer, you should use Retrieve a Customer’s PaymentMethods
+
+        ``GET /v1/payment_methods/{payment_method}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetPaymentMethodsPaymentMethod,
+            (payment_method,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        payment_method: str,
+        /,
+        *,
+        billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
+        card: PaymentMethodsUpdateParamsCard | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        link: dict[str, Any] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        us_bank_account: PaymentMethodsUpdateParamsUsBankAccount | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PaymentMethod:
+        """Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be
+        updated.
+
+        ``POST /v1/payment_methods/{payment_method}``
+
+        Args:
+            billing_details: Billing information associated with the PaymentMethod that may be
+                used or required by particular types of payment methods.
+            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
+            expand: Specifies which fields in the response should be expanded.
+            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
+                payment method.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
+                details about the US bank account payment method.
+        """
+        return await self._client.request(
+            _PostPaymentMethodsPaymentMethod,
+            (payment_method,),
+            {
+                "billing_details": billing_details,
+                "card": card,
+                "expand": expand,
+                "link": link,
+                "metadata": metadata,
+                "us_bank_account": us_bank_account,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostPaymentMethodsPaymentMethodAttach: Operation[PaymentMethod] = Operation(
     "PostPaymentMethodsPaymentMethodAttach",
@@ -161,839 +1045,18 @@ _PostPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Operation(
 )
 
 
-class PaymentMethods(SyncResource):
-    """Operations on `client.payment_methods`."""
-
-    def attach(
-        self,
-        payment_method: str,
-        /,
-        *,
-        customer: str,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethod:
-        """Attaches a PaymentMethod object to a Customer.
-
-        To attach a new PaymentMethod to a customer for future payments, we recommend you use a
-        SetupIntent
-        or a PaymentIntent with setup_future_usage.
-        These approaches will perform any necessary steps to set up the PaymentMethod for future
-        payments. Using the /v1/payment_methods/:id/attach
-        endpoint without first using a SetupIntent or PaymentIntent with setup_future_usage does
-        not optimize the PaymentMethod for
-        future use, which makes later declines and payment friction more likely.
-        See Optimizing cards for future payments for more information about setting up
-        future payments.
-
-        To use this PaymentMethod as the default for invoice or subscription payments,
-        set invoice_settings.default_payment_method,
-        on the Customer to the PaymentMethod’s ID.
-
-        ``POST /v1/payment_methods/{payment_method}/attach``
-
-        Args:
-            customer: The ID of the customer to which to attach the PaymentMethod.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostPaymentMethodsPaymentMethodAttach,
-            (payment_method,),
-            {
-                "customer": customer,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        acss_debit: PaymentMethodsCreateParamsAcssDebit | None = None,
-        affirm: dict[str, Any] | None = None,
-        afterpay_clearpay: dict[str, Any] | None = None,
-        alipay: dict[str, Any] | None = None,
-        au_becs_debit: PaymentMethodsCreateParamsAuBecsDebit | None = None,
-        bacs_debit: PaymentMethodsCreateParamsBacsDebit | None = None,
-        bancontact: dict[str, Any] | None = None,
-        billing_details: PaymentMethodsCreateParamsBillingDetails | None = None,
-        blik: dict[str, Any] | None = None,
-        boleto: PaymentMethodsCreateParamsBoleto | None = None,
-        card: PaymentMethodsCreateParamsCard | PaymentMethodsCreateParamsCard1 | None = None,
-        cashapp: dict[str, Any] | None = None,
-        customer: str | None = None,
-        customer_balance: dict[str, Any] | None = None,
-        eps: PaymentMethodsCreateParamsEps | None = None,
-        expand: Sequence[str] | None = None,
-        fpx: PaymentMethodsCreateParamsFpx | None = None,
-        giropay: dict[str, Any] | None = None,
-        grabpay: dict[str, Any] | None = None,
-        ideal: PaymentMethodsCreateParamsIdeal | None = None,
-        interac_present: dict[str, Any] | None = None,
-        klarna: PaymentMethodsCreateParamsKlarna | None = None,
-        konbini: dict[str, Any] | None = None,
-        link: dict[str, Any] | None = None,
-        metadata: dict[str, str] | None = None,
-        oxxo: dict[str, Any] | None = None,
-        p24: PaymentMethodsCreateParamsP24 | None = None,
-        payment_method: str | None = None,
-        paynow: dict[str, Any] | None = None,
-        paypal: dict[str, Any] | None = None,
-        pix: dict[str, Any] | None = None,
-        promptpay: dict[str, Any] | None = None,
-        radar_options: PaymentMethodsCreateParamsRadarOptions | None = None,
-        sepa_debit: PaymentMethodsCreateParamsSepaDebit | None = None,
-        sofort: PaymentMethodsCreateParamsSofort | None = None,
-        type: Literal[
-            "acss_debit",
-            "affirm",
-            "afterpay_clearpay",
-            "alipay",
-            "au_becs_debit",
-            "bacs_debit",
-            "bancontact",
-            "blik",
-            "boleto",
-            "card",
-            "cashapp",
-            "customer_balance",
-            "eps",
-            "fpx",
-            "giropay",
-            "grabpay",
-            "ideal",
-            "klarna",
-            "konbini",
-            "link",
-            "oxxo",
-            "p24",
-            "paynow",
-            "paypal",
-            "pix",
-            "promptpay",
-            "sepa_debit",
-            "sofort",
-            "us_bank_account",
-            "wechat_pay",
-            "zip",
-        ]
-        | None = None,
-        us_bank_account: PaymentMethodsCreateParamsUsBankAccount | None = None,
-        wechat_pay: dict[str, Any] | None = None,
-        zip: dict[str, Any] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethod:
-        """Creates a PaymentMethod object. Read the Stripe.js reference to learn how to create
-        PaymentMethods via Stripe.js.
-
-        Instead of creating a PaymentMethod directly, we recommend using the PaymentIntents API
-        to accept a payment immediately or the SetupIntent API to collect payment method details
-        ahead of a future payment.
-
-        ``POST /v1/payment_methods``
-
-        Args:
-            acss_debit: If this is an `acss_debit` PaymentMethod, this hash contains details
-                about the ACSS Debit payment method.
-            affirm: If this is an `affirm` PaymentMethod, this hash contains details about the
-                Affirm payment method.
-            afterpay_clearpay: If this is an `AfterpayClearpay` PaymentMethod, this hash
-                contains details about the AfterpayClearpay payment method.
-            alipay: If this is an `Alipay` PaymentMethod, this hash contains details about the
-                Alipay payment method.
-            au_becs_debit: If this is an `au_becs_debit` PaymentMethod, this hash contains
-                details about the bank account.
-            bacs_debit: If this is a `bacs_debit` PaymentMethod, this hash contains details
-                about the Bacs Direct Debit bank account.
-            bancontact: If this is a `bancontact` PaymentMethod, this hash contains details
-                about the Bancontact payment method.
-            billing_details: Billing information associated with the PaymentMethod that may be
-                used or required by particular types of payment methods.
-            blik: If this is a `blik` PaymentMethod, this hash contains details about the BLIK
-                payment method.
-            boleto: If this is a `boleto` PaymentMethod, this hash contains details about the
-                Boleto payment method.
-            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
-            cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the
-                Cash App Pay payment method.
-            customer: The `Customer` to whom the original PaymentMethod is attached.
-            customer_balance: If this is a `customer_balance` PaymentMethod, this hash contains
-                details about the CustomerBalance payment method.
-            eps: If this is an `eps` PaymentMethod, this hash contains details about the EPS
-                payment method.
-            expand: Specifies which fields in the response should be expanded.
-            fpx: If this is an `fpx` PaymentMethod, this hash contains details about the FPX
-                payment method.
-            giropay: If this is a `giropay` PaymentMethod, this hash contains details about the
-                Giropay payment method.
-            grabpay: If this is a `grabpay` PaymentMethod, this hash contains details about the
-                GrabPay payment method.
-            ideal: If this is an `ideal` PaymentMethod, this hash contains details about the
-                iDEAL payment method.
-            interac_present: If this is an `interac_present` PaymentMethod, this hash contains
-                details about the Interac Present payment method.
-            klarna: If this is a `klarna` PaymentMethod, this hash contains details about the
-                Klarna payment method.
-            konbini: If this is a `konbini` PaymentMethod, this hash contains details about the
-                Konbini payment method.
-            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
-                payment method.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO
-                payment method.
-            p24: If this is a `p24` PaymentMethod, this hash contains details about the P24
-                payment method.
-            payment_method: The PaymentMethod to share.
-            paynow: If this is a `paynow` PaymentMethod, this hash contains details about the
-                PayNow payment method.
-            paypal: If this is a `paypal` PaymentMethod, this hash contains details about the
-                PayPal payment method.
-            pix: If this is a `pix` PaymentMethod, this hash contains details about the Pix
-                payment method.
-            promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about
-                the PromptPay payment method.
-            radar_options: Options to configure Radar.
-            sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details
-                about the SEPA debit bank account.
-            sofort: If this is a `sofort` PaymentMethod, this hash contains details about the
-                SOFORT payment method.
-            type: The type of the PaymentMethod.
-            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
-                details about the US bank account payment method.
-            wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details
-                about the wechat_pay payment method.
-            zip: If this is a `zip` PaymentMethod, this hash contains details about the Zip
-                payment method.
-        """
-        return self._client.request(
-            _PostPaymentMethods,
-            (),
-            {
-                "acss_debit": acss_debit,
-                "affirm": affirm,
-                "afterpay_clearpay": afterpay_clearpay,
-                "alipay": alipay,
-                "au_becs_debit": au_becs_debit,
-                "bacs_debit": bacs_debit,
-                "bancontact": bancontact,
-                "billing_details": billing_details,
-                "blik": blik,
-                "boleto": boleto,
-                "card": card,
-                "cashapp": cashapp,
-                "customer": customer,
-                "customer_balance": customer_balance,
-                "eps": eps,
-                "expand": expand,
-                "fpx": fpx,
-                "giropay": giropay,
-                "grabpay": grabpay,
-                "ideal": ideal,
-                "interac_present": interac_present,
-                "klarna": klarna,
-                "konbini": konbini,
-                "link": link,
-                "metadata": metadata,
-                "oxxo": oxxo,
-                "p24": p24,
-                "payment_method": payment_method,
-                "paynow": paynow,
-                "paypal": paypal,
-                "pix": pix,
-                "promptpay": promptpay,
-                "radar_options": radar_options,
-                "sepa_debit": sepa_debit,
-                "sofort": sofort,
-                "type": type,
-                "us_bank_account": us_bank_account,
-                "wechat_pay": wechat_pay,
-                "zip": zip,
-            },
-            options,
-        )
-
-    def detach(
-        self,
-        payment_method: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethod:
-        """Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it
-        can no longer be used for a payment or re-attached to a Customer.
-
-        ``POST /v1/payment_methods/{payment_method}/detach``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostPaymentMethodsPaymentMethodDetach,
-            (payment_method,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        type: Literal[
-            "acss_debit",
-            "affirm",
-            "afterpay_clearpay",
-            "alipay",
-            "au_becs_debit",
-            "bacs_debit",
-            "bancontact",
-            "blik",
-            "boleto",
-            "card",
-            "cashapp",
-            "customer_balance",
-            "eps",
-            "fpx",
-            "giropay",
-            "grabpay",
-            "ideal",
-            "klarna",
-            "konbini",
-            "link",
-            "oxxo",
-            "p24",
-            "paynow",
-            "paypal",
-            "pix",
-            "promptpay",
-            "sepa_debit",
-            "sofort",
-            "us_bank_account",
-            "wechat_pay",
-            "zip",
-        ]
-        | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentMethod]:
-        """Returns a list of PaymentMethods for Treasury flows. If you want to list the
-        PaymentMethods attached to a Customer for payments, you should use the List a Customer’s
-        PaymentMethods API instead.
-
-        ``GET /v1/payment_methods``
-
-        Args:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-        """
-        return self._client.request(
-            _GetPaymentMethods,
-            (),
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "type": type,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        payment_method: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethod:
-        """Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment
-        method attached to a Customer, you should use Retrieve a Customer’s PaymentMethods
-
-        ``GET /v1/payment_methods/{payment_method}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetPaymentMethodsPaymentMethod,
-            (payment_method,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        payment_method: str,
-        /,
-        *,
-        billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
-        card: PaymentMethodsUpdateParamsCard | None = None,
-        expand: Sequence[str] | None = None,
-        link: dict[str, Any] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        us_bank_account: PaymentMethodsUpdateParamsUsBankAccount | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethod:
-        """Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be
-        updated.
-
-        ``POST /v1/payment_methods/{payment_method}``
-
-        Args:
-            billing_details: Billing information associated with the PaymentMethod that may be
-                used or required by particular types of payment methods.
-            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
-            expand: Specifies which fields in the response should be expanded.
-            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
-                payment method.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
-                details about the US bank account payment method.
-        """
-        return self._client.request(
-            _PostPaymentMethodsPaymentMethod,
-            (payment_method,),
-            {
-                "billing_details": billing_details,
-                "card": card,
-                "expand": expand,
-                "link": link,
-                "metadata": metadata,
-                "us_bank_account": us_bank_account,
-            },
-            options,
-        )
-
-
-class AsyncPaymentMethods(AsyncResource):
-    """Operations on `client.payment_methods`."""
-
-    async def attach(
-        self,
-        payment_method: str,
-        /,
-        *,
-        customer: str,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethod:
-        """Attaches a PaymentMethod object to a Customer.
-
-        To attach a new PaymentMethod to a customer for future payments, we recommend you use a
-        SetupIntent
-        or a PaymentIntent with setup_future_usage.
-        These approaches will perform any necessary steps to set up the PaymentMethod for future
-        payments. Using the /v1/payment_methods/:id/attach
-        endpoint without first using a SetupIntent or PaymentIntent with setup_future_usage does
-        not optimize the PaymentMethod for
-        future use, which makes later declines and payment friction more likely.
-        See Optimizing cards for future payments for more information about setting up
-        future payments.
-
-        To use this PaymentMethod as the default for invoice or subscription payments,
-        set invoice_settings.default_payment_method,
-        on the Customer to the PaymentMethod’s ID.
-
-        ``POST /v1/payment_methods/{payment_method}/attach``
-
-        Args:
-            customer: The ID of the customer to which to attach the PaymentMethod.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostPaymentMethodsPaymentMethodAttach,
-            (payment_method,),
-            {
-                "customer": customer,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        acss_debit: PaymentMethodsCreateParamsAcssDebit | None = None,
-        affirm: dict[str, Any] | None = None,
-        afterpay_clearpay: dict[str, Any] | None = None,
-        alipay: dict[str, Any] | None = None,
-        au_becs_debit: PaymentMethodsCreateParamsAuBecsDebit | None = None,
-        bacs_debit: PaymentMethodsCreateParamsBacsDebit | None = None,
-        bancontact: dict[str, Any] | None = None,
-        billing_details: PaymentMethodsCreateParamsBillingDetails | None = None,
-        blik: dict[str, Any] | None = None,
-        boleto: PaymentMethodsCreateParamsBoleto | None = None,
-        card: PaymentMethodsCreateParamsCard | PaymentMethodsCreateParamsCard1 | None = None,
-        cashapp: dict[str, Any] | None = None,
-        customer: str | None = None,
-        customer_balance: dict[str, Any] | None = None,
-        eps: PaymentMethodsCreateParamsEps | None = None,
-        expand: Sequence[str] | None = None,
-        fpx: PaymentMethodsCreateParamsFpx | None = None,
-        giropay: dict[str, Any] | None = None,
-        grabpay: dict[str, Any] | None = None,
-        ideal: PaymentMethodsCreateParamsIdeal | None = None,
-        interac_present: dict[str, Any] | None = None,
-        klarna: PaymentMethodsCreateParamsKlarna | None = None,
-        konbini: dict[str, Any] | None = None,
-        link: dict[str, Any] | None = None,
-        metadata: dict[str, str] | None = None,
-        oxxo: dict[str, Any] | None = None,
-        p24: PaymentMethodsCreateParamsP24 | None = None,
-        payment_method: str | None = None,
-        paynow: dict[str, Any] | None = None,
-        paypal: dict[str, Any] | None = None,
-        pix: dict[str, Any] | None = None,
-        promptpay: dict[str, Any] | None = None,
-        radar_options: PaymentMethodsCreateParamsRadarOptions | None = None,
-        sepa_debit: PaymentMethodsCreateParamsSepaDebit | None = None,
-        sofort: PaymentMethodsCreateParamsSofort | None = None,
-        type: Literal[
-            "acss_debit",
-            "affirm",
-            "afterpay_clearpay",
-            "alipay",
-            "au_becs_debit",
-            "bacs_debit",
-            "bancontact",
-            "blik",
-            "boleto",
-            "card",
-            "cashapp",
-            "customer_balance",
-            "eps",
-            "fpx",
-            "giropay",
-            "grabpay",
-            "ideal",
-            "klarna",
-            "konbini",
-            "link",
-            "oxxo",
-            "p24",
-            "paynow",
-            "paypal",
-            "pix",
-            "promptpay",
-            "sepa_debit",
-            "sofort",
-            "us_bank_account",
-            "wechat_pay",
-            "zip",
-        ]
-        | None = None,
-        us_bank_account: PaymentMethodsCreateParamsUsBankAccount | None = None,
-        wechat_pay: dict[str, Any] | None = None,
-        zip: dict[str, Any] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethod:
-        """Creates a PaymentMethod object. Read the Stripe.js reference to learn how to create
-        PaymentMethods via Stripe.js.
-
-        Instead of creating a PaymentMethod directly, we recommend using the PaymentIntents API
-        to accept a payment immediately or the SetupIntent API to collect payment method details
-        ahead of a future payment.
-
-        ``POST /v1/payment_methods``
-
-        Args:
-            acss_debit: If this is an `acss_debit` PaymentMethod, this hash contains details
-                about the ACSS Debit payment method.
-            affirm: If this is an `affirm` PaymentMethod, this hash contains details about the
-                Affirm payment method.
-            afterpay_clearpay: If this is an `AfterpayClearpay` PaymentMethod, this hash
-                contains details about the AfterpayClearpay payment method.
-            alipay: If this is an `Alipay` PaymentMethod, this hash contains details about the
-                Alipay payment method.
-            au_becs_debit: If this is an `au_becs_debit` PaymentMethod, this hash contains
-                details about the bank account.
-            bacs_debit: If this is a `bacs_debit` PaymentMethod, this hash contains details
-                about the Bacs Direct Debit bank account.
-            bancontact: If this is a `bancontact` PaymentMethod, this hash contains details
-                about the Bancontact payment method.
-            billing_details: Billing information associated with the PaymentMethod that may be
-                used or required by particular types of payment methods.
-            blik: If this is a `blik` PaymentMethod, this hash contains details about the BLIK
-                payment method.
-            boleto: If this is a `boleto` PaymentMethod, this hash contains details about the
-                Boleto payment method.
-            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
-            cashapp: If this is a `cashapp` PaymentMethod, this hash contains details about the
-                Cash App Pay payment method.
-            customer: The `Customer` to whom the original PaymentMethod is attached.
-            customer_balance: If this is a `customer_balance` PaymentMethod, this hash contains
-                details about the CustomerBalance payment method.
-            eps: If this is an `eps` PaymentMethod, this hash contains details about the EPS
-                payment method.
-            expand: Specifies which fields in the response should be expanded.
-            fpx: If this is an `fpx` PaymentMethod, this hash contains details about the FPX
-                payment method.
-            giropay: If this is a `giropay` PaymentMethod, this hash contains details about the
-                Giropay payment method.
-            grabpay: If this is a `grabpay` PaymentMethod, this hash contains details about the
-                GrabPay payment method.
-            ideal: If this is an `ideal` PaymentMethod, this hash contains details about the
-                iDEAL payment method.
-            interac_present: If this is an `interac_present` PaymentMethod, this hash contains
-                details about the Interac Present payment method.
-            klarna: If this is a `klarna` PaymentMethod, this hash contains details about the
-                Klarna payment method.
-            konbini: If this is a `konbini` PaymentMethod, this hash contains details about the
-                Konbini payment method.
-            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
-                payment method.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            oxxo: If this is an `oxxo` PaymentMethod, this hash contains details about the OXXO
-                payment method.
-            p24: If this is a `p24` PaymentMethod, this hash contains details about the P24
-                payment method.
-            payment_method: The PaymentMethod to share.
-            paynow: If this is a `paynow` PaymentMethod, this hash contains details about the
-                PayNow payment method.
-            paypal: If this is a `paypal` PaymentMethod, this hash contains details about the
-                PayPal payment method.
-            pix: If this is a `pix` PaymentMethod, this hash contains details about the Pix
-                payment method.
-            promptpay: If this is a `promptpay` PaymentMethod, this hash contains details about
-                the PromptPay payment method.
-            radar_options: Options to configure Radar.
-            sepa_debit: If this is a `sepa_debit` PaymentMethod, this hash contains details
-                about the SEPA debit bank account.
-            sofort: If this is a `sofort` PaymentMethod, this hash contains details about the
-                SOFORT payment method.
-            type: The type of the PaymentMethod.
-            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
-                details about the US bank account payment method.
-            wechat_pay: If this is an `wechat_pay` PaymentMethod, this hash contains details
-                about the wechat_pay payment method.
-            zip: If this is a `zip` PaymentMethod, this hash contains details about the Zip
-                payment method.
-        """
-        return await self._client.request(
-            _PostPaymentMethods,
-            (),
-            {
-                "acss_debit": acss_debit,
-                "affirm": affirm,
-                "afterpay_clearpay": afterpay_clearpay,
-                "alipay": alipay,
-                "au_becs_debit": au_becs_debit,
-                "bacs_debit": bacs_debit,
-                "bancontact": bancontact,
-                "billing_details": billing_details,
-                "blik": blik,
-                "boleto": boleto,
-                "card": card,
-                "cashapp": cashapp,
-                "customer": customer,
-                "customer_balance": customer_balance,
-                "eps": eps,
-                "expand": expand,
-                "fpx": fpx,
-                "giropay": giropay,
-                "grabpay": grabpay,
-                "ideal": ideal,
-                "interac_present": interac_present,
-                "klarna": klarna,
-                "konbini": konbini,
-                "link": link,
-                "metadata": metadata,
-                "oxxo": oxxo,
-                "p24": p24,
-                "payment_method": payment_method,
-                "paynow": paynow,
-                "paypal": paypal,
-                "pix": pix,
-                "promptpay": promptpay,
-                "radar_options": radar_options,
-                "sepa_debit": sepa_debit,
-                "sofort": sofort,
-                "type": type,
-                "us_bank_account": us_bank_account,
-                "wechat_pay": wechat_pay,
-                "zip": zip,
-            },
-            options,
-        )
-
-    async def detach(
-        self,
-        payment_method: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethod:
-        """Detaches a PaymentMethod object from a Customer. After a PaymentMethod is detached, it
-        can no longer be used for a payment or re-attached to a Customer.
-
-        ``POST /v1/payment_methods/{payment_method}/detach``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostPaymentMethodsPaymentMethodDetach,
-            (payment_method,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        type: Literal[
-            "acss_debit",
-            "affirm",
-            "afterpay_clearpay",
-            "alipay",
-            "au_becs_debit",
-            "bacs_debit",
-            "bancontact",
-            "blik",
-            "boleto",
-            "card",
-            "cashapp",
-            "customer_balance",
-            "eps",
-            "fpx",
-            "giropay",
-            "grabpay",
-            "ideal",
-            "klarna",
-            "konbini",
-            "link",
-            "oxxo",
-            "p24",
-            "paynow",
-            "paypal",
-            "pix",
-            "promptpay",
-            "sepa_debit",
-            "sofort",
-            "us_bank_account",
-            "wechat_pay",
-            "zip",
-        ]
-        | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentMethod]:
-        """Returns a list of PaymentMethods for Treasury flows. If you want to list the
-        PaymentMethods attached to a Customer for payments, you should use the List a Customer’s
-        PaymentMethods API instead.
-
-        ``GET /v1/payment_methods``
-
-        Args:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            type:
-        """
-        return await self._client.request(
-            _GetPaymentMethods,
-            (),
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "type": type,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        payment_method: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethod:
-        """Retrieves a PaymentMethod object attached to the StripeAccount. To retrieve a payment
-        method attached to a Customer, you should use Retrieve a Customer’s PaymentMethods
-
-        ``GET /v1/payment_methods/{payment_method}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetPaymentMethodsPaymentMethod,
-            (payment_method,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        payment_method: str,
-        /,
-        *,
-        billing_details: PaymentMethodsUpdateParamsBillingDetails | None = None,
-        card: PaymentMethodsUpdateParamsCard | None = None,
-        expand: Sequence[str] | None = None,
-        link: dict[str, Any] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        us_bank_account: PaymentMethodsUpdateParamsUsBankAccount | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PaymentMethod:
-        """Updates a PaymentMethod object. A PaymentMethod must be attached a customer to be
-        updated.
-
-        ``POST /v1/payment_methods/{payment_method}``
-
-        Args:
-            billing_details: Billing information associated with the PaymentMethod that may be
-                used or required by particular types of payment methods.
-            card: If this is a `card` PaymentMethod, this hash contains the user's card details.
-            expand: Specifies which fields in the response should be expanded.
-            link: If this is an `Link` PaymentMethod, this hash contains details about the Link
-                payment method.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            us_bank_account: If this is an `us_bank_account` PaymentMethod, this hash contains
-                details about the US bank account payment method.
-        """
-        return await self._client.request(
-            _PostPaymentMethodsPaymentMethod,
-            (payment_method,),
-            {
-                "billing_details": billing_details,
-                "card": card,
-                "expand": expand,
-                "link": link,
-                "metadata": metadata,
-                "us_bank_account": us_bank_account,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "PaymentMethods.attach": _PostPaymentMethodsPaymentMethodAttach,
+    "PaymentMethods.create": _PostPaymentMethods,
+    "PaymentMethods.detach": _PostPaymentMethodsPaymentMethodDetach,
+    "PaymentMethods.list": _GetPaymentMethods,
+    "PaymentMethods.retrieve": _GetPaymentMethodsPaymentMethod,
+    "PaymentMethods.update": _PostPaymentMethodsPaymentMethod,
+    "AsyncPaymentMethods.attach": _PostPaymentMethodsPaymentMethodAttach,
+    "AsyncPaymentMethods.create": _PostPaymentMethods,
+    "AsyncPaymentMethods.detach": _PostPaymentMethodsPaymentMethodDetach,
+    "AsyncPaymentMethods.list": _GetPaymentMethods,
+    "AsyncPaymentMethods.retrieve": _GetPaymentMethodsPaymentMethod,
+    "AsyncPaymentMethods.update": _PostPaymentMethodsPaymentMethod,
+}

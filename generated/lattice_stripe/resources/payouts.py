@@ -13,18 +13,526 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payout import Payout
     from ..params.payouts import (
         PayoutsListParamsArrivalDate,
         PayoutsListParamsCreated,
     )
+
+
+class Payouts(SyncResource):
+    """Operations on `client.payouts`."""
+
+    def cancel(
+        self,
+        payout: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Payout:
+        """A previously created payout can be canceled if it has not yet been paid out. Funds will
+        be refunded to your available balance. You may not cancel automatic Stripe payouts.
+
+        ``POST /v1/payouts/{payout}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostPayoutsPayoutCancel,
+            (payout,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        description: str | None = None,
+        destination: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        method: Literal["instant", "standard"] | None = None,
+        source_type: Literal["bank_account", "card", "fpx"] | None = None,
+        statement_descriptor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Payout:
+        """To send funds to your own bank account, you create a new payout object. Your Stripe
+        balance must be able to cover the payout amount, or you’ll receive an “Insufficient
+        Funds” error.
+
+        If your API key is in test mode, money won’t actually be sent, though everything else
+        will occur as if in live mode.
+
+        If you are creating a manual payout on a Stripe account that uses multiple payment
+        source types, you’ll need to specify the source type balance that the payout should draw
+        from. The balance object details available and pending amounts by source type.
+
+        ``POST /v1/payouts``
+
+        Args:
+            amount: A positive integer in cents representing how much to payout.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            destination: The ID of a bank account or a card to send the payout to. If no
+                destination is supplied, the default external account for the specified currency
+                will be used.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            method: The method used to send this payout, which can be `standard` or `instant`.
+                `instant` is supported for payouts to debit cards and bank accounts in certain
+                countries. (See [Bank support for Instant
+                Payouts](https://stripe.com/docs/payouts/instant-payouts-banks) for more
+                information.)
+            source_type: The balance type of your Stripe balance to draw this payout from.
+                Balances for different payment sources are kept separately. You can find the
+                amounts with the balances API. One of `bank_account`, `card`, or `fpx`.
+            statement_descriptor: A string to be displayed on the recipient's bank or card
+                statement. This may be at most 22 characters. Attempting to use a
+                `statement_descriptor` longer than 22 characters will return an error. Note:
+                Most banks will truncate this information and/or display it inconsistently. Some
+                may not display it at all.
+        """
+        return self._client.request(
+            _PostPayouts,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "destination": destination,
+                "expand": expand,
+                "metadata": metadata,
+                "method": method,
+                "source_type": source_type,
+                "statement_descriptor": statement_descriptor,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        arrival_date: PayoutsListParamsArrivalDate | int | None = None,
+        created: PayoutsListParamsCreated | int | None = None,
+        destination: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Payout]:
+        """Returns a list of existing payouts sent to third-party bank accounts or that Stripe has
+        sent you. The payouts are returned in sorted order, with the most recently created
+        payouts appearing first.
+
+        ``GET /v1/payouts``
+
+        Args:
+            arrival_date:
+            created:
+            destination: The ID of an external account - only return payouts sent to this
+                external account.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return payouts that have the given status: `pending`, `paid`, `failed`,
+                or `canceled`.
+        """
+        return self._client.request(
+            _GetPayouts,
+            (),
+            {
+                "arrival_date": arrival_date,
+                "created": created,
+                "destination": destination,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        payout: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Payout:
+        """Retrieves the details of an existing payout. Supply the unique payout ID from either a
+        payout creation request or the payout list, and Stripe will return the corresponding
+        payout information.
+
+        ``GET /v1/payouts/{payout}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetPayoutsPayout,
+            (payout,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def reverse(
+        self,
+        payout: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Payout:
+        """Reverses a payout by debiting the destination bank account. Only payouts for connected
+        accounts to US bank accounts may be reversed at this time. If the payout is in the
+        pending status, /v1/payouts/:id/cancel should be used instead.
+
+        By requesting a reversal via /v1/payouts/:id/reverse, you confirm that the authorized
+        signatory of the selected bank account has authorized the debit on the bank account and
+        that no other authorization is required.
+
+        ``POST /v1/payouts/{payout}/reverse``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostPayoutsPayoutReverse,
+            (payout,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        payout: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Payout:
+        """Updates the specified payout by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged. This request accepts only the metadata
+        as arguments.
+
+        ``POST /v1/payouts/{payout}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostPayoutsPayout,
+            (payout,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncPayouts(AsyncResource):
+    """Operations on `client.payouts`."""
+
+    async def cancel(
+        self,
+        payout: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Payout:
+        """A previously created payout can be canceled if it has not yet been paid out. Funds will
+        be refunded to your available balance. You may not cancel automatic Stripe payouts.
+
+        ``POST /v1/payouts/{payout}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostPayoutsPayoutCancel,
+            (payout,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        description: str | None = None,
+        destination: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        method: Literal["instant", "standard"] | None = None,
+        source_type: Literal["bank_account", "card", "fpx"] | None = None,
+        statement_descriptor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Payout:
+        """To send funds to your own bank account, you create a new payout object. Your Stripe
+        balance must be able to cover the payout amount, or you’ll receive an “Insufficient
+        Funds” error.
+
+        If your API key is in test mode, money won’t actually be sent, though everything else
+        will occur as if in live mode.
+
+        If you are creating a manual payout on a Stripe account that uses multiple payment
+        source types, you’ll need to specify the source type balance that the payout should draw
+        from. The balance object details available and pending amounts by source type.
+
+        ``POST /v1/payouts``
+
+        Args:
+            amount: A positive integer in cents representing how much to payout.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            destination: The ID of a bank account or a card to send the payout to. If no
+                destination is supplied, the default external account for the specified currency
+                will be used.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            method: The method used to send this payout, which can be `standard` or `instant`.
+                `instant` is supported for payouts to debit cards and bank accounts in certain
+                countries. (See [Bank support for Instant
+                Payouts](https://stripe.com/docs/payouts/instant-payouts-banks) for more
+                information.)
+            source_type: The balance type of your Stripe balance to draw this payout from.
+                Balances for different payment sources are kept separately. You can find the
+                amounts with the balances API. One of `bank_account`, `card`, or `fpx`.
+            statement_descriptor: A string to be displayed on the recipient's bank or card
+                statement. This may be at most 22 characters. Attempting to use a
+                `statement_descriptor` longer than 22 characters will return an error. Note:
+                Most banks will truncate this information and/or display it inconsistently. Some
+                may not display it at all.
+        """
+        return await self._client.request(
+            _PostPayouts,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "destination": destination,
+                "expand": expand,
+                "metadata": metadata,
+                "method": method,
+                "source_type": source_type,
+                "statement_descriptor": statement_descriptor,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        arrival_date: PayoutsListParamsArrivalDate | int | None = None,
+        created: PayoutsListParamsCreated | int | None = None,
+        destination: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Payout]:
+        """Returns a list of existing payouts sent to third-party bank accounts or that Stripe has
+        sent you. The payouts are returned in sorted order, with the most recently created
+        payouts appearing first.
+
+        ``GET /v1/payouts``
+
+        Args:
+            arrival_date:
+            created:
+            destination: The ID of an external account - only return payouts sent to this
+                external account.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return payouts that have the given status: `pending`, `paid`, `failed`,
+                or `canceled`.
+        """
+        return await self._client.request(
+            _GetPayouts,
+            (),
+            {
+                "arrival_date": arrival_date,
+                "created": created,
+                "destination": destination,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        payout: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Payout:
+        """Retrieves the details of an existing payout. Supply the unique payout ID from either a
+        payout creation request or the payout list, and Stripe will return the corresponding
+        payout information.
+
+        ``GET /v1/payouts/{payout}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetPayoutsPayout,
+            (payout,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def reverse(
+        self,
+        payout: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Payout:
+        """Reverses a payout by debiting the destination bank account. Only payouts for connected
+        accounts to US bank accounts may be reversed at this time. If the payout is in the
+        pending status, /v1/payouts/:id/cancel should be used instead.
+
+        By requesting a reversal via /v1/payouts/:id/reverse, you confirm that the authorized
+        signatory of the selected bank account has authorized the debit on the bank account and
+        that no other authorization is required.
+
+        ``POST /v1/payouts/{payout}/reverse``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostPayoutsPayoutReverse,
+            (payout,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        payout: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Payout:
+        """Updates the specified payout by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged. This request accepts only the metadata
+        as arguments.
+
+        ``POST /v1/payouts/{payout}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostPayoutsPayout,
+            (payout,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostPayoutsPayoutCancel: Operation[Payout] = Operation(
     "PostPayoutsPayoutCancel",
@@ -119,445 +627,18 @@ _PostPayoutsPayout: Operation[Payout] = Operation(
 )
 
 
-class Payouts(SyncResource):
-    """Operations on `client.payouts`."""
-
-    def cancel(
-        self,
-        payout: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Payout:
-        """A previously created payout can be canceled if it has not yet been paid out. Funds will
-        be refunded to your available balance. You may not cancel automatic Stripe payouts.
-
-        ``POST /v1/payouts/{payout}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostPayoutsPayoutCancel,
-            (payout,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        description: str | None = None,
-        destination: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        method: Literal["instant", "standard"] | None = None,
-        source_type: Literal["bank_account", "card", "fpx"] | None = None,
-        statement_descriptor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Payout:
-        """To send funds to your own bank account, you create a new payout object. Your Stripe
-        balance must be able to cover the payout amount, or you’ll receive an “Insufficient
-        Funds” error.
-
-        If your API key is in test mode, money won’t actually be sent, though everything else
-        will occur as if in live mode.
-
-        If you are creating a manual payout on a Stripe account that uses multiple payment
-        source types, you’ll need to specify the source type balance that the payout should draw
-        from. The balance object details available and pending amounts by source type.
-
-        ``POST /v1/payouts``
-
-        Args:
-            amount: A positive integer in cents representing how much to payout.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string attached to the object.
-            destination: The ID of a bank account or a card to send the payout to.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            method: The method used to send this payout, which can be `standard` or `instant`.
-            source_type: The balance type of your Stripe balance to draw this payout from.
-            statement_descriptor: A string to be displayed on the recipient's bank or card
-                statement.
-        """
-        return self._client.request(
-            _PostPayouts,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "destination": destination,
-                "expand": expand,
-                "metadata": metadata,
-                "method": method,
-                "source_type": source_type,
-                "statement_descriptor": statement_descriptor,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        arrival_date: PayoutsListParamsArrivalDate | int | None = None,
-        created: PayoutsListParamsCreated | int | None = None,
-        destination: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Payout]:
-        """Returns a list of existing payouts sent to third-party bank accounts or that Stripe has
-        sent you. The payouts are returned in sorted order, with the most recently created
-        payouts appearing first.
-
-        ``GET /v1/payouts``
-
-        Args:
-            arrival_date:
-            created:
-            destination:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return self._client.request(
-            _GetPayouts,
-            (),
-            {
-                "arrival_date": arrival_date,
-                "created": created,
-                "destination": destination,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        payout: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Payout:
-        """Retrieves the details of an existing payout. Supply the unique payout ID from either a
-        payout creation request or the payout list, and Stripe will return the corresponding
-        payout information.
-
-        ``GET /v1/payouts/{payout}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetPayoutsPayout,
-            (payout,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def reverse(
-        self,
-        payout: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Payout:
-        """Reverses a payout by debiting the destination bank account. Only payouts for connected
-        accounts to US bank accounts may be reversed at this time. If the payout is in the
-        pending status, /v1/payouts/:id/cancel should be used instead.
-
-        By requesting a reversal via /v1/payouts/:id/reverse, you confirm that the authorized
-        signatory of the selected bank account has authorized the debit on the bank account and
-        that no other authorization is required.
-
-        ``POST /v1/payouts/{payout}/reverse``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostPayoutsPayoutReverse,
-            (payout,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        payout: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Payout:
-        """Updates the specified payout by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged. This request accepts only the metadata
-        as arguments.
-
-        ``POST /v1/payouts/{payout}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostPayoutsPayout,
-            (payout,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncPayouts(AsyncResource):
-    """Operations on `client.payouts`."""
-
-    async def cancel(
-        self,
-        payout: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Payout:
-        """A previously created payout can be canceled if it has not yet been paid out. Funds will
-        be refunded to your available balance. You may not cancel automatic Stripe payouts.
-
-        ``POST /v1/payouts/{payout}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostPayoutsPayoutCancel,
-            (payout,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        description: str | None = None,
-        destination: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        method: Literal["instant", "standard"] | None = None,
-        source_type: Literal["bank_account", "card", "fpx"] | None = None,
-        statement_descriptor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Payout:
-        """To send funds to your own bank account, you create a new payout object. Your Stripe
-        balance must be able to cover the payout amount, or you’ll receive an “Insufficient
-        Funds” error.
-
-        If your API key is in test mode, money won’t actually be sent, though everything else
-        will occur as if in live mode.
-
-        If you are creating a manual payout on a Stripe account that uses multiple payment
-        source types, you’ll need to specify the source type balance that the payout should draw
-        from. The balance object details available and pending amounts by source type.
-
-        ``POST /v1/payouts``
-
-        Args:
-            amount: A positive integer in cents representing how much to payout.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string attached to the object.
-            destination: The ID of a bank account or a card to send the payout to.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            method: The method used to send this payout, which can be `standard` or `instant`.
-            source_type: The balance type of your Stripe balance to draw this payout from.
-            statement_descriptor: A string to be displayed on the recipient's bank or card
-                statement.
-        """
-        return await self._client.request(
-            _PostPayouts,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "destination": destination,
-                "expand": expand,
-                "metadata": metadata,
-                "method": method,
-                "source_type": source_type,
-                "statement_descriptor": statement_descriptor,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        arrival_date: PayoutsListParamsArrivalDate | int | None = None,
-        created: PayoutsListParamsCreated | int | None = None,
-        destination: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Payout]:
-        """Returns a list of existing payouts sent to third-party bank accounts or that Stripe has
-        sent you. The payouts are returned in sorted order, with the most recently created
-        payouts appearing first.
-
-        ``GET /v1/payouts``
-
-        Args:
-            arrival_date:
-            created:
-            destination:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return await self._client.request(
-            _GetPayouts,
-            (),
-            {
-                "arrival_date": arrival_date,
-                "created": created,
-                "destination": destination,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        payout: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Payout:
-        """Retrieves the details of an existing payout. Supply the unique payout ID from either a
-        payout creation request or the payout list, and Stripe will return the corresponding
-        payout information.
-
-        ``GET /v1/payouts/{payout}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetPayoutsPayout,
-            (payout,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def reverse(
-        self,
-        payout: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Payout:
-        """Reverses a payout by debiting the destination bank account. Only payouts for connected
-        accounts to US bank accounts may be reversed at this time. If the payout is in the
-        pending status, /v1/payouts/:id/cancel should be used instead.
-
-        By requesting a reversal via /v1/payouts/:id/reverse, you confirm that the authorized
-        signatory of the selected bank account has authorized the debit on the bank account and
-        that no other authorization is required.
-
-        ``POST /v1/payouts/{payout}/reverse``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostPayoutsPayoutReverse,
-            (payout,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        payout: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Payout:
-        """Updates the specified payout by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged. This request accepts only the metadata
-        as arguments.
-
-        ``POST /v1/payouts/{payout}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostPayoutsPayout,
-            (payout,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Payouts.cancel": _PostPayoutsPayoutCancel,
+    "Payouts.create": _PostPayouts,
+    "Payouts.list": _GetPayouts,
+    "Payouts.retrieve": _GetPayoutsPayout,
+    "Payouts.reverse": _PostPayoutsPayoutReverse,
+    "Payouts.update": _PostPayoutsPayout,
+    "AsyncPayouts.cancel": _PostPayoutsPayoutCancel,
+    "AsyncPayouts.create": _PostPayouts,
+    "AsyncPayouts.list": _GetPayouts,
+    "AsyncPayouts.retrieve": _GetPayoutsPayout,
+    "AsyncPayouts.reverse": _PostPayoutsPayoutReverse,
+    "AsyncPayouts.update": _PostPayoutsPayout,
+}

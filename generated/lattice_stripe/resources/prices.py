@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.price import Price
     from ..params.prices import (
         PricesCreateParamsCurrencyOptionsValue,
@@ -32,6 +31,611 @@ if TYPE_CHECKING:
         PricesListParamsRecurring,
         PricesUpdateParamsCurrencyOptionsValue,
     )
+
+
+class Prices(SyncResource):
+    """Operations on `client.prices`."""
+
+    def create(
+        self,
+        *,
+        currency: str,
+        active: bool | None = None,
+        billing_scheme: Literal["per_unit", "tiered"] | None = None,
+        currency_options: dict[str, PricesCreateParamsCurrencyOptionsValue] | None = None,
+        custom_unit_amount: PricesCreateParamsCustomUnitAmount | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lookup_key: str | None = None,
+        metadata: dict[str, str] | None = None,
+        nickname: str | None = None,
+        product: str | None = None,
+        product_data: PricesCreateParamsProductData | None = None,
+        recurring: PricesCreateParamsRecurring | None = None,
+        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
+        tiers: SequenceNotStr[PricesCreateParamsTiers] | None = None,
+        tiers_mode: Literal["graduated", "volume"] | None = None,
+        transfer_lookup_key: bool | None = None,
+        transform_quantity: PricesCreateParamsTransformQuantity | None = None,
+        unit_amount: int | None = None,
+        unit_amount_decimal: str | Decimal | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Price:
+        """Creates a new price for an existing product. The price can be recurring or one-time.
+
+        ``POST /v1/prices``
+
+        Args:
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            active: Whether the price can be used for new purchases. Defaults to `true`.
+            billing_scheme: Describes how to compute the price per period. Either `per_unit` or
+                `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount`
+                or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices
+                with `usage_type=licensed`), or per unit of total usage (for prices with
+                `usage_type=metered`). `tiered` indicates that the unit pricing will be computed
+                using a tiering strategy as defined using the `tiers` and `tiers_mode`
+                attributes.
+            currency_options: Prices defined in each available currency option. Each key must be
+                a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
+            custom_unit_amount: When set, provides configuration for the amount to be adjusted
+                by the customer during Checkout Sessions and Payment Links.
+            expand: Specifies which fields in the response should be expanded.
+            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nickname: A brief description of the price, hidden from customers.
+            product: The ID of the product that this price will belong to.
+            product_data: These fields can be used to create a new product that this price will
+                belong to.
+            recurring: The recurring components of a price such as `interval` and `usage_type`.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            tiers: Each element represents a pricing tier. This parameter requires
+                `billing_scheme` to be set to `tiered`. See also the documentation for
+                `billing_scheme`.
+            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based. In
+                `volume`-based tiering, the maximum quantity within a period determines the per
+                unit price, in `graduated` tiering pricing can successively change as the
+                quantity grows.
+            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
+                existing price, and assign it to this price.
+            transform_quantity: Apply a transformation to the reported usage or set quantity
+                before computing the billed price. Cannot be combined with `tiers`.
+            unit_amount: A positive integer in cents (or local equivalent) (or 0 for a free
+                price) representing how much to charge. One of `unit_amount` or
+                `custom_unit_amount` is required, unless `billing_scheme=tiered`.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
+        """
+        return self._client.request(
+            _PostPrices,
+            (),
+            {
+                "currency": currency,
+                "active": active,
+                "billing_scheme": billing_scheme,
+                "currency_options": currency_options,
+                "custom_unit_amount": custom_unit_amount,
+                "expand": expand,
+                "lookup_key": lookup_key,
+                "metadata": metadata,
+                "nickname": nickname,
+                "product": product,
+                "product_data": product_data,
+                "recurring": recurring,
+                "tax_behavior": tax_behavior,
+                "tiers": tiers,
+                "tiers_mode": tiers_mode,
+                "transfer_lookup_key": transfer_lookup_key,
+                "transform_quantity": transform_quantity,
+                "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount_decimal,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        active: bool | None = None,
+        created: PricesListParamsCreated | int | None = None,
+        currency: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        lookup_keys: SequenceNotStr[str] | None = None,
+        product: str | None = None,
+        recurring: PricesListParamsRecurring | None = None,
+        starting_after: str | None = None,
+        type: Literal["one_time", "recurring"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Price]:
+        """Returns a list of your prices.
+
+        ``GET /v1/prices``
+
+        Args:
+            active: Only return prices that are active or inactive (e.g., pass `false` to list
+                all inactive prices).
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            currency: Only return prices for the given currency.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            lookup_keys: Only return the price with these lookup_keys, if any exist.
+            product: Only return prices for the given product.
+            recurring: Only return prices with these recurring fields.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return prices of type `recurring` or `one_time`.
+        """
+        return self._client.request(
+            _GetPrices,
+            (),
+            {
+                "active": active,
+                "created": created,
+                "currency": currency,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "lookup_keys": lookup_keys,
+                "product": product,
+                "recurring": recurring,
+                "starting_after": starting_after,
+                "type": type,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        price: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Price:
+        """Retrieves the price with the given ID.
+
+        ``GET /v1/prices/{price}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetPricesPrice,
+            (price,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def search(
+        self,
+        *,
+        query: str,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        page: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SearchResult[Price]:
+        """Search for prices you’ve previously created using Stripe’s Search Query Language. Don’t
+        use search in read-after-write flows where strict consistency is necessary. Under normal
+        operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
+
+        ``GET /v1/prices/search``
+
+        Args:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                prices](https://stripe.com/docs/search#query-fields-for-prices).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
+        """
+        return self._client.request(
+            _GetPricesSearch,
+            (),
+            {
+                "query": query,
+                "expand": expand,
+                "limit": limit,
+                "page": page,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        price: str,
+        /,
+        *,
+        active: bool | None = None,
+        currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lookup_key: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        nickname: str | None = None,
+        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
+        transfer_lookup_key: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Price:
+        """Updates the specified price by setting the values of the parameters passed. Any
+        parameters not provided are left unchanged.
+
+        ``POST /v1/prices/{price}``
+
+        Args:
+            active: Whether the price can be used for new purchases. Defaults to `true`.
+            currency_options: Prices defined in each available currency option. Each key must be
+                a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
+            expand: Specifies which fields in the response should be expanded.
+            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nickname: A brief description of the price, hidden from customers.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
+                existing price, and assign it to this price.
+        """
+        return self._client.request(
+            _PostPricesPrice,
+            (price,),
+            {
+                "active": active,
+                "currency_options": currency_options,
+                "expand": expand,
+                "lookup_key": lookup_key,
+                "metadata": metadata,
+                "nickname": nickname,
+                "tax_behavior": tax_behavior,
+                "transfer_lookup_key": transfer_lookup_key,
+            },
+            options,
+        )
+
+
+class AsyncPrices(AsyncResource):
+    """Operations on `client.prices`."""
+
+    async def create(
+        self,
+        *,
+        currency: str,
+        active: bool | None = None,
+        billing_scheme: Literal["per_unit", "tiered"] | None = None,
+        currency_options: dict[str, PricesCreateParamsCurrencyOptionsValue] | None = None,
+        custom_unit_amount: PricesCreateParamsCustomUnitAmount | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lookup_key: str | None = None,
+        metadata: dict[str, str] | None = None,
+        nickname: str | None = None,
+        product: str | None = None,
+        product_data: PricesCreateParamsProductData | None = None,
+        recurring: PricesCreateParamsRecurring | None = None,
+        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
+        tiers: SequenceNotStr[PricesCreateParamsTiers] | None = None,
+        tiers_mode: Literal["graduated", "volume"] | None = None,
+        transfer_lookup_key: bool | None = None,
+        transform_quantity: PricesCreateParamsTransformQuantity | None = None,
+        unit_amount: int | None = None,
+        unit_amount_decimal: str | Decimal | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Price:
+        """Creates a new price for an existing product. The price can be recurring or one-time.
+
+        ``POST /v1/prices``
+
+        Args:
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            active: Whether the price can be used for new purchases. Defaults to `true`.
+            billing_scheme: Describes how to compute the price per period. Either `per_unit` or
+                `tiered`. `per_unit` indicates that the fixed amount (specified in `unit_amount`
+                or `unit_amount_decimal`) will be charged per unit in `quantity` (for prices
+                with `usage_type=licensed`), or per unit of total usage (for prices with
+                `usage_type=metered`). `tiered` indicates that the unit pricing will be computed
+                using a tiering strategy as defined using the `tiers` and `tiers_mode`
+                attributes.
+            currency_options: Prices defined in each available currency option. Each key must be
+                a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
+            custom_unit_amount: When set, provides configuration for the amount to be adjusted
+                by the customer during Checkout Sessions and Payment Links.
+            expand: Specifies which fields in the response should be expanded.
+            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nickname: A brief description of the price, hidden from customers.
+            product: The ID of the product that this price will belong to.
+            product_data: These fields can be used to create a new product that this price will
+                belong to.
+            recurring: The recurring components of a price such as `interval` and `usage_type`.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            tiers: Each element represents a pricing tier. This parameter requires
+                `billing_scheme` to be set to `tiered`. See also the documentation for
+                `billing_scheme`.
+            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based. In
+                `volume`-based tiering, the maximum quantity within a period determines the per
+                unit price, in `graduated` tiering pricing can successively change as the
+                quantity grows.
+            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
+                existing price, and assign it to this price.
+            transform_quantity: Apply a transformation to the reported usage or set quantity
+                before computing the billed price. Cannot be combined with `tiers`.
+            unit_amount: A positive integer in cents (or local equivalent) (or 0 for a free
+                price) representing how much to charge. One of `unit_amount` or
+                `custom_unit_amount` is required, unless `billing_scheme=tiered`.
+            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
+                local equivalent) with at most 12 decimal places. Only one of `unit_amount` and
+                `unit_amount_decimal` can be set.
+        """
+        return await self._client.request(
+            _PostPrices,
+            (),
+            {
+                "currency": currency,
+                "active": active,
+                "billing_scheme": billing_scheme,
+                "currency_options": currency_options,
+                "custom_unit_amount": custom_unit_amount,
+                "expand": expand,
+                "lookup_key": lookup_key,
+                "metadata": metadata,
+                "nickname": nickname,
+                "product": product,
+                "product_data": product_data,
+                "recurring": recurring,
+                "tax_behavior": tax_behavior,
+                "tiers": tiers,
+                "tiers_mode": tiers_mode,
+                "transfer_lookup_key": transfer_lookup_key,
+                "transform_quantity": transform_quantity,
+                "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount_decimal,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        active: bool | None = None,
+        created: PricesListParamsCreated | int | None = None,
+        currency: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        lookup_keys: SequenceNotStr[str] | None = None,
+        product: str | None = None,
+        recurring: PricesListParamsRecurring | None = None,
+        starting_after: str | None = None,
+        type: Literal["one_time", "recurring"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Price]:
+        """Returns a list of your prices.
+
+        ``GET /v1/prices``
+
+        Args:
+            active: Only return prices that are active or inactive (e.g., pass `false` to list
+                all inactive prices).
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            currency: Only return prices for the given currency.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            lookup_keys: Only return the price with these lookup_keys, if any exist.
+            product: Only return prices for the given product.
+            recurring: Only return prices with these recurring fields.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            type: Only return prices of type `recurring` or `one_time`.
+        """
+        return await self._client.request(
+            _GetPrices,
+            (),
+            {
+                "active": active,
+                "created": created,
+                "currency": currency,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "lookup_keys": lookup_keys,
+                "product": product,
+                "recurring": recurring,
+                "starting_after": starting_after,
+                "type": type,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        price: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Price:
+        """Retrieves the price with the given ID.
+
+        ``GET /v1/prices/{price}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetPricesPrice,
+            (price,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def search(
+        self,
+        *,
+        query: str,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        page: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SearchResult[Price]:
+        """Search for prices you’ve previously created using Stripe’s Search Query Language. Don’t
+        use search in read-after-write flows where strict consistency is necessary. Under normal
+        operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
+
+        ``GET /v1/prices/search``
+
+        Args:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                prices](https://stripe.com/docs/search#query-fields-for-prices).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
+        """
+        return await self._client.request(
+            _GetPricesSearch,
+            (),
+            {
+                "query": query,
+                "expand": expand,
+                "limit": limit,
+                "page": page,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        price: str,
+        /,
+        *,
+        active: bool | None = None,
+        currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        lookup_key: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        nickname: str | None = None,
+        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
+        transfer_lookup_key: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Price:
+        """Updates the specified price by setting the values of the parameters passed. Any
+        parameters not provided are left unchanged.
+
+        ``POST /v1/prices/{price}``
+
+        Args:
+            active: Whether the price can be used for new purchases. Defaults to `true`.
+            currency_options: Prices defined in each available currency option. Each key must be
+                a three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+                currency](https://stripe.com/docs/currencies).
+            expand: Specifies which fields in the response should be expanded.
+            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
+                This may be up to 200 characters.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            nickname: A brief description of the price, hidden from customers.
+            tax_behavior: Only required if a [default tax
+                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+                was not provided in the Stripe Tax settings. Specifies whether the price is
+                considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+                `exclusive`, or `unspecified`. Once specified as either `inclusive` or
+                `exclusive`, it cannot be changed.
+            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
+                existing price, and assign it to this price.
+        """
+        return await self._client.request(
+            _PostPricesPrice,
+            (price,),
+            {
+                "active": active,
+                "currency_options": currency_options,
+                "expand": expand,
+                "lookup_key": lookup_key,
+                "metadata": metadata,
+                "nickname": nickname,
+                "tax_behavior": tax_behavior,
+                "transfer_lookup_key": transfer_lookup_key,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostPrices: Operation[Price] = Operation(
     "PostPrices",
@@ -160,507 +764,16 @@ _PostPricesPrice: Operation[Price] = Operation(
 )
 
 
-class Prices(SyncResource):
-    """Operations on `client.prices`."""
-
-    def create(
-        self,
-        *,
-        currency: str,
-        active: bool | None = None,
-        billing_scheme: Literal["per_unit", "tiered"] | None = None,
-        currency_options: dict[str, PricesCreateParamsCurrencyOptionsValue] | None = None,
-        custom_unit_amount: PricesCreateParamsCustomUnitAmount | None = None,
-        expand: Sequence[str] | None = None,
-        lookup_key: str | None = None,
-        metadata: dict[str, str] | None = None,
-        nickname: str | None = None,
-        product: str | None = None,
-        product_data: PricesCreateParamsProductData | None = None,
-        recurring: PricesCreateParamsRecurring | None = None,
-        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tiers: Sequence[PricesCreateParamsTiers] | None = None,
-        tiers_mode: Literal["graduated", "volume"] | None = None,
-        transfer_lookup_key: bool | None = None,
-        transform_quantity: PricesCreateParamsTransformQuantity | None = None,
-        unit_amount: int | None = None,
-        unit_amount_decimal: str | Decimal | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Price:
-        """Creates a new price for an existing product. The price can be recurring or one-time.
-
-        ``POST /v1/prices``
-
-        Args:
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            active: Whether the price can be used for new purchases.
-            billing_scheme: Describes how to compute the price per period.
-            currency_options: Prices defined in each available currency option.
-            custom_unit_amount: When set, provides configuration for the amount to be adjusted
-                by the customer during Checkout Sessions and Payment Links.
-            expand: Specifies which fields in the response should be expanded.
-            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nickname: A brief description of the price, hidden from customers.
-            product: The ID of the product that this price will belong to.
-            product_data: These fields can be used to create a new product that this price will
-                belong to.
-            recurring: The recurring components of a price such as `interval` and `usage_type`.
-            tax_behavior: Only required if a [default tax
-                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
-            tiers: Each element represents a pricing tier.
-            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based.
-            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
-                existing price, and assign it to this price.
-            transform_quantity: Apply a transformation to the reported usage or set quantity
-                before computing the billed price.
-            unit_amount: A positive integer in cents (or local equivalent) (or 0 for a free
-                price) representing how much to charge.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
-                local equivalent) with at most 12 decimal places.
-        """
-        return self._client.request(
-            _PostPrices,
-            (),
-            {
-                "currency": currency,
-                "active": active,
-                "billing_scheme": billing_scheme,
-                "currency_options": currency_options,
-                "custom_unit_amount": custom_unit_amount,
-                "expand": expand,
-                "lookup_key": lookup_key,
-                "metadata": metadata,
-                "nickname": nickname,
-                "product": product,
-                "product_data": product_data,
-                "recurring": recurring,
-                "tax_behavior": tax_behavior,
-                "tiers": tiers,
-                "tiers_mode": tiers_mode,
-                "transfer_lookup_key": transfer_lookup_key,
-                "transform_quantity": transform_quantity,
-                "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount_decimal,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        active: bool | None = None,
-        created: PricesListParamsCreated | int | None = None,
-        currency: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        lookup_keys: Sequence[str] | None = None,
-        product: str | None = None,
-        recurring: PricesListParamsRecurring | None = None,
-        starting_after: str | None = None,
-        type: Literal["one_time", "recurring"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Price]:
-        """Returns a list of your prices.
-
-        ``GET /v1/prices``
-
-        Args:
-            active:
-            created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            lookup_keys:
-            product:
-            recurring:
-            starting_after:
-            type:
-        """
-        return self._client.request(
-            _GetPrices,
-            (),
-            {
-                "active": active,
-                "created": created,
-                "currency": currency,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "lookup_keys": lookup_keys,
-                "product": product,
-                "recurring": recurring,
-                "starting_after": starting_after,
-                "type": type,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        price: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Price:
-        """Retrieves the price with the given ID.
-
-        ``GET /v1/prices/{price}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetPricesPrice,
-            (price,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def search(
-        self,
-        *,
-        query: str,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        page: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SearchResult[Price]:
-        """Search for prices you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
-
-        ``GET /v1/prices/search``
-
-        Args:
-            query:
-            expand:
-            limit:
-            page:
-        """
-        return self._client.request(
-            _GetPricesSearch,
-            (),
-            {
-                "query": query,
-                "expand": expand,
-                "limit": limit,
-                "page": page,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        price: str,
-        /,
-        *,
-        active: bool | None = None,
-        currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        lookup_key: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        nickname: str | None = None,
-        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        transfer_lookup_key: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Price:
-        """Updates the specified price by setting the values of the parameters passed. Any
-        parameters not provided are left unchanged.
-
-        ``POST /v1/prices/{price}``
-
-        Args:
-            active: Whether the price can be used for new purchases.
-            currency_options: Prices defined in each available currency option.
-            expand: Specifies which fields in the response should be expanded.
-            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nickname: A brief description of the price, hidden from customers.
-            tax_behavior: Only required if a [default tax
-                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
-            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
-                existing price, and assign it to this price.
-        """
-        return self._client.request(
-            _PostPricesPrice,
-            (price,),
-            {
-                "active": active,
-                "currency_options": currency_options,
-                "expand": expand,
-                "lookup_key": lookup_key,
-                "metadata": metadata,
-                "nickname": nickname,
-                "tax_behavior": tax_behavior,
-                "transfer_lookup_key": transfer_lookup_key,
-            },
-            options,
-        )
-
-
-class AsyncPrices(AsyncResource):
-    """Operations on `client.prices`."""
-
-    async def create(
-        self,
-        *,
-        currency: str,
-        active: bool | None = None,
-        billing_scheme: Literal["per_unit", "tiered"] | None = None,
-        currency_options: dict[str, PricesCreateParamsCurrencyOptionsValue] | None = None,
-        custom_unit_amount: PricesCreateParamsCustomUnitAmount | None = None,
-        expand: Sequence[str] | None = None,
-        lookup_key: str | None = None,
-        metadata: dict[str, str] | None = None,
-        nickname: str | None = None,
-        product: str | None = None,
-        product_data: PricesCreateParamsProductData | None = None,
-        recurring: PricesCreateParamsRecurring | None = None,
-        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tiers: Sequence[PricesCreateParamsTiers] | None = None,
-        tiers_mode: Literal["graduated", "volume"] | None = None,
-        transfer_lookup_key: bool | None = None,
-        transform_quantity: PricesCreateParamsTransformQuantity | None = None,
-        unit_amount: int | None = None,
-        unit_amount_decimal: str | Decimal | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Price:
-        """Creates a new price for an existing product. The price can be recurring or one-time.
-
-        ``POST /v1/prices``
-
-        Args:
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            active: Whether the price can be used for new purchases.
-            billing_scheme: Describes how to compute the price per period.
-            currency_options: Prices defined in each available currency option.
-            custom_unit_amount: When set, provides configuration for the amount to be adjusted
-                by the customer during Checkout Sessions and Payment Links.
-            expand: Specifies which fields in the response should be expanded.
-            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nickname: A brief description of the price, hidden from customers.
-            product: The ID of the product that this price will belong to.
-            product_data: These fields can be used to create a new product that this price will
-                belong to.
-            recurring: The recurring components of a price such as `interval` and `usage_type`.
-            tax_behavior: Only required if a [default tax
-                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
-            tiers: Each element represents a pricing tier.
-            tiers_mode: Defines if the tiering price should be `graduated` or `volume` based.
-            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
-                existing price, and assign it to this price.
-            transform_quantity: Apply a transformation to the reported usage or set quantity
-                before computing the billed price.
-            unit_amount: A positive integer in cents (or local equivalent) (or 0 for a free
-                price) representing how much to charge.
-            unit_amount_decimal: Same as `unit_amount`, but accepts a decimal value in cents (or
-                local equivalent) with at most 12 decimal places.
-        """
-        return await self._client.request(
-            _PostPrices,
-            (),
-            {
-                "currency": currency,
-                "active": active,
-                "billing_scheme": billing_scheme,
-                "currency_options": currency_options,
-                "custom_unit_amount": custom_unit_amount,
-                "expand": expand,
-                "lookup_key": lookup_key,
-                "metadata": metadata,
-                "nickname": nickname,
-                "product": product,
-                "product_data": product_data,
-                "recurring": recurring,
-                "tax_behavior": tax_behavior,
-                "tiers": tiers,
-                "tiers_mode": tiers_mode,
-                "transfer_lookup_key": transfer_lookup_key,
-                "transform_quantity": transform_quantity,
-                "unit_amount": unit_amount,
-                "unit_amount_decimal": unit_amount_decimal,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        active: bool | None = None,
-        created: PricesListParamsCreated | int | None = None,
-        currency: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        lookup_keys: Sequence[str] | None = None,
-        product: str | None = None,
-        recurring: PricesListParamsRecurring | None = None,
-        starting_after: str | None = None,
-        type: Literal["one_time", "recurring"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Price]:
-        """Returns a list of your prices.
-
-        ``GET /v1/prices``
-
-        Args:
-            active:
-            created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            lookup_keys:
-            product:
-            recurring:
-            starting_after:
-            type:
-        """
-        return await self._client.request(
-            _GetPrices,
-            (),
-            {
-                "active": active,
-                "created": created,
-                "currency": currency,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "lookup_keys": lookup_keys,
-                "product": product,
-                "recurring": recurring,
-                "starting_after": starting_after,
-                "type": type,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        price: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Price:
-        """Retrieves the price with the given ID.
-
-        ``GET /v1/prices/{price}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetPricesPrice,
-            (price,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def search(
-        self,
-        *,
-        query: str,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        page: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SearchResult[Price]:
-        """Search for prices you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
-
-        ``GET /v1/prices/search``
-
-        Args:
-            query:
-            expand:
-            limit:
-            page:
-        """
-        return await self._client.request(
-            _GetPricesSearch,
-            (),
-            {
-                "query": query,
-                "expand": expand,
-                "limit": limit,
-                "page": page,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        price: str,
-        /,
-        *,
-        active: bool | None = None,
-        currency_options: dict[str, PricesUpdateParamsCurrencyOptionsValue] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        lookup_key: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        nickname: str | None = None,
-        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        transfer_lookup_key: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Price:
-        """Updates the specified price by setting the values of the parameters passed. Any
-        parameters not provided are left unchanged.
-
-        ``POST /v1/prices/{price}``
-
-        Args:
-            active: Whether the price can be used for new purchases.
-            currency_options: Prices defined in each available currency option.
-            expand: Specifies which fields in the response should be expanded.
-            lookup_key: A lookup key used to retrieve prices dynamically from a static string.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            nickname: A brief description of the price, hidden from customers.
-            tax_behavior: Only required if a [default tax
-                behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-                was not provided in the Stripe Tax settings.
-            transfer_lookup_key: If set to true, will atomically remove the lookup key from the
-                existing price, and assign it to this price.
-        """
-        return await self._client.request(
-            _PostPricesPrice,
-            (price,),
-            {
-                "active": active,
-                "currency_options": currency_options,
-                "expand": expand,
-                "lookup_key": lookup_key,
-                "metadata": metadata,
-                "nickname": nickname,
-                "tax_behavior": tax_behavior,
-                "transfer_lookup_key": transfer_lookup_key,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Prices.create": _PostPrices,
+    "Prices.list": _GetPrices,
+    "Prices.retrieve": _GetPricesPrice,
+    "Prices.search": _GetPricesSearch,
+    "Prices.update": _PostPricesPrice,
+    "AsyncPrices.create": _PostPrices,
+    "AsyncPrices.list": _GetPrices,
+    "AsyncPrices.retrieve": _GetPricesPrice,
+    "AsyncPrices.search": _GetPricesSearch,
+    "AsyncPrices.update": _PostPricesPrice,
+}

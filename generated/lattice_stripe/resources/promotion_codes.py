@@ -13,19 +13,385 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.promotion_code import PromotionCode
     from ..params.promotion_codes import (
         PromotionCodesCreateParamsRestrictions,
         PromotionCodesListParamsCreated,
         PromotionCodesUpdateParamsRestrictions,
     )
+
+
+class PromotionCodes(SyncResource):
+    """Operations on `client.promotion_codes`."""
+
+    def create(
+        self,
+        *,
+        coupon: str,
+        active: bool | None = None,
+        code: str | None = None,
+        customer: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        max_redemptions: int | None = None,
+        metadata: dict[str, str] | None = None,
+        restrictions: PromotionCodesCreateParamsRestrictions | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PromotionCode:
+        """A promotion code points to a coupon. You can optionally restrict the code to a specific
+        customer, redemption limit, and expiration date.
+
+        ``POST /v1/promotion_codes``
+
+        Args:
+            coupon: The coupon for this promotion code.
+            active: Whether the promotion code is currently active.
+            code: The customer-facing code. Regardless of case, this code must be unique across
+                all active promotion codes for a specific customer. If left blank, we will
+                generate one automatically.
+            customer: The customer that this promotion code can be used by. If not set, the
+                promotion code can be used by all customers.
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: The timestamp at which this promotion code will expire. If the coupon
+                has specified a `redeems_by`, then this value cannot be after the coupon's
+                `redeems_by`.
+            max_redemptions: A positive integer specifying the number of times the promotion
+                code can be redeemed. If the coupon has specified a `max_redemptions`, then this
+                value cannot be greater than the coupon's `max_redemptions`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            restrictions: Settings that restrict the redemption of the promotion code.
+        """
+        return self._client.request(
+            _PostPromotionCodes,
+            (),
+            {
+                "coupon": coupon,
+                "active": active,
+                "code": code,
+                "customer": customer,
+                "expand": expand,
+                "expires_at": expires_at,
+                "max_redemptions": max_redemptions,
+                "metadata": metadata,
+                "restrictions": restrictions,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        active: bool | None = None,
+        code: str | None = None,
+        coupon: str | None = None,
+        created: PromotionCodesListParamsCreated | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[PromotionCode]:
+        """Returns a list of your promotion codes.
+
+        ``GET /v1/promotion_codes``
+
+        Args:
+            active: Filter promotion codes by whether they are active.
+            code: Only return promotion codes that have this case-insensitive code.
+            coupon: Only return promotion codes for this coupon.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            customer: Only return promotion codes that are restricted to this customer.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetPromotionCodes,
+            (),
+            {
+                "active": active,
+                "code": code,
+                "coupon": coupon,
+                "created": created,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        promotion_code: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PromotionCode:
+        """Retrieves the promotion code with the given ID. In order to retrieve a promotion code by
+        the customer-facing code use list with the desired code.
+
+        ``GET /v1/promotion_codes/{promotion_code}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetPromotionCodesPromotionCode,
+            (promotion_code,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        promotion_code: str,
+        /,
+        *,
+        active: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        restrictions: PromotionCodesUpdateParamsRestrictions | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PromotionCode:
+        """Updates the specified promotion code by setting the values of the parameters passed.
+        Most fields are, by design, not editable.
+
+        ``POST /v1/promotion_codes/{promotion_code}``
+
+        Args:
+            active: Whether the promotion code is currently active. A promotion code can only be
+                reactivated when the coupon is still valid and the promotion code is otherwise
+                redeemable.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            restrictions: Settings that restrict the redemption of the promotion code.
+        """
+        return self._client.request(
+            _PostPromotionCodesPromotionCode,
+            (promotion_code,),
+            {
+                "active": active,
+                "expand": expand,
+                "metadata": metadata,
+                "restrictions": restrictions,
+            },
+            options,
+        )
+
+
+class AsyncPromotionCodes(AsyncResource):
+    """Operations on `client.promotion_codes`."""
+
+    async def create(
+        self,
+        *,
+        coupon: str,
+        active: bool | None = None,
+        code: str | None = None,
+        customer: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        max_redemptions: int | None = None,
+        metadata: dict[str, str] | None = None,
+        restrictions: PromotionCodesCreateParamsRestrictions | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PromotionCode:
+        """A promotion code points to a coupon. You can optionally restrict the code to a specific
+        customer, redemption limit, and expiration date.
+
+        ``POST /v1/promotion_codes``
+
+        Args:
+            coupon: The coupon for this promotion code.
+            active: Whether the promotion code is currently active.
+            code: The customer-facing code. Regardless of case, this code must be unique across
+                all active promotion codes for a specific customer. If left blank, we will
+                generate one automatically.
+            customer: The customer that this promotion code can be used by. If not set, the
+                promotion code can be used by all customers.
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: The timestamp at which this promotion code will expire. If the coupon
+                has specified a `redeems_by`, then this value cannot be after the coupon's
+                `redeems_by`.
+            max_redemptions: A positive integer specifying the number of times the promotion
+                code can be redeemed. If the coupon has specified a `max_redemptions`, then this
+                value cannot be greater than the coupon's `max_redemptions`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            restrictions: Settings that restrict the redemption of the promotion code.
+        """
+        return await self._client.request(
+            _PostPromotionCodes,
+            (),
+            {
+                "coupon": coupon,
+                "active": active,
+                "code": code,
+                "customer": customer,
+                "expand": expand,
+                "expires_at": expires_at,
+                "max_redemptions": max_redemptions,
+                "metadata": metadata,
+                "restrictions": restrictions,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        active: bool | None = None,
+        code: str | None = None,
+        coupon: str | None = None,
+        created: PromotionCodesListParamsCreated | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[PromotionCode]:
+        """Returns a list of your promotion codes.
+
+        ``GET /v1/promotion_codes``
+
+        Args:
+            active: Filter promotion codes by whether they are active.
+            code: Only return promotion codes that have this case-insensitive code.
+            coupon: Only return promotion codes for this coupon.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            customer: Only return promotion codes that are restricted to this customer.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetPromotionCodes,
+            (),
+            {
+                "active": active,
+                "code": code,
+                "coupon": coupon,
+                "created": created,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        promotion_code: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PromotionCode:
+        """Retrieves the promotion code with the given ID. In order to retrieve a promotion code by
+        the customer-facing code use list with the desired code.
+
+        ``GET /v1/promotion_codes/{promotion_code}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetPromotionCodesPromotionCode,
+            (promotion_code,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        promotion_code: str,
+        /,
+        *,
+        active: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        restrictions: PromotionCodesUpdateParamsRestrictions | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PromotionCode:
+        """Updates the specified promotion code by setting the values of the parameters passed.
+        Most fields are, by design, not editable.
+
+        ``POST /v1/promotion_codes/{promotion_code}``
+
+        Args:
+            active: Whether the promotion code is currently active. A promotion code can only be
+                reactivated when the coupon is still valid and the promotion code is otherwise
+                redeemable.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            restrictions: Settings that restrict the redemption of the promotion code.
+        """
+        return await self._client.request(
+            _PostPromotionCodesPromotionCode,
+            (promotion_code,),
+            {
+                "active": active,
+                "expand": expand,
+                "metadata": metadata,
+                "restrictions": restrictions,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostPromotionCodes: Operation[PromotionCode] = Operation(
     "PostPromotionCodes",
@@ -107,319 +473,14 @@ _PostPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
 )
 
 
-class PromotionCodes(SyncResource):
-    """Operations on `client.promotion_codes`."""
-
-    def create(
-        self,
-        *,
-        coupon: str,
-        active: bool | None = None,
-        code: str | None = None,
-        customer: str | None = None,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        max_redemptions: int | None = None,
-        metadata: dict[str, str] | None = None,
-        restrictions: PromotionCodesCreateParamsRestrictions | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PromotionCode:
-        """A promotion code points to a coupon. You can optionally restrict the code to a specific
-        customer, redemption limit, and expiration date.
-
-        ``POST /v1/promotion_codes``
-
-        Args:
-            coupon: The coupon for this promotion code.
-            active: Whether the promotion code is currently active.
-            code: The customer-facing code.
-            customer: The customer that this promotion code can be used by.
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: The timestamp at which this promotion code will expire.
-            max_redemptions: A positive integer specifying the number of times the promotion
-                code can be redeemed.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            restrictions: Settings that restrict the redemption of the promotion code.
-        """
-        return self._client.request(
-            _PostPromotionCodes,
-            (),
-            {
-                "coupon": coupon,
-                "active": active,
-                "code": code,
-                "customer": customer,
-                "expand": expand,
-                "expires_at": expires_at,
-                "max_redemptions": max_redemptions,
-                "metadata": metadata,
-                "restrictions": restrictions,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        active: bool | None = None,
-        code: str | None = None,
-        coupon: str | None = None,
-        created: PromotionCodesListParamsCreated | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[PromotionCode]:
-        """Returns a list of your promotion codes.
-
-        ``GET /v1/promotion_codes``
-
-        Args:
-            active:
-            code:
-            coupon:
-            created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetPromotionCodes,
-            (),
-            {
-                "active": active,
-                "code": code,
-                "coupon": coupon,
-                "created": created,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        promotion_code: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PromotionCode:
-        """Retrieves the promotion code with the given ID. In order to retrieve a promotion code by
-        the customer-facing code use list with the desired code.
-
-        ``GET /v1/promotion_codes/{promotion_code}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetPromotionCodesPromotionCode,
-            (promotion_code,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        promotion_code: str,
-        /,
-        *,
-        active: bool | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        restrictions: PromotionCodesUpdateParamsRestrictions | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PromotionCode:
-        """Updates the specified promotion code by setting the values of the parameters passed.
-        Most fields are, by design, not editable.
-
-        ``POST /v1/promotion_codes/{promotion_code}``
-
-        Args:
-            active: Whether the promotion code is currently active.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            restrictions: Settings that restrict the redemption of the promotion code.
-        """
-        return self._client.request(
-            _PostPromotionCodesPromotionCode,
-            (promotion_code,),
-            {
-                "active": active,
-                "expand": expand,
-                "metadata": metadata,
-                "restrictions": restrictions,
-            },
-            options,
-        )
-
-
-class AsyncPromotionCodes(AsyncResource):
-    """Operations on `client.promotion_codes`."""
-
-    async def create(
-        self,
-        *,
-        coupon: str,
-        active: bool | None = None,
-        code: str | None = None,
-        customer: str | None = None,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        max_redemptions: int | None = None,
-        metadata: dict[str, str] | None = None,
-        restrictions: PromotionCodesCreateParamsRestrictions | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PromotionCode:
-        """A promotion code points to a coupon. You can optionally restrict the code to a specific
-        customer, redemption limit, and expiration date.
-
-        ``POST /v1/promotion_codes``
-
-        Args:
-            coupon: The coupon for this promotion code.
-            active: Whether the promotion code is currently active.
-            code: The customer-facing code.
-            customer: The customer that this promotion code can be used by.
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: The timestamp at which this promotion code will expire.
-            max_redemptions: A positive integer specifying the number of times the promotion
-                code can be redeemed.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            restrictions: Settings that restrict the redemption of the promotion code.
-        """
-        return await self._client.request(
-            _PostPromotionCodes,
-            (),
-            {
-                "coupon": coupon,
-                "active": active,
-                "code": code,
-                "customer": customer,
-                "expand": expand,
-                "expires_at": expires_at,
-                "max_redemptions": max_redemptions,
-                "metadata": metadata,
-                "restrictions": restrictions,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        active: bool | None = None,
-        code: str | None = None,
-        coupon: str | None = None,
-        created: PromotionCodesListParamsCreated | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[PromotionCode]:
-        """Returns a list of your promotion codes.
-
-        ``GET /v1/promotion_codes``
-
-        Args:
-            active:
-            code:
-            coupon:
-            created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetPromotionCodes,
-            (),
-            {
-                "active": active,
-                "code": code,
-                "coupon": coupon,
-                "created": created,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        promotion_code: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PromotionCode:
-        """Retrieves the promotion code with the given ID. In order to retrieve a promotion code by
-        the customer-facing code use list with the desired code.
-
-        ``GET /v1/promotion_codes/{promotion_code}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetPromotionCodesPromotionCode,
-            (promotion_code,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        promotion_code: str,
-        /,
-        *,
-        active: bool | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        restrictions: PromotionCodesUpdateParamsRestrictions | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> PromotionCode:
-        """Updates the specified promotion code by setting the values of the parameters passed.
-        Most fields are, by design, not editable.
-
-        ``POST /v1/promotion_codes/{promotion_code}``
-
-        Args:
-            active: Whether the promotion code is currently active.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            restrictions: Settings that restrict the redemption of the promotion code.
-        """
-        return await self._client.request(
-            _PostPromotionCodesPromotionCode,
-            (promotion_code,),
-            {
-                "active": active,
-                "expand": expand,
-                "metadata": metadata,
-                "restrictions": restrictions,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "PromotionCodes.create": _PostPromotionCodes,
+    "PromotionCodes.list": _GetPromotionCodes,
+    "PromotionCodes.retrieve": _GetPromotionCodesPromotionCode,
+    "PromotionCodes.update": _PostPromotionCodesPromotionCode,
+    "AsyncPromotionCodes.create": _PostPromotionCodes,
+    "AsyncPromotionCodes.list": _GetPromotionCodes,
+    "AsyncPromotionCodes.retrieve": _GetPromotionCodesPromotionCode,
+    "AsyncPromotionCodes.update": _PostPromotionCodesPromotionCode,
+}

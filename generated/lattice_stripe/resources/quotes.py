@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.item import Item
     from ..models.quote import Quote
     from ..params.quotes import (
@@ -37,6 +36,997 @@ if TYPE_CHECKING:
         QuotesUpdateParamsSubscriptionData,
         QuotesUpdateParamsTransferData,
     )
+
+
+class Quotes(SyncResource):
+    """Operations on `client.quotes`."""
+
+    @cached_property
+    def computed_upfront_line_items(self) -> QuotesComputedUpfrontLineItems:
+        return QuotesComputedUpfrontLineItems(self._client)
+
+    @cached_property
+    def line_items(self) -> QuotesLineItems:
+        return QuotesLineItems(self._client)
+
+    def accept(
+        self,
+        quote: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Quote:
+        """Accepts the specified quote.
+
+        ``POST /v1/quotes/{quote}/accept``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostQuotesQuoteAccept,
+            (quote,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def cancel(
+        self,
+        quote: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Quote:
+        """Cancels the quote.
+
+        ``POST /v1/quotes/{quote}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostQuotesQuoteCancel,
+            (quote,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        application_fee_amount: int | Literal[""] | None = None,
+        application_fee_percent: float | Literal[""] | None = None,
+        automatic_tax: QuotesCreateParamsAutomaticTax | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        customer: str | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        description: str | Literal[""] | None = None,
+        discounts: SequenceNotStr[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        footer: str | Literal[""] | None = None,
+        from_quote: QuotesCreateParamsFromQuote | None = None,
+        header: str | Literal[""] | None = None,
+        invoice_settings: QuotesCreateParamsInvoiceSettings | None = None,
+        line_items: SequenceNotStr[QuotesCreateParamsLineItems] | None = None,
+        metadata: dict[str, str] | None = None,
+        on_behalf_of: str | Literal[""] | None = None,
+        subscription_data: QuotesCreateParamsSubscriptionData | None = None,
+        test_clock: str | None = None,
+        transfer_data: QuotesCreateParamsTransferData | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Quote:
+        """A quote models prices and services for a customer. Default options for header,
+        description, footer, and expires_at can be set in the dashboard via the quote template.
+
+        ``POST /v1/quotes``
+
+        Args:
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. There cannot be any line items with recurring prices
+                when using this field.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
+            automatic_tax: Settings for automatic tax lookup for this quote and resulting
+                invoices and subscriptions.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the
+                subscription cycle or at invoice finalization using the default payment method
+                attached to the subscription or customer. When sending an invoice, Stripe will
+                email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required
+                before finalizing the quote. Once specified, it cannot be changed.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
+            description: A description that will be displayed on the quote PDF. If no value is
+                passed, the default description configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            discounts: The discounts applied to the quote. You can only set up to one discount.
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status. Measured in seconds since the Unix epoch. If no value is passed,
+                the default expiration date configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            footer: A footer that will be displayed on the quote PDF. If no value is passed, the
+                default footer configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            from_quote: Clone an existing quote. The new quote will be created in
+                `status=draft`. When using this parameter, you cannot specify any other
+                parameters except for `expires_at`.
+            header: A header that will be displayed on the quote PDF. If no value is passed, the
+                default header configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            invoice_settings: All invoices will be billed using the specified settings.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The account on behalf of which to charge.
+            subscription_data: When creating a subscription or subscription schedule, the
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be
+                created. A subscription schedule is created if
+                `subscription_data[effective_date]` is present and in the future, otherwise a
+                subscription is created.
+            test_clock: ID of the test clock to attach to the quote.
+            transfer_data: The data with which to automatically create a Transfer for each of
+                the invoices.
+        """
+        return self._client.request(
+            _PostQuotes,
+            (),
+            {
+                "application_fee_amount": application_fee_amount,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "collection_method": collection_method,
+                "customer": customer,
+                "default_tax_rates": default_tax_rates,
+                "description": description,
+                "discounts": discounts,
+                "expand": expand,
+                "expires_at": expires_at,
+                "footer": footer,
+                "from_quote": from_quote,
+                "header": header,
+                "invoice_settings": invoice_settings,
+                "line_items": line_items,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "subscription_data": subscription_data,
+                "test_clock": test_clock,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+    def finalize(
+        self,
+        quote: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Quote:
+        """Finalizes the quote.
+
+        ``POST /v1/quotes/{quote}/finalize``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status. Measured in seconds since the Unix epoch.
+        """
+        return self._client.request(
+            _PostQuotesQuoteFinalize,
+            (quote,),
+            {
+                "expand": expand,
+                "expires_at": expires_at,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["accepted", "canceled", "draft", "open"] | None = None,
+        test_clock: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Quote]:
+        """Returns a list of your quotes.
+
+        ``GET /v1/quotes``
+
+        Args:
+            customer: The ID of the customer whose quotes will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the quote.
+            test_clock: Provides a list of quotes that are associated with the specified test
+                clock. The response will not include quotes with test clocks if this and the
+                customer parameter is not set.
+        """
+        return self._client.request(
+            _GetQuotes,
+            (),
+            {
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+                "test_clock": test_clock,
+            },
+            options,
+        )
+
+    def pdf(
+        self,
+        quote: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> bytes:
+        """Download the PDF for a finalized quote
+
+        ``GET /v1/quotes/{quote}/pdf``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetQuotesQuotePdf,
+            (quote,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        quote: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Quote:
+        """Retrieves the quote with the given ID.
+
+        ``GET /v1/quotes/{quote}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetQuotesQuote,
+            (quote,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        quote: str,
+        /,
+        *,
+        application_fee_amount: int | Literal[""] | None = None,
+        application_fee_percent: float | Literal[""] | None = None,
+        automatic_tax: QuotesUpdateParamsAutomaticTax | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        customer: str | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        description: str | Literal[""] | None = None,
+        discounts: SequenceNotStr[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        footer: str | Literal[""] | None = None,
+        header: str | Literal[""] | None = None,
+        invoice_settings: QuotesUpdateParamsInvoiceSettings | None = None,
+        line_items: SequenceNotStr[QuotesUpdateParamsLineItems] | None = None,
+        metadata: dict[str, str] | None = None,
+        on_behalf_of: str | Literal[""] | None = None,
+        subscription_data: QuotesUpdateParamsSubscriptionData | None = None,
+        transfer_data: QuotesUpdateParamsTransferData | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Quote:
+        """A quote models prices and services for a customer.
+
+        ``POST /v1/quotes/{quote}``
+
+        Args:
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. There cannot be any line items with recurring prices
+                when using this field.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
+            automatic_tax: Settings for automatic tax lookup for this quote and resulting
+                invoices and subscriptions.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the
+                subscription cycle or at invoice finalization using the default payment method
+                attached to the subscription or customer. When sending an invoice, Stripe will
+                email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required
+                before finalizing the quote. Once specified, it cannot be changed.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
+            description: A description that will be displayed on the quote PDF.
+            discounts: The discounts applied to the quote. You can only set up to one discount.
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status. Measured in seconds since the Unix epoch.
+            footer: A footer that will be displayed on the quote PDF.
+            header: A header that will be displayed on the quote PDF.
+            invoice_settings: All invoices will be billed using the specified settings.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The account on behalf of which to charge.
+            subscription_data: When creating a subscription or subscription schedule, the
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be
+                created. A subscription schedule is created if
+                `subscription_data[effective_date]` is present and in the future, otherwise a
+                subscription is created.
+            transfer_data: The data with which to automatically create a Transfer for each of
+                the invoices.
+        """
+        return self._client.request(
+            _PostQuotesQuote,
+            (quote,),
+            {
+                "application_fee_amount": application_fee_amount,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "collection_method": collection_method,
+                "customer": customer,
+                "default_tax_rates": default_tax_rates,
+                "description": description,
+                "discounts": discounts,
+                "expand": expand,
+                "expires_at": expires_at,
+                "footer": footer,
+                "header": header,
+                "invoice_settings": invoice_settings,
+                "line_items": line_items,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "subscription_data": subscription_data,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+
+class QuotesComputedUpfrontLineItems(SyncResource):
+    """Operations on `client.quotes.computed_upfront_line_items`."""
+
+    def list(
+        self,
+        quote: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Item]:
+        """When retrieving a quote, there is an includable computed.upfront.line_items property
+        containing the first handful of those items. There is also a URL where you can retrieve
+        the full (paginated) list of upfront line items.
+
+        ``GET /v1/quotes/{quote}/computed_upfront_line_items``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetQuotesQuoteComputedUpfrontLineItems,
+            (quote,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+class QuotesLineItems(SyncResource):
+    """Operations on `client.quotes.line_items`."""
+
+    def list(
+        self,
+        quote: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Item]:
+        """When retrieving a quote, there is an includable line_items property containing the first
+        handful of those items. There is also a URL where you can retrieve the full (paginated)
+        list of line items.
+
+        ``GET /v1/quotes/{quote}/line_items``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetQuotesQuoteLineItems,
+            (quote,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+class AsyncQuotes(AsyncResource):
+    """Operations on `client.quotes`."""
+
+    @cached_property
+    def computed_upfront_line_items(self) -> AsyncQuotesComputedUpfrontLineItems:
+        return AsyncQuotesComputedUpfrontLineItems(self._client)
+
+    @cached_property
+    def line_items(self) -> AsyncQuotesLineItems:
+        return AsyncQuotesLineItems(self._client)
+
+    async def accept(
+        self,
+        quote: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Quote:
+        """Accepts the specified quote.
+
+        ``POST /v1/quotes/{quote}/accept``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostQuotesQuoteAccept,
+            (quote,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def cancel(
+        self,
+        quote: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Quote:
+        """Cancels the quote.
+
+        ``POST /v1/quotes/{quote}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostQuotesQuoteCancel,
+            (quote,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        application_fee_amount: int | Literal[""] | None = None,
+        application_fee_percent: float | Literal[""] | None = None,
+        automatic_tax: QuotesCreateParamsAutomaticTax | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        customer: str | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        description: str | Literal[""] | None = None,
+        discounts: SequenceNotStr[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        footer: str | Literal[""] | None = None,
+        from_quote: QuotesCreateParamsFromQuote | None = None,
+        header: str | Literal[""] | None = None,
+        invoice_settings: QuotesCreateParamsInvoiceSettings | None = None,
+        line_items: SequenceNotStr[QuotesCreateParamsLineItems] | None = None,
+        metadata: dict[str, str] | None = None,
+        on_behalf_of: str | Literal[""] | None = None,
+        subscription_data: QuotesCreateParamsSubscriptionData | None = None,
+        test_clock: str | None = None,
+        transfer_data: QuotesCreateParamsTransferData | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Quote:
+        """A quote models prices and services for a customer. Default options for header,
+        description, footer, and expires_at can be set in the dashboard via the quote template.
+
+        ``POST /v1/quotes``
+
+        Args:
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. There cannot be any line items with recurring prices
+                when using this field.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
+            automatic_tax: Settings for automatic tax lookup for this quote and resulting
+                invoices and subscriptions.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the
+                subscription cycle or at invoice finalization using the default payment method
+                attached to the subscription or customer. When sending an invoice, Stripe will
+                email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required
+                before finalizing the quote. Once specified, it cannot be changed.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
+            description: A description that will be displayed on the quote PDF. If no value is
+                passed, the default description configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            discounts: The discounts applied to the quote. You can only set up to one discount.
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status. Measured in seconds since the Unix epoch. If no value is passed,
+                the default expiration date configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            footer: A footer that will be displayed on the quote PDF. If no value is passed, the
+                default footer configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            from_quote: Clone an existing quote. The new quote will be created in
+                `status=draft`. When using this parameter, you cannot specify any other
+                parameters except for `expires_at`.
+            header: A header that will be displayed on the quote PDF. If no value is passed, the
+                default header configured in your [quote template
+                settings](https://dashboard.stripe.com/settings/billing/quote) will be used.
+            invoice_settings: All invoices will be billed using the specified settings.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The account on behalf of which to charge.
+            subscription_data: When creating a subscription or subscription schedule, the
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be
+                created. A subscription schedule is created if
+                `subscription_data[effective_date]` is present and in the future, otherwise a
+                subscription is created.
+            test_clock: ID of the test clock to attach to the quote.
+            transfer_data: The data with which to automatically create a Transfer for each of
+                the invoices.
+        """
+        return await self._client.request(
+            _PostQuotes,
+            (),
+            {
+                "application_fee_amount": application_fee_amount,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "collection_method": collection_method,
+                "customer": customer,
+                "default_tax_rates": default_tax_rates,
+                "description": description,
+                "discounts": discounts,
+                "expand": expand,
+                "expires_at": expires_at,
+                "footer": footer,
+                "from_quote": from_quote,
+                "header": header,
+                "invoice_settings": invoice_settings,
+                "line_items": line_items,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "subscription_data": subscription_data,
+                "test_clock": test_clock,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+    async def finalize(
+        self,
+        quote: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Quote:
+        """Finalizes the quote.
+
+        ``POST /v1/quotes/{quote}/finalize``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status. Measured in seconds since the Unix epoch.
+        """
+        return await self._client.request(
+            _PostQuotesQuoteFinalize,
+            (quote,),
+            {
+                "expand": expand,
+                "expires_at": expires_at,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["accepted", "canceled", "draft", "open"] | None = None,
+        test_clock: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Quote]:
+        """Returns a list of your quotes.
+
+        ``GET /v1/quotes``
+
+        Args:
+            customer: The ID of the customer whose quotes will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the quote.
+            test_clock: Provides a list of quotes that are associated with the specified test
+                clock. The response will not include quotes with test clocks if this and the
+                customer parameter is not set.
+        """
+        return await self._client.request(
+            _GetQuotes,
+            (),
+            {
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+                "test_clock": test_clock,
+            },
+            options,
+        )
+
+    async def pdf(
+        self,
+        quote: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> bytes:
+        """Download the PDF for a finalized quote
+
+        ``GET /v1/quotes/{quote}/pdf``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetQuotesQuotePdf,
+            (quote,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        quote: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Quote:
+        """Retrieves the quote with the given ID.
+
+        ``GET /v1/quotes/{quote}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetQuotesQuote,
+            (quote,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        quote: str,
+        /,
+        *,
+        application_fee_amount: int | Literal[""] | None = None,
+        application_fee_percent: float | Literal[""] | None = None,
+        automatic_tax: QuotesUpdateParamsAutomaticTax | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        customer: str | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        description: str | Literal[""] | None = None,
+        discounts: SequenceNotStr[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        expires_at: int | None = None,
+        footer: str | Literal[""] | None = None,
+        header: str | Literal[""] | None = None,
+        invoice_settings: QuotesUpdateParamsInvoiceSettings | None = None,
+        line_items: SequenceNotStr[QuotesUpdateParamsLineItems] | None = None,
+        metadata: dict[str, str] | None = None,
+        on_behalf_of: str | Literal[""] | None = None,
+        subscription_data: QuotesUpdateParamsSubscriptionData | None = None,
+        transfer_data: QuotesUpdateParamsTransferData | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Quote:
+        """A quote models prices and services for a customer.
+
+        ``POST /v1/quotes/{quote}``
+
+        Args:
+            application_fee_amount: The amount of the application fee (if any) that will be
+                requested to be applied to the payment and transferred to the application
+                owner's Stripe account. There cannot be any line items with recurring prices
+                when using this field.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. There must
+                be at least 1 line item with a recurring price to use this field.
+            automatic_tax: Settings for automatic tax lookup for this quote and resulting
+                invoices and subscriptions.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay invoices at the end of the
+                subscription cycle or at invoice finalization using the default payment method
+                attached to the subscription or customer. When sending an invoice, Stripe will
+                email your customer an invoice with payment instructions and mark the
+                subscription as `active`. Defaults to `charge_automatically`.
+            customer: The customer for which this quote belongs to. A customer is required
+                before finalizing the quote. Once specified, it cannot be changed.
+            default_tax_rates: The tax rates that will apply to any line item that does not have
+                `tax_rates` set.
+            description: A description that will be displayed on the quote PDF.
+            discounts: The discounts applied to the quote. You can only set up to one discount.
+            expand: Specifies which fields in the response should be expanded.
+            expires_at: A future timestamp on which the quote will be canceled if in `open` or
+                `draft` status. Measured in seconds since the Unix epoch.
+            footer: A footer that will be displayed on the quote PDF.
+            header: A header that will be displayed on the quote PDF.
+            invoice_settings: All invoices will be billed using the specified settings.
+            line_items: A list of line items the customer is being quoted for. Each line item
+                includes information about the product, the quantity, and the resulting cost.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The account on behalf of which to charge.
+            subscription_data: When creating a subscription or subscription schedule, the
+                specified configuration data will be used. There must be at least one line item
+                with a recurring price for a subscription or subscription schedule to be
+                created. A subscription schedule is created if
+                `subscription_data[effective_date]` is present and in the future, otherwise a
+                subscription is created.
+            transfer_data: The data with which to automatically create a Transfer for each of
+                the invoices.
+        """
+        return await self._client.request(
+            _PostQuotesQuote,
+            (quote,),
+            {
+                "application_fee_amount": application_fee_amount,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "collection_method": collection_method,
+                "customer": customer,
+                "default_tax_rates": default_tax_rates,
+                "description": description,
+                "discounts": discounts,
+                "expand": expand,
+                "expires_at": expires_at,
+                "footer": footer,
+                "header": header,
+                "invoice_settings": invoice_settings,
+                "line_items": line_items,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "subscription_data": subscription_data,
+                "transfer_data": transfer_data,
+            },
+            options,
+        )
+
+
+class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
+    """Operations on `client.quotes.computed_upfront_line_items`."""
+
+    async def list(
+        self,
+        quote: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Item]:
+        """When retrieving a quote, there is an includable computed.upfront.line_items property
+        containing the first handful of those items. There is also a URL where you can retrieve
+        the full (paginated) list of upfront line items.
+
+        ``GET /v1/quotes/{quote}/computed_upfront_line_items``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetQuotesQuoteComputedUpfrontLineItems,
+            (quote,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+class AsyncQuotesLineItems(AsyncResource):
+    """Operations on `client.quotes.line_items`."""
+
+    async def list(
+        self,
+        quote: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Item]:
+        """When retrieving a quote, there is an includable line_items property containing the first
+        handful of those items. There is also a URL where you can retrieve the full (paginated)
+        list of line items.
+
+        ``GET /v1/quotes/{quote}/line_items``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetQuotesQuoteLineItems,
+            (quote,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostQuotesQuoteAccept: Operation[Quote] = Operation(
     "PostQuotesQuoteAccept",
@@ -220,855 +1210,26 @@ _GetQuotesQuoteLineItems: Operation[ListObject[Item]] = Operation(
 )
 
 
-class Quotes(SyncResource):
-    """Operations on `client.quotes`."""
-
-    @cached_property
-    def computed_upfront_line_items(self) -> QuotesComputedUpfrontLineItems:
-        return QuotesComputedUpfrontLineItems(self._client)
-
-    @cached_property
-    def line_items(self) -> QuotesLineItems:
-        return QuotesLineItems(self._client)
-
-    def accept(
-        self,
-        quote: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Quote:
-        """Accepts the specified quote.
-
-        ``POST /v1/quotes/{quote}/accept``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostQuotesQuoteAccept,
-            (quote,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def cancel(
-        self,
-        quote: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Quote:
-        """Cancels the quote.
-
-        ``POST /v1/quotes/{quote}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostQuotesQuoteCancel,
-            (quote,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        application_fee_amount: int | Literal[""] | None = None,
-        application_fee_percent: float | Literal[""] | None = None,
-        automatic_tax: QuotesCreateParamsAutomaticTax | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        footer: str | Literal[""] | None = None,
-        from_quote: QuotesCreateParamsFromQuote | None = None,
-        header: str | Literal[""] | None = None,
-        invoice_settings: QuotesCreateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesCreateParamsLineItems] | None = None,
-        metadata: dict[str, str] | None = None,
-        on_behalf_of: str | Literal[""] | None = None,
-        subscription_data: QuotesCreateParamsSubscriptionData | None = None,
-        test_clock: str | None = None,
-        transfer_data: QuotesCreateParamsTransferData | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Quote:
-        """A quote models prices and services for a customer. Default options for header,
-        description, footer, and expires_at can be set in the dashboard via the quote template.
-
-        ``POST /v1/quotes``
-
-        Args:
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Settings for automatic tax lookup for this quote and resulting
-                invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            customer: The customer for which this quote belongs to.
-            default_tax_rates: The tax rates that will apply to any line item that does not have
-                `tax_rates` set.
-            description: A description that will be displayed on the quote PDF.
-            discounts: The discounts applied to the quote.
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
-            footer: A footer that will be displayed on the quote PDF.
-            from_quote: Clone an existing quote.
-            header: A header that will be displayed on the quote PDF.
-            invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The account on behalf of which to charge.
-            subscription_data: When creating a subscription or subscription schedule, the
-                specified configuration data will be used.
-            test_clock: ID of the test clock to attach to the quote.
-            transfer_data: The data with which to automatically create a Transfer for each of
-                the invoices.
-        """
-        return self._client.request(
-            _PostQuotes,
-            (),
-            {
-                "application_fee_amount": application_fee_amount,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "customer": customer,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "expand": expand,
-                "expires_at": expires_at,
-                "footer": footer,
-                "from_quote": from_quote,
-                "header": header,
-                "invoice_settings": invoice_settings,
-                "line_items": line_items,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "subscription_data": subscription_data,
-                "test_clock": test_clock,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-    def finalize(
-        self,
-        quote: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Quote:
-        """Finalizes the quote.
-
-        ``POST /v1/quotes/{quote}/finalize``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
-        """
-        return self._client.request(
-            _PostQuotesQuoteFinalize,
-            (quote,),
-            {
-                "expand": expand,
-                "expires_at": expires_at,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["accepted", "canceled", "draft", "open"] | None = None,
-        test_clock: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Quote]:
-        """Returns a list of your quotes.
-
-        ``GET /v1/quotes``
-
-        Args:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            test_clock:
-        """
-        return self._client.request(
-            _GetQuotes,
-            (),
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-                "test_clock": test_clock,
-            },
-            options,
-        )
-
-    def pdf(
-        self,
-        quote: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> bytes:
-        """Download the PDF for a finalized quote
-
-        ``GET /v1/quotes/{quote}/pdf``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetQuotesQuotePdf,
-            (quote,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        quote: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Quote:
-        """Retrieves the quote with the given ID.
-
-        ``GET /v1/quotes/{quote}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetQuotesQuote,
-            (quote,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        quote: str,
-        /,
-        *,
-        application_fee_amount: int | Literal[""] | None = None,
-        application_fee_percent: float | Literal[""] | None = None,
-        automatic_tax: QuotesUpdateParamsAutomaticTax | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        footer: str | Literal[""] | None = None,
-        header: str | Literal[""] | None = None,
-        invoice_settings: QuotesUpdateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesUpdateParamsLineItems] | None = None,
-        metadata: dict[str, str] | None = None,
-        on_behalf_of: str | Literal[""] | None = None,
-        subscription_data: QuotesUpdateParamsSubscriptionData | None = None,
-        transfer_data: QuotesUpdateParamsTransferData | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Quote:
-        """A quote models prices and services for a customer.
-
-        ``POST /v1/quotes/{quote}``
-
-        Args:
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Settings for automatic tax lookup for this quote and resulting
-                invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            customer: The customer for which this quote belongs to.
-            default_tax_rates: The tax rates that will apply to any line item that does not have
-                `tax_rates` set.
-            description: A description that will be displayed on the quote PDF.
-            discounts: The discounts applied to the quote.
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
-            footer: A footer that will be displayed on the quote PDF.
-            header: A header that will be displayed on the quote PDF.
-            invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The account on behalf of which to charge.
-            subscription_data: When creating a subscription or subscription schedule, the
-                specified configuration data will be used.
-            transfer_data: The data with which to automatically create a Transfer for each of
-                the invoices.
-        """
-        return self._client.request(
-            _PostQuotesQuote,
-            (quote,),
-            {
-                "application_fee_amount": application_fee_amount,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "customer": customer,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "expand": expand,
-                "expires_at": expires_at,
-                "footer": footer,
-                "header": header,
-                "invoice_settings": invoice_settings,
-                "line_items": line_items,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "subscription_data": subscription_data,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-
-class QuotesComputedUpfrontLineItems(SyncResource):
-    """Operations on `client.quotes.computed_upfront_line_items`."""
-
-    def list(
-        self,
-        quote: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
-        """When retrieving a quote, there is an includable computed.upfront.line_items property
-        containing the first handful of those items. There is also a URL where you can retrieve
-        the full (paginated) list of upfront line items.
-
-        ``GET /v1/quotes/{quote}/computed_upfront_line_items``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetQuotesQuoteComputedUpfrontLineItems,
-            (quote,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-
-class QuotesLineItems(SyncResource):
-    """Operations on `client.quotes.line_items`."""
-
-    def list(
-        self,
-        quote: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
-        """When retrieving a quote, there is an includable line_items property containing the first
-        handful of those items. There is also a URL where you can retrieve the full (paginated)
-        list of line items.
-
-        ``GET /v1/quotes/{quote}/line_items``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetQuotesQuoteLineItems,
-            (quote,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-
-class AsyncQuotes(AsyncResource):
-    """Operations on `client.quotes`."""
-
-    @cached_property
-    def computed_upfront_line_items(self) -> AsyncQuotesComputedUpfrontLineItems:
-        return AsyncQuotesComputedUpfrontLineItems(self._client)
-
-    @cached_property
-    def line_items(self) -> AsyncQuotesLineItems:
-        return AsyncQuotesLineItems(self._client)
-
-    async def accept(
-        self,
-        quote: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Quote:
-        """Accepts the specified quote.
-
-        ``POST /v1/quotes/{quote}/accept``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostQuotesQuoteAccept,
-            (quote,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def cancel(
-        self,
-        quote: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Quote:
-        """Cancels the quote.
-
-        ``POST /v1/quotes/{quote}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostQuotesQuoteCancel,
-            (quote,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        application_fee_amount: int | Literal[""] | None = None,
-        application_fee_percent: float | Literal[""] | None = None,
-        automatic_tax: QuotesCreateParamsAutomaticTax | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesCreateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        footer: str | Literal[""] | None = None,
-        from_quote: QuotesCreateParamsFromQuote | None = None,
-        header: str | Literal[""] | None = None,
-        invoice_settings: QuotesCreateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesCreateParamsLineItems] | None = None,
-        metadata: dict[str, str] | None = None,
-        on_behalf_of: str | Literal[""] | None = None,
-        subscription_data: QuotesCreateParamsSubscriptionData | None = None,
-        test_clock: str | None = None,
-        transfer_data: QuotesCreateParamsTransferData | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Quote:
-        """A quote models prices and services for a customer. Default options for header,
-        description, footer, and expires_at can be set in the dashboard via the quote template.
-
-        ``POST /v1/quotes``
-
-        Args:
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Settings for automatic tax lookup for this quote and resulting
-                invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            customer: The customer for which this quote belongs to.
-            default_tax_rates: The tax rates that will apply to any line item that does not have
-                `tax_rates` set.
-            description: A description that will be displayed on the quote PDF.
-            discounts: The discounts applied to the quote.
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
-            footer: A footer that will be displayed on the quote PDF.
-            from_quote: Clone an existing quote.
-            header: A header that will be displayed on the quote PDF.
-            invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The account on behalf of which to charge.
-            subscription_data: When creating a subscription or subscription schedule, the
-                specified configuration data will be used.
-            test_clock: ID of the test clock to attach to the quote.
-            transfer_data: The data with which to automatically create a Transfer for each of
-                the invoices.
-        """
-        return await self._client.request(
-            _PostQuotes,
-            (),
-            {
-                "application_fee_amount": application_fee_amount,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "customer": customer,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "expand": expand,
-                "expires_at": expires_at,
-                "footer": footer,
-                "from_quote": from_quote,
-                "header": header,
-                "invoice_settings": invoice_settings,
-                "line_items": line_items,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "subscription_data": subscription_data,
-                "test_clock": test_clock,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-    async def finalize(
-        self,
-        quote: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Quote:
-        """Finalizes the quote.
-
-        ``POST /v1/quotes/{quote}/finalize``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
-        """
-        return await self._client.request(
-            _PostQuotesQuoteFinalize,
-            (quote,),
-            {
-                "expand": expand,
-                "expires_at": expires_at,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["accepted", "canceled", "draft", "open"] | None = None,
-        test_clock: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Quote]:
-        """Returns a list of your quotes.
-
-        ``GET /v1/quotes``
-
-        Args:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-            test_clock:
-        """
-        return await self._client.request(
-            _GetQuotes,
-            (),
-            {
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-                "test_clock": test_clock,
-            },
-            options,
-        )
-
-    async def pdf(
-        self,
-        quote: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> bytes:
-        """Download the PDF for a finalized quote
-
-        ``GET /v1/quotes/{quote}/pdf``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetQuotesQuotePdf,
-            (quote,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        quote: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Quote:
-        """Retrieves the quote with the given ID.
-
-        ``GET /v1/quotes/{quote}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetQuotesQuote,
-            (quote,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        quote: str,
-        /,
-        *,
-        application_fee_amount: int | Literal[""] | None = None,
-        application_fee_percent: float | Literal[""] | None = None,
-        automatic_tax: QuotesUpdateParamsAutomaticTax | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        customer: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        description: str | Literal[""] | None = None,
-        discounts: Sequence[QuotesUpdateParamsDiscounts] | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        expires_at: int | None = None,
-        footer: str | Literal[""] | None = None,
-        header: str | Literal[""] | None = None,
-        invoice_settings: QuotesUpdateParamsInvoiceSettings | None = None,
-        line_items: Sequence[QuotesUpdateParamsLineItems] | None = None,
-        metadata: dict[str, str] | None = None,
-        on_behalf_of: str | Literal[""] | None = None,
-        subscription_data: QuotesUpdateParamsSubscriptionData | None = None,
-        transfer_data: QuotesUpdateParamsTransferData | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Quote:
-        """A quote models prices and services for a customer.
-
-        ``POST /v1/quotes/{quote}``
-
-        Args:
-            application_fee_amount: The amount of the application fee (if any) that will be
-                requested to be applied to the payment and transferred to the application owner's
-                Stripe account.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Settings for automatic tax lookup for this quote and resulting
-                invoices and subscriptions.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            customer: The customer for which this quote belongs to.
-            default_tax_rates: The tax rates that will apply to any line item that does not have
-                `tax_rates` set.
-            description: A description that will be displayed on the quote PDF.
-            discounts: The discounts applied to the quote.
-            expand: Specifies which fields in the response should be expanded.
-            expires_at: A future timestamp on which the quote will be canceled if in `open` or
-                `draft` status.
-            footer: A footer that will be displayed on the quote PDF.
-            header: A header that will be displayed on the quote PDF.
-            invoice_settings: All invoices will be billed using the specified settings.
-            line_items: A list of line items the customer is being quoted for.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The account on behalf of which to charge.
-            subscription_data: When creating a subscription or subscription schedule, the
-                specified configuration data will be used.
-            transfer_data: The data with which to automatically create a Transfer for each of
-                the invoices.
-        """
-        return await self._client.request(
-            _PostQuotesQuote,
-            (quote,),
-            {
-                "application_fee_amount": application_fee_amount,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "customer": customer,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "discounts": discounts,
-                "expand": expand,
-                "expires_at": expires_at,
-                "footer": footer,
-                "header": header,
-                "invoice_settings": invoice_settings,
-                "line_items": line_items,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "subscription_data": subscription_data,
-                "transfer_data": transfer_data,
-            },
-            options,
-        )
-
-
-class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
-    """Operations on `client.quotes.computed_upfront_line_items`."""
-
-    async def list(
-        self,
-        quote: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
-        """When retrieving a quote, there is an includable computed.upfront.line_items property
-        containing the first handful of those items. There is also a URL where you can retrieve
-        the full (paginated) list of upfront line items.
-
-        ``GET /v1/quotes/{quote}/computed_upfront_line_items``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetQuotesQuoteComputedUpfrontLineItems,
-            (quote,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-
-class AsyncQuotesLineItems(AsyncResource):
-    """Operations on `client.quotes.line_items`."""
-
-    async def list(
-        self,
-        quote: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
-        """When retrieving a quote, there is an includable line_items property containing the first
-        handful of those items. There is also a URL where you can retrieve the full (paginated)
-        list of line items.
-
-        ``GET /v1/quotes/{quote}/line_items``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetQuotesQuoteLineItems,
-            (quote,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Quotes.accept": _PostQuotesQuoteAccept,
+    "Quotes.cancel": _PostQuotesQuoteCancel,
+    "Quotes.create": _PostQuotes,
+    "Quotes.finalize": _PostQuotesQuoteFinalize,
+    "Quotes.list": _GetQuotes,
+    "Quotes.pdf": _GetQuotesQuotePdf,
+    "Quotes.retrieve": _GetQuotesQuote,
+    "Quotes.update": _PostQuotesQuote,
+    "QuotesComputedUpfrontLineItems.list": _GetQuotesQuoteComputedUpfrontLineItems,
+    "QuotesLineItems.list": _GetQuotesQuoteLineItems,
+    "AsyncQuotes.accept": _PostQuotesQuoteAccept,
+    "AsyncQuotes.cancel": _PostQuotesQuoteCancel,
+    "AsyncQuotes.create": _PostQuotes,
+    "AsyncQuotes.finalize": _PostQuotesQuoteFinalize,
+    "AsyncQuotes.list": _GetQuotes,
+    "AsyncQuotes.pdf": _GetQuotesQuotePdf,
+    "AsyncQuotes.retrieve": _GetQuotesQuote,
+    "AsyncQuotes.update": _PostQuotesQuote,
+    "AsyncQuotesComputedUpfrontLineItems.list": _GetQuotesQuoteComputedUpfrontLineItems,
+    "AsyncQuotesLineItems.list": _GetQuotesQuoteLineItems,
+}

@@ -12,14 +12,166 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.radar_early_fraud_warning import RadarEarlyFraudWarning
+
+
+class RadarEarlyFraudWarnings(SyncResource):
+    """Operations on `client.radar.early_fraud_warnings`."""
+
+    def list(
+        self,
+        *,
+        charge: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payment_intent: str | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[RadarEarlyFraudWarning]:
+        """Returns a list of early fraud warnings.
+
+        ``GET /v1/radar/early_fraud_warnings``
+
+        Args:
+            charge: Only return early fraud warnings for the charge specified by this charge ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return early fraud warnings for charges that were created by
+                the PaymentIntent specified by this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetRadarEarlyFraudWarnings,
+            (),
+            {
+                "charge": charge,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payment_intent": payment_intent,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        early_fraud_warning: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RadarEarlyFraudWarning:
+        """Retrieves the details of an early fraud warning that has previously been created.
+
+        Please refer to the early fraud warning object reference for more details.
+
+        ``GET /v1/radar/early_fraud_warnings/{early_fraud_warning}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetRadarEarlyFraudWarningsEarlyFraudWarning,
+            (early_fraud_warning,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncRadarEarlyFraudWarnings(AsyncResource):
+    """Operations on `client.radar.early_fraud_warnings`."""
+
+    async def list(
+        self,
+        *,
+        charge: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payment_intent: str | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[RadarEarlyFraudWarning]:
+        """Returns a list of early fraud warnings.
+
+        ``GET /v1/radar/early_fraud_warnings``
+
+        Args:
+            charge: Only return early fraud warnings for the charge specified by this charge ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return early fraud warnings for charges that were created by
+                the PaymentIntent specified by this PaymentIntent ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetRadarEarlyFraudWarnings,
+            (),
+            {
+                "charge": charge,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payment_intent": payment_intent,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        early_fraud_warning: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RadarEarlyFraudWarning:
+        """Retrieves the details of an early fraud warning that has previously been created.
+
+        Please refer to the early fraud warning object reference for more details.
+
+        ``GET /v1/radar/early_fraud_warnings/{early_fraud_warning}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetRadarEarlyFraudWarningsEarlyFraudWarning,
+            (early_fraud_warning,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetRadarEarlyFraudWarnings: Operation[ListObject[RadarEarlyFraudWarning]] = Operation(
     "GetRadarEarlyFraudWarnings",
@@ -51,135 +203,10 @@ _GetRadarEarlyFraudWarningsEarlyFraudWarning: Operation[RadarEarlyFraudWarning] 
 )
 
 
-class RadarEarlyFraudWarnings(SyncResource):
-    """Operations on `client.radar.early_fraud_warnings`."""
-
-    def list(
-        self,
-        *,
-        charge: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payment_intent: str | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[RadarEarlyFraudWarning]:
-        """Returns a list of early fraud warnings.
-
-        ``GET /v1/radar/early_fraud_warnings``
-
-        Args:
-            charge:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
-        """
-        return self._client.request(
-            _GetRadarEarlyFraudWarnings,
-            (),
-            {
-                "charge": charge,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payment_intent": payment_intent,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        early_fraud_warning: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> RadarEarlyFraudWarning:
-        """Retrieves the details of an early fraud warning that has previously been created.
-
-        Please refer to the early fraud warning object reference for more details.
-
-        ``GET /v1/radar/early_fraud_warnings/{early_fraud_warning}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetRadarEarlyFraudWarningsEarlyFraudWarning,
-            (early_fraud_warning,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncRadarEarlyFraudWarnings(AsyncResource):
-    """Operations on `client.radar.early_fraud_warnings`."""
-
-    async def list(
-        self,
-        *,
-        charge: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payment_intent: str | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[RadarEarlyFraudWarning]:
-        """Returns a list of early fraud warnings.
-
-        ``GET /v1/radar/early_fraud_warnings``
-
-        Args:
-            charge:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetRadarEarlyFraudWarnings,
-            (),
-            {
-                "charge": charge,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payment_intent": payment_intent,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        early_fraud_warning: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> RadarEarlyFraudWarning:
-        """Retrieves the details of an early fraud warning that has previously been created.
-
-        Please refer to the early fraud warning object reference for more details.
-
-        ``GET /v1/radar/early_fraud_warnings/{early_fraud_warning}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetRadarEarlyFraudWarningsEarlyFraudWarning,
-            (early_fraud_warning,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "RadarEarlyFraudWarnings.list": _GetRadarEarlyFraudWarnings,
+    "RadarEarlyFraudWarnings.retrieve": _GetRadarEarlyFraudWarningsEarlyFraudWarning,
+    "AsyncRadarEarlyFraudWarnings.list": _GetRadarEarlyFraudWarnings,
+    "AsyncRadarEarlyFraudWarnings.retrieve": _GetRadarEarlyFraudWarningsEarlyFraudWarning,
+}

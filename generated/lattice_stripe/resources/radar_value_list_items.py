@@ -12,18 +12,268 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_radar_value_list_item import DeletedRadarValueListItem
     from ..models.radar_value_list_item import RadarValueListItem
     from ..params.radar_value_list_items import (
         RadarValueListItemsListParamsCreated,
     )
+
+
+class RadarValueListItems(SyncResource):
+    """Operations on `client.radar.value_list_items`."""
+
+    def create(
+        self,
+        *,
+        value: str,
+        value_list: str,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RadarValueListItem:
+        """Creates a new ValueListItem object, which is added to the specified parent value list.
+
+        ``POST /v1/radar/value_list_items``
+
+        Args:
+            value: The value of the item (whose type must match the type of the parent value
+                list).
+            value_list: The identifier of the value list which the created item will be added
+                to.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostRadarValueListItems,
+            (),
+            {
+                "value": value,
+                "value_list": value_list,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        item: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedRadarValueListItem:
+        """Deletes a ValueListItem object, removing it from its parent value list.
+
+        ``DELETE /v1/radar/value_list_items/{item}``
+        """
+        return self._client.request(
+            _DeleteRadarValueListItemsItem,
+            (item,),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        value_list: str,
+        created: RadarValueListItemsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        value: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[RadarValueListItem]:
+        """Returns a list of ValueListItem objects. The objects are sorted in descending order by
+        creation date, with the most recently created object appearing first.
+
+        ``GET /v1/radar/value_list_items``
+
+        Args:
+            value_list: Identifier for the parent value list this item belongs to.
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            value: Return items belonging to the parent list whose value matches the specified
+                value (using an "is like" match).
+        """
+        return self._client.request(
+            _GetRadarValueListItems,
+            (),
+            {
+                "value_list": value_list,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "value": value,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        item: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RadarValueListItem:
+        """Retrieves a ValueListItem object.
+
+        ``GET /v1/radar/value_list_items/{item}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetRadarValueListItemsItem,
+            (item,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncRadarValueListItems(AsyncResource):
+    """Operations on `client.radar.value_list_items`."""
+
+    async def create(
+        self,
+        *,
+        value: str,
+        value_list: str,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RadarValueListItem:
+        """Creates a new ValueListItem object, which is added to the specified parent value list.
+
+        ``POST /v1/radar/value_list_items``
+
+        Args:
+            value: The value of the item (whose type must match the type of the parent value
+                list).
+            value_list: The identifier of the value list which the created item will be added
+                to.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostRadarValueListItems,
+            (),
+            {
+                "value": value,
+                "value_list": value_list,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        item: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedRadarValueListItem:
+        """Deletes a ValueListItem object, removing it from its parent value list.
+
+        ``DELETE /v1/radar/value_list_items/{item}``
+        """
+        return await self._client.request(
+            _DeleteRadarValueListItemsItem,
+            (item,),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        value_list: str,
+        created: RadarValueListItemsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        value: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[RadarValueListItem]:
+        """Returns a list of ValueListItem objects. The objects are sorted in descending order by
+        creation date, with the most recently created object appearing first.
+
+        ``GET /v1/radar/value_list_items``
+
+        Args:
+            value_list: Identifier for the parent value list this item belongs to.
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            value: Return items belonging to the parent list whose value matches the specified
+                value (using an "is like" match).
+        """
+        return await self._client.request(
+            _GetRadarValueListItems,
+            (),
+            {
+                "value_list": value_list,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "value": value,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        item: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RadarValueListItem:
+        """Retrieves a ValueListItem object.
+
+        ``GET /v1/radar/value_list_items/{item}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetRadarValueListItemsItem,
+            (item,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostRadarValueListItems: Operation[RadarValueListItem] = Operation(
     "PostRadarValueListItems",
@@ -80,233 +330,14 @@ _GetRadarValueListItemsItem: Operation[RadarValueListItem] = Operation(
 )
 
 
-class RadarValueListItems(SyncResource):
-    """Operations on `client.radar.value_list_items`."""
-
-    def create(
-        self,
-        *,
-        value: str,
-        value_list: str,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> RadarValueListItem:
-        """Creates a new ValueListItem object, which is added to the specified parent value list.
-
-        ``POST /v1/radar/value_list_items``
-
-        Args:
-            value: The value of the item (whose type must match the type of the parent value
-                list).
-            value_list: The identifier of the value list which the created item will be added
-                to.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostRadarValueListItems,
-            (),
-            {
-                "value": value,
-                "value_list": value_list,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        item: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedRadarValueListItem:
-        """Deletes a ValueListItem object, removing it from its parent value list.
-
-        ``DELETE /v1/radar/value_list_items/{item}``
-        """
-        return self._client.request(
-            _DeleteRadarValueListItemsItem,
-            (item,),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        value_list: str,
-        created: RadarValueListItemsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        value: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[RadarValueListItem]:
-        """Returns a list of ValueListItem objects. The objects are sorted in descending order by
-        creation date, with the most recently created object appearing first.
-
-        ``GET /v1/radar/value_list_items``
-
-        Args:
-            value_list:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            value:
-        """
-        return self._client.request(
-            _GetRadarValueListItems,
-            (),
-            {
-                "value_list": value_list,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "value": value,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        item: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> RadarValueListItem:
-        """Retrieves a ValueListItem object.
-
-        ``GET /v1/radar/value_list_items/{item}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetRadarValueListItemsItem,
-            (item,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncRadarValueListItems(AsyncResource):
-    """Operations on `client.radar.value_list_items`."""
-
-    async def create(
-        self,
-        *,
-        value: str,
-        value_list: str,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> RadarValueListItem:
-        """Creates a new ValueListItem object, which is added to the specified parent value list.
-
-        ``POST /v1/radar/value_list_items``
-
-        Args:
-            value: The value of the item (whose type must match the type of the parent value
-                list).
-            value_list: The identifier of the value list which the created item will be added
-                to.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostRadarValueListItems,
-            (),
-            {
-                "value": value,
-                "value_list": value_list,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        item: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedRadarValueListItem:
-        """Deletes a ValueListItem object, removing it from its parent value list.
-
-        ``DELETE /v1/radar/value_list_items/{item}``
-        """
-        return await self._client.request(
-            _DeleteRadarValueListItemsItem,
-            (item,),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        value_list: str,
-        created: RadarValueListItemsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        value: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[RadarValueListItem]:
-        """Returns a list of ValueListItem objects. The objects are sorted in descending order by
-        creation date, with the most recently created object appearing first.
-
-        ``GET /v1/radar/value_list_items``
-
-        Args:
-            value_list:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            value:
-        """
-        return await self._client.request(
-            _GetRadarValueListItems,
-            (),
-            {
-                "value_list": value_list,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "value": value,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        item: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> RadarValueListItem:
-        """Retrieves a ValueListItem object.
-
-        ``GET /v1/radar/value_list_items/{item}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetRadarValueListItemsItem,
-            (item,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "RadarValueListItems.create": _PostRadarValueListItems,
+    "RadarValueListItems.delete": _DeleteRadarValueListItemsItem,
+    "RadarValueListItems.list": _GetRadarValueListItems,
+    "RadarValueListItems.retrieve": _GetRadarValueListItemsItem,
+    "AsyncRadarValueListItems.create": _PostRadarValueListItems,
+    "AsyncRadarValueListItems.delete": _DeleteRadarValueListItemsItem,
+    "AsyncRadarValueListItems.list": _GetRadarValueListItems,
+    "AsyncRadarValueListItems.retrieve": _GetRadarValueListItemsItem,
+}

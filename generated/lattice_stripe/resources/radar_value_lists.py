@@ -12,18 +12,392 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_radar_value_list import DeletedRadarValueList
     from ..models.radar_value_list import RadarValueList
     from ..params.radar_value_lists import (
         RadarValueListsListParamsCreated,
     )
+
+
+class RadarValueLists(SyncResource):
+    """Operations on `client.radar.value_lists`."""
+
+    def create(
+        self,
+        *,
+        alias: str,
+        name: str,
+        expand: SequenceNotStr[str] | None = None,
+        item_type: Literal[
+            "card_bin",
+            "card_fingerprint",
+            "case_sensitive_string",
+            "country",
+            "customer_id",
+            "email",
+            "ip_address",
+            "sepa_debit_fingerprint",
+            "string",
+            "us_bank_account_fingerprint",
+        ]
+        | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RadarValueList:
+        """Creates a new ValueList object, which can then be referenced in rules.
+
+        ``POST /v1/radar/value_lists``
+
+        Args:
+            alias: The name of the value list for use in rules.
+            name: The human-readable name of the value list.
+            expand: Specifies which fields in the response should be expanded.
+            item_type: Type of the items in the value list. One of `card_fingerprint`,
+                `us_bank_account_fingerprint`, `sepa_debit_fingerprint`, `card_bin`, `email`,
+                `ip_address`, `country`, `string`, `case_sensitive_string`, or `customer_id`.
+                Use `string` if the item type is unknown or mixed.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostRadarValueLists,
+            (),
+            {
+                "alias": alias,
+                "name": name,
+                "expand": expand,
+                "item_type": item_type,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        value_list: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedRadarValueList:
+        """Deletes a ValueList object, also deleting any items contained within the value list. To
+        be deleted, a value list must not be referenced in any rules.
+
+        ``DELETE /v1/radar/value_lists/{value_list}``
+        """
+        return self._client.request(
+            _DeleteRadarValueListsValueList,
+            (value_list,),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        alias: str | None = None,
+        contains: str | None = None,
+        created: RadarValueListsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[RadarValueList]:
+        """Returns a list of ValueList objects. The objects are sorted in descending order by
+        creation date, with the most recently created object appearing first.
+
+        ``GET /v1/radar/value_lists``
+
+        Args:
+            alias: The alias used to reference the value list when writing rules.
+            contains: A value contained within a value list - returns all value lists containing
+                this value.
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetRadarValueLists,
+            (),
+            {
+                "alias": alias,
+                "contains": contains,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        value_list: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RadarValueList:
+        """Retrieves a ValueList object.
+
+        ``GET /v1/radar/value_lists/{value_list}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetRadarValueListsValueList,
+            (value_list,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        value_list: str,
+        /,
+        *,
+        alias: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        name: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RadarValueList:
+        """Updates a ValueList object by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged. Note that item_type is immutable.
+
+        ``POST /v1/radar/value_lists/{value_list}``
+
+        Args:
+            alias: The name of the value list for use in rules.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: The human-readable name of the value list.
+        """
+        return self._client.request(
+            _PostRadarValueListsValueList,
+            (value_list,),
+            {
+                "alias": alias,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+            },
+            options,
+        )
+
+
+class AsyncRadarValueLists(AsyncResource):
+    """Operations on `client.radar.value_lists`."""
+
+    async def create(
+        self,
+        *,
+        alias: str,
+        name: str,
+        expand: SequenceNotStr[str] | None = None,
+        item_type: Literal[
+            "card_bin",
+            "card_fingerprint",
+            "case_sensitive_string",
+            "country",
+            "customer_id",
+            "email",
+            "ip_address",
+            "sepa_debit_fingerprint",
+            "string",
+            "us_bank_account_fingerprint",
+        ]
+        | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RadarValueList:
+        """Creates a new ValueList object, which can then be referenced in rules.
+
+        ``POST /v1/radar/value_lists``
+
+        Args:
+            alias: The name of the value list for use in rules.
+            name: The human-readable name of the value list.
+            expand: Specifies which fields in the response should be expanded.
+            item_type: Type of the items in the value list. One of `card_fingerprint`,
+                `us_bank_account_fingerprint`, `sepa_debit_fingerprint`, `card_bin`, `email`,
+                `ip_address`, `country`, `string`, `case_sensitive_string`, or `customer_id`.
+                Use `string` if the item type is unknown or mixed.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostRadarValueLists,
+            (),
+            {
+                "alias": alias,
+                "name": name,
+                "expand": expand,
+                "item_type": item_type,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        value_list: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedRadarValueList:
+        """Deletes a ValueList object, also deleting any items contained within the value list. To
+        be deleted, a value list must not be referenced in any rules.
+
+        ``DELETE /v1/radar/value_lists/{value_list}``
+        """
+        return await self._client.request(
+            _DeleteRadarValueListsValueList,
+            (value_list,),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        alias: str | None = None,
+        contains: str | None = None,
+        created: RadarValueListsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[RadarValueList]:
+        """Returns a list of ValueList objects. The objects are sorted in descending order by
+        creation date, with the most recently created object appearing first.
+
+        ``GET /v1/radar/value_lists``
+
+        Args:
+            alias: The alias used to reference the value list when writing rules.
+            contains: A value contained within a value list - returns all value lists containing
+                this value.
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetRadarValueLists,
+            (),
+            {
+                "alias": alias,
+                "contains": contains,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        value_list: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RadarValueList:
+        """Retrieves a ValueList object.
+
+        ``GET /v1/radar/value_lists/{value_list}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetRadarValueListsValueList,
+            (value_list,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        value_list: str,
+        /,
+        *,
+        alias: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        name: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RadarValueList:
+        """Updates a ValueList object by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged. Note that item_type is immutable.
+
+        ``POST /v1/radar/value_lists/{value_list}``
+
+        Args:
+            alias: The name of the value list for use in rules.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            name: The human-readable name of the value list.
+        """
+        return await self._client.request(
+            _PostRadarValueListsValueList,
+            (value_list,),
+            {
+                "alias": alias,
+                "expand": expand,
+                "metadata": metadata,
+                "name": name,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostRadarValueLists: Operation[RadarValueList] = Operation(
     "PostRadarValueLists",
@@ -95,339 +469,16 @@ _PostRadarValueListsValueList: Operation[RadarValueList] = Operation(
 )
 
 
-class RadarValueLists(SyncResource):
-    """Operations on `client.radar.value_lists`."""
-
-    def create(
-        self,
-        *,
-        alias: str,
-        name: str,
-        expand: Sequence[str] | None = None,
-        item_type: Literal[
-            "card_bin",
-            "card_fingerprint",
-            "case_sensitive_string",
-            "country",
-            "customer_id",
-            "email",
-            "ip_address",
-            "sepa_debit_fingerprint",
-            "string",
-            "us_bank_account_fingerprint",
-        ]
-        | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> RadarValueList:
-        """Creates a new ValueList object, which can then be referenced in rules.
-
-        ``POST /v1/radar/value_lists``
-
-        Args:
-            alias: The name of the value list for use in rules.
-            name: The human-readable name of the value list.
-            expand: Specifies which fields in the response should be expanded.
-            item_type: Type of the items in the value list.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostRadarValueLists,
-            (),
-            {
-                "alias": alias,
-                "name": name,
-                "expand": expand,
-                "item_type": item_type,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        value_list: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedRadarValueList:
-        """Deletes a ValueList object, also deleting any items contained within the value list. To
-        be deleted, a value list must not be referenced in any rules.
-
-        ``DELETE /v1/radar/value_lists/{value_list}``
-        """
-        return self._client.request(
-            _DeleteRadarValueListsValueList,
-            (value_list,),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        alias: str | None = None,
-        contains: str | None = None,
-        created: RadarValueListsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[RadarValueList]:
-        """Returns a list of ValueList objects. The objects are sorted in descending order by
-        creation date, with the most recently created object appearing first.
-
-        ``GET /v1/radar/value_lists``
-
-        Args:
-            alias:
-            contains:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetRadarValueLists,
-            (),
-            {
-                "alias": alias,
-                "contains": contains,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        value_list: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> RadarValueList:
-        """Retrieves a ValueList object.
-
-        ``GET /v1/radar/value_lists/{value_list}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetRadarValueListsValueList,
-            (value_list,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        value_list: str,
-        /,
-        *,
-        alias: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        name: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> RadarValueList:
-        """Updates a ValueList object by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged. Note that item_type is immutable.
-
-        ``POST /v1/radar/value_lists/{value_list}``
-
-        Args:
-            alias: The name of the value list for use in rules.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: The human-readable name of the value list.
-        """
-        return self._client.request(
-            _PostRadarValueListsValueList,
-            (value_list,),
-            {
-                "alias": alias,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
-            options,
-        )
-
-
-class AsyncRadarValueLists(AsyncResource):
-    """Operations on `client.radar.value_lists`."""
-
-    async def create(
-        self,
-        *,
-        alias: str,
-        name: str,
-        expand: Sequence[str] | None = None,
-        item_type: Literal[
-            "card_bin",
-            "card_fingerprint",
-            "case_sensitive_string",
-            "country",
-            "customer_id",
-            "email",
-            "ip_address",
-            "sepa_debit_fingerprint",
-            "string",
-            "us_bank_account_fingerprint",
-        ]
-        | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> RadarValueList:
-        """Creates a new ValueList object, which can then be referenced in rules.
-
-        ``POST /v1/radar/value_lists``
-
-        Args:
-            alias: The name of the value list for use in rules.
-            name: The human-readable name of the value list.
-            expand: Specifies which fields in the response should be expanded.
-            item_type: Type of the items in the value list.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostRadarValueLists,
-            (),
-            {
-                "alias": alias,
-                "name": name,
-                "expand": expand,
-                "item_type": item_type,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        value_list: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedRadarValueList:
-        """Deletes a ValueList object, also deleting any items contained within the value list. To
-        be deleted, a value list must not be referenced in any rules.
-
-        ``DELETE /v1/radar/value_lists/{value_list}``
-        """
-        return await self._client.request(
-            _DeleteRadarValueListsValueList,
-            (value_list,),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        alias: str | None = None,
-        contains: str | None = None,
-        created: RadarValueListsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[RadarValueList]:
-        """Returns a list of ValueList objects. The objects are sorted in descending order by
-        creation date, with the most recently created object appearing first.
-
-        ``GET /v1/radar/value_lists``
-
-        Args:
-            alias:
-            contains:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetRadarValueLists,
-            (),
-            {
-                "alias": alias,
-                "contains": contains,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        value_list: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> RadarValueList:
-        """Retrieves a ValueList object.
-
-        ``GET /v1/radar/value_lists/{value_list}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetRadarValueListsValueList,
-            (value_list,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        value_list: str,
-        /,
-        *,
-        alias: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        name: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> RadarValueList:
-        """Updates a ValueList object by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged. Note that item_type is immutable.
-
-        ``POST /v1/radar/value_lists/{value_list}``
-
-        Args:
-            alias: The name of the value list for use in rules.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            name: The human-readable name of the value list.
-        """
-        return await self._client.request(
-            _PostRadarValueListsValueList,
-            (value_list,),
-            {
-                "alias": alias,
-                "expand": expand,
-                "metadata": metadata,
-                "name": name,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "RadarValueLists.create": _PostRadarValueLists,
+    "RadarValueLists.delete": _DeleteRadarValueListsValueList,
+    "RadarValueLists.list": _GetRadarValueLists,
+    "RadarValueLists.retrieve": _GetRadarValueListsValueList,
+    "RadarValueLists.update": _PostRadarValueListsValueList,
+    "AsyncRadarValueLists.create": _PostRadarValueLists,
+    "AsyncRadarValueLists.delete": _DeleteRadarValueListsValueList,
+    "AsyncRadarValueLists.list": _GetRadarValueLists,
+    "AsyncRadarValueLists.retrieve": _GetRadarValueListsValueList,
+    "AsyncRadarValueLists.update": _PostRadarValueListsValueList,
+}

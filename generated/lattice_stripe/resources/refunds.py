@@ -13,17 +13,421 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.refund import Refund
     from ..params.refunds import (
         RefundsListParamsCreated,
     )
+
+
+class Refunds(SyncResource):
+    """Operations on `client.refunds`."""
+
+    def cancel(
+        self,
+        refund: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Cancels a refund with a status of requires_action.
+
+        Refunds in other states cannot be canceled, and only refunds for payment methods that
+        require customer action will enter the requires_action state.
+
+        ``POST /v1/refunds/{refund}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostRefundsRefundCancel,
+            (refund,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        amount: int | None = None,
+        charge: str | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        instructions_email: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        origin: Literal["customer_balance"] | None = None,
+        payment_intent: str | None = None,
+        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None,
+        refund_application_fee: bool | None = None,
+        reverse_transfer: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Create a refund.
+
+        ``POST /v1/refunds``
+
+        Args:
+            amount: A positive integer representing how much to refund.
+            charge:
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            customer: Customer whose customer balance to refund from.
+            expand: Specifies which fields in the response should be expanded.
+            instructions_email: For payment methods without native refund support (e.g.,
+                Konbini, PromptPay), use this email from the customer to receive refund
+                instructions.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            origin: Origin of the refund
+            payment_intent:
+            reason:
+            refund_application_fee:
+            reverse_transfer:
+        """
+        return self._client.request(
+            _PostRefunds,
+            (),
+            {
+                "amount": amount,
+                "charge": charge,
+                "currency": currency,
+                "customer": customer,
+                "expand": expand,
+                "instructions_email": instructions_email,
+                "metadata": metadata,
+                "origin": origin,
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        charge: str | None = None,
+        created: RefundsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payment_intent: str | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Refund]:
+        """Returns a list of all refunds you’ve previously created. The refunds are returned in
+        sorted order, with the most recent refunds appearing first. For convenience, the 10 most
+        recent refunds are always available by default on the charge object.
+
+        ``GET /v1/refunds``
+
+        Args:
+            charge: Only return refunds for the charge specified by this charge ID.
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return refunds for the PaymentIntent specified by this ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetRefunds,
+            (),
+            {
+                "charge": charge,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payment_intent": payment_intent,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        refund: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Retrieves the details of an existing refund.
+
+        ``GET /v1/refunds/{refund}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetRefundsRefund,
+            (refund,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        refund: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Updates the specified refund by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
+
+        This request only accepts metadata as an argument.
+
+        ``POST /v1/refunds/{refund}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostRefundsRefund,
+            (refund,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncRefunds(AsyncResource):
+    """Operations on `client.refunds`."""
+
+    async def cancel(
+        self,
+        refund: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Cancels a refund with a status of requires_action.
+
+        Refunds in other states cannot be canceled, and only refunds for payment methods that
+        require customer action will enter the requires_action state.
+
+        ``POST /v1/refunds/{refund}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostRefundsRefundCancel,
+            (refund,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        amount: int | None = None,
+        charge: str | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        instructions_email: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        origin: Literal["customer_balance"] | None = None,
+        payment_intent: str | None = None,
+        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None,
+        refund_application_fee: bool | None = None,
+        reverse_transfer: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Create a refund.
+
+        ``POST /v1/refunds``
+
+        Args:
+            amount: A positive integer representing how much to refund.
+            charge:
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            customer: Customer whose customer balance to refund from.
+            expand: Specifies which fields in the response should be expanded.
+            instructions_email: For payment methods without native refund support (e.g.,
+                Konbini, PromptPay), use this email from the customer to receive refund
+                instructions.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            origin: Origin of the refund
+            payment_intent:
+            reason:
+            refund_application_fee:
+            reverse_transfer:
+        """
+        return await self._client.request(
+            _PostRefunds,
+            (),
+            {
+                "amount": amount,
+                "charge": charge,
+                "currency": currency,
+                "customer": customer,
+                "expand": expand,
+                "instructions_email": instructions_email,
+                "metadata": metadata,
+                "origin": origin,
+                "payment_intent": payment_intent,
+                "reason": reason,
+                "refund_application_fee": refund_application_fee,
+                "reverse_transfer": reverse_transfer,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        charge: str | None = None,
+        created: RefundsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payment_intent: str | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Refund]:
+        """Returns a list of all refunds you’ve previously created. The refunds are returned in
+        sorted order, with the most recent refunds appearing first. For convenience, the 10 most
+        recent refunds are always available by default on the charge object.
+
+        ``GET /v1/refunds``
+
+        Args:
+            charge: Only return refunds for the charge specified by this charge ID.
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_intent: Only return refunds for the PaymentIntent specified by this ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetRefunds,
+            (),
+            {
+                "charge": charge,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payment_intent": payment_intent,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        refund: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Retrieves the details of an existing refund.
+
+        ``GET /v1/refunds/{refund}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetRefundsRefund,
+            (refund,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        refund: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Refund:
+        """Updates the specified refund by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
+
+        This request only accepts metadata as an argument.
+
+        ``POST /v1/refunds/{refund}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostRefundsRefund,
+            (refund,),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostRefundsRefundCancel: Operation[Refund] = Operation(
     "PostRefundsRefundCancel",
@@ -107,375 +511,16 @@ _PostRefundsRefund: Operation[Refund] = Operation(
 )
 
 
-class Refunds(SyncResource):
-    """Operations on `client.refunds`."""
-
-    def cancel(
-        self,
-        refund: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Cancels a refund with a status of requires_action.
-
-        Refunds in other states cannot be canceled, and only refunds for payment methods that
-        require customer action will enter the requires_action state.
-
-        ``POST /v1/refunds/{refund}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostRefundsRefundCancel,
-            (refund,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        amount: int | None = None,
-        charge: str | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        expand: Sequence[str] | None = None,
-        instructions_email: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        origin: Literal["customer_balance"] | None = None,
-        payment_intent: str | None = None,
-        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None,
-        refund_application_fee: bool | None = None,
-        reverse_transfer: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Create a refund.
-
-        ``POST /v1/refunds``
-
-        Args:
-            amount: A positive integer representing how much to refund.
-            charge:
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            customer: Customer whose customer balance to refund from.
-            expand: Specifies which fields in the response should be expanded.
-            instructions_email: For payment methods without native refund support (e.g.,
-                Konbini, PromptPay), use this email from the customer to receive refund
-                instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            origin: Origin of the refund
-            payment_intent:
-            reason:
-            refund_application_fee:
-            reverse_transfer:
-        """
-        return self._client.request(
-            _PostRefunds,
-            (),
-            {
-                "amount": amount,
-                "charge": charge,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "origin": origin,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        charge: str | None = None,
-        created: RefundsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payment_intent: str | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Refund]:
-        """Returns a list of all refunds you’ve previously created. The refunds are returned in
-        sorted order, with the most recent refunds appearing first. For convenience, the 10 most
-        recent refunds are always available by default on the charge object.
-
-        ``GET /v1/refunds``
-
-        Args:
-            charge:
-            created:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
-        """
-        return self._client.request(
-            _GetRefunds,
-            (),
-            {
-                "charge": charge,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payment_intent": payment_intent,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        refund: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Retrieves the details of an existing refund.
-
-        ``GET /v1/refunds/{refund}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetRefundsRefund,
-            (refund,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        refund: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Updates the specified refund by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged.
-
-        This request only accepts metadata as an argument.
-
-        ``POST /v1/refunds/{refund}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostRefundsRefund,
-            (refund,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncRefunds(AsyncResource):
-    """Operations on `client.refunds`."""
-
-    async def cancel(
-        self,
-        refund: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Cancels a refund with a status of requires_action.
-
-        Refunds in other states cannot be canceled, and only refunds for payment methods that
-        require customer action will enter the requires_action state.
-
-        ``POST /v1/refunds/{refund}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostRefundsRefundCancel,
-            (refund,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        amount: int | None = None,
-        charge: str | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        expand: Sequence[str] | None = None,
-        instructions_email: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        origin: Literal["customer_balance"] | None = None,
-        payment_intent: str | None = None,
-        reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None,
-        refund_application_fee: bool | None = None,
-        reverse_transfer: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Create a refund.
-
-        ``POST /v1/refunds``
-
-        Args:
-            amount: A positive integer representing how much to refund.
-            charge:
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            customer: Customer whose customer balance to refund from.
-            expand: Specifies which fields in the response should be expanded.
-            instructions_email: For payment methods without native refund support (e.g.,
-                Konbini, PromptPay), use this email from the customer to receive refund
-                instructions.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            origin: Origin of the refund
-            payment_intent:
-            reason:
-            refund_application_fee:
-            reverse_transfer:
-        """
-        return await self._client.request(
-            _PostRefunds,
-            (),
-            {
-                "amount": amount,
-                "charge": charge,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "instructions_email": instructions_email,
-                "metadata": metadata,
-                "origin": origin,
-                "payment_intent": payment_intent,
-                "reason": reason,
-                "refund_application_fee": refund_application_fee,
-                "reverse_transfer": reverse_transfer,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        charge: str | None = None,
-        created: RefundsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payment_intent: str | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Refund]:
-        """Returns a list of all refunds you’ve previously created. The refunds are returned in
-        sorted order, with the most recent refunds appearing first. For convenience, the 10 most
-        recent refunds are always available by default on the charge object.
-
-        ``GET /v1/refunds``
-
-        Args:
-            charge:
-            created:
-            ending_before:
-            expand:
-            limit:
-            payment_intent:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetRefunds,
-            (),
-            {
-                "charge": charge,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payment_intent": payment_intent,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        refund: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Retrieves the details of an existing refund.
-
-        ``GET /v1/refunds/{refund}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetRefundsRefund,
-            (refund,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        refund: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Refund:
-        """Updates the specified refund by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged.
-
-        This request only accepts metadata as an argument.
-
-        ``POST /v1/refunds/{refund}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostRefundsRefund,
-            (refund,),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Refunds.cancel": _PostRefundsRefundCancel,
+    "Refunds.create": _PostRefunds,
+    "Refunds.list": _GetRefunds,
+    "Refunds.retrieve": _GetRefundsRefund,
+    "Refunds.update": _PostRefundsRefund,
+    "AsyncRefunds.cancel": _PostRefundsRefundCancel,
+    "AsyncRefunds.create": _PostRefunds,
+    "AsyncRefunds.list": _GetRefunds,
+    "AsyncRefunds.retrieve": _GetRefundsRefund,
+    "AsyncRefunds.update": _PostRefundsRefund,
+}

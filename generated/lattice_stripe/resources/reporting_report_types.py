@@ -12,14 +12,118 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.reporting_report_type import ReportingReportType
+
+
+class ReportingReportTypes(SyncResource):
+    """Operations on `client.reporting.report_types`."""
+
+    def list(
+        self,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[ReportingReportType]:
+        """Returns a full list of Report Types.
+
+        ``GET /v1/reporting/report_types``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetReportingReportTypes,
+            (),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        report_type: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ReportingReportType:
+        """Retrieves the details of a Report Type. (Certain report types require a live-mode API
+        key.)
+
+        ``GET /v1/reporting/report_types/{report_type}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetReportingReportTypesReportType,
+            (report_type,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncReportingReportTypes(AsyncResource):
+    """Operations on `client.reporting.report_types`."""
+
+    async def list(
+        self,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[ReportingReportType]:
+        """Returns a full list of Report Types.
+
+        ``GET /v1/reporting/report_types``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetReportingReportTypes,
+            (),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        report_type: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ReportingReportType:
+        """Retrieves the details of a Report Type. (Certain report types require a live-mode API
+        key.)
+
+        ``GET /v1/reporting/report_types/{report_type}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetReportingReportTypesReportType,
+            (report_type,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetReportingReportTypes: Operation[ListObject[ReportingReportType]] = Operation(
     "GetReportingReportTypes",
@@ -46,103 +150,10 @@ _GetReportingReportTypesReportType: Operation[ReportingReportType] = Operation(
 )
 
 
-class ReportingReportTypes(SyncResource):
-    """Operations on `client.reporting.report_types`."""
-
-    def list(
-        self,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[ReportingReportType]:
-        """Returns a full list of Report Types.
-
-        ``GET /v1/reporting/report_types``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetReportingReportTypes,
-            (),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        report_type: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ReportingReportType:
-        """Retrieves the details of a Report Type. (Certain report types require a live-mode API
-        key.)
-
-        ``GET /v1/reporting/report_types/{report_type}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetReportingReportTypesReportType,
-            (report_type,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncReportingReportTypes(AsyncResource):
-    """Operations on `client.reporting.report_types`."""
-
-    async def list(
-        self,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[ReportingReportType]:
-        """Returns a full list of Report Types.
-
-        ``GET /v1/reporting/report_types``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetReportingReportTypes,
-            (),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        report_type: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ReportingReportType:
-        """Retrieves the details of a Report Type. (Certain report types require a live-mode API
-        key.)
-
-        ``GET /v1/reporting/report_types/{report_type}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetReportingReportTypesReportType,
-            (report_type,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ReportingReportTypes.list": _GetReportingReportTypes,
+    "ReportingReportTypes.retrieve": _GetReportingReportTypesReportType,
+    "AsyncReportingReportTypes.list": _GetReportingReportTypes,
+    "AsyncReportingReportTypes.retrieve": _GetReportingReportTypesReportType,
+}

@@ -12,17 +12,209 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.review import Review
     from ..params.reviews import (
         ReviewsListParamsCreated,
     )
+
+
+class Reviews(SyncResource):
+    """Operations on `client.reviews`."""
+
+    def approve(
+        self,
+        review: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Review:
+        """Approves a Review object, closing it and removing it from the list of reviews.
+
+        ``POST /v1/reviews/{review}/approve``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostReviewsReviewApprove,
+            (review,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: ReviewsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Review]:
+        """Returns a list of Review objects that have open set to true. The objects are sorted in
+        descending order by creation date, with the most recently created object appearing
+        first.
+
+        ``GET /v1/reviews``
+
+        Args:
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetReviews,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        review: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Review:
+        """Retrieves a Review object.
+
+        ``GET /v1/reviews/{review}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetReviewsReview,
+            (review,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncReviews(AsyncResource):
+    """Operations on `client.reviews`."""
+
+    async def approve(
+        self,
+        review: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Review:
+        """Approves a Review object, closing it and removing it from the list of reviews.
+
+        ``POST /v1/reviews/{review}/approve``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostReviewsReviewApprove,
+            (review,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: ReviewsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Review]:
+        """Returns a list of Review objects that have open set to true. The objects are sorted in
+        descending order by creation date, with the most recently created object appearing
+        first.
+
+        ``GET /v1/reviews``
+
+        Args:
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetReviews,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        review: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Review:
+        """Retrieves a Review object.
+
+        ``GET /v1/reviews/{review}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetReviewsReview,
+            (review,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostReviewsReviewApprove: Operation[Review] = Operation(
     "PostReviewsReviewApprove",
@@ -64,177 +256,12 @@ _GetReviewsReview: Operation[Review] = Operation(
 )
 
 
-class Reviews(SyncResource):
-    """Operations on `client.reviews`."""
-
-    def approve(
-        self,
-        review: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Review:
-        """Approves a Review object, closing it and removing it from the list of reviews.
-
-        ``POST /v1/reviews/{review}/approve``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostReviewsReviewApprove,
-            (review,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: ReviewsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Review]:
-        """Returns a list of Review objects that have open set to true. The objects are sorted in
-        descending order by creation date, with the most recently created object appearing
-        first.
-
-        ``GET /v1/reviews``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetReviews,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        review: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Review:
-        """Retrieves a Review object.
-
-        ``GET /v1/reviews/{review}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetReviewsReview,
-            (review,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncReviews(AsyncResource):
-    """Operations on `client.reviews`."""
-
-    async def approve(
-        self,
-        review: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Review:
-        """Approves a Review object, closing it and removing it from the list of reviews.
-
-        ``POST /v1/reviews/{review}/approve``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostReviewsReviewApprove,
-            (review,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: ReviewsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Review]:
-        """Returns a list of Review objects that have open set to true. The objects are sorted in
-        descending order by creation date, with the most recently created object appearing
-        first.
-
-        ``GET /v1/reviews``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetReviews,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        review: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Review:
-        """Retrieves a Review object.
-
-        ``GET /v1/reviews/{review}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetReviewsReview,
-            (review,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Reviews.approve": _PostReviewsReviewApprove,
+    "Reviews.list": _GetReviews,
+    "Reviews.retrieve": _GetReviewsReview,
+    "AsyncReviews.approve": _PostReviewsReviewApprove,
+    "AsyncReviews.list": _GetReviews,
+    "AsyncReviews.retrieve": _GetReviewsReview,
+}

@@ -12,35 +12,16 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.setup_attempt import SetupAttempt
     from ..params.setup_attempts import (
         SetupAttemptsListParamsCreated,
     )
-
-_GetSetupAttempts: Operation[ListObject[SetupAttempt]] = Operation(
-    "GetSetupAttempts",
-    "setup_attempts.list",
-    "get",
-    "/v1/setup_attempts",
-    S.ListPage(S.Model("SetupAttempt")),
-    encoding="query",
-    kinds={
-        "setup_intent": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-    },
-    required=("setup_intent",),
-)
 
 
 class SetupAttempts(SyncResource):
@@ -52,7 +33,7 @@ class SetupAttempts(SyncResource):
         setup_intent: str,
         created: SetupAttemptsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -62,12 +43,22 @@ class SetupAttempts(SyncResource):
         ``GET /v1/setup_attempts``
 
         Args:
-            setup_intent:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            setup_intent: Only return SetupAttempts created by the SetupIntent specified by this
+                ID.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return self._client.request(
             _GetSetupAttempts,
@@ -93,7 +84,7 @@ class AsyncSetupAttempts(AsyncResource):
         setup_intent: str,
         created: SetupAttemptsListParamsCreated | int | None = None,
         ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
@@ -103,12 +94,22 @@ class AsyncSetupAttempts(AsyncResource):
         ``GET /v1/setup_attempts``
 
         Args:
-            setup_intent:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
+            setup_intent: Only return SetupAttempts created by the SetupIntent specified by this
+                ID.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
         """
         return await self._client.request(
             _GetSetupAttempts,
@@ -123,3 +124,31 @@ class AsyncSetupAttempts(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetSetupAttempts: Operation[ListObject[SetupAttempt]] = Operation(
+    "GetSetupAttempts",
+    "setup_attempts.list",
+    "get",
+    "/v1/setup_attempts",
+    S.ListPage(S.Model("SetupAttempt")),
+    encoding="query",
+    kinds={
+        "setup_intent": "str",
+        "created": "int|map",
+        "ending_before": "str",
+        "expand": "seq",
+        "limit": "int",
+        "starting_after": "str",
+    },
+    required=("setup_intent",),
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "SetupAttempts.list": _GetSetupAttempts,
+    "AsyncSetupAttempts.list": _GetSetupAttempts,
+}

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.setup_intent import SetupIntent
     from ..params.setup_intents import (
         SetupIntentsConfirmParamsMandateData,
@@ -35,6 +34,839 @@ if TYPE_CHECKING:
         SetupIntentsUpdateParamsPaymentMethodData,
         SetupIntentsUpdateParamsPaymentMethodOptions,
     )
+
+
+class SetupIntents(SyncResource):
+    """Operations on `client.setup_intents`."""
+
+    def cancel(
+        self,
+        intent: str,
+        /,
+        *,
+        cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SetupIntent:
+        """A SetupIntent object can be canceled when it is in one of these statuses:
+        requires_payment_method, requires_confirmation, or requires_action.
+
+        Once canceled, setup is abandoned and any operations on the SetupIntent will fail with
+        an error.
+
+        ``POST /v1/setup_intents/{intent}/cancel``
+
+        Args:
+            cancellation_reason: Reason for canceling this SetupIntent. Possible values are
+                `abandoned`, `requested_by_customer`, or `duplicate`
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostSetupIntentsIntentCancel,
+            (intent,),
+            {
+                "cancellation_reason": cancellation_reason,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def confirm(
+        self,
+        intent: str,
+        /,
+        *,
+        client_secret: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        mandate_data: SetupIntentsConfirmParamsMandateData
+        | Literal[""]
+        | SetupIntentsConfirmParamsMandateData2
+        | None = None,
+        payment_method: str | None = None,
+        payment_method_data: SetupIntentsConfirmParamsPaymentMethodData | None = None,
+        payment_method_options: SetupIntentsConfirmParamsPaymentMethodOptions | None = None,
+        return_url: str | None = None,
+        use_stripe_sdk: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SetupIntent:
+        """Confirm that your customer intends to set up the current or provided payment method. For
+        example, you would confirm a SetupIntent when a customer hits the “Save” button on a
+        payment method management page on your website.
+
+        If the selected payment method does not require any additional steps from the customer,
+        the SetupIntent will transition to the succeeded status.
+
+        Otherwise, it will transition to the requires_action status and suggest additional
+        actions via next_action. If setup fails, the SetupIntent will transition to the
+        requires_payment_method status or the canceled status if the confirmation limit is
+        reached.
+
+        ``POST /v1/setup_intents/{intent}/confirm``
+
+        Args:
+            client_secret: The client secret of the SetupIntent.
+            expand: Specifies which fields in the response should be expanded.
+            mandate_data: This hash contains details about the Mandate to create
+            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
+                object) to attach to this SetupIntent.
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
+                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+                value in the SetupIntent.
+            payment_method_options: Payment-method-specific configuration for this SetupIntent.
+            return_url: The URL to redirect your customer back to after they authenticate on the
+                payment method's app or site. If you'd prefer to redirect to a mobile
+                application, you can alternatively supply an application URI scheme. This
+                parameter is only used for cards and other redirect-based payment methods.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
+        """
+        return self._client.request(
+            _PostSetupIntentsIntentConfirm,
+            (intent,),
+            {
+                "client_secret": client_secret,
+                "expand": expand,
+                "mandate_data": mandate_data,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "return_url": return_url,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        attach_to_self: bool | None = None,
+        automatic_payment_methods: SetupIntentsCreateParamsAutomaticPaymentMethods | None = None,
+        confirm: bool | None = None,
+        customer: str | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        flow_directions: SequenceNotStr[Literal["inbound", "outbound"]] | None = None,
+        mandate_data: SetupIntentsCreateParamsMandateData | Literal[""] | None = None,
+        metadata: dict[str, str] | None = None,
+        on_behalf_of: str | None = None,
+        payment_method: str | None = None,
+        payment_method_data: SetupIntentsCreateParamsPaymentMethodData | None = None,
+        payment_method_options: SetupIntentsCreateParamsPaymentMethodOptions | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
+        return_url: str | None = None,
+        single_use: SetupIntentsCreateParamsSingleUse | None = None,
+        usage: Literal["off_session", "on_session"] | None = None,
+        use_stripe_sdk: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SetupIntent:
+        """Creates a SetupIntent object.
+
+        After the SetupIntent is created, attach a payment method and confirm to collect any
+        required permissions to charge the payment method later.
+
+        ``POST /v1/setup_intents``
+
+        Args:
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
+                It can only be used for this Stripe Account’s own money movement flows like
+                    InboundTransfer and OutboundTransfers. It cannot be set to true when setting
+                    up a PaymentMethod for a Customer, and defaults to false when attaching a
+                    PaymentMethod to a Customer.
+            automatic_payment_methods: When enabled, this SetupIntent will accept payment
+                methods that you have enabled in the Dashboard and are compatible with this
+                SetupIntent's other parameters.
+            confirm: Set to `true` to attempt to confirm this SetupIntent immediately. This
+                parameter defaults to `false`. If the payment method attached is a card, a
+                return_url may be provided in case additional authentication is required.
+            customer: ID of the Customer this SetupIntent belongs to, if one exists.
+                If present, the SetupIntent's payment method will be attached to the Customer on
+                    successful setup. Payment methods attached to other Customers cannot be used
+                    with this SetupIntent.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            flow_directions: Indicates the directions of money movement for which this payment
+                method is intended to be used.
+                Include `inbound` if you intend to use the payment method as the origin to pull
+                    funds from. Include `outbound` if you intend to use the payment method as
+                    the destination to send funds to. You can include both if you intend to use
+                    the payment method for both purposes.
+            mandate_data: This hash contains details about the Mandate to create. This parameter
+                can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The Stripe account ID for which this SetupIntent is created.
+            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
+                object) to attach to this SetupIntent.
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
+                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+                value in the SetupIntent.
+            payment_method_options: Payment-method-specific configuration for this SetupIntent.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                SetupIntent is allowed to use. If this is not provided, defaults to ["card"].
+            return_url: The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application
+                URI scheme. This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
+            single_use: If this hash is populated, this SetupIntent will generate a single_use
+                Mandate on success.
+            usage: Indicates how the payment method is intended to be used in the future. If not
+                provided, this value defaults to `off_session`.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
+        """
+        return self._client.request(
+            _PostSetupIntents,
+            (),
+            {
+                "attach_to_self": attach_to_self,
+                "automatic_payment_methods": automatic_payment_methods,
+                "confirm": confirm,
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "flow_directions": flow_directions,
+                "mandate_data": mandate_data,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "return_url": return_url,
+                "single_use": single_use,
+                "usage": usage,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        attach_to_self: bool | None = None,
+        created: SetupIntentsListParamsCreated | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payment_method: str | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[SetupIntent]:
+        """Returns a list of SetupIntents.
+
+        ``GET /v1/setup_intents``
+
+        Args:
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
+                It can only be used for this Stripe Account’s own money movement flows like
+                    InboundTransfer and OutboundTransfers. It cannot be set to true when setting
+                    up a PaymentMethod for a Customer, and defaults to false when attaching a
+                    PaymentMethod to a Customer.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            customer: Only return SetupIntents for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_method: Only return SetupIntents associated with the specified payment
+                method.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetSetupIntents,
+            (),
+            {
+                "attach_to_self": attach_to_self,
+                "created": created,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payment_method": payment_method,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        intent: str,
+        /,
+        *,
+        client_secret: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SetupIntent:
+        """Retrieves the details of a SetupIntent that has previously been created.
+
+        Client-side retrieval using a publishable key is allowed when the client_secret is
+        provided in the query string.
+
+        When retrieved with a publishable key, only a subset of properties will be returned.
+        Please refer to the SetupIntent object reference for more details.
+
+        ``GET /v1/setup_intents/{intent}``
+
+        Args:
+            client_secret: The client secret of the SetupIntent. Required if a publishable key
+                is used to retrieve the SetupIntent.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetSetupIntentsIntent,
+            (intent,),
+            {
+                "client_secret": client_secret,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        intent: str,
+        /,
+        *,
+        attach_to_self: bool | None = None,
+        customer: str | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        flow_directions: SequenceNotStr[Literal["inbound", "outbound"]] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        payment_method: str | None = None,
+        payment_method_data: SetupIntentsUpdateParamsPaymentMethodData | None = None,
+        payment_method_options: SetupIntentsUpdateParamsPaymentMethodOptions | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SetupIntent:
+        """Updates a SetupIntent object.
+
+        ``POST /v1/setup_intents/{intent}``
+
+        Args:
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
+                It can only be used for this Stripe Account’s own money movement flows like
+                    InboundTransfer and OutboundTransfers. It cannot be set to true when setting
+                    up a PaymentMethod for a Customer, and defaults to false when attaching a
+                    PaymentMethod to a Customer.
+            customer: ID of the Customer this SetupIntent belongs to, if one exists.
+                If present, the SetupIntent's payment method will be attached to the Customer on
+                    successful setup. Payment methods attached to other Customers cannot be used
+                    with this SetupIntent.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            flow_directions: Indicates the directions of money movement for which this payment
+                method is intended to be used.
+                Include `inbound` if you intend to use the payment method as the origin to pull
+                    funds from. Include `outbound` if you intend to use the payment method as
+                    the destination to send funds to. You can include both if you intend to use
+                    the payment method for both purposes.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
+                object) to attach to this SetupIntent.
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
+                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+                value in the SetupIntent.
+            payment_method_options: Payment-method-specific configuration for this SetupIntent.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                SetupIntent is allowed to set up. If this is not provided, defaults to ["card"].
+        """
+        return self._client.request(
+            _PostSetupIntentsIntent,
+            (intent,),
+            {
+                "attach_to_self": attach_to_self,
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "flow_directions": flow_directions,
+                "metadata": metadata,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+            },
+            options,
+        )
+
+    def verify_microdeposits(
+        self,
+        intent: str,
+        /,
+        *,
+        amounts: SequenceNotStr[int] | None = None,
+        client_secret: str | None = None,
+        descriptor_code: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SetupIntent:
+        """Verifies microdeposits on a SetupIntent object.
+
+        ``POST /v1/setup_intents/{intent}/verify_microdeposits``
+
+        Args:
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
+            client_secret: The client secret of the SetupIntent.
+            descriptor_code: A six-character code starting with SM present in the microdeposit
+                sent to the bank account.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostSetupIntentsIntentVerifyMicrodeposits,
+            (intent,),
+            {
+                "amounts": amounts,
+                "client_secret": client_secret,
+                "descriptor_code": descriptor_code,
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncSetupIntents(AsyncResource):
+    """Operations on `client.setup_intents`."""
+
+    async def cancel(
+        self,
+        intent: str,
+        /,
+        *,
+        cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SetupIntent:
+        """A SetupIntent object can be canceled when it is in one of these statuses:
+        requires_payment_method, requires_confirmation, or requires_action.
+
+        Once canceled, setup is abandoned and any operations on the SetupIntent will fail with
+        an error.
+
+        ``POST /v1/setup_intents/{intent}/cancel``
+
+        Args:
+            cancellation_reason: Reason for canceling this SetupIntent. Possible values are
+                `abandoned`, `requested_by_customer`, or `duplicate`
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostSetupIntentsIntentCancel,
+            (intent,),
+            {
+                "cancellation_reason": cancellation_reason,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def confirm(
+        self,
+        intent: str,
+        /,
+        *,
+        client_secret: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        mandate_data: SetupIntentsConfirmParamsMandateData
+        | Literal[""]
+        | SetupIntentsConfirmParamsMandateData2
+        | None = None,
+        payment_method: str | None = None,
+        payment_method_data: SetupIntentsConfirmParamsPaymentMethodData | None = None,
+        payment_method_options: SetupIntentsConfirmParamsPaymentMethodOptions | None = None,
+        return_url: str | None = None,
+        use_stripe_sdk: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SetupIntent:
+        """Confirm that your customer intends to set up the current or provided payment method. For
+        example, you would confirm a SetupIntent when a customer hits the “Save” button on a
+        payment method management page on your website.
+
+        If the selected payment method does not require any additional steps from the customer,
+        the SetupIntent will transition to the succeeded status.
+
+        Otherwise, it will transition to the requires_action status and suggest additional
+        actions via next_action. If setup fails, the SetupIntent will transition to the
+        requires_payment_method status or the canceled status if the confirmation limit is
+        reached.
+
+        ``POST /v1/setup_intents/{intent}/confirm``
+
+        Args:
+            client_secret: The client secret of the SetupIntent.
+            expand: Specifies which fields in the response should be expanded.
+            mandate_data: This hash contains details about the Mandate to create
+            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
+                object) to attach to this SetupIntent.
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
+                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+                value in the SetupIntent.
+            payment_method_options: Payment-method-specific configuration for this SetupIntent.
+            return_url: The URL to redirect your customer back to after they authenticate on the
+                payment method's app or site. If you'd prefer to redirect to a mobile
+                application, you can alternatively supply an application URI scheme. This
+                parameter is only used for cards and other redirect-based payment methods.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
+        """
+        return await self._client.request(
+            _PostSetupIntentsIntentConfirm,
+            (intent,),
+            {
+                "client_secret": client_secret,
+                "expand": expand,
+                "mandate_data": mandate_data,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "return_url": return_url,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        attach_to_self: bool | None = None,
+        automatic_payment_methods: SetupIntentsCreateParamsAutomaticPaymentMethods | None = None,
+        confirm: bool | None = None,
+        customer: str | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        flow_directions: SequenceNotStr[Literal["inbound", "outbound"]] | None = None,
+        mandate_data: SetupIntentsCreateParamsMandateData | Literal[""] | None = None,
+        metadata: dict[str, str] | None = None,
+        on_behalf_of: str | None = None,
+        payment_method: str | None = None,
+        payment_method_data: SetupIntentsCreateParamsPaymentMethodData | None = None,
+        payment_method_options: SetupIntentsCreateParamsPaymentMethodOptions | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
+        return_url: str | None = None,
+        single_use: SetupIntentsCreateParamsSingleUse | None = None,
+        usage: Literal["off_session", "on_session"] | None = None,
+        use_stripe_sdk: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SetupIntent:
+        """Creates a SetupIntent object.
+
+        After the SetupIntent is created, attach a payment method and confirm to collect any
+        required permissions to charge the payment method later.
+
+        ``POST /v1/setup_intents``
+
+        Args:
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
+                It can only be used for this Stripe Account’s own money movement flows like
+                    InboundTransfer and OutboundTransfers. It cannot be set to true when setting
+                    up a PaymentMethod for a Customer, and defaults to false when attaching a
+                    PaymentMethod to a Customer.
+            automatic_payment_methods: When enabled, this SetupIntent will accept payment
+                methods that you have enabled in the Dashboard and are compatible with this
+                SetupIntent's other parameters.
+            confirm: Set to `true` to attempt to confirm this SetupIntent immediately. This
+                parameter defaults to `false`. If the payment method attached is a card, a
+                return_url may be provided in case additional authentication is required.
+            customer: ID of the Customer this SetupIntent belongs to, if one exists.
+                If present, the SetupIntent's payment method will be attached to the Customer on
+                    successful setup. Payment methods attached to other Customers cannot be used
+                    with this SetupIntent.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            flow_directions: Indicates the directions of money movement for which this payment
+                method is intended to be used.
+                Include `inbound` if you intend to use the payment method as the origin to pull
+                    funds from. Include `outbound` if you intend to use the payment method as
+                    the destination to send funds to. You can include both if you intend to use
+                    the payment method for both purposes.
+            mandate_data: This hash contains details about the Mandate to create. This parameter
+                can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            on_behalf_of: The Stripe account ID for which this SetupIntent is created.
+            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
+                object) to attach to this SetupIntent.
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
+                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+                value in the SetupIntent.
+            payment_method_options: Payment-method-specific configuration for this SetupIntent.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                SetupIntent is allowed to use. If this is not provided, defaults to ["card"].
+            return_url: The URL to redirect your customer back to after they authenticate or
+                cancel their payment on the payment method's app or site. If you'd prefer to
+                redirect to a mobile application, you can alternatively supply an application
+                URI scheme. This parameter can only be used with
+                [`confirm=true`](https://stripe.com/docs/api/setup_intents/create#create_setup_intent-confirm).
+            single_use: If this hash is populated, this SetupIntent will generate a single_use
+                Mandate on success.
+            usage: Indicates how the payment method is intended to be used in the future. If not
+                provided, this value defaults to `off_session`.
+            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
+                or Android client-side SDKs to handle the next actions.
+        """
+        return await self._client.request(
+            _PostSetupIntents,
+            (),
+            {
+                "attach_to_self": attach_to_self,
+                "automatic_payment_methods": automatic_payment_methods,
+                "confirm": confirm,
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "flow_directions": flow_directions,
+                "mandate_data": mandate_data,
+                "metadata": metadata,
+                "on_behalf_of": on_behalf_of,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+                "return_url": return_url,
+                "single_use": single_use,
+                "usage": usage,
+                "use_stripe_sdk": use_stripe_sdk,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        attach_to_self: bool | None = None,
+        created: SetupIntentsListParamsCreated | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        payment_method: str | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[SetupIntent]:
+        """Returns a list of SetupIntents.
+
+        ``GET /v1/setup_intents``
+
+        Args:
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
+                It can only be used for this Stripe Account’s own money movement flows like
+                    InboundTransfer and OutboundTransfers. It cannot be set to true when setting
+                    up a PaymentMethod for a Customer, and defaults to false when attaching a
+                    PaymentMethod to a Customer.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            customer: Only return SetupIntents for the customer specified by this customer ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            payment_method: Only return SetupIntents associated with the specified payment
+                method.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetSetupIntents,
+            (),
+            {
+                "attach_to_self": attach_to_self,
+                "created": created,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "payment_method": payment_method,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        intent: str,
+        /,
+        *,
+        client_secret: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SetupIntent:
+        """Retrieves the details of a SetupIntent that has previously been created.
+
+        Client-side retrieval using a publishable key is allowed when the client_secret is
+        provided in the query string.
+
+        When retrieved with a publishable key, only a subset of properties will be returned.
+        Please refer to the SetupIntent object reference for more details.
+
+        ``GET /v1/setup_intents/{intent}``
+
+        Args:
+            client_secret: The client secret of the SetupIntent. Required if a publishable key
+                is used to retrieve the SetupIntent.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetSetupIntentsIntent,
+            (intent,),
+            {
+                "client_secret": client_secret,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        intent: str,
+        /,
+        *,
+        attach_to_self: bool | None = None,
+        customer: str | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        flow_directions: SequenceNotStr[Literal["inbound", "outbound"]] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        payment_method: str | None = None,
+        payment_method_data: SetupIntentsUpdateParamsPaymentMethodData | None = None,
+        payment_method_options: SetupIntentsUpdateParamsPaymentMethodOptions | None = None,
+        payment_method_types: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SetupIntent:
+        """Updates a SetupIntent object.
+
+        ``POST /v1/setup_intents/{intent}``
+
+        Args:
+            attach_to_self: If present, the SetupIntent's payment method will be attached to the
+                in-context Stripe Account.
+                It can only be used for this Stripe Account’s own money movement flows like
+                    InboundTransfer and OutboundTransfers. It cannot be set to true when setting
+                    up a PaymentMethod for a Customer, and defaults to false when attaching a
+                    PaymentMethod to a Customer.
+            customer: ID of the Customer this SetupIntent belongs to, if one exists.
+                If present, the SetupIntent's payment method will be attached to the Customer on
+                    successful setup. Payment methods attached to other Customers cannot be used
+                    with this SetupIntent.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            flow_directions: Indicates the directions of money movement for which this payment
+                method is intended to be used.
+                Include `inbound` if you intend to use the payment method as the origin to pull
+                    funds from. Include `outbound` if you intend to use the payment method as
+                    the destination to send funds to. You can include both if you intend to use
+                    the payment method for both purposes.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
+                object) to attach to this SetupIntent.
+            payment_method_data: When included, this hash creates a PaymentMethod that is set as
+                the
+                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
+                value in the SetupIntent.
+            payment_method_options: Payment-method-specific configuration for this SetupIntent.
+            payment_method_types: The list of payment method types (e.g. card) that this
+                SetupIntent is allowed to set up. If this is not provided, defaults to ["card"].
+        """
+        return await self._client.request(
+            _PostSetupIntentsIntent,
+            (intent,),
+            {
+                "attach_to_self": attach_to_self,
+                "customer": customer,
+                "description": description,
+                "expand": expand,
+                "flow_directions": flow_directions,
+                "metadata": metadata,
+                "payment_method": payment_method,
+                "payment_method_data": payment_method_data,
+                "payment_method_options": payment_method_options,
+                "payment_method_types": payment_method_types,
+            },
+            options,
+        )
+
+    async def verify_microdeposits(
+        self,
+        intent: str,
+        /,
+        *,
+        amounts: SequenceNotStr[int] | None = None,
+        client_secret: str | None = None,
+        descriptor_code: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SetupIntent:
+        """Verifies microdeposits on a SetupIntent object.
+
+        ``POST /v1/setup_intents/{intent}/verify_microdeposits``
+
+        Args:
+            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
+                sent to the bank account.
+            client_secret: The client secret of the SetupIntent.
+            descriptor_code: A six-character code starting with SM present in the microdeposit
+                sent to the bank account.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostSetupIntentsIntentVerifyMicrodeposits,
+            (intent,),
+            {
+                "amounts": amounts,
+                "client_secret": client_secret,
+                "descriptor_code": descriptor_code,
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostSetupIntentsIntentCancel: Operation[SetupIntent] = Operation(
     "PostSetupIntentsIntentCancel",
@@ -186,719 +1018,20 @@ _PostSetupIntentsIntentVerifyMicrodeposits: Operation[SetupIntent] = Operation(
 )
 
 
-class SetupIntents(SyncResource):
-    """Operations on `client.setup_intents`."""
-
-    def cancel(
-        self,
-        intent: str,
-        /,
-        *,
-        cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SetupIntent:
-        """A SetupIntent object can be canceled when it is in one of these statuses:
-        requires_payment_method, requires_confirmation, or requires_action.
-
-        Once canceled, setup is abandoned and any operations on the SetupIntent will fail with
-        an error.
-
-        ``POST /v1/setup_intents/{intent}/cancel``
-
-        Args:
-            cancellation_reason: Reason for canceling this SetupIntent.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostSetupIntentsIntentCancel,
-            (intent,),
-            {
-                "cancellation_reason": cancellation_reason,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def confirm(
-        self,
-        intent: str,
-        /,
-        *,
-        client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
-        mandate_data: SetupIntentsConfirmParamsMandateData
-        | Literal[""]
-        | SetupIntentsConfirmParamsMandateData2
-        | None = None,
-        payment_method: str | None = None,
-        payment_method_data: SetupIntentsConfirmParamsPaymentMethodData | None = None,
-        payment_method_options: SetupIntentsConfirmParamsPaymentMethodOptions | None = None,
-        return_url: str | None = None,
-        use_stripe_sdk: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SetupIntent:
-        """Confirm that your customer intends to set up the current or
-        provided payment method. For example, you would confirm a SetupIntent
-        when a customer hits the “Save” button on a payment method management
-        page on your website.
-
-        If the selected payment method does not require any additional
-        steps from the customer, the SetupIntent will transition to the
-        succeeded status.
-
-        Otherwise, it will transition to the requires_action status and
-        suggest additional actions via next_action. If setup fails,
-        the SetupIntent will transition to the
-        requires_payment_method status or the canceled status if the
-        confirmation limit is reached.
-
-        ``POST /v1/setup_intents/{intent}/confirm``
-
-        Args:
-            client_secret: The client secret of the SetupIntent.
-            expand: Specifies which fields in the response should be expanded.
-            mandate_data: This hash contains details about the Mandate to create
-            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
-                object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is set as
-                the
-                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
-                value in the SetupIntent.
-            payment_method_options: Payment-method-specific configuration for this SetupIntent.
-            return_url: The URL to redirect your customer back to after they authenticate on the
-                payment method's app or site.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
-                or Android client-side SDKs to handle the next actions.
-        """
-        return self._client.request(
-            _PostSetupIntentsIntentConfirm,
-            (intent,),
-            {
-                "client_secret": client_secret,
-                "expand": expand,
-                "mandate_data": mandate_data,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "return_url": return_url,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        attach_to_self: bool | None = None,
-        automatic_payment_methods: SetupIntentsCreateParamsAutomaticPaymentMethods | None = None,
-        confirm: bool | None = None,
-        customer: str | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        flow_directions: Sequence[Literal["inbound", "outbound"]] | None = None,
-        mandate_data: SetupIntentsCreateParamsMandateData | Literal[""] | None = None,
-        metadata: dict[str, str] | None = None,
-        on_behalf_of: str | None = None,
-        payment_method: str | None = None,
-        payment_method_data: SetupIntentsCreateParamsPaymentMethodData | None = None,
-        payment_method_options: SetupIntentsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
-        return_url: str | None = None,
-        single_use: SetupIntentsCreateParamsSingleUse | None = None,
-        usage: Literal["off_session", "on_session"] | None = None,
-        use_stripe_sdk: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SetupIntent:
-        """Creates a SetupIntent object.
-
-        After the SetupIntent is created, attach a payment method and confirm
-        to collect any required permissions to charge the payment method later.
-
-        ``POST /v1/setup_intents``
-
-        Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to the
-                in-context Stripe Account.
-            automatic_payment_methods: When enabled, this SetupIntent will accept payment
-                methods that you have enabled in the Dashboard and are compatible with this
-                SetupIntent's other parameters.
-            confirm: Set to `true` to attempt to confirm this SetupIntent immediately.
-            customer: ID of the Customer this SetupIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            flow_directions: Indicates the directions of money movement for which this payment
-                method is intended to be used.
-            mandate_data: This hash contains details about the Mandate to create.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The Stripe account ID for which this SetupIntent is created.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
-                object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is set as
-                the
-                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
-                value in the SetupIntent.
-            payment_method_options: Payment-method-specific configuration for this SetupIntent.
-            payment_method_types: The list of payment method types (e.g.
-            return_url: The URL to redirect your customer back to after they authenticate or
-                cancel their payment on the payment method's app or site.
-            single_use: If this hash is populated, this SetupIntent will generate a single_use
-                Mandate on success.
-            usage: Indicates how the payment method is intended to be used in the future.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
-                or Android client-side SDKs to handle the next actions.
-        """
-        return self._client.request(
-            _PostSetupIntents,
-            (),
-            {
-                "attach_to_self": attach_to_self,
-                "automatic_payment_methods": automatic_payment_methods,
-                "confirm": confirm,
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "flow_directions": flow_directions,
-                "mandate_data": mandate_data,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "return_url": return_url,
-                "single_use": single_use,
-                "usage": usage,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        attach_to_self: bool | None = None,
-        created: SetupIntentsListParamsCreated | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payment_method: str | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[SetupIntent]:
-        """Returns a list of SetupIntents.
-
-        ``GET /v1/setup_intents``
-
-        Args:
-            attach_to_self:
-            created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            payment_method:
-            starting_after:
-        """
-        return self._client.request(
-            _GetSetupIntents,
-            (),
-            {
-                "attach_to_self": attach_to_self,
-                "created": created,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payment_method": payment_method,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        intent: str,
-        /,
-        *,
-        client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SetupIntent:
-        """Retrieves the details of a SetupIntent that has previously been created.
-
-        Client-side retrieval using a publishable key is allowed when the client_secret is
-        provided in the query string.
-
-        When retrieved with a publishable key, only a subset of properties will be returned.
-        Please refer to the SetupIntent object reference for more details.
-
-        ``GET /v1/setup_intents/{intent}``
-
-        Args:
-            client_secret:
-            expand:
-        """
-        return self._client.request(
-            _GetSetupIntentsIntent,
-            (intent,),
-            {
-                "client_secret": client_secret,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        intent: str,
-        /,
-        *,
-        attach_to_self: bool | None = None,
-        customer: str | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        flow_directions: Sequence[Literal["inbound", "outbound"]] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        payment_method: str | None = None,
-        payment_method_data: SetupIntentsUpdateParamsPaymentMethodData | None = None,
-        payment_method_options: SetupIntentsUpdateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SetupIntent:
-        """Updates a SetupIntent object.
-
-        ``POST /v1/setup_intents/{intent}``
-
-        Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to the
-                in-context Stripe Account.
-            customer: ID of the Customer this SetupIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            flow_directions: Indicates the directions of money movement for which this payment
-                method is intended to be used.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
-                object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is set as
-                the
-                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
-                value in the SetupIntent.
-            payment_method_options: Payment-method-specific configuration for this SetupIntent.
-            payment_method_types: The list of payment method types (e.g.
-        """
-        return self._client.request(
-            _PostSetupIntentsIntent,
-            (intent,),
-            {
-                "attach_to_self": attach_to_self,
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "flow_directions": flow_directions,
-                "metadata": metadata,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-            },
-            options,
-        )
-
-    def verify_microdeposits(
-        self,
-        intent: str,
-        /,
-        *,
-        amounts: Sequence[int] | None = None,
-        client_secret: str | None = None,
-        descriptor_code: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SetupIntent:
-        """Verifies microdeposits on a SetupIntent object.
-
-        ``POST /v1/setup_intents/{intent}/verify_microdeposits``
-
-        Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
-                sent to the bank account.
-            client_secret: The client secret of the SetupIntent.
-            descriptor_code: A six-character code starting with SM present in the microdeposit
-                sent to the bank account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostSetupIntentsIntentVerifyMicrodeposits,
-            (intent,),
-            {
-                "amounts": amounts,
-                "client_secret": client_secret,
-                "descriptor_code": descriptor_code,
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncSetupIntents(AsyncResource):
-    """Operations on `client.setup_intents`."""
-
-    async def cancel(
-        self,
-        intent: str,
-        /,
-        *,
-        cancellation_reason: Literal["abandoned", "duplicate", "requested_by_customer"] | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SetupIntent:
-        """A SetupIntent object can be canceled when it is in one of these statuses:
-        requires_payment_method, requires_confirmation, or requires_action.
-
-        Once canceled, setup is abandoned and any operations on the SetupIntent will fail with
-        an error.
-
-        ``POST /v1/setup_intents/{intent}/cancel``
-
-        Args:
-            cancellation_reason: Reason for canceling this SetupIntent.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostSetupIntentsIntentCancel,
-            (intent,),
-            {
-                "cancellation_reason": cancellation_reason,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def confirm(
-        self,
-        intent: str,
-        /,
-        *,
-        client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
-        mandate_data: SetupIntentsConfirmParamsMandateData
-        | Literal[""]
-        | SetupIntentsConfirmParamsMandateData2
-        | None = None,
-        payment_method: str | None = None,
-        payment_method_data: SetupIntentsConfirmParamsPaymentMethodData | None = None,
-        payment_method_options: SetupIntentsConfirmParamsPaymentMethodOptions | None = None,
-        return_url: str | None = None,
-        use_stripe_sdk: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SetupIntent:
-        """Confirm that your customer intends to set up the current or
-        provided payment method. For example, you would confirm a SetupIntent
-        when a customer hits the “Save” button on a payment method management
-        page on your website.
-
-        If the selected payment method does not require any additional
-        steps from the customer, the SetupIntent will transition to the
-        succeeded status.
-
-        Otherwise, it will transition to the requires_action status and
-        suggest additional actions via next_action. If setup fails,
-        the SetupIntent will transition to the
-        requires_payment_method status or the canceled status if the
-        confirmation limit is reached.
-
-        ``POST /v1/setup_intents/{intent}/confirm``
-
-        Args:
-            client_secret: The client secret of the SetupIntent.
-            expand: Specifies which fields in the response should be expanded.
-            mandate_data: This hash contains details about the Mandate to create
-            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
-                object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is set as
-                the
-                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
-                value in the SetupIntent.
-            payment_method_options: Payment-method-specific configuration for this SetupIntent.
-            return_url: The URL to redirect your customer back to after they authenticate on the
-                payment method's app or site.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
-                or Android client-side SDKs to handle the next actions.
-        """
-        return await self._client.request(
-            _PostSetupIntentsIntentConfirm,
-            (intent,),
-            {
-                "client_secret": client_secret,
-                "expand": expand,
-                "mandate_data": mandate_data,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "return_url": return_url,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        attach_to_self: bool | None = None,
-        automatic_payment_methods: SetupIntentsCreateParamsAutomaticPaymentMethods | None = None,
-        confirm: bool | None = None,
-        customer: str | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        flow_directions: Sequence[Literal["inbound", "outbound"]] | None = None,
-        mandate_data: SetupIntentsCreateParamsMandateData | Literal[""] | None = None,
-        metadata: dict[str, str] | None = None,
-        on_behalf_of: str | None = None,
-        payment_method: str | None = None,
-        payment_method_data: SetupIntentsCreateParamsPaymentMethodData | None = None,
-        payment_method_options: SetupIntentsCreateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
-        return_url: str | None = None,
-        single_use: SetupIntentsCreateParamsSingleUse | None = None,
-        usage: Literal["off_session", "on_session"] | None = None,
-        use_stripe_sdk: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SetupIntent:
-        """Creates a SetupIntent object.
-
-        After the SetupIntent is created, attach a payment method and confirm
-        to collect any required permissions to charge the payment method later.
-
-        ``POST /v1/setup_intents``
-
-        Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to the
-                in-context Stripe Account.
-            automatic_payment_methods: When enabled, this SetupIntent will accept payment
-                methods that you have enabled in the Dashboard and are compatible with this
-                SetupIntent's other parameters.
-            confirm: Set to `true` to attempt to confirm this SetupIntent immediately.
-            customer: ID of the Customer this SetupIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            flow_directions: Indicates the directions of money movement for which this payment
-                method is intended to be used.
-            mandate_data: This hash contains details about the Mandate to create.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            on_behalf_of: The Stripe account ID for which this SetupIntent is created.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
-                object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is set as
-                the
-                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
-                value in the SetupIntent.
-            payment_method_options: Payment-method-specific configuration for this SetupIntent.
-            payment_method_types: The list of payment method types (e.g.
-            return_url: The URL to redirect your customer back to after they authenticate or
-                cancel their payment on the payment method's app or site.
-            single_use: If this hash is populated, this SetupIntent will generate a single_use
-                Mandate on success.
-            usage: Indicates how the payment method is intended to be used in the future.
-            use_stripe_sdk: Set to `true` when confirming server-side and using Stripe.js, iOS,
-                or Android client-side SDKs to handle the next actions.
-        """
-        return await self._client.request(
-            _PostSetupIntents,
-            (),
-            {
-                "attach_to_self": attach_to_self,
-                "automatic_payment_methods": automatic_payment_methods,
-                "confirm": confirm,
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "flow_directions": flow_directions,
-                "mandate_data": mandate_data,
-                "metadata": metadata,
-                "on_behalf_of": on_behalf_of,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-                "return_url": return_url,
-                "single_use": single_use,
-                "usage": usage,
-                "use_stripe_sdk": use_stripe_sdk,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        attach_to_self: bool | None = None,
-        created: SetupIntentsListParamsCreated | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        payment_method: str | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[SetupIntent]:
-        """Returns a list of SetupIntents.
-
-        ``GET /v1/setup_intents``
-
-        Args:
-            attach_to_self:
-            created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            payment_method:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetSetupIntents,
-            (),
-            {
-                "attach_to_self": attach_to_self,
-                "created": created,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "payment_method": payment_method,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        intent: str,
-        /,
-        *,
-        client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SetupIntent:
-        """Retrieves the details of a SetupIntent that has previously been created.
-
-        Client-side retrieval using a publishable key is allowed when the client_secret is
-        provided in the query string.
-
-        When retrieved with a publishable key, only a subset of properties will be returned.
-        Please refer to the SetupIntent object reference for more details.
-
-        ``GET /v1/setup_intents/{intent}``
-
-        Args:
-            client_secret:
-            expand:
-        """
-        return await self._client.request(
-            _GetSetupIntentsIntent,
-            (intent,),
-            {
-                "client_secret": client_secret,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        intent: str,
-        /,
-        *,
-        attach_to_self: bool | None = None,
-        customer: str | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        flow_directions: Sequence[Literal["inbound", "outbound"]] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        payment_method: str | None = None,
-        payment_method_data: SetupIntentsUpdateParamsPaymentMethodData | None = None,
-        payment_method_options: SetupIntentsUpdateParamsPaymentMethodOptions | None = None,
-        payment_method_types: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SetupIntent:
-        """Updates a SetupIntent object.
-
-        ``POST /v1/setup_intents/{intent}``
-
-        Args:
-            attach_to_self: If present, the SetupIntent's payment method will be attached to the
-                in-context Stripe Account.
-            customer: ID of the Customer this SetupIntent belongs to, if one exists.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            flow_directions: Indicates the directions of money movement for which this payment
-                method is intended to be used.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            payment_method: ID of the payment method (a PaymentMethod, Card, or saved Source
-                object) to attach to this SetupIntent.
-            payment_method_data: When included, this hash creates a PaymentMethod that is set as
-                the
-                [`payment_method`](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-payment_method)
-                value in the SetupIntent.
-            payment_method_options: Payment-method-specific configuration for this SetupIntent.
-            payment_method_types: The list of payment method types (e.g.
-        """
-        return await self._client.request(
-            _PostSetupIntentsIntent,
-            (intent,),
-            {
-                "attach_to_self": attach_to_self,
-                "customer": customer,
-                "description": description,
-                "expand": expand,
-                "flow_directions": flow_directions,
-                "metadata": metadata,
-                "payment_method": payment_method,
-                "payment_method_data": payment_method_data,
-                "payment_method_options": payment_method_options,
-                "payment_method_types": payment_method_types,
-            },
-            options,
-        )
-
-    async def verify_microdeposits(
-        self,
-        intent: str,
-        /,
-        *,
-        amounts: Sequence[int] | None = None,
-        client_secret: str | None = None,
-        descriptor_code: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SetupIntent:
-        """Verifies microdeposits on a SetupIntent object.
-
-        ``POST /v1/setup_intents/{intent}/verify_microdeposits``
-
-        Args:
-            amounts: Two positive integers, in *cents*, equal to the values of the microdeposits
-                sent to the bank account.
-            client_secret: The client secret of the SetupIntent.
-            descriptor_code: A six-character code starting with SM present in the microdeposit
-                sent to the bank account.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostSetupIntentsIntentVerifyMicrodeposits,
-            (intent,),
-            {
-                "amounts": amounts,
-                "client_secret": client_secret,
-                "descriptor_code": descriptor_code,
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "SetupIntents.cancel": _PostSetupIntentsIntentCancel,
+    "SetupIntents.confirm": _PostSetupIntentsIntentConfirm,
+    "SetupIntents.create": _PostSetupIntents,
+    "SetupIntents.list": _GetSetupIntents,
+    "SetupIntents.retrieve": _GetSetupIntentsIntent,
+    "SetupIntents.update": _PostSetupIntentsIntent,
+    "SetupIntents.verify_microdeposits": _PostSetupIntentsIntentVerifyMicrodeposits,
+    "AsyncSetupIntents.cancel": _PostSetupIntentsIntentCancel,
+    "AsyncSetupIntents.confirm": _PostSetupIntentsIntentConfirm,
+    "AsyncSetupIntents.create": _PostSetupIntents,
+    "AsyncSetupIntents.list": _GetSetupIntents,
+    "AsyncSetupIntents.retrieve": _GetSetupIntentsIntent,
+    "AsyncSetupIntents.update": _PostSetupIntentsIntent,
+    "AsyncSetupIntents.verify_microdeposits": _PostSetupIntentsIntentVerifyMicrodeposits,
+}

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.shipping_rate import ShippingRate
     from ..params.shipping_rates import (
         ShippingRatesCreateParamsDeliveryEstimate,
@@ -27,6 +26,353 @@ if TYPE_CHECKING:
         ShippingRatesListParamsCreated,
         ShippingRatesUpdateParamsFixedAmount,
     )
+
+
+class ShippingRates(SyncResource):
+    """Operations on `client.shipping_rates`."""
+
+    def create(
+        self,
+        *,
+        display_name: str,
+        delivery_estimate: ShippingRatesCreateParamsDeliveryEstimate | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        fixed_amount: ShippingRatesCreateParamsFixedAmount | None = None,
+        metadata: dict[str, str] | None = None,
+        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
+        tax_code: str | None = None,
+        type: Literal["fixed_amount"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ShippingRate:
+        """Creates a new shipping rate object.
+
+        ``POST /v1/shipping_rates``
+
+        Args:
+            display_name: The name of the shipping rate, meant to be displayable to the
+                customer. This will appear on CheckoutSessions.
+            delivery_estimate: The estimated range for how long shipping will take, meant to be
+                displayable to the customer. This will appear on CheckoutSessions.
+            expand: Specifies which fields in the response should be expanded.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            tax_behavior: Specifies whether the rate is considered inclusive of taxes or
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping
+                tax code is `txcd_92010001`.
+            type: The type of calculation to use on the shipping rate. Can only be
+                `fixed_amount` for now.
+        """
+        return self._client.request(
+            _PostShippingRates,
+            (),
+            {
+                "display_name": display_name,
+                "delivery_estimate": delivery_estimate,
+                "expand": expand,
+                "fixed_amount": fixed_amount,
+                "metadata": metadata,
+                "tax_behavior": tax_behavior,
+                "tax_code": tax_code,
+                "type": type,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        active: bool | None = None,
+        created: ShippingRatesListParamsCreated | int | None = None,
+        currency: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[ShippingRate]:
+        """Returns a list of your shipping rates.
+
+        ``GET /v1/shipping_rates``
+
+        Args:
+            active: Only return shipping rates that are active or inactive.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            currency: Only return shipping rates for the given currency.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetShippingRates,
+            (),
+            {
+                "active": active,
+                "created": created,
+                "currency": currency,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        shipping_rate_token: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ShippingRate:
+        """Returns the shipping rate object with the given ID.
+
+        ``GET /v1/shipping_rates/{shipping_rate_token}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetShippingRatesShippingRateToken,
+            (shipping_rate_token,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        shipping_rate_token: str,
+        /,
+        *,
+        active: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        fixed_amount: ShippingRatesUpdateParamsFixedAmount | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ShippingRate:
+        """Updates an existing shipping rate object.
+
+        ``POST /v1/shipping_rates/{shipping_rate_token}``
+
+        Args:
+            active: Whether the shipping rate can be used for new purchases. Defaults to `true`.
+            expand: Specifies which fields in the response should be expanded.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            tax_behavior: Specifies whether the rate is considered inclusive of taxes or
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+        """
+        return self._client.request(
+            _PostShippingRatesShippingRateToken,
+            (shipping_rate_token,),
+            {
+                "active": active,
+                "expand": expand,
+                "fixed_amount": fixed_amount,
+                "metadata": metadata,
+                "tax_behavior": tax_behavior,
+            },
+            options,
+        )
+
+
+class AsyncShippingRates(AsyncResource):
+    """Operations on `client.shipping_rates`."""
+
+    async def create(
+        self,
+        *,
+        display_name: str,
+        delivery_estimate: ShippingRatesCreateParamsDeliveryEstimate | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        fixed_amount: ShippingRatesCreateParamsFixedAmount | None = None,
+        metadata: dict[str, str] | None = None,
+        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
+        tax_code: str | None = None,
+        type: Literal["fixed_amount"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ShippingRate:
+        """Creates a new shipping rate object.
+
+        ``POST /v1/shipping_rates``
+
+        Args:
+            display_name: The name of the shipping rate, meant to be displayable to the
+                customer. This will appear on CheckoutSessions.
+            delivery_estimate: The estimated range for how long shipping will take, meant to be
+                displayable to the customer. This will appear on CheckoutSessions.
+            expand: Specifies which fields in the response should be expanded.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            tax_behavior: Specifies whether the rate is considered inclusive of taxes or
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping
+                tax code is `txcd_92010001`.
+            type: The type of calculation to use on the shipping rate. Can only be
+                `fixed_amount` for now.
+        """
+        return await self._client.request(
+            _PostShippingRates,
+            (),
+            {
+                "display_name": display_name,
+                "delivery_estimate": delivery_estimate,
+                "expand": expand,
+                "fixed_amount": fixed_amount,
+                "metadata": metadata,
+                "tax_behavior": tax_behavior,
+                "tax_code": tax_code,
+                "type": type,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        active: bool | None = None,
+        created: ShippingRatesListParamsCreated | int | None = None,
+        currency: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[ShippingRate]:
+        """Returns a list of your shipping rates.
+
+        ``GET /v1/shipping_rates``
+
+        Args:
+            active: Only return shipping rates that are active or inactive.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            currency: Only return shipping rates for the given currency.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetShippingRates,
+            (),
+            {
+                "active": active,
+                "created": created,
+                "currency": currency,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        shipping_rate_token: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ShippingRate:
+        """Returns the shipping rate object with the given ID.
+
+        ``GET /v1/shipping_rates/{shipping_rate_token}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetShippingRatesShippingRateToken,
+            (shipping_rate_token,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        shipping_rate_token: str,
+        /,
+        *,
+        active: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        fixed_amount: ShippingRatesUpdateParamsFixedAmount | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ShippingRate:
+        """Updates an existing shipping rate object.
+
+        ``POST /v1/shipping_rates/{shipping_rate_token}``
+
+        Args:
+            active: Whether the shipping rate can be used for new purchases. Defaults to `true`.
+            expand: Specifies which fields in the response should be expanded.
+            fixed_amount: Describes a fixed amount to charge for shipping. Must be present if
+                type is `fixed_amount`.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            tax_behavior: Specifies whether the rate is considered inclusive of taxes or
+                exclusive of taxes. One of `inclusive`, `exclusive`, or `unspecified`.
+        """
+        return await self._client.request(
+            _PostShippingRatesShippingRateToken,
+            (shipping_rate_token,),
+            {
+                "active": active,
+                "expand": expand,
+                "fixed_amount": fixed_amount,
+                "metadata": metadata,
+                "tax_behavior": tax_behavior,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostShippingRates: Operation[ShippingRate] = Operation(
     "PostShippingRates",
@@ -106,307 +452,14 @@ _PostShippingRatesShippingRateToken: Operation[ShippingRate] = Operation(
 )
 
 
-class ShippingRates(SyncResource):
-    """Operations on `client.shipping_rates`."""
-
-    def create(
-        self,
-        *,
-        display_name: str,
-        delivery_estimate: ShippingRatesCreateParamsDeliveryEstimate | None = None,
-        expand: Sequence[str] | None = None,
-        fixed_amount: ShippingRatesCreateParamsFixedAmount | None = None,
-        metadata: dict[str, str] | None = None,
-        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tax_code: str | None = None,
-        type: Literal["fixed_amount"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ShippingRate:
-        """Creates a new shipping rate object.
-
-        ``POST /v1/shipping_rates``
-
-        Args:
-            display_name: The name of the shipping rate, meant to be displayable to the
-                customer.
-            delivery_estimate: The estimated range for how long shipping will take, meant to be
-                displayable to the customer.
-            expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            tax_behavior: Specifies whether the rate is considered inclusive of taxes or
-                exclusive of taxes.
-            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            type: The type of calculation to use on the shipping rate.
-        """
-        return self._client.request(
-            _PostShippingRates,
-            (),
-            {
-                "display_name": display_name,
-                "delivery_estimate": delivery_estimate,
-                "expand": expand,
-                "fixed_amount": fixed_amount,
-                "metadata": metadata,
-                "tax_behavior": tax_behavior,
-                "tax_code": tax_code,
-                "type": type,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        active: bool | None = None,
-        created: ShippingRatesListParamsCreated | int | None = None,
-        currency: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[ShippingRate]:
-        """Returns a list of your shipping rates.
-
-        ``GET /v1/shipping_rates``
-
-        Args:
-            active:
-            created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetShippingRates,
-            (),
-            {
-                "active": active,
-                "created": created,
-                "currency": currency,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        shipping_rate_token: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ShippingRate:
-        """Returns the shipping rate object with the given ID.
-
-        ``GET /v1/shipping_rates/{shipping_rate_token}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetShippingRatesShippingRateToken,
-            (shipping_rate_token,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        shipping_rate_token: str,
-        /,
-        *,
-        active: bool | None = None,
-        expand: Sequence[str] | None = None,
-        fixed_amount: ShippingRatesUpdateParamsFixedAmount | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ShippingRate:
-        """Updates an existing shipping rate object.
-
-        ``POST /v1/shipping_rates/{shipping_rate_token}``
-
-        Args:
-            active: Whether the shipping rate can be used for new purchases.
-            expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            tax_behavior: Specifies whether the rate is considered inclusive of taxes or
-                exclusive of taxes.
-        """
-        return self._client.request(
-            _PostShippingRatesShippingRateToken,
-            (shipping_rate_token,),
-            {
-                "active": active,
-                "expand": expand,
-                "fixed_amount": fixed_amount,
-                "metadata": metadata,
-                "tax_behavior": tax_behavior,
-            },
-            options,
-        )
-
-
-class AsyncShippingRates(AsyncResource):
-    """Operations on `client.shipping_rates`."""
-
-    async def create(
-        self,
-        *,
-        display_name: str,
-        delivery_estimate: ShippingRatesCreateParamsDeliveryEstimate | None = None,
-        expand: Sequence[str] | None = None,
-        fixed_amount: ShippingRatesCreateParamsFixedAmount | None = None,
-        metadata: dict[str, str] | None = None,
-        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        tax_code: str | None = None,
-        type: Literal["fixed_amount"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ShippingRate:
-        """Creates a new shipping rate object.
-
-        ``POST /v1/shipping_rates``
-
-        Args:
-            display_name: The name of the shipping rate, meant to be displayable to the
-                customer.
-            delivery_estimate: The estimated range for how long shipping will take, meant to be
-                displayable to the customer.
-            expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            tax_behavior: Specifies whether the rate is considered inclusive of taxes or
-                exclusive of taxes.
-            tax_code: A [tax code](https://stripe.com/docs/tax/tax-categories) ID.
-            type: The type of calculation to use on the shipping rate.
-        """
-        return await self._client.request(
-            _PostShippingRates,
-            (),
-            {
-                "display_name": display_name,
-                "delivery_estimate": delivery_estimate,
-                "expand": expand,
-                "fixed_amount": fixed_amount,
-                "metadata": metadata,
-                "tax_behavior": tax_behavior,
-                "tax_code": tax_code,
-                "type": type,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        active: bool | None = None,
-        created: ShippingRatesListParamsCreated | int | None = None,
-        currency: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[ShippingRate]:
-        """Returns a list of your shipping rates.
-
-        ``GET /v1/shipping_rates``
-
-        Args:
-            active:
-            created:
-            currency:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetShippingRates,
-            (),
-            {
-                "active": active,
-                "created": created,
-                "currency": currency,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        shipping_rate_token: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ShippingRate:
-        """Returns the shipping rate object with the given ID.
-
-        ``GET /v1/shipping_rates/{shipping_rate_token}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetShippingRatesShippingRateToken,
-            (shipping_rate_token,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        shipping_rate_token: str,
-        /,
-        *,
-        active: bool | None = None,
-        expand: Sequence[str] | None = None,
-        fixed_amount: ShippingRatesUpdateParamsFixedAmount | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        tax_behavior: Literal["exclusive", "inclusive", "unspecified"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ShippingRate:
-        """Updates an existing shipping rate object.
-
-        ``POST /v1/shipping_rates/{shipping_rate_token}``
-
-        Args:
-            active: Whether the shipping rate can be used for new purchases.
-            expand: Specifies which fields in the response should be expanded.
-            fixed_amount: Describes a fixed amount to charge for shipping.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            tax_behavior: Specifies whether the rate is considered inclusive of taxes or
-                exclusive of taxes.
-        """
-        return await self._client.request(
-            _PostShippingRatesShippingRateToken,
-            (shipping_rate_token,),
-            {
-                "active": active,
-                "expand": expand,
-                "fixed_amount": fixed_amount,
-                "metadata": metadata,
-                "tax_behavior": tax_behavior,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ShippingRates.create": _PostShippingRates,
+    "ShippingRates.list": _GetShippingRates,
+    "ShippingRates.retrieve": _GetShippingRatesShippingRateToken,
+    "ShippingRates.update": _PostShippingRatesShippingRateToken,
+    "AsyncShippingRates.create": _PostShippingRates,
+    "AsyncShippingRates.list": _GetShippingRates,
+    "AsyncShippingRates.retrieve": _GetShippingRatesShippingRateToken,
+    "AsyncShippingRates.update": _PostShippingRatesShippingRateToken,
+}

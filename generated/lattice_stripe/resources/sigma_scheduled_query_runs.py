@@ -12,14 +12,148 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.scheduled_query_run import ScheduledQueryRun
+
+
+class SigmaScheduledQueryRuns(SyncResource):
+    """Operations on `client.sigma.scheduled_query_runs`."""
+
+    def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[ScheduledQueryRun]:
+        """Returns a list of scheduled query runs.
+
+        ``GET /v1/sigma/scheduled_query_runs``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetSigmaScheduledQueryRuns,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        scheduled_query_run: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ScheduledQueryRun:
+        """Retrieves the details of an scheduled query run.
+
+        ``GET /v1/sigma/scheduled_query_runs/{scheduled_query_run}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetSigmaScheduledQueryRunsScheduledQueryRun,
+            (scheduled_query_run,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncSigmaScheduledQueryRuns(AsyncResource):
+    """Operations on `client.sigma.scheduled_query_runs`."""
+
+    async def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[ScheduledQueryRun]:
+        """Returns a list of scheduled query runs.
+
+        ``GET /v1/sigma/scheduled_query_runs``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetSigmaScheduledQueryRuns,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        scheduled_query_run: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ScheduledQueryRun:
+        """Retrieves the details of an scheduled query run.
+
+        ``GET /v1/sigma/scheduled_query_runs/{scheduled_query_run}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetSigmaScheduledQueryRunsScheduledQueryRun,
+            (scheduled_query_run,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetSigmaScheduledQueryRuns: Operation[ListObject[ScheduledQueryRun]] = Operation(
     "GetSigmaScheduledQueryRuns",
@@ -49,119 +183,10 @@ _GetSigmaScheduledQueryRunsScheduledQueryRun: Operation[ScheduledQueryRun] = Ope
 )
 
 
-class SigmaScheduledQueryRuns(SyncResource):
-    """Operations on `client.sigma.scheduled_query_runs`."""
-
-    def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[ScheduledQueryRun]:
-        """Returns a list of scheduled query runs.
-
-        ``GET /v1/sigma/scheduled_query_runs``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetSigmaScheduledQueryRuns,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        scheduled_query_run: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ScheduledQueryRun:
-        """Retrieves the details of an scheduled query run.
-
-        ``GET /v1/sigma/scheduled_query_runs/{scheduled_query_run}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetSigmaScheduledQueryRunsScheduledQueryRun,
-            (scheduled_query_run,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncSigmaScheduledQueryRuns(AsyncResource):
-    """Operations on `client.sigma.scheduled_query_runs`."""
-
-    async def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[ScheduledQueryRun]:
-        """Returns a list of scheduled query runs.
-
-        ``GET /v1/sigma/scheduled_query_runs``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetSigmaScheduledQueryRuns,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        scheduled_query_run: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ScheduledQueryRun:
-        """Retrieves the details of an scheduled query run.
-
-        ``GET /v1/sigma/scheduled_query_runs/{scheduled_query_run}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetSigmaScheduledQueryRunsScheduledQueryRun,
-            (scheduled_query_run,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "SigmaScheduledQueryRuns.list": _GetSigmaScheduledQueryRuns,
+    "SigmaScheduledQueryRuns.retrieve": _GetSigmaScheduledQueryRunsScheduledQueryRun,
+    "AsyncSigmaScheduledQueryRuns.list": _GetSigmaScheduledQueryRuns,
+    "AsyncSigmaScheduledQueryRuns.retrieve": _GetSigmaScheduledQueryRunsScheduledQueryRun,
+}

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.source import Source
     from ..models.source_mandate_notification import SourceMandateNotification
     from ..models.source_transaction import SourceTransaction
@@ -33,6 +32,637 @@ if TYPE_CHECKING:
         SourcesUpdateParamsOwner,
         SourcesUpdateParamsSourceOrder,
     )
+
+
+class Sources(SyncResource):
+    """Operations on `client.sources`."""
+
+    @cached_property
+    def mandate_notifications(self) -> SourcesMandateNotifications:
+        return SourcesMandateNotifications(self._client)
+
+    @cached_property
+    def source_transactions(self) -> SourcesSourceTransactions:
+        return SourcesSourceTransactions(self._client)
+
+    def create(
+        self,
+        *,
+        amount: int | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        flow: Literal["code_verification", "none", "receiver", "redirect"] | None = None,
+        mandate: SourcesCreateParamsMandate | None = None,
+        metadata: dict[str, str] | None = None,
+        original_source: str | None = None,
+        owner: SourcesCreateParamsOwner | None = None,
+        receiver: SourcesCreateParamsReceiver | None = None,
+        redirect: SourcesCreateParamsRedirect | None = None,
+        source_order: SourcesCreateParamsSourceOrder | None = None,
+        statement_descriptor: str | None = None,
+        token: str | None = None,
+        type: str | None = None,
+        usage: Literal["reusable", "single_use"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Source:
+        """Creates a new source object.
+
+        ``POST /v1/sources``
+
+        Args:
+            amount: Amount associated with the source. This is the amount for which the source
+                will be chargeable once ready. Required for `single_use` sources. Not supported
+                for `receiver` type sources, where charge amount may not be specified until
+                funds land.
+            currency: Three-letter [ISO code for the
+                currency](https://stripe.com/docs/currencies) associated with the source. This
+                is the currency for which the source will be chargeable once ready.
+            customer: The `Customer` to whom the original source is attached to. Must be set
+                when the original source is not a `Source` (e.g., `Card`).
+            expand: Specifies which fields in the response should be expanded.
+            flow: The authentication `flow` of the source to create. `flow` is one of
+                `redirect`, `receiver`, `code_verification`, `none`. It is generally inferred
+                unless a type supports multiple flows.
+            mandate: Information about a mandate possibility attached to a source object
+                (generally for bank debits) as well as its acceptance status.
+            metadata:
+            original_source: The source to share.
+            owner: Information about the owner of the payment instrument that may be used or
+                required by particular source types.
+            receiver: Optional parameters for the receiver flow. Can be set only if the source
+                is a receiver (`flow` is `receiver`).
+            redirect: Parameters required for the redirect flow. Required if the source is
+                authenticated by a redirect (`flow` is `redirect`).
+            source_order: Information about the items and shipping associated with the source.
+                Required for transactional credit (for example Klarna) sources before you can
+                charge it.
+            statement_descriptor: An arbitrary string to be displayed on your customer's
+                statement. As an example, if your website is `RunClub` and the item you're
+                charging for is a race ticket, you may want to specify a `statement_descriptor`
+                of `RunClub 5K race ticket.` While many payment types will display this
+                information, some may not display it at all.
+            token: An optional token used to create the source. When passed, token properties
+                will override source parameters.
+            type: The `type` of the source to create. Required unless `customer` and
+                `original_source` are specified (see the [Cloning card
+                Sources](https://stripe.com/docs/sources/connect#cloning-card-sources) guide)
+            usage:
+        """
+        return self._client.request(
+            _PostSources,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "customer": customer,
+                "expand": expand,
+                "flow": flow,
+                "mandate": mandate,
+                "metadata": metadata,
+                "original_source": original_source,
+                "owner": owner,
+                "receiver": receiver,
+                "redirect": redirect,
+                "source_order": source_order,
+                "statement_descriptor": statement_descriptor,
+                "token": token,
+                "type": type,
+                "usage": usage,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        source: str,
+        /,
+        *,
+        client_secret: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Source:
+        """Retrieves an existing source object. Supply the unique source ID from a source creation
+        request and Stripe will return the corresponding up-to-date source object information.
+
+        ``GET /v1/sources/{source}``
+
+        Args:
+            client_secret: The client secret of the source. Required if a publishable key is
+                used to retrieve the source.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetSourcesSource,
+            (source,),
+            {
+                "client_secret": client_secret,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        source: str,
+        /,
+        *,
+        amount: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        mandate: SourcesUpdateParamsMandate | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        owner: SourcesUpdateParamsOwner | None = None,
+        source_order: SourcesUpdateParamsSourceOrder | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Source:
+        """Updates the specified source by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
+
+        This request accepts the metadata and owner as arguments. It is also possible to update
+        type specific information for selected payment methods. Please refer to our payment
+        method guides for more detail.
+
+        ``POST /v1/sources/{source}``
+
+        Args:
+            amount: Amount associated with the source.
+            expand: Specifies which fields in the response should be expanded.
+            mandate: Information about a mandate possibility attached to a source object
+                (generally for bank debits) as well as its acceptance status.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            owner: Information about the owner of the payment instrument that may be used or
+                required by particular source types.
+            source_order: Information about the items and shipping associated with the source.
+                Required for transactional credit (for example Klarna) sources before you can
+                charge it.
+        """
+        return self._client.request(
+            _PostSourcesSource,
+            (source,),
+            {
+                "amount": amount,
+                "expand": expand,
+                "mandate": mandate,
+                "metadata": metadata,
+                "owner": owner,
+                "source_order": source_order,
+            },
+            options,
+        )
+
+    def verify(
+        self,
+        source: str,
+        /,
+        *,
+        values: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Source:
+        """Verify a given source.
+
+        ``POST /v1/sources/{source}/verify``
+
+        Args:
+            values: The values needed to verify the source.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostSourcesSourceVerify,
+            (source,),
+            {
+                "values": values,
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class SourcesMandateNotifications(SyncResource):
+    """Operations on `client.sources.mandate_notifications`."""
+
+    def retrieve(
+        self,
+        source: str,
+        mandate_notification: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SourceMandateNotification:
+        """Retrieves a new Source MandateNotification.
+
+        ``GET /v1/sources/{source}/mandate_notifications/{mandate_notification}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetSourcesSourceMandateNotificationsMandateNotification,
+            (
+                source,
+                mandate_notification,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class SourcesSourceTransactions(SyncResource):
+    """Operations on `client.sources.source_transactions`."""
+
+    def list(
+        self,
+        source: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[SourceTransaction]:
+        """List source transactions for a given source.
+
+        ``GET /v1/sources/{source}/source_transactions``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetSourcesSourceSourceTransactions,
+            (source,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        source: str,
+        source_transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SourceTransaction:
+        """Retrieve an existing source transaction object. Supply the unique source ID from a
+        source creation request and the source transaction ID and Stripe will return the
+        corresponding up-to-date source object information.
+
+        ``GET /v1/sources/{source}/source_transactions/{source_transaction}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetSourcesSourceSourceTransactionsSourceTransaction,
+            (
+                source,
+                source_transaction,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncSources(AsyncResource):
+    """Operations on `client.sources`."""
+
+    @cached_property
+    def mandate_notifications(self) -> AsyncSourcesMandateNotifications:
+        return AsyncSourcesMandateNotifications(self._client)
+
+    @cached_property
+    def source_transactions(self) -> AsyncSourcesSourceTransactions:
+        return AsyncSourcesSourceTransactions(self._client)
+
+    async def create(
+        self,
+        *,
+        amount: int | None = None,
+        currency: str | None = None,
+        customer: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        flow: Literal["code_verification", "none", "receiver", "redirect"] | None = None,
+        mandate: SourcesCreateParamsMandate | None = None,
+        metadata: dict[str, str] | None = None,
+        original_source: str | None = None,
+        owner: SourcesCreateParamsOwner | None = None,
+        receiver: SourcesCreateParamsReceiver | None = None,
+        redirect: SourcesCreateParamsRedirect | None = None,
+        source_order: SourcesCreateParamsSourceOrder | None = None,
+        statement_descriptor: str | None = None,
+        token: str | None = None,
+        type: str | None = None,
+        usage: Literal["reusable", "single_use"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Source:
+        """Creates a new source object.
+
+        ``POST /v1/sources``
+
+        Args:
+            amount: Amount associated with the source. This is the amount for which the source
+                will be chargeable once ready. Required for `single_use` sources. Not supported
+                for `receiver` type sources, where charge amount may not be specified until
+                funds land.
+            currency: Three-letter [ISO code for the
+                currency](https://stripe.com/docs/currencies) associated with the source. This
+                is the currency for which the source will be chargeable once ready.
+            customer: The `Customer` to whom the original source is attached to. Must be set
+                when the original source is not a `Source` (e.g., `Card`).
+            expand: Specifies which fields in the response should be expanded.
+            flow: The authentication `flow` of the source to create. `flow` is one of
+                `redirect`, `receiver`, `code_verification`, `none`. It is generally inferred
+                unless a type supports multiple flows.
+            mandate: Information about a mandate possibility attached to a source object
+                (generally for bank debits) as well as its acceptance status.
+            metadata:
+            original_source: The source to share.
+            owner: Information about the owner of the payment instrument that may be used or
+                required by particular source types.
+            receiver: Optional parameters for the receiver flow. Can be set only if the source
+                is a receiver (`flow` is `receiver`).
+            redirect: Parameters required for the redirect flow. Required if the source is
+                authenticated by a redirect (`flow` is `redirect`).
+            source_order: Information about the items and shipping associated with the source.
+                Required for transactional credit (for example Klarna) sources before you can
+                charge it.
+            statement_descriptor: An arbitrary string to be displayed on your customer's
+                statement. As an example, if your website is `RunClub` and the item you're
+                charging for is a race ticket, you may want to specify a `statement_descriptor`
+                of `RunClub 5K race ticket.` While many payment types will display this
+                information, some may not display it at all.
+            token: An optional token used to create the source. When passed, token properties
+                will override source parameters.
+            type: The `type` of the source to create. Required unless `customer` and
+                `original_source` are specified (see the [Cloning card
+                Sources](https://stripe.com/docs/sources/connect#cloning-card-sources) guide)
+            usage:
+        """
+        return await self._client.request(
+            _PostSources,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "customer": customer,
+                "expand": expand,
+                "flow": flow,
+                "mandate": mandate,
+                "metadata": metadata,
+                "original_source": original_source,
+                "owner": owner,
+                "receiver": receiver,
+                "redirect": redirect,
+                "source_order": source_order,
+                "statement_descriptor": statement_descriptor,
+                "token": token,
+                "type": type,
+                "usage": usage,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        source: str,
+        /,
+        *,
+        client_secret: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Source:
+        """Retrieves an existing source object. Supply the unique source ID from a source creation
+        request and Stripe will return the corresponding up-to-date source object information.
+
+        ``GET /v1/sources/{source}``
+
+        Args:
+            client_secret: The client secret of the source. Required if a publishable key is
+                used to retrieve the source.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetSourcesSource,
+            (source,),
+            {
+                "client_secret": client_secret,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        source: str,
+        /,
+        *,
+        amount: int | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        mandate: SourcesUpdateParamsMandate | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        owner: SourcesUpdateParamsOwner | None = None,
+        source_order: SourcesUpdateParamsSourceOrder | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Source:
+        """Updates the specified source by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
+
+        This request accepts the metadata and owner as arguments. It is also possible to update
+        type specific information for selected payment methods. Please refer to our payment
+        method guides for more detail.
+
+        ``POST /v1/sources/{source}``
+
+        Args:
+            amount: Amount associated with the source.
+            expand: Specifies which fields in the response should be expanded.
+            mandate: Information about a mandate possibility attached to a source object
+                (generally for bank debits) as well as its acceptance status.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            owner: Information about the owner of the payment instrument that may be used or
+                required by particular source types.
+            source_order: Information about the items and shipping associated with the source.
+                Required for transactional credit (for example Klarna) sources before you can
+                charge it.
+        """
+        return await self._client.request(
+            _PostSourcesSource,
+            (source,),
+            {
+                "amount": amount,
+                "expand": expand,
+                "mandate": mandate,
+                "metadata": metadata,
+                "owner": owner,
+                "source_order": source_order,
+            },
+            options,
+        )
+
+    async def verify(
+        self,
+        source: str,
+        /,
+        *,
+        values: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Source:
+        """Verify a given source.
+
+        ``POST /v1/sources/{source}/verify``
+
+        Args:
+            values: The values needed to verify the source.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostSourcesSourceVerify,
+            (source,),
+            {
+                "values": values,
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncSourcesMandateNotifications(AsyncResource):
+    """Operations on `client.sources.mandate_notifications`."""
+
+    async def retrieve(
+        self,
+        source: str,
+        mandate_notification: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SourceMandateNotification:
+        """Retrieves a new Source MandateNotification.
+
+        ``GET /v1/sources/{source}/mandate_notifications/{mandate_notification}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetSourcesSourceMandateNotificationsMandateNotification,
+            (
+                source,
+                mandate_notification,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncSourcesSourceTransactions(AsyncResource):
+    """Operations on `client.sources.source_transactions`."""
+
+    async def list(
+        self,
+        source: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[SourceTransaction]:
+        """List source transactions for a given source.
+
+        ``GET /v1/sources/{source}/source_transactions``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetSourcesSourceSourceTransactions,
+            (source,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        source: str,
+        source_transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SourceTransaction:
+        """Retrieve an existing source transaction object. Supply the unique source ID from a
+        source creation request and the source transaction ID and Stripe will return the
+        corresponding up-to-date source object information.
+
+        ``GET /v1/sources/{source}/source_transactions/{source_transaction}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetSourcesSourceSourceTransactionsSourceTransaction,
+            (
+                source,
+                source_transaction,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostSources: Operation[Source] = Operation(
     "PostSources",
@@ -158,569 +788,20 @@ _GetSourcesSourceSourceTransactionsSourceTransaction: Operation[SourceTransactio
 )
 
 
-class Sources(SyncResource):
-    """Operations on `client.sources`."""
-
-    @cached_property
-    def mandate_notifications(self) -> SourcesMandateNotifications:
-        return SourcesMandateNotifications(self._client)
-
-    @cached_property
-    def source_transactions(self) -> SourcesSourceTransactions:
-        return SourcesSourceTransactions(self._client)
-
-    def create(
-        self,
-        *,
-        amount: int | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        expand: Sequence[str] | None = None,
-        flow: Literal["code_verification", "none", "receiver", "redirect"] | None = None,
-        mandate: SourcesCreateParamsMandate | None = None,
-        metadata: dict[str, str] | None = None,
-        original_source: str | None = None,
-        owner: SourcesCreateParamsOwner | None = None,
-        receiver: SourcesCreateParamsReceiver | None = None,
-        redirect: SourcesCreateParamsRedirect | None = None,
-        source_order: SourcesCreateParamsSourceOrder | None = None,
-        statement_descriptor: str | None = None,
-        token: str | None = None,
-        type: str | None = None,
-        usage: Literal["reusable", "single_use"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Source:
-        """Creates a new source object.
-
-        ``POST /v1/sources``
-
-        Args:
-            amount: Amount associated with the source.
-            currency: Three-letter [ISO code for the
-                currency](https://stripe.com/docs/currencies) associated with the source.
-            customer: The `Customer` to whom the original source is attached to.
-            expand: Specifies which fields in the response should be expanded.
-            flow: The authentication `flow` of the source to create.
-            mandate: Information about a mandate possibility attached to a source object
-                (generally for bank debits) as well as its acceptance status.
-            metadata:
-            original_source: The source to share.
-            owner: Information about the owner of the payment instrument that may be used or
-                required by particular source types.
-            receiver: Optional parameters for the receiver flow.
-            redirect: Parameters required for the redirect flow.
-            source_order: Information about the items and shipping associated with the source.
-            statement_descriptor: An arbitrary string to be displayed on your customer's
-                statement.
-            token: An optional token used to create the source.
-            type: The `type` of the source to create.
-            usage:
-        """
-        return self._client.request(
-            _PostSources,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "flow": flow,
-                "mandate": mandate,
-                "metadata": metadata,
-                "original_source": original_source,
-                "owner": owner,
-                "receiver": receiver,
-                "redirect": redirect,
-                "source_order": source_order,
-                "statement_descriptor": statement_descriptor,
-                "token": token,
-                "type": type,
-                "usage": usage,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        source: str,
-        /,
-        *,
-        client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Source:
-        """Retrieves an existing source object. Supply the unique source ID from a source creation
-        request and Stripe will return the corresponding up-to-date source object information.
-
-        ``GET /v1/sources/{source}``
-
-        Args:
-            client_secret:
-            expand:
-        """
-        return self._client.request(
-            _GetSourcesSource,
-            (source,),
-            {
-                "client_secret": client_secret,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        source: str,
-        /,
-        *,
-        amount: int | None = None,
-        expand: Sequence[str] | None = None,
-        mandate: SourcesUpdateParamsMandate | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        owner: SourcesUpdateParamsOwner | None = None,
-        source_order: SourcesUpdateParamsSourceOrder | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Source:
-        """Updates the specified source by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged.
-
-        This request accepts the metadata and owner as arguments. It is also possible to update
-        type specific information for selected payment methods. Please refer to our payment
-        method guides for more detail.
-
-        ``POST /v1/sources/{source}``
-
-        Args:
-            amount: Amount associated with the source.
-            expand: Specifies which fields in the response should be expanded.
-            mandate: Information about a mandate possibility attached to a source object
-                (generally for bank debits) as well as its acceptance status.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            owner: Information about the owner of the payment instrument that may be used or
-                required by particular source types.
-            source_order: Information about the items and shipping associated with the source.
-        """
-        return self._client.request(
-            _PostSourcesSource,
-            (source,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "mandate": mandate,
-                "metadata": metadata,
-                "owner": owner,
-                "source_order": source_order,
-            },
-            options,
-        )
-
-    def verify(
-        self,
-        source: str,
-        /,
-        *,
-        values: Sequence[str],
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Source:
-        """Verify a given source.
-
-        ``POST /v1/sources/{source}/verify``
-
-        Args:
-            values: The values needed to verify the source.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostSourcesSourceVerify,
-            (source,),
-            {
-                "values": values,
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class SourcesMandateNotifications(SyncResource):
-    """Operations on `client.sources.mandate_notifications`."""
-
-    def retrieve(
-        self,
-        source: str,
-        mandate_notification: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SourceMandateNotification:
-        """Retrieves a new Source MandateNotification.
-
-        ``GET /v1/sources/{source}/mandate_notifications/{mandate_notification}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetSourcesSourceMandateNotificationsMandateNotification,
-            (
-                source,
-                mandate_notification,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class SourcesSourceTransactions(SyncResource):
-    """Operations on `client.sources.source_transactions`."""
-
-    def list(
-        self,
-        source: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[SourceTransaction]:
-        """List source transactions for a given source.
-
-        ``GET /v1/sources/{source}/source_transactions``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetSourcesSourceSourceTransactions,
-            (source,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        source: str,
-        source_transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SourceTransaction:
-        """Retrieve an existing source transaction object. Supply the unique source ID from a
-        source creation request and the source transaction ID and Stripe will return the
-        corresponding up-to-date source object information.
-
-        ``GET /v1/sources/{source}/source_transactions/{source_transaction}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetSourcesSourceSourceTransactionsSourceTransaction,
-            (
-                source,
-                source_transaction,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncSources(AsyncResource):
-    """Operations on `client.sources`."""
-
-    @cached_property
-    def mandate_notifications(self) -> AsyncSourcesMandateNotifications:
-        return AsyncSourcesMandateNotifications(self._client)
-
-    @cached_property
-    def source_transactions(self) -> AsyncSourcesSourceTransactions:
-        return AsyncSourcesSourceTransactions(self._client)
-
-    async def create(
-        self,
-        *,
-        amount: int | None = None,
-        currency: str | None = None,
-        customer: str | None = None,
-        expand: Sequence[str] | None = None,
-        flow: Literal["code_verification", "none", "receiver", "redirect"] | None = None,
-        mandate: SourcesCreateParamsMandate | None = None,
-        metadata: dict[str, str] | None = None,
-        original_source: str | None = None,
-        owner: SourcesCreateParamsOwner | None = None,
-        receiver: SourcesCreateParamsReceiver | None = None,
-        redirect: SourcesCreateParamsRedirect | None = None,
-        source_order: SourcesCreateParamsSourceOrder | None = None,
-        statement_descriptor: str | None = None,
-        token: str | None = None,
-        type: str | None = None,
-        usage: Literal["reusable", "single_use"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Source:
-        """Creates a new source object.
-
-        ``POST /v1/sources``
-
-        Args:
-            amount: Amount associated with the source.
-            currency: Three-letter [ISO code for the
-                currency](https://stripe.com/docs/currencies) associated with the source.
-            customer: The `Customer` to whom the original source is attached to.
-            expand: Specifies which fields in the response should be expanded.
-            flow: The authentication `flow` of the source to create.
-            mandate: Information about a mandate possibility attached to a source object
-                (generally for bank debits) as well as its acceptance status.
-            metadata:
-            original_source: The source to share.
-            owner: Information about the owner of the payment instrument that may be used or
-                required by particular source types.
-            receiver: Optional parameters for the receiver flow.
-            redirect: Parameters required for the redirect flow.
-            source_order: Information about the items and shipping associated with the source.
-            statement_descriptor: An arbitrary string to be displayed on your customer's
-                statement.
-            token: An optional token used to create the source.
-            type: The `type` of the source to create.
-            usage:
-        """
-        return await self._client.request(
-            _PostSources,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "customer": customer,
-                "expand": expand,
-                "flow": flow,
-                "mandate": mandate,
-                "metadata": metadata,
-                "original_source": original_source,
-                "owner": owner,
-                "receiver": receiver,
-                "redirect": redirect,
-                "source_order": source_order,
-                "statement_descriptor": statement_descriptor,
-                "token": token,
-                "type": type,
-                "usage": usage,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        source: str,
-        /,
-        *,
-        client_secret: str | None = None,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Source:
-        """Retrieves an existing source object. Supply the unique source ID from a source creation
-        request and Stripe will return the corresponding up-to-date source object information.
-
-        ``GET /v1/sources/{source}``
-
-        Args:
-            client_secret:
-            expand:
-        """
-        return await self._client.request(
-            _GetSourcesSource,
-            (source,),
-            {
-                "client_secret": client_secret,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        source: str,
-        /,
-        *,
-        amount: int | None = None,
-        expand: Sequence[str] | None = None,
-        mandate: SourcesUpdateParamsMandate | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        owner: SourcesUpdateParamsOwner | None = None,
-        source_order: SourcesUpdateParamsSourceOrder | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Source:
-        """Updates the specified source by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged.
-
-        This request accepts the metadata and owner as arguments. It is also possible to update
-        type specific information for selected payment methods. Please refer to our payment
-        method guides for more detail.
-
-        ``POST /v1/sources/{source}``
-
-        Args:
-            amount: Amount associated with the source.
-            expand: Specifies which fields in the response should be expanded.
-            mandate: Information about a mandate possibility attached to a source object
-                (generally for bank debits) as well as its acceptance status.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            owner: Information about the owner of the payment instrument that may be used or
-                required by particular source types.
-            source_order: Information about the items and shipping associated with the source.
-        """
-        return await self._client.request(
-            _PostSourcesSource,
-            (source,),
-            {
-                "amount": amount,
-                "expand": expand,
-                "mandate": mandate,
-                "metadata": metadata,
-                "owner": owner,
-                "source_order": source_order,
-            },
-            options,
-        )
-
-    async def verify(
-        self,
-        source: str,
-        /,
-        *,
-        values: Sequence[str],
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Source:
-        """Verify a given source.
-
-        ``POST /v1/sources/{source}/verify``
-
-        Args:
-            values: The values needed to verify the source.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostSourcesSourceVerify,
-            (source,),
-            {
-                "values": values,
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncSourcesMandateNotifications(AsyncResource):
-    """Operations on `client.sources.mandate_notifications`."""
-
-    async def retrieve(
-        self,
-        source: str,
-        mandate_notification: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SourceMandateNotification:
-        """Retrieves a new Source MandateNotification.
-
-        ``GET /v1/sources/{source}/mandate_notifications/{mandate_notification}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetSourcesSourceMandateNotificationsMandateNotification,
-            (
-                source,
-                mandate_notification,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncSourcesSourceTransactions(AsyncResource):
-    """Operations on `client.sources.source_transactions`."""
-
-    async def list(
-        self,
-        source: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[SourceTransaction]:
-        """List source transactions for a given source.
-
-        ``GET /v1/sources/{source}/source_transactions``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetSourcesSourceSourceTransactions,
-            (source,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        source: str,
-        source_transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SourceTransaction:
-        """Retrieve an existing source transaction object. Supply the unique source ID from a
-        source creation request and the source transaction ID and Stripe will return the
-        corresponding up-to-date source object information.
-
-        ``GET /v1/sources/{source}/source_transactions/{source_transaction}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetSourcesSourceSourceTransactionsSourceTransaction,
-            (
-                source,
-                source_transaction,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Sources.create": _PostSources,
+    "Sources.retrieve": _GetSourcesSource,
+    "Sources.update": _PostSourcesSource,
+    "Sources.verify": _PostSourcesSourceVerify,
+    "SourcesMandateNotifications.retrieve": _GetSourcesSourceMandateNotificationsMandateNotification,
+    "SourcesSourceTransactions.list": _GetSourcesSourceSourceTransactions,
+    "SourcesSourceTransactions.retrieve": _GetSourcesSourceSourceTransactionsSourceTransaction,
+    "AsyncSources.create": _PostSources,
+    "AsyncSources.retrieve": _GetSourcesSource,
+    "AsyncSources.update": _PostSourcesSource,
+    "AsyncSources.verify": _PostSourcesSourceVerify,
+    "AsyncSourcesMandateNotifications.retrieve": _GetSourcesSourceMandateNotificationsMandateNotification,
+    "AsyncSourcesSourceTransactions.list": _GetSourcesSourceSourceTransactions,
+    "AsyncSourcesSourceTransactions.retrieve": _GetSourcesSourceSourceTransactionsSourceTransaction,
+}

@@ -11,17 +11,16 @@ from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
-from ..overrides.billing import AsyncSubscriptionItemsGuards, SubscriptionItemsGuards
+from ..overrides.billing import SubscriptionItemsGuards
 from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_subscription_item import DeletedSubscriptionItem
     from ..models.subscription_item import SubscriptionItem
     from ..models.usage_record import UsageRecord
@@ -32,6 +31,897 @@ if TYPE_CHECKING:
         SubscriptionItemsUpdateParamsBillingThresholds,
         SubscriptionItemsUpdateParamsPriceData,
     )
+
+
+class _SubscriptionItemsBase(SyncResource):
+    """Operations on `client.subscription_items`, as generated: `SubscriptionItems` adds the guards."""
+
+    @cached_property
+    def usage_record_summaries(self) -> SubscriptionItemsUsageRecordSummaries:
+        return SubscriptionItemsUsageRecordSummaries(self._client)
+
+    @cached_property
+    def usage_records(self) -> SubscriptionItemsUsageRecords:
+        return SubscriptionItemsUsageRecords(self._client)
+
+    def create(
+        self,
+        *,
+        subscription: str,
+        billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        payment_behavior: Literal[
+            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
+        ]
+        | None = None,
+        price: str | None = None,
+        price_data: SubscriptionItemsCreateParamsPriceData | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        proration_date: int | None = None,
+        quantity: int | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionItem:
+        """Adds a new item to an existing subscription. No existing items will be changed or
+        replaced.
+
+        ``POST /v1/subscription_items``
+
+        Args:
+            subscription: The identifier of the subscription to modify.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. When updating, pass an empty
+                string to remove previously-defined thresholds.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
+            price: The ID of the price object.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+            quantity: The quantity you'd like to apply to the subscription item you're creating.
+            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These
+                Tax Rates will override the
+                [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates)
+                on the Subscription. When updating, pass an empty string to remove
+                previously-defined tax rates.
+        """
+        return self._client.request(
+            _PostSubscriptionItems,
+            (),
+            {
+                "subscription": subscription,
+                "billing_thresholds": billing_thresholds,
+                "expand": expand,
+                "metadata": metadata,
+                "payment_behavior": payment_behavior,
+                "price": price,
+                "price_data": price_data,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "quantity": quantity,
+                "tax_rates": tax_rates,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        item: str,
+        /,
+        *,
+        clear_usage: bool | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        proration_date: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedSubscriptionItem:
+        """Deletes an item from the subscription. Removing a subscription item from a subscription
+        will not cancel the subscription.
+
+        ``DELETE /v1/subscription_items/{item}``
+
+        Args:
+            clear_usage: Delete all usage for the given subscription item. Allowed only when the
+                current plan's `usage_type` is `metered`.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+        """
+        return self._client.request(
+            _DeleteSubscriptionItemsItem,
+            (item,),
+            {
+                "clear_usage": clear_usage,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        subscription: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[SubscriptionItem]:
+        """Returns a list of your subscription items for a given subscription.
+
+        ``GET /v1/subscription_items``
+
+        Args:
+            subscription: The ID of the subscription whose items will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetSubscriptionItems,
+            (),
+            {
+                "subscription": subscription,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        item: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionItem:
+        """Retrieves the subscription item with the given ID.
+
+        ``GET /v1/subscription_items/{item}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetSubscriptionItemsItem,
+            (item,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        item: str,
+        /,
+        *,
+        billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        off_session: bool | None = None,
+        payment_behavior: Literal[
+            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
+        ]
+        | None = None,
+        price: str | None = None,
+        price_data: SubscriptionItemsUpdateParamsPriceData | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        proration_date: int | None = None,
+        quantity: int | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionItem:
+        """Updates the plan or quantity of an item on a current subscription.
+
+        ``POST /v1/subscription_items/{item}``
+
+        Args:
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. When updating, pass an empty
+                string to remove previously-defined thresholds.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
+            price: The ID of the price object. When changing a subscription item's price,
+                `quantity` is set to 1 unless a `quantity` parameter is provided.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+            quantity: The quantity you'd like to apply to the subscription item you're creating.
+            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These
+                Tax Rates will override the
+                [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates)
+                on the Subscription. When updating, pass an empty string to remove
+                previously-defined tax rates.
+        """
+        return self._client.request(
+            _PostSubscriptionItemsItem,
+            (item,),
+            {
+                "billing_thresholds": billing_thresholds,
+                "expand": expand,
+                "metadata": metadata,
+                "off_session": off_session,
+                "payment_behavior": payment_behavior,
+                "price": price,
+                "price_data": price_data,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "quantity": quantity,
+                "tax_rates": tax_rates,
+            },
+            options,
+        )
+
+
+class SubscriptionItems(_SubscriptionItemsBase):
+    """Operations on `client.subscription_items`, behind the checks in `lattice_stripe.overrides.billing`."""
+
+    create = guarded(
+        _SubscriptionItemsBase.create, SubscriptionItemsGuards.create, "subscription_items.create"
+    )
+
+    delete = guarded(
+        _SubscriptionItemsBase.delete, SubscriptionItemsGuards.delete, "subscription_items.delete"
+    )
+
+    update = guarded(
+        _SubscriptionItemsBase.update, SubscriptionItemsGuards.update, "subscription_items.update"
+    )
+
+
+class SubscriptionItemsUsageRecordSummaries(SyncResource):
+    """Operations on `client.subscription_items.usage_record_summaries`."""
+
+    def list(
+        self,
+        subscription_item: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[UsageRecordSummary]:
+        """For the specified subscription item, returns a list of summary objects. Each object in
+        the list provides usage information that’s been summarized from multiple usage records
+        and over a subscription billing period (e.g., 15 usage records in the month of
+        September).
+
+        The list is sorted in reverse-chronological order (newest first). The first list item
+        represents the most current usage period that hasn’t ended yet. Since new usage records
+        can still be added, the returned summary information for the subscription item’s ID
+        should be seen as unstable until the subscription billing period ends.
+
+        ``GET /v1/subscription_items/{subscription_item}/usage_record_summaries``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries,
+            (subscription_item,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+class SubscriptionItemsUsageRecords(SyncResource):
+    """Operations on `client.subscription_items.usage_records`."""
+
+    def create(
+        self,
+        subscription_item: str,
+        /,
+        *,
+        quantity: int,
+        action: Literal["increment", "set"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        timestamp: Literal["now"] | int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> UsageRecord:
+        """Creates a usage record for a specified subscription item and date, and fills it with a
+        quantity.
+
+        Usage records provide quantity information that Stripe uses to track how much a customer
+        is using your service. With usage information and the pricing model set up by the
+        metered billing plan, Stripe helps you send accurate invoices to your customers.
+
+        The default calculation for usage is to add up all the quantity values of the usage
+        records within a billing period. You can change this default behavior with the billing
+        plan’s aggregate_usage parameter. When there is more than one usage record with the same
+        timestamp, Stripe adds the quantity values together. In most cases, this is the desired
+        resolution, however, you can change this behavior with the action parameter.
+
+        The default pricing model for metered billing is per-unit pricing. For finer
+        granularity, you can configure metered billing to have a tiered pricing model.
+
+        ``POST /v1/subscription_items/{subscription_item}/usage_records``
+
+        Args:
+            quantity: The usage quantity for the specified timestamp.
+            action: Valid values are `increment` (default) or `set`. When using `increment` the
+                specified `quantity` will be added to the usage at the specified timestamp. The
+                `set` action will overwrite the usage quantity at that timestamp. If the
+                subscription has [billing
+                thresholds](https://stripe.com/docs/api/subscriptions/object#subscription_object-billing_thresholds),
+                `increment` is the only allowed value.
+            expand: Specifies which fields in the response should be expanded.
+            timestamp: The timestamp for the usage event. This timestamp must be within the
+                current billing period of the subscription of the provided `subscription_item`,
+                and must not be in the future. When passing `"now"`, Stripe records usage for
+                the current time. Default is `"now"` if a value is not provided.
+        """
+        return self._client.request(
+            _PostSubscriptionItemsSubscriptionItemUsageRecords,
+            (subscription_item,),
+            {
+                "quantity": quantity,
+                "action": action,
+                "expand": expand,
+                "timestamp": timestamp,
+            },
+            options,
+        )
+
+
+class _AsyncSubscriptionItemsBase(AsyncResource):
+    """Operations on `client.subscription_items`, as generated: `AsyncSubscriptionItems` adds the guards."""
+
+    @cached_property
+    def usage_record_summaries(self) -> AsyncSubscriptionItemsUsageRecordSummaries:
+        return AsyncSubscriptionItemsUsageRecordSummaries(self._client)
+
+    @cached_property
+    def usage_records(self) -> AsyncSubscriptionItemsUsageRecords:
+        return AsyncSubscriptionItemsUsageRecords(self._client)
+
+    async def create(
+        self,
+        *,
+        subscription: str,
+        billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        payment_behavior: Literal[
+            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
+        ]
+        | None = None,
+        price: str | None = None,
+        price_data: SubscriptionItemsCreateParamsPriceData | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        proration_date: int | None = None,
+        quantity: int | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionItem:
+        """Adds a new item to an existing subscription. No existing items will be changed or
+        replaced.
+
+        ``POST /v1/subscription_items``
+
+        Args:
+            subscription: The identifier of the subscription to modify.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. When updating, pass an empty
+                string to remove previously-defined thresholds.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
+            price: The ID of the price object.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+            quantity: The quantity you'd like to apply to the subscription item you're creating.
+            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These
+                Tax Rates will override the
+                [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates)
+                on the Subscription. When updating, pass an empty string to remove
+                previously-defined tax rates.
+        """
+        return await self._client.request(
+            _PostSubscriptionItems,
+            (),
+            {
+                "subscription": subscription,
+                "billing_thresholds": billing_thresholds,
+                "expand": expand,
+                "metadata": metadata,
+                "payment_behavior": payment_behavior,
+                "price": price,
+                "price_data": price_data,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "quantity": quantity,
+                "tax_rates": tax_rates,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        item: str,
+        /,
+        *,
+        clear_usage: bool | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        proration_date: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedSubscriptionItem:
+        """Deletes an item from the subscription. Removing a subscription item from a subscription
+        will not cancel the subscription.
+
+        ``DELETE /v1/subscription_items/{item}``
+
+        Args:
+            clear_usage: Delete all usage for the given subscription item. Allowed only when the
+                current plan's `usage_type` is `metered`.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+        """
+        return await self._client.request(
+            _DeleteSubscriptionItemsItem,
+            (item,),
+            {
+                "clear_usage": clear_usage,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        subscription: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[SubscriptionItem]:
+        """Returns a list of your subscription items for a given subscription.
+
+        ``GET /v1/subscription_items``
+
+        Args:
+            subscription: The ID of the subscription whose items will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetSubscriptionItems,
+            (),
+            {
+                "subscription": subscription,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        item: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionItem:
+        """Retrieves the subscription item with the given ID.
+
+        ``GET /v1/subscription_items/{item}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetSubscriptionItemsItem,
+            (item,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        item: str,
+        /,
+        *,
+        billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        off_session: bool | None = None,
+        payment_behavior: Literal[
+            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
+        ]
+        | None = None,
+        price: str | None = None,
+        price_data: SubscriptionItemsUpdateParamsPriceData | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        proration_date: int | None = None,
+        quantity: int | None = None,
+        tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionItem:
+        """Updates the plan or quantity of an item on a current subscription.
+
+        ``POST /v1/subscription_items/{item}``
+
+        Args:
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. When updating, pass an empty
+                string to remove previously-defined thresholds.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
+            price: The ID of the price object. When changing a subscription item's price,
+                `quantity` is set to 1 unless a `quantity` parameter is provided.
+            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
+                object inline.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply the same proration that
+                was previewed with the [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+            quantity: The quantity you'd like to apply to the subscription item you're creating.
+            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids. These
+                Tax Rates will override the
+                [`default_tax_rates`](https://stripe.com/docs/api/subscriptions/create#create_subscription-default_tax_rates)
+                on the Subscription. When updating, pass an empty string to remove
+                previously-defined tax rates.
+        """
+        return await self._client.request(
+            _PostSubscriptionItemsItem,
+            (item,),
+            {
+                "billing_thresholds": billing_thresholds,
+                "expand": expand,
+                "metadata": metadata,
+                "off_session": off_session,
+                "payment_behavior": payment_behavior,
+                "price": price,
+                "price_data": price_data,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "quantity": quantity,
+                "tax_rates": tax_rates,
+            },
+            options,
+        )
+
+
+class AsyncSubscriptionItems(_AsyncSubscriptionItemsBase):
+    """Operations on `client.subscription_items`, behind the checks in `lattice_stripe.overrides.billing`."""
+
+    create = guarded(
+        _AsyncSubscriptionItemsBase.create, SubscriptionItemsGuards.create, "subscription_items.create"
+    )
+
+    delete = guarded(
+        _AsyncSubscriptionItemsBase.delete, SubscriptionItemsGuards.delete, "subscription_items.delete"
+    )
+
+    update = guarded(
+        _AsyncSubscriptionItemsBase.update, SubscriptionItemsGuards.update, "subscription_items.update"
+    )
+
+
+class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):
+    """Operations on `client.subscription_items.usage_record_summaries`."""
+
+    async def list(
+        self,
+        subscription_item: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[UsageRecordSummary]:
+        """For the specified subscription item, returns a list of summary objects. Each object in
+        the list provides usage information that’s been summarized from multiple usage records
+        and over a subscription billing period (e.g., 15 usage records in the month of
+        September).
+
+        The list is sorted in reverse-chronological order (newest first). The first list item
+        represents the most current usage period that hasn’t ended yet. Since new usage records
+        can still be added, the returned summary information for the subscription item’s ID
+        should be seen as unstable until the subscription billing period ends.
+
+        ``GET /v1/subscription_items/{subscription_item}/usage_record_summaries``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries,
+            (subscription_item,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+class AsyncSubscriptionItemsUsageRecords(AsyncResource):
+    """Operations on `client.subscription_items.usage_records`."""
+
+    async def create(
+        self,
+        subscription_item: str,
+        /,
+        *,
+        quantity: int,
+        action: Literal["increment", "set"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        timestamp: Literal["now"] | int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> UsageRecord:
+        """Creates a usage record for a specified subscription item and date, and fills it with a
+        quantity.
+
+        Usage records provide quantity information that Stripe uses to track how much a customer
+        is using your service. With usage information and the pricing model set up by the
+        metered billing plan, Stripe helps you send accurate invoices to your customers.
+
+        The default calculation for usage is to add up all the quantity values of the usage
+        records within a billing period. You can change this default behavior with the billing
+        plan’s aggregate_usage parameter. When there is more than one usage record with the same
+        timestamp, Stripe adds the quantity values together. In most cases, this is the desired
+        resolution, however, you can change this behavior with the action parameter.
+
+        The default pricing model for metered billing is per-unit pricing. For finer
+        granularity, you can configure metered billing to have a tiered pricing model.
+
+        ``POST /v1/subscription_items/{subscription_item}/usage_records``
+
+        Args:
+            quantity: The usage quantity for the specified timestamp.
+            action: Valid values are `increment` (default) or `set`. When using `increment` the
+                specified `quantity` will be added to the usage at the specified timestamp. The
+                `set` action will overwrite the usage quantity at that timestamp. If the
+                subscription has [billing
+                thresholds](https://stripe.com/docs/api/subscriptions/object#subscription_object-billing_thresholds),
+                `increment` is the only allowed value.
+            expand: Specifies which fields in the response should be expanded.
+            timestamp: The timestamp for the usage event. This timestamp must be within the
+                current billing period of the subscription of the provided `subscription_item`,
+                and must not be in the future. When passing `"now"`, Stripe records usage for
+                the current time. Default is `"now"` if a value is not provided.
+        """
+        return await self._client.request(
+            _PostSubscriptionItemsSubscriptionItemUsageRecords,
+            (subscription_item,),
+            {
+                "quantity": quantity,
+                "action": action,
+                "expand": expand,
+                "timestamp": timestamp,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostSubscriptionItems: Operation[SubscriptionItem] = Operation(
     "PostSubscriptionItems",
@@ -164,689 +1054,20 @@ _PostSubscriptionItemsSubscriptionItemUsageRecords: Operation[UsageRecord] = Ope
 )
 
 
-class _SubscriptionItemsBase(SyncResource):
-    """Operations on `client.subscription_items`, as generated: `SubscriptionItems` adds the guards."""
-
-    @cached_property
-    def usage_record_summaries(self) -> SubscriptionItemsUsageRecordSummaries:
-        return SubscriptionItemsUsageRecordSummaries(self._client)
-
-    @cached_property
-    def usage_records(self) -> SubscriptionItemsUsageRecords:
-        return SubscriptionItemsUsageRecords(self._client)
-
-    def create(
-        self,
-        *,
-        subscription: str,
-        billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | None = None,
-        price: str | None = None,
-        price_data: SubscriptionItemsCreateParamsPriceData | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        proration_date: int | None = None,
-        quantity: int | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionItem:
-        """Adds a new item to an existing subscription. No existing items will be changed or
-        replaced.
-
-        ``POST /v1/subscription_items``
-
-        Args:
-            subscription: The identifier of the subscription to modify.
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
-            price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
-                object inline.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-            quantity: The quantity you'd like to apply to the subscription item you're creating.
-            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids.
-        """
-        return self._client.request(
-            _PostSubscriptionItems,
-            (),
-            {
-                "subscription": subscription,
-                "billing_thresholds": billing_thresholds,
-                "expand": expand,
-                "metadata": metadata,
-                "payment_behavior": payment_behavior,
-                "price": price,
-                "price_data": price_data,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "quantity": quantity,
-                "tax_rates": tax_rates,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        item: str,
-        /,
-        *,
-        clear_usage: bool | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        proration_date: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedSubscriptionItem:
-        """Deletes an item from the subscription. Removing a subscription item from a subscription
-        will not cancel the subscription.
-
-        ``DELETE /v1/subscription_items/{item}``
-
-        Args:
-            clear_usage: Delete all usage for the given subscription item.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-        """
-        return self._client.request(
-            _DeleteSubscriptionItemsItem,
-            (item,),
-            {
-                "clear_usage": clear_usage,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        subscription: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[SubscriptionItem]:
-        """Returns a list of your subscription items for a given subscription.
-
-        ``GET /v1/subscription_items``
-
-        Args:
-            subscription:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetSubscriptionItems,
-            (),
-            {
-                "subscription": subscription,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        item: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionItem:
-        """Retrieves the subscription item with the given ID.
-
-        ``GET /v1/subscription_items/{item}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetSubscriptionItemsItem,
-            (item,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        item: str,
-        /,
-        *,
-        billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        off_session: bool | None = None,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | None = None,
-        price: str | None = None,
-        price_data: SubscriptionItemsUpdateParamsPriceData | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        proration_date: int | None = None,
-        quantity: int | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionItem:
-        """Updates the plan or quantity of an item on a current subscription.
-
-        ``POST /v1/subscription_items/{item}``
-
-        Args:
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice payment
-                is attempted.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
-            price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
-                object inline.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-            quantity: The quantity you'd like to apply to the subscription item you're creating.
-            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids.
-        """
-        return self._client.request(
-            _PostSubscriptionItemsItem,
-            (item,),
-            {
-                "billing_thresholds": billing_thresholds,
-                "expand": expand,
-                "metadata": metadata,
-                "off_session": off_session,
-                "payment_behavior": payment_behavior,
-                "price": price,
-                "price_data": price_data,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "quantity": quantity,
-                "tax_rates": tax_rates,
-            },
-            options,
-        )
-
-
-class SubscriptionItems(SubscriptionItemsGuards, _SubscriptionItemsBase):
-    """Operations on `client.subscription_items`, behind the guards in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(_SubscriptionItemsBase.create, SubscriptionItemsGuards.create)
-
-    delete = guarded(_SubscriptionItemsBase.delete, SubscriptionItemsGuards.delete)
-
-    update = guarded(_SubscriptionItemsBase.update, SubscriptionItemsGuards.update)
-
-
-class SubscriptionItemsUsageRecordSummaries(SyncResource):
-    """Operations on `client.subscription_items.usage_record_summaries`."""
-
-    def list(
-        self,
-        subscription_item: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[UsageRecordSummary]:
-        """For the specified subscription item, returns a list of summary objects. Each object in
-        the list provides usage information that’s been summarized from multiple usage records
-        and over a subscription billing period (e.g., 15 usage records in the month of
-        September).
-
-        The list is sorted in reverse-chronological order (newest first). The first list item
-        represents the most current usage period that hasn’t ended yet. Since new usage records
-        can still be added, the returned summary information for the subscription item’s ID
-        should be seen as unstable until the subscription billing period ends.
-
-        ``GET /v1/subscription_items/{subscription_item}/usage_record_summaries``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries,
-            (subscription_item,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-
-class SubscriptionItemsUsageRecords(SyncResource):
-    """Operations on `client.subscription_items.usage_records`."""
-
-    def create(
-        self,
-        subscription_item: str,
-        /,
-        *,
-        quantity: int,
-        action: Literal["increment", "set"] | None = None,
-        expand: Sequence[str] | None = None,
-        timestamp: Literal["now"] | int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> UsageRecord:
-        """Creates a usage record for a specified subscription item and date, and fills it with a
-        quantity.
-
-        Usage records provide quantity information that Stripe uses to track how much a customer
-        is using your service. With usage information and the pricing model set up by the
-        metered billing plan, Stripe helps you send accurate invoices to your customers.
-
-        The default calculation for usage is to add up all the quantity values of the usage
-        records within a billing period. You can change this default behavior with the billing
-        plan’s aggregate_usage parameter. When there is more than one usage record with the same
-        timestamp, Stripe adds the quantity values together. In most cases, this is the desired
-        resolution, however, you can change this behavior with the action parameter.
-
-        The default pricing model for metered billing is per-unit pricing. For finer
-        granularity, you can configure metered billing to have a tiered pricing model.
-
-        ``POST /v1/subscription_items/{subscription_item}/usage_records``
-
-        Args:
-            quantity: The usage quantity for the specified timestamp.
-            action: Valid values are `increment` (default) or `set`.
-            expand: Specifies which fields in the response should be expanded.
-            timestamp: The timestamp for the usage event.
-        """
-        return self._client.request(
-            _PostSubscriptionItemsSubscriptionItemUsageRecords,
-            (subscription_item,),
-            {
-                "quantity": quantity,
-                "action": action,
-                "expand": expand,
-                "timestamp": timestamp,
-            },
-            options,
-        )
-
-
-class _AsyncSubscriptionItemsBase(AsyncResource):
-    """Operations on `client.subscription_items`, as generated: `AsyncSubscriptionItems` adds the guards."""
-
-    @cached_property
-    def usage_record_summaries(self) -> AsyncSubscriptionItemsUsageRecordSummaries:
-        return AsyncSubscriptionItemsUsageRecordSummaries(self._client)
-
-    @cached_property
-    def usage_records(self) -> AsyncSubscriptionItemsUsageRecords:
-        return AsyncSubscriptionItemsUsageRecords(self._client)
-
-    async def create(
-        self,
-        *,
-        subscription: str,
-        billing_thresholds: SubscriptionItemsCreateParamsBillingThresholds | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | None = None,
-        price: str | None = None,
-        price_data: SubscriptionItemsCreateParamsPriceData | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        proration_date: int | None = None,
-        quantity: int | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionItem:
-        """Adds a new item to an existing subscription. No existing items will be changed or
-        replaced.
-
-        ``POST /v1/subscription_items``
-
-        Args:
-            subscription: The identifier of the subscription to modify.
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
-            price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
-                object inline.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-            quantity: The quantity you'd like to apply to the subscription item you're creating.
-            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids.
-        """
-        return await self._client.request(
-            _PostSubscriptionItems,
-            (),
-            {
-                "subscription": subscription,
-                "billing_thresholds": billing_thresholds,
-                "expand": expand,
-                "metadata": metadata,
-                "payment_behavior": payment_behavior,
-                "price": price,
-                "price_data": price_data,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "quantity": quantity,
-                "tax_rates": tax_rates,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        item: str,
-        /,
-        *,
-        clear_usage: bool | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        proration_date: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedSubscriptionItem:
-        """Deletes an item from the subscription. Removing a subscription item from a subscription
-        will not cancel the subscription.
-
-        ``DELETE /v1/subscription_items/{item}``
-
-        Args:
-            clear_usage: Delete all usage for the given subscription item.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-        """
-        return await self._client.request(
-            _DeleteSubscriptionItemsItem,
-            (item,),
-            {
-                "clear_usage": clear_usage,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        subscription: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[SubscriptionItem]:
-        """Returns a list of your subscription items for a given subscription.
-
-        ``GET /v1/subscription_items``
-
-        Args:
-            subscription:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetSubscriptionItems,
-            (),
-            {
-                "subscription": subscription,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        item: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionItem:
-        """Retrieves the subscription item with the given ID.
-
-        ``GET /v1/subscription_items/{item}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetSubscriptionItemsItem,
-            (item,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        item: str,
-        /,
-        *,
-        billing_thresholds: SubscriptionItemsUpdateParamsBillingThresholds | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        off_session: bool | None = None,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | None = None,
-        price: str | None = None,
-        price_data: SubscriptionItemsUpdateParamsPriceData | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        proration_date: int | None = None,
-        quantity: int | None = None,
-        tax_rates: Sequence[str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionItem:
-        """Updates the plan or quantity of an item on a current subscription.
-
-        ``POST /v1/subscription_items/{item}``
-
-        Args:
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice payment
-                is attempted.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
-            price: The ID of the price object.
-            price_data: Data used to generate a new [Price](https://stripe.com/docs/api/prices)
-                object inline.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-            quantity: The quantity you'd like to apply to the subscription item you're creating.
-            tax_rates: A list of [Tax Rate](https://stripe.com/docs/api/tax_rates) ids.
-        """
-        return await self._client.request(
-            _PostSubscriptionItemsItem,
-            (item,),
-            {
-                "billing_thresholds": billing_thresholds,
-                "expand": expand,
-                "metadata": metadata,
-                "off_session": off_session,
-                "payment_behavior": payment_behavior,
-                "price": price,
-                "price_data": price_data,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "quantity": quantity,
-                "tax_rates": tax_rates,
-            },
-            options,
-        )
-
-
-class AsyncSubscriptionItems(AsyncSubscriptionItemsGuards, _AsyncSubscriptionItemsBase):
-    """Operations on `client.subscription_items`, behind the guards in `lattice_stripe.overrides.billing`."""
-
-    create = guarded(_AsyncSubscriptionItemsBase.create, AsyncSubscriptionItemsGuards.create)
-
-    delete = guarded(_AsyncSubscriptionItemsBase.delete, AsyncSubscriptionItemsGuards.delete)
-
-    update = guarded(_AsyncSubscriptionItemsBase.update, AsyncSubscriptionItemsGuards.update)
-
-
-class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):
-    """Operations on `client.subscription_items.usage_record_summaries`."""
-
-    async def list(
-        self,
-        subscription_item: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[UsageRecordSummary]:
-        """For the specified subscription item, returns a list of summary objects. Each object in
-        the list provides usage information that’s been summarized from multiple usage records
-        and over a subscription billing period (e.g., 15 usage records in the month of
-        September).
-
-        The list is sorted in reverse-chronological order (newest first). The first list item
-        represents the most current usage period that hasn’t ended yet. Since new usage records
-        can still be added, the returned summary information for the subscription item’s ID
-        should be seen as unstable until the subscription billing period ends.
-
-        ``GET /v1/subscription_items/{subscription_item}/usage_record_summaries``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries,
-            (subscription_item,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-
-class AsyncSubscriptionItemsUsageRecords(AsyncResource):
-    """Operations on `client.subscription_items.usage_records`."""
-
-    async def create(
-        self,
-        subscription_item: str,
-        /,
-        *,
-        quantity: int,
-        action: Literal["increment", "set"] | None = None,
-        expand: Sequence[str] | None = None,
-        timestamp: Literal["now"] | int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> UsageRecord:
-        """Creates a usage record for a specified subscription item and date, and fills it with a
-        quantity.
-
-        Usage records provide quantity information that Stripe uses to track how much a customer
-        is using your service. With usage information and the pricing model set up by the
-        metered billing plan, Stripe helps you send accurate invoices to your customers.
-
-        The default calculation for usage is to add up all the quantity values of the usage
-        records within a billing period. You can change this default behavior with the billing
-        plan’s aggregate_usage parameter. When there is more than one usage record with the same
-        timestamp, Stripe adds the quantity values together. In most cases, this is the desired
-        resolution, however, you can change this behavior with the action parameter.
-
-        The default pricing model for metered billing is per-unit pricing. For finer
-        granularity, you can configure metered billing to have a tiered pricing model.
-
-        ``POST /v1/subscription_items/{subscription_item}/usage_records``
-
-        Args:
-            quantity: The usage quantity for the specified timestamp.
-            action: Valid values are `increment` (default) or `set`.
-            expand: Specifies which fields in the response should be expanded.
-            timestamp: The timestamp for the usage event.
-        """
-        return await self._client.request(
-            _PostSubscriptionItemsSubscriptionItemUsageRecords,
-            (subscription_item,),
-            {
-                "quantity": quantity,
-                "action": action,
-                "expand": expand,
-                "timestamp": timestamp,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "SubscriptionItems.create": _PostSubscriptionItems,
+    "SubscriptionItems.delete": _DeleteSubscriptionItemsItem,
+    "SubscriptionItems.list": _GetSubscriptionItems,
+    "SubscriptionItems.retrieve": _GetSubscriptionItemsItem,
+    "SubscriptionItems.update": _PostSubscriptionItemsItem,
+    "SubscriptionItemsUsageRecordSummaries.list": _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries,
+    "SubscriptionItemsUsageRecords.create": _PostSubscriptionItemsSubscriptionItemUsageRecords,
+    "AsyncSubscriptionItems.create": _PostSubscriptionItems,
+    "AsyncSubscriptionItems.delete": _DeleteSubscriptionItemsItem,
+    "AsyncSubscriptionItems.list": _GetSubscriptionItems,
+    "AsyncSubscriptionItems.retrieve": _GetSubscriptionItemsItem,
+    "AsyncSubscriptionItems.update": _PostSubscriptionItemsItem,
+    "AsyncSubscriptionItemsUsageRecordSummaries.list": _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries,
+    "AsyncSubscriptionItemsUsageRecords.create": _PostSubscriptionItemsSubscriptionItemUsageRecords,
+}

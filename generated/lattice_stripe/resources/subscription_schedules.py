@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.subscription_schedule import SubscriptionSchedule
     from ..params.subscription_schedules import (
         SubscriptionSchedulesCreateParamsDefaultSettings,
@@ -31,6 +30,551 @@ if TYPE_CHECKING:
         SubscriptionSchedulesUpdateParamsDefaultSettings,
         SubscriptionSchedulesUpdateParamsPhases,
     )
+
+
+class SubscriptionSchedules(SyncResource):
+    """Operations on `client.subscription_schedules`."""
+
+    def cancel(
+        self,
+        schedule: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_now: bool | None = None,
+        prorate: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionSchedule:
+        """Cancels a subscription schedule and its associated subscription immediately (if the
+        subscription schedule has an active subscription). A subscription schedule can only be
+        canceled if its status is not_started or active.
+
+        ``POST /v1/subscription_schedules/{schedule}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            invoice_now: If the subscription schedule is `active`, indicates if a final invoice
+                will be generated that contains any un-invoiced metered usage and new/pending
+                proration invoice items. Defaults to `true`.
+            prorate: If the subscription schedule is `active`, indicates if the cancellation
+                should be prorated. Defaults to `true`.
+        """
+        return self._client.request(
+            _PostSubscriptionSchedulesScheduleCancel,
+            (schedule,),
+            {
+                "expand": expand,
+                "invoice_now": invoice_now,
+                "prorate": prorate,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        customer: str | None = None,
+        default_settings: SubscriptionSchedulesCreateParamsDefaultSettings | None = None,
+        end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        from_subscription: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        phases: SequenceNotStr[SubscriptionSchedulesCreateParamsPhases] | None = None,
+        start_date: int | Literal["now"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionSchedule:
+        """Creates a new subscription schedule object. Each customer can have up to 500 active or
+        scheduled subscriptions.
+
+        ``POST /v1/subscription_schedules``
+
+        Args:
+            customer: The identifier of the customer to create the subscription schedule for.
+            default_settings: Object representing the subscription schedule's default settings.
+            end_behavior: Behavior of the subscription schedule and underlying subscription when
+                it ends. Possible values are `release` or `cancel` with the default being
+                `release`. `release` will end the subscription schedule and keep the underlying
+                subscription running.`cancel` will end the subscription schedule and cancel the
+                underlying subscription.
+            expand: Specifies which fields in the response should be expanded.
+            from_subscription: Migrate an existing subscription to be managed by a subscription
+                schedule. If this parameter is set, a subscription schedule will be created
+                using the subscription's item(s), set to auto-renew using the subscription's
+                interval. When using this parameter, other parameters (such as phase values)
+                cannot be set. To create a subscription schedule with other modifications, we
+                recommend making two separate API calls.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phases: List representing phases of the subscription schedule. Each phase can be
+                customized to have different durations, plans, and coupons. If there are
+                multiple phases, the `end_date` of one phase will always equal the `start_date`
+                of the next phase.
+            start_date: When the subscription schedule starts. We recommend using `now` so that
+                it starts the subscription immediately. You can also use a Unix timestamp to
+                backdate the subscription so that it starts on a past date, or set a future date
+                for the subscription to start on.
+        """
+        return self._client.request(
+            _PostSubscriptionSchedules,
+            (),
+            {
+                "customer": customer,
+                "default_settings": default_settings,
+                "end_behavior": end_behavior,
+                "expand": expand,
+                "from_subscription": from_subscription,
+                "metadata": metadata,
+                "phases": phases,
+                "start_date": start_date,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        canceled_at: SubscriptionSchedulesListParamsCanceledAt | int | None = None,
+        completed_at: SubscriptionSchedulesListParamsCompletedAt | int | None = None,
+        created: SubscriptionSchedulesListParamsCreated | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        released_at: SubscriptionSchedulesListParamsReleasedAt | int | None = None,
+        scheduled: bool | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[SubscriptionSchedule]:
+        """Retrieves the list of your subscription schedules.
+
+        ``GET /v1/subscription_schedules``
+
+        Args:
+            canceled_at: Only return subscription schedules that were created canceled the given
+                date interval.
+            completed_at: Only return subscription schedules that completed during the given
+                date interval.
+            created: Only return subscription schedules that were created during the given date
+                interval.
+            customer: Only return subscription schedules for the given customer.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            released_at: Only return subscription schedules that were released during the given
+                date interval.
+            scheduled: Only return subscription schedules that have not started yet.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetSubscriptionSchedules,
+            (),
+            {
+                "canceled_at": canceled_at,
+                "completed_at": completed_at,
+                "created": created,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "released_at": released_at,
+                "scheduled": scheduled,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def release(
+        self,
+        schedule: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        preserve_cancel_date: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionSchedule:
+        """Releases the subscription schedule immediately, which will stop scheduling of its
+        phases, but leave any existing subscription in place. A schedule can only be released if
+        its status is not_started or active. If the subscription schedule is currently
+        associated with a subscription, releasing it will remove its subscription property and
+        set the subscription’s ID to the released_subscription property.
+
+        ``POST /v1/subscription_schedules/{schedule}/release``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            preserve_cancel_date: Keep any cancellation on the subscription that the schedule
+                has set
+        """
+        return self._client.request(
+            _PostSubscriptionSchedulesScheduleRelease,
+            (schedule,),
+            {
+                "expand": expand,
+                "preserve_cancel_date": preserve_cancel_date,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        schedule: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionSchedule:
+        """Retrieves the details of an existing subscription schedule. You only need to supply the
+        unique subscription schedule identifier that was returned upon subscription schedule
+        creation.
+
+        ``GET /v1/subscription_schedules/{schedule}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetSubscriptionSchedulesSchedule,
+            (schedule,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        schedule: str,
+        /,
+        *,
+        default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
+        end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        phases: SequenceNotStr[SubscriptionSchedulesUpdateParamsPhases] | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionSchedule:
+        """Updates an existing subscription schedule.
+
+        ``POST /v1/subscription_schedules/{schedule}``
+
+        Args:
+            default_settings: Object representing the subscription schedule's default settings.
+            end_behavior: Behavior of the subscription schedule and underlying subscription when
+                it ends. Possible values are `release` or `cancel` with the default being
+                `release`. `release` will end the subscription schedule and keep the underlying
+                subscription running.`cancel` will end the subscription schedule and cancel the
+                underlying subscription.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phases: List representing phases of the subscription schedule. Each phase can be
+                customized to have different durations, plans, and coupons. If there are
+                multiple phases, the `end_date` of one phase will always equal the `start_date`
+                of the next phase. Note that past phases can be omitted.
+            proration_behavior: If the update changes the current phase, indicates whether the
+                changes should be prorated. The default value is `create_prorations`.
+        """
+        return self._client.request(
+            _PostSubscriptionSchedulesSchedule,
+            (schedule,),
+            {
+                "default_settings": default_settings,
+                "end_behavior": end_behavior,
+                "expand": expand,
+                "metadata": metadata,
+                "phases": phases,
+                "proration_behavior": proration_behavior,
+            },
+            options,
+        )
+
+
+class AsyncSubscriptionSchedules(AsyncResource):
+    """Operations on `client.subscription_schedules`."""
+
+    async def cancel(
+        self,
+        schedule: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_now: bool | None = None,
+        prorate: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionSchedule:
+        """Cancels a subscription schedule and its associated subscription immediately (if the
+        subscription schedule has an active subscription). A subscription schedule can only be
+        canceled if its status is not_started or active.
+
+        ``POST /v1/subscription_schedules/{schedule}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            invoice_now: If the subscription schedule is `active`, indicates if a final invoice
+                will be generated that contains any un-invoiced metered usage and new/pending
+                proration invoice items. Defaults to `true`.
+            prorate: If the subscription schedule is `active`, indicates if the cancellation
+                should be prorated. Defaults to `true`.
+        """
+        return await self._client.request(
+            _PostSubscriptionSchedulesScheduleCancel,
+            (schedule,),
+            {
+                "expand": expand,
+                "invoice_now": invoice_now,
+                "prorate": prorate,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        customer: str | None = None,
+        default_settings: SubscriptionSchedulesCreateParamsDefaultSettings | None = None,
+        end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        from_subscription: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        phases: SequenceNotStr[SubscriptionSchedulesCreateParamsPhases] | None = None,
+        start_date: int | Literal["now"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionSchedule:
+        """Creates a new subscription schedule object. Each customer can have up to 500 active or
+        scheduled subscriptions.
+
+        ``POST /v1/subscription_schedules``
+
+        Args:
+            customer: The identifier of the customer to create the subscription schedule for.
+            default_settings: Object representing the subscription schedule's default settings.
+            end_behavior: Behavior of the subscription schedule and underlying subscription when
+                it ends. Possible values are `release` or `cancel` with the default being
+                `release`. `release` will end the subscription schedule and keep the underlying
+                subscription running.`cancel` will end the subscription schedule and cancel the
+                underlying subscription.
+            expand: Specifies which fields in the response should be expanded.
+            from_subscription: Migrate an existing subscription to be managed by a subscription
+                schedule. If this parameter is set, a subscription schedule will be created
+                using the subscription's item(s), set to auto-renew using the subscription's
+                interval. When using this parameter, other parameters (such as phase values)
+                cannot be set. To create a subscription schedule with other modifications, we
+                recommend making two separate API calls.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phases: List representing phases of the subscription schedule. Each phase can be
+                customized to have different durations, plans, and coupons. If there are
+                multiple phases, the `end_date` of one phase will always equal the `start_date`
+                of the next phase.
+            start_date: When the subscription schedule starts. We recommend using `now` so that
+                it starts the subscription immediately. You can also use a Unix timestamp to
+                backdate the subscription so that it starts on a past date, or set a future date
+                for the subscription to start on.
+        """
+        return await self._client.request(
+            _PostSubscriptionSchedules,
+            (),
+            {
+                "customer": customer,
+                "default_settings": default_settings,
+                "end_behavior": end_behavior,
+                "expand": expand,
+                "from_subscription": from_subscription,
+                "metadata": metadata,
+                "phases": phases,
+                "start_date": start_date,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        canceled_at: SubscriptionSchedulesListParamsCanceledAt | int | None = None,
+        completed_at: SubscriptionSchedulesListParamsCompletedAt | int | None = None,
+        created: SubscriptionSchedulesListParamsCreated | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        released_at: SubscriptionSchedulesListParamsReleasedAt | int | None = None,
+        scheduled: bool | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[SubscriptionSchedule]:
+        """Retrieves the list of your subscription schedules.
+
+        ``GET /v1/subscription_schedules``
+
+        Args:
+            canceled_at: Only return subscription schedules that were created canceled the given
+                date interval.
+            completed_at: Only return subscription schedules that completed during the given
+                date interval.
+            created: Only return subscription schedules that were created during the given date
+                interval.
+            customer: Only return subscription schedules for the given customer.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            released_at: Only return subscription schedules that were released during the given
+                date interval.
+            scheduled: Only return subscription schedules that have not started yet.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetSubscriptionSchedules,
+            (),
+            {
+                "canceled_at": canceled_at,
+                "completed_at": completed_at,
+                "created": created,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "released_at": released_at,
+                "scheduled": scheduled,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def release(
+        self,
+        schedule: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        preserve_cancel_date: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionSchedule:
+        """Releases the subscription schedule immediately, which will stop scheduling of its
+        phases, but leave any existing subscription in place. A schedule can only be released if
+        its status is not_started or active. If the subscription schedule is currently
+        associated with a subscription, releasing it will remove its subscription property and
+        set the subscription’s ID to the released_subscription property.
+
+        ``POST /v1/subscription_schedules/{schedule}/release``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            preserve_cancel_date: Keep any cancellation on the subscription that the schedule
+                has set
+        """
+        return await self._client.request(
+            _PostSubscriptionSchedulesScheduleRelease,
+            (schedule,),
+            {
+                "expand": expand,
+                "preserve_cancel_date": preserve_cancel_date,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        schedule: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionSchedule:
+        """Retrieves the details of an existing subscription schedule. You only need to supply the
+        unique subscription schedule identifier that was returned upon subscription schedule
+        creation.
+
+        ``GET /v1/subscription_schedules/{schedule}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetSubscriptionSchedulesSchedule,
+            (schedule,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        schedule: str,
+        /,
+        *,
+        default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
+        end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        phases: SequenceNotStr[SubscriptionSchedulesUpdateParamsPhases] | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SubscriptionSchedule:
+        """Updates an existing subscription schedule.
+
+        ``POST /v1/subscription_schedules/{schedule}``
+
+        Args:
+            default_settings: Object representing the subscription schedule's default settings.
+            end_behavior: Behavior of the subscription schedule and underlying subscription when
+                it ends. Possible values are `release` or `cancel` with the default being
+                `release`. `release` will end the subscription schedule and keep the underlying
+                subscription running.`cancel` will end the subscription schedule and cancel the
+                underlying subscription.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            phases: List representing phases of the subscription schedule. Each phase can be
+                customized to have different durations, plans, and coupons. If there are
+                multiple phases, the `end_date` of one phase will always equal the `start_date`
+                of the next phase. Note that past phases can be omitted.
+            proration_behavior: If the update changes the current phase, indicates whether the
+                changes should be prorated. The default value is `create_prorations`.
+        """
+        return await self._client.request(
+            _PostSubscriptionSchedulesSchedule,
+            (schedule,),
+            {
+                "default_settings": default_settings,
+                "end_behavior": end_behavior,
+                "expand": expand,
+                "metadata": metadata,
+                "phases": phases,
+                "proration_behavior": proration_behavior,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostSubscriptionSchedulesScheduleCancel: Operation[SubscriptionSchedule] = Operation(
     "PostSubscriptionSchedulesScheduleCancel",
@@ -143,471 +687,18 @@ _PostSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
 )
 
 
-class SubscriptionSchedules(SyncResource):
-    """Operations on `client.subscription_schedules`."""
-
-    def cancel(
-        self,
-        schedule: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        invoice_now: bool | None = None,
-        prorate: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionSchedule:
-        """Cancels a subscription schedule and its associated subscription immediately (if the
-        subscription schedule has an active subscription). A subscription schedule can only be
-        canceled if its status is not_started or active.
-
-        ``POST /v1/subscription_schedules/{schedule}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            invoice_now: If the subscription schedule is `active`, indicates if a final invoice
-                will be generated that contains any un-invoiced metered usage and new/pending
-                proration invoice items.
-            prorate: If the subscription schedule is `active`, indicates if the cancellation
-                should be prorated.
-        """
-        return self._client.request(
-            _PostSubscriptionSchedulesScheduleCancel,
-            (schedule,),
-            {
-                "expand": expand,
-                "invoice_now": invoice_now,
-                "prorate": prorate,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        customer: str | None = None,
-        default_settings: SubscriptionSchedulesCreateParamsDefaultSettings | None = None,
-        end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: Sequence[str] | None = None,
-        from_subscription: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        phases: Sequence[SubscriptionSchedulesCreateParamsPhases] | None = None,
-        start_date: int | Literal["now"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionSchedule:
-        """Creates a new subscription schedule object. Each customer can have up to 500 active or
-        scheduled subscriptions.
-
-        ``POST /v1/subscription_schedules``
-
-        Args:
-            customer: The identifier of the customer to create the subscription schedule for.
-            default_settings: Object representing the subscription schedule's default settings.
-            end_behavior: Behavior of the subscription schedule and underlying subscription when
-                it ends.
-            expand: Specifies which fields in the response should be expanded.
-            from_subscription: Migrate an existing subscription to be managed by a subscription
-                schedule.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phases: List representing phases of the subscription schedule.
-            start_date: When the subscription schedule starts.
-        """
-        return self._client.request(
-            _PostSubscriptionSchedules,
-            (),
-            {
-                "customer": customer,
-                "default_settings": default_settings,
-                "end_behavior": end_behavior,
-                "expand": expand,
-                "from_subscription": from_subscription,
-                "metadata": metadata,
-                "phases": phases,
-                "start_date": start_date,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        canceled_at: SubscriptionSchedulesListParamsCanceledAt | int | None = None,
-        completed_at: SubscriptionSchedulesListParamsCompletedAt | int | None = None,
-        created: SubscriptionSchedulesListParamsCreated | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        released_at: SubscriptionSchedulesListParamsReleasedAt | int | None = None,
-        scheduled: bool | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[SubscriptionSchedule]:
-        """Retrieves the list of your subscription schedules.
-
-        ``GET /v1/subscription_schedules``
-
-        Args:
-            canceled_at:
-            completed_at:
-            created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            released_at:
-            scheduled:
-            starting_after:
-        """
-        return self._client.request(
-            _GetSubscriptionSchedules,
-            (),
-            {
-                "canceled_at": canceled_at,
-                "completed_at": completed_at,
-                "created": created,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "released_at": released_at,
-                "scheduled": scheduled,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def release(
-        self,
-        schedule: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        preserve_cancel_date: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionSchedule:
-        """Releases the subscription schedule immediately, which will stop scheduling of its
-        phases, but leave any existing subscription in place. A schedule can only be released if
-        its status is not_started or active. If the subscription schedule is currently
-        associated with a subscription, releasing it will remove its subscription property and
-        set the subscription’s ID to the released_subscription property.
-
-        ``POST /v1/subscription_schedules/{schedule}/release``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            preserve_cancel_date: Keep any cancellation on the subscription that the schedule
-                has set
-        """
-        return self._client.request(
-            _PostSubscriptionSchedulesScheduleRelease,
-            (schedule,),
-            {
-                "expand": expand,
-                "preserve_cancel_date": preserve_cancel_date,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        schedule: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionSchedule:
-        """Retrieves the details of an existing subscription schedule. You only need to supply the
-        unique subscription schedule identifier that was returned upon subscription schedule
-        creation.
-
-        ``GET /v1/subscription_schedules/{schedule}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetSubscriptionSchedulesSchedule,
-            (schedule,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        schedule: str,
-        /,
-        *,
-        default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
-        end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        phases: Sequence[SubscriptionSchedulesUpdateParamsPhases] | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionSchedule:
-        """Updates an existing subscription schedule.
-
-        ``POST /v1/subscription_schedules/{schedule}``
-
-        Args:
-            default_settings: Object representing the subscription schedule's default settings.
-            end_behavior: Behavior of the subscription schedule and underlying subscription when
-                it ends.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phases: List representing phases of the subscription schedule.
-            proration_behavior: If the update changes the current phase, indicates whether the
-                changes should be prorated.
-        """
-        return self._client.request(
-            _PostSubscriptionSchedulesSchedule,
-            (schedule,),
-            {
-                "default_settings": default_settings,
-                "end_behavior": end_behavior,
-                "expand": expand,
-                "metadata": metadata,
-                "phases": phases,
-                "proration_behavior": proration_behavior,
-            },
-            options,
-        )
-
-
-class AsyncSubscriptionSchedules(AsyncResource):
-    """Operations on `client.subscription_schedules`."""
-
-    async def cancel(
-        self,
-        schedule: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        invoice_now: bool | None = None,
-        prorate: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionSchedule:
-        """Cancels a subscription schedule and its associated subscription immediately (if the
-        subscription schedule has an active subscription). A subscription schedule can only be
-        canceled if its status is not_started or active.
-
-        ``POST /v1/subscription_schedules/{schedule}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            invoice_now: If the subscription schedule is `active`, indicates if a final invoice
-                will be generated that contains any un-invoiced metered usage and new/pending
-                proration invoice items.
-            prorate: If the subscription schedule is `active`, indicates if the cancellation
-                should be prorated.
-        """
-        return await self._client.request(
-            _PostSubscriptionSchedulesScheduleCancel,
-            (schedule,),
-            {
-                "expand": expand,
-                "invoice_now": invoice_now,
-                "prorate": prorate,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        customer: str | None = None,
-        default_settings: SubscriptionSchedulesCreateParamsDefaultSettings | None = None,
-        end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: Sequence[str] | None = None,
-        from_subscription: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        phases: Sequence[SubscriptionSchedulesCreateParamsPhases] | None = None,
-        start_date: int | Literal["now"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionSchedule:
-        """Creates a new subscription schedule object. Each customer can have up to 500 active or
-        scheduled subscriptions.
-
-        ``POST /v1/subscription_schedules``
-
-        Args:
-            customer: The identifier of the customer to create the subscription schedule for.
-            default_settings: Object representing the subscription schedule's default settings.
-            end_behavior: Behavior of the subscription schedule and underlying subscription when
-                it ends.
-            expand: Specifies which fields in the response should be expanded.
-            from_subscription: Migrate an existing subscription to be managed by a subscription
-                schedule.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phases: List representing phases of the subscription schedule.
-            start_date: When the subscription schedule starts.
-        """
-        return await self._client.request(
-            _PostSubscriptionSchedules,
-            (),
-            {
-                "customer": customer,
-                "default_settings": default_settings,
-                "end_behavior": end_behavior,
-                "expand": expand,
-                "from_subscription": from_subscription,
-                "metadata": metadata,
-                "phases": phases,
-                "start_date": start_date,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        canceled_at: SubscriptionSchedulesListParamsCanceledAt | int | None = None,
-        completed_at: SubscriptionSchedulesListParamsCompletedAt | int | None = None,
-        created: SubscriptionSchedulesListParamsCreated | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        released_at: SubscriptionSchedulesListParamsReleasedAt | int | None = None,
-        scheduled: bool | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[SubscriptionSchedule]:
-        """Retrieves the list of your subscription schedules.
-
-        ``GET /v1/subscription_schedules``
-
-        Args:
-            canceled_at:
-            completed_at:
-            created:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            released_at:
-            scheduled:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetSubscriptionSchedules,
-            (),
-            {
-                "canceled_at": canceled_at,
-                "completed_at": completed_at,
-                "created": created,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "released_at": released_at,
-                "scheduled": scheduled,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def release(
-        self,
-        schedule: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        preserve_cancel_date: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionSchedule:
-        """Releases the subscription schedule immediately, which will stop scheduling of its
-        phases, but leave any existing subscription in place. A schedule can only be released if
-        its status is not_started or active. If the subscription schedule is currently
-        associated with a subscription, releasing it will remove its subscription property and
-        set the subscription’s ID to the released_subscription property.
-
-        ``POST /v1/subscription_schedules/{schedule}/release``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            preserve_cancel_date: Keep any cancellation on the subscription that the schedule
-                has set
-        """
-        return await self._client.request(
-            _PostSubscriptionSchedulesScheduleRelease,
-            (schedule,),
-            {
-                "expand": expand,
-                "preserve_cancel_date": preserve_cancel_date,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        schedule: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionSchedule:
-        """Retrieves the details of an existing subscription schedule. You only need to supply the
-        unique subscription schedule identifier that was returned upon subscription schedule
-        creation.
-
-        ``GET /v1/subscription_schedules/{schedule}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetSubscriptionSchedulesSchedule,
-            (schedule,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        schedule: str,
-        /,
-        *,
-        default_settings: SubscriptionSchedulesUpdateParamsDefaultSettings | None = None,
-        end_behavior: Literal["cancel", "none", "release", "renew"] | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        phases: Sequence[SubscriptionSchedulesUpdateParamsPhases] | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SubscriptionSchedule:
-        """Updates an existing subscription schedule.
-
-        ``POST /v1/subscription_schedules/{schedule}``
-
-        Args:
-            default_settings: Object representing the subscription schedule's default settings.
-            end_behavior: Behavior of the subscription schedule and underlying subscription when
-                it ends.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            phases: List representing phases of the subscription schedule.
-            proration_behavior: If the update changes the current phase, indicates whether the
-                changes should be prorated.
-        """
-        return await self._client.request(
-            _PostSubscriptionSchedulesSchedule,
-            (schedule,),
-            {
-                "default_settings": default_settings,
-                "end_behavior": end_behavior,
-                "expand": expand,
-                "metadata": metadata,
-                "phases": phases,
-                "proration_behavior": proration_behavior,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "SubscriptionSchedules.cancel": _PostSubscriptionSchedulesScheduleCancel,
+    "SubscriptionSchedules.create": _PostSubscriptionSchedules,
+    "SubscriptionSchedules.list": _GetSubscriptionSchedules,
+    "SubscriptionSchedules.release": _PostSubscriptionSchedulesScheduleRelease,
+    "SubscriptionSchedules.retrieve": _GetSubscriptionSchedulesSchedule,
+    "SubscriptionSchedules.update": _PostSubscriptionSchedulesSchedule,
+    "AsyncSubscriptionSchedules.cancel": _PostSubscriptionSchedulesScheduleCancel,
+    "AsyncSubscriptionSchedules.create": _PostSubscriptionSchedules,
+    "AsyncSubscriptionSchedules.list": _GetSubscriptionSchedules,
+    "AsyncSubscriptionSchedules.release": _PostSubscriptionSchedulesScheduleRelease,
+    "AsyncSubscriptionSchedules.retrieve": _GetSubscriptionSchedulesSchedule,
+    "AsyncSubscriptionSchedules.update": _PostSubscriptionSchedulesSchedule,
+}

@@ -11,17 +11,16 @@ from .._runtime import shapes as S
 from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
-from ..overrides.billing import AsyncSubscriptionsGuards, SubscriptionsGuards
+from ..overrides.billing import SubscriptionsGuards
 from ..overrides.guard import guarded
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_discount import DeletedDiscount
     from ..models.subscription import Subscription
     from ..params.subscriptions import (
@@ -49,6 +48,1487 @@ if TYPE_CHECKING:
         SubscriptionsUpdateParamsTransferData,
         SubscriptionsUpdateParamsTrialSettings,
     )
+
+
+class _SubscriptionsBase(SyncResource):
+    """Operations on `client.subscriptions`, as generated: `Subscriptions` adds the guards."""
+
+    @cached_property
+    def discount(self) -> SubscriptionsDiscount:
+        return SubscriptionsDiscount(self._client)
+
+    def cancel(
+        self,
+        subscription_exposed_id: str,
+        /,
+        *,
+        cancellation_details: SubscriptionsCancelParamsCancellationDetails | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_now: bool | None = None,
+        prorate: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Cancels a customer’s subscription immediately. The customer will not be charged again
+        for the subscription.
+
+        Note, however, that any pending invoice items that you’ve created will still be charged
+        for at the end of the period, unless manually deleted. If you’ve set the subscription to
+        cancel at the end of the period, any pending prorations will also be left in place and
+        collected at the end of the period. But if the subscription is set to cancel
+        immediately, pending prorations will be removed.
+
+        By default, upon subscription cancellation, Stripe will stop automatic collection of all
+        finalized invoices for the customer. This is intended to prevent unexpected payment
+        attempts after the customer has canceled a subscription. However, you can resume
+        automatic collection of the invoices manually after subscription cancellation to have us
+        proceed. Or, you could check for unpaid invoices before allowing the customer to cancel
+        the subscription at all.
+
+        ``DELETE /v1/subscriptions/{subscription_exposed_id}``
+
+        Args:
+            cancellation_details: Details about why this subscription was cancelled
+            expand: Specifies which fields in the response should be expanded.
+            invoice_now: Will generate a final invoice that invoices for any un-invoiced metered
+                usage and new/pending proration invoice items.
+            prorate: Will generate a proration invoice item that credits remaining unused time
+                until the subscription period end.
+        """
+        return self._client.request(
+            _DeleteSubscriptionsSubscriptionExposedId,
+            (subscription_exposed_id,),
+            {
+                "cancellation_details": cancellation_details,
+                "expand": expand,
+                "invoice_now": invoice_now,
+                "prorate": prorate,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        customer: str,
+        add_invoice_items: SequenceNotStr[SubscriptionsCreateParamsAddInvoiceItems] | None = None,
+        application_fee_percent: float | None = None,
+        automatic_tax: SubscriptionsCreateParamsAutomaticTax | None = None,
+        backdate_start_date: int | None = None,
+        billing_cycle_anchor: int | None = None,
+        billing_thresholds: SubscriptionsCreateParamsBillingThresholds | Literal[""] | None = None,
+        cancel_at: int | None = None,
+        cancel_at_period_end: bool | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        coupon: str | None = None,
+        currency: str | None = None,
+        days_until_due: int | None = None,
+        default_payment_method: str | None = None,
+        default_source: str | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[SubscriptionsCreateParamsItems] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        off_session: bool | None = None,
+        on_behalf_of: str | Literal[""] | None = None,
+        payment_behavior: Literal[
+            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
+        ]
+        | None = None,
+        payment_settings: SubscriptionsCreateParamsPaymentSettings | None = None,
+        pending_invoice_item_interval: SubscriptionsCreateParamsPendingInvoiceItemInterval
+        | Literal[""]
+        | None = None,
+        promotion_code: str | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        transfer_data: SubscriptionsCreateParamsTransferData | None = None,
+        trial_end: Literal["now"] | int | None = None,
+        trial_from_plan: bool | None = None,
+        trial_period_days: int | None = None,
+        trial_settings: SubscriptionsCreateParamsTrialSettings | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Creates a new subscription on an existing customer. Each customer can have up to 500
+        active or scheduled subscriptions.
+
+        When you create a subscription with collection_method=charge_automatically, the first
+        invoice is finalized as part of the request. The payment_behavior parameter determines
+        the exact behavior of the initial payment.
+
+        To start subscriptions where the first invoice always begins in a draft status, use
+        subscription schedules instead. Schedules provide the flexibility to model more complex
+        billing configurations that change over time.
+
+        ``POST /v1/subscriptions``
+
+        Args:
+            customer: The identifier of the customer to subscribe.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription. You may pass up to 20 items.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            backdate_start_date: For new subscriptions, a past timestamp to backdate the
+                subscription's start date to. If set, the first invoice will contain a proration
+                for the timespan between the start date and the current time. Can be combined
+                with trials and the billing cycle anchor.
+            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. The timestamp is
+                in UTC format.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            days_until_due: Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription.
+            description: The subscription's description, meant to be displayable to the
+                customer. Use this field to optionally store an explanation of the subscription
+                for rendering in Stripe surfaces.
+            expand: Specifies which fields in the response should be expanded.
+            items: A list of up to 20 subscription items, each with an attached price.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
+            on_behalf_of: The account on behalf of which to charge, for each of the
+                subscription's invoices.
+            payment_behavior: Only applies to subscriptions with
+                `collection_method=charge_automatically`.
+                Use `allow_incomplete` to create subscriptions with `status=incomplete` if the
+                    first invoice cannot be paid. Creating subscriptions with this status allows
+                    you to manage scenarios where additional user actions are needed to pay a
+                    subscription's invoice. For example, SCA regulation may require 3DS
+                    authentication to complete payment. See the [SCA Migration
+                    Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                    for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to create Subscriptions with `status=incomplete` when
+                    the first invoice requires payment, otherwise start as active. Subscriptions
+                    transition to `status=active` when successfully confirming the payment
+                    intent on the first invoice. This allows simpler management of scenarios
+                    where additional user actions are needed to pay a subscription’s invoice.
+                    Such as failed payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method. If the payment
+                    intent is not confirmed within 23 hours subscriptions transition to
+                    `status=incomplete_expired`, which is a terminal state.
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's first invoice cannot be paid. For example, if a payment
+                    method requires 3DS authentication due to SCA regulation and further user
+                    action is needed, this parameter does not create a subscription and returns
+                    an error instead. This was the default behavior for API versions prior to
+                    2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14)
+                    to learn more.
+                `pending_if_incomplete` is only used with updates and cannot be passed when
+                    creating a subscription.
+                Subscriptions with `collection_method=send_invoice` are automatically activated
+                    regardless of the first invoice status.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The API ID of a promotion code to apply to this subscription. A
+                promotion code applied to a subscription will only affect invoices created for
+                that particular subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                resulting from the `billing_cycle_anchor`. If no value is passed, the default is
+                `create_prorations`.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. If set, trial_end will override the
+                default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_period_days: Integer representing the number of trial period days before the
+                customer is charged for the first time. This will always overwrite any trials
+                that might apply via a subscribed plan. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_settings: Settings related to subscription trials.
+        """
+        return self._client.request(
+            _PostSubscriptions,
+            (),
+            {
+                "customer": customer,
+                "add_invoice_items": add_invoice_items,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "backdate_start_date": backdate_start_date,
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "billing_thresholds": billing_thresholds,
+                "cancel_at": cancel_at,
+                "cancel_at_period_end": cancel_at_period_end,
+                "collection_method": collection_method,
+                "coupon": coupon,
+                "currency": currency,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "description": description,
+                "expand": expand,
+                "items": items,
+                "metadata": metadata,
+                "off_session": off_session,
+                "on_behalf_of": on_behalf_of,
+                "payment_behavior": payment_behavior,
+                "payment_settings": payment_settings,
+                "pending_invoice_item_interval": pending_invoice_item_interval,
+                "promotion_code": promotion_code,
+                "proration_behavior": proration_behavior,
+                "transfer_data": transfer_data,
+                "trial_end": trial_end,
+                "trial_from_plan": trial_from_plan,
+                "trial_period_days": trial_period_days,
+                "trial_settings": trial_settings,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        automatic_tax: SubscriptionsListParamsAutomaticTax | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        created: SubscriptionsListParamsCreated | int | None = None,
+        current_period_end: SubscriptionsListParamsCurrentPeriodEnd | int | None = None,
+        current_period_start: SubscriptionsListParamsCurrentPeriodStart | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        price: str | None = None,
+        starting_after: str | None = None,
+        status: Literal[
+            "active",
+            "all",
+            "canceled",
+            "ended",
+            "incomplete",
+            "incomplete_expired",
+            "past_due",
+            "paused",
+            "trialing",
+            "unpaid",
+        ]
+        | None = None,
+        test_clock: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Subscription]:
+        """By default, returns a list of subscriptions that have not been canceled. In order to
+        list canceled subscriptions, specify status=canceled.
+
+        ``GET /v1/subscriptions``
+
+        Args:
+            automatic_tax: Filter subscriptions by their automatic tax settings.
+            collection_method: The collection method of the subscriptions to retrieve. Either
+                `charge_automatically` or `send_invoice`.
+            created:
+            current_period_end:
+            current_period_start:
+            customer: The ID of the customer whose subscriptions will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            price: Filter for subscriptions that contain this recurring price ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the subscriptions to retrieve. Passing in a value of
+                `canceled` will return all canceled subscriptions, including those belonging to
+                deleted customers. Pass `ended` to find subscriptions that are canceled and
+                subscriptions that are expired due to [incomplete
+                payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses).
+                Passing in a value of `all` will return subscriptions of all statuses. If no
+                value is supplied, all subscriptions that have not been canceled are returned.
+            test_clock: Filter for subscriptions that are associated with the specified test
+                clock. The response will not include subscriptions with test clocks if this and
+                the customer parameter is not set.
+        """
+        return self._client.request(
+            _GetSubscriptions,
+            (),
+            {
+                "automatic_tax": automatic_tax,
+                "collection_method": collection_method,
+                "created": created,
+                "current_period_end": current_period_end,
+                "current_period_start": current_period_start,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "price": price,
+                "starting_after": starting_after,
+                "status": status,
+                "test_clock": test_clock,
+            },
+            options,
+        )
+
+    def resume(
+        self,
+        subscription: str,
+        /,
+        *,
+        billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        proration_date: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Initiates resumption of a paused subscription, optionally resetting the billing cycle
+        anchor and creating prorations. If a resumption invoice is generated, it must be paid or
+        marked uncollectible before the subscription will be unpaused. If payment succeeds the
+        subscription will become active, and if payment fails the subscription will be past_due.
+        The resumption invoice will void automatically if not paid by the expiration date.
+
+        ``POST /v1/subscriptions/{subscription}/resume``
+
+        Args:
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time (in UTC). Setting
+                the value to `unchanged` advances the subscription's billing cycle anchor to the
+                period that surrounds the current time. For more information, see the billing
+                cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
+            expand: Specifies which fields in the response should be expanded.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was resumed at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+        """
+        return self._client.request(
+            _PostSubscriptionsSubscriptionResume,
+            (subscription,),
+            {
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "expand": expand,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        subscription_exposed_id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Retrieves the subscription with the given ID.
+
+        ``GET /v1/subscriptions/{subscription_exposed_id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetSubscriptionsSubscriptionExposedId,
+            (subscription_exposed_id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def search(
+        self,
+        *,
+        query: str,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        page: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SearchResult[Subscription]:
+        """Search for subscriptions you’ve previously created using Stripe’s Search Query Language.
+        Don’t use search in read-after-write flows where strict consistency is necessary. Under
+        normal operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
+
+        ``GET /v1/subscriptions/search``
+
+        Args:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
+        """
+        return self._client.request(
+            _GetSubscriptionsSearch,
+            (),
+            {
+                "query": query,
+                "expand": expand,
+                "limit": limit,
+                "page": page,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        subscription_exposed_id: str,
+        /,
+        *,
+        add_invoice_items: SequenceNotStr[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
+        application_fee_percent: float | None = None,
+        automatic_tax: SubscriptionsUpdateParamsAutomaticTax | None = None,
+        billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
+        billing_thresholds: SubscriptionsUpdateParamsBillingThresholds | Literal[""] | None = None,
+        cancel_at: int | Literal[""] | None = None,
+        cancel_at_period_end: bool | None = None,
+        cancellation_details: SubscriptionsUpdateParamsCancellationDetails | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        coupon: str | None = None,
+        days_until_due: int | None = None,
+        default_payment_method: str | None = None,
+        default_source: str | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        description: str | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[SubscriptionsUpdateParamsItems] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        off_session: bool | None = None,
+        on_behalf_of: str | Literal[""] | None = None,
+        pause_collection: SubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
+        payment_behavior: Literal[
+            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
+        ]
+        | None = None,
+        payment_settings: SubscriptionsUpdateParamsPaymentSettings | None = None,
+        pending_invoice_item_interval: SubscriptionsUpdateParamsPendingInvoiceItemInterval
+        | Literal[""]
+        | None = None,
+        promotion_code: str | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        proration_date: int | None = None,
+        transfer_data: SubscriptionsUpdateParamsTransferData | Literal[""] | None = None,
+        trial_end: Literal["now"] | int | None = None,
+        trial_from_plan: bool | None = None,
+        trial_settings: SubscriptionsUpdateParamsTrialSettings | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Updates an existing subscription on a customer to match the specified parameters. When
+        changing plans or quantities, we will optionally prorate the price we charge next month
+        to make up for any price changes. To preview how the proration will be calculated, use
+        the upcoming invoice endpoint.
+
+        ``POST /v1/subscriptions/{subscription_exposed_id}``
+
+        Args:
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription. You may pass up to 20 items.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time (in UTC). For more
+                information, see the billing cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
+            cancellation_details: Details about why this subscription was cancelled
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+            days_until_due: Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription. Pass an empty string to remove
+                previously-defined tax rates.
+            description: The subscription's description, meant to be displayable to the
+                customer. Use this field to optionally store an explanation of the subscription
+                for rendering in Stripe surfaces.
+            expand: Specifies which fields in the response should be expanded.
+            items: A list of up to 20 subscription items, each with an attached price.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
+            on_behalf_of: The account on behalf of which to charge, for each of the
+                subscription's invoices.
+            pause_collection: If specified, payment collection for this subscription will be
+                paused.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The promotion code to apply to this subscription. A promotion code
+                applied to a subscription will only affect invoices created for that particular
+                subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#upcoming_invoice) endpoint. It can also be
+                used to implement custom proration logic, such as prorating by day instead of by
+                second, by providing the time that you wish to use for proration calculations.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges. This will be unset if you POST an empty value.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. This will always overwrite any
+                trials that might apply via a subscribed plan. If set, trial_end will override
+                the default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_settings: Settings related to subscription trials.
+        """
+        return self._client.request(
+            _PostSubscriptionsSubscriptionExposedId,
+            (subscription_exposed_id,),
+            {
+                "add_invoice_items": add_invoice_items,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "billing_thresholds": billing_thresholds,
+                "cancel_at": cancel_at,
+                "cancel_at_period_end": cancel_at_period_end,
+                "cancellation_details": cancellation_details,
+                "collection_method": collection_method,
+                "coupon": coupon,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "description": description,
+                "expand": expand,
+                "items": items,
+                "metadata": metadata,
+                "off_session": off_session,
+                "on_behalf_of": on_behalf_of,
+                "pause_collection": pause_collection,
+                "payment_behavior": payment_behavior,
+                "payment_settings": payment_settings,
+                "pending_invoice_item_interval": pending_invoice_item_interval,
+                "promotion_code": promotion_code,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "transfer_data": transfer_data,
+                "trial_end": trial_end,
+                "trial_from_plan": trial_from_plan,
+                "trial_settings": trial_settings,
+            },
+            options,
+        )
+
+
+class Subscriptions(_SubscriptionsBase):
+    """Operations on `client.subscriptions`, behind the checks in `lattice_stripe.overrides.billing`."""
+
+    update = guarded(_SubscriptionsBase.update, SubscriptionsGuards.update, "subscriptions.update")
+
+
+class SubscriptionsDiscount(SyncResource):
+    """Operations on `client.subscriptions.discount`."""
+
+    def delete(
+        self,
+        subscription_exposed_id: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedDiscount:
+        """Removes the currently applied discount on a subscription.
+
+        ``DELETE /v1/subscriptions/{subscription_exposed_id}/discount``
+        """
+        return self._client.request(
+            _DeleteSubscriptionsSubscriptionExposedIdDiscount,
+            (subscription_exposed_id,),
+            {},
+            options,
+        )
+
+
+class _AsyncSubscriptionsBase(AsyncResource):
+    """Operations on `client.subscriptions`, as generated: `AsyncSubscriptions` adds the guards."""
+
+    @cached_property
+    def discount(self) -> AsyncSubscriptionsDiscount:
+        return AsyncSubscriptionsDiscount(self._client)
+
+    async def cancel(
+        self,
+        subscription_exposed_id: str,
+        /,
+        *,
+        cancellation_details: SubscriptionsCancelParamsCancellationDetails | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        invoice_now: bool | None = None,
+        prorate: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Cancels a customer’s subscription immediately. The customer will not be charged again
+        for the subscription.
+
+        Note, however, that any pending invoice items that you’ve created will still be charged
+        for at the end of the period, unless manually deleted. If you’ve set the subscription to
+        cancel at the end of the period, any pending prorations will also be left in place and
+        collected at the end of the period. But if the subscription is set to cancel
+        immediately, pending prorations will be removed.
+
+        By default, upon subscription cancellation, Stripe will stop automatic collection of all
+        finalized invoices for the customer. This is intended to prevent unexpected payment
+        attempts after the customer has canceled a subscription. However, you can resume
+        automatic collection of the invoices manually after subscription cancellation to have us
+        proceed. Or, you could check for unpaid invoices before allowing the customer to cancel
+        the subscription at all.
+
+        ``DELETE /v1/subscriptions/{subscription_exposed_id}``
+
+        Args:
+            cancellation_details: Details about why this subscription was cancelled
+            expand: Specifies which fields in the response should be expanded.
+            invoice_now: Will generate a final invoice that invoices for any un-invoiced metered
+                usage and new/pending proration invoice items.
+            prorate: Will generate a proration invoice item that credits remaining unused time
+                until the subscription period end.
+        """
+        return await self._client.request(
+            _DeleteSubscriptionsSubscriptionExposedId,
+            (subscription_exposed_id,),
+            {
+                "cancellation_details": cancellation_details,
+                "expand": expand,
+                "invoice_now": invoice_now,
+                "prorate": prorate,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        customer: str,
+        add_invoice_items: SequenceNotStr[SubscriptionsCreateParamsAddInvoiceItems] | None = None,
+        application_fee_percent: float | None = None,
+        automatic_tax: SubscriptionsCreateParamsAutomaticTax | None = None,
+        backdate_start_date: int | None = None,
+        billing_cycle_anchor: int | None = None,
+        billing_thresholds: SubscriptionsCreateParamsBillingThresholds | Literal[""] | None = None,
+        cancel_at: int | None = None,
+        cancel_at_period_end: bool | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        coupon: str | None = None,
+        currency: str | None = None,
+        days_until_due: int | None = None,
+        default_payment_method: str | None = None,
+        default_source: str | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[SubscriptionsCreateParamsItems] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        off_session: bool | None = None,
+        on_behalf_of: str | Literal[""] | None = None,
+        payment_behavior: Literal[
+            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
+        ]
+        | None = None,
+        payment_settings: SubscriptionsCreateParamsPaymentSettings | None = None,
+        pending_invoice_item_interval: SubscriptionsCreateParamsPendingInvoiceItemInterval
+        | Literal[""]
+        | None = None,
+        promotion_code: str | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        transfer_data: SubscriptionsCreateParamsTransferData | None = None,
+        trial_end: Literal["now"] | int | None = None,
+        trial_from_plan: bool | None = None,
+        trial_period_days: int | None = None,
+        trial_settings: SubscriptionsCreateParamsTrialSettings | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Creates a new subscription on an existing customer. Each customer can have up to 500
+        active or scheduled subscriptions.
+
+        When you create a subscription with collection_method=charge_automatically, the first
+        invoice is finalized as part of the request. The payment_behavior parameter determines
+        the exact behavior of the initial payment.
+
+        To start subscriptions where the first invoice always begins in a draft status, use
+        subscription schedules instead. Schedules provide the flexibility to model more complex
+        billing configurations that change over time.
+
+        ``POST /v1/subscriptions``
+
+        Args:
+            customer: The identifier of the customer to subscribe.
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription. You may pass up to 20 items.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            backdate_start_date: For new subscriptions, a past timestamp to backdate the
+                subscription's start date to. If set, the first invoice will contain a proration
+                for the timespan between the start date and the current time. Can be combined
+                with trials and the billing cycle anchor.
+            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
+                cycle](https://stripe.com/docs/subscriptions/billing-cycle). This is used to
+                determine the date of the first full invoice, and, for plans with `month` or
+                `year` intervals, the day of the month for subsequent invoices. The timestamp is
+                in UTC format.
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            days_until_due: Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription.
+            description: The subscription's description, meant to be displayable to the
+                customer. Use this field to optionally store an explanation of the subscription
+                for rendering in Stripe surfaces.
+            expand: Specifies which fields in the response should be expanded.
+            items: A list of up to 20 subscription items, each with an attached price.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
+            on_behalf_of: The account on behalf of which to charge, for each of the
+                subscription's invoices.
+            payment_behavior: Only applies to subscriptions with
+                `collection_method=charge_automatically`.
+                Use `allow_incomplete` to create subscriptions with `status=incomplete` if the
+                    first invoice cannot be paid. Creating subscriptions with this status allows
+                    you to manage scenarios where additional user actions are needed to pay a
+                    subscription's invoice. For example, SCA regulation may require 3DS
+                    authentication to complete payment. See the [SCA Migration
+                    Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                    for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to create Subscriptions with `status=incomplete` when
+                    the first invoice requires payment, otherwise start as active. Subscriptions
+                    transition to `status=active` when successfully confirming the payment
+                    intent on the first invoice. This allows simpler management of scenarios
+                    where additional user actions are needed to pay a subscription’s invoice.
+                    Such as failed payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method. If the payment
+                    intent is not confirmed within 23 hours subscriptions transition to
+                    `status=incomplete_expired`, which is a terminal state.
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's first invoice cannot be paid. For example, if a payment
+                    method requires 3DS authentication due to SCA regulation and further user
+                    action is needed, this parameter does not create a subscription and returns
+                    an error instead. This was the default behavior for API versions prior to
+                    2019-03-14. See the [changelog](https://stripe.com/docs/upgrades#2019-03-14)
+                    to learn more.
+                `pending_if_incomplete` is only used with updates and cannot be passed when
+                    creating a subscription.
+                Subscriptions with `collection_method=send_invoice` are automatically activated
+                    regardless of the first invoice status.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The API ID of a promotion code to apply to this subscription. A
+                promotion code applied to a subscription will only affect invoices created for
+                that particular subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                resulting from the `billing_cycle_anchor`. If no value is passed, the default is
+                `create_prorations`.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. If set, trial_end will override the
+                default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_period_days: Integer representing the number of trial period days before the
+                customer is charged for the first time. This will always overwrite any trials
+                that might apply via a subscribed plan. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_settings: Settings related to subscription trials.
+        """
+        return await self._client.request(
+            _PostSubscriptions,
+            (),
+            {
+                "customer": customer,
+                "add_invoice_items": add_invoice_items,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "backdate_start_date": backdate_start_date,
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "billing_thresholds": billing_thresholds,
+                "cancel_at": cancel_at,
+                "cancel_at_period_end": cancel_at_period_end,
+                "collection_method": collection_method,
+                "coupon": coupon,
+                "currency": currency,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "description": description,
+                "expand": expand,
+                "items": items,
+                "metadata": metadata,
+                "off_session": off_session,
+                "on_behalf_of": on_behalf_of,
+                "payment_behavior": payment_behavior,
+                "payment_settings": payment_settings,
+                "pending_invoice_item_interval": pending_invoice_item_interval,
+                "promotion_code": promotion_code,
+                "proration_behavior": proration_behavior,
+                "transfer_data": transfer_data,
+                "trial_end": trial_end,
+                "trial_from_plan": trial_from_plan,
+                "trial_period_days": trial_period_days,
+                "trial_settings": trial_settings,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        automatic_tax: SubscriptionsListParamsAutomaticTax | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        created: SubscriptionsListParamsCreated | int | None = None,
+        current_period_end: SubscriptionsListParamsCurrentPeriodEnd | int | None = None,
+        current_period_start: SubscriptionsListParamsCurrentPeriodStart | int | None = None,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        price: str | None = None,
+        starting_after: str | None = None,
+        status: Literal[
+            "active",
+            "all",
+            "canceled",
+            "ended",
+            "incomplete",
+            "incomplete_expired",
+            "past_due",
+            "paused",
+            "trialing",
+            "unpaid",
+        ]
+        | None = None,
+        test_clock: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Subscription]:
+        """By default, returns a list of subscriptions that have not been canceled. In order to
+        list canceled subscriptions, specify status=canceled.
+
+        ``GET /v1/subscriptions``
+
+        Args:
+            automatic_tax: Filter subscriptions by their automatic tax settings.
+            collection_method: The collection method of the subscriptions to retrieve. Either
+                `charge_automatically` or `send_invoice`.
+            created:
+            current_period_end:
+            current_period_start:
+            customer: The ID of the customer whose subscriptions will be retrieved.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            price: Filter for subscriptions that contain this recurring price ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: The status of the subscriptions to retrieve. Passing in a value of
+                `canceled` will return all canceled subscriptions, including those belonging to
+                deleted customers. Pass `ended` to find subscriptions that are canceled and
+                subscriptions that are expired due to [incomplete
+                payment](https://stripe.com/docs/billing/subscriptions/overview#subscription-statuses).
+                Passing in a value of `all` will return subscriptions of all statuses. If no
+                value is supplied, all subscriptions that have not been canceled are returned.
+            test_clock: Filter for subscriptions that are associated with the specified test
+                clock. The response will not include subscriptions with test clocks if this and
+                the customer parameter is not set.
+        """
+        return await self._client.request(
+            _GetSubscriptions,
+            (),
+            {
+                "automatic_tax": automatic_tax,
+                "collection_method": collection_method,
+                "created": created,
+                "current_period_end": current_period_end,
+                "current_period_start": current_period_start,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "price": price,
+                "starting_after": starting_after,
+                "status": status,
+                "test_clock": test_clock,
+            },
+            options,
+        )
+
+    async def resume(
+        self,
+        subscription: str,
+        /,
+        *,
+        billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        proration_date: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Initiates resumption of a paused subscription, optionally resetting the billing cycle
+        anchor and creating prorations. If a resumption invoice is generated, it must be paid or
+        marked uncollectible before the subscription will be unpaused. If payment succeeds the
+        subscription will become active, and if payment fails the subscription will be past_due.
+        The resumption invoice will void automatically if not paid by the expiration date.
+
+        ``POST /v1/subscriptions/{subscription}/resume``
+
+        Args:
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time (in UTC). Setting
+                the value to `unchanged` advances the subscription's billing cycle anchor to the
+                period that surrounds the current time. For more information, see the billing
+                cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
+            expand: Specifies which fields in the response should be expanded.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was resumed at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#retrieve_customer_invoice) endpoint.
+        """
+        return await self._client.request(
+            _PostSubscriptionsSubscriptionResume,
+            (subscription,),
+            {
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "expand": expand,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        subscription_exposed_id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Retrieves the subscription with the given ID.
+
+        ``GET /v1/subscriptions/{subscription_exposed_id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetSubscriptionsSubscriptionExposedId,
+            (subscription_exposed_id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def search(
+        self,
+        *,
+        query: str,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        page: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> SearchResult[Subscription]:
+        """Search for subscriptions you’ve previously created using Stripe’s Search Query Language.
+        Don’t use search in read-after-write flows where strict consistency is necessary. Under
+        normal operating conditions, data is searchable in less than a minute. Occasionally,
+        propagation of new or updated data can be up to an hour behind during outages. Search
+        functionality is not available to merchants in India.
+
+        ``GET /v1/subscriptions/search``
+
+        Args:
+            query: The search query string. See [search query
+                language](https://stripe.com/docs/search#search-query-language) and the list of
+                supported [query fields for
+                subscriptions](https://stripe.com/docs/search#query-fields-for-subscriptions).
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            page: A cursor for pagination across multiple pages of results. Don't include this
+                parameter on the first call. Use the next_page value returned in a previous
+                response to request subsequent results.
+        """
+        return await self._client.request(
+            _GetSubscriptionsSearch,
+            (),
+            {
+                "query": query,
+                "expand": expand,
+                "limit": limit,
+                "page": page,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        subscription_exposed_id: str,
+        /,
+        *,
+        add_invoice_items: SequenceNotStr[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
+        application_fee_percent: float | None = None,
+        automatic_tax: SubscriptionsUpdateParamsAutomaticTax | None = None,
+        billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
+        billing_thresholds: SubscriptionsUpdateParamsBillingThresholds | Literal[""] | None = None,
+        cancel_at: int | Literal[""] | None = None,
+        cancel_at_period_end: bool | None = None,
+        cancellation_details: SubscriptionsUpdateParamsCancellationDetails | None = None,
+        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
+        coupon: str | None = None,
+        days_until_due: int | None = None,
+        default_payment_method: str | None = None,
+        default_source: str | Literal[""] | None = None,
+        default_tax_rates: SequenceNotStr[str] | Literal[""] | None = None,
+        description: str | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        items: SequenceNotStr[SubscriptionsUpdateParamsItems] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        off_session: bool | None = None,
+        on_behalf_of: str | Literal[""] | None = None,
+        pause_collection: SubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
+        payment_behavior: Literal[
+            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
+        ]
+        | None = None,
+        payment_settings: SubscriptionsUpdateParamsPaymentSettings | None = None,
+        pending_invoice_item_interval: SubscriptionsUpdateParamsPendingInvoiceItemInterval
+        | Literal[""]
+        | None = None,
+        promotion_code: str | None = None,
+        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
+        proration_date: int | None = None,
+        transfer_data: SubscriptionsUpdateParamsTransferData | Literal[""] | None = None,
+        trial_end: Literal["now"] | int | None = None,
+        trial_from_plan: bool | None = None,
+        trial_settings: SubscriptionsUpdateParamsTrialSettings | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Subscription:
+        """Updates an existing subscription on a customer to match the specified parameters. When
+        changing plans or quantities, we will optionally prorate the price we charge next month
+        to make up for any price changes. To preview how the proration will be calculated, use
+        the upcoming invoice endpoint.
+
+        ``POST /v1/subscriptions/{subscription_exposed_id}``
+
+        Args:
+            add_invoice_items: A list of prices and quantities that will generate invoice items
+                appended to the next invoice for this subscription. You may pass up to 20 items.
+            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
+                decimal places. This represents the percentage of the subscription invoice total
+                that will be transferred to the application owner's Stripe account. The request
+                must be made by a platform account on a connected account in order to set an
+                application fee percentage. For more information, see the application fees
+                [documentation](https://stripe.com/docs/connect/subscriptions#collecting-fees-on-subscriptions).
+            automatic_tax: Automatic tax settings for this subscription. We recommend you only
+                include this parameter when the existing value is being changed.
+            billing_cycle_anchor: Either `now` or `unchanged`. Setting the value to `now` resets
+                the subscription's billing cycle anchor to the current time (in UTC). For more
+                information, see the billing cycle
+                [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
+            billing_thresholds: Define thresholds at which an invoice will be sent, and the
+                subscription advanced to a new billing period. Pass an empty string to remove
+                previously-defined thresholds.
+            cancel_at: A timestamp at which the subscription should cancel. If set to a date
+                before the current period ends, this will cause a proration if prorations have
+                been enabled using `proration_behavior`. If set during a future period, this
+                will always cause a proration for that period.
+            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
+                the end of the current period.
+            cancellation_details: Details about why this subscription was cancelled
+            collection_method: Either `charge_automatically`, or `send_invoice`. When charging
+                automatically, Stripe will attempt to pay this subscription at the end of the
+                cycle using the default source attached to the customer. When sending an
+                invoice, Stripe will email your customer an invoice with payment instructions
+                and mark the subscription as `active`. Defaults to `charge_automatically`.
+            coupon: The ID of the coupon to apply to this subscription. A coupon applied to a
+                subscription will only affect invoices created for that particular subscription.
+            days_until_due: Number of days a customer has to pay invoices generated by this
+                subscription. Valid only for subscriptions where `collection_method` is set to
+                `send_invoice`.
+            default_payment_method: ID of the default payment method for the subscription. It
+                must belong to the customer associated with the subscription. This takes
+                precedence over `default_source`. If neither are set, invoices will use the
+                customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_source: ID of the default payment source for the subscription. It must
+                belong to the customer associated with the subscription and be in a chargeable
+                state. If `default_payment_method` is also set, `default_payment_method` will
+                take precedence. If neither are set, invoices will use the customer's
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+                or
+                [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+            default_tax_rates: The tax rates that will apply to any subscription item that does
+                not have `tax_rates` set. Invoices created will have their `default_tax_rates`
+                populated from the subscription. Pass an empty string to remove
+                previously-defined tax rates.
+            description: The subscription's description, meant to be displayable to the
+                customer. Use this field to optionally store an explanation of the subscription
+                for rendering in Stripe surfaces.
+            expand: Specifies which fields in the response should be expanded.
+            items: A list of up to 20 subscription items, each with an attached price.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            off_session: Indicates if a customer is on or off-session while an invoice payment
+                is attempted.
+            on_behalf_of: The account on behalf of which to charge, for each of the
+                subscription's invoices.
+            pause_collection: If specified, payment collection for this subscription will be
+                paused.
+            payment_behavior: Use `allow_incomplete` to transition the subscription to
+                `status=past_due` if a payment is required but cannot be paid. This allows you
+                to manage scenarios where additional user actions are needed to pay a
+                subscription's invoice. For example, SCA regulation may require 3DS
+                authentication to complete payment. See the [SCA Migration
+                Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication)
+                for Billing to learn more. This is the default behavior.
+                Use `default_incomplete` to transition the subscription to `status=past_due`
+                    when payment is required and await explicit confirmation of the invoice's
+                    payment intent. This allows simpler management of scenarios where additional
+                    user actions are needed to pay a subscription’s invoice. Such as failed
+                    payments, [SCA
+                    regulation](https://stripe.com/docs/billing/migration/strong-customer-authentication),
+                    or collecting a mandate for a bank debit payment method.
+                Use `pending_if_incomplete` to update the subscription using [pending
+                    updates](https://stripe.com/docs/billing/subscriptions/pending-updates).
+                    When you use `pending_if_incomplete` you can only pass the parameters
+                    [supported by pending
+                    updates](https://stripe.com/docs/billing/pending-updates-reference#supported-attributes).
+                Use `error_if_incomplete` if you want Stripe to return an HTTP 402 status code
+                    if a subscription's invoice cannot be paid. For example, if a payment method
+                    requires 3DS authentication due to SCA regulation and further user action is
+                    needed, this parameter does not update the subscription and returns an error
+                    instead. This was the default behavior for API versions prior to 2019-03-14.
+                    See the [changelog](https://stripe.com/docs/upgrades#2019-03-14) to learn
+                    more.
+            payment_settings: Payment settings to pass to invoices created by the subscription.
+            pending_invoice_item_interval: Specifies an interval for how often to bill for any
+                pending invoice items. It is analogous to calling [Create an
+                invoice](https://stripe.com/docs/api#create_invoice) for the given subscription
+                at the specified interval.
+            promotion_code: The promotion code to apply to this subscription. A promotion code
+                applied to a subscription will only affect invoices created for that particular
+                subscription.
+            proration_behavior: Determines how to handle
+                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
+                when the billing cycle changes (e.g., when switching plans, resetting
+                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
+                changes. The default value is `create_prorations`.
+            proration_date: If set, the proration will be calculated as though the subscription
+                was updated at the given time. This can be used to apply exactly the same
+                proration that was previewed with [upcoming
+                invoice](https://stripe.com/docs/api#upcoming_invoice) endpoint. It can also be
+                used to implement custom proration logic, such as prorating by day instead of by
+                second, by providing the time that you wish to use for proration calculations.
+            transfer_data: If specified, the funds from the subscription's invoices will be
+                transferred to the destination and the ID of the resulting transfers will be
+                found on the resulting charges. This will be unset if you POST an empty value.
+            trial_end: Unix timestamp representing the end of the trial period the customer will
+                get before being charged for the first time. This will always overwrite any
+                trials that might apply via a subscribed plan. If set, trial_end will override
+                the default trial period of the plan the customer is being subscribed to. The
+                special value `now` can be provided to end the customer's trial immediately. Can
+                be at most two years from `billing_cycle_anchor`.
+            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
+                subscription. Setting `trial_end` per subscription is preferred, and this
+                defaults to `false`. Setting this flag to `true` together with `trial_end` is
+                not allowed. See [Using trial periods on
+                subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn
+                more.
+            trial_settings: Settings related to subscription trials.
+        """
+        return await self._client.request(
+            _PostSubscriptionsSubscriptionExposedId,
+            (subscription_exposed_id,),
+            {
+                "add_invoice_items": add_invoice_items,
+                "application_fee_percent": application_fee_percent,
+                "automatic_tax": automatic_tax,
+                "billing_cycle_anchor": billing_cycle_anchor,
+                "billing_thresholds": billing_thresholds,
+                "cancel_at": cancel_at,
+                "cancel_at_period_end": cancel_at_period_end,
+                "cancellation_details": cancellation_details,
+                "collection_method": collection_method,
+                "coupon": coupon,
+                "days_until_due": days_until_due,
+                "default_payment_method": default_payment_method,
+                "default_source": default_source,
+                "default_tax_rates": default_tax_rates,
+                "description": description,
+                "expand": expand,
+                "items": items,
+                "metadata": metadata,
+                "off_session": off_session,
+                "on_behalf_of": on_behalf_of,
+                "pause_collection": pause_collection,
+                "payment_behavior": payment_behavior,
+                "payment_settings": payment_settings,
+                "pending_invoice_item_interval": pending_invoice_item_interval,
+                "promotion_code": promotion_code,
+                "proration_behavior": proration_behavior,
+                "proration_date": proration_date,
+                "transfer_data": transfer_data,
+                "trial_end": trial_end,
+                "trial_from_plan": trial_from_plan,
+                "trial_settings": trial_settings,
+            },
+            options,
+        )
+
+
+class AsyncSubscriptions(_AsyncSubscriptionsBase):
+    """Operations on `client.subscriptions`, behind the checks in `lattice_stripe.overrides.billing`."""
+
+    update = guarded(_AsyncSubscriptionsBase.update, SubscriptionsGuards.update, "subscriptions.update")
+
+
+class AsyncSubscriptionsDiscount(AsyncResource):
+    """Operations on `client.subscriptions.discount`."""
+
+    async def delete(
+        self,
+        subscription_exposed_id: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedDiscount:
+        """Removes the currently applied discount on a subscription.
+
+        ``DELETE /v1/subscriptions/{subscription_exposed_id}/discount``
+        """
+        return await self._client.request(
+            _DeleteSubscriptionsSubscriptionExposedIdDiscount,
+            (subscription_exposed_id,),
+            {},
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _DeleteSubscriptionsSubscriptionExposedId: Operation[Subscription] = Operation(
     "DeleteSubscriptionsSubscriptionExposedId",
@@ -243,1109 +1723,22 @@ _DeleteSubscriptionsSubscriptionExposedIdDiscount: Operation[DeletedDiscount] = 
 )
 
 
-class _SubscriptionsBase(SyncResource):
-    """Operations on `client.subscriptions`, as generated: `Subscriptions` adds the guards."""
-
-    @cached_property
-    def discount(self) -> SubscriptionsDiscount:
-        return SubscriptionsDiscount(self._client)
-
-    def cancel(
-        self,
-        subscription_exposed_id: str,
-        /,
-        *,
-        cancellation_details: SubscriptionsCancelParamsCancellationDetails | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_now: bool | None = None,
-        prorate: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Cancels a customer’s subscription immediately. The customer will not be charged again
-        for the subscription.
-
-        Note, however, that any pending invoice items that you’ve created will still be charged
-        for at the end of the period, unless manually deleted. If you’ve set the subscription to
-        cancel at the end of the period, any pending prorations will also be left in place and
-        collected at the end of the period. But if the subscription is set to cancel
-        immediately, pending prorations will be removed.
-
-        By default, upon subscription cancellation, Stripe will stop automatic collection of all
-        finalized invoices for the customer. This is intended to prevent unexpected payment
-        attempts after the customer has canceled a subscription. However, you can resume
-        automatic collection of the invoices manually after subscription cancellation to have us
-        proceed. Or, you could check for unpaid invoices before allowing the customer to cancel
-        the subscription at all.
-
-        ``DELETE /v1/subscriptions/{subscription_exposed_id}``
-
-        Args:
-            cancellation_details: Details about why this subscription was cancelled
-            expand: Specifies which fields in the response should be expanded.
-            invoice_now: Will generate a final invoice that invoices for any un-invoiced metered
-                usage and new/pending proration invoice items.
-            prorate: Will generate a proration invoice item that credits remaining unused time
-                until the subscription period end.
-        """
-        return self._client.request(
-            _DeleteSubscriptionsSubscriptionExposedId,
-            (subscription_exposed_id,),
-            {
-                "cancellation_details": cancellation_details,
-                "expand": expand,
-                "invoice_now": invoice_now,
-                "prorate": prorate,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        customer: str,
-        add_invoice_items: Sequence[SubscriptionsCreateParamsAddInvoiceItems] | None = None,
-        application_fee_percent: float | None = None,
-        automatic_tax: SubscriptionsCreateParamsAutomaticTax | None = None,
-        backdate_start_date: int | None = None,
-        billing_cycle_anchor: int | None = None,
-        billing_thresholds: SubscriptionsCreateParamsBillingThresholds | Literal[""] | None = None,
-        cancel_at: int | None = None,
-        cancel_at_period_end: bool | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        coupon: str | None = None,
-        currency: str | None = None,
-        days_until_due: int | None = None,
-        default_payment_method: str | None = None,
-        default_source: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[SubscriptionsCreateParamsItems] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        off_session: bool | None = None,
-        on_behalf_of: str | Literal[""] | None = None,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | None = None,
-        payment_settings: SubscriptionsCreateParamsPaymentSettings | None = None,
-        pending_invoice_item_interval: SubscriptionsCreateParamsPendingInvoiceItemInterval
-        | Literal[""]
-        | None = None,
-        promotion_code: str | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        transfer_data: SubscriptionsCreateParamsTransferData | None = None,
-        trial_end: Literal["now"] | int | None = None,
-        trial_from_plan: bool | None = None,
-        trial_period_days: int | None = None,
-        trial_settings: SubscriptionsCreateParamsTrialSettings | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Creates a new subscription on an existing customer. Each customer can have up to 500
-        active or scheduled subscriptions.
-
-        When you create a subscription with collection_method=charge_automatically, the first
-        invoice is finalized as part of the request.
-        The payment_behavior parameter determines the exact behavior of the initial payment.
-
-        To start subscriptions where the first invoice always begins in a draft status, use
-        subscription schedules instead.
-        Schedules provide the flexibility to model more complex billing configurations that
-        change over time.
-
-        ``POST /v1/subscriptions``
-
-        Args:
-            customer: The identifier of the customer to subscribe.
-            add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
-            backdate_start_date: For new subscriptions, a past timestamp to backdate the
-                subscription's start date to.
-            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
-                cycle](https://stripe.com/docs/subscriptions/billing-cycle).
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
-                the end of the current period.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
-            description: The subscription's description, meant to be displayable to the
-                customer.
-            expand: Specifies which fields in the response should be expanded.
-            items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice payment
-                is attempted.
-            on_behalf_of: The account on behalf of which to charge, for each of the
-                subscription's invoices.
-            payment_behavior: Only applies to subscriptions with
-                `collection_method=charge_automatically`.
-            payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The API ID of a promotion code to apply to this subscription.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                resulting from the `billing_cycle_anchor`.
-            transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
-                subscription.
-            trial_period_days: Integer representing the number of trial period days before the
-                customer is charged for the first time.
-            trial_settings: Settings related to subscription trials.
-        """
-        return self._client.request(
-            _PostSubscriptions,
-            (),
-            {
-                "customer": customer,
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "backdate_start_date": backdate_start_date,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "currency": currency,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "on_behalf_of": on_behalf_of,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_period_days": trial_period_days,
-                "trial_settings": trial_settings,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        automatic_tax: SubscriptionsListParamsAutomaticTax | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        created: SubscriptionsListParamsCreated | int | None = None,
-        current_period_end: SubscriptionsListParamsCurrentPeriodEnd | int | None = None,
-        current_period_start: SubscriptionsListParamsCurrentPeriodStart | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        price: str | None = None,
-        starting_after: str | None = None,
-        status: Literal[
-            "active",
-            "all",
-            "canceled",
-            "ended",
-            "incomplete",
-            "incomplete_expired",
-            "past_due",
-            "paused",
-            "trialing",
-            "unpaid",
-        ]
-        | None = None,
-        test_clock: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Subscription]:
-        """By default, returns a list of subscriptions that have not been canceled. In order to
-        list canceled subscriptions, specify status=canceled.
-
-        ``GET /v1/subscriptions``
-
-        Args:
-            automatic_tax:
-            collection_method:
-            created:
-            current_period_end:
-            current_period_start:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            price:
-            starting_after:
-            status:
-            test_clock:
-        """
-        return self._client.request(
-            _GetSubscriptions,
-            (),
-            {
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "created": created,
-                "current_period_end": current_period_end,
-                "current_period_start": current_period_start,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "price": price,
-                "starting_after": starting_after,
-                "status": status,
-                "test_clock": test_clock,
-            },
-            options,
-        )
-
-    def resume(
-        self,
-        subscription: str,
-        /,
-        *,
-        billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
-        expand: Sequence[str] | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        proration_date: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Initiates resumption of a paused subscription, optionally resetting the billing cycle
-        anchor and creating prorations. If a resumption invoice is generated, it must be paid or
-        marked uncollectible before the subscription will be unpaused. If payment succeeds the
-        subscription will become active, and if payment fails the subscription will be past_due.
-        The resumption invoice will void automatically if not paid by the expiration date.
-
-        ``POST /v1/subscriptions/{subscription}/resume``
-
-        Args:
-            billing_cycle_anchor: Either `now` or `unchanged`.
-            expand: Specifies which fields in the response should be expanded.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was resumed at the given time.
-        """
-        return self._client.request(
-            _PostSubscriptionsSubscriptionResume,
-            (subscription,),
-            {
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "expand": expand,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        subscription_exposed_id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Retrieves the subscription with the given ID.
-
-        ``GET /v1/subscriptions/{subscription_exposed_id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetSubscriptionsSubscriptionExposedId,
-            (subscription_exposed_id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def search(
-        self,
-        *,
-        query: str,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        page: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SearchResult[Subscription]:
-        """Search for subscriptions you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
-
-        ``GET /v1/subscriptions/search``
-
-        Args:
-            query:
-            expand:
-            limit:
-            page:
-        """
-        return self._client.request(
-            _GetSubscriptionsSearch,
-            (),
-            {
-                "query": query,
-                "expand": expand,
-                "limit": limit,
-                "page": page,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        subscription_exposed_id: str,
-        /,
-        *,
-        add_invoice_items: Sequence[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
-        application_fee_percent: float | None = None,
-        automatic_tax: SubscriptionsUpdateParamsAutomaticTax | None = None,
-        billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
-        billing_thresholds: SubscriptionsUpdateParamsBillingThresholds | Literal[""] | None = None,
-        cancel_at: int | Literal[""] | None = None,
-        cancel_at_period_end: bool | None = None,
-        cancellation_details: SubscriptionsUpdateParamsCancellationDetails | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        coupon: str | None = None,
-        days_until_due: int | None = None,
-        default_payment_method: str | None = None,
-        default_source: str | Literal[""] | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        description: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[SubscriptionsUpdateParamsItems] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        off_session: bool | None = None,
-        on_behalf_of: str | Literal[""] | None = None,
-        pause_collection: SubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | None = None,
-        payment_settings: SubscriptionsUpdateParamsPaymentSettings | None = None,
-        pending_invoice_item_interval: SubscriptionsUpdateParamsPendingInvoiceItemInterval
-        | Literal[""]
-        | None = None,
-        promotion_code: str | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        proration_date: int | None = None,
-        transfer_data: SubscriptionsUpdateParamsTransferData | Literal[""] | None = None,
-        trial_end: Literal["now"] | int | None = None,
-        trial_from_plan: bool | None = None,
-        trial_settings: SubscriptionsUpdateParamsTrialSettings | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Updates an existing subscription on a customer to match the specified parameters. When
-        changing plans or quantities, we will optionally prorate the price we charge next month
-        to make up for any price changes. To preview how the proration will be calculated, use
-        the upcoming invoice endpoint.
-
-        ``POST /v1/subscriptions/{subscription_exposed_id}``
-
-        Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
-            billing_cycle_anchor: Either `now` or `unchanged`.
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
-                the end of the current period.
-            cancellation_details: Details about why this subscription was cancelled
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
-            days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
-            description: The subscription's description, meant to be displayable to the
-                customer.
-            expand: Specifies which fields in the response should be expanded.
-            items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice payment
-                is attempted.
-            on_behalf_of: The account on behalf of which to charge, for each of the
-                subscription's invoices.
-            pause_collection: If specified, payment collection for this subscription will be
-                paused.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
-            payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The promotion code to apply to this subscription.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-            transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
-                subscription.
-            trial_settings: Settings related to subscription trials.
-        """
-        return self._client.request(
-            _PostSubscriptionsSubscriptionExposedId,
-            (subscription_exposed_id,),
-            {
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "cancellation_details": cancellation_details,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "on_behalf_of": on_behalf_of,
-                "pause_collection": pause_collection,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_settings": trial_settings,
-            },
-            options,
-        )
-
-
-class Subscriptions(SubscriptionsGuards, _SubscriptionsBase):
-    """Operations on `client.subscriptions`, behind the guards in `lattice_stripe.overrides.billing`."""
-
-    update = guarded(_SubscriptionsBase.update, SubscriptionsGuards.update)
-
-
-class SubscriptionsDiscount(SyncResource):
-    """Operations on `client.subscriptions.discount`."""
-
-    def delete(
-        self,
-        subscription_exposed_id: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedDiscount:
-        """Removes the currently applied discount on a subscription.
-
-        ``DELETE /v1/subscriptions/{subscription_exposed_id}/discount``
-        """
-        return self._client.request(
-            _DeleteSubscriptionsSubscriptionExposedIdDiscount,
-            (subscription_exposed_id,),
-            {},
-            options,
-        )
-
-
-class _AsyncSubscriptionsBase(AsyncResource):
-    """Operations on `client.subscriptions`, as generated: `AsyncSubscriptions` adds the guards."""
-
-    @cached_property
-    def discount(self) -> AsyncSubscriptionsDiscount:
-        return AsyncSubscriptionsDiscount(self._client)
-
-    async def cancel(
-        self,
-        subscription_exposed_id: str,
-        /,
-        *,
-        cancellation_details: SubscriptionsCancelParamsCancellationDetails | None = None,
-        expand: Sequence[str] | None = None,
-        invoice_now: bool | None = None,
-        prorate: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Cancels a customer’s subscription immediately. The customer will not be charged again
-        for the subscription.
-
-        Note, however, that any pending invoice items that you’ve created will still be charged
-        for at the end of the period, unless manually deleted. If you’ve set the subscription to
-        cancel at the end of the period, any pending prorations will also be left in place and
-        collected at the end of the period. But if the subscription is set to cancel
-        immediately, pending prorations will be removed.
-
-        By default, upon subscription cancellation, Stripe will stop automatic collection of all
-        finalized invoices for the customer. This is intended to prevent unexpected payment
-        attempts after the customer has canceled a subscription. However, you can resume
-        automatic collection of the invoices manually after subscription cancellation to have us
-        proceed. Or, you could check for unpaid invoices before allowing the customer to cancel
-        the subscription at all.
-
-        ``DELETE /v1/subscriptions/{subscription_exposed_id}``
-
-        Args:
-            cancellation_details: Details about why this subscription was cancelled
-            expand: Specifies which fields in the response should be expanded.
-            invoice_now: Will generate a final invoice that invoices for any un-invoiced metered
-                usage and new/pending proration invoice items.
-            prorate: Will generate a proration invoice item that credits remaining unused time
-                until the subscription period end.
-        """
-        return await self._client.request(
-            _DeleteSubscriptionsSubscriptionExposedId,
-            (subscription_exposed_id,),
-            {
-                "cancellation_details": cancellation_details,
-                "expand": expand,
-                "invoice_now": invoice_now,
-                "prorate": prorate,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        customer: str,
-        add_invoice_items: Sequence[SubscriptionsCreateParamsAddInvoiceItems] | None = None,
-        application_fee_percent: float | None = None,
-        automatic_tax: SubscriptionsCreateParamsAutomaticTax | None = None,
-        backdate_start_date: int | None = None,
-        billing_cycle_anchor: int | None = None,
-        billing_thresholds: SubscriptionsCreateParamsBillingThresholds | Literal[""] | None = None,
-        cancel_at: int | None = None,
-        cancel_at_period_end: bool | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        coupon: str | None = None,
-        currency: str | None = None,
-        days_until_due: int | None = None,
-        default_payment_method: str | None = None,
-        default_source: str | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[SubscriptionsCreateParamsItems] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        off_session: bool | None = None,
-        on_behalf_of: str | Literal[""] | None = None,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | None = None,
-        payment_settings: SubscriptionsCreateParamsPaymentSettings | None = None,
-        pending_invoice_item_interval: SubscriptionsCreateParamsPendingInvoiceItemInterval
-        | Literal[""]
-        | None = None,
-        promotion_code: str | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        transfer_data: SubscriptionsCreateParamsTransferData | None = None,
-        trial_end: Literal["now"] | int | None = None,
-        trial_from_plan: bool | None = None,
-        trial_period_days: int | None = None,
-        trial_settings: SubscriptionsCreateParamsTrialSettings | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Creates a new subscription on an existing customer. Each customer can have up to 500
-        active or scheduled subscriptions.
-
-        When you create a subscription with collection_method=charge_automatically, the first
-        invoice is finalized as part of the request.
-        The payment_behavior parameter determines the exact behavior of the initial payment.
-
-        To start subscriptions where the first invoice always begins in a draft status, use
-        subscription schedules instead.
-        Schedules provide the flexibility to model more complex billing configurations that
-        change over time.
-
-        ``POST /v1/subscriptions``
-
-        Args:
-            customer: The identifier of the customer to subscribe.
-            add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
-            backdate_start_date: For new subscriptions, a past timestamp to backdate the
-                subscription's start date to.
-            billing_cycle_anchor: A future timestamp to anchor the subscription's [billing
-                cycle](https://stripe.com/docs/subscriptions/billing-cycle).
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
-                the end of the current period.
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
-            description: The subscription's description, meant to be displayable to the
-                customer.
-            expand: Specifies which fields in the response should be expanded.
-            items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice payment
-                is attempted.
-            on_behalf_of: The account on behalf of which to charge, for each of the
-                subscription's invoices.
-            payment_behavior: Only applies to subscriptions with
-                `collection_method=charge_automatically`.
-            payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The API ID of a promotion code to apply to this subscription.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations)
-                resulting from the `billing_cycle_anchor`.
-            transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
-                subscription.
-            trial_period_days: Integer representing the number of trial period days before the
-                customer is charged for the first time.
-            trial_settings: Settings related to subscription trials.
-        """
-        return await self._client.request(
-            _PostSubscriptions,
-            (),
-            {
-                "customer": customer,
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "backdate_start_date": backdate_start_date,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "currency": currency,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "on_behalf_of": on_behalf_of,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_period_days": trial_period_days,
-                "trial_settings": trial_settings,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        automatic_tax: SubscriptionsListParamsAutomaticTax | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        created: SubscriptionsListParamsCreated | int | None = None,
-        current_period_end: SubscriptionsListParamsCurrentPeriodEnd | int | None = None,
-        current_period_start: SubscriptionsListParamsCurrentPeriodStart | int | None = None,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        price: str | None = None,
-        starting_after: str | None = None,
-        status: Literal[
-            "active",
-            "all",
-            "canceled",
-            "ended",
-            "incomplete",
-            "incomplete_expired",
-            "past_due",
-            "paused",
-            "trialing",
-            "unpaid",
-        ]
-        | None = None,
-        test_clock: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Subscription]:
-        """By default, returns a list of subscriptions that have not been canceled. In order to
-        list canceled subscriptions, specify status=canceled.
-
-        ``GET /v1/subscriptions``
-
-        Args:
-            automatic_tax:
-            collection_method:
-            created:
-            current_period_end:
-            current_period_start:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            price:
-            starting_after:
-            status:
-            test_clock:
-        """
-        return await self._client.request(
-            _GetSubscriptions,
-            (),
-            {
-                "automatic_tax": automatic_tax,
-                "collection_method": collection_method,
-                "created": created,
-                "current_period_end": current_period_end,
-                "current_period_start": current_period_start,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "price": price,
-                "starting_after": starting_after,
-                "status": status,
-                "test_clock": test_clock,
-            },
-            options,
-        )
-
-    async def resume(
-        self,
-        subscription: str,
-        /,
-        *,
-        billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
-        expand: Sequence[str] | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        proration_date: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Initiates resumption of a paused subscription, optionally resetting the billing cycle
-        anchor and creating prorations. If a resumption invoice is generated, it must be paid or
-        marked uncollectible before the subscription will be unpaused. If payment succeeds the
-        subscription will become active, and if payment fails the subscription will be past_due.
-        The resumption invoice will void automatically if not paid by the expiration date.
-
-        ``POST /v1/subscriptions/{subscription}/resume``
-
-        Args:
-            billing_cycle_anchor: Either `now` or `unchanged`.
-            expand: Specifies which fields in the response should be expanded.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was resumed at the given time.
-        """
-        return await self._client.request(
-            _PostSubscriptionsSubscriptionResume,
-            (subscription,),
-            {
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "expand": expand,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        subscription_exposed_id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Retrieves the subscription with the given ID.
-
-        ``GET /v1/subscriptions/{subscription_exposed_id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetSubscriptionsSubscriptionExposedId,
-            (subscription_exposed_id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def search(
-        self,
-        *,
-        query: str,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        page: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> SearchResult[Subscription]:
-        """Search for subscriptions you’ve previously created using Stripe’s Search Query Language.
-        Don’t use search in read-after-write flows where strict consistency is necessary. Under
-        normal operating
-        conditions, data is searchable in less than a minute. Occasionally, propagation of new
-        or updated data can be up
-        to an hour behind during outages. Search functionality is not available to merchants in
-        India.
-
-        ``GET /v1/subscriptions/search``
-
-        Args:
-            query:
-            expand:
-            limit:
-            page:
-        """
-        return await self._client.request(
-            _GetSubscriptionsSearch,
-            (),
-            {
-                "query": query,
-                "expand": expand,
-                "limit": limit,
-                "page": page,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        subscription_exposed_id: str,
-        /,
-        *,
-        add_invoice_items: Sequence[SubscriptionsUpdateParamsAddInvoiceItems] | None = None,
-        application_fee_percent: float | None = None,
-        automatic_tax: SubscriptionsUpdateParamsAutomaticTax | None = None,
-        billing_cycle_anchor: Literal["now", "unchanged"] | None = None,
-        billing_thresholds: SubscriptionsUpdateParamsBillingThresholds | Literal[""] | None = None,
-        cancel_at: int | Literal[""] | None = None,
-        cancel_at_period_end: bool | None = None,
-        cancellation_details: SubscriptionsUpdateParamsCancellationDetails | None = None,
-        collection_method: Literal["charge_automatically", "send_invoice"] | None = None,
-        coupon: str | None = None,
-        days_until_due: int | None = None,
-        default_payment_method: str | None = None,
-        default_source: str | Literal[""] | None = None,
-        default_tax_rates: Sequence[str] | Literal[""] | None = None,
-        description: str | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        items: Sequence[SubscriptionsUpdateParamsItems] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        off_session: bool | None = None,
-        on_behalf_of: str | Literal[""] | None = None,
-        pause_collection: SubscriptionsUpdateParamsPauseCollection | Literal[""] | None = None,
-        payment_behavior: Literal[
-            "allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"
-        ]
-        | None = None,
-        payment_settings: SubscriptionsUpdateParamsPaymentSettings | None = None,
-        pending_invoice_item_interval: SubscriptionsUpdateParamsPendingInvoiceItemInterval
-        | Literal[""]
-        | None = None,
-        promotion_code: str | None = None,
-        proration_behavior: Literal["always_invoice", "create_prorations", "none"] | None = None,
-        proration_date: int | None = None,
-        transfer_data: SubscriptionsUpdateParamsTransferData | Literal[""] | None = None,
-        trial_end: Literal["now"] | int | None = None,
-        trial_from_plan: bool | None = None,
-        trial_settings: SubscriptionsUpdateParamsTrialSettings | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Subscription:
-        """Updates an existing subscription on a customer to match the specified parameters. When
-        changing plans or quantities, we will optionally prorate the price we charge next month
-        to make up for any price changes. To preview how the proration will be calculated, use
-        the upcoming invoice endpoint.
-
-        ``POST /v1/subscriptions/{subscription_exposed_id}``
-
-        Args:
-            add_invoice_items: A list of prices and quantities that will generate invoice items
-                appended to the next invoice for this subscription.
-            application_fee_percent: A non-negative decimal between 0 and 100, with at most two
-                decimal places.
-            automatic_tax: Automatic tax settings for this subscription.
-            billing_cycle_anchor: Either `now` or `unchanged`.
-            billing_thresholds: Define thresholds at which an invoice will be sent, and the
-                subscription advanced to a new billing period.
-            cancel_at: A timestamp at which the subscription should cancel.
-            cancel_at_period_end: Boolean indicating whether this subscription should cancel at
-                the end of the current period.
-            cancellation_details: Details about why this subscription was cancelled
-            collection_method: Either `charge_automatically`, or `send_invoice`.
-            coupon: The ID of the coupon to apply to this subscription.
-            days_until_due: Number of days a customer has to pay invoices generated by this
-                subscription.
-            default_payment_method: ID of the default payment method for the subscription.
-            default_source: ID of the default payment source for the subscription.
-            default_tax_rates: The tax rates that will apply to any subscription item that does
-                not have `tax_rates` set.
-            description: The subscription's description, meant to be displayable to the
-                customer.
-            expand: Specifies which fields in the response should be expanded.
-            items: A list of up to 20 subscription items, each with an attached price.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            off_session: Indicates if a customer is on or off-session while an invoice payment
-                is attempted.
-            on_behalf_of: The account on behalf of which to charge, for each of the
-                subscription's invoices.
-            pause_collection: If specified, payment collection for this subscription will be
-                paused.
-            payment_behavior: Use `allow_incomplete` to transition the subscription to
-                `status=past_due` if a payment is required but cannot be paid.
-            payment_settings: Payment settings to pass to invoices created by the subscription.
-            pending_invoice_item_interval: Specifies an interval for how often to bill for any
-                pending invoice items.
-            promotion_code: The promotion code to apply to this subscription.
-            proration_behavior: Determines how to handle
-                [prorations](https://stripe.com/docs/subscriptions/billing-cycle#prorations) when
-                the billing cycle changes (e.g., when switching plans, resetting
-                `billing_cycle_anchor=now`, or starting a trial), or if an item's `quantity`
-                changes.
-            proration_date: If set, the proration will be calculated as though the subscription
-                was updated at the given time.
-            transfer_data: If specified, the funds from the subscription's invoices will be
-                transferred to the destination and the ID of the resulting transfers will be found
-                on the resulting charges.
-            trial_end: Unix timestamp representing the end of the trial period the customer will
-                get before being charged for the first time.
-            trial_from_plan: Indicates if a plan's `trial_period_days` should be applied to the
-                subscription.
-            trial_settings: Settings related to subscription trials.
-        """
-        return await self._client.request(
-            _PostSubscriptionsSubscriptionExposedId,
-            (subscription_exposed_id,),
-            {
-                "add_invoice_items": add_invoice_items,
-                "application_fee_percent": application_fee_percent,
-                "automatic_tax": automatic_tax,
-                "billing_cycle_anchor": billing_cycle_anchor,
-                "billing_thresholds": billing_thresholds,
-                "cancel_at": cancel_at,
-                "cancel_at_period_end": cancel_at_period_end,
-                "cancellation_details": cancellation_details,
-                "collection_method": collection_method,
-                "coupon": coupon,
-                "days_until_due": days_until_due,
-                "default_payment_method": default_payment_method,
-                "default_source": default_source,
-                "default_tax_rates": default_tax_rates,
-                "description": description,
-                "expand": expand,
-                "items": items,
-                "metadata": metadata,
-                "off_session": off_session,
-                "on_behalf_of": on_behalf_of,
-                "pause_collection": pause_collection,
-                "payment_behavior": payment_behavior,
-                "payment_settings": payment_settings,
-                "pending_invoice_item_interval": pending_invoice_item_interval,
-                "promotion_code": promotion_code,
-                "proration_behavior": proration_behavior,
-                "proration_date": proration_date,
-                "transfer_data": transfer_data,
-                "trial_end": trial_end,
-                "trial_from_plan": trial_from_plan,
-                "trial_settings": trial_settings,
-            },
-            options,
-        )
-
-
-class AsyncSubscriptions(AsyncSubscriptionsGuards, _AsyncSubscriptionsBase):
-    """Operations on `client.subscriptions`, behind the guards in `lattice_stripe.overrides.billing`."""
-
-    update = guarded(_AsyncSubscriptionsBase.update, AsyncSubscriptionsGuards.update)
-
-
-class AsyncSubscriptionsDiscount(AsyncResource):
-    """Operations on `client.subscriptions.discount`."""
-
-    async def delete(
-        self,
-        subscription_exposed_id: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedDiscount:
-        """Removes the currently applied discount on a subscription.
-
-        ``DELETE /v1/subscriptions/{subscription_exposed_id}/discount``
-        """
-        return await self._client.request(
-            _DeleteSubscriptionsSubscriptionExposedIdDiscount,
-            (subscription_exposed_id,),
-            {},
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Subscriptions.cancel": _DeleteSubscriptionsSubscriptionExposedId,
+    "Subscriptions.create": _PostSubscriptions,
+    "Subscriptions.list": _GetSubscriptions,
+    "Subscriptions.resume": _PostSubscriptionsSubscriptionResume,
+    "Subscriptions.retrieve": _GetSubscriptionsSubscriptionExposedId,
+    "Subscriptions.search": _GetSubscriptionsSearch,
+    "Subscriptions.update": _PostSubscriptionsSubscriptionExposedId,
+    "SubscriptionsDiscount.delete": _DeleteSubscriptionsSubscriptionExposedIdDiscount,
+    "AsyncSubscriptions.cancel": _DeleteSubscriptionsSubscriptionExposedId,
+    "AsyncSubscriptions.create": _PostSubscriptions,
+    "AsyncSubscriptions.list": _GetSubscriptions,
+    "AsyncSubscriptions.resume": _PostSubscriptionsSubscriptionResume,
+    "AsyncSubscriptions.retrieve": _GetSubscriptionsSubscriptionExposedId,
+    "AsyncSubscriptions.search": _GetSubscriptionsSearch,
+    "AsyncSubscriptions.update": _PostSubscriptionsSubscriptionExposedId,
+    "AsyncSubscriptionsDiscount.delete": _DeleteSubscriptionsSubscriptionExposedIdDiscount,
+}

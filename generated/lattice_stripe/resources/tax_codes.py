@@ -12,14 +12,152 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_code import TaxCode
+
+
+class TaxCodes(SyncResource):
+    """Operations on `client.tax_codes`."""
+
+    def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TaxCode]:
+        """A list of all tax codes available to add to Products in order to allow specific tax
+        calculations.
+
+        ``GET /v1/tax_codes``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetTaxCodes,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxCode:
+        """Retrieves the details of an existing tax code. Supply the unique tax code ID and Stripe
+        will return the corresponding tax code information.
+
+        ``GET /v1/tax_codes/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTaxCodesId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTaxCodes(AsyncResource):
+    """Operations on `client.tax_codes`."""
+
+    async def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TaxCode]:
+        """A list of all tax codes available to add to Products in order to allow specific tax
+        calculations.
+
+        ``GET /v1/tax_codes``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetTaxCodes,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxCode:
+        """Retrieves the details of an existing tax code. Supply the unique tax code ID and Stripe
+        will return the corresponding tax code information.
+
+        ``GET /v1/tax_codes/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTaxCodesId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetTaxCodes: Operation[ListObject[TaxCode]] = Operation(
     "GetTaxCodes",
@@ -49,123 +187,10 @@ _GetTaxCodesId: Operation[TaxCode] = Operation(
 )
 
 
-class TaxCodes(SyncResource):
-    """Operations on `client.tax_codes`."""
-
-    def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxCode]:
-        """A list of all tax codes available to add to Products in order to allow specific tax
-        calculations.
-
-        ``GET /v1/tax_codes``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetTaxCodes,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxCode:
-        """Retrieves the details of an existing tax code. Supply the unique tax code ID and Stripe
-        will return the corresponding tax code information.
-
-        ``GET /v1/tax_codes/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTaxCodesId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTaxCodes(AsyncResource):
-    """Operations on `client.tax_codes`."""
-
-    async def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxCode]:
-        """A list of all tax codes available to add to Products in order to allow specific tax
-        calculations.
-
-        ``GET /v1/tax_codes``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetTaxCodes,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxCode:
-        """Retrieves the details of an existing tax code. Supply the unique tax code ID and Stripe
-        will return the corresponding tax code information.
-
-        ``GET /v1/tax_codes/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTaxCodesId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TaxCodes.list": _GetTaxCodes,
+    "TaxCodes.retrieve": _GetTaxCodesId,
+    "AsyncTaxCodes.list": _GetTaxCodes,
+    "AsyncTaxCodes.retrieve": _GetTaxCodesId,
+}

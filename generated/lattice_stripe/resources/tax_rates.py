@@ -12,17 +12,475 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_rate import TaxRate
     from ..params.tax_rates import (
         TaxRatesListParamsCreated,
     )
+
+
+class TaxRates(SyncResource):
+    """Operations on `client.tax_rates`."""
+
+    def create(
+        self,
+        *,
+        display_name: str,
+        inclusive: bool,
+        percentage: float,
+        active: bool | None = None,
+        country: str | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        jurisdiction: str | None = None,
+        metadata: dict[str, str] | None = None,
+        state: str | None = None,
+        tax_type: Literal[
+            "amusement_tax",
+            "communications_tax",
+            "gst",
+            "hst",
+            "igst",
+            "jct",
+            "lease_tax",
+            "pst",
+            "qst",
+            "rst",
+            "sales_tax",
+            "service_tax",
+            "vat",
+        ]
+        | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxRate:
+        """Creates a new tax rate.
+
+        ``POST /v1/tax_rates``
+
+        Args:
+            display_name: The display name of the tax rate, which will be shown to users.
+            inclusive: This specifies if the tax rate is inclusive or exclusive.
+            percentage: This represents the tax rate percent out of 100.
+            active: Flag determining whether the tax rate is active or inactive (archived).
+                Inactive tax rates cannot be used with new applications or Checkout Sessions,
+                but will still work for subscriptions and invoices that already have it set.
+            country: Two-letter country code ([ISO 3166-1
+                alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+            description: An arbitrary string attached to the tax rate for your internal use
+                only. It will not be visible to your customers.
+            expand: Specifies which fields in the response should be expanded.
+            jurisdiction: The jurisdiction for the tax rate. You can use this label field for
+                tax reporting purposes. It also appears on your customer’s invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+                without country prefix. For example, "NY" for New York, United States.
+            tax_type: The high-level tax type, such as `vat` or `sales_tax`.
+        """
+        return self._client.request(
+            _PostTaxRates,
+            (),
+            {
+                "display_name": display_name,
+                "inclusive": inclusive,
+                "percentage": percentage,
+                "active": active,
+                "country": country,
+                "description": description,
+                "expand": expand,
+                "jurisdiction": jurisdiction,
+                "metadata": metadata,
+                "state": state,
+                "tax_type": tax_type,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        active: bool | None = None,
+        created: TaxRatesListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        inclusive: bool | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TaxRate]:
+        """Returns a list of your tax rates. Tax rates are returned sorted by creation date, with
+        the most recently created tax rates appearing first.
+
+        ``GET /v1/tax_rates``
+
+        Args:
+            active: Optional flag to filter by tax rates that are either active or inactive
+                (archived).
+            created: Optional range for filtering created date.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            inclusive: Optional flag to filter by tax rates that are inclusive (or those that
+                are not inclusive).
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetTaxRates,
+            (),
+            {
+                "active": active,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "inclusive": inclusive,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        tax_rate: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxRate:
+        """Retrieves a tax rate with the given ID
+
+        ``GET /v1/tax_rates/{tax_rate}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTaxRatesTaxRate,
+            (tax_rate,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        tax_rate: str,
+        /,
+        *,
+        active: bool | None = None,
+        country: str | None = None,
+        description: str | None = None,
+        display_name: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        jurisdiction: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        state: str | None = None,
+        tax_type: Literal[
+            "amusement_tax",
+            "communications_tax",
+            "gst",
+            "hst",
+            "igst",
+            "jct",
+            "lease_tax",
+            "pst",
+            "qst",
+            "rst",
+            "sales_tax",
+            "service_tax",
+            "vat",
+        ]
+        | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxRate:
+        """Updates an existing tax rate.
+
+        ``POST /v1/tax_rates/{tax_rate}``
+
+        Args:
+            active: Flag determining whether the tax rate is active or inactive (archived).
+                Inactive tax rates cannot be used with new applications or Checkout Sessions,
+                but will still work for subscriptions and invoices that already have it set.
+            country: Two-letter country code ([ISO 3166-1
+                alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+            description: An arbitrary string attached to the tax rate for your internal use
+                only. It will not be visible to your customers.
+            display_name: The display name of the tax rate, which will be shown to users.
+            expand: Specifies which fields in the response should be expanded.
+            jurisdiction: The jurisdiction for the tax rate. You can use this label field for
+                tax reporting purposes. It also appears on your customer’s invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+                without country prefix. For example, "NY" for New York, United States.
+            tax_type: The high-level tax type, such as `vat` or `sales_tax`.
+        """
+        return self._client.request(
+            _PostTaxRatesTaxRate,
+            (tax_rate,),
+            {
+                "active": active,
+                "country": country,
+                "description": description,
+                "display_name": display_name,
+                "expand": expand,
+                "jurisdiction": jurisdiction,
+                "metadata": metadata,
+                "state": state,
+                "tax_type": tax_type,
+            },
+            options,
+        )
+
+
+class AsyncTaxRates(AsyncResource):
+    """Operations on `client.tax_rates`."""
+
+    async def create(
+        self,
+        *,
+        display_name: str,
+        inclusive: bool,
+        percentage: float,
+        active: bool | None = None,
+        country: str | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        jurisdiction: str | None = None,
+        metadata: dict[str, str] | None = None,
+        state: str | None = None,
+        tax_type: Literal[
+            "amusement_tax",
+            "communications_tax",
+            "gst",
+            "hst",
+            "igst",
+            "jct",
+            "lease_tax",
+            "pst",
+            "qst",
+            "rst",
+            "sales_tax",
+            "service_tax",
+            "vat",
+        ]
+        | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxRate:
+        """Creates a new tax rate.
+
+        ``POST /v1/tax_rates``
+
+        Args:
+            display_name: The display name of the tax rate, which will be shown to users.
+            inclusive: This specifies if the tax rate is inclusive or exclusive.
+            percentage: This represents the tax rate percent out of 100.
+            active: Flag determining whether the tax rate is active or inactive (archived).
+                Inactive tax rates cannot be used with new applications or Checkout Sessions,
+                but will still work for subscriptions and invoices that already have it set.
+            country: Two-letter country code ([ISO 3166-1
+                alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+            description: An arbitrary string attached to the tax rate for your internal use
+                only. It will not be visible to your customers.
+            expand: Specifies which fields in the response should be expanded.
+            jurisdiction: The jurisdiction for the tax rate. You can use this label field for
+                tax reporting purposes. It also appears on your customer’s invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+                without country prefix. For example, "NY" for New York, United States.
+            tax_type: The high-level tax type, such as `vat` or `sales_tax`.
+        """
+        return await self._client.request(
+            _PostTaxRates,
+            (),
+            {
+                "display_name": display_name,
+                "inclusive": inclusive,
+                "percentage": percentage,
+                "active": active,
+                "country": country,
+                "description": description,
+                "expand": expand,
+                "jurisdiction": jurisdiction,
+                "metadata": metadata,
+                "state": state,
+                "tax_type": tax_type,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        active: bool | None = None,
+        created: TaxRatesListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        inclusive: bool | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TaxRate]:
+        """Returns a list of your tax rates. Tax rates are returned sorted by creation date, with
+        the most recently created tax rates appearing first.
+
+        ``GET /v1/tax_rates``
+
+        Args:
+            active: Optional flag to filter by tax rates that are either active or inactive
+                (archived).
+            created: Optional range for filtering created date.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            inclusive: Optional flag to filter by tax rates that are inclusive (or those that
+                are not inclusive).
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetTaxRates,
+            (),
+            {
+                "active": active,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "inclusive": inclusive,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        tax_rate: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxRate:
+        """Retrieves a tax rate with the given ID
+
+        ``GET /v1/tax_rates/{tax_rate}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTaxRatesTaxRate,
+            (tax_rate,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        tax_rate: str,
+        /,
+        *,
+        active: bool | None = None,
+        country: str | None = None,
+        description: str | None = None,
+        display_name: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        jurisdiction: str | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        state: str | None = None,
+        tax_type: Literal[
+            "amusement_tax",
+            "communications_tax",
+            "gst",
+            "hst",
+            "igst",
+            "jct",
+            "lease_tax",
+            "pst",
+            "qst",
+            "rst",
+            "sales_tax",
+            "service_tax",
+            "vat",
+        ]
+        | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxRate:
+        """Updates an existing tax rate.
+
+        ``POST /v1/tax_rates/{tax_rate}``
+
+        Args:
+            active: Flag determining whether the tax rate is active or inactive (archived).
+                Inactive tax rates cannot be used with new applications or Checkout Sessions,
+                but will still work for subscriptions and invoices that already have it set.
+            country: Two-letter country code ([ISO 3166-1
+                alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+            description: An arbitrary string attached to the tax rate for your internal use
+                only. It will not be visible to your customers.
+            display_name: The display name of the tax rate, which will be shown to users.
+            expand: Specifies which fields in the response should be expanded.
+            jurisdiction: The jurisdiction for the tax rate. You can use this label field for
+                tax reporting purposes. It also appears on your customer’s invoice.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+                without country prefix. For example, "NY" for New York, United States.
+            tax_type: The high-level tax type, such as `vat` or `sales_tax`.
+        """
+        return await self._client.request(
+            _PostTaxRatesTaxRate,
+            (tax_rate,),
+            {
+                "active": active,
+                "country": country,
+                "description": description,
+                "display_name": display_name,
+                "expand": expand,
+                "jurisdiction": jurisdiction,
+                "metadata": metadata,
+                "state": state,
+                "tax_type": tax_type,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTaxRates: Operation[TaxRate] = Operation(
     "PostTaxRates",
@@ -96,415 +554,14 @@ _PostTaxRatesTaxRate: Operation[TaxRate] = Operation(
 )
 
 
-class TaxRates(SyncResource):
-    """Operations on `client.tax_rates`."""
-
-    def create(
-        self,
-        *,
-        display_name: str,
-        inclusive: bool,
-        percentage: float,
-        active: bool | None = None,
-        country: str | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        jurisdiction: str | None = None,
-        metadata: dict[str, str] | None = None,
-        state: str | None = None,
-        tax_type: Literal[
-            "amusement_tax",
-            "communications_tax",
-            "gst",
-            "hst",
-            "igst",
-            "jct",
-            "lease_tax",
-            "pst",
-            "qst",
-            "rst",
-            "sales_tax",
-            "service_tax",
-            "vat",
-        ]
-        | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxRate:
-        """Creates a new tax rate.
-
-        ``POST /v1/tax_rates``
-
-        Args:
-            display_name: The display name of the tax rate, which will be shown to users.
-            inclusive: This specifies if the tax rate is inclusive or exclusive.
-            percentage: This represents the tax rate percent out of 100.
-            active: Flag determining whether the tax rate is active or inactive (archived).
-            country: Two-letter country code ([ISO 3166-1
-                alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-            description: An arbitrary string attached to the tax rate for your internal use
-                only.
-            expand: Specifies which fields in the response should be expanded.
-            jurisdiction: The jurisdiction for the tax rate.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
-                without country prefix.
-            tax_type: The high-level tax type, such as `vat` or `sales_tax`.
-        """
-        return self._client.request(
-            _PostTaxRates,
-            (),
-            {
-                "display_name": display_name,
-                "inclusive": inclusive,
-                "percentage": percentage,
-                "active": active,
-                "country": country,
-                "description": description,
-                "expand": expand,
-                "jurisdiction": jurisdiction,
-                "metadata": metadata,
-                "state": state,
-                "tax_type": tax_type,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        active: bool | None = None,
-        created: TaxRatesListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        inclusive: bool | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxRate]:
-        """Returns a list of your tax rates. Tax rates are returned sorted by creation date, with
-        the most recently created tax rates appearing first.
-
-        ``GET /v1/tax_rates``
-
-        Args:
-            active:
-            created:
-            ending_before:
-            expand:
-            inclusive:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetTaxRates,
-            (),
-            {
-                "active": active,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "inclusive": inclusive,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        tax_rate: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxRate:
-        """Retrieves a tax rate with the given ID
-
-        ``GET /v1/tax_rates/{tax_rate}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTaxRatesTaxRate,
-            (tax_rate,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        tax_rate: str,
-        /,
-        *,
-        active: bool | None = None,
-        country: str | None = None,
-        description: str | None = None,
-        display_name: str | None = None,
-        expand: Sequence[str] | None = None,
-        jurisdiction: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        state: str | None = None,
-        tax_type: Literal[
-            "amusement_tax",
-            "communications_tax",
-            "gst",
-            "hst",
-            "igst",
-            "jct",
-            "lease_tax",
-            "pst",
-            "qst",
-            "rst",
-            "sales_tax",
-            "service_tax",
-            "vat",
-        ]
-        | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxRate:
-        """Updates an existing tax rate.
-
-        ``POST /v1/tax_rates/{tax_rate}``
-
-        Args:
-            active: Flag determining whether the tax rate is active or inactive (archived).
-            country: Two-letter country code ([ISO 3166-1
-                alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-            description: An arbitrary string attached to the tax rate for your internal use
-                only.
-            display_name: The display name of the tax rate, which will be shown to users.
-            expand: Specifies which fields in the response should be expanded.
-            jurisdiction: The jurisdiction for the tax rate.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
-                without country prefix.
-            tax_type: The high-level tax type, such as `vat` or `sales_tax`.
-        """
-        return self._client.request(
-            _PostTaxRatesTaxRate,
-            (tax_rate,),
-            {
-                "active": active,
-                "country": country,
-                "description": description,
-                "display_name": display_name,
-                "expand": expand,
-                "jurisdiction": jurisdiction,
-                "metadata": metadata,
-                "state": state,
-                "tax_type": tax_type,
-            },
-            options,
-        )
-
-
-class AsyncTaxRates(AsyncResource):
-    """Operations on `client.tax_rates`."""
-
-    async def create(
-        self,
-        *,
-        display_name: str,
-        inclusive: bool,
-        percentage: float,
-        active: bool | None = None,
-        country: str | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        jurisdiction: str | None = None,
-        metadata: dict[str, str] | None = None,
-        state: str | None = None,
-        tax_type: Literal[
-            "amusement_tax",
-            "communications_tax",
-            "gst",
-            "hst",
-            "igst",
-            "jct",
-            "lease_tax",
-            "pst",
-            "qst",
-            "rst",
-            "sales_tax",
-            "service_tax",
-            "vat",
-        ]
-        | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxRate:
-        """Creates a new tax rate.
-
-        ``POST /v1/tax_rates``
-
-        Args:
-            display_name: The display name of the tax rate, which will be shown to users.
-            inclusive: This specifies if the tax rate is inclusive or exclusive.
-            percentage: This represents the tax rate percent out of 100.
-            active: Flag determining whether the tax rate is active or inactive (archived).
-            country: Two-letter country code ([ISO 3166-1
-                alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-            description: An arbitrary string attached to the tax rate for your internal use
-                only.
-            expand: Specifies which fields in the response should be expanded.
-            jurisdiction: The jurisdiction for the tax rate.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
-                without country prefix.
-            tax_type: The high-level tax type, such as `vat` or `sales_tax`.
-        """
-        return await self._client.request(
-            _PostTaxRates,
-            (),
-            {
-                "display_name": display_name,
-                "inclusive": inclusive,
-                "percentage": percentage,
-                "active": active,
-                "country": country,
-                "description": description,
-                "expand": expand,
-                "jurisdiction": jurisdiction,
-                "metadata": metadata,
-                "state": state,
-                "tax_type": tax_type,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        active: bool | None = None,
-        created: TaxRatesListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        inclusive: bool | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxRate]:
-        """Returns a list of your tax rates. Tax rates are returned sorted by creation date, with
-        the most recently created tax rates appearing first.
-
-        ``GET /v1/tax_rates``
-
-        Args:
-            active:
-            created:
-            ending_before:
-            expand:
-            inclusive:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetTaxRates,
-            (),
-            {
-                "active": active,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "inclusive": inclusive,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        tax_rate: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxRate:
-        """Retrieves a tax rate with the given ID
-
-        ``GET /v1/tax_rates/{tax_rate}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTaxRatesTaxRate,
-            (tax_rate,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        tax_rate: str,
-        /,
-        *,
-        active: bool | None = None,
-        country: str | None = None,
-        description: str | None = None,
-        display_name: str | None = None,
-        expand: Sequence[str] | None = None,
-        jurisdiction: str | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        state: str | None = None,
-        tax_type: Literal[
-            "amusement_tax",
-            "communications_tax",
-            "gst",
-            "hst",
-            "igst",
-            "jct",
-            "lease_tax",
-            "pst",
-            "qst",
-            "rst",
-            "sales_tax",
-            "service_tax",
-            "vat",
-        ]
-        | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxRate:
-        """Updates an existing tax rate.
-
-        ``POST /v1/tax_rates/{tax_rate}``
-
-        Args:
-            active: Flag determining whether the tax rate is active or inactive (archived).
-            country: Two-letter country code ([ISO 3166-1
-                alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-            description: An arbitrary string attached to the tax rate for your internal use
-                only.
-            display_name: The display name of the tax rate, which will be shown to users.
-            expand: Specifies which fields in the response should be expanded.
-            jurisdiction: The jurisdiction for the tax rate.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            state: [ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
-                without country prefix.
-            tax_type: The high-level tax type, such as `vat` or `sales_tax`.
-        """
-        return await self._client.request(
-            _PostTaxRatesTaxRate,
-            (tax_rate,),
-            {
-                "active": active,
-                "country": country,
-                "description": description,
-                "display_name": display_name,
-                "expand": expand,
-                "jurisdiction": jurisdiction,
-                "metadata": metadata,
-                "state": state,
-                "tax_type": tax_type,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TaxRates.create": _PostTaxRates,
+    "TaxRates.list": _GetTaxRates,
+    "TaxRates.retrieve": _GetTaxRatesTaxRate,
+    "TaxRates.update": _PostTaxRatesTaxRate,
+    "AsyncTaxRates.create": _PostTaxRates,
+    "AsyncTaxRates.list": _GetTaxRates,
+    "AsyncTaxRates.retrieve": _GetTaxRatesTaxRate,
+    "AsyncTaxRates.update": _PostTaxRatesTaxRate,
+}

@@ -12,43 +12,17 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_settings import TaxSettings
     from ..params.tax_settings import (
         TaxSettingsResourceUpdateParamsDefaults,
         TaxSettingsResourceUpdateParamsHeadOffice,
     )
-
-_GetTaxSettings: Operation[TaxSettings] = Operation(
-    "GetTaxSettings",
-    "tax.settings.retrieve",
-    "get",
-    "/v1/tax/settings",
-    S.Model("TaxSettings"),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-    },
-)
-
-_PostTaxSettings: Operation[TaxSettings] = Operation(
-    "PostTaxSettings",
-    "tax.settings.update",
-    "post",
-    "/v1/tax/settings",
-    S.Model("TaxSettings"),
-    kinds={
-        "defaults": "map",
-        "expand": "seq",
-        "head_office": "map",
-    },
-)
 
 
 class TaxSettingsResource(SyncResource):
@@ -57,7 +31,7 @@ class TaxSettingsResource(SyncResource):
     def retrieve(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxSettings:
         """Retrieves Tax Settings for a merchant.
@@ -65,7 +39,7 @@ class TaxSettingsResource(SyncResource):
         ``GET /v1/tax/settings``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return self._client.request(
             _GetTaxSettings,
@@ -80,7 +54,7 @@ class TaxSettingsResource(SyncResource):
         self,
         *,
         defaults: TaxSettingsResourceUpdateParamsDefaults | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         head_office: TaxSettingsResourceUpdateParamsHeadOffice | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxSettings:
@@ -112,7 +86,7 @@ class AsyncTaxSettingsResource(AsyncResource):
     async def retrieve(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxSettings:
         """Retrieves Tax Settings for a merchant.
@@ -120,7 +94,7 @@ class AsyncTaxSettingsResource(AsyncResource):
         ``GET /v1/tax/settings``
 
         Args:
-            expand:
+            expand: Specifies which fields in the response should be expanded.
         """
         return await self._client.request(
             _GetTaxSettings,
@@ -135,7 +109,7 @@ class AsyncTaxSettingsResource(AsyncResource):
         self,
         *,
         defaults: TaxSettingsResourceUpdateParamsDefaults | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         head_office: TaxSettingsResourceUpdateParamsHeadOffice | None = None,
         **options: Unpack[RequestOptions],
     ) -> TaxSettings:
@@ -159,3 +133,40 @@ class AsyncTaxSettingsResource(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetTaxSettings: Operation[TaxSettings] = Operation(
+    "GetTaxSettings",
+    "tax.settings.retrieve",
+    "get",
+    "/v1/tax/settings",
+    S.Model("TaxSettings"),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+    },
+)
+
+_PostTaxSettings: Operation[TaxSettings] = Operation(
+    "PostTaxSettings",
+    "tax.settings.update",
+    "post",
+    "/v1/tax/settings",
+    S.Model("TaxSettings"),
+    kinds={
+        "defaults": "map",
+        "expand": "seq",
+        "head_office": "map",
+    },
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TaxSettingsResource.retrieve": _GetTaxSettings,
+    "TaxSettingsResource.update": _PostTaxSettings,
+    "AsyncTaxSettingsResource.retrieve": _GetTaxSettings,
+    "AsyncTaxSettingsResource.update": _PostTaxSettings,
+}

@@ -13,19 +13,351 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_transaction import TaxTransaction
     from ..models.tax_transaction_line_item import TaxTransactionLineItem
     from ..params.tax_transactions import (
         TaxTransactionsCreateReversalParamsLineItems,
         TaxTransactionsCreateReversalParamsShippingCost,
     )
+
+
+class TaxTransactions(SyncResource):
+    """Operations on `client.tax.transactions`."""
+
+    @cached_property
+    def line_items(self) -> TaxTransactionsLineItems:
+        return TaxTransactionsLineItems(self._client)
+
+    def create_from_calculation(
+        self,
+        *,
+        calculation: str,
+        reference: str,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxTransaction:
+        """Creates a Tax Transaction from a calculation.
+
+        ``POST /v1/tax/transactions/create_from_calculation``
+
+        Args:
+            calculation: Tax Calculation ID to be used as input when creating the transaction.
+            reference: A custom order or sale identifier, such as 'myOrder_123'. Must be unique
+                across all transactions, including reversals.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostTaxTransactionsCreateFromCalculation,
+            (),
+            {
+                "calculation": calculation,
+                "reference": reference,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def create_reversal(
+        self,
+        *,
+        mode: Literal["full", "partial"],
+        original_transaction: str,
+        reference: str,
+        expand: SequenceNotStr[str] | None = None,
+        flat_amount: int | None = None,
+        line_items: SequenceNotStr[TaxTransactionsCreateReversalParamsLineItems] | None = None,
+        metadata: dict[str, str] | None = None,
+        shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxTransaction:
+        """Partially or fully reverses a previously created Transaction.
+
+        ``POST /v1/tax/transactions/create_reversal``
+
+        Args:
+            mode: If `partial`, the provided line item or shipping cost amounts are reversed. If
+                `full`, the original transaction is fully reversed.
+            original_transaction: The ID of the Transaction to partially or fully reverse.
+            reference: A custom identifier for this reversal, such as `myOrder_123-refund_1`,
+                which must be unique across all transactions. The reference helps identify this
+                reversal transaction in exported [tax
+                reports](https://stripe.com/docs/tax/reports).
+            expand: Specifies which fields in the response should be expanded.
+            flat_amount: A flat amount to reverse across the entire transaction, in negative
+                integer cents. This value represents the total amount to refund from the
+                transaction, including taxes.
+            line_items: The line item amounts to reverse.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            shipping_cost: The shipping cost to reverse.
+        """
+        return self._client.request(
+            _PostTaxTransactionsCreateReversal,
+            (),
+            {
+                "mode": mode,
+                "original_transaction": original_transaction,
+                "reference": reference,
+                "expand": expand,
+                "flat_amount": flat_amount,
+                "line_items": line_items,
+                "metadata": metadata,
+                "shipping_cost": shipping_cost,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxTransaction:
+        """Retrieves a Tax Transaction object.
+
+        ``GET /v1/tax/transactions/{transaction}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTaxTransactionsTransaction,
+            (transaction,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class TaxTransactionsLineItems(SyncResource):
+    """Operations on `client.tax.transactions.line_items`."""
+
+    def list(
+        self,
+        transaction: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TaxTransactionLineItem]:
+        """Retrieves the line items of a committed standalone transaction as a collection.
+
+        ``GET /v1/tax/transactions/{transaction}/line_items``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetTaxTransactionsTransactionLineItems,
+            (transaction,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+class AsyncTaxTransactions(AsyncResource):
+    """Operations on `client.tax.transactions`."""
+
+    @cached_property
+    def line_items(self) -> AsyncTaxTransactionsLineItems:
+        return AsyncTaxTransactionsLineItems(self._client)
+
+    async def create_from_calculation(
+        self,
+        *,
+        calculation: str,
+        reference: str,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxTransaction:
+        """Creates a Tax Transaction from a calculation.
+
+        ``POST /v1/tax/transactions/create_from_calculation``
+
+        Args:
+            calculation: Tax Calculation ID to be used as input when creating the transaction.
+            reference: A custom order or sale identifier, such as 'myOrder_123'. Must be unique
+                across all transactions, including reversals.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostTaxTransactionsCreateFromCalculation,
+            (),
+            {
+                "calculation": calculation,
+                "reference": reference,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def create_reversal(
+        self,
+        *,
+        mode: Literal["full", "partial"],
+        original_transaction: str,
+        reference: str,
+        expand: SequenceNotStr[str] | None = None,
+        flat_amount: int | None = None,
+        line_items: SequenceNotStr[TaxTransactionsCreateReversalParamsLineItems] | None = None,
+        metadata: dict[str, str] | None = None,
+        shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxTransaction:
+        """Partially or fully reverses a previously created Transaction.
+
+        ``POST /v1/tax/transactions/create_reversal``
+
+        Args:
+            mode: If `partial`, the provided line item or shipping cost amounts are reversed. If
+                `full`, the original transaction is fully reversed.
+            original_transaction: The ID of the Transaction to partially or fully reverse.
+            reference: A custom identifier for this reversal, such as `myOrder_123-refund_1`,
+                which must be unique across all transactions. The reference helps identify this
+                reversal transaction in exported [tax
+                reports](https://stripe.com/docs/tax/reports).
+            expand: Specifies which fields in the response should be expanded.
+            flat_amount: A flat amount to reverse across the entire transaction, in negative
+                integer cents. This value represents the total amount to refund from the
+                transaction, including taxes.
+            line_items: The line item amounts to reverse.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            shipping_cost: The shipping cost to reverse.
+        """
+        return await self._client.request(
+            _PostTaxTransactionsCreateReversal,
+            (),
+            {
+                "mode": mode,
+                "original_transaction": original_transaction,
+                "reference": reference,
+                "expand": expand,
+                "flat_amount": flat_amount,
+                "line_items": line_items,
+                "metadata": metadata,
+                "shipping_cost": shipping_cost,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TaxTransaction:
+        """Retrieves a Tax Transaction object.
+
+        ``GET /v1/tax/transactions/{transaction}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTaxTransactionsTransaction,
+            (transaction,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTaxTransactionsLineItems(AsyncResource):
+    """Operations on `client.tax.transactions.line_items`."""
+
+    async def list(
+        self,
+        transaction: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TaxTransactionLineItem]:
+        """Retrieves the line items of a committed standalone transaction as a collection.
+
+        ``GET /v1/tax/transactions/{transaction}/line_items``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetTaxTransactionsTransactionLineItems,
+            (transaction,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTaxTransactionsCreateFromCalculation: Operation[TaxTransaction] = Operation(
     "PostTaxTransactionsCreateFromCalculation",
@@ -99,295 +431,14 @@ _GetTaxTransactionsTransactionLineItems: Operation[ListObject[TaxTransactionLine
 )
 
 
-class TaxTransactions(SyncResource):
-    """Operations on `client.tax.transactions`."""
-
-    @cached_property
-    def line_items(self) -> TaxTransactionsLineItems:
-        return TaxTransactionsLineItems(self._client)
-
-    def create_from_calculation(
-        self,
-        *,
-        calculation: str,
-        reference: str,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxTransaction:
-        """Creates a Tax Transaction from a calculation.
-
-        ``POST /v1/tax/transactions/create_from_calculation``
-
-        Args:
-            calculation: Tax Calculation ID to be used as input when creating the transaction.
-            reference: A custom order or sale identifier, such as 'myOrder_123'.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostTaxTransactionsCreateFromCalculation,
-            (),
-            {
-                "calculation": calculation,
-                "reference": reference,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def create_reversal(
-        self,
-        *,
-        mode: Literal["full", "partial"],
-        original_transaction: str,
-        reference: str,
-        expand: Sequence[str] | None = None,
-        flat_amount: int | None = None,
-        line_items: Sequence[TaxTransactionsCreateReversalParamsLineItems] | None = None,
-        metadata: dict[str, str] | None = None,
-        shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxTransaction:
-        """Partially or fully reverses a previously created Transaction.
-
-        ``POST /v1/tax/transactions/create_reversal``
-
-        Args:
-            mode: If `partial`, the provided line item or shipping cost amounts are reversed.
-            original_transaction: The ID of the Transaction to partially or fully reverse.
-            reference: A custom identifier for this reversal, such as `myOrder_123-refund_1`,
-                which must be unique across all transactions.
-            expand: Specifies which fields in the response should be expanded.
-            flat_amount: A flat amount to reverse across the entire transaction, in negative
-                integer cents.
-            line_items: The line item amounts to reverse.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            shipping_cost: The shipping cost to reverse.
-        """
-        return self._client.request(
-            _PostTaxTransactionsCreateReversal,
-            (),
-            {
-                "mode": mode,
-                "original_transaction": original_transaction,
-                "reference": reference,
-                "expand": expand,
-                "flat_amount": flat_amount,
-                "line_items": line_items,
-                "metadata": metadata,
-                "shipping_cost": shipping_cost,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxTransaction:
-        """Retrieves a Tax Transaction object.
-
-        ``GET /v1/tax/transactions/{transaction}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTaxTransactionsTransaction,
-            (transaction,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class TaxTransactionsLineItems(SyncResource):
-    """Operations on `client.tax.transactions.line_items`."""
-
-    def list(
-        self,
-        transaction: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxTransactionLineItem]:
-        """Retrieves the line items of a committed standalone transaction as a collection.
-
-        ``GET /v1/tax/transactions/{transaction}/line_items``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetTaxTransactionsTransactionLineItems,
-            (transaction,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-
-class AsyncTaxTransactions(AsyncResource):
-    """Operations on `client.tax.transactions`."""
-
-    @cached_property
-    def line_items(self) -> AsyncTaxTransactionsLineItems:
-        return AsyncTaxTransactionsLineItems(self._client)
-
-    async def create_from_calculation(
-        self,
-        *,
-        calculation: str,
-        reference: str,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxTransaction:
-        """Creates a Tax Transaction from a calculation.
-
-        ``POST /v1/tax/transactions/create_from_calculation``
-
-        Args:
-            calculation: Tax Calculation ID to be used as input when creating the transaction.
-            reference: A custom order or sale identifier, such as 'myOrder_123'.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostTaxTransactionsCreateFromCalculation,
-            (),
-            {
-                "calculation": calculation,
-                "reference": reference,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def create_reversal(
-        self,
-        *,
-        mode: Literal["full", "partial"],
-        original_transaction: str,
-        reference: str,
-        expand: Sequence[str] | None = None,
-        flat_amount: int | None = None,
-        line_items: Sequence[TaxTransactionsCreateReversalParamsLineItems] | None = None,
-        metadata: dict[str, str] | None = None,
-        shipping_cost: TaxTransactionsCreateReversalParamsShippingCost | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxTransaction:
-        """Partially or fully reverses a previously created Transaction.
-
-        ``POST /v1/tax/transactions/create_reversal``
-
-        Args:
-            mode: If `partial`, the provided line item or shipping cost amounts are reversed.
-            original_transaction: The ID of the Transaction to partially or fully reverse.
-            reference: A custom identifier for this reversal, such as `myOrder_123-refund_1`,
-                which must be unique across all transactions.
-            expand: Specifies which fields in the response should be expanded.
-            flat_amount: A flat amount to reverse across the entire transaction, in negative
-                integer cents.
-            line_items: The line item amounts to reverse.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            shipping_cost: The shipping cost to reverse.
-        """
-        return await self._client.request(
-            _PostTaxTransactionsCreateReversal,
-            (),
-            {
-                "mode": mode,
-                "original_transaction": original_transaction,
-                "reference": reference,
-                "expand": expand,
-                "flat_amount": flat_amount,
-                "line_items": line_items,
-                "metadata": metadata,
-                "shipping_cost": shipping_cost,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TaxTransaction:
-        """Retrieves a Tax Transaction object.
-
-        ``GET /v1/tax/transactions/{transaction}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTaxTransactionsTransaction,
-            (transaction,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTaxTransactionsLineItems(AsyncResource):
-    """Operations on `client.tax.transactions.line_items`."""
-
-    async def list(
-        self,
-        transaction: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxTransactionLineItem]:
-        """Retrieves the line items of a committed standalone transaction as a collection.
-
-        ``GET /v1/tax/transactions/{transaction}/line_items``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetTaxTransactionsTransactionLineItems,
-            (transaction,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TaxTransactions.create_from_calculation": _PostTaxTransactionsCreateFromCalculation,
+    "TaxTransactions.create_reversal": _PostTaxTransactionsCreateReversal,
+    "TaxTransactions.retrieve": _GetTaxTransactionsTransaction,
+    "TaxTransactionsLineItems.list": _GetTaxTransactionsTransactionLineItems,
+    "AsyncTaxTransactions.create_from_calculation": _PostTaxTransactionsCreateFromCalculation,
+    "AsyncTaxTransactions.create_reversal": _PostTaxTransactionsCreateReversal,
+    "AsyncTaxTransactions.retrieve": _GetTaxTransactionsTransaction,
+    "AsyncTaxTransactionsLineItems.list": _GetTaxTransactionsTransactionLineItems,
+}

@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_configuration import DeletedTerminalConfiguration
     from ..models.terminal_configuration import TerminalConfiguration
     from ..params.terminal_configurations import (
@@ -30,6 +29,319 @@ if TYPE_CHECKING:
         TerminalConfigurationsUpdateParamsTipping,
         TerminalConfigurationsUpdateParamsVerifoneP400,
     )
+
+
+class TerminalConfigurations(SyncResource):
+    """Operations on `client.terminal.configurations`."""
+
+    def create(
+        self,
+        *,
+        bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | None = None,
+        verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TerminalConfiguration:
+        """Creates a new Configuration object.
+
+        ``POST /v1/terminal/configurations``
+
+        Args:
+            bbpos_wisepos_e: An object containing device type specific settings for BBPOS
+                WisePOS E readers
+            expand: Specifies which fields in the response should be expanded.
+            tipping: Tipping configurations for readers supporting on-reader tips
+            verifone_p400: An object containing device type specific settings for Verifone P400
+                readers
+        """
+        return self._client.request(
+            _PostTerminalConfigurations,
+            (),
+            {
+                "bbpos_wisepos_e": bbpos_wisepos_e,
+                "expand": expand,
+                "tipping": tipping,
+                "verifone_p400": verifone_p400,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        configuration: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedTerminalConfiguration:
+        """Deletes a Configuration object.
+
+        ``DELETE /v1/terminal/configurations/{configuration}``
+        """
+        return self._client.request(
+            _DeleteTerminalConfigurationsConfiguration,
+            (configuration,),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        is_account_default: bool | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TerminalConfiguration]:
+        """Returns a list of Configuration objects.
+
+        ``GET /v1/terminal/configurations``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            is_account_default: if present, only return the account default or non-default
+                configurations.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetTerminalConfigurations,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "is_account_default": is_account_default,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        configuration: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TerminalConfiguration | DeletedTerminalConfiguration:
+        """Retrieves a Configuration object.
+
+        ``GET /v1/terminal/configurations/{configuration}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTerminalConfigurationsConfiguration,
+            (configuration,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        configuration: str,
+        /,
+        *,
+        bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | None = None,
+        verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400 | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TerminalConfiguration | DeletedTerminalConfiguration:
+        """Updates a new Configuration object.
+
+        ``POST /v1/terminal/configurations/{configuration}``
+
+        Args:
+            bbpos_wisepos_e: An object containing device type specific settings for BBPOS
+                WisePOS E readers
+            expand: Specifies which fields in the response should be expanded.
+            tipping: Tipping configurations for readers supporting on-reader tips
+            verifone_p400: An object containing device type specific settings for Verifone P400
+                readers
+        """
+        return self._client.request(
+            _PostTerminalConfigurationsConfiguration,
+            (configuration,),
+            {
+                "bbpos_wisepos_e": bbpos_wisepos_e,
+                "expand": expand,
+                "tipping": tipping,
+                "verifone_p400": verifone_p400,
+            },
+            options,
+        )
+
+
+class AsyncTerminalConfigurations(AsyncResource):
+    """Operations on `client.terminal.configurations`."""
+
+    async def create(
+        self,
+        *,
+        bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | None = None,
+        verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TerminalConfiguration:
+        """Creates a new Configuration object.
+
+        ``POST /v1/terminal/configurations``
+
+        Args:
+            bbpos_wisepos_e: An object containing device type specific settings for BBPOS
+                WisePOS E readers
+            expand: Specifies which fields in the response should be expanded.
+            tipping: Tipping configurations for readers supporting on-reader tips
+            verifone_p400: An object containing device type specific settings for Verifone P400
+                readers
+        """
+        return await self._client.request(
+            _PostTerminalConfigurations,
+            (),
+            {
+                "bbpos_wisepos_e": bbpos_wisepos_e,
+                "expand": expand,
+                "tipping": tipping,
+                "verifone_p400": verifone_p400,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        configuration: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedTerminalConfiguration:
+        """Deletes a Configuration object.
+
+        ``DELETE /v1/terminal/configurations/{configuration}``
+        """
+        return await self._client.request(
+            _DeleteTerminalConfigurationsConfiguration,
+            (configuration,),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        is_account_default: bool | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TerminalConfiguration]:
+        """Returns a list of Configuration objects.
+
+        ``GET /v1/terminal/configurations``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            is_account_default: if present, only return the account default or non-default
+                configurations.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetTerminalConfigurations,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "is_account_default": is_account_default,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        configuration: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TerminalConfiguration | DeletedTerminalConfiguration:
+        """Retrieves a Configuration object.
+
+        ``GET /v1/terminal/configurations/{configuration}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTerminalConfigurationsConfiguration,
+            (configuration,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        configuration: str,
+        /,
+        *,
+        bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | None = None,
+        verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400 | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TerminalConfiguration | DeletedTerminalConfiguration:
+        """Updates a new Configuration object.
+
+        ``POST /v1/terminal/configurations/{configuration}``
+
+        Args:
+            bbpos_wisepos_e: An object containing device type specific settings for BBPOS
+                WisePOS E readers
+            expand: Specifies which fields in the response should be expanded.
+            tipping: Tipping configurations for readers supporting on-reader tips
+            verifone_p400: An object containing device type specific settings for Verifone P400
+                readers
+        """
+        return await self._client.request(
+            _PostTerminalConfigurationsConfiguration,
+            (configuration,),
+            {
+                "bbpos_wisepos_e": bbpos_wisepos_e,
+                "expand": expand,
+                "tipping": tipping,
+                "verifone_p400": verifone_p400,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTerminalConfigurations: Operation[TerminalConfiguration] = Operation(
     "PostTerminalConfigurations",
@@ -139,295 +451,16 @@ _PostTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | Dele
 )
 
 
-class TerminalConfigurations(SyncResource):
-    """Operations on `client.terminal.configurations`."""
-
-    def create(
-        self,
-        *,
-        bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | None = None,
-        expand: Sequence[str] | None = None,
-        tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | None = None,
-        verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TerminalConfiguration:
-        """Creates a new Configuration object.
-
-        ``POST /v1/terminal/configurations``
-
-        Args:
-            bbpos_wisepos_e: An object containing device type specific settings for BBPOS
-                WisePOS E readers
-            expand: Specifies which fields in the response should be expanded.
-            tipping: Tipping configurations for readers supporting on-reader tips
-            verifone_p400: An object containing device type specific settings for Verifone P400
-                readers
-        """
-        return self._client.request(
-            _PostTerminalConfigurations,
-            (),
-            {
-                "bbpos_wisepos_e": bbpos_wisepos_e,
-                "expand": expand,
-                "tipping": tipping,
-                "verifone_p400": verifone_p400,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        configuration: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedTerminalConfiguration:
-        """Deletes a Configuration object.
-
-        ``DELETE /v1/terminal/configurations/{configuration}``
-        """
-        return self._client.request(
-            _DeleteTerminalConfigurationsConfiguration,
-            (configuration,),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        is_account_default: bool | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TerminalConfiguration]:
-        """Returns a list of Configuration objects.
-
-        ``GET /v1/terminal/configurations``
-
-        Args:
-            ending_before:
-            expand:
-            is_account_default:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetTerminalConfigurations,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "is_account_default": is_account_default,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        configuration: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TerminalConfiguration | DeletedTerminalConfiguration:
-        """Retrieves a Configuration object.
-
-        ``GET /v1/terminal/configurations/{configuration}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTerminalConfigurationsConfiguration,
-            (configuration,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        configuration: str,
-        /,
-        *,
-        bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | None = None,
-        verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400 | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TerminalConfiguration | DeletedTerminalConfiguration:
-        """Updates a new Configuration object.
-
-        ``POST /v1/terminal/configurations/{configuration}``
-
-        Args:
-            bbpos_wisepos_e: An object containing device type specific settings for BBPOS
-                WisePOS E readers
-            expand: Specifies which fields in the response should be expanded.
-            tipping: Tipping configurations for readers supporting on-reader tips
-            verifone_p400: An object containing device type specific settings for Verifone P400
-                readers
-        """
-        return self._client.request(
-            _PostTerminalConfigurationsConfiguration,
-            (configuration,),
-            {
-                "bbpos_wisepos_e": bbpos_wisepos_e,
-                "expand": expand,
-                "tipping": tipping,
-                "verifone_p400": verifone_p400,
-            },
-            options,
-        )
-
-
-class AsyncTerminalConfigurations(AsyncResource):
-    """Operations on `client.terminal.configurations`."""
-
-    async def create(
-        self,
-        *,
-        bbpos_wisepos_e: TerminalConfigurationsCreateParamsBbposWiseposE | None = None,
-        expand: Sequence[str] | None = None,
-        tipping: TerminalConfigurationsCreateParamsTipping | Literal[""] | None = None,
-        verifone_p400: TerminalConfigurationsCreateParamsVerifoneP400 | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TerminalConfiguration:
-        """Creates a new Configuration object.
-
-        ``POST /v1/terminal/configurations``
-
-        Args:
-            bbpos_wisepos_e: An object containing device type specific settings for BBPOS
-                WisePOS E readers
-            expand: Specifies which fields in the response should be expanded.
-            tipping: Tipping configurations for readers supporting on-reader tips
-            verifone_p400: An object containing device type specific settings for Verifone P400
-                readers
-        """
-        return await self._client.request(
-            _PostTerminalConfigurations,
-            (),
-            {
-                "bbpos_wisepos_e": bbpos_wisepos_e,
-                "expand": expand,
-                "tipping": tipping,
-                "verifone_p400": verifone_p400,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        configuration: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedTerminalConfiguration:
-        """Deletes a Configuration object.
-
-        ``DELETE /v1/terminal/configurations/{configuration}``
-        """
-        return await self._client.request(
-            _DeleteTerminalConfigurationsConfiguration,
-            (configuration,),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        is_account_default: bool | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TerminalConfiguration]:
-        """Returns a list of Configuration objects.
-
-        ``GET /v1/terminal/configurations``
-
-        Args:
-            ending_before:
-            expand:
-            is_account_default:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetTerminalConfigurations,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "is_account_default": is_account_default,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        configuration: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TerminalConfiguration | DeletedTerminalConfiguration:
-        """Retrieves a Configuration object.
-
-        ``GET /v1/terminal/configurations/{configuration}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTerminalConfigurationsConfiguration,
-            (configuration,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        configuration: str,
-        /,
-        *,
-        bbpos_wisepos_e: TerminalConfigurationsUpdateParamsBbposWiseposE | Literal[""] | None = None,
-        expand: Sequence[str] | None = None,
-        tipping: TerminalConfigurationsUpdateParamsTipping | Literal[""] | None = None,
-        verifone_p400: TerminalConfigurationsUpdateParamsVerifoneP400 | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TerminalConfiguration | DeletedTerminalConfiguration:
-        """Updates a new Configuration object.
-
-        ``POST /v1/terminal/configurations/{configuration}``
-
-        Args:
-            bbpos_wisepos_e: An object containing device type specific settings for BBPOS
-                WisePOS E readers
-            expand: Specifies which fields in the response should be expanded.
-            tipping: Tipping configurations for readers supporting on-reader tips
-            verifone_p400: An object containing device type specific settings for Verifone P400
-                readers
-        """
-        return await self._client.request(
-            _PostTerminalConfigurationsConfiguration,
-            (configuration,),
-            {
-                "bbpos_wisepos_e": bbpos_wisepos_e,
-                "expand": expand,
-                "tipping": tipping,
-                "verifone_p400": verifone_p400,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TerminalConfigurations.create": _PostTerminalConfigurations,
+    "TerminalConfigurations.delete": _DeleteTerminalConfigurationsConfiguration,
+    "TerminalConfigurations.list": _GetTerminalConfigurations,
+    "TerminalConfigurations.retrieve": _GetTerminalConfigurationsConfiguration,
+    "TerminalConfigurations.update": _PostTerminalConfigurationsConfiguration,
+    "AsyncTerminalConfigurations.create": _PostTerminalConfigurations,
+    "AsyncTerminalConfigurations.delete": _DeleteTerminalConfigurationsConfiguration,
+    "AsyncTerminalConfigurations.list": _GetTerminalConfigurations,
+    "AsyncTerminalConfigurations.retrieve": _GetTerminalConfigurationsConfiguration,
+    "AsyncTerminalConfigurations.update": _PostTerminalConfigurationsConfiguration,
+}

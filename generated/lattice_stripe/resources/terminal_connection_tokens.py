@@ -12,26 +12,13 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.terminal_connection_token import TerminalConnectionToken
-
-_PostTerminalConnectionTokens: Operation[TerminalConnectionToken] = Operation(
-    "PostTerminalConnectionTokens",
-    "terminal.connection_tokens.create",
-    "post",
-    "/v1/terminal/connection_tokens",
-    S.Model("TerminalConnectionToken"),
-    kinds={
-        "expand": "seq",
-        "location": "str",
-    },
-)
 
 
 class TerminalConnectionTokens(SyncResource):
@@ -40,7 +27,7 @@ class TerminalConnectionTokens(SyncResource):
     def create(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         location: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalConnectionToken:
@@ -52,7 +39,12 @@ class TerminalConnectionTokens(SyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            location: The id of the location that this connection token is scoped to.
+            location: The id of the location that this connection token is scoped to. If
+                specified the connection token will only be usable with readers assigned to that
+                location, otherwise the connection token will be usable with all readers. Note
+                that location scoping only applies to internet-connected readers. For more
+                details, see [the docs on scoping connection
+                tokens](https://stripe.com/docs/terminal/fleet/locations#connection-tokens).
         """
         return self._client.request(
             _PostTerminalConnectionTokens,
@@ -71,7 +63,7 @@ class AsyncTerminalConnectionTokens(AsyncResource):
     async def create(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         location: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> TerminalConnectionToken:
@@ -83,7 +75,12 @@ class AsyncTerminalConnectionTokens(AsyncResource):
 
         Args:
             expand: Specifies which fields in the response should be expanded.
-            location: The id of the location that this connection token is scoped to.
+            location: The id of the location that this connection token is scoped to. If
+                specified the connection token will only be usable with readers assigned to that
+                location, otherwise the connection token will be usable with all readers. Note
+                that location scoping only applies to internet-connected readers. For more
+                details, see [the docs on scoping connection
+                tokens](https://stripe.com/docs/terminal/fleet/locations#connection-tokens).
         """
         return await self._client.request(
             _PostTerminalConnectionTokens,
@@ -94,3 +91,25 @@ class AsyncTerminalConnectionTokens(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTerminalConnectionTokens: Operation[TerminalConnectionToken] = Operation(
+    "PostTerminalConnectionTokens",
+    "terminal.connection_tokens.create",
+    "post",
+    "/v1/terminal/connection_tokens",
+    S.Model("TerminalConnectionToken"),
+    kinds={
+        "expand": "seq",
+        "location": "str",
+    },
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TerminalConnectionTokens.create": _PostTerminalConnectionTokens,
+    "AsyncTerminalConnectionTokens.create": _PostTerminalConnectionTokens,
+}

@@ -12,19 +12,351 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_location import DeletedTerminalLocation
     from ..models.terminal_location import TerminalLocation
     from ..params.terminal_locations import (
         TerminalLocationsCreateParamsAddress,
         TerminalLocationsUpdateParamsAddress,
     )
+
+
+class TerminalLocations(SyncResource):
+    """Operations on `client.terminal.locations`."""
+
+    def create(
+        self,
+        *,
+        address: TerminalLocationsCreateParamsAddress,
+        display_name: str,
+        configuration_overrides: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TerminalLocation:
+        """Creates a new Location object. For further details, including which address fields are
+        required in each country, see the Manage locations guide.
+
+        ``POST /v1/terminal/locations``
+
+        Args:
+            address: The full address of the location.
+            display_name: A name for the location.
+            configuration_overrides: The ID of a configuration that will be used to customize
+                all readers in this location.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostTerminalLocations,
+            (),
+            {
+                "address": address,
+                "display_name": display_name,
+                "configuration_overrides": configuration_overrides,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        location: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedTerminalLocation:
+        """Deletes a Location object.
+
+        ``DELETE /v1/terminal/locations/{location}``
+        """
+        return self._client.request(
+            _DeleteTerminalLocationsLocation,
+            (location,),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TerminalLocation]:
+        """Returns a list of Location objects.
+
+        ``GET /v1/terminal/locations``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetTerminalLocations,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        location: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TerminalLocation | DeletedTerminalLocation:
+        """Retrieves a Location object.
+
+        ``GET /v1/terminal/locations/{location}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTerminalLocationsLocation,
+            (location,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        location: str,
+        /,
+        *,
+        address: TerminalLocationsUpdateParamsAddress | None = None,
+        configuration_overrides: str | Literal[""] | None = None,
+        display_name: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TerminalLocation | DeletedTerminalLocation:
+        """Updates a Location object by setting the values of the parameters passed. Any parameters
+        not provided will be left unchanged.
+
+        ``POST /v1/terminal/locations/{location}``
+
+        Args:
+            address: The full address of the location.
+            configuration_overrides: The ID of a configuration that will be used to customize
+                all readers in this location.
+            display_name: A name for the location.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostTerminalLocationsLocation,
+            (location,),
+            {
+                "address": address,
+                "configuration_overrides": configuration_overrides,
+                "display_name": display_name,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncTerminalLocations(AsyncResource):
+    """Operations on `client.terminal.locations`."""
+
+    async def create(
+        self,
+        *,
+        address: TerminalLocationsCreateParamsAddress,
+        display_name: str,
+        configuration_overrides: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TerminalLocation:
+        """Creates a new Location object. For further details, including which address fields are
+        required in each country, see the Manage locations guide.
+
+        ``POST /v1/terminal/locations``
+
+        Args:
+            address: The full address of the location.
+            display_name: A name for the location.
+            configuration_overrides: The ID of a configuration that will be used to customize
+                all readers in this location.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostTerminalLocations,
+            (),
+            {
+                "address": address,
+                "display_name": display_name,
+                "configuration_overrides": configuration_overrides,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        location: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedTerminalLocation:
+        """Deletes a Location object.
+
+        ``DELETE /v1/terminal/locations/{location}``
+        """
+        return await self._client.request(
+            _DeleteTerminalLocationsLocation,
+            (location,),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TerminalLocation]:
+        """Returns a list of Location objects.
+
+        ``GET /v1/terminal/locations``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetTerminalLocations,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        location: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TerminalLocation | DeletedTerminalLocation:
+        """Retrieves a Location object.
+
+        ``GET /v1/terminal/locations/{location}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTerminalLocationsLocation,
+            (location,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        location: str,
+        /,
+        *,
+        address: TerminalLocationsUpdateParamsAddress | None = None,
+        configuration_overrides: str | Literal[""] | None = None,
+        display_name: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TerminalLocation | DeletedTerminalLocation:
+        """Updates a Location object by setting the values of the parameters passed. Any parameters
+        not provided will be left unchanged.
+
+        ``POST /v1/terminal/locations/{location}``
+
+        Args:
+            address: The full address of the location.
+            configuration_overrides: The ID of a configuration that will be used to customize
+                all readers in this location.
+            display_name: A name for the location.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostTerminalLocationsLocation,
+            (location,),
+            {
+                "address": address,
+                "configuration_overrides": configuration_overrides,
+                "display_name": display_name,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTerminalLocations: Operation[TerminalLocation] = Operation(
     "PostTerminalLocations",
@@ -94,307 +426,16 @@ _PostTerminalLocationsLocation: Operation[TerminalLocation | DeletedTerminalLoca
 )
 
 
-class TerminalLocations(SyncResource):
-    """Operations on `client.terminal.locations`."""
-
-    def create(
-        self,
-        *,
-        address: TerminalLocationsCreateParamsAddress,
-        display_name: str,
-        configuration_overrides: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TerminalLocation:
-        """Creates a new Location object.
-        For further details, including which address fields are required in each country, see
-        the Manage locations guide.
-
-        ``POST /v1/terminal/locations``
-
-        Args:
-            address: The full address of the location.
-            display_name: A name for the location.
-            configuration_overrides: The ID of a configuration that will be used to customize
-                all readers in this location.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostTerminalLocations,
-            (),
-            {
-                "address": address,
-                "display_name": display_name,
-                "configuration_overrides": configuration_overrides,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        location: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedTerminalLocation:
-        """Deletes a Location object.
-
-        ``DELETE /v1/terminal/locations/{location}``
-        """
-        return self._client.request(
-            _DeleteTerminalLocationsLocation,
-            (location,),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TerminalLocation]:
-        """Returns a list of Location objects.
-
-        ``GET /v1/terminal/locations``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetTerminalLocations,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        location: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TerminalLocation | DeletedTerminalLocation:
-        """Retrieves a Location object.
-
-        ``GET /v1/terminal/locations/{location}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTerminalLocationsLocation,
-            (location,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        location: str,
-        /,
-        *,
-        address: TerminalLocationsUpdateParamsAddress | None = None,
-        configuration_overrides: str | Literal[""] | None = None,
-        display_name: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TerminalLocation | DeletedTerminalLocation:
-        """Updates a Location object by setting the values of the parameters passed. Any parameters
-        not provided will be left unchanged.
-
-        ``POST /v1/terminal/locations/{location}``
-
-        Args:
-            address: The full address of the location.
-            configuration_overrides: The ID of a configuration that will be used to customize
-                all readers in this location.
-            display_name: A name for the location.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostTerminalLocationsLocation,
-            (location,),
-            {
-                "address": address,
-                "configuration_overrides": configuration_overrides,
-                "display_name": display_name,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncTerminalLocations(AsyncResource):
-    """Operations on `client.terminal.locations`."""
-
-    async def create(
-        self,
-        *,
-        address: TerminalLocationsCreateParamsAddress,
-        display_name: str,
-        configuration_overrides: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TerminalLocation:
-        """Creates a new Location object.
-        For further details, including which address fields are required in each country, see
-        the Manage locations guide.
-
-        ``POST /v1/terminal/locations``
-
-        Args:
-            address: The full address of the location.
-            display_name: A name for the location.
-            configuration_overrides: The ID of a configuration that will be used to customize
-                all readers in this location.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostTerminalLocations,
-            (),
-            {
-                "address": address,
-                "display_name": display_name,
-                "configuration_overrides": configuration_overrides,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        location: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedTerminalLocation:
-        """Deletes a Location object.
-
-        ``DELETE /v1/terminal/locations/{location}``
-        """
-        return await self._client.request(
-            _DeleteTerminalLocationsLocation,
-            (location,),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TerminalLocation]:
-        """Returns a list of Location objects.
-
-        ``GET /v1/terminal/locations``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetTerminalLocations,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        location: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TerminalLocation | DeletedTerminalLocation:
-        """Retrieves a Location object.
-
-        ``GET /v1/terminal/locations/{location}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTerminalLocationsLocation,
-            (location,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        location: str,
-        /,
-        *,
-        address: TerminalLocationsUpdateParamsAddress | None = None,
-        configuration_overrides: str | Literal[""] | None = None,
-        display_name: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TerminalLocation | DeletedTerminalLocation:
-        """Updates a Location object by setting the values of the parameters passed. Any parameters
-        not provided will be left unchanged.
-
-        ``POST /v1/terminal/locations/{location}``
-
-        Args:
-            address: The full address of the location.
-            configuration_overrides: The ID of a configuration that will be used to customize
-                all readers in this location.
-            display_name: A name for the location.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostTerminalLocationsLocation,
-            (location,),
-            {
-                "address": address,
-                "configuration_overrides": configuration_overrides,
-                "display_name": display_name,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TerminalLocations.create": _PostTerminalLocations,
+    "TerminalLocations.delete": _DeleteTerminalLocationsLocation,
+    "TerminalLocations.list": _GetTerminalLocations,
+    "TerminalLocations.retrieve": _GetTerminalLocationsLocation,
+    "TerminalLocations.update": _PostTerminalLocationsLocation,
+    "AsyncTerminalLocations.create": _PostTerminalLocations,
+    "AsyncTerminalLocations.delete": _DeleteTerminalLocationsLocation,
+    "AsyncTerminalLocations.list": _GetTerminalLocations,
+    "AsyncTerminalLocations.retrieve": _GetTerminalLocationsLocation,
+    "AsyncTerminalLocations.update": _PostTerminalLocationsLocation,
+}

@@ -13,35 +13,13 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.customer_cash_balance_transaction import CustomerCashBalanceTransaction
-
-_PostTestHelpersCustomersCustomerFundCashBalance: Operation[CustomerCashBalanceTransaction] = Operation(
-    "PostTestHelpersCustomersCustomerFundCashBalance",
-    "test_helpers.customers.fund_cash_balance",
-    "post",
-    "/v1/test_helpers/customers/{}/fund_cash_balance",
-    S.Model("CustomerCashBalanceTransaction"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "expand": "seq",
-        "reference": "str",
-    },
-    required=("amount", "currency"),
-    checks=(
-        MinorUnits(
-            "test_helpers.customers.fund_cash_balance",
-            "amount",
-        ),
-    ),
-)
 
 
 class TestHelpersCustomers(SyncResource):
@@ -54,7 +32,7 @@ class TestHelpersCustomers(SyncResource):
         *,
         amount: int,
         currency: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         reference: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerCashBalanceTransaction:
@@ -63,11 +41,19 @@ class TestHelpersCustomers(SyncResource):
         ``POST /v1/test_helpers/customers/{customer}/fund_cash_balance``
 
         Args:
-            amount: Amount to be used for this test cash balance transaction.
+            amount: Amount to be used for this test cash balance transaction. A positive integer
+                representing how much to fund in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to fund
+                $1.00 or 100 to fund ¥100, a zero-decimal currency).
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
-            reference: A description of the test funding.
+            reference: A description of the test funding. This simulates free-text references
+                supplied by customers when making bank transfers to their cash balance. You can
+                use this to test how Stripe's [reconciliation
+                algorithm](https://stripe.com/docs/payments/customer-balance/reconciliation)
+                applies to different user inputs.
         """
         return self._client.request(
             _PostTestHelpersCustomersCustomerFundCashBalance,
@@ -92,7 +78,7 @@ class AsyncTestHelpersCustomers(AsyncResource):
         *,
         amount: int,
         currency: str,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         reference: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> CustomerCashBalanceTransaction:
@@ -101,11 +87,19 @@ class AsyncTestHelpersCustomers(AsyncResource):
         ``POST /v1/test_helpers/customers/{customer}/fund_cash_balance``
 
         Args:
-            amount: Amount to be used for this test cash balance transaction.
+            amount: Amount to be used for this test cash balance transaction. A positive integer
+                representing how much to fund in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to fund
+                $1.00 or 100 to fund ¥100, a zero-decimal currency).
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             expand: Specifies which fields in the response should be expanded.
-            reference: A description of the test funding.
+            reference: A description of the test funding. This simulates free-text references
+                supplied by customers when making bank transfers to their cash balance. You can
+                use this to test how Stripe's [reconciliation
+                algorithm](https://stripe.com/docs/payments/customer-balance/reconciliation)
+                applies to different user inputs.
         """
         return await self._client.request(
             _PostTestHelpersCustomersCustomerFundCashBalance,
@@ -118,3 +112,34 @@ class AsyncTestHelpersCustomers(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersCustomersCustomerFundCashBalance: Operation[CustomerCashBalanceTransaction] = Operation(
+    "PostTestHelpersCustomersCustomerFundCashBalance",
+    "test_helpers.customers.fund_cash_balance",
+    "post",
+    "/v1/test_helpers/customers/{}/fund_cash_balance",
+    S.Model("CustomerCashBalanceTransaction"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "expand": "seq",
+        "reference": "str",
+    },
+    required=("amount", "currency"),
+    checks=(
+        MinorUnits(
+            "test_helpers.customers.fund_cash_balance",
+            "amount",
+        ),
+    ),
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersCustomers.fund_cash_balance": _PostTestHelpersCustomersCustomerFundCashBalance,
+    "AsyncTestHelpersCustomers.fund_cash_balance": _PostTestHelpersCustomersCustomerFundCashBalance,
+}

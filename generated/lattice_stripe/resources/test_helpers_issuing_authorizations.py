@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_authorization import IssuingAuthorization
     from ..params.test_helpers_issuing_authorizations import (
         TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails,
@@ -28,6 +27,401 @@ if TYPE_CHECKING:
         TestHelpersIssuingAuthorizationsCreateParamsNetworkData,
         TestHelpersIssuingAuthorizationsCreateParamsVerificationData,
     )
+
+
+class TestHelpersIssuingAuthorizations(SyncResource):
+    """Operations on `client.test_helpers.issuing.authorizations`."""
+
+    def capture(
+        self,
+        authorization: str,
+        /,
+        *,
+        capture_amount: int | None = None,
+        close_authorization: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        purchase_details: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Capture a test-mode authorization.
+
+        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/capture``
+
+        Args:
+            capture_amount: The amount to capture from the authorization. If not provided, the
+                full amount of the authorization will be captured. This amount is in the
+                authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            close_authorization: Whether to close the authorization after capture. Defaults to
+                true. Set to false to enable multi-capture flows.
+            expand: Specifies which fields in the response should be expanded.
+            purchase_details: Additional purchase information that is optionally provided by the
+                merchant.
+        """
+        return self._client.request(
+            _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
+            (authorization,),
+            {
+                "capture_amount": capture_amount,
+                "close_authorization": close_authorization,
+                "expand": expand,
+                "purchase_details": purchase_details,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        amount: int,
+        card: str,
+        amount_details: TestHelpersIssuingAuthorizationsCreateParamsAmountDetails | None = None,
+        authorization_method: Literal["chip", "contactless", "keyed_in", "online", "swipe"] | None = None,
+        currency: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        is_amount_controllable: bool | None = None,
+        merchant_data: TestHelpersIssuingAuthorizationsCreateParamsMerchantData | None = None,
+        network_data: TestHelpersIssuingAuthorizationsCreateParamsNetworkData | None = None,
+        verification_data: TestHelpersIssuingAuthorizationsCreateParamsVerificationData | None = None,
+        wallet: Literal["apple_pay", "google_pay", "samsung_pay"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Create a test-mode authorization.
+
+        ``POST /v1/test_helpers/issuing/authorizations``
+
+        Args:
+            amount: The total amount to attempt to authorize. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            card: Card associated with this authorization.
+            amount_details: Detailed breakdown of amount components. These amounts are
+                denominated in `currency` and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            authorization_method: How the card details were provided. Defaults to online.
+            currency: The currency of the authorization. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            expand: Specifies which fields in the response should be expanded.
+            is_amount_controllable: If set `true`, you may provide
+                [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
+                to control how much to hold for the authorization.
+            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
+                where the card authorization happened.
+            network_data: Details about the authorization, such as identifiers, set by the card
+                network.
+            verification_data: Verifications that Stripe performed on information that the
+                cardholder provided to the merchant.
+            wallet: The digital wallet used for this transaction. One of `apple_pay`,
+                `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet
+                was utilized.
+        """
+        return self._client.request(
+            _PostTestHelpersIssuingAuthorizations,
+            (),
+            {
+                "amount": amount,
+                "card": card,
+                "amount_details": amount_details,
+                "authorization_method": authorization_method,
+                "currency": currency,
+                "expand": expand,
+                "is_amount_controllable": is_amount_controllable,
+                "merchant_data": merchant_data,
+                "network_data": network_data,
+                "verification_data": verification_data,
+                "wallet": wallet,
+            },
+            options,
+        )
+
+    def expire(
+        self,
+        authorization: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Expire a test-mode Authorization.
+
+        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/expire``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
+            (authorization,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def increment(
+        self,
+        authorization: str,
+        /,
+        *,
+        increment_amount: int,
+        expand: SequenceNotStr[str] | None = None,
+        is_amount_controllable: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Increment a test-mode Authorization.
+
+        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/increment``
+
+        Args:
+            increment_amount: The amount to increment the authorization by. This amount is in
+                the authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            expand: Specifies which fields in the response should be expanded.
+            is_amount_controllable: If set `true`, you may provide
+                [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
+                to control how much to hold for the authorization.
+        """
+        return self._client.request(
+            _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
+            (authorization,),
+            {
+                "increment_amount": increment_amount,
+                "expand": expand,
+                "is_amount_controllable": is_amount_controllable,
+            },
+            options,
+        )
+
+    def reverse(
+        self,
+        authorization: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        reverse_amount: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Reverse a test-mode Authorization.
+
+        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            reverse_amount: The amount to reverse from the authorization. If not provided, the
+                full amount of the authorization will be reversed. This amount is in the
+                authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+        """
+        return self._client.request(
+            _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
+            (authorization,),
+            {
+                "expand": expand,
+                "reverse_amount": reverse_amount,
+            },
+            options,
+        )
+
+
+class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
+    """Operations on `client.test_helpers.issuing.authorizations`."""
+
+    async def capture(
+        self,
+        authorization: str,
+        /,
+        *,
+        capture_amount: int | None = None,
+        close_authorization: bool | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        purchase_details: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Capture a test-mode authorization.
+
+        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/capture``
+
+        Args:
+            capture_amount: The amount to capture from the authorization. If not provided, the
+                full amount of the authorization will be captured. This amount is in the
+                authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            close_authorization: Whether to close the authorization after capture. Defaults to
+                true. Set to false to enable multi-capture flows.
+            expand: Specifies which fields in the response should be expanded.
+            purchase_details: Additional purchase information that is optionally provided by the
+                merchant.
+        """
+        return await self._client.request(
+            _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
+            (authorization,),
+            {
+                "capture_amount": capture_amount,
+                "close_authorization": close_authorization,
+                "expand": expand,
+                "purchase_details": purchase_details,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        amount: int,
+        card: str,
+        amount_details: TestHelpersIssuingAuthorizationsCreateParamsAmountDetails | None = None,
+        authorization_method: Literal["chip", "contactless", "keyed_in", "online", "swipe"] | None = None,
+        currency: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        is_amount_controllable: bool | None = None,
+        merchant_data: TestHelpersIssuingAuthorizationsCreateParamsMerchantData | None = None,
+        network_data: TestHelpersIssuingAuthorizationsCreateParamsNetworkData | None = None,
+        verification_data: TestHelpersIssuingAuthorizationsCreateParamsVerificationData | None = None,
+        wallet: Literal["apple_pay", "google_pay", "samsung_pay"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Create a test-mode authorization.
+
+        ``POST /v1/test_helpers/issuing/authorizations``
+
+        Args:
+            amount: The total amount to attempt to authorize. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            card: Card associated with this authorization.
+            amount_details: Detailed breakdown of amount components. These amounts are
+                denominated in `currency` and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            authorization_method: How the card details were provided. Defaults to online.
+            currency: The currency of the authorization. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            expand: Specifies which fields in the response should be expanded.
+            is_amount_controllable: If set `true`, you may provide
+                [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
+                to control how much to hold for the authorization.
+            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
+                where the card authorization happened.
+            network_data: Details about the authorization, such as identifiers, set by the card
+                network.
+            verification_data: Verifications that Stripe performed on information that the
+                cardholder provided to the merchant.
+            wallet: The digital wallet used for this transaction. One of `apple_pay`,
+                `google_pay`, or `samsung_pay`. Will populate as `null` when no digital wallet
+                was utilized.
+        """
+        return await self._client.request(
+            _PostTestHelpersIssuingAuthorizations,
+            (),
+            {
+                "amount": amount,
+                "card": card,
+                "amount_details": amount_details,
+                "authorization_method": authorization_method,
+                "currency": currency,
+                "expand": expand,
+                "is_amount_controllable": is_amount_controllable,
+                "merchant_data": merchant_data,
+                "network_data": network_data,
+                "verification_data": verification_data,
+                "wallet": wallet,
+            },
+            options,
+        )
+
+    async def expire(
+        self,
+        authorization: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Expire a test-mode Authorization.
+
+        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/expire``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
+            (authorization,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def increment(
+        self,
+        authorization: str,
+        /,
+        *,
+        increment_amount: int,
+        expand: SequenceNotStr[str] | None = None,
+        is_amount_controllable: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Increment a test-mode Authorization.
+
+        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/increment``
+
+        Args:
+            increment_amount: The amount to increment the authorization by. This amount is in
+                the authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            expand: Specifies which fields in the response should be expanded.
+            is_amount_controllable: If set `true`, you may provide
+                [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
+                to control how much to hold for the authorization.
+        """
+        return await self._client.request(
+            _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
+            (authorization,),
+            {
+                "increment_amount": increment_amount,
+                "expand": expand,
+                "is_amount_controllable": is_amount_controllable,
+            },
+            options,
+        )
+
+    async def reverse(
+        self,
+        authorization: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        reverse_amount: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingAuthorization:
+        """Reverse a test-mode Authorization.
+
+        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            reverse_amount: The amount to reverse from the authorization. If not provided, the
+                full amount of the authorization will be reversed. This amount is in the
+                authorization currency and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+        """
+        return await self._client.request(
+            _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
+            (authorization,),
+            {
+                "expand": expand,
+                "reverse_amount": reverse_amount,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTestHelpersIssuingAuthorizationsAuthorizationCapture: Operation[IssuingAuthorization] = Operation(
     "PostTestHelpersIssuingAuthorizationsAuthorizationCapture",
@@ -129,357 +523,16 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationReverse: Operation[IssuingAuth
 )
 
 
-class TestHelpersIssuingAuthorizations(SyncResource):
-    """Operations on `client.test_helpers.issuing.authorizations`."""
-
-    def capture(
-        self,
-        authorization: str,
-        /,
-        *,
-        capture_amount: int | None = None,
-        close_authorization: bool | None = None,
-        expand: Sequence[str] | None = None,
-        purchase_details: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Capture a test-mode authorization.
-
-        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/capture``
-
-        Args:
-            capture_amount: The amount to capture from the authorization.
-            close_authorization: Whether to close the authorization after capture.
-            expand: Specifies which fields in the response should be expanded.
-            purchase_details: Additional purchase information that is optionally provided by the
-                merchant.
-        """
-        return self._client.request(
-            _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
-            (authorization,),
-            {
-                "capture_amount": capture_amount,
-                "close_authorization": close_authorization,
-                "expand": expand,
-                "purchase_details": purchase_details,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        amount: int,
-        card: str,
-        amount_details: TestHelpersIssuingAuthorizationsCreateParamsAmountDetails | None = None,
-        authorization_method: Literal["chip", "contactless", "keyed_in", "online", "swipe"] | None = None,
-        currency: str | None = None,
-        expand: Sequence[str] | None = None,
-        is_amount_controllable: bool | None = None,
-        merchant_data: TestHelpersIssuingAuthorizationsCreateParamsMerchantData | None = None,
-        network_data: TestHelpersIssuingAuthorizationsCreateParamsNetworkData | None = None,
-        verification_data: TestHelpersIssuingAuthorizationsCreateParamsVerificationData | None = None,
-        wallet: Literal["apple_pay", "google_pay", "samsung_pay"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Create a test-mode authorization.
-
-        ``POST /v1/test_helpers/issuing/authorizations``
-
-        Args:
-            amount: The total amount to attempt to authorize.
-            card: Card associated with this authorization.
-            amount_details: Detailed breakdown of amount components.
-            authorization_method: How the card details were provided.
-            currency: The currency of the authorization.
-            expand: Specifies which fields in the response should be expanded.
-            is_amount_controllable: If set `true`, you may provide
-                [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
-                to control how much to hold for the authorization.
-            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
-                where the card authorization happened.
-            network_data: Details about the authorization, such as identifiers, set by the card
-                network.
-            verification_data: Verifications that Stripe performed on information that the
-                cardholder provided to the merchant.
-            wallet: The digital wallet used for this transaction.
-        """
-        return self._client.request(
-            _PostTestHelpersIssuingAuthorizations,
-            (),
-            {
-                "amount": amount,
-                "card": card,
-                "amount_details": amount_details,
-                "authorization_method": authorization_method,
-                "currency": currency,
-                "expand": expand,
-                "is_amount_controllable": is_amount_controllable,
-                "merchant_data": merchant_data,
-                "network_data": network_data,
-                "verification_data": verification_data,
-                "wallet": wallet,
-            },
-            options,
-        )
-
-    def expire(
-        self,
-        authorization: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Expire a test-mode Authorization.
-
-        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/expire``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
-            (authorization,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def increment(
-        self,
-        authorization: str,
-        /,
-        *,
-        increment_amount: int,
-        expand: Sequence[str] | None = None,
-        is_amount_controllable: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Increment a test-mode Authorization.
-
-        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/increment``
-
-        Args:
-            increment_amount: The amount to increment the authorization by.
-            expand: Specifies which fields in the response should be expanded.
-            is_amount_controllable: If set `true`, you may provide
-                [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
-                to control how much to hold for the authorization.
-        """
-        return self._client.request(
-            _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
-            (authorization,),
-            {
-                "increment_amount": increment_amount,
-                "expand": expand,
-                "is_amount_controllable": is_amount_controllable,
-            },
-            options,
-        )
-
-    def reverse(
-        self,
-        authorization: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        reverse_amount: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Reverse a test-mode Authorization.
-
-        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            reverse_amount: The amount to reverse from the authorization.
-        """
-        return self._client.request(
-            _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
-            (authorization,),
-            {
-                "expand": expand,
-                "reverse_amount": reverse_amount,
-            },
-            options,
-        )
-
-
-class AsyncTestHelpersIssuingAuthorizations(AsyncResource):
-    """Operations on `client.test_helpers.issuing.authorizations`."""
-
-    async def capture(
-        self,
-        authorization: str,
-        /,
-        *,
-        capture_amount: int | None = None,
-        close_authorization: bool | None = None,
-        expand: Sequence[str] | None = None,
-        purchase_details: TestHelpersIssuingAuthorizationsCaptureParamsPurchaseDetails | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Capture a test-mode authorization.
-
-        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/capture``
-
-        Args:
-            capture_amount: The amount to capture from the authorization.
-            close_authorization: Whether to close the authorization after capture.
-            expand: Specifies which fields in the response should be expanded.
-            purchase_details: Additional purchase information that is optionally provided by the
-                merchant.
-        """
-        return await self._client.request(
-            _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
-            (authorization,),
-            {
-                "capture_amount": capture_amount,
-                "close_authorization": close_authorization,
-                "expand": expand,
-                "purchase_details": purchase_details,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        amount: int,
-        card: str,
-        amount_details: TestHelpersIssuingAuthorizationsCreateParamsAmountDetails | None = None,
-        authorization_method: Literal["chip", "contactless", "keyed_in", "online", "swipe"] | None = None,
-        currency: str | None = None,
-        expand: Sequence[str] | None = None,
-        is_amount_controllable: bool | None = None,
-        merchant_data: TestHelpersIssuingAuthorizationsCreateParamsMerchantData | None = None,
-        network_data: TestHelpersIssuingAuthorizationsCreateParamsNetworkData | None = None,
-        verification_data: TestHelpersIssuingAuthorizationsCreateParamsVerificationData | None = None,
-        wallet: Literal["apple_pay", "google_pay", "samsung_pay"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Create a test-mode authorization.
-
-        ``POST /v1/test_helpers/issuing/authorizations``
-
-        Args:
-            amount: The total amount to attempt to authorize.
-            card: Card associated with this authorization.
-            amount_details: Detailed breakdown of amount components.
-            authorization_method: How the card details were provided.
-            currency: The currency of the authorization.
-            expand: Specifies which fields in the response should be expanded.
-            is_amount_controllable: If set `true`, you may provide
-                [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
-                to control how much to hold for the authorization.
-            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
-                where the card authorization happened.
-            network_data: Details about the authorization, such as identifiers, set by the card
-                network.
-            verification_data: Verifications that Stripe performed on information that the
-                cardholder provided to the merchant.
-            wallet: The digital wallet used for this transaction.
-        """
-        return await self._client.request(
-            _PostTestHelpersIssuingAuthorizations,
-            (),
-            {
-                "amount": amount,
-                "card": card,
-                "amount_details": amount_details,
-                "authorization_method": authorization_method,
-                "currency": currency,
-                "expand": expand,
-                "is_amount_controllable": is_amount_controllable,
-                "merchant_data": merchant_data,
-                "network_data": network_data,
-                "verification_data": verification_data,
-                "wallet": wallet,
-            },
-            options,
-        )
-
-    async def expire(
-        self,
-        authorization: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Expire a test-mode Authorization.
-
-        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/expire``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
-            (authorization,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def increment(
-        self,
-        authorization: str,
-        /,
-        *,
-        increment_amount: int,
-        expand: Sequence[str] | None = None,
-        is_amount_controllable: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Increment a test-mode Authorization.
-
-        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/increment``
-
-        Args:
-            increment_amount: The amount to increment the authorization by.
-            expand: Specifies which fields in the response should be expanded.
-            is_amount_controllable: If set `true`, you may provide
-                [amount](https://stripe.com/docs/api/issuing/authorizations/approve#approve_issuing_authorization-amount)
-                to control how much to hold for the authorization.
-        """
-        return await self._client.request(
-            _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
-            (authorization,),
-            {
-                "increment_amount": increment_amount,
-                "expand": expand,
-                "is_amount_controllable": is_amount_controllable,
-            },
-            options,
-        )
-
-    async def reverse(
-        self,
-        authorization: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        reverse_amount: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingAuthorization:
-        """Reverse a test-mode Authorization.
-
-        ``POST /v1/test_helpers/issuing/authorizations/{authorization}/reverse``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            reverse_amount: The amount to reverse from the authorization.
-        """
-        return await self._client.request(
-            _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
-            (authorization,),
-            {
-                "expand": expand,
-                "reverse_amount": reverse_amount,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersIssuingAuthorizations.capture": _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
+    "TestHelpersIssuingAuthorizations.create": _PostTestHelpersIssuingAuthorizations,
+    "TestHelpersIssuingAuthorizations.expire": _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
+    "TestHelpersIssuingAuthorizations.increment": _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
+    "TestHelpersIssuingAuthorizations.reverse": _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
+    "AsyncTestHelpersIssuingAuthorizations.capture": _PostTestHelpersIssuingAuthorizationsAuthorizationCapture,
+    "AsyncTestHelpersIssuingAuthorizations.create": _PostTestHelpersIssuingAuthorizations,
+    "AsyncTestHelpersIssuingAuthorizations.expire": _PostTestHelpersIssuingAuthorizationsAuthorizationExpire,
+    "AsyncTestHelpersIssuingAuthorizations.increment": _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement,
+    "AsyncTestHelpersIssuingAuthorizations.reverse": _PostTestHelpersIssuingAuthorizationsAuthorizationReverse,
+}

@@ -12,14 +12,216 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_card import IssuingCard
+
+
+class TestHelpersIssuingCards(SyncResource):
+    """Operations on `client.test_helpers.issuing.cards`."""
+
+    def shipping_deliver(
+        self,
+        card: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Updates the shipping status of the specified Issuing Card object to delivered.
+
+        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/deliver``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTestHelpersIssuingCardsCardShippingDeliver,
+            (card,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def shipping_fail(
+        self,
+        card: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Updates the shipping status of the specified Issuing Card object to failure.
+
+        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/fail``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTestHelpersIssuingCardsCardShippingFail,
+            (card,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def shipping_return(
+        self,
+        card: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Updates the shipping status of the specified Issuing Card object to returned.
+
+        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/return``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTestHelpersIssuingCardsCardShippingReturn,
+            (card,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def shipping_ship(
+        self,
+        card: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Updates the shipping status of the specified Issuing Card object to shipped.
+
+        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/ship``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTestHelpersIssuingCardsCardShippingShip,
+            (card,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTestHelpersIssuingCards(AsyncResource):
+    """Operations on `client.test_helpers.issuing.cards`."""
+
+    async def shipping_deliver(
+        self,
+        card: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Updates the shipping status of the specified Issuing Card object to delivered.
+
+        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/deliver``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTestHelpersIssuingCardsCardShippingDeliver,
+            (card,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def shipping_fail(
+        self,
+        card: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Updates the shipping status of the specified Issuing Card object to failure.
+
+        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/fail``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTestHelpersIssuingCardsCardShippingFail,
+            (card,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def shipping_return(
+        self,
+        card: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Updates the shipping status of the specified Issuing Card object to returned.
+
+        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/return``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTestHelpersIssuingCardsCardShippingReturn,
+            (card,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def shipping_ship(
+        self,
+        card: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingCard:
+        """Updates the shipping status of the specified Issuing Card object to shipped.
+
+        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/ship``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTestHelpersIssuingCardsCardShippingShip,
+            (card,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTestHelpersIssuingCardsCardShippingDeliver: Operation[IssuingCard] = Operation(
     "PostTestHelpersIssuingCardsCardShippingDeliver",
@@ -66,201 +268,14 @@ _PostTestHelpersIssuingCardsCardShippingShip: Operation[IssuingCard] = Operation
 )
 
 
-class TestHelpersIssuingCards(SyncResource):
-    """Operations on `client.test_helpers.issuing.cards`."""
-
-    def shipping_deliver(
-        self,
-        card: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Updates the shipping status of the specified Issuing Card object to delivered.
-
-        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/deliver``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTestHelpersIssuingCardsCardShippingDeliver,
-            (card,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def shipping_fail(
-        self,
-        card: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Updates the shipping status of the specified Issuing Card object to failure.
-
-        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/fail``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTestHelpersIssuingCardsCardShippingFail,
-            (card,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def shipping_return(
-        self,
-        card: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Updates the shipping status of the specified Issuing Card object to returned.
-
-        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/return``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTestHelpersIssuingCardsCardShippingReturn,
-            (card,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def shipping_ship(
-        self,
-        card: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Updates the shipping status of the specified Issuing Card object to shipped.
-
-        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/ship``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTestHelpersIssuingCardsCardShippingShip,
-            (card,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTestHelpersIssuingCards(AsyncResource):
-    """Operations on `client.test_helpers.issuing.cards`."""
-
-    async def shipping_deliver(
-        self,
-        card: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Updates the shipping status of the specified Issuing Card object to delivered.
-
-        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/deliver``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTestHelpersIssuingCardsCardShippingDeliver,
-            (card,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def shipping_fail(
-        self,
-        card: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Updates the shipping status of the specified Issuing Card object to failure.
-
-        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/fail``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTestHelpersIssuingCardsCardShippingFail,
-            (card,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def shipping_return(
-        self,
-        card: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Updates the shipping status of the specified Issuing Card object to returned.
-
-        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/return``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTestHelpersIssuingCardsCardShippingReturn,
-            (card,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def shipping_ship(
-        self,
-        card: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingCard:
-        """Updates the shipping status of the specified Issuing Card object to shipped.
-
-        ``POST /v1/test_helpers/issuing/cards/{card}/shipping/ship``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTestHelpersIssuingCardsCardShippingShip,
-            (card,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersIssuingCards.shipping_deliver": _PostTestHelpersIssuingCardsCardShippingDeliver,
+    "TestHelpersIssuingCards.shipping_fail": _PostTestHelpersIssuingCardsCardShippingFail,
+    "TestHelpersIssuingCards.shipping_return": _PostTestHelpersIssuingCardsCardShippingReturn,
+    "TestHelpersIssuingCards.shipping_ship": _PostTestHelpersIssuingCardsCardShippingShip,
+    "AsyncTestHelpersIssuingCards.shipping_deliver": _PostTestHelpersIssuingCardsCardShippingDeliver,
+    "AsyncTestHelpersIssuingCards.shipping_fail": _PostTestHelpersIssuingCardsCardShippingFail,
+    "AsyncTestHelpersIssuingCards.shipping_return": _PostTestHelpersIssuingCardsCardShippingReturn,
+    "AsyncTestHelpersIssuingCards.shipping_ship": _PostTestHelpersIssuingCardsCardShippingShip,
+}

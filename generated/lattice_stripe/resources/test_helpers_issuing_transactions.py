@@ -13,13 +13,12 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_transaction import IssuingTransaction
     from ..params.test_helpers_issuing_transactions import (
         TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData,
@@ -27,6 +26,253 @@ if TYPE_CHECKING:
         TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData,
         TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails,
     )
+
+
+class TestHelpersIssuingTransactions(SyncResource):
+    """Operations on `client.test_helpers.issuing.transactions`."""
+
+    def create_force_capture(
+        self,
+        *,
+        amount: int,
+        card: str,
+        currency: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        merchant_data: TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData | None = None,
+        purchase_details: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingTransaction:
+        """Allows the user to capture an arbitrary amount, also known as a forced capture.
+
+        ``POST /v1/test_helpers/issuing/transactions/create_force_capture``
+
+        Args:
+            amount: The total amount to attempt to capture. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            card: Card associated with this transaction.
+            currency: The currency of the capture. If not provided, defaults to the currency of
+                the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            expand: Specifies which fields in the response should be expanded.
+            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
+                where the card authorization happened.
+            purchase_details: Additional purchase information that is optionally provided by the
+                merchant.
+        """
+        return self._client.request(
+            _PostTestHelpersIssuingTransactionsCreateForceCapture,
+            (),
+            {
+                "amount": amount,
+                "card": card,
+                "currency": currency,
+                "expand": expand,
+                "merchant_data": merchant_data,
+                "purchase_details": purchase_details,
+            },
+            options,
+        )
+
+    def create_unlinked_refund(
+        self,
+        *,
+        amount: int,
+        card: str,
+        currency: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        merchant_data: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData | None = None,
+        purchase_details: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails
+        | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingTransaction:
+        """Allows the user to refund an arbitrary amount, also known as a unlinked refund.
+
+        ``POST /v1/test_helpers/issuing/transactions/create_unlinked_refund``
+
+        Args:
+            amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            card: Card associated with this unlinked refund transaction.
+            currency: The currency of the unlinked refund. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            expand: Specifies which fields in the response should be expanded.
+            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
+                where the card authorization happened.
+            purchase_details: Additional purchase information that is optionally provided by the
+                merchant.
+        """
+        return self._client.request(
+            _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
+            (),
+            {
+                "amount": amount,
+                "card": card,
+                "currency": currency,
+                "expand": expand,
+                "merchant_data": merchant_data,
+                "purchase_details": purchase_details,
+            },
+            options,
+        )
+
+    def refund(
+        self,
+        transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        refund_amount: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingTransaction:
+        """Refund a test-mode Transaction.
+
+        ``POST /v1/test_helpers/issuing/transactions/{transaction}/refund``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            refund_amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+        """
+        return self._client.request(
+            _PostTestHelpersIssuingTransactionsTransactionRefund,
+            (transaction,),
+            {
+                "expand": expand,
+                "refund_amount": refund_amount,
+            },
+            options,
+        )
+
+
+class AsyncTestHelpersIssuingTransactions(AsyncResource):
+    """Operations on `client.test_helpers.issuing.transactions`."""
+
+    async def create_force_capture(
+        self,
+        *,
+        amount: int,
+        card: str,
+        currency: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        merchant_data: TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData | None = None,
+        purchase_details: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingTransaction:
+        """Allows the user to capture an arbitrary amount, also known as a forced capture.
+
+        ``POST /v1/test_helpers/issuing/transactions/create_force_capture``
+
+        Args:
+            amount: The total amount to attempt to capture. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            card: Card associated with this transaction.
+            currency: The currency of the capture. If not provided, defaults to the currency of
+                the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            expand: Specifies which fields in the response should be expanded.
+            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
+                where the card authorization happened.
+            purchase_details: Additional purchase information that is optionally provided by the
+                merchant.
+        """
+        return await self._client.request(
+            _PostTestHelpersIssuingTransactionsCreateForceCapture,
+            (),
+            {
+                "amount": amount,
+                "card": card,
+                "currency": currency,
+                "expand": expand,
+                "merchant_data": merchant_data,
+                "purchase_details": purchase_details,
+            },
+            options,
+        )
+
+    async def create_unlinked_refund(
+        self,
+        *,
+        amount: int,
+        card: str,
+        currency: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        merchant_data: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData | None = None,
+        purchase_details: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails
+        | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingTransaction:
+        """Allows the user to refund an arbitrary amount, also known as a unlinked refund.
+
+        ``POST /v1/test_helpers/issuing/transactions/create_unlinked_refund``
+
+        Args:
+            amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+            card: Card associated with this unlinked refund transaction.
+            currency: The currency of the unlinked refund. If not provided, defaults to the
+                currency of the card. Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            expand: Specifies which fields in the response should be expanded.
+            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
+                where the card authorization happened.
+            purchase_details: Additional purchase information that is optionally provided by the
+                merchant.
+        """
+        return await self._client.request(
+            _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
+            (),
+            {
+                "amount": amount,
+                "card": card,
+                "currency": currency,
+                "expand": expand,
+                "merchant_data": merchant_data,
+                "purchase_details": purchase_details,
+            },
+            options,
+        )
+
+    async def refund(
+        self,
+        transaction: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        refund_amount: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> IssuingTransaction:
+        """Refund a test-mode Transaction.
+
+        ``POST /v1/test_helpers/issuing/transactions/{transaction}/refund``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            refund_amount: The total amount to attempt to refund. This amount is in the provided
+                currency, or defaults to the cards currency, and in the [smallest currency
+                unit](https://stripe.com/docs/currencies#zero-decimal).
+        """
+        return await self._client.request(
+            _PostTestHelpersIssuingTransactionsTransactionRefund,
+            (transaction,),
+            {
+                "expand": expand,
+                "refund_amount": refund_amount,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTestHelpersIssuingTransactionsCreateForceCapture: Operation[IssuingTransaction] = Operation(
     "PostTestHelpersIssuingTransactionsCreateForceCapture",
@@ -93,221 +339,12 @@ _PostTestHelpersIssuingTransactionsTransactionRefund: Operation[IssuingTransacti
 )
 
 
-class TestHelpersIssuingTransactions(SyncResource):
-    """Operations on `client.test_helpers.issuing.transactions`."""
-
-    def create_force_capture(
-        self,
-        *,
-        amount: int,
-        card: str,
-        currency: str | None = None,
-        expand: Sequence[str] | None = None,
-        merchant_data: TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData | None = None,
-        purchase_details: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingTransaction:
-        """Allows the user to capture an arbitrary amount, also known as a forced capture.
-
-        ``POST /v1/test_helpers/issuing/transactions/create_force_capture``
-
-        Args:
-            amount: The total amount to attempt to capture.
-            card: Card associated with this transaction.
-            currency: The currency of the capture.
-            expand: Specifies which fields in the response should be expanded.
-            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
-                where the card authorization happened.
-            purchase_details: Additional purchase information that is optionally provided by the
-                merchant.
-        """
-        return self._client.request(
-            _PostTestHelpersIssuingTransactionsCreateForceCapture,
-            (),
-            {
-                "amount": amount,
-                "card": card,
-                "currency": currency,
-                "expand": expand,
-                "merchant_data": merchant_data,
-                "purchase_details": purchase_details,
-            },
-            options,
-        )
-
-    def create_unlinked_refund(
-        self,
-        *,
-        amount: int,
-        card: str,
-        currency: str | None = None,
-        expand: Sequence[str] | None = None,
-        merchant_data: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData | None = None,
-        purchase_details: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails
-        | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingTransaction:
-        """Allows the user to refund an arbitrary amount, also known as a unlinked refund.
-
-        ``POST /v1/test_helpers/issuing/transactions/create_unlinked_refund``
-
-        Args:
-            amount: The total amount to attempt to refund.
-            card: Card associated with this unlinked refund transaction.
-            currency: The currency of the unlinked refund.
-            expand: Specifies which fields in the response should be expanded.
-            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
-                where the card authorization happened.
-            purchase_details: Additional purchase information that is optionally provided by the
-                merchant.
-        """
-        return self._client.request(
-            _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
-            (),
-            {
-                "amount": amount,
-                "card": card,
-                "currency": currency,
-                "expand": expand,
-                "merchant_data": merchant_data,
-                "purchase_details": purchase_details,
-            },
-            options,
-        )
-
-    def refund(
-        self,
-        transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        refund_amount: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingTransaction:
-        """Refund a test-mode Transaction.
-
-        ``POST /v1/test_helpers/issuing/transactions/{transaction}/refund``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            refund_amount: The total amount to attempt to refund.
-        """
-        return self._client.request(
-            _PostTestHelpersIssuingTransactionsTransactionRefund,
-            (transaction,),
-            {
-                "expand": expand,
-                "refund_amount": refund_amount,
-            },
-            options,
-        )
-
-
-class AsyncTestHelpersIssuingTransactions(AsyncResource):
-    """Operations on `client.test_helpers.issuing.transactions`."""
-
-    async def create_force_capture(
-        self,
-        *,
-        amount: int,
-        card: str,
-        currency: str | None = None,
-        expand: Sequence[str] | None = None,
-        merchant_data: TestHelpersIssuingTransactionsCreateForceCaptureParamsMerchantData | None = None,
-        purchase_details: TestHelpersIssuingTransactionsCreateForceCaptureParamsPurchaseDetails | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingTransaction:
-        """Allows the user to capture an arbitrary amount, also known as a forced capture.
-
-        ``POST /v1/test_helpers/issuing/transactions/create_force_capture``
-
-        Args:
-            amount: The total amount to attempt to capture.
-            card: Card associated with this transaction.
-            currency: The currency of the capture.
-            expand: Specifies which fields in the response should be expanded.
-            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
-                where the card authorization happened.
-            purchase_details: Additional purchase information that is optionally provided by the
-                merchant.
-        """
-        return await self._client.request(
-            _PostTestHelpersIssuingTransactionsCreateForceCapture,
-            (),
-            {
-                "amount": amount,
-                "card": card,
-                "currency": currency,
-                "expand": expand,
-                "merchant_data": merchant_data,
-                "purchase_details": purchase_details,
-            },
-            options,
-        )
-
-    async def create_unlinked_refund(
-        self,
-        *,
-        amount: int,
-        card: str,
-        currency: str | None = None,
-        expand: Sequence[str] | None = None,
-        merchant_data: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsMerchantData | None = None,
-        purchase_details: TestHelpersIssuingTransactionsCreateUnlinkedRefundParamsPurchaseDetails
-        | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingTransaction:
-        """Allows the user to refund an arbitrary amount, also known as a unlinked refund.
-
-        ``POST /v1/test_helpers/issuing/transactions/create_unlinked_refund``
-
-        Args:
-            amount: The total amount to attempt to refund.
-            card: Card associated with this unlinked refund transaction.
-            currency: The currency of the unlinked refund.
-            expand: Specifies which fields in the response should be expanded.
-            merchant_data: Details about the seller (grocery store, e-commerce website, etc.)
-                where the card authorization happened.
-            purchase_details: Additional purchase information that is optionally provided by the
-                merchant.
-        """
-        return await self._client.request(
-            _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
-            (),
-            {
-                "amount": amount,
-                "card": card,
-                "currency": currency,
-                "expand": expand,
-                "merchant_data": merchant_data,
-                "purchase_details": purchase_details,
-            },
-            options,
-        )
-
-    async def refund(
-        self,
-        transaction: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        refund_amount: int | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> IssuingTransaction:
-        """Refund a test-mode Transaction.
-
-        ``POST /v1/test_helpers/issuing/transactions/{transaction}/refund``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            refund_amount: The total amount to attempt to refund.
-        """
-        return await self._client.request(
-            _PostTestHelpersIssuingTransactionsTransactionRefund,
-            (transaction,),
-            {
-                "expand": expand,
-                "refund_amount": refund_amount,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersIssuingTransactions.create_force_capture": _PostTestHelpersIssuingTransactionsCreateForceCapture,
+    "TestHelpersIssuingTransactions.create_unlinked_refund": _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
+    "TestHelpersIssuingTransactions.refund": _PostTestHelpersIssuingTransactionsTransactionRefund,
+    "AsyncTestHelpersIssuingTransactions.create_force_capture": _PostTestHelpersIssuingTransactionsCreateForceCapture,
+    "AsyncTestHelpersIssuingTransactions.create_unlinked_refund": _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund,
+    "AsyncTestHelpersIssuingTransactions.refund": _PostTestHelpersIssuingTransactionsTransactionRefund,
+}

@@ -12,25 +12,13 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.refund import Refund
-
-_PostTestHelpersRefundsRefundExpire: Operation[Refund] = Operation(
-    "PostTestHelpersRefundsRefundExpire",
-    "test_helpers.refunds.expire",
-    "post",
-    "/v1/test_helpers/refunds/{}/expire",
-    S.Model("Refund"),
-    kinds={
-        "expand": "seq",
-    },
-)
 
 
 class TestHelpersRefunds(SyncResource):
@@ -41,7 +29,7 @@ class TestHelpersRefunds(SyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Expire a refund with a status of requires_action.
@@ -69,7 +57,7 @@ class AsyncTestHelpersRefunds(AsyncResource):
         refund: str,
         /,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Refund:
         """Expire a refund with a status of requires_action.
@@ -87,3 +75,24 @@ class AsyncTestHelpersRefunds(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersRefundsRefundExpire: Operation[Refund] = Operation(
+    "PostTestHelpersRefundsRefundExpire",
+    "test_helpers.refunds.expire",
+    "post",
+    "/v1/test_helpers/refunds/{}/expire",
+    S.Model("Refund"),
+    kinds={
+        "expand": "seq",
+    },
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersRefunds.expire": _PostTestHelpersRefundsRefundExpire,
+    "AsyncTestHelpersRefunds.expire": _PostTestHelpersRefundsRefundExpire,
+}

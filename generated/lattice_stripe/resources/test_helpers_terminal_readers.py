@@ -13,39 +13,17 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.terminal_reader import TerminalReader
     from ..params.test_helpers_terminal_readers import (
         TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent,
         TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent,
     )
-
-_PostTestHelpersTerminalReadersReaderPresentPaymentMethod: Operation[TerminalReader] = Operation(
-    "PostTestHelpersTerminalReadersReaderPresentPaymentMethod",
-    "test_helpers.terminal.readers.present_payment_method",
-    "post",
-    "/v1/test_helpers/terminal/readers/{}/present_payment_method",
-    S.Model("TerminalReader"),
-    kinds={
-        "amount_tip": "int",
-        "card_present": "map",
-        "expand": "seq",
-        "interac_present": "map",
-        "type": "str",
-    },
-    checks=(
-        MinorUnits(
-            "test_helpers.terminal.readers.present_payment_method",
-            "amount_tip",
-        ),
-    ),
-)
 
 
 class TestHelpersTerminalReaders(SyncResource):
@@ -58,7 +36,7 @@ class TestHelpersTerminalReaders(SyncResource):
         *,
         amount_tip: int | None = None,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         interac_present: TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent | None = None,
         type: Literal["card_present", "interac_present"] | None = None,
         **options: Unpack[RequestOptions],
@@ -99,7 +77,7 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
         *,
         amount_tip: int | None = None,
         card_present: TestHelpersTerminalReadersPresentPaymentMethodParamsCardPresent | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         interac_present: TestHelpersTerminalReadersPresentPaymentMethodParamsInteracPresent | None = None,
         type: Literal["card_present", "interac_present"] | None = None,
         **options: Unpack[RequestOptions],
@@ -128,3 +106,34 @@ class AsyncTestHelpersTerminalReaders(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersTerminalReadersReaderPresentPaymentMethod: Operation[TerminalReader] = Operation(
+    "PostTestHelpersTerminalReadersReaderPresentPaymentMethod",
+    "test_helpers.terminal.readers.present_payment_method",
+    "post",
+    "/v1/test_helpers/terminal/readers/{}/present_payment_method",
+    S.Model("TerminalReader"),
+    kinds={
+        "amount_tip": "int",
+        "card_present": "map",
+        "expand": "seq",
+        "interac_present": "map",
+        "type": "str",
+    },
+    checks=(
+        MinorUnits(
+            "test_helpers.terminal.readers.present_payment_method",
+            "amount_tip",
+        ),
+    ),
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTerminalReaders.present_payment_method": _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
+    "AsyncTestHelpersTerminalReaders.present_payment_method": _PostTestHelpersTerminalReadersReaderPresentPaymentMethod,
+}

@@ -12,15 +12,301 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_test_helpers_test_clock import DeletedTestHelpersTestClock
     from ..models.test_helpers_test_clock import TestHelpersTestClock
+
+
+class TestHelpersTestClocks(SyncResource):
+    """Operations on `client.test_helpers.test_clocks`."""
+
+    def advance(
+        self,
+        test_clock: str,
+        /,
+        *,
+        frozen_time: int,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TestHelpersTestClock:
+        """Starts advancing a test clock to a specified time in the future. Advancement is done
+        when status changes to Ready.
+
+        ``POST /v1/test_helpers/test_clocks/{test_clock}/advance``
+
+        Args:
+            frozen_time: The time to advance the test clock. Must be after the test clock's
+                current frozen time. Cannot be more than two intervals in the future from the
+                shortest subscription in this test clock. If there are no subscriptions in this
+                test clock, it cannot be more than two years in the future.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTestHelpersTestClocksTestClockAdvance,
+            (test_clock,),
+            {
+                "frozen_time": frozen_time,
+                "expand": expand,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        frozen_time: int,
+        expand: SequenceNotStr[str] | None = None,
+        name: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TestHelpersTestClock:
+        """Creates a new test clock that can be attached to new customers and quotes.
+
+        ``POST /v1/test_helpers/test_clocks``
+
+        Args:
+            frozen_time: The initial frozen time for this test clock.
+            expand: Specifies which fields in the response should be expanded.
+            name: The name for this test clock.
+        """
+        return self._client.request(
+            _PostTestHelpersTestClocks,
+            (),
+            {
+                "frozen_time": frozen_time,
+                "expand": expand,
+                "name": name,
+            },
+            options,
+        )
+
+    def delete(
+        self,
+        test_clock: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedTestHelpersTestClock:
+        """Deletes a test clock.
+
+        ``DELETE /v1/test_helpers/test_clocks/{test_clock}``
+        """
+        return self._client.request(
+            _DeleteTestHelpersTestClocksTestClock,
+            (test_clock,),
+            {},
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TestHelpersTestClock]:
+        """Returns a list of your test clocks.
+
+        ``GET /v1/test_helpers/test_clocks``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetTestHelpersTestClocks,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        test_clock: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TestHelpersTestClock:
+        """Retrieves a test clock.
+
+        ``GET /v1/test_helpers/test_clocks/{test_clock}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTestHelpersTestClocksTestClock,
+            (test_clock,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTestHelpersTestClocks(AsyncResource):
+    """Operations on `client.test_helpers.test_clocks`."""
+
+    async def advance(
+        self,
+        test_clock: str,
+        /,
+        *,
+        frozen_time: int,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TestHelpersTestClock:
+        """Starts advancing a test clock to a specified time in the future. Advancement is done
+        when status changes to Ready.
+
+        ``POST /v1/test_helpers/test_clocks/{test_clock}/advance``
+
+        Args:
+            frozen_time: The time to advance the test clock. Must be after the test clock's
+                current frozen time. Cannot be more than two intervals in the future from the
+                shortest subscription in this test clock. If there are no subscriptions in this
+                test clock, it cannot be more than two years in the future.
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTestHelpersTestClocksTestClockAdvance,
+            (test_clock,),
+            {
+                "frozen_time": frozen_time,
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        frozen_time: int,
+        expand: SequenceNotStr[str] | None = None,
+        name: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TestHelpersTestClock:
+        """Creates a new test clock that can be attached to new customers and quotes.
+
+        ``POST /v1/test_helpers/test_clocks``
+
+        Args:
+            frozen_time: The initial frozen time for this test clock.
+            expand: Specifies which fields in the response should be expanded.
+            name: The name for this test clock.
+        """
+        return await self._client.request(
+            _PostTestHelpersTestClocks,
+            (),
+            {
+                "frozen_time": frozen_time,
+                "expand": expand,
+                "name": name,
+            },
+            options,
+        )
+
+    async def delete(
+        self,
+        test_clock: str,
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> DeletedTestHelpersTestClock:
+        """Deletes a test clock.
+
+        ``DELETE /v1/test_helpers/test_clocks/{test_clock}``
+        """
+        return await self._client.request(
+            _DeleteTestHelpersTestClocksTestClock,
+            (test_clock,),
+            {},
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TestHelpersTestClock]:
+        """Returns a list of your test clocks.
+
+        ``GET /v1/test_helpers/test_clocks``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetTestHelpersTestClocks,
+            (),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        test_clock: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TestHelpersTestClock:
+        """Retrieves a test clock.
+
+        ``GET /v1/test_helpers/test_clocks/{test_clock}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTestHelpersTestClocksTestClock,
+            (test_clock,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTestHelpersTestClocksTestClockAdvance: Operation[TestHelpersTestClock] = Operation(
     "PostTestHelpersTestClocksTestClockAdvance",
@@ -86,265 +372,16 @@ _GetTestHelpersTestClocksTestClock: Operation[TestHelpersTestClock] = Operation(
 )
 
 
-class TestHelpersTestClocks(SyncResource):
-    """Operations on `client.test_helpers.test_clocks`."""
-
-    def advance(
-        self,
-        test_clock: str,
-        /,
-        *,
-        frozen_time: int,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TestHelpersTestClock:
-        """Starts advancing a test clock to a specified time in the future. Advancement is done
-        when status changes to Ready.
-
-        ``POST /v1/test_helpers/test_clocks/{test_clock}/advance``
-
-        Args:
-            frozen_time: The time to advance the test clock.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTestHelpersTestClocksTestClockAdvance,
-            (test_clock,),
-            {
-                "frozen_time": frozen_time,
-                "expand": expand,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        frozen_time: int,
-        expand: Sequence[str] | None = None,
-        name: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TestHelpersTestClock:
-        """Creates a new test clock that can be attached to new customers and quotes.
-
-        ``POST /v1/test_helpers/test_clocks``
-
-        Args:
-            frozen_time: The initial frozen time for this test clock.
-            expand: Specifies which fields in the response should be expanded.
-            name: The name for this test clock.
-        """
-        return self._client.request(
-            _PostTestHelpersTestClocks,
-            (),
-            {
-                "frozen_time": frozen_time,
-                "expand": expand,
-                "name": name,
-            },
-            options,
-        )
-
-    def delete(
-        self,
-        test_clock: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedTestHelpersTestClock:
-        """Deletes a test clock.
-
-        ``DELETE /v1/test_helpers/test_clocks/{test_clock}``
-        """
-        return self._client.request(
-            _DeleteTestHelpersTestClocksTestClock,
-            (test_clock,),
-            {},
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TestHelpersTestClock]:
-        """Returns a list of your test clocks.
-
-        ``GET /v1/test_helpers/test_clocks``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetTestHelpersTestClocks,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        test_clock: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TestHelpersTestClock:
-        """Retrieves a test clock.
-
-        ``GET /v1/test_helpers/test_clocks/{test_clock}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTestHelpersTestClocksTestClock,
-            (test_clock,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTestHelpersTestClocks(AsyncResource):
-    """Operations on `client.test_helpers.test_clocks`."""
-
-    async def advance(
-        self,
-        test_clock: str,
-        /,
-        *,
-        frozen_time: int,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TestHelpersTestClock:
-        """Starts advancing a test clock to a specified time in the future. Advancement is done
-        when status changes to Ready.
-
-        ``POST /v1/test_helpers/test_clocks/{test_clock}/advance``
-
-        Args:
-            frozen_time: The time to advance the test clock.
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTestHelpersTestClocksTestClockAdvance,
-            (test_clock,),
-            {
-                "frozen_time": frozen_time,
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        frozen_time: int,
-        expand: Sequence[str] | None = None,
-        name: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TestHelpersTestClock:
-        """Creates a new test clock that can be attached to new customers and quotes.
-
-        ``POST /v1/test_helpers/test_clocks``
-
-        Args:
-            frozen_time: The initial frozen time for this test clock.
-            expand: Specifies which fields in the response should be expanded.
-            name: The name for this test clock.
-        """
-        return await self._client.request(
-            _PostTestHelpersTestClocks,
-            (),
-            {
-                "frozen_time": frozen_time,
-                "expand": expand,
-                "name": name,
-            },
-            options,
-        )
-
-    async def delete(
-        self,
-        test_clock: str,
-        /,
-        **options: Unpack[RequestOptions],
-    ) -> DeletedTestHelpersTestClock:
-        """Deletes a test clock.
-
-        ``DELETE /v1/test_helpers/test_clocks/{test_clock}``
-        """
-        return await self._client.request(
-            _DeleteTestHelpersTestClocksTestClock,
-            (test_clock,),
-            {},
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TestHelpersTestClock]:
-        """Returns a list of your test clocks.
-
-        ``GET /v1/test_helpers/test_clocks``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetTestHelpersTestClocks,
-            (),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        test_clock: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TestHelpersTestClock:
-        """Retrieves a test clock.
-
-        ``GET /v1/test_helpers/test_clocks/{test_clock}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTestHelpersTestClocksTestClock,
-            (test_clock,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTestClocks.advance": _PostTestHelpersTestClocksTestClockAdvance,
+    "TestHelpersTestClocks.create": _PostTestHelpersTestClocks,
+    "TestHelpersTestClocks.delete": _DeleteTestHelpersTestClocksTestClock,
+    "TestHelpersTestClocks.list": _GetTestHelpersTestClocks,
+    "TestHelpersTestClocks.retrieve": _GetTestHelpersTestClocksTestClock,
+    "AsyncTestHelpersTestClocks.advance": _PostTestHelpersTestClocksTestClockAdvance,
+    "AsyncTestHelpersTestClocks.create": _PostTestHelpersTestClocks,
+    "AsyncTestHelpersTestClocks.delete": _DeleteTestHelpersTestClocksTestClock,
+    "AsyncTestHelpersTestClocks.list": _GetTestHelpersTestClocks,
+    "AsyncTestHelpersTestClocks.retrieve": _GetTestHelpersTestClocksTestClock,
+}

@@ -12,17 +12,183 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
     from ..params.test_helpers_treasury_inbound_transfers import (
         TestHelpersTreasuryInboundTransfersFailParamsFailureDetails,
     )
+
+
+class TestHelpersTreasuryInboundTransfers(SyncResource):
+    """Operations on `client.test_helpers.treasury.inbound_transfers`."""
+
+    def fail(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryInboundTransfer:
+        """Transitions a test mode created InboundTransfer to the failed status. The
+        InboundTransfer must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            failure_details: Details about a failed InboundTransfer.
+        """
+        return self._client.request(
+            _PostTestHelpersTreasuryInboundTransfersIdFail,
+            (id,),
+            {
+                "expand": expand,
+                "failure_details": failure_details,
+            },
+            options,
+        )
+
+    def return_(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryInboundTransfer:
+        """Marks the test mode InboundTransfer object as returned and links the InboundTransfer to
+        a ReceivedDebit. The InboundTransfer must already be in the succeeded state.
+
+        ``POST /v1/test_helpers/treasury/inbound_transfers/{id}/return``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTestHelpersTreasuryInboundTransfersIdReturn,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def succeed(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryInboundTransfer:
+        """Transitions a test mode created InboundTransfer to the succeeded status. The
+        InboundTransfer must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTestHelpersTreasuryInboundTransfersIdSucceed,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
+    """Operations on `client.test_helpers.treasury.inbound_transfers`."""
+
+    async def fail(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryInboundTransfer:
+        """Transitions a test mode created InboundTransfer to the failed status. The
+        InboundTransfer must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            failure_details: Details about a failed InboundTransfer.
+        """
+        return await self._client.request(
+            _PostTestHelpersTreasuryInboundTransfersIdFail,
+            (id,),
+            {
+                "expand": expand,
+                "failure_details": failure_details,
+            },
+            options,
+        )
+
+    async def return_(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryInboundTransfer:
+        """Marks the test mode InboundTransfer object as returned and links the InboundTransfer to
+        a ReceivedDebit. The InboundTransfer must already be in the succeeded state.
+
+        ``POST /v1/test_helpers/treasury/inbound_transfers/{id}/return``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTestHelpersTreasuryInboundTransfersIdReturn,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def succeed(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryInboundTransfer:
+        """Transitions a test mode created InboundTransfer to the succeeded status. The
+        InboundTransfer must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTestHelpersTreasuryInboundTransfersIdSucceed,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTestHelpersTreasuryInboundTransfersIdFail: Operation[TreasuryInboundTransfer] = Operation(
     "PostTestHelpersTreasuryInboundTransfersIdFail",
@@ -59,165 +225,12 @@ _PostTestHelpersTreasuryInboundTransfersIdSucceed: Operation[TreasuryInboundTran
 )
 
 
-class TestHelpersTreasuryInboundTransfers(SyncResource):
-    """Operations on `client.test_helpers.treasury.inbound_transfers`."""
-
-    def fail(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryInboundTransfer:
-        """Transitions a test mode created InboundTransfer to the failed status. The
-        InboundTransfer must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            failure_details: Details about a failed InboundTransfer.
-        """
-        return self._client.request(
-            _PostTestHelpersTreasuryInboundTransfersIdFail,
-            (id,),
-            {
-                "expand": expand,
-                "failure_details": failure_details,
-            },
-            options,
-        )
-
-    def return_(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryInboundTransfer:
-        """Marks the test mode InboundTransfer object as returned and links the InboundTransfer to
-        a ReceivedDebit. The InboundTransfer must already be in the succeeded state.
-
-        ``POST /v1/test_helpers/treasury/inbound_transfers/{id}/return``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTestHelpersTreasuryInboundTransfersIdReturn,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def succeed(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryInboundTransfer:
-        """Transitions a test mode created InboundTransfer to the succeeded status. The
-        InboundTransfer must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTestHelpersTreasuryInboundTransfersIdSucceed,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTestHelpersTreasuryInboundTransfers(AsyncResource):
-    """Operations on `client.test_helpers.treasury.inbound_transfers`."""
-
-    async def fail(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        failure_details: TestHelpersTreasuryInboundTransfersFailParamsFailureDetails | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryInboundTransfer:
-        """Transitions a test mode created InboundTransfer to the failed status. The
-        InboundTransfer must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/inbound_transfers/{id}/fail``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            failure_details: Details about a failed InboundTransfer.
-        """
-        return await self._client.request(
-            _PostTestHelpersTreasuryInboundTransfersIdFail,
-            (id,),
-            {
-                "expand": expand,
-                "failure_details": failure_details,
-            },
-            options,
-        )
-
-    async def return_(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryInboundTransfer:
-        """Marks the test mode InboundTransfer object as returned and links the InboundTransfer to
-        a ReceivedDebit. The InboundTransfer must already be in the succeeded state.
-
-        ``POST /v1/test_helpers/treasury/inbound_transfers/{id}/return``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTestHelpersTreasuryInboundTransfersIdReturn,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def succeed(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryInboundTransfer:
-        """Transitions a test mode created InboundTransfer to the succeeded status. The
-        InboundTransfer must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/inbound_transfers/{id}/succeed``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTestHelpersTreasuryInboundTransfersIdSucceed,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTreasuryInboundTransfers.fail": _PostTestHelpersTreasuryInboundTransfersIdFail,
+    "TestHelpersTreasuryInboundTransfers.return_": _PostTestHelpersTreasuryInboundTransfersIdReturn,
+    "TestHelpersTreasuryInboundTransfers.succeed": _PostTestHelpersTreasuryInboundTransfersIdSucceed,
+    "AsyncTestHelpersTreasuryInboundTransfers.fail": _PostTestHelpersTreasuryInboundTransfersIdFail,
+    "AsyncTestHelpersTreasuryInboundTransfers.return_": _PostTestHelpersTreasuryInboundTransfersIdReturn,
+    "AsyncTestHelpersTreasuryInboundTransfers.succeed": _PostTestHelpersTreasuryInboundTransfersIdSucceed,
+}

@@ -12,17 +12,183 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
     from ..params.test_helpers_treasury_outbound_payments import (
         TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails,
     )
+
+
+class TestHelpersTreasuryOutboundPayments(SyncResource):
+    """Operations on `client.test_helpers.treasury.outbound_payments`."""
+
+    def fail(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundPayment:
+        """Transitions a test mode created OutboundPayment to the failed status. The
+        OutboundPayment must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/outbound_payments/{id}/fail``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTestHelpersTreasuryOutboundPaymentsIdFail,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def post(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundPayment:
+        """Transitions a test mode created OutboundPayment to the posted status. The
+        OutboundPayment must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/outbound_payments/{id}/post``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTestHelpersTreasuryOutboundPaymentsIdPost,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def return_(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundPayment:
+        """Transitions a test mode created OutboundPayment to the returned status. The
+        OutboundPayment must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/outbound_payments/{id}/return``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            returned_details: Optional hash to set the the return code.
+        """
+        return self._client.request(
+            _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
+            (id,),
+            {
+                "expand": expand,
+                "returned_details": returned_details,
+            },
+            options,
+        )
+
+
+class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
+    """Operations on `client.test_helpers.treasury.outbound_payments`."""
+
+    async def fail(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundPayment:
+        """Transitions a test mode created OutboundPayment to the failed status. The
+        OutboundPayment must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/outbound_payments/{id}/fail``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTestHelpersTreasuryOutboundPaymentsIdFail,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def post(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundPayment:
+        """Transitions a test mode created OutboundPayment to the posted status. The
+        OutboundPayment must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/outbound_payments/{id}/post``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTestHelpersTreasuryOutboundPaymentsIdPost,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def return_(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundPayment:
+        """Transitions a test mode created OutboundPayment to the returned status. The
+        OutboundPayment must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/outbound_payments/{id}/return``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            returned_details: Optional hash to set the the return code.
+        """
+        return await self._client.request(
+            _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
+            (id,),
+            {
+                "expand": expand,
+                "returned_details": returned_details,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTestHelpersTreasuryOutboundPaymentsIdFail: Operation[TreasuryOutboundPayment] = Operation(
     "PostTestHelpersTreasuryOutboundPaymentsIdFail",
@@ -59,165 +225,12 @@ _PostTestHelpersTreasuryOutboundPaymentsIdReturn: Operation[TreasuryOutboundPaym
 )
 
 
-class TestHelpersTreasuryOutboundPayments(SyncResource):
-    """Operations on `client.test_helpers.treasury.outbound_payments`."""
-
-    def fail(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundPayment:
-        """Transitions a test mode created OutboundPayment to the failed status. The
-        OutboundPayment must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/outbound_payments/{id}/fail``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTestHelpersTreasuryOutboundPaymentsIdFail,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def post(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundPayment:
-        """Transitions a test mode created OutboundPayment to the posted status. The
-        OutboundPayment must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/outbound_payments/{id}/post``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTestHelpersTreasuryOutboundPaymentsIdPost,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def return_(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundPayment:
-        """Transitions a test mode created OutboundPayment to the returned status. The
-        OutboundPayment must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/outbound_payments/{id}/return``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            returned_details: Optional hash to set the the return code.
-        """
-        return self._client.request(
-            _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
-            (id,),
-            {
-                "expand": expand,
-                "returned_details": returned_details,
-            },
-            options,
-        )
-
-
-class AsyncTestHelpersTreasuryOutboundPayments(AsyncResource):
-    """Operations on `client.test_helpers.treasury.outbound_payments`."""
-
-    async def fail(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundPayment:
-        """Transitions a test mode created OutboundPayment to the failed status. The
-        OutboundPayment must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/outbound_payments/{id}/fail``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTestHelpersTreasuryOutboundPaymentsIdFail,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def post(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundPayment:
-        """Transitions a test mode created OutboundPayment to the posted status. The
-        OutboundPayment must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/outbound_payments/{id}/post``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTestHelpersTreasuryOutboundPaymentsIdPost,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def return_(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        returned_details: TestHelpersTreasuryOutboundPaymentsReturnParamsReturnedDetails | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundPayment:
-        """Transitions a test mode created OutboundPayment to the returned status. The
-        OutboundPayment must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/outbound_payments/{id}/return``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            returned_details: Optional hash to set the the return code.
-        """
-        return await self._client.request(
-            _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
-            (id,),
-            {
-                "expand": expand,
-                "returned_details": returned_details,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTreasuryOutboundPayments.fail": _PostTestHelpersTreasuryOutboundPaymentsIdFail,
+    "TestHelpersTreasuryOutboundPayments.post": _PostTestHelpersTreasuryOutboundPaymentsIdPost,
+    "TestHelpersTreasuryOutboundPayments.return_": _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
+    "AsyncTestHelpersTreasuryOutboundPayments.fail": _PostTestHelpersTreasuryOutboundPaymentsIdFail,
+    "AsyncTestHelpersTreasuryOutboundPayments.post": _PostTestHelpersTreasuryOutboundPaymentsIdPost,
+    "AsyncTestHelpersTreasuryOutboundPayments.return_": _PostTestHelpersTreasuryOutboundPaymentsIdReturn,
+}

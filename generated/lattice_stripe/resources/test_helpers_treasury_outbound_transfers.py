@@ -12,17 +12,183 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
     from ..params.test_helpers_treasury_outbound_transfers import (
         TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails,
     )
+
+
+class TestHelpersTreasuryOutboundTransfers(SyncResource):
+    """Operations on `client.test_helpers.treasury.outbound_transfers`."""
+
+    def fail(
+        self,
+        outbound_transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundTransfer:
+        """Transitions a test mode created OutboundTransfer to the failed status. The
+        OutboundTransfer must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
+            (outbound_transfer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def post(
+        self,
+        outbound_transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundTransfer:
+        """Transitions a test mode created OutboundTransfer to the posted status. The
+        OutboundTransfer must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
+            (outbound_transfer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def return_(
+        self,
+        outbound_transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundTransfer:
+        """Transitions a test mode created OutboundTransfer to the returned status. The
+        OutboundTransfer must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            returned_details: Details about a returned OutboundTransfer.
+        """
+        return self._client.request(
+            _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
+            (outbound_transfer,),
+            {
+                "expand": expand,
+                "returned_details": returned_details,
+            },
+            options,
+        )
+
+
+class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
+    """Operations on `client.test_helpers.treasury.outbound_transfers`."""
+
+    async def fail(
+        self,
+        outbound_transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundTransfer:
+        """Transitions a test mode created OutboundTransfer to the failed status. The
+        OutboundTransfer must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
+            (outbound_transfer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def post(
+        self,
+        outbound_transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundTransfer:
+        """Transitions a test mode created OutboundTransfer to the posted status. The
+        OutboundTransfer must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
+            (outbound_transfer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def return_(
+        self,
+        outbound_transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundTransfer:
+        """Transitions a test mode created OutboundTransfer to the returned status. The
+        OutboundTransfer must already be in the processing state.
+
+        ``POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            returned_details: Details about a returned OutboundTransfer.
+        """
+        return await self._client.request(
+            _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
+            (outbound_transfer,),
+            {
+                "expand": expand,
+                "returned_details": returned_details,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail: Operation[TreasuryOutboundTransfer] = (
     Operation(
@@ -65,165 +231,12 @@ _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn: Operation[Treas
 )
 
 
-class TestHelpersTreasuryOutboundTransfers(SyncResource):
-    """Operations on `client.test_helpers.treasury.outbound_transfers`."""
-
-    def fail(
-        self,
-        outbound_transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundTransfer:
-        """Transitions a test mode created OutboundTransfer to the failed status. The
-        OutboundTransfer must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
-            (outbound_transfer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def post(
-        self,
-        outbound_transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundTransfer:
-        """Transitions a test mode created OutboundTransfer to the posted status. The
-        OutboundTransfer must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
-            (outbound_transfer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def return_(
-        self,
-        outbound_transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundTransfer:
-        """Transitions a test mode created OutboundTransfer to the returned status. The
-        OutboundTransfer must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            returned_details: Details about a returned OutboundTransfer.
-        """
-        return self._client.request(
-            _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
-            (outbound_transfer,),
-            {
-                "expand": expand,
-                "returned_details": returned_details,
-            },
-            options,
-        )
-
-
-class AsyncTestHelpersTreasuryOutboundTransfers(AsyncResource):
-    """Operations on `client.test_helpers.treasury.outbound_transfers`."""
-
-    async def fail(
-        self,
-        outbound_transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundTransfer:
-        """Transitions a test mode created OutboundTransfer to the failed status. The
-        OutboundTransfer must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/fail``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
-            (outbound_transfer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def post(
-        self,
-        outbound_transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundTransfer:
-        """Transitions a test mode created OutboundTransfer to the posted status. The
-        OutboundTransfer must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/post``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
-            (outbound_transfer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def return_(
-        self,
-        outbound_transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        returned_details: TestHelpersTreasuryOutboundTransfersReturnParamsReturnedDetails | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundTransfer:
-        """Transitions a test mode created OutboundTransfer to the returned status. The
-        OutboundTransfer must already be in the processing state.
-
-        ``POST /v1/test_helpers/treasury/outbound_transfers/{outbound_transfer}/return``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            returned_details: Details about a returned OutboundTransfer.
-        """
-        return await self._client.request(
-            _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
-            (outbound_transfer,),
-            {
-                "expand": expand,
-                "returned_details": returned_details,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTreasuryOutboundTransfers.fail": _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
+    "TestHelpersTreasuryOutboundTransfers.post": _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
+    "TestHelpersTreasuryOutboundTransfers.return_": _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
+    "AsyncTestHelpersTreasuryOutboundTransfers.fail": _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail,
+    "AsyncTestHelpersTreasuryOutboundTransfers.post": _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost,
+    "AsyncTestHelpersTreasuryOutboundTransfers.return_": _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn,
+}

@@ -13,41 +13,16 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_credit import TreasuryReceivedCredit
     from ..params.test_helpers_treasury_received_credits import (
         TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails,
     )
-
-_PostTestHelpersTreasuryReceivedCredits: Operation[TreasuryReceivedCredit] = Operation(
-    "PostTestHelpersTreasuryReceivedCredits",
-    "test_helpers.treasury.received_credits.create",
-    "post",
-    "/v1/test_helpers/treasury/received_credits",
-    S.Model("TreasuryReceivedCredit"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "financial_account": "str",
-        "network": "str",
-        "description": "str",
-        "expand": "seq",
-        "initiating_payment_method_details": "map",
-    },
-    required=("amount", "currency", "financial_account", "network"),
-    checks=(
-        MinorUnits(
-            "test_helpers.treasury.received_credits.create",
-            "amount",
-        ),
-    ),
-)
 
 
 class TestHelpersTreasuryReceivedCredits(SyncResource):
@@ -61,7 +36,7 @@ class TestHelpersTreasuryReceivedCredits(SyncResource):
         financial_account: str,
         network: Literal["ach", "us_domestic_wire"],
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         initiating_payment_method_details: TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails
         | None = None,
         **options: Unpack[RequestOptions],
@@ -74,10 +49,12 @@ class TestHelpersTreasuryReceivedCredits(SyncResource):
         Args:
             amount: Amount (in cents) to be transferred.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             financial_account: The FinancialAccount to send funds to.
             network: The rails used for the object.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             initiating_payment_method_details: Initiating payment method details for the object.
         """
@@ -108,7 +85,7 @@ class AsyncTestHelpersTreasuryReceivedCredits(AsyncResource):
         financial_account: str,
         network: Literal["ach", "us_domestic_wire"],
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         initiating_payment_method_details: TestHelpersTreasuryReceivedCreditsCreateParamsInitiatingPaymentMethodDetails
         | None = None,
         **options: Unpack[RequestOptions],
@@ -121,10 +98,12 @@ class AsyncTestHelpersTreasuryReceivedCredits(AsyncResource):
         Args:
             amount: Amount (in cents) to be transferred.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             financial_account: The FinancialAccount to send funds to.
             network: The rails used for the object.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             initiating_payment_method_details: Initiating payment method details for the object.
         """
@@ -142,3 +121,37 @@ class AsyncTestHelpersTreasuryReceivedCredits(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersTreasuryReceivedCredits: Operation[TreasuryReceivedCredit] = Operation(
+    "PostTestHelpersTreasuryReceivedCredits",
+    "test_helpers.treasury.received_credits.create",
+    "post",
+    "/v1/test_helpers/treasury/received_credits",
+    S.Model("TreasuryReceivedCredit"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "financial_account": "str",
+        "network": "str",
+        "description": "str",
+        "expand": "seq",
+        "initiating_payment_method_details": "map",
+    },
+    required=("amount", "currency", "financial_account", "network"),
+    checks=(
+        MinorUnits(
+            "test_helpers.treasury.received_credits.create",
+            "amount",
+        ),
+    ),
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTreasuryReceivedCredits.create": _PostTestHelpersTreasuryReceivedCredits,
+    "AsyncTestHelpersTreasuryReceivedCredits.create": _PostTestHelpersTreasuryReceivedCredits,
+}

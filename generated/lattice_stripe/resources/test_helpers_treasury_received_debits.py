@@ -13,41 +13,16 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_debit import TreasuryReceivedDebit
     from ..params.test_helpers_treasury_received_debits import (
         TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails,
     )
-
-_PostTestHelpersTreasuryReceivedDebits: Operation[TreasuryReceivedDebit] = Operation(
-    "PostTestHelpersTreasuryReceivedDebits",
-    "test_helpers.treasury.received_debits.create",
-    "post",
-    "/v1/test_helpers/treasury/received_debits",
-    S.Model("TreasuryReceivedDebit"),
-    kinds={
-        "amount": "int",
-        "currency": "str",
-        "financial_account": "str",
-        "network": "str",
-        "description": "str",
-        "expand": "seq",
-        "initiating_payment_method_details": "map",
-    },
-    required=("amount", "currency", "financial_account", "network"),
-    checks=(
-        MinorUnits(
-            "test_helpers.treasury.received_debits.create",
-            "amount",
-        ),
-    ),
-)
 
 
 class TestHelpersTreasuryReceivedDebits(SyncResource):
@@ -61,7 +36,7 @@ class TestHelpersTreasuryReceivedDebits(SyncResource):
         financial_account: str,
         network: Literal["ach"],
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         initiating_payment_method_details: TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails
         | None = None,
         **options: Unpack[RequestOptions],
@@ -74,10 +49,12 @@ class TestHelpersTreasuryReceivedDebits(SyncResource):
         Args:
             amount: Amount (in cents) to be transferred.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             financial_account: The FinancialAccount to pull funds from.
             network: The rails used for the object.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             initiating_payment_method_details: Initiating payment method details for the object.
         """
@@ -108,7 +85,7 @@ class AsyncTestHelpersTreasuryReceivedDebits(AsyncResource):
         financial_account: str,
         network: Literal["ach"],
         description: str | None = None,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         initiating_payment_method_details: TestHelpersTreasuryReceivedDebitsCreateParamsInitiatingPaymentMethodDetails
         | None = None,
         **options: Unpack[RequestOptions],
@@ -121,10 +98,12 @@ class AsyncTestHelpersTreasuryReceivedDebits(AsyncResource):
         Args:
             amount: Amount (in cents) to be transferred.
             currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
             financial_account: The FinancialAccount to pull funds from.
             network: The rails used for the object.
-            description: An arbitrary string attached to the object.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
             expand: Specifies which fields in the response should be expanded.
             initiating_payment_method_details: Initiating payment method details for the object.
         """
@@ -142,3 +121,37 @@ class AsyncTestHelpersTreasuryReceivedDebits(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostTestHelpersTreasuryReceivedDebits: Operation[TreasuryReceivedDebit] = Operation(
+    "PostTestHelpersTreasuryReceivedDebits",
+    "test_helpers.treasury.received_debits.create",
+    "post",
+    "/v1/test_helpers/treasury/received_debits",
+    S.Model("TreasuryReceivedDebit"),
+    kinds={
+        "amount": "int",
+        "currency": "str",
+        "financial_account": "str",
+        "network": "str",
+        "description": "str",
+        "expand": "seq",
+        "initiating_payment_method_details": "map",
+    },
+    required=("amount", "currency", "financial_account", "network"),
+    checks=(
+        MinorUnits(
+            "test_helpers.treasury.received_debits.create",
+            "amount",
+        ),
+    ),
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TestHelpersTreasuryReceivedDebits.create": _PostTestHelpersTreasuryReceivedDebits,
+    "AsyncTestHelpersTreasuryReceivedDebits.create": _PostTestHelpersTreasuryReceivedDebits,
+}

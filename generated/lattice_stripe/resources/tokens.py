@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.token import Token
     from ..params.tokens import (
         TokensCreateParamsAccount,
@@ -28,6 +27,171 @@ if TYPE_CHECKING:
         TokensCreateParamsPerson,
         TokensCreateParamsPii,
     )
+
+
+class Tokens(SyncResource):
+    """Operations on `client.tokens`."""
+
+    def create(
+        self,
+        *,
+        account: TokensCreateParamsAccount | None = None,
+        bank_account: TokensCreateParamsBankAccount | None = None,
+        card: TokensCreateParamsCard | str | None = None,
+        customer: str | None = None,
+        cvc_update: TokensCreateParamsCvcUpdate | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        person: TokensCreateParamsPerson | None = None,
+        pii: TokensCreateParamsPii | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Token:
+        """Creates a single-use token that represents a bank account’s details. This token can be
+        used with any API method in place of a bank account dictionary. This token can be used
+        only once, by attaching it to a Custom account.
+
+        ``POST /v1/tokens``
+
+        Args:
+            account: Information for the account this token will represent.
+            bank_account: The bank account this token will represent.
+            card: The card this token will represent. If you also pass in a customer, the card
+                must be the ID of a card belonging to the customer. Otherwise, if you do not
+                pass in a customer, this is a dictionary containing a user's credit card
+                details, with the options described below.
+            customer: The customer (owned by the application's account) for which to create a
+                token. This can be used only with an [OAuth access
+                token](https://stripe.com/docs/connect/standard-accounts) or [Stripe-Account
+                header](https://stripe.com/docs/connect/authentication). For more details, see
+                [Cloning Saved Payment
+                Methods](https://stripe.com/docs/connect/cloning-saved-payment-methods).
+            cvc_update: The updated CVC value this token will represent.
+            expand: Specifies which fields in the response should be expanded.
+            person: Information for the person this token will represent.
+            pii: The PII this token will represent.
+        """
+        return self._client.request(
+            _PostTokens,
+            (),
+            {
+                "account": account,
+                "bank_account": bank_account,
+                "card": card,
+                "customer": customer,
+                "cvc_update": cvc_update,
+                "expand": expand,
+                "person": person,
+                "pii": pii,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        token: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Token:
+        """Retrieves the token with the given ID.
+
+        ``GET /v1/tokens/{token}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTokensToken,
+            (token,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTokens(AsyncResource):
+    """Operations on `client.tokens`."""
+
+    async def create(
+        self,
+        *,
+        account: TokensCreateParamsAccount | None = None,
+        bank_account: TokensCreateParamsBankAccount | None = None,
+        card: TokensCreateParamsCard | str | None = None,
+        customer: str | None = None,
+        cvc_update: TokensCreateParamsCvcUpdate | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        person: TokensCreateParamsPerson | None = None,
+        pii: TokensCreateParamsPii | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Token:
+        """Creates a single-use token that represents a bank account’s details. This token can be
+        used with any API method in place of a bank account dictionary. This token can be used
+        only once, by attaching it to a Custom account.
+
+        ``POST /v1/tokens``
+
+        Args:
+            account: Information for the account this token will represent.
+            bank_account: The bank account this token will represent.
+            card: The card this token will represent. If you also pass in a customer, the card
+                must be the ID of a card belonging to the customer. Otherwise, if you do not
+                pass in a customer, this is a dictionary containing a user's credit card
+                details, with the options described below.
+            customer: The customer (owned by the application's account) for which to create a
+                token. This can be used only with an [OAuth access
+                token](https://stripe.com/docs/connect/standard-accounts) or [Stripe-Account
+                header](https://stripe.com/docs/connect/authentication). For more details, see
+                [Cloning Saved Payment
+                Methods](https://stripe.com/docs/connect/cloning-saved-payment-methods).
+            cvc_update: The updated CVC value this token will represent.
+            expand: Specifies which fields in the response should be expanded.
+            person: Information for the person this token will represent.
+            pii: The PII this token will represent.
+        """
+        return await self._client.request(
+            _PostTokens,
+            (),
+            {
+                "account": account,
+                "bank_account": bank_account,
+                "card": card,
+                "customer": customer,
+                "cvc_update": cvc_update,
+                "expand": expand,
+                "person": person,
+                "pii": pii,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        token: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Token:
+        """Retrieves the token with the given ID.
+
+        ``GET /v1/tokens/{token}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTokensToken,
+            (token,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTokens: Operation[Token] = Operation(
     "PostTokens",
@@ -60,149 +224,10 @@ _GetTokensToken: Operation[Token] = Operation(
 )
 
 
-class Tokens(SyncResource):
-    """Operations on `client.tokens`."""
-
-    def create(
-        self,
-        *,
-        account: TokensCreateParamsAccount | None = None,
-        bank_account: TokensCreateParamsBankAccount | None = None,
-        card: TokensCreateParamsCard | str | None = None,
-        customer: str | None = None,
-        cvc_update: TokensCreateParamsCvcUpdate | None = None,
-        expand: Sequence[str] | None = None,
-        person: TokensCreateParamsPerson | None = None,
-        pii: TokensCreateParamsPii | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Token:
-        """Creates a single-use token that represents a bank account’s details.
-        This token can be used with any API method in place of a bank account dictionary. This
-        token can be used only once, by attaching it to a Custom account.
-
-        ``POST /v1/tokens``
-
-        Args:
-            account: Information for the account this token will represent.
-            bank_account: The bank account this token will represent.
-            card: The card this token will represent.
-            customer: The customer (owned by the application's account) for which to create a
-                token.
-            cvc_update: The updated CVC value this token will represent.
-            expand: Specifies which fields in the response should be expanded.
-            person: Information for the person this token will represent.
-            pii: The PII this token will represent.
-        """
-        return self._client.request(
-            _PostTokens,
-            (),
-            {
-                "account": account,
-                "bank_account": bank_account,
-                "card": card,
-                "customer": customer,
-                "cvc_update": cvc_update,
-                "expand": expand,
-                "person": person,
-                "pii": pii,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        token: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Token:
-        """Retrieves the token with the given ID.
-
-        ``GET /v1/tokens/{token}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTokensToken,
-            (token,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTokens(AsyncResource):
-    """Operations on `client.tokens`."""
-
-    async def create(
-        self,
-        *,
-        account: TokensCreateParamsAccount | None = None,
-        bank_account: TokensCreateParamsBankAccount | None = None,
-        card: TokensCreateParamsCard | str | None = None,
-        customer: str | None = None,
-        cvc_update: TokensCreateParamsCvcUpdate | None = None,
-        expand: Sequence[str] | None = None,
-        person: TokensCreateParamsPerson | None = None,
-        pii: TokensCreateParamsPii | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Token:
-        """Creates a single-use token that represents a bank account’s details.
-        This token can be used with any API method in place of a bank account dictionary. This
-        token can be used only once, by attaching it to a Custom account.
-
-        ``POST /v1/tokens``
-
-        Args:
-            account: Information for the account this token will represent.
-            bank_account: The bank account this token will represent.
-            card: The card this token will represent.
-            customer: The customer (owned by the application's account) for which to create a
-                token.
-            cvc_update: The updated CVC value this token will represent.
-            expand: Specifies which fields in the response should be expanded.
-            person: Information for the person this token will represent.
-            pii: The PII this token will represent.
-        """
-        return await self._client.request(
-            _PostTokens,
-            (),
-            {
-                "account": account,
-                "bank_account": bank_account,
-                "card": card,
-                "customer": customer,
-                "cvc_update": cvc_update,
-                "expand": expand,
-                "person": person,
-                "pii": pii,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        token: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Token:
-        """Retrieves the token with the given ID.
-
-        ``GET /v1/tokens/{token}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTokensToken,
-            (token,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Tokens.create": _PostTokens,
+    "Tokens.retrieve": _GetTokensToken,
+    "AsyncTokens.create": _PostTokens,
+    "AsyncTokens.retrieve": _GetTokensToken,
+}

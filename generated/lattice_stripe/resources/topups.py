@@ -13,18 +13,408 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.topup import Topup
     from ..params.topups import (
         TopupsListParamsAmount,
         TopupsListParamsCreated,
     )
+
+
+class Topups(SyncResource):
+    """Operations on `client.topups`."""
+
+    def cancel(
+        self,
+        topup: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Topup:
+        """Cancels a top-up. Only pending top-ups can be canceled.
+
+        ``POST /v1/topups/{topup}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTopupsTopupCancel,
+            (topup,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        source: str | None = None,
+        statement_descriptor: str | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Topup:
+        """Top up the balance of an account
+
+        ``POST /v1/topups``
+
+        Args:
+            amount: A positive integer representing how much to transfer.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source: The ID of a source to transfer funds from. For most users, this should be
+                left unspecified which will use the bank account that was set up in the
+                dashboard for the specified currency. In test mode, this can be a test bank
+                token (see [Testing
+                Top-ups](https://stripe.com/docs/connect/testing#testing-top-ups)).
+            statement_descriptor: Extra information about a top-up for the source's bank
+                statement. Limited to 15 ASCII characters.
+            transfer_group: A string that identifies this top-up as part of a group.
+        """
+        return self._client.request(
+            _PostTopups,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "source": source,
+                "statement_descriptor": statement_descriptor,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        amount: TopupsListParamsAmount | int | None = None,
+        created: TopupsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "failed", "pending", "succeeded"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Topup]:
+        """Returns a list of top-ups.
+
+        ``GET /v1/topups``
+
+        Args:
+            amount: A positive integer representing how much to transfer.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return top-ups that have the given status. One of `canceled`, `failed`,
+                `pending` or `succeeded`.
+        """
+        return self._client.request(
+            _GetTopups,
+            (),
+            {
+                "amount": amount,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        topup: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Topup:
+        """Retrieves the details of a top-up that has previously been created. Supply the unique
+        top-up ID that was returned from your previous request, and Stripe will return the
+        corresponding top-up information.
+
+        ``GET /v1/topups/{topup}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTopupsTopup,
+            (topup,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        topup: str,
+        /,
+        *,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Topup:
+        """Updates the metadata of a top-up. Other top-up details are not editable by design.
+
+        ``POST /v1/topups/{topup}``
+
+        Args:
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostTopupsTopup,
+            (topup,),
+            {
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncTopups(AsyncResource):
+    """Operations on `client.topups`."""
+
+    async def cancel(
+        self,
+        topup: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Topup:
+        """Cancels a top-up. Only pending top-ups can be canceled.
+
+        ``POST /v1/topups/{topup}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTopupsTopupCancel,
+            (topup,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        source: str | None = None,
+        statement_descriptor: str | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Topup:
+        """Top up the balance of an account
+
+        ``POST /v1/topups``
+
+        Args:
+            amount: A positive integer representing how much to transfer.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source: The ID of a source to transfer funds from. For most users, this should be
+                left unspecified which will use the bank account that was set up in the
+                dashboard for the specified currency. In test mode, this can be a test bank
+                token (see [Testing
+                Top-ups](https://stripe.com/docs/connect/testing#testing-top-ups)).
+            statement_descriptor: Extra information about a top-up for the source's bank
+                statement. Limited to 15 ASCII characters.
+            transfer_group: A string that identifies this top-up as part of a group.
+        """
+        return await self._client.request(
+            _PostTopups,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "source": source,
+                "statement_descriptor": statement_descriptor,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        amount: TopupsListParamsAmount | int | None = None,
+        created: TopupsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "failed", "pending", "succeeded"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Topup]:
+        """Returns a list of top-ups.
+
+        ``GET /v1/topups``
+
+        Args:
+            amount: A positive integer representing how much to transfer.
+            created: A filter on the list, based on the object `created` field. The value can be
+                a string with an integer Unix timestamp, or it can be a dictionary with a number
+                of different query options.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return top-ups that have the given status. One of `canceled`, `failed`,
+                `pending` or `succeeded`.
+        """
+        return await self._client.request(
+            _GetTopups,
+            (),
+            {
+                "amount": amount,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        topup: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Topup:
+        """Retrieves the details of a top-up that has previously been created. Supply the unique
+        top-up ID that was returned from your previous request, and Stripe will return the
+        corresponding top-up information.
+
+        ``GET /v1/topups/{topup}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTopupsTopup,
+            (topup,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        topup: str,
+        /,
+        *,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Topup:
+        """Updates the metadata of a top-up. Other top-up details are not editable by design.
+
+        ``POST /v1/topups/{topup}``
+
+        Args:
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostTopupsTopup,
+            (topup,),
+            {
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTopupsTopupCancel: Operation[Topup] = Operation(
     "PostTopupsTopupCancel",
@@ -116,343 +506,16 @@ _PostTopupsTopup: Operation[Topup] = Operation(
 )
 
 
-class Topups(SyncResource):
-    """Operations on `client.topups`."""
-
-    def cancel(
-        self,
-        topup: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Topup:
-        """Cancels a top-up. Only pending top-ups can be canceled.
-
-        ``POST /v1/topups/{topup}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTopupsTopupCancel,
-            (topup,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        source: str | None = None,
-        statement_descriptor: str | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Topup:
-        """Top up the balance of an account
-
-        ``POST /v1/topups``
-
-        Args:
-            amount: A positive integer representing how much to transfer.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            source: The ID of a source to transfer funds from.
-            statement_descriptor: Extra information about a top-up for the source's bank
-                statement.
-            transfer_group: A string that identifies this top-up as part of a group.
-        """
-        return self._client.request(
-            _PostTopups,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-                "statement_descriptor": statement_descriptor,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        amount: TopupsListParamsAmount | int | None = None,
-        created: TopupsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "failed", "pending", "succeeded"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Topup]:
-        """Returns a list of top-ups.
-
-        ``GET /v1/topups``
-
-        Args:
-            amount:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return self._client.request(
-            _GetTopups,
-            (),
-            {
-                "amount": amount,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        topup: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Topup:
-        """Retrieves the details of a top-up that has previously been created. Supply the unique
-        top-up ID that was returned from your previous request, and Stripe will return the
-        corresponding top-up information.
-
-        ``GET /v1/topups/{topup}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTopupsTopup,
-            (topup,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        topup: str,
-        /,
-        *,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Topup:
-        """Updates the metadata of a top-up. Other top-up details are not editable by design.
-
-        ``POST /v1/topups/{topup}``
-
-        Args:
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostTopupsTopup,
-            (topup,),
-            {
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncTopups(AsyncResource):
-    """Operations on `client.topups`."""
-
-    async def cancel(
-        self,
-        topup: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Topup:
-        """Cancels a top-up. Only pending top-ups can be canceled.
-
-        ``POST /v1/topups/{topup}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTopupsTopupCancel,
-            (topup,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        source: str | None = None,
-        statement_descriptor: str | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Topup:
-        """Top up the balance of an account
-
-        ``POST /v1/topups``
-
-        Args:
-            amount: A positive integer representing how much to transfer.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            source: The ID of a source to transfer funds from.
-            statement_descriptor: Extra information about a top-up for the source's bank
-                statement.
-            transfer_group: A string that identifies this top-up as part of a group.
-        """
-        return await self._client.request(
-            _PostTopups,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "source": source,
-                "statement_descriptor": statement_descriptor,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        amount: TopupsListParamsAmount | int | None = None,
-        created: TopupsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "failed", "pending", "succeeded"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Topup]:
-        """Returns a list of top-ups.
-
-        ``GET /v1/topups``
-
-        Args:
-            amount:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return await self._client.request(
-            _GetTopups,
-            (),
-            {
-                "amount": amount,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        topup: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Topup:
-        """Retrieves the details of a top-up that has previously been created. Supply the unique
-        top-up ID that was returned from your previous request, and Stripe will return the
-        corresponding top-up information.
-
-        ``GET /v1/topups/{topup}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTopupsTopup,
-            (topup,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        topup: str,
-        /,
-        *,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Topup:
-        """Updates the metadata of a top-up. Other top-up details are not editable by design.
-
-        ``POST /v1/topups/{topup}``
-
-        Args:
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostTopupsTopup,
-            (topup,),
-            {
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Topups.cancel": _PostTopupsTopupCancel,
+    "Topups.create": _PostTopups,
+    "Topups.list": _GetTopups,
+    "Topups.retrieve": _GetTopupsTopup,
+    "Topups.update": _PostTopupsTopup,
+    "AsyncTopups.cancel": _PostTopupsTopupCancel,
+    "AsyncTopups.create": _PostTopups,
+    "AsyncTopups.list": _GetTopups,
+    "AsyncTopups.retrieve": _GetTopupsTopup,
+    "AsyncTopups.update": _PostTopupsTopup,
+}

@@ -13,18 +13,728 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.transfer import Transfer
     from ..models.transfer_reversal import TransferReversal
     from ..params.transfers import (
         TransfersListParamsCreated,
     )
+
+
+class Transfers(SyncResource):
+    """Operations on `client.transfers`."""
+
+    @cached_property
+    def reversals(self) -> TransfersReversals:
+        return TransfersReversals(self._client)
+
+    def create(
+        self,
+        *,
+        currency: str,
+        destination: str,
+        amount: int | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        source_transaction: str | None = None,
+        source_type: Literal["bank_account", "card", "fpx"] | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Transfer:
+        """To send funds from your Stripe account to a connected account, you create a new transfer
+        object. Your Stripe balance must be able to cover the transfer amount, or you’ll receive
+        an “Insufficient Funds” error.
+
+        ``POST /v1/transfers``
+
+        Args:
+            currency: 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
+            destination: The ID of a connected Stripe account. See the Connect documentation for
+                details.
+            amount: A positive integer in cents (or local equivalent) representing how much to
+                transfer.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source_transaction: You can use this parameter to transfer funds from a charge
+                before they are added to your available balance. A pending balance will transfer
+                immediately but the funds will not become available until the original charge
+                becomes available. [See the Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-availability)
+                for details.
+            source_type: The source balance to use for this transfer. One of `bank_account`,
+                `card`, or `fpx`. For most users, this will default to `card`.
+            transfer_group: A string that identifies this transaction as part of a group. See
+                the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
+        """
+        return self._client.request(
+            _PostTransfers,
+            (),
+            {
+                "currency": currency,
+                "destination": destination,
+                "amount": amount,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "source_transaction": source_transaction,
+                "source_type": source_type,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: TransfersListParamsCreated | int | None = None,
+        destination: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Transfer]:
+        """Returns a list of existing transfers sent to connected accounts. The transfers are
+        returned in sorted order, with the most recently created transfers appearing first.
+
+        ``GET /v1/transfers``
+
+        Args:
+            created:
+            destination: Only return transfers for the destination specified by this account ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transfer_group: Only return transfers with the specified transfer group.
+        """
+        return self._client.request(
+            _GetTransfers,
+            (),
+            {
+                "created": created,
+                "destination": destination,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Transfer:
+        """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
+        a transfer creation request or the transfer list, and Stripe will return the
+        corresponding transfer information.
+
+        ``GET /v1/transfers/{transfer}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTransfersTransfer,
+            (transfer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        transfer: str,
+        /,
+        *,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Transfer:
+        """Updates the specified transfer by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
+
+        This request accepts only metadata as an argument.
+
+        ``POST /v1/transfers/{transfer}``
+
+        Args:
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostTransfersTransfer,
+            (transfer,),
+            {
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class TransfersReversals(SyncResource):
+    """Operations on `client.transfers.reversals`."""
+
+    def create(
+        self,
+        id: str,
+        /,
+        *,
+        amount: int | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        refund_application_fee: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TransferReversal:
+        """When you create a new reversal, you must specify a transfer to create it on.
+
+        When reversing transfers, you can optionally reverse part of the transfer. You can do so
+        as many times as you wish until the entire transfer has been reversed.
+
+        Once entirely reversed, a transfer can’t be reversed again. This method will return an
+        error when called on an already-reversed transfer, or when trying to reverse more money
+        than is left on a transfer.
+
+        ``POST /v1/transfers/{id}/reversals``
+
+        Args:
+            amount: A positive integer in cents (or local equivalent) representing how much of
+                this transfer to reverse. Can only reverse up to the unreversed amount remaining
+                of the transfer. Partial transfer reversals are only allowed for transfers to
+                Stripe Accounts. Defaults to the entire transfer amount.
+            description: An arbitrary string which you can attach to a reversal object. It is
+                displayed alongside the reversal in the Dashboard. This will be unset if you
+                POST an empty value.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            refund_application_fee: Boolean indicating whether the application fee should be
+                refunded when reversing this transfer. If a full transfer reversal is given, the
+                full application fee will be refunded. Otherwise, the application fee will be
+                refunded with an amount proportional to the amount of the transfer reversed.
+        """
+        return self._client.request(
+            _PostTransfersIdReversals,
+            (id,),
+            {
+                "amount": amount,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "refund_application_fee": refund_application_fee,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        id: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TransferReversal]:
+        """You can see a list of the reversals belonging to a specific transfer. Note that the 10
+        most recent reversals are always available by default on the transfer object. If you
+        need more than those 10, you can use this API method and the limit and starting_after
+        parameters to page through additional reversals.
+
+        ``GET /v1/transfers/{id}/reversals``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return self._client.request(
+            _GetTransfersIdReversals,
+            (id,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        transfer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TransferReversal:
+        """By default, you can see the 10 most recent reversals stored directly on the transfer
+        object, but you can also retrieve details about a specific reversal stored on the
+        transfer.
+
+        ``GET /v1/transfers/{transfer}/reversals/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTransfersTransferReversalsId,
+            (
+                transfer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        transfer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TransferReversal:
+        """Updates the specified reversal by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
+
+        This request only accepts metadata and description as arguments.
+
+        ``POST /v1/transfers/{transfer}/reversals/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostTransfersTransferReversalsId,
+            (
+                transfer,
+                id,
+            ),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncTransfers(AsyncResource):
+    """Operations on `client.transfers`."""
+
+    @cached_property
+    def reversals(self) -> AsyncTransfersReversals:
+        return AsyncTransfersReversals(self._client)
+
+    async def create(
+        self,
+        *,
+        currency: str,
+        destination: str,
+        amount: int | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        source_transaction: str | None = None,
+        source_type: Literal["bank_account", "card", "fpx"] | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Transfer:
+        """To send funds from your Stripe account to a connected account, you create a new transfer
+        object. Your Stripe balance must be able to cover the transfer amount, or you’ll receive
+        an “Insufficient Funds” error.
+
+        ``POST /v1/transfers``
+
+        Args:
+            currency: 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
+            destination: The ID of a connected Stripe account. See the Connect documentation for
+                details.
+            amount: A positive integer in cents (or local equivalent) representing how much to
+                transfer.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            source_transaction: You can use this parameter to transfer funds from a charge
+                before they are added to your available balance. A pending balance will transfer
+                immediately but the funds will not become available until the original charge
+                becomes available. [See the Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-availability)
+                for details.
+            source_type: The source balance to use for this transfer. One of `bank_account`,
+                `card`, or `fpx`. For most users, this will default to `card`.
+            transfer_group: A string that identifies this transaction as part of a group. See
+                the [Connect
+                documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+                for details.
+        """
+        return await self._client.request(
+            _PostTransfers,
+            (),
+            {
+                "currency": currency,
+                "destination": destination,
+                "amount": amount,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "source_transaction": source_transaction,
+                "source_type": source_type,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: TransfersListParamsCreated | int | None = None,
+        destination: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        transfer_group: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[Transfer]:
+        """Returns a list of existing transfers sent to connected accounts. The transfers are
+        returned in sorted order, with the most recently created transfers appearing first.
+
+        ``GET /v1/transfers``
+
+        Args:
+            created:
+            destination: Only return transfers for the destination specified by this account ID.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transfer_group: Only return transfers with the specified transfer group.
+        """
+        return await self._client.request(
+            _GetTransfers,
+            (),
+            {
+                "created": created,
+                "destination": destination,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "transfer_group": transfer_group,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Transfer:
+        """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
+        a transfer creation request or the transfer list, and Stripe will return the
+        corresponding transfer information.
+
+        ``GET /v1/transfers/{transfer}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTransfersTransfer,
+            (transfer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        transfer: str,
+        /,
+        *,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Transfer:
+        """Updates the specified transfer by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
+
+        This request accepts only metadata as an argument.
+
+        ``POST /v1/transfers/{transfer}``
+
+        Args:
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostTransfersTransfer,
+            (transfer,),
+            {
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+class AsyncTransfersReversals(AsyncResource):
+    """Operations on `client.transfers.reversals`."""
+
+    async def create(
+        self,
+        id: str,
+        /,
+        *,
+        amount: int | None = None,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        refund_application_fee: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TransferReversal:
+        """When you create a new reversal, you must specify a transfer to create it on.
+
+        When reversing transfers, you can optionally reverse part of the transfer. You can do so
+        as many times as you wish until the entire transfer has been reversed.
+
+        Once entirely reversed, a transfer can’t be reversed again. This method will return an
+        error when called on an already-reversed transfer, or when trying to reverse more money
+        than is left on a transfer.
+
+        ``POST /v1/transfers/{id}/reversals``
+
+        Args:
+            amount: A positive integer in cents (or local equivalent) representing how much of
+                this transfer to reverse. Can only reverse up to the unreversed amount remaining
+                of the transfer. Partial transfer reversals are only allowed for transfers to
+                Stripe Accounts. Defaults to the entire transfer amount.
+            description: An arbitrary string which you can attach to a reversal object. It is
+                displayed alongside the reversal in the Dashboard. This will be unset if you
+                POST an empty value.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            refund_application_fee: Boolean indicating whether the application fee should be
+                refunded when reversing this transfer. If a full transfer reversal is given, the
+                full application fee will be refunded. Otherwise, the application fee will be
+                refunded with an amount proportional to the amount of the transfer reversed.
+        """
+        return await self._client.request(
+            _PostTransfersIdReversals,
+            (id,),
+            {
+                "amount": amount,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "refund_application_fee": refund_application_fee,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        id: str,
+        /,
+        *,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TransferReversal]:
+        """You can see a list of the reversals belonging to a specific transfer. Note that the 10
+        most recent reversals are always available by default on the transfer object. If you
+        need more than those 10, you can use this API method and the limit and starting_after
+        parameters to page through additional reversals.
+
+        ``GET /v1/transfers/{id}/reversals``
+
+        Args:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+        """
+        return await self._client.request(
+            _GetTransfersIdReversals,
+            (id,),
+            {
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        transfer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TransferReversal:
+        """By default, you can see the 10 most recent reversals stored directly on the transfer
+        object, but you can also retrieve details about a specific reversal stored on the
+        transfer.
+
+        ``GET /v1/transfers/{transfer}/reversals/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTransfersTransferReversalsId,
+            (
+                transfer,
+                id,
+            ),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        transfer: str,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | Literal[""] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TransferReversal:
+        """Updates the specified reversal by setting the values of the parameters passed. Any
+        parameters not provided will be left unchanged.
+
+        This request only accepts metadata and description as arguments.
+
+        ``POST /v1/transfers/{transfer}/reversals/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostTransfersTransferReversalsId,
+            (
+                transfer,
+                id,
+            ),
+            {
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTransfers: Operation[Transfer] = Operation(
     "PostTransfers",
@@ -156,623 +866,22 @@ _PostTransfersTransferReversalsId: Operation[TransferReversal] = Operation(
 )
 
 
-class Transfers(SyncResource):
-    """Operations on `client.transfers`."""
-
-    @cached_property
-    def reversals(self) -> TransfersReversals:
-        return TransfersReversals(self._client)
-
-    def create(
-        self,
-        *,
-        currency: str,
-        destination: str,
-        amount: int | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        source_transaction: str | None = None,
-        source_type: Literal["bank_account", "card", "fpx"] | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Transfer:
-        """To send funds from your Stripe account to a connected account, you create a new transfer
-        object. Your Stripe balance must be able to cover the transfer amount, or you’ll receive
-        an “Insufficient Funds” error.
-
-        ``POST /v1/transfers``
-
-        Args:
-            currency: 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
-            destination: The ID of a connected Stripe account.
-            amount: A positive integer in cents (or local equivalent) representing how much to
-                transfer.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            source_transaction: You can use this parameter to transfer funds from a charge
-                before they are added to your available balance.
-            source_type: The source balance to use for this transfer.
-            transfer_group: A string that identifies this transaction as part of a group.
-        """
-        return self._client.request(
-            _PostTransfers,
-            (),
-            {
-                "currency": currency,
-                "destination": destination,
-                "amount": amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "source_transaction": source_transaction,
-                "source_type": source_type,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: TransfersListParamsCreated | int | None = None,
-        destination: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Transfer]:
-        """Returns a list of existing transfers sent to connected accounts. The transfers are
-        returned in sorted order, with the most recently created transfers appearing first.
-
-        ``GET /v1/transfers``
-
-        Args:
-            created:
-            destination:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            transfer_group:
-        """
-        return self._client.request(
-            _GetTransfers,
-            (),
-            {
-                "created": created,
-                "destination": destination,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Transfer:
-        """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
-        a transfer creation request or the transfer list, and Stripe will return the
-        corresponding transfer information.
-
-        ``GET /v1/transfers/{transfer}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTransfersTransfer,
-            (transfer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        transfer: str,
-        /,
-        *,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Transfer:
-        """Updates the specified transfer by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged.
-
-        This request accepts only metadata as an argument.
-
-        ``POST /v1/transfers/{transfer}``
-
-        Args:
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostTransfersTransfer,
-            (transfer,),
-            {
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class TransfersReversals(SyncResource):
-    """Operations on `client.transfers.reversals`."""
-
-    def create(
-        self,
-        id: str,
-        /,
-        *,
-        amount: int | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        refund_application_fee: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TransferReversal:
-        """When you create a new reversal, you must specify a transfer to create it on.
-
-        When reversing transfers, you can optionally reverse part of the transfer. You can do so
-        as many times as you wish until the entire transfer has been reversed.
-
-        Once entirely reversed, a transfer can’t be reversed again. This method will return an
-        error when called on an already-reversed transfer, or when trying to reverse more money
-        than is left on a transfer.
-
-        ``POST /v1/transfers/{id}/reversals``
-
-        Args:
-            amount: A positive integer in cents (or local equivalent) representing how much of
-                this transfer to reverse.
-            description: An arbitrary string which you can attach to a reversal object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            refund_application_fee: Boolean indicating whether the application fee should be
-                refunded when reversing this transfer.
-        """
-        return self._client.request(
-            _PostTransfersIdReversals,
-            (id,),
-            {
-                "amount": amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "refund_application_fee": refund_application_fee,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        id: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TransferReversal]:
-        """You can see a list of the reversals belonging to a specific transfer. Note that the 10
-        most recent reversals are always available by default on the transfer object. If you
-        need more than those 10, you can use this API method and the limit and starting_after
-        parameters to page through additional reversals.
-
-        ``GET /v1/transfers/{id}/reversals``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetTransfersIdReversals,
-            (id,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        transfer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TransferReversal:
-        """By default, you can see the 10 most recent reversals stored directly on the transfer
-        object, but you can also retrieve details about a specific reversal stored on the
-        transfer.
-
-        ``GET /v1/transfers/{transfer}/reversals/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTransfersTransferReversalsId,
-            (
-                transfer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        transfer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TransferReversal:
-        """Updates the specified reversal by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged.
-
-        This request only accepts metadata and description as arguments.
-
-        ``POST /v1/transfers/{transfer}/reversals/{id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostTransfersTransferReversalsId,
-            (
-                transfer,
-                id,
-            ),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncTransfers(AsyncResource):
-    """Operations on `client.transfers`."""
-
-    @cached_property
-    def reversals(self) -> AsyncTransfersReversals:
-        return AsyncTransfersReversals(self._client)
-
-    async def create(
-        self,
-        *,
-        currency: str,
-        destination: str,
-        amount: int | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        source_transaction: str | None = None,
-        source_type: Literal["bank_account", "card", "fpx"] | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Transfer:
-        """To send funds from your Stripe account to a connected account, you create a new transfer
-        object. Your Stripe balance must be able to cover the transfer amount, or you’ll receive
-        an “Insufficient Funds” error.
-
-        ``POST /v1/transfers``
-
-        Args:
-            currency: 3-letter [ISO code for currency](https://stripe.com/docs/payouts).
-            destination: The ID of a connected Stripe account.
-            amount: A positive integer in cents (or local equivalent) representing how much to
-                transfer.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            source_transaction: You can use this parameter to transfer funds from a charge
-                before they are added to your available balance.
-            source_type: The source balance to use for this transfer.
-            transfer_group: A string that identifies this transaction as part of a group.
-        """
-        return await self._client.request(
-            _PostTransfers,
-            (),
-            {
-                "currency": currency,
-                "destination": destination,
-                "amount": amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "source_transaction": source_transaction,
-                "source_type": source_type,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: TransfersListParamsCreated | int | None = None,
-        destination: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        transfer_group: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[Transfer]:
-        """Returns a list of existing transfers sent to connected accounts. The transfers are
-        returned in sorted order, with the most recently created transfers appearing first.
-
-        ``GET /v1/transfers``
-
-        Args:
-            created:
-            destination:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            transfer_group:
-        """
-        return await self._client.request(
-            _GetTransfers,
-            (),
-            {
-                "created": created,
-                "destination": destination,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "transfer_group": transfer_group,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Transfer:
-        """Retrieves the details of an existing transfer. Supply the unique transfer ID from either
-        a transfer creation request or the transfer list, and Stripe will return the
-        corresponding transfer information.
-
-        ``GET /v1/transfers/{transfer}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTransfersTransfer,
-            (transfer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        transfer: str,
-        /,
-        *,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> Transfer:
-        """Updates the specified transfer by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged.
-
-        This request accepts only metadata as an argument.
-
-        ``POST /v1/transfers/{transfer}``
-
-        Args:
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostTransfersTransfer,
-            (transfer,),
-            {
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-
-class AsyncTransfersReversals(AsyncResource):
-    """Operations on `client.transfers.reversals`."""
-
-    async def create(
-        self,
-        id: str,
-        /,
-        *,
-        amount: int | None = None,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        refund_application_fee: bool | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TransferReversal:
-        """When you create a new reversal, you must specify a transfer to create it on.
-
-        When reversing transfers, you can optionally reverse part of the transfer. You can do so
-        as many times as you wish until the entire transfer has been reversed.
-
-        Once entirely reversed, a transfer can’t be reversed again. This method will return an
-        error when called on an already-reversed transfer, or when trying to reverse more money
-        than is left on a transfer.
-
-        ``POST /v1/transfers/{id}/reversals``
-
-        Args:
-            amount: A positive integer in cents (or local equivalent) representing how much of
-                this transfer to reverse.
-            description: An arbitrary string which you can attach to a reversal object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            refund_application_fee: Boolean indicating whether the application fee should be
-                refunded when reversing this transfer.
-        """
-        return await self._client.request(
-            _PostTransfersIdReversals,
-            (id,),
-            {
-                "amount": amount,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "refund_application_fee": refund_application_fee,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        id: str,
-        /,
-        *,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TransferReversal]:
-        """You can see a list of the reversals belonging to a specific transfer. Note that the 10
-        most recent reversals are always available by default on the transfer object. If you
-        need more than those 10, you can use this API method and the limit and starting_after
-        parameters to page through additional reversals.
-
-        ``GET /v1/transfers/{id}/reversals``
-
-        Args:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetTransfersIdReversals,
-            (id,),
-            {
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        transfer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TransferReversal:
-        """By default, you can see the 10 most recent reversals stored directly on the transfer
-        object, but you can also retrieve details about a specific reversal stored on the
-        transfer.
-
-        ``GET /v1/transfers/{transfer}/reversals/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTransfersTransferReversalsId,
-            (
-                transfer,
-                id,
-            ),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        transfer: str,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | Literal[""] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TransferReversal:
-        """Updates the specified reversal by setting the values of the parameters passed. Any
-        parameters not provided will be left unchanged.
-
-        This request only accepts metadata and description as arguments.
-
-        ``POST /v1/transfers/{transfer}/reversals/{id}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostTransfersTransferReversalsId,
-            (
-                transfer,
-                id,
-            ),
-            {
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Transfers.create": _PostTransfers,
+    "Transfers.list": _GetTransfers,
+    "Transfers.retrieve": _GetTransfersTransfer,
+    "Transfers.update": _PostTransfersTransfer,
+    "TransfersReversals.create": _PostTransfersIdReversals,
+    "TransfersReversals.list": _GetTransfersIdReversals,
+    "TransfersReversals.retrieve": _GetTransfersTransferReversalsId,
+    "TransfersReversals.update": _PostTransfersTransferReversalsId,
+    "AsyncTransfers.create": _PostTransfers,
+    "AsyncTransfers.list": _GetTransfers,
+    "AsyncTransfers.retrieve": _GetTransfersTransfer,
+    "AsyncTransfers.update": _PostTransfersTransfer,
+    "AsyncTransfersReversals.create": _PostTransfersIdReversals,
+    "AsyncTransfersReversals.list": _GetTransfersIdReversals,
+    "AsyncTransfersReversals.retrieve": _GetTransfersTransferReversalsId,
+    "AsyncTransfersReversals.update": _PostTransfersTransferReversalsId,
+}

@@ -12,14 +12,232 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_credit_reversal import TreasuryCreditReversal
+
+
+class TreasuryCreditReversals(SyncResource):
+    """Operations on `client.treasury.credit_reversals`."""
+
+    def create(
+        self,
+        *,
+        received_credit: str,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryCreditReversal:
+        """Reverses a ReceivedCredit and creates a CreditReversal object.
+
+        ``POST /v1/treasury/credit_reversals``
+
+        Args:
+            received_credit: The ReceivedCredit to reverse.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostTreasuryCreditReversals,
+            (),
+            {
+                "received_credit": received_credit,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        financial_account: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        received_credit: str | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "posted", "processing"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryCreditReversal]:
+        """Returns a list of CreditReversals.
+
+        ``GET /v1/treasury/credit_reversals``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            received_credit: Only return CreditReversals for the ReceivedCredit ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return CreditReversals for a given status.
+        """
+        return self._client.request(
+            _GetTreasuryCreditReversals,
+            (),
+            {
+                "financial_account": financial_account,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "received_credit": received_credit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        credit_reversal: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryCreditReversal:
+        """Retrieves the details of an existing CreditReversal by passing the unique CreditReversal
+        ID from either the CreditReversal creation request or CreditReversal list
+
+        ``GET /v1/treasury/credit_reversals/{credit_reversal}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTreasuryCreditReversalsCreditReversal,
+            (credit_reversal,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTreasuryCreditReversals(AsyncResource):
+    """Operations on `client.treasury.credit_reversals`."""
+
+    async def create(
+        self,
+        *,
+        received_credit: str,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryCreditReversal:
+        """Reverses a ReceivedCredit and creates a CreditReversal object.
+
+        ``POST /v1/treasury/credit_reversals``
+
+        Args:
+            received_credit: The ReceivedCredit to reverse.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostTreasuryCreditReversals,
+            (),
+            {
+                "received_credit": received_credit,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        financial_account: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        received_credit: str | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "posted", "processing"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryCreditReversal]:
+        """Returns a list of CreditReversals.
+
+        ``GET /v1/treasury/credit_reversals``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            received_credit: Only return CreditReversals for the ReceivedCredit ID.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return CreditReversals for a given status.
+        """
+        return await self._client.request(
+            _GetTreasuryCreditReversals,
+            (),
+            {
+                "financial_account": financial_account,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "received_credit": received_credit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        credit_reversal: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryCreditReversal:
+        """Retrieves the details of an existing CreditReversal by passing the unique CreditReversal
+        ID from either the CreditReversal creation request or CreditReversal list
+
+        ``GET /v1/treasury/credit_reversals/{credit_reversal}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTreasuryCreditReversalsCreditReversal,
+            (credit_reversal,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTreasuryCreditReversals: Operation[TreasuryCreditReversal] = Operation(
     "PostTreasuryCreditReversals",
@@ -67,197 +285,12 @@ _GetTreasuryCreditReversalsCreditReversal: Operation[TreasuryCreditReversal] = O
 )
 
 
-class TreasuryCreditReversals(SyncResource):
-    """Operations on `client.treasury.credit_reversals`."""
-
-    def create(
-        self,
-        *,
-        received_credit: str,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryCreditReversal:
-        """Reverses a ReceivedCredit and creates a CreditReversal object.
-
-        ``POST /v1/treasury/credit_reversals``
-
-        Args:
-            received_credit: The ReceivedCredit to reverse.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostTreasuryCreditReversals,
-            (),
-            {
-                "received_credit": received_credit,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        financial_account: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        received_credit: str | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "posted", "processing"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryCreditReversal]:
-        """Returns a list of CreditReversals.
-
-        ``GET /v1/treasury/credit_reversals``
-
-        Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            received_credit:
-            starting_after:
-            status:
-        """
-        return self._client.request(
-            _GetTreasuryCreditReversals,
-            (),
-            {
-                "financial_account": financial_account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "received_credit": received_credit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        credit_reversal: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryCreditReversal:
-        """Retrieves the details of an existing CreditReversal by passing the unique CreditReversal
-        ID from either the CreditReversal creation request or CreditReversal list
-
-        ``GET /v1/treasury/credit_reversals/{credit_reversal}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTreasuryCreditReversalsCreditReversal,
-            (credit_reversal,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTreasuryCreditReversals(AsyncResource):
-    """Operations on `client.treasury.credit_reversals`."""
-
-    async def create(
-        self,
-        *,
-        received_credit: str,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryCreditReversal:
-        """Reverses a ReceivedCredit and creates a CreditReversal object.
-
-        ``POST /v1/treasury/credit_reversals``
-
-        Args:
-            received_credit: The ReceivedCredit to reverse.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostTreasuryCreditReversals,
-            (),
-            {
-                "received_credit": received_credit,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        financial_account: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        received_credit: str | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "posted", "processing"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryCreditReversal]:
-        """Returns a list of CreditReversals.
-
-        ``GET /v1/treasury/credit_reversals``
-
-        Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            received_credit:
-            starting_after:
-            status:
-        """
-        return await self._client.request(
-            _GetTreasuryCreditReversals,
-            (),
-            {
-                "financial_account": financial_account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "received_credit": received_credit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        credit_reversal: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryCreditReversal:
-        """Retrieves the details of an existing CreditReversal by passing the unique CreditReversal
-        ID from either the CreditReversal creation request or CreditReversal list
-
-        ``GET /v1/treasury/credit_reversals/{credit_reversal}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTreasuryCreditReversalsCreditReversal,
-            (credit_reversal,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryCreditReversals.create": _PostTreasuryCreditReversals,
+    "TreasuryCreditReversals.list": _GetTreasuryCreditReversals,
+    "TreasuryCreditReversals.retrieve": _GetTreasuryCreditReversalsCreditReversal,
+    "AsyncTreasuryCreditReversals.create": _PostTreasuryCreditReversals,
+    "AsyncTreasuryCreditReversals.list": _GetTreasuryCreditReversals,
+    "AsyncTreasuryCreditReversals.retrieve": _GetTreasuryCreditReversalsCreditReversal,
+}

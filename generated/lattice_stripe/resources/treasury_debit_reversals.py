@@ -12,14 +12,236 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_debit_reversal import TreasuryDebitReversal
+
+
+class TreasuryDebitReversals(SyncResource):
+    """Operations on `client.treasury.debit_reversals`."""
+
+    def create(
+        self,
+        *,
+        received_debit: str,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryDebitReversal:
+        """Reverses a ReceivedDebit and creates a DebitReversal object.
+
+        ``POST /v1/treasury/debit_reversals``
+
+        Args:
+            received_debit: The ReceivedDebit to reverse.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return self._client.request(
+            _PostTreasuryDebitReversals,
+            (),
+            {
+                "received_debit": received_debit,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        financial_account: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        received_debit: str | None = None,
+        resolution: Literal["lost", "won"] | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "completed", "processing"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryDebitReversal]:
+        """Returns a list of DebitReversals.
+
+        ``GET /v1/treasury/debit_reversals``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            received_debit: Only return DebitReversals for the ReceivedDebit ID.
+            resolution: Only return DebitReversals for a given resolution.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return DebitReversals for a given status.
+        """
+        return self._client.request(
+            _GetTreasuryDebitReversals,
+            (),
+            {
+                "financial_account": financial_account,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "received_debit": received_debit,
+                "resolution": resolution,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        debit_reversal: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryDebitReversal:
+        """Retrieves a DebitReversal object.
+
+        ``GET /v1/treasury/debit_reversals/{debit_reversal}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTreasuryDebitReversalsDebitReversal,
+            (debit_reversal,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTreasuryDebitReversals(AsyncResource):
+    """Operations on `client.treasury.debit_reversals`."""
+
+    async def create(
+        self,
+        *,
+        received_debit: str,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryDebitReversal:
+        """Reverses a ReceivedDebit and creates a DebitReversal object.
+
+        ``POST /v1/treasury/debit_reversals``
+
+        Args:
+            received_debit: The ReceivedDebit to reverse.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+        """
+        return await self._client.request(
+            _PostTreasuryDebitReversals,
+            (),
+            {
+                "received_debit": received_debit,
+                "expand": expand,
+                "metadata": metadata,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        financial_account: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        received_debit: str | None = None,
+        resolution: Literal["lost", "won"] | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "completed", "processing"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryDebitReversal]:
+        """Returns a list of DebitReversals.
+
+        ``GET /v1/treasury/debit_reversals``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            received_debit: Only return DebitReversals for the ReceivedDebit ID.
+            resolution: Only return DebitReversals for a given resolution.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return DebitReversals for a given status.
+        """
+        return await self._client.request(
+            _GetTreasuryDebitReversals,
+            (),
+            {
+                "financial_account": financial_account,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "received_debit": received_debit,
+                "resolution": resolution,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        debit_reversal: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryDebitReversal:
+        """Retrieves a DebitReversal object.
+
+        ``GET /v1/treasury/debit_reversals/{debit_reversal}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTreasuryDebitReversalsDebitReversal,
+            (debit_reversal,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTreasuryDebitReversals: Operation[TreasuryDebitReversal] = Operation(
     "PostTreasuryDebitReversals",
@@ -68,201 +290,12 @@ _GetTreasuryDebitReversalsDebitReversal: Operation[TreasuryDebitReversal] = Oper
 )
 
 
-class TreasuryDebitReversals(SyncResource):
-    """Operations on `client.treasury.debit_reversals`."""
-
-    def create(
-        self,
-        *,
-        received_debit: str,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryDebitReversal:
-        """Reverses a ReceivedDebit and creates a DebitReversal object.
-
-        ``POST /v1/treasury/debit_reversals``
-
-        Args:
-            received_debit: The ReceivedDebit to reverse.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return self._client.request(
-            _PostTreasuryDebitReversals,
-            (),
-            {
-                "received_debit": received_debit,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        financial_account: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        received_debit: str | None = None,
-        resolution: Literal["lost", "won"] | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "completed", "processing"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryDebitReversal]:
-        """Returns a list of DebitReversals.
-
-        ``GET /v1/treasury/debit_reversals``
-
-        Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            received_debit:
-            resolution:
-            starting_after:
-            status:
-        """
-        return self._client.request(
-            _GetTreasuryDebitReversals,
-            (),
-            {
-                "financial_account": financial_account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "received_debit": received_debit,
-                "resolution": resolution,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        debit_reversal: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryDebitReversal:
-        """Retrieves a DebitReversal object.
-
-        ``GET /v1/treasury/debit_reversals/{debit_reversal}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTreasuryDebitReversalsDebitReversal,
-            (debit_reversal,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTreasuryDebitReversals(AsyncResource):
-    """Operations on `client.treasury.debit_reversals`."""
-
-    async def create(
-        self,
-        *,
-        received_debit: str,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryDebitReversal:
-        """Reverses a ReceivedDebit and creates a DebitReversal object.
-
-        ``POST /v1/treasury/debit_reversals``
-
-        Args:
-            received_debit: The ReceivedDebit to reverse.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-        """
-        return await self._client.request(
-            _PostTreasuryDebitReversals,
-            (),
-            {
-                "received_debit": received_debit,
-                "expand": expand,
-                "metadata": metadata,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        financial_account: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        received_debit: str | None = None,
-        resolution: Literal["lost", "won"] | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "completed", "processing"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryDebitReversal]:
-        """Returns a list of DebitReversals.
-
-        ``GET /v1/treasury/debit_reversals``
-
-        Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            received_debit:
-            resolution:
-            starting_after:
-            status:
-        """
-        return await self._client.request(
-            _GetTreasuryDebitReversals,
-            (),
-            {
-                "financial_account": financial_account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "received_debit": received_debit,
-                "resolution": resolution,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        debit_reversal: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryDebitReversal:
-        """Retrieves a DebitReversal object.
-
-        ``GET /v1/treasury/debit_reversals/{debit_reversal}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTreasuryDebitReversalsDebitReversal,
-            (debit_reversal,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryDebitReversals.create": _PostTreasuryDebitReversals,
+    "TreasuryDebitReversals.list": _GetTreasuryDebitReversals,
+    "TreasuryDebitReversals.retrieve": _GetTreasuryDebitReversalsDebitReversal,
+    "AsyncTreasuryDebitReversals.create": _PostTreasuryDebitReversals,
+    "AsyncTreasuryDebitReversals.list": _GetTreasuryDebitReversals,
+    "AsyncTreasuryDebitReversals.retrieve": _GetTreasuryDebitReversalsDebitReversal,
+}

@@ -12,13 +12,12 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_financial_account import TreasuryFinancialAccount
     from ..models.treasury_financial_account_features import TreasuryFinancialAccountFeatures
     from ..params.treasury_financial_accounts import (
@@ -35,6 +34,467 @@ if TYPE_CHECKING:
         TreasuryFinancialAccountsUpdateParamsFeatures,
         TreasuryFinancialAccountsUpdateParamsPlatformRestrictions,
     )
+
+
+class TreasuryFinancialAccounts(SyncResource):
+    """Operations on `client.treasury.financial_accounts`."""
+
+    @cached_property
+    def features(self) -> TreasuryFinancialAccountsFeatures:
+        return TreasuryFinancialAccountsFeatures(self._client)
+
+    def create(
+        self,
+        *,
+        supported_currencies: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | None = None,
+        features: TreasuryFinancialAccountsCreateParamsFeatures | None = None,
+        metadata: dict[str, str] | None = None,
+        platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryFinancialAccount:
+        """Creates a new FinancialAccount. For now, each connected account can only have one
+        FinancialAccount.
+
+        ``POST /v1/treasury/financial_accounts``
+
+        Args:
+            supported_currencies: The currencies the FinancialAccount can hold a balance in.
+            expand: Specifies which fields in the response should be expanded.
+            features: Encodes whether a FinancialAccount has access to a particular feature.
+                Stripe or the platform can control features via the requested field.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            platform_restrictions: The set of functionalities that the platform can restrict on
+                the FinancialAccount.
+        """
+        return self._client.request(
+            _PostTreasuryFinancialAccounts,
+            (),
+            {
+                "supported_currencies": supported_currencies,
+                "expand": expand,
+                "features": features,
+                "metadata": metadata,
+                "platform_restrictions": platform_restrictions,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        created: TreasuryFinancialAccountsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryFinancialAccount]:
+        """Returns a list of FinancialAccounts.
+
+        ``GET /v1/treasury/financial_accounts``
+
+        Args:
+            created:
+            ending_before: An object ID cursor for use in pagination.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit ranging from 1 to 100 (defaults to 10).
+            starting_after: An object ID cursor for use in pagination.
+        """
+        return self._client.request(
+            _GetTreasuryFinancialAccounts,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        financial_account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryFinancialAccount:
+        """Retrieves the details of a FinancialAccount.
+
+        ``GET /v1/treasury/financial_accounts/{financial_account}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTreasuryFinancialAccountsFinancialAccount,
+            (financial_account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        financial_account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
+        metadata: dict[str, str] | None = None,
+        platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryFinancialAccount:
+        """Updates the details of a FinancialAccount.
+
+        ``POST /v1/treasury/financial_accounts/{financial_account}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            features: Encodes whether a FinancialAccount has access to a particular feature,
+                with a status enum and associated `status_details`. Stripe or the platform may
+                control features via the requested field.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            platform_restrictions: The set of functionalities that the platform can restrict on
+                the FinancialAccount.
+        """
+        return self._client.request(
+            _PostTreasuryFinancialAccountsFinancialAccount,
+            (financial_account,),
+            {
+                "expand": expand,
+                "features": features,
+                "metadata": metadata,
+                "platform_restrictions": platform_restrictions,
+            },
+            options,
+        )
+
+
+class TreasuryFinancialAccountsFeatures(SyncResource):
+    """Operations on `client.treasury.financial_accounts.features`."""
+
+    def retrieve(
+        self,
+        financial_account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryFinancialAccountFeatures:
+        """Retrieves Features information associated with the FinancialAccount.
+
+        ``GET /v1/treasury/financial_accounts/{financial_account}/features``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTreasuryFinancialAccountsFinancialAccountFeatures,
+            (financial_account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def update(
+        self,
+        financial_account: str,
+        /,
+        *,
+        card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
+        deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        financial_addresses: TreasuryFinancialAccountsFeaturesUpdateParamsFinancialAddresses | None = None,
+        inbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsInboundTransfers | None = None,
+        intra_stripe_flows: TreasuryFinancialAccountsFeaturesUpdateParamsIntraStripeFlows | None = None,
+        outbound_payments: TreasuryFinancialAccountsFeaturesUpdateParamsOutboundPayments | None = None,
+        outbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsOutboundTransfers | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryFinancialAccountFeatures:
+        """Updates the Features associated with a FinancialAccount.
+
+        ``POST /v1/treasury/financial_accounts/{financial_account}/features``
+
+        Args:
+            card_issuing: Encodes the FinancialAccount's ability to be used with the Issuing
+                product, including attaching cards to and drawing funds from the
+                FinancialAccount.
+            deposit_insurance: Represents whether this FinancialAccount is eligible for deposit
+                insurance. Various factors determine the insurance amount.
+            expand: Specifies which fields in the response should be expanded.
+            financial_addresses: Contains Features that add FinancialAddresses to the
+                FinancialAccount.
+            inbound_transfers: Contains settings related to adding funds to a FinancialAccount
+                from another Account with the same owner.
+            intra_stripe_flows: Represents the ability for the FinancialAccount to send money
+                to, or receive money from other FinancialAccounts (for example, via
+                OutboundPayment).
+            outbound_payments: Includes Features related to initiating money movement out of the
+                FinancialAccount to someone else's bucket of money.
+            outbound_transfers: Contains a Feature and settings related to moving money out of
+                the FinancialAccount into another Account with the same owner.
+        """
+        return self._client.request(
+            _PostTreasuryFinancialAccountsFinancialAccountFeatures,
+            (financial_account,),
+            {
+                "card_issuing": card_issuing,
+                "deposit_insurance": deposit_insurance,
+                "expand": expand,
+                "financial_addresses": financial_addresses,
+                "inbound_transfers": inbound_transfers,
+                "intra_stripe_flows": intra_stripe_flows,
+                "outbound_payments": outbound_payments,
+                "outbound_transfers": outbound_transfers,
+            },
+            options,
+        )
+
+
+class AsyncTreasuryFinancialAccounts(AsyncResource):
+    """Operations on `client.treasury.financial_accounts`."""
+
+    @cached_property
+    def features(self) -> AsyncTreasuryFinancialAccountsFeatures:
+        return AsyncTreasuryFinancialAccountsFeatures(self._client)
+
+    async def create(
+        self,
+        *,
+        supported_currencies: SequenceNotStr[str],
+        expand: SequenceNotStr[str] | None = None,
+        features: TreasuryFinancialAccountsCreateParamsFeatures | None = None,
+        metadata: dict[str, str] | None = None,
+        platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryFinancialAccount:
+        """Creates a new FinancialAccount. For now, each connected account can only have one
+        FinancialAccount.
+
+        ``POST /v1/treasury/financial_accounts``
+
+        Args:
+            supported_currencies: The currencies the FinancialAccount can hold a balance in.
+            expand: Specifies which fields in the response should be expanded.
+            features: Encodes whether a FinancialAccount has access to a particular feature.
+                Stripe or the platform can control features via the requested field.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            platform_restrictions: The set of functionalities that the platform can restrict on
+                the FinancialAccount.
+        """
+        return await self._client.request(
+            _PostTreasuryFinancialAccounts,
+            (),
+            {
+                "supported_currencies": supported_currencies,
+                "expand": expand,
+                "features": features,
+                "metadata": metadata,
+                "platform_restrictions": platform_restrictions,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        created: TreasuryFinancialAccountsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryFinancialAccount]:
+        """Returns a list of FinancialAccounts.
+
+        ``GET /v1/treasury/financial_accounts``
+
+        Args:
+            created:
+            ending_before: An object ID cursor for use in pagination.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit ranging from 1 to 100 (defaults to 10).
+            starting_after: An object ID cursor for use in pagination.
+        """
+        return await self._client.request(
+            _GetTreasuryFinancialAccounts,
+            (),
+            {
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        financial_account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryFinancialAccount:
+        """Retrieves the details of a FinancialAccount.
+
+        ``GET /v1/treasury/financial_accounts/{financial_account}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTreasuryFinancialAccountsFinancialAccount,
+            (financial_account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        financial_account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
+        metadata: dict[str, str] | None = None,
+        platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryFinancialAccount:
+        """Updates the details of a FinancialAccount.
+
+        ``POST /v1/treasury/financial_accounts/{financial_account}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+            features: Encodes whether a FinancialAccount has access to a particular feature,
+                with a status enum and associated `status_details`. Stripe or the platform may
+                control features via the requested field.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            platform_restrictions: The set of functionalities that the platform can restrict on
+                the FinancialAccount.
+        """
+        return await self._client.request(
+            _PostTreasuryFinancialAccountsFinancialAccount,
+            (financial_account,),
+            {
+                "expand": expand,
+                "features": features,
+                "metadata": metadata,
+                "platform_restrictions": platform_restrictions,
+            },
+            options,
+        )
+
+
+class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
+    """Operations on `client.treasury.financial_accounts.features`."""
+
+    async def retrieve(
+        self,
+        financial_account: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryFinancialAccountFeatures:
+        """Retrieves Features information associated with the FinancialAccount.
+
+        ``GET /v1/treasury/financial_accounts/{financial_account}/features``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTreasuryFinancialAccountsFinancialAccountFeatures,
+            (financial_account,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def update(
+        self,
+        financial_account: str,
+        /,
+        *,
+        card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
+        deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        financial_addresses: TreasuryFinancialAccountsFeaturesUpdateParamsFinancialAddresses | None = None,
+        inbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsInboundTransfers | None = None,
+        intra_stripe_flows: TreasuryFinancialAccountsFeaturesUpdateParamsIntraStripeFlows | None = None,
+        outbound_payments: TreasuryFinancialAccountsFeaturesUpdateParamsOutboundPayments | None = None,
+        outbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsOutboundTransfers | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryFinancialAccountFeatures:
+        """Updates the Features associated with a FinancialAccount.
+
+        ``POST /v1/treasury/financial_accounts/{financial_account}/features``
+
+        Args:
+            card_issuing: Encodes the FinancialAccount's ability to be used with the Issuing
+                product, including attaching cards to and drawing funds from the
+                FinancialAccount.
+            deposit_insurance: Represents whether this FinancialAccount is eligible for deposit
+                insurance. Various factors determine the insurance amount.
+            expand: Specifies which fields in the response should be expanded.
+            financial_addresses: Contains Features that add FinancialAddresses to the
+                FinancialAccount.
+            inbound_transfers: Contains settings related to adding funds to a FinancialAccount
+                from another Account with the same owner.
+            intra_stripe_flows: Represents the ability for the FinancialAccount to send money
+                to, or receive money from other FinancialAccounts (for example, via
+                OutboundPayment).
+            outbound_payments: Includes Features related to initiating money movement out of the
+                FinancialAccount to someone else's bucket of money.
+            outbound_transfers: Contains a Feature and settings related to moving money out of
+                the FinancialAccount into another Account with the same owner.
+        """
+        return await self._client.request(
+            _PostTreasuryFinancialAccountsFinancialAccountFeatures,
+            (financial_account,),
+            {
+                "card_issuing": card_issuing,
+                "deposit_insurance": deposit_insurance,
+                "expand": expand,
+                "financial_addresses": financial_addresses,
+                "inbound_transfers": inbound_transfers,
+                "intra_stripe_flows": intra_stripe_flows,
+                "outbound_payments": outbound_payments,
+                "outbound_transfers": outbound_transfers,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTreasuryFinancialAccounts: Operation[TreasuryFinancialAccount] = Operation(
     "PostTreasuryFinancialAccounts",
@@ -129,441 +589,18 @@ _PostTreasuryFinancialAccountsFinancialAccountFeatures: Operation[TreasuryFinanc
 )
 
 
-class TreasuryFinancialAccounts(SyncResource):
-    """Operations on `client.treasury.financial_accounts`."""
-
-    @cached_property
-    def features(self) -> TreasuryFinancialAccountsFeatures:
-        return TreasuryFinancialAccountsFeatures(self._client)
-
-    def create(
-        self,
-        *,
-        supported_currencies: Sequence[str],
-        expand: Sequence[str] | None = None,
-        features: TreasuryFinancialAccountsCreateParamsFeatures | None = None,
-        metadata: dict[str, str] | None = None,
-        platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryFinancialAccount:
-        """Creates a new FinancialAccount. For now, each connected account can only have one
-        FinancialAccount.
-
-        ``POST /v1/treasury/financial_accounts``
-
-        Args:
-            supported_currencies: The currencies the FinancialAccount can hold a balance in.
-            expand: Specifies which fields in the response should be expanded.
-            features: Encodes whether a FinancialAccount has access to a particular feature.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            platform_restrictions: The set of functionalities that the platform can restrict on
-                the FinancialAccount.
-        """
-        return self._client.request(
-            _PostTreasuryFinancialAccounts,
-            (),
-            {
-                "supported_currencies": supported_currencies,
-                "expand": expand,
-                "features": features,
-                "metadata": metadata,
-                "platform_restrictions": platform_restrictions,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        created: TreasuryFinancialAccountsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryFinancialAccount]:
-        """Returns a list of FinancialAccounts.
-
-        ``GET /v1/treasury/financial_accounts``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return self._client.request(
-            _GetTreasuryFinancialAccounts,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        financial_account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryFinancialAccount:
-        """Retrieves the details of a FinancialAccount.
-
-        ``GET /v1/treasury/financial_accounts/{financial_account}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTreasuryFinancialAccountsFinancialAccount,
-            (financial_account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        financial_account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
-        metadata: dict[str, str] | None = None,
-        platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryFinancialAccount:
-        """Updates the details of a FinancialAccount.
-
-        ``POST /v1/treasury/financial_accounts/{financial_account}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            features: Encodes whether a FinancialAccount has access to a particular feature,
-                with a status enum and associated `status_details`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            platform_restrictions: The set of functionalities that the platform can restrict on
-                the FinancialAccount.
-        """
-        return self._client.request(
-            _PostTreasuryFinancialAccountsFinancialAccount,
-            (financial_account,),
-            {
-                "expand": expand,
-                "features": features,
-                "metadata": metadata,
-                "platform_restrictions": platform_restrictions,
-            },
-            options,
-        )
-
-
-class TreasuryFinancialAccountsFeatures(SyncResource):
-    """Operations on `client.treasury.financial_accounts.features`."""
-
-    def retrieve(
-        self,
-        financial_account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryFinancialAccountFeatures:
-        """Retrieves Features information associated with the FinancialAccount.
-
-        ``GET /v1/treasury/financial_accounts/{financial_account}/features``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTreasuryFinancialAccountsFinancialAccountFeatures,
-            (financial_account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def update(
-        self,
-        financial_account: str,
-        /,
-        *,
-        card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
-        deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
-        expand: Sequence[str] | None = None,
-        financial_addresses: TreasuryFinancialAccountsFeaturesUpdateParamsFinancialAddresses | None = None,
-        inbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsInboundTransfers | None = None,
-        intra_stripe_flows: TreasuryFinancialAccountsFeaturesUpdateParamsIntraStripeFlows | None = None,
-        outbound_payments: TreasuryFinancialAccountsFeaturesUpdateParamsOutboundPayments | None = None,
-        outbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsOutboundTransfers | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryFinancialAccountFeatures:
-        """Updates the Features associated with a FinancialAccount.
-
-        ``POST /v1/treasury/financial_accounts/{financial_account}/features``
-
-        Args:
-            card_issuing: Encodes the FinancialAccount's ability to be used with the Issuing
-                product, including attaching cards to and drawing funds from the FinancialAccount.
-            deposit_insurance: Represents whether this FinancialAccount is eligible for deposit
-                insurance.
-            expand: Specifies which fields in the response should be expanded.
-            financial_addresses: Contains Features that add FinancialAddresses to the
-                FinancialAccount.
-            inbound_transfers: Contains settings related to adding funds to a FinancialAccount
-                from another Account with the same owner.
-            intra_stripe_flows: Represents the ability for the FinancialAccount to send money
-                to, or receive money from other FinancialAccounts (for example, via
-                OutboundPayment).
-            outbound_payments: Includes Features related to initiating money movement out of the
-                FinancialAccount to someone else's bucket of money.
-            outbound_transfers: Contains a Feature and settings related to moving money out of
-                the FinancialAccount into another Account with the same owner.
-        """
-        return self._client.request(
-            _PostTreasuryFinancialAccountsFinancialAccountFeatures,
-            (financial_account,),
-            {
-                "card_issuing": card_issuing,
-                "deposit_insurance": deposit_insurance,
-                "expand": expand,
-                "financial_addresses": financial_addresses,
-                "inbound_transfers": inbound_transfers,
-                "intra_stripe_flows": intra_stripe_flows,
-                "outbound_payments": outbound_payments,
-                "outbound_transfers": outbound_transfers,
-            },
-            options,
-        )
-
-
-class AsyncTreasuryFinancialAccounts(AsyncResource):
-    """Operations on `client.treasury.financial_accounts`."""
-
-    @cached_property
-    def features(self) -> AsyncTreasuryFinancialAccountsFeatures:
-        return AsyncTreasuryFinancialAccountsFeatures(self._client)
-
-    async def create(
-        self,
-        *,
-        supported_currencies: Sequence[str],
-        expand: Sequence[str] | None = None,
-        features: TreasuryFinancialAccountsCreateParamsFeatures | None = None,
-        metadata: dict[str, str] | None = None,
-        platform_restrictions: TreasuryFinancialAccountsCreateParamsPlatformRestrictions | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryFinancialAccount:
-        """Creates a new FinancialAccount. For now, each connected account can only have one
-        FinancialAccount.
-
-        ``POST /v1/treasury/financial_accounts``
-
-        Args:
-            supported_currencies: The currencies the FinancialAccount can hold a balance in.
-            expand: Specifies which fields in the response should be expanded.
-            features: Encodes whether a FinancialAccount has access to a particular feature.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            platform_restrictions: The set of functionalities that the platform can restrict on
-                the FinancialAccount.
-        """
-        return await self._client.request(
-            _PostTreasuryFinancialAccounts,
-            (),
-            {
-                "supported_currencies": supported_currencies,
-                "expand": expand,
-                "features": features,
-                "metadata": metadata,
-                "platform_restrictions": platform_restrictions,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        created: TreasuryFinancialAccountsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryFinancialAccount]:
-        """Returns a list of FinancialAccounts.
-
-        ``GET /v1/treasury/financial_accounts``
-
-        Args:
-            created:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-        """
-        return await self._client.request(
-            _GetTreasuryFinancialAccounts,
-            (),
-            {
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        financial_account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryFinancialAccount:
-        """Retrieves the details of a FinancialAccount.
-
-        ``GET /v1/treasury/financial_accounts/{financial_account}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTreasuryFinancialAccountsFinancialAccount,
-            (financial_account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        financial_account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        features: TreasuryFinancialAccountsUpdateParamsFeatures | None = None,
-        metadata: dict[str, str] | None = None,
-        platform_restrictions: TreasuryFinancialAccountsUpdateParamsPlatformRestrictions | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryFinancialAccount:
-        """Updates the details of a FinancialAccount.
-
-        ``POST /v1/treasury/financial_accounts/{financial_account}``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-            features: Encodes whether a FinancialAccount has access to a particular feature,
-                with a status enum and associated `status_details`.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            platform_restrictions: The set of functionalities that the platform can restrict on
-                the FinancialAccount.
-        """
-        return await self._client.request(
-            _PostTreasuryFinancialAccountsFinancialAccount,
-            (financial_account,),
-            {
-                "expand": expand,
-                "features": features,
-                "metadata": metadata,
-                "platform_restrictions": platform_restrictions,
-            },
-            options,
-        )
-
-
-class AsyncTreasuryFinancialAccountsFeatures(AsyncResource):
-    """Operations on `client.treasury.financial_accounts.features`."""
-
-    async def retrieve(
-        self,
-        financial_account: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryFinancialAccountFeatures:
-        """Retrieves Features information associated with the FinancialAccount.
-
-        ``GET /v1/treasury/financial_accounts/{financial_account}/features``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTreasuryFinancialAccountsFinancialAccountFeatures,
-            (financial_account,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def update(
-        self,
-        financial_account: str,
-        /,
-        *,
-        card_issuing: TreasuryFinancialAccountsFeaturesUpdateParamsCardIssuing | None = None,
-        deposit_insurance: TreasuryFinancialAccountsFeaturesUpdateParamsDepositInsurance | None = None,
-        expand: Sequence[str] | None = None,
-        financial_addresses: TreasuryFinancialAccountsFeaturesUpdateParamsFinancialAddresses | None = None,
-        inbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsInboundTransfers | None = None,
-        intra_stripe_flows: TreasuryFinancialAccountsFeaturesUpdateParamsIntraStripeFlows | None = None,
-        outbound_payments: TreasuryFinancialAccountsFeaturesUpdateParamsOutboundPayments | None = None,
-        outbound_transfers: TreasuryFinancialAccountsFeaturesUpdateParamsOutboundTransfers | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryFinancialAccountFeatures:
-        """Updates the Features associated with a FinancialAccount.
-
-        ``POST /v1/treasury/financial_accounts/{financial_account}/features``
-
-        Args:
-            card_issuing: Encodes the FinancialAccount's ability to be used with the Issuing
-                product, including attaching cards to and drawing funds from the FinancialAccount.
-            deposit_insurance: Represents whether this FinancialAccount is eligible for deposit
-                insurance.
-            expand: Specifies which fields in the response should be expanded.
-            financial_addresses: Contains Features that add FinancialAddresses to the
-                FinancialAccount.
-            inbound_transfers: Contains settings related to adding funds to a FinancialAccount
-                from another Account with the same owner.
-            intra_stripe_flows: Represents the ability for the FinancialAccount to send money
-                to, or receive money from other FinancialAccounts (for example, via
-                OutboundPayment).
-            outbound_payments: Includes Features related to initiating money movement out of the
-                FinancialAccount to someone else's bucket of money.
-            outbound_transfers: Contains a Feature and settings related to moving money out of
-                the FinancialAccount into another Account with the same owner.
-        """
-        return await self._client.request(
-            _PostTreasuryFinancialAccountsFinancialAccountFeatures,
-            (financial_account,),
-            {
-                "card_issuing": card_issuing,
-                "deposit_insurance": deposit_insurance,
-                "expand": expand,
-                "financial_addresses": financial_addresses,
-                "inbound_transfers": inbound_transfers,
-                "intra_stripe_flows": intra_stripe_flows,
-                "outbound_payments": outbound_payments,
-                "outbound_transfers": outbound_transfers,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryFinancialAccounts.create": _PostTreasuryFinancialAccounts,
+    "TreasuryFinancialAccounts.list": _GetTreasuryFinancialAccounts,
+    "TreasuryFinancialAccounts.retrieve": _GetTreasuryFinancialAccountsFinancialAccount,
+    "TreasuryFinancialAccounts.update": _PostTreasuryFinancialAccountsFinancialAccount,
+    "TreasuryFinancialAccountsFeatures.retrieve": _GetTreasuryFinancialAccountsFinancialAccountFeatures,
+    "TreasuryFinancialAccountsFeatures.update": _PostTreasuryFinancialAccountsFinancialAccountFeatures,
+    "AsyncTreasuryFinancialAccounts.create": _PostTreasuryFinancialAccounts,
+    "AsyncTreasuryFinancialAccounts.list": _GetTreasuryFinancialAccounts,
+    "AsyncTreasuryFinancialAccounts.retrieve": _GetTreasuryFinancialAccountsFinancialAccount,
+    "AsyncTreasuryFinancialAccounts.update": _PostTreasuryFinancialAccountsFinancialAccount,
+    "AsyncTreasuryFinancialAccountsFeatures.retrieve": _GetTreasuryFinancialAccountsFinancialAccountFeatures,
+    "AsyncTreasuryFinancialAccountsFeatures.update": _PostTreasuryFinancialAccountsFinancialAccountFeatures,
+}

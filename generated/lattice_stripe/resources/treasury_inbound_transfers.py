@@ -13,14 +13,314 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
+
+
+class TreasuryInboundTransfers(SyncResource):
+    """Operations on `client.treasury.inbound_transfers`."""
+
+    def cancel(
+        self,
+        inbound_transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryInboundTransfer:
+        """Cancels an InboundTransfer.
+
+        ``POST /v1/treasury/inbound_transfers/{inbound_transfer}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTreasuryInboundTransfersInboundTransferCancel,
+            (inbound_transfer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        financial_account: str,
+        origin_payment_method: str,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        statement_descriptor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryInboundTransfer:
+        """Creates an InboundTransfer.
+
+        ``POST /v1/treasury/inbound_transfers``
+
+        Args:
+            amount: Amount (in cents) to be transferred.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            financial_account: The FinancialAccount to send funds to.
+            origin_payment_method: The origin payment method to be debited for the
+                InboundTransfer.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: The complete description that appears on your customers'
+                statements. Maximum 10 characters.
+        """
+        return self._client.request(
+            _PostTreasuryInboundTransfers,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "origin_payment_method": origin_payment_method,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        financial_account: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "failed", "processing", "succeeded"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryInboundTransfer]:
+        """Returns a list of InboundTransfers sent from the specified FinancialAccount.
+
+        ``GET /v1/treasury/inbound_transfers``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return InboundTransfers that have the given status: `processing`,
+                `succeeded`, `failed` or `canceled`.
+        """
+        return self._client.request(
+            _GetTreasuryInboundTransfers,
+            (),
+            {
+                "financial_account": financial_account,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryInboundTransfer:
+        """Retrieves the details of an existing InboundTransfer.
+
+        ``GET /v1/treasury/inbound_transfers/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTreasuryInboundTransfersId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTreasuryInboundTransfers(AsyncResource):
+    """Operations on `client.treasury.inbound_transfers`."""
+
+    async def cancel(
+        self,
+        inbound_transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryInboundTransfer:
+        """Cancels an InboundTransfer.
+
+        ``POST /v1/treasury/inbound_transfers/{inbound_transfer}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTreasuryInboundTransfersInboundTransferCancel,
+            (inbound_transfer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        financial_account: str,
+        origin_payment_method: str,
+        description: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        statement_descriptor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryInboundTransfer:
+        """Creates an InboundTransfer.
+
+        ``POST /v1/treasury/inbound_transfers``
+
+        Args:
+            amount: Amount (in cents) to be transferred.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            financial_account: The FinancialAccount to send funds to.
+            origin_payment_method: The origin payment method to be debited for the
+                InboundTransfer.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: The complete description that appears on your customers'
+                statements. Maximum 10 characters.
+        """
+        return await self._client.request(
+            _PostTreasuryInboundTransfers,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "origin_payment_method": origin_payment_method,
+                "description": description,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        financial_account: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "failed", "processing", "succeeded"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryInboundTransfer]:
+        """Returns a list of InboundTransfers sent from the specified FinancialAccount.
+
+        ``GET /v1/treasury/inbound_transfers``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return InboundTransfers that have the given status: `processing`,
+                `succeeded`, `failed` or `canceled`.
+        """
+        return await self._client.request(
+            _GetTreasuryInboundTransfers,
+            (),
+            {
+                "financial_account": financial_account,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryInboundTransfer:
+        """Retrieves the details of an existing InboundTransfer.
+
+        ``GET /v1/treasury/inbound_transfers/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTreasuryInboundTransfersId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTreasuryInboundTransfersInboundTransferCancel: Operation[TreasuryInboundTransfer] = Operation(
     "PostTreasuryInboundTransfersInboundTransferCancel",
@@ -89,273 +389,14 @@ _GetTreasuryInboundTransfersId: Operation[TreasuryInboundTransfer] = Operation(
 )
 
 
-class TreasuryInboundTransfers(SyncResource):
-    """Operations on `client.treasury.inbound_transfers`."""
-
-    def cancel(
-        self,
-        inbound_transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryInboundTransfer:
-        """Cancels an InboundTransfer.
-
-        ``POST /v1/treasury/inbound_transfers/{inbound_transfer}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTreasuryInboundTransfersInboundTransferCancel,
-            (inbound_transfer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        financial_account: str,
-        origin_payment_method: str,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        statement_descriptor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryInboundTransfer:
-        """Creates an InboundTransfer.
-
-        ``POST /v1/treasury/inbound_transfers``
-
-        Args:
-            amount: Amount (in cents) to be transferred.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            financial_account: The FinancialAccount to send funds to.
-            origin_payment_method: The origin payment method to be debited for the
-                InboundTransfer.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            statement_descriptor: The complete description that appears on your customers'
-                statements.
-        """
-        return self._client.request(
-            _PostTreasuryInboundTransfers,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "origin_payment_method": origin_payment_method,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        financial_account: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "failed", "processing", "succeeded"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryInboundTransfer]:
-        """Returns a list of InboundTransfers sent from the specified FinancialAccount.
-
-        ``GET /v1/treasury/inbound_transfers``
-
-        Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return self._client.request(
-            _GetTreasuryInboundTransfers,
-            (),
-            {
-                "financial_account": financial_account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryInboundTransfer:
-        """Retrieves the details of an existing InboundTransfer.
-
-        ``GET /v1/treasury/inbound_transfers/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTreasuryInboundTransfersId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTreasuryInboundTransfers(AsyncResource):
-    """Operations on `client.treasury.inbound_transfers`."""
-
-    async def cancel(
-        self,
-        inbound_transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryInboundTransfer:
-        """Cancels an InboundTransfer.
-
-        ``POST /v1/treasury/inbound_transfers/{inbound_transfer}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTreasuryInboundTransfersInboundTransferCancel,
-            (inbound_transfer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        financial_account: str,
-        origin_payment_method: str,
-        description: str | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        statement_descriptor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryInboundTransfer:
-        """Creates an InboundTransfer.
-
-        ``POST /v1/treasury/inbound_transfers``
-
-        Args:
-            amount: Amount (in cents) to be transferred.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            financial_account: The FinancialAccount to send funds to.
-            origin_payment_method: The origin payment method to be debited for the
-                InboundTransfer.
-            description: An arbitrary string attached to the object.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            statement_descriptor: The complete description that appears on your customers'
-                statements.
-        """
-        return await self._client.request(
-            _PostTreasuryInboundTransfers,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "origin_payment_method": origin_payment_method,
-                "description": description,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        financial_account: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "failed", "processing", "succeeded"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryInboundTransfer]:
-        """Returns a list of InboundTransfers sent from the specified FinancialAccount.
-
-        ``GET /v1/treasury/inbound_transfers``
-
-        Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return await self._client.request(
-            _GetTreasuryInboundTransfers,
-            (),
-            {
-                "financial_account": financial_account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryInboundTransfer:
-        """Retrieves the details of an existing InboundTransfer.
-
-        ``GET /v1/treasury/inbound_transfers/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTreasuryInboundTransfersId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryInboundTransfers.cancel": _PostTreasuryInboundTransfersInboundTransferCancel,
+    "TreasuryInboundTransfers.create": _PostTreasuryInboundTransfers,
+    "TreasuryInboundTransfers.list": _GetTreasuryInboundTransfers,
+    "TreasuryInboundTransfers.retrieve": _GetTreasuryInboundTransfersId,
+    "AsyncTreasuryInboundTransfers.cancel": _PostTreasuryInboundTransfersInboundTransferCancel,
+    "AsyncTreasuryInboundTransfers.create": _PostTreasuryInboundTransfers,
+    "AsyncTreasuryInboundTransfers.list": _GetTreasuryInboundTransfers,
+    "AsyncTreasuryInboundTransfers.retrieve": _GetTreasuryInboundTransfersId,
+}

@@ -13,19 +13,367 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
     from ..params.treasury_outbound_payments import (
         TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodData,
         TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptions,
         TreasuryOutboundPaymentsCreateParamsEndUserDetails,
     )
+
+
+class TreasuryOutboundPayments(SyncResource):
+    """Operations on `client.treasury.outbound_payments`."""
+
+    def cancel(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundPayment:
+        """Cancel an OutboundPayment.
+
+        ``POST /v1/treasury/outbound_payments/{id}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTreasuryOutboundPaymentsIdCancel,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        financial_account: str,
+        customer: str | None = None,
+        description: str | None = None,
+        destination_payment_method: str | None = None,
+        destination_payment_method_data: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodData
+        | None = None,
+        destination_payment_method_options: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptions
+        | None = None,
+        end_user_details: TreasuryOutboundPaymentsCreateParamsEndUserDetails | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        statement_descriptor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundPayment:
+        """Creates an OutboundPayment.
+
+        ``POST /v1/treasury/outbound_payments``
+
+        Args:
+            amount: Amount (in cents) to be transferred.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            financial_account: The FinancialAccount to pull funds from.
+            customer: ID of the customer to whom the OutboundPayment is sent. Must match the
+                Customer attached to the `destination_payment_method` passed in.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            destination_payment_method: The PaymentMethod to use as the payment instrument for
+                the OutboundPayment. Exclusive with `destination_payment_method_data`.
+            destination_payment_method_data: Hash used to generate the PaymentMethod to be used
+                for this OutboundPayment. Exclusive with `destination_payment_method`.
+            destination_payment_method_options: Payment method-specific configuration for this
+                OutboundPayment.
+            end_user_details: End user details.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: The description that appears on the receiving end for this
+                OutboundPayment (for example, bank statement for external bank transfer).
+                Maximum 10 characters for `ach` payments, 140 characters for `wire` payments, or
+                500 characters for `stripe` network transfers. The default value is `payment`.
+        """
+        return self._client.request(
+            _PostTreasuryOutboundPayments,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "customer": customer,
+                "description": description,
+                "destination_payment_method": destination_payment_method,
+                "destination_payment_method_data": destination_payment_method_data,
+                "destination_payment_method_options": destination_payment_method_options,
+                "end_user_details": end_user_details,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        financial_account: str,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryOutboundPayment]:
+        """Returns a list of OutboundPayments sent from the specified FinancialAccount.
+
+        ``GET /v1/treasury/outbound_payments``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            customer: Only return OutboundPayments sent to this customer.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return OutboundPayments that have the given status: `processing`,
+                `failed`, `posted`, `returned`, or `canceled`.
+        """
+        return self._client.request(
+            _GetTreasuryOutboundPayments,
+            (),
+            {
+                "financial_account": financial_account,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundPayment:
+        """Retrieves the details of an existing OutboundPayment by passing the unique
+        OutboundPayment ID from either the OutboundPayment creation request or OutboundPayment
+        list.
+
+        ``GET /v1/treasury/outbound_payments/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTreasuryOutboundPaymentsId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTreasuryOutboundPayments(AsyncResource):
+    """Operations on `client.treasury.outbound_payments`."""
+
+    async def cancel(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundPayment:
+        """Cancel an OutboundPayment.
+
+        ``POST /v1/treasury/outbound_payments/{id}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTreasuryOutboundPaymentsIdCancel,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        financial_account: str,
+        customer: str | None = None,
+        description: str | None = None,
+        destination_payment_method: str | None = None,
+        destination_payment_method_data: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodData
+        | None = None,
+        destination_payment_method_options: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptions
+        | None = None,
+        end_user_details: TreasuryOutboundPaymentsCreateParamsEndUserDetails | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        statement_descriptor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundPayment:
+        """Creates an OutboundPayment.
+
+        ``POST /v1/treasury/outbound_payments``
+
+        Args:
+            amount: Amount (in cents) to be transferred.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            financial_account: The FinancialAccount to pull funds from.
+            customer: ID of the customer to whom the OutboundPayment is sent. Must match the
+                Customer attached to the `destination_payment_method` passed in.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            destination_payment_method: The PaymentMethod to use as the payment instrument for
+                the OutboundPayment. Exclusive with `destination_payment_method_data`.
+            destination_payment_method_data: Hash used to generate the PaymentMethod to be used
+                for this OutboundPayment. Exclusive with `destination_payment_method`.
+            destination_payment_method_options: Payment method-specific configuration for this
+                OutboundPayment.
+            end_user_details: End user details.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: The description that appears on the receiving end for this
+                OutboundPayment (for example, bank statement for external bank transfer).
+                Maximum 10 characters for `ach` payments, 140 characters for `wire` payments, or
+                500 characters for `stripe` network transfers. The default value is `payment`.
+        """
+        return await self._client.request(
+            _PostTreasuryOutboundPayments,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "customer": customer,
+                "description": description,
+                "destination_payment_method": destination_payment_method,
+                "destination_payment_method_data": destination_payment_method_data,
+                "destination_payment_method_options": destination_payment_method_options,
+                "end_user_details": end_user_details,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        financial_account: str,
+        customer: str | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryOutboundPayment]:
+        """Returns a list of OutboundPayments sent from the specified FinancialAccount.
+
+        ``GET /v1/treasury/outbound_payments``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            customer: Only return OutboundPayments sent to this customer.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return OutboundPayments that have the given status: `processing`,
+                `failed`, `posted`, `returned`, or `canceled`.
+        """
+        return await self._client.request(
+            _GetTreasuryOutboundPayments,
+            (),
+            {
+                "financial_account": financial_account,
+                "customer": customer,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundPayment:
+        """Retrieves the details of an existing OutboundPayment by passing the unique
+        OutboundPayment ID from either the OutboundPayment creation request or OutboundPayment
+        list.
+
+        ``GET /v1/treasury/outbound_payments/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTreasuryOutboundPaymentsId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTreasuryOutboundPaymentsIdCancel: Operation[TreasuryOutboundPayment] = Operation(
     "PostTreasuryOutboundPaymentsIdCancel",
@@ -99,315 +447,14 @@ _GetTreasuryOutboundPaymentsId: Operation[TreasuryOutboundPayment] = Operation(
 )
 
 
-class TreasuryOutboundPayments(SyncResource):
-    """Operations on `client.treasury.outbound_payments`."""
-
-    def cancel(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundPayment:
-        """Cancel an OutboundPayment.
-
-        ``POST /v1/treasury/outbound_payments/{id}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTreasuryOutboundPaymentsIdCancel,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        financial_account: str,
-        customer: str | None = None,
-        description: str | None = None,
-        destination_payment_method: str | None = None,
-        destination_payment_method_data: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodData
-        | None = None,
-        destination_payment_method_options: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptions
-        | None = None,
-        end_user_details: TreasuryOutboundPaymentsCreateParamsEndUserDetails | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        statement_descriptor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundPayment:
-        """Creates an OutboundPayment.
-
-        ``POST /v1/treasury/outbound_payments``
-
-        Args:
-            amount: Amount (in cents) to be transferred.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            financial_account: The FinancialAccount to pull funds from.
-            customer: ID of the customer to whom the OutboundPayment is sent.
-            description: An arbitrary string attached to the object.
-            destination_payment_method: The PaymentMethod to use as the payment instrument for
-                the OutboundPayment.
-            destination_payment_method_data: Hash used to generate the PaymentMethod to be used
-                for this OutboundPayment.
-            destination_payment_method_options: Payment method-specific configuration for this
-                OutboundPayment.
-            end_user_details: End user details.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            statement_descriptor: The description that appears on the receiving end for this
-                OutboundPayment (for example, bank statement for external bank transfer).
-        """
-        return self._client.request(
-            _PostTreasuryOutboundPayments,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "customer": customer,
-                "description": description,
-                "destination_payment_method": destination_payment_method,
-                "destination_payment_method_data": destination_payment_method_data,
-                "destination_payment_method_options": destination_payment_method_options,
-                "end_user_details": end_user_details,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        financial_account: str,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryOutboundPayment]:
-        """Returns a list of OutboundPayments sent from the specified FinancialAccount.
-
-        ``GET /v1/treasury/outbound_payments``
-
-        Args:
-            financial_account:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return self._client.request(
-            _GetTreasuryOutboundPayments,
-            (),
-            {
-                "financial_account": financial_account,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundPayment:
-        """Retrieves the details of an existing OutboundPayment by passing the unique
-        OutboundPayment ID from either the OutboundPayment creation request or OutboundPayment
-        list.
-
-        ``GET /v1/treasury/outbound_payments/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTreasuryOutboundPaymentsId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTreasuryOutboundPayments(AsyncResource):
-    """Operations on `client.treasury.outbound_payments`."""
-
-    async def cancel(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundPayment:
-        """Cancel an OutboundPayment.
-
-        ``POST /v1/treasury/outbound_payments/{id}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTreasuryOutboundPaymentsIdCancel,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        financial_account: str,
-        customer: str | None = None,
-        description: str | None = None,
-        destination_payment_method: str | None = None,
-        destination_payment_method_data: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodData
-        | None = None,
-        destination_payment_method_options: TreasuryOutboundPaymentsCreateParamsDestinationPaymentMethodOptions
-        | None = None,
-        end_user_details: TreasuryOutboundPaymentsCreateParamsEndUserDetails | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        statement_descriptor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundPayment:
-        """Creates an OutboundPayment.
-
-        ``POST /v1/treasury/outbound_payments``
-
-        Args:
-            amount: Amount (in cents) to be transferred.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            financial_account: The FinancialAccount to pull funds from.
-            customer: ID of the customer to whom the OutboundPayment is sent.
-            description: An arbitrary string attached to the object.
-            destination_payment_method: The PaymentMethod to use as the payment instrument for
-                the OutboundPayment.
-            destination_payment_method_data: Hash used to generate the PaymentMethod to be used
-                for this OutboundPayment.
-            destination_payment_method_options: Payment method-specific configuration for this
-                OutboundPayment.
-            end_user_details: End user details.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            statement_descriptor: The description that appears on the receiving end for this
-                OutboundPayment (for example, bank statement for external bank transfer).
-        """
-        return await self._client.request(
-            _PostTreasuryOutboundPayments,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "customer": customer,
-                "description": description,
-                "destination_payment_method": destination_payment_method,
-                "destination_payment_method_data": destination_payment_method_data,
-                "destination_payment_method_options": destination_payment_method_options,
-                "end_user_details": end_user_details,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        financial_account: str,
-        customer: str | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryOutboundPayment]:
-        """Returns a list of OutboundPayments sent from the specified FinancialAccount.
-
-        ``GET /v1/treasury/outbound_payments``
-
-        Args:
-            financial_account:
-            customer:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return await self._client.request(
-            _GetTreasuryOutboundPayments,
-            (),
-            {
-                "financial_account": financial_account,
-                "customer": customer,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundPayment:
-        """Retrieves the details of an existing OutboundPayment by passing the unique
-        OutboundPayment ID from either the OutboundPayment creation request or OutboundPayment
-        list.
-
-        ``GET /v1/treasury/outbound_payments/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTreasuryOutboundPaymentsId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryOutboundPayments.cancel": _PostTreasuryOutboundPaymentsIdCancel,
+    "TreasuryOutboundPayments.create": _PostTreasuryOutboundPayments,
+    "TreasuryOutboundPayments.list": _GetTreasuryOutboundPayments,
+    "TreasuryOutboundPayments.retrieve": _GetTreasuryOutboundPaymentsId,
+    "AsyncTreasuryOutboundPayments.cancel": _PostTreasuryOutboundPaymentsIdCancel,
+    "AsyncTreasuryOutboundPayments.create": _PostTreasuryOutboundPayments,
+    "AsyncTreasuryOutboundPayments.list": _GetTreasuryOutboundPayments,
+    "AsyncTreasuryOutboundPayments.retrieve": _GetTreasuryOutboundPaymentsId,
+}

@@ -13,17 +13,333 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
     from ..params.treasury_outbound_transfers import (
         TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions,
     )
+
+
+class TreasuryOutboundTransfers(SyncResource):
+    """Operations on `client.treasury.outbound_transfers`."""
+
+    def cancel(
+        self,
+        outbound_transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundTransfer:
+        """An OutboundTransfer can be canceled if the funds have not yet been paid out.
+
+        ``POST /v1/treasury/outbound_transfers/{outbound_transfer}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _PostTreasuryOutboundTransfersOutboundTransferCancel,
+            (outbound_transfer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    def create(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        financial_account: str,
+        description: str | None = None,
+        destination_payment_method: str | None = None,
+        destination_payment_method_options: TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions
+        | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        statement_descriptor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundTransfer:
+        """Creates an OutboundTransfer.
+
+        ``POST /v1/treasury/outbound_transfers``
+
+        Args:
+            amount: Amount (in cents) to be transferred.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            financial_account: The FinancialAccount to pull funds from.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            destination_payment_method: The PaymentMethod to use as the payment instrument for
+                the OutboundTransfer.
+            destination_payment_method_options: Hash describing payment method configuration
+                details.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: Statement descriptor to be shown on the receiving end of an
+                OutboundTransfer. Maximum 10 characters for `ach` transfers or 140 characters
+                for `wire` transfers. The default value is `transfer`.
+        """
+        return self._client.request(
+            _PostTreasuryOutboundTransfers,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "description": description,
+                "destination_payment_method": destination_payment_method,
+                "destination_payment_method_options": destination_payment_method_options,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+            },
+            options,
+        )
+
+    def list(
+        self,
+        *,
+        financial_account: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryOutboundTransfer]:
+        """Returns a list of OutboundTransfers sent from the specified FinancialAccount.
+
+        ``GET /v1/treasury/outbound_transfers``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return OutboundTransfers that have the given status: `processing`,
+                `canceled`, `failed`, `posted`, or `returned`.
+        """
+        return self._client.request(
+            _GetTreasuryOutboundTransfers,
+            (),
+            {
+                "financial_account": financial_account,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        outbound_transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundTransfer:
+        """Retrieves the details of an existing OutboundTransfer by passing the unique
+        OutboundTransfer ID from either the OutboundTransfer creation request or
+        OutboundTransfer list.
+
+        ``GET /v1/treasury/outbound_transfers/{outbound_transfer}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTreasuryOutboundTransfersOutboundTransfer,
+            (outbound_transfer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTreasuryOutboundTransfers(AsyncResource):
+    """Operations on `client.treasury.outbound_transfers`."""
+
+    async def cancel(
+        self,
+        outbound_transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundTransfer:
+        """An OutboundTransfer can be canceled if the funds have not yet been paid out.
+
+        ``POST /v1/treasury/outbound_transfers/{outbound_transfer}/cancel``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _PostTreasuryOutboundTransfersOutboundTransferCancel,
+            (outbound_transfer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+    async def create(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        financial_account: str,
+        description: str | None = None,
+        destination_payment_method: str | None = None,
+        destination_payment_method_options: TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions
+        | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        metadata: dict[str, str] | None = None,
+        statement_descriptor: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundTransfer:
+        """Creates an OutboundTransfer.
+
+        ``POST /v1/treasury/outbound_transfers``
+
+        Args:
+            amount: Amount (in cents) to be transferred.
+            currency: Three-letter [ISO currency
+                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+                [supported currency](https://stripe.com/docs/currencies).
+            financial_account: The FinancialAccount to pull funds from.
+            description: An arbitrary string attached to the object. Often useful for displaying
+                to users.
+            destination_payment_method: The PaymentMethod to use as the payment instrument for
+                the OutboundTransfer.
+            destination_payment_method_options: Hash describing payment method configuration
+                details.
+            expand: Specifies which fields in the response should be expanded.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
+                can attach to an object. This can be useful for storing additional information
+                about the object in a structured format. Individual keys can be unset by posting
+                an empty value to them. All keys can be unset by posting an empty value to
+                `metadata`.
+            statement_descriptor: Statement descriptor to be shown on the receiving end of an
+                OutboundTransfer. Maximum 10 characters for `ach` transfers or 140 characters
+                for `wire` transfers. The default value is `transfer`.
+        """
+        return await self._client.request(
+            _PostTreasuryOutboundTransfers,
+            (),
+            {
+                "amount": amount,
+                "currency": currency,
+                "financial_account": financial_account,
+                "description": description,
+                "destination_payment_method": destination_payment_method,
+                "destination_payment_method_options": destination_payment_method_options,
+                "expand": expand,
+                "metadata": metadata,
+                "statement_descriptor": statement_descriptor,
+            },
+            options,
+        )
+
+    async def list(
+        self,
+        *,
+        financial_account: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryOutboundTransfer]:
+        """Returns a list of OutboundTransfers sent from the specified FinancialAccount.
+
+        ``GET /v1/treasury/outbound_transfers``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return OutboundTransfers that have the given status: `processing`,
+                `canceled`, `failed`, `posted`, or `returned`.
+        """
+        return await self._client.request(
+            _GetTreasuryOutboundTransfers,
+            (),
+            {
+                "financial_account": financial_account,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        outbound_transfer: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryOutboundTransfer:
+        """Retrieves the details of an existing OutboundTransfer by passing the unique
+        OutboundTransfer ID from either the OutboundTransfer creation request or
+        OutboundTransfer list.
+
+        ``GET /v1/treasury/outbound_transfers/{outbound_transfer}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTreasuryOutboundTransfersOutboundTransfer,
+            (outbound_transfer,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _PostTreasuryOutboundTransfersOutboundTransferCancel: Operation[TreasuryOutboundTransfer] = Operation(
     "PostTreasuryOutboundTransfersOutboundTransferCancel",
@@ -93,287 +409,14 @@ _GetTreasuryOutboundTransfersOutboundTransfer: Operation[TreasuryOutboundTransfe
 )
 
 
-class TreasuryOutboundTransfers(SyncResource):
-    """Operations on `client.treasury.outbound_transfers`."""
-
-    def cancel(
-        self,
-        outbound_transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundTransfer:
-        """An OutboundTransfer can be canceled if the funds have not yet been paid out.
-
-        ``POST /v1/treasury/outbound_transfers/{outbound_transfer}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return self._client.request(
-            _PostTreasuryOutboundTransfersOutboundTransferCancel,
-            (outbound_transfer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    def create(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        financial_account: str,
-        description: str | None = None,
-        destination_payment_method: str | None = None,
-        destination_payment_method_options: TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions
-        | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        statement_descriptor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundTransfer:
-        """Creates an OutboundTransfer.
-
-        ``POST /v1/treasury/outbound_transfers``
-
-        Args:
-            amount: Amount (in cents) to be transferred.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            financial_account: The FinancialAccount to pull funds from.
-            description: An arbitrary string attached to the object.
-            destination_payment_method: The PaymentMethod to use as the payment instrument for
-                the OutboundTransfer.
-            destination_payment_method_options: Hash describing payment method configuration
-                details.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            statement_descriptor: Statement descriptor to be shown on the receiving end of an
-                OutboundTransfer.
-        """
-        return self._client.request(
-            _PostTreasuryOutboundTransfers,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "description": description,
-                "destination_payment_method": destination_payment_method,
-                "destination_payment_method_options": destination_payment_method_options,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-            },
-            options,
-        )
-
-    def list(
-        self,
-        *,
-        financial_account: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryOutboundTransfer]:
-        """Returns a list of OutboundTransfers sent from the specified FinancialAccount.
-
-        ``GET /v1/treasury/outbound_transfers``
-
-        Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return self._client.request(
-            _GetTreasuryOutboundTransfers,
-            (),
-            {
-                "financial_account": financial_account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        outbound_transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundTransfer:
-        """Retrieves the details of an existing OutboundTransfer by passing the unique
-        OutboundTransfer ID from either the OutboundTransfer creation request or
-        OutboundTransfer list.
-
-        ``GET /v1/treasury/outbound_transfers/{outbound_transfer}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTreasuryOutboundTransfersOutboundTransfer,
-            (outbound_transfer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTreasuryOutboundTransfers(AsyncResource):
-    """Operations on `client.treasury.outbound_transfers`."""
-
-    async def cancel(
-        self,
-        outbound_transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundTransfer:
-        """An OutboundTransfer can be canceled if the funds have not yet been paid out.
-
-        ``POST /v1/treasury/outbound_transfers/{outbound_transfer}/cancel``
-
-        Args:
-            expand: Specifies which fields in the response should be expanded.
-        """
-        return await self._client.request(
-            _PostTreasuryOutboundTransfersOutboundTransferCancel,
-            (outbound_transfer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-    async def create(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        financial_account: str,
-        description: str | None = None,
-        destination_payment_method: str | None = None,
-        destination_payment_method_options: TreasuryOutboundTransfersCreateParamsDestinationPaymentMethodOptions
-        | None = None,
-        expand: Sequence[str] | None = None,
-        metadata: dict[str, str] | None = None,
-        statement_descriptor: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundTransfer:
-        """Creates an OutboundTransfer.
-
-        ``POST /v1/treasury/outbound_transfers``
-
-        Args:
-            amount: Amount (in cents) to be transferred.
-            currency: Three-letter [ISO currency
-                code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
-            financial_account: The FinancialAccount to pull funds from.
-            description: An arbitrary string attached to the object.
-            destination_payment_method: The PaymentMethod to use as the payment instrument for
-                the OutboundTransfer.
-            destination_payment_method_options: Hash describing payment method configuration
-                details.
-            expand: Specifies which fields in the response should be expanded.
-            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you
-                can attach to an object.
-            statement_descriptor: Statement descriptor to be shown on the receiving end of an
-                OutboundTransfer.
-        """
-        return await self._client.request(
-            _PostTreasuryOutboundTransfers,
-            (),
-            {
-                "amount": amount,
-                "currency": currency,
-                "financial_account": financial_account,
-                "description": description,
-                "destination_payment_method": destination_payment_method,
-                "destination_payment_method_options": destination_payment_method_options,
-                "expand": expand,
-                "metadata": metadata,
-                "statement_descriptor": statement_descriptor,
-            },
-            options,
-        )
-
-    async def list(
-        self,
-        *,
-        financial_account: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryOutboundTransfer]:
-        """Returns a list of OutboundTransfers sent from the specified FinancialAccount.
-
-        ``GET /v1/treasury/outbound_transfers``
-
-        Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return await self._client.request(
-            _GetTreasuryOutboundTransfers,
-            (),
-            {
-                "financial_account": financial_account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        outbound_transfer: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryOutboundTransfer:
-        """Retrieves the details of an existing OutboundTransfer by passing the unique
-        OutboundTransfer ID from either the OutboundTransfer creation request or
-        OutboundTransfer list.
-
-        ``GET /v1/treasury/outbound_transfers/{outbound_transfer}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTreasuryOutboundTransfersOutboundTransfer,
-            (outbound_transfer,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryOutboundTransfers.cancel": _PostTreasuryOutboundTransfersOutboundTransferCancel,
+    "TreasuryOutboundTransfers.create": _PostTreasuryOutboundTransfers,
+    "TreasuryOutboundTransfers.list": _GetTreasuryOutboundTransfers,
+    "TreasuryOutboundTransfers.retrieve": _GetTreasuryOutboundTransfersOutboundTransfer,
+    "AsyncTreasuryOutboundTransfers.cancel": _PostTreasuryOutboundTransfersOutboundTransferCancel,
+    "AsyncTreasuryOutboundTransfers.create": _PostTreasuryOutboundTransfers,
+    "AsyncTreasuryOutboundTransfers.list": _GetTreasuryOutboundTransfers,
+    "AsyncTreasuryOutboundTransfers.retrieve": _GetTreasuryOutboundTransfersOutboundTransfer,
+}

@@ -12,17 +12,173 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_credit import TreasuryReceivedCredit
     from ..params.treasury_received_credits import (
         TreasuryReceivedCreditsListParamsLinkedFlows,
     )
+
+
+class TreasuryReceivedCredits(SyncResource):
+    """Operations on `client.treasury.received_credits`."""
+
+    def list(
+        self,
+        *,
+        financial_account: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        linked_flows: TreasuryReceivedCreditsListParamsLinkedFlows | None = None,
+        starting_after: str | None = None,
+        status: Literal["failed", "succeeded"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryReceivedCredit]:
+        """Returns a list of ReceivedCredits.
+
+        ``GET /v1/treasury/received_credits``
+
+        Args:
+            financial_account: The FinancialAccount that received the funds.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            linked_flows: Only return ReceivedCredits described by the flow.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedCredits that have the given status: `succeeded` or
+                `failed`.
+        """
+        return self._client.request(
+            _GetTreasuryReceivedCredits,
+            (),
+            {
+                "financial_account": financial_account,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "linked_flows": linked_flows,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryReceivedCredit:
+        """Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit
+        ID from the ReceivedCredit list.
+
+        ``GET /v1/treasury/received_credits/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTreasuryReceivedCreditsId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTreasuryReceivedCredits(AsyncResource):
+    """Operations on `client.treasury.received_credits`."""
+
+    async def list(
+        self,
+        *,
+        financial_account: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        linked_flows: TreasuryReceivedCreditsListParamsLinkedFlows | None = None,
+        starting_after: str | None = None,
+        status: Literal["failed", "succeeded"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryReceivedCredit]:
+        """Returns a list of ReceivedCredits.
+
+        ``GET /v1/treasury/received_credits``
+
+        Args:
+            financial_account: The FinancialAccount that received the funds.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            linked_flows: Only return ReceivedCredits described by the flow.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedCredits that have the given status: `succeeded` or
+                `failed`.
+        """
+        return await self._client.request(
+            _GetTreasuryReceivedCredits,
+            (),
+            {
+                "financial_account": financial_account,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "linked_flows": linked_flows,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryReceivedCredit:
+        """Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit
+        ID from the ReceivedCredit list.
+
+        ``GET /v1/treasury/received_credits/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTreasuryReceivedCreditsId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetTreasuryReceivedCredits: Operation[ListObject[TreasuryReceivedCredit]] = Operation(
     "GetTreasuryReceivedCredits",
@@ -56,139 +212,10 @@ _GetTreasuryReceivedCreditsId: Operation[TreasuryReceivedCredit] = Operation(
 )
 
 
-class TreasuryReceivedCredits(SyncResource):
-    """Operations on `client.treasury.received_credits`."""
-
-    def list(
-        self,
-        *,
-        financial_account: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        linked_flows: TreasuryReceivedCreditsListParamsLinkedFlows | None = None,
-        starting_after: str | None = None,
-        status: Literal["failed", "succeeded"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryReceivedCredit]:
-        """Returns a list of ReceivedCredits.
-
-        ``GET /v1/treasury/received_credits``
-
-        Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            linked_flows:
-            starting_after:
-            status:
-        """
-        return self._client.request(
-            _GetTreasuryReceivedCredits,
-            (),
-            {
-                "financial_account": financial_account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "linked_flows": linked_flows,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryReceivedCredit:
-        """Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit
-        ID from the ReceivedCredit list.
-
-        ``GET /v1/treasury/received_credits/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTreasuryReceivedCreditsId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTreasuryReceivedCredits(AsyncResource):
-    """Operations on `client.treasury.received_credits`."""
-
-    async def list(
-        self,
-        *,
-        financial_account: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        linked_flows: TreasuryReceivedCreditsListParamsLinkedFlows | None = None,
-        starting_after: str | None = None,
-        status: Literal["failed", "succeeded"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryReceivedCredit]:
-        """Returns a list of ReceivedCredits.
-
-        ``GET /v1/treasury/received_credits``
-
-        Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            linked_flows:
-            starting_after:
-            status:
-        """
-        return await self._client.request(
-            _GetTreasuryReceivedCredits,
-            (),
-            {
-                "financial_account": financial_account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "linked_flows": linked_flows,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryReceivedCredit:
-        """Retrieves the details of an existing ReceivedCredit by passing the unique ReceivedCredit
-        ID from the ReceivedCredit list.
-
-        ``GET /v1/treasury/received_credits/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTreasuryReceivedCreditsId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryReceivedCredits.list": _GetTreasuryReceivedCredits,
+    "TreasuryReceivedCredits.retrieve": _GetTreasuryReceivedCreditsId,
+    "AsyncTreasuryReceivedCredits.list": _GetTreasuryReceivedCredits,
+    "AsyncTreasuryReceivedCredits.retrieve": _GetTreasuryReceivedCreditsId,
+}

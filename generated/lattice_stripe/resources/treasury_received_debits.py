@@ -12,14 +12,164 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_debit import TreasuryReceivedDebit
+
+
+class TreasuryReceivedDebits(SyncResource):
+    """Operations on `client.treasury.received_debits`."""
+
+    def list(
+        self,
+        *,
+        financial_account: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["failed", "succeeded"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryReceivedDebit]:
+        """Returns a list of ReceivedDebits.
+
+        ``GET /v1/treasury/received_debits``
+
+        Args:
+            financial_account: The FinancialAccount that funds were pulled from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedDebits that have the given status: `succeeded` or
+                `failed`.
+        """
+        return self._client.request(
+            _GetTreasuryReceivedDebits,
+            (),
+            {
+                "financial_account": financial_account,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryReceivedDebit:
+        """Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit
+        ID from the ReceivedDebit list
+
+        ``GET /v1/treasury/received_debits/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTreasuryReceivedDebitsId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTreasuryReceivedDebits(AsyncResource):
+    """Operations on `client.treasury.received_debits`."""
+
+    async def list(
+        self,
+        *,
+        financial_account: str,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        status: Literal["failed", "succeeded"] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryReceivedDebit]:
+        """Returns a list of ReceivedDebits.
+
+        ``GET /v1/treasury/received_debits``
+
+        Args:
+            financial_account: The FinancialAccount that funds were pulled from.
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return ReceivedDebits that have the given status: `succeeded` or
+                `failed`.
+        """
+        return await self._client.request(
+            _GetTreasuryReceivedDebits,
+            (),
+            {
+                "financial_account": financial_account,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "starting_after": starting_after,
+                "status": status,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryReceivedDebit:
+        """Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit
+        ID from the ReceivedDebit list
+
+        ``GET /v1/treasury/received_debits/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTreasuryReceivedDebitsId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetTreasuryReceivedDebits: Operation[ListObject[TreasuryReceivedDebit]] = Operation(
     "GetTreasuryReceivedDebits",
@@ -52,133 +202,10 @@ _GetTreasuryReceivedDebitsId: Operation[TreasuryReceivedDebit] = Operation(
 )
 
 
-class TreasuryReceivedDebits(SyncResource):
-    """Operations on `client.treasury.received_debits`."""
-
-    def list(
-        self,
-        *,
-        financial_account: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["failed", "succeeded"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryReceivedDebit]:
-        """Returns a list of ReceivedDebits.
-
-        ``GET /v1/treasury/received_debits``
-
-        Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return self._client.request(
-            _GetTreasuryReceivedDebits,
-            (),
-            {
-                "financial_account": financial_account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryReceivedDebit:
-        """Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit
-        ID from the ReceivedDebit list
-
-        ``GET /v1/treasury/received_debits/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTreasuryReceivedDebitsId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTreasuryReceivedDebits(AsyncResource):
-    """Operations on `client.treasury.received_debits`."""
-
-    async def list(
-        self,
-        *,
-        financial_account: str,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        starting_after: str | None = None,
-        status: Literal["failed", "succeeded"] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryReceivedDebit]:
-        """Returns a list of ReceivedDebits.
-
-        ``GET /v1/treasury/received_debits``
-
-        Args:
-            financial_account:
-            ending_before:
-            expand:
-            limit:
-            starting_after:
-            status:
-        """
-        return await self._client.request(
-            _GetTreasuryReceivedDebits,
-            (),
-            {
-                "financial_account": financial_account,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "starting_after": starting_after,
-                "status": status,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryReceivedDebit:
-        """Retrieves the details of an existing ReceivedDebit by passing the unique ReceivedDebit
-        ID from the ReceivedDebit list
-
-        ``GET /v1/treasury/received_debits/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTreasuryReceivedDebitsId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryReceivedDebits.list": _GetTreasuryReceivedDebits,
+    "TreasuryReceivedDebits.retrieve": _GetTreasuryReceivedDebitsId,
+    "AsyncTreasuryReceivedDebits.list": _GetTreasuryReceivedDebits,
+    "AsyncTreasuryReceivedDebits.retrieve": _GetTreasuryReceivedDebitsId,
+}

@@ -12,18 +12,184 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_transaction_entry import TreasuryTransactionEntry
     from ..params.treasury_transaction_entries import (
         TreasuryTransactionEntriesListParamsCreated,
         TreasuryTransactionEntriesListParamsEffectiveAt,
     )
+
+
+class TreasuryTransactionEntries(SyncResource):
+    """Operations on `client.treasury.transaction_entries`."""
+
+    def list(
+        self,
+        *,
+        financial_account: str,
+        created: TreasuryTransactionEntriesListParamsCreated | int | None = None,
+        effective_at: TreasuryTransactionEntriesListParamsEffectiveAt | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        order_by: Literal["created", "effective_at"] | None = None,
+        starting_after: str | None = None,
+        transaction: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryTransactionEntry]:
+        """Retrieves a list of TransactionEntry objects.
+
+        ``GET /v1/treasury/transaction_entries``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            created:
+            effective_at:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            order_by: The results are in reverse chronological order by `created` or
+                `effective_at`. The default is `created`.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transaction: Only return TransactionEntries associated with this Transaction.
+        """
+        return self._client.request(
+            _GetTreasuryTransactionEntries,
+            (),
+            {
+                "financial_account": financial_account,
+                "created": created,
+                "effective_at": effective_at,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "order_by": order_by,
+                "starting_after": starting_after,
+                "transaction": transaction,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryTransactionEntry:
+        """Retrieves a TransactionEntry object.
+
+        ``GET /v1/treasury/transaction_entries/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTreasuryTransactionEntriesId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTreasuryTransactionEntries(AsyncResource):
+    """Operations on `client.treasury.transaction_entries`."""
+
+    async def list(
+        self,
+        *,
+        financial_account: str,
+        created: TreasuryTransactionEntriesListParamsCreated | int | None = None,
+        effective_at: TreasuryTransactionEntriesListParamsEffectiveAt | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        order_by: Literal["created", "effective_at"] | None = None,
+        starting_after: str | None = None,
+        transaction: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryTransactionEntry]:
+        """Retrieves a list of TransactionEntry objects.
+
+        ``GET /v1/treasury/transaction_entries``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            created:
+            effective_at:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            order_by: The results are in reverse chronological order by `created` or
+                `effective_at`. The default is `created`.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            transaction: Only return TransactionEntries associated with this Transaction.
+        """
+        return await self._client.request(
+            _GetTreasuryTransactionEntries,
+            (),
+            {
+                "financial_account": financial_account,
+                "created": created,
+                "effective_at": effective_at,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "order_by": order_by,
+                "starting_after": starting_after,
+                "transaction": transaction,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryTransactionEntry:
+        """Retrieves a TransactionEntry object.
+
+        ``GET /v1/treasury/transaction_entries/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTreasuryTransactionEntriesId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetTreasuryTransactionEntries: Operation[ListObject[TreasuryTransactionEntry]] = Operation(
     "GetTreasuryTransactionEntries",
@@ -59,149 +225,10 @@ _GetTreasuryTransactionEntriesId: Operation[TreasuryTransactionEntry] = Operatio
 )
 
 
-class TreasuryTransactionEntries(SyncResource):
-    """Operations on `client.treasury.transaction_entries`."""
-
-    def list(
-        self,
-        *,
-        financial_account: str,
-        created: TreasuryTransactionEntriesListParamsCreated | int | None = None,
-        effective_at: TreasuryTransactionEntriesListParamsEffectiveAt | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        order_by: Literal["created", "effective_at"] | None = None,
-        starting_after: str | None = None,
-        transaction: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryTransactionEntry]:
-        """Retrieves a list of TransactionEntry objects.
-
-        ``GET /v1/treasury/transaction_entries``
-
-        Args:
-            financial_account:
-            created:
-            effective_at:
-            ending_before:
-            expand:
-            limit:
-            order_by:
-            starting_after:
-            transaction:
-        """
-        return self._client.request(
-            _GetTreasuryTransactionEntries,
-            (),
-            {
-                "financial_account": financial_account,
-                "created": created,
-                "effective_at": effective_at,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "order_by": order_by,
-                "starting_after": starting_after,
-                "transaction": transaction,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryTransactionEntry:
-        """Retrieves a TransactionEntry object.
-
-        ``GET /v1/treasury/transaction_entries/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTreasuryTransactionEntriesId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTreasuryTransactionEntries(AsyncResource):
-    """Operations on `client.treasury.transaction_entries`."""
-
-    async def list(
-        self,
-        *,
-        financial_account: str,
-        created: TreasuryTransactionEntriesListParamsCreated | int | None = None,
-        effective_at: TreasuryTransactionEntriesListParamsEffectiveAt | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        order_by: Literal["created", "effective_at"] | None = None,
-        starting_after: str | None = None,
-        transaction: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryTransactionEntry]:
-        """Retrieves a list of TransactionEntry objects.
-
-        ``GET /v1/treasury/transaction_entries``
-
-        Args:
-            financial_account:
-            created:
-            effective_at:
-            ending_before:
-            expand:
-            limit:
-            order_by:
-            starting_after:
-            transaction:
-        """
-        return await self._client.request(
-            _GetTreasuryTransactionEntries,
-            (),
-            {
-                "financial_account": financial_account,
-                "created": created,
-                "effective_at": effective_at,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "order_by": order_by,
-                "starting_after": starting_after,
-                "transaction": transaction,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryTransactionEntry:
-        """Retrieves a TransactionEntry object.
-
-        ``GET /v1/treasury/transaction_entries/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTreasuryTransactionEntriesId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryTransactionEntries.list": _GetTreasuryTransactionEntries,
+    "TreasuryTransactionEntries.retrieve": _GetTreasuryTransactionEntriesId,
+    "AsyncTreasuryTransactionEntries.list": _GetTreasuryTransactionEntries,
+    "AsyncTreasuryTransactionEntries.retrieve": _GetTreasuryTransactionEntriesId,
+}

@@ -12,18 +12,190 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_transaction import TreasuryTransaction
     from ..params.treasury_transactions import (
         TreasuryTransactionsListParamsCreated,
         TreasuryTransactionsListParamsStatusTransitions,
     )
+
+
+class TreasuryTransactions(SyncResource):
+    """Operations on `client.treasury.transactions`."""
+
+    def list(
+        self,
+        *,
+        financial_account: str,
+        created: TreasuryTransactionsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        order_by: Literal["created", "posted_at"] | None = None,
+        starting_after: str | None = None,
+        status: Literal["open", "posted", "void"] | None = None,
+        status_transitions: TreasuryTransactionsListParamsStatusTransitions | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryTransaction]:
+        """Retrieves a list of Transaction objects.
+
+        ``GET /v1/treasury/transactions``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            order_by: The results are in reverse chronological order by `created` or
+                `posted_at`. The default is `created`.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return Transactions that have the given status: `open`, `posted`, or
+                `void`.
+            status_transitions: A filter for the `status_transitions.posted_at` timestamp. When
+                using this filter, `status=posted` and `order_by=posted_at` must also be
+                specified.
+        """
+        return self._client.request(
+            _GetTreasuryTransactions,
+            (),
+            {
+                "financial_account": financial_account,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "order_by": order_by,
+                "starting_after": starting_after,
+                "status": status,
+                "status_transitions": status_transitions,
+            },
+            options,
+        )
+
+    def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryTransaction:
+        """Retrieves the details of an existing Transaction.
+
+        ``GET /v1/treasury/transactions/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return self._client.request(
+            _GetTreasuryTransactionsId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+class AsyncTreasuryTransactions(AsyncResource):
+    """Operations on `client.treasury.transactions`."""
+
+    async def list(
+        self,
+        *,
+        financial_account: str,
+        created: TreasuryTransactionsListParamsCreated | int | None = None,
+        ending_before: str | None = None,
+        expand: SequenceNotStr[str] | None = None,
+        limit: int | None = None,
+        order_by: Literal["created", "posted_at"] | None = None,
+        starting_after: str | None = None,
+        status: Literal["open", "posted", "void"] | None = None,
+        status_transitions: TreasuryTransactionsListParamsStatusTransitions | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> ListObject[TreasuryTransaction]:
+        """Retrieves a list of Transaction objects.
+
+        ``GET /v1/treasury/transactions``
+
+        Args:
+            financial_account: Returns objects associated with this FinancialAccount.
+            created:
+            ending_before: A cursor for use in pagination. `ending_before` is an object ID that
+                defines your place in the list. For instance, if you make a list request and
+                receive 100 objects, starting with `obj_bar`, your subsequent call can include
+                `ending_before=obj_bar` in order to fetch the previous page of the list.
+            expand: Specifies which fields in the response should be expanded.
+            limit: A limit on the number of objects to be returned. Limit can range between 1
+                and 100, and the default is 10.
+            order_by: The results are in reverse chronological order by `created` or
+                `posted_at`. The default is `created`.
+            starting_after: A cursor for use in pagination. `starting_after` is an object ID
+                that defines your place in the list. For instance, if you make a list request
+                and receive 100 objects, ending with `obj_foo`, your subsequent call can include
+                `starting_after=obj_foo` in order to fetch the next page of the list.
+            status: Only return Transactions that have the given status: `open`, `posted`, or
+                `void`.
+            status_transitions: A filter for the `status_transitions.posted_at` timestamp. When
+                using this filter, `status=posted` and `order_by=posted_at` must also be
+                specified.
+        """
+        return await self._client.request(
+            _GetTreasuryTransactions,
+            (),
+            {
+                "financial_account": financial_account,
+                "created": created,
+                "ending_before": ending_before,
+                "expand": expand,
+                "limit": limit,
+                "order_by": order_by,
+                "starting_after": starting_after,
+                "status": status,
+                "status_transitions": status_transitions,
+            },
+            options,
+        )
+
+    async def retrieve(
+        self,
+        id: str,
+        /,
+        *,
+        expand: SequenceNotStr[str] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> TreasuryTransaction:
+        """Retrieves the details of an existing Transaction.
+
+        ``GET /v1/treasury/transactions/{id}``
+
+        Args:
+            expand: Specifies which fields in the response should be expanded.
+        """
+        return await self._client.request(
+            _GetTreasuryTransactionsId,
+            (id,),
+            {
+                "expand": expand,
+            },
+            options,
+        )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
 
 _GetTreasuryTransactions: Operation[ListObject[TreasuryTransaction]] = Operation(
     "GetTreasuryTransactions",
@@ -59,149 +231,10 @@ _GetTreasuryTransactionsId: Operation[TreasuryTransaction] = Operation(
 )
 
 
-class TreasuryTransactions(SyncResource):
-    """Operations on `client.treasury.transactions`."""
-
-    def list(
-        self,
-        *,
-        financial_account: str,
-        created: TreasuryTransactionsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        order_by: Literal["created", "posted_at"] | None = None,
-        starting_after: str | None = None,
-        status: Literal["open", "posted", "void"] | None = None,
-        status_transitions: TreasuryTransactionsListParamsStatusTransitions | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryTransaction]:
-        """Retrieves a list of Transaction objects.
-
-        ``GET /v1/treasury/transactions``
-
-        Args:
-            financial_account:
-            created:
-            ending_before:
-            expand:
-            limit:
-            order_by:
-            starting_after:
-            status:
-            status_transitions:
-        """
-        return self._client.request(
-            _GetTreasuryTransactions,
-            (),
-            {
-                "financial_account": financial_account,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "order_by": order_by,
-                "starting_after": starting_after,
-                "status": status,
-                "status_transitions": status_transitions,
-            },
-            options,
-        )
-
-    def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryTransaction:
-        """Retrieves the details of an existing Transaction.
-
-        ``GET /v1/treasury/transactions/{id}``
-
-        Args:
-            expand:
-        """
-        return self._client.request(
-            _GetTreasuryTransactionsId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
-
-
-class AsyncTreasuryTransactions(AsyncResource):
-    """Operations on `client.treasury.transactions`."""
-
-    async def list(
-        self,
-        *,
-        financial_account: str,
-        created: TreasuryTransactionsListParamsCreated | int | None = None,
-        ending_before: str | None = None,
-        expand: Sequence[str] | None = None,
-        limit: int | None = None,
-        order_by: Literal["created", "posted_at"] | None = None,
-        starting_after: str | None = None,
-        status: Literal["open", "posted", "void"] | None = None,
-        status_transitions: TreasuryTransactionsListParamsStatusTransitions | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryTransaction]:
-        """Retrieves a list of Transaction objects.
-
-        ``GET /v1/treasury/transactions``
-
-        Args:
-            financial_account:
-            created:
-            ending_before:
-            expand:
-            limit:
-            order_by:
-            starting_after:
-            status:
-            status_transitions:
-        """
-        return await self._client.request(
-            _GetTreasuryTransactions,
-            (),
-            {
-                "financial_account": financial_account,
-                "created": created,
-                "ending_before": ending_before,
-                "expand": expand,
-                "limit": limit,
-                "order_by": order_by,
-                "starting_after": starting_after,
-                "status": status,
-                "status_transitions": status_transitions,
-            },
-            options,
-        )
-
-    async def retrieve(
-        self,
-        id: str,
-        /,
-        *,
-        expand: Sequence[str] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> TreasuryTransaction:
-        """Retrieves the details of an existing Transaction.
-
-        ``GET /v1/treasury/transactions/{id}``
-
-        Args:
-            expand:
-        """
-        return await self._client.request(
-            _GetTreasuryTransactionsId,
-            (id,),
-            {
-                "expand": expand,
-            },
-            options,
-        )
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "TreasuryTransactions.list": _GetTreasuryTransactions,
+    "TreasuryTransactions.retrieve": _GetTreasuryTransactionsId,
+    "AsyncTreasuryTransactions.list": _GetTreasuryTransactions,
+    "AsyncTreasuryTransactions.retrieve": _GetTreasuryTransactionsId,
+}

@@ -12,23 +12,13 @@ from .._runtime.operation import Operation
 from .._runtime.resource import AsyncResource, SyncResource
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.part import Part
-
-_GetToolsGadgetsGadgetParts: Operation[ListObject[Part]] = Operation(
-    "GetToolsGadgetsGadgetParts",
-    "tools.gadgets.parts.list",
-    "get",
-    "/v1/tools/gadgets/{}/parts",
-    S.ListPage(S.Model("Part")),
-    encoding="query",
-)
 
 
 class ToolsGadgets(SyncResource):
@@ -81,3 +71,22 @@ class AsyncToolsGadgetsParts(AsyncResource):
             {},
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_GetToolsGadgetsGadgetParts: Operation[ListObject[Part]] = Operation(
+    "GetToolsGadgetsGadgetParts",
+    "tools.gadgets.parts.list",
+    "get",
+    "/v1/tools/gadgets/{}/parts",
+    S.ListPage(S.Model("Part")),
+    encoding="query",
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "ToolsGadgetsParts.list": _GetToolsGadgetsGadgetParts,
+    "AsyncToolsGadgetsParts.list": _GetToolsGadgetsGadgetParts,
+}

@@ -13,91 +13,17 @@ from .._runtime.resource import AsyncResource, SyncResource
 from ..overrides.amounts import MinorUnits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from decimal import Decimal
 
     from typing_extensions import Unpack
 
     from .._runtime.pages import ListObject, SearchResult
-    from .._runtime.options import FileInput, RequestOptions
+    from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_widget import DeletedWidget
     from ..models.widget import Widget
     from ..params.widgets import (
         WidgetsCreateParamsParts,
     )
-
-_PostWidgetsWidgetActivate: Operation[Widget] = Operation(
-    "PostWidgetsWidgetActivate",
-    "widgets.activate",
-    "post",
-    "/v1/widgets/{}/activate",
-    S.Model("Widget"),
-)
-
-_PostWidgets: Operation[Widget] = Operation(
-    "PostWidgets",
-    "widgets.create",
-    "post",
-    "/v1/widgets",
-    S.Model("Widget"),
-    kinds={
-        "amount": "int",
-        "color": "str",
-        "metadata": "map|str",
-        "parts": "seq",
-    },
-    required=("amount",),
-    checks=(
-        MinorUnits(
-            "widgets.create",
-            "amount",
-        ),
-    ),
-)
-
-_DeleteWidgetsWidget: Operation[DeletedWidget] = Operation(
-    "DeleteWidgetsWidget",
-    "widgets.delete",
-    "delete",
-    "/v1/widgets/{}",
-    S.Model("DeletedWidget"),
-    encoding="query",
-)
-
-_GetWidgets: Operation[ListObject[Widget]] = Operation(
-    "GetWidgets",
-    "widgets.list",
-    "get",
-    "/v1/widgets",
-    S.ListPage(S.Model("Widget")),
-    encoding="query",
-    kinds={
-        "expand": "seq",
-        "limit": "int",
-    },
-)
-
-_GetWidgetsWidget: Operation[Widget] = Operation(
-    "GetWidgetsWidget",
-    "widgets.retrieve",
-    "get",
-    "/v1/widgets/{}",
-    S.Model("Widget"),
-    encoding="query",
-)
-
-_GetWidgetsSearch: Operation[SearchResult[Widget]] = Operation(
-    "GetWidgetsSearch",
-    "widgets.search",
-    "get",
-    "/v1/widgets/search",
-    S.SearchPage(S.Model("Widget")),
-    encoding="query",
-    kinds={
-        "query": "str",
-    },
-    required=("query",),
-)
 
 
 class Widgets(SyncResource):
@@ -126,7 +52,7 @@ class Widgets(SyncResource):
         amount: int,
         color: Literal["red", "green", "GMT+0"] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        parts: Sequence[WidgetsCreateParamsParts] | None = None,
+        parts: SequenceNotStr[WidgetsCreateParamsParts] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Widget:
         """Create a widget.
@@ -168,7 +94,7 @@ class Widgets(SyncResource):
     def list(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Widget]:
@@ -251,7 +177,7 @@ class AsyncWidgets(AsyncResource):
         amount: int,
         color: Literal["red", "green", "GMT+0"] | None = None,
         metadata: dict[str, str] | Literal[""] | None = None,
-        parts: Sequence[WidgetsCreateParamsParts] | None = None,
+        parts: SequenceNotStr[WidgetsCreateParamsParts] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Widget:
         """Create a widget.
@@ -293,7 +219,7 @@ class AsyncWidgets(AsyncResource):
     async def list(
         self,
         *,
-        expand: Sequence[str] | None = None,
+        expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         **options: Unpack[RequestOptions],
     ) -> ListObject[Widget]:
@@ -348,3 +274,96 @@ class AsyncWidgets(AsyncResource):
             },
             options,
         )
+
+
+# What each method above sends: path, response shape and argument checks, one per operation.
+
+_PostWidgetsWidgetActivate: Operation[Widget] = Operation(
+    "PostWidgetsWidgetActivate",
+    "widgets.activate",
+    "post",
+    "/v1/widgets/{}/activate",
+    S.Model("Widget"),
+)
+
+_PostWidgets: Operation[Widget] = Operation(
+    "PostWidgets",
+    "widgets.create",
+    "post",
+    "/v1/widgets",
+    S.Model("Widget"),
+    kinds={
+        "amount": "int",
+        "color": "str",
+        "metadata": "map|str",
+        "parts": "seq",
+    },
+    required=("amount",),
+    checks=(
+        MinorUnits(
+            "widgets.create",
+            "amount",
+        ),
+    ),
+)
+
+_DeleteWidgetsWidget: Operation[DeletedWidget] = Operation(
+    "DeleteWidgetsWidget",
+    "widgets.delete",
+    "delete",
+    "/v1/widgets/{}",
+    S.Model("DeletedWidget"),
+    encoding="query",
+)
+
+_GetWidgets: Operation[ListObject[Widget]] = Operation(
+    "GetWidgets",
+    "widgets.list",
+    "get",
+    "/v1/widgets",
+    S.ListPage(S.Model("Widget")),
+    encoding="query",
+    kinds={
+        "expand": "seq",
+        "limit": "int",
+    },
+)
+
+_GetWidgetsWidget: Operation[Widget] = Operation(
+    "GetWidgetsWidget",
+    "widgets.retrieve",
+    "get",
+    "/v1/widgets/{}",
+    S.Model("Widget"),
+    encoding="query",
+)
+
+_GetWidgetsSearch: Operation[SearchResult[Widget]] = Operation(
+    "GetWidgetsSearch",
+    "widgets.search",
+    "get",
+    "/v1/widgets/search",
+    S.SearchPage(S.Model("Widget")),
+    encoding="query",
+    kinds={
+        "query": "str",
+    },
+    required=("query",),
+)
+
+
+# The operation each public method sends, by "Class.method": read by tools such as the drift check.
+SENDS: dict[str, Operation[Any]] = {
+    "Widgets.activate": _PostWidgetsWidgetActivate,
+    "Widgets.create": _PostWidgets,
+    "Widgets.delete": _DeleteWidgetsWidget,
+    "Widgets.list": _GetWidgets,
+    "Widgets.retrieve": _GetWidgetsWidget,
+    "Widgets.search": _GetWidgetsSearch,
+    "AsyncWidgets.activate": _PostWidgetsWidgetActivate,
+    "AsyncWidgets.create": _PostWidgets,
+    "AsyncWidgets.delete": _DeleteWidgetsWidget,
+    "AsyncWidgets.list": _GetWidgets,
+    "AsyncWidgets.retrieve": _GetWidgetsWidget,
+    "AsyncWidgets.search": _GetWidgetsSearch,
+}
