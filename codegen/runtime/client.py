@@ -330,12 +330,12 @@ class _ClientCore(Generic[HttpT]):
                     content = _json_body(params)
                     headers["Content-Type"] = "application/json"
                 else:
-                    content = encode(params).encode("ascii")
+                    content = encode(params, op.clearable).encode("ascii")
                     headers["Content-Type"] = "application/x-www-form-urlencoded"
             else:
                 if options.get("idempotency_key"):
                     headers["Idempotency-Key"] = options["idempotency_key"]
-                query = encode(params)
+                query = encode(params, op.clearable)
                 if query:
                     url += "?" + query
         except InvalidArgumentError as exc:

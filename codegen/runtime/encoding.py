@@ -12,7 +12,7 @@ import functools
 import math
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from enum import Enum
 from typing import Any
 from urllib.parse import quote_plus
@@ -50,8 +50,7 @@ def _pairs(name: str, value: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
     elif isinstance(value, int) and not isinstance(value, (bool, Enum)):
         yield name, _integer(name, value)
     elif isinstance(value, (Mapping, list, tuple)):
-        if not value:  # Stripe's empty value: `metadata={}` clears every key, as `metadata=""` does
-            yield name, ""
+        if not value:  # like None: left out (encode() sends "" where the parameter takes it)
             return
         if depth >= MAX_DEPTH:
             raise _refuse(
@@ -60,10 +59,17 @@ def _pairs(name: str, value: Any, depth: int = 0) -> Iterator[tuple[str, str]]:
         if isinstance(value, Mapping):
             yield from flatten(value, name, depth + 1)
             return
-        scalars = all(not isinstance(v, (Mapping, list, tuple)) for v in value)
-        for index, item in enumerate(value):
-            if item is not None:
-                yield from _pairs(f"{name}[]" if scalars else f"{name}[{index}]", item, depth + 1)
+        if all(not isinstance(v, (Mapping, list, tuple)) for v in value):
+            for item in value:
+                if item is not None:
+                    yield from _pairs(f"{name}[]", item, depth + 1)
+            return
+        index = 0  # items that send nothing take no index: Stripe would read a gap as an item
+        for item in value:
+            pairs = [] if item is None else list(_pairs(f"{name}[{index}]", item, depth + 1))
+            if pairs:
+                index += 1
+                yield from pairs
     elif isinstance(value, bool):
         yield name, "true" if value else "false"
     elif isinstance(value, Enum):  # a str/int Enum member: its value, not "Plan.PRO"
@@ -124,14 +130,20 @@ def _quote(name: str, value: str, key: bool = False) -> str:
     return quoted
 
 
-def encode(params: Mapping[str, Any]) -> str:
+def encode(params: Mapping[str, Any], clearable: Container[str] = ()) -> str:
     """``application/x-www-form-urlencoded`` text, as ``urlencode`` would write it.
 
-    Flat string and integer values (most calls) skip the generic walk."""
+    An empty dict or list is left out, except for the top-level names in ``clearable``
+    (parameters whose spec also takes ``""``): there it is sent as Stripe's empty value,
+    so ``metadata={}`` clears every key as ``metadata=""`` does. Flat string and integer
+    values (most calls) skip the generic walk."""
     parts = []
     for key, value in params.items():
         kind = type(value)
         if value is None:
+            continue
+        if not value and key in clearable and isinstance(value, (Mapping, list, tuple)):
+            parts.append(f"{_quote(key, key, True)}=")
             continue
         if kind is str or (kind is int and -MAX_INT <= value <= MAX_INT):
             parts.append(f"{_quote(key, key, True)}={_quote(key, str(value))}")

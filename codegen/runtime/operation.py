@@ -70,6 +70,7 @@ class Operation(Generic[T]):
         "base",
         "call_path",
         "checks",
+        "clearable",
         "encoding",
         "kinds",
         "method",
@@ -103,6 +104,12 @@ class Operation(Generic[T]):
         self.kinds = kinds or {}
         self.required = required
         self.checks = checks
+        # Parameters whose spec also takes "" (Stripe's "unset"): an empty dict or list there
+        # is sent as that empty value (`metadata={}` clears every key); elsewhere it is left
+        # out, since Stripe refuses `expand=` for a plain list.
+        self.clearable = frozenset(
+            name for name, k in self.kinds.items() if "str" in k.split("|") and ("map" in k or "seq" in k)
+        )
         self._structurer: Structurer | None = None
         self._acceptors: dict[str, tuple[tuple[type, ...], bool, str]] | None = None
 

@@ -29,14 +29,18 @@ values = st.recursive(
 params = st.dictionaries(keys, values, max_size=6)
 
 
+_LEFT_OUT = object()
+
+
 def _wire(value: Any) -> Any:
-    """What Stripe sees: every scalar as text, booleans as true/false, an empty container as ""."""
-    if isinstance(value, (dict, list)) and not value:
-        return ""
+    """What Stripe sees: every scalar as text, booleans as true/false; an empty container
+    sends nothing (``_LEFT_OUT``)."""
     if isinstance(value, dict):
-        return {k: _wire(v) for k, v in value.items()}
+        out = {k: w for k, w in ((k, _wire(v)) for k, v in value.items()) if w is not _LEFT_OUT}
+        return out or _LEFT_OUT
     if isinstance(value, list):
-        return [_wire(v) for v in value]
+        items = [w for w in map(_wire, value) if w is not _LEFT_OUT]
+        return items or _LEFT_OUT
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -77,7 +81,8 @@ def _decode(body: str) -> dict[str, Any]:
 def test_encoding_round_trips_through_stripes_bracket_rules(data: dict[str, Any]) -> None:
     body = encode(data)
     assert body == urlencode(list(flatten(data)))  # the fast path writes what the walk writes
-    assert _decode(body) == {k: _wire(v) for k, v in data.items()}
+    wire = _wire(data)
+    assert _decode(body) == ({} if wire is _LEFT_OUT else wire)
 
 
 def test_examples_from_stripes_docs() -> None:
@@ -93,15 +98,24 @@ def test_examples_from_stripes_docs() -> None:
     )
 
 
-def test_an_empty_container_is_sent_as_stripes_empty_value() -> None:
+def test_an_empty_container_is_sent_as_stripes_empty_value_only_where_the_spec_takes_it() -> None:
     # Stripe reads `metadata=` as "unset every key" (its documented way to clear metadata)
-    # and `default_tax_rates=` as "remove them all": an empty value is never dropped.
-    assert encode({"metadata": {}}) == encode({"metadata": ""}) == "metadata="
-    assert encode({"default_tax_rates": []}) == "default_tax_rates="
-    assert encode({"items": [{"price": "p", "metadata": {}}]}) == (
-        "items%5B0%5D%5Bprice%5D=p&items%5B0%5D%5Bmetadata%5D="
-    )
-    assert encode({"metadata": {"a": None}}) == ""  # None means "not sent", at any depth
+    # and `default_tax_rates=` as "remove them all"; it refuses `expand=` ("value must be a
+    # slice"), so an empty list or dict goes out as "" only for parameters typed `X | ""`.
+    clearable = frozenset({"metadata", "default_tax_rates"})
+    assert encode({"metadata": {}}, clearable) == encode({"metadata": ""}) == "metadata="
+    assert encode({"default_tax_rates": []}, clearable) == "default_tax_rates="
+    assert encode({"expand": [], "metadata": {}}) == ""
+    assert encode({"items": [{"price": "p", "metadata": {}}]}, clearable) == "items%5B0%5D%5Bprice%5D=p"
+    assert encode({"metadata": {"a": None}}, clearable) == ""  # None means "not sent", at any depth
+
+
+def test_operations_know_which_parameters_take_the_empty_value() -> None:
+    from lattice_stripe.resources.subscriptions import _PostSubscriptions
+
+    assert {"metadata", "default_tax_rates", "billing_thresholds"} <= _PostSubscriptions.clearable
+    assert "expand" not in _PostSubscriptions.clearable
+    assert "items" not in _PostSubscriptions.clearable
 
 
 def test_enum_members_are_sent_as_their_values() -> None:
