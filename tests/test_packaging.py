@@ -56,7 +56,7 @@ def test_wheel_holds_generated_runtime_and_overrides_and_nothing_else(tmp_path: 
         for line in metadata.splitlines()
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     )
-    assert requires == ["attrs", "cattrs", "httpx"]
+    assert requires == ["attrs", "cattrs", "httpx", "sniffio"]
 
 
 def test_user_agent_version_is_the_distribution_version() -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,18 +24,6 @@ import httpx
 
 def aiohttp_installed() -> bool:
     return importlib.util.find_spec("aiohttp") is not None
-
-
-def remember_missing(module: str) -> None:
-    """Make ``import module`` fail at once when it is not installed.
-
-    httpcore tries ``import sniffio`` on every async request and falls back to asyncio when
-    it fails; Python does not cache a failed import, so each attempt searches ``sys.path``
-    again (about a quarter of httpx's CPU per async request). A ``None`` entry in
-    ``sys.modules`` is Python's own way of saying "not importable", answered from memory.
-    """
-    if module not in sys.modules and importlib.util.find_spec(module) is None:
-        sys.modules[module] = None  # type: ignore[assignment]
 
 
 class AiohttpResponse:

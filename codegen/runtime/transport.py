@@ -22,7 +22,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from .aiohttp_client import AiohttpClient, aiohttp_installed, remember_missing
+from .aiohttp_client import AiohttpClient, aiohttp_installed
 from .errors import APIConnectionError, APITimeoutError, StripeError
 from .secrets import scrub
 
@@ -130,7 +130,6 @@ def new_async_http() -> Any:
     installed (see :mod:`.aiohttp_client`), else httpx's own."""
     if aiohttp_installed():
         return AiohttpClient()
-    remember_missing("sniffio")
     return httpx.AsyncClient()
 
 
