@@ -13,12 +13,9 @@ import json
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from urllib.parse import quote, urlsplit
-
-import attrs
 
 from .encoding import encode, flatten
 from .errors import (
@@ -28,8 +25,6 @@ from .errors import (
     error_from_response,
     unreadable_body,
 )
-from .models import StripeObject
-from .observe import Hooks, Observer, RequestHook, ResponseHook, observer_for
 from .options import (
     DEFAULT_WEBHOOK_TOLERANCE,
     check_base_url,
@@ -39,20 +34,24 @@ from .options import (
     check_seconds,
     check_strategy,
 )
-from .response import Call, RawResponse, ResponseMeta
-from .retry import RetryAttempt, RetryPolicy, RetryStrategy
 from .secrets import mask
-from .shapes import AnyObject, Binary, ListPage, SearchPage, Shape
 from .tracing import check_tracing
 from .version import SDK_VERSION
 
+# Importing this module (what `from lattice_stripe import StripeClient` does) and building a
+# client load neither attrs nor the models, shapes, pages, hooks or retry modules: those are
+# imported by the calls that need them (the first request loads them once).
 if TYPE_CHECKING:
     import httpx
     from typing_extensions import Self, Unpack
 
     from .batch import Outcome
+    from .models import StripeObject
+    from .observe import Hooks, Observer, RequestHook, ResponseHook
     from .operation import Operation
     from .options import ClientOptions, RequestOptions
+    from .response import Call, RawResponse
+    from .retry import RetryPolicy, RetryStrategy
     from .tracing import CallTrace
     from .webhooks import WebhookEvent
 
@@ -83,57 +82,176 @@ def _files_url_for(base_url: str) -> str:
     return DEFAULT_FILES_BASE_URL if base_url == DEFAULT_BASE_URL else base_url
 
 
-@attrs.frozen
 class ClientConfig:
-    """Everything a client is configured with; per-call options override it."""
+    """Everything a client is configured with; per-call options override it.
 
-    api_key: str = attrs.field(repr=mask)
-    stripe_account: str | None = None
-    api_version: str = attrs.field(factory=_api_version)
-    base_url: str = attrs.field(default=DEFAULT_BASE_URL, converter=_without_trailing_slash)
-    files_base_url: str = attrs.field(default=DEFAULT_FILES_BASE_URL, converter=_without_trailing_slash)
-    max_retries: int = 2
-    timeout: float = DEFAULT_TIMEOUT
-    retry_policy: RetryPolicy = attrs.field(factory=RetryPolicy)
-    strict_guards: bool = False  # guard warnings (lattice_stripe.GuardWarning) raise instead
-    retry_strategy: RetryStrategy | None = None  # None: retry_policy decides
-    tracing: Any = False  # True or a TracerProvider: OpenTelemetry spans (see tracing.py)
+    Frozen, compared and hashed by value, and ``replace(**changes)`` makes a changed copy. A
+    plain slotted class, not attrs, so that constructing a client loads nothing it does not
+    use; ``retry_policy`` (the default ``RetryPolicy()`` when none is given) is made on first
+    read, by the first call that may retry.
+    """
 
-    def __attrs_post_init__(self) -> None:
+    __slots__ = (
+        "api_key",
+        "stripe_account",
+        "api_version",
+        "base_url",
+        "files_base_url",
+        "max_retries",
+        "timeout",
+        "_retry_policy",
+        "strict_guards",  # guard warnings (lattice_stripe.GuardWarning) raise instead
+        "retry_strategy",  # None: retry_policy decides
+        "tracing",  # True or a TracerProvider: OpenTelemetry spans (see tracing.py)
+    )
+    FIELDS = tuple(name.lstrip("_") for name in __slots__)
+
+    api_key: str
+    stripe_account: str | None
+    api_version: str
+    base_url: str
+    files_base_url: str
+    max_retries: int
+    timeout: float
+    _retry_policy: RetryPolicy | None
+    strict_guards: bool
+    retry_strategy: RetryStrategy | None
+    tracing: Any
+
+    def __init__(
+        self,
+        api_key: str,
+        stripe_account: str | None = None,
+        api_version: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        files_base_url: str = DEFAULT_FILES_BASE_URL,
+        max_retries: int = 2,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry_policy: RetryPolicy | None = None,
+        strict_guards: bool = False,
+        retry_strategy: RetryStrategy | None = None,
+        tracing: Any = False,
+    ) -> None:
         # Every value that becomes a header or a URL is checked here, so a client (or a
         # with_options copy) that exists can send; an API key read from a file with its
         # newline fails now, not inside httpx with the key in the message.
-        check_header("api_key", self.api_key)
-        if self.stripe_account is not None:
-            check_header("stripe_account", self.stripe_account)
-        check_header("api_version", self.api_version)
-        check_base_url("base_url", self.base_url)
-        check_base_url("files_base_url", self.files_base_url)
-        check_count("max_retries", self.max_retries)
-        check_seconds("timeout", self.timeout)
-        if not isinstance(self.retry_policy, RetryPolicy):
-            raise InvalidArgumentError(
-                f"retry_policy must be a RetryPolicy, got {type(self.retry_policy).__name__}",
-                param="retry_policy",
-            )
-        if not isinstance(self.strict_guards, bool):
+        check_header("api_key", api_key)
+        if stripe_account is not None:
+            check_header("stripe_account", stripe_account)
+        api_version = _api_version() if api_version is None else api_version
+        check_header("api_version", api_version)
+        base_url = check_base_url("base_url", _without_trailing_slash(base_url))
+        files_base_url = check_base_url("files_base_url", _without_trailing_slash(files_base_url))
+        check_count("max_retries", max_retries)
+        check_seconds("timeout", timeout)
+        if retry_policy is not None:
+            from .retry import RetryPolicy
+
+            if not isinstance(retry_policy, RetryPolicy):
+                raise InvalidArgumentError(
+                    f"retry_policy must be a RetryPolicy, got {type(retry_policy).__name__}",
+                    param="retry_policy",
+                )
+        if not isinstance(strict_guards, bool):
             raise InvalidArgumentError("strict_guards must be a bool", param="strict_guards")
-        check_strategy("retry_strategy", self.retry_strategy)
-        check_tracing("StripeClient", self.tracing)
+        check_strategy("retry_strategy", retry_strategy)
+        check_tracing("StripeClient", tracing)
+        values = (
+            api_key,
+            stripe_account,
+            api_version,
+            base_url,
+            files_base_url,
+            max_retries,
+            timeout,
+            retry_policy,
+            strict_guards,
+            retry_strategy,
+            tracing,
+        )
+        for name, value in zip(self.__slots__, values):
+            object.__setattr__(self, name, value)
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        policy = self._retry_policy
+        if policy is None:
+            from .retry import RetryPolicy
+
+            policy = RetryPolicy()
+            object.__setattr__(self, "_retry_policy", policy)
+        return policy
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    def replace(self, **changes: Any) -> ClientConfig:
+        """A copy with some settings changed, checked like a new one."""
+        return type(self)(**{**self.values(), **changes})
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"ClientConfig is frozen: use replace({name}=...)")
+
+    __delattr__ = __setattr__  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.values() == other.values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.values().values()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), tuple(self.values().values())
+
+    def __repr__(self) -> str:
+        shown = (f"{k}={mask(v) if k == 'api_key' else repr(v)}" for k, v in self.values().items())
+        return f"ClientConfig({', '.join(shown)})"
 
 
-@attrs.frozen
 class PreparedRequest:
-    method: str
-    url: str
-    path: str  # without base URL and query string: what logs and hooks may show
-    headers: dict[str, str] = attrs.field(repr=False)
-    content: bytes | None = None
-    files: list[tuple[str, Any]] | None = None
-    data: dict[str, str] | None = None
-    timeout: float = DEFAULT_TIMEOUT
-    max_retries: int = 0
-    retry_strategy: RetryStrategy = attrs.field(factory=RetryPolicy, repr=False)
+    """One request as built by ``prepare``, replayed as is by every retry."""
+
+    __slots__ = (
+        "method",
+        "url",
+        "path",
+        "headers",
+        "content",
+        "files",
+        "data",
+        "timeout",
+        "max_retries",
+        "retry_strategy",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        path: str,  # without base URL and query string: what logs and hooks may show
+        headers: dict[str, str],
+        content: bytes | None,
+        files: list[tuple[str, Any]] | None,
+        data: dict[str, str] | None,
+        timeout: float,
+        max_retries: int,
+        retry_strategy: RetryStrategy,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.path = path
+        self.headers = headers
+        self.content = content
+        self.files = files
+        self.data = data
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.retry_strategy = retry_strategy
+
+    def __repr__(self) -> str:  # never the headers (the key) or the query (customer data)
+        return f"PreparedRequest({self.method} {self.path})"
 
     @property
     def send_args(self) -> dict[str, Any]:
@@ -147,18 +265,37 @@ class PreparedRequest:
         }
 
 
+def _idempotency_key() -> str:
+    from uuid import uuid4
+
+    return str(uuid4())
+
+
 def _user_agent() -> str:
     return f"lattice-stripe/{SDK_VERSION} python/{'.'.join(map(str, sys.version_info[:3]))}"
 
 
 class _Pool:
-    """The one httpx client behind a client and every client derived from it."""
+    """What a client and every client derived from it share: the one httpx client, and the
+    hooks (made on first use, so a client nobody observes never loads them)."""
 
     def __init__(self, http: Any, owned: bool) -> None:
         self.http = http
         self.owned = owned  # a caller-supplied httpx client is the caller's to close
         self.lock = threading.Lock()
         self.loop: object = None  # async: the event loop the pool's connections belong to
+        self.hooks: Hooks | None = None
+
+    def shared_hooks(self) -> Hooks:
+        hooks = self.hooks
+        if hooks is None:
+            from .observe import Hooks
+
+            with self.lock:
+                if self.hooks is None:
+                    self.hooks = Hooks()
+                hooks = self.hooks
+        return hooks
 
 
 class _ClientCore(Generic[HttpT]):
@@ -208,7 +345,7 @@ class _ClientCore(Generic[HttpT]):
             files_base_url=_files_url_for(base_url) if files_base_url is None else files_base_url,
             max_retries=max_retries,
             timeout=timeout,
-            retry_policy=retry_policy or RetryPolicy(),
+            retry_policy=retry_policy,
             strict_guards=strict_guards,
             retry_strategy=retry_strategy,
             tracing=tracing,
@@ -216,7 +353,6 @@ class _ClientCore(Generic[HttpT]):
         self._user_agent = _user_agent()
         self._pool = _Pool(http_client, owned=http_client is None)
         self._owns_pool = True
-        self._hooks = Hooks()
 
     @property
     def config(self) -> ClientConfig:
@@ -255,7 +391,7 @@ class _ClientCore(Generic[HttpT]):
         ):  # uploads kept following base_url: keep following it
             changes["files_base_url"] = _files_url_for(changes["base_url"])
         try:
-            config = attrs.evolve(self._config, **changes)
+            config = self._config.replace(**changes)
         except InvalidArgumentError:
             raise
         except TypeError as exc:
@@ -274,12 +410,12 @@ class _ClientCore(Generic[HttpT]):
 
     def on_request(self, hook: RequestHook) -> RequestHook:
         """Call ``hook(RequestEvent)`` before every attempt (usable as a decorator)."""
-        self._hooks.on_request.append(hook)
+        self._pool.shared_hooks().on_request.append(hook)
         return hook
 
     def on_response(self, hook: ResponseHook) -> ResponseHook:
         """Call ``hook(ResponseEvent)`` after every attempt (usable as a decorator)."""
-        self._hooks.on_response.append(hook)
+        self._pool.shared_hooks().on_response.append(hook)
         return hook
 
     # -- building ----------------------------------------------------------------------
@@ -323,7 +459,7 @@ class _ClientCore(Generic[HttpT]):
         try:
             if op.method == "post":
                 # Generated once here, so every retry of this request replays the same key.
-                headers["Idempotency-Key"] = options.get("idempotency_key") or str(uuid.uuid4())
+                headers["Idempotency-Key"] = options.get("idempotency_key") or _idempotency_key()
                 if op.encoding == "multipart":
                     files, data = _multipart(params)
                 elif op.encoding == "json":  # the v2 API (raw_request)
@@ -371,6 +507,7 @@ class _ClientCore(Generic[HttpT]):
     ) -> tuple[Self, Operation[Any]]:
         """The client and the ad-hoc operation ``raw_request`` sends through the usual pipeline."""
         from .operation import Operation
+        from .shapes import RAW_RESULT
 
         verb = method.lower() if isinstance(method, str) else method
         if verb not in ("get", "post", "delete"):
@@ -400,7 +537,7 @@ class _ClientCore(Generic[HttpT]):
             f"raw_request {verb.upper()} {path}",
             verb,
             path_format,
-            _RAW_RESULT,
+            RAW_RESULT,
             encoding=encoding,
         )
         return client, op
@@ -408,9 +545,11 @@ class _ClientCore(Generic[HttpT]):
     # -- deciding ----------------------------------------------------------------------
 
     def _observer(self, op: Operation[Any], prepared: PreparedRequest) -> Observer | None:
+        from .observe import observer_for
+
         headers = prepared.headers
         return observer_for(
-            self._hooks,
+            self._pool.shared_hooks(),
             op.operation_id,
             prepared.method,
             prepared.path,
@@ -492,6 +631,8 @@ class _ClientCore(Generic[HttpT]):
         """The strategy's answer while the budget lasts, checked to be seconds or None."""
         if attempt > prepared.max_retries:
             return None
+        from .retry import RetryAttempt
+
         failed = RetryAttempt(attempt, prepared.max_retries, op.operation_id, prepared.method, **outcome)
         delay = prepared.retry_strategy(failed)
         if delay is None:
@@ -514,6 +655,8 @@ class _ClientCore(Generic[HttpT]):
     def parse(op: Operation[T], status: int, headers: Mapping[str, str], body: bytes, attempts: int = 1) -> T:
         if status >= 300:
             raise error_from_response(status, headers, body, attempts)
+        from .shapes import Binary
+
         if isinstance(op.shape, Binary):
             return body  # type: ignore[return-value]
         try:
@@ -536,6 +679,9 @@ class _ClientCore(Generic[HttpT]):
             raise unreadable_body(status, headers, body, attempts, why) from None
 
     def _result(self, call: Call, status: int, headers: Mapping[str, str], body: bytes, attempts: int) -> Any:
+        from .models import StripeObject
+        from .response import ResponseMeta
+
         result = self.parse(call.op, status, headers, body, attempts)
         if isinstance(result, StripeObject):
             result._last_response = ResponseMeta(status, headers, attempts, call)
@@ -544,6 +690,8 @@ class _ClientCore(Generic[HttpT]):
     def _raw(
         self, call: Call, status: int, headers: Mapping[str, str], body: bytes, attempts: int
     ) -> RawResponse[Any]:
+        from .response import RawResponse
+
         if status >= 300:
             raise error_from_response(status, headers, body, attempts)
         return RawResponse(
@@ -556,31 +704,6 @@ def _json_body(params: Mapping[str, Any]) -> bytes:
         return json.dumps(params, separators=(",", ":"), allow_nan=False).encode("utf-8")
     except (TypeError, ValueError) as exc:  # a Decimal, a datetime, NaN: say so before sending
         raise InvalidArgumentError(f"params must be JSON values: {exc}") from None
-
-
-class _RawResult(Shape):
-    """What ``raw_request`` returns: a list or search page of objects, or one object, each
-    the model its ``object`` names (else ``UnknownObject``)."""
-
-    __slots__ = ()
-
-    def _key(self) -> tuple[Any, ...]:
-        return ()
-
-    def _build(self) -> Callable[[Any], Any]:
-        one = AnyObject()  # `object` -> its model, else UnknownObject
-        pages = {"list": ListPage(one).structurer(), "search_result": SearchPage(one).structurer()}
-        single = one.structurer()
-
-        def structure(value: Any) -> Any:
-            tag = value.get("object") if type(value) is dict else None
-            page = pages.get(tag) if type(tag) is str else None
-            return page(value) if page is not None else single(value)
-
-        return structure
-
-
-_RAW_RESULT = _RawResult()
 
 
 def _multipart(params: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict[str, str]]:
@@ -626,6 +749,8 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         params: Mapping[str, Any],
         options: Mapping[str, Any],
     ) -> T:
+        from .response import Call
+
         call = Call(self, op, path_args, params, options)
         result: T = self._exchange(call, self._result)
         return result
@@ -637,6 +762,8 @@ class SyncBaseClient(_ClientCore["httpx.Client"]):
         params: Mapping[str, Any],
         options: Mapping[str, Any],
     ) -> RawResponse[T]:
+        from .response import Call
+
         call = Call(self, op, path_args, params, options)
         raw: RawResponse[T] = self._exchange(call, self._raw)
         return raw
@@ -748,6 +875,8 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         params: Mapping[str, Any],
         options: Mapping[str, Any],
     ) -> T:
+        from .response import Call
+
         call = Call(self, op, path_args, params, options)
         result: T = await self._exchange(call, self._result)
         return result
@@ -759,6 +888,8 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         params: Mapping[str, Any],
         options: Mapping[str, Any],
     ) -> RawResponse[T]:
+        from .response import Call
+
         call = Call(self, op, path_args, params, options)
         raw: RawResponse[T] = await self._exchange(call, self._raw)
         return raw

@@ -310,3 +310,28 @@ class Binary(Shape):
 
 
 BINARY = Binary()
+
+
+class RawResult(Shape):
+    """What ``raw_request`` returns: a list or search page of objects, or one object, each
+    the model its ``object`` names (else ``UnknownObject``)."""
+
+    __slots__ = ()
+
+    def _key(self) -> tuple[Any, ...]:
+        return ()
+
+    def _build(self) -> Structurer:
+        one = AnyObject()  # `object` -> its model, else UnknownObject
+        pages = {"list": ListPage(one).structurer(), "search_result": SearchPage(one).structurer()}
+        single = one.structurer()
+
+        def structure(value: Any) -> Any:
+            tag = value.get("object") if type(value) is dict else None
+            page = pages.get(tag) if type(tag) is str else None
+            return page(value) if page is not None else single(value)
+
+        return structure
+
+
+RAW_RESULT = RawResult()
