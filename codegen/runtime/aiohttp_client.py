@@ -15,15 +15,10 @@ aiohttp.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
-
-
-def aiohttp_installed() -> bool:
-    return importlib.util.find_spec("aiohttp") is not None
 
 
 class AiohttpResponse:

@@ -62,6 +62,7 @@ DEFAULT_BASE_URL = "https://api.stripe.com"
 DEFAULT_FILES_BASE_URL = "https://files.stripe.com"
 DEFAULT_TIMEOUT = 80.0
 _DOT_SEGMENTS = frozenset({".", ".."})
+OBSERVE_LOGGER = "lattice_stripe"  # observe.logger's name, checked here without loading observe
 MAX_URL_LENGTH = 16_384  # far above any real call; httpx refuses 65,536 only while sending
 
 
@@ -237,7 +238,7 @@ class PreparedRequest:
         data: dict[str, str] | None,
         timeout: float,
         max_retries: int,
-        retry_strategy: RetryStrategy,
+        retry_strategy: RetryStrategy | None,  # None: the client's retry_policy
     ) -> None:
         self.method = method
         self.url = url
@@ -263,6 +264,12 @@ class PreparedRequest:
             "data": self.data,
             "timeout": self.timeout,
         }
+
+
+def _logging_on() -> bool:
+    import logging  # loaded by httpx anyway; not by constructing a client
+
+    return logging.getLogger(OBSERVE_LOGGER).isEnabledFor(logging.INFO)
 
 
 def _idempotency_key() -> str:
@@ -491,7 +498,7 @@ class _ClientCore(Generic[HttpT]):
             data=data,
             timeout=float(options.get("timeout", config.timeout)),
             max_retries=options.get("max_retries", config.max_retries),
-            retry_strategy=options.get("retry_strategy") or config.retry_strategy or config.retry_policy,
+            retry_strategy=options.get("retry_strategy") or config.retry_strategy,
         )
 
     # -- raw requests ------------------------------------------------------------------
@@ -545,6 +552,8 @@ class _ClientCore(Generic[HttpT]):
     # -- deciding ----------------------------------------------------------------------
 
     def _observer(self, op: Operation[Any], prepared: PreparedRequest) -> Observer | None:
+        if self._pool.hooks is None and not _logging_on():
+            return None  # nobody listens: the observe module (attrs events) is never loaded
         from .observe import observer_for
 
         headers = prepared.headers
@@ -574,12 +583,11 @@ class _ClientCore(Generic[HttpT]):
         ``httpx.Response``, or has the ``httpx.RequestError`` or attempt timeout thrown in) or
         the seconds to sleep; returns ``finish(...)``. The sync and async clients only carry
         out the steps."""
-        import asyncio
-
         import httpx
 
-        from .transport import release
+        from .transport import attempt_timeouts, release
 
+        failed_attempt = (httpx.RequestError, *attempt_timeouts())
         op = call.op
         prepared = self.prepare(op, call.path_args, call.params, call.options)
         observer = self._observer(op, prepared)
@@ -597,7 +605,7 @@ class _ClientCore(Generic[HttpT]):
                 status = headers = delay = None
                 try:
                     response = yield prepared
-                except (httpx.RequestError, asyncio.TimeoutError) as exc:
+                except failed_attempt as exc:
                     error, transient, cause = self._connection_error(exc, prepared, attempt)
                     delay = self._retry_delay(prepared, op, attempt, error=error, transient=transient)
                     if delay is None:
@@ -624,9 +632,8 @@ class _ClientCore(Generic[HttpT]):
             if traced is not None:
                 traced.finished(attempt, status, headers, failure)
 
-    @staticmethod
     def _retry_delay(
-        prepared: PreparedRequest, op: Operation[Any], attempt: int, **outcome: Any
+        self, prepared: PreparedRequest, op: Operation[Any], attempt: int, **outcome: Any
     ) -> float | None:
         """The strategy's answer while the budget lasts, checked to be seconds or None."""
         if attempt > prepared.max_retries:
@@ -634,7 +641,7 @@ class _ClientCore(Generic[HttpT]):
         from .retry import RetryAttempt
 
         failed = RetryAttempt(attempt, prepared.max_retries, op.operation_id, prepared.method, **outcome)
-        delay = prepared.retry_strategy(failed)
+        delay = (prepared.retry_strategy or self._config.retry_policy)(failed)
         if delay is None:
             return None
         if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not delay >= 0:
