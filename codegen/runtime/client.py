@@ -198,7 +198,7 @@ class ClientConfig:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.values() == other.values()  # type: ignore[attr-defined]
+        return self.values() == other.values()
 
     def __hash__(self) -> int:
         return hash(tuple(self.values().values()))
@@ -587,7 +587,7 @@ class _ClientCore(Generic[HttpT]):
 
         from .transport import attempt_timeouts, release
 
-        failed_attempt = (httpx.RequestError, *attempt_timeouts())
+        failed_attempt: tuple[type[Exception], ...] = (httpx.RequestError, *attempt_timeouts())
         op = call.op
         prepared = self.prepare(op, call.path_args, call.params, call.options)
         observer = self._observer(op, prepared)

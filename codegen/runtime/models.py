@@ -11,11 +11,18 @@ This module is the leaf of the runtime: it imports nothing from it.
 
 Forward compatibility: keys the table does not know are kept in ``_extra`` and come back
 on unstructure; enum values are never checked.
+
+Generated classes are declared ``repr=False, eq=False``: they share :class:`StripeObject`'s
+``__repr__`` and ``__eq__``, which read the attrs fields (the same output and comparison
+attrs would generate), so building a class compiles only its ``__init__`` (about half
+the cost of a class, paid by the first payload that holds one).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 import attrs
@@ -81,6 +88,25 @@ class StripeObject:
             return self._extra[key]
         raise KeyError(key)
 
+    def __repr__(self) -> str:
+        cls = type(self)
+        plan = _reprs.get(cls) or _repr_plan(cls)
+        seen = _repr_seen()
+        if id(self) in seen:
+            return "..."  # an object inside itself, as attrs' repr shows it
+        seen.add(id(self))
+        try:
+            shown = ", ".join(f"{name}={show(getattr(self, name, None))}" for name, show in plan)
+        finally:
+            seen.discard(id(self))
+        return f"{cls.__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        key = _eq_keys.get(self.__class__) or _eq_key(self.__class__)
+        return bool(key(self) == key(other))
+
     def __contains__(self, key: str) -> bool:
         try:
             self[key]
@@ -109,6 +135,30 @@ class StripeObject:
 
 
 _M = TypeVar("_M", bound=StripeObject)
+
+_reprs: dict[type, tuple[tuple[str, Callable[[Any], str]], ...]] = {}
+_eq_keys: dict[type, Callable[[Any], Any]] = {}
+_repr_state = threading.local()
+
+
+def _repr_plan(cls: type) -> tuple[tuple[str, Callable[[Any], str]], ...]:
+    plan = _reprs[cls] = tuple(
+        (a.name, repr if a.repr is True else a.repr) for a in attrs.fields(cls) if a.repr
+    )
+    return plan
+
+
+def _repr_seen() -> set[int]:
+    seen: set[int] | None = getattr(_repr_state, "seen", None)
+    if seen is None:
+        seen = _repr_state.seen = set()
+    return seen
+
+
+def _eq_key(cls: type) -> Callable[[Any], Any]:
+    names = [a.name for a in attrs.fields(cls) if a.eq]
+    key = _eq_keys[cls] = attrgetter(*names) if names else (lambda _obj: ())
+    return key
 
 
 def _rebuild(cls: type[StripeObject], state: dict[str, Any]) -> StripeObject:

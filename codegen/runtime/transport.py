@@ -142,7 +142,7 @@ def new_async_http() -> Any:
 _EMPTY = httpx.ByteStream(b"")
 
 
-def attempt_timeouts() -> tuple[type[BaseException], ...]:
+def attempt_timeouts() -> tuple[type[Exception], ...]:
     """What an attempt's deadline raises. ``asyncio.TimeoutError`` is ``TimeoutError`` from
     Python 3.11; on 3.10 only the async client raises it, and asyncio is loaded by then (the
     sync path never imports asyncio: ~15 ms of a cold process)."""

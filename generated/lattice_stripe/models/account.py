@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .person import Person
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Account(StripeObject):
     """This is an object representing a Stripe account. You can retrieve it to see properties on
     the account like its current requirements or if the account is enabled to make live charges

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .address import Address
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class AccountBusinessProfile(StripeObject):
     """The ``account_business_profile`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .card_issuing_account_terms_of_service import CardIssuingAccountTermsOfService
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class AccountCardIssuingSettings(StripeObject):
     """The ``account_card_issuing_settings`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .account_decline_charge_on import AccountDeclineChargeOn
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class AccountCardPaymentsSettings(StripeObject):
     """The ``account_card_payments_settings`` object."""
 

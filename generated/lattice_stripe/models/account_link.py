@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class AccountLink(StripeObject):
     """Account Links are the means by which a Connect platform grants a connected account
     permission to access Stripe-hosted applications, such as Connect Onboarding.

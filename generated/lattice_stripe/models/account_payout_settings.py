@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .transfer_schedule import TransferSchedule
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class AccountPayoutSettings(StripeObject):
     """The ``account_payout_settings`` object."""
 

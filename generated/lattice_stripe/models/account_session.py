@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class AccountSession(StripeObject):
     """An AccountSession allows a Connect platform to grant access to a connected account in
     Connect embedded components.

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .account_treasury_settings import AccountTreasurySettings
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class AccountSettings(StripeObject):
     """The ``account_settings`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .account_terms_of_service import AccountTermsOfService
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class AccountTreasurySettings(StripeObject):
     """The ``account_treasury_settings`` object."""
 

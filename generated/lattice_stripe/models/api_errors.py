@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .source import Source
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class ApiErrors(StripeObject):
     """The ``api_errors`` object."""
 

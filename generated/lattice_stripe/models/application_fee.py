@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .fee_refund import FeeRefund
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class ApplicationFee(StripeObject):
     """The ``application_fee`` object."""
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .secret_service_resource_scope import SecretServiceResourceScope
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class AppsSecret(StripeObject):
     """Secret Store is an API that allows Stripe Apps developers to securely persist secrets for
     use by UI Extensions and app backends.

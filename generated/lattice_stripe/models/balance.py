@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .balance_detail import BalanceDetail
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Balance(StripeObject):
     """This is an object representing your Stripe balance. You can retrieve it to see the balance
     currently on your Stripe account.

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .balance_amount_by_source_type import BalanceAmountBySourceType
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class BalanceAmount(StripeObject):
     """The ``balance_amount`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .balance_amount import BalanceAmount
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class BalanceDetail(StripeObject):
     """The ``balance_detail`` object."""
 

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .transfer_reversal import TransferReversal
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class BalanceTransaction(StripeObject):
     """Balance transactions represent funds moving through your Stripe account. They're created for
     every type of transaction that comes into or flows out of your Stripe account balance.

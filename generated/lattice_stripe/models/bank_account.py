@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .external_account_requirements import ExternalAccountRequirements
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class BankAccount(StripeObject):
     """These bank accounts are payment methods on `Customer` objects.
 

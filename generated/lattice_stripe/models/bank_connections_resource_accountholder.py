@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .customer import Customer
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class BankConnectionsResourceAccountholder(StripeObject):
     """The ``bank_connections_resource_accountholder`` object."""
 

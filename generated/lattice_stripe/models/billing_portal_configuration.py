@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .portal_login_page import PortalLoginPage
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class BillingPortalConfiguration(StripeObject):
     """A portal configuration describes the functionality and behavior of a portal session."""
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .portal_flows_flow import PortalFlowsFlow
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class BillingPortalSession(StripeObject):
     """The Billing customer portal is a Stripe-hosted UI for subscription and billing management.
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .account_capability_requirements import AccountCapabilityRequirements
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Capability(CapabilityMixin, StripeObject):
     """This is an object representing a capability for a Stripe account.
 

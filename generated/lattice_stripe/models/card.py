@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .deleted_customer import DeletedCustomer
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Card(StripeObject):
     """You can store multiple cards on a customer in order to charge the customer later. You can
     also store multiple debit cards on a recipient in order to transfer to those cards later.

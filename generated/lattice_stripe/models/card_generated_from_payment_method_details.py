@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_method_details_card_present import PaymentMethodDetailsCardPresent
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CardGeneratedFromPaymentMethodDetails(StripeObject):
     """The ``card_generated_from_payment_method_details`` object."""
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .customer_balance_customer_balance_settings import CustomerBalanceCustomerBalanceSettings
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CashBalance(StripeObject):
     """A customer's `Cash balance` represents real funds. Customers can add funds to their cash
     balance by sending a bank transfer. These funds can be used for payment and can eventually

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .transfer import Transfer
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Charge(StripeObject):
     """The `Charge` object represents a single attempt to move money into your Stripe account.
     PaymentIntent confirmation is the most common way to create Charges, but transferring money

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .rule import Rule
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class ChargeOutcome(StripeObject):
     """The ``charge_outcome`` object."""
 

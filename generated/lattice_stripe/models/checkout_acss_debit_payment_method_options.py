@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .checkout_acss_debit_mandate_options import CheckoutAcssDebitMandateOptions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CheckoutAcssDebitPaymentMethodOptions(StripeObject):
     """The ``checkout_acss_debit_payment_method_options`` object."""
 

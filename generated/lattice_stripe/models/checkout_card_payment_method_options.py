@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .checkout_card_installments_options import CheckoutCardInstallmentsOptions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CheckoutCardPaymentMethodOptions(StripeObject):
     """The ``checkout_card_payment_method_options`` object."""
 

@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from .subscription import Subscription
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CheckoutSession(StripeObject):
     """A Checkout Session represents your customer's session as they pay for one-time purchases or
     subscriptions through [Checkout](https://stripe.com/docs/payments/checkout) or [Payment

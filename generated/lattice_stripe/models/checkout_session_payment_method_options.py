@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from .checkout_us_bank_account_payment_method_options import CheckoutUsBankAccountPaymentMethodOptions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CheckoutSessionPaymentMethodOptions(StripeObject):
     """The ``checkout_session_payment_method_options`` object."""
 

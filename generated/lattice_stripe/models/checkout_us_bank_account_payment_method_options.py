@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .linked_account_options_us_bank_account import LinkedAccountOptionsUsBankAccount
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CheckoutUsBankAccountPaymentMethodOptions(StripeObject):
     """The ``checkout_us_bank_account_payment_method_options`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .connect_embedded_base_config import ConnectEmbeddedBaseConfig
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class ConnectEmbeddedAccountSessionCreateComponents(StripeObject):
     """The ``connect_embedded_account_session_create_components`` object."""
 

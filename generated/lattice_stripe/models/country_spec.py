@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .country_spec_verification_fields import CountrySpecVerificationFields
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CountrySpec(StripeObject):
     """Stripe needs to collect certain pieces of information about each account created. These
     requirements can differ depending on the account's country. The Country Specs API makes

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .country_spec_verification_field_details import CountrySpecVerificationFieldDetails
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CountrySpecVerificationFields(StripeObject):
     """The ``country_spec_verification_fields`` object."""
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .coupon_currency_option import CouponCurrencyOption
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Coupon(StripeObject):
     """A coupon contains information about a percent-off or amount-off discount you might want to
     apply to a customer. Coupons may be applied to

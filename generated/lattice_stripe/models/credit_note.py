@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .refund import Refund
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CreditNote(StripeObject):
     """Issue a credit note to adjust an invoice's amount after the invoice is finalized.
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .tax_rate import TaxRate
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CreditNoteTaxAmount(StripeObject):
     """The ``credit_note_tax_amount`` object."""
 

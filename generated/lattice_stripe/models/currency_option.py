@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .price_tier import PriceTier
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CurrencyOption(StripeObject):
     """The ``currency_option`` object."""
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .test_helpers_test_clock import TestHelpersTestClock
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Customer(StripeObject):
     """This object represents a customer of your business. It lets you create recurring charges and
     track payments that belong to the same customer.

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .online_acceptance import OnlineAcceptance
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CustomerAcceptance(StripeObject):
     """The ``customer_acceptance`` object."""
 

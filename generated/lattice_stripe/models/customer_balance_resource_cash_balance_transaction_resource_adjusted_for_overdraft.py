@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .customer_cash_balance_transaction import CustomerCashBalanceTransaction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CustomerBalanceResourceCashBalanceTransactionResourceAdjustedForOverdraft(StripeObject):
     """The ``customer_balance_resource_cash_balance_transaction_resource_adjusted_for_overdraft``
     object.

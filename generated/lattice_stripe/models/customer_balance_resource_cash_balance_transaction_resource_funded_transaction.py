@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction(StripeObject):
     """The ``customer_balance_resource_cash_balance_transaction_resource_funded_transaction``
     object.

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer(
     StripeObject
 ):

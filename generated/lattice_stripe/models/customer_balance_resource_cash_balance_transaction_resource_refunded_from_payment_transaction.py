@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .refund import Refund
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction(StripeObject):
     """The
     ``customer_balance_resource_cash_balance_transaction_resource_refunded_from_payment_transaction``

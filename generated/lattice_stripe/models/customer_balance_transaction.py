@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .invoice import Invoice
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CustomerBalanceTransaction(StripeObject):
     """Each customer has a
     [Balance](https://stripe.com/docs/api/customers/object#customer_object-balance) value, which

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CustomerCashBalanceTransaction(StripeObject):
     """Customers with certain payments enabled have a cash balance, representing funds that were
     paid by the customer to a merchant, but have not yet been allocated to a payment. Cash

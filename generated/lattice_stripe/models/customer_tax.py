@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .customer_tax_location import CustomerTaxLocation
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class CustomerTax(StripeObject):
     """The ``customer_tax`` object."""
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .promotion_code import PromotionCode
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class DeletedDiscount(StripeObject):
     """The ``deleted_discount`` object."""
 

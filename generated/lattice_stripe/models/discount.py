@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .promotion_code import PromotionCode
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Discount(StripeObject):
     """A discount represents the actual application of a
     [coupon](https://stripe.com/docs/api#coupons) or [promotion

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .discount import Discount
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class DiscountsResourceDiscountAmount(StripeObject):
     """The ``discounts_resource_discount_amount`` object."""
 

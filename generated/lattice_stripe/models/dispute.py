@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .payment_intent import PaymentIntent
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Dispute(StripeObject):
     """A dispute occurs when a customer questions your charge with their card issuer. When this
     happens, you're given the opportunity to respond to the dispute with evidence that shows

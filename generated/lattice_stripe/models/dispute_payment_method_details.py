@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .dispute_payment_method_details_card import DisputePaymentMethodDetailsCard
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class DisputePaymentMethodDetails(StripeObject):
     """The ``dispute_payment_method_details`` object."""
 

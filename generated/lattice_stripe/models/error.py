@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .api_errors import ApiErrors
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Error(StripeObject):
     """An error response from the Stripe API"""
 

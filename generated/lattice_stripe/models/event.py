@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .notification_event_request import NotificationEventRequest
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Event(StripeObject):
     """Events are our way of letting you know when something interesting happens in your account.
     When an interesting event occurs, we create a new `Event` object. For example, when a charge

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class ExchangeRate(StripeObject):
     """`Exchange Rate` objects allow you to determine the rates that Stripe is currently using to
     convert from one currency to another. Since this number is variable throughout the day,

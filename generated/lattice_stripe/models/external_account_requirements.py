@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .account_requirements_error import AccountRequirementsError
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class ExternalAccountRequirements(StripeObject):
     """The ``external_account_requirements`` object."""
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .balance_transaction import BalanceTransaction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class FeeRefund(StripeObject):
     """`Application Fee Refund` objects allow you to refund an application fee that has previously
     been created but not yet refunded. Funds will be refunded to the Stripe account from which

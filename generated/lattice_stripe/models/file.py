@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .file_link import FileLink
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class File(StripeObject):
     """This is an object representing a file hosted on Stripe's servers. The file may have been
     uploaded by yourself using the [create file](https://stripe.com/docs/api#create_file)

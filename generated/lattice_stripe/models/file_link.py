@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .file import File
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class FileLink(StripeObject):
     """To share the contents of a `File` object with non-Stripe users, you can create a `FileLink`.
     `FileLink`s contain a URL that can be used to retrieve the contents of the file without

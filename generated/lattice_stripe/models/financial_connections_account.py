@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .financial_connections_account_ownership import FinancialConnectionsAccountOwnership
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class FinancialConnectionsAccount(StripeObject):
     """A Financial Connections Account represents an account that exists outside of Stripe, to
     which you have been granted some degree of access.

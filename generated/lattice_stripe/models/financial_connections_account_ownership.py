@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .financial_connections_account_owner import FinancialConnectionsAccountOwner
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class FinancialConnectionsAccountOwnership(StripeObject):
     """Describes a snapshot of the owners of an account at a particular point in time."""
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .financial_connections_account import FinancialConnectionsAccount
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class FinancialConnectionsSession(StripeObject):
     """A Financial Connections Session is the secure way to programmatically launch the client-side
     Stripe.js modal that lets your users link their accounts.

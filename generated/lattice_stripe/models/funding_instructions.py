@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .funding_instructions_bank_transfer import FundingInstructionsBankTransfer
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class FundingInstructions(StripeObject):
     """Each customer has a
     [`balance`](https://stripe.com/docs/api/customers/object#customer_object-balance) that is

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .funding_instructions_bank_transfer_zengin_record import FundingInstructionsBankTransferZenginRecord
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class FundingInstructionsBankTransferFinancialAddress(StripeObject):
     """FinancialAddresses contain identifying information that resolves to a FinancialAccount."""
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .gelato_document_report_error import GelatoDocumentReportError
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class GelatoDocumentReport(StripeObject):
     """Result from a document check"""
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .gelato_id_number_report_error import GelatoIdNumberReportError
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class GelatoIdNumberReport(StripeObject):
     """Result from an id_number check"""
 

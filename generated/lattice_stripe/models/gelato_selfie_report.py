@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .gelato_selfie_report_error import GelatoSelfieReportError
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class GelatoSelfieReport(StripeObject):
     """Result from a selfie check"""
 

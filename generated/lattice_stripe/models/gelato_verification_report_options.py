@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .gelato_report_id_number_options import GelatoReportIdNumberOptions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class GelatoVerificationReportOptions(StripeObject):
     """The ``gelato_verification_report_options`` object."""
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .gelato_session_id_number_options import GelatoSessionIdNumberOptions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class GelatoVerificationSessionOptions(StripeObject):
     """The ``gelato_verification_session_options`` object."""
 

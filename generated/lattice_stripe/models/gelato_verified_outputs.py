@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .gelato_data_verified_outputs_date import GelatoDataVerifiedOutputsDate
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class GelatoVerifiedOutputs(StripeObject):
     """The ``gelato_verified_outputs`` object."""
 

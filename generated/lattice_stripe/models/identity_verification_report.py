@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .gelato_verification_report_options import GelatoVerificationReportOptions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IdentityVerificationReport(StripeObject):
     """A VerificationReport is the result of an attempt to collect and verify data from a user. The
     collection of verification checks performed is determined from the `type` and `options`

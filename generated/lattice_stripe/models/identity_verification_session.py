@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .verification_session_redaction import VerificationSessionRedaction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IdentityVerificationSession(StripeObject):
     """A VerificationSession guides you through the process of collecting and verifying the
     identities of your users. It contains details about the type of verification, such as what

@@ -82,7 +82,7 @@ if TYPE_CHECKING:
     from .test_helpers_test_clock import TestHelpersTestClock
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Invoice(StripeObject):
     """Invoices are statements of amounts owed by a customer, and are either generated one-off, or
     generated periodically from a subscription.

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class InvoicePaymentMethodOptionsAcssDebitMandateOptions(StripeObject):
     """The ``invoice_payment_method_options_acss_debit_mandate_options`` object."""
 

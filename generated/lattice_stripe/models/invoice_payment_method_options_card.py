@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .invoice_installments_card import InvoiceInstallmentsCard
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class InvoicePaymentMethodOptionsCard(StripeObject):
     """The ``invoice_payment_method_options_card`` object."""
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class InvoicePaymentMethodOptionsCustomerBalanceBankTransfer(StripeObject):
     """The ``invoice_payment_method_options_customer_balance_bank_transfer`` object."""
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class InvoicePaymentMethodOptionsUsBankAccount(StripeObject):
     """The ``invoice_payment_method_options_us_bank_account`` object."""
 

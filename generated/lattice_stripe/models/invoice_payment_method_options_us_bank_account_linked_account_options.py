@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions(StripeObject):
     """The ``invoice_payment_method_options_us_bank_account_linked_account_options`` object."""
 

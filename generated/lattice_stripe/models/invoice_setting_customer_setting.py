@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .payment_method import PaymentMethod
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class InvoiceSettingCustomerSetting(StripeObject):
     """The ``invoice_setting_customer_setting`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .invoice_item_threshold_reason import InvoiceItemThresholdReason
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class InvoiceThresholdReason(StripeObject):
     """The ``invoice_threshold_reason`` object."""
 

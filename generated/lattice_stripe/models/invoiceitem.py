@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from .test_helpers_test_clock import TestHelpersTestClock
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Invoiceitem(StripeObject):
     """Invoice Items represent the component lines of an
     [invoice](https://stripe.com/docs/api/invoices). An invoice item is added to an invoice by

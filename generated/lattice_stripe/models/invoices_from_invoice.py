@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .invoice import Invoice
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class InvoicesFromInvoice(StripeObject):
     """The ``invoices_from_invoice`` object."""
 

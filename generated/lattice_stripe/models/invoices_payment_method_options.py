@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .invoice_payment_method_options_us_bank_account import InvoicePaymentMethodOptionsUsBankAccount
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class InvoicesPaymentMethodOptions(StripeObject):
     """The ``invoices_payment_method_options`` object."""
 

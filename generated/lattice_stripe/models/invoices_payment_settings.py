@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .invoices_payment_method_options import InvoicesPaymentMethodOptions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class InvoicesPaymentSettings(StripeObject):
     """The ``invoices_payment_settings`` object."""
 

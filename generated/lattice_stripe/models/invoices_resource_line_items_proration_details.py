@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .invoices_resource_line_items_credited_items import InvoicesResourceLineItemsCreditedItems
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class InvoicesResourceLineItemsProrationDetails(StripeObject):
     """The ``invoices_resource_line_items_proration_details`` object."""
 

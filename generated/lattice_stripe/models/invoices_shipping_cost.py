@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .shipping_rate import ShippingRate
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class InvoicesShippingCost(StripeObject):
     """The ``invoices_shipping_cost`` object."""
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .issuing_transaction import IssuingTransaction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingAuthorization(StripeObject):
     """When an [issued card](https://stripe.com/docs/issuing) is used to make a purchase, an
     Issuing `Authorization` object is created.

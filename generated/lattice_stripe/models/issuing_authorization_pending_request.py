@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .issuing_authorization_amount_details import IssuingAuthorizationAmountDetails
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingAuthorizationPendingRequest(StripeObject):
     """The ``issuing_authorization_pending_request`` object."""
 

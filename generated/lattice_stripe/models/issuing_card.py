@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .issuing_cardholder import IssuingCardholder
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingCard(StripeObject):
     """You can [create physical or virtual cards](https://stripe.com/docs/issuing/cards) that are
     issued to cardholders.

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .issuing_card_spending_limit import IssuingCardSpendingLimit
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingCardAuthorizationControls(StripeObject):
     """The ``issuing_card_authorization_controls`` object."""
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .issuing_card_shipping_customs import IssuingCardShippingCustoms
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingCardShipping(StripeObject):
     """The ``issuing_card_shipping`` object."""
 

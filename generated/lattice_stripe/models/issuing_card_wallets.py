@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .issuing_card_google_pay import IssuingCardGooglePay
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingCardWallets(StripeObject):
     """The ``issuing_card_wallets`` object."""
 

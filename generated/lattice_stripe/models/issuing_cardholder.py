@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .issuing_cardholder_requirements import IssuingCardholderRequirements
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingCardholder(StripeObject):
     """An Issuing `Cardholder` object represents an individual or business entity who is
     [issued](https://stripe.com/docs/issuing) cards.

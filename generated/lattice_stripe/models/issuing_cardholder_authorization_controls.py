@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .issuing_cardholder_spending_limit import IssuingCardholderSpendingLimit
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingCardholderAuthorizationControls(StripeObject):
     """The ``issuing_cardholder_authorization_controls`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .issuing_cardholder_user_terms_acceptance import IssuingCardholderUserTermsAcceptance
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingCardholderCardIssuing(StripeObject):
     """The ``issuing_cardholder_card_issuing`` object."""
 

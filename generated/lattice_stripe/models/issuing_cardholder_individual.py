@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .issuing_cardholder_verification import IssuingCardholderVerification
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingCardholderIndividual(StripeObject):
     """The ``issuing_cardholder_individual`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .issuing_cardholder_id_document import IssuingCardholderIdDocument
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingCardholderVerification(StripeObject):
     """The ``issuing_cardholder_verification`` object."""
 

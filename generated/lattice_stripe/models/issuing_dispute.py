@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .issuing_transaction import IssuingTransaction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingDispute(StripeObject):
     """As a [card issuer](https://stripe.com/docs/issuing), you can dispute transactions that the
     cardholder does not recognize, suspects to be fraudulent, or has other issues with.

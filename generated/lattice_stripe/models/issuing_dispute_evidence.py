@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .issuing_dispute_service_not_as_described_evidence import IssuingDisputeServiceNotAsDescribedEvidence
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingDisputeEvidence(StripeObject):
     """The ``issuing_dispute_evidence`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .file import File
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingDisputeServiceNotAsDescribedEvidence(StripeObject):
     """The ``issuing_dispute_service_not_as_described_evidence`` object."""
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingSettlement(StripeObject):
     """When a non-stripe BIN is used, any use of an [issued card](https://stripe.com/docs/issuing)
     must be settled directly with the card network. The net amount owed is represented by an

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .issuing_transaction_treasury import IssuingTransactionTreasury
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingTransaction(StripeObject):
     """Any use of an [issued card](https://stripe.com/docs/issuing) that results in funds entering
     or leaving your Stripe account, such as a completed purchase or refund, is represented by an

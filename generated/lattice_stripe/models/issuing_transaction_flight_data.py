@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .issuing_transaction_flight_data_leg import IssuingTransactionFlightDataLeg
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingTransactionFlightData(StripeObject):
     """The ``issuing_transaction_flight_data`` object."""
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .issuing_transaction_receipt_data import IssuingTransactionReceiptData
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class IssuingTransactionPurchaseDetails(StripeObject):
     """The ``issuing_transaction_purchase_details`` object."""
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .price import Price
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Item(StripeObject):
     """A line item."""
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .legal_entity_ubo_declaration import LegalEntityUboDeclaration
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class LegalEntityCompany(StripeObject):
     """The ``legal_entity_company`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .legal_entity_company_verification_document import LegalEntityCompanyVerificationDocument
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class LegalEntityCompanyVerification(StripeObject):
     """The ``legal_entity_company_verification`` object."""
 

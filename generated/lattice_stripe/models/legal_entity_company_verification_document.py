@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .file import File
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class LegalEntityCompanyVerificationDocument(StripeObject):
     """The ``legal_entity_company_verification_document`` object."""
 

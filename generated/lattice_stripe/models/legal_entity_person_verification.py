@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .legal_entity_person_verification_document import LegalEntityPersonVerificationDocument
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class LegalEntityPersonVerification(StripeObject):
     """The ``legal_entity_person_verification`` object."""
 

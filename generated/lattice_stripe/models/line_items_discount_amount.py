@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .discount import Discount
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class LineItemsDiscountAmount(StripeObject):
     """The ``line_items_discount_amount`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .tax_rate import TaxRate
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class LineItemsTaxAmount(StripeObject):
     """The ``line_items_tax_amount`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class LoginLink(StripeObject):
     """Login Links are single-use login link for an Express account to access their Stripe
     dashboard.

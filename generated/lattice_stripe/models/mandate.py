@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .payment_method import PaymentMethod
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Mandate(StripeObject):
     """A Mandate is a record of the permission a customer has given you to debit their payment
     method.

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .mandate_us_bank_account import MandateUsBankAccount
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class MandatePaymentMethodDetails(StripeObject):
     """The ``mandate_payment_method_details`` object."""
 

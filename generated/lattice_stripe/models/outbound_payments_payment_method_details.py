@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .treasury_shared_resource_billing_details import TreasurySharedResourceBillingDetails
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class OutboundPaymentsPaymentMethodDetails(StripeObject):
     """The ``outbound_payments_payment_method_details`` object."""
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .treasury_shared_resource_billing_details import TreasurySharedResourceBillingDetails
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class OutboundTransfersPaymentMethodDetails(StripeObject):
     """The ``outbound_transfers_payment_method_details`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_flows_amount_details_resource_tip import PaymentFlowsAmountDetailsResourceTip
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentFlowsAmountDetails(StripeObject):
     """The ``payment_flows_amount_details`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_method_details_card_installments_plan import PaymentMethodDetailsCardInstallmentsPlan
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentFlowsInstallmentOptions(StripeObject):
     """The ``payment_flows_installment_options`` object."""
 

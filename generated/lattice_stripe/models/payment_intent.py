@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .transfer_data import TransferData
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntent(StripeObject):
     """A PaymentIntent guides you through the process of collecting a payment from your customer.
     We recommend that you create exactly one PaymentIntent for each order or customer session in

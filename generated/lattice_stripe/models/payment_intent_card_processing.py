@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_intent_processing_customer_notification import PaymentIntentProcessingCustomerNotification
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentCardProcessing(StripeObject):
     """The ``payment_intent_card_processing`` object."""
 

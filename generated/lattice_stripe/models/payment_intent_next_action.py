@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentNextAction(StripeObject):
     """The ``payment_intent_next_action`` object."""
 

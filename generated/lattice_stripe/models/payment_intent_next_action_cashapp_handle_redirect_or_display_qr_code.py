@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .payment_intent_next_action_cashapp_qr_code import PaymentIntentNextActionCashappQrCode
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode(StripeObject):
     """The ``payment_intent_next_action_cashapp_handle_redirect_or_display_qr_code`` object."""
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentNextActionDisplayBankTransferInstructions(StripeObject):
     """The ``payment_intent_next_action_display_bank_transfer_instructions`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_intent_next_action_konbini_stores import PaymentIntentNextActionKonbiniStores
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentNextActionKonbini(StripeObject):
     """The ``payment_intent_next_action_konbini`` object."""
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .payment_intent_next_action_konbini_seicomart import PaymentIntentNextActionKonbiniSeicomart
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentNextActionKonbiniStores(StripeObject):
     """The ``payment_intent_next_action_konbini_stores`` object."""
 

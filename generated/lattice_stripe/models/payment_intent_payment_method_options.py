@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from .payment_method_options_zip import PaymentMethodOptionsZip
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentPaymentMethodOptions(StripeObject):
     """The ``payment_intent_payment_method_options`` object."""
 

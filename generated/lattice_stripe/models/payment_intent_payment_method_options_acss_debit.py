@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentPaymentMethodOptionsAcssDebit(StripeObject):
     """The ``payment_intent_payment_method_options_acss_debit`` object."""
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .payment_method_options_card_mandate_options import PaymentMethodOptionsCardMandateOptions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentPaymentMethodOptionsCard(StripeObject):
     """The ``payment_intent_payment_method_options_card`` object."""
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentPaymentMethodOptionsLink(StripeObject):
     """The ``payment_intent_payment_method_options_link`` object."""
 

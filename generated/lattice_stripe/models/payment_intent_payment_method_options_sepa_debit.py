@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentPaymentMethodOptionsSepaDebit(StripeObject):
     """The ``payment_intent_payment_method_options_sepa_debit`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_intent_card_processing import PaymentIntentCardProcessing
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentProcessing(StripeObject):
     """The ``payment_intent_processing`` object."""
 

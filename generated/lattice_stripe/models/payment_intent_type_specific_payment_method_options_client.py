@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_flows_installment_options import PaymentFlowsInstallmentOptions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentIntentTypeSpecificPaymentMethodOptionsClient(StripeObject):
     """The ``payment_intent_type_specific_payment_method_options_client`` object."""
 

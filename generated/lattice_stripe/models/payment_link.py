@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .payment_links_resource_transfer_data import PaymentLinksResourceTransferData
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentLink(StripeObject):
     """A payment link is a shareable URL that will take your customers to a hosted payment page. A
     payment link can be shared and used multiple times.

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentLinksResourceAfterCompletion(StripeObject):
     """The ``payment_links_resource_after_completion`` object."""
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .payment_links_resource_custom_fields_text import PaymentLinksResourceCustomFieldsText
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentLinksResourceCustomFields(StripeObject):
     """The ``payment_links_resource_custom_fields`` object."""
 

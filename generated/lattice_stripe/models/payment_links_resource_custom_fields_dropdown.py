@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentLinksResourceCustomFieldsDropdown(StripeObject):
     """The ``payment_links_resource_custom_fields_dropdown`` object."""
 

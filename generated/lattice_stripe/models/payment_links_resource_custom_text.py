@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_links_resource_custom_text_position import PaymentLinksResourceCustomTextPosition
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentLinksResourceCustomText(StripeObject):
     """The ``payment_links_resource_custom_text`` object."""
 

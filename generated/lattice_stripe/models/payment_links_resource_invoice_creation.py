@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_links_resource_invoice_settings import PaymentLinksResourceInvoiceSettings
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentLinksResourceInvoiceCreation(StripeObject):
     """The ``payment_links_resource_invoice_creation`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .shipping_rate import ShippingRate
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentLinksResourceShippingOption(StripeObject):
     """The ``payment_links_resource_shipping_option`` object."""
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentLinksResourceSubscriptionData(StripeObject):
     """The ``payment_links_resource_subscription_data`` object."""
 

@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from .radar_radar_options import RadarRadarOptions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethod(StripeObject):
     """PaymentMethod objects represent your customer's payment instruments. You can use them with
     [PaymentIntents](https://stripe.com/docs/payments/payment-intents) to collect payments or

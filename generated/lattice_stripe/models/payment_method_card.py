@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .three_d_secure_usage import ThreeDSecureUsage
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodCard(StripeObject):
     """The ``payment_method_card`` object."""
 

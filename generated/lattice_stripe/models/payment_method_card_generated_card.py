@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .setup_attempt import SetupAttempt
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodCardGeneratedCard(StripeObject):
     """The ``payment_method_card_generated_card`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_method_card_present_networks import PaymentMethodCardPresentNetworks
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodCardPresent(StripeObject):
     """The ``payment_method_card_present`` object."""
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .payment_method_card_wallet_visa_checkout import PaymentMethodCardWalletVisaCheckout
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodCardWallet(StripeObject):
     """The ``payment_method_card_wallet`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .address import Address
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodCardWalletMasterpass(StripeObject):
     """The ``payment_method_card_wallet_masterpass`` object."""
 

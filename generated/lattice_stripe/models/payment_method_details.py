@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from .payment_method_details_zip import PaymentMethodDetailsZip
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodDetails(StripeObject):
     """The ``payment_method_details`` object."""
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .three_d_secure_details_charge import ThreeDSecureDetailsCharge
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodDetailsCard(StripeObject):
     """The ``payment_method_details_card`` object."""
 

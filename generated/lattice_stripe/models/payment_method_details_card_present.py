@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_method_details_card_present_receipt import PaymentMethodDetailsCardPresentReceipt
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodDetailsCardPresent(StripeObject):
     """The ``payment_method_details_card_present`` object."""
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .payment_method_details_card_wallet_visa_checkout import PaymentMethodDetailsCardWalletVisaCheckout
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodDetailsCardWallet(StripeObject):
     """The ``payment_method_details_card_wallet`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_method_details_interac_present_receipt import PaymentMethodDetailsInteracPresentReceipt
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodDetailsInteracPresent(StripeObject):
     """The ``payment_method_details_interac_present`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_method_details_konbini_store import PaymentMethodDetailsKonbiniStore
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodDetailsKonbini(StripeObject):
     """The ``payment_method_details_konbini`` object."""
 

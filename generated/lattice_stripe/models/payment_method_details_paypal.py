@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .paypal_seller_protection import PaypalSellerProtection
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodDetailsPaypal(StripeObject):
     """The ``payment_method_details_paypal`` object."""
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .payment_method import PaymentMethod
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodDetailsSofort(StripeObject):
     """The ``payment_method_details_sofort`` object."""
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodDomain(StripeObject):
     """A payment method domain represents a web domain that you have registered with Stripe. Stripe
     Elements use registered payment method domains to control where certain payment methods are

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodDomainResourcePaymentMethodStatus(StripeObject):
     """Indicates the status of a specific payment method on a payment method domain."""
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodDomainResourcePaymentMethodStatusDetails(StripeObject):
     """Contains additional details about the status of a payment method for a specific payment
     method domain.

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_flows_private_payment_methods_klarna_dob import PaymentFlowsPrivatePaymentMethodsKlarnaDob
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodKlarna(StripeObject):
     """The ``payment_method_klarna`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .sepa_debit_generated_from import SepaDebitGeneratedFrom
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodSepaDebit(StripeObject):
     """The ``payment_method_sepa_debit`` object."""
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .us_bank_account_networks import UsBankAccountNetworks
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodUsBankAccount(StripeObject):
     """The ``payment_method_us_bank_account`` object."""
 

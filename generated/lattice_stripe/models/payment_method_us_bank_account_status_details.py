@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_method_us_bank_account_blocked import PaymentMethodUsBankAccountBlocked
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentMethodUsBankAccountStatusDetails(StripeObject):
     """The ``payment_method_us_bank_account_status_details`` object."""
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .payment_pages_checkout_session_custom_fields_text import PaymentPagesCheckoutSessionCustomFieldsText
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentPagesCheckoutSessionCustomFields(StripeObject):
     """The ``payment_pages_checkout_session_custom_fields`` object."""
 

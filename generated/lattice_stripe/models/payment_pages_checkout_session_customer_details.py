@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .payment_pages_checkout_session_tax_id import PaymentPagesCheckoutSessionTaxId
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentPagesCheckoutSessionCustomerDetails(StripeObject):
     """The ``payment_pages_checkout_session_customer_details`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_pages_checkout_session_invoice_settings import PaymentPagesCheckoutSessionInvoiceSettings
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentPagesCheckoutSessionInvoiceCreation(StripeObject):
     """The ``payment_pages_checkout_session_invoice_creation`` object."""
 

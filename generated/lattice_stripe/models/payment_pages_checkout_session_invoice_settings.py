@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .tax_id import TaxId
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentPagesCheckoutSessionInvoiceSettings(StripeObject):
     """The ``payment_pages_checkout_session_invoice_settings`` object."""
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .shipping_rate import ShippingRate
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentPagesCheckoutSessionShippingCost(StripeObject):
     """The ``payment_pages_checkout_session_shipping_cost`` object."""
 

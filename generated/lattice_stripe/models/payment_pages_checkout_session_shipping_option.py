@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .shipping_rate import ShippingRate
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PaymentPagesCheckoutSessionShippingOption(StripeObject):
     """The ``payment_pages_checkout_session_shipping_option`` object."""
 

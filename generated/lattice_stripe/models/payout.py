@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .deleted_card import DeletedCard
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Payout(StripeObject):
     """A `Payout` object is created when you receive funds from Stripe, or when you initiate a
     payout to either a bank account or debit card of a [connected Stripe

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .person_requirements import PersonRequirements
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Person(StripeObject):
     """This is an object representing a person associated with a Stripe account.
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .account_requirements_error import AccountRequirementsError
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PersonRequirements(StripeObject):
     """The ``person_requirements`` object."""
 

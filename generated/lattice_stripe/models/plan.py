@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .transform_usage import TransformUsage
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Plan(StripeObject):
     """You can now model subscriptions more flexibly using the [Prices
     API](https://stripe.com/docs/api#prices). It replaces the Plans API and is backwards

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .portal_subscription_update import PortalSubscriptionUpdate
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PortalFeatures(StripeObject):
     """The ``portal_features`` object."""
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .portal_flows_flow_subscription_update_confirm import PortalFlowsFlowSubscriptionUpdateConfirm
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PortalFlowsFlow(StripeObject):
     """The ``portal_flows_flow`` object."""
 

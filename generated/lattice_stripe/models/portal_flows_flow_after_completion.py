@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .portal_flows_after_completion_redirect import PortalFlowsAfterCompletionRedirect
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PortalFlowsFlowAfterCompletion(StripeObject):
     """The ``portal_flows_flow_after_completion`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .portal_flows_retention import PortalFlowsRetention
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PortalFlowsFlowSubscriptionCancel(StripeObject):
     """The ``portal_flows_flow_subscription_cancel`` object."""
 

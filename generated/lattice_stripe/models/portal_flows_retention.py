@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .portal_flows_coupon_offer import PortalFlowsCouponOffer
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PortalFlowsRetention(StripeObject):
     """The ``portal_flows_retention`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .portal_subscription_cancellation_reason import PortalSubscriptionCancellationReason
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PortalSubscriptionCancel(StripeObject):
     """The ``portal_subscription_cancel`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .portal_subscription_update_product import PortalSubscriptionUpdateProduct
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PortalSubscriptionUpdate(StripeObject):
     """The ``portal_subscription_update`` object."""
 

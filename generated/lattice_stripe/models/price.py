@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .transform_quantity import TransformQuantity
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Price(StripeObject):
     """Prices define the unit cost, currency, and (optional) billing cycle for both recurring and
     one-time purchases of products. [Products](https://stripe.com/docs/api#products) help you

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .tax_code import TaxCode
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Product(StripeObject):
     """Products describe the specific goods or services you offer to your customers. For example,
     you might offer a Standard and Premium version of your goods or service; each version would

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .promotion_codes_resource_restrictions import PromotionCodesResourceRestrictions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PromotionCode(StripeObject):
     """A Promotion Code represents a customer-redeemable code for a
     [coupon](https://stripe.com/docs/api#coupons). It can be used to create multiple codes for a

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .promotion_code_currency_option import PromotionCodeCurrencyOption
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class PromotionCodesResourceRestrictions(StripeObject):
     """The ``promotion_codes_resource_restrictions`` object."""
 

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from .test_helpers_test_clock import TestHelpersTestClock
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Quote(StripeObject):
     """A Quote is a way to model prices that you'd like to provide to a customer. Once accepted, it
     will automatically create an invoice, subscription or subscription schedule.

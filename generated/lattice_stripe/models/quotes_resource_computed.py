@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .quotes_resource_upfront import QuotesResourceUpfront
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class QuotesResourceComputed(StripeObject):
     """The ``quotes_resource_computed`` object."""
 

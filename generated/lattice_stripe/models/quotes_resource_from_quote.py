@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .quote import Quote
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class QuotesResourceFromQuote(StripeObject):
     """The ``quotes_resource_from_quote`` object."""
 

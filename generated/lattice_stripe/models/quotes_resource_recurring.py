@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .quotes_resource_total_details import QuotesResourceTotalDetails
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class QuotesResourceRecurring(StripeObject):
     """The ``quotes_resource_recurring`` object."""
 

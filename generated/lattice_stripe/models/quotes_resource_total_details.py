@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .quotes_resource_total_details_resource_breakdown import QuotesResourceTotalDetailsResourceBreakdown
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class QuotesResourceTotalDetails(StripeObject):
     """The ``quotes_resource_total_details`` object."""
 

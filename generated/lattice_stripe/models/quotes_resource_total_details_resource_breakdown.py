@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .line_items_tax_amount import LineItemsTaxAmount
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class QuotesResourceTotalDetailsResourceBreakdown(StripeObject):
     """The ``quotes_resource_total_details_resource_breakdown`` object."""
 

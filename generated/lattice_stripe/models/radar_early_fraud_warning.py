@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .payment_intent import PaymentIntent
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class RadarEarlyFraudWarning(StripeObject):
     """An early fraud warning indicates that the card issuer has notified us that a charge may be
     fraudulent.

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class RadarRadarOptions(StripeObject):
     """Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session)
     for more information.

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .radar_value_list_item import RadarValueListItem
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class RadarValueList(StripeObject):
     """Value lists allow you to group values together which can then be referenced in rules.
 

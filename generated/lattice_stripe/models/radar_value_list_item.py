@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class RadarValueListItem(StripeObject):
     """Value list items allow you to add specific values to a given Radar value list, which can
     then be used in rules.

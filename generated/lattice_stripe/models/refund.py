@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .transfer_reversal import TransferReversal
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Refund(StripeObject):
     """`Refund` objects allow you to refund a charge that has previously been created but not yet
     refunded. Funds will be refunded to the credit or debit card that was originally charged.

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .refund_next_action_display_details import RefundNextActionDisplayDetails
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class RefundNextAction(StripeObject):
     """The ``refund_next_action`` object."""
 

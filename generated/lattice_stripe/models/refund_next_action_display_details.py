@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .email_sent import EmailSent
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class RefundNextActionDisplayDetails(StripeObject):
     """The ``refund_next_action_display_details`` object."""
 

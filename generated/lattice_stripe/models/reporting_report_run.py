@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class ReportingReportRun(StripeObject):
     """The Report Run object represents an instance of a report type generated with specific run
     parameters. Once the object is created, Stripe begins processing the report. When the report

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class ReportingReportType(StripeObject):
     """The Report Type resource corresponds to a particular type of report, such as the "Activity
     summary" or "Itemized payouts" reports. These objects are identified by an ID belonging to a

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .radar_review_resource_session import RadarReviewResourceSession
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Review(StripeObject):
     """Reviews can be used to supplement automated fraud detection with human expertise.
 

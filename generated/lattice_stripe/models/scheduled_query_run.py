@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .sigma_scheduled_query_run_error import SigmaScheduledQueryRunError
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class ScheduledQueryRun(StripeObject):
     """If you have [scheduled a Sigma query](https://stripe.com/docs/sigma/scheduled-queries),
     you'll receive a `sigma.scheduled_query_run.created` webhook each time the query runs. The

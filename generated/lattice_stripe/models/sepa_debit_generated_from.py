@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .setup_attempt import SetupAttempt
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SepaDebitGeneratedFrom(StripeObject):
     """The ``sepa_debit_generated_from`` object."""
 

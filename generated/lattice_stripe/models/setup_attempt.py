@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .setup_intent import SetupIntent
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SetupAttempt(StripeObject):
     """A SetupAttempt describes one attempted confirmation of a SetupIntent, whether that
     confirmation was successful or unsuccessful. You can use SetupAttempts to inspect details of

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SetupAttemptPaymentMethodDetails(StripeObject):
     """The ``setup_attempt_payment_method_details`` object."""
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .payment_method import PaymentMethod
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SetupAttemptPaymentMethodDetailsBancontact(StripeObject):
     """The ``setup_attempt_payment_method_details_bancontact`` object."""
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .three_d_secure_details import ThreeDSecureDetails
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SetupAttemptPaymentMethodDetailsCard(StripeObject):
     """The ``setup_attempt_payment_method_details_card`` object."""
 

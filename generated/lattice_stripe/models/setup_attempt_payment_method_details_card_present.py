@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .payment_method import PaymentMethod
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SetupAttemptPaymentMethodDetailsCardPresent(StripeObject):
     """The ``setup_attempt_payment_method_details_card_present`` object."""
 

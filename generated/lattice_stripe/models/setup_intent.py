@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from .setup_intent_payment_method_options import SetupIntentPaymentMethodOptions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SetupIntent(StripeObject):
     """A SetupIntent guides you through the process of setting up and saving a customer's payment
     credentials for future payments. For example, you could use a SetupIntent to set up and save

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SetupIntentNextAction(StripeObject):
     """The ``setup_intent_next_action`` object."""
 

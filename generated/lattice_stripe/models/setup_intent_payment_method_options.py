@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SetupIntentPaymentMethodOptions(StripeObject):
     """The ``setup_intent_payment_method_options`` object."""
 

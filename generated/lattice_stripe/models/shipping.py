@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .address import Address
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Shipping(StripeObject):
     """The ``shipping`` object."""
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .tax_code import TaxCode
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class ShippingRate(StripeObject):
     """Shipping rates describe the price of shipping presented to your customers and applied to a
     purchase. For more information, see [Charge for

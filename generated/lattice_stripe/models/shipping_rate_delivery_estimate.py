@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .shipping_rate_delivery_estimate_bound import ShippingRateDeliveryEstimateBound
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class ShippingRateDeliveryEstimate(StripeObject):
     """The ``shipping_rate_delivery_estimate`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .shipping_rate_currency_option import ShippingRateCurrencyOption
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class ShippingRateFixedAmount(StripeObject):
     """The ``shipping_rate_fixed_amount`` object."""
 

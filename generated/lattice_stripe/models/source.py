@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from .source_type_wechat import SourceTypeWechat
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Source(StripeObject):
     """`Source` objects allow you to accept a variety of payment methods. They represent a
     customer's payment instrument, and can be used with the Stripe API just like a `Card`

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .source_mandate_notification_sepa_debit_data import SourceMandateNotificationSepaDebitData
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SourceMandateNotification(StripeObject):
     """Source mandate notifications should be created when a notification related to a source
     mandate must be sent to the payer. They will trigger a webhook or deliver an email to the

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .source_order_item import SourceOrderItem
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SourceOrder(StripeObject):
     """The ``source_order`` object."""
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .source_transaction_sepa_credit_transfer_data import SourceTransactionSepaCreditTransferData
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SourceTransaction(StripeObject):
     """Some payment methods have no required amount that a customer must send. Customers can be
     instructed to send any amount, and it can be made up of multiple transactions. As such,

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SourceTransactionAchCreditTransferData(StripeObject):
     """The ``source_transaction_ach_credit_transfer_data`` object."""
 

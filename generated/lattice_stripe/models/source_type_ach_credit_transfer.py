@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SourceTypeAchCreditTransfer(StripeObject):
     """The ``source_type_ach_credit_transfer`` object."""
 

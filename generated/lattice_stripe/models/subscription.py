@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from .test_helpers_test_clock import TestHelpersTestClock
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Subscription(StripeObject):
     """Subscriptions allow you to charge a customer on a recurring basis.
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .tax_rate import TaxRate
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionItem(StripeObject):
     """Subscription items allow you to create customer subscriptions with more than one plan,
     making it easy to represent complex billing relationships.

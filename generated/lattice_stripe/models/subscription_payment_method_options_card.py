@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .invoice_mandate_options_card import InvoiceMandateOptionsCard
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionPaymentMethodOptionsCard(StripeObject):
     """The ``subscription_payment_method_options_card`` object."""
 

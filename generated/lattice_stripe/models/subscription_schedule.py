@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .test_helpers_test_clock import TestHelpersTestClock
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionSchedule(StripeObject):
     """A subscription schedule allows you to create and manage the lifecycle of a subscription by
     predefining expected changes.

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .tax_rate import TaxRate
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionScheduleAddInvoiceItem(StripeObject):
     """An Add Invoice Item describes the prices and quantities that will be added as pending
     invoice items when entering a phase.

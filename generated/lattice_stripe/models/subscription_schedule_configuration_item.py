@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .tax_rate import TaxRate
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionScheduleConfigurationItem(StripeObject):
     """A phase item describes the price and quantity of a phase."""
 

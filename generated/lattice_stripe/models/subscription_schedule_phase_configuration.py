@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .tax_rate import TaxRate
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionSchedulePhaseConfiguration(StripeObject):
     """A phase describes the plans, coupon, and trialing status of a subscription for a predefined
     time period.

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .subscription_transfer_data import SubscriptionTransferData
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionSchedulesResourceDefaultSettings(StripeObject):
     """The ``subscription_schedules_resource_default_settings`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .account import Account
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionTransferData(StripeObject):
     """The ``subscription_transfer_data`` object."""
 

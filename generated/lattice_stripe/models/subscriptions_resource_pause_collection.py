@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionsResourcePauseCollection(StripeObject):
     """The Pause Collection settings determine how we will pause collection for this subscription
     and for how long the subscription should be paused.

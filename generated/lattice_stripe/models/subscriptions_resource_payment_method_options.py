@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .subscription_payment_method_options_card import SubscriptionPaymentMethodOptionsCard
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionsResourcePaymentMethodOptions(StripeObject):
     """The ``subscriptions_resource_payment_method_options`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .subscriptions_resource_payment_method_options import SubscriptionsResourcePaymentMethodOptions
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionsResourcePaymentSettings(StripeObject):
     """The ``subscriptions_resource_payment_settings`` object."""
 

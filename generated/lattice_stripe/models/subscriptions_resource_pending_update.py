@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .subscription_item import SubscriptionItem
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionsResourcePendingUpdate(StripeObject):
     """Pending Updates store the changes pending from a previous update that will be applied to the
     Subscription upon successful payment.

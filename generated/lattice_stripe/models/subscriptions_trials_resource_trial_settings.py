@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .subscriptions_trials_resource_end_behavior import SubscriptionsTrialsResourceEndBehavior
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class SubscriptionsTrialsResourceTrialSettings(StripeObject):
     """Configures how this subscription behaves during the trial period."""
 

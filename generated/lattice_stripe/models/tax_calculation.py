@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxCalculation(StripeObject):
     """A Tax Calculation allows you to calculate the tax to collect from your customer.
 

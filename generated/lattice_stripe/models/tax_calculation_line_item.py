@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .tax_product_resource_line_item_tax_breakdown import TaxProductResourceLineItemTaxBreakdown
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxCalculationLineItem(StripeObject):
     """The ``tax.calculation_line_item`` object."""
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxCode(StripeObject):
     """[Tax codes](https://stripe.com/docs/tax/tax-categories) classify goods and services for tax
     purposes.

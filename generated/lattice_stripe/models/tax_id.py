@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .tax_id_verification import TaxIdVerification
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxId(StripeObject):
     """You can add one or multiple tax IDs to a [customer](https://stripe.com/docs/api/customers).
     A customer's tax IDs are displayed on invoices and credit notes issued for the customer.

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .tax_product_resource_postal_address import TaxProductResourcePostalAddress
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxProductResourceCustomerDetails(StripeObject):
     """The ``tax_product_resource_customer_details`` object."""
 

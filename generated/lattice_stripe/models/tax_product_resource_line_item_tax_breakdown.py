@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .tax_product_resource_line_item_tax_rate_details import TaxProductResourceLineItemTaxRateDetails
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxProductResourceLineItemTaxBreakdown(StripeObject):
     """The ``tax_product_resource_line_item_tax_breakdown`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .tax_product_resource_tax_rate_details import TaxProductResourceTaxRateDetails
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxProductResourceTaxBreakdown(StripeObject):
     """The ``tax_product_resource_tax_breakdown`` object."""
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .address import Address
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxProductResourceTaxSettingsHeadOffice(StripeObject):
     """The ``tax_product_resource_tax_settings_head_office`` object."""
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxProductResourceTaxSettingsStatusDetails(StripeObject):
     """The ``tax_product_resource_tax_settings_status_details`` object."""
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxProductResourceTaxTransactionLineItemResourceReversal(StripeObject):
     """The ``tax_product_resource_tax_transaction_line_item_resource_reversal`` object."""
 

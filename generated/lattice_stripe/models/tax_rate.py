@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxRate(StripeObject):
     """Tax rates can be applied to [invoices](https://stripe.com/docs/billing/invoices/tax-rates),
     [subscriptions](https://stripe.com/docs/billing/subscriptions/taxes) and [Checkout

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .tax_product_resource_tax_settings_status_details import TaxProductResourceTaxSettingsStatusDetails
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxSettings(StripeObject):
     """You can use Tax `Settings` to manage configurations used by Stripe Tax calculations.
 

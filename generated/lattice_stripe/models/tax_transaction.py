@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .tax_transaction_line_item import TaxTransactionLineItem
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TaxTransaction(StripeObject):
     """A Tax Transaction records the tax collected from or refunded to your customer.
 

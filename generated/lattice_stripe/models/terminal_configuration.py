@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TerminalConfiguration(StripeObject):
     """A Configurations object represents how features should be configured for terminal readers."""
 

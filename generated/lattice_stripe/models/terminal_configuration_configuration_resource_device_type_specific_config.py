@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .file import File
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfig(StripeObject):
     """The ``terminal_configuration_configuration_resource_device_type_specific_config`` object."""
 

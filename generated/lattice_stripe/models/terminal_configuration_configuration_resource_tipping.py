@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TerminalConfigurationConfigurationResourceTipping(StripeObject):
     """The ``terminal_configuration_configuration_resource_tipping`` object."""
 

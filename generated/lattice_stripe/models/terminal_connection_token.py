@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TerminalConnectionToken(StripeObject):
     """A Connection Token is used by the Stripe Terminal SDK to connect to a reader.
 

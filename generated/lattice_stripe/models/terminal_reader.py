@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .terminal_reader_reader_resource_reader_action import TerminalReaderReaderResourceReaderAction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TerminalReader(StripeObject):
     """A Reader represents a physical device for accepting payment details.
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .terminal_reader_reader_resource_line_item import TerminalReaderReaderResourceLineItem
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TerminalReaderReaderResourceCart(StripeObject):
     """Represents a cart to be displayed on the reader"""
 

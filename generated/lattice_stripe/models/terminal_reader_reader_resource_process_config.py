@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .terminal_reader_reader_resource_tipping_config import TerminalReaderReaderResourceTippingConfig
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TerminalReaderReaderResourceProcessConfig(StripeObject):
     """Represents a per-transaction override of a reader configuration"""
 

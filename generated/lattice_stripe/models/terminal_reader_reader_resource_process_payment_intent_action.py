@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .terminal_reader_reader_resource_process_config import TerminalReaderReaderResourceProcessConfig
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TerminalReaderReaderResourceProcessPaymentIntentAction(StripeObject):
     """Represents a reader action to process a payment intent"""
 

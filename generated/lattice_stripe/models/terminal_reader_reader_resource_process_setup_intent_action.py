@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TerminalReaderReaderResourceProcessSetupIntentAction(StripeObject):
     """Represents a reader action to process a setup intent"""
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TerminalReaderReaderResourceReaderAction(StripeObject):
     """Represents an action performed by the reader"""
 

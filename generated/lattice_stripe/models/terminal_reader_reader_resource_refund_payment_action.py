@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .refund import Refund
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TerminalReaderReaderResourceRefundPaymentAction(StripeObject):
     """Represents a reader action to refund a payment"""
 

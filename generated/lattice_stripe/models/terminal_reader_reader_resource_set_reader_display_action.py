@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .terminal_reader_reader_resource_cart import TerminalReaderReaderResourceCart
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TerminalReaderReaderResourceSetReaderDisplayAction(StripeObject):
     """Represents a reader action to set the reader display"""
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TestHelpersTestClock(StripeObject):
     """A test clock enables deterministic control over objects in testmode. With a test clock, you
     can create objects at a frozen time in the past or future, and advance to a specific future

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .card import Card
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Token(StripeObject):
     """Tokenization is the process Stripe uses to collect sensitive card or bank account details,
     or personally identifiable information (PII), directly from your customers in a secure

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .source import Source
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Topup(StripeObject):
     """To top up your Stripe balance, you create a top-up object. You can retrieve individual
     top-ups, as well as list all top-ups. Top-ups are identified by a unique, random ID.

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .transfer_reversal import TransferReversal
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Transfer(StripeObject):
     """A `Transfer` object is created when you move funds between Stripe accounts as part of
     Connect.

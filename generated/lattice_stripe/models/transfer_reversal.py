@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .transfer import Transfer
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TransferReversal(StripeObject):
     """[Stripe Connect](https://stripe.com/docs/connect) platforms can reverse transfers made to a
     connected account, either entirely or partially, and can also specify whether to refund any

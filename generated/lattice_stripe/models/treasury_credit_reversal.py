@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .treasury_transaction import TreasuryTransaction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryCreditReversal(StripeObject):
     """You can reverse some [ReceivedCredits](https://stripe.com/docs/api#received_credits)
     depending on their network and source flow. Reversing a ReceivedCredit leads to the creation

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .treasury_transaction import TreasuryTransaction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryDebitReversal(StripeObject):
     """You can reverse some [ReceivedDebits](https://stripe.com/docs/api#received_debits) depending
     on their network and source flow. Reversing a ReceivedDebit leads to the creation of a new

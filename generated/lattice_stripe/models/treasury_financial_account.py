@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryFinancialAccount(StripeObject):
     """Stripe Treasury provides users with a container for money called a FinancialAccount that is
     separate from their Payments balance. FinancialAccounts serve as the source and destination

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryFinancialAccountFeatures(StripeObject):
     """Encodes whether a FinancialAccount has access to a particular Feature, with a `status` enum
     and associated `status_details`. Stripe or the platform can control Features via the

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .treasury_financial_accounts_resource_aba_record import TreasuryFinancialAccountsResourceAbaRecord
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryFinancialAccountsResourceFinancialAddress(StripeObject):
     """FinancialAddresses contain identifying information that resolves to a FinancialAccount."""
 

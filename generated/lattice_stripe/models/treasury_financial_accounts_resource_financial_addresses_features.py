@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryFinancialAccountsResourceFinancialAddressesFeatures(StripeObject):
     """Settings related to Financial Addresses features on a Financial Account"""
 

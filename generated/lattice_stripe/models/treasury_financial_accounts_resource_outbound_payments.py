@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryFinancialAccountsResourceOutboundPayments(StripeObject):
     """Settings related to Outbound Payments features on a Financial Account"""
 

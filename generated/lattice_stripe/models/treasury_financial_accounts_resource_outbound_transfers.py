@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryFinancialAccountsResourceOutboundTransfers(StripeObject):
     """OutboundTransfers contains outbound transfers features for a FinancialAccount."""
 

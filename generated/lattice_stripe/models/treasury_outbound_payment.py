@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .treasury_transaction import TreasuryTransaction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryOutboundPayment(StripeObject):
     """Use OutboundPayments to send funds to another party's external bank account or
     [FinancialAccount](https://stripe.com/docs/api#financial_accounts). To send money to an

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryOutboundPaymentsResourceOutboundPaymentResourceEndUserDetails(StripeObject):
     """The ``treasury_outbound_payments_resource_outbound_payment_resource_end_user_details``
     object.

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .treasury_transaction import TreasuryTransaction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryOutboundTransfer(StripeObject):
     """Use OutboundTransfers to transfer funds from a
     [FinancialAccount](https://stripe.com/docs/api#financial_accounts) to a PaymentMethod

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .treasury_transaction import TreasuryTransaction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryOutboundTransfersResourceReturnedDetails(StripeObject):
     """The ``treasury_outbound_transfers_resource_returned_details`` object."""
 

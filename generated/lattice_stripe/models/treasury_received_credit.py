@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .treasury_transaction import TreasuryTransaction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryReceivedCredit(StripeObject):
     """ReceivedCredits represent funds sent to a
     [FinancialAccount](https://stripe.com/docs/api#financial_accounts) (for example, via ACH or

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .treasury_outbound_payment import TreasuryOutboundPayment
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryReceivedCreditsResourceSourceFlowsDetails(StripeObject):
     """The ``treasury_received_credits_resource_source_flows_details`` object."""
 

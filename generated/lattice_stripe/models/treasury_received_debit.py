@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .treasury_transaction import TreasuryTransaction
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryReceivedDebit(StripeObject):
     """ReceivedDebits represent funds pulled from a
     [FinancialAccount](https://stripe.com/docs/api#financial_accounts). These are not initiated

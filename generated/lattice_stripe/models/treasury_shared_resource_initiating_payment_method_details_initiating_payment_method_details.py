@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     )
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasurySharedResourceInitiatingPaymentMethodDetailsInitiatingPaymentMethodDetails(StripeObject):
     """The
     ``treasury_shared_resource_initiating_payment_method_details_initiating_payment_method_details``

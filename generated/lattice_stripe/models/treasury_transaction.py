@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .treasury_transactions_resource_flow_details import TreasuryTransactionsResourceFlowDetails
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryTransaction(StripeObject):
     """Transactions represent changes to a
     [FinancialAccount's](https://stripe.com/docs/api#financial_accounts) balance.

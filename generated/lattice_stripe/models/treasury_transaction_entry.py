@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .treasury_transactions_resource_flow_details import TreasuryTransactionsResourceFlowDetails
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryTransactionEntry(StripeObject):
     """TransactionEntries represent individual units of money movements within a single
     [Transaction](https://stripe.com/docs/api#transactions).

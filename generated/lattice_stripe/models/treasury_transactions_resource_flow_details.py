@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .treasury_received_debit import TreasuryReceivedDebit
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class TreasuryTransactionsResourceFlowDetails(StripeObject):
     """The ``treasury_transactions_resource_flow_details`` object."""
 

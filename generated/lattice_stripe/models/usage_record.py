@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class UsageRecord(StripeObject):
     """Usage records allow you to report customer usage and metrics to Stripe for metered billing
     of subscription prices.

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .period import Period
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class UsageRecordSummary(StripeObject):
     """The ``usage_record_summary`` object."""
 

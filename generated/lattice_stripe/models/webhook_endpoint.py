@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .._runtime.pages import ListObject, SearchResult
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class WebhookEndpoint(StripeObject):
     """You can configure [webhook endpoints](https://stripe.com/docs/webhooks/) via the API to be
     notified about events that happen in your Stripe account or connected accounts.

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .owner import Owner
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class WidgetDimensions(StripeObject):
     """The ``widget.dimensions`` object."""
 
@@ -31,7 +31,7 @@ class WidgetDimensions(StripeObject):
     width: float | None = None
 
 
-@attrs.define(kw_only=True, weakref_slot=False)
+@attrs.define(kw_only=True, weakref_slot=False, repr=False, eq=False)
 class Widget(StripeObject):
     """A widget."""
 
