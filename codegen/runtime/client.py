@@ -92,7 +92,7 @@ class ClientConfig:
     read, by the first call that may retry.
     """
 
-    __slots__ = (
+    FIELDS = (  # in the order of __init__'s arguments
         "api_key",
         "stripe_account",
         "api_version",
@@ -100,12 +100,12 @@ class ClientConfig:
         "files_base_url",
         "max_retries",
         "timeout",
-        "_retry_policy",
+        "retry_policy",
         "strict_guards",  # guard warnings (lattice_stripe.GuardWarning) raise instead
         "retry_strategy",  # None: retry_policy decides
         "tracing",  # True or a TracerProvider: OpenTelemetry spans (see tracing.py)
     )
-    FIELDS = tuple(name.lstrip("_") for name in __slots__)
+    __slots__ = tuple("_retry_policy" if name == "retry_policy" else name for name in FIELDS)
 
     api_key: str
     stripe_account: str | None
@@ -170,7 +170,7 @@ class ClientConfig:
             retry_strategy,
             tracing,
         )
-        for name, value in zip(self.__slots__, values):
+        for name, value in zip(self.__slots__, values, strict=True):
             object.__setattr__(self, name, value)
 
     @property
@@ -186,14 +186,18 @@ class ClientConfig:
     def values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.FIELDS}
 
+    def _given(self) -> dict[str, Any]:  # as passed: an unset retry_policy stays unset
+        return {name.lstrip("_"): getattr(self, name) for name in self.__slots__}
+
     def replace(self, **changes: Any) -> ClientConfig:
         """A copy with some settings changed, checked like a new one."""
-        return type(self)(**{**self.values(), **changes})
+        return type(self)(**{**self._given(), **changes})
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"ClientConfig is frozen: use replace({name}=...)")
 
-    __delattr__ = __setattr__  # type: ignore[assignment]
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"ClientConfig is frozen: use replace({name}=...)")
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -204,7 +208,7 @@ class ClientConfig:
         return hash(tuple(self.values().values()))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), tuple(self.values().values())
+        return type(self), tuple(self._given().values())
 
     def __repr__(self) -> str:
         shown = (f"{k}={mask(v) if k == 'api_key' else repr(v)}" for k, v in self.values().items())
@@ -215,16 +219,16 @@ class PreparedRequest:
     """One request as built by ``prepare``, replayed as is by every retry."""
 
     __slots__ = (
-        "method",
-        "url",
-        "path",
-        "headers",
         "content",
-        "files",
         "data",
-        "timeout",
+        "files",
+        "headers",
         "max_retries",
+        "method",
+        "path",
         "retry_strategy",
+        "timeout",
+        "url",
     )
 
     def __init__(
