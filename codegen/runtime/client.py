@@ -270,10 +270,16 @@ class PreparedRequest:
         }
 
 
-def _logging_on() -> bool:
-    import logging  # loaded by httpx anyway; not by constructing a client
+_observe_logger: Any = None
 
-    return logging.getLogger(OBSERVE_LOGGER).isEnabledFor(logging.INFO)
+
+def _logging_on() -> bool:
+    global _observe_logger
+    if _observe_logger is None:
+        import logging  # loaded by httpx anyway; not by constructing a client
+
+        _observe_logger = logging.getLogger(OBSERVE_LOGGER)
+    return bool(_observe_logger.isEnabledFor(20))  # logging.INFO
 
 
 def _idempotency_key() -> str:
