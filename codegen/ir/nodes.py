@@ -6,6 +6,7 @@ expressions, escaped docstrings), so templates only lay text out.
 
 from __future__ import annotations
 
+import enum
 from typing import ClassVar
 
 import attrs
@@ -66,6 +67,21 @@ class ModelModule:
         return tuple(sorted({m.mixin for m in self.models if m.mixin}))
 
 
+class Kind(enum.Enum):
+    """A kind of value the runtime accepts for a parameter (``_runtime/operation.py`` has one
+    acceptor per value)."""
+
+    STR = "str"
+    DECIMAL = "decimal"  # a decimal string, or a Decimal
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    SEQ = "seq"  # a list or tuple, not a bare str
+    MAP = "map"
+    FILE = "file"
+    ANY = "any"
+
+
 @attrs.frozen
 class Param:
     """One request parameter, a keyword argument (or a key of a params TypedDict)."""
@@ -75,7 +91,12 @@ class Param:
     annotation: str
     required: bool
     doc: str
-    kinds: str = "any"  # what the runtime accepts before any HTTP, e.g. "map|str" (see operation.py)
+    kinds: frozenset[Kind] = frozenset({Kind.ANY})  # what the runtime accepts before any HTTP
+
+    @property
+    def kind_names(self) -> tuple[str, ...]:
+        """The kinds as the generated ``Operation`` receives them: ``("map", "str")``."""
+        return tuple(sorted(k.value for k in self.kinds))
 
 
 @attrs.frozen

@@ -9,13 +9,13 @@ import attrs
 from ..spec import SpecError
 from . import naming
 from .naming import class_name, identifier
-from .nodes import Param, ParamsDict
+from .nodes import Kind, Param, ParamsDict
 from .overrides import is_minor_units
 from .schema import SchemaView
 from .text import doc, literal, union
 
 _SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}
-_STRING_KINDS = {"binary": "file", "decimal": "decimal"}  # by format; otherwise "str"
+_STRING_KINDS = {"binary": Kind.FILE, "decimal": Kind.DECIMAL}  # by format; otherwise STR
 
 
 @attrs.frozen
@@ -34,7 +34,7 @@ class Shape:
     """All one walk over a parameter schema finds."""
 
     annotation: str
-    kinds: frozenset[str]  # what the runtime accepts: str, decimal, int, float, bool, seq, map, file, any
+    kinds: frozenset[Kind]  # what the runtime accepts
     dicts: tuple[ParamsDict, ...] = ()  # TypedDicts the annotation names, nested ones first
     amounts: tuple[str, ...] = ()  # bracket paths of integer amounts in minor units
 
@@ -48,7 +48,7 @@ class ParamOut:
     amounts: tuple[str, ...] = ()
 
 
-def _joined(parts: list[Shape], annotation: str, kinds: frozenset[str]) -> Shape:
+def _joined(parts: list[Shape], annotation: str, kinds: frozenset[Kind]) -> Shape:
     dicts = tuple(d for p in parts for d in p.dicts)
     return Shape(annotation, kinds, dicts, tuple(a for p in parts for a in p.amounts))
 
@@ -73,34 +73,33 @@ class ParamTypes:
                 self.walk(s, attrs.evolve(at, name=f"{at.name}{i}" if i else at.name))
                 for i, s in enumerate(schema["anyOf"])
             ]
-            kinds = frozenset().union(*(p.kinds for p in parts))
+            kinds = frozenset[Kind]().union(*(p.kinds for p in parts))
             joined = _joined(parts, union(p.annotation for p in parts), kinds)
             return attrs.evolve(joined, amounts=tuple(sorted(set(joined.amounts))))
         kind = schema.get("type")
         if kind == "string":
             fmt = schema.get("format", "")
-            kinds = frozenset({_STRING_KINDS.get(fmt, "str")})
+            kinds = frozenset({_STRING_KINDS.get(fmt, Kind.STR)})
             if "enum" in schema:
                 return Shape(literal(schema["enum"]), kinds)
             return Shape({"binary": "FileInput", "decimal": "str | Decimal"}.get(fmt, "str"), kinds)
         if kind == "integer":
-            return Shape(
-                "int", frozenset({"int"}), amounts=(at.path,) if is_minor_units(at.key, at.described) else ()
-            )
+            amounts = (at.path,) if is_minor_units(at.key, at.described) else ()
+            return Shape("int", frozenset({Kind.INT}), amounts=amounts)
         if kind in _SCALARS:
-            return Shape(_SCALARS[kind], frozenset({_SCALARS[kind]}))
+            return Shape(_SCALARS[kind], frozenset({Kind(_SCALARS[kind])}))
         if kind == "array":  # an array of amounts (fixed_amounts) is named for its items
             # A list or tuple but not a bare str (`expand="customer"` is a type error), and
             # not `list[...]`: resources have a `list` method that shadows it in class bodies.
             item = self.walk(schema.get("items", {}), attrs.evolve(at, path=at.path + "[]"))
-            return _joined([item], f"SequenceNotStr[{item.annotation}]", frozenset({"seq"}))
+            return _joined([item], f"SequenceNotStr[{item.annotation}]", frozenset({Kind.SEQ}))
         if kind == "object" or "properties" in schema:
-            return self._object(schema, at, frozenset({"map" if kind == "object" else "any"}))
+            return self._object(schema, at, frozenset({Kind.MAP if kind == "object" else Kind.ANY}))
         if not schema:
-            return Shape("Any", frozenset({"any"}))
+            return Shape("Any", frozenset({Kind.ANY}))
         raise SpecError(f"{at.where}: unsupported parameter schema {sorted(schema)}")
 
-    def _object(self, schema: dict[str, Any], at: Place, kinds: frozenset[str]) -> Shape:
+    def _object(self, schema: dict[str, Any], at: Place, kinds: frozenset[Kind]) -> Shape:
         extra = schema.get("additionalProperties")
         # a map (currency_options) keyed by the caller
         values = None
@@ -161,6 +160,6 @@ class ParamTypes:
             annotation=shape.annotation,
             required=required,
             doc=doc(description or self.view.deref(schema).get("description")),
-            kinds="|".join(sorted(shape.kinds)),
+            kinds=shape.kinds,
         )
         return ParamOut(param, shape.dicts, shape.amounts)

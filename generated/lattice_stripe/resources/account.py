@@ -83,7 +83,7 @@ _GetAccount: Operation[Account] = Operation(
     S.Model("Account"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

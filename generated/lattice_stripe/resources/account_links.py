@@ -130,12 +130,12 @@ _PostAccountLinks: Operation[AccountLink] = Operation(
     "/v1/account_links",
     S.Model("AccountLink"),
     kinds={
-        "account": "str",
-        "type": "str",
-        "collect": "str",
-        "expand": "seq",
-        "refresh_url": "str",
-        "return_url": "str",
+        "account": ("str",),
+        "type": ("str",),
+        "collect": ("str",),
+        "expand": ("seq",),
+        "refresh_url": ("str",),
+        "return_url": ("str",),
     },
     required=("account", "type"),
 )

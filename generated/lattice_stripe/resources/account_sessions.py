@@ -103,9 +103,9 @@ _PostAccountSessions: Operation[AccountSession] = Operation(
     "/v1/account_sessions",
     S.Model("AccountSession"),
     kinds={
-        "account": "str",
-        "components": "map",
-        "expand": "seq",
+        "account": ("str",),
+        "components": ("map",),
+        "expand": ("seq",),
     },
     required=("account", "components"),
 )

@@ -253,8 +253,8 @@ _PostApplePayDomains: Operation[ApplePayDomain] = Operation(
     "/v1/apple_pay/domains",
     S.Model("ApplePayDomain"),
     kinds={
-        "domain_name": "str",
-        "expand": "seq",
+        "domain_name": ("str",),
+        "expand": ("seq",),
     },
     required=("domain_name",),
 )
@@ -276,11 +276,11 @@ _GetApplePayDomains: Operation[ListObject[ApplePayDomain]] = Operation(
     S.ListPage(S.Model("ApplePayDomain")),
     encoding="query",
     kinds={
-        "domain_name": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "domain_name": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -292,7 +292,7 @@ _GetApplePayDomainsDomain: Operation[ApplePayDomain] = Operation(
     S.Model("ApplePayDomain"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -568,12 +568,12 @@ _GetApplicationFees: Operation[ListObject[ApplicationFee]] = Operation(
     S.ListPage(S.Model("ApplicationFee")),
     encoding="query",
     kinds={
-        "charge": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "charge": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -584,9 +584,9 @@ _PostApplicationFeesIdRefund: Operation[ApplicationFee] = Operation(
     "/v1/application_fees/{}/refund",
     S.Model("ApplicationFee"),
     kinds={
-        "amount": "int",
-        "directive": "str",
-        "expand": "seq",
+        "amount": ("int",),
+        "directive": ("str",),
+        "expand": ("seq",),
     },
     checks=(
         MinorUnits(
@@ -604,7 +604,7 @@ _GetApplicationFeesId: Operation[ApplicationFee] = Operation(
     S.Model("ApplicationFee"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -615,9 +615,9 @@ _PostApplicationFeesIdRefunds: Operation[FeeRefund] = Operation(
     "/v1/application_fees/{}/refunds",
     S.Model("FeeRefund"),
     kinds={
-        "amount": "int",
-        "expand": "seq",
-        "metadata": "map",
+        "amount": ("int",),
+        "expand": ("seq",),
+        "metadata": ("map",),
     },
     checks=(
         MinorUnits(
@@ -635,10 +635,10 @@ _GetApplicationFeesIdRefunds: Operation[ListObject[FeeRefund]] = Operation(
     S.ListPage(S.Model("FeeRefund")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -650,7 +650,7 @@ _GetApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
     S.Model("FeeRefund"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -661,8 +661,8 @@ _PostApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
     "/v1/application_fees/{}/refunds/{}",
     S.Model("FeeRefund"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

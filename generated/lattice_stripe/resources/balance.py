@@ -303,7 +303,7 @@ _GetBalance: Operation[Balance] = Operation(
     S.Model("Balance"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -315,15 +315,15 @@ _GetBalanceHistory: Operation[ListObject[BalanceTransaction]] = Operation(
     S.ListPage(S.Model("BalanceTransaction")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "currency": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payout": "str",
-        "source": "str",
-        "starting_after": "str",
-        "type": "str",
+        "created": ("int", "map"),
+        "currency": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "payout": ("str",),
+        "source": ("str",),
+        "starting_after": ("str",),
+        "type": ("str",),
     },
 )
 
@@ -335,7 +335,7 @@ _GetBalanceHistoryId: Operation[BalanceTransaction] = Operation(
     S.Model("BalanceTransaction"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

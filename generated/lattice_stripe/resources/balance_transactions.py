@@ -240,15 +240,15 @@ _GetBalanceTransactions: Operation[ListObject[BalanceTransaction]] = Operation(
     S.ListPage(S.Model("BalanceTransaction")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "currency": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payout": "str",
-        "source": "str",
-        "starting_after": "str",
-        "type": "str",
+        "created": ("int", "map"),
+        "currency": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "payout": ("str",),
+        "source": ("str",),
+        "starting_after": ("str",),
+        "type": ("str",),
     },
 )
 
@@ -260,7 +260,7 @@ _GetBalanceTransactionsId: Operation[BalanceTransaction] = Operation(
     S.Model("BalanceTransaction"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -382,12 +382,12 @@ _PostBillingPortalConfigurations: Operation[BillingPortalConfiguration] = Operat
     "/v1/billing_portal/configurations",
     S.Model("BillingPortalConfiguration"),
     kinds={
-        "business_profile": "map",
-        "features": "map",
-        "default_return_url": "str",
-        "expand": "seq",
-        "login_page": "map",
-        "metadata": "map",
+        "business_profile": ("map",),
+        "features": ("map",),
+        "default_return_url": ("str",),
+        "expand": ("seq",),
+        "login_page": ("map",),
+        "metadata": ("map",),
     },
     required=("business_profile", "features"),
 )
@@ -400,12 +400,12 @@ _GetBillingPortalConfigurations: Operation[ListObject[BillingPortalConfiguration
     S.ListPage(S.Model("BillingPortalConfiguration")),
     encoding="query",
     kinds={
-        "active": "bool",
-        "ending_before": "str",
-        "expand": "seq",
-        "is_default": "bool",
-        "limit": "int",
-        "starting_after": "str",
+        "active": ("bool",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "is_default": ("bool",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -417,7 +417,7 @@ _GetBillingPortalConfigurationsConfiguration: Operation[BillingPortalConfigurati
     S.Model("BillingPortalConfiguration"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -428,13 +428,13 @@ _PostBillingPortalConfigurationsConfiguration: Operation[BillingPortalConfigurat
     "/v1/billing_portal/configurations/{}",
     S.Model("BillingPortalConfiguration"),
     kinds={
-        "active": "bool",
-        "business_profile": "map",
-        "default_return_url": "str",
-        "expand": "seq",
-        "features": "map",
-        "login_page": "map",
-        "metadata": "map|str",
+        "active": ("bool",),
+        "business_profile": ("map",),
+        "default_return_url": ("str",),
+        "expand": ("seq",),
+        "features": ("map",),
+        "login_page": ("map",),
+        "metadata": ("map", "str"),
     },
 )
 

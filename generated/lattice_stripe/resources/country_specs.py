@@ -163,10 +163,10 @@ _GetCountrySpecs: Operation[ListObject[CountrySpec]] = Operation(
     S.ListPage(S.Model("CountrySpec")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -178,7 +178,7 @@ _GetCountrySpecsCountry: Operation[CountrySpec] = Operation(
     S.Model("CountrySpec"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

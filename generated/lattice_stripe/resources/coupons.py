@@ -484,19 +484,19 @@ _PostCoupons: Operation[Coupon] = Operation(
     "/v1/coupons",
     S.Model("Coupon"),
     kinds={
-        "amount_off": "int",
-        "applies_to": "map",
-        "currency": "str",
-        "currency_options": "map",
-        "duration": "str",
-        "duration_in_months": "int",
-        "expand": "seq",
-        "id": "str",
-        "max_redemptions": "int",
-        "metadata": "map|str",
-        "name": "str",
-        "percent_off": "float",
-        "redeem_by": "int",
+        "amount_off": ("int",),
+        "applies_to": ("map",),
+        "currency": ("str",),
+        "currency_options": ("map",),
+        "duration": ("str",),
+        "duration_in_months": ("int",),
+        "expand": ("seq",),
+        "id": ("str",),
+        "max_redemptions": ("int",),
+        "metadata": ("map", "str"),
+        "name": ("str",),
+        "percent_off": ("float",),
+        "redeem_by": ("int",),
     },
     checks=(
         MinorUnits(
@@ -524,11 +524,11 @@ _GetCoupons: Operation[ListObject[Coupon]] = Operation(
     S.ListPage(S.Model("Coupon")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -540,7 +540,7 @@ _GetCouponsCoupon: Operation[Coupon] = Operation(
     S.Model("Coupon"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -551,10 +551,10 @@ _PostCouponsCoupon: Operation[Coupon] = Operation(
     "/v1/coupons/{}",
     S.Model("Coupon"),
     kinds={
-        "currency_options": "map",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
+        "currency_options": ("map",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "name": ("str",),
     },
     checks=(
         MinorUnits(

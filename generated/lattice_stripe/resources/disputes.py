@@ -340,7 +340,7 @@ _PostDisputesDisputeClose: Operation[Dispute] = Operation(
     "/v1/disputes/{}/close",
     S.Model("Dispute"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -352,13 +352,13 @@ _GetDisputes: Operation[ListObject[Dispute]] = Operation(
     S.ListPage(S.Model("Dispute")),
     encoding="query",
     kinds={
-        "charge": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_intent": "str",
-        "starting_after": "str",
+        "charge": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "payment_intent": ("str",),
+        "starting_after": ("str",),
     },
 )
 
@@ -370,7 +370,7 @@ _GetDisputesDispute: Operation[Dispute] = Operation(
     S.Model("Dispute"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -381,10 +381,10 @@ _PostDisputesDispute: Operation[Dispute] = Operation(
     "/v1/disputes/{}",
     S.Model("Dispute"),
     kinds={
-        "evidence": "map",
-        "expand": "seq",
-        "metadata": "map|str",
-        "submit": "bool",
+        "evidence": ("map",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "submit": ("bool",),
     },
 )
 

@@ -162,11 +162,11 @@ _PostEphemeralKeys: Operation[EphemeralKey] = Operation(
     "/v1/ephemeral_keys",
     S.Model("EphemeralKey"),
     kinds={
-        "customer": "str",
-        "expand": "seq",
-        "issuing_card": "str",
-        "nonce": "str",
-        "verification_session": "str",
+        "customer": ("str",),
+        "expand": ("seq",),
+        "issuing_card": ("str",),
+        "nonce": ("str",),
+        "verification_session": ("str",),
     },
 )
 
@@ -178,7 +178,7 @@ _DeleteEphemeralKeysKey: Operation[EphemeralKey] = Operation(
     S.Model("EphemeralKey"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

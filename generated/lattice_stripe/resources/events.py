@@ -208,14 +208,14 @@ _GetEvents: Operation[ListObject[Event]] = Operation(
     S.ListPage(S.Model("Event")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "delivery_success": "bool",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
-        "types": "seq",
+        "created": ("int", "map"),
+        "delivery_success": ("bool",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "type": ("str",),
+        "types": ("seq",),
     },
 )
 
@@ -227,7 +227,7 @@ _GetEventsId: Operation[Event] = Operation(
     S.Model("Event"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

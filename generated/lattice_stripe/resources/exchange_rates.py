@@ -169,10 +169,10 @@ _GetExchangeRates: Operation[ListObject[ExchangeRate]] = Operation(
     S.ListPage(S.Model("ExchangeRate")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -184,7 +184,7 @@ _GetExchangeRatesRateId: Operation[ExchangeRate] = Operation(
     S.Model("ExchangeRate"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

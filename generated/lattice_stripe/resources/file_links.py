@@ -333,10 +333,10 @@ _PostFileLinks: Operation[FileLink] = Operation(
     "/v1/file_links",
     S.Model("FileLink"),
     kinds={
-        "file": "str",
-        "expand": "seq",
-        "expires_at": "int",
-        "metadata": "map|str",
+        "file": ("str",),
+        "expand": ("seq",),
+        "expires_at": ("int",),
+        "metadata": ("map", "str"),
     },
     required=("file",),
 )
@@ -349,13 +349,13 @@ _GetFileLinks: Operation[ListObject[FileLink]] = Operation(
     S.ListPage(S.Model("FileLink")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "expired": "bool",
-        "file": "str",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "expired": ("bool",),
+        "file": ("str",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -367,7 +367,7 @@ _GetFileLinksLink: Operation[FileLink] = Operation(
     S.Model("FileLink"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -378,9 +378,9 @@ _PostFileLinksLink: Operation[FileLink] = Operation(
     "/v1/file_links/{}",
     S.Model("FileLink"),
     kinds={
-        "expand": "seq",
-        "expires_at": "int|str",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "expires_at": ("int", "str"),
+        "metadata": ("map", "str"),
     },
 )
 

@@ -322,10 +322,10 @@ _PostFiles: Operation[File] = Operation(
     encoding="multipart",
     base="files",
     kinds={
-        "file": "file",
-        "purpose": "str",
-        "expand": "seq",
-        "file_link_data": "map",
+        "file": ("file",),
+        "purpose": ("str",),
+        "expand": ("seq",),
+        "file_link_data": ("map",),
     },
     required=("file", "purpose"),
 )
@@ -338,12 +338,12 @@ _GetFiles: Operation[ListObject[File]] = Operation(
     S.ListPage(S.Model("File")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "purpose": "str",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "purpose": ("str",),
+        "starting_after": ("str",),
     },
 )
 
@@ -355,7 +355,7 @@ _GetFilesFile: Operation[File] = Operation(
     S.Model("File"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

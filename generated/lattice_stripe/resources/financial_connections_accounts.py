@@ -390,7 +390,7 @@ _PostFinancialConnectionsAccountsAccountDisconnect: Operation[FinancialConnectio
     "/v1/financial_connections/accounts/{}/disconnect",
     S.Model("FinancialConnectionsAccount"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -402,12 +402,12 @@ _GetFinancialConnectionsAccounts: Operation[ListObject[FinancialConnectionsAccou
     S.ListPage(S.Model("FinancialConnectionsAccount")),
     encoding="query",
     kinds={
-        "account_holder": "map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "session": "str",
-        "starting_after": "str",
+        "account_holder": ("map",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "session": ("str",),
+        "starting_after": ("str",),
     },
 )
 
@@ -418,8 +418,8 @@ _PostFinancialConnectionsAccountsAccountRefresh: Operation[FinancialConnectionsA
     "/v1/financial_connections/accounts/{}/refresh",
     S.Model("FinancialConnectionsAccount"),
     kinds={
-        "features": "seq",
-        "expand": "seq",
+        "features": ("seq",),
+        "expand": ("seq",),
     },
     required=("features",),
 )
@@ -432,7 +432,7 @@ _GetFinancialConnectionsAccountsAccount: Operation[FinancialConnectionsAccount] 
     S.Model("FinancialConnectionsAccount"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -445,11 +445,11 @@ _GetFinancialConnectionsAccountsAccountOwners: Operation[ListObject[FinancialCon
         S.ListPage(S.Model("FinancialConnectionsAccountOwner")),
         encoding="query",
         kinds={
-            "ownership": "str",
-            "ending_before": "str",
-            "expand": "seq",
-            "limit": "int",
-            "starting_after": "str",
+            "ownership": ("str",),
+            "ending_before": ("str",),
+            "expand": ("seq",),
+            "limit": ("int",),
+            "starting_after": ("str",),
         },
         required=("ownership",),
     )

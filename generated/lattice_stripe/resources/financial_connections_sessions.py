@@ -174,12 +174,12 @@ _PostFinancialConnectionsSessions: Operation[FinancialConnectionsSession] = Oper
     "/v1/financial_connections/sessions",
     S.Model("FinancialConnectionsSession"),
     kinds={
-        "account_holder": "map",
-        "permissions": "seq",
-        "expand": "seq",
-        "filters": "map",
-        "prefetch": "seq",
-        "return_url": "str",
+        "account_holder": ("map",),
+        "permissions": ("seq",),
+        "expand": ("seq",),
+        "filters": ("map",),
+        "prefetch": ("seq",),
+        "return_url": ("str",),
     },
     required=("account_holder", "permissions"),
 )
@@ -192,7 +192,7 @@ _GetFinancialConnectionsSessionsSession: Operation[FinancialConnectionsSession] 
     S.Model("FinancialConnectionsSession"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

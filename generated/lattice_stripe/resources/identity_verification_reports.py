@@ -186,13 +186,13 @@ _GetIdentityVerificationReports: Operation[ListObject[IdentityVerificationReport
     S.ListPage(S.Model("IdentityVerificationReport")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
-        "verification_session": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "type": ("str",),
+        "verification_session": ("str",),
     },
 )
 
@@ -204,7 +204,7 @@ _GetIdentityVerificationReportsReport: Operation[IdentityVerificationReport] = O
     S.Model("IdentityVerificationReport"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

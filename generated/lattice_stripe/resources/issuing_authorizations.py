@@ -406,9 +406,9 @@ _PostIssuingAuthorizationsAuthorizationApprove: Operation[IssuingAuthorization] 
     "/v1/issuing/authorizations/{}/approve",
     S.Model("IssuingAuthorization"),
     kinds={
-        "amount": "int",
-        "expand": "seq",
-        "metadata": "map|str",
+        "amount": ("int",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
     checks=(
         MinorUnits(
@@ -425,8 +425,8 @@ _PostIssuingAuthorizationsAuthorizationDecline: Operation[IssuingAuthorization] 
     "/v1/issuing/authorizations/{}/decline",
     S.Model("IssuingAuthorization"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 
@@ -438,14 +438,14 @@ _GetIssuingAuthorizations: Operation[ListObject[IssuingAuthorization]] = Operati
     S.ListPage(S.Model("IssuingAuthorization")),
     encoding="query",
     kinds={
-        "card": "str",
-        "cardholder": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
+        "card": ("str",),
+        "cardholder": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
 )
 
@@ -457,7 +457,7 @@ _GetIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Operat
     S.Model("IssuingAuthorization"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -468,8 +468,8 @@ _PostIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Opera
     "/v1/issuing/authorizations/{}",
     S.Model("IssuingAuthorization"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

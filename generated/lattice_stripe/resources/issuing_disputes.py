@@ -429,12 +429,12 @@ _PostIssuingDisputes: Operation[IssuingDispute] = Operation(
     "/v1/issuing/disputes",
     S.Model("IssuingDispute"),
     kinds={
-        "amount": "int",
-        "evidence": "map",
-        "expand": "seq",
-        "metadata": "map",
-        "transaction": "str",
-        "treasury": "map",
+        "amount": ("int",),
+        "evidence": ("map",),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "transaction": ("str",),
+        "treasury": ("map",),
     },
     checks=(
         MinorUnits(
@@ -452,13 +452,13 @@ _GetIssuingDisputes: Operation[ListObject[IssuingDispute]] = Operation(
     S.ListPage(S.Model("IssuingDispute")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-        "transaction": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
+        "transaction": ("str",),
     },
 )
 
@@ -470,7 +470,7 @@ _GetIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
     S.Model("IssuingDispute"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -481,8 +481,8 @@ _PostIssuingDisputesDisputeSubmit: Operation[IssuingDispute] = Operation(
     "/v1/issuing/disputes/{}/submit",
     S.Model("IssuingDispute"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 
@@ -493,10 +493,10 @@ _PostIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
     "/v1/issuing/disputes/{}",
     S.Model("IssuingDispute"),
     kinds={
-        "amount": "int",
-        "evidence": "map",
-        "expand": "seq",
-        "metadata": "map|str",
+        "amount": ("int",),
+        "evidence": ("map",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
     checks=(
         MinorUnits(

@@ -240,11 +240,11 @@ _GetIssuingSettlements: Operation[ListObject[IssuingSettlement]] = Operation(
     S.ListPage(S.Model("IssuingSettlement")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -256,7 +256,7 @@ _GetIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
     S.Model("IssuingSettlement"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -267,8 +267,8 @@ _PostIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
     "/v1/issuing/settlements/{}",
     S.Model("IssuingSettlement"),
     kinds={
-        "expand": "seq",
-        "metadata": "map",
+        "expand": ("seq",),
+        "metadata": ("map",),
     },
 )
 

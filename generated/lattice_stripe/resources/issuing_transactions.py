@@ -258,14 +258,14 @@ _GetIssuingTransactions: Operation[ListObject[IssuingTransaction]] = Operation(
     S.ListPage(S.Model("IssuingTransaction")),
     encoding="query",
     kinds={
-        "card": "str",
-        "cardholder": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
+        "card": ("str",),
+        "cardholder": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "type": ("str",),
     },
 )
 
@@ -277,7 +277,7 @@ _GetIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
     S.Model("IssuingTransaction"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -288,8 +288,8 @@ _PostIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
     "/v1/issuing/transactions/{}",
     S.Model("IssuingTransaction"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

@@ -174,12 +174,12 @@ _PostLinkAccountSessions: Operation[FinancialConnectionsSession] = Operation(
     "/v1/link_account_sessions",
     S.Model("FinancialConnectionsSession"),
     kinds={
-        "account_holder": "map",
-        "permissions": "seq",
-        "expand": "seq",
-        "filters": "map",
-        "prefetch": "seq",
-        "return_url": "str",
+        "account_holder": ("map",),
+        "permissions": ("seq",),
+        "expand": ("seq",),
+        "filters": ("map",),
+        "prefetch": ("seq",),
+        "return_url": ("str",),
     },
     required=("account_holder", "permissions"),
 )
@@ -192,7 +192,7 @@ _GetLinkAccountSessionsSession: Operation[FinancialConnectionsSession] = Operati
     S.Model("FinancialConnectionsSession"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -87,7 +87,7 @@ _GetMandatesMandate: Operation[Mandate] = Operation(
     S.Model("Mandate"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

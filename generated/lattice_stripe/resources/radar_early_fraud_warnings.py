@@ -181,12 +181,12 @@ _GetRadarEarlyFraudWarnings: Operation[ListObject[RadarEarlyFraudWarning]] = Ope
     S.ListPage(S.Model("RadarEarlyFraudWarning")),
     encoding="query",
     kinds={
-        "charge": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_intent": "str",
-        "starting_after": "str",
+        "charge": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "payment_intent": ("str",),
+        "starting_after": ("str",),
     },
 )
 
@@ -198,7 +198,7 @@ _GetRadarEarlyFraudWarningsEarlyFraudWarning: Operation[RadarEarlyFraudWarning] 
     S.Model("RadarEarlyFraudWarning"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

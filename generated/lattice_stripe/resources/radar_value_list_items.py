@@ -282,9 +282,9 @@ _PostRadarValueListItems: Operation[RadarValueListItem] = Operation(
     "/v1/radar/value_list_items",
     S.Model("RadarValueListItem"),
     kinds={
-        "value": "str",
-        "value_list": "str",
-        "expand": "seq",
+        "value": ("str",),
+        "value_list": ("str",),
+        "expand": ("seq",),
     },
     required=("value", "value_list"),
 )
@@ -306,13 +306,13 @@ _GetRadarValueListItems: Operation[ListObject[RadarValueListItem]] = Operation(
     S.ListPage(S.Model("RadarValueListItem")),
     encoding="query",
     kinds={
-        "value_list": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "value": "str",
+        "value_list": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "value": ("str",),
     },
     required=("value_list",),
 )
@@ -325,7 +325,7 @@ _GetRadarValueListItemsItem: Operation[RadarValueListItem] = Operation(
     S.Model("RadarValueListItem"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

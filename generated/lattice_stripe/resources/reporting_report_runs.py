@@ -238,9 +238,9 @@ _PostReportingReportRuns: Operation[ReportingReportRun] = Operation(
     "/v1/reporting/report_runs",
     S.Model("ReportingReportRun"),
     kinds={
-        "report_type": "str",
-        "expand": "seq",
-        "parameters": "map",
+        "report_type": ("str",),
+        "expand": ("seq",),
+        "parameters": ("map",),
     },
     required=("report_type",),
 )
@@ -253,11 +253,11 @@ _GetReportingReportRuns: Operation[ListObject[ReportingReportRun]] = Operation(
     S.ListPage(S.Model("ReportingReportRun")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -269,7 +269,7 @@ _GetReportingReportRunsReportRun: Operation[ReportingReportRun] = Operation(
     S.Model("ReportingReportRun"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -133,7 +133,7 @@ _GetReportingReportTypes: Operation[ListObject[ReportingReportType]] = Operation
     S.ListPage(S.Model("ReportingReportType")),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -145,7 +145,7 @@ _GetReportingReportTypesReportType: Operation[ReportingReportType] = Operation(
     S.Model("ReportingReportType"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -223,7 +223,7 @@ _PostReviewsReviewApprove: Operation[Review] = Operation(
     "/v1/reviews/{}/approve",
     S.Model("Review"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -235,11 +235,11 @@ _GetReviews: Operation[ListObject[Review]] = Operation(
     S.ListPage(S.Model("Review")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -251,7 +251,7 @@ _GetReviewsReview: Operation[Review] = Operation(
     S.Model("Review"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -136,12 +136,12 @@ _GetSetupAttempts: Operation[ListObject[SetupAttempt]] = Operation(
     S.ListPage(S.Model("SetupAttempt")),
     encoding="query",
     kinds={
-        "setup_intent": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "setup_intent": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
     required=("setup_intent",),
 )

@@ -163,10 +163,10 @@ _GetSigmaScheduledQueryRuns: Operation[ListObject[ScheduledQueryRun]] = Operatio
     S.ListPage(S.Model("ScheduledQueryRun")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -178,7 +178,7 @@ _GetSigmaScheduledQueryRunsScheduledQueryRun: Operation[ScheduledQueryRun] = Ope
     S.Model("ScheduledQueryRun"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

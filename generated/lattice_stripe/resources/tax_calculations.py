@@ -231,13 +231,13 @@ _PostTaxCalculations: Operation[TaxCalculation] = Operation(
     "/v1/tax/calculations",
     S.Model("TaxCalculation"),
     kinds={
-        "currency": "str",
-        "line_items": "seq",
-        "customer": "str",
-        "customer_details": "map",
-        "expand": "seq",
-        "shipping_cost": "map",
-        "tax_date": "int",
+        "currency": ("str",),
+        "line_items": ("seq",),
+        "customer": ("str",),
+        "customer_details": ("map",),
+        "expand": ("seq",),
+        "shipping_cost": ("map",),
+        "tax_date": ("int",),
     },
     required=("currency", "line_items"),
     checks=(
@@ -257,10 +257,10 @@ _GetTaxCalculationsCalculationLineItems: Operation[ListObject[TaxCalculationLine
     S.ListPage(S.Model("TaxCalculationLineItem")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 

@@ -167,10 +167,10 @@ _GetTaxCodes: Operation[ListObject[TaxCode]] = Operation(
     S.ListPage(S.Model("TaxCode")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -182,7 +182,7 @@ _GetTaxCodesId: Operation[TaxCode] = Operation(
     S.Model("TaxCode"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -145,7 +145,7 @@ _GetTaxSettings: Operation[TaxSettings] = Operation(
     S.Model("TaxSettings"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -156,9 +156,9 @@ _PostTaxSettings: Operation[TaxSettings] = Operation(
     "/v1/tax/settings",
     S.Model("TaxSettings"),
     kinds={
-        "defaults": "map",
-        "expand": "seq",
-        "head_office": "map",
+        "defaults": ("map",),
+        "expand": ("seq",),
+        "head_office": ("map",),
     },
 )
 

@@ -366,10 +366,10 @@ _PostTaxTransactionsCreateFromCalculation: Operation[TaxTransaction] = Operation
     "/v1/tax/transactions/create_from_calculation",
     S.Model("TaxTransaction"),
     kinds={
-        "calculation": "str",
-        "reference": "str",
-        "expand": "seq",
-        "metadata": "map",
+        "calculation": ("str",),
+        "reference": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
     },
     required=("calculation", "reference"),
 )
@@ -381,14 +381,14 @@ _PostTaxTransactionsCreateReversal: Operation[TaxTransaction] = Operation(
     "/v1/tax/transactions/create_reversal",
     S.Model("TaxTransaction"),
     kinds={
-        "mode": "str",
-        "original_transaction": "str",
-        "reference": "str",
-        "expand": "seq",
-        "flat_amount": "int",
-        "line_items": "seq",
-        "metadata": "map",
-        "shipping_cost": "map",
+        "mode": ("str",),
+        "original_transaction": ("str",),
+        "reference": ("str",),
+        "expand": ("seq",),
+        "flat_amount": ("int",),
+        "line_items": ("seq",),
+        "metadata": ("map",),
+        "shipping_cost": ("map",),
     },
     required=("mode", "original_transaction", "reference"),
     checks=(
@@ -411,7 +411,7 @@ _GetTaxTransactionsTransaction: Operation[TaxTransaction] = Operation(
     S.Model("TaxTransaction"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -423,10 +423,10 @@ _GetTaxTransactionsTransactionLineItems: Operation[ListObject[TaxTransactionLine
     S.ListPage(S.Model("TaxTransactionLineItem")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 

@@ -102,8 +102,8 @@ _PostTerminalConnectionTokens: Operation[TerminalConnectionToken] = Operation(
     "/v1/terminal/connection_tokens",
     S.Model("TerminalConnectionToken"),
     kinds={
-        "expand": "seq",
-        "location": "str",
+        "expand": ("seq",),
+        "location": ("str",),
     },
 )
 

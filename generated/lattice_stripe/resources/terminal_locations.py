@@ -365,11 +365,11 @@ _PostTerminalLocations: Operation[TerminalLocation] = Operation(
     "/v1/terminal/locations",
     S.Model("TerminalLocation"),
     kinds={
-        "address": "map",
-        "display_name": "str",
-        "configuration_overrides": "str",
-        "expand": "seq",
-        "metadata": "map|str",
+        "address": ("map",),
+        "display_name": ("str",),
+        "configuration_overrides": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
     required=("address", "display_name"),
 )
@@ -391,10 +391,10 @@ _GetTerminalLocations: Operation[ListObject[TerminalLocation]] = Operation(
     S.ListPage(S.Model("TerminalLocation")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -406,7 +406,7 @@ _GetTerminalLocationsLocation: Operation[TerminalLocation | DeletedTerminalLocat
     S.OneOf("TerminalLocation", "DeletedTerminalLocation"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -417,11 +417,11 @@ _PostTerminalLocationsLocation: Operation[TerminalLocation | DeletedTerminalLoca
     "/v1/terminal/locations/{}",
     S.OneOf("TerminalLocation", "DeletedTerminalLocation"),
     kinds={
-        "address": "map",
-        "configuration_overrides": "str",
-        "display_name": "str",
-        "expand": "seq",
-        "metadata": "map|str",
+        "address": ("map",),
+        "configuration_overrides": ("str",),
+        "display_name": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

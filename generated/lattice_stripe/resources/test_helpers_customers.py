@@ -123,10 +123,10 @@ _PostTestHelpersCustomersCustomerFundCashBalance: Operation[CustomerCashBalanceT
     "/v1/test_helpers/customers/{}/fund_cash_balance",
     S.Model("CustomerCashBalanceTransaction"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "expand": "seq",
-        "reference": "str",
+        "amount": ("int",),
+        "currency": ("str",),
+        "expand": ("seq",),
+        "reference": ("str",),
     },
     required=("amount", "currency"),
     checks=(

@@ -230,7 +230,7 @@ _PostTestHelpersIssuingCardsCardShippingDeliver: Operation[IssuingCard] = Operat
     "/v1/test_helpers/issuing/cards/{}/shipping/deliver",
     S.Model("IssuingCard"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -241,7 +241,7 @@ _PostTestHelpersIssuingCardsCardShippingFail: Operation[IssuingCard] = Operation
     "/v1/test_helpers/issuing/cards/{}/shipping/fail",
     S.Model("IssuingCard"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -252,7 +252,7 @@ _PostTestHelpersIssuingCardsCardShippingReturn: Operation[IssuingCard] = Operati
     "/v1/test_helpers/issuing/cards/{}/shipping/return",
     S.Model("IssuingCard"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -263,7 +263,7 @@ _PostTestHelpersIssuingCardsCardShippingShip: Operation[IssuingCard] = Operation
     "/v1/test_helpers/issuing/cards/{}/shipping/ship",
     S.Model("IssuingCard"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -86,7 +86,7 @@ _PostTestHelpersRefundsRefundExpire: Operation[Refund] = Operation(
     "/v1/test_helpers/refunds/{}/expire",
     S.Model("Refund"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

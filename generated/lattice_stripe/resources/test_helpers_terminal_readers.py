@@ -117,11 +117,11 @@ _PostTestHelpersTerminalReadersReaderPresentPaymentMethod: Operation[TerminalRea
     "/v1/test_helpers/terminal/readers/{}/present_payment_method",
     S.Model("TerminalReader"),
     kinds={
-        "amount_tip": "int",
-        "card_present": "map",
-        "expand": "seq",
-        "interac_present": "map",
-        "type": "str",
+        "amount_tip": ("int",),
+        "card_present": ("map",),
+        "expand": ("seq",),
+        "interac_present": ("map",),
+        "type": ("str",),
     },
     checks=(
         MinorUnits(

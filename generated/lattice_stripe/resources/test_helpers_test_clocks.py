@@ -315,8 +315,8 @@ _PostTestHelpersTestClocksTestClockAdvance: Operation[TestHelpersTestClock] = Op
     "/v1/test_helpers/test_clocks/{}/advance",
     S.Model("TestHelpersTestClock"),
     kinds={
-        "frozen_time": "int",
-        "expand": "seq",
+        "frozen_time": ("int",),
+        "expand": ("seq",),
     },
     required=("frozen_time",),
 )
@@ -328,9 +328,9 @@ _PostTestHelpersTestClocks: Operation[TestHelpersTestClock] = Operation(
     "/v1/test_helpers/test_clocks",
     S.Model("TestHelpersTestClock"),
     kinds={
-        "frozen_time": "int",
-        "expand": "seq",
-        "name": "str",
+        "frozen_time": ("int",),
+        "expand": ("seq",),
+        "name": ("str",),
     },
     required=("frozen_time",),
 )
@@ -352,10 +352,10 @@ _GetTestHelpersTestClocks: Operation[ListObject[TestHelpersTestClock]] = Operati
     S.ListPage(S.Model("TestHelpersTestClock")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -367,7 +367,7 @@ _GetTestHelpersTestClocksTestClock: Operation[TestHelpersTestClock] = Operation(
     S.Model("TestHelpersTestClock"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -197,8 +197,8 @@ _PostTestHelpersTreasuryInboundTransfersIdFail: Operation[TreasuryInboundTransfe
     "/v1/test_helpers/treasury/inbound_transfers/{}/fail",
     S.Model("TreasuryInboundTransfer"),
     kinds={
-        "expand": "seq",
-        "failure_details": "map",
+        "expand": ("seq",),
+        "failure_details": ("map",),
     },
 )
 
@@ -209,7 +209,7 @@ _PostTestHelpersTreasuryInboundTransfersIdReturn: Operation[TreasuryInboundTrans
     "/v1/test_helpers/treasury/inbound_transfers/{}/return",
     S.Model("TreasuryInboundTransfer"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -220,7 +220,7 @@ _PostTestHelpersTreasuryInboundTransfersIdSucceed: Operation[TreasuryInboundTran
     "/v1/test_helpers/treasury/inbound_transfers/{}/succeed",
     S.Model("TreasuryInboundTransfer"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

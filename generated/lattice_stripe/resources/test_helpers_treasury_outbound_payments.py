@@ -197,7 +197,7 @@ _PostTestHelpersTreasuryOutboundPaymentsIdFail: Operation[TreasuryOutboundPaymen
     "/v1/test_helpers/treasury/outbound_payments/{}/fail",
     S.Model("TreasuryOutboundPayment"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -208,7 +208,7 @@ _PostTestHelpersTreasuryOutboundPaymentsIdPost: Operation[TreasuryOutboundPaymen
     "/v1/test_helpers/treasury/outbound_payments/{}/post",
     S.Model("TreasuryOutboundPayment"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -219,8 +219,8 @@ _PostTestHelpersTreasuryOutboundPaymentsIdReturn: Operation[TreasuryOutboundPaym
     "/v1/test_helpers/treasury/outbound_payments/{}/return",
     S.Model("TreasuryOutboundPayment"),
     kinds={
-        "expand": "seq",
-        "returned_details": "map",
+        "expand": ("seq",),
+        "returned_details": ("map",),
     },
 )
 

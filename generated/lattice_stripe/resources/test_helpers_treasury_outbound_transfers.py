@@ -198,7 +198,7 @@ _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail: Operation[Treasur
         "/v1/test_helpers/treasury/outbound_transfers/{}/fail",
         S.Model("TreasuryOutboundTransfer"),
         kinds={
-            "expand": "seq",
+            "expand": ("seq",),
         },
     )
 )
@@ -211,7 +211,7 @@ _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost: Operation[Treasur
         "/v1/test_helpers/treasury/outbound_transfers/{}/post",
         S.Model("TreasuryOutboundTransfer"),
         kinds={
-            "expand": "seq",
+            "expand": ("seq",),
         },
     )
 )
@@ -224,8 +224,8 @@ _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn: Operation[Treas
         "/v1/test_helpers/treasury/outbound_transfers/{}/return",
         S.Model("TreasuryOutboundTransfer"),
         kinds={
-            "expand": "seq",
-            "returned_details": "map",
+            "expand": ("seq",),
+            "returned_details": ("map",),
         },
     )
 )

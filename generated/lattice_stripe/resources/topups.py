@@ -423,7 +423,7 @@ _PostTopupsTopupCancel: Operation[Topup] = Operation(
     "/v1/topups/{}/cancel",
     S.Model("Topup"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -434,14 +434,14 @@ _PostTopups: Operation[Topup] = Operation(
     "/v1/topups",
     S.Model("Topup"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "source": "str",
-        "statement_descriptor": "str",
-        "transfer_group": "str",
+        "amount": ("int",),
+        "currency": ("str",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "source": ("str",),
+        "statement_descriptor": ("str",),
+        "transfer_group": ("str",),
     },
     required=("amount", "currency"),
     checks=(
@@ -460,13 +460,13 @@ _GetTopups: Operation[ListObject[Topup]] = Operation(
     S.ListPage(S.Model("Topup")),
     encoding="query",
     kinds={
-        "amount": "int|map",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
+        "amount": ("int", "map"),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     checks=(
         MinorUnits(
@@ -488,7 +488,7 @@ _GetTopupsTopup: Operation[Topup] = Operation(
     S.Model("Topup"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -499,9 +499,9 @@ _PostTopupsTopup: Operation[Topup] = Operation(
     "/v1/topups/{}",
     S.Model("Topup"),
     kinds={
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

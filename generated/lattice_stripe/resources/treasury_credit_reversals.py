@@ -246,9 +246,9 @@ _PostTreasuryCreditReversals: Operation[TreasuryCreditReversal] = Operation(
     "/v1/treasury/credit_reversals",
     S.Model("TreasuryCreditReversal"),
     kinds={
-        "received_credit": "str",
-        "expand": "seq",
-        "metadata": "map",
+        "received_credit": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
     },
     required=("received_credit",),
 )
@@ -261,13 +261,13 @@ _GetTreasuryCreditReversals: Operation[ListObject[TreasuryCreditReversal]] = Ope
     S.ListPage(S.Model("TreasuryCreditReversal")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "received_credit": "str",
-        "starting_after": "str",
-        "status": "str",
+        "financial_account": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "received_credit": ("str",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     required=("financial_account",),
 )
@@ -280,7 +280,7 @@ _GetTreasuryCreditReversalsCreditReversal: Operation[TreasuryCreditReversal] = O
     S.Model("TreasuryCreditReversal"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -250,9 +250,9 @@ _PostTreasuryDebitReversals: Operation[TreasuryDebitReversal] = Operation(
     "/v1/treasury/debit_reversals",
     S.Model("TreasuryDebitReversal"),
     kinds={
-        "received_debit": "str",
-        "expand": "seq",
-        "metadata": "map",
+        "received_debit": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
     },
     required=("received_debit",),
 )
@@ -265,14 +265,14 @@ _GetTreasuryDebitReversals: Operation[ListObject[TreasuryDebitReversal]] = Opera
     S.ListPage(S.Model("TreasuryDebitReversal")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "received_debit": "str",
-        "resolution": "str",
-        "starting_after": "str",
-        "status": "str",
+        "financial_account": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "received_debit": ("str",),
+        "resolution": ("str",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     required=("financial_account",),
 )
@@ -285,7 +285,7 @@ _GetTreasuryDebitReversalsDebitReversal: Operation[TreasuryDebitReversal] = Oper
     S.Model("TreasuryDebitReversal"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

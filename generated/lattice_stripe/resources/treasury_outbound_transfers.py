@@ -348,7 +348,7 @@ _PostTreasuryOutboundTransfersOutboundTransferCancel: Operation[TreasuryOutbound
     "/v1/treasury/outbound_transfers/{}/cancel",
     S.Model("TreasuryOutboundTransfer"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -359,15 +359,15 @@ _PostTreasuryOutboundTransfers: Operation[TreasuryOutboundTransfer] = Operation(
     "/v1/treasury/outbound_transfers",
     S.Model("TreasuryOutboundTransfer"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "financial_account": "str",
-        "description": "str",
-        "destination_payment_method": "str",
-        "destination_payment_method_options": "map",
-        "expand": "seq",
-        "metadata": "map",
-        "statement_descriptor": "str",
+        "amount": ("int",),
+        "currency": ("str",),
+        "financial_account": ("str",),
+        "description": ("str",),
+        "destination_payment_method": ("str",),
+        "destination_payment_method_options": ("map",),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "statement_descriptor": ("str",),
     },
     required=("amount", "currency", "financial_account"),
     checks=(
@@ -386,12 +386,12 @@ _GetTreasuryOutboundTransfers: Operation[ListObject[TreasuryOutboundTransfer]] =
     S.ListPage(S.Model("TreasuryOutboundTransfer")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
+        "financial_account": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     required=("financial_account",),
 )
@@ -404,7 +404,7 @@ _GetTreasuryOutboundTransfersOutboundTransfer: Operation[TreasuryOutboundTransfe
     S.Model("TreasuryOutboundTransfer"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

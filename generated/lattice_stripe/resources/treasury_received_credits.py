@@ -188,13 +188,13 @@ _GetTreasuryReceivedCredits: Operation[ListObject[TreasuryReceivedCredit]] = Ope
     S.ListPage(S.Model("TreasuryReceivedCredit")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "linked_flows": "map",
-        "starting_after": "str",
-        "status": "str",
+        "financial_account": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "linked_flows": ("map",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     required=("financial_account",),
 )
@@ -207,7 +207,7 @@ _GetTreasuryReceivedCreditsId: Operation[TreasuryReceivedCredit] = Operation(
     S.Model("TreasuryReceivedCredit"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -179,12 +179,12 @@ _GetTreasuryReceivedDebits: Operation[ListObject[TreasuryReceivedDebit]] = Opera
     S.ListPage(S.Model("TreasuryReceivedDebit")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
+        "financial_account": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     required=("financial_account",),
 )
@@ -197,7 +197,7 @@ _GetTreasuryReceivedDebitsId: Operation[TreasuryReceivedDebit] = Operation(
     S.Model("TreasuryReceivedDebit"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

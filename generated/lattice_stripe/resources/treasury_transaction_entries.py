@@ -199,15 +199,15 @@ _GetTreasuryTransactionEntries: Operation[ListObject[TreasuryTransactionEntry]] 
     S.ListPage(S.Model("TreasuryTransactionEntry")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "created": "int|map",
-        "effective_at": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "order_by": "str",
-        "starting_after": "str",
-        "transaction": "str",
+        "financial_account": ("str",),
+        "created": ("int", "map"),
+        "effective_at": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "order_by": ("str",),
+        "starting_after": ("str",),
+        "transaction": ("str",),
     },
     required=("financial_account",),
 )
@@ -220,7 +220,7 @@ _GetTreasuryTransactionEntriesId: Operation[TreasuryTransactionEntry] = Operatio
     S.Model("TreasuryTransactionEntry"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

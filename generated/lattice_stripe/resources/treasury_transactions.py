@@ -205,15 +205,15 @@ _GetTreasuryTransactions: Operation[ListObject[TreasuryTransaction]] = Operation
     S.ListPage(S.Model("TreasuryTransaction")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "order_by": "str",
-        "starting_after": "str",
-        "status": "str",
-        "status_transitions": "map",
+        "financial_account": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "order_by": ("str",),
+        "starting_after": ("str",),
+        "status": ("str",),
+        "status_transitions": ("map",),
     },
     required=("financial_account",),
 )
@@ -226,7 +226,7 @@ _GetTreasuryTransactionsId: Operation[TreasuryTransaction] = Operation(
     S.Model("TreasuryTransaction"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

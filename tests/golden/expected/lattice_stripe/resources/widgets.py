@@ -293,10 +293,10 @@ _PostWidgets: Operation[Widget] = Operation(
     "/v1/widgets",
     S.Model("Widget"),
     kinds={
-        "amount": "int",
-        "color": "str",
-        "metadata": "map|str",
-        "parts": "seq",
+        "amount": ("int",),
+        "color": ("str",),
+        "metadata": ("map", "str"),
+        "parts": ("seq",),
     },
     required=("amount",),
     checks=(
@@ -324,8 +324,8 @@ _GetWidgets: Operation[ListObject[Widget]] = Operation(
     S.ListPage(S.Model("Widget")),
     encoding="query",
     kinds={
-        "expand": "seq",
-        "limit": "int",
+        "expand": ("seq",),
+        "limit": ("int",),
     },
 )
 
@@ -346,7 +346,7 @@ _GetWidgetsSearch: Operation[SearchResult[Widget]] = Operation(
     S.SearchPage(S.Model("Widget")),
     encoding="query",
     kinds={
-        "query": "str",
+        "query": ("str",),
     },
     required=("query",),
 )
