@@ -67,6 +67,26 @@ class Report:
         return Counter((c.action, c.kind) for c in self.changes)
 
 
+@attrs.frozen
+class ChangeKinds:
+    """How the changes of a models or params section are named."""
+
+    module: str
+    shape: str
+    member: str
+    inputs: bool  # members are what callers send (params) rather than what they read (fields)
+
+    def where(self, shape: str, key: str) -> str:
+        return f"{shape}[{key!r}]" if self.inputs else f"{shape}.{key}"
+
+
+SECTIONS = {
+    "models": ChangeKinds("model", "class", "field", inputs=False),
+    "params": ChangeKinds("params module", "params type", "param key", inputs=True),
+}
+PARAMS = ChangeKinds("", "", "param", inputs=True)  # an operation's keyword arguments
+
+
 # --- comparison -------------------------------------------------------------------
 
 
@@ -128,26 +148,6 @@ def _keyed(
     return out
 
 
-@attrs.frozen
-class ChangeKinds:
-    """How the changes of a models or params section are named."""
-
-    module: str
-    shape: str
-    member: str
-    inputs: bool  # members are what callers send (params) rather than what they read (fields)
-
-    def where(self, shape: str, key: str) -> str:
-        return f"{shape}[{key!r}]" if self.inputs else f"{shape}.{key}"
-
-
-SECTIONS = {
-    "models": ChangeKinds("model", "class", "field", inputs=False),
-    "params": ChangeKinds("params module", "params type", "param key", inputs=True),
-}
-PARAMS = ChangeKinds("", "", "param", inputs=True)  # an operation's keyword arguments
-
-
 def _modules(
     section: str,
     kinds: ChangeKinds,
@@ -176,16 +176,23 @@ def _operation(action: str, call_path: str, op: surface.Operation) -> Change:
 
 
 def _changed_operation(call_path: str, a: surface.Operation, b: surface.Operation) -> list[Change]:
-    out = [
-        Change("changed", "operation", f"{call_path} {name}", f"{before} -> {after}", breaks)
-        for name, before, after, breaks in (
-            ("http", a.http, b.http, True),
-            ("path_params", ", ".join(a.path_params), ", ".join(b.path_params), True),
-            ("returns", a.returns, b.returns, _type_breaks(a.returns, b.returns, inputs=False)),
-        )
+    out = _attributes(
+        "operation",
+        call_path,
+        ("http", a.http, b.http, True),
+        ("path_params", ", ".join(a.path_params), ", ".join(b.path_params), True),
+        ("returns", a.returns, b.returns, _type_breaks(a.returns, b.returns, inputs=False)),
+    )
+    return out + _members(PARAMS, lambda name: f"{call_path}({name})", a.params, b.params)
+
+
+def _attributes(kind: str, where: str, *rows: tuple[str, object, object, bool]) -> list[Change]:
+    """One change per attribute of a record that differs: (name, before, after, breaking)."""
+    return [
+        Change("changed", kind, f"{where} {name}", f"{before} -> {after}", breaking)
+        for name, before, after, breaking in rows
         if before != after
     ]
-    return out + _members(PARAMS, lambda name: f"{call_path}({name})", a.params, b.params)
 
 
 def _shape(kinds: ChangeKinds, file: str, action: str, name: str, shape: Shape) -> Change:
@@ -219,29 +226,14 @@ def _members(
         w = where(key)
         out = [Change("removed", "enum value", w, v, True) for v in sorted(a.enum - b.enum)]
         out += [Change("added", "enum value", w, v, False) for v in sorted(b.enum - a.enum)]
-        if a.required != b.required:  # callers break when an input becomes required, readers when
-            out.append(  # an output may be absent
-                Change(
-                    "changed",
-                    kinds.member,
-                    f"{w} required",
-                    f"{a.required} -> {b.required}",
-                    b.required is kinds.inputs,
-                )
-            )
-        if a.type != b.type:
-            out.append(
-                Change(
-                    "changed",
-                    kinds.member,
-                    f"{w} type",
-                    f"{a.type} -> {b.type}",
-                    _type_breaks(a.type, b.type, kinds.inputs),
-                )
-            )
-        if a.attr != b.attr:
-            out.append(Change("changed", kinds.member, f"{w} attr", f"{a.attr} -> {b.attr}", True))
-        return out
+        return out + _attributes(
+            kinds.member,
+            w,
+            # callers break when an input becomes required, readers when an output may be absent
+            ("required", a.required, b.required, b.required is kinds.inputs),
+            ("type", a.type, b.type, _type_breaks(a.type, b.type, kinds.inputs)),
+            ("attr", a.attr, b.attr, True),
+        )
 
     return _keyed(old, new, present, changed)
 
