@@ -143,3 +143,15 @@ async def test_the_wrong_loop_still_raises_for_untyped_callers(
             list(pager)
         else:
             [item async for item in pager]
+
+
+@pytest.mark.parametrize("method", ["list", "search"])
+def test_the_drift_check_reads_async_pages_as_the_mirror_of_sync_ones(method: str) -> None:
+    import inspect
+
+    from codegen import surface
+    from lattice_stripe.resources.customers import AsyncCustomers, Customers
+
+    sync, async_ = (getattr(cls, method) for cls in (Customers, AsyncCustomers))
+    assert inspect.signature(async_).return_annotation == "Async" + inspect.signature(sync).return_annotation
+    assert surface._operation(AsyncCustomers, method, async_) == surface._operation(Customers, method, sync)
