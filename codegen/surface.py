@@ -17,6 +17,7 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import re
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -249,9 +250,16 @@ def _operation(cls: type, name: str, fn: Any) -> Operation:
     return Operation(
         http=f"{op.method.upper()} {op.path_format}" if op is not None else NO_OPERATION,
         path_params=positional,
-        returns=normalize(str(sig.return_annotation))[0],
+        returns=_mirrored(cls, normalize(str(sig.return_annotation))[0]),
         params=params,
     )
+
+
+def _mirrored(cls: type, returns: str) -> str:
+    """An async method's pages as the sync mirror names them (``AsyncListObject`` -> ``ListObject``)."""
+    if not cls.__name__.startswith("Async"):
+        return returns
+    return re.sub(r"\bAsync(ListObject|SearchResult)\b", r"\1", returns)
 
 
 def _operation_object(cls: type, name: str) -> Any:

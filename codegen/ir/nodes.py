@@ -11,6 +11,9 @@ from typing import ClassVar
 
 import attrs
 
+# The page wrappers of response annotations; each has an ``Async`` twin for the async client.
+PAGE_TYPES = ("ListObject", "SearchResult")
+
 
 @attrs.frozen
 class Field:
@@ -132,6 +135,13 @@ class Operation:
     def required_params(self) -> tuple[str, ...]:
         """Wire names of the required body/query parameters (None for one is refused)."""
         return tuple(p.wire_name for p in self.params if p.required)
+
+    @property
+    def async_return_annotation(self) -> str:
+        """What the ``AsyncStripeClient`` method returns: a page is the async page type."""
+        wrapper, bracket, _ = self.return_annotation.partition("[")
+        is_page = bracket and wrapper in PAGE_TYPES
+        return "Async" + self.return_annotation if is_page else self.return_annotation
 
 
 @attrs.frozen

@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 from urllib.parse import quote, urlsplit
 
 import attrs
@@ -39,6 +39,7 @@ from .options import (
     check_seconds,
     check_strategy,
 )
+from .pages import as_async
 from .response import Call, RawResponse, ResponseMeta
 from .retry import RetryAttempt, RetryPolicy, RetryStrategy
 from .secrets import mask
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from .batch import Outcome
     from .operation import Operation
     from .options import ClientOptions, RequestOptions
+    from .pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .tracing import CallTrace
     from .webhooks import WebhookEvent
 
@@ -741,16 +743,45 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         http: httpx.AsyncClient = pool.http
         return http
 
+    @overload
+    async def request(
+        self,
+        op: Operation[ListObject[T]],
+        path_args: tuple[str, ...],
+        params: Mapping[str, Any],
+        options: Mapping[str, Any],
+    ) -> AsyncListObject[T]: ...
+
+    @overload
+    async def request(
+        self,
+        op: Operation[SearchResult[T]],
+        path_args: tuple[str, ...],
+        params: Mapping[str, Any],
+        options: Mapping[str, Any],
+    ) -> AsyncSearchResult[T]: ...
+
+    @overload
     async def request(
         self,
         op: Operation[T],
         path_args: tuple[str, ...],
         params: Mapping[str, Any],
         options: Mapping[str, Any],
-    ) -> T:
+    ) -> T: ...
+
+    async def request(
+        self,
+        op: Operation[Any],
+        path_args: tuple[str, ...],
+        params: Mapping[str, Any],
+        options: Mapping[str, Any],
+    ) -> Any:
         call = Call(self, op, path_args, params, options)
-        result: T = await self._exchange(call, self._result)
-        return result
+        return await self._exchange(call, self._result)
+
+    def _result(self, call: Call, status: int, headers: Mapping[str, str], body: bytes, attempts: int) -> Any:
+        return as_async(super()._result(call, status, headers, body, attempts))
 
     async def request_raw(
         self,

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account import Account
     from ..models.bank_account import BankAccount
@@ -1853,7 +1853,7 @@ class _AsyncAccountsBase(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Account]:
+    ) -> AsyncListObject[Account]:
         """Returns a list of accounts connected to your platform via Connect. If you’re not a
         platform, the list is empty.
 
@@ -2242,7 +2242,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Capability]:
+    ) -> AsyncListObject[Capability]:
         """Returns a list of capabilities associated with the account. The capabilities are
         returned sorted by creation date, with the most recent capability appearing first.
 
@@ -2406,7 +2406,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[BankAccount | Card]:
+    ) -> AsyncListObject[BankAccount | Card]:
         """List external accounts for an account.
 
         ``GET /v1/accounts/{account}/external_accounts``
@@ -2739,7 +2739,7 @@ class AsyncAccountsPeople(AsyncResource):
         relationship: AccountsPeopleListParamsRelationship | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Person]:
+    ) -> AsyncListObject[Person]:
         """Returns a list of people associated with the account’s legal entity. The people are
         returned sorted by creation date, with the most recent people appearing first.
 
@@ -3084,7 +3084,7 @@ class AsyncAccountsPersons(AsyncResource):
         relationship: AccountsPersonsListParamsRelationship | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Person]:
+    ) -> AsyncListObject[Person]:
         """Returns a list of people associated with the account’s legal entity. The people are
         returned sorted by creation date, with the most recent people appearing first.
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.apple_pay_domain import ApplePayDomain
     from ..models.deleted_apple_pay_domain import DeletedApplePayDomain
@@ -187,7 +187,7 @@ class AsyncApplePayDomains(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[ApplePayDomain]:
+    ) -> AsyncListObject[ApplePayDomain]:
         """List apple pay domains.
 
         ``GET /v1/apple_pay/domains``

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.application_fee import ApplicationFee
     from ..models.fee_refund import FeeRefund
@@ -309,7 +309,7 @@ class AsyncApplicationFees(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[ApplicationFee]:
+    ) -> AsyncListObject[ApplicationFee]:
         """Returns a list of application fees you’ve previously collected. The application fees are
         returned in sorted order, with the most recent fees appearing first.
 
@@ -456,7 +456,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[FeeRefund]:
+    ) -> AsyncListObject[FeeRefund]:
         """You can see a list of the refunds belonging to a specific application fee. Note that the
         10 most recent refunds are always available by default on the application fee object. If
         you need more than those 10, you can use this API method and the limit and

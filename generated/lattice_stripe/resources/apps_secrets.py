@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.apps_secret import AppsSecret
     from ..params.apps_secrets import (
@@ -273,7 +273,7 @@ class AsyncAppsSecrets(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[AppsSecret]:
+    ) -> AsyncListObject[AppsSecret]:
         """List all secrets stored on the given scope.
 
         ``GET /v1/apps/secrets``

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.balance import Balance
     from ..models.balance_transaction import BalanceTransaction
@@ -206,7 +206,7 @@ class AsyncBalanceHistory(AsyncResource):
         starting_after: str | None = None,
         type: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[BalanceTransaction]:
+    ) -> AsyncListObject[BalanceTransaction]:
         """Returns a list of transactions that have contributed to the Stripe account balance
         (e.g., charges, transfers, and so forth). The transactions are returned in sorted order,
         with the most recent transactions appearing first.

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.billing_portal_configuration import BillingPortalConfiguration
     from ..params.billing_portal_configurations import (
@@ -260,7 +260,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[BillingPortalConfiguration]:
+    ) -> AsyncListObject[BillingPortalConfiguration]:
         """Returns a list of configurations that describe the functionality of the customer portal.
 
         ``GET /v1/billing_portal/configurations``

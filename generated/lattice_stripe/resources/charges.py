@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.charge import Charge
     from ..models.dispute import Dispute
@@ -991,7 +991,7 @@ class AsyncCharges(AsyncResource):
         starting_after: str | None = None,
         transfer_group: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Charge]:
+    ) -> AsyncListObject[Charge]:
         """Returns a list of charges you’ve previously created. The charges are returned in sorted
         order, with the most recent charges appearing first.
 
@@ -1129,7 +1129,7 @@ class AsyncCharges(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Charge]:
+    ) -> AsyncSearchResult[Charge]:
         """Search for charges you’ve previously created using Stripe’s Search Query Language. Don’t
         use search in read-after-write flows where strict consistency is necessary. Under normal
         operating conditions, data is searchable in less than a minute. Occasionally,
@@ -1393,7 +1393,7 @@ class AsyncChargesRefunds(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Refund]:
+    ) -> AsyncListObject[Refund]:
         """You can see a list of the refunds belonging to a specific charge. Note that the 10 most
         recent refunds are always available by default on the charge object. If you need more
         than those 10, you can use this API method and the limit and starting_after parameters

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.checkout_session import CheckoutSession
     from ..models.item import Item
@@ -825,7 +825,7 @@ class AsyncCheckoutSessions(AsyncResource):
         starting_after: str | None = None,
         subscription: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CheckoutSession]:
+    ) -> AsyncListObject[CheckoutSession]:
         """Returns a list of Checkout Sessions.
 
         ``GET /v1/checkout/sessions``
@@ -904,7 +904,7 @@ class AsyncCheckoutSessionsLineItems(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
+    ) -> AsyncListObject[Item]:
         """When retrieving a Checkout Session, there is an includable line_items property
         containing the first handful of those items. There is also a URL where you can retrieve
         the full (paginated) list of line items.

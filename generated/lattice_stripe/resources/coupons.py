@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.coupon import Coupon
     from ..models.deleted_coupon import DeletedCoupon
@@ -374,7 +374,7 @@ class AsyncCoupons(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Coupon]:
+    ) -> AsyncListObject[Coupon]:
         """Returns a list of your coupons.
 
         ``GET /v1/coupons``

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.credit_note import CreditNote
     from ..models.credit_note_line_item import CreditNoteLineItem
@@ -572,7 +572,7 @@ class AsyncCreditNotes(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CreditNote]:
+    ) -> AsyncListObject[CreditNote]:
         """Returns a list of credit notes.
 
         ``GET /v1/credit_notes``
@@ -698,7 +698,7 @@ class AsyncCreditNotes(AsyncResource):
         shipping_cost: CreditNotesPreviewLinesParamsShippingCost | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CreditNoteLineItem]:
+    ) -> AsyncListObject[CreditNoteLineItem]:
         """When retrieving a credit note preview, you’ll get a lines property containing the first
         handful of those items. This URL you can retrieve the full (paginated) list of line
         items.
@@ -864,7 +864,7 @@ class AsyncCreditNotesLines(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CreditNoteLineItem]:
+    ) -> AsyncListObject[CreditNoteLineItem]:
         """When retrieving a credit note, you’ll get a lines property containing the the first
         handful of those items. There is also a URL where you can retrieve the full (paginated)
         list of line items.

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account import Account
     from ..models.bank_account import BankAccount
@@ -2719,7 +2719,7 @@ class AsyncCustomers(AsyncResource):
         starting_after: str | None = None,
         test_clock: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Customer]:
+    ) -> AsyncListObject[Customer]:
         """Returns a list of your customers. The customers are returned sorted by creation date,
         with the most recent customers appearing first.
 
@@ -2791,7 +2791,7 @@ class AsyncCustomers(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Customer]:
+    ) -> AsyncSearchResult[Customer]:
         """Search for customers you’ve previously created using Stripe’s Search Query Language.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under
         normal operating conditions, data is searchable in less than a minute. Occasionally,
@@ -3019,7 +3019,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CustomerBalanceTransaction]:
+    ) -> AsyncListObject[CustomerBalanceTransaction]:
         """Returns a list of transactions that updated the customer’s balances.
 
         ``GET /v1/customers/{customer}/balance_transactions``
@@ -3210,7 +3210,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[BankAccount]:
+    ) -> AsyncListObject[BankAccount]:
         """You can see a list of the bank accounts belonging to a Customer. Note that the 10 most
         recent sources are always available by default on the Customer. If you need more than
         those 10, you can use this API method and the limit and starting_after parameters to
@@ -3470,7 +3470,7 @@ class AsyncCustomersCards(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Card]:
+    ) -> AsyncListObject[Card]:
         """You can see a list of the cards belonging to a customer. Note that the 10 most recent
         sources are always available on the Customer object. If you need more than those 10, you
         can use this API method and the limit and starting_after parameters to page through
@@ -3673,7 +3673,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CustomerCashBalanceTransaction]:
+    ) -> AsyncListObject[CustomerCashBalanceTransaction]:
         """Returns a list of transactions that modified the customer’s cash balance.
 
         ``GET /v1/customers/{customer}/cash_balance_transactions``
@@ -3866,7 +3866,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         ]
         | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentMethod]:
+    ) -> AsyncListObject[PaymentMethod]:
         """Returns a list of PaymentMethods for a given Customer
 
         ``GET /v1/customers/{customer}/payment_methods``
@@ -4023,7 +4023,7 @@ class AsyncCustomersSources(AsyncResource):
         object: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[BankAccount | Card | Source]:
+    ) -> AsyncListObject[BankAccount | Card | Source]:
         """List sources for a specified customer.
 
         ``GET /v1/customers/{customer}/sources``
@@ -4475,7 +4475,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Subscription]:
+    ) -> AsyncListObject[Subscription]:
         """You can see a list of the customer’s active subscriptions. Note that the 10 most recent
         active subscriptions are always available by default on the customer object. If you need
         more than those 10, you can use the limit and starting_after parameters to page through
@@ -4943,7 +4943,7 @@ class AsyncCustomersTaxIds(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxId]:
+    ) -> AsyncListObject[TaxId]:
         """Returns a list of tax IDs for a customer.
 
         ``GET /v1/customers/{customer}/tax_ids``

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.dispute import Dispute
     from ..params.disputes import (
@@ -220,7 +220,7 @@ class AsyncDisputes(AsyncResource):
         payment_intent: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Dispute]:
+    ) -> AsyncListObject[Dispute]:
         """Returns a list of your disputes.
 
         ``GET /v1/disputes``

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.file_link import FileLink
     from ..params.file_links import (
@@ -227,7 +227,7 @@ class AsyncFileLinks(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[FileLink]:
+    ) -> AsyncListObject[FileLink]:
         """Returns a list of file links.
 
         ``GET /v1/file_links``

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.file import File
     from ..params.files import (
@@ -248,7 +248,7 @@ class AsyncFiles(AsyncResource):
         | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[File]:
+    ) -> AsyncListObject[File]:
         """Returns a list of the files that your account has access to. The files are returned
         sorted by creation date, with the most recently created files appearing first.
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_account import FinancialConnectionsAccount
     from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
@@ -245,7 +245,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         session: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[FinancialConnectionsAccount]:
+    ) -> AsyncListObject[FinancialConnectionsAccount]:
         """Returns a list of Financial Connections Account objects.
 
         ``GET /v1/financial_connections/accounts``
@@ -348,7 +348,7 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[FinancialConnectionsAccountOwner]:
+    ) -> AsyncListObject[FinancialConnectionsAccountOwner]:
         """Lists all owners for a given Account
 
         ``GET /v1/financial_connections/accounts/{account}/owners``

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.identity_verification_report import IdentityVerificationReport
     from ..params.identity_verification_reports import (
@@ -114,7 +114,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         type: Literal["document", "id_number"] | None = None,
         verification_session: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IdentityVerificationReport]:
+    ) -> AsyncListObject[IdentityVerificationReport]:
         """List all verification reports.
 
         ``GET /v1/identity/verification_reports``

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.identity_verification_session import IdentityVerificationSession
     from ..params.identity_verification_sessions import (
@@ -348,7 +348,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "processing", "requires_input", "verified"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IdentityVerificationSession]:
+    ) -> AsyncListObject[IdentityVerificationSession]:
         """Returns a list of VerificationSessions
 
         ``GET /v1/identity/verification_sessions``

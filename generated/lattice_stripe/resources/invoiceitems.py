@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_invoiceitem import DeletedInvoiceitem
     from ..models.invoiceitem import Invoiceitem
@@ -495,7 +495,7 @@ class AsyncInvoiceitems(AsyncResource):
         pending: bool | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Invoiceitem]:
+    ) -> AsyncListObject[Invoiceitem]:
         """Returns a list of your invoice items. Invoice items are returned sorted by creation
         date, with the most recently created invoice items appearing first.
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_invoice import DeletedInvoice
     from ..models.invoice import Invoice
@@ -1281,7 +1281,7 @@ class _AsyncInvoicesBase(AsyncResource):
         status: Literal["draft", "open", "paid", "uncollectible", "void"] | None = None,
         subscription: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Invoice]:
+    ) -> AsyncListObject[Invoice]:
         """You can list all invoices, or list the invoices for a specific customer. The invoices
         are returned sorted by creation date, with the most recently created invoices appearing
         first.
@@ -1446,7 +1446,7 @@ class _AsyncInvoicesBase(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Invoice]:
+    ) -> AsyncSearchResult[Invoice]:
         """Search for invoices you’ve previously created using Stripe’s Search Query Language.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under
         normal operating conditions, data is searchable in less than a minute. Occasionally,
@@ -1693,7 +1693,7 @@ class _AsyncInvoicesBase(AsyncResource):
         subscription_trial_end: Literal["now"] | int | None = None,
         subscription_trial_from_plan: bool | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[LineItem]:
+    ) -> AsyncListObject[LineItem]:
         """When retrieving an upcoming invoice, you’ll get a lines property containing the total
         count of line items and the first handful of those items. There is also a URL where you
         can retrieve the full (paginated) list of line items.
@@ -2006,7 +2006,7 @@ class AsyncInvoicesLines(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[LineItem]:
+    ) -> AsyncListObject[LineItem]:
         """When retrieving an invoice, you’ll get a lines property containing the total count of
         line items and the first handful of those items. There is also a URL where you can
         retrieve the full (paginated) list of line items.

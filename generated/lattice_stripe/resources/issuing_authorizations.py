@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_authorization import IssuingAuthorization
     from ..params.issuing_authorizations import (
@@ -299,7 +299,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         starting_after: str | None = None,
         status: Literal["closed", "pending", "reversed"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingAuthorization]:
+    ) -> AsyncListObject[IssuingAuthorization]:
         """Returns a list of Issuing Authorization objects. The objects are sorted in descending
         order by creation date, with the most recently created object appearing first.
 

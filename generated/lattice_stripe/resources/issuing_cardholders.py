@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_cardholder import IssuingCardholder
     from ..params.issuing_cardholders import (
@@ -345,7 +345,7 @@ class AsyncIssuingCardholders(AsyncResource):
         status: Literal["active", "blocked", "inactive"] | None = None,
         type: Literal["company", "individual"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingCardholder]:
+    ) -> AsyncListObject[IssuingCardholder]:
         """Returns a list of Issuing Cardholder objects. The objects are sorted in descending order
         by creation date, with the most recently created object appearing first.
 

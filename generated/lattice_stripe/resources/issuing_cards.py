@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_card import IssuingCard
     from ..params.issuing_cards import (
@@ -309,7 +309,7 @@ class AsyncIssuingCards(AsyncResource):
         status: Literal["active", "canceled", "inactive"] | None = None,
         type: Literal["physical", "virtual"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingCard]:
+    ) -> AsyncListObject[IssuingCard]:
         """Returns a list of Issuing Card objects. The objects are sorted in descending order by
         creation date, with the most recently created object appearing first.
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_dispute import IssuingDispute
     from ..params.issuing_disputes import (
@@ -285,7 +285,7 @@ class AsyncIssuingDisputes(AsyncResource):
         status: Literal["expired", "lost", "submitted", "unsubmitted", "won"] | None = None,
         transaction: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingDispute]:
+    ) -> AsyncListObject[IssuingDispute]:
         """Returns a list of Issuing Dispute objects. The objects are sorted in descending order by
         creation date, with the most recently created object appearing first.
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_intent import PaymentIntent
     from ..params.payment_intents import (
@@ -1493,7 +1493,7 @@ class AsyncPaymentIntents(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentIntent]:
+    ) -> AsyncListObject[PaymentIntent]:
         """Returns a list of PaymentIntents.
 
         ``GET /v1/payment_intents``
@@ -1571,7 +1571,7 @@ class AsyncPaymentIntents(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[PaymentIntent]:
+    ) -> AsyncSearchResult[PaymentIntent]:
         """Search for PaymentIntents you’ve previously created using Stripe’s Search Query
         Language. Don’t use search in read-after-write flows where strict consistency is
         necessary. Under normal operating conditions, data is searchable in less than a minute.

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.item import Item
     from ..models.payment_link import PaymentLink
@@ -651,7 +651,7 @@ class AsyncPaymentLinks(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentLink]:
+    ) -> AsyncListObject[PaymentLink]:
         """Returns a list of your payment links.
 
         ``GET /v1/payment_links``
@@ -845,7 +845,7 @@ class AsyncPaymentLinksLineItems(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
+    ) -> AsyncListObject[Item]:
         """When retrieving a payment link, there is an includable line_items property containing
         the first handful of those items. There is also a URL where you can retrieve the full
         (paginated) list of line items.

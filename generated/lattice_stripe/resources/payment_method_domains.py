@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_method_domain import PaymentMethodDomain
 
@@ -229,7 +229,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentMethodDomain]:
+    ) -> AsyncListObject[PaymentMethodDomain]:
         """Lists the details of existing payment method domains.
 
         ``GET /v1/payment_method_domains``

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_method import PaymentMethod
     from ..params.payment_methods import (
@@ -812,7 +812,7 @@ class AsyncPaymentMethods(AsyncResource):
         ]
         | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentMethod]:
+    ) -> AsyncListObject[PaymentMethod]:
         """Returns a list of PaymentMethods for Treasury flows. If you want to list the
         PaymentMethods attached to a Customer for payments, you should use the List a Customer’s
         PaymentMethods API instead.

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payout import Payout
     from ..params.payouts import (
@@ -393,7 +393,7 @@ class AsyncPayouts(AsyncResource):
         starting_after: str | None = None,
         status: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Payout]:
+    ) -> AsyncListObject[Payout]:
         """Returns a list of existing payouts sent to third-party bank accounts or that Stripe has
         sent you. The payouts are returned in sorted order, with the most recently created
         payouts appearing first.

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_plan import DeletedPlan
     from ..models.plan import Plan
@@ -423,7 +423,7 @@ class AsyncPlans(AsyncResource):
         product: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Plan]:
+    ) -> AsyncListObject[Plan]:
         """Returns a list of your plans.
 
         ``GET /v1/plans``

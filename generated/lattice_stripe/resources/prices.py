@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.price import Price
     from ..params.prices import (
@@ -462,7 +462,7 @@ class AsyncPrices(AsyncResource):
         starting_after: str | None = None,
         type: Literal["one_time", "recurring"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Price]:
+    ) -> AsyncListObject[Price]:
         """Returns a list of your prices.
 
         ``GET /v1/prices``
@@ -541,7 +541,7 @@ class AsyncPrices(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Price]:
+    ) -> AsyncSearchResult[Price]:
         """Search for prices you’ve previously created using Stripe’s Search Query Language. Don’t
         use search in read-after-write flows where strict consistency is necessary. Under normal
         operating conditions, data is searchable in less than a minute. Occasionally,

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_product import DeletedProduct
     from ..models.product import Product
@@ -459,7 +459,7 @@ class AsyncProducts(AsyncResource):
         starting_after: str | None = None,
         url: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Product]:
+    ) -> AsyncListObject[Product]:
         """Returns a list of your products. The products are returned sorted by creation date, with
         the most recently created products appearing first.
 
@@ -538,7 +538,7 @@ class AsyncProducts(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Product]:
+    ) -> AsyncSearchResult[Product]:
         """Search for products you’ve previously created using Stripe’s Search Query Language.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under
         normal operating conditions, data is searchable in less than a minute. Occasionally,

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.promotion_code import PromotionCode
     from ..params.promotion_codes import (
@@ -283,7 +283,7 @@ class AsyncPromotionCodes(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[PromotionCode]:
+    ) -> AsyncListObject[PromotionCode]:
         """Returns a list of your promotion codes.
 
         ``GET /v1/promotion_codes``

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.item import Item
     from ..models.quote import Quote
@@ -746,7 +746,7 @@ class AsyncQuotes(AsyncResource):
         status: Literal["accepted", "canceled", "draft", "open"] | None = None,
         test_clock: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Quote]:
+    ) -> AsyncListObject[Quote]:
         """Returns a list of your quotes.
 
         ``GET /v1/quotes``
@@ -947,7 +947,7 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
+    ) -> AsyncListObject[Item]:
         """When retrieving a quote, there is an includable computed.upfront.line_items property
         containing the first handful of those items. There is also a URL where you can retrieve
         the full (paginated) list of upfront line items.
@@ -993,7 +993,7 @@ class AsyncQuotesLineItems(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
+    ) -> AsyncListObject[Item]:
         """When retrieving a quote, there is an includable line_items property containing the first
         handful of those items. There is also a URL where you can retrieve the full (paginated)
         list of line items.

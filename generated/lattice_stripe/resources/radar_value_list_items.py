@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_radar_value_list_item import DeletedRadarValueListItem
     from ..models.radar_value_list_item import RadarValueListItem
@@ -210,7 +210,7 @@ class AsyncRadarValueListItems(AsyncResource):
         starting_after: str | None = None,
         value: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[RadarValueListItem]:
+    ) -> AsyncListObject[RadarValueListItem]:
         """Returns a list of ValueListItem objects. The objects are sorted in descending order by
         creation date, with the most recently created object appearing first.
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_radar_value_list import DeletedRadarValueList
     from ..models.radar_value_list import RadarValueList
@@ -296,7 +296,7 @@ class AsyncRadarValueLists(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[RadarValueList]:
+    ) -> AsyncListObject[RadarValueList]:
         """Returns a list of ValueList objects. The objects are sorted in descending order by
         creation date, with the most recently created object appearing first.
 

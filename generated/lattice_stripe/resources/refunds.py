@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.refund import Refund
     from ..params.refunds import (
@@ -330,7 +330,7 @@ class AsyncRefunds(AsyncResource):
         payment_intent: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Refund]:
+    ) -> AsyncListObject[Refund]:
         """Returns a list of all refunds you’ve previously created. The refunds are returned in
         sorted order, with the most recent refunds appearing first. For convenience, the 10 most
         recent refunds are always available by default on the charge object.

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.reporting_report_run import ReportingReportRun
     from ..params.reporting_report_runs import (
@@ -172,7 +172,7 @@ class AsyncReportingReportRuns(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[ReportingReportRun]:
+    ) -> AsyncListObject[ReportingReportRun]:
         """Returns a list of Report Runs, with the most recent appearing first.
 
         ``GET /v1/reporting/report_runs``

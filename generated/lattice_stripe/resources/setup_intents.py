@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.setup_intent import SetupIntent
     from ..params.setup_intents import (
@@ -676,7 +676,7 @@ class AsyncSetupIntents(AsyncResource):
         payment_method: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[SetupIntent]:
+    ) -> AsyncListObject[SetupIntent]:
         """Returns a list of SetupIntents.
 
         ``GET /v1/setup_intents``

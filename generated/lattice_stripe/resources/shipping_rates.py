@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.shipping_rate import ShippingRate
     from ..params.shipping_rates import (
@@ -267,7 +267,7 @@ class AsyncShippingRates(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[ShippingRate]:
+    ) -> AsyncListObject[ShippingRate]:
         """Returns a list of your shipping rates.
 
         ``GET /v1/shipping_rates``

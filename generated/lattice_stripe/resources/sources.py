@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.source import Source
     from ..models.source_mandate_notification import SourceMandateNotification
@@ -601,7 +601,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[SourceTransaction]:
+    ) -> AsyncListObject[SourceTransaction]:
         """List source transactions for a given source.
 
         ``GET /v1/sources/{source}/source_transactions``

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_subscription_item import DeletedSubscriptionItem
     from ..models.subscription_item import SubscriptionItem
@@ -635,7 +635,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[SubscriptionItem]:
+    ) -> AsyncListObject[SubscriptionItem]:
         """Returns a list of your subscription items for a given subscription.
 
         ``GET /v1/subscription_items``
@@ -823,7 +823,7 @@ class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[UsageRecordSummary]:
+    ) -> AsyncListObject[UsageRecordSummary]:
         """For the specified subscription item, returns a list of summary objects. Each object in
         the list provides usage information that’s been summarized from multiple usage records
         and over a subscription billing period (e.g., 15 usage records in the month of

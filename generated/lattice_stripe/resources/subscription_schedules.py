@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.subscription_schedule import SubscriptionSchedule
     from ..params.subscription_schedules import (
@@ -418,7 +418,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         scheduled: bool | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[SubscriptionSchedule]:
+    ) -> AsyncListObject[SubscriptionSchedule]:
         """Retrieves the list of your subscription schedules.
 
         ``GET /v1/subscription_schedules``

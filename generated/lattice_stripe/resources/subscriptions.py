@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_discount import DeletedDiscount
     from ..models.subscription import Subscription
@@ -1108,7 +1108,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
         | None = None,
         test_clock: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Subscription]:
+    ) -> AsyncListObject[Subscription]:
         """By default, returns a list of subscriptions that have not been canceled. In order to
         list canceled subscriptions, specify status=canceled.
 
@@ -1247,7 +1247,7 @@ class _AsyncSubscriptionsBase(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Subscription]:
+    ) -> AsyncSearchResult[Subscription]:
         """Search for subscriptions you’ve previously created using Stripe’s Search Query Language.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under
         normal operating conditions, data is searchable in less than a minute. Occasionally,

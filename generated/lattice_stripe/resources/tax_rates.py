@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_rate import TaxRate
     from ..params.tax_rates import (
@@ -343,7 +343,7 @@ class AsyncTaxRates(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxRate]:
+    ) -> AsyncListObject[TaxRate]:
         """Returns a list of your tax rates. Tax rates are returned sorted by creation date, with
         the most recently created tax rates appearing first.
 

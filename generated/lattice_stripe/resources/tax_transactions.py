@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_transaction import TaxTransaction
     from ..models.tax_transaction_line_item import TaxTransactionLineItem
@@ -326,7 +326,7 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxTransactionLineItem]:
+    ) -> AsyncListObject[TaxTransactionLineItem]:
         """Retrieves the line items of a committed standalone transaction as a collection.
 
         ``GET /v1/tax/transactions/{transaction}/line_items``

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_configuration import DeletedTerminalConfiguration
     from ..models.terminal_configuration import TerminalConfiguration
@@ -248,7 +248,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TerminalConfiguration]:
+    ) -> AsyncListObject[TerminalConfiguration]:
         """Returns a list of Configuration objects.
 
         ``GET /v1/terminal/configurations``

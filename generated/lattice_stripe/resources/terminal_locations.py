@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_location import DeletedTerminalLocation
     from ..models.terminal_location import TerminalLocation
@@ -259,7 +259,7 @@ class AsyncTerminalLocations(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TerminalLocation]:
+    ) -> AsyncListObject[TerminalLocation]:
         """Returns a list of Location objects.
 
         ``GET /v1/terminal/locations``

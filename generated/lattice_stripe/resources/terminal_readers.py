@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_reader import DeletedTerminalReader
     from ..models.terminal_reader import TerminalReader
@@ -481,7 +481,7 @@ class AsyncTerminalReaders(AsyncResource):
         starting_after: str | None = None,
         status: Literal["offline", "online"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TerminalReader]:
+    ) -> AsyncListObject[TerminalReader]:
         """Returns a list of Reader objects.
 
         ``GET /v1/terminal/readers``

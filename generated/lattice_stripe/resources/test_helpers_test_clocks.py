@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_test_helpers_test_clock import DeletedTestHelpersTestClock
     from ..models.test_helpers_test_clock import TestHelpersTestClock
@@ -251,7 +251,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TestHelpersTestClock]:
+    ) -> AsyncListObject[TestHelpersTestClock]:
         """Returns a list of your test clocks.
 
         ``GET /v1/test_helpers/test_clocks``

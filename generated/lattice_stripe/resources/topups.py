@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.topup import Topup
     from ..params.topups import (
@@ -313,7 +313,7 @@ class AsyncTopups(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "pending", "succeeded"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Topup]:
+    ) -> AsyncListObject[Topup]:
         """Returns a list of top-ups.
 
         ``GET /v1/topups``

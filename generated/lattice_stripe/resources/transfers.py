@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.transfer import Transfer
     from ..models.transfer_reversal import TransferReversal
@@ -462,7 +462,7 @@ class AsyncTransfers(AsyncResource):
         starting_after: str | None = None,
         transfer_group: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Transfer]:
+    ) -> AsyncListObject[Transfer]:
         """Returns a list of existing transfers sent to connected accounts. The transfers are
         returned in sorted order, with the most recently created transfers appearing first.
 
@@ -632,7 +632,7 @@ class AsyncTransfersReversals(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TransferReversal]:
+    ) -> AsyncListObject[TransferReversal]:
         """You can see a list of the reversals belonging to a specific transfer. Note that the 10
         most recent reversals are always available by default on the transfer object. If you
         need more than those 10, you can use this API method and the limit and starting_after

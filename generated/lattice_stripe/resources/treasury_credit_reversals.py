@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_credit_reversal import TreasuryCreditReversal
 
@@ -175,7 +175,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "posted", "processing"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryCreditReversal]:
+    ) -> AsyncListObject[TreasuryCreditReversal]:
         """Returns a list of CreditReversals.
 
         ``GET /v1/treasury/credit_reversals``

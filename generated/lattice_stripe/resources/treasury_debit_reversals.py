@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_debit_reversal import TreasuryDebitReversal
 
@@ -178,7 +178,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "completed", "processing"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryDebitReversal]:
+    ) -> AsyncListObject[TreasuryDebitReversal]:
         """Returns a list of DebitReversals.
 
         ``GET /v1/treasury/debit_reversals``

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_financial_account import TreasuryFinancialAccount
     from ..models.treasury_financial_account_features import TreasuryFinancialAccountFeatures
@@ -322,7 +322,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryFinancialAccount]:
+    ) -> AsyncListObject[TreasuryFinancialAccount]:
         """Returns a list of FinancialAccounts.
 
         ``GET /v1/treasury/financial_accounts``

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
 
@@ -260,7 +260,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "processing", "succeeded"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryInboundTransfer]:
+    ) -> AsyncListObject[TreasuryInboundTransfer]:
         """Returns a list of InboundTransfers sent from the specified FinancialAccount.
 
         ``GET /v1/treasury/inbound_transfers``

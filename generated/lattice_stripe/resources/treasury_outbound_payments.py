@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
     from ..params.treasury_outbound_payments import (
@@ -309,7 +309,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryOutboundPayment]:
+    ) -> AsyncListObject[TreasuryOutboundPayment]:
         """Returns a list of OutboundPayments sent from the specified FinancialAccount.
 
         ``GET /v1/treasury/outbound_payments``

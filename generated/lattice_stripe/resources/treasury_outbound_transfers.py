@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
     from ..params.treasury_outbound_transfers import (
@@ -277,7 +277,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryOutboundTransfer]:
+    ) -> AsyncListObject[TreasuryOutboundTransfer]:
         """Returns a list of OutboundTransfers sent from the specified FinancialAccount.
 
         ``GET /v1/treasury/outbound_transfers``

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_credit import TreasuryReceivedCredit
     from ..params.treasury_received_credits import (
@@ -115,7 +115,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         starting_after: str | None = None,
         status: Literal["failed", "succeeded"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryReceivedCredit]:
+    ) -> AsyncListObject[TreasuryReceivedCredit]:
         """Returns a list of ReceivedCredits.
 
         ``GET /v1/treasury/received_credits``

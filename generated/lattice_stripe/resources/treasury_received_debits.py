@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_debit import TreasuryReceivedDebit
 
@@ -108,7 +108,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         starting_after: str | None = None,
         status: Literal["failed", "succeeded"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryReceivedDebit]:
+    ) -> AsyncListObject[TreasuryReceivedDebit]:
         """Returns a list of ReceivedDebits.
 
         ``GET /v1/treasury/received_debits``

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_transaction_entry import TreasuryTransactionEntry
     from ..params.treasury_transaction_entries import (
@@ -123,7 +123,7 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         starting_after: str | None = None,
         transaction: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryTransactionEntry]:
+    ) -> AsyncListObject[TreasuryTransactionEntry]:
         """Retrieves a list of TransactionEntry objects.
 
         ``GET /v1/treasury/transaction_entries``

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_transaction import TreasuryTransaction
     from ..params.treasury_transactions import (
@@ -126,7 +126,7 @@ class AsyncTreasuryTransactions(AsyncResource):
         status: Literal["open", "posted", "void"] | None = None,
         status_transitions: TreasuryTransactionsListParamsStatusTransitions | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryTransaction]:
+    ) -> AsyncListObject[TreasuryTransaction]:
         """Retrieves a list of Transaction objects.
 
         ``GET /v1/treasury/transactions``

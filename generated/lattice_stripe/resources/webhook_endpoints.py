@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_webhook_endpoint import DeletedWebhookEndpoint
     from ..models.webhook_endpoint import WebhookEndpoint
@@ -1165,7 +1165,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[WebhookEndpoint]:
+    ) -> AsyncListObject[WebhookEndpoint]:
         """Returns a list of your webhook endpoints.
 
         ``GET /v1/webhook_endpoints``

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_widget import DeletedWidget
     from ..models.widget import Widget
@@ -222,7 +222,7 @@ class AsyncWidgets(AsyncResource):
         expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Widget]:
+    ) -> AsyncListObject[Widget]:
         """List widgets.
 
         ``GET /v1/widgets``
@@ -260,7 +260,7 @@ class AsyncWidgets(AsyncResource):
         *,
         query: str,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Widget]:
+    ) -> AsyncSearchResult[Widget]:
         """``GET /v1/widgets/search``
 
         Args:
