@@ -19,19 +19,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import attrs
-from deepdiff import DeepDiff
 
 from . import surface
 from .ir.build import build
 from .ir.nodes import Api
 from .ir.overrides import Overrides
 from .spec import LoadedSpec
-from .surface import PackageSurface, Surface
+from .surface import Alias, Fields, Member, PackageSurface, Shape, Surface
 
 ACTIONS = ("review", "removed", "added", "changed")
 FORMATS = ("text", "json", "markdown", "github", "changelog")
@@ -67,6 +67,26 @@ class Report:
         return Counter((c.action, c.kind) for c in self.changes)
 
 
+@attrs.frozen
+class ChangeKinds:
+    """How the changes of a models or params section are named."""
+
+    module: str
+    shape: str
+    member: str
+    inputs: bool  # members are what callers send (params) rather than what they read (fields)
+
+    def where(self, shape: str, key: str) -> str:
+        return f"{shape}[{key!r}]" if self.inputs else f"{shape}.{key}"
+
+
+SECTIONS = {
+    "models": ChangeKinds("model", "class", "field", inputs=False),
+    "params": ChangeKinds("params module", "params type", "param key", inputs=True),
+}
+PARAMS = ChangeKinds("", "", "param", inputs=True)  # an operation's keyword arguments
+
+
 # --- comparison -------------------------------------------------------------------
 
 
@@ -76,10 +96,10 @@ def check(loaded: LoadedSpec, package_dir: Path) -> Report:
     package = surface.from_package(package_dir)
     return Report(
         spec=f"API {api.api_version} from {loaded.source} (sha256 {api.sha256[:12]})",
-        package=f"API {package.surface['api_version']} in {package_dir}",
+        package=f"API {package.surface.api_version} in {package_dir}",
         changes=tuple(compare(api, package)),
         spec_version=api.api_version,
-        package_version=str(package.surface["api_version"]),
+        package_version=package.surface.api_version,
     )
 
 
@@ -88,8 +108,7 @@ def compare(api: Api, package: PackageSurface) -> list[Change]:
     changes = [Change("review", "override", r.target, r.message, True) for r in api.override_reviews]
     changes += diff(package.surface, surface.from_api(api))
     # The async client must mirror the sync one exactly: any difference is a defect.
-    clients = ("resources", "operations")
-    sync, async_ = ({k: s[k] for k in clients} for s in (package.surface, package.async_surface))
+    sync, async_ = (Surface(s.resources, s.operations) for s in (package.surface, package.async_surface))
     for c in diff(async_, sync):
         changes.append(
             attrs.evolve(c, kind="async", where=f"AsyncStripeClient {c.kind} {c.where}", breaking=True)
@@ -98,97 +117,139 @@ def compare(api: Api, package: PackageSurface) -> list[Change]:
 
 
 def diff(old: Surface, new: Surface) -> list[Change]:
-    # Only hand deepdiff the entries that differ: equal subtrees cost nothing that way.
-    def reduce(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-        return {k: a[k] for k in a if k not in b or a[k] != b[k]}
-
-    old_r = {k: reduce(v, new.get(k, {})) if isinstance(v, dict) else v for k, v in old.items()}
-    new_r = {k: reduce(v, old.get(k, {})) if isinstance(v, dict) else v for k, v in new.items()}
+    """Record by record, keyed by identity: what turns ``old`` into ``new``."""
     changes: list[Change] = []
-    for action, levels in DeepDiff(old_r, new_r, view="tree", threshold_to_diff_deeper=0).items():
-        for level in levels:
-            path = [str(p) for p in level.path(output_format="list")]
-            changes.append(_classify(action, path, level.t1, level.t2))
+    if old.api_version != new.api_version:
+        changes.append(
+            Change("changed", "api version", "api_version", f"{old.api_version} -> {new.api_version}", False)
+        )
+    changes += _keyed(old.resources, new.resources, _resource, _renamed_class)
+    changes += _keyed(old.operations, new.operations, _operation, _changed_operation)
+    for section, kinds in SECTIONS.items():
+        changes += _modules(section, kinds, getattr(old, section), getattr(new, section))
     return _pair_renames(changes)
 
 
-# section -> kinds of (module, class, member), and whether members are inputs (params)
-NESTED = {
-    "models": ("model", "class", "field", False),
-    "params": ("params module", "params type", "param key", True),
-}
+T = TypeVar("T")
 
 
-def _classify(report: str, path: list[str], before: Any, after: Any) -> Change:
-    action = {"dictionary_item_added": "added", "dictionary_item_removed": "removed"}.get(report, "changed")
-    value = after if action == "added" else before
-    section, key, rest = path[0], path[1] if len(path) > 1 else "", path[2:]
-    if section == "api_version":
-        return Change("changed", "api version", "api_version", f"{before} -> {after}", False)
-    if section == "resources":
-        detail = f"{before} -> {after}" if action == "changed" else str(value)
-        return Change(action, "resource", key, detail, action != "added")
-    if section == "operations":
-        if not rest:
-            return Change(action, "operation", key, _http(value), action != "added")
-        if rest[0] == "params":
-            return _member(action, "param", f"{key}({rest[1]})", rest[2:], value, before, after, True)
-        return _changed(
-            "operation",
-            f"{key} {rest[0]}",
-            before,
-            after,
-            lambda a, b: rest[0] != "returns" or _type_breaks(a, b, inputs=False),
+def _keyed(
+    old: Mapping[str, T],
+    new: Mapping[str, T],
+    present: Callable[[str, str, T], Change],
+    changed: Callable[[str, T, T], Iterable[Change]],
+) -> list[Change]:
+    """``present(action, key, record)`` for a key on one side only, ``changed`` for a record that differs."""
+    out = [present("removed", k, v) for k, v in old.items() if k not in new]
+    out += [present("added", k, v) for k, v in new.items() if k not in old]
+    for k in old.keys() & new.keys():
+        if old[k] != new[k]:
+            out += changed(k, old[k], new[k])
+    return out
+
+
+def _modules(
+    section: str,
+    kinds: ChangeKinds,
+    old: Mapping[str, Mapping[str, Shape]],
+    new: Mapping[str, Mapping[str, Shape]],
+) -> list[Change]:
+    def present(action: str, module: str, shapes: Mapping[str, Shape]) -> Change:
+        return Change(action, kinds.module, module, ", ".join(sorted(shapes)), action != "added")
+
+    def changed(module: str, a: Mapping[str, Shape], b: Mapping[str, Shape]) -> list[Change]:
+        return _keyed(a, b, partial(_shape, kinds, f"{section}/{module}.py"), partial(_changed_shape, kinds))
+
+    return _keyed(old, new, present, changed)
+
+
+def _resource(action: str, chain: str, class_name: str) -> Change:
+    return Change(action, "resource", chain, class_name, action != "added")
+
+
+def _renamed_class(chain: str, before: str, after: str) -> list[Change]:
+    return [Change("changed", "resource", chain, f"{before} -> {after}", True)]
+
+
+def _operation(action: str, call_path: str, op: surface.Operation) -> Change:
+    return Change(action, "operation", call_path, _http(op), action != "added")
+
+
+def _changed_operation(call_path: str, a: surface.Operation, b: surface.Operation) -> list[Change]:
+    out = _attributes(
+        "operation",
+        call_path,
+        ("http", a.http, b.http, True),
+        ("path_params", ", ".join(a.path_params), ", ".join(b.path_params), True),
+        ("returns", a.returns, b.returns, _type_breaks(a.returns, b.returns, inputs=False)),
+    )
+    return out + _members(PARAMS, lambda name: f"{call_path}({name})", a.params, b.params)
+
+
+def _attributes(kind: str, where: str, *rows: tuple[str, object, object, bool]) -> list[Change]:
+    """One change per attribute of a record that differs: (name, before, after, breaking)."""
+    return [
+        Change("changed", kind, f"{where} {name}", f"{before} -> {after}", breaking)
+        for name, before, after, breaking in rows
+        if before != after
+    ]
+
+
+def _shape(kinds: ChangeKinds, file: str, action: str, name: str, shape: Shape) -> Change:
+    return Change(action, kinds.shape, name, f"in {file}", action != "added")
+
+
+def _changed_shape(kinds: ChangeKinds, name: str, a: Shape, b: Shape) -> list[Change]:
+    if isinstance(a, Alias) and isinstance(b, Alias):
+        return [
+            Change("changed", "alias", name, f"{a.alias} -> {b.alias}", _type_breaks(a.alias, b.alias, False))
+        ]
+    if isinstance(a, Fields) and isinstance(b, Fields):
+        return _members(kinds, partial(kinds.where, name), a.fields, b.fields)
+
+    def what(shape: Shape) -> str:
+        return f"alias of {shape.alias}" if isinstance(shape, Alias) else "class"
+
+    return [Change("changed", kinds.shape, name, f"{what(a)} -> {what(b)}", True)]
+
+
+def _members(
+    kinds: ChangeKinds, where: Callable[[str], str], old: Mapping[str, Member], new: Mapping[str, Member]
+) -> list[Change]:
+    """Params, params TypedDict keys or model fields of one record."""
+
+    def present(action: str, key: str, m: Member) -> Change:
+        new_required = kinds.inputs and action == "added" and m.required
+        return Change(action, kinds.member, where(key), m.type, action == "removed" or new_required)
+
+    def changed(key: str, a: Member, b: Member) -> list[Change]:
+        w = where(key)
+        out = [Change("removed", "enum value", w, v, True) for v in sorted(a.enum - b.enum)]
+        out += [Change("added", "enum value", w, v, False) for v in sorted(b.enum - a.enum)]
+        return out + _attributes(
+            kinds.member,
+            w,
+            # callers break when an input becomes required, readers when an output may be absent
+            ("required", a.required, b.required, b.required is kinds.inputs),
+            ("type", a.type, b.type, _type_breaks(a.type, b.type, kinds.inputs)),
+            ("attr", a.attr, b.attr, True),
         )
-    # models and params: module -> class -> "fields" -> key -> attr/type/required/enum
-    module_kind, class_kind, member_kind, inputs = NESTED[section]
-    if not rest:
-        return Change(action, module_kind, key, ", ".join(sorted(value)), action != "added")
-    cls = rest[0]
-    if len(rest) == 1:
-        return Change(action, class_kind, cls, f"in {section}/{key}.py", action != "added")
-    if rest[1] == "alias":
-        return _changed("alias", cls, before, after, lambda a, b: _type_breaks(a, b, inputs=False))
-    if len(rest) == 2:  # a class became an alias or the other way round
-        return _changed(class_kind, cls, before, after, lambda a, b: True)
-    where = f"{cls}[{rest[2]!r}]" if inputs else f"{cls}.{rest[2]}"
-    return _member(action, member_kind, where, rest[3:], value, before, after, inputs)
+
+    return _keyed(old, new, present, changed)
 
 
-def _member(
-    action: str, kind: str, where: str, rest: list[str], value: Any, before: Any, after: Any, inputs: bool
-) -> Change:
-    """A param, a params TypedDict key or a model field; ``rest`` is the path below it."""
-    if not rest:
-        new_required = inputs and action == "added" and bool(value.get("required"))
-        return Change(action, kind, where, value["type"], action == "removed" or new_required)
-    if rest[0] == "enum":
-        return Change(action, "enum value", where, rest[1], action == "removed")
-    if (
-        rest[0] == "required"
-    ):  # callers break when an input becomes required, readers when an output may be absent
-        return _changed(kind, f"{where} required", before, after, lambda a, b: b is inputs)
-    return _changed(kind, f"{where} {rest[0]}", before, after, lambda a, b: _type_breaks(a, b, inputs))
-
-
-def _changed(kind: str, where: str, before: Any, after: Any, breaking: Callable[[Any, Any], bool]) -> Change:
-    return Change("changed", kind, where, f"{before} -> {after}", breaking(before, after))
-
-
-def _type_breaks(before: Any, after: Any, inputs: bool) -> bool:
+def _type_breaks(before: str, after: str, inputs: bool) -> bool:
     """Inputs break unless every old member is still accepted (widening); outputs break unless
     every new member was already possible (narrowing). ``Literal`` counts as a kind of ``str``."""
-    if not isinstance(before, str) or not isinstance(after, str):
-        return True
     old, new = before.split(" | "), after.split(" | ")
     if not inputs:
         old, new = new, old
     return not all(m in new or (m == "Literal" and "str" in new) for m in old)
 
 
-def _http(op: dict[str, Any]) -> str:
-    http: str = op.get("http", "")
-    for name in filter(None, op.get("path_params", "").split(", ")):
+def _http(op: surface.Operation) -> str:
+    http = op.http
+    for name in op.path_params:
         http = http.replace("{}", "{" + name + "}", 1)
     return http
 

@@ -1,18 +1,9 @@
 """The public surface of the API, as the spec implies it and as a generated package exposes it.
 
-Both sides produce the same plain structure, so the drift check can compare them with
-deepdiff::
-
-    {"api_version": "2023-08-16",
-     "resources": {"accounts.capabilities": "AccountsCapabilities", ...},
-     "operations": {"accounts.reject": {"http": "POST /v1/accounts/{}/reject",
-                                        "path_params": "account", "returns": "Account",
-                                        "params": {"reason": {"type": "Literal", "required": True,
-                                                              "enum": {"fraud": True, ...}}}}},
-     "params": {"accounts": {"AccountsCreateParamsCompany": {"fields": {"structure": {...}}}}},
-     "models": {"capability": {"Capability": {"fields": {"status": {
-         "attr": "status", "type": "Literal", "required": True,
-         "enum": {"active": True, ...}}}}}}}
+Both sides produce the same typed records (:class:`Surface` down to :class:`Member`), keyed by
+identity: an operation by its call path (``"accounts.reject"``), a model class by module and
+name, a member by its wire name. The drift check compares records key by key, so what
+changed is always a record and one of its attributes, never a position in a nested path.
 
 The spec side goes through the IR, so naming rules live in one place. The package side
 imports the package and walks the client, resource classes, signatures, params TypedDicts
@@ -26,9 +17,10 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import re
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache, cached_property
 from pathlib import Path
@@ -41,9 +33,59 @@ from typing_extensions import is_typeddict
 from .assemble import assemble
 from .ir.nodes import Api, Param
 
-Surface = dict[str, Any]
 PACKAGE = "lattice_stripe"
 RUNTIME = PACKAGE + "._runtime"
+
+
+@attrs.frozen
+class Member:
+    """A keyword argument, a params TypedDict key or a model field."""
+
+    type: str  # canonical annotation, Literal values pulled out: "Literal | None"
+    enum: frozenset[str] = frozenset()  # the Literal values
+    required: bool = False
+    attr: str = ""  # model fields: the Python attribute (the key is the JSON name)
+
+
+@attrs.frozen
+class Operation:
+    """A method of a resource, with the HTTP operation it sends."""
+
+    http: str  # "POST /v1/accounts/{}/reject", or NO_OPERATION
+    path_params: tuple[str, ...]
+    returns: str
+    params: Mapping[str, Member]
+
+
+@attrs.frozen
+class Fields:
+    """A model class or a params TypedDict: members by wire name."""
+
+    fields: Mapping[str, Member]
+
+
+@attrs.frozen
+class Alias:
+    """A model module's union of model classes."""
+
+    alias: str
+
+
+Shape = Fields | Alias
+
+
+@attrs.frozen
+class Surface:
+    """What one client exposes; the async one carries only ``resources`` and ``operations``."""
+
+    resources: Mapping[str, str]  # chain "accounts.capabilities" -> class "AccountsCapabilities"
+    operations: Mapping[str, Operation]  # call path -> operation
+    api_version: str = ""
+    params: Mapping[str, Mapping[str, Shape]] = attrs.field(factory=dict)  # module -> TypedDict name
+    models: Mapping[str, Mapping[str, Shape]] = attrs.field(factory=dict)  # module -> class name
+
+
+NO_OPERATION = "(no API operation)"
 
 
 class SurfaceError(Exception):
@@ -75,56 +117,51 @@ def normalize(annotation: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(sorted(values))
 
 
-def typed(annotation: str, **extra: Any) -> dict[str, Any]:
+def member(annotation: str, required: bool, attr: str = "") -> Member:
     text, values = normalize(annotation)
-    return {**extra, "type": text, "enum": dict.fromkeys(values, True)}
+    return Member(text, frozenset(values), required, attr)
 
 
 # --- the spec side, through the IR ---------------------------------------------------
 
 
-def _spec_param(p: Param, optional: str = " | None") -> dict[str, Any]:
+def _spec_param(p: Param, optional: str = " | None") -> Member:
     """A keyword argument (optional ones are ``X | None = None``) or a TypedDict key (no None)."""
-    return typed(p.annotation if p.required else p.annotation + optional, required=p.required)
+    return member(p.annotation if p.required else p.annotation + optional, p.required)
 
 
 def from_api(api: Api) -> Surface:
     """The surface the spec implies."""
-    return {
-        "api_version": api.api_version,
-        "resources": {".".join(r.chain): r.class_name for rm in api.resource_modules for r in rm.resources},
-        "operations": {
-            op.call_path: {
-                "http": f"{op.http_method.upper()} {op.path_format}",
-                "path_params": ", ".join(p.py_name for p in op.path_params),
-                "returns": normalize(op.return_annotation)[0],
-                "params": {p.py_name: _spec_param(p) for p in op.params},
-            }
+    return Surface(
+        api_version=api.api_version,
+        resources={".".join(r.chain): r.class_name for rm in api.resource_modules for r in rm.resources},
+        operations={
+            op.call_path: Operation(
+                http=f"{op.http_method.upper()} {op.path_format}",
+                path_params=tuple(p.py_name for p in op.path_params),
+                returns=normalize(op.return_annotation)[0],
+                params={p.py_name: _spec_param(p) for p in op.params},
+            )
             for op in api.operations
         },
-        "params": {
+        params={
             rm.module: {
-                d.name: {"fields": {f.wire_name: _spec_param(f, "") for f in d.fields}} for d in rm.params
+                d.name: Fields({f.wire_name: _spec_param(f, "") for f in d.fields}) for d in rm.params
             }
             for rm in api.resource_modules
             if rm.params
         },
-        "models": {
+        models={
             mm.module: {
                 **{
-                    m.name: {
-                        "fields": {
-                            f.json_name: typed(f.annotation, attr=f.attr, required=f.required)
-                            for f in m.fields
-                        }
-                    }
+                    m.name: Fields({f.json_name: member(f.annotation, f.required, f.attr) for f in m.fields})
                     for m in mm.models
                 },
-                **{a.name: {"alias": normalize(a.annotation)[0]} for a in mm.aliases},
+                **{a.name: Alias(normalize(a.annotation)[0]) for a in mm.aliases},
             }
             for mm in api.model_modules
         },
-    }
+    )
 
 
 # --- the package side, by importing it ----------------------------------------------
@@ -169,13 +206,13 @@ def from_package(package_dir: Path) -> PackageSurface:
         version = importlib.import_module(f"{PACKAGE}._version")
         sync = _walk_client(client_mod.StripeClient("sk_test_drift_check"))
         async_ = _walk_client(client_mod.AsyncStripeClient("sk_test_drift_check"))
-        surface = {"api_version": version.API_VERSION, **sync, "params": _params(), "models": _models()}
+        surface = attrs.evolve(sync, api_version=version.API_VERSION, params=_params(), models=_models())
         return PackageSurface(surface, async_)
 
 
 def _walk_client(client: Any) -> Surface:
     resources: dict[str, str] = {}
-    operations: dict[str, Any] = {}
+    operations: dict[str, Operation] = {}
 
     def walk(obj: Any, chain: tuple[str, ...], seen: tuple[type, ...]) -> None:
         cls = type(obj)
@@ -194,28 +231,35 @@ def _walk_client(client: Any) -> Surface:
                 operations[".".join((*chain, name))] = _operation(cls, name, static)
 
     walk(client, (), ())
-    return {"resources": resources, "operations": operations}
+    return Surface(resources, operations)
 
 
-def _operation(cls: type, name: str, fn: Any) -> dict[str, Any]:
+def _operation(cls: type, name: str, fn: Any) -> Operation:
     sig = inspect.signature(fn)
-    positional = [
+    positional = tuple(
         p.name
         for p in sig.parameters.values()
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name != "self"
-    ]
+    )
     params = {
-        p.name: typed(str(p.annotation), required=p.default is p.empty)
+        p.name: member(str(p.annotation), required=p.default is p.empty)
         for p in sig.parameters.values()
         if p.kind is p.KEYWORD_ONLY
     }
     op = _operation_object(cls, name)
-    return {
-        "http": f"{op.method.upper()} {op.path_format}" if op is not None else "(no API operation)",
-        "path_params": ", ".join(positional),
-        "returns": normalize(str(sig.return_annotation))[0],
-        "params": params,
-    }
+    return Operation(
+        http=f"{op.method.upper()} {op.path_format}" if op is not None else NO_OPERATION,
+        path_params=positional,
+        returns=_mirrored(cls, normalize(str(sig.return_annotation))[0]),
+        params=params,
+    )
+
+
+def _mirrored(cls: type, returns: str) -> str:
+    """An async method's pages as the sync mirror names them (``AsyncListObject`` -> ``ListObject``)."""
+    if not cls.__name__.startswith("Async"):
+        return returns
+    return re.sub(r"\bAsync(ListObject|SearchResult)\b", r"\1", returns)
 
 
 def _operation_object(cls: type, name: str) -> Any:
@@ -224,34 +268,34 @@ def _operation_object(cls: type, name: str) -> Any:
     return sends.get(f"{cls.__name__}.{name}")
 
 
-def _models() -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _models() -> dict[str, dict[str, Shape]]:
+    out: dict[str, dict[str, Shape]] = {}
     for module in _submodules("models"):
-        entries: dict[str, Any] = {}
+        entries: dict[str, Shape] = {}
         for name, value in vars(module).items():
             if isinstance(value, type) and value.__module__ == module.__name__ and attrs.has(value):
-                entries[name] = {"fields": _fields(value)}
+                entries[name] = Fields(_fields(value))
         for name, annotation in vars(module).get("__annotations__", {}).items():
             if annotation == "TypeAlias":  # a runtime union of model classes
                 members = " | ".join(member.__name__ for member in get_args(getattr(module, name)))
-                entries[name] = {"alias": normalize(members)[0]}
+                entries[name] = Alias(normalize(members)[0])
         out[module.__name__.rsplit(".", 1)[-1]] = entries
     return out
 
 
-def _params() -> dict[str, Any]:
+def _params() -> dict[str, dict[str, Shape]]:
     """TypedDicts of nested request params (``params/``, otherwise imported only by type checkers)."""
-    out: dict[str, Any] = {}
+    out: dict[str, dict[str, Shape]] = {}
     for module in _submodules("params"):
-        entries = {}
+        entries: dict[str, Shape] = {}
         for name, value in vars(module).items():
             if is_typeddict(value) and value.__module__ == module.__name__:
-                keys = {}
+                keys: dict[str, Member] = {}
                 for key, ref in value.__annotations__.items():
                     text = getattr(ref, "__forward_arg__", str(ref))  # annotations stay strings
                     required = text.startswith("Required[")  # not in __required_keys__ for strings
-                    keys[key] = typed(text[9:-1] if required else text, required=required)
-                entries[name] = {"fields": keys}
+                    keys[key] = member(text[9:-1] if required else text, required)
+                entries[name] = Fields(keys)
         if entries:
             out[module.__name__.rsplit(".", 1)[-1]] = entries
     return out
@@ -263,12 +307,12 @@ def _submodules(package: str) -> Iterator[ModuleType]:
         yield importlib.import_module(f"{parent.__name__}.{info.name}")
 
 
-def _fields(cls: type) -> dict[str, Any]:
+def _fields(cls: type) -> dict[str, Member]:
     declared = {t[0]: (t[1], bool(t[2])) for t in getattr(cls, "__stripe_fields__", ())}
-    fields: dict[str, Any] = {}
+    fields: dict[str, Member] = {}
     for a in attrs.fields(cls):
         if a.name.startswith("_"):
             continue
         json_name, required = declared.get(a.name, (a.name, a.default is attrs.NOTHING))
-        fields[json_name] = typed(str(a.type), attr=a.name, required=required)
+        fields[json_name] = member(str(a.type), required, a.name)
     return fields

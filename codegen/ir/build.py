@@ -31,7 +31,7 @@ EXPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("._client", ("StripeClient", "AsyncStripeClient")),
     ("._manifest", ("manifest",)),
     ("._runtime.models", ("StripeObject", "UnknownObject")),
-    ("._runtime.pages", ("ListObject", "SearchResult")),
+    ("._runtime.pages", ("ListObject", "SearchResult", "AsyncListObject", "AsyncSearchResult")),
     (
         "._runtime.errors",
         (

@@ -78,7 +78,12 @@ class TypeOut:
         return TypeOut(annotation, shape, models, frozenset().union(*(p.imports for p in parts)))
 
 
-_SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}
+@attrs.frozen
+class Inline:
+    """Where a response type is: the class an inline object here gets, and the schema path."""
+
+    name: str
+    where: str  # "charge.outcome", or an operation id
 
 
 class ModelTypes:
@@ -172,54 +177,62 @@ class ModelTypes:
         return TypeOut(union(classes), f"S.OneOf({quoted})", (), imports)
 
     def response_type(self, schema: dict[str, Any], inline_name: str, where: str) -> TypeOut:
-        if "$ref" in schema:
-            return self.refs(self.view.members(self.view.ref_name(schema)))
-        if "anyOf" in schema:
-            refs = [s for s in schema["anyOf"] if "$ref" in s]
-            others = [s for s in schema["anyOf"] if "$ref" not in s]
-            if refs and all(s.get("type") == "string" and "enum" not in s for s in others):
-                names = [n for r in refs for n in self.view.members(self.view.ref_name(r))]
-                models = self.refs(names)
-                if others:  # an id, or the object when expanded
-                    classes = [self.view.class_of[n] for n in names]
-                    quoted = ", ".join(f'"{c}"' for c in classes)
-                    return models.around(union(["str", *classes]), f"S.Expandable({quoted})")
-                return models
-            parts = [self.response_type(s, f"{inline_name}{i}", where) for i, s in enumerate(schema["anyOf"])]
-            if any(p.shape != "None" for p in parts):
-                raise SpecError(f"{where}: unsupported anyOf mixing models and other types")
-            return parts[0].around(union(p.annotation for p in parts), "None", *parts[1:])
-        kind = schema.get("type")
-        if kind == "string":
-            if "enum" in schema:
-                return TypeOut(literal(schema["enum"]), "None")
-            return TypeOut("str", "None")
-        if kind in _SCALARS:
-            return TypeOut(_SCALARS[kind], "None")
-        if kind == "array":
-            item = self.response_type(schema.get("items", {}), inline_name + "Item", where)
-            shape = "None" if item.shape == "None" else f"S.ListOf({item.shape})"
-            return item.around(f"list[{item.annotation}]", shape)
-        if kind == "object" or "properties" in schema:
-            page = self.view.is_list_object(schema)
-            if page:
-                item = self.response_type(
-                    schema["properties"]["data"].get("items", {}), inline_name + "Item", where
-                )
-                wrapper = "ListObject" if page == "list" else "SearchResult"
-                shape_class = "ListPage" if page == "list" else "SearchPage"
-                return item.around(f"{wrapper}[{item.annotation}]", f"S.{shape_class}({item.shape})")
-            if schema.get("properties"):
-                return self.model(where, self.inline_class(inline_name), schema)
-            extra = schema.get("additionalProperties")
-            if isinstance(extra, dict) and extra:
-                value = self.response_type(extra, inline_name + "Value", where)
-                shape = "None" if value.shape == "None" else f"S.MapOf({value.shape})"
-                return value.around(f"dict[str, {value.annotation}]", shape)
-            return TypeOut("dict[str, Any]", "None")
-        if not schema:
-            return TypeOut("Any", "None")
-        raise SpecError(f"{where}: unsupported schema {sorted(schema)}")
+        """The type of a response value; ``inline_name`` is what an inline object here is called."""
+        return self.view.walk(schema, self, Inline(inline_name, where))
+
+    def on_ref(self, schema: dict[str, Any], at: Inline) -> TypeOut:
+        return self.refs(self.view.members(self.view.ref_name(schema)))
+
+    def on_any_of(self, members: list[dict[str, Any]], at: Inline) -> TypeOut:
+        refs = [s for s in members if "$ref" in s]
+        others = [s for s in members if "$ref" not in s]
+        if refs and all(s.get("type") == "string" and "enum" not in s for s in others):
+            names = [n for r in refs for n in self.view.members(self.view.ref_name(r))]
+            models = self.refs(names)
+            if others:  # an id, or the object when expanded
+                classes = [self.view.class_of[n] for n in names]
+                quoted = ", ".join(f'"{c}"' for c in classes)
+                return models.around(union(["str", *classes]), f"S.Expandable({quoted})")
+            return models
+        parts = [self.response_type(s, f"{at.name}{i}", at.where) for i, s in enumerate(members)]
+        if any(p.shape != "None" for p in parts):
+            raise SpecError(f"{at.where}: unsupported anyOf mixing models and other types")
+        return parts[0].around(union(p.annotation for p in parts), "None", *parts[1:])
+
+    def on_string(self, schema: dict[str, Any], at: Inline) -> TypeOut:
+        return TypeOut(literal(schema["enum"]) if "enum" in schema else "str", "None")
+
+    def on_scalar(self, python: str, schema: dict[str, Any], at: Inline) -> TypeOut:
+        return TypeOut(python, "None")
+
+    def on_array(self, items: dict[str, Any], at: Inline) -> TypeOut:
+        item = self.response_type(items, at.name + "Item", at.where)
+        shape = "None" if item.shape == "None" else f"S.ListOf({item.shape})"
+        return item.around(f"list[{item.annotation}]", shape)
+
+    def on_object(self, schema: dict[str, Any], at: Inline) -> TypeOut:
+        page = self.view.is_list_object(schema)
+        if page:
+            item = self.response_type(
+                schema["properties"]["data"].get("items", {}), at.name + "Item", at.where
+            )
+            wrapper = "ListObject" if page == "list" else "SearchResult"
+            shape_class = "ListPage" if page == "list" else "SearchPage"
+            return item.around(f"{wrapper}[{item.annotation}]", f"S.{shape_class}({item.shape})")
+        if schema.get("properties"):
+            return self.model(at.where, self.inline_class(at.name), schema)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict) and extra:
+            value = self.response_type(extra, at.name + "Value", at.where)
+            shape = "None" if value.shape == "None" else f"S.MapOf({value.shape})"
+            return value.around(f"dict[str, {value.annotation}]", shape)
+        return TypeOut("dict[str, Any]", "None")
+
+    def on_any(self, at: Inline) -> TypeOut:
+        return TypeOut("Any", "None")
+
+    def unsupported(self, schema: dict[str, Any], at: Inline) -> SpecError:
+        return SpecError(f"{at.where}: unsupported schema {sorted(schema)}")
 
     def object_classes(self) -> tuple[dict[str, str], dict[str, str]]:
         """`object` value -> model class, for live objects and for ``deleted_*`` ones."""

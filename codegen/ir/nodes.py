@@ -6,9 +6,13 @@ expressions, escaped docstrings), so templates only lay text out.
 
 from __future__ import annotations
 
+import enum
 from typing import ClassVar
 
 import attrs
+
+# The page wrappers of response annotations; each has an ``Async`` twin for the async client.
+PAGE_TYPES = ("ListObject", "SearchResult")
 
 
 @attrs.frozen
@@ -66,6 +70,21 @@ class ModelModule:
         return tuple(sorted({m.mixin for m in self.models if m.mixin}))
 
 
+class Kind(enum.Enum):
+    """A kind of value the runtime accepts for a parameter (``_runtime/operation.py`` has one
+    acceptor per value)."""
+
+    STR = "str"
+    DECIMAL = "decimal"  # a decimal string, or a Decimal
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    SEQ = "seq"  # a list or tuple, not a bare str
+    MAP = "map"
+    FILE = "file"
+    ANY = "any"
+
+
 @attrs.frozen
 class Param:
     """One request parameter, a keyword argument (or a key of a params TypedDict)."""
@@ -75,7 +94,12 @@ class Param:
     annotation: str
     required: bool
     doc: str
-    kinds: str = "any"  # what the runtime accepts before any HTTP, e.g. "map|str" (see operation.py)
+    kinds: frozenset[Kind] = frozenset({Kind.ANY})  # what the runtime accepts before any HTTP
+
+    @property
+    def kind_names(self) -> tuple[str, ...]:
+        """The kinds as the generated ``Operation`` receives them: ``("map", "str")``."""
+        return tuple(sorted(k.value for k in self.kinds))
 
 
 @attrs.frozen
@@ -111,6 +135,13 @@ class Operation:
     def required_params(self) -> tuple[str, ...]:
         """Wire names of the required body/query parameters (None for one is refused)."""
         return tuple(p.wire_name for p in self.params if p.required)
+
+    @property
+    def async_return_annotation(self) -> str:
+        """What the ``AsyncStripeClient`` method returns: a page is the async page type."""
+        wrapper, bracket, _ = self.return_annotation.partition("[")
+        is_page = bracket and wrapper in PAGE_TYPES
+        return "Async" + self.return_annotation if is_page else self.return_annotation
 
 
 @attrs.frozen

@@ -9,13 +9,12 @@ import attrs
 from ..spec import SpecError
 from . import naming
 from .naming import class_name, identifier
-from .nodes import Param, ParamsDict
+from .nodes import Kind, Param, ParamsDict
 from .overrides import is_minor_units
 from .schema import SchemaView
 from .text import doc, literal, union
 
-_SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}
-_STRING_KINDS = {"binary": "file", "decimal": "decimal"}  # by format; otherwise "str"
+_STRING_KINDS = {"binary": Kind.FILE, "decimal": Kind.DECIMAL}  # by format; otherwise STR
 
 
 @attrs.frozen
@@ -34,7 +33,7 @@ class Shape:
     """All one walk over a parameter schema finds."""
 
     annotation: str
-    kinds: frozenset[str]  # what the runtime accepts: str, decimal, int, float, bool, seq, map, file, any
+    kinds: frozenset[Kind]  # what the runtime accepts
     dicts: tuple[ParamsDict, ...] = ()  # TypedDicts the annotation names, nested ones first
     amounts: tuple[str, ...] = ()  # bracket paths of integer amounts in minor units
 
@@ -48,7 +47,7 @@ class ParamOut:
     amounts: tuple[str, ...] = ()
 
 
-def _joined(parts: list[Shape], annotation: str, kinds: frozenset[str]) -> Shape:
+def _joined(parts: list[Shape], annotation: str, kinds: frozenset[Kind]) -> Shape:
     dicts = tuple(d for p in parts for d in p.dicts)
     return Shape(annotation, kinds, dicts, tuple(a for p in parts for a in p.amounts))
 
@@ -66,41 +65,47 @@ class ParamTypes:
 
     def walk(self, schema: dict[str, Any], at: Place) -> Shape:
         """Annotation, runtime kinds, TypedDicts and amounts of a parameter schema, in one pass."""
-        schema = self.view.deref(schema)
-        at = attrs.evolve(at, described=schema.get("description") or at.described)
-        if "anyOf" in schema:
-            parts = [
-                self.walk(s, attrs.evolve(at, name=f"{at.name}{i}" if i else at.name))
-                for i, s in enumerate(schema["anyOf"])
-            ]
-            kinds = frozenset().union(*(p.kinds for p in parts))
-            joined = _joined(parts, union(p.annotation for p in parts), kinds)
-            return attrs.evolve(joined, amounts=tuple(sorted(set(joined.amounts))))
-        kind = schema.get("type")
-        if kind == "string":
-            fmt = schema.get("format", "")
-            kinds = frozenset({_STRING_KINDS.get(fmt, "str")})
-            if "enum" in schema:
-                return Shape(literal(schema["enum"]), kinds)
-            return Shape({"binary": "FileInput", "decimal": "str | Decimal"}.get(fmt, "str"), kinds)
-        if kind == "integer":
-            return Shape(
-                "int", frozenset({"int"}), amounts=(at.path,) if is_minor_units(at.key, at.described) else ()
-            )
-        if kind in _SCALARS:
-            return Shape(_SCALARS[kind], frozenset({_SCALARS[kind]}))
-        if kind == "array":  # an array of amounts (fixed_amounts) is named for its items
-            # A list or tuple but not a bare str (`expand="customer"` is a type error), and
-            # not `list[...]`: resources have a `list` method that shadows it in class bodies.
-            item = self.walk(schema.get("items", {}), attrs.evolve(at, path=at.path + "[]"))
-            return _joined([item], f"SequenceNotStr[{item.annotation}]", frozenset({"seq"}))
-        if kind == "object" or "properties" in schema:
-            return self._object(schema, at, frozenset({"map" if kind == "object" else "any"}))
-        if not schema:
-            return Shape("Any", frozenset({"any"}))
-        raise SpecError(f"{at.where}: unsupported parameter schema {sorted(schema)}")
+        described = self.view.deref(schema).get("description") or at.described
+        return self.view.walk(schema, self, attrs.evolve(at, described=described))
 
-    def _object(self, schema: dict[str, Any], at: Place, kinds: frozenset[str]) -> Shape:
+    def on_ref(self, schema: dict[str, Any], at: Place) -> Shape:
+        return self.walk(self.view.deref(schema), at)
+
+    def on_any_of(self, members: list[dict[str, Any]], at: Place) -> Shape:
+        parts = [
+            self.walk(s, attrs.evolve(at, name=f"{at.name}{i}" if i else at.name))
+            for i, s in enumerate(members)
+        ]
+        kinds = frozenset[Kind]().union(*(p.kinds for p in parts))
+        joined = _joined(parts, union(p.annotation for p in parts), kinds)
+        return attrs.evolve(joined, amounts=tuple(sorted(set(joined.amounts))))
+
+    def on_string(self, schema: dict[str, Any], at: Place) -> Shape:
+        fmt = schema.get("format", "")
+        kinds = frozenset({_STRING_KINDS.get(fmt, Kind.STR)})
+        if "enum" in schema:
+            return Shape(literal(schema["enum"]), kinds)
+        return Shape({"binary": "FileInput", "decimal": "str | Decimal"}.get(fmt, "str"), kinds)
+
+    def on_scalar(self, python: str, schema: dict[str, Any], at: Place) -> Shape:
+        amounts = (at.path,) if python == "int" and is_minor_units(at.key, at.described) else ()
+        return Shape(python, frozenset({Kind(python)}), amounts=amounts)
+
+    def on_array(self, items: dict[str, Any], at: Place) -> Shape:
+        # A list or tuple but not a bare str (`expand="customer"` is a type error), and not
+        # `list[...]`: resources have a `list` method that shadows it in class bodies. An array
+        # of amounts (fixed_amounts) is named for its items.
+        item = self.walk(items, attrs.evolve(at, path=at.path + "[]"))
+        return _joined([item], f"SequenceNotStr[{item.annotation}]", frozenset({Kind.SEQ}))
+
+    def on_any(self, at: Place) -> Shape:
+        return Shape("Any", frozenset({Kind.ANY}))
+
+    def unsupported(self, schema: dict[str, Any], at: Place) -> SpecError:
+        return SpecError(f"{at.where}: unsupported parameter schema {sorted(schema)}")
+
+    def on_object(self, schema: dict[str, Any], at: Place) -> Shape:
+        kinds = frozenset({Kind.MAP if schema.get("type") == "object" else Kind.ANY})
         extra = schema.get("additionalProperties")
         # a map (currency_options) keyed by the caller
         values = None
@@ -161,6 +166,6 @@ class ParamTypes:
             annotation=shape.annotation,
             required=required,
             doc=doc(description or self.view.deref(schema).get("description")),
-            kinds="|".join(sorted(shape.kinds)),
+            kinds=shape.kinds,
         )
         return ParamOut(param, shape.dicts, shape.amounts)

@@ -1,12 +1,32 @@
-"""Read-only access to the spec's component schemas, which every IR builder is given."""
+"""Read-only access to the spec's component schemas, which every IR builder is given, and the
+one walk over a schema's forms that both request parameters and response types go through."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from ..spec import LoadedSpec, resolve
+from ..spec import LoadedSpec, SpecError, resolve
 from . import naming
 from .naming import class_name, module_name
+
+At = TypeVar("At", contravariant=True)  # where in the spec the walk is, as a walker tracks it
+Out = TypeVar("Out", covariant=True)  # what a walker makes of a schema
+
+SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}  # JSON type -> Python type
+
+
+class Walker(Protocol[At, Out]):
+    """One result per form a schema takes; :meth:`SchemaView.walk` tells the forms apart, so a
+    new form is a new method here that every walker must then handle."""
+
+    def on_ref(self, schema: dict[str, Any], at: At) -> Out: ...
+    def on_any_of(self, members: list[dict[str, Any]], at: At) -> Out: ...
+    def on_string(self, schema: dict[str, Any], at: At) -> Out: ...
+    def on_scalar(self, python: str, schema: dict[str, Any], at: At) -> Out: ...  # int, float, bool
+    def on_array(self, items: dict[str, Any], at: At) -> Out: ...
+    def on_object(self, schema: dict[str, Any], at: At) -> Out: ...
+    def on_any(self, at: At) -> Out: ...  # the empty schema
+    def unsupported(self, schema: dict[str, Any], at: At) -> SpecError: ...
 
 
 class SchemaView:
@@ -56,3 +76,22 @@ class SchemaView:
         if kind == ["search_result"] and "data" in props:
             return "search"
         return None
+
+    def walk(self, schema: dict[str, Any], walker: Walker[At, Out], at: At) -> Out:
+        """``walker``'s result for ``schema``, by the schema's form."""
+        if "$ref" in schema:
+            return walker.on_ref(schema, at)
+        if "anyOf" in schema:
+            return walker.on_any_of(schema["anyOf"], at)
+        kind = schema.get("type")
+        if kind == "string":
+            return walker.on_string(schema, at)
+        if kind in SCALARS:
+            return walker.on_scalar(SCALARS[kind], schema, at)
+        if kind == "array":
+            return walker.on_array(schema.get("items", {}), at)
+        if kind == "object" or "properties" in schema:
+            return walker.on_object(schema, at)
+        if not schema:
+            return walker.on_any(at)
+        raise walker.unsupported(schema, at)

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 from urllib.parse import quote, urlsplit
 
 from .encoding import encode, flatten
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from .observe import Hooks, Observer, RequestHook, ResponseHook
     from .operation import Operation
     from .options import ClientOptions, RequestOptions
+    from .pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .response import Call, RawResponse
     from .retry import RetryPolicy, RetryStrategy
     from .tracing import CallTrace
@@ -885,18 +886,49 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         http: httpx.AsyncClient = pool.http
         return http
 
+    @overload
+    async def request(
+        self,
+        op: Operation[ListObject[T]],
+        path_args: tuple[str, ...],
+        params: Mapping[str, Any],
+        options: Mapping[str, Any],
+    ) -> AsyncListObject[T]: ...
+
+    @overload
+    async def request(
+        self,
+        op: Operation[SearchResult[T]],
+        path_args: tuple[str, ...],
+        params: Mapping[str, Any],
+        options: Mapping[str, Any],
+    ) -> AsyncSearchResult[T]: ...
+
+    @overload
     async def request(
         self,
         op: Operation[T],
         path_args: tuple[str, ...],
         params: Mapping[str, Any],
         options: Mapping[str, Any],
-    ) -> T:
+    ) -> T: ...
+
+    async def request(
+        self,
+        op: Operation[Any],
+        path_args: tuple[str, ...],
+        params: Mapping[str, Any],
+        options: Mapping[str, Any],
+    ) -> Any:
         from .response import Call
 
         call = Call(self, op, path_args, params, options)
-        result: T = await self._exchange(call, self._result)
-        return result
+        return await self._exchange(call, self._result)
+
+    def _result(self, call: Call, status: int, headers: Mapping[str, str], body: bytes, attempts: int) -> Any:
+        from .pages import as_async
+
+        return as_async(super()._result(call, status, headers, body, attempts))
 
     async def request_raw(
         self,

@@ -43,9 +43,8 @@ class ParamCheck(Protocol):
     def check(self, params: Mapping[str, Any]) -> object: ...
 
 
-def _acceptor(kinds: str) -> tuple[tuple[type, ...], bool, str]:
-    """(accepted types, whether bool is welcome, description) for a kinds string."""
-    names = kinds.split("|")
+def _acceptor(names: tuple[str, ...]) -> tuple[tuple[type, ...], bool, str]:
+    """(accepted types, whether bool is welcome, description) for a parameter's kinds."""
     types = tuple(t for name in names for t in _ACCEPTS[name])
     if "decimal" in names:  # imported only for operations that take decimal strings
         from decimal import Decimal
@@ -90,7 +89,7 @@ class Operation(Generic[T]):
         *,
         encoding: str = "form",
         base: str = "api",
-        kinds: Mapping[str, str] | None = None,
+        kinds: Mapping[str, tuple[str, ...]] | None = None,
         required: tuple[str, ...] = (),
         checks: tuple[ParamCheck, ...] = (),
     ) -> None:
@@ -108,7 +107,7 @@ class Operation(Generic[T]):
         # is sent as that empty value (`metadata={}` clears every key); elsewhere it is left
         # out, since Stripe refuses `expand=` for a plain list.
         self.clearable = frozenset(
-            name for name, k in self.kinds.items() if "str" in k.split("|") and ("map" in k or "seq" in k)
+            name for name, k in self.kinds.items() if "str" in k and ("map" in k or "seq" in k)
         )
         self._structurer: Structurer | None = None
         self._acceptors: dict[str, tuple[tuple[type, ...], bool, str]] | None = None

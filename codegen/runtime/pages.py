@@ -8,9 +8,10 @@ options such as ``stripe_account`` carry over. Lists move forward with
 Search follows ``next_page``. A cursor that does not move (the server repeating itself)
 raises instead of looping forever.
 
-Pages reach the client only through the :class:`~.response.Call` that fetched them: a
-sync requester gives a :class:`AutoPager` (``for``), an async one an
-:class:`AsyncAutoPager` (``async for``).
+Pages reach the client only through the :class:`~.response.Call` that fetched them. The
+two clients return different page types: ``ListObject`` / ``SearchResult`` page with
+``for`` (:class:`AutoPager`), ``AsyncListObject`` / ``AsyncSearchResult`` with ``async for``
+(:class:`AsyncAutoPager`) and awaited fetches, so a type checker refuses the wrong loop.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ T = TypeVar("T")
 
 @attrs.define(kw_only=True, weakref_slot=False)
 class Page(StripeObject, Generic[T]):
-    """What list and search pages share: iteration over ``data`` and fetching more."""
+    """What list and search pages share: iteration over ``data``."""
 
     data: list[T] = attrs.field(factory=list)
     has_more: bool = False
@@ -46,20 +47,35 @@ class Page(StripeObject, Generic[T]):
         return len(_data(self))
 
     def auto_paging_iter(self) -> AutoPager[T]:
-        """Every item from this page on, fetching further pages as needed (``for`` with a
-        ``StripeClient``, ``async for`` with an ``AsyncStripeClient``)."""
-        meta = self.last_response
-        if meta is not None and meta.call is not None and meta.call.client.is_async:
-            return AsyncAutoPager(self)
+        """Every item from this page on, fetching further pages as needed (``for``)."""
         return AutoPager(self)
 
     def fetch_next_page(self) -> Self | None:
         """The next page, or None after the last one."""
         return fetch_next(self)  # type: ignore[return-value]
 
-    async def afetch_next_page(self) -> Self | None:
-        """The next page, or None after the last one (``AsyncStripeClient``)."""
+
+class _AsyncPaging(Page[T]):
+    """How pages from an ``AsyncStripeClient`` follow on: ``async for`` and awaited fetches.
+
+    A subclass of the sync page at run time (``isinstance(page, ListObject)`` holds for
+    both), but its paging methods are the async ones, so type checkers refuse ``for``
+    over its pager and an un-awaited ``fetch_next_page()``.
+    """
+
+    __slots__ = ()
+
+    def auto_paging_iter(self) -> AsyncAutoPager[T]:  # type: ignore[override]
+        """Every item from this page on, fetching further pages as needed (``async for``)."""
+        return AsyncAutoPager(self)
+
+    async def fetch_next_page(self) -> Self | None:  # type: ignore[override]
+        """The next page, or None after the last one."""
         return await afetch_next(self)  # type: ignore[return-value]
+
+    async def afetch_next_page(self) -> Self | None:
+        """The same as ``await page.fetch_next_page()``."""
+        return await self.fetch_next_page()
 
 
 @attrs.define(kw_only=True, weakref_slot=False)
@@ -92,6 +108,28 @@ class SearchResult(Page[T]):
     object: str = "search_result"
     next_page: str | None = None
     total_count: int | None = None
+
+
+@attrs.define(kw_only=True, weakref_slot=False)
+class AsyncListObject(_AsyncPaging[T], ListObject[T]):
+    """A list page from an ``AsyncStripeClient``: ``async for`` over ``auto_paging_iter()``."""
+
+
+@attrs.define(kw_only=True, weakref_slot=False)
+class AsyncSearchResult(_AsyncPaging[T], SearchResult[T]):
+    """A search page from an ``AsyncStripeClient``: ``async for`` over ``auto_paging_iter()``."""
+
+
+_ASYNC_PAGES: dict[type, type] = {ListObject: AsyncListObject, SearchResult: AsyncSearchResult}
+
+
+def as_async(result: T) -> T:
+    """``result`` as an async client returns it: a list or search page becomes its async
+    flavour (the same fields, no copy); anything else, embedded lists included, is unchanged."""
+    flavour = _ASYNC_PAGES.get(type(result))
+    if flavour is not None:
+        result.__class__ = flavour
+    return result
 
 
 # -- cursors ---------------------------------------------------------------------------------
@@ -210,17 +248,20 @@ def _params(page: Page[Any]) -> dict[str, Any]:
     return dict(meta.call.params) if meta is not None and meta.call is not None else {}
 
 
-class AutoPager(Generic[T]):
-    """Every item from ``page`` on, fetching pages as needed (``for``, ``StripeClient``).
-
-    Holds only the page being read: earlier pages (and their responses) are released as
-    iteration moves on, so memory stays flat in the number of pages.
-    """
+class _Pager(Generic[T]):
+    """Holds only the page being read: earlier pages (and their responses) are released as
+    iteration moves on, so memory stays flat in the number of pages."""
 
     __slots__ = ("_page",)
 
     def __init__(self, page: Page[T]) -> None:
         self._page: Page[T] | None = page
+
+
+class AutoPager(_Pager[T]):
+    """Every item from ``page`` on, fetching pages as needed (``for``, ``StripeClient``)."""
+
+    __slots__ = ()
 
     def __iter__(self) -> Iterator[T]:
         page = self._page
@@ -232,23 +273,19 @@ class AutoPager(Generic[T]):
                 call, params = following
                 page = _sync_requester(call).request(call.op, call.path_args, params, call.options)
 
-    def __aiter__(self) -> AsyncIterator[T]:
-        raise InvalidArgumentError(
-            "this page came from a StripeClient: use `for` (or `page.fetch_next_page()`), not `async for`"
-        )
+    if not TYPE_CHECKING:  # for untyped callers: type checkers see no `async for` here at all
+
+        def __aiter__(self) -> AsyncIterator[T]:
+            raise InvalidArgumentError(
+                "this page came from a StripeClient: use `for` (or `page.fetch_next_page()`), not `async for`"
+            )
 
 
-class AsyncAutoPager(AutoPager[T]):
+class AsyncAutoPager(_Pager[T]):
     """Every item from ``page`` on, fetching pages as needed (``async for``,
     ``AsyncStripeClient``)."""
 
     __slots__ = ()
-
-    def __iter__(self) -> Iterator[T]:
-        raise InvalidArgumentError(
-            "this page came from an AsyncStripeClient: use `async for` "
-            "(or `await page.afetch_next_page()`), not `for`"
-        )
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._aiter()
@@ -263,3 +300,11 @@ class AsyncAutoPager(AutoPager[T]):
             if following is not None:
                 call, params = following
                 page = await _async_requester(call).request(call.op, call.path_args, params, call.options)
+
+    if not TYPE_CHECKING:  # for untyped callers: type checkers see no `for` here at all
+
+        def __iter__(self) -> Iterator[T]:
+            raise InvalidArgumentError(
+                "this page came from an AsyncStripeClient: use `async for` "
+                "(or `await page.fetch_next_page()`), not `for`"
+            )

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from ._runtime.models import UnknownObject as UnknownObject
     from ._runtime.pages import ListObject as ListObject
     from ._runtime.pages import SearchResult as SearchResult
+    from ._runtime.pages import AsyncListObject as AsyncListObject
+    from ._runtime.pages import AsyncSearchResult as AsyncSearchResult
     from ._runtime.errors import StripeError as StripeError
     from ._runtime.errors import APIError as APIError
     from ._runtime.errors import APIConnectionError as APIConnectionError
@@ -71,6 +73,8 @@ _LAZY = {
     "UnknownObject": "._runtime.models",
     "ListObject": "._runtime.pages",
     "SearchResult": "._runtime.pages",
+    "AsyncListObject": "._runtime.pages",
+    "AsyncSearchResult": "._runtime.pages",
     "StripeError": "._runtime.errors",
     "APIError": "._runtime.errors",
     "APIConnectionError": "._runtime.errors",

@@ -10,11 +10,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from codegen import drift
 from codegen import spec as spec_mod
 from codegen.ir.naming import class_name, identifier, module_name
+from codegen.surface import Fields, Member, Operation, Surface
 from tests.drift.conftest import Run, codegen
 from tests.shared import OLD_COMMIT, OLD_LOCK
 
@@ -403,11 +405,11 @@ def test_fail_on_breaking() -> None:
 def test_type_changes_follow_the_data_flow(
     before: str, after: str, param_breaks: bool, field_breaks: bool
 ) -> None:
-    def param(t: str) -> dict[str, Any]:
-        return {"operations": {"a.b": {"params": {"p": {"type": t, "required": False, "enum": {}}}}}}
+    def param(t: str) -> Surface:
+        return Surface({}, {"a.b": Operation("GET /v1/b", (), "B", {"p": Member(t, required=False)})})
 
-    def field(t: str) -> dict[str, Any]:
-        return {"models": {"m": {"M": {"fields": {"f": {"type": t, "required": True, "enum": {}}}}}}}
+    def field(t: str) -> Surface:
+        return Surface({}, {}, models={"m": {"M": Fields({"f": Member(t, required=True)})}})
 
     (p,) = drift.diff(param(before), param(after))
     (f,) = drift.diff(field(before), field(after))
@@ -416,11 +418,11 @@ def test_type_changes_follow_the_data_flow(
 
 
 def test_required_changes_follow_the_data_flow() -> None:
-    def entry(section: str, required: bool) -> dict[str, Any]:
-        member = {"x": {"type": "str", "required": required, "enum": {}}}
+    def entry(section: str, required: bool) -> Surface:
+        member = {"x": Member("str", required=required)}
         if section == "params":
-            return {"operations": {"a.b": {"params": member}}}
-        return {"models": {"m": {"M": {"fields": member}}}}
+            return Surface({}, {"a.b": Operation("GET /v1/b", (), "B", member)})
+        return Surface({}, {}, models={"m": {"M": Fields(member)}})
 
     assert drift.diff(entry("params", False), entry("params", True))[
         0
@@ -479,16 +481,17 @@ def test_override_whose_premise_moved_needs_review(pinned_spec: spec_mod.LoadedS
 
 def test_async_mirror_classification(pinned_spec: spec_mod.LoadedSpec) -> None:
     """The comparison alone, on surfaces built from the IR (the edited package tests the walker)."""
-    import copy
-
     from codegen.ir.build import build
     from codegen.surface import PackageSurface, from_api
 
     api = build(pinned_spec)
     sync = from_api(api)
-    async_ = copy.deepcopy({k: sync[k] for k in ("resources", "operations")})
-    del async_["operations"]["refunds.cancel"]
-    async_["operations"]["refunds.create"]["params"]["amount"]["required"] = True
+    operations = dict(sync.operations)
+    del operations["refunds.cancel"]
+    create = operations["refunds.create"]
+    amount = attrs.evolve(create.params["amount"], required=True)
+    operations["refunds.create"] = attrs.evolve(create, params={**create.params, "amount": amount})
+    async_ = Surface(sync.resources, operations)
     changes = drift.compare(api, PackageSurface(sync, async_))
     assert {(c.kind, c.where, c.breaking) for c in changes} == {
         ("async", "AsyncStripeClient operation refunds.cancel", True),

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account_link import AccountLink
 
@@ -130,12 +130,12 @@ _PostAccountLinks: Operation[AccountLink] = Operation(
     "/v1/account_links",
     S.Model("AccountLink"),
     kinds={
-        "account": "str",
-        "type": "str",
-        "collect": "str",
-        "expand": "seq",
-        "refresh_url": "str",
-        "return_url": "str",
+        "account": ("str",),
+        "type": ("str",),
+        "collect": ("str",),
+        "expand": ("seq",),
+        "refresh_url": ("str",),
+        "return_url": ("str",),
     },
     required=("account", "type"),
 )

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account_session import AccountSession
     from ..params.account_sessions import (
@@ -103,9 +103,9 @@ _PostAccountSessions: Operation[AccountSession] = Operation(
     "/v1/account_sessions",
     S.Model("AccountSession"),
     kinds={
-        "account": "str",
-        "components": "map",
-        "expand": "seq",
+        "account": ("str",),
+        "components": ("map",),
+        "expand": ("seq",),
     },
     required=("account", "components"),
 )

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account import Account
     from ..models.bank_account import BankAccount
@@ -1853,7 +1853,7 @@ class _AsyncAccountsBase(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Account]:
+    ) -> AsyncListObject[Account]:
         """Returns a list of accounts connected to your platform via Connect. If you’re not a
         platform, the list is empty.
 
@@ -2242,7 +2242,7 @@ class AsyncAccountsCapabilities(AsyncResource):
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Capability]:
+    ) -> AsyncListObject[Capability]:
         """Returns a list of capabilities associated with the account. The capabilities are
         returned sorted by creation date, with the most recent capability appearing first.
 
@@ -2406,7 +2406,7 @@ class AsyncAccountsExternalAccounts(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[BankAccount | Card]:
+    ) -> AsyncListObject[BankAccount | Card]:
         """List external accounts for an account.
 
         ``GET /v1/accounts/{account}/external_accounts``
@@ -2739,7 +2739,7 @@ class AsyncAccountsPeople(AsyncResource):
         relationship: AccountsPeopleListParamsRelationship | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Person]:
+    ) -> AsyncListObject[Person]:
         """Returns a list of people associated with the account’s legal entity. The people are
         returned sorted by creation date, with the most recent people appearing first.
 
@@ -3084,7 +3084,7 @@ class AsyncAccountsPersons(AsyncResource):
         relationship: AccountsPersonsListParamsRelationship | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Person]:
+    ) -> AsyncListObject[Person]:
         """Returns a list of people associated with the account’s legal entity. The people are
         returned sorted by creation date, with the most recent people appearing first.
 
@@ -3280,23 +3280,23 @@ _PostAccounts: Operation[Account] = Operation(
     "/v1/accounts",
     S.Model("Account"),
     kinds={
-        "account_token": "str",
-        "bank_account": "map|str",
-        "business_profile": "map",
-        "business_type": "str",
-        "capabilities": "map",
-        "company": "map",
-        "country": "str",
-        "default_currency": "str",
-        "documents": "map",
-        "email": "str",
-        "expand": "seq",
-        "external_account": "str",
-        "individual": "map",
-        "metadata": "map|str",
-        "settings": "map",
-        "tos_acceptance": "map",
-        "type": "str",
+        "account_token": ("str",),
+        "bank_account": ("map", "str"),
+        "business_profile": ("map",),
+        "business_type": ("str",),
+        "capabilities": ("map",),
+        "company": ("map",),
+        "country": ("str",),
+        "default_currency": ("str",),
+        "documents": ("map",),
+        "email": ("str",),
+        "expand": ("seq",),
+        "external_account": ("str",),
+        "individual": ("map",),
+        "metadata": ("map", "str"),
+        "settings": ("map",),
+        "tos_acceptance": ("map",),
+        "type": ("str",),
     },
     checks=(
         MinorUnits(
@@ -3323,11 +3323,11 @@ _GetAccounts: Operation[ListObject[Account]] = Operation(
     S.ListPage(S.Model("Account")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -3338,8 +3338,8 @@ _PostAccountsAccountReject: Operation[Account] = Operation(
     "/v1/accounts/{}/reject",
     S.Model("Account"),
     kinds={
-        "reason": "str",
-        "expand": "seq",
+        "reason": ("str",),
+        "expand": ("seq",),
     },
     required=("reason",),
 )
@@ -3352,7 +3352,7 @@ _GetAccountsAccount: Operation[Account] = Operation(
     S.Model("Account"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -3363,20 +3363,20 @@ _PostAccountsAccount: Operation[Account] = Operation(
     "/v1/accounts/{}",
     S.Model("Account"),
     kinds={
-        "account_token": "str",
-        "business_profile": "map",
-        "business_type": "str",
-        "capabilities": "map",
-        "company": "map",
-        "default_currency": "str",
-        "documents": "map",
-        "email": "str",
-        "expand": "seq",
-        "external_account": "str",
-        "individual": "map",
-        "metadata": "map|str",
-        "settings": "map",
-        "tos_acceptance": "map",
+        "account_token": ("str",),
+        "business_profile": ("map",),
+        "business_type": ("str",),
+        "capabilities": ("map",),
+        "company": ("map",),
+        "default_currency": ("str",),
+        "documents": ("map",),
+        "email": ("str",),
+        "expand": ("seq",),
+        "external_account": ("str",),
+        "individual": ("map",),
+        "metadata": ("map", "str"),
+        "settings": ("map",),
+        "tos_acceptance": ("map",),
     },
     checks=(
         MinorUnits(
@@ -3393,11 +3393,11 @@ _PostAccountsAccountBankAccounts: Operation[BankAccount | Card] = Operation(
     "/v1/accounts/{}/bank_accounts",
     S.OneOf("BankAccount", "Card"),
     kinds={
-        "bank_account": "map|str",
-        "default_for_currency": "bool",
-        "expand": "seq",
-        "external_account": "str",
-        "metadata": "map",
+        "bank_account": ("map", "str"),
+        "default_for_currency": ("bool",),
+        "expand": ("seq",),
+        "external_account": ("str",),
+        "metadata": ("map",),
     },
 )
 
@@ -3418,7 +3418,7 @@ _GetAccountsAccountBankAccountsId: Operation[BankAccount | Card] = Operation(
     S.OneOf("BankAccount", "Card"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -3429,22 +3429,22 @@ _PostAccountsAccountBankAccountsId: Operation[BankAccount | Card] = Operation(
     "/v1/accounts/{}/bank_accounts/{}",
     S.OneOf("BankAccount", "Card"),
     kinds={
-        "account_holder_name": "str",
-        "account_holder_type": "str",
-        "account_type": "str",
-        "address_city": "str",
-        "address_country": "str",
-        "address_line1": "str",
-        "address_line2": "str",
-        "address_state": "str",
-        "address_zip": "str",
-        "default_for_currency": "bool",
-        "documents": "map",
-        "exp_month": "str",
-        "exp_year": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
+        "account_holder_name": ("str",),
+        "account_holder_type": ("str",),
+        "account_type": ("str",),
+        "address_city": ("str",),
+        "address_country": ("str",),
+        "address_line1": ("str",),
+        "address_line2": ("str",),
+        "address_state": ("str",),
+        "address_zip": ("str",),
+        "default_for_currency": ("bool",),
+        "documents": ("map",),
+        "exp_month": ("str",),
+        "exp_year": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "name": ("str",),
     },
 )
 
@@ -3456,7 +3456,7 @@ _GetAccountsAccountCapabilities: Operation[ListObject[Capability]] = Operation(
     S.ListPage(S.Model("Capability")),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -3468,7 +3468,7 @@ _GetAccountsAccountCapabilitiesCapability: Operation[Capability] = Operation(
     S.Model("Capability"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -3479,8 +3479,8 @@ _PostAccountsAccountCapabilitiesCapability: Operation[Capability] = Operation(
     "/v1/accounts/{}/capabilities/{}",
     S.Model("Capability"),
     kinds={
-        "expand": "seq",
-        "requested": "bool",
+        "expand": ("seq",),
+        "requested": ("bool",),
     },
 )
 
@@ -3491,11 +3491,11 @@ _PostAccountsAccountExternalAccounts: Operation[BankAccount | Card] = Operation(
     "/v1/accounts/{}/external_accounts",
     S.OneOf("BankAccount", "Card"),
     kinds={
-        "bank_account": "map|str",
-        "default_for_currency": "bool",
-        "expand": "seq",
-        "external_account": "str",
-        "metadata": "map",
+        "bank_account": ("map", "str"),
+        "default_for_currency": ("bool",),
+        "expand": ("seq",),
+        "external_account": ("str",),
+        "metadata": ("map",),
     },
 )
 
@@ -3516,10 +3516,10 @@ _GetAccountsAccountExternalAccounts: Operation[ListObject[BankAccount | Card]] =
     S.ListPage(S.OneOf("BankAccount", "Card")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -3531,7 +3531,7 @@ _GetAccountsAccountExternalAccountsId: Operation[BankAccount | Card] = Operation
     S.OneOf("BankAccount", "Card"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -3542,22 +3542,22 @@ _PostAccountsAccountExternalAccountsId: Operation[BankAccount | Card] = Operatio
     "/v1/accounts/{}/external_accounts/{}",
     S.OneOf("BankAccount", "Card"),
     kinds={
-        "account_holder_name": "str",
-        "account_holder_type": "str",
-        "account_type": "str",
-        "address_city": "str",
-        "address_country": "str",
-        "address_line1": "str",
-        "address_line2": "str",
-        "address_state": "str",
-        "address_zip": "str",
-        "default_for_currency": "bool",
-        "documents": "map",
-        "exp_month": "str",
-        "exp_year": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
+        "account_holder_name": ("str",),
+        "account_holder_type": ("str",),
+        "account_type": ("str",),
+        "address_city": ("str",),
+        "address_country": ("str",),
+        "address_line1": ("str",),
+        "address_line2": ("str",),
+        "address_state": ("str",),
+        "address_zip": ("str",),
+        "default_for_currency": ("bool",),
+        "documents": ("map",),
+        "exp_month": ("str",),
+        "exp_year": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "name": ("str",),
     },
 )
 
@@ -3568,7 +3568,7 @@ _PostAccountsAccountLoginLinks: Operation[LoginLink] = Operation(
     "/v1/accounts/{}/login_links",
     S.Model("LoginLink"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -3579,33 +3579,33 @@ _PostAccountsAccountPeople: Operation[Person] = Operation(
     "/v1/accounts/{}/people",
     S.Model("Person"),
     kinds={
-        "address": "map",
-        "address_kana": "map",
-        "address_kanji": "map",
-        "dob": "map|str",
-        "documents": "map",
-        "email": "str",
-        "expand": "seq",
-        "first_name": "str",
-        "first_name_kana": "str",
-        "first_name_kanji": "str",
-        "full_name_aliases": "seq|str",
-        "gender": "str",
-        "id_number": "str",
-        "id_number_secondary": "str",
-        "last_name": "str",
-        "last_name_kana": "str",
-        "last_name_kanji": "str",
-        "maiden_name": "str",
-        "metadata": "map|str",
-        "nationality": "str",
-        "person_token": "str",
-        "phone": "str",
-        "political_exposure": "str",
-        "registered_address": "map",
-        "relationship": "map",
-        "ssn_last_4": "str",
-        "verification": "map",
+        "address": ("map",),
+        "address_kana": ("map",),
+        "address_kanji": ("map",),
+        "dob": ("map", "str"),
+        "documents": ("map",),
+        "email": ("str",),
+        "expand": ("seq",),
+        "first_name": ("str",),
+        "first_name_kana": ("str",),
+        "first_name_kanji": ("str",),
+        "full_name_aliases": ("seq", "str"),
+        "gender": ("str",),
+        "id_number": ("str",),
+        "id_number_secondary": ("str",),
+        "last_name": ("str",),
+        "last_name_kana": ("str",),
+        "last_name_kanji": ("str",),
+        "maiden_name": ("str",),
+        "metadata": ("map", "str"),
+        "nationality": ("str",),
+        "person_token": ("str",),
+        "phone": ("str",),
+        "political_exposure": ("str",),
+        "registered_address": ("map",),
+        "relationship": ("map",),
+        "ssn_last_4": ("str",),
+        "verification": ("map",),
     },
 )
 
@@ -3626,11 +3626,11 @@ _GetAccountsAccountPeople: Operation[ListObject[Person]] = Operation(
     S.ListPage(S.Model("Person")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "relationship": "map",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "relationship": ("map",),
+        "starting_after": ("str",),
     },
 )
 
@@ -3642,7 +3642,7 @@ _GetAccountsAccountPeoplePerson: Operation[Person] = Operation(
     S.Model("Person"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -3653,33 +3653,33 @@ _PostAccountsAccountPeoplePerson: Operation[Person] = Operation(
     "/v1/accounts/{}/people/{}",
     S.Model("Person"),
     kinds={
-        "address": "map",
-        "address_kana": "map",
-        "address_kanji": "map",
-        "dob": "map|str",
-        "documents": "map",
-        "email": "str",
-        "expand": "seq",
-        "first_name": "str",
-        "first_name_kana": "str",
-        "first_name_kanji": "str",
-        "full_name_aliases": "seq|str",
-        "gender": "str",
-        "id_number": "str",
-        "id_number_secondary": "str",
-        "last_name": "str",
-        "last_name_kana": "str",
-        "last_name_kanji": "str",
-        "maiden_name": "str",
-        "metadata": "map|str",
-        "nationality": "str",
-        "person_token": "str",
-        "phone": "str",
-        "political_exposure": "str",
-        "registered_address": "map",
-        "relationship": "map",
-        "ssn_last_4": "str",
-        "verification": "map",
+        "address": ("map",),
+        "address_kana": ("map",),
+        "address_kanji": ("map",),
+        "dob": ("map", "str"),
+        "documents": ("map",),
+        "email": ("str",),
+        "expand": ("seq",),
+        "first_name": ("str",),
+        "first_name_kana": ("str",),
+        "first_name_kanji": ("str",),
+        "full_name_aliases": ("seq", "str"),
+        "gender": ("str",),
+        "id_number": ("str",),
+        "id_number_secondary": ("str",),
+        "last_name": ("str",),
+        "last_name_kana": ("str",),
+        "last_name_kanji": ("str",),
+        "maiden_name": ("str",),
+        "metadata": ("map", "str"),
+        "nationality": ("str",),
+        "person_token": ("str",),
+        "phone": ("str",),
+        "political_exposure": ("str",),
+        "registered_address": ("map",),
+        "relationship": ("map",),
+        "ssn_last_4": ("str",),
+        "verification": ("map",),
     },
 )
 
@@ -3690,33 +3690,33 @@ _PostAccountsAccountPersons: Operation[Person] = Operation(
     "/v1/accounts/{}/persons",
     S.Model("Person"),
     kinds={
-        "address": "map",
-        "address_kana": "map",
-        "address_kanji": "map",
-        "dob": "map|str",
-        "documents": "map",
-        "email": "str",
-        "expand": "seq",
-        "first_name": "str",
-        "first_name_kana": "str",
-        "first_name_kanji": "str",
-        "full_name_aliases": "seq|str",
-        "gender": "str",
-        "id_number": "str",
-        "id_number_secondary": "str",
-        "last_name": "str",
-        "last_name_kana": "str",
-        "last_name_kanji": "str",
-        "maiden_name": "str",
-        "metadata": "map|str",
-        "nationality": "str",
-        "person_token": "str",
-        "phone": "str",
-        "political_exposure": "str",
-        "registered_address": "map",
-        "relationship": "map",
-        "ssn_last_4": "str",
-        "verification": "map",
+        "address": ("map",),
+        "address_kana": ("map",),
+        "address_kanji": ("map",),
+        "dob": ("map", "str"),
+        "documents": ("map",),
+        "email": ("str",),
+        "expand": ("seq",),
+        "first_name": ("str",),
+        "first_name_kana": ("str",),
+        "first_name_kanji": ("str",),
+        "full_name_aliases": ("seq", "str"),
+        "gender": ("str",),
+        "id_number": ("str",),
+        "id_number_secondary": ("str",),
+        "last_name": ("str",),
+        "last_name_kana": ("str",),
+        "last_name_kanji": ("str",),
+        "maiden_name": ("str",),
+        "metadata": ("map", "str"),
+        "nationality": ("str",),
+        "person_token": ("str",),
+        "phone": ("str",),
+        "political_exposure": ("str",),
+        "registered_address": ("map",),
+        "relationship": ("map",),
+        "ssn_last_4": ("str",),
+        "verification": ("map",),
     },
 )
 
@@ -3737,11 +3737,11 @@ _GetAccountsAccountPersons: Operation[ListObject[Person]] = Operation(
     S.ListPage(S.Model("Person")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "relationship": "map",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "relationship": ("map",),
+        "starting_after": ("str",),
     },
 )
 
@@ -3753,7 +3753,7 @@ _GetAccountsAccountPersonsPerson: Operation[Person] = Operation(
     S.Model("Person"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -3764,33 +3764,33 @@ _PostAccountsAccountPersonsPerson: Operation[Person] = Operation(
     "/v1/accounts/{}/persons/{}",
     S.Model("Person"),
     kinds={
-        "address": "map",
-        "address_kana": "map",
-        "address_kanji": "map",
-        "dob": "map|str",
-        "documents": "map",
-        "email": "str",
-        "expand": "seq",
-        "first_name": "str",
-        "first_name_kana": "str",
-        "first_name_kanji": "str",
-        "full_name_aliases": "seq|str",
-        "gender": "str",
-        "id_number": "str",
-        "id_number_secondary": "str",
-        "last_name": "str",
-        "last_name_kana": "str",
-        "last_name_kanji": "str",
-        "maiden_name": "str",
-        "metadata": "map|str",
-        "nationality": "str",
-        "person_token": "str",
-        "phone": "str",
-        "political_exposure": "str",
-        "registered_address": "map",
-        "relationship": "map",
-        "ssn_last_4": "str",
-        "verification": "map",
+        "address": ("map",),
+        "address_kana": ("map",),
+        "address_kanji": ("map",),
+        "dob": ("map", "str"),
+        "documents": ("map",),
+        "email": ("str",),
+        "expand": ("seq",),
+        "first_name": ("str",),
+        "first_name_kana": ("str",),
+        "first_name_kanji": ("str",),
+        "full_name_aliases": ("seq", "str"),
+        "gender": ("str",),
+        "id_number": ("str",),
+        "id_number_secondary": ("str",),
+        "last_name": ("str",),
+        "last_name_kana": ("str",),
+        "last_name_kanji": ("str",),
+        "maiden_name": ("str",),
+        "metadata": ("map", "str"),
+        "nationality": ("str",),
+        "person_token": ("str",),
+        "phone": ("str",),
+        "political_exposure": ("str",),
+        "registered_address": ("map",),
+        "relationship": ("map",),
+        "ssn_last_4": ("str",),
+        "verification": ("map",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.apple_pay_domain import ApplePayDomain
     from ..models.deleted_apple_pay_domain import DeletedApplePayDomain
@@ -187,7 +187,7 @@ class AsyncApplePayDomains(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[ApplePayDomain]:
+    ) -> AsyncListObject[ApplePayDomain]:
         """List apple pay domains.
 
         ``GET /v1/apple_pay/domains``
@@ -253,8 +253,8 @@ _PostApplePayDomains: Operation[ApplePayDomain] = Operation(
     "/v1/apple_pay/domains",
     S.Model("ApplePayDomain"),
     kinds={
-        "domain_name": "str",
-        "expand": "seq",
+        "domain_name": ("str",),
+        "expand": ("seq",),
     },
     required=("domain_name",),
 )
@@ -276,11 +276,11 @@ _GetApplePayDomains: Operation[ListObject[ApplePayDomain]] = Operation(
     S.ListPage(S.Model("ApplePayDomain")),
     encoding="query",
     kinds={
-        "domain_name": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "domain_name": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -292,7 +292,7 @@ _GetApplePayDomainsDomain: Operation[ApplePayDomain] = Operation(
     S.Model("ApplePayDomain"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.application_fee import ApplicationFee
     from ..models.fee_refund import FeeRefund
@@ -309,7 +309,7 @@ class AsyncApplicationFees(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[ApplicationFee]:
+    ) -> AsyncListObject[ApplicationFee]:
         """Returns a list of application fees you’ve previously collected. The application fees are
         returned in sorted order, with the most recent fees appearing first.
 
@@ -456,7 +456,7 @@ class AsyncApplicationFeesRefunds(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[FeeRefund]:
+    ) -> AsyncListObject[FeeRefund]:
         """You can see a list of the refunds belonging to a specific application fee. Note that the
         10 most recent refunds are always available by default on the application fee object. If
         you need more than those 10, you can use this API method and the limit and
@@ -568,12 +568,12 @@ _GetApplicationFees: Operation[ListObject[ApplicationFee]] = Operation(
     S.ListPage(S.Model("ApplicationFee")),
     encoding="query",
     kinds={
-        "charge": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "charge": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -584,9 +584,9 @@ _PostApplicationFeesIdRefund: Operation[ApplicationFee] = Operation(
     "/v1/application_fees/{}/refund",
     S.Model("ApplicationFee"),
     kinds={
-        "amount": "int",
-        "directive": "str",
-        "expand": "seq",
+        "amount": ("int",),
+        "directive": ("str",),
+        "expand": ("seq",),
     },
     checks=(
         MinorUnits(
@@ -604,7 +604,7 @@ _GetApplicationFeesId: Operation[ApplicationFee] = Operation(
     S.Model("ApplicationFee"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -615,9 +615,9 @@ _PostApplicationFeesIdRefunds: Operation[FeeRefund] = Operation(
     "/v1/application_fees/{}/refunds",
     S.Model("FeeRefund"),
     kinds={
-        "amount": "int",
-        "expand": "seq",
-        "metadata": "map",
+        "amount": ("int",),
+        "expand": ("seq",),
+        "metadata": ("map",),
     },
     checks=(
         MinorUnits(
@@ -635,10 +635,10 @@ _GetApplicationFeesIdRefunds: Operation[ListObject[FeeRefund]] = Operation(
     S.ListPage(S.Model("FeeRefund")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -650,7 +650,7 @@ _GetApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
     S.Model("FeeRefund"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -661,8 +661,8 @@ _PostApplicationFeesFeeRefundsId: Operation[FeeRefund] = Operation(
     "/v1/application_fees/{}/refunds/{}",
     S.Model("FeeRefund"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.apps_secret import AppsSecret
     from ..params.apps_secrets import (
@@ -273,7 +273,7 @@ class AsyncAppsSecrets(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[AppsSecret]:
+    ) -> AsyncListObject[AppsSecret]:
         """List all secrets stored on the given scope.
 
         ``GET /v1/apps/secrets``
@@ -316,11 +316,11 @@ _PostAppsSecrets: Operation[AppsSecret] = Operation(
     "/v1/apps/secrets",
     S.Model("AppsSecret"),
     kinds={
-        "name": "str",
-        "payload": "str",
-        "scope": "map",
-        "expand": "seq",
-        "expires_at": "int",
+        "name": ("str",),
+        "payload": ("str",),
+        "scope": ("map",),
+        "expand": ("seq",),
+        "expires_at": ("int",),
     },
     required=("name", "payload", "scope"),
 )
@@ -332,9 +332,9 @@ _PostAppsSecretsDelete: Operation[AppsSecret] = Operation(
     "/v1/apps/secrets/delete",
     S.Model("AppsSecret"),
     kinds={
-        "name": "str",
-        "scope": "map",
-        "expand": "seq",
+        "name": ("str",),
+        "scope": ("map",),
+        "expand": ("seq",),
     },
     required=("name", "scope"),
 )
@@ -347,9 +347,9 @@ _GetAppsSecretsFind: Operation[AppsSecret] = Operation(
     S.Model("AppsSecret"),
     encoding="query",
     kinds={
-        "name": "str",
-        "scope": "map",
-        "expand": "seq",
+        "name": ("str",),
+        "scope": ("map",),
+        "expand": ("seq",),
     },
     required=("name", "scope"),
 )
@@ -362,11 +362,11 @@ _GetAppsSecrets: Operation[ListObject[AppsSecret]] = Operation(
     S.ListPage(S.Model("AppsSecret")),
     encoding="query",
     kinds={
-        "scope": "map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "scope": ("map",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
     required=("scope",),
 )

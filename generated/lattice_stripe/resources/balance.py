@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.balance import Balance
     from ..models.balance_transaction import BalanceTransaction
@@ -206,7 +206,7 @@ class AsyncBalanceHistory(AsyncResource):
         starting_after: str | None = None,
         type: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[BalanceTransaction]:
+    ) -> AsyncListObject[BalanceTransaction]:
         """Returns a list of transactions that have contributed to the Stripe account balance
         (e.g., charges, transfers, and so forth). The transactions are returned in sorted order,
         with the most recent transactions appearing first.
@@ -303,7 +303,7 @@ _GetBalance: Operation[Balance] = Operation(
     S.Model("Balance"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -315,15 +315,15 @@ _GetBalanceHistory: Operation[ListObject[BalanceTransaction]] = Operation(
     S.ListPage(S.Model("BalanceTransaction")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "currency": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payout": "str",
-        "source": "str",
-        "starting_after": "str",
-        "type": "str",
+        "created": ("int", "map"),
+        "currency": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "payout": ("str",),
+        "source": ("str",),
+        "starting_after": ("str",),
+        "type": ("str",),
     },
 )
 
@@ -335,7 +335,7 @@ _GetBalanceHistoryId: Operation[BalanceTransaction] = Operation(
     S.Model("BalanceTransaction"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.balance_transaction import BalanceTransaction
     from ..params.balance_transactions import (
@@ -143,7 +143,7 @@ class AsyncBalanceTransactions(AsyncResource):
         starting_after: str | None = None,
         type: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[BalanceTransaction]:
+    ) -> AsyncListObject[BalanceTransaction]:
         """Returns a list of transactions that have contributed to the Stripe account balance
         (e.g., charges, transfers, and so forth). The transactions are returned in sorted order,
         with the most recent transactions appearing first.
@@ -240,15 +240,15 @@ _GetBalanceTransactions: Operation[ListObject[BalanceTransaction]] = Operation(
     S.ListPage(S.Model("BalanceTransaction")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "currency": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payout": "str",
-        "source": "str",
-        "starting_after": "str",
-        "type": "str",
+        "created": ("int", "map"),
+        "currency": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "payout": ("str",),
+        "source": ("str",),
+        "starting_after": ("str",),
+        "type": ("str",),
     },
 )
 
@@ -260,7 +260,7 @@ _GetBalanceTransactionsId: Operation[BalanceTransaction] = Operation(
     S.Model("BalanceTransaction"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

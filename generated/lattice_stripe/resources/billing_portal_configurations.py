@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.billing_portal_configuration import BillingPortalConfiguration
     from ..params.billing_portal_configurations import (
@@ -260,7 +260,7 @@ class AsyncBillingPortalConfigurations(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[BillingPortalConfiguration]:
+    ) -> AsyncListObject[BillingPortalConfiguration]:
         """Returns a list of configurations that describe the functionality of the customer portal.
 
         ``GET /v1/billing_portal/configurations``
@@ -382,12 +382,12 @@ _PostBillingPortalConfigurations: Operation[BillingPortalConfiguration] = Operat
     "/v1/billing_portal/configurations",
     S.Model("BillingPortalConfiguration"),
     kinds={
-        "business_profile": "map",
-        "features": "map",
-        "default_return_url": "str",
-        "expand": "seq",
-        "login_page": "map",
-        "metadata": "map",
+        "business_profile": ("map",),
+        "features": ("map",),
+        "default_return_url": ("str",),
+        "expand": ("seq",),
+        "login_page": ("map",),
+        "metadata": ("map",),
     },
     required=("business_profile", "features"),
 )
@@ -400,12 +400,12 @@ _GetBillingPortalConfigurations: Operation[ListObject[BillingPortalConfiguration
     S.ListPage(S.Model("BillingPortalConfiguration")),
     encoding="query",
     kinds={
-        "active": "bool",
-        "ending_before": "str",
-        "expand": "seq",
-        "is_default": "bool",
-        "limit": "int",
-        "starting_after": "str",
+        "active": ("bool",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "is_default": ("bool",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -417,7 +417,7 @@ _GetBillingPortalConfigurationsConfiguration: Operation[BillingPortalConfigurati
     S.Model("BillingPortalConfiguration"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -428,13 +428,13 @@ _PostBillingPortalConfigurationsConfiguration: Operation[BillingPortalConfigurat
     "/v1/billing_portal/configurations/{}",
     S.Model("BillingPortalConfiguration"),
     kinds={
-        "active": "bool",
-        "business_profile": "map",
-        "default_return_url": "str",
-        "expand": "seq",
-        "features": "map",
-        "login_page": "map",
-        "metadata": "map|str",
+        "active": ("bool",),
+        "business_profile": ("map",),
+        "default_return_url": ("str",),
+        "expand": ("seq",),
+        "features": ("map",),
+        "login_page": ("map",),
+        "metadata": ("map", "str"),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.billing_portal_session import BillingPortalSession
     from ..params.billing_portal_sessions import (
@@ -247,13 +247,13 @@ _PostBillingPortalSessions: Operation[BillingPortalSession] = Operation(
     "/v1/billing_portal/sessions",
     S.Model("BillingPortalSession"),
     kinds={
-        "customer": "str",
-        "configuration": "str",
-        "expand": "seq",
-        "flow_data": "map",
-        "locale": "str",
-        "on_behalf_of": "str",
-        "return_url": "str",
+        "customer": ("str",),
+        "configuration": ("str",),
+        "expand": ("seq",),
+        "flow_data": ("map",),
+        "locale": ("str",),
+        "on_behalf_of": ("str",),
+        "return_url": ("str",),
     },
     required=("customer",),
 )

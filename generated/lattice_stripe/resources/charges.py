@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.charge import Charge
     from ..models.dispute import Dispute
@@ -991,7 +991,7 @@ class AsyncCharges(AsyncResource):
         starting_after: str | None = None,
         transfer_group: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Charge]:
+    ) -> AsyncListObject[Charge]:
         """Returns a list of charges you’ve previously created. The charges are returned in sorted
         order, with the most recent charges appearing first.
 
@@ -1129,7 +1129,7 @@ class AsyncCharges(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Charge]:
+    ) -> AsyncSearchResult[Charge]:
         """Search for charges you’ve previously created using Stripe’s Search Query Language. Don’t
         use search in read-after-write flows where strict consistency is necessary. Under normal
         operating conditions, data is searchable in less than a minute. Occasionally,
@@ -1393,7 +1393,7 @@ class AsyncChargesRefunds(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Refund]:
+    ) -> AsyncListObject[Refund]:
         """You can see a list of the refunds belonging to a specific charge. Note that the 10 most
         recent refunds are always available by default on the charge object. If you need more
         than those 10, you can use this API method and the limit and starting_after parameters
@@ -1495,15 +1495,15 @@ _PostChargesChargeCapture: Operation[Charge] = Operation(
     "/v1/charges/{}/capture",
     S.Model("Charge"),
     kinds={
-        "amount": "int",
-        "application_fee": "int",
-        "application_fee_amount": "int",
-        "expand": "seq",
-        "receipt_email": "str",
-        "statement_descriptor": "str",
-        "statement_descriptor_suffix": "str",
-        "transfer_data": "map",
-        "transfer_group": "str",
+        "amount": ("int",),
+        "application_fee": ("int",),
+        "application_fee_amount": ("int",),
+        "expand": ("seq",),
+        "receipt_email": ("str",),
+        "statement_descriptor": ("str",),
+        "statement_descriptor_suffix": ("str",),
+        "transfer_data": ("map",),
+        "transfer_group": ("str",),
     },
     checks=(
         MinorUnits(
@@ -1522,26 +1522,26 @@ _PostCharges: Operation[Charge] = Operation(
     "/v1/charges",
     S.Model("Charge"),
     kinds={
-        "amount": "int",
-        "application_fee": "int",
-        "application_fee_amount": "int",
-        "capture": "bool",
-        "card": "map|str",
-        "currency": "str",
-        "customer": "str",
-        "description": "str",
-        "destination": "map|str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "on_behalf_of": "str",
-        "radar_options": "map",
-        "receipt_email": "str",
-        "shipping": "map",
-        "source": "str",
-        "statement_descriptor": "str",
-        "statement_descriptor_suffix": "str",
-        "transfer_data": "map",
-        "transfer_group": "str",
+        "amount": ("int",),
+        "application_fee": ("int",),
+        "application_fee_amount": ("int",),
+        "capture": ("bool",),
+        "card": ("map", "str"),
+        "currency": ("str",),
+        "customer": ("str",),
+        "description": ("str",),
+        "destination": ("map", "str"),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "on_behalf_of": ("str",),
+        "radar_options": ("map",),
+        "receipt_email": ("str",),
+        "shipping": ("map",),
+        "source": ("str",),
+        "statement_descriptor": ("str",),
+        "statement_descriptor_suffix": ("str",),
+        "transfer_data": ("map",),
+        "transfer_group": ("str",),
     },
     checks=(
         MinorUnits(
@@ -1562,14 +1562,14 @@ _GetCharges: Operation[ListObject[Charge]] = Operation(
     S.ListPage(S.Model("Charge")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_intent": "str",
-        "starting_after": "str",
-        "transfer_group": "str",
+        "created": ("int", "map"),
+        "customer": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "payment_intent": ("str",),
+        "starting_after": ("str",),
+        "transfer_group": ("str",),
     },
 )
 
@@ -1580,14 +1580,14 @@ _PostChargesChargeRefund: Operation[Charge] = Operation(
     "/v1/charges/{}/refund",
     S.Model("Charge"),
     kinds={
-        "amount": "int",
-        "expand": "seq",
-        "instructions_email": "str",
-        "metadata": "map|str",
-        "payment_intent": "str",
-        "reason": "str",
-        "refund_application_fee": "bool",
-        "reverse_transfer": "bool",
+        "amount": ("int",),
+        "expand": ("seq",),
+        "instructions_email": ("str",),
+        "metadata": ("map", "str"),
+        "payment_intent": ("str",),
+        "reason": ("str",),
+        "refund_application_fee": ("bool",),
+        "reverse_transfer": ("bool",),
     },
     checks=(
         MinorUnits(
@@ -1605,7 +1605,7 @@ _GetChargesCharge: Operation[Charge] = Operation(
     S.Model("Charge"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1617,10 +1617,10 @@ _GetChargesSearch: Operation[SearchResult[Charge]] = Operation(
     S.SearchPage(S.Model("Charge")),
     encoding="query",
     kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
+        "query": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "page": ("str",),
     },
     required=("query",),
 )
@@ -1632,14 +1632,14 @@ _PostChargesCharge: Operation[Charge] = Operation(
     "/v1/charges/{}",
     S.Model("Charge"),
     kinds={
-        "customer": "str",
-        "description": "str",
-        "expand": "seq",
-        "fraud_details": "map",
-        "metadata": "map|str",
-        "receipt_email": "str",
-        "shipping": "map",
-        "transfer_group": "str",
+        "customer": ("str",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "fraud_details": ("map",),
+        "metadata": ("map", "str"),
+        "receipt_email": ("str",),
+        "shipping": ("map",),
+        "transfer_group": ("str",),
     },
 )
 
@@ -1650,7 +1650,7 @@ _PostChargesChargeDisputeClose: Operation[Dispute] = Operation(
     "/v1/charges/{}/dispute/close",
     S.Model("Dispute"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1662,7 +1662,7 @@ _GetChargesChargeDispute: Operation[Dispute] = Operation(
     S.Model("Dispute"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1673,10 +1673,10 @@ _PostChargesChargeDispute: Operation[Dispute] = Operation(
     "/v1/charges/{}/dispute",
     S.Model("Dispute"),
     kinds={
-        "evidence": "map",
-        "expand": "seq",
-        "metadata": "map|str",
-        "submit": "bool",
+        "evidence": ("map",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "submit": ("bool",),
     },
 )
 
@@ -1687,17 +1687,17 @@ _PostChargesChargeRefunds: Operation[Refund] = Operation(
     "/v1/charges/{}/refunds",
     S.Model("Refund"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "customer": "str",
-        "expand": "seq",
-        "instructions_email": "str",
-        "metadata": "map|str",
-        "origin": "str",
-        "payment_intent": "str",
-        "reason": "str",
-        "refund_application_fee": "bool",
-        "reverse_transfer": "bool",
+        "amount": ("int",),
+        "currency": ("str",),
+        "customer": ("str",),
+        "expand": ("seq",),
+        "instructions_email": ("str",),
+        "metadata": ("map", "str"),
+        "origin": ("str",),
+        "payment_intent": ("str",),
+        "reason": ("str",),
+        "refund_application_fee": ("bool",),
+        "reverse_transfer": ("bool",),
     },
     checks=(
         MinorUnits(
@@ -1715,10 +1715,10 @@ _GetChargesChargeRefunds: Operation[ListObject[Refund]] = Operation(
     S.ListPage(S.Model("Refund")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -1730,7 +1730,7 @@ _GetChargesChargeRefundsRefund: Operation[Refund] = Operation(
     S.Model("Refund"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1741,8 +1741,8 @@ _PostChargesChargeRefundsRefund: Operation[Refund] = Operation(
     "/v1/charges/{}/refunds/{}",
     S.Model("Refund"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

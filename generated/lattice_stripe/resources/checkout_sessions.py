@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.checkout_session import CheckoutSession
     from ..models.item import Item
@@ -825,7 +825,7 @@ class AsyncCheckoutSessions(AsyncResource):
         starting_after: str | None = None,
         subscription: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CheckoutSession]:
+    ) -> AsyncListObject[CheckoutSession]:
         """Returns a list of Checkout Sessions.
 
         ``GET /v1/checkout/sessions``
@@ -904,7 +904,7 @@ class AsyncCheckoutSessionsLineItems(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
+    ) -> AsyncListObject[Item]:
         """When retrieving a Checkout Session, there is an includable line_items property
         containing the first handful of those items. There is also a URL where you can retrieve
         the full (paginated) list of line items.
@@ -946,40 +946,40 @@ _PostCheckoutSessions: Operation[CheckoutSession] = Operation(
     "/v1/checkout/sessions",
     S.Model("CheckoutSession"),
     kinds={
-        "success_url": "str",
-        "after_expiration": "map",
-        "allow_promotion_codes": "bool",
-        "automatic_tax": "map",
-        "billing_address_collection": "str",
-        "cancel_url": "str",
-        "client_reference_id": "str",
-        "consent_collection": "map",
-        "currency": "str",
-        "custom_fields": "seq",
-        "custom_text": "map",
-        "customer": "str",
-        "customer_creation": "str",
-        "customer_email": "str",
-        "customer_update": "map",
-        "discounts": "seq",
-        "expand": "seq",
-        "expires_at": "int",
-        "invoice_creation": "map",
-        "line_items": "seq",
-        "locale": "str",
-        "metadata": "map",
-        "mode": "str",
-        "payment_intent_data": "map",
-        "payment_method_collection": "str",
-        "payment_method_options": "map",
-        "payment_method_types": "seq",
-        "phone_number_collection": "map",
-        "setup_intent_data": "map",
-        "shipping_address_collection": "map",
-        "shipping_options": "seq",
-        "submit_type": "str",
-        "subscription_data": "map",
-        "tax_id_collection": "map",
+        "success_url": ("str",),
+        "after_expiration": ("map",),
+        "allow_promotion_codes": ("bool",),
+        "automatic_tax": ("map",),
+        "billing_address_collection": ("str",),
+        "cancel_url": ("str",),
+        "client_reference_id": ("str",),
+        "consent_collection": ("map",),
+        "currency": ("str",),
+        "custom_fields": ("seq",),
+        "custom_text": ("map",),
+        "customer": ("str",),
+        "customer_creation": ("str",),
+        "customer_email": ("str",),
+        "customer_update": ("map",),
+        "discounts": ("seq",),
+        "expand": ("seq",),
+        "expires_at": ("int",),
+        "invoice_creation": ("map",),
+        "line_items": ("seq",),
+        "locale": ("str",),
+        "metadata": ("map",),
+        "mode": ("str",),
+        "payment_intent_data": ("map",),
+        "payment_method_collection": ("str",),
+        "payment_method_options": ("map",),
+        "payment_method_types": ("seq",),
+        "phone_number_collection": ("map",),
+        "setup_intent_data": ("map",),
+        "shipping_address_collection": ("map",),
+        "shipping_options": ("seq",),
+        "submit_type": ("str",),
+        "subscription_data": ("map",),
+        "tax_id_collection": ("map",),
     },
     required=("success_url",),
     checks=(
@@ -1001,7 +1001,7 @@ _PostCheckoutSessionsSessionExpire: Operation[CheckoutSession] = Operation(
     "/v1/checkout/sessions/{}/expire",
     S.Model("CheckoutSession"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1013,15 +1013,15 @@ _GetCheckoutSessions: Operation[ListObject[CheckoutSession]] = Operation(
     S.ListPage(S.Model("CheckoutSession")),
     encoding="query",
     kinds={
-        "customer": "str",
-        "customer_details": "map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_intent": "str",
-        "payment_link": "str",
-        "starting_after": "str",
-        "subscription": "str",
+        "customer": ("str",),
+        "customer_details": ("map",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "payment_intent": ("str",),
+        "payment_link": ("str",),
+        "starting_after": ("str",),
+        "subscription": ("str",),
     },
 )
 
@@ -1033,7 +1033,7 @@ _GetCheckoutSessionsSession: Operation[CheckoutSession] = Operation(
     S.Model("CheckoutSession"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1045,10 +1045,10 @@ _GetCheckoutSessionsSessionLineItems: Operation[ListObject[Item]] = Operation(
     S.ListPage(S.Model("Item")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 

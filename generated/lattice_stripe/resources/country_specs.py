@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.country_spec import CountrySpec
 
@@ -98,7 +98,7 @@ class AsyncCountrySpecs(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CountrySpec]:
+    ) -> AsyncListObject[CountrySpec]:
         """Lists all Country Spec objects available in the API.
 
         ``GET /v1/country_specs``
@@ -163,10 +163,10 @@ _GetCountrySpecs: Operation[ListObject[CountrySpec]] = Operation(
     S.ListPage(S.Model("CountrySpec")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -178,7 +178,7 @@ _GetCountrySpecsCountry: Operation[CountrySpec] = Operation(
     S.Model("CountrySpec"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.coupon import Coupon
     from ..models.deleted_coupon import DeletedCoupon
@@ -374,7 +374,7 @@ class AsyncCoupons(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Coupon]:
+    ) -> AsyncListObject[Coupon]:
         """Returns a list of your coupons.
 
         ``GET /v1/coupons``
@@ -484,19 +484,19 @@ _PostCoupons: Operation[Coupon] = Operation(
     "/v1/coupons",
     S.Model("Coupon"),
     kinds={
-        "amount_off": "int",
-        "applies_to": "map",
-        "currency": "str",
-        "currency_options": "map",
-        "duration": "str",
-        "duration_in_months": "int",
-        "expand": "seq",
-        "id": "str",
-        "max_redemptions": "int",
-        "metadata": "map|str",
-        "name": "str",
-        "percent_off": "float",
-        "redeem_by": "int",
+        "amount_off": ("int",),
+        "applies_to": ("map",),
+        "currency": ("str",),
+        "currency_options": ("map",),
+        "duration": ("str",),
+        "duration_in_months": ("int",),
+        "expand": ("seq",),
+        "id": ("str",),
+        "max_redemptions": ("int",),
+        "metadata": ("map", "str"),
+        "name": ("str",),
+        "percent_off": ("float",),
+        "redeem_by": ("int",),
     },
     checks=(
         MinorUnits(
@@ -524,11 +524,11 @@ _GetCoupons: Operation[ListObject[Coupon]] = Operation(
     S.ListPage(S.Model("Coupon")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -540,7 +540,7 @@ _GetCouponsCoupon: Operation[Coupon] = Operation(
     S.Model("Coupon"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -551,10 +551,10 @@ _PostCouponsCoupon: Operation[Coupon] = Operation(
     "/v1/coupons/{}",
     S.Model("Coupon"),
     kinds={
-        "currency_options": "map",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
+        "currency_options": ("map",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "name": ("str",),
     },
     checks=(
         MinorUnits(

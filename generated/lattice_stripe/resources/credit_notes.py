@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.credit_note import CreditNote
     from ..models.credit_note_line_item import CreditNoteLineItem
@@ -572,7 +572,7 @@ class AsyncCreditNotes(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CreditNote]:
+    ) -> AsyncListObject[CreditNote]:
         """Returns a list of credit notes.
 
         ``GET /v1/credit_notes``
@@ -698,7 +698,7 @@ class AsyncCreditNotes(AsyncResource):
         shipping_cost: CreditNotesPreviewLinesParamsShippingCost | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CreditNoteLineItem]:
+    ) -> AsyncListObject[CreditNoteLineItem]:
         """When retrieving a credit note preview, you’ll get a lines property containing the first
         handful of those items. This URL you can retrieve the full (paginated) list of line
         items.
@@ -864,7 +864,7 @@ class AsyncCreditNotesLines(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CreditNoteLineItem]:
+    ) -> AsyncListObject[CreditNoteLineItem]:
         """When retrieving a credit note, you’ll get a lines property containing the the first
         handful of those items. There is also a URL where you can retrieve the full (paginated)
         list of line items.
@@ -906,19 +906,19 @@ _PostCreditNotes: Operation[CreditNote] = Operation(
     "/v1/credit_notes",
     S.Model("CreditNote"),
     kinds={
-        "invoice": "str",
-        "amount": "int",
-        "credit_amount": "int",
-        "effective_at": "int",
-        "expand": "seq",
-        "lines": "seq",
-        "memo": "str",
-        "metadata": "map",
-        "out_of_band_amount": "int",
-        "reason": "str",
-        "refund": "str",
-        "refund_amount": "int",
-        "shipping_cost": "map",
+        "invoice": ("str",),
+        "amount": ("int",),
+        "credit_amount": ("int",),
+        "effective_at": ("int",),
+        "expand": ("seq",),
+        "lines": ("seq",),
+        "memo": ("str",),
+        "metadata": ("map",),
+        "out_of_band_amount": ("int",),
+        "reason": ("str",),
+        "refund": ("str",),
+        "refund_amount": ("int",),
+        "shipping_cost": ("map",),
     },
     required=("invoice",),
     checks=(
@@ -942,12 +942,12 @@ _GetCreditNotes: Operation[ListObject[CreditNote]] = Operation(
     S.ListPage(S.Model("CreditNote")),
     encoding="query",
     kinds={
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "invoice": "str",
-        "limit": "int",
-        "starting_after": "str",
+        "customer": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "invoice": ("str",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -959,19 +959,19 @@ _GetCreditNotesPreview: Operation[CreditNote] = Operation(
     S.Model("CreditNote"),
     encoding="query",
     kinds={
-        "invoice": "str",
-        "amount": "int",
-        "credit_amount": "int",
-        "effective_at": "int",
-        "expand": "seq",
-        "lines": "seq",
-        "memo": "str",
-        "metadata": "map",
-        "out_of_band_amount": "int",
-        "reason": "str",
-        "refund": "str",
-        "refund_amount": "int",
-        "shipping_cost": "map",
+        "invoice": ("str",),
+        "amount": ("int",),
+        "credit_amount": ("int",),
+        "effective_at": ("int",),
+        "expand": ("seq",),
+        "lines": ("seq",),
+        "memo": ("str",),
+        "metadata": ("map",),
+        "out_of_band_amount": ("int",),
+        "reason": ("str",),
+        "refund": ("str",),
+        "refund_amount": ("int",),
+        "shipping_cost": ("map",),
     },
     required=("invoice",),
     checks=(
@@ -995,22 +995,22 @@ _GetCreditNotesPreviewLines: Operation[ListObject[CreditNoteLineItem]] = Operati
     S.ListPage(S.Model("CreditNoteLineItem")),
     encoding="query",
     kinds={
-        "invoice": "str",
-        "amount": "int",
-        "credit_amount": "int",
-        "effective_at": "int",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "lines": "seq",
-        "memo": "str",
-        "metadata": "map",
-        "out_of_band_amount": "int",
-        "reason": "str",
-        "refund": "str",
-        "refund_amount": "int",
-        "shipping_cost": "map",
-        "starting_after": "str",
+        "invoice": ("str",),
+        "amount": ("int",),
+        "credit_amount": ("int",),
+        "effective_at": ("int",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "lines": ("seq",),
+        "memo": ("str",),
+        "metadata": ("map",),
+        "out_of_band_amount": ("int",),
+        "reason": ("str",),
+        "refund": ("str",),
+        "refund_amount": ("int",),
+        "shipping_cost": ("map",),
+        "starting_after": ("str",),
     },
     required=("invoice",),
     checks=(
@@ -1034,7 +1034,7 @@ _GetCreditNotesId: Operation[CreditNote] = Operation(
     S.Model("CreditNote"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1045,9 +1045,9 @@ _PostCreditNotesId: Operation[CreditNote] = Operation(
     "/v1/credit_notes/{}",
     S.Model("CreditNote"),
     kinds={
-        "expand": "seq",
-        "memo": "str",
-        "metadata": "map",
+        "expand": ("seq",),
+        "memo": ("str",),
+        "metadata": ("map",),
     },
 )
 
@@ -1058,7 +1058,7 @@ _PostCreditNotesIdVoid: Operation[CreditNote] = Operation(
     "/v1/credit_notes/{}/void",
     S.Model("CreditNote"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1070,10 +1070,10 @@ _GetCreditNotesCreditNoteLines: Operation[ListObject[CreditNoteLineItem]] = Oper
     S.ListPage(S.Model("CreditNoteLineItem")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.account import Account
     from ..models.bank_account import BankAccount
@@ -2719,7 +2719,7 @@ class AsyncCustomers(AsyncResource):
         starting_after: str | None = None,
         test_clock: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Customer]:
+    ) -> AsyncListObject[Customer]:
         """Returns a list of your customers. The customers are returned sorted by creation date,
         with the most recent customers appearing first.
 
@@ -2791,7 +2791,7 @@ class AsyncCustomers(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Customer]:
+    ) -> AsyncSearchResult[Customer]:
         """Search for customers you’ve previously created using Stripe’s Search Query Language.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under
         normal operating conditions, data is searchable in less than a minute. Occasionally,
@@ -3019,7 +3019,7 @@ class AsyncCustomersBalanceTransactions(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CustomerBalanceTransaction]:
+    ) -> AsyncListObject[CustomerBalanceTransaction]:
         """Returns a list of transactions that updated the customer’s balances.
 
         ``GET /v1/customers/{customer}/balance_transactions``
@@ -3210,7 +3210,7 @@ class AsyncCustomersBankAccounts(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[BankAccount]:
+    ) -> AsyncListObject[BankAccount]:
         """You can see a list of the bank accounts belonging to a Customer. Note that the 10 most
         recent sources are always available by default on the Customer. If you need more than
         those 10, you can use this API method and the limit and starting_after parameters to
@@ -3470,7 +3470,7 @@ class AsyncCustomersCards(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Card]:
+    ) -> AsyncListObject[Card]:
         """You can see a list of the cards belonging to a customer. Note that the 10 most recent
         sources are always available on the Customer object. If you need more than those 10, you
         can use this API method and the limit and starting_after parameters to page through
@@ -3673,7 +3673,7 @@ class AsyncCustomersCashBalanceTransactions(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[CustomerCashBalanceTransaction]:
+    ) -> AsyncListObject[CustomerCashBalanceTransaction]:
         """Returns a list of transactions that modified the customer’s cash balance.
 
         ``GET /v1/customers/{customer}/cash_balance_transactions``
@@ -3866,7 +3866,7 @@ class AsyncCustomersPaymentMethods(AsyncResource):
         ]
         | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentMethod]:
+    ) -> AsyncListObject[PaymentMethod]:
         """Returns a list of PaymentMethods for a given Customer
 
         ``GET /v1/customers/{customer}/payment_methods``
@@ -4023,7 +4023,7 @@ class AsyncCustomersSources(AsyncResource):
         object: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[BankAccount | Card | Source]:
+    ) -> AsyncListObject[BankAccount | Card | Source]:
         """List sources for a specified customer.
 
         ``GET /v1/customers/{customer}/sources``
@@ -4475,7 +4475,7 @@ class AsyncCustomersSubscriptions(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Subscription]:
+    ) -> AsyncListObject[Subscription]:
         """You can see a list of the customer’s active subscriptions. Note that the 10 most recent
         active subscriptions are always available by default on the customer object. If you need
         more than those 10, you can use the limit and starting_after parameters to page through
@@ -4943,7 +4943,7 @@ class AsyncCustomersTaxIds(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxId]:
+    ) -> AsyncListObject[TaxId]:
         """Returns a list of tax IDs for a customer.
 
         ``GET /v1/customers/{customer}/tax_ids``
@@ -5011,28 +5011,28 @@ _PostCustomers: Operation[Customer] = Operation(
     "/v1/customers",
     S.Model("Customer"),
     kinds={
-        "address": "map|str",
-        "balance": "int",
-        "cash_balance": "map",
-        "coupon": "str",
-        "description": "str",
-        "email": "str",
-        "expand": "seq",
-        "invoice_prefix": "str",
-        "invoice_settings": "map",
-        "metadata": "map|str",
-        "name": "str",
-        "next_invoice_sequence": "int",
-        "payment_method": "str",
-        "phone": "str",
-        "preferred_locales": "seq",
-        "promotion_code": "str",
-        "shipping": "map|str",
-        "source": "str",
-        "tax": "map",
-        "tax_exempt": "str",
-        "tax_id_data": "seq",
-        "test_clock": "str",
+        "address": ("map", "str"),
+        "balance": ("int",),
+        "cash_balance": ("map",),
+        "coupon": ("str",),
+        "description": ("str",),
+        "email": ("str",),
+        "expand": ("seq",),
+        "invoice_prefix": ("str",),
+        "invoice_settings": ("map",),
+        "metadata": ("map", "str"),
+        "name": ("str",),
+        "next_invoice_sequence": ("int",),
+        "payment_method": ("str",),
+        "phone": ("str",),
+        "preferred_locales": ("seq",),
+        "promotion_code": ("str",),
+        "shipping": ("map", "str"),
+        "source": ("str",),
+        "tax": ("map",),
+        "tax_exempt": ("str",),
+        "tax_id_data": ("seq",),
+        "test_clock": ("str",),
     },
     checks=(
         MinorUnits(
@@ -5059,13 +5059,13 @@ _GetCustomers: Operation[ListObject[Customer]] = Operation(
     S.ListPage(S.Model("Customer")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "email": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "test_clock": "str",
+        "created": ("int", "map"),
+        "email": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "test_clock": ("str",),
     },
 )
 
@@ -5077,7 +5077,7 @@ _GetCustomersCustomer: Operation[Customer | DeletedCustomer] = Operation(
     S.OneOf("Customer", "DeletedCustomer"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5089,10 +5089,10 @@ _GetCustomersSearch: Operation[SearchResult[Customer]] = Operation(
     S.SearchPage(S.Model("Customer")),
     encoding="query",
     kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
+        "query": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "page": ("str",),
     },
     required=("query",),
 )
@@ -5104,31 +5104,31 @@ _PostCustomersCustomer: Operation[Customer] = Operation(
     "/v1/customers/{}",
     S.Model("Customer"),
     kinds={
-        "address": "map|str",
-        "balance": "int",
-        "bank_account": "map|str",
-        "card": "map|str",
-        "cash_balance": "map",
-        "coupon": "str",
-        "default_alipay_account": "str",
-        "default_bank_account": "str",
-        "default_card": "str",
-        "default_source": "str",
-        "description": "str",
-        "email": "str",
-        "expand": "seq",
-        "invoice_prefix": "str",
-        "invoice_settings": "map",
-        "metadata": "map|str",
-        "name": "str",
-        "next_invoice_sequence": "int",
-        "phone": "str",
-        "preferred_locales": "seq",
-        "promotion_code": "str",
-        "shipping": "map|str",
-        "source": "str",
-        "tax": "map",
-        "tax_exempt": "str",
+        "address": ("map", "str"),
+        "balance": ("int",),
+        "bank_account": ("map", "str"),
+        "card": ("map", "str"),
+        "cash_balance": ("map",),
+        "coupon": ("str",),
+        "default_alipay_account": ("str",),
+        "default_bank_account": ("str",),
+        "default_card": ("str",),
+        "default_source": ("str",),
+        "description": ("str",),
+        "email": ("str",),
+        "expand": ("seq",),
+        "invoice_prefix": ("str",),
+        "invoice_settings": ("map",),
+        "metadata": ("map", "str"),
+        "name": ("str",),
+        "next_invoice_sequence": ("int",),
+        "phone": ("str",),
+        "preferred_locales": ("seq",),
+        "promotion_code": ("str",),
+        "shipping": ("map", "str"),
+        "source": ("str",),
+        "tax": ("map",),
+        "tax_exempt": ("str",),
     },
     checks=(
         MinorUnits(
@@ -5145,11 +5145,11 @@ _PostCustomersCustomerBalanceTransactions: Operation[CustomerBalanceTransaction]
     "/v1/customers/{}/balance_transactions",
     S.Model("CustomerBalanceTransaction"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
+        "amount": ("int",),
+        "currency": ("str",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
     required=("amount", "currency"),
     checks=(
@@ -5168,10 +5168,10 @@ _GetCustomersCustomerBalanceTransactions: Operation[ListObject[CustomerBalanceTr
     S.ListPage(S.Model("CustomerBalanceTransaction")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -5183,7 +5183,7 @@ _GetCustomersCustomerBalanceTransactionsTransaction: Operation[CustomerBalanceTr
     S.Model("CustomerBalanceTransaction"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5194,9 +5194,9 @@ _PostCustomersCustomerBalanceTransactionsTransaction: Operation[CustomerBalanceT
     "/v1/customers/{}/balance_transactions/{}",
     S.Model("CustomerBalanceTransaction"),
     kinds={
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 
@@ -5207,12 +5207,12 @@ _PostCustomersCustomerBankAccounts: Operation[Account | BankAccount | Card | Sou
     "/v1/customers/{}/bank_accounts",
     S.OneOf("Account", "BankAccount", "Card", "Source"),
     kinds={
-        "alipay_account": "str",
-        "bank_account": "map|str",
-        "card": "map|str",
-        "expand": "seq",
-        "metadata": "map",
-        "source": "str",
+        "alipay_account": ("str",),
+        "bank_account": ("map", "str"),
+        "card": ("map", "str"),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "source": ("str",),
     },
 )
 
@@ -5226,7 +5226,7 @@ _DeleteCustomersCustomerBankAccountsId: Operation[
     S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5238,10 +5238,10 @@ _GetCustomersCustomerBankAccounts: Operation[ListObject[BankAccount]] = Operatio
     S.ListPage(S.Model("BankAccount")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -5253,7 +5253,7 @@ _GetCustomersCustomerBankAccountsId: Operation[BankAccount] = Operation(
     S.Model("BankAccount"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5264,20 +5264,20 @@ _PostCustomersCustomerBankAccountsId: Operation[Card | BankAccount | Source] = O
     "/v1/customers/{}/bank_accounts/{}",
     S.OneOf("Card", "BankAccount", "Source"),
     kinds={
-        "account_holder_name": "str",
-        "account_holder_type": "str",
-        "address_city": "str",
-        "address_country": "str",
-        "address_line1": "str",
-        "address_line2": "str",
-        "address_state": "str",
-        "address_zip": "str",
-        "exp_month": "str",
-        "exp_year": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
-        "owner": "map",
+        "account_holder_name": ("str",),
+        "account_holder_type": ("str",),
+        "address_city": ("str",),
+        "address_country": ("str",),
+        "address_line1": ("str",),
+        "address_line2": ("str",),
+        "address_state": ("str",),
+        "address_zip": ("str",),
+        "exp_month": ("str",),
+        "exp_year": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "name": ("str",),
+        "owner": ("map",),
     },
 )
 
@@ -5288,8 +5288,8 @@ _PostCustomersCustomerBankAccountsIdVerify: Operation[BankAccount] = Operation(
     "/v1/customers/{}/bank_accounts/{}/verify",
     S.Model("BankAccount"),
     kinds={
-        "amounts": "seq",
-        "expand": "seq",
+        "amounts": ("seq",),
+        "expand": ("seq",),
     },
     checks=(
         MinorUnits(
@@ -5306,12 +5306,12 @@ _PostCustomersCustomerCards: Operation[Account | BankAccount | Card | Source] = 
     "/v1/customers/{}/cards",
     S.OneOf("Account", "BankAccount", "Card", "Source"),
     kinds={
-        "alipay_account": "str",
-        "bank_account": "map|str",
-        "card": "map|str",
-        "expand": "seq",
-        "metadata": "map",
-        "source": "str",
+        "alipay_account": ("str",),
+        "bank_account": ("map", "str"),
+        "card": ("map", "str"),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "source": ("str",),
     },
 )
 
@@ -5325,7 +5325,7 @@ _DeleteCustomersCustomerCardsId: Operation[
     S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5337,10 +5337,10 @@ _GetCustomersCustomerCards: Operation[ListObject[Card]] = Operation(
     S.ListPage(S.Model("Card")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -5352,7 +5352,7 @@ _GetCustomersCustomerCardsId: Operation[Card] = Operation(
     S.Model("Card"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5363,20 +5363,20 @@ _PostCustomersCustomerCardsId: Operation[Card | BankAccount | Source] = Operatio
     "/v1/customers/{}/cards/{}",
     S.OneOf("Card", "BankAccount", "Source"),
     kinds={
-        "account_holder_name": "str",
-        "account_holder_type": "str",
-        "address_city": "str",
-        "address_country": "str",
-        "address_line1": "str",
-        "address_line2": "str",
-        "address_state": "str",
-        "address_zip": "str",
-        "exp_month": "str",
-        "exp_year": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
-        "owner": "map",
+        "account_holder_name": ("str",),
+        "account_holder_type": ("str",),
+        "address_city": ("str",),
+        "address_country": ("str",),
+        "address_line1": ("str",),
+        "address_line2": ("str",),
+        "address_state": ("str",),
+        "address_zip": ("str",),
+        "exp_month": ("str",),
+        "exp_year": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "name": ("str",),
+        "owner": ("map",),
     },
 )
 
@@ -5388,7 +5388,7 @@ _GetCustomersCustomerCashBalance: Operation[CashBalance] = Operation(
     S.Model("CashBalance"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5399,8 +5399,8 @@ _PostCustomersCustomerCashBalance: Operation[CashBalance] = Operation(
     "/v1/customers/{}/cash_balance",
     S.Model("CashBalance"),
     kinds={
-        "expand": "seq",
-        "settings": "map",
+        "expand": ("seq",),
+        "settings": ("map",),
     },
 )
 
@@ -5413,10 +5413,10 @@ _GetCustomersCustomerCashBalanceTransactions: Operation[ListObject[CustomerCashB
         S.ListPage(S.Model("CustomerCashBalanceTransaction")),
         encoding="query",
         kinds={
-            "ending_before": "str",
-            "expand": "seq",
-            "limit": "int",
-            "starting_after": "str",
+            "ending_before": ("str",),
+            "expand": ("seq",),
+            "limit": ("int",),
+            "starting_after": ("str",),
         },
     )
 )
@@ -5430,7 +5430,7 @@ _GetCustomersCustomerCashBalanceTransactionsTransaction: Operation[CustomerCashB
         S.Model("CustomerCashBalanceTransaction"),
         encoding="query",
         kinds={
-            "expand": "seq",
+            "expand": ("seq",),
         },
     )
 )
@@ -5452,7 +5452,7 @@ _GetCustomersCustomerDiscount: Operation[Discount] = Operation(
     S.Model("Discount"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5463,10 +5463,10 @@ _PostCustomersCustomerFundingInstructions: Operation[FundingInstructions] = Oper
     "/v1/customers/{}/funding_instructions",
     S.Model("FundingInstructions"),
     kinds={
-        "bank_transfer": "map",
-        "currency": "str",
-        "funding_type": "str",
-        "expand": "seq",
+        "bank_transfer": ("map",),
+        "currency": ("str",),
+        "funding_type": ("str",),
+        "expand": ("seq",),
     },
     required=("bank_transfer", "currency", "funding_type"),
 )
@@ -5479,11 +5479,11 @@ _GetCustomersCustomerPaymentMethods: Operation[ListObject[PaymentMethod]] = Oper
     S.ListPage(S.Model("PaymentMethod")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "type": ("str",),
     },
 )
 
@@ -5495,7 +5495,7 @@ _GetCustomersCustomerPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Ope
     S.Model("PaymentMethod"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5506,12 +5506,12 @@ _PostCustomersCustomerSources: Operation[Account | BankAccount | Card | Source] 
     "/v1/customers/{}/sources",
     S.OneOf("Account", "BankAccount", "Card", "Source"),
     kinds={
-        "alipay_account": "str",
-        "bank_account": "map|str",
-        "card": "map|str",
-        "expand": "seq",
-        "metadata": "map",
-        "source": "str",
+        "alipay_account": ("str",),
+        "bank_account": ("map", "str"),
+        "card": ("map", "str"),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "source": ("str",),
     },
 )
 
@@ -5525,7 +5525,7 @@ _DeleteCustomersCustomerSourcesId: Operation[
     S.OneOf("Account", "BankAccount", "Card", "Source", "DeletedBankAccount", "DeletedCard"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5537,11 +5537,11 @@ _GetCustomersCustomerSources: Operation[ListObject[BankAccount | Card | Source]]
     S.ListPage(S.OneOf("BankAccount", "Card", "Source")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "object": "str",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "object": ("str",),
+        "starting_after": ("str",),
     },
 )
 
@@ -5553,7 +5553,7 @@ _GetCustomersCustomerSourcesId: Operation[Account | BankAccount | Card | Source]
     S.OneOf("Account", "BankAccount", "Card", "Source"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5564,20 +5564,20 @@ _PostCustomersCustomerSourcesId: Operation[Card | BankAccount | Source] = Operat
     "/v1/customers/{}/sources/{}",
     S.OneOf("Card", "BankAccount", "Source"),
     kinds={
-        "account_holder_name": "str",
-        "account_holder_type": "str",
-        "address_city": "str",
-        "address_country": "str",
-        "address_line1": "str",
-        "address_line2": "str",
-        "address_state": "str",
-        "address_zip": "str",
-        "exp_month": "str",
-        "exp_year": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "name": "str",
-        "owner": "map",
+        "account_holder_name": ("str",),
+        "account_holder_type": ("str",),
+        "address_city": ("str",),
+        "address_country": ("str",),
+        "address_line1": ("str",),
+        "address_line2": ("str",),
+        "address_state": ("str",),
+        "address_zip": ("str",),
+        "exp_month": ("str",),
+        "exp_year": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "name": ("str",),
+        "owner": ("map",),
     },
 )
 
@@ -5588,8 +5588,8 @@ _PostCustomersCustomerSourcesIdVerify: Operation[BankAccount] = Operation(
     "/v1/customers/{}/sources/{}/verify",
     S.Model("BankAccount"),
     kinds={
-        "amounts": "seq",
-        "expand": "seq",
+        "amounts": ("seq",),
+        "expand": ("seq",),
     },
     checks=(
         MinorUnits(
@@ -5607,9 +5607,9 @@ _DeleteCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscripti
     S.Model("Subscription"),
     encoding="query",
     kinds={
-        "expand": "seq",
-        "invoice_now": "bool",
-        "prorate": "bool",
+        "expand": ("seq",),
+        "invoice_now": ("bool",),
+        "prorate": ("bool",),
     },
 )
 
@@ -5620,35 +5620,35 @@ _PostCustomersCustomerSubscriptions: Operation[Subscription] = Operation(
     "/v1/customers/{}/subscriptions",
     S.Model("Subscription"),
     kinds={
-        "add_invoice_items": "seq",
-        "application_fee_percent": "float",
-        "automatic_tax": "map",
-        "backdate_start_date": "int",
-        "billing_cycle_anchor": "int",
-        "billing_thresholds": "map|str",
-        "cancel_at": "int",
-        "cancel_at_period_end": "bool",
-        "collection_method": "str",
-        "coupon": "str",
-        "currency": "str",
-        "days_until_due": "int",
-        "default_payment_method": "str",
-        "default_source": "str",
-        "default_tax_rates": "seq|str",
-        "expand": "seq",
-        "items": "seq",
-        "metadata": "map|str",
-        "off_session": "bool",
-        "payment_behavior": "str",
-        "payment_settings": "map",
-        "pending_invoice_item_interval": "map|str",
-        "promotion_code": "str",
-        "proration_behavior": "str",
-        "transfer_data": "map",
-        "trial_end": "int|str",
-        "trial_from_plan": "bool",
-        "trial_period_days": "int",
-        "trial_settings": "map",
+        "add_invoice_items": ("seq",),
+        "application_fee_percent": ("float",),
+        "automatic_tax": ("map",),
+        "backdate_start_date": ("int",),
+        "billing_cycle_anchor": ("int",),
+        "billing_thresholds": ("map", "str"),
+        "cancel_at": ("int",),
+        "cancel_at_period_end": ("bool",),
+        "collection_method": ("str",),
+        "coupon": ("str",),
+        "currency": ("str",),
+        "days_until_due": ("int",),
+        "default_payment_method": ("str",),
+        "default_source": ("str",),
+        "default_tax_rates": ("seq", "str"),
+        "expand": ("seq",),
+        "items": ("seq",),
+        "metadata": ("map", "str"),
+        "off_session": ("bool",),
+        "payment_behavior": ("str",),
+        "payment_settings": ("map",),
+        "pending_invoice_item_interval": ("map", "str"),
+        "promotion_code": ("str",),
+        "proration_behavior": ("str",),
+        "transfer_data": ("map",),
+        "trial_end": ("int", "str"),
+        "trial_from_plan": ("bool",),
+        "trial_period_days": ("int",),
+        "trial_settings": ("map",),
     },
     checks=(
         MinorUnits(
@@ -5669,10 +5669,10 @@ _GetCustomersCustomerSubscriptions: Operation[ListObject[Subscription]] = Operat
     S.ListPage(S.Model("Subscription")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -5684,7 +5684,7 @@ _GetCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription]
     S.Model("Subscription"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5695,35 +5695,35 @@ _PostCustomersCustomerSubscriptionsSubscriptionExposedId: Operation[Subscription
     "/v1/customers/{}/subscriptions/{}",
     S.Model("Subscription"),
     kinds={
-        "add_invoice_items": "seq",
-        "application_fee_percent": "float",
-        "automatic_tax": "map",
-        "billing_cycle_anchor": "str",
-        "billing_thresholds": "map|str",
-        "cancel_at": "int|str",
-        "cancel_at_period_end": "bool",
-        "cancellation_details": "map",
-        "collection_method": "str",
-        "coupon": "str",
-        "days_until_due": "int",
-        "default_payment_method": "str",
-        "default_source": "str",
-        "default_tax_rates": "seq|str",
-        "expand": "seq",
-        "items": "seq",
-        "metadata": "map|str",
-        "off_session": "bool",
-        "pause_collection": "map|str",
-        "payment_behavior": "str",
-        "payment_settings": "map",
-        "pending_invoice_item_interval": "map|str",
-        "promotion_code": "str",
-        "proration_behavior": "str",
-        "proration_date": "int",
-        "transfer_data": "map|str",
-        "trial_end": "int|str",
-        "trial_from_plan": "bool",
-        "trial_settings": "map",
+        "add_invoice_items": ("seq",),
+        "application_fee_percent": ("float",),
+        "automatic_tax": ("map",),
+        "billing_cycle_anchor": ("str",),
+        "billing_thresholds": ("map", "str"),
+        "cancel_at": ("int", "str"),
+        "cancel_at_period_end": ("bool",),
+        "cancellation_details": ("map",),
+        "collection_method": ("str",),
+        "coupon": ("str",),
+        "days_until_due": ("int",),
+        "default_payment_method": ("str",),
+        "default_source": ("str",),
+        "default_tax_rates": ("seq", "str"),
+        "expand": ("seq",),
+        "items": ("seq",),
+        "metadata": ("map", "str"),
+        "off_session": ("bool",),
+        "pause_collection": ("map", "str"),
+        "payment_behavior": ("str",),
+        "payment_settings": ("map",),
+        "pending_invoice_item_interval": ("map", "str"),
+        "promotion_code": ("str",),
+        "proration_behavior": ("str",),
+        "proration_date": ("int",),
+        "transfer_data": ("map", "str"),
+        "trial_end": ("int", "str"),
+        "trial_from_plan": ("bool",),
+        "trial_settings": ("map",),
     },
     checks=(
         MinorUnits(
@@ -5753,7 +5753,7 @@ _GetCustomersCustomerSubscriptionsSubscriptionExposedIdDiscount: Operation[Disco
     S.Model("Discount"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -5764,9 +5764,9 @@ _PostCustomersCustomerTaxIds: Operation[TaxId] = Operation(
     "/v1/customers/{}/tax_ids",
     S.Model("TaxId"),
     kinds={
-        "type": "str",
-        "value": "str",
-        "expand": "seq",
+        "type": ("str",),
+        "value": ("str",),
+        "expand": ("seq",),
     },
     required=("type", "value"),
 )
@@ -5788,10 +5788,10 @@ _GetCustomersCustomerTaxIds: Operation[ListObject[TaxId]] = Operation(
     S.ListPage(S.Model("TaxId")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -5803,7 +5803,7 @@ _GetCustomersCustomerTaxIdsId: Operation[TaxId] = Operation(
     S.Model("TaxId"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.dispute import Dispute
     from ..params.disputes import (
@@ -220,7 +220,7 @@ class AsyncDisputes(AsyncResource):
         payment_intent: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Dispute]:
+    ) -> AsyncListObject[Dispute]:
         """Returns a list of your disputes.
 
         ``GET /v1/disputes``
@@ -340,7 +340,7 @@ _PostDisputesDisputeClose: Operation[Dispute] = Operation(
     "/v1/disputes/{}/close",
     S.Model("Dispute"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -352,13 +352,13 @@ _GetDisputes: Operation[ListObject[Dispute]] = Operation(
     S.ListPage(S.Model("Dispute")),
     encoding="query",
     kinds={
-        "charge": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_intent": "str",
-        "starting_after": "str",
+        "charge": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "payment_intent": ("str",),
+        "starting_after": ("str",),
     },
 )
 
@@ -370,7 +370,7 @@ _GetDisputesDispute: Operation[Dispute] = Operation(
     S.Model("Dispute"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -381,10 +381,10 @@ _PostDisputesDispute: Operation[Dispute] = Operation(
     "/v1/disputes/{}",
     S.Model("Dispute"),
     kinds={
-        "evidence": "map",
-        "expand": "seq",
-        "metadata": "map|str",
-        "submit": "bool",
+        "evidence": ("map",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "submit": ("bool",),
     },
 )
 

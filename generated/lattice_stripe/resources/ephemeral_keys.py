@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.ephemeral_key import EphemeralKey
 
@@ -162,11 +162,11 @@ _PostEphemeralKeys: Operation[EphemeralKey] = Operation(
     "/v1/ephemeral_keys",
     S.Model("EphemeralKey"),
     kinds={
-        "customer": "str",
-        "expand": "seq",
-        "issuing_card": "str",
-        "nonce": "str",
-        "verification_session": "str",
+        "customer": ("str",),
+        "expand": ("seq",),
+        "issuing_card": ("str",),
+        "nonce": ("str",),
+        "verification_session": ("str",),
     },
 )
 
@@ -178,7 +178,7 @@ _DeleteEphemeralKeysKey: Operation[EphemeralKey] = Operation(
     S.Model("EphemeralKey"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

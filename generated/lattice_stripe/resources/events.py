@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.event import Event
     from ..params.events import (
@@ -126,7 +126,7 @@ class AsyncEvents(AsyncResource):
         type: str | None = None,
         types: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Event]:
+    ) -> AsyncListObject[Event]:
         """List events, going back up to 30 days. Each event data is rendered according to Stripe
         API version at its creation time, specified in event object api_version attribute (not
         according to your current Stripe API version or Stripe-Version header).
@@ -208,14 +208,14 @@ _GetEvents: Operation[ListObject[Event]] = Operation(
     S.ListPage(S.Model("Event")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "delivery_success": "bool",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
-        "types": "seq",
+        "created": ("int", "map"),
+        "delivery_success": ("bool",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "type": ("str",),
+        "types": ("seq",),
     },
 )
 
@@ -227,7 +227,7 @@ _GetEventsId: Operation[Event] = Operation(
     S.Model("Event"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.exchange_rate import ExchangeRate
 
@@ -101,7 +101,7 @@ class AsyncExchangeRates(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[ExchangeRate]:
+    ) -> AsyncListObject[ExchangeRate]:
         """Returns a list of objects that contain the rates at which foreign currencies are
         converted to one another. Only shows the currencies for which Stripe supports.
 
@@ -169,10 +169,10 @@ _GetExchangeRates: Operation[ListObject[ExchangeRate]] = Operation(
     S.ListPage(S.Model("ExchangeRate")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -184,7 +184,7 @@ _GetExchangeRatesRateId: Operation[ExchangeRate] = Operation(
     S.Model("ExchangeRate"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

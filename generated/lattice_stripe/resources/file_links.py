@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.file_link import FileLink
     from ..params.file_links import (
@@ -227,7 +227,7 @@ class AsyncFileLinks(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[FileLink]:
+    ) -> AsyncListObject[FileLink]:
         """Returns a list of file links.
 
         ``GET /v1/file_links``
@@ -333,10 +333,10 @@ _PostFileLinks: Operation[FileLink] = Operation(
     "/v1/file_links",
     S.Model("FileLink"),
     kinds={
-        "file": "str",
-        "expand": "seq",
-        "expires_at": "int",
-        "metadata": "map|str",
+        "file": ("str",),
+        "expand": ("seq",),
+        "expires_at": ("int",),
+        "metadata": ("map", "str"),
     },
     required=("file",),
 )
@@ -349,13 +349,13 @@ _GetFileLinks: Operation[ListObject[FileLink]] = Operation(
     S.ListPage(S.Model("FileLink")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "expired": "bool",
-        "file": "str",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "expired": ("bool",),
+        "file": ("str",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -367,7 +367,7 @@ _GetFileLinksLink: Operation[FileLink] = Operation(
     S.Model("FileLink"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -378,9 +378,9 @@ _PostFileLinksLink: Operation[FileLink] = Operation(
     "/v1/file_links/{}",
     S.Model("FileLink"),
     kinds={
-        "expand": "seq",
-        "expires_at": "int|str",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "expires_at": ("int", "str"),
+        "metadata": ("map", "str"),
     },
 )
 

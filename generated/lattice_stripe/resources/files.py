@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.file import File
     from ..params.files import (
@@ -248,7 +248,7 @@ class AsyncFiles(AsyncResource):
         | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[File]:
+    ) -> AsyncListObject[File]:
         """Returns a list of the files that your account has access to. The files are returned
         sorted by creation date, with the most recently created files appearing first.
 
@@ -322,10 +322,10 @@ _PostFiles: Operation[File] = Operation(
     encoding="multipart",
     base="files",
     kinds={
-        "file": "file",
-        "purpose": "str",
-        "expand": "seq",
-        "file_link_data": "map",
+        "file": ("file",),
+        "purpose": ("str",),
+        "expand": ("seq",),
+        "file_link_data": ("map",),
     },
     required=("file", "purpose"),
 )
@@ -338,12 +338,12 @@ _GetFiles: Operation[ListObject[File]] = Operation(
     S.ListPage(S.Model("File")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "purpose": "str",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "purpose": ("str",),
+        "starting_after": ("str",),
     },
 )
 
@@ -355,7 +355,7 @@ _GetFilesFile: Operation[File] = Operation(
     S.Model("File"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_account import FinancialConnectionsAccount
     from ..models.financial_connections_account_owner import FinancialConnectionsAccountOwner
@@ -245,7 +245,7 @@ class AsyncFinancialConnectionsAccounts(AsyncResource):
         session: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[FinancialConnectionsAccount]:
+    ) -> AsyncListObject[FinancialConnectionsAccount]:
         """Returns a list of Financial Connections Account objects.
 
         ``GET /v1/financial_connections/accounts``
@@ -348,7 +348,7 @@ class AsyncFinancialConnectionsAccountsOwners(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[FinancialConnectionsAccountOwner]:
+    ) -> AsyncListObject[FinancialConnectionsAccountOwner]:
         """Lists all owners for a given Account
 
         ``GET /v1/financial_connections/accounts/{account}/owners``
@@ -390,7 +390,7 @@ _PostFinancialConnectionsAccountsAccountDisconnect: Operation[FinancialConnectio
     "/v1/financial_connections/accounts/{}/disconnect",
     S.Model("FinancialConnectionsAccount"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -402,12 +402,12 @@ _GetFinancialConnectionsAccounts: Operation[ListObject[FinancialConnectionsAccou
     S.ListPage(S.Model("FinancialConnectionsAccount")),
     encoding="query",
     kinds={
-        "account_holder": "map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "session": "str",
-        "starting_after": "str",
+        "account_holder": ("map",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "session": ("str",),
+        "starting_after": ("str",),
     },
 )
 
@@ -418,8 +418,8 @@ _PostFinancialConnectionsAccountsAccountRefresh: Operation[FinancialConnectionsA
     "/v1/financial_connections/accounts/{}/refresh",
     S.Model("FinancialConnectionsAccount"),
     kinds={
-        "features": "seq",
-        "expand": "seq",
+        "features": ("seq",),
+        "expand": ("seq",),
     },
     required=("features",),
 )
@@ -432,7 +432,7 @@ _GetFinancialConnectionsAccountsAccount: Operation[FinancialConnectionsAccount] 
     S.Model("FinancialConnectionsAccount"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -445,11 +445,11 @@ _GetFinancialConnectionsAccountsAccountOwners: Operation[ListObject[FinancialCon
         S.ListPage(S.Model("FinancialConnectionsAccountOwner")),
         encoding="query",
         kinds={
-            "ownership": "str",
-            "ending_before": "str",
-            "expand": "seq",
-            "limit": "int",
-            "starting_after": "str",
+            "ownership": ("str",),
+            "ending_before": ("str",),
+            "expand": ("seq",),
+            "limit": ("int",),
+            "starting_after": ("str",),
         },
         required=("ownership",),
     )

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.financial_connections_session import FinancialConnectionsSession
     from ..params.financial_connections_sessions import (
@@ -174,12 +174,12 @@ _PostFinancialConnectionsSessions: Operation[FinancialConnectionsSession] = Oper
     "/v1/financial_connections/sessions",
     S.Model("FinancialConnectionsSession"),
     kinds={
-        "account_holder": "map",
-        "permissions": "seq",
-        "expand": "seq",
-        "filters": "map",
-        "prefetch": "seq",
-        "return_url": "str",
+        "account_holder": ("map",),
+        "permissions": ("seq",),
+        "expand": ("seq",),
+        "filters": ("map",),
+        "prefetch": ("seq",),
+        "return_url": ("str",),
     },
     required=("account_holder", "permissions"),
 )
@@ -192,7 +192,7 @@ _GetFinancialConnectionsSessionsSession: Operation[FinancialConnectionsSession] 
     S.Model("FinancialConnectionsSession"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.identity_verification_report import IdentityVerificationReport
     from ..params.identity_verification_reports import (
@@ -114,7 +114,7 @@ class AsyncIdentityVerificationReports(AsyncResource):
         type: Literal["document", "id_number"] | None = None,
         verification_session: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IdentityVerificationReport]:
+    ) -> AsyncListObject[IdentityVerificationReport]:
         """List all verification reports.
 
         ``GET /v1/identity/verification_reports``
@@ -186,13 +186,13 @@ _GetIdentityVerificationReports: Operation[ListObject[IdentityVerificationReport
     S.ListPage(S.Model("IdentityVerificationReport")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
-        "verification_session": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "type": ("str",),
+        "verification_session": ("str",),
     },
 )
 
@@ -204,7 +204,7 @@ _GetIdentityVerificationReportsReport: Operation[IdentityVerificationReport] = O
     S.Model("IdentityVerificationReport"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

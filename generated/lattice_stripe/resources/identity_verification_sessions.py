@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.identity_verification_session import IdentityVerificationSession
     from ..params.identity_verification_sessions import (
@@ -348,7 +348,7 @@ class AsyncIdentityVerificationSessions(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "processing", "requires_input", "verified"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IdentityVerificationSession]:
+    ) -> AsyncListObject[IdentityVerificationSession]:
         """Returns a list of VerificationSessions
 
         ``GET /v1/identity/verification_sessions``
@@ -503,7 +503,7 @@ _PostIdentityVerificationSessionsSessionCancel: Operation[IdentityVerificationSe
     "/v1/identity/verification_sessions/{}/cancel",
     S.Model("IdentityVerificationSession"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -514,11 +514,11 @@ _PostIdentityVerificationSessions: Operation[IdentityVerificationSession] = Oper
     "/v1/identity/verification_sessions",
     S.Model("IdentityVerificationSession"),
     kinds={
-        "type": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "options": "map",
-        "return_url": "str",
+        "type": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "options": ("map",),
+        "return_url": ("str",),
     },
     required=("type",),
 )
@@ -531,12 +531,12 @@ _GetIdentityVerificationSessions: Operation[ListObject[IdentityVerificationSessi
     S.ListPage(S.Model("IdentityVerificationSession")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
 )
 
@@ -547,7 +547,7 @@ _PostIdentityVerificationSessionsSessionRedact: Operation[IdentityVerificationSe
     "/v1/identity/verification_sessions/{}/redact",
     S.Model("IdentityVerificationSession"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -559,7 +559,7 @@ _GetIdentityVerificationSessionsSession: Operation[IdentityVerificationSession] 
     S.Model("IdentityVerificationSession"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -570,10 +570,10 @@ _PostIdentityVerificationSessionsSession: Operation[IdentityVerificationSession]
     "/v1/identity/verification_sessions/{}",
     S.Model("IdentityVerificationSession"),
     kinds={
-        "expand": "seq",
-        "metadata": "map",
-        "options": "map",
-        "type": "str",
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "options": ("map",),
+        "type": ("str",),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_invoiceitem import DeletedInvoiceitem
     from ..models.invoiceitem import Invoiceitem
@@ -495,7 +495,7 @@ class AsyncInvoiceitems(AsyncResource):
         pending: bool | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Invoiceitem]:
+    ) -> AsyncListObject[Invoiceitem]:
         """Returns a list of your invoice items. Invoice items are returned sorted by creation
         date, with the most recently created invoice items appearing first.
 
@@ -669,25 +669,25 @@ _PostInvoiceitems: Operation[Invoiceitem] = Operation(
     "/v1/invoiceitems",
     S.Model("Invoiceitem"),
     kinds={
-        "customer": "str",
-        "amount": "int",
-        "currency": "str",
-        "description": "str",
-        "discountable": "bool",
-        "discounts": "seq|str",
-        "expand": "seq",
-        "invoice": "str",
-        "metadata": "map|str",
-        "period": "map",
-        "price": "str",
-        "price_data": "map",
-        "quantity": "int",
-        "subscription": "str",
-        "tax_behavior": "str",
-        "tax_code": "str",
-        "tax_rates": "seq",
-        "unit_amount": "int",
-        "unit_amount_decimal": "decimal",
+        "customer": ("str",),
+        "amount": ("int",),
+        "currency": ("str",),
+        "description": ("str",),
+        "discountable": ("bool",),
+        "discounts": ("seq", "str"),
+        "expand": ("seq",),
+        "invoice": ("str",),
+        "metadata": ("map", "str"),
+        "period": ("map",),
+        "price": ("str",),
+        "price_data": ("map",),
+        "quantity": ("int",),
+        "subscription": ("str",),
+        "tax_behavior": ("str",),
+        "tax_code": ("str",),
+        "tax_rates": ("seq",),
+        "unit_amount": ("int",),
+        "unit_amount_decimal": ("decimal",),
     },
     required=("customer",),
     checks=(
@@ -717,14 +717,14 @@ _GetInvoiceitems: Operation[ListObject[Invoiceitem]] = Operation(
     S.ListPage(S.Model("Invoiceitem")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "invoice": "str",
-        "limit": "int",
-        "pending": "bool",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "customer": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "invoice": ("str",),
+        "limit": ("int",),
+        "pending": ("bool",),
+        "starting_after": ("str",),
     },
 )
 
@@ -736,7 +736,7 @@ _GetInvoiceitemsInvoiceitem: Operation[Invoiceitem] = Operation(
     S.Model("Invoiceitem"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -747,21 +747,21 @@ _PostInvoiceitemsInvoiceitem: Operation[Invoiceitem] = Operation(
     "/v1/invoiceitems/{}",
     S.Model("Invoiceitem"),
     kinds={
-        "amount": "int",
-        "description": "str",
-        "discountable": "bool",
-        "discounts": "seq|str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "period": "map",
-        "price": "str",
-        "price_data": "map",
-        "quantity": "int",
-        "tax_behavior": "str",
-        "tax_code": "str",
-        "tax_rates": "seq|str",
-        "unit_amount": "int",
-        "unit_amount_decimal": "decimal",
+        "amount": ("int",),
+        "description": ("str",),
+        "discountable": ("bool",),
+        "discounts": ("seq", "str"),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "period": ("map",),
+        "price": ("str",),
+        "price_data": ("map",),
+        "quantity": ("int",),
+        "tax_behavior": ("str",),
+        "tax_code": ("str",),
+        "tax_rates": ("seq", "str"),
+        "unit_amount": ("int",),
+        "unit_amount_decimal": ("decimal",),
     },
     checks=(
         MinorUnits(

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_invoice import DeletedInvoice
     from ..models.invoice import Invoice
@@ -1281,7 +1281,7 @@ class _AsyncInvoicesBase(AsyncResource):
         status: Literal["draft", "open", "paid", "uncollectible", "void"] | None = None,
         subscription: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Invoice]:
+    ) -> AsyncListObject[Invoice]:
         """You can list all invoices, or list the invoices for a specific customer. The invoices
         are returned sorted by creation date, with the most recently created invoices appearing
         first.
@@ -1446,7 +1446,7 @@ class _AsyncInvoicesBase(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Invoice]:
+    ) -> AsyncSearchResult[Invoice]:
         """Search for invoices you’ve previously created using Stripe’s Search Query Language.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under
         normal operating conditions, data is searchable in less than a minute. Occasionally,
@@ -1693,7 +1693,7 @@ class _AsyncInvoicesBase(AsyncResource):
         subscription_trial_end: Literal["now"] | int | None = None,
         subscription_trial_from_plan: bool | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[LineItem]:
+    ) -> AsyncListObject[LineItem]:
         """When retrieving an upcoming invoice, you’ll get a lines property containing the total
         count of line items and the first handful of those items. There is also a URL where you
         can retrieve the full (paginated) list of line items.
@@ -2006,7 +2006,7 @@ class AsyncInvoicesLines(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[LineItem]:
+    ) -> AsyncListObject[LineItem]:
         """When retrieving an invoice, you’ll get a lines property containing the total count of
         line items and the first handful of those items. There is also a URL where you can
         retrieve the full (paginated) list of line items.
@@ -2048,35 +2048,35 @@ _PostInvoices: Operation[Invoice] = Operation(
     "/v1/invoices",
     S.Model("Invoice"),
     kinds={
-        "account_tax_ids": "seq|str",
-        "application_fee_amount": "int",
-        "auto_advance": "bool",
-        "automatic_tax": "map",
-        "collection_method": "str",
-        "currency": "str",
-        "custom_fields": "seq|str",
-        "customer": "str",
-        "days_until_due": "int",
-        "default_payment_method": "str",
-        "default_source": "str",
-        "default_tax_rates": "seq",
-        "description": "str",
-        "discounts": "seq|str",
-        "due_date": "int",
-        "effective_at": "int",
-        "expand": "seq",
-        "footer": "str",
-        "from_invoice": "map",
-        "metadata": "map|str",
-        "on_behalf_of": "str",
-        "payment_settings": "map",
-        "pending_invoice_items_behavior": "str",
-        "rendering_options": "map|str",
-        "shipping_cost": "map",
-        "shipping_details": "map",
-        "statement_descriptor": "str",
-        "subscription": "str",
-        "transfer_data": "map",
+        "account_tax_ids": ("seq", "str"),
+        "application_fee_amount": ("int",),
+        "auto_advance": ("bool",),
+        "automatic_tax": ("map",),
+        "collection_method": ("str",),
+        "currency": ("str",),
+        "custom_fields": ("seq", "str"),
+        "customer": ("str",),
+        "days_until_due": ("int",),
+        "default_payment_method": ("str",),
+        "default_source": ("str",),
+        "default_tax_rates": ("seq",),
+        "description": ("str",),
+        "discounts": ("seq", "str"),
+        "due_date": ("int",),
+        "effective_at": ("int",),
+        "expand": ("seq",),
+        "footer": ("str",),
+        "from_invoice": ("map",),
+        "metadata": ("map", "str"),
+        "on_behalf_of": ("str",),
+        "payment_settings": ("map",),
+        "pending_invoice_items_behavior": ("str",),
+        "rendering_options": ("map", "str"),
+        "shipping_cost": ("map",),
+        "shipping_details": ("map",),
+        "statement_descriptor": ("str",),
+        "subscription": ("str",),
+        "transfer_data": ("map",),
     },
     checks=(
         MinorUnits(
@@ -2105,8 +2105,8 @@ _PostInvoicesInvoiceFinalize: Operation[Invoice] = Operation(
     "/v1/invoices/{}/finalize",
     S.Model("Invoice"),
     kinds={
-        "auto_advance": "bool",
-        "expand": "seq",
+        "auto_advance": ("bool",),
+        "expand": ("seq",),
     },
 )
 
@@ -2118,16 +2118,16 @@ _GetInvoices: Operation[ListObject[Invoice]] = Operation(
     S.ListPage(S.Model("Invoice")),
     encoding="query",
     kinds={
-        "collection_method": "str",
-        "created": "int|map",
-        "customer": "str",
-        "due_date": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-        "subscription": "str",
+        "collection_method": ("str",),
+        "created": ("int", "map"),
+        "customer": ("str",),
+        "due_date": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
+        "subscription": ("str",),
     },
 )
 
@@ -2138,7 +2138,7 @@ _PostInvoicesInvoiceMarkUncollectible: Operation[Invoice] = Operation(
     "/v1/invoices/{}/mark_uncollectible",
     S.Model("Invoice"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -2149,13 +2149,13 @@ _PostInvoicesInvoicePay: Operation[Invoice] = Operation(
     "/v1/invoices/{}/pay",
     S.Model("Invoice"),
     kinds={
-        "expand": "seq",
-        "forgive": "bool",
-        "mandate": "str",
-        "off_session": "bool",
-        "paid_out_of_band": "bool",
-        "payment_method": "str",
-        "source": "str",
+        "expand": ("seq",),
+        "forgive": ("bool",),
+        "mandate": ("str",),
+        "off_session": ("bool",),
+        "paid_out_of_band": ("bool",),
+        "payment_method": ("str",),
+        "source": ("str",),
     },
 )
 
@@ -2167,7 +2167,7 @@ _GetInvoicesInvoice: Operation[Invoice] = Operation(
     S.Model("Invoice"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -2179,10 +2179,10 @@ _GetInvoicesSearch: Operation[SearchResult[Invoice]] = Operation(
     S.SearchPage(S.Model("Invoice")),
     encoding="query",
     kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
+        "query": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "page": ("str",),
     },
     required=("query",),
 )
@@ -2194,7 +2194,7 @@ _PostInvoicesInvoiceSend: Operation[Invoice] = Operation(
     "/v1/invoices/{}/send",
     S.Model("Invoice"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -2206,28 +2206,28 @@ _GetInvoicesUpcoming: Operation[Invoice] = Operation(
     S.Model("Invoice"),
     encoding="query",
     kinds={
-        "automatic_tax": "map",
-        "coupon": "str",
-        "currency": "str",
-        "customer": "str",
-        "customer_details": "map",
-        "discounts": "seq|str",
-        "expand": "seq",
-        "invoice_items": "seq",
-        "schedule": "str",
-        "subscription": "str",
-        "subscription_billing_cycle_anchor": "int|str",
-        "subscription_cancel_at": "int|str",
-        "subscription_cancel_at_period_end": "bool",
-        "subscription_cancel_now": "bool",
-        "subscription_default_tax_rates": "seq|str",
-        "subscription_items": "seq",
-        "subscription_proration_behavior": "str",
-        "subscription_proration_date": "int",
-        "subscription_resume_at": "str",
-        "subscription_start_date": "int",
-        "subscription_trial_end": "int|str",
-        "subscription_trial_from_plan": "bool",
+        "automatic_tax": ("map",),
+        "coupon": ("str",),
+        "currency": ("str",),
+        "customer": ("str",),
+        "customer_details": ("map",),
+        "discounts": ("seq", "str"),
+        "expand": ("seq",),
+        "invoice_items": ("seq",),
+        "schedule": ("str",),
+        "subscription": ("str",),
+        "subscription_billing_cycle_anchor": ("int", "str"),
+        "subscription_cancel_at": ("int", "str"),
+        "subscription_cancel_at_period_end": ("bool",),
+        "subscription_cancel_now": ("bool",),
+        "subscription_default_tax_rates": ("seq", "str"),
+        "subscription_items": ("seq",),
+        "subscription_proration_behavior": ("str",),
+        "subscription_proration_date": ("int",),
+        "subscription_resume_at": ("str",),
+        "subscription_start_date": ("int",),
+        "subscription_trial_end": ("int", "str"),
+        "subscription_trial_from_plan": ("bool",),
     },
     checks=(
         MinorUnits(
@@ -2248,31 +2248,31 @@ _GetInvoicesUpcomingLines: Operation[ListObject[LineItem]] = Operation(
     S.ListPage(S.Model("LineItem")),
     encoding="query",
     kinds={
-        "automatic_tax": "map",
-        "coupon": "str",
-        "currency": "str",
-        "customer": "str",
-        "customer_details": "map",
-        "discounts": "seq|str",
-        "ending_before": "str",
-        "expand": "seq",
-        "invoice_items": "seq",
-        "limit": "int",
-        "schedule": "str",
-        "starting_after": "str",
-        "subscription": "str",
-        "subscription_billing_cycle_anchor": "int|str",
-        "subscription_cancel_at": "int|str",
-        "subscription_cancel_at_period_end": "bool",
-        "subscription_cancel_now": "bool",
-        "subscription_default_tax_rates": "seq|str",
-        "subscription_items": "seq",
-        "subscription_proration_behavior": "str",
-        "subscription_proration_date": "int",
-        "subscription_resume_at": "str",
-        "subscription_start_date": "int",
-        "subscription_trial_end": "int|str",
-        "subscription_trial_from_plan": "bool",
+        "automatic_tax": ("map",),
+        "coupon": ("str",),
+        "currency": ("str",),
+        "customer": ("str",),
+        "customer_details": ("map",),
+        "discounts": ("seq", "str"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "invoice_items": ("seq",),
+        "limit": ("int",),
+        "schedule": ("str",),
+        "starting_after": ("str",),
+        "subscription": ("str",),
+        "subscription_billing_cycle_anchor": ("int", "str"),
+        "subscription_cancel_at": ("int", "str"),
+        "subscription_cancel_at_period_end": ("bool",),
+        "subscription_cancel_now": ("bool",),
+        "subscription_default_tax_rates": ("seq", "str"),
+        "subscription_items": ("seq",),
+        "subscription_proration_behavior": ("str",),
+        "subscription_proration_date": ("int",),
+        "subscription_resume_at": ("str",),
+        "subscription_start_date": ("int",),
+        "subscription_trial_end": ("int", "str"),
+        "subscription_trial_from_plan": ("bool",),
     },
     checks=(
         MinorUnits(
@@ -2292,30 +2292,30 @@ _PostInvoicesInvoice: Operation[Invoice] = Operation(
     "/v1/invoices/{}",
     S.Model("Invoice"),
     kinds={
-        "account_tax_ids": "seq|str",
-        "application_fee_amount": "int",
-        "auto_advance": "bool",
-        "automatic_tax": "map",
-        "collection_method": "str",
-        "custom_fields": "seq|str",
-        "days_until_due": "int",
-        "default_payment_method": "str",
-        "default_source": "str",
-        "default_tax_rates": "seq|str",
-        "description": "str",
-        "discounts": "seq|str",
-        "due_date": "int",
-        "effective_at": "int|str",
-        "expand": "seq",
-        "footer": "str",
-        "metadata": "map|str",
-        "on_behalf_of": "str",
-        "payment_settings": "map",
-        "rendering_options": "map|str",
-        "shipping_cost": "map|str",
-        "shipping_details": "map|str",
-        "statement_descriptor": "str",
-        "transfer_data": "map|str",
+        "account_tax_ids": ("seq", "str"),
+        "application_fee_amount": ("int",),
+        "auto_advance": ("bool",),
+        "automatic_tax": ("map",),
+        "collection_method": ("str",),
+        "custom_fields": ("seq", "str"),
+        "days_until_due": ("int",),
+        "default_payment_method": ("str",),
+        "default_source": ("str",),
+        "default_tax_rates": ("seq", "str"),
+        "description": ("str",),
+        "discounts": ("seq", "str"),
+        "due_date": ("int",),
+        "effective_at": ("int", "str"),
+        "expand": ("seq",),
+        "footer": ("str",),
+        "metadata": ("map", "str"),
+        "on_behalf_of": ("str",),
+        "payment_settings": ("map",),
+        "rendering_options": ("map", "str"),
+        "shipping_cost": ("map", "str"),
+        "shipping_details": ("map", "str"),
+        "statement_descriptor": ("str",),
+        "transfer_data": ("map", "str"),
     },
     checks=(
         MinorUnits(
@@ -2335,7 +2335,7 @@ _PostInvoicesInvoiceVoid: Operation[Invoice] = Operation(
     "/v1/invoices/{}/void",
     S.Model("Invoice"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -2347,10 +2347,10 @@ _GetInvoicesInvoiceLines: Operation[ListObject[LineItem]] = Operation(
     S.ListPage(S.Model("LineItem")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 

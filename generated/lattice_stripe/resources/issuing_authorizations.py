@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_authorization import IssuingAuthorization
     from ..params.issuing_authorizations import (
@@ -299,7 +299,7 @@ class AsyncIssuingAuthorizations(AsyncResource):
         starting_after: str | None = None,
         status: Literal["closed", "pending", "reversed"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingAuthorization]:
+    ) -> AsyncListObject[IssuingAuthorization]:
         """Returns a list of Issuing Authorization objects. The objects are sorted in descending
         order by creation date, with the most recently created object appearing first.
 
@@ -406,9 +406,9 @@ _PostIssuingAuthorizationsAuthorizationApprove: Operation[IssuingAuthorization] 
     "/v1/issuing/authorizations/{}/approve",
     S.Model("IssuingAuthorization"),
     kinds={
-        "amount": "int",
-        "expand": "seq",
-        "metadata": "map|str",
+        "amount": ("int",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
     checks=(
         MinorUnits(
@@ -425,8 +425,8 @@ _PostIssuingAuthorizationsAuthorizationDecline: Operation[IssuingAuthorization] 
     "/v1/issuing/authorizations/{}/decline",
     S.Model("IssuingAuthorization"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 
@@ -438,14 +438,14 @@ _GetIssuingAuthorizations: Operation[ListObject[IssuingAuthorization]] = Operati
     S.ListPage(S.Model("IssuingAuthorization")),
     encoding="query",
     kinds={
-        "card": "str",
-        "cardholder": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
+        "card": ("str",),
+        "cardholder": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
 )
 
@@ -457,7 +457,7 @@ _GetIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Operat
     S.Model("IssuingAuthorization"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -468,8 +468,8 @@ _PostIssuingAuthorizationsAuthorization: Operation[IssuingAuthorization] = Opera
     "/v1/issuing/authorizations/{}",
     S.Model("IssuingAuthorization"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

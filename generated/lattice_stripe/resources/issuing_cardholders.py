@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_cardholder import IssuingCardholder
     from ..params.issuing_cardholders import (
@@ -345,7 +345,7 @@ class AsyncIssuingCardholders(AsyncResource):
         status: Literal["active", "blocked", "inactive"] | None = None,
         type: Literal["company", "individual"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingCardholder]:
+    ) -> AsyncListObject[IssuingCardholder]:
         """Returns a list of Issuing Cardholder objects. The objects are sorted in descending order
         by creation date, with the most recently created object appearing first.
 
@@ -486,18 +486,18 @@ _PostIssuingCardholders: Operation[IssuingCardholder] = Operation(
     "/v1/issuing/cardholders",
     S.Model("IssuingCardholder"),
     kinds={
-        "billing": "map",
-        "name": "str",
-        "company": "map",
-        "email": "str",
-        "expand": "seq",
-        "individual": "map",
-        "metadata": "map",
-        "phone_number": "str",
-        "preferred_locales": "seq",
-        "spending_controls": "map",
-        "status": "str",
-        "type": "str",
+        "billing": ("map",),
+        "name": ("str",),
+        "company": ("map",),
+        "email": ("str",),
+        "expand": ("seq",),
+        "individual": ("map",),
+        "metadata": ("map",),
+        "phone_number": ("str",),
+        "preferred_locales": ("seq",),
+        "spending_controls": ("map",),
+        "status": ("str",),
+        "type": ("str",),
     },
     required=("billing", "name"),
     checks=(
@@ -516,15 +516,15 @@ _GetIssuingCardholders: Operation[ListObject[IssuingCardholder]] = Operation(
     S.ListPage(S.Model("IssuingCardholder")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "email": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "phone_number": "str",
-        "starting_after": "str",
-        "status": "str",
-        "type": "str",
+        "created": ("int", "map"),
+        "email": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "phone_number": ("str",),
+        "starting_after": ("str",),
+        "status": ("str",),
+        "type": ("str",),
     },
 )
 
@@ -536,7 +536,7 @@ _GetIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
     S.Model("IssuingCardholder"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -547,16 +547,16 @@ _PostIssuingCardholdersCardholder: Operation[IssuingCardholder] = Operation(
     "/v1/issuing/cardholders/{}",
     S.Model("IssuingCardholder"),
     kinds={
-        "billing": "map",
-        "company": "map",
-        "email": "str",
-        "expand": "seq",
-        "individual": "map",
-        "metadata": "map",
-        "phone_number": "str",
-        "preferred_locales": "seq",
-        "spending_controls": "map",
-        "status": "str",
+        "billing": ("map",),
+        "company": ("map",),
+        "email": ("str",),
+        "expand": ("seq",),
+        "individual": ("map",),
+        "metadata": ("map",),
+        "phone_number": ("str",),
+        "preferred_locales": ("seq",),
+        "spending_controls": ("map",),
+        "status": ("str",),
     },
     checks=(
         MinorUnits(

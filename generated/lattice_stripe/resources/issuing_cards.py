@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_card import IssuingCard
     from ..params.issuing_cards import (
@@ -309,7 +309,7 @@ class AsyncIssuingCards(AsyncResource):
         status: Literal["active", "canceled", "inactive"] | None = None,
         type: Literal["physical", "virtual"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingCard]:
+    ) -> AsyncListObject[IssuingCard]:
         """Returns a list of Issuing Card objects. The objects are sorted in descending order by
         creation date, with the most recently created object appearing first.
 
@@ -438,17 +438,17 @@ _PostIssuingCards: Operation[IssuingCard] = Operation(
     "/v1/issuing/cards",
     S.Model("IssuingCard"),
     kinds={
-        "currency": "str",
-        "type": "str",
-        "cardholder": "str",
-        "expand": "seq",
-        "financial_account": "str",
-        "metadata": "map",
-        "replacement_for": "str",
-        "replacement_reason": "str",
-        "shipping": "map",
-        "spending_controls": "map",
-        "status": "str",
+        "currency": ("str",),
+        "type": ("str",),
+        "cardholder": ("str",),
+        "expand": ("seq",),
+        "financial_account": ("str",),
+        "metadata": ("map",),
+        "replacement_for": ("str",),
+        "replacement_reason": ("str",),
+        "shipping": ("map",),
+        "spending_controls": ("map",),
+        "status": ("str",),
     },
     required=("currency", "type"),
     checks=(
@@ -467,17 +467,17 @@ _GetIssuingCards: Operation[ListObject[IssuingCard]] = Operation(
     S.ListPage(S.Model("IssuingCard")),
     encoding="query",
     kinds={
-        "cardholder": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "exp_month": "int",
-        "exp_year": "int",
-        "expand": "seq",
-        "last4": "str",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-        "type": "str",
+        "cardholder": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "exp_month": ("int",),
+        "exp_year": ("int",),
+        "expand": ("seq",),
+        "last4": ("str",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
+        "type": ("str",),
     },
 )
 
@@ -489,7 +489,7 @@ _GetIssuingCardsCard: Operation[IssuingCard] = Operation(
     S.Model("IssuingCard"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -500,12 +500,12 @@ _PostIssuingCardsCard: Operation[IssuingCard] = Operation(
     "/v1/issuing/cards/{}",
     S.Model("IssuingCard"),
     kinds={
-        "cancellation_reason": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "pin": "map",
-        "spending_controls": "map",
-        "status": "str",
+        "cancellation_reason": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "pin": ("map",),
+        "spending_controls": ("map",),
+        "status": ("str",),
     },
     checks=(
         MinorUnits(

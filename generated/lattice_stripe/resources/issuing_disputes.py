@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_dispute import IssuingDispute
     from ..params.issuing_disputes import (
@@ -285,7 +285,7 @@ class AsyncIssuingDisputes(AsyncResource):
         status: Literal["expired", "lost", "submitted", "unsubmitted", "won"] | None = None,
         transaction: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingDispute]:
+    ) -> AsyncListObject[IssuingDispute]:
         """Returns a list of Issuing Dispute objects. The objects are sorted in descending order by
         creation date, with the most recently created object appearing first.
 
@@ -429,12 +429,12 @@ _PostIssuingDisputes: Operation[IssuingDispute] = Operation(
     "/v1/issuing/disputes",
     S.Model("IssuingDispute"),
     kinds={
-        "amount": "int",
-        "evidence": "map",
-        "expand": "seq",
-        "metadata": "map",
-        "transaction": "str",
-        "treasury": "map",
+        "amount": ("int",),
+        "evidence": ("map",),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "transaction": ("str",),
+        "treasury": ("map",),
     },
     checks=(
         MinorUnits(
@@ -452,13 +452,13 @@ _GetIssuingDisputes: Operation[ListObject[IssuingDispute]] = Operation(
     S.ListPage(S.Model("IssuingDispute")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-        "transaction": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
+        "transaction": ("str",),
     },
 )
 
@@ -470,7 +470,7 @@ _GetIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
     S.Model("IssuingDispute"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -481,8 +481,8 @@ _PostIssuingDisputesDisputeSubmit: Operation[IssuingDispute] = Operation(
     "/v1/issuing/disputes/{}/submit",
     S.Model("IssuingDispute"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 
@@ -493,10 +493,10 @@ _PostIssuingDisputesDispute: Operation[IssuingDispute] = Operation(
     "/v1/issuing/disputes/{}",
     S.Model("IssuingDispute"),
     kinds={
-        "amount": "int",
-        "evidence": "map",
-        "expand": "seq",
-        "metadata": "map|str",
+        "amount": ("int",),
+        "evidence": ("map",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
     checks=(
         MinorUnits(

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_settlement import IssuingSettlement
     from ..params.issuing_settlements import (
@@ -139,7 +139,7 @@ class AsyncIssuingSettlements(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingSettlement]:
+    ) -> AsyncListObject[IssuingSettlement]:
         """Returns a list of Issuing Settlement objects. The objects are sorted in descending order
         by creation date, with the most recently created object appearing first.
 
@@ -240,11 +240,11 @@ _GetIssuingSettlements: Operation[ListObject[IssuingSettlement]] = Operation(
     S.ListPage(S.Model("IssuingSettlement")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -256,7 +256,7 @@ _GetIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
     S.Model("IssuingSettlement"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -267,8 +267,8 @@ _PostIssuingSettlementsSettlement: Operation[IssuingSettlement] = Operation(
     "/v1/issuing/settlements/{}",
     S.Model("IssuingSettlement"),
     kinds={
-        "expand": "seq",
-        "metadata": "map",
+        "expand": ("seq",),
+        "metadata": ("map",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_transaction import IssuingTransaction
     from ..params.issuing_transactions import (
@@ -151,7 +151,7 @@ class AsyncIssuingTransactions(AsyncResource):
         starting_after: str | None = None,
         type: Literal["capture", "refund"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[IssuingTransaction]:
+    ) -> AsyncListObject[IssuingTransaction]:
         """Returns a list of Issuing Transaction objects. The objects are sorted in descending
         order by creation date, with the most recently created object appearing first.
 
@@ -258,14 +258,14 @@ _GetIssuingTransactions: Operation[ListObject[IssuingTransaction]] = Operation(
     S.ListPage(S.Model("IssuingTransaction")),
     encoding="query",
     kinds={
-        "card": "str",
-        "cardholder": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
+        "card": ("str",),
+        "cardholder": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "type": ("str",),
     },
 )
 
@@ -277,7 +277,7 @@ _GetIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
     S.Model("IssuingTransaction"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -288,8 +288,8 @@ _PostIssuingTransactionsTransaction: Operation[IssuingTransaction] = Operation(
     "/v1/issuing/transactions/{}",
     S.Model("IssuingTransaction"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_intent import PaymentIntent
     from ..params.payment_intents import (
@@ -1493,7 +1493,7 @@ class AsyncPaymentIntents(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentIntent]:
+    ) -> AsyncListObject[PaymentIntent]:
         """Returns a list of PaymentIntents.
 
         ``GET /v1/payment_intents``
@@ -1571,7 +1571,7 @@ class AsyncPaymentIntents(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[PaymentIntent]:
+    ) -> AsyncSearchResult[PaymentIntent]:
         """Search for PaymentIntents you’ve previously created using Stripe’s Search Query
         Language. Don’t use search in read-after-write flows where strict consistency is
         necessary. Under normal operating conditions, data is searchable in less than a minute.
@@ -1797,9 +1797,9 @@ _PostPaymentIntentsIntentApplyCustomerBalance: Operation[PaymentIntent] = Operat
     "/v1/payment_intents/{}/apply_customer_balance",
     S.Model("PaymentIntent"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "expand": "seq",
+        "amount": ("int",),
+        "currency": ("str",),
+        "expand": ("seq",),
     },
     checks=(
         MinorUnits(
@@ -1816,8 +1816,8 @@ _PostPaymentIntentsIntentCancel: Operation[PaymentIntent] = Operation(
     "/v1/payment_intents/{}/cancel",
     S.Model("PaymentIntent"),
     kinds={
-        "cancellation_reason": "str",
-        "expand": "seq",
+        "cancellation_reason": ("str",),
+        "expand": ("seq",),
     },
 )
 
@@ -1828,13 +1828,13 @@ _PostPaymentIntentsIntentCapture: Operation[PaymentIntent] = Operation(
     "/v1/payment_intents/{}/capture",
     S.Model("PaymentIntent"),
     kinds={
-        "amount_to_capture": "int",
-        "application_fee_amount": "int",
-        "expand": "seq",
-        "metadata": "map|str",
-        "statement_descriptor": "str",
-        "statement_descriptor_suffix": "str",
-        "transfer_data": "map",
+        "amount_to_capture": ("int",),
+        "application_fee_amount": ("int",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "statement_descriptor": ("str",),
+        "statement_descriptor_suffix": ("str",),
+        "transfer_data": ("map",),
     },
     checks=(
         MinorUnits(
@@ -1853,23 +1853,23 @@ _PostPaymentIntentsIntentConfirm: Operation[PaymentIntent] = Operation(
     "/v1/payment_intents/{}/confirm",
     S.Model("PaymentIntent"),
     kinds={
-        "capture_method": "str",
-        "client_secret": "str",
-        "error_on_requires_action": "bool",
-        "expand": "seq",
-        "mandate": "str",
-        "mandate_data": "map|str",
-        "off_session": "bool|str",
-        "payment_method": "str",
-        "payment_method_data": "map",
-        "payment_method_options": "map",
-        "payment_method_types": "seq",
-        "radar_options": "map",
-        "receipt_email": "str",
-        "return_url": "str",
-        "setup_future_usage": "str",
-        "shipping": "map|str",
-        "use_stripe_sdk": "bool",
+        "capture_method": ("str",),
+        "client_secret": ("str",),
+        "error_on_requires_action": ("bool",),
+        "expand": ("seq",),
+        "mandate": ("str",),
+        "mandate_data": ("map", "str"),
+        "off_session": ("bool", "str"),
+        "payment_method": ("str",),
+        "payment_method_data": ("map",),
+        "payment_method_options": ("map",),
+        "payment_method_types": ("seq",),
+        "radar_options": ("map",),
+        "receipt_email": ("str",),
+        "return_url": ("str",),
+        "setup_future_usage": ("str",),
+        "shipping": ("map", "str"),
+        "use_stripe_sdk": ("bool",),
     },
     checks=(
         MinorUnits(
@@ -1886,36 +1886,36 @@ _PostPaymentIntents: Operation[PaymentIntent] = Operation(
     "/v1/payment_intents",
     S.Model("PaymentIntent"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "application_fee_amount": "int",
-        "automatic_payment_methods": "map",
-        "capture_method": "str",
-        "confirm": "bool",
-        "confirmation_method": "str",
-        "customer": "str",
-        "description": "str",
-        "error_on_requires_action": "bool",
-        "expand": "seq",
-        "mandate": "str",
-        "mandate_data": "map|str",
-        "metadata": "map",
-        "off_session": "bool|str",
-        "on_behalf_of": "str",
-        "payment_method": "str",
-        "payment_method_data": "map",
-        "payment_method_options": "map",
-        "payment_method_types": "seq",
-        "radar_options": "map",
-        "receipt_email": "str",
-        "return_url": "str",
-        "setup_future_usage": "str",
-        "shipping": "map",
-        "statement_descriptor": "str",
-        "statement_descriptor_suffix": "str",
-        "transfer_data": "map",
-        "transfer_group": "str",
-        "use_stripe_sdk": "bool",
+        "amount": ("int",),
+        "currency": ("str",),
+        "application_fee_amount": ("int",),
+        "automatic_payment_methods": ("map",),
+        "capture_method": ("str",),
+        "confirm": ("bool",),
+        "confirmation_method": ("str",),
+        "customer": ("str",),
+        "description": ("str",),
+        "error_on_requires_action": ("bool",),
+        "expand": ("seq",),
+        "mandate": ("str",),
+        "mandate_data": ("map", "str"),
+        "metadata": ("map",),
+        "off_session": ("bool", "str"),
+        "on_behalf_of": ("str",),
+        "payment_method": ("str",),
+        "payment_method_data": ("map",),
+        "payment_method_options": ("map",),
+        "payment_method_types": ("seq",),
+        "radar_options": ("map",),
+        "receipt_email": ("str",),
+        "return_url": ("str",),
+        "setup_future_usage": ("str",),
+        "shipping": ("map",),
+        "statement_descriptor": ("str",),
+        "statement_descriptor_suffix": ("str",),
+        "transfer_data": ("map",),
+        "transfer_group": ("str",),
+        "use_stripe_sdk": ("bool",),
     },
     required=("amount", "currency"),
     checks=(
@@ -1936,13 +1936,13 @@ _PostPaymentIntentsIntentIncrementAuthorization: Operation[PaymentIntent] = Oper
     "/v1/payment_intents/{}/increment_authorization",
     S.Model("PaymentIntent"),
     kinds={
-        "amount": "int",
-        "application_fee_amount": "int",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "statement_descriptor": "str",
-        "transfer_data": "map",
+        "amount": ("int",),
+        "application_fee_amount": ("int",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "statement_descriptor": ("str",),
+        "transfer_data": ("map",),
     },
     required=("amount",),
     checks=(
@@ -1963,12 +1963,12 @@ _GetPaymentIntents: Operation[ListObject[PaymentIntent]] = Operation(
     S.ListPage(S.Model("PaymentIntent")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "customer": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -1980,8 +1980,8 @@ _GetPaymentIntentsIntent: Operation[PaymentIntent] = Operation(
     S.Model("PaymentIntent"),
     encoding="query",
     kinds={
-        "client_secret": "str",
-        "expand": "seq",
+        "client_secret": ("str",),
+        "expand": ("seq",),
     },
 )
 
@@ -1993,10 +1993,10 @@ _GetPaymentIntentsSearch: Operation[SearchResult[PaymentIntent]] = Operation(
     S.SearchPage(S.Model("PaymentIntent")),
     encoding="query",
     kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
+        "query": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "page": ("str",),
     },
     required=("query",),
 )
@@ -2008,25 +2008,25 @@ _PostPaymentIntentsIntent: Operation[PaymentIntent] = Operation(
     "/v1/payment_intents/{}",
     S.Model("PaymentIntent"),
     kinds={
-        "amount": "int",
-        "application_fee_amount": "int|str",
-        "capture_method": "str",
-        "currency": "str",
-        "customer": "str",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "payment_method": "str",
-        "payment_method_data": "map",
-        "payment_method_options": "map",
-        "payment_method_types": "seq",
-        "receipt_email": "str",
-        "setup_future_usage": "str",
-        "shipping": "map|str",
-        "statement_descriptor": "str",
-        "statement_descriptor_suffix": "str",
-        "transfer_data": "map",
-        "transfer_group": "str",
+        "amount": ("int",),
+        "application_fee_amount": ("int", "str"),
+        "capture_method": ("str",),
+        "currency": ("str",),
+        "customer": ("str",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "payment_method": ("str",),
+        "payment_method_data": ("map",),
+        "payment_method_options": ("map",),
+        "payment_method_types": ("seq",),
+        "receipt_email": ("str",),
+        "setup_future_usage": ("str",),
+        "shipping": ("map", "str"),
+        "statement_descriptor": ("str",),
+        "statement_descriptor_suffix": ("str",),
+        "transfer_data": ("map",),
+        "transfer_group": ("str",),
     },
     checks=(
         MinorUnits(
@@ -2046,10 +2046,10 @@ _PostPaymentIntentsIntentVerifyMicrodeposits: Operation[PaymentIntent] = Operati
     "/v1/payment_intents/{}/verify_microdeposits",
     S.Model("PaymentIntent"),
     kinds={
-        "amounts": "seq",
-        "client_secret": "str",
-        "descriptor_code": "str",
-        "expand": "seq",
+        "amounts": ("seq",),
+        "client_secret": ("str",),
+        "descriptor_code": ("str",),
+        "expand": ("seq",),
     },
     checks=(
         MinorUnits(

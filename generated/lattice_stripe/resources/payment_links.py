@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.item import Item
     from ..models.payment_link import PaymentLink
@@ -651,7 +651,7 @@ class AsyncPaymentLinks(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentLink]:
+    ) -> AsyncListObject[PaymentLink]:
         """Returns a list of your payment links.
 
         ``GET /v1/payment_links``
@@ -845,7 +845,7 @@ class AsyncPaymentLinksLineItems(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
+    ) -> AsyncListObject[Item]:
         """When retrieving a payment link, there is an includable line_items property containing
         the first handful of those items. There is also a URL where you can retrieve the full
         (paginated) list of line items.
@@ -887,32 +887,32 @@ _PostPaymentLinks: Operation[PaymentLink] = Operation(
     "/v1/payment_links",
     S.Model("PaymentLink"),
     kinds={
-        "line_items": "seq",
-        "after_completion": "map",
-        "allow_promotion_codes": "bool",
-        "application_fee_amount": "int",
-        "application_fee_percent": "float",
-        "automatic_tax": "map",
-        "billing_address_collection": "str",
-        "consent_collection": "map",
-        "currency": "str",
-        "custom_fields": "seq",
-        "custom_text": "map",
-        "customer_creation": "str",
-        "expand": "seq",
-        "invoice_creation": "map",
-        "metadata": "map",
-        "on_behalf_of": "str",
-        "payment_intent_data": "map",
-        "payment_method_collection": "str",
-        "payment_method_types": "seq",
-        "phone_number_collection": "map",
-        "shipping_address_collection": "map",
-        "shipping_options": "seq",
-        "submit_type": "str",
-        "subscription_data": "map",
-        "tax_id_collection": "map",
-        "transfer_data": "map",
+        "line_items": ("seq",),
+        "after_completion": ("map",),
+        "allow_promotion_codes": ("bool",),
+        "application_fee_amount": ("int",),
+        "application_fee_percent": ("float",),
+        "automatic_tax": ("map",),
+        "billing_address_collection": ("str",),
+        "consent_collection": ("map",),
+        "currency": ("str",),
+        "custom_fields": ("seq",),
+        "custom_text": ("map",),
+        "customer_creation": ("str",),
+        "expand": ("seq",),
+        "invoice_creation": ("map",),
+        "metadata": ("map",),
+        "on_behalf_of": ("str",),
+        "payment_intent_data": ("map",),
+        "payment_method_collection": ("str",),
+        "payment_method_types": ("seq",),
+        "phone_number_collection": ("map",),
+        "shipping_address_collection": ("map",),
+        "shipping_options": ("seq",),
+        "submit_type": ("str",),
+        "subscription_data": ("map",),
+        "tax_id_collection": ("map",),
+        "transfer_data": ("map",),
     },
     required=("line_items",),
     checks=(
@@ -932,11 +932,11 @@ _GetPaymentLinks: Operation[ListObject[PaymentLink]] = Operation(
     S.ListPage(S.Model("PaymentLink")),
     encoding="query",
     kinds={
-        "active": "bool",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "active": ("bool",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -948,7 +948,7 @@ _GetPaymentLinksPaymentLink: Operation[PaymentLink] = Operation(
     S.Model("PaymentLink"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -959,21 +959,21 @@ _PostPaymentLinksPaymentLink: Operation[PaymentLink] = Operation(
     "/v1/payment_links/{}",
     S.Model("PaymentLink"),
     kinds={
-        "active": "bool",
-        "after_completion": "map",
-        "allow_promotion_codes": "bool",
-        "automatic_tax": "map",
-        "billing_address_collection": "str",
-        "custom_fields": "seq|str",
-        "custom_text": "map",
-        "customer_creation": "str",
-        "expand": "seq",
-        "invoice_creation": "map",
-        "line_items": "seq",
-        "metadata": "map",
-        "payment_method_collection": "str",
-        "payment_method_types": "seq|str",
-        "shipping_address_collection": "map|str",
+        "active": ("bool",),
+        "after_completion": ("map",),
+        "allow_promotion_codes": ("bool",),
+        "automatic_tax": ("map",),
+        "billing_address_collection": ("str",),
+        "custom_fields": ("seq", "str"),
+        "custom_text": ("map",),
+        "customer_creation": ("str",),
+        "expand": ("seq",),
+        "invoice_creation": ("map",),
+        "line_items": ("seq",),
+        "metadata": ("map",),
+        "payment_method_collection": ("str",),
+        "payment_method_types": ("seq", "str"),
+        "shipping_address_collection": ("map", "str"),
     },
 )
 
@@ -985,10 +985,10 @@ _GetPaymentLinksPaymentLinkLineItems: Operation[ListObject[Item]] = Operation(
     S.ListPage(S.Model("Item")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_method_domain import PaymentMethodDomain
 
@@ -229,7 +229,7 @@ class AsyncPaymentMethodDomains(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentMethodDomain]:
+    ) -> AsyncListObject[PaymentMethodDomain]:
         """Lists the details of existing payment method domains.
 
         ``GET /v1/payment_method_domains``
@@ -360,9 +360,9 @@ _PostPaymentMethodDomains: Operation[PaymentMethodDomain] = Operation(
     "/v1/payment_method_domains",
     S.Model("PaymentMethodDomain"),
     kinds={
-        "domain_name": "str",
-        "enabled": "bool",
-        "expand": "seq",
+        "domain_name": ("str",),
+        "enabled": ("bool",),
+        "expand": ("seq",),
     },
     required=("domain_name",),
 )
@@ -375,12 +375,12 @@ _GetPaymentMethodDomains: Operation[ListObject[PaymentMethodDomain]] = Operation
     S.ListPage(S.Model("PaymentMethodDomain")),
     encoding="query",
     kinds={
-        "domain_name": "str",
-        "enabled": "bool",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "domain_name": ("str",),
+        "enabled": ("bool",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -392,7 +392,7 @@ _GetPaymentMethodDomainsPaymentMethodDomain: Operation[PaymentMethodDomain] = Op
     S.Model("PaymentMethodDomain"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -403,8 +403,8 @@ _PostPaymentMethodDomainsPaymentMethodDomain: Operation[PaymentMethodDomain] = O
     "/v1/payment_method_domains/{}",
     S.Model("PaymentMethodDomain"),
     kinds={
-        "enabled": "bool",
-        "expand": "seq",
+        "enabled": ("bool",),
+        "expand": ("seq",),
     },
 )
 
@@ -415,7 +415,7 @@ _PostPaymentMethodDomainsPaymentMethodDomainValidate: Operation[PaymentMethodDom
     "/v1/payment_method_domains/{}/validate",
     S.Model("PaymentMethodDomain"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payment_method import PaymentMethod
     from ..params.payment_methods import (
@@ -812,7 +812,7 @@ class AsyncPaymentMethods(AsyncResource):
         ]
         | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[PaymentMethod]:
+    ) -> AsyncListObject[PaymentMethod]:
         """Returns a list of PaymentMethods for Treasury flows. If you want to list the
         PaymentMethods attached to a Customer for payments, you should use the List a Customer’s
         PaymentMethods API instead.
@@ -933,8 +933,8 @@ _PostPaymentMethodsPaymentMethodAttach: Operation[PaymentMethod] = Operation(
     "/v1/payment_methods/{}/attach",
     S.Model("PaymentMethod"),
     kinds={
-        "customer": "str",
-        "expand": "seq",
+        "customer": ("str",),
+        "expand": ("seq",),
     },
     required=("customer",),
 )
@@ -946,45 +946,45 @@ _PostPaymentMethods: Operation[PaymentMethod] = Operation(
     "/v1/payment_methods",
     S.Model("PaymentMethod"),
     kinds={
-        "acss_debit": "map",
-        "affirm": "map",
-        "afterpay_clearpay": "map",
-        "alipay": "map",
-        "au_becs_debit": "map",
-        "bacs_debit": "map",
-        "bancontact": "map",
-        "billing_details": "map",
-        "blik": "map",
-        "boleto": "map",
-        "card": "map",
-        "cashapp": "map",
-        "customer": "str",
-        "customer_balance": "map",
-        "eps": "map",
-        "expand": "seq",
-        "fpx": "map",
-        "giropay": "map",
-        "grabpay": "map",
-        "ideal": "map",
-        "interac_present": "map",
-        "klarna": "map",
-        "konbini": "map",
-        "link": "map",
-        "metadata": "map",
-        "oxxo": "map",
-        "p24": "map",
-        "payment_method": "str",
-        "paynow": "map",
-        "paypal": "map",
-        "pix": "map",
-        "promptpay": "map",
-        "radar_options": "map",
-        "sepa_debit": "map",
-        "sofort": "map",
-        "type": "str",
-        "us_bank_account": "map",
-        "wechat_pay": "map",
-        "zip": "map",
+        "acss_debit": ("map",),
+        "affirm": ("map",),
+        "afterpay_clearpay": ("map",),
+        "alipay": ("map",),
+        "au_becs_debit": ("map",),
+        "bacs_debit": ("map",),
+        "bancontact": ("map",),
+        "billing_details": ("map",),
+        "blik": ("map",),
+        "boleto": ("map",),
+        "card": ("map",),
+        "cashapp": ("map",),
+        "customer": ("str",),
+        "customer_balance": ("map",),
+        "eps": ("map",),
+        "expand": ("seq",),
+        "fpx": ("map",),
+        "giropay": ("map",),
+        "grabpay": ("map",),
+        "ideal": ("map",),
+        "interac_present": ("map",),
+        "klarna": ("map",),
+        "konbini": ("map",),
+        "link": ("map",),
+        "metadata": ("map",),
+        "oxxo": ("map",),
+        "p24": ("map",),
+        "payment_method": ("str",),
+        "paynow": ("map",),
+        "paypal": ("map",),
+        "pix": ("map",),
+        "promptpay": ("map",),
+        "radar_options": ("map",),
+        "sepa_debit": ("map",),
+        "sofort": ("map",),
+        "type": ("str",),
+        "us_bank_account": ("map",),
+        "wechat_pay": ("map",),
+        "zip": ("map",),
     },
 )
 
@@ -995,7 +995,7 @@ _PostPaymentMethodsPaymentMethodDetach: Operation[PaymentMethod] = Operation(
     "/v1/payment_methods/{}/detach",
     S.Model("PaymentMethod"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1007,12 +1007,12 @@ _GetPaymentMethods: Operation[ListObject[PaymentMethod]] = Operation(
     S.ListPage(S.Model("PaymentMethod")),
     encoding="query",
     kinds={
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "type": "str",
+        "customer": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "type": ("str",),
     },
 )
 
@@ -1024,7 +1024,7 @@ _GetPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Operation(
     S.Model("PaymentMethod"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1035,12 +1035,12 @@ _PostPaymentMethodsPaymentMethod: Operation[PaymentMethod] = Operation(
     "/v1/payment_methods/{}",
     S.Model("PaymentMethod"),
     kinds={
-        "billing_details": "map",
-        "card": "map",
-        "expand": "seq",
-        "link": "map",
-        "metadata": "map|str",
-        "us_bank_account": "map",
+        "billing_details": ("map",),
+        "card": ("map",),
+        "expand": ("seq",),
+        "link": ("map",),
+        "metadata": ("map", "str"),
+        "us_bank_account": ("map",),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.payout import Payout
     from ..params.payouts import (
@@ -393,7 +393,7 @@ class AsyncPayouts(AsyncResource):
         starting_after: str | None = None,
         status: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Payout]:
+    ) -> AsyncListObject[Payout]:
         """Returns a list of existing payouts sent to third-party bank accounts or that Stripe has
         sent you. The payouts are returned in sorted order, with the most recently created
         payouts appearing first.
@@ -541,7 +541,7 @@ _PostPayoutsPayoutCancel: Operation[Payout] = Operation(
     "/v1/payouts/{}/cancel",
     S.Model("Payout"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -552,15 +552,15 @@ _PostPayouts: Operation[Payout] = Operation(
     "/v1/payouts",
     S.Model("Payout"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "description": "str",
-        "destination": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "method": "str",
-        "source_type": "str",
-        "statement_descriptor": "str",
+        "amount": ("int",),
+        "currency": ("str",),
+        "description": ("str",),
+        "destination": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "method": ("str",),
+        "source_type": ("str",),
+        "statement_descriptor": ("str",),
     },
     required=("amount", "currency"),
     checks=(
@@ -579,14 +579,14 @@ _GetPayouts: Operation[ListObject[Payout]] = Operation(
     S.ListPage(S.Model("Payout")),
     encoding="query",
     kinds={
-        "arrival_date": "int|map",
-        "created": "int|map",
-        "destination": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
+        "arrival_date": ("int", "map"),
+        "created": ("int", "map"),
+        "destination": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
 )
 
@@ -598,7 +598,7 @@ _GetPayoutsPayout: Operation[Payout] = Operation(
     S.Model("Payout"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -609,8 +609,8 @@ _PostPayoutsPayoutReverse: Operation[Payout] = Operation(
     "/v1/payouts/{}/reverse",
     S.Model("Payout"),
     kinds={
-        "expand": "seq",
-        "metadata": "map",
+        "expand": ("seq",),
+        "metadata": ("map",),
     },
 )
 
@@ -621,8 +621,8 @@ _PostPayoutsPayout: Operation[Payout] = Operation(
     "/v1/payouts/{}",
     S.Model("Payout"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

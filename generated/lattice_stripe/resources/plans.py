@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_plan import DeletedPlan
     from ..models.plan import Plan
@@ -423,7 +423,7 @@ class AsyncPlans(AsyncResource):
         product: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Plan]:
+    ) -> AsyncListObject[Plan]:
         """Returns a list of your plans.
 
         ``GET /v1/plans``
@@ -544,24 +544,24 @@ _PostPlans: Operation[Plan] = Operation(
     "/v1/plans",
     S.Model("Plan"),
     kinds={
-        "currency": "str",
-        "interval": "str",
-        "active": "bool",
-        "aggregate_usage": "str",
-        "amount": "int",
-        "amount_decimal": "decimal",
-        "billing_scheme": "str",
-        "expand": "seq",
-        "id": "str",
-        "interval_count": "int",
-        "metadata": "map|str",
-        "nickname": "str",
-        "product": "map|str",
-        "tiers": "seq",
-        "tiers_mode": "str",
-        "transform_usage": "map",
-        "trial_period_days": "int",
-        "usage_type": "str",
+        "currency": ("str",),
+        "interval": ("str",),
+        "active": ("bool",),
+        "aggregate_usage": ("str",),
+        "amount": ("int",),
+        "amount_decimal": ("decimal",),
+        "billing_scheme": ("str",),
+        "expand": ("seq",),
+        "id": ("str",),
+        "interval_count": ("int",),
+        "metadata": ("map", "str"),
+        "nickname": ("str",),
+        "product": ("map", "str"),
+        "tiers": ("seq",),
+        "tiers_mode": ("str",),
+        "transform_usage": ("map",),
+        "trial_period_days": ("int",),
+        "usage_type": ("str",),
     },
     required=("currency", "interval"),
     checks=(
@@ -591,13 +591,13 @@ _GetPlans: Operation[ListObject[Plan]] = Operation(
     S.ListPage(S.Model("Plan")),
     encoding="query",
     kinds={
-        "active": "bool",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "product": "str",
-        "starting_after": "str",
+        "active": ("bool",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "product": ("str",),
+        "starting_after": ("str",),
     },
 )
 
@@ -609,7 +609,7 @@ _GetPlansPlan: Operation[Plan] = Operation(
     S.Model("Plan"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -620,12 +620,12 @@ _PostPlansPlan: Operation[Plan] = Operation(
     "/v1/plans/{}",
     S.Model("Plan"),
     kinds={
-        "active": "bool",
-        "expand": "seq",
-        "metadata": "map|str",
-        "nickname": "str",
-        "product": "str",
-        "trial_period_days": "int",
+        "active": ("bool",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "nickname": ("str",),
+        "product": ("str",),
+        "trial_period_days": ("int",),
     },
 )
 

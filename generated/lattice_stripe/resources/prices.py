@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.price import Price
     from ..params.prices import (
@@ -462,7 +462,7 @@ class AsyncPrices(AsyncResource):
         starting_after: str | None = None,
         type: Literal["one_time", "recurring"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Price]:
+    ) -> AsyncListObject[Price]:
         """Returns a list of your prices.
 
         ``GET /v1/prices``
@@ -541,7 +541,7 @@ class AsyncPrices(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Price]:
+    ) -> AsyncSearchResult[Price]:
         """Search for prices you’ve previously created using Stripe’s Search Query Language. Don’t
         use search in read-after-write flows where strict consistency is necessary. Under normal
         operating conditions, data is searchable in less than a minute. Occasionally,
@@ -644,25 +644,25 @@ _PostPrices: Operation[Price] = Operation(
     "/v1/prices",
     S.Model("Price"),
     kinds={
-        "currency": "str",
-        "active": "bool",
-        "billing_scheme": "str",
-        "currency_options": "map",
-        "custom_unit_amount": "map",
-        "expand": "seq",
-        "lookup_key": "str",
-        "metadata": "map",
-        "nickname": "str",
-        "product": "str",
-        "product_data": "map",
-        "recurring": "map",
-        "tax_behavior": "str",
-        "tiers": "seq",
-        "tiers_mode": "str",
-        "transfer_lookup_key": "bool",
-        "transform_quantity": "map",
-        "unit_amount": "int",
-        "unit_amount_decimal": "decimal",
+        "currency": ("str",),
+        "active": ("bool",),
+        "billing_scheme": ("str",),
+        "currency_options": ("map",),
+        "custom_unit_amount": ("map",),
+        "expand": ("seq",),
+        "lookup_key": ("str",),
+        "metadata": ("map",),
+        "nickname": ("str",),
+        "product": ("str",),
+        "product_data": ("map",),
+        "recurring": ("map",),
+        "tax_behavior": ("str",),
+        "tiers": ("seq",),
+        "tiers_mode": ("str",),
+        "transfer_lookup_key": ("bool",),
+        "transform_quantity": ("map",),
+        "unit_amount": ("int",),
+        "unit_amount_decimal": ("decimal",),
     },
     required=("currency",),
     checks=(
@@ -692,17 +692,17 @@ _GetPrices: Operation[ListObject[Price]] = Operation(
     S.ListPage(S.Model("Price")),
     encoding="query",
     kinds={
-        "active": "bool",
-        "created": "int|map",
-        "currency": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "lookup_keys": "seq",
-        "product": "str",
-        "recurring": "map",
-        "starting_after": "str",
-        "type": "str",
+        "active": ("bool",),
+        "created": ("int", "map"),
+        "currency": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "lookup_keys": ("seq",),
+        "product": ("str",),
+        "recurring": ("map",),
+        "starting_after": ("str",),
+        "type": ("str",),
     },
 )
 
@@ -714,7 +714,7 @@ _GetPricesPrice: Operation[Price] = Operation(
     S.Model("Price"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -726,10 +726,10 @@ _GetPricesSearch: Operation[SearchResult[Price]] = Operation(
     S.SearchPage(S.Model("Price")),
     encoding="query",
     kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
+        "query": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "page": ("str",),
     },
     required=("query",),
 )
@@ -741,14 +741,14 @@ _PostPricesPrice: Operation[Price] = Operation(
     "/v1/prices/{}",
     S.Model("Price"),
     kinds={
-        "active": "bool",
-        "currency_options": "map|str",
-        "expand": "seq",
-        "lookup_key": "str",
-        "metadata": "map|str",
-        "nickname": "str",
-        "tax_behavior": "str",
-        "transfer_lookup_key": "bool",
+        "active": ("bool",),
+        "currency_options": ("map", "str"),
+        "expand": ("seq",),
+        "lookup_key": ("str",),
+        "metadata": ("map", "str"),
+        "nickname": ("str",),
+        "tax_behavior": ("str",),
+        "transfer_lookup_key": ("bool",),
     },
     checks=(
         MinorUnits(

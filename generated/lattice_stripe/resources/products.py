@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_product import DeletedProduct
     from ..models.product import Product
@@ -459,7 +459,7 @@ class AsyncProducts(AsyncResource):
         starting_after: str | None = None,
         url: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Product]:
+    ) -> AsyncListObject[Product]:
         """Returns a list of your products. The products are returned sorted by creation date, with
         the most recently created products appearing first.
 
@@ -538,7 +538,7 @@ class AsyncProducts(AsyncResource):
         limit: int | None = None,
         page: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Product]:
+    ) -> AsyncSearchResult[Product]:
         """Search for products you’ve previously created using Stripe’s Search Query Language.
         Don’t use search in read-after-write flows where strict consistency is necessary. Under
         normal operating conditions, data is searchable in less than a minute. Occasionally,
@@ -662,21 +662,21 @@ _PostProducts: Operation[Product] = Operation(
     "/v1/products",
     S.Model("Product"),
     kinds={
-        "name": "str",
-        "active": "bool",
-        "default_price_data": "map",
-        "description": "str",
-        "expand": "seq",
-        "features": "seq",
-        "id": "str",
-        "images": "seq",
-        "metadata": "map",
-        "package_dimensions": "map",
-        "shippable": "bool",
-        "statement_descriptor": "str",
-        "tax_code": "str",
-        "unit_label": "str",
-        "url": "str",
+        "name": ("str",),
+        "active": ("bool",),
+        "default_price_data": ("map",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "features": ("seq",),
+        "id": ("str",),
+        "images": ("seq",),
+        "metadata": ("map",),
+        "package_dimensions": ("map",),
+        "shippable": ("bool",),
+        "statement_descriptor": ("str",),
+        "tax_code": ("str",),
+        "unit_label": ("str",),
+        "url": ("str",),
     },
     required=("name",),
     checks=(
@@ -710,15 +710,15 @@ _GetProducts: Operation[ListObject[Product]] = Operation(
     S.ListPage(S.Model("Product")),
     encoding="query",
     kinds={
-        "active": "bool",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "ids": "seq",
-        "limit": "int",
-        "shippable": "bool",
-        "starting_after": "str",
-        "url": "str",
+        "active": ("bool",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "ids": ("seq",),
+        "limit": ("int",),
+        "shippable": ("bool",),
+        "starting_after": ("str",),
+        "url": ("str",),
     },
 )
 
@@ -730,7 +730,7 @@ _GetProductsId: Operation[Product] = Operation(
     S.Model("Product"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -742,10 +742,10 @@ _GetProductsSearch: Operation[SearchResult[Product]] = Operation(
     S.SearchPage(S.Model("Product")),
     encoding="query",
     kinds={
-        "query": "str",
-        "expand": "seq",
-        "limit": "int",
-        "page": "str",
+        "query": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "page": ("str",),
     },
     required=("query",),
 )
@@ -757,20 +757,20 @@ _PostProductsId: Operation[Product] = Operation(
     "/v1/products/{}",
     S.Model("Product"),
     kinds={
-        "active": "bool",
-        "default_price": "str",
-        "description": "str",
-        "expand": "seq",
-        "features": "seq|str",
-        "images": "seq|str",
-        "metadata": "map|str",
-        "name": "str",
-        "package_dimensions": "map|str",
-        "shippable": "bool",
-        "statement_descriptor": "str",
-        "tax_code": "str",
-        "unit_label": "str",
-        "url": "str",
+        "active": ("bool",),
+        "default_price": ("str",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "features": ("seq", "str"),
+        "images": ("seq", "str"),
+        "metadata": ("map", "str"),
+        "name": ("str",),
+        "package_dimensions": ("map", "str"),
+        "shippable": ("bool",),
+        "statement_descriptor": ("str",),
+        "tax_code": ("str",),
+        "unit_label": ("str",),
+        "url": ("str",),
     },
 )
 

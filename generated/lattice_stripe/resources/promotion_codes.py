@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.promotion_code import PromotionCode
     from ..params.promotion_codes import (
@@ -283,7 +283,7 @@ class AsyncPromotionCodes(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[PromotionCode]:
+    ) -> AsyncListObject[PromotionCode]:
         """Returns a list of your promotion codes.
 
         ``GET /v1/promotion_codes``
@@ -400,15 +400,15 @@ _PostPromotionCodes: Operation[PromotionCode] = Operation(
     "/v1/promotion_codes",
     S.Model("PromotionCode"),
     kinds={
-        "coupon": "str",
-        "active": "bool",
-        "code": "str",
-        "customer": "str",
-        "expand": "seq",
-        "expires_at": "int",
-        "max_redemptions": "int",
-        "metadata": "map",
-        "restrictions": "map",
+        "coupon": ("str",),
+        "active": ("bool",),
+        "code": ("str",),
+        "customer": ("str",),
+        "expand": ("seq",),
+        "expires_at": ("int",),
+        "max_redemptions": ("int",),
+        "metadata": ("map",),
+        "restrictions": ("map",),
     },
     required=("coupon",),
     checks=(
@@ -428,15 +428,15 @@ _GetPromotionCodes: Operation[ListObject[PromotionCode]] = Operation(
     S.ListPage(S.Model("PromotionCode")),
     encoding="query",
     kinds={
-        "active": "bool",
-        "code": "str",
-        "coupon": "str",
-        "created": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "active": ("bool",),
+        "code": ("str",),
+        "coupon": ("str",),
+        "created": ("int", "map"),
+        "customer": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -448,7 +448,7 @@ _GetPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
     S.Model("PromotionCode"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -459,10 +459,10 @@ _PostPromotionCodesPromotionCode: Operation[PromotionCode] = Operation(
     "/v1/promotion_codes/{}",
     S.Model("PromotionCode"),
     kinds={
-        "active": "bool",
-        "expand": "seq",
-        "metadata": "map|str",
-        "restrictions": "map",
+        "active": ("bool",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "restrictions": ("map",),
     },
     checks=(
         MinorUnits(

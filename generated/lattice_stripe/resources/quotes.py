@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.item import Item
     from ..models.quote import Quote
@@ -746,7 +746,7 @@ class AsyncQuotes(AsyncResource):
         status: Literal["accepted", "canceled", "draft", "open"] | None = None,
         test_clock: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Quote]:
+    ) -> AsyncListObject[Quote]:
         """Returns a list of your quotes.
 
         ``GET /v1/quotes``
@@ -947,7 +947,7 @@ class AsyncQuotesComputedUpfrontLineItems(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
+    ) -> AsyncListObject[Item]:
         """When retrieving a quote, there is an includable computed.upfront.line_items property
         containing the first handful of those items. There is also a URL where you can retrieve
         the full (paginated) list of upfront line items.
@@ -993,7 +993,7 @@ class AsyncQuotesLineItems(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Item]:
+    ) -> AsyncListObject[Item]:
         """When retrieving a quote, there is an includable line_items property containing the first
         handful of those items. There is also a URL where you can retrieve the full (paginated)
         list of line items.
@@ -1035,7 +1035,7 @@ _PostQuotesQuoteAccept: Operation[Quote] = Operation(
     "/v1/quotes/{}/accept",
     S.Model("Quote"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1046,7 +1046,7 @@ _PostQuotesQuoteCancel: Operation[Quote] = Operation(
     "/v1/quotes/{}/cancel",
     S.Model("Quote"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1057,26 +1057,26 @@ _PostQuotes: Operation[Quote] = Operation(
     "/v1/quotes",
     S.Model("Quote"),
     kinds={
-        "application_fee_amount": "int|str",
-        "application_fee_percent": "float|str",
-        "automatic_tax": "map",
-        "collection_method": "str",
-        "customer": "str",
-        "default_tax_rates": "seq|str",
-        "description": "str",
-        "discounts": "seq|str",
-        "expand": "seq",
-        "expires_at": "int",
-        "footer": "str",
-        "from_quote": "map",
-        "header": "str",
-        "invoice_settings": "map",
-        "line_items": "seq",
-        "metadata": "map",
-        "on_behalf_of": "str",
-        "subscription_data": "map",
-        "test_clock": "str",
-        "transfer_data": "map|str",
+        "application_fee_amount": ("int", "str"),
+        "application_fee_percent": ("float", "str"),
+        "automatic_tax": ("map",),
+        "collection_method": ("str",),
+        "customer": ("str",),
+        "default_tax_rates": ("seq", "str"),
+        "description": ("str",),
+        "discounts": ("seq", "str"),
+        "expand": ("seq",),
+        "expires_at": ("int",),
+        "footer": ("str",),
+        "from_quote": ("map",),
+        "header": ("str",),
+        "invoice_settings": ("map",),
+        "line_items": ("seq",),
+        "metadata": ("map",),
+        "on_behalf_of": ("str",),
+        "subscription_data": ("map",),
+        "test_clock": ("str",),
+        "transfer_data": ("map", "str"),
     },
     checks=(
         MinorUnits(
@@ -1095,8 +1095,8 @@ _PostQuotesQuoteFinalize: Operation[Quote] = Operation(
     "/v1/quotes/{}/finalize",
     S.Model("Quote"),
     kinds={
-        "expand": "seq",
-        "expires_at": "int",
+        "expand": ("seq",),
+        "expires_at": ("int",),
     },
 )
 
@@ -1108,13 +1108,13 @@ _GetQuotes: Operation[ListObject[Quote]] = Operation(
     S.ListPage(S.Model("Quote")),
     encoding="query",
     kinds={
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
-        "test_clock": "str",
+        "customer": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
+        "test_clock": ("str",),
     },
 )
 
@@ -1127,7 +1127,7 @@ _GetQuotesQuotePdf: Operation[bytes] = Operation(
     encoding="query",
     base="files",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1139,7 +1139,7 @@ _GetQuotesQuote: Operation[Quote] = Operation(
     S.Model("Quote"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1150,24 +1150,24 @@ _PostQuotesQuote: Operation[Quote] = Operation(
     "/v1/quotes/{}",
     S.Model("Quote"),
     kinds={
-        "application_fee_amount": "int|str",
-        "application_fee_percent": "float|str",
-        "automatic_tax": "map",
-        "collection_method": "str",
-        "customer": "str",
-        "default_tax_rates": "seq|str",
-        "description": "str",
-        "discounts": "seq|str",
-        "expand": "seq",
-        "expires_at": "int",
-        "footer": "str",
-        "header": "str",
-        "invoice_settings": "map",
-        "line_items": "seq",
-        "metadata": "map",
-        "on_behalf_of": "str",
-        "subscription_data": "map",
-        "transfer_data": "map|str",
+        "application_fee_amount": ("int", "str"),
+        "application_fee_percent": ("float", "str"),
+        "automatic_tax": ("map",),
+        "collection_method": ("str",),
+        "customer": ("str",),
+        "default_tax_rates": ("seq", "str"),
+        "description": ("str",),
+        "discounts": ("seq", "str"),
+        "expand": ("seq",),
+        "expires_at": ("int",),
+        "footer": ("str",),
+        "header": ("str",),
+        "invoice_settings": ("map",),
+        "line_items": ("seq",),
+        "metadata": ("map",),
+        "on_behalf_of": ("str",),
+        "subscription_data": ("map",),
+        "transfer_data": ("map", "str"),
     },
     checks=(
         MinorUnits(
@@ -1187,10 +1187,10 @@ _GetQuotesQuoteComputedUpfrontLineItems: Operation[ListObject[Item]] = Operation
     S.ListPage(S.Model("Item")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -1202,10 +1202,10 @@ _GetQuotesQuoteLineItems: Operation[ListObject[Item]] = Operation(
     S.ListPage(S.Model("Item")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.radar_early_fraud_warning import RadarEarlyFraudWarning
 
@@ -109,7 +109,7 @@ class AsyncRadarEarlyFraudWarnings(AsyncResource):
         payment_intent: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[RadarEarlyFraudWarning]:
+    ) -> AsyncListObject[RadarEarlyFraudWarning]:
         """Returns a list of early fraud warnings.
 
         ``GET /v1/radar/early_fraud_warnings``
@@ -181,12 +181,12 @@ _GetRadarEarlyFraudWarnings: Operation[ListObject[RadarEarlyFraudWarning]] = Ope
     S.ListPage(S.Model("RadarEarlyFraudWarning")),
     encoding="query",
     kinds={
-        "charge": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_intent": "str",
-        "starting_after": "str",
+        "charge": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "payment_intent": ("str",),
+        "starting_after": ("str",),
     },
 )
 
@@ -198,7 +198,7 @@ _GetRadarEarlyFraudWarningsEarlyFraudWarning: Operation[RadarEarlyFraudWarning] 
     S.Model("RadarEarlyFraudWarning"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

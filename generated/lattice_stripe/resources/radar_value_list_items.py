@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_radar_value_list_item import DeletedRadarValueListItem
     from ..models.radar_value_list_item import RadarValueListItem
@@ -210,7 +210,7 @@ class AsyncRadarValueListItems(AsyncResource):
         starting_after: str | None = None,
         value: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[RadarValueListItem]:
+    ) -> AsyncListObject[RadarValueListItem]:
         """Returns a list of ValueListItem objects. The objects are sorted in descending order by
         creation date, with the most recently created object appearing first.
 
@@ -282,9 +282,9 @@ _PostRadarValueListItems: Operation[RadarValueListItem] = Operation(
     "/v1/radar/value_list_items",
     S.Model("RadarValueListItem"),
     kinds={
-        "value": "str",
-        "value_list": "str",
-        "expand": "seq",
+        "value": ("str",),
+        "value_list": ("str",),
+        "expand": ("seq",),
     },
     required=("value", "value_list"),
 )
@@ -306,13 +306,13 @@ _GetRadarValueListItems: Operation[ListObject[RadarValueListItem]] = Operation(
     S.ListPage(S.Model("RadarValueListItem")),
     encoding="query",
     kinds={
-        "value_list": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "value": "str",
+        "value_list": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "value": ("str",),
     },
     required=("value_list",),
 )
@@ -325,7 +325,7 @@ _GetRadarValueListItemsItem: Operation[RadarValueListItem] = Operation(
     S.Model("RadarValueListItem"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_radar_value_list import DeletedRadarValueList
     from ..models.radar_value_list import RadarValueList
@@ -296,7 +296,7 @@ class AsyncRadarValueLists(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[RadarValueList]:
+    ) -> AsyncListObject[RadarValueList]:
         """Returns a list of ValueList objects. The objects are sorted in descending order by
         creation date, with the most recently created object appearing first.
 
@@ -406,11 +406,11 @@ _PostRadarValueLists: Operation[RadarValueList] = Operation(
     "/v1/radar/value_lists",
     S.Model("RadarValueList"),
     kinds={
-        "alias": "str",
-        "name": "str",
-        "expand": "seq",
-        "item_type": "str",
-        "metadata": "map",
+        "alias": ("str",),
+        "name": ("str",),
+        "expand": ("seq",),
+        "item_type": ("str",),
+        "metadata": ("map",),
     },
     required=("alias", "name"),
 )
@@ -432,13 +432,13 @@ _GetRadarValueLists: Operation[ListObject[RadarValueList]] = Operation(
     S.ListPage(S.Model("RadarValueList")),
     encoding="query",
     kinds={
-        "alias": "str",
-        "contains": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "alias": ("str",),
+        "contains": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -450,7 +450,7 @@ _GetRadarValueListsValueList: Operation[RadarValueList] = Operation(
     S.Model("RadarValueList"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -461,10 +461,10 @@ _PostRadarValueListsValueList: Operation[RadarValueList] = Operation(
     "/v1/radar/value_lists/{}",
     S.Model("RadarValueList"),
     kinds={
-        "alias": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "name": "str",
+        "alias": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "name": ("str",),
     },
 )
 

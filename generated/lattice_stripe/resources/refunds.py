@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.refund import Refund
     from ..params.refunds import (
@@ -330,7 +330,7 @@ class AsyncRefunds(AsyncResource):
         payment_intent: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Refund]:
+    ) -> AsyncListObject[Refund]:
         """Returns a list of all refunds you’ve previously created. The refunds are returned in
         sorted order, with the most recent refunds appearing first. For convenience, the 10 most
         recent refunds are always available by default on the charge object.
@@ -436,7 +436,7 @@ _PostRefundsRefundCancel: Operation[Refund] = Operation(
     "/v1/refunds/{}/cancel",
     S.Model("Refund"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -447,18 +447,18 @@ _PostRefunds: Operation[Refund] = Operation(
     "/v1/refunds",
     S.Model("Refund"),
     kinds={
-        "amount": "int",
-        "charge": "str",
-        "currency": "str",
-        "customer": "str",
-        "expand": "seq",
-        "instructions_email": "str",
-        "metadata": "map|str",
-        "origin": "str",
-        "payment_intent": "str",
-        "reason": "str",
-        "refund_application_fee": "bool",
-        "reverse_transfer": "bool",
+        "amount": ("int",),
+        "charge": ("str",),
+        "currency": ("str",),
+        "customer": ("str",),
+        "expand": ("seq",),
+        "instructions_email": ("str",),
+        "metadata": ("map", "str"),
+        "origin": ("str",),
+        "payment_intent": ("str",),
+        "reason": ("str",),
+        "refund_application_fee": ("bool",),
+        "reverse_transfer": ("bool",),
     },
     checks=(
         MinorUnits(
@@ -476,13 +476,13 @@ _GetRefunds: Operation[ListObject[Refund]] = Operation(
     S.ListPage(S.Model("Refund")),
     encoding="query",
     kinds={
-        "charge": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_intent": "str",
-        "starting_after": "str",
+        "charge": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "payment_intent": ("str",),
+        "starting_after": ("str",),
     },
 )
 
@@ -494,7 +494,7 @@ _GetRefundsRefund: Operation[Refund] = Operation(
     S.Model("Refund"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -505,8 +505,8 @@ _PostRefundsRefund: Operation[Refund] = Operation(
     "/v1/refunds/{}",
     S.Model("Refund"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.reporting_report_run import ReportingReportRun
     from ..params.reporting_report_runs import (
@@ -172,7 +172,7 @@ class AsyncReportingReportRuns(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[ReportingReportRun]:
+    ) -> AsyncListObject[ReportingReportRun]:
         """Returns a list of Report Runs, with the most recent appearing first.
 
         ``GET /v1/reporting/report_runs``
@@ -238,9 +238,9 @@ _PostReportingReportRuns: Operation[ReportingReportRun] = Operation(
     "/v1/reporting/report_runs",
     S.Model("ReportingReportRun"),
     kinds={
-        "report_type": "str",
-        "expand": "seq",
-        "parameters": "map",
+        "report_type": ("str",),
+        "expand": ("seq",),
+        "parameters": ("map",),
     },
     required=("report_type",),
 )
@@ -253,11 +253,11 @@ _GetReportingReportRuns: Operation[ListObject[ReportingReportRun]] = Operation(
     S.ListPage(S.Model("ReportingReportRun")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -269,7 +269,7 @@ _GetReportingReportRunsReportRun: Operation[ReportingReportRun] = Operation(
     S.Model("ReportingReportRun"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.reporting_report_type import ReportingReportType
 
@@ -80,7 +80,7 @@ class AsyncReportingReportTypes(AsyncResource):
         *,
         expand: SequenceNotStr[str] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[ReportingReportType]:
+    ) -> AsyncListObject[ReportingReportType]:
         """Returns a full list of Report Types.
 
         ``GET /v1/reporting/report_types``
@@ -133,7 +133,7 @@ _GetReportingReportTypes: Operation[ListObject[ReportingReportType]] = Operation
     S.ListPage(S.Model("ReportingReportType")),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -145,7 +145,7 @@ _GetReportingReportTypesReportType: Operation[ReportingReportType] = Operation(
     S.Model("ReportingReportType"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

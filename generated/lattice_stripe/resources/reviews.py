@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.review import Review
     from ..params.reviews import (
@@ -155,7 +155,7 @@ class AsyncReviews(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Review]:
+    ) -> AsyncListObject[Review]:
         """Returns a list of Review objects that have open set to true. The objects are sorted in
         descending order by creation date, with the most recently created object appearing
         first.
@@ -223,7 +223,7 @@ _PostReviewsReviewApprove: Operation[Review] = Operation(
     "/v1/reviews/{}/approve",
     S.Model("Review"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -235,11 +235,11 @@ _GetReviews: Operation[ListObject[Review]] = Operation(
     S.ListPage(S.Model("Review")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -251,7 +251,7 @@ _GetReviewsReview: Operation[Review] = Operation(
     S.Model("Review"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

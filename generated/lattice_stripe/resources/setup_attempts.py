@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.setup_attempt import SetupAttempt
     from ..params.setup_attempts import (
@@ -88,7 +88,7 @@ class AsyncSetupAttempts(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[SetupAttempt]:
+    ) -> AsyncListObject[SetupAttempt]:
         """Returns a list of SetupAttempts associated with a provided SetupIntent.
 
         ``GET /v1/setup_attempts``
@@ -136,12 +136,12 @@ _GetSetupAttempts: Operation[ListObject[SetupAttempt]] = Operation(
     S.ListPage(S.Model("SetupAttempt")),
     encoding="query",
     kinds={
-        "setup_intent": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "setup_intent": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
     required=("setup_intent",),
 )

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.setup_intent import SetupIntent
     from ..params.setup_intents import (
@@ -676,7 +676,7 @@ class AsyncSetupIntents(AsyncResource):
         payment_method: str | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[SetupIntent]:
+    ) -> AsyncListObject[SetupIntent]:
         """Returns a list of SetupIntents.
 
         ``GET /v1/setup_intents``
@@ -875,8 +875,8 @@ _PostSetupIntentsIntentCancel: Operation[SetupIntent] = Operation(
     "/v1/setup_intents/{}/cancel",
     S.Model("SetupIntent"),
     kinds={
-        "cancellation_reason": "str",
-        "expand": "seq",
+        "cancellation_reason": ("str",),
+        "expand": ("seq",),
     },
 )
 
@@ -887,14 +887,14 @@ _PostSetupIntentsIntentConfirm: Operation[SetupIntent] = Operation(
     "/v1/setup_intents/{}/confirm",
     S.Model("SetupIntent"),
     kinds={
-        "client_secret": "str",
-        "expand": "seq",
-        "mandate_data": "map|str",
-        "payment_method": "str",
-        "payment_method_data": "map",
-        "payment_method_options": "map",
-        "return_url": "str",
-        "use_stripe_sdk": "bool",
+        "client_secret": ("str",),
+        "expand": ("seq",),
+        "mandate_data": ("map", "str"),
+        "payment_method": ("str",),
+        "payment_method_data": ("map",),
+        "payment_method_options": ("map",),
+        "return_url": ("str",),
+        "use_stripe_sdk": ("bool",),
     },
     checks=(
         MinorUnits(
@@ -911,24 +911,24 @@ _PostSetupIntents: Operation[SetupIntent] = Operation(
     "/v1/setup_intents",
     S.Model("SetupIntent"),
     kinds={
-        "attach_to_self": "bool",
-        "automatic_payment_methods": "map",
-        "confirm": "bool",
-        "customer": "str",
-        "description": "str",
-        "expand": "seq",
-        "flow_directions": "seq",
-        "mandate_data": "map|str",
-        "metadata": "map",
-        "on_behalf_of": "str",
-        "payment_method": "str",
-        "payment_method_data": "map",
-        "payment_method_options": "map",
-        "payment_method_types": "seq",
-        "return_url": "str",
-        "single_use": "map",
-        "usage": "str",
-        "use_stripe_sdk": "bool",
+        "attach_to_self": ("bool",),
+        "automatic_payment_methods": ("map",),
+        "confirm": ("bool",),
+        "customer": ("str",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "flow_directions": ("seq",),
+        "mandate_data": ("map", "str"),
+        "metadata": ("map",),
+        "on_behalf_of": ("str",),
+        "payment_method": ("str",),
+        "payment_method_data": ("map",),
+        "payment_method_options": ("map",),
+        "payment_method_types": ("seq",),
+        "return_url": ("str",),
+        "single_use": ("map",),
+        "usage": ("str",),
+        "use_stripe_sdk": ("bool",),
     },
     checks=(
         MinorUnits(
@@ -947,14 +947,14 @@ _GetSetupIntents: Operation[ListObject[SetupIntent]] = Operation(
     S.ListPage(S.Model("SetupIntent")),
     encoding="query",
     kinds={
-        "attach_to_self": "bool",
-        "created": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "payment_method": "str",
-        "starting_after": "str",
+        "attach_to_self": ("bool",),
+        "created": ("int", "map"),
+        "customer": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "payment_method": ("str",),
+        "starting_after": ("str",),
     },
 )
 
@@ -966,8 +966,8 @@ _GetSetupIntentsIntent: Operation[SetupIntent] = Operation(
     S.Model("SetupIntent"),
     encoding="query",
     kinds={
-        "client_secret": "str",
-        "expand": "seq",
+        "client_secret": ("str",),
+        "expand": ("seq",),
     },
 )
 
@@ -978,16 +978,16 @@ _PostSetupIntentsIntent: Operation[SetupIntent] = Operation(
     "/v1/setup_intents/{}",
     S.Model("SetupIntent"),
     kinds={
-        "attach_to_self": "bool",
-        "customer": "str",
-        "description": "str",
-        "expand": "seq",
-        "flow_directions": "seq",
-        "metadata": "map|str",
-        "payment_method": "str",
-        "payment_method_data": "map",
-        "payment_method_options": "map",
-        "payment_method_types": "seq",
+        "attach_to_self": ("bool",),
+        "customer": ("str",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "flow_directions": ("seq",),
+        "metadata": ("map", "str"),
+        "payment_method": ("str",),
+        "payment_method_data": ("map",),
+        "payment_method_options": ("map",),
+        "payment_method_types": ("seq",),
     },
     checks=(
         MinorUnits(
@@ -1004,10 +1004,10 @@ _PostSetupIntentsIntentVerifyMicrodeposits: Operation[SetupIntent] = Operation(
     "/v1/setup_intents/{}/verify_microdeposits",
     S.Model("SetupIntent"),
     kinds={
-        "amounts": "seq",
-        "client_secret": "str",
-        "descriptor_code": "str",
-        "expand": "seq",
+        "amounts": ("seq",),
+        "client_secret": ("str",),
+        "descriptor_code": ("str",),
+        "expand": ("seq",),
     },
     checks=(
         MinorUnits(

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.shipping_rate import ShippingRate
     from ..params.shipping_rates import (
@@ -267,7 +267,7 @@ class AsyncShippingRates(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[ShippingRate]:
+    ) -> AsyncListObject[ShippingRate]:
         """Returns a list of your shipping rates.
 
         ``GET /v1/shipping_rates``
@@ -381,14 +381,14 @@ _PostShippingRates: Operation[ShippingRate] = Operation(
     "/v1/shipping_rates",
     S.Model("ShippingRate"),
     kinds={
-        "display_name": "str",
-        "delivery_estimate": "map",
-        "expand": "seq",
-        "fixed_amount": "map",
-        "metadata": "map",
-        "tax_behavior": "str",
-        "tax_code": "str",
-        "type": "str",
+        "display_name": ("str",),
+        "delivery_estimate": ("map",),
+        "expand": ("seq",),
+        "fixed_amount": ("map",),
+        "metadata": ("map",),
+        "tax_behavior": ("str",),
+        "tax_code": ("str",),
+        "type": ("str",),
     },
     required=("display_name",),
     checks=(
@@ -408,13 +408,13 @@ _GetShippingRates: Operation[ListObject[ShippingRate]] = Operation(
     S.ListPage(S.Model("ShippingRate")),
     encoding="query",
     kinds={
-        "active": "bool",
-        "created": "int|map",
-        "currency": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "active": ("bool",),
+        "created": ("int", "map"),
+        "currency": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -426,7 +426,7 @@ _GetShippingRatesShippingRateToken: Operation[ShippingRate] = Operation(
     S.Model("ShippingRate"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -437,11 +437,11 @@ _PostShippingRatesShippingRateToken: Operation[ShippingRate] = Operation(
     "/v1/shipping_rates/{}",
     S.Model("ShippingRate"),
     kinds={
-        "active": "bool",
-        "expand": "seq",
-        "fixed_amount": "map",
-        "metadata": "map|str",
-        "tax_behavior": "str",
+        "active": ("bool",),
+        "expand": ("seq",),
+        "fixed_amount": ("map",),
+        "metadata": ("map", "str"),
+        "tax_behavior": ("str",),
     },
     checks=(
         MinorUnits(

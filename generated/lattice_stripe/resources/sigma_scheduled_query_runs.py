@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.scheduled_query_run import ScheduledQueryRun
 
@@ -98,7 +98,7 @@ class AsyncSigmaScheduledQueryRuns(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[ScheduledQueryRun]:
+    ) -> AsyncListObject[ScheduledQueryRun]:
         """Returns a list of scheduled query runs.
 
         ``GET /v1/sigma/scheduled_query_runs``
@@ -163,10 +163,10 @@ _GetSigmaScheduledQueryRuns: Operation[ListObject[ScheduledQueryRun]] = Operatio
     S.ListPage(S.Model("ScheduledQueryRun")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -178,7 +178,7 @@ _GetSigmaScheduledQueryRunsScheduledQueryRun: Operation[ScheduledQueryRun] = Ope
     S.Model("ScheduledQueryRun"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

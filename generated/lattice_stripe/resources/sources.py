@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.source import Source
     from ..models.source_mandate_notification import SourceMandateNotification
@@ -601,7 +601,7 @@ class AsyncSourcesSourceTransactions(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[SourceTransaction]:
+    ) -> AsyncListObject[SourceTransaction]:
         """List source transactions for a given source.
 
         ``GET /v1/sources/{source}/source_transactions``
@@ -671,22 +671,22 @@ _PostSources: Operation[Source] = Operation(
     "/v1/sources",
     S.Model("Source"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "customer": "str",
-        "expand": "seq",
-        "flow": "str",
-        "mandate": "map",
-        "metadata": "map",
-        "original_source": "str",
-        "owner": "map",
-        "receiver": "map",
-        "redirect": "map",
-        "source_order": "map",
-        "statement_descriptor": "str",
-        "token": "str",
-        "type": "str",
-        "usage": "str",
+        "amount": ("int",),
+        "currency": ("str",),
+        "customer": ("str",),
+        "expand": ("seq",),
+        "flow": ("str",),
+        "mandate": ("map",),
+        "metadata": ("map",),
+        "original_source": ("str",),
+        "owner": ("map",),
+        "receiver": ("map",),
+        "redirect": ("map",),
+        "source_order": ("map",),
+        "statement_descriptor": ("str",),
+        "token": ("str",),
+        "type": ("str",),
+        "usage": ("str",),
     },
     checks=(
         MinorUnits(
@@ -706,8 +706,8 @@ _GetSourcesSource: Operation[Source] = Operation(
     S.Model("Source"),
     encoding="query",
     kinds={
-        "client_secret": "str",
-        "expand": "seq",
+        "client_secret": ("str",),
+        "expand": ("seq",),
     },
 )
 
@@ -718,12 +718,12 @@ _PostSourcesSource: Operation[Source] = Operation(
     "/v1/sources/{}",
     S.Model("Source"),
     kinds={
-        "amount": "int",
-        "expand": "seq",
-        "mandate": "map",
-        "metadata": "map|str",
-        "owner": "map",
-        "source_order": "map",
+        "amount": ("int",),
+        "expand": ("seq",),
+        "mandate": ("map",),
+        "metadata": ("map", "str"),
+        "owner": ("map",),
+        "source_order": ("map",),
     },
     checks=(
         MinorUnits(
@@ -742,8 +742,8 @@ _PostSourcesSourceVerify: Operation[Source] = Operation(
     "/v1/sources/{}/verify",
     S.Model("Source"),
     kinds={
-        "values": "seq",
-        "expand": "seq",
+        "values": ("seq",),
+        "expand": ("seq",),
     },
     required=("values",),
 )
@@ -756,7 +756,7 @@ _GetSourcesSourceMandateNotificationsMandateNotification: Operation[SourceMandat
     S.Model("SourceMandateNotification"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -768,10 +768,10 @@ _GetSourcesSourceSourceTransactions: Operation[ListObject[SourceTransaction]] = 
     S.ListPage(S.Model("SourceTransaction")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -783,7 +783,7 @@ _GetSourcesSourceSourceTransactionsSourceTransaction: Operation[SourceTransactio
     S.Model("SourceTransaction"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

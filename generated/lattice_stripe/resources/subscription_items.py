@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_subscription_item import DeletedSubscriptionItem
     from ..models.subscription_item import SubscriptionItem
@@ -635,7 +635,7 @@ class _AsyncSubscriptionItemsBase(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[SubscriptionItem]:
+    ) -> AsyncListObject[SubscriptionItem]:
         """Returns a list of your subscription items for a given subscription.
 
         ``GET /v1/subscription_items``
@@ -823,7 +823,7 @@ class AsyncSubscriptionItemsUsageRecordSummaries(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[UsageRecordSummary]:
+    ) -> AsyncListObject[UsageRecordSummary]:
         """For the specified subscription item, returns a list of summary objects. Each object in
         the list provides usage information that’s been summarized from multiple usage records
         and over a subscription billing period (e.g., 15 usage records in the month of
@@ -930,17 +930,17 @@ _PostSubscriptionItems: Operation[SubscriptionItem] = Operation(
     "/v1/subscription_items",
     S.Model("SubscriptionItem"),
     kinds={
-        "subscription": "str",
-        "billing_thresholds": "map|str",
-        "expand": "seq",
-        "metadata": "map",
-        "payment_behavior": "str",
-        "price": "str",
-        "price_data": "map",
-        "proration_behavior": "str",
-        "proration_date": "int",
-        "quantity": "int",
-        "tax_rates": "seq|str",
+        "subscription": ("str",),
+        "billing_thresholds": ("map", "str"),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "payment_behavior": ("str",),
+        "price": ("str",),
+        "price_data": ("map",),
+        "proration_behavior": ("str",),
+        "proration_date": ("int",),
+        "quantity": ("int",),
+        "tax_rates": ("seq", "str"),
     },
     required=("subscription",),
     checks=(
@@ -959,9 +959,9 @@ _DeleteSubscriptionItemsItem: Operation[DeletedSubscriptionItem] = Operation(
     S.Model("DeletedSubscriptionItem"),
     encoding="query",
     kinds={
-        "clear_usage": "bool",
-        "proration_behavior": "str",
-        "proration_date": "int",
+        "clear_usage": ("bool",),
+        "proration_behavior": ("str",),
+        "proration_date": ("int",),
     },
 )
 
@@ -973,11 +973,11 @@ _GetSubscriptionItems: Operation[ListObject[SubscriptionItem]] = Operation(
     S.ListPage(S.Model("SubscriptionItem")),
     encoding="query",
     kinds={
-        "subscription": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "subscription": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
     required=("subscription",),
 )
@@ -990,7 +990,7 @@ _GetSubscriptionItemsItem: Operation[SubscriptionItem] = Operation(
     S.Model("SubscriptionItem"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1001,17 +1001,17 @@ _PostSubscriptionItemsItem: Operation[SubscriptionItem] = Operation(
     "/v1/subscription_items/{}",
     S.Model("SubscriptionItem"),
     kinds={
-        "billing_thresholds": "map|str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "off_session": "bool",
-        "payment_behavior": "str",
-        "price": "str",
-        "price_data": "map",
-        "proration_behavior": "str",
-        "proration_date": "int",
-        "quantity": "int",
-        "tax_rates": "seq|str",
+        "billing_thresholds": ("map", "str"),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "off_session": ("bool",),
+        "payment_behavior": ("str",),
+        "price": ("str",),
+        "price_data": ("map",),
+        "proration_behavior": ("str",),
+        "proration_date": ("int",),
+        "quantity": ("int",),
+        "tax_rates": ("seq", "str"),
     },
     checks=(
         MinorUnits(
@@ -1030,10 +1030,10 @@ _GetSubscriptionItemsSubscriptionItemUsageRecordSummaries: Operation[ListObject[
         S.ListPage(S.Model("UsageRecordSummary")),
         encoding="query",
         kinds={
-            "ending_before": "str",
-            "expand": "seq",
-            "limit": "int",
-            "starting_after": "str",
+            "ending_before": ("str",),
+            "expand": ("seq",),
+            "limit": ("int",),
+            "starting_after": ("str",),
         },
     )
 )
@@ -1045,10 +1045,10 @@ _PostSubscriptionItemsSubscriptionItemUsageRecords: Operation[UsageRecord] = Ope
     "/v1/subscription_items/{}/usage_records",
     S.Model("UsageRecord"),
     kinds={
-        "quantity": "int",
-        "action": "str",
-        "expand": "seq",
-        "timestamp": "int|str",
+        "quantity": ("int",),
+        "action": ("str",),
+        "expand": ("seq",),
+        "timestamp": ("int", "str"),
     },
     required=("quantity",),
 )

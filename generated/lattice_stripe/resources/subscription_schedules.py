@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.subscription_schedule import SubscriptionSchedule
     from ..params.subscription_schedules import (
@@ -418,7 +418,7 @@ class AsyncSubscriptionSchedules(AsyncResource):
         scheduled: bool | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[SubscriptionSchedule]:
+    ) -> AsyncListObject[SubscriptionSchedule]:
         """Retrieves the list of your subscription schedules.
 
         ``GET /v1/subscription_schedules``
@@ -583,9 +583,9 @@ _PostSubscriptionSchedulesScheduleCancel: Operation[SubscriptionSchedule] = Oper
     "/v1/subscription_schedules/{}/cancel",
     S.Model("SubscriptionSchedule"),
     kinds={
-        "expand": "seq",
-        "invoice_now": "bool",
-        "prorate": "bool",
+        "expand": ("seq",),
+        "invoice_now": ("bool",),
+        "prorate": ("bool",),
     },
 )
 
@@ -596,14 +596,14 @@ _PostSubscriptionSchedules: Operation[SubscriptionSchedule] = Operation(
     "/v1/subscription_schedules",
     S.Model("SubscriptionSchedule"),
     kinds={
-        "customer": "str",
-        "default_settings": "map",
-        "end_behavior": "str",
-        "expand": "seq",
-        "from_subscription": "str",
-        "metadata": "map|str",
-        "phases": "seq",
-        "start_date": "int|str",
+        "customer": ("str",),
+        "default_settings": ("map",),
+        "end_behavior": ("str",),
+        "expand": ("seq",),
+        "from_subscription": ("str",),
+        "metadata": ("map", "str"),
+        "phases": ("seq",),
+        "start_date": ("int", "str"),
     },
     checks=(
         MinorUnits(
@@ -624,16 +624,16 @@ _GetSubscriptionSchedules: Operation[ListObject[SubscriptionSchedule]] = Operati
     S.ListPage(S.Model("SubscriptionSchedule")),
     encoding="query",
     kinds={
-        "canceled_at": "int|map",
-        "completed_at": "int|map",
-        "created": "int|map",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "released_at": "int|map",
-        "scheduled": "bool",
-        "starting_after": "str",
+        "canceled_at": ("int", "map"),
+        "completed_at": ("int", "map"),
+        "created": ("int", "map"),
+        "customer": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "released_at": ("int", "map"),
+        "scheduled": ("bool",),
+        "starting_after": ("str",),
     },
 )
 
@@ -644,8 +644,8 @@ _PostSubscriptionSchedulesScheduleRelease: Operation[SubscriptionSchedule] = Ope
     "/v1/subscription_schedules/{}/release",
     S.Model("SubscriptionSchedule"),
     kinds={
-        "expand": "seq",
-        "preserve_cancel_date": "bool",
+        "expand": ("seq",),
+        "preserve_cancel_date": ("bool",),
     },
 )
 
@@ -657,7 +657,7 @@ _GetSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
     S.Model("SubscriptionSchedule"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -668,12 +668,12 @@ _PostSubscriptionSchedulesSchedule: Operation[SubscriptionSchedule] = Operation(
     "/v1/subscription_schedules/{}",
     S.Model("SubscriptionSchedule"),
     kinds={
-        "default_settings": "map",
-        "end_behavior": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "phases": "seq",
-        "proration_behavior": "str",
+        "default_settings": ("map",),
+        "end_behavior": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "phases": ("seq",),
+        "proration_behavior": ("str",),
     },
     checks=(
         MinorUnits(

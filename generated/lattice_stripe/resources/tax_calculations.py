@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_calculation import TaxCalculation
     from ..models.tax_calculation_line_item import TaxCalculationLineItem
@@ -191,7 +191,7 @@ class AsyncTaxCalculationsLineItems(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxCalculationLineItem]:
+    ) -> AsyncListObject[TaxCalculationLineItem]:
         """Retrieves the line items of a persisted tax calculation as a collection.
 
         ``GET /v1/tax/calculations/{calculation}/line_items``
@@ -231,13 +231,13 @@ _PostTaxCalculations: Operation[TaxCalculation] = Operation(
     "/v1/tax/calculations",
     S.Model("TaxCalculation"),
     kinds={
-        "currency": "str",
-        "line_items": "seq",
-        "customer": "str",
-        "customer_details": "map",
-        "expand": "seq",
-        "shipping_cost": "map",
-        "tax_date": "int",
+        "currency": ("str",),
+        "line_items": ("seq",),
+        "customer": ("str",),
+        "customer_details": ("map",),
+        "expand": ("seq",),
+        "shipping_cost": ("map",),
+        "tax_date": ("int",),
     },
     required=("currency", "line_items"),
     checks=(
@@ -257,10 +257,10 @@ _GetTaxCalculationsCalculationLineItems: Operation[ListObject[TaxCalculationLine
     S.ListPage(S.Model("TaxCalculationLineItem")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 

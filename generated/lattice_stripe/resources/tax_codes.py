@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_code import TaxCode
 
@@ -100,7 +100,7 @@ class AsyncTaxCodes(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxCode]:
+    ) -> AsyncListObject[TaxCode]:
         """A list of all tax codes available to add to Products in order to allow specific tax
         calculations.
 
@@ -167,10 +167,10 @@ _GetTaxCodes: Operation[ListObject[TaxCode]] = Operation(
     S.ListPage(S.Model("TaxCode")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -182,7 +182,7 @@ _GetTaxCodesId: Operation[TaxCode] = Operation(
     S.Model("TaxCode"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

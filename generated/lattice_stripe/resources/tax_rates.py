@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_rate import TaxRate
     from ..params.tax_rates import (
@@ -343,7 +343,7 @@ class AsyncTaxRates(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxRate]:
+    ) -> AsyncListObject[TaxRate]:
         """Returns a list of your tax rates. Tax rates are returned sorted by creation date, with
         the most recently created tax rates appearing first.
 
@@ -489,17 +489,17 @@ _PostTaxRates: Operation[TaxRate] = Operation(
     "/v1/tax_rates",
     S.Model("TaxRate"),
     kinds={
-        "display_name": "str",
-        "inclusive": "bool",
-        "percentage": "float",
-        "active": "bool",
-        "country": "str",
-        "description": "str",
-        "expand": "seq",
-        "jurisdiction": "str",
-        "metadata": "map",
-        "state": "str",
-        "tax_type": "str",
+        "display_name": ("str",),
+        "inclusive": ("bool",),
+        "percentage": ("float",),
+        "active": ("bool",),
+        "country": ("str",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "jurisdiction": ("str",),
+        "metadata": ("map",),
+        "state": ("str",),
+        "tax_type": ("str",),
     },
     required=("display_name", "inclusive", "percentage"),
 )
@@ -512,13 +512,13 @@ _GetTaxRates: Operation[ListObject[TaxRate]] = Operation(
     S.ListPage(S.Model("TaxRate")),
     encoding="query",
     kinds={
-        "active": "bool",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "inclusive": "bool",
-        "limit": "int",
-        "starting_after": "str",
+        "active": ("bool",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "inclusive": ("bool",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -530,7 +530,7 @@ _GetTaxRatesTaxRate: Operation[TaxRate] = Operation(
     S.Model("TaxRate"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -541,15 +541,15 @@ _PostTaxRatesTaxRate: Operation[TaxRate] = Operation(
     "/v1/tax_rates/{}",
     S.Model("TaxRate"),
     kinds={
-        "active": "bool",
-        "country": "str",
-        "description": "str",
-        "display_name": "str",
-        "expand": "seq",
-        "jurisdiction": "str",
-        "metadata": "map|str",
-        "state": "str",
-        "tax_type": "str",
+        "active": ("bool",),
+        "country": ("str",),
+        "description": ("str",),
+        "display_name": ("str",),
+        "expand": ("seq",),
+        "jurisdiction": ("str",),
+        "metadata": ("map", "str"),
+        "state": ("str",),
+        "tax_type": ("str",),
     },
 )
 

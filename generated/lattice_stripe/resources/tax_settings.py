@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_settings import TaxSettings
     from ..params.tax_settings import (
@@ -145,7 +145,7 @@ _GetTaxSettings: Operation[TaxSettings] = Operation(
     S.Model("TaxSettings"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -156,9 +156,9 @@ _PostTaxSettings: Operation[TaxSettings] = Operation(
     "/v1/tax/settings",
     S.Model("TaxSettings"),
     kinds={
-        "defaults": "map",
-        "expand": "seq",
-        "head_office": "map",
+        "defaults": ("map",),
+        "expand": ("seq",),
+        "head_office": ("map",),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.tax_transaction import TaxTransaction
     from ..models.tax_transaction_line_item import TaxTransactionLineItem
@@ -326,7 +326,7 @@ class AsyncTaxTransactionsLineItems(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TaxTransactionLineItem]:
+    ) -> AsyncListObject[TaxTransactionLineItem]:
         """Retrieves the line items of a committed standalone transaction as a collection.
 
         ``GET /v1/tax/transactions/{transaction}/line_items``
@@ -366,10 +366,10 @@ _PostTaxTransactionsCreateFromCalculation: Operation[TaxTransaction] = Operation
     "/v1/tax/transactions/create_from_calculation",
     S.Model("TaxTransaction"),
     kinds={
-        "calculation": "str",
-        "reference": "str",
-        "expand": "seq",
-        "metadata": "map",
+        "calculation": ("str",),
+        "reference": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
     },
     required=("calculation", "reference"),
 )
@@ -381,14 +381,14 @@ _PostTaxTransactionsCreateReversal: Operation[TaxTransaction] = Operation(
     "/v1/tax/transactions/create_reversal",
     S.Model("TaxTransaction"),
     kinds={
-        "mode": "str",
-        "original_transaction": "str",
-        "reference": "str",
-        "expand": "seq",
-        "flat_amount": "int",
-        "line_items": "seq",
-        "metadata": "map",
-        "shipping_cost": "map",
+        "mode": ("str",),
+        "original_transaction": ("str",),
+        "reference": ("str",),
+        "expand": ("seq",),
+        "flat_amount": ("int",),
+        "line_items": ("seq",),
+        "metadata": ("map",),
+        "shipping_cost": ("map",),
     },
     required=("mode", "original_transaction", "reference"),
     checks=(
@@ -411,7 +411,7 @@ _GetTaxTransactionsTransaction: Operation[TaxTransaction] = Operation(
     S.Model("TaxTransaction"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -423,10 +423,10 @@ _GetTaxTransactionsTransactionLineItems: Operation[ListObject[TaxTransactionLine
     S.ListPage(S.Model("TaxTransactionLineItem")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_configuration import DeletedTerminalConfiguration
     from ..models.terminal_configuration import TerminalConfiguration
@@ -248,7 +248,7 @@ class AsyncTerminalConfigurations(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TerminalConfiguration]:
+    ) -> AsyncListObject[TerminalConfiguration]:
         """Returns a list of Configuration objects.
 
         ``GET /v1/terminal/configurations``
@@ -350,10 +350,10 @@ _PostTerminalConfigurations: Operation[TerminalConfiguration] = Operation(
     "/v1/terminal/configurations",
     S.Model("TerminalConfiguration"),
     kinds={
-        "bbpos_wisepos_e": "map",
-        "expand": "seq",
-        "tipping": "map|str",
-        "verifone_p400": "map",
+        "bbpos_wisepos_e": ("map",),
+        "expand": ("seq",),
+        "tipping": ("map", "str"),
+        "verifone_p400": ("map",),
     },
     checks=(
         MinorUnits(
@@ -393,11 +393,11 @@ _GetTerminalConfigurations: Operation[ListObject[TerminalConfiguration]] = Opera
     S.ListPage(S.Model("TerminalConfiguration")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "is_account_default": "bool",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "is_account_default": ("bool",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -410,7 +410,7 @@ _GetTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | Delet
         S.OneOf("TerminalConfiguration", "DeletedTerminalConfiguration"),
         encoding="query",
         kinds={
-            "expand": "seq",
+            "expand": ("seq",),
         },
     )
 )
@@ -423,10 +423,10 @@ _PostTerminalConfigurationsConfiguration: Operation[TerminalConfiguration | Dele
         "/v1/terminal/configurations/{}",
         S.OneOf("TerminalConfiguration", "DeletedTerminalConfiguration"),
         kinds={
-            "bbpos_wisepos_e": "map|str",
-            "expand": "seq",
-            "tipping": "map|str",
-            "verifone_p400": "map|str",
+            "bbpos_wisepos_e": ("map", "str"),
+            "expand": ("seq",),
+            "tipping": ("map", "str"),
+            "verifone_p400": ("map", "str"),
         },
         checks=(
             MinorUnits(

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.terminal_connection_token import TerminalConnectionToken
 
@@ -102,8 +102,8 @@ _PostTerminalConnectionTokens: Operation[TerminalConnectionToken] = Operation(
     "/v1/terminal/connection_tokens",
     S.Model("TerminalConnectionToken"),
     kinds={
-        "expand": "seq",
-        "location": "str",
+        "expand": ("seq",),
+        "location": ("str",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_location import DeletedTerminalLocation
     from ..models.terminal_location import TerminalLocation
@@ -259,7 +259,7 @@ class AsyncTerminalLocations(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TerminalLocation]:
+    ) -> AsyncListObject[TerminalLocation]:
         """Returns a list of Location objects.
 
         ``GET /v1/terminal/locations``
@@ -365,11 +365,11 @@ _PostTerminalLocations: Operation[TerminalLocation] = Operation(
     "/v1/terminal/locations",
     S.Model("TerminalLocation"),
     kinds={
-        "address": "map",
-        "display_name": "str",
-        "configuration_overrides": "str",
-        "expand": "seq",
-        "metadata": "map|str",
+        "address": ("map",),
+        "display_name": ("str",),
+        "configuration_overrides": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
     required=("address", "display_name"),
 )
@@ -391,10 +391,10 @@ _GetTerminalLocations: Operation[ListObject[TerminalLocation]] = Operation(
     S.ListPage(S.Model("TerminalLocation")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -406,7 +406,7 @@ _GetTerminalLocationsLocation: Operation[TerminalLocation | DeletedTerminalLocat
     S.OneOf("TerminalLocation", "DeletedTerminalLocation"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -417,11 +417,11 @@ _PostTerminalLocationsLocation: Operation[TerminalLocation | DeletedTerminalLoca
     "/v1/terminal/locations/{}",
     S.OneOf("TerminalLocation", "DeletedTerminalLocation"),
     kinds={
-        "address": "map",
-        "configuration_overrides": "str",
-        "display_name": "str",
-        "expand": "seq",
-        "metadata": "map|str",
+        "address": ("map",),
+        "configuration_overrides": ("str",),
+        "display_name": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_terminal_reader import DeletedTerminalReader
     from ..models.terminal_reader import TerminalReader
@@ -481,7 +481,7 @@ class AsyncTerminalReaders(AsyncResource):
         starting_after: str | None = None,
         status: Literal["offline", "online"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TerminalReader]:
+    ) -> AsyncListObject[TerminalReader]:
         """Returns a list of Reader objects.
 
         ``GET /v1/terminal/readers``
@@ -736,7 +736,7 @@ _PostTerminalReadersReaderCancelAction: Operation[TerminalReader] = Operation(
     "/v1/terminal/readers/{}/cancel_action",
     S.Model("TerminalReader"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -747,11 +747,11 @@ _PostTerminalReaders: Operation[TerminalReader] = Operation(
     "/v1/terminal/readers",
     S.Model("TerminalReader"),
     kinds={
-        "registration_code": "str",
-        "expand": "seq",
-        "label": "str",
-        "location": "str",
-        "metadata": "map|str",
+        "registration_code": ("str",),
+        "expand": ("seq",),
+        "label": ("str",),
+        "location": ("str",),
+        "metadata": ("map", "str"),
     },
     required=("registration_code",),
 )
@@ -773,14 +773,14 @@ _GetTerminalReaders: Operation[ListObject[TerminalReader]] = Operation(
     S.ListPage(S.Model("TerminalReader")),
     encoding="query",
     kinds={
-        "device_type": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "location": "str",
-        "serial_number": "str",
-        "starting_after": "str",
-        "status": "str",
+        "device_type": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "location": ("str",),
+        "serial_number": ("str",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
 )
 
@@ -791,9 +791,9 @@ _PostTerminalReadersReaderProcessPaymentIntent: Operation[TerminalReader] = Oper
     "/v1/terminal/readers/{}/process_payment_intent",
     S.Model("TerminalReader"),
     kinds={
-        "payment_intent": "str",
-        "expand": "seq",
-        "process_config": "map",
+        "payment_intent": ("str",),
+        "expand": ("seq",),
+        "process_config": ("map",),
     },
     required=("payment_intent",),
     checks=(
@@ -811,10 +811,10 @@ _PostTerminalReadersReaderProcessSetupIntent: Operation[TerminalReader] = Operat
     "/v1/terminal/readers/{}/process_setup_intent",
     S.Model("TerminalReader"),
     kinds={
-        "customer_consent_collected": "bool",
-        "setup_intent": "str",
-        "expand": "seq",
-        "process_config": "map",
+        "customer_consent_collected": ("bool",),
+        "setup_intent": ("str",),
+        "expand": ("seq",),
+        "process_config": ("map",),
     },
     required=("customer_consent_collected", "setup_intent"),
 )
@@ -826,13 +826,13 @@ _PostTerminalReadersReaderRefundPayment: Operation[TerminalReader] = Operation(
     "/v1/terminal/readers/{}/refund_payment",
     S.Model("TerminalReader"),
     kinds={
-        "amount": "int",
-        "charge": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "payment_intent": "str",
-        "refund_application_fee": "bool",
-        "reverse_transfer": "bool",
+        "amount": ("int",),
+        "charge": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "payment_intent": ("str",),
+        "refund_application_fee": ("bool",),
+        "reverse_transfer": ("bool",),
     },
     checks=(
         MinorUnits(
@@ -850,7 +850,7 @@ _GetTerminalReadersReader: Operation[TerminalReader | DeletedTerminalReader] = O
     S.OneOf("TerminalReader", "DeletedTerminalReader"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -861,9 +861,9 @@ _PostTerminalReadersReaderSetReaderDisplay: Operation[TerminalReader] = Operatio
     "/v1/terminal/readers/{}/set_reader_display",
     S.Model("TerminalReader"),
     kinds={
-        "type": "str",
-        "cart": "map",
-        "expand": "seq",
+        "type": ("str",),
+        "cart": ("map",),
+        "expand": ("seq",),
     },
     required=("type",),
     checks=(
@@ -881,9 +881,9 @@ _PostTerminalReadersReader: Operation[TerminalReader | DeletedTerminalReader] = 
     "/v1/terminal/readers/{}",
     S.OneOf("TerminalReader", "DeletedTerminalReader"),
     kinds={
-        "expand": "seq",
-        "label": "str",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "label": ("str",),
+        "metadata": ("map", "str"),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.customer_cash_balance_transaction import CustomerCashBalanceTransaction
 
@@ -123,10 +123,10 @@ _PostTestHelpersCustomersCustomerFundCashBalance: Operation[CustomerCashBalanceT
     "/v1/test_helpers/customers/{}/fund_cash_balance",
     S.Model("CustomerCashBalanceTransaction"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "expand": "seq",
-        "reference": "str",
+        "amount": ("int",),
+        "currency": ("str",),
+        "expand": ("seq",),
+        "reference": ("str",),
     },
     required=("amount", "currency"),
     checks=(

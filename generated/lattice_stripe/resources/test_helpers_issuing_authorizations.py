@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_authorization import IssuingAuthorization
     from ..params.test_helpers_issuing_authorizations import (
@@ -430,10 +430,10 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationCapture: Operation[IssuingAuth
     "/v1/test_helpers/issuing/authorizations/{}/capture",
     S.Model("IssuingAuthorization"),
     kinds={
-        "capture_amount": "int",
-        "close_authorization": "bool",
-        "expand": "seq",
-        "purchase_details": "map",
+        "capture_amount": ("int",),
+        "close_authorization": ("bool",),
+        "expand": ("seq",),
+        "purchase_details": ("map",),
     },
     checks=(
         MinorUnits(
@@ -450,17 +450,17 @@ _PostTestHelpersIssuingAuthorizations: Operation[IssuingAuthorization] = Operati
     "/v1/test_helpers/issuing/authorizations",
     S.Model("IssuingAuthorization"),
     kinds={
-        "amount": "int",
-        "card": "str",
-        "amount_details": "map",
-        "authorization_method": "str",
-        "currency": "str",
-        "expand": "seq",
-        "is_amount_controllable": "bool",
-        "merchant_data": "map",
-        "network_data": "map",
-        "verification_data": "map",
-        "wallet": "str",
+        "amount": ("int",),
+        "card": ("str",),
+        "amount_details": ("map",),
+        "authorization_method": ("str",),
+        "currency": ("str",),
+        "expand": ("seq",),
+        "is_amount_controllable": ("bool",),
+        "merchant_data": ("map",),
+        "network_data": ("map",),
+        "verification_data": ("map",),
+        "wallet": ("str",),
     },
     required=("amount", "card"),
     checks=(
@@ -480,7 +480,7 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationExpire: Operation[IssuingAutho
     "/v1/test_helpers/issuing/authorizations/{}/expire",
     S.Model("IssuingAuthorization"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -491,9 +491,9 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationIncrement: Operation[IssuingAu
     "/v1/test_helpers/issuing/authorizations/{}/increment",
     S.Model("IssuingAuthorization"),
     kinds={
-        "increment_amount": "int",
-        "expand": "seq",
-        "is_amount_controllable": "bool",
+        "increment_amount": ("int",),
+        "expand": ("seq",),
+        "is_amount_controllable": ("bool",),
     },
     required=("increment_amount",),
     checks=(
@@ -511,8 +511,8 @@ _PostTestHelpersIssuingAuthorizationsAuthorizationReverse: Operation[IssuingAuth
     "/v1/test_helpers/issuing/authorizations/{}/reverse",
     S.Model("IssuingAuthorization"),
     kinds={
-        "expand": "seq",
-        "reverse_amount": "int",
+        "expand": ("seq",),
+        "reverse_amount": ("int",),
     },
     checks=(
         MinorUnits(

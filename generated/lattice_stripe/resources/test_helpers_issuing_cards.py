@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_card import IssuingCard
 
@@ -230,7 +230,7 @@ _PostTestHelpersIssuingCardsCardShippingDeliver: Operation[IssuingCard] = Operat
     "/v1/test_helpers/issuing/cards/{}/shipping/deliver",
     S.Model("IssuingCard"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -241,7 +241,7 @@ _PostTestHelpersIssuingCardsCardShippingFail: Operation[IssuingCard] = Operation
     "/v1/test_helpers/issuing/cards/{}/shipping/fail",
     S.Model("IssuingCard"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -252,7 +252,7 @@ _PostTestHelpersIssuingCardsCardShippingReturn: Operation[IssuingCard] = Operati
     "/v1/test_helpers/issuing/cards/{}/shipping/return",
     S.Model("IssuingCard"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -263,7 +263,7 @@ _PostTestHelpersIssuingCardsCardShippingShip: Operation[IssuingCard] = Operation
     "/v1/test_helpers/issuing/cards/{}/shipping/ship",
     S.Model("IssuingCard"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.issuing_transaction import IssuingTransaction
     from ..params.test_helpers_issuing_transactions import (
@@ -281,12 +281,12 @@ _PostTestHelpersIssuingTransactionsCreateForceCapture: Operation[IssuingTransact
     "/v1/test_helpers/issuing/transactions/create_force_capture",
     S.Model("IssuingTransaction"),
     kinds={
-        "amount": "int",
-        "card": "str",
-        "currency": "str",
-        "expand": "seq",
-        "merchant_data": "map",
-        "purchase_details": "map",
+        "amount": ("int",),
+        "card": ("str",),
+        "currency": ("str",),
+        "expand": ("seq",),
+        "merchant_data": ("map",),
+        "purchase_details": ("map",),
     },
     required=("amount", "card"),
     checks=(
@@ -304,12 +304,12 @@ _PostTestHelpersIssuingTransactionsCreateUnlinkedRefund: Operation[IssuingTransa
     "/v1/test_helpers/issuing/transactions/create_unlinked_refund",
     S.Model("IssuingTransaction"),
     kinds={
-        "amount": "int",
-        "card": "str",
-        "currency": "str",
-        "expand": "seq",
-        "merchant_data": "map",
-        "purchase_details": "map",
+        "amount": ("int",),
+        "card": ("str",),
+        "currency": ("str",),
+        "expand": ("seq",),
+        "merchant_data": ("map",),
+        "purchase_details": ("map",),
     },
     required=("amount", "card"),
     checks=(
@@ -327,8 +327,8 @@ _PostTestHelpersIssuingTransactionsTransactionRefund: Operation[IssuingTransacti
     "/v1/test_helpers/issuing/transactions/{}/refund",
     S.Model("IssuingTransaction"),
     kinds={
-        "expand": "seq",
-        "refund_amount": "int",
+        "expand": ("seq",),
+        "refund_amount": ("int",),
     },
     checks=(
         MinorUnits(

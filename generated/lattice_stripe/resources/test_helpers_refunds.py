@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.refund import Refund
 
@@ -86,7 +86,7 @@ _PostTestHelpersRefundsRefundExpire: Operation[Refund] = Operation(
     "/v1/test_helpers/refunds/{}/expire",
     S.Model("Refund"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

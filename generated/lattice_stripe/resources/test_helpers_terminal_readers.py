@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.terminal_reader import TerminalReader
     from ..params.test_helpers_terminal_readers import (
@@ -117,11 +117,11 @@ _PostTestHelpersTerminalReadersReaderPresentPaymentMethod: Operation[TerminalRea
     "/v1/test_helpers/terminal/readers/{}/present_payment_method",
     S.Model("TerminalReader"),
     kinds={
-        "amount_tip": "int",
-        "card_present": "map",
-        "expand": "seq",
-        "interac_present": "map",
-        "type": "str",
+        "amount_tip": ("int",),
+        "card_present": ("map",),
+        "expand": ("seq",),
+        "interac_present": ("map",),
+        "type": ("str",),
     },
     checks=(
         MinorUnits(

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_test_helpers_test_clock import DeletedTestHelpersTestClock
     from ..models.test_helpers_test_clock import TestHelpersTestClock
@@ -251,7 +251,7 @@ class AsyncTestHelpersTestClocks(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TestHelpersTestClock]:
+    ) -> AsyncListObject[TestHelpersTestClock]:
         """Returns a list of your test clocks.
 
         ``GET /v1/test_helpers/test_clocks``
@@ -315,8 +315,8 @@ _PostTestHelpersTestClocksTestClockAdvance: Operation[TestHelpersTestClock] = Op
     "/v1/test_helpers/test_clocks/{}/advance",
     S.Model("TestHelpersTestClock"),
     kinds={
-        "frozen_time": "int",
-        "expand": "seq",
+        "frozen_time": ("int",),
+        "expand": ("seq",),
     },
     required=("frozen_time",),
 )
@@ -328,9 +328,9 @@ _PostTestHelpersTestClocks: Operation[TestHelpersTestClock] = Operation(
     "/v1/test_helpers/test_clocks",
     S.Model("TestHelpersTestClock"),
     kinds={
-        "frozen_time": "int",
-        "expand": "seq",
-        "name": "str",
+        "frozen_time": ("int",),
+        "expand": ("seq",),
+        "name": ("str",),
     },
     required=("frozen_time",),
 )
@@ -352,10 +352,10 @@ _GetTestHelpersTestClocks: Operation[ListObject[TestHelpersTestClock]] = Operati
     S.ListPage(S.Model("TestHelpersTestClock")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -367,7 +367,7 @@ _GetTestHelpersTestClocksTestClock: Operation[TestHelpersTestClock] = Operation(
     S.Model("TestHelpersTestClock"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

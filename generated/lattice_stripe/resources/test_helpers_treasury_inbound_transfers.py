@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
     from ..params.test_helpers_treasury_inbound_transfers import (
@@ -197,8 +197,8 @@ _PostTestHelpersTreasuryInboundTransfersIdFail: Operation[TreasuryInboundTransfe
     "/v1/test_helpers/treasury/inbound_transfers/{}/fail",
     S.Model("TreasuryInboundTransfer"),
     kinds={
-        "expand": "seq",
-        "failure_details": "map",
+        "expand": ("seq",),
+        "failure_details": ("map",),
     },
 )
 
@@ -209,7 +209,7 @@ _PostTestHelpersTreasuryInboundTransfersIdReturn: Operation[TreasuryInboundTrans
     "/v1/test_helpers/treasury/inbound_transfers/{}/return",
     S.Model("TreasuryInboundTransfer"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -220,7 +220,7 @@ _PostTestHelpersTreasuryInboundTransfersIdSucceed: Operation[TreasuryInboundTran
     "/v1/test_helpers/treasury/inbound_transfers/{}/succeed",
     S.Model("TreasuryInboundTransfer"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
     from ..params.test_helpers_treasury_outbound_payments import (
@@ -197,7 +197,7 @@ _PostTestHelpersTreasuryOutboundPaymentsIdFail: Operation[TreasuryOutboundPaymen
     "/v1/test_helpers/treasury/outbound_payments/{}/fail",
     S.Model("TreasuryOutboundPayment"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -208,7 +208,7 @@ _PostTestHelpersTreasuryOutboundPaymentsIdPost: Operation[TreasuryOutboundPaymen
     "/v1/test_helpers/treasury/outbound_payments/{}/post",
     S.Model("TreasuryOutboundPayment"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -219,8 +219,8 @@ _PostTestHelpersTreasuryOutboundPaymentsIdReturn: Operation[TreasuryOutboundPaym
     "/v1/test_helpers/treasury/outbound_payments/{}/return",
     S.Model("TreasuryOutboundPayment"),
     kinds={
-        "expand": "seq",
-        "returned_details": "map",
+        "expand": ("seq",),
+        "returned_details": ("map",),
     },
 )
 

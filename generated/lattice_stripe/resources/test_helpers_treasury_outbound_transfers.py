@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
     from ..params.test_helpers_treasury_outbound_transfers import (
@@ -198,7 +198,7 @@ _PostTestHelpersTreasuryOutboundTransfersOutboundTransferFail: Operation[Treasur
         "/v1/test_helpers/treasury/outbound_transfers/{}/fail",
         S.Model("TreasuryOutboundTransfer"),
         kinds={
-            "expand": "seq",
+            "expand": ("seq",),
         },
     )
 )
@@ -211,7 +211,7 @@ _PostTestHelpersTreasuryOutboundTransfersOutboundTransferPost: Operation[Treasur
         "/v1/test_helpers/treasury/outbound_transfers/{}/post",
         S.Model("TreasuryOutboundTransfer"),
         kinds={
-            "expand": "seq",
+            "expand": ("seq",),
         },
     )
 )
@@ -224,8 +224,8 @@ _PostTestHelpersTreasuryOutboundTransfersOutboundTransferReturn: Operation[Treas
         "/v1/test_helpers/treasury/outbound_transfers/{}/return",
         S.Model("TreasuryOutboundTransfer"),
         kinds={
-            "expand": "seq",
-            "returned_details": "map",
+            "expand": ("seq",),
+            "returned_details": ("map",),
         },
     )
 )

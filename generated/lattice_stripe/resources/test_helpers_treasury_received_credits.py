@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_credit import TreasuryReceivedCredit
     from ..params.test_helpers_treasury_received_credits import (
@@ -132,13 +132,13 @@ _PostTestHelpersTreasuryReceivedCredits: Operation[TreasuryReceivedCredit] = Ope
     "/v1/test_helpers/treasury/received_credits",
     S.Model("TreasuryReceivedCredit"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "financial_account": "str",
-        "network": "str",
-        "description": "str",
-        "expand": "seq",
-        "initiating_payment_method_details": "map",
+        "amount": ("int",),
+        "currency": ("str",),
+        "financial_account": ("str",),
+        "network": ("str",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "initiating_payment_method_details": ("map",),
     },
     required=("amount", "currency", "financial_account", "network"),
     checks=(

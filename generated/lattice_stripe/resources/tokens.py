@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.token import Token
     from ..params.tokens import (
@@ -200,14 +200,14 @@ _PostTokens: Operation[Token] = Operation(
     "/v1/tokens",
     S.Model("Token"),
     kinds={
-        "account": "map",
-        "bank_account": "map",
-        "card": "map|str",
-        "customer": "str",
-        "cvc_update": "map",
-        "expand": "seq",
-        "person": "map",
-        "pii": "map",
+        "account": ("map",),
+        "bank_account": ("map",),
+        "card": ("map", "str"),
+        "customer": ("str",),
+        "cvc_update": ("map",),
+        "expand": ("seq",),
+        "person": ("map",),
+        "pii": ("map",),
     },
 )
 
@@ -219,7 +219,7 @@ _GetTokensToken: Operation[Token] = Operation(
     S.Model("Token"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.topup import Topup
     from ..params.topups import (
@@ -313,7 +313,7 @@ class AsyncTopups(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "pending", "succeeded"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Topup]:
+    ) -> AsyncListObject[Topup]:
         """Returns a list of top-ups.
 
         ``GET /v1/topups``
@@ -423,7 +423,7 @@ _PostTopupsTopupCancel: Operation[Topup] = Operation(
     "/v1/topups/{}/cancel",
     S.Model("Topup"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -434,14 +434,14 @@ _PostTopups: Operation[Topup] = Operation(
     "/v1/topups",
     S.Model("Topup"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "source": "str",
-        "statement_descriptor": "str",
-        "transfer_group": "str",
+        "amount": ("int",),
+        "currency": ("str",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "source": ("str",),
+        "statement_descriptor": ("str",),
+        "transfer_group": ("str",),
     },
     required=("amount", "currency"),
     checks=(
@@ -460,13 +460,13 @@ _GetTopups: Operation[ListObject[Topup]] = Operation(
     S.ListPage(S.Model("Topup")),
     encoding="query",
     kinds={
-        "amount": "int|map",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
+        "amount": ("int", "map"),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     checks=(
         MinorUnits(
@@ -488,7 +488,7 @@ _GetTopupsTopup: Operation[Topup] = Operation(
     S.Model("Topup"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -499,9 +499,9 @@ _PostTopupsTopup: Operation[Topup] = Operation(
     "/v1/topups/{}",
     S.Model("Topup"),
     kinds={
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.transfer import Transfer
     from ..models.transfer_reversal import TransferReversal
@@ -462,7 +462,7 @@ class AsyncTransfers(AsyncResource):
         starting_after: str | None = None,
         transfer_group: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Transfer]:
+    ) -> AsyncListObject[Transfer]:
         """Returns a list of existing transfers sent to connected accounts. The transfers are
         returned in sorted order, with the most recently created transfers appearing first.
 
@@ -632,7 +632,7 @@ class AsyncTransfersReversals(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TransferReversal]:
+    ) -> AsyncListObject[TransferReversal]:
         """You can see a list of the reversals belonging to a specific transfer. Note that the 10
         most recent reversals are always available by default on the transfer object. If you
         need more than those 10, you can use this API method and the limit and starting_after
@@ -743,15 +743,15 @@ _PostTransfers: Operation[Transfer] = Operation(
     "/v1/transfers",
     S.Model("Transfer"),
     kinds={
-        "currency": "str",
-        "destination": "str",
-        "amount": "int",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "source_transaction": "str",
-        "source_type": "str",
-        "transfer_group": "str",
+        "currency": ("str",),
+        "destination": ("str",),
+        "amount": ("int",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "source_transaction": ("str",),
+        "source_type": ("str",),
+        "transfer_group": ("str",),
     },
     required=("currency", "destination"),
     checks=(
@@ -770,13 +770,13 @@ _GetTransfers: Operation[ListObject[Transfer]] = Operation(
     S.ListPage(S.Model("Transfer")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "destination": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "transfer_group": "str",
+        "created": ("int", "map"),
+        "destination": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "transfer_group": ("str",),
     },
 )
 
@@ -788,7 +788,7 @@ _GetTransfersTransfer: Operation[Transfer] = Operation(
     S.Model("Transfer"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -799,9 +799,9 @@ _PostTransfersTransfer: Operation[Transfer] = Operation(
     "/v1/transfers/{}",
     S.Model("Transfer"),
     kinds={
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 
@@ -812,11 +812,11 @@ _PostTransfersIdReversals: Operation[TransferReversal] = Operation(
     "/v1/transfers/{}/reversals",
     S.Model("TransferReversal"),
     kinds={
-        "amount": "int",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
-        "refund_application_fee": "bool",
+        "amount": ("int",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "refund_application_fee": ("bool",),
     },
     checks=(
         MinorUnits(
@@ -834,10 +834,10 @@ _GetTransfersIdReversals: Operation[ListObject[TransferReversal]] = Operation(
     S.ListPage(S.Model("TransferReversal")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -849,7 +849,7 @@ _GetTransfersTransferReversalsId: Operation[TransferReversal] = Operation(
     S.Model("TransferReversal"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -860,8 +860,8 @@ _PostTransfersTransferReversalsId: Operation[TransferReversal] = Operation(
     "/v1/transfers/{}/reversals/{}",
     S.Model("TransferReversal"),
     kinds={
-        "expand": "seq",
-        "metadata": "map|str",
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_credit_reversal import TreasuryCreditReversal
 
@@ -175,7 +175,7 @@ class AsyncTreasuryCreditReversals(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "posted", "processing"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryCreditReversal]:
+    ) -> AsyncListObject[TreasuryCreditReversal]:
         """Returns a list of CreditReversals.
 
         ``GET /v1/treasury/credit_reversals``
@@ -246,9 +246,9 @@ _PostTreasuryCreditReversals: Operation[TreasuryCreditReversal] = Operation(
     "/v1/treasury/credit_reversals",
     S.Model("TreasuryCreditReversal"),
     kinds={
-        "received_credit": "str",
-        "expand": "seq",
-        "metadata": "map",
+        "received_credit": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
     },
     required=("received_credit",),
 )
@@ -261,13 +261,13 @@ _GetTreasuryCreditReversals: Operation[ListObject[TreasuryCreditReversal]] = Ope
     S.ListPage(S.Model("TreasuryCreditReversal")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "received_credit": "str",
-        "starting_after": "str",
-        "status": "str",
+        "financial_account": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "received_credit": ("str",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     required=("financial_account",),
 )
@@ -280,7 +280,7 @@ _GetTreasuryCreditReversalsCreditReversal: Operation[TreasuryCreditReversal] = O
     S.Model("TreasuryCreditReversal"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

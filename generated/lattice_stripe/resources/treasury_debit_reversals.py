@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_debit_reversal import TreasuryDebitReversal
 
@@ -178,7 +178,7 @@ class AsyncTreasuryDebitReversals(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "completed", "processing"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryDebitReversal]:
+    ) -> AsyncListObject[TreasuryDebitReversal]:
         """Returns a list of DebitReversals.
 
         ``GET /v1/treasury/debit_reversals``
@@ -250,9 +250,9 @@ _PostTreasuryDebitReversals: Operation[TreasuryDebitReversal] = Operation(
     "/v1/treasury/debit_reversals",
     S.Model("TreasuryDebitReversal"),
     kinds={
-        "received_debit": "str",
-        "expand": "seq",
-        "metadata": "map",
+        "received_debit": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
     },
     required=("received_debit",),
 )
@@ -265,14 +265,14 @@ _GetTreasuryDebitReversals: Operation[ListObject[TreasuryDebitReversal]] = Opera
     S.ListPage(S.Model("TreasuryDebitReversal")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "received_debit": "str",
-        "resolution": "str",
-        "starting_after": "str",
-        "status": "str",
+        "financial_account": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "received_debit": ("str",),
+        "resolution": ("str",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     required=("financial_account",),
 )
@@ -285,7 +285,7 @@ _GetTreasuryDebitReversalsDebitReversal: Operation[TreasuryDebitReversal] = Oper
     S.Model("TreasuryDebitReversal"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

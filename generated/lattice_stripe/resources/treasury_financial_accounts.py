@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_financial_account import TreasuryFinancialAccount
     from ..models.treasury_financial_account_features import TreasuryFinancialAccountFeatures
@@ -322,7 +322,7 @@ class AsyncTreasuryFinancialAccounts(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryFinancialAccount]:
+    ) -> AsyncListObject[TreasuryFinancialAccount]:
         """Returns a list of FinancialAccounts.
 
         ``GET /v1/treasury/financial_accounts``
@@ -503,11 +503,11 @@ _PostTreasuryFinancialAccounts: Operation[TreasuryFinancialAccount] = Operation(
     "/v1/treasury/financial_accounts",
     S.Model("TreasuryFinancialAccount"),
     kinds={
-        "supported_currencies": "seq",
-        "expand": "seq",
-        "features": "map",
-        "metadata": "map",
-        "platform_restrictions": "map",
+        "supported_currencies": ("seq",),
+        "expand": ("seq",),
+        "features": ("map",),
+        "metadata": ("map",),
+        "platform_restrictions": ("map",),
     },
     required=("supported_currencies",),
 )
@@ -520,11 +520,11 @@ _GetTreasuryFinancialAccounts: Operation[ListObject[TreasuryFinancialAccount]] =
     S.ListPage(S.Model("TreasuryFinancialAccount")),
     encoding="query",
     kinds={
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -536,7 +536,7 @@ _GetTreasuryFinancialAccountsFinancialAccount: Operation[TreasuryFinancialAccoun
     S.Model("TreasuryFinancialAccount"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -547,10 +547,10 @@ _PostTreasuryFinancialAccountsFinancialAccount: Operation[TreasuryFinancialAccou
     "/v1/treasury/financial_accounts/{}",
     S.Model("TreasuryFinancialAccount"),
     kinds={
-        "expand": "seq",
-        "features": "map",
-        "metadata": "map",
-        "platform_restrictions": "map",
+        "expand": ("seq",),
+        "features": ("map",),
+        "metadata": ("map",),
+        "platform_restrictions": ("map",),
     },
 )
 
@@ -563,7 +563,7 @@ _GetTreasuryFinancialAccountsFinancialAccountFeatures: Operation[TreasuryFinanci
         S.Model("TreasuryFinancialAccountFeatures"),
         encoding="query",
         kinds={
-            "expand": "seq",
+            "expand": ("seq",),
         },
     )
 )
@@ -576,14 +576,14 @@ _PostTreasuryFinancialAccountsFinancialAccountFeatures: Operation[TreasuryFinanc
         "/v1/treasury/financial_accounts/{}/features",
         S.Model("TreasuryFinancialAccountFeatures"),
         kinds={
-            "card_issuing": "map",
-            "deposit_insurance": "map",
-            "expand": "seq",
-            "financial_addresses": "map",
-            "inbound_transfers": "map",
-            "intra_stripe_flows": "map",
-            "outbound_payments": "map",
-            "outbound_transfers": "map",
+            "card_issuing": ("map",),
+            "deposit_insurance": ("map",),
+            "expand": ("seq",),
+            "financial_addresses": ("map",),
+            "inbound_transfers": ("map",),
+            "intra_stripe_flows": ("map",),
+            "outbound_payments": ("map",),
+            "outbound_transfers": ("map",),
         },
     )
 )

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_inbound_transfer import TreasuryInboundTransfer
 
@@ -260,7 +260,7 @@ class AsyncTreasuryInboundTransfers(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "processing", "succeeded"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryInboundTransfer]:
+    ) -> AsyncListObject[TreasuryInboundTransfer]:
         """Returns a list of InboundTransfers sent from the specified FinancialAccount.
 
         ``GET /v1/treasury/inbound_transfers``
@@ -329,7 +329,7 @@ _PostTreasuryInboundTransfersInboundTransferCancel: Operation[TreasuryInboundTra
     "/v1/treasury/inbound_transfers/{}/cancel",
     S.Model("TreasuryInboundTransfer"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -340,14 +340,14 @@ _PostTreasuryInboundTransfers: Operation[TreasuryInboundTransfer] = Operation(
     "/v1/treasury/inbound_transfers",
     S.Model("TreasuryInboundTransfer"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "financial_account": "str",
-        "origin_payment_method": "str",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map",
-        "statement_descriptor": "str",
+        "amount": ("int",),
+        "currency": ("str",),
+        "financial_account": ("str",),
+        "origin_payment_method": ("str",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "statement_descriptor": ("str",),
     },
     required=("amount", "currency", "financial_account", "origin_payment_method"),
     checks=(
@@ -366,12 +366,12 @@ _GetTreasuryInboundTransfers: Operation[ListObject[TreasuryInboundTransfer]] = O
     S.ListPage(S.Model("TreasuryInboundTransfer")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
+        "financial_account": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     required=("financial_account",),
 )
@@ -384,7 +384,7 @@ _GetTreasuryInboundTransfersId: Operation[TreasuryInboundTransfer] = Operation(
     S.Model("TreasuryInboundTransfer"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

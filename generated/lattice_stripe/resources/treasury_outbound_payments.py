@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_payment import TreasuryOutboundPayment
     from ..params.treasury_outbound_payments import (
@@ -309,7 +309,7 @@ class AsyncTreasuryOutboundPayments(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryOutboundPayment]:
+    ) -> AsyncListObject[TreasuryOutboundPayment]:
         """Returns a list of OutboundPayments sent from the specified FinancialAccount.
 
         ``GET /v1/treasury/outbound_payments``
@@ -382,7 +382,7 @@ _PostTreasuryOutboundPaymentsIdCancel: Operation[TreasuryOutboundPayment] = Oper
     "/v1/treasury/outbound_payments/{}/cancel",
     S.Model("TreasuryOutboundPayment"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -393,18 +393,18 @@ _PostTreasuryOutboundPayments: Operation[TreasuryOutboundPayment] = Operation(
     "/v1/treasury/outbound_payments",
     S.Model("TreasuryOutboundPayment"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "financial_account": "str",
-        "customer": "str",
-        "description": "str",
-        "destination_payment_method": "str",
-        "destination_payment_method_data": "map",
-        "destination_payment_method_options": "map",
-        "end_user_details": "map",
-        "expand": "seq",
-        "metadata": "map",
-        "statement_descriptor": "str",
+        "amount": ("int",),
+        "currency": ("str",),
+        "financial_account": ("str",),
+        "customer": ("str",),
+        "description": ("str",),
+        "destination_payment_method": ("str",),
+        "destination_payment_method_data": ("map",),
+        "destination_payment_method_options": ("map",),
+        "end_user_details": ("map",),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "statement_descriptor": ("str",),
     },
     required=("amount", "currency", "financial_account"),
     checks=(
@@ -423,13 +423,13 @@ _GetTreasuryOutboundPayments: Operation[ListObject[TreasuryOutboundPayment]] = O
     S.ListPage(S.Model("TreasuryOutboundPayment")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "customer": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
+        "financial_account": ("str",),
+        "customer": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     required=("financial_account",),
 )
@@ -442,7 +442,7 @@ _GetTreasuryOutboundPaymentsId: Operation[TreasuryOutboundPayment] = Operation(
     S.Model("TreasuryOutboundPayment"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

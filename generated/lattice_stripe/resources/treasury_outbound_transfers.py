@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_outbound_transfer import TreasuryOutboundTransfer
     from ..params.treasury_outbound_transfers import (
@@ -277,7 +277,7 @@ class AsyncTreasuryOutboundTransfers(AsyncResource):
         starting_after: str | None = None,
         status: Literal["canceled", "failed", "posted", "processing", "returned"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryOutboundTransfer]:
+    ) -> AsyncListObject[TreasuryOutboundTransfer]:
         """Returns a list of OutboundTransfers sent from the specified FinancialAccount.
 
         ``GET /v1/treasury/outbound_transfers``
@@ -348,7 +348,7 @@ _PostTreasuryOutboundTransfersOutboundTransferCancel: Operation[TreasuryOutbound
     "/v1/treasury/outbound_transfers/{}/cancel",
     S.Model("TreasuryOutboundTransfer"),
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -359,15 +359,15 @@ _PostTreasuryOutboundTransfers: Operation[TreasuryOutboundTransfer] = Operation(
     "/v1/treasury/outbound_transfers",
     S.Model("TreasuryOutboundTransfer"),
     kinds={
-        "amount": "int",
-        "currency": "str",
-        "financial_account": "str",
-        "description": "str",
-        "destination_payment_method": "str",
-        "destination_payment_method_options": "map",
-        "expand": "seq",
-        "metadata": "map",
-        "statement_descriptor": "str",
+        "amount": ("int",),
+        "currency": ("str",),
+        "financial_account": ("str",),
+        "description": ("str",),
+        "destination_payment_method": ("str",),
+        "destination_payment_method_options": ("map",),
+        "expand": ("seq",),
+        "metadata": ("map",),
+        "statement_descriptor": ("str",),
     },
     required=("amount", "currency", "financial_account"),
     checks=(
@@ -386,12 +386,12 @@ _GetTreasuryOutboundTransfers: Operation[ListObject[TreasuryOutboundTransfer]] =
     S.ListPage(S.Model("TreasuryOutboundTransfer")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
+        "financial_account": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     required=("financial_account",),
 )
@@ -404,7 +404,7 @@ _GetTreasuryOutboundTransfersOutboundTransfer: Operation[TreasuryOutboundTransfe
     S.Model("TreasuryOutboundTransfer"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

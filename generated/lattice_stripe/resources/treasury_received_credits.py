@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_credit import TreasuryReceivedCredit
     from ..params.treasury_received_credits import (
@@ -115,7 +115,7 @@ class AsyncTreasuryReceivedCredits(AsyncResource):
         starting_after: str | None = None,
         status: Literal["failed", "succeeded"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryReceivedCredit]:
+    ) -> AsyncListObject[TreasuryReceivedCredit]:
         """Returns a list of ReceivedCredits.
 
         ``GET /v1/treasury/received_credits``
@@ -188,13 +188,13 @@ _GetTreasuryReceivedCredits: Operation[ListObject[TreasuryReceivedCredit]] = Ope
     S.ListPage(S.Model("TreasuryReceivedCredit")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "linked_flows": "map",
-        "starting_after": "str",
-        "status": "str",
+        "financial_account": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "linked_flows": ("map",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     required=("financial_account",),
 )
@@ -207,7 +207,7 @@ _GetTreasuryReceivedCreditsId: Operation[TreasuryReceivedCredit] = Operation(
     S.Model("TreasuryReceivedCredit"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

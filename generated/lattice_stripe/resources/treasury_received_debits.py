@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_received_debit import TreasuryReceivedDebit
 
@@ -108,7 +108,7 @@ class AsyncTreasuryReceivedDebits(AsyncResource):
         starting_after: str | None = None,
         status: Literal["failed", "succeeded"] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryReceivedDebit]:
+    ) -> AsyncListObject[TreasuryReceivedDebit]:
         """Returns a list of ReceivedDebits.
 
         ``GET /v1/treasury/received_debits``
@@ -179,12 +179,12 @@ _GetTreasuryReceivedDebits: Operation[ListObject[TreasuryReceivedDebit]] = Opera
     S.ListPage(S.Model("TreasuryReceivedDebit")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
-        "status": "str",
+        "financial_account": ("str",),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
+        "status": ("str",),
     },
     required=("financial_account",),
 )
@@ -197,7 +197,7 @@ _GetTreasuryReceivedDebitsId: Operation[TreasuryReceivedDebit] = Operation(
     S.Model("TreasuryReceivedDebit"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_transaction_entry import TreasuryTransactionEntry
     from ..params.treasury_transaction_entries import (
@@ -123,7 +123,7 @@ class AsyncTreasuryTransactionEntries(AsyncResource):
         starting_after: str | None = None,
         transaction: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryTransactionEntry]:
+    ) -> AsyncListObject[TreasuryTransactionEntry]:
         """Retrieves a list of TransactionEntry objects.
 
         ``GET /v1/treasury/transaction_entries``
@@ -199,15 +199,15 @@ _GetTreasuryTransactionEntries: Operation[ListObject[TreasuryTransactionEntry]] 
     S.ListPage(S.Model("TreasuryTransactionEntry")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "created": "int|map",
-        "effective_at": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "order_by": "str",
-        "starting_after": "str",
-        "transaction": "str",
+        "financial_account": ("str",),
+        "created": ("int", "map"),
+        "effective_at": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "order_by": ("str",),
+        "starting_after": ("str",),
+        "transaction": ("str",),
     },
     required=("financial_account",),
 )
@@ -220,7 +220,7 @@ _GetTreasuryTransactionEntriesId: Operation[TreasuryTransactionEntry] = Operatio
     S.Model("TreasuryTransactionEntry"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.treasury_transaction import TreasuryTransaction
     from ..params.treasury_transactions import (
@@ -126,7 +126,7 @@ class AsyncTreasuryTransactions(AsyncResource):
         status: Literal["open", "posted", "void"] | None = None,
         status_transitions: TreasuryTransactionsListParamsStatusTransitions | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[TreasuryTransaction]:
+    ) -> AsyncListObject[TreasuryTransaction]:
         """Retrieves a list of Transaction objects.
 
         ``GET /v1/treasury/transactions``
@@ -205,15 +205,15 @@ _GetTreasuryTransactions: Operation[ListObject[TreasuryTransaction]] = Operation
     S.ListPage(S.Model("TreasuryTransaction")),
     encoding="query",
     kinds={
-        "financial_account": "str",
-        "created": "int|map",
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "order_by": "str",
-        "starting_after": "str",
-        "status": "str",
-        "status_transitions": "map",
+        "financial_account": ("str",),
+        "created": ("int", "map"),
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "order_by": ("str",),
+        "starting_after": ("str",),
+        "status": ("str",),
+        "status_transitions": ("map",),
     },
     required=("financial_account",),
 )
@@ -226,7 +226,7 @@ _GetTreasuryTransactionsId: Operation[TreasuryTransaction] = Operation(
     S.Model("TreasuryTransaction"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 

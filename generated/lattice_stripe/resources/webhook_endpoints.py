@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_webhook_endpoint import DeletedWebhookEndpoint
     from ..models.webhook_endpoint import WebhookEndpoint
@@ -1165,7 +1165,7 @@ class AsyncWebhookEndpoints(AsyncResource):
         limit: int | None = None,
         starting_after: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[WebhookEndpoint]:
+    ) -> AsyncListObject[WebhookEndpoint]:
         """Returns a list of your webhook endpoints.
 
         ``GET /v1/webhook_endpoints``
@@ -1501,13 +1501,13 @@ _PostWebhookEndpoints: Operation[WebhookEndpoint] = Operation(
     "/v1/webhook_endpoints",
     S.Model("WebhookEndpoint"),
     kinds={
-        "enabled_events": "seq",
-        "url": "str",
-        "api_version": "str",
-        "connect": "bool",
-        "description": "str",
-        "expand": "seq",
-        "metadata": "map|str",
+        "enabled_events": ("seq",),
+        "url": ("str",),
+        "api_version": ("str",),
+        "connect": ("bool",),
+        "description": ("str",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
     },
     required=("enabled_events", "url"),
 )
@@ -1529,10 +1529,10 @@ _GetWebhookEndpoints: Operation[ListObject[WebhookEndpoint]] = Operation(
     S.ListPage(S.Model("WebhookEndpoint")),
     encoding="query",
     kinds={
-        "ending_before": "str",
-        "expand": "seq",
-        "limit": "int",
-        "starting_after": "str",
+        "ending_before": ("str",),
+        "expand": ("seq",),
+        "limit": ("int",),
+        "starting_after": ("str",),
     },
 )
 
@@ -1544,7 +1544,7 @@ _GetWebhookEndpointsWebhookEndpoint: Operation[WebhookEndpoint] = Operation(
     S.Model("WebhookEndpoint"),
     encoding="query",
     kinds={
-        "expand": "seq",
+        "expand": ("seq",),
     },
 )
 
@@ -1555,12 +1555,12 @@ _PostWebhookEndpointsWebhookEndpoint: Operation[WebhookEndpoint] = Operation(
     "/v1/webhook_endpoints/{}",
     S.Model("WebhookEndpoint"),
     kinds={
-        "description": "str",
-        "disabled": "bool",
-        "enabled_events": "seq",
-        "expand": "seq",
-        "metadata": "map|str",
-        "url": "str",
+        "description": ("str",),
+        "disabled": ("bool",),
+        "enabled_events": ("seq",),
+        "expand": ("seq",),
+        "metadata": ("map", "str"),
+        "url": ("str",),
     },
 )
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.part import Part
 
@@ -63,7 +63,7 @@ class AsyncToolsGadgetsParts(AsyncResource):
         gadget: str,
         /,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Part]:
+    ) -> AsyncListObject[Part]:
         """``GET /v1/tools/gadgets/{gadget}/parts``"""
         return await self._client.request(
             _GetToolsGadgetsGadgetParts,

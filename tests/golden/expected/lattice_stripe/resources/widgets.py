@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from .._runtime.pages import ListObject, SearchResult
+    from .._runtime.pages import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from .._runtime.options import FileInput, RequestOptions, SequenceNotStr
     from ..models.deleted_widget import DeletedWidget
     from ..models.widget import Widget
@@ -222,7 +222,7 @@ class AsyncWidgets(AsyncResource):
         expand: SequenceNotStr[str] | None = None,
         limit: int | None = None,
         **options: Unpack[RequestOptions],
-    ) -> ListObject[Widget]:
+    ) -> AsyncListObject[Widget]:
         """List widgets.
 
         ``GET /v1/widgets``
@@ -260,7 +260,7 @@ class AsyncWidgets(AsyncResource):
         *,
         query: str,
         **options: Unpack[RequestOptions],
-    ) -> SearchResult[Widget]:
+    ) -> AsyncSearchResult[Widget]:
         """``GET /v1/widgets/search``
 
         Args:
@@ -293,10 +293,10 @@ _PostWidgets: Operation[Widget] = Operation(
     "/v1/widgets",
     S.Model("Widget"),
     kinds={
-        "amount": "int",
-        "color": "str",
-        "metadata": "map|str",
-        "parts": "seq",
+        "amount": ("int",),
+        "color": ("str",),
+        "metadata": ("map", "str"),
+        "parts": ("seq",),
     },
     required=("amount",),
     checks=(
@@ -324,8 +324,8 @@ _GetWidgets: Operation[ListObject[Widget]] = Operation(
     S.ListPage(S.Model("Widget")),
     encoding="query",
     kinds={
-        "expand": "seq",
-        "limit": "int",
+        "expand": ("seq",),
+        "limit": ("int",),
     },
 )
 
@@ -346,7 +346,7 @@ _GetWidgetsSearch: Operation[SearchResult[Widget]] = Operation(
     S.SearchPage(S.Model("Widget")),
     encoding="query",
     kinds={
-        "query": "str",
+        "query": ("str",),
     },
     required=("query",),
 )
