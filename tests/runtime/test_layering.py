@@ -38,6 +38,7 @@ LAYERS = (
         "transport",
     },
     {"retry", "webhooks", "ledger_postgres", "delivery", "fake_objects"},
+    {"config"},  # ClientConfig and PreparedRequest (the default RetryPolicy is made on first read)
     {"client", "webhook_apps", "fake"},
     {"fake_pytest"},
 )
