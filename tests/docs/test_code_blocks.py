@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from lattice_stripe._runtime import transport
+from lattice_stripe._runtime.http import transport
 from lattice_stripe.overrides import GuardWarning
 from lattice_stripe.testing import FakeStripe
 from tests.docs.blocks import Block, blocks, pages
