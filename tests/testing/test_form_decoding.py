@@ -8,8 +8,8 @@ from urllib.parse import parse_qsl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lattice_stripe._runtime.encoding import encode
-from lattice_stripe._runtime.fake_schema import decode_form
+from lattice_stripe._runtime.http.encoding import encode
+from lattice_stripe._runtime.testing.schema import decode_form
 
 keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8)
 scalars = st.text(max_size=12)
@@ -35,7 +35,9 @@ def _lists(value: Any) -> Any:
     return value
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)  # nested draws are slow on a busy CI box
+@settings(
+    suppress_health_check=[HealthCheck.too_slow], deadline=None
+)  # nested draws are slow on a busy CI box
 @given(st.dictionaries(keys, values, max_size=4))
 def test_decode_inverts_encode(params: dict[str, Any]) -> None:
     decoded = decode_form(parse_qsl(encode(params), keep_blank_values=True))

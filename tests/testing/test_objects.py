@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from lattice_stripe._runtime.fake_objects import Builder, Ids, object_kind
-from lattice_stripe._runtime.fake_schema import component, deref, schema_of_object
+from lattice_stripe._runtime.testing.objects import Builder, Ids, object_kind
+from lattice_stripe._runtime.testing.schema import component, deref, schema_of_object
 from lattice_stripe.testing import FakeStripe
 
 _TYPES = {
@@ -70,7 +70,9 @@ def test_ids_carry_stripe_prefixes() -> None:
             currency="usd", unit_amount=100, recurring={"interval": "month"}, product_data={"name": "P"}
         )
         customer = client.customers.create().id
-        assert client.subscriptions.create(customer=customer, items=[{"price": price.id}]).id.startswith("sub_")
+        assert client.subscriptions.create(customer=customer, items=[{"price": price.id}]).id.startswith(
+            "sub_"
+        )
         assert client.checkout.sessions.create(success_url="https://x.test", mode="setup").id.startswith(
             "cs_test_"
         )

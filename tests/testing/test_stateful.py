@@ -42,7 +42,12 @@ FLOWS: list[tuple[str, Callable[[StripeClient], str] | None, dict[str, Any], dic
     (
         "plans",
         None,
-        {"currency": "usd", "interval": "month", "amount": 500, "product": lambda c: c.products.create(name="P").id},
+        {
+            "currency": "usd",
+            "interval": "month",
+            "amount": 500,
+            "product": lambda c: c.products.create(name="P").id,
+        },
         {"nickname": "monthly"},
         "nickname",
         "monthly",

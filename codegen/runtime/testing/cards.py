@@ -105,4 +105,3 @@ def card_payment_method(state: State, card: TestCard, fields: dict[str, Any] | N
     fill("payment_method", pm, {"card": details})
     state.cards[pm["id"]] = name
     return pm
-

@@ -19,7 +19,7 @@ _FIELD_OF = {"ids": "id", "types": "type", "lookup_keys": "lookup_key"}
 # Filters that look inside an object rather than at one field of it.
 _SPECIAL: dict[str, Callable[[dict[str, Any], Any], bool]] = {
     "subscriptions.list:price": lambda obj, v: any(
-        _id((item.get("price") or {})) == v for item in (obj.get("items") or {}).get("data", [])
+        _id(item.get("price") or {}) == v for item in (obj.get("items") or {}).get("data", [])
     ),
 }
 
@@ -68,7 +68,9 @@ def _limit(params: dict[str, Any], strict: bool) -> int:
         return 10
     if strict and not 1 <= int(limit) <= 100:
         raise refuse(
-            f"Invalid limit: must be between 1 and 100 (got {limit})", code="parameter_invalid_integer", param="limit"
+            f"Invalid limit: must be between 1 and 100 (got {limit})",
+            code="parameter_invalid_integer",
+            param="limit",
         )
     return max(1, int(limit))
 
@@ -95,7 +97,9 @@ def _filter(
     if isinstance(wanted, dict):
         return lambda obj: all(_id((obj.get(field) or {}).get(k)) == v for k, v in wanted.items())
     if isinstance(wanted, list):
-        return lambda obj: _id(obj.get(field)) in wanted or any(_type_matches(obj.get(field), w) for w in wanted)
+        return lambda obj: (
+            _id(obj.get(field)) in wanted or any(_type_matches(obj.get(field), w) for w in wanted)
+        )
     return lambda obj: _id(obj.get(field)) == wanted or _type_matches(obj.get(field), wanted)
 
 
@@ -140,7 +144,7 @@ def parse_query(query: str) -> tuple[str, list[tuple[bool, str, str | None, str,
     while pos < len(text):
         found = _TOKEN.match(text, pos)
         if found is None or found.end() == pos:
-            raise _bad_query(query, f"unexpected text at {text[pos:pos + 20]!r}")
+            raise _bad_query(query, f"unexpected text at {text[pos : pos + 20]!r}")
         if found.group("word"):
             if expect_clause:
                 raise _bad_query(query, f"{found.group('word')} needs a clause before it")
@@ -191,7 +195,7 @@ def _clause_matches(obj: dict[str, Any], clause: tuple[bool, str, str | None, st
     elif isinstance(value, bool):
         hit = str(wanted).lower() == str(value).lower()
     elif isinstance(value, (int, float)):
-        hit = isinstance(wanted, float) and value == wanted or str(value) == str(wanted)
+        hit = (isinstance(wanted, float) and value == wanted) or str(value) == str(wanted)
     else:
         hit = isinstance(value, str) and value.lower() == str(wanted).lower()
     return hit != negated
@@ -199,7 +203,13 @@ def _clause_matches(obj: dict[str, Any], clause: tuple[bool, str, str | None, st
 
 def search(state: State, op: dict[str, Any], schemas: list[str], params: dict[str, Any]) -> dict[str, Any]:
     if not state.stateful:  # as Stripe's mock server: any query, an empty result
-        return {"object": "search_result", "data": [], "has_more": False, "next_page": None, "url": op["path"]}
+        return {
+            "object": "search_result",
+            "data": [],
+            "has_more": False,
+            "next_page": None,
+            "url": op["path"],
+        }
     joiner, clauses = parse_query(str(params.get("query", "")))
     props = {k for s in schemas for k in component(s).get("properties", {})}
     for _, field, _, _, _ in clauses:
@@ -213,7 +223,9 @@ def search(state: State, op: dict[str, Any], schemas: list[str], params: dict[st
     items = [
         h.obj
         for h in reversed(list(state.objects.values()))
-        if h.schema in schemas and h.visible_to(state.account) and combine(_clause_matches(h.obj, c) for c in clauses)
+        if h.schema in schemas
+        and h.visible_to(state.account)
+        and combine(_clause_matches(h.obj, c) for c in clauses)
     ]
     token = params.get("page")
     start = 0

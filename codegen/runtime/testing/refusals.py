@@ -52,13 +52,15 @@ def unexpected_state(obj: dict[str, Any], action: str, allowed: Iterable[str]) -
     """An action Stripe allows only from some statuses, asked of an object in another."""
     kind = str(obj.get("object"))
     noun = "".join(p.capitalize() for p in kind.replace(".", "_").split("_"))
-    allowed = sorted(allowed)
-    return refuse(
+    names = ", ".join(sorted(allowed))
+    refusal = refuse(
         f"This {noun} could not be {action} because it has a status of {obj.get('status')}. "
-        f"Only a {noun} with one of the following statuses may be {action}: {', '.join(allowed)}.",
+        f"Only a {noun} with one of the following statuses may be {action}: {names}.",
         code=_STATE_CODES.get(kind, f"{kind.rsplit('.', 1)[-1]}_unexpected_state"),
-        **{kind.rsplit(".", 1)[-1]: {"id": obj.get("id"), "object": kind, "status": obj.get("status")}},
     )
+    what = {"id": obj.get("id"), "object": kind, "status": obj.get("status")}
+    refusal.error[kind.rsplit(".", 1)[-1]] = what  # Stripe names the object it refused
+    return refusal
 
 
 def not_modelled(what: str) -> Refusal:
@@ -71,7 +73,9 @@ def not_modelled(what: str) -> Refusal:
 
 
 def card_declined(decline_code: str, message: str, **extra: Any) -> Refusal:
-    code = decline_code if decline_code in ("expired_card", "incorrect_cvc", "processing_error") else "card_declined"
-    return refuse(
-        message, type="card_error", code=code, decline_code=decline_code, status=402, **extra
+    code = (
+        decline_code
+        if decline_code in ("expired_card", "incorrect_cvc", "processing_error")
+        else "card_declined"
     )
+    return refuse(message, type="card_error", code=code, decline_code=decline_code, status=402, **extra)

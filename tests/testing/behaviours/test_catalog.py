@@ -18,9 +18,15 @@ def test_new_products_and_prices_are_active(client: Any) -> None:
 
 def test_a_price_with_recurring_is_of_type_recurring(client: Any) -> None:
     product = client.products.create(name="Pro")
-    monthly = client.prices.create(product=product.id, currency="usd", unit_amount=1000, recurring={"interval": "month"})
+    monthly = client.prices.create(
+        product=product.id, currency="usd", unit_amount=1000, recurring={"interval": "month"}
+    )
     once = client.prices.create(product=product.id, currency="usd", unit_amount=1000)
-    assert monthly.type == "recurring" and monthly.recurring.interval == "month" and monthly.recurring.interval_count == 1
+    assert (
+        monthly.type == "recurring"
+        and monthly.recurring.interval == "month"
+        and monthly.recurring.interval_count == 1
+    )
     assert once.type == "one_time" and once.recurring is None
 
 
@@ -45,7 +51,11 @@ def test_a_price_names_exactly_one_of_product_and_product_data(client: Any) -> N
 def test_a_price_for_an_unknown_product_is_404_naming_product(client: Any) -> None:
     with pytest.raises(InvalidRequestError) as caught:
         client.prices.create(product="prod_missing", currency="usd", unit_amount=500)
-    assert (caught.value.http_status, caught.value.code, caught.value.param) == (404, "resource_missing", "product")
+    assert (caught.value.http_status, caught.value.code, caught.value.param) == (
+        404,
+        "resource_missing",
+        "product",
+    )
 
 
 def test_a_product_with_prices_cannot_be_deleted(client: Any) -> None:

@@ -13,7 +13,9 @@ from .conftest import types
 
 
 def _paid(client: Any, amount: int = 5000) -> Any:
-    return client.payment_intents.create(amount=amount, currency="usd", payment_method="pm_card_visa", confirm=True)
+    return client.payment_intents.create(
+        amount=amount, currency="usd", payment_method="pm_card_visa", confirm=True
+    )
 
 
 def test_a_full_refund_refunds_the_whole_amount(fake: FakeStripe, client: Any) -> None:

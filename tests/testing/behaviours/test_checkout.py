@@ -16,7 +16,12 @@ from .helpers import monthly
 def _session(client: Any, **extra: Any) -> Any:
     return client.checkout.sessions.create(
         mode="payment",
-        line_items=[{"price_data": {"currency": "usd", "unit_amount": 1500, "product_data": {"name": "Tee"}}, "quantity": 2}],
+        line_items=[
+            {
+                "price_data": {"currency": "usd", "unit_amount": 1500, "product_data": {"name": "Tee"}},
+                "quantity": 2,
+            }
+        ],
         success_url="https://example.com/ok",
         **extra,
     )
@@ -41,10 +46,14 @@ def test_completing_a_payment_session_pays_and_emits_completed(fake: FakeStripe,
     assert types(fake)[-1] == "checkout.session.completed"
 
 
-def test_completing_a_subscription_session_makes_the_customer_and_subscription(fake: FakeStripe, client: Any) -> None:
+def test_completing_a_subscription_session_makes_the_customer_and_subscription(
+    fake: FakeStripe, client: Any
+) -> None:
     price = monthly(client)
     session = client.checkout.sessions.create(
-        mode="subscription", line_items=[{"price": price.id, "quantity": 1}], success_url="https://example.com/ok"
+        mode="subscription",
+        line_items=[{"price": price.id, "quantity": 1}],
+        success_url="https://example.com/ok",
     )
     fake.complete_checkout(session.id)
     done = client.checkout.sessions.retrieve(session.id)
@@ -55,7 +64,9 @@ def test_completing_a_subscription_session_makes_the_customer_and_subscription(f
 def test_mode_and_prices_must_agree(client: Any) -> None:
     price = monthly(client)
     with pytest.raises(InvalidRequestError) as caught:
-        client.checkout.sessions.create(mode="payment", line_items=[{"price": price.id, "quantity": 1}], success_url="https://e.com")
+        client.checkout.sessions.create(
+            mode="payment", line_items=[{"price": price.id, "quantity": 1}], success_url="https://e.com"
+        )
     assert caught.value.param == "line_items[0][price]"
     with pytest.raises(InvalidRequestError):
         client.checkout.sessions.create(mode="payment", success_url="https://e.com")

@@ -30,14 +30,18 @@ def test_advancing_past_the_period_end_renews_with_a_paid_invoice(fake: FakeStri
     renewed = client.subscriptions.retrieve(sub.id)
     assert renewed.status == "active" and renewed.latest_invoice != first
     invoice = client.invoices.retrieve(renewed.latest_invoice)
-    assert invoice.billing_reason == "subscription_cycle" and invoice.status == "paid" and invoice.total == 2000
+    assert (
+        invoice.billing_reason == "subscription_cycle" and invoice.status == "paid" and invoice.total == 2000
+    )
     assert invoice.period_start == START + 31 * DAY  # January has 31 days
     assert {"test_helpers.test_clock.advancing", "test_helpers.test_clock.ready"} <= set(types(fake))
 
 
 def test_a_trial_ends_into_a_paid_period(client: Any) -> None:
     clock, customer = _clocked(client)
-    sub = client.subscriptions.create(customer=customer.id, items=[{"price": monthly(client).id}], trial_period_days=7)
+    sub = client.subscriptions.create(
+        customer=customer.id, items=[{"price": monthly(client).id}], trial_period_days=7
+    )
     assert sub.status == "trialing"
     client.test_helpers.test_clocks.advance(clock.id, frozen_time=START + 8 * DAY)
     after = client.subscriptions.retrieve(sub.id)
@@ -47,14 +51,18 @@ def test_a_trial_ends_into_a_paid_period(client: Any) -> None:
 
 def test_trial_will_end_is_sent_three_days_before(fake: FakeStripe, client: Any) -> None:
     clock, customer = _clocked(client)
-    client.subscriptions.create(customer=customer.id, items=[{"price": monthly(client).id}], trial_period_days=7)
+    client.subscriptions.create(
+        customer=customer.id, items=[{"price": monthly(client).id}], trial_period_days=7
+    )
     client.test_helpers.test_clocks.advance(clock.id, frozen_time=START + 5 * DAY)
     assert "customer.subscription.trial_will_end" in types(fake)
 
 
 def test_a_failed_renewal_makes_the_subscription_past_due(client: Any) -> None:
     clock, customer = _clocked(client)
-    sub = client.subscriptions.create(customer=customer.id, items=[{"price": monthly(client).id}], trial_period_days=3)
+    sub = client.subscriptions.create(
+        customer=customer.id, items=[{"price": monthly(client).id}], trial_period_days=3
+    )
     declining = client.payment_methods.attach("pm_card_chargeDeclined", customer=customer.id)
     client.customers.update(customer.id, invoice_settings={"default_payment_method": declining.id})
     client.test_helpers.test_clocks.advance(clock.id, frozen_time=START + 4 * DAY)
@@ -82,7 +90,9 @@ def test_an_incomplete_subscription_expires_after_23_hours(client: Any) -> None:
 def test_an_auto_advance_draft_finalizes_an_hour_later(client: Any) -> None:
     clock, customer = _clocked(client)
     client.invoiceitems.create(customer=customer.id, amount=900, currency="usd")
-    invoice = client.invoices.create(customer=customer.id, auto_advance=True, pending_invoice_items_behavior="include")
+    invoice = client.invoices.create(
+        customer=customer.id, auto_advance=True, pending_invoice_items_behavior="include"
+    )
     client.test_helpers.test_clocks.advance(clock.id, frozen_time=START + 1800)
     assert client.invoices.retrieve(invoice.id).status == "draft"
     client.test_helpers.test_clocks.advance(clock.id, frozen_time=START + 7200)

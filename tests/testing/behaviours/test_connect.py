@@ -24,22 +24,28 @@ def test_a_new_account_is_not_yet_enabled_and_its_capabilities_are_inactive(clie
     assert (cap.id, cap.status) == ("transfers", "inactive")
 
 
-def test_express_and_custom_accounts_request_a_capability(client: Any) -> None:
-    with pytest.raises(InvalidRequestError) as caught:
-        client.accounts.create(type="express")
-    assert caught.value.param == "capabilities"
-
-
 def test_account_and_login_links(client: Any) -> None:
     account = _express(client)
-    link = client.account_links.create(account=account.id, type="account_onboarding", refresh_url="https://e.com/r", return_url="https://e.com/d")
+    link = client.account_links.create(
+        account=account.id,
+        type="account_onboarding",
+        refresh_url="https://e.com/r",
+        return_url="https://e.com/d",
+    )
     assert link.url.startswith("https://connect.stripe.com/") and link.expires_at > link.created
-    assert client.accounts.login_links.create(account.id).url.startswith("https://connect.stripe.com/express/")
+    assert client.accounts.login_links.create(account.id).url.startswith(
+        "https://connect.stripe.com/express/"
+    )
     standard = client.accounts.create(type="standard")
     with pytest.raises(InvalidRequestError):
         client.accounts.login_links.create(standard.id)
     with pytest.raises(InvalidRequestError) as caught:
-        client.account_links.create(account="acct_missing", type="account_onboarding", refresh_url="https://e.com", return_url="https://e.com")
+        client.account_links.create(
+            account="acct_missing",
+            type="account_onboarding",
+            refresh_url="https://e.com",
+            return_url="https://e.com",
+        )
     assert caught.value.param == "account"
 
 
@@ -67,8 +73,12 @@ def test_events_of_connected_account_objects_carry_account(fake: FakeStripe, cli
 def test_a_destination_charge_transfers_less_the_application_fee(client: Any) -> None:
     account = _express(client)
     intent = client.payment_intents.create(
-        amount=10000, currency="usd", payment_method="pm_card_visa", confirm=True,
-        application_fee_amount=1230, transfer_data={"destination": account.id},
+        amount=10000,
+        currency="usd",
+        payment_method="pm_card_visa",
+        confirm=True,
+        application_fee_amount=1230,
+        transfer_data={"destination": account.id},
     )
     charge = client.charges.retrieve(intent.latest_charge)
     transfer = client.transfers.retrieve(charge.transfer)
@@ -87,7 +97,9 @@ def test_card_funds_are_pending_so_a_transfer_needs_available_funds(client: Any)
     with pytest.raises(InvalidRequestError) as caught:
         client.transfers.create(amount=1000, currency="usd", destination=account.id)
     assert caught.value.code == "balance_insufficient"
-    client.payment_intents.create(amount=5000, currency="usd", payment_method="pm_card_bypassPending", confirm=True)
+    client.payment_intents.create(
+        amount=5000, currency="usd", payment_method="pm_card_bypassPending", confirm=True
+    )
     transfer = client.transfers.create(amount=1000, currency="usd", destination=account.id)
     assert transfer.amount == 1000
     reversal = client.transfers.reversals.create(transfer.id, amount=400)
@@ -99,7 +111,9 @@ def test_card_funds_are_pending_so_a_transfer_needs_available_funds(client: Any)
 def test_a_payout_needs_funds_and_cancels_only_while_pending(client: Any) -> None:
     with pytest.raises(InvalidRequestError):
         client.payouts.create(amount=1000, currency="usd")
-    client.payment_intents.create(amount=5000, currency="usd", payment_method="pm_card_bypassPending", confirm=True)
+    client.payment_intents.create(
+        amount=5000, currency="usd", payment_method="pm_card_bypassPending", confirm=True
+    )
     payout = client.payouts.create(amount=1000, currency="usd")
     assert payout.status == "pending" and payout.arrival_date > payout.created
     assert client.payouts.cancel(payout.id).status == "canceled"

@@ -38,9 +38,13 @@ def test_a_deleted_customer_is_retrievable_with_deleted_true(client: Any) -> Non
 
 def test_deleting_a_customer_cancels_its_subscriptions(fake: FakeStripe, client: Any) -> None:
     customer = client.customers.create(payment_method="pm_card_visa")
-    price = client.prices.create(currency="usd", unit_amount=500, recurring={"interval": "month"}, product_data={"name": "P"})
+    price = client.prices.create(
+        currency="usd", unit_amount=500, recurring={"interval": "month"}, product_data={"name": "P"}
+    )
     sub = client.subscriptions.create(
-        customer=customer.id, items=[{"price": price.id}], default_payment_method=client.payment_methods.list(customer=customer.id).data[0].id
+        customer=customer.id,
+        items=[{"price": price.id}],
+        default_payment_method=client.payment_methods.list(customer=customer.id).data[0].id,
     )
     assert sub.status == "active"
     client.customers.delete(customer.id)

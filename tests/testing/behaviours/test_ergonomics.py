@@ -54,7 +54,9 @@ async def test_an_apps_own_async_client_talks_to_the_fake_inside_patch() -> None
 def _flow(fake: FakeStripe) -> list[Any]:
     with fake.stripe_client() as client:
         customer = client.customers.create()
-        intent = client.payment_intents.create(amount=1000, currency="usd", customer=customer.id, payment_method="pm_card_visa", confirm=True)
+        intent = client.payment_intents.create(
+            amount=1000, currency="usd", customer=customer.id, payment_method="pm_card_visa", confirm=True
+        )
         return [customer.id, customer.invoice_prefix, intent.id, intent.client_secret, intent.latest_charge]
 
 

@@ -16,7 +16,10 @@ def test_events_are_listed_newest_first_and_filtered_by_type(fake: FakeStripe, c
     listed = client.events.list()
     assert [e.type for e in listed.data] == ["customer.updated", "customer.created"]
     assert [e.type for e in client.events.list(type="customer.created").data] == ["customer.created"]
-    assert [e.type for e in client.events.list(type="customer.*").data] == ["customer.updated", "customer.created"]
+    assert [e.type for e in client.events.list(type="customer.*").data] == [
+        "customer.updated",
+        "customer.created",
+    ]
     assert client.events.retrieve(listed.data[0].id).data.previous_attributes == {"name": None}
 
 
@@ -29,7 +32,9 @@ def test_events_are_delivered_signed_to_a_router(fake: FakeStripe, client: Any) 
         seen.append(event.data.object.id)
 
     fake.forward_events(router)
-    intent = client.payment_intents.create(amount=1000, currency="usd", payment_method="pm_card_visa", confirm=True)
+    intent = client.payment_intents.create(
+        amount=1000, currency="usd", payment_method="pm_card_visa", confirm=True
+    )
     assert seen == [intent.id]
     assert all(status == 200 for status in fake.deliver(router))
 

@@ -25,7 +25,9 @@ def test_pending_items_are_included_as_lines_and_totals(client: Any) -> None:
     client.invoiceitems.create(customer=customer.id, amount=1500, currency="usd", description="Setup")
     price = client.prices.create(currency="usd", unit_amount=700, product_data={"name": "Seat"})
     client.invoiceitems.create(customer=customer.id, price=price.id, quantity=2)
-    invoice = client.invoices.create(customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include")
+    invoice = client.invoices.create(
+        customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
+    )
     assert invoice.status == "draft" and invoice.number is None
     assert sorted(line.amount for line in invoice.lines.data) == [1400, 1500]
     assert (invoice.subtotal, invoice.total, invoice.amount_due) == (2900, 2900, 2900)
@@ -45,7 +47,9 @@ def test_finalize_numbers_the_invoice_per_customer(fake: FakeStripe, client: Any
     numbers = []
     for _ in range(2):
         client.invoiceitems.create(customer=customer.id, amount=1000, currency="usd")
-        invoice = client.invoices.create(customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include")
+        invoice = client.invoices.create(
+            customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
+        )
         opened = client.invoices.finalize(invoice.id)
         assert opened.status == "open" and opened.hosted_invoice_url.startswith("https://invoice.stripe.com/")
         numbers.append(opened.number)
@@ -56,7 +60,9 @@ def test_finalize_numbers_the_invoice_per_customer(fake: FakeStripe, client: Any
 def test_pay_charges_the_default_payment_method(fake: FakeStripe, client: Any) -> None:
     customer = _customer(client)
     client.invoiceitems.create(customer=customer.id, amount=1000, currency="usd")
-    invoice = client.invoices.create(customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include")
+    invoice = client.invoices.create(
+        customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
+    )
     client.invoices.finalize(invoice.id)
     paid = client.invoices.pay(invoice.id)
     assert paid.status == "paid" and paid.amount_paid == 1000 and paid.amount_remaining == 0
@@ -68,7 +74,9 @@ def test_pay_charges_the_default_payment_method(fake: FakeStripe, client: Any) -
 def test_paid_out_of_band_marks_it_paid(client: Any) -> None:
     customer = _customer(client, None)
     client.invoiceitems.create(customer=customer.id, amount=1000, currency="usd")
-    invoice = client.invoices.create(customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include")
+    invoice = client.invoices.create(
+        customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
+    )
     client.invoices.finalize(invoice.id)
     paid = client.invoices.pay(invoice.id, paid_out_of_band=True)
     assert paid.status == "paid"
@@ -80,7 +88,9 @@ def test_paid_out_of_band_marks_it_paid(client: Any) -> None:
 def test_a_declined_payment_leaves_the_invoice_open(fake: FakeStripe, client: Any) -> None:
     customer = _customer(client, "pm_card_chargeDeclined")
     client.invoiceitems.create(customer=customer.id, amount=1000, currency="usd")
-    invoice = client.invoices.create(customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include")
+    invoice = client.invoices.create(
+        customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
+    )
     client.invoices.finalize(invoice.id)
     with pytest.raises(CardError):
         client.invoices.pay(invoice.id)
@@ -92,7 +102,9 @@ def test_a_declined_payment_leaves_the_invoice_open(fake: FakeStripe, client: An
 def test_paying_without_a_payment_method_is_refused(client: Any) -> None:
     customer = _customer(client, None)
     client.invoiceitems.create(customer=customer.id, amount=1000, currency="usd")
-    invoice = client.invoices.create(customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include")
+    invoice = client.invoices.create(
+        customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
+    )
     client.invoices.finalize(invoice.id)
     with pytest.raises(InvalidRequestError):
         client.invoices.pay(invoice.id)
@@ -107,7 +119,9 @@ def test_a_zero_invoice_is_paid_on_finalize(client: Any) -> None:
 def test_void_and_uncollectible_follow_the_state_machine(fake: FakeStripe, client: Any) -> None:
     customer = _customer(client, None)
     client.invoiceitems.create(customer=customer.id, amount=1000, currency="usd")
-    draft = client.invoices.create(customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include")
+    draft = client.invoices.create(
+        customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
+    )
     with pytest.raises(InvalidRequestError):
         client.invoices.void(draft.id)
     with pytest.raises(InvalidRequestError):
@@ -125,7 +139,9 @@ def test_void_and_uncollectible_follow_the_state_machine(fake: FakeStripe, clien
 def test_only_drafts_are_deleted_or_edited(client: Any) -> None:
     customer = _customer(client, None)
     client.invoiceitems.create(customer=customer.id, amount=1000, currency="usd")
-    invoice = client.invoices.create(customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include")
+    invoice = client.invoices.create(
+        customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
+    )
     item = invoice.lines.data[0].invoice_item
     client.invoices.finalize(invoice.id)
     with pytest.raises(InvalidRequestError) as caught:
@@ -156,7 +172,9 @@ def test_customer_credit_is_applied_on_finalize(client: Any) -> None:
     customer = _customer(client, None)
     client.customers.balance_transactions.create(customer.id, amount=-300, currency="usd")
     client.invoiceitems.create(customer=customer.id, amount=1000, currency="usd")
-    invoice = client.invoices.create(customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include")
+    invoice = client.invoices.create(
+        customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
+    )
     opened = client.invoices.finalize(invoice.id)
     assert opened.amount_due == 700 and opened.starting_balance == -300
     assert client.customers.retrieve(customer.id).balance == 0

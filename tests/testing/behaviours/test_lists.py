@@ -26,7 +26,10 @@ def test_boolean_and_enum_filters_apply(client: Any) -> None:
 def test_created_ranges_apply(client: Any) -> None:
     first, second, third = (client.customers.create() for _ in range(3))
     assert [c.id for c in client.customers.list(created={"gt": first.created}).data] == [third.id, second.id]
-    assert [c.id for c in client.customers.list(created={"lte": second.created}).data] == [second.id, first.id]
+    assert [c.id for c in client.customers.list(created={"lte": second.created}).data] == [
+        second.id,
+        first.id,
+    ]
     assert [c.id for c in client.customers.list(created=first.created).data] == [first.id]
 
 
@@ -62,7 +65,10 @@ def _search(client: Any, query: str) -> list[str]:
 def test_search_clauses_and_or_negation_and_metadata(client: Any) -> None:
     _people(client)
     assert _search(client, "email:'ada@example.com'") == ["ada@example.com"]
-    assert sorted(_search(client, 'email:"ada@example.com" OR email:"alan@example.com"')) == ["ada@example.com", "alan@example.com"]
+    assert sorted(_search(client, 'email:"ada@example.com" OR email:"alan@example.com"')) == [
+        "ada@example.com",
+        "alan@example.com",
+    ]
     assert _search(client, "name~'Turing' AND metadata['tier']:'free'") == ["alan@example.com"]
     assert sorted(_search(client, "-metadata['tier']:'gold'")) == ["alan@example.com", "grace@example.org"]
     assert _search(client, "email~'example.org'") == ["grace@example.org"]
@@ -79,7 +85,15 @@ def test_search_comparisons_on_numbers(client: Any) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["email:", "email:'a' AND", "AND email:'a'", "email:'a' AND name:'b' OR name:'c'", "email~'ab'", "nonsense", "unknown_field:'x'"],
+    [
+        "email:",
+        "email:'a' AND",
+        "AND email:'a'",
+        "email:'a' AND name:'b' OR name:'c'",
+        "email~'ab'",
+        "nonsense",
+        "unknown_field:'x'",
+    ],
 )
 def test_a_malformed_search_query_is_refused(client: Any, query: str) -> None:
     with pytest.raises(InvalidRequestError) as caught:

@@ -15,7 +15,9 @@ from .helpers import monthly, paying_customer
 
 
 def test_the_create_dispute_card_opens_a_dispute(fake: FakeStripe, client: Any) -> None:
-    intent = client.payment_intents.create(amount=4200, currency="usd", payment_method="pm_card_createDispute", confirm=True)
+    intent = client.payment_intents.create(
+        amount=4200, currency="usd", payment_method="pm_card_createDispute", confirm=True
+    )
     (dispute,) = client.disputes.list(payment_intent=intent.id).data
     assert dispute.status == "needs_response" and dispute.amount == 4200
     assert client.charges.retrieve(intent.latest_charge).disputed is True
@@ -23,7 +25,9 @@ def test_the_create_dispute_card_opens_a_dispute(fake: FakeStripe, client: Any) 
 
 
 def test_submitting_evidence_puts_the_dispute_under_review(fake: FakeStripe, client: Any) -> None:
-    intent = client.payment_intents.create(amount=4200, currency="usd", payment_method="pm_card_createDispute", confirm=True)
+    intent = client.payment_intents.create(
+        amount=4200, currency="usd", payment_method="pm_card_createDispute", confirm=True
+    )
     dispute = client.disputes.list(payment_intent=intent.id).data[0]
     saved = client.disputes.update(dispute.id, evidence={"uncategorized_text": "signed for"})
     assert saved.status == "needs_response" and saved.evidence.uncategorized_text == "signed for"
@@ -35,7 +39,9 @@ def test_submitting_evidence_puts_the_dispute_under_review(fake: FakeStripe, cli
 
 
 def test_closing_a_dispute_accepts_the_loss(client: Any) -> None:
-    intent = client.payment_intents.create(amount=4200, currency="usd", payment_method="pm_card_createDispute", confirm=True)
+    intent = client.payment_intents.create(
+        amount=4200, currency="usd", payment_method="pm_card_createDispute", confirm=True
+    )
     dispute = client.disputes.list(payment_intent=intent.id).data[0]
     assert client.disputes.close(dispute.id).status == "lost"
 
@@ -43,7 +49,9 @@ def test_closing_a_dispute_accepts_the_loss(client: Any) -> None:
 def _open_invoice(client: Any, amount: int = 5000) -> Any:
     customer = client.customers.create()
     client.invoiceitems.create(customer=customer.id, amount=amount, currency="usd")
-    invoice = client.invoices.create(customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include")
+    invoice = client.invoices.create(
+        customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
+    )
     return client.invoices.finalize(invoice.id)
 
 
@@ -99,7 +107,9 @@ def test_a_quote_is_finalized_then_accepted_into_an_invoice(fake: FakeStripe, cl
 
 def test_a_quote_with_recurring_prices_accepts_into_a_subscription(client: Any) -> None:
     customer = client.customers.create()
-    quote = client.quotes.create(customer=customer.id, line_items=[{"price": monthly(client).id, "quantity": 1}])
+    quote = client.quotes.create(
+        customer=customer.id, line_items=[{"price": monthly(client).id, "quantity": 1}]
+    )
     client.quotes.finalize(quote.id)
     accepted = client.quotes.accept(quote.id)
     assert client.subscriptions.retrieve(accepted.subscription).customer == customer.id
@@ -112,7 +122,10 @@ def test_a_schedule_starting_now_makes_its_subscription(client: Any) -> None:
         customer=customer.id,
         start_date="now",
         end_behavior="release",
-        phases=[{"items": [{"price": price.id}], "iterations": 3}, {"items": [{"price": yearly.id}], "iterations": 1}],
+        phases=[
+            {"items": [{"price": price.id}], "iterations": 3},
+            {"items": [{"price": yearly.id}], "iterations": 1},
+        ],
     )
     assert schedule.status == "active" and len(schedule.phases) == 2
     assert schedule.phases[1].start_date == schedule.phases[0].end_date
@@ -128,7 +141,9 @@ def test_a_schedule_starting_now_makes_its_subscription(client: Any) -> None:
 def test_canceling_a_schedule_cancels_its_subscription(client: Any) -> None:
     customer = paying_customer(client)
     schedule = client.subscription_schedules.create(
-        customer=customer.id, start_date="now", phases=[{"items": [{"price": monthly(client).id}], "iterations": 1}]
+        customer=customer.id,
+        start_date="now",
+        phases=[{"items": [{"price": monthly(client).id}], "iterations": 1}],
     )
     assert client.subscription_schedules.cancel(schedule.id).status == "canceled"
     assert client.subscriptions.retrieve(schedule.subscription).status == "canceled"
@@ -149,20 +164,32 @@ def test_meter_events_sum_into_event_summaries(client: Any) -> None:
     assert meter.status == "active"
     start = 1_735_689_600
     for at, value in ((start + 60, "3"), (start + 120, "4"), (start + 86400 + 60, "5")):
-        client.billing.meter_events.create(event_name="api_call", payload={"stripe_customer_id": customer.id, "value": value}, timestamp=at)
-    total = client.billing.meters.event_summaries.list(meter.id, customer=customer.id, start_time=start, end_time=start + 2 * 86400)
+        client.billing.meter_events.create(
+            event_name="api_call", payload={"stripe_customer_id": customer.id, "value": value}, timestamp=at
+        )
+    total = client.billing.meters.event_summaries.list(
+        meter.id, customer=customer.id, start_time=start, end_time=start + 2 * 86400
+    )
     assert [s.aggregated_value for s in total.data] == [12]
     daily = client.billing.meters.event_summaries.list(
-        meter.id, customer=customer.id, start_time=start, end_time=start + 2 * 86400, value_grouping_window="day"
+        meter.id,
+        customer=customer.id,
+        start_time=start,
+        end_time=start + 2 * 86400,
+        value_grouping_window="day",
     )
     assert [s.aggregated_value for s in daily.data] == [5, 7]
 
 
 @needs_meters
 def test_a_meter_event_name_is_unique_and_a_meter_deactivates_once(client: Any) -> None:
-    meter = client.billing.meters.create(display_name="Calls", event_name="calls", default_aggregation={"formula": "count"})
+    meter = client.billing.meters.create(
+        display_name="Calls", event_name="calls", default_aggregation={"formula": "count"}
+    )
     with pytest.raises(InvalidRequestError):
-        client.billing.meters.create(display_name="Calls", event_name="calls", default_aggregation={"formula": "count"})
+        client.billing.meters.create(
+            display_name="Calls", event_name="calls", default_aggregation={"formula": "count"}
+        )
     assert client.billing.meters.deactivate(meter.id).status == "inactive"
     with pytest.raises(InvalidRequestError):
         client.billing.meters.deactivate(meter.id)

@@ -14,7 +14,9 @@ from .conftest import types
 
 
 def test_confirm_on_create_with_a_test_card_succeeds_with_a_charge(fake: FakeStripe, client: Any) -> None:
-    intent = client.payment_intents.create(amount=2000, currency="usd", payment_method="pm_card_visa", confirm=True)
+    intent = client.payment_intents.create(
+        amount=2000, currency="usd", payment_method="pm_card_visa", confirm=True
+    )
     assert intent.status == "succeeded" and intent.amount_received == 2000
     assert intent.client_secret.startswith(intent.id + "_secret_")
     charge = client.charges.retrieve(intent.latest_charge)
@@ -30,7 +32,9 @@ def test_an_intent_without_a_payment_method_requires_one(client: Any) -> None:
     with pytest.raises(InvalidRequestError) as caught:
         client.payment_intents.confirm(intent.id)
     assert caught.value.code == "payment_intent_unexpected_state" and caught.value.param == "payment_method"
-    assert client.payment_intents.confirm(intent.id, payment_method="pm_card_mastercard").status == "succeeded"
+    assert (
+        client.payment_intents.confirm(intent.id, payment_method="pm_card_mastercard").status == "succeeded"
+    )
 
 
 def test_manual_capture_holds_then_captures_part(fake: FakeStripe, client: Any) -> None:
@@ -49,7 +53,9 @@ def test_manual_capture_holds_then_captures_part(fake: FakeStripe, client: Any) 
 
 
 def test_capture_and_cancel_are_refused_from_the_wrong_state(client: Any) -> None:
-    intent = client.payment_intents.create(amount=5000, currency="usd", payment_method="pm_card_visa", confirm=True)
+    intent = client.payment_intents.create(
+        amount=5000, currency="usd", payment_method="pm_card_visa", confirm=True
+    )
     with pytest.raises(InvalidRequestError) as caught:
         client.payment_intents.capture(intent.id)
     assert caught.value.code == "payment_intent_unexpected_state"
@@ -82,7 +88,11 @@ def test_decline_cards_fail_with_their_decline_code(
 ) -> None:
     with pytest.raises(CardError) as caught:
         client.payment_intents.create(amount=2000, currency="usd", payment_method=card, confirm=True)
-    assert (caught.value.http_status, caught.value.code, caught.value.decline_code) == (402, code, decline_code)
+    assert (caught.value.http_status, caught.value.code, caught.value.decline_code) == (
+        402,
+        code,
+        decline_code,
+    )
     (intent,) = client.payment_intents.list().data
     assert intent.status == "requires_payment_method"
     assert intent.last_payment_error.decline_code == decline_code
@@ -105,7 +115,9 @@ def test_a_3ds_card_requires_action_until_authenticated(fake: FakeStripe, client
     assert client.payment_intents.retrieve(intent.id).status == "succeeded"
 
 
-def test_failed_authentication_returns_the_intent_to_requires_payment_method(fake: FakeStripe, client: Any) -> None:
+def test_failed_authentication_returns_the_intent_to_requires_payment_method(
+    fake: FakeStripe, client: Any
+) -> None:
     intent = client.payment_intents.create(
         amount=2000, currency="usd", payment_method="pm_card_authenticationRequired", confirm=True
     )
@@ -123,7 +135,9 @@ def test_amounts_below_the_minimum_are_refused(client: Any) -> None:
 
 
 def test_a_succeeded_intent_keeps_its_amount(client: Any) -> None:
-    intent = client.payment_intents.create(amount=2000, currency="usd", payment_method="pm_card_visa", confirm=True)
+    intent = client.payment_intents.create(
+        amount=2000, currency="usd", payment_method="pm_card_visa", confirm=True
+    )
     with pytest.raises(InvalidRequestError):
         client.payment_intents.update(intent.id, amount=3000)
     assert client.payment_intents.update(intent.id, metadata={"order": "1"}).metadata == {"order": "1"}
@@ -131,7 +145,9 @@ def test_a_succeeded_intent_keeps_its_amount(client: Any) -> None:
 
 def test_a_payment_method_attaches_to_one_customer(fake: FakeStripe, client: Any) -> None:
     one, two = client.customers.create(), client.customers.create()
-    pm = client.payment_methods.create(type="card", card={"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"})
+    pm = client.payment_methods.create(
+        type="card", card={"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}
+    )
     assert pm.card.brand == "visa" and pm.customer is None
     assert client.payment_methods.attach(pm.id, customer=one.id).customer == one.id
     with pytest.raises(InvalidRequestError):
@@ -145,7 +161,9 @@ def test_a_payment_method_attaches_to_one_customer(fake: FakeStripe, client: Any
 
 def test_a_real_card_number_is_declined_in_test_mode(client: Any) -> None:
     with pytest.raises(CardError):
-        client.payment_methods.create(type="card", card={"number": "4111111111111112", "exp_month": 1, "exp_year": 2030})
+        client.payment_methods.create(
+            type="card", card={"number": "4111111111111112", "exp_month": 1, "exp_year": 2030}
+        )
 
 
 def test_a_setup_intent_saves_the_card_to_the_customer(fake: FakeStripe, client: Any) -> None:
@@ -169,7 +187,11 @@ def test_a_setup_intent_with_a_decline_card_fails(client: Any) -> None:
 def test_setup_future_usage_attaches_the_card(client: Any) -> None:
     customer = client.customers.create()
     intent = client.payment_intents.create(
-        amount=1000, currency="usd", customer=customer.id, payment_method="pm_card_visa",
-        setup_future_usage="off_session", confirm=True,
+        amount=1000,
+        currency="usd",
+        customer=customer.id,
+        payment_method="pm_card_visa",
+        setup_future_usage="off_session",
+        confirm=True,
     )
     assert client.payment_methods.retrieve(intent.payment_method).customer == customer.id

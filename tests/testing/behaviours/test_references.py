@@ -20,18 +20,32 @@ CASES = [
         {"amount": 100, "currency": "usd", "transfer_data": {"destination": "acct_missing"}},
         "transfer_data[destination]",
     ),
-    ("checkout.sessions.create", {"mode": "payment", "line_items": [{"price": "price_missing", "quantity": 1}], "success_url": "https://e.com"}, "line_items[0][price]"),
+    (
+        "checkout.sessions.create",
+        {
+            "mode": "payment",
+            "line_items": [{"price": "price_missing", "quantity": 1}],
+            "success_url": "https://e.com",
+        },
+        "line_items[0][price]",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("call", "params", "param"), CASES, ids=[f"{c}:{p}" for c, _, p in CASES])
-def test_an_unknown_id_parameter_is_404_resource_missing_naming_it(client: Any, call: str, params: dict[str, Any], param: str) -> None:
+def test_an_unknown_id_parameter_is_404_resource_missing_naming_it(
+    client: Any, call: str, params: dict[str, Any], param: str
+) -> None:
     method = client
     for part in call.split("."):
         method = getattr(method, part)
     with pytest.raises(InvalidRequestError) as caught:
-        method(**params)
-    assert (caught.value.http_status, caught.value.code, caught.value.param) == (404, "resource_missing", param)
+        method(**params, **({"proration_behavior": "none"} if call.startswith("subscription_items") else {}))
+    assert (caught.value.http_status, caught.value.code, caught.value.param) == (
+        404,
+        "resource_missing",
+        param,
+    )
 
 
 def test_an_unknown_path_parent_is_404(client: Any) -> None:
@@ -40,7 +54,9 @@ def test_an_unknown_path_parent_is_404(client: Any) -> None:
     assert caught.value.http_status == 404
 
 
-@pytest.mark.parametrize("call", ["test_helpers.test_clocks.advance", "quotes.pdf", "test_helpers.refunds.expire"])
+@pytest.mark.parametrize(
+    "call", ["test_helpers.test_clocks.advance", "quotes.pdf", "test_helpers.refunds.expire"]
+)
 def test_test_helpers_and_pdfs_of_unknown_ids_are_404(client: Any, call: str) -> None:
     method = client
     for part in call.split("."):
@@ -54,7 +70,8 @@ def test_test_helpers_and_pdfs_of_unknown_ids_are_404(client: Any, call: str) ->
 def test_an_action_the_fake_does_not_model_answers_400_saying_so(client: Any) -> None:
     account = client.accounts.create(type="standard")
     location = client.terminal.locations.create(
-        display_name="HQ", address={"country": "US", "line1": "1 Main", "city": "SF", "postal_code": "94107", "state": "CA"}
+        display_name="HQ",
+        address={"country": "US", "line1": "1 Main", "city": "SF", "postal_code": "94107", "state": "CA"},
     )
     assert location.id and account.id
     reader = client.terminal.readers.create(registration_code="simulated-wpe", location=location.id)

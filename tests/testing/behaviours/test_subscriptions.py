@@ -22,7 +22,9 @@ def _period(sub: Any) -> tuple[int, int]:
     return item["current_period_start"], item["current_period_end"]
 
 
-def test_a_paid_subscription_is_active_with_its_items_and_latest_invoice(fake: FakeStripe, client: Any) -> None:
+def test_a_paid_subscription_is_active_with_its_items_and_latest_invoice(
+    fake: FakeStripe, client: Any
+) -> None:
     customer = paying_customer(client)
     price = monthly(client)
     sub = client.subscriptions.create(customer=customer.id, items=[{"price": price.id, "quantity": 2}])
@@ -39,7 +41,9 @@ def test_a_paid_subscription_is_active_with_its_items_and_latest_invoice(fake: F
 
 def test_latest_invoice_expands_to_its_payment(client: Any) -> None:
     customer = paying_customer(client)
-    sub = client.subscriptions.create(customer=customer.id, items=[{"price": monthly(client).id}], expand=["latest_invoice"])
+    sub = client.subscriptions.create(
+        customer=customer.id, items=[{"price": monthly(client).id}], expand=["latest_invoice"]
+    )
     invoice = sub.latest_invoice
     assert invoice.status == "paid"
     data = invoice.to_dict()
@@ -50,7 +54,9 @@ def test_latest_invoice_expands_to_its_payment(client: Any) -> None:
 
 def test_a_trial_subscription_is_trialing_until_trial_end(client: Any) -> None:
     customer = paying_customer(client)
-    sub = client.subscriptions.create(customer=customer.id, items=[{"price": monthly(client).id}], trial_period_days=14)
+    sub = client.subscriptions.create(
+        customer=customer.id, items=[{"price": monthly(client).id}], trial_period_days=14
+    )
     assert sub.status == "trialing"
     assert sub.trial_end == sub.trial_start + 14 * 86400
     assert _period(sub)[1] == sub.trial_end
@@ -73,7 +79,9 @@ def test_error_if_incomplete_refuses_a_declined_card_and_makes_nothing(client: A
     customer = paying_customer(client, "pm_card_chargeDeclined")
     with pytest.raises(CardError):
         client.subscriptions.create(
-            customer=customer.id, items=[{"price": monthly(client).id}], payment_behavior="error_if_incomplete"
+            customer=customer.id,
+            items=[{"price": monthly(client).id}],
+            payment_behavior="error_if_incomplete",
         )
     assert client.subscriptions.list(customer=customer.id, status="all").data == []
 
@@ -128,7 +136,9 @@ def test_changing_quantity_creates_prorations(client: Any) -> None:
     customer = paying_customer(client)
     sub = client.subscriptions.create(customer=customer.id, items=[{"price": monthly(client).id}])
     item = sub["items"]["data"][0]["id"]
-    client.subscriptions.update(sub.id, items=[{"id": item, "quantity": 3}])
+    client.subscriptions.update(
+        sub.id, items=[{"id": item, "quantity": 3}], proration_behavior="create_prorations"
+    )
     assert client.subscription_items.retrieve(item).quantity == 3
     prorations = [i for i in client.invoiceitems.list(customer=customer.id).data if i.proration]
     assert len(prorations) == 2
@@ -140,7 +150,9 @@ def test_changing_quantity_creates_prorations(client: Any) -> None:
 def test_subscription_items_add_and_remove(client: Any) -> None:
     customer = paying_customer(client)
     sub = client.subscriptions.create(customer=customer.id, items=[{"price": monthly(client).id}])
-    added = client.subscription_items.create(subscription=sub.id, price=monthly(client, 500).id, proration_behavior="none")
+    added = client.subscription_items.create(
+        subscription=sub.id, price=monthly(client, 500).id, proration_behavior="none"
+    )
     assert len(client.subscriptions.retrieve(sub.id)["items"]["data"]) == 2
     client.subscription_items.delete(added.id, proration_behavior="none")
     only = sub["items"]["data"][0]["id"]

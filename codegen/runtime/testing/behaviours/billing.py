@@ -9,11 +9,14 @@ from typing import Any
 from ..cards import card_of
 from ..refusals import Refusal, not_modelled, refuse, unexpected_state
 from ..state import State, declared, fill
-from . import Call, behaviour
+from .payments import confirm
+from .registry import Call, behaviour
 
 FINAL = ("paid", "void")
 # What a finalized invoice still lets you change.
-_OPEN_FIELDS = frozenset({"metadata", "description", "footer", "auto_advance", "custom_fields", "expand", "due_date"})
+_OPEN_FIELDS = frozenset(
+    {"metadata", "description", "footer", "auto_advance", "custom_fields", "expand", "due_date"}
+)
 
 
 def subscription_of(invoice: dict[str, Any]) -> str | None:
@@ -108,11 +111,15 @@ def update_item(call: Call) -> dict[str, Any]:
     item = _item_editable(call)
     result = call.generic()
     if {"amount", "quantity", "unit_amount", "price"} & set(call.params):
-        amount, _, price, quantity = item_amount(call.state, {"currency": item["currency"], "amount": item["amount"], **call.params})
-        call.state.change(item, {"amount": amount, "quantity": quantity, "price": price or item.get("price")}, None)
+        amount, _, price, quantity = item_amount(
+            call.state, {"currency": item["currency"], "amount": item["amount"], **call.params}
+        )
+        call.state.change(
+            item, {"amount": amount, "quantity": quantity, "price": price or item.get("price")}, None
+        )
     invoice = call.maybe(item.get("invoice"))
     if invoice is not None:
-        _refresh_lines(call.state, invoice)
+        refresh_lines(call.state, invoice)
     return result
 
 
@@ -122,7 +129,7 @@ def delete_item(call: Call) -> dict[str, Any]:
     invoice = call.maybe(item.get("invoice"))
     result = call.generic()
     if invoice is not None:
-        _refresh_lines(call.state, invoice)
+        refresh_lines(call.state, invoice)
     return result
 
 
@@ -164,12 +171,14 @@ def attach_items(state: State, invoice: dict[str, Any], items: list[dict[str, An
     for item in items:
         state.change(item, {"invoice": invoice["id"]}, "invoiceitem.updated")
         new_line(state, invoice, line_for_item(state, invoice, item))
-    _refresh_lines(state, invoice)
+    refresh_lines(state, invoice)
 
 
-def _refresh_lines(state: State, invoice: dict[str, Any]) -> None:
+def refresh_lines(state: State, invoice: dict[str, Any]) -> None:
     """The invoice's lines and totals from the line objects it holds (items still on it)."""
-    lines = [h.obj for h in list(state.objects.values()) if h.schema == "line_item" and h.parent == invoice["id"]]
+    lines = [
+        h.obj for h in list(state.objects.values()) if h.schema == "line_item" and h.parent == invoice["id"]
+    ]
     kept = []
     for line in lines:
         item_id = line.get("invoice_item")
@@ -202,7 +211,9 @@ def _refresh_lines(state: State, invoice: dict[str, Any]) -> None:
     )
 
 
-def new_invoice(state: State, customer: dict[str, Any], fields: dict[str, Any], params: dict[str, Any] | None = None) -> dict[str, Any]:
+def new_invoice(
+    state: State, customer: dict[str, Any], fields: dict[str, Any], params: dict[str, Any] | None = None
+) -> dict[str, Any]:
     now = clock_now(state, customer["id"])
     invoice = state.build.build("invoice", params)
     fill(
@@ -229,7 +240,12 @@ def new_invoice(state: State, customer: dict[str, Any], fields: dict[str, Any], 
             "auto_advance": True,
             "currency": "usd",
             "test_clock": customer.get("test_clock"),
-            "status_transitions": {"finalized_at": None, "marked_uncollectible_at": None, "paid_at": None, "voided_at": None},
+            "status_transitions": {
+                "finalized_at": None,
+                "marked_uncollectible_at": None,
+                "paid_at": None,
+                "voided_at": None,
+            },
             "hosted_invoice_url": None,
             "invoice_pdf": None,
             "payment_intent": None,
@@ -237,7 +253,7 @@ def new_invoice(state: State, customer: dict[str, Any], fields: dict[str, Any], 
         },
     )
     state.put("invoice", invoice)
-    _refresh_lines(state, invoice)
+    refresh_lines(state, invoice)
     return invoice
 
 
@@ -249,7 +265,9 @@ def create_invoice(call: Call) -> dict[str, Any]:
     if customer is None:
         raise refuse("Missing required param: customer.", code="parameter_missing", param="customer")
     if p.get("collection_method") == "send_invoice" and not ("days_until_due" in p or "due_date" in p):
-        raise refuse("Missing required param: days_until_due.", code="parameter_missing", param="days_until_due")
+        raise refuse(
+            "Missing required param: days_until_due.", code="parameter_missing", param="days_until_due"
+        )
     if p.get("subscription"):
         raise not_modelled("invoices.create for a subscription")
     fields = {
@@ -258,7 +276,9 @@ def create_invoice(call: Call) -> dict[str, Any]:
         "currency": p.get("currency", "usd"),
         "billing_reason": "manual",
     }
-    invoice = new_invoice(state, customer, fields, {k: v for k, v in p.items() if k not in ("customer", "subscription")})
+    invoice = new_invoice(
+        state, customer, fields, {k: v for k, v in p.items() if k not in ("customer", "subscription")}
+    )
     if p.get("pending_invoice_items_behavior", "exclude") == "include":
         pending = [i for i in state.find_all("invoiceitem", customer=customer["id"], invoice=None)]
         attach_items(state, invoice, pending)
@@ -370,11 +390,21 @@ def mark_paid(state: State, invoice: dict[str, Any], *, out_of_band: bool) -> di
         "invoice.paid",
     )
     state.emit("invoice.payment_succeeded", invoice)
-    if subscription_of(invoice):
-        from .subscriptions import invoice_paid
-
-        invoice_paid(state, invoice)
+    invoice_paid(state, invoice)
     return invoice
+
+
+def invoice_paid(state: State, invoice: dict[str, Any]) -> None:
+    """A subscription whose invoice is paid becomes active (from incomplete or past_due)."""
+    held = state.objects.get(subscription_of(invoice) or "")
+    if held is None:
+        return
+    sub = held.obj
+    if (
+        sub.get("status") in ("incomplete", "past_due", "unpaid")
+        and sub.get("latest_invoice") == invoice["id"]
+    ):
+        state.change(sub, {"status": "active"}, "customer.subscription.updated")
 
 
 def default_payment_method(state: State, invoice: dict[str, Any]) -> str | None:
@@ -392,8 +422,6 @@ def default_payment_method(state: State, invoice: dict[str, Any]) -> str | None:
 
 def attempt(state: State, invoice: dict[str, Any], payment_method: str | None) -> Refusal | None:
     """Charge the invoice; returns the card error of a failed attempt (the invoice stays open)."""
-    from .payments import confirm
-
     pm = payment_method or default_payment_method(state, invoice)
     if pm is None:
         return refuse(
@@ -402,12 +430,20 @@ def attempt(state: State, invoice: dict[str, Any], payment_method: str | None) -
         )
     intent_id = invoice.get("payment_intent")
     intent = state.objects[intent_id].obj if intent_id in state.objects else None
-    state.change(invoice, {"attempt_count": int(invoice.get("attempt_count") or 0) + 1, "attempted": True}, None)
+    state.change(
+        invoice, {"attempt_count": int(invoice.get("attempt_count") or 0) + 1, "attempted": True}, None
+    )
     if intent is None:  # an API version without invoice.payment_intent: the card decides alone
         card = card_of(state, state.objects[pm].obj if pm in state.objects else None)
         if card.decline or card.action:
             state.emit("invoice.payment_failed", invoice)
-            return refuse("Your card was declined.", type="card_error", code="card_declined", decline_code=card.decline or "authentication_required", status=402)
+            return refuse(
+                "Your card was declined.",
+                type="card_error",
+                code="card_declined",
+                decline_code=card.decline or "authentication_required",
+                status=402,
+            )
         mark_paid(state, invoice, out_of_band=False)
         return None
     try:
@@ -454,10 +490,18 @@ def void_invoice(state: State, invoice: dict[str, Any]) -> dict[str, Any]:
     now = clock_now(state, invoice["customer"])
     intent = state.objects.get(invoice.get("payment_intent") or "")
     if intent is not None and intent.obj.get("status") not in ("succeeded", "canceled"):
-        state.change(intent.obj, {"status": "canceled", "canceled_at": now, "cancellation_reason": "void_invoice"}, "payment_intent.canceled")
+        state.change(
+            intent.obj,
+            {"status": "canceled", "canceled_at": now, "cancellation_reason": "void_invoice"},
+            "payment_intent.canceled",
+        )
     state.change(
         invoice,
-        {"status": "void", "amount_remaining": 0, "status_transitions": {**invoice["status_transitions"], "voided_at": now}},
+        {
+            "status": "void",
+            "amount_remaining": 0,
+            "status_transitions": {**invoice["status_transitions"], "voided_at": now},
+        },
         "invoice.voided",
     )
     return invoice
@@ -471,7 +515,10 @@ def uncollectible(call: Call) -> dict[str, Any]:
     now = clock_now(call.state, invoice["customer"])
     call.state.change(
         invoice,
-        {"status": "uncollectible", "status_transitions": {**invoice["status_transitions"], "marked_uncollectible_at": now}},
+        {
+            "status": "uncollectible",
+            "status_transitions": {**invoice["status_transitions"], "marked_uncollectible_at": now},
+        },
         "invoice.marked_uncollectible",
     )
     return invoice

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..refusals import refuse
 from ..state import State
-from . import Call, behaviour
+from .registry import Call, behaviour
 
 
 def _own_id(call: Call, kind: str) -> dict[str, Any]:
@@ -40,7 +40,8 @@ def new_price(state: State, params: dict[str, Any], product: str) -> dict[str, A
         "type": "recurring" if recurring else "one_time",
         "recurring": recurring or None,
         "unit_amount": amount,
-        "unit_amount_decimal": params.get("unit_amount_decimal") or (str(amount) if amount is not None else None),
+        "unit_amount_decimal": params.get("unit_amount_decimal")
+        or (str(amount) if amount is not None else None),
         "billing_scheme": params.get("billing_scheme", "per_unit"),
         "lookup_key": params.get("lookup_key"),
         "currency": params["currency"],
@@ -67,7 +68,9 @@ def update_product(call: Call) -> dict[str, Any]:
         price = call.find(default, "price", param="default_price")
         if price.get("product") != product["id"]:
             raise refuse(
-                f"The price {default} does not belong to this product.", code="parameter_invalid", param="default_price"
+                f"The price {default} does not belong to this product.",
+                code="parameter_invalid",
+                param="default_price",
             )
     return call.generic()
 
@@ -77,9 +80,7 @@ def delete_product(call: Call) -> dict[str, Any]:
     """Stripe refuses to delete a product that has prices (archive it with active=false)."""
     product = call.target("product")
     if call.state.find_all("price", product=product["id"]):
-        raise refuse(
-            "This product cannot be deleted because it has one or more user-created prices."
-        )
+        raise refuse("This product cannot be deleted because it has one or more user-created prices.")
     return call.generic()
 
 
@@ -87,7 +88,9 @@ def delete_product(call: Call) -> dict[str, Any]:
 def create_price(call: Call) -> dict[str, Any]:
     p = call.params
     if ("product" in p) == ("product_data" in p):
-        raise refuse("You must specify either `product` or `product_data`.", code="parameter_missing", param="product")
+        raise refuse(
+            "You must specify either `product` or `product_data`.", code="parameter_missing", param="product"
+        )
     amounts = ("unit_amount", "unit_amount_decimal", "custom_unit_amount", "tiers")
     if p.get("billing_scheme", "per_unit") == "per_unit" and not any(k in p for k in amounts):
         raise refuse("Missing required param: unit_amount.", code="parameter_missing", param="unit_amount")
@@ -117,17 +120,25 @@ def create_plan(call: Call) -> dict[str, Any]:
     elif isinstance(product, str):
         call.find(product, "product", param="product")
     fields = {**_own_id(call, "plan"), "product": p["product"], "interval_count": p.get("interval_count", 1)}
-    return call.state.new("plan", {"amount_decimal": str(p.get("amount")) if "amount" in p else None, **fields}, params=p)
+    return call.state.new(
+        "plan", {"amount_decimal": str(p.get("amount")) if "amount" in p else None, **fields}, params=p
+    )
 
 
 @behaviour("coupons.create")
 def create_coupon(call: Call) -> dict[str, Any]:
     p = call.params
     if ("percent_off" in p) == ("amount_off" in p):
-        raise refuse("You must pass either `percent_off` or `amount_off`.", code="parameter_missing", param="percent_off")
+        raise refuse(
+            "You must pass either `percent_off` or `amount_off`.",
+            code="parameter_missing",
+            param="percent_off",
+        )
     if p.get("duration") == "repeating" and "duration_in_months" not in p:
         raise refuse(
-            "Missing required param: duration_in_months.", code="parameter_missing", param="duration_in_months"
+            "Missing required param: duration_in_months.",
+            code="parameter_missing",
+            param="duration_in_months",
         )
     return call.state.new("coupon", {**_own_id(call, "coupon"), "times_redeemed": 0}, params=p)
 
@@ -138,6 +149,8 @@ def create_promotion_code(call: Call) -> dict[str, Any]:
     coupon = p.get("coupon") or (p.get("promotion") or {}).get("coupon")
     code = p.get("code") or call.state.ids.pick("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 8)
     if call.state.find_all("promotion_code", code=code):
-        raise refuse("An active promotion code with that code already exists.", code="parameter_invalid", param="code")
+        raise refuse(
+            "An active promotion code with that code already exists.", code="parameter_invalid", param="code"
+        )
     found = call.maybe(coupon) if coupon else None
     return call.state.new("promotion_code", {"code": code, "coupon": found, "times_redeemed": 0}, params=p)

@@ -8,9 +8,13 @@ from typing import Any
 
 from ..cards import card_payment_method, test_card
 from ..refusals import refuse, unexpected_state
+from ..schema import operations
 from ..state import State, fill
-from . import Call, behaviour
 from .catalog import new_product
+from .payments import confirm
+from .registry import Call, behaviour
+from .registry import Call as _Call
+from .subscriptions import create as create_subscription
 
 
 def _price(call: Call, item: dict[str, Any], param: str) -> dict[str, Any]:
@@ -18,7 +22,9 @@ def _price(call: Call, item: dict[str, Any], param: str) -> dict[str, Any]:
         return call.find(item["price"], "price", param=f"{param}[price]")
     data = item.get("price_data")
     if not data:
-        raise refuse(f"Missing required param: {param}[price].", code="parameter_missing", param=f"{param}[price]")
+        raise refuse(
+            f"Missing required param: {param}[price].", code="parameter_missing", param=f"{param}[price]"
+        )
     product = data.get("product") or new_product(call.state, data.get("product_data") or {})["id"]
     recurring = data.get("recurring")
     return call.state.new(
@@ -29,7 +35,11 @@ def _price(call: Call, item: dict[str, Any], param: str) -> dict[str, Any]:
             "unit_amount": data.get("unit_amount"),
             "unit_amount_decimal": str(data.get("unit_amount", "")),
             "type": "recurring" if recurring else "one_time",
-            "recurring": {"interval": recurring["interval"], "interval_count": recurring.get("interval_count", 1), "usage_type": "licensed"}
+            "recurring": {
+                "interval": recurring["interval"],
+                "interval_count": recurring.get("interval_count", 1),
+                "usage_type": "licensed",
+            }
             if recurring
             else None,
             "active": False,
@@ -61,8 +71,15 @@ def create(call: Call) -> dict[str, Any]:
             param="line_items",
         )
     if p.get("customer") and p.get("customer_email"):
-        raise refuse("You may only specify one of these parameters: customer, customer_email.", code="parameter_invalid", param="customer_email")
-    total = sum(int(pr.get("unit_amount") or 0) * int(it.get("quantity", 1)) for pr, it in zip(prices, items))
+        raise refuse(
+            "You may only specify one of these parameters: customer, customer_email.",
+            code="parameter_invalid",
+            param="customer_email",
+        )
+    total = sum(
+        int(pr.get("unit_amount") or 0) * int(it.get("quantity", 1))
+        for pr, it in zip(prices, items, strict=True)
+    )
     now = state.now()
     session = state.new(
         "checkout.session",
@@ -84,7 +101,7 @@ def create(call: Call) -> dict[str, Any]:
         params={k: v for k, v in p.items() if k not in ("line_items", "customer")},
         event=False,
     )
-    for pr, it in zip(prices, items):
+    for pr, it in zip(prices, items, strict=True):
         line = state.build.build("item")
         amount = int(pr.get("unit_amount") or 0) * int(it.get("quantity", 1))
         product = state.objects.get(pr.get("product") or "")
@@ -115,11 +132,6 @@ def expire(call: Call) -> dict[str, Any]:
 
 def complete(state: State, session: dict[str, Any], payment_method: str) -> dict[str, Any]:
     """The customer pays on the hosted page (``FakeStripe.complete_checkout``)."""
-    from .payments import confirm
-    from .subscriptions import create as create_subscription
-    from . import Call as _Call
-    from ..schema import operations
-
     if session["status"] != "open":
         raise ValueError(f"{session['id']} is {session['status']}, not open")
     card = test_card(payment_method)
@@ -147,7 +159,10 @@ def complete(state: State, session: dict[str, Any], payment_method: str) -> dict
             },
         )
         confirm(state, intent, {"payment_method": pm["id"]})
-        changes.update(payment_intent=intent["id"], payment_status="paid" if intent["status"] == "succeeded" else "unpaid")
+        changes.update(
+            payment_intent=intent["id"],
+            payment_status="paid" if intent["status"] == "succeeded" else "unpaid",
+        )
     elif session["mode"] == "subscription":
         items = [{"price": line["price"]["id"], "quantity": line.get("quantity", 1)} for line in lines]
         sub_params = {"customer": customer_id, "items": items, "default_payment_method": pm["id"]}
@@ -155,9 +170,20 @@ def complete(state: State, session: dict[str, Any], payment_method: str) -> dict
         if trial:
             sub_params["trial_period_days"] = trial
         sub = create_subscription(_Call(state, operations()["subscriptions.create"], [], sub_params, dict))
-        changes.update(subscription=sub["id"], payment_status="paid" if sub["status"] in ("active", "trialing") else "unpaid")
+        changes.update(
+            subscription=sub["id"],
+            payment_status="paid" if sub["status"] in ("active", "trialing") else "unpaid",
+        )
     else:
-        intent = state.new("setup_intent", {"customer": customer_id, "payment_method": pm["id"], "status": "succeeded", "usage": "off_session"})
+        intent = state.new(
+            "setup_intent",
+            {
+                "customer": customer_id,
+                "payment_method": pm["id"],
+                "status": "succeeded",
+                "usage": "off_session",
+            },
+        )
         changes.update(setup_intent=intent["id"], payment_status="no_payment_required")
     state.change(session, {**changes, "url": None}, None)
     state.emit("checkout.session.completed", session)

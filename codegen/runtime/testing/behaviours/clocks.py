@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..refusals import refuse, unexpected_state
-from . import Call, behaviour
 from .billing import attempt, finalize
+from .registry import Call, behaviour
+from .subscriptions import advance as advance_subscription
 
 
 @behaviour("test_helpers.test_clocks.create")
@@ -23,8 +24,6 @@ def create(call: Call) -> dict[str, Any]:
 
 @behaviour("test_helpers.test_clocks.advance")
 def advance(call: Call) -> dict[str, Any]:
-    from .subscriptions import advance as advance_subscription
-
     clock = call.target("test_helpers.test_clock")
     state = call.state
     since, to = int(clock["frozen_time"]), int(call.params["frozen_time"])

@@ -9,13 +9,17 @@ from typing import Any
 
 from ..refusals import refuse, unexpected_state
 from ..state import Held, State, fill
-from . import Call, behaviour
 from .payments import balance_transaction
+from .registry import Call, behaviour
 
 
 def _capability(state: State, account: str, name: str, status: str) -> dict[str, Any]:
     cap = state.build.build("capability")
-    fill("capability", cap, {"id": name, "account": account, "requested": True, "status": status, "requested_at": state.now()})
+    fill(
+        "capability",
+        cap,
+        {"id": name, "account": account, "requested": True, "status": status, "requested_at": state.now()},
+    )
     state.objects[f"{account}/{name}"] = Held("capability", cap, account)  # names repeat across accounts
     return cap
 
@@ -26,12 +30,6 @@ def create_account(call: Call) -> dict[str, Any]:
     state = call.state
     kind = p.get("type") or ("standard" if not p.get("controller") else "custom")
     requested = sorted(k for k, v in (p.get("capabilities") or {}).items() if (v or {}).get("requested"))
-    if kind in ("express", "custom") and not requested:
-        raise refuse(
-            "You must request at least one capability (`capabilities`) for Express and Custom accounts.",
-            code="parameter_missing",
-            param="capabilities",
-        )
     due = ["business_type", "external_account", "tos_acceptance.date", "tos_acceptance.ip"]
     account = state.new(
         "account",
@@ -69,7 +67,12 @@ def _capabilities(call: Call, account: str) -> dict[str, dict[str, Any]]:
 @behaviour("accounts.capabilities.list")
 def list_capabilities(call: Call) -> dict[str, Any]:
     caps = sorted(_capabilities(call, call.ids[0]).values(), key=lambda c: c["id"])
-    return {"object": "list", "data": caps, "has_more": False, "url": f"/v1/accounts/{call.ids[0]}/capabilities"}
+    return {
+        "object": "list",
+        "data": caps,
+        "has_more": False,
+        "url": f"/v1/accounts/{call.ids[0]}/capabilities",
+    }
 
 
 @behaviour("accounts.capabilities.retrieve", "accounts.capabilities.update")
@@ -82,7 +85,11 @@ def capability(call: Call) -> dict[str, Any]:
         raise missing("capability", name)
     if "requested" in call.params:
         requested = call.params["requested"]
-        call.state.change(cap, {"requested": requested, "status": cap["status"] if requested else "inactive"}, "capability.updated")
+        call.state.change(
+            cap,
+            {"requested": requested, "status": cap["status"] if requested else "inactive"},
+            "capability.updated",
+        )
     return cap
 
 
@@ -93,7 +100,11 @@ def reject(call: Call) -> dict[str, Any]:
         raise refuse("Standard accounts cannot be rejected by the platform.", code="parameter_invalid")
     reason = call.params["reason"]
     requirements = {**(account.get("requirements") or {}), "disabled_reason": f"rejected.{reason}"}
-    call.state.change(account, {"charges_enabled": False, "payouts_enabled": False, "requirements": requirements}, "account.updated")
+    call.state.change(
+        account,
+        {"charges_enabled": False, "payouts_enabled": False, "requirements": requirements},
+        "account.updated",
+    )
     return account
 
 
@@ -107,7 +118,9 @@ def account_link(call: Call) -> dict[str, Any]:
             param="type",
         )
     now = call.state.now()
-    return call.state.new("account_link", {"created": now, "expires_at": now + 300}, params=call.params, event=False)
+    return call.state.new(
+        "account_link", {"created": now, "expires_at": now + 300}, params=call.params, event=False
+    )
 
 
 @behaviour("accounts.login_links.create")
@@ -154,8 +167,16 @@ def transfer(call: Call) -> dict[str, Any]:
             code="balance_insufficient",
         )
     made = state.new("transfer", {"amount_reversed": 0, "reversed": False}, params=p)
-    fill("transfer", made, {"balance_transaction": balance_transaction(state, -amount, currency, "transfer", made["id"], True)})
-    _in_account(state, p["destination"], lambda: balance_transaction(state, amount, currency, "payment", made["id"], True))
+    fill(
+        "transfer",
+        made,
+        {"balance_transaction": balance_transaction(state, -amount, currency, "transfer", made["id"], True)},
+    )
+    _in_account(
+        state,
+        p["destination"],
+        lambda: balance_transaction(state, amount, currency, "payment", made["id"], True),
+    )
     return made
 
 
@@ -179,7 +200,11 @@ def reverse(call: Call) -> dict[str, Any]:
         parent=made["id"],
     )
     reversed_total = int(made.get("amount_reversed") or 0) + amount
-    call.state.change(made, {"amount_reversed": reversed_total, "reversed": reversed_total >= made["amount"]}, "transfer.reversed")
+    call.state.change(
+        made,
+        {"amount_reversed": reversed_total, "reversed": reversed_total >= made["amount"]},
+        "transfer.reversed",
+    )
     return reversal
 
 
@@ -195,10 +220,19 @@ def payout(call: Call) -> dict[str, Any]:
         )
     made = state.new(
         "payout",
-        {"status": "pending", "arrival_date": state.now() + 2 * 86400, "method": p.get("method", "standard"), "type": "bank_account"},
+        {
+            "status": "pending",
+            "arrival_date": state.now() + 2 * 86400,
+            "method": p.get("method", "standard"),
+            "type": "bank_account",
+        },
         params=p,
     )
-    fill("payout", made, {"balance_transaction": balance_transaction(state, -amount, currency, "payout", made["id"], True)})
+    fill(
+        "payout",
+        made,
+        {"balance_transaction": balance_transaction(state, -amount, currency, "payout", made["id"], True)},
+    )
     return made
 
 
@@ -230,7 +264,11 @@ def balance(call: Call) -> dict[str, Any]:
     result = state.build.build("balance")
     for status in ("available", "pending"):
         result[status] = [
-            {"amount": totals.get((status, c), 0), "currency": c, "source_types": {"card": totals.get((status, c), 0)}}
+            {
+                "amount": totals.get((status, c), 0),
+                "currency": c,
+                "source_types": {"card": totals.get((status, c), 0)},
+            }
             for c in currencies
         ]
     return result

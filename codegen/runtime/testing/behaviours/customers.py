@@ -7,7 +7,8 @@ import string
 from typing import Any
 
 from ..refusals import refuse
-from . import Call, behaviour
+from .registry import Call, behaviour
+from .subscriptions import end
 
 
 def _prefix(call: Call) -> str:
@@ -61,8 +62,6 @@ def update(call: Call) -> dict[str, Any]:
 @behaviour("customers.delete")
 def delete(call: Call) -> dict[str, Any]:
     """Deleting a customer cancels its subscriptions at once (Stripe's API reference)."""
-    from .subscriptions import end
-
     customer = call.target("customer")
     for sub in call.state.find_all("subscription", customer=customer["id"]):
         if sub.get("status") not in ("canceled", "incomplete_expired"):

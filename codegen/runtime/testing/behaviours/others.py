@@ -7,37 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..refusals import not_modelled, refuse, unexpected_state
-from ..state import State, fill
-from . import Call, behaviour
-from .billing import clock_now, new_invoice, new_line, finalize
-from .payments import balance_transaction
+from ..schema import operations
+from ..state import Held, fill
+from .billing import clock_now, finalize, new_invoice, new_line, refresh_lines
+from .registry import Call, behaviour
+from .subscriptions import add_interval, end, interval_of
+from .subscriptions import create as create_subscription
+
+_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 # -- disputes -------------------------------------------------------------------------------
 
 _OPEN_DISPUTE = ("needs_response", "warning_needs_response")
-
-
-def open_dispute(state: State, charge: dict[str, Any]) -> dict[str, Any]:
-    """What Stripe does when a card's issuer disputes a charge (``pm_card_createDispute``)."""
-    now = state.now()
-    dispute = state.new(
-        "dispute",
-        {
-            "amount": charge["amount"],
-            "currency": charge["currency"],
-            "charge": charge["id"],
-            "payment_intent": charge.get("payment_intent"),
-            "reason": "fraudulent",
-            "status": "needs_response",
-            "is_charge_refundable": False,
-            "evidence_details": {"due_by": now + 7 * 86400, "has_evidence": False, "past_due": False, "submission_count": 0},
-        },
-        event=False,
-    )
-    balance_transaction(state, -int(charge["amount"]), charge["currency"], "adjustment", dispute["id"], True)
-    state.change(charge, {"disputed": True}, None)
-    state.emit("charge.dispute.created", dispute)
-    return dispute
 
 
 def _dispute(call: Call) -> dict[str, Any]:
@@ -63,12 +44,16 @@ def update_dispute(call: Call) -> dict[str, Any]:
         details["has_evidence"] = True
         changes["evidence_details"] = details
     if "metadata" in p:
-        changes["metadata"] = {k: v for k, v in {**dispute.get("metadata", {}), **p["metadata"]}.items() if v != ""}
+        changes["metadata"] = {
+            k: v for k, v in {**dispute.get("metadata", {}), **p["metadata"]}.items() if v != ""
+        }
     if p.get("submit"):
         details = dict(changes.get("evidence_details") or dispute.get("evidence_details") or {})
         details["submission_count"] = int(details.get("submission_count") or 0) + 1
         changes["evidence_details"] = details
-        changes["status"] = "warning_under_review" if dispute["status"].startswith("warning") else "under_review"
+        changes["status"] = (
+            "warning_under_review" if dispute["status"].startswith("warning") else "under_review"
+        )
     call.state.change(dispute, changes, "charge.dispute.updated")
     return dispute
 
@@ -92,7 +77,8 @@ def _credit(call: Call, issue: bool) -> dict[str, Any]:
     invoice = call.find(p["invoice"], "invoice", param="invoice")
     if invoice["status"] not in ("open", "paid"):
         raise refuse(
-            f"Credit notes can only be issued for open or paid invoices; {invoice['id']} is {invoice['status']}.",
+            "Credit notes can only be issued for open or paid invoices; "
+            f"{invoice['id']} is {invoice['status']}.",
             code="invoice_not_editable" if invoice["status"] == "draft" else "parameter_invalid",
             param="invoice",
         )
@@ -103,22 +89,30 @@ def _credit(call: Call, issue: bool) -> dict[str, Any]:
                 held = state.objects.get(line.get("invoice_line_item") or "")
                 amount += int(line.get("amount") or (held.obj.get("amount") if held else 0) or 0)
             else:
-                amount += int(line.get("amount") or int(line.get("unit_amount") or 0) * int(line.get("quantity") or 1))
+                amount += int(
+                    line.get("amount") or int(line.get("unit_amount") or 0) * int(line.get("quantity") or 1)
+                )
     else:
         amount = int(p.get("amount", 0))
     paid = invoice["status"] == "paid"
     ceiling = int(invoice.get("amount_paid") or 0) if paid else int(invoice.get("amount_remaining") or 0)
-    credited = sum(int(n["amount"]) for n in state.find_all("credit_note", invoice=invoice["id"]) if n.get("status") == "issued")
+    credited = sum(
+        int(n["amount"])
+        for n in state.find_all("credit_note", invoice=invoice["id"])
+        if n.get("status") == "issued"
+    )
     if amount <= 0 or amount + (credited if paid else 0) > ceiling:
         raise refuse(
-            f"The credit note amount ({amount}) must be positive and at most what is left on the invoice ({ceiling}).",
+            f"The credit note amount ({amount}) must be positive and at most what is left on the "
+            f"invoice ({ceiling}).",
             code="parameter_invalid",
             param="amount",
         )
     split = {k: int(p.get(k, 0)) for k in ("credit_amount", "refund_amount", "out_of_band_amount")}
     if paid and sum(split.values()) and sum(split.values()) != amount:
         raise refuse(
-            "The sum of credit_amount, refund_amount and out_of_band_amount must equal the credit note amount.",
+            "The sum of credit_amount, refund_amount and out_of_band_amount must equal the credit "
+            "note amount.",
             code="parameter_invalid",
             param="amount",
         )
@@ -141,7 +135,7 @@ def _credit(call: Call, issue: bool) -> dict[str, Any]:
         "number": f"{invoice.get('number')}-CN-{count:02d}",
         "out_of_band_amount": split["out_of_band_amount"] or None,
         "created": clock_now(state, invoice["customer"]),
-        "pdf": f"https://pay.stripe.com/credit_notes/acct_fake/test_{state.ids.pick('abcdefghijklmnop0123456789', 24)}/pdf",
+        "pdf": f"https://pay.stripe.com/credit_notes/acct_fake/test_{state.ids.pick(_ALNUM, 24)}/pdf",
     }
     if not issue:
         note = state.build.build("credit_note")
@@ -150,9 +144,23 @@ def _credit(call: Call, issue: bool) -> dict[str, Any]:
     note = state.new("credit_note", fields, params={k: v for k, v in p.items() if k in ("metadata",)})
     if not paid:
         state.change(invoice, {"amount_remaining": int(invoice["amount_remaining"]) - amount}, None)
-        fill("invoice", invoice, {"pre_payment_credit_notes_amount": int(invoice.get("pre_payment_credit_notes_amount") or 0) + amount})
+        fill(
+            "invoice",
+            invoice,
+            {
+                "pre_payment_credit_notes_amount": int(invoice.get("pre_payment_credit_notes_amount") or 0)
+                + amount
+            },
+        )
     else:
-        fill("invoice", invoice, {"post_payment_credit_notes_amount": int(invoice.get("post_payment_credit_notes_amount") or 0) + amount})
+        fill(
+            "invoice",
+            invoice,
+            {
+                "post_payment_credit_notes_amount": int(invoice.get("post_payment_credit_notes_amount") or 0)
+                + amount
+            },
+        )
     if split["credit_amount"]:
         customer = state.objects[invoice["customer"]].obj
         state.change(customer, {"balance": int(customer.get("balance") or 0) - split["credit_amount"]})
@@ -222,7 +230,17 @@ def create_quote(call: Call) -> dict[str, Any]:
     )
     for price, quantity in lines:
         item = state.build.build("item")
-        fill("item", item, {"price": price, "quantity": quantity, "currency": price["currency"], "amount_subtotal": int(price.get("unit_amount") or 0) * quantity, "amount_total": int(price.get("unit_amount") or 0) * quantity})
+        fill(
+            "item",
+            item,
+            {
+                "price": price,
+                "quantity": quantity,
+                "currency": price["currency"],
+                "amount_subtotal": int(price.get("unit_amount") or 0) * quantity,
+                "amount_total": int(price.get("unit_amount") or 0) * quantity,
+            },
+        )
         state.put("item", item, parent=quote["id"])
     return quote
 
@@ -230,7 +248,13 @@ def create_quote(call: Call) -> dict[str, Any]:
 @behaviour("quotes.update")
 def update_quote(call: Call) -> dict[str, Any]:
     quote = call.target("quote")
-    if quote["status"] != "draft" and set(call.params) - {"metadata", "expand", "description", "footer", "header"}:
+    if quote["status"] != "draft" and set(call.params) - {
+        "metadata",
+        "expand",
+        "description",
+        "footer",
+        "header",
+    }:
         raise unexpected_state(quote, "updated", ["draft"])
     if "line_items" in call.params:
         raise not_modelled("changing a quote's line items")
@@ -243,7 +267,9 @@ def finalize_quote(call: Call) -> dict[str, Any]:
     if quote["status"] != "draft":
         raise unexpected_state(quote, "finalized", ["draft"])
     if not quote.get("customer"):
-        raise refuse("A quote needs a customer before it can be finalized.", code="parameter_missing", param="customer")
+        raise refuse(
+            "A quote needs a customer before it can be finalized.", code="parameter_missing", param="customer"
+        )
     number = f"QT-{call.state.ids.pick('ABCDEFGHJKLMNPQRSTUVWXYZ0123456789', 8)}-0001"
     call.state.change(quote, {"status": "open", "number": number}, "quote.finalized")
     return quote
@@ -252,9 +278,6 @@ def finalize_quote(call: Call) -> dict[str, Any]:
 @behaviour("quotes.accept")
 def accept_quote(call: Call) -> dict[str, Any]:
     """Accepting makes the quote's invoice (one-time prices) or subscription (recurring)."""
-    from .subscriptions import create as create_subscription
-    from ..schema import operations
-
     quote = call.target("quote")
     state = call.state
     if quote["status"] != "open":
@@ -263,17 +286,38 @@ def accept_quote(call: Call) -> dict[str, Any]:
     recurring = [i for i in items if i["price"].get("type") == "recurring"]
     changes: dict[str, Any] = {"status": "accepted"}
     if recurring:
-        params = {"customer": quote["customer"], "items": [{"price": i["price"]["id"], "quantity": i["quantity"]} for i in recurring], "payment_behavior": "default_incomplete"}
+        params = {
+            "customer": quote["customer"],
+            "items": [{"price": i["price"]["id"], "quantity": i["quantity"]} for i in recurring],
+            "payment_behavior": "default_incomplete",
+        }
         sub = create_subscription(Call(state, operations()["subscriptions.create"], [], params, dict))
         changes.update(subscription=sub["id"], invoice=sub.get("latest_invoice"))
     else:
         customer = state.objects[quote["customer"]].obj
-        invoice = new_invoice(state, customer, {"currency": quote["currency"], "billing_reason": "quote_accept", "auto_advance": False, "quote": quote["id"]})
+        invoice = new_invoice(
+            state,
+            customer,
+            {
+                "currency": quote["currency"],
+                "billing_reason": "quote_accept",
+                "auto_advance": False,
+                "quote": quote["id"],
+            },
+        )
         for item in items:
-            new_line(state, invoice, {"type": "invoiceitem", "amount": item["amount_total"], "currency": item["currency"], "price": item["price"], "quantity": item["quantity"]})
-        from .billing import _refresh_lines
-
-        _refresh_lines(state, invoice)
+            new_line(
+                state,
+                invoice,
+                {
+                    "type": "invoiceitem",
+                    "amount": item["amount_total"],
+                    "currency": item["currency"],
+                    "price": item["price"],
+                    "quantity": item["quantity"],
+                },
+            )
+        refresh_lines(state, invoice)
         state.emit("invoice.created", invoice)
         finalize(state, invoice)
         changes["invoice"] = invoice["id"]
@@ -303,10 +347,6 @@ def quote_pdf(call: Call) -> dict[str, Any]:
 
 @behaviour("subscription_schedules.create")
 def create_schedule(call: Call) -> dict[str, Any]:
-    from .subscriptions import _interval, add_interval
-    from .subscriptions import create as create_subscription
-    from ..schema import operations
-
     p = call.params
     state = call.state
     if p.get("from_subscription"):
@@ -319,32 +359,52 @@ def create_schedule(call: Call) -> dict[str, Any]:
     for i, phase in enumerate(p.get("phases") or []):
         items = phase.get("items") or []
         if not items:
-            raise refuse(f"Missing required param: phases[{i}][items].", code="parameter_missing", param=f"phases[{i}][items]")
-        prices = [call.find(it.get("price"), "price", param=f"phases[{i}][items][{j}][price]") for j, it in enumerate(items)]
-        interval, count = _interval(prices[0])
+            raise refuse(
+                f"Missing required param: phases[{i}][items].",
+                code="parameter_missing",
+                param=f"phases[{i}][items]",
+            )
+        prices = [
+            call.find(it.get("price"), "price", param=f"phases[{i}][items][{j}][price]")
+            for j, it in enumerate(items)
+        ]
+        interval, count = interval_of(prices[0])
         end = phase.get("end_date") or add_interval(at, interval, count * int(phase.get("iterations") or 1))
-        phases.append({
-            "start_date": at,
-            "end_date": int(end),
-            "items": [{"price": it["price"], "quantity": it.get("quantity", 1), "metadata": {}, "tax_rates": [], "billing_thresholds": None, "discounts": [], "plan": it["price"]} for it in items],
-            "add_invoice_items": [],
-            "application_fee_percent": None,
-            "billing_cycle_anchor": None,
-            "billing_thresholds": None,
-            "collection_method": None,
-            "coupon": None,
-            "currency": prices[0]["currency"],
-            "default_payment_method": None,
-            "default_tax_rates": [],
-            "description": None,
-            "discounts": [],
-            "invoice_settings": None,
-            "metadata": phase.get("metadata") or {},
-            "on_behalf_of": None,
-            "proration_behavior": phase.get("proration_behavior", "create_prorations"),
-            "transfer_data": None,
-            "trial_end": phase.get("trial_end"),
-        })
+        phases.append(
+            {
+                "start_date": at,
+                "end_date": int(end),
+                "items": [
+                    {
+                        "price": it["price"],
+                        "quantity": it.get("quantity", 1),
+                        "metadata": {},
+                        "tax_rates": [],
+                        "billing_thresholds": None,
+                        "discounts": [],
+                        "plan": it["price"],
+                    }
+                    for it in items
+                ],
+                "add_invoice_items": [],
+                "application_fee_percent": None,
+                "billing_cycle_anchor": None,
+                "billing_thresholds": None,
+                "collection_method": None,
+                "coupon": None,
+                "currency": prices[0]["currency"],
+                "default_payment_method": None,
+                "default_tax_rates": [],
+                "description": None,
+                "discounts": [],
+                "invoice_settings": None,
+                "metadata": phase.get("metadata") or {},
+                "on_behalf_of": None,
+                "proration_behavior": phase.get("proration_behavior", "create_prorations"),
+                "transfer_data": None,
+                "trial_end": phase.get("trial_end"),
+            }
+        )
         at = int(end)
     schedule = state.new(
         "subscription_schedule",
@@ -353,7 +413,9 @@ def create_schedule(call: Call) -> dict[str, Any]:
             "status": "not_started" if start > now else "active",
             "phases": phases,
             "end_behavior": p.get("end_behavior", "release"),
-            "current_phase": {"start_date": phases[0]["start_date"], "end_date": phases[0]["end_date"]} if phases and start <= now else None,
+            "current_phase": {"start_date": phases[0]["start_date"], "end_date": phases[0]["end_date"]}
+            if phases and start <= now
+            else None,
             "subscription": None,
             "test_clock": customer.get("test_clock"),
         },
@@ -361,7 +423,10 @@ def create_schedule(call: Call) -> dict[str, Any]:
     )
     if start <= now and phases:
         first = phases[0]
-        params = {"customer": customer["id"], "items": [{"price": it["price"], "quantity": it["quantity"]} for it in first["items"]]}
+        params = {
+            "customer": customer["id"],
+            "items": [{"price": it["price"], "quantity": it["quantity"]} for it in first["items"]],
+        }
         sub = create_subscription(Call(state, operations()["subscriptions.create"], [], params, dict))
         fill("subscription", sub, {"schedule": schedule["id"]})
         state.change(schedule, {"subscription": sub["id"]}, None)
@@ -370,15 +435,15 @@ def create_schedule(call: Call) -> dict[str, Any]:
 
 @behaviour("subscription_schedules.cancel")
 def cancel_schedule(call: Call) -> dict[str, Any]:
-    from .subscriptions import end
-
     schedule = call.target("subscription_schedule")
     if schedule["status"] not in ("not_started", "active"):
         raise unexpected_state(schedule, "canceled", ["active", "not_started"])
     sub = call.maybe(schedule.get("subscription"))
     if sub is not None and sub["status"] not in ("canceled", "incomplete_expired"):
         end(call.state, sub)
-    call.state.change(schedule, {"status": "canceled", "canceled_at": call.state.now()}, "subscription_schedule.canceled")
+    call.state.change(
+        schedule, {"status": "canceled", "canceled_at": call.state.now()}, "subscription_schedule.canceled"
+    )
     return schedule
 
 
@@ -392,7 +457,11 @@ def release_schedule(call: Call) -> dict[str, Any]:
         fill("subscription", sub, {"schedule": None})
     call.state.change(
         schedule,
-        {"status": "released", "released_at": call.state.now(), "released_subscription": schedule.get("subscription")},
+        {
+            "status": "released",
+            "released_at": call.state.now(),
+            "released_subscription": schedule.get("subscription"),
+        },
         "subscription_schedule.released",
     )
     return schedule
@@ -424,7 +493,12 @@ def create_meter(call: Call) -> dict[str, Any]:
     settings = p.get("value_settings") or {"event_payload_key": "value"}
     return call.state.new(
         "billing.meter",
-        {"status": "active", "customer_mapping": mapping, "value_settings": settings, "status_transitions": {"deactivated_at": None}},
+        {
+            "status": "active",
+            "customer_mapping": mapping,
+            "value_settings": settings,
+            "status_transitions": {"deactivated_at": None},
+        },
         params=p,
     )
 
@@ -434,10 +508,15 @@ def meter_status(call: Call) -> dict[str, Any]:
     meter = call.target("billing.meter")
     wanted = "inactive" if call.path.endswith("deactivate") else "active"
     if meter["status"] == wanted:
-        raise unexpected_state(meter, call.path.rsplit(".", 1)[-1] + "d", ["active" if wanted == "inactive" else "inactive"])
+        raise unexpected_state(
+            meter, call.path.rsplit(".", 1)[-1] + "d", ["active" if wanted == "inactive" else "inactive"]
+        )
     call.state.change(
         meter,
-        {"status": wanted, "status_transitions": {"deactivated_at": call.state.now() if wanted == "inactive" else None}},
+        {
+            "status": wanted,
+            "status_transitions": {"deactivated_at": call.state.now() if wanted == "inactive" else None},
+        },
         None,
     )
     return meter
@@ -451,7 +530,9 @@ def meter_event(call: Call) -> dict[str, Any]:
     key = f"meter_event/{identifier}"
     if key in state.objects:
         raise refuse(
-            f"An event with identifier {identifier} already exists.", code="parameter_invalid", param="identifier"
+            f"An event with identifier {identifier} already exists.",
+            code="parameter_invalid",
+            param="identifier",
         )
     meters = state.find_all("billing.meter", event_name=p["event_name"])
     payload = p.get("payload") or {}
@@ -459,20 +540,32 @@ def meter_event(call: Call) -> dict[str, Any]:
         value_key = (meter.get("value_settings") or {}).get("event_payload_key", "value")
         customer_key = (meter.get("customer_mapping") or {}).get("event_payload_key", "stripe_customer_id")
         if customer_key not in payload:
-            raise refuse(f"Missing required param: payload[{customer_key}].", code="parameter_missing", param=f"payload[{customer_key}]")
+            raise refuse(
+                f"Missing required param: payload[{customer_key}].",
+                code="parameter_missing",
+                param=f"payload[{customer_key}]",
+            )
         if value_key in payload:
             try:
                 float(payload[value_key])
             except ValueError:
-                raise refuse(f"Invalid number: payload[{value_key}]", code="parameter_invalid", param=f"payload[{value_key}]") from None
+                raise refuse(
+                    f"Invalid number: payload[{value_key}]",
+                    code="parameter_invalid",
+                    param=f"payload[{value_key}]",
+                ) from None
     event = state.build.build("billing.meter_event")
     fill(
         "billing.meter_event",
         event,
-        {"event_name": p["event_name"], "identifier": identifier, "payload": payload, "timestamp": int(p.get("timestamp") or state.now()), "created": state.now()},
+        {
+            "event_name": p["event_name"],
+            "identifier": identifier,
+            "payload": payload,
+            "timestamp": int(p.get("timestamp") or state.now()),
+            "created": state.now(),
+        },
     )
-    from ..state import Held
-
     state.objects[key] = Held("billing.meter_event", event, None, state.account)
     return event
 
@@ -488,7 +581,11 @@ def event_summaries(call: Call) -> dict[str, Any]:
         raise refuse("end_time must be after start_time.", code="parameter_invalid", param="end_time")
     window = {"day": 86400, "hour": 3600}.get(str(p.get("value_grouping_window")), end - start)
     if (end - start) % window or start % 60:
-        raise refuse("start_time and end_time must align with the value_grouping_window.", code="parameter_invalid", param="start_time")
+        raise refuse(
+            "start_time and end_time must align with the value_grouping_window.",
+            code="parameter_invalid",
+            param="start_time",
+        )
     customer_key = (meter.get("customer_mapping") or {}).get("event_payload_key", "stripe_customer_id")
     value_key = (meter.get("value_settings") or {}).get("event_payload_key", "value")
     formula = (meter.get("default_aggregation") or {}).get("formula", "sum")
@@ -500,13 +597,24 @@ def event_summaries(call: Call) -> dict[str, Any]:
     summaries = []
     for at in range(start, end, window):
         inside = [e for e in events if at <= int(e["timestamp"]) < at + window]
-        value = len(inside) if formula == "count" else sum(float(e["payload"].get(value_key, 0)) for e in inside)
+        value = (
+            len(inside) if formula == "count" else sum(float(e["payload"].get(value_key, 0)) for e in inside)
+        )
         summary = call.state.build.build("billing.meter_event_summary")
-        fill("billing.meter_event_summary", summary, {"aggregated_value": value, "start_time": at, "end_time": at + window, "meter": meter["id"]})
+        fill(
+            "billing.meter_event_summary",
+            summary,
+            {"aggregated_value": value, "start_time": at, "end_time": at + window, "meter": meter["id"]},
+        )
         summaries.append(summary)
     summaries.reverse()  # newest first
     limit = int(p.get("limit") or 10)
-    return {"object": "list", "data": summaries[:limit], "has_more": len(summaries) > limit, "url": f"/v1/billing/meters/{meter['id']}/event_summaries"}
+    return {
+        "object": "list",
+        "data": summaries[:limit],
+        "has_more": len(summaries) > limit,
+        "url": f"/v1/billing/meters/{meter['id']}/event_summaries",
+    }
 
 
 # -- refused as not modelled -----------------------------------------------------------------

@@ -8,12 +8,19 @@ from __future__ import annotations
 from typing import Any
 
 from ..cards import DECLINE_MESSAGES, VISA, TestCard, card_details, card_of, card_payment_method, test_card
+from ..lists import page
 from ..refusals import card_declined, not_modelled, refuse, unexpected_state
 from ..state import State, fill
-from . import Call, behaviour
+from .registry import Call, behaviour
 
 _MINIMUM = {"usd": 50, "eur": 50, "gbp": 30, "cad": 50, "aud": 50, "jpy": 50}
-ACTIVE = ("requires_payment_method", "requires_confirmation", "requires_action", "processing", "requires_capture")
+ACTIVE = (
+    "requires_payment_method",
+    "requires_confirmation",
+    "requires_action",
+    "processing",
+    "requires_capture",
+)
 
 
 def _check_amount(params: dict[str, Any], key: str = "amount") -> None:
@@ -89,8 +96,6 @@ def detach(call: Call) -> dict[str, Any]:
 
 @behaviour("customers.payment_methods.list")
 def customer_payment_methods(call: Call) -> dict[str, Any]:
-    from ..lists import page
-
     customer = call.ids[0]
     params = {k: v for k, v in call.params.items() if k != "type"}
     wanted = call.params.get("type")
@@ -107,7 +112,9 @@ def customer_payment_methods(call: Call) -> dict[str, Any]:
 # -- charges ------------------------------------------------------------------------------
 
 
-def balance_transaction(state: State, amount: int, currency: str, kind: str, source: str, available: bool) -> str:
+def balance_transaction(
+    state: State, amount: int, currency: str, kind: str, source: str, available: bool
+) -> str:
     fee = round(amount * 0.029) + 30 if kind == "charge" and amount > 0 else 0
     txn = state.new(
         "balance_transaction",
@@ -153,8 +160,12 @@ def new_charge(
             "disputed": False,
             "payment_method": (pm or {}).get("id"),
             "payment_method_details": details,
-            "failure_code": ("card_declined" if card.decline not in DECLINE_MESSAGES else card.decline) if failed else None,
-            "failure_message": DECLINE_MESSAGES.get(str(card.decline), "Your card was declined.") if failed else None,
+            "failure_code": ("card_declined" if card.decline not in DECLINE_MESSAGES else card.decline)
+            if failed
+            else None,
+            "failure_message": DECLINE_MESSAGES.get(str(card.decline), "Your card was declined.")
+            if failed
+            else None,
             "outcome": {
                 "network_status": "declined_by_network" if failed else "approved_by_network",
                 "reason": card.decline,
@@ -174,7 +185,11 @@ def new_charge(
         fill(
             "charge",
             charge,
-            {"balance_transaction": balance_transaction(state, amount, currency, "charge", charge["id"], card.available)},
+            {
+                "balance_transaction": balance_transaction(
+                    state, amount, currency, "charge", charge["id"], card.available
+                )
+            },
         )
     state.emit("charge.failed" if failed else "charge.succeeded", charge)
     return charge
@@ -200,7 +215,12 @@ def _destination(state: State, charge: dict[str, Any], intent: dict[str, Any] | 
             },
         )
         state.change(charge, {"transfer": transfer["id"]}, None)
-        available = card_of(state, state.objects[charge["payment_method"]].obj if charge.get("payment_method") in state.objects else None).available
+        available = card_of(
+            state,
+            state.objects[charge["payment_method"]].obj
+            if charge.get("payment_method") in state.objects
+            else None,
+        ).available
         balance_transaction(state, -amount, charge["currency"], "transfer", transfer["id"], available)
         saved, state.account = state.account, destination
         try:
@@ -263,13 +283,16 @@ def capture_charge(call: Call) -> dict[str, Any]:
         intent = call.maybe(charge["payment_intent"])
         if intent is not None:
             call.state.change(
-                intent, {"status": "succeeded", "amount_received": amount, "amount_capturable": 0}, "payment_intent.succeeded"
+                intent,
+                {"status": "succeeded", "amount_received": amount, "amount_capturable": 0},
+                "payment_intent.succeeded",
             )
     return charge
 
 
 def _capture(state: State, charge: dict[str, Any], amount: int) -> None:
-    card = card_of(state, state.held(charge.get("payment_method")) and state.objects[charge["payment_method"]].obj)
+    held = state.held(charge.get("payment_method"))
+    card = card_of(state, held.obj if held else None)
     txn = balance_transaction(state, amount, charge["currency"], "charge", charge["id"], card.available)
     state.change(
         charge,
@@ -355,7 +378,10 @@ def confirm(state: State, intent: dict[str, Any], params: dict[str, Any]) -> dic
     state.change(intent, {"payment_method": pm_id, "last_payment_error": None}, None)
     if card.action and not params.get("_authenticated"):
         return_url = params.get("return_url")
-        action: dict[str, Any] = {"type": "use_stripe_sdk", "use_stripe_sdk": {"type": "three_d_secure_redirect"}}
+        action: dict[str, Any] = {
+            "type": "use_stripe_sdk",
+            "use_stripe_sdk": {"type": "three_d_secure_redirect"},
+        }
         if return_url:
             action = {
                 "type": "redirect_to_url",
@@ -364,18 +390,31 @@ def confirm(state: State, intent: dict[str, Any], params: dict[str, Any]) -> dic
                     "return_url": return_url,
                 },
             }
-        state.change(intent, {"status": "requires_action", "next_action": action}, "payment_intent.requires_action")
+        state.change(
+            intent, {"status": "requires_action", "next_action": action}, "payment_intent.requires_action"
+        )
         return intent
     return _charge_intent(state, intent, pm, card)
 
 
-def _charge_intent(state: State, intent: dict[str, Any], pm: dict[str, Any] | None, card: TestCard) -> dict[str, Any]:
+def _charge_intent(
+    state: State, intent: dict[str, Any], pm: dict[str, Any] | None, card: TestCard
+) -> dict[str, Any]:
     manual = intent.get("capture_method") == "manual"
     fields = {"payment_intent": intent["id"], "customer": intent.get("customer")}
-    for key in ("description", "metadata", "transfer_data", "application_fee_amount", "on_behalf_of", "transfer_group"):
+    for key in (
+        "description",
+        "metadata",
+        "transfer_data",
+        "application_fee_amount",
+        "on_behalf_of",
+        "transfer_group",
+    ):
         if intent.get(key) is not None:
             fields[key] = intent[key]
-    charge = new_charge(state, intent["amount"], intent["currency"], pm, card, captured=not manual, fields=fields)
+    charge = new_charge(
+        state, intent["amount"], intent["currency"], pm, card, captured=not manual, fields=fields
+    )
     if card.decline:
         error = {
             "type": "card_error",
@@ -387,28 +426,48 @@ def _charge_intent(state: State, intent: dict[str, Any], pm: dict[str, Any] | No
         }
         state.change(
             intent,
-            {"status": "requires_payment_method", "latest_charge": charge["id"], "last_payment_error": error, "next_action": None},
+            {
+                "status": "requires_payment_method",
+                "latest_charge": charge["id"],
+                "last_payment_error": error,
+                "next_action": None,
+            },
             "payment_intent.payment_failed",
         )
-        raise card_declined(card.decline, str(charge["failure_message"]), payment_intent=intent, charge=charge["id"])
-    if pm is not None and intent.get("setup_future_usage") and intent.get("customer") and not pm.get("customer"):
+        raise card_declined(
+            card.decline, str(charge["failure_message"]), payment_intent=intent, charge=charge["id"]
+        )
+    if (
+        pm is not None
+        and intent.get("setup_future_usage")
+        and intent.get("customer")
+        and not pm.get("customer")
+    ):
         state.change(pm, {"customer": intent["customer"]}, "payment_method.attached")
     if manual:
         state.change(
             intent,
-            {"status": "requires_capture", "amount_capturable": intent["amount"], "latest_charge": charge["id"], "next_action": None},
+            {
+                "status": "requires_capture",
+                "amount_capturable": intent["amount"],
+                "latest_charge": charge["id"],
+                "next_action": None,
+            },
             "payment_intent.amount_capturable_updated",
         )
     else:
         state.change(
             intent,
-            {"status": "succeeded", "amount_received": intent["amount"], "latest_charge": charge["id"], "next_action": None},
+            {
+                "status": "succeeded",
+                "amount_received": intent["amount"],
+                "latest_charge": charge["id"],
+                "next_action": None,
+            },
             "payment_intent.succeeded",
         )
         _destination(state, charge, intent)
     if card.dispute:
-        from .others import open_dispute
-
         open_dispute(state, charge)
     return intent
 
@@ -419,7 +478,9 @@ def authenticate(state: State, intent: dict[str, Any], succeed: bool) -> dict[st
         raise ValueError(f"{intent['id']} is {intent.get('status')}, not requires_action")
     if succeed:
         held = state.held(intent.get("payment_method"))
-        return _charge_intent(state, intent, held.obj if held else None, card_of(state, held.obj if held else None))
+        return _charge_intent(
+            state, intent, held.obj if held else None, card_of(state, held.obj if held else None)
+        )
     error = {
         "type": "invalid_request_error",
         "code": "payment_intent_authentication_failure",
@@ -441,7 +502,8 @@ def capture_intent(call: Call) -> dict[str, Any]:
     amount = int(call.params.get("amount_to_capture", intent["amount_capturable"]))
     if amount > intent["amount_capturable"]:
         raise refuse(
-            f"The amount to capture ({amount}) is greater than the amount capturable ({intent['amount_capturable']}).",
+            f"The amount to capture ({amount}) is greater than the amount capturable "
+            f"({intent['amount_capturable']}).",
             code="amount_too_large",
             param="amount_to_capture",
         )
@@ -451,7 +513,9 @@ def capture_intent(call: Call) -> dict[str, Any]:
     charge = call.find(intent["latest_charge"], "charge", param=None)
     _capture(call.state, charge, amount)
     call.state.change(
-        intent, {"status": "succeeded", "amount_received": amount, "amount_capturable": 0}, "payment_intent.succeeded"
+        intent,
+        {"status": "succeeded", "amount_received": amount, "amount_capturable": 0},
+        "payment_intent.succeeded",
     )
     _destination(call.state, charge, intent)
     return intent
@@ -464,13 +528,16 @@ def cancel_intent(call: Call) -> dict[str, Any]:
         raise unexpected_state(intent, "canceled", ACTIVE)
     if intent.get("invoice"):
         raise refuse(
-            "You cannot cancel this PaymentIntent because it was created by an invoice; void the invoice instead.",
+            "You cannot cancel this PaymentIntent because it was created by an invoice; void the "
+            "invoice instead.",
             code="payment_intent_unexpected_state",
         )
     if intent["status"] == "requires_capture":  # the authorization is released
         charge = call.maybe(intent.get("latest_charge"))
         if charge is not None:
-            call.state.change(charge, {"amount_refunded": charge["amount"], "refunded": True}, "charge.refunded")
+            call.state.change(
+                charge, {"amount_refunded": charge["amount"], "refunded": True}, "charge.refunded"
+            )
     call.state.change(
         intent,
         {
@@ -538,12 +605,23 @@ def setup_confirm(state: State, intent: dict[str, Any], params: dict[str, Any]) 
     card = card_of(state, pm)
     state.change(intent, {"payment_method": pm_id}, None)
     if card.decline:
-        error = {"type": "card_error", "code": "card_declined", "decline_code": card.decline, "message": "Your card was declined."}
-        state.change(intent, {"status": "requires_payment_method", "last_setup_error": error}, "setup_intent.setup_failed")
+        error = {
+            "type": "card_error",
+            "code": "card_declined",
+            "decline_code": card.decline,
+            "message": "Your card was declined.",
+        }
+        state.change(
+            intent,
+            {"status": "requires_payment_method", "last_setup_error": error},
+            "setup_intent.setup_failed",
+        )
         raise card_declined(card.decline, "Your card was declined.", setup_intent=intent)
     if card.action and not params.get("_authenticated"):
         action = {"type": "use_stripe_sdk", "use_stripe_sdk": {"type": "three_d_secure_redirect"}}
-        state.change(intent, {"status": "requires_action", "next_action": action}, "setup_intent.requires_action")
+        state.change(
+            intent, {"status": "requires_action", "next_action": action}, "setup_intent.requires_action"
+        )
         return intent
     if pm is not None and intent.get("customer") and not pm.get("customer"):
         state.change(pm, {"customer": intent["customer"]}, "payment_method.attached")
@@ -568,7 +646,9 @@ def cancel_setup(call: Call) -> dict[str, Any]:
 # -- refunds --------------------------------------------------------------------------------
 
 
-def refund(state: State, charge: dict[str, Any], params: dict[str, Any], intent: str | None = None) -> dict[str, Any]:
+def refund(
+    state: State, charge: dict[str, Any], params: dict[str, Any], intent: str | None = None
+) -> dict[str, Any]:
     """Refund what is left of a charge (or ``amount`` of it)."""
     if params.get("reverse_transfer") or params.get("refund_application_fee"):
         raise not_modelled("reverse_transfer and refund_application_fee on refunds")
@@ -583,7 +663,8 @@ def refund(state: State, charge: dict[str, Any], params: dict[str, Any], intent:
     amount = int(params.get("amount", left))
     if amount > left:
         raise refuse(
-            f"Refund amount (${amount / 100:.2f}) is greater than unrefunded amount on charge (${left / 100:.2f})",
+            f"Refund amount (${amount / 100:.2f}) is greater than unrefunded amount on charge "
+            f"(${left / 100:.2f})",
             code="amount_too_large",
             param="amount",
         )
@@ -599,25 +680,35 @@ def refund(state: State, charge: dict[str, Any], params: dict[str, Any], intent:
             "status": "succeeded",
             "reason": params.get("reason"),
             "metadata": params.get("metadata") or {},
-            "balance_transaction": balance_transaction(state, -amount, charge["currency"], "refund", charge["id"], True),
+            "balance_transaction": balance_transaction(
+                state, -amount, charge["currency"], "refund", charge["id"], True
+            ),
         },
     )
     refunded = int(charge["amount_refunded"] or 0) + amount
-    state.change(charge, {"amount_refunded": refunded, "refunded": refunded >= charge["amount_captured"]}, "charge.refunded")
+    state.change(
+        charge,
+        {"amount_refunded": refunded, "refunded": refunded >= charge["amount_captured"]},
+        "charge.refunded",
+    )
     return created
 
 
 def _charge_to_refund(call: Call) -> tuple[dict[str, Any], str | None]:
     p = call.params
     if ("charge" in p) == ("payment_intent" in p):
-        raise refuse("You must pass either `charge` or `payment_intent`.", code="parameter_missing", param="charge")
+        raise refuse(
+            "You must pass either `charge` or `payment_intent`.", code="parameter_missing", param="charge"
+        )
     if "charge" in p:
         return call.find(p["charge"], "charge", param="charge"), None
     intent = call.find(p["payment_intent"], "payment_intent", param="payment_intent")
     if intent["status"] != "succeeded" or not intent.get("latest_charge"):
         raise refuse(
             f"This PaymentIntent ({intent['id']}) does not have a successful charge to refund.",
-            code="charge_not_refundable" if intent["status"] != "requires_capture" else "payment_intent_unexpected_state",
+            code="charge_not_refundable"
+            if intent["status"] != "requires_capture"
+            else "payment_intent_unexpected_state",
             param="payment_intent",
         )
     return call.find(intent["latest_charge"], "charge", param="payment_intent"), intent["id"]
@@ -648,3 +739,34 @@ def cancel_refund(call: Call) -> dict[str, Any]:
         raise unexpected_state(found, "canceled", ["requires_action"])
     call.state.change(found, {"status": "canceled"}, "refund.updated")
     return found
+
+
+# -- disputes a test card opens ---------------------------------------------------------------
+
+
+def open_dispute(state: State, charge: dict[str, Any]) -> dict[str, Any]:
+    """What Stripe does when a card's issuer disputes a charge (``pm_card_createDispute``)."""
+    now = state.now()
+    dispute = state.new(
+        "dispute",
+        {
+            "amount": charge["amount"],
+            "currency": charge["currency"],
+            "charge": charge["id"],
+            "payment_intent": charge.get("payment_intent"),
+            "reason": "fraudulent",
+            "status": "needs_response",
+            "is_charge_refundable": False,
+            "evidence_details": {
+                "due_by": now + 7 * 86400,
+                "has_evidence": False,
+                "past_due": False,
+                "submission_count": 0,
+            },
+        },
+        event=False,
+    )
+    balance_transaction(state, -int(charge["amount"]), charge["currency"], "adjustment", dispute["id"], True)
+    state.change(charge, {"disputed": True}, None)
+    state.emit("charge.dispute.created", dispute)
+    return dispute

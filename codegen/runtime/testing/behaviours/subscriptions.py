@@ -9,10 +9,11 @@ import datetime
 from typing import Any
 
 from ..cards import card_of
+from ..lists import page
 from ..refusals import not_modelled, refuse, unexpected_state
 from ..state import State, declared, fill
-from . import Call, behaviour
-from .billing import attempt, clock_now, finalize, new_invoice, new_line, subscription_of, void_invoice
+from .billing import attach_items, attempt, clock_now, finalize, new_invoice, new_line, void_invoice
+from .registry import Call, behaviour
 
 LIVE = ("active", "trialing", "past_due", "incomplete", "unpaid", "paused")
 
@@ -33,12 +34,17 @@ def _recurring_price(call: Call, price_id: Any, param: str) -> dict[str, Any]:
     price = call.find(price_id, "price", "plan", param=param)
     if price.get("object") == "price" and price.get("type") != "recurring":
         raise refuse(
-            f"The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.",
+            "The price specified is set to `type=one_time` but this field only accepts prices "
+            "with `type=recurring`.",
             code="parameter_invalid",
             param=param,
         )
     if price.get("active") is False:
-        raise refuse(f"The price specified is inactive. This field only accepts active prices.", param=param, code="parameter_invalid")
+        raise refuse(
+            "The price specified is inactive. This field only accepts active prices.",
+            param=param,
+            code="parameter_invalid",
+        )
     return price
 
 
@@ -56,14 +62,20 @@ def _price_of(call: Call, item: dict[str, Any], param: str) -> dict[str, Any]:
                 "currency": data["currency"],
                 "unit_amount": data.get("unit_amount"),
                 "type": "recurring",
-                "recurring": {"interval": data["recurring"]["interval"], "interval_count": data["recurring"].get("interval_count", 1), "usage_type": "licensed"},
+                "recurring": {
+                    "interval": data["recurring"]["interval"],
+                    "interval_count": data["recurring"].get("interval_count", 1),
+                    "usage_type": "licensed",
+                },
                 "active": False,
             },
         )
-    raise refuse(f"Missing required param: {param}[price].", code="parameter_missing", param=f"{param}[price]")
+    raise refuse(
+        f"Missing required param: {param}[price].", code="parameter_missing", param=f"{param}[price]"
+    )
 
 
-def _interval(price: dict[str, Any]) -> tuple[str, int]:
+def interval_of(price: dict[str, Any]) -> tuple[str, int]:
     recurring = price.get("recurring") or {}
     return str(recurring.get("interval") or price.get("interval") or "month"), int(
         recurring.get("interval_count") or price.get("interval_count") or 1
@@ -71,7 +83,7 @@ def _interval(price: dict[str, Any]) -> tuple[str, int]:
 
 
 def _plan(price: dict[str, Any]) -> dict[str, Any]:
-    interval, count = _interval(price)
+    interval, count = interval_of(price)
     return {
         "id": price["id"],
         "object": "plan",
@@ -96,7 +108,12 @@ def _plan(price: dict[str, Any]) -> dict[str, Any]:
 
 
 def _new_item(
-    state: State, sub: dict[str, Any], price: dict[str, Any], quantity: int, metadata: Any, span: tuple[int, int]
+    state: State,
+    sub: dict[str, Any],
+    price: dict[str, Any],
+    quantity: int,
+    metadata: Any,
+    span: tuple[int, int],
 ) -> dict[str, Any]:
     item = state.build.build("subscription_item")
     fill(
@@ -118,15 +135,28 @@ def _new_item(
 
 
 def _items_list(state: State, sub: dict[str, Any]) -> dict[str, Any]:
-    items = [h.obj for h in state.objects.values() if h.schema == "subscription_item" and h.obj.get("subscription") == sub["id"]]
-    return {"object": "list", "data": items, "has_more": False, "total_count": len(items), "url": f"/v1/subscription_items?subscription={sub['id']}"}
+    items = [
+        h.obj
+        for h in state.objects.values()
+        if h.schema == "subscription_item" and h.obj.get("subscription") == sub["id"]
+    ]
+    return {
+        "object": "list",
+        "data": items,
+        "has_more": False,
+        "total_count": len(items),
+        "url": f"/v1/subscription_items?subscription={sub['id']}",
+    }
 
 
 def _set_period(state: State, sub: dict[str, Any], start: int, end: int) -> dict[str, Any]:
     """Periods live on the subscription or on its items, as the pinned API version has them."""
     previous = {}
     if "current_period_start" in declared("subscription"):
-        previous = {"current_period_start": sub.get("current_period_start"), "current_period_end": sub.get("current_period_end")}
+        previous = {
+            "current_period_start": sub.get("current_period_start"),
+            "current_period_end": sub.get("current_period_end"),
+        }
         fill("subscription", sub, {"current_period_start": start, "current_period_end": end})
     for item in state.find_all("subscription_item", subscription=sub["id"]):
         fill("subscription_item", item, {"current_period_start": start, "current_period_end": end})
@@ -142,7 +172,9 @@ def period(sub: dict[str, Any]) -> tuple[int, int]:
     return int(items[0].get("current_period_start") or 0), int(items[0].get("current_period_end") or 0)
 
 
-def invoice_for(state: State, sub: dict[str, Any], start: int, end: int, reason: str, trial: bool) -> dict[str, Any]:
+def invoice_for(
+    state: State, sub: dict[str, Any], start: int, end: int, reason: str, trial: bool
+) -> dict[str, Any]:
     """The subscription's invoice for a period: a line per item (zero in a trial), and the
     customer's pending invoice items."""
     customer = state.objects[sub["customer"]].obj
@@ -158,7 +190,11 @@ def invoice_for(state: State, sub: dict[str, Any], start: int, end: int, reason:
             "period_start": start,
             "period_end": end,
             "default_payment_method": None,
-            "parent": {"type": "subscription_details", "subscription_details": {"subscription": sub["id"], "metadata": sub.get("metadata") or {}}, "quote_details": None},
+            "parent": {
+                "type": "subscription_details",
+                "subscription_details": {"subscription": sub["id"], "metadata": sub.get("metadata") or {}},
+                "quote_details": None,
+            },
         },
     )
     for item in state.find_all("subscription_item", subscription=sub["id"]):
@@ -185,8 +221,6 @@ def invoice_for(state: State, sub: dict[str, Any], start: int, end: int, reason:
                 "metadata": {},
             },
         )
-    from .billing import attach_items
-
     pending = state.find_all("invoiceitem", customer=sub["customer"], invoice=None)
     attach_items(state, invoice, pending)
     state.emit("invoice.created", invoice)
@@ -210,18 +244,33 @@ def create(call: Call) -> dict[str, Any]:
     if call.path.startswith("customers."):
         p["customer"] = call.ids[0]
     customer = call.find(p.get("customer"), "customer", param="customer")
-    items = p.get("items") or ([{"plan": p["plan"], "quantity": p.get("quantity", 1)}] if p.get("plan") else [])
+    items = p.get("items") or (
+        [{"plan": p["plan"], "quantity": p.get("quantity", 1)}] if p.get("plan") else []
+    )
     if not items:
         raise refuse("Missing required param: items.", code="parameter_missing", param="items")
     prices = [_price_of(call, item, f"items[{i}]") for i, item in enumerate(items)]
     if len({pr.get("currency") for pr in prices}) > 1:
-        raise refuse("All prices on a subscription must have the same currency.", code="parameter_invalid", param="items")
+        raise refuse(
+            "All prices on a subscription must have the same currency.",
+            code="parameter_invalid",
+            param="items",
+        )
     if p.get("collection_method") == "send_invoice" and "days_until_due" not in p:
-        raise refuse("Missing required param: days_until_due.", code="parameter_missing", param="days_until_due")
+        raise refuse(
+            "Missing required param: days_until_due.", code="parameter_missing", param="days_until_due"
+        )
     behaviour = p.get("payment_behavior", "allow_incomplete")
     if behaviour == "pending_if_incomplete":
         raise not_modelled("payment_behavior=pending_if_incomplete")
-    for key in ("billing_cycle_anchor", "backdate_start_date", "coupon", "discounts", "promotion_code", "add_invoice_items"):
+    for key in (
+        "billing_cycle_anchor",
+        "backdate_start_date",
+        "coupon",
+        "discounts",
+        "promotion_code",
+        "add_invoice_items",
+    ):
         if p.get(key):
             raise not_modelled(f"subscriptions.create with {key}")
     now = clock_now(state, customer["id"])
@@ -229,28 +278,39 @@ def create(call: Call) -> dict[str, Any]:
     if trial_end == "now":
         trial_end = None
     elif trial_end is not None and int(trial_end) <= now:
-        raise refuse("Invalid timestamp: must be an integer Unix timestamp in the future.", code="parameter_invalid", param="trial_end")
+        raise refuse(
+            "Invalid timestamp: must be an integer Unix timestamp in the future.",
+            code="parameter_invalid",
+            param="trial_end",
+        )
     days = p.get("trial_period_days")
     if trial_end is None and days:
         trial_end = now + int(days) * 86400
     if trial_end is None and p.get("trial_from_plan"):
         plan_days = (prices[0].get("recurring") or {}).get("trial_period_days")
         trial_end = now + int(plan_days) * 86400 if plan_days else None
-    interval, count = _interval(prices[0])
+    interval, count = interval_of(prices[0])
     end = int(trial_end) if trial_end else add_interval(now, interval, count)
-    pm = p.get("default_payment_method") or (customer.get("invoice_settings") or {}).get("default_payment_method")
+    pm = p.get("default_payment_method") or (customer.get("invoice_settings") or {}).get(
+        "default_payment_method"
+    )
     if behaviour == "error_if_incomplete" and not trial_end and p.get("collection_method") != "send_invoice":
         card = card_of(state, state.objects[pm].obj if pm in state.objects else None)
-        total = sum(int(pr.get("unit_amount") or 0) * int(it.get("quantity", 1)) for pr, it in zip(prices, items))
+        pairs = zip(prices, items, strict=True)
+        total = sum(int(pr.get("unit_amount") or 0) * int(it.get("quantity", 1)) for pr, it in pairs)
         if total and (pm is None or card.decline or card.action):
             raise refuse(
-                "Your card was declined." if pm else "This customer has no attached payment source or default payment method.",
+                "Your card was declined."
+                if pm
+                else "This customer has no attached payment source or default payment method.",
                 type="card_error" if pm else "invalid_request_error",
                 code="card_declined" if pm else None,
                 decline_code=card.decline if pm else None,
                 status=402 if pm else 400,
             )
-    sub = state.build.build("subscription", {k: v for k, v in p.items() if k not in ("items", "customer", "trial_end")})
+    sub = state.build.build(
+        "subscription", {k: v for k, v in p.items() if k not in ("items", "customer", "trial_end")}
+    )
     fill(
         "subscription",
         sub,
@@ -276,7 +336,7 @@ def create(call: Call) -> dict[str, Any]:
         },
     )
     state.put("subscription", sub)
-    for item, price in zip(items, prices):
+    for item, price in zip(items, prices, strict=True):
         _new_item(state, sub, price, int(item.get("quantity", 1)), item.get("metadata"), (now, end))
     _set_period(state, sub, now, end)
     if sub["cancel_at_period_end"]:
@@ -285,19 +345,11 @@ def create(call: Call) -> dict[str, Any]:
     invoice = invoice_for(state, sub, now, end, "subscription_create", bool(trial_end))
     state.change(sub, {"latest_invoice": invoice["id"]}, None)
     _collect(state, sub, invoice, behaviour)
-    if sub["status"] == "incomplete" and (invoice["status"] == "paid" or sub["collection_method"] == "send_invoice"):
+    if sub["status"] == "incomplete" and (
+        invoice["status"] == "paid" or sub["collection_method"] == "send_invoice"
+    ):
         state.change(sub, {"status": "active"}, None)
     return sub
-
-
-def invoice_paid(state: State, invoice: dict[str, Any]) -> None:
-    """A subscription whose invoice is paid becomes active (from incomplete or past_due)."""
-    held = state.objects.get(subscription_of(invoice) or "")
-    if held is None:
-        return
-    sub = held.obj
-    if sub.get("status") in ("incomplete", "past_due", "unpaid") and sub.get("latest_invoice") == invoice["id"]:
-        state.change(sub, {"status": "active"}, "customer.subscription.updated")
 
 
 def end(state: State, sub: dict[str, Any], at: int | None = None) -> dict[str, Any]:
@@ -305,7 +357,12 @@ def end(state: State, sub: dict[str, Any], at: int | None = None) -> dict[str, A
     now = at if at is not None else clock_now(state, sub["customer"])
     state.change(
         sub,
-        {"status": "canceled", "canceled_at": sub.get("canceled_at") or now, "ended_at": now, "cancel_at_period_end": False},
+        {
+            "status": "canceled",
+            "canceled_at": sub.get("canceled_at") or now,
+            "ended_at": now,
+            "cancel_at_period_end": False,
+        },
         "customer.subscription.deleted",
     )
     return sub
@@ -331,11 +388,21 @@ def cancel(call: Call) -> dict[str, Any]:
 def update(call: Call) -> dict[str, Any]:
     sub = call.target("subscription")
     p = call.params
-    if sub["status"] in ("canceled", "incomplete_expired") and set(p) - {"metadata", "cancellation_details", "expand"}:
-        raise refuse(
-            "A canceled subscription can only update its cancellation_details and metadata."
-        )
-    for key in ("trial_end", "billing_cycle_anchor", "coupon", "discounts", "promotion_code", "pause_collection", "add_invoice_items"):
+    if sub["status"] in ("canceled", "incomplete_expired") and set(p) - {
+        "metadata",
+        "cancellation_details",
+        "expand",
+    }:
+        raise refuse("A canceled subscription can only update its cancellation_details and metadata.")
+    for key in (
+        "trial_end",
+        "billing_cycle_anchor",
+        "coupon",
+        "discounts",
+        "promotion_code",
+        "pause_collection",
+        "add_invoice_items",
+    ):
         if key in p:
             raise not_modelled(f"subscriptions.update with {key}")
     if p.get("default_payment_method"):
@@ -356,7 +423,11 @@ def update(call: Call) -> dict[str, Any]:
         changes["cancel_at"] = p["cancel_at"] or None
     previous = {k: sub.get(k) for k in changes if sub.get(k) != changes[k]}
     before_items = [dict(i) for i in call.state.find_all("subscription_item", subscription=sub["id"])]
-    simple = {k: v for k, v in p.items() if k not in ("items", "cancel_at_period_end", "cancel_at", "proration_behavior", "payment_behavior")}
+    simple = {
+        k: v
+        for k, v in p.items()
+        if k not in ("items", "cancel_at_period_end", "cancel_at", "proration_behavior", "payment_behavior")
+    }
     previous.update(call.state.build.merge({"$ref": "subscription"}, sub, simple))
     for key, value in changes.items():
         fill("subscription", sub, {key: value})
@@ -375,13 +446,21 @@ def _change_item(call: Call, sub: dict[str, Any], spec: dict[str, Any], param: s
     if spec.get("id"):
         item = call.find(spec["id"], "subscription_item", param=f"{param}[id]")
         if item.get("subscription") != sub["id"]:
-            raise refuse(f"Subscription item {item['id']} does not belong to this subscription.", param=f"{param}[id]", code="parameter_invalid")
+            raise refuse(
+                f"Subscription item {item['id']} does not belong to this subscription.",
+                param=f"{param}[id]",
+                code="parameter_invalid",
+            )
         if spec.get("deleted"):
             _prorate(state, sub, item["price"], int(item.get("quantity") or 1), -1, proration)
             state.remove(item["id"])
             return
         old_price, old_quantity = item["price"], int(item.get("quantity") or 1)
-        price = _price_of(call, spec, param) if (spec.get("price") or spec.get("price_data") or spec.get("plan")) else old_price
+        price = (
+            _price_of(call, spec, param)
+            if (spec.get("price") or spec.get("price_data") or spec.get("plan"))
+            else old_price
+        )
         quantity = int(spec.get("quantity", old_quantity))
         if (price["id"], quantity) != (old_price["id"], old_quantity):
             _prorate(state, sub, old_price, old_quantity, -1, proration)
@@ -395,7 +474,9 @@ def _change_item(call: Call, sub: dict[str, Any], spec: dict[str, Any], param: s
     _prorate(state, sub, price, int(spec.get("quantity", 1)), 1, proration)
 
 
-def _prorate(state: State, sub: dict[str, Any], price: dict[str, Any], quantity: int, sign: int, proration: str) -> None:
+def _prorate(
+    state: State, sub: dict[str, Any], price: dict[str, Any], quantity: int, sign: int, proration: str
+) -> None:
     """A pending invoice item for the unused (credit) or remaining (debit) part of the period."""
     if proration == "none" or sub.get("status") == "trialing":
         return
@@ -434,9 +515,11 @@ def _prorate(state: State, sub: dict[str, Any], price: dict[str, Any], quantity:
 @behaviour("subscriptions.list")
 def list_subscriptions(call: Call) -> dict[str, Any]:
     """Without ``status``, Stripe lists the subscriptions that are not canceled."""
-    from ..lists import page
-
-    keep = None if "status" in call.params else (lambda s: s.get("status") not in ("canceled", "incomplete_expired"))
+    keep = (
+        None
+        if "status" in call.params
+        else (lambda s: s.get("status") not in ("canceled", "incomplete_expired"))
+    )
     return page(call.state, call.op, ["subscription"], None, call.params, keep=keep)
 
 
@@ -456,7 +539,9 @@ def create_item(call: Call) -> dict[str, Any]:
     before = len(call.state.find_all("subscription_item", subscription=sub["id"]))
     _change_item(call, sub, call.params, "", call.params.get("proration_behavior", "create_prorations"))
     _set_period(call.state, sub, *period(sub))
-    call.state.emit("customer.subscription.updated", sub, {"items": {"object": "list", "total_count": before}})
+    call.state.emit(
+        "customer.subscription.updated", sub, {"items": {"object": "list", "total_count": before}}
+    )
     return call.state.find_all("subscription_item", subscription=sub["id"])[-1]
 
 
@@ -464,7 +549,14 @@ def create_item(call: Call) -> dict[str, Any]:
 def update_item(call: Call) -> dict[str, Any]:
     item = call.target("subscription_item")
     sub = call.find(item["subscription"], "subscription", param=None)
-    spec = {"id": item["id"], **{k: v for k, v in call.params.items() if k in ("price", "price_data", "plan", "quantity", "metadata")}}
+    spec = {
+        "id": item["id"],
+        **{
+            k: v
+            for k, v in call.params.items()
+            if k in ("price", "price_data", "plan", "quantity", "metadata")
+        },
+    }
     _change_item(call, sub, spec, "", call.params.get("proration_behavior", "create_prorations"))
     _set_period(call.state, sub, *period(sub))
     call.state.emit("customer.subscription.updated", sub, {"items": {"object": "list"}})
@@ -480,7 +572,13 @@ def delete_item(call: Call) -> dict[str, Any]:
             "A subscription must have at least one active plan. To cancel a subscription, please use "
             "the cancel API endpoint on /v1/subscriptions."
         )
-    _change_item(call, sub, {"id": item["id"], "deleted": True}, "", call.params.get("proration_behavior", "create_prorations"))
+    _change_item(
+        call,
+        sub,
+        {"id": item["id"], "deleted": True},
+        "",
+        call.params.get("proration_behavior", "create_prorations"),
+    )
     _set_period(call.state, sub, *period(sub))
     call.state.emit("customer.subscription.updated", sub, {"items": {"object": "list"}})
     return {**call.state.build.build("deleted_subscription_item"), "id": item["id"]}
@@ -493,9 +591,9 @@ def advance(state: State, sub: dict[str, Any], clock: dict[str, Any], since: int
         start, end_ = period(sub)
         if sub["status"] == "incomplete":
             if to >= int(sub.get("created") or start) + 23 * 3600:
-                invoice = state.objects.get(sub.get("latest_invoice") or "")
-                if invoice is not None and invoice.obj["status"] == "open":
-                    void_invoice(state, invoice.obj)
+                latest = state.objects.get(sub.get("latest_invoice") or "")
+                if latest is not None and latest.obj["status"] == "open":
+                    void_invoice(state, latest.obj)
                 state.change(sub, {"status": "incomplete_expired"}, "customer.subscription.updated")
             return
         cancel_at = sub.get("cancel_at")
@@ -510,7 +608,7 @@ def advance(state: State, sub: dict[str, Any], clock: dict[str, Any], since: int
             return
         clock["frozen_time"] = end_
         trial = sub["status"] == "trialing"
-        interval, count = _interval(state.find_all("subscription_item", subscription=sub["id"])[0]["price"])
+        interval, count = interval_of(state.find_all("subscription_item", subscription=sub["id"])[0]["price"])
         new_end = add_interval(end_, interval, count)
         previous = _set_period(state, sub, end_, new_end)
         invoice = invoice_for(state, sub, end_, new_end, "subscription_cycle", False)
@@ -521,5 +619,8 @@ def advance(state: State, sub: dict[str, Any], clock: dict[str, Any], since: int
         state.emit("customer.subscription.updated", sub, previous)
         finalize(state, invoice)
         if invoice["status"] == "open" and invoice.get("collection_method") == "charge_automatically":
-            if attempt(state, invoice, sub.get("default_payment_method")) is not None or invoice["status"] != "paid":
+            if (
+                attempt(state, invoice, sub.get("default_payment_method")) is not None
+                or invoice["status"] != "paid"
+            ):
                 state.change(sub, {"status": "past_due"})

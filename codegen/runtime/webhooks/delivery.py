@@ -1,0 +1,169 @@
+"""One verified webhook delivery through the ledger: claim, run the handler, record or release.
+
+The router verifies the signature and finds the handler; this module decides whether the
+handler runs at all (a ledger hit answers 200 without it, a live claim elsewhere answers 409
+so Stripe delivers again later) and what the ledger keeps afterwards; with tracing on, the
+delivery is one span. The decisions are one generator of steps; the sync and async drivers
+only carry them out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Generator
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from .ledger import AppliedEvent, AsyncEventLedger, Claim, EventLedger
+
+if TYPE_CHECKING:
+    from .events import WebhookEvent
+
+logger = logging.getLogger("lattice_stripe.webhooks")
+
+Ledger = EventLedger | AsyncEventLedger
+
+
+def is_async(ledger: Ledger) -> bool:
+    return inspect.iscoroutinefunction(ledger.claim)
+
+
+def applied_event(event: WebhookEvent) -> AppliedEvent:
+    """What the ledger keeps: the id, type, ``created`` and the object's id, for ordering."""
+    object_id = getattr(event.data.object, "id", None)
+    return AppliedEvent(
+        event.id, str(event.type), object_id if isinstance(object_id, str) else None, event.created
+    )
+
+
+class Response(Protocol):
+    @property
+    def status(self) -> int: ...
+
+
+R = TypeVar("R", bound=Response)
+Answer = Callable[[int, dict[str, Any]], R]
+"""Builds the router's response from a status and a JSON body."""
+
+
+def refusal(event: WebhookEvent, claim: Claim | None, answer: Answer[R]) -> R | None:
+    """The answer for a delivery whose handler must not run (None: run it)."""
+    if claim is Claim.DONE:
+        logger.info("webhook %s %s already applied; not run again", event.type, event.id)
+        return answer(200, {"received": True, "duplicate": True})
+    if claim is Claim.BUSY:
+        logger.info("webhook %s %s is being handled elsewhere; Stripe will retry", event.type, event.id)
+        return answer(409, {"error": {"type": "event_in_progress", "event": event.id}})
+    if claim is None:
+        return answer(500, {"error": {"type": "ledger_unavailable", "event": event.id}})
+    return None
+
+
+Step = tuple[str, tuple[Any, ...]]
+"""What the delivery needs next: ``("run", ())`` or a ledger method and its arguments."""
+
+OUTCOMES = {200: "handled", 409: "in_progress", 500: "failed"}
+
+
+def _once(event: WebhookEvent, answer: Answer[R], seen: list[Claim | None]) -> Generator[Step, Any, R]:
+    """Claim, run, then record or release: the decisions, free of I/O."""
+    owner = uuid.uuid4().hex
+    try:
+        claim: Claim | None = yield ("claim", (event.id, owner))
+    except Exception:
+        logger.exception("webhook ledger claim for %s failed; Stripe will retry", event.id)
+        claim = None
+    seen.append(claim)
+    refused = refusal(event, claim, answer)
+    if refused is not None:
+        return refused
+    response: R = yield ("run", ())
+    try:
+        if response.status != 200:
+            yield ("release", (event.id, owner))
+        elif not (yield ("complete", (owner, applied_event(event)))):
+            logger.warning("webhook %s %s: its claim expired while the handler ran", event.type, event.id)
+    except Exception:
+        logger.exception("webhook ledger update for %s failed; its claim will expire", event.id)
+    return response
+
+
+def _steps(event: WebhookEvent, ledger: object, answer: Answer[R], tracing: Any) -> Generator[Step, Any, R]:
+    """The delivery with or without a ledger, inside its span when tracing is on."""
+    seen: list[Claim | None] = []
+    if tracing:
+        from ..observability.tracing import DeliveryTrace, tracer_for
+
+        trace: DeliveryTrace | None = DeliveryTrace(tracer_for(tracing), str(event.type), event.id)
+    else:
+        trace = None
+    response: R | None = None
+    try:
+        if ledger is None:
+            response = yield ("run", ())
+        else:
+            response = yield from _once(event, answer, seen)
+        return response
+    finally:
+        if trace is not None:
+            status = response.status if response is not None else 500
+            claim = seen[0] if seen else Claim.ACQUIRED
+            outcome = {Claim.DONE: "duplicate", None: "ledger_unavailable"}.get(
+                claim, OUTCOMES.get(status, "failed")
+            )
+            trace.finished(status, outcome, claim is Claim.DONE if seen else None)
+
+
+def deliver(
+    ledger: EventLedger | None,
+    event: WebhookEvent,
+    run: Callable[[], R],
+    answer: Answer[R],
+    tracing: Any = False,
+) -> R:
+    """Run ``run`` (the handler, answering 200 or 500) at most once per event id."""
+    steps = _steps(event, ledger, answer, tracing)
+    try:
+        step = next(steps)
+        while True:
+            name, args = step
+            try:
+                result = run() if name == "run" else getattr(ledger, name)(*args)
+            except Exception as exc:
+                step = steps.throw(exc)
+            else:
+                step = steps.send(result)
+    except StopIteration as stop:
+        response: R = stop.value
+        return response
+
+
+async def deliver_async(
+    ledger: Ledger | None,
+    event: WebhookEvent,
+    run: Callable[[], Awaitable[R]],
+    answer: Answer[R],
+    tracing: Any = False,
+) -> R:
+    """:func:`deliver` for async routers; a sync ledger runs in a worker thread."""
+    steps = _steps(event, ledger, answer, tracing)
+    try:
+        step = next(steps)
+        while True:
+            name, args = step
+            try:
+                if name == "run":
+                    result = await run()
+                elif ledger is not None and is_async(ledger):
+                    result = await getattr(ledger, name)(*args)
+                else:
+                    result = await asyncio.to_thread(getattr(ledger, name), *args)
+            except Exception as exc:
+                step = steps.throw(exc)
+            else:
+                step = steps.send(result)
+    except StopIteration as stop:
+        response: R = stop.value
+        return response

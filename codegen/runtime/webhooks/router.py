@@ -1,0 +1,304 @@
+"""A webhook endpoint: dispatch by event type, served as a plain ASGI or WSGI app.
+
+``WebhookRouter`` holds the signing secret(s) and one handler per event type (a trailing
+``.*`` matches a family, ``fallback`` catches the rest). It answers like Stripe expects:
+
+- 200 when the handler returned (or no handler wanted the event: it is acknowledged);
+- 400 when the signature, timestamp or body is bad (Stripe shows it on the dashboard);
+- 500 when the handler raised, so Stripe delivers the event again later;
+- 405 for anything but POST, 411/413 for a missing length or a body over ``max_body_size``.
+
+``router.asgi()`` mounts under Starlette/FastAPI (``app.mount("/stripe/webhooks", ...)``) or
+runs under any ASGI server; ``router.wsgi()`` under Flask (``DispatcherMiddleware``),
+Django (``handle`` from a view) or any WSGI server. No framework is imported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http
+import inspect
+import json
+import logging
+import warnings
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import attrs
+
+from ..errors import InvalidArgumentError
+from ..observability.tracing import check_tracing
+from . import DEFAULT_WEBHOOK_TOLERANCE
+from .delivery import Ledger, deliver, deliver_async, is_async
+from .events import (
+    WebhookError,
+    WebhookEvent,
+    check_secrets,
+    check_tolerance,
+    construct_event,
+)
+from .ledger import check_ledger
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+    from ..._events import EventType
+    from .ledger import EventLedger
+
+logger = logging.getLogger("lattice_stripe.webhooks")
+
+Handler = Callable[[WebhookEvent], Any]
+"""Takes the verified event; may be ``async def`` under ASGI. Its return value is ignored."""
+H = TypeVar("H", bound=Handler)
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
+
+
+class UnknownEventTypeWarning(UserWarning):
+    """A handler was registered for an event type this SDK version's spec does not list."""
+
+
+@attrs.frozen
+class WebhookResponse:
+    """What to answer Stripe: a status and a small JSON body."""
+
+    status: int
+    body: bytes
+
+    @classmethod
+    def of(cls, status: int, data: dict[str, Any]) -> WebhookResponse:
+        return cls(status, json.dumps(data).encode("utf-8"))
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        headers = [("content-type", "application/json"), ("content-length", str(len(self.body)))]
+        return headers + ([("allow", "POST")] if self.status == 405 else [])
+
+
+_OK = WebhookResponse.of(200, {"received": True})
+
+
+class WebhookRouter:
+    """Verifies deliveries and hands each typed event to the handler registered for its type."""
+
+    def __init__(
+        self,
+        secret: str | Sequence[str],
+        *,
+        tolerance: float | None = DEFAULT_WEBHOOK_TOLERANCE,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        ledger: Ledger | None = None,
+        tracing: Any = False,
+    ) -> None:
+        check_secrets(secret)  # at startup, not on the first delivery
+        check_tolerance(tolerance)
+        if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
+            raise InvalidArgumentError(
+                f"max_body_size must be a positive int (bytes), got {type(max_body_size).__name__} "
+                f"{max_body_size!r:.40}",
+                param="max_body_size",
+            )
+        check_ledger(ledger)
+        check_tracing("WebhookRouter", tracing)
+        self.secret = secret
+        self.tolerance = tolerance
+        self.max_body_size = max_body_size
+        self.ledger = ledger
+        """Where applied event ids are kept, so a redelivery does not run its handler again."""
+        self.tracing = tracing
+        """True or a ``TracerProvider``: an OpenTelemetry span per delivery (``lattice-stripe[otel]``)."""
+        self._handlers: dict[str, Handler] = {}
+        self._fallback: Handler | None = None
+
+    def __repr__(self) -> str:
+        return f"WebhookRouter(handlers={sorted(self._handlers)}, fallback={self._fallback is not None})"
+
+    def on(self, *event_types: EventType | str) -> Callable[[H], H]:
+        """Register the decorated function for these event types (``"invoice.*"`` for a family)."""
+        from ..._events import EVENT_TYPES
+
+        if not event_types:
+            raise InvalidArgumentError("on() needs at least one event type")
+        for event_type in event_types:
+            if not isinstance(event_type, str) or not event_type:
+                raise InvalidArgumentError(
+                    f"on() takes event type strings such as 'invoice.paid' or 'invoice.*', got "
+                    f"{type(event_type).__name__} {event_type!r:.40}",
+                    param="event_types",
+                )
+            if event_type in self._handlers:
+                raise InvalidArgumentError(f"a handler for {event_type!r} is already registered")
+            family = event_type[:-1] if event_type.endswith(".*") else None
+            known = any(t.startswith(family) for t in EVENT_TYPES) if family else event_type in EVENT_TYPES
+            if not known:
+                warnings.warn(
+                    f"{event_type!r} is not an event type of this API version (a typo?)",
+                    UnknownEventTypeWarning,
+                    stacklevel=2,
+                )
+
+        def register(handler: H) -> H:
+            for event_type in event_types:
+                self._handlers[event_type] = handler
+            return handler
+
+        return register
+
+    def fallback(self, handler: H) -> H:
+        """Register the decorated function for every event no other handler takes."""
+        self._fallback = handler
+        return handler
+
+    def handler_for(self, event_type: str) -> Handler | None:
+        """The exact handler, else the longest matching ``prefix.*``, else the fallback."""
+        handler = self._handlers.get(event_type)
+        parts = event_type.split(".")
+        while handler is None and len(parts) > 1:
+            parts.pop()
+            handler = self._handlers.get(".".join(parts) + ".*")
+        return handler if handler is not None else self._fallback
+
+    def _verify(self, payload: bytes, sig_header: str | bytes | None) -> WebhookEvent | WebhookResponse:
+        try:
+            return construct_event(payload, sig_header, self.secret, self.tolerance)
+        except WebhookError as exc:
+            logger.warning("rejected webhook delivery: %s: %s", type(exc).__name__, exc.message)
+            return WebhookResponse.of(400, {"error": {"type": type(exc).__name__, "message": exc.message}})
+
+    @staticmethod
+    def _failed(event: WebhookEvent) -> WebhookResponse:
+        logger.exception("webhook handler for %s %s failed; Stripe will retry", event.type, event.id)
+        return WebhookResponse.of(500, {"error": {"type": "handler_failed", "event": event.id}})
+
+    def handle(self, payload: bytes, sig_header: str | bytes | None) -> WebhookResponse:
+        """Verify and dispatch one delivery (for sync views: Flask, Django, WSGI)."""
+        event = self._verify(payload, sig_header)
+        if isinstance(event, WebhookResponse):
+            return event
+        if self.ledger is not None and is_async(self.ledger):
+            raise TypeError("an async ledger needs an async router: serve it with router.asgi()")
+        ledger = cast("EventLedger | None", self.ledger)
+        return deliver(ledger, event, lambda: self._run(event), WebhookResponse.of, self.tracing)
+
+    def _run(self, event: WebhookEvent) -> WebhookResponse:
+        handler = self.handler_for(event.type)
+        try:
+            result = handler(event) if handler is not None else None
+            if inspect.isawaitable(result):
+                if inspect.iscoroutine(result):
+                    result.close()
+                raise TypeError(f"handler {handler!r} is async: serve it with router.asgi()")
+        except Exception:
+            return self._failed(event)
+        return _OK
+
+    async def handle_async(self, payload: bytes, sig_header: str | bytes | None) -> WebhookResponse:
+        """Verify and dispatch one delivery; sync handlers run in a worker thread."""
+        event = self._verify(payload, sig_header)
+        if isinstance(event, WebhookResponse):
+            return event
+        run = lambda: self._run_async(event)  # noqa: E731
+        return await deliver_async(self.ledger, event, run, WebhookResponse.of, self.tracing)
+
+    async def _run_async(self, event: WebhookEvent) -> WebhookResponse:
+        handler = self.handler_for(event.type)
+        try:
+            if handler is not None:
+                if inspect.iscoroutinefunction(handler):
+                    await handler(event)
+                elif inspect.isawaitable(result := await asyncio.to_thread(handler, event)):
+                    await result
+        except Exception:
+            return self._failed(event)
+        return _OK
+
+    def asgi(self) -> WebhookASGIApp:
+        return WebhookASGIApp(self)
+
+    def wsgi(self) -> WebhookWSGIApp:
+        return WebhookWSGIApp(self)
+
+
+class WebhookASGIApp:
+    """The router as an ASGI application (every path it is mounted at takes POSTs)."""
+
+    def __init__(self, router: WebhookRouter) -> None:
+        self.router = router
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            raise RuntimeError(f"webhook app serves HTTP only, not {scope['type']}")
+        response = await self._respond(scope, receive)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": response.status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers],
+            }
+        )
+        await send({"type": "http.response.body", "body": response.body})
+
+    async def _respond(self, scope: Scope, receive: Receive) -> WebhookResponse:
+        if scope.get("method") != "POST":
+            return WebhookResponse.of(405, {"error": {"type": "method_not_allowed"}})
+        limit = self.router.max_body_size
+        headers: list[tuple[bytes, bytes]] = scope.get("headers") or []
+        signature = b",".join(v for k, v in headers if k.lower() == b"stripe-signature") or None
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return WebhookResponse.of(400, {"error": {"type": "client_disconnected"}})
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                return WebhookResponse.of(413, {"error": {"type": "body_too_large", "limit": limit}})
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return await self.router.handle_async(b"".join(chunks), signature)
+
+
+class WebhookWSGIApp:
+    """The router as a WSGI application (every path it is mounted at takes POSTs)."""
+
+    def __init__(self, router: WebhookRouter) -> None:
+        self.router = router
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        response = self._respond(environ)
+        status = http.HTTPStatus(response.status)
+        start_response(f"{status.value} {status.phrase}", response.headers)
+        return [response.body]
+
+    def _respond(self, environ: WSGIEnvironment) -> WebhookResponse:
+        if environ.get("REQUEST_METHOD") != "POST":
+            return WebhookResponse.of(405, {"error": {"type": "method_not_allowed"}})
+        limit = self.router.max_body_size
+        stream = environ["wsgi.input"]
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            length = -1
+        if length < 0 and not environ.get("wsgi.input_terminated"):
+            return WebhookResponse.of(411, {"error": {"type": "length_required"}})
+        if length > limit:
+            return WebhookResponse.of(413, {"error": {"type": "body_too_large", "limit": limit}})
+        body: bytes = stream.read(length) if length >= 0 else stream.read(limit + 1)
+        if len(body) > limit:
+            return WebhookResponse.of(413, {"error": {"type": "body_too_large", "limit": limit}})
+        return self.router.handle(body, environ.get("HTTP_STRIPE_SIGNATURE"))
