@@ -39,17 +39,17 @@ def test_a_paid_subscription_is_active_with_its_items_and_latest_invoice(
     assert "customer.subscription.created" in types(fake) and "invoice.paid" in types(fake)
 
 
-def test_latest_invoice_expands_to_its_payment(client: Any) -> None:
+def test_latest_invoice_expands_and_its_payment_intent_succeeded(client: Any) -> None:
     customer = paying_customer(client)
     sub = client.subscriptions.create(
         customer=customer.id, items=[{"price": monthly(client).id}], expand=["latest_invoice"]
     )
     invoice = sub.latest_invoice
     assert invoice.status == "paid"
-    data = invoice.to_dict()
-    if "payment_intent" in data:
-        intent = client.payment_intents.retrieve(data["payment_intent"])
-        assert intent.status == "succeeded" and intent.amount == 2000
+    data = invoice.to_dict()  # the intent is invoice.payment_intent, or in invoice.payments (2025+)
+    intent_id = data.get("payment_intent") or data["payments"]["data"][0]["payment"]["payment_intent"]
+    intent = client.payment_intents.retrieve(intent_id)
+    assert intent.status == "succeeded" and intent.amount == 2000
 
 
 def test_a_trial_subscription_is_trialing_until_trial_end(client: Any) -> None:

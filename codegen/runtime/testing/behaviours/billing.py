@@ -85,6 +85,7 @@ def create_item(call: Call) -> dict[str, Any]:
             "invoice": None,
             "period": p.get("period") or {"start": now, "end": now},
             "price": price,
+            "pricing": pricing(price, amount // quantity if quantity else amount),
             "proration": False,
             "quantity": quantity,
             "unit_amount": amount // quantity if quantity else amount,
@@ -143,8 +144,31 @@ def _not_editable(invoice: dict[str, Any]) -> Refusal:
     )
 
 
-def line_for_item(state: State, invoice: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+def pricing(price: dict[str, Any] | None, unit_amount: Any) -> dict[str, Any] | None:
+    """How newer API versions name a line's price (``pricing.price_details``)."""
+    if price is None:
+        return None
     return {
+        "type": "price_details",
+        "price_details": {"price": price["id"], "product": price.get("product")},
+        "unit_amount_decimal": str(unit_amount) if unit_amount is not None else None,
+    }
+
+
+def line_for_item(state: State, invoice: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    details = {
+        "invoice_item": item["id"],
+        "proration": item.get("proration", False),
+        "proration_details": {"credited_items": None},
+        "subscription": item.get("subscription"),
+    }
+    return {
+        "pricing": pricing(item.get("price"), item.get("unit_amount")),
+        "parent": {
+            "type": "invoice_item_details",
+            "invoice_item_details": details,
+            "subscription_item_details": None,
+        },
         "type": "invoiceitem",
         "invoice_item": item["id"],
         "amount": item["amount"],
@@ -353,39 +377,94 @@ def finalize(state: State, invoice: dict[str, Any]) -> dict[str, Any]:
     )
     if total - applied <= 0:
         return mark_paid(state, invoice, out_of_band=False)
-    if invoice.get("collection_method") == "charge_automatically" and "payment_intent" in declared("invoice"):
-        intent = state.new(
-            "payment_intent",
-            {
-                "amount": total - applied,
-                "currency": invoice["currency"],
-                "customer": invoice["customer"],
-                "invoice": invoice["id"],
-                "status": "requires_payment_method",
-                "capture_method": "automatic",
-                "confirmation_method": "automatic",
-                "payment_method_types": ["card"],
-                "description": f"Invoice {invoice['number']}" if invoice.get("number") else None,
-                "amount_received": 0,
-                "amount_capturable": 0,
-            },
-        )
-        state.change(invoice, {"payment_intent": intent["id"]}, None)
+    if invoice.get("collection_method") == "charge_automatically":
+        _open_payment(state, invoice, total - applied)
     return invoice
+
+
+def _open_payment(state: State, invoice: dict[str, Any], amount: int) -> None:
+    """The PaymentIntent that collects the invoice: ``invoice.payment_intent`` in older API
+    versions, a default entry of ``invoice.payments`` (and ``confirmation_secret``) in newer."""
+    intent = state.new(
+        "payment_intent",
+        {
+            "amount": amount,
+            "currency": invoice["currency"],
+            "customer": invoice["customer"],
+            "invoice": invoice["id"],
+            "status": "requires_payment_method",
+            "capture_method": "automatic",
+            "confirmation_method": "automatic",
+            "payment_method_types": ["card"],
+            "description": f"Invoice {invoice['number']}" if invoice.get("number") else None,
+            "amount_received": 0,
+            "amount_capturable": 0,
+        },
+    )
+    if "payment_intent" in declared("invoice"):
+        state.change(invoice, {"payment_intent": intent["id"]}, None)
+    if "payments" not in declared("invoice"):
+        return
+    now = clock_now(state, invoice["customer"])
+    payment = state.build.build("invoice_payment")
+    fill(
+        "invoice_payment",
+        payment,
+        {
+            "invoice": invoice["id"],
+            "is_default": True,
+            "amount_requested": amount,
+            "amount_paid": None,
+            "currency": invoice["currency"],
+            "status": "open",
+            "created": now,
+            "payment": {"type": "payment_intent", "payment_intent": intent["id"]},
+            "status_transitions": {"canceled_at": None, "paid_at": None},
+        },
+    )
+    state.put("invoice_payment", payment, parent=invoice["id"])
+    secret = {"client_secret": intent.get("client_secret"), "type": "payment_intent"}
+    state.change(invoice, {"payments": _payments(state, invoice), "confirmation_secret": secret}, None)
+
+
+def _payments(state: State, invoice: dict[str, Any]) -> dict[str, Any]:
+    found = state.find_all("invoice_payment", invoice=invoice["id"])
+    url = f"/v1/invoice_payments?invoice={invoice['id']}"
+    return {"object": "list", "data": found, "has_more": False, "total_count": len(found), "url": url}
+
+
+def invoice_intent(state: State, invoice: dict[str, Any]) -> dict[str, Any] | None:
+    """The PaymentIntent collecting an invoice, wherever the API version keeps it."""
+    intent_id = invoice.get("payment_intent")
+    for payment in state.find_all("invoice_payment", invoice=invoice["id"], is_default=True):
+        intent_id = intent_id or (payment.get("payment") or {}).get("payment_intent")
+    held = state.objects.get(intent_id) if isinstance(intent_id, str) else None
+    return held.obj if held is not None else None
 
 
 def mark_paid(state: State, invoice: dict[str, Any], *, out_of_band: bool) -> dict[str, Any]:
     now = clock_now(state, invoice["customer"])
+    amount = int(invoice.get("amount_due") or 0)
+    for payment in state.find_all("invoice_payment", invoice=invoice["id"], status="open"):
+        done = {"paid_at": now if not out_of_band else None, "canceled_at": now if out_of_band else None}
+        state.change(
+            payment,
+            {"status": "canceled" if out_of_band else "paid", "amount_paid": None if out_of_band else amount,
+             "status_transitions": done},
+            None if out_of_band else "invoice_payment.paid",
+        )  # fmt: skip
     state.change(
         invoice,
         {
             "status": "paid",
             "paid": True,
             "paid_out_of_band": out_of_band,
-            "amount_paid": invoice.get("amount_due", 0),
+            "amount_paid": amount,
+            "amount_paid_off_stripe": amount if out_of_band else 0,
             "amount_remaining": 0,
             "attempted": True if not out_of_band else invoice.get("attempted"),
             "status_transitions": {**(invoice.get("status_transitions") or {}), "paid_at": now},
+            **({"payments": _payments(state, invoice)} if "payments" in declared("invoice") else {}),
         },
         "invoice.paid",
     )
@@ -428,12 +507,11 @@ def attempt(state: State, invoice: dict[str, Any], payment_method: str | None) -
             "This customer has no attached payment source or default payment method. Please "
             "consider adding a default payment method."
         )
-    intent_id = invoice.get("payment_intent")
-    intent = state.objects[intent_id].obj if intent_id in state.objects else None
+    intent = invoice_intent(state, invoice)
     state.change(
         invoice, {"attempt_count": int(invoice.get("attempt_count") or 0) + 1, "attempted": True}, None
     )
-    if intent is None:  # an API version without invoice.payment_intent: the card decides alone
+    if intent is None:  # no PaymentIntent collects it: the card decides alone
         card = card_of(state, state.objects[pm].obj if pm in state.objects else None)
         if card.decline or card.action:
             state.emit("invoice.payment_failed", invoice)
@@ -488,10 +566,10 @@ def void(call: Call) -> dict[str, Any]:
 
 def void_invoice(state: State, invoice: dict[str, Any]) -> dict[str, Any]:
     now = clock_now(state, invoice["customer"])
-    intent = state.objects.get(invoice.get("payment_intent") or "")
-    if intent is not None and intent.obj.get("status") not in ("succeeded", "canceled"):
+    intent = invoice_intent(state, invoice)
+    if intent is not None and intent.get("status") not in ("succeeded", "canceled"):
         state.change(
-            intent.obj,
+            intent,
             {"status": "canceled", "canceled_at": now, "cancellation_reason": "void_invoice"},
             "payment_intent.canceled",
         )

@@ -12,7 +12,7 @@ from ..cards import card_of
 from ..lists import page
 from ..refusals import not_modelled, refuse, unexpected_state
 from ..state import State, declared, fill
-from .billing import attach_items, attempt, clock_now, finalize, new_invoice, new_line, void_invoice
+from .billing import attach_items, attempt, clock_now, finalize, new_invoice, new_line, pricing, void_invoice
 from .registry import Call, behaviour
 
 LIVE = ("active", "trialing", "past_due", "incomplete", "unpaid", "paused")
@@ -219,6 +219,18 @@ def invoice_for(
                 "subscription_item": item["id"],
                 "discountable": True,
                 "metadata": {},
+                "pricing": pricing(price, price.get("unit_amount")),
+                "parent": {
+                    "type": "subscription_item_details",
+                    "subscription_item_details": {
+                        "invoice_item": None,
+                        "proration": False,
+                        "proration_details": {"credited_items": None},
+                        "subscription": sub["id"],
+                        "subscription_item": item["id"],
+                    },
+                    "invoice_item_details": None,
+                },
             },
         )
     pending = state.find_all("invoiceitem", customer=sub["customer"], invoice=None)
@@ -505,6 +517,11 @@ def _prorate(
             "price": price,
             "proration": True,
             "quantity": quantity,
+            "pricing": pricing(price, price.get("unit_amount")),
+            "parent": {
+                "type": "subscription_details",
+                "subscription_details": {"subscription": sub["id"], "subscription_item": None},
+            },
             "subscription": sub["id"],
             "unit_amount": None,
             "test_clock": sub.get("test_clock"),
