@@ -15,7 +15,7 @@ import pytest
 
 import lattice_stripe
 from lattice_stripe import AsyncStripeClient, StripeClient, models
-from lattice_stripe._runtime.pages import ListObject, SearchResult
+from lattice_stripe._runtime.objects.pages import ListObject, SearchResult
 from tests.stripe_server import Reply, StripeServer
 
 KEY = "sk_test_wire_0123456789abcdef"

@@ -15,8 +15,8 @@ from codegen.ir.naming import identifier
 from codegen.ir.nodes import Api
 from lattice_stripe import AsyncStripeClient, StripeClient, models
 from lattice_stripe import UnknownObject
-from lattice_stripe._runtime.convert import structure
-from lattice_stripe._runtime.shapes import AnyObject
+from lattice_stripe._runtime.objects.convert import structure
+from lattice_stripe._runtime.objects.shapes import AnyObject
 from tests.codegen.helpers import generate, run_in
 from tests.shared import OLD_LOCK
 

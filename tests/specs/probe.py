@@ -41,7 +41,7 @@ def surface() -> dict[str, Any]:
 
 def fixtures(path: str) -> dict[str, Any]:
     from lattice_stripe import UnknownObject, models
-    from lattice_stripe._runtime.shapes import AnyObject
+    from lattice_stripe._runtime.objects.shapes import AnyObject
 
     resources = json.loads(open(path, encoding="utf-8").read())["resources"]
 
