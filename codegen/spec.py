@@ -112,7 +112,8 @@ def fetch(
         if label in ("--spec", f"${ENV_VAR}"):  # a file the user named must be the pinned one
             raise SpecError(
                 f"{label} {path} was given, but it is not the pinned spec: its canonical sha256 is "
-                f"{digest}, the lock pins API {lock.api_version} (canonical sha256 {lock.canonical_sha256}).\n"
+                f"{digest}, the lock pins API {lock.api_version} "
+                f"(canonical sha256 {lock.canonical_sha256}).\n"
                 "To generate from it, pin it in a lock first:\n"
                 "  python -m codegen update-spec --version VERSION --commit STRIPE_OPENAPI_SHA "
                 f"--spec {path} --lock OTHER.lock\n"

@@ -29,7 +29,10 @@ def fetch(version: str, url: str, explicit: Path | None, download: bool) -> tupl
     date = version.split(".")[0]
     for mirror in (spec_mod.MIRROR_DIR / f"spec3.{date}.{suffix}" for suffix in ("json", "yaml")):
         if mirror.is_file():
-            return f"shared mirror: {mirror} (not verified against the commit: no download)", mirror.read_bytes()
+            return (
+                f"shared mirror: {mirror} (not verified against the commit: no download)",
+                mirror.read_bytes(),
+            )
         problems.append(f"no mirror file {mirror}")
     raise SpecError(
         "cannot fetch the spec: "

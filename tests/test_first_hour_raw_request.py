@@ -148,9 +148,7 @@ async def test_an_error_body_is_the_usual_error(raw: Any, server: StripeServer, 
     }
     server.reply(Reply(402, body))
     with caplog.at_level(logging.INFO, logger="lattice_stripe"), pytest.raises(CardError) as caught:
-        await raw(
-            "post", "/v1/reserve/holds", params={"event_name": "x"}, api_key="sk_test_other_secret_1"
-        )
+        await raw("post", "/v1/reserve/holds", params={"event_name": "x"}, api_key="sk_test_other_secret_1")
     err = caught.value
     assert (err.http_status, err.code, err.decline_code) == (402, "card_declined", "generic_decline")
     assert "sk_test_other_secret_1" not in caplog.text + str(err) + repr(err)

@@ -13,8 +13,7 @@ from codegen import spec as spec_mod
 from codegen.ir.build import build
 from codegen.ir.naming import identifier
 from codegen.ir.nodes import Api
-from lattice_stripe import AsyncStripeClient, StripeClient, models
-from lattice_stripe import UnknownObject
+from lattice_stripe import AsyncStripeClient, StripeClient, UnknownObject, models
 from lattice_stripe._runtime.objects.convert import structure
 from lattice_stripe._runtime.objects.shapes import AnyObject
 from tests.codegen.helpers import generate, run_in
@@ -97,7 +96,9 @@ def test_every_fixture_round_trips(fixtures3: dict[str, Any]) -> None:
     resources = fixtures3
     assert len(resources) == 175
     for name, data in sorted(resources.items()):
-        target = getattr(models, "".join(w[:1].upper() + w[1:] for w in name.replace(".", "_").split("_")), None)
+        target = getattr(
+            models, "".join(w[:1].upper() + w[1:] for w in name.replace(".", "_").split("_")), None
+        )
         if target is None:
             assert name in PREVIEW_FIXTURES, name
             obj = AnyObject().structurer()(data)

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from lattice_stripe import IdempotencyError, InvalidRequestError, RetryPolicy, StripeClient
-from lattice_stripe import models
+from lattice_stripe import IdempotencyError, InvalidRequestError, RetryPolicy, StripeClient, models
 from lattice_stripe.testing import FakeStripe
 
 from .surface import method
