@@ -39,7 +39,7 @@ LAYERS = (
     },
     {"retry", "webhooks", "ledger_postgres", "delivery", "fake_objects"},
     {"config"},  # ClientConfig and PreparedRequest (the default RetryPolicy is made on first read)
-    {"client", "webhook_apps", "fake"},
+    {"client", "webhook_apps", "fake", "meter_stream"},
     {"fake_pytest"},
 )
 
