@@ -18,7 +18,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from lattice_stripe import AsyncStripeClient, StripeClient
 from lattice_stripe._runtime.errors import APITimeoutError, AuthenticationError, InvalidRequestError
-from lattice_stripe._runtime.meter_stream import (
+from lattice_stripe._runtime.http.meter_stream import (
     AsyncMeterEventStream,
     FailedBatch,
     MeterEventStream,
@@ -56,7 +56,9 @@ def check_exactly_once(host: MeterHost, identifiers: list[str]) -> None:
     assert API_KEY not in host.stream_auth  # the stream host only ever saw session tokens
 
 
-def test_ten_thousand_events_survive_expiries_and_server_errors(client: StripeClient, host: MeterHost) -> None:
+def test_ten_thousand_events_survive_expiries_and_server_errors(
+    client: StripeClient, host: MeterHost
+) -> None:
     faulty(host)
     with MeterEventStream(client) as stream:
         identifiers = [
@@ -73,7 +75,8 @@ async def test_ten_thousand_events_survive_expiries_and_server_errors_async(
     faulty(host)
     async with AsyncMeterEventStream(aclient) as stream:
         identifiers = [
-            await stream.send("api_calls", {"stripe_customer_id": f"cus_{i % 7}", "value": 1}) for i in range(TOTAL)
+            await stream.send("api_calls", {"stripe_customer_id": f"cus_{i % 7}", "value": 1})
+            for i in range(TOTAL)
         ]
     report = await stream.aclose()
     assert report.ok and report.sent == TOTAL
@@ -85,7 +88,10 @@ def test_senders_on_many_threads(client: StripeClient, host: MeterHost) -> None:
     with MeterEventStream(client, max_buffered=300) as stream:
 
         def produce(n: int) -> None:
-            ids = [stream.send("api_calls", {"stripe_customer_id": f"cus_{n}", "value": "2"}) for _ in range(1000)]
+            ids = [
+                stream.send("api_calls", {"stripe_customer_id": f"cus_{n}", "value": "2"})
+                for _ in range(1000)
+            ]
             sent.extend(ids)
 
         threads = [threading.Thread(target=produce, args=(n,)) for n in range(4)]
@@ -135,8 +141,12 @@ def test_a_refused_batch_reaches_on_error_and_the_report(client: StripeClient, h
     assert set(host.accepted) == {f"evt_{i}" for i in range(30)} - {f"evt_{i}" for i in range(10, 20)}
 
 
-def test_without_a_session_every_event_is_reported(server: StripeServer, host: MeterHost, shared_http: Any) -> None:
-    with StripeClient("sk_test_revokedKey000000000000", base_url=server.url, retry_policy=FAST, http_client=shared_http) as c:
+def test_without_a_session_every_event_is_reported(
+    server: StripeServer, host: MeterHost, shared_http: Any
+) -> None:
+    with StripeClient(
+        "sk_test_revokedKey000000000000", base_url=server.url, retry_policy=FAST, http_client=shared_http
+    ) as c:
         with MeterEventStream(c, batch_size=10) as stream:
             sent = [stream.send("api_calls", {"value": "1"}) for _ in range(25)]
     report = stream.close()
@@ -191,7 +201,9 @@ def test_back_pressure_keeps_memory_flat_while_the_server_stalls(
     closer.join()
     (report,) = reports
     assert len(report.unsent) == 500 and not report.failed
-    assert report.sent == len(taken) - 500 and set(stalled.accepted) == set(taken) - {e["identifier"] for e in report.unsent}
+    assert report.sent == len(taken) - 500 and set(stalled.accepted) == set(taken) - {
+        e["identifier"] for e in report.unsent
+    }
 
 
 def test_close_during_a_stall_reports_what_was_not_sent(

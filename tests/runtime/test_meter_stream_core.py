@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from lattice_stripe._runtime.errors import APIError, AuthenticationError, InvalidArgumentError
-from lattice_stripe._runtime.meter_stream import (
+from lattice_stripe._runtime.http.meter_events import (
     DONE,
     RENEW,
     Send,
@@ -42,7 +42,9 @@ def session(clock: Clock, lifetime: float = 900.0) -> Session[None]:
     return Session("mes_1", clock.now + lifetime, None)
 
 
-EXPIRED = APIError("expired", http_status=401, type="temporary_session_expired", code="billing_meter_event_session_expired")
+EXPIRED = APIError(
+    "expired", http_status=401, type="temporary_session_expired", code="billing_meter_event_session_expired"
+)
 
 
 def test_waits_for_an_event_then_opens_a_session_then_sends_a_full_batch() -> None:
