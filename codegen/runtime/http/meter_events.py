@@ -422,8 +422,8 @@ def _timestamp(value: Any) -> str:
                 "any zone), Unix seconds or an RFC 3339 string",
                 param="timestamp",
             )
-        value = value.astimezone(timezone.utc)
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+        utc: datetime = value.astimezone(timezone.utc)
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
         second = int(value)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
