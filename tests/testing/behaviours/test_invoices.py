@@ -10,6 +10,7 @@ from lattice_stripe import CardError, InvalidRequestError
 from lattice_stripe.testing import FakeStripe
 
 from .conftest import types
+from .helpers import item_price
 
 
 def _customer(client: Any, card: str | None = "pm_card_visa") -> Any:
@@ -24,7 +25,7 @@ def test_pending_items_are_included_as_lines_and_totals(client: Any) -> None:
     customer = _customer(client)
     client.invoiceitems.create(customer=customer.id, amount=1500, currency="usd", description="Setup")
     price = client.prices.create(currency="usd", unit_amount=700, product_data={"name": "Seat"})
-    client.invoiceitems.create(customer=customer.id, price=price.id, quantity=2)
+    client.invoiceitems.create(customer=customer.id, quantity=2, **item_price(price.id))
     invoice = client.invoices.create(
         customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
     )
@@ -142,7 +143,8 @@ def test_only_drafts_are_deleted_or_edited(client: Any) -> None:
     invoice = client.invoices.create(
         customer=customer.id, auto_advance=False, pending_invoice_items_behavior="include"
     )
-    item = invoice.lines.data[0].invoice_item
+    line = invoice.lines.data[0].to_dict()  # the item is on the line, or in its parent (2025+)
+    item = line.get("invoice_item") or line["parent"]["invoice_item_details"]["invoice_item"]
     client.invoices.finalize(invoice.id)
     with pytest.raises(InvalidRequestError) as caught:
         client.invoices.update(invoice.id, collection_method="send_invoice", days_until_due=3)

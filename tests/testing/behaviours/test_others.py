@@ -11,7 +11,7 @@ from lattice_stripe._runtime.testing.schema import operations
 from lattice_stripe.testing import FakeStripe
 
 from .conftest import types
-from .helpers import monthly, paying_customer
+from .helpers import monthly, paying_customer, phase
 
 
 def test_the_create_dispute_card_opens_a_dispute(fake: FakeStripe, client: Any) -> None:
@@ -123,8 +123,8 @@ def test_a_schedule_starting_now_makes_its_subscription(client: Any) -> None:
         start_date="now",
         end_behavior="release",
         phases=[
-            {"items": [{"price": price.id}], "iterations": 3},
-            {"items": [{"price": yearly.id}], "iterations": 1},
+            phase(price.id, "month", 3),
+            phase(yearly.id, "year", 1),
         ],
     )
     assert schedule.status == "active" and len(schedule.phases) == 2
@@ -143,7 +143,7 @@ def test_canceling_a_schedule_cancels_its_subscription(client: Any) -> None:
     schedule = client.subscription_schedules.create(
         customer=customer.id,
         start_date="now",
-        phases=[{"items": [{"price": monthly(client).id}], "iterations": 1}],
+        phases=[phase(monthly(client).id, "month", 1)],
     )
     assert client.subscription_schedules.cancel(schedule.id).status == "canceled"
     assert client.subscriptions.retrieve(schedule.subscription).status == "canceled"

@@ -41,8 +41,9 @@ def item_amount(state: State, params: dict[str, Any]) -> tuple[int, str, dict[st
     """(amount, currency, price, quantity) of an invoice item's parameters."""
     quantity = int(params.get("quantity", 1))
     price: dict[str, Any] | None = None
-    if params.get("price"):
-        price = state.objects[params["price"]].obj
+    price_id = params.get("price") or (params.get("pricing") or {}).get("price")  # pricing: 2025+
+    if price_id:
+        price = state.objects[price_id].obj
     elif params.get("price_data"):
         data = params["price_data"]
         price = state.new(
@@ -58,8 +59,9 @@ def item_amount(state: State, params: dict[str, Any]) -> tuple[int, str, dict[st
         )
     if price is not None:
         return int(price.get("unit_amount") or 0) * quantity, str(price["currency"]), price, quantity
-    if "unit_amount" in params:
-        return int(params["unit_amount"]) * quantity, str(params["currency"]), None, quantity
+    unit = params.get("unit_amount", params.get("unit_amount_decimal"))
+    if unit is not None:
+        return round(float(unit) * quantity), str(params["currency"]), None, quantity
     if "amount" in params:
         return int(params["amount"]), str(params.get("currency", "usd")), None, 1
     raise refuse("Missing required param: amount.", code="parameter_missing", param="amount")
@@ -92,7 +94,7 @@ def create_item(call: Call) -> dict[str, Any]:
             "unit_amount_decimal": str(amount // quantity if quantity else amount),
             "test_clock": (state.objects[p["customer"]].obj.get("test_clock")),
         },
-        params={k: v for k, v in p.items() if k not in ("price", "invoice")},
+        params={k: v for k, v in p.items() if k not in ("price", "pricing", "invoice")},
     )
     if invoice is not None:
         attach_items(state, invoice, [item])

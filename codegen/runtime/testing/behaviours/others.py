@@ -116,7 +116,7 @@ def _credit(call: Call, issue: bool) -> dict[str, Any]:
             code="parameter_invalid",
             param="amount",
         )
-    if split["refund_amount"] or p.get("refund"):
+    if split["refund_amount"] or p.get("refund") or p.get("refunds"):
         raise not_modelled("credit notes that refund a payment")
     if paid and not sum(split.values()):
         split["credit_amount"] = amount
@@ -369,7 +369,13 @@ def create_schedule(call: Call) -> dict[str, Any]:
             for j, it in enumerate(items)
         ]
         interval, count = interval_of(prices[0])
-        end = phase.get("end_date") or add_interval(at, interval, count * int(phase.get("iterations") or 1))
+        duration = phase.get("duration")  # 2025+: a phase lasts a duration, before: iterations
+        if duration:
+            end = add_interval(at, duration["interval"], int(duration.get("interval_count", 1)))
+        else:
+            end = phase.get("end_date") or add_interval(
+                at, interval, count * int(phase.get("iterations") or 1)
+            )
         phases.append(
             {
                 "start_date": at,
