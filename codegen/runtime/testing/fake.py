@@ -34,7 +34,7 @@ from .cards import test_card
 from .objects import object_kind, ref_names
 from .refusals import Refusal, missing, not_modelled, refuse
 from .schema import ParamError, decode_form, deref, operations, schema_of_object, validate
-from .state import Held, State, event_prefix, event_types
+from .state import Held, State, event_fits, event_prefix, event_types
 
 if TYPE_CHECKING:
     from ..._client import AsyncStripeClient, StripeClient
@@ -304,7 +304,7 @@ class FakeStripe:
         kind = str(data.get("object"))
         if type not in event_types():
             raise ValueError(f"{type!r} is not an event type of Stripe API {self.api_version}")
-        if type.rsplit(".", 1)[0] != event_prefix(kind) and not _about(type, kind):
+        if not event_fits(type, kind):
             raise ValueError(f"a {type!r} event is about another kind of object than a {kind!r}")
         with self._lock:
             event = self._state.emit(type, data, dict(previous_attributes) if previous_attributes else None)
@@ -583,15 +583,6 @@ class FakeStripe:
                     self._failures.remove(failure)
                 return failure
         return None
-
-
-def _about(type: str, kind: str) -> bool:
-    """Event types whose prefix is not the object's kind but are about it."""
-    return type.startswith(("customer.source.", "account.external_account.")) and kind in (
-        "card",
-        "bank_account",
-        "source",
-    )
 
 
 def _route(method: str, path: str) -> tuple[_Route | None, dict[str, str]]:

@@ -24,6 +24,20 @@ EVENT_PREFIX = {
 }
 
 
+# Objects some event types carry under another name.
+_ALSO = {
+    "refund": ("charge.refund",),
+    "fee_refund": ("application_fee.refund",),
+    "card": ("customer.source", "account.external_account"),
+    "bank_account": ("customer.source", "account.external_account"),
+    "source": ("customer.source",),
+    "application": ("account.application",),
+    "scheduled_query_run": ("sigma.scheduled_query_run",),
+    "source_transaction": ("source.transaction",),
+    "entitlements.active_entitlement_summary": ("entitlements.active_entitlement_summary",),
+}
+
+
 @functools.cache
 def event_types() -> frozenset[str]:
     """Every event type the pinned spec knows (a webhook endpoint's ``enabled_events``)."""
@@ -32,7 +46,17 @@ def event_types() -> frozenset[str]:
 
 
 def event_prefix(kind: str) -> str:
-    return EVENT_PREFIX.get(kind, kind)
+    """How event types name this kind of object (``issuing.card`` -> ``issuing_card``)."""
+    if kind in EVENT_PREFIX:
+        return EVENT_PREFIX[kind]
+    dotted = any(t.startswith(kind + ".") for t in event_types())
+    return kind if dotted else kind.replace(".", "_")
+
+
+def event_fits(type: str, kind: str) -> bool:
+    """Whether an event of this type can carry an object of this kind."""
+    prefix = type.rsplit(".", 1)[0]
+    return prefix in (event_prefix(kind), *_ALSO.get(kind, ()))
 
 
 def declared(schema: str) -> dict[str, Any]:

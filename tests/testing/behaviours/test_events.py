@@ -54,3 +54,17 @@ def test_an_idempotent_replay_records_no_second_event(fake: FakeStripe, client: 
     client.customers.create(idempotency_key="k1")
     assert [e["type"] for e in fake.events] == ["customer.created"]
     assert fake.events[0]["request"]["idempotency_key"] == "k1"
+
+
+# Event types whose object the pinned spec describes under no ``object`` value of its own.
+UNCARRIED = {"reserve.hold", "reserve.plan", "reserve.release", "entitlements.active_entitlement_summary"}
+
+
+def test_every_event_type_fits_some_kind_of_object() -> None:
+    from lattice_stripe._runtime.testing.schema import schema_of_object
+    from lattice_stripe._runtime.testing.state import event_fits, event_types
+
+    kinds = list(schema_of_object())
+    orphans = {t.rsplit(".", 1)[0] for t in event_types() if not any(event_fits(t, k) for k in kinds)}
+    assert orphans <= UNCARRIED
+    assert len(event_types()) > 200
