@@ -57,9 +57,9 @@ check-drift: $(STAMP)
 check-specs: $(STAMP)
 	LATTICE_STRIPE_CHECK_SPECS=1 $(BIN)/python -m pytest tests/specs -rs
 
-# Pin a new spec: make update-spec VERSION=2023-10-16 COMMIT=<stripe/openapi sha> [SPEC=path/to/spec3.yaml]
+# Pin a new spec: make update-spec VERSION=2026-05-27.dahlia COMMIT=<stripe/openapi sha> [SPEC=local file] [SPEC_PATH=latest/openapi.spec3.json]
 update-spec: $(STAMP)
-	$(BIN)/python -m codegen update-spec --version "$(VERSION)" --commit "$(COMMIT)" $(if $(SPEC),--spec "$(SPEC)")
+	$(BIN)/python -m codegen update-spec --version "$(VERSION)" --commit "$(COMMIT)" $(if $(SPEC),--spec "$(SPEC)") $(if $(SPEC_PATH),--path "$(SPEC_PATH)")
 
 test: links
 	$(BIN)/python -m pytest
