@@ -408,22 +408,28 @@ class _ClientCore(Generic[HttpT]):
                     traced.attempt(attempt)
                 error: StripeError | None = None
                 status = headers = delay = None
+                broken: Exception | None = None  # the retry strategy's failure, if it failed
                 try:
                     response = yield prepared
                 except failed_attempt as exc:
                     error, transient, cause = self._connection_error(exc, prepared, attempt)
-                    delay = self._retry_delay(prepared, op, attempt, error=error, transient=transient)
+                    delay, broken = self._retry_delay(prepared, op, attempt, error=error, transient=transient)
                     if delay is None:
-                        raise error from cause
+                        raise error from broken or cause
                 else:
                     status, headers = response.status_code, response.headers
                     if status >= 300:
-                        delay = self._retry_delay(prepared, op, attempt, status=status, headers=headers)
+                        delay, broken = self._retry_delay(prepared, op, attempt, status=status, headers=headers)
                     if delay is None:
                         body = response.content
                         release(response)
                         del response
-                        return finish(call, status, headers, body, attempt)
+                        try:
+                            return finish(call, status, headers, body, attempt)
+                        except StripeError as failed:
+                            if broken is None:
+                                raise
+                            raise failed from broken  # the answer it was asked about, not lost
                 finally:
                     if observer is not None and (error is not None or status is not None):
                         observer.received(attempt, status, headers, error, delay)
@@ -439,19 +445,28 @@ class _ClientCore(Generic[HttpT]):
 
     def _retry_delay(
         self, prepared: PreparedRequest, op: Operation[Any], attempt: int, **outcome: Any
-    ) -> float | None:
-        """The strategy's answer while the budget lasts, checked to be seconds or None."""
+    ) -> tuple[float | None, Exception | None]:
+        """The strategy's answer while the budget lasts, and the strategy's failure if it
+        raised or answered anything but 0 to ``MAX_RETRY_DELAY`` seconds or None (then no
+        retry: the caller gets this attempt's error, caused by the failure)."""
         if attempt > prepared.max_retries:
-            return None
-        from .retry import RetryAttempt
+            return None, None
+        from .retry import RetryAttempt, checked_delay
 
         failed = RetryAttempt(attempt, prepared.max_retries, op.operation_id, prepared.method, **outcome)
-        delay = (prepared.retry_strategy or self._config.retry_policy)(failed)
-        if delay is None:
-            return None
-        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not delay >= 0:
-            raise InvalidArgumentError(f"retry_strategy must return seconds >= 0 or None, got {delay!r}")
-        return float(delay)
+        try:
+            return checked_delay((prepared.retry_strategy or self._config.retry_policy)(failed)), None
+        except Exception as exc:
+            import logging
+
+            logging.getLogger(OBSERVE_LOGGER).error(
+                "%s %s: the retry strategy failed (%s); not retrying",
+                prepared.method,
+                prepared.path,
+                type(exc).__name__,
+                exc_info=True,
+            )
+            return None, exc
 
     def _trace(self, op: Operation[Any], prepared: PreparedRequest) -> CallTrace | None:
         if not self._config.tracing:
