@@ -95,7 +95,8 @@ class _Pool:
         self.http = http
         self.owned = owned  # a caller-supplied httpx client is the caller's to close
         self.lock = threading.Lock()
-        self.loop: object = None  # async: the event loop the pool's connections belong to
+        self.loop: object = None  # async: the event loop a caller's http_client belongs to
+        self.loops: dict[Any, tuple[Any, Any]] = {}  # async, owned: loop -> (its pool, its closer)
         self.hooks: Hooks | None = None
 
     def shared_hooks(self) -> Hooks:
@@ -474,7 +475,8 @@ class _ClientCore(Generic[HttpT]):
         from .tracing import CallTrace, tracer_for
 
         account = prepared.headers.get("Stripe-Account")
-        return CallTrace(tracer_for(self._config.tracing), op, prepared.method, prepared.url, account)
+        tracer = tracer_for(self._config.tracing)
+        return CallTrace(tracer, op, prepared.method, prepared.url, account, prepared.path)
 
     # -- parsing -----------------------------------------------------------------------
 
@@ -671,29 +673,34 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
 
     def _http_client(self) -> httpx.AsyncClient:
         """The pool for the running event loop. Connections belong to the loop that opened
-        them, so a client used across ``asyncio.run()`` calls gets a fresh pool on each new
-        loop (the old loop is closed: its pool cannot be closed, only dropped); a caller's
-        own ``http_client`` cannot be rebuilt, so it is refused before anything is sent."""
+        them, so each event loop gets a pool of its own (a client used across ``asyncio.run()``
+        calls, or by threads each running a loop), closed when that loop shuts down; a caller's
+        own ``http_client`` cannot be rebuilt, so another loop is refused before anything is sent."""
         import asyncio
 
         pool = self._pool
         loop = asyncio.get_running_loop()
-        if pool.loop is not loop:
-            if pool.http is not None and pool.loop is not None and not pool.owned:
+        if not pool.owned:
+            if pool.loop is None:
+                pool.loop = loop
+            elif pool.loop is not loop:
                 raise APIConnectionError(
                     "the http_client given to this AsyncStripeClient was first used on another event "
                     "loop and cannot be used on this one; nothing was sent (create the client, or "
                     "pass an httpx.AsyncClient created, inside each asyncio.run())"
                 )
-            if pool.owned:
-                pool.http = None
-            pool.loop = loop
-        if pool.http is None:
-            from .transport import new_async_http
+            http: httpx.AsyncClient = pool.http
+            return http
+        entry = pool.loops.get(loop)
+        if entry is None:
+            from .transport import close_with_loop, new_async_http
 
-            pool.http = new_async_http()
-        http: httpx.AsyncClient = pool.http
-        return http
+            with pool.lock:  # threads running loops of their own share the table
+                for old in [old for old in pool.loops if old.is_closed()]:
+                    del pool.loops[old]  # closed at its loop's shutdown (or died with it)
+                made = new_async_http()
+                entry = pool.loops[loop] = (made, close_with_loop(made))
+        return entry[0]  # type: ignore[no-any-return]
 
     @overload
     async def request(
@@ -814,11 +821,11 @@ class AsyncBaseClient(_ClientCore["httpx.AsyncClient"]):
         import asyncio
 
         pool = self._pool
-        if self._owns_pool and pool.owned and pool.http is not None:
-            if pool.loop is asyncio.get_running_loop():
-                await pool.http.aclose()
-            # else its connections died with the loop that opened them: nothing to close
-            pool.http = None
+        if self._owns_pool and pool.owned:
+            entry = pool.loops.pop(asyncio.get_running_loop(), None)
+            if entry is not None:
+                await entry[1].aclose()  # the closer closes this loop's pool
+            # Other loops' pools close when their loop shuts down.
 
     async def __aenter__(self) -> Self:
         return self

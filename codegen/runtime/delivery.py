@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from .ledger import AppliedEvent, AsyncEventLedger, Claim, EventLedger
 
 if TYPE_CHECKING:
+    from .tracing import DeliveryTrace
     from .webhooks import WebhookEvent
 
 logger = logging.getLogger("lattice_stripe.webhooks")
@@ -67,7 +68,20 @@ Step = tuple[str, tuple[Any, ...]]
 OUTCOMES = {200: "handled", 409: "in_progress", 500: "failed"}
 
 
-def _once(event: WebhookEvent, answer: Answer[R], seen: list[Claim | None]) -> Generator[Step, Any, R]:
+def _run(trace: DeliveryTrace | None) -> Generator[Step, Any, Any]:
+    """The handler's step, with the delivery's span current while it runs (the generator is
+    resumed in the thread or task that runs the handler)."""
+    token = trace.enter() if trace is not None else None
+    try:
+        return (yield ("run", ()))
+    finally:
+        if trace is not None:
+            trace.leave(token)
+
+
+def _once(
+    event: WebhookEvent, answer: Answer[R], seen: list[Claim | None], trace: DeliveryTrace | None
+) -> Generator[Step, Any, R]:
     """Claim, run, then record or release: the decisions, free of I/O."""
     owner = uuid.uuid4().hex
     try:
@@ -79,7 +93,7 @@ def _once(event: WebhookEvent, answer: Answer[R], seen: list[Claim | None]) -> G
     refused = refusal(event, claim, answer)
     if refused is not None:
         return refused
-    response: R = yield ("run", ())
+    response: R = yield from _run(trace)
     try:
         if response.status != 200:
             yield ("release", (event.id, owner))
@@ -102,9 +116,9 @@ def _steps(event: WebhookEvent, ledger: object, answer: Answer[R], tracing: Any)
     response: R | None = None
     try:
         if ledger is None:
-            response = yield ("run", ())
+            response = yield from _run(trace)
         else:
-            response = yield from _once(event, answer, seen)
+            response = yield from _once(event, answer, seen, trace)
         return response
     finally:
         if trace is not None:
