@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NoReturn, TypeVar, cast
 
 from lattice_stripe._runtime.errors import InvalidArgumentError
-from lattice_stripe._runtime.options import OPTION_NAMES
+from lattice_stripe._runtime.http.options import OPTION_NAMES
 
 from .registry import PARAM_OVERRIDES, ParamOverride
 

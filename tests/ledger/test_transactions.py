@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from lattice_stripe import WebhookEvent, WebhookRouter, generate_test_header
-from lattice_stripe._runtime.ledger import TABLE, Claim
-from lattice_stripe._runtime.ledger_postgres import AsyncPostgresLedger
+from lattice_stripe._runtime.webhooks.ledger import TABLE, Claim
+from lattice_stripe._runtime.webhooks.ledger_postgres import AsyncPostgresLedger
 from tests.ledger.worker import SECRET, delivery, ledger_for, send
 
 APPLIED = (200, {"received": True})

@@ -20,7 +20,7 @@ from lattice_stripe import (
     RateLimitError,
     StripeClient,
 )
-from lattice_stripe._runtime.retry import MAX_RETRY_DELAY, RetryPolicy, backoff_delay
+from lattice_stripe._runtime.http.retry import MAX_RETRY_DELAY, RetryPolicy, backoff_delay
 from tests.runtime.conftest import API_KEY
 from tests.stripe_server import Reply, StripeServer
 

@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from lattice_stripe._runtime.webhooks import generate_test_header
+from lattice_stripe._runtime.webhooks.events import generate_test_header
 
 SECRET = "whsec_test_secret_123"
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..objects.response import RawResponse
     from .client import AsyncBaseClient, SyncBaseClient
     from .operation import Operation
-    from .response import RawResponse
 
 
 class _RawSync:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from .ledger import AppliedEvent, AsyncEventLedger, Claim, EventLedger
 
 if TYPE_CHECKING:
-    from .tracing import DeliveryTrace
-    from .webhooks import WebhookEvent
+    from ..observability.tracing import DeliveryTrace
+    from .events import WebhookEvent
 
 logger = logging.getLogger("lattice_stripe.webhooks")
 
@@ -108,7 +108,7 @@ def _steps(event: WebhookEvent, ledger: object, answer: Answer[R], tracing: Any)
     """The delivery with or without a ledger, inside its span when tracing is on."""
     seen: list[Claim | None] = []
     if tracing:
-        from .tracing import DeliveryTrace, tracer_for
+        from ..observability.tracing import DeliveryTrace, tracer_for
 
         trace: DeliveryTrace | None = DeliveryTrace(tracer_for(tracing), str(event.type), event.id)
     else:

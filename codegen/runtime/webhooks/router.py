@@ -26,25 +26,25 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
+from ..errors import InvalidArgumentError
+from ..observability.tracing import check_tracing
+from . import DEFAULT_WEBHOOK_TOLERANCE
 from .delivery import Ledger, deliver, deliver_async, is_async
-from .errors import InvalidArgumentError
-from .ledger import check_ledger
-from .options import DEFAULT_WEBHOOK_TOLERANCE
-from .tracing import check_tracing
-from .webhooks import (
+from .events import (
     WebhookError,
     WebhookEvent,
     check_secrets,
     check_tolerance,
     construct_event,
 )
+from .ledger import check_ledger
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-    from .._events import EventType
+    from ..._events import EventType
     from .ledger import EventLedger
 
 logger = logging.getLogger("lattice_stripe.webhooks")
@@ -120,7 +120,7 @@ class WebhookRouter:
 
     def on(self, *event_types: EventType | str) -> Callable[[H], H]:
         """Register the decorated function for these event types (``"invoice.*"`` for a family)."""
-        from .._events import EVENT_TYPES
+        from ..._events import EVENT_TYPES
 
         if not event_types:
             raise InvalidArgumentError("on() needs at least one event type")

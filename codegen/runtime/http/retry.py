@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 from .options import check_seconds
 
 RETRYABLE_STATUSES = frozenset({409, 429})

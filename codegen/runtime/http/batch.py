@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Generic, TypeVar
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 
 T = TypeVar("T")
 
