@@ -155,7 +155,9 @@ async def _send_async(router: WebhookRouter, payload: bytes) -> tuple[int, dict[
 
 
 @pytest.mark.parametrize("setup", ["connect", "pool"])
-async def test_the_async_ledger_commits_on_the_users_connection_or_pool(setup: str, postgres_dsn: str) -> None:
+async def test_the_async_ledger_commits_on_the_users_connection_or_pool(
+    setup: str, postgres_dsn: str
+) -> None:
     import psycopg
     import psycopg_pool
 
@@ -203,7 +205,10 @@ def test_the_sqlite_ledger_serves_several_event_loops(tmp_path: Path) -> None:
     router = _router(SQLiteLedger(tmp_path / "l.sqlite3"), runs)
 
     async def one(n: int) -> list[int]:
-        return [(await _send_async(router, delivery(f"evt_{n}")))[0], (await _send_async(router, delivery("evt_0")))[0]]
+        return [
+            (await _send_async(router, delivery(f"evt_{n}")))[0],
+            (await _send_async(router, delivery("evt_0")))[0],
+        ]
 
     assert [asyncio.run(one(n)) for n in range(3)] == [[200, 200]] * 3
     assert runs == ["evt_0", "evt_1", "evt_2"]

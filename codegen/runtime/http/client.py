@@ -418,7 +418,9 @@ class _ClientCore(Generic[HttpT]):
                 else:
                     status, headers = response.status_code, response.headers
                     if status >= 300:
-                        delay, broken = self._retry_delay(prepared, op, attempt, status=status, headers=headers)
+                        delay, broken = self._retry_delay(
+                            prepared, op, attempt, status=status, headers=headers
+                        )
                     if delay is None:
                         body = response.content
                         release(response)

@@ -119,7 +119,7 @@ def check_seconds(name: str, value: Any, *, zero_ok: bool = False) -> float:
     small = isinstance(value, float) or abs(value) < 2**64  # float() of a huge int overflows
     seconds = float(value) if small else math.inf
     if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not zero_ok):
-        shown = f"{value!r:.40}" if small else f"an int of {value.bit_length()} bits"
+        shown = f"{value!r:.40}" if small else f"an int of {int(value).bit_length()} bits"
         raise InvalidArgumentError(
             f"{name} must be a finite number of seconds {bound}, got {shown}", param=name
         )

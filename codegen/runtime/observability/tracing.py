@@ -91,8 +91,11 @@ def raw_template(path: str) -> str:
     segments = path.split("/")
     best, literal = None, -1
     for template in _templates_by_depth().get(len(segments), ()):
-        matches = [t == s for t, s in zip(template, segments)]
-        if all(m or t.startswith("{") for m, t in zip(matches, template)) and sum(matches) > literal:
+        matches = [t == s for t, s in zip(template, segments, strict=True)]
+        if (
+            all(m or t.startswith("{") for m, t in zip(matches, template, strict=True))
+            and sum(matches) > literal
+        ):
             best, literal = template, sum(matches)
     if best is not None:
         return "/".join(best)

@@ -122,11 +122,7 @@ class LedgerConnectionError(RuntimeError):
 
 
 def check_lease(lease: float, name: str = "lease") -> float:
-    if (
-        isinstance(lease, bool)
-        or not isinstance(lease, (int, float))
-        or not 0 < lease < float("inf")
-    ):
+    if isinstance(lease, bool) or not isinstance(lease, (int, float)) or not 0 < lease < float("inf"):
         raise InvalidArgumentError(f"{name} must be a positive number of seconds, got {lease!r}", param=name)
     return float(lease)
 
