@@ -28,6 +28,7 @@ from tests.ledger.worker import SECRET, delivery, ledger_for, send
 APPLIED = (200, {"received": True})
 DUPLICATE = (200, {"received": True, "duplicate": True})
 ROOT = Path(__file__).resolve().parents[2]
+BOUND = 60  # seconds: a safety net for a hang, not a timing threshold
 USER_SETUPS = [("sqlite", "connect"), ("postgres", "connect"), ("postgres", "pool")]
 
 
@@ -189,8 +190,9 @@ def test_one_async_ledger_serves_several_event_loops(postgres_dsn: str) -> None:
     router = _router(ledger, runs)
 
     async def burst(n: int) -> list[int]:
-        answers = await asyncio.gather(*(_send_async(router, delivery(f"evt_{n}_{i}")) for i in range(4)))
-        answers.append(await _send_async(router, delivery(f"evt_{n}_0")))
+        sends = asyncio.gather(*(_send_async(router, delivery(f"evt_{n}_{i}")) for i in range(4)))
+        answers = await asyncio.wait_for(sends, BOUND)
+        answers.append(await asyncio.wait_for(_send_async(router, delivery(f"evt_{n}_0")), BOUND))
         return [status for status, _ in answers]
 
     assert [asyncio.run(burst(n)) for n in range(3)] == [[200] * 5] * 3

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ..errors import (
     APIConnectionError,
@@ -23,7 +23,7 @@ from ..errors import (
     error_from_response,
     unreadable_body,
 )
-from ..objects.secrets import mask
+from ..objects.secrets import mask, printable
 from ..version import SDK_VERSION
 from ..webhooks import DEFAULT_WEBHOOK_TOLERANCE
 from .config import (
@@ -35,7 +35,7 @@ from .config import (
     _files_url_for,
 )
 from .encoding import encode, flatten
-from .options import check_request_options
+from .options import check_no_controls, check_request_options
 
 # Importing this module (what `from lattice_stripe import StripeClient` does) and building a
 # client load neither attrs nor the models, shapes, pages, hooks or retry modules: those are
@@ -248,8 +248,9 @@ class _ClientCore(Generic[HttpT]):
             # "." and ".." are refused, not escaped: URL normalisation would turn
             # POST /v1/customers/. into POST /v1/customers (a create).
             if not isinstance(value, str) or not value or value in _DOT_SEGMENTS:
+                shown = "an empty string or a dot segment" if isinstance(value, str) else type(value).__name__
                 raise InvalidArgumentError(
-                    f"{op.call_path}: path parameter must be a non-empty id string, got {value!r}"
+                    f"{op.call_path}: path parameter must be a non-empty id string, got {shown}"
                 )
             # safe="" escapes "/", "?", "#" and "%": an id can never leave its path segment.
             segments.append(quote(value, safe=""))
@@ -327,7 +328,18 @@ class _ClientCore(Generic[HttpT]):
             )
         if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
             raise InvalidArgumentError(
-                f"raw_request: path must start with '/' and carry no query (pass params=), got {path!r}"
+                "raw_request: path must be a string starting with '/' and carry no query (pass "
+                f"params=), got {type(path).__name__} {printable(path) if isinstance(path, str) else ''}",
+                param="path",
+            )
+        check_no_controls("raw_request: path", path)
+        # The path is sent as given: a "." or ".." segment (also percent-encoded) would be
+        # resolved by the transport into another endpoint, so it is refused instead.
+        if any(unquote(segment) in _DOT_SEGMENTS for segment in path.split("/")):
+            raise InvalidArgumentError(
+                "raw_request: path may not contain '.' or '..' segments (they would send the "
+                f"request to another path), got {path}",
+                param="path",
             )
         if params is not None and not isinstance(params, Mapping):
             raise InvalidArgumentError(f"raw_request: params must be a dict, got {type(params).__name__}")
@@ -532,7 +544,11 @@ def _json_body(params: Mapping[str, Any]) -> bytes:
     try:
         return json.dumps(params, separators=(",", ":"), allow_nan=False).encode("utf-8")
     except (TypeError, ValueError) as exc:  # a Decimal, a datetime, NaN: say so before sending
-        raise InvalidArgumentError(f"params must be JSON values: {exc}") from None
+        raise InvalidArgumentError(f"params must be JSON values: {exc}", param="params") from None
+    except RecursionError:  # as the form encoder refuses depth, not with a raw RecursionError
+        raise InvalidArgumentError(
+            "params nest too deep to encode as JSON (a dict or list containing itself?)", param="params"
+        ) from None
 
 
 def _multipart(params: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict[str, str]]:
@@ -546,15 +562,18 @@ def _multipart(params: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict[s
             files.append((key, (key, bytes(value))))
         elif hasattr(value, "read"):
             name = str(getattr(value, "name", key)).replace("\\", "/").rsplit("/", 1)[-1]
-            files.append((key, (name, value.read())))
+            files.append((key, (check_no_controls(f"{key} filename", name), value.read())))
         elif isinstance(value, tuple):
             name, content, *content_type = value
             if hasattr(content, "read"):
                 content = content.read()
-            files.append((key, (name, content, *content_type)))
+            files.append((key, (check_no_controls(f"{key} filename", name), content, *content_type)))
         else:
             rest[key] = value
-    return files, dict(flatten(rest))
+    fields = dict(flatten(rest))
+    for name in (*fields, *(key for key, _ in files)):  # each becomes a Content-Disposition line
+        check_no_controls("multipart field name", name)
+    return files, fields
 
 
 class SyncBaseClient(_ClientCore["httpx.Client"]):

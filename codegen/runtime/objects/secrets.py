@@ -24,6 +24,15 @@ def params_repr(params: Any) -> str:
     return "{" + ", ".join(f"{name!r}: ..." for name in params) + "}"
 
 
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\x0a``), for a log line: data (an event id,
+    a path) can then never end the line and forge the next one."""
+    return text.translate(_CONTROLS)
+
+
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every occurrence of each (non-empty) secret replaced by ``***``."""
     for secret in secrets:

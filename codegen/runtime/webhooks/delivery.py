@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from ..objects.secrets import printable
 from .ledger import AppliedEvent, AsyncEventLedger, Claim, EventLedger
 
 if TYPE_CHECKING:
@@ -29,6 +30,11 @@ Ledger = EventLedger | AsyncEventLedger
 
 def is_async(ledger: Ledger) -> bool:
     return inspect.iscoroutinefunction(ledger.claim)
+
+
+def named(event: WebhookEvent) -> tuple[str, str]:
+    """The event's type and id as a log line may show them (signed data, still data)."""
+    return printable(str(event.type)), printable(str(event.id))
 
 
 def applied_event(event: WebhookEvent) -> AppliedEvent:
@@ -52,10 +58,10 @@ Answer = Callable[[int, dict[str, Any]], R]
 def refusal(event: WebhookEvent, claim: Claim | None, answer: Answer[R]) -> R | None:
     """The answer for a delivery whose handler must not run (None: run it)."""
     if claim is Claim.DONE:
-        logger.info("webhook %s %s already applied; not run again", event.type, event.id)
+        logger.info("webhook %s %s already applied; not run again", *named(event))
         return answer(200, {"received": True, "duplicate": True})
     if claim is Claim.BUSY:
-        logger.info("webhook %s %s is being handled elsewhere; Stripe will retry", event.type, event.id)
+        logger.info("webhook %s %s is being handled elsewhere; Stripe will retry", *named(event))
         return answer(409, {"error": {"type": "event_in_progress", "event": event.id}})
     if claim is None:
         return answer(500, {"error": {"type": "ledger_unavailable", "event": event.id}})
@@ -87,7 +93,7 @@ def _once(
     try:
         claim: Claim | None = yield ("claim", (event.id, owner))
     except Exception:
-        logger.exception("webhook ledger claim for %s failed; Stripe will retry", event.id)
+        logger.exception("webhook ledger claim for %s failed; Stripe will retry", named(event)[1])
         claim = None
     seen.append(claim)
     refused = refusal(event, claim, answer)
@@ -98,9 +104,9 @@ def _once(
         if response.status != 200:
             yield ("release", (event.id, owner))
         elif not (yield ("complete", (owner, applied_event(event)))):
-            logger.warning("webhook %s %s: its claim expired while the handler ran", event.type, event.id)
+            logger.warning("webhook %s %s: its claim expired while the handler ran", *named(event))
     except Exception:
-        logger.exception("webhook ledger update for %s failed; its claim will expire", event.id)
+        logger.exception("webhook ledger update for %s failed; its claim will expire", named(event)[1])
     return response
 
 

@@ -29,7 +29,7 @@ import attrs
 from ..errors import InvalidArgumentError
 from ..observability.tracing import check_tracing
 from . import DEFAULT_WEBHOOK_TOLERANCE
-from .delivery import Ledger, deliver, deliver_async, is_async
+from .delivery import Ledger, deliver, deliver_async, is_async, named
 from .events import (
     WebhookError,
     WebhookEvent,
@@ -172,7 +172,7 @@ class WebhookRouter:
 
     @staticmethod
     def _failed(event: WebhookEvent) -> WebhookResponse:
-        logger.exception("webhook handler for %s %s failed; Stripe will retry", event.type, event.id)
+        logger.exception("webhook handler for %s %s failed; Stripe will retry", *named(event))
         return WebhookResponse.of(500, {"error": {"type": "handler_failed", "event": event.id}})
 
     def handle(self, payload: bytes, sig_header: str | bytes | None) -> WebhookResponse:
