@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 
 def mask(value: Any) -> str:
-    """``repr`` of a secret: its kind and last four characters at most, never the value."""
+    """``repr`` of a secret: its kind and last four characters at most, never the value; a
+    dict of secrets (``previous_attributes``) shows its keys only."""
     if value is None:
         return "None"
+    if isinstance(value, Mapping):
+        return params_repr(value)
     text = str(value)
     if text.startswith("http"):
         return "'<url redacted>'"

@@ -257,6 +257,11 @@ class WebhookASGIApp:
         limit = self.router.max_body_size
         headers: list[tuple[bytes, bytes]] = scope.get("headers") or []
         signature = b",".join(v for k, v in headers if k.lower() == b"stripe-signature") or None
+        declared = [v for k, v in headers if k.lower() == b"content-length"]
+        if declared and declared[0].isdigit() and int(declared[0]) > limit:
+            # At once, as the WSGI app does: reading first would wait for a body that may never
+            # come (a 10 GiB declaration with two bytes sent holds the connection open).
+            return WebhookResponse.of(413, {"error": {"type": "body_too_large", "limit": limit}})
         chunks: list[bytes] = []
         size = 0
         while True:
