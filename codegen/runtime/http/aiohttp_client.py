@@ -129,7 +129,8 @@ def _proxy_for(proxies: Proxies, scheme: str, netloc: str) -> str | None:
     import urllib.request
 
     table = dict(proxies)
-    if "no" in table and urllib.request.proxy_bypass_environment(netloc, {"no": table["no"]}):
+    bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+    if "no" in table and bypass(netloc, {"no": table["no"]}):
         return None
     return table.get(scheme) or table.get("all")
 
