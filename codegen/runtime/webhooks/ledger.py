@@ -211,7 +211,9 @@ class SQLiteLedger:
             if self._connect is not None:
                 conn = self._connect()
             else:
-                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+                conn = sqlite3.connect(
+                    self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+                )
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
