@@ -328,8 +328,8 @@ class _ClientCore(Generic[HttpT]):
             )
         if not isinstance(path, str) or not path.startswith("/") or "?" in path or "#" in path:
             raise InvalidArgumentError(
-                "raw_request: path must be a string starting with '/' and carry no query (pass "
-                f"params=), got {type(path).__name__} {printable(path) if isinstance(path, str) else ''}",
+                "raw_request: path must start with '/' and carry no query (pass params=), got "
+                f"{printable(path) if isinstance(path, str) else type(path).__name__}",
                 param="path",
             )
         check_no_controls("raw_request: path", path)
