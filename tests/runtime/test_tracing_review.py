@@ -64,8 +64,12 @@ def flavour(request: pytest.FixtureRequest) -> str:
 
 
 async def _call(client: StripeClient | AsyncStripeClient, method: str, path: str) -> Any:
-    result = client.raw_request(method, path)
-    return await result if isinstance(client, AsyncStripeClient) else result
+    """One raw call, the client closed after it."""
+    try:
+        result = client.raw_request(method, path)
+        return await result if isinstance(client, AsyncStripeClient) else result
+    finally:
+        await client.aclose() if isinstance(client, AsyncStripeClient) else client.close()
 
 
 @pytest.mark.parametrize(
@@ -128,6 +132,7 @@ async def test_batch_calls_are_children_of_the_current_span(
             outcomes = client.batch(
                 [lambda: client.customers.retrieve("cus_1") for _ in range(4)], max_workers=4
             )
+        client.close()
     else:
         aclient = AsyncStripeClient(API_KEY, base_url=server.url, tracing=provider)
         with tracer.start_as_current_span("job"):
@@ -144,10 +149,8 @@ def traced_clients(
     server: StripeServer, provider: TracerProvider
 ) -> Iterator[tuple[StripeClient, AsyncStripeClient]]:
     server.handler = lambda rec: Reply(json=CUSTOMER)
-    yield (
-        StripeClient(API_KEY, base_url=server.url, tracing=provider),
-        AsyncStripeClient(API_KEY, base_url=server.url, tracing=provider),
-    )
+    with StripeClient(API_KEY, base_url=server.url, tracing=provider) as client:
+        yield client, AsyncStripeClient(API_KEY, base_url=server.url, tracing=provider)
 
 
 @pytest.mark.parametrize(
