@@ -67,9 +67,8 @@ def is_secret(owner: str, prop: str, schema: dict[str, Any]) -> bool:
     """Whether a response field holds a secret (see the rule above; ``owner`` is the schema name)."""
     if (owner, prop) in SECRET_FIELDS:
         return True
-    if (
-        schema.get("type") != "string"
-    ):  # an object named so (iban record, id_number options) holds its own fields
+    # An object named so (an iban record, id_number options) holds its own fields.
+    if schema.get("type") != "string":
         return False
     if prop in SECRET_NAMES:
         return True
